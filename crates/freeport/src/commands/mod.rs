@@ -1,0 +1,3 @@
+//! One module per subcommand: each turns parsed arguments into engine calls and renders the result.
+
+pub(crate) mod vocab;

@@ -1,0 +1,27 @@
+//! Runs the commands of the `freeport` executable: wires the parsed command line to the
+//! engine crates and renders their results for people (tables) and programs (JSON).
+//!
+//! This crate is the output layer: the only one that writes to standard output, and the only one
+//! that knows exit codes. Engines return values and typed errors; they never print.
+
+mod commands;
+mod error;
+mod exit;
+
+use std::io::Write;
+
+use freeport_cli::{Cli, Command};
+
+pub use error::Error;
+pub use exit::ExitStatus;
+
+/// Runs one parsed command line, writing its result to `out`.
+///
+/// # Errors
+///
+/// Any error that stops the command; [`Error::exit_status`] says which exit code it maps to.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match cli.command {
+        Command::Vocab(command) => commands::vocab::run(&command, out),
+    }
+}
