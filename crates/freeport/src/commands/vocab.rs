@@ -85,8 +85,14 @@ fn list_table(categories: &[&Category]) -> Table {
     table
 }
 
+/// Width of the `show` table: long bases wrap inside it, the same on every terminal.
+const SHOW_WIDTH: u16 = 100;
+
 fn show_table(c: &Category) -> Table {
     let mut table = new_table();
+    table
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(SHOW_WIDTH);
     table.set_header(["field", "value"]);
     let important = if c.cn.important_data_indicator {
         "may indicate important data"

@@ -1,0 +1,151 @@
+//! End-to-end runs of the `freeport` executable: help, version, the vocabulary commands and
+//! their exit codes, captured as snapshots.
+
+use assert_cmd::Command;
+
+/// Runs `freeport ARGS` with a fixed environment; returns (exit code, stdout, stderr).
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper: failing to run the binary fails the test"
+)]
+fn freeport(args: &[&str]) -> (i32, String, String) {
+    let output = Command::cargo_bin("freeport")
+        .unwrap()
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let (code, stdout, stderr) = freeport(args);
+    assert_eq!(code, 0, "freeport {args:?} failed: {stderr}");
+    stdout
+}
+
+#[test]
+fn help() {
+    insta::assert_snapshot!(stdout_of(&["--help"]));
+}
+
+#[test]
+fn short_help() {
+    insta::assert_snapshot!(stdout_of(&["-h"]));
+}
+
+#[test]
+fn vocab_help() {
+    insta::assert_snapshot!(stdout_of(&["vocab", "--help"]));
+    insta::assert_snapshot!("vocab_list_help", stdout_of(&["vocab", "list", "--help"]));
+    insta::assert_snapshot!("vocab_show_help", stdout_of(&["vocab", "show", "--help"]));
+}
+
+#[test]
+fn version_names_the_release() {
+    let version = stdout_of(&["--version"]);
+    assert_eq!(
+        version.trim(),
+        format!("freeport {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn no_arguments_is_a_usage_error() {
+    let (code, stdout, stderr) = freeport(&[]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("Usage: freeport"), "{stderr}");
+}
+
+#[test]
+fn vocab_list_table() {
+    insta::assert_snapshot!(stdout_of(&["vocab", "list"]));
+}
+
+#[test]
+fn vocab_list_group_filters_by_whole_segments() {
+    insta::assert_snapshot!(stdout_of(&["vocab", "list", "--group", "id.cn"]));
+}
+
+#[test]
+fn vocab_show_table() {
+    insta::assert_snapshot!(stdout_of(&["vocab", "show", "id.cn.resident_id"]));
+}
+
+#[test]
+fn vocab_list_json_has_every_field_for_every_category() {
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["vocab", "list", "--format", "json"])).unwrap();
+    let categories = json.as_array().unwrap();
+    assert!(
+        categories.len() >= 62,
+        "only {} categories",
+        categories.len()
+    );
+    for category in categories {
+        let id = category["id"].as_str().unwrap();
+        for field in ["name_en", "name_zh"] {
+            assert!(
+                !category[field].as_str().unwrap().is_empty(),
+                "{id}: {field}"
+            );
+        }
+        assert!(
+            category["dpv"].is_null() || category["dpv"].is_string(),
+            "{id}: dpv"
+        );
+        let cn = &category["cn"];
+        assert!(
+            ["not_pi", "pi", "sensitive_pi"].contains(&cn["class"].as_str().unwrap()),
+            "{id}"
+        );
+        assert!(cn["important_data_indicator"].is_boolean(), "{id}");
+        assert!(!cn["basis"].as_str().unwrap().is_empty(), "{id}");
+        let us = &category["us"];
+        assert!(!us["dsp"].as_str().unwrap().is_empty(), "{id}");
+        assert!(!us["hipaa"].as_str().unwrap().is_empty(), "{id}");
+        assert!(!us["basis"].as_str().unwrap().is_empty(), "{id}");
+    }
+}
+
+#[test]
+fn vocab_show_json_matches_the_list_entry() {
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["vocab", "list", "--format", "json"])).unwrap();
+    let show: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "vocab",
+        "show",
+        "id.us.ssn",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let entry = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "id.us.ssn")
+        .unwrap();
+    assert_eq!(entry, &show);
+}
+
+#[test]
+fn an_unknown_category_exits_2_and_suggests_the_nearest() {
+    let (code, stdout, stderr) = freeport(&["vocab", "show", "id.us.snn"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn a_far_off_category_points_at_the_listing() {
+    let (code, _, stderr) = freeport(&["vocab", "show", "zzz"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("run `freeport vocab list`"), "{stderr}");
+}
