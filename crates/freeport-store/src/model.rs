@@ -183,7 +183,7 @@ pub struct TransferRecord {
 
 /// A named set of categories counted together, e.g. all personal information or sensitive
 /// personal information: a person with data in several of them is one person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CategorySet {
     /// Name of the set in the result, e.g. `pi` or `sensitive_pi`.
     pub name: String,
@@ -205,7 +205,7 @@ pub enum WindowKind {
 }
 
 /// A counting window: which transfers add up, between which dates (both inclusive).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Window {
     /// The convention.
     pub kind: WindowKind,

@@ -40,6 +40,21 @@ pub(crate) fn db_error(
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    cache: VolumeCache,
+}
+
+/// Most windows a [`VolumeCache`] keeps before it starts afresh.
+const CACHE_CAPACITY: usize = 256;
+
+/// Window answers computed from committed data, so that judging many transfers between two
+/// recordings reads each window once. An answer stays valid while nothing is recorded: the cache
+/// is emptied when this connection commits a recording and when SQLite's `data_version` says
+/// another connection committed. Answers computed after a recording inside a transaction (which
+/// may still roll back) are never cached.
+#[derive(Debug, Default)]
+struct VolumeCache {
+    data_version: Option<i64>,
+    answers: BTreeMap<(Window, Vec<CategorySet>), Volumes>,
 }
 
 impl Store {
@@ -78,7 +93,11 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(db_error(&path, "enable foreign keys"))?;
         migrate::migrate(&mut conn, &path)?;
-        Ok(Self { conn, path })
+        Ok(Self {
+            conn,
+            path,
+            cache: VolumeCache::default(),
+        })
     }
 
     /// The database file.
@@ -135,8 +154,25 @@ impl Store {
             .conn
             .transaction_with_behavior(behavior)
             .map_err(db_error(path, "begin a transaction"))?;
-        let mut handle = Tx { tx, path };
+        // Read before anything else, so a commit racing this read only empties the cache.
+        let data_version: i64 = tx
+            .query_row("PRAGMA data_version", [], |row| row.get(0))
+            .map_err(db_error(path, "read the data version"))?;
+        if self.cache.data_version != Some(data_version) {
+            self.cache.answers.clear();
+            self.cache.data_version = Some(data_version);
+        }
+        let mut handle = Tx {
+            tx,
+            path,
+            cache: &mut self.cache,
+            recorded: false,
+        };
         let value = work(&mut handle)?;
+        if handle.recorded {
+            // Emptying early is safe: nothing can refill the cache before the commit.
+            handle.cache.answers.clear();
+        }
         handle
             .tx
             .commit()
@@ -239,6 +275,9 @@ impl Store {
 pub struct Tx<'s> {
     tx: rusqlite::Transaction<'s>,
     path: &'s Path,
+    cache: &'s mut VolumeCache,
+    /// Whether this transaction recorded a transfer (its window answers are not cacheable).
+    recorded: bool,
 }
 
 fn to_i64(value: u64) -> i64 {
@@ -389,6 +428,7 @@ impl Tx<'_> {
     /// count); SQLite failures.
     pub fn record_transfer(&mut self, record: &TransferRecord) -> Result<TransferId, StoreError> {
         self.validate(record)?;
+        self.recorded = true;
         let path = self.path;
         let tx = &self.tx;
         let exists = tx
@@ -499,6 +539,28 @@ impl Tx<'_> {
         window: &Window,
         sets: &[CategorySet],
     ) -> Result<Volumes, StoreError> {
+        if self.recorded {
+            return self.count(window, sets);
+        }
+        let key = (window.clone(), sets.to_vec());
+        if let Some(answer) = self.cache.answers.get(&key) {
+            return Ok(answer.clone());
+        }
+        let answer = self.count(window, sets)?;
+        if self.cache.answers.len() >= CACHE_CAPACITY {
+            self.cache.answers.clear();
+        }
+        self.cache.answers.insert(key, answer.clone());
+        Ok(answer)
+    }
+
+    fn count(&self, window: &Window, sets: &[CategorySet]) -> Result<Volumes, StoreError> {
+        const IN_WINDOW: &str = "t.exporter = ?1 AND (?2 IS NULL OR t.counterparty = ?2)
+                                 AND t.date BETWEEN ?3 AND ?4";
+        const STATE_OK: &str = "(?5 OR e.state <> 'anonymised')";
+        // Entries whose unhashed people simply add up: no `individuals` cap applies to them.
+        const UNCAPPED: &str = "(t.individuals IS NULL OR e.unit = 'devices')";
+        const CAPPED: &str = "(t.individuals IS NOT NULL AND e.unit = 'individuals')";
         let path = self.path;
         let tx = &self.tx;
         let mut base: Vec<Value> = vec![
@@ -508,9 +570,6 @@ impl Tx<'_> {
             Value::Text(window.to.to_string()),
             Value::Integer(i64::from(window.include_anonymised)),
         ];
-        const IN_WINDOW: &str = "t.exporter = ?1 AND (?2 IS NULL OR t.counterparty = ?2)
-                                 AND t.date BETWEEN ?3 AND ?4";
-        const STATE_OK: &str = "(?5 OR e.state <> 'anonymised')";
 
         let transfers: i64 = tx
             .prepare_cached(&format!(
@@ -522,132 +581,158 @@ impl Tx<'_> {
             })
             .map_err(db_error(path, "count the transfers in a window"))?;
 
-        // Per category: distinct hashes over the window, plus each transfer's unhashed people.
-        let mut hashed: BTreeMap<String, u64> = BTreeMap::new();
-        {
-            let mut stmt = tx
-                .prepare_cached(&format!(
-                    "SELECT e.category, COUNT(DISTINCT h.hash)
-                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
-                     JOIN subject_hash h ON h.entry = e.seq
-                     WHERE {IN_WINDOW} AND {STATE_OK}
-                     GROUP BY e.category"
-                ))
-                .map_err(db_error(path, "prepare the hashed volume query"))?;
-            let rows = stmt
-                .query_map(params_from_iter(&base), |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-                })
-                .map_err(db_error(path, "count hashed individuals"))?;
-            for row in rows {
-                let (category, count) = row.map_err(db_error(path, "count hashed individuals"))?;
-                hashed.insert(category, to_u64(count));
-            }
-        }
+        // Per category: distinct hashes over the window ...
         let mut categories: BTreeMap<String, Volume> = BTreeMap::new();
-        {
+        // What each part contributed, so that category sets can skip parts that are empty.
+        let mut hashed_in: BTreeSet<String> = BTreeSet::new();
+        let mut uncapped_sum: BTreeMap<String, u64> = BTreeMap::new();
+        let mut capped_in: BTreeSet<String> = BTreeSet::new();
+        let mut add = |category: String, unit: &str, count: u64| {
+            let unit = Unit::parse(unit).unwrap_or(Unit::Individuals);
+            let volume = categories
+                .entry(category)
+                .or_insert(Volume { unit, count: 0 });
+            volume.count = volume.count.saturating_add(count);
+        };
+        let per_category = [
+            format!(
+                "SELECT e.category, MIN(e.unit), COUNT(DISTINCT h.hash)
+                 FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                 JOIN subject_hash h ON h.entry = e.seq
+                 WHERE {IN_WINDOW} AND {STATE_OK}
+                 GROUP BY e.category"
+            ),
+            // ... plus the unhashed people of uncapped entries, summed ...
+            format!(
+                "SELECT e.category, MIN(e.unit), SUM(e.count - e.hash_count)
+                 FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                 WHERE {IN_WINDOW} AND {STATE_OK} AND {UNCAPPED}
+                 GROUP BY e.category"
+            ),
+        ];
+        for (part, sql) in per_category.iter().enumerate() {
             let mut stmt = tx
-                .prepare_cached(&format!(
-                    "SELECT e.category, MIN(e.unit), t.individuals,
-                            SUM(e.count - e.hash_count),
-                            (SELECT COUNT(DISTINCT h.hash)
-                             FROM volume_entry e2 JOIN subject_hash h ON h.entry = e2.seq
-                             WHERE e2.transfer = t.seq AND e2.category = e.category
-                               AND (?5 OR e2.state <> 'anonymised'))
-                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
-                     WHERE {IN_WINDOW} AND {STATE_OK}
-                     GROUP BY t.seq, e.category"
-                ))
+                .prepare_cached(sql)
                 .map_err(db_error(path, "prepare the volume query"))?;
             let rows = stmt
                 .query_map(params_from_iter(&base), |row| {
                     Ok((
                         row.get::<_, String>(0)?,
                         row.get::<_, String>(1)?,
-                        row.get::<_, Option<i64>>(2)?,
-                        row.get::<_, i64>(3)?,
-                        row.get::<_, i64>(4)?,
+                        row.get::<_, i64>(2)?,
                     ))
                 })
                 .map_err(db_error(path, "sum volumes"))?;
             for row in rows {
-                let (category, unit, individuals, unhashed, transfer_hashed) =
-                    row.map_err(db_error(path, "sum volumes"))?;
-                let unit = Unit::parse(&unit).unwrap_or(Unit::Individuals);
-                let individuals = if unit == Unit::Individuals {
-                    individuals.map(to_u64)
+                let (category, unit, count) = row.map_err(db_error(path, "sum volumes"))?;
+                if part == 0 {
+                    hashed_in.insert(category.clone());
                 } else {
-                    None
-                };
-                let add = capped(to_u64(unhashed), individuals, to_u64(transfer_hashed));
-                let volume = categories.entry(category.clone()).or_insert(Volume {
-                    unit,
-                    count: hashed.get(&category).copied().unwrap_or(0),
-                });
-                volume.count = volume.count.saturating_add(add);
+                    uncapped_sum.insert(category.clone(), to_u64(count));
+                }
+                add(category, &unit, to_u64(count));
+            }
+        }
+        // ... plus, per transfer that gives `individuals`, its unhashed people up to the cap.
+        {
+            let mut stmt = tx
+                .prepare_cached(&format!(
+                    "SELECT e.category, MIN(e.unit), t.individuals, SUM(e.count - e.hash_count),
+                            (SELECT COUNT(DISTINCT h.hash)
+                             FROM volume_entry e2 JOIN subject_hash h ON h.entry = e2.seq
+                             WHERE e2.transfer = t.seq AND e2.category = e.category
+                               AND (?5 OR e2.state <> 'anonymised'))
+                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                     WHERE {IN_WINDOW} AND {STATE_OK} AND {CAPPED}
+                     GROUP BY t.seq, e.category"
+                ))
+                .map_err(db_error(path, "prepare the capped volume query"))?;
+            let rows = stmt
+                .query_map(params_from_iter(&base), |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, i64>(2)?,
+                        row.get::<_, i64>(3)?,
+                        row.get::<_, i64>(4)?,
+                    ))
+                })
+                .map_err(db_error(path, "sum capped volumes"))?;
+            for row in rows {
+                let (category, unit, individuals, unhashed, hashed) =
+                    row.map_err(db_error(path, "sum capped volumes"))?;
+                let count = capped(to_u64(unhashed), Some(to_u64(individuals)), to_u64(hashed));
+                capped_in.insert(category.clone());
+                add(category, &unit, count);
             }
         }
 
         let mut set_counts = BTreeMap::new();
         for set in sets {
+            if set.categories.is_empty() {
+                set_counts.insert(set.name.clone(), 0);
+                continue;
+            }
             base.truncate(5);
             base.extend(set.categories.iter().cloned().map(Value::Text));
-            let count = if set.categories.is_empty() {
-                0
-            } else {
-                let list = (6..6 + set.categories.len())
-                    .map(|n| format!("?{n}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let all_hashed: i64 = tx
-                    .prepare(&format!(
+            let list = (6..6 + set.categories.len())
+                .map(|n| format!("?{n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Uncapped people simply add up over the set's categories.
+            let mut total: u64 = set
+                .categories
+                .iter()
+                .filter_map(|c| uncapped_sum.get(c))
+                .fold(0, |sum, n| sum.saturating_add(*n));
+            if set.categories.iter().any(|c| hashed_in.contains(c)) {
+                let count: i64 = tx
+                    .prepare_cached(&format!(
                         "SELECT COUNT(DISTINCT h.hash)
                          FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
                          JOIN subject_hash h ON h.entry = e.seq
                          WHERE {IN_WINDOW} AND {STATE_OK} AND e.category IN ({list})"
                     ))
                     .and_then(|mut s| s.query_row(params_from_iter(&base), |row| row.get(0)))
-                    .map_err(db_error(path, "count hashed individuals of a category set"))?;
-                let mut stmt = tx
-                    .prepare(&format!(
-                        "SELECT t.individuals,
-                            SUM(CASE WHEN e.unit = 'individuals' THEN e.count - e.hash_count ELSE 0 END),
-                            SUM(CASE WHEN e.unit = 'devices' THEN e.count - e.hash_count ELSE 0 END),
+                    .map_err(db_error(
+                        path,
+                        "count the hashed individuals of a category set",
+                    ))?;
+                total = total.saturating_add(to_u64(count));
+            }
+            if !set.categories.iter().any(|c| capped_in.contains(c)) {
+                set_counts.insert(set.name.clone(), total);
+                continue;
+            }
+            let mut stmt = tx
+                .prepare_cached(&format!(
+                    "SELECT t.individuals, SUM(e.count - e.hash_count),
                             (SELECT COUNT(DISTINCT h.hash)
                              FROM volume_entry e2 JOIN subject_hash h ON h.entry = e2.seq
                              WHERE e2.transfer = t.seq AND e2.unit = 'individuals'
                                AND e2.category IN ({list})
                                AND (?5 OR e2.state <> 'anonymised'))
-                         FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
-                         WHERE {IN_WINDOW} AND {STATE_OK} AND e.category IN ({list})
-                         GROUP BY t.seq"
+                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                     WHERE {IN_WINDOW} AND {STATE_OK} AND {CAPPED} AND e.category IN ({list})
+                     GROUP BY t.seq"
+                ))
+                .map_err(db_error(path, "prepare the category set query"))?;
+            let rows = stmt
+                .query_map(params_from_iter(&base), |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, i64>(1)?,
+                        row.get::<_, i64>(2)?,
                     ))
-                    .map_err(db_error(path, "prepare the category set query"))?;
-                let rows = stmt
-                    .query_map(params_from_iter(&base), |row| {
-                        Ok((
-                            row.get::<_, Option<i64>>(0)?,
-                            row.get::<_, i64>(1)?,
-                            row.get::<_, i64>(2)?,
-                            row.get::<_, i64>(3)?,
-                        ))
-                    })
-                    .map_err(db_error(path, "sum the volumes of a category set"))?;
-                let mut total = to_u64(all_hashed);
-                for row in rows {
-                    let (individuals, people, devices, transfer_hashed) =
-                        row.map_err(db_error(path, "sum the volumes of a category set"))?;
-                    let add = capped(
-                        to_u64(people),
-                        individuals.map(to_u64),
-                        to_u64(transfer_hashed),
-                    )
-                    .saturating_add(to_u64(devices));
-                    total = total.saturating_add(add);
-                }
-                total
-            };
-            set_counts.insert(set.name.clone(), count);
+                })
+                .map_err(db_error(path, "sum the volumes of a category set"))?;
+            for row in rows {
+                let (individuals, unhashed, hashed) =
+                    row.map_err(db_error(path, "sum the volumes of a category set"))?;
+                let count = capped(to_u64(unhashed), Some(to_u64(individuals)), to_u64(hashed));
+                total = total.saturating_add(count);
+            }
+            set_counts.insert(set.name.clone(), total);
         }
 
         Ok(Volumes {

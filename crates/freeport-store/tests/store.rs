@@ -995,3 +995,48 @@ mod budgets {
         }
     }
 }
+
+#[test]
+fn cached_windows_follow_every_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    let mut reader = Store::open(&path).unwrap();
+    let mut writer = Store::open(&path).unwrap();
+    let day = date(2026, 10, 1);
+    let window = Window::cn("acme", day);
+    let count = |store: &mut Store| store.volumes(&window, &[]).unwrap().transfers;
+    assert_eq!(count(&mut reader), 0);
+    // Recorded through this handle.
+    reader
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "b",
+            day,
+            vec![entry("person.name", 1)],
+        ))
+        .unwrap();
+    assert_eq!(count(&mut reader), 1);
+    // Recorded through another connection.
+    assert_eq!(count(&mut writer), 1);
+    writer
+        .record_transfer(&transfer(
+            "2",
+            "acme",
+            "b",
+            day,
+            vec![entry("person.name", 1)],
+        ))
+        .unwrap();
+    assert_eq!(count(&mut reader), 2);
+    // Read, record and read again in one transaction, then roll back.
+    let inside: Result<(), StoreError> = reader.transaction(|tx| {
+        assert_eq!(tx.volumes(&window, &[])?.transfers, 2);
+        tx.record_transfer(&transfer("3", "acme", "b", day, vec![]))?;
+        assert_eq!(tx.volumes(&window, &[])?.transfers, 3);
+        Err(StoreError::NoDataDir)
+    });
+    assert!(inside.is_err());
+    assert_eq!(count(&mut reader), 2);
+    assert_eq!(count(&mut writer), 2);
+}
