@@ -5,6 +5,8 @@
 //! generated (and snapshot-tested) without linking the engines, and keeps one source of truth for
 //! what each flag means.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Exit codes, shown in `--help` and in the README.
@@ -29,6 +31,7 @@ Examples:
   freeport vocab list                      every data category, as a table
   freeport vocab list --format json        the same, as JSON
   freeport vocab show id.cn.resident_id    one category with its legal bases
+  freeport history --exporter acme-cn      recorded transfers and cumulative volumes
 ";
 
 /// Top-level arguments.
@@ -44,6 +47,13 @@ Examples:
     arg_required_else_help = true,
 )]
 pub struct Cli {
+    /// The store database file (recorded transfers, cumulative volumes, salts, budgets).
+    ///
+    /// Default: `$FREEPORT_HOME/freeport.db` if `FREEPORT_HOME` is set, else `freeport.db` in the
+    /// platform data directory (`~/.local/share/freeport/freeport.db` on Linux). Created with its
+    /// schema on first use.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub store: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -55,6 +65,25 @@ pub enum Command {
     /// Browse the shared vocabulary of data categories and how each country's law treats them.
     #[command(subcommand, visible_alias = "vocabulary")]
     Vocab(VocabCommand),
+    /// List recorded transfers with cumulative volumes under China's and the US counting windows.
+    #[command(
+        after_help = "Examples:\n  freeport history\n  freeport history --exporter acme-cn --format json\n  freeport --store ./freeport.db history --counterparty acme-us\n"
+    )]
+    History(HistoryArgs),
+}
+
+/// Arguments of `freeport history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only transfers of this exporter.
+    #[arg(long, value_name = "ID")]
+    pub exporter: Option<String>,
+    /// Only transfers to this counterparty (recipient).
+    #[arg(long, value_name = "ID")]
+    pub counterparty: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `freeport vocab ...`

@@ -12,6 +12,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Vocabulary(#[from] freeport_vocabulary::VocabularyError),
+    /// The store failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Store(#[from] freeport_store::StoreError),
     /// A category id that the vocabulary does not have.
     #[error("unknown category `{id}`")]
     #[diagnostic(code(freeport::unknown_category), help("{hint}"))]

@@ -1,0 +1,183 @@
+//! Errors of the store: each names the database file it concerns.
+
+use std::path::PathBuf;
+
+use miette::Diagnostic;
+
+/// An error of the store.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No data directory could be found for the default store.
+    #[error("cannot find a data directory for the store")]
+    #[diagnostic(
+        code(freeport::store::no_data_dir),
+        help("set `FREEPORT_HOME` to a directory, or pass `--store PATH`")
+    )]
+    NoDataDir,
+    /// The directory of the database could not be created.
+    #[error("cannot create the store directory `{}`", path.display())]
+    #[diagnostic(code(freeport::store::create_dir))]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// SQLite failed.
+    #[error("store `{}`: cannot {action}", path.display())]
+    #[diagnostic(code(freeport::store::database))]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// What the store was doing.
+        action: &'static str,
+        /// What SQLite said.
+        #[source]
+        source: Box<rusqlite::Error>,
+    },
+    /// The database holds a value this program never writes.
+    #[error("store `{}` is damaged: {detail}", path.display())]
+    #[diagnostic(code(freeport::store::corrupt))]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The database was written by a newer `freeport`.
+    #[error(
+        "store `{}` has schema version {found}, newer than the {known} this freeport knows",
+        path.display()
+    )]
+    #[diagnostic(
+        code(freeport::store::schema_too_new),
+        help("upgrade freeport, or point `--store` at another database")
+    )]
+    SchemaTooNew {
+        /// The database file.
+        path: PathBuf,
+        /// Newest schema version recorded in the database.
+        found: i64,
+        /// Newest schema version built into this program.
+        known: i64,
+    },
+    /// A migration recorded as applied differs from the one built into this program.
+    #[error(
+        "store `{}`: applied migration {version} `{name}` differs from the one this freeport has",
+        path.display()
+    )]
+    #[diagnostic(
+        code(freeport::store::migration_changed),
+        help("migrations are append-only; restore the original file or use a fresh store")
+    )]
+    MigrationChanged {
+        /// The database file.
+        path: PathBuf,
+        /// Migration version.
+        version: i64,
+        /// Migration name.
+        name: String,
+    },
+    /// A transfer with this id is already recorded.
+    #[error("store `{}`: transfer `{id}` is already recorded", path.display())]
+    #[diagnostic(
+        code(freeport::store::duplicate_transfer),
+        help("each transfer is recorded once; give a new transfer a new id")
+    )]
+    DuplicateTransfer {
+        /// The database file.
+        path: PathBuf,
+        /// The transfer id.
+        id: String,
+    },
+    /// A transfer record is not valid.
+    #[error("store `{}`: transfer `{}`: `{}` {}", .0.path.display(), .0.id, .0.field, .0.reason)]
+    #[diagnostic(code(freeport::store::invalid_transfer))]
+    InvalidTransfer(Box<InvalidTransfer>),
+    /// The operating system's random generator failed.
+    #[error("store `{}`: cannot draw a subject-hash salt from the operating system", path.display())]
+    #[diagnostic(code(freeport::store::rng))]
+    Rng {
+        /// The database file.
+        path: PathBuf,
+        /// What failed.
+        #[source]
+        source: getrandom::Error,
+    },
+    /// No privacy budget is configured for the dataset.
+    #[error("store `{}`: no privacy budget is configured for dataset `{dataset}`", path.display())]
+    #[diagnostic(
+        code(freeport::store::no_budget),
+        help("configure the dataset's total epsilon and delta before spending from it")
+    )]
+    NoBudget {
+        /// The database file.
+        path: PathBuf,
+        /// The dataset id.
+        dataset: String,
+    },
+    /// A budget amount is not a usable number.
+    #[error(
+        "store `{}`: dataset `{}`: {} `{}` {}",
+        .0.path.display(), .0.dataset, .0.field, .0.value, .0.reason
+    )]
+    #[diagnostic(code(freeport::store::invalid_budget))]
+    InvalidBudget(Box<InvalidBudget>),
+    /// A spend would exceed the dataset's budget.
+    #[error(
+        "store `{}`: dataset `{}`: spending epsilon {} and delta {} would exceed its budget (remaining epsilon {}, delta {})",
+        .0.path.display(), .0.dataset, .0.epsilon, .0.delta, .0.epsilon_left, .0.delta_left
+    )]
+    #[diagnostic(
+        code(freeport::store::budget_exceeded),
+        help("nothing was spent; release less, or with a smaller epsilon or delta")
+    )]
+    BudgetExceeded(Box<BudgetExceeded>),
+}
+
+/// Details of [`StoreError::InvalidTransfer`].
+#[derive(Debug)]
+pub struct InvalidTransfer {
+    /// The database file.
+    pub path: PathBuf,
+    /// The transfer id.
+    pub id: String,
+    /// The field at fault, e.g. `volumes[2].count`.
+    pub field: String,
+    /// Why it is refused.
+    pub reason: String,
+}
+
+/// Details of [`StoreError::InvalidBudget`].
+#[derive(Debug)]
+pub struct InvalidBudget {
+    /// The database file.
+    pub path: PathBuf,
+    /// The dataset id.
+    pub dataset: String,
+    /// `epsilon` or `delta` (or their totals).
+    pub field: &'static str,
+    /// The value given.
+    pub value: f64,
+    /// Why it is refused.
+    pub reason: &'static str,
+}
+
+/// Details of [`StoreError::BudgetExceeded`].
+#[derive(Debug)]
+pub struct BudgetExceeded {
+    /// The database file.
+    pub path: PathBuf,
+    /// The dataset id.
+    pub dataset: String,
+    /// Epsilon asked for.
+    pub epsilon: f64,
+    /// Delta asked for.
+    pub delta: f64,
+    /// Epsilon still available.
+    pub epsilon_left: f64,
+    /// Delta still available.
+    pub delta_left: f64,
+}

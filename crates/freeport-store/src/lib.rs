@@ -1,0 +1,173 @@
+//! The store of Free Data Port: recorded transfers, their cumulative volumes under China's and
+//! the United States' counting windows, per-exporter subject-hash salts, and the DP
+//! privacy-budget ledger.
+//!
+//! ```
+//! use freeport_store::{
+//!     CategorySet, DataState, Store, TransferId, TransferRecord, Unit, VolumeEntry, Window,
+//! };
+//! use jiff::civil::date;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?;
+//! let mut store = Store::open(dir.path().join("freeport.db"))?; // created, migrated
+//!
+//! let record = TransferRecord {
+//!     id: TransferId::from("t-1"),
+//!     exporter: "acme-cn".into(),
+//!     counterparty: "acme-us".into(),
+//!     date: date(2026, 3, 1),
+//!     origin: "CN".into(),
+//!     destination: "US".into(),
+//!     individuals: None,
+//!     volumes: vec![VolumeEntry {
+//!         category: "contact.phone".into(),
+//!         unit: Unit::Individuals,
+//!         count: 120_000,
+//!         subject_hashes: Default::default(),
+//!         state: DataState::Raw,
+//!     }],
+//!     decision_json: r#"{"cn":{"outcome":"STANDARD_CONTRACT_OR_CERTIFICATION"}}"#.into(),
+//!     rule_packs: vec![],
+//! };
+//! // Record and do other work atomically: an error inside rolls everything back.
+//! store.transaction(|tx| {
+//!     tx.record_transfer(&record)?;
+//!     Ok::<_, freeport_store::StoreError>(())
+//! })?;
+//!
+//! let pi = CategorySet { name: "pi".into(), categories: ["contact.phone".to_owned()].into() };
+//! let cn = store.volumes(&Window::cn("acme-cn", date(2026, 12, 31)), &[pi])?;
+//! assert_eq!(cn.sets["pi"], 120_000);
+//! let next_year = store.volumes(&Window::cn("acme-cn", date(2027, 1, 1)), &[])?;
+//! assert!(next_year.categories.is_empty()); // reset on 1 January
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Where the database is
+//!
+//! [`Store::open_default`] opens `$FREEPORT_HOME/freeport.db` if `FREEPORT_HOME` is set, else
+//! `freeport/freeport.db` in the platform data directory (`~/.local/share/freeport/freeport.db`
+//! on Linux), creating the directory and the file on first use. [`Store::open`] takes any path.
+//!
+//! # Schema and migrations
+//!
+//! SQLite (bundled with rusqlite, so identical everywhere) in WAL mode, `STRICT` tables. The
+//! schema is the ordered `.sql` files of `migrations/sqlite/`, each applied once in one
+//! immediate transaction at open and recorded with its SHA-256 in `freeport_schema`. A database
+//! that records a migration newer than this program knows is refused
+//! ([`StoreError::SchemaTooNew`]), and so is one whose applied migration text has changed.
+//! Concurrent openers serialise on SQLite's write lock (10 s busy timeout).
+//!
+//! # Counting
+//!
+//! China (`Window::cn`): the exporter's transfers dated from 1 January of the date's year up to
+//! and including the date (CAC16 Arts. 5(4), 7, 8 "自当年1月1日起累计"); anonymised entries do
+//! not count (anonymised information is not PI, PIPL Art. 4). United States (`Window::us`): the
+//! transfers of one (exporter, counterparty) pair dated in `(date − 12 months, date]`, i.e. after
+//! the same calendar day one year before and up to the date (28 CFR 202.205 "at any point in the
+//! preceding 12 months", aggregated across transactions between the same U.S. person and foreign
+//! person; see [`us_start`] for leap days); every state counts (28 CFR 202.206). Units:
+//! individuals, or devices where the caller records devices (precise geolocation, 28 CFR
+//! 202.205(c)); a category keeps one unit in a store.
+//!
+//! Within a window, for one category or a set of categories counted together, the count is
+//!
+//! > |∪ subject hashes of every entry| + Σ over transfers of the transfer's unhashed people,
+//!
+//! where a transfer's unhashed people are Σ (`count` − number of hashes) over its entries in the
+//! category (set), capped — for individuals only — at `individuals` − the transfer's distinct
+//! hashes in the set when the record gives `individuals`. So a person with a salted subject hash
+//! is counted once however many transfers and categories carry them; a person without one is
+//! assumed to be someone never counted before. This is conservative: without hashes the store
+//! can only add, never prove that two transfers (or two categories of one transfer without
+//! `individuals`) hold the same people, and over-counting errs towards the stricter mechanism,
+//! which is what the texts require of a counter that may not be split to avoid a threshold
+//! (SCCG2; CAC20). Hashes are comparable only within one exporter (each exporter has its own
+//! salt, [`Tx::subject_salt`]), which is also the scope of both windows.
+//!
+//! # Atomic work
+//!
+//! [`Store::transaction`] runs a closure on a [`Tx`] holding SQLite's write lock, committing
+//! when it returns `Ok` and rolling back on `Err` or panic. `freeport judge --record` reads the
+//! windows and records in one such transaction; `freeport assess` puts its log append inside
+//! it, so the store commits only after the log append succeeded.
+//!
+//! # Adding PostgreSQL
+//!
+//! No SQLite type crosses the public API: callers see [`Store`], [`Tx`] and plain values.
+//! A PostgreSQL backend (for multi-node servers) is added by
+//! 1. a `postgres` Cargo feature pulling `tokio-postgres` (or its blocking wrapper `postgres`,
+//!    which fits this synchronous API; never sqlx, which cannot share a build with rusqlite ≥ 0.40);
+//! 2. `migrations/postgres/NNNN_*.sql` mirroring `migrations/sqlite/` (same versions; `BYTEA` for
+//!    blobs, `BIGINT` for counts, `DATE` for dates), applied by the same runner under
+//!    `pg_advisory_xact_lock` instead of SQLite's immediate transaction;
+//! 3. turning the connection inside [`Store`] and the transaction inside [`Tx`] into two-variant
+//!    enums (SQLite, PostgreSQL) and matching in each method; the queries are standard SQL except
+//!    for placeholders (`?N` → `$N`) and `INSERT OR IGNORE` (→ `ON CONFLICT DO NOTHING`). Write
+//!    transactions become `SERIALIZABLE` (or take `LOCK TABLE … IN SHARE ROW EXCLUSIVE MODE`)
+//!    so budget checks and window reads keep the guarantees they have under SQLite's single writer;
+//! 4. [`Store::open`] choosing the backend from a `postgres://` URL.
+//!
+//! [`Tx`] methods take `&mut self` already, as a PostgreSQL transaction needs.
+
+mod budget;
+mod error;
+mod location;
+mod migrate;
+mod model;
+mod store;
+mod window;
+
+use hmac::{KeyInit, Mac};
+
+pub use error::{BudgetExceeded, InvalidBudget, InvalidTransfer, StoreError};
+pub use location::{DB_FILE, HOME_ENV, default_path};
+pub use migrate::latest_version;
+pub use model::{
+    Budget, CategorySet, DataState, EntrySummary, HistoryEntry, HistoryFilter, RulePackRef,
+    SubjectHash, TransferId, TransferRecord, TransferSummary, Unit, Volume, VolumeEntry, Volumes,
+    Window, WindowKind,
+};
+pub use store::{Store, Tx};
+pub use window::{cn_start, us_start};
+
+/// The salted hash of one subject: HMAC-SHA-256 keyed with the exporter's salt
+/// ([`Tx::subject_salt`]) over a stable key of the person (e.g. the normalised resident-ID
+/// number), so the same person hashes alike in every scan of that exporter and the hashes reveal
+/// nothing without the salt.
+#[must_use]
+pub fn subject_hash(salt: &[u8; 32], subject_key: &[u8]) -> SubjectHash {
+    // HMAC pads a key shorter than the hash's 64-byte block with zeros; padding it here gives
+    // the same MAC through the infallible fixed-size constructor.
+    let mut key = [0_u8; 64];
+    key[..32].copy_from_slice(salt);
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&key.into());
+    mac.update(subject_key);
+    SubjectHash(mac.finalize().into_bytes().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_hashes_depend_on_salt_and_key() {
+        let a = subject_hash(&[1; 32], b"110101199003071234");
+        assert_eq!(a, subject_hash(&[1; 32], b"110101199003071234"));
+        assert_ne!(a, subject_hash(&[2; 32], b"110101199003071234"));
+        assert_ne!(a, subject_hash(&[1; 32], b"110101199003071235"));
+    }
+
+    #[test]
+    fn subject_hash_is_hmac_sha256() {
+        // Python: hmac.new(bytes([0x0b] * 32), b"Hi There", hashlib.sha256).hexdigest()
+        let hash = subject_hash(&[0x0b; 32], b"Hi There");
+        let hex: String = hash.0.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "198a607eb44bfbc69903a0f1cf2bbdc5ba0aa3f3d9ae3c1c7a3b1696a0b68cf7"
+        );
+    }
+}

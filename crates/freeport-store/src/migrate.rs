@@ -1,0 +1,154 @@
+//! The schema migration runner: plain `.sql` files under `migrations/sqlite/`, applied in order,
+//! each once, each recorded with a checksum in `freeport_schema`.
+//!
+//! Migrations are append-only. A database that records a migration this program does not have
+//! (written by a newer `freeport`) is refused rather than used, and so is one whose applied
+//! migration text differs from ours.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+use crate::StoreError;
+use crate::store::db_error;
+
+/// One migration built into the program.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Migration {
+    /// Its number; applied in increasing order.
+    pub(crate) version: i64,
+    /// Its file name without the number and extension.
+    pub(crate) name: &'static str,
+    /// Its SQL.
+    pub(crate) sql: &'static str,
+}
+
+/// Every migration, in order. A test checks this list against the directory.
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "transfers",
+        sql: include_str!("../migrations/sqlite/0001_transfers.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "salts_and_budgets",
+        sql: include_str!("../migrations/sqlite/0002_salts_and_budgets.sql"),
+    },
+];
+
+/// The newest schema version this program knows.
+#[must_use]
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+fn checksum(sql: &str) -> String {
+    Sha256::digest(sql.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Brings the database at `path` to the latest schema, in one immediate transaction so that
+/// concurrent openers migrate once and wait for each other.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<i64, StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(db_error(path, "lock the database to migrate it"))?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS freeport_schema (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            checksum   TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        ) STRICT;",
+    )
+    .map_err(db_error(path, "create the schema table"))?;
+
+    let found: Option<i64> = tx
+        .query_row("SELECT MAX(version) FROM freeport_schema", [], |row| {
+            row.get(0)
+        })
+        .optional()
+        .map_err(db_error(path, "read the schema version"))?
+        .flatten();
+    let known = latest_version();
+    if let Some(found) = found
+        && found > known
+    {
+        return Err(StoreError::SchemaTooNew {
+            path: path.to_owned(),
+            found,
+            known,
+        });
+    }
+
+    for migration in MIGRATIONS {
+        let applied: Option<String> = tx
+            .query_row(
+                "SELECT checksum FROM freeport_schema WHERE version = ?1",
+                [migration.version],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(db_error(path, "read the applied migrations"))?;
+        let sum = checksum(migration.sql);
+        match applied {
+            Some(applied) if applied == sum => {}
+            Some(_) => {
+                return Err(StoreError::MigrationChanged {
+                    path: path.to_owned(),
+                    version: migration.version,
+                    name: migration.name.to_owned(),
+                });
+            }
+            None => {
+                tx.execute_batch(migration.sql)
+                    .map_err(db_error(path, "apply a schema migration"))?;
+                tx.execute(
+                    "INSERT INTO freeport_schema (version, name, checksum, applied_at)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    (
+                        migration.version,
+                        migration.name,
+                        sum,
+                        jiff::Timestamp::now().to_string(),
+                    ),
+                )
+                .map_err(db_error(path, "record a schema migration"))?;
+            }
+        }
+    }
+    tx.commit()
+        .map_err(db_error(path, "commit the schema migrations"))?;
+    Ok(known)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_matches_the_migrations_directory() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        let listed: Vec<String> = MIGRATIONS
+            .iter()
+            .map(|m| format!("{:04}_{}.sql", m.version, m.name))
+            .collect();
+        assert_eq!(files, listed);
+    }
+
+    #[test]
+    fn versions_increase_by_one_from_one() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i64::try_from(i).unwrap() + 1);
+        }
+    }
+}

@@ -1,0 +1,346 @@
+//! The values the store takes and returns: transfer records, volume entries, counting windows,
+//! cumulative volumes, history rows and budgets.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::window;
+
+/// The caller-supplied, unique id of a transfer (e.g. the transfer id of the facts file).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TransferId(pub String);
+
+impl TransferId {
+    /// The id as text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TransferId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for TransferId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+/// A salted subject hash: 32 bytes that stand for one natural person (or one device) of one
+/// exporter, computed with that exporter's salt (see [`subject_hash`](crate::subject_hash)).
+///
+/// Two hashes are the same person only when both were made with the same exporter's salt.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SubjectHash(pub [u8; 32]);
+
+impl fmt::Debug for SubjectHash {
+    // A hash is pseudonymous data about a person; debug output shows only that one is there.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SubjectHash(..)")
+    }
+}
+
+/// What a count counts: natural persons, or devices (28 CFR 202.205(c) counts precise geolocation
+/// data in U.S. devices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Distinct natural persons.
+    Individuals,
+    /// Distinct devices (precise geolocation under 28 CFR 202.205(c)).
+    Devices,
+}
+
+impl Unit {
+    /// The stored and printed name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Individuals => "individuals",
+            Self::Devices => "devices",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        match text {
+            "individuals" => Some(Self::Individuals),
+            "devices" => Some(Self::Devices),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The de-identification state of the data of one entry.
+///
+/// It matters to China only: anonymised information is not personal information (PIPL Art. 4,
+/// Art. 73(4)), pseudonymised information still is; the US counts all three (28 CFR 202.206).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataState {
+    /// As collected.
+    Raw,
+    /// Pseudonymised (去标识化): still personal information.
+    Pseudonymised,
+    /// Anonymised (匿名化): cannot identify and cannot be restored.
+    Anonymised,
+}
+
+impl DataState {
+    /// The stored and printed name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Raw => "raw",
+            Self::Pseudonymised => "pseudonymised",
+            Self::Anonymised => "anonymised",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        match text {
+            "raw" => Some(Self::Raw),
+            "pseudonymised" => Some(Self::Pseudonymised),
+            "anonymised" => Some(Self::Anonymised),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for DataState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The volume of one vocabulary category in one transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeEntry {
+    /// Vocabulary category id, e.g. `contact.phone`.
+    pub category: String,
+    /// What [`count`](Self::count) counts.
+    pub unit: Unit,
+    /// Distinct individuals (or devices) in this transfer with data of this category.
+    pub count: u64,
+    /// Salted subject hashes of some or all of those individuals, when Scan could compute them.
+    /// Each hash is one distinct individual, so there can be at most `count` of them; individuals
+    /// without a hash are counted as `count - hashes.len()` people never seen before.
+    pub subject_hashes: BTreeSet<SubjectHash>,
+    /// Raw, pseudonymised or anonymised.
+    pub state: DataState,
+}
+
+/// The name, version and content hash of a rule pack a decision was made with.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RulePackRef {
+    /// Pack name, e.g. `cn` or `us`.
+    pub name: String,
+    /// Pack version.
+    pub version: String,
+    /// Pack content hash.
+    pub hash: String,
+}
+
+/// One transfer to record: who sent what to whom, when, and what was decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferRecord {
+    /// Caller-supplied unique id; recording the same id twice is refused.
+    pub id: TransferId,
+    /// The exporter (data processor / U.S. person) id.
+    pub exporter: String,
+    /// The recipient (foreign person / overseas recipient) id.
+    pub counterparty: String,
+    /// The date of the transfer.
+    pub date: Date,
+    /// Where the data leaves from (ISO 3166-1 alpha-2, e.g. `CN`).
+    pub origin: String,
+    /// Where the data goes (ISO 3166-1 alpha-2, e.g. `US`).
+    pub destination: String,
+    /// Distinct natural persons across all categories of this transfer, when known (e.g. the
+    /// number of person records Scan read). It caps the people counted for unhashed entries of a
+    /// transfer when several categories are counted together; `None` means no cap.
+    pub individuals: Option<u64>,
+    /// The volumes, one entry per (category, state).
+    pub volumes: Vec<VolumeEntry>,
+    /// The decision, as the judge produced it (opaque JSON text).
+    pub decision_json: String,
+    /// The rule packs the decision was made with.
+    pub rule_packs: Vec<RulePackRef>,
+}
+
+/// A named set of categories counted together, e.g. all personal information or sensitive
+/// personal information: a person with data in several of them is one person.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CategorySet {
+    /// Name of the set in the result, e.g. `pi` or `sensitive_pi`.
+    pub name: String,
+    /// The category ids in the set.
+    pub categories: BTreeSet<String>,
+}
+
+/// Which counting convention a [`Window`] follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowKind {
+    /// China: per exporter, since 1 January of the year of the date (CAC16 Arts. 5(4), 7, 8:
+    /// "自当年1月1日起累计").
+    Cn,
+    /// United States: per (exporter, counterparty), over the preceding 12 months
+    /// (28 CFR 202.205: "at any point in the preceding 12 months", aggregated across covered data
+    /// transactions involving the same U.S. person and the same foreign person).
+    Us,
+}
+
+/// A counting window: which transfers add up, between which dates (both inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Window {
+    /// The convention.
+    pub kind: WindowKind,
+    /// Transfers of this exporter.
+    pub exporter: String,
+    /// Only transfers to this counterparty, if set.
+    pub counterparty: Option<String>,
+    /// First date counted (inclusive).
+    pub from: Date,
+    /// Last date counted (inclusive).
+    pub to: Date,
+    /// Whether anonymised entries count (not for China: anonymised data is not PI).
+    pub include_anonymised: bool,
+}
+
+impl Window {
+    /// China's window for a transfer on `date`: the exporter's transfers dated from 1 January of
+    /// `date`'s year up to and including `date`; anonymised entries excluded (PIPL Art. 4).
+    #[must_use]
+    pub fn cn(exporter: &str, date: Date) -> Self {
+        Self {
+            kind: WindowKind::Cn,
+            exporter: exporter.to_owned(),
+            counterparty: None,
+            from: window::cn_start(date),
+            to: date,
+            include_anonymised: false,
+        }
+    }
+
+    /// The US window for a transfer on `date`: the transfers between `exporter` and
+    /// `counterparty` dated after the same day one year earlier, up to and including `date`
+    /// (see [`us_start`](crate::us_start)); anonymised entries included (28 CFR 202.206).
+    #[must_use]
+    pub fn us(exporter: &str, counterparty: &str, date: Date) -> Self {
+        Self {
+            kind: WindowKind::Us,
+            exporter: exporter.to_owned(),
+            counterparty: Some(counterparty.to_owned()),
+            from: window::us_start(date),
+            to: date,
+            include_anonymised: true,
+        }
+    }
+}
+
+/// The cumulative volume of one category in a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Volume {
+    /// What the count counts.
+    pub unit: Unit,
+    /// Distinct individuals (or devices), counted by the rule of the crate docs.
+    pub count: u64,
+}
+
+/// Cumulative volumes in one window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Volumes {
+    /// The window counted.
+    pub window: Window,
+    /// How many transfers fall in the window.
+    pub transfers: u64,
+    /// Per category id.
+    pub categories: BTreeMap<String, Volume>,
+    /// Per requested [`CategorySet`] name: distinct individuals across the set's categories.
+    pub sets: BTreeMap<String, u64>,
+}
+
+/// Which transfers [`history`](crate::Tx::history) lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryFilter {
+    /// Only this exporter's transfers.
+    pub exporter: Option<String>,
+    /// Only transfers to this counterparty.
+    pub counterparty: Option<String>,
+}
+
+/// One recorded transfer as history shows it (no subject hashes, no decision body).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransferSummary {
+    /// Transfer id.
+    pub id: TransferId,
+    /// Exporter id.
+    pub exporter: String,
+    /// Counterparty id.
+    pub counterparty: String,
+    /// Date of the transfer.
+    pub date: Date,
+    /// Origin country.
+    pub origin: String,
+    /// Destination country.
+    pub destination: String,
+    /// Volumes of this transfer alone: per category, state and count.
+    pub volumes: Vec<EntrySummary>,
+    /// Rule packs of the decision.
+    pub rule_packs: Vec<RulePackRef>,
+}
+
+/// One volume entry of a recorded transfer, without its hashes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntrySummary {
+    /// Category id.
+    pub category: String,
+    /// Unit.
+    pub unit: Unit,
+    /// State.
+    pub state: DataState,
+    /// Count in this transfer.
+    pub count: u64,
+    /// How many of them carry a subject hash.
+    pub hashed: u64,
+}
+
+/// One history row: a transfer and the cumulative volumes under both windows at its date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    /// The transfer.
+    pub transfer: TransferSummary,
+    /// China's window at the transfer's date.
+    pub cn: Volumes,
+    /// The US window at the transfer's date.
+    pub us: Volumes,
+}
+
+/// The state of one dataset's DP privacy budget.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Budget {
+    /// Configured total epsilon.
+    pub epsilon_total: f64,
+    /// Configured total delta.
+    pub delta_total: f64,
+    /// Epsilon spent so far.
+    pub epsilon_spent: f64,
+    /// Delta spent so far.
+    pub delta_spent: f64,
+    /// Number of spends recorded.
+    pub spends: u64,
+}

@@ -1,0 +1,1092 @@
+//! The SQLite store: opening, transactions, and every operation as SQL.
+//!
+//! Every public operation runs inside a [`Tx`]; the one-shot methods on [`Store`] wrap one
+//! operation in its own transaction. No rusqlite type crosses the public API, so a PostgreSQL
+//! backend can sit behind the same `Store`/`Tx` (see the crate docs).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::civil::Date;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params_from_iter};
+
+use crate::budget::{self, DELTA_SCALE, EPSILON_SCALE, Round};
+use crate::error::{BudgetExceeded, InvalidBudget, InvalidTransfer};
+use crate::migrate;
+use crate::model::{
+    Budget, CategorySet, DataState, EntrySummary, HistoryEntry, HistoryFilter, RulePackRef,
+    TransferId, TransferRecord, TransferSummary, Unit, Volume, Volumes, Window,
+};
+use crate::{StoreError, location};
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub(crate) fn db_error(
+    path: &Path,
+    action: &'static str,
+) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    move |source| StoreError::Database {
+        path: path.to_owned(),
+        action,
+        source: Box::new(source),
+    }
+}
+
+/// The store of Free Data Port: one SQLite database file.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    cache: VolumeCache,
+}
+
+/// Most windows a [`VolumeCache`] keeps before it starts afresh.
+const CACHE_CAPACITY: usize = 256;
+
+/// Window answers computed from committed data, so that judging many transfers between two
+/// recordings reads each window once. An answer stays valid while nothing is recorded: the cache
+/// is emptied when this connection commits a recording and when SQLite's `data_version` says
+/// another connection committed. Answers computed after a recording inside a transaction (which
+/// may still roll back) are never cached.
+#[derive(Debug, Default)]
+struct VolumeCache {
+    data_version: Option<i64>,
+    answers: BTreeMap<(Window, Vec<CategorySet>), Volumes>,
+}
+
+impl Store {
+    /// Opens the default store ([`default_path`](crate::default_path)), creating it on first use.
+    ///
+    /// # Errors
+    ///
+    /// No data directory, or any error of [`Store::open`].
+    pub fn open_default() -> Result<Self, StoreError> {
+        Self::open(location::default_path()?)
+    }
+
+    /// Opens the database at `path`, creating the file and its directory if needed and applying
+    /// every schema migration it lacks.
+    ///
+    /// # Errors
+    ///
+    /// The directory cannot be created, SQLite cannot open the file, the database's schema is
+    /// newer than this program's ([`StoreError::SchemaTooNew`]) or an applied migration differs
+    /// from ours.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_owned();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(&path).map_err(db_error(&path, "open the database"))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(db_error(&path, "set the busy timeout"))?;
+        // WAL lets readers (history, judge) run while one writer records.
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(db_error(&path, "switch to write-ahead logging"))?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(db_error(&path, "enable foreign keys"))?;
+        migrate::migrate(&mut conn, &path)?;
+        Ok(Self {
+            conn,
+            path,
+            cache: VolumeCache::default(),
+        })
+    }
+
+    /// The database file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the database (the newest migration applied).
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM freeport_schema",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(db_error(&self.path, "read the schema version"))
+    }
+
+    /// Runs `work` in one write transaction: it commits if `work` returns `Ok`, and rolls back
+    /// (nothing recorded, nothing spent) if it returns `Err` or panics. The transaction takes the
+    /// write lock at once, so reads inside it see exactly what it will commit over.
+    ///
+    /// Use it to commit a recorded transfer together with other work (a log append) or to read
+    /// cumulative volumes and record in one step.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `work` returns, or the store cannot begin or commit.
+    pub fn transaction<T, E>(
+        &mut self,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.run(TransactionBehavior::Immediate, work)
+    }
+
+    fn run<T, E>(
+        &mut self,
+        behavior: TransactionBehavior,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let path = &self.path;
+        let tx = self
+            .conn
+            .transaction_with_behavior(behavior)
+            .map_err(db_error(path, "begin a transaction"))?;
+        // Read before anything else, so a commit racing this read only empties the cache.
+        let data_version: i64 = tx
+            .query_row("PRAGMA data_version", [], |row| row.get(0))
+            .map_err(db_error(path, "read the data version"))?;
+        if self.cache.data_version != Some(data_version) {
+            self.cache.answers.clear();
+            self.cache.data_version = Some(data_version);
+        }
+        let mut handle = Tx {
+            tx,
+            path,
+            cache: &mut self.cache,
+            recorded: false,
+        };
+        let value = work(&mut handle)?;
+        if handle.recorded {
+            // Emptying early is safe: nothing can refill the cache before the commit.
+            handle.cache.answers.clear();
+        }
+        handle
+            .tx
+            .commit()
+            .map_err(db_error(path, "commit a transaction"))?;
+        Ok(value)
+    }
+
+    fn read<T>(
+        &mut self,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.run(TransactionBehavior::Deferred, work)
+    }
+
+    /// Records one transfer in its own transaction. See [`Tx::record_transfer`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::record_transfer`].
+    pub fn record_transfer(&mut self, record: &TransferRecord) -> Result<TransferId, StoreError> {
+        self.transaction(|tx| tx.record_transfer(record))
+    }
+
+    /// Cumulative volumes in a window. See [`Tx::volumes`].
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn volumes(
+        &mut self,
+        window: &Window,
+        sets: &[CategorySet],
+    ) -> Result<Volumes, StoreError> {
+        self.read(|tx| tx.volumes(window, sets))
+    }
+
+    /// The exporter's subject-hash salt, created on first use. See [`Tx::subject_salt`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::subject_salt`].
+    pub fn subject_salt(&mut self, exporter: &str) -> Result<[u8; 32], StoreError> {
+        self.transaction(|tx| tx.subject_salt(exporter))
+    }
+
+    /// Configures a dataset's total budget. See [`Tx::set_budget`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::set_budget`].
+    pub fn set_budget(
+        &mut self,
+        dataset: &str,
+        epsilon_total: f64,
+        delta_total: f64,
+    ) -> Result<Budget, StoreError> {
+        self.transaction(|tx| tx.set_budget(dataset, epsilon_total, delta_total))
+    }
+
+    /// Spends from a dataset's budget, or refuses. See [`Tx::spend_budget`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::spend_budget`].
+    pub fn spend_budget(
+        &mut self,
+        dataset: &str,
+        epsilon: f64,
+        delta: f64,
+        description: &str,
+    ) -> Result<Budget, StoreError> {
+        self.transaction(|tx| tx.spend_budget(dataset, epsilon, delta, description))
+    }
+
+    /// A dataset's budget, if configured.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn budget(&mut self, dataset: &str) -> Result<Option<Budget>, StoreError> {
+        self.read(|tx| tx.budget(dataset))
+    }
+
+    /// Recorded transfers with cumulative volumes. See [`Tx::history`].
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn history(
+        &mut self,
+        filter: &HistoryFilter,
+        cn_sets: &[CategorySet],
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.read(|tx| tx.history(filter, cn_sets))
+    }
+}
+
+/// An open transaction of a [`Store`]; see [`Store::transaction`].
+#[derive(Debug)]
+pub struct Tx<'s> {
+    tx: rusqlite::Transaction<'s>,
+    path: &'s Path,
+    cache: &'s mut VolumeCache,
+    /// Whether this transaction recorded a transfer (its window answers are not cacheable).
+    recorded: bool,
+}
+
+fn to_i64(value: u64) -> i64 {
+    // Counts are checked against `i64::MAX` before they are written.
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn to_u64(value: i64) -> u64 {
+    // Every stored count has a `CHECK (... >= 0)`.
+    value.unsigned_abs()
+}
+
+/// People an unhashed part of one transfer can add: at most what is left of the transfer's known
+/// number of individuals once its hashed people are counted.
+fn capped(unhashed: u64, individuals: Option<u64>, hashed: u64) -> u64 {
+    individuals.map_or(unhashed, |n| unhashed.min(n.saturating_sub(hashed)))
+}
+
+impl Tx<'_> {
+    /// The database file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        self.path
+    }
+
+    fn invalid(&self, record: &TransferRecord, field: String, reason: String) -> StoreError {
+        StoreError::InvalidTransfer(Box::new(InvalidTransfer {
+            path: self.path.to_owned(),
+            id: record.id.0.clone(),
+            field,
+            reason,
+        }))
+    }
+
+    fn validate(&self, record: &TransferRecord) -> Result<(), StoreError> {
+        let fail = |field: &str, reason: &str| {
+            Err(self.invalid(record, field.to_owned(), reason.to_owned()))
+        };
+        for (field, value) in [
+            ("id", record.id.as_str()),
+            ("exporter", record.exporter.as_str()),
+            ("counterparty", record.counterparty.as_str()),
+        ] {
+            if value.trim().is_empty() {
+                return fail(field, "is empty");
+            }
+        }
+        for (field, value) in [
+            ("origin", &record.origin),
+            ("destination", &record.destination),
+        ] {
+            if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase()) {
+                return fail(
+                    field,
+                    "is not an ISO 3166-1 alpha-2 country code such as `CN`",
+                );
+            }
+        }
+        let limit = u64::try_from(i64::MAX).unwrap_or(u64::MAX);
+        let mut seen = BTreeSet::new();
+        let mut units: BTreeMap<&str, Unit> = BTreeMap::new();
+        let mut people = BTreeSet::new();
+        let mut most = 0;
+        for (i, entry) in record.volumes.iter().enumerate() {
+            let at = |part: &str| format!("volumes[{i}].{part}");
+            if entry.category.trim().is_empty() {
+                return Err(self.invalid(record, at("category"), "is empty".to_owned()));
+            }
+            if entry.count > limit {
+                return Err(self.invalid(record, at("count"), "is too large".to_owned()));
+            }
+            let hashes = u64::try_from(entry.subject_hashes.len()).unwrap_or(u64::MAX);
+            if hashes > entry.count {
+                return Err(self.invalid(
+                    record,
+                    at("subject_hashes"),
+                    format!(
+                        "has {hashes} distinct hashes but `count` is {}: each hash is one individual",
+                        entry.count
+                    ),
+                ));
+            }
+            if !seen.insert((entry.category.as_str(), entry.state)) {
+                return Err(self.invalid(
+                    record,
+                    at("category"),
+                    format!(
+                        "`{}` appears twice with state `{}`",
+                        entry.category, entry.state
+                    ),
+                ));
+            }
+            if let Some(unit) = units.insert(&entry.category, entry.unit)
+                && unit != entry.unit
+            {
+                return Err(self.invalid(
+                    record,
+                    at("unit"),
+                    format!(
+                        "is `{}` but another entry of `{}` counts `{unit}`",
+                        entry.unit, entry.category
+                    ),
+                ));
+            }
+            if entry.unit == Unit::Individuals {
+                most = most.max(entry.count);
+                people.extend(entry.subject_hashes.iter().copied());
+            }
+        }
+        if let Some(individuals) = record.individuals {
+            let hashed = u64::try_from(people.len()).unwrap_or(u64::MAX);
+            if individuals > limit {
+                return fail("individuals", "is too large");
+            }
+            if individuals < most || individuals < hashed {
+                return Err(self.invalid(
+                    record,
+                    "individuals".to_owned(),
+                    format!(
+                        "is {individuals}, fewer than one category's count ({most}) or the distinct subject hashes ({hashed})"
+                    ),
+                ));
+            }
+        }
+        let mut packs = BTreeSet::new();
+        for (i, pack) in record.rule_packs.iter().enumerate() {
+            if !packs.insert(pack.name.as_str()) {
+                return Err(self.invalid(
+                    record,
+                    format!("rule_packs[{i}].name"),
+                    format!("`{}` appears twice", pack.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Records one transfer: its parties, date, direction, per-category volumes with their
+    /// subject hashes, decision and rule packs. All or nothing: it is part of this transaction.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::DuplicateTransfer`] if the id is already recorded (recording is not
+    /// idempotent: a second record would count the same people twice);
+    /// [`StoreError::InvalidTransfer`] naming the field at fault (empty ids, a country code that
+    /// is not alpha-2, more hashes than `count`, a category twice with one state, a category whose
+    /// unit differs from the unit it was recorded with before, `individuals` below a category's
+    /// count); SQLite failures.
+    pub fn record_transfer(&mut self, record: &TransferRecord) -> Result<TransferId, StoreError> {
+        self.validate(record)?;
+        self.recorded = true;
+        let path = self.path;
+        let tx = &self.tx;
+        let exists = tx
+            .query_row(
+                "SELECT 1 FROM transfer WHERE id = ?1",
+                [record.id.as_str()],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(db_error(path, "look up the transfer id"))?;
+        if exists.is_some() {
+            return Err(StoreError::DuplicateTransfer {
+                path: path.to_owned(),
+                id: record.id.0.clone(),
+            });
+        }
+        for (i, entry) in record.volumes.iter().enumerate() {
+            tx.execute(
+                "INSERT OR IGNORE INTO category_unit (category, unit) VALUES (?1, ?2)",
+                (&entry.category, entry.unit.as_str()),
+            )
+            .map_err(db_error(path, "record a category's unit"))?;
+            let unit: String = tx
+                .query_row(
+                    "SELECT unit FROM category_unit WHERE category = ?1",
+                    [&entry.category],
+                    |row| row.get(0),
+                )
+                .map_err(db_error(path, "read a category's unit"))?;
+            if unit != entry.unit.as_str() {
+                return Err(self.invalid(
+                    record,
+                    format!("volumes[{i}].unit"),
+                    format!(
+                        "is `{}` but `{}` is recorded in `{unit}` in this store",
+                        entry.unit, entry.category
+                    ),
+                ));
+            }
+        }
+        tx.execute(
+            "INSERT INTO transfer (id, exporter, counterparty, date, origin, destination,
+                                   individuals, decision, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            (
+                record.id.as_str(),
+                &record.exporter,
+                &record.counterparty,
+                record.date.to_string(),
+                &record.origin,
+                &record.destination,
+                record.individuals.map(to_i64),
+                &record.decision_json,
+                jiff::Timestamp::now().to_string(),
+            ),
+        )
+        .map_err(db_error(path, "record the transfer"))?;
+        let transfer = tx.last_insert_rowid();
+        let mut insert_entry = tx
+            .prepare_cached(
+                "INSERT INTO volume_entry (transfer, category, unit, state, count, hash_count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(db_error(path, "prepare to record volumes"))?;
+        let mut insert_hash = tx
+            .prepare_cached("INSERT INTO subject_hash (entry, hash) VALUES (?1, ?2)")
+            .map_err(db_error(path, "prepare to record subject hashes"))?;
+        for entry in &record.volumes {
+            insert_entry
+                .execute((
+                    transfer,
+                    &entry.category,
+                    entry.unit.as_str(),
+                    entry.state.as_str(),
+                    to_i64(entry.count),
+                    i64::try_from(entry.subject_hashes.len()).unwrap_or(i64::MAX),
+                ))
+                .map_err(db_error(path, "record a volume"))?;
+            let entry_seq = tx.last_insert_rowid();
+            for hash in &entry.subject_hashes {
+                insert_hash
+                    .execute((entry_seq, &hash.0[..]))
+                    .map_err(db_error(path, "record a subject hash"))?;
+            }
+        }
+        for pack in &record.rule_packs {
+            tx.execute(
+                "INSERT INTO rule_pack (transfer, name, version, hash) VALUES (?1, ?2, ?3, ?4)",
+                (transfer, &pack.name, &pack.version, &pack.hash),
+            )
+            .map_err(db_error(path, "record a rule pack"))?;
+        }
+        Ok(record.id.clone())
+    }
+
+    /// Cumulative volumes of the transfers in `window` (dates inclusive at both ends).
+    ///
+    /// Per category and per requested set, a person is counted once across transfers when
+    /// salted subject hashes identify them; people without a hash are added as if never seen
+    /// before (see the crate docs for the exact rule). Every requested set appears in the result,
+    /// with 0 if nothing in the window falls in it.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails (including a sum beyond `i64`).
+    pub fn volumes(
+        &mut self,
+        window: &Window,
+        sets: &[CategorySet],
+    ) -> Result<Volumes, StoreError> {
+        if self.recorded {
+            return self.count(window, sets);
+        }
+        let key = (window.clone(), sets.to_vec());
+        if let Some(answer) = self.cache.answers.get(&key) {
+            return Ok(answer.clone());
+        }
+        let answer = self.count(window, sets)?;
+        if self.cache.answers.len() >= CACHE_CAPACITY {
+            self.cache.answers.clear();
+        }
+        self.cache.answers.insert(key, answer.clone());
+        Ok(answer)
+    }
+
+    fn count(&self, window: &Window, sets: &[CategorySet]) -> Result<Volumes, StoreError> {
+        const IN_WINDOW: &str = "t.exporter = ?1 AND (?2 IS NULL OR t.counterparty = ?2)
+                                 AND t.date BETWEEN ?3 AND ?4";
+        const STATE_OK: &str = "(?5 OR e.state <> 'anonymised')";
+        // Entries whose unhashed people simply add up: no `individuals` cap applies to them.
+        const UNCAPPED: &str = "(t.individuals IS NULL OR e.unit = 'devices')";
+        const CAPPED: &str = "(t.individuals IS NOT NULL AND e.unit = 'individuals')";
+        let path = self.path;
+        let tx = &self.tx;
+        let mut base: Vec<Value> = vec![
+            Value::Text(window.exporter.clone()),
+            window.counterparty.clone().map_or(Value::Null, Value::Text),
+            Value::Text(window.from.to_string()),
+            Value::Text(window.to.to_string()),
+            Value::Integer(i64::from(window.include_anonymised)),
+        ];
+
+        let transfers: i64 = tx
+            .prepare_cached(&format!(
+                "SELECT COUNT(*) FROM transfer t WHERE {IN_WINDOW}"
+            ))
+            .and_then(|mut s| {
+                // This query has no state filter: it binds the first four parameters only.
+                s.query_row(params_from_iter(base.iter().take(4)), |row| row.get(0))
+            })
+            .map_err(db_error(path, "count the transfers in a window"))?;
+
+        // Per category: distinct hashes over the window ...
+        let mut categories: BTreeMap<String, Volume> = BTreeMap::new();
+        // What each part contributed, so that category sets can skip parts that are empty.
+        let mut hashed_in: BTreeSet<String> = BTreeSet::new();
+        let mut uncapped_sum: BTreeMap<String, u64> = BTreeMap::new();
+        let mut capped_in: BTreeSet<String> = BTreeSet::new();
+        let mut add = |category: String, unit: &str, count: u64| {
+            let unit = Unit::parse(unit).unwrap_or(Unit::Individuals);
+            let volume = categories
+                .entry(category)
+                .or_insert(Volume { unit, count: 0 });
+            volume.count = volume.count.saturating_add(count);
+        };
+        let per_category = [
+            format!(
+                "SELECT e.category, MIN(e.unit), COUNT(DISTINCT h.hash)
+                 FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                 JOIN subject_hash h ON h.entry = e.seq
+                 WHERE {IN_WINDOW} AND {STATE_OK}
+                 GROUP BY e.category"
+            ),
+            // ... plus the unhashed people of uncapped entries, summed ...
+            format!(
+                "SELECT e.category, MIN(e.unit), SUM(e.count - e.hash_count)
+                 FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                 WHERE {IN_WINDOW} AND {STATE_OK} AND {UNCAPPED}
+                 GROUP BY e.category"
+            ),
+        ];
+        for (part, sql) in per_category.iter().enumerate() {
+            let mut stmt = tx
+                .prepare_cached(sql)
+                .map_err(db_error(path, "prepare the volume query"))?;
+            let rows = stmt
+                .query_map(params_from_iter(&base), |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, i64>(2)?,
+                    ))
+                })
+                .map_err(db_error(path, "sum volumes"))?;
+            for row in rows {
+                let (category, unit, count) = row.map_err(db_error(path, "sum volumes"))?;
+                if part == 0 {
+                    hashed_in.insert(category.clone());
+                } else {
+                    uncapped_sum.insert(category.clone(), to_u64(count));
+                }
+                add(category, &unit, to_u64(count));
+            }
+        }
+        // ... plus, per transfer that gives `individuals`, its unhashed people up to the cap.
+        {
+            let mut stmt = tx
+                .prepare_cached(&format!(
+                    "SELECT e.category, MIN(e.unit), t.individuals, SUM(e.count - e.hash_count),
+                            (SELECT COUNT(DISTINCT h.hash)
+                             FROM volume_entry e2 JOIN subject_hash h ON h.entry = e2.seq
+                             WHERE e2.transfer = t.seq AND e2.category = e.category
+                               AND (?5 OR e2.state <> 'anonymised'))
+                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                     WHERE {IN_WINDOW} AND {STATE_OK} AND {CAPPED}
+                     GROUP BY t.seq, e.category"
+                ))
+                .map_err(db_error(path, "prepare the capped volume query"))?;
+            let rows = stmt
+                .query_map(params_from_iter(&base), |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, i64>(2)?,
+                        row.get::<_, i64>(3)?,
+                        row.get::<_, i64>(4)?,
+                    ))
+                })
+                .map_err(db_error(path, "sum capped volumes"))?;
+            for row in rows {
+                let (category, unit, individuals, unhashed, hashed) =
+                    row.map_err(db_error(path, "sum capped volumes"))?;
+                let count = capped(to_u64(unhashed), Some(to_u64(individuals)), to_u64(hashed));
+                capped_in.insert(category.clone());
+                add(category, &unit, count);
+            }
+        }
+
+        let mut set_counts = BTreeMap::new();
+        for set in sets {
+            if set.categories.is_empty() {
+                set_counts.insert(set.name.clone(), 0);
+                continue;
+            }
+            base.truncate(5);
+            base.extend(set.categories.iter().cloned().map(Value::Text));
+            let list = (6..6 + set.categories.len())
+                .map(|n| format!("?{n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Uncapped people simply add up over the set's categories.
+            let mut total: u64 = set
+                .categories
+                .iter()
+                .filter_map(|c| uncapped_sum.get(c))
+                .fold(0, |sum, n| sum.saturating_add(*n));
+            if set.categories.iter().any(|c| hashed_in.contains(c)) {
+                let count: i64 = tx
+                    .prepare_cached(&format!(
+                        "SELECT COUNT(DISTINCT h.hash)
+                         FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                         JOIN subject_hash h ON h.entry = e.seq
+                         WHERE {IN_WINDOW} AND {STATE_OK} AND e.category IN ({list})"
+                    ))
+                    .and_then(|mut s| s.query_row(params_from_iter(&base), |row| row.get(0)))
+                    .map_err(db_error(
+                        path,
+                        "count the hashed individuals of a category set",
+                    ))?;
+                total = total.saturating_add(to_u64(count));
+            }
+            if !set.categories.iter().any(|c| capped_in.contains(c)) {
+                set_counts.insert(set.name.clone(), total);
+                continue;
+            }
+            let mut stmt = tx
+                .prepare_cached(&format!(
+                    "SELECT t.individuals, SUM(e.count - e.hash_count),
+                            (SELECT COUNT(DISTINCT h.hash)
+                             FROM volume_entry e2 JOIN subject_hash h ON h.entry = e2.seq
+                             WHERE e2.transfer = t.seq AND e2.unit = 'individuals'
+                               AND e2.category IN ({list})
+                               AND (?5 OR e2.state <> 'anonymised'))
+                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                     WHERE {IN_WINDOW} AND {STATE_OK} AND {CAPPED} AND e.category IN ({list})
+                     GROUP BY t.seq"
+                ))
+                .map_err(db_error(path, "prepare the category set query"))?;
+            let rows = stmt
+                .query_map(params_from_iter(&base), |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, i64>(1)?,
+                        row.get::<_, i64>(2)?,
+                    ))
+                })
+                .map_err(db_error(path, "sum the volumes of a category set"))?;
+            for row in rows {
+                let (individuals, unhashed, hashed) =
+                    row.map_err(db_error(path, "sum the volumes of a category set"))?;
+                let count = capped(to_u64(unhashed), Some(to_u64(individuals)), to_u64(hashed));
+                total = total.saturating_add(count);
+            }
+            set_counts.insert(set.name.clone(), total);
+        }
+
+        Ok(Volumes {
+            window: window.clone(),
+            transfers: to_u64(transfers),
+            categories,
+            sets: set_counts,
+        })
+    }
+
+    /// The exporter's 32-byte subject-hash salt, drawn from the operating system's random
+    /// generator the first time it is asked for and stored, so that every scan of one exporter
+    /// hashes a person the same way. It never leaves the store otherwise: no export, no history.
+    ///
+    /// # Errors
+    ///
+    /// The random generator or SQLite fails.
+    pub fn subject_salt(&mut self, exporter: &str) -> Result<[u8; 32], StoreError> {
+        let path = self.path;
+        let stored: Option<Vec<u8>> = self
+            .tx
+            .query_row(
+                "SELECT salt FROM subject_salt WHERE exporter = ?1",
+                [exporter],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(db_error(path, "read a subject-hash salt"))?;
+        if let Some(salt) = stored.and_then(|s| <[u8; 32]>::try_from(s).ok()) {
+            return Ok(salt);
+        }
+        let mut salt = [0_u8; 32];
+        getrandom::fill(&mut salt).map_err(|source| StoreError::Rng {
+            path: path.to_owned(),
+            source,
+        })?;
+        self.tx
+            .execute(
+                "INSERT INTO subject_salt (exporter, salt, created_at) VALUES (?1, ?2, ?3)",
+                (exporter, &salt[..], jiff::Timestamp::now().to_string()),
+            )
+            .map_err(db_error(path, "store a subject-hash salt"))?;
+        Ok(salt)
+    }
+
+    fn amount(
+        &self,
+        dataset: &str,
+        field: &'static str,
+        value: f64,
+        scale: u32,
+        round: Round,
+    ) -> Result<i64, StoreError> {
+        budget::to_units(value, scale, round).map_err(|bad| {
+            StoreError::InvalidBudget(Box::new(InvalidBudget {
+                path: self.path.to_owned(),
+                dataset: dataset.to_owned(),
+                field,
+                value,
+                reason: bad.reason(),
+            }))
+        })
+    }
+
+    fn budget_units(&self, dataset: &str) -> Result<Option<[i64; 5]>, StoreError> {
+        self.tx
+            .query_row(
+                "SELECT l.epsilon_units, l.delta_units,
+                        COALESCE(SUM(s.epsilon_units), 0), COALESCE(SUM(s.delta_units), 0),
+                        COUNT(s.seq)
+                 FROM budget_limit l LEFT JOIN budget_spend s ON s.dataset = l.dataset
+                 WHERE l.dataset = ?1
+                 GROUP BY l.dataset",
+                [dataset],
+                |row| {
+                    Ok([
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ])
+                },
+            )
+            .optional()
+            .map_err(db_error(self.path, "read a privacy budget"))
+    }
+
+    fn budget_of(units: [i64; 5]) -> Budget {
+        let [
+            epsilon_total,
+            delta_total,
+            epsilon_spent,
+            delta_spent,
+            spends,
+        ] = units;
+        Budget {
+            epsilon_total: budget::from_units(epsilon_total, EPSILON_SCALE),
+            delta_total: budget::from_units(delta_total, DELTA_SCALE),
+            epsilon_spent: budget::from_units(epsilon_spent, EPSILON_SCALE),
+            delta_spent: budget::from_units(delta_spent, DELTA_SCALE),
+            spends: to_u64(spends),
+        }
+    }
+
+    /// Configures (or changes) a dataset's total epsilon and delta. Totals round down to 1e-9
+    /// (epsilon) and 1e-18 (delta).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::InvalidBudget`] for a negative, non-finite or too large value, or a total
+    /// below what is already spent; SQLite failures.
+    pub fn set_budget(
+        &mut self,
+        dataset: &str,
+        epsilon_total: f64,
+        delta_total: f64,
+    ) -> Result<Budget, StoreError> {
+        let epsilon = self.amount(
+            dataset,
+            "epsilon total",
+            epsilon_total,
+            EPSILON_SCALE,
+            Round::Down,
+        )?;
+        let delta = self.amount(
+            dataset,
+            "delta total",
+            delta_total,
+            DELTA_SCALE,
+            Round::Down,
+        )?;
+        if let Some([_, _, eps_spent, delta_spent, _]) = self.budget_units(dataset)? {
+            for (field, value, total, spent) in [
+                ("epsilon total", epsilon_total, epsilon, eps_spent),
+                ("delta total", delta_total, delta, delta_spent),
+            ] {
+                if total < spent {
+                    return Err(StoreError::InvalidBudget(Box::new(InvalidBudget {
+                        path: self.path.to_owned(),
+                        dataset: dataset.to_owned(),
+                        field,
+                        value,
+                        reason: "is below what is already spent",
+                    })));
+                }
+            }
+        }
+        self.tx
+            .execute(
+                "INSERT INTO budget_limit (dataset, epsilon_units, delta_units, set_at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (dataset) DO UPDATE SET
+                    epsilon_units = excluded.epsilon_units,
+                    delta_units = excluded.delta_units,
+                    set_at = excluded.set_at",
+                (dataset, epsilon, delta, jiff::Timestamp::now().to_string()),
+            )
+            .map_err(db_error(self.path, "set a privacy budget"))?;
+        self.budget(dataset)?.ok_or_else(|| StoreError::NoBudget {
+            path: self.path.to_owned(),
+            dataset: dataset.to_owned(),
+        })
+    }
+
+    /// Spends `epsilon` and `delta` from the dataset's budget, or refuses without spending
+    /// anything if either total would be exceeded. Spends round up to 1e-9 (epsilon) and 1e-18
+    /// (delta), and the check and the spend are one step of this transaction, so concurrent
+    /// spenders can never overdraw.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NoBudget`] if no total is configured, [`StoreError::InvalidBudget`] for a
+    /// negative or non-finite amount, [`StoreError::BudgetExceeded`], SQLite failures.
+    pub fn spend_budget(
+        &mut self,
+        dataset: &str,
+        epsilon: f64,
+        delta: f64,
+        description: &str,
+    ) -> Result<Budget, StoreError> {
+        let eps_units = self.amount(dataset, "epsilon", epsilon, EPSILON_SCALE, Round::Up)?;
+        let delta_units = self.amount(dataset, "delta", delta, DELTA_SCALE, Round::Up)?;
+        let Some([eps_total, delta_total, eps_spent, delta_spent, _]) =
+            self.budget_units(dataset)?
+        else {
+            return Err(StoreError::NoBudget {
+                path: self.path.to_owned(),
+                dataset: dataset.to_owned(),
+            });
+        };
+        let eps_left = eps_total.saturating_sub(eps_spent);
+        let delta_left = delta_total.saturating_sub(delta_spent);
+        if eps_units > eps_left || delta_units > delta_left {
+            return Err(StoreError::BudgetExceeded(Box::new(BudgetExceeded {
+                path: self.path.to_owned(),
+                dataset: dataset.to_owned(),
+                epsilon,
+                delta,
+                epsilon_left: budget::from_units(eps_left, EPSILON_SCALE),
+                delta_left: budget::from_units(delta_left, DELTA_SCALE),
+            })));
+        }
+        self.tx
+            .execute(
+                "INSERT INTO budget_spend (dataset, epsilon_units, delta_units, description, spent_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                (
+                    dataset,
+                    eps_units,
+                    delta_units,
+                    description,
+                    jiff::Timestamp::now().to_string(),
+                ),
+            )
+            .map_err(db_error(self.path, "record a privacy-budget spend"))?;
+        self.budget(dataset)?.ok_or_else(|| StoreError::NoBudget {
+            path: self.path.to_owned(),
+            dataset: dataset.to_owned(),
+        })
+    }
+
+    /// A dataset's budget: totals, what is spent, and how many spends; `None` if not configured.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn budget(&mut self, dataset: &str) -> Result<Option<Budget>, StoreError> {
+        Ok(self.budget_units(dataset)?.map(Self::budget_of))
+    }
+
+    /// Recorded transfers (oldest first: by date, then by order of recording), filtered by
+    /// exporter and counterparty, each with the cumulative volumes of both windows at its date:
+    /// China's with the category sets `cn_sets`, the US window per category.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn history(
+        &mut self,
+        filter: &HistoryFilter,
+        cn_sets: &[CategorySet],
+    ) -> Result<Vec<HistoryEntry>, StoreError> {
+        let path = self.path;
+        let mut transfers = Vec::new();
+        {
+            let mut stmt = self
+                .tx
+                .prepare_cached(
+                    "SELECT seq, id, exporter, counterparty, date, origin, destination
+                     FROM transfer
+                     WHERE (?1 IS NULL OR exporter = ?1) AND (?2 IS NULL OR counterparty = ?2)
+                     ORDER BY date, seq",
+                )
+                .map_err(db_error(path, "prepare the history query"))?;
+            let rows = stmt
+                .query_map((&filter.exporter, &filter.counterparty), |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, String>(6)?,
+                    ))
+                })
+                .map_err(db_error(path, "list transfers"))?;
+            for row in rows {
+                transfers.push(row.map_err(db_error(path, "list transfers"))?);
+            }
+        }
+        let mut history = Vec::with_capacity(transfers.len());
+        for (seq, id, exporter, counterparty, date, origin, destination) in transfers {
+            let date: Date = date.parse().map_err(|_| StoreError::Corrupt {
+                path: path.to_owned(),
+                detail: format!("transfer `{id}` has the date `{date}`"),
+            })?;
+            let volumes = self.entries(seq)?;
+            let rule_packs = self.packs(seq)?;
+            let cn = self.volumes(&Window::cn(&exporter, date), cn_sets)?;
+            let us = self.volumes(&Window::us(&exporter, &counterparty, date), &[])?;
+            history.push(HistoryEntry {
+                transfer: TransferSummary {
+                    id: TransferId(id),
+                    exporter,
+                    counterparty,
+                    date,
+                    origin,
+                    destination,
+                    volumes,
+                    rule_packs,
+                },
+                cn,
+                us,
+            });
+        }
+        Ok(history)
+    }
+
+    fn entries(&self, transfer: i64) -> Result<Vec<EntrySummary>, StoreError> {
+        let path = self.path;
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT category, unit, state, count, hash_count FROM volume_entry
+                 WHERE transfer = ?1 ORDER BY category, state",
+            )
+            .map_err(db_error(path, "prepare the volume listing"))?;
+        let rows = stmt
+            .query_map([transfer], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, i64>(4)?,
+                ))
+            })
+            .map_err(db_error(path, "list volumes"))?;
+        let mut entries = Vec::new();
+        for row in rows {
+            let (category, unit, state, count, hashed) =
+                row.map_err(db_error(path, "list volumes"))?;
+            entries.push(EntrySummary {
+                category,
+                // The schema's CHECK constraints admit only the names `parse` knows.
+                unit: Unit::parse(&unit).unwrap_or(Unit::Individuals),
+                state: DataState::parse(&state).unwrap_or(DataState::Raw),
+                count: to_u64(count),
+                hashed: to_u64(hashed),
+            });
+        }
+        Ok(entries)
+    }
+
+    fn packs(&self, transfer: i64) -> Result<Vec<RulePackRef>, StoreError> {
+        let path = self.path;
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT name, version, hash FROM rule_pack WHERE transfer = ?1 ORDER BY name",
+            )
+            .map_err(db_error(path, "prepare the rule-pack listing"))?;
+        let rows = stmt
+            .query_map([transfer], |row| {
+                Ok(RulePackRef {
+                    name: row.get(0)?,
+                    version: row.get(1)?,
+                    hash: row.get(2)?,
+                })
+            })
+            .map_err(db_error(path, "list rule packs"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(db_error(path, "list rule packs"))
+    }
+}

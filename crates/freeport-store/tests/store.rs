@@ -1,0 +1,1042 @@
+//! The store end to end on real database files: migrations, reopening, recording, both counting
+//! windows, subject-hash deduplication, transactions, concurrency, salts, budgets and history.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "tests; helpers outside `#[test]` functions unwrap too"
+)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{entry, hashed, set, temp_store, transfer};
+use freeport_store::{DataState, HistoryFilter, Store, StoreError, Unit, Window, latest_version};
+use jiff::civil::date;
+
+#[test]
+fn a_new_store_is_created_and_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/dir/freeport.db");
+    let store = Store::open(&path).unwrap();
+    assert!(path.exists());
+    assert_eq!(store.path(), path);
+    assert_eq!(store.schema_version().unwrap(), latest_version());
+    assert_eq!(latest_version(), 2);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let applied: Vec<(i64, String)> = conn
+        .prepare("SELECT version, name FROM freeport_schema ORDER BY version")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        applied,
+        [
+            (1, "transfers".to_owned()),
+            (2, "salts_and_budgets".to_owned())
+        ]
+    );
+    let strict: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM pragma_table_list WHERE schema = 'main' AND strict = 0
+             AND name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(strict, 0, "every table is STRICT");
+}
+
+#[test]
+fn reopening_keeps_everything_and_applies_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    let salt = {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .record_transfer(&transfer(
+                "t1",
+                "acme",
+                "bob",
+                date(2026, 5, 1),
+                vec![entry("contact.phone", 10)],
+            ))
+            .unwrap();
+        store.subject_salt("acme").unwrap()
+    };
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest_version());
+    assert_eq!(store.subject_salt("acme").unwrap(), salt);
+    let cn = store
+        .volumes(&Window::cn("acme", date(2026, 5, 1)), &[])
+        .unwrap();
+    assert_eq!(cn.categories["contact.phone"].count, 10);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT COUNT(*) FROM freeport_schema", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 2);
+}
+
+#[test]
+fn a_newer_schema_is_refused_with_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO freeport_schema VALUES (99, 'from_the_future', 'x', '2030-01-01T00:00:00Z')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let error = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StoreError::SchemaTooNew {
+                found: 99,
+                known: 2,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains("schema version 99"), "{message}");
+}
+
+#[test]
+fn an_edited_migration_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE freeport_schema SET checksum = 'edited' WHERE version = 1",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let error = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(error, StoreError::MigrationChanged { version: 1, .. }),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn the_china_window_resets_on_1_january() {
+    let (_dir, mut store) = temp_store();
+    for (id, day, n) in [
+        ("a", date(2025, 12, 31), 70_000),
+        ("b", date(2026, 1, 1), 40_000),
+        ("c", date(2026, 7, 1), 60_000),
+    ] {
+        store
+            .record_transfer(&transfer(
+                id,
+                "acme",
+                "bob",
+                day,
+                vec![entry("person.name", n)],
+            ))
+            .unwrap();
+    }
+    let count = |store: &mut Store, day| {
+        store
+            .volumes(&Window::cn("acme", day), &[set("pi", &["person.name"])])
+            .unwrap()
+    };
+    let dec31 = count(&mut store, date(2025, 12, 31));
+    assert_eq!(dec31.sets["pi"], 70_000);
+    assert_eq!(dec31.window.from, date(2025, 1, 1));
+    let jan1 = count(&mut store, date(2026, 1, 1));
+    assert_eq!(jan1.sets["pi"], 40_000, "1 January starts a new count");
+    assert_eq!(jan1.transfers, 1);
+    let jun30 = count(&mut store, date(2026, 6, 30));
+    assert_eq!(jun30.sets["pi"], 40_000, "later transfers do not count yet");
+    let jul1 = count(&mut store, date(2026, 7, 1));
+    assert_eq!(
+        jul1.sets["pi"], 100_000,
+        "the transfer's own date is included"
+    );
+    assert_eq!(jul1.categories["person.name"].count, 100_000);
+}
+
+#[test]
+fn the_us_window_is_twelve_months_ending_on_the_date() {
+    let (_dir, mut store) = temp_store();
+    store
+        .record_transfer(&transfer(
+            "old",
+            "acme-us",
+            "vendor-cn",
+            date(2025, 6, 15),
+            vec![entry("health.diagnosis", 6_000)],
+        ))
+        .unwrap();
+    store
+        .record_transfer(&transfer(
+            "new",
+            "acme-us",
+            "vendor-cn",
+            date(2026, 6, 15),
+            vec![entry("health.diagnosis", 4_001)],
+        ))
+        .unwrap();
+    let us = |store: &mut Store, day| {
+        store
+            .volumes(&Window::us("acme-us", "vendor-cn", day), &[])
+            .unwrap()
+            .categories
+            .get("health.diagnosis")
+            .map_or(0, |v| v.count)
+    };
+    // A year to the day later, the old transfer has left the window ...
+    assert_eq!(us(&mut store, date(2026, 6, 15)), 4_001);
+    // ... the day before, both count: 10,001 is "more than 10,000".
+    store
+        .record_transfer(&transfer(
+            "eve",
+            "acme-us",
+            "vendor-cn",
+            date(2026, 6, 14),
+            vec![entry("health.diagnosis", 1)],
+        ))
+        .unwrap();
+    assert_eq!(us(&mut store, date(2026, 6, 14)), 6_001);
+    let window = Window::us("acme-us", "vendor-cn", date(2026, 6, 14));
+    assert_eq!(
+        (window.from, window.to),
+        (date(2025, 6, 15), date(2026, 6, 14))
+    );
+    assert_eq!(us(&mut store, date(2025, 6, 15)), 6_000);
+    assert_eq!(us(&mut store, date(2025, 6, 14)), 0);
+}
+
+#[test]
+fn the_us_window_across_a_leap_day() {
+    let (_dir, mut store) = temp_store();
+    for (id, day) in [
+        ("feb28-2023", date(2023, 2, 28)),
+        ("mar1-2023", date(2023, 3, 1)),
+        ("feb29-2024", date(2024, 2, 29)),
+    ] {
+        store
+            .record_transfer(&transfer(
+                id,
+                "x",
+                "y",
+                day,
+                vec![entry("location.precise", 1)],
+            ))
+            .unwrap();
+    }
+    let ids_in = |store: &mut Store, day| {
+        store
+            .volumes(&Window::us("x", "y", day), &[])
+            .unwrap()
+            .transfers
+    };
+    // 2024-02-29 looks back to (2023-02-28, 2024-02-29]: 28 February 2023 is out.
+    assert_eq!(ids_in(&mut store, date(2024, 2, 29)), 2);
+    // 2025-02-28 looks back to (2024-02-28, 2025-02-28]: the leap day is in.
+    assert_eq!(ids_in(&mut store, date(2025, 2, 28)), 1);
+    // 2025-03-01 looks back to (2024-03-01, 2025-03-01]: the leap day is out.
+    assert_eq!(ids_in(&mut store, date(2025, 3, 1)), 0);
+}
+
+#[test]
+fn the_us_window_is_per_counterparty_and_china_per_exporter() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 3, 3);
+    store
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "p",
+            day,
+            vec![entry("contact.email", 600)],
+        ))
+        .unwrap();
+    store
+        .record_transfer(&transfer(
+            "2",
+            "acme",
+            "q",
+            day,
+            vec![entry("contact.email", 500)],
+        ))
+        .unwrap();
+    store
+        .record_transfer(&transfer(
+            "3",
+            "other",
+            "p",
+            day,
+            vec![entry("contact.email", 900)],
+        ))
+        .unwrap();
+    let us_p = store.volumes(&Window::us("acme", "p", day), &[]).unwrap();
+    assert_eq!(us_p.categories["contact.email"].count, 600);
+    let cn = store.volumes(&Window::cn("acme", day), &[]).unwrap();
+    assert_eq!(cn.categories["contact.email"].count, 1_100);
+}
+
+#[test]
+fn subject_hashes_count_a_person_once_across_transfers_and_categories() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 2, 1);
+    store
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "bob",
+            day,
+            vec![
+                hashed("person.name", 0..100),
+                hashed("health.diagnosis", 0..10),
+            ],
+        ))
+        .unwrap();
+    store
+        .record_transfer(&transfer(
+            "2",
+            "acme",
+            "bob",
+            day,
+            vec![
+                hashed("person.name", 50..150),
+                hashed("contact.phone", 140..160),
+            ],
+        ))
+        .unwrap();
+    let sets = [
+        set("pi", &["person.name", "contact.phone", "health.diagnosis"]),
+        set("sensitive_pi", &["health.diagnosis"]),
+    ];
+    let cn = store.volumes(&Window::cn("acme", day), &sets).unwrap();
+    assert_eq!(cn.categories["person.name"].count, 150);
+    assert_eq!(cn.categories["contact.phone"].count, 20);
+    assert_eq!(cn.categories["health.diagnosis"].count, 10);
+    assert_eq!(cn.sets["pi"], 160, "people 0..160, each once");
+    assert_eq!(cn.sets["sensitive_pi"], 10);
+}
+
+#[test]
+fn without_hashes_counts_add_up_and_individuals_cap_a_transfer() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 4, 1);
+    // Same 1,000 people twice, but nothing proves it: counted twice.
+    store
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "bob",
+            day,
+            vec![entry("person.name", 1_000)],
+        ))
+        .unwrap();
+    store
+        .record_transfer(&transfer(
+            "2",
+            "acme",
+            "bob",
+            day,
+            vec![entry("person.name", 1_000)],
+        ))
+        .unwrap();
+    // Two categories of one transfer without `individuals`: summed across the set.
+    store
+        .record_transfer(&transfer(
+            "3",
+            "acme",
+            "bob",
+            day,
+            vec![entry("contact.phone", 300), entry("contact.email", 200)],
+        ))
+        .unwrap();
+    // With `individuals`, one transfer adds at most that many people to a set.
+    let mut capped = transfer(
+        "4",
+        "acme",
+        "bob",
+        day,
+        vec![entry("contact.phone", 300), entry("contact.email", 200)],
+    );
+    capped.individuals = Some(320);
+    store.record_transfer(&capped).unwrap();
+    // Partly hashed: 5 hashed people + 3 unhashed, capped at 6 individuals for the transfer.
+    let mut partly = transfer(
+        "5",
+        "acme",
+        "bob",
+        day,
+        vec![hashed("id.cn.resident_id", 0..5)],
+    );
+    partly.volumes[0].count = 8;
+    partly.individuals = Some(8);
+    store.record_transfer(&partly).unwrap();
+
+    let sets = [
+        set("contacts", &["contact.phone", "contact.email"]),
+        set("ids", &["id.cn.resident_id"]),
+        set("empty", &[]),
+        set("absent", &["genetic.sequence"]),
+    ];
+    let cn = store.volumes(&Window::cn("acme", day), &sets).unwrap();
+    assert_eq!(cn.categories["person.name"].count, 2_000);
+    assert_eq!(cn.categories["contact.phone"].count, 600);
+    assert_eq!(cn.categories["contact.email"].count, 400);
+    assert_eq!(cn.sets["contacts"], 500 + 320);
+    assert_eq!(cn.sets["ids"], 8);
+    assert_eq!(cn.categories["id.cn.resident_id"].count, 8);
+    assert_eq!(cn.sets["empty"], 0);
+    assert_eq!(cn.sets["absent"], 0);
+    assert_eq!(cn.transfers, 5);
+}
+
+#[test]
+fn anonymised_data_counts_for_the_us_only_and_devices_keep_their_unit() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 9, 9);
+    let mut anonymised = entry("health.diagnosis", 5_000);
+    anonymised.state = DataState::Anonymised;
+    let mut pseudonymised = entry("health.diagnosis", 700);
+    pseudonymised.state = DataState::Pseudonymised;
+    let mut devices = entry("location.precise", 1_001);
+    devices.unit = Unit::Devices;
+    store
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "bob",
+            day,
+            vec![anonymised, pseudonymised, devices],
+        ))
+        .unwrap();
+    let cn = store.volumes(&Window::cn("acme", day), &[]).unwrap();
+    assert_eq!(cn.categories["health.diagnosis"].count, 700);
+    let us = store.volumes(&Window::us("acme", "bob", day), &[]).unwrap();
+    assert_eq!(us.categories["health.diagnosis"].count, 5_700);
+    assert_eq!(us.categories["location.precise"].unit, Unit::Devices);
+    assert_eq!(us.categories["location.precise"].count, 1_001);
+
+    // The unit of a category is fixed once recorded.
+    let mut as_people = transfer("2", "acme", "bob", day, vec![entry("location.precise", 3)]);
+    as_people.volumes[0].unit = Unit::Individuals;
+    let error = store.record_transfer(&as_people).unwrap_err();
+    assert!(error.to_string().contains("volumes[0].unit"), "{error}");
+}
+
+#[test]
+fn a_transfer_id_is_recorded_once() {
+    let (_dir, mut store) = temp_store();
+    let record = transfer(
+        "t",
+        "acme",
+        "bob",
+        date(2026, 1, 5),
+        vec![entry("person.name", 5)],
+    );
+    store.record_transfer(&record).unwrap();
+    let error = store.record_transfer(&record).unwrap_err();
+    assert!(
+        matches!(error, StoreError::DuplicateTransfer { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains("`t` is already recorded"), "{message}");
+    assert!(message.contains("freeport.db"), "{message}");
+    let cn = store
+        .volumes(&Window::cn("acme", date(2026, 1, 5)), &[])
+        .unwrap();
+    assert_eq!(cn.categories["person.name"].count, 5);
+}
+
+#[test]
+fn invalid_records_name_the_field() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 1, 5);
+    let mut too_many_hashes = transfer("a", "acme", "bob", day, vec![hashed("person.name", 0..3)]);
+    too_many_hashes.volumes[0].count = 2;
+    let twice = transfer(
+        "b",
+        "acme",
+        "bob",
+        day,
+        vec![entry("person.name", 1), entry("person.name", 2)],
+    );
+    let mut country = transfer("c", "acme", "bob", day, vec![]);
+    country.destination = "USA".to_owned();
+    let mut few = transfer("d", "acme", "bob", day, vec![entry("person.name", 10)]);
+    few.individuals = Some(9);
+    let empty = transfer("e", " ", "bob", day, vec![]);
+    for (record, field) in [
+        (too_many_hashes, "volumes[0].subject_hashes"),
+        (twice, "volumes[1].category"),
+        (country, "destination"),
+        (few, "individuals"),
+        (empty, "exporter"),
+    ] {
+        let error = store.record_transfer(&record).unwrap_err();
+        assert!(
+            matches!(&error, StoreError::InvalidTransfer(e) if e.field == field),
+            "{field}: {error:?}"
+        );
+    }
+    assert!(
+        store
+            .history(&HistoryFilter::default(), &[])
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_failed_transaction_records_nothing() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 8, 8);
+    let result: Result<(), StoreError> = store.transaction(|tx| {
+        tx.record_transfer(&transfer(
+            "t",
+            "acme",
+            "bob",
+            day,
+            vec![entry("person.name", 9)],
+        ))?;
+        tx.subject_salt("acme")?;
+        // Inside the transaction, the record is visible ...
+        let cn = tx.volumes(&Window::cn("acme", day), &[])?;
+        assert_eq!(cn.categories["person.name"].count, 9);
+        // ... then the caller's own work (a log append) fails.
+        Err(StoreError::NoDataDir)
+    });
+    assert!(result.is_err());
+    assert!(
+        store
+            .history(&HistoryFilter::default(), &[])
+            .unwrap()
+            .is_empty()
+    );
+    let cn = store.volumes(&Window::cn("acme", day), &[]).unwrap();
+    assert_eq!(cn.transfers, 0);
+
+    // A record that fails half-way (after its first category's unit is written) leaves nothing.
+    let mut devices = entry("location.precise", 5);
+    devices.unit = Unit::Devices;
+    store
+        .record_transfer(&transfer("ok", "acme", "bob", day, vec![devices]))
+        .unwrap();
+    let half = transfer(
+        "half",
+        "acme",
+        "bob",
+        day,
+        vec![entry("new.category", 1), entry("location.precise", 1)],
+    );
+    store.record_transfer(&half).unwrap_err();
+    let mut as_devices = entry("new.category", 1);
+    as_devices.unit = Unit::Devices;
+    store
+        .record_transfer(&transfer("later", "acme", "bob", day, vec![as_devices]))
+        .expect("`new.category` got no unit from the failed record");
+
+    // A panic inside the closure rolls back too.
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _: Result<(), StoreError> = store.transaction(|tx| {
+            tx.record_transfer(&transfer("p", "acme", "bob", day, vec![]))?;
+            panic!("caller bug");
+        });
+    }));
+    assert!(panicked.is_err());
+    let ids: Vec<String> = store
+        .history(&HistoryFilter::default(), &[])
+        .unwrap()
+        .into_iter()
+        .map(|h| h.transfer.id.0)
+        .collect();
+    assert_eq!(ids, ["ok", "later"]);
+}
+
+#[test]
+fn concurrent_openers_and_writers_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).unwrap();
+                for i in 0..10 {
+                    store
+                        .record_transfer(&transfer(
+                            &format!("t{t}-{i}"),
+                            "acme",
+                            "bob",
+                            date(2026, 5, 5),
+                            vec![hashed("person.name", [t * 100 + i, 9_999])],
+                        ))
+                        .unwrap();
+                }
+                store.subject_salt("shared").unwrap()
+            })
+        })
+        .collect();
+    let salts: BTreeSet<[u8; 32]> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(salts.len(), 1, "one salt per exporter, whoever asks first");
+    let mut store = Store::open(&path).unwrap();
+    let cn = store
+        .volumes(&Window::cn("acme", date(2026, 5, 5)), &[])
+        .unwrap();
+    assert_eq!(cn.transfers, 40);
+    assert_eq!(
+        cn.categories["person.name"].count, 41,
+        "40 people + the shared one"
+    );
+}
+
+#[test]
+fn salts_are_per_exporter_random_and_stable() {
+    let (_dir, mut store) = temp_store();
+    let a = store.subject_salt("a").unwrap();
+    let b = store.subject_salt("b").unwrap();
+    assert_ne!(a, b);
+    assert_ne!(a, [0; 32]);
+    assert_eq!(store.subject_salt("a").unwrap(), a);
+    let h = freeport_store::subject_hash(&a, b"person-1");
+    assert_eq!(
+        h,
+        freeport_store::subject_hash(&store.subject_salt("a").unwrap(), b"person-1")
+    );
+    assert_ne!(h, freeport_store::subject_hash(&b, b"person-1"));
+}
+
+#[test]
+fn budgets_refuse_to_overdraw_and_account_exactly() {
+    let (_dir, mut store) = temp_store();
+    let error = store.spend_budget("adult", 0.1, 0.0, "count").unwrap_err();
+    assert!(matches!(error, StoreError::NoBudget { .. }), "{error:?}");
+    store.set_budget("adult", 1.0, 1e-6).unwrap();
+    for i in 0..10 {
+        store
+            .spend_budget("adult", 0.1, 1e-7, &format!("release {i}"))
+            .unwrap();
+    }
+    let budget = store.budget("adult").unwrap().unwrap();
+    assert_eq!(budget.spends, 10);
+    assert!((budget.epsilon_spent - 1.0).abs() < 1e-12);
+    let error = store
+        .spend_budget("adult", 1e-9, 0.0, "one more")
+        .unwrap_err();
+    assert!(matches!(error, StoreError::BudgetExceeded(_)), "{error:?}");
+    assert!(error.to_string().contains("`adult`"), "{error}");
+    assert_eq!(store.budget("adult").unwrap().unwrap().spends, 10);
+
+    store.set_budget("other", 0.3, 0.0).unwrap();
+    store.spend_budget("other", 0.1, 0.0, "a").unwrap();
+    store.spend_budget("other", 0.2, 0.0, "b").unwrap();
+    store
+        .spend_budget("other", 0.0, 1e-30, "any delta at all")
+        .unwrap_err();
+    let error = store.set_budget("other", 0.2, 0.0).unwrap_err();
+    assert!(matches!(error, StoreError::InvalidBudget(_)), "{error:?}");
+    let error = store.spend_budget("other", -1.0, 0.0, "x").unwrap_err();
+    assert!(matches!(error, StoreError::InvalidBudget(_)), "{error:?}");
+    assert!(store.budget("missing").unwrap().is_none());
+}
+
+#[test]
+fn concurrent_spenders_never_overdraw() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    Store::open(&path)
+        .unwrap()
+        .set_budget("d", 1.0, 0.0)
+        .unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).unwrap();
+                (0..10)
+                    .filter(|_| store.spend_budget("d", 0.07, 0.0, "q").is_ok())
+                    .count()
+            })
+        })
+        .collect();
+    let granted: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(granted, 14, "floor(1.0 / 0.07) spends fit");
+    let budget = Store::open(&path).unwrap().budget("d").unwrap().unwrap();
+    assert!(budget.epsilon_spent <= 1.0);
+}
+
+#[test]
+fn history_lists_transfers_with_both_windows() {
+    let (_dir, mut store) = temp_store();
+    store
+        .record_transfer(&transfer(
+            "t2",
+            "acme",
+            "q",
+            date(2026, 3, 1),
+            vec![hashed("person.name", 0..4)],
+        ))
+        .unwrap();
+    store
+        .record_transfer(&transfer(
+            "t1",
+            "acme",
+            "p",
+            date(2026, 1, 1),
+            vec![hashed("person.name", 2..8)],
+        ))
+        .unwrap();
+    store
+        .record_transfer(&transfer(
+            "t3",
+            "other",
+            "p",
+            date(2026, 2, 1),
+            vec![entry("person.name", 1)],
+        ))
+        .unwrap();
+    let pi = [set("pi", &["person.name"])];
+    let all = store.history(&HistoryFilter::default(), &pi).unwrap();
+    let ids: Vec<&str> = all.iter().map(|h| h.transfer.id.as_str()).collect();
+    assert_eq!(ids, ["t1", "t3", "t2"], "by date");
+    let acme = store
+        .history(
+            &HistoryFilter {
+                exporter: Some("acme".to_owned()),
+                counterparty: None,
+            },
+            &pi,
+        )
+        .unwrap();
+    assert_eq!(acme.len(), 2);
+    // t2: China counts acme's people 0..8 since 1 January; the US pair (acme, q) only 0..4.
+    assert_eq!(acme[1].cn.sets["pi"], 8);
+    assert_eq!(acme[1].us.categories["person.name"].count, 4);
+    assert_eq!(acme[1].transfer.volumes[0].hashed, 4);
+    assert_eq!(acme[1].transfer.rule_packs.len(), 2);
+    let to_p = store
+        .history(
+            &HistoryFilter {
+                exporter: None,
+                counterparty: Some("p".to_owned()),
+            },
+            &pi,
+        )
+        .unwrap();
+    assert_eq!(to_p.len(), 2);
+}
+
+mod windowed_counts_match_a_naive_computation {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use freeport_store::{
+        CategorySet, DataState, SubjectHash, TransferRecord, Unit, VolumeEntry, Window,
+    };
+    use jiff::ToSpan;
+    use jiff::civil::{Date, date};
+    use proptest::prelude::*;
+
+    use super::common::{hash, set, temp_store, transfer};
+
+    const CATEGORIES: [(&str, Unit); 3] = [
+        ("c1", Unit::Individuals),
+        ("c2", Unit::Individuals),
+        ("geo", Unit::Devices),
+    ];
+
+    fn day(offset: i64) -> Date {
+        date(2025, 1, 1).checked_add(offset.days()).unwrap()
+    }
+
+    /// One generated transfer: parties, day, per category (state, hashed people, unhashed extra),
+    /// and an optional slack above the smallest valid `individuals`.
+    type Spec = (
+        usize,
+        usize,
+        i64,
+        Vec<Option<(u8, BTreeSet<u32>, u64)>>,
+        Option<u64>,
+    );
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            0..2_usize,
+            0..2_usize,
+            0..760_i64,
+            proptest::collection::vec(
+                proptest::option::weighted(
+                    0.8,
+                    (
+                        0..3_u8,
+                        proptest::collection::btree_set(0..25_u32, 0..8),
+                        0..4_u64,
+                    ),
+                ),
+                3,
+            ),
+            proptest::option::weighted(0.7, 0..3_u64),
+        )
+    }
+
+    fn build(i: usize, spec: &Spec) -> TransferRecord {
+        let (exporter, counterparty, offset, entries, slack) = spec;
+        let mut volumes = Vec::new();
+        for ((category, unit), generated) in CATEGORIES.iter().zip(entries) {
+            let Some((state, people, extra)) = generated else {
+                continue;
+            };
+            let subject_hashes: BTreeSet<SubjectHash> = people.iter().copied().map(hash).collect();
+            volumes.push(VolumeEntry {
+                category: (*category).to_owned(),
+                unit: *unit,
+                count: subject_hashes.len() as u64 + extra,
+                subject_hashes,
+                state: [
+                    DataState::Raw,
+                    DataState::Pseudonymised,
+                    DataState::Anonymised,
+                ][usize::from(*state)],
+            });
+        }
+        let mut record = transfer(
+            &format!("t{i}"),
+            ["e0", "e1"][*exporter],
+            ["p0", "p1"][*counterparty],
+            day(*offset),
+            volumes,
+        );
+        record.individuals = slack.map(|slack| {
+            let people = record
+                .volumes
+                .iter()
+                .filter(|e| e.unit == Unit::Individuals);
+            let most = people.clone().map(|e| e.count).max().unwrap_or(0);
+            let hashed: BTreeSet<_> = people.flat_map(|e| e.subject_hashes.iter()).collect();
+            most.max(hashed.len() as u64) + slack
+        });
+        record
+    }
+
+    /// The counting rule of the crate docs, over plain vectors.
+    fn naive(records: &[TransferRecord], window: &Window, categories: &BTreeSet<String>) -> u64 {
+        let mut union = BTreeSet::new();
+        let mut unhashed = 0;
+        for r in records {
+            let inside = r.exporter == window.exporter
+                && window
+                    .counterparty
+                    .as_ref()
+                    .is_none_or(|c| *c == r.counterparty)
+                && r.date >= window.from
+                && r.date <= window.to;
+            if !inside {
+                continue;
+            }
+            let entries: Vec<&VolumeEntry> = r
+                .volumes
+                .iter()
+                .filter(|e| categories.contains(&e.category))
+                .filter(|e| window.include_anonymised || e.state != DataState::Anonymised)
+                .collect();
+            let mut people_hashes = BTreeSet::new();
+            let (mut people, mut devices) = (0, 0);
+            for e in &entries {
+                union.extend(e.subject_hashes.iter().copied());
+                let rest = e.count - e.subject_hashes.len() as u64;
+                if e.unit == Unit::Individuals {
+                    people += rest;
+                    people_hashes.extend(e.subject_hashes.iter().copied());
+                } else {
+                    devices += rest;
+                }
+            }
+            let people = match r.individuals {
+                Some(n) => people.min(n.saturating_sub(people_hashes.len() as u64)),
+                None => people,
+            };
+            unhashed += people + devices;
+        }
+        union.len() as u64 + unhashed
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn store_equals_naive(
+            specs in proptest::collection::vec(spec(), 0..16),
+            at in 0..800_i64,
+            exporter in 0..2_usize,
+            counterparty in 0..2_usize,
+        ) {
+            let (_dir, mut store) = temp_store();
+            let records: Vec<TransferRecord> =
+                specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+            store
+                .transaction(|tx| {
+                    for r in &records {
+                        tx.record_transfer(r)?;
+                    }
+                    Ok::<_, freeport_store::StoreError>(())
+                })
+                .unwrap();
+            let sets: Vec<CategorySet> = vec![
+                set("people", &["c1", "c2"]),
+                set("all", &["c1", "c2", "geo"]),
+                set("geo", &["geo"]),
+            ];
+            let exporter = ["e0", "e1"][exporter];
+            for window in [
+                Window::cn(exporter, day(at)),
+                Window::us(exporter, ["p0", "p1"][counterparty], day(at)),
+            ] {
+                let volumes = store.volumes(&window, &sets).unwrap();
+                for s in &sets {
+                    prop_assert_eq!(volumes.sets[&s.name], naive(&records, &window, &s.categories));
+                }
+                let mut expected = BTreeMap::new();
+                for (category, _) in CATEGORIES {
+                    let one: BTreeSet<String> = [category.to_owned()].into();
+                    let present = records.iter().any(|r| {
+                        r.exporter == window.exporter
+                            && window.counterparty.as_ref().is_none_or(|c| *c == r.counterparty)
+                            && r.date >= window.from
+                            && r.date <= window.to
+                            && r.volumes.iter().any(|e| {
+                                e.category == category
+                                    && (window.include_anonymised || e.state != DataState::Anonymised)
+                            })
+                    });
+                    if present {
+                        expected.insert(category.to_owned(), naive(&records, &window, &one));
+                    }
+                }
+                let got: BTreeMap<String, u64> =
+                    volumes.categories.iter().map(|(c, v)| (c.clone(), v.count)).collect();
+                prop_assert_eq!(got, expected);
+            }
+        }
+
+        #[test]
+        fn fully_hashed_counts_are_exact_and_unhashed_never_undercount(
+            transfers in proptest::collection::vec(proptest::collection::btree_set(0..40_u32, 0..15), 1..8),
+        ) {
+            let (_dir, mut store) = temp_store();
+            let day = date(2026, 6, 1);
+            let mut truth = BTreeSet::new();
+            for (i, people) in transfers.iter().enumerate() {
+                truth.extend(people.iter().copied());
+                let subject_hashes: BTreeSet<SubjectHash> = people.iter().copied().map(hash).collect();
+                let hashed = VolumeEntry {
+                    category: "c1".to_owned(),
+                    unit: Unit::Individuals,
+                    count: people.len() as u64,
+                    subject_hashes,
+                    state: DataState::Raw,
+                };
+                let mut bare = hashed.clone();
+                bare.category = "c2".to_owned();
+                bare.subject_hashes.clear();
+                store.record_transfer(&transfer(&format!("t{i}"), "e", "p", day, vec![hashed, bare])).unwrap();
+            }
+            let cn = store.volumes(&Window::cn("e", day), &[]).unwrap();
+            prop_assert_eq!(cn.categories["c1"].count, truth.len() as u64);
+            prop_assert!(cn.categories["c2"].count >= truth.len() as u64);
+        }
+    }
+}
+
+mod budgets {
+    use proptest::prelude::*;
+
+    use super::common::temp_store;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// Whatever the order and size of spends (in hundredths, as a user types them), the
+        /// granted ones never sum above the total, and a refusal means the spend did not fit.
+        #[test]
+        fn a_budget_is_never_exceeded(
+            total in 0..300_u32,
+            spends in proptest::collection::vec(0..80_u32, 0..25),
+        ) {
+            let (_dir, mut store) = temp_store();
+            let hundredths = |n: u32| f64::from(n) / 100.0;
+            store.set_budget("d", hundredths(total), 0.0).unwrap();
+            let mut granted = 0;
+            for spend in spends {
+                match store.spend_budget("d", hundredths(spend), 0.0, "release") {
+                    Ok(_) => granted += spend,
+                    Err(freeport_store::StoreError::BudgetExceeded(_)) => {
+                        prop_assert!(granted + spend > total);
+                    }
+                    Err(other) => panic!("{other}"),
+                }
+                prop_assert!(granted <= total);
+            }
+            let budget = store.budget("d").unwrap().unwrap();
+            prop_assert!((budget.epsilon_spent - hundredths(granted)).abs() < 1e-9);
+        }
+    }
+}
+
+#[test]
+fn cached_windows_follow_every_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    let mut reader = Store::open(&path).unwrap();
+    let mut writer = Store::open(&path).unwrap();
+    let day = date(2026, 10, 1);
+    let window = Window::cn("acme", day);
+    let count = |store: &mut Store| store.volumes(&window, &[]).unwrap().transfers;
+    assert_eq!(count(&mut reader), 0);
+    // Recorded through this handle.
+    reader
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "b",
+            day,
+            vec![entry("person.name", 1)],
+        ))
+        .unwrap();
+    assert_eq!(count(&mut reader), 1);
+    // Recorded through another connection.
+    assert_eq!(count(&mut writer), 1);
+    writer
+        .record_transfer(&transfer(
+            "2",
+            "acme",
+            "b",
+            day,
+            vec![entry("person.name", 1)],
+        ))
+        .unwrap();
+    assert_eq!(count(&mut reader), 2);
+    // Read, record and read again in one transaction, then roll back.
+    let inside: Result<(), StoreError> = reader.transaction(|tx| {
+        assert_eq!(tx.volumes(&window, &[])?.transfers, 2);
+        tx.record_transfer(&transfer("3", "acme", "b", day, vec![]))?;
+        assert_eq!(tx.volumes(&window, &[])?.transfers, 3);
+        Err(StoreError::NoDataDir)
+    });
+    assert!(inside.is_err());
+    assert_eq!(count(&mut reader), 2);
+    assert_eq!(count(&mut writer), 2);
+}

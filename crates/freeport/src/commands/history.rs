@@ -1,0 +1,194 @@
+//! `freeport history`: recorded transfers with their cumulative volumes under both counting
+//! windows, as a table or JSON.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use comfy_table::{ContentArrangement, Table, presets};
+use freeport_cli::{Format, HistoryArgs};
+use freeport_store::{CategorySet, HistoryEntry, HistoryFilter, Store, Unit, Volumes};
+use freeport_vocabulary::{CnClass, Vocabulary};
+use serde::Serialize;
+
+use crate::{Error, ExitStatus};
+
+/// Name of China's all-PI set in the output.
+const PI: &str = "pi";
+/// Name of China's sensitive-PI set in the output.
+const SENSITIVE_PI: &str = "sensitive_pi";
+
+/// The JSON document of `freeport history --format json`.
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    version: u32,
+    transfers: &'a [HistoryEntry],
+}
+
+pub(crate) fn run(
+    args: &HistoryArgs,
+    store: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let mut store = match store {
+        Some(path) => Store::open(path)?,
+        None => Store::open_default()?,
+    };
+    let sets = cn_sets(Vocabulary::embedded()?);
+    let filter = HistoryFilter {
+        exporter: args.exporter.clone(),
+        counterparty: args.counterparty.clone(),
+    };
+    let history = store.history(&filter, &sets)?;
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &HistoryJson {
+                    version: 1,
+                    transfers: &history,
+                },
+            )?;
+            writeln!(out)?;
+        }
+        Format::Table if history.is_empty() => writeln!(out, "no recorded transfers")?,
+        Format::Table => writeln!(out, "{}", table(&history))?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// China counts all personal information and sensitive personal information separately
+/// (CAC16 Arts. 7–8; law-cn-us.md "Counting conventions"); the vocabulary says which is which.
+fn cn_sets(vocabulary: &Vocabulary) -> [CategorySet; 2] {
+    let with = |classes: &[CnClass]| -> BTreeSet<String> {
+        vocabulary
+            .categories()
+            .iter()
+            .filter(|c| classes.contains(&c.cn.class))
+            .map(|c| c.id.clone())
+            .collect()
+    };
+    [
+        CategorySet {
+            name: PI.to_owned(),
+            categories: with(&[CnClass::Pi, CnClass::SensitivePi]),
+        },
+        CategorySet {
+            name: SENSITIVE_PI.to_owned(),
+            categories: with(&[CnClass::SensitivePi]),
+        },
+    ]
+}
+
+fn table(history: &[HistoryEntry]) -> Table {
+    let mut table = Table::new();
+    // A fixed layout keeps the output identical on every terminal and in pipes.
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    table.set_header([
+        "date",
+        "transfer",
+        "exporter → counterparty",
+        "route",
+        "this transfer",
+        "CN since 1 January (exporter)",
+        "US preceding 12 months (pair)",
+    ]);
+    for entry in history {
+        let t = &entry.transfer;
+        let mut this = String::new();
+        for v in &t.volumes {
+            let _ = write!(
+                this,
+                "{}{} {}{} ({}",
+                if this.is_empty() { "" } else { "\n" },
+                v.category,
+                thousands(v.count),
+                unit_suffix(v.unit),
+                v.state
+            );
+            if v.hashed > 0 {
+                let _ = write!(this, ", {} hashed", thousands(v.hashed));
+            }
+            this.push(')');
+        }
+        table.add_row([
+            t.date.to_string(),
+            t.id.to_string(),
+            format!("{} → {}", t.exporter, t.counterparty),
+            format!("{} → {}", t.origin, t.destination),
+            this,
+            cn_cell(&entry.cn),
+            us_cell(&entry.us),
+        ]);
+    }
+    table
+}
+
+fn cn_cell(cn: &Volumes) -> String {
+    let set = |name: &str| thousands(cn.sets.get(name).copied().unwrap_or(0));
+    format!(
+        "PI {}\nsensitive PI {}\n{} transfer{} from {}",
+        set(PI),
+        set(SENSITIVE_PI),
+        cn.transfers,
+        if cn.transfers == 1 { "" } else { "s" },
+        cn.window.from
+    )
+}
+
+fn us_cell(us: &Volumes) -> String {
+    let mut cell = String::new();
+    for (category, volume) in &us.categories {
+        let _ = writeln!(
+            cell,
+            "{category} {}{}",
+            thousands(volume.count),
+            unit_suffix(volume.unit)
+        );
+    }
+    let _ = write!(
+        cell,
+        "{} transfer{} from {}",
+        us.transfers,
+        if us.transfers == 1 { "" } else { "s" },
+        us.window.from
+    );
+    cell
+}
+
+const fn unit_suffix(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Individuals => "",
+        Unit::Devices => " devices",
+    }
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(99_999), "99,999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+}
