@@ -4,20 +4,67 @@
 /// Every vocabulary id of issue 2 (the detectors use a subset; the list lets tests check that
 /// no detector invents an id).
 pub const ALL: &[&str] = &[
-    "person.name", "person.birth_date", "person.age", "person.gender", "person.ethnicity",
-    "person.religion", "person.marital_status", "person.sexual_orientation",
-    "person.criminal_record", "person.minor", "id.cn.resident_id", "id.cn.hmt_residence_permit",
-    "id.cn.foreigner_pr", "id.cn.passport", "id.cn.travel_permit", "id.us.ssn", "id.us.itin",
-    "id.us.passport", "id.us.driver_license", "id.us.mbi", "org.cn.uscc", "org.us.ein", "org.name",
-    "contact.phone", "contact.email", "contact.address", "location.postal_code",
-    "location.precise", "location.coarse", "location.trajectory", "online.ip_address",
-    "online.mac_address", "online.account", "online.url", "online.cookie", "device.imei",
-    "device.id", "fin.payment_card", "fin.bank_account", "fin.iban", "fin.routing_number",
-    "fin.transaction", "fin.credit", "fin.income", "health.diagnosis",
-    "health.medical_record_number", "health.plan_beneficiary_id", "health.provider_npi",
-    "health.medication", "health.lab_result", "biometric.face", "biometric.fingerprint",
-    "biometric.voiceprint", "genomic.sequence", "genomic.variant", "vehicle.plate", "vehicle.vin",
-    "employment.record", "education.record", "communication.content", "communication.contacts",
+    "person.name",
+    "person.birth_date",
+    "person.age",
+    "person.gender",
+    "person.ethnicity",
+    "person.religion",
+    "person.marital_status",
+    "person.sexual_orientation",
+    "person.criminal_record",
+    "person.minor",
+    "id.cn.resident_id",
+    "id.cn.hmt_residence_permit",
+    "id.cn.foreigner_pr",
+    "id.cn.passport",
+    "id.cn.travel_permit",
+    "id.us.ssn",
+    "id.us.itin",
+    "id.us.passport",
+    "id.us.driver_license",
+    "id.us.mbi",
+    "org.cn.uscc",
+    "org.us.ein",
+    "org.name",
+    "contact.phone",
+    "contact.email",
+    "contact.address",
+    "location.postal_code",
+    "location.precise",
+    "location.coarse",
+    "location.trajectory",
+    "online.ip_address",
+    "online.mac_address",
+    "online.account",
+    "online.url",
+    "online.cookie",
+    "device.imei",
+    "device.id",
+    "fin.payment_card",
+    "fin.bank_account",
+    "fin.iban",
+    "fin.routing_number",
+    "fin.transaction",
+    "fin.credit",
+    "fin.income",
+    "health.diagnosis",
+    "health.medical_record_number",
+    "health.plan_beneficiary_id",
+    "health.provider_npi",
+    "health.medication",
+    "health.lab_result",
+    "biometric.face",
+    "biometric.fingerprint",
+    "biometric.voiceprint",
+    "genomic.sequence",
+    "genomic.variant",
+    "vehicle.plate",
+    "vehicle.vin",
+    "employment.record",
+    "education.record",
+    "communication.content",
+    "communication.contacts",
     "online.browsing_history",
 ];
 
@@ -52,7 +99,13 @@ mod tests {
         v.dedup();
         assert_eq!(v.len(), ALL.len());
         for id in ALL {
-            assert!(id.split('.').count() >= 2 && id.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_'), "{id}");
+            assert!(
+                id.split('.').count() >= 2
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_'),
+                "{id}"
+            );
         }
     }
 

@@ -64,7 +64,7 @@ pub fn real_date(y: u32, m: u32, d: u32) -> bool {
     if !(1..=12).contains(&m) || d == 0 {
         return false;
     }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = match m {
         2 if leap => 29,
         2 => 28,
@@ -93,13 +93,18 @@ pub const MAX_BIRTH_YEAR: u32 = 2026;
 #[must_use]
 pub fn uscc_value(b: u8) -> Option<u32> {
     const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    ALPHABET.iter().position(|&c| c == b).and_then(|p| u32::try_from(p).ok())
+    ALPHABET
+        .iter()
+        .position(|&c| c == b)
+        .and_then(|p| u32::try_from(p).ok())
 }
 
 /// GB 32100 check (position 18) over the 18-character code (§1.3).
 #[must_use]
 pub fn uscc_check(code: &[u8]) -> bool {
-    const W: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const W: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
     if code.len() != 18 {
         return false;
     }
@@ -155,12 +160,19 @@ pub fn aba(d: &[u8]) -> bool {
 /// `s` must already be upper-case with spaces removed.
 #[must_use]
 pub fn iban(s: &[u8]) -> bool {
-    let (Some(c0), Some(c1)) = (s.first(), s.get(1)) else { return false };
-    let Some(len) = iban_length([*c0, *c1]) else { return false };
+    let (Some(c0), Some(c1)) = (s.first(), s.get(1)) else {
+        return false;
+    };
+    let Some(len) = iban_length([*c0, *c1]) else {
+        return false;
+    };
     if s.len() != len || !s.iter().all(u8::is_ascii_alphanumeric) {
         return false;
     }
-    if !s.get(2..4).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) {
+    if !s
+        .get(2..4)
+        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    {
         return false;
     }
     let mut rem = 0u32;
@@ -177,17 +189,83 @@ pub fn iban(s: &[u8]) -> bool {
 /// IBAN length per country (ISO 13616 registry, as in Presidio's `iban_patterns.py`).
 fn iban_length(cc: [u8; 2]) -> Option<usize> {
     const TABLE: &[(&[u8; 2], usize)] = &[
-        (b"AD", 24), (b"AE", 23), (b"AL", 28), (b"AT", 20), (b"AZ", 28), (b"BA", 20), (b"BE", 16),
-        (b"BG", 22), (b"BH", 22), (b"BR", 29), (b"BY", 28), (b"CH", 21), (b"CR", 22), (b"CY", 28),
-        (b"CZ", 24), (b"DE", 22), (b"DK", 18), (b"DO", 28), (b"EE", 20), (b"EG", 29), (b"ES", 24),
-        (b"FI", 18), (b"FO", 18), (b"FR", 27), (b"GB", 22), (b"GE", 22), (b"GI", 23), (b"GL", 18),
-        (b"GR", 27), (b"GT", 28), (b"HR", 21), (b"HU", 28), (b"IE", 22), (b"IL", 23), (b"IQ", 23),
-        (b"IS", 26), (b"IT", 27), (b"JO", 30), (b"KW", 30), (b"KZ", 20), (b"LB", 28), (b"LC", 32),
-        (b"LI", 21), (b"LT", 20), (b"LU", 20), (b"LV", 21), (b"MC", 27), (b"MD", 24), (b"ME", 22),
-        (b"MK", 19), (b"MR", 27), (b"MT", 31), (b"MU", 30), (b"NL", 18), (b"NO", 15), (b"PK", 24),
-        (b"PL", 28), (b"PS", 29), (b"PT", 25), (b"QA", 29), (b"RO", 24), (b"RS", 22), (b"SA", 24),
-        (b"SC", 31), (b"SE", 24), (b"SI", 19), (b"SK", 24), (b"SM", 27), (b"ST", 25), (b"SV", 28),
-        (b"TL", 23), (b"TN", 24), (b"TR", 26), (b"UA", 29), (b"VA", 22), (b"VG", 24), (b"XK", 20),
+        (b"AD", 24),
+        (b"AE", 23),
+        (b"AL", 28),
+        (b"AT", 20),
+        (b"AZ", 28),
+        (b"BA", 20),
+        (b"BE", 16),
+        (b"BG", 22),
+        (b"BH", 22),
+        (b"BR", 29),
+        (b"BY", 28),
+        (b"CH", 21),
+        (b"CR", 22),
+        (b"CY", 28),
+        (b"CZ", 24),
+        (b"DE", 22),
+        (b"DK", 18),
+        (b"DO", 28),
+        (b"EE", 20),
+        (b"EG", 29),
+        (b"ES", 24),
+        (b"FI", 18),
+        (b"FO", 18),
+        (b"FR", 27),
+        (b"GB", 22),
+        (b"GE", 22),
+        (b"GI", 23),
+        (b"GL", 18),
+        (b"GR", 27),
+        (b"GT", 28),
+        (b"HR", 21),
+        (b"HU", 28),
+        (b"IE", 22),
+        (b"IL", 23),
+        (b"IQ", 23),
+        (b"IS", 26),
+        (b"IT", 27),
+        (b"JO", 30),
+        (b"KW", 30),
+        (b"KZ", 20),
+        (b"LB", 28),
+        (b"LC", 32),
+        (b"LI", 21),
+        (b"LT", 20),
+        (b"LU", 20),
+        (b"LV", 21),
+        (b"MC", 27),
+        (b"MD", 24),
+        (b"ME", 22),
+        (b"MK", 19),
+        (b"MR", 27),
+        (b"MT", 31),
+        (b"MU", 30),
+        (b"NL", 18),
+        (b"NO", 15),
+        (b"PK", 24),
+        (b"PL", 28),
+        (b"PS", 29),
+        (b"PT", 25),
+        (b"QA", 29),
+        (b"RO", 24),
+        (b"RS", 22),
+        (b"SA", 24),
+        (b"SC", 31),
+        (b"SE", 24),
+        (b"SI", 19),
+        (b"SK", 24),
+        (b"SM", 27),
+        (b"ST", 25),
+        (b"SV", 28),
+        (b"TL", 23),
+        (b"TN", 24),
+        (b"TR", 26),
+        (b"UA", 29),
+        (b"VA", 22),
+        (b"VG", 24),
+        (b"XK", 20),
     ];
     TABLE.iter().find(|(c, _)| **c == cc).map(|&(_, l)| l)
 }
@@ -217,7 +295,11 @@ pub fn vin(s: &[u8]) -> bool {
         sum += v * w;
     }
     let c = sum % 11;
-    let expected = if c == 10 { b'X' } else { b'0' + u8::try_from(c).unwrap_or(0) };
+    let expected = if c == 10 {
+        b'X'
+    } else {
+        b'0' + u8::try_from(c).unwrap_or(0)
+    };
     s.get(8) == Some(&expected)
 }
 
@@ -228,7 +310,10 @@ pub fn vin(s: &[u8]) -> bool {
 pub fn compact<'b>(s: &str, buf: &'b mut [u8]) -> Option<&'b [u8]> {
     let mut n = 0;
     for c in s.chars() {
-        if matches!(c, ' ' | '-' | '.' | '/' | '(' | ')' | '·' | '\u{3000}' | '\t' | '_') {
+        if matches!(
+            c,
+            ' ' | '-' | '.' | '/' | '(' | ')' | '·' | '\u{3000}' | '\t' | '_'
+        ) {
             continue;
         }
         if !c.is_ascii() {

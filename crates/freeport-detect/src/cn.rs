@@ -21,9 +21,11 @@ fn mod11_ok(c: &[u8]) -> bool {
 }
 
 fn birth_ok(date: &[u8]) -> bool {
-    let (Some(y), Some(m), Some(d)) =
-        (date.get(0..4).and_then(num), date.get(4..6).and_then(num), date.get(6..8).and_then(num))
-    else {
+    let (Some(y), Some(m), Some(d)) = (
+        date.get(0..4).and_then(num),
+        date.get(4..6).and_then(num),
+        date.get(6..8).and_then(num),
+    ) else {
         return false;
     };
     (1880..=checks::MAX_BIRTH_YEAR).contains(&y) && real_date(y, m, d)
@@ -59,7 +61,11 @@ pub fn resident_id_15(cell: &Cell<'_>) -> Option<Strength> {
     }
     let b = cell.s.as_bytes();
     let prov = b.get(..2).and_then(num)?;
-    let (y, m, d) = (b.get(6..8).and_then(num)?, b.get(8..10).and_then(num)?, b.get(10..12).and_then(num)?);
+    let (y, m, d) = (
+        b.get(6..8).and_then(num)?,
+        b.get(8..10).and_then(num)?,
+        b.get(10..12).and_then(num)?,
+    );
     (province_code(prov) && real_date(1900 + y, m, d)).then_some(Strength::Shaped)
 }
 
@@ -99,8 +105,11 @@ pub fn foreigner_pr(cell: &Cell<'_>) -> Option<Strength> {
     }
     let mut buf = [0u8; 24];
     let c = eighteen(cell, &mut buf)?;
-    (c.first() == Some(&b'9') && c.get(1..17).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) && mod11_ok(c))
-        .then_some(Strength::Validated)
+    (c.first() == Some(&b'9')
+        && c.get(1..17)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        && mod11_ok(c))
+    .then_some(Strength::Validated)
 }
 
 /// **What**: unified social credit code (统一社会信用代码), GB 32100-2015.
@@ -122,7 +131,8 @@ pub fn uscc(cell: &Cell<'_>) -> Option<Strength> {
     // structural prefix is wrong.
     let structural = matches!(c.first(), Some(b'1'..=b'9' | b'A' | b'N' | b'Y'))
         && matches!(c.get(1), Some(b'1'..=b'5' | b'9'))
-        && c.get(2..8).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+        && c.get(2..8)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     (structural && checks::uscc_check(c) && c.get(8..17).is_some_and(checks::org_code_check))
         .then_some(Strength::Validated)
 }
@@ -188,11 +198,7 @@ pub fn landline(cell: &Cell<'_>) -> Option<Strength> {
     let rest = parts.next();
     let area_ok = |a: &[u8]| {
         // Area codes: 10, 2x (2 digits after 0) or 3 digits not starting with 1 or 2.
-        match a {
-            [b'1', b'0'] | [b'2', _] => true,
-            [b'3'..=b'9', _, _] => true,
-            _ => false,
-        }
+        matches!(a, [b'1', b'0'] | [b'2', _] | [b'3'..=b'9', _, _])
     };
     let mut buf = [0u8; 24];
     if let Some(rest) = rest {
@@ -208,10 +214,12 @@ pub fn landline(cell: &Cell<'_>) -> Option<Strength> {
     let d = digits_only(s, &mut buf)?;
     let d = d.strip_prefix(b"0")?;
     for alen in [2usize, 3] {
-        if let (Some(a), Some(local)) = (d.get(..alen), d.get(alen..)) {
-            if area_ok(a) && (7..=8).contains(&local.len()) && local.first().is_some_and(|&b| b > b'1') {
-                return Some(Strength::Weak);
-            }
+        if let (Some(a), Some(local)) = (d.get(..alen), d.get(alen..))
+            && area_ok(a)
+            && (7..=8).contains(&local.len())
+            && local.first().is_some_and(|&b| b > b'1')
+        {
+            return Some(Strength::Weak);
         }
     }
     None
@@ -233,10 +241,17 @@ pub fn passport(cell: &Cell<'_>) -> Option<Strength> {
     let c = compact(cell.s, &mut buf)?;
     let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit);
     match c {
-        [b'E', l, rest @ ..] if l.is_ascii_uppercase() && !matches!(l, b'I' | b'O') && rest.len() == 7 && digits(rest) => {
+        [b'E', l, rest @ ..]
+            if l.is_ascii_uppercase()
+                && !matches!(l, b'I' | b'O')
+                && rest.len() == 7
+                && digits(rest) =>
+        {
             Some(Strength::Shaped)
         }
-        [b'D' | b'P' | b'S', b'E', rest @ ..] | [b'M', b'A', rest @ ..] if rest.len() == 7 && digits(rest) => {
+        [b'D' | b'P' | b'S', b'E', rest @ ..] | [b'M', b'A', rest @ ..]
+            if rest.len() == 7 && digits(rest) =>
+        {
             Some(Strength::Shaped)
         }
         [b'E' | b'G' | b'K', rest @ ..] if rest.len() == 8 && digits(rest) => Some(Strength::Weak),
@@ -277,7 +292,10 @@ pub fn plate(cell: &Cell<'_>) -> Option<Strength> {
     if cell.han == 0 || cell.han > 2 || cell.chars > 12 {
         return None;
     }
-    let mut chars = cell.s.chars().filter(|c| !matches!(c, '-' | '·' | ' ' | '•' | '.'));
+    let mut chars = cell
+        .s
+        .chars()
+        .filter(|c| !matches!(c, '-' | '·' | ' ' | '•' | '.'));
     let p = chars.next()?;
     if !PLATE_PROVINCES.contains(p) {
         return None;
@@ -404,9 +422,15 @@ pub fn address(cell: &Cell<'_>) -> Option<Strength> {
         return None;
     }
     let tokens = ADDRESS_TOKENS.iter().filter(|t| s.contains(*t)).count();
-    let division = ["省", "市", "区", "县", "镇", "乡"].iter().any(|t| s.contains(t))
-        || PROVINCES.iter().any(|p| p.names.first().is_some_and(|n| s.starts_with(n)));
-    let street = ["路", "街", "道", "巷", "弄", "号", "楼", "室", "村", "小区"].iter().any(|t| s.contains(t));
+    let division = ["省", "市", "区", "县", "镇", "乡"]
+        .iter()
+        .any(|t| s.contains(t))
+        || PROVINCES
+            .iter()
+            .any(|p| p.names.first().is_some_and(|n| s.starts_with(n)));
+    let street = ["路", "街", "道", "巷", "弄", "号", "楼", "室", "村", "小区"]
+        .iter()
+        .any(|t| s.contains(t));
     if division && street && (cell.digits > 0 || tokens >= 3) {
         Some(Strength::Shaped)
     } else if division && tokens >= 2 {
@@ -426,7 +450,12 @@ mod tests {
 
     #[test]
     fn resident_id_vectors() {
-        for ok in ["11010519491231002X", "440524188001010014", "34052419800101001X", "11010519491231002x"] {
+        for ok in [
+            "11010519491231002X",
+            "440524188001010014",
+            "34052419800101001X",
+            "11010519491231002x",
+        ] {
             assert_eq!(resident_id(&c(ok)), Some(Strength::Validated), "{ok}");
         }
         for bad in [
@@ -438,7 +467,10 @@ mod tests {
         ] {
             assert_eq!(resident_id(&c(bad)), None, "{bad}");
         }
-        assert_eq!(resident_id_15(&c("110105491231002")), Some(Strength::Shaped));
+        assert_eq!(
+            resident_id_15(&c("110105491231002")),
+            Some(Strength::Shaped)
+        );
         assert_eq!(resident_id_15(&c("110105491331002")), None);
     }
 
@@ -470,10 +502,22 @@ mod tests {
 
     #[test]
     fn phones() {
-        for ok in ["13812345678", "+86 138 1234 5678", "0086-13812345678", "19912345678", "17400123456"] {
+        for ok in [
+            "13812345678",
+            "+86 138 1234 5678",
+            "0086-13812345678",
+            "19912345678",
+            "17400123456",
+        ] {
             assert_eq!(mobile(&c(ok)), Some(Strength::Shaped), "{ok}");
         }
-        for bad in ["12012345678", "1381234567", "19412345678", "17461234567", "2381234567a"] {
+        for bad in [
+            "12012345678",
+            "1381234567",
+            "19412345678",
+            "17461234567",
+            "2381234567a",
+        ] {
             assert_eq!(mobile(&c(bad)), None, "{bad}");
         }
         assert_eq!(landline(&c("010-62751234")), Some(Strength::Shaped));
@@ -493,7 +537,13 @@ mod tests {
         assert_eq!(travel_permit(&c("H1234567801")), Some(Strength::Shaped));
         assert_eq!(travel_permit(&c("M12345678")), Some(Strength::Weak));
         assert_eq!(travel_permit(&c("A1234567801")), None);
-        for ok in ["京A12345", "粤B·D12345", "沪A-DF1234", "浙C 12345F", "京A1234学"] {
+        for ok in [
+            "京A12345",
+            "粤B·D12345",
+            "沪A-DF1234",
+            "浙C 12345F",
+            "京A1234学",
+        ] {
             assert_eq!(plate(&c(ok)), Some(Strength::Shaped), "{ok}");
         }
         for bad in ["京A1234", "京112345", "好A12345", "京AI2345", "京A123456"] {
@@ -509,8 +559,14 @@ mod tests {
         for bad in ["苹果手机", "北京市", "王", "王伟1", "客户服务中心"] {
             assert_eq!(name(&c(bad)), None, "{bad}");
         }
-        assert_eq!(address(&c("广东省深圳市南山区科技园路18号")), Some(Strength::Shaped));
-        assert_eq!(address(&c("北京市朝阳区建国路88号SOHO现代城3栋1201室")), Some(Strength::Shaped));
+        assert_eq!(
+            address(&c("广东省深圳市南山区科技园路18号")),
+            Some(Strength::Shaped)
+        );
+        assert_eq!(
+            address(&c("北京市朝阳区建国路88号SOHO现代城3栋1201室")),
+            Some(Strength::Shaped)
+        );
         assert_eq!(address(&c("北京")), None);
         assert_eq!(address(&c("今天天气很好我们去公园散步吧")), None);
     }

@@ -43,7 +43,11 @@ impl<'a> Cell<'a> {
     /// Summarises `s` (already trimmed).
     #[must_use]
     pub fn new(s: &'a str) -> Self {
-        let mut c = Cell { s, len: s.len(), ..Cell::default() };
+        let mut c = Cell {
+            s,
+            len: s.len(),
+            ..Cell::default()
+        };
         if s.is_ascii() {
             for &b in s.as_bytes() {
                 match b {
@@ -92,7 +96,12 @@ pub struct Detector {
 
 macro_rules! d {
     ($name:literal, $cat:literal, $f:path, $text:literal) => {
-        Detector { name: $name, category: $cat, check: $f, in_text: $text }
+        Detector {
+            name: $name,
+            category: $cat,
+            check: $f,
+            in_text: $text,
+        }
     };
 }
 
@@ -100,18 +109,43 @@ macro_rules! d {
 pub static DETECTORS: &[Detector] = &[
     // China.
     d!("cn.resident_id", "id.cn.resident_id", cn::resident_id, true),
-    d!("cn.resident_id_15", "id.cn.resident_id", cn::resident_id_15, false),
-    d!("cn.hmt_residence_permit", "id.cn.hmt_residence_permit", cn::hmt_residence_permit, true),
-    d!("cn.foreigner_pr", "id.cn.foreigner_pr", cn::foreigner_pr, true),
+    d!(
+        "cn.resident_id_15",
+        "id.cn.resident_id",
+        cn::resident_id_15,
+        false
+    ),
+    d!(
+        "cn.hmt_residence_permit",
+        "id.cn.hmt_residence_permit",
+        cn::hmt_residence_permit,
+        true
+    ),
+    d!(
+        "cn.foreigner_pr",
+        "id.cn.foreigner_pr",
+        cn::foreigner_pr,
+        true
+    ),
     d!("cn.uscc", "org.cn.uscc", cn::uscc, true),
     d!("cn.mobile", "contact.phone", cn::mobile, true),
     d!("cn.landline", "contact.phone", cn::landline, true),
     d!("cn.passport", "id.cn.passport", cn::passport, false),
-    d!("cn.travel_permit", "id.cn.travel_permit", cn::travel_permit, false),
+    d!(
+        "cn.travel_permit",
+        "id.cn.travel_permit",
+        cn::travel_permit,
+        false
+    ),
     d!("cn.plate", "vehicle.plate", cn::plate, true),
     d!("cn.name", "person.name", cn::name, false),
     d!("cn.address", "contact.address", cn::address, false),
-    d!("cn.postal_code", "location.postal_code", cn::postal_code, false),
+    d!(
+        "cn.postal_code",
+        "location.postal_code",
+        cn::postal_code,
+        false
+    ),
     // United States.
     d!("us.ssn", "id.us.ssn", us::ssn, true),
     d!("us.itin", "id.us.itin", us::itin, true),
@@ -120,10 +154,20 @@ pub static DETECTORS: &[Detector] = &[
     d!("us.npi", "health.provider_npi", us::npi, false),
     d!("us.mbi", "id.us.mbi", us::mbi, true),
     d!("us.passport", "id.us.passport", us::passport, false),
-    d!("us.driver_license", "id.us.driver_license", us::driver_license, false),
+    d!(
+        "us.driver_license",
+        "id.us.driver_license",
+        us::driver_license,
+        false
+    ),
     d!("us.phone", "contact.phone", us::phone, true),
     d!("us.zip", "location.postal_code", us::zip, false),
-    d!("us.street_address", "contact.address", us::street_address, false),
+    d!(
+        "us.street_address",
+        "contact.address",
+        us::street_address,
+        false
+    ),
     d!("us.name", "person.name", us::name, false),
     // International.
     d!("email", "contact.email", intl::email, true),
@@ -136,7 +180,12 @@ pub static DETECTORS: &[Detector] = &[
     d!("url", "online.url", intl::url, true),
     d!("date", "person.birth_date", intl::date, true),
     d!("geo.coordinate", "location.precise", intl::coordinate, true),
-    d!("genomic.sequence", "genomic.sequence", intl::dna_sequence, true),
+    d!(
+        "genomic.sequence",
+        "genomic.sequence",
+        intl::dna_sequence,
+        true
+    ),
     d!("genomic.rsid", "genomic.variant", intl::rsid, true),
     d!("genomic.genotype", "genomic.variant", intl::genotype, false),
     d!("icd10", "health.diagnosis", intl::icd10, false),

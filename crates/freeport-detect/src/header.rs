@@ -19,7 +19,11 @@ struct Keyword {
 }
 
 const fn k(word: &'static str, category: &'static str, weight: f64) -> Keyword {
-    Keyword { word, category, weight }
+    Keyword {
+        word,
+        category,
+        weight,
+    }
 }
 
 /// Keywords matched as substrings (≥ 4 ASCII letters or any Han text).
@@ -217,8 +221,23 @@ const TOKEN: &[Keyword] = &[
 /// Headers that name something other than personal data even though a keyword matches
 /// (`order_id`, `sku`, `amount`): they cancel keyword evidence.
 const NEGATIVE: &[&str] = &[
-    "订单", "order", "sku", "金额", "amount", "price", "价格", "timestamp", "时间", "created",
-    "updated", "商品", "product", "流水", "serial", "批次", "batch",
+    "订单",
+    "order",
+    "sku",
+    "金额",
+    "amount",
+    "price",
+    "价格",
+    "timestamp",
+    "时间",
+    "created",
+    "updated",
+    "商品",
+    "product",
+    "流水",
+    "serial",
+    "批次",
+    "batch",
 ];
 
 static AUTOMATON: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
@@ -250,10 +269,10 @@ fn normalise(header: &str) -> (String, Vec<String>) {
         }
         if c.is_alphanumeric() {
             // Split between ASCII and Han runs too (`身份证号sfzh`).
-            if let Some(last) = cur.chars().last() {
-                if last.is_ascii() != c.is_ascii() {
-                    tokens.push(std::mem::take(&mut cur));
-                }
+            if let Some(last) = cur.chars().last()
+                && last.is_ascii() != c.is_ascii()
+            {
+                tokens.push(std::mem::take(&mut cur));
             }
             cur.extend(c.to_lowercase());
             prev_lower = c.is_lowercase() || c.is_ascii_digit();
@@ -282,7 +301,11 @@ pub fn header_hits(header: &str) -> Vec<HeaderHit> {
                 h.keyword = kw.word;
             }
         } else {
-            hits.push(HeaderHit { keyword: kw.word, category: kw.category, weight: kw.weight });
+            hits.push(HeaderHit {
+                keyword: kw.word,
+                category: kw.category,
+                weight: kw.weight,
+            });
         }
     };
     for kw in TOKEN {
@@ -302,7 +325,11 @@ pub fn header_hits(header: &str) -> Vec<HeaderHit> {
             h.weight *= 0.2;
         }
     }
-    hits.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.category.cmp(b.category)));
+    hits.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then(a.category.cmp(b.category))
+    });
     hits
 }
 
@@ -311,7 +338,10 @@ mod tests {
     use super::*;
 
     fn top(h: &str) -> Option<&'static str> {
-        header_hits(h).first().filter(|x| x.weight >= 0.5).map(|x| x.category)
+        header_hits(h)
+            .first()
+            .filter(|x| x.weight >= 0.5)
+            .map(|x| x.category)
     }
 
     #[test]

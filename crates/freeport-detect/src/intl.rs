@@ -25,12 +25,16 @@ pub fn email(cell: &Cell<'_>) -> Option<Strength> {
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.starts_with('.')
-        && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
     let mut labels = domain.split('.');
     let tld = domain.rsplit('.').next()?;
     let domain_ok = domain.contains('.')
         && labels.all(|l| {
-            !l.is_empty() && !l.starts_with('-') && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            !l.is_empty()
+                && !l.starts_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
         && tld.len() >= 2
         && tld.bytes().all(|b| b.is_ascii_alphabetic());
@@ -80,17 +84,44 @@ pub fn mac(cell: &Cell<'_>) -> Option<Strength> {
         17 => {
             let sep = *b.get(2)?;
             (sep == b':' || sep == b'-')
-                && b.chunks(3).all(|ch| hex(ch.get(..2).unwrap_or(b"zz")) && ch.get(2).is_none_or(|&s| s == sep))
+                && b.chunks(3).all(|ch| {
+                    hex(ch.get(..2).unwrap_or(b"zz")) && ch.get(2).is_none_or(|&s| s == sep)
+                })
         }
-        14 => b.chunks(5).all(|ch| hex(ch.get(..4).unwrap_or(b"zz")) && ch.get(4).is_none_or(|&s| s == b'.')),
+        14 => b
+            .chunks(5)
+            .all(|ch| hex(ch.get(..4).unwrap_or(b"zz")) && ch.get(4).is_none_or(|&s| s == b'.')),
         _ => false,
     };
-    (ok && b.iter().any(|&c| c != b'0' && c != b':' && c != b'-' && c != b'.')).then_some(Strength::Shaped)
+    (ok && b
+        .iter()
+        .any(|&c| c != b'0' && c != b':' && c != b'-' && c != b'.'))
+    .then_some(Strength::Shaped)
 }
 
 /// Reporting-body identifiers that begin real TACs (GSMA: 01, 35, 86, 99, …; 3GPP TS 23.003).
 fn tac_prefix(d: &[u8]) -> bool {
-    matches!(d.get(..2), Some(b"01" | b"30" | b"33" | b"35" | b"44" | b"45" | b"49" | b"50" | b"51" | b"52" | b"53" | b"54" | b"86" | b"91" | b"98" | b"99"))
+    matches!(
+        d.get(..2),
+        Some(
+            b"01"
+                | b"30"
+                | b"33"
+                | b"35"
+                | b"44"
+                | b"45"
+                | b"49"
+                | b"50"
+                | b"51"
+                | b"52"
+                | b"53"
+                | b"54"
+                | b"86"
+                | b"91"
+                | b"98"
+                | b"99"
+        )
+    )
 }
 
 /// **What**: IMEI, 15 digits (TAC + serial + Luhn check) (identifiers.md §2.9).
@@ -200,8 +231,11 @@ pub fn url(cell: &Cell<'_>) -> Option<Strength> {
         .or_else(|| s.strip_prefix("ftp://"))
         .or_else(|| s.starts_with("www.").then_some(s))?;
     let host = rest.split(['/', '?', '#', ':']).next()?;
-    (host.contains('.') && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
-        .then_some(Strength::Shaped)
+    (host.contains('.')
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+    .then_some(Strength::Shaped)
 }
 
 /// A parsed calendar date.
@@ -219,7 +253,9 @@ pub struct Date {
     pub ambiguous: bool,
 }
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 
 fn month_name(w: &str) -> Option<u32> {
     let w = w.trim_end_matches([',', '.']);
@@ -227,7 +263,10 @@ fn month_name(w: &str) -> Option<u32> {
         return None;
     }
     let p = w.get(..3)?.to_ascii_lowercase();
-    MONTHS.iter().position(|m| *m == p).and_then(|i| u32::try_from(i + 1).ok())
+    MONTHS
+        .iter()
+        .position(|m| *m == p)
+        .and_then(|i| u32::try_from(i + 1).ok())
 }
 
 /// Parses a date without a time of day: `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD`,
@@ -240,17 +279,35 @@ pub fn parse_date(s: &str) -> Option<Date> {
         return None;
     }
     let mk = |y: u32, m: u32, d: u32, bare: bool, ambiguous: bool| {
-        ((1800..=2100).contains(&y) && real_date(y, m, d)).then_some(Date { year: y, month: m, day: d, bare, ambiguous })
+        ((1800..=2100).contains(&y) && real_date(y, m, d)).then_some(Date {
+            year: y,
+            month: m,
+            day: d,
+            bare,
+            ambiguous,
+        })
     };
     // 1990年1月2日
     if let Some(rest) = s.strip_suffix('日') {
         let (y, rest) = rest.split_once('年')?;
         let (m, d) = rest.split_once('月')?;
-        return mk(num(y.as_bytes())?, num(m.as_bytes())?, num(d.as_bytes())?, false, false);
+        return mk(
+            num(y.as_bytes())?,
+            num(m.as_bytes())?,
+            num(d.as_bytes())?,
+            false,
+            false,
+        );
     }
     let b = s.as_bytes();
     if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
-        return mk(num(b.get(..4)?)?, num(b.get(4..6)?)?, num(b.get(6..)?)?, true, false);
+        return mk(
+            num(b.get(..4)?)?,
+            num(b.get(4..6)?)?,
+            num(b.get(6..)?)?,
+            true,
+            false,
+        );
     }
     if b.first().is_some_and(u8::is_ascii_alphabetic) || s.contains(' ') {
         // "Jan 2, 1990" / "2 January 1990" / "January 2 1990"
@@ -261,7 +318,11 @@ pub fn parse_date(s: &str) -> Option<Date> {
         let (m, d, y) = if let Some(m) = w.first().and_then(|x| month_name(x)) {
             (m, *w.get(1)?, *w.get(2)?)
         } else {
-            (w.get(1).and_then(|x| month_name(x))?, *w.first()?, *w.get(2)?)
+            (
+                w.get(1).and_then(|x| month_name(x))?,
+                *w.first()?,
+                *w.get(2)?,
+            )
         };
         return mk(num(y.as_bytes())?, m, num(d.as_bytes())?, false, false);
     }
@@ -271,7 +332,11 @@ pub fn parse_date(s: &str) -> Option<Date> {
     if parts.next().is_some() {
         return None;
     }
-    let (n1, n2, n3) = (num(p1.as_bytes())?, num(p2.as_bytes())?, num(p3.as_bytes())?);
+    let (n1, n2, n3) = (
+        num(p1.as_bytes())?,
+        num(p2.as_bytes())?,
+        num(p3.as_bytes())?,
+    );
     if p1.len() == 4 {
         return mk(n1, n2, n3, false, false);
     }
@@ -299,7 +364,11 @@ pub fn date(cell: &Cell<'_>) -> Option<Strength> {
         return None;
     }
     let d = parse_date(cell.s)?;
-    Some(if d.bare { Strength::Weak } else { Strength::Shaped })
+    Some(if d.bare {
+        Strength::Weak
+    } else {
+        Strength::Shaped
+    })
 }
 
 /// A parsed coordinate value.
@@ -317,7 +386,11 @@ fn decimal(s: &str) -> Option<(f64, u8)> {
     let s = s.trim();
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    if int.is_empty() || int.len() > 3 || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || int.len() > 3
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let v: f64 = s.parse().ok()?;
@@ -330,12 +403,22 @@ pub fn parse_coordinate(s: &str) -> Option<Coordinate> {
     if let Some((a, b)) = s.split_once([',', ' ']) {
         let (lat, da) = decimal(a.trim_start_matches('('))?;
         let (lon, db) = decimal(b.trim().trim_end_matches(')'))?;
-        return ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) && da >= 1 && db >= 1).then_some(
-            Coordinate { pair: true, decimals: da.min(db), lat_range: true },
-        );
+        return ((-90.0..=90.0).contains(&lat)
+            && (-180.0..=180.0).contains(&lon)
+            && da >= 1
+            && db >= 1)
+            .then_some(Coordinate {
+                pair: true,
+                decimals: da.min(db),
+                lat_range: true,
+            });
     }
     let (v, d) = decimal(s)?;
-    ((-180.0..=180.0).contains(&v) && d >= 1).then_some(Coordinate { pair: false, decimals: d, lat_range: (-90.0..=90.0).contains(&v) })
+    ((-180.0..=180.0).contains(&v) && d >= 1).then_some(Coordinate {
+        pair: false,
+        decimals: d,
+        lat_range: (-90.0..=90.0).contains(&v),
+    })
 }
 
 /// **What**: latitude/longitude in decimal degrees, as one number per column or a pair per cell.
@@ -352,7 +435,11 @@ pub fn coordinate(cell: &Cell<'_>) -> Option<Strength> {
         return None;
     }
     let c = parse_coordinate(cell.s)?;
-    Some(if c.pair && c.decimals >= 3 { Strength::Shaped } else { Strength::Weak })
+    Some(if c.pair && c.decimals >= 3 {
+        Strength::Shaped
+    } else {
+        Strength::Weak
+    })
 }
 
 /// **What**: nucleotide sequence (DNA/RNA), FASTA or FASTQ record content: ≥ 20 characters of
@@ -389,7 +476,8 @@ pub fn dna_sequence(cell: &Cell<'_>) -> Option<Strength> {
 #[must_use]
 pub fn rsid(cell: &Cell<'_>) -> Option<Strength> {
     let rest = cell.s.strip_prefix("rs")?;
-    (cell.len >= 4 && cell.len <= 14 && rest.bytes().all(|b| b.is_ascii_digit())).then_some(Strength::Shaped)
+    (cell.len >= 4 && cell.len <= 14 && rest.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(Strength::Shaped)
 }
 
 /// **What**: diploid genotype call: two of `ACGT` (`AG`, `TT`), `A/G`, `A|G`, or `--`.
@@ -423,12 +511,21 @@ pub fn icd10(cell: &Cell<'_>) -> Option<Strength> {
         return None;
     }
     let (l, d1, d2) = (*b.first()?, *b.get(1)?, *b.get(2)?);
-    if !l.is_ascii_uppercase() || l == b'U' || !d1.is_ascii_digit() || !(d2.is_ascii_digit() || d2 == b'A' || d2 == b'B') {
+    if !l.is_ascii_uppercase()
+        || l == b'U'
+        || !d1.is_ascii_digit()
+        || !(d2.is_ascii_digit() || d2 == b'A' || d2 == b'B')
+    {
         return None;
     }
     match b.get(3..) {
         Some([]) => Some(Strength::Weak),
-        Some([b'.', rest @ ..]) if (1..=4).contains(&rest.len()) && rest.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) => {
+        Some([b'.', rest @ ..])
+            if (1..=4).contains(&rest.len())
+                && rest
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) =>
+        {
             Some(Strength::Shaped)
         }
         _ => None,
@@ -463,7 +560,13 @@ mod tests {
     fn email_vectors() {
         assert!(email(&c("zhang.wei@example.com.cn")).is_some());
         assert!(email(&c("a+b@x-y.io")).is_some());
-        for bad in ["a@b", "@example.com", "a b@example.com", "x@example.c0m", "x@-a.com"] {
+        for bad in [
+            "a@b",
+            "@example.com",
+            "a b@example.com",
+            "x@example.c0m",
+            "x@-a.com",
+        ] {
             assert_eq!(email(&c(bad)), None, "{bad}");
         }
     }
@@ -489,22 +592,56 @@ mod tests {
     fn device_and_finance() {
         assert_eq!(imei(&c("490154203237518")), Some(Strength::Validated));
         assert_eq!(imei(&c("490154203237519")), None);
-        assert_eq!(iban(&c("GB82 WEST 1234 5698 7654 32")), Some(Strength::Validated));
+        assert_eq!(
+            iban(&c("GB82 WEST 1234 5698 7654 32")),
+            Some(Strength::Validated)
+        );
         assert_eq!(iban(&c("GB82WEST12345698765433")), None);
-        assert_eq!(payment_card(&c("4111 1111 1111 1111")), Some(Strength::Validated));
+        assert_eq!(
+            payment_card(&c("4111 1111 1111 1111")),
+            Some(Strength::Validated)
+        );
         assert_eq!(payment_card(&c("4111111111111112")), None);
-        assert_eq!(payment_card(&c("378282246310005")), Some(Strength::Validated));
-        assert_eq!(payment_card(&c("6217001234567890122")), Some(Strength::Weak));
-        assert_eq!(payment_card(&c("1234567812345670")), None, "no network starts with 1");
+        assert_eq!(
+            payment_card(&c("378282246310005")),
+            Some(Strength::Validated)
+        );
+        assert_eq!(
+            payment_card(&c("6217001234567890122")),
+            Some(Strength::Validated)
+        );
+        assert_eq!(
+            payment_card(&c("6217001234567890123")),
+            Some(Strength::Weak)
+        );
+        assert_eq!(
+            payment_card(&c("1234567812345670")),
+            None,
+            "no network starts with 1"
+        );
         assert_eq!(card_network(b"6221260000000000"), Some("unionpay"));
     }
 
     #[test]
     fn dates() {
-        for (s, y) in [("1990-01-02", 1990), ("01/02/1990", 1990), ("1990年1月2日", 1990), ("Jan 2, 1990", 1990), ("2 January 1990", 1990), ("19900102", 1990), ("25.12.1985", 1985)] {
+        for (s, y) in [
+            ("1990-01-02", 1990),
+            ("01/02/1990", 1990),
+            ("1990年1月2日", 1990),
+            ("Jan 2, 1990", 1990),
+            ("2 January 1990", 1990),
+            ("19900102", 1990),
+            ("25.12.1985", 1985),
+        ] {
             assert_eq!(parse_date(s).map(|d| d.year), Some(y), "{s}");
         }
-        for bad in ["2024-01-02 13:45:10", "1990-02-30", "12345678", "2024-13-01", "1990年13月2日"] {
+        for bad in [
+            "2024-01-02 13:45:10",
+            "1990-02-30",
+            "12345678",
+            "2024-13-01",
+            "1990年13月2日",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
         assert_eq!(date(&c("19900102")), Some(Strength::Weak));
@@ -512,7 +649,10 @@ mod tests {
 
     #[test]
     fn coordinates() {
-        assert_eq!(coordinate(&c("39.904211,116.407395")), Some(Strength::Shaped));
+        assert_eq!(
+            coordinate(&c("39.904211,116.407395")),
+            Some(Strength::Shaped)
+        );
         assert_eq!(coordinate(&c("-122.4194")), Some(Strength::Weak));
         assert_eq!(coordinate(&c("1234.56")), None);
         assert_eq!(coordinate(&c("95.1,200.2")), None);

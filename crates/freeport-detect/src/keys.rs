@@ -13,7 +13,9 @@ use crate::intl::parse_date;
 
 /// Whether any detector of `category` accepts `value`.
 fn valid(category: &str, cell: &Cell<'_>) -> bool {
-    DETECTORS.iter().any(|d| d.category == category && (d.check)(cell).is_some())
+    DETECTORS
+        .iter()
+        .any(|d| d.category == category && (d.check)(cell).is_some())
 }
 
 fn upper_compact(s: &str) -> Option<String> {
@@ -53,34 +55,35 @@ pub fn subject_key(category: &str, value: &str) -> Option<String> {
         }
         "contact.phone" => {
             let d = digits(v);
-            let d = d.strip_prefix("00").unwrap_or(&d);
-            let cn_mobile = |x: &str| x.len() == 11 && x.starts_with('1');
-            if cn_mobile(d) {
-                return Some(format!("+86{d}"));
+            if crate::cn::mobile(&cell).is_some() {
+                // The last 11 digits are the number; the rest is +86 / 0086 / 86.
+                return Some(format!("+86{}", d.get(d.len().saturating_sub(11)..)?));
             }
-            if let Some(rest) = d.strip_prefix("86").filter(|r| cn_mobile(r)) {
-                return Some(format!("+86{rest}"));
+            if crate::us::phone(&cell).is_some() {
+                let d = digits(v.split(['x', 'X']).next().unwrap_or(v));
+                return Some(format!("+1{}", d.get(d.len().saturating_sub(10)..)?));
             }
-            if let Some(rest) = d.strip_prefix('0') {
-                return Some(format!("+86{rest}"));
-            }
-            if d.len() == 10 {
-                return Some(format!("+1{d}"));
-            }
-            if d.len() == 11 && d.starts_with('1') {
-                return Some(format!("+{d}"));
-            }
-            if let Some(rest) = d.strip_prefix("86") {
-                return Some(format!("+86{rest}"));
-            }
-            Some(format!("+{d}"))
+            let d = d.strip_prefix("86").unwrap_or(&d);
+            Some(format!("+86{}", d.strip_prefix('0').unwrap_or(d)))
         }
         "contact.email" => Some(v.to_ascii_lowercase()),
-        "id.us.ssn" | "id.us.itin" | "org.us.ein" | "fin.routing_number" | "health.provider_npi"
-        | "device.imei" | "fin.payment_card" => Some(digits(v)),
+        "id.us.ssn"
+        | "id.us.itin"
+        | "org.us.ein"
+        | "fin.routing_number"
+        | "health.provider_npi"
+        | "device.imei"
+        | "fin.payment_card" => Some(digits(v)),
         "online.ip_address" => v.parse::<IpAddr>().ok().map(|ip| ip.to_string()),
-        "online.mac_address" => Some(v.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_lowercase()),
-        "person.birth_date" => parse_date(v).map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)),
+        "online.mac_address" => Some(
+            v.chars()
+                .filter(char::is_ascii_hexdigit)
+                .collect::<String>()
+                .to_ascii_lowercase(),
+        ),
+        "person.birth_date" => {
+            parse_date(v).map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+        }
         "person.name" | "contact.address" | "communication.content" => {
             let words: Vec<&str> = v.split_whitespace().collect();
             let joiner = if cell.han > 0 { "" } else { " " };
@@ -155,7 +158,10 @@ pub fn mask(category: &str, value: &str) -> String {
         "contact.address" | "communication.content" => {
             let n = v.chars().count();
             let shown = (n / 3).min(8);
-            v.chars().enumerate().map(|(i, c)| if i < shown || c == ' ' { c } else { '*' }).collect()
+            v.chars()
+                .enumerate()
+                .map(|(i, c)| if i < shown || c == ' ' { c } else { '*' })
+                .collect()
         }
         "online.ip_address" => match v.parse::<IpAddr>() {
             Ok(IpAddr::V4(ip)) => {
@@ -185,30 +191,66 @@ mod tests {
 
     #[test]
     fn keys() {
-        assert_eq!(subject_key("id.cn.resident_id", "11010519491231002x").as_deref(), Some("11010519491231002X"));
+        assert_eq!(
+            subject_key("id.cn.resident_id", "11010519491231002x").as_deref(),
+            Some("11010519491231002X")
+        );
         assert_eq!(subject_key("id.cn.resident_id", "110105194912310021"), None);
         // Legacy 15-digit → its 18-digit form.
-        assert_eq!(subject_key("id.cn.resident_id", "110105491231002").as_deref(), Some("11010519491231002X"));
-        assert_eq!(subject_key("contact.phone", "+86 138-1234-5678"), subject_key("contact.phone", "13812345678"));
-        assert_eq!(subject_key("contact.phone", "(212) 555-0100"), subject_key("contact.phone", "+1 212 555 0100"));
-        assert_eq!(subject_key("contact.email", "Zhang.Wei@Example.com").as_deref(), Some("zhang.wei@example.com"));
-        assert_eq!(subject_key("id.us.ssn", "219-09-9998").as_deref(), Some("219099998"));
+        assert_eq!(
+            subject_key("id.cn.resident_id", "110105491231002").as_deref(),
+            Some("11010519491231002X")
+        );
+        assert_eq!(
+            subject_key("contact.phone", "+86 138-1234-5678"),
+            subject_key("contact.phone", "13812345678")
+        );
+        assert_eq!(
+            subject_key("contact.phone", "(212) 555-0100"),
+            subject_key("contact.phone", "+1 212 555 0100")
+        );
+        assert_eq!(
+            subject_key("contact.email", "Zhang.Wei@Example.com").as_deref(),
+            Some("zhang.wei@example.com")
+        );
+        assert_eq!(
+            subject_key("id.us.ssn", "219-09-9998").as_deref(),
+            Some("219099998")
+        );
         assert_eq!(subject_key("id.us.ssn", "666-09-9998"), None);
-        assert_eq!(subject_key("vehicle.plate", "京A·12345"), subject_key("vehicle.plate", "京A12345"));
-        assert_eq!(subject_key("person.birth_date", "1990年1月2日"), subject_key("person.birth_date", "1990-01-02"));
+        assert_eq!(
+            subject_key("vehicle.plate", "京A·12345"),
+            subject_key("vehicle.plate", "京A12345")
+        );
+        assert_eq!(
+            subject_key("person.birth_date", "1990年1月2日"),
+            subject_key("person.birth_date", "1990-01-02")
+        );
     }
 
     #[test]
     fn masks() {
-        assert_eq!(mask("id.cn.resident_id", "11010519491231002X"), "110105********002X");
+        assert_eq!(
+            mask("id.cn.resident_id", "11010519491231002X"),
+            "110105********002X"
+        );
         assert_eq!(mask("contact.phone", "13812345678"), "138****5678");
         assert_eq!(mask("id.us.ssn", "219-09-9998"), "***-**-9998");
-        assert_eq!(mask("fin.payment_card", "4111 1111 1111 1111"), "4111 11** **** 1111");
-        assert_eq!(mask("contact.email", "zhang.wei@example.com"), "z***@example.com");
+        assert_eq!(
+            mask("fin.payment_card", "4111 1111 1111 1111"),
+            "4111 11** **** 1111"
+        );
+        assert_eq!(
+            mask("contact.email", "zhang.wei@example.com"),
+            "z***@example.com"
+        );
         assert_eq!(mask("person.name", "王伟"), "王*");
         assert_eq!(mask("person.name", "Mary Smith"), "M*** *****");
         assert_eq!(mask("person.birth_date", "1990-01-02"), "1990-**-**");
-        assert_eq!(mask("location.precise", "39.904211,116.407395"), "39.******,116.******");
+        assert_eq!(
+            mask("location.precise", "39.904211,116.407395"),
+            "39.******,116.******"
+        );
         assert_eq!(mask("online.ip_address", "192.168.1.20"), "192.168.*.*");
         assert_eq!(mask("x", "ab"), "**");
     }

@@ -16,7 +16,9 @@ pub static CN_SURNAMES: LazyLock<HashSet<&'static str>> =
 
 /// Characters common in Chinese given names.
 pub static CN_GIVEN: LazyLock<HashSet<char>> = LazyLock::new(|| {
-    words(include_str!("../data/cn_given_chars.txt")).flat_map(str::chars).collect()
+    words(include_str!("../data/cn_given_chars.txt"))
+        .flat_map(str::chars)
+        .collect()
 });
 
 /// Common US first names, lower case.
@@ -44,7 +46,10 @@ pub static PROVINCES: LazyLock<Vec<Province>> = LazyLock::new(|| {
         .filter_map(|l| {
             let mut f = l.split('\t');
             let code = f.next()?.parse().ok()?;
-            Some(Province { code, names: f.collect() })
+            Some(Province {
+                code,
+                names: f.collect(),
+            })
         })
         .collect()
 });

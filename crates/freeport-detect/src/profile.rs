@@ -231,7 +231,10 @@ impl ColumnProfiler {
             prose: 0,
             embedded_any: 0,
             embedded: [0; N_DETECTORS],
-            years: YearStats { min: u32::MAX, ..YearStats::default() },
+            years: YearStats {
+                min: u32::MAX,
+                ..YearStats::default()
+            },
             decimals: [0; 8],
         }
     }
@@ -244,14 +247,18 @@ impl ColumnProfiler {
             return;
         };
         self.nonnull += 1;
-        let len = if v.is_ascii() { v.len() } else { v.chars().count() } as u64;
+        let len = if v.is_ascii() {
+            v.len()
+        } else {
+            v.chars().count()
+        } as u64;
         self.len_sum += len;
         self.len_min = self.len_min.min(len);
         self.len_max = self.len_max.max(len);
         let h = hash64(v.as_bytes());
         self.add_hash(h);
         let i = self.nonnull;
-        if self.sampled < SAMPLE_MAX && (i <= SAMPLE_HEAD || i % SAMPLE_STRIDE == 0) {
+        if self.sampled < SAMPLE_MAX && (i <= SAMPLE_HEAD || i.is_multiple_of(SAMPLE_STRIDE)) {
             self.classify(v);
         }
     }
@@ -279,7 +286,9 @@ impl ColumnProfiler {
         let mut validated = 0u64;
         for (i, d) in DETECTORS.iter().enumerate() {
             let Some(st) = (d.check)(&cell) else { continue };
-            let Some(ci) = category_index(&cats, d.category) else { continue };
+            let Some(ci) = category_index(&cats, d.category) else {
+                continue;
+            };
             if let Some(h) = self.hits.get_mut(i) {
                 *h += 1;
             }
@@ -296,10 +305,10 @@ impl ColumnProfiler {
             match d.name {
                 "date" => self.observe_date(v),
                 "geo.coordinate" => {
-                    if let Some(c) = parse_coordinate(v) {
-                        if let Some(slot) = self.decimals.get_mut(usize::from(c.decimals.min(7))) {
-                            *slot += 1;
-                        }
+                    if let Some(c) = parse_coordinate(v)
+                        && let Some(slot) = self.decimals.get_mut(usize::from(c.decimals.min(7)))
+                    {
+                        *slot += 1;
                     }
                 }
                 _ => {}
@@ -395,7 +404,11 @@ impl ColumnProfiler {
         if e <= 2.5 * m && zeros > 0 {
             e = m * (m / f64::from(zeros)).ln();
         }
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "estimate is positive and bounded by the row count")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "estimate is positive and bounded by the row count"
+        )]
         let est = e.round() as u64;
         (est.min(self.nonnull), true)
     }
@@ -436,20 +449,31 @@ impl ColumnProfiler {
             }
             let lb_any = wilson_lower(any, n);
             value_any.insert(cat, lb_any);
-            let mut s = (wilson_lower(validated, n)).max(0.92 * wilson_lower(strong, n)).max(0.4 * lb_any);
+            let mut s = (wilson_lower(validated, n))
+                .max(0.92 * wilson_lower(strong, n))
+                .max(0.4 * lb_any);
             s *= self.plausibility(cat, &mut plausibility);
             scores.insert(cat, s);
         }
 
         // Header evidence, combined as a noisy-OR with the values.
-        for HeaderHit { category, weight, .. } in &headers {
+        for HeaderHit {
+            category, weight, ..
+        } in &headers
+        {
             let has_detector = cats.contains(category);
             let compat = if has_detector {
-                value_any.get(category).map_or(0.0, |lb| (lb / 0.6).min(1.0))
+                value_any
+                    .get(category)
+                    .map_or(0.0, |lb| (lb / 0.6).min(1.0))
             } else {
                 // No value detector: the header is all there is; values must at least be
                 // non-trivial (not mostly null, not a constant).
-                if self.nonnull > 0 && distinct > 1 { 0.75 } else { 0.0 }
+                if self.nonnull > 0 && distinct > 1 {
+                    0.75
+                } else {
+                    0.0
+                }
             };
             let h = weight * (0.3 + 0.7 * compat);
             let s = scores.entry(category).or_insert(0.0);
@@ -459,7 +483,13 @@ impl ColumnProfiler {
         // Precise vs coarse location: the coarsest common precision decides.
         if let Some(&s) = scores.get("location.precise") {
             let (precise, coarse): (u32, u32) =
-                self.decimals.iter().enumerate().fold((0, 0), |(p, c), (d, &k)| if d >= 2 { (p + k, c) } else { (p, c + k) });
+                self.decimals
+                    .iter()
+                    .enumerate()
+                    .fold(
+                        (0, 0),
+                        |(p, c), (d, &k)| if d >= 2 { (p + k, c) } else { (p, c + k) },
+                    );
             if coarse > precise {
                 scores.remove("location.precise");
                 scores.insert("location.coarse", s);
@@ -492,7 +522,11 @@ impl ColumnProfiler {
                 }
             }
             for (cat, k) in per_cat {
-                evidence.push(Evidence::Embedded { category: cat.into(), values: k, sampled: n });
+                evidence.push(Evidence::Embedded {
+                    category: cat.into(),
+                    values: k,
+                    sampled: n,
+                });
                 let s = 0.8 * wilson_lower(k, n);
                 let e = scores.entry(cat).or_insert(0.0);
                 // Embedded identifiers are candidates, never above the content itself.
@@ -500,23 +534,43 @@ impl ColumnProfiler {
             }
         }
 
-        let mut ranked: Vec<(&'static str, f64)> = scores.into_iter().filter(|(_, s)| *s >= 0.05).collect();
+        let mut ranked: Vec<(&'static str, f64)> =
+            scores.into_iter().filter(|(_, s)| *s >= 0.05).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         ranked.truncate(5);
-        let candidates: Vec<Candidate> =
-            ranked.iter().map(|(id, s)| Candidate { id: (*id).to_string(), confidence: round4(*s) }).collect();
+        let candidates: Vec<Candidate> = ranked
+            .iter()
+            .map(|(id, s)| Candidate {
+                id: (*id).to_string(),
+                confidence: round4(*s),
+            })
+            .collect();
         let top = ranked.first().copied();
-        let category = top.filter(|(_, s)| *s >= THRESHOLD).map(|(id, _)| id.to_string());
+        let category = top
+            .filter(|(_, s)| *s >= THRESHOLD)
+            .map(|(id, _)| id.to_string());
         let confidence = round4(top.map_or(0.0, |(_, s)| s));
 
         // Evidence for the ranked candidates only, in candidate order.
         let mut out = Vec::new();
         for (cat, _) in &ranked {
             for h in headers.iter().filter(|h| h.category == *cat) {
-                out.push(Evidence::Header { category: h.category.into(), keyword: h.keyword.into(), weight: round4(h.weight) });
+                out.push(Evidence::Header {
+                    category: h.category.into(),
+                    keyword: h.keyword.into(),
+                    weight: round4(h.weight),
+                });
             }
-            let value_cat = if *cat == "location.coarse" { "location.precise" } else { cat };
-            for (i, d) in DETECTORS.iter().enumerate().filter(|(_, d)| d.category == value_cat) {
+            let value_cat = if *cat == "location.coarse" {
+                "location.precise"
+            } else {
+                cat
+            };
+            for (i, d) in DETECTORS
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.category == value_cat)
+            {
                 let matched = u64::from(self.hits.get(i).copied().unwrap_or(0));
                 if matched == 0 {
                     continue;
@@ -531,13 +585,31 @@ impl ColumnProfiler {
                     lower_bound: round4(wilson_lower(matched, n)),
                 });
             }
-            out.extend(plausibility.iter().filter(|p| matches!(p, Evidence::Plausibility { category, .. } if category == cat)).cloned());
-            out.extend(evidence.iter().filter(|e| matches!(e, Evidence::Embedded { category, .. } if category == cat)).cloned());
+            out.extend(
+                plausibility
+                    .iter()
+                    .filter(
+                        |p| matches!(p, Evidence::Plausibility { category, .. } if category == cat),
+                    )
+                    .cloned(),
+            );
+            out.extend(
+                evidence
+                    .iter()
+                    .filter(|e| matches!(e, Evidence::Embedded { category, .. } if category == cat))
+                    .cloned(),
+            );
         }
         if ranked.iter().any(|(c, _)| *c == "communication.content") {
             out.extend(evidence.iter().filter(|e| matches!(e, Evidence::Embedded { category, .. } if !ranked.iter().any(|(c, _)| c == category))).cloned());
         }
-        ColumnProfile { category, confidence, candidates, evidence: out, stats }
+        ColumnProfile {
+            category,
+            confidence,
+            candidates,
+            evidence: out,
+            stats,
+        }
     }
 
     /// A factor 0..1 from the value distribution for categories whose values alone are

@@ -30,7 +30,9 @@ static CANDIDATES: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// Calls `each(detector index, byte range)` for every identifier found in `text`.
 pub fn scan(text: &str, mut each: impl FnMut(usize, Range<usize>)) {
-    let Some(re) = CANDIDATES.as_ref() else { return };
+    let Some(re) = CANDIDATES.as_ref() else {
+        return;
+    };
     let bytes = text.as_bytes();
     for m in re.find_iter(text) {
         let (start, mut end) = (m.start(), m.end());
@@ -65,7 +67,10 @@ pub fn looks_like_prose(cell: &Cell<'_>) -> bool {
         return false;
     }
     let words = cell.spaces >= 3 && cell.alpha >= 10;
-    let han_sentence = cell.han >= 8 && cell.s.contains(['，', '。', '！', '？', '、', '；', '：', ',', ' ']);
+    let han_sentence = cell.han >= 8
+        && cell
+            .s
+            .contains(['，', '。', '！', '？', '、', '；', '：', ',', ' ']);
     words || han_sentence
 }
 
@@ -84,7 +89,10 @@ mod tests {
     #[test]
     fn cjk_boundaries() {
         let f = found("客户身份证号11010519491231002X，手机13812345678，请核实。");
-        assert!(f.contains(&("cn.resident_id", "11010519491231002X".into())), "{f:?}");
+        assert!(
+            f.contains(&("cn.resident_id", "11010519491231002X".into())),
+            "{f:?}"
+        );
         assert!(f.contains(&("cn.mobile", "13812345678".into())), "{f:?}");
     }
 
@@ -92,7 +100,10 @@ mod tests {
     fn english_text() {
         let f = found("Call me at (212) 555-0100 or mail jane.doe@example.com. SSN 219-09-9998.");
         assert!(f.iter().any(|(d, _)| *d == "us.phone"), "{f:?}");
-        assert!(f.contains(&("email", "jane.doe@example.com".into())), "{f:?}");
+        assert!(
+            f.contains(&("email", "jane.doe@example.com".into())),
+            "{f:?}"
+        );
         assert!(f.contains(&("us.ssn", "219-09-9998".into())), "{f:?}");
     }
 
@@ -105,8 +116,14 @@ mod tests {
 
     #[test]
     fn no_hits_in_plain_text() {
-        assert!(found("订单已发货，预计3天内送达。Order shipped in 3 days, total 129.50").is_empty());
+        assert!(
+            found("订单已发货，预计3天内送达。Order shipped in 3 days, total 129.50").is_empty()
+        );
         // A longer digit run is not an embedded phone number.
-        assert!(found("编号1381234567890123").iter().all(|(d, _)| *d != "cn.mobile"));
+        assert!(
+            found("编号1381234567890123")
+                .iter()
+                .all(|(d, _)| *d != "cn.mobile")
+        );
     }
 }

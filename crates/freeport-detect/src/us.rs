@@ -14,16 +14,29 @@ fn nine(cell: &Cell<'_>, buf: &mut [u8; 16]) -> Option<([u32; 3], bool)> {
     }
     let b = cell.s.as_bytes();
     let formatted = match b.len() {
-        11 if matches!((b.get(3), b.get(6)), (Some(b'-'), Some(b'-')) | (Some(b' '), Some(b' '))) => true,
+        11 if matches!(
+            (b.get(3), b.get(6)),
+            (Some(b'-'), Some(b'-')) | (Some(b' '), Some(b' '))
+        ) =>
+        {
+            true
+        }
         9 => false,
         _ => return None,
     };
     let d = digits_only(cell.s, buf)?;
-    Some(([num(d.get(..3)?)?, num(d.get(3..5)?)?, num(d.get(5..)?)?], formatted))
+    Some((
+        [num(d.get(..3)?)?, num(d.get(3..5)?)?, num(d.get(5..)?)?],
+        formatted,
+    ))
 }
 
 fn strength(formatted: bool) -> Strength {
-    if formatted { Strength::Shaped } else { Strength::Weak }
+    if formatted {
+        Strength::Shaped
+    } else {
+        Strength::Weak
+    }
 }
 
 /// **What**: US Social Security number `AAA-GG-SSSS`.
@@ -54,7 +67,8 @@ pub fn ssn(cell: &Cell<'_>) -> Option<Strength> {
 pub fn itin(cell: &Cell<'_>) -> Option<Strength> {
     let mut buf = [0u8; 16];
     let ([a, g, _], f) = nine(cell, &mut buf)?;
-    ((900..=999).contains(&a) && matches!(g, 50..=65 | 70..=88 | 90..=92 | 94..=99)).then(|| strength(f))
+    ((900..=999).contains(&a) && matches!(g, 50..=65 | 70..=88 | 90..=92 | 94..=99))
+        .then(|| strength(f))
 }
 
 /// **What**: Employer Identification Number `XX-XXXXXXX` with a valid IRS campus prefix
@@ -125,12 +139,27 @@ pub fn mbi(cell: &Cell<'_>) -> Option<Strength> {
     if c.len() != 11 {
         return None;
     }
-    let letter = |b: u8| b.is_ascii_uppercase() && !matches!(b, b'S' | b'L' | b'O' | b'I' | b'B' | b'Z');
+    let letter =
+        |b: u8| b.is_ascii_uppercase() && !matches!(b, b'S' | b'L' | b'O' | b'I' | b'B' | b'Z');
     let digit = |b: u8| b.is_ascii_digit();
     let either = |b: u8| letter(b) || digit(b);
-    let rules: [&dyn Fn(u8) -> bool; 11] =
-        [&|b| (b'1'..=b'9').contains(&b), &letter, &either, &digit, &letter, &either, &digit, &letter, &letter, &digit, &digit];
-    c.iter().zip(rules).all(|(&b, r)| r(b)).then_some(Strength::Shaped)
+    let rules: [&dyn Fn(u8) -> bool; 11] = [
+        &|b| (b'1'..=b'9').contains(&b),
+        &letter,
+        &either,
+        &digit,
+        &letter,
+        &either,
+        &digit,
+        &letter,
+        &letter,
+        &digit,
+        &digit,
+    ];
+    c.iter()
+        .zip(rules)
+        .all(|(&b, r)| r(b))
+        .then_some(Strength::Shaped)
 }
 
 /// **What**: US passport number: letter + 8 digits (Next Generation, since 2021) or 9 digits
@@ -166,7 +195,10 @@ pub fn driver_license(cell: &Cell<'_>) -> Option<Strength> {
     let c = compact(cell.s, &mut buf)?;
     let letters = c.iter().take_while(|b| b.is_ascii_uppercase()).count();
     let rest = c.get(letters..)?;
-    (letters <= 2 && (4..=14).contains(&rest.len()) && rest.iter().all(u8::is_ascii_digit) && c.len() >= 6)
+    (letters <= 2
+        && (4..=14).contains(&rest.len())
+        && rest.iter().all(u8::is_ascii_digit)
+        && c.len() >= 6)
         .then_some(Strength::Weak)
 }
 
@@ -186,7 +218,10 @@ pub fn phone(cell: &Cell<'_>) -> Option<Strength> {
         _ if cell.alpha > 0 => return None,
         _ => cell.s,
     };
-    let s = s.trim_end_matches([' ', ',', ';']).trim_end_matches("ext").trim_end();
+    let s = s
+        .trim_end_matches([' ', ',', ';'])
+        .trim_end_matches("ext")
+        .trim_end();
     let punctuated = s.contains(['(', '-', '.', ' ']);
     let s = s.trim_start_matches('+');
     let mut buf = [0u8; 24];
@@ -204,7 +239,11 @@ pub fn phone(cell: &Cell<'_>) -> Option<Strength> {
     if d.get(1..3) == Some(b"11") {
         return None;
     }
-    Some(if punctuated { Strength::Shaped } else { Strength::Weak })
+    Some(if punctuated {
+        Strength::Shaped
+    } else {
+        Strength::Weak
+    })
 }
 
 /// **What**: ZIP code `12345` or ZIP+4 `12345-6789`.
@@ -219,7 +258,10 @@ pub fn zip(cell: &Cell<'_>) -> Option<Strength> {
     let five = |x: &[u8]| x.len() == 5 && x.iter().all(u8::is_ascii_digit) && x != b"00000";
     match cell.len {
         5 if five(b) => Some(Strength::Weak),
-        10 if b.get(5) == Some(&b'-') && b.get(..5).is_some_and(five) && b.get(6..).is_some_and(|x| x.iter().all(u8::is_ascii_digit)) => {
+        10 if b.get(5) == Some(&b'-')
+            && b.get(..5).is_some_and(five)
+            && b.get(6..).is_some_and(|x| x.iter().all(u8::is_ascii_digit)) =>
+        {
             Some(Strength::Shaped)
         }
         _ => None,
@@ -228,11 +270,61 @@ pub fn zip(cell: &Cell<'_>) -> Option<Strength> {
 
 /// Street suffixes (USPS Publication 28, common subset), lower case.
 const STREET_SUFFIXES: &[&str] = &[
-    "st", "street", "ave", "avenue", "rd", "road", "blvd", "boulevard", "dr", "drive", "ln",
-    "lane", "way", "ct", "court", "pl", "place", "ter", "terrace", "cir", "circle", "pkwy",
-    "parkway", "hwy", "highway", "sq", "square", "trl", "trail", "loop", "row", "run", "path",
-    "pike", "plz", "plaza", "aly", "alley", "crossing", "xing", "ridge", "park", "walk", "point",
-    "pt", "mall", "manor", "heights", "hts", "vista", "view", "commons", "cv", "cove", "bend",
+    "st",
+    "street",
+    "ave",
+    "avenue",
+    "rd",
+    "road",
+    "blvd",
+    "boulevard",
+    "dr",
+    "drive",
+    "ln",
+    "lane",
+    "way",
+    "ct",
+    "court",
+    "pl",
+    "place",
+    "ter",
+    "terrace",
+    "cir",
+    "circle",
+    "pkwy",
+    "parkway",
+    "hwy",
+    "highway",
+    "sq",
+    "square",
+    "trl",
+    "trail",
+    "loop",
+    "row",
+    "run",
+    "path",
+    "pike",
+    "plz",
+    "plaza",
+    "aly",
+    "alley",
+    "crossing",
+    "xing",
+    "ridge",
+    "park",
+    "walk",
+    "point",
+    "pt",
+    "mall",
+    "manor",
+    "heights",
+    "hts",
+    "vista",
+    "view",
+    "commons",
+    "cv",
+    "cove",
+    "bend",
 ];
 
 /// **What**: US street address: house number, street name words, a USPS street suffix, then
@@ -249,7 +341,8 @@ pub fn street_address(cell: &Cell<'_>) -> Option<Strength> {
     }
     let mut words = cell.s.split([' ', ',']).filter(|w| !w.is_empty());
     let first = words.next()?;
-    if !(1..=6).contains(&first.len()) || !first.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+    if !(1..=6).contains(&first.len()) || !first.bytes().next().is_some_and(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let mut lower = [0u8; 16];
@@ -261,10 +354,10 @@ pub fn street_address(cell: &Cell<'_>) -> Option<Strength> {
         let l = lower.get_mut(..w.len())?;
         l.copy_from_slice(w.as_bytes());
         l.make_ascii_lowercase();
-        if let Ok(ls) = std::str::from_utf8(l) {
-            if STREET_SUFFIXES.contains(&ls) {
-                return Some(Strength::Shaped);
-            }
+        if let Ok(ls) = std::str::from_utf8(l)
+            && STREET_SUFFIXES.contains(&ls)
+        {
+            return Some(Strength::Shaped);
         }
     }
     None
@@ -273,7 +366,9 @@ pub fn street_address(cell: &Cell<'_>) -> Option<Strength> {
 /// Looks `word` up lower-cased in `set` without allocating.
 fn in_list(word: &str, set: &std::collections::HashSet<&'static str>) -> bool {
     let mut buf = [0u8; 24];
-    let Some(l) = buf.get_mut(..word.len()) else { return false };
+    let Some(l) = buf.get_mut(..word.len()) else {
+        return false;
+    };
     l.copy_from_slice(word.as_bytes());
     l.make_ascii_lowercase();
     std::str::from_utf8(l).is_ok_and(|s| set.contains(s))
@@ -301,7 +396,8 @@ pub fn name(cell: &Cell<'_>) -> Option<Strength> {
     };
     let cap = |w: &str| {
         w.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-            && w.bytes().all(|b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-' || b == b'.')
+            && w.bytes()
+                .all(|b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-' || b == b'.')
     };
     if !cap(first) || (!last.is_empty() && !cap(last)) {
         return None;
@@ -328,7 +424,16 @@ mod tests {
     fn ssn_itin_ein() {
         assert_eq!(ssn(&c("219-09-9998")), Some(Strength::Shaped));
         assert_eq!(ssn(&c("219099998")), Some(Strength::Weak));
-        for bad in ["666-12-3456", "000-12-3456", "912-12-3456", "219-00-9998", "219-09-0000", "123-45-6789", "078-05-1120", "219-099-998"] {
+        for bad in [
+            "666-12-3456",
+            "000-12-3456",
+            "912-12-3456",
+            "219-00-9998",
+            "219-09-0000",
+            "123-45-6789",
+            "078-05-1120",
+            "219-099-998",
+        ] {
             assert_eq!(ssn(&c(bad)), None, "{bad}");
         }
         assert_eq!(itin(&c("912-70-1234")), Some(Strength::Shaped));
@@ -361,7 +466,12 @@ mod tests {
 
     #[test]
     fn phones_and_zips() {
-        for ok in ["(212) 555-0100", "212-555-0100", "+1 212 555 0100", "212.555.0100 x123"] {
+        for ok in [
+            "(212) 555-0100",
+            "212-555-0100",
+            "+1 212 555 0100",
+            "212.555.0100 x123",
+        ] {
             assert_eq!(phone(&c(ok)), Some(Strength::Shaped), "{ok}");
         }
         assert_eq!(phone(&c("2125550100")), Some(Strength::Weak));
