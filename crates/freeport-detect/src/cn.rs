@@ -3,16 +3,16 @@
 //!
 //! Rules and sources: `shared/reference/identifiers.md` §1.
 
-use crate::checks::{self, compact, digits_only, mod11_2_check, num, real_date};
+use crate::checks::{self, digits_only, mod11_2_check, num, real_date};
 use crate::detector::{Cell, Strength};
 use crate::lists::{CN_GIVEN, CN_SURNAMES, PROVINCES, province_code};
 
 /// The 18 characters of a GB 11643-shaped number (upper-case X), or `None`.
-fn eighteen<'b>(cell: &Cell<'_>, buf: &'b mut [u8; 24]) -> Option<&'b [u8]> {
+fn eighteen<'c>(cell: &'c Cell<'_>) -> Option<&'c [u8]> {
     if cell.digits < 17 || cell.len > 22 || !cell.ascii() {
         return None;
     }
-    let c = compact(cell.s, buf)?;
+    let c = cell.packed()?;
     (c.len() == 18).then_some(c)
 }
 
@@ -42,8 +42,7 @@ fn birth_ok(date: &[u8]) -> bool {
 /// **Example**: `11010519491231002X` matches; `110105194912310021` (wrong check) does not.
 #[must_use]
 pub fn resident_id(cell: &Cell<'_>) -> Option<Strength> {
-    let mut buf = [0u8; 24];
-    let c = eighteen(cell, &mut buf)?;
+    let c = eighteen(cell)?;
     let prov = c.get(..2).and_then(num)?;
     (province_code(prov) && c.get(6..14).is_some_and(birth_ok) && mod11_ok(c))
         .then_some(Strength::Validated)
@@ -77,8 +76,7 @@ pub fn resident_id_15(cell: &Cell<'_>) -> Option<Strength> {
 /// **Example**: `810000199001011234`-shaped numbers with a valid check character.
 #[must_use]
 pub fn hmt_residence_permit(cell: &Cell<'_>) -> Option<Strength> {
-    let mut buf = [0u8; 24];
-    let c = eighteen(cell, &mut buf)?;
+    let c = eighteen(cell)?;
     (matches!(c.get(..6), Some(b"810000" | b"820000" | b"830000"))
         && c.get(6..14).is_some_and(birth_ok)
         && mod11_ok(c))
@@ -103,8 +101,7 @@ pub fn foreigner_pr(cell: &Cell<'_>) -> Option<Strength> {
             && b.iter().skip(3).all(u8::is_ascii_digit))
         .then_some(Strength::Shaped);
     }
-    let mut buf = [0u8; 24];
-    let c = eighteen(cell, &mut buf)?;
+    let c = eighteen(cell)?;
     (c.first() == Some(&b'9')
         && c.get(1..17)
             .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
@@ -124,8 +121,7 @@ pub fn uscc(cell: &Cell<'_>) -> Option<Strength> {
     if cell.len != 18 || !cell.ascii() {
         return None;
     }
-    let mut buf = [0u8; 24];
-    let c = compact(cell.s, &mut buf)?;
+    let c = cell.packed()?;
     // Pure-digit strings are resident-ID territory; a USCC starts with a registration authority
     // and type and nearly always holds a letter, but all-digit codes exist, so only reject when the
     // structural prefix is wrong.
@@ -164,9 +160,11 @@ pub fn mobile(cell: &Cell<'_>) -> Option<Strength> {
     if !(11..=20).contains(&cell.digits) || cell.alpha > 0 || !cell.ascii() {
         return None;
     }
-    let mut buf = [0u8; 24];
-    let s = cell.s.trim_start_matches('+');
-    let d = digits_only(s, &mut buf)?;
+    let p = cell.packed()?;
+    let d = p.strip_prefix(b"+").unwrap_or(p);
+    if !d.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
     let d = match d.len() {
         11 => d,
         13 if d.starts_with(b"86") => d.get(2..)?,
@@ -237,8 +235,7 @@ pub fn passport(cell: &Cell<'_>) -> Option<Strength> {
     if !(9..=10).contains(&cell.len) || !cell.ascii() {
         return None;
     }
-    let mut buf = [0u8; 16];
-    let c = compact(cell.s, &mut buf)?;
+    let c = cell.packed()?;
     let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit);
     match c {
         [b'E', l, rest @ ..]

@@ -18,8 +18,11 @@ pub enum Strength {
     Validated,
 }
 
+/// Longest compacted value kept in a [`Cell`] (an IBAN is at most 34 characters).
+const PACKED: usize = 40;
+
 /// Character-class summary of one trimmed cell, computed in one pass.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Cell<'a> {
     /// The trimmed value.
     pub s: &'a str,
@@ -37,6 +40,10 @@ pub struct Cell<'a> {
     pub spaces: usize,
     /// Any other non-ASCII character.
     pub other_non_ascii: usize,
+    /// The value without separators, upper-cased (see [`crate::checks::compact`]), computed
+    /// once so detectors do not each redo it.
+    packed: [u8; PACKED],
+    packed_len: Option<usize>,
 }
 
 impl<'a> Cell<'a> {
@@ -46,7 +53,14 @@ impl<'a> Cell<'a> {
         let mut c = Cell {
             s,
             len: s.len(),
-            ..Cell::default()
+            chars: 0,
+            digits: 0,
+            alpha: 0,
+            han: 0,
+            spaces: 0,
+            other_non_ascii: 0,
+            packed: [0; PACKED],
+            packed_len: None,
         };
         if s.is_ascii() {
             for &b in s.as_bytes() {
@@ -58,6 +72,13 @@ impl<'a> Cell<'a> {
                 }
             }
             c.chars = s.len();
+            if s.len() <= 2 * PACKED {
+                let mut buf = [0u8; PACKED];
+                if let Some(p) = crate::checks::compact(s, &mut buf) {
+                    c.packed_len = Some(p.len());
+                    c.packed = buf;
+                }
+            }
             return c;
         }
         for ch in s.chars() {
@@ -78,6 +99,19 @@ impl<'a> Cell<'a> {
     #[must_use]
     pub fn ascii(&self) -> bool {
         self.han == 0 && self.other_non_ascii == 0
+    }
+
+    /// The ASCII value without separators (space, `-`, `.`, `/`, `(`, `)`, `_`), upper-cased;
+    /// `None` for non-ASCII values and values longer than 40 compacted characters.
+    #[must_use]
+    pub fn packed(&self) -> Option<&[u8]> {
+        self.packed.get(..self.packed_len?)
+    }
+
+    /// [`Self::packed`] if it consists of ASCII digits only.
+    #[must_use]
+    pub fn packed_digits(&self) -> Option<&[u8]> {
+        self.packed().filter(|p| p.iter().all(u8::is_ascii_digit))
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::checks::{self, compact, digits_only, luhn, num, real_date};
+use crate::checks::{self, luhn, num, real_date};
 use crate::detector::{Cell, Strength};
 
 /// **What**: e-mail address `local@domain.tld`.
@@ -135,8 +135,7 @@ pub fn imei(cell: &Cell<'_>) -> Option<Strength> {
     if !(15..=18).contains(&cell.len) || cell.digits != 15 || cell.alpha > 0 {
         return None;
     }
-    let mut buf = [0u8; 20];
-    let d = digits_only(cell.s, &mut buf)?;
+    let d = cell.packed_digits()?;
     (tac_prefix(d) && luhn(d)).then_some(Strength::Validated)
 }
 
@@ -151,8 +150,7 @@ pub fn iban(cell: &Cell<'_>) -> Option<Strength> {
     if !(15..=42).contains(&cell.len) || cell.alpha < 2 || !cell.ascii() {
         return None;
     }
-    let mut buf = [0u8; 40];
-    let c = compact(cell.s, &mut buf)?;
+    let c = cell.packed()?;
     checks::iban(c).then_some(Strength::Validated)
 }
 
@@ -201,8 +199,7 @@ pub fn payment_card(cell: &Cell<'_>) -> Option<Strength> {
     if !(12..=19).contains(&cell.digits) || cell.len > 23 || cell.alpha > 0 || !cell.ascii() {
         return None;
     }
-    let mut buf = [0u8; 24];
-    let d = digits_only(cell.s, &mut buf)?;
+    let d = cell.packed_digits()?;
     let network = card_network(d)?;
     if luhn(d) {
         Some(Strength::Validated)
@@ -455,6 +452,10 @@ pub fn dna_sequence(cell: &Cell<'_>) -> Option<Strength> {
         return None;
     }
     let s = cell.s;
+    // Cheap rejection: prose and names fail within the first bytes.
+    if !s.starts_with(['>', '@']) && s.bytes().take(12).any(|b| !b"ACGTUNacgtun".contains(&b)) {
+        return None;
+    }
     let body: &str = if s.starts_with('>') || s.starts_with('@') {
         // FASTA/FASTQ: skip the header line, and a FASTQ quality line after '+'.
         let mut lines = s.lines().skip(1);
@@ -543,8 +544,7 @@ pub fn vin(cell: &Cell<'_>) -> Option<Strength> {
     if cell.len != 17 || cell.alpha == 0 || cell.digits < 5 || !cell.ascii() {
         return None;
     }
-    let mut buf = [0u8; 20];
-    let c = compact(cell.s, &mut buf)?;
+    let c = cell.packed()?;
     checks::vin(c).then_some(Strength::Validated)
 }
 

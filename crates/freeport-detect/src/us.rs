@@ -3,12 +3,12 @@
 //!
 //! Rules and sources: `shared/reference/identifiers.md` §2.
 
-use crate::checks::{self, compact, digits_only, num};
+use crate::checks::{self, digits_only, num};
 use crate::detector::{Cell, Strength};
 use crate::lists::{EN_FIRST, EN_LAST};
 
 /// Splits `AAA-GG-SSSS` (dashes or spaces) or 9 bare digits; `(digits, formatted)`.
-fn nine(cell: &Cell<'_>, buf: &mut [u8; 16]) -> Option<([u32; 3], bool)> {
+fn nine(cell: &Cell<'_>) -> Option<([u32; 3], bool)> {
     if cell.digits != 9 || cell.len > 11 || cell.alpha > 0 || !cell.ascii() {
         return None;
     }
@@ -24,7 +24,7 @@ fn nine(cell: &Cell<'_>, buf: &mut [u8; 16]) -> Option<([u32; 3], bool)> {
         9 => false,
         _ => return None,
     };
-    let d = digits_only(cell.s, buf)?;
+    let d = cell.packed_digits()?;
     Some((
         [num(d.get(..3)?)?, num(d.get(3..5)?)?, num(d.get(5..)?)?],
         formatted,
@@ -51,8 +51,7 @@ fn strength(formatted: bool) -> Strength {
 /// **Example**: `219-09-9998` matches; `666-12-3456`, `123-45-6789` do not.
 #[must_use]
 pub fn ssn(cell: &Cell<'_>) -> Option<Strength> {
-    let mut buf = [0u8; 16];
-    let ([a, g, s], f) = nine(cell, &mut buf)?;
+    let ([a, g, s], f) = nine(cell)?;
     let junk = (a, g, s) == (78, 5, 1120) || (a, g, s) == (123, 45, 6789);
     (a != 0 && a != 666 && a < 900 && g != 0 && s != 0 && !junk).then(|| strength(f))
 }
@@ -65,8 +64,7 @@ pub fn ssn(cell: &Cell<'_>) -> Option<Strength> {
 /// **Example**: `912-70-1234` matches; `912-93-1234` (an ATIN) does not.
 #[must_use]
 pub fn itin(cell: &Cell<'_>) -> Option<Strength> {
-    let mut buf = [0u8; 16];
-    let ([a, g, _], f) = nine(cell, &mut buf)?;
+    let ([a, g, _], f) = nine(cell)?;
     ((900..=999).contains(&a) && matches!(g, 50..=65 | 70..=88 | 90..=92 | 94..=99))
         .then(|| strength(f))
 }
@@ -87,8 +85,7 @@ pub fn ein(cell: &Cell<'_>) -> Option<Strength> {
     if b.len() == 10 && !formatted {
         return None;
     }
-    let mut buf = [0u8; 16];
-    let d = digits_only(cell.s, &mut buf)?;
+    let d = cell.packed_digits()?;
     let p = num(d.get(..2)?)?;
     let valid = matches!(p, 1..=6 | 10..=16 | 20..=27 | 30..=48 | 50..=68 | 71..=77 | 80..=88 | 90..=95 | 98 | 99);
     valid.then(|| strength(formatted))
@@ -134,8 +131,7 @@ pub fn mbi(cell: &Cell<'_>) -> Option<Strength> {
     if !(11..=13).contains(&cell.len) || cell.alpha < 3 || !cell.ascii() {
         return None;
     }
-    let mut buf = [0u8; 16];
-    let c = compact(cell.s, &mut buf)?;
+    let c = cell.packed()?;
     if c.len() != 11 {
         return None;
     }
@@ -191,8 +187,7 @@ pub fn driver_license(cell: &Cell<'_>) -> Option<Strength> {
     if !(6..=16).contains(&cell.len) || !cell.ascii() || cell.digits < 4 || cell.alpha > 2 {
         return None;
     }
-    let mut buf = [0u8; 20];
-    let c = compact(cell.s, &mut buf)?;
+    let c = cell.packed()?;
     let letters = c.iter().take_while(|b| b.is_ascii_uppercase()).count();
     let rest = c.get(letters..)?;
     (letters <= 2
