@@ -198,3 +198,12 @@ fn deterministic_json() {
     let b = serde_json::to_string(&profile("手机", ["13812345678", "13912345678", ""])).unwrap();
     assert_eq!(a, b);
 }
+
+/// Pins the serialised profile (the schema `freeport scan --format json` embeds).
+#[test]
+fn profile_json_snapshot() {
+    let mut values: Vec<&str> = IDS.iter().copied().cycle().take(24).collect();
+    values.extend(["", "N/A", "13812345678"]);
+    let p = profile("身份证号 sfzh", values);
+    insta::assert_json_snapshot!(p);
+}
