@@ -23,7 +23,7 @@ def score(labels, preds):
         key = (row["file"], row["column"])
         truth, role = row["category"], row["role"]
         pred = preds.get(key, "none")
-        kind = row["file"].split("_")[1].split(".")[0]
+        kind = row["file"].rsplit("_", 1)[-1].split(".")[0]
         if truth != "none":
             by_kind[kind][1] += 1
             by_kind[kind][0] += pred == truth

@@ -40,6 +40,10 @@ const SUBSTRING: &[Keyword] = &[
     k("永久居留", "id.cn.foreigner_pr", 0.95),
     k("护照", "id.cn.passport", 0.9),
     k("passport", "id.us.passport", 0.8),
+    // A passport header names the document, not the issuing country: both passport
+    // categories get the header, and the value formats decide between them.
+    k("护照", "id.us.passport", 0.7),
+    k("passport", "id.cn.passport", 0.7),
     k("通行证", "id.cn.travel_permit", 0.9),
     k("回乡证", "id.cn.travel_permit", 0.95),
     k("台胞证", "id.cn.travel_permit", 0.95),
@@ -360,6 +364,9 @@ mod tests {
         assert_eq!(top("Email Address"), Some("contact.email"));
         assert_eq!(top("手机号码"), Some("contact.phone"));
         assert_eq!(top("lat"), Some("location.precise"));
+        let both = header_hits("护照号码");
+        assert!(both.iter().any(|h| h.category == "id.us.passport"));
+        assert!(both.iter().any(|h| h.category == "id.cn.passport"));
     }
 
     #[test]
