@@ -565,6 +565,9 @@ mod tests {
             Some(Strength::Shaped)
         );
         assert_eq!(address(&c("北京")), None);
+        assert_eq!(postal_code(&c("100871")), Some(Strength::Weak));
+        assert_eq!(postal_code(&c("900871")), None);
+        assert_eq!(postal_code(&c("10087")), None);
         assert_eq!(address(&c("今天天气很好我们去公园散步吧")), None);
     }
 }

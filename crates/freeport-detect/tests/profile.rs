@@ -207,3 +207,45 @@ fn profile_json_snapshot() {
     let p = profile("身份证号 sfzh", values);
     insta::assert_json_snapshot!(p);
 }
+
+#[test]
+fn profiler_is_send_and_cheap() {
+    fn assert_send<T: Send>() {}
+    assert_send::<ColumnProfiler>();
+    assert_send::<ColumnProfile>();
+    // Creating a profiler allocates only its fixed-size tables.
+    let start = std::time::Instant::now();
+    let ps: Vec<ColumnProfiler> = (0..1_000)
+        .map(|i| ColumnProfiler::new(&format!("c{i}")))
+        .collect();
+    assert_eq!(ps.len(), 1_000);
+    assert!(start.elapsed().as_secs() < 2);
+}
+
+#[test]
+fn free_text_with_embedded_identifiers() {
+    let notes: Vec<String> = (0..60)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!("客户来电要求修改地址，联系电话：1381234{:04}，谢谢。", i)
+            } else {
+                "用户反馈物流太慢，已记录，待跟进处理。".to_string()
+            }
+        })
+        .collect();
+    let p = profile("c05", notes.iter().map(String::as_str));
+    assert_eq!(
+        p.category.as_deref(),
+        Some("communication.content"),
+        "{p:?}"
+    );
+    assert!(p.candidates.iter().any(|c| c.id == "contact.phone"));
+    assert!(p.stats.free_text_score > 0.9);
+    let plain: Vec<String> = (0..60)
+        .map(|i| format!("Durable steel bottle number {i} with free shipping, rated well."))
+        .collect();
+    assert_eq!(
+        profile("description", plain.iter().map(String::as_str)).category,
+        None
+    );
+}
