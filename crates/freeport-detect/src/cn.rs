@@ -151,8 +151,8 @@ fn mobile_prefix(d: &[u8]) -> bool {
 ///
 /// **Why**: a direct contact identifier and, through real-name registration, tied to a person.
 ///
-/// **How**: current prefixes (13x, 14[57], 15[0-35-9], 16[25-7], 17[0-35-8], 18x, 19[0-35-9],
-/// 1610x, 1740[0-5]).
+/// **How**: current prefixes (`13x`, `14[57]`, `15[0-35-9]`, `16[25-7]`, `17[0-35-8]`, `18x`,
+/// `19[0-35-9]`, `1610x`, `1740[0-5]`).
 ///
 /// **Example**: `13812345678`, `+86 138 1234 5678` match; `12012345678` does not.
 #[must_use]
@@ -223,7 +223,7 @@ pub fn landline(cell: &Cell<'_>) -> Option<Strength> {
     None
 }
 
-/// **What**: PRC passport numbers (identifiers.md §1.5 [S]): `E` + letter (not I/O) + 7 digits
+/// **What**: PRC passport numbers (identifiers.md §1.5, secondary sources): `E` + letter (not I/O) + 7 digits
 /// (since 2017), `E`/`G` + 8 digits, `14`/`15` + 7 digits, `DE`/`PE`/`SE` + 7 digits,
 /// `K` + 8 (HKSAR), `MA` + 7 (Macao SAR).
 ///

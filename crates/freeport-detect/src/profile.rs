@@ -136,8 +136,14 @@ pub struct ColumnProfile {
     pub stats: ColumnStats,
 }
 
-/// Accumulates one column. `Send`; cheap to create; merge profilers of the same column that
-/// observed different rows.
+/// Accumulates one column. `Send`; cheap to create (about 2 KB); merge profilers of the same
+/// column that observed different rows.
+///
+/// The classification sample is per profiler (first [`SAMPLE_HEAD`] non-null values, then one
+/// in [`SAMPLE_STRIDE`], at most [`SAMPLE_MAX`]), so use one profiler per column per thread —
+/// not one per record batch, which would classify every cell. Results are deterministic for a
+/// deterministic assignment of rows to profilers (e.g. batch `i` to thread `i % n`); merging is
+/// commutative.
 #[derive(Debug, Clone)]
 pub struct ColumnProfiler {
     header: String,
