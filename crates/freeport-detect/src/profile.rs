@@ -164,6 +164,8 @@ pub struct ColumnProfiler {
     cat_strong: Vec<u32>,
     cat_validated: Vec<u32>,
     prose: u64,
+    /// Sampled values that are whole numbers 0–130 (ages).
+    small_ints: u64,
     embedded_any: u64,
     embedded: [u32; N_DETECTORS],
     years: YearStats,
@@ -286,6 +288,7 @@ impl ColumnProfiler {
             cat_strong: vec![0; n_cats],
             cat_validated: vec![0; n_cats],
             prose: 0,
+            small_ints: 0,
             embedded_any: 0,
             embedded: [0; N_DETECTORS],
             years: YearStats {
@@ -340,6 +343,12 @@ impl ColumnProfiler {
     fn classify(&mut self, v: &str) {
         self.sampled += 1;
         let cell = Cell::new(v);
+        if cell.len <= 3
+            && cell.digits == cell.len
+            && crate::checks::num(v.as_bytes()).is_some_and(|a| a <= 130)
+        {
+            self.small_ints += 1;
+        }
         let mut any = 0u64;
         let mut strong = 0u64;
         let mut validated = 0u64;
@@ -439,6 +448,7 @@ impl ColumnProfiler {
         add(&mut self.embedded, &other.embedded);
         add(&mut self.decimals, &other.decimals);
         self.prose += other.prose;
+        self.small_ints += other.small_ints;
         self.embedded_any += other.embedded_any;
         let (a, b) = (&mut self.years, other.years);
         a.n += b.n;
@@ -527,11 +537,25 @@ impl ColumnProfiler {
                     .map_or(0.0, |lb| (lb / 0.6).min(1.0))
             } else {
                 // No value detector: the header is all there is; values must at least be
-                // non-trivial (not mostly null, not a constant).
-                if self.nonnull > 0 && distinct > 1 {
-                    0.75
-                } else {
+                // non-trivial (not mostly null, not a constant) and fit the category's shape
+                // where it has one.
+                if self.nonnull == 0 || distinct < 2 {
                     0.0
+                } else {
+                    match *category {
+                        "person.age" => (wilson_lower(self.small_ints, n) / 0.6).min(1.0) * 0.75,
+                        "person.gender"
+                        | "person.marital_status"
+                        | "person.ethnicity"
+                        | "person.religion" => {
+                            if distinct <= 64 {
+                                0.75
+                            } else {
+                                0.1
+                            }
+                        }
+                        _ => 0.75,
+                    }
                 }
             };
             let h = weight * (0.3 + 0.7 * compat);

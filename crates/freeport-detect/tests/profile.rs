@@ -249,3 +249,31 @@ fn free_text_with_embedded_identifiers() {
         None
     );
 }
+
+#[test]
+fn header_only_categories_need_plausible_values() {
+    let ages: Vec<String> = (0..80).map(|i| (18 + i % 60).to_string()).collect();
+    assert_eq!(
+        profile("年龄", ages.iter().map(String::as_str))
+            .category
+            .as_deref(),
+        Some("person.age")
+    );
+    // An `age` header over timestamps is not an age column.
+    let ts: Vec<String> = (0..80)
+        .map(|i| format!("2024-01-{:02} 10:00:00", i % 28 + 1))
+        .collect();
+    assert_eq!(profile("age", ts.iter().map(String::as_str)).category, None);
+    let sex = ["男", "女", "女", "男", ""];
+    assert_eq!(
+        profile("性别", sex.iter().copied().cycle().take(50))
+            .category
+            .as_deref(),
+        Some("person.gender")
+    );
+    // A constant column says nothing about anyone.
+    assert_eq!(
+        profile("性别", std::iter::repeat_n("男", 50)).category,
+        None
+    );
+}
