@@ -381,13 +381,13 @@ pub fn name(cell: &Cell<'_>) -> Option<Strength> {
         if !CN_SURNAMES.contains(std::str::from_utf8(b.get(..n)?).ok()?) {
             return None;
         }
+        // Given names draw on a long tail of characters: one common name character in a
+        // two-character given name is enough for a name-like value.
         let common = given.iter().filter(|c| CN_GIVEN.contains(c)).count();
-        if common == given.len() {
-            Some(Strength::Shaped)
-        } else if common > 0 {
-            Some(Strength::Weak)
-        } else {
-            None
+        match (given.len(), common) {
+            (_, 0) => None,
+            (1, 1) | (2, _) => Some(Strength::Shaped),
+            _ => Some(Strength::Weak),
         }
     };
     try_split(2).or_else(|| try_split(1))
@@ -553,7 +553,16 @@ mod tests {
         for ok in ["王伟", "欧阳娜娜", "张 晓明", "李秀英"] {
             assert!(name(&c(ok)).is_some(), "{ok}");
         }
-        for bad in ["苹果手机", "北京市", "王", "王伟1", "客户服务中心"] {
+        assert_eq!(name(&c("王珺琰")), None, "no common given-name character");
+        assert_eq!(name(&c("王琰伟")), Some(Strength::Shaped));
+        for bad in [
+            "苹果手机",
+            "北京市",
+            "王",
+            "王伟1",
+            "客户服务中心",
+            "王府井",
+        ] {
             assert_eq!(name(&c(bad)), None, "{bad}");
         }
         assert_eq!(
