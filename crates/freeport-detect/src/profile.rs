@@ -27,8 +27,9 @@ pub const SAMPLE_STRIDE: u64 = 64;
 /// Most values classified per profiler.
 pub const SAMPLE_MAX: u64 = 20_000;
 /// Columns with up to this many non-null values get exact distinct counts; larger ones a
-/// HyperLogLog estimate.
-const EXACT_DISTINCT_MAX: usize = 16_384;
+/// HyperLogLog estimate. Kept small so wide tables stay in bounded memory (≤ 64 KB of hashes
+/// per column); exact subject counts are the scanner's job, keyed by [`crate::subject_key`].
+const EXACT_DISTINCT_MAX: usize = 4_096;
 /// HyperLogLog registers (2^11: standard error ≈ 2.3 %).
 const HLL_BITS: u32 = 11;
 /// Lowest score for a category to be the column's category.
@@ -102,7 +103,7 @@ pub struct ColumnStats {
     pub nulls: u64,
     /// `nulls / rows`.
     pub null_share: f64,
-    /// Distinct non-null values (exact for columns of up to 16,384 non-null values, estimated
+    /// Distinct non-null values (exact for columns of up to 4,096 non-null values, estimated
     /// beyond).
     pub distinct: u64,
     /// Whether `distinct` is an estimate (HyperLogLog, ≈ 2.3 % standard error).

@@ -277,3 +277,21 @@ fn header_only_categories_need_plausible_values() {
         None
     );
 }
+
+#[test]
+fn distinct_estimates_small_and_mid_cardinality() {
+    for (n_distinct, rows) in [(3u32, 50_000u32), (5_000, 20_000), (30_000, 60_000)] {
+        let mut p = ColumnProfiler::new("x");
+        for i in 0..rows {
+            p.observe(Some(&format!("k{}", i % n_distinct)));
+        }
+        let s = p.finish().stats;
+        assert!(s.distinct_estimated);
+        let err = (s.distinct as f64 - f64::from(n_distinct)).abs() / f64::from(n_distinct);
+        assert!(
+            err < 0.08,
+            "{n_distinct}: estimate {} off by {err}",
+            s.distinct
+        );
+    }
+}
