@@ -42,7 +42,7 @@ pub fn subject_key(category: &str, value: &str) -> Option<String> {
     if has_detector && !valid(category, &cell) {
         return None;
     }
-    match category {
+    let key = match category {
         "id.cn.resident_id" | "id.cn.hmt_residence_permit" | "id.cn.foreigner_pr" => {
             let c = upper_compact(v)?;
             if c.len() == 15 && c.bytes().all(|b| b.is_ascii_digit()) {
@@ -96,7 +96,10 @@ pub fn subject_key(category: &str, value: &str) -> Option<String> {
                 .collect(),
         ),
         _ => upper_compact(v).or_else(|| Some(v.to_string())),
-    }
+    };
+    // A value of separators only (`-`, `()`) identifies nobody; without this every such cell
+    // would count as one shared subject.
+    key.filter(|k| k.chars().any(char::is_alphanumeric))
 }
 
 /// Replaces the characters of `v` outside the first `head` and last `tail` non-separator

@@ -189,3 +189,14 @@ fn random_same_shape_rejected_at_check_digit_rate() {
     let rate = ok as f64 / n as f64;
     assert!((rate - 1.0 / 97.0).abs() < 0.005, "iban acceptance {rate}");
 }
+
+/// Regression: a cell of separators only (`-`) once keyed to the empty string, so every such
+/// cell counted as one shared "subject" (found by `keys_and_masks_never_panic`).
+#[test]
+fn separator_only_values_have_no_subject_key() {
+    for category in freeport_detect::category::ALL {
+        for value in ["-", " - ", "--", "()", "·"] {
+            assert_eq!(subject_key(category, value), None, "{category} {value:?}");
+        }
+    }
+}
