@@ -6,12 +6,18 @@
 //! The engine works on a dictionary-encoded [`table::Table`] so any reader can feed it; the
 //! only file formats it knows live in [`io`].
 
+pub mod config;
+pub mod engine;
 pub mod error;
 pub mod hierarchy;
 pub mod io;
 pub mod metric;
 pub mod model;
+pub mod profile;
+pub mod report;
+pub mod risk;
 pub mod search;
 pub mod table;
+pub mod transform;
 
 pub use error::{Error, Result};

@@ -12,6 +12,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Vocabulary(#[from] freeport_vocabulary::VocabularyError),
+    /// De-identification could not run.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deid(#[from] freeport_deid::Error),
     /// A category id that the vocabulary does not have.
     #[error("unknown category `{id}`")]
     #[diagnostic(code(freeport::unknown_category), help("{hint}"))]
