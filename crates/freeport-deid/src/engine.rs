@@ -556,19 +556,17 @@ fn hipaa_adjust(
     actions: &mut Vec<String>,
 ) {
     match spec {
-        HierarchyConfig::Date => {
-            if min_level.is_none_or(|m| m < 2) {
-                *min_level = Some(2);
-                actions.push(format!(
-                    "`{column}`: dates kept to the year at most (164.514(b)(2)(i)(C))"
-                ));
-            }
+        HierarchyConfig::Date if min_level.is_none_or(|m| m < 2) => {
+            *min_level = Some(2);
+            actions.push(format!(
+                "`{column}`: dates kept to the year at most (164.514(b)(2)(i)(C))"
+            ));
         }
-        HierarchyConfig::UsZip3 { .. } => {
-            if min_level.is_none_or(|m| m < 1) {
-                *min_level = Some(1);
-                actions.push(format!("`{column}`: ZIP codes kept to three digits, 000 for areas of 20,000 or fewer (164.514(b)(2)(i)(B))"));
-            }
+        HierarchyConfig::UsZip3 { .. } if min_level.is_none_or(|m| m < 1) => {
+            *min_level = Some(1);
+            actions.push(format!(
+                "`{column}`: ZIP codes kept to three digits, 000 for areas of 20,000 or fewer (164.514(b)(2)(i)(B))"
+            ));
         }
         HierarchyConfig::Interval { top_code, .. }
             if category == Some("person.age") || column.eq_ignore_ascii_case("age") =>
@@ -630,6 +628,17 @@ fn classify(
             "no direct identifier and nothing restorable remains, and the highest prosecutor risk {highest:.4} is within {max_risk}: cannot identify and cannot be restored (PIPL Art. 73(4), Art. 4)"
         ));
         reasons.push("quasi-identifiers not declared in the configuration are not covered by this risk measure; the assessment holds only for the declared roles".into());
+        let masked: Vec<&str> = columns
+            .iter()
+            .filter(|c| c.role == Role::Identifier && c.technique == "mask")
+            .map(|c| c.name.as_str())
+            .collect();
+        if !masked.is_empty() {
+            reasons.push(format!(
+                "masked identifiers keep part of their value ({}); what remains (e.g. a GB/T 2260 region) counts in the risk only if also declared as a quasi-identifier",
+                masked.join(", ")
+            ));
+        }
         "anonymised"
     };
     if profile == Some(Profile::HipaaSafeHarbor) {

@@ -461,7 +461,7 @@ pub fn parse_date(v: &str) -> Option<(u32, u32, u32)> {
     let y: u32 = digits.get(..4)?.parse().ok()?;
     let m: u32 = digits.get(4..6)?.parse().ok()?;
     let d: u32 = digits.get(6..8)?.parse().ok()?;
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

@@ -262,10 +262,10 @@ impl Problem {
             let mut map: FxHashMap<u64, u32> = FxHashMap::default();
             for row in 0..rows {
                 let mut key = 0u64;
-                for a in 0..d {
-                    let leaf = qi_leaves[a][row];
-                    tuple[a] = leaf;
-                    key = key * domains[a].max(1) as u64 + u64::from(leaf);
+                for ((slot, leaves), &domain) in tuple.iter_mut().zip(qi_leaves).zip(&domains) {
+                    let leaf = leaves[row];
+                    *slot = leaf;
+                    key = key * domain.max(1) as u64 + u64::from(leaf);
                 }
                 let next = counts.len() as u32;
                 let e = *map.entry(key).or_insert(next);
@@ -279,8 +279,8 @@ impl Problem {
         } else {
             let mut map: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
             for row in 0..rows {
-                for a in 0..d {
-                    tuple[a] = qi_leaves[a][row];
+                for (slot, leaves) in tuple.iter_mut().zip(qi_leaves) {
+                    *slot = leaves[row];
                 }
                 let next = counts.len() as u32;
                 let e = *map.entry(tuple.clone()).or_insert(next);
@@ -323,8 +323,8 @@ impl Problem {
         for (a, q) in qis.iter().enumerate() {
             let h = &q.hierarchy;
             let mut leaf_count = vec![0u64; h.domain_size()];
-            for row in 0..rows {
-                if let Some(c) = leaf_count.get_mut(qi_leaves[a][row] as usize) {
+            for &leaf in &qi_leaves[a] {
+                if let Some(c) = leaf_count.get_mut(leaf as usize) {
                     *c += 1;
                 }
             }
@@ -447,8 +447,8 @@ impl Problem {
                 let mut dense = vec![u32::MAX; total as usize];
                 for e in 0..n {
                     let mut key = 0u64;
-                    for a in 0..d {
-                        key = key * cards[a] + code(e, a);
+                    for (a, &card) in cards.iter().enumerate() {
+                        key = key * card + code(e, a);
                     }
                     let slot = &mut dense[key as usize];
                     let new = *slot == u32::MAX;
@@ -463,8 +463,8 @@ impl Problem {
                     FxHashMap::with_capacity_and_hasher(n.min(1 << 20), Default::default());
                 for e in 0..n {
                     let mut key = 0u64;
-                    for a in 0..d {
-                        key = key * cards[a] + code(e, a);
+                    for (a, &card) in cards.iter().enumerate() {
+                        key = key * card + code(e, a);
                     }
                     let next = out.counts.len() as u32;
                     let class = *map.entry(key).or_insert(next);
@@ -484,9 +484,8 @@ impl Problem {
         let classes = out.len();
         for h in &src.hists {
             let mut triples: Vec<(u32, u32, u32)> = Vec::with_capacity(h.values.len());
-            for e in 0..n {
+            for (e, &class) in entry_class.iter().enumerate().take(n) {
                 let (lo, hi) = (h.offsets[e] as usize, h.offsets[e + 1] as usize);
-                let class = entry_class[e];
                 for i in lo..hi {
                     triples.push((class, h.values[i], h.counts[i]));
                 }
