@@ -68,6 +68,7 @@ const DEID_HELP: &str = "\
 Examples:
   freeport deid adult.csv --config deid.toml -o adult-anon.csv --report report.json
   freeport deid patients.csv --config deid.toml --profile hipaa-safe-harbor -o out.csv
+  freeport deid plan scan.json > deid.toml
 
 The output is written to a temporary file and renamed; the input is never modified.
 Exit codes: 0 written; 2 bad configuration, input, hierarchy or key file, or no transformation
@@ -76,16 +77,20 @@ satisfies the model.
 
 /// Arguments of `freeport deid`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct DeidArgs {
+    /// Other `deid` actions.
+    #[command(subcommand)]
+    pub command: Option<DeidCommand>,
     /// The dataset: CSV or TSV with a header line, UTF-8 (delimiter `,`, `;` or tab, sniffed).
-    #[arg(value_name = "INPUT")]
-    pub input: PathBuf,
+    #[arg(value_name = "INPUT", required = true)]
+    pub input: Option<PathBuf>,
     /// The de-identification configuration (TOML): column roles, transforms, model, metric.
-    #[arg(long, value_name = "FILE")]
-    pub config: PathBuf,
+    #[arg(long, value_name = "FILE", required = true)]
+    pub config: Option<PathBuf>,
     /// Where to write the de-identified dataset.
-    #[arg(short, long, value_name = "OUTPUT")]
-    pub output: PathBuf,
+    #[arg(short, long, value_name = "OUTPUT", required = true)]
+    pub output: Option<PathBuf>,
     /// Also write the JSON report here.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -95,6 +100,22 @@ pub struct DeidArgs {
     /// Summary format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `freeport deid ...` actions other than a run.
+#[derive(Debug, Subcommand)]
+pub enum DeidCommand {
+    /// Draft a `deid.toml` from a scan result, proposing a role per column from its category.
+    #[command(after_help = "Examples:\n  freeport deid plan scan.json > deid.toml\n")]
+    Plan(DeidPlanArgs),
+}
+
+/// Arguments of `freeport deid plan`.
+#[derive(Debug, Args)]
+pub struct DeidPlanArgs {
+    /// The scan result (JSON) to draft from.
+    #[arg(value_name = "SCAN.json")]
+    pub scan: PathBuf,
 }
 
 /// Profiles of `freeport deid`.

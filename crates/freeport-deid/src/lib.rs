@@ -13,6 +13,7 @@ pub mod hierarchy;
 pub mod io;
 pub mod metric;
 pub mod model;
+pub mod plan;
 pub mod profile;
 pub mod report;
 pub mod risk;

@@ -108,3 +108,35 @@ fn k_larger_than_rows_exits_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn plan_drafts_a_configuration_from_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.json");
+    std::fs::write(
+        &scan,
+        r#"{"datasets":[{"path":"p.csv","rows":3,"columns":[{"name":"name","category":"person.name"},{"name":"age","category":"person.age"}]}]}"#,
+    )
+    .unwrap();
+    let assert = freeport()
+        .arg("deid")
+        .arg("plan")
+        .arg(&scan)
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        text.contains("[columns.\"name\"]\nrole = \"identifier\""),
+        "{text}"
+    );
+    assert!(text.contains("top-code = 90"), "{text}");
+}
+
+#[test]
+fn missing_config_is_a_usage_error() {
+    freeport()
+        .arg("deid")
+        .arg(fixtures().join("patients.csv"))
+        .assert()
+        .code(2);
+}

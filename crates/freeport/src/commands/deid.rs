@@ -5,19 +5,34 @@ use std::io::Write;
 use std::time::Instant;
 
 use comfy_table::{ContentArrangement, Table, presets};
-use freeport_cli::{DeidArgs, DeidProfile, Format};
+use freeport_cli::{DeidArgs, DeidCommand, DeidProfile, Format};
 use freeport_deid::engine::run_files;
 use freeport_deid::profile::Profile;
 
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    if let Some(DeidCommand::Plan(plan)) = &args.command {
+        let text = std::fs::read_to_string(&plan.scan)
+            .map_err(|e| freeport_deid::Error::io(&plan.scan, e))?;
+        out.write_all(freeport_deid::plan::draft(&text)?.as_bytes())?;
+        return Ok(ExitStatus::Success);
+    }
+    // clap requires all three when no subcommand is given.
+    let (Some(input), Some(config), Some(output)) = (&args.input, &args.config, &args.output)
+    else {
+        return Err(freeport_deid::Error::input(
+            "`freeport deid` needs INPUT, --config and -o/--output",
+            None,
+        )
+        .into());
+    };
     let profile = args.profile.map(|p| match p {
         DeidProfile::HipaaSafeHarbor => Profile::HipaaSafeHarbor,
         DeidProfile::CnAnonymised => Profile::CnAnonymised,
     });
     let started = Instant::now();
-    let outcome = run_files(&args.input, &args.config, &args.output, profile)?;
+    let outcome = run_files(input, config, output, profile)?;
     let elapsed = started.elapsed();
     let report = &outcome.report;
     if let Some(path) = &args.report {
