@@ -621,18 +621,15 @@ impl Problem {
 
     /// Nodes in search order: ascending bound, then fewer levels, then lexicographic levels.
     fn order(&self, lattice: &Lattice) -> (Vec<usize>, Vec<Score>) {
-        let bounds: Vec<Score> = (0..lattice.size)
-            .map(|id| self.bound(&lattice.levels(id)))
-            .collect();
+        let levels: Vec<Vec<usize>> = (0..lattice.size).map(|id| lattice.levels(id)).collect();
+        let bounds: Vec<Score> = levels.iter().map(|l| self.bound(l)).collect();
+        let sums: Vec<usize> = levels.iter().map(|l| l.iter().sum()).collect();
         let mut order: Vec<usize> = (0..lattice.size).collect();
         order.sort_by(|&x, &y| {
-            bounds[x].cmp_key(&bounds[y]).then_with(|| {
-                let (lx, ly) = (lattice.levels(x), lattice.levels(y));
-                lx.iter()
-                    .sum::<usize>()
-                    .cmp(&ly.iter().sum())
-                    .then(lx.cmp(&ly))
-            })
+            bounds[x]
+                .cmp_key(&bounds[y])
+                .then(sums[x].cmp(&sums[y]))
+                .then_with(|| levels[x].cmp(&levels[y]))
         });
         (order, bounds)
     }
@@ -654,6 +651,10 @@ impl Problem {
         let mut exact: FxHashMap<usize, Found> = FxHashMap::default();
         let mut cache: Vec<(Vec<usize>, Arc<ClassTable>)> = Vec::new();
         let mut best: Option<(usize, Found)> = None;
+        let mut paths: Vec<Vec<usize>> = Vec::new();
+        let continue_paths = self.metric.bound_always_exact()
+            || (self.metric.bound_exact_without_suppression()
+                && self.model.max_suppressed(self.rows) == 0);
         let mut checks = 0usize;
         let width = rayon::current_num_threads().max(1) * 2;
         let mut pos = 0usize;
@@ -705,8 +706,27 @@ impl Problem {
             if pos >= order.len() {
                 break;
             }
-            // Choose up to `width` probes among the next unresolved candidates.
+            // Choose up to `width` probes: first continue the binary searches of open paths
+            // (to find each path's boundary, whose failing side tags the largest down-set),
+            // then open paths for the next unresolved candidates.
             let mut probes: Vec<usize> = Vec::with_capacity(width);
+            // Worth it only when anonymous nodes need no check of their own for the metric;
+            // otherwise every anonymous candidate is checked anyway.
+            if continue_paths {
+                paths.retain(|p| p.iter().any(|&x| status[x] == Status::Unknown));
+            } else {
+                paths.clear();
+            }
+            for p in &paths {
+                if probes.len() >= width {
+                    break;
+                }
+                if let Some(probe) = middle_unknown(p, &status)
+                    && !probes.contains(&probe)
+                {
+                    probes.push(probe);
+                }
+            }
             for &id in &order[pos..] {
                 if probes.len() >= width || !beats(&best, id) {
                     break;
@@ -719,7 +739,12 @@ impl Problem {
                         }
                         id
                     }
-                    Status::Unknown if tagging => probe_on_path(&lattice, &status, id),
+                    Status::Unknown if tagging => {
+                        let path = path_up(&lattice, &status, id);
+                        let probe = middle_unknown(&path, &status).unwrap_or(id);
+                        paths.push(path);
+                        probe
+                    }
                     Status::Unknown => id,
                 };
                 if !probes.contains(&probe) {
@@ -872,9 +897,9 @@ fn no_solution() -> Error {
     )
 }
 
-/// The binary-search probe for `id`: the middle of the still-unknown prefix of a path from
-/// `id` towards the top (attributes raised in turn).
-fn probe_on_path(lattice: &Lattice, status: &[Status], id: usize) -> usize {
+/// A path from `id` towards the top (attributes raised in turn), up to the first node already
+/// known to be anonymous.
+fn path_up(lattice: &Lattice, status: &[Status], id: usize) -> Vec<usize> {
     let mut path = vec![id];
     let mut current = id;
     let d = lattice.radix.len();
@@ -890,12 +915,23 @@ fn probe_on_path(lattice: &Lattice, status: &[Status], id: usize) -> usize {
                 break;
             }
         }
-        if !moved || status[current] != Status::Unknown {
+        if !moved || status[current] == Status::Anonymous {
             break;
         }
         path.push(current);
     }
-    path[path.len() / 2]
+    path
+}
+
+/// The binary-search probe on a path: the middle of its still-unknown stretch (statuses along a
+/// path are: not anonymous, unknown, anonymous).
+fn middle_unknown(path: &[usize], status: &[Status]) -> Option<usize> {
+    let lo = path.iter().position(|&x| status[x] == Status::Unknown)?;
+    let hi = path[lo..]
+        .iter()
+        .position(|&x| status[x] != Status::Unknown)
+        .map_or(path.len(), |i| lo + i);
+    path.get(lo + (hi - lo) / 2).copied()
 }
 
 /// Records a check and what monotonicity implies: anonymous → its up-set, not anonymous → its
