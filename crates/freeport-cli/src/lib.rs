@@ -32,6 +32,7 @@ Examples:
   freeport vocab list --format json        the same, as JSON
   freeport vocab show id.cn.resident_id    one category with its legal bases
   freeport history --exporter acme-cn      recorded transfers and cumulative volumes
+  freeport deid data.csv --config deid.toml -o out.csv --report report.json
 ";
 
 /// Top-level arguments.
@@ -70,6 +71,10 @@ pub enum Command {
         after_help = "Examples:\n  freeport history\n  freeport history --exporter acme-cn --format json\n  freeport --store ./freeport.db history --counterparty acme-us\n"
     )]
     History(HistoryArgs),
+    /// De-identify a dataset: pseudonymise, mask, generalise optimally to k-anonymity /
+    /// l-diversity / t-closeness, and report re-identification risk and the PIPL call.
+    #[command(after_help = DEID_HELP)]
+    Deid(DeidArgs),
 }
 
 /// Arguments of `freeport history`.
@@ -84,6 +89,70 @@ pub struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+const DEID_HELP: &str = "\
+Examples:
+  freeport deid adult.csv --config deid.toml -o adult-anon.csv --report report.json
+  freeport deid patients.csv --config deid.toml --profile hipaa-safe-harbor -o out.csv
+  freeport deid plan scan.json > deid.toml
+
+The output is written to a temporary file and renamed; the input is never modified.
+Exit codes: 0 written; 2 bad configuration, input, hierarchy or key file, or no transformation
+satisfies the model.
+";
+
+/// Arguments of `freeport deid`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct DeidArgs {
+    /// Other `deid` actions.
+    #[command(subcommand)]
+    pub command: Option<DeidCommand>,
+    /// The dataset: CSV or TSV with a header line, UTF-8 (delimiter `,`, `;` or tab, sniffed).
+    #[arg(value_name = "INPUT", required = true)]
+    pub input: Option<PathBuf>,
+    /// The de-identification configuration (TOML): column roles, transforms, model, metric.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub config: Option<PathBuf>,
+    /// Where to write the de-identified dataset.
+    #[arg(short, long, value_name = "OUTPUT", required = true)]
+    pub output: Option<PathBuf>,
+    /// Also write the JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Apply a profile on top of the configuration.
+    #[arg(long, value_enum)]
+    pub profile: Option<DeidProfile>,
+    /// Summary format on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `freeport deid ...` actions other than a run.
+#[derive(Debug, Subcommand)]
+pub enum DeidCommand {
+    /// Draft a `deid.toml` from a scan result, proposing a role per column from its category.
+    #[command(after_help = "Examples:\n  freeport deid plan scan.json > deid.toml\n")]
+    Plan(DeidPlanArgs),
+}
+
+/// Arguments of `freeport deid plan`.
+#[derive(Debug, Args)]
+pub struct DeidPlanArgs {
+    /// The scan result (JSON) to draft from.
+    #[arg(value_name = "SCAN.json")]
+    pub scan: PathBuf,
+}
+
+/// Profiles of `freeport deid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeidProfile {
+    /// HIPAA Safe Harbor, 45 CFR 164.514(b)(2): identifiers removed, dates to year, ages 90+,
+    /// ZIP3 with the 20,000 rule.
+    HipaaSafeHarbor,
+    /// PIPL 匿名化: nothing restorable, k ≥ 5 (highest risk ≤ 0.2), distinct 2-diversity.
+    CnAnonymised,
 }
 
 /// `freeport vocab ...`

@@ -16,6 +16,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Store(#[from] freeport_store::StoreError),
+    /// De-identification could not run.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deid(#[from] freeport_deid::Error),
     /// A category id that the vocabulary does not have.
     #[error("unknown category `{id}`")]
     #[diagnostic(code(freeport::unknown_category), help("{hint}"))]

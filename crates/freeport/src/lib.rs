@@ -24,5 +24,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Vocab(command) => commands::vocab::run(&command, out),
         Command::History(args) => commands::history::run(&args, cli.store.as_deref(), out),
+        Command::Deid(args) => commands::deid::run(&args, out),
     }
 }

@@ -1,4 +1,5 @@
 //! One module per subcommand: each turns parsed arguments into engine calls and renders the result.
 
+pub(crate) mod deid;
 pub(crate) mod history;
 pub(crate) mod vocab;

@@ -1,0 +1,546 @@
+//! The `deid.toml` configuration: per column a role (identifier, quasi-identifier with its
+//! hierarchy, sensitive, insensitive) or a transform, the privacy model and its limits, the
+//! metric, and the assessment thresholds. Unknown keys are errors with a span; so is a column
+//! the data does not have.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Format version; only 1 exists.
+    #[serde(default = "one")]
+    pub version: Spanned<u32>,
+    /// What to do with columns the file does not list.
+    #[serde(default)]
+    pub unlisted: Unlisted,
+    /// The privacy model.
+    #[serde(default)]
+    pub model: ModelConfig,
+    /// The metric to minimise.
+    #[serde(default)]
+    pub metric: MetricConfig,
+    /// Thresholds for the risk assessment and the 去标识化 / 匿名化 call.
+    #[serde(default)]
+    pub assessment: AssessmentConfig,
+    /// Per column, by header name.
+    #[serde(default)]
+    pub columns: BTreeMap<Spanned<String>, ColumnConfig>,
+}
+
+fn one() -> Spanned<u32> {
+    Spanned::new(0..0, 1)
+}
+
+/// Columns the configuration does not name.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unlisted {
+    /// Refuse to run (the default: nothing leaves without a decision).
+    #[default]
+    Error,
+    /// Keep them as insensitive attributes.
+    Insensitive,
+    /// Drop them.
+    Delete,
+}
+
+/// `[model]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ModelConfig {
+    /// k of k-anonymity (1 = none).
+    #[serde(default = "k_one")]
+    pub k: Spanned<u32>,
+    /// Largest share of records that may be suppressed, 0..=1.
+    #[serde(default = "zero")]
+    pub suppression_limit: Spanned<f64>,
+    /// l-diversity criteria.
+    #[serde(default)]
+    pub l_diversity: Vec<LDiversityConfig>,
+    /// t-closeness criteria.
+    #[serde(default)]
+    pub t_closeness: Vec<TClosenessConfig>,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        Self {
+            k: k_one(),
+            suppression_limit: zero(),
+            l_diversity: Vec::new(),
+            t_closeness: Vec::new(),
+        }
+    }
+}
+
+fn zero() -> Spanned<f64> {
+    Spanned::new(0..0, 0.0)
+}
+
+fn k_one() -> Spanned<u32> {
+    Spanned::new(0..0, 1)
+}
+
+/// `[[model.l-diversity]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LDiversityConfig {
+    /// The sensitive column.
+    pub attribute: Spanned<String>,
+    /// Which l-diversity.
+    #[serde(default)]
+    pub variant: LVariant,
+    /// l.
+    pub l: f64,
+    /// c, for the recursive variant.
+    #[serde(default)]
+    pub c: Option<f64>,
+}
+
+/// l-diversity variants.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum LVariant {
+    /// Distinct values.
+    #[default]
+    Distinct,
+    /// Entropy.
+    Entropy,
+    /// Recursive (c,l).
+    Recursive,
+}
+
+/// `[[model.t-closeness]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TClosenessConfig {
+    /// The sensitive column.
+    pub attribute: Spanned<String>,
+    /// Largest EMD allowed.
+    pub t: f64,
+    /// Ground distance.
+    #[serde(default)]
+    pub distance: DistanceConfig,
+}
+
+/// EMD ground distances.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DistanceConfig {
+    /// Every pair of values at distance 1.
+    #[default]
+    Equal,
+    /// Over the attribute's hierarchy (the column must have one).
+    Hierarchical,
+}
+
+/// `[metric]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MetricConfig {
+    /// Which metric.
+    #[serde(default)]
+    pub name: MetricName,
+    /// Aggregation over attributes (Loss only). Default: the geometric mean, as ARX 3.9's
+    /// `Metric.createLossMetric()` documents; with it freeport reproduces ARX 3.9's optima on
+    /// Adult (anchors.md §3.8), while `rank` (older ARX) picks a different 1 % optimum.
+    #[serde(default)]
+    pub aggregate: Option<AggregateName>,
+}
+
+impl Default for MetricConfig {
+    fn default() -> Self {
+        Self {
+            name: MetricName::Loss,
+            aggregate: None,
+        }
+    }
+}
+
+/// Metric names.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetricName {
+    /// ARX Loss (ARX's default metric).
+    #[default]
+    Loss,
+    /// Non-uniform entropy.
+    NonUniformEntropy,
+    /// Discernibility.
+    Discernibility,
+    /// Average equivalence class size.
+    Aecs,
+}
+
+/// Aggregate names.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum AggregateName {
+    /// Sorted descending, compared lexicographically.
+    Rank,
+    /// Sum.
+    Sum,
+    /// Arithmetic mean.
+    ArithmeticMean,
+    /// Geometric mean.
+    GeometricMean,
+    /// Maximum.
+    Max,
+}
+
+/// `[assessment]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AssessmentConfig {
+    /// Highest prosecutor risk (1 / smallest class) for output to count as anonymised.
+    #[serde(default)]
+    pub max_risk: Option<f64>,
+    /// Share of the population the data is a sample of, for the journalist and marketer
+    /// models (1 = the data is the whole population).
+    #[serde(default = "one_f")]
+    pub sampling_fraction: f64,
+}
+
+impl Default for AssessmentConfig {
+    fn default() -> Self {
+        Self {
+            max_risk: None,
+            sampling_fraction: 1.0,
+        }
+    }
+}
+
+fn one_f() -> f64 {
+    1.0
+}
+
+/// One column's settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ColumnConfig {
+    /// Its role.
+    pub role: Role,
+    /// A vocabulary category id (e.g. `person.age`), used by profiles.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Its hierarchy (quasi-identifiers; sensitive attributes with hierarchical t-closeness).
+    #[serde(default)]
+    pub hierarchy: Option<Spanned<HierarchyConfig>>,
+    /// Lowest level the search may use.
+    #[serde(default)]
+    pub min_level: Option<usize>,
+    /// Highest level the search may use.
+    #[serde(default)]
+    pub max_level: Option<usize>,
+    /// A transform (identifiers default to `delete`, others to `keep`).
+    #[serde(default)]
+    pub transform: Option<Spanned<TransformConfig>>,
+}
+
+/// Column roles (ARX's attribute types, anchors.md §3.1).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A direct identifier: deleted unless transformed.
+    Identifier,
+    /// A quasi-identifier: generalised by the search.
+    QuasiIdentifier,
+    /// A sensitive attribute: kept, protected by l-diversity / t-closeness.
+    Sensitive,
+    /// Anything else: kept.
+    Insensitive,
+}
+
+/// Hierarchy sources.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum HierarchyConfig {
+    /// An ARX hierarchy file, relative to the configuration file or the working directory.
+    File(PathBuf),
+    /// Nested integer bands.
+    Interval {
+        /// Band widths, each a multiple of the previous.
+        widths: Vec<u64>,
+        /// Values at or above become one category from level 1 up.
+        #[serde(default, rename = "top-code")]
+        top_code: Option<i64>,
+    },
+    /// Dates to month, year, `*`.
+    Date,
+    /// GB/T 2260 codes to prefecture, province, `*`.
+    CnAdmin,
+    /// ZIP to ZIP3 (HIPAA 20,000 rule), `*`.
+    UsZip3 {
+        /// A `zip3,population` table replacing the embedded one.
+        #[serde(default)]
+        population: Option<PathBuf>,
+    },
+}
+
+/// Transforms as written in the file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum TransformConfig {
+    /// Keep.
+    Keep,
+    /// Drop the column.
+    Delete,
+    /// Every cell to `*`.
+    Suppress,
+    /// Mask the middle.
+    Mask {
+        /// Characters kept at the start.
+        #[serde(default, rename = "keep-prefix")]
+        keep_prefix: usize,
+        /// Characters kept at the end.
+        #[serde(default, rename = "keep-suffix")]
+        keep_suffix: usize,
+        /// Masking character.
+        #[serde(default = "star")]
+        with: char,
+    },
+    /// HMAC-SHA-256 pseudonyms.
+    Pseudonymise {
+        /// Key file (mode 600).
+        #[serde(rename = "key-file")]
+        key_file: PathBuf,
+        /// Domain separation label (default: the column name).
+        #[serde(default)]
+        domain: Option<String>,
+        /// Hex digits kept (16..=64, default 32).
+        #[serde(default = "thirty_two")]
+        length: usize,
+        /// Prefix.
+        #[serde(default)]
+        prefix: String,
+    },
+    /// FF1 format-preserving tokens.
+    Ff1 {
+        /// Key file (mode 600).
+        #[serde(rename = "key-file")]
+        key_file: PathBuf,
+        /// Tweak (default: the column name).
+        #[serde(default)]
+        tweak: Option<String>,
+        /// Leading digits kept.
+        #[serde(default, rename = "keep-prefix")]
+        keep_prefix: usize,
+        /// Check character to recompute: `none`, `cn-resident-id`, `luhn`.
+        #[serde(default)]
+        check: CheckConfig,
+    },
+}
+
+/// Check characters.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckConfig {
+    /// None.
+    #[default]
+    None,
+    /// GB 11643.
+    CnResidentId,
+    /// Luhn.
+    Luhn,
+}
+
+fn star() -> char {
+    '*'
+}
+
+fn thirty_two() -> usize {
+    32
+}
+
+/// A parsed configuration with its text, for span errors and relative paths.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    /// The configuration.
+    pub config: Config,
+    /// The file's text.
+    pub text: String,
+    /// The file's name as given.
+    pub name: String,
+    /// Its directory.
+    pub dir: PathBuf,
+}
+
+impl LoadedConfig {
+    /// Reads and parses a configuration file.
+    ///
+    /// # Errors
+    ///
+    /// Unreadable file, TOML syntax, unknown keys, wrong types, or an unsupported version,
+    /// pointing at the offending text.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Self::parse(&text, &path.display().to_string(), dir)
+    }
+
+    /// Parses configuration text.
+    ///
+    /// # Errors
+    ///
+    /// See [`LoadedConfig::from_file`].
+    pub fn parse(text: &str, name: &str, dir: PathBuf) -> Result<Self> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            Error::config(
+                name,
+                text,
+                e.span(),
+                format!(
+                    "invalid configuration: {}",
+                    e.message().trim_end_matches('.')
+                ),
+                None,
+            )
+        })?;
+        let loaded = Self {
+            config,
+            text: text.to_owned(),
+            name: name.to_owned(),
+            dir,
+        };
+        if *loaded.config.version.get_ref() != 1 {
+            return Err(loaded.error(
+                loaded.config.version.span(),
+                format!(
+                    "unsupported configuration version {}",
+                    loaded.config.version.get_ref()
+                ),
+                Some("this freeport reads version 1".into()),
+            ));
+        }
+        let limit = *loaded.config.model.suppression_limit.get_ref();
+        if !(0.0..=1.0).contains(&limit) {
+            return Err(loaded.error(
+                loaded.config.model.suppression_limit.span(),
+                "`suppression-limit` must be a share between 0 and 1".to_owned(),
+                Some("e.g. 0.05 for 5 %".into()),
+            ));
+        }
+        if *loaded.config.model.k.get_ref() == 0 {
+            return Err(loaded.error(
+                loaded.config.model.k.span(),
+                "`k` must be at least 1".to_owned(),
+                None,
+            ));
+        }
+        Ok(loaded)
+    }
+
+    /// An error pointing at `span` in this file.
+    #[must_use]
+    pub fn error(
+        &self,
+        span: std::ops::Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) -> Error {
+        let span = (span.end > span.start).then_some(span);
+        Error::config(&self.name, &self.text, span, message, help)
+    }
+
+    /// Resolves a path from the file: relative to the configuration's directory if it exists
+    /// there, else to the working directory (so bench configs work from the repository root).
+    #[must_use]
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            return path.to_owned();
+        }
+        let beside = self.dir.join(path);
+        if beside.exists() {
+            beside
+        } else {
+            path.to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_configuration() {
+        let text = r#"
+version = 1
+unlisted = "insensitive"
+[model]
+k = 5
+suppression-limit = 0.05
+[[model.l-diversity]]
+attribute = "occupation"
+variant = "recursive"
+l = 3
+c = 4.0
+[[model.t-closeness]]
+attribute = "occupation"
+t = 0.2
+distance = "hierarchical"
+[metric]
+name = "non-uniform-entropy"
+[columns.age]
+role = "quasi-identifier"
+hierarchy = { interval = { widths = [5, 10], top-code = 90 } }
+[columns.zip]
+role = "quasi-identifier"
+hierarchy = { us-zip3 = {} }
+[columns.birth]
+role = "quasi-identifier"
+hierarchy = "date"
+min-level = 2
+[columns.name]
+role = "identifier"
+transform = { pseudonymise = { key-file = "k.bin" } }
+[columns.id]
+role = "identifier"
+transform = { mask = { keep-prefix = 6 } }
+[columns.occupation]
+role = "sensitive"
+hierarchy = { file = "occ.csv" }
+"#;
+        let c = LoadedConfig::parse(text, "deid.toml", PathBuf::new())
+            .unwrap()
+            .config;
+        assert_eq!(*c.model.k.get_ref(), 5);
+        assert_eq!(c.columns.len(), 6);
+        assert_eq!(c.metric.name, MetricName::NonUniformEntropy);
+        let birth = c.columns.get("birth").unwrap();
+        assert_eq!(
+            birth.hierarchy.as_ref().unwrap().get_ref(),
+            &HierarchyConfig::Date
+        );
+    }
+
+    #[test]
+    fn unknown_keys_point_at_the_key() {
+        let text = "version = 1\n[model]\nkk = 5\n";
+        let e = LoadedConfig::parse(text, "deid.toml", PathBuf::new()).unwrap_err();
+        let Error::Config(c) = &e else {
+            panic!("{e:?}")
+        };
+        assert!(
+            c.message().contains("unknown field `kk`"),
+            "{}",
+            c.message()
+        );
+    }
+
+    #[test]
+    fn bad_suppression_limit_is_refused() {
+        let e = LoadedConfig::parse("[model]\nsuppression-limit = 5\n", "d", PathBuf::new())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("suppression-limit"), "{e}");
+    }
+}

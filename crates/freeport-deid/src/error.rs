@@ -1,0 +1,107 @@
+//! Errors of the de-identification engine. Every message names the file, column, line or
+//! setting at fault, never a raw cell value (house rule: cell values stay out of errors).
+
+use std::path::PathBuf;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+/// Anything that stops a de-identification run.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration file is malformed or inconsistent with the data.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<ConfigError>),
+    /// The data, a hierarchy or a key file is unusable.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Input(Box<InputError>),
+    /// A file could not be read or written.
+    #[error("cannot access `{}`", path.display())]
+    #[diagnostic(code(freeport::deid::io))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A configuration error, with the configuration text and the span at fault.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(freeport::deid::config))]
+pub struct ConfigError {
+    message: String,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("here")]
+    span: Option<SourceSpan>,
+    #[help]
+    help: Option<String>,
+}
+
+/// An error in the data, a hierarchy, a key file or the search.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(freeport::deid::input))]
+pub struct InputError {
+    message: String,
+    #[help]
+    help: Option<String>,
+}
+
+impl InputError {
+    /// The message, for tests and callers that log it.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl ConfigError {
+    /// The message, for tests and callers that log it.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl Error {
+    /// An input error with an optional help line.
+    pub fn input(message: impl Into<String>, help: Option<String>) -> Self {
+        Self::Input(Box::new(InputError {
+            message: message.into(),
+            help,
+        }))
+    }
+
+    /// A configuration error pointing into `text` (the configuration file named `name`).
+    pub fn config(
+        name: &str,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
+        Self::Config(Box::new(ConfigError {
+            message: message.into(),
+            source_code: NamedSource::new(name, text.to_owned()),
+            span: span.map(SourceSpan::from),
+            help,
+        }))
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Result alias of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,209 @@
+//! `freeport deid plan`: drafts a `deid.toml` from a scan result, proposing a role (and a
+//! hierarchy or transform) per column from its data category. The draft is a starting point
+//! for a person to review, never applied automatically.
+
+use std::fmt::Write as _;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Deserialize)]
+struct Scan {
+    datasets: Vec<Dataset>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Dataset {
+    path: String,
+    #[serde(default)]
+    rows: Option<u64>,
+    columns: Vec<ScanColumn>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ScanColumn {
+    name: String,
+    #[serde(default)]
+    category: Option<String>,
+}
+
+/// What the draft proposes for one category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proposal {
+    /// Direct identifier: deleted.
+    Identifier,
+    /// Quasi-identifier with a built-in hierarchy (TOML inline table).
+    QiBuiltin(&'static str),
+    /// Quasi-identifier that needs a hierarchy file.
+    QiFile,
+    /// Sensitive attribute.
+    Sensitive,
+    /// Anything else.
+    Insensitive,
+}
+
+/// Role proposed for a vocabulary category id (issue 2's ids). Direct identifiers follow HIPAA
+/// Safe Harbor's list (A)–(R) and PIPL's sensitive categories (law-cn-us.md §B.11).
+fn propose(category: Option<&str>) -> Proposal {
+    let Some(c) = category else {
+        return Proposal::Insensitive;
+    };
+    let group = c.split('.').next().unwrap_or("");
+    match c {
+        "person.age" => {
+            Proposal::QiBuiltin("{ interval = { widths = [5, 10, 20], top-code = 90 } }")
+        }
+        "person.birth_date" => Proposal::QiBuiltin("\"date\""),
+        "location.postal_code" => Proposal::QiBuiltin("{ us-zip3 = {} }"),
+        "person.gender"
+        | "person.ethnicity"
+        | "person.marital_status"
+        | "location.coarse"
+        | "employment.record"
+        | "education.record" => Proposal::QiFile,
+        "person.religion"
+        | "person.sexual_orientation"
+        | "person.criminal_record"
+        | "fin.income"
+        | "fin.credit"
+        | "fin.transaction"
+        | "genomic.variant" => Proposal::Sensitive,
+        "person.name"
+        | "location.precise"
+        | "location.trajectory"
+        | "health.medical_record_number"
+        | "health.plan_beneficiary_id"
+        | "health.provider_npi"
+        | "fin.payment_card"
+        | "fin.bank_account"
+        | "fin.iban"
+        | "fin.routing_number"
+        | "genomic.sequence" => Proposal::Identifier,
+        _ => match group {
+            "id" | "contact" | "online" | "device" | "biometric" | "vehicle" => {
+                Proposal::Identifier
+            }
+            "health" => Proposal::Sensitive,
+            _ => Proposal::Insensitive,
+        },
+    }
+}
+
+/// Drafts one configuration per dataset of a scan result.
+///
+/// # Errors
+///
+/// The scan JSON does not have the shape `{"datasets":[{"path","rows","columns":[{"name","category"}]}]}`.
+pub fn draft(scan_json: &str) -> Result<String> {
+    let scan: Scan = serde_json::from_str(scan_json).map_err(|e| {
+        Error::input(
+            format!("the scan result is not usable: {e}"),
+            Some("expected {\"datasets\":[{\"path\",\"rows\",\"columns\":[{\"name\",\"category\"}]}]} as written by `freeport scan --format json`".into()),
+        )
+    })?;
+    let mut out = String::new();
+    for d in &scan.datasets {
+        let _ = writeln!(
+            out,
+            "# Draft de-identification plan for `{}`{}.",
+            d.path,
+            d.rows.map(|r| format!(" ({r} rows)")).unwrap_or_default()
+        );
+        let _ = writeln!(
+            out,
+            "# Proposed from the scan's categories: review every role before use."
+        );
+        out.push_str("version = 1\n\n[model]\nk = 5\nsuppression-limit = 0.05\n");
+        let sensitive: Vec<&ScanColumn> = d
+            .columns
+            .iter()
+            .filter(|c| propose(c.category.as_deref()) == Proposal::Sensitive)
+            .collect();
+        for s in &sensitive {
+            let _ = write!(
+                out,
+                "\n[[model.l-diversity]]\nattribute = {}\nvariant = \"distinct\"\nl = 2\n",
+                quote(&s.name)
+            );
+        }
+        out.push_str("\n[metric]\nname = \"loss\"\n");
+        for c in &d.columns {
+            let cat = c.category.as_deref();
+            let _ = write!(out, "\n[columns.{}]\n", quote(&c.name));
+            let role = match propose(cat) {
+                Proposal::Identifier => "identifier",
+                Proposal::QiBuiltin(_) | Proposal::QiFile => "quasi-identifier",
+                Proposal::Sensitive => "sensitive",
+                Proposal::Insensitive => "insensitive",
+            };
+            let _ = writeln!(out, "role = \"{role}\"");
+            if let Some(cat) = cat {
+                let _ = writeln!(out, "category = {}", quote(cat));
+            }
+            match propose(cat) {
+                Proposal::QiBuiltin(h) => {
+                    let _ = writeln!(out, "hierarchy = {h}");
+                }
+                Proposal::QiFile => {
+                    let _ = writeln!(
+                        out,
+                        "# write this ARX hierarchy (value;level 1;...;*) before running:\nhierarchy = {{ file = {} }}",
+                        quote(&format!("hierarchies/{}.csv", c.name))
+                    );
+                }
+                Proposal::Identifier => {
+                    let _ = writeln!(out, "transform = \"delete\"");
+                }
+                Proposal::Sensitive | Proposal::Insensitive => {}
+            }
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn quote(s: &str) -> String {
+    let escaped: String = s
+        .chars()
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            c => vec![c],
+        })
+        .collect();
+    format!("\"{escaped}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{LoadedConfig, Role};
+
+    #[test]
+    fn draft_parses_as_a_configuration_with_proposed_roles() {
+        let scan = r#"{"datasets":[{"path":"p.csv","rows":10,"columns":[
+            {"name":"name","category":"person.name"},
+            {"name":"sfz","category":"id.cn.resident_id"},
+            {"name":"age","category":"person.age"},
+            {"name":"zip","category":"location.postal_code"},
+            {"name":"dx","category":"health.diagnosis"},
+            {"name":"note"}]}]}"#;
+        let text = draft(scan).unwrap();
+        let c = LoadedConfig::parse(&text, "draft", std::path::PathBuf::new())
+            .unwrap()
+            .config;
+        assert_eq!(c.columns.get("name").unwrap().role, Role::Identifier);
+        assert_eq!(c.columns.get("sfz").unwrap().role, Role::Identifier);
+        assert_eq!(c.columns.get("age").unwrap().role, Role::QuasiIdentifier);
+        assert_eq!(c.columns.get("zip").unwrap().role, Role::QuasiIdentifier);
+        assert_eq!(c.columns.get("dx").unwrap().role, Role::Sensitive);
+        assert_eq!(c.columns.get("note").unwrap().role, Role::Insensitive);
+        assert_eq!(c.model.l_diversity.len(), 1);
+    }
+
+    #[test]
+    fn bad_scan_is_refused() {
+        assert!(draft("{\"datasets\": 3}").is_err());
+    }
+}

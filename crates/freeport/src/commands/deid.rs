@@ -1,0 +1,121 @@
+//! `freeport deid`: runs the de-identification engine over a file, writes the output and the
+//! JSON report, and prints a summary.
+
+use std::io::Write;
+use std::time::Instant;
+
+use comfy_table::{ContentArrangement, Table, presets};
+use freeport_cli::{DeidArgs, DeidCommand, DeidProfile, Format};
+use freeport_deid::engine::run_files;
+use freeport_deid::profile::Profile;
+
+use crate::{Error, ExitStatus};
+
+pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    if let Some(DeidCommand::Plan(plan)) = &args.command {
+        let text = std::fs::read_to_string(&plan.scan)
+            .map_err(|e| freeport_deid::Error::io(&plan.scan, e))?;
+        out.write_all(freeport_deid::plan::draft(&text)?.as_bytes())?;
+        return Ok(ExitStatus::Success);
+    }
+    // clap requires all three when no subcommand is given.
+    let (Some(input), Some(config), Some(output)) = (&args.input, &args.config, &args.output)
+    else {
+        return Err(freeport_deid::Error::input(
+            "`freeport deid` needs INPUT, --config and -o/--output",
+            None,
+        )
+        .into());
+    };
+    let profile = args.profile.map(|p| match p {
+        DeidProfile::HipaaSafeHarbor => Profile::HipaaSafeHarbor,
+        DeidProfile::CnAnonymised => Profile::CnAnonymised,
+    });
+    let started = Instant::now();
+    let outcome = run_files(input, config, output, profile)?;
+    let elapsed = started.elapsed();
+    let report = &outcome.report;
+    if let Some(path) = &args.report {
+        let json = serde_json::to_vec_pretty(report)?;
+        freeport_deid::io::write_atomically(path, |w| {
+            w.write_all(&json)?;
+            w.write_all(b"\n")
+        })?;
+    }
+    match args.format {
+        Format::Json => {
+            let summary = serde_json::json!({
+                "transformation": report.transformation,
+                "metric": report.metric,
+                "classes": report.classes,
+                "suppressed_rows": report.suppressed_rows,
+                "output_rows": report.output_rows,
+                "classification": report.classification.result,
+                "checks": outcome.checks,
+                "seconds": elapsed.as_secs_f64(),
+                "search_seconds": outcome.search_seconds,
+            });
+            serde_json::to_writer_pretty(&mut *out, &summary)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            let mut table = Table::new();
+            table
+                .load_style(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Disabled);
+            table.set_header(["", "value"]);
+            let levels: Vec<String> = report
+                .transformation
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            let risk = |r: Option<&freeport_deid::risk::Risk>| {
+                r.map_or_else(
+                    || "-".to_owned(),
+                    |r| {
+                        format!(
+                            "highest {:.4}, average {:.4}, uniques {:.4}",
+                            r.prosecutor.highest, r.prosecutor.average, r.sample_uniques
+                        )
+                    },
+                )
+            };
+            let rows: [(&str, String); 9] = [
+                ("transformation", levels.join(" ")),
+                (
+                    "metric",
+                    format!("{} = {}", report.metric.name, report.metric.value),
+                ),
+                ("classes", report.classes.to_string()),
+                ("suppressed rows", report.suppressed_rows.to_string()),
+                (
+                    "rows",
+                    format!("{} in, {} out", report.input_rows, report.output_rows),
+                ),
+                ("risk before", risk(report.risk.before.as_ref())),
+                ("risk after", risk(report.risk.after.as_ref())),
+                (
+                    "PIPL",
+                    format!(
+                        "{} ({})",
+                        report.classification.result, report.classification.zh
+                    ),
+                ),
+                (
+                    "search",
+                    format!(
+                        "{} checks, search {:.1} ms, total {:.1} ms",
+                        outcome.checks,
+                        outcome.search_seconds * 1000.0,
+                        elapsed.as_secs_f64() * 1000.0
+                    ),
+                ),
+            ];
+            for (k, v) in rows {
+                table.add_row([k.to_owned(), v]);
+            }
+            writeln!(out, "{table}")?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,142 @@
+//! `freeport deid` end to end: exit codes, files written, errors on bad input.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../freeport-deid/tests/fixtures")
+}
+
+fn freeport() -> Command {
+    Command::cargo_bin("freeport").unwrap()
+}
+
+#[test]
+fn writes_output_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    let report = dir.path().join("report.json");
+    freeport()
+        .arg("deid")
+        .arg(fixtures().join("patients.csv"))
+        .arg("--config")
+        .arg(fixtures().join("patients.toml"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report)
+        .arg("--format")
+        .arg("json")
+        .assert()
+        .success();
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    for key in [
+        "transformation",
+        "metric",
+        "classes",
+        "suppressed_rows",
+        "risk",
+    ] {
+        assert!(r.get(key).is_some(), "{key}");
+    }
+    assert_eq!(r["metric"]["name"], "loss");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        written.lines().count() as u64,
+        1 + 300 - r["suppressed_rows"].as_u64().unwrap()
+    );
+    // Nothing but the two files was left in the directory (no temporary files).
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn bad_config_exits_2_with_the_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("deid.toml");
+    std::fs::write(
+        &cfg,
+        "version = 1\n[model]\nk = 5\nsupression-limit = 0.1\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.csv");
+    let assert = freeport()
+        .env("NO_COLOR", "1")
+        .arg("deid")
+        .arg(fixtures().join("patients.csv"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("unknown field `supression-limit`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("deid.toml:4"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn k_larger_than_rows_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixtures().join("patients.toml"))
+        .unwrap()
+        .replace("k = 5", "k = 1000");
+    let cfg = dir.path().join("deid.toml");
+    std::fs::write(&cfg, text).unwrap();
+    for f in ["gender.csv", "diagnosis.csv"] {
+        std::fs::copy(fixtures().join(f), dir.path().join(f)).unwrap();
+    }
+    let assert = freeport()
+        .env("NO_COLOR", "1")
+        .arg("deid")
+        .arg(fixtures().join("patients.csv"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("-o")
+        .arg(dir.path().join("out.csv"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("k = 1000 is larger than the number of rows (300)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn plan_drafts_a_configuration_from_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.json");
+    std::fs::write(
+        &scan,
+        r#"{"datasets":[{"path":"p.csv","rows":3,"columns":[{"name":"name","category":"person.name"},{"name":"age","category":"person.age"}]}]}"#,
+    )
+    .unwrap();
+    let assert = freeport()
+        .arg("deid")
+        .arg("plan")
+        .arg(&scan)
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        text.contains("[columns.\"name\"]\nrole = \"identifier\""),
+        "{text}"
+    );
+    assert!(text.contains("top-code = 90"), "{text}");
+}
+
+#[test]
+fn missing_config_is_a_usage_error() {
+    freeport()
+        .arg("deid")
+        .arg(fixtures().join("patients.csv"))
+        .assert()
+        .code(2);
+}
