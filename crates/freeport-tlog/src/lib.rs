@@ -26,6 +26,7 @@ pub mod entry;
 mod error;
 pub mod merkle;
 pub mod note;
+pub mod store;
 pub mod tiles;
 
 pub use error::{Error, Fork, Result};
