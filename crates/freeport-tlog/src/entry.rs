@@ -182,7 +182,12 @@ impl Entry {
         };
         let type_text = match object.remove("type") {
             Some(Value::String(t)) => t,
-            _ => return Err(Error::malformed("entry", "field `type` is missing or not a string")),
+            _ => {
+                return Err(Error::malformed(
+                    "entry",
+                    "field `type` is missing or not a string",
+                ));
+            }
         };
         let entry_type = EntryType::parse(&type_text).ok_or_else(|| {
             Error::malformed(
@@ -195,7 +200,7 @@ impl Entry {
         })?;
         match object.remove("v") {
             None => {}
-            Some(v) if v == Value::from(1) => {}
+            Some(v) if v == 1 => {}
             Some(v) => {
                 return Err(Error::malformed(
                     "entry",
@@ -427,7 +432,9 @@ mod tests {
             "{\"body\":{\"decided_at\":\"2026-01-01T00:00:00Z\",\"outcome\":\"permit\",\"reasons\":[],\"rule_packs\":[],\"transfer_id\":\"t\",\"z\":1,\"é\":\"\u{7f}\"},\"type\":\"decision\",\"v\":1}"
         );
         let spaced = text.replace(",\"type\"", ", \"type\"");
-        let err = Entry::from_bytes(spaced.as_bytes()).unwrap_err().to_string();
+        let err = Entry::from_bytes(spaced.as_bytes())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not in RFC 8785 canonical form"), "{err}");
     }
 
@@ -442,7 +449,12 @@ mod tests {
         );
         let mut value = decision();
         value["body"]["decided_at"] = json!("2026-13-01T00:00:00Z");
-        assert!(Entry::from_json(value).unwrap_err().to_string().contains("`decided_at`"));
+        assert!(
+            Entry::from_json(value)
+                .unwrap_err()
+                .to_string()
+                .contains("`decided_at`")
+        );
         let mut value = decision();
         value["body"].as_object_mut().unwrap().remove("reasons");
         assert!(
@@ -451,12 +463,17 @@ mod tests {
                 .to_string()
                 .contains("required field `reasons` is missing")
         );
-        let err = Entry::from_json(json!({"type": "x", "body": {}})).unwrap_err().to_string();
+        let err = Entry::from_json(json!({"type": "x", "body": {}}))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown type `x`"), "{err}");
         let err = Entry::from_json(json!({"type": "manifest", "body": {"transfer_id": "t",
             "files": [{"name": "a", "sha256": "AB", "bytes": 1}], "sealed_at": "2026-01-01T00:00:00Z"}}))
         .unwrap_err()
         .to_string();
-        assert!(err.contains("`files[0].sha256` is not 64 lowercase hex"), "{err}");
+        assert!(
+            err.contains("`files[0].sha256` is not 64 lowercase hex"),
+            "{err}"
+        );
     }
 }

@@ -22,11 +22,15 @@
 //! No HTTP here (`freeport-server` owns it); the store is the only code that writes files; every
 //! check fails closed with an [`Error`] naming what failed.
 
+pub mod audit;
 pub mod entry;
 mod error;
 pub mod merkle;
 pub mod note;
+pub mod policy;
+pub mod receipt;
 pub mod store;
 pub mod tiles;
+pub mod witness;
 
 pub use error::{Error, Fork, Result};

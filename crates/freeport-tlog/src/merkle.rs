@@ -305,7 +305,10 @@ pub fn verify_consistency(
         if !proof.is_empty() {
             return Err(Error::proof(
                 "consistency",
-                format!("proof between equal sizes must be empty, it has {} hashes", proof.len()),
+                format!(
+                    "proof between equal sizes must be empty, it has {} hashes",
+                    proof.len()
+                ),
             ));
         }
         if old_root != new_root {
@@ -324,7 +327,10 @@ pub fn verify_consistency(
         if !proof.is_empty() {
             return Err(Error::proof(
                 "consistency",
-                format!("proof from the empty tree must be empty, it has {} hashes", proof.len()),
+                format!(
+                    "proof from the empty tree must be empty, it has {} hashes",
+                    proof.len()
+                ),
             ));
         }
         return Ok(());
@@ -515,7 +521,9 @@ mod tests {
     }
 
     fn leaves(n: usize) -> Vec<Hash> {
-        (0..n).map(|i| leaf_hash(format!("entry {i}").as_bytes())).collect()
+        (0..n)
+            .map(|i| leaf_hash(format!("entry {i}").as_bytes()))
+            .collect()
     }
 
     fn tree(d: &[Hash]) -> MemoryTree {
@@ -584,21 +592,38 @@ mod tests {
             "invalid inclusion proof: proof has 3 hashes, a proof for index 3 in a tree of size 10 has 4"
         );
         let err = verify_inclusion(&d[4], 3, 10, &p, &root).unwrap_err();
-        assert!(err.to_string().contains("differs from the checkpoint's root"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("differs from the checkpoint's root"),
+            "{err}"
+        );
         let err = verify_inclusion(&d[3], 10, 10, &p, &root).unwrap_err();
-        assert!(err.to_string().contains("not inside a tree of size 10"), "{err}");
+        assert!(
+            err.to_string().contains("not inside a tree of size 10"),
+            "{err}"
+        );
         let err = verify_consistency(5, 4, &[], &root, &root).unwrap_err();
         assert_eq!(err.to_string(), "tree shrinks from size 5 to size 4");
         let c = prove_consistency(&t, 5, 10).unwrap();
         let old = root_at(&t, 5).unwrap();
         let err = verify_consistency(5, 10, &c, &old, &d[0]).unwrap_err();
-        assert!(err.to_string().contains("does not lead to the new root"), "{err}");
+        assert!(
+            err.to_string().contains("does not lead to the new root"),
+            "{err}"
+        );
         let err = verify_consistency(5, 10, &c, &d[0], &root).unwrap_err();
-        assert!(err.to_string().contains("does not lead to the old root"), "{err}");
+        assert!(
+            err.to_string().contains("does not lead to the old root"),
+            "{err}"
+        );
         let err = verify_consistency(5, 10, &[], &old, &root).unwrap_err();
         assert!(err.to_string().contains("empty proof"), "{err}");
         let err = verify_consistency(0, 10, &c, &EMPTY_HASH, &root).unwrap_err();
-        assert!(err.to_string().contains("from the empty tree must be empty"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("from the empty tree must be empty"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -390,8 +390,11 @@ impl Checkpoint {
         let size_text = lines
             .next()
             .ok_or_else(|| bad("has no tree size line (line 2)".into()))?;
-        let size = parse_size(size_text)
-            .ok_or_else(|| bad(format!("tree size `{size_text}` is not a decimal without leading zeros")))?;
+        let size = parse_size(size_text).ok_or_else(|| {
+            bad(format!(
+                "tree size `{size_text}` is not a decimal without leading zeros"
+            ))
+        })?;
         let root_text = lines
             .next()
             .ok_or_else(|| bad("has no root hash line (line 3)".into()))?;
@@ -405,7 +408,7 @@ impl Checkpoint {
         }
         if size == 0 && root != crate::merkle::EMPTY_HASH {
             return Err(bad(
-                "tree size 0 with a root other than the empty tree's".into(),
+                "tree size 0 with a root other than the empty tree's".into()
             ));
         }
         Ok(Self {
@@ -536,7 +539,10 @@ fn diagnose(bytes: &[u8], what: &'static str) -> Error {
     };
     let lines: Vec<&str> = sigs.split('\n').collect();
     if lines.len() > 100 {
-        return bad(format!("{} signatures, at most 100 are accepted", lines.len()));
+        return bad(format!(
+            "{} signatures, at most 100 are accepted",
+            lines.len()
+        ));
     }
     for (i, line) in lines.iter().enumerate() {
         if Signature::from_bytes(line.as_bytes()).is_err() {
@@ -629,7 +635,7 @@ mod tests {
         )
         .unwrap();
         let note = "This is an example message.\n\n— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
-        let opened = open_note(note.as_bytes(), &[vkey.clone()], "note").unwrap();
+        let opened = open_note(note.as_bytes(), std::slice::from_ref(&vkey), "note").unwrap();
         assert_eq!(opened.text, "This is an example message.\n");
         assert_eq!(opened.verified[0].id, 0x530d_903a);
         // One changed byte in the text breaks it, and says which key failed.
@@ -673,7 +679,11 @@ mod tests {
     #[test]
     fn bad_keys_are_named() {
         let vkey = log_key().verifier().to_vkey();
-        let wrong_id = format!("{}+00000000+{}", "freedataport.example/log", &vkey[vkey.len() - 44..]);
+        let wrong_id = format!(
+            "{}+00000000+{}",
+            "freedataport.example/log",
+            &vkey[vkey.len() - 44..]
+        );
         for (text, reason) in [
             ("nokey", "expected `<name>+<id>+<key>`"),
             (wrong_id.as_str(), "key id does not match"),
@@ -714,7 +724,11 @@ mod tests {
         // A key that did not sign.
         let other = SigningKey::from_seed("other.example/log", KeyKind::Ed25519, [1; 32]).unwrap();
         let err = open_note(both.as_bytes(), &[other.verifier()], "checkpoint").unwrap_err();
-        assert!(err.to_string().contains("no signature by `other.example/log+"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("no signature by `other.example/log+"),
+            "{err}"
+        );
         assert!(cosign(&cp.to_text(), &witness_key(), 0).is_err());
         assert!(cosign(&cp.to_text(), &log_key(), 5).is_err());
     }
@@ -724,7 +738,10 @@ mod tests {
         let key = [log_key().verifier()];
         for (note, reason) in [
             (&b"text\n"[..], "no empty line separates"),
-            (b"text\n\n- name AAAA\n", "signature line 1 does not start with an em dash"),
+            (
+                b"text\n\n- name AAAA\n",
+                "signature line 1 does not start with an em dash",
+            ),
             ("text\n\n— name\n".as_bytes(), "has no space between"),
             ("text\n\n— name !!!\n".as_bytes(), "not base64"),
             (b"te\x01xt\n\n", "control character U+0001 at byte 2"),

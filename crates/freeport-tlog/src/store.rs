@@ -36,8 +36,8 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::merkle::{
-    EMPTY_HASH, Hash, NodeSource, complete_subtrees, fold_right, hash_from_base64,
-    hash_to_base64, leaf_hash, node_hash, root_at,
+    EMPTY_HASH, Hash, NodeSource, complete_subtrees, fold_right, hash_from_base64, hash_to_base64,
+    leaf_hash, node_hash, root_at,
 };
 use crate::note::{Checkpoint, SigningKey, VerifierKey, open_note, sign_checkpoint};
 use crate::tiles::{
@@ -47,6 +47,8 @@ use crate::tiles::{
 use crate::{Error, Result};
 
 const FORMAT: &str = "freeport-tlog/v1";
+
+type TileCache = HashMap<(u8, u64), Rc<Vec<Hash>>>;
 
 /// `log.json`: what the log is. Written once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -89,7 +91,7 @@ pub struct Log {
     /// The checkpoint file's bytes as last read or written (for compare-and-swap).
     checkpoint: Option<Vec<u8>>,
     /// Full hash tiles read so far (they are immutable).
-    cache: RefCell<HashMap<(u8, u64), Rc<Vec<Hash>>>>,
+    cache: RefCell<TileCache>,
     /// The writer's lock; `None` when read-only.
     lock: Option<File>,
 }
@@ -177,9 +179,10 @@ impl Log {
             reason,
         };
         let config: Config = read_json(dir, "log.json").map_err(|e| match e {
-            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
-                mismatch("`log.json` is missing: not a log directory (create one with `freeport log init`)".into())
-            }
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => mismatch(
+                "`log.json` is missing: not a log directory (create one with `freeport log init`)"
+                    .into(),
+            ),
             other => other,
         })?;
         if config.format != FORMAT {
@@ -398,7 +401,7 @@ impl Log {
             let mut hash = leaf_hash(entry);
             let leaf_index = size;
             size += 1;
-            if size % TILE_WIDTH == 0 {
+            if size.is_multiple_of(TILE_WIDTH) {
                 files.push((
                     TileId {
                         kind: TileKind::Entries,
@@ -441,7 +444,7 @@ impl Log {
             if count == 0 {
                 break;
             }
-            if count == nodes_at_tile_level(old_size, level) || count % TILE_WIDTH == 0 {
+            if count == nodes_at_tile_level(old_size, level) || count.is_multiple_of(TILE_WIDTH) {
                 continue;
             }
             let width = u16::try_from(count % TILE_WIDTH).unwrap_or(255);
@@ -552,10 +555,7 @@ impl Log {
         if key.verifier() != self.vkey {
             return Err(Error::Key {
                 path: key.name().to_owned(),
-                reason: format!(
-                    "is not the key of this log (`{}`)",
-                    self.vkey.label()
-                ),
+                reason: format!("is not the key of this log (`{}`)", self.vkey.label()),
             });
         }
         let path = self.dir.join("checkpoint");
@@ -697,8 +697,8 @@ fn hashes_to_bytes(hashes: &[Hash]) -> Vec<u8> {
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|e| Error::malformed("state", e.to_string()))?;
+    let mut bytes =
+        serde_json::to_vec_pretty(value).map_err(|e| Error::malformed("state", e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
 }
@@ -763,9 +763,9 @@ fn sync_parallel(files: Vec<(File, PathBuf)>) -> Result<()> {
             .collect();
         let mut outcome = Ok(());
         for worker in workers {
-            let result = worker.join().unwrap_or_else(|_| {
-                Err(Error::OutOfRange("an fsync thread panicked".into()))
-            });
+            let result = worker
+                .join()
+                .unwrap_or_else(|_| Err(Error::OutOfRange("an fsync thread panicked".into())));
             if outcome.is_ok() {
                 outcome = result;
             }
@@ -780,7 +780,8 @@ pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let target = dir.join(name);
     {
         let mut file = File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
-        file.write_all(bytes).map_err(|e| Error::io("write", &tmp, e))?;
+        file.write_all(bytes)
+            .map_err(|e| Error::io("write", &tmp, e))?;
         file.sync_all().map_err(|e| Error::io("sync", &tmp, e))?;
     }
     fs::rename(&tmp, &target).map_err(|e| Error::io("rename", &target, e))?;
@@ -804,7 +805,9 @@ mod tests {
     }
 
     fn entries(from: u64, to: u64) -> Vec<Vec<u8>> {
-        (from..to).map(|i| format!("entry {i}").into_bytes()).collect()
+        (from..to)
+            .map(|i| format!("entry {i}").into_bytes())
+            .collect()
     }
 
     #[test]
@@ -832,14 +835,27 @@ mod tests {
         for index in [0, 255, 256, 65_535, 69_999] {
             let p = prove_inclusion(&log, 70_000, index).unwrap();
             assert_eq!(p, prove_inclusion(&memory, 70_000, index).unwrap());
-            verify_inclusion(&memory.node(0, index).unwrap(), index, 70_000, &p, &log.root()).unwrap();
+            verify_inclusion(
+                &memory.node(0, index).unwrap(),
+                index,
+                70_000,
+                &p,
+                &log.root(),
+            )
+            .unwrap();
         }
         assert_eq!(
             prove_consistency(&log, 1000, 70_000).unwrap(),
             prove_consistency(&memory, 1000, 70_000).unwrap()
         );
         // The tlog-tiles example: these files exist, and no partial of a full tile remains.
-        for path in ["tile/0/273.p/112", "tile/entries/273.p/112", "tile/1/001.p/17", "tile/2/000.p/1", "tile/1/000"] {
+        for path in [
+            "tile/0/273.p/112",
+            "tile/entries/273.p/112",
+            "tile/1/001.p/17",
+            "tile/2/000.p/1",
+            "tile/1/000",
+        ] {
             assert!(dir.path().join(path).exists(), "{path}");
         }
         assert!(!dir.path().join("tile/0/000.p").exists());
@@ -856,16 +872,29 @@ mod tests {
         // Someone else replaces the checkpoint: this writer refuses to overwrite it.
         fs::write(dir.path().join("checkpoint"), "forged").unwrap();
         let err = log.checkpoint(&key()).unwrap_err();
-        assert!(err.to_string().contains("`checkpoint` changed under this writer"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("`checkpoint` changed under this writer"),
+            "{err}"
+        );
         // And a reopen fails closed on the forged file.
         drop(log);
         let err = Log::open(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("log state mismatch") && err.contains("`checkpoint`"), "{err}");
+        assert!(
+            err.contains("log state mismatch") && err.contains("`checkpoint`"),
+            "{err}"
+        );
         // A wrong key cannot sign.
         fs::write(dir.path().join("checkpoint"), signed).unwrap();
         let mut log = Log::open(dir.path()).unwrap();
-        let other = SigningKey::from_seed("freedataport.example/log", KeyKind::Ed25519, [4; 32]).unwrap();
-        assert!(log.checkpoint(&other).unwrap_err().to_string().contains("is not the key of this log"));
+        let other =
+            SigningKey::from_seed("freedataport.example/log", KeyKind::Ed25519, [4; 32]).unwrap();
+        assert!(
+            log.checkpoint(&other)
+                .unwrap_err()
+                .to_string()
+                .contains("is not the key of this log")
+        );
     }
 
     #[test]
@@ -896,11 +925,18 @@ mod tests {
         // A missing edge tile.
         fs::remove_file(&tile).unwrap();
         let err = Log::open(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("committed size 300 needs") && err.contains("001.p/44"), "{err}");
+        assert!(
+            err.contains("committed size 300 needs") && err.contains("001.p/44"),
+            "{err}"
+        );
         fs::write(&tile, &original).unwrap();
         // A state that claims another root.
         let state = fs::read_to_string(dir.path().join("state.json")).unwrap();
-        fs::write(dir.path().join("state.json"), state.replace("\"size\": 300", "\"size\": 299")).unwrap();
+        fs::write(
+            dir.path().join("state.json"),
+            state.replace("\"size\": 300", "\"size\": 299"),
+        )
+        .unwrap();
         let err = Log::open(dir.path()).unwrap_err().to_string();
         assert!(err.contains("log state mismatch"), "{err}");
         fs::write(dir.path().join("state.json"), state).unwrap();

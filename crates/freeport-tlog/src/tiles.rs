@@ -75,7 +75,9 @@ impl TileId {
             TileKind::Entries
         } else {
             let level = parse_decimal(kind).filter(|l| *l < 64).ok_or_else(|| {
-                bad(format!("level `{kind}` is not `entries` or a number 0..=63"))
+                bad(format!(
+                    "level `{kind}` is not `entries` or a number 0..=63"
+                ))
             })?;
             TileKind::Hashes {
                 level: u8::try_from(level).map_err(|_| bad("level too large".into()))?,
@@ -86,7 +88,10 @@ impl TileId {
                 let w = parse_decimal(width)
                     .filter(|w| (1..TILE_WIDTH).contains(w))
                     .ok_or_else(|| bad(format!("partial width `{width}` is not in 1..=255")))?;
-                (index, u16::try_from(w).map_err(|_| bad("width too large".into()))?)
+                (
+                    index,
+                    u16::try_from(w).map_err(|_| bad("width too large".into()))?,
+                )
             }
             None => (rest, 256),
         };
@@ -97,9 +102,9 @@ impl TileId {
             let digits = if last {
                 *element
             } else {
-                element.strip_prefix('x').ok_or_else(|| {
-                    bad(format!("index element `{element}` must start with `x`"))
-                })?
+                element
+                    .strip_prefix('x')
+                    .ok_or_else(|| bad(format!("index element `{element}` must start with `x`")))?
             };
             if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad(format!(
@@ -112,11 +117,7 @@ impl TileId {
                 .and_then(|i| i.checked_add(value))
                 .ok_or_else(|| bad("index overflows".into()))?;
         }
-        let canonical = Self {
-            kind,
-            index,
-            width,
-        };
+        let canonical = Self { kind, index, width };
         // Reject non-canonical spellings such as `x000/001` for `001`.
         if canonical.path() != path {
             return Err(bad(format!(
@@ -412,10 +413,17 @@ mod tests {
             index: 0,
             width: 2,
         };
-        assert_eq!(parse_entry_bundle(&bundle, &tile).unwrap(), [&b"one"[..], b""]);
-        let err = parse_entry_bundle(&bundle[..4], &tile).unwrap_err().to_string();
+        assert_eq!(
+            parse_entry_bundle(&bundle, &tile).unwrap(),
+            [&b"one"[..], b""]
+        );
+        let err = parse_entry_bundle(&bundle[..4], &tile)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("claims 3 bytes but only 2 remain"), "{err}");
-        let err = parse_entry_bundle(&bundle[..6], &tile).unwrap_err().to_string();
+        let err = parse_entry_bundle(&bundle[..6], &tile)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("ends inside a length prefix"), "{err}");
         assert!(push_bundle_entry(&mut bundle, &vec![0; 70_000]).is_err());
         let err = parse_hash_tile(&[0; 33], &tile).unwrap_err().to_string();
