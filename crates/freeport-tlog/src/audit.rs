@@ -82,14 +82,15 @@ pub struct AuditReport {
     pub previous_size: Option<u64>,
 }
 
-/// Audits the log at `source` under `policy`, mirroring into `mirror`.
+/// Audits the log at `source` under `policy`, mirroring into `mirror` (which also remembers the
+/// checkpoints seen before); with no mirror, only this checkpoint and its tiles are checked.
 ///
 /// # Errors
 ///
 /// [`Error::Fork`] when the checkpoint does not extend one seen before; [`Error::Shrinking`]-like
 /// rollbacks are reported as forks too; [`Error::Malformed`] / [`Error::StateMismatch`] for a tile
 /// or bundle that does not match the entries or the checkpoint; signature and policy errors.
-pub fn audit(source: &dyn Fetch, policy: &Policy, mirror: &Path) -> Result<AuditReport> {
+pub fn audit(source: &dyn Fetch, policy: &Policy, mirror: Option<&Path>) -> Result<AuditReport> {
     let note_bytes = source.fetch("checkpoint")?.ok_or_else(|| {
         Error::malformed(
             "log",
@@ -99,16 +100,21 @@ pub fn audit(source: &dyn Fetch, policy: &Policy, mirror: &Path) -> Result<Audit
     let trusted = policy.verify(&note_bytes)?;
     let checkpoint = trusted.checkpoint;
     let note = String::from_utf8_lossy(&note_bytes).into_owned();
-    std::fs::create_dir_all(mirror).map_err(|e| Error::io("create", mirror, e))?;
-    let seen_path = mirror.join("seen.json");
-    let mut seen: Vec<Seen> = match std::fs::read(&seen_path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::StateMismatch {
-            dir: mirror.display().to_string(),
-            reason: format!("`seen.json` does not parse: {e}"),
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(Error::io("read", &seen_path, e)),
-    };
+    let mut seen: Vec<Seen> = Vec::new();
+    if let Some(mirror) = mirror {
+        std::fs::create_dir_all(mirror).map_err(|e| Error::io("create", mirror, e))?;
+        let seen_path = mirror.join("seen.json");
+        match std::fs::read(&seen_path) {
+            Ok(bytes) => {
+                seen = serde_json::from_slice(&bytes).map_err(|e| Error::StateMismatch {
+                    dir: mirror.display().to_string(),
+                    reason: format!("`seen.json` does not parse: {e}"),
+                })?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("read", &seen_path, e)),
+        }
+    }
 
     let (tree, tiles_checked) = mirror_tiles(source, &checkpoint, mirror)?;
     let root = tree.root();
@@ -167,20 +173,22 @@ pub fn audit(source: &dyn Fetch, policy: &Policy, mirror: &Path) -> Result<Audit
 
     let previous_size = seen.iter().map(|s| s.size).max();
     let earlier_checkpoints = seen.len();
-    if !seen
-        .iter()
-        .any(|s| s.size == checkpoint.size && s.note == note)
-    {
-        seen.push(Seen {
-            size: checkpoint.size,
-            root: hash_to_base64(&checkpoint.root),
-            note: note.clone(),
-        });
-        let bytes = serde_json::to_vec_pretty(&seen)
-            .map_err(|e| Error::malformed("seen.json", e.to_string()))?;
-        write_atomic(mirror, "seen.json", &bytes)?;
+    if let Some(mirror) = mirror {
+        if !seen
+            .iter()
+            .any(|s| s.size == checkpoint.size && s.note == note)
+        {
+            seen.push(Seen {
+                size: checkpoint.size,
+                root: hash_to_base64(&checkpoint.root),
+                note: note.clone(),
+            });
+            let bytes = serde_json::to_vec_pretty(&seen)
+                .map_err(|e| Error::malformed("seen.json", e.to_string()))?;
+            write_atomic(mirror, "seen.json", &bytes)?;
+        }
+        write_atomic(mirror, "checkpoint", &note_bytes)?;
     }
-    write_atomic(mirror, "checkpoint", &note_bytes)?;
     Ok(AuditReport {
         origin: checkpoint.origin,
         size: checkpoint.size,
@@ -233,7 +241,7 @@ fn fetch_tile(source: &dyn Fetch, tile: &TileId) -> Result<Vec<u8>> {
 fn mirror_tiles(
     source: &dyn Fetch,
     checkpoint: &Checkpoint,
-    mirror: &Path,
+    mirror: Option<&Path>,
 ) -> Result<(MemoryTree, usize)> {
     let tiles = tiles_for_size(checkpoint.size);
     let mut tree = MemoryTree::new();
@@ -280,7 +288,10 @@ fn mirror_tiles(
     Ok((tree, checked))
 }
 
-fn save(mirror: &Path, tile: &TileId, bytes: &[u8]) -> Result<()> {
+fn save(mirror: Option<&Path>, tile: &TileId, bytes: &[u8]) -> Result<()> {
+    let Some(mirror) = mirror else {
+        return Ok(());
+    };
     let path = mirror.join(tile.path());
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
@@ -316,7 +327,7 @@ mod tests {
         let mut log = Log::init(&a, "freedataport.example/log", &key().verifier()).unwrap();
         log.append(&entries("e", 0, 300)).unwrap();
         log.checkpoint(&key()).unwrap();
-        let report = audit(&DirSource(a.clone()), &policy, &mirror).unwrap();
+        let report = audit(&DirSource(a.clone()), &policy, Some(&mirror)).unwrap();
         assert_eq!(
             (
                 report.size,
@@ -327,14 +338,14 @@ mod tests {
         );
         log.append(&entries("e", 300, 600)).unwrap();
         log.checkpoint(&key()).unwrap();
-        let report = audit(&DirSource(a.clone()), &policy, &mirror).unwrap();
+        let report = audit(&DirSource(a.clone()), &policy, Some(&mirror)).unwrap();
         assert_eq!((report.size, report.previous_size), (600, Some(300)));
         // The operator signs a second history with the same key: the audit names the fork.
         let mut fork = Log::init(&b, "freedataport.example/log", &key().verifier()).unwrap();
         fork.append(&entries("e", 0, 299)).unwrap();
         fork.append(&entries("x", 0, 400)).unwrap();
         fork.checkpoint(&key()).unwrap();
-        let err = audit(&DirSource(b.clone()), &policy, &mirror).unwrap_err();
+        let err = audit(&DirSource(b.clone()), &policy, Some(&mirror)).unwrap_err();
         let Error::Fork(evidence) = &err else {
             panic!("{err}")
         };
@@ -350,7 +361,7 @@ mod tests {
         let mut bytes = std::fs::read(&tile).unwrap();
         bytes[40] ^= 1;
         std::fs::write(&tile, bytes).unwrap();
-        let err = audit(&DirSource(a), &policy, &mirror)
+        let err = audit(&DirSource(a), &policy, Some(&mirror))
             .unwrap_err()
             .to_string();
         assert!(err.contains("hash 1 of `tile/0/000`"), "{err}");

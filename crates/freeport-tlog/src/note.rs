@@ -623,6 +623,80 @@ pub fn add_signature_lines(note: &str, lines: &[String]) -> String {
     out
 }
 
+/// Writes a key pair: `<prefix>.key` (private, created with mode 0600, never overwritten) and
+/// `<prefix>.vkey` (public). Returns the two paths.
+///
+/// # Errors
+///
+/// [`Error::Io`] when a file exists or cannot be written.
+pub fn save_key_pair(
+    prefix: &std::path::Path,
+    key: &SigningKey,
+) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let private = prefix.with_extension("key");
+    let public = prefix.with_extension("vkey");
+    for path in [&private, &public] {
+        if path.exists() {
+            return Err(Error::Key {
+                path: path.display().to_string(),
+                reason: "already exists; keys are never overwritten".into(),
+            });
+        }
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&private)
+        .map_err(|e| Error::io("create", &private, e))?;
+    file.write_all(format!("{}\n", key.to_text()).as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io("write", &private, e))?;
+    std::fs::write(&public, format!("{}\n", key.verifier().to_vkey()))
+        .map_err(|e| Error::io("write", &public, e))?;
+    Ok((private, public))
+}
+
+/// Reads a private key file, refusing one that group or others can read.
+///
+/// # Errors
+///
+/// [`Error::Key`] for unsafe permissions or a malformed key.
+pub fn load_signing_key(path: &std::path::Path) -> Result<SigningKey> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(Error::Key {
+            path: path.display().to_string(),
+            reason: format!(
+                "private key is readable by group or others (mode {mode:04o}); run `chmod 600 {}`",
+                path.display()
+            ),
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    SigningKey::from_text(text.trim()).map_err(|e| Error::Key {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// Reads a vkey file.
+///
+/// # Errors
+///
+/// [`Error::Key`] for a malformed key.
+pub fn load_verifier_key(path: &std::path::Path) -> Result<VerifierKey> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    VerifierKey::from_vkey(text.trim()).map_err(|e| Error::Key {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,6 +732,33 @@ mod tests {
             [9; 32],
         )
         .unwrap()
+    }
+
+    #[test]
+    fn key_files_are_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let prefix = dir.path().join("log");
+        let (private, public) = save_key_pair(&prefix, &log_key()).unwrap();
+        let mode = std::fs::metadata(&private).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(
+            load_signing_key(&private).unwrap().verifier(),
+            log_key().verifier()
+        );
+        assert_eq!(load_verifier_key(&public).unwrap(), log_key().verifier());
+        assert!(
+            save_key_pair(&prefix, &log_key())
+                .unwrap_err()
+                .to_string()
+                .contains("already exists")
+        );
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = load_signing_key(&private).unwrap_err().to_string();
+        assert!(
+            err.contains("readable by group or others (mode 0644)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -582,6 +582,49 @@ impl Log {
         Ok(signed)
     }
 
+    /// Adds witnesses' cosignature lines to the current checkpoint file, by compare-and-swap.
+    /// Each line must be a valid signature line; the checkpoint text is unchanged.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when there is no checkpoint; [`Error::Malformed`] for a bad line;
+    /// [`Error::Busy`] when the checkpoint changed under this writer.
+    pub fn add_cosignatures(&mut self, lines: &[String]) -> Result<String> {
+        if self.lock.is_none() {
+            return Err(Error::Busy {
+                dir: self.dir.display().to_string(),
+                reason: "opened read-only".into(),
+            });
+        }
+        let current = self
+            .checkpoint
+            .clone()
+            .ok_or_else(|| Error::OutOfRange("the log has no checkpoint to cosign".into()))?;
+        for line in lines {
+            signed_note::Signature::from_bytes(line.trim_end_matches('\n').as_bytes()).map_err(
+                |_| {
+                    Error::malformed(
+                        "cosignature",
+                        format!("`{}` is not a signature line", line.trim_end()),
+                    )
+                },
+            )?;
+        }
+        let path = self.dir.join("checkpoint");
+        let on_disk = fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+        if on_disk != current {
+            return Err(Error::Busy {
+                dir: self.dir.display().to_string(),
+                reason: "`checkpoint` changed under this writer".into(),
+            });
+        }
+        let updated = crate::note::add_signature_lines(&String::from_utf8_lossy(&current), lines);
+        self.verify_checkpoint(updated.as_bytes())?;
+        write_atomic(&self.dir, "checkpoint", updated.as_bytes())?;
+        self.checkpoint = Some(updated.clone().into_bytes());
+        Ok(updated)
+    }
+
     /// The latest signed checkpoint, if one was made.
     #[must_use]
     pub fn signed_checkpoint(&self) -> Option<String> {
@@ -775,7 +818,11 @@ fn sync_parallel(files: Vec<(File, PathBuf)>) -> Result<()> {
 }
 
 /// Replaces `dir/name` atomically and durably: temp file, fsync, rename, fsync of `dir`.
-pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+///
+/// # Errors
+///
+/// When a step fails; the old file is then untouched.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let tmp = dir.join(format!(".{name}.tmp"));
     let target = dir.join(name);
     {

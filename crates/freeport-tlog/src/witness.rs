@@ -80,6 +80,29 @@ impl WitnessState {
     }
 }
 
+/// The state as pretty JSON (deterministic: maps are sorted).
+///
+/// # Errors
+///
+/// [`Error::Malformed`] if serialisation fails.
+pub fn state_to_json(state: &WitnessState) -> Result<String> {
+    serde_json::to_string_pretty(state)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| Error::malformed("witness state", e.to_string()))
+}
+
+/// Parses a state file written by [`state_to_json`].
+///
+/// # Errors
+///
+/// [`Error::Malformed`] naming the JSON error.
+pub fn state_from_json(text: &str) -> Result<WitnessState> {
+    serde_json::from_str(text).map_err(|e| Error::malformed("witness state", e.to_string()))
+}
+
 /// A witness: its cosigning key.
 #[derive(Debug)]
 pub struct Witness {

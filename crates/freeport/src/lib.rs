@@ -23,5 +23,7 @@ pub use exit::ExitStatus;
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Vocab(command) => commands::vocab::run(&command, out),
+        Command::Log(command) => commands::log::run(&command, out),
+        Command::Witness(command) => commands::witness::run(&command, out),
     }
 }
