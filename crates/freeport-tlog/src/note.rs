@@ -145,6 +145,12 @@ impl VerifierKey {
         self.kind
     }
 
+    /// The raw Ed25519 public key.
+    #[must_use]
+    pub fn public_bytes(&self) -> [u8; 32] {
+        self.key.to_bytes()
+    }
+
     /// `name+id`, how errors refer to a key.
     #[must_use]
     pub fn label(&self) -> String {

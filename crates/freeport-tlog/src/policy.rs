@@ -335,16 +335,7 @@ impl Policy {
 }
 
 fn vkey_bytes(key: &VerifierKey) -> [u8; 32] {
-    // The vkey's last element is base64(type || key); decoding cannot fail for a parsed key.
-    let vkey = key.to_vkey();
-    let b64 = vkey.rsplit('+').next().unwrap_or_default();
-    let mut out = [0u8; 32];
-    if let Ok(bytes) = base64::Engine::decode(&base64::prelude::BASE64_STANDARD, b64)
-        && let Some(raw) = bytes.get(1..33)
-    {
-        out.copy_from_slice(raw);
-    }
-    out
+    key.public_bytes()
 }
 
 #[cfg(test)]
