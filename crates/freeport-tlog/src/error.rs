@@ -83,6 +83,13 @@ pub enum Error {
         /// Which files disagree, and how.
         reason: String,
     },
+    /// `init` on a directory that already holds a log.
+    #[error("`{dir}` already holds a log")]
+    #[diagnostic(code(tlog::exists), help("a log is created once; open it instead"))]
+    AlreadyExists {
+        /// The log directory.
+        dir: String,
+    },
     /// Another process holds the log, or the checkpoint changed under us.
     #[error("log `{dir}` is busy: {reason}")]
     #[diagnostic(

@@ -119,9 +119,8 @@ impl Log {
         fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
         let config_path = dir.join("log.json");
         if config_path.exists() {
-            return Err(Error::StateMismatch {
+            return Err(Error::AlreadyExists {
                 dir: dir.display().to_string(),
-                reason: "already holds a log (`log.json` exists)".into(),
             });
         }
         let state = State {
@@ -945,13 +944,41 @@ mod tests {
     }
 
     #[test]
+    fn checkpoints_of_another_origin_or_key_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Log::init(dir.path(), "freedataport.example/log", &key().verifier()).unwrap();
+        let other_origin = Checkpoint {
+            origin: "freedataport.example/other".into(),
+            size: 0,
+            root: EMPTY_HASH,
+            extensions: vec![],
+        };
+        let signed = sign_checkpoint(&other_origin, &key()).unwrap();
+        let err = log.verify_checkpoint(signed.as_bytes()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "checkpoint is for origin `freedataport.example/other`, expected `freedataport.example/log`"
+        );
+        let impostor =
+            SigningKey::from_seed("freedataport.example/log", KeyKind::Ed25519, [9; 32]).unwrap();
+        let cp = Checkpoint {
+            origin: "freedataport.example/log".into(),
+            ..other_origin
+        };
+        let signed = sign_checkpoint(&cp, &impostor).unwrap();
+        let err = log.verify_checkpoint(signed.as_bytes()).unwrap_err().to_string();
+        assert!(err.starts_with("signature check failed on checkpoint: no signature by `freedataport.example/log+"), "{err}");
+    }
+
+    #[test]
     fn a_second_writer_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let _log = Log::init(dir.path(), "freedataport.example/log", &key().verifier()).unwrap();
         let err = Log::open(dir.path()).unwrap_err().to_string();
         assert!(err.contains("another process holds `.lock`"), "{err}");
         assert!(Log::open_read_only(dir.path()).is_ok());
-        assert!(Log::init(dir.path(), "x", &key().verifier()).is_err());
+        let err = Log::init(dir.path(), "x", &key().verifier()).unwrap_err();
+        assert!(matches!(err, Error::AlreadyExists { .. }), "{err}");
     }
 
     #[test]
