@@ -954,7 +954,10 @@ mod tests {
             extensions: vec![],
         };
         let signed = sign_checkpoint(&other_origin, &key()).unwrap();
-        let err = log.verify_checkpoint(signed.as_bytes()).unwrap_err().to_string();
+        let err = log
+            .verify_checkpoint(signed.as_bytes())
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "checkpoint is for origin `freedataport.example/other`, expected `freedataport.example/log`"
@@ -966,8 +969,16 @@ mod tests {
             ..other_origin
         };
         let signed = sign_checkpoint(&cp, &impostor).unwrap();
-        let err = log.verify_checkpoint(signed.as_bytes()).unwrap_err().to_string();
-        assert!(err.starts_with("signature check failed on checkpoint: no signature by `freedataport.example/log+"), "{err}");
+        let err = log
+            .verify_checkpoint(signed.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "signature check failed on checkpoint: no signature by `freedataport.example/log+"
+            ),
+            "{err}"
+        );
     }
 
     #[test]
