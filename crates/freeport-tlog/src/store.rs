@@ -162,7 +162,7 @@ impl Log {
             }
             Err(fs::TryLockError::Error(e)) => return Err(Error::io("lock", &lock_path, e)),
         }
-        let mut log = Self::open_read_only(dir)?;
+        let mut log = Self::open_inner(dir, true)?;
         log.lock = Some(lock);
         Ok(log)
     }
@@ -173,6 +173,10 @@ impl Log {
     ///
     /// [`Error::StateMismatch`] when files disagree or are missing.
     pub fn open_read_only(dir: &Path) -> Result<Self> {
+        Self::open_inner(dir, false)
+    }
+
+    fn open_inner(dir: &Path, writer: bool) -> Result<Self> {
         let mismatch = |reason: String| Error::StateMismatch {
             dir: dir.display().to_string(),
             reason,
@@ -210,7 +214,7 @@ impl Log {
             cache: RefCell::new(HashMap::new()),
             lock: None,
         };
-        log.load_edge().map_err(|e| match e {
+        log.load_edge(writer).map_err(|e| match e {
             Error::Io { path, source, .. } => mismatch(format!(
                 "committed size {} needs `{path}`, which cannot be read ({source})",
                 state.size
@@ -231,7 +235,40 @@ impl Log {
         Ok(log)
     }
 
-    fn load_edge(&mut self) -> Result<()> {
+    /// Reads the right-edge tiles. A reader racing a writer may find a partial tile already
+    /// replaced by its full tile (partials are deleted after the commit that fills them) and
+    /// then uses the full tile's prefix; the writer (who holds the lock) never falls back.
+    fn load_edge(&mut self, writer: bool) -> Result<()> {
+        let read_edge = |tile: &TileId| -> Result<Vec<u8>> {
+            let path = self.dir.join(tile.path());
+            match fs::read(&path) {
+                Ok(bytes) => Ok(bytes),
+                Err(e) if !writer && e.kind() == std::io::ErrorKind::NotFound => {
+                    let full = TileId {
+                        width: 256,
+                        ..*tile
+                    };
+                    let bytes = read_file(&self.dir.join(full.path()))?;
+                    match tile.kind {
+                        TileKind::Hashes { .. } => Ok(bytes
+                            .get(..usize::from(tile.width) * 32)
+                            .unwrap_or_default()
+                            .to_vec()),
+                        TileKind::Entries => {
+                            let mut out = Vec::new();
+                            for entry in parse_entry_bundle(&bytes, &full)?
+                                .iter()
+                                .take(usize::from(tile.width))
+                            {
+                                push_bundle_entry(&mut out, entry)?;
+                            }
+                            Ok(out)
+                        }
+                    }
+                }
+                Err(e) => Err(Error::io("read", &path, e)),
+            }
+        };
         self.edge.clear();
         for level in 0..64u8 {
             let count = nodes_at_tile_level(self.size, level);
@@ -247,7 +284,7 @@ impl Log {
                     index: count / TILE_WIDTH,
                     width: u16::try_from(width).unwrap_or(255),
                 };
-                let bytes = read_file(&self.dir.join(tile.path()))?;
+                let bytes = read_edge(&tile)?;
                 parse_hash_tile(&bytes, &tile)?
             };
             self.edge.push(hashes);
@@ -260,7 +297,7 @@ impl Log {
                 index: self.size / TILE_WIDTH,
                 width: u16::try_from(width).unwrap_or(255),
             };
-            let bytes = read_file(&self.dir.join(tile.path()))?;
+            let bytes = read_edge(&tile)?;
             let entries = parse_entry_bundle(&bytes, &tile)?;
             let hashes = self.edge.first().map(Vec::as_slice).unwrap_or_default();
             for (i, (entry, hash)) in entries.iter().zip(hashes).enumerate() {
@@ -979,6 +1016,26 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_reader_racing_a_writer_falls_back_to_full_tiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = Log::init(dir.path(), "freedataport.example/log", &key().verifier()).unwrap();
+        log.append(&entries(0, 300)).unwrap();
+        let root_300 = log.root();
+        let state_300 = fs::read(dir.path().join("state.json")).unwrap();
+        log.append(&entries(300, 512)).unwrap();
+        drop(log);
+        assert!(!dir.path().join("tile/0/001.p").exists());
+        // A reader that read `state.json` at size 300 just before the second commit.
+        fs::write(dir.path().join("state.json"), state_300).unwrap();
+        let reader = Log::open_read_only(dir.path()).unwrap();
+        assert_eq!((reader.size(), reader.root()), (300, root_300));
+        assert_eq!(reader.entry(299).unwrap(), b"entry 299");
+        // The writer does not fall back: for it, a missing edge tile is a mismatch.
+        let err = Log::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("committed size 300 needs"), "{err}");
     }
 
     #[test]
