@@ -944,6 +944,48 @@ mod tests {
         assert!(!dir.path().join("tile/0/000.p").exists());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+        /// Any sequence of batch sizes, with reopens between batches, gives the same tree as the
+        /// in-memory one, and every proof from the tiles equals the in-memory proof.
+        #[test]
+        fn random_batches_match_the_memory_tree(
+            batches in proptest::collection::vec((1u64..600, proptest::bool::ANY), 1..6),
+            probe in 0u64..u64::MAX,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut log = Log::init(dir.path(), "freedataport.example/log", &key().verifier()).unwrap();
+            let mut memory = MemoryTree::new();
+            let mut size = 0;
+            for (batch, reopen) in batches {
+                let batch_entries = entries(size, size + batch);
+                for e in &batch_entries {
+                    memory.push(leaf_hash(e));
+                }
+                log.append(&batch_entries).unwrap();
+                size += batch;
+                if reopen {
+                    drop(log);
+                    log = Log::open(dir.path()).unwrap();
+                }
+                proptest::prop_assert_eq!(log.root(), memory.root());
+            }
+            let index = probe % size;
+            let old = (probe >> 20) % (size + 1);
+            proptest::prop_assert_eq!(
+                prove_inclusion(&log, size, index).unwrap(),
+                prove_inclusion(&memory, size, index).unwrap()
+            );
+            proptest::prop_assert_eq!(
+                prove_consistency(&log, old, size).unwrap(),
+                prove_consistency(&memory, old, size).unwrap()
+            );
+            proptest::prop_assert_eq!(root_at(&log, old).unwrap(), root_at(&memory, old).unwrap());
+            proptest::prop_assert_eq!(log.entry(index).unwrap(), format!("entry {index}").into_bytes());
+        }
+    }
+
     #[test]
     fn checkpoints_compare_and_swap() {
         let dir = tempfile::tempdir().unwrap();
