@@ -13,10 +13,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::Path as UrlPath;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use freeport_tlog::audit::Fetch;
 use freeport_tlog::tiles::TileId;
 use freeport_tlog::witness::{Witness, WitnessState};
@@ -131,7 +132,8 @@ struct WitnessServer {
     state: Mutex<WitnessState>,
 }
 
-/// Serves the tlog-witness `POST /add-checkpoint` endpoint until Ctrl-C. The state is persisted
+/// Serves the tlog-witness `POST /add-checkpoint` endpoint, and the monitoring endpoint
+/// `GET /<hex SHA-256 of origin>/checkpoint` (the latest cosigned checkpoint), until Ctrl-C. The state is persisted
 /// to `state_path` (temp + rename + fsync) before each answer that changes it, under one lock, so
 /// check and update are atomic.
 ///
@@ -152,8 +154,24 @@ pub fn serve_witness(
     });
     let app = Router::new()
         .route("/add-checkpoint", post(add_checkpoint))
+        .route("/{origin}/checkpoint", get(latest_checkpoint))
         .with_state(shared);
     rt.block_on(run(listener, app))
+}
+
+async fn latest_checkpoint(
+    State(server): State<Arc<WitnessServer>>,
+    UrlPath(origin): UrlPath<String>,
+) -> Response {
+    let state = server.state.lock().await;
+    match state.latest_cosigned(&origin) {
+        Some(note) => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            "no cosigned checkpoint for this log\n",
+        )
+            .into_response(),
+    }
 }
 
 async fn add_checkpoint(State(server): State<Arc<WitnessServer>>, body: Bytes) -> Response {

@@ -35,6 +35,9 @@ pub struct LogRecord {
     pub root: String,
     /// The latest cosigned checkpoint note (as received, log-signed), if any.
     pub checkpoint: Option<String>,
+    /// This witness's cosignature line on it.
+    #[serde(default)]
+    pub cosignature: Option<String>,
 }
 
 /// Evidence of a conflict: two log-signed checkpoints that cannot both be honest.
@@ -72,6 +75,7 @@ impl WitnessState {
                 size: 0,
                 root: hash_to_base64(&EMPTY_HASH),
                 checkpoint: None,
+                cosignature: None,
             });
         let text = vkey.to_vkey();
         if !record.vkeys.contains(&text) {
@@ -101,6 +105,29 @@ pub fn state_to_json(state: &WitnessState) -> Result<String> {
 /// [`Error::Malformed`] naming the JSON error.
 pub fn state_from_json(text: &str) -> Result<WitnessState> {
     serde_json::from_str(text).map_err(|e| Error::malformed("witness state", e.to_string()))
+}
+
+/// The monitoring path element of a log: lowercase hex SHA-256 of its origin (tlog-witness
+/// `GET <monitoring prefix>/<hex>/checkpoint`).
+#[must_use]
+pub fn origin_path(origin: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(origin.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl WitnessState {
+    /// The latest checkpoint this witness cosigned for the log whose [`origin_path`] is
+    /// `hex`, with the log's signature and this witness's cosignature.
+    #[must_use]
+    pub fn latest_cosigned(&self, hex: &str) -> Option<String> {
+        let (_, record) = self.logs.iter().find(|(o, _)| origin_path(o) == hex)?;
+        let note = record.checkpoint.as_ref()?;
+        let line = record.cosignature.clone()?;
+        Some(crate::note::add_signature_lines(note, &[line]))
+    }
 }
 
 /// A witness: its cosigning key.
@@ -316,6 +343,7 @@ impl Witness {
             record.size = checkpoint.size;
             record.root = hash_to_base64(&checkpoint.root);
             record.checkpoint = Some(request.note.clone());
+            record.cosignature = Some(line.clone());
         }
         (
             Response {
@@ -383,6 +411,10 @@ mod tests {
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.body.starts_with("— witness.regulator-cn.example/v1 "));
         state = next.unwrap();
+        let latest = state
+            .latest_cosigned(&origin_path("freedataport.example/log"))
+            .unwrap();
+        assert!(latest.starts_with("freedataport.example/log\n10\n") && latest.ends_with(&r.body));
         // Growth 10 -> 20 with a valid proof.
         let proof = prove_consistency(&honest, 10, 20).unwrap();
         let (r, next) = w.add_checkpoint(&state, &request(10, proof, signed(&honest, 20)), 1001);

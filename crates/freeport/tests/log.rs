@@ -293,6 +293,15 @@ fn the_witness_refuses_a_fork_and_the_audit_names_it() {
     let (code, out, err) = run(dir, &["log", "cosign", "honest", "--witness", &url]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("— witness.cn.example/v1 "), "{out}");
+    // The monitoring endpoint serves the latest cosigned checkpoint.
+    let path = format!(
+        "{}/checkpoint",
+        freeport_tlog::witness::origin_path("freedataport.example/log")
+    );
+    let latest = freeport_tlog::audit::Fetch::fetch(&freeport_server::HttpSource::new(&url), &path)
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8(latest).unwrap().contains("\n10\n"));
     // The same log key signed a second, diverging history: the witness refuses it.
     let (code, _, err) = run(dir, &["log", "cosign", "forked", "--witness", &url]);
     assert_eq!(code, 1, "{err}");
