@@ -48,7 +48,17 @@ use crate::{Error, Result};
 
 const FORMAT: &str = "freeport-tlog/v1";
 
-type TileCache = HashMap<(u8, u64), Rc<Vec<Hash>>>;
+/// Full hash tiles read so far, with every level inside the tile precomputed: `[0]` holds the
+/// tile's 256 hashes, `[s]` the 256 >> s nodes `s` levels above them.
+type TileCache = HashMap<(u8, u64), Rc<Vec<Vec<Hash>>>>;
+
+/// A hash tile as [`Log::node`] needs it.
+enum TileView {
+    /// A full tile with its inner levels (cached; full tiles are immutable).
+    Full(Rc<Vec<Vec<Hash>>>),
+    /// The right-edge partial tile's hashes.
+    Edge(Vec<Hash>),
+}
 
 /// `log.json`: what the log is. Written once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -379,8 +389,8 @@ impl Log {
         Ok(fold_right(&hashes).unwrap_or(EMPTY_HASH))
     }
 
-    /// The hashes of hash tile `(level, index)` in the current tree: the edge tile or a full one.
-    fn tile_hashes(&self, level: u8, index: u64) -> Result<Rc<Vec<Hash>>> {
+    /// Hash tile `(level, index)` of the current tree: the edge tile or a full one.
+    fn tile_hashes(&self, level: u8, index: u64) -> Result<TileView> {
         let count = nodes_at_tile_level(self.size, level);
         if index == count / TILE_WIDTH {
             let edge = self
@@ -388,7 +398,7 @@ impl Log {
                 .get(usize::from(level))
                 .cloned()
                 .unwrap_or_default();
-            return Ok(Rc::new(edge));
+            return Ok(TileView::Edge(edge));
         }
         if index > count / TILE_WIDTH {
             return Err(Error::OutOfRange(format!(
@@ -397,7 +407,7 @@ impl Log {
             )));
         }
         if let Some(hit) = self.cache.borrow().get(&(level, index)) {
-            return Ok(Rc::clone(hit));
+            return Ok(TileView::Full(Rc::clone(hit)));
         }
         let tile = TileId {
             kind: TileKind::Hashes { level },
@@ -405,11 +415,22 @@ impl Log {
             width: 256,
         };
         let path = self.dir.join(tile.path());
-        let hashes = Rc::new(parse_hash_tile(&read_file(&path)?, &tile)?);
+        let mut levels = vec![parse_hash_tile(&read_file(&path)?, &tile)?];
+        while let Some(below) = levels.last().filter(|row| row.len() > 2) {
+            let above = below
+                .chunks_exact(2)
+                .map(|pair| match pair {
+                    [left, right] => node_hash(left, right),
+                    _ => EMPTY_HASH,
+                })
+                .collect();
+            levels.push(above);
+        }
+        let levels = Rc::new(levels);
         self.cache
             .borrow_mut()
-            .insert((level, index), Rc::clone(&hashes));
-        Ok(hashes)
+            .insert((level, index), Rc::clone(&levels));
+        Ok(TileView::Full(levels))
     }
 
     /// Appends a batch of entries and makes it durable before returning (see the module docs).
@@ -742,16 +763,25 @@ impl NodeSource for Log {
             .checked_shl(sub)
             .ok_or_else(|| Error::OutOfRange(format!("node ({level}, {index}) overflows")))?;
         let tile_level = u8::try_from(tile_level).unwrap_or(u8::MAX);
-        let hashes = self.tile_hashes(tile_level, first / TILE_WIDTH)?;
         let start = usize::try_from(first % TILE_WIDTH).unwrap_or(usize::MAX);
-        let end = start + (1usize << sub);
-        let slice = hashes.get(start..end).ok_or_else(|| {
+        let incomplete = || {
             Error::OutOfRange(format!(
                 "node ({level}, {index}) is not complete in the tree of size {}",
                 self.size
             ))
-        })?;
-        Ok(subtree_hash(slice))
+        };
+        match self.tile_hashes(tile_level, first / TILE_WIDTH)? {
+            TileView::Full(levels) => levels
+                .get(sub as usize)
+                .and_then(|row| row.get(start >> sub))
+                .copied()
+                .ok_or_else(incomplete),
+            TileView::Edge(edge) => {
+                let end = start + (1usize << sub);
+                let slice = edge.get(start..end).ok_or_else(incomplete)?;
+                Ok(subtree_hash(slice))
+            }
+        }
     }
 }
 
