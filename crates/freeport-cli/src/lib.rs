@@ -5,6 +5,7 @@
 //! generated (and snapshot-tested) without linking the engines, and keeps one source of truth for
 //! what each flag means.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -75,6 +76,218 @@ pub enum Command {
     /// l-diversity / t-closeness, and report re-identification risk and the PIPL call.
     #[command(after_help = DEID_HELP)]
     Deid(DeidArgs),
+    /// Keep the transparency log: append decisions, sign checkpoints, prove, verify, audit, serve.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Run a transparency-log witness that cosigns checkpoints (C2SP tlog-witness).
+    #[command(subcommand)]
+    Witness(WitnessCommand),
+}
+
+/// `freeport log ...`
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Create a key pair: `<out>.key` (private, mode 0600) and `<out>.vkey` (C2SP vkey).
+    #[command(
+        after_help = "Examples:\n  freeport log keygen --name freedataport.example/log --out log\n"
+    )]
+    Keygen(KeygenArgs),
+    /// Create an empty log directory for an origin and public key.
+    #[command(after_help = "Examples:\n  freeport log init decisions --vkey log.vkey\n")]
+    Init(LogInitArgs),
+    /// Append typed entries (JSON lines: `{"type": "decision", "body": {...}}`), batched and
+    /// fsync'd; each batch is reported once it is durable.
+    #[command(
+        after_help = "Examples:\n  freeport log append decisions entries.jsonl\n  freeport log append decisions - --key log.key < entries.jsonl\n"
+    )]
+    Append(LogAppendArgs),
+    /// Sign a checkpoint of the whole log with the log key.
+    Checkpoint(LogCheckpointArgs),
+    /// Ask witnesses to cosign the current checkpoint and add their cosignatures to it.
+    Cosign(LogCosignArgs),
+    /// Write an offline receipt (C2SP tlog-proof) for one entry, or a consistency proof.
+    #[command(
+        after_help = "Examples:\n  freeport log prove decisions --index 42 -o decision-42.tlog-proof\n  freeport log prove decisions --from 10\n"
+    )]
+    Prove(LogProveArgs),
+    /// Check a log directory: its state, its checkpoint and every tile, recomputed.
+    Verify(LogVerifyArgs),
+    /// Verify an offline receipt, with no network.
+    #[command(
+        after_help = "Examples:\n  freeport log verify-receipt decision-42.tlog-proof --policy cn-us.policy\n"
+    )]
+    VerifyReceipt(LogVerifyReceiptArgs),
+    /// Mirror a log from a directory or URL, recompute every tile, and check consistency with
+    /// every checkpoint seen before.
+    #[command(
+        after_help = "Examples:\n  freeport log audit https://log.example/decisions --vkey log.vkey --mirror mirror/\n"
+    )]
+    Audit(LogAuditArgs),
+    /// Serve a log directory's checkpoint and tiles over HTTP.
+    Serve(LogServeArgs),
+}
+
+/// `freeport witness ...`
+#[derive(Debug, Subcommand)]
+pub enum WitnessCommand {
+    /// Create a cosigning key pair (signature type 0x04): `<out>.key` and `<out>.vkey`.
+    Keygen(KeygenArgs),
+    /// Serve `POST /add-checkpoint` for the logs given.
+    #[command(
+        after_help = "Examples:\n  freeport witness serve --key cn.key --state cn-state.json --log log.vkey\n"
+    )]
+    Serve(WitnessServeArgs),
+}
+
+/// Arguments of `keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Key name, a schema-less URL such as `freedataport.example/log` (for a log: its origin).
+    #[arg(long)]
+    pub name: String,
+    /// Output path prefix: writes `<out>.key` and `<out>.vkey`.
+    #[arg(long, value_name = "PREFIX")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `log init`.
+#[derive(Debug, Args)]
+pub struct LogInitArgs {
+    /// The log directory to create.
+    pub dir: PathBuf,
+    /// The log's public key (vkey file).
+    #[arg(long)]
+    pub vkey: PathBuf,
+    /// The origin line of checkpoints; defaults to the key name.
+    #[arg(long)]
+    pub origin: Option<String>,
+}
+
+/// Arguments of `log append`.
+#[derive(Debug, Args)]
+pub struct LogAppendArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// JSON-lines file of entries, or `-` for standard input.
+    #[arg(default_value = "-")]
+    pub input: PathBuf,
+    /// Entries per durable batch.
+    #[arg(long, default_value_t = 1000)]
+    pub batch: usize,
+    /// Sign a checkpoint with this private key after appending.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+}
+
+/// Arguments of `log checkpoint`.
+#[derive(Debug, Args)]
+pub struct LogCheckpointArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// The log's private key.
+    #[arg(long)]
+    pub key: PathBuf,
+}
+
+/// Arguments of `log cosign`.
+#[derive(Debug, Args)]
+pub struct LogCosignArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// A witness's submission URL (repeat for several).
+    #[arg(long = "witness", value_name = "URL", required = true)]
+    pub witnesses: Vec<String>,
+}
+
+/// Arguments of `log prove`.
+#[derive(Debug, Args)]
+pub struct LogProveArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// Entry index: write a receipt for it.
+    #[arg(long, conflicts_with = "from", required_unless_present = "from")]
+    pub index: Option<u64>,
+    /// Old tree size: print the consistency proof from it to the checkpoint.
+    #[arg(long)]
+    pub from: Option<u64>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `log verify`.
+#[derive(Debug, Args)]
+pub struct LogVerifyArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// A trust policy (C2SP tlog-policy) the checkpoint must satisfy; default: the log key only.
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `log verify-receipt`.
+#[derive(Debug, Args)]
+pub struct LogVerifyReceiptArgs {
+    /// The receipt (`.tlog-proof`).
+    pub receipt: PathBuf,
+    /// Trust only the log key in this vkey file.
+    #[arg(long, conflicts_with = "policy", required_unless_present = "policy")]
+    pub vkey: Option<PathBuf>,
+    /// Trust policy (C2SP tlog-policy).
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// The entry, when the receipt does not carry it (or to check it is the one carried).
+    #[arg(long)]
+    pub entry: Option<PathBuf>,
+}
+
+/// Arguments of `log audit`.
+#[derive(Debug, Args)]
+pub struct LogAuditArgs {
+    /// The log: a directory or an `http(s)://` URL prefix.
+    pub source: String,
+    /// Trust only the log key in this vkey file.
+    #[arg(long, conflicts_with = "policy", required_unless_present = "policy")]
+    pub vkey: Option<PathBuf>,
+    /// Trust policy (C2SP tlog-policy).
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Mirror directory; also remembers every checkpoint seen, to detect forks.
+    #[arg(long)]
+    pub mirror: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `log serve`.
+#[derive(Debug, Args)]
+pub struct LogServeArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+/// Arguments of `witness serve`.
+#[derive(Debug, Args)]
+pub struct WitnessServeArgs {
+    /// The witness's private cosigning key.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// State file (created if missing): the latest cosigned checkpoint per log, and conflicts.
+    #[arg(long)]
+    pub state: PathBuf,
+    /// A log to witness: its vkey file (repeat for several).
+    #[arg(long = "log", value_name = "VKEY", required = true)]
+    pub logs: Vec<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    pub listen: SocketAddr,
 }
 
 /// Arguments of `freeport history`.

@@ -29,6 +29,45 @@ pub enum Error {
         /// The nearest ids, or how to list them.
         hint: String,
     },
+    /// A transparency-log error.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Tlog(#[from] freeport_tlog::Error),
+    /// An HTTP-layer error.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Server(#[from] freeport_server::ServerError),
+    /// A line of an input file that is not a valid entry.
+    #[error("`{path}` line {line}: {error}")]
+    #[diagnostic(code(freeport::input_line))]
+    InputLine {
+        /// The input file (`-` for standard input).
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        error: Box<freeport_tlog::Error>,
+    },
+    /// A witness refused to cosign.
+    #[error("witness `{url}` answered {status}: {reason}")]
+    #[diagnostic(code(freeport::witness_refused))]
+    Witness {
+        /// The witness URL.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// Its answer.
+        reason: String,
+    },
+    /// An input file could not be read or written.
+    #[error("cannot access `{path}`")]
+    #[diagnostic(code(freeport::file))]
+    File {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// JSON output could not be produced.
     #[error("cannot write JSON output")]
     Json(#[from] serde_json::Error),
@@ -41,7 +80,19 @@ impl Error {
     /// The exit code this error maps to.
     #[must_use]
     pub const fn exit_status(&self) -> ExitStatus {
-        ExitStatus::Error
+        // A check that ran and failed (a bad signature or proof, a fork) is a blocking result,
+        // not a failure to run.
+        match self {
+            Self::Tlog(
+                freeport_tlog::Error::Signature { .. }
+                | freeport_tlog::Error::InvalidProof { .. }
+                | freeport_tlog::Error::Fork(_)
+                | freeport_tlog::Error::WrongOrigin { .. }
+                | freeport_tlog::Error::Shrinking { .. },
+            )
+            | Self::Witness { .. } => ExitStatus::Blocking,
+            _ => ExitStatus::Error,
+        }
     }
 
     /// Whether the error is only a closed pipe on the reading side, which is not a failure.

@@ -25,5 +25,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Vocab(command) => commands::vocab::run(&command, out),
         Command::History(args) => commands::history::run(&args, cli.store.as_deref(), out),
         Command::Deid(args) => commands::deid::run(&args, out),
+        Command::Log(command) => commands::log::run(&command, out),
+        Command::Witness(command) => commands::witness::run(&command, out),
     }
 }

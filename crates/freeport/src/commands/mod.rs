@@ -2,4 +2,6 @@
 
 pub(crate) mod deid;
 pub(crate) mod history;
+pub(crate) mod log;
 pub(crate) mod vocab;
+pub(crate) mod witness;

@@ -1,0 +1,355 @@
+//! `freeport log ...`: keep, prove, verify, audit and serve the transparency log.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+
+use freeport_cli::{Format, LogCommand};
+use freeport_tlog::audit::{AuditReport, DirSource, Fetch, audit};
+use freeport_tlog::entry::Entry;
+use freeport_tlog::merkle::{hash_to_base64, prove_consistency};
+use freeport_tlog::note::{
+    KeyKind, SigningKey, load_signing_key, load_verifier_key, save_key_pair,
+};
+use freeport_tlog::policy::Policy;
+use freeport_tlog::receipt::Receipt;
+use freeport_tlog::store::Log;
+use freeport_tlog::witness::AddCheckpoint;
+
+use crate::{Error, ExitStatus};
+
+pub(crate) fn run(command: &LogCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match command {
+        LogCommand::Keygen(args) => keygen(&args.name, &args.out, KeyKind::Ed25519, out),
+        LogCommand::Init(args) => {
+            let vkey = load_verifier_key(&args.vkey)?;
+            let origin = args
+                .origin
+                .clone()
+                .unwrap_or_else(|| vkey.name().to_owned());
+            Log::init(&args.dir, &origin, &vkey)?;
+            writeln!(
+                out,
+                "created log `{origin}` in `{}` (log key `{}`)",
+                args.dir.display(),
+                vkey.label()
+            )?;
+            Ok(ExitStatus::Success)
+        }
+        LogCommand::Append(args) => append(args, out),
+        LogCommand::Checkpoint(args) => {
+            let key = load_signing_key(&args.key)?;
+            let mut log = Log::open(&args.dir)?;
+            let signed = log.checkpoint(&key)?;
+            write!(out, "{signed}")?;
+            Ok(ExitStatus::Success)
+        }
+        LogCommand::Cosign(args) => cosign(&args.dir, &args.witnesses, out),
+        LogCommand::Prove(args) => prove(args, out),
+        LogCommand::Verify(args) => {
+            let log = Log::open_read_only(&args.dir)?;
+            let policy = match &args.policy {
+                Some(path) => read_policy(path)?,
+                None => Policy::log_only(log.vkey().clone()),
+            };
+            let report = audit(&DirSource(args.dir.clone()), &policy, None)?;
+            render_report(&report, "verifies", args.format, out)?;
+            Ok(ExitStatus::Success)
+        }
+        LogCommand::VerifyReceipt(args) => {
+            let text = read_text(&args.receipt)?;
+            let receipt = Receipt::parse(&text)?;
+            let policy = trust(args.vkey.as_deref(), args.policy.as_deref())?;
+            let entry = match &args.entry {
+                Some(path) => Some(std::fs::read(path).map_err(|e| Error::File {
+                    path: path.display().to_string(),
+                    source: e,
+                })?),
+                None => None,
+            };
+            let trusted = receipt.verify(&policy, entry.as_deref())?;
+            writeln!(
+                out,
+                "receipt verifies: entry {} of `{}` (tree size {})",
+                receipt.index, trusted.checkpoint.origin, trusted.checkpoint.size
+            )?;
+            writeln!(out, "  cosigned by: {}", witness_list(&trusted.witnesses))?;
+            Ok(ExitStatus::Success)
+        }
+        LogCommand::Audit(args) => {
+            let policy = trust(args.vkey.as_deref(), args.policy.as_deref())?;
+            let source: Box<dyn Fetch> =
+                if args.source.starts_with("http://") || args.source.starts_with("https://") {
+                    Box::new(freeport_server::HttpSource::new(&args.source))
+                } else {
+                    Box::new(DirSource(args.source.clone().into()))
+                };
+            let report = audit(source.as_ref(), &policy, Some(&args.mirror))?;
+            render_report(&report, "audited", args.format, out)?;
+            Ok(ExitStatus::Success)
+        }
+        LogCommand::Serve(args) => {
+            // Refuse to publish a directory that does not open cleanly.
+            let log = Log::open_read_only(&args.dir)?;
+            let listener = freeport_server::bind(args.listen)?;
+            writeln!(
+                out,
+                "serving log `{}` from `{}` on http://{} (checkpoint and tiles); Ctrl-C stops",
+                log.origin(),
+                args.dir.display(),
+                listener.local_addr().map_err(Error::Io)?
+            )?;
+            out.flush()?;
+            freeport_server::serve_log(args.dir.clone(), listener)?;
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+pub(crate) fn keygen(
+    name: &str,
+    prefix: &Path,
+    kind: KeyKind,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let key = SigningKey::generate(name, kind)?;
+    let (private, public) = save_key_pair(prefix, &key)?;
+    writeln!(
+        out,
+        "wrote `{}` (private, mode 0600) and `{}`",
+        private.display(),
+        public.display()
+    )?;
+    writeln!(out, "{}", key.verifier().to_vkey())?;
+    Ok(ExitStatus::Success)
+}
+
+fn append(args: &freeport_cli::LogAppendArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let key = args.key.as_deref().map(load_signing_key).transpose()?;
+    let mut log = Log::open(&args.dir)?;
+    let reader: Box<dyn Read> = if args.input.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(&args.input).map_err(|e| Error::File {
+            path: args.input.display().to_string(),
+            source: e,
+        })?)
+    };
+    let batch_size = args.batch.max(1);
+    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(batch_size);
+    let mut flush = |batch: &mut Vec<Vec<u8>>, log: &mut Log| -> Result<(), Error> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let appended = log.append(batch)?;
+        // One line per durable batch: everything up to `size` is acknowledged.
+        writeln!(
+            out,
+            "appended entries {}..={} (log size {})",
+            appended.first_index,
+            appended.size - 1,
+            appended.size
+        )?;
+        out.flush()?;
+        batch.clear();
+        Ok(())
+    };
+    for (i, line) in BufReader::new(reader).lines().enumerate() {
+        let line = line.map_err(|e| Error::File {
+            path: args.input.display().to_string(),
+            source: e,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let entry = serde_json::from_str(&line)
+            .map_err(|e| freeport_tlog::Error::Malformed {
+                what: "entry",
+                reason: format!("not JSON: {e}"),
+            })
+            .and_then(Entry::from_json)
+            .map_err(|e| Error::InputLine {
+                path: args.input.display().to_string(),
+                line: i + 1,
+                error: Box::new(e),
+            })?;
+        batch.push(entry.to_bytes()?);
+        if batch.len() >= batch_size {
+            flush(&mut batch, &mut log)?;
+        }
+    }
+    flush(&mut batch, &mut log)?;
+    if let Some(key) = key {
+        log.checkpoint(&key)?;
+        writeln!(
+            out,
+            "signed checkpoint at size {}",
+            freeport_tlog::merkle::NodeSource::size(&log)
+        )?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn cosign(dir: &Path, witnesses: &[String], out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let mut log = Log::open(dir)?;
+    let note = log.signed_checkpoint().ok_or_else(|| no_checkpoint(dir))?;
+    let checkpoint = log.verify_checkpoint(note.as_bytes())?;
+    let mut lines = Vec::new();
+    for url in witnesses {
+        // Probe with `old 0`; a 409 names the size the witness last cosigned.
+        let mut old = 0;
+        let mut answer = None;
+        for _ in 0..2 {
+            let proof = prove_consistency(&log, old, checkpoint.size)?;
+            let body = AddCheckpoint {
+                old,
+                proof,
+                note: note.clone(),
+            }
+            .to_text();
+            let (status, text) = freeport_server::post_add_checkpoint(url, &body)?;
+            if status == 409 {
+                old = text.trim().parse().unwrap_or(0);
+                continue;
+            }
+            answer = Some((status, text));
+            break;
+        }
+        match answer {
+            Some((200, text)) => {
+                writeln!(out, "cosigned by {url}")?;
+                lines.extend(text.lines().map(|l| format!("{l}\n")));
+            }
+            Some((status, text)) => {
+                return Err(Error::Witness {
+                    url: url.clone(),
+                    status,
+                    reason: text.trim().to_owned(),
+                });
+            }
+            None => {
+                return Err(Error::Witness {
+                    url: url.clone(),
+                    status: 409,
+                    reason: format!("still disagrees about the last cosigned size ({old})"),
+                });
+            }
+        }
+    }
+    let updated = log.add_cosignatures(&lines)?;
+    write!(out, "{updated}")?;
+    Ok(ExitStatus::Success)
+}
+
+fn prove(args: &freeport_cli::LogProveArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let log = Log::open_read_only(&args.dir)?;
+    let note = log
+        .signed_checkpoint()
+        .ok_or_else(|| no_checkpoint(&args.dir))?;
+    let checkpoint = log.verify_checkpoint(note.as_bytes())?;
+    let text = if let Some(index) = args.index {
+        if index >= checkpoint.size {
+            return Err(freeport_tlog::Error::OutOfRange(format!(
+                "entry {index} is not covered by the checkpoint of size {}; sign a newer one with `freeport log checkpoint`",
+                checkpoint.size
+            ))
+            .into());
+        }
+        let entry = log.entry(index)?;
+        Receipt::build(&log, checkpoint.size, index, Some(entry), note)?.to_text()
+    } else {
+        let from = args.from.unwrap_or(0);
+        let proof = prove_consistency(&log, from, checkpoint.size)?;
+        let mut text = format!("consistency {from} {}\n", checkpoint.size);
+        for hash in proof {
+            text.push_str(&hash_to_base64(&hash));
+            text.push('\n');
+        }
+        text
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| Error::File {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+            writeln!(out, "wrote `{}`", path.display())?;
+        }
+        None => write!(out, "{text}")?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn no_checkpoint(dir: &Path) -> Error {
+    freeport_tlog::Error::OutOfRange(format!(
+        "log `{}` has no checkpoint yet; sign one with `freeport log checkpoint`",
+        dir.display()
+    ))
+    .into()
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::File {
+        path: path.display().to_string(),
+        source: e,
+    })
+}
+
+fn read_policy(path: &Path) -> Result<Policy, Error> {
+    Ok(Policy::parse(&read_text(path)?)?)
+}
+
+fn trust(vkey: Option<&Path>, policy: Option<&Path>) -> Result<Policy, Error> {
+    match (vkey, policy) {
+        (_, Some(policy)) => read_policy(policy),
+        (Some(vkey), None) => Ok(Policy::log_only(load_verifier_key(vkey)?)),
+        (None, None) => Err(freeport_tlog::Error::OutOfRange(
+            "give the log key (`--vkey`) or a trust policy (`--policy`)".into(),
+        )
+        .into()),
+    }
+}
+
+fn witness_list(witnesses: &[String]) -> String {
+    if witnesses.is_empty() {
+        "no witness required by the policy".to_owned()
+    } else {
+        witnesses.join(", ")
+    }
+}
+
+fn render_report(
+    report: &AuditReport,
+    verb: &str,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "log `{}` {verb}: size {}, root {}",
+                report.origin, report.size, report.root
+            )?;
+            writeln!(out, "  cosigned by: {}", witness_list(&report.witnesses))?;
+            writeln!(
+                out,
+                "  recomputed {} entries and {} hash tiles",
+                report.entries_checked, report.tiles_checked
+            )?;
+            match report.previous_size {
+                _ if verb != "audited" => {}
+                Some(previous) => writeln!(
+                    out,
+                    "  consistent with {} checkpoint(s) seen before (largest size {previous})",
+                    report.earlier_checkpoints
+                )?,
+                None => writeln!(out, "  first checkpoint seen for this log")?,
+            }
+        }
+    }
+    Ok(())
+}
