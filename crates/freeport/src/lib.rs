@@ -23,5 +23,7 @@ pub use exit::ExitStatus;
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Vocab(command) => commands::vocab::run(&command, out),
+        Command::Judge(args) => commands::judge::run(&args, out),
+        Command::Rules(command) => commands::rules::run(&command, out),
     }
 }

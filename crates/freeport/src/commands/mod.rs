@@ -1,3 +1,5 @@
 //! One module per subcommand: each turns parsed arguments into engine calls and renders the result.
 
+pub(crate) mod judge;
+pub(crate) mod rules;
 pub(crate) mod vocab;
