@@ -64,8 +64,8 @@ pub use facts::{
     Tri, ValidPeriod, facts_schema,
 };
 pub use judge::{
-    Case, Change, Decision, FiredRule, Judge, JudgeError, MAX_UNKNOWNS, Mechanism, MechanismStatus,
-    PackStamp, Remedy, Role, SideDecision,
+    ALL, Case, Change, Decision, FiredRule, Judge, JudgeError, MAX_UNKNOWNS, Mechanism,
+    MechanismStatus, PackStamp, Remedy, Role, SideDecision,
 };
 pub use load::{FactsError, FactsFormat, parse_facts};
 pub use pack::{FtzEntry, FtzList, Jurisdiction, PackError, PackFile, Rule, RulePack, SourceError};

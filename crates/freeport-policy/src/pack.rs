@@ -511,7 +511,9 @@ impl RulePack {
         &self.ftz
     }
 
-    pub(crate) fn policies(&self) -> &PolicySet {
+    /// The Cedar policy set; policy ids are the rule ids.
+    #[must_use]
+    pub fn policies(&self) -> &PolicySet {
         &self.policies
     }
 

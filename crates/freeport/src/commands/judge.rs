@@ -177,9 +177,16 @@ fn render_table(decision: &Decision, prior_given: bool, out: &mut dyn Write) -> 
             let changes: Vec<String> = remedy
                 .changes
                 .iter()
-                .map(|c| match c.to {
-                    Some(to) => format!("{} `{}` to {to}", c.action, c.category),
-                    None => format!("{} `{}`", c.action, c.category),
+                .map(|c| {
+                    let what = if c.category == freeport_policy::ALL {
+                        "every category".to_owned()
+                    } else {
+                        format!("`{}`", c.category)
+                    };
+                    match c.to {
+                        Some(to) => format!("{} {what} to {to}", c.action),
+                        None => format!("{} {what}", c.action),
+                    }
                 })
                 .collect();
             remedies.add_row([changes.join("\n"), remedy.cn.clone(), remedy.us.clone()]);
