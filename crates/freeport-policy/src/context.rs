@@ -212,7 +212,7 @@ pub(crate) fn cn_context(
     inv: &Inventory,
     prior: &PriorVolumes,
     world: &World,
-) -> Result<Context, cedar_policy::ContextCreationError> {
+) -> Result<Context, String> {
     let outbound = facts.exporter.jurisdiction == "cn" && facts.recipient.country != "cn";
     let employees_only = !facts.data.subjects.is_empty()
         && facts
@@ -291,6 +291,7 @@ pub(crate) fn cn_context(
         ("cumulative_pi".into(), long(pi)),
         ("cumulative_sensitive_pi".into(), long(sensitive)),
     ])
+    .map_err(|e| e.to_string())
 }
 
 /// The cumulative US counts for one world, in the order of [`US_COUNTERS`].
@@ -318,7 +319,7 @@ pub(crate) fn us_context(
     inv: &Inventory,
     prior: &PriorVolumes,
     world: &World,
-) -> Result<Context, cedar_policy::ContextCreationError> {
+) -> Result<Context, String> {
     let r = &facts.recipient;
     let e = &facts.exporter;
     let padfa_adversary = FOREIGN_ADVERSARIES.contains(&r.country.as_str())
@@ -418,5 +419,5 @@ pub(crate) fn us_context(
     for (name, count) in US_COUNTERS.iter().zip(counts) {
         pairs.push(((*name).to_owned(), long(count)));
     }
-    Context::from_pairs(pairs)
+    Context::from_pairs(pairs).map_err(|e| e.to_string())
 }

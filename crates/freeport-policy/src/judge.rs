@@ -425,7 +425,7 @@ impl Judge {
                 context::us_context(facts, inventory, prior, world),
             ),
         };
-        let context = context.map_err(|e| fail(e.to_string()))?;
+        let context = context.map_err(fail)?;
         let request = Request::new(
             self.principal.clone(),
             self.action.clone(),

@@ -127,21 +127,23 @@ pub fn parse_facts(
     text: &str,
     format: FactsFormat,
     judge: &Judge,
-) -> Result<TransferFacts, FactsError> {
+) -> Result<TransferFacts, Box<FactsError>> {
     let src = || NamedSource::new(name, text.to_owned());
     let facts: TransferFacts = match format {
-        FactsFormat::Toml => toml::from_str(text).map_err(|e| FactsError {
-            message: format!("cannot read transfer facts: {}", e.message().trim_end()),
-            field: None,
-            help: Some("`freeport judge --schema` prints the format".to_owned()),
-            src: src(),
-            span: e.span().map(SourceSpan::from),
-            label: None,
-            others: Vec::new(),
+        FactsFormat::Toml => toml::from_str(text).map_err(|e| {
+            Box::new(FactsError {
+                message: format!("cannot read transfer facts: {}", e.message().trim_end()),
+                field: None,
+                help: Some("`freeport judge --schema` prints the format".to_owned()),
+                src: src(),
+                span: e.span().map(SourceSpan::from),
+                label: None,
+                others: Vec::new(),
+            })
         })?,
         FactsFormat::Json => serde_json::from_str(text).map_err(|e| {
             let offset = offset_of(text, e.line(), e.column());
-            FactsError {
+            Box::new(FactsError {
                 message: format!("cannot read transfer facts: {e}"),
                 field: None,
                 help: Some("`freeport judge --schema` prints the format".to_owned()),
@@ -149,7 +151,7 @@ pub fn parse_facts(
                 span: Some(SourceSpan::new(offset.into(), 0)),
                 label: None,
                 others: Vec::new(),
-            }
+            })
         })?,
     };
     let problems = check(&facts, judge);
@@ -177,7 +179,7 @@ pub fn parse_facts(
         .collect();
     let mut first = errors.remove(0);
     first.others = errors;
-    Err(first)
+    Err(Box::new(first))
 }
 
 /// The semantic checks serde cannot make.

@@ -134,6 +134,12 @@ impl SourceError {
     }
 }
 
+impl From<Box<SourceError>> for PackError {
+    fn from(error: Box<SourceError>) -> Self {
+        Self::Source(error)
+    }
+}
+
 impl From<SourceError> for PackError {
     fn from(error: SourceError) -> Self {
         Self::Source(Box::new(error))
@@ -608,24 +614,31 @@ fn read_rule(
     file: &str,
     text: &str,
     policy: &cedar_policy::Policy,
-) -> Result<Rule, SourceError> {
+) -> Result<Rule, Box<SourceError>> {
     let Some(id) = policy.annotation("id") else {
         // Without an id there is nothing to point at but the policy's own text.
         let source = policy.to_string();
         let offset = text
             .find(source.lines().next().unwrap_or_default())
             .unwrap_or(0);
-        return Err(SourceError::new(
-            file,
-            text,
-            "a rule has no `@id` annotation".to_owned(),
-            Some("start every rule with `@id(\"<jurisdiction>.<provision>.<name>\")`".to_owned()),
-        )
-        .label(SourceSpan::new(offset.into(), 1), "this rule"));
+        return Err(Box::new(
+            SourceError::new(
+                file,
+                text,
+                "a rule has no `@id` annotation".to_owned(),
+                Some(
+                    "start every rule with `@id(\"<jurisdiction>.<provision>.<name>\")`".to_owned(),
+                ),
+            )
+            .label(SourceSpan::new(offset.into(), 1), "this rule"),
+        ));
     };
     let span = id_span(text, id);
     let fail = |message: String, help: &str| {
-        SourceError::new(file, text, message, Some(help.to_owned())).label(span, "in this rule")
+        Box::new(
+            SourceError::new(file, text, message, Some(help.to_owned()))
+                .label(span, "in this rule"),
+        )
     };
     let prefix = format!("{}.", manifest.jurisdiction);
     if !id.starts_with(&prefix) {
@@ -642,7 +655,7 @@ fn read_rule(
             ));
         }
     }
-    let required = |key: &str| -> Result<String, SourceError> {
+    let required = |key: &str| -> Result<String, Box<SourceError>> {
         policy.annotation(key).map(str::to_owned).ok_or_else(|| {
             fail(
                 format!("rule `{id}` has no `@{key}` annotation"),

@@ -1,5 +1,11 @@
 //! Bad facts files: each is refused with the field named and a span pointing at the value.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions"
+)]
+
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -22,7 +28,7 @@ fn base() -> String {
     text.split("\n[expect]\n").next().unwrap().to_owned() + "\n"
 }
 
-fn error(text: &str) -> FactsError {
+fn error(text: &str) -> Box<FactsError> {
     parse_facts("facts.toml", text, FactsFormat::Toml, judge()).unwrap_err()
 }
 
@@ -43,7 +49,7 @@ fn an_unknown_category_is_named_with_a_suggestion() {
     let e = error(&text);
     assert_eq!(e.field(), Some("data.inventory[0].category"));
     assert_eq!(spanned(&text, &e), "\"person.nam\"");
-    let help = miette::Diagnostic::help(&e).unwrap().to_string();
+    let help = miette::Diagnostic::help(e.as_ref()).unwrap().to_string();
     assert!(help.contains("`person.name`"), "{help}");
 }
 

@@ -2,6 +2,8 @@
 //! same facts give the same decision, more people never lighten the burden, and anonymising
 //! never raises it.
 
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
 use std::path::Path;
 use std::sync::OnceLock;
 

@@ -3,6 +3,12 @@
 //! case. `check()` is the single entry point; `UPDATE=1 cargo nextest run -p freeport-policy`
 //! rewrites the `[expect]` sections from the current packs (review the diff before committing).
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions"
+)]
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -49,7 +55,7 @@ fn scenario_files() -> Vec<PathBuf> {
 fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
     let judge = judge();
     let facts = parse_facts(name, facts_text, FactsFormat::Toml, judge)
-        .unwrap_or_else(|e| panic!("{name}: {:?}", miette::Report::new(e)));
+        .unwrap_or_else(|e| panic!("{name}: {:?}", miette::Report::new(*e)));
     let prior = match facts.prior_volumes {
         Some(prior) => prior,
         None => PriorVolumes::none(facts.date).unwrap(),

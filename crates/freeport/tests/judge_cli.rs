@@ -1,6 +1,8 @@
 //! `freeport judge` and `freeport rules` end to end: exit codes and snapshots of what people and
 //! programs read.
 
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

@@ -26,8 +26,8 @@ pub(crate) fn run(args: &JudgeArgs, out: &mut dyn Write) -> Result<ExitStatus, E
     let judge = load_judge(args.rules.as_deref(), vocabulary)?;
     let text = read(path)?;
     let name = path.display().to_string();
-    let facts = parse_facts(&name, &text, FactsFormat::from_path(path), &judge)
-        .map_err(|e| Error::Facts(Box::new(e)))?;
+    let facts =
+        parse_facts(&name, &text, FactsFormat::from_path(path), &judge).map_err(Error::Facts)?;
     // Until the store is wired in, a file without `[prior_volumes]` is judged as the first
     // transfer in both windows; the output says so.
     let (prior, prior_given) = match facts.prior_volumes {
