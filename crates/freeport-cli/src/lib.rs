@@ -82,6 +82,109 @@ pub enum Command {
     /// Run a transparency-log witness that cosigns checkpoints (C2SP tlog-witness).
     #[command(subcommand)]
     Witness(WitnessCommand),
+    /// Judge one transfer under China's and the United States' rules at once.
+    #[command(after_help = JUDGE_AFTER_HELP)]
+    Judge(JudgeArgs),
+    /// Check, list, explain and compare the rule packs.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+const JUDGE_AFTER_HELP: &str = "\
+Examples:
+  freeport judge examples/transfers/cross-border-ecommerce.toml
+  freeport judge examples/transfers/us-data-broker-location.toml --format json
+  freeport judge --schema > transfer-facts.schema.json
+
+Exit codes: 0 the transfer may go ahead as described (mechanisms in place); 1 an outcome
+prohibits it or a required mechanism is missing or expired; 2 the facts or a pack are invalid.
+";
+
+/// Arguments of `freeport judge`.
+#[derive(Debug, Args)]
+pub struct JudgeArgs {
+    /// Transfer facts, TOML or JSON (by extension); see `--schema`.
+    #[arg(value_name = "FACTS", required_unless_present = "schema")]
+    pub facts: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Print the JSON Schema of the facts format and exit.
+    #[arg(long, conflicts_with = "facts")]
+    pub schema: bool,
+    /// Rule-pack root holding `cn/` and `us/` instead of the built-in packs.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Vocabulary file to read categories from instead of the built-in vocabulary.
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
+}
+
+/// `freeport rules ...`
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate the packs (Cedar syntax, schema, annotations); errors point at file and line.
+    #[command(
+        after_help = "Examples:\n  freeport rules check\n  freeport rules check --rules ./my-rules\n"
+    )]
+    Check(RulesArgs),
+    /// List every rule with its outcome or mechanism and citation.
+    #[command(
+        after_help = "Examples:\n  freeport rules list\n  freeport rules list --format json\n"
+    )]
+    List(RulesListArgs),
+    /// Explain one rule in plain words.
+    #[command(
+        after_help = "Examples:\n  freeport rules explain cn.cac16.art8.standard_contract_or_certification\n"
+    )]
+    Explain(RulesExplainArgs),
+    /// Compare two pack roots (each holding `cn/` and `us/`): rules added, removed, changed.
+    #[command(after_help = "Examples:\n  freeport rules diff old-rules/ rules/\n")]
+    Diff(RulesDiffArgs),
+}
+
+/// Where the packs come from.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Rule-pack root holding `cn/` and `us/` instead of the built-in packs.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// Arguments of `freeport rules list`.
+#[derive(Debug, Args)]
+pub struct RulesListArgs {
+    /// Where the packs come from.
+    #[command(flatten)]
+    pub source: RulesArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `freeport rules explain`.
+#[derive(Debug, Args)]
+pub struct RulesExplainArgs {
+    /// Rule id, e.g. `us.202_401.restricted`.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Where the packs come from.
+    #[command(flatten)]
+    pub source: RulesArgs,
+}
+
+/// Arguments of `freeport rules diff`.
+#[derive(Debug, Args)]
+pub struct RulesDiffArgs {
+    /// The older pack root.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The newer pack root.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `freeport log ...`

@@ -68,6 +68,32 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// A transfer-facts file is invalid.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Facts(Box<freeport_policy::FactsError>),
+    /// A rule pack failed to load or validate.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Pack(Box<freeport_policy::PackError>),
+    /// Judging failed (a gap in a pack, too many unknowns).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Judge(Box<freeport_policy::JudgeError>),
+    /// A rule id that no pack has.
+    #[error("unknown rule `{id}`")]
+    #[diagnostic(
+        code(freeport::unknown_rule),
+        help("run `freeport rules list` to see every rule id")
+    )]
+    UnknownRule {
+        /// The id asked for.
+        id: String,
+    },
+    /// The command line asks for something impossible.
+    #[error("{0}")]
+    #[diagnostic(code(freeport::usage))]
+    Usage(String),
     /// JSON output could not be produced.
     #[error("cannot write JSON output")]
     Json(#[from] serde_json::Error),

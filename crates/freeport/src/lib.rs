@@ -27,5 +27,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Deid(args) => commands::deid::run(&args, out),
         Command::Log(command) => commands::log::run(&command, out),
         Command::Witness(command) => commands::witness::run(&command, out),
+        Command::Judge(args) => commands::judge::run(&args, out),
+        Command::Rules(command) => commands::rules::run(&command, out),
     }
 }

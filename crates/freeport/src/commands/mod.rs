@@ -2,6 +2,8 @@
 
 pub(crate) mod deid;
 pub(crate) mod history;
+pub(crate) mod judge;
 pub(crate) mod log;
+pub(crate) mod rules;
 pub(crate) mod vocab;
 pub(crate) mod witness;

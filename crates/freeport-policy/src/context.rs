@@ -1,0 +1,423 @@
+//! From transfer facts to the Cedar context of each pack: every derived quantity (cumulative
+//! counts, whose data it is, which side of the border) is computed here, in one place, so the
+//! rule packs only compare.
+//!
+//! Counting: a category's count is its distinct individuals (devices for precise geolocation).
+//! Several categories that fall into one counter (two sensitive-PI categories; two
+//! personal-health categories) add up to at least the largest and at most the sum, capped by
+//! the transfer's distinct `individuals` when known; the judge evaluates both ends when they
+//! differ instead of picking one. China counts only non-anonymised PI collected in China
+//! (anonymised data is not PI, PIPL Art 4); the United States counts data of U.S. persons in
+//! any form (28 CFR 202.206).
+
+use std::collections::BTreeMap;
+
+use cedar_policy::{Context, RestrictedExpression};
+use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+use jiff::civil::Date;
+
+use crate::facts::{CollectedIn, Form, Subjects, TransferFacts, Tri};
+use crate::volumes::PriorVolumes;
+
+/// Countries whose recipients PADFA reaches (10 U.S.C. 4872(d)(2)); China includes Hong Kong and
+/// Macau (law-cn-us.md B.2, B.10).
+const FOREIGN_ADVERSARIES: [&str; 6] = ["cn", "hk", "mo", "ir", "kp", "ru"];
+
+/// The vocabulary id of data about children under 14 (PIPL Art 28, 31).
+const MINOR_CATEGORY: &str = "person.minor";
+
+/// One way of resolving the unknown facts: each unknown fact's assumed value, and whether the
+/// cross-category counts take their high end.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct World {
+    pub(crate) assumed: BTreeMap<&'static str, bool>,
+    pub(crate) counts_high: bool,
+}
+
+impl World {
+    fn tri(&self, name: &'static str, value: Tri) -> bool {
+        value
+            .known()
+            .unwrap_or_else(|| self.assumed.get(name).copied().unwrap_or(false))
+    }
+}
+
+/// The unknown yes/no facts, by the name the output uses.
+pub(crate) fn unknown_facts(facts: &TransferFacts) -> Vec<&'static str> {
+    tri_facts(facts)
+        .into_iter()
+        .filter(|(_, v)| *v == Tri::Unknown)
+        .map(|(n, _)| n)
+        .collect()
+}
+
+fn tri_facts(facts: &TransferFacts) -> [(&'static str, Tri); 12] {
+    let e = &facts.exporter;
+    let r = &facts.recipient;
+    [
+        ("exporter.ciio", e.ciio),
+        ("exporter.us_person", e.us_person),
+        ("exporter.data_broker", e.data_broker),
+        (
+            "exporter.owned_25pct_by_country_of_concern",
+            e.owned_25pct_by_country_of_concern,
+        ),
+        ("recipient.covered_person", r.covered_person),
+        ("recipient.padfa_controlled", r.padfa_controlled),
+        (
+            "recipient.foreign_judicial_or_law_enforcement",
+            r.foreign_judicial_or_law_enforcement,
+        ),
+        ("recipient.cac_restricted_list", r.cac_restricted_list),
+        ("recipient.cloud_computing", r.cloud_computing),
+        ("data.important_data", facts.data.important_data),
+        (
+            "data.us_government_related",
+            facts.data.us_government_related,
+        ),
+        (
+            "passive_investment",
+            facts.passive_investment.unwrap_or(Tri::False),
+        ),
+    ]
+}
+
+/// A count that is exact or known only as a range.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Range {
+    pub(crate) low: u64,
+    pub(crate) high: u64,
+}
+
+impl Range {
+    fn add(&mut self, n: u64) {
+        self.low = self.low.max(n);
+        self.high = self.high.saturating_add(n);
+    }
+
+    fn cap(&mut self, total: Option<u64>) {
+        if let Some(total) = total {
+            self.high = self.high.min(total).max(self.low);
+        }
+    }
+
+    fn pick(self, high: bool) -> u64 {
+        if high { self.high } else { self.low }
+    }
+}
+
+/// Everything derived from the inventory, independent of unknown yes/no facts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Inventory {
+    pub(crate) domestic_pi: bool,
+    pub(crate) domestic_sensitive_pi: bool,
+    pub(crate) domestic_minor_pi: bool,
+    pub(crate) contains_pi: bool,
+    pub(crate) cn_pi: Range,
+    pub(crate) cn_sensitive_pi: Range,
+    pub(crate) us_sensitive_data: bool,
+    pub(crate) us_sensitive_deidentified: bool,
+    pub(crate) us: [Range; 7],
+}
+
+/// Index into [`Inventory::us`], in the order of [`US_COUNTERS`].
+pub(crate) const US_COUNTERS: [&str; 7] = [
+    "covered_personal_identifiers",
+    "precise_geolocation_devices",
+    "biometric",
+    "human_omic",
+    "human_genomic",
+    "personal_health",
+    "personal_financial",
+];
+
+impl Inventory {
+    /// Whether some counter is only known as a range.
+    pub(crate) fn has_ranges(&self) -> bool {
+        self.cn_pi.low != self.cn_pi.high
+            || self.cn_sensitive_pi.low != self.cn_sensitive_pi.high
+            || self.us.iter().any(|r| r.low != r.high)
+    }
+}
+
+/// Derives the inventory quantities; categories the vocabulary lacks were refused at load.
+pub(crate) fn inventory(facts: &TransferFacts, vocabulary: &Vocabulary) -> Inventory {
+    let mut inv = Inventory::default();
+    let mut us_raw = false;
+    for item in &facts.data.inventory {
+        let Some(category) = vocabulary.get(&item.category) else {
+            continue;
+        };
+        let is_pi = category.cn.class != CnClass::NotPi && item.form != Form::Anonymised;
+        inv.contains_pi |= is_pi;
+        if is_pi && item.collected_in == CollectedIn::Cn {
+            inv.domestic_pi = true;
+            match category.cn.class {
+                CnClass::SensitivePi => {
+                    inv.domestic_sensitive_pi = true;
+                    inv.cn_sensitive_pi.add(item.individuals);
+                }
+                CnClass::Pi | CnClass::NotPi => inv.cn_pi.add(item.individuals),
+            }
+            inv.domestic_minor_pi |= category.id == MINOR_CATEGORY;
+        }
+        if item.collected_in == CollectedIn::Us && category.us.dsp != DspCategory::None {
+            inv.us_sensitive_data = true;
+            us_raw |= item.form == Form::Raw;
+            let persons = item.individuals;
+            match category.us.dsp {
+                DspCategory::CoveredPersonalIdentifier => inv.us[0].add(persons),
+                DspCategory::PreciseGeolocation => inv.us[1].add(item.devices.unwrap_or(0)),
+                DspCategory::Biometric => inv.us[2].add(persons),
+                DspCategory::HumanOmic => {
+                    inv.us[3].add(persons);
+                    if category.id.starts_with("genomic.") {
+                        inv.us[4].add(persons);
+                    }
+                }
+                DspCategory::PersonalHealth => inv.us[5].add(persons),
+                DspCategory::PersonalFinancial => inv.us[6].add(persons),
+                DspCategory::None => {}
+            }
+        }
+    }
+    inv.us_sensitive_deidentified = inv.us_sensitive_data && !us_raw;
+    let total = facts.data.individuals;
+    inv.cn_pi.cap(total);
+    inv.cn_sensitive_pi.cap(total);
+    // Devices are not persons: the person total does not bound them.
+    for (i, range) in inv.us.iter_mut().enumerate() {
+        if i != 1 {
+            range.cap(total);
+        }
+    }
+    inv
+}
+
+fn date_number(date: Date) -> i64 {
+    i64::from(date.year()) * 10_000 + i64::from(date.month()) * 100 + i64::from(date.day())
+}
+
+fn long(n: u64) -> RestrictedExpression {
+    RestrictedExpression::new_long(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn in_place(since: Option<crate::facts::Since>, date: Date) -> bool {
+    since.is_some_and(|s| s.since <= date)
+}
+
+/// The China context for one world.
+pub(crate) fn cn_context(
+    facts: &TransferFacts,
+    inv: &Inventory,
+    prior: &PriorVolumes,
+    world: &World,
+) -> Result<Context, String> {
+    let outbound = facts.exporter.jurisdiction == "cn" && facts.recipient.country != "cn";
+    let employees_only = !facts.data.subjects.is_empty()
+        && facts
+            .data
+            .subjects
+            .iter()
+            .all(|s| *s == Subjects::Employees);
+    let ftz = facts.exporter.ftz.as_ref();
+    let pi = prior
+        .cn
+        .pi_individuals
+        .saturating_add(inv.cn_pi.pick(world.counts_high));
+    let sensitive = prior
+        .cn
+        .sensitive_pi_individuals
+        .saturating_add(inv.cn_sensitive_pi.pick(world.counts_high));
+    let r = &facts.recipient;
+    Context::from_pairs([
+        (
+            "date".into(),
+            RestrictedExpression::new_long(date_number(facts.date)),
+        ),
+        ("outbound".into(), RestrictedExpression::new_bool(outbound)),
+        (
+            "domestic_pi".into(),
+            RestrictedExpression::new_bool(inv.domestic_pi),
+        ),
+        (
+            "domestic_sensitive_pi".into(),
+            RestrictedExpression::new_bool(inv.domestic_sensitive_pi),
+        ),
+        (
+            "domestic_minor_pi".into(),
+            RestrictedExpression::new_bool(inv.domestic_minor_pi),
+        ),
+        (
+            "contains_pi".into(),
+            RestrictedExpression::new_bool(inv.contains_pi),
+        ),
+        (
+            "important_data".into(),
+            RestrictedExpression::new_bool(
+                world.tri("data.important_data", facts.data.important_data),
+            ),
+        ),
+        (
+            "ciio".into(),
+            RestrictedExpression::new_bool(world.tri("exporter.ciio", facts.exporter.ciio)),
+        ),
+        (
+            "scenario".into(),
+            RestrictedExpression::new_string(facts.scenario.as_str().to_owned()),
+        ),
+        (
+            "employees_only".into(),
+            RestrictedExpression::new_bool(employees_only),
+        ),
+        ("ftz".into(), RestrictedExpression::new_bool(ftz.is_some())),
+        (
+            "ftz_listed".into(),
+            RestrictedExpression::new_bool(ftz.is_some_and(|f| !f.listed_entries.is_empty())),
+        ),
+        (
+            "foreign_judicial".into(),
+            RestrictedExpression::new_bool(world.tri(
+                "recipient.foreign_judicial_or_law_enforcement",
+                r.foreign_judicial_or_law_enforcement,
+            )),
+        ),
+        (
+            "cac_restricted_list".into(),
+            RestrictedExpression::new_bool(
+                world.tri("recipient.cac_restricted_list", r.cac_restricted_list),
+            ),
+        ),
+        ("cumulative_pi".into(), long(pi)),
+        ("cumulative_sensitive_pi".into(), long(sensitive)),
+    ])
+    .map_err(|e| e.to_string())
+}
+
+/// The cumulative US counts for one world, in the order of [`US_COUNTERS`].
+pub(crate) fn us_counts(inv: &Inventory, prior: &PriorVolumes, world: &World) -> [u64; 7] {
+    let p = &prior.us;
+    let prior = [
+        p.covered_personal_identifiers,
+        p.precise_geolocation_devices,
+        p.biometric,
+        p.human_omic,
+        p.human_genomic,
+        p.personal_health,
+        p.personal_financial,
+    ];
+    let mut out = [0; 7];
+    for ((out, prior), range) in out.iter_mut().zip(prior).zip(inv.us) {
+        *out = prior.saturating_add(range.pick(world.counts_high));
+    }
+    out
+}
+
+/// The US context for one world.
+pub(crate) fn us_context(
+    facts: &TransferFacts,
+    inv: &Inventory,
+    prior: &PriorVolumes,
+    world: &World,
+) -> Result<Context, String> {
+    let r = &facts.recipient;
+    let e = &facts.exporter;
+    let padfa_adversary = FOREIGN_ADVERSARIES.contains(&r.country.as_str())
+        || world.tri("recipient.padfa_controlled", r.padfa_controlled);
+    let counts = us_counts(inv, prior, world);
+    let m = &facts.mechanisms;
+    let mut pairs: Vec<(String, RestrictedExpression)> = vec![
+        (
+            "date".into(),
+            RestrictedExpression::new_long(date_number(facts.date)),
+        ),
+        (
+            "us_person".into(),
+            RestrictedExpression::new_bool(world.tri("exporter.us_person", e.us_person)),
+        ),
+        (
+            "data_broker".into(),
+            RestrictedExpression::new_bool(world.tri("exporter.data_broker", e.data_broker)),
+        ),
+        (
+            "padfa_adversary".into(),
+            RestrictedExpression::new_bool(padfa_adversary),
+        ),
+        (
+            "us_sensitive_data".into(),
+            RestrictedExpression::new_bool(inv.us_sensitive_data),
+        ),
+        (
+            "us_sensitive_deidentified".into(),
+            RestrictedExpression::new_bool(inv.us_sensitive_deidentified),
+        ),
+        (
+            "covered_recipient".into(),
+            RestrictedExpression::new_bool(world.tri("recipient.covered_person", r.covered_person)),
+        ),
+        (
+            "foreign_recipient".into(),
+            RestrictedExpression::new_bool(r.country != "us"),
+        ),
+        (
+            "transaction".into(),
+            RestrictedExpression::new_string(facts.transaction.as_str().to_owned()),
+        ),
+        (
+            "passive_investment".into(),
+            RestrictedExpression::new_bool(world.tri(
+                "passive_investment",
+                facts.passive_investment.unwrap_or(Tri::False),
+            )),
+        ),
+        (
+            "scenario".into(),
+            RestrictedExpression::new_string(facts.scenario.as_str().to_owned()),
+        ),
+        (
+            "relationship".into(),
+            RestrictedExpression::new_string(r.relationship.as_str().to_owned()),
+        ),
+        (
+            "government_related".into(),
+            RestrictedExpression::new_bool(world.tri(
+                "data.us_government_related",
+                facts.data.us_government_related,
+            )),
+        ),
+        (
+            "claimed_exemptions".into(),
+            RestrictedExpression::new_set(
+                facts
+                    .us_claimed_exemptions
+                    .iter()
+                    .map(|c| RestrictedExpression::new_string(c.as_str().to_owned())),
+            ),
+        ),
+        (
+            "cisa_security_requirements".into(),
+            RestrictedExpression::new_bool(in_place(m.us_cisa_security_requirements, facts.date)),
+        ),
+        (
+            "data_compliance_programme".into(),
+            RestrictedExpression::new_bool(in_place(m.us_data_compliance_programme, facts.date)),
+        ),
+        (
+            "cloud_computing".into(),
+            RestrictedExpression::new_bool(
+                world.tri("recipient.cloud_computing", r.cloud_computing),
+            ),
+        ),
+        (
+            "owned_25pct_by_country_of_concern".into(),
+            RestrictedExpression::new_bool(world.tri(
+                "exporter.owned_25pct_by_country_of_concern",
+                e.owned_25pct_by_country_of_concern,
+            )),
+        ),
+    ];
+    for (name, count) in US_COUNTERS.iter().zip(counts) {
+        pairs.push(((*name).to_owned(), long(count)));
+    }
+    Context::from_pairs(pairs).map_err(|e| e.to_string())
+}

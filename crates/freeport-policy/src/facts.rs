@@ -1,0 +1,583 @@
+//! The transfer-facts format: everything either rule pack needs to know about one transfer,
+//! in one common language (TOML or JSON, same shape, JSON Schema from [`facts_schema`]).
+//!
+//! Facts the exporter cannot know may be written `"unknown"` where the type says [`Tri`]; the
+//! judge then evaluates every possibility instead of guessing. Nothing here has a default that
+//! could change an outcome: every fact that a rule reads is required.
+
+use jiff::civil::Date;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::volumes::PriorVolumes;
+
+/// The version of the facts format this crate reads.
+pub const FACTS_FORMAT: u32 = 1;
+
+/// One transfer, described once for both countries' rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferFacts {
+    /// Format version; must be 1.
+    pub format: u32,
+    /// The day of the transfer (`YYYY-MM-DD`). Picks the counting windows and the rules in
+    /// force; must lie inside both rule packs' validity.
+    #[schemars(with = "String")]
+    #[serde(deserialize_with = "date_serde::deserialize")]
+    pub date: Date,
+    /// Why the data moves, from the shared list of scenarios (CAC16 Arts 3 and 5; 28 CFR 202
+    /// Subpart E).
+    pub scenario: Scenario,
+    /// The kind of transaction under 28 CFR 202.210: data brokerage, vendor, employment,
+    /// investment, or other.
+    pub transaction: TransactionType,
+    /// For an investment agreement: whether it is a passive investment under 28 CFR 202.228(b).
+    /// Required when `transaction` is `investment`, refused otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passive_investment: Option<Tri>,
+    /// Exemptions of 28 CFR 202 Subpart E the exporter claims and that no other fact shows
+    /// (personal communications, official U.S. Government business, ...).
+    #[serde(default)]
+    pub us_claimed_exemptions: Vec<ClaimedExemption>,
+    /// Who sends the data.
+    pub exporter: Exporter,
+    /// Who receives it.
+    pub recipient: Recipient,
+    /// What is sent.
+    pub data: Data,
+    /// Transfer mechanisms already in place.
+    #[serde(default)]
+    pub mechanisms: Mechanisms,
+    /// Volumes this exporter already sent in the counting windows. When absent, the caller
+    /// supplies them (from the store) or says explicitly that nothing was sent before
+    /// ([`PriorVolumes::none`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_volumes: Option<PriorVolumes>,
+}
+
+/// The sending party.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exporter {
+    /// Name, for the record only.
+    pub name: String,
+    /// Where the exporter is established, ISO 3166-1 alpha-2 in lowercase (`cn` = mainland
+    /// China; `hk` and `mo` are outside the PRC export rules but countries of concern under
+    /// 28 CFR 202.601).
+    pub jurisdiction: String,
+    /// Critical information infrastructure operator (关键信息基础设施运营者), CAC16 Art 7(1).
+    pub ciio: Tri,
+    /// U.S. person under 28 CFR 202.256.
+    pub us_person: Tri,
+    /// Data broker under PADFA, 15 U.S.C. 9901(c).
+    pub data_broker: Tri,
+    /// At least 25 % owned by a country of concern or covered person (28 CFR 202.1103).
+    pub owned_25pct_by_country_of_concern: Tri,
+    /// Free-trade zone the exporter operates in and which entries of its negative list the data
+    /// falls under (CAC16 Art 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ftz: Option<FtzFacts>,
+}
+
+/// Where in a free-trade zone the exporter sits, and the data's place on its negative list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FtzFacts {
+    /// The zone, as named by a list under `rules/cn/ftz/` (e.g. `tianjin`).
+    pub zone: String,
+    /// Ids of the list entries the data falls under; empty when the data is on none.
+    pub listed_entries: Vec<String>,
+}
+
+/// The receiving party.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    /// Name, for the record only.
+    pub name: String,
+    /// Where the recipient is, ISO 3166-1 alpha-2 in lowercase.
+    pub country: String,
+    /// How the recipient relates to the exporter.
+    pub relationship: Relationship,
+    /// Covered person under 28 CFR 202.211 (or a country of concern itself).
+    pub covered_person: Tri,
+    /// Controlled by a foreign adversary under PADFA, 15 U.S.C. 9901(c)(2).
+    pub padfa_controlled: Tri,
+    /// A foreign judicial or law-enforcement body (PIPL Art 41; DSL Art 36).
+    pub foreign_judicial_or_law_enforcement: Tri,
+    /// On the CAC list of PIPL Art 42 restricting provision of PI to it.
+    pub cac_restricted_list: Tri,
+    /// The recipient provides cloud-computing services under the agreement (28 CFR 202.258,
+    /// 202.1103).
+    pub cloud_computing: Tri,
+}
+
+/// The data that moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Data {
+    /// Whether any of it has been notified or published as important data (CAC16 Art 2;
+    /// NDSMR Art 37). Data never notified or published need not be declared as important data.
+    pub important_data: Tri,
+    /// Government-related data under 28 CFR 202.222 (GRLD-list geolocation, or marketed as
+    /// linked to U.S. Government personnel).
+    pub us_government_related: Tri,
+    /// Whose data it is; cross-border HR (CAC16 Art 5(2)) covers employees only.
+    pub subjects: Vec<Subjects>,
+    /// Distinct natural persons in the whole transfer, when known (e.g. from Scan's salted
+    /// subject hashes). Without it, totals across categories are only known as a range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub individuals: Option<u64>,
+    /// One entry per vocabulary category in the transfer.
+    pub inventory: Vec<InventoryItem>,
+}
+
+/// One category of the shared vocabulary in the transfer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryItem {
+    /// Vocabulary id, e.g. `contact.phone` (`freeport vocab list`).
+    pub category: String,
+    /// Distinct natural persons whose data of this category is in the transfer.
+    pub individuals: u64,
+    /// Distinct devices, for precise-geolocation categories (28 CFR 202.205(c) counts devices);
+    /// required for those, refused for others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<u64>,
+    /// Where the data was collected or generated.
+    pub collected_in: CollectedIn,
+    /// Raw, pseudonymised (去标识化, still PI) or anonymised (匿名化, not PI under PIPL Art 4).
+    pub form: Form,
+}
+
+/// Where data was collected or generated.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectedIn {
+    /// In mainland China: the PRC export rules apply (CAC11 Art 2).
+    Cn,
+    /// In the United States: data of U.S. persons for 28 CFR 202.
+    Us,
+    /// Elsewhere.
+    Other,
+}
+
+/// How identifiable the data is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Form {
+    /// As collected.
+    Raw,
+    /// De-identified: identifiable again with additional information (PIPL Art 73(3)).
+    Pseudonymised,
+    /// Anonymised: cannot identify and cannot be restored (PIPL Art 73(4)).
+    Anonymised,
+}
+
+impl Form {
+    /// The spelling used in files and JSON.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Raw => "raw",
+            Self::Pseudonymised => "pseudonymised",
+            Self::Anonymised => "anonymised",
+        }
+    }
+}
+
+/// Whose data it is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Subjects {
+    /// The exporter's employees.
+    Employees,
+    /// Customers or consumers.
+    Customers,
+    /// Patients or trial participants.
+    Patients,
+    /// Users of an app or service.
+    Users,
+    /// Anyone else.
+    Other,
+}
+
+/// Transfer mechanisms already in place, with their dates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mechanisms {
+    /// CAC security assessment passed (CAC11; valid 3 years under CAC16 Art 9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_security_assessment: Option<ValidPeriod>,
+    /// PI-export standard contract in effect and filed (CAC13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_standard_contract: Option<Since>,
+    /// PI-protection certification held (CAC20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn_certification: Option<ValidPeriod>,
+    /// CISA security requirements implemented (28 CFR 202.248).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_cisa_security_requirements: Option<Since>,
+    /// Data compliance programme in place (28 CFR 202.1001).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_data_compliance_programme: Option<Since>,
+    /// Contractual ban on onward brokerage to countries of concern (28 CFR 202.302(a)(1)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_onward_transfer_contract: Option<Since>,
+}
+
+/// A mechanism valid from one day to another, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValidPeriod {
+    /// First day of validity.
+    #[schemars(with = "String")]
+    #[serde(deserialize_with = "date_serde::deserialize")]
+    pub from: Date,
+    /// Last day of validity.
+    #[schemars(with = "String")]
+    #[serde(deserialize_with = "date_serde::deserialize")]
+    pub until: Date,
+}
+
+/// A mechanism in place since a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Since {
+    /// First day in place.
+    #[schemars(with = "String")]
+    #[serde(deserialize_with = "date_serde::deserialize")]
+    pub since: Date,
+}
+
+/// The shared scenarios.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Scenario {
+    /// International trade (CAC16 Art 3).
+    InternationalTrade,
+    /// Cross-border transport (CAC16 Art 3).
+    CrossBorderTransport,
+    /// Academic cooperation (CAC16 Art 3).
+    AcademicCooperation,
+    /// Transnational manufacturing (CAC16 Art 3).
+    Manufacturing,
+    /// Marketing (CAC16 Art 3).
+    Marketing,
+    /// Contract with the individual: cross-border shopping (CAC16 Art 5(1)).
+    ContractShopping,
+    /// Contract with the individual: cross-border delivery.
+    ContractDelivery,
+    /// Contract with the individual: cross-border remittance.
+    ContractRemittance,
+    /// Contract with the individual: cross-border payment.
+    ContractPayment,
+    /// Contract with the individual: cross-border account opening.
+    ContractAccountOpening,
+    /// Contract with the individual: flight and hotel booking.
+    ContractBooking,
+    /// Contract with the individual: visa processing.
+    ContractVisa,
+    /// Contract with the individual: examination services.
+    ContractExams,
+    /// Cross-border HR management under lawful labour rules (CAC16 Art 5(2)).
+    CrossBorderHr,
+    /// Emergency to protect life, health and property (CAC16 Art 5(3)).
+    Emergency,
+    /// Regulatory approval of a drug, biological product or device (28 CFR 202.510).
+    RegulatoryApproval,
+    /// FDA-regulated clinical investigation or post-marketing surveillance (28 CFR 202.511).
+    ClinicalInvestigation,
+    /// Service outsourcing.
+    ServiceOutsourcing,
+    /// Supply-chain management.
+    SupplyChainManagement,
+    /// Anything else.
+    Other,
+}
+
+impl Scenario {
+    /// Every scenario, in declaration order.
+    pub const ALL: [Self; 20] = [
+        Self::InternationalTrade,
+        Self::CrossBorderTransport,
+        Self::AcademicCooperation,
+        Self::Manufacturing,
+        Self::Marketing,
+        Self::ContractShopping,
+        Self::ContractDelivery,
+        Self::ContractRemittance,
+        Self::ContractPayment,
+        Self::ContractAccountOpening,
+        Self::ContractBooking,
+        Self::ContractVisa,
+        Self::ContractExams,
+        Self::CrossBorderHr,
+        Self::Emergency,
+        Self::RegulatoryApproval,
+        Self::ClinicalInvestigation,
+        Self::ServiceOutsourcing,
+        Self::SupplyChainManagement,
+        Self::Other,
+    ];
+
+    /// The spelling used in files, JSON and rule packs.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InternationalTrade => "international_trade",
+            Self::CrossBorderTransport => "cross_border_transport",
+            Self::AcademicCooperation => "academic_cooperation",
+            Self::Manufacturing => "manufacturing",
+            Self::Marketing => "marketing",
+            Self::ContractShopping => "contract_shopping",
+            Self::ContractDelivery => "contract_delivery",
+            Self::ContractRemittance => "contract_remittance",
+            Self::ContractPayment => "contract_payment",
+            Self::ContractAccountOpening => "contract_account_opening",
+            Self::ContractBooking => "contract_booking",
+            Self::ContractVisa => "contract_visa",
+            Self::ContractExams => "contract_exams",
+            Self::CrossBorderHr => "cross_border_hr",
+            Self::Emergency => "emergency",
+            Self::RegulatoryApproval => "regulatory_approval",
+            Self::ClinicalInvestigation => "clinical_investigation",
+            Self::ServiceOutsourcing => "service_outsourcing",
+            Self::SupplyChainManagement => "supply_chain_management",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// The kind of transaction under 28 CFR 202.210.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionType {
+    /// Data brokerage (§ 202.214).
+    DataBrokerage,
+    /// Vendor agreement, including cloud computing (§ 202.258).
+    Vendor,
+    /// Employment agreement (§ 202.217).
+    Employment,
+    /// Investment agreement (§ 202.228).
+    Investment,
+    /// None of the four: not a covered data transaction.
+    Other,
+}
+
+impl TransactionType {
+    /// The spelling used in files, JSON and rule packs.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::DataBrokerage => "data_brokerage",
+            Self::Vendor => "vendor",
+            Self::Employment => "employment",
+            Self::Investment => "investment",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// How the recipient relates to the exporter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Relationship {
+    /// A company of the same group (parent, subsidiary or sister company).
+    Affiliate,
+    /// A vendor or service provider.
+    Vendor,
+    /// An employee.
+    Employee,
+    /// An investor.
+    Investor,
+    /// A customer.
+    Customer,
+    /// A researcher or research institution.
+    Researcher,
+    /// A buyer of data.
+    DataBuyer,
+    /// Anything else.
+    Other,
+}
+
+impl Relationship {
+    /// The spelling used in files, JSON and rule packs.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Affiliate => "affiliate",
+            Self::Vendor => "vendor",
+            Self::Employee => "employee",
+            Self::Investor => "investor",
+            Self::Customer => "customer",
+            Self::Researcher => "researcher",
+            Self::DataBuyer => "data_buyer",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// Exemptions of 28 CFR 202 Subpart E that only the exporter can state.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimedExemption {
+    /// § 202.501.
+    PersonalCommunications,
+    /// § 202.502.
+    InformationalMaterials,
+    /// § 202.503.
+    Travel,
+    /// § 202.504.
+    OfficialGovernmentBusiness,
+    /// § 202.507.
+    RequiredByFederalLaw,
+    /// § 202.508.
+    CfiusAction,
+    /// § 202.509.
+    Telecommunications,
+}
+
+impl ClaimedExemption {
+    /// The spelling used in files, JSON and rule packs.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::PersonalCommunications => "personal_communications",
+            Self::InformationalMaterials => "informational_materials",
+            Self::Travel => "travel",
+            Self::OfficialGovernmentBusiness => "official_government_business",
+            Self::RequiredByFederalLaw => "required_by_federal_law",
+            Self::CfiusAction => "cfius_action",
+            Self::Telecommunications => "telecommunications",
+        }
+    }
+}
+
+/// A yes/no fact that may be unknown: `true`, `false` or `"unknown"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tri {
+    /// Known to hold.
+    True,
+    /// Known not to hold.
+    False,
+    /// The exporter cannot know; the judge evaluates both.
+    Unknown,
+}
+
+impl Tri {
+    /// The known value, if any.
+    #[must_use]
+    pub const fn known(self) -> Option<bool> {
+        match self {
+            Self::True => Some(true),
+            Self::False => Some(false),
+            Self::Unknown => None,
+        }
+    }
+}
+
+impl From<bool> for Tri {
+    fn from(value: bool) -> Self {
+        if value { Self::True } else { Self::False }
+    }
+}
+
+impl Serialize for Tri {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::True => serializer.serialize_bool(true),
+            Self::False => serializer.serialize_bool(false),
+            Self::Unknown => serializer.serialize_str("unknown"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Tri {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Tri;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`true`, `false` or `\"unknown\"`")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Tri, E> {
+                Ok(Tri::from(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Tri, E> {
+                if v == "unknown" {
+                    Ok(Tri::Unknown)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for Tri {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Tri".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "true, false, or \"unknown\" when the exporter cannot know; the judge then reports every possibility",
+            "oneOf": [{ "type": "boolean" }, { "const": "unknown" }]
+        })
+    }
+}
+
+/// Dates in facts files: a string `"2026-03-01"` (JSON or TOML) or a bare TOML date
+/// `2026-03-01`.
+pub(crate) mod date_serde {
+    use jiff::civil::Date;
+    use serde::Deserializer;
+
+    /// Deserialises a civil date from a string or a TOML date.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Date, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Date;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a date such as 2026-03-01")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Date, E> {
+                v.parse::<Date>().map_err(|_| {
+                    E::invalid_value(serde::de::Unexpected::Str(v), &"a date such as 2026-03-01")
+                })
+            }
+            // The toml crate hands dates over as a one-entry map holding their text.
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+                let Some((_, text)) = map.next_entry::<String, String>()? else {
+                    return Err(serde::de::Error::custom(
+                        "expected a date such as 2026-03-01",
+                    ));
+                };
+                self.visit_str(&text)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The JSON Schema of the facts format, pretty-printed with sorted keys.
+#[must_use]
+pub fn facts_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(TransferFacts);
+    // Round-tripping through `Value` (a BTreeMap-backed map) sorts every object's keys.
+    serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
+}

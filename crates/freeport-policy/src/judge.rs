@@ -1,0 +1,783 @@
+//! Evaluation: facts and prior volumes in, one decision per country out, with the rules that
+//! fired, the mechanisms and obligations that follow, and the remedies that lighten the burden.
+//!
+//! Evaluation is pure: it reads no file, database or network; the same facts, volumes and packs
+//! give the same decision, byte for byte once serialised.
+//!
+//! **Combination rule** (per pack): evaluate every rule; drop those not in force on the
+//! transfer's date; among the rules that carry `@outcome`, those with the highest `@priority`
+//! decide, and if they disagree the most burdensome outcome (order in `pack.toml`) wins. Rules
+//! carrying only `@mechanism` add their mechanisms and obligations whatever the outcome, or only
+//! under the outcomes their `@when_outcome` names.
+//! Deciding rules with a lower priority, or a lighter outcome at the top priority, are reported
+//! as `overridden`.
+//!
+//! **Unknown facts** (`"unknown"`, or counts across categories known only as a range): every
+//! combination is evaluated; `cases` lists each with its outcomes, and each country's headline
+//! decision is the most burdensome case (first in enumeration order on ties), so an unknown
+//! never lightens the answer.
+
+use std::collections::BTreeMap;
+
+use cedar_policy::{Authorizer, Entities, EntityUid, Request};
+use freeport_vocabulary::Vocabulary;
+use jiff::civil::Date;
+use miette::Diagnostic;
+use serde::Serialize;
+
+use crate::context::{self, Inventory, World};
+use crate::facts::{Form, TransferFacts, ValidPeriod};
+use crate::pack::{Jurisdiction, PackError, RulePack};
+use crate::volumes::PriorVolumes;
+
+/// At most this many unknown yes/no facts are expanded (2^8 = 256 cases).
+pub const MAX_UNKNOWNS: usize = 8;
+
+/// Evaluation failed: a gap or a bug in a pack, never bad facts (those are refused at load).
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
+pub enum JudgeError {
+    /// A pack could not be loaded.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Pack(#[from] PackError),
+    /// No deciding rule fired: the pack does not cover this combination of facts.
+    #[error("no rule of the `{jurisdiction}` pack decides this transfer")]
+    #[diagnostic(
+        code(freeport::judge::no_outcome),
+        help("the pack has a gap; add a rule that covers these facts (this is a bug in the pack)")
+    )]
+    NoOutcome {
+        /// Which pack.
+        jurisdiction: Jurisdiction,
+    },
+    /// Cedar could not build a request or evaluate a rule.
+    #[error("cannot evaluate the `{jurisdiction}` pack: {message}")]
+    #[diagnostic(
+        code(freeport::judge::evaluation),
+        help("the context does not match the pack's schema; this is a bug")
+    )]
+    Evaluation {
+        /// Which pack.
+        jurisdiction: Jurisdiction,
+        /// What Cedar said.
+        message: String,
+    },
+    /// Too many unknown facts to enumerate.
+    #[error("{count} facts are `unknown`; at most {MAX_UNKNOWNS} can be judged at once")]
+    #[diagnostic(
+        code(freeport::judge::too_many_unknowns),
+        help("find out some of them; each unknown doubles the cases to judge")
+    )]
+    TooManyUnknowns {
+        /// How many.
+        count: usize,
+    },
+}
+
+/// The two packs, built once and reused for every decision.
+#[derive(Debug, Clone)]
+pub struct Judge {
+    cn: RulePack,
+    us: RulePack,
+    vocabulary: &'static Vocabulary,
+    authorizer: Authorizer,
+    entities: Entities,
+    principal: EntityUid,
+    action: EntityUid,
+    cn_resource: EntityUid,
+    us_resource: EntityUid,
+}
+
+/// The decision for one transfer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// China.
+    pub cn: SideDecision,
+    /// United States.
+    pub us: SideDecision,
+    /// One entry per combination of unknown facts; empty when every fact is known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<Case>,
+    /// Smallest inventory changes that lower the burden on either side.
+    pub remedies: Vec<Remedy>,
+    /// Versions and content hashes of the packs used.
+    pub packs: BTreeMap<Jurisdiction, PackStamp>,
+}
+
+impl Decision {
+    /// Whether the transfer may not go ahead as described: an outcome that prohibits it, or a
+    /// mechanism it needs that is missing or expired.
+    #[must_use]
+    pub fn is_blocking(&self) -> bool {
+        [&self.cn, &self.us].iter().any(|side| {
+            side.outcome.contains("PROHIBITED")
+                || side.mechanisms.iter().any(|m| {
+                    matches!(
+                        m.status,
+                        MechanismStatus::Missing | MechanismStatus::Expired
+                    )
+                })
+        })
+    }
+}
+
+/// One country's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SideDecision {
+    /// Outcome name, e.g. `STANDARD_CONTRACT_OR_CERTIFICATION` or `RESTRICTED`.
+    pub outcome: String,
+    /// Mechanisms required, with whether the facts show them in place.
+    pub mechanisms: Vec<Mechanism>,
+    /// Obligations that follow, deduplicated, in rule order.
+    pub obligations: Vec<String>,
+    /// Every rule that fired, in pack order.
+    pub rules: Vec<FiredRule>,
+}
+
+/// A mechanism the decision requires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mechanism {
+    /// Id, e.g. `cac_security_assessment`.
+    pub id: String,
+    /// Whether it is in place.
+    pub status: MechanismStatus,
+}
+
+/// Whether a required mechanism is in place on the transfer's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MechanismStatus {
+    /// The facts show it in place.
+    InPlace,
+    /// The facts show one that has lapsed.
+    Expired,
+    /// The facts show none.
+    Missing,
+    /// A duty the facts cannot show (consent, impact assessment, reports): to be done.
+    Duty,
+}
+
+/// A rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FiredRule {
+    /// Rule id.
+    pub id: String,
+    /// Article or section.
+    pub citation: String,
+    /// Pack file.
+    pub file: String,
+    /// Line of the rule in the file.
+    pub line: usize,
+    /// `decides`, `adds` (mechanisms/obligations only) or `overridden`.
+    pub role: Role,
+}
+
+/// What a fired rule contributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// It decided the outcome.
+    Decides,
+    /// It added mechanisms and obligations.
+    Adds,
+    /// It would decide another outcome but a rule of higher precedence won, or it adds
+    /// mechanisms only under outcomes other than the one decided.
+    Overridden,
+}
+
+/// One combination of unknown facts and its outcomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    /// The value assumed for each unknown fact; `counts` is `low` or `high` when totals across
+    /// categories are a range.
+    pub assume: BTreeMap<String, serde_json::Value>,
+    /// China outcome.
+    pub cn: String,
+    /// US outcome.
+    pub us: String,
+}
+
+/// A change to the inventory and what it leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Remedy {
+    /// The changes, by category.
+    pub changes: Vec<Change>,
+    /// China outcome after the changes.
+    pub cn: String,
+    /// US outcome after the changes.
+    pub us: String,
+}
+
+/// One change to one inventory entry.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    /// Vocabulary category, or `*` for every category of the transfer.
+    pub category: String,
+    /// `anonymise`, `pseudonymise`, `drop`, or `reduce`.
+    pub action: &'static str,
+    /// For `reduce`: the largest count that reaches the lighter outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<u64>,
+}
+
+/// The version and hash of a pack, recorded with every decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackStamp {
+    /// Version from `pack.toml`.
+    pub version: String,
+    /// `sha256:` content hash.
+    pub hash: String,
+}
+
+/// The outcomes of one world, cheap to compare (indices into the packs' outcome lists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Burden {
+    cn: usize,
+    us: usize,
+}
+
+impl Judge {
+    /// The embedded packs and vocabulary.
+    ///
+    /// # Errors
+    ///
+    /// Only if an embedded pack is broken, which the tests rule out.
+    pub fn embedded(vocabulary: &'static Vocabulary) -> Result<Self, JudgeError> {
+        Self::new(
+            RulePack::embedded(Jurisdiction::Cn)?,
+            RulePack::embedded(Jurisdiction::Us)?,
+            vocabulary,
+        )
+    }
+
+    /// Two loaded packs and the vocabulary facts were checked against.
+    ///
+    /// # Errors
+    ///
+    /// If the packs are not one Chinese and one US pack.
+    pub fn new(
+        cn: RulePack,
+        us: RulePack,
+        vocabulary: &'static Vocabulary,
+    ) -> Result<Self, JudgeError> {
+        let uid = |text: &str, jurisdiction| {
+            text.parse::<EntityUid>()
+                .map_err(|e| JudgeError::Evaluation {
+                    jurisdiction,
+                    message: e.to_string(),
+                })
+        };
+        if cn.jurisdiction() != Jurisdiction::Cn || us.jurisdiction() != Jurisdiction::Us {
+            return Err(JudgeError::Evaluation {
+                jurisdiction: cn.jurisdiction(),
+                message: "the packs must be the `cn` pack and the `us` pack, in that order"
+                    .to_owned(),
+            });
+        }
+        Ok(Self {
+            principal: uid(r#"Transfer::"transfer""#, Jurisdiction::Cn)?,
+            action: uid(r#"Action::"judge""#, Jurisdiction::Cn)?,
+            cn_resource: uid(r#"Pack::"cn""#, Jurisdiction::Cn)?,
+            us_resource: uid(r#"Pack::"us""#, Jurisdiction::Us)?,
+            cn,
+            us,
+            vocabulary,
+            authorizer: Authorizer::new(),
+            entities: Entities::empty(),
+        })
+    }
+
+    /// The pack of a jurisdiction.
+    #[must_use]
+    pub fn pack(&self, jurisdiction: Jurisdiction) -> &RulePack {
+        match jurisdiction {
+            Jurisdiction::Cn => &self.cn,
+            Jurisdiction::Us => &self.us,
+        }
+    }
+
+    /// The vocabulary facts are read against.
+    #[must_use]
+    pub fn vocabulary(&self) -> &'static Vocabulary {
+        self.vocabulary
+    }
+
+    fn stamps(&self) -> BTreeMap<Jurisdiction, PackStamp> {
+        [&self.cn, &self.us]
+            .into_iter()
+            .map(|p| {
+                (
+                    p.jurisdiction(),
+                    PackStamp {
+                        version: p.version().to_owned(),
+                        hash: p.hash().to_owned(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// Judges one transfer under both packs, without remedies (the fast path).
+    ///
+    /// # Errors
+    ///
+    /// A [`JudgeError`] if a pack has a gap or the facts hold too many unknowns.
+    pub fn decide(
+        &self,
+        facts: &TransferFacts,
+        prior: &PriorVolumes,
+    ) -> Result<Decision, JudgeError> {
+        let inventory = context::inventory(facts, self.vocabulary);
+        let worlds = worlds(facts, &inventory)?;
+        let mut cases = Vec::with_capacity(worlds.len());
+        let mut worst: Option<(SideDecision, usize)> = None;
+        let mut worst_us: Option<(SideDecision, usize)> = None;
+        for world in &worlds {
+            let cn = self.side(Jurisdiction::Cn, facts, &inventory, prior, world)?;
+            let us = self.side(Jurisdiction::Us, facts, &inventory, prior, world)?;
+            let cn_rank = self.cn.burden(&cn.outcome).unwrap_or(0);
+            let us_rank = self.us.burden(&us.outcome).unwrap_or(0);
+            if worlds.len() > 1 {
+                cases.push(Case {
+                    assume: assumptions(world, inventory.has_ranges()),
+                    cn: cn.outcome.clone(),
+                    us: us.outcome.clone(),
+                });
+            }
+            if worst.as_ref().is_none_or(|(_, r)| cn_rank > *r) {
+                worst = Some((cn, cn_rank));
+            }
+            if worst_us.as_ref().is_none_or(|(_, r)| us_rank > *r) {
+                worst_us = Some((us, us_rank));
+            }
+        }
+        // Cases that all agree say nothing the headline does not.
+        if cases
+            .windows(2)
+            .all(|w| w.first().map(|a| (&a.cn, &a.us)) == w.get(1).map(|b| (&b.cn, &b.us)))
+        {
+            cases.clear();
+        }
+        let (Some((cn, _)), Some((us, _))) = (worst, worst_us) else {
+            return Err(JudgeError::NoOutcome {
+                jurisdiction: Jurisdiction::Cn,
+            });
+        };
+        Ok(Decision {
+            cn,
+            us,
+            cases,
+            remedies: Vec::new(),
+            packs: self.stamps(),
+        })
+    }
+
+    /// Judges one transfer and searches for remedies.
+    ///
+    /// # Errors
+    ///
+    /// As [`Judge::decide`].
+    pub fn decide_with_remedies(
+        &self,
+        facts: &TransferFacts,
+        prior: &PriorVolumes,
+    ) -> Result<Decision, JudgeError> {
+        let mut decision = self.decide(facts, prior)?;
+        decision.remedies = self.remedies(facts, prior, &decision)?;
+        Ok(decision)
+    }
+
+    /// The worst outcome on each side across all worlds, as burden ranks.
+    fn burden(&self, facts: &TransferFacts, prior: &PriorVolumes) -> Result<Burden, JudgeError> {
+        let inventory = context::inventory(facts, self.vocabulary);
+        let mut burden = Burden { cn: 0, us: 0 };
+        for world in &worlds(facts, &inventory)? {
+            let cn = self.side(Jurisdiction::Cn, facts, &inventory, prior, world)?;
+            let us = self.side(Jurisdiction::Us, facts, &inventory, prior, world)?;
+            burden.cn = burden.cn.max(self.cn.burden(&cn.outcome).unwrap_or(0));
+            burden.us = burden.us.max(self.us.burden(&us.outcome).unwrap_or(0));
+        }
+        Ok(burden)
+    }
+
+    fn side(
+        &self,
+        jurisdiction: Jurisdiction,
+        facts: &TransferFacts,
+        inventory: &Inventory,
+        prior: &PriorVolumes,
+        world: &World,
+    ) -> Result<SideDecision, JudgeError> {
+        let fail = |message: String| JudgeError::Evaluation {
+            jurisdiction,
+            message,
+        };
+        let (pack, resource, context) = match jurisdiction {
+            Jurisdiction::Cn => (
+                &self.cn,
+                &self.cn_resource,
+                context::cn_context(facts, inventory, prior, world),
+            ),
+            Jurisdiction::Us => (
+                &self.us,
+                &self.us_resource,
+                context::us_context(facts, inventory, prior, world),
+            ),
+        };
+        let context = context.map_err(fail)?;
+        let request = Request::new(
+            self.principal.clone(),
+            self.action.clone(),
+            resource.clone(),
+            context,
+            None,
+        )
+        .map_err(|e| fail(e.to_string()))?;
+        let response = self
+            .authorizer
+            .is_authorized(&request, pack.policies(), &self.entities);
+        if let Some(error) = response.diagnostics().errors().next() {
+            return Err(fail(error.to_string()));
+        }
+        let mut fired: Vec<&crate::pack::Rule> = response
+            .diagnostics()
+            .reason()
+            .filter_map(|id| pack.rule(id.as_ref()))
+            .filter(|rule| rule.in_force(facts.date))
+            .collect();
+        // Pack order (file, then line) keeps the output deterministic.
+        fired.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        combine(pack, &fired, facts).ok_or(JudgeError::NoOutcome { jurisdiction })
+    }
+
+    /// Re-evaluates variants of the inventory and keeps the smallest that lower the burden on
+    /// either side without raising it on the other.
+    fn remedies(
+        &self,
+        facts: &TransferFacts,
+        prior: &PriorVolumes,
+        decision: &Decision,
+    ) -> Result<Vec<Remedy>, JudgeError> {
+        let base = Burden {
+            cn: self.cn.burden(&decision.cn.outcome).unwrap_or(0),
+            us: self.us.burden(&decision.us.outcome).unwrap_or(0),
+        };
+        if base.cn == 0 && base.us == 0 {
+            return Ok(Vec::new());
+        }
+        let mut candidates: Vec<Vec<Change>> = Vec::new();
+        let items = &facts.data.inventory;
+        for item in items {
+            if item.form != Form::Anonymised {
+                candidates.push(vec![change(&item.category, "anonymise")]);
+            }
+            if item.form == Form::Raw {
+                candidates.push(vec![change(&item.category, "pseudonymise")]);
+            }
+            candidates.push(vec![change(&item.category, "drop")]);
+        }
+        // Pairs, only while they stay few: the smallest remedies come first anyway.
+        if items.len() <= 12 {
+            for (i, a) in items.iter().enumerate() {
+                for b in items.iter().skip(i + 1) {
+                    for action in ["anonymise", "drop"] {
+                        candidates.push(vec![
+                            change(&a.category, action),
+                            change(&b.category, action),
+                        ]);
+                    }
+                }
+            }
+        }
+        // Dropping everything is not a remedy, it is not transferring.
+        candidates.retain(|changes| {
+            let dropped = changes.iter().filter(|c| c.action == "drop").count();
+            dropped < items.len()
+        });
+        let mut found: Vec<(Vec<Change>, Burden)> = Vec::new();
+        for changes in candidates {
+            let variant = apply(facts, &changes);
+            let burden = self.burden(&variant, prior)?;
+            if lighter(burden, base) {
+                found.push((changes, burden));
+            }
+        }
+        // Count reductions: the largest count of one category that reaches a lighter outcome.
+        let mut targets: Vec<&str> = items.iter().map(|i| i.category.as_str()).collect();
+        if items.len() > 1 {
+            targets.push(ALL);
+        }
+        for category in targets {
+            if let Some((to, burden)) = self.reduce(facts, prior, category, base)? {
+                found.push((
+                    vec![Change {
+                        category: category.to_owned(),
+                        action: "reduce",
+                        to: Some(to),
+                    }],
+                    burden,
+                ));
+            }
+        }
+        // Keep, for each reachable pair of outcomes, only the remedies with the fewest changes;
+        // and drop a remedy when a smaller one already reaches an outcome at least as light.
+        found.sort_by(|a, b| {
+            (a.0.len(), a.1.cn + a.1.us, &a.0).cmp(&(b.0.len(), b.1.cn + b.1.us, &b.0))
+        });
+        let mut kept: Vec<(Vec<Change>, Burden)> = Vec::new();
+        for (changes, burden) in found {
+            let dominated = kept
+                .iter()
+                .any(|(k, kb)| k.len() < changes.len() && kb.cn <= burden.cn && kb.us <= burden.us);
+            if !dominated {
+                kept.push((changes, burden));
+            }
+        }
+        Ok(kept
+            .into_iter()
+            .map(|(changes, burden)| Remedy {
+                changes,
+                cn: self
+                    .cn
+                    .outcomes()
+                    .get(burden.cn)
+                    .cloned()
+                    .unwrap_or_default(),
+                us: self
+                    .us
+                    .outcomes()
+                    .get(burden.us)
+                    .cloned()
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Binary search for the largest count of `category` (or of every category and the
+    /// transfer's total, for [`ALL`]) that lowers the burden; outcomes are monotone in counts,
+    /// so the search is exact.
+    fn reduce(
+        &self,
+        facts: &TransferFacts,
+        prior: &PriorVolumes,
+        category: &str,
+        base: Burden,
+    ) -> Result<Option<(u64, Burden)>, JudgeError> {
+        let current = facts
+            .data
+            .inventory
+            .iter()
+            .filter(|i| category == ALL || i.category == category)
+            .map(|i| i.individuals.max(i.devices.unwrap_or(0)))
+            .max()
+            .unwrap_or(0);
+        if current == 0 {
+            return Ok(None);
+        }
+        let at = |n: u64| -> Result<Burden, JudgeError> {
+            let mut variant = facts.clone();
+            if category == ALL {
+                variant.data.individuals = variant.data.individuals.map(|t| t.min(n));
+            }
+            for i in &mut variant.data.inventory {
+                if category == ALL || i.category == category {
+                    i.individuals = i.individuals.min(n);
+                    i.devices = i.devices.map(|d| d.min(n));
+                }
+            }
+            self.burden(&variant, prior)
+        };
+        let zero = at(0)?;
+        if !lighter(zero, base) {
+            return Ok(None);
+        }
+        // Invariant: `low` is lighter than `base`, `high` is not.
+        let (mut low, mut high) = (0_u64, current);
+        while high - low > 1 {
+            let mid = low + (high - low) / 2;
+            if lighter(at(mid)?, base) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        Ok(Some((low, at(low)?)))
+    }
+}
+
+/// The category name of a change that applies to every category of the transfer.
+pub const ALL: &str = "*";
+
+fn change(category: &str, action: &'static str) -> Change {
+    Change {
+        category: category.to_owned(),
+        action,
+        to: None,
+    }
+}
+
+fn lighter(candidate: Burden, base: Burden) -> bool {
+    candidate.cn <= base.cn && candidate.us <= base.us && candidate != base
+}
+
+fn apply(facts: &TransferFacts, changes: &[Change]) -> TransferFacts {
+    let mut variant = facts.clone();
+    for change in changes {
+        match change.action {
+            "drop" => variant
+                .data
+                .inventory
+                .retain(|i| i.category != change.category),
+            action => {
+                for item in &mut variant.data.inventory {
+                    if item.category == change.category {
+                        item.form = if action == "anonymise" {
+                            Form::Anonymised
+                        } else {
+                            Form::Pseudonymised
+                        };
+                    }
+                }
+            }
+        }
+    }
+    variant
+}
+
+fn worlds(facts: &TransferFacts, inventory: &Inventory) -> Result<Vec<World>, JudgeError> {
+    let unknown = context::unknown_facts(facts);
+    if unknown.len() > MAX_UNKNOWNS {
+        return Err(JudgeError::TooManyUnknowns {
+            count: unknown.len(),
+        });
+    }
+    let ranges: &[bool] = if inventory.has_ranges() {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    let mut worlds = Vec::with_capacity(ranges.len() << unknown.len());
+    for &counts_high in ranges {
+        for bits in 0_u32..(1 << unknown.len()) {
+            let assumed = unknown
+                .iter()
+                .enumerate()
+                .map(|(i, name)| (*name, bits & (1 << i) != 0))
+                .collect();
+            worlds.push(World {
+                assumed,
+                counts_high,
+            });
+        }
+    }
+    Ok(worlds)
+}
+
+fn assumptions(world: &World, ranges: bool) -> BTreeMap<String, serde_json::Value> {
+    let mut out: BTreeMap<String, serde_json::Value> = world
+        .assumed
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::Bool(*v)))
+        .collect();
+    if ranges {
+        let end = if world.counts_high { "high" } else { "low" };
+        out.insert("counts".to_owned(), serde_json::Value::from(end));
+    }
+    out
+}
+
+/// Applies the combination rule (module docs) to the fired rules.
+fn combine(
+    pack: &RulePack,
+    fired: &[&crate::pack::Rule],
+    facts: &TransferFacts,
+) -> Option<SideDecision> {
+    let (top_priority, outcome) = fired
+        .iter()
+        .filter_map(|r| {
+            let outcome = r.outcome.as_deref()?;
+            Some((r.priority, pack.burden(outcome).unwrap_or(0), outcome))
+        })
+        .max_by_key(|(priority, burden, _)| (*priority, *burden))
+        .map(|(priority, _, outcome)| (priority, outcome.to_owned()))?;
+    let mut mechanisms: Vec<Mechanism> = Vec::new();
+    let mut obligations: Vec<String> = Vec::new();
+    let mut rules = Vec::with_capacity(fired.len());
+    for rule in fired {
+        let role = match &rule.outcome {
+            Some(o) if rule.priority == top_priority && *o == outcome => Role::Decides,
+            Some(_) => Role::Overridden,
+            None if rule.when_outcome.is_empty() || rule.when_outcome.contains(&outcome) => {
+                Role::Adds
+            }
+            None => Role::Overridden,
+        };
+        if role != Role::Overridden {
+            for id in &rule.mechanisms {
+                if !mechanisms.iter().any(|m| &m.id == id) {
+                    mechanisms.push(Mechanism {
+                        id: id.clone(),
+                        status: status(id, facts),
+                    });
+                }
+            }
+            for obligation in &rule.obligations {
+                if !obligations.contains(obligation) {
+                    obligations.push(obligation.clone());
+                }
+            }
+        }
+        rules.push(FiredRule {
+            id: rule.id.clone(),
+            citation: rule.citation.clone(),
+            file: rule.file.clone(),
+            line: rule.line,
+            role,
+        });
+    }
+    Some(SideDecision {
+        outcome,
+        mechanisms,
+        obligations,
+        rules,
+    })
+}
+
+fn period_status(period: Option<ValidPeriod>, date: Date) -> MechanismStatus {
+    match period {
+        Some(p) if p.from <= date && date <= p.until => MechanismStatus::InPlace,
+        Some(p) if date > p.until => MechanismStatus::Expired,
+        _ => MechanismStatus::Missing,
+    }
+}
+
+fn since_status(since: Option<crate::facts::Since>, date: Date) -> MechanismStatus {
+    if since.is_some_and(|s| s.since <= date) {
+        MechanismStatus::InPlace
+    } else {
+        MechanismStatus::Missing
+    }
+}
+
+/// Whether the facts show a mechanism in place; mechanisms the facts cannot show are duties.
+fn status(id: &str, facts: &TransferFacts) -> MechanismStatus {
+    let m = &facts.mechanisms;
+    let date = facts.date;
+    match id {
+        "cac_security_assessment" => period_status(m.cn_security_assessment, date),
+        "standard_contract_or_certification" => {
+            let contract = since_status(m.cn_standard_contract, date);
+            let certificate = period_status(m.cn_certification, date);
+            if contract == MechanismStatus::InPlace || certificate == MechanismStatus::InPlace {
+                MechanismStatus::InPlace
+            } else {
+                certificate
+            }
+        }
+        "cisa_security_requirements" => since_status(m.us_cisa_security_requirements, date),
+        "data_compliance_programme" => since_status(m.us_data_compliance_programme, date),
+        "onward_transfer_contract" => since_status(m.us_onward_transfer_contract, date),
+        _ => MechanismStatus::Duty,
+    }
+}

@@ -1,0 +1,72 @@
+//! Judges one transfer under China's and the United States' published rules at the same time.
+//!
+//! An exporter describes a transfer once in the common facts format ([`TransferFacts`], TOML or
+//! JSON, schema from [`facts_schema`]); [`Judge`] evaluates it under two Cedar rule packs
+//! (`rules/cn`, `rules/us`, embedded at build time) and returns, per country, the outcome, the
+//! mechanisms and obligations that follow, the rules that fired with their citations and
+//! `file:line`, and the smallest inventory changes that lighten the burden.
+//!
+//! ```
+//! use freeport_policy::{FactsFormat, Judge, parse_facts};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let vocabulary = freeport_vocabulary::Vocabulary::embedded()?;
+//! let judge = Judge::embedded(vocabulary)?;
+//! let facts = parse_facts("facts.toml", r#"
+//! format = 1
+//! date = "2026-03-01"
+//! scenario = "international_trade"
+//! transaction = "other"
+//! [exporter]
+//! name = "Acme Shenzhen"
+//! jurisdiction = "cn"
+//! ciio = false
+//! us_person = false
+//! data_broker = false
+//! owned_25pct_by_country_of_concern = false
+//! [recipient]
+//! name = "Acme Inc."
+//! country = "us"
+//! relationship = "affiliate"
+//! covered_person = false
+//! padfa_controlled = false
+//! foreign_judicial_or_law_enforcement = false
+//! cac_restricted_list = false
+//! cloud_computing = false
+//! [data]
+//! important_data = false
+//! us_government_related = false
+//! subjects = ["other"]
+//! inventory = []
+//! "#, FactsFormat::Toml, &judge)?;
+//! let prior = match facts.prior_volumes {
+//!     Some(prior) => prior,
+//!     None => freeport_policy::PriorVolumes::none(facts.date)?,
+//! };
+//! let decision = judge.decide(&facts, &prior)?;
+//! assert_eq!(decision.cn.outcome, "EXEMPT");
+//! assert_eq!(decision.us.outcome, "NOT_COVERED");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Cumulative volumes come from the store as a [`PriorVolumes`]; evaluation itself is pure.
+
+mod context;
+mod facts;
+mod judge;
+mod load;
+mod pack;
+mod volumes;
+
+pub use facts::{
+    ClaimedExemption, CollectedIn, Data, Exporter, FACTS_FORMAT, Form, FtzFacts, InventoryItem,
+    Mechanisms, Recipient, Relationship, Scenario, Since, Subjects, TransactionType, TransferFacts,
+    Tri, ValidPeriod, facts_schema,
+};
+pub use judge::{
+    ALL, Case, Change, Decision, FiredRule, Judge, JudgeError, MAX_UNKNOWNS, Mechanism,
+    MechanismStatus, PackStamp, Remedy, Role, SideDecision,
+};
+pub use load::{FactsError, FactsFormat, parse_facts};
+pub use pack::{FtzEntry, FtzList, Jurisdiction, PackError, PackFile, Rule, RulePack, SourceError};
+pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes, cn_window_start, us_window_start};

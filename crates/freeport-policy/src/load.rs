@@ -1,0 +1,624 @@
+//! Reading a facts file (TOML or JSON) and checking it against the vocabulary and the packs
+//! before anything is judged. Every error points into the file.
+
+use std::fmt::Write as _;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+use crate::facts::{FACTS_FORMAT, TransactionType, TransferFacts};
+use crate::judge::Judge;
+use crate::pack::Jurisdiction;
+use crate::volumes::{cn_window_start, us_window_start};
+use freeport_vocabulary::DspCategory;
+
+/// The two spellings of the facts format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactsFormat {
+    /// TOML, the format people write.
+    Toml,
+    /// JSON, the format programs write.
+    Json,
+}
+
+impl FactsFormat {
+    /// JSON for `.json` files, TOML otherwise.
+    #[must_use]
+    pub fn from_path(path: &std::path::Path) -> Self {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            Self::Json
+        } else {
+            Self::Toml
+        }
+    }
+}
+
+/// A facts file that cannot be judged.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(freeport::facts::invalid))]
+pub struct FactsError {
+    message: String,
+    /// The field, dotted (`data.inventory[2].category`), when known.
+    field: Option<String>,
+    #[help]
+    help: Option<String>,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("{}", label.as_deref().unwrap_or("here"))]
+    span: Option<SourceSpan>,
+    label: Option<String>,
+    #[related]
+    others: Vec<FactsError>,
+}
+
+impl FactsError {
+    /// The message, without location.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The dotted field path, when known.
+    #[must_use]
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// Where in the file.
+    #[must_use]
+    pub fn span(&self) -> Option<SourceSpan> {
+        self.span
+    }
+
+    /// The other errors found in the same file.
+    #[must_use]
+    pub fn others(&self) -> &[Self] {
+        &self.others
+    }
+}
+
+/// One segment of a field path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn key(k: &str) -> Seg {
+    Seg::Key(k.to_owned())
+}
+
+fn dotted(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
+        }
+    }
+    out
+}
+
+struct Problem {
+    path: Vec<Seg>,
+    message: String,
+    help: Option<String>,
+}
+
+/// Parses and checks a facts file.
+///
+/// # Errors
+///
+/// A [`FactsError`] pointing into `text`: malformed TOML or JSON, an unknown field, a missing
+/// fact, a negative or fractional count, an unknown category, scenario, zone or list entry, a
+/// date outside either pack's validity, or prior volumes counted over the wrong window.
+pub fn parse_facts(
+    name: &str,
+    text: &str,
+    format: FactsFormat,
+    judge: &Judge,
+) -> Result<TransferFacts, Box<FactsError>> {
+    let src = || NamedSource::new(name, text.to_owned());
+    let facts: TransferFacts = match format {
+        FactsFormat::Toml => toml::from_str(text).map_err(|e| {
+            Box::new(FactsError {
+                message: format!("cannot read transfer facts: {}", e.message().trim_end()),
+                field: None,
+                help: Some("`freeport judge --schema` prints the format".to_owned()),
+                src: src(),
+                span: e.span().map(SourceSpan::from),
+                label: None,
+                others: Vec::new(),
+            })
+        })?,
+        FactsFormat::Json => serde_json::from_str(text).map_err(|e| {
+            let offset = offset_of(text, e.line(), e.column());
+            Box::new(FactsError {
+                message: format!("cannot read transfer facts: {e}"),
+                field: None,
+                help: Some("`freeport judge --schema` prints the format".to_owned()),
+                src: src(),
+                span: Some(SourceSpan::new(offset.into(), 0)),
+                label: None,
+                others: Vec::new(),
+            })
+        })?,
+    };
+    let problems = check(&facts, judge);
+    if problems.is_empty() {
+        return Ok(facts);
+    }
+    let locate = |path: &[Seg]| match format {
+        FactsFormat::Toml => locate_toml(text, path),
+        FactsFormat::Json => locate_json(text, path),
+    };
+    let mut errors: Vec<FactsError> = problems
+        .into_iter()
+        .map(|p| {
+            let field = dotted(&p.path);
+            FactsError {
+                message: format!("`{field}`: {}", p.message),
+                span: locate(&p.path),
+                label: Some(p.message.clone()),
+                field: Some(field),
+                help: p.help,
+                src: src(),
+                others: Vec::new(),
+            }
+        })
+        .collect();
+    let mut first = errors.remove(0);
+    first.others = errors;
+    Err(Box::new(first))
+}
+
+/// The semantic checks serde cannot make.
+fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut problem = |path: Vec<Seg>, message: String, help: Option<String>| {
+        problems.push(Problem {
+            path,
+            message,
+            help,
+        });
+    };
+    if facts.format != FACTS_FORMAT {
+        problem(
+            vec![key("format")],
+            format!("format `{}` is not supported", facts.format),
+            Some(format!("this release reads format {FACTS_FORMAT}")),
+        );
+    }
+    for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+        let pack = judge.pack(jurisdiction);
+        let (from, to) = pack.validity();
+        if facts.date < from || facts.date > to {
+            problem(
+                vec![key("date")],
+                format!(
+                    "{} lies outside the {jurisdiction} rule pack {} (valid {from} to {to})",
+                    facts.date,
+                    pack.version()
+                ),
+                Some("judge transfers dated within the pack's validity, or load a pack that covers this date with `--rules`".to_owned()),
+            );
+        }
+    }
+    for (path, code) in [
+        (
+            vec![key("exporter"), key("jurisdiction")],
+            &facts.exporter.jurisdiction,
+        ),
+        (
+            vec![key("recipient"), key("country")],
+            &facts.recipient.country,
+        ),
+    ] {
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
+            problem(
+                path,
+                format!("`{code}` is not a lowercase ISO 3166-1 alpha-2 code"),
+                Some("write two lowercase letters, e.g. `cn`, `us`, `hk`".to_owned()),
+            );
+        }
+    }
+    match (facts.transaction, facts.passive_investment) {
+        (TransactionType::Investment, None) => problem(
+            vec![key("passive_investment")],
+            "missing: an investment must say whether it is passive (28 CFR 202.228(b))".to_owned(),
+            Some("set `passive_investment = true`, `false` or `\"unknown\"`".to_owned()),
+        ),
+        (TransactionType::Investment, Some(_)) | (_, None) => {}
+        (_, Some(_)) => problem(
+            vec![key("passive_investment")],
+            "only an investment can be passive".to_owned(),
+            Some("remove `passive_investment`, or set `transaction = \"investment\"`".to_owned()),
+        ),
+    }
+    if facts.data.subjects.is_empty() {
+        problem(
+            vec![key("data"), key("subjects")],
+            "missing: say whose data it is".to_owned(),
+            Some("e.g. `subjects = [\"customers\"]`".to_owned()),
+        );
+    }
+    let vocabulary = judge.vocabulary();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, item) in facts.data.inventory.iter().enumerate() {
+        let at = |field: &str| vec![key("data"), key("inventory"), Seg::Index(i), key(field)];
+        let Some(category) = vocabulary.get(&item.category) else {
+            problem(
+                at("category"),
+                format!("unknown category `{}`", item.category),
+                Some(near_categories(vocabulary, &item.category)),
+            );
+            continue;
+        };
+        if !seen.insert(item.category.as_str()) {
+            problem(
+                at("category"),
+                format!("category `{}` is listed twice", item.category),
+                Some("give one entry per category with its distinct individuals".to_owned()),
+            );
+        }
+        let geolocation = category.us.dsp == DspCategory::PreciseGeolocation;
+        match (geolocation, item.devices) {
+            (true, None) => problem(
+                at("devices"),
+                format!(
+                    "missing: `{}` is precise geolocation, counted in devices (28 CFR 202.205(c))",
+                    item.category
+                ),
+                Some("add `devices = N`".to_owned()),
+            ),
+            (false, Some(_)) => problem(
+                at("devices"),
+                format!(
+                    "`{}` is not precise geolocation; only those count devices",
+                    item.category
+                ),
+                Some("remove `devices`".to_owned()),
+            ),
+            _ => {}
+        }
+        if let Some(total) = facts.data.individuals
+            && item.individuals > total
+        {
+            problem(
+                at("individuals"),
+                format!(
+                    "{} individuals is more than the transfer's {total} distinct individuals",
+                    item.individuals
+                ),
+                None,
+            );
+        }
+    }
+    if let Some(ftz) = &facts.exporter.ftz {
+        let lists = judge.pack(Jurisdiction::Cn).ftz_lists();
+        match lists.get(&ftz.zone) {
+            None => problem(
+                vec![key("exporter"), key("ftz"), key("zone")],
+                format!("no negative list for zone `{}`", ftz.zone),
+                Some(format!(
+                    "zones with a list: {}",
+                    lists
+                        .keys()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ),
+            Some(list) => {
+                for (i, entry) in ftz.listed_entries.iter().enumerate() {
+                    if !list.entries.iter().any(|e| &e.id == entry) {
+                        problem(
+                            vec![key("exporter"), key("ftz"), key("listed_entries"), Seg::Index(i)],
+                            format!("`{entry}` is not an entry of the {} list", ftz.zone),
+                            Some("`freeport rules list` shows the zones; the list file is under rules/cn/ftz/".to_owned()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for (path, period) in [
+        (
+            "cn_security_assessment",
+            facts.mechanisms.cn_security_assessment,
+        ),
+        ("cn_certification", facts.mechanisms.cn_certification),
+    ] {
+        if let Some(p) = period
+            && p.until < p.from
+        {
+            problem(
+                vec![key("mechanisms"), key(path), key("until")],
+                format!("ends on {} before it starts on {}", p.until, p.from),
+                None,
+            );
+        }
+    }
+    if let Some(prior) = &facts.prior_volumes {
+        let cn = cn_window_start(facts.date);
+        if prior.cn.since != cn {
+            problem(
+                vec![key("prior_volumes"), key("cn"), key("since")],
+                format!(
+                    "China counts since 1 January of the transfer's year ({cn}), not since {}",
+                    prior.cn.since
+                ),
+                Some(
+                    "CAC16 Arts 5(4), 7, 8: 自当年1月1日起; the counter resets every 1 January"
+                        .to_owned(),
+                ),
+            );
+        }
+        match us_window_start(facts.date) {
+            Ok(us) if prior.us.since != us => problem(
+                vec![key("prior_volumes"), key("us"), key("since")],
+                format!(
+                    "the United States counts over the preceding 12 months (since {us}), not since {}",
+                    prior.us.since
+                ),
+                Some("28 CFR 202.205: at any point in the preceding 12 months".to_owned()),
+            ),
+            Ok(_) => {}
+            Err(e) => problem(vec![key("date")], e.to_string(), None),
+        }
+    }
+    let unknowns = crate::context::unknown_facts(facts).len();
+    if unknowns > crate::judge::MAX_UNKNOWNS {
+        problem(
+            Vec::new(),
+            format!(
+                "{unknowns} facts are `unknown`; at most {} can be judged at once",
+                crate::judge::MAX_UNKNOWNS
+            ),
+            None,
+        );
+    }
+    problems
+}
+
+fn near_categories(vocabulary: &freeport_vocabulary::Vocabulary, id: &str) -> String {
+    let mut near: Vec<(usize, &str)> = vocabulary
+        .categories()
+        .iter()
+        .map(|c| (edit_distance(id, &c.id), c.id.as_str()))
+        .filter(|(d, _)| *d <= 3)
+        .collect();
+    near.sort();
+    match near.as_slice() {
+        [] => "`freeport vocab list` shows every category".to_owned(),
+        near => format!(
+            "did you mean {}?",
+            near.iter()
+                .take(3)
+                .map(|(_, id)| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
+/// Levenshtein distance, small inputs only.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let above = row.get(j + 1).copied().unwrap_or(0);
+            let left = row.get(j).copied().unwrap_or(0);
+            let value = (above + 1)
+                .min(left + 1)
+                .min(previous + usize::from(ca != *cb));
+            previous = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// Byte offset of a 1-based line and column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+/// The span of the value at `path` in a TOML document, or of the nearest enclosing one.
+fn locate_toml(text: &str, path: &[Seg]) -> Option<SourceSpan> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut span = root.span();
+    let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
+    let mut array: Option<&toml::de::DeArray<'_>> = None;
+    for seg in path {
+        let value = match seg {
+            Seg::Key(k) => table?
+                .iter()
+                .find(|(key, _)| key.get_ref() == k)
+                .map(|(_, v)| v),
+            Seg::Index(i) => array?.get(*i),
+        };
+        let Some(value) = value else { break };
+        span = value.span();
+        table = None;
+        array = None;
+        match value.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(a) => array = Some(a),
+            _ => {}
+        }
+    }
+    Some(SourceSpan::from(span))
+}
+
+/// The span of the value at `path` in a JSON document, or of the nearest enclosing one.
+fn locate_json(text: &str, path: &[Seg]) -> Option<SourceSpan> {
+    let bytes = text.as_bytes();
+    let mut pos = skip_ws(bytes, 0);
+    let mut found = (pos, json_value_end(bytes, pos)?);
+    for seg in path {
+        let next = match seg {
+            Seg::Key(k) => json_member(bytes, pos, k),
+            Seg::Index(i) => json_element(bytes, pos, *i),
+        };
+        let Some(start) = next else { break };
+        pos = start;
+        found = (start, json_value_end(bytes, start)?);
+    }
+    Some(SourceSpan::new(found.0.into(), found.1 - found.0))
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while bytes.get(pos).is_some_and(u8::is_ascii_whitespace) {
+        pos += 1;
+    }
+    pos
+}
+
+/// End (exclusive) of the JSON value starting at `pos`.
+fn json_value_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    match bytes.get(pos)? {
+        b'"' => {
+            let mut i = pos + 1;
+            loop {
+                match bytes.get(i)? {
+                    b'\\' => i += 2,
+                    b'"' => return Some(i + 1),
+                    _ => i += 1,
+                }
+            }
+        }
+        b'{' | b'[' => {
+            let mut depth = 0_usize;
+            let mut i = pos;
+            loop {
+                match bytes.get(i)? {
+                    b'"' => {
+                        i = json_value_end(bytes, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        _ => {
+            let mut i = pos;
+            while bytes
+                .get(i)
+                .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
+            {
+                i += 1;
+            }
+            Some(i)
+        }
+    }
+}
+
+/// Start of the value of member `key` of the object at `pos`.
+fn json_member(bytes: &[u8], pos: usize, key: &str) -> Option<usize> {
+    if bytes.get(pos) != Some(&b'{') {
+        return None;
+    }
+    let mut i = skip_ws(bytes, pos + 1);
+    while bytes.get(i) == Some(&b'"') {
+        let key_end = json_value_end(bytes, i)?;
+        let name = std::str::from_utf8(bytes.get(i + 1..key_end - 1)?).ok()?;
+        let colon = skip_ws(bytes, key_end);
+        let value = skip_ws(bytes, colon + 1);
+        if name == key {
+            return Some(value);
+        }
+        let end = json_value_end(bytes, value)?;
+        i = skip_ws(bytes, end);
+        if bytes.get(i) == Some(&b',') {
+            i = skip_ws(bytes, i + 1);
+        }
+    }
+    None
+}
+
+/// Start of element `index` of the array at `pos`.
+fn json_element(bytes: &[u8], pos: usize, index: usize) -> Option<usize> {
+    if bytes.get(pos) != Some(&b'[') {
+        return None;
+    }
+    let mut i = skip_ws(bytes, pos + 1);
+    for _ in 0..index {
+        let end = json_value_end(bytes, i)?;
+        i = skip_ws(bytes, end);
+        if bytes.get(i) != Some(&b',') {
+            return None;
+        }
+        i = skip_ws(bytes, i + 1);
+    }
+    (bytes.get(i) != Some(&b']')).then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_paths_are_located() {
+        let text = r#"{"a": {"b": [1, {"c": "x"}]}, "d": true}"#;
+        let span = locate_json(text, &[key("a"), key("b"), Seg::Index(1), key("c")]).unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "\"x\"");
+        let span = locate_json(text, &[key("d")]).unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "true");
+    }
+
+    #[test]
+    fn toml_paths_are_located() {
+        let text =
+            "[data]\n[[data.inventory]]\ncategory = \"a\"\n[[data.inventory]]\ncategory = \"zz\"\n";
+        let span = locate_toml(
+            text,
+            &[
+                key("data"),
+                key("inventory"),
+                Seg::Index(1),
+                key("category"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "\"zz\"");
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("contact.phon", "contact.phone"), 1);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("", "ab"), 2);
+    }
+}

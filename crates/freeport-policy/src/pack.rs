@@ -1,0 +1,814 @@
+//! Rule packs: one per jurisdiction, a directory of Cedar policies, a Cedar schema, `pack.toml`
+//! (version, validity, outcome order) and, for China, the FTZ negative lists under `ftz/`.
+//!
+//! A pack is validated at load (Cedar parse, strict schema validation, annotations) and
+//! identified by its version and a content hash: SHA-256 over its files sorted by relative path
+//! (byte order), each fed as the path, a NUL byte, the length of the text as a big-endian u64,
+//! then the text. The packs under `rules/` are embedded at build time; [`RulePack::from_dir`]
+//! loads another copy (to try a revision, or to diff two).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use cedar_policy::{PolicyId, PolicySet, Schema, ValidationMode, Validator};
+use jiff::civil::Date;
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_packs.rs"));
+}
+
+/// The two jurisdictions a transfer is judged under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Jurisdiction {
+    /// The People's Republic of China (mainland).
+    Cn,
+    /// The United States.
+    Us,
+}
+
+impl Jurisdiction {
+    /// `cn` or `us`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cn => "cn",
+            Self::Us => "us",
+        }
+    }
+}
+
+impl fmt::Display for Jurisdiction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule pack that could not be loaded; every variant that concerns a file points into it.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
+pub enum PackError {
+    /// A file could not be read.
+    #[error("cannot read `{path}`")]
+    #[diagnostic(code(freeport::pack::io))]
+    Io {
+        /// The path.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the pack is wrong: bad TOML, bad Cedar, a failed validation, a bad annotation.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(Box<SourceError>),
+}
+
+/// An error located in a pack file.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(freeport::pack::invalid))]
+pub struct SourceError {
+    message: String,
+    #[help]
+    help: Option<String>,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label(collection)]
+    labels: Vec<LabeledSpan>,
+    #[related]
+    others: Vec<SourceError>,
+}
+
+impl SourceError {
+    fn new(file: &str, text: &str, message: String, help: Option<String>) -> Self {
+        Self {
+            message,
+            help,
+            src: NamedSource::new(file, text.to_owned()),
+            labels: Vec::new(),
+            others: Vec::new(),
+        }
+    }
+
+    fn label(mut self, span: SourceSpan, text: &str) -> Self {
+        self.labels
+            .push(LabeledSpan::new_with_span(Some(text.to_owned()), span));
+        self
+    }
+
+    fn from_diagnostic(file: &str, text: &str, diagnostic: &dyn Diagnostic) -> Self {
+        let mut error = Self::new(
+            file,
+            text,
+            diagnostic.to_string(),
+            diagnostic.help().map(|h| h.to_string()),
+        );
+        if let Some(labels) = diagnostic.labels() {
+            error.labels.extend(labels);
+        }
+        error
+    }
+
+    /// The message, without location.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The file the error is in.
+    #[must_use]
+    pub fn file(&self) -> &str {
+        self.src.name()
+    }
+
+    /// The first labelled offset, if any.
+    #[must_use]
+    pub fn offset(&self) -> Option<usize> {
+        self.labels.first().map(LabeledSpan::offset)
+    }
+}
+
+impl From<Box<SourceError>> for PackError {
+    fn from(error: Box<SourceError>) -> Self {
+        Self::Source(error)
+    }
+}
+
+impl From<SourceError> for PackError {
+    fn from(error: SourceError) -> Self {
+        Self::Source(Box::new(error))
+    }
+}
+
+/// `pack.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    jurisdiction: Jurisdiction,
+    version: String,
+    title: String,
+    #[serde(with = "toml_date")]
+    valid_from: Date,
+    #[serde(with = "toml_date")]
+    valid_to: Date,
+    outcomes: Vec<String>,
+}
+
+/// TOML dates (`2024-03-22`, unquoted) into jiff dates.
+mod toml_date {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer};
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let value = toml::value::Datetime::deserialize(d)?;
+        let Some(date) = value.date.filter(|_| value.time.is_none()) else {
+            return Err(serde::de::Error::custom(
+                "expected a date such as 2024-03-22",
+            ));
+        };
+        Date::new(
+            i16::try_from(date.year).map_err(serde::de::Error::custom)?,
+            i8::try_from(date.month).map_err(serde::de::Error::custom)?,
+            i8::try_from(date.day).map_err(serde::de::Error::custom)?,
+        )
+        .map_err(serde::de::Error::custom)
+    }
+
+    pub(super) fn deserialize_opt<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Date>, D::Error> {
+        deserialize(d).map(Some)
+    }
+}
+
+/// A free-trade zone's negative list (CAC16 Art 6), loaded from `ftz/<zone>.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FtzList {
+    /// The zone id facts use.
+    pub zone: String,
+    /// The list's official name.
+    pub name: String,
+    /// When it was issued, if known.
+    #[serde(
+        default,
+        deserialize_with = "toml_date::deserialize_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issued: Option<Date>,
+    /// Where its content comes from.
+    pub source: String,
+    /// The entries.
+    #[serde(rename = "entry")]
+    pub entries: Vec<FtzEntry>,
+}
+
+/// One entry of a negative list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FtzEntry {
+    /// Stable id, `<zone>.<name>`.
+    pub id: String,
+    /// The sector or scenario the entry covers.
+    pub sector: String,
+    /// Further detail, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One rule of a pack with its annotations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Stable id, `cn.` or `us.` followed by the provision.
+    pub id: String,
+    /// The outcome the rule decides, for deciding rules.
+    pub outcome: Option<String>,
+    /// Mechanisms the rule requires (from `@mechanism`, `|`-separated).
+    pub mechanisms: Vec<String>,
+    /// Obligations that follow (from `@obligations`, `|`-separated).
+    pub obligations: Vec<String>,
+    /// For rules that only add mechanisms: the outcomes under which they apply (from
+    /// `@when_outcome`, `|`-separated); empty means under every outcome.
+    pub when_outcome: Vec<String>,
+    /// Precedence among deciding rules; higher wins.
+    pub priority: i64,
+    /// Article or section.
+    pub citation: String,
+    /// Source key of the reference text.
+    pub source: String,
+    /// First day the rule applies.
+    pub effective_from: Date,
+    /// Last day the rule applies, if it has ended.
+    pub effective_to: Option<Date>,
+    /// The rule in plain words.
+    pub explain: String,
+    /// File, relative to the repository root (`rules/cn/mechanisms.cedar`).
+    pub file: String,
+    /// Line of the rule's first annotation, 1-based.
+    pub line: usize,
+    /// The Cedar text of the rule.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl Rule {
+    /// Whether the rule applies on `date`.
+    #[must_use]
+    pub fn in_force(&self, date: Date) -> bool {
+        self.effective_from <= date && self.effective_to.is_none_or(|to| date <= to)
+    }
+}
+
+/// A loaded, validated rule pack.
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    manifest: Manifest,
+    hash: String,
+    policies: PolicySet,
+    schema: Schema,
+    rules: Vec<Rule>,
+    index: BTreeMap<String, usize>,
+    ftz: BTreeMap<String, FtzList>,
+}
+
+/// One file of a pack, relative path and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackFile {
+    /// Path relative to the pack directory, with `/`.
+    pub path: String,
+    /// Contents.
+    pub text: String,
+}
+
+impl RulePack {
+    /// The pack built into this release.
+    ///
+    /// # Errors
+    ///
+    /// Only if an embedded pack is broken, which the test suite rules out.
+    pub fn embedded(jurisdiction: Jurisdiction) -> Result<Self, PackError> {
+        let files = match jurisdiction {
+            Jurisdiction::Cn => embedded::CN,
+            Jurisdiction::Us => embedded::US,
+        };
+        let files = files
+            .iter()
+            .map(|(path, text)| PackFile {
+                path: (*path).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        Self::from_files(&format!("rules/{jurisdiction}"), files)
+    }
+
+    /// Loads a pack from a directory (`rules/cn` or a copy of it).
+    ///
+    /// # Errors
+    ///
+    /// A [`PackError`] naming the file, and the line where it applies.
+    pub fn from_dir(dir: &Path) -> Result<Self, PackError> {
+        let mut files = Vec::new();
+        read_dir(dir, dir, &mut files)?;
+        Self::from_files(&dir.display().to_string(), files)
+    }
+
+    /// Loads a pack from its files; `origin` prefixes file names in rule locations and errors.
+    ///
+    /// # Errors
+    ///
+    /// A [`PackError`] naming the file, and the line where it applies.
+    pub fn from_files(origin: &str, mut files: Vec<PackFile>) -> Result<Self, PackError> {
+        files.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+        let hash = content_hash(&files);
+        let name = |file: &PackFile| format!("{origin}/{}", file.path);
+        let manifest_file = files.iter().find(|f| f.path == "pack.toml").ok_or_else(|| {
+            SourceError::new(
+                &format!("{origin}/pack.toml"),
+                "",
+                "the pack has no `pack.toml`".to_owned(),
+                Some("add `pack.toml` with jurisdiction, version, title, valid_from, valid_to and outcomes".to_owned()),
+            )
+        })?;
+        let manifest: Manifest = toml::from_str(&manifest_file.text).map_err(|e| {
+            let error = SourceError::new(
+                &name(manifest_file),
+                &manifest_file.text,
+                format!("invalid pack manifest: {}", e.message()),
+                None,
+            );
+            match e.span() {
+                Some(span) => error.label(span.into(), "here"),
+                None => error,
+            }
+        })?;
+        if manifest.valid_to < manifest.valid_from {
+            return Err(SourceError::new(
+                &name(manifest_file),
+                &manifest_file.text,
+                "`valid_to` is before `valid_from`".to_owned(),
+                None,
+            )
+            .into());
+        }
+
+        let schema_files: Vec<&PackFile> = files
+            .iter()
+            .filter(|f| f.path.ends_with(".cedarschema"))
+            .collect();
+        let [schema_file] = schema_files.as_slice() else {
+            return Err(SourceError::new(
+                &format!("{origin}/pack.toml"),
+                &manifest_file.text,
+                format!(
+                    "a pack needs exactly one `.cedarschema` file, found {}",
+                    schema_files.len()
+                ),
+                None,
+            )
+            .into());
+        };
+        let schema = Schema::from_cedarschema_str(&schema_file.text)
+            .map(|(schema, _warnings)| schema)
+            .map_err(|e| SourceError::from_diagnostic(&name(schema_file), &schema_file.text, &e))?;
+        let validator = Validator::new(schema.clone());
+
+        let mut policies = PolicySet::new();
+        let mut rules = Vec::new();
+        let mut index = BTreeMap::new();
+        for file in files.iter().filter(|f| f.path.ends_with(".cedar")) {
+            let file_name = name(file);
+            let parsed = PolicySet::from_str(&file.text)
+                .map_err(|e| SourceError::from_diagnostic(&file_name, &file.text, &e))?;
+            let mut renamed = PolicySet::new();
+            for policy in parsed.policies() {
+                let rule = read_rule(&manifest, &file_name, &file.text, policy)?;
+                if index.contains_key(&rule.id) {
+                    return Err(SourceError::new(
+                        &file_name,
+                        &file.text,
+                        format!("rule `{}` is defined twice", rule.id),
+                        Some("every `@id` may appear once in a pack".to_owned()),
+                    )
+                    .label(id_span(&file.text, &rule.id), "second definition")
+                    .into());
+                }
+                let policy = policy.new_id(PolicyId::new(&rule.id));
+                renamed
+                    .add(policy.clone())
+                    .map_err(|e| SourceError::new(&file_name, &file.text, e.to_string(), None))?;
+                policies
+                    .add(policy)
+                    .map_err(|e| SourceError::new(&file_name, &file.text, e.to_string(), None))?;
+                index.insert(rule.id.clone(), rules.len());
+                rules.push(rule);
+            }
+            let result = validator.validate(&renamed, ValidationMode::Strict);
+            let mut errors: Vec<SourceError> = result
+                .validation_errors()
+                .map(|e| SourceError::from_diagnostic(&file_name, &file.text, e))
+                .collect();
+            if !errors.is_empty() {
+                let mut first = errors.remove(0);
+                first.message = format!("rule fails schema validation: {}", first.message);
+                first.others = errors;
+                return Err(first.into());
+            }
+        }
+        if rules.is_empty() {
+            return Err(SourceError::new(
+                &format!("{origin}/pack.toml"),
+                &manifest_file.text,
+                "the pack has no rules".to_owned(),
+                Some("add `.cedar` files next to `pack.toml`".to_owned()),
+            )
+            .into());
+        }
+
+        let mut ftz = BTreeMap::new();
+        for file in files.iter().filter(|f| f.path.starts_with("ftz/")) {
+            let list: FtzList = toml::from_str(&file.text).map_err(|e| {
+                let error = SourceError::new(
+                    &name(file),
+                    &file.text,
+                    format!("invalid negative list: {}", e.message()),
+                    None,
+                );
+                match e.span() {
+                    Some(span) => error.label(span.into(), "here"),
+                    None => error,
+                }
+            })?;
+            ftz.insert(list.zone.clone(), list);
+        }
+        Ok(Self {
+            manifest,
+            hash,
+            policies,
+            schema,
+            rules,
+            index,
+            ftz,
+        })
+    }
+
+    /// Which country's rules.
+    #[must_use]
+    pub fn jurisdiction(&self) -> Jurisdiction {
+        self.manifest.jurisdiction
+    }
+
+    /// The pack's version, recorded with every decision.
+    #[must_use]
+    pub fn version(&self) -> &str {
+        &self.manifest.version
+    }
+
+    /// What the pack covers.
+    #[must_use]
+    pub fn title(&self) -> &str {
+        &self.manifest.title
+    }
+
+    /// `sha256:` and the hex content hash, recorded with every decision.
+    #[must_use]
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// First and last day of transfers the pack may judge.
+    #[must_use]
+    pub fn validity(&self) -> (Date, Date) {
+        (self.manifest.valid_from, self.manifest.valid_to)
+    }
+
+    /// Outcomes from least to most burdensome.
+    #[must_use]
+    pub fn outcomes(&self) -> &[String] {
+        &self.manifest.outcomes
+    }
+
+    /// Burden rank of an outcome (0 = least), if the pack knows it.
+    #[must_use]
+    pub fn burden(&self, outcome: &str) -> Option<usize> {
+        self.manifest.outcomes.iter().position(|o| o == outcome)
+    }
+
+    /// All rules, in file order.
+    #[must_use]
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule with this id.
+    #[must_use]
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.index.get(id).and_then(|&i| self.rules.get(i))
+    }
+
+    /// The FTZ negative lists, by zone.
+    #[must_use]
+    pub fn ftz_lists(&self) -> &BTreeMap<String, FtzList> {
+        &self.ftz
+    }
+
+    /// The Cedar policy set; policy ids are the rule ids.
+    #[must_use]
+    pub fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
+
+    /// The Cedar schema every rule was validated against.
+    #[must_use]
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+}
+
+fn read_dir(root: &Path, dir: &Path, files: &mut Vec<PackFile>) -> Result<(), PackError> {
+    let io = |path: &Path, source| PackError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        if path.is_dir() {
+            read_dir(root, &path, files)?;
+            continue;
+        }
+        let wanted = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("cedar" | "cedarschema" | "toml")
+        );
+        if !wanted {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.push(PackFile {
+            path: relative,
+            text,
+        });
+    }
+    Ok(())
+}
+
+/// SHA-256 over the files in byte order of their relative paths; see the module docs.
+fn content_hash(files: &[PackFile]) -> String {
+    let mut hasher = Sha256::new();
+    for file in files {
+        hasher.update(file.path.as_bytes());
+        hasher.update([0]);
+        hasher.update((file.text.len() as u64).to_be_bytes());
+        hasher.update(file.text.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut hex = String::with_capacity(7 + 64);
+    hex.push_str("sha256:");
+    for byte in digest {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+/// The span of `@id("<id>")` in a file, or the start of the file.
+fn id_span(text: &str, id: &str) -> SourceSpan {
+    let needle = format!("@id(\"{id}\")");
+    let offset = text.find(&needle).unwrap_or(0);
+    SourceSpan::new(offset.into(), needle.len())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(1, |before| {
+        before.bytes().filter(|&b| b == b'\n').count() + 1
+    })
+}
+
+const KNOWN_ANNOTATIONS: [&str; 11] = [
+    "id",
+    "outcome",
+    "mechanism",
+    "when_outcome",
+    "priority",
+    "obligations",
+    "citation",
+    "source",
+    "effective_from",
+    "effective_to",
+    "explain",
+];
+
+fn read_rule(
+    manifest: &Manifest,
+    file: &str,
+    text: &str,
+    policy: &cedar_policy::Policy,
+) -> Result<Rule, Box<SourceError>> {
+    let Some(id) = policy.annotation("id") else {
+        // Without an id there is nothing to point at but the policy's own text.
+        let source = policy.to_string();
+        let offset = text
+            .find(source.lines().next().unwrap_or_default())
+            .unwrap_or(0);
+        return Err(Box::new(
+            SourceError::new(
+                file,
+                text,
+                "a rule has no `@id` annotation".to_owned(),
+                Some(
+                    "start every rule with `@id(\"<jurisdiction>.<provision>.<name>\")`".to_owned(),
+                ),
+            )
+            .label(SourceSpan::new(offset.into(), 1), "this rule"),
+        ));
+    };
+    let span = id_span(text, id);
+    let fail = |message: String, help: &str| {
+        Box::new(
+            SourceError::new(file, text, message, Some(help.to_owned()))
+                .label(span, "in this rule"),
+        )
+    };
+    let prefix = format!("{}.", manifest.jurisdiction);
+    if !id.starts_with(&prefix) {
+        return Err(fail(
+            format!("rule id `{id}` does not start with `{prefix}`"),
+            "ids are `<jurisdiction>.<provision>.<name>`",
+        ));
+    }
+    for (key, _) in policy.annotations() {
+        if !KNOWN_ANNOTATIONS.contains(&key) {
+            return Err(fail(
+                format!("rule `{id}` has an unknown annotation `@{key}`"),
+                "known annotations: @id @outcome @mechanism @when_outcome @priority @obligations @citation @source @effective_from @effective_to @explain",
+            ));
+        }
+    }
+    let required = |key: &str| -> Result<String, Box<SourceError>> {
+        policy.annotation(key).map(str::to_owned).ok_or_else(|| {
+            fail(
+                format!("rule `{id}` has no `@{key}` annotation"),
+                "every rule carries @id, @outcome or @mechanism, @obligations, @citation, @source, @effective_from and @explain",
+            )
+        })
+    };
+    let citation = required("citation")?;
+    let source = required("source")?;
+    let explain = required("explain")?;
+    let obligations = split(&required("obligations")?);
+    let date = |key: &str, value: &str| {
+        Date::from_str(value).map_err(|_| {
+            fail(
+                format!("`@{key}(\"{value}\")` of rule `{id}` is not a date"),
+                "write dates as YYYY-MM-DD",
+            )
+        })
+    };
+    let effective_from = date("effective_from", &required("effective_from")?)?;
+    let effective_to = policy
+        .annotation("effective_to")
+        .map(|value| date("effective_to", value))
+        .transpose()?;
+    let outcome = policy.annotation("outcome").map(str::to_owned);
+    let mechanisms = policy
+        .annotation("mechanism")
+        .map(split)
+        .unwrap_or_default();
+    if outcome.is_none() && mechanisms.is_empty() {
+        return Err(fail(
+            format!("rule `{id}` has neither `@outcome` nor `@mechanism`"),
+            "a rule either decides an outcome or adds a mechanism",
+        ));
+    }
+    let when_outcome = policy
+        .annotation("when_outcome")
+        .map(split)
+        .unwrap_or_default();
+    if let Some(unknown) = when_outcome.iter().find(|o| !manifest.outcomes.contains(o)) {
+        return Err(fail(
+            format!("rule `{id}` has unknown outcome `{unknown}` in `@when_outcome`"),
+            &format!("outcomes of this pack: {}", manifest.outcomes.join(", ")),
+        ));
+    }
+    if outcome.is_some() && !when_outcome.is_empty() {
+        return Err(fail(
+            format!("rule `{id}` decides an outcome and also has `@when_outcome`"),
+            "`@when_outcome` limits rules that only add mechanisms",
+        ));
+    }
+    let priority = match (&outcome, policy.annotation("priority")) {
+        (Some(outcome), Some(priority)) => {
+            if !manifest.outcomes.contains(outcome) {
+                return Err(fail(
+                    format!("rule `{id}` has unknown outcome `{outcome}`"),
+                    &format!("outcomes of this pack: {}", manifest.outcomes.join(", ")),
+                ));
+            }
+            priority.parse::<i64>().map_err(|_| {
+                fail(
+                    format!("`@priority(\"{priority}\")` of rule `{id}` is not an integer"),
+                    "higher priorities win",
+                )
+            })?
+        }
+        (Some(_), None) => {
+            return Err(fail(
+                format!("rule `{id}` decides an outcome but has no `@priority`"),
+                "give every deciding rule a priority; higher wins",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(fail(
+                format!("rule `{id}` has `@priority` but no `@outcome`"),
+                "only deciding rules have a priority",
+            ));
+        }
+        (None, None) => 0,
+    };
+    Ok(Rule {
+        id: id.to_owned(),
+        outcome,
+        mechanisms,
+        obligations,
+        when_outcome,
+        priority,
+        citation,
+        source,
+        effective_from,
+        effective_to,
+        explain,
+        file: file.to_owned(),
+        line: line_of(text, span.offset()),
+        text: policy.to_string(),
+    })
+}
+
+/// `a | b` → `["a", "b"]`; empty text → nothing.
+fn split(value: &str) -> Vec<String> {
+    value
+        .split('|')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_embedded_packs_load() {
+        for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+            let pack = RulePack::embedded(jurisdiction).unwrap();
+            assert_eq!(pack.jurisdiction(), jurisdiction);
+            assert!(pack.hash().starts_with("sha256:"));
+            assert!(!pack.rules().is_empty());
+            for rule in pack.rules() {
+                assert!(rule.file.starts_with(&format!("rules/{jurisdiction}/")));
+                assert!(rule.line > 0);
+            }
+        }
+    }
+
+    #[test]
+    fn the_hash_changes_with_any_byte() {
+        let a = vec![PackFile {
+            path: "a.cedar".into(),
+            text: "x".into(),
+        }];
+        let b = vec![PackFile {
+            path: "a.cedar".into(),
+            text: "y".into(),
+        }];
+        assert_ne!(content_hash(&a), content_hash(&b));
+        // Moving a byte from the path into the text changes the hash too.
+        let c = vec![PackFile {
+            path: "a.cedarx".into(),
+            text: String::new(),
+        }];
+        let d = vec![PackFile {
+            path: "a.cedar".into(),
+            text: "x".into(),
+        }];
+        assert_ne!(content_hash(&c), content_hash(&d));
+    }
+
+    #[test]
+    fn the_cn_pack_has_the_zone_lists() {
+        let pack = RulePack::embedded(Jurisdiction::Cn).unwrap();
+        assert!(pack.ftz_lists().contains_key("tianjin"));
+        assert!(pack.ftz_lists().contains_key("beijing"));
+    }
+}

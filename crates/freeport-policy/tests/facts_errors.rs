@@ -1,0 +1,164 @@
+//! Bad facts files: each is refused with the field named and a span pointing at the value.
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers outside #[test] functions"
+)]
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use freeport_policy::{FactsError, FactsFormat, Judge, parse_facts};
+use freeport_vocabulary::Vocabulary;
+
+fn judge() -> &'static Judge {
+    static JUDGE: OnceLock<Judge> = OnceLock::new();
+    JUDGE.get_or_init(|| Judge::embedded(Vocabulary::embedded().unwrap()).unwrap())
+}
+
+fn base() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/tests/cn-pi-100000.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    text.split("\n[expect]\n").next().unwrap().to_owned() + "\n"
+}
+
+fn error(text: &str) -> Box<FactsError> {
+    parse_facts("facts.toml", text, FactsFormat::Toml, judge()).unwrap_err()
+}
+
+/// The text the error's span covers.
+fn spanned<'a>(text: &'a str, error: &FactsError) -> &'a str {
+    let span = error.span().expect("a span");
+    &text[span.offset()..span.offset() + span.len()]
+}
+
+#[test]
+fn the_base_file_is_valid() {
+    parse_facts("facts.toml", &base(), FactsFormat::Toml, judge()).unwrap();
+}
+
+#[test]
+fn an_unknown_category_is_named_with_a_suggestion() {
+    let text = base().replace("category = \"person.name\"", "category = \"person.nam\"");
+    let e = error(&text);
+    assert_eq!(e.field(), Some("data.inventory[0].category"));
+    assert_eq!(spanned(&text, &e), "\"person.nam\"");
+    let help = miette::Diagnostic::help(e.as_ref()).unwrap().to_string();
+    assert!(help.contains("`person.name`"), "{help}");
+}
+
+#[test]
+fn an_unknown_scenario_is_refused_at_its_value() {
+    let text = base().replace("scenario = \"other\"", "scenario = \"tourism\"");
+    let e = error(&text);
+    assert!(e.message().contains("tourism"), "{}", e.message());
+    assert_eq!(spanned(&text, &e), "\"tourism\"");
+}
+
+#[test]
+fn a_missing_fact_is_refused() {
+    let text = base().replace("ciio = false\n", "");
+    let e = error(&text);
+    assert!(
+        e.message().contains("missing field `ciio`"),
+        "{}",
+        e.message()
+    );
+}
+
+#[test]
+fn negative_and_fractional_counts_are_refused() {
+    for bad in ["-5", "12.5"] {
+        let text = base().replace("individuals = 100_000", &format!("individuals = {bad}"));
+        let e = error(&text);
+        assert_eq!(spanned(&text, &e), bad, "{}", e.message());
+    }
+}
+
+#[test]
+fn a_date_outside_the_packs_is_refused() {
+    let text = base().replace("date = \"2026-06-01\"", "date = \"2027-01-01\"");
+    let e = error(&text);
+    assert_eq!(e.field(), Some("date"));
+    assert!(
+        e.message().contains("outside the cn rule pack"),
+        "{}",
+        e.message()
+    );
+    assert_eq!(spanned(&text, &e), "\"2027-01-01\"");
+    // Both packs complain.
+    assert_eq!(e.others().len(), 1);
+}
+
+#[test]
+fn a_bare_toml_date_is_read() {
+    let text = base().replace("date = \"2026-06-01\"", "date = 2026-06-01");
+    parse_facts("facts.toml", &text, FactsFormat::Toml, judge()).unwrap();
+}
+
+#[test]
+fn prior_volumes_from_the_wrong_window_are_refused() {
+    let text = base()
+        + "[prior_volumes.cn]\nsince = \"2025-01-01\"\npi_individuals = 5\nsensitive_pi_individuals = 0\n\n[prior_volumes.us]\nsince = \"2025-06-02\"\ncovered_personal_identifiers = 0\nprecise_geolocation_devices = 0\nbiometric = 0\nhuman_omic = 0\nhuman_genomic = 0\npersonal_health = 0\npersonal_financial = 0\n";
+    let e = error(&text);
+    assert_eq!(e.field(), Some("prior_volumes.cn.since"));
+    assert_eq!(spanned(&text, &e), "\"2025-01-01\"");
+    let us = e.others().first().unwrap();
+    assert_eq!(us.field(), Some("prior_volumes.us.since"));
+    assert!(
+        us.message().contains("since 2025-06-01"),
+        "{}",
+        us.message()
+    );
+}
+
+#[test]
+fn geolocation_needs_devices_and_others_refuse_them() {
+    let text = base().replace(
+        "category = \"person.name\"",
+        "category = \"location.precise\"",
+    );
+    let e = error(&text);
+    assert_eq!(e.field(), Some("data.inventory[0].devices"));
+    let text = base().replace("form = \"raw\"", "form = \"raw\"\ndevices = 3");
+    let e = error(&text);
+    assert_eq!(e.field(), Some("data.inventory[0].devices"));
+}
+
+#[test]
+fn an_unknown_field_is_refused() {
+    let text = base().replace("ciio = false", "ciio = false\ncolour = \"red\"");
+    let e = error(&text);
+    assert!(e.message().contains("colour"), "{}", e.message());
+}
+
+#[test]
+fn an_unknown_zone_or_entry_is_refused() {
+    let text = base().replace(
+        "owned_25pct_by_country_of_concern = false",
+        "owned_25pct_by_country_of_concern = false\nftz = { zone = \"tianjin\", listed_entries = [\"tianjin.nope\"] }",
+    );
+    let e = error(&text);
+    assert_eq!(e.field(), Some("exporter.ftz.listed_entries[0]"));
+    assert_eq!(spanned(&text, &e), "\"tianjin.nope\"");
+}
+
+#[test]
+fn json_errors_point_into_the_json() {
+    let facts = parse_facts("facts.toml", &base(), FactsFormat::Toml, judge()).unwrap();
+    let mut value = serde_json::to_value(&facts).unwrap();
+    value["data"]["inventory"][0]["category"] = "nope.nope".into();
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    let e = parse_facts("facts.json", &text, FactsFormat::Json, judge()).unwrap_err();
+    assert_eq!(e.field(), Some("data.inventory[0].category"));
+    assert_eq!(spanned(&text, &e), "\"nope.nope\"");
+}
+
+#[test]
+fn json_and_toml_read_the_same_facts() {
+    let facts = parse_facts("facts.toml", &base(), FactsFormat::Toml, judge()).unwrap();
+    let text = serde_json::to_string(&facts).unwrap();
+    let again = parse_facts("facts.json", &text, FactsFormat::Json, judge()).unwrap();
+    assert_eq!(facts, again);
+}

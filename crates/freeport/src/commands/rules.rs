@@ -1,0 +1,259 @@
+//! `freeport rules check | list | explain ID | diff OLD NEW`: the rule packs as published rules.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use freeport_cli::{Format, RulesCommand};
+use freeport_policy::{Jurisdiction, Rule, RulePack};
+use serde::Serialize;
+
+use super::judge::{load_packs, new_table};
+use crate::{Error, ExitStatus};
+
+pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match command {
+        RulesCommand::Check(args) => {
+            let (cn, us) = load_packs(args.rules.as_deref())?;
+            for pack in [&cn, &us] {
+                writeln!(
+                    out,
+                    "{} pack {}: {} rules, valid {} to {}, {}",
+                    pack.jurisdiction(),
+                    pack.version(),
+                    pack.rules().len(),
+                    pack.validity().0,
+                    pack.validity().1,
+                    pack.hash()
+                )?;
+            }
+            writeln!(out, "ok")?;
+        }
+        RulesCommand::List(args) => {
+            let (cn, us) = load_packs(args.source.rules.as_deref())?;
+            let rules: Vec<&Rule> = cn.rules().iter().chain(us.rules()).collect();
+            match args.format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &rules)?;
+                    writeln!(out)?;
+                }
+                Format::Table => {
+                    let mut table = new_table();
+                    table.set_header(["rule", "outcome / mechanism", "citation", "in force"]);
+                    for rule in rules {
+                        let effect = rule
+                            .outcome
+                            .clone()
+                            .unwrap_or_else(|| format!("+ {}", rule.mechanisms.join(", ")));
+                        let in_force = match rule.effective_to {
+                            Some(to) => format!("{} to {to}", rule.effective_from),
+                            None => format!("from {}", rule.effective_from),
+                        };
+                        table.add_row([&rule.id, &effect, &rule.citation, &in_force]);
+                    }
+                    writeln!(out, "{table}")?;
+                    for pack in [&cn, &us] {
+                        if !pack.ftz_lists().is_empty() {
+                            let zones: Vec<String> = pack
+                                .ftz_lists()
+                                .values()
+                                .map(|l| format!("{} ({} entries)", l.zone, l.entries.len()))
+                                .collect();
+                            writeln!(out, "FTZ negative lists: {}", zones.join(", "))?;
+                        }
+                    }
+                }
+            }
+        }
+        RulesCommand::Explain(args) => {
+            let (cn, us) = load_packs(args.source.rules.as_deref())?;
+            let rule = cn
+                .rule(&args.id)
+                .or_else(|| us.rule(&args.id))
+                .ok_or_else(|| Error::UnknownRule {
+                    id: args.id.clone(),
+                })?;
+            explain(rule, out)?;
+        }
+        RulesCommand::Diff(args) => {
+            let (old_cn, old_us) = load_packs(Some(&args.old))?;
+            let (new_cn, new_us) = load_packs(Some(&args.new))?;
+            let diff = Diff {
+                packs: [
+                    (Jurisdiction::Cn, pack_diff(&old_cn, &new_cn)),
+                    (Jurisdiction::Us, pack_diff(&old_us, &new_us)),
+                ]
+                .into_iter()
+                .collect(),
+            };
+            match args.format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &diff)?;
+                    writeln!(out)?;
+                }
+                Format::Table => render_diff(&diff, out)?,
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn explain(rule: &Rule, out: &mut dyn Write) -> Result<(), Error> {
+    writeln!(out, "{}  ({})", rule.id, rule.citation)?;
+    writeln!(out)?;
+    writeln!(out, "{}", rule.explain)?;
+    writeln!(out)?;
+    if let Some(outcome) = &rule.outcome {
+        writeln!(
+            out,
+            "Outcome when it fires: {outcome} (priority {})",
+            rule.priority
+        )?;
+    }
+    if !rule.mechanisms.is_empty() {
+        writeln!(out, "Requires: {}", rule.mechanisms.join(", "))?;
+    }
+    if !rule.obligations.is_empty() {
+        writeln!(out, "Obligations:")?;
+        for obligation in &rule.obligations {
+            writeln!(out, "  - {obligation}")?;
+        }
+    }
+    let in_force = match rule.effective_to {
+        Some(to) => format!("{} to {to}", rule.effective_from),
+        None => format!("from {}", rule.effective_from),
+    };
+    writeln!(out, "In force: {in_force}")?;
+    writeln!(out, "Source: {}", rule.source)?;
+    writeln!(out, "Defined at {}:{}", rule.file, rule.line)?;
+    writeln!(out)?;
+    writeln!(out, "{}", rule.text)?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+struct Diff {
+    packs: BTreeMap<Jurisdiction, PackDiff>,
+}
+
+#[derive(Debug, Serialize)]
+struct PackDiff {
+    old: Stamp,
+    new: Stamp,
+    added: Vec<String>,
+    removed: Vec<String>,
+    changed: Vec<Changed>,
+}
+
+#[derive(Debug, Serialize)]
+struct Stamp {
+    version: String,
+    hash: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Changed {
+    id: String,
+    /// What differs: annotation names, and `condition` when the Cedar text changed.
+    fields: Vec<String>,
+}
+
+fn stamp(pack: &RulePack) -> Stamp {
+    Stamp {
+        version: pack.version().to_owned(),
+        hash: pack.hash().to_owned(),
+    }
+}
+
+fn pack_diff(old: &RulePack, new: &RulePack) -> PackDiff {
+    let ids = |p: &RulePack| -> Vec<String> { p.rules().iter().map(|r| r.id.clone()).collect() };
+    let mut added: Vec<String> = ids(new)
+        .into_iter()
+        .filter(|id| old.rule(id).is_none())
+        .collect();
+    let mut removed: Vec<String> = ids(old)
+        .into_iter()
+        .filter(|id| new.rule(id).is_none())
+        .collect();
+    added.sort();
+    removed.sort();
+    let mut changed = Vec::new();
+    for rule in new.rules() {
+        let Some(before) = old.rule(&rule.id) else {
+            continue;
+        };
+        let mut fields = Vec::new();
+        let pairs: [(&str, bool); 9] = [
+            ("outcome", before.outcome != rule.outcome),
+            ("mechanism", before.mechanisms != rule.mechanisms),
+            ("priority", before.priority != rule.priority),
+            ("obligations", before.obligations != rule.obligations),
+            ("citation", before.citation != rule.citation),
+            ("source", before.source != rule.source),
+            (
+                "effective_from",
+                before.effective_from != rule.effective_from,
+            ),
+            ("effective_to", before.effective_to != rule.effective_to),
+            ("explain", before.explain != rule.explain),
+        ];
+        fields.extend(
+            pairs
+                .iter()
+                .filter(|(_, d)| *d)
+                .map(|(f, _)| (*f).to_owned()),
+        );
+        if condition(&before.text) != condition(&rule.text) {
+            fields.push("condition".to_owned());
+        }
+        if !fields.is_empty() {
+            changed.push(Changed {
+                id: rule.id.clone(),
+                fields,
+            });
+        }
+    }
+    changed.sort_by(|a, b| a.id.cmp(&b.id));
+    PackDiff {
+        old: stamp(old),
+        new: stamp(new),
+        added,
+        removed,
+        changed,
+    }
+}
+
+/// The policy text without its annotations and with whitespace normalised, so that only a
+/// change to the scope or condition counts as `condition`.
+fn condition(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('@') && !l.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn render_diff(diff: &Diff, out: &mut dyn Write) -> Result<(), Error> {
+    for (jurisdiction, pack) in &diff.packs {
+        writeln!(
+            out,
+            "{jurisdiction}: {} ({}) -> {} ({})",
+            pack.old.version, pack.old.hash, pack.new.version, pack.new.hash
+        )?;
+        if pack.added.is_empty() && pack.removed.is_empty() && pack.changed.is_empty() {
+            writeln!(out, "  no rule changed")?;
+        }
+        for id in &pack.added {
+            writeln!(out, "  + {id}")?;
+        }
+        for id in &pack.removed {
+            writeln!(out, "  - {id}")?;
+        }
+        for changed in &pack.changed {
+            writeln!(out, "  ~ {} ({})", changed.id, changed.fields.join(", "))?;
+        }
+    }
+    Ok(())
+}

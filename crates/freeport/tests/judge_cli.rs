@@ -1,0 +1,181 @@
+//! `freeport judge` and `freeport rules` end to end: exit codes and snapshots of what people and
+//! programs read.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs `freeport` from the repository root. The shared vocabulary is still being filled in,
+/// so the runs read the judge's fixture vocabulary, which holds every category the examples use.
+fn freeport(args: &[&str]) -> (i32, String, String) {
+    let output = Command::cargo_bin("freeport")
+        .unwrap()
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+const EXAMPLE: &str = "examples/transfers/us-company-chinese-cloud.toml";
+
+#[test]
+fn judge_table_output() {
+    let (code, stdout, stderr) = freeport(&["judge", EXAMPLE]);
+    assert_eq!(code, 1, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn judge_json_output() {
+    let (code, stdout, stderr) = freeport(&["judge", EXAMPLE, "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(value["us"]["outcome"], "PROHIBITED");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn every_example_is_judged() {
+    let mut outcomes = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(root().join("examples/transfers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for path in files {
+        let relative = path.strip_prefix(root()).unwrap().display().to_string();
+        let (code, stdout, stderr) = freeport(&["judge", &relative, "--format", "json"]);
+        assert!(code == 0 || code == 1, "{relative}: {stderr}");
+        let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        outcomes.push(format!(
+            "{relative}: cn {} / us {} (exit {code})",
+            value["cn"]["outcome"].as_str().unwrap(),
+            value["us"]["outcome"].as_str().unwrap()
+        ));
+    }
+    insta::assert_snapshot!(outcomes.join("\n"));
+}
+
+#[test]
+fn bad_facts_exit_2_and_name_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(EXAMPLE))
+        .unwrap()
+        .replace("\"contact.email\"", "\"contact.emial\"");
+    let path = dir.path().join("facts.toml");
+    std::fs::write(&path, text).unwrap();
+    let (code, stdout, stderr) = freeport(&["judge", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("data.inventory[1].category"), "{stderr}");
+    assert!(stderr.contains("contact.email"), "{stderr}");
+}
+
+#[test]
+fn the_schema_is_printed() {
+    let (code, stdout, _) = freeport(&["judge", "--schema"]);
+    assert_eq!(code, 0);
+    let schema: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(schema["title"], "TransferFacts");
+    assert!(schema["properties"]["data"].is_object());
+}
+
+#[test]
+fn rules_check_list_and_explain() {
+    let (code, stdout, stderr) = freeport(&["rules", "check"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.ends_with("ok\n"));
+    let (code, stdout, _) = freeport(&["rules", "list", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "us.padfa.9901"));
+    let (code, stdout, _) = freeport(&[
+        "rules",
+        "explain",
+        "cn.cac16.art8.standard_contract_or_certification",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(stdout);
+    let (code, _, stderr) = freeport(&["rules", "explain", "cn.nope"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown rule `cn.nope`"), "{stderr}");
+}
+
+/// Copies `rules/` into a temporary directory so a test can edit a pack.
+fn copy_rules() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for pack in ["cn", "us"] {
+        copy_dir(&root().join("rules").join(pack), &dir.path().join(pack));
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn rules_diff_reports_added_removed_and_changed_rules() {
+    let new = copy_rules();
+    let mechanisms = new.path().join("cn/mechanisms.cedar");
+    let text = std::fs::read_to_string(&mechanisms)
+        .unwrap()
+        .replace(
+            "context.cumulative_pi >= 1000000",
+            "context.cumulative_pi >= 2000000",
+        )
+        .replace(
+            "@id(\"cn.cac16.art7_1.ciio\")",
+            "@id(\"cn.cac16.art7_1.ciio_renamed\")",
+        );
+    std::fs::write(&mechanisms, text).unwrap();
+    let (code, stdout, stderr) =
+        freeport(&["rules", "diff", "rules", new.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("+ cn.cac16.art7_1.ciio_renamed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("- cn.cac16.art7_1.ciio\n"), "{stdout}");
+    assert!(
+        stdout.contains("~ cn.cac16.art7_2.volume (condition)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("us: "), "{stdout}");
+}
+
+#[test]
+fn a_broken_pack_points_at_file_and_line() {
+    let broken = copy_rules();
+    let file = broken.path().join("us/padfa.cedar");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("context.data_broker &&", "context.data_brokr &&");
+    std::fs::write(&file, text).unwrap();
+    let (code, _, stderr) =
+        freeport(&["rules", "check", "--rules", broken.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("padfa.cedar"), "{stderr}");
+    assert!(stderr.contains("data_brokr"), "{stderr}");
+    assert!(stderr.contains(":12:"), "{stderr}");
+}
