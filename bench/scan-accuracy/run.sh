@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Column-classification accuracy of freeport-detect vs Presidio on the seeded bilingual
+# benchmark, same files, same run. Writes target/bench/scan-accuracy/{data,*.tsv,scores.md}.
+#
+#   bench/scan-accuracy/run.sh            # seed 7, 24 tables × 1,000 rows, Presidio samples 200 rows/table
+#   SEED=11 PRESIDIO_SAMPLE=1000 bench/scan-accuracy/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SEED=${SEED:-7}
+TABLES=${TABLES:-24}
+ROWS=${ROWS:-1000}
+PRESIDIO_SAMPLE=${PRESIDIO_SAMPLE:-200}
+OUT=target/bench/scan-accuracy
+mkdir -p "$OUT"
+
+# Release build without fat LTO: same code generation quality for this purpose, far less
+# compile time on a shared machine.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+
+echo "== generate (seed $SEED, $TABLES tables × $ROWS rows)"
+cargo run -q --release -p freeport-detect --example gen_bench -- --seed "$SEED" --out "$OUT/data" --tables "$TABLES" --rows "$ROWS"
+
+echo "== freeport-detect (ColumnProfiler)"
+cargo run -q --release -p freeport-detect --example eval_bench -- "$OUT/data" --predictions "$OUT/freeport.tsv" 2>"$OUT/freeport-errors.txt" | tee "$OUT/freeport.md" | tail -8
+cargo run -q --release -p freeport-detect --example observe_cost -- "$OUT/data" --rows 300000 | tee "$OUT/observe-cost.txt"
+
+echo "== Presidio (presidio-analyzer + presidio-structured, no_op NLP engine)"
+if [ ! -x bench/.venv/bin/python ]; then
+  python3 -m venv bench/.venv
+fi
+bench/.venv/bin/pip install -q presidio-analyzer==2.2.366 presidio-structured==0.0.10 pandas
+bench/.venv/bin/python bench/scan-accuracy/presidio_columns.py "$OUT/data" "$OUT/presidio-most-common.tsv" --sample "$PRESIDIO_SAMPLE" --strategy most_common | tee "$OUT/presidio-timing.txt"
+bench/.venv/bin/python bench/scan-accuracy/presidio_columns.py "$OUT/data" "$OUT/presidio-highest.tsv" --sample "$PRESIDIO_SAMPLE" --strategy highest_confidence | tee -a "$OUT/presidio-timing.txt"
+
+echo "== scores"
+bench/.venv/bin/python bench/scan-accuracy/score.py "$OUT/data/labels.tsv" \
+  freeport="$OUT/freeport.tsv" \
+  presidio-most-common="$OUT/presidio-most-common.tsv" \
+  presidio-highest-confidence="$OUT/presidio-highest.tsv" | tee "$OUT/scores.md"

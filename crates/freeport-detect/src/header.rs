@@ -1,0 +1,374 @@
+//! Header evidence: what a column name says about its content, in English, Chinese and pinyin
+//! abbreviations (`sfzh` 身份证号, `xm` 姓名, `sjh` 手机号, `dh` 电话, `dz` 地址, `csrq` 出生日期).
+//!
+//! Long keywords (Chinese words, English words of 4+ letters) match anywhere in the normalised
+//! header through one Aho-Corasick automaton; short abbreviations (`dob`, `ssn`, `xm`) must be a
+//! whole token, so `xm` does not fire inside `xml_id`.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// One header keyword.
+#[derive(Debug, Clone, Copy)]
+struct Keyword {
+    word: &'static str,
+    category: &'static str,
+    /// 0..1: how strongly the keyword alone indicates the category.
+    weight: f64,
+}
+
+const fn k(word: &'static str, category: &'static str, weight: f64) -> Keyword {
+    Keyword {
+        word,
+        category,
+        weight,
+    }
+}
+
+/// Keywords matched as substrings (≥ 4 ASCII letters or any Han text).
+const SUBSTRING: &[Keyword] = &[
+    // Chinese identity documents.
+    k("身份证", "id.cn.resident_id", 0.95),
+    k("身份證", "id.cn.resident_id", 0.95),
+    k("证件号", "id.cn.resident_id", 0.6),
+    k("公民身份号码", "id.cn.resident_id", 0.95),
+    k("idcard", "id.cn.resident_id", 0.8),
+    k("shenfenzheng", "id.cn.resident_id", 0.95),
+    k("居住证", "id.cn.hmt_residence_permit", 0.9),
+    k("港澳台", "id.cn.hmt_residence_permit", 0.6),
+    k("永久居留", "id.cn.foreigner_pr", 0.95),
+    k("护照", "id.cn.passport", 0.9),
+    k("passport", "id.us.passport", 0.8),
+    k("通行证", "id.cn.travel_permit", 0.9),
+    k("回乡证", "id.cn.travel_permit", 0.95),
+    k("台胞证", "id.cn.travel_permit", 0.95),
+    k("信用代码", "org.cn.uscc", 0.95),
+    k("社会信用", "org.cn.uscc", 0.9),
+    k("uscc", "org.cn.uscc", 0.95),
+    // Names.
+    k("姓名", "person.name", 0.95),
+    k("名字", "person.name", 0.8),
+    k("联系人", "person.name", 0.7),
+    k("客户名", "person.name", 0.8),
+    k("患者", "person.name", 0.4),
+    k("fullname", "person.name", 0.95),
+    k("firstname", "person.name", 0.9),
+    k("lastname", "person.name", 0.9),
+    k("surname", "person.name", 0.9),
+    k("givenname", "person.name", 0.9),
+    k("customername", "person.name", 0.9),
+    k("patientname", "person.name", 0.95),
+    k("name", "person.name", 0.55),
+    k("username", "online.account", 0.9),
+    k("userid", "online.account", 0.8),
+    k("用户名", "online.account", 0.9),
+    k("账号名", "online.account", 0.8),
+    // Contact.
+    k("手机", "contact.phone", 0.95),
+    k("电话", "contact.phone", 0.95),
+    k("联系方式", "contact.phone", 0.7),
+    k("phone", "contact.phone", 0.95),
+    k("mobile", "contact.phone", 0.9),
+    k("telephone", "contact.phone", 0.95),
+    k("cell", "contact.phone", 0.5),
+    k("邮箱", "contact.email", 0.95),
+    k("电子邮件", "contact.email", 0.95),
+    k("email", "contact.email", 0.95),
+    k("mail", "contact.email", 0.7),
+    k("地址", "contact.address", 0.95),
+    k("住址", "contact.address", 0.95),
+    k("address", "contact.address", 0.9),
+    k("street", "contact.address", 0.9),
+    k("邮编", "location.postal_code", 0.95),
+    k("邮政编码", "location.postal_code", 0.95),
+    k("postcode", "location.postal_code", 0.95),
+    k("postal", "location.postal_code", 0.9),
+    // Dates of birth.
+    k("出生", "person.birth_date", 0.95),
+    k("生日", "person.birth_date", 0.95),
+    k("birth", "person.birth_date", 0.95),
+    // US identifiers.
+    k("social", "id.us.ssn", 0.6),
+    k("itin", "id.us.itin", 0.9),
+    k("medicare", "id.us.mbi", 0.8),
+    k("driver", "id.us.driver_license", 0.9),
+    k("licence", "id.us.driver_license", 0.6),
+    k("license", "id.us.driver_license", 0.6),
+    k("驾驶证", "id.us.driver_license", 0.6),
+    k("驾照", "id.us.driver_license", 0.6),
+    k("routing", "fin.routing_number", 0.95),
+    k("employer", "org.us.ein", 0.6),
+    // Finance.
+    k("银行卡", "fin.payment_card", 0.95),
+    k("卡号", "fin.payment_card", 0.8),
+    k("信用卡", "fin.payment_card", 0.95),
+    k("card", "fin.payment_card", 0.7),
+    k("creditcard", "fin.payment_card", 0.95),
+    k("银行账", "fin.bank_account", 0.9),
+    k("账号", "fin.bank_account", 0.6),
+    k("账户", "fin.bank_account", 0.6),
+    k("account", "fin.bank_account", 0.4),
+    k("iban", "fin.iban", 0.95),
+    // Online and device.
+    k("ip地址", "online.ip_address", 0.95),
+    k("ipaddr", "online.ip_address", 0.95),
+    k("macaddr", "online.mac_address", 0.95),
+    k("mac地址", "online.mac_address", 0.95),
+    k("imei", "device.imei", 0.95),
+    k("设备号", "device.id", 0.7),
+    k("网址", "online.url", 0.9),
+    k("链接", "online.url", 0.8),
+    k("website", "online.url", 0.8),
+    // Location.
+    k("纬度", "location.precise", 0.95),
+    k("经度", "location.precise", 0.95),
+    k("坐标", "location.precise", 0.9),
+    k("latitude", "location.precise", 0.95),
+    k("longitude", "location.precise", 0.95),
+    k("coord", "location.precise", 0.8),
+    // Vehicles.
+    k("车牌", "vehicle.plate", 0.95),
+    k("号牌", "vehicle.plate", 0.95),
+    k("plate", "vehicle.plate", 0.9),
+    k("车架号", "vehicle.vin", 0.95),
+    // Health and genomic.
+    k("诊断", "health.diagnosis", 0.95),
+    k("diagnos", "health.diagnosis", 0.95),
+    k("icd10", "health.diagnosis", 0.95),
+    k("基因型", "genomic.variant", 0.95),
+    k("genotype", "genomic.variant", 0.95),
+    k("allele", "genomic.variant", 0.8),
+    k("位点", "genomic.variant", 0.7),
+    k("sequence", "genomic.sequence", 0.6),
+    k("序列", "genomic.sequence", 0.8),
+    k("provider", "health.provider_npi", 0.3),
+    // Free text.
+    k("备注", "communication.content", 0.6),
+    k("留言", "communication.content", 0.8),
+    k("聊天", "communication.content", 0.9),
+    k("comment", "communication.content", 0.6),
+    k("message", "communication.content", 0.8),
+    k("note", "communication.content", 0.5),
+];
+
+/// Keywords that must equal a whole token of the header.
+const TOKEN: &[Keyword] = &[
+    k("sfz", "id.cn.resident_id", 0.95),
+    k("sfzh", "id.cn.resident_id", 0.95),
+    k("sfzhm", "id.cn.resident_id", 0.95),
+    k("zjhm", "id.cn.resident_id", 0.7),
+    k("xm", "person.name", 0.9),
+    k("name", "person.name", 0.9),
+    k("sjh", "contact.phone", 0.95),
+    k("sjhm", "contact.phone", 0.95),
+    k("dh", "contact.phone", 0.9),
+    k("lxdh", "contact.phone", 0.95),
+    k("tel", "contact.phone", 0.95),
+    k("dz", "contact.address", 0.9),
+    k("zz", "contact.address", 0.6),
+    k("addr", "contact.address", 0.9),
+    k("csrq", "person.birth_date", 0.95),
+    k("dob", "person.birth_date", 0.95),
+    k("bday", "person.birth_date", 0.95),
+    k("yx", "contact.email", 0.7),
+    k("hz", "id.cn.passport", 0.5),
+    k("hzh", "id.cn.passport", 0.8),
+    k("cph", "vehicle.plate", 0.95),
+    k("yhk", "fin.payment_card", 0.9),
+    k("yhkh", "fin.payment_card", 0.95),
+    k("pan", "fin.payment_card", 0.6),
+    k("cc", "fin.payment_card", 0.4),
+    k("ssn", "id.us.ssn", 0.95),
+    k("itin", "id.us.itin", 0.95),
+    k("ein", "org.us.ein", 0.95),
+    k("fein", "org.us.ein", 0.95),
+    k("tin", "id.us.itin", 0.4),
+    k("aba", "fin.routing_number", 0.95),
+    k("rtn", "fin.routing_number", 0.8),
+    k("npi", "health.provider_npi", 0.95),
+    k("mbi", "id.us.mbi", 0.95),
+    k("hicn", "id.us.mbi", 0.6),
+    k("dl", "id.us.driver_license", 0.8),
+    k("dln", "id.us.driver_license", 0.9),
+    k("zip", "location.postal_code", 0.95),
+    k("zipcode", "location.postal_code", 0.95),
+    k("yb", "location.postal_code", 0.8),
+    k("ip", "online.ip_address", 0.95),
+    k("mac", "online.mac_address", 0.9),
+    k("url", "online.url", 0.9),
+    k("lat", "location.precise", 0.95),
+    k("lng", "location.precise", 0.95),
+    k("lon", "location.precise", 0.95),
+    k("long", "location.precise", 0.6),
+    k("wd", "location.precise", 0.5),
+    k("jd", "location.precise", 0.5),
+    k("vin", "vehicle.vin", 0.95),
+    k("icd", "health.diagnosis", 0.9),
+    k("dx", "health.diagnosis", 0.7),
+    k("rsid", "genomic.variant", 0.95),
+    k("snp", "genomic.variant", 0.9),
+    k("dna", "genomic.sequence", 0.9),
+    k("seq", "genomic.sequence", 0.7),
+    k("iban", "fin.iban", 0.95),
+    k("imei", "device.imei", 0.95),
+    k("email", "contact.email", 0.95),
+    k("phone", "contact.phone", 0.95),
+    k("mobile", "contact.phone", 0.95),
+    k("fax", "contact.phone", 0.8),
+];
+
+/// Headers that name something other than personal data even though a keyword matches
+/// (`order_id`, `sku`, `amount`): they cancel keyword evidence.
+const NEGATIVE: &[&str] = &[
+    "订单",
+    "order",
+    "sku",
+    "金额",
+    "amount",
+    "price",
+    "价格",
+    "timestamp",
+    "时间",
+    "created",
+    "updated",
+    "商品",
+    "product",
+    "流水",
+    "serial",
+    "批次",
+    "batch",
+];
+
+static AUTOMATON: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(SUBSTRING.iter().map(|k| k.word))
+        .ok()
+});
+
+/// A header keyword that matched, as evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderHit {
+    /// The keyword (from the dictionary, not from data).
+    pub keyword: &'static str,
+    /// The category it speaks for.
+    pub category: &'static str,
+    /// Weight 0..1.
+    pub weight: f64,
+}
+
+/// Lower-cases and drops separators; tokens split on `_ - . space` and camelCase boundaries.
+fn normalise(header: &str) -> (String, Vec<String>) {
+    let mut tokens = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in header.trim().chars() {
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            tokens.push(std::mem::take(&mut cur));
+        }
+        if c.is_alphanumeric() {
+            // Split between ASCII and Han runs too (`身份证号sfzh`).
+            if let Some(last) = cur.chars().last()
+                && last.is_ascii() != c.is_ascii()
+            {
+                tokens.push(std::mem::take(&mut cur));
+            }
+            cur.extend(c.to_lowercase());
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        } else {
+            if !cur.is_empty() {
+                tokens.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+        }
+    }
+    if !cur.is_empty() {
+        tokens.push(cur);
+    }
+    (tokens.concat(), tokens)
+}
+
+/// Header evidence for `header`: the strongest hit per category, strongest first.
+#[must_use]
+pub fn header_hits(header: &str) -> Vec<HeaderHit> {
+    let (joined, tokens) = normalise(header);
+    let mut hits: Vec<HeaderHit> = Vec::new();
+    let mut add = |kw: &Keyword| {
+        if let Some(h) = hits.iter_mut().find(|h| h.category == kw.category) {
+            if kw.weight > h.weight {
+                h.weight = kw.weight;
+                h.keyword = kw.word;
+            }
+        } else {
+            hits.push(HeaderHit {
+                keyword: kw.word,
+                category: kw.category,
+                weight: kw.weight,
+            });
+        }
+    };
+    for kw in TOKEN {
+        if tokens.iter().any(|t| t == kw.word) || joined == kw.word {
+            add(kw);
+        }
+    }
+    if let Some(ac) = AUTOMATON.as_ref() {
+        for m in ac.find_overlapping_iter(&joined) {
+            if let Some(kw) = SUBSTRING.get(m.pattern().as_usize()) {
+                add(kw);
+            }
+        }
+    }
+    if NEGATIVE.iter().any(|n| joined.contains(n)) {
+        for h in &mut hits {
+            h.weight *= 0.2;
+        }
+    }
+    hits.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then(a.category.cmp(b.category))
+    });
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn top(h: &str) -> Option<&'static str> {
+        header_hits(h)
+            .first()
+            .filter(|x| x.weight >= 0.5)
+            .map(|x| x.category)
+    }
+
+    #[test]
+    fn english_chinese_pinyin() {
+        assert_eq!(top("身份证号"), Some("id.cn.resident_id"));
+        assert_eq!(top("sfzh"), Some("id.cn.resident_id"));
+        assert_eq!(top("SFZH"), Some("id.cn.resident_id"));
+        assert_eq!(top("xm"), Some("person.name"));
+        assert_eq!(top("sjh"), Some("contact.phone"));
+        assert_eq!(top("lxdh"), Some("contact.phone"));
+        assert_eq!(top("dz"), Some("contact.address"));
+        assert_eq!(top("csrq"), Some("person.birth_date"));
+        assert_eq!(top("customer_phone"), Some("contact.phone"));
+        assert_eq!(top("DateOfBirth"), Some("person.birth_date"));
+        assert_eq!(top("patient_ssn"), Some("id.us.ssn"));
+        assert_eq!(top("Email Address"), Some("contact.email"));
+        assert_eq!(top("手机号码"), Some("contact.phone"));
+        assert_eq!(top("lat"), Some("location.precise"));
+    }
+
+    #[test]
+    fn no_false_hits() {
+        assert_eq!(top("c07"), None);
+        assert_eq!(top("xml_id"), None);
+        assert_eq!(top("order_no"), None);
+        assert_eq!(top("amount"), None);
+        assert_eq!(top("product_name"), None, "negative word cancels `name`");
+        assert_eq!(top("platform"), None);
+    }
+}

@@ -1,0 +1,200 @@
+//! Column-profiler behaviour: classification, hard negatives, merging, statistics, and that
+//! profiles never carry cell values.
+
+use freeport_detect::{ColumnProfile, ColumnProfiler};
+
+fn profile<'a>(header: &str, values: impl IntoIterator<Item = &'a str>) -> ColumnProfile {
+    let mut p = ColumnProfiler::new(header);
+    for v in values {
+        p.observe(Some(v).filter(|v| !v.is_empty()));
+    }
+    p.finish()
+}
+
+const IDS: [&str; 6] = [
+    "11010519491231002X",
+    "440524188001010014",
+    "34052419800101001X",
+    "110105194912310029",
+    "310104196102184690",
+    "510107196309166445",
+];
+
+#[test]
+fn resident_ids_without_header() {
+    let p = profile(
+        "c01",
+        IDS.iter()
+            .copied()
+            .cycle()
+            .take(60)
+            .filter(|v| *v != "110105194912310029"),
+    );
+    assert_eq!(p.category.as_deref(), Some("id.cn.resident_id"));
+    assert!(p.confidence > 0.9, "{p:?}");
+}
+
+#[test]
+fn header_alone_does_not_label_failing_values() {
+    // 18-digit numbers failing GB 11643 under an identity header: not a resident ID column.
+    let bad = [
+        "110105194912310021",
+        "440524188001010015",
+        "340524198001010012",
+    ];
+    let p = profile("身份证号", bad.iter().copied().cycle().take(60));
+    assert_eq!(p.category, None, "{p:?}");
+}
+
+#[test]
+fn hard_negatives() {
+    let orders: Vec<String> = (0..200)
+        .map(|i| format!("2024{:014}", 7_919_u64 * i + 13))
+        .collect();
+    assert_eq!(
+        profile("c02", orders.iter().map(String::as_str)).category,
+        None
+    );
+    let amounts: Vec<String> = (0..200)
+        .map(|i| format!("{}.{:02}", i * 37 % 500, i % 100))
+        .collect();
+    assert_eq!(
+        profile("amount", amounts.iter().map(String::as_str)).category,
+        None
+    );
+    let ts: Vec<String> = (0..200)
+        .map(|i| {
+            format!(
+                "2024-{:02}-{:02} 12:{:02}:00",
+                i % 12 + 1,
+                i % 28 + 1,
+                i % 60
+            )
+        })
+        .collect();
+    assert_eq!(
+        profile("created_at", ts.iter().map(String::as_str)).category,
+        None
+    );
+    let skus: Vec<String> = (0..200).map(|i| format!("SKU-{:05}-B", i * 31)).collect();
+    assert_eq!(
+        profile("c03", skus.iter().map(String::as_str)).category,
+        None
+    );
+}
+
+#[test]
+fn merge_is_order_independent() {
+    let values: Vec<&str> = IDS.iter().copied().cycle().take(90).collect();
+    let whole = profile("sfzh", values.iter().copied());
+    let mut a = ColumnProfiler::new("sfzh");
+    let mut b = ColumnProfiler::new("sfzh");
+    for (i, v) in values.iter().enumerate() {
+        if i % 3 == 0 { &mut a } else { &mut b }.observe(Some(v));
+    }
+    let mut b2 = b.clone();
+    b2.merge(a.clone());
+    a.merge(b);
+    let (x, y) = (a.finish(), b2.finish());
+    assert_eq!(x, y);
+    assert_eq!(x.category, whole.category);
+    assert_eq!(x.stats.rows, 90);
+    assert_eq!(x.stats.distinct, 6);
+}
+
+#[test]
+fn stats_are_counted_on_every_cell() {
+    let mut p = ColumnProfiler::new("x");
+    for i in 0..50_000u32 {
+        p.observe(if i % 10 == 0 {
+            None
+        } else {
+            Some("13812345678")
+        });
+    }
+    let p = p.finish();
+    assert_eq!(p.stats.rows, 50_000);
+    assert_eq!(p.stats.nulls, 5_000);
+    assert_eq!(p.stats.distinct, 1);
+    assert!(p.stats.sampled <= 20_000);
+    assert_eq!(p.category.as_deref(), Some("contact.phone"));
+}
+
+#[test]
+fn distinct_estimate_beyond_exact_limit() {
+    let mut p = ColumnProfiler::new("n");
+    for i in 0..100_000u32 {
+        p.observe(Some(&format!("v{i}")));
+    }
+    let s = p.finish().stats;
+    assert!(s.distinct_estimated);
+    let err = (s.distinct as f64 - 100_000.0).abs() / 100_000.0;
+    assert!(err < 0.08, "estimate {} off by {err}", s.distinct);
+}
+
+#[test]
+fn evidence_never_contains_values() {
+    let p = profile("身份证号", IDS.iter().copied().cycle().take(30));
+    let json = serde_json::to_string(&p).unwrap();
+    for v in IDS {
+        assert!(!json.contains(v), "{json}");
+        assert!(!json.contains(&v[6..14]), "birth date leaked: {json}");
+    }
+    assert!(json.contains("\"kind\":\"header\""));
+    assert!(json.contains("\"kind\":\"values\""));
+}
+
+#[test]
+fn precise_vs_coarse_location() {
+    let fine: Vec<String> = (0..100)
+        .map(|i| format!("{:.5}", 30.0 + f64::from(i) * 0.0137))
+        .collect();
+    let p = profile("latitude", fine.iter().map(String::as_str));
+    assert_eq!(p.category.as_deref(), Some("location.precise"));
+    let coarse: Vec<String> = (0..100)
+        .map(|i| format!("{:.1}", 30.0 + f64::from(i) * 0.1))
+        .collect();
+    let p = profile("latitude", coarse.iter().map(String::as_str));
+    assert_eq!(p.category.as_deref(), Some("location.coarse"));
+}
+
+#[test]
+fn birth_dates_need_plausible_spread() {
+    let dob: Vec<String> = (0..100)
+        .map(|i| format!("{}-{:02}-{:02}", 1940 + i % 60, i % 12 + 1, i % 28 + 1))
+        .collect();
+    assert_eq!(
+        profile("c09", dob.iter().map(String::as_str))
+            .category
+            .as_deref(),
+        Some("person.birth_date")
+    );
+    let events: Vec<String> = (0..100)
+        .map(|i| format!("2025-{:02}-{:02}", i % 12 + 1, i % 28 + 1))
+        .collect();
+    assert_eq!(
+        profile("c10", events.iter().map(String::as_str)).category,
+        None
+    );
+    assert_eq!(
+        profile(
+            "出生日期",
+            [
+                "1990年1月2日",
+                "1985年12月30日",
+                "1962年7月1日",
+                "2001年3月15日"
+            ]
+        )
+        .category
+        .as_deref(),
+        Some("person.birth_date")
+    );
+}
+
+#[test]
+fn deterministic_json() {
+    let a = serde_json::to_string(&profile("手机", ["13812345678", "13912345678", ""])).unwrap();
+    let b = serde_json::to_string(&profile("手机", ["13812345678", "13912345678", ""])).unwrap();
+    assert_eq!(a, b);
+}
