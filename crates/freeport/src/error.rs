@@ -21,6 +21,10 @@ pub enum Error {
         /// The nearest ids, or how to list them.
         hint: String,
     },
+    /// An input could not be read (e.g. an unknown `--encoding`).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Read(#[from] freeport_read::ReadError),
     /// JSON output could not be produced.
     #[error("cannot write JSON output")]
     Json(#[from] serde_json::Error),

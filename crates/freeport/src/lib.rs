@@ -23,5 +23,6 @@ pub use exit::ExitStatus;
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Vocab(command) => commands::vocab::run(&command, out),
+        Command::Scan(args) => commands::scan::run(&args, out),
     }
 }
