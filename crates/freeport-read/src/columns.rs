@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, StringBuilder};
+use arrow::array::{ArrayBuilder, ArrayRef, StringBuilder};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
@@ -34,7 +34,11 @@ pub(crate) struct Columns {
 
 impl Columns {
     pub(crate) fn new(schema: SchemaRef) -> Self {
-        let builders = schema.fields().iter().map(|_| StringBuilder::new()).collect();
+        let builders = schema
+            .fields()
+            .iter()
+            .map(|_| StringBuilder::new())
+            .collect();
         Self {
             schema,
             builders,

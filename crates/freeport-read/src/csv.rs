@@ -258,10 +258,13 @@ impl BatchReader for CsvReader {
         if self.columns.rows() == 0 {
             return Ok(None);
         }
-        self.columns
-            .flush()
-            .map(Some)
-            .map_err(|e| ReadError::new(&self.name, Location::Whole, ReadErrorKind::Arrow(e.to_string())))
+        self.columns.flush().map(Some).map_err(|e| {
+            ReadError::new(
+                &self.name,
+                Location::Whole,
+                ReadErrorKind::Arrow(e.to_string()),
+            )
+        })
     }
 }
 

@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use encoding_rs::{DecoderResult, Encoding};
 
-
 /// A text encoding, named by a WHATWG label (`utf-8`, `gbk`, `gb18030`, `utf-16le`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextEncoding(&'static Encoding);
@@ -166,7 +165,6 @@ impl<R: Read> Read for DecodingReader<R> {
     }
 }
 
-
 /// Counts the raw bytes read from a source, for progress reporting.
 #[derive(Debug)]
 pub(crate) struct CountingReader<R> {
@@ -214,7 +212,10 @@ mod tests {
         let (bytes, _, had_errors) = encoding_rs::GBK.encode(text);
         assert!(!had_errors);
         for chunk in 1..8 {
-            assert_eq!(decode_all(&bytes, TextEncoding::GB18030, chunk).unwrap(), text);
+            assert_eq!(
+                decode_all(&bytes, TextEncoding::GB18030, chunk).unwrap(),
+                text
+            );
         }
     }
 
@@ -223,7 +224,11 @@ mod tests {
         let mut bytes = encoding_rs::GBK.encode("a,b\n1,2\n").0.into_owned();
         bytes.extend_from_slice(b"3,\xff\n");
         let error = decode_all(&bytes, TextEncoding::GB18030, 3).unwrap_err();
-        let malformed = error.get_ref().unwrap().downcast_ref::<Malformed>().unwrap();
+        let malformed = error
+            .get_ref()
+            .unwrap()
+            .downcast_ref::<Malformed>()
+            .unwrap();
         assert_eq!(malformed.line, 3);
     }
 

@@ -195,7 +195,11 @@ impl BatchReader for JsonLinesReader {
             return Ok(None);
         }
         self.columns.flush().map(Some).map_err(|e| {
-            ReadError::new(&self.name, Location::Whole, ReadErrorKind::Arrow(e.to_string()))
+            ReadError::new(
+                &self.name,
+                Location::Whole,
+                ReadErrorKind::Arrow(e.to_string()),
+            )
         })
     }
 }

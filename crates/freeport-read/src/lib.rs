@@ -170,7 +170,7 @@ impl Input {
 
     /// The size of the file in bytes, when known.
     #[must_use]
-    pub fn len(&self) -> Option<u64> {
+    pub fn size(&self) -> Option<u64> {
         match &self.source {
             Source::Stdin => None,
             Source::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
@@ -204,7 +204,11 @@ pub fn discover<S: AsRef<str>>(paths: &[S]) -> (Vec<Input>, Vec<ReadError>) {
         } else if path.contains(['*', '?', '[']) {
             expand_glob(path, &mut inputs, &mut errors);
         } else {
-            errors.push(ReadError::new(path, Location::Whole, ReadErrorKind::NotFound));
+            errors.push(ReadError::new(
+                path,
+                Location::Whole,
+                ReadErrorKind::NotFound,
+            ));
         }
     }
     (inputs, errors)
@@ -214,7 +218,9 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<ReadError>) {
     let entries = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
     for entry in entries {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
@@ -251,12 +257,20 @@ fn expand_glob(pattern: &str, inputs: &mut Vec<Input>, errors: &mut Vec<ReadErro
             Ok(path) => matched.push(path),
             Err(error) => {
                 let name = error.path().display().to_string();
-                errors.push(ReadError::new(name, Location::Whole, ReadErrorKind::Io(error.into_error())));
+                errors.push(ReadError::new(
+                    name,
+                    Location::Whole,
+                    ReadErrorKind::Io(error.into()),
+                ));
             }
         }
     }
     if matched.is_empty() {
-        errors.push(ReadError::new(pattern, Location::Whole, ReadErrorKind::NotFound));
+        errors.push(ReadError::new(
+            pattern,
+            Location::Whole,
+            ReadErrorKind::NotFound,
+        ));
     }
     matched.sort();
     for path in matched {
@@ -282,8 +296,16 @@ fn add_file(
         .unwrap_or_default();
     let Some(format) = Format::from_extension(&extension) else {
         if explicit {
-            let shown = if extension.is_empty() { "(no extension)".to_owned() } else { format!(".{extension}") };
-            errors.push(ReadError::new(name, Location::Whole, ReadErrorKind::Unsupported(shown)));
+            let shown = if extension.is_empty() {
+                "(no extension)".to_owned()
+            } else {
+                format!(".{extension}")
+            };
+            errors.push(ReadError::new(
+                name,
+                Location::Whole,
+                ReadErrorKind::Unsupported(shown),
+            ));
         }
         return;
     };
@@ -316,13 +338,27 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<Box<dyn BatchReader>
     match (&input.source, input.format) {
         (Source::Stdin, Format::Csv | Format::Tsv) => {
             let stdin: Box<dyn std::io::Read + Send> = Box::new(std::io::stdin());
-            Ok(Box::new(csv::CsvReader::new(name, stdin, input.format, options)?))
+            Ok(Box::new(csv::CsvReader::new(
+                name,
+                stdin,
+                input.format,
+                options,
+            )?))
         }
-        (Source::Stdin, _) => Err(ReadError::new(name, Location::Whole, ReadErrorKind::StdinNotCsv)),
+        (Source::Stdin, _) => Err(ReadError::new(
+            name,
+            Location::Whole,
+            ReadErrorKind::StdinNotCsv,
+        )),
         (Source::File(path), Format::Csv | Format::Tsv) => {
             let file = std::fs::File::open(path)
                 .map_err(|e| ReadError::new(&name, Location::Whole, ReadErrorKind::Io(e)))?;
-            Ok(Box::new(csv::CsvReader::new(name, Box::new(file), input.format, options)?))
+            Ok(Box::new(csv::CsvReader::new(
+                name,
+                Box::new(file),
+                input.format,
+                options,
+            )?))
         }
         (Source::File(path), Format::JsonLines) => Ok(Box::new(jsonl::JsonLinesReader::new(
             name,

@@ -36,8 +36,13 @@ impl ParquetReader {
     pub(crate) fn new(name: String, path: &Path, options: &ReadOptions) -> Result<Self, ReadError> {
         let file = File::open(path)
             .map_err(|e| ReadError::new(&name, Location::Whole, ReadErrorKind::Io(e)))?;
-        let invalid =
-            |e: parquet::errors::ParquetError| ReadError::new(&name, Location::Whole, ReadErrorKind::Parquet(e.to_string()));
+        let invalid = |e: parquet::errors::ParquetError| {
+            ReadError::new(
+                &name,
+                Location::Whole,
+                ReadErrorKind::Parquet(e.to_string()),
+            )
+        };
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(invalid)?;
         let names: Vec<String> = builder
             .schema()
@@ -62,8 +67,13 @@ impl ParquetReader {
     }
 }
 
-/// Any Arrow array as nullable UTF-8 text.
-pub(crate) fn to_strings(array: &ArrayRef) -> Result<ArrayRef, arrow::error::ArrowError> {
+/// Any Arrow array as nullable UTF-8 text: strings as they are, other types as Arrow displays
+/// them.
+///
+/// # Errors
+///
+/// The array has a type Arrow cannot display.
+pub fn to_strings(array: &ArrayRef) -> Result<ArrayRef, arrow::error::ArrowError> {
     match array.data_type() {
         DataType::Utf8 => Ok(Arc::clone(array)),
         DataType::LargeUtf8 | DataType::Utf8View => cast(array, &DataType::Utf8),

@@ -71,14 +71,18 @@ impl XlsxReader {
             Some(sheet) => workbook.worksheet_range(sheet),
             None => workbook
                 .worksheet_range_at(0)
-                .unwrap_or_else(|| Err(calamine::Error::Msg("workbook has no worksheets"))),
+                .unwrap_or(Err(calamine::Error::Msg("workbook has no worksheets"))),
         }
         .map_err(|e| spreadsheet_error(&name, &e))?;
         let width = range.width();
         let header: Vec<String> = range
             .rows()
             .next()
-            .map(|row| row.iter().map(|c| cell_text(c).unwrap_or_default()).collect())
+            .map(|row| {
+                row.iter()
+                    .map(|c| cell_text(c).unwrap_or_default())
+                    .collect()
+            })
             .unwrap_or_default();
         if header.is_empty() {
             return Err(ReadError::new(&name, Location::Whole, ReadErrorKind::Empty));

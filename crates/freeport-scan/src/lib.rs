@@ -40,8 +40,7 @@ use rayon::prelude::*;
 pub use crate::keys::KeyHash;
 use crate::keys::{KeyHasher, KeyMap};
 pub use crate::report::{
-    ColumnReport, DatasetReport, InputError, KeyColumn, SCHEMA_VERSION, SaltedSubjects,
-    ScanReport,
+    ColumnReport, DatasetReport, InputError, KeyColumn, SCHEMA_VERSION, SaltedSubjects, ScanReport,
 };
 
 /// Categories whose columns identify a device, for device counts under precise geolocation.
@@ -153,7 +152,7 @@ pub fn scan_paths<S: AsRef<str>>(
         }
     };
     for input in &inputs {
-        progress.start(&input.display_name(), input.len());
+        progress.start(&input.display_name(), input.size());
         match pool.install(|| scan_input(input, options, progress)) {
             Ok(dataset) => datasets.push(dataset),
             Err(error) => errors.push(InputError::from(&error)),
@@ -350,17 +349,20 @@ impl Counter {
     /// Keys with a value in any of `columns`.
     fn covering(&self, columns: &[usize]) -> impl Iterator<Item = KeyHash> + '_ {
         let columns = columns.to_vec();
-        self.keys.iter().enumerate().filter_map(move |(slot, &key)| {
-            let base = slot * self.words;
-            columns
-                .iter()
-                .any(|&c| {
-                    self.seen
-                        .get(base + c / 64)
-                        .is_some_and(|w| w & (1 << (c % 64)) != 0)
-                })
-                .then_some(key)
-        })
+        self.keys
+            .iter()
+            .enumerate()
+            .filter_map(move |(slot, &key)| {
+                let base = slot * self.words;
+                columns
+                    .iter()
+                    .any(|&c| {
+                        self.seen
+                            .get(base + c / 64)
+                            .is_some_and(|w| w & (1 << (c % 64)) != 0)
+                    })
+                    .then_some(key)
+            })
     }
 }
 
@@ -436,7 +438,11 @@ impl DatasetState {
                 profiler.finish()
             })
             .collect();
-        let plan = Plan::from_profiles(profiles.iter().map(|p| (p.category.as_deref(), p.confidence)));
+        let plan = Plan::from_profiles(
+            profiles
+                .iter()
+                .map(|p| (p.category.as_deref(), p.confidence)),
+        );
         self.start_counting(&plan);
         self.plan = Some(plan);
         for batch in &probe {
@@ -458,7 +464,11 @@ impl DatasetState {
 
     /// Profiles every column of `batch` in parallel, and counts its rows beside them.
     fn process(&mut self, batch: &RecordBatch, hasher: &KeyHasher) {
-        let columns: Vec<&StringArray> = batch.columns().iter().map(|c| c.as_string::<i32>()).collect();
+        let columns: Vec<&StringArray> = batch
+            .columns()
+            .iter()
+            .map(|c| c.as_string::<i32>())
+            .collect();
         let profilers = &mut self.profilers;
         let subjects = &mut self.subjects;
         let devices = &mut self.devices;
@@ -504,7 +514,11 @@ impl DatasetState {
             .into_par_iter()
             .map(ColumnProfiler::finish)
             .collect();
-        let plan = Plan::from_profiles(profiles.iter().map(|p| (p.category.as_deref(), p.confidence)));
+        let plan = Plan::from_profiles(
+            profiles
+                .iter()
+                .map(|p| (p.category.as_deref(), p.confidence)),
+        );
         let mut warnings = Vec::new();
         if self.plan.as_ref() != Some(&plan) {
             if input.is_rereadable() && !sampled {
@@ -526,7 +540,10 @@ impl DatasetState {
         let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (column, profile) in profiles.iter().enumerate() {
             if let Some(category) = &profile.category {
-                by_category.entry(category.clone()).or_default().push(column);
+                by_category
+                    .entry(category.clone())
+                    .or_default()
+                    .push(column);
             }
         }
         let mut subjects = BTreeMap::new();
@@ -616,8 +633,15 @@ impl DatasetState {
         }
         let mut reader = open(input, &options.read)?;
         while let Some(batch) = reader.next_batch()? {
-            let columns: Vec<&StringArray> = batch.columns().iter().map(|c| c.as_string::<i32>()).collect();
-            for counter in [&mut self.subjects, &mut self.devices].into_iter().flatten() {
+            let columns: Vec<&StringArray> = batch
+                .columns()
+                .iter()
+                .map(|c| c.as_string::<i32>())
+                .collect();
+            for counter in [&mut self.subjects, &mut self.devices]
+                .into_iter()
+                .flatten()
+            {
                 counter.count(&columns, hasher);
             }
         }

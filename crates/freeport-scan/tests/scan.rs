@@ -19,19 +19,36 @@ pub fn ensure_binary_fixtures() {
     let update = std::env::var_os("UPDATE_FIXTURES").is_some();
     let parquet_path = fixtures().join("devices.parquet");
     if update || !parquet_path.exists() {
-        let emails: Vec<String> = (0..12).map(|i| format!("user{}@example.com", i % 10)).collect();
+        let emails: Vec<String> = (0..12)
+            .map(|i| format!("user{}@example.com", i % 10))
+            .collect();
         let ips: Vec<String> = (0..12).map(|i| format!("203.0.113.{}", 10 + i)).collect();
-        let macs: Vec<String> = (0..12).map(|i| format!("00:1a:2b:3c:4d:{:02x}", i % 4)).collect();
+        let macs: Vec<String> = (0..12)
+            .map(|i| format!("00:1a:2b:3c:4d:{:02x}", i % 4))
+            .collect();
         let plates = [
-            "京A12345", "沪B6789C", "粤BD12345", "浙A9X876", "苏E12345", "京N8P888",
-            "川A23456", "鲁B34567", "京A12345", "沪B6789C", "粤BD12345", "浙A9X876",
+            "京A12345",
+            "沪B6789C",
+            "粤BD12345",
+            "浙A9X876",
+            "苏E12345",
+            "京N8P888",
+            "川A23456",
+            "鲁B34567",
+            "京A12345",
+            "沪B6789C",
+            "粤BD12345",
+            "浙A9X876",
         ];
         let amounts: Vec<f64> = (0..12).map(|i| 10.5 * f64::from(i)).collect();
         let batch = RecordBatch::try_from_iter([
             ("email", Arc::new(StringArray::from(emails)) as ArrayRef),
             ("ip_address", Arc::new(StringArray::from(ips)) as ArrayRef),
             ("mac", Arc::new(StringArray::from(macs)) as ArrayRef),
-            ("车牌号", Arc::new(StringArray::from(plates.to_vec())) as ArrayRef),
+            (
+                "车牌号",
+                Arc::new(StringArray::from(plates.to_vec())) as ArrayRef,
+            ),
             ("amount", Arc::new(Float64Array::from(amounts)) as ArrayRef),
         ])
         .unwrap();
@@ -96,27 +113,46 @@ fn category<'a>(dataset: &'a DatasetReport, column: &str) -> Option<&'a str> {
 fn gbk_bom_and_tsv_exports_scan_alike_with_exact_subject_counts() {
     let report = scan(&[&fixtures()], &ScanOptions::default());
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    for name in ["cn_customers_gbk.csv", "cn_customers_bom.csv", "cn_customers.tsv"] {
+    for name in [
+        "cn_customers_gbk.csv",
+        "cn_customers_bom.csv",
+        "cn_customers.tsv",
+    ] {
         let d = dataset(&report, name);
         assert_eq!(d.rows, 14, "{name}");
         assert_eq!(category(d, "身份证号"), Some("id.cn.resident_id"), "{name}");
         assert_eq!(category(d, "手机号"), Some("contact.phone"), "{name}");
         assert_eq!(category(d, "订单号"), None, "{name}");
         let key = d.subject_key.as_ref().unwrap();
-        assert_eq!((key.column.as_str(), key.category.as_str()), ("身份证号", "id.cn.resident_id"));
+        assert_eq!(
+            (key.column.as_str(), key.category.as_str()),
+            ("身份证号", "id.cn.resident_id")
+        );
         // 14 rows, two of them repeat visits: 12 people.
         assert_eq!(d.subjects.get("id.cn.resident_id"), Some(&12), "{name}");
         assert_eq!(d.subjects.get("contact.phone"), Some(&12), "{name}");
         assert_eq!(d.unkeyed_rows, 0);
     }
-    assert_eq!(dataset(&report, "cn_customers_gbk.csv").encoding.as_deref(), Some("gb18030"));
-    assert_eq!(dataset(&report, "cn_customers_bom.csv").encoding.as_deref(), Some("UTF-8"));
-    assert_eq!(dataset(&report, "cn_customers.tsv").delimiter.as_deref(), Some("\t"));
+    assert_eq!(
+        dataset(&report, "cn_customers_gbk.csv").encoding.as_deref(),
+        Some("gb18030")
+    );
+    assert_eq!(
+        dataset(&report, "cn_customers_bom.csv").encoding.as_deref(),
+        Some("UTF-8")
+    );
+    assert_eq!(
+        dataset(&report, "cn_customers.tsv").delimiter.as_deref(),
+        Some("\t")
+    );
 }
 
 #[test]
 fn json_lines_counts_people_and_devices_under_precise_location() {
-    let report = scan(&[&fixtures().join("us_patients.jsonl")], &ScanOptions::default());
+    let report = scan(
+        &[&fixtures().join("us_patients.jsonl")],
+        &ScanOptions::default(),
+    );
     let d = dataset(&report, "us_patients.jsonl");
     assert_eq!(d.rows, 10);
     assert_eq!(category(d, "ssn"), Some("id.us.ssn"));
@@ -165,12 +201,21 @@ fn no_raw_value_reaches_the_report_even_with_examples() {
     };
     let report = scan(&[&fixtures()], &options);
     let json = serde_json::to_string(&report).unwrap();
-    for raw in ["510107196309166445", "13917421809", "043-46-5452", "4609410298546720", "13812345678"] {
+    for raw in [
+        "510107196309166445",
+        "13917421809",
+        "043-46-5452",
+        "4609410298546720",
+        "13812345678",
+    ] {
         assert!(!json.contains(raw), "{raw} leaked");
     }
     let d = dataset(&report, "cn_customers_gbk.csv");
     let id = d.columns.iter().find(|c| c.name == "身份证号").unwrap();
-    assert_eq!(id.examples.first().map(String::as_str), Some("510107********6445"));
+    assert_eq!(
+        id.examples.first().map(String::as_str),
+        Some("510107********6445")
+    );
 }
 
 #[test]
@@ -191,7 +236,11 @@ fn salted_hashes_are_hmac_sha256_of_the_normalised_key() {
     let expected = u128::from_be_bytes(digest[..16].try_into().unwrap());
     assert!(hashes.contains(&expected));
     // Salted hashes never go into the JSON report.
-    assert!(!serde_json::to_string(&report).unwrap().contains(&expected.to_string()));
+    assert!(
+        !serde_json::to_string(&report)
+            .unwrap()
+            .contains(&expected.to_string())
+    );
 }
 
 #[test]

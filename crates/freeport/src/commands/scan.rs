@@ -112,7 +112,11 @@ fn write_tables(report: &ScanReport, examples: bool, out: &mut dyn Write) -> Res
     Ok(())
 }
 
-fn write_dataset(dataset: &DatasetReport, examples: bool, out: &mut dyn Write) -> Result<(), Error> {
+fn write_dataset(
+    dataset: &DatasetReport,
+    examples: bool,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let mut about = vec![dataset.format.clone()];
     about.extend(dataset.encoding.clone());
     if let Some(delimiter) = &dataset.delimiter {
@@ -125,7 +129,13 @@ fn write_dataset(dataset: &DatasetReport, examples: bool, out: &mut dyn Write) -
     ));
     writeln!(out, "{} ({})", dataset.path, about.join(", "))?;
     let mut table = new_table();
-    let mut header = vec!["column", "category", "confidence", "subjects", "also possible"];
+    let mut header = vec![
+        "column",
+        "category",
+        "confidence",
+        "subjects",
+        "also possible",
+    ];
     if examples {
         header.push("examples (masked)");
     }
