@@ -1,7 +1,11 @@
 //! Reader tests: every format and encoding on small generated files, and every kind of bad
 //! input named with its file, line or row, and reason.
 
-#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers outside #[test] functions")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions"
+)]
 
 use std::path::Path;
 

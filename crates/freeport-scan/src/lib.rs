@@ -54,7 +54,7 @@ const PROBE_ROWS: usize = 16_384;
 const EXAMPLES: usize = 3;
 
 /// How to scan.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
     /// How to read the inputs.
     pub read: ReadOptions,
@@ -68,18 +68,6 @@ pub struct ScanOptions {
     /// The exporter's salt: when set, subject hashes are HMAC-SHA-256 under it and are
     /// returned in [`DatasetReport::salted`].
     pub salt: Option<Vec<u8>>,
-}
-
-impl Default for ScanOptions {
-    fn default() -> Self {
-        Self {
-            read: ReadOptions::default(),
-            threads: 0,
-            sample_rows: None,
-            show_examples: false,
-            salt: None,
-        }
-    }
 }
 
 /// Hears about progress; implemented by the command line's progress bar.
@@ -192,14 +180,14 @@ pub fn scan_input(
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 let mut reader = reader;
-                let mut rows = 0;
+                let (mut rows, mut cut) = (0, false);
                 loop {
-                    let item = next_item(&mut reader, limit, &mut rows).transpose();
+                    let item = next_item(&mut reader, limit, &mut rows, &mut cut).transpose();
                     let last = !matches!(item, Some(Ok(Item::Batch(..))));
-                    if let Some(item) = item {
-                        if sender.send(item).is_err() {
-                            break;
-                        }
+                    if let Some(item) = item
+                        && sender.send(item).is_err()
+                    {
+                        break;
                     }
                     if last {
                         break;
@@ -212,8 +200,8 @@ pub fn scan_input(
         })?;
     } else {
         let mut reader = reader;
-        let mut rows = 0;
-        while let Some(item) = next_item(&mut reader, limit, &mut rows)? {
+        let (mut rows, mut cut) = (0, false);
+        while let Some(item) = next_item(&mut reader, limit, &mut rows, &mut cut)? {
             let last = matches!(item, Item::Truncated);
             state.take(item, &hasher, progress, &mut sampled)?;
             if last {
@@ -236,9 +224,13 @@ fn next_item(
     reader: &mut Box<dyn BatchReader>,
     limit: Option<u64>,
     rows: &mut u64,
+    cut: &mut bool,
 ) -> Result<Option<Item>, ReadError> {
     if limit.is_some_and(|limit| *rows >= limit) {
         // Cut short only if there was more to read.
+        if *cut {
+            return Ok(Some(Item::Truncated));
+        }
         return Ok(reader.next_batch()?.map(|_| Item::Truncated));
     }
     let Some(mut batch) = reader.next_batch()? else {
@@ -248,6 +240,7 @@ fn next_item(
         let room = usize::try_from(limit - *rows).unwrap_or(usize::MAX);
         if batch.num_rows() > room {
             batch = batch.slice(0, room);
+            *cut = true;
         }
     }
     *rows += batch.num_rows() as u64;
@@ -337,10 +330,10 @@ impl Counter {
             });
             let base = slot * words;
             for (column, array) in columns.iter().enumerate() {
-                if !array.is_null(row) {
-                    if let Some(word) = self.seen.get_mut(base + column / 64) {
-                        *word |= 1 << (column % 64);
-                    }
+                if !array.is_null(row)
+                    && let Some(word) = self.seen.get_mut(base + column / 64)
+                {
+                    *word |= 1 << (column % 64);
                 }
             }
         }

@@ -1,6 +1,8 @@
 //! Scan tests over the committed fixtures: every format and encoding, exact subject counts,
 //! determinism across thread counts, salted hashes, sampling, and failing inputs.
 
+#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers outside #[test] functions")]
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -85,6 +87,27 @@ pub fn ensure_binary_fixtures() {
     }
 }
 
+/// Every good fixture (the `bad/` directory holds failing inputs).
+fn good() -> Vec<PathBuf> {
+    [
+        "cn_customers_gbk.csv",
+        "cn_customers_bom.csv",
+        "cn_customers.tsv",
+        "contacts.xlsx",
+        "devices.parquet",
+        "us_patients.jsonl",
+    ]
+    .iter()
+    .map(|name| fixtures().join(name))
+    .collect()
+}
+
+fn scan_good(options: &ScanOptions) -> ScanReport {
+    let paths = good();
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    scan(&paths, options)
+}
+
 fn scan(paths: &[&Path], options: &ScanOptions) -> ScanReport {
     ensure_binary_fixtures();
     let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -111,7 +134,7 @@ fn category<'a>(dataset: &'a DatasetReport, column: &str) -> Option<&'a str> {
 
 #[test]
 fn gbk_bom_and_tsv_exports_scan_alike_with_exact_subject_counts() {
-    let report = scan(&[&fixtures()], &ScanOptions::default());
+    let report = scan_good(&ScanOptions::default());
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     for name in [
         "cn_customers_gbk.csv",
@@ -168,7 +191,7 @@ fn json_lines_counts_people_and_devices_under_precise_location() {
 
 #[test]
 fn spreadsheet_and_parquet_are_scanned() {
-    let report = scan(&[&fixtures()], &ScanOptions::default());
+    let report = scan_good(&ScanOptions::default());
     let sheet = dataset(&report, "contacts.xlsx#联系人");
     assert_eq!(sheet.rows, 6);
     assert_eq!(category(sheet, "手机号"), Some("contact.phone"));
@@ -186,7 +209,7 @@ fn results_do_not_depend_on_thread_count() {
             threads,
             ..ScanOptions::default()
         };
-        serde_json::to_string(&scan(&[&fixtures()], &options)).unwrap()
+        serde_json::to_string(&scan_good(&options)).unwrap()
     };
     let one = json(1);
     assert_eq!(one, json(2));
@@ -199,7 +222,7 @@ fn no_raw_value_reaches_the_report_even_with_examples() {
         show_examples: true,
         ..ScanOptions::default()
     };
-    let report = scan(&[&fixtures()], &options);
+    let report = scan_good(&options);
     let json = serde_json::to_string(&report).unwrap();
     for raw in [
         "510107196309166445",
