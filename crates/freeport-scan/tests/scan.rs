@@ -1,7 +1,11 @@
 //! Scan tests over the committed fixtures: every format and encoding, exact subject counts,
 //! determinism across thread counts, salted hashes, sampling, and failing inputs.
 
-#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers outside #[test] functions")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions"
+)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -169,7 +169,7 @@ fn write_dataset(
             }),
         ];
         if examples {
-            row.push(Cell::new(column.examples.join(" ")));
+            row.push(Cell::new(column.examples.join(" | ")));
         }
         table.add_row(row);
     }
