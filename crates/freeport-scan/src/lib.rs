@@ -164,6 +164,15 @@ pub fn scan_input(
     options: &ScanOptions,
     progress: &dyn Progress,
 ) -> Result<DatasetReport, ReadError> {
+    scan_input_with_probe(input, options, progress, PROBE_ROWS)
+}
+
+fn scan_input_with_probe(
+    input: &Input,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+    probe_limit: usize,
+) -> Result<DatasetReport, ReadError> {
     let reader = open(input, &options.read)?;
     let info = reader.info();
     let schema = reader.schema();
@@ -171,6 +180,7 @@ pub fn scan_input(
     let hasher = KeyHasher::new(options.salt.as_deref());
 
     let mut state = DatasetState::new(&names, options.show_examples);
+    state.probe_limit = probe_limit;
     let mut sampled = false;
     let threads = rayon::current_num_threads();
     let limit = options.sample_rows;
@@ -367,6 +377,7 @@ struct DatasetState {
     /// Batches held back until the probe has planned the counts.
     probe: Vec<RecordBatch>,
     probe_rows: usize,
+    probe_limit: usize,
     plan: Option<Plan>,
     subjects: Option<Counter>,
     devices: Option<Counter>,
@@ -381,6 +392,7 @@ impl DatasetState {
             examples: show_examples.then(|| vec![Vec::new(); names.len()]),
             probe: Vec::new(),
             probe_rows: 0,
+            probe_limit: PROBE_ROWS,
             plan: None,
             subjects: None,
             devices: None,
@@ -405,7 +417,7 @@ impl DatasetState {
                 } else {
                     self.probe_rows += batch.num_rows();
                     self.probe.push(batch);
-                    if self.probe_rows >= PROBE_ROWS {
+                    if self.probe_rows >= self.probe_limit {
                         self.plan_from_probe(hasher);
                     }
                 }
@@ -645,5 +657,81 @@ impl DatasetState {
 fn observe(profiler: &mut ColumnProfiler, array: &StringArray) {
     for value in array {
         profiler.observe(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use freeport_read::{Format, Source};
+
+    /// A valid GB 11643 resident id from a 17-digit body.
+    fn resident_id(body: &str) -> String {
+        const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = body
+            .chars()
+            .zip(WEIGHTS)
+            .map(|(c, w)| c.to_digit(10).unwrap() * w)
+            .sum();
+        let check = b"10X98765432"[(sum % 11) as usize] as char;
+        format!("{body}{check}")
+    }
+
+    #[test]
+    fn plan_prefers_the_strongest_identifier_then_confidence() {
+        let plan = Plan::from_profiles(
+            [
+                (Some("contact.phone"), 0.99),
+                (None, 0.0),
+                (Some("id.cn.resident_id"), 0.8),
+                (Some("id.us.ssn"), 0.9),
+                (Some("device.imei"), 0.9),
+                (Some("person.name"), 0.99),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(plan.subject, Some((3, "id.us.ssn".to_owned())));
+        assert_eq!(plan.device, Some((4, "device.imei".to_owned())));
+        assert_eq!(
+            Plan::from_profiles([(Some("person.name"), 0.9)].into_iter()),
+            Plan::default()
+        );
+    }
+
+    #[test]
+    fn a_key_column_that_changes_after_the_probe_is_recounted_from_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("drift.csv");
+        // The first rows of `c1` look like phone numbers; the column is resident ids.
+        let mut text = String::from("c1,c2\n");
+        for i in 0..4 {
+            text.push_str(&format!("1381234567{i},x\n"));
+        }
+        for i in 0..200 {
+            let id = resident_id(&format!("11010519900101{:03}", i % 150));
+            text.push_str(&format!("{id},y\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+        let input = Input {
+            source: Source::File(path),
+            format: Format::Csv,
+            sheet: None,
+        };
+        // Batches of 4 rows, so the probe sees the phone numbers only.
+        let mut options = ScanOptions::default();
+        options.read.batch_rows = 4;
+        let report = scan_input_with_probe(&input, &options, &NoProgress, 4).unwrap();
+        assert_eq!(
+            report.columns[0].category.as_deref(),
+            Some("id.cn.resident_id")
+        );
+        let key = report.subject_key.as_ref().unwrap();
+        assert_eq!(key.category, "id.cn.resident_id");
+        assert_eq!(report.subjects.get("id.cn.resident_id"), Some(&150));
+        assert_eq!(report.unkeyed_rows, 4);
+        assert!(report.warnings.is_empty());
+        // Same answer as a scan whose probe saw the whole file.
+        let whole = scan_input(&input, &options, &NoProgress).unwrap();
+        assert_eq!(whole.subjects, report.subjects);
     }
 }
