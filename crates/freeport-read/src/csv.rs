@@ -19,7 +19,7 @@ pub(crate) struct CsvReader {
     reader: csv::Reader<Box<dyn Read + Send>>,
     schema: SchemaRef,
     columns: Columns,
-    record: csv::ByteRecord,
+    record: csv::StringRecord,
     batch_rows: usize,
     info: SourceInfo,
     consumed: Arc<AtomicU64>,
@@ -152,7 +152,7 @@ impl CsvReader {
             reader,
             columns: Columns::new(Arc::clone(&schema)),
             schema,
-            record: csv::ByteRecord::new(),
+            record: csv::StringRecord::new(),
             batch_rows: options.batch_rows.max(1),
             info,
             consumed,
@@ -164,12 +164,19 @@ impl CsvReader {
         self.record.position().map_or(0, csv::Position::line)
     }
 
-    fn encoding_error(&self) -> ReadError {
-        ReadError::new(
-            &self.name,
-            Location::Line(self.line()),
-            ReadErrorKind::Encoding(self.info.encoding.unwrap_or("UTF-8")),
-        )
+    fn read_error(&self, error: csv::Error) -> ReadError {
+        if matches!(error.kind(), csv::ErrorKind::Utf8 { .. }) {
+            // Only undecoded UTF-8 input reaches the parser unvalidated.
+            let line = error
+                .position()
+                .map_or_else(|| self.line(), csv::Position::line);
+            return ReadError::new(
+                &self.name,
+                Location::Line(line),
+                ReadErrorKind::Encoding(self.info.encoding.unwrap_or("UTF-8")),
+            );
+        }
+        csv_error(&self.name, error, self.line())
     }
 }
 
@@ -231,8 +238,8 @@ impl BatchReader for CsvReader {
         while self.columns.rows() < self.batch_rows {
             let more = self
                 .reader
-                .read_byte_record(&mut self.record)
-                .map_err(|e| csv_error(&self.name, e, 0))?;
+                .read_record(&mut self.record)
+                .map_err(|e| self.read_error(e))?;
             if !more {
                 self.done = true;
                 break;
@@ -247,10 +254,8 @@ impl BatchReader for CsvReader {
                     },
                 ));
             }
-            for (column, field) in self.record.iter().enumerate() {
-                let Ok(value) = std::str::from_utf8(field) else {
-                    return Err(self.encoding_error());
-                };
+            // `StringRecord` validates UTF-8 once per record.
+            for (column, value) in self.record.iter().enumerate() {
                 self.columns.push(column, Some(value));
             }
             self.columns.end_row();

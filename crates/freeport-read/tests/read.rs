@@ -365,3 +365,21 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn invalid_utf8_after_the_sniffed_prefix_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.csv");
+    let mut bytes = b"name,city\n".to_vec();
+    for i in 0..10_000 {
+        bytes.extend_from_slice(format!("张{i},北京\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"x,\xc3\x28\n");
+    std::fs::write(&path, &bytes).unwrap();
+    let error = first_error(&input(&path, Format::Csv));
+    assert!(
+        matches!(error.kind(), ReadErrorKind::Encoding("UTF-8")),
+        "{error}"
+    );
+    assert_eq!(error.location(), Location::Line(10_002));
+}
