@@ -64,12 +64,13 @@ def main() -> None:
     cells = 0
     chars = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for path in sorted(data.glob("*.csv")):
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         n = min(sample, len(df))
         sampled = df.sample(n, random_state=123)
         cells += sampled.size
-        chars += int(sampled.map(len).to_numpy().sum())
+        chars += int(sampled.map(lambda v: len(v.encode())).to_numpy().sum())
         analysis = builder.generate_analysis(
             df, n=n, language="en", selection_strategy=strategy
         )
@@ -78,15 +79,18 @@ def main() -> None:
             entity = mapping.get(col)
             pred = "none" if entity is None else ENTITY_TO_VOCAB.get(entity, f"presidio:{entity}")
             rows_out.append((path.name, col, pred))
-    secs = time.perf_counter() - start
+    wall = time.perf_counter() - start
+    # CPU time, not wall time: the benchmark machine is shared, and the Rust side reports CPU
+    # time too, so the ratio compares work done.
+    secs = time.process_time() - cpu_start
     with out.open("w", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n")
         w.writerow(["file", "column", "predicted"])
         w.writerows(rows_out)
     print(
         f"presidio ({strategy}, {sample} sampled rows per table): {cells} cells, "
-        f"{chars / 1e6:.2f} M characters in {secs:.1f} s = {cells / secs:.0f} cells/s, "
-        f"{chars / 1e6 / secs:.4f} MB/s (approx., characters ≈ bytes for ASCII)"
+        f"{chars / 1e6:.2f} MB (UTF-8) in {secs:.1f} s CPU ({wall:.1f} s wall) = {cells / secs:.0f} cells/s, "
+        f"{chars / 1e6 / secs:.4f} MB/s"
     )
 
 

@@ -28,7 +28,7 @@ echo "== Presidio (presidio-analyzer + presidio-structured, no_op NLP engine)"
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
 fi
-bench/.venv/bin/pip install -q presidio-analyzer==2.2.366 presidio-structured==0.0.10 pandas
+bench/.venv/bin/pip install -q presidio-analyzer==2.2.366 presidio-structured==0.0.10 pandas faker==40.54.0
 bench/.venv/bin/python bench/scan-accuracy/presidio_columns.py "$OUT/data" "$OUT/presidio-most-common.tsv" --sample "$PRESIDIO_SAMPLE" --strategy most_common | tee "$OUT/presidio-timing.txt"
 bench/.venv/bin/python bench/scan-accuracy/presidio_columns.py "$OUT/data" "$OUT/presidio-highest.tsv" --sample "$PRESIDIO_SAMPLE" --strategy highest_confidence | tee -a "$OUT/presidio-timing.txt"
 
@@ -37,3 +37,19 @@ bench/.venv/bin/python bench/scan-accuracy/score.py "$OUT/data/labels.tsv" \
   freeport="$OUT/freeport.tsv" \
   presidio-most-common="$OUT/presidio-most-common.tsv" \
   presidio-highest-confidence="$OUT/presidio-highest.tsv" | tee "$OUT/scores.md"
+# Only the categories Presidio's pattern recognizers cover (no NER with the no_op engine).
+PRESIDIO_CATS=contact.email,contact.phone,fin.iban,fin.payment_card,id.us.ssn,id.us.itin,id.us.passport,id.us.driver_license,online.ip_address,online.url,person.birth_date
+bench/.venv/bin/python bench/scan-accuracy/score.py "$OUT/data/labels.tsv" \
+  freeport="$OUT/freeport.tsv" \
+  presidio-most-common="$OUT/presidio-most-common.tsv" \
+  presidio-highest-confidence="$OUT/presidio-highest.tsv" --only="$PRESIDIO_CATS" | tee "$OUT/scores-presidio-categories.md"
+
+echo "== independent cross-check: Faker zh_CN/en_US tables (not the project's generator)"
+bench/.venv/bin/python bench/scan-accuracy/faker_tables.py "$OUT/faker" --seed "$SEED" --tables 8 --rows "$ROWS"
+cargo run -q --release -p freeport-detect --example eval_bench -- "$OUT/faker" --predictions "$OUT/faker-freeport.tsv" 2>"$OUT/faker-freeport-errors.txt" | tail -6
+bench/.venv/bin/python bench/scan-accuracy/presidio_columns.py "$OUT/faker" "$OUT/faker-presidio-most-common.tsv" --sample "$PRESIDIO_SAMPLE" --strategy most_common | tee -a "$OUT/presidio-timing.txt"
+bench/.venv/bin/python bench/scan-accuracy/presidio_columns.py "$OUT/faker" "$OUT/faker-presidio-highest.tsv" --sample "$PRESIDIO_SAMPLE" --strategy highest_confidence | tee -a "$OUT/presidio-timing.txt"
+bench/.venv/bin/python bench/scan-accuracy/score.py "$OUT/faker/labels.tsv" \
+  freeport="$OUT/faker-freeport.tsv" \
+  presidio-most-common="$OUT/faker-presidio-most-common.tsv" \
+  presidio-highest-confidence="$OUT/faker-presidio-highest.tsv" | tee "$OUT/faker-scores.md"

@@ -1,6 +1,7 @@
 """Side-by-side column-level scores: per-category precision/recall/F1, macro F1, hard negatives.
 
-Usage: score.py LABELS_TSV NAME=PREDICTIONS_TSV [NAME=PREDICTIONS_TSV ...]
+Usage: score.py LABELS_TSV NAME=PREDICTIONS_TSV [NAME=PREDICTIONS_TSV ...] [--only=CAT,CAT,...]
+With --only, only the listed categories are scored (e.g. those Presidio has recognizers for).
 Predictions are file<TAB>column<TAB>predicted; a column missing from a predictions file counts
 as `none`. Macro F1 averages over the categories present in the labels. Prints Markdown.
 """
@@ -23,7 +24,7 @@ def score(labels, preds):
         key = (row["file"], row["column"])
         truth, role = row["category"], row["role"]
         pred = preds.get(key, "none")
-        kind = row["file"].split("_")[1].split(".")[0]
+        kind = row["file"].rsplit("_", 1)[-1].split(".")[0]
         if truth != "none":
             by_kind[kind][1] += 1
             by_kind[kind][0] += pred == truth
@@ -51,9 +52,15 @@ def score(labels, preds):
 
 
 def main():
+    args = [a for a in sys.argv[2:] if not a.startswith("--only=")]
+    only = [a.split("=", 1)[1].split(",") for a in sys.argv[2:] if a.startswith("--only=")]
     labels = read(sys.argv[1])
+    if only:
+        keep = set(only[0])
+        # Columns of other categories drop out; negatives stay (false positives still count).
+        labels = [r for r in labels if r["category"] in keep or r["category"] == "none"]
     systems = []
-    for arg in sys.argv[2:]:
+    for arg in args:
         name, path = arg.split("=", 1)
         preds = {(r["file"], r["column"]): r["predicted"] for r in read(path)}
         systems.append((name, score(labels, preds)))

@@ -151,8 +151,8 @@ fn mobile_prefix(d: &[u8]) -> bool {
 ///
 /// **Why**: a direct contact identifier and, through real-name registration, tied to a person.
 ///
-/// **How**: current prefixes (13x, 14[57], 15[0-35-9], 16[25-7], 17[0-35-8], 18x, 19[0-35-9],
-/// 1610x, 1740[0-5]).
+/// **How**: current prefixes (`13x`, `14[57]`, `15[0-35-9]`, `16[25-7]`, `17[0-35-8]`, `18x`,
+/// `19[0-35-9]`, `1610x`, `1740[0-5]`).
 ///
 /// **Example**: `13812345678`, `+86 138 1234 5678` match; `12012345678` does not.
 #[must_use]
@@ -223,7 +223,7 @@ pub fn landline(cell: &Cell<'_>) -> Option<Strength> {
     None
 }
 
-/// **What**: PRC passport numbers (identifiers.md §1.5 [S]): `E` + letter (not I/O) + 7 digits
+/// **What**: PRC passport numbers (identifiers.md §1.5, secondary sources): `E` + letter (not I/O) + 7 digits
 /// (since 2017), `E`/`G` + 8 digits, `14`/`15` + 7 digits, `DE`/`PE`/`SE` + 7 digits,
 /// `K` + 8 (HKSAR), `MA` + 7 (Macao SAR).
 ///
@@ -381,13 +381,13 @@ pub fn name(cell: &Cell<'_>) -> Option<Strength> {
         if !CN_SURNAMES.contains(std::str::from_utf8(b.get(..n)?).ok()?) {
             return None;
         }
+        // Given names draw on a long tail of characters: one common name character in a
+        // two-character given name is enough for a name-like value.
         let common = given.iter().filter(|c| CN_GIVEN.contains(c)).count();
-        if common == given.len() {
-            Some(Strength::Shaped)
-        } else if common > 0 {
-            Some(Strength::Weak)
-        } else {
-            None
+        match (given.len(), common) {
+            (_, 0) => None,
+            (1, 1) | (2, _) => Some(Strength::Shaped),
+            _ => Some(Strength::Weak),
         }
     };
     try_split(2).or_else(|| try_split(1))
@@ -553,7 +553,16 @@ mod tests {
         for ok in ["王伟", "欧阳娜娜", "张 晓明", "李秀英"] {
             assert!(name(&c(ok)).is_some(), "{ok}");
         }
-        for bad in ["苹果手机", "北京市", "王", "王伟1", "客户服务中心"] {
+        assert_eq!(name(&c("王珺琰")), None, "no common given-name character");
+        assert_eq!(name(&c("王琰伟")), Some(Strength::Shaped));
+        for bad in [
+            "苹果手机",
+            "北京市",
+            "王",
+            "王伟1",
+            "客户服务中心",
+            "王府井",
+        ] {
             assert_eq!(name(&c(bad)), None, "{bad}");
         }
         assert_eq!(
@@ -565,6 +574,9 @@ mod tests {
             Some(Strength::Shaped)
         );
         assert_eq!(address(&c("北京")), None);
+        assert_eq!(postal_code(&c("100871")), Some(Strength::Weak));
+        assert_eq!(postal_code(&c("900871")), None);
+        assert_eq!(postal_code(&c("10087")), None);
         assert_eq!(address(&c("今天天气很好我们去公园散步吧")), None);
     }
 }

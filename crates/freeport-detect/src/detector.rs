@@ -203,6 +203,7 @@ pub static DETECTORS: &[Detector] = &[
         false
     ),
     d!("us.name", "person.name", us::name, false),
+    d!("us.plate", "vehicle.plate", us::plate, false),
     // International.
     d!("email", "contact.email", intl::email, true),
     d!("ipv4", "online.ip_address", intl::ipv4, true),
@@ -227,7 +228,7 @@ pub static DETECTORS: &[Detector] = &[
 ];
 
 /// Number of detectors (size of per-column tallies).
-pub const N_DETECTORS: usize = 40;
+pub const N_DETECTORS: usize = 41;
 
 /// Index of a detector by name.
 #[must_use]

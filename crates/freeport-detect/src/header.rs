@@ -40,6 +40,10 @@ const SUBSTRING: &[Keyword] = &[
     k("永久居留", "id.cn.foreigner_pr", 0.95),
     k("护照", "id.cn.passport", 0.9),
     k("passport", "id.us.passport", 0.8),
+    // A passport header names the document, not the issuing country: both passport
+    // categories get the header, and the value formats decide between them.
+    k("护照", "id.us.passport", 0.7),
+    k("passport", "id.cn.passport", 0.7),
     k("通行证", "id.cn.travel_permit", 0.9),
     k("回乡证", "id.cn.travel_permit", 0.95),
     k("台胞证", "id.cn.travel_permit", 0.95),
@@ -143,6 +147,62 @@ const SUBSTRING: &[Keyword] = &[
     k("sequence", "genomic.sequence", 0.6),
     k("序列", "genomic.sequence", 0.8),
     k("provider", "health.provider_npi", 0.3),
+    // Header-only categories (no value detector; values are checked for plausibility).
+    k("年龄", "person.age", 0.95),
+    k("性别", "person.gender", 0.95),
+    k("gender", "person.gender", 0.95),
+    k("民族", "person.ethnicity", 0.95),
+    k("ethnicity", "person.ethnicity", 0.95),
+    k("宗教", "person.religion", 0.95),
+    k("religio", "person.religion", 0.95),
+    k("信仰", "person.religion", 0.8),
+    k("婚姻", "person.marital_status", 0.95),
+    k("marital", "person.marital_status", 0.95),
+    k("犯罪", "person.criminal_record", 0.9),
+    k("前科", "person.criminal_record", 0.95),
+    k("criminal", "person.criminal_record", 0.9),
+    k("conviction", "person.criminal_record", 0.9),
+    k("收入", "fin.income", 0.9),
+    k("工资", "fin.income", 0.9),
+    k("薪", "fin.income", 0.7),
+    k("income", "fin.income", 0.9),
+    k("salary", "fin.income", 0.95),
+    k("征信", "fin.credit", 0.95),
+    k("信用分", "fin.credit", 0.9),
+    k("creditscore", "fin.credit", 0.95),
+    k("病历号", "health.medical_record_number", 0.95),
+    k("住院号", "health.medical_record_number", 0.9),
+    k("medicalrecord", "health.medical_record_number", 0.95),
+    k("用药", "health.medication", 0.9),
+    k("药品", "health.medication", 0.7),
+    k("medication", "health.medication", 0.95),
+    k("检验结果", "health.lab_result", 0.9),
+    k("化验", "health.lab_result", 0.8),
+    k("labresult", "health.lab_result", 0.95),
+    k("医保卡", "health.plan_beneficiary_id", 0.9),
+    k("memberid", "health.plan_beneficiary_id", 0.6),
+    k("设备id", "device.id", 0.9),
+    k("deviceid", "device.id", 0.95),
+    k("androidid", "device.id", 0.95),
+    k("cookie", "online.cookie", 0.9),
+    k("学历", "education.record", 0.9),
+    k("毕业院校", "education.record", 0.9),
+    k("education", "education.record", 0.8),
+    k("职业", "employment.record", 0.8),
+    k("工作单位", "employment.record", 0.8),
+    k("occupation", "employment.record", 0.8),
+    k("jobtitle", "employment.record", 0.8),
+    k("公司名称", "org.name", 0.9),
+    k("单位名称", "org.name", 0.9),
+    k("companyname", "org.name", 0.9),
+    k("轨迹", "location.trajectory", 0.9),
+    k("trajectory", "location.trajectory", 0.9),
+    k("人脸", "biometric.face", 0.9),
+    k("faceimage", "biometric.face", 0.9),
+    k("指纹", "biometric.fingerprint", 0.95),
+    k("fingerprint", "biometric.fingerprint", 0.95),
+    k("声纹", "biometric.voiceprint", 0.95),
+    k("voiceprint", "biometric.voiceprint", 0.95),
     // Free text.
     k("备注", "communication.content", 0.6),
     k("留言", "communication.content", 0.8),
@@ -216,6 +276,16 @@ const TOKEN: &[Keyword] = &[
     k("phone", "contact.phone", 0.95),
     k("mobile", "contact.phone", 0.95),
     k("fax", "contact.phone", 0.8),
+    k("age", "person.age", 0.9),
+    k("nl", "person.age", 0.8),
+    k("sex", "person.gender", 0.95),
+    k("xb", "person.gender", 0.9),
+    k("mz", "person.ethnicity", 0.7),
+    k("race", "person.ethnicity", 0.9),
+    k("mrn", "health.medical_record_number", 0.95),
+    k("idfa", "device.id", 0.95),
+    k("oaid", "device.id", 0.95),
+    k("udid", "device.id", 0.95),
 ];
 
 /// Headers that name something other than personal data even though a keyword matches
@@ -360,6 +430,13 @@ mod tests {
         assert_eq!(top("Email Address"), Some("contact.email"));
         assert_eq!(top("手机号码"), Some("contact.phone"));
         assert_eq!(top("lat"), Some("location.precise"));
+        assert_eq!(top("年龄"), Some("person.age"));
+        assert_eq!(top("customer_age"), Some("person.age"));
+        assert_eq!(top("性别"), Some("person.gender"));
+        assert_eq!(top("民族"), Some("person.ethnicity"));
+        let both = header_hits("护照号码");
+        assert!(both.iter().any(|h| h.category == "id.us.passport"));
+        assert!(both.iter().any(|h| h.category == "id.cn.passport"));
     }
 
     #[test]
@@ -370,5 +447,7 @@ mod tests {
         assert_eq!(top("amount"), None);
         assert_eq!(top("product_name"), None, "negative word cancels `name`");
         assert_eq!(top("platform"), None);
+        assert_eq!(top("page"), None, "`age` is a whole-token keyword");
+        assert_eq!(top("usage"), None);
     }
 }

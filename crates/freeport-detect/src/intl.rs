@@ -504,7 +504,8 @@ pub fn genotype(cell: &Cell<'_>) -> Option<Strength> {
 ///
 /// **Why**: a diagnosis is health data (PIPL sensitive PI; 28 CFR 202 personal health data).
 ///
-/// **Example**: `E11.9`, `J45.909`, `C50.911` (`Shaped`), `I10` (`Weak`); `U07` and `E1` do not.
+/// **Example**: `E11.9`, `J45.909`, `C50.911` (`Shaped`), `I10`, `E119` (`Weak`); `U07` and
+/// `E1` do not.
 #[must_use]
 pub fn icd10(cell: &Cell<'_>) -> Option<Strength> {
     let b = cell.s.as_bytes();
@@ -521,6 +522,16 @@ pub fn icd10(cell: &Cell<'_>) -> Option<Strength> {
     }
     match b.get(3..) {
         Some([]) => Some(Strength::Weak),
+        // ICD-10-CM exports often drop the dot (`E119`, `S72001A`).
+        Some(rest)
+            if (1..=4).contains(&rest.len())
+                && rest
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+                && rest.first().is_some_and(u8::is_ascii_digit) =>
+        {
+            Some(Strength::Weak)
+        }
         Some([b'.', rest @ ..])
             if (1..=4).contains(&rest.len())
                 && rest
@@ -675,6 +686,8 @@ mod tests {
         assert_eq!(icd10(&c("I10")), Some(Strength::Weak));
         assert_eq!(icd10(&c("U07")), None);
         assert_eq!(icd10(&c("E1")), None);
+        assert_eq!(icd10(&c("E119")), Some(Strength::Weak));
+        assert_eq!(icd10(&c("E11X9Z")), None);
         assert_eq!(vin(&c("1M8GDM9AXKP042788")), Some(Strength::Validated));
         assert_eq!(vin(&c("1M8GDM9A1KP042788")), None);
     }

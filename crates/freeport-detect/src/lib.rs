@@ -33,4 +33,7 @@ pub mod us;
 pub use category::identifier_strength;
 pub use detector::{Cell, DETECTORS, Detector, Strength};
 pub use keys::{mask, subject_key};
-pub use profile::{Candidate, ColumnProfile, ColumnProfiler, ColumnStats, Evidence};
+pub use profile::{
+    Candidate, ColumnProfile, ColumnProfiler, ColumnStats, Evidence, SAMPLE_HEAD, SAMPLE_MAX,
+    SAMPLE_STRIDE, THRESHOLD,
+};

@@ -27,8 +27,9 @@ pub const SAMPLE_STRIDE: u64 = 64;
 /// Most values classified per profiler.
 pub const SAMPLE_MAX: u64 = 20_000;
 /// Columns with up to this many non-null values get exact distinct counts; larger ones a
-/// HyperLogLog estimate.
-const EXACT_DISTINCT_MAX: usize = 16_384;
+/// HyperLogLog estimate. Kept small so wide tables stay in bounded memory (≤ 64 KB of hashes
+/// per column); exact subject counts are the scanner's job, keyed by [`crate::subject_key`].
+const EXACT_DISTINCT_MAX: usize = 4_096;
 /// HyperLogLog registers (2^11: standard error ≈ 2.3 %).
 const HLL_BITS: u32 = 11;
 /// Lowest score for a category to be the column's category.
@@ -102,7 +103,7 @@ pub struct ColumnStats {
     pub nulls: u64,
     /// `nulls / rows`.
     pub null_share: f64,
-    /// Distinct non-null values (exact for columns of up to 16,384 non-null values, estimated
+    /// Distinct non-null values (exact for columns of up to 4,096 non-null values, estimated
     /// beyond).
     pub distinct: u64,
     /// Whether `distinct` is an estimate (HyperLogLog, ≈ 2.3 % standard error).
@@ -136,8 +137,14 @@ pub struct ColumnProfile {
     pub stats: ColumnStats,
 }
 
-/// Accumulates one column. `Send`; cheap to create; merge profilers of the same column that
-/// observed different rows.
+/// Accumulates one column. `Send`; cheap to create (about 2 KB); merge profilers of the same
+/// column that observed different rows.
+///
+/// The classification sample is per profiler (first [`SAMPLE_HEAD`] non-null values, then one
+/// in [`SAMPLE_STRIDE`], at most [`SAMPLE_MAX`]), so use one profiler per column per thread —
+/// not one per record batch, which would classify every cell. Results are deterministic for a
+/// deterministic assignment of rows to profilers (e.g. batch `i` to thread `i % n`); merging is
+/// commutative.
 #[derive(Debug, Clone)]
 pub struct ColumnProfiler {
     header: String,
@@ -158,6 +165,8 @@ pub struct ColumnProfiler {
     cat_strong: Vec<u32>,
     cat_validated: Vec<u32>,
     prose: u64,
+    /// Sampled values that are whole numbers 0–130 (ages).
+    small_ints: u64,
     embedded_any: u64,
     embedded: [u32; N_DETECTORS],
     years: YearStats,
@@ -280,6 +289,7 @@ impl ColumnProfiler {
             cat_strong: vec![0; n_cats],
             cat_validated: vec![0; n_cats],
             prose: 0,
+            small_ints: 0,
             embedded_any: 0,
             embedded: [0; N_DETECTORS],
             years: YearStats {
@@ -334,6 +344,12 @@ impl ColumnProfiler {
     fn classify(&mut self, v: &str) {
         self.sampled += 1;
         let cell = Cell::new(v);
+        if cell.len <= 3
+            && cell.digits == cell.len
+            && crate::checks::num(v.as_bytes()).is_some_and(|a| a <= 130)
+        {
+            self.small_ints += 1;
+        }
         let mut any = 0u64;
         let mut strong = 0u64;
         let mut validated = 0u64;
@@ -433,6 +449,7 @@ impl ColumnProfiler {
         add(&mut self.embedded, &other.embedded);
         add(&mut self.decimals, &other.decimals);
         self.prose += other.prose;
+        self.small_ints += other.small_ints;
         self.embedded_any += other.embedded_any;
         let (a, b) = (&mut self.years, other.years);
         a.n += b.n;
@@ -521,11 +538,25 @@ impl ColumnProfiler {
                     .map_or(0.0, |lb| (lb / 0.6).min(1.0))
             } else {
                 // No value detector: the header is all there is; values must at least be
-                // non-trivial (not mostly null, not a constant).
-                if self.nonnull > 0 && distinct > 1 {
-                    0.75
-                } else {
+                // non-trivial (not mostly null, not a constant) and fit the category's shape
+                // where it has one.
+                if self.nonnull == 0 || distinct < 2 {
                     0.0
+                } else {
+                    match *category {
+                        "person.age" => (wilson_lower(self.small_ints, n) / 0.6).min(1.0) * 0.75,
+                        "person.gender"
+                        | "person.marital_status"
+                        | "person.ethnicity"
+                        | "person.religion" => {
+                            if distinct <= 64 {
+                                0.75
+                            } else {
+                                0.1
+                            }
+                        }
+                        _ => 0.75,
+                    }
                 }
             };
             let h = weight * (0.3 + 0.7 * compat);

@@ -263,7 +263,7 @@ pub fn zip(cell: &Cell<'_>) -> Option<Strength> {
     }
 }
 
-/// Street suffixes (USPS Publication 28, common subset), lower case.
+/// Street suffixes (USPS Publication 28 Appendix C1, common subset), lower case.
 const STREET_SUFFIXES: &[&str] = &[
     "st",
     "street",
@@ -320,19 +320,192 @@ const STREET_SUFFIXES: &[&str] = &[
     "cv",
     "cove",
     "bend",
+    "harbor",
+    "harbors",
+    "hbr",
+    "rest",
+    "creek",
+    "crk",
+    "estates",
+    "ests",
+    "expressway",
+    "expy",
+    "ferry",
+    "field",
+    "fields",
+    "flat",
+    "flats",
+    "ford",
+    "forest",
+    "fork",
+    "forks",
+    "fort",
+    "freeway",
+    "fwy",
+    "garden",
+    "gardens",
+    "gateway",
+    "glen",
+    "glens",
+    "green",
+    "greens",
+    "grove",
+    "groves",
+    "haven",
+    "hill",
+    "hills",
+    "hollow",
+    "island",
+    "islands",
+    "isle",
+    "junction",
+    "key",
+    "keys",
+    "knoll",
+    "knolls",
+    "lake",
+    "lakes",
+    "landing",
+    "light",
+    "lights",
+    "lock",
+    "locks",
+    "lodge",
+    "meadow",
+    "meadows",
+    "mill",
+    "mills",
+    "mission",
+    "motorway",
+    "mount",
+    "mountain",
+    "mountains",
+    "neck",
+    "orchard",
+    "oval",
+    "pass",
+    "passage",
+    "pine",
+    "pines",
+    "plain",
+    "plains",
+    "port",
+    "ports",
+    "prairie",
+    "radial",
+    "ranch",
+    "rapid",
+    "rapids",
+    "shoal",
+    "shoals",
+    "shore",
+    "shores",
+    "spring",
+    "springs",
+    "spur",
+    "station",
+    "stravenue",
+    "stream",
+    "summit",
+    "throughway",
+    "trace",
+    "track",
+    "trafficway",
+    "tunnel",
+    "turnpike",
+    "union",
+    "unions",
+    "valley",
+    "valleys",
+    "viaduct",
+    "villages",
+    "village",
+    "ville",
+    "well",
+    "wells",
+    "wall",
+    "ways",
+    "underpass",
+    "overpass",
+    "parks",
+    "camp",
+    "canyon",
+    "cape",
+    "causeway",
+    "center",
+    "centers",
+    "cliff",
+    "cliffs",
+    "club",
+    "common",
+    "corner",
+    "corners",
+    "course",
+    "courts",
+    "crescent",
+    "crest",
+    "curve",
+    "dale",
+    "dam",
+    "divide",
+    "drives",
+    "extension",
+    "ext",
+    "falls",
+    "burg",
+    "burgs",
+    "bypass",
+    "bluff",
+    "bluffs",
+    "bottom",
+    "branch",
+    "bridge",
+    "brook",
+    "brooks",
+    "beach",
+    "arcade",
+    "annex",
+    "route",
 ];
 
-/// **What**: US street address: house number, street name words, a USPS street suffix, then
-/// optionally unit, city, state and ZIP.
+/// USPS state and territory abbreviations, plus the military "states" AA/AE/AP.
+const STATES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC", "PR", "GU", "VI", "AS", "MP", "AA", "AE", "AP",
+];
+
+/// Whether `s` ends like a US mailing address: `…, City, ST 12345` or `… ST 12345-6789`.
+fn state_zip_tail(s: &str) -> bool {
+    let mut it = s.rsplit([' ', ',']).filter(|w| !w.is_empty());
+    let (Some(zip), Some(state)) = (it.next(), it.next()) else {
+        return false;
+    };
+    let zb = zip.as_bytes();
+    let zip_ok = (zb.len() == 5 || (zb.len() == 10 && zb.get(5) == Some(&b'-')))
+        && zb
+            .iter()
+            .enumerate()
+            .all(|(i, b)| b.is_ascii_digit() || (i == 5 && *b == b'-'));
+    zip_ok && STATES.contains(&state)
+}
+
+/// **What**: US street address: house number, street name words and a USPS street suffix,
+/// optionally unit, city, state and ZIP; or any line ending in `City, ST 12345` (incl. PO boxes
+/// and military APO/FPO addresses).
 ///
 /// **Why**: HIPAA identifier (B); with a name it identifies a person.
 ///
-/// **Example**: `1600 Pennsylvania Ave NW, Washington, DC 20500` and `42 Oak Street Apt 5`
-/// match; `42 apples` does not.
+/// **Example**: `1600 Pennsylvania Ave NW, Washington, DC 20500`, `42 Oak Street Apt 5`,
+/// `PSC 1234, Box 5678, APO AE 09876` match; `42 apples` does not.
 #[must_use]
 pub fn street_address(cell: &Cell<'_>) -> Option<Strength> {
     if cell.len < 8 || cell.len > 160 || cell.spaces < 2 || cell.alpha < 4 || !cell.ascii() {
         return None;
+    }
+    if cell.digits >= 5 && state_zip_tail(cell.s) {
+        return Some(Strength::Shaped);
     }
     let mut words = cell.s.split([' ', ',']).filter(|w| !w.is_empty());
     let first = words.next()?;
@@ -358,6 +531,25 @@ pub fn street_address(cell: &Cell<'_>) -> Option<Strength> {
     None
 }
 
+/// **What**: US licence plate: 2–8 letters and digits with at most one space or dash, at
+/// least one of each (`7ABC123`, `ABC-1234`, `153-ONW`). Formats vary by state and carry no
+/// check, so matches are `Weak`: the header decides.
+///
+/// **Why**: identifies a vehicle and through registration its keeper (HIPAA identifier (L)).
+///
+/// **Example**: `ABC-1234`; `ABCDEFGH` and `12345` do not match.
+#[must_use]
+pub fn plate(cell: &Cell<'_>) -> Option<Strength> {
+    if !(2..=9).contains(&cell.len) || cell.alpha == 0 || cell.digits == 0 || !cell.ascii() {
+        return None;
+    }
+    let seps = cell.s.bytes().filter(|b| matches!(b, b'-' | b' ')).count();
+    (seps <= 1
+        && cell.alpha + cell.digits + seps == cell.len
+        && !cell.s.bytes().any(|b| b.is_ascii_lowercase()))
+    .then_some(Strength::Weak)
+}
+
 /// Looks `word` up lower-cased in `set` without allocating.
 fn in_list(word: &str, set: &std::collections::HashSet<&'static str>) -> bool {
     let mut buf = [0u8; 24];
@@ -369,40 +561,101 @@ fn in_list(word: &str, set: &std::collections::HashSet<&'static str>) -> bool {
     std::str::from_utf8(l).is_ok_and(|s| set.contains(s))
 }
 
-/// **What**: Western person name: `First Last`, `First M. Last`, `Last, First`, or a single
-/// capitalised given name or surname, matched against US first-name and surname frequency
-/// lists.
+/// Honorifics and suffixes that may surround a name.
+const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "mx", "sir"];
+const SUFFIXES: &[&str] = &[
+    "jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "dvm", "esq", "rn", "cpa",
+];
+/// Words that make a capitalised phrase an organisation rather than a person.
+const ORG_WORDS: &[&str] = &[
+    "inc",
+    "llc",
+    "ltd",
+    "plc",
+    "group",
+    "corp",
+    "co",
+    "company",
+    "and",
+    "sons",
+    "partners",
+    "associates",
+    "bank",
+    "university",
+    "hospital",
+    "services",
+    "solutions",
+    "of",
+    "the",
+];
+
+/// **What**: Western person name: `First Last`, `First M. Last`, `Last, First`, with optional
+/// honorific (`Dr.`) and suffix (`Jr.`, `MD`), or a single capitalised given name or surname;
+/// matched against US first-name and surname frequency lists.
 ///
-/// **Why**: names are PI and HIPAA identifier (A). A listed first name and surname together is
-/// `Shaped`; one listed token is `Weak` (the header or the column's rate decides).
+/// **Why**: names are PI and HIPAA identifier (A).
 ///
-/// **Example**: `Mary Smith`, `Smith, John` match; `Blue Widget` does not.
+/// **How**: every token capitalised and alphabetic; organisation words (`Inc`, `LLC`, `and`)
+/// reject. A listed first name or surname in a multi-token name, or an honorific, is `Shaped`;
+/// a name-shaped phrase with no listed token, or a single listed token, is `Weak` (the header
+/// or the column's rate decides).
+///
+/// **Example**: `Mary Smith`, `Smith, John`, `Dr. Patricia Nash MD` match; `Blue Widget Inc`,
+/// `mary smith` do not.
 #[must_use]
 pub fn name(cell: &Cell<'_>) -> Option<Strength> {
-    if cell.len < 2 || cell.len > 40 || cell.digits > 0 || !cell.ascii() || cell.spaces > 3 {
+    if cell.len < 2 || cell.len > 48 || cell.digits > 0 || !cell.ascii() || cell.spaces > 5 {
         return None;
     }
-    let (first, last) = match cell.s.split_once(", ") {
-        Some((l, f)) => (f, l),
-        None => match cell.s.split_once(' ') {
-            Some((f, rest)) => (f, rest.rsplit(' ').next().unwrap_or(rest)),
-            None => (cell.s, ""),
-        },
+    let (first_part, last_part) = match cell.s.split_once(", ") {
+        Some((l, f)) if !f.contains(' ') || f.split(' ').count() <= 2 => (f, l),
+        _ => (cell.s, ""),
     };
-    let cap = |w: &str| {
-        w.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-            && w.bytes()
-                .all(|b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-' || b == b'.')
-    };
-    if !cap(first) || (!last.is_empty() && !cap(last)) {
-        return None;
+    let mut tokens: [&str; 8] = [""; 8];
+    let mut n = 0;
+    for t in first_part
+        .split(' ')
+        .chain(last_part.split(' '))
+        .filter(|t| !t.is_empty())
+    {
+        *tokens.get_mut(n)? = t;
+        n += 1;
     }
-    let f = in_list(first, &EN_FIRST);
-    let l = !last.is_empty() && in_list(last, &EN_LAST);
-    match (f, l, last.is_empty()) {
-        (true, true, _) => Some(Strength::Shaped),
-        (true, false, _) | (false, true, _) => Some(Strength::Weak),
-        (false, false, true) if in_list(first, &EN_LAST) => Some(Strength::Weak),
+    let tokens = tokens.get(..n)?;
+    let mut titled = false;
+    let mut known = false;
+    let mut core = 0;
+    for t in tokens {
+        let bare = t.trim_end_matches(['.', ',']);
+        if bare.is_empty() {
+            return None;
+        }
+        if TITLES.iter().any(|w| bare.eq_ignore_ascii_case(w)) {
+            titled = true;
+            continue;
+        }
+        if ORG_WORDS.iter().any(|w| bare.eq_ignore_ascii_case(w)) {
+            return None;
+        }
+        if SUFFIXES.iter().any(|w| bare.eq_ignore_ascii_case(w)) {
+            continue;
+        }
+        let cap = bare.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+            && bare
+                .bytes()
+                .all(|b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-');
+        if !cap {
+            return None;
+        }
+        core += 1;
+        known |= in_list(bare, &EN_FIRST) || in_list(bare, &EN_LAST);
+    }
+    match core {
+        0 => None,
+        1 if known => Some(Strength::Weak),
+        1 => None,
+        2..=4 if known || titled => Some(Strength::Shaped),
+        2..=4 => Some(Strength::Weak),
         _ => None,
     }
 }
@@ -484,10 +737,21 @@ mod tests {
         assert!(street_address(&c("1600 Pennsylvania Ave NW, Washington, DC 20500")).is_some());
         assert!(street_address(&c("42 Oak Street Apt 5")).is_some());
         assert_eq!(street_address(&c("42 apples and pears")), None);
+        assert!(street_address(&c("504 Pamela Harbors, Paulbury, PA 87326")).is_some());
+        assert!(street_address(&c("PSC 1234, Box 5678, APO AE 09876")).is_some());
+        assert_eq!(plate(&c("ABC-1234")), Some(Strength::Weak));
+        assert_eq!(plate(&c("153-ONW")), Some(Strength::Weak));
+        assert_eq!(plate(&c("ABCDEFGH")), None);
+        assert_eq!(plate(&c("12345")), None);
         assert_eq!(name(&c("Mary Smith")), Some(Strength::Shaped));
         assert_eq!(name(&c("Smith, John")), Some(Strength::Shaped));
-        assert_eq!(name(&c("John Q. Public")), Some(Strength::Weak));
-        assert_eq!(name(&c("Blue Widget")), None);
+        assert_eq!(name(&c("John Q. Public")), Some(Strength::Shaped));
+        assert_eq!(name(&c("Dr. Patricia Nash MD")), Some(Strength::Shaped));
+        assert_eq!(name(&c("Zorblat Quux")), Some(Strength::Weak));
+        assert_eq!(name(&c("Blue Widget Inc")), None);
+        assert_eq!(name(&c("Smith and Sons")), None);
+        assert_eq!(name(&c("Johnson")), Some(Strength::Weak));
+        assert_eq!(name(&c("Blue Widget")), Some(Strength::Weak));
         assert_eq!(name(&c("mary smith")), None);
     }
 }

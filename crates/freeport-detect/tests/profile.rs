@@ -198,3 +198,100 @@ fn deterministic_json() {
     let b = serde_json::to_string(&profile("手机", ["13812345678", "13912345678", ""])).unwrap();
     assert_eq!(a, b);
 }
+
+/// Pins the serialised profile (the schema `freeport scan --format json` embeds).
+#[test]
+fn profile_json_snapshot() {
+    let mut values: Vec<&str> = IDS.iter().copied().cycle().take(24).collect();
+    values.extend(["", "N/A", "13812345678"]);
+    let p = profile("身份证号 sfzh", values);
+    insta::assert_json_snapshot!(p);
+}
+
+#[test]
+fn profiler_is_send_and_cheap() {
+    fn assert_send<T: Send>() {}
+    assert_send::<ColumnProfiler>();
+    assert_send::<ColumnProfile>();
+    // Creating a profiler allocates only its fixed-size tables.
+    let start = std::time::Instant::now();
+    let ps: Vec<ColumnProfiler> = (0..1_000)
+        .map(|i| ColumnProfiler::new(&format!("c{i}")))
+        .collect();
+    assert_eq!(ps.len(), 1_000);
+    assert!(start.elapsed().as_secs() < 2);
+}
+
+#[test]
+fn free_text_with_embedded_identifiers() {
+    let notes: Vec<String> = (0..60)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!("客户来电要求修改地址，联系电话：1381234{:04}，谢谢。", i)
+            } else {
+                "用户反馈物流太慢，已记录，待跟进处理。".to_string()
+            }
+        })
+        .collect();
+    let p = profile("c05", notes.iter().map(String::as_str));
+    assert_eq!(
+        p.category.as_deref(),
+        Some("communication.content"),
+        "{p:?}"
+    );
+    assert!(p.candidates.iter().any(|c| c.id == "contact.phone"));
+    assert!(p.stats.free_text_score > 0.9);
+    let plain: Vec<String> = (0..60)
+        .map(|i| format!("Durable steel bottle number {i} with free shipping, rated well."))
+        .collect();
+    assert_eq!(
+        profile("description", plain.iter().map(String::as_str)).category,
+        None
+    );
+}
+
+#[test]
+fn header_only_categories_need_plausible_values() {
+    let ages: Vec<String> = (0..80).map(|i| (18 + i % 60).to_string()).collect();
+    assert_eq!(
+        profile("年龄", ages.iter().map(String::as_str))
+            .category
+            .as_deref(),
+        Some("person.age")
+    );
+    // An `age` header over timestamps is not an age column.
+    let ts: Vec<String> = (0..80)
+        .map(|i| format!("2024-01-{:02} 10:00:00", i % 28 + 1))
+        .collect();
+    assert_eq!(profile("age", ts.iter().map(String::as_str)).category, None);
+    let sex = ["男", "女", "女", "男", ""];
+    assert_eq!(
+        profile("性别", sex.iter().copied().cycle().take(50))
+            .category
+            .as_deref(),
+        Some("person.gender")
+    );
+    // A constant column says nothing about anyone.
+    assert_eq!(
+        profile("性别", std::iter::repeat_n("男", 50)).category,
+        None
+    );
+}
+
+#[test]
+fn distinct_estimates_small_and_mid_cardinality() {
+    for (n_distinct, rows) in [(3u32, 50_000u32), (5_000, 20_000), (30_000, 60_000)] {
+        let mut p = ColumnProfiler::new("x");
+        for i in 0..rows {
+            p.observe(Some(&format!("k{}", i % n_distinct)));
+        }
+        let s = p.finish().stats;
+        assert!(s.distinct_estimated);
+        let err = (s.distinct as f64 - f64::from(n_distinct)).abs() / f64::from(n_distinct);
+        assert!(
+            err < 0.08,
+            "{n_distinct}: estimate {} off by {err}",
+            s.distinct
+        );
+    }
+}

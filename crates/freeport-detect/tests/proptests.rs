@@ -73,6 +73,21 @@ proptest! {
     }
 
     #[test]
+    fn keys_and_masks_never_panic(v in "[0-9A-Za-z@.+ \\-]{0,24}|.{0,48}", cat in prop::sample::select(freeport_detect::category::ALL.to_vec())) {
+        let m = mask(cat, &v);
+        if let Some(k) = subject_key(cat, &v) {
+            // A valid identifier of any length worth hiding never comes back unmasked.
+            if freeport_detect::identifier_strength(cat).is_some() && v.trim().chars().count() >= 8 {
+                prop_assert_ne!(&m, v.trim());
+            }
+            // Keys are idempotent on their own output for identifier categories.
+            if freeport_detect::identifier_strength(cat).is_some() && cat != "contact.phone" {
+                prop_assert_eq!(subject_key(cat, &k), Some(k.clone()));
+            }
+        }
+    }
+
+    #[test]
     fn profilers_never_panic(values in prop::collection::vec(".{0,40}", 0..40), header in ".{0,12}") {
         let mut p = freeport_detect::ColumnProfiler::new(&header);
         for v in &values {
@@ -139,6 +154,32 @@ fn random_same_shape_rejected_at_check_digit_rate() {
     }
     let rate = ok as f64 / n as f64;
     assert!(rate < 0.01, "uscc acceptance {rate}");
+    // NPI: Luhn over 80840 + body, 1 in 10.
+    let mut ok = 0;
+    for _ in 0..n {
+        let v = format!("1{}", digits(&mut s, 9));
+        ok += usize::from(us::npi(&Cell::new(&v)).is_some());
+    }
+    let rate = ok as f64 / n as f64;
+    assert!((rate - 0.1).abs() < 0.015, "npi acceptance {rate}");
+    // IMEI with a real reporting-body prefix: Luhn, 1 in 10.
+    let mut ok = 0;
+    for _ in 0..n {
+        let v = format!("35{}", digits(&mut s, 13));
+        ok += usize::from(intl::imei(&Cell::new(&v)).is_some());
+    }
+    let rate = ok as f64 / n as f64;
+    assert!((rate - 0.1).abs() < 0.015, "imei acceptance {rate}");
+    // VIN: check digit mod 11 over a fixed prefix; a digit in position 9 matches 1 in 11 at
+    // best (an `X` check never matches a random digit), so expect at most ≈ 1/11.
+    let mut ok = 0;
+    for _ in 0..n {
+        let v = format!("1HGCM8263{}", digits(&mut s, 8));
+        let v = format!("{}{}{}", &v[..8], &digits(&mut s, 1), &v[9..]);
+        ok += usize::from(intl::vin(&Cell::new(&v)).is_some());
+    }
+    let rate = ok as f64 / n as f64;
+    assert!(rate < 0.1 && rate > 0.05, "vin acceptance {rate}");
     // IBAN mod 97: about 1 in 97 random check-digit pairs pass.
     let mut ok = 0;
     for _ in 0..n {
