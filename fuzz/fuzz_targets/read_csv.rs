@@ -5,6 +5,7 @@ use freeport_read::{ReadOptions, open_csv_reader};
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]
+#[expect(dead_code, reason = "this target reads from memory, not through a file")]
 mod common;
 
 fuzz_target!(|data: &[u8]| {
