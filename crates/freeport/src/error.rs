@@ -94,6 +94,10 @@ pub enum Error {
     #[error("{0}")]
     #[diagnostic(code(freeport::usage))]
     Usage(String),
+    /// An input could not be read (e.g. an unknown `--encoding`).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Read(#[from] freeport_read::ReadError),
     /// JSON output could not be produced.
     #[error("cannot write JSON output")]
     Json(#[from] serde_json::Error),

@@ -29,5 +29,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Witness(command) => commands::witness::run(&command, out),
         Command::Judge(args) => commands::judge::run(&args, out),
         Command::Rules(command) => commands::rules::run(&command, out),
+        Command::Scan(args) => commands::scan::run(&args, out),
     }
 }

@@ -5,5 +5,6 @@ pub(crate) mod history;
 pub(crate) mod judge;
 pub(crate) mod log;
 pub(crate) mod rules;
+pub(crate) mod scan;
 pub(crate) mod vocab;
 pub(crate) mod witness;

@@ -1,0 +1,141 @@
+//! Spreadsheets (XLSX, XLSM, XLS, ODS) through `calamine`: one dataset per worksheet, the first
+//! row as the header, every cell as text.
+//!
+//! calamine loads a worksheet's cells into memory; worksheets are capped at 1,048,576 rows by
+//! the format, so this stays bounded.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use calamine::{Data, Range, Reader, open_workbook_auto};
+
+use crate::columns::{Columns, string_schema};
+use crate::error::{Location, ReadError, ReadErrorKind};
+use crate::{BatchReader, Format, ReadOptions, SourceInfo};
+
+/// The worksheet names of a workbook, in workbook order.
+pub(crate) fn sheet_names(name: &str, path: &Path) -> Result<Vec<String>, ReadError> {
+    let workbook = open_workbook_auto(path).map_err(|e| spreadsheet_error(name, &e))?;
+    Ok(workbook.sheet_names())
+}
+
+fn spreadsheet_error(name: &str, error: &calamine::Error) -> ReadError {
+    match error {
+        calamine::Error::Io(io) => ReadError::new(
+            name,
+            Location::Whole,
+            ReadErrorKind::Io(std::io::Error::new(io.kind(), io.to_string())),
+        ),
+        other => ReadError::new(
+            name,
+            Location::Whole,
+            ReadErrorKind::Spreadsheet(other.to_string()),
+        ),
+    }
+}
+
+/// One worksheet being read.
+#[derive(Debug)]
+pub(crate) struct XlsxReader {
+    name: String,
+    range: Range<Data>,
+    next_row: usize,
+    schema: SchemaRef,
+    columns: Columns,
+    batch_rows: usize,
+}
+
+/// A cell as text; integral floats print without a fraction so numeric ids keep their digits.
+fn cell_text(cell: &Data) -> Option<String> {
+    match cell {
+        Data::Empty | Data::Error(_) => None,
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => {
+            Some(text.clone())
+        }
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{f:.0}")),
+        other => Some(other.to_string()),
+    }
+}
+
+impl XlsxReader {
+    pub(crate) fn new(
+        name: String,
+        path: &Path,
+        sheet: Option<&str>,
+        options: &ReadOptions,
+    ) -> Result<Self, ReadError> {
+        let mut workbook = open_workbook_auto(path).map_err(|e| spreadsheet_error(&name, &e))?;
+        let range = match sheet {
+            Some(sheet) => workbook.worksheet_range(sheet),
+            None => workbook
+                .worksheet_range_at(0)
+                .unwrap_or(Err(calamine::Error::Msg("workbook has no worksheets"))),
+        }
+        .map_err(|e| spreadsheet_error(&name, &e))?;
+        let width = range.width();
+        let header: Vec<String> = range
+            .rows()
+            .next()
+            .map(|row| {
+                row.iter()
+                    .map(|c| cell_text(c).unwrap_or_default())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if header.is_empty() {
+            return Err(ReadError::new(&name, Location::Whole, ReadErrorKind::Empty));
+        }
+        let mut names = header;
+        names.resize(width, String::new());
+        let schema = string_schema(&names);
+        Ok(Self {
+            name,
+            range,
+            next_row: 1,
+            columns: Columns::new(Arc::clone(&schema)),
+            schema,
+            batch_rows: options.batch_rows.max(1),
+        })
+    }
+}
+
+impl BatchReader for XlsxReader {
+    fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.schema)
+    }
+
+    fn info(&self) -> SourceInfo {
+        SourceInfo {
+            format: Format::Spreadsheet,
+            encoding: None,
+            delimiter: None,
+        }
+    }
+
+    fn bytes_read(&self) -> Option<u64> {
+        None
+    }
+
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>, ReadError> {
+        let rows = self.range.rows().skip(self.next_row).take(self.batch_rows);
+        for row in rows {
+            for (column, cell) in row.iter().enumerate() {
+                self.columns.push(column, cell_text(cell).as_deref());
+            }
+            self.columns.end_row();
+        }
+        self.next_row += self.columns.rows();
+        if self.columns.rows() == 0 {
+            return Ok(None);
+        }
+        self.columns.flush().map(Some).map_err(|e| {
+            ReadError::new(
+                &self.name,
+                Location::Row(self.next_row as u64),
+                ReadErrorKind::Arrow(e.to_string()),
+            )
+        })
+    }
+}

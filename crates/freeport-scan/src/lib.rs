@@ -1,0 +1,737 @@
+//! Scans datasets for personal and sensitive data: every column through a
+//! [`freeport_detect::ColumnProfiler`], columns profiled in parallel, and the exact number of
+//! distinct data subjects per category, keyed on the strongest identifier column present.
+//!
+//! ```no_run
+//! use freeport_scan::{ScanOptions, scan_paths};
+//!
+//! let report = scan_paths(&["people.csv"], &ScanOptions::default(), &freeport_scan::NoProgress);
+//! println!("{}", serde_json::to_string_pretty(&report).unwrap());
+//! ```
+//!
+//! **Counting.** The legal thresholds are counts of people (PIPL transfer volumes, 28 CFR
+//! 202.205 bulk thresholds), so counts are exact: each row's key cell is normalised by
+//! [`freeport_detect::subject_key`], hashed to 128 bits ([`keys`]), and the set of hashes kept in
+//! memory with, per subject, the set of columns that had a value for them. A category's count is
+//! the number of subjects with a value in any column of that category. Which column keys the
+//! count is known only once every column is classified, so the scan plans from a probe of the
+//! first rows and checks the plan at the end; when the final classification picks another key
+//! column, a second pass over the file counts again (stdin cannot be re-read: the report says
+//! so instead).
+//!
+//! **Determinism.** Each column's profiler sees its values in file order whatever the thread
+//! count, and counting is sequential, so results do not depend on `threads`.
+//!
+//! **Memory.** Reading holds a few batches; each profiler is bounded; counting holds about
+//! 40 bytes per distinct subject.
+
+pub mod keys;
+mod report;
+
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+
+use arrow::array::{Array, AsArray, StringArray};
+use arrow::record_batch::RecordBatch;
+use freeport_detect::{ColumnProfile, ColumnProfiler, identifier_strength, mask, subject_key};
+use freeport_read::{BatchReader, Input, ReadError, ReadOptions, discover, open};
+use rayon::prelude::*;
+
+pub use crate::keys::KeyHash;
+use crate::keys::{KeyHasher, KeyMap};
+pub use crate::report::{
+    ColumnReport, DatasetReport, InputError, KeyColumn, SCHEMA_VERSION, SaltedSubjects, ScanReport,
+};
+
+/// Categories whose columns identify a device, for device counts under precise geolocation.
+pub const DEVICE_CATEGORIES: [&str; 3] = ["device.id", "device.imei", "online.mac_address"];
+/// Precise-geolocation categories (28 CFR 202.242: ≤ 1,000 m), whose devices are counted.
+pub const PRECISE_LOCATION_CATEGORIES: [&str; 2] = ["location.precise", "location.trajectory"];
+
+/// Rows in the probe that plans which column keys the subject count.
+const PROBE_ROWS: usize = 16_384;
+/// Masked examples per column with `show_examples`.
+const EXAMPLES: usize = 3;
+
+/// How to scan.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// How to read the inputs.
+    pub read: ReadOptions,
+    /// Worker threads for profiling (0 = one per core). Reading runs on one more thread when
+    /// this is above 1.
+    pub threads: usize,
+    /// Stop after this many rows per dataset.
+    pub sample_rows: Option<u64>,
+    /// Collect masked examples per classified column.
+    pub show_examples: bool,
+    /// The exporter's salt: when set, subject hashes are HMAC-SHA-256 under it and are
+    /// returned in [`DatasetReport::salted`].
+    pub salt: Option<Vec<u8>>,
+}
+
+/// Hears about progress; implemented by the command line's progress bar.
+pub trait Progress: Sync {
+    /// A dataset starts; `bytes` is its size when known.
+    fn start(&self, name: &str, bytes: Option<u64>);
+    /// So far, `bytes` read (when known) and `rows` read in the current dataset.
+    fn advance(&self, bytes: Option<u64>, rows: u64);
+    /// The current dataset is done.
+    fn finish(&self);
+}
+
+/// A [`Progress`] that ignores everything.
+#[derive(Debug, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: &str, _: Option<u64>) {}
+    fn advance(&self, _: Option<u64>, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// Errors of a scan that stop one dataset.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// The input could not be read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Read(#[from] ReadError),
+    /// The thread pool could not be started.
+    #[error("cannot start {threads} scan threads: {reason}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The operating system's reason.
+        reason: String,
+    },
+}
+
+/// Scans every dataset the paths name (files, directories, globs, `-`); inputs that fail are
+/// listed in [`ScanReport::errors`] and the others still scanned.
+pub fn scan_paths<S: AsRef<str>>(
+    paths: &[S],
+    options: &ScanOptions,
+    progress: &dyn Progress,
+) -> ScanReport {
+    let (inputs, discovery_errors) = discover(paths);
+    let mut errors: Vec<InputError> = discovery_errors.iter().map(InputError::from).collect();
+    let mut datasets = Vec::new();
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .thread_name(|i| format!("freeport-scan-{i}"))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(error) => {
+            errors.push(InputError {
+                path: "--threads".to_owned(),
+                line: None,
+                row: None,
+                reason: format!("cannot start scan threads: {error}"),
+                message: format!("cannot start scan threads: {error}"),
+            });
+            return ScanReport {
+                schema: SCHEMA_VERSION,
+                datasets,
+                errors,
+            };
+        }
+    };
+    for input in &inputs {
+        progress.start(&input.display_name(), input.size());
+        match pool.install(|| scan_input(input, options, progress)) {
+            Ok(dataset) => datasets.push(dataset),
+            Err(error) => errors.push(InputError::from(&error)),
+        }
+        progress.finish();
+    }
+    ScanReport {
+        schema: SCHEMA_VERSION,
+        datasets,
+        errors,
+    }
+}
+
+/// Scans one input on the current rayon pool.
+///
+/// # Errors
+///
+/// The input cannot be opened or read to the end.
+pub fn scan_input(
+    input: &Input,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<DatasetReport, ReadError> {
+    scan_input_with_probe(input, options, progress, PROBE_ROWS)
+}
+
+fn scan_input_with_probe(
+    input: &Input,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+    probe_limit: usize,
+) -> Result<DatasetReport, ReadError> {
+    let reader = open(input, &options.read)?;
+    let info = reader.info();
+    let schema = reader.schema();
+    let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let hasher = KeyHasher::new(options.salt.as_deref());
+
+    let mut state = DatasetState::new(&names, options.show_examples);
+    state.probe_limit = probe_limit;
+    let mut sampled = false;
+    let threads = rayon::current_num_threads();
+    let limit = options.sample_rows;
+    if threads > 1 {
+        // Read ahead on a thread of its own so parsing overlaps profiling.
+        let (sender, receiver) = mpsc::sync_channel::<Result<Item, ReadError>>(2);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut reader = reader;
+                let (mut rows, mut cut) = (0, false);
+                loop {
+                    let item = next_item(&mut reader, limit, &mut rows, &mut cut).transpose();
+                    let last = !matches!(item, Some(Ok(Item::Batch(..))));
+                    if let Some(item) = item
+                        && sender.send(item).is_err()
+                    {
+                        break;
+                    }
+                    if last {
+                        break;
+                    }
+                }
+            });
+            receiver
+                .iter()
+                .try_for_each(|item| state.take(item?, &hasher, progress, &mut sampled))
+        })?;
+    } else {
+        let mut reader = reader;
+        let (mut rows, mut cut) = (0, false);
+        while let Some(item) = next_item(&mut reader, limit, &mut rows, &mut cut)? {
+            let last = matches!(item, Item::Truncated);
+            state.take(item, &hasher, progress, &mut sampled)?;
+            if last {
+                break;
+            }
+        }
+    }
+    state.finish(input, info, sampled, &hasher, options)
+}
+
+/// What the reader hands the scanner.
+enum Item {
+    Batch(RecordBatch, Option<u64>),
+    /// `--sample` cut the input short.
+    Truncated,
+}
+
+/// The next batch, cut to the `--sample` limit; `Truncated` once the limit is reached.
+fn next_item(
+    reader: &mut Box<dyn BatchReader>,
+    limit: Option<u64>,
+    rows: &mut u64,
+    cut: &mut bool,
+) -> Result<Option<Item>, ReadError> {
+    if limit.is_some_and(|limit| *rows >= limit) {
+        // Cut short only if there was more to read.
+        if *cut {
+            return Ok(Some(Item::Truncated));
+        }
+        return Ok(reader.next_batch()?.map(|_| Item::Truncated));
+    }
+    let Some(mut batch) = reader.next_batch()? else {
+        return Ok(None);
+    };
+    if let Some(limit) = limit {
+        let room = usize::try_from(limit - *rows).unwrap_or(usize::MAX);
+        if batch.num_rows() > room {
+            batch = batch.slice(0, room);
+            *cut = true;
+        }
+    }
+    *rows += batch.num_rows() as u64;
+    Ok(Some(Item::Batch(batch, reader.bytes_read())))
+}
+
+/// Which columns key subject and device counts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Plan {
+    subject: Option<(usize, String)>,
+    device: Option<(usize, String)>,
+}
+
+impl Plan {
+    /// The strongest identifier column (ties: higher confidence, then earlier column), and the
+    /// strongest device column.
+    fn from_profiles<'a>(categories: impl Iterator<Item = (Option<&'a str>, f64)>) -> Self {
+        let mut subject: Option<(u8, f64, usize, String)> = None;
+        let mut device: Option<(u8, f64, usize, String)> = None;
+        for (column, (category, confidence)) in categories.enumerate() {
+            let Some(category) = category else { continue };
+            let Some(strength) = identifier_strength(category) else {
+                continue;
+            };
+            let candidate = (strength, confidence, column, category.to_owned());
+            let better = |best: &Option<(u8, f64, usize, String)>| {
+                best.as_ref()
+                    .is_none_or(|b| strength < b.0 || (strength == b.0 && confidence > b.1))
+            };
+            if better(&subject) {
+                subject = Some(candidate.clone());
+            }
+            if DEVICE_CATEGORIES.contains(&category) && better(&device) {
+                device = Some(candidate);
+            }
+        }
+        Self {
+            subject: subject.map(|(_, _, c, id)| (c, id)),
+            device: device.map(|(_, _, c, id)| (c, id)),
+        }
+    }
+}
+
+/// Distinct keys with, per key, the columns that had a value in its rows.
+#[derive(Debug)]
+struct Counter {
+    column: usize,
+    category: String,
+    words: usize,
+    index: KeyMap<usize>,
+    keys: Vec<KeyHash>,
+    seen: Vec<u64>,
+    unkeyed: u64,
+}
+
+impl Counter {
+    fn new(column: usize, category: String, columns: usize) -> Self {
+        Self {
+            column,
+            category,
+            words: columns.div_ceil(64).max(1),
+            index: KeyMap::default(),
+            keys: Vec::new(),
+            seen: Vec::new(),
+            unkeyed: 0,
+        }
+    }
+
+    fn count(&mut self, columns: &[&StringArray], hasher: &KeyHasher) {
+        let Some(key_column) = columns.get(self.column) else {
+            return;
+        };
+        for row in 0..key_column.len() {
+            let key = (!key_column.is_null(row))
+                .then(|| subject_key(&self.category, key_column.value(row)))
+                .flatten();
+            let Some(key) = key else {
+                self.unkeyed += 1;
+                continue;
+            };
+            let hash = hasher.hash(&key);
+            let words = self.words;
+            let slot = *self.index.entry(hash).or_insert_with(|| {
+                self.keys.push(hash);
+                self.seen.resize(self.seen.len() + words, 0);
+                self.keys.len() - 1
+            });
+            let base = slot * words;
+            for (column, array) in columns.iter().enumerate() {
+                if !array.is_null(row)
+                    && let Some(word) = self.seen.get_mut(base + column / 64)
+                {
+                    *word |= 1 << (column % 64);
+                }
+            }
+        }
+    }
+
+    /// Keys with a value in any of `columns`.
+    fn covering(&self, columns: &[usize]) -> impl Iterator<Item = KeyHash> + '_ {
+        let columns = columns.to_vec();
+        self.keys
+            .iter()
+            .enumerate()
+            .filter_map(move |(slot, &key)| {
+                let base = slot * self.words;
+                columns
+                    .iter()
+                    .any(|&c| {
+                        self.seen
+                            .get(base + c / 64)
+                            .is_some_and(|w| w & (1 << (c % 64)) != 0)
+                    })
+                    .then_some(key)
+            })
+    }
+}
+
+/// The state of one dataset being scanned.
+struct DatasetState {
+    names: Vec<String>,
+    profilers: Vec<ColumnProfiler>,
+    examples: Option<Vec<Vec<String>>>,
+    /// Batches held back until the probe has planned the counts.
+    probe: Vec<RecordBatch>,
+    probe_rows: usize,
+    probe_limit: usize,
+    plan: Option<Plan>,
+    subjects: Option<Counter>,
+    devices: Option<Counter>,
+    rows: u64,
+}
+
+impl DatasetState {
+    fn new(names: &[String], show_examples: bool) -> Self {
+        Self {
+            names: names.to_vec(),
+            profilers: names.iter().map(|n| ColumnProfiler::new(n)).collect(),
+            examples: show_examples.then(|| vec![Vec::new(); names.len()]),
+            probe: Vec::new(),
+            probe_rows: 0,
+            probe_limit: PROBE_ROWS,
+            plan: None,
+            subjects: None,
+            devices: None,
+            rows: 0,
+        }
+    }
+
+    fn take(
+        &mut self,
+        item: Item,
+        hasher: &KeyHasher,
+        progress: &dyn Progress,
+        sampled: &mut bool,
+    ) -> Result<(), ReadError> {
+        match item {
+            Item::Truncated => *sampled = true,
+            Item::Batch(batch, bytes) => {
+                self.rows += batch.num_rows() as u64;
+                progress.advance(bytes, self.rows);
+                if self.plan.is_some() {
+                    self.process(&batch, hasher);
+                } else {
+                    self.probe_rows += batch.num_rows();
+                    self.probe.push(batch);
+                    if self.probe_rows >= self.probe_limit {
+                        self.plan_from_probe(hasher);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Plans the counts from the first rows, then processes the held-back batches.
+    fn plan_from_probe(&mut self, hasher: &KeyHasher) {
+        let probe = std::mem::take(&mut self.probe);
+        let profiles: Vec<ColumnProfile> = self
+            .names
+            .par_iter()
+            .enumerate()
+            .map(|(column, name)| {
+                let mut profiler = ColumnProfiler::new(name);
+                for batch in &probe {
+                    if let Some(array) = batch.columns().get(column) {
+                        observe(&mut profiler, array.as_string::<i32>());
+                    }
+                }
+                profiler.finish()
+            })
+            .collect();
+        let plan = Plan::from_profiles(
+            profiles
+                .iter()
+                .map(|p| (p.category.as_deref(), p.confidence)),
+        );
+        self.start_counting(&plan);
+        self.plan = Some(plan);
+        for batch in &probe {
+            self.process(batch, hasher);
+        }
+    }
+
+    fn start_counting(&mut self, plan: &Plan) {
+        let width = self.names.len();
+        self.subjects = plan
+            .subject
+            .clone()
+            .map(|(column, category)| Counter::new(column, category, width));
+        self.devices = plan
+            .device
+            .clone()
+            .map(|(column, category)| Counter::new(column, category, width));
+    }
+
+    /// Profiles every column of `batch` in parallel, and counts its rows beside them.
+    fn process(&mut self, batch: &RecordBatch, hasher: &KeyHasher) {
+        let columns: Vec<&StringArray> = batch
+            .columns()
+            .iter()
+            .map(|c| c.as_string::<i32>())
+            .collect();
+        let profilers = &mut self.profilers;
+        let subjects = &mut self.subjects;
+        let devices = &mut self.devices;
+        rayon::join(
+            || {
+                profilers
+                    .par_iter_mut()
+                    .zip(columns.par_iter())
+                    .for_each(|(profiler, array)| observe(profiler, array));
+            },
+            || {
+                for counter in [subjects, devices].into_iter().flatten() {
+                    counter.count(&columns, hasher);
+                }
+            },
+        );
+        if let Some(examples) = self.examples.as_mut() {
+            for (kept, array) in examples.iter_mut().zip(&columns) {
+                for value in array.iter().flatten() {
+                    if kept.len() >= EXAMPLES {
+                        break;
+                    }
+                    if !value.trim().is_empty() && !kept.iter().any(|k| k == value) {
+                        kept.push(value.to_owned());
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(
+        mut self,
+        input: &Input,
+        info: freeport_read::SourceInfo,
+        sampled: bool,
+        hasher: &KeyHasher,
+        options: &ScanOptions,
+    ) -> Result<DatasetReport, ReadError> {
+        if self.plan.is_none() {
+            self.plan_from_probe(hasher);
+        }
+        let profiles: Vec<ColumnProfile> = std::mem::take(&mut self.profilers)
+            .into_par_iter()
+            .map(ColumnProfiler::finish)
+            .collect();
+        let plan = Plan::from_profiles(
+            profiles
+                .iter()
+                .map(|p| (p.category.as_deref(), p.confidence)),
+        );
+        let mut warnings = Vec::new();
+        if self.plan.as_ref() != Some(&plan) {
+            if input.is_rereadable() && !sampled {
+                self.recount(input, &plan, hasher, options)?;
+            } else {
+                warnings.push(
+                    "subject counts are keyed on the column the first rows suggested, not the final classification: the input cannot be read twice"
+                        .to_owned(),
+                );
+            }
+        }
+        if sampled {
+            warnings.push(format!(
+                "only the first {} rows were scanned (--sample): counts cover those rows",
+                self.rows
+            ));
+        }
+
+        let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (column, profile) in profiles.iter().enumerate() {
+            if let Some(category) = &profile.category {
+                by_category
+                    .entry(category.clone())
+                    .or_default()
+                    .push(column);
+            }
+        }
+        let mut subjects = BTreeMap::new();
+        let mut devices = BTreeMap::new();
+        let mut salted = hasher.is_salted().then(SaltedSubjects::default);
+        if let Some(counter) = &self.subjects {
+            for (category, columns) in &by_category {
+                let mut hashes: Vec<KeyHash> = counter.covering(columns).collect();
+                subjects.insert(category.clone(), hashes.len() as u64);
+                if let Some(salted) = salted.as_mut() {
+                    hashes.sort_unstable();
+                    salted.subjects.insert(category.clone(), hashes);
+                }
+            }
+        }
+        if let Some(counter) = &self.devices {
+            for category in PRECISE_LOCATION_CATEGORIES {
+                if let Some(columns) = by_category.get(category) {
+                    let mut hashes: Vec<KeyHash> = counter.covering(columns).collect();
+                    devices.insert(category.to_owned(), hashes.len() as u64);
+                    if let Some(salted) = salted.as_mut() {
+                        hashes.sort_unstable();
+                        salted.devices.insert(category.to_owned(), hashes);
+                    }
+                }
+            }
+        }
+        let key_column = |counter: &Option<Counter>| {
+            counter.as_ref().map(|c| KeyColumn {
+                column: self.names.get(c.column).cloned().unwrap_or_default(),
+                category: c.category.clone(),
+            })
+        };
+        let examples = self.examples.take();
+        let columns = profiles
+            .into_iter()
+            .enumerate()
+            .map(|(column, profile)| {
+                let examples = match (&examples, &profile.category) {
+                    (Some(examples), Some(category)) => examples
+                        .get(column)
+                        .map(|values| values.iter().map(|v| mask(category, v)).collect())
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                ColumnReport {
+                    name: self.names.get(column).cloned().unwrap_or_default(),
+                    category: profile.category,
+                    confidence: profile.confidence,
+                    categories: profile.candidates,
+                    evidence: profile.evidence,
+                    stats: profile.stats,
+                    examples,
+                }
+            })
+            .collect();
+        Ok(DatasetReport {
+            path: input.display_name(),
+            format: info.format.name().to_owned(),
+            encoding: info.encoding.map(str::to_owned),
+            delimiter: info.delimiter.map(String::from),
+            rows: self.rows,
+            sampled,
+            columns,
+            subject_key: key_column(&self.subjects),
+            subjects,
+            unkeyed_rows: self.subjects.as_ref().map_or(0, |c| c.unkeyed),
+            device_key: key_column(&self.devices),
+            devices,
+            warnings,
+            salted,
+        })
+    }
+
+    /// Counts again from the start of the file with the final plan.
+    fn recount(
+        &mut self,
+        input: &Input,
+        plan: &Plan,
+        hasher: &KeyHasher,
+        options: &ScanOptions,
+    ) -> Result<(), ReadError> {
+        self.start_counting(plan);
+        self.plan = Some(plan.clone());
+        if self.subjects.is_none() && self.devices.is_none() {
+            return Ok(());
+        }
+        let mut reader = open(input, &options.read)?;
+        while let Some(batch) = reader.next_batch()? {
+            let columns: Vec<&StringArray> = batch
+                .columns()
+                .iter()
+                .map(|c| c.as_string::<i32>())
+                .collect();
+            for counter in [&mut self.subjects, &mut self.devices]
+                .into_iter()
+                .flatten()
+            {
+                counter.count(&columns, hasher);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn observe(profiler: &mut ColumnProfiler, array: &StringArray) {
+    for value in array {
+        profiler.observe(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use freeport_read::{Format, Source};
+
+    /// A valid GB 11643 resident id from a 17-digit body.
+    fn resident_id(body: &str) -> String {
+        const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = body
+            .chars()
+            .zip(WEIGHTS)
+            .map(|(c, w)| c.to_digit(10).unwrap() * w)
+            .sum();
+        let check = b"10X98765432"[(sum % 11) as usize] as char;
+        format!("{body}{check}")
+    }
+
+    #[test]
+    fn plan_prefers_the_strongest_identifier_then_confidence() {
+        let plan = Plan::from_profiles(
+            [
+                (Some("contact.phone"), 0.99),
+                (None, 0.0),
+                (Some("id.cn.resident_id"), 0.8),
+                (Some("id.us.ssn"), 0.9),
+                (Some("device.imei"), 0.9),
+                (Some("person.name"), 0.99),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(plan.subject, Some((3, "id.us.ssn".to_owned())));
+        assert_eq!(plan.device, Some((4, "device.imei".to_owned())));
+        assert_eq!(
+            Plan::from_profiles([(Some("person.name"), 0.9)].into_iter()),
+            Plan::default()
+        );
+    }
+
+    #[test]
+    fn a_key_column_that_changes_after_the_probe_is_recounted_from_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("drift.csv");
+        // The first rows of `c1` look like phone numbers; the column is resident ids.
+        let mut text = String::from("c1,c2\n");
+        for i in 0..4 {
+            text.push_str(&format!("1381234567{i},x\n"));
+        }
+        for i in 0..200 {
+            let id = resident_id(&format!("11010519900101{:03}", i % 150));
+            text.push_str(&format!("{id},y\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+        let input = Input {
+            source: Source::File(path),
+            format: Format::Csv,
+            sheet: None,
+        };
+        // Batches of 4 rows, so the probe sees the phone numbers only.
+        let mut options = ScanOptions::default();
+        options.read.batch_rows = 4;
+        let report = scan_input_with_probe(&input, &options, &NoProgress, 4).unwrap();
+        assert_eq!(
+            report.columns[0].category.as_deref(),
+            Some("id.cn.resident_id")
+        );
+        let key = report.subject_key.as_ref().unwrap();
+        assert_eq!(key.category, "id.cn.resident_id");
+        assert_eq!(report.subjects.get("id.cn.resident_id"), Some(&150));
+        assert_eq!(report.unkeyed_rows, 4);
+        assert!(report.warnings.is_empty());
+        // Same answer as a scan whose probe saw the whole file.
+        let whole = scan_input(&input, &options, &NoProgress).unwrap();
+        assert_eq!(whole.subjects, report.subjects);
+    }
+}

@@ -1,0 +1,207 @@
+//! `freeport scan PATH...`: classify every column of every dataset and count the people they
+//! cover, as a table for people or JSON for programs, with a progress bar on a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use comfy_table::{Cell, ContentArrangement, Table, presets};
+use freeport_cli::{Format, ScanArgs};
+use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::{Error, ExitStatus};
+
+pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let mut options = ScanOptions {
+        threads: args.threads,
+        sample_rows: args.sample,
+        show_examples: args.show_examples,
+        ..ScanOptions::default()
+    };
+    if let Some(label) = &args.encoding {
+        options.read.encoding = Some(freeport_read::parse_encoding(label)?);
+    }
+    let progress = Bar::new();
+    let report = scan_paths(&args.paths, &options, &progress);
+    progress.bar.finish_and_clear();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+        Format::Table => write_tables(&report, args.show_examples, out)?,
+    }
+    Ok(if report.errors.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    })
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    fn new() -> Self {
+        let target = if std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Self { bar }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, name: &str, bytes: Option<u64>) {
+        let style = match bytes {
+            Some(_) => ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+            ),
+            None => ProgressStyle::with_template("{spinner} {msg} {pos} rows {per_sec}"),
+        };
+        if let Ok(style) = style {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar.set_length(bytes.unwrap_or(0));
+        self.bar.set_position(0);
+        self.bar.set_message(name.to_owned());
+    }
+
+    fn advance(&self, bytes: Option<u64>, rows: u64) {
+        match (bytes, self.bar.length()) {
+            (Some(bytes), Some(length)) if length > 0 => self.bar.set_position(bytes.min(length)),
+            _ => self.bar.set_position(rows),
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.set_position(self.bar.length().unwrap_or(0));
+    }
+}
+
+fn new_table() -> Table {
+    let mut table = Table::new();
+    // A fixed layout keeps the output identical on every terminal and in pipes.
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    table
+}
+
+fn write_tables(report: &ScanReport, examples: bool, out: &mut dyn Write) -> Result<(), Error> {
+    for (i, dataset) in report.datasets.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_dataset(dataset, examples, out)?;
+    }
+    if !report.errors.is_empty() {
+        if !report.datasets.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "{} input(s) failed:", report.errors.len())?;
+        for error in &report.errors {
+            writeln!(out, "  error: {}", error.message)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_dataset(
+    dataset: &DatasetReport,
+    examples: bool,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let mut about = vec![dataset.format.clone()];
+    about.extend(dataset.encoding.clone());
+    if let Some(delimiter) = &dataset.delimiter {
+        about.push(format!("delimiter {delimiter:?}"));
+    }
+    about.push(format!(
+        "{} rows{}",
+        dataset.rows,
+        if dataset.sampled { ", sampled" } else { "" }
+    ));
+    writeln!(out, "{} ({})", dataset.path, about.join(", "))?;
+    let mut table = new_table();
+    let mut header = vec![
+        "column",
+        "category",
+        "confidence",
+        "subjects",
+        "also possible",
+    ];
+    if examples {
+        header.push("examples (masked)");
+    }
+    table.set_header(header);
+    for column in &dataset.columns {
+        let subjects = column
+            .category
+            .as_ref()
+            .and_then(|c| dataset.subjects.get(c))
+            .map_or_else(|| "-".to_owned(), u64::to_string);
+        let others: Vec<String> = column
+            .categories
+            .iter()
+            .filter(|c| Some(&c.id) != column.category.as_ref())
+            .take(2)
+            .map(|c| format!("{} {:.2}", c.id, c.confidence))
+            .collect();
+        let mut row = vec![
+            Cell::new(&column.name),
+            Cell::new(column.category.as_deref().unwrap_or("-")),
+            Cell::new(if column.category.is_some() {
+                format!("{:.2}", column.confidence)
+            } else {
+                "-".to_owned()
+            }),
+            Cell::new(subjects),
+            Cell::new(if others.is_empty() {
+                "-".to_owned()
+            } else {
+                others.join(", ")
+            }),
+        ];
+        if examples {
+            row.push(Cell::new(column.examples.join(" | ")));
+        }
+        table.add_row(row);
+    }
+    writeln!(out, "{table}")?;
+    match &dataset.subject_key {
+        Some(key) => writeln!(
+            out,
+            "subjects keyed on `{}` ({}); {} rows without a valid key",
+            key.column, key.category, dataset.unkeyed_rows
+        )?,
+        None => writeln!(out, "no identifier column: subjects not counted")?,
+    }
+    if let Some(key) = &dataset.device_key {
+        let devices: Vec<String> = dataset
+            .devices
+            .iter()
+            .map(|(category, n)| format!("{category} {n}"))
+            .collect();
+        writeln!(
+            out,
+            "devices keyed on `{}` ({}): {}",
+            key.column,
+            key.category,
+            if devices.is_empty() {
+                "no precise location".to_owned()
+            } else {
+                devices.join(", ")
+            }
+        )?;
+    }
+    for warning in &dataset.warnings {
+        writeln!(out, "warning: {warning}")?;
+    }
+    Ok(())
+}
