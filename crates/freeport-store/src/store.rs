@@ -141,9 +141,37 @@ impl Store {
         self.run(TransactionBehavior::Immediate, work)
     }
 
+    /// Runs `work` like [`Store::transaction`] but always rolls back: for `freeport judge`
+    /// without `--record`, which may record the new transfer, read the windows (so its subject
+    /// hashes are deduplicated against the stored ones exactly) and decide, leaving no trace.
+    /// Everything written inside is discarded — a salt first created inside a dry run too, so
+    /// take salts from [`Store::subject_salt`] before hashing.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `work` returns, or the store cannot begin the transaction.
+    pub fn dry_run<T, E>(&mut self, work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.run_then(TransactionBehavior::Immediate, false, work)
+    }
+
     fn run<T, E>(
         &mut self,
         behavior: TransactionBehavior,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.run_then(behavior, true, work)
+    }
+
+    fn run_then<T, E>(
+        &mut self,
+        behavior: TransactionBehavior,
+        commit: bool,
         work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E>
     where
@@ -169,6 +197,13 @@ impl Store {
             recorded: false,
         };
         let value = work(&mut handle)?;
+        if !commit {
+            handle
+                .tx
+                .rollback()
+                .map_err(db_error(path, "roll back a dry run"))?;
+            return Ok(value);
+        }
         if handle.recorded {
             // Emptying early is safe: nothing can refill the cache before the commit.
             handle.cache.answers.clear();

@@ -1040,3 +1040,44 @@ fn cached_windows_follow_every_recording() {
     assert_eq!(count(&mut reader), 2);
     assert_eq!(count(&mut writer), 2);
 }
+
+#[test]
+fn a_dry_run_counts_the_new_transfer_and_leaves_no_trace() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 11, 1);
+    store
+        .record_transfer(&transfer(
+            "old",
+            "acme",
+            "b",
+            day,
+            vec![hashed("person.name", 0..10)],
+        ))
+        .unwrap();
+    let window = Window::cn("acme", day);
+    let seen = store
+        .dry_run(|tx| {
+            tx.record_transfer(&transfer(
+                "new",
+                "acme",
+                "b",
+                day,
+                vec![hashed("person.name", 5..20)],
+            ))?;
+            Ok::<_, StoreError>(tx.volumes(&window, &[])?.categories["person.name"].count)
+        })
+        .unwrap();
+    assert_eq!(
+        seen, 20,
+        "people 0..20 once each, the new transfer included"
+    );
+    let after = store.volumes(&window, &[]).unwrap();
+    assert_eq!(
+        (after.transfers, after.categories["person.name"].count),
+        (1, 10)
+    );
+    // The id was not taken by the dry run.
+    store
+        .record_transfer(&transfer("new", "acme", "b", day, vec![]))
+        .unwrap();
+}
