@@ -22,7 +22,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 2);
+    assert_eq!(latest_version(), 3);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -40,7 +40,8 @@ fn a_new_store_is_created_and_migrated() {
         applied,
         [
             (1, "transfers".to_owned()),
-            (2, "salts_and_budgets".to_owned())
+            (2, "salts_and_budgets".to_owned()),
+            (3, "log_outbox".to_owned())
         ]
     );
     let strict: i64 = conn
@@ -82,7 +83,7 @@ fn reopening_keeps_everything_and_applies_nothing_twice() {
     let rows: i64 = conn
         .query_row("SELECT COUNT(*) FROM freeport_schema", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 2);
+    assert_eq!(rows, 3);
 }
 
 #[test]
@@ -103,7 +104,7 @@ fn a_newer_schema_is_refused_with_the_path() {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 2,
+                known: 3,
                 ..
             }
         ),
@@ -1080,4 +1081,72 @@ fn a_dry_run_counts_the_new_transfer_and_leaves_no_trace() {
     store
         .record_transfer(&transfer("new", "acme", "b", day, vec![]))
         .unwrap();
+}
+
+#[test]
+fn the_log_outbox_survives_a_crash_between_store_and_log() {
+    use freeport_store::{LogState, TransferId};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    let day = date(2026, 11, 2);
+    {
+        let mut store = Store::open(&path).unwrap();
+        for id in ["a", "b", "c"] {
+            store
+                .transaction(|tx| {
+                    let id = tx.record_transfer(&transfer(
+                        id,
+                        "acme",
+                        "p",
+                        day,
+                        vec![entry("person.name", 10)],
+                    ))?;
+                    tx.queue_log_entry(&id, format!("entry {id}").as_bytes())
+                })
+                .unwrap();
+        }
+        store.mark_logged(&TransferId::from("a"), 0).unwrap();
+        // The process dies here: `b` and `c` are recorded and queued, not confirmed logged.
+    }
+    let mut store = Store::open(&path).unwrap();
+    let pending = store.pending_log_entries().unwrap();
+    let ids: Vec<&str> = pending.iter().map(|p| p.transfer.as_str()).collect();
+    assert_eq!(ids, ["b", "c"]);
+    assert_eq!(pending[0].entry, b"entry b");
+    // Until recovery, the pending transfers count (the stricter side).
+    let cn = store.volumes(&Window::cn("acme", day), &[]).unwrap();
+    assert_eq!(cn.categories["person.name"].count, 30);
+    // Recovery: `b` is appended; `c` can no longer be and is abandoned.
+    store.mark_logged(&TransferId::from("b"), 1).unwrap();
+    store.abandon_unlogged(&TransferId::from("c")).unwrap();
+    assert!(store.pending_log_entries().unwrap().is_empty());
+    let cn = store.volumes(&Window::cn("acme", day), &[]).unwrap();
+    assert_eq!(cn.categories["person.name"].count, 20);
+    let history = store.history(&HistoryFilter::default(), &[]).unwrap();
+    let states: Vec<LogState> = history.iter().map(|h| h.transfer.log).collect();
+    assert_eq!(states, [LogState::Logged(0), LogState::Logged(1)]);
+
+    // Wrong steps are refused with the transfer named.
+    let error = store.abandon_unlogged(&TransferId::from("a")).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("transfer `a` has no pending log entry"),
+        "{error}"
+    );
+    let error = store.mark_logged(&TransferId::from("c"), 2).unwrap_err();
+    assert!(
+        matches!(error, StoreError::UnknownTransfer { .. }),
+        "{error:?}"
+    );
+    let error = store
+        .transaction(|tx| tx.queue_log_entry(&TransferId::from("a"), b"again"))
+        .unwrap_err();
+    assert!(matches!(error, StoreError::LogState { .. }), "{error:?}");
+    // An unlogged transfer keeps its state.
+    store
+        .record_transfer(&transfer("d", "acme", "p", day, vec![]))
+        .unwrap();
+    let last = store.history(&HistoryFilter::default(), &[]).unwrap();
+    assert_eq!(last[2].transfer.log, LogState::NotLogged);
 }
