@@ -1150,3 +1150,103 @@ fn the_log_outbox_survives_a_crash_between_store_and_log() {
     let last = store.history(&HistoryFilter::default(), &[]).unwrap();
     assert_eq!(last[2].transfer.log, LogState::NotLogged);
 }
+
+/// The writer half of `a_killed_writer_leaves_only_whole_transfers`: runs only when that test
+/// starts this binary as a child process, then records until it is killed.
+#[test]
+fn killed_child_writer() {
+    let Some(path) = std::env::var_os("FREEPORT_STORE_TEST_CHILD") else {
+        return;
+    };
+    let mut store = Store::open(path).unwrap();
+    for i in 0_u32.. {
+        let volumes = (0..8)
+            .map(|c| hashed(&format!("category.{c}"), (i * 50)..(i * 50 + 40)))
+            .collect();
+        store
+            .transaction(|tx| {
+                let id = tx.record_transfer(&transfer(
+                    &format!("t{i}"),
+                    "acme",
+                    "p",
+                    date(2026, 1, 1),
+                    volumes,
+                ))?;
+                tx.queue_log_entry(&id, b"entry")
+            })
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_killed_writer_leaves_only_whole_transfers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    drop(Store::open(&path).unwrap());
+    for round in 0..3_u64 {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["killed_child_writer", "--exact", "--nocapture"])
+            .env("FREEPORT_STORE_TEST_CHILD", &path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the child is writing, then kill it a little later, mid-stream.
+        let watcher = rusqlite::Connection::open(&path).unwrap();
+        let started = std::time::Instant::now();
+        while watcher
+            .query_row("SELECT COUNT(*) FROM transfer", [], |r| r.get::<_, i64>(0))
+            .unwrap_or(0)
+            == 0
+        {
+            assert!(started.elapsed().as_secs() < 30, "the child never wrote");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        drop(watcher);
+        std::thread::sleep(std::time::Duration::from_millis(20 + 37 * round));
+        child.kill().unwrap(); // SIGKILL: no destructor, no rollback, mid-transaction
+        child.wait().unwrap();
+
+        let mut store = Store::open(&path).unwrap();
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        let broken: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM transfer t
+                 WHERE (SELECT COUNT(*) FROM volume_entry e WHERE e.transfer = t.seq) != 8
+                    OR (SELECT COUNT(*) FROM subject_hash h JOIN volume_entry e ON h.entry = e.seq
+                        WHERE e.transfer = t.seq) != 8 * 40
+                    OR NOT EXISTS (SELECT 1 FROM log_outbox o WHERE o.transfer = t.seq)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(broken, 0, "round {round}: a transfer was left half-written");
+        let recorded: i64 = conn
+            .query_row("SELECT COUNT(*) FROM transfer", [], |r| r.get(0))
+            .unwrap();
+        let pending = store.pending_log_entries().unwrap().len();
+        assert_eq!(
+            pending as i64, recorded,
+            "every recorded transfer awaits its log append"
+        );
+        // The windows agree with what is there: 40 distinct people per recorded transfer.
+        let cn = store
+            .volumes(&Window::cn("acme", date(2026, 1, 1)), &[])
+            .unwrap();
+        assert!(recorded > 0);
+        assert_eq!(cn.categories["category.0"].count, recorded as u64 * 40);
+        let listed = store.history(&HistoryFilter::default(), &[]).unwrap().len();
+        assert_eq!(listed as i64, recorded);
+        drop(store);
+        // Start the next round from a clean slate of ids.
+        std::fs::remove_file(&path).ok();
+        for suffix in ["-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+        }
+        drop(Store::open(&path).unwrap());
+    }
+}
