@@ -101,8 +101,8 @@
 //! 3. one transaction: [`Tx::mark_logged`] with the entry's log index.
 //!
 //! On every start, [`Tx::pending_log_entries`] lists what a crash left between 1 and 3: append
-//! each (or find it already in the log, by its hash) and mark it; if it can no longer be
-//! appended, [`Tx::abandon_unlogged`] deletes the transfer with its entry. So the store never
+//! each (or find it already in the log, by its hash) and mark it; if it is not in the log and
+//! can no longer be appended, [`Tx::abandon_unlogged`] deletes the transfer with its entry. So the store never
 //! counts a transfer the log will not show, and the log never shows one the store does not
 //! count; between a crash and the next start the store may count a transfer the log has yet to
 //! show, which errs on the side of the stricter mechanism.
@@ -131,6 +131,8 @@
 //!    for placeholders (`?N` → `$N`) and `INSERT OR IGNORE` (→ `ON CONFLICT DO NOTHING`). Write
 //!    transactions become `SERIALIZABLE` (or take `LOCK TABLE … IN SHARE ROW EXCLUSIVE MODE`)
 //!    so budget checks and window reads keep the guarantees they have under SQLite's single writer;
+//!    the window cache, keyed on SQLite's `data_version` today, keys on a counter row that every
+//!    recording transaction increments;
 //! 4. [`Store::open`] choosing the backend from a `postgres://` URL.
 //!
 //! [`Tx`] methods take `&mut self` already, as a PostgreSQL transaction needs.
