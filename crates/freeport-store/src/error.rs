@@ -96,6 +96,26 @@ pub enum StoreError {
     #[error("store `{}`: transfer `{}`: `{}` {}", .0.path.display(), .0.id, .0.field, .0.reason)]
     #[diagnostic(code(freeport::store::invalid_transfer))]
     InvalidTransfer(Box<InvalidTransfer>),
+    /// A transfer this operation needs is not recorded.
+    #[error("store `{}`: transfer `{id}` is not recorded", path.display())]
+    #[diagnostic(code(freeport::store::unknown_transfer))]
+    UnknownTransfer {
+        /// The database file.
+        path: PathBuf,
+        /// The transfer id.
+        id: String,
+    },
+    /// A log-outbox step does not fit the transfer's log state.
+    #[error("store `{}`: transfer `{id}` {reason}", path.display())]
+    #[diagnostic(code(freeport::store::log_state))]
+    LogState {
+        /// The database file.
+        path: PathBuf,
+        /// The transfer id.
+        id: String,
+        /// What is wrong, e.g. `already has a log entry queued`.
+        reason: &'static str,
+    },
     /// The operating system's random generator failed.
     #[error("store `{}`: cannot draw a subject-hash salt from the operating system", path.display())]
     #[diagnostic(code(freeport::store::rng))]

@@ -91,8 +91,31 @@
 //!
 //! [`Store::transaction`] runs a closure on a [`Tx`] holding SQLite's write lock, committing
 //! when it returns `Ok` and rolling back on `Err` or panic. `freeport judge --record` reads the
-//! windows and records in one such transaction; `freeport assess` puts its log append inside
-//! it, so the store commits only after the log append succeeded.
+//! windows and records in one such transaction ([`Store::dry_run`] does the same and always
+//! rolls back, for judging without recording).
+//!
+//! A transfer and its transparency-log entry cannot share one transaction (the log is another
+//! file), so the store is the outbox (issue 7, "Faults"):
+//! 1. one transaction: [`Tx::record_transfer`] + [`Tx::queue_log_entry`] (the exact entry bytes);
+//! 2. append the entry to the log;
+//! 3. one transaction: [`Tx::mark_logged`] with the entry's log index.
+//!
+//! On every start, [`Tx::pending_log_entries`] lists what a crash left between 1 and 3: append
+//! each (or find it already in the log, by its hash) and mark it; if it is not in the log and
+//! can no longer be appended, [`Tx::abandon_unlogged`] deletes the transfer with its entry. So the store never
+//! counts a transfer the log will not show, and the log never shows one the store does not
+//! count; between a crash and the next start the store may count a transfer the log has yet to
+//! show, which errs on the side of the stricter mechanism.
+//!
+//! # Cost
+//!
+//! An exact distinct count is linear in the subject-hash rows inside the window; without hashes
+//! a window is a few indexed aggregates (`bench/store/RESULTS.md`: 1,000 transfers, 5.8 ms
+//! without hashes, 69 ms with ≈ 100k hash rows). Each [`Store`] handle caches window answers
+//! until something is recorded — through this handle, or by another connection as SQLite's
+//! `data_version` reports — so judging many transfers between recordings counts once (≈ 16–43 µs
+//! per decision after that). Answers read after a recording inside a transaction are never
+//! cached, since the transaction may still roll back.
 //!
 //! # Adding PostgreSQL
 //!
@@ -108,6 +131,8 @@
 //!    for placeholders (`?N` → `$N`) and `INSERT OR IGNORE` (→ `ON CONFLICT DO NOTHING`). Write
 //!    transactions become `SERIALIZABLE` (or take `LOCK TABLE … IN SHARE ROW EXCLUSIVE MODE`)
 //!    so budget checks and window reads keep the guarantees they have under SQLite's single writer;
+//!    the window cache, keyed on SQLite's `data_version` today, keys on a counter row that every
+//!    recording transaction increments;
 //! 4. [`Store::open`] choosing the backend from a `postgres://` URL.
 //!
 //! [`Tx`] methods take `&mut self` already, as a PostgreSQL transaction needs.
@@ -126,9 +151,9 @@ pub use error::{BudgetExceeded, InvalidBudget, InvalidTransfer, StoreError};
 pub use location::{DB_FILE, HOME_ENV, default_path};
 pub use migrate::latest_version;
 pub use model::{
-    Budget, CategorySet, DataState, EntrySummary, HistoryEntry, HistoryFilter, RulePackRef,
-    SubjectHash, TransferId, TransferRecord, TransferSummary, Unit, Volume, VolumeEntry, Volumes,
-    Window, WindowKind,
+    Budget, CategorySet, DataState, EntrySummary, HistoryEntry, HistoryFilter, LogState,
+    PendingLogEntry, RulePackRef, SubjectHash, TransferId, TransferRecord, TransferSummary, Unit,
+    Volume, VolumeEntry, Volumes, Window, WindowKind,
 };
 pub use store::{Store, Tx};
 pub use window::{cn_start, us_start};

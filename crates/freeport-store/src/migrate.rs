@@ -36,6 +36,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "salts_and_budgets",
         sql: include_str!("../migrations/sqlite/0002_salts_and_budgets.sql"),
     },
+    Migration {
+        version: 3,
+        name: "log_outbox",
+        sql: include_str!("../migrations/sqlite/0003_log_outbox.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.

@@ -302,6 +302,40 @@ pub struct TransferSummary {
     pub volumes: Vec<EntrySummary>,
     /// Rule packs of the decision.
     pub rule_packs: Vec<RulePackRef>,
+    /// Where the transfer stands in the transparency log.
+    pub log: LogState,
+}
+
+/// Where a recorded transfer stands in the transparency log (see [`Tx::queue_log_entry`]).
+///
+/// [`Tx::queue_log_entry`]: crate::Tx::queue_log_entry
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state", content = "index")]
+pub enum LogState {
+    /// No log entry was queued for it.
+    NotLogged,
+    /// Its entry is queued and not yet confirmed appended.
+    Pending,
+    /// Its entry is in the log at this index.
+    Logged(u64),
+}
+
+/// A queued log entry not yet confirmed appended.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PendingLogEntry {
+    /// The transfer it announces.
+    pub transfer: TransferId,
+    /// The exact bytes to append.
+    pub entry: Vec<u8>,
+}
+
+impl fmt::Debug for PendingLogEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingLogEntry")
+            .field("transfer", &self.transfer)
+            .field("entry_len", &self.entry.len())
+            .finish()
+    }
 }
 
 /// One volume entry of a recorded transfer, without its hashes.

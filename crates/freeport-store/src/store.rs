@@ -16,8 +16,9 @@ use crate::budget::{self, DELTA_SCALE, EPSILON_SCALE, Round};
 use crate::error::{BudgetExceeded, InvalidBudget, InvalidTransfer};
 use crate::migrate;
 use crate::model::{
-    Budget, CategorySet, DataState, EntrySummary, HistoryEntry, HistoryFilter, RulePackRef,
-    TransferId, TransferRecord, TransferSummary, Unit, Volume, Volumes, Window,
+    Budget, CategorySet, DataState, EntrySummary, HistoryEntry, HistoryFilter, LogState,
+    PendingLogEntry, RulePackRef, TransferId, TransferRecord, TransferSummary, Unit, Volume,
+    Volumes, Window,
 };
 use crate::{StoreError, location};
 
@@ -141,9 +142,37 @@ impl Store {
         self.run(TransactionBehavior::Immediate, work)
     }
 
+    /// Runs `work` like [`Store::transaction`] but always rolls back: for `freeport judge`
+    /// without `--record`, which may record the new transfer, read the windows (so its subject
+    /// hashes are deduplicated against the stored ones exactly) and decide, leaving no trace.
+    /// Everything written inside is discarded — a salt first created inside a dry run too, so
+    /// take salts from [`Store::subject_salt`] before hashing.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `work` returns, or the store cannot begin the transaction.
+    pub fn dry_run<T, E>(&mut self, work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.run_then(TransactionBehavior::Immediate, false, work)
+    }
+
     fn run<T, E>(
         &mut self,
         behavior: TransactionBehavior,
+        work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.run_then(behavior, true, work)
+    }
+
+    fn run_then<T, E>(
+        &mut self,
+        behavior: TransactionBehavior,
+        commit: bool,
         work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E>
     where
@@ -169,6 +198,13 @@ impl Store {
             recorded: false,
         };
         let value = work(&mut handle)?;
+        if !commit {
+            handle
+                .tx
+                .rollback()
+                .map_err(db_error(path, "roll back a dry run"))?;
+            return Ok(value);
+        }
         if handle.recorded {
             // Emptying early is safe: nothing can refill the cache before the commit.
             handle.cache.answers.clear();
@@ -254,6 +290,33 @@ impl Store {
     /// SQLite fails.
     pub fn budget(&mut self, dataset: &str) -> Result<Option<Budget>, StoreError> {
         self.read(|tx| tx.budget(dataset))
+    }
+
+    /// Log entries a crash left pending. See [`Tx::pending_log_entries`].
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn pending_log_entries(&mut self) -> Result<Vec<PendingLogEntry>, StoreError> {
+        self.read(|tx| tx.pending_log_entries())
+    }
+
+    /// Marks a pending log entry appended. See [`Tx::mark_logged`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::mark_logged`].
+    pub fn mark_logged(&mut self, transfer: &TransferId, index: u64) -> Result<(), StoreError> {
+        self.transaction(|tx| tx.mark_logged(transfer, index))
+    }
+
+    /// Deletes a transfer whose log entry is still pending. See [`Tx::abandon_unlogged`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::abandon_unlogged`].
+    pub fn abandon_unlogged(&mut self, transfer: &TransferId) -> Result<(), StoreError> {
+        self.transaction(|tx| tx.abandon_unlogged(transfer))
     }
 
     /// Recorded transfers with cumulative volumes. See [`Tx::history`].
@@ -982,10 +1045,11 @@ impl Tx<'_> {
             let mut stmt = self
                 .tx
                 .prepare_cached(
-                    "SELECT seq, id, exporter, counterparty, date, origin, destination
-                     FROM transfer
-                     WHERE (?1 IS NULL OR exporter = ?1) AND (?2 IS NULL OR counterparty = ?2)
-                     ORDER BY date, seq",
+                    "SELECT t.seq, t.id, t.exporter, t.counterparty, t.date, t.origin,
+                            t.destination, o.transfer IS NOT NULL, o.log_index
+                     FROM transfer t LEFT JOIN log_outbox o ON o.transfer = t.seq
+                     WHERE (?1 IS NULL OR t.exporter = ?1) AND (?2 IS NULL OR t.counterparty = ?2)
+                     ORDER BY t.date, t.seq",
                 )
                 .map_err(db_error(path, "prepare the history query"))?;
             let rows = stmt
@@ -998,6 +1062,11 @@ impl Tx<'_> {
                         row.get::<_, String>(4)?,
                         row.get::<_, String>(5)?,
                         row.get::<_, String>(6)?,
+                        match (row.get::<_, bool>(7)?, row.get::<_, Option<i64>>(8)?) {
+                            (false, _) => LogState::NotLogged,
+                            (true, None) => LogState::Pending,
+                            (true, Some(index)) => LogState::Logged(to_u64(index)),
+                        },
                     ))
                 })
                 .map_err(db_error(path, "list transfers"))?;
@@ -1006,7 +1075,7 @@ impl Tx<'_> {
             }
         }
         let mut history = Vec::with_capacity(transfers.len());
-        for (seq, id, exporter, counterparty, date, origin, destination) in transfers {
+        for (seq, id, exporter, counterparty, date, origin, destination, log) in transfers {
             let date: Date = date.parse().map_err(|_| StoreError::Corrupt {
                 path: path.to_owned(),
                 detail: format!("transfer `{id}` has the date `{date}`"),
@@ -1025,12 +1094,152 @@ impl Tx<'_> {
                     destination,
                     volumes,
                     rule_packs,
+                    log,
                 },
                 cn,
                 us,
             });
         }
         Ok(history)
+    }
+
+    fn transfer_seq(&self, id: &TransferId) -> Result<i64, StoreError> {
+        self.tx
+            .query_row(
+                "SELECT seq FROM transfer WHERE id = ?1",
+                [id.as_str()],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(db_error(self.path, "look up a transfer"))?
+            .ok_or_else(|| StoreError::UnknownTransfer {
+                path: self.path.to_owned(),
+                id: id.0.clone(),
+            })
+    }
+
+    fn log_state(&self, seq: i64) -> Result<LogState, StoreError> {
+        let row: Option<Option<i64>> = self
+            .tx
+            .query_row(
+                "SELECT log_index FROM log_outbox WHERE transfer = ?1",
+                [seq],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(db_error(self.path, "read a log state"))?;
+        Ok(match row {
+            None => LogState::NotLogged,
+            Some(None) => LogState::Pending,
+            Some(Some(index)) => LogState::Logged(to_u64(index)),
+        })
+    }
+
+    fn log_error(&self, id: &TransferId, reason: &'static str) -> StoreError {
+        StoreError::LogState {
+            path: self.path.to_owned(),
+            id: id.0.clone(),
+            reason,
+        }
+    }
+
+    /// Queues the transparency-log entry announcing a recorded transfer (step 1 of the outbox in
+    /// the crate docs), normally in the transaction that records it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownTransfer`], [`StoreError::LogState`] if an entry is already queued or
+    /// logged for it, SQLite failures.
+    pub fn queue_log_entry(
+        &mut self,
+        transfer: &TransferId,
+        entry: &[u8],
+    ) -> Result<(), StoreError> {
+        let seq = self.transfer_seq(transfer)?;
+        if self.log_state(seq)? != LogState::NotLogged {
+            return Err(self.log_error(transfer, "already has a log entry"));
+        }
+        self.tx
+            .execute(
+                "INSERT INTO log_outbox (transfer, entry, queued_at) VALUES (?1, ?2, ?3)",
+                (seq, entry, jiff::Timestamp::now().to_string()),
+            )
+            .map_err(db_error(self.path, "queue a log entry"))?;
+        Ok(())
+    }
+
+    /// Log entries queued and not yet marked appended, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn pending_log_entries(&mut self) -> Result<Vec<PendingLogEntry>, StoreError> {
+        let path = self.path;
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT t.id, o.entry FROM log_outbox o JOIN transfer t ON t.seq = o.transfer
+                 WHERE o.log_index IS NULL ORDER BY o.transfer",
+            )
+            .map_err(db_error(path, "prepare the pending log listing"))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(PendingLogEntry {
+                    transfer: TransferId(row.get(0)?),
+                    entry: row.get(1)?,
+                })
+            })
+            .map_err(db_error(path, "list pending log entries"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(db_error(path, "list pending log entries"))
+    }
+
+    /// Marks a queued entry as appended at `index` in the log (step 3 of the outbox).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownTransfer`], [`StoreError::LogState`] if no entry is pending for it,
+    /// SQLite failures.
+    pub fn mark_logged(&mut self, transfer: &TransferId, index: u64) -> Result<(), StoreError> {
+        let seq = self.transfer_seq(transfer)?;
+        if self.log_state(seq)? != LogState::Pending {
+            return Err(self.log_error(transfer, "has no pending log entry"));
+        }
+        self.tx
+            .execute(
+                "UPDATE log_outbox SET log_index = ?2, appended_at = ?3 WHERE transfer = ?1",
+                (seq, to_i64(index), jiff::Timestamp::now().to_string()),
+            )
+            .map_err(db_error(self.path, "mark a log entry appended"))?;
+        Ok(())
+    }
+
+    /// Deletes a transfer whose log entry is still pending, with its volumes, hashes, rule packs
+    /// and entry: for an append that can no longer happen. Logged transfers are never deleted.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownTransfer`], [`StoreError::LogState`] if its entry is not pending,
+    /// SQLite failures.
+    pub fn abandon_unlogged(&mut self, transfer: &TransferId) -> Result<(), StoreError> {
+        let seq = self.transfer_seq(transfer)?;
+        if self.log_state(seq)? != LogState::Pending {
+            return Err(self.log_error(transfer, "has no pending log entry to abandon"));
+        }
+        // The counts change: answers read in this transaction from now on are not cacheable.
+        self.recorded = true;
+        for sql in [
+            "DELETE FROM subject_hash WHERE entry IN (SELECT seq FROM volume_entry WHERE transfer = ?1)",
+            "DELETE FROM volume_entry WHERE transfer = ?1",
+            "DELETE FROM rule_pack WHERE transfer = ?1",
+            "DELETE FROM log_outbox WHERE transfer = ?1",
+            "DELETE FROM transfer WHERE seq = ?1",
+        ] {
+            self.tx
+                .execute(sql, [seq])
+                .map_err(db_error(self.path, "abandon an unlogged transfer"))?;
+        }
+        Ok(())
     }
 
     fn entries(&self, transfer: i64) -> Result<Vec<EntrySummary>, StoreError> {

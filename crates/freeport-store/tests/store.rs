@@ -22,7 +22,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 2);
+    assert_eq!(latest_version(), 3);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -40,7 +40,8 @@ fn a_new_store_is_created_and_migrated() {
         applied,
         [
             (1, "transfers".to_owned()),
-            (2, "salts_and_budgets".to_owned())
+            (2, "salts_and_budgets".to_owned()),
+            (3, "log_outbox".to_owned())
         ]
     );
     let strict: i64 = conn
@@ -82,7 +83,7 @@ fn reopening_keeps_everything_and_applies_nothing_twice() {
     let rows: i64 = conn
         .query_row("SELECT COUNT(*) FROM freeport_schema", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 2);
+    assert_eq!(rows, 3);
 }
 
 #[test]
@@ -103,7 +104,7 @@ fn a_newer_schema_is_refused_with_the_path() {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 2,
+                known: 3,
                 ..
             }
         ),
@@ -1039,4 +1040,213 @@ fn cached_windows_follow_every_recording() {
     assert!(inside.is_err());
     assert_eq!(count(&mut reader), 2);
     assert_eq!(count(&mut writer), 2);
+}
+
+#[test]
+fn a_dry_run_counts_the_new_transfer_and_leaves_no_trace() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 11, 1);
+    store
+        .record_transfer(&transfer(
+            "old",
+            "acme",
+            "b",
+            day,
+            vec![hashed("person.name", 0..10)],
+        ))
+        .unwrap();
+    let window = Window::cn("acme", day);
+    let seen = store
+        .dry_run(|tx| {
+            tx.record_transfer(&transfer(
+                "new",
+                "acme",
+                "b",
+                day,
+                vec![hashed("person.name", 5..20)],
+            ))?;
+            Ok::<_, StoreError>(tx.volumes(&window, &[])?.categories["person.name"].count)
+        })
+        .unwrap();
+    assert_eq!(
+        seen, 20,
+        "people 0..20 once each, the new transfer included"
+    );
+    let after = store.volumes(&window, &[]).unwrap();
+    assert_eq!(
+        (after.transfers, after.categories["person.name"].count),
+        (1, 10)
+    );
+    // The id was not taken by the dry run.
+    store
+        .record_transfer(&transfer("new", "acme", "b", day, vec![]))
+        .unwrap();
+}
+
+#[test]
+fn the_log_outbox_survives_a_crash_between_store_and_log() {
+    use freeport_store::{LogState, TransferId};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    let day = date(2026, 11, 2);
+    {
+        let mut store = Store::open(&path).unwrap();
+        for id in ["a", "b", "c"] {
+            store
+                .transaction(|tx| {
+                    let id = tx.record_transfer(&transfer(
+                        id,
+                        "acme",
+                        "p",
+                        day,
+                        vec![entry("person.name", 10)],
+                    ))?;
+                    tx.queue_log_entry(&id, format!("entry {id}").as_bytes())
+                })
+                .unwrap();
+        }
+        store.mark_logged(&TransferId::from("a"), 0).unwrap();
+        // The process dies here: `b` and `c` are recorded and queued, not confirmed logged.
+    }
+    let mut store = Store::open(&path).unwrap();
+    let pending = store.pending_log_entries().unwrap();
+    let ids: Vec<&str> = pending.iter().map(|p| p.transfer.as_str()).collect();
+    assert_eq!(ids, ["b", "c"]);
+    assert_eq!(pending[0].entry, b"entry b");
+    // Until recovery, the pending transfers count (the stricter side).
+    let cn = store.volumes(&Window::cn("acme", day), &[]).unwrap();
+    assert_eq!(cn.categories["person.name"].count, 30);
+    // Recovery: `b` is appended; `c` can no longer be and is abandoned.
+    store.mark_logged(&TransferId::from("b"), 1).unwrap();
+    store.abandon_unlogged(&TransferId::from("c")).unwrap();
+    assert!(store.pending_log_entries().unwrap().is_empty());
+    let cn = store.volumes(&Window::cn("acme", day), &[]).unwrap();
+    assert_eq!(cn.categories["person.name"].count, 20);
+    let history = store.history(&HistoryFilter::default(), &[]).unwrap();
+    let states: Vec<LogState> = history.iter().map(|h| h.transfer.log).collect();
+    assert_eq!(states, [LogState::Logged(0), LogState::Logged(1)]);
+
+    // Wrong steps are refused with the transfer named.
+    let error = store.abandon_unlogged(&TransferId::from("a")).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("transfer `a` has no pending log entry"),
+        "{error}"
+    );
+    let error = store.mark_logged(&TransferId::from("c"), 2).unwrap_err();
+    assert!(
+        matches!(error, StoreError::UnknownTransfer { .. }),
+        "{error:?}"
+    );
+    let error = store
+        .transaction(|tx| tx.queue_log_entry(&TransferId::from("a"), b"again"))
+        .unwrap_err();
+    assert!(matches!(error, StoreError::LogState { .. }), "{error:?}");
+    // An unlogged transfer keeps its state.
+    store
+        .record_transfer(&transfer("d", "acme", "p", day, vec![]))
+        .unwrap();
+    let last = store.history(&HistoryFilter::default(), &[]).unwrap();
+    assert_eq!(last[2].transfer.log, LogState::NotLogged);
+}
+
+/// The writer half of `a_killed_writer_leaves_only_whole_transfers`: runs only when that test
+/// starts this binary as a child process, then records until it is killed.
+#[test]
+fn killed_child_writer() {
+    let Some(path) = std::env::var_os("FREEPORT_STORE_TEST_CHILD") else {
+        return;
+    };
+    let mut store = Store::open(path).unwrap();
+    for i in 0_u32.. {
+        let volumes = (0..8)
+            .map(|c| hashed(&format!("category.{c}"), (i * 50)..(i * 50 + 40)))
+            .collect();
+        store
+            .transaction(|tx| {
+                let id = tx.record_transfer(&transfer(
+                    &format!("t{i}"),
+                    "acme",
+                    "p",
+                    date(2026, 1, 1),
+                    volumes,
+                ))?;
+                tx.queue_log_entry(&id, b"entry")
+            })
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_killed_writer_leaves_only_whole_transfers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    drop(Store::open(&path).unwrap());
+    for round in 0..3_u64 {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["killed_child_writer", "--exact", "--nocapture"])
+            .env("FREEPORT_STORE_TEST_CHILD", &path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the child is writing, then kill it a little later, mid-stream.
+        let watcher = rusqlite::Connection::open(&path).unwrap();
+        let started = std::time::Instant::now();
+        while watcher
+            .query_row("SELECT COUNT(*) FROM transfer", [], |r| r.get::<_, i64>(0))
+            .unwrap_or(0)
+            == 0
+        {
+            assert!(started.elapsed().as_secs() < 30, "the child never wrote");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        drop(watcher);
+        std::thread::sleep(std::time::Duration::from_millis(20 + 37 * round));
+        child.kill().unwrap(); // SIGKILL: no destructor, no rollback, mid-transaction
+        child.wait().unwrap();
+
+        let mut store = Store::open(&path).unwrap();
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        let broken: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM transfer t
+                 WHERE (SELECT COUNT(*) FROM volume_entry e WHERE e.transfer = t.seq) != 8
+                    OR (SELECT COUNT(*) FROM subject_hash h JOIN volume_entry e ON h.entry = e.seq
+                        WHERE e.transfer = t.seq) != 8 * 40
+                    OR NOT EXISTS (SELECT 1 FROM log_outbox o WHERE o.transfer = t.seq)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(broken, 0, "round {round}: a transfer was left half-written");
+        let recorded: i64 = conn
+            .query_row("SELECT COUNT(*) FROM transfer", [], |r| r.get(0))
+            .unwrap();
+        let pending = store.pending_log_entries().unwrap().len();
+        assert_eq!(
+            pending as i64, recorded,
+            "every recorded transfer awaits its log append"
+        );
+        // The windows agree with what is there: 40 distinct people per recorded transfer.
+        let cn = store
+            .volumes(&Window::cn("acme", date(2026, 1, 1)), &[])
+            .unwrap();
+        assert!(recorded > 0);
+        assert_eq!(cn.categories["category.0"].count, recorded as u64 * 40);
+        let listed = store.history(&HistoryFilter::default(), &[]).unwrap().len();
+        assert_eq!(listed as i64, recorded);
+        drop(store);
+        // Start the next round from a clean slate of ids.
+        std::fs::remove_file(&path).ok();
+        for suffix in ["-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+        }
+        drop(Store::open(&path).unwrap());
+    }
 }

@@ -121,6 +121,16 @@ fn fill(path: &Path) {
         none(),
         DataState::Raw,
     );
+    // One transfer confirmed in the transparency log, one still pending.
+    store
+        .transaction(|tx| tx.queue_log_entry(&TransferId::from("t-2026-01"), b"e1"))
+        .unwrap();
+    store
+        .mark_logged(&TransferId::from("t-2026-01"), 7)
+        .unwrap();
+    store
+        .transaction(|tx| tx.queue_log_entry(&TransferId::from("t-2026-03"), b"e3"))
+        .unwrap();
 }
 
 fn freeport(store: &Path, args: &[&str]) -> String {

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use comfy_table::{ContentArrangement, Table, presets};
 use freeport_cli::{Format, HistoryArgs};
-use freeport_store::{CategorySet, HistoryEntry, HistoryFilter, Store, Unit, Volumes};
+use freeport_store::{CategorySet, HistoryEntry, HistoryFilter, LogState, Store, Unit, Volumes};
 use freeport_vocabulary::{CnClass, Vocabulary};
 use serde::Serialize;
 
@@ -95,6 +95,7 @@ fn table(history: &[HistoryEntry]) -> Table {
         "this transfer",
         "CN since 1 January (exporter)",
         "US preceding 12 months (pair)",
+        "log",
     ]);
     for entry in history {
         let t = &entry.transfer;
@@ -122,6 +123,11 @@ fn table(history: &[HistoryEntry]) -> Table {
             this,
             cn_cell(&entry.cn),
             us_cell(&entry.us),
+            match t.log {
+                LogState::NotLogged => "-".to_owned(),
+                LogState::Pending => "pending".to_owned(),
+                LogState::Logged(index) => format!("#{index}"),
+            },
         ]);
     }
     table
