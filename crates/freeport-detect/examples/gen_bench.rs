@@ -591,27 +591,7 @@ fn vin(r: &mut Rng) -> String {
     while s.len() < 17 {
         s.push(*r.pick(alphabet));
     }
-    let val = |b: u8| -> u32 {
-        match b {
-            b'0'..=b'9' => u32::from(b - b'0'),
-            b'A' | b'J' => 1,
-            b'B' | b'K' | b'S' => 2,
-            b'C' | b'L' | b'T' => 3,
-            b'D' | b'M' | b'U' => 4,
-            b'E' | b'N' | b'V' => 5,
-            b'F' | b'W' => 6,
-            b'G' | b'P' | b'X' => 7,
-            b'H' | b'Y' => 8,
-            _ => 9,
-        }
-    };
-    let w = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
-    let sum: u32 = s.iter().zip(w).map(|(&b, w)| val(b) * w).sum();
-    s[8] = if sum % 11 == 10 {
-        b'X'
-    } else {
-        b'0' + (sum % 11) as u8
-    };
+    s[8] = freeport_detect::checks::vin_check_digit(&s).unwrap();
     String::from_utf8(s).unwrap()
 }
 

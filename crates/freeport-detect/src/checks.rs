@@ -273,9 +273,16 @@ fn iban_length(cc: [u8; 2]) -> Option<usize> {
 /// VIN check digit (position 9; ISO 3779 / 49 CFR 565): transliterate, weight, mod 11.
 #[must_use]
 pub fn vin(s: &[u8]) -> bool {
+    vin_check_digit(s).is_some_and(|expected| s.get(8) == Some(&expected))
+}
+
+/// The check character a 17-character VIN must carry at position 9 (`0`–`9` or `X`), whatever
+/// is there now; `None` if the length is wrong or a character cannot appear in a VIN.
+#[must_use]
+pub fn vin_check_digit(s: &[u8]) -> Option<u8> {
     const W: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
     if s.len() != 17 {
-        return false;
+        return None;
     }
     let mut sum = 0u32;
     for (&b, w) in s.iter().zip(W) {
@@ -290,17 +297,16 @@ pub fn vin(s: &[u8]) -> bool {
             b'G' | b'P' | b'X' => 7,
             b'H' | b'Y' => 8,
             b'R' | b'Z' => 9,
-            _ => return false, // I, O, Q never appear in a VIN
+            _ => return None, // I, O, Q never appear in a VIN
         };
         sum += v * w;
     }
     let c = sum % 11;
-    let expected = if c == 10 {
+    Some(if c == 10 {
         b'X'
     } else {
-        b'0' + u8::try_from(c).unwrap_or(0)
-    };
-    s.get(8) == Some(&expected)
+        b'0' + u8::try_from(c).ok()?
+    })
 }
 
 /// Copies the bytes of `s` that are not separators (space, `-`, `.`, `/`, `(`, `)`, `·`
