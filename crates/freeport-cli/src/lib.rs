@@ -159,6 +159,14 @@ pub struct JudgeArgs {
     /// Vocabulary file to read categories from instead of the built-in vocabulary.
     #[arg(long, value_name = "FILE")]
     pub vocabulary: Option<PathBuf>,
+    /// Record the transfer in the store after the decision, in the same transaction that read
+    /// the cumulative volumes; a blocking decision is not recorded.
+    #[arg(long)]
+    pub record: bool,
+    /// Id to record the transfer under (default: the date and the first 12 hex digits of the
+    /// facts file's SHA-256).
+    #[arg(long, value_name = "ID", requires = "record")]
+    pub id: Option<String>,
 }
 
 /// `freeport rules ...`

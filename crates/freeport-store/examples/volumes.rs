@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use freeport_store::{
-    CategorySet, DataState, Store, StoreError, SubjectHash, TransferId, TransferRecord, Unit,
-    VolumeEntry, Window, subject_hash,
+    CategorySet, CollectedIn, DataState, Store, StoreError, SubjectHash, TransferId,
+    TransferRecord, Unit, VolumeEntry, Window, subject_hash,
 };
 use jiff::ToSpan;
 use jiff::civil::date;
@@ -62,6 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     count: u64::from(hashed_people) + 1_000,
                     subject_hashes: hashes,
                     state: DataState::Raw,
+                    collected_in: CollectedIn::Cn,
                 }
             })
             .collect();

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use freeport_store::{
-//!     CategorySet, DataState, Store, TransferId, TransferRecord, Unit, VolumeEntry, Window,
+//!     CategorySet, CollectedIn, DataState, Store, TransferId, TransferRecord, Unit, VolumeEntry, Window,
 //! };
 //! use jiff::civil::date;
 //!
@@ -26,6 +26,7 @@
 //!         count: 120_000,
 //!         subject_hashes: Default::default(),
 //!         state: DataState::Raw,
+//!         collected_in: CollectedIn::Cn,
 //!     }],
 //!     decision_json: r#"{"cn":{"outcome":"STANDARD_CONTRACT_OR_CERTIFICATION"}}"#.into(),
 //!     rule_packs: vec![],
@@ -63,12 +64,15 @@
 //! # Counting
 //!
 //! China (`Window::cn`): the exporter's transfers dated from 1 January of the date's year up to
-//! and including the date (CAC16 Arts. 5(4), 7, 8 "自当年1月1日起累计"); anonymised entries do
-//! not count (anonymised information is not PI, PIPL Art. 4). United States (`Window::us`): the
-//! transfers of one (exporter, counterparty) pair dated in `(date − 12 months, date]`, i.e. after
-//! the same calendar day one year before and up to the date (28 CFR 202.205 "at any point in the
-//! preceding 12 months", aggregated across transactions between the same U.S. person and foreign
-//! person; see [`us_start`] for leap days); every state counts (28 CFR 202.206). Units:
+//! and including the date (CAC16 Arts. 5(4), 7, 8 "自当年1月1日起累计"), entries of data
+//! collected in China only (PIPL Art. 3); anonymised entries do not count (anonymised
+//! information is not PI, PIPL Art. 4). United States (`Window::us`): the transfers of one
+//! (exporter, counterparty) pair dated in `[date − 12 months, date]`, i.e. from the same calendar
+//! day twelve months before up to the date (28 CFR 202.205 "at any point in the preceding 12
+//! months", aggregated across transactions between the same U.S. person and foreign person; see
+//! [`us_start`] for why the first day counts and for leap days), entries of data on U.S. persons
+//! only; every state counts (28 CFR 202.206). Entries of [`CollectedIn::Unknown`] origin count
+//! in both. Units:
 //! individuals, or devices where the caller records devices (precise geolocation, 28 CFR
 //! 202.205(c)); a category keeps one unit in a store.
 //!
@@ -151,9 +155,9 @@ pub use error::{BudgetExceeded, InvalidBudget, InvalidTransfer, StoreError};
 pub use location::{DB_FILE, HOME_ENV, default_path};
 pub use migrate::latest_version;
 pub use model::{
-    Budget, CategorySet, DataState, EntrySummary, HistoryEntry, HistoryFilter, LogState,
-    PendingLogEntry, RulePackRef, SubjectHash, TransferId, TransferRecord, TransferSummary, Unit,
-    Volume, VolumeEntry, Volumes, Window, WindowKind,
+    Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
+    LogState, PendingLogEntry, RulePackRef, SubjectHash, TransferId, TransferRecord,
+    TransferSummary, Unit, Volume, VolumeEntry, Volumes, Window, WindowKind,
 };
 pub use store::{Store, Tx};
 pub use window::{cn_start, us_start};

@@ -41,6 +41,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "log_outbox",
         sql: include_str!("../migrations/sqlite/0003_log_outbox.sql"),
     },
+    Migration {
+        version: 4,
+        name: "collected_in",
+        sql: include_str!("../migrations/sqlite/0004_collected_in.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.
@@ -155,5 +160,64 @@ mod tests {
         for (i, m) in MIGRATIONS.iter().enumerate() {
             assert_eq!(m.version, i64::try_from(i).unwrap() + 1);
         }
+    }
+
+    /// Migration 4 rebuilds `volume_entry` and `subject_hash`: a version-3 store keeps every
+    /// entry and hash, and its entries, whose origin was never recorded, become `unknown`.
+    #[test]
+    fn a_version_3_store_keeps_its_volumes_through_migration_4() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        let mut conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE freeport_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+             checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
+        )
+        .unwrap();
+        for m in &MIGRATIONS[..3] {
+            conn.execute_batch(m.sql).unwrap();
+            conn.execute(
+                "INSERT INTO freeport_schema VALUES (?1, ?2, ?3, 'then')",
+                (m.version, m.name, checksum(m.sql)),
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO transfer (seq, id, exporter, counterparty, date, origin, destination,
+                                   decision, recorded_at)
+             VALUES (1, 't', 'e', 'c', '2026-01-02', 'CN', 'US', '{}', 'then');
+             INSERT INTO volume_entry (seq, transfer, category, unit, state, count, hash_count)
+             VALUES (7, 1, 'contact.phone', 'individuals', 'raw', 5, 2);
+             INSERT INTO subject_hash VALUES (7, zeroblob(32)), (7, randomblob(32));",
+        )
+        .unwrap();
+
+        assert_eq!(migrate(&mut conn, &path).unwrap(), 4);
+        let entry: (i64, String, i64, i64) = conn
+            .query_row(
+                "SELECT seq, collected_in, count, hash_count FROM volume_entry",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(entry, (7, "unknown".to_owned(), 5, 2));
+        let hashes: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM subject_hash WHERE entry = 7",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hashes, 2);
+        // The rebuilt tables still enforce their references and keys.
+        let orphan = conn.execute("INSERT INTO subject_hash VALUES (99, zeroblob(32))", []);
+        assert!(orphan.is_err());
+        let violations: i64 = conn
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(violations, 0);
     }
 }

@@ -126,6 +126,52 @@ impl fmt::Display for DataState {
     }
 }
 
+/// Where the data of an entry was collected, which decides the counter it feeds: China counts
+/// personal information collected or generated in China (CAC16 Art. 2; PIPL Art. 3), the United
+/// States data on U.S. persons (28 CFR 202.205).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectedIn {
+    /// In China.
+    Cn,
+    /// In the United States (data on U.S. persons).
+    Us,
+    /// Elsewhere: neither country counts it.
+    Other,
+    /// Not said (entries recorded before the store kept it): both countries count it, so that
+    /// what is not known can only raise a burden.
+    Unknown,
+}
+
+impl CollectedIn {
+    /// The stored and printed name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cn => "cn",
+            Self::Us => "us",
+            Self::Other => "other",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        match text {
+            "cn" => Some(Self::Cn),
+            "us" => Some(Self::Us),
+            "other" => Some(Self::Other),
+            "unknown" => Some(Self::Unknown),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for CollectedIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The volume of one vocabulary category in one transfer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VolumeEntry {
@@ -141,6 +187,8 @@ pub struct VolumeEntry {
     pub subject_hashes: BTreeSet<SubjectHash>,
     /// Raw, pseudonymised or anonymised.
     pub state: DataState,
+    /// Where the data was collected.
+    pub collected_in: CollectedIn,
 }
 
 /// The name, version and content hash of a rule pack a decision was made with.
@@ -173,7 +221,7 @@ pub struct TransferRecord {
     /// number of person records Scan read). It caps the people counted for unhashed entries of a
     /// transfer when several categories are counted together; `None` means no cap.
     pub individuals: Option<u64>,
-    /// The volumes, one entry per (category, state).
+    /// The volumes, one entry per (category, state, place of collection).
     pub volumes: Vec<VolumeEntry>,
     /// The decision, as the judge produced it (opaque JSON text).
     pub decision_json: String,
@@ -219,11 +267,14 @@ pub struct Window {
     pub to: Date,
     /// Whether anonymised entries count (not for China: anonymised data is not PI).
     pub include_anonymised: bool,
+    /// Only entries collected here (and entries of [`CollectedIn::Unknown`] origin), if set.
+    pub collected_in: Option<CollectedIn>,
 }
 
 impl Window {
     /// China's window for a transfer on `date`: the exporter's transfers dated from 1 January of
-    /// `date`'s year up to and including `date`; anonymised entries excluded (PIPL Art. 4).
+    /// `date`'s year up to and including `date`; only data collected in China, anonymised
+    /// entries excluded (PIPL Arts. 3, 4).
     #[must_use]
     pub fn cn(exporter: &str, date: Date) -> Self {
         Self {
@@ -233,12 +284,14 @@ impl Window {
             from: window::cn_start(date),
             to: date,
             include_anonymised: false,
+            collected_in: Some(CollectedIn::Cn),
         }
     }
 
     /// The US window for a transfer on `date`: the transfers between `exporter` and
-    /// `counterparty` dated after the same day one year earlier, up to and including `date`
-    /// (see [`us_start`](crate::us_start)); anonymised entries included (28 CFR 202.206).
+    /// `counterparty` dated from the same day twelve months earlier up to and including `date`
+    /// (see [`us_start`](crate::us_start)); only data on U.S. persons, anonymised entries
+    /// included (28 CFR 202.205, 202.206).
     #[must_use]
     pub fn us(exporter: &str, counterparty: &str, date: Date) -> Self {
         Self {
@@ -248,6 +301,7 @@ impl Window {
             from: window::us_start(date),
             to: date,
             include_anonymised: true,
+            collected_in: Some(CollectedIn::Us),
         }
     }
 }
@@ -347,6 +401,8 @@ pub struct EntrySummary {
     pub unit: Unit,
     /// State.
     pub state: DataState,
+    /// Where it was collected.
+    pub collected_in: CollectedIn,
     /// Count in this transfer.
     pub count: u64,
     /// How many of them carry a subject hash.

@@ -16,9 +16,9 @@ use crate::budget::{self, DELTA_SCALE, EPSILON_SCALE, Round};
 use crate::error::{BudgetExceeded, InvalidBudget, InvalidTransfer};
 use crate::migrate;
 use crate::model::{
-    Budget, CategorySet, DataState, EntrySummary, HistoryEntry, HistoryFilter, LogState,
-    PendingLogEntry, RulePackRef, TransferId, TransferRecord, TransferSummary, Unit, Volume,
-    Volumes, Window,
+    Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
+    LogState, PendingLogEntry, RulePackRef, TransferId, TransferRecord, TransferSummary, Unit,
+    Volume, Volumes, Window,
 };
 use crate::{StoreError, location};
 
@@ -401,7 +401,7 @@ impl Tx<'_> {
         }
         let limit = u64::try_from(i64::MAX).unwrap_or(u64::MAX);
         let mut seen = BTreeSet::new();
-        let mut units: BTreeMap<&str, Unit> = BTreeMap::new();
+        let mut units: BTreeMap<(&str, CollectedIn), Unit> = BTreeMap::new();
         let mut people = BTreeSet::new();
         let mut most = 0;
         for (i, entry) in record.volumes.iter().enumerate() {
@@ -423,25 +423,25 @@ impl Tx<'_> {
                     ),
                 ));
             }
-            if !seen.insert((entry.category.as_str(), entry.state)) {
+            if !seen.insert((entry.category.as_str(), entry.state, entry.collected_in)) {
                 return Err(self.invalid(
                     record,
                     at("category"),
                     format!(
-                        "`{}` appears twice with state `{}`",
-                        entry.category, entry.state
+                        "`{}` appears twice with state `{}` collected in `{}`",
+                        entry.category, entry.state, entry.collected_in
                     ),
                 ));
             }
-            if let Some(unit) = units.insert(&entry.category, entry.unit)
+            if let Some(unit) = units.insert((&entry.category, entry.collected_in), entry.unit)
                 && unit != entry.unit
             {
                 return Err(self.invalid(
                     record,
                     at("unit"),
                     format!(
-                        "is `{}` but another entry of `{}` counts `{unit}`",
-                        entry.unit, entry.category
+                        "is `{}` but another entry of `{}` collected in `{}` counts `{unit}`",
+                        entry.unit, entry.category, entry.collected_in
                     ),
                 ));
             }
@@ -510,14 +510,19 @@ impl Tx<'_> {
         }
         for (i, entry) in record.volumes.iter().enumerate() {
             tx.execute(
-                "INSERT OR IGNORE INTO category_unit (category, unit) VALUES (?1, ?2)",
-                (&entry.category, entry.unit.as_str()),
+                "INSERT OR IGNORE INTO category_unit (category, collected_in, unit)
+                 VALUES (?1, ?2, ?3)",
+                (
+                    &entry.category,
+                    entry.collected_in.as_str(),
+                    entry.unit.as_str(),
+                ),
             )
             .map_err(db_error(path, "record a category's unit"))?;
             let unit: String = tx
                 .query_row(
-                    "SELECT unit FROM category_unit WHERE category = ?1",
-                    [&entry.category],
+                    "SELECT unit FROM category_unit WHERE category = ?1 AND collected_in = ?2",
+                    (&entry.category, entry.collected_in.as_str()),
                     |row| row.get(0),
                 )
                 .map_err(db_error(path, "read a category's unit"))?;
@@ -526,8 +531,8 @@ impl Tx<'_> {
                     record,
                     format!("volumes[{i}].unit"),
                     format!(
-                        "is `{}` but `{}` is recorded in `{unit}` in this store",
-                        entry.unit, entry.category
+                        "is `{}` but `{}` collected in `{}` is recorded in `{unit}` in this store",
+                        entry.unit, entry.category, entry.collected_in
                     ),
                 ));
             }
@@ -552,8 +557,9 @@ impl Tx<'_> {
         let transfer = tx.last_insert_rowid();
         let mut insert_entry = tx
             .prepare_cached(
-                "INSERT INTO volume_entry (transfer, category, unit, state, count, hash_count)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO volume_entry (transfer, category, unit, state, collected_in, count,
+                                           hash_count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(db_error(path, "prepare to record volumes"))?;
         let mut insert_hash = tx
@@ -566,6 +572,7 @@ impl Tx<'_> {
                     &entry.category,
                     entry.unit.as_str(),
                     entry.state.as_str(),
+                    entry.collected_in.as_str(),
                     to_i64(entry.count),
                     i64::try_from(entry.subject_hashes.len()).unwrap_or(i64::MAX),
                 ))
@@ -603,13 +610,13 @@ impl Tx<'_> {
         sets: &[CategorySet],
     ) -> Result<Volumes, StoreError> {
         if self.recorded {
-            return self.count(window, sets);
+            return self.count(window, sets, None);
         }
         let key = (window.clone(), sets.to_vec());
         if let Some(answer) = self.cache.answers.get(&key) {
             return Ok(answer.clone());
         }
-        let answer = self.count(window, sets)?;
+        let answer = self.count(window, sets, None)?;
         if self.cache.answers.len() >= CACHE_CAPACITY {
             self.cache.answers.clear();
         }
@@ -617,10 +624,92 @@ impl Tx<'_> {
         Ok(answer)
     }
 
-    fn count(&self, window: &Window, sets: &[CategorySet]) -> Result<Volumes, StoreError> {
+    /// Cumulative volumes in `window` of the people a transfer about to be recorded does not
+    /// carry: what was sent before it, with anyone `transfer` sends again (the same salted
+    /// subject hash) counted in `transfer` only. The judge adds the transfer's own counts to
+    /// these, so each person is counted once. `transfer` is not recorded: it is written inside a
+    /// savepoint, counted with and alone, and rolled back.
+    ///
+    /// Without subject hashes nobody can be matched, and the answer equals
+    /// [`volumes`](Self::volumes) before the transfer.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`record_transfer`](Self::record_transfer) for an invalid `transfer` (its id may
+    /// already be recorded: it is counted under a private id), and SQLite failures.
+    pub fn volumes_before(
+        &mut self,
+        window: &Window,
+        sets: &[CategorySet],
+        transfer: &TransferRecord,
+    ) -> Result<Volumes, StoreError> {
+        let path = self.path;
+        self.tx
+            .execute_batch("SAVEPOINT volumes_before")
+            .map_err(db_error(path, "open a savepoint"))?;
+        let recorded = self.recorded;
+        let answer = self.volumes_with_and_alone(window, sets, transfer);
+        self.recorded = recorded;
+        let undone = self
+            .tx
+            .execute_batch("ROLLBACK TO volumes_before; RELEASE volumes_before")
+            .map_err(db_error(path, "roll back a savepoint"));
+        let (with, alone) = answer?;
+        undone?;
+        let less = |a: u64, b: Option<u64>| a.saturating_sub(b.unwrap_or(0));
+        let mut before = with;
+        before.transfers = before.transfers.saturating_sub(alone.transfers);
+        for (name, count) in &mut before.sets {
+            *count = less(*count, alone.sets.get(name).copied());
+        }
+        for (category, volume) in &mut before.categories {
+            volume.count = less(
+                volume.count,
+                alone.categories.get(category).map(|v| v.count),
+            );
+        }
+        before.categories.retain(|category, volume| {
+            volume.count > 0 || !alone.categories.contains_key(category)
+        });
+        Ok(before)
+    }
+
+    fn volumes_with_and_alone(
+        &mut self,
+        window: &Window,
+        sets: &[CategorySet],
+        transfer: &TransferRecord,
+    ) -> Result<(Volumes, Volumes), StoreError> {
+        let mut private = transfer.clone();
+        private.id = TransferId(format!("\u{1}being judged\u{1}{}", transfer.id));
+        self.record_transfer(&private)?;
+        let seq: i64 = self
+            .tx
+            .query_row(
+                "SELECT seq FROM transfer WHERE id = ?1",
+                [private.id.as_str()],
+                |row| row.get(0),
+            )
+            .map_err(db_error(self.path, "find the transfer being judged"))?;
+        let with = self.count(window, sets, None)?;
+        let alone = self.count(window, sets, Some(seq))?;
+        Ok((with, alone))
+    }
+
+    /// Counts `window`, or only the transfer `only` (by `seq`) inside it.
+    fn count(
+        &self,
+        window: &Window,
+        sets: &[CategorySet],
+        only: Option<i64>,
+    ) -> Result<Volumes, StoreError> {
+        // Parameter ?7 restricts the window to one transfer.
         const IN_WINDOW: &str = "t.exporter = ?1 AND (?2 IS NULL OR t.counterparty = ?2)
-                                 AND t.date BETWEEN ?3 AND ?4";
-        const STATE_OK: &str = "(?5 OR e.state <> 'anonymised')";
+                                 AND t.date BETWEEN ?3 AND ?4 AND (?7 IS NULL OR t.seq = ?7)";
+        // Parameters ?5 and ?6: anonymised entries count; only entries collected there count
+        // (with those of unknown origin, see `CollectedIn::Unknown`).
+        const STATE_OK: &str = "(?5 OR e.state <> 'anonymised')
+                                AND (?6 IS NULL OR e.collected_in IN (?6, 'unknown'))";
         // Entries whose unhashed people simply add up: no `individuals` cap applies to them.
         const UNCAPPED: &str = "(t.individuals IS NULL OR e.unit = 'devices')";
         const CAPPED: &str = "(t.individuals IS NOT NULL AND e.unit = 'individuals')";
@@ -632,6 +721,10 @@ impl Tx<'_> {
             Value::Text(window.from.to_string()),
             Value::Text(window.to.to_string()),
             Value::Integer(i64::from(window.include_anonymised)),
+            window
+                .collected_in
+                .map_or(Value::Null, |c| Value::Text(c.as_str().to_owned())),
+            only.map_or(Value::Null, Value::Integer),
         ];
 
         let transfers: i64 = tx
@@ -639,8 +732,9 @@ impl Tx<'_> {
                 "SELECT COUNT(*) FROM transfer t WHERE {IN_WINDOW}"
             ))
             .and_then(|mut s| {
-                // This query has no state filter: it binds the first four parameters only.
-                s.query_row(params_from_iter(base.iter().take(4)), |row| row.get(0))
+                // No state or origin filter here, but SQLite numbers parameters up to ?7, so all
+                // seven are bound.
+                s.query_row(params_from_iter(&base), |row| row.get(0))
             })
             .map_err(db_error(path, "count the transfers in a window"))?;
 
@@ -704,7 +798,8 @@ impl Tx<'_> {
                             (SELECT COUNT(DISTINCT h.hash)
                              FROM volume_entry e2 JOIN subject_hash h ON h.entry = e2.seq
                              WHERE e2.transfer = t.seq AND e2.category = e.category
-                               AND (?5 OR e2.state <> 'anonymised'))
+                               AND (?5 OR e2.state <> 'anonymised')
+                               AND (?6 IS NULL OR e2.collected_in IN (?6, 'unknown')))
                      FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
                      WHERE {IN_WINDOW} AND {STATE_OK} AND {CAPPED}
                      GROUP BY t.seq, e.category"
@@ -736,9 +831,9 @@ impl Tx<'_> {
                 set_counts.insert(set.name.clone(), 0);
                 continue;
             }
-            base.truncate(5);
+            base.truncate(7);
             base.extend(set.categories.iter().cloned().map(Value::Text));
-            let list = (6..6 + set.categories.len())
+            let list = (8..8 + set.categories.len())
                 .map(|n| format!("?{n}"))
                 .collect::<Vec<_>>()
                 .join(", ");
@@ -774,7 +869,8 @@ impl Tx<'_> {
                              FROM volume_entry e2 JOIN subject_hash h ON h.entry = e2.seq
                              WHERE e2.transfer = t.seq AND e2.unit = 'individuals'
                                AND e2.category IN ({list})
-                               AND (?5 OR e2.state <> 'anonymised'))
+                               AND (?5 OR e2.state <> 'anonymised')
+                               AND (?6 IS NULL OR e2.collected_in IN (?6, 'unknown')))
                      FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
                      WHERE {IN_WINDOW} AND {STATE_OK} AND {CAPPED} AND e.category IN ({list})
                      GROUP BY t.seq"
@@ -1247,8 +1343,8 @@ impl Tx<'_> {
         let mut stmt = self
             .tx
             .prepare_cached(
-                "SELECT category, unit, state, count, hash_count FROM volume_entry
-                 WHERE transfer = ?1 ORDER BY category, state",
+                "SELECT category, unit, state, collected_in, count, hash_count FROM volume_entry
+                 WHERE transfer = ?1 ORDER BY category, state, collected_in",
             )
             .map_err(db_error(path, "prepare the volume listing"))?;
         let rows = stmt
@@ -1257,20 +1353,22 @@ impl Tx<'_> {
                     row.get::<_, String>(0)?,
                     row.get::<_, String>(1)?,
                     row.get::<_, String>(2)?,
-                    row.get::<_, i64>(3)?,
+                    row.get::<_, String>(3)?,
                     row.get::<_, i64>(4)?,
+                    row.get::<_, i64>(5)?,
                 ))
             })
             .map_err(db_error(path, "list volumes"))?;
         let mut entries = Vec::new();
         for row in rows {
-            let (category, unit, state, count, hashed) =
+            let (category, unit, state, collected_in, count, hashed) =
                 row.map_err(db_error(path, "list volumes"))?;
             entries.push(EntrySummary {
                 category,
                 // The schema's CHECK constraints admit only the names `parse` knows.
                 unit: Unit::parse(&unit).unwrap_or(Unit::Individuals),
                 state: DataState::parse(&state).unwrap_or(DataState::Raw),
+                collected_in: CollectedIn::parse(&collected_in).unwrap_or(CollectedIn::Unknown),
                 count: to_u64(count),
                 hashed: to_u64(hashed),
             });

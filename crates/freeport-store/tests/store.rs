@@ -11,7 +11,10 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{entry, hashed, set, temp_store, transfer};
-use freeport_store::{DataState, HistoryFilter, Store, StoreError, Unit, Window, latest_version};
+use freeport_store::{
+    CollectedIn, DataState, HistoryFilter, Store, StoreError, Unit, VolumeEntry, Window,
+    latest_version,
+};
 use jiff::civil::date;
 
 #[test]
@@ -22,7 +25,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 3);
+    assert_eq!(latest_version(), 4);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -41,7 +44,8 @@ fn a_new_store_is_created_and_migrated() {
         [
             (1, "transfers".to_owned()),
             (2, "salts_and_budgets".to_owned()),
-            (3, "log_outbox".to_owned())
+            (3, "log_outbox".to_owned()),
+            (4, "collected_in".to_owned())
         ]
     );
     let strict: i64 = conn
@@ -83,7 +87,7 @@ fn reopening_keeps_everything_and_applies_nothing_twice() {
     let rows: i64 = conn
         .query_row("SELECT COUNT(*) FROM freeport_schema", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 3);
+    assert_eq!(rows, 4);
 }
 
 #[test]
@@ -104,7 +108,7 @@ fn a_newer_schema_is_refused_with_the_path() {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 3,
+                known: 4,
                 ..
             }
         ),
@@ -202,24 +206,26 @@ fn the_us_window_is_twelve_months_ending_on_the_date() {
             .get("health.diagnosis")
             .map_or(0, |v| v.count)
     };
-    // A year to the day later, the old transfer has left the window ...
-    assert_eq!(us(&mut store, date(2026, 6, 15)), 4_001);
-    // ... the day before, both count: 10,001 is "more than 10,000".
+    // Twelve months to the day later, the old transfer is still in the window (its first day
+    // counts): 10,001 is "more than 10,000" ...
+    assert_eq!(us(&mut store, date(2026, 6, 15)), 10_001);
+    let window = Window::us("acme-us", "vendor-cn", date(2026, 6, 15));
+    assert_eq!(
+        (window.from, window.to),
+        (date(2025, 6, 15), date(2026, 6, 15))
+    );
+    // ... the next day it has left; a transfer dated after the window's end does not count.
     store
         .record_transfer(&transfer(
             "eve",
             "acme-us",
             "vendor-cn",
-            date(2026, 6, 14),
+            date(2026, 6, 16),
             vec![entry("health.diagnosis", 1)],
         ))
         .unwrap();
-    assert_eq!(us(&mut store, date(2026, 6, 14)), 6_001);
-    let window = Window::us("acme-us", "vendor-cn", date(2026, 6, 14));
-    assert_eq!(
-        (window.from, window.to),
-        (date(2025, 6, 15), date(2026, 6, 14))
-    );
+    assert_eq!(us(&mut store, date(2026, 6, 16)), 4_002);
+    assert_eq!(us(&mut store, date(2026, 6, 14)), 6_000);
     assert_eq!(us(&mut store, date(2025, 6, 15)), 6_000);
     assert_eq!(us(&mut store, date(2025, 6, 14)), 0);
 }
@@ -248,12 +254,109 @@ fn the_us_window_across_a_leap_day() {
             .unwrap()
             .transfers
     };
-    // 2024-02-29 looks back to (2023-02-28, 2024-02-29]: 28 February 2023 is out.
-    assert_eq!(ids_in(&mut store, date(2024, 2, 29)), 2);
-    // 2025-02-28 looks back to (2024-02-28, 2025-02-28]: the leap day is in.
+    // 2024-02-29 looks back to [2023-02-28, 2024-02-29] (no 29 February 2023): all three.
+    assert_eq!(ids_in(&mut store, date(2024, 2, 29)), 3);
+    // 2024-02-28 looks back to [2023-02-28, 2024-02-28]: both 2023 transfers.
+    assert_eq!(ids_in(&mut store, date(2024, 2, 28)), 2);
+    // 2025-02-28 looks back to [2024-02-28, 2025-02-28]: the leap day is in.
     assert_eq!(ids_in(&mut store, date(2025, 2, 28)), 1);
-    // 2025-03-01 looks back to (2024-03-01, 2025-03-01]: the leap day is out.
+    // 2025-03-01 looks back to [2024-03-01, 2025-03-01]: the leap day is out.
     assert_eq!(ids_in(&mut store, date(2025, 3, 1)), 0);
+}
+
+#[test]
+fn each_country_counts_the_data_collected_on_its_side() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 5, 1);
+    let from = |category: &str, count, collected_in| VolumeEntry {
+        collected_in,
+        ..entry(category, count)
+    };
+    // HR data on staff in both countries, some of unknown origin, some from a third country.
+    store
+        .record_transfer(&transfer(
+            "hr",
+            "group",
+            "sub",
+            day,
+            vec![
+                from("person.name", 300, CollectedIn::Cn),
+                from("person.name", 40, CollectedIn::Us),
+                from("person.name", 5, CollectedIn::Other),
+                from("person.name", 2, CollectedIn::Unknown),
+            ],
+        ))
+        .unwrap();
+    let count = |store: &mut Store, window: &Window| {
+        store.volumes(window, &[]).unwrap().categories["person.name"].count
+    };
+    assert_eq!(count(&mut store, &Window::cn("group", day)), 302);
+    assert_eq!(count(&mut store, &Window::us("group", "sub", day)), 42);
+    let mut everywhere = Window::cn("group", day);
+    everywhere.collected_in = None;
+    assert_eq!(count(&mut store, &everywhere), 347);
+    // One category may come from both sides in one transfer, but not twice from one side.
+    let twice = transfer(
+        "twice",
+        "group",
+        "sub",
+        day,
+        vec![
+            from("person.name", 1, CollectedIn::Cn),
+            from("person.name", 2, CollectedIn::Cn),
+        ],
+    );
+    let error = store.record_transfer(&twice).unwrap_err();
+    assert!(error.to_string().contains("collected in `cn`"), "{error}");
+}
+
+#[test]
+fn volumes_before_a_transfer_leave_its_people_to_it() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 4, 1);
+    store
+        .record_transfer(&transfer(
+            "first",
+            "acme",
+            "bob",
+            day,
+            vec![hashed("person.name", 0..100), entry("contact.email", 7)],
+        ))
+        .unwrap();
+    // The next transfer sends 50 of the same people again and 50 new ones.
+    let next = transfer(
+        "next",
+        "acme",
+        "bob",
+        day,
+        vec![hashed("person.name", 50..150), entry("contact.email", 3)],
+    );
+    let sets = [set("people", &["person.name", "contact.email"])];
+    let window = Window::cn("acme", day);
+    let (before, plain) = store
+        .dry_run(|tx| {
+            let before = tx.volumes_before(&window, &sets, &next)?;
+            let plain = tx.volumes(&window, &sets)?;
+            Ok::<_, StoreError>((before, plain))
+        })
+        .unwrap();
+    // 50 people only the first transfer had, plus 7 unhashed: the judge adds the next
+    // transfer's 100 + 3 for the distinct total of 160.
+    assert_eq!(before.categories["person.name"].count, 50);
+    assert_eq!(before.categories["contact.email"].count, 7);
+    assert_eq!(before.sets["people"], 57);
+    assert_eq!(before.transfers, 1);
+    // Nothing of the next transfer stayed behind, and the plain window is unchanged.
+    assert_eq!(plain.categories["person.name"].count, 100);
+    assert_eq!(plain.sets["people"], 107);
+    assert_eq!(store.volumes(&window, &sets).unwrap(), plain);
+    // Its id may even be recorded already (judging a transfer again).
+    store.record_transfer(&next).unwrap();
+    let again = store
+        .dry_run(|tx| tx.volumes_before(&window, &sets, &next))
+        .unwrap();
+    assert_eq!(again.categories["person.name"].count, 50);
+    assert_eq!(again.transfers, 2);
 }
 
 #[test]
@@ -746,7 +849,7 @@ mod windowed_counts_match_a_naive_computation {
     use std::collections::{BTreeMap, BTreeSet};
 
     use freeport_store::{
-        CategorySet, DataState, SubjectHash, TransferRecord, Unit, VolumeEntry, Window,
+        CategorySet, CollectedIn, DataState, SubjectHash, TransferRecord, Unit, VolumeEntry, Window,
     };
     use jiff::ToSpan;
     use jiff::civil::{Date, date};
@@ -764,7 +867,8 @@ mod windowed_counts_match_a_naive_computation {
         date(2025, 1, 1).checked_add(offset.days()).unwrap()
     }
 
-    /// One generated transfer: parties, day, per category (state, hashed people, unhashed extra),
+    /// One generated transfer: parties, day, per category (state + 3 × place of collection,
+    /// hashed people, unhashed extra),
     /// and an optional slack above the smallest valid `individuals`.
     type Spec = (
         usize,
@@ -783,7 +887,7 @@ mod windowed_counts_match_a_naive_computation {
                 proptest::option::weighted(
                     0.8,
                     (
-                        0..3_u8,
+                        0..12_u8,
                         proptest::collection::btree_set(0..25_u32, 0..8),
                         0..4_u64,
                     ),
@@ -811,7 +915,13 @@ mod windowed_counts_match_a_naive_computation {
                     DataState::Raw,
                     DataState::Pseudonymised,
                     DataState::Anonymised,
-                ][usize::from(*state)],
+                ][usize::from(*state % 3)],
+                collected_in: [
+                    CollectedIn::Cn,
+                    CollectedIn::Us,
+                    CollectedIn::Other,
+                    CollectedIn::Unknown,
+                ][usize::from(*state / 3)],
             });
         }
         let mut record = transfer(
@@ -853,6 +963,11 @@ mod windowed_counts_match_a_naive_computation {
                 .iter()
                 .filter(|e| categories.contains(&e.category))
                 .filter(|e| window.include_anonymised || e.state != DataState::Anonymised)
+                .filter(|e| {
+                    window.collected_in.is_none_or(|c| {
+                        e.collected_in == c || e.collected_in == CollectedIn::Unknown
+                    })
+                })
                 .collect();
             let mut people_hashes = BTreeSet::new();
             let (mut people, mut devices) = (0, 0);
@@ -921,6 +1036,10 @@ mod windowed_counts_match_a_naive_computation {
                             && r.volumes.iter().any(|e| {
                                 e.category == category
                                     && (window.include_anonymised || e.state != DataState::Anonymised)
+                                    && window.collected_in.is_none_or(|c| {
+                                        e.collected_in == c
+                                            || e.collected_in == CollectedIn::Unknown
+                                    })
                             })
                     });
                     if present {
@@ -949,6 +1068,7 @@ mod windowed_counts_match_a_naive_computation {
                     count: people.len() as u64,
                     subject_hashes,
                     state: DataState::Raw,
+                    collected_in: CollectedIn::Unknown,
                 };
                 let mut bare = hashed.clone();
                 bare.category = "c2".to_owned();

@@ -7,6 +7,7 @@
 mod commands;
 mod error;
 mod exit;
+mod volumes;
 
 use std::io::Write;
 
@@ -27,7 +28,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Deid(args) => commands::deid::run(&args, out),
         Command::Log(command) => commands::log::run(&command, out),
         Command::Witness(command) => commands::witness::run(&command, out),
-        Command::Judge(args) => commands::judge::run(&args, out),
+        Command::Judge(args) => commands::judge::run(&args, cli.store.as_deref(), out),
         Command::Rules(command) => commands::rules::run(&command, out),
         Command::Scan(args) => commands::scan::run(&args, out),
     }

@@ -10,7 +10,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use freeport_store::{
-    DataState, RulePackRef, Store, SubjectHash, TransferId, TransferRecord, Unit, VolumeEntry,
+    CollectedIn, DataState, RulePackRef, Store, SubjectHash, TransferId, TransferRecord, Unit,
+    VolumeEntry,
 };
 use jiff::civil::{Date, date};
 
@@ -51,6 +52,7 @@ fn record(
                 count,
                 subject_hashes: hashes,
                 state,
+                collected_in: CollectedIn::Unknown,
             }],
             decision_json: "{}".to_owned(),
             rule_packs: vec![RulePackRef {

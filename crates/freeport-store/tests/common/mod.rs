@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use freeport_store::{
-    CategorySet, DataState, RulePackRef, Store, SubjectHash, TransferId, TransferRecord, Unit,
-    VolumeEntry,
+    CategorySet, CollectedIn, DataState, RulePackRef, Store, SubjectHash, TransferId,
+    TransferRecord, Unit, VolumeEntry,
 };
 use jiff::civil::Date;
 
@@ -27,6 +27,7 @@ pub fn entry(category: &str, count: u64) -> VolumeEntry {
         count,
         subject_hashes: BTreeSet::new(),
         state: DataState::Raw,
+        collected_in: CollectedIn::Unknown,
     }
 }
 
@@ -38,6 +39,7 @@ pub fn hashed(category: &str, people: impl IntoIterator<Item = u32>) -> VolumeEn
         count: subject_hashes.len() as u64,
         subject_hashes,
         state: DataState::Raw,
+        collected_in: CollectedIn::Unknown,
     }
 }
 

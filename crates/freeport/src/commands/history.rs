@@ -1,23 +1,18 @@
 //! `freeport history`: recorded transfers with their cumulative volumes under both counting
 //! windows, as a table or JSON.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
 use comfy_table::{ContentArrangement, Table, presets};
 use freeport_cli::{Format, HistoryArgs};
-use freeport_store::{CategorySet, HistoryEntry, HistoryFilter, LogState, Store, Unit, Volumes};
-use freeport_vocabulary::{CnClass, Vocabulary};
+use freeport_store::{HistoryEntry, HistoryFilter, LogState, Store, Unit, Volumes};
+use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 
+use crate::volumes::{Counters, PI, SENSITIVE_PI};
 use crate::{Error, ExitStatus};
-
-/// Name of China's all-PI set in the output.
-const PI: &str = "pi";
-/// Name of China's sensitive-PI set in the output.
-const SENSITIVE_PI: &str = "sensitive_pi";
 
 /// The JSON document of `freeport history --format json`.
 #[derive(Serialize)]
@@ -35,12 +30,12 @@ pub(crate) fn run(
         Some(path) => Store::open(path)?,
         None => Store::open_default()?,
     };
-    let sets = cn_sets(Vocabulary::embedded()?);
+    let counters = Counters::new(Vocabulary::embedded()?);
     let filter = HistoryFilter {
         exporter: args.exporter.clone(),
         counterparty: args.counterparty.clone(),
     };
-    let history = store.history(&filter, &sets)?;
+    let history = store.history(&filter, counters.cn_sets())?;
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(
@@ -56,29 +51,6 @@ pub(crate) fn run(
         Format::Table => writeln!(out, "{}", table(&history))?,
     }
     Ok(ExitStatus::Success)
-}
-
-/// China counts all personal information and sensitive personal information separately
-/// (CAC16 Arts. 7–8; law-cn-us.md "Counting conventions"); the vocabulary says which is which.
-fn cn_sets(vocabulary: &Vocabulary) -> [CategorySet; 2] {
-    let with = |classes: &[CnClass]| -> BTreeSet<String> {
-        vocabulary
-            .categories()
-            .iter()
-            .filter(|c| classes.contains(&c.cn.class))
-            .map(|c| c.id.clone())
-            .collect()
-    };
-    [
-        CategorySet {
-            name: PI.to_owned(),
-            categories: with(&[CnClass::Pi, CnClass::SensitivePi]),
-        },
-        CategorySet {
-            name: SENSITIVE_PI.to_owned(),
-            categories: with(&[CnClass::SensitivePi]),
-        },
-    ]
 }
 
 fn table(history: &[HistoryEntry]) -> Table {
@@ -136,7 +108,7 @@ fn table(history: &[HistoryEntry]) -> Table {
 fn cn_cell(cn: &Volumes) -> String {
     let set = |name: &str| thousands(cn.sets.get(name).copied().unwrap_or(0));
     format!(
-        "PI {}\nsensitive PI {}\n{} transfer{} from {}",
+        "PI (not sensitive) {}\nsensitive PI {}\n{} transfer{} from {}",
         set(PI),
         set(SENSITIVE_PI),
         cn.transfers,

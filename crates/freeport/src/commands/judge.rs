@@ -7,13 +7,62 @@ use comfy_table::{Cell, ContentArrangement, Table, presets};
 use freeport_cli::{Format, JudgeArgs};
 use freeport_policy::{
     Decision, FactsFormat, Judge, Jurisdiction, MechanismStatus, PriorVolumes, RulePack,
-    SideDecision, facts_schema, parse_facts,
+    SideDecision, TransferFacts, facts_schema, parse_facts,
 };
+use freeport_store::{Store, Tx};
 use freeport_vocabulary::Vocabulary;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 
+use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 use crate::{Error, ExitStatus};
 
-pub(crate) fn run(args: &JudgeArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+/// Where the cumulative volumes a decision used came from.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "source")]
+enum VolumesSource {
+    /// The facts file's `[prior_volumes]`.
+    Facts,
+    /// The store, before this transfer. Its path stays out of the JSON, which depends only on
+    /// the facts, the packs and the volumes.
+    Store {
+        /// The database file.
+        #[serde(skip)]
+        path: String,
+    },
+}
+
+/// `freeport judge --format json`: the decision, then where its volumes came from and what was
+/// recorded. The decision's own keys come first and keep their shape.
+#[derive(Serialize)]
+struct JudgeJson<'a> {
+    #[serde(flatten)]
+    decision: &'a Decision,
+    prior_volumes: Prior<'a>,
+    recorded: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Prior<'a> {
+    #[serde(flatten)]
+    source: &'a VolumesSource,
+    #[serde(flatten)]
+    volumes: &'a PriorVolumes,
+}
+
+/// What judging produced.
+struct Judged {
+    decision: Decision,
+    prior: PriorVolumes,
+    source: VolumesSource,
+    recorded: Option<String>,
+}
+
+pub(crate) fn run(
+    args: &JudgeArgs,
+    store: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
     if args.schema {
         serde_json::to_writer_pretty(&mut *out, &facts_schema())?;
         writeln!(out)?;
@@ -28,30 +77,99 @@ pub(crate) fn run(args: &JudgeArgs, out: &mut dyn Write) -> Result<ExitStatus, E
     let name = path.display().to_string();
     let facts =
         parse_facts(&name, &text, FactsFormat::from_path(path), &judge).map_err(Error::Facts)?;
-    // Until the store is wired in, a file without `[prior_volumes]` is judged as the first
-    // transfer in both windows; the output says so.
-    let (prior, prior_given) = match facts.prior_volumes {
-        Some(prior) => (prior, true),
-        None => (
-            PriorVolumes::none(facts.date).map_err(|e| Error::Usage(e.to_string()))?,
-            false,
-        ),
+    let judged = match facts.prior_volumes {
+        Some(prior) if args.record => {
+            return Err(Error::Usage(format!(
+                "`{name}` gives `[prior_volumes]`, but `--record` counts with the store's; \
+                 remove `[prior_volumes]` to record (prior {} individuals of PI in China)",
+                prior.cn.pi_individuals
+            )));
+        }
+        Some(prior) => Judged {
+            decision: judge
+                .decide_with_remedies(&facts, &prior)
+                .map_err(|e| Error::Judge(Box::new(e)))?,
+            prior,
+            source: VolumesSource::Facts,
+            recorded: None,
+        },
+        None => {
+            let mut store = match store {
+                Some(path) => Store::open(path)?,
+                None => Store::open_default()?,
+            };
+            let id = args.id.clone().unwrap_or_else(|| default_id(&facts, &text));
+            let record = transfer_record(&id, &facts, vocabulary, &SubjectHashes::new());
+            let counters = Counters::new(vocabulary);
+            let source = VolumesSource::Store {
+                path: store.path().display().to_string(),
+            };
+            let decide = |tx: &mut Tx<'_>| -> Result<(Decision, PriorVolumes), Error> {
+                let prior = counters.prior(tx, &record)?;
+                let decision = judge
+                    .decide_with_remedies(&facts, &prior)
+                    .map_err(|e| Error::Judge(Box::new(e)))?;
+                Ok((decision, prior))
+            };
+            let (decision, prior, recorded) = if args.record {
+                // One transaction: the volumes read are the volumes the record adds to.
+                store.transaction(|tx| {
+                    let (decision, prior) = decide(tx)?;
+                    if decision.is_blocking() {
+                        return Ok((decision, prior, None));
+                    }
+                    tx.record_transfer(&with_decision(record.clone(), &decision)?)?;
+                    Ok::<_, Error>((decision, prior, Some(id.clone())))
+                })?
+            } else {
+                let (decision, prior) = store.dry_run(decide)?;
+                (decision, prior, None)
+            };
+            Judged {
+                decision,
+                prior,
+                source,
+                recorded,
+            }
+        }
     };
-    let decision = judge
-        .decide_with_remedies(&facts, &prior)
-        .map_err(|e| Error::Judge(Box::new(e)))?;
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &decision)?;
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &JudgeJson {
+                    decision: &judged.decision,
+                    prior_volumes: Prior {
+                        source: &judged.source,
+                        volumes: &judged.prior,
+                    },
+                    recorded: judged.recorded.as_deref(),
+                },
+            )?;
             writeln!(out)?;
         }
-        Format::Table => render_table(&decision, prior_given, out)?,
+        Format::Table => render_table(&judged, out)?,
     }
-    Ok(if decision.is_blocking() {
+    // JSON says the same with `"recorded": null`.
+    if args.record && judged.recorded.is_none() && matches!(args.format, Format::Table) {
+        writeln!(
+            out,
+            "\nnot recorded: the decision is blocking (a prohibition, or a mechanism missing or expired)"
+        )?;
+    }
+    Ok(if judged.decision.is_blocking() {
         ExitStatus::Blocking
     } else {
         ExitStatus::Success
     })
+}
+
+/// The id a transfer is recorded under when none is given: its date and the facts file's
+/// content hash, so recording one file twice is refused as a duplicate, not counted twice.
+fn default_id(facts: &TransferFacts, text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hex}", facts.date)
 }
 
 pub(crate) fn read(path: &Path) -> Result<String, Error> {
@@ -103,7 +221,8 @@ fn status(status: MechanismStatus) -> &'static str {
     }
 }
 
-fn render_table(decision: &Decision, prior_given: bool, out: &mut dyn Write) -> Result<(), Error> {
+fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
+    let decision = &judged.decision;
     let sides: [(&str, &SideDecision); 2] =
         [("China", &decision.cn), ("United States", &decision.us)];
     let mut summary = new_table();
@@ -196,11 +315,22 @@ fn render_table(decision: &Decision, prior_given: bool, out: &mut dyn Write) -> 
             "\nRemedies (smallest changes that lighten the burden)\n{remedies}"
         )?;
     }
-    if !prior_given {
-        writeln!(
-            out,
-            "\nnote: no `[prior_volumes]` given; judged as the first transfer this year (China) and in 12 months with this counterparty (US)"
-        )?;
+    let prior = &judged.prior;
+    let from = match &judged.source {
+        VolumesSource::Facts => "the facts file".to_owned(),
+        VolumesSource::Store { path } => format!("the store `{path}`"),
+    };
+    writeln!(
+        out,
+        "\nAlready sent before this transfer (from {from}):\n  China, since {}: {} individuals of personal information (not sensitive), {} of sensitive personal information\n  United States, since {}: {}",
+        prior.cn.since,
+        prior.cn.pi_individuals,
+        prior.cn.sensitive_pi_individuals,
+        prior.us.since,
+        us_prior(&prior.us)
+    )?;
+    if let Some(id) = &judged.recorded {
+        writeln!(out, "\nRecorded as transfer `{id}`.")?;
     }
     let packs: Vec<String> = decision
         .packs
@@ -209,4 +339,31 @@ fn render_table(decision: &Decision, prior_given: bool, out: &mut dyn Write) -> 
         .collect();
     writeln!(out, "\nRule packs: {}", packs.join("; "))?;
     Ok(())
+}
+
+fn us_prior(us: &freeport_policy::UsPriorVolumes) -> String {
+    let parts: Vec<String> = [
+        (
+            "covered personal identifiers",
+            us.covered_personal_identifiers,
+        ),
+        (
+            "precise geolocation devices",
+            us.precise_geolocation_devices,
+        ),
+        ("biometric", us.biometric),
+        ("human 'omic", us.human_omic),
+        ("human genomic", us.human_genomic),
+        ("personal health", us.personal_health),
+        ("personal financial", us.personal_financial),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(name, n)| format!("{n} {name}"))
+    .collect();
+    if parts.is_empty() {
+        "nothing with this counterparty".to_owned()
+    } else {
+        parts.join(", ")
+    }
 }

@@ -1,0 +1,225 @@
+//! Between the judge and the store: what a transfer adds to each country's counters, and what
+//! the counters already hold before it.
+//!
+//! The judge counts China's personal information and sensitive personal information per natural
+//! person (CAC16 Arts. 7–8) and the seven 28 CFR 202.205 categories per U.S. person or device;
+//! the store counts whatever category sets it is given. This module names those sets from the
+//! vocabulary, turns a facts inventory into store entries, and turns store windows into the
+//! judge's [`PriorVolumes`], checking that both draw the windows alike.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use freeport_policy::{
+    CnPriorVolumes, CollectedIn as Origin, Decision, Form, PriorVolumes, TransferFacts,
+    UsPriorVolumes, cn_window_start, us_window_start,
+};
+use freeport_store::{
+    CategorySet, CollectedIn, DataState, RulePackRef, SubjectHash, TransferId, TransferRecord, Tx,
+    Unit, VolumeEntry, Volumes, Window,
+};
+use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+
+use crate::Error;
+
+/// China's set of personal information other than sensitive personal information
+/// ("个人信息（不含敏感个人信息）", CAC16 Art. 7).
+pub(crate) const PI: &str = "pi";
+/// China's set of sensitive personal information.
+pub(crate) const SENSITIVE_PI: &str = "sensitive_pi";
+
+/// The US counters, in the order of [`UsPriorVolumes`]'s fields.
+const US: [&str; 7] = [
+    "covered_personal_identifiers",
+    "precise_geolocation_devices",
+    "biometric",
+    "human_omic",
+    "human_genomic",
+    "personal_health",
+    "personal_financial",
+];
+
+/// The category sets behind each country's counters.
+#[derive(Debug, Clone)]
+pub(crate) struct Counters {
+    cn: [CategorySet; 2],
+    us: [CategorySet; 7],
+}
+
+impl Counters {
+    /// Reads the sets off the vocabulary: China's by class, the US's by 28 CFR 202.205
+    /// category; human genomic data is the `genomic.*` part of 'omic data, with its own threshold
+    /// (§ 202.205(a)), the same reading the judge makes.
+    pub(crate) fn new(vocabulary: &Vocabulary) -> Self {
+        let ids = |keep: &dyn Fn(&freeport_vocabulary::Category) -> bool| -> BTreeSet<String> {
+            vocabulary
+                .categories()
+                .iter()
+                .filter(|c| keep(c))
+                .map(|c| c.id.clone())
+                .collect()
+        };
+        let set = |name: &str, categories| CategorySet {
+            name: name.to_owned(),
+            categories,
+        };
+        let dsp = |d: DspCategory| ids(&|c| c.us.dsp == d);
+        Self {
+            cn: [
+                set(PI, ids(&|c| c.cn.class == CnClass::Pi)),
+                set(SENSITIVE_PI, ids(&|c| c.cn.class == CnClass::SensitivePi)),
+            ],
+            us: [
+                set(US[0], dsp(DspCategory::CoveredPersonalIdentifier)),
+                set(US[1], dsp(DspCategory::PreciseGeolocation)),
+                set(US[2], dsp(DspCategory::Biometric)),
+                set(US[3], dsp(DspCategory::HumanOmic)),
+                set(
+                    US[4],
+                    ids(&|c| c.us.dsp == DspCategory::HumanOmic && c.id.starts_with("genomic.")),
+                ),
+                set(US[5], dsp(DspCategory::PersonalHealth)),
+                set(US[6], dsp(DspCategory::PersonalFinancial)),
+            ],
+        }
+    }
+
+    /// China's sets, for listings.
+    pub(crate) fn cn_sets(&self) -> &[CategorySet] {
+        &self.cn
+    }
+
+    /// What was sent before `record` inside both windows of its date, leaving to `record` the
+    /// people it carries again (by salted subject hash), so that the judge's `prior + transfer`
+    /// counts everyone once.
+    pub(crate) fn prior(
+        &self,
+        tx: &mut Tx<'_>,
+        record: &TransferRecord,
+    ) -> Result<PriorVolumes, Error> {
+        let date = record.date;
+        let cn_window = Window::cn(&record.exporter, date);
+        let us_window = Window::us(&record.exporter, &record.counterparty, date);
+        // The judge refuses volumes counted over another window; a disagreement here is a bug,
+        // and is reported as one rather than judged.
+        let us_since = us_window_start(date).map_err(|e| Error::Usage(e.to_string()))?;
+        if cn_window.from != cn_window_start(date) || us_window.from != us_since {
+            return Err(Error::Internal(format!(
+                "the store and the judge draw the counting windows of {date} differently \
+                 (store: CN from {}, US from {}; judge: CN from {}, US from {us_since})",
+                cn_window.from,
+                us_window.from,
+                cn_window_start(date)
+            )));
+        }
+        let cn = tx.volumes_before(&cn_window, &self.cn, record)?;
+        let us = tx.volumes_before(&us_window, &self.us, record)?;
+        let set = |v: &Volumes, name: &str| v.sets.get(name).copied().unwrap_or(0);
+        Ok(PriorVolumes {
+            cn: CnPriorVolumes {
+                since: cn_window.from,
+                pi_individuals: set(&cn, PI),
+                sensitive_pi_individuals: set(&cn, SENSITIVE_PI),
+            },
+            us: UsPriorVolumes {
+                since: us_window.from,
+                covered_personal_identifiers: set(&us, US[0]),
+                precise_geolocation_devices: set(&us, US[1]),
+                biometric: set(&us, US[2]),
+                human_omic: set(&us, US[3]),
+                human_genomic: set(&us, US[4]),
+                personal_health: set(&us, US[5]),
+                personal_financial: set(&us, US[6]),
+            },
+        })
+    }
+}
+
+/// Salted subject hashes Scan computed, per inventory category and place of collection.
+pub(crate) type SubjectHashes = BTreeMap<(String, CollectedIn), BTreeSet<SubjectHash>>;
+
+/// The store's record of the transfer `facts` describe: parties, date, direction and one volume
+/// entry per (category, form, place of collection) of the inventory, with the subject hashes
+/// Scan found. `decision` is filled in once the judge has decided.
+pub(crate) fn transfer_record(
+    id: &str,
+    facts: &TransferFacts,
+    vocabulary: &Vocabulary,
+    hashes: &SubjectHashes,
+) -> TransferRecord {
+    let mut entries: BTreeMap<(String, DataState, CollectedIn), VolumeEntry> = BTreeMap::new();
+    for item in &facts.data.inventory {
+        let collected_in = match item.collected_in {
+            Origin::Cn => CollectedIn::Cn,
+            Origin::Us => CollectedIn::Us,
+            Origin::Other => CollectedIn::Other,
+        };
+        let state = match item.form {
+            Form::Raw => DataState::Raw,
+            Form::Pseudonymised => DataState::Pseudonymised,
+            Form::Anonymised => DataState::Anonymised,
+        };
+        let geolocation = vocabulary
+            .get(&item.category)
+            .is_some_and(|c| c.us.dsp == DspCategory::PreciseGeolocation);
+        // The DSP counts precise geolocation in U.S. devices (28 CFR 202.205(c)); China counts
+        // people for every category.
+        let (unit, count) = match (geolocation && collected_in == CollectedIn::Us, item.devices) {
+            (true, Some(devices)) => (Unit::Devices, devices),
+            _ => (Unit::Individuals, item.individuals),
+        };
+        let subject_hashes = if unit == Unit::Individuals {
+            hashes
+                .get(&(item.category.clone(), collected_in))
+                .cloned()
+                .unwrap_or_default()
+        } else {
+            BTreeSet::new()
+        };
+        let key = (item.category.clone(), state, collected_in);
+        // Facts may list one category twice for one place and form; the store keeps one entry,
+        // so their counts add up (which can only raise a burden).
+        let entry = entries.entry(key).or_insert_with(|| VolumeEntry {
+            category: item.category.clone(),
+            unit,
+            count: 0,
+            subject_hashes: BTreeSet::new(),
+            state,
+            collected_in,
+        });
+        entry.count = entry.count.saturating_add(count);
+        entry.subject_hashes.extend(subject_hashes);
+        // A hash is one person; there cannot be more hashes than people counted.
+        let hashed = u64::try_from(entry.subject_hashes.len()).unwrap_or(u64::MAX);
+        entry.count = entry.count.max(hashed);
+    }
+    TransferRecord {
+        id: TransferId(id.to_owned()),
+        exporter: facts.exporter.name.clone(),
+        counterparty: facts.recipient.name.clone(),
+        date: facts.date,
+        origin: facts.exporter.jurisdiction.to_ascii_uppercase(),
+        destination: facts.recipient.country.to_ascii_uppercase(),
+        individuals: facts.data.individuals,
+        volumes: entries.into_values().collect(),
+        decision_json: String::new(),
+        rule_packs: Vec::new(),
+    }
+}
+
+/// Fills the decision into a record about to be stored.
+pub(crate) fn with_decision(
+    mut record: TransferRecord,
+    decision: &Decision,
+) -> Result<TransferRecord, Error> {
+    record.decision_json = serde_json::to_string(decision)?;
+    record.rule_packs = decision
+        .packs
+        .iter()
+        .map(|(jurisdiction, stamp)| RulePackRef {
+            name: jurisdiction.as_str().to_owned(),
+            version: stamp.version.clone(),
+            hash: stamp.hash.clone(),
+        })
+        .collect();
+    Ok(record)
+}
