@@ -92,7 +92,31 @@ pub enum Command {
     /// the distinct people they cover.
     #[command(after_help = SCAN_AFTER_HELP)]
     Scan(ScanArgs),
+    /// The main job: scan, judge, de-identify, record and log one transfer.
+    ///
+    /// Scans the datasets, judges the transfer under both countries' rules with the store's
+    /// cumulative volumes, de-identifies if asked and judges again, then records the transfer,
+    /// logs it (cosigned receipt) and writes the outputs.
+    #[command(after_help = ASSESS_AFTER_HELP)]
+    Assess(AssessArgs),
 }
+
+const ASSESS_AFTER_HELP: &str = "\
+The transfer file is transfer facts without an inventory (see `freeport judge --schema`): who
+sends to whom, the scenario, the mechanisms in place. The inventory and the number of people come
+from the scan; the cumulative volumes from the store. The store, the transparency log, its keys
+and two local witnesses (CN, US) live in $FREEPORT_HOME (created on first use).
+
+A blocking decision writes the decision and the scan to OUTDIR and records nothing.
+
+Examples:
+  freeport assess orders.csv --transfer transfer.toml -o out/
+  freeport assess staff.xlsx --transfer hr.toml --apply-remedies -o out/
+  freeport assess patients.csv --transfer clinical.toml --deid deid.toml -o out/
+
+Exit codes: 0 recorded and logged; 1 the decision blocks the transfer; 2 a stage failed (nothing
+recorded, logged or written half-way).
+";
 
 const SCAN_AFTER_HELP: &str = "\
 Inputs: CSV/TSV (UTF-8, UTF-8 with BOM, GBK/GB18030 detected), JSON Lines, Parquet, XLSX (one
@@ -107,6 +131,58 @@ Examples:
 
 Exit codes: 0 every input scanned; 2 some inputs failed (the others are still reported).
 ";
+
+/// Arguments of `freeport assess`.
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// Datasets: files, directories (walked), globs.
+    #[arg(value_name = "DATASET", required = true)]
+    pub datasets: Vec<String>,
+    /// The transfer file (TOML or JSON): transfer facts without an inventory.
+    #[arg(long, value_name = "FILE")]
+    pub transfer: PathBuf,
+    /// De-identify with this `freeport deid` configuration first, then judge again.
+    #[arg(long, value_name = "FILE", conflicts_with = "apply_remedies")]
+    pub deid: Option<PathBuf>,
+    /// Carry out the first remedy the judge finds that de-identification can do (delete or
+    /// pseudonymise the columns of a category), then judge again.
+    #[arg(long)]
+    pub apply_remedies: bool,
+    /// Output directory (created if missing).
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "OUTDIR",
+        default_value = "freeport-out"
+    )]
+    pub out_dir: PathBuf,
+    /// Transfer id (default: the date and a hash of the transfer file and the data).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Where the data was collected (default: the exporter's jurisdiction).
+    #[arg(long, value_enum, value_name = "WHERE")]
+    pub collected_in: Option<Collected>,
+    /// Scan threads (0 = one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Rule-pack root holding `cn/` and `us/` instead of the built-in packs.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Output format of the summary on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Where data was collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Collected {
+    /// Mainland China.
+    Cn,
+    /// The United States (data on U.S. persons).
+    Us,
+    /// Elsewhere.
+    Other,
+}
 
 /// Arguments of `freeport scan`.
 #[derive(Debug, Args)]

@@ -128,7 +128,9 @@ pub struct Data {
     /// subject hashes). Without it, totals across categories are only known as a range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub individuals: Option<u64>,
-    /// One entry per vocabulary category in the transfer.
+    /// One entry per vocabulary category in the transfer. `freeport assess` fills it from the
+    /// scan, so a transfer file for it leaves it out.
+    #[serde(default)]
     pub inventory: Vec<InventoryItem>,
 }
 

@@ -101,6 +101,14 @@ pub enum Error {
         help("please report this with the command that caused it")
     )]
     Internal(String),
+    /// An assessment stopped.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Assess(#[from] Box<freeport_assess::AssessError>),
+    /// Judge–store plumbing failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Counting(#[from] freeport_assess::Cause),
     /// An input could not be read (e.g. an unknown `--encoding`).
     #[error(transparent)]
     #[diagnostic(transparent)]

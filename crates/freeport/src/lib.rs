@@ -7,7 +7,6 @@
 mod commands;
 mod error;
 mod exit;
-mod volumes;
 
 use std::io::Write;
 
@@ -31,5 +30,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Judge(args) => commands::judge::run(&args, cli.store.as_deref(), out),
         Command::Rules(command) => commands::rules::run(&command, out),
         Command::Scan(args) => commands::scan::run(&args, out),
+        Command::Assess(args) => commands::assess::run(&args, cli.store.as_deref(), out),
     }
 }

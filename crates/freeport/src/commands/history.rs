@@ -11,8 +11,8 @@ use freeport_store::{HistoryEntry, HistoryFilter, LogState, Store, Unit, Volumes
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 
-use crate::volumes::{Counters, PI, SENSITIVE_PI};
 use crate::{Error, ExitStatus};
+use freeport_assess::volumes::{Counters, PI, SENSITIVE_PI};
 
 /// The JSON document of `freeport history --format json`.
 #[derive(Serialize)]

@@ -14,8 +14,8 @@ use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 use crate::{Error, ExitStatus};
+use freeport_assess::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 
 /// Where the cumulative volumes a decision used came from.
 #[derive(Debug, Clone, Serialize)]
@@ -105,7 +105,7 @@ pub(crate) fn run(
                 path: store.path().display().to_string(),
             };
             let decide = |tx: &mut Tx<'_>| -> Result<(Decision, PriorVolumes), Error> {
-                let prior = counters.prior(tx, &record)?;
+                let prior = counters.prior(tx, &record).map_err(Error::from)?;
                 let decision = judge
                     .decide_with_remedies(&facts, &prior)
                     .map_err(|e| Error::Judge(Box::new(e)))?;
@@ -118,7 +118,9 @@ pub(crate) fn run(
                     if decision.is_blocking() {
                         return Ok((decision, prior, None));
                     }
-                    tx.record_transfer(&with_decision(record.clone(), &decision)?)?;
+                    tx.record_transfer(
+                        &with_decision(record.clone(), &decision).map_err(Error::from)?,
+                    )?;
                     Ok::<_, Error>((decision, prior, Some(id.clone())))
                 })?
             } else {

@@ -1,5 +1,6 @@
 //! One module per subcommand: each turns parsed arguments into engine calls and renders the result.
 
+pub(crate) mod assess;
 pub(crate) mod deid;
 pub(crate) mod history;
 pub(crate) mod judge;

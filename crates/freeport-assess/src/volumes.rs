@@ -19,13 +19,13 @@ use freeport_store::{
 };
 use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
 
-use crate::Error;
+use crate::error::Cause;
 
 /// China's set of personal information other than sensitive personal information
 /// ("个人信息（不含敏感个人信息）", CAC16 Art. 7).
-pub(crate) const PI: &str = "pi";
+pub const PI: &str = "pi";
 /// China's set of sensitive personal information.
-pub(crate) const SENSITIVE_PI: &str = "sensitive_pi";
+pub const SENSITIVE_PI: &str = "sensitive_pi";
 
 /// The US counters, in the order of [`UsPriorVolumes`]'s fields.
 const US: [&str; 7] = [
@@ -40,7 +40,7 @@ const US: [&str; 7] = [
 
 /// The category sets behind each country's counters.
 #[derive(Debug, Clone)]
-pub(crate) struct Counters {
+pub struct Counters {
     cn: [CategorySet; 2],
     us: [CategorySet; 7],
 }
@@ -49,7 +49,7 @@ impl Counters {
     /// Reads the sets off the vocabulary: China's by class, the US's by 28 CFR 202.205
     /// category; human genomic data is the `genomic.*` part of 'omic data, with its own threshold
     /// (§ 202.205(a)), the same reading the judge makes.
-    pub(crate) fn new(vocabulary: &Vocabulary) -> Self {
+    pub fn new(vocabulary: &Vocabulary) -> Self {
         let ids = |keep: &dyn Fn(&freeport_vocabulary::Category) -> bool| -> BTreeSet<String> {
             vocabulary
                 .categories()
@@ -84,26 +84,26 @@ impl Counters {
     }
 
     /// China's sets, for listings.
-    pub(crate) fn cn_sets(&self) -> &[CategorySet] {
+    pub fn cn_sets(&self) -> &[CategorySet] {
         &self.cn
     }
 
     /// What was sent before `record` inside both windows of its date, leaving to `record` the
     /// people it carries again (by salted subject hash), so that the judge's `prior + transfer`
     /// counts everyone once.
-    pub(crate) fn prior(
-        &self,
-        tx: &mut Tx<'_>,
-        record: &TransferRecord,
-    ) -> Result<PriorVolumes, Error> {
+    ///
+    /// # Errors
+    ///
+    /// The store fails, or store and judge disagree on a window (a bug).
+    pub fn prior(&self, tx: &mut Tx<'_>, record: &TransferRecord) -> Result<PriorVolumes, Cause> {
         let date = record.date;
         let cn_window = Window::cn(&record.exporter, date);
         let us_window = Window::us(&record.exporter, &record.counterparty, date);
         // The judge refuses volumes counted over another window; a disagreement here is a bug,
         // and is reported as one rather than judged.
-        let us_since = us_window_start(date).map_err(|e| Error::Usage(e.to_string()))?;
+        let us_since = us_window_start(date).map_err(|e| Cause::Internal(e.to_string()))?;
         if cn_window.from != cn_window_start(date) || us_window.from != us_since {
-            return Err(Error::Internal(format!(
+            return Err(Cause::Internal(format!(
                 "the store and the judge draw the counting windows of {date} differently \
                  (store: CN from {}, US from {}; judge: CN from {}, US from {us_since})",
                 cn_window.from,
@@ -135,12 +135,13 @@ impl Counters {
 }
 
 /// Salted subject hashes Scan computed, per inventory category and place of collection.
-pub(crate) type SubjectHashes = BTreeMap<(String, CollectedIn), BTreeSet<SubjectHash>>;
+pub type SubjectHashes = BTreeMap<(String, CollectedIn), BTreeSet<SubjectHash>>;
 
 /// The store's record of the transfer `facts` describe: parties, date, direction and one volume
 /// entry per (category, form, place of collection) of the inventory, with the subject hashes
 /// Scan found. `decision` is filled in once the judge has decided.
-pub(crate) fn transfer_record(
+#[must_use]
+pub fn transfer_record(
     id: &str,
     facts: &TransferFacts,
     vocabulary: &Vocabulary,
@@ -207,11 +208,16 @@ pub(crate) fn transfer_record(
 }
 
 /// Fills the decision into a record about to be stored.
-pub(crate) fn with_decision(
+///
+/// # Errors
+///
+/// Only if the decision cannot be serialised (a bug).
+pub fn with_decision(
     mut record: TransferRecord,
     decision: &Decision,
-) -> Result<TransferRecord, Error> {
-    record.decision_json = serde_json::to_string(decision)?;
+) -> Result<TransferRecord, Cause> {
+    record.decision_json =
+        serde_json::to_string(decision).map_err(|e| Cause::Internal(e.to_string()))?;
     record.rule_packs = decision
         .packs
         .iter()

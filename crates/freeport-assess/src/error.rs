@@ -1,0 +1,212 @@
+//! Errors of an assessment: which stage stopped, and why, with the engines' own diagnostics
+//! (spans into the transfer file, the de-identification configuration, …) kept underneath.
+
+use std::fmt;
+
+/// The stages of an assessment, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Reading the transfer file and the rule packs.
+    Transfer,
+    /// Opening the store and the log, and finishing what a crash left.
+    Home,
+    /// Scanning the datasets.
+    Scan,
+    /// Judging under both rule packs.
+    Judge,
+    /// De-identifying.
+    Deidentify,
+    /// Encrypting and signing the package.
+    Seal,
+    /// Recording in the store.
+    Record,
+    /// Appending to the transparency log.
+    Log,
+    /// Writing the output directory.
+    Output,
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Transfer => "transfer file",
+            Self::Home => "store and log",
+            Self::Scan => "scan",
+            Self::Judge => "judge",
+            Self::Deidentify => "de-identification",
+            Self::Seal => "seal",
+            Self::Record => "record",
+            Self::Log => "log",
+            Self::Output => "output",
+        })
+    }
+}
+
+/// Why a stage stopped.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum Cause {
+    /// The transfer file is not valid transfer facts.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Facts(Box<freeport_policy::FactsError>),
+    /// A rule pack failed to load.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Pack(Box<freeport_policy::PackError>),
+    /// The judge failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Judge(Box<freeport_policy::JudgeError>),
+    /// The vocabulary failed to load.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Vocabulary(#[from] freeport_vocabulary::VocabularyError),
+    /// The store failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Store(#[from] freeport_store::StoreError),
+    /// The log failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Log(#[from] freeport_tlog::Error),
+    /// De-identification failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deid(#[from] freeport_deid::Error),
+    /// A dataset could not be scanned.
+    #[error("`{path}`: {reason}")]
+    #[diagnostic(code(freeport::assess::scan))]
+    Dataset {
+        /// The dataset.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The request asks for something impossible.
+    #[error("{message}")]
+    #[diagnostic(code(freeport::assess::input))]
+    Input {
+        /// What is wrong.
+        message: String,
+        /// What to do.
+        #[help]
+        help: Option<String>,
+    },
+    /// A check failed that no input can cause: a bug.
+    #[error("internal error: {0}")]
+    #[diagnostic(
+        code(freeport::internal),
+        help("please report this with the command that caused it")
+    )]
+    Internal(String),
+    /// A file could not be read or written.
+    #[error("cannot {action} `{path}`")]
+    #[diagnostic(code(freeport::assess::io))]
+    Io {
+        /// What was attempted.
+        action: &'static str,
+        /// The file.
+        path: String,
+        /// The system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// An assessment that stopped, and the stage it stopped at. Nothing was recorded, logged or
+/// sealed half-way (see the crate docs for the order that guarantees it).
+#[derive(Debug, thiserror::Error)]
+#[error("assessment stopped at the {stage} stage")]
+pub struct AssessError {
+    /// Where it stopped.
+    pub stage: Stage,
+    /// Why.
+    #[source]
+    pub cause: Box<Cause>,
+}
+
+impl miette::Diagnostic for AssessError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("freeport::assess"))
+    }
+
+    fn diagnostic_source(&self) -> Option<&dyn miette::Diagnostic> {
+        Some(&*self.cause)
+    }
+}
+
+/// Beginning or committing a store transaction failed: the record stage's store work.
+impl From<freeport_store::StoreError> for AssessError {
+    fn from(e: freeport_store::StoreError) -> Self {
+        Self::at(Stage::Record, e)
+    }
+}
+
+impl AssessError {
+    /// An error of `stage`.
+    pub fn at(stage: Stage, cause: impl Into<Cause>) -> Self {
+        Self {
+            stage,
+            cause: Box::new(cause.into()),
+        }
+    }
+
+    /// A bad request at `stage`.
+    pub fn input(stage: Stage, message: impl Into<String>, help: Option<String>) -> Self {
+        Self::at(
+            stage,
+            Cause::Input {
+                message: message.into(),
+                help,
+            },
+        )
+    }
+
+    /// A file error at `stage`.
+    pub fn io(
+        stage: Stage,
+        action: &'static str,
+        path: &std::path::Path,
+        source: std::io::Error,
+    ) -> Self {
+        Self::at(
+            stage,
+            Cause::Io {
+                action,
+                path: path.display().to_string(),
+                source,
+            },
+        )
+    }
+}
+
+/// A shorthand for mapping engine errors into a stage.
+pub(crate) trait AtStage<T> {
+    /// Tags the error with `stage`.
+    fn at(self, stage: Stage) -> Result<T, AssessError>;
+}
+
+impl<T, E: Into<Cause>> AtStage<T> for Result<T, E> {
+    fn at(self, stage: Stage) -> Result<T, AssessError> {
+        self.map_err(|e| AssessError::at(stage, e))
+    }
+}
+
+impl From<Box<freeport_policy::FactsError>> for Cause {
+    fn from(e: Box<freeport_policy::FactsError>) -> Self {
+        Self::Facts(e)
+    }
+}
+
+impl From<freeport_policy::PackError> for Cause {
+    fn from(e: freeport_policy::PackError) -> Self {
+        Self::Pack(Box::new(e))
+    }
+}
+
+impl From<freeport_policy::JudgeError> for Cause {
+    fn from(e: freeport_policy::JudgeError) -> Self {
+        Self::Judge(Box::new(e))
+    }
+}

@@ -1,0 +1,767 @@
+//! One assessment, stage by stage, in the order the crate docs give.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use freeport_deid::config::LoadedConfig;
+use freeport_deid::report::Report as DeidReport;
+use freeport_policy::{
+    CollectedIn as Origin, Decision, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes, Remedy,
+    RulePack, TransferFacts, parse_facts,
+};
+use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
+use freeport_store::{Store, TransferRecord};
+use freeport_tlog::entry::{Entry, EntryType};
+use freeport_vocabulary::Vocabulary;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::error::{AssessError, AtStage, Cause, Stage};
+use crate::home::{Home, PortLog};
+use crate::inventory::inventory;
+use crate::recover::{Recovered, recover};
+use crate::volumes::{Counters, transfer_record, with_decision};
+
+/// Environment variable naming a point at which to abort the process, for crash tests
+/// (`after-record`, `after-append`, `after-mark`). Unset in normal use.
+pub const FAULT_ENV: &str = "FREEPORT_FAULT";
+
+/// What to de-identify with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeidChoice {
+    /// Send the data as it is.
+    None,
+    /// A `freeport deid` configuration file.
+    Config(PathBuf),
+    /// The first remedy the judge found that de-identification can carry out.
+    Remedies,
+}
+
+/// One assessment to run.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Datasets: files, directories or globs, as `freeport scan` takes them.
+    pub datasets: Vec<String>,
+    /// The transfer file: transfer facts without an inventory.
+    pub transfer: PathBuf,
+    /// De-identification.
+    pub deid: DeidChoice,
+    /// Where the outputs go (created if missing; files arrive by rename).
+    pub out_dir: PathBuf,
+    /// The transfer id; by default the date and a hash of the transfer file and the data.
+    pub id: Option<String>,
+    /// Where the data was collected; by default the exporter's jurisdiction.
+    pub collected_in: Option<Origin>,
+    /// Scan threads (0 = one per core).
+    pub threads: usize,
+    /// A rule-pack root with `cn/` and `us/` instead of the built-in packs.
+    pub rules: Option<PathBuf>,
+}
+
+/// How the assessment ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Outcome {
+    /// Recorded in the store and logged.
+    Recorded {
+        /// The entry's index in the log.
+        log_index: u64,
+        /// The receipt (C2SP tlog-proof).
+        receipt: String,
+    },
+    /// The decision blocks the transfer: nothing was recorded, logged or sealed.
+    Blocked,
+}
+
+/// A de-identification that ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeidRun {
+    /// The dataset it ran on.
+    pub dataset: String,
+    /// The file it wrote (in the output directory).
+    pub output: String,
+    /// The remedy it carried out, when it came from the judge.
+    pub remedy: Option<Remedy>,
+    /// The configuration it ran (TOML), when generated from a remedy.
+    pub generated_config: Option<String>,
+    /// Its report.
+    pub report: DeidReport,
+}
+
+/// A data file that crosses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataFile {
+    /// Its name in the package.
+    pub name: String,
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Where it is read from now.
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// Everything an assessment found and did.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    /// The transfer id.
+    pub transfer_id: String,
+    /// The facts as judged first (inventory from the scan).
+    pub facts: TransferFacts,
+    /// The scan.
+    pub scan: ScanReport,
+    /// Volumes already sent, per country's window.
+    pub prior: PriorVolumes,
+    /// The decision on the data as scanned.
+    pub before: Decision,
+    /// The de-identification, if one ran.
+    pub deid: Option<DeidRun>,
+    /// The facts and decision after de-identification.
+    pub after: Option<(TransferFacts, Decision)>,
+    /// The files that cross.
+    pub files: Vec<DataFile>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// What recovery finished before this run.
+    pub recovered: Recovered,
+    /// The trust policy a recipient verifies the receipt with.
+    pub trust_policy: String,
+    /// Files written to the output directory, by name.
+    pub written: Vec<String>,
+}
+
+impl Assessment {
+    /// The decision that counts: after de-identification if it ran, else before.
+    #[must_use]
+    pub fn decision(&self) -> &Decision {
+        self.after.as_ref().map_or(&self.before, |(_, d)| d)
+    }
+}
+
+fn fault(point: &str) {
+    if std::env::var(FAULT_ENV).is_ok_and(|v| v == point) {
+        // A crash test asked to die here, as a power cut would: no unwinding, no cleanup.
+        std::process::abort();
+    }
+}
+
+/// Runs one assessment.
+///
+/// # Errors
+///
+/// Any stage that cannot complete; [`AssessError::stage`] says which. Nothing is recorded,
+/// logged or sealed unless every stage completes.
+pub fn assess(
+    request: &Request,
+    home: &Home,
+    progress: &dyn Progress,
+) -> Result<Assessment, AssessError> {
+    // 1. Transfer.
+    let vocabulary = Vocabulary::embedded().at(Stage::Transfer)?;
+    let judge = load_judge(request.rules.as_deref(), vocabulary)?;
+    let text = std::fs::read_to_string(&request.transfer)
+        .map_err(|e| AssessError::io(Stage::Transfer, "read", &request.transfer, e))?;
+    let name = request.transfer.display().to_string();
+    let mut facts = parse_facts(
+        &name,
+        &text,
+        FactsFormat::from_path(&request.transfer),
+        &judge,
+    )
+    .at(Stage::Transfer)?;
+    if !facts.data.inventory.is_empty() {
+        return Err(AssessError::input(
+            Stage::Transfer,
+            format!("`{name}` lists a `data.inventory`; the inventory comes from the scan"),
+            Some("remove the `[[data.inventory]]` entries (`freeport judge` takes a full facts file)".into()),
+        ));
+    }
+    if facts.prior_volumes.is_some() {
+        return Err(AssessError::input(
+            Stage::Transfer,
+            format!("`{name}` gives `[prior_volumes]`; assess counts with the store's"),
+            Some("remove `[prior_volumes]`".into()),
+        ));
+    }
+    let origin = request
+        .collected_in
+        .unwrap_or(match facts.exporter.jurisdiction.as_str() {
+            "cn" => Origin::Cn,
+            "us" => Origin::Us,
+            _ => Origin::Other,
+        });
+
+    // 2. Home.
+    std::fs::create_dir_all(home.root())
+        .map_err(|e| AssessError::io(Stage::Home, "create", home.root(), e))?;
+    let mut store = Store::open(home.store_path()).at(Stage::Home)?;
+    let mut log = PortLog::open_or_create(home).at(Stage::Home)?;
+    let recovered = recover(&mut store, &log)?;
+    let exporter = facts.exporter.name.clone();
+    let salt = store
+        .transaction(|tx| tx.subject_salt(&exporter))
+        .at(Stage::Home)?;
+
+    // 3. Scan.
+    let options = ScanOptions {
+        threads: request.threads,
+        salt: Some(salt.to_vec()),
+        ..ScanOptions::default()
+    };
+    let scan = scan_paths(&request.datasets, &options, progress);
+    if let Some(error) = scan.errors.first() {
+        return Err(AssessError::at(
+            Stage::Scan,
+            Cause::Dataset {
+                path: error.path.clone(),
+                reason: error.message.clone(),
+            },
+        ));
+    }
+    if scan.datasets.is_empty() {
+        return Err(AssessError::input(
+            Stage::Scan,
+            "no dataset found in the paths given",
+            None,
+        ));
+    }
+    let found = inventory(&scan, vocabulary, origin, Form::Raw);
+    facts.data.inventory.clone_from(&found.items);
+    facts.data.individuals = Some(found.individuals);
+
+    // Data files as scanned; de-identification replaces them.
+    let staging = tempfile::Builder::new()
+        .prefix(".freeport-assess-")
+        .tempdir_in(ensure_dir(&request.out_dir)?)
+        .map_err(|e| {
+            AssessError::io(
+                Stage::Output,
+                "create a staging directory in",
+                &request.out_dir,
+                e,
+            )
+        })?;
+    let mut files = scan
+        .datasets
+        .iter()
+        .map(|d| data_file(Path::new(&d.path)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let transfer_id = request
+        .id
+        .clone()
+        .unwrap_or_else(|| default_id(&facts, &text, &files));
+
+    // 4. Judge.
+    let counters = Counters::new(vocabulary);
+    let record = transfer_record(&transfer_id, &facts, vocabulary, &found.hashes);
+    let (before, prior) = judge_with_store(&mut store, &judge, &counters, &facts, &record)?;
+
+    // 5. De-identify.
+    let mut deid = None;
+    let mut after = None;
+    let mut final_record = record;
+    let deid_run = match &request.deid {
+        DeidChoice::None => None,
+        DeidChoice::Config(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| AssessError::io(Stage::Deidentify, "read", path, e))?;
+            Some((text, path.clone(), None))
+        }
+        // Nothing to lighten: the data crosses as it is.
+        DeidChoice::Remedies if before.remedies.is_empty() => None,
+        DeidChoice::Remedies => {
+            let dataset = single_dataset(&scan)?;
+            let (remedy, text) = remedy_config(&before, dataset, home)?;
+            Some((text, home.root().join("remedy.toml"), Some(remedy)))
+        }
+    };
+    if let Some((config_text, config_path, remedy)) = deid_run {
+        let dataset = single_dataset(&scan)?;
+        let run = deidentify(dataset, &config_text, &config_path, staging.path(), remedy)?;
+        let after_facts = deidentified_facts(&facts, dataset, &run, &config_text, &config_path)?;
+        let after_record = transfer_record(&transfer_id, &after_facts, vocabulary, &found.hashes);
+        let (decision, _) =
+            judge_with_store(&mut store, &judge, &counters, &after_facts, &after_record)?;
+        files = vec![data_file(&staging.path().join(&run.output))?];
+        final_record = after_record;
+        after = Some((after_facts, decision));
+        deid = Some(run);
+    }
+    let final_facts = after.as_ref().map_or(&facts, |(f, _)| f).clone();
+    let decision = after.as_ref().map_or(&before, |(_, d)| d).clone();
+
+    let mut assessment = Assessment {
+        transfer_id: transfer_id.clone(),
+        facts,
+        scan,
+        prior,
+        before,
+        deid,
+        after,
+        files,
+        outcome: Outcome::Blocked,
+        recovered,
+        trust_policy: log.policy().to_owned(),
+        written: Vec::new(),
+    };
+    if decision.is_blocking() {
+        write_outputs(&mut assessment, staging.path(), &request.out_dir, None)?;
+        return Ok(assessment);
+    }
+
+    // 6. Seal, record, log.
+    let entry = log_entry(&transfer_id, &decision, &assessment.files)?;
+    let recorded = with_decision(final_record, &decision).at(Stage::Record)?;
+    store
+        .transaction(|tx| {
+            // The store may have changed since step 4: judge again on what it holds now.
+            let prior = counters
+                .prior(tx, &recorded)
+                .map_err(|c| AssessError::at(Stage::Record, c))?;
+            let again = judge
+                .decide_with_remedies(&final_facts, &prior)
+                .at(Stage::Record)?;
+            if again != decision {
+                return Err(AssessError::input(
+                    Stage::Record,
+                    "the store changed while this transfer was assessed, and so did the decision",
+                    Some("run the assessment again".into()),
+                ));
+            }
+            tx.record_transfer(&recorded).at(Stage::Record)?;
+            tx.queue_log_entry(&recorded.id, &entry).at(Stage::Record)?;
+            Ok(())
+        })
+        .map_err(|e: AssessError| e)?;
+    fault("after-record");
+    let index = log.append(&entry).at(Stage::Log)?;
+    fault("after-append");
+    let receipt = log.receipt(index).at(Stage::Log)?;
+    store.mark_logged(&recorded.id, index).at(Stage::Log)?;
+    fault("after-mark");
+    assessment.outcome = Outcome::Recorded {
+        log_index: index,
+        receipt: receipt.clone(),
+    };
+    write_outputs(
+        &mut assessment,
+        staging.path(),
+        &request.out_dir,
+        Some(&receipt),
+    )?;
+    Ok(assessment)
+}
+
+fn load_judge(root: Option<&Path>, vocabulary: &'static Vocabulary) -> Result<Judge, AssessError> {
+    let load = |j: Jurisdiction| match root {
+        Some(root) => RulePack::from_dir(&root.join(j.as_str())),
+        None => RulePack::embedded(j),
+    };
+    let cn = load(Jurisdiction::Cn).at(Stage::Transfer)?;
+    let us = load(Jurisdiction::Us).at(Stage::Transfer)?;
+    Judge::new(cn, us, vocabulary).at(Stage::Transfer)
+}
+
+fn judge_with_store(
+    store: &mut Store,
+    judge: &Judge,
+    counters: &Counters,
+    facts: &TransferFacts,
+    record: &TransferRecord,
+) -> Result<(Decision, PriorVolumes), AssessError> {
+    store.dry_run(|tx| {
+        let prior = counters
+            .prior(tx, record)
+            .map_err(|c| AssessError::at(Stage::Judge, c))?;
+        let decision = judge.decide_with_remedies(facts, &prior).at(Stage::Judge)?;
+        Ok((decision, prior))
+    })
+}
+
+fn ensure_dir(dir: &Path) -> Result<&Path, AssessError> {
+    std::fs::create_dir_all(dir).map_err(|e| AssessError::io(Stage::Output, "create", dir, e))?;
+    Ok(dir)
+}
+
+/// Hashes one file as it will cross.
+fn data_file(path: &Path) -> Result<DataFile, AssessError> {
+    let mut file =
+        std::fs::File::open(path).map_err(|e| AssessError::io(Stage::Scan, "open", path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 20];
+    let mut bytes: u64 = 0;
+    loop {
+        let n = file
+            .read(&mut buffer)
+            .map_err(|e| AssessError::io(Stage::Scan, "read", path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        bytes = bytes.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+    }
+    Ok(DataFile {
+        name: path
+            .file_name()
+            .map_or_else(|| "data".to_owned(), |n| n.to_string_lossy().into_owned()),
+        sha256: hex(&hasher.finalize()),
+        bytes,
+        path: path.to_owned(),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The date and 12 hex digits of the SHA-256 of the transfer file and the data files' hashes:
+/// the same transfer of the same data gets the same id, so recording it twice is refused.
+fn default_id(facts: &TransferFacts, transfer_text: &str, files: &[DataFile]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(transfer_text.as_bytes());
+    for file in files {
+        hasher.update([0]);
+        hasher.update(file.name.as_bytes());
+        hasher.update([0]);
+        hasher.update(file.sha256.as_bytes());
+    }
+    let digest = hasher.finalize();
+    format!(
+        "{}-{}",
+        facts.date,
+        hex(digest.get(..6).unwrap_or_default())
+    )
+}
+
+fn single_dataset(scan: &ScanReport) -> Result<&DatasetReport, AssessError> {
+    match scan.datasets.as_slice() {
+        [one] => Ok(one),
+        many => Err(AssessError::input(
+            Stage::Deidentify,
+            format!(
+                "de-identification takes one dataset; {} were given",
+                many.len()
+            ),
+            Some("assess each dataset on its own, or merge them first".into()),
+        )),
+    }
+}
+
+/// The first remedy de-identification can carry out on this dataset, as a configuration:
+/// `drop` and `anonymise` delete the category's columns (a lone column cannot be anonymised
+/// otherwise), `pseudonymise` replaces them with keyed HMAC-SHA-256 pseudonyms. Remedies that
+/// reduce volumes or touch every category need a person's judgement and are skipped.
+fn remedy_config(
+    decision: &Decision,
+    dataset: &DatasetReport,
+    home: &Home,
+) -> Result<(Remedy, String), AssessError> {
+    let columns_of = |category: &str| -> Vec<&str> {
+        dataset
+            .columns
+            .iter()
+            .filter(|c| c.category.as_deref() == Some(category))
+            .map(|c| c.name.as_str())
+            .collect()
+    };
+    for remedy in &decision.remedies {
+        let doable = remedy.changes.iter().all(|c| {
+            matches!(c.action, "drop" | "anonymise" | "pseudonymise")
+                && c.category != freeport_policy::ALL
+                && !columns_of(&c.category).is_empty()
+        });
+        if !doable || remedy.changes.is_empty() {
+            continue;
+        }
+        let mut text = String::from(
+            "# Generated by `freeport assess --apply-remedies` from the judge's remedy.\nversion = 1\nunlisted = \"insensitive\"\n",
+        );
+        let mut key_path = None;
+        for change in &remedy.changes {
+            for column in columns_of(&change.category) {
+                let transform = if change.action == "pseudonymise" {
+                    let key = match &key_path {
+                        Some(key) => key,
+                        None => key_path.insert(pseudonym_key(home)?),
+                    };
+                    format!(
+                        "{{ pseudonymise = {{ key-file = {} }} }}",
+                        toml_string(&key.display().to_string())
+                    )
+                } else {
+                    "\"delete\"".to_owned()
+                };
+                text.push_str(&format!(
+                    "\n[columns.{}]\nrole = \"identifier\"\ncategory = {}\ntransform = {transform}\n",
+                    toml_string(column),
+                    toml_string(&change.category)
+                ));
+            }
+        }
+        return Ok((remedy.clone(), text));
+    }
+    Err(AssessError::input(
+        Stage::Deidentify,
+        "no remedy of the judge can be carried out by de-identifying this dataset",
+        Some(
+            "write a de-identification configuration (`freeport deid plan`) and pass `--deid`"
+                .into(),
+        ),
+    ))
+}
+
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The home's pseudonymisation key (32 random bytes, mode 0600), created on first use.
+fn pseudonym_key(home: &Home) -> Result<PathBuf, AssessError> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let dir = home.keys_dir();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| AssessError::io(Stage::Deidentify, "create", &dir, e))?;
+    let path = dir.join("pseudonym.key");
+    if path.exists() {
+        return Ok(path);
+    }
+    let mut key = [0_u8; 32];
+    getrandom::fill(&mut key).map_err(|e| {
+        AssessError::at(
+            Stage::Deidentify,
+            Cause::Internal(format!("no randomness: {e}")),
+        )
+    })?;
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .and_then(|mut f| f.write_all(&key).and_then(|()| f.sync_all()));
+    match created {
+        Ok(()) => Ok(path),
+        // Another process created it first.
+        Err(_) if path.exists() => Ok(path),
+        Err(e) => Err(AssessError::io(Stage::Deidentify, "create", &path, e)),
+    }
+}
+
+fn deidentify(
+    dataset: &DatasetReport,
+    config_text: &str,
+    config_path: &Path,
+    staging: &Path,
+    remedy: Option<Remedy>,
+) -> Result<DeidRun, AssessError> {
+    let input = Path::new(&dataset.path);
+    let output_name = input.file_name().map_or_else(
+        || "data.csv".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let dir = config_path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let config = LoadedConfig::parse(config_text, &config_path.display().to_string(), dir)
+        .at(Stage::Deidentify)?;
+    let read = freeport_deid::io::read_delimited(input).at(Stage::Deidentify)?;
+    let outcome =
+        freeport_deid::engine::deidentify(read.table, &config, None).at(Stage::Deidentify)?;
+    let header = outcome.header();
+    freeport_deid::io::write_delimited(
+        &staging.join(&output_name),
+        read.delimiter,
+        &header,
+        outcome.rows(),
+    )
+    .at(Stage::Deidentify)?;
+    let generated = remedy.is_some().then(|| config_text.to_owned());
+    Ok(DeidRun {
+        dataset: dataset.path.clone(),
+        output: output_name,
+        remedy,
+        generated_config: generated,
+        report: outcome.report,
+    })
+}
+
+/// The facts after de-identification: categories whose every column was deleted or
+/// suppressed leave the inventory; categories with a pseudonymised, tokenised or masked column
+/// become `pseudonymised`; an output the report calls anonymised (PIPL Art. 73(4)) makes every
+/// category `anonymised`. Counts stay: suppressing rows can only lower them, and an unchanged
+/// count errs towards the stricter rule.
+fn deidentified_facts(
+    facts: &TransferFacts,
+    dataset: &DatasetReport,
+    run: &DeidRun,
+    config_text: &str,
+    config_path: &Path,
+) -> Result<TransferFacts, AssessError> {
+    let dir = config_path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let config = LoadedConfig::parse(config_text, &config_path.display().to_string(), dir)
+        .at(Stage::Deidentify)?;
+    use freeport_deid::config::{Role, TransformConfig};
+    // Per category: (columns kept as they were or generalised, columns pseudonymised).
+    let mut fate: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for column in &dataset.columns {
+        let Some(category) = column.category.as_deref() else {
+            continue;
+        };
+        let entry = fate.entry(category).or_default();
+        let settings = config
+            .config
+            .columns
+            .iter()
+            .find(|(name, _)| name.get_ref() == &column.name)
+            .map(|(_, c)| c);
+        let transform = settings.and_then(|c| c.transform.as_ref().map(|t| t.get_ref().clone()));
+        let role = settings.map(|c| c.role);
+        let removed = match (&transform, role) {
+            (Some(TransformConfig::Delete | TransformConfig::Suppress), _) => true,
+            (None, Some(Role::Identifier)) => true,
+            (None, None) => config.config.unlisted == freeport_deid::config::Unlisted::Delete,
+            _ => false,
+        };
+        let pseudonymised = matches!(
+            transform,
+            Some(
+                TransformConfig::Pseudonymise { .. }
+                    | TransformConfig::Ff1 { .. }
+                    | TransformConfig::Mask { .. }
+            )
+        );
+        if removed {
+            continue;
+        }
+        if pseudonymised {
+            entry.1 += 1;
+        } else {
+            entry.0 += 1;
+        }
+    }
+    let anonymised = run.report.classification.result == "anonymised";
+    let mut after = facts.clone();
+    after.data.inventory.retain_mut(|item| {
+        let Some((kept, pseudonymised)) = fate.get(item.category.as_str()).copied() else {
+            // Categories of other datasets, or not in columns: unchanged.
+            return true;
+        };
+        if kept == 0 && pseudonymised == 0 {
+            return false;
+        }
+        item.form = if anonymised {
+            Form::Anonymised
+        } else if kept == 0 {
+            Form::Pseudonymised
+        } else {
+            item.form
+        };
+        true
+    });
+    Ok(after)
+}
+
+/// The log entry announcing the transfer: a `manifest` entry naming the files that cross with
+/// their hashes, and the decision with both packs.
+fn log_entry(
+    transfer_id: &str,
+    decision: &Decision,
+    files: &[DataFile],
+) -> Result<Vec<u8>, AssessError> {
+    let packs: BTreeMap<&str, String> = decision
+        .packs
+        .iter()
+        .map(|(j, p)| {
+            (
+                j.as_str(),
+                format!("{}@{} {}", j.as_str(), p.version, p.hash),
+            )
+        })
+        .collect();
+    let body = json!({
+        "transfer_id": transfer_id,
+        "files": files.iter().map(|f| json!({"name": f.name, "sha256": f.sha256, "bytes": f.bytes})).collect::<Vec<_>>(),
+        "sealed_at": jiff::Timestamp::now().to_string(),
+        "decision": {"cn": decision.cn.outcome, "us": decision.us.outcome},
+        "rule_packs": packs,
+    });
+    Entry::new(EntryType::Manifest, body)
+        .and_then(|e| e.to_bytes())
+        .at(Stage::Log)
+}
+
+/// Writes the outputs into the staging directory, then renames each into the output directory.
+fn write_outputs(
+    assessment: &mut Assessment,
+    staging: &Path,
+    out_dir: &Path,
+    receipt: Option<&str>,
+) -> Result<(), AssessError> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let json = |value: &dyn erased::Json| -> Result<Vec<u8>, AssessError> {
+        value
+            .to_pretty()
+            .map_err(|e| AssessError::at(Stage::Output, Cause::Internal(e.to_string())))
+    };
+    files.push(("decision.json".to_owned(), json(&assessment.decision())?));
+    files.push(("scan.json".to_owned(), json(&assessment.scan)?));
+    if let Some(run) = &assessment.deid {
+        files.push(("deid-report.json".to_owned(), json(&run.report)?));
+    }
+    if let Some(receipt) = receipt {
+        files.push(("receipt.tlog-proof".to_owned(), receipt.as_bytes().to_vec()));
+        files.push((
+            "trust-policy.txt".to_owned(),
+            assessment.trust_policy.as_bytes().to_vec(),
+        ));
+    }
+    for (name, bytes) in &files {
+        let path = staging.join(name);
+        std::fs::write(&path, bytes)
+            .map_err(|e| AssessError::io(Stage::Output, "write", &path, e))?;
+    }
+    let mut names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
+    if receipt.is_some()
+        && let Some(run) = &assessment.deid
+    {
+        names.push(run.output.clone());
+    }
+    for name in &names {
+        let from = staging.join(name);
+        let to = out_dir.join(name);
+        std::fs::rename(&from, &to)
+            .map_err(|e| AssessError::io(Stage::Output, "move into place", &to, e))?;
+    }
+    assessment.written = names;
+    Ok(())
+}
+
+/// Pretty JSON of anything serialisable, through one object-safe door.
+mod erased {
+    pub(super) trait Json {
+        fn to_pretty(&self) -> serde_json::Result<Vec<u8>>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn to_pretty(&self) -> serde_json::Result<Vec<u8>> {
+            let mut bytes = serde_json::to_vec_pretty(self)?;
+            bytes.push(b'\n');
+            Ok(bytes)
+        }
+    }
+}

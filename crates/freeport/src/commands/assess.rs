@@ -1,0 +1,207 @@
+//! `freeport assess DATASET... --transfer FILE`: the main job, from datasets to a judged,
+//! recorded and logged transfer, summarised for people or as JSON.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use freeport_assess::pipeline::DataFile;
+use freeport_assess::{Assessment, DeidChoice, Home, Outcome, Request, assess};
+use freeport_cli::{AssessArgs, Collected, Format};
+use freeport_policy::{CollectedIn, Decision, MechanismStatus};
+use serde::Serialize;
+
+use crate::commands::scan::Bar;
+use crate::{Error, ExitStatus};
+
+/// `freeport assess --format json`.
+#[derive(Serialize)]
+struct AssessJson<'a> {
+    transfer_id: &'a str,
+    #[serde(flatten)]
+    outcome: &'a Outcome,
+    decision: &'a Decision,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before_deidentification: Option<&'a Decision>,
+    files: &'a [DataFile],
+    out_dir: String,
+    written: &'a [String],
+}
+
+pub(crate) fn run(
+    args: &AssessArgs,
+    store: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    // With `--store`, the log and keys live beside the store file.
+    let home = match store {
+        Some(path) => Home::new(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        ),
+        None => Home::locate()?,
+    };
+    if let Some(path) = store
+        && path.file_name() != Some(std::ffi::OsStr::new(freeport_store::DB_FILE))
+    {
+        return Err(Error::Usage(format!(
+            "`--store {}`: assess keeps the store as `{}` in its home directory beside the log and keys",
+            path.display(),
+            freeport_store::DB_FILE
+        )));
+    }
+    let request = Request {
+        datasets: args.datasets.clone(),
+        transfer: args.transfer.clone(),
+        deid: match (&args.deid, args.apply_remedies) {
+            (Some(path), _) => DeidChoice::Config(path.clone()),
+            (None, true) => DeidChoice::Remedies,
+            (None, false) => DeidChoice::None,
+        },
+        out_dir: args.out_dir.clone(),
+        id: args.id.clone(),
+        collected_in: args.collected_in.map(|c| match c {
+            Collected::Cn => CollectedIn::Cn,
+            Collected::Us => CollectedIn::Us,
+            Collected::Other => CollectedIn::Other,
+        }),
+        threads: args.threads,
+        rules: args.rules.clone(),
+    };
+    let progress = Bar::new();
+    let result = assess(&request, &home, &progress);
+    progress.bar.finish_and_clear();
+    let assessment = result.map_err(Box::new)?;
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &AssessJson {
+                    transfer_id: &assessment.transfer_id,
+                    outcome: &assessment.outcome,
+                    decision: assessment.decision(),
+                    before_deidentification: assessment.after.as_ref().map(|_| &assessment.before),
+                    files: &assessment.files,
+                    out_dir: args.out_dir.display().to_string(),
+                    written: &assessment.written,
+                },
+            )?;
+            writeln!(out)?;
+        }
+        Format::Table => write!(out, "{}", summary(&assessment, &args.out_dir))?,
+    }
+    Ok(match assessment.outcome {
+        Outcome::Recorded { .. } => ExitStatus::Success,
+        Outcome::Blocked => ExitStatus::Blocking,
+    })
+}
+
+fn outcomes(decision: &Decision) -> String {
+    let missing: Vec<String> = [&decision.cn, &decision.us]
+        .iter()
+        .flat_map(|side| side.mechanisms.iter())
+        .filter(|m| {
+            matches!(
+                m.status,
+                MechanismStatus::Missing | MechanismStatus::Expired
+            )
+        })
+        .map(|m| m.id.clone())
+        .collect();
+    let mut text = format!(
+        "China {}, United States {}",
+        decision.cn.outcome, decision.us.outcome
+    );
+    if !missing.is_empty() {
+        let _ = write!(text, " (missing: {})", missing.join(", "));
+    }
+    text
+}
+
+/// The summary people read; numbers and names only, never a cell value.
+fn summary(a: &Assessment, out_dir: &Path) -> String {
+    let mut s = String::new();
+    let f = &a.facts;
+    let _ = writeln!(
+        s,
+        "Transfer {}: {} → {} on {}",
+        a.transfer_id, f.exporter.name, f.recipient.name, f.date
+    );
+    for (id, index) in &a.recovered.confirmed {
+        let _ = writeln!(
+            s,
+            "(recovered: transfer `{id}` from an interrupted run was already logged as #{index})"
+        );
+    }
+    for id in &a.recovered.abandoned {
+        let _ = writeln!(
+            s,
+            "(recovered: transfer `{id}` from an interrupted run never reached the log and was removed)"
+        );
+    }
+    let rows: u64 = a.scan.datasets.iter().map(|d| d.rows).sum();
+    let _ = writeln!(
+        s,
+        "Scanned {} dataset(s), {rows} rows, {} distinct people",
+        a.scan.datasets.len(),
+        f.data.individuals.unwrap_or(0)
+    );
+    for item in &f.data.inventory {
+        let devices = item
+            .devices
+            .map(|d| format!(", {d} devices"))
+            .unwrap_or_default();
+        let _ = writeln!(s, "  {:<32} {}{devices}", item.category, item.individuals);
+    }
+    let _ = writeln!(
+        s,
+        "Already sent: China {} PI + {} sensitive PI since {}; US window from {}",
+        a.prior.cn.pi_individuals,
+        a.prior.cn.sensitive_pi_individuals,
+        a.prior.cn.since,
+        a.prior.us.since
+    );
+    let _ = writeln!(s, "Decision as scanned: {}", outcomes(&a.before));
+    if let (Some(run), Some((_, after))) = (&a.deid, &a.after) {
+        let how = match &run.remedy {
+            Some(remedy) => {
+                let changes: Vec<String> = remedy
+                    .changes
+                    .iter()
+                    .map(|c| format!("{} `{}`", c.action, c.category))
+                    .collect();
+                format!("remedy: {}", changes.join(", "))
+            }
+            None => "configuration".to_owned(),
+        };
+        let _ = writeln!(
+            s,
+            "De-identified ({how}): {} ({}), {} of {} rows kept",
+            run.report.classification.result,
+            run.report.classification.zh,
+            run.report.output_rows,
+            run.report.input_rows
+        );
+        let _ = writeln!(s, "Decision after de-identification: {}", outcomes(after));
+    }
+    match &a.outcome {
+        Outcome::Recorded { log_index, .. } => {
+            let _ = writeln!(
+                s,
+                "Recorded in the store and logged as entry #{log_index} (checkpoint cosigned by the CN and US witnesses)"
+            );
+        }
+        Outcome::Blocked => {
+            let _ = writeln!(
+                s,
+                "Blocked: nothing recorded, logged or sealed; see decision.json for the rules and remedies"
+            );
+        }
+    }
+    let _ = writeln!(s, "Wrote to `{}`:", out_dir.display());
+    for name in &a.written {
+        let _ = writeln!(s, "  {name}");
+    }
+    s
+}

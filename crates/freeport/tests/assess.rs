@@ -1,0 +1,385 @@
+//! `freeport assess` end to end: a recorded and logged transfer whose receipt verifies, a blocked
+//! one that records nothing, refusing to record one transfer twice, and crashes — injected at
+//! each step between store and log, and SIGKILL at random moments — after which store and log
+//! agree.
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions"
+)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+const FIXTURE: &str = "crates/freeport-scan/tests/fixtures/cn_customers_gbk.csv";
+
+fn command(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("freeport").unwrap();
+    cmd.current_dir(root())
+        .env("FREEPORT_HOME", home)
+        .env_remove("FREEPORT_FAULT");
+    cmd
+}
+
+fn run(home: &Path, args: &[&str]) -> Output {
+    command(home).args(args).output().unwrap()
+}
+
+/// A Chinese marketplace's orders to a US seller (CAC16 Art. 5(1)); `restricted` puts the
+/// recipient on the CAC's restricted list, which blocks the transfer.
+fn transfer(dir: &Path, restricted: bool) -> String {
+    let text = format!(
+        r#"format = 1
+date = "2026-06-15"
+scenario = "contract_shopping"
+transaction = "vendor"
+
+[exporter]
+name = "Example Marketplace (Hangzhou) Co., Ltd."
+jurisdiction = "cn"
+ciio = false
+us_person = false
+data_broker = false
+owned_25pct_by_country_of_concern = false
+
+[recipient]
+name = "Example Outdoor Gear, Inc."
+country = "us"
+relationship = "customer"
+covered_person = false
+padfa_controlled = false
+foreign_judicial_or_law_enforcement = false
+cac_restricted_list = {restricted}
+cloud_computing = false
+
+[data]
+important_data = false
+us_government_related = false
+subjects = ["customers"]
+"#
+    );
+    let path = dir.join(if restricted {
+        "restricted.toml"
+    } else {
+        "transfer.toml"
+    });
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// Log size from the log's state file.
+fn log_size(home: &Path) -> u64 {
+    let path = home.join("log/state.json");
+    if !path.exists() {
+        return 0;
+    }
+    let state: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    state["size"].as_u64().unwrap()
+}
+
+/// Transfers in the store with their log state.
+fn transfers(home: &Path) -> Vec<Value> {
+    let output = run(home, &["history", "--format", "json"]);
+    assert!(output.status.success());
+    json(&output)["transfers"].as_array().unwrap().clone()
+}
+
+/// Store and log agree: every transfer is logged, at distinct indices covering the whole log.
+fn assert_consistent(home: &Path) {
+    let transfers = transfers(home);
+    let mut indices: Vec<u64> = transfers
+        .iter()
+        .map(|t| {
+            let log = &t["transfer"]["log"];
+            assert_eq!(log["state"], "logged", "{t}");
+            log["index"].as_u64().unwrap()
+        })
+        .collect();
+    indices.sort_unstable();
+    let expected: Vec<u64> = (0..log_size(home)).collect();
+    assert_eq!(indices, expected, "store transfers vs log entries");
+}
+
+#[test]
+fn a_transfer_is_recorded_logged_and_its_receipt_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let facts = transfer(dir.path(), false);
+    let args = [
+        "assess",
+        FIXTURE,
+        "--transfer",
+        &facts,
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let output = run(&home, &args);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let summary = json(&output);
+    assert_eq!(summary["status"], "recorded");
+    assert_eq!(summary["log_index"], 0);
+    assert_eq!(summary["decision"]["cn"]["outcome"], "EXEMPT");
+    let names: Vec<&str> = summary["written"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for name in [
+        "decision.json",
+        "scan.json",
+        "receipt.tlog-proof",
+        "trust-policy.txt",
+    ] {
+        assert!(names.contains(&name), "{names:?}");
+        assert!(out.join(name).exists());
+    }
+    // No staging directory is left behind.
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // The inventory comes from the scan; no cell value is in the outputs.
+    let scan = std::fs::read_to_string(out.join("scan.json")).unwrap();
+    let decision = std::fs::read_to_string(out.join("decision.json")).unwrap();
+    for text in [&scan, &decision] {
+        assert!(!text.contains("13812345678"));
+    }
+    let verify = run(
+        &home,
+        &[
+            "log",
+            "verify-receipt",
+            out.join("receipt.tlog-proof").to_str().unwrap(),
+            "--policy",
+            out.join("trust-policy.txt").to_str().unwrap(),
+        ],
+    );
+    assert!(verify.status.success(), "{verify:?}");
+    let stdout = String::from_utf8_lossy(&verify.stdout);
+    assert!(stdout.contains("cosigned by: cn, us"), "{stdout}");
+    assert_consistent(&home);
+
+    // The same transfer of the same data again is refused, and nothing changes.
+    let again = run(&home, &args);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already recorded"));
+    assert_eq!(log_size(&home), 1);
+    assert_consistent(&home);
+}
+
+#[test]
+fn a_blocked_transfer_records_and_logs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let facts = transfer(dir.path(), true);
+    let output = run(
+        &home,
+        &[
+            "assess",
+            FIXTURE,
+            "--transfer",
+            &facts,
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let summary = json(&output);
+    assert_eq!(summary["status"], "blocked");
+    assert!(out.join("decision.json").exists());
+    assert!(!out.join("receipt.tlog-proof").exists());
+    assert!(transfers(&home).is_empty());
+    assert_eq!(log_size(&home), 0);
+}
+
+#[test]
+fn an_inventory_in_the_transfer_file_is_refused_naming_the_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let facts = transfer(dir.path(), false);
+    let mut text = std::fs::read_to_string(&facts).unwrap();
+    text.push_str(
+        "\n[[data.inventory]]\ncategory = \"person.name\"\nindividuals = 3\ncollected_in = \"cn\"\nform = \"raw\"\n",
+    );
+    std::fs::write(&facts, text).unwrap();
+    let output = run(
+        &home,
+        &["assess", FIXTURE, "--transfer", &facts, "-o", "unused"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("transfer file stage"), "{stderr}");
+    assert!(stderr.contains("inventory comes from the scan"), "{stderr}");
+    assert!(!root().join("unused").exists());
+}
+
+/// A crash injected after each step between store and log; the next run finishes or undoes it.
+#[test]
+fn a_crash_between_store_and_log_is_recovered_on_the_next_start() {
+    for (fault, survives) in [
+        ("after-record", false),
+        ("after-append", true),
+        ("after-mark", true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let out = dir.path().join("out");
+        let facts = transfer(dir.path(), false);
+        let crashed = command(&home)
+            .env("FREEPORT_FAULT", fault)
+            .args(["assess", FIXTURE, "--transfer", &facts, "-o"])
+            .arg(&out)
+            .args(["--id", "crashed"])
+            .output()
+            .unwrap();
+        assert_eq!(crashed.status.code(), None, "{fault}: killed by a signal");
+        // Nothing reached the output directory.
+        assert!(!out.join("receipt.tlog-proof").exists(), "{fault}");
+
+        let next = run(
+            &home,
+            &[
+                "assess",
+                FIXTURE,
+                "--transfer",
+                &facts,
+                "-o",
+                out.to_str().unwrap(),
+                "--id",
+                "next",
+            ],
+        );
+        assert_eq!(next.status.code(), Some(0), "{fault}: {next:?}");
+        let stdout = String::from_utf8_lossy(&next.stdout);
+        if fault != "after-mark" {
+            let expected = if survives {
+                "was already logged"
+            } else {
+                "never reached the log and was removed"
+            };
+            assert!(stdout.contains(expected), "{fault}: {stdout}");
+        }
+        let ids: Vec<String> = transfers(&home)
+            .iter()
+            .map(|t| t["transfer"]["id"].as_str().unwrap().to_owned())
+            .collect();
+        let mut expected = vec!["next".to_owned()];
+        if survives {
+            expected.insert(0, "crashed".to_owned());
+        }
+        assert_eq!(ids, expected, "{fault}");
+        assert_consistent(&home);
+    }
+}
+
+/// A bigger dataset so that a run spends time in each stage.
+fn orders(dir: &Path, rows: u32) -> String {
+    let mut text = String::from("姓名,手机号,收货地址\n");
+    let names = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"];
+    for i in 0..rows {
+        let _ = writeln!(
+            text,
+            "{},1{}{:09},浙江省杭州市西湖区文三路{}号",
+            names[(i as usize) % names.len()],
+            [3, 5, 8][(i % 3) as usize],
+            u64::from(i) * 7_919 % 1_000_000_000,
+            i % 500 + 1
+        );
+    }
+    let path = dir.join("orders.csv");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// SIGKILL at pseudo-random moments; after each, a full run recovers and store and log agree.
+#[test]
+fn killing_assess_at_any_moment_leaves_store_and_log_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let facts = transfer(dir.path(), false);
+    let data = orders(dir.path(), 4_000);
+    let mut seed: u64 = 0x5eed;
+    for round in 0..8 {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let delay = Duration::from_millis((seed >> 33) % 250);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("freeport"))
+            .current_dir(root())
+            .env("FREEPORT_HOME", &home)
+            .args(["assess", &data, "--transfer", &facts, "-o"])
+            .arg(dir.path().join("out"))
+            .args(["--id", &format!("killed-{round}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let done = run(
+            &home,
+            &[
+                "assess",
+                &data,
+                "--transfer",
+                &facts,
+                "-o",
+                dir.path().join("out").to_str().unwrap(),
+                "--id",
+                &format!("done-{round}"),
+            ],
+        );
+        // Cumulative volumes grow each round; the decision may become blocking, which is fine.
+        assert!(
+            matches!(done.status.code(), Some(0 | 1)),
+            "round {round}: {done:?}"
+        );
+        assert_consistent(&home);
+    }
+}
+
+#[test]
+fn the_summary_people_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let facts = transfer(dir.path(), false);
+    let output = run(
+        &home,
+        &["assess", FIXTURE, "--transfer", &facts, "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = stdout.replace(&dir.path().display().to_string(), "[tmp]");
+    insta::assert_snapshot!(stdout);
+}
