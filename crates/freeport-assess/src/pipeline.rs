@@ -11,7 +11,7 @@ use freeport_policy::{
     RulePack, TransferFacts, parse_facts,
 };
 use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
-use freeport_store::{Store, TransferRecord};
+use freeport_store::{Store, StoreError, TransferId, TransferRecord};
 use freeport_tlog::entry::{Entry, EntryType};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
@@ -313,29 +313,42 @@ pub fn assess(
     }
 
     // 6. Seal, record, log.
-    let entry = log_entry(&transfer_id, &decision, &assessment.files)?;
     let recorded = with_decision(final_record, &decision).at(Stage::Record)?;
-    store
-        .transaction(|tx| {
-            // The store may have changed since step 4: judge again on what it holds now.
-            let prior = counters
-                .prior(tx, &recorded)
-                .map_err(|c| AssessError::at(Stage::Record, c))?;
-            let again = judge
-                .decide_with_remedies(&final_facts, &prior)
-                .at(Stage::Record)?;
-            if again != decision {
-                return Err(AssessError::input(
-                    Stage::Record,
-                    "the store changed while this transfer was assessed, and so did the decision",
-                    Some("run the assessment again".into()),
-                ));
+    let (recorded, entry) = store.transaction(|tx| {
+        // The store may have changed since step 4: judge again on what it holds now.
+        let prior = counters
+            .prior(tx, &recorded)
+            .map_err(|c| AssessError::at(Stage::Record, c))?;
+        let again = judge
+            .decide_with_remedies(&final_facts, &prior)
+            .at(Stage::Record)?;
+        if again != decision {
+            return Err(AssessError::input(
+                Stage::Record,
+                "the store changed while this transfer was assessed, and so did the decision",
+                Some("run the assessment again".into()),
+            ));
+        }
+        // A default id already recorded is the same transfer file and data sent again: it gets
+        // the next free `-N` suffix (its people, matched by subject hash, are not counted
+        // twice). A chosen id is never changed.
+        let mut attempt = recorded.clone();
+        for n in 1_u32.. {
+            if n > 1 {
+                attempt.id = TransferId(format!("{transfer_id}-{n}"));
             }
-            tx.record_transfer(&recorded).at(Stage::Record)?;
-            tx.queue_log_entry(&recorded.id, &entry).at(Stage::Record)?;
-            Ok(())
-        })
-        .map_err(|e: AssessError| e)?;
+            match tx.record_transfer(&attempt) {
+                Ok(_) => break,
+                Err(StoreError::DuplicateTransfer { .. }) if request.id.is_none() && n < 10_000 => {
+                }
+                Err(e) => return Err(AssessError::at(Stage::Record, e)),
+            }
+        }
+        let entry = log_entry(attempt.id.as_str(), &decision, &assessment.files)?;
+        tx.queue_log_entry(&attempt.id, &entry).at(Stage::Record)?;
+        Ok((attempt, entry))
+    })?;
+    assessment.transfer_id = recorded.id.as_str().to_owned();
     fault("after-record");
     let index = log.append(&entry).at(Stage::Log)?;
     fault("after-append");

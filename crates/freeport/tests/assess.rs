@@ -185,11 +185,28 @@ fn a_transfer_is_recorded_logged_and_its_receipt_verifies() {
     assert!(stdout.contains("cosigned by: cn, us"), "{stdout}");
     assert_consistent(&home);
 
-    // The same transfer of the same data again is refused, and nothing changes.
+    // The same transfer of the same data again is recorded under the next free id; its people
+    // are the same salted hashes, so China's count does not grow.
     let again = run(&home, &args);
-    assert_eq!(again.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already recorded"));
-    assert_eq!(log_size(&home), 1);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    let again = json(&again);
+    let id = summary["transfer_id"].as_str().unwrap();
+    assert_eq!(again["transfer_id"], format!("{id}-2"));
+    assert_eq!(log_size(&home), 2);
+    assert_consistent(&home);
+    let history = transfers(&home);
+    assert_eq!(
+        history[1]["cn"]["sets"]["pi"],
+        history[0]["cn"]["sets"]["pi"]
+    );
+
+    // A chosen id that is taken is refused, and nothing changes.
+    let mut taken: Vec<&str> = args.to_vec();
+    taken.extend(["--id", id]);
+    let refused = run(&home, &taken);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("already recorded"));
+    assert_eq!(log_size(&home), 2);
     assert_consistent(&home);
 }
 
@@ -376,7 +393,14 @@ fn the_summary_people_read() {
     let facts = transfer(dir.path(), false);
     let output = run(
         &home,
-        &["assess", FIXTURE, "--transfer", &facts, "-o", out.to_str().unwrap()],
+        &[
+            "assess",
+            FIXTURE,
+            "--transfer",
+            &facts,
+            "-o",
+            out.to_str().unwrap(),
+        ],
     );
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();

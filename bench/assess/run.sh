@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# End-to-end time of `freeport assess` (scan + inventory + judge with stored volumes + record +
+# log with two cosigning witnesses + seal + report) against `freeport scan` alone, on the same
+# generated ≥ 200 MB CSV, in the same run. Target (issue 7): assess within 1.5 × scan.
+# Writes target/bench/assess/results.md.
+#
+#   bench/assess/run.sh              # 220 MB (the scan-throughput file), 3 repetitions each
+#   MB=400 REPS=5 bench/assess/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MB=${MB:-220}
+SEED=${SEED:-7}
+REPS=${REPS:-3}
+OUT=target/bench/assess
+mkdir -p "$OUT" target/bench/scan-throughput
+DATA="target/bench/scan-throughput/mixed-${MB}mb-seed${SEED}.csv"
+
+# Release build without fat LTO: far less compile time on a shared machine.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+cargo build -q --release -p freeport
+BIN=$PWD/target/release/freeport
+
+if [ ! -f "$DATA" ]; then
+  echo "== generate $DATA"
+  python3 bench/scan-throughput/gen_csv.py "$DATA" --mb "$MB" --seed "$SEED"
+fi
+BYTES=$(stat -c %s "$DATA")
+
+# Seconds of wall time of one command, its peak RSS in KiB.
+measure() {
+  local log="$OUT/time.txt"
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; return 1; }
+  local wall rss
+  wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
+  echo "$wall $rss"
+}
+
+SCAN=()
+ASSESS=()
+for rep in $(seq "$REPS"); do
+  echo "== repetition $rep: freeport scan"
+  SCAN+=("$(measure "$BIN" scan "$DATA" --format json)")
+  echo "== repetition $rep: freeport assess (fresh home: store, log, keys created on first use)"
+  HOME_DIR=$(mktemp -d "$OUT/home-XXXX")
+  rm -rf "$OUT/out"
+  ASSESS+=("$(FREEPORT_HOME=$HOME_DIR measure "$BIN" assess "$DATA" \
+      --transfer bench/assess/transfer.toml -o "$OUT/out" --id "bench-$rep" --format json)")
+  rm -rf "$HOME_DIR"
+done
+
+python3 - "$BYTES" "${SCAN[@]}" -- "${ASSESS[@]}" <<'PY' | tee "$OUT/results.md"
+import statistics, sys
+args = sys.argv[1:]
+size = int(args[0])
+split = args.index("--")
+scan = [tuple(map(float, a.split())) for a in args[1:split]]
+assess = [tuple(map(float, a.split())) for a in args[split + 1:]]
+s = statistics.median(w for w, _ in scan)
+a = statistics.median(w for w, _ in assess)
+print("| run | input | median wall | MB/s | peak RSS | ratio to scan |")
+print("|---|---|---|---|---|---|")
+print(f"| freeport scan --format json | {size/1e6:.0f} MB | {s:.2f} s | {size/1e6/s:.0f} | {max(r for _, r in scan)/1024:.0f} MiB | 1.00 |")
+print(f"| freeport assess (scan, judge, record, log, outputs) | {size/1e6:.0f} MB | {a:.2f} s | {size/1e6/a:.0f} | {max(r for _, r in assess)/1024:.0f} MiB | {a/s:.2f} |")
+print()
+print(f"Each median of {len(scan)} runs, alternating; target: ratio ≤ 1.5.")
+PY

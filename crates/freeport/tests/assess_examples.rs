@@ -1,0 +1,130 @@
+//! The bundled examples (`examples/assess/`) end to end: each scenario's decisions, what is
+//! recorded and logged, and that no cell value leaves in the outputs.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs `freeport assess` on one example with a fresh home; returns exit code, summary JSON and
+/// the output directory.
+fn assess(scenario: &str, dataset: &str, extra: &[&str]) -> (i32, Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let base = format!("examples/assess/{scenario}");
+    let output = Command::cargo_bin("freeport")
+        .unwrap()
+        .current_dir(root())
+        .env("FREEPORT_HOME", dir.path().join("home"))
+        .args(["assess", &format!("{base}/{dataset}"), "--transfer"])
+        .arg(format!("{base}/transfer.toml"))
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let summary = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&output.stderr).into_owned()));
+    (output.status.code().unwrap(), summary, dir)
+}
+
+fn outcomes(summary: &Value) -> (String, String) {
+    let d = &summary["decision"];
+    (
+        d["cn"]["outcome"].as_str().unwrap().to_owned(),
+        d["us"]["outcome"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// No value of `column` in `csv` (UTF-8) appears in any output file.
+fn assert_no_values(csv: &str, column: &str, out: &Path) {
+    let text = std::fs::read_to_string(root().join(csv)).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == column).unwrap();
+    let values: Vec<&str> = lines
+        .filter_map(|l| l.split(',').nth(at))
+        .filter(|v| v.len() >= 6)
+        .take(200)
+        .collect();
+    assert!(!values.is_empty());
+    for entry in std::fs::read_dir(out).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(body) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for value in &values {
+            assert!(
+                !body.contains(value),
+                "{} holds a raw {column}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn ecommerce_orders_are_exempt_in_china_and_not_covered_in_the_us() {
+    let (code, summary, _dir) = assess("ecommerce-cn-us", "orders.csv", &[]);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(outcomes(&summary), ("EXEMPT".into(), "NOT_COVERED".into()));
+    assert_eq!(summary["status"], "recorded");
+}
+
+#[test]
+fn hr_data_needs_the_standard_contract_which_is_in_place() {
+    let (code, summary, dir) = assess("hr-cn-subsidiary-us-parent", "employees.csv", &[]);
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(
+        outcomes(&summary),
+        (
+            "STANDARD_CONTRACT_OR_CERTIFICATION".into(),
+            "NOT_COVERED".into()
+        )
+    );
+    assert_eq!(summary["status"], "recorded");
+    assert_no_values(
+        "examples/assess/hr-cn-subsidiary-us-parent/employees.csv",
+        "身份证号",
+        &dir.path().join("out"),
+    );
+}
+
+#[test]
+fn clinical_data_is_blocked_as_is_and_exempt_once_anonymised() {
+    let (code, summary, _dir) = assess("clinical-cn-hospital-us", "patients.csv", &[]);
+    assert_eq!(code, 1, "{summary}");
+    assert_eq!(summary["status"], "blocked");
+
+    let (code, summary, dir) = assess(
+        "clinical-cn-hospital-us",
+        "patients.csv",
+        &[
+            "--deid",
+            "examples/assess/clinical-cn-hospital-us/deid.toml",
+        ],
+    );
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["status"], "recorded");
+    assert_eq!(outcomes(&summary), ("EXEMPT".into(), "NOT_COVERED".into()));
+    assert_eq!(
+        summary["before_deidentification"]["cn"]["outcome"],
+        "STANDARD_CONTRACT_OR_CERTIFICATION"
+    );
+    let out = dir.path().join("out");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("deid-report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["classification"]["result"], "anonymised");
+    assert_no_values(
+        "examples/assess/clinical-cn-hospital-us/patients.csv",
+        "身份证号",
+        &out,
+    );
+}
