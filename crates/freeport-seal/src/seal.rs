@@ -1,0 +1,249 @@
+//! Sealing in two steps around the log append: [`prepare`] encrypts the payload and fixes the
+//! manifest body, the caller logs [`Prepared::log_entry`], and [`Prepared::finish`] embeds the
+//! receipt, signs, and renames the package into place.
+//!
+//! Everything is written into a temporary directory beside the package path; the package appears
+//! only by one rename, after its files are fsync'd. Dropping a [`Prepared`] (or
+//! [`Prepared::abort`]) removes the temporary directory, so a failed log append leaves nothing.
+
+use std::path::{Path, PathBuf};
+
+use freeport_tlog::entry::Entry;
+use freeport_tlog::receipt::Receipt;
+use serde_json::Value;
+
+use crate::keys::ExporterKey;
+use crate::manifest::{
+    FORMAT, MANIFEST_FILE, Manifest, PAYLOAD_ENCODING, PAYLOAD_FILE, PayloadEntry, SIGNATURE_FILE,
+    check_file_name, sha256_hex,
+};
+use crate::payload::{self, PlainFile};
+use crate::{Error, Result};
+
+/// What to seal.
+#[derive(Debug, Clone)]
+pub struct SealRequest {
+    /// The transfer this package carries.
+    pub transfer_id: String,
+    /// The plaintext files, in the order they go into the payload.
+    pub files: Vec<PlainFile>,
+    /// The age recipients (at least one).
+    pub recipients: Vec<age::x25519::Recipient>,
+    /// Classification summary: categories and counts, never values.
+    pub classification: Value,
+    /// The decision, with both rule-pack hashes.
+    pub decision: Value,
+    /// De-identification parameters and measured risk, if de-identified.
+    pub deidentification: Option<Value>,
+    /// When it is sealed (recorded in the manifest and the log entry).
+    pub sealed_at: jiff::Timestamp,
+    /// The package directory to create (conventionally `<name>.fdp`); must not exist.
+    pub package: PathBuf,
+}
+
+/// A package encrypted and described, waiting for its log receipt.
+#[derive(Debug)]
+pub struct Prepared {
+    temp: tempfile::TempDir,
+    manifest: Manifest,
+    exporter: ExporterKey,
+    package: PathBuf,
+    entry: Entry,
+}
+
+/// A finished package.
+#[derive(Debug, Clone)]
+pub struct SealedPackage {
+    /// The package directory.
+    pub path: PathBuf,
+    /// Its manifest, receipt included.
+    pub manifest: Manifest,
+    /// SHA-256 of `manifest.json`.
+    pub manifest_sha256: String,
+}
+
+/// Encrypts the payload into a temporary directory beside `request.package` and computes the
+/// manifest body and its log entry.
+///
+/// # Errors
+///
+/// [`Error::Request`] for a bad file name, duplicate names, no files or recipients, or a
+/// caller value that does not survive a canonical-JSON round trip; [`Error::Output`] when the
+/// package path exists; [`Error::Io`] when a file cannot be read or written.
+pub fn prepare(request: SealRequest, exporter: &ExporterKey) -> Result<Prepared> {
+    if request.transfer_id.is_empty() {
+        return Err(Error::request("the transfer id is empty"));
+    }
+    if request.files.is_empty() {
+        return Err(Error::request("no files to seal"));
+    }
+    if request.recipients.is_empty() {
+        return Err(Error::request(
+            "no recipient: give at least one age recipient (`age1...`)",
+        ));
+    }
+    for (i, file) in request.files.iter().enumerate() {
+        check_file_name(&file.name).map_err(|e| {
+            Error::request(format!("file name {e} (from `{}`)", file.path.display()))
+        })?;
+        if request.files.iter().take(i).any(|f| f.name == file.name) {
+            return Err(Error::request(format!(
+                "two files are named `{}`; names in a package are unique",
+                file.name
+            )));
+        }
+    }
+    let package = request.package.clone();
+    if package.symlink_metadata().is_ok() {
+        return Err(Error::output(&package, "already exists"));
+    }
+    let parent = parent_dir(&package);
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
+    let temp = tempfile::Builder::new()
+        .prefix(".freeport-seal-")
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io("create", &parent, e))?;
+    let written = payload::write(
+        &request.files,
+        &request.recipients,
+        &temp.path().join(PAYLOAD_FILE),
+    )?;
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        transfer_id: request.transfer_id,
+        sealed_at: request.sealed_at.to_string(),
+        exporter: exporter.public().to_vkey(),
+        recipients: request.recipients.iter().map(ToString::to_string).collect(),
+        files: written.files,
+        payload: PayloadEntry {
+            name: PAYLOAD_FILE.into(),
+            encoding: PAYLOAD_ENCODING.into(),
+            bytes: written.bytes,
+            sha256: written.sha256,
+        },
+        classification: request.classification,
+        decision: request.decision,
+        deidentification: request.deidentification,
+        receipt: None,
+    };
+    manifest.validate().map_err(Error::request)?;
+    // A value whose canonical form does not parse back to itself (a float the parser rounds
+    // differently) would make the package unopenable; refuse it now rather than at `open`.
+    let body = manifest.body_bytes().map_err(Error::request)?;
+    if Manifest::parse(&body).map_err(|e| Error::request(format!("the manifest {e}")))? != manifest
+    {
+        return Err(Error::request(
+            "a caller-supplied value does not survive a canonical JSON round trip",
+        ));
+    }
+    let entry = manifest.log_entry()?;
+    Ok(Prepared {
+        temp,
+        manifest,
+        exporter: exporter.clone(),
+        package,
+        entry,
+    })
+}
+
+impl Prepared {
+    /// The manifest body (no receipt yet).
+    #[must_use]
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The body of the `manifest` log entry to append: `transfer_id`, `files` (the package's
+    /// `payload.age` with `sha256` and `bytes`), `sealed_at`, `exporter` and
+    /// `manifest_body_sha256`.
+    #[must_use]
+    pub fn log_entry(&self) -> Value {
+        Value::Object(self.entry.body().clone())
+    }
+
+    /// The same, as a validated log entry; `entry().to_bytes()` is what to append.
+    #[must_use]
+    pub fn entry(&self) -> &Entry {
+        &self.entry
+    }
+
+    /// The package path this will create.
+    #[must_use]
+    pub fn package(&self) -> &Path {
+        &self.package
+    }
+
+    /// Embeds `receipt` (C2SP tlog-proof text for this entry), signs the manifest with the
+    /// exporter key given to [`prepare`], and renames the package into place.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Tlog`] for a receipt that does not parse; [`Error::Request`] for a receipt that
+    /// carries another entry; [`Error::Output`] when the package path appeared meanwhile;
+    /// [`Error::Io`] on write failure. On error nothing is left behind.
+    pub fn finish(mut self, receipt: &str) -> Result<SealedPackage> {
+        let parsed = Receipt::parse(receipt)?;
+        if let Some(carried) = &parsed.extra
+            && *carried != self.entry.to_bytes()?
+        {
+            return Err(Error::request(
+                "the receipt carries another log entry than this package's",
+            ));
+        }
+        self.manifest.receipt = Some(receipt.to_owned());
+        let bytes = self.manifest.to_bytes().map_err(Error::request)?;
+        let signature = self.exporter.sign_manifest(&bytes);
+        let dir = self.temp.path();
+        write_synced(&dir.join(MANIFEST_FILE), &bytes)?;
+        write_synced(&dir.join(SIGNATURE_FILE), signature.as_bytes())?;
+        sync_dir(dir)?;
+        set_mode(dir, 0o755)?;
+        // On Linux a rename replaces an empty directory silently: check first.
+        if self.package.symlink_metadata().is_ok() {
+            return Err(Error::output(&self.package, "already exists"));
+        }
+        let kept = self.temp.keep();
+        if let Err(e) = std::fs::rename(&kept, &self.package) {
+            let _ = std::fs::remove_dir_all(&kept);
+            return Err(Error::io("rename into", &self.package, e));
+        }
+        sync_dir(&parent_dir(&self.package))?;
+        Ok(SealedPackage {
+            path: self.package,
+            manifest_sha256: sha256_hex(&bytes),
+            manifest: self.manifest,
+        })
+    }
+
+    /// Gives up: removes the temporary directory (dropping does the same).
+    pub fn abort(self) {
+        drop(self);
+    }
+}
+
+pub(crate) fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::File::create_new(path).map_err(|e| Error::io("create", path, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io("write", path, e))
+}
+
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("sync", dir, e))
+}
+
+pub(crate) fn set_mode(path: &Path, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .map_err(|e| Error::io("set permissions on", path, e))
+}
