@@ -74,6 +74,10 @@ pub enum Cause {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Deid(#[from] freeport_deid::Error),
+    /// Sealing failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Seal(#[from] freeport_seal::Error),
     /// A dataset could not be scanned.
     #[error("`{path}`: {reason}")]
     #[diagnostic(code(freeport::assess::scan))]

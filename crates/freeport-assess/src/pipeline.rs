@@ -12,7 +12,7 @@ use freeport_policy::{
 };
 use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
 use freeport_store::{Store, StoreError, TransferId, TransferRecord};
-use freeport_tlog::entry::{Entry, EntryType};
+use freeport_seal::{Column, KeyRing, PlainFile, SealRequest, Trust};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 use serde_json::json;
@@ -58,6 +58,21 @@ pub struct Request {
     pub threads: usize,
     /// A rule-pack root with `cn/` and `us/` instead of the built-in packs.
     pub rules: Option<PathBuf>,
+    /// The recipients to seal to; empty seals to the home's own age key (to try things out).
+    pub seal_to: Vec<age::x25519::Recipient>,
+}
+
+/// The sealed package in the output directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Package {
+    /// Its directory name (`<transfer id>.fdp`).
+    pub name: String,
+    /// SHA-256 of its signed `manifest.json`.
+    pub manifest_sha256: String,
+    /// The trust file (`trust.toml`) a recipient opens it with: the exporter key and the log
+    /// policy.
+    #[serde(skip)]
+    pub trust: String,
 }
 
 /// How the assessment ended.
@@ -86,6 +101,8 @@ pub struct DeidRun {
     pub remedy: Option<Remedy>,
     /// The configuration it ran (TOML), when generated from a remedy.
     pub generated_config: Option<String>,
+    /// The output's columns.
+    pub columns: Vec<String>,
     /// Its report.
     pub report: DeidReport,
 }
@@ -129,6 +146,8 @@ pub struct Assessment {
     pub recovered: Recovered,
     /// The trust policy a recipient verifies the receipt with.
     pub trust_policy: String,
+    /// The sealed package, once written.
+    pub package: Option<Package>,
     /// Files written to the output directory, by name.
     pub written: Vec<String>,
 }
@@ -305,6 +324,7 @@ pub fn assess(
         outcome: Outcome::Blocked,
         recovered,
         trust_policy: log.policy().to_owned(),
+        package: None,
         written: Vec::new(),
     };
     if decision.is_blocking() {
@@ -314,7 +334,44 @@ pub fn assess(
 
     // 6. Seal, record, log.
     let recorded = with_decision(final_record, &decision).at(Stage::Record)?;
-    let (recorded, entry) = store.transaction(|tx| {
+    // A default id already recorded is the same transfer file and data sent again: it takes
+    // the next free `-N` suffix (its people, matched by subject hash, are not counted twice).
+    // A chosen id is never changed. The id goes into the manifest, so it is settled first.
+    let recorded = if request.id.is_none() {
+        free_id(&mut store, recorded)?
+    } else {
+        recorded
+    };
+    assessment.transfer_id = recorded.id.as_str().to_owned();
+    let keys = KeyRing::open_or_create(&home.keys_dir()).at(Stage::Seal)?;
+    let recipients = if request.seal_to.is_empty() {
+        vec![keys.recipient()]
+    } else {
+        request.seal_to.clone()
+    };
+    let package_name = format!("{}.fdp", assessment.transfer_id);
+    let prepared = freeport_seal::prepare(
+        SealRequest {
+            transfer_id: assessment.transfer_id.clone(),
+            files: plain_files(&assessment)?,
+            recipients,
+            classification: classification(&assessment, &final_facts),
+            decision: serde_json::to_value(&decision)
+                .map_err(|e| AssessError::at(Stage::Seal, Cause::Internal(e.to_string())))?,
+            deidentification: match &assessment.deid {
+                Some(run) => Some(serde_json::to_value(run).map_err(|e| {
+                    AssessError::at(Stage::Seal, Cause::Internal(e.to_string()))
+                })?),
+                None => None,
+            },
+            sealed_at: jiff::Timestamp::now(),
+            package: staging.path().join(&package_name),
+        },
+        keys.exporter(),
+    )
+    .at(Stage::Seal)?;
+    let entry = prepared.entry().to_bytes().at(Stage::Seal)?;
+    store.transaction(|tx| {
         // The store may have changed since step 4: judge again on what it holds now.
         let prior = counters
             .prior(tx, &recorded)
@@ -329,36 +386,26 @@ pub fn assess(
                 Some("run the assessment again".into()),
             ));
         }
-        // A default id already recorded is the same transfer file and data sent again: it gets
-        // the next free `-N` suffix (its people, matched by subject hash, are not counted
-        // twice). A chosen id is never changed.
-        let mut attempt = recorded.clone();
-        for n in 1_u32.. {
-            if n > 1 {
-                attempt.id = TransferId(format!("{transfer_id}-{n}"));
-            }
-            match tx.record_transfer(&attempt) {
-                Ok(_) => break,
-                Err(StoreError::DuplicateTransfer { .. }) if request.id.is_none() && n < 10_000 => {
-                }
-                Err(e) => return Err(AssessError::at(Stage::Record, e)),
-            }
-        }
-        let entry = log_entry(attempt.id.as_str(), &decision, &assessment.files)?;
-        tx.queue_log_entry(&attempt.id, &entry).at(Stage::Record)?;
-        Ok((attempt, entry))
+        tx.record_transfer(&recorded).at(Stage::Record)?;
+        tx.queue_log_entry(&recorded.id, &entry).at(Stage::Record)
     })?;
-    assessment.transfer_id = recorded.id.as_str().to_owned();
     fault("after-record");
     let index = log.append(&entry).at(Stage::Log)?;
     fault("after-append");
     let receipt = log.receipt(index).at(Stage::Log)?;
     store.mark_logged(&recorded.id, index).at(Stage::Log)?;
     fault("after-mark");
+    let sealed = prepared.finish(&receipt).at(Stage::Seal)?;
     assessment.outcome = Outcome::Recorded {
         log_index: index,
         receipt: receipt.clone(),
     };
+    let trust = Trust::render(&[keys.exporter().public().clone()], log.policy()).at(Stage::Seal)?;
+    assessment.package = Some(Package {
+        name: package_name,
+        manifest_sha256: sealed.manifest_sha256,
+        trust,
+    });
     write_outputs(
         &mut assessment,
         staging.path(),
@@ -366,6 +413,82 @@ pub fn assess(
         Some(&receipt),
     )?;
     Ok(assessment)
+}
+
+/// The first free id among `id`, `id-2`, `id-3`, … (probed in a transaction that rolls back).
+fn free_id(store: &mut Store, record: TransferRecord) -> Result<TransferRecord, AssessError> {
+    let base = record.id.as_str().to_owned();
+    store.dry_run(|tx| {
+        let mut attempt = record;
+        for n in 2_u32..10_000 {
+            match tx.record_transfer(&attempt) {
+                Ok(_) => return Ok(attempt),
+                Err(StoreError::DuplicateTransfer { .. }) => {
+                    attempt.id = TransferId(format!("{base}-{n}"));
+                }
+                Err(e) => return Err(AssessError::at(Stage::Record, e)),
+            }
+        }
+        Err(AssessError::input(
+            Stage::Record,
+            format!("transfer ids `{base}` to `{base}-9999` are all recorded"),
+            Some("give an id with `--id`".into()),
+        ))
+    })
+}
+
+/// The files that cross, with their column names as schema.
+fn plain_files(assessment: &Assessment) -> Result<Vec<PlainFile>, AssessError> {
+    assessment
+        .files
+        .iter()
+        .map(|file| {
+            let plain = PlainFile::new(&file.path).at(Stage::Seal)?;
+            let columns: Option<Vec<Column>> = match &assessment.deid {
+                Some(run) => Some(
+                    run.columns
+                        .iter()
+                        .map(|name| Column {
+                            name: name.clone(),
+                            data_type: "utf8".to_owned(),
+                        })
+                        .collect(),
+                ),
+                None => assessment
+                    .scan
+                    .datasets
+                    .iter()
+                    .find(|d| Path::new(&d.path) == file.path)
+                    .map(|d| {
+                        d.columns
+                            .iter()
+                            .map(|c| Column {
+                                name: c.name.clone(),
+                                data_type: "utf8".to_owned(),
+                            })
+                            .collect()
+                    }),
+            };
+            Ok(match columns {
+                Some(columns) => plain.with_schema(columns),
+                None => plain,
+            })
+        })
+        .collect()
+}
+
+/// The classification summary in the manifest: per dataset its columns' categories, and the
+/// inventory as judged — names and counts, never values.
+fn classification(assessment: &Assessment, facts: &TransferFacts) -> serde_json::Value {
+    json!({
+        "individuals": facts.data.individuals,
+        "inventory": facts.data.inventory,
+        "datasets": assessment.scan.datasets.iter().map(|d| json!({
+            "name": Path::new(&d.path).file_name().map(|n| n.to_string_lossy().into_owned()),
+            "rows": d.rows,
+            "columns": d.columns.iter().map(|c| json!({"name": c.name, "category": c.category})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 fn load_judge(root: Option<&Path>, vocabulary: &'static Vocabulary) -> Result<Judge, AssessError> {
@@ -594,6 +717,7 @@ fn deidentify(
     let outcome =
         freeport_deid::engine::deidentify(read.table, &config, None).at(Stage::Deidentify)?;
     let header = outcome.header();
+    let columns: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
     freeport_deid::io::write_delimited(
         &staging.join(&output_name),
         read.delimiter,
@@ -607,6 +731,7 @@ fn deidentify(
         output: output_name,
         remedy,
         generated_config: generated,
+        columns,
         report: outcome.report,
     })
 }
@@ -689,35 +814,6 @@ fn deidentified_facts(
     Ok(after)
 }
 
-/// The log entry announcing the transfer: a `manifest` entry naming the files that cross with
-/// their hashes, and the decision with both packs.
-fn log_entry(
-    transfer_id: &str,
-    decision: &Decision,
-    files: &[DataFile],
-) -> Result<Vec<u8>, AssessError> {
-    let packs: BTreeMap<&str, String> = decision
-        .packs
-        .iter()
-        .map(|(j, p)| {
-            (
-                j.as_str(),
-                format!("{}@{} {}", j.as_str(), p.version, p.hash),
-            )
-        })
-        .collect();
-    let body = json!({
-        "transfer_id": transfer_id,
-        "files": files.iter().map(|f| json!({"name": f.name, "sha256": f.sha256, "bytes": f.bytes})).collect::<Vec<_>>(),
-        "sealed_at": jiff::Timestamp::now().to_string(),
-        "decision": {"cn": decision.cn.outcome, "us": decision.us.outcome},
-        "rule_packs": packs,
-    });
-    Entry::new(EntryType::Manifest, body)
-        .and_then(|e| e.to_bytes())
-        .at(Stage::Log)
-}
-
 /// Writes the outputs into the staging directory, then renames each into the output directory.
 fn write_outputs(
     assessment: &mut Assessment,
@@ -736,6 +832,9 @@ fn write_outputs(
     if let Some(run) = &assessment.deid {
         files.push(("deid-report.json".to_owned(), json(&run.report)?));
     }
+    if let Some(package) = &assessment.package {
+        files.push(("trust.toml".to_owned(), package.trust.as_bytes().to_vec()));
+    }
     if let Some(receipt) = receipt {
         files.push(("receipt.tlog-proof".to_owned(), receipt.as_bytes().to_vec()));
         files.push((
@@ -749,10 +848,9 @@ fn write_outputs(
             .map_err(|e| AssessError::io(Stage::Output, "write", &path, e))?;
     }
     let mut names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
-    if receipt.is_some()
-        && let Some(run) = &assessment.deid
-    {
-        names.push(run.output.clone());
+    // The data crosses only inside the package; the de-identified plaintext stays behind.
+    if let Some(package) = &assessment.package {
+        names.push(package.name.clone());
     }
     for name in &names {
         let from = staging.join(name);

@@ -148,6 +148,10 @@ pub struct AssessArgs {
     /// pseudonymise the columns of a category), then judge again.
     #[arg(long)]
     pub apply_remedies: bool,
+    /// Seal the package to this recipient: an age X25519 public key (`age1...`) or a file of
+    /// them, one per line (repeatable). Default: this home's own key, to try things out.
+    #[arg(long, value_name = "RECIPIENT_KEY")]
+    pub seal_to: Vec<String>,
     /// Output directory (created if missing).
     #[arg(
         short = 'o',

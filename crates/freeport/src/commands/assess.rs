@@ -68,6 +68,7 @@ pub(crate) fn run(
         }),
         threads: args.threads,
         rules: args.rules.clone(),
+        seal_to: recipients(&args.seal_to)?,
     };
     let progress = Bar::new();
     let result = assess(&request, &home, &progress);
@@ -95,6 +96,37 @@ pub(crate) fn run(
         Outcome::Recorded { .. } => ExitStatus::Success,
         Outcome::Blocked => ExitStatus::Blocking,
     })
+}
+
+/// `age1...` keys given literally or in files, one per line (`#` comments allowed).
+fn recipients(given: &[String]) -> Result<Vec<age::x25519::Recipient>, Error> {
+    let mut out = Vec::new();
+    for item in given {
+        let (text, origin) = if item.starts_with("age1") {
+            (item.clone(), "--seal-to".to_owned())
+        } else {
+            let path = Path::new(item);
+            let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+                path: item.clone(),
+                source,
+            })?;
+            (text, format!("`{}`", path.display()))
+        };
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let recipient = line.parse::<age::x25519::Recipient>().map_err(|e| {
+                Error::Usage(format!(
+                    "{origin} line {}: not an age X25519 recipient (`age1...`): {e}",
+                    i + 1
+                ))
+            })?;
+            out.push(recipient);
+        }
+    }
+    Ok(out)
 }
 
 fn outcomes(decision: &Decision) -> String {
@@ -198,6 +230,13 @@ fn summary(a: &Assessment, out_dir: &Path) -> String {
                 "Blocked: nothing recorded, logged or sealed; see decision.json for the rules and remedies"
             );
         }
+    }
+    if let Some(package) = &a.package {
+        let _ = writeln!(
+            s,
+            "Sealed `{}` (manifest SHA-256 {}); the recipient opens it with `freeport open {} --identity KEY --trust trust.toml`",
+            package.name, package.manifest_sha256, package.name
+        );
     }
     let _ = writeln!(s, "Wrote to `{}`:", out_dir.display());
     for name in &a.written {
