@@ -142,6 +142,7 @@
 //! [`Tx`] methods take `&mut self` already, as a PostgreSQL transaction needs.
 
 mod budget;
+mod count;
 mod error;
 mod location;
 mod migrate;
@@ -151,12 +152,12 @@ mod window;
 
 use hmac::{KeyInit, Mac};
 
-pub use error::{BudgetExceeded, InvalidBudget, InvalidTransfer, StoreError};
+pub use error::{BudgetExceeded, InvalidBudget, InvalidTransfer, StoreError, UnsortedHashes};
 pub use location::{DB_FILE, HOME_ENV, default_path};
 pub use migrate::latest_version;
 pub use model::{
     Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
-    LogState, PendingLogEntry, RulePackRef, SubjectHash, TransferId, TransferRecord,
+    LogState, PendingLogEntry, RulePackRef, SubjectHash, SubjectHashes, TransferId, TransferRecord,
     TransferSummary, Unit, Volume, VolumeEntry, Volumes, Window, WindowKind,
 };
 pub use store::{Store, Tx};
@@ -166,6 +167,11 @@ pub use window::{cn_start, us_start};
 /// ([`Tx::subject_salt`]) over a stable key of the person (e.g. the normalised resident-ID
 /// number), so the same person hashes alike in every scan of that exporter and the hashes reveal
 /// nothing without the salt.
+///
+/// The MAC is truncated to its first 128 bits, read big-endian — exactly what Scan computes
+/// for `SaltedSubjects`, so hashes from either compare. RFC 2104 §5 allows truncating an HMAC
+/// to half its output; 128 bits keep the chance that two of a billion people collide below
+/// 10⁻²⁰.
 #[must_use]
 pub fn subject_hash(salt: &[u8; 32], subject_key: &[u8]) -> SubjectHash {
     // HMAC pads a key shorter than the hash's 64-byte block with zeros; padding it here gives
@@ -174,7 +180,10 @@ pub fn subject_hash(salt: &[u8; 32], subject_key: &[u8]) -> SubjectHash {
     key[..32].copy_from_slice(salt);
     let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&key.into());
     mac.update(subject_key);
-    SubjectHash(mac.finalize().into_bytes().into())
+    let digest: [u8; 32] = mac.finalize().into_bytes().into();
+    let mut first = [0_u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    SubjectHash(u128::from_be_bytes(first))
 }
 
 #[cfg(test)]
@@ -190,13 +199,10 @@ mod tests {
     }
 
     #[test]
-    fn subject_hash_is_hmac_sha256() {
+    fn subject_hash_is_hmac_sha256_truncated_to_128_bits() {
         // Python: hmac.new(bytes([0x0b] * 32), b"Hi There", hashlib.sha256).hexdigest()
+        // is 198a607eb44bfbc69903a0f1cf2bbdc5ba0aa3f3d9ae3c1c7a3b1696a0b68cf7; the first half.
         let hash = subject_hash(&[0x0b; 32], b"Hi There");
-        let hex: String = hash.0.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(
-            hex,
-            "198a607eb44bfbc69903a0f1cf2bbdc5ba0aa3f3d9ae3c1c7a3b1696a0b68cf7"
-        );
+        assert_eq!(format!("{:032x}", hash.0), "198a607eb44bfbc69903a0f1cf2bbdc5");
     }
 }

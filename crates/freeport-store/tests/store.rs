@@ -25,7 +25,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 4);
+    assert_eq!(latest_version(), 5);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -45,7 +45,8 @@ fn a_new_store_is_created_and_migrated() {
             (1, "transfers".to_owned()),
             (2, "salts_and_budgets".to_owned()),
             (3, "log_outbox".to_owned()),
-            (4, "collected_in".to_owned())
+            (4, "collected_in".to_owned()),
+            (5, "subject_hash_blobs".to_owned())
         ]
     );
     let strict: i64 = conn
@@ -87,7 +88,7 @@ fn reopening_keeps_everything_and_applies_nothing_twice() {
     let rows: i64 = conn
         .query_row("SELECT COUNT(*) FROM freeport_schema", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 4);
+    assert_eq!(rows, 5);
 }
 
 #[test]
@@ -108,7 +109,7 @@ fn a_newer_schema_is_refused_with_the_path() {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 4,
+                known: 5,
                 ..
             }
         ),
@@ -849,7 +850,7 @@ mod windowed_counts_match_a_naive_computation {
     use std::collections::{BTreeMap, BTreeSet};
 
     use freeport_store::{
-        CategorySet, CollectedIn, DataState, SubjectHash, TransferRecord, Unit, VolumeEntry, Window,
+        CategorySet, CollectedIn, DataState, SubjectHashes, TransferRecord, Unit, VolumeEntry, Window,
     };
     use jiff::ToSpan;
     use jiff::civil::{Date, date};
@@ -905,7 +906,7 @@ mod windowed_counts_match_a_naive_computation {
             let Some((state, people, extra)) = generated else {
                 continue;
             };
-            let subject_hashes: BTreeSet<SubjectHash> = people.iter().copied().map(hash).collect();
+            let subject_hashes: SubjectHashes = people.iter().copied().map(hash).collect();
             volumes.push(VolumeEntry {
                 category: (*category).to_owned(),
                 unit: *unit,
@@ -1061,7 +1062,7 @@ mod windowed_counts_match_a_naive_computation {
             let mut truth = BTreeSet::new();
             for (i, people) in transfers.iter().enumerate() {
                 truth.extend(people.iter().copied());
-                let subject_hashes: BTreeSet<SubjectHash> = people.iter().copied().map(hash).collect();
+                let subject_hashes: SubjectHashes = people.iter().copied().map(hash).collect();
                 let hashed = VolumeEntry {
                     category: "c1".to_owned(),
                     unit: Unit::Individuals,
@@ -1337,7 +1338,8 @@ fn a_killed_writer_leaves_only_whole_transfers() {
             .query_row(
                 "SELECT COUNT(*) FROM transfer t
                  WHERE (SELECT COUNT(*) FROM volume_entry e WHERE e.transfer = t.seq) != 8
-                    OR (SELECT COUNT(*) FROM subject_hash h JOIN volume_entry e ON h.entry = e.seq
+                    OR (SELECT SUM(length(h.hashes)) / 16
+                        FROM subject_hashes h JOIN volume_entry e ON h.entry = e.seq
                         WHERE e.transfer = t.seq) != 8 * 40
                     OR NOT EXISTS (SELECT 1 FROM log_outbox o WHERE o.transfer = t.seq)",
                 [],
