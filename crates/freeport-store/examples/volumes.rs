@@ -301,14 +301,25 @@ fn large(people: u32) -> Result<(), Box<dyn std::error::Error>> {
     let (count_ab, cn_ab, us_ab) = windows(&path)?;
 
     let hashes = 4 * u64::from(people);
-    println!("transfer A: {people} people × 4 categories ({hashes} hashes); B: as many, half of them A's");
+    println!(
+        "transfer A: {people} people × 4 categories ({hashes} hashes); B: as many, half of them A's"
+    );
     println!("hand A's hashes to the store (Scan's Vec<u128> → VolumeEntry): {handover_a:.0} ms");
     println!("record A (own transaction, fsync): {record_a:.0} ms");
-    println!("both windows after A, counted from the tables: {count_a:.0} ms (CN pi {cn_a}, US {us_a})");
-    println!("judge B against A (volumes_before, both windows): {judge_b:.0} ms (CN pi before B {before_cn}, US {before_us})");
+    println!(
+        "both windows after A, counted from the tables: {count_a:.0} ms (CN pi {cn_a}, US {us_a})"
+    );
+    println!(
+        "judge B against A (volumes_before, both windows): {judge_b:.0} ms (CN pi before B {before_cn}, US {before_us})"
+    );
     println!("record B (own transaction, fsync): {record_b:.0} ms");
-    println!("both windows after A and B, counted from the tables: {count_ab:.0} ms (CN pi {cn_ab}, US {us_ab})");
-    println!("database size: {:.0} MB", std::fs::metadata(&path)?.len() as f64 / 1e6 + wal_size(&path) / 1e6);
+    println!(
+        "both windows after A and B, counted from the tables: {count_ab:.0} ms (CN pi {cn_ab}, US {us_ab})"
+    );
+    println!(
+        "database size: {:.0} MB",
+        std::fs::metadata(&path)?.len() as f64 / 1e6 + wal_size(&path) / 1e6
+    );
     drop(store);
     std::fs::remove_dir_all(&dir)?;
     Ok(())

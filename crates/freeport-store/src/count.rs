@@ -152,6 +152,9 @@ fn hashes_of<'r, E>(
     })
 }
 
+/// Per category id its volume, and per category-set name its count.
+pub(crate) type Counts = (BTreeMap<String, Volume>, BTreeMap<String, u64>);
+
 /// Per category and per category set, the counts of the crate docs over the entries `rows` of
 /// one window, reading stored hashes with `load` (an entry's sorted, distinct hashes).
 ///
@@ -161,7 +164,7 @@ pub(crate) fn count<'r, E>(
     rows: &'r [Row<'r>],
     sets: &[CategorySet],
     mut load: impl FnMut(i64) -> Result<Vec<SubjectHash>, E>,
-) -> Result<(BTreeMap<String, Volume>, BTreeMap<String, u64>), E> {
+) -> Result<Counts, E> {
     let mut by_category: BTreeMap<&str, Vec<&Row<'r>>> = BTreeMap::new();
     for row in rows {
         by_category.entry(&row.category).or_default().push(row);
@@ -196,11 +199,7 @@ pub(crate) fn count<'r, E>(
                 .filter(|(t, _)| *t == transfer)
                 .map(|(_, l)| &**l)
                 .collect();
-            capped_sum = capped_sum.saturating_add(capped(
-                unhashed,
-                individuals,
-                union_len(&own),
-            ));
+            capped_sum = capped_sum.saturating_add(capped(unhashed, individuals, union_len(&own)));
         }
         let union = union(lists.into_iter().map(|(_, l)| l).collect());
         let hashed = u64::try_from(union.len()).unwrap_or(u64::MAX);
@@ -242,9 +241,9 @@ pub(crate) fn count<'r, E>(
                 continue;
             }
             let mut own = Vec::new();
-            for row in members().filter(|r| {
-                r.transfer == transfer && r.unit == Unit::Individuals && r.hashed > 0
-            }) {
+            for row in members()
+                .filter(|r| r.transfer == transfer && r.unit == Unit::Individuals && r.hashed > 0)
+            {
                 own.push(hashes_of(row, &mut load)?);
             }
             let own: Vec<&[SubjectHash]> = own.iter().map(|l| &**l).collect();
@@ -256,13 +255,69 @@ pub(crate) fn count<'r, E>(
 }
 
 /// Per transfer with capped entries among `rows`: its `individuals` and their unhashed people.
-fn per_transfer<'r>(
-    rows: impl Iterator<Item = &'r Row<'r>>,
-) -> BTreeMap<i64, (Option<u64>, u64)> {
+fn per_transfer<'r>(rows: impl Iterator<Item = &'r Row<'r>>) -> BTreeMap<i64, (Option<u64>, u64)> {
     let mut groups: BTreeMap<i64, (Option<u64>, u64)> = BTreeMap::new();
     for row in rows.filter(|r| r.capped()) {
         let group = groups.entry(row.transfer).or_insert((row.individuals, 0));
         group.1 = group.1.saturating_add(row.unhashed());
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn hashes(values: &BTreeSet<u8>) -> Vec<SubjectHash> {
+        // Spread over the high bits, as real hashes are, so order depends on the top byte.
+        values
+            .iter()
+            .map(|v| SubjectHash(u128::from(*v) << 120 | 1))
+            .collect()
+    }
+
+    proptest! {
+        /// Merging sorted lists gives exactly the set union, built or only counted.
+        #[test]
+        fn unions_equal_the_set_union(
+            lists in proptest::collection::vec(proptest::collection::btree_set(any::<u8>(), 0..40), 0..7),
+        ) {
+            let truth: BTreeSet<u8> = lists.iter().flatten().copied().collect();
+            let lists: Vec<Vec<SubjectHash>> = lists.iter().map(hashes).collect();
+            let slices: Vec<&[SubjectHash]> = lists.iter().map(Vec::as_slice).collect();
+            prop_assert_eq!(union_len(&slices), truth.len() as u64);
+            let built = union(slices.iter().map(|s| Cow::Borrowed(*s)).collect());
+            prop_assert_eq!(built.into_owned(), hashes(&truth));
+        }
+    }
+
+    #[test]
+    fn a_capped_transfer_leaves_out_its_hashed_people() {
+        let row = |category: &str, count, hashes: &'static [SubjectHash]| Row {
+            transfer: 1,
+            individuals: Some(5),
+            category: category.to_owned(),
+            unit: Unit::Individuals,
+            count,
+            hashed: hashes.len() as u64,
+            hashes: Hashes::Given(hashes),
+        };
+        static TWO: [SubjectHash; 2] = [SubjectHash(1), SubjectHash(2)];
+        static THREE: [SubjectHash; 1] = [SubjectHash(3)];
+        let rows = [row("a", 4, &TWO), row("b", 3, &THREE)];
+        let set = CategorySet {
+            name: "both".to_owned(),
+            categories: ["a".to_owned(), "b".to_owned()].into(),
+        };
+        let (categories, sets) = count(&rows, &[set], |_| Err::<Vec<SubjectHash>, ()>(())).unwrap();
+        // a: 2 hashed + min(2 unhashed, 5 − 2) = 4; b: 1 + min(2, 5 − 1) = 3.
+        assert_eq!(categories["a"].count, 4);
+        assert_eq!(categories["b"].count, 3);
+        // Together: 3 hashed people + min(2 + 2 unhashed, 5 − 3) = 5, the transfer's people.
+        assert_eq!(sets["both"], 5);
+    }
 }

@@ -207,7 +207,9 @@ pub struct BudgetExceeded {
 ///
 /// [`SubjectHashes::from_sorted`]: crate::SubjectHashes::from_sorted
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Diagnostic)]
-#[error("subject hashes are not sorted and distinct: the hash at position {index} is not above the one before it")]
+#[error(
+    "subject hashes are not sorted and distinct: the hash at position {index} is not above the one before it"
+)]
 #[diagnostic(
     code(freeport::store::unsorted_hashes),
     help("sort the hashes and drop repeats, or collect them into `SubjectHashes`, which does")

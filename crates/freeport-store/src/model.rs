@@ -132,6 +132,16 @@ impl SubjectHashes {
         Self(crate::count::merge(&self.0, &other.0))
     }
 
+    /// Adds `other`'s hashes, keeping the order and dropping repeats: a linear merge, or a move
+    /// of `other` when this holds none.
+    pub fn merge(&mut self, other: Self) {
+        if self.is_empty() {
+            *self = other;
+        } else if !other.is_empty() {
+            *self = self.union(&other);
+        }
+    }
+
     /// The hashes as a sorted vector.
     #[must_use]
     pub fn into_vec(self) -> Vec<SubjectHash> {
@@ -159,10 +169,7 @@ impl FromIterator<SubjectHash> for SubjectHashes {
 impl Extend<SubjectHash> for SubjectHashes {
     /// Adds hashes, keeping the order and dropping repeats.
     fn extend<I: IntoIterator<Item = SubjectHash>>(&mut self, hashes: I) {
-        let added: Self = hashes.into_iter().collect();
-        if !added.is_empty() {
-            *self = self.union(&added);
-        }
+        self.merge(hashes.into_iter().collect());
     }
 }
 
@@ -576,4 +583,50 @@ pub struct Budget {
     pub delta_spent: f64,
     /// Number of spends recorded.
     pub spends: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(n: u128) -> SubjectHash {
+        SubjectHash(n)
+    }
+
+    #[test]
+    fn sorted_hashes_are_checked_in_one_pass() {
+        let ok = SubjectHashes::from_sorted(vec![h(1), h(5), h(9)]).unwrap();
+        assert_eq!(ok.len(), 3);
+        assert!(ok.contains(&h(5)) && !ok.contains(&h(4)));
+        assert_eq!(
+            SubjectHashes::from_sorted(vec![h(1), h(5), h(5)]),
+            Err(UnsortedHashes { index: 2 })
+        );
+        assert_eq!(
+            SubjectHashes::from_sorted_u128(vec![3, 2]),
+            Err(UnsortedHashes { index: 1 })
+        );
+        assert_eq!(
+            SubjectHashes::from_sorted_u128(vec![2, 3]).unwrap().len(),
+            2
+        );
+        let message = UnsortedHashes { index: 2 }.to_string();
+        assert!(message.contains("position 2"), "{message}");
+    }
+
+    #[test]
+    fn collecting_sorts_and_merging_keeps_one_of_each() {
+        let mut a: SubjectHashes = [h(9), h(1), h(9), h(4)].into_iter().collect();
+        assert_eq!(a.as_slice(), [h(1), h(4), h(9)]);
+        a.merge([h(4), h(2)].into_iter().collect());
+        assert_eq!(a.as_slice(), [h(1), h(2), h(4), h(9)]);
+        a.extend([h(0), h(9)]);
+        assert_eq!(a.clone().into_vec(), [h(0), h(1), h(2), h(4), h(9)]);
+        let mut empty = SubjectHashes::new();
+        empty.merge(a.clone());
+        assert_eq!(empty, a);
+        let set: BTreeSet<SubjectHash> = [h(3), h(1)].into();
+        assert_eq!(SubjectHashes::from(set).as_slice(), [h(1), h(3)]);
+        assert_eq!(format!("{a:?}"), "SubjectHashes(5 hashes)");
+    }
 }

@@ -12,9 +12,9 @@ use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::budget::{self, DELTA_SCALE, EPSILON_SCALE, Round};
+use crate::count::{self, Hashes, Row};
 use crate::error::{BudgetExceeded, InvalidBudget, InvalidTransfer};
 use crate::migrate;
-use crate::count::{self, Hashes, Row};
 use crate::model::{
     Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
     LogState, PendingLogEntry, RulePackRef, SubjectHash, TransferId, TransferRecord,
@@ -471,9 +471,9 @@ impl Tx<'_> {
                 return fail("individuals", "is too large");
             }
             // Merging is linear but not free: skip it when even every hash apart fits.
-            let at_most = people
-                .iter()
-                .fold(0_u64, |sum, p| sum.saturating_add(u64::try_from(p.len()).unwrap_or(u64::MAX)));
+            let at_most = people.iter().fold(0_u64, |sum, p| {
+                sum.saturating_add(u64::try_from(p.len()).unwrap_or(u64::MAX))
+            });
             let hashed = if individuals >= at_most {
                 0
             } else {

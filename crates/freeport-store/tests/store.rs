@@ -437,6 +437,56 @@ fn subject_hashes_count_a_person_once_across_transfers_and_categories() {
     assert_eq!(cn.sets["sensitive_pi"], 10);
 }
 
+/// An entry's hashes are stored in blobs of at most 65,536; one that needs two still counts
+/// exactly, against itself and other transfers.
+#[test]
+fn hashes_beyond_one_blob_count_exactly() {
+    let (dir, mut store) = temp_store();
+    let day = date(2026, 2, 1);
+    store
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "bob",
+            day,
+            vec![hashed("person.name", 0..70_000)],
+        ))
+        .unwrap();
+    let next = transfer(
+        "2",
+        "acme",
+        "bob",
+        day,
+        vec![
+            hashed("person.name", 35_000..105_000),
+            hashed("contact.phone", 69_990..70_010),
+        ],
+    );
+    let sets = [set("pi", &["person.name", "contact.phone"])];
+    let window = Window::cn("acme", day);
+    let before = store
+        .dry_run(|tx| tx.volumes_before(&window, &sets, &next))
+        .unwrap();
+    assert_eq!(before.sets["pi"], 35_000);
+    store.record_transfer(&next).unwrap();
+    let cn = store.volumes(&window, &sets).unwrap();
+    assert_eq!(cn.categories["person.name"].count, 105_000);
+    assert_eq!(cn.categories["contact.phone"].count, 20);
+    assert_eq!(cn.sets["pi"], 105_000);
+    let conn = rusqlite::Connection::open(dir.path().join("freeport.db")).unwrap();
+    let blobs: Vec<(i64, i64)> = conn
+        .prepare(
+            "SELECT chunk, length(hashes) / 16 FROM subject_hashes
+             WHERE entry = (SELECT MIN(seq) FROM volume_entry) ORDER BY chunk",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(blobs, [(0, 65_536), (1, 70_000 - 65_536)]);
+}
+
 #[test]
 fn without_hashes_counts_add_up_and_individuals_cap_a_transfer() {
     let (_dir, mut store) = temp_store();
@@ -850,7 +900,8 @@ mod windowed_counts_match_a_naive_computation {
     use std::collections::{BTreeMap, BTreeSet};
 
     use freeport_store::{
-        CategorySet, CollectedIn, DataState, SubjectHashes, TransferRecord, Unit, VolumeEntry, Window,
+        CategorySet, CollectedIn, DataState, SubjectHashes, TransferRecord, Unit, VolumeEntry,
+        Window,
     };
     use jiff::ToSpan;
     use jiff::civil::{Date, date};
@@ -1079,6 +1130,58 @@ mod windowed_counts_match_a_naive_computation {
             let cn = store.volumes(&Window::cn("e", day), &[]).unwrap();
             prop_assert_eq!(cn.categories["c1"].count, truth.len() as u64);
             prop_assert!(cn.categories["c2"].count >= truth.len() as u64);
+        }
+
+        /// What the judge reads before a transfer, counted from memory without recording it,
+        /// is the naive count with the transfer less the naive count of the transfer alone.
+        #[test]
+        fn volumes_before_equal_naive_with_less_alone(
+            specs in proptest::collection::vec(spec(), 1..12),
+            at in 0..800_i64,
+            exporter in 0..2_usize,
+            counterparty in 0..2_usize,
+        ) {
+            let (_dir, mut store) = temp_store();
+            let records: Vec<TransferRecord> =
+                specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+            let Some((new, stored)) = records.split_last() else {
+                return Ok(());
+            };
+            store
+                .transaction(|tx| {
+                    for r in stored {
+                        tx.record_transfer(r)?;
+                    }
+                    Ok::<_, freeport_store::StoreError>(())
+                })
+                .unwrap();
+            let sets: Vec<CategorySet> = vec![
+                set("people", &["c1", "c2"]),
+                set("all", &["c1", "c2", "geo"]),
+            ];
+            let exporter = ["e0", "e1"][exporter];
+            for window in [
+                Window::cn(exporter, day(at)),
+                Window::us(exporter, ["p0", "p1"][counterparty], day(at)),
+            ] {
+                let before = store
+                    .dry_run(|tx| tx.volumes_before(&window, &sets, new))
+                    .unwrap();
+                let alone = std::slice::from_ref(new);
+                for s in &sets {
+                    let expected = naive(&records, &window, &s.categories)
+                        - naive(alone, &window, &s.categories);
+                    prop_assert_eq!(before.sets[&s.name], expected);
+                }
+                for (category, _) in CATEGORIES {
+                    let one: BTreeSet<String> = [category.to_owned()].into();
+                    let expected = naive(&records, &window, &one) - naive(alone, &window, &one);
+                    let got = before.categories.get(category).map_or(0, |v| v.count);
+                    prop_assert_eq!(got, expected);
+                }
+            }
+            // Nothing was written.
+            prop_assert_eq!(store.history(&freeport_store::HistoryFilter::default(), &[]).unwrap().len(), stored.len());
         }
     }
 }
