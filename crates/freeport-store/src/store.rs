@@ -26,6 +26,9 @@ use crate::{StoreError, location};
 /// SQLite's limits on one value, and recording needs one chunk of memory at a time.
 const CHUNK: usize = 1 << 16;
 
+/// The page size of new stores (SQLite's largest).
+const PAGE_SIZE: i64 = 65_536;
+
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -91,6 +94,11 @@ impl Store {
         let mut conn = Connection::open(&path).map_err(db_error(&path, "open the database"))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(db_error(&path, "set the busy timeout"))?;
+        // Subject hashes are megabytes per entry: large pages move them in 16 times fewer
+        // reads and writes than SQLite's default 4 KiB. Only a database without tables takes
+        // a new page size, so this sets it for new stores and leaves existing ones alone.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(db_error(&path, "set the page size"))?;
         // WAL lets readers (history, judge) run while one writer records.
         let _mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
