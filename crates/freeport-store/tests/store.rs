@@ -60,6 +60,39 @@ fn a_new_store_is_created_and_migrated() {
     assert_eq!(strict, 0, "every table is STRICT");
 }
 
+/// New stores get 64 KiB pages (subject-hash blobs move in few page reads); a store created
+/// with another page size keeps it.
+#[test]
+fn new_stores_use_large_pages_and_old_ones_keep_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_size = |path: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let new = dir.path().join("new.db");
+    drop(Store::open(&new).unwrap());
+    assert_eq!(page_size(&new), 65_536);
+    let old = dir.path().join("old.db");
+    rusqlite::Connection::open(&old)
+        .unwrap()
+        .execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x INTEGER) STRICT;")
+        .unwrap();
+    let mut store = Store::open(&old).unwrap();
+    store
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "bob",
+            date(2026, 1, 5),
+            vec![hashed("person.name", 0..10)],
+        ))
+        .unwrap();
+    drop(store);
+    assert_eq!(page_size(&old), 4096);
+}
+
 #[test]
 fn reopening_keeps_everything_and_applies_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
