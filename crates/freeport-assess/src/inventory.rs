@@ -85,7 +85,7 @@ pub fn inventory(
         if !tally.hashes.is_empty() {
             out.hashes.insert(
                 (category.clone(), collected_in),
-                tally.hashes.iter().map(|h| widen(*h)).collect(),
+                tally.hashes.iter().map(|h| SubjectHash(*h)).collect(),
             );
         }
         out.items.push(InventoryItem {
@@ -163,14 +163,6 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
 
 fn len<T>(set: &BTreeSet<T>) -> u64 {
     u64::try_from(set.len()).unwrap_or(u64::MAX)
-}
-
-/// Scan's 128-bit salted hash as the store's subject hash: its 16 big-endian bytes, then zeros.
-/// Both come from the same exporter salt, so equal people give equal hashes across transfers.
-fn widen(hash: u128) -> SubjectHash {
-    let mut bytes = [0; 32];
-    bytes[..16].copy_from_slice(&hash.to_be_bytes());
-    SubjectHash(bytes)
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use freeport_policy::{
     UsPriorVolumes, cn_window_start, us_window_start,
 };
 use freeport_store::{
-    CategorySet, CollectedIn, DataState, RulePackRef, SubjectHash, TransferId, TransferRecord, Tx,
-    Unit, VolumeEntry, Volumes, Window,
+    CategorySet, CollectedIn, DataState, RulePackRef, TransferId, TransferRecord, Tx, Unit,
+    VolumeEntry, Volumes, Window,
 };
 use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
 
@@ -135,7 +135,7 @@ impl Counters {
 }
 
 /// Salted subject hashes Scan computed, per inventory category and place of collection.
-pub type SubjectHashes = BTreeMap<(String, CollectedIn), BTreeSet<SubjectHash>>;
+pub type SubjectHashes = BTreeMap<(String, CollectedIn), freeport_store::SubjectHashes>;
 
 /// The store's record of the transfer `facts` describe: parties, date, direction and one volume
 /// entry per (category, form, place of collection) of the inventory, with the subject hashes
@@ -174,7 +174,7 @@ pub fn transfer_record(
                 .cloned()
                 .unwrap_or_default()
         } else {
-            BTreeSet::new()
+            freeport_store::SubjectHashes::new()
         };
         let key = (item.category.clone(), state, collected_in);
         // Facts may list one category twice for one place and form; the store keeps one entry,
@@ -183,12 +183,12 @@ pub fn transfer_record(
             category: item.category.clone(),
             unit,
             count: 0,
-            subject_hashes: BTreeSet::new(),
+            subject_hashes: freeport_store::SubjectHashes::new(),
             state,
             collected_in,
         });
         entry.count = entry.count.saturating_add(count);
-        entry.subject_hashes.extend(subject_hashes);
+        entry.subject_hashes.merge(subject_hashes);
         // A hash is one person; there cannot be more hashes than people counted.
         let hashed = u64::try_from(entry.subject_hashes.len()).unwrap_or(u64::MAX);
         entry.count = entry.count.max(hashed);

@@ -201,3 +201,20 @@ pub struct BudgetExceeded {
     /// Delta still available.
     pub delta_left: f64,
 }
+
+/// Subject hashes handed over as sorted ([`SubjectHashes::from_sorted`]) are not in strictly
+/// increasing order.
+///
+/// [`SubjectHashes::from_sorted`]: crate::SubjectHashes::from_sorted
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Diagnostic)]
+#[error(
+    "subject hashes are not sorted and distinct: the hash at position {index} is not above the one before it"
+)]
+#[diagnostic(
+    code(freeport::store::unsorted_hashes),
+    help("sort the hashes and drop repeats, or collect them into `SubjectHashes`, which does")
+)]
+pub struct UnsortedHashes {
+    /// The first position out of order (0-based).
+    pub index: usize,
+}

@@ -46,6 +46,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "collected_in",
         sql: include_str!("../migrations/sqlite/0004_collected_in.sql"),
     },
+    Migration {
+        version: 5,
+        name: "subject_hash_blobs",
+        sql: include_str!("../migrations/sqlite/0005_subject_hash_blobs.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.
@@ -64,6 +69,16 @@ fn checksum(sql: &str) -> String {
 /// Brings the database at `path` to the latest schema, in one immediate transaction so that
 /// concurrent openers migrate once and wait for each other.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<i64, StoreError> {
+    migrate_with(conn, path, MIGRATIONS)
+}
+
+/// Brings the database to the last of `migrations` (all of them but in tests, which build
+/// stores of older versions).
+fn migrate_with(
+    conn: &mut Connection,
+    path: &Path,
+    migrations: &[Migration],
+) -> Result<i64, StoreError> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(db_error(path, "lock the database to migrate it"))?;
@@ -84,7 +99,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<i64, StoreEr
         .optional()
         .map_err(db_error(path, "read the schema version"))?
         .flatten();
-    let known = latest_version();
+    let known = migrations.last().map_or(0, |m| m.version);
     if let Some(found) = found
         && found > known
     {
@@ -95,7 +110,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<i64, StoreEr
         });
     }
 
-    for migration in MIGRATIONS {
+    for migration in migrations {
         let applied: Option<String> = tx
             .query_row(
                 "SELECT checksum FROM freeport_schema WHERE version = ?1",
@@ -193,7 +208,7 @@ mod tests {
         )
         .unwrap();
 
-        assert_eq!(migrate(&mut conn, &path).unwrap(), 4);
+        assert_eq!(migrate_with(&mut conn, &path, &MIGRATIONS[..4]).unwrap(), 4);
         let entry: (i64, String, i64, i64) = conn
             .query_row(
                 "SELECT seq, collected_in, count, hash_count FROM volume_entry",
@@ -213,6 +228,119 @@ mod tests {
         // The rebuilt tables still enforce their references and keys.
         let orphan = conn.execute("INSERT INTO subject_hash VALUES (99, zeroblob(32))", []);
         assert!(orphan.is_err());
+        let violations: i64 = conn
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(violations, 0);
+    }
+
+    /// A store of `version` with its schema table, for upgrade tests.
+    fn store_of_version(path: &Path, version: usize) -> Connection {
+        let conn = Connection::open(path).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE freeport_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+             checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
+        )
+        .unwrap();
+        for m in &MIGRATIONS[..version] {
+            conn.execute_batch(m.sql).unwrap();
+            conn.execute(
+                "INSERT INTO freeport_schema VALUES (?1, ?2, ?3, 'then')",
+                (m.version, m.name, checksum(m.sql)),
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    /// Migration 5 turns one row per 32-byte hash into one sorted blob of 16-byte hashes per
+    /// entry: every byte value survives `group_concat` (zeros and invalid UTF-8 included), the
+    /// blob is in ascending order, hashes that agree on their first half become one, and
+    /// `hash_count` follows.
+    #[test]
+    fn a_version_4_store_keeps_its_hashes_as_blobs_through_migration_5() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.db");
+        let mut conn = store_of_version(&path, 4);
+        conn.execute_batch(
+            "INSERT INTO transfer (seq, id, exporter, counterparty, date, origin, destination,
+                                   decision, recorded_at)
+             VALUES (1, 't', 'e', 'c', '2026-01-02', 'CN', 'US', '{}', 'then');
+             INSERT INTO volume_entry (seq, transfer, category, unit, state, collected_in, count,
+                                       hash_count)
+             VALUES (7, 1, 'contact.phone', 'individuals', 'raw', 'cn', 900, 300),
+                    (8, 1, 'person.name', 'individuals', 'raw', 'cn', 5, 2),
+                    (9, 1, 'health.diagnosis', 'individuals', 'raw', 'cn', 4, 0);",
+        )
+        .unwrap();
+        // Entry 7: 300 random 32-byte hashes (bytes 0x00 and 0x80–0xff among them), inserted
+        // out of order. Entry 8: two hashes with the same first 16 bytes.
+        let mut expected: Vec<[u8; 16]> = Vec::new();
+        for i in 0..300_u32 {
+            let mut hash = [0_u8; 32];
+            let mut state = u64::from(i) + 1;
+            for byte in &mut hash {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                *byte = state.to_be_bytes()[0];
+            }
+            hash[0] = u8::try_from(i % 7).unwrap(); // many leading zeros
+            expected.push(hash[..16].try_into().unwrap());
+            conn.execute("INSERT INTO subject_hash VALUES (7, ?1)", [&hash[..]])
+                .unwrap();
+        }
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(expected.len(), 300);
+        let mut twin = [0xff_u8; 32];
+        conn.execute("INSERT INTO subject_hash VALUES (8, ?1)", [&twin[..]])
+            .unwrap();
+        twin[31] = 0;
+        conn.execute("INSERT INTO subject_hash VALUES (8, ?1)", [&twin[..]])
+            .unwrap();
+
+        assert_eq!(migrate(&mut conn, &path).unwrap(), 5);
+        let blob: Vec<u8> = conn
+            .query_row(
+                "SELECT hashes FROM subject_hashes WHERE entry = 7 AND chunk = 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(blob, expected.concat());
+        let counts: Vec<(i64, i64, i64)> = conn
+            .prepare(
+                "SELECT e.seq, e.hash_count, (SELECT COUNT(*) FROM subject_hashes h
+                                              WHERE h.entry = e.seq)
+                 FROM volume_entry e ORDER BY e.seq",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(counts, [(7, 300, 1), (8, 1, 1), (9, 0, 0)]);
+        let old: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'subject_hash'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(old, 0);
+        // The new table refuses what the store never writes.
+        for bad in [
+            "INSERT INTO subject_hashes VALUES (99, 0, zeroblob(16))",
+            "INSERT INTO subject_hashes VALUES (9, 0, zeroblob(17))",
+            "INSERT INTO subject_hashes VALUES (9, 0, zeroblob(0))",
+            "INSERT INTO subject_hashes VALUES (7, 0, zeroblob(16))",
+        ] {
+            assert!(conn.execute(bad, []).is_err(), "{bad}");
+        }
         let violations: i64 = conn
             .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
                 r.get(0)

@@ -7,6 +7,7 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::error::UnsortedHashes;
 use crate::window;
 
 /// The caller-supplied, unique id of a transfer (e.g. the transfer id of the facts file).
@@ -34,17 +35,166 @@ impl From<&str> for TransferId {
     }
 }
 
-/// A salted subject hash: 32 bytes that stand for one natural person (or one device) of one
-/// exporter, computed with that exporter's salt (see [`subject_hash`](crate::subject_hash)).
+/// A salted subject hash: the first 128 bits, read big-endian, of HMAC-SHA-256 keyed with one
+/// exporter's salt over a stable key of one natural person (or one device) — the hash Scan
+/// computes (`freeport-scan`'s `SaltedSubjects`) and [`subject_hash`](crate::subject_hash)
+/// returns. Big-endian, so the order of the numbers is the order of the bytes the store keeps.
 ///
 /// Two hashes are the same person only when both were made with the same exporter's salt.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SubjectHash(pub [u8; 32]);
+pub struct SubjectHash(pub u128);
 
 impl fmt::Debug for SubjectHash {
     // A hash is pseudonymous data about a person; debug output shows only that one is there.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SubjectHash(..)")
+    }
+}
+
+/// The distinct salted subject hashes of one volume entry, kept sorted in ascending order: the
+/// form the store keeps them in (one sorted blob per entry) and merges them in when it counts.
+///
+/// Build it from Scan's sorted `Vec<u128>` without copying ([`from_sorted_u128`]), from a
+/// sorted `Vec<SubjectHash>` ([`from_sorted`]) — both check the order in one pass — or from any
+/// hashes with [`FromIterator`], which sorts and drops repeats.
+///
+/// [`from_sorted_u128`]: Self::from_sorted_u128
+/// [`from_sorted`]: Self::from_sorted
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SubjectHashes(Vec<SubjectHash>);
+
+impl SubjectHashes {
+    /// No hashes.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Takes hashes that are already sorted in strictly increasing order (hence distinct).
+    ///
+    /// # Errors
+    ///
+    /// [`UnsortedHashes`] naming the first position that is not above the one before it.
+    pub fn from_sorted(hashes: Vec<SubjectHash>) -> Result<Self, UnsortedHashes> {
+        match hashes.windows(2).position(|w| w.first() >= w.last()) {
+            Some(at) => Err(UnsortedHashes { index: at + 1 }),
+            None => Ok(Self(hashes)),
+        }
+    }
+
+    /// Takes Scan's hashes (`SaltedSubjects`: sorted, distinct `u128`s), reusing their memory.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_sorted`](Self::from_sorted).
+    pub fn from_sorted_u128(hashes: Vec<u128>) -> Result<Self, UnsortedHashes> {
+        // Collecting a mapped `Vec` into one of the same layout reuses its allocation.
+        Self::from_sorted(hashes.into_iter().map(SubjectHash).collect())
+    }
+
+    /// How many hashes (distinct people).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The hashes, in ascending order.
+    pub fn iter(&self) -> std::slice::Iter<'_, SubjectHash> {
+        self.0.iter()
+    }
+
+    /// The hashes, in ascending order.
+    #[must_use]
+    pub fn as_slice(&self) -> &[SubjectHash] {
+        &self.0
+    }
+
+    /// Whether `hash` is one of them.
+    #[must_use]
+    pub fn contains(&self, hash: &SubjectHash) -> bool {
+        self.0.binary_search(hash).is_ok()
+    }
+
+    /// Removes every hash.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The hashes in this or `other`: a linear merge.
+    #[must_use]
+    pub fn union(&self, other: &Self) -> Self {
+        Self(crate::count::merge(&self.0, &other.0))
+    }
+
+    /// Adds `other`'s hashes, keeping the order and dropping repeats: a linear merge, or a move
+    /// of `other` when this holds none.
+    pub fn merge(&mut self, other: Self) {
+        if self.is_empty() {
+            *self = other;
+        } else if !other.is_empty() {
+            *self = self.union(&other);
+        }
+    }
+
+    /// The hashes as a sorted vector.
+    #[must_use]
+    pub fn into_vec(self) -> Vec<SubjectHash> {
+        self.0
+    }
+}
+
+impl fmt::Debug for SubjectHashes {
+    // Like `SubjectHash`: how many, never which.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SubjectHashes({} hashes)", self.0.len())
+    }
+}
+
+impl FromIterator<SubjectHash> for SubjectHashes {
+    /// Sorts and drops repeats.
+    fn from_iter<I: IntoIterator<Item = SubjectHash>>(hashes: I) -> Self {
+        let mut hashes: Vec<SubjectHash> = hashes.into_iter().collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        Self(hashes)
+    }
+}
+
+impl Extend<SubjectHash> for SubjectHashes {
+    /// Adds hashes, keeping the order and dropping repeats.
+    fn extend<I: IntoIterator<Item = SubjectHash>>(&mut self, hashes: I) {
+        self.merge(hashes.into_iter().collect());
+    }
+}
+
+impl From<BTreeSet<SubjectHash>> for SubjectHashes {
+    fn from(hashes: BTreeSet<SubjectHash>) -> Self {
+        // A set iterates in order and without repeats.
+        Self(hashes.into_iter().collect())
+    }
+}
+
+impl IntoIterator for SubjectHashes {
+    type Item = SubjectHash;
+    type IntoIter = std::vec::IntoIter<SubjectHash>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a SubjectHashes {
+    type Item = &'a SubjectHash;
+    type IntoIter = std::slice::Iter<'a, SubjectHash>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 
@@ -184,7 +334,7 @@ pub struct VolumeEntry {
     /// Salted subject hashes of some or all of those individuals, when Scan could compute them.
     /// Each hash is one distinct individual, so there can be at most `count` of them; individuals
     /// without a hash are counted as `count - hashes.len()` people never seen before.
-    pub subject_hashes: BTreeSet<SubjectHash>,
+    pub subject_hashes: SubjectHashes,
     /// Raw, pseudonymised or anonymised.
     pub state: DataState,
     /// Where the data was collected.
@@ -433,4 +583,50 @@ pub struct Budget {
     pub delta_spent: f64,
     /// Number of spends recorded.
     pub spends: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(n: u128) -> SubjectHash {
+        SubjectHash(n)
+    }
+
+    #[test]
+    fn sorted_hashes_are_checked_in_one_pass() {
+        let ok = SubjectHashes::from_sorted(vec![h(1), h(5), h(9)]).unwrap();
+        assert_eq!(ok.len(), 3);
+        assert!(ok.contains(&h(5)) && !ok.contains(&h(4)));
+        assert_eq!(
+            SubjectHashes::from_sorted(vec![h(1), h(5), h(5)]),
+            Err(UnsortedHashes { index: 2 })
+        );
+        assert_eq!(
+            SubjectHashes::from_sorted_u128(vec![3, 2]),
+            Err(UnsortedHashes { index: 1 })
+        );
+        assert_eq!(
+            SubjectHashes::from_sorted_u128(vec![2, 3]).unwrap().len(),
+            2
+        );
+        let message = UnsortedHashes { index: 2 }.to_string();
+        assert!(message.contains("position 2"), "{message}");
+    }
+
+    #[test]
+    fn collecting_sorts_and_merging_keeps_one_of_each() {
+        let mut a: SubjectHashes = [h(9), h(1), h(9), h(4)].into_iter().collect();
+        assert_eq!(a.as_slice(), [h(1), h(4), h(9)]);
+        a.merge([h(4), h(2)].into_iter().collect());
+        assert_eq!(a.as_slice(), [h(1), h(2), h(4), h(9)]);
+        a.extend([h(0), h(9)]);
+        assert_eq!(a.clone().into_vec(), [h(0), h(1), h(2), h(4), h(9)]);
+        let mut empty = SubjectHashes::new();
+        empty.merge(a.clone());
+        assert_eq!(empty, a);
+        let set: BTreeSet<SubjectHash> = [h(3), h(1)].into();
+        assert_eq!(SubjectHashes::from(set).as_slice(), [h(1), h(3)]);
+        assert_eq!(format!("{a:?}"), "SubjectHashes(5 hashes)");
+    }
 }

@@ -9,18 +9,25 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jiff::civil::Date;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::budget::{self, DELTA_SCALE, EPSILON_SCALE, Round};
+use crate::count::{self, Hashes, Row};
 use crate::error::{BudgetExceeded, InvalidBudget, InvalidTransfer};
 use crate::migrate;
 use crate::model::{
     Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
-    LogState, PendingLogEntry, RulePackRef, TransferId, TransferRecord, TransferSummary, Unit,
-    Volume, Volumes, Window,
+    LogState, PendingLogEntry, RulePackRef, SubjectHash, TransferId, TransferRecord,
+    TransferSummary, Unit, VolumeEntry, Volumes, Window,
 };
 use crate::{StoreError, location};
+
+/// Most hashes one blob of `subject_hashes` holds (1 MiB): an entry of any size stays within
+/// SQLite's limits on one value, and recording needs one chunk of memory at a time.
+const CHUNK: usize = 1 << 16;
+
+/// The page size of new stores (SQLite's largest).
+const PAGE_SIZE: i64 = 65_536;
 
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -87,6 +94,11 @@ impl Store {
         let mut conn = Connection::open(&path).map_err(db_error(&path, "open the database"))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(db_error(&path, "set the busy timeout"))?;
+        // Subject hashes are megabytes per entry: large pages move them in 16 times fewer
+        // reads and writes than SQLite's default 4 KiB. Only a database without tables takes
+        // a new page size, so this sets it for new stores and leaves existing ones alone.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(db_error(&path, "set the page size"))?;
         // WAL lets readers (history, judge) run while one writer records.
         let _mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
@@ -353,10 +365,22 @@ fn to_u64(value: i64) -> u64 {
     value.unsigned_abs()
 }
 
-/// People an unhashed part of one transfer can add: at most what is left of the transfer's known
-/// number of individuals once its hashed people are counted.
-fn capped(unhashed: u64, individuals: Option<u64>, hashed: u64) -> u64 {
-    individuals.map_or(unhashed, |n| unhashed.min(n.saturating_sub(hashed)))
+/// Whether `transfer` falls in `window` (as the window's SQL selects stored transfers).
+fn in_window(window: &Window, transfer: &TransferRecord) -> bool {
+    transfer.exporter == window.exporter
+        && window
+            .counterparty
+            .as_ref()
+            .is_none_or(|c| *c == transfer.counterparty)
+        && (window.from..=window.to).contains(&transfer.date)
+}
+
+/// Whether `entry` counts in `window` (as the window's SQL selects stored entries).
+fn counts_in(window: &Window, entry: &VolumeEntry) -> bool {
+    (window.include_anonymised || entry.state != DataState::Anonymised)
+        && window
+            .collected_in
+            .is_none_or(|c| entry.collected_in == c || entry.collected_in == CollectedIn::Unknown)
 }
 
 impl Tx<'_> {
@@ -402,7 +426,7 @@ impl Tx<'_> {
         let limit = u64::try_from(i64::MAX).unwrap_or(u64::MAX);
         let mut seen = BTreeSet::new();
         let mut units: BTreeMap<(&str, CollectedIn), Unit> = BTreeMap::new();
-        let mut people = BTreeSet::new();
+        let mut people: Vec<&[SubjectHash]> = Vec::new();
         let mut most = 0;
         for (i, entry) in record.volumes.iter().enumerate() {
             let at = |part: &str| format!("volumes[{i}].{part}");
@@ -447,14 +471,22 @@ impl Tx<'_> {
             }
             if entry.unit == Unit::Individuals {
                 most = most.max(entry.count);
-                people.extend(entry.subject_hashes.iter().copied());
+                people.push(entry.subject_hashes.as_slice());
             }
         }
         if let Some(individuals) = record.individuals {
-            let hashed = u64::try_from(people.len()).unwrap_or(u64::MAX);
             if individuals > limit {
                 return fail("individuals", "is too large");
             }
+            // Merging is linear but not free: skip it when even every hash apart fits.
+            let at_most = people.iter().fold(0_u64, |sum, p| {
+                sum.saturating_add(u64::try_from(p.len()).unwrap_or(u64::MAX))
+            });
+            let hashed = if individuals >= at_most {
+                0
+            } else {
+                count::union_len(&people)
+            };
             if individuals < most || individuals < hashed {
                 return Err(self.invalid(
                     record,
@@ -562,9 +594,10 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(db_error(path, "prepare to record volumes"))?;
-        let mut insert_hash = tx
-            .prepare_cached("INSERT INTO subject_hash (entry, hash) VALUES (?1, ?2)")
+        let mut insert_hashes = tx
+            .prepare_cached("INSERT INTO subject_hashes (entry, chunk, hashes) VALUES (?1, ?2, ?3)")
             .map_err(db_error(path, "prepare to record subject hashes"))?;
+        let mut bytes = Vec::new();
         for entry in &record.volumes {
             insert_entry
                 .execute((
@@ -578,10 +611,12 @@ impl Tx<'_> {
                 ))
                 .map_err(db_error(path, "record a volume"))?;
             let entry_seq = tx.last_insert_rowid();
-            for hash in &entry.subject_hashes {
-                insert_hash
-                    .execute((entry_seq, &hash.0[..]))
-                    .map_err(db_error(path, "record a subject hash"))?;
+            for (chunk, hashes) in (0_i64..).zip(entry.subject_hashes.as_slice().chunks(CHUNK)) {
+                bytes.clear();
+                bytes.extend(hashes.iter().flat_map(|h| h.0.to_be_bytes()));
+                insert_hashes
+                    .execute((entry_seq, chunk, &bytes[..]))
+                    .map_err(db_error(path, "record subject hashes"))?;
             }
         }
         for pack in &record.rule_packs {
@@ -610,13 +645,13 @@ impl Tx<'_> {
         sets: &[CategorySet],
     ) -> Result<Volumes, StoreError> {
         if self.recorded {
-            return self.count(window, sets, None);
+            return self.count(window, sets, None, false);
         }
         let key = (window.clone(), sets.to_vec());
         if let Some(answer) = self.cache.answers.get(&key) {
             return Ok(answer.clone());
         }
-        let answer = self.count(window, sets, None)?;
+        let answer = self.count(window, sets, None, false)?;
         if self.cache.answers.len() >= CACHE_CAPACITY {
             self.cache.answers.clear();
         }
@@ -627,8 +662,8 @@ impl Tx<'_> {
     /// Cumulative volumes in `window` of the people a transfer about to be recorded does not
     /// carry: what was sent before it, with anyone `transfer` sends again (the same salted
     /// subject hash) counted in `transfer` only. The judge adds the transfer's own counts to
-    /// these, so each person is counted once. `transfer` is not recorded: it is written inside a
-    /// savepoint, counted with and alone, and rolled back.
+    /// these, so each person is counted once. `transfer` is not recorded: it is counted from
+    /// memory, with the stored transfers and alone, and nothing is written.
     ///
     /// Without subject hashes nobody can be matched, and the answer equals
     /// [`volumes`](Self::volumes) before the transfer.
@@ -636,26 +671,17 @@ impl Tx<'_> {
     /// # Errors
     ///
     /// Those of [`record_transfer`](Self::record_transfer) for an invalid `transfer` (its id may
-    /// already be recorded: it is counted under a private id), and SQLite failures.
+    /// already be recorded: it is counted as another transfer), and SQLite failures.
     pub fn volumes_before(
         &mut self,
         window: &Window,
         sets: &[CategorySet],
         transfer: &TransferRecord,
     ) -> Result<Volumes, StoreError> {
-        let path = self.path;
-        self.tx
-            .execute_batch("SAVEPOINT volumes_before")
-            .map_err(db_error(path, "open a savepoint"))?;
-        let recorded = self.recorded;
-        let answer = self.volumes_with_and_alone(window, sets, transfer);
-        self.recorded = recorded;
-        let undone = self
-            .tx
-            .execute_batch("ROLLBACK TO volumes_before; RELEASE volumes_before")
-            .map_err(db_error(path, "roll back a savepoint"));
-        let (with, alone) = answer?;
-        undone?;
+        self.validate(transfer)?;
+        self.check_units(transfer)?;
+        let with = self.count(window, sets, Some(transfer), false)?;
+        let alone = self.count(window, sets, Some(transfer), true)?;
         let less = |a: u64, b: Option<u64>| a.saturating_sub(b.unwrap_or(0));
         let mut before = with;
         before.transfers = before.transfers.saturating_sub(alone.transfers);
@@ -674,232 +700,170 @@ impl Tx<'_> {
         Ok(before)
     }
 
-    fn volumes_with_and_alone(
-        &mut self,
-        window: &Window,
-        sets: &[CategorySet],
-        transfer: &TransferRecord,
-    ) -> Result<(Volumes, Volumes), StoreError> {
-        let mut private = transfer.clone();
-        private.id = TransferId(format!("\u{1}being judged\u{1}{}", transfer.id));
-        self.record_transfer(&private)?;
-        let seq: i64 = self
+    /// Refuses a record whose categories were recorded in another unit before, as
+    /// [`record_transfer`](Self::record_transfer) does, without writing anything.
+    fn check_units(&self, record: &TransferRecord) -> Result<(), StoreError> {
+        let mut stmt = self
             .tx
-            .query_row(
-                "SELECT seq FROM transfer WHERE id = ?1",
-                [private.id.as_str()],
-                |row| row.get(0),
+            .prepare_cached(
+                "SELECT unit FROM category_unit WHERE category = ?1 AND collected_in = ?2",
             )
-            .map_err(db_error(self.path, "find the transfer being judged"))?;
-        let with = self.count(window, sets, None)?;
-        let alone = self.count(window, sets, Some(seq))?;
-        Ok((with, alone))
+            .map_err(db_error(self.path, "prepare to read a category's unit"))?;
+        for (i, entry) in record.volumes.iter().enumerate() {
+            let unit: Option<String> = stmt
+                .query_row((&entry.category, entry.collected_in.as_str()), |row| {
+                    row.get(0)
+                })
+                .optional()
+                .map_err(db_error(self.path, "read a category's unit"))?;
+            if let Some(unit) = unit.filter(|u| u != entry.unit.as_str()) {
+                return Err(self.invalid(
+                    record,
+                    format!("volumes[{i}].unit"),
+                    format!(
+                        "is `{}` but `{}` collected in `{}` is recorded in `{unit}` in this store",
+                        entry.unit, entry.category, entry.collected_in
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
-    /// Counts `window`, or only the transfer `only` (by `seq`) inside it.
+    /// Counts `window` over the stored transfers and `pending` (a transfer being judged, not
+    /// recorded), or over `pending` alone.
     fn count(
         &self,
         window: &Window,
         sets: &[CategorySet],
-        only: Option<i64>,
+        pending: Option<&TransferRecord>,
+        alone: bool,
     ) -> Result<Volumes, StoreError> {
-        // Parameter ?7 restricts the window to one transfer.
+        // Parameter ?2 restricts the window to one counterparty (the US's).
         const IN_WINDOW: &str = "t.exporter = ?1 AND (?2 IS NULL OR t.counterparty = ?2)
-                                 AND t.date BETWEEN ?3 AND ?4 AND (?7 IS NULL OR t.seq = ?7)";
+                                 AND t.date BETWEEN ?3 AND ?4";
         // Parameters ?5 and ?6: anonymised entries count; only entries collected there count
         // (with those of unknown origin, see `CollectedIn::Unknown`).
         const STATE_OK: &str = "(?5 OR e.state <> 'anonymised')
                                 AND (?6 IS NULL OR e.collected_in IN (?6, 'unknown'))";
-        // Entries whose unhashed people simply add up: no `individuals` cap applies to them.
-        const UNCAPPED: &str = "(t.individuals IS NULL OR e.unit = 'devices')";
-        const CAPPED: &str = "(t.individuals IS NOT NULL AND e.unit = 'individuals')";
         let path = self.path;
         let tx = &self.tx;
-        let mut base: Vec<Value> = vec![
-            Value::Text(window.exporter.clone()),
-            window.counterparty.clone().map_or(Value::Null, Value::Text),
-            Value::Text(window.from.to_string()),
-            Value::Text(window.to.to_string()),
-            Value::Integer(i64::from(window.include_anonymised)),
-            window
-                .collected_in
-                .map_or(Value::Null, |c| Value::Text(c.as_str().to_owned())),
-            only.map_or(Value::Null, Value::Integer),
-        ];
-
-        let transfers: i64 = tx
-            .prepare_cached(&format!(
-                "SELECT COUNT(*) FROM transfer t WHERE {IN_WINDOW}"
-            ))
-            .and_then(|mut s| {
-                // No state or origin filter here, but SQLite numbers parameters up to ?7, so all
-                // seven are bound.
-                s.query_row(params_from_iter(&base), |row| row.get(0))
-            })
-            .map_err(db_error(path, "count the transfers in a window"))?;
-
-        // Per category: distinct hashes over the window ...
-        let mut categories: BTreeMap<String, Volume> = BTreeMap::new();
-        // What each part contributed, so that category sets can skip parts that are empty.
-        let mut hashed_in: BTreeSet<String> = BTreeSet::new();
-        let mut uncapped_sum: BTreeMap<String, u64> = BTreeMap::new();
-        let mut capped_in: BTreeSet<String> = BTreeSet::new();
-        let mut add = |category: String, unit: &str, count: u64| {
-            let unit = Unit::parse(unit).unwrap_or(Unit::Individuals);
-            let volume = categories
-                .entry(category)
-                .or_insert(Volume { unit, count: 0 });
-            volume.count = volume.count.saturating_add(count);
-        };
-        let per_category = [
-            format!(
-                "SELECT e.category, MIN(e.unit), COUNT(DISTINCT h.hash)
-                 FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
-                 JOIN subject_hash h ON h.entry = e.seq
-                 WHERE {IN_WINDOW} AND {STATE_OK}
-                 GROUP BY e.category"
-            ),
-            // ... plus the unhashed people of uncapped entries, summed ...
-            format!(
-                "SELECT e.category, MIN(e.unit), SUM(e.count - e.hash_count)
-                 FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
-                 WHERE {IN_WINDOW} AND {STATE_OK} AND {UNCAPPED}
-                 GROUP BY e.category"
-            ),
-        ];
-        for (part, sql) in per_category.iter().enumerate() {
+        let params = (
+            &window.exporter,
+            &window.counterparty,
+            window.from.to_string(),
+            window.to.to_string(),
+            window.include_anonymised,
+            window.collected_in.map(CollectedIn::as_str),
+        );
+        let mut rows = Vec::new();
+        let mut transfers = 0_u64;
+        if !alone {
+            let stored: i64 = tx
+                .prepare_cached(&format!(
+                    "SELECT COUNT(*) FROM transfer t WHERE {IN_WINDOW}"
+                ))
+                .and_then(|mut s| {
+                    let (exporter, counterparty, from, to, ..) = &params;
+                    s.query_row((exporter, counterparty, from, to), |row| row.get(0))
+                })
+                .map_err(db_error(path, "count the transfers in a window"))?;
+            transfers = to_u64(stored);
             let mut stmt = tx
-                .prepare_cached(sql)
+                .prepare_cached(&format!(
+                    "SELECT t.seq, t.individuals, e.seq, e.category, e.unit, e.count, e.hash_count
+                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
+                     WHERE {IN_WINDOW} AND {STATE_OK}"
+                ))
                 .map_err(db_error(path, "prepare the volume query"))?;
-            let rows = stmt
-                .query_map(params_from_iter(&base), |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, i64>(2)?,
-                    ))
-                })
-                .map_err(db_error(path, "sum volumes"))?;
-            for row in rows {
-                let (category, unit, count) = row.map_err(db_error(path, "sum volumes"))?;
-                if part == 0 {
-                    hashed_in.insert(category.clone());
-                } else {
-                    uncapped_sum.insert(category.clone(), to_u64(count));
-                }
-                add(category, &unit, to_u64(count));
-            }
-        }
-        // ... plus, per transfer that gives `individuals`, its unhashed people up to the cap.
-        {
-            let mut stmt = tx
-                .prepare_cached(&format!(
-                    "SELECT e.category, MIN(e.unit), t.individuals, SUM(e.count - e.hash_count),
-                            (SELECT COUNT(DISTINCT h.hash)
-                             FROM volume_entry e2 JOIN subject_hash h ON h.entry = e2.seq
-                             WHERE e2.transfer = t.seq AND e2.category = e.category
-                               AND (?5 OR e2.state <> 'anonymised')
-                               AND (?6 IS NULL OR e2.collected_in IN (?6, 'unknown')))
-                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
-                     WHERE {IN_WINDOW} AND {STATE_OK} AND {CAPPED}
-                     GROUP BY t.seq, e.category"
-                ))
-                .map_err(db_error(path, "prepare the capped volume query"))?;
-            let rows = stmt
-                .query_map(params_from_iter(&base), |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, i64>(2)?,
-                        row.get::<_, i64>(3)?,
-                        row.get::<_, i64>(4)?,
-                    ))
-                })
-                .map_err(db_error(path, "sum capped volumes"))?;
-            for row in rows {
-                let (category, unit, individuals, unhashed, hashed) =
-                    row.map_err(db_error(path, "sum capped volumes"))?;
-                let count = capped(to_u64(unhashed), Some(to_u64(individuals)), to_u64(hashed));
-                capped_in.insert(category.clone());
-                add(category, &unit, count);
-            }
-        }
-
-        let mut set_counts = BTreeMap::new();
-        for set in sets {
-            if set.categories.is_empty() {
-                set_counts.insert(set.name.clone(), 0);
-                continue;
-            }
-            base.truncate(7);
-            base.extend(set.categories.iter().cloned().map(Value::Text));
-            let list = (8..8 + set.categories.len())
-                .map(|n| format!("?{n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            // Uncapped people simply add up over the set's categories.
-            let mut total: u64 = set
-                .categories
-                .iter()
-                .filter_map(|c| uncapped_sum.get(c))
-                .fold(0, |sum, n| sum.saturating_add(*n));
-            if set.categories.iter().any(|c| hashed_in.contains(c)) {
-                let count: i64 = tx
-                    .prepare_cached(&format!(
-                        "SELECT COUNT(DISTINCT h.hash)
-                         FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
-                         JOIN subject_hash h ON h.entry = e.seq
-                         WHERE {IN_WINDOW} AND {STATE_OK} AND e.category IN ({list})"
-                    ))
-                    .and_then(|mut s| s.query_row(params_from_iter(&base), |row| row.get(0)))
-                    .map_err(db_error(
-                        path,
-                        "count the hashed individuals of a category set",
-                    ))?;
-                total = total.saturating_add(to_u64(count));
-            }
-            if !set.categories.iter().any(|c| capped_in.contains(c)) {
-                set_counts.insert(set.name.clone(), total);
-                continue;
-            }
-            let mut stmt = tx
-                .prepare_cached(&format!(
-                    "SELECT t.individuals, SUM(e.count - e.hash_count),
-                            (SELECT COUNT(DISTINCT h.hash)
-                             FROM volume_entry e2 JOIN subject_hash h ON h.entry = e2.seq
-                             WHERE e2.transfer = t.seq AND e2.unit = 'individuals'
-                               AND e2.category IN ({list})
-                               AND (?5 OR e2.state <> 'anonymised')
-                               AND (?6 IS NULL OR e2.collected_in IN (?6, 'unknown')))
-                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
-                     WHERE {IN_WINDOW} AND {STATE_OK} AND {CAPPED} AND e.category IN ({list})
-                     GROUP BY t.seq"
-                ))
-                .map_err(db_error(path, "prepare the category set query"))?;
-            let rows = stmt
-                .query_map(params_from_iter(&base), |row| {
+            let found = stmt
+                .query_map(params.clone(), |row| {
                     Ok((
                         row.get::<_, i64>(0)?,
-                        row.get::<_, i64>(1)?,
+                        row.get::<_, Option<i64>>(1)?,
                         row.get::<_, i64>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, i64>(5)?,
+                        row.get::<_, i64>(6)?,
                     ))
                 })
-                .map_err(db_error(path, "sum the volumes of a category set"))?;
-            for row in rows {
-                let (individuals, unhashed, hashed) =
-                    row.map_err(db_error(path, "sum the volumes of a category set"))?;
-                let count = capped(to_u64(unhashed), Some(to_u64(individuals)), to_u64(hashed));
-                total = total.saturating_add(count);
+                .map_err(db_error(path, "list the volumes of a window"))?;
+            for row in found {
+                let (transfer, individuals, entry, category, unit, count, hashed) =
+                    row.map_err(db_error(path, "list the volumes of a window"))?;
+                rows.push(Row {
+                    transfer,
+                    individuals: individuals.map(to_u64),
+                    category,
+                    // The schema's CHECK constraints admit only the names `parse` knows.
+                    unit: Unit::parse(&unit).unwrap_or(Unit::Individuals),
+                    count: to_u64(count),
+                    hashed: to_u64(hashed),
+                    hashes: Hashes::Stored(entry),
+                });
             }
-            set_counts.insert(set.name.clone(), total);
         }
-
+        if let Some(pending) = pending.filter(|p| in_window(window, p)) {
+            transfers = transfers.saturating_add(1);
+            for entry in pending.volumes.iter().filter(|e| counts_in(window, e)) {
+                rows.push(Row {
+                    // Stored transfers have positive `seq`s.
+                    transfer: 0,
+                    individuals: pending.individuals,
+                    category: entry.category.clone(),
+                    unit: entry.unit,
+                    count: entry.count,
+                    hashed: u64::try_from(entry.subject_hashes.len()).unwrap_or(u64::MAX),
+                    hashes: Hashes::Given(entry.subject_hashes.as_slice()),
+                });
+            }
+        }
+        let (categories, sets) = count::count(&rows, sets, |entry| self.stored_hashes(entry))?;
         Ok(Volumes {
             window: window.clone(),
-            transfers: to_u64(transfers),
+            transfers,
             categories,
-            sets: set_counts,
+            sets,
         })
+    }
+
+    /// The hashes of the stored entry `entry`, checked to be sorted and distinct (the counts
+    /// rely on it).
+    fn stored_hashes(&self, entry: i64) -> Result<Vec<SubjectHash>, StoreError> {
+        let path = self.path;
+        let corrupt = |detail: String| StoreError::Corrupt {
+            path: path.to_owned(),
+            detail,
+        };
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT hashes FROM subject_hashes WHERE entry = ?1 ORDER BY chunk")
+            .map_err(db_error(path, "prepare to read subject hashes"))?;
+        let mut rows = stmt
+            .query([entry])
+            .map_err(db_error(path, "read subject hashes"))?;
+        let mut hashes: Vec<SubjectHash> = Vec::new();
+        while let Some(row) = rows.next().map_err(db_error(path, "read subject hashes"))? {
+            let value = row
+                .get_ref(0)
+                .map_err(db_error(path, "read subject hashes"))?;
+            // The schema admits only blobs of whole 16-byte hashes.
+            let (whole, rest) = value.as_blob().unwrap_or_default().as_chunks::<16>();
+            if !rest.is_empty() {
+                return Err(corrupt(format!(
+                    "the subject hashes of volume entry {entry} are not 16-byte values"
+                )));
+            }
+            hashes.reserve(whole.len());
+            hashes.extend(whole.iter().map(|b| SubjectHash(u128::from_be_bytes(*b))));
+        }
+        if hashes.windows(2).any(|w| w.first() >= w.last()) {
+            return Err(corrupt(format!(
+                "the subject hashes of volume entry {entry} are not sorted and distinct"
+            )));
+        }
+        Ok(hashes)
     }
 
     /// The exporter's 32-byte subject-hash salt, drawn from the operating system's random
@@ -1325,7 +1289,7 @@ impl Tx<'_> {
         // The counts change: answers read in this transaction from now on are not cacheable.
         self.recorded = true;
         for sql in [
-            "DELETE FROM subject_hash WHERE entry IN (SELECT seq FROM volume_entry WHERE transfer = ?1)",
+            "DELETE FROM subject_hashes WHERE entry IN (SELECT seq FROM volume_entry WHERE transfer = ?1)",
             "DELETE FROM volume_entry WHERE transfer = ?1",
             "DELETE FROM rule_pack WHERE transfer = ?1",
             "DELETE FROM log_outbox WHERE transfer = ?1",

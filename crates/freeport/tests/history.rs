@@ -5,24 +5,17 @@
     reason = "tests; helpers outside `#[test]` functions unwrap too"
 )]
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use assert_cmd::Command;
 use freeport_store::{
-    CollectedIn, DataState, RulePackRef, Store, SubjectHash, TransferId, TransferRecord, Unit,
-    VolumeEntry,
+    CollectedIn, DataState, RulePackRef, Store, SubjectHash, SubjectHashes, TransferId,
+    TransferRecord, Unit, VolumeEntry,
 };
 use jiff::civil::{Date, date};
 
-fn people(range: std::ops::Range<u32>) -> BTreeSet<SubjectHash> {
-    range
-        .map(|n| {
-            let mut bytes = [0_u8; 32];
-            bytes[..4].copy_from_slice(&n.to_be_bytes());
-            SubjectHash(bytes)
-        })
-        .collect()
+fn people(range: std::ops::Range<u32>) -> SubjectHashes {
+    range.map(|n| SubjectHash(u128::from(n) << 96)).collect()
 }
 
 #[expect(clippy::too_many_arguments, reason = "one row of test data")]
@@ -34,7 +27,7 @@ fn record(
     day: Date,
     route: (&str, &str),
     count: u64,
-    hashes: BTreeSet<SubjectHash>,
+    hashes: SubjectHashes,
     state: DataState,
 ) {
     store
@@ -67,7 +60,7 @@ fn record(
 fn fill(path: &Path) {
     let mut store = Store::open(path).unwrap();
     let cn_us = ("CN", "US");
-    let none = BTreeSet::new;
+    let none = SubjectHashes::new;
     record(
         &mut store,
         "t-2025-12",

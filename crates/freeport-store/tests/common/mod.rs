@@ -1,10 +1,8 @@
 //! Builders shared by the store's integration tests.
 
-use std::collections::BTreeSet;
-
 use freeport_store::{
-    CategorySet, CollectedIn, DataState, RulePackRef, Store, SubjectHash, TransferId,
-    TransferRecord, Unit, VolumeEntry,
+    CategorySet, CollectedIn, DataState, RulePackRef, Store, SubjectHash, SubjectHashes,
+    TransferId, TransferRecord, Unit, VolumeEntry,
 };
 use jiff::civil::Date;
 
@@ -15,9 +13,7 @@ pub fn temp_store() -> (tempfile::TempDir, Store) {
 }
 
 pub fn hash(n: u32) -> SubjectHash {
-    let mut bytes = [0_u8; 32];
-    bytes[..4].copy_from_slice(&n.to_be_bytes());
-    SubjectHash(bytes)
+    SubjectHash(u128::from(n) << 96)
 }
 
 pub fn entry(category: &str, count: u64) -> VolumeEntry {
@@ -25,14 +21,14 @@ pub fn entry(category: &str, count: u64) -> VolumeEntry {
         category: category.to_owned(),
         unit: Unit::Individuals,
         count,
-        subject_hashes: BTreeSet::new(),
+        subject_hashes: SubjectHashes::new(),
         state: DataState::Raw,
         collected_in: CollectedIn::Unknown,
     }
 }
 
 pub fn hashed(category: &str, people: impl IntoIterator<Item = u32>) -> VolumeEntry {
-    let subject_hashes: BTreeSet<SubjectHash> = people.into_iter().map(hash).collect();
+    let subject_hashes: SubjectHashes = people.into_iter().map(hash).collect();
     VolumeEntry {
         category: category.to_owned(),
         unit: Unit::Individuals,
