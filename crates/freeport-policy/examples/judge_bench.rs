@@ -1,24 +1,41 @@
 //! Joint decisions per second on one core: every scenario of `rules/tests` (both packs, prior
-//! volumes included), judged in a loop on one thread; and, as the anchor, bare Cedar
-//! `is_authorized` calls on the China pack with a fixed context, the floor the judge builds on.
+//! volumes included), judged in a loop on one thread, first with the volumes the scenario file
+//! states, then with volumes fetched per decision from a freeport-store SQLite database
+//! (`Store::dry_run` + two `Tx::volumes` lookups, as `freeport judge` without `--record` does).
+//! The anchor, in the same run: bare Cedar `is_authorized` calls on each pack as written, with a
+//! context built once — the floor each of the two per-decision evaluations sits on.
 //!
 //! Run through `bench/judge/run.sh`; prints one JSON object.
 
 #![expect(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
 
 use cedar_policy::{Authorizer, Context, Entities, EntityUid, Request, RestrictedExpression};
-use freeport_policy::{FactsFormat, Judge, Jurisdiction, PriorVolumes, TransferFacts, parse_facts};
-use freeport_vocabulary::Vocabulary;
+use freeport_policy::{
+    CnPriorVolumes, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes, RulePack, TransferFacts,
+    UsPriorVolumes, cn_window_start, parse_facts, us_window_start,
+};
+use freeport_store::{
+    CategorySet, DataState, Store, StoreError, TransferId, TransferRecord, Unit, VolumeEntry,
+    Window,
+};
+use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+use jiff::ToSpan;
 
 type Error = Box<dyn std::error::Error>;
+
+/// Exporter/counterparty pairs the decisions rotate over: more than the store's answer cache
+/// holds (256), so lookups go to SQLite instead of the cache.
+const PAIRS: usize = 1_000;
 
 fn main() -> Result<(), Error> {
     let seconds: f64 = std::env::args().nth(1).map_or(Ok(3.0), |s| s.parse())?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let judge = Judge::embedded(Vocabulary::embedded()?)?;
+    let vocabulary = Vocabulary::embedded()?;
+    let judge = Judge::embedded(vocabulary)?;
 
     let mut all: Vec<(TransferFacts, PriorVolumes)> = Vec::new();
     let mut paths: Vec<_> = std::fs::read_dir(root.join("rules/tests"))?
@@ -60,91 +77,289 @@ fn main() -> Result<(), Error> {
     let (all_rate, all_n) = rate(&all)?;
     let (certain_rate, certain_n) = rate(&certain)?;
 
-    // Anchor: one bare Cedar authorisation of the China pack with a context built once.
-    let pack = judge.pack(Jurisdiction::Cn);
-    let context = Context::from_pairs([
-        ("date".to_owned(), RestrictedExpression::new_long(20260601)),
-        ("outbound".to_owned(), RestrictedExpression::new_bool(true)),
-        (
-            "domestic_pi".to_owned(),
-            RestrictedExpression::new_bool(true),
-        ),
-        (
-            "domestic_sensitive_pi".to_owned(),
-            RestrictedExpression::new_bool(false),
-        ),
-        (
-            "domestic_minor_pi".to_owned(),
-            RestrictedExpression::new_bool(false),
-        ),
-        (
-            "contains_pi".to_owned(),
-            RestrictedExpression::new_bool(true),
-        ),
-        (
-            "important_data".to_owned(),
-            RestrictedExpression::new_bool(false),
-        ),
-        ("ciio".to_owned(), RestrictedExpression::new_bool(false)),
-        (
-            "scenario".to_owned(),
-            RestrictedExpression::new_string("other".to_owned()),
-        ),
-        (
-            "employees_only".to_owned(),
-            RestrictedExpression::new_bool(false),
-        ),
-        ("ftz".to_owned(), RestrictedExpression::new_bool(false)),
-        (
-            "ftz_listed".to_owned(),
-            RestrictedExpression::new_bool(false),
-        ),
-        (
-            "foreign_judicial".to_owned(),
-            RestrictedExpression::new_bool(false),
-        ),
-        (
-            "cac_restricted_list".to_owned(),
-            RestrictedExpression::new_bool(false),
-        ),
-        (
-            "cumulative_pi".to_owned(),
-            RestrictedExpression::new_long(150_000),
-        ),
-        (
-            "cumulative_sensitive_pi".to_owned(),
-            RestrictedExpression::new_long(0),
-        ),
-    ])?;
+    // With the store: a database holding 3 earlier transfers per pair, inside both windows.
+    let dir = tempfile::tempdir()?;
+    let mut store = Store::open(dir.path().join("freeport.db"))?;
+    populate(&mut store, &certain)?;
+    let sets = Sets::new(vocabulary);
+    let start = Instant::now();
+    let mut store_n: u64 = 0;
+    let mut checksum = 0_usize;
+    while start.elapsed().as_secs_f64() < seconds {
+        for (i, (facts, _)) in certain.iter().enumerate() {
+            let pair = (store_n as usize + i) % PAIRS;
+            let decision = store.dry_run(|tx| {
+                let exporter = format!("exporter-{pair}");
+                let counterparty = format!("counterparty-{pair}");
+                let cn = tx.volumes(&Window::cn(&exporter, facts.date), &sets.cn)?;
+                let us = tx.volumes(&Window::us(&exporter, &counterparty, facts.date), &sets.us)?;
+                let prior = sets.prior(facts, &cn.sets, &us.sets)?;
+                judge.decide(facts, &prior).map_err(BenchError::from)
+            })?;
+            checksum += decision.cn.rules.len() + decision.us.rules.len();
+            store_n += 1;
+        }
+    }
+    std::hint::black_box(checksum);
+    let store_rate = store_n as f64 / start.elapsed().as_secs_f64();
+
+    let cn_rate = bare_cedar(judge.pack(Jurisdiction::Cn), cn_context()?, seconds)?;
+    let us_rate = bare_cedar(judge.pack(Jurisdiction::Us), us_context()?, seconds)?;
+    // Two bare calls per joint decision, one per pack: the time of both added up.
+    let joint_floor = 1.0 / (1.0 / cn_rate + 1.0 / us_rate);
+
+    println!(
+        "{{\"scenarios\": {}, \"scenarios_without_unknowns\": {}, \"joint_decisions_per_s_all\": {:.0}, \"joint_decisions_per_s_without_unknowns\": {:.0}, \"joint_decisions_per_s_with_store_lookup\": {:.0}, \"decisions_timed\": {}, \"cedar_is_authorized_per_s_cn_pack\": {:.0}, \"cedar_is_authorized_per_s_us_pack\": {:.0}, \"bare_cedar_joint_per_s\": {:.0}, \"ratio_joint_to_cn_cedar_calls\": {:.3}, \"ratio_joint_to_bare_cedar_joint\": {:.3}}}",
+        all.len(),
+        certain.len(),
+        all_rate,
+        certain_rate,
+        store_rate,
+        all_n + certain_n + store_n,
+        cn_rate,
+        us_rate,
+        joint_floor,
+        certain_rate / cn_rate,
+        certain_rate / joint_floor,
+    );
+    Ok(())
+}
+
+/// Errors inside a store transaction: the store's own, or the judge's.
+#[derive(Debug, thiserror::Error)]
+enum BenchError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Judge(#[from] freeport_policy::JudgeError),
+    #[error(transparent)]
+    Date(#[from] jiff::Error),
+}
+
+/// The category sets each counter of the packs sums, from the vocabulary: China counts PI and
+/// sensitive PI per person; the United States counts each 28 CFR 202.205 category.
+struct Sets {
+    cn: Vec<CategorySet>,
+    us: Vec<CategorySet>,
+}
+
+const US_SETS: [&str; 7] = [
+    "covered_personal_identifiers",
+    "precise_geolocation_devices",
+    "biometric",
+    "human_omic",
+    "human_genomic",
+    "personal_health",
+    "personal_financial",
+];
+
+impl Sets {
+    fn new(vocabulary: &Vocabulary) -> Self {
+        let ids = |keep: &dyn Fn(&freeport_vocabulary::Category) -> bool| -> BTreeSet<String> {
+            vocabulary
+                .categories()
+                .iter()
+                .filter(|c| keep(c))
+                .map(|c| c.id.clone())
+                .collect()
+        };
+        let set = |name: &str, categories| CategorySet {
+            name: name.to_owned(),
+            categories,
+        };
+        let dsp = |d: DspCategory| move |c: &freeport_vocabulary::Category| c.us.dsp == d;
+        Self {
+            cn: vec![
+                set("pi", ids(&|c| c.cn.class == CnClass::Pi)),
+                set("sensitive_pi", ids(&|c| c.cn.class == CnClass::SensitivePi)),
+            ],
+            us: vec![
+                set(
+                    US_SETS[0],
+                    ids(&dsp(DspCategory::CoveredPersonalIdentifier)),
+                ),
+                set(US_SETS[1], ids(&dsp(DspCategory::PreciseGeolocation))),
+                set(US_SETS[2], ids(&dsp(DspCategory::Biometric))),
+                set(US_SETS[3], ids(&dsp(DspCategory::HumanOmic))),
+                set(
+                    US_SETS[4],
+                    ids(&|c| c.us.dsp == DspCategory::HumanOmic && c.id.starts_with("genomic.")),
+                ),
+                set(US_SETS[5], ids(&dsp(DspCategory::PersonalHealth))),
+                set(US_SETS[6], ids(&dsp(DspCategory::PersonalFinancial))),
+            ],
+        }
+    }
+
+    fn prior(
+        &self,
+        facts: &TransferFacts,
+        cn: &std::collections::BTreeMap<String, u64>,
+        us: &std::collections::BTreeMap<String, u64>,
+    ) -> Result<PriorVolumes, BenchError> {
+        let get = |map: &std::collections::BTreeMap<String, u64>, name: &str| {
+            map.get(name).copied().unwrap_or(0)
+        };
+        Ok(PriorVolumes {
+            cn: CnPriorVolumes {
+                since: cn_window_start(facts.date),
+                pi_individuals: get(cn, "pi"),
+                sensitive_pi_individuals: get(cn, "sensitive_pi"),
+            },
+            us: UsPriorVolumes {
+                since: us_window_start(facts.date)?,
+                covered_personal_identifiers: get(us, US_SETS[0]),
+                precise_geolocation_devices: get(us, US_SETS[1]),
+                biometric: get(us, US_SETS[2]),
+                human_omic: get(us, US_SETS[3]),
+                human_genomic: get(us, US_SETS[4]),
+                personal_health: get(us, US_SETS[5]),
+                personal_financial: get(us, US_SETS[6]),
+            },
+        })
+    }
+}
+
+/// Records 3 earlier transfers per pair, each with the inventory of one scenario at a tenth of
+/// its volume, dated 1 to 3 months before the scenarios' dates.
+fn populate(store: &mut Store, scenarios: &[(TransferFacts, PriorVolumes)]) -> Result<(), Error> {
+    store.transaction(|tx| {
+        for pair in 0..PAIRS {
+            for k in 0..3_usize {
+                let (facts, _) = &scenarios[(pair * 3 + k) % scenarios.len()];
+                let record = TransferRecord {
+                    id: TransferId(format!("t-{pair}-{k}")),
+                    exporter: format!("exporter-{pair}"),
+                    counterparty: format!("counterparty-{pair}"),
+                    date: facts.date.checked_sub((k as i64 + 1).months())?,
+                    origin: "CN".to_owned(),
+                    destination: "US".to_owned(),
+                    individuals: None,
+                    volumes: facts
+                        .data
+                        .inventory
+                        .iter()
+                        .map(|item| VolumeEntry {
+                            category: item.category.clone(),
+                            unit: if item.devices.is_some() {
+                                Unit::Devices
+                            } else {
+                                Unit::Individuals
+                            },
+                            count: item.devices.unwrap_or(item.individuals) / 10,
+                            subject_hashes: BTreeSet::new(),
+                            state: match item.form {
+                                Form::Raw => DataState::Raw,
+                                Form::Pseudonymised => DataState::Pseudonymised,
+                                Form::Anonymised => DataState::Anonymised,
+                            },
+                        })
+                        .collect(),
+                    decision_json: "{}".to_owned(),
+                    rule_packs: Vec::new(),
+                };
+                tx.record_transfer(&record)?;
+            }
+        }
+        Ok::<_, BenchError>(())
+    })?;
+    Ok(())
+}
+
+fn bare_cedar(pack: &RulePack, context: Context, seconds: f64) -> Result<f64, Error> {
     let request = Request::new(
         r#"Transfer::"transfer""#.parse::<EntityUid>()?,
         r#"Action::"judge""#.parse::<EntityUid>()?,
-        r#"Pack::"cn""#.parse::<EntityUid>()?,
+        format!(r#"Pack::"{}""#, pack.jurisdiction()).parse::<EntityUid>()?,
         context,
         Some(pack.schema()),
     )?;
     let authorizer = Authorizer::new();
     let entities = Entities::empty();
     let start = Instant::now();
-    let mut cedar_n: u64 = 0;
+    let mut n: u64 = 0;
     while start.elapsed().as_secs_f64() < seconds {
         for _ in 0..1000 {
+            // The pack as written: the anchor is plain Cedar, not the judge's evaluation copy.
             let response = authorizer.is_authorized(&request, pack.policies(), &entities);
             std::hint::black_box(response.diagnostics().reason().count());
-            cedar_n += 1;
+            n += 1;
         }
     }
-    let cedar_rate = cedar_n as f64 / start.elapsed().as_secs_f64();
+    Ok(n as f64 / start.elapsed().as_secs_f64())
+}
 
-    println!(
-        "{{\"scenarios\": {}, \"scenarios_without_unknowns\": {}, \"joint_decisions_per_s_all\": {:.0}, \"joint_decisions_per_s_without_unknowns\": {:.0}, \"decisions_timed\": {}, \"cedar_is_authorized_per_s_cn_pack\": {:.0}, \"ratio_joint_to_cedar_calls\": {:.3}}}",
-        all.len(),
-        certain.len(),
-        all_rate,
-        certain_rate,
-        all_n + certain_n,
-        cedar_rate,
-        certain_rate / cedar_rate
-    );
-    Ok(())
+fn pairs(values: Vec<(&str, RestrictedExpression)>) -> Result<Context, Error> {
+    Ok(Context::from_pairs(
+        values.into_iter().map(|(k, v)| (k.to_owned(), v)),
+    )?)
+}
+
+/// A China context: 150,000 people's PI leaving China, nothing else special.
+fn cn_context() -> Result<Context, Error> {
+    let b = RestrictedExpression::new_bool;
+    pairs(vec![
+        ("date", RestrictedExpression::new_long(20260601)),
+        ("outbound", b(true)),
+        ("domestic_pi", b(true)),
+        ("domestic_sensitive_pi", b(false)),
+        ("domestic_minor_pi", b(false)),
+        ("contains_pi", b(true)),
+        ("important_data", b(false)),
+        ("ciio", b(false)),
+        (
+            "scenario",
+            RestrictedExpression::new_string("other".to_owned()),
+        ),
+        ("employees_only", b(false)),
+        ("ftz", b(false)),
+        ("ftz_listed", b(false)),
+        ("foreign_judicial", b(false)),
+        ("cac_restricted_list", b(false)),
+        ("cumulative_pi", RestrictedExpression::new_long(150_000)),
+        ("cumulative_sensitive_pi", RestrictedExpression::new_long(0)),
+    ])
+}
+
+/// A US context: a U.S. person's vendor agreement giving a covered person covered personal
+/// identifiers of 150,000 U.S. persons, under the CISA requirements (a restricted transaction,
+/// which evaluates most of the pack's conditions in full).
+fn us_context() -> Result<Context, Error> {
+    let b = RestrictedExpression::new_bool;
+    let s = |v: &str| RestrictedExpression::new_string(v.to_owned());
+    let n = RestrictedExpression::new_long;
+    pairs(vec![
+        ("date", n(20260601)),
+        ("us_person", b(true)),
+        ("data_broker", b(false)),
+        ("padfa_adversary", b(true)),
+        ("us_sensitive_data", b(true)),
+        ("us_sensitive_deidentified", b(false)),
+        ("covered_recipient", b(true)),
+        ("foreign_recipient", b(true)),
+        ("transaction", s("vendor")),
+        ("passive_investment", b(false)),
+        ("scenario", s("other")),
+        ("relationship", s("vendor")),
+        ("government_related", b(false)),
+        ("covered_personal_identifiers", n(150_000)),
+        ("precise_geolocation_devices", n(0)),
+        ("biometric", n(0)),
+        ("human_omic", n(0)),
+        ("human_genomic", n(0)),
+        ("personal_health", n(0)),
+        ("personal_financial", n(0)),
+        (
+            "claimed_exemptions",
+            RestrictedExpression::new_set(std::iter::empty()),
+        ),
+        ("cisa_security_requirements", b(true)),
+        ("data_compliance_programme", b(true)),
+        ("cloud_computing", b(false)),
+        ("owned_25pct_by_country_of_concern", b(false)),
+        ("directed_by_us_person", b(false)),
+        ("evasion", b(false)),
+        ("biospecimen_persons", n(0)),
+        ("biospecimen_genomic", b(false)),
+    ])
 }

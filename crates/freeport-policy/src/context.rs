@@ -51,9 +51,11 @@ pub(crate) fn unknown_facts(facts: &TransferFacts) -> Vec<&'static str> {
         .collect()
 }
 
-fn tri_facts(facts: &TransferFacts) -> [(&'static str, Tri); 12] {
+fn tri_facts(facts: &TransferFacts) -> [(&'static str, Tri); 15] {
     let e = &facts.exporter;
     let r = &facts.recipient;
+    // Absent sections state nothing: no direction, no evasion, no biospecimens.
+    let conduct = facts.us_conduct;
     [
         ("exporter.ciio", e.ciio),
         ("exporter.us_person", e.us_person),
@@ -78,6 +80,18 @@ fn tri_facts(facts: &TransferFacts) -> [(&'static str, Tri); 12] {
         (
             "passive_investment",
             facts.passive_investment.unwrap_or(Tri::False),
+        ),
+        (
+            "us_conduct.directed_by_us_person",
+            conduct.map_or(Tri::False, |c| c.directed_by_us_person),
+        ),
+        (
+            "us_conduct.evasion",
+            conduct.map_or(Tri::False, |c| c.evasion),
+        ),
+        (
+            "data.us_biospecimens.genomic",
+            facts.data.us_biospecimens.map_or(Tri::False, |b| b.genomic),
         ),
     ]
 }
@@ -326,6 +340,8 @@ pub(crate) fn us_context(
         || world.tri("recipient.padfa_controlled", r.padfa_controlled);
     let counts = us_counts(inv, prior, world);
     let m = &facts.mechanisms;
+    let conduct = facts.us_conduct;
+    let biospecimens = facts.data.us_biospecimens;
     let mut pairs: Vec<(String, RestrictedExpression)> = vec![
         (
             "date".into(),
@@ -413,6 +429,31 @@ pub(crate) fn us_context(
             RestrictedExpression::new_bool(world.tri(
                 "exporter.owned_25pct_by_country_of_concern",
                 e.owned_25pct_by_country_of_concern,
+            )),
+        ),
+        (
+            "directed_by_us_person".into(),
+            RestrictedExpression::new_bool(world.tri(
+                "us_conduct.directed_by_us_person",
+                conduct.map_or(Tri::False, |c| c.directed_by_us_person),
+            )),
+        ),
+        (
+            "evasion".into(),
+            RestrictedExpression::new_bool(world.tri(
+                "us_conduct.evasion",
+                conduct.map_or(Tri::False, |c| c.evasion),
+            )),
+        ),
+        (
+            "biospecimen_persons".into(),
+            long(biospecimens.map_or(0, |b| b.persons)),
+        ),
+        (
+            "biospecimen_genomic".into(),
+            RestrictedExpression::new_bool(world.tri(
+                "data.us_biospecimens.genomic",
+                biospecimens.map_or(Tri::False, |b| b.genomic),
             )),
         ),
     ];

@@ -39,6 +39,11 @@ pub struct TransferFacts {
     /// (personal communications, official U.S. Government business, ...).
     #[serde(default)]
     pub us_claimed_exemptions: Vec<ClaimedExemption>,
+    /// What the exporter states about U.S. persons directing the transaction and about evasion
+    /// (28 CFR 202.304-.305). Absent means the exporter states neither, like an empty
+    /// `us_claimed_exemptions`; when present, both facts are required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_conduct: Option<UsConduct>,
     /// Who sends the data.
     pub exporter: Exporter,
     /// Who receives it.
@@ -53,6 +58,21 @@ pub struct TransferFacts {
     /// ([`PriorVolumes::none`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_volumes: Option<PriorVolumes>,
+}
+
+/// Conduct around the transaction that 28 CFR 202.304-.305 prohibit whoever formally engages in
+/// it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsConduct {
+    /// A U.S. person knowingly directs this transaction although the exporter itself is not a
+    /// U.S. person, e.g. a U.S. parent's officer approving a foreign subsidiary's sale of data
+    /// (28 CFR 202.305).
+    pub directed_by_us_person: Tri,
+    /// The transaction has the purpose of evading or avoiding a prohibition of 28 CFR 202,
+    /// causes or attempts a violation, or is part of a conspiracy to violate one, e.g. splitting
+    /// a transfer across intermediaries to stay under the bulk thresholds (28 CFR 202.304).
+    pub evasion: Tri,
 }
 
 /// The sending party.
@@ -132,6 +152,23 @@ pub struct Data {
     /// scan, so a transfer file for it leaves it out.
     #[serde(default)]
     pub inventory: Vec<InventoryItem>,
+    /// Human biospecimens of U.S. persons the recipient gets access to (28 CFR 202.223,
+    /// 202.303). Not data, so not in `inventory`; absent when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_biospecimens: Option<Biospecimens>,
+}
+
+/// Human biospecimens (tissue, blood, urine or other human-derived material, 28 CFR 202.223)
+/// in the transaction. 28 CFR 202.303 prohibits access to those from which bulk human 'omic
+/// data could be derived: of more than 1,000 U.S. persons, or more than 100 when human genomic
+/// data could be derived (the thresholds of 28 CFR 202.205(a)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Biospecimens {
+    /// Distinct U.S. persons whose biospecimens the recipient gets access to; at least 1.
+    pub persons: u64,
+    /// Whether human genomic data could be derived from them (any specimen holding DNA).
+    pub genomic: Tri,
 }
 
 /// One category of the shared vocabulary in the transfer.

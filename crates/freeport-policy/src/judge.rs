@@ -434,9 +434,9 @@ impl Judge {
             None,
         )
         .map_err(|e| fail(e.to_string()))?;
-        let response = self
-            .authorizer
-            .is_authorized(&request, pack.policies(), &self.entities);
+        let response =
+            self.authorizer
+                .is_authorized(&request, pack.evaluation_policies(), &self.entities);
         if let Some(error) = response.diagnostics().errors().next() {
             return Err(fail(error.to_string()));
         }

@@ -59,9 +59,9 @@ mod pack;
 mod volumes;
 
 pub use facts::{
-    ClaimedExemption, CollectedIn, Data, Exporter, FACTS_FORMAT, Form, FtzFacts, InventoryItem,
-    Mechanisms, Recipient, Relationship, Scenario, Since, Subjects, TransactionType, TransferFacts,
-    Tri, ValidPeriod, facts_schema,
+    Biospecimens, ClaimedExemption, CollectedIn, Data, Exporter, FACTS_FORMAT, Form, FtzFacts,
+    InventoryItem, Mechanisms, Recipient, Relationship, Scenario, Since, Subjects, TransactionType,
+    TransferFacts, Tri, UsConduct, ValidPeriod, facts_schema,
 };
 pub use judge::{
     ALL, Case, Change, Decision, FiredRule, Judge, JudgeError, MAX_UNKNOWNS, Mechanism,

@@ -245,6 +245,13 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
             Some("remove `passive_investment`, or set `transaction = \"investment\"`".to_owned()),
         ),
     }
+    if facts.data.us_biospecimens.is_some_and(|b| b.persons == 0) {
+        problem(
+            vec![key("data"), key("us_biospecimens"), key("persons")],
+            "0 persons: biospecimens of nobody".to_owned(),
+            Some("remove `[data.us_biospecimens]` when the transfer has none".to_owned()),
+        );
+    }
     if facts.data.subjects.is_empty() {
         problem(
             vec![key("data"), key("subjects")],

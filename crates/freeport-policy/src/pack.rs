@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use cedar_policy::{PolicyId, PolicySet, Schema, ValidationMode, Validator};
+use cedar_policy::{Policy, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use jiff::civil::Date;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use serde::{Deserialize, Serialize};
@@ -271,6 +271,7 @@ pub struct RulePack {
     manifest: Manifest,
     hash: String,
     policies: PolicySet,
+    evaluation: PolicySet,
     schema: Schema,
     rules: Vec<Rule>,
     index: BTreeMap<String, usize>,
@@ -430,6 +431,8 @@ impl RulePack {
             .into());
         }
 
+        let evaluation = evaluation_set(&policies, &format!("{origin}/pack.toml"))?;
+
         let mut ftz = BTreeMap::new();
         for file in files.iter().filter(|f| f.path.starts_with("ftz/")) {
             let list: FtzList = toml::from_str(&file.text).map_err(|e| {
@@ -450,6 +453,7 @@ impl RulePack {
             manifest,
             hash,
             policies,
+            evaluation,
             schema,
             rules,
             index,
@@ -517,10 +521,19 @@ impl RulePack {
         &self.ftz
     }
 
-    /// The Cedar policy set; policy ids are the rule ids.
+    /// The Cedar policy set as written (with source locations); policy ids are the rule ids.
     #[must_use]
     pub fn policies(&self) -> &PolicySet {
         &self.policies
+    }
+
+    /// The same policies rebuilt for evaluation, which is what the judge runs: without source
+    /// locations, and with membership in a set of literals (`["a", "b"].contains(x)`) expanded
+    /// to equality tests (`x == "a" || x == "b"`). Both change only the cost of evaluation,
+    /// never a decision; a test compares the two sets on generated contexts.
+    #[must_use]
+    pub fn evaluation_policies(&self) -> &PolicySet {
+        &self.evaluation
     }
 
     /// The Cedar schema every rule was validated against.
@@ -562,6 +575,84 @@ fn read_dir(root: &Path, dir: &Path, files: &mut Vec<PackFile>) -> Result<(), Pa
         });
     }
     Ok(())
+}
+
+/// Rebuilds every policy through Cedar's JSON form, which carries no source locations (Cedar
+/// otherwise copies a location into every value it computes), expanding literal-set membership
+/// on the way (see [`RulePack::evaluation_policies`]).
+fn evaluation_set(policies: &PolicySet, origin: &str) -> Result<PolicySet, Box<SourceError>> {
+    let fail = |message: String| {
+        Box::new(SourceError::new(
+            origin,
+            "",
+            format!("cannot prepare the pack for evaluation: {message}"),
+            Some("this is a bug in freeport, not in the pack".to_owned()),
+        ))
+    };
+    let mut evaluation = PolicySet::new();
+    for policy in policies.policies() {
+        let mut json = policy.to_json().map_err(|e| fail(e.to_string()))?;
+        expand_literal_sets(&mut json);
+        let rebuilt =
+            Policy::from_json(Some(policy.id().clone()), json).map_err(|e| fail(e.to_string()))?;
+        evaluation.add(rebuilt).map_err(|e| fail(e.to_string()))?;
+    }
+    Ok(evaluation)
+}
+
+/// Rewrites, in a policy's JSON form, `{"contains": {"left": {"Set": [literals]}, "right": e}}`
+/// into `e == l1 || e == l2 || ...`. Same value for every `e`: the set holds literals only, a
+/// literal set contains `v` exactly when one of its elements equals `v`, and `e` (a context
+/// attribute in these packs) is evaluated with the same result, or the same error, each time.
+/// Empty sets are left alone (the rewrite would drop the evaluation of `e`).
+fn expand_literal_sets(value: &mut serde_json::Value) {
+    use serde_json::{Map, Value, json};
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(expand_literal_sets),
+        Value::Object(object) => {
+            object.values_mut().for_each(expand_literal_sets);
+            let Some(Value::Object(contains)) = object.get("contains") else {
+                return;
+            };
+            if object.len() != 1 {
+                return;
+            }
+            let (Some(Value::Object(set)), Some(element)) =
+                (contains.get("left"), contains.get("right"))
+            else {
+                return;
+            };
+            let Some(Value::Array(members)) = set.get("Set").filter(|_| set.len() == 1) else {
+                return;
+            };
+            let literal = |m: &Value| {
+                m.as_object().is_some_and(|o| {
+                    o.len() == 1
+                        && o.get("Value")
+                            .is_some_and(|v| v.is_string() || v.is_boolean() || v.is_i64())
+                })
+            };
+            if members.is_empty() || !members.iter().all(literal) {
+                return;
+            }
+            let mut tests = members
+                .iter()
+                .map(|m| json!({ "==": { "left": element.clone(), "right": m.clone() } }));
+            let Some(first) = tests.next() else {
+                return;
+            };
+            let chain = tests.fold(
+                first,
+                |left, right| json!({ "||": { "left": left, "right": right } }),
+            );
+            let mut replaced = Map::new();
+            if let Value::Object(chain) = chain {
+                replaced = chain;
+            }
+            *object = replaced;
+        }
+        _ => {}
+    }
 }
 
 /// SHA-256 over the files in byte order of their relative paths; see the module docs.
@@ -613,7 +704,7 @@ fn read_rule(
     manifest: &Manifest,
     file: &str,
     text: &str,
-    policy: &cedar_policy::Policy,
+    policy: &Policy,
 ) -> Result<Rule, Box<SourceError>> {
     let Some(id) = policy.annotation("id") else {
         // Without an id there is nothing to point at but the policy's own text.
@@ -810,5 +901,175 @@ mod tests {
         let pack = RulePack::embedded(Jurisdiction::Cn).unwrap();
         assert!(pack.ftz_lists().contains_key("tianjin"));
         assert!(pack.ftz_lists().contains_key("beijing"));
+    }
+}
+
+#[cfg(test)]
+mod evaluation_tests {
+    //! The evaluation set must decide exactly like the policies as written.
+
+    use super::*;
+    use cedar_policy::{Authorizer, Context, Entities, EntityUid, Request, RestrictedExpression};
+    use proptest::prelude::*;
+
+    /// One context attribute of a pack schema: name and Cedar type.
+    fn attributes(pack: &RulePack) -> Vec<(String, String)> {
+        let files = match pack.jurisdiction() {
+            Jurisdiction::Cn => embedded::CN,
+            Jurisdiction::Us => embedded::US,
+        };
+        let (_, schema) = files
+            .iter()
+            .find(|(path, _)| path.ends_with(".cedarschema"))
+            .unwrap();
+        schema
+            .lines()
+            .filter_map(|line| {
+                let (name, kind) = line.trim().split_once(": ")?;
+                let kind = kind.trim_end_matches(',');
+                ["Bool", "Long", "String", "Set<String>"]
+                    .contains(&kind)
+                    .then(|| (name.to_owned(), kind.to_owned()))
+            })
+            .collect()
+    }
+
+    /// The string and integer literals of a pack's rules, so generated contexts hit every
+    /// comparison on both sides.
+    fn literals(pack: &RulePack) -> (Vec<String>, Vec<i64>) {
+        let mut strings = vec!["other".to_owned(), String::new()];
+        let mut longs = vec![0, 1, i64::MAX];
+        for rule in pack.rules() {
+            let mut rest = rule.text.as_str();
+            while let Some(start) = rest.find('"') {
+                let after = &rest[start + 1..];
+                let Some(end) = after.find('"') else { break };
+                strings.push(after[..end].to_owned());
+                rest = &after[end + 1..];
+            }
+            for word in rule.text.split(|c: char| !c.is_ascii_digit()) {
+                if let Ok(n) = word.parse::<i64>() {
+                    longs.extend([n - 1, n, n + 1]);
+                }
+            }
+        }
+        strings.sort();
+        strings.dedup();
+        longs.sort_unstable();
+        longs.dedup();
+        (strings, longs)
+    }
+
+    fn reasons(pack: &RulePack, set: &PolicySet, choices: &[u64]) -> (Vec<String>, usize) {
+        let (strings, longs) = literals(pack);
+        let pick = |i: usize| choices.get(i).copied().unwrap_or(0) as usize;
+        let pairs = attributes(pack)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, kind))| {
+                let value = match kind.as_str() {
+                    "Bool" => RestrictedExpression::new_bool(pick(i) % 2 == 1),
+                    "Long" => RestrictedExpression::new_long(longs[pick(i) % longs.len()]),
+                    "String" => {
+                        RestrictedExpression::new_string(strings[pick(i) % strings.len()].clone())
+                    }
+                    _ => RestrictedExpression::new_set(
+                        strings
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| (pick(i) >> (j % 64)) & 1 == 1)
+                            .map(|(_, s)| RestrictedExpression::new_string(s.clone())),
+                    ),
+                };
+                (name, value)
+            });
+        let context = Context::from_pairs(pairs).unwrap();
+        let request = Request::new(
+            r#"Transfer::"transfer""#.parse::<EntityUid>().unwrap(),
+            r#"Action::"judge""#.parse::<EntityUid>().unwrap(),
+            format!(r#"Pack::"{}""#, pack.jurisdiction())
+                .parse::<EntityUid>()
+                .unwrap(),
+            context,
+            Some(pack.schema()),
+        )
+        .unwrap();
+        let response = Authorizer::new().is_authorized(&request, set, &Entities::empty());
+        let mut fired: Vec<String> = response
+            .diagnostics()
+            .reason()
+            .map(ToString::to_string)
+            .collect();
+        fired.sort();
+        (fired, response.diagnostics().errors().count())
+    }
+
+    #[test]
+    fn the_rewrite_expands_literal_sets_and_nothing_else() {
+        let mut json = serde_json::json!({"contains": {
+            "left": {"Set": [{"Value": "a"}, {"Value": "b"}]},
+            "right": {".": {"left": {"Var": "context"}, "attr": "x"}}
+        }});
+        expand_literal_sets(&mut json);
+        let x = serde_json::json!({".": {"left": {"Var": "context"}, "attr": "x"}});
+        assert_eq!(
+            json,
+            serde_json::json!({"||": {
+                "left": {"==": {"left": x, "right": {"Value": "a"}}},
+                "right": {"==": {"left": x, "right": {"Value": "b"}}}
+            }})
+        );
+        // A set with a non-literal member, and an empty set, stay as they are.
+        for kept in [
+            serde_json::json!({"contains": {"left": {"Set": [{"Var": "context"}]}, "right": {"Value": 1}}}),
+            serde_json::json!({"contains": {"left": {"Set": []}, "right": {"Value": 1}}}),
+        ] {
+            let mut json = kept.clone();
+            expand_literal_sets(&mut json);
+            assert_eq!(json, kept);
+        }
+    }
+
+    #[test]
+    fn the_evaluation_set_has_every_rule_and_no_source_location() {
+        for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+            let pack = RulePack::embedded(jurisdiction).unwrap();
+            let ids = |set: &PolicySet| {
+                let mut ids: Vec<String> = set.policies().map(|p| p.id().to_string()).collect();
+                ids.sort();
+                ids
+            };
+            assert_eq!(ids(pack.policies()), ids(pack.evaluation_policies()));
+            assert!(pack.evaluation_policies().policies().all(|p| {
+                !p.to_json()
+                    .unwrap()
+                    .to_string()
+                    .contains(r#""contains":{"left":{"Set""#)
+            }));
+        }
+    }
+
+    fn packs() -> &'static [RulePack; 2] {
+        static PACKS: std::sync::OnceLock<[RulePack; 2]> = std::sync::OnceLock::new();
+        PACKS.get_or_init(|| {
+            [
+                RulePack::embedded(Jurisdiction::Cn).unwrap(),
+                RulePack::embedded(Jurisdiction::Us).unwrap(),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn the_evaluation_set_decides_like_the_text(
+            choices in proptest::collection::vec(any::<u64>(), 40),
+        ) {
+            for pack in packs() {
+                let written = reasons(pack, pack.policies(), &choices);
+                let evaluated = reasons(pack, pack.evaluation_policies(), &choices);
+                prop_assert_eq!(written, evaluated);
+            }
+        }
     }
 }

@@ -162,3 +162,38 @@ fn json_and_toml_read_the_same_facts() {
     let again = parse_facts("facts.json", &text, FactsFormat::Json, judge()).unwrap();
     assert_eq!(facts, again);
 }
+
+#[test]
+fn bad_biospecimen_counts_are_refused_at_the_value() {
+    let with = |persons: &str| {
+        base() + &format!("\n[data.us_biospecimens]\npersons = {persons}\ngenomic = true\n")
+    };
+    for bad in ["-5", "12.5", "\"many\""] {
+        let text = with(bad);
+        let e = error(&text);
+        assert_eq!(spanned(&text, &e), bad, "{}", e.message());
+    }
+    // Zero is a number but says nothing: the section must go instead.
+    let text = with("0");
+    let e = error(&text);
+    assert_eq!(e.field(), Some("data.us_biospecimens.persons"));
+    assert_eq!(spanned(&text, &e), "0");
+    // `genomic` is a yes/no fact like the others.
+    let text = base() + "\n[data.us_biospecimens]\npersons = 10\ngenomic = \"maybe\"\n";
+    let e = error(&text);
+    assert_eq!(spanned(&text, &e), "\"maybe\"", "{}", e.message());
+    let text = base() + "\n[data.us_biospecimens]\npersons = 10\n";
+    assert!(error(&text).message().contains("genomic"));
+}
+
+#[test]
+fn the_us_conduct_statement_needs_both_facts_with_tri_values() {
+    let text = base() + "\n[us_conduct]\ndirected_by_us_person = true\n";
+    let e = error(&text);
+    assert!(e.message().contains("evasion"), "{}", e.message());
+    let text = base() + "\n[us_conduct]\ndirected_by_us_person = \"maybe\"\nevasion = false\n";
+    let e = error(&text);
+    assert_eq!(spanned(&text, &e), "\"maybe\"", "{}", e.message());
+    let text = base() + "\n[us_conduct]\ndirected_by_us_person = \"unknown\"\nevasion = false\n";
+    parse_facts("facts.toml", &text, FactsFormat::Toml, judge()).unwrap();
+}
