@@ -464,7 +464,7 @@ mod tests {
     use super::*;
 
     fn sniff(bytes: &[u8]) -> (Vec<u8>, bool) {
-        let source: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(bytes.to_vec()));
+        let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(bytes.to_vec()));
         let (mut stream, json) = sniff_stdin("-", source).unwrap();
         let mut back = Vec::new();
         stream.read_to_end(&mut back).unwrap();
@@ -490,7 +490,7 @@ mod tests {
 
     #[test]
     fn json_lines_read_from_any_stream() {
-        let source: Box<dyn std::io::Read + Send> =
+        let source: Box<dyn Read + Send> =
             Box::new(std::io::Cursor::new(b"{\"a\":1}\n{\"b\":\"x\"}\n".to_vec()));
         let mut reader =
             jsonl::JsonLinesReader::new("-".to_owned(), source, &ReadOptions::default()).unwrap();
