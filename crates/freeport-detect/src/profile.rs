@@ -510,12 +510,16 @@ impl ColumnProfiler {
         self.finish_in_table(false)
     }
 
-    /// How this column could be one half of a latitude/longitude pair, when nothing else
-    /// speaks for it: no header keyword, nearly every sampled value a bare number of decimal
-    /// degrees with ≥ 4 decimals, mostly distinct.
+    /// How this column could be one half of a latitude/longitude pair: no header keyword other
+    /// than a coordinate one (`c07`, or `longitude` as the partner of a neutral column), nearly
+    /// every sampled value a bare number of decimal degrees with ≥ 4 decimals, mostly distinct.
     fn coordinate_axis(&self) -> Option<Axis> {
         let n = self.sampled;
-        if n < 20 || !header_hits(&self.header).is_empty() {
+        if n < 20
+            || header_hits(&self.header)
+                .iter()
+                .any(|h| h.category != "location.precise")
+        {
             return None;
         }
         if wilson_lower(self.fine_degrees, n) < 0.9 {
@@ -798,10 +802,11 @@ enum Axis {
     Longitude,
 }
 
-/// For each column of one table, whether it is a neutral-header latitude or longitude column
-/// with a partner of the other axis: a bare decimal in ±90 alone cannot be told from any other
-/// measurement, but a column of fine decimals within ±90 beside one that reaches beyond ±90 is
-/// a coordinate pair. Each longitude column takes the nearest unpaired latitude column (ties:
+/// For each column of one table, whether it is a latitude or longitude column with a partner of
+/// the other axis: a bare decimal in ±90 alone cannot be told from any other measurement, but
+/// a column of fine decimals within ±90 beside one that reaches beyond ±90 is a coordinate
+/// pair. Columns with a coordinate header (`lat`, `经度`) take part as partners; only neutral
+/// ones gain anything from it. Each longitude column takes the nearest unpaired latitude column (ties:
 /// the one to its left), so a stray fine-decimal column is not swept in.
 #[must_use]
 pub fn paired_coordinates(profilers: &[ColumnProfiler]) -> Vec<bool> {
