@@ -18,7 +18,7 @@ DATA="$OUT/mixed-${MB}mb-seed${SEED}.csv"
 # Release build without fat LTO: far less compile time on a shared machine.
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 cargo build -q --release -p freeport
-BIN=target/release/freeport
+BIN=${CARGO_TARGET_DIR:-target}/release/freeport
 
 if [ ! -f "$DATA" ]; then
   echo "== generate $DATA"
@@ -49,6 +49,13 @@ echo "== freeport scan"
   run 1
   run 2
 } | tee "$OUT/freeport.md"
+# Results must not depend on the thread count.
+if cmp -s "$OUT/scan-1.json" "$OUT/scan-2.json"; then
+  echo "JSON of --threads 1 and --threads 2: byte-identical" | tee -a "$OUT/freeport.md"
+else
+  echo "JSON of --threads 1 and --threads 2 DIFFER" | tee -a "$OUT/freeport.md"
+  exit 1
+fi
 
 echo "== Presidio (presidio-analyzer + presidio-structured, no_op NLP engine) on the first $PRESIDIO_ROWS rows"
 if [ ! -x bench/.venv/bin/python ]; then

@@ -1,4 +1,4 @@
-//! Fuzzes the JSON Lines reader (two passes: keys, then rows).
+//! Fuzzes the JSON Lines reader (one pass: keys collected while rows are spooled).
 #![no_main]
 
 use freeport_read::Format;

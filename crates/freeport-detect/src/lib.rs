@@ -35,5 +35,5 @@ pub use detector::{Cell, DETECTORS, Detector, Strength};
 pub use keys::{mask, subject_key};
 pub use profile::{
     Candidate, ColumnProfile, ColumnProfiler, ColumnStats, Evidence, SAMPLE_HEAD, SAMPLE_MAX,
-    SAMPLE_STRIDE, THRESHOLD,
+    SAMPLE_STRIDE, THRESHOLD, paired_coordinates,
 };

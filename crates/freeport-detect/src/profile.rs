@@ -171,7 +171,20 @@ pub struct ColumnProfiler {
     embedded: [u32; N_DETECTORS],
     years: YearStats,
     decimals: [u32; 8],
+    /// Sampled values that are one number of decimal degrees with ≥ 4 decimals (≤ 11 m), and
+    /// of those, the ones within ±90 (a latitude's range).
+    fine_degrees: u64,
+    fine_degrees_lat: u64,
 }
+
+/// Categories whose values carry no signal of their own: a value match alone (any 6–16
+/// character id of letters and digits looks like some state's driver's licence) is not even a
+/// candidate without a header naming the category.
+const HEADER_REQUIRED: [&str; 1] = ["id.us.driver_license"];
+
+/// Decimals a bare number needs to count as a paired coordinate (4 dp ≈ 11 m, identifiers.md
+/// §3); amounts and measurements rarely carry that many.
+const PAIRED_DECIMALS: u8 = 4;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct YearStats {
@@ -297,6 +310,8 @@ impl ColumnProfiler {
                 ..YearStats::default()
             },
             decimals: [0; 8],
+            fine_degrees: 0,
+            fine_degrees_lat: 0,
         }
     }
 
@@ -374,10 +389,14 @@ impl ColumnProfiler {
             match d.name {
                 "date" => self.observe_date(v),
                 "geo.coordinate" => {
-                    if let Some(c) = parse_coordinate(v)
-                        && let Some(slot) = self.decimals.get_mut(usize::from(c.decimals.min(7)))
-                    {
-                        *slot += 1;
+                    if let Some(c) = parse_coordinate(v) {
+                        if let Some(slot) = self.decimals.get_mut(usize::from(c.decimals.min(7))) {
+                            *slot += 1;
+                        }
+                        if !c.pair && c.decimals >= PAIRED_DECIMALS {
+                            self.fine_degrees += 1;
+                            self.fine_degrees_lat += u64::from(c.lat_range);
+                        }
                     }
                 }
                 _ => {}
@@ -451,6 +470,8 @@ impl ColumnProfiler {
         self.prose += other.prose;
         self.small_ints += other.small_ints;
         self.embedded_any += other.embedded_any;
+        self.fine_degrees += other.fine_degrees;
+        self.fine_degrees_lat += other.fine_degrees_lat;
         let (a, b) = (&mut self.years, other.years);
         a.n += b.n;
         a.min = a.min.min(b.min);
@@ -486,6 +507,40 @@ impl ColumnProfiler {
     /// Finishes the column: statistics, scored candidates, the category and its evidence.
     #[must_use]
     pub fn finish(self) -> ColumnProfile {
+        self.finish_in_table(false)
+    }
+
+    /// How this column could be one half of a latitude/longitude pair: no header keyword other
+    /// than a coordinate one (`c07`, or `longitude` as the partner of a neutral column), nearly
+    /// every sampled value a bare number of decimal degrees with ≥ 4 decimals, mostly distinct.
+    fn coordinate_axis(&self) -> Option<Axis> {
+        let n = self.sampled;
+        if n < 20
+            || header_hits(&self.header)
+                .iter()
+                .any(|h| h.category != "location.precise")
+        {
+            return None;
+        }
+        if wilson_lower(self.fine_degrees, n) < 0.9 {
+            return None;
+        }
+        let (distinct, _) = self.distinct();
+        if ratio(distinct, self.nonnull) < 0.5 {
+            return None;
+        }
+        Some(if self.fine_degrees_lat == self.fine_degrees {
+            Axis::Latitude
+        } else {
+            Axis::Longitude
+        })
+    }
+
+    /// As [`ColumnProfiler::finish`], with what the rest of the table says: `paired_coordinate`
+    /// (from [`paired_coordinates`]) marks a neutral-header column of decimal degrees that has
+    /// a partner column of the other axis.
+    #[must_use]
+    pub fn finish_in_table(self, paired_coordinate: bool) -> ColumnProfile {
         let cats = categories();
         let n = self.sampled;
         let (distinct, distinct_estimated) = self.distinct();
@@ -526,6 +581,17 @@ impl ColumnProfiler {
             scores.insert(cat, s);
         }
 
+        if paired_coordinate {
+            let s = 0.9 * wilson_lower(self.fine_degrees, n);
+            let e = scores.entry("location.precise").or_insert(0.0);
+            *e = e.max(s);
+            plausibility.push(Evidence::Plausibility {
+                category: "location.precise".into(),
+                passed: true,
+                check: "bare decimal degrees with ≥ 4 decimals, paired with a column of the other axis in the same table (latitudes within ±90, longitudes beyond)".into(),
+            });
+        }
+
         // Header evidence, combined as a noisy-OR with the values.
         for HeaderHit {
             category, weight, ..
@@ -562,6 +628,12 @@ impl ColumnProfiler {
             let h = weight * (0.3 + 0.7 * compat);
             let s = scores.entry(category).or_insert(0.0);
             *s = 1.0 - (1.0 - *s) * (1.0 - h);
+        }
+
+        for category in HEADER_REQUIRED {
+            if !headers.iter().any(|h| h.category == category) {
+                scores.remove(category);
+            }
         }
 
         // Precise vs coarse location: the coarsest common precision decides.
@@ -719,4 +791,46 @@ impl ColumnProfiler {
             _ => 1.0,
         }
     }
+}
+
+/// Which axis a bare column of decimal degrees can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Axis {
+    /// Every value within ±90.
+    Latitude,
+    /// Some value beyond ±90.
+    Longitude,
+}
+
+/// For each column of one table, whether it is a latitude or longitude column with a partner of
+/// the other axis: a bare decimal in ±90 alone cannot be told from any other measurement, but
+/// a column of fine decimals within ±90 beside one that reaches beyond ±90 is a coordinate
+/// pair. Columns with a coordinate header (`lat`, `经度`) take part as partners; only neutral
+/// ones gain anything from it. Each longitude column takes the nearest unpaired latitude column (ties:
+/// the one to its left), so a stray fine-decimal column is not swept in.
+#[must_use]
+pub fn paired_coordinates(profilers: &[ColumnProfiler]) -> Vec<bool> {
+    let axes: Vec<Option<Axis>> = profilers
+        .iter()
+        .map(ColumnProfiler::coordinate_axis)
+        .collect();
+    let mut paired = vec![false; profilers.len()];
+    for (lon, axis) in axes.iter().enumerate() {
+        if *axis != Some(Axis::Longitude) {
+            continue;
+        }
+        let nearest = axes
+            .iter()
+            .enumerate()
+            .filter(|&(i, a)| *a == Some(Axis::Latitude) && !paired.get(i).copied().unwrap_or(true))
+            .min_by_key(|&(i, _)| (i.abs_diff(lon), i));
+        if let Some((lat, _)) = nearest {
+            for i in [lat, lon] {
+                if let Some(p) = paired.get_mut(i) {
+                    *p = true;
+                }
+            }
+        }
+    }
+    paired
 }

@@ -1,12 +1,12 @@
 //! Data-driven fixture suite: every `fixtures/NAME.csv` is profiled column by column through
-//! [`ColumnProfiler`] and compared with `fixtures/NAME.expected` (`column<TAB>category`, `none`
+//! [`ColumnProfiler`], finished as one table (with [`paired_coordinates`]), and compared with `fixtures/NAME.expected` (`column<TAB>category`, `none`
 //! for columns without personal data).
 
 #![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
 
 use std::path::Path;
 
-use freeport_detect::ColumnProfiler;
+use freeport_detect::{ColumnProfiler, paired_coordinates};
 
 /// Minimal RFC 4180 reader for the fixtures (quoted fields, doubled quotes; no embedded newlines).
 fn split_csv_line(line: &str) -> Vec<String> {
@@ -55,8 +55,9 @@ fn check(csv: &Path) -> Vec<String> {
         csv.display()
     );
     let mut failures = Vec::new();
-    for ((name, want), p) in expected.iter().zip(profilers) {
-        let profile = p.finish();
+    let paired = paired_coordinates(&profilers);
+    for (((name, want), p), paired) in expected.iter().zip(profilers).zip(paired) {
+        let profile = p.finish_in_table(paired);
         let got = profile.category.clone().unwrap_or_else(|| "none".into());
         if got != *want {
             failures.push(format!(
@@ -78,7 +79,7 @@ fn fixtures() {
         .filter(|p| p.extension().is_some_and(|e| e == "csv"))
         .collect();
     files.sort();
-    assert!(files.len() >= 4);
+    assert!(files.len() >= 6);
     let failures: Vec<String> = files.iter().flat_map(|f| check(f)).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

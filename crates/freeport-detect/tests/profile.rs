@@ -295,3 +295,28 @@ fn distinct_estimates_small_and_mid_cardinality() {
         );
     }
 }
+
+#[test]
+fn driver_licence_is_no_candidate_without_a_header() {
+    // Letter + digits ids and long digit runs match some state's licence format; without a
+    // header naming licences that is noise, not even an "also possible".
+    let refs: Vec<String> = (0..200)
+        .map(|i| format!("D{:07}", i * 7_919 % 10_000_000))
+        .collect();
+    let orders: Vec<String> = (0..200)
+        .map(|i| format!("{:09}", 104_729 * i + 7))
+        .collect();
+    for (header, values) in [("c03", &refs), ("order_no", &orders), ("ref", &refs)] {
+        let p = profile(header, values.iter().map(String::as_str));
+        assert!(
+            p.candidates.iter().all(|c| c.id != "id.us.driver_license"),
+            "{header}: {:?}",
+            p.candidates
+        );
+    }
+    // With a licence header the same values are licences.
+    let p = profile("driver_license", refs.iter().map(String::as_str));
+    assert_eq!(p.category.as_deref(), Some("id.us.driver_license"), "{p:?}");
+    let p = profile("dl_number", refs.iter().map(String::as_str));
+    assert_eq!(p.category.as_deref(), Some("id.us.driver_license"), "{p:?}");
+}

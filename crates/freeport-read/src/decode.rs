@@ -146,7 +146,7 @@ impl<R: Read> DecodingReader<R> {
 }
 
 fn bytecount(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 impl<R: Read> Read for DecodingReader<R> {
@@ -162,6 +162,42 @@ impl<R: Read> Read for DecodingReader<R> {
         }
         self.output_start += n;
         Ok(n)
+    }
+}
+
+/// A whole chunk of whole lines decoded to UTF-8 at once (the parse threads decode their own
+/// chunks). On an invalid byte: the text of the lines before the one holding it, and that
+/// line's number counted from 1 at the start of the chunk.
+pub(crate) fn decode_chunk(
+    bytes: &[u8],
+    encoding: TextEncoding,
+) -> Result<Vec<u8>, (Vec<u8>, u64)> {
+    let mut decoder = encoding.encoding().new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len().saturating_mul(3));
+    let mut out = vec![0; capacity.max(16)];
+    let (mut read, mut written) = (0, 0);
+    loop {
+        let source = bytes.get(read..).unwrap_or_default();
+        let target = out.get_mut(written..).unwrap_or_default();
+        let (result, r, w) = decoder.decode_to_utf8_without_replacement(source, target, true);
+        read += r;
+        written += w;
+        match result {
+            DecoderResult::InputEmpty => {
+                out.truncate(written);
+                return Ok(out);
+            }
+            DecoderResult::OutputFull => out.resize(out.len() * 2, 0),
+            DecoderResult::Malformed(_, _) => {
+                out.truncate(written);
+                let line = bytecount(&out) + 1;
+                let keep = memchr::memrchr(b'\n', &out).map_or(0, |i| i + 1);
+                out.truncate(keep);
+                return Err((out, line));
+            }
+        }
     }
 }
 

@@ -76,8 +76,8 @@ pub enum ReadErrorKind {
     /// An Arrow error while building or converting batches.
     #[error("cannot build Arrow batch: {0}")]
     Arrow(String),
-    /// Stdin holds CSV only.
-    #[error("standard input is read as CSV only")]
+    /// Stdin holds CSV or JSON Lines only.
+    #[error("standard input is read as CSV or JSON Lines only")]
     StdinNotCsv,
 }
 

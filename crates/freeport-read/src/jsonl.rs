@@ -1,14 +1,15 @@
 //! JSON Lines: one object per line, nested objects flattened to dotted column names
 //! (`address.city`), arrays kept as JSON text, scalars as text.
 //!
-//! The column set is the union of keys over the whole file, so a first streaming pass collects
-//! keys (in order of first appearance) and a second pass builds batches; both run in bounded
-//! memory.
+//! The column set is the union of keys over the whole input, known only at its end, so the
+//! input is read and parsed once: each row's flattened values go to an anonymous temporary
+//! file (a compact spool, about the size of the input) while keys are collected, and batches
+//! are then built from the spool. One pass means standard input works, and memory stays
+//! bounded: one line, one batch, and the key index.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -21,40 +22,28 @@ use crate::decode::CountingReader;
 use crate::error::{Location, ReadError, ReadErrorKind};
 use crate::{BatchReader, Format, ReadOptions, SourceInfo};
 
-/// A JSON Lines file being read.
+/// A JSON Lines input being read back from its spool.
 #[derive(Debug)]
 pub(crate) struct JsonLinesReader {
     name: String,
-    lines: LineSource,
     schema: SchemaRef,
-    index: HashMap<String, usize>,
+    spool: BufReader<File>,
+    rows_left: u64,
     columns: Columns,
     batch_rows: usize,
     consumed: Arc<AtomicU64>,
-    done: bool,
+    field: Vec<u8>,
 }
 
-/// Numbered lines of a file, as bytes.
-#[derive(Debug)]
+/// Numbered lines of the input, as bytes.
 struct LineSource {
     name: String,
-    reader: BufReader<CountingReader<File>>,
+    reader: BufReader<CountingReader<Box<dyn Read + Send>>>,
     buffer: Vec<u8>,
     line: u64,
 }
 
 impl LineSource {
-    fn open(name: &str, path: &PathBuf, consumed: Arc<AtomicU64>) -> Result<Self, ReadError> {
-        let file = File::open(path)
-            .map_err(|e| ReadError::new(name, Location::Whole, ReadErrorKind::Io(e)))?;
-        Ok(Self {
-            name: name.to_owned(),
-            reader: BufReader::with_capacity(256 * 1024, CountingReader::new(file, consumed)),
-            buffer: Vec::new(),
-            line: 0,
-        })
-    }
-
     /// The next non-blank line as a JSON object, or `None` at the end.
     fn next_object(&mut self) -> Result<Option<Map<String, Value>>, ReadError> {
         loop {
@@ -119,36 +108,122 @@ fn flatten(prefix: &str, object: &Map<String, Value>, f: &mut dyn FnMut(String, 
     }
 }
 
+/// Spool record layout: `u32` field count, then per field `u32` column, `u8` tag (0 null,
+/// 1 text), and for text `u32` length and the UTF-8 bytes; little-endian.
+const NULL: u8 = 0;
+const TEXT: u8 = 1;
+
+fn u32_of(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 impl JsonLinesReader {
     pub(crate) fn new(
         name: String,
-        path: PathBuf,
+        source: Box<dyn Read + Send>,
         options: &ReadOptions,
     ) -> Result<Self, ReadError> {
+        let io = |e: std::io::Error| ReadError::new(&name, Location::Whole, ReadErrorKind::Io(e));
+        let consumed = Arc::new(AtomicU64::new(0));
+        let mut lines = LineSource {
+            name: name.clone(),
+            reader: BufReader::with_capacity(
+                256 * 1024,
+                CountingReader::new(source, Arc::clone(&consumed)),
+            ),
+            buffer: Vec::new(),
+            line: 0,
+        };
+        let mut spool = BufWriter::with_capacity(256 * 1024, tempfile::tempfile().map_err(io)?);
         let mut names: Vec<String> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut keys = LineSource::open(&name, &path, Arc::new(AtomicU64::new(0)))?;
-        while let Some(object) = keys.next_object()? {
-            flatten("", &object, &mut |key, _| {
-                if !index.contains_key(&key) {
-                    index.insert(key.clone(), names.len());
-                    names.push(key);
+        // The row in which each column last had a value: a key that flattening produces twice
+        // in one object (`{"a.b":1,"a":{"b":2}}`) keeps its first value.
+        let mut last_row: Vec<u64> = Vec::new();
+        let mut record: Vec<u8> = Vec::new();
+        let mut rows = 0u64;
+        while let Some(object) = lines.next_object()? {
+            rows += 1;
+            record.clear();
+            record.extend_from_slice(&[0; 4]);
+            let mut fields = 0usize;
+            flatten("", &object, &mut |key, value| {
+                let column = match index.get(&key) {
+                    Some(&column) => column,
+                    None => {
+                        index.insert(key.clone(), names.len());
+                        names.push(key);
+                        last_row.push(0);
+                        names.len() - 1
+                    }
+                };
+                let Some(last) = last_row.get_mut(column) else {
+                    return;
+                };
+                if *last == rows {
+                    return;
+                }
+                *last = rows;
+                fields += 1;
+                record.extend_from_slice(&u32_of(column).to_le_bytes());
+                let text = match value {
+                    Value::Null => None,
+                    Value::String(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
+                    other => Some(std::borrow::Cow::Owned(other.to_string())),
+                };
+                match text {
+                    None => record.push(NULL),
+                    Some(text) => {
+                        record.push(TEXT);
+                        record.extend_from_slice(&u32_of(text.len()).to_le_bytes());
+                        record.extend_from_slice(text.as_bytes());
+                    }
                 }
             });
+            if let Some(count) = record.get_mut(..4) {
+                count.copy_from_slice(&u32_of(fields).to_le_bytes());
+            }
+            spool.write_all(&record).map_err(io)?;
         }
+        let mut file = spool.into_inner().map_err(|e| io(e.into_error()))?;
+        file.rewind().map_err(io)?;
         let schema = string_schema(&names);
-        let consumed = Arc::new(AtomicU64::new(0));
-        let lines = LineSource::open(&name, &path, Arc::clone(&consumed))?;
         Ok(Self {
-            name,
-            lines,
-            index,
-            columns: Columns::new(Arc::clone(&schema)),
-            schema,
+            schema: Arc::clone(&schema),
+            columns: Columns::new(schema),
+            spool: BufReader::with_capacity(256 * 1024, file),
+            rows_left: rows,
             batch_rows: options.batch_rows.max(1),
             consumed,
-            done: false,
+            field: Vec::new(),
+            name,
         })
+    }
+
+    fn read_u32(&mut self) -> std::io::Result<usize> {
+        let mut bytes = [0; 4];
+        self.spool.read_exact(&mut bytes)?;
+        Ok(u32::from_le_bytes(bytes) as usize)
+    }
+
+    fn read_row(&mut self) -> std::io::Result<()> {
+        let fields = self.read_u32()?;
+        for _ in 0..fields {
+            let column = self.read_u32()?;
+            let mut tag = [0; 1];
+            self.spool.read_exact(&mut tag)?;
+            if tag == [TEXT] {
+                let len = self.read_u32()?;
+                self.field.resize(len, 0);
+                self.spool.read_exact(&mut self.field)?;
+                let text = std::str::from_utf8(&self.field).map_err(std::io::Error::other)?;
+                self.columns.push(column, Some(text));
+            } else {
+                self.columns.push(column, None);
+            }
+        }
+        self.columns.end_row();
+        Ok(())
     }
 }
 
@@ -170,26 +245,10 @@ impl BatchReader for JsonLinesReader {
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, ReadError> {
-        if self.done {
-            return Ok(None);
-        }
-        while self.columns.rows() < self.batch_rows {
-            let Some(object) = self.lines.next_object()? else {
-                self.done = true;
-                break;
-            };
-            let columns = &mut self.columns;
-            let index = &self.index;
-            flatten("", &object, &mut |key, value| {
-                if let Some(&column) = index.get(&key) {
-                    match value {
-                        Value::Null => columns.push(column, None),
-                        Value::String(text) => columns.push(column, Some(text)),
-                        other => columns.push(column, Some(&other.to_string())),
-                    }
-                }
-            });
-            self.columns.end_row();
+        while self.rows_left > 0 && self.columns.rows() < self.batch_rows {
+            self.rows_left -= 1;
+            self.read_row()
+                .map_err(|e| ReadError::new(&self.name, Location::Whole, ReadErrorKind::Io(e)))?;
         }
         if self.columns.rows() == 0 {
             return Ok(None);

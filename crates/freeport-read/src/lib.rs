@@ -3,7 +3,8 @@
 //! Parquet and spreadsheets (XLSX through calamine).
 //!
 //! [`discover`] turns the paths a user typed (files, directories walked recursively, globs,
-//! `-` for CSV on stdin) into [`Input`]s, one per dataset (one per worksheet for spreadsheets);
+//! `-` for CSV or JSON Lines on stdin) into [`Input`]s, one per dataset (one per worksheet for
+//! spreadsheets);
 //! [`open`] gives a [`BatchReader`] over one input. Readers stream in bounded memory (CSV and
 //! JSON Lines hold one batch; Parquet one row group's pages; spreadsheets one worksheet) and
 //! never modify their input. Errors ([`ReadError`]) name the input, the line or row, and the
@@ -18,6 +19,7 @@ mod decode;
 mod error;
 mod jsonl;
 mod parquet;
+mod split;
 mod xlsx;
 
 use std::fmt;
@@ -86,8 +88,11 @@ pub struct ReadOptions {
     pub encoding: Option<TextEncoding>,
     /// The CSV delimiter; sniffed when `None` (tab for `.tsv`).
     pub delimiter: Option<u8>,
-    /// Rows per batch.
+    /// Rows per batch (at most; CSV batches hold the records of `batch_rows` lines).
     pub batch_rows: usize,
+    /// Threads that decode and parse CSV (1: on the calling thread). Results do not depend on
+    /// it.
+    pub threads: usize,
 }
 
 impl Default for ReadOptions {
@@ -96,6 +101,7 @@ impl Default for ReadOptions {
             encoding: None,
             delimiter: None,
             batch_rows: 8192,
+            threads: 1,
         }
     }
 }
@@ -130,7 +136,7 @@ pub trait BatchReader: Send + fmt::Debug {
 /// Where an input's bytes come from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {
-    /// Standard input (CSV only; can be read once).
+    /// Standard input (CSV, or JSON Lines when it starts with `{`; can be read once).
     Stdin,
     /// A file.
     File(PathBuf),
@@ -337,7 +343,10 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<Box<dyn BatchReader>
     let name = input.display_name();
     match (&input.source, input.format) {
         (Source::Stdin, Format::Csv | Format::Tsv) => {
-            let stdin: Box<dyn std::io::Read + Send> = Box::new(std::io::stdin());
+            let (stdin, json) = sniff_stdin(&name, Box::new(std::io::stdin()))?;
+            if json {
+                return Ok(Box::new(jsonl::JsonLinesReader::new(name, stdin, options)?));
+            }
             Ok(Box::new(csv::CsvReader::new(
                 name,
                 stdin,
@@ -345,6 +354,11 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<Box<dyn BatchReader>
                 options,
             )?))
         }
+        (Source::Stdin, Format::JsonLines) => Ok(Box::new(jsonl::JsonLinesReader::new(
+            name,
+            Box::new(std::io::stdin()),
+            options,
+        )?)),
         (Source::Stdin, _) => Err(ReadError::new(
             name,
             Location::Whole,
@@ -360,11 +374,15 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<Box<dyn BatchReader>
                 options,
             )?))
         }
-        (Source::File(path), Format::JsonLines) => Ok(Box::new(jsonl::JsonLinesReader::new(
-            name,
-            path.clone(),
-            options,
-        )?)),
+        (Source::File(path), Format::JsonLines) => {
+            let file = std::fs::File::open(path)
+                .map_err(|e| ReadError::new(&name, Location::Whole, ReadErrorKind::Io(e)))?;
+            Ok(Box::new(jsonl::JsonLinesReader::new(
+                name,
+                Box::new(file),
+                options,
+            )?))
+        }
         (Source::File(path), Format::Parquet) => {
             Ok(Box::new(parquet::ParquetReader::new(name, path, options)?))
         }
@@ -375,6 +393,35 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<Box<dyn BatchReader>
             options,
         )?)),
     }
+}
+
+/// Whether standard input holds JSON Lines (its first byte after blanks and a UTF-8 BOM is
+/// `{`; a CSV header does not start with a brace) rather than CSV, and the stream to read,
+/// with the bytes looked at put back in front.
+fn sniff_stdin(
+    name: &str,
+    mut stdin: Box<dyn std::io::Read + Send>,
+) -> Result<(Box<dyn std::io::Read + Send>, bool), ReadError> {
+    let mut head = Vec::new();
+    let mut block = [0u8; 8192];
+    let json = loop {
+        let read = match stdin.read(&mut block) {
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadError::new(name, Location::Whole, ReadErrorKind::Io(e))),
+        };
+        head.extend_from_slice(block.get(..read).unwrap_or_default());
+        let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+        if let Some(first) = text.iter().find(|b| !b.is_ascii_whitespace()) {
+            break *first == b'{';
+        }
+        if read == 0 {
+            break false;
+        }
+    };
+    let stream: Box<dyn std::io::Read + Send> =
+        Box::new(std::io::Read::chain(std::io::Cursor::new(head), stdin));
+    Ok((stream, json))
 }
 
 /// Opens CSV from any byte source (a network stream, an in-memory buffer, a fuzzer's input).
@@ -408,4 +455,49 @@ pub fn parse_encoding(label: &str) -> Result<TextEncoding, ReadError> {
             ReadErrorKind::UnknownEncoding(label.to_owned()),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    fn sniff(bytes: &[u8]) -> (Vec<u8>, bool) {
+        let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(bytes.to_vec()));
+        let (mut stream, json) = sniff_stdin("-", source).unwrap();
+        let mut back = Vec::new();
+        stream.read_to_end(&mut back).unwrap();
+        (back, json)
+    }
+
+    #[test]
+    fn stdin_is_json_lines_when_it_starts_with_a_brace() {
+        for (bytes, json) in [
+            (b"{\"a\":1}\n".as_slice(), true),
+            (b"\xef\xbb\xbf \n\n  {\"a\":1}\n".as_slice(), true),
+            (b"a,b\n1,2\n".as_slice(), false),
+            (b"".as_slice(), false),
+            (b"  \n".as_slice(), false),
+        ] {
+            // Whatever was looked at is handed on unchanged.
+            assert_eq!(sniff(bytes), (bytes.to_vec(), json));
+        }
+        let mut long = vec![b' '; 20_000];
+        long.extend_from_slice(b"{\"a\":1}\n");
+        assert_eq!(sniff(&long), (long.clone(), true));
+    }
+
+    #[test]
+    fn json_lines_read_from_any_stream() {
+        let source: Box<dyn Read + Send> =
+            Box::new(std::io::Cursor::new(b"{\"a\":1}\n{\"b\":\"x\"}\n".to_vec()));
+        let mut reader =
+            jsonl::JsonLinesReader::new("-".to_owned(), source, &ReadOptions::default()).unwrap();
+        assert_eq!(reader.schema().fields().len(), 2);
+        let batch = reader.next_batch().unwrap().unwrap();
+        assert_eq!(batch.num_rows(), 2);
+        assert!(reader.next_batch().unwrap().is_none());
+        assert_eq!(reader.info().format, Format::JsonLines);
+    }
 }

@@ -47,15 +47,33 @@ pub(crate) struct XlsxReader {
     batch_rows: usize,
 }
 
-/// A cell as text; integral floats print without a fraction so numeric ids keep their digits.
+/// A cell as text; integral floats print without a fraction so numeric ids keep their digits,
+/// and date cells (stored as day serials, formatted as dates) print as ISO 8601 dates.
 fn cell_text(cell: &Data) -> Option<String> {
     match cell {
         Data::Empty | Data::Error(_) => None,
         Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => {
             Some(text.clone())
         }
+        Data::DateTime(date) if date.is_datetime() => Some(excel_date_text(date)),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{f:.0}")),
         other => Some(other.to_string()),
+    }
+}
+
+/// An Excel date serial as `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` when it has a time of day, or
+/// `HH:MM:SS` for a time alone (serial below 1). calamine applies the 1900 leap-year bug and
+/// the 1904 date system.
+fn excel_date_text(date: &calamine::ExcelDateTime) -> String {
+    let (year, month, day, hour, minute, second, _) = date.to_ymd_hms_milli();
+    let serial = date.as_f64();
+    if (0.0..1.0).contains(&serial) {
+        return format!("{hour:02}:{minute:02}:{second:02}");
+    }
+    if (hour, minute, second) == (0, 0, 0) {
+        format!("{year:04}-{month:02}-{day:02}")
+    } else {
+        format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
     }
 }
 

@@ -384,3 +384,185 @@ fn invalid_utf8_after_the_sniffed_prefix_names_its_line() {
     );
     assert_eq!(error.location(), Location::Line(10_002));
 }
+
+/// Every batch of a CSV read with `threads` parse threads: row counts and values.
+fn batches(path: &Path, batch_rows: usize, threads: usize) -> Vec<Vec<Vec<Option<String>>>> {
+    let options = ReadOptions {
+        batch_rows,
+        threads,
+        ..ReadOptions::default()
+    };
+    let mut reader = open(&input(path, Format::Csv), &options).unwrap();
+    let mut out = Vec::new();
+    while let Some(batch) = reader.next_batch().unwrap() {
+        let rows = (0..batch.num_rows())
+            .map(|row| {
+                batch
+                    .columns()
+                    .iter()
+                    .map(|c| {
+                        let c = c.as_string::<i32>();
+                        (!c.is_null(row)).then(|| c.value(row).to_owned())
+                    })
+                    .collect()
+            })
+            .collect();
+        out.push(rows);
+    }
+    out
+}
+
+#[test]
+fn parallel_csv_gives_the_same_batches_as_one_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("quoted.csv");
+    let mut text = String::from("id,note,\"multi\nline header\"\r\n");
+    for i in 0..5_000 {
+        match i % 5 {
+            0 => text.push_str(&format!("{i},\"say \"\"hi\"\"\nnext line\",x\r\n")),
+            1 => text.push_str(&format!("{i},plain,\"a,b\"\n")),
+            2 => text.push_str(&format!("{i},ab\"c,\n\n")),
+            3 => text.push_str(&format!("{i},\"\",\"\r\n\"\r")),
+            _ => text.push_str(&format!("{i},中文,\"北京\"\n")),
+        }
+    }
+    std::fs::write(&path, &text).unwrap();
+    let one = batches(&path, 100, 1);
+    assert_eq!(one.iter().map(Vec::len).sum::<usize>(), 5_000);
+    assert_eq!(one[0][0][1].as_deref(), Some("say \"hi\"\nnext line"));
+    assert_eq!(one[0][3][2].as_deref(), Some("\r\n"));
+    for threads in [2, 3, 8] {
+        assert_eq!(batches(&path, 100, threads), one, "{threads} threads");
+    }
+    // The header's quoted line break is part of its name.
+    let reader = open(&input(&path, Format::Csv), &ReadOptions::default()).unwrap();
+    assert_eq!(reader.schema().field(2).name(), "multi\nline header");
+}
+
+/// The first error in file order, with `threads` parse threads.
+fn first_error_with(path: &Path, threads: usize) -> freeport_read::ReadError {
+    let options = ReadOptions {
+        batch_rows: 64,
+        threads,
+        ..ReadOptions::default()
+    };
+    let mut reader = open(&input(path, Format::Csv), &options).unwrap();
+    loop {
+        match reader.next_batch() {
+            Err(error) => break error,
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("no error"),
+        }
+    }
+}
+
+#[test]
+fn errors_deep_in_a_file_name_the_same_line_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    // A ragged row at line 5,002 and an invalid GBK byte after it, in the same chunk: the
+    // ragged row comes first in the file, so it is the error.
+    let path = dir.path().join("late.csv");
+    let mut text = String::from("姓名,城市\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("张{i},北京\n"));
+    }
+    text.push_str("only-one-field\n");
+    let mut bytes = encoding_rs::GBK.encode(&text).0.into_owned();
+    bytes.extend_from_slice(b"x,\xff\xff\n");
+    std::fs::write(&path, &bytes).unwrap();
+    for threads in [1, 2, 4] {
+        let error = first_error_with(&path, threads);
+        assert!(
+            matches!(error.kind(), ReadErrorKind::Ragged { .. }),
+            "{error}"
+        );
+        assert_eq!(error.location(), Location::Line(5_002), "{threads} threads");
+    }
+    // Without the ragged row, the invalid byte's own line.
+    let mut bytes = encoding_rs::GBK
+        .encode(&text.replace("only-one-field\n", "a,b\n"))
+        .0
+        .into_owned();
+    bytes.extend_from_slice(b"x,\xff\xff\n");
+    std::fs::write(&path, &bytes).unwrap();
+    for threads in [1, 2, 4] {
+        let error = first_error_with(&path, threads);
+        assert!(
+            matches!(error.kind(), ReadErrorKind::Encoding("gb18030")),
+            "{error}"
+        );
+        assert_eq!(error.location(), Location::Line(5_003), "{threads} threads");
+    }
+}
+
+#[test]
+fn gbk_with_a_pipe_delimiter_is_decoded_before_it_is_cut() {
+    // 0x7C (`|`) is also a GB18030 trail byte: `亅` is 0x81 0x7C.
+    let text = "名|值\n亅\"|\"x|y\"\n亅|z\n";
+    let (bytes, _, errors) = encoding_rs::GB18030.encode(text);
+    assert!(!errors);
+    assert!(bytes.windows(2).any(|w| w == [0x81, 0x7c]));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pipe.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    for threads in [1, 2] {
+        let options = ReadOptions {
+            batch_rows: 1,
+            threads,
+            delimiter: Some(b'|'),
+            ..ReadOptions::default()
+        };
+        let (_, rows) = read_all(&input(&path, Format::Csv), &options);
+        assert_eq!(rows, vec![s(&["亅\"", "x|y"]), s(&["亅", "z"])]);
+    }
+}
+
+#[test]
+fn spreadsheet_dates_read_as_dates_not_serials() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dates.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("s").unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let stamp = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    sheet.write_string(0, 0, "dob").unwrap();
+    sheet.write_string(0, 1, "seen").unwrap();
+    sheet.write_string(0, 2, "n").unwrap();
+    let dob = rust_xlsxwriter::ExcelDateTime::from_ymd(1990, 1, 2).unwrap();
+    let seen = rust_xlsxwriter::ExcelDateTime::parse_from_str("2024-03-04 05:06:07").unwrap();
+    sheet.write_datetime_with_format(1, 0, &dob, &date).unwrap();
+    sheet
+        .write_datetime_with_format(1, 1, &seen, &stamp)
+        .unwrap();
+    sheet.write_number(1, 2, 32_875.0).unwrap();
+    workbook.save(&path).unwrap();
+    let (inputs, _) = discover(&[path.to_str().unwrap()]);
+    let (_, rows) = read_all(&inputs[0], &ReadOptions::default());
+    // A plain number stays a number, even one that is also a plausible serial.
+    assert_eq!(
+        rows,
+        vec![s(&["1990-01-02", "2024-03-04 05:06:07", "32875"])]
+    );
+}
+
+#[test]
+fn json_lines_keys_that_appear_late_still_become_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.jsonl");
+    let mut text = String::new();
+    for i in 0..3_000 {
+        text.push_str(&format!("{{\"id\":{i}}}\n"));
+    }
+    text.push_str("{\"id\":3000,\"email\":\"a@example.com\",\"a.b\":1,\"a\":{\"b\":2}}\n");
+    std::fs::write(&path, &text).unwrap();
+    let options = ReadOptions {
+        batch_rows: 1000,
+        ..ReadOptions::default()
+    };
+    let (names, rows) = read_all(&input(&path, Format::JsonLines), &options);
+    assert_eq!(names, ["id", "email", "a.b"]);
+    assert_eq!(rows.len(), 3_001);
+    assert_eq!(rows[0], s(&["0", "", ""]));
+    // A key flattened twice in one object keeps its first value.
+    assert_eq!(rows[3_000], s(&["3000", "a@example.com", "1"]));
+}

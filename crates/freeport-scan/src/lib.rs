@@ -33,7 +33,9 @@ use std::sync::mpsc;
 
 use arrow::array::{Array, AsArray, StringArray};
 use arrow::record_batch::RecordBatch;
-use freeport_detect::{ColumnProfile, ColumnProfiler, identifier_strength, mask, subject_key};
+use freeport_detect::{
+    ColumnProfile, ColumnProfiler, identifier_strength, mask, paired_coordinates, subject_key,
+};
 use freeport_read::{BatchReader, Input, ReadError, ReadOptions, discover, open};
 use rayon::prelude::*;
 
@@ -173,7 +175,13 @@ fn scan_input_with_probe(
     progress: &dyn Progress,
     probe_limit: usize,
 ) -> Result<DatasetReport, ReadError> {
-    let reader = open(input, &options.read)?;
+    let threads = rayon::current_num_threads();
+    let mut read = options.read.clone();
+    if read.threads <= 1 {
+        // Parse CSV on as many threads as profile it; results do not depend on the count.
+        read.threads = threads;
+    }
+    let reader = open(input, &read)?;
     let info = reader.info();
     let schema = reader.schema();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
@@ -182,7 +190,6 @@ fn scan_input_with_probe(
     let mut state = DatasetState::new(&names, options.show_examples);
     state.probe_limit = probe_limit;
     let mut sampled = false;
-    let threads = rayon::current_num_threads();
     let limit = options.sample_rows;
     if threads > 1 {
         // Read ahead on a thread of its own so parsing overlaps profiling.
@@ -515,9 +522,12 @@ impl DatasetState {
         if self.plan.is_none() {
             self.plan_from_probe(hasher);
         }
-        let profiles: Vec<ColumnProfile> = std::mem::take(&mut self.profilers)
+        let profilers = std::mem::take(&mut self.profilers);
+        let paired = paired_coordinates(&profilers);
+        let profiles: Vec<ColumnProfile> = profilers
             .into_par_iter()
-            .map(ColumnProfiler::finish)
+            .zip(paired)
+            .map(|(profiler, paired)| profiler.finish_in_table(paired))
             .collect();
         let plan = Plan::from_profiles(
             profiles
@@ -636,7 +646,9 @@ impl DatasetState {
         if self.subjects.is_none() && self.devices.is_none() {
             return Ok(());
         }
-        let mut reader = open(input, &options.read)?;
+        let mut read = options.read.clone();
+        read.threads = read.threads.max(rayon::current_num_threads());
+        let mut reader = open(input, &read)?;
         while let Some(batch) = reader.next_batch()? {
             let columns: Vec<&StringArray> = batch
                 .columns()
