@@ -60,7 +60,7 @@ pub struct Query {
     pub epsilon: f64,
     /// Delta spent on it (0 for pure DP).
     pub delta: f64,
-    spans: QuerySpans,
+    pub(crate) spans: QuerySpans,
 }
 
 /// What a query computes.
@@ -121,11 +121,22 @@ impl QueryKind {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct QuerySpans {
+pub(crate) struct QuerySpans {
     name: Range<usize>,
     column: Option<Range<usize>>,
     bounds: Option<Range<usize>>,
     epsilon: Range<usize>,
+}
+
+/// Spans for queries built in tests.
+#[cfg(test)]
+pub(crate) fn test_spans() -> QuerySpans {
+    QuerySpans {
+        name: 0..0,
+        column: None,
+        bounds: None,
+        epsilon: 0..0,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -466,5 +477,126 @@ impl Source {
                 epsilon: raw.epsilon.span(),
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> String {
+        let error = ReleaseConfig::parse(Path::new("release.toml"), text.to_owned()).unwrap_err();
+        let mut out = String::new();
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .render_report(&mut out, error.as_ref())
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_good_file_reads_in_order_with_defaults() {
+        let config = ReleaseConfig::parse(
+            Path::new("release.toml"),
+            r#"
+[[query]]
+name = "n"
+kind = "count"
+epsilon = 0.1
+[[query]]
+name = "h"
+kind = "histogram"
+column = "sex"
+categories = [" F ", "M"]
+epsilon = 0.2
+[[query]]
+name = "m"
+kind = "mean"
+column = "age"
+bounds = [0, 100.5]
+epsilon = 1
+delta = 1e-6
+"#
+            .to_owned(),
+        )
+        .unwrap();
+        assert!((config.confidence - DEFAULT_CONFIDENCE).abs() < f64::EPSILON);
+        let kinds: Vec<&QueryKind> = config.queries.iter().map(|q| &q.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &QueryKind::Count { column: None },
+                &QueryKind::Histogram {
+                    column: "sex".to_owned(),
+                    categories: vec!["F".to_owned(), "M".to_owned()],
+                    other: true
+                },
+                &QueryKind::Mean {
+                    column: "age".to_owned(),
+                    bounds: (0.0, 100.5)
+                },
+            ]
+        );
+        assert!((config.queries[2].delta - 1e-6).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn bad_files_point_at_the_value() {
+        let cases = [
+            (
+                "unknown kind",
+                "[[query]]\nname = \"a\"\nkind = \"median\"\nepsilon = 1\n",
+            ),
+            (
+                "zero epsilon",
+                "[[query]]\nname = \"a\"\nkind = \"count\"\nepsilon = 0\n",
+            ),
+            (
+                "delta of one",
+                "[[query]]\nname = \"a\"\nkind = \"count\"\nepsilon = 1\ndelta = 1\n",
+            ),
+            (
+                "reversed bounds",
+                "[[query]]\nname = \"a\"\nkind = \"sum\"\ncolumn = \"x\"\nbounds = [10, 0]\nepsilon = 1\n",
+            ),
+            (
+                "three bounds",
+                "[[query]]\nname = \"a\"\nkind = \"mean\"\ncolumn = \"x\"\nbounds = [0, 1, 2]\nepsilon = 1\n",
+            ),
+            (
+                "sum without bounds",
+                "[[query]]\nname = \"a\"\nkind = \"sum\"\ncolumn = \"x\"\nepsilon = 1\n",
+            ),
+            (
+                "histogram without categories",
+                "[[query]]\nname = \"a\"\nkind = \"histogram\"\ncolumn = \"x\"\nepsilon = 1\n",
+            ),
+            (
+                "repeated category",
+                "[[query]]\nname = \"a\"\nkind = \"histogram\"\ncolumn = \"x\"\ncategories = [\"F\", \"M\", \"F\"]\nepsilon = 1\n",
+            ),
+            (
+                "bounds on a count",
+                "[[query]]\nname = \"a\"\nkind = \"count\"\nbounds = [0, 1]\nepsilon = 1\n",
+            ),
+            (
+                "duplicate name",
+                "[[query]]\nname = \"a\"\nkind = \"count\"\nepsilon = 1\n[[query]]\nname = \"a\"\nkind = \"count\"\nepsilon = 1\n",
+            ),
+            (
+                "unknown field",
+                "[[query]]\nname = \"a\"\nkind = \"count\"\nepsilon = 1\nepsilom = 2\n",
+            ),
+            (
+                "bad confidence",
+                "confidence = 95\n[[query]]\nname = \"a\"\nkind = \"count\"\nepsilon = 1\n",
+            ),
+            ("no queries", "confidence = 0.9\n"),
+        ];
+        let mut all = String::new();
+        for (name, text) in cases {
+            all.push_str(&format!("=== {name}\n{}\n", render(text)));
+        }
+        insta::assert_snapshot!(all);
     }
 }

@@ -397,3 +397,172 @@ fn mean(
         }
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::config::ReleaseConfig;
+
+    fn query(toml: &str) -> Query {
+        let text = format!("[[query]]\nname = \"q\"\n{toml}");
+        let mut config = ReleaseConfig::parse(std::path::Path::new("t.toml"), text).unwrap();
+        config.queries.remove(0)
+    }
+
+    /// Draws `n` noisy answers and returns (mean error, share within the 95 % half-width).
+    fn draws(n: usize, half: f64, exact: f64, mut draw: impl FnMut() -> f64) -> (f64, f64) {
+        let mut error_sum = 0.0;
+        let mut inside = 0_u32;
+        for _ in 0..n {
+            let error = draw() - exact;
+            error_sum += error;
+            if error.abs() < half {
+                inside += 1;
+            }
+        }
+        #[expect(clippy::cast_precision_loss, reason = "test counts")]
+        let n = n as f64;
+        (error_sum / n, f64::from(inside) / n)
+    }
+
+    #[test]
+    fn calibration_spends_what_it_says_and_little_less() {
+        for text in [
+            "kind = \"count\"\nepsilon = 0.5",
+            "kind = \"count\"\nepsilon = 0.3\ndelta = 1e-6",
+            "kind = \"histogram\"\ncolumn = \"c\"\ncategories = [\"a\", \"b\"]\nepsilon = 0.1",
+            "kind = \"histogram\"\ncolumn = \"c\"\ncategories = [\"a\"]\nepsilon = 1\ndelta = 1e-9",
+            "kind = \"sum\"\ncolumn = \"c\"\nbounds = [-5, 20]\nepsilon = 0.7",
+            "kind = \"sum\"\ncolumn = \"c\"\nbounds = [0, 1]\nepsilon = 2\ndelta = 1e-5",
+            "kind = \"mean\"\ncolumn = \"c\"\nbounds = [0, 90]\nepsilon = 1",
+            "kind = \"mean\"\ncolumn = \"c\"\nbounds = [0, 90]\nepsilon = 1\ndelta = 1e-7",
+        ] {
+            let q = query(text);
+            let plan = plan(&q).unwrap();
+            let (epsilon, delta) = plan.achieved;
+            assert!(epsilon <= q.epsilon, "{text}: {epsilon}");
+            assert!(epsilon >= q.epsilon * 0.999, "{text}: loose {epsilon}");
+            assert!(delta <= q.delta, "{text}: {delta}");
+        }
+    }
+
+    #[test]
+    fn laplace_count_has_the_textbook_scale() {
+        let plan = plan(&query("kind = \"count\"\nepsilon = 0.5")).unwrap();
+        assert_eq!(plan.mechanism, Mechanism::Laplace);
+        assert!((plan.scale - 2.0).abs() < 1e-9, "{}", plan.scale);
+    }
+
+    #[test]
+    fn noisy_counts_are_unbiased_and_the_interval_covers() {
+        let plan = plan(&query("kind = \"count\"\nepsilon = 1")).unwrap();
+        let Measured::Count(m) = &plan.measured else {
+            panic!()
+        };
+        let rows = vec![1_u8; 100];
+        let half = plan.mechanism.half_width(plan.scale, 0.05, true).unwrap();
+        #[expect(clippy::cast_precision_loss, reason = "small test counts")]
+        let (bias, coverage) = draws(4000, half, 100.0, || m.invoke(&rows).unwrap() as f64);
+        // Laplace(1): sd sqrt(2), so the mean error of 4000 draws has sd 0.022.
+        assert!(bias.abs() < 0.12, "bias {bias}");
+        assert!((0.93..0.985).contains(&coverage), "coverage {coverage}");
+    }
+
+    #[test]
+    fn noisy_gaussian_sums_are_unbiased_and_the_interval_covers() {
+        let q =
+            query("kind = \"sum\"\ncolumn = \"c\"\nbounds = [0, 10]\nepsilon = 1\ndelta = 1e-6");
+        let plan = plan(&q).unwrap();
+        let Measured::Sum(m) = &plan.measured else {
+            panic!()
+        };
+        // 50 values, some outside the bounds: the exact clamped sum is 5 * 10 + 45 * 4.
+        let mut values = vec![4.0; 45];
+        values.extend([99.0, 1e9, 10.0, 12.0, 1e300]);
+        let half = plan.mechanism.half_width(plan.scale, 0.05, false).unwrap();
+        let (bias, coverage) = draws(4000, half, 230.0, || m.invoke(&values).unwrap());
+        let tolerance = 5.0 * plan.scale / 4000_f64.sqrt();
+        assert!(bias.abs() < tolerance, "bias {bias} tolerance {tolerance}");
+        assert!((0.935..0.965).contains(&coverage), "coverage {coverage}");
+    }
+
+    #[test]
+    fn a_declared_category_absent_from_the_data_is_noise_around_zero() {
+        let q =
+            query("kind = \"histogram\"\ncolumn = \"c\"\ncategories = [\"a\", \"b\"]\nepsilon = 1");
+        let plan = plan(&q).unwrap();
+        let Measured::Histogram(m) = &plan.measured else {
+            panic!()
+        };
+        // Every row is "a" (bin 0); bin 2 is "other".
+        let bins = vec![0_u32; 30];
+        let mut total = [0_i64; 3];
+        for _ in 0..2000 {
+            let counts = m.invoke(&bins).unwrap();
+            assert_eq!(counts.len(), 3);
+            for (t, c) in total.iter_mut().zip(counts) {
+                *t += c;
+            }
+        }
+        #[expect(clippy::cast_precision_loss, reason = "test sums")]
+        let means = total.map(|t| t as f64 / 2000.0);
+        assert!((means[0] - 30.0).abs() < 0.2, "{means:?}");
+        assert!(means[1].abs() < 0.2, "{means:?}");
+        assert!(means[2].abs() < 0.2, "{means:?}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Adding or removing one record, however extreme, moves the clamped sum by no more
+        /// than the sensitivity the noise is calibrated to.
+        #[test]
+        fn clamped_sums_never_move_more_than_the_sensitivity(
+            values in prop::collection::vec(-1e12_f64..1e12, 0..200),
+            extra in prop_oneof![-1e300_f64..1e300, -1e3_f64..1e3],
+            lower in -1e6_f64..1e6,
+            width in 1e-3_f64..1e6,
+        ) {
+            let bounds = (lower, lower + width);
+            let sum = clamped_sum(bounds).unwrap();
+            let sensitivity = sum_sensitivity(bounds).unwrap();
+            let before = sum.invoke(&values).unwrap();
+            let mut neighbour = values.clone();
+            neighbour.push(extra);
+            let after = sum.invoke(&neighbour).unwrap();
+            prop_assert!((after - before).abs() <= sensitivity,
+                "moved {} > sensitivity {}", (after - before).abs(), sensitivity);
+            // And the sum stays within what clamped values can add up to.
+            #[expect(clippy::cast_precision_loss, reason = "test sizes")]
+            let n = neighbour.len() as f64;
+            let slack = sensitivity - bounds.1.abs().max(bounds.0.abs()).max(width);
+            prop_assert!(after >= n * bounds.0 - slack && after <= n * bounds.1 + slack);
+        }
+
+    }
+
+    proptest! {
+        // Each case runs a binary search over OpenDP's zCDP-to-(ε, δ) conversion.
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Whatever epsilon a user declares, the calibrated chain never spends more.
+        #[test]
+        fn calibrated_counts_never_exceed_their_epsilon(
+            epsilon in 1e-3_f64..10.0,
+            delta in prop_oneof![Just(0.0), 1e-12_f64..1e-3],
+        ) {
+            let q = Query {
+                name: "q".to_owned(),
+                kind: QueryKind::Count { column: None },
+                epsilon,
+                delta,
+                spans: crate::config::test_spans(),
+            };
+            let plan = plan(&q).unwrap();
+            prop_assert!(plan.achieved.0 <= epsilon);
+            prop_assert!(plan.achieved.1 <= delta);
+        }
+    }
+}

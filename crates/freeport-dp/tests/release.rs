@@ -96,7 +96,9 @@ fn a_release_is_refused_whole_when_a_later_query_does_not_fit() {
         "[[query]]\nname = \"fits\"\nkind = \"count\"\nepsilon = 0.2\n\
          [[query]]\nname = \"too-much\"\nkind = \"count\"\nepsilon = 0.2\n",
     );
-    let err = f.release(&config, "out.json", Some((0.3, 0.0))).unwrap_err();
+    let err = f
+        .release(&config, "out.json", Some((0.3, 0.0)))
+        .unwrap_err();
     let Error::BudgetExceeded(exceeded) = &err else {
         panic!("{err:?}")
     };
@@ -139,7 +141,9 @@ fn no_budget_is_refused_and_a_different_budget_is_a_conflict() {
     f.release(&config, "out.json", Some((1.0, 0.0))).unwrap();
     // The same total again is fine; a different one is refused.
     f.release(&config, "out2.json", Some((1.0, 0.0))).unwrap();
-    let err = f.release(&config, "out3.json", Some((2.0, 0.0))).unwrap_err();
+    let err = f
+        .release(&config, "out3.json", Some((2.0, 0.0)))
+        .unwrap_err();
     assert!(matches!(err, Error::BudgetConflict { .. }), "{err:?}");
     assert_eq!(f.budget().epsilon_spent, 0.2);
 }
@@ -249,10 +253,16 @@ fn an_unknown_column_points_at_the_config() {
         "c.toml",
         "[[query]]\nname = \"s\"\nkind = \"sum\"\ncolumn = \"salary\"\nbounds = [0, 1]\nepsilon = 0.1\n",
     );
-    let err = f.release(&config, "out.json", Some((1.0, 0.0))).unwrap_err();
+    let err = f
+        .release(&config, "out.json", Some((1.0, 0.0)))
+        .unwrap_err();
     let Error::Config(config_error) = &err else {
         panic!("{err:?}")
     };
-    assert!(config_error.message.contains("`salary`"), "{}", config_error.message);
+    assert!(
+        config_error.message.contains("`salary`"),
+        "{}",
+        config_error.message
+    );
     assert!(config_error.span.is_some());
 }
