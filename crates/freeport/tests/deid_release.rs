@@ -77,13 +77,19 @@ fn release_then_budget_then_refusal() {
     let assert = freeport(&store)
         .current_dir(dir.path())
         .args(["deid", "release", "people.csv", "--config", "release.toml"])
-        .args(["-o", "release.json", "--budget-epsilon", "2", "--budget-delta", "1e-6"])
+        .args([
+            "-o",
+            "release.json",
+            "--budget-epsilon",
+            "2",
+            "--budget-delta",
+            "1e-6",
+        ])
         .args(["--format", "json"])
         .assert()
         .success();
     let printed: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
-    let written: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(printed, written);
     insta::assert_snapshot!("release_json", redacted(written));
 
@@ -98,7 +104,11 @@ fn release_then_budget_then_refusal() {
     );
 
     // A renamed copy is the same dataset: the second release would need 1.5 more of the 0.5 left.
-    std::fs::copy(dir.path().join("people.csv"), dir.path().join("renamed.csv")).unwrap();
+    std::fs::copy(
+        dir.path().join("people.csv"),
+        dir.path().join("renamed.csv"),
+    )
+    .unwrap();
     let assert = freeport(&store)
         .current_dir(dir.path())
         .args(["deid", "release", "renamed.csv", "--config", "release.toml"])
