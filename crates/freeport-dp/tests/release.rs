@@ -1,6 +1,8 @@
 //! Releases end to end against a real store: exact budget accounting, refusal before any noise,
 //! nothing spent when the output cannot be written, and the dataset id.
 
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
 use std::path::{Path, PathBuf};
 
 use freeport_dp::{Error, ReleaseRequest};
