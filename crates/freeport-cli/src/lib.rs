@@ -580,6 +580,85 @@ pub enum DeidCommand {
     /// Draft a `deid.toml` from a scan result, proposing a role per column from its category.
     #[command(after_help = "Examples:\n  freeport deid plan scan.json > deid.toml\n")]
     Plan(DeidPlanArgs),
+    /// Release differentially private counts, histograms, sums and means, spending from the
+    /// dataset's privacy budget.
+    #[command(after_help = DEID_RELEASE_HELP)]
+    Release(DeidReleaseArgs),
+    /// Show (or set) a dataset's privacy budget: total, spent and remaining epsilon and delta.
+    #[command(
+        after_help = "Examples:\n  freeport deid budget adult.csv\n  freeport deid budget adult.csv --set-epsilon 2 --set-delta 1e-6\n\nThe dataset is identified by a hash of its content, so a renamed or re-encoded copy shares\nits budget.\n"
+    )]
+    Budget(DeidBudgetArgs),
+}
+
+const DEID_RELEASE_HELP: &str = "\
+release.toml:
+  confidence = 0.95                  # level of the reported intervals (optional)
+  [[query]]
+  name = \"people\"
+  kind = \"count\"                     # count | histogram | sum | mean
+  epsilon = 0.1
+  [[query]]
+  name = \"age-mean\"
+  kind = \"mean\"
+  column = \"age\"
+  bounds = [17, 90]                  # values are clamped into these
+  epsilon = 0.2
+  delta = 1e-7                       # > 0 selects the Gaussian mechanism
+  [[query]]
+  name = \"by-sex\"
+  kind = \"histogram\"
+  column = \"sex\"
+  categories = [\"Female\", \"Male\"]  # every bin is released, present or not
+  epsilon = 0.3
+
+Examples:
+  freeport deid release adult.csv --config release.toml -o release.json --budget-epsilon 2
+  freeport deid release adult.csv --config release.toml -o release2.json
+
+The whole release is refused, before any noise is drawn, if it would exceed the budget. The spend
+is committed before the output is renamed into place: a failed write spends nothing.
+Exit codes: 0 released; 2 bad configuration or input, no or too little budget, or a write error.
+";
+
+/// Arguments of `freeport deid release`.
+#[derive(Debug, Args)]
+pub struct DeidReleaseArgs {
+    /// The dataset: CSV/TSV (UTF-8 or GBK), JSON Lines, Parquet, or a one-sheet workbook.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// The queries to release (TOML): kind, column, bounds or categories, epsilon, delta.
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// Where to write the release (JSON).
+    #[arg(short, long, value_name = "OUT.json")]
+    pub output: PathBuf,
+    /// Total epsilon of the dataset's budget, set if it has none yet.
+    #[arg(long, value_name = "E")]
+    pub budget_epsilon: Option<f64>,
+    /// Total delta of the dataset's budget, set with `--budget-epsilon` (default 0).
+    #[arg(long, value_name = "D", requires = "budget_epsilon")]
+    pub budget_delta: Option<f64>,
+    /// Summary format on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `freeport deid budget`.
+#[derive(Debug, Args)]
+pub struct DeidBudgetArgs {
+    /// The dataset.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// Set (or change) the total epsilon; refused below what is already spent.
+    #[arg(long, value_name = "E")]
+    pub set_epsilon: Option<f64>,
+    /// Set (or change) the total delta, with `--set-epsilon` (default 0).
+    #[arg(long, value_name = "D", requires = "set_epsilon")]
+    pub set_delta: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `freeport deid plan`.

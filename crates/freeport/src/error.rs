@@ -20,6 +20,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Deid(#[from] freeport_deid::Error),
+    /// A DP release could not run.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Dp(#[from] freeport_dp::Error),
     /// A category id that the vocabulary does not have.
     #[error("unknown category `{id}`")]
     #[diagnostic(code(freeport::unknown_category), help("{hint}"))]

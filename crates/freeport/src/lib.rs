@@ -10,7 +10,7 @@ mod exit;
 
 use std::io::Write;
 
-use freeport_cli::{Cli, Command};
+use freeport_cli::{Cli, Command, DeidCommand};
 
 pub use error::Error;
 pub use exit::ExitStatus;
@@ -24,7 +24,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Vocab(command) => commands::vocab::run(&command, out),
         Command::History(args) => commands::history::run(&args, cli.store.as_deref(), out),
-        Command::Deid(args) => commands::deid::run(&args, out),
+        Command::Deid(args) => match &args.command {
+            Some(DeidCommand::Release(release)) => {
+                commands::deid_release::release(release, cli.store.as_deref(), out)
+            }
+            Some(DeidCommand::Budget(budget)) => {
+                commands::deid_release::budget(budget, cli.store.as_deref(), out)
+            }
+            _ => commands::deid::run(&args, out),
+        },
         Command::Log(command) => commands::log::run(&command, out),
         Command::Witness(command) => commands::witness::run(&command, out),
         Command::Judge(args) => commands::judge::run(&args, cli.store.as_deref(), out),

@@ -2,6 +2,7 @@
 
 pub(crate) mod assess;
 pub(crate) mod deid;
+pub(crate) mod deid_release;
 pub(crate) mod history;
 pub(crate) mod judge;
 pub(crate) mod log;

@@ -1,0 +1,270 @@
+//! Releases end to end against a real store: exact budget accounting, refusal before any noise,
+//! nothing spent when the output cannot be written, and the dataset id.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
+use std::path::{Path, PathBuf};
+
+use freeport_dp::{Error, ReleaseRequest};
+use freeport_store::Store;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    store: Store,
+    data: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("people.csv");
+    let mut csv = String::from("name,age,sex\n");
+    for i in 0..200 {
+        let sex = if i % 3 == 0 { "F" } else { "M" };
+        csv.push_str(&format!("p{i},{},{sex}\n", 20 + i % 50));
+    }
+    std::fs::write(&data, csv).unwrap();
+    let store = Store::open(dir.path().join("store.db")).unwrap();
+    Fixture { dir, store, data }
+}
+
+impl Fixture {
+    fn config(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn release(
+        &mut self,
+        config: &Path,
+        output: &str,
+        budget: Option<(f64, f64)>,
+    ) -> Result<freeport_dp::ReleaseDocument, Error> {
+        let output = self.dir.path().join(output);
+        freeport_dp::release(
+            &mut self.store,
+            &ReleaseRequest {
+                input: &self.data,
+                config,
+                output: &output,
+                budget,
+            },
+        )
+    }
+
+    fn budget(&mut self) -> freeport_dp::BudgetView {
+        freeport_dp::budget(&mut self.store, &self.data, None)
+            .unwrap()
+            .budget
+            .unwrap()
+    }
+}
+
+fn count(epsilon: &str) -> String {
+    format!("[[query]]\nname = \"rows\"\nkind = \"count\"\nepsilon = {epsilon}\n")
+}
+
+#[test]
+fn tenths_add_up_exactly_and_the_edge_is_inclusive() {
+    let mut f = fixture();
+    let both = f.config(
+        "both.toml",
+        "[[query]]\nname = \"a\"\nkind = \"count\"\nepsilon = 0.1\n\
+         [[query]]\nname = \"b\"\nkind = \"count\"\nepsilon = 0.2\n",
+    );
+    let document = f.release(&both, "one.json", Some((0.6, 0.0))).unwrap();
+    // 0.1 + 0.2 in f64 is 0.30000000000000004; the ledger is exact.
+    assert_eq!(document.budget.epsilon_spent, 0.3);
+    assert_eq!(document.budget.epsilon_remaining, 0.3);
+    assert_eq!(document.budget.spends, 2);
+    // Exactly what is left fits.
+    f.release(&both, "two.json", None).unwrap();
+    let after = f.budget();
+    assert_eq!(after.epsilon_spent, 0.6);
+    assert_eq!(after.epsilon_remaining, 0.0);
+    // One unit more does not, and nothing is spent or written.
+    let tiny = f.config("tiny.toml", &count("0.000000001"));
+    let err = f.release(&tiny, "three.json", None).unwrap_err();
+    assert!(matches!(err, Error::BudgetExceeded(_)), "{err:?}");
+    assert_eq!(f.budget(), after);
+    assert!(!f.dir.path().join("three.json").exists());
+}
+
+#[test]
+fn a_release_is_refused_whole_when_a_later_query_does_not_fit() {
+    let mut f = fixture();
+    let config = f.config(
+        "c.toml",
+        "[[query]]\nname = \"fits\"\nkind = \"count\"\nepsilon = 0.2\n\
+         [[query]]\nname = \"too-much\"\nkind = \"count\"\nepsilon = 0.2\n",
+    );
+    let err = f
+        .release(&config, "out.json", Some((0.3, 0.0)))
+        .unwrap_err();
+    let Error::BudgetExceeded(exceeded) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(exceeded.query, "too-much");
+    assert_eq!(exceeded.epsilon_before, 0.3);
+    // Rolled back: the budget set by this run is gone with it, and nothing was spent.
+    let report = freeport_dp::budget(&mut f.store, &f.data, None).unwrap();
+    assert_eq!(report.budget, None);
+    assert!(!f.dir.path().join("out.json").exists());
+}
+
+#[test]
+fn delta_is_accounted_exactly_too() {
+    let mut f = fixture();
+    let gaussian = f.config(
+        "g.toml",
+        "[[query]]\nname = \"g\"\nkind = \"count\"\nepsilon = 0.5\ndelta = 1e-7\n",
+    );
+    f.release(&gaussian, "1.json", Some((10.0, 3e-7))).unwrap();
+    f.release(&gaussian, "2.json", None).unwrap();
+    f.release(&gaussian, "3.json", None).unwrap();
+    let b = f.budget();
+    assert_eq!(b.delta_spent, 3e-7);
+    assert_eq!(b.delta_remaining, 0.0);
+    let err = f.release(&gaussian, "4.json", None).unwrap_err();
+    assert!(matches!(err, Error::BudgetExceeded(_)), "{err:?}");
+    // A pure-DP query still fits: it needs no delta.
+    let pure = f.config("p.toml", &count("0.5"));
+    let document = f.release(&pure, "5.json", None).unwrap();
+    assert_eq!(document.queries[0].mechanism, "discrete_laplace");
+    assert_eq!(document.budget.epsilon_spent, 2.0);
+}
+
+#[test]
+fn no_budget_is_refused_and_a_different_budget_is_a_conflict() {
+    let mut f = fixture();
+    let config = f.config("c.toml", &count("0.1"));
+    let err = f.release(&config, "out.json", None).unwrap_err();
+    assert!(matches!(err, Error::NoBudget { .. }), "{err:?}");
+    f.release(&config, "out.json", Some((1.0, 0.0))).unwrap();
+    // The same total again is fine; a different one is refused.
+    f.release(&config, "out2.json", Some((1.0, 0.0))).unwrap();
+    let err = f
+        .release(&config, "out3.json", Some((2.0, 0.0)))
+        .unwrap_err();
+    assert!(matches!(err, Error::BudgetConflict { .. }), "{err:?}");
+    assert_eq!(f.budget().epsilon_spent, 0.2);
+}
+
+#[test]
+fn an_output_that_cannot_be_written_spends_nothing() {
+    let mut f = fixture();
+    let config = f.config("c.toml", &count("0.1"));
+    f.release(&config, "ok.json", Some((1.0, 0.0))).unwrap();
+    let before = f.budget();
+    let err = f
+        .release(&config, "missing-dir/out.json", None)
+        .unwrap_err();
+    assert!(matches!(err, Error::Write { .. }), "{err:?}");
+    assert_eq!(f.budget(), before);
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(f.dir.path())
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.starts_with(".freeport-release-").then_some(name)
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn the_document_has_every_query_in_order_with_declared_bins() {
+    let mut f = fixture();
+    let config = f.config(
+        "all.toml",
+        r#"
+confidence = 0.9
+[[query]]
+name = "rows"
+kind = "count"
+epsilon = 0.5
+[[query]]
+name = "sex"
+kind = "histogram"
+column = "sex"
+categories = ["M", "F", "X"]
+epsilon = 0.5
+[[query]]
+name = "age-sum"
+kind = "sum"
+column = "age"
+bounds = [0, 100]
+epsilon = 0.5
+[[query]]
+name = "age-mean"
+kind = "mean"
+column = "age"
+bounds = [0, 100]
+epsilon = 1
+delta = 1e-6
+"#,
+    );
+    let document = f.release(&config, "out.json", Some((5.0, 1e-5))).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(f.dir.path().join("out.json")).unwrap()).unwrap();
+    // What was written is the document returned (both read back the same way).
+    let returned: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&document).unwrap()).unwrap();
+    assert_eq!(written, returned);
+    let names: Vec<&str> = document.queries.iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(names, ["rows", "sex", "age-sum", "age-mean"]);
+    assert!(document.dataset.starts_with("sha256:"));
+    let sex = &written["queries"][1]["answer"];
+    // "X" never occurs in the data, yet has a bin: the bins are the declared set.
+    let categories: Vec<&str> = sex["bins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(categories, ["M", "F", "X"]);
+    assert!(sex["other"].is_i64());
+    let mean = &written["queries"][3];
+    assert_eq!(mean["mechanism"], "discrete_gaussian");
+    let answer = mean["answer"]["mean"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&answer));
+    assert_eq!(document.budget.epsilon_spent, 2.5);
+    assert_eq!(document.budget.delta_spent, 1e-6);
+}
+
+#[test]
+fn the_same_table_renamed_or_as_tsv_shares_an_id_and_an_edit_does_not() {
+    let f = fixture();
+    let id = freeport_dp::dataset_id(&f.data).unwrap();
+    let renamed = f.dir.path().join("copy.csv");
+    std::fs::copy(&f.data, &renamed).unwrap();
+    assert_eq!(freeport_dp::dataset_id(&renamed).unwrap(), id);
+    let text = std::fs::read_to_string(&f.data).unwrap();
+    let tsv = f.dir.path().join("copy.tsv");
+    std::fs::write(&tsv, text.replace(',', "\t")).unwrap();
+    assert_eq!(freeport_dp::dataset_id(&tsv).unwrap(), id);
+    let edited = f.dir.path().join("edited.csv");
+    std::fs::write(&edited, text.replacen("p0,20", "p0,21", 1)).unwrap();
+    assert_ne!(freeport_dp::dataset_id(&edited).unwrap(), id);
+}
+
+#[test]
+fn an_unknown_column_points_at_the_config() {
+    let mut f = fixture();
+    let config = f.config(
+        "c.toml",
+        "[[query]]\nname = \"s\"\nkind = \"sum\"\ncolumn = \"salary\"\nbounds = [0, 1]\nepsilon = 0.1\n",
+    );
+    let err = f
+        .release(&config, "out.json", Some((1.0, 0.0)))
+        .unwrap_err();
+    let Error::Config(config_error) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        config_error.message.contains("`salary`"),
+        "{}",
+        config_error.message
+    );
+    assert!(config_error.span.is_some());
+}

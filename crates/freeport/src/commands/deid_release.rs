@@ -1,0 +1,164 @@
+//! `freeport deid release` and `freeport deid budget`: differentially private releases through
+//! `freeport-dp`, and the per-dataset privacy budget they spend.
+
+use std::io::Write;
+use std::path::Path;
+
+use comfy_table::{ContentArrangement, Table, presets};
+use freeport_cli::{DeidBudgetArgs, DeidReleaseArgs, Format};
+use freeport_dp::release::{Answer, ReleasedQuery};
+use freeport_dp::{BudgetView, ReleaseRequest};
+use freeport_store::Store;
+
+use crate::{Error, ExitStatus};
+
+fn open_store(store: Option<&Path>) -> Result<Store, Error> {
+    Ok(match store {
+        Some(path) => Store::open(path)?,
+        None => Store::open_default()?,
+    })
+}
+
+pub(crate) fn release(
+    args: &DeidReleaseArgs,
+    store: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let mut store = open_store(store)?;
+    let request = ReleaseRequest {
+        input: &args.input,
+        config: &args.config,
+        output: &args.output,
+        budget: args
+            .budget_epsilon
+            .map(|epsilon| (epsilon, args.budget_delta.unwrap_or(0.0))),
+    };
+    let document = freeport_dp::release(&mut store, &request)?;
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &document)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            let mut table = Table::new();
+            table
+                .load_style(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Disabled);
+            table.set_header([
+                "query",
+                "kind",
+                "mechanism",
+                "epsilon",
+                "delta",
+                "noise scale",
+                "answer",
+                &format!("± ({:.0} %)", document.confidence * 100.0),
+            ]);
+            for query in &document.queries {
+                table.add_row(row(query));
+            }
+            writeln!(out, "{table}")?;
+            writeln!(
+                out,
+                "written to `{}`; dataset `{}`: {}",
+                args.output.display(),
+                document.dataset,
+                budget_line(&document.budget)
+            )?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn row(query: &ReleasedQuery) -> Vec<String> {
+    let answer = match &query.answer {
+        Answer::Count(n) => n.to_string(),
+        Answer::Sum(s) => format!("{s:.3}"),
+        Answer::Histogram(h) => {
+            let mut bins: Vec<String> = h
+                .bins
+                .iter()
+                .map(|b| format!("{}={}", b.category, b.count))
+                .collect();
+            if let Some(other) = h.other {
+                bins.push(format!("(other)={other}"));
+            }
+            bins.join(" ")
+        }
+        Answer::Mean(m) => m
+            .mean
+            .map_or_else(|| "-".to_owned(), |mean| format!("{mean:.3}")),
+    };
+    vec![
+        query.name.clone(),
+        query.kind.to_owned(),
+        query.mechanism.to_owned(),
+        query.epsilon.to_string(),
+        query.delta.to_string(),
+        format!("{:.3}", query.noise_scale),
+        answer,
+        query
+            .accuracy
+            .half_width
+            .map_or_else(|| "-".to_owned(), |h| format!("{h:.3}")),
+    ]
+}
+
+fn budget_line(b: &BudgetView) -> String {
+    format!(
+        "spent epsilon {} of {}, delta {} of {}; remaining epsilon {}, delta {}",
+        b.epsilon_spent,
+        b.epsilon_total,
+        b.delta_spent,
+        b.delta_total,
+        b.epsilon_remaining,
+        b.delta_remaining
+    )
+}
+
+pub(crate) fn budget(
+    args: &DeidBudgetArgs,
+    store: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let mut store = open_store(store)?;
+    let set = args
+        .set_epsilon
+        .map(|epsilon| (epsilon, args.set_delta.unwrap_or(0.0)));
+    let report = freeport_dp::budget(&mut store, &args.input, set)?;
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+        Format::Table => match &report.budget {
+            None => writeln!(
+                out,
+                "dataset `{}`: no privacy budget yet (set one with `--set-epsilon`, or with `--budget-epsilon` on the first release)",
+                report.dataset
+            )?,
+            Some(b) => {
+                let mut table = Table::new();
+                table
+                    .load_style(presets::UTF8_FULL_CONDENSED)
+                    .set_content_arrangement(ContentArrangement::Disabled);
+                table.set_header(["", "total", "spent", "remaining"]);
+                table.add_row([
+                    "epsilon".to_owned(),
+                    b.epsilon_total.to_string(),
+                    b.epsilon_spent.to_string(),
+                    b.epsilon_remaining.to_string(),
+                ]);
+                table.add_row([
+                    "delta".to_owned(),
+                    b.delta_total.to_string(),
+                    b.delta_spent.to_string(),
+                    b.delta_remaining.to_string(),
+                ]);
+                writeln!(out, "dataset `{}` ({} spends)", report.dataset, b.spends)?;
+                writeln!(out, "{table}")?;
+            }
+        },
+    }
+    Ok(ExitStatus::Success)
+}
