@@ -62,7 +62,8 @@ h2{font-size:20px;margin:32px 0 12px;padding-bottom:4px;border-bottom:2px solid 
 h3{font-size:16px;margin:20px 0 8px}
 p{margin:6px 0}
 code,.mono,pre{font-family:ui-monospace,"SFMono-Regular","DejaVu Sans Mono",Menlo,Consolas,"Noto Sans Mono CJK SC",monospace;font-size:12px}
-.mono,code,td,th,li,p,dd{overflow-wrap:anywhere}
+td,th,li,p,dd{overflow-wrap:break-word}
+.mono,code{overflow-wrap:anywhere}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-all;background:var(--bg-soft);border:1px solid var(--rule);padding:8px;margin:6px 0}
 table{border-collapse:collapse;width:100%;margin:8px 0 12px}
 th,td{border:1px solid var(--rule);padding:4px 6px;text-align:left;vertical-align:top}
@@ -83,6 +84,7 @@ footer{margin-top:32px;color:var(--muted);font-size:12px}
 @page{size:A4;margin:16mm 14mm}
 @media print{
 body{font-size:10.5pt}
+table{font-size:9pt}
 main{max-width:none;padding:0}
 section{break-before:page}
 h2,h3{break-after:avoid}
@@ -119,7 +121,7 @@ fn num(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -553,16 +555,20 @@ impl Page<'_> {
             self.empty("inventory.no_categories");
         } else {
             let has_after = inv.categories.iter().any(|c| c.form_after.is_some());
+            // Devices are counted for precise geolocation only; a column of dashes would only
+            // take width from the others.
+            let has_devices = inv.categories.iter().any(|c| c.devices.is_some());
             self.raw("<table>");
             let mut head = vec![
                 "col.category",
                 "col.cn_class",
                 "col.us_dsp",
                 "col.individuals_n",
-                "col.devices_n",
-                "col.collected_in",
-                "col.form",
             ];
+            if has_devices {
+                head.push("col.devices_n");
+            }
+            head.extend(["col.collected_in", "col.form"]);
             if has_after {
                 head.push("col.form_after");
             }
@@ -579,7 +585,9 @@ impl Page<'_> {
                     .map_or_else(|| self.t("none"), |d| self.name("dsp", d));
                 self.td(&dsp);
                 self.td_num(&num(c.individuals));
-                self.td_num(&c.devices.map_or_else(|| "—".to_owned(), num));
+                if has_devices {
+                    self.td_num(&c.devices.map_or_else(|| "—".to_owned(), num));
+                }
                 let collected = self.name("country", &c.collected_in);
                 self.td(&collected);
                 let form = self.name("form", &c.form);

@@ -256,7 +256,8 @@ pub struct UnknownCase {
 pub struct InventorySection {
     /// One row per category, in the facts' order.
     pub categories: Vec<InventoryRow>,
-    /// Sensitive categories under either regime (PIPL Art. 28, 28 CFR 202.249), sorted.
+    /// Sensitive categories under the regime of the country where each was collected (PIPL
+    /// Art. 28, 28 CFR 202.249), sorted.
     pub sensitive_categories: Vec<String>,
     /// Distinct individuals in the transfer, when stated.
     pub individuals: Option<u64>,
@@ -898,7 +899,15 @@ fn inventory(
         let category = vocabulary.get(&item.category);
         let cn_class = category.map_or(CnClass::Pi, |c| c.cn.class);
         let dsp = category.map_or(DspCategory::None, |c| c.us.dsp);
-        if cn_class == CnClass::SensitivePi || dsp != DspCategory::None {
+        // Sensitive under the regime that governs where it was collected, as the judge reads
+        // it: PIPL Art. 28 for data collected in China, 28 CFR 202.249 for data collected in
+        // the United States.
+        let sensitive_here = match item.collected_in {
+            CollectedIn::Cn => cn_class == CnClass::SensitivePi,
+            CollectedIn::Us => dsp != DspCategory::None,
+            CollectedIn::Other => false,
+        };
+        if sensitive_here {
             sensitive.insert(item.category.clone());
         }
         categories.push(InventoryRow {

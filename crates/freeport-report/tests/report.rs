@@ -153,3 +153,48 @@ fn risk_register_is_derived_from_the_inputs() {
         assert_eq!(r.id, format!("R{}", i + 1));
     }
 }
+
+#[test]
+fn every_outcome_and_mechanism_of_the_packs_has_a_name_in_both_languages() {
+    use freeport_policy::{Jurisdiction, RulePack};
+    let en: toml::Table = toml::from_str(include_str!("../locales/en.toml")).unwrap();
+    let zh: toml::Table = toml::from_str(include_str!("../locales/zh.toml")).unwrap();
+    for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+        let pack = RulePack::embedded(jurisdiction).unwrap();
+        let mut ids: Vec<(&str, String)> = pack
+            .outcomes()
+            .iter()
+            .map(|o| ("outcome", o.clone()))
+            .collect();
+        for rule in pack.rules() {
+            ids.extend(rule.mechanisms.iter().map(|m| ("mechanism", m.clone())));
+        }
+        for (table, id) in ids {
+            for (lang, locale) in [("en", &en), ("zh", &zh)] {
+                assert!(
+                    locale[table].get(&id).is_some(),
+                    "{lang}.toml has no `{table}.{id}`"
+                );
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the parties are called, their names add text and never markup: the page has
+    /// exactly as many `<` as with plain names.
+    #[test]
+    fn user_text_never_becomes_markup(name in "\\PC{0,40}", id in "[<>&\"' a-z]{0,20}") {
+        let base = report();
+        let baseline = render_html(&base, Lang::En).unwrap().matches('<').count();
+        let mut changed = base.clone();
+        changed.cover.recipient.name = name.clone();
+        changed.recipient.name = name.clone();
+        changed.cover.exporter.name = name;
+        changed.cover.transfer_id = id;
+        let html = render_html(&changed, Lang::En).unwrap();
+        proptest::prop_assert_eq!(html.matches('<').count(), baseline);
+    }
+}
