@@ -1,0 +1,200 @@
+//! The report on a fixture built from real engine calls: snapshots of the JSON and of the HTML
+//! in both languages, byte-identical output, escaping, and no cell value anywhere.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "the shared fixture builder unwraps engine calls"
+)]
+
+mod fixture;
+
+use std::sync::OnceLock;
+
+use fixture::{Fixture, customers_tsv, patients_csv, with_input};
+use freeport_report::{Lang, Report, render_html, render_json};
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(Fixture::build)
+}
+
+fn report() -> Report {
+    with_input(fixture(), Report::build)
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!("report_json", render_json(&report()).unwrap());
+}
+
+#[test]
+fn html_en_snapshot() {
+    insta::assert_snapshot!("report_en_html", render_html(&report(), Lang::En).unwrap());
+}
+
+#[test]
+fn html_zh_snapshot() {
+    insta::assert_snapshot!("report_zh_html", render_html(&report(), Lang::Zh).unwrap());
+}
+
+#[test]
+fn same_input_gives_byte_identical_output() {
+    // A second fixture: scan, judge, de-identify and log all run again.
+    let again = Fixture::build();
+    let a = report();
+    let b = with_input(&again, Report::build);
+    assert_eq!(render_json(&a).unwrap(), render_json(&b).unwrap());
+    for lang in [Lang::En, Lang::Zh] {
+        assert_eq!(
+            render_html(&a, lang).unwrap(),
+            render_html(&b, lang).unwrap()
+        );
+    }
+}
+
+#[test]
+fn no_cell_value_appears_in_any_output() {
+    let mut cells: Vec<String> = Vec::new();
+    for (path, separator) in [(patients_csv(), ','), (customers_tsv(), '\t')] {
+        let text = std::fs::read_to_string(path).unwrap();
+        // Data rows only: column names are not values and do appear.
+        for line in text.lines().skip(1) {
+            cells.extend(line.split(separator).map(str::to_owned));
+        }
+    }
+    // Short cells (sex, two-digit ages, three-character diagnosis codes) occur in ordinary
+    // numbers and words; every cell of five characters or more is specific to the data.
+    cells.retain(|c| c.chars().count() >= 5);
+    cells.sort_unstable();
+    cells.dedup();
+    assert!(cells.len() > 500, "the check must look at real values");
+    let report = report();
+    let outputs = [
+        render_json(&report).unwrap(),
+        render_html(&report, Lang::En).unwrap(),
+        render_html(&report, Lang::Zh).unwrap(),
+    ];
+    for output in &outputs {
+        for cell in &cells {
+            assert!(
+                !output.contains(cell.as_str()),
+                "cell value `{cell}` leaked into the report"
+            );
+        }
+    }
+}
+
+#[test]
+fn sections_come_in_filing_order() {
+    let html = render_html(&report(), Lang::En).unwrap();
+    let mut last = 0;
+    for id in [
+        "cover",
+        "decision",
+        "inventory",
+        "minimisation",
+        "recipient",
+        "risks",
+        "rights",
+        "evidence",
+        "signoff",
+    ] {
+        let at = html
+            .find(&format!("<section id=\"{id}\""))
+            .unwrap_or_else(|| panic!("section `{id}` missing"));
+        assert!(at > last, "section `{id}` out of order");
+        last = at;
+    }
+}
+
+#[test]
+fn html_is_self_contained_and_escaped() {
+    for lang in [Lang::En, Lang::Zh] {
+        let html = render_html(&report(), lang).unwrap();
+        for external in [
+            "<script", "<link", "<img", "src=", "@import", "url(", "http://", "https://",
+        ] {
+            assert!(
+                !html.contains(external),
+                "`{external}` in the {lang:?} page"
+            );
+        }
+        assert!(html.contains("@media print"));
+        // The assessor's name holds `<` and `>`.
+        assert!(html.contains("Compliance Office &lt;dpo@example.org&gt;"));
+        assert!(!html.contains("<dpo@example.org>"));
+    }
+}
+
+#[test]
+fn chinese_report_uses_chinese_names() {
+    let html = render_html(&report(), Lang::Zh).unwrap();
+    let vocabulary = fixture().vocabulary;
+    let diagnosis = vocabulary.get("person.name").unwrap();
+    assert!(html.contains(&diagnosis.name_zh));
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("Noto Sans CJK SC"));
+}
+
+#[test]
+fn risk_register_is_derived_from_the_inputs() {
+    let report = report();
+    let kinds: Vec<&str> = report.risks.iter().map(|r| r.cause.kind()).collect();
+    // Prior 7,900 sensitive + this transfer's patients ≥ 8,000 of 10,000.
+    assert!(kinds.contains(&"volume_near_threshold"), "{kinds:?}");
+    // The example leaves CIIO status unknown and it changes the China outcome.
+    assert!(kinds.contains(&"unknown_fact"), "{kinds:?}");
+    // De-identification ran: its measured risk is on the register.
+    assert!(kinds.contains(&"residual_reidentification"), "{kinds:?}");
+    // Health data leaves China.
+    assert!(kinds.contains(&"sensitive_crossing"), "{kinds:?}");
+    // Ids follow register order.
+    for (i, r) in report.risks.iter().enumerate() {
+        assert_eq!(r.id, format!("R{}", i + 1));
+    }
+}
+
+#[test]
+fn every_outcome_and_mechanism_of_the_packs_has_a_name_in_both_languages() {
+    use freeport_policy::{Jurisdiction, RulePack};
+    let en: toml::Table = toml::from_str(include_str!("../locales/en.toml")).unwrap();
+    let zh: toml::Table = toml::from_str(include_str!("../locales/zh.toml")).unwrap();
+    for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+        let pack = RulePack::embedded(jurisdiction).unwrap();
+        let mut ids: Vec<(&str, String)> = pack
+            .outcomes()
+            .iter()
+            .map(|o| ("outcome", o.clone()))
+            .collect();
+        for rule in pack.rules() {
+            ids.extend(rule.mechanisms.iter().map(|m| ("mechanism", m.clone())));
+        }
+        for (table, id) in ids {
+            for (lang, locale) in [("en", &en), ("zh", &zh)] {
+                assert!(
+                    locale[table].get(&id).is_some(),
+                    "{lang}.toml has no `{table}.{id}`"
+                );
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the parties are called, their names add text and never markup: the page has
+    /// exactly as many `<` as with plain names.
+    #[test]
+    fn user_text_never_becomes_markup(name in "\\PC{0,40}", id in "[<>&\"' a-z]{0,20}") {
+        let base = report();
+        let baseline = render_html(&base, Lang::En).unwrap().matches('<').count();
+        let mut changed = base.clone();
+        changed.cover.recipient.name = name.clone();
+        changed.recipient.name = name.clone();
+        changed.cover.exporter.name = name;
+        changed.cover.transfer_id = id;
+        let html = render_html(&changed, Lang::En).unwrap();
+        proptest::prop_assert_eq!(html.matches('<').count(), baseline);
+    }
+}
