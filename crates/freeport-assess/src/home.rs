@@ -218,6 +218,15 @@ impl PortLog {
         &self.policy
     }
 
+    /// The log's size and root hash (base64) now.
+    #[must_use]
+    pub fn head(&self) -> (u64, String) {
+        (
+            self.log.size(),
+            freeport_tlog::merkle::hash_to_base64(&self.log.root()),
+        )
+    }
+
     /// Appends one entry durably; returns its index.
     ///
     /// # Errors

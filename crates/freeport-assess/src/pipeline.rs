@@ -10,9 +10,12 @@ use freeport_policy::{
     CollectedIn as Origin, Decision, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes, Remedy,
     RulePack, TransferFacts, parse_facts,
 };
+use freeport_report::{
+    DeidInput, Lang, LogInfo, Rejudged, Report, ReportInput, render_html, render_json,
+};
 use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
-use freeport_store::{Store, StoreError, TransferId, TransferRecord};
 use freeport_seal::{Column, KeyRing, PlainFile, SealRequest, Trust};
+use freeport_store::{Store, StoreError, TransferId, TransferRecord};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 use serde_json::json;
@@ -60,6 +63,21 @@ pub struct Request {
     pub rules: Option<PathBuf>,
     /// The recipients to seal to; empty seals to the home's own age key (to try things out).
     pub seal_to: Vec<age::x25519::Recipient>,
+    /// The language of `report.html`.
+    pub lang: Lang,
+}
+
+/// Where the transfer's entry sits in the log, for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    /// The entry's index.
+    pub index: u64,
+    /// Size of the cosigned checkpoint the receipt proves against.
+    pub checkpoint_size: u64,
+    /// Its root hash, base64.
+    pub root_hash: String,
+    /// The receipt.
+    pub receipt: String,
 }
 
 /// The sealed package in the output directory.
@@ -138,7 +156,9 @@ pub struct Assessment {
     pub deid: Option<DeidRun>,
     /// The facts and decision after de-identification.
     pub after: Option<(TransferFacts, Decision)>,
-    /// The files that cross.
+    /// The datasets as scanned.
+    pub sources: Vec<DataFile>,
+    /// The files that cross (the de-identified output, if de-identified).
     pub files: Vec<DataFile>,
     /// How it ended.
     pub outcome: Outcome,
@@ -268,6 +288,7 @@ pub fn assess(
         .iter()
         .map(|d| data_file(Path::new(&d.path)))
         .collect::<Result<Vec<_>, _>>()?;
+    let sources = files.clone();
     let transfer_id = request
         .id
         .clone()
@@ -320,6 +341,7 @@ pub fn assess(
         before,
         deid,
         after,
+        sources,
         files,
         outcome: Outcome::Blocked,
         recovered,
@@ -328,7 +350,13 @@ pub fn assess(
         written: Vec::new(),
     };
     if decision.is_blocking() {
-        write_outputs(&mut assessment, staging.path(), &request.out_dir, None)?;
+        write_outputs(
+            &mut assessment,
+            staging.path(),
+            &request.out_dir,
+            None,
+            request.lang,
+        )?;
         return Ok(assessment);
     }
 
@@ -355,15 +383,9 @@ pub fn assess(
             transfer_id: assessment.transfer_id.clone(),
             files: plain_files(&assessment)?,
             recipients,
-            classification: classification(&assessment, &final_facts),
-            decision: serde_json::to_value(&decision)
-                .map_err(|e| AssessError::at(Stage::Seal, Cause::Internal(e.to_string())))?,
-            deidentification: match &assessment.deid {
-                Some(run) => Some(serde_json::to_value(run).map_err(|e| {
-                    AssessError::at(Stage::Seal, Cause::Internal(e.to_string()))
-                })?),
-                None => None,
-            },
+            classification: canonical(&classification(&assessment, &final_facts))?,
+            decision: canonical(&decision)?,
+            deidentification: assessment.deid.as_ref().map(canonical).transpose()?,
             sealed_at: jiff::Timestamp::now(),
             package: staging.path().join(&package_name),
         },
@@ -406,13 +428,30 @@ pub fn assess(
         manifest_sha256: sealed.manifest_sha256,
         trust,
     });
+    let (checkpoint_size, root_hash) = log.head();
+    let logged = Logged {
+        index,
+        checkpoint_size,
+        root_hash,
+        receipt,
+    };
     write_outputs(
         &mut assessment,
         staging.path(),
         &request.out_dir,
-        Some(&receipt),
+        Some(&logged),
+        request.lang,
     )?;
     Ok(assessment)
+}
+
+/// `value` as it reads back from its RFC 8785 canonical form (e.g. `1.0` becomes `1`), which is
+/// how the signed manifest carries it; the seal refuses values that would change on the way.
+fn canonical<T: Serialize>(value: &T) -> Result<serde_json::Value, AssessError> {
+    serde_json_canonicalizer::to_vec(value)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
+        .map_err(|e| AssessError::at(Stage::Seal, Cause::Internal(e)))
 }
 
 /// The first free id among `id`, `id-2`, `id-3`, … (probed in a transaction that rolls back).
@@ -819,9 +858,14 @@ fn write_outputs(
     assessment: &mut Assessment,
     staging: &Path,
     out_dir: &Path,
-    receipt: Option<&str>,
+    logged: Option<&Logged>,
+    lang: Lang,
 ) -> Result<(), AssessError> {
+    let receipt = logged.map(|l| l.receipt.as_str());
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let (report_json, report_html) = report(assessment, logged, lang)?;
+    files.push(("report.json".to_owned(), report_json.into_bytes()));
+    files.push(("report.html".to_owned(), report_html.into_bytes()));
     let json = |value: &dyn erased::Json| -> Result<Vec<u8>, AssessError> {
         value
             .to_pretty()
@@ -860,6 +904,69 @@ fn write_outputs(
     }
     assessment.written = names;
     Ok(())
+}
+
+/// The report in JSON and in HTML (`lang`). Its day is the transfer's date, so the same inputs
+/// give the same report whenever it is run.
+fn report(
+    assessment: &Assessment,
+    logged: Option<&Logged>,
+    lang: Lang,
+) -> Result<(String, String), AssessError> {
+    let vocabulary = Vocabulary::embedded().at(Stage::Output)?;
+    let content_hashes: BTreeMap<String, String> = assessment
+        .scan
+        .datasets
+        .iter()
+        .filter_map(|d| {
+            assessment
+                .sources
+                .iter()
+                .find(|f| f.path == Path::new(&d.path))
+                .map(|f| (d.path.clone(), format!("sha256:{}", f.sha256)))
+        })
+        .collect();
+    let deid: Vec<DeidInput<'_>> = assessment
+        .deid
+        .iter()
+        .map(|run| DeidInput {
+            dataset: &run.dataset,
+            report: &run.report,
+        })
+        .collect();
+    let input = ReportInput {
+        transfer_id: &assessment.transfer_id,
+        facts: &assessment.facts,
+        decision: &assessment.before,
+        after_deid: assessment
+            .after
+            .as_ref()
+            .map(|(facts, decision)| Rejudged { facts, decision }),
+        prior: Some(&assessment.prior),
+        scan: &assessment.scan,
+        content_hashes: &content_hashes,
+        deid: &deid,
+        log: logged.map(|l| LogInfo {
+            origin: crate::home::LOG_ORIGIN,
+            checkpoint_size: l.checkpoint_size,
+            root_hash: &l.root_hash,
+            leaf_index: l.index,
+            receipt: &l.receipt,
+        }),
+        packs: &[],
+        vocabulary,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        assessor: None,
+        generated_on: assessment.facts.date,
+    };
+    let built = Report::build(&input);
+    let internal = |e: freeport_report::ReportError| {
+        AssessError::at(Stage::Output, Cause::Internal(e.to_string()))
+    };
+    Ok((
+        render_json(&built).map_err(internal)?,
+        render_html(&built, lang).map_err(internal)?,
+    ))
 }
 
 /// Pretty JSON of anything serialisable, through one object-safe door.

@@ -148,6 +148,9 @@ pub struct AssessArgs {
     /// pseudonymise the columns of a category), then judge again.
     #[arg(long)]
     pub apply_remedies: bool,
+    /// Language of `report.html` (`report.json` is language-neutral).
+    #[arg(long, value_enum, default_value_t = ReportLang::En)]
+    pub lang: ReportLang,
     /// Seal the package to this recipient: an age X25519 public key (`age1...`) or a file of
     /// them, one per line (repeatable). Default: this home's own key, to try things out.
     #[arg(long, value_name = "RECIPIENT_KEY")]
@@ -175,6 +178,15 @@ pub struct AssessArgs {
     /// Output format of the summary on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// Report languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportLang {
+    /// English.
+    En,
+    /// Simplified Chinese.
+    Zh,
 }
 
 /// Where data was collected.

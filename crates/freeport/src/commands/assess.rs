@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use freeport_assess::pipeline::DataFile;
 use freeport_assess::{Assessment, DeidChoice, Home, Outcome, Request, assess};
-use freeport_cli::{AssessArgs, Collected, Format};
+use freeport_cli::{AssessArgs, Collected, Format, ReportLang};
 use freeport_policy::{CollectedIn, Decision, MechanismStatus};
+use freeport_report::Lang;
 use serde::Serialize;
 
 use crate::commands::scan::Bar;
@@ -69,6 +70,10 @@ pub(crate) fn run(
         threads: args.threads,
         rules: args.rules.clone(),
         seal_to: recipients(&args.seal_to)?,
+        lang: match args.lang {
+            ReportLang::En => Lang::En,
+            ReportLang::Zh => Lang::Zh,
+        },
     };
     let progress = Bar::new();
     let result = assess(&request, &home, &progress);
