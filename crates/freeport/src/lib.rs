@@ -30,5 +30,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Judge(args) => commands::judge::run(&args, out),
         Command::Rules(command) => commands::rules::run(&command, out),
         Command::Scan(args) => commands::scan::run(&args, out),
+        Command::Open(args) => commands::open::run(&args, out),
+        Command::Keys(command) => commands::keys::run(&command, out),
     }
 }

@@ -3,7 +3,9 @@
 pub(crate) mod deid;
 pub(crate) mod history;
 pub(crate) mod judge;
+pub(crate) mod keys;
 pub(crate) mod log;
+pub(crate) mod open;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod vocab;
