@@ -159,6 +159,8 @@ fn bad_input_exits_2() {
     let dir = tmp.path();
     setup(dir);
     let mut runs = Vec::new();
+    // No such package.
+    runs.push(transcript(dir, &["open", "missing.fdp"]));
     // No trust file.
     std::fs::rename(dir.join("home/trust.toml"), dir.join("trust.toml")).unwrap();
     runs.push(transcript(dir, &["open", "orders.fdp"]));
