@@ -99,6 +99,90 @@ pub enum Command {
     /// logs it (cosigned receipt) and writes the outputs.
     #[command(after_help = ASSESS_AFTER_HELP)]
     Assess(AssessArgs),
+    /// Open a sealed package: check its signature, log receipt and hashes against a trust file,
+    /// and only then decrypt it.
+    #[command(after_help = OPEN_AFTER_HELP)]
+    Open(OpenArgs),
+    /// Create or show your keys: the exporter key that signs manifests and the age identity that
+    /// opens packages sealed to you.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+const OPEN_AFTER_HELP: &str = "\
+Checks, in order (the first that fails is named and nothing is decrypted to disk): package
+layout, exporter key, manifest signature, manifest, log receipt, log entry, ciphertext hash,
+decryption, payload contents, file hash.
+
+Trust file (TOML):
+  exporters = [\"acme-cn.example/exporter+1a2b3c4d+AQ...\"]   # from `freeport keys show`
+  policy_file = \"cn-us.policy\"                                # C2SP tlog-policy; or inline `policy`
+
+Examples:
+  freeport open orders.fdp --identity ~/.local/share/freeport/keys/age.key --trust trust.toml
+  freeport open orders.fdp -o received/ --format json
+
+Exit codes: 0 opened; 1 refused (a check failed; it is named); 2 bad input (identity, trust file,
+output path).
+";
+
+/// Arguments of `freeport open`.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The package directory (`<name>.fdp`).
+    #[arg(value_name = "PACKAGE")]
+    pub package: PathBuf,
+    /// The age identity file (`AGE-SECRET-KEY-1...`, mode 0600); default: `age.key` in your
+    /// key ring (`$FREEPORT_HOME/keys`).
+    #[arg(long, value_name = "KEY")]
+    pub identity: Option<PathBuf>,
+    /// The trust file naming trusted exporters and the log policy; default:
+    /// `$FREEPORT_HOME/trust.toml`.
+    #[arg(long, value_name = "TRUST")]
+    pub trust: Option<PathBuf>,
+    /// Directory to create for the files (must not exist); default: the package path without
+    /// `.fdp`.
+    #[arg(short = 'o', long = "out", value_name = "OUTDIR")]
+    pub out: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `freeport keys ...`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create any missing key (exporter signing key, age identity) and print the public keys.
+    #[command(
+        after_help = "Examples:\n  freeport keys init\n  freeport keys init --name acme-cn.example/exporter\n"
+    )]
+    Init(KeysInitArgs),
+    /// Print your public keys: the exporter vkey (for recipients' trust files) and the age
+    /// recipient (for exporters' `--seal-to`).
+    Show(KeysShowArgs),
+}
+
+/// Arguments of `freeport keys init`.
+#[derive(Debug, Args)]
+pub struct KeysInitArgs {
+    /// The exporter key's name (no spaces or `+`), e.g. your domain and a purpose.
+    #[arg(long, value_name = "NAME", default_value = "freeport-exporter")]
+    pub name: String,
+    /// The key ring directory; default: `$FREEPORT_HOME/keys`, else `keys` in the platform data
+    /// directory.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Arguments of `freeport keys show`.
+#[derive(Debug, Args)]
+pub struct KeysShowArgs {
+    /// The key ring directory; default as for `keys init`.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const ASSESS_AFTER_HELP: &str = "\

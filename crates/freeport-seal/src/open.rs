@@ -77,6 +77,8 @@ pub fn verify(package: &Path, trust: &Trust) -> Result<Verified> {
             reason,
         }))
     };
+    // A path that does not exist is bad input, not a package that failed a check.
+    std::fs::symlink_metadata(package).map_err(|e| Error::io("read", package, e))?;
     check_layout(package).map_err(|reason| refuse(Check::Layout, reason))?;
     let manifest_bytes = read_capped(&package.join(MANIFEST_FILE), MAX_MANIFEST_BYTES)?
         .ok_or_else(|| {

@@ -216,22 +216,22 @@ pub(crate) fn read(
             age::DecryptError::NoMatchingKeys => refuse(
                 Check::Decryption,
                 format!(
-                    "the identity file holds {} (recipient {}), but the package is sealed to {}",
+                    "the package is sealed to {}, not to {} {}",
+                    recipients
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     if identities.len() == 1 {
-                        "one identity"
+                        "the identity's recipient"
                     } else {
-                        "identities"
+                        "any of the identities' recipients"
                     },
                     identities
                         .iter()
                         .map(|i| format!("`{}`", i.to_public()))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    recipients
-                        .iter()
-                        .map(|r| format!("`{r}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
                 ),
             ),
             other => refuse(

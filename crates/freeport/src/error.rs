@@ -37,6 +37,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Tlog(#[from] freeport_tlog::Error),
+    /// Sealing or opening a package failed (a refusal names the check).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Seal(Box<freeport_seal::Error>),
     /// An HTTP-layer error.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -125,6 +129,12 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+impl From<freeport_seal::Error> for Error {
+    fn from(error: freeport_seal::Error) -> Self {
+        Self::Seal(Box::new(error))
+    }
+}
+
 impl Error {
     /// The exit code this error maps to.
     #[must_use]
@@ -140,6 +150,10 @@ impl Error {
                 | freeport_tlog::Error::Shrinking { .. },
             )
             | Self::Witness { .. } => ExitStatus::Blocking,
+            // `open` refused a package: a check ran and failed.
+            Self::Seal(error) if matches!(**error, freeport_seal::Error::Refused(_)) => {
+                ExitStatus::Blocking
+            }
             _ => ExitStatus::Error,
         }
     }

@@ -39,5 +39,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Rules(command) => commands::rules::run(&command, out),
         Command::Scan(args) => commands::scan::run(&args, out),
         Command::Assess(args) => commands::assess::run(&args, cli.store.as_deref(), out),
+        Command::Open(args) => commands::open::run(&args, out),
+        Command::Keys(command) => commands::keys::run(&command, out),
     }
 }

@@ -1,0 +1,157 @@
+//! `freeport open PACKAGE`: verify a sealed package against a trust file, then decrypt it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use freeport_cli::{Format, OpenArgs};
+use freeport_seal::{Check, Opened, Trust};
+use serde_json::json;
+
+use crate::{Error, ExitStatus};
+
+pub(crate) fn run(args: &OpenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let identity_path = match &args.identity {
+        Some(path) => path.clone(),
+        None => freeport_seal::keys::default_dir()?.join(freeport_seal::keys::AGE_KEY_FILE),
+    };
+    let identities = freeport_seal::load_identities(&identity_path)?;
+    let trust_path = match &args.trust {
+        Some(path) => path.clone(),
+        None => default_trust_path()?,
+    };
+    if args.trust.is_none() && !trust_path.exists() {
+        return Err(Error::Usage(format!(
+            "no trust file: pass `--trust TRUST`, or create `{}` naming the exporters you trust \
+             and the log policy (see `freeport open --help`)",
+            trust_path.display()
+        )));
+    }
+    let trust = Trust::load(&trust_path)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.package));
+    let opened = freeport_seal::open(&args.package, &identities, &trust, &out_dir)?;
+    match args.format {
+        Format::Table => render_table(&args.package, &opened, out)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &to_json(&args.package, &opened))?;
+            writeln!(out)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `$FREEPORT_HOME/trust.toml`: beside the key ring.
+fn default_trust_path() -> Result<PathBuf, Error> {
+    let keys = freeport_seal::keys::default_dir()?;
+    Ok(keys
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        .join("trust.toml"))
+}
+
+/// `orders.fdp` opens into `orders`; any other name into `<name>.opened`.
+fn default_out_dir(package: &Path) -> PathBuf {
+    let trimmed = package.components().as_path();
+    if trimmed.extension().is_some_and(|e| e == "fdp") {
+        trimmed.with_extension("")
+    } else {
+        let mut name = trimmed.as_os_str().to_owned();
+        name.push(".opened");
+        PathBuf::from(name)
+    }
+}
+
+fn render_table(package: &Path, opened: &Opened, out: &mut dyn Write) -> Result<(), Error> {
+    let verified = &opened.verified;
+    let manifest = &verified.manifest;
+    let log = &verified.log;
+    writeln!(
+        out,
+        "opened `{}` into `{}`",
+        package.display(),
+        opened.out_dir.display()
+    )?;
+    writeln!(out, "  exporter:  {} (trusted)", verified.exporter.label())?;
+    writeln!(
+        out,
+        "  transfer:  {}, sealed {}",
+        manifest.transfer_id, manifest.sealed_at
+    )?;
+    writeln!(
+        out,
+        "  log:       entry {} of `{}` (tree size {}), cosigned by: {}",
+        log.index,
+        log.origin,
+        log.tree_size,
+        if log.witnesses.is_empty() {
+            "no witness".to_owned()
+        } else {
+            log.witnesses.join(", ")
+        }
+    )?;
+    writeln!(
+        out,
+        "  checks:    {}: all passed",
+        Check::ALL.map(Check::as_str).join(", ")
+    )?;
+    writeln!(out, "  files:")?;
+    let width = manifest
+        .files
+        .iter()
+        .map(|f| f.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for file in &manifest.files {
+        writeln!(
+            out,
+            "    {:<width$}  {:>12} bytes  sha256 {}",
+            file.name, file.bytes, file.sha256
+        )?;
+    }
+    Ok(())
+}
+
+fn to_json(package: &Path, opened: &Opened) -> serde_json::Value {
+    let verified = &opened.verified;
+    let manifest = &verified.manifest;
+    json!({
+        "package": package.display().to_string(),
+        "out_dir": opened.out_dir.display().to_string(),
+        "transfer_id": manifest.transfer_id,
+        "sealed_at": manifest.sealed_at,
+        "exporter": verified.exporter.to_vkey(),
+        "log": {
+            "origin": verified.log.origin,
+            "index": verified.log.index,
+            "tree_size": verified.log.tree_size,
+            "witnesses": verified.log.witnesses,
+        },
+        "checks": Check::ALL.map(Check::as_str),
+        "files": manifest.files.iter().zip(&opened.files).map(|(file, path)| json!({
+            "name": file.name,
+            "bytes": file.bytes,
+            "sha256": file.sha256,
+            "path": path.display().to_string(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_output_directories() {
+        assert_eq!(
+            default_out_dir(Path::new("a/orders.fdp")),
+            Path::new("a/orders")
+        );
+        assert_eq!(
+            default_out_dir(Path::new("orders.fdp/")),
+            Path::new("orders")
+        );
+        assert_eq!(default_out_dir(Path::new("pkg")), Path::new("pkg.opened"));
+    }
+}
