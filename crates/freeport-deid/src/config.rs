@@ -324,7 +324,7 @@ pub enum HierarchyConfig {
     CnAdmin,
     /// ZIP to ZIP3 (HIPAA 20,000 rule), `*`.
     UsZip3 {
-        /// The `zip3,population` table (Census figures the user supplies; none ships with
+        /// The `zip3,population` table (population figures the user supplies; none ships with
         /// freeport). Optional here so a missing one gets an explanation, not a parse error.
         #[serde(default)]
         population: Option<PathBuf>,

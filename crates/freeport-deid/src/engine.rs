@@ -780,11 +780,10 @@ fn build_hierarchy(
                         column.name
                     ),
                     Some(
-                        "HIPAA Safe Harbor keeps a ZIP3 only if its area has more than 20,000 people \
-                         by current Census data (45 CFR 164.514(b)(2)(i)(B)); freeport ships no \
-                         such table. Add `population = \"zip3-population.csv\"`, lines \
-                         `zip3,population` from the Census Bureau's ZCTA populations summed by \
-                         the first three digits; ZIP3s it does not list become 000"
+                        "HIPAA Safe Harbor keeps a ZIP3 only if the area of all ZIP codes sharing it has \
+                         more than 20,000 people (45 CFR 164.514(b)(2)(i)(B)); freeport ships no \
+                         population table. Add `population = \"zip3-population.csv\"` \
+                         with lines `zip3,population`; ZIP3s it does not list become 000"
                             .into(),
                     ),
                 ));

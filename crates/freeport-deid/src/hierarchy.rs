@@ -342,11 +342,11 @@ pub enum Builtin {
 
 /// Which ZIP3 areas have more than 20,000 people, from a population table the user supplies.
 ///
-/// freeport ships no table: its reference sources (shared/reference, law-cn-us.md §B.11) state
-/// the rule but give no populations, and the rule needs "the current publicly available data
-/// from the Bureau of the Census" (45 CFR 164.514(b)(2)(i)(B)). A ZIP3 the table does not list
-/// is treated as having 20,000 people or fewer and becomes `000`: without a figure the rule's
-/// exception cannot be shown to apply.
+/// freeport ships no table: its reference sources (law-cn-us.md §B.11, deid-standards.md §7)
+/// state the rule — the first three digits of a ZIP code may stay if all ZIP codes sharing them
+/// hold more than 20,000 people, else they become `000` — but give no populations, and numbers
+/// are not invented here. A ZIP3 the table does not list is treated as having 20,000 people or
+/// fewer and becomes `000`: without a figure the rule's exception cannot be shown to apply.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Zip3Table {
     large: Vec<String>,

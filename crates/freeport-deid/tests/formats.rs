@@ -6,8 +6,6 @@
 //! The non-CSV fixtures are generated from `people.csv` by the ignored test
 //! `regenerate_format_fixtures` (`cargo test -p freeport-deid --test formats -- --ignored`).
 
-#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
