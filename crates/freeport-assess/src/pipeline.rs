@@ -5,6 +5,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use freeport_deid::config::LoadedConfig;
+use freeport_deid::io::{InputOptions, OutputFormat, read_table, write_table};
 use freeport_deid::report::Report as DeidReport;
 use freeport_policy::{
     CollectedIn as Origin, Decision, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes, Remedy,
@@ -423,6 +424,13 @@ pub fn assess(
         receipt: receipt.clone(),
     };
     let trust = Trust::render(&[keys.exporter().public().clone()], log.policy()).at(Stage::Seal)?;
+    // The home's own trust file, so that `freeport open` with no flags opens what this home
+    // sealed to itself (the try-it-out path); written only when it changes.
+    let home_trust = home.root().join("trust.toml");
+    if std::fs::read_to_string(&home_trust).ok().as_deref() != Some(trust.as_str()) {
+        freeport_tlog::store::write_atomic(home.root(), "trust.toml", trust.as_bytes())
+            .at(Stage::Seal)?;
+    }
     assessment.package = Some(Package {
         name: package_name,
         manifest_sha256: sealed.manifest_sha256,
@@ -743,25 +751,32 @@ fn deidentify(
     remedy: Option<Remedy>,
 ) -> Result<DeidRun, AssessError> {
     let input = Path::new(&dataset.path);
-    let output_name = input.file_name().map_or_else(
-        || "data.csv".to_owned(),
-        |n| n.to_string_lossy().into_owned(),
-    );
     let dir = config_path
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let config = LoadedConfig::parse(config_text, &config_path.display().to_string(), dir)
         .at(Stage::Deidentify)?;
-    let read = freeport_deid::io::read_delimited(input).at(Stage::Deidentify)?;
+    let read = read_table(input, &InputOptions::default()).at(Stage::Deidentify)?;
     let outcome =
         freeport_deid::engine::deidentify(read.table, &config, None).at(Stage::Deidentify)?;
-    let header = outcome.header();
-    let columns: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
-    freeport_deid::io::write_delimited(
+    // Same format as the input where the writers know it (CSV, TSV, Parquet, JSON Lines);
+    // spreadsheets come out as CSV.
+    let extension = input.extension().and_then(|e| e.to_str()).unwrap_or("csv");
+    let (format, extension) = match OutputFormat::from_extension(extension) {
+        Some(format) => (format, extension),
+        None => (OutputFormat::Csv, "csv"),
+    };
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "data".to_owned(), |n| n.to_string_lossy().into_owned());
+    let output_name = format!("{stem}.{extension}");
+    let columns: Vec<String> = outcome.header().iter().map(|h| (*h).to_owned()).collect();
+    write_table(
         &staging.join(&output_name),
-        read.delimiter,
-        &header,
-        outcome.rows(),
+        format,
+        Some(&read.info),
+        &outcome.columns,
+        &outcome.row_kept,
     )
     .at(Stage::Deidentify)?;
     let generated = remedy.is_some().then(|| config_text.to_owned());

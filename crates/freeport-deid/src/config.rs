@@ -30,9 +30,54 @@ pub struct Config {
     /// Thresholds for the risk assessment and the 去标识化 / 匿名化 call.
     #[serde(default)]
     pub assessment: AssessmentConfig,
+    /// Thresholds of the profiles where their sources set none.
+    #[serde(default)]
+    pub profiles: ProfilesConfig,
     /// Per column, by header name.
     #[serde(default)]
     pub columns: BTreeMap<Spanned<String>, ColumnConfig>,
+}
+
+/// `[profiles]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProfilesConfig {
+    /// `[profiles.cn-anonymised]`.
+    #[serde(default)]
+    pub cn_anonymised: CnAnonymisedConfig,
+}
+
+/// `[profiles.cn-anonymised]`: the floors `--profile cn-anonymised` applies. GB/T 42460-2023
+/// Annex D evaluates effectiveness with the k-anonymity model, but the reference gives no
+/// numbers (deid-standards.md §3), so these are freeport's defaults and configurable; the
+/// highest-risk threshold is `[assessment] max-risk`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CnAnonymisedConfig {
+    /// Smallest k (default [`crate::profile::CN_K`]).
+    #[serde(default = "cn_k")]
+    pub k: Spanned<u32>,
+    /// Smallest distinct l on each sensitive attribute without its own criterion (default
+    /// [`crate::profile::CN_L`]).
+    #[serde(default = "cn_l")]
+    pub l: Spanned<u32>,
+}
+
+impl Default for CnAnonymisedConfig {
+    fn default() -> Self {
+        Self {
+            k: cn_k(),
+            l: cn_l(),
+        }
+    }
+}
+
+fn cn_k() -> Spanned<u32> {
+    Spanned::new(0..0, crate::profile::CN_K)
+}
+
+fn cn_l() -> Spanned<u32> {
+    Spanned::new(0..0, crate::profile::CN_L)
 }
 
 fn one() -> Spanned<u32> {
@@ -279,7 +324,8 @@ pub enum HierarchyConfig {
     CnAdmin,
     /// ZIP to ZIP3 (HIPAA 20,000 rule), `*`.
     UsZip3 {
-        /// A `zip3,population` table replacing the embedded one.
+        /// The `zip3,population` table (population figures the user supplies; none ships with
+        /// freeport). Optional here so a missing one gets an explanation, not a parse error.
         #[serde(default)]
         population: Option<PathBuf>,
     },
@@ -428,6 +474,16 @@ impl LoadedConfig {
                 Some("e.g. 0.05 for 5 %".into()),
             ));
         }
+        let cn = &loaded.config.profiles.cn_anonymised;
+        for (name, value) in [("k", &cn.k), ("l", &cn.l)] {
+            if *value.get_ref() == 0 {
+                return Err(loaded.error(
+                    value.span(),
+                    format!("`profiles.cn-anonymised.{name}` must be at least 1"),
+                    None,
+                ));
+            }
+        }
         if *loaded.config.model.k.get_ref() == 0 {
             return Err(loaded.error(
                 loaded.config.model.k.span(),
@@ -489,12 +545,15 @@ t = 0.2
 distance = "hierarchical"
 [metric]
 name = "non-uniform-entropy"
+[profiles.cn-anonymised]
+k = 10
+l = 3
 [columns.age]
 role = "quasi-identifier"
 hierarchy = { interval = { widths = [5, 10], top-code = 90 } }
 [columns.zip]
 role = "quasi-identifier"
-hierarchy = { us-zip3 = {} }
+hierarchy = { us-zip3 = { population = "zip3.csv" } }
 [columns.birth]
 role = "quasi-identifier"
 hierarchy = "date"
@@ -513,6 +572,8 @@ hierarchy = { file = "occ.csv" }
             .unwrap()
             .config;
         assert_eq!(*c.model.k.get_ref(), 5);
+        assert_eq!(*c.profiles.cn_anonymised.k.get_ref(), 10);
+        assert_eq!(*c.profiles.cn_anonymised.l.get_ref(), 3);
         assert_eq!(c.columns.len(), 6);
         assert_eq!(c.metric.name, MetricName::NonUniformEntropy);
         let birth = c.columns.get("birth").unwrap();

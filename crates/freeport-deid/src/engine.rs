@@ -6,19 +6,22 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use freeport_read::SourceInfo;
+
 use crate::config::{
     AggregateName, CheckConfig, DistanceConfig, HierarchyConfig, LVariant, LoadedConfig,
     MetricName, Role, TransformConfig, Unlisted,
 };
 use crate::error::{Error, Result};
 use crate::hierarchy::{Builtin, Hierarchy, Zip3Table};
+use crate::io::{InputOptions, OutputFormat};
 use crate::metric::{Aggregate, Metric};
 use crate::model::{Distance, LDiversity, PrivacyModel, SensitiveCriterion};
-use crate::profile::{CN_K, CN_L, DEFAULT_MAX_RISK, HIPAA_AGE_TOP, MAX_RISK_SOURCE, Profile};
+use crate::profile::{CN_FLOORS_SOURCE, DEFAULT_MAX_RISK, HIPAA_AGE_TOP, MAX_RISK_SOURCE, Profile};
 use crate::report::{Classification, ColumnReport, ModelReport, Report, RiskPair};
 use crate::risk::Risk;
 use crate::search::{Problem, Qi, SensitiveInput};
-use crate::table::{Column, Table};
+use crate::table::{Column, RowNames, Table};
 use crate::transform::{CheckDigit, Key, Transform};
 
 /// The result of a run.
@@ -86,6 +89,7 @@ pub fn deidentify(
     profile: Option<Profile>,
 ) -> Result<Outcome> {
     let c = &cfg.config;
+    let rows_named = table.row_names;
     let mut profile_actions: Vec<String> = Vec::new();
 
     // Step 2 first needs the columns: every configured column must exist.
@@ -106,13 +110,37 @@ pub fn deidentify(
 
     // Model (step 1: objectives).
     let mut k = *c.model.k.get_ref();
-    if profile == Some(Profile::CnAnonymised) && k < CN_K {
-        profile_actions.push(format!("k raised from {k} to {CN_K}"));
-        k = CN_K;
+    let cn_k = *c.profiles.cn_anonymised.k.get_ref();
+    let cn_l = *c.profiles.cn_anonymised.l.get_ref();
+    let floor_source = |span: std::ops::Range<usize>| {
+        if span.is_empty() {
+            CN_FLOORS_SOURCE
+        } else {
+            "set in the configuration ([profiles.cn-anonymised])"
+        }
+    };
+    if profile == Some(Profile::CnAnonymised) {
+        if k < cn_k {
+            profile_actions.push(format!(
+                "k raised from {k} to {cn_k} ({})",
+                floor_source(c.profiles.cn_anonymised.k.span())
+            ));
+            k = cn_k;
+        }
+        if c.assessment.max_risk.is_none() {
+            profile_actions.push(format!(
+                "highest prosecutor risk for 匿名化: {DEFAULT_MAX_RISK} ({MAX_RISK_SOURCE})"
+            ));
+        }
     }
     if k as usize > table.rows {
+        let span = if k == *c.model.k.get_ref() {
+            c.model.k.span()
+        } else {
+            c.profiles.cn_anonymised.k.span()
+        };
         return Err(cfg.error(
-            c.model.k.span(),
+            span,
             format!("k = {k} is larger than the number of rows ({})", table.rows),
             Some("lower k; no grouping can make classes that large".into()),
         ));
@@ -211,7 +239,9 @@ pub fn deidentify(
                         &mut profile_actions,
                     );
                 }
-                let (hier, name) = build_hierarchy(cfg, &spec, column).map_err(|e| match e {
+                let (hier, name) = build_hierarchy(cfg, &spec, column, rows_named, h.span())
+                    .map_err(|e| {
+                        match e {
                     Error::Io { path, source } => cfg.error(
                         h.span(),
                         format!(
@@ -225,7 +255,8 @@ pub fn deidentify(
                         ),
                     ),
                     other => other,
-                })?;
+                }
+                    })?;
                 (Some(hier), Some(name))
             }
             None if cc.role == Role::QuasiIdentifier => {
@@ -291,7 +322,11 @@ pub fn deidentify(
                         None,
                     )
                 })?;
-                let leaves = h.leaves_of(column, plan.hierarchy_name.as_deref().unwrap_or(""))?;
+                let leaves = h.leaves_of(
+                    column,
+                    plan.hierarchy_name.as_deref().unwrap_or(""),
+                    rows_named,
+                )?;
                 (
                     column.codes.iter().map(|&c| leaves[c as usize]).collect(),
                     h.domain_size(),
@@ -371,11 +406,12 @@ pub fn deidentify(
                 let i = sensitive_of(&name, 0..0, false)?;
                 criteria.push((
                     i,
-                    SensitiveCriterion::Diversity(LDiversity::Distinct { l: CN_L }),
+                    SensitiveCriterion::Diversity(LDiversity::Distinct { l: cn_l }),
                 ));
-                criteria_report.push(format!("distinct-{CN_L}-diversity on `{name}`"));
+                criteria_report.push(format!("distinct-{cn_l}-diversity on `{name}`"));
                 profile_actions.push(format!(
-                    "distinct {CN_L}-diversity added on sensitive `{name}`"
+                    "distinct {cn_l}-diversity added on sensitive `{name}` ({})",
+                    floor_source(c.profiles.cn_anonymised.l.span())
                 ));
             }
         }
@@ -410,7 +446,11 @@ pub fn deidentify(
         let Some(h) = plan.hierarchy.clone() else {
             continue;
         };
-        let leaves = h.leaves_of(column, plan.hierarchy_name.as_deref().unwrap_or(""))?;
+        let leaves = h.leaves_of(
+            column,
+            plan.hierarchy_name.as_deref().unwrap_or(""),
+            rows_named,
+        )?;
         let top = h.height().saturating_sub(1);
         let max_level = plan.max_level.unwrap_or(top);
         let min_level = plan.min_level.unwrap_or(0);
@@ -456,7 +496,7 @@ pub fn deidentify(
             let q = &problem.qis()[a];
             let level = solution.levels[a];
             let column = &mut table.columns[pos];
-            let leaves = q.hierarchy.leaves_of(column, "")?;
+            let leaves = q.hierarchy.leaves_of(column, "", rows_named)?;
             column.dictionary = leaves
                 .iter()
                 .map(|&leaf| {
@@ -502,7 +542,7 @@ pub fn deidentify(
         if matches!(plan.transform, Transform::Delete) {
             continue;
         }
-        plan.transform.apply(&mut column)?;
+        plan.transform.apply(&mut column, rows_named)?;
         out_columns.push(column);
     }
 
@@ -515,7 +555,10 @@ pub fn deidentify(
         .map(|s| Risk::from_classes(&s.class_sizes, max_risk, c.assessment.sampling_fraction));
 
     // Step 4: the call.
-    let classification = classify(&column_reports, risk_after.as_ref(), max_risk, profile);
+    let mut classification = classify(&column_reports, risk_after.as_ref(), max_risk, profile);
+    if c.assessment.max_risk.is_some() {
+        classification.max_risk_source = "set in the configuration ([assessment] max-risk)".into();
+    }
     let report = Report::new(
         &qi_names,
         solution.as_ref(),
@@ -705,6 +748,8 @@ fn build_hierarchy(
     cfg: &LoadedConfig,
     spec: &HierarchyConfig,
     column: &Column,
+    rows_named: RowNames,
+    span: std::ops::Range<usize>,
 ) -> Result<(Hierarchy, String)> {
     Ok(match spec {
         HierarchyConfig::File(path) => {
@@ -716,52 +761,102 @@ fn build_hierarchy(
                 widths: widths.clone(),
                 top_code: *top_code,
             };
-            (b.build(column)?, "built-in interval".into())
+            (b.build(column, rows_named)?, "built-in interval".into())
         }
-        HierarchyConfig::Date => (Builtin::Date.build(column)?, "built-in date".into()),
+        HierarchyConfig::Date => (
+            Builtin::Date.build(column, rows_named)?,
+            "built-in date".into(),
+        ),
         HierarchyConfig::CnAdmin => (
-            Builtin::CnAdmin.build(column)?,
+            Builtin::CnAdmin.build(column, rows_named)?,
             "built-in cn-admin (GB/T 2260)".into(),
         ),
         HierarchyConfig::UsZip3 { population } => {
-            let table = match population {
-                Some(p) => {
-                    let path = cfg.resolve(p);
-                    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                    Zip3Table::parse(&text, &p.display().to_string())?
-                }
-                None => Zip3Table::embedded()?,
+            let Some(p) = population else {
+                return Err(cfg.error(
+                    span,
+                    format!(
+                        "column `{}`: the us-zip3 hierarchy needs a ZIP3 population table",
+                        column.name
+                    ),
+                    Some(
+                        "HIPAA Safe Harbor keeps a ZIP3 only if the area of all ZIP codes sharing it has \
+                         more than 20,000 people (45 CFR 164.514(b)(2)(i)(B)); freeport ships no \
+                         population table. Add `population = \"zip3-population.csv\"` \
+                         with lines `zip3,population`; ZIP3s it does not list become 000"
+                            .into(),
+                    ),
+                ));
             };
-            let name = format!("built-in us-zip3 ({})", table.source);
-            (Builtin::UsZip3(table).build(column)?, name)
+            let table = Zip3Table::from_file(&cfg.resolve(p))?;
+            let name = format!(
+                "built-in us-zip3 (population table {}, {} ZIP3s; unlisted ZIP3s become 000)",
+                p.display(),
+                table.listed()
+            );
+            (Builtin::UsZip3(table).build(column, rows_named)?, name)
         }
     })
 }
 
-/// Reads the input, runs, and writes the output atomically (the input is never opened for
-/// writing).
+/// How [`run_files`] reads and writes.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// A profile applied on top of the configuration.
+    pub profile: Option<Profile>,
+    /// Encoding and worksheet of the input.
+    pub input: InputOptions,
+    /// The output format; from the output's extension when `None`.
+    pub output_format: Option<OutputFormat>,
+}
+
+/// What [`run_files`] read and wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Files {
+    /// Format, encoding and delimiter of the input.
+    pub input: SourceInfo,
+    /// Format of the output.
+    pub output: OutputFormat,
+}
+
+/// Reads the input (any format of the Scan readers), runs, and writes the output atomically in
+/// the chosen format. The input is only ever opened for reading, and an output that names the
+/// input is refused.
 ///
 /// # Errors
 ///
-/// As [`deidentify`], plus I/O errors.
+/// As [`deidentify`], plus unreadable input, an output format that cannot be told, and I/O
+/// errors. The output format is settled before the input is read.
 pub fn run_files(
     input: &Path,
     config: &Path,
     output: &Path,
-    profile: Option<Profile>,
-) -> Result<Outcome> {
+    options: &RunOptions,
+) -> Result<(Outcome, Files)> {
     if same_file(input, output) {
         return Err(Error::input(
             format!("the output `{}` is the input", output.display()),
             Some("write to another file; the input is never modified".into()),
         ));
     }
+    let format = OutputFormat::for_path(output, options.output_format)?;
     let cfg = LoadedConfig::from_file(config)?;
-    let read = crate::io::read_delimited(input)?;
-    let outcome = deidentify(read.table, &cfg, profile)?;
-    let header = outcome.header();
-    crate::io::write_delimited(output, read.delimiter, &header, outcome.rows())?;
-    Ok(outcome)
+    let read = crate::io::read_table(input, &options.input)?;
+    let outcome = deidentify(read.table, &cfg, options.profile)?;
+    crate::io::write_table(
+        output,
+        format,
+        Some(&read.info),
+        &outcome.columns,
+        &outcome.row_kept,
+    )?;
+    Ok((
+        outcome,
+        Files {
+            input: read.info,
+            output: format,
+        },
+    ))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -17,6 +17,11 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Input(Box<InputError>),
+    /// The dataset could not be read (the reader's error names the input and the line or row,
+    /// never a value).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Read(Box<freeport_read::ReadError>),
     /// A file could not be read or written.
     #[error("cannot access `{}`", path.display())]
     #[diagnostic(code(freeport::deid::io))]
@@ -92,6 +97,12 @@ impl Error {
             span: span.map(SourceSpan::from),
             help,
         }))
+    }
+
+    /// A reader error.
+    #[must_use]
+    pub fn read(error: freeport_read::ReadError) -> Self {
+        Self::Read(Box::new(error))
     }
 
     /// An I/O error on `path`.

@@ -55,7 +55,9 @@ fn propose(category: Option<&str>) -> Proposal {
             Proposal::QiBuiltin("{ interval = { widths = [5, 10, 20], top-code = 90 } }")
         }
         "person.birth_date" => Proposal::QiBuiltin("\"date\""),
-        "location.postal_code" => Proposal::QiBuiltin("{ us-zip3 = {} }"),
+        "location.postal_code" => Proposal::QiBuiltin(
+            "{ us-zip3 = { population = \"zip3-population.csv\" } }\n# supply zip3-population.csv (lines `zip3,population`) before running: freeport ships no population table",
+        ),
         "person.gender"
         | "person.ethnicity"
         | "person.marital_status"

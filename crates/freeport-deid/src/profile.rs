@@ -6,12 +6,17 @@
 //!   deleted instead; dates keep the year only (C); ages are top-coded at 90 (C); ZIP codes
 //!   keep three digits, `000` for areas of 20,000 people or fewer (B).
 //! - `cn-anonymised`: aims at 匿名化 (PIPL Art. 4, 73(4); deid-standards.md §1): nothing
-//!   restorable (identifiers deleted, no keyed pseudonyms or tokens), k ≥ 5 and so a highest
-//!   prosecutor risk ≤ 0.2, and distinct 2-diversity on each sensitive attribute without a
-//!   criterion. k = 5 follows the cell-size floor used in research networks (OHDSI
-//!   `minCellCount = 5`, anchors.md) and the ARX/anonbench benchmark setting (anchors.md §3.6);
-//!   l = 2 is freeport's default [I] — GB/T 42460-2023 Annex D evaluates effectiveness with
-//!   k-anonymity, but its numeric grades were not available to us [U] (deid-standards.md §3).
+//!   restorable (identifiers deleted, no keyed pseudonyms or tokens), k at least a floor, and
+//!   distinct l-diversity at least a floor on each sensitive attribute without a criterion.
+//!   What the reference says: GB/T 42460-2023 has "Annex D effectiveness evaluation based on the
+//!   k-anonymity model" and §4 grades effectiveness (deid-standards.md §3, from the standard's
+//!   table of contents [S]); GB/T 37964-2019's techniques/models annex was not read [U]
+//!   (deid-standards.md §2). Neither gives a number there, so the floors are freeport's
+//!   defaults, each configurable: k = 5 (`[profiles.cn-anonymised] k`) after the cell-size floor
+//!   OHDSI uses by default (`minCellCount = 5`, anchors.md §11 "Cell-size floors in use") and the
+//!   anonbench 5-anonymity setting (anchors.md §3.6); l = 2 (`[profiles.cn-anonymised] l`), the
+//!   smallest l that rules out a class sharing one sensitive value; highest prosecutor risk
+//!   0.2 = 1/5 (`[assessment] max-risk`).
 
 use serde::Serialize;
 
@@ -25,17 +30,21 @@ pub enum Profile {
     CnAnonymised,
 }
 
-/// The k floor of `cn-anonymised`.
+/// The default k floor of `cn-anonymised` (configurable: no number in the reference).
 pub const CN_K: u32 = 5;
-/// The l floor of `cn-anonymised` (distinct diversity).
+/// The default l floor of `cn-anonymised`, distinct diversity (configurable: no number in the
+/// reference).
 pub const CN_L: u32 = 2;
-/// Highest prosecutor risk for 匿名化 unless the configuration sets one: 1 / 5.
+/// Highest prosecutor risk for 匿名化 unless `[assessment] max-risk` sets one: 1 / 5.
 pub const DEFAULT_MAX_RISK: f64 = 0.2;
 /// HIPAA Safe Harbor top code for ages.
 pub const HIPAA_AGE_TOP: i64 = 90;
 
 /// Sources of the thresholds, quoted in reports.
-pub const MAX_RISK_SOURCE: &str = "0.2 = 1/k for k = 5: OHDSI minCellCount = 5 and the ARX/anonbench k = 5 setting (shared/reference/anchors.md); GB/T 42460-2023 Annex D assesses effectiveness with k-anonymity, its numeric grades not read [U]";
+pub const MAX_RISK_SOURCE: &str = "freeport default, configurable as [assessment] max-risk: 0.2 = 1/k for k = 5, after OHDSI's default minCellCount = 5 and anonbench's 5-anonymity setting (anchors.md); GB/T 42460-2023 Annex D evaluates effectiveness with the k-anonymity model, but the reference records no numeric threshold (deid-standards.md §3)";
+
+/// Where the `cn-anonymised` k and l floors come from, quoted in reports.
+pub const CN_FLOORS_SOURCE: &str = "freeport defaults k = 5, l = 2, configurable in [profiles.cn-anonymised]; GB/T 42460-2023 Annex D names the k-anonymity model without a number in the reference (deid-standards.md §3)";
 
 impl Profile {
     /// Its command-line name.

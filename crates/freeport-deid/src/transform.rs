@@ -12,7 +12,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use crate::error::{Error, Result};
-use crate::table::Column;
+use crate::table::{Column, RowNames};
 
 /// A secret key read from a key file that only its owner can read.
 #[derive(Clone)]
@@ -192,8 +192,9 @@ impl Transform {
     ///
     /// # Errors
     ///
-    /// A value FF1 cannot encrypt (fewer than 6 digits to change), naming column and line.
-    pub fn apply(&self, column: &mut Column) -> Result<()> {
+    /// A value FF1 cannot encrypt (fewer than 6 digits to change), naming column and line or
+    /// record (`rows` says which), never the value.
+    pub fn apply(&self, column: &mut Column, rows: RowNames) -> Result<()> {
         match self {
             Self::Keep | Self::Delete => Ok(()),
             Self::Suppress => {
@@ -249,8 +250,8 @@ impl Transform {
                             .unwrap_or(0);
                         return Err(Error::input(
                             format!(
-                                "column `{name}`: the value on data line {} has too few digits for FF1 (at least 6 must change)",
-                                row + 2
+                                "column `{name}`: the value on {} has too few digits for FF1 (at least 6 must change)",
+                                rows.place(row)
                             ),
                             Some("use `pseudonymise` or `mask` for short values".into()),
                         ));
@@ -391,7 +392,7 @@ mod tests {
             length: 32,
             prefix: String::new(),
         }
-        .apply(&mut c)
+        .apply(&mut c, RowNames::Lines)
         .unwrap();
         (0..values.len())
             .map(|r| c.value(r).unwrap().to_owned())
@@ -432,7 +433,7 @@ mod tests {
             keep_prefix: 6,
             check: CheckDigit::CnResidentId,
         };
-        t.apply(&mut c).unwrap();
+        t.apply(&mut c, RowNames::Lines).unwrap();
         for (r, original) in ["11010519491231002X", "440524188001010014"]
             .iter()
             .enumerate()

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use freeport_deid::config::LoadedConfig;
-use freeport_deid::engine::{deidentify, run_files};
-use freeport_deid::io::read_delimited;
+use freeport_deid::engine::{RunOptions, deidentify, run_files};
+use freeport_deid::io::{InputOptions, read_table};
 use freeport_deid::profile::Profile;
 use proptest::prelude::*;
 
@@ -27,7 +27,9 @@ fn patients_config() -> String {
 }
 
 fn run(text: &str) -> Result<freeport_deid::engine::Outcome, freeport_deid::Error> {
-    let table = read_delimited(&fixture("patients.csv")).unwrap().table;
+    let table = read_table(&fixture("patients.csv"), &InputOptions::default())
+        .unwrap()
+        .table;
     deidentify(table, &config(text), None)
 }
 
@@ -99,7 +101,9 @@ fn report_is_byte_identical_across_runs() {
 
 #[test]
 fn hipaa_profile_keeps_years_zip3_and_top_codes_ages() {
-    let table = read_delimited(&fixture("patients.csv")).unwrap().table;
+    let table = read_table(&fixture("patients.csv"), &InputOptions::default())
+        .unwrap()
+        .table;
     let outcome = deidentify(
         table,
         &config(&patients_config()),
@@ -144,10 +148,62 @@ fn pseudonymised_identifiers_make_the_output_pseudonymised_and_profiles_delete_t
     let outcome = run(&text).unwrap();
     assert_eq!(outcome.report.classification.result, "pseudonymised");
     assert!(outcome.header().contains(&"name"));
-    let table = read_delimited(&fixture("patients.csv")).unwrap().table;
+    let table = read_table(&fixture("patients.csv"), &InputOptions::default())
+        .unwrap()
+        .table;
     let cn = deidentify(table, &config(&text), Some(Profile::CnAnonymised)).unwrap();
     assert!(!cn.header().contains(&"name"));
     assert_eq!(cn.report.classification.result, "anonymised");
+}
+
+#[test]
+fn cn_anonymised_floors_come_from_the_configuration_and_say_so() {
+    let text = format!(
+        "{}\n[profiles.cn-anonymised]\nk = 10\nl = 3\n",
+        patients_config().replace(
+            "[[model.l-diversity]]\nattribute = \"diagnosis\"\nvariant = \"distinct\"\nl = 2\n",
+            ""
+        )
+    );
+    let table = read_table(&fixture("patients.csv"), &InputOptions::default())
+        .unwrap()
+        .table;
+    let outcome = deidentify(table, &config(&text), Some(Profile::CnAnonymised)).unwrap();
+    for g in classes(
+        &outcome,
+        &["age", "zip", "birth_date", "gender", "region"],
+        "diagnosis",
+    ) {
+        assert!(g.len() >= 10, "class of {}", g.len());
+        let mut d = g.clone();
+        d.sort();
+        d.dedup();
+        assert!(d.len() >= 3, "{d:?}");
+    }
+    let json = serde_json::to_string(&outcome.report).unwrap();
+    assert!(
+        json.contains(
+            "k raised from 5 to 10 (set in the configuration ([profiles.cn-anonymised]))"
+        ),
+        "{json}"
+    );
+    assert!(
+        json.contains(
+            "distinct 3-diversity added on sensitive `diagnosis` (set in the configuration"
+        ),
+        "{json}"
+    );
+    // Without the section, the report names the defaults and where the reference is silent.
+    let text = patients_config().replace("k = 5", "k = 2");
+    let table = read_table(&fixture("patients.csv"), &InputOptions::default())
+        .unwrap()
+        .table;
+    let outcome = deidentify(table, &config(&text), Some(Profile::CnAnonymised)).unwrap();
+    let json = serde_json::to_string(&outcome.report).unwrap();
+    assert!(
+        json.contains("k raised from 2 to 5 (freeport defaults k = 5, l = 2, configurable in [profiles.cn-anonymised]; GB/T 42460-2023 Annex D"),
+        "{json}"
+    );
 }
 
 fn error_of(text: &str) -> String {
@@ -167,7 +223,7 @@ fn value_missing_from_hierarchy_names_column_and_line() {
     );
     let e = error_of(&text);
     assert!(
-        e.contains("column `gender`") && e.contains("data line 2"),
+        e.contains("column `gender`: the value on line 2 is missing"),
         "{e}"
     );
 }
@@ -230,13 +286,14 @@ fn run_files_never_touches_the_input_and_refuses_to_overwrite_it() {
     std::fs::copy(fixture("patients.csv"), &input).unwrap();
     let cfg = dir.path().join("deid.toml");
     std::fs::write(&cfg, patients_config()).unwrap();
-    for f in ["gender.csv", "diagnosis.csv"] {
+    for f in ["gender.csv", "diagnosis.csv", "zip3-population.csv"] {
         std::fs::copy(fixture(f), dir.path().join(f)).unwrap();
     }
     let before = std::fs::read(&input).unwrap();
-    assert!(run_files(&input, &cfg, &input, None).is_err());
+    let options = RunOptions::default();
+    assert!(run_files(&input, &cfg, &input, &options).is_err());
     let out = dir.path().join("out.csv");
-    run_files(&input, &cfg, &out, None).unwrap();
+    run_files(&input, &cfg, &out, &options).unwrap();
     assert_eq!(std::fs::read(&input).unwrap(), before);
     assert!(
         std::fs::read_to_string(&out)
@@ -259,7 +316,7 @@ fn adult_8qi_matches_arx_optimum() {
     let text = std::fs::read_to_string(root.join("bench/deid/adult-8qi-0.toml"))
         .unwrap()
         .replace("../shared/", &format!("{}/../shared/", root.display()));
-    let table = read_delimited(&data).unwrap().table;
+    let table = read_table(&data, &InputOptions::default()).unwrap().table;
     let outcome = deidentify(
         table,
         &LoadedConfig::parse(&text, "adult", root.clone()).unwrap(),
@@ -307,7 +364,7 @@ proptest! {
             "version = 1\n[model]\nk = {k}\nsuppression-limit = {limit}\n[columns.age]\nrole = \"quasi-identifier\"\nhierarchy = {{ interval = {{ widths = [5, 10, 20] }} }}\n[columns.sex]\nrole = \"quasi-identifier\"\nhierarchy = {{ file = \"sex.csv\" }}\n[columns.dx]\nrole = \"sensitive\"\n"
         );
         let cfg = LoadedConfig::parse(&text, "p.toml", dir.path().to_path_buf()).unwrap();
-        let table = read_delimited(&input).unwrap().table;
+        let table = read_table(&input, &InputOptions::default()).unwrap().table;
         let outcome = deidentify(table, &cfg, None).unwrap();
         let groups = classes(&outcome, &["age", "sex"], "dx");
         for g in &groups {

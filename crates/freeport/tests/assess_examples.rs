@@ -34,6 +34,100 @@ fn assess(scenario: &str, dataset: &str, extra: &[&str]) -> (i32, Value, tempfil
     (output.status.code().unwrap(), summary, dir)
 }
 
+fn freeport(home: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::cargo_bin("freeport")
+        .unwrap()
+        .current_dir(root())
+        .env("FREEPORT_HOME", home)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The recipient opens the package; flipping one byte of the payload, of the manifest, or of
+/// the receipt inside it makes `open` refuse (exit 1) and write nothing.
+fn assert_round_trip_and_tamper(dir: &Path, summary: &Value) {
+    let home = dir.join("home");
+    let out = dir.join("out");
+    let name = format!("{}.fdp", summary["transfer_id"].as_str().unwrap());
+    let package = out.join(&name);
+    let identity = home.join("keys/age.key");
+    let trust = out.join("trust.toml");
+    let open = |package: &Path, to: &Path| {
+        freeport(
+            &home,
+            &[
+                "open".as_ref(),
+                package.as_os_str(),
+                "--identity".as_ref(),
+                identity.as_os_str(),
+                "--trust".as_ref(),
+                trust.as_os_str(),
+                "-o".as_ref(),
+                to.as_os_str(),
+            ],
+        )
+    };
+    let opened = dir.join("opened");
+    let output = open(&package, &opened);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let files = summary["files"].as_array().unwrap();
+    for file in files {
+        let bytes = std::fs::read(opened.join(file["name"].as_str().unwrap())).unwrap();
+        assert_eq!(bytes.len() as u64, file["bytes"].as_u64().unwrap());
+    }
+    let manifest = std::fs::read_to_string(package.join("manifest.json")).unwrap();
+    let receipt_at = manifest.find("c2sp.org/tlog-proof").unwrap();
+    for (file, at) in [
+        ("payload.age", 200),
+        ("manifest.json", 40),
+        ("manifest.json", receipt_at + 30),
+    ] {
+        let copy = dir.join(format!("tampered-{file}-{at}.fdp"));
+        std::fs::create_dir(&copy).unwrap();
+        for part in ["payload.age", "manifest.json", "manifest.sig"] {
+            std::fs::copy(package.join(part), copy.join(part)).unwrap();
+        }
+        let mut bytes = std::fs::read(copy.join(file)).unwrap();
+        bytes[at] ^= 0x01;
+        std::fs::write(copy.join(file), bytes).unwrap();
+        let to = dir.join(format!("opened-{file}-{at}"));
+        let output = open(&copy, &to);
+        assert_eq!(output.status.code(), Some(1), "{file}@{at}: {output:?}");
+        assert!(!to.exists(), "{file}@{at}: nothing is written");
+    }
+}
+
+/// The report names the decision and no cell value; HTML in the language asked.
+fn assert_report(out: &Path, cn_outcome: &str) {
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let text = report.to_string();
+    assert!(text.contains(cn_outcome), "report names the China outcome");
+    for section in [
+        "cover",
+        "decision",
+        "inventory",
+        "minimisation",
+        "recipient",
+        "risks",
+        "rights",
+        "evidence",
+    ] {
+        assert!(report.get(section).is_some(), "report has `{section}`");
+    }
+    assert!(
+        report["cover"]["log"].is_object(),
+        "the cover names the log checkpoint"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
+}
+
 fn outcomes(summary: &Value) -> (String, String) {
     let d = &summary["decision"];
     (
@@ -71,10 +165,14 @@ fn assert_no_values(csv: &str, column: &str, out: &Path) {
 
 #[test]
 fn ecommerce_orders_are_exempt_in_china_and_not_covered_in_the_us() {
-    let (code, summary, _dir) = assess("ecommerce-cn-us", "orders.csv", &[]);
+    let (code, summary, dir) = assess("ecommerce-cn-us", "orders.csv", &["--lang", "zh"]);
     assert_eq!(code, 0, "{summary}");
     assert_eq!(outcomes(&summary), ("EXEMPT".into(), "NOT_COVERED".into()));
     assert_eq!(summary["status"], "recorded");
+    assert_round_trip_and_tamper(dir.path(), &summary);
+    assert_report(&dir.path().join("out"), "EXEMPT");
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(html.contains("lang=\"zh"), "Chinese report");
 }
 
 #[test]
@@ -89,6 +187,11 @@ fn hr_data_needs_the_standard_contract_which_is_in_place() {
         )
     );
     assert_eq!(summary["status"], "recorded");
+    assert_round_trip_and_tamper(dir.path(), &summary);
+    assert_report(
+        &dir.path().join("out"),
+        "STANDARD_CONTRACT_OR_CERTIFICATION",
+    );
     assert_no_values(
         "examples/assess/hr-cn-subsidiary-us-parent/employees.csv",
         "身份证号",
@@ -122,6 +225,8 @@ fn clinical_data_is_blocked_as_is_and_exempt_once_anonymised() {
         serde_json::from_str(&std::fs::read_to_string(out.join("deid-report.json")).unwrap())
             .unwrap();
     assert_eq!(report["classification"]["result"], "anonymised");
+    assert_round_trip_and_tamper(dir.path(), &summary);
+    assert_report(&out, "EXEMPT");
     assert_no_values(
         "examples/assess/clinical-cn-hospital-us/patients.csv",
         "身份证号",

@@ -5,8 +5,9 @@ use std::io::Write;
 use std::time::Instant;
 
 use comfy_table::{ContentArrangement, Table, presets};
-use freeport_cli::{DeidArgs, DeidCommand, DeidProfile, Format};
-use freeport_deid::engine::run_files;
+use freeport_cli::{DeidArgs, DeidCommand, DeidOutputFormat, DeidProfile, Format};
+use freeport_deid::engine::{RunOptions, run_files};
+use freeport_deid::io::{InputOptions, OutputFormat};
 use freeport_deid::profile::Profile;
 
 use crate::{Error, ExitStatus};
@@ -31,8 +32,25 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         DeidProfile::HipaaSafeHarbor => Profile::HipaaSafeHarbor,
         DeidProfile::CnAnonymised => Profile::CnAnonymised,
     });
+    let encoding = match &args.encoding {
+        Some(label) => Some(freeport_read::parse_encoding(label)?),
+        None => None,
+    };
+    let options = RunOptions {
+        profile,
+        input: InputOptions {
+            encoding,
+            sheet: args.sheet.clone(),
+        },
+        output_format: args.output_format.map(|f| match f {
+            DeidOutputFormat::Csv => OutputFormat::Csv,
+            DeidOutputFormat::Tsv => OutputFormat::Tsv,
+            DeidOutputFormat::Parquet => OutputFormat::Parquet,
+            DeidOutputFormat::Jsonl => OutputFormat::JsonLines,
+        }),
+    };
     let started = Instant::now();
-    let outcome = run_files(input, config, output, profile)?;
+    let (outcome, files) = run_files(input, config, output, &options)?;
     let elapsed = started.elapsed();
     let report = &outcome.report;
     if let Some(path) = &args.report {
@@ -51,6 +69,8 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
                 "suppressed_rows": report.suppressed_rows,
                 "output_rows": report.output_rows,
                 "classification": report.classification.result,
+                "input_format": files.input.format.name(),
+                "output_format": files.output.name(),
                 "checks": outcome.checks,
                 "seconds": elapsed.as_secs_f64(),
                 "search_seconds": outcome.search_seconds,
@@ -80,7 +100,16 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
                     },
                 )
             };
-            let rows: [(&str, String); 9] = [
+            let read = match (files.input.encoding, files.input.delimiter) {
+                (Some(e), Some(d)) => format!("{} ({e}, {d:?})", files.input.format),
+                (Some(e), None) => format!("{} ({e})", files.input.format),
+                _ => files.input.format.to_string(),
+            };
+            let rows: [(&str, String); 10] = [
+                (
+                    "files",
+                    format!("read {read}, wrote {}", files.output.name()),
+                ),
                 ("transformation", levels.join(" ")),
                 (
                     "metric",
