@@ -19,8 +19,8 @@ use freeport_policy::{
     UsPriorVolumes, cn_window_start, parse_facts, us_window_start,
 };
 use freeport_store::{
-    CategorySet, DataState, Store, StoreError, TransferId, TransferRecord, Unit, VolumeEntry,
-    Window,
+    CategorySet, CollectedIn, DataState, Store, StoreError, SubjectHashes, TransferId,
+    TransferRecord, Unit, VolumeEntry, Window,
 };
 use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
 use jiff::ToSpan;
@@ -247,12 +247,14 @@ fn populate(store: &mut Store, scenarios: &[(TransferFacts, PriorVolumes)]) -> R
                                 Unit::Individuals
                             },
                             count: item.devices.unwrap_or(item.individuals) / 10,
-                            subject_hashes: BTreeSet::new(),
+                            subject_hashes: SubjectHashes::new(),
                             state: match item.form {
                                 Form::Raw => DataState::Raw,
                                 Form::Pseudonymised => DataState::Pseudonymised,
                                 Form::Anonymised => DataState::Anonymised,
                             },
+                            // Counted by both windows, so every lookup reads every entry.
+                            collected_in: CollectedIn::Unknown,
                         })
                         .collect(),
                     decision_json: "{}".to_owned(),
