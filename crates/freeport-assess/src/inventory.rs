@@ -14,11 +14,11 @@
 //! The whole transfer's distinct people (`data.individuals`, which bounds the judge's totals) is
 //! the union of every hash plus the unkeyed rows, or the rows of datasets without a key.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use freeport_policy::{CollectedIn as Origin, Form, InventoryItem};
 use freeport_scan::{DatasetReport, ScanReport};
-use freeport_store::{CollectedIn, SubjectHash};
+use freeport_store::CollectedIn;
 use freeport_vocabulary::{DspCategory, Vocabulary};
 
 use crate::volumes::SubjectHashes;
@@ -34,13 +34,21 @@ pub struct Inventory {
     pub hashes: SubjectHashes,
 }
 
-/// Per category, what the datasets add up to.
+/// Per category, what the datasets add up to. Hashes are gathered as they come and made sorted
+/// and distinct once at the end (`distinct`): cheaper than a tree for millions of people.
 #[derive(Default)]
 struct Tally {
-    hashes: BTreeSet<u128>,
+    hashes: Vec<u128>,
     extra: u64,
-    device_hashes: BTreeSet<u128>,
+    device_hashes: Vec<u128>,
     device_extra: u64,
+}
+
+/// Sorts and removes repeats.
+fn distinct(mut hashes: Vec<u128>) -> Vec<u128> {
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
 }
 
 /// Builds the inventory of the datasets in `scan`, all collected in `origin`, as `form`.
@@ -54,7 +62,7 @@ pub fn inventory(
     form: Form,
 ) -> Inventory {
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut everyone: BTreeSet<u128> = BTreeSet::new();
+    let mut everyone: Vec<u128> = Vec::new();
     let mut unhashed_people: u64 = 0;
     for dataset in &scan.datasets {
         let people = dataset_people(dataset, &mut tallies);
@@ -66,14 +74,17 @@ pub fn inventory(
         Origin::Us => CollectedIn::Us,
         Origin::Other => CollectedIn::Other,
     };
+    let everyone = distinct(everyone);
     let mut out = Inventory {
         individuals: len(&everyone).saturating_add(unhashed_people),
         ..Inventory::default()
     };
-    for (category, tally) in tallies {
+    for (category, mut tally) in tallies {
         let Some(known) = vocabulary.get(&category) else {
             continue;
         };
+        tally.hashes = distinct(tally.hashes);
+        tally.device_hashes = distinct(tally.device_hashes);
         let individuals = len(&tally.hashes)
             .saturating_add(tally.extra)
             .min(out.individuals);
@@ -83,10 +94,10 @@ pub fn inventory(
             continue;
         }
         if !tally.hashes.is_empty() {
-            out.hashes.insert(
-                (category.clone(), collected_in),
-                tally.hashes.iter().map(|h| SubjectHash(*h)).collect(),
-            );
+            // Sorted and distinct already, so no second sort.
+            if let Ok(hashes) = freeport_store::SubjectHashes::from_sorted_u128(tally.hashes) {
+                out.hashes.insert((category.clone(), collected_in), hashes);
+            }
         }
         out.items.push(InventoryItem {
             category,
@@ -101,7 +112,7 @@ pub fn inventory(
 
 /// The people of one dataset: their hashes and how many more were counted without one.
 struct People {
-    hashes: BTreeSet<u128>,
+    hashes: Vec<u128>,
     unhashed: u64,
 }
 
@@ -109,7 +120,7 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
     let salted = dataset.salted.as_ref();
     let keyed = dataset.subject_key.is_some();
     let mut people = People {
-        hashes: BTreeSet::new(),
+        hashes: Vec::new(),
         unhashed: if keyed {
             dataset.unkeyed_rows
         } else {
@@ -161,7 +172,7 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
     people
 }
 
-fn len<T>(set: &BTreeSet<T>) -> u64 {
+fn len<T>(set: &[T]) -> u64 {
     u64::try_from(set.len()).unwrap_or(u64::MAX)
 }
 

@@ -463,15 +463,28 @@ fn canonical<T: Serialize>(value: &T) -> Result<serde_json::Value, AssessError> 
 }
 
 /// The first free id among `id`, `id-2`, `id-3`, … (probed in a transaction that rolls back).
-fn free_id(store: &mut Store, record: TransferRecord) -> Result<TransferRecord, AssessError> {
+fn free_id(store: &mut Store, mut record: TransferRecord) -> Result<TransferRecord, AssessError> {
     let base = record.id.as_str().to_owned();
-    store.dry_run(|tx| {
-        let mut attempt = record;
+    // The probe records only the parties and date: the id is all it tests, and writing the
+    // volumes (possibly millions of subject hashes) only to roll them back would be waste.
+    let mut probe = TransferRecord {
+        id: record.id.clone(),
+        exporter: record.exporter.clone(),
+        counterparty: record.counterparty.clone(),
+        date: record.date,
+        origin: record.origin.clone(),
+        destination: record.destination.clone(),
+        individuals: None,
+        volumes: Vec::new(),
+        decision_json: String::new(),
+        rule_packs: Vec::new(),
+    };
+    let id = store.dry_run(|tx| {
         for n in 2_u32..10_000 {
-            match tx.record_transfer(&attempt) {
-                Ok(_) => return Ok(attempt),
+            match tx.record_transfer(&probe) {
+                Ok(_) => return Ok(probe.id.clone()),
                 Err(StoreError::DuplicateTransfer { .. }) => {
-                    attempt.id = TransferId(format!("{base}-{n}"));
+                    probe.id = TransferId(format!("{base}-{n}"));
                 }
                 Err(e) => return Err(AssessError::at(Stage::Record, e)),
             }
@@ -481,7 +494,9 @@ fn free_id(store: &mut Store, record: TransferRecord) -> Result<TransferRecord, 
             format!("transfer ids `{base}` to `{base}-9999` are all recorded"),
             Some("give an id with `--id`".into()),
         ))
-    })
+    })?;
+    record.id = id;
+    Ok(record)
 }
 
 /// The files that cross, with their column names as schema.
