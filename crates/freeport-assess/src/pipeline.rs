@@ -321,8 +321,13 @@ pub fn assess(
     };
     if let Some((config_text, config_path, remedy)) = deid_run {
         let dataset = single_dataset(&scan)?;
-        let run = deidentify(dataset, &config_text, &config_path, staging.path(), remedy)?;
-        let after_facts = deidentified_facts(&facts, dataset, &run, &config_text, &config_path)?;
+        let dir = config_path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let config = LoadedConfig::parse(&config_text, &config_path.display().to_string(), dir)
+            .at(Stage::Deidentify)?;
+        let run = deidentify(dataset, &config, staging.path(), remedy)?;
+        let after_facts = deidentified_facts(&facts, dataset, &run, &config);
         let after_record = transfer_record(&transfer_id, &after_facts, vocabulary, &found.hashes);
         let (decision, _) =
             judge_with_store(&mut store, &judge, &counters, &after_facts, &after_record)?;
@@ -760,20 +765,14 @@ fn pseudonym_key(home: &Home) -> Result<PathBuf, AssessError> {
 
 fn deidentify(
     dataset: &DatasetReport,
-    config_text: &str,
-    config_path: &Path,
+    config: &LoadedConfig,
     staging: &Path,
     remedy: Option<Remedy>,
 ) -> Result<DeidRun, AssessError> {
     let input = Path::new(&dataset.path);
-    let dir = config_path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let config = LoadedConfig::parse(config_text, &config_path.display().to_string(), dir)
-        .at(Stage::Deidentify)?;
     let read = read_table(input, &InputOptions::default()).at(Stage::Deidentify)?;
     let outcome =
-        freeport_deid::engine::deidentify(read.table, &config, None).at(Stage::Deidentify)?;
+        freeport_deid::engine::deidentify(read.table, config, None).at(Stage::Deidentify)?;
     // Same format as the input where the writers know it (CSV, TSV, Parquet, JSON Lines);
     // spreadsheets come out as CSV.
     let extension = input.extension().and_then(|e| e.to_str()).unwrap_or("csv");
@@ -794,7 +793,7 @@ fn deidentify(
         &outcome.row_kept,
     )
     .at(Stage::Deidentify)?;
-    let generated = remedy.is_some().then(|| config_text.to_owned());
+    let generated = remedy.is_some().then(|| config.text.clone());
     Ok(DeidRun {
         dataset: dataset.path.clone(),
         output: output_name,
@@ -814,14 +813,8 @@ fn deidentified_facts(
     facts: &TransferFacts,
     dataset: &DatasetReport,
     run: &DeidRun,
-    config_text: &str,
-    config_path: &Path,
-) -> Result<TransferFacts, AssessError> {
-    let dir = config_path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let config = LoadedConfig::parse(config_text, &config_path.display().to_string(), dir)
-        .at(Stage::Deidentify)?;
+    config: &LoadedConfig,
+) -> TransferFacts {
     use freeport_deid::config::{Role, TransformConfig};
     // Per category: (columns kept as they were or generalised, columns pseudonymised).
     let mut fate: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -880,7 +873,7 @@ fn deidentified_facts(
         };
         true
     });
-    Ok(after)
+    after
 }
 
 /// Writes the outputs into the staging directory, then renames each into the output directory.
@@ -896,15 +889,10 @@ fn write_outputs(
     let (report_json, report_html) = report(assessment, logged, lang)?;
     files.push(("report.json".to_owned(), report_json.into_bytes()));
     files.push(("report.html".to_owned(), report_html.into_bytes()));
-    let json = |value: &dyn erased::Json| -> Result<Vec<u8>, AssessError> {
-        value
-            .to_pretty()
-            .map_err(|e| AssessError::at(Stage::Output, Cause::Internal(e.to_string())))
-    };
-    files.push(("decision.json".to_owned(), json(&assessment.decision())?));
-    files.push(("scan.json".to_owned(), json(&assessment.scan)?));
+    files.push(("decision.json".to_owned(), pretty(assessment.decision())?));
+    files.push(("scan.json".to_owned(), pretty(&assessment.scan)?));
     if let Some(run) = &assessment.deid {
-        files.push(("deid-report.json".to_owned(), json(&run.report)?));
+        files.push(("deid-report.json".to_owned(), pretty(&run.report)?));
     }
     if let Some(package) = &assessment.package {
         files.push(("trust.toml".to_owned(), package.trust.as_bytes().to_vec()));
@@ -999,17 +987,10 @@ fn report(
     ))
 }
 
-/// Pretty JSON of anything serialisable, through one object-safe door.
-mod erased {
-    pub(super) trait Json {
-        fn to_pretty(&self) -> serde_json::Result<Vec<u8>>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn to_pretty(&self) -> serde_json::Result<Vec<u8>> {
-            let mut bytes = serde_json::to_vec_pretty(self)?;
-            bytes.push(b'\n');
-            Ok(bytes)
-        }
-    }
+/// Pretty JSON with a final newline.
+fn pretty<T: Serialize>(value: &T) -> Result<Vec<u8>, AssessError> {
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| AssessError::at(Stage::Output, Cause::Internal(e.to_string())))?;
+    bytes.push(b'\n');
+    Ok(bytes)
 }

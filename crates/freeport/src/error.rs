@@ -102,13 +102,6 @@ pub enum Error {
     #[error("{0}")]
     #[diagnostic(code(freeport::usage))]
     Usage(String),
-    /// A check inside Free Data Port failed that no input can cause: a bug to report.
-    #[error("internal error: {0}")]
-    #[diagnostic(
-        code(freeport::internal),
-        help("please report this with the command that caused it")
-    )]
-    Internal(String),
     /// An assessment stopped.
     #[error(transparent)]
     #[diagnostic(transparent)]
