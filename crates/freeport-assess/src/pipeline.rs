@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use freeport_deid::config::LoadedConfig;
 use freeport_deid::io::{InputOptions, OutputFormat, read_table, write_table};
@@ -11,11 +12,12 @@ use freeport_policy::{
     CollectedIn as Origin, Decision, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes, Remedy,
     RulePack, TransferFacts, parse_facts,
 };
+use freeport_read::Source;
 use freeport_report::{
     DeidInput, Lang, LogInfo, Rejudged, Report, ReportInput, render_html, render_json,
 };
 use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
-use freeport_seal::{Column, KeyRing, PlainFile, SealRequest, Trust};
+use freeport_seal::{Column, Description, KeyRing, Payload, PlainFile, Trust};
 use freeport_store::{Store, StoreError, TransferId, TransferRecord};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
@@ -245,34 +247,10 @@ pub fn assess(
         .transaction(|tx| tx.subject_salt(&exporter))
         .at(Stage::Home)?;
 
-    // 3. Scan.
-    let options = ScanOptions {
-        threads: request.threads,
-        salt: Some(salt.to_vec()),
-        ..ScanOptions::default()
-    };
-    let scan = scan_paths(&request.datasets, &options, progress);
-    if let Some(error) = scan.errors.first() {
-        return Err(AssessError::at(
-            Stage::Scan,
-            Cause::Dataset {
-                path: error.path.clone(),
-                reason: error.message.clone(),
-            },
-        ));
-    }
-    if scan.datasets.is_empty() {
-        return Err(AssessError::input(
-            Stage::Scan,
-            "no dataset found in the paths given",
-            None,
-        ));
-    }
-    let found = inventory(&scan, vocabulary, origin, Form::Raw);
-    facts.data.inventory.clone_from(&found.items);
-    facts.data.individuals = Some(found.individuals);
-
-    // Data files as scanned; de-identification replaces them.
+    // 3. Scan. When the data crosses as it is, it is encrypted meanwhile: that is most of a
+    // seal's work, it needs only the files and the recipients, and it keeps a core busy that the
+    // scan leaves idle part of the time. A blocking decision just drops the payload unused.
+    let paths = source_files(&request.datasets)?;
     let staging = tempfile::Builder::new()
         .prefix(".freeport-assess-")
         .tempdir_in(ensure_dir(&request.out_dir)?)
@@ -284,16 +262,64 @@ pub fn assess(
                 e,
             )
         })?;
-    let mut files = scan
-        .datasets
-        .iter()
-        .map(|d| data_file(Path::new(&d.path)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let sources = files.clone();
+    let keys = KeyRing::open_or_create(&home.keys_dir()).at(Stage::Seal)?;
+    let recipients = if request.seal_to.is_empty() {
+        vec![keys.recipient()]
+    } else {
+        request.seal_to.clone()
+    };
+    let options = ScanOptions {
+        threads: request.threads,
+        salt: Some(salt.to_vec()),
+        ..ScanOptions::default()
+    };
+    let early = matches!(request.deid, DeidChoice::None);
+    let cancel = AtomicBool::new(false);
+    let (scan, found, early_payload, sources) = std::thread::scope(|scope| {
+        let encrypting = early.then(|| {
+            scope.spawn(|| {
+                let plain = paths
+                    .iter()
+                    .map(PlainFile::new)
+                    .collect::<Result<Vec<_>, _>>()?;
+                freeport_seal::encrypt(&plain, &recipients, staging.path(), &cancel)
+            })
+        });
+        // Without an early payload the sources are hashed meanwhile instead (for the id and
+        // the report); the files that cross are hashed when they are sealed.
+        let hashing = (!early).then(|| {
+            scope.spawn(|| {
+                paths
+                    .iter()
+                    .map(|p| data_file(p))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+        });
+        let scanned = scan_checked(request, &options, progress).map(|scan| {
+            let found = inventory(&scan, vocabulary, origin, Form::Raw);
+            (scan, found)
+        });
+        if scanned.is_err() {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        let payload = encrypting.map(|h| joined(h, Stage::Seal)).transpose();
+        let hashed = hashing.map(|h| joined(h, Stage::Scan)).transpose();
+        let (scan, found) = scanned?;
+        let payload = payload?.transpose().at(Stage::Seal)?;
+        let sources = match (&payload, hashed?) {
+            (Some(payload), _) => payload_sources(payload, &paths)?,
+            (None, Some(hashed)) => hashed?,
+            (None, None) => Vec::new(),
+        };
+        Ok::<_, AssessError>((scan, found, payload, sources))
+    })?;
+    facts.data.inventory.clone_from(&found.items);
+    facts.data.individuals = Some(found.individuals);
+    let mut files = sources.clone();
     let transfer_id = request
         .id
         .clone()
-        .unwrap_or_else(|| default_id(&facts, &text, &files));
+        .unwrap_or_else(|| default_id(&facts, &text, &sources));
 
     // 4. Judge.
     let counters = Counters::new(vocabulary);
@@ -377,27 +403,35 @@ pub fn assess(
         recorded
     };
     assessment.transfer_id = recorded.id.as_str().to_owned();
-    let keys = KeyRing::open_or_create(&home.keys_dir()).at(Stage::Seal)?;
-    let recipients = if request.seal_to.is_empty() {
-        vec![keys.recipient()]
-    } else {
-        request.seal_to.clone()
-    };
     let package_name = format!("{}.fdp", assessment.transfer_id);
-    let prepared = freeport_seal::prepare(
-        SealRequest {
-            transfer_id: assessment.transfer_id.clone(),
-            files: plain_files(&assessment)?,
-            recipients,
-            classification: canonical(&classification(&assessment, &final_facts))?,
-            decision: canonical(&decision)?,
-            deidentification: assessment.deid.as_ref().map(canonical).transpose()?,
-            sealed_at: jiff::Timestamp::now(),
-            package: staging.path().join(&package_name),
-        },
-        keys.exporter(),
-    )
-    .at(Stage::Seal)?;
+    let mut payload = match early_payload {
+        Some(payload) => payload,
+        None => freeport_seal::encrypt(
+            &plain_files(&assessment)?,
+            &recipients,
+            staging.path(),
+            &AtomicBool::new(false),
+        )
+        .at(Stage::Seal)?,
+    };
+    if assessment.deid.is_none() {
+        for (name, columns) in schemas(&assessment) {
+            payload.set_schema(&name, columns).at(Stage::Seal)?;
+        }
+    }
+    let prepared = payload
+        .describe(
+            Description {
+                transfer_id: assessment.transfer_id.clone(),
+                classification: canonical(&classification(&assessment, &final_facts))?,
+                decision: canonical(&decision)?,
+                deidentification: assessment.deid.as_ref().map(canonical).transpose()?,
+                sealed_at: jiff::Timestamp::now(),
+                package: staging.path().join(&package_name),
+            },
+            keys.exporter(),
+        )
+        .at(Stage::Seal)?;
     let entry = prepared.entry().to_bytes().at(Stage::Seal)?;
     store.transaction(|tx| {
         // The store may have changed since step 4: judge again on what it holds now.
@@ -467,6 +501,126 @@ fn canonical<T: Serialize>(value: &T) -> Result<serde_json::Value, AssessError> 
         .map_err(|e| AssessError::at(Stage::Seal, Cause::Internal(e)))
 }
 
+/// The files the datasets come from, once each and in the scan's order (a workbook's sheets
+/// are one file). Standard input cannot be sealed: it is gone once scanned.
+fn source_files(datasets: &[String]) -> Result<Vec<PathBuf>, AssessError> {
+    // Paths that do not resolve are left to the scan, which reports them with its reasons.
+    let (inputs, _) = freeport_read::discover(datasets);
+    let mut files: Vec<PathBuf> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        match input.source {
+            Source::Stdin => {
+                return Err(AssessError::input(
+                    Stage::Scan,
+                    "a dataset on standard input (`-`) cannot be sealed: it is gone once scanned",
+                    Some("save it to a file and give the file".into()),
+                ));
+            }
+            Source::File(path) => {
+                if !files.contains(&path) {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Whether the dataset `dataset` (a path as the scan names it: the file, or `book.xlsx#Sheet`
+/// for a worksheet) was read from `file`.
+fn is_source_of(file: &Path, dataset: &str) -> bool {
+    let file = file.to_string_lossy();
+    dataset
+        .strip_prefix(file.as_ref())
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('#'))
+}
+
+/// The scan, refused as a whole if any dataset failed or none was found.
+fn scan_checked(
+    request: &Request,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<ScanReport, AssessError> {
+    let scan = scan_paths(&request.datasets, options, progress);
+    if let Some(error) = scan.errors.first() {
+        return Err(AssessError::at(
+            Stage::Scan,
+            Cause::Dataset {
+                path: error.path.clone(),
+                reason: error.message.clone(),
+            },
+        ));
+    }
+    if scan.datasets.is_empty() {
+        return Err(AssessError::input(
+            Stage::Scan,
+            "no dataset found in the paths given",
+            None,
+        ));
+    }
+    Ok(scan)
+}
+
+/// A worker thread's result; a worker that panicked is an internal error of `stage`.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>, stage: Stage) -> Result<T, AssessError> {
+    handle.join().map_err(|_| {
+        AssessError::at(
+            stage,
+            Cause::Internal("a worker thread stopped unexpectedly".into()),
+        )
+    })
+}
+
+/// The sources as the payload hashed them while encrypting.
+fn payload_sources(payload: &Payload, paths: &[PathBuf]) -> Result<Vec<DataFile>, AssessError> {
+    if payload.files().len() != paths.len() {
+        return Err(AssessError::at(
+            Stage::Seal,
+            Cause::Internal("the payload does not hold every source file".into()),
+        ));
+    }
+    Ok(payload
+        .files()
+        .iter()
+        .zip(paths)
+        .map(|(entry, path)| DataFile {
+            name: entry.name.clone(),
+            sha256: entry.sha256.clone(),
+            bytes: entry.bytes,
+            path: path.clone(),
+        })
+        .collect())
+}
+
+/// Column names per source file read as a single table (a workbook's sheets give none).
+fn schemas(assessment: &Assessment) -> Vec<(String, Vec<Column>)> {
+    assessment
+        .files
+        .iter()
+        .filter_map(|file| {
+            let mut tables = assessment
+                .scan
+                .datasets
+                .iter()
+                .filter(|d| Path::new(&d.path) == file.path);
+            match (tables.next(), tables.next()) {
+                (Some(table), None) => Some((
+                    file.name.clone(),
+                    table
+                        .columns
+                        .iter()
+                        .map(|c| Column {
+                            name: c.name.clone(),
+                            data_type: "utf8".to_owned(),
+                        })
+                        .collect(),
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// The first free id among `id`, `id-2`, `id-3`, … (probed in a transaction that rolls back).
 fn free_id(store: &mut Store, mut record: TransferRecord) -> Result<TransferRecord, AssessError> {
     let base = record.id.as_str().to_owned();
@@ -504,15 +658,15 @@ fn free_id(store: &mut Store, mut record: TransferRecord) -> Result<TransferReco
     Ok(record)
 }
 
-/// The files that cross, with their column names as schema.
+/// The de-identified files that cross, with the de-identified columns as schema.
 fn plain_files(assessment: &Assessment) -> Result<Vec<PlainFile>, AssessError> {
     assessment
         .files
         .iter()
         .map(|file| {
             let plain = PlainFile::new(&file.path).at(Stage::Seal)?;
-            let columns: Option<Vec<Column>> = match &assessment.deid {
-                Some(run) => Some(
+            Ok(match &assessment.deid {
+                Some(run) => plain.with_schema(
                     run.columns
                         .iter()
                         .map(|name| Column {
@@ -521,23 +675,6 @@ fn plain_files(assessment: &Assessment) -> Result<Vec<PlainFile>, AssessError> {
                         })
                         .collect(),
                 ),
-                None => assessment
-                    .scan
-                    .datasets
-                    .iter()
-                    .find(|d| Path::new(&d.path) == file.path)
-                    .map(|d| {
-                        d.columns
-                            .iter()
-                            .map(|c| Column {
-                                name: c.name.clone(),
-                                data_type: "utf8".to_owned(),
-                            })
-                            .collect()
-                    }),
-            };
-            Ok(match columns {
-                Some(columns) => plain.with_schema(columns),
                 None => plain,
             })
         })
@@ -940,7 +1077,7 @@ fn report(
             assessment
                 .sources
                 .iter()
-                .find(|f| f.path == Path::new(&d.path))
+                .find(|f| is_source_of(&f.path, &d.path))
                 .map(|f| (d.path.clone(), format!("sha256:{}", f.sha256)))
         })
         .collect();

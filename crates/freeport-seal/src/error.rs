@@ -51,6 +51,10 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// The caller cancelled the encryption (see [`crate::encrypt`]); nothing was left behind.
+    #[error("sealing was cancelled")]
+    #[diagnostic(code(freeport::seal::cancelled))]
+    Cancelled,
     /// A transparency-log error while building the log entry or checking a receipt's form.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -15,7 +15,7 @@
 //!
 //! The receipt lives inside the signed manifest, so sealing is two steps around the log append
 //! ([`seal`]): [`prepare`] encrypts and fixes the manifest *body* (the manifest without its
-//! receipt); the caller appends [`Prepared::entry`] — a `manifest` entry recording the body's
+//! receipt) — or, apart, [`encrypt`] early and [`Payload::describe`] once the decision is known; the caller appends [`Prepared::entry`] — a `manifest` entry recording the body's
 //! SHA-256 and the ciphertext's — and builds a receipt; [`Prepared::finish`] embeds it, signs and
 //! renames the package into place. [`open()`] runs every check in a fixed order and refuses with
 //! the [`Check`] that failed before anything decrypted reaches the disk.
@@ -43,5 +43,5 @@ pub use keys::{ExporterKey, ExporterPublicKey, KeyRing, load_identities};
 pub use manifest::{Column, FileEntry, Manifest};
 pub use open::{LogProof, Opened, Verified, open, verify};
 pub use payload::PlainFile;
-pub use seal::{Prepared, SealRequest, SealedPackage, prepare};
+pub use seal::{Description, Payload, Prepared, SealRequest, SealedPackage, encrypt, prepare};
 pub use trust::Trust;

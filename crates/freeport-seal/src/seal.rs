@@ -1,12 +1,14 @@
-//! Sealing in two steps around the log append: [`prepare`] encrypts the payload and fixes the
-//! manifest body, the caller logs [`Prepared::log_entry`], and [`Prepared::finish`] embeds the
-//! receipt, signs, and renames the package into place.
+//! Sealing in two steps around the log append: [`prepare`] encrypts the payload ([`encrypt`],
+//! which a caller may also start early on its own) and fixes the manifest body, the caller logs
+//! [`Prepared::log_entry`], and [`Prepared::finish`] embeds the receipt, signs, and renames the
+//! package into place.
 //!
 //! Everything is written into a temporary directory beside the package path; the package appears
 //! only by one rename, after its files are fsync'd. Dropping a [`Prepared`] (or
 //! [`Prepared::abort`]) removes the temporary directory, so a failed log append leaves nothing.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use freeport_tlog::entry::Entry;
 use freeport_tlog::receipt::Receipt;
@@ -14,8 +16,8 @@ use serde_json::Value;
 
 use crate::keys::ExporterKey;
 use crate::manifest::{
-    FORMAT, MANIFEST_FILE, Manifest, PAYLOAD_ENCODING, PAYLOAD_FILE, PayloadEntry, SIGNATURE_FILE,
-    check_file_name, sha256_hex,
+    Column, FORMAT, FileEntry, MANIFEST_FILE, Manifest, PAYLOAD_ENCODING, PAYLOAD_FILE,
+    PayloadEntry, SIGNATURE_FILE, check_file_name, sha256_hex,
 };
 use crate::payload::{self, PlainFile};
 use crate::{Error, Result};
@@ -62,8 +64,180 @@ pub struct SealedPackage {
     pub manifest_sha256: String,
 }
 
+/// The payload encrypted into a temporary directory, before the manifest is fixed: encrypting
+/// is most of a seal's work and needs only the files and the recipients, so a caller can start
+/// it early (e.g. while the data is still being scanned) and describe the package once the
+/// decision is known. Dropping it removes the temporary directory.
+#[derive(Debug)]
+pub struct Payload {
+    temp: tempfile::TempDir,
+    /// Where the temporary directory is; the package must be created in the same directory.
+    parent: PathBuf,
+    recipients: Vec<String>,
+    files: Vec<FileEntry>,
+    entry: PayloadEntry,
+}
+
+/// The rest of the manifest: everything but the files and the payload.
+#[derive(Debug, Clone)]
+pub struct Description {
+    /// The transfer this package carries.
+    pub transfer_id: String,
+    /// Classification summary: categories and counts, never values.
+    pub classification: Value,
+    /// The decision, with both rule-pack hashes.
+    pub decision: Value,
+    /// De-identification parameters and measured risk, if de-identified.
+    pub deidentification: Option<Value>,
+    /// When it is sealed (recorded in the manifest and the log entry).
+    pub sealed_at: jiff::Timestamp,
+    /// The package directory to create (conventionally `<name>.fdp`); must not exist, and must
+    /// be in the directory the payload was encrypted in.
+    pub package: PathBuf,
+}
+
+/// Encrypts `files` (a deterministic tar, in the order given) to `recipients` into a new
+/// temporary directory in `dir`, hashing every file and the ciphertext on the way. Setting
+/// `cancel` (from another thread) stops it early.
+///
+/// # Errors
+///
+/// [`Error::Request`] for a bad file name, duplicate names, no files or recipients;
+/// [`Error::Io`] when a file cannot be read or written; [`Error::Cancelled`] when `cancel` was
+/// set. On error the temporary directory is removed.
+pub fn encrypt(
+    files: &[PlainFile],
+    recipients: &[age::x25519::Recipient],
+    dir: &Path,
+    cancel: &AtomicBool,
+) -> Result<Payload> {
+    if files.is_empty() {
+        return Err(Error::request("no files to seal"));
+    }
+    if recipients.is_empty() {
+        return Err(Error::request(
+            "no recipient: give at least one age recipient (`age1...`)",
+        ));
+    }
+    for (i, file) in files.iter().enumerate() {
+        check_file_name(&file.name).map_err(|e| {
+            Error::request(format!("file name {e} (from `{}`)", file.path.display()))
+        })?;
+        if files.iter().take(i).any(|f| f.name == file.name) {
+            return Err(Error::request(format!(
+                "two files are named `{}`; names in a package are unique",
+                file.name
+            )));
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+    let temp = tempfile::Builder::new()
+        .prefix(".freeport-seal-")
+        .tempdir_in(dir)
+        .map_err(|e| Error::io("create", dir, e))?;
+    let written = payload::write(files, recipients, &temp.path().join(PAYLOAD_FILE), cancel)?;
+    Ok(Payload {
+        temp,
+        parent: dir.to_owned(),
+        recipients: recipients.iter().map(ToString::to_string).collect(),
+        files: written.files,
+        entry: PayloadEntry {
+            name: PAYLOAD_FILE.into(),
+            encoding: PAYLOAD_ENCODING.into(),
+            bytes: written.bytes,
+            sha256: written.sha256,
+        },
+    })
+}
+
+impl Payload {
+    /// The plaintext files as encrypted: names, sizes, SHA-256, schemas.
+    #[must_use]
+    pub fn files(&self) -> &[FileEntry] {
+        &self.files
+    }
+
+    /// Gives the file named `name` its schema (known only after the data was read, say).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Request`] when the payload holds no such file.
+    pub fn set_schema(&mut self, name: &str, schema: Vec<Column>) -> Result<()> {
+        let file = self
+            .files
+            .iter_mut()
+            .find(|f| f.name == name)
+            .ok_or_else(|| Error::request(format!("the payload holds no file `{name}`")))?;
+        file.schema = Some(schema);
+        Ok(())
+    }
+
+    /// Fixes the manifest body and its log entry.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Request`] for an empty transfer id, a package outside the payload's directory
+    /// or a caller value that does not survive a canonical-JSON round trip; [`Error::Output`]
+    /// when the package path exists.
+    pub fn describe(self, description: Description, exporter: &ExporterKey) -> Result<Prepared> {
+        if description.transfer_id.is_empty() {
+            return Err(Error::request("the transfer id is empty"));
+        }
+        let package = description.package;
+        if package.symlink_metadata().is_ok() {
+            return Err(Error::output(&package, "already exists"));
+        }
+        let same_dir = |a: &Path, b: &Path| {
+            a == b
+                || matches!(
+                    (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        };
+        if !same_dir(&parent_dir(&package), &self.parent) {
+            return Err(Error::request(format!(
+                "the package `{}` is not in `{}`, where its payload was encrypted",
+                package.display(),
+                self.parent.display()
+            )));
+        }
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            transfer_id: description.transfer_id,
+            sealed_at: description.sealed_at.to_string(),
+            exporter: exporter.public().to_vkey(),
+            recipients: self.recipients,
+            files: self.files,
+            payload: self.entry,
+            classification: description.classification,
+            decision: description.decision,
+            deidentification: description.deidentification,
+            receipt: None,
+        };
+        manifest.validate().map_err(Error::request)?;
+        // A value whose canonical form does not parse back to itself (a float the parser rounds
+        // differently) would make the package unopenable; refuse it now rather than at `open`.
+        let body = manifest.body_bytes().map_err(Error::request)?;
+        if Manifest::parse(&body).map_err(|e| Error::request(format!("the manifest {e}")))?
+            != manifest
+        {
+            return Err(Error::request(
+                "a caller-supplied value does not survive a canonical JSON round trip",
+            ));
+        }
+        let entry = manifest.log_entry()?;
+        Ok(Prepared {
+            temp: self.temp,
+            manifest,
+            exporter: exporter.clone(),
+            package,
+            entry,
+        })
+    }
+}
+
 /// Encrypts the payload into a temporary directory beside `request.package` and computes the
-/// manifest body and its log entry.
+/// manifest body and its log entry: [`encrypt`] then [`Payload::describe`].
 ///
 /// # Errors
 ///
@@ -74,76 +248,27 @@ pub fn prepare(request: SealRequest, exporter: &ExporterKey) -> Result<Prepared>
     if request.transfer_id.is_empty() {
         return Err(Error::request("the transfer id is empty"));
     }
-    if request.files.is_empty() {
-        return Err(Error::request("no files to seal"));
+    // Checked before the expensive part, and again when described.
+    if request.package.symlink_metadata().is_ok() {
+        return Err(Error::output(&request.package, "already exists"));
     }
-    if request.recipients.is_empty() {
-        return Err(Error::request(
-            "no recipient: give at least one age recipient (`age1...`)",
-        ));
-    }
-    for (i, file) in request.files.iter().enumerate() {
-        check_file_name(&file.name).map_err(|e| {
-            Error::request(format!("file name {e} (from `{}`)", file.path.display()))
-        })?;
-        if request.files.iter().take(i).any(|f| f.name == file.name) {
-            return Err(Error::request(format!(
-                "two files are named `{}`; names in a package are unique",
-                file.name
-            )));
-        }
-    }
-    let package = request.package.clone();
-    if package.symlink_metadata().is_ok() {
-        return Err(Error::output(&package, "already exists"));
-    }
-    let parent = parent_dir(&package);
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
-    let temp = tempfile::Builder::new()
-        .prefix(".freeport-seal-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io("create", &parent, e))?;
-    let written = payload::write(
+    let payload = encrypt(
         &request.files,
         &request.recipients,
-        &temp.path().join(PAYLOAD_FILE),
+        &parent_dir(&request.package),
+        &AtomicBool::new(false),
     )?;
-    let manifest = Manifest {
-        format: FORMAT.into(),
-        transfer_id: request.transfer_id,
-        sealed_at: request.sealed_at.to_string(),
-        exporter: exporter.public().to_vkey(),
-        recipients: request.recipients.iter().map(ToString::to_string).collect(),
-        files: written.files,
-        payload: PayloadEntry {
-            name: PAYLOAD_FILE.into(),
-            encoding: PAYLOAD_ENCODING.into(),
-            bytes: written.bytes,
-            sha256: written.sha256,
+    payload.describe(
+        Description {
+            transfer_id: request.transfer_id,
+            classification: request.classification,
+            decision: request.decision,
+            deidentification: request.deidentification,
+            sealed_at: request.sealed_at,
+            package: request.package,
         },
-        classification: request.classification,
-        decision: request.decision,
-        deidentification: request.deidentification,
-        receipt: None,
-    };
-    manifest.validate().map_err(Error::request)?;
-    // A value whose canonical form does not parse back to itself (a float the parser rounds
-    // differently) would make the package unopenable; refuse it now rather than at `open`.
-    let body = manifest.body_bytes().map_err(Error::request)?;
-    if Manifest::parse(&body).map_err(|e| Error::request(format!("the manifest {e}")))? != manifest
-    {
-        return Err(Error::request(
-            "a caller-supplied value does not survive a canonical JSON round trip",
-        ));
-    }
-    let entry = manifest.log_entry()?;
-    Ok(Prepared {
-        temp,
-        manifest,
-        exporter: exporter.clone(),
-        package,
-        entry,
-    })
+        exporter,
+    )
 }
 
 impl Prepared {

@@ -6,11 +6,12 @@
 )]
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use freeport_seal::manifest::{MANIFEST_FILE, Manifest, PAYLOAD_FILE, SIGNATURE_FILE};
 use freeport_seal::{
-    Check, Column, Error, ExporterKey, PlainFile, SealRequest, SealedPackage, Trust, open, prepare,
-    verify,
+    Check, Column, Description, Error, ExporterKey, PlainFile, SealRequest, SealedPackage, Trust,
+    encrypt, open, prepare, verify,
 };
 use freeport_tlog::merkle::NodeSource as _;
 use freeport_tlog::note::{KeyKind, SigningKey, add_signature_lines, cosign};
@@ -486,6 +487,106 @@ fn a_failed_log_append_leaves_nothing() {
         "{err}"
     );
     drop(other);
+    assert_nothing_written(fx.dir.path(), &fx.path("orders.fdp"));
+}
+
+/// Encrypting early and describing later (schemas given after the fact) seals the same package
+/// as `prepare` in one step would, and it opens.
+#[test]
+fn encrypting_early_then_describing_seals_an_openable_package() {
+    let mut fx = Fixture::new();
+    let request = fx.request("orders.fdp", "t-1");
+    let plain: Vec<PlainFile> = request
+        .files
+        .iter()
+        .map(|f| PlainFile::new(&f.path).unwrap())
+        .collect();
+    let mut payload = encrypt(
+        &plain,
+        &request.recipients,
+        fx.dir.path(),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(payload.files()[0].name, "orders.csv");
+    assert_eq!(payload.files()[0].schema, None);
+    let schema = request.files[0].schema.clone().unwrap();
+    payload.set_schema("orders.csv", schema.clone()).unwrap();
+    assert!(payload.set_schema("nope.csv", schema).is_err());
+    let description = Description {
+        transfer_id: request.transfer_id.clone(),
+        classification: request.classification.clone(),
+        decision: request.decision.clone(),
+        deidentification: request.deidentification.clone(),
+        sealed_at: request.sealed_at,
+        package: request.package.clone(),
+    };
+    let prepared = payload.describe(description, &fx.exporter).unwrap();
+    let receipt = fx.log_and_prove(prepared.entry().to_bytes().unwrap());
+    let sealed = prepared.finish(&receipt).unwrap();
+    // Same files, schemas and hashes as the one-step seal of the same request.
+    let one_step = fx.seal("again.fdp", "t-2");
+    assert_eq!(sealed.manifest.files, one_step.manifest.files);
+    let out = fx.path("opened");
+    open(
+        &sealed.path,
+        std::slice::from_ref(&fx.identity),
+        &fx.trust(),
+        &out,
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read(out.join("orders.csv")).unwrap(),
+        std::fs::read(fx.path("orders.csv")).unwrap()
+    );
+}
+
+/// A payload is described only into the directory it was encrypted in (one rename away).
+#[test]
+fn a_package_outside_the_payloads_directory_is_refused() {
+    let fx = Fixture::new();
+    let request = fx.request("orders.fdp", "t-1");
+    let payload = encrypt(
+        &request.files,
+        &request.recipients,
+        fx.dir.path(),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    std::fs::create_dir(fx.path("elsewhere")).unwrap();
+    let err = payload
+        .describe(
+            Description {
+                transfer_id: "t-1".into(),
+                classification: json!({}),
+                decision: json!({}),
+                deidentification: None,
+                sealed_at: request.sealed_at,
+                package: fx.path("elsewhere/orders.fdp"),
+            },
+            &fx.exporter,
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("where its payload was encrypted"),
+        "{err}"
+    );
+    assert_nothing_written(fx.dir.path(), &fx.path("orders.fdp"));
+}
+
+/// A cancelled encryption stops with `Cancelled` and leaves nothing behind.
+#[test]
+fn a_cancelled_encryption_leaves_nothing() {
+    let fx = Fixture::new();
+    let request = fx.request("orders.fdp", "t-1");
+    let err = encrypt(
+        &request.files,
+        &request.recipients,
+        fx.dir.path(),
+        &AtomicBool::new(true),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Cancelled), "{err}");
     assert_nothing_written(fx.dir.path(), &fx.path("orders.fdp"));
 }
 

@@ -236,6 +236,79 @@ fn a_blocked_transfer_records_and_logs_nothing() {
     assert!(!out.join("receipt.tlog-proof").exists());
     assert!(transfers(&home).is_empty());
     assert_eq!(log_size(&home), 0);
+    // The payload encrypted while the data was scanned is dropped with the staging directory.
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["decision.json", "report.html", "report.json", "scan.json"]
+    );
+}
+
+/// Data on standard input is gone once scanned, so it cannot be sealed: refused up front.
+#[test]
+fn a_dataset_on_standard_input_is_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let facts = transfer(dir.path(), false);
+    let output = command(&home)
+        .args([
+            "assess",
+            "-",
+            "--transfer",
+            &facts,
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .write_stdin("phone\n13800138000\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("scan stage"), "{stderr}");
+    assert!(stderr.contains("standard input"), "{stderr}");
+    assert!(!out.exists());
+}
+
+/// A workbook crosses as one file however many sheets were scanned (regression: each sheet
+/// was taken for a file of its own, `book.xlsx#Sheet`, which does not exist).
+#[test]
+fn a_workbook_is_sealed_once_with_every_sheet_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let facts = transfer(dir.path(), false);
+    let output = run(
+        &home,
+        &[
+            "assess",
+            "crates/freeport-scan/tests/fixtures/contacts.xlsx",
+            "--transfer",
+            &facts,
+            "-o",
+            out.to_str().unwrap(),
+            "--id",
+            "book-1",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let summary = json(&output);
+    let files = summary["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{summary}");
+    assert_eq!(files[0]["name"], "contacts.xlsx");
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.join("book-1.fdp/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 1);
+    let scan: Value =
+        serde_json::from_slice(&std::fs::read(out.join("scan.json")).unwrap()).unwrap();
+    assert!(!scan["datasets"].as_array().unwrap().is_empty());
 }
 
 #[test]
