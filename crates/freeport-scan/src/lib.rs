@@ -357,22 +357,46 @@ impl Counter {
     }
 
     /// Keys with a value in any of `columns`.
-    fn covering(&self, columns: &[usize]) -> impl Iterator<Item = KeyHash> + '_ {
-        let columns = columns.to_vec();
+    fn covering<'a>(&'a self, columns: &'a [usize]) -> impl Iterator<Item = KeyHash> + 'a {
         self.keys
             .iter()
             .enumerate()
-            .filter_map(move |(slot, &key)| {
-                let base = slot * self.words;
-                columns
-                    .iter()
-                    .any(|&c| {
-                        self.seen
-                            .get(base + c / 64)
-                            .is_some_and(|w| w & (1 << (c % 64)) != 0)
-                    })
-                    .then_some(key)
-            })
+            .filter(move |&(slot, _)| self.covers(slot, columns))
+            .map(|(_, &key)| key)
+    }
+
+    /// Keys with a value in any of `columns`, ascending, given [`Counter::sorted`].
+    fn covering_sorted<'a>(
+        &'a self,
+        sorted: &'a [(KeyHash, usize)],
+        columns: &'a [usize],
+    ) -> impl Iterator<Item = KeyHash> + 'a {
+        sorted
+            .iter()
+            .filter(move |&&(_, slot)| self.covers(slot, columns))
+            .map(|&(key, _)| key)
+    }
+
+    /// Every key with its slot, ascending: sorted once, so that each category's keys come out
+    /// sorted without a sort per category.
+    fn sorted(&self) -> Vec<(KeyHash, usize)> {
+        let mut sorted: Vec<(KeyHash, usize)> = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(slot, &key)| (key, slot))
+            .collect();
+        sorted.sort_unstable();
+        sorted
+    }
+
+    fn covers(&self, slot: usize, columns: &[usize]) -> bool {
+        let base = slot * self.words;
+        columns.iter().any(|&c| {
+            self.seen
+                .get(base + c / 64)
+                .is_some_and(|w| w & (1 << (c % 64)) != 0)
+        })
     }
 }
 
@@ -565,23 +589,38 @@ impl DatasetState {
         let mut devices = BTreeMap::new();
         let mut salted = hasher.is_salted().then(SaltedSubjects::default);
         if let Some(counter) = &self.subjects {
+            let sorted = salted.as_ref().map(|_| counter.sorted());
             for (category, columns) in &by_category {
-                let mut hashes: Vec<KeyHash> = counter.covering(columns).collect();
-                subjects.insert(category.clone(), hashes.len() as u64);
-                if let Some(salted) = salted.as_mut() {
-                    hashes.sort_unstable();
-                    salted.subjects.insert(category.clone(), hashes);
+                match (salted.as_mut(), &sorted) {
+                    (Some(salted), Some(sorted)) => {
+                        let hashes: Vec<KeyHash> =
+                            counter.covering_sorted(sorted, columns).collect();
+                        subjects.insert(category.clone(), hashes.len() as u64);
+                        salted.subjects.insert(category.clone(), hashes);
+                    }
+                    _ => {
+                        subjects.insert(category.clone(), counter.covering(columns).count() as u64);
+                    }
                 }
             }
         }
         if let Some(counter) = &self.devices {
+            let sorted = salted.as_ref().map(|_| counter.sorted());
             for category in PRECISE_LOCATION_CATEGORIES {
                 if let Some(columns) = by_category.get(category) {
-                    let mut hashes: Vec<KeyHash> = counter.covering(columns).collect();
-                    devices.insert(category.to_owned(), hashes.len() as u64);
-                    if let Some(salted) = salted.as_mut() {
-                        hashes.sort_unstable();
-                        salted.devices.insert(category.to_owned(), hashes);
+                    match (salted.as_mut(), &sorted) {
+                        (Some(salted), Some(sorted)) => {
+                            let hashes: Vec<KeyHash> =
+                                counter.covering_sorted(sorted, columns).collect();
+                            devices.insert(category.to_owned(), hashes.len() as u64);
+                            salted.devices.insert(category.to_owned(), hashes);
+                        }
+                        _ => {
+                            devices.insert(
+                                category.to_owned(),
+                                counter.covering(columns).count() as u64,
+                            );
+                        }
                     }
                 }
             }
