@@ -388,6 +388,13 @@ fn a_crash_between_store_and_log_is_recovered_on_the_next_start() {
         }
         assert_eq!(ids, expected, "{fault}");
         assert_consistent(&home);
+        // The crashed run's staging directory (its payload half-sealed) was swept away.
+        let left: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{fault}: {left:?}");
     }
 }
 
