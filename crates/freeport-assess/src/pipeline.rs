@@ -331,6 +331,7 @@ pub fn assess(
     let mut deid = None;
     let mut after = None;
     let mut final_record = record;
+    let mut final_prior = prior;
     let deid_run = match &request.deid {
         DeidChoice::None => None,
         DeidChoice::Config(path) => {
@@ -356,8 +357,9 @@ pub fn assess(
         let run = deidentify(dataset, &config, staging.path(), remedy)?;
         let after_facts = deidentified_facts(&facts, dataset, &run, &config);
         let after_record = transfer_record(&transfer_id, &after_facts, vocabulary, &found.hashes);
-        let (decision, _) =
+        let (decision, after_prior) =
             judge_with_store(&mut store, &judge, &counters, &after_facts, &after_record)?;
+        final_prior = after_prior;
         files = vec![data_file(&staging.path().join(&run.output))?];
         final_record = after_record;
         after = Some((after_facts, decision));
@@ -439,10 +441,14 @@ pub fn assess(
         let prior = counters
             .prior(tx, &recorded)
             .map_err(|c| AssessError::at(Stage::Record, c))?;
-        let again = judge
-            .decide_with_remedies(&final_facts, &prior)
-            .at(Stage::Record)?;
-        if again != decision {
+        // A decision is a pure function of the facts and the prior volumes: unchanged volumes
+        // need no second evaluation.
+        let changed = prior != final_prior
+            && judge
+                .decide_with_remedies(&final_facts, &prior)
+                .at(Stage::Record)?
+                != decision;
+        if changed {
             return Err(AssessError::input(
                 Stage::Record,
                 "the store changed while this transfer was assessed, and so did the decision",
