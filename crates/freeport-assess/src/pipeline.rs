@@ -436,28 +436,18 @@ pub fn assess(
         )
         .at(Stage::Seal)?;
     let entry = prepared.entry().to_bytes().at(Stage::Seal)?;
-    store.transaction(|tx| {
-        // The store may have changed since step 4: judge again on what it holds now.
-        let prior = counters
-            .prior(tx, &recorded)
-            .map_err(|c| AssessError::at(Stage::Record, c))?;
-        // A decision is a pure function of the facts and the prior volumes: unchanged volumes
-        // need no second evaluation.
-        let changed = prior != final_prior
-            && judge
-                .decide_with_remedies(&final_facts, &prior)
-                .at(Stage::Record)?
-                != decision;
-        if changed {
-            return Err(AssessError::input(
-                Stage::Record,
-                "the store changed while this transfer was assessed, and so did the decision",
-                Some("run the assessment again".into()),
-            ));
-        }
-        tx.record_transfer(&recorded).at(Stage::Record)?;
-        tx.queue_log_entry(&recorded.id, &entry).at(Stage::Record)
-    })?;
+    record_judged(
+        &mut store,
+        &Judged {
+            judge: &judge,
+            counters: &counters,
+            facts: &final_facts,
+            prior: &final_prior,
+            decision: &decision,
+        },
+        &recorded,
+        &entry,
+    )?;
     fault("after-record");
     let index = log.append(&entry).at(Stage::Log)?;
     fault("after-append");
@@ -497,6 +487,50 @@ pub fn assess(
         request.lang,
     )?;
     Ok(assessment)
+}
+
+/// A decision and what it was taken on.
+struct Judged<'a> {
+    judge: &'a Judge,
+    counters: &'a Counters,
+    facts: &'a TransferFacts,
+    /// The prior volumes the store held when the decision was taken.
+    prior: &'a PriorVolumes,
+    decision: &'a Decision,
+}
+
+/// Records the transfer and queues its log entry, in one transaction that first judges again
+/// against the store as it is now: another run may have recorded meanwhile. Refused, with
+/// nothing recorded, if that changes the decision.
+fn record_judged(
+    store: &mut Store,
+    judged: &Judged<'_>,
+    recorded: &TransferRecord,
+    entry: &[u8],
+) -> Result<(), AssessError> {
+    store.transaction(|tx| {
+        let prior = judged
+            .counters
+            .prior(tx, recorded)
+            .map_err(|c| AssessError::at(Stage::Record, c))?;
+        // A decision is a pure function of the facts and the prior volumes: unchanged volumes
+        // need no second evaluation.
+        let changed = prior != *judged.prior
+            && judged
+                .judge
+                .decide_with_remedies(judged.facts, &prior)
+                .at(Stage::Record)?
+                != *judged.decision;
+        if changed {
+            return Err(AssessError::input(
+                Stage::Record,
+                "the store changed while this transfer was assessed, and so did the decision",
+                Some("run the assessment again".into()),
+            ));
+        }
+        tx.record_transfer(recorded).at(Stage::Record)?;
+        tx.queue_log_entry(&recorded.id, entry).at(Stage::Record)
+    })
 }
 
 /// `value` as it reads back from its RFC 8785 canonical form (e.g. `1.0` becomes `1`), which is
@@ -1169,4 +1203,127 @@ fn pretty<T: Serialize>(value: &T) -> Result<Vec<u8>, AssessError> {
         .map_err(|e| AssessError::at(Stage::Output, Cause::Internal(e.to_string())))?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Chinese exporter sending `people` people's names (no subject hashes).
+    fn facts(judge: &Judge, people: u64) -> TransferFacts {
+        let text = format!(
+            r#"format = 1
+date = "2026-06-01"
+scenario = "other"
+transaction = "vendor"
+
+[exporter]
+name = "Example Co. (Shanghai)"
+jurisdiction = "cn"
+ciio = false
+us_person = false
+data_broker = false
+owned_25pct_by_country_of_concern = false
+
+[recipient]
+name = "Example Inc."
+country = "us"
+relationship = "affiliate"
+covered_person = false
+padfa_controlled = false
+foreign_judicial_or_law_enforcement = false
+cac_restricted_list = false
+cloud_computing = false
+
+[data]
+important_data = false
+us_government_related = false
+subjects = ["customers"]
+
+[[data.inventory]]
+category = "person.name"
+individuals = {people}
+collected_in = "cn"
+form = "raw"
+"#
+        );
+        parse_facts("t.toml", &text, FactsFormat::Toml, judge).unwrap()
+    }
+
+    /// Judges `people` against the store, as step 4 does, and returns what `record` needs.
+    fn judge_now(
+        store: &mut Store,
+        judge: &Judge,
+        counters: &Counters,
+        id: &str,
+        people: u64,
+    ) -> (TransferFacts, PriorVolumes, Decision, TransferRecord) {
+        let vocabulary = Vocabulary::embedded().unwrap();
+        let facts = facts(judge, people);
+        let record = transfer_record(id, &facts, vocabulary, &Default::default());
+        let (decision, prior) = judge_with_store(store, judge, counters, &facts, &record).unwrap();
+        let record = with_decision(record, &decision).unwrap();
+        (facts, prior, decision, record)
+    }
+
+    /// Another run records between this run's judgement and its record, and pushes the
+    /// exporter's year past 100,000 people: the decision would change, so nothing is recorded.
+    /// Without the intervening record the same call records.
+    #[test]
+    fn a_decision_the_store_changed_under_is_not_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("freeport.db")).unwrap();
+        let vocabulary = Vocabulary::embedded().unwrap();
+        let judge = Judge::embedded(vocabulary).unwrap();
+        let counters = Counters::new(vocabulary);
+
+        let (facts, prior, decision, mine) =
+            judge_now(&mut store, &judge, &counters, "mine", 90_000);
+        assert_eq!(decision.cn.outcome, "EXEMPT");
+        let (_, _, _, theirs) = judge_now(&mut store, &judge, &counters, "theirs", 20_000);
+        store
+            .transaction(|tx| tx.record_transfer(&theirs).map(|_| ()))
+            .unwrap();
+
+        let judged = Judged {
+            judge: &judge,
+            counters: &counters,
+            facts: &facts,
+            prior: &prior,
+            decision: &decision,
+        };
+        let err = record_judged(&mut store, &judged, &mine, b"entry").unwrap_err();
+        assert_eq!(err.stage, Stage::Record);
+        assert!(
+            err.cause.to_string().contains("the store changed"),
+            "{}",
+            err.cause
+        );
+        let ids = |store: &mut Store| {
+            store
+                .history(
+                    &freeport_store::HistoryFilter::default(),
+                    counters.cn_sets(),
+                )
+                .unwrap()
+                .into_iter()
+                .map(|h| h.transfer.id.as_str().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&mut store), ["theirs"]);
+
+        // A fresh judgement (the store as it is now) records.
+        let (facts, prior, decision, mine) =
+            judge_now(&mut store, &judge, &counters, "mine", 90_000);
+        assert_eq!(decision.cn.outcome, "STANDARD_CONTRACT_OR_CERTIFICATION");
+        let judged = Judged {
+            judge: &judge,
+            counters: &counters,
+            facts: &facts,
+            prior: &prior,
+            decision: &decision,
+        };
+        record_judged(&mut store, &judged, &mine, b"entry").unwrap();
+        assert_eq!(ids(&mut store), ["theirs", "mine"]);
+    }
 }
