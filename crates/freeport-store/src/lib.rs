@@ -113,9 +113,12 @@
 //!
 //! # Cost
 //!
-//! Each entry's subject hashes are one sorted run of 16-byte big-endian values (`subject_hashes`,
-//! in blobs of at most 65,536 hashes), so recording is a bulk write and counting a window reads
-//! its entries with one indexed query and merges their sorted runs in memory: exact, linear in
+//! A transfer's subject hashes are one sorted run of its distinct 16-byte big-endian values
+//! (`transfer_hashes`, in blobs of at most 65,536 hashes) and each volume entry a membership
+//! bitmap over it (`entry_members`, NULL when the entry has them all; migration 0006): a person
+//! in ten categories is written once, not ten times. Entries recorded before 0006 keep their
+//! own runs (`subject_hashes`), which are still read. Recording is a bulk write and counting a
+//! window reads its entries with one indexed query and merges their sorted runs in memory: exact, linear in
 //! the hashes inside the window, with one category's hashes (plus the union of each category a
 //! requested set counts) in memory at a time. New stores use 64 KiB pages, so the blobs move in
 //! few reads and writes. `bench/store/RESULTS.md`: a transfer of 2 million people × 4 categories

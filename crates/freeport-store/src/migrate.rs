@@ -51,6 +51,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "subject_hash_blobs",
         sql: include_str!("../migrations/sqlite/0005_subject_hash_blobs.sql"),
     },
+    Migration {
+        version: 6,
+        name: "transfer_hash_runs",
+        sql: include_str!("../migrations/sqlite/0006_transfer_hash_runs.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.
@@ -303,7 +308,7 @@ mod tests {
         conn.execute("INSERT INTO subject_hash VALUES (8, ?1)", [&twin[..]])
             .unwrap();
 
-        assert_eq!(migrate(&mut conn, &path).unwrap(), 5);
+        assert_eq!(migrate_with(&mut conn, &path, &MIGRATIONS[..5]).unwrap(), 5);
         let blob: Vec<u8> = conn
             .query_row(
                 "SELECT hashes FROM subject_hashes WHERE entry = 7 AND chunk = 0",
@@ -347,5 +352,100 @@ mod tests {
             })
             .unwrap();
         assert_eq!(violations, 0);
+    }
+
+    /// Migration 6 rewrites nothing: entries recorded before it keep their own runs and still
+    /// count, alone and together with a transfer recorded after it (one run per transfer plus
+    /// membership bitmaps), each person once.
+    #[test]
+    fn a_version_5_store_counts_its_old_runs_beside_new_transfers() {
+        use crate::model::{
+            CategorySet, CollectedIn, DataState, SubjectHashes, TransferId, TransferRecord, Unit,
+            VolumeEntry, Window,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v5.db");
+        let conn = store_of_version(&path, 5);
+        let blob = |range: std::ops::Range<u128>| -> Vec<u8> {
+            range.flat_map(|h| (h << 64).to_be_bytes()).collect()
+        };
+        conn.execute_batch(
+            "INSERT INTO transfer (seq, id, exporter, counterparty, date, origin, destination,
+                                   decision, recorded_at)
+             VALUES (1, 'old', 'acme', 'bob', '2026-02-01', 'CN', 'US', '{}', 'then');
+             INSERT INTO volume_entry (seq, transfer, category, unit, state, collected_in, count,
+                                       hash_count)
+             VALUES (1, 1, 'person.name', 'individuals', 'raw', 'cn', 100, 100),
+                    (2, 1, 'health.diagnosis', 'individuals', 'raw', 'cn', 10, 10);
+             INSERT INTO category_unit VALUES ('person.name', 'cn', 'individuals'),
+                                              ('health.diagnosis', 'cn', 'individuals');",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO subject_hashes VALUES (1, 0, ?1)",
+            [blob(0..100)],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO subject_hashes VALUES (2, 0, ?1)",
+            [blob(0..10)],
+        )
+        .unwrap();
+        drop(conn);
+
+        let mut store = crate::Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 6);
+        let day = jiff::civil::date(2026, 3, 1);
+        let sets = [CategorySet {
+            name: "pi".into(),
+            categories: ["person.name", "health.diagnosis", "contact.phone"]
+                .map(String::from)
+                .into(),
+        }];
+        let cn = store.volumes(&Window::cn("acme", day), &sets).unwrap();
+        assert_eq!(cn.categories["person.name"].count, 100);
+        assert_eq!(cn.sets["pi"], 100);
+
+        let hashed = |category: &str, range: std::ops::Range<u128>| VolumeEntry {
+            category: category.into(),
+            unit: Unit::Individuals,
+            count: u64::try_from(range.end - range.start).unwrap(),
+            subject_hashes: SubjectHashes::from_sorted_u128(range.map(|h| h << 64).collect())
+                .unwrap(),
+            state: DataState::Raw,
+            collected_in: CollectedIn::Cn,
+        };
+        store
+            .record_transfer(&TransferRecord {
+                id: TransferId("new".into()),
+                exporter: "acme".into(),
+                counterparty: "bob".into(),
+                date: day,
+                origin: "CN".into(),
+                destination: "US".into(),
+                individuals: None,
+                volumes: vec![
+                    hashed("person.name", 50..150),
+                    hashed("contact.phone", 140..160),
+                ],
+                decision_json: "{}".into(),
+                rule_packs: Vec::new(),
+            })
+            .unwrap();
+        let cn = store.volumes(&Window::cn("acme", day), &sets).unwrap();
+        assert_eq!(cn.categories["person.name"].count, 150);
+        assert_eq!(cn.categories["contact.phone"].count, 20);
+        assert_eq!(cn.categories["health.diagnosis"].count, 10);
+        assert_eq!(cn.sets["pi"], 160, "people 0..160, each once");
+        // The new transfer's people are stored once: 110 hashes, two bitmaps.
+        let conn = Connection::open(&path).unwrap();
+        let stored: i64 = conn
+            .query_row(
+                "SELECT sum(length(hashes)) / 16 FROM transfer_hashes WHERE transfer = 2",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, 110);
     }
 }

@@ -4,6 +4,7 @@
 //! operation in its own transaction. No rusqlite type crosses the public API, so a PostgreSQL
 //! backend can sit behind the same `Store`/`Tx` (see the crate docs).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -362,6 +363,24 @@ pub struct Tx<'s> {
     recorded: bool,
 }
 
+/// The membership bitmap of `subset` (sorted, distinct, drawn from `run`) over `run` (sorted,
+/// distinct): bit i, least significant first in byte i / 8, is set when `run[i]` is in `subset`.
+fn members_of(run: &[SubjectHash], subset: &[SubjectHash]) -> Vec<u8> {
+    let mut bits = vec![0_u8; run.len().div_ceil(8)];
+    let mut at = 0;
+    for hash in subset {
+        // Both ascend, so each member is found by walking forward.
+        while run.get(at).is_some_and(|h| h < hash) {
+            at += 1;
+        }
+        if let Some(byte) = bits.get_mut(at / 8) {
+            *byte |= 1 << (at % 8);
+        }
+        at += 1;
+    }
+    bits
+}
+
 fn to_i64(value: u64) -> i64 {
     // Counts are checked against `i64::MAX` before they are written.
     i64::try_from(value).unwrap_or(i64::MAX)
@@ -601,10 +620,32 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(db_error(path, "prepare to record volumes"))?;
-        let mut insert_hashes = tx
-            .prepare_cached("INSERT INTO subject_hashes (entry, chunk, hashes) VALUES (?1, ?2, ?3)")
-            .map_err(db_error(path, "prepare to record subject hashes"))?;
+        // The transfer's distinct hashes once, each entry a bitmap over them (migration 0006).
+        let run = count::union(
+            record
+                .volumes
+                .iter()
+                .map(|e| Cow::Borrowed(e.subject_hashes.as_slice()))
+                .collect(),
+        );
         let mut bytes = Vec::new();
+        if !run.is_empty() {
+            let mut insert_run = tx
+                .prepare_cached(
+                    "INSERT INTO transfer_hashes (transfer, chunk, hashes) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(db_error(path, "prepare to record subject hashes"))?;
+            for (chunk, hashes) in (0_i64..).zip(run.chunks(CHUNK)) {
+                bytes.clear();
+                bytes.extend(hashes.iter().flat_map(|h| h.0.to_be_bytes()));
+                insert_run
+                    .execute((transfer, chunk, &bytes[..]))
+                    .map_err(db_error(path, "record subject hashes"))?;
+            }
+        }
+        let mut insert_members = tx
+            .prepare_cached("INSERT INTO entry_members (entry, members) VALUES (?1, ?2)")
+            .map_err(db_error(path, "prepare to record subject hashes"))?;
         for entry in &record.volumes {
             insert_entry
                 .execute((
@@ -618,11 +659,11 @@ impl Tx<'_> {
                 ))
                 .map_err(db_error(path, "record a volume"))?;
             let entry_seq = tx.last_insert_rowid();
-            for (chunk, hashes) in (0_i64..).zip(entry.subject_hashes.as_slice().chunks(CHUNK)) {
-                bytes.clear();
-                bytes.extend(hashes.iter().flat_map(|h| h.0.to_be_bytes()));
-                insert_hashes
-                    .execute((entry_seq, chunk, &bytes[..]))
+            let hashes = entry.subject_hashes.as_slice();
+            if !hashes.is_empty() {
+                let members = (hashes.len() != run.len()).then(|| members_of(&run, hashes));
+                insert_members
+                    .execute((entry_seq, members))
                     .map_err(db_error(path, "record subject hashes"))?;
             }
         }
@@ -826,7 +867,10 @@ impl Tx<'_> {
                 });
             }
         }
-        let (categories, sets) = count::count(&rows, sets, |entry| self.stored_hashes(entry))?;
+        // Entries of one transfer share its run: read it once per transfer.
+        let mut run: Option<(i64, Vec<SubjectHash>)> = None;
+        let (categories, sets) =
+            count::count(&rows, sets, |entry| self.stored_hashes(entry, &mut run))?;
         Ok(Volumes {
             window: window.clone(),
             transfers,
@@ -836,8 +880,79 @@ impl Tx<'_> {
     }
 
     /// The hashes of the stored entry `entry`, checked to be sorted and distinct (the counts
-    /// rely on it).
-    fn stored_hashes(&self, entry: i64) -> Result<Vec<SubjectHash>, StoreError> {
+    /// rely on it): its members of its transfer's run (read into `run` unless it holds that
+    /// transfer's already), or, for entries recorded before migration 0006, its own run.
+    fn stored_hashes(
+        &self,
+        entry: i64,
+        run: &mut Option<(i64, Vec<SubjectHash>)>,
+    ) -> Result<Vec<SubjectHash>, StoreError> {
+        let path = self.path;
+        let corrupt = |detail: String| StoreError::Corrupt {
+            path: path.to_owned(),
+            detail,
+        };
+        let members = self
+            .tx
+            .prepare_cached(
+                "SELECT e.transfer, m.members, e.hash_count
+                 FROM entry_members m JOIN volume_entry e ON e.seq = m.entry
+                 WHERE m.entry = ?1",
+            )
+            .map_err(db_error(path, "prepare to read subject hashes"))?
+            .query_row([entry], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, Option<Vec<u8>>>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })
+            .optional()
+            .map_err(db_error(path, "read subject hashes"))?;
+        let Some((transfer, members, hash_count)) = members else {
+            return self.read_run(
+                "SELECT hashes FROM subject_hashes WHERE entry = ?1 ORDER BY chunk",
+                entry,
+                &format!("volume entry {entry}"),
+            );
+        };
+        if run.as_ref().is_none_or(|(t, _)| *t != transfer) {
+            let hashes = self.read_run(
+                "SELECT hashes FROM transfer_hashes WHERE transfer = ?1 ORDER BY chunk",
+                transfer,
+                &format!("transfer {transfer}"),
+            )?;
+            *run = Some((transfer, hashes));
+        }
+        let all = run.as_ref().map_or(&[][..], |(_, h)| h.as_slice());
+        let hashes: Vec<SubjectHash> = match members {
+            None => all.to_vec(),
+            Some(bits) => {
+                if bits.len() != all.len().div_ceil(8) {
+                    return Err(corrupt(format!(
+                        "the membership bitmap of volume entry {entry} does not fit its \
+                         transfer's {} hashes",
+                        all.len()
+                    )));
+                }
+                all.iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0))
+                    .map(|(_, h)| *h)
+                    .collect()
+            }
+        };
+        if i64::try_from(hashes.len()).ok() != Some(hash_count) {
+            return Err(corrupt(format!(
+                "volume entry {entry} says it has {hash_count} subject hashes but holds {}",
+                hashes.len()
+            )));
+        }
+        Ok(hashes)
+    }
+
+    /// A run of sorted, distinct 16-byte hashes stored in chunks by `sql` for `key`.
+    fn read_run(&self, sql: &str, key: i64, what: &str) -> Result<Vec<SubjectHash>, StoreError> {
         let path = self.path;
         let corrupt = |detail: String| StoreError::Corrupt {
             path: path.to_owned(),
@@ -845,10 +960,10 @@ impl Tx<'_> {
         };
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT hashes FROM subject_hashes WHERE entry = ?1 ORDER BY chunk")
+            .prepare_cached(sql)
             .map_err(db_error(path, "prepare to read subject hashes"))?;
         let mut rows = stmt
-            .query([entry])
+            .query([key])
             .map_err(db_error(path, "read subject hashes"))?;
         let mut hashes: Vec<SubjectHash> = Vec::new();
         while let Some(row) = rows.next().map_err(db_error(path, "read subject hashes"))? {
@@ -859,7 +974,7 @@ impl Tx<'_> {
             let (whole, rest) = value.as_blob().unwrap_or_default().as_chunks::<16>();
             if !rest.is_empty() {
                 return Err(corrupt(format!(
-                    "the subject hashes of volume entry {entry} are not 16-byte values"
+                    "the subject hashes of {what} are not 16-byte values"
                 )));
             }
             hashes.reserve(whole.len());
@@ -867,7 +982,7 @@ impl Tx<'_> {
         }
         if hashes.windows(2).any(|w| w.first() >= w.last()) {
             return Err(corrupt(format!(
-                "the subject hashes of volume entry {entry} are not sorted and distinct"
+                "the subject hashes of {what} are not sorted and distinct"
             )));
         }
         Ok(hashes)
@@ -1297,6 +1412,8 @@ impl Tx<'_> {
         self.recorded = true;
         for sql in [
             "DELETE FROM subject_hashes WHERE entry IN (SELECT seq FROM volume_entry WHERE transfer = ?1)",
+            "DELETE FROM entry_members WHERE entry IN (SELECT seq FROM volume_entry WHERE transfer = ?1)",
+            "DELETE FROM transfer_hashes WHERE transfer = ?1",
             "DELETE FROM volume_entry WHERE transfer = ?1",
             "DELETE FROM rule_pack WHERE transfer = ?1",
             "DELETE FROM log_outbox WHERE transfer = ?1",

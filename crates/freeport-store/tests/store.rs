@@ -25,7 +25,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 5);
+    assert_eq!(latest_version(), 6);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -46,7 +46,8 @@ fn a_new_store_is_created_and_migrated() {
             (2, "salts_and_budgets".to_owned()),
             (3, "log_outbox".to_owned()),
             (4, "collected_in".to_owned()),
-            (5, "subject_hash_blobs".to_owned())
+            (5, "subject_hash_blobs".to_owned()),
+            (6, "transfer_hash_runs".to_owned())
         ]
     );
     let strict: i64 = conn
@@ -121,7 +122,7 @@ fn reopening_keeps_everything_and_applies_nothing_twice() {
     let rows: i64 = conn
         .query_row("SELECT COUNT(*) FROM freeport_schema", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 5);
+    assert_eq!(rows, 6);
 }
 
 #[test]
@@ -142,7 +143,7 @@ fn a_newer_schema_is_refused_with_the_path() {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 5,
+                known: 6,
                 ..
             }
         ),
@@ -470,7 +471,7 @@ fn subject_hashes_count_a_person_once_across_transfers_and_categories() {
     assert_eq!(cn.sets["sensitive_pi"], 10);
 }
 
-/// An entry's hashes are stored in blobs of at most 65,536; one that needs two still counts
+/// A transfer's hashes are stored in blobs of at most 65,536; one that needs two still counts
 /// exactly, against itself and other transfers.
 #[test]
 fn hashes_beyond_one_blob_count_exactly() {
@@ -509,8 +510,8 @@ fn hashes_beyond_one_blob_count_exactly() {
     let conn = rusqlite::Connection::open(dir.path().join("freeport.db")).unwrap();
     let blobs: Vec<(i64, i64)> = conn
         .prepare(
-            "SELECT chunk, length(hashes) / 16 FROM subject_hashes
-             WHERE entry = (SELECT MIN(seq) FROM volume_entry) ORDER BY chunk",
+            "SELECT chunk, length(hashes) / 16 FROM transfer_hashes
+             WHERE transfer = (SELECT MIN(seq) FROM transfer) ORDER BY chunk",
         )
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -518,6 +519,44 @@ fn hashes_beyond_one_blob_count_exactly() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(blobs, [(0, 65_536), (1, 70_000 - 65_536)]);
+}
+
+/// A membership bitmap that does not fit its transfer's run, or selects another number of
+/// hashes than the entry says it has, is reported as corruption, not counted.
+#[test]
+fn a_damaged_membership_bitmap_is_reported_not_counted() {
+    let (dir, mut store) = temp_store();
+    let day = date(2026, 2, 1);
+    store
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "bob",
+            day,
+            vec![
+                hashed("person.name", 0..100),
+                hashed("contact.phone", 0..10),
+            ],
+        ))
+        .unwrap();
+    let sets = [set("pi", &["person.name", "contact.phone"])];
+    let window = Window::cn("acme", day);
+    assert_eq!(store.volumes(&window, &sets).unwrap().sets["pi"], 100);
+    let conn = rusqlite::Connection::open(dir.path().join("freeport.db")).unwrap();
+    for (bitmap, says) in [
+        (vec![0xff_u8; 3], "does not fit"),
+        (vec![0x00_u8; 13], "holds 0"),
+    ] {
+        conn.execute(
+            "UPDATE entry_members SET members = ?1 WHERE members IS NOT NULL",
+            [&bitmap],
+        )
+        .unwrap();
+        let mut reopened = Store::open(dir.path().join("freeport.db")).unwrap();
+        let error = reopened.volumes(&window, &sets).unwrap_err();
+        assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
+        assert!(format!("{error:?}").contains(says), "{error:?}");
+    }
 }
 
 #[test]
