@@ -34,21 +34,65 @@ pub struct Inventory {
     pub hashes: SubjectHashes,
 }
 
-/// Per category, what the datasets add up to. Hashes are gathered as they come and made sorted
-/// and distinct once at the end (`distinct`): cheaper than a tree for millions of people.
+/// Per category, what the datasets add up to. Scan gives each dataset's hashes as a sorted,
+/// distinct run; the runs are merged once at the end (`union`): cheaper than a tree, or than
+/// sorting their concatenation, for millions of people.
 #[derive(Default)]
 struct Tally {
-    hashes: Vec<u128>,
+    hashes: Vec<Vec<u128>>,
     extra: u64,
-    device_hashes: Vec<u128>,
+    device_hashes: Vec<Vec<u128>>,
     device_extra: u64,
 }
 
-/// Sorts and removes repeats.
-fn distinct(mut hashes: Vec<u128>) -> Vec<u128> {
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes
+/// The sorted, distinct union of sorted runs, merged pairwise: linear per round, and as many
+/// rounds as halvings of the number of runs. A run out of order (which Scan never gives) is
+/// sorted first, so the result is right for any input.
+fn union(mut runs: Vec<Vec<u128>>) -> Vec<u128> {
+    for run in &mut runs {
+        if !run.is_sorted() {
+            run.sort_unstable();
+        }
+        run.dedup();
+    }
+    while runs.len() > 1 {
+        let mut merged = Vec::with_capacity(runs.len().div_ceil(2));
+        let mut pairs = runs.into_iter();
+        while let Some(a) = pairs.next() {
+            merged.push(match pairs.next() {
+                Some(b) => merge(&a, &b),
+                None => a,
+            });
+        }
+        runs = merged;
+    }
+    runs.pop().unwrap_or_default()
+}
+
+/// Two sorted, distinct runs as one.
+fn merge(a: &[u128], b: &[u128]) -> Vec<u128> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        match x.cmp(&y) {
+            std::cmp::Ordering::Less => {
+                out.push(x);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(y);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(x);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(a.get(i..).unwrap_or_default());
+    out.extend_from_slice(b.get(j..).unwrap_or_default());
+    out
 }
 
 /// Builds the inventory of the datasets in `scan`, all collected in `origin`, as `form`.
@@ -62,7 +106,7 @@ pub fn inventory(
     form: Form,
 ) -> Inventory {
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut everyone: Vec<u128> = Vec::new();
+    let mut everyone: Vec<Vec<u128>> = Vec::new();
     let mut unhashed_people: u64 = 0;
     for dataset in &scan.datasets {
         let people = dataset_people(dataset, &mut tallies);
@@ -74,7 +118,7 @@ pub fn inventory(
         Origin::Us => CollectedIn::Us,
         Origin::Other => CollectedIn::Other,
     };
-    let everyone = distinct(everyone);
+    let everyone = union(everyone);
     let mut out = Inventory {
         individuals: len(&everyone).saturating_add(unhashed_people),
         ..Inventory::default()
@@ -83,19 +127,19 @@ pub fn inventory(
         let Some(known) = vocabulary.get(&category) else {
             continue;
         };
-        tally.hashes = distinct(tally.hashes);
-        tally.device_hashes = distinct(tally.device_hashes);
-        let individuals = len(&tally.hashes)
+        let hashes = union(std::mem::take(&mut tally.hashes));
+        let device_hashes = union(std::mem::take(&mut tally.device_hashes));
+        let individuals = len(&hashes)
             .saturating_add(tally.extra)
             .min(out.individuals);
         let devices = (known.us.dsp == DspCategory::PreciseGeolocation)
-            .then(|| len(&tally.device_hashes).saturating_add(tally.device_extra));
+            .then(|| len(&device_hashes).saturating_add(tally.device_extra));
         if individuals == 0 && devices.unwrap_or(0) == 0 {
             continue;
         }
-        if !tally.hashes.is_empty() {
+        if !hashes.is_empty() {
             // Sorted and distinct already, so no second sort.
-            if let Ok(hashes) = freeport_store::SubjectHashes::from_sorted_u128(tally.hashes) {
+            if let Ok(hashes) = freeport_store::SubjectHashes::from_sorted_u128(hashes) {
                 out.hashes.insert((category.clone(), collected_in), hashes);
             }
         }
@@ -110,9 +154,10 @@ pub fn inventory(
     out
 }
 
-/// The people of one dataset: their hashes and how many more were counted without one.
+/// The people of one dataset: their hashes (a sorted run per category) and how many more were
+/// counted without one.
 struct People {
-    hashes: Vec<u128>,
+    hashes: Vec<Vec<u128>>,
     unhashed: u64,
 }
 
@@ -140,8 +185,8 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
         let tally = tallies.entry((*category).to_owned()).or_default();
         match (keyed, salted.and_then(|s| s.subjects.get(*category))) {
             (true, Some(hashes)) => {
-                tally.hashes.extend(hashes.iter().copied());
-                people.hashes.extend(hashes.iter().copied());
+                tally.hashes.push(hashes.clone());
+                people.hashes.push(hashes.clone());
                 tally.extra = tally.extra.saturating_add(dataset.unkeyed_rows);
             }
             (true, None) => {
@@ -156,7 +201,7 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
         }
         let device_hashes = salted.and_then(|s| s.devices.get(*category));
         match (dataset.device_key.is_some(), device_hashes) {
-            (true, Some(hashes)) => tally.device_hashes.extend(hashes.iter().copied()),
+            (true, Some(hashes)) => tally.device_hashes.push(hashes.clone()),
             (true, None) => {
                 let count = dataset.devices.get(*category).copied().unwrap_or(*filled);
                 tally.device_extra = tally.device_extra.saturating_add(count);
@@ -240,6 +285,28 @@ mod tests {
                 devices: BTreeMap::new(),
             }),
             columns,
+        }
+    }
+
+    proptest::proptest! {
+        /// Merging runs gives exactly the set union, sorted and distinct, whatever the runs.
+        #[test]
+        fn union_is_the_sorted_set_union(
+            runs in proptest::collection::vec(proptest::collection::vec(0_u128..64, 0..30), 0..6),
+            sort_first in proptest::bool::ANY,
+        ) {
+            let runs: Vec<Vec<u128>> = runs
+                .into_iter()
+                .map(|mut r| {
+                    if sort_first {
+                        r.sort_unstable();
+                    }
+                    r
+                })
+                .collect();
+            let truth: std::collections::BTreeSet<u128> = runs.iter().flatten().copied().collect();
+            let merged = union(runs);
+            proptest::prop_assert_eq!(merged, truth.into_iter().collect::<Vec<_>>());
         }
     }
 
