@@ -131,6 +131,8 @@ pub struct SideDecision {
     pub mechanisms: Vec<Mechanism>,
     /// Obligations that follow, deduplicated, in rule order.
     pub obligations: Vec<String>,
+    /// The same obligations in Chinese, one for one, as the pack words them.
+    pub obligations_zh: Vec<String>,
     /// Every rule that fired, in pack order.
     pub rules: Vec<FiredRule>,
 }
@@ -703,6 +705,7 @@ fn combine(
         .map(|(priority, _, outcome)| (priority, outcome.to_owned()))?;
     let mut mechanisms: Vec<Mechanism> = Vec::new();
     let mut obligations: Vec<String> = Vec::new();
+    let mut obligations_zh: Vec<String> = Vec::new();
     let mut rules = Vec::with_capacity(fired.len());
     for rule in fired {
         let role = match &rule.outcome {
@@ -722,9 +725,11 @@ fn combine(
                     });
                 }
             }
-            for obligation in &rule.obligations {
+            for (i, obligation) in rule.obligations.iter().enumerate() {
                 if !obligations.contains(obligation) {
                     obligations.push(obligation.clone());
+                    // The pack gives both or refuses to load; English stands in otherwise.
+                    obligations_zh.push(rule.obligations_zh.get(i).unwrap_or(obligation).clone());
                 }
             }
         }
@@ -740,6 +745,7 @@ fn combine(
         outcome,
         mechanisms,
         obligations,
+        obligations_zh,
         rules,
     })
 }

@@ -233,6 +233,8 @@ pub struct Rule {
     pub mechanisms: Vec<String>,
     /// Obligations that follow (from `@obligations`, `|`-separated).
     pub obligations: Vec<String>,
+    /// The same obligations in Chinese, one for one (from `@obligations_zh`).
+    pub obligations_zh: Vec<String>,
     /// For rules that only add mechanisms: the outcomes under which they apply (from
     /// `@when_outcome`, `|`-separated); empty means under every outcome.
     pub when_outcome: Vec<String>,
@@ -686,13 +688,14 @@ fn line_of(text: &str, offset: usize) -> usize {
     })
 }
 
-const KNOWN_ANNOTATIONS: [&str; 11] = [
+const KNOWN_ANNOTATIONS: [&str; 12] = [
     "id",
     "outcome",
     "mechanism",
     "when_outcome",
     "priority",
     "obligations",
+    "obligations_zh",
     "citation",
     "source",
     "effective_from",
@@ -742,7 +745,7 @@ fn read_rule(
         if !KNOWN_ANNOTATIONS.contains(&key) {
             return Err(fail(
                 format!("rule `{id}` has an unknown annotation `@{key}`"),
-                "known annotations: @id @outcome @mechanism @when_outcome @priority @obligations @citation @source @effective_from @effective_to @explain",
+                "known annotations: @id @outcome @mechanism @when_outcome @priority @obligations @obligations_zh @citation @source @effective_from @effective_to @explain",
             ));
         }
     }
@@ -758,6 +761,21 @@ fn read_rule(
     let source = required("source")?;
     let explain = required("explain")?;
     let obligations = split(&required("obligations")?);
+    // Reports are filed in Chinese too: every obligation has its Chinese wording, in order.
+    let obligations_zh = policy
+        .annotation("obligations_zh")
+        .map(split)
+        .unwrap_or_default();
+    if obligations_zh.len() != obligations.len() {
+        return Err(fail(
+            format!(
+                "rule `{id}` has {} obligation(s) in `@obligations` but {} in `@obligations_zh`",
+                obligations.len(),
+                obligations_zh.len()
+            ),
+            "give each obligation its Chinese wording in `@obligations_zh`, in the same order, separated by ` | `",
+        ));
+    }
     let date = |key: &str, value: &str| {
         Date::from_str(value).map_err(|_| {
             fail(
@@ -832,6 +850,7 @@ fn read_rule(
         outcome,
         mechanisms,
         obligations,
+        obligations_zh,
         when_outcome,
         priority,
         citation,

@@ -514,7 +514,15 @@ impl Page<'_> {
             let note = self.t("decision.obligations_note");
             self.el("p", "muted", &note);
             self.raw("<ul>");
-            for o in &side.obligations {
+            // The pack words each obligation in both languages; English stands in for a
+            // report built from a decision that carries no Chinese wording.
+            let worded = match self.lang {
+                Lang::Zh if side.obligations_zh.len() == side.obligations.len() => {
+                    &side.obligations_zh
+                }
+                _ => &side.obligations,
+            };
+            for o in worded {
                 // A rule's obligations are joined with ` | ` in the pack.
                 for part in o.split(" | ") {
                     self.el("li", "", part.trim());

@@ -218,6 +218,8 @@ pub struct SideReport {
     pub mechanisms: Vec<MechanismRow>,
     /// Obligations, in rule order, as the pack words them.
     pub obligations: Vec<String>,
+    /// The same obligations as the pack words them in Chinese, one for one.
+    pub obligations_zh: Vec<String>,
     /// The rules that decided the outcome.
     pub decided_by: Vec<RuleRef>,
 }
@@ -814,6 +816,13 @@ fn side(jurisdiction: &str, side: &SideDecision) -> SideReport {
             .iter()
             .filter(|o| !o.trim().is_empty())
             .cloned()
+            .collect(),
+        obligations_zh: side
+            .obligations
+            .iter()
+            .zip(&side.obligations_zh)
+            .filter(|(o, _)| !o.trim().is_empty())
+            .map(|(_, zh)| zh.clone())
             .collect(),
         decided_by: side
             .rules

@@ -169,6 +169,27 @@ fn rules_diff_reports_added_removed_and_changed_rules() {
     assert!(stdout.contains("us: "), "{stdout}");
 }
 
+/// Every obligation has its Chinese wording, one for one: a rule that lacks it is refused at
+/// load, naming the rule and pointing at its file.
+#[test]
+fn a_rule_without_its_chinese_obligations_is_refused() {
+    let broken = copy_rules();
+    let file = broken.path().join("us/padfa.cedar");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("@obligations_zh("))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&file, text).unwrap();
+    let (code, _, stderr) =
+        freeport(&["rules", "check", "--rules", broken.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("padfa.cedar"), "{stderr}");
+    assert!(stderr.contains("us.padfa.9901"), "{stderr}");
+    assert!(stderr.contains("@obligations_zh"), "{stderr}");
+}
+
 #[test]
 fn a_broken_pack_points_at_file_and_line() {
     let broken = copy_rules();
@@ -182,5 +203,5 @@ fn a_broken_pack_points_at_file_and_line() {
     assert_eq!(code, 2);
     assert!(stderr.contains("padfa.cedar"), "{stderr}");
     assert!(stderr.contains("data_brokr"), "{stderr}");
-    assert!(stderr.contains(":12:"), "{stderr}");
+    assert!(stderr.contains(":13:"), "{stderr}");
 }
