@@ -26,14 +26,15 @@ if [ ! -f "$DATA" ]; then
 fi
 BYTES=$(stat -c %s "$DATA")
 
-# Seconds of wall time of one command, its peak RSS in KiB.
+# Seconds of wall time of one command, its peak RSS in KiB, and its CPU seconds (user + system).
 measure() {
   local log="$OUT/time.txt"
   /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; return 1; }
-  local wall rss
+  local wall rss cpu
   wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
-  echo "$wall $rss"
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log")
+  echo "$wall $rss $cpu"
 }
 
 SCAN=()
@@ -49,19 +50,23 @@ for rep in $(seq "$REPS"); do
   rm -rf "$HOME_DIR"
 done
 
-python3 - "$BYTES" "${SCAN[@]}" -- "${ASSESS[@]}" <<'PY' | tee "$OUT/results.md"
+python3 - "$BYTES" "$(cat /proc/loadavg | cut -d' ' -f1-3)" "${SCAN[@]}" -- "${ASSESS[@]}" <<'PY' | tee "$OUT/results.md"
 import statistics, sys
 args = sys.argv[1:]
 size = int(args[0])
+load = args[1]
 split = args.index("--")
-scan = [tuple(map(float, a.split())) for a in args[1:split]]
+scan = [tuple(map(float, a.split())) for a in args[2:split]]
 assess = [tuple(map(float, a.split())) for a in args[split + 1:]]
-s = statistics.median(w for w, _ in scan)
-a = statistics.median(w for w, _ in assess)
-print("| run | input | median wall | MB/s | peak RSS | ratio to scan |")
-print("|---|---|---|---|---|---|")
-print(f"| freeport scan --format json | {size/1e6:.0f} MB | {s:.2f} s | {size/1e6/s:.0f} | {max(r for _, r in scan)/1024:.0f} MiB | 1.00 |")
-print(f"| freeport assess (scan, judge, record, log, outputs) | {size/1e6:.0f} MB | {a:.2f} s | {size/1e6/a:.0f} | {max(r for _, r in assess)/1024:.0f} MiB | {a/s:.2f} |")
+s = statistics.median(w for w, _, _ in scan)
+a = statistics.median(w for w, _, _ in assess)
+sc = statistics.median(c for _, _, c in scan)
+ac = statistics.median(c for _, _, c in assess)
+print("| run | input | median wall | MB/s | CPU s (user+sys) | peak RSS | ratio to scan, wall | ratio, CPU |")
+print("|---|---|---|---|---|---|---|---|")
+print(f"| freeport scan --format json | {size/1e6:.0f} MB | {s:.2f} s | {size/1e6/s:.0f} | {sc:.2f} | {max(r for _, r, _ in scan)/1024:.0f} MiB | 1.00 | 1.00 |")
+print(f"| freeport assess (scan, judge, seal, record, log, report) | {size/1e6:.0f} MB | {a:.2f} s | {size/1e6/a:.0f} | {ac:.2f} | {max(r for _, r, _ in assess)/1024:.0f} MiB | **{a/s:.2f}** | {ac/sc:.2f} |")
 print()
-print(f"Each median of {len(scan)} runs, alternating; target: ratio ≤ 1.5.")
+print(f"Each median of {len(scan)} runs, alternating; load average at the end {load}; target: wall ratio ≤ 1.5.")
+print("Walls: " + " ".join(f"{w:.2f}" for w, _, _ in scan) + " (scan) / " + " ".join(f"{w:.2f}" for w, _, _ in assess) + " (assess)")
 PY
