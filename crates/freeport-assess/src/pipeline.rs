@@ -979,8 +979,18 @@ fn deidentify(
     staging: &Path,
     remedy: Option<Remedy>,
 ) -> Result<DeidRun, AssessError> {
-    let input = Path::new(&dataset.path);
-    let read = read_table(input, &InputOptions::default()).at(Stage::Deidentify)?;
+    // A worksheet is named `book.xlsx#Sheet` by the scan: read that sheet of that workbook.
+    let (input, sheet) = match dataset.path.rsplit_once('#') {
+        Some((file, sheet)) if !Path::new(&dataset.path).exists() && Path::new(file).is_file() => {
+            (Path::new(file), Some(sheet.to_owned()))
+        }
+        _ => (Path::new(&dataset.path), None),
+    };
+    let options = InputOptions {
+        sheet,
+        ..InputOptions::default()
+    };
+    let read = read_table(input, &options).at(Stage::Deidentify)?;
     let outcome =
         freeport_deid::engine::deidentify(read.table, config, None).at(Stage::Deidentify)?;
     // Same format as the input where the writers know it (CSV, TSV, Parquet, JSON Lines);

@@ -309,6 +309,35 @@ fn a_workbook_is_sealed_once_with_every_sheet_scanned() {
     let scan: Value =
         serde_json::from_slice(&std::fs::read(out.join("scan.json")).unwrap()).unwrap();
     assert!(!scan["datasets"].as_array().unwrap().is_empty());
+
+    // De-identifying a worksheet reads that sheet of the workbook; the result crosses as CSV.
+    let config = dir.path().join("deid.toml");
+    std::fs::write(
+        &config,
+        "version = 1\nunlisted = \"insensitive\"\n[columns.\"手机号\"]\nrole = \"identifier\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out-deid");
+    let output = run(
+        &home,
+        &[
+            "assess",
+            "crates/freeport-scan/tests/fixtures/contacts.xlsx",
+            "--transfer",
+            &facts,
+            "--deid",
+            config.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--id",
+            "book-2",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let summary = json(&output);
+    assert_eq!(summary["files"][0]["name"], "contacts.csv", "{summary}");
 }
 
 #[test]
