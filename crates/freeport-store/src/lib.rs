@@ -152,6 +152,7 @@
 mod budget;
 mod count;
 mod error;
+mod index;
 mod location;
 mod migrate;
 mod model;
