@@ -18,7 +18,7 @@
 //! scenario of `rules/tests`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use cedar_policy::{Policy, PolicySet, RestrictedExpression};
 use serde_json::Value as Json;
@@ -339,6 +339,8 @@ pub(crate) struct Plan {
     policies: Vec<Policy>,
     /// Keyed by the bit mask of surviving policies (bit `i` = `policies[i]`).
     sets: RwLock<HashMap<u64, Arc<PolicySet>>>,
+    /// Where each of `names` sits in the judge's contexts (see [`Plan::values`]).
+    positions: OnceLock<Vec<Option<usize>>>,
 }
 
 /// Which policies may fire: a bit per policy of the pack.
@@ -372,16 +374,13 @@ impl Plan {
             guards,
             policies: kept,
             sets: RwLock::new(HashMap::new()),
+            positions: OnceLock::new(),
         })
     }
 
     /// The policies whose guards do not rule them out on `context`.
     pub(crate) fn survivors(&self, context: &[(&str, Attr)]) -> Survivors {
-        let values: Vec<Option<&Attr>> = self
-            .names
-            .iter()
-            .map(|name| context.iter().find(|(n, _)| n == name).map(|(_, v)| v))
-            .collect();
+        let values = self.values(context);
         let mut mask = 0_u64;
         for (i, guards) in self.guards.iter().enumerate() {
             let ruled_out = guards
@@ -397,6 +396,29 @@ impl Plan {
             mask = u64::MAX;
         }
         Survivors(mask)
+    }
+
+    /// The value of each attribute the guards read. The judge builds its contexts in a fixed
+    /// order, so positions found in the first context are tried first and checked by name; an
+    /// attribute missing from that first context counts as missing, which only keeps policies.
+    fn values<'c>(&self, context: &'c [(&str, Attr)]) -> Vec<Option<&'c Attr>> {
+        let positions = self.positions.get_or_init(|| {
+            self.names
+                .iter()
+                .map(|name| context.iter().position(|(n, _)| n == name))
+                .collect()
+        });
+        self.names
+            .iter()
+            .zip(positions)
+            .map(|(name, position)| {
+                let at = (*position)?;
+                match context.get(at) {
+                    Some((n, value)) if n == name => Some(value),
+                    _ => context.iter().find(|(n, _)| n == name).map(|(_, v)| v),
+                }
+            })
+            .collect()
     }
 
     /// The policy set holding exactly the survivors.

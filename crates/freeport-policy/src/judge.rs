@@ -4,6 +4,13 @@
 //! Evaluation is pure: it reads no file, database or network; the same facts, volumes and packs
 //! give the same decision, byte for byte once serialised.
 //!
+//! Each request goes to Cedar with only the policies that may fire: the judge computes the
+//! context as typed values, evaluates each policy's leading conditions on them in Rust (the
+//! `guard` module, Cedar's semantics on a small fragment, "unsure" outside it) and leaves out a
+//! policy only when Cedar would find it false at the same condition without an error; Cedar
+//! evaluates the rest and has the last word. [`Judge::with_full_evaluation`] turns this off;
+//! the tests compare both on every scenario and on generated facts and contexts.
+//!
 //! **Combination rule** (per pack): evaluate every rule; drop those not in force on the
 //! transfer's date; among the rules that carry `@outcome`, those with the highest `@priority`
 //! decide, and if they disagree the most burdensome outcome (order in `pack.toml`) wins. Rules

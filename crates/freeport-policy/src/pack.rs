@@ -1067,10 +1067,19 @@ mod evaluation_tests {
     fn packs() -> &'static [RulePack; 2] {
         static PACKS: std::sync::OnceLock<[RulePack; 2]> = std::sync::OnceLock::new();
         PACKS.get_or_init(|| {
-            [
+            let packs = [
                 RulePack::embedded(Jurisdiction::Cn).unwrap(),
                 RulePack::embedded(Jurisdiction::Us).unwrap(),
-            ]
+            ];
+            // The guards remember where attributes sit in the first context they see: show
+            // them a whole one, as the judge does, before the mangled ones.
+            for pack in &packs {
+                let whole = attributes_of(pack, &[0; 40], 0);
+                let borrowed: Vec<(&str, crate::guard::Attr)> =
+                    whole.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+                pack.plan().survivors(&borrowed);
+            }
+            packs
         })
     }
 
