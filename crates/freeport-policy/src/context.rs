@@ -12,11 +12,12 @@
 
 use std::collections::BTreeMap;
 
-use cedar_policy::{Context, RestrictedExpression};
+use cedar_policy::Context;
 use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
 use jiff::civil::Date;
 
 use crate::facts::{CollectedIn, Form, Subjects, TransferFacts, Tri};
+use crate::guard::Attr;
 use crate::volumes::PriorVolumes;
 
 /// Countries whose recipients PADFA reaches (10 U.S.C. 4872(d)(2)); China includes Hong Kong and
@@ -212,8 +213,21 @@ fn date_number(date: Date) -> i64 {
     i64::from(date.year()) * 10_000 + i64::from(date.month()) * 100 + i64::from(date.day())
 }
 
-fn long(n: u64) -> RestrictedExpression {
-    RestrictedExpression::new_long(i64::try_from(n).unwrap_or(i64::MAX))
+fn long(n: u64) -> Attr {
+    Attr::Long(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// A context as the judge computes it: attribute names and typed values, in a fixed order.
+pub(crate) type Attributes = Vec<(&'static str, Attr)>;
+
+/// The Cedar context holding exactly `attributes`.
+pub(crate) fn to_context(attributes: &[(&'static str, Attr)]) -> Result<Context, String> {
+    Context::from_pairs(
+        attributes
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.to_cedar())),
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn in_place(since: Option<crate::facts::Since>, date: Date) -> bool {
@@ -226,7 +240,7 @@ pub(crate) fn cn_context(
     inv: &Inventory,
     prior: &PriorVolumes,
     world: &World,
-) -> Result<Context, String> {
+) -> Attributes {
     let outbound = facts.exporter.jurisdiction == "cn" && facts.recipient.country != "cn";
     let employees_only = !facts.data.subjects.is_empty()
         && facts
@@ -244,68 +258,45 @@ pub(crate) fn cn_context(
         .sensitive_pi_individuals
         .saturating_add(inv.cn_sensitive_pi.pick(world.counts_high));
     let r = &facts.recipient;
-    Context::from_pairs([
+    vec![
+        ("date", Attr::Long(date_number(facts.date))),
+        ("outbound", Attr::Bool(outbound)),
+        ("domestic_pi", Attr::Bool(inv.domestic_pi)),
         (
-            "date".into(),
-            RestrictedExpression::new_long(date_number(facts.date)),
+            "domestic_sensitive_pi",
+            Attr::Bool(inv.domestic_sensitive_pi),
         ),
-        ("outbound".into(), RestrictedExpression::new_bool(outbound)),
+        ("domestic_minor_pi", Attr::Bool(inv.domestic_minor_pi)),
+        ("contains_pi", Attr::Bool(inv.contains_pi)),
         (
-            "domestic_pi".into(),
-            RestrictedExpression::new_bool(inv.domestic_pi),
-        ),
-        (
-            "domestic_sensitive_pi".into(),
-            RestrictedExpression::new_bool(inv.domestic_sensitive_pi),
-        ),
-        (
-            "domestic_minor_pi".into(),
-            RestrictedExpression::new_bool(inv.domestic_minor_pi),
+            "important_data",
+            Attr::Bool(world.tri("data.important_data", facts.data.important_data)),
         ),
         (
-            "contains_pi".into(),
-            RestrictedExpression::new_bool(inv.contains_pi),
+            "ciio",
+            Attr::Bool(world.tri("exporter.ciio", facts.exporter.ciio)),
+        ),
+        ("scenario", Attr::Str(facts.scenario.as_str().to_owned())),
+        ("employees_only", Attr::Bool(employees_only)),
+        ("ftz", Attr::Bool(ftz.is_some())),
+        (
+            "ftz_listed",
+            Attr::Bool(ftz.is_some_and(|f| !f.listed_entries.is_empty())),
         ),
         (
-            "important_data".into(),
-            RestrictedExpression::new_bool(
-                world.tri("data.important_data", facts.data.important_data),
-            ),
-        ),
-        (
-            "ciio".into(),
-            RestrictedExpression::new_bool(world.tri("exporter.ciio", facts.exporter.ciio)),
-        ),
-        (
-            "scenario".into(),
-            RestrictedExpression::new_string(facts.scenario.as_str().to_owned()),
-        ),
-        (
-            "employees_only".into(),
-            RestrictedExpression::new_bool(employees_only),
-        ),
-        ("ftz".into(), RestrictedExpression::new_bool(ftz.is_some())),
-        (
-            "ftz_listed".into(),
-            RestrictedExpression::new_bool(ftz.is_some_and(|f| !f.listed_entries.is_empty())),
-        ),
-        (
-            "foreign_judicial".into(),
-            RestrictedExpression::new_bool(world.tri(
+            "foreign_judicial",
+            Attr::Bool(world.tri(
                 "recipient.foreign_judicial_or_law_enforcement",
                 r.foreign_judicial_or_law_enforcement,
             )),
         ),
         (
-            "cac_restricted_list".into(),
-            RestrictedExpression::new_bool(
-                world.tri("recipient.cac_restricted_list", r.cac_restricted_list),
-            ),
+            "cac_restricted_list",
+            Attr::Bool(world.tri("recipient.cac_restricted_list", r.cac_restricted_list)),
         ),
-        ("cumulative_pi".into(), long(pi)),
-        ("cumulative_sensitive_pi".into(), long(sensitive)),
-    ])
-    .map_err(|e| e.to_string())
+        ("cumulative_pi", long(pi)),
+        ("cumulative_sensitive_pi", long(sensitive)),
+    ]
 }
 
 /// The cumulative US counts for one world, in the order of [`US_COUNTERS`].
@@ -333,7 +324,7 @@ pub(crate) fn us_context(
     inv: &Inventory,
     prior: &PriorVolumes,
     world: &World,
-) -> Result<Context, String> {
+) -> Attributes {
     let r = &facts.recipient;
     let e = &facts.exporter;
     let padfa_adversary = FOREIGN_ADVERSARIES.contains(&r.country.as_str())
@@ -342,123 +333,107 @@ pub(crate) fn us_context(
     let m = &facts.mechanisms;
     let conduct = facts.us_conduct;
     let biospecimens = facts.data.us_biospecimens;
-    let mut pairs: Vec<(String, RestrictedExpression)> = vec![
+    let mut pairs: Attributes = vec![
+        ("date", Attr::Long(date_number(facts.date))),
         (
-            "date".into(),
-            RestrictedExpression::new_long(date_number(facts.date)),
+            "us_person",
+            Attr::Bool(world.tri("exporter.us_person", e.us_person)),
         ),
         (
-            "us_person".into(),
-            RestrictedExpression::new_bool(world.tri("exporter.us_person", e.us_person)),
+            "data_broker",
+            Attr::Bool(world.tri("exporter.data_broker", e.data_broker)),
+        ),
+        ("padfa_adversary", Attr::Bool(padfa_adversary)),
+        ("us_sensitive_data", Attr::Bool(inv.us_sensitive_data)),
+        (
+            "us_sensitive_deidentified",
+            Attr::Bool(inv.us_sensitive_deidentified),
         ),
         (
-            "data_broker".into(),
-            RestrictedExpression::new_bool(world.tri("exporter.data_broker", e.data_broker)),
+            "covered_recipient",
+            Attr::Bool(world.tri("recipient.covered_person", r.covered_person)),
+        ),
+        ("foreign_recipient", Attr::Bool(r.country != "us")),
+        (
+            "transaction",
+            Attr::Str(facts.transaction.as_str().to_owned()),
         ),
         (
-            "padfa_adversary".into(),
-            RestrictedExpression::new_bool(padfa_adversary),
-        ),
-        (
-            "us_sensitive_data".into(),
-            RestrictedExpression::new_bool(inv.us_sensitive_data),
-        ),
-        (
-            "us_sensitive_deidentified".into(),
-            RestrictedExpression::new_bool(inv.us_sensitive_deidentified),
-        ),
-        (
-            "covered_recipient".into(),
-            RestrictedExpression::new_bool(world.tri("recipient.covered_person", r.covered_person)),
-        ),
-        (
-            "foreign_recipient".into(),
-            RestrictedExpression::new_bool(r.country != "us"),
-        ),
-        (
-            "transaction".into(),
-            RestrictedExpression::new_string(facts.transaction.as_str().to_owned()),
-        ),
-        (
-            "passive_investment".into(),
-            RestrictedExpression::new_bool(world.tri(
+            "passive_investment",
+            Attr::Bool(world.tri(
                 "passive_investment",
                 facts.passive_investment.unwrap_or(Tri::False),
             )),
         ),
+        ("scenario", Attr::Str(facts.scenario.as_str().to_owned())),
         (
-            "scenario".into(),
-            RestrictedExpression::new_string(facts.scenario.as_str().to_owned()),
+            "relationship",
+            Attr::Str(r.relationship.as_str().to_owned()),
         ),
         (
-            "relationship".into(),
-            RestrictedExpression::new_string(r.relationship.as_str().to_owned()),
-        ),
-        (
-            "government_related".into(),
-            RestrictedExpression::new_bool(world.tri(
+            "government_related",
+            Attr::Bool(world.tri(
                 "data.us_government_related",
                 facts.data.us_government_related,
             )),
         ),
         (
-            "claimed_exemptions".into(),
-            RestrictedExpression::new_set(
+            "claimed_exemptions",
+            Attr::Set(
                 facts
                     .us_claimed_exemptions
                     .iter()
-                    .map(|c| RestrictedExpression::new_string(c.as_str().to_owned())),
+                    .map(|c| c.as_str().to_owned())
+                    .collect(),
             ),
         ),
         (
-            "cisa_security_requirements".into(),
-            RestrictedExpression::new_bool(in_place(m.us_cisa_security_requirements, facts.date)),
+            "cisa_security_requirements",
+            Attr::Bool(in_place(m.us_cisa_security_requirements, facts.date)),
         ),
         (
-            "data_compliance_programme".into(),
-            RestrictedExpression::new_bool(in_place(m.us_data_compliance_programme, facts.date)),
+            "data_compliance_programme",
+            Attr::Bool(in_place(m.us_data_compliance_programme, facts.date)),
         ),
         (
-            "cloud_computing".into(),
-            RestrictedExpression::new_bool(
-                world.tri("recipient.cloud_computing", r.cloud_computing),
-            ),
+            "cloud_computing",
+            Attr::Bool(world.tri("recipient.cloud_computing", r.cloud_computing)),
         ),
         (
-            "owned_25pct_by_country_of_concern".into(),
-            RestrictedExpression::new_bool(world.tri(
+            "owned_25pct_by_country_of_concern",
+            Attr::Bool(world.tri(
                 "exporter.owned_25pct_by_country_of_concern",
                 e.owned_25pct_by_country_of_concern,
             )),
         ),
         (
-            "directed_by_us_person".into(),
-            RestrictedExpression::new_bool(world.tri(
+            "directed_by_us_person",
+            Attr::Bool(world.tri(
                 "us_conduct.directed_by_us_person",
                 conduct.map_or(Tri::False, |c| c.directed_by_us_person),
             )),
         ),
         (
-            "evasion".into(),
-            RestrictedExpression::new_bool(world.tri(
+            "evasion",
+            Attr::Bool(world.tri(
                 "us_conduct.evasion",
                 conduct.map_or(Tri::False, |c| c.evasion),
             )),
         ),
         (
-            "biospecimen_persons".into(),
+            "biospecimen_persons",
             long(biospecimens.map_or(0, |b| b.persons)),
         ),
         (
-            "biospecimen_genomic".into(),
-            RestrictedExpression::new_bool(world.tri(
+            "biospecimen_genomic",
+            Attr::Bool(world.tri(
                 "data.us_biospecimens.genomic",
                 biospecimens.map_or(Tri::False, |b| b.genomic),
             )),
         ),
     ];
     for (name, count) in US_COUNTERS.iter().zip(counts) {
-        pairs.push(((*name).to_owned(), long(count)));
+        pairs.push((name, long(count)));
     }
-    Context::from_pairs(pairs).map_err(|e| e.to_string())
+    pairs
 }

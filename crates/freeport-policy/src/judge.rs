@@ -4,6 +4,13 @@
 //! Evaluation is pure: it reads no file, database or network; the same facts, volumes and packs
 //! give the same decision, byte for byte once serialised.
 //!
+//! Each request goes to Cedar with only the policies that may fire: the judge computes the
+//! context as typed values, evaluates each policy's leading conditions on them in Rust (the
+//! `guard` module, Cedar's semantics on a small fragment, "unsure" outside it) and leaves out a
+//! policy only when Cedar would find it false at the same condition without an error; Cedar
+//! evaluates the rest and has the last word. [`Judge::with_full_evaluation`] turns this off;
+//! the tests compare both on every scenario and on generated facts and contexts.
+//!
 //! **Combination rule** (per pack): evaluate every rule; drop those not in force on the
 //! transfer's date; among the rules that carry `@outcome`, those with the highest `@priority`
 //! decide, and if they disagree the most burdensome outcome (order in `pack.toml`) wins. Rules
@@ -87,6 +94,8 @@ pub struct Judge {
     action: EntityUid,
     cn_resource: EntityUid,
     us_resource: EntityUid,
+    /// Whether the guards leave out policies that cannot fire before Cedar evaluates.
+    filter: bool,
 }
 
 /// The decision for one transfer.
@@ -287,7 +296,17 @@ impl Judge {
             vocabulary,
             authorizer: Authorizer::new(),
             entities: Entities::empty(),
+            filter: true,
         })
+    }
+
+    /// The same judge, with Cedar evaluating every policy of both packs on every request
+    /// instead of only those the policies' leading guards do not rule out. Decisions are
+    /// identical (the tests compare both on every scenario and on generated facts); only slower.
+    #[must_use]
+    pub fn with_full_evaluation(mut self) -> Self {
+        self.filter = false;
+        self
     }
 
     /// The pack of a jurisdiction.
@@ -415,7 +434,7 @@ impl Judge {
             jurisdiction,
             message,
         };
-        let (pack, resource, context) = match jurisdiction {
+        let (pack, resource, attributes) = match jurisdiction {
             Jurisdiction::Cn => (
                 &self.cn,
                 &self.cn_resource,
@@ -427,7 +446,18 @@ impl Judge {
                 context::us_context(facts, inventory, prior, world),
             ),
         };
-        let context = context.map_err(fail)?;
+        let filtered;
+        let policies = if self.filter {
+            let survivors = pack.plan().survivors(&attributes);
+            if survivors.is_empty() {
+                return combine(pack, &[], facts).ok_or(JudgeError::NoOutcome { jurisdiction });
+            }
+            filtered = pack.plan().policy_set(survivors).map_err(fail)?;
+            &*filtered
+        } else {
+            pack.evaluation_policies()
+        };
+        let context = context::to_context(&attributes).map_err(fail)?;
         let request = Request::new(
             self.principal.clone(),
             self.action.clone(),
@@ -436,9 +466,9 @@ impl Judge {
             None,
         )
         .map_err(|e| fail(e.to_string()))?;
-        let response =
-            self.authorizer
-                .is_authorized(&request, pack.evaluation_policies(), &self.entities);
+        let response = self
+            .authorizer
+            .is_authorized(&request, policies, &self.entities);
         if let Some(error) = response.diagnostics().errors().next() {
             return Err(fail(error.to_string()));
         }
@@ -785,5 +815,82 @@ fn status(id: &str, facts: &TransferFacts) -> MechanismStatus {
         "data_compliance_programme" => since_status(m.us_data_compliance_programme, date),
         "onward_transfer_contract" => since_status(m.us_onward_transfer_contract, date),
         _ => MechanismStatus::Duty,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FactsFormat, parse_facts};
+
+    /// The judge builds requests without Cedar's per-request schema validation: its contexts
+    /// are typed by construction. On every world of every scenario the context passes the
+    /// pack's schema, and the validated request fires the same rules as the unvalidated one.
+    #[test]
+    fn every_scenario_context_passes_the_schema_and_decides_alike() {
+        let vocabulary = Vocabulary::embedded().unwrap();
+        let judge = Judge::embedded(vocabulary).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/tests");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        assert!(paths.len() > 90);
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let facts_text = text.split("\n[expect]\n").next().unwrap();
+            let facts = parse_facts("scenario", facts_text, FactsFormat::Toml, &judge).unwrap();
+            let prior = match facts.prior_volumes {
+                Some(p) => p,
+                None => PriorVolumes::none(facts.date).unwrap(),
+            };
+            let inventory = context::inventory(&facts, vocabulary);
+            for world in worlds(&facts, &inventory).unwrap() {
+                for (pack, resource, attributes) in [
+                    (
+                        &judge.cn,
+                        &judge.cn_resource,
+                        context::cn_context(&facts, &inventory, &prior, &world),
+                    ),
+                    (
+                        &judge.us,
+                        &judge.us_resource,
+                        context::us_context(&facts, &inventory, &prior, &world),
+                    ),
+                ] {
+                    let fired = |schema: Option<&cedar_policy::Schema>| {
+                        let request = Request::new(
+                            judge.principal.clone(),
+                            judge.action.clone(),
+                            resource.clone(),
+                            context::to_context(&attributes).unwrap(),
+                            schema,
+                        )
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                        let response = judge.authorizer.is_authorized(
+                            &request,
+                            pack.evaluation_policies(),
+                            &judge.entities,
+                        );
+                        assert_eq!(response.diagnostics().errors().count(), 0);
+                        let mut ids: Vec<String> = response
+                            .diagnostics()
+                            .reason()
+                            .map(ToString::to_string)
+                            .collect();
+                        ids.sort();
+                        ids
+                    };
+                    assert_eq!(
+                        fired(Some(pack.schema())),
+                        fired(None),
+                        "{}",
+                        path.display()
+                    );
+                }
+            }
+        }
     }
 }

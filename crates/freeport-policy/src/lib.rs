@@ -53,6 +53,7 @@
 
 mod context;
 mod facts;
+mod guard;
 mod judge;
 mod load;
 mod pack;

@@ -274,6 +274,7 @@ pub struct RulePack {
     hash: String,
     policies: PolicySet,
     evaluation: PolicySet,
+    plan: std::sync::Arc<crate::guard::Plan>,
     schema: Schema,
     rules: Vec<Rule>,
     index: BTreeMap<String, usize>,
@@ -434,6 +435,14 @@ impl RulePack {
         }
 
         let evaluation = evaluation_set(&policies, &format!("{origin}/pack.toml"))?;
+        let plan = crate::guard::Plan::new(&evaluation).map_err(|message| {
+            SourceError::new(
+                &format!("{origin}/pack.toml"),
+                "",
+                format!("cannot prepare the pack for evaluation: {message}"),
+                Some("this is a bug in freeport, not in the pack".to_owned()),
+            )
+        })?;
 
         let mut ftz = BTreeMap::new();
         for file in files.iter().filter(|f| f.path.starts_with("ftz/")) {
@@ -456,6 +465,7 @@ impl RulePack {
             hash,
             policies,
             evaluation,
+            plan: std::sync::Arc::new(plan),
             schema,
             rules,
             index,
@@ -536,6 +546,11 @@ impl RulePack {
     #[must_use]
     pub fn evaluation_policies(&self) -> &PolicySet {
         &self.evaluation
+    }
+
+    /// The guards that leave out policies which cannot fire (see the `guard` module).
+    pub(crate) fn plan(&self) -> &crate::guard::Plan {
+        &self.plan
     }
 
     /// The Cedar schema every rule was validated against.
@@ -1071,11 +1086,118 @@ mod evaluation_tests {
     fn packs() -> &'static [RulePack; 2] {
         static PACKS: std::sync::OnceLock<[RulePack; 2]> = std::sync::OnceLock::new();
         PACKS.get_or_init(|| {
-            [
+            let packs = [
                 RulePack::embedded(Jurisdiction::Cn).unwrap(),
                 RulePack::embedded(Jurisdiction::Us).unwrap(),
-            ]
+            ];
+            // The guards remember where attributes sit in the first context they see: show
+            // them a whole one, as the judge does, before the mangled ones.
+            for pack in &packs {
+                let whole = attributes_of(pack, &[0; 40], 0);
+                let borrowed: Vec<(&str, crate::guard::Attr)> =
+                    whole.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+                pack.plan().survivors(&borrowed);
+            }
+            packs
         })
+    }
+
+    /// A generated context as the judge's typed attributes; some attributes dropped or given
+    /// another type (`mangle`), where Cedar raises errors, so the guards' "unsure" is exercised.
+    fn attributes_of(
+        pack: &RulePack,
+        choices: &[u64],
+        mangle: u64,
+    ) -> Vec<(String, crate::guard::Attr)> {
+        use crate::guard::Attr;
+        let (strings, longs) = literals(pack);
+        let pick = |i: usize| choices.get(i).copied().unwrap_or(0) as usize;
+        attributes(pack)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| (mangle >> (i % 32)) & 1 == 0)
+            .map(|(i, (name, kind))| {
+                let kind = if (mangle >> (32 + i % 32)) & 1 == 1 {
+                    "Long"
+                } else {
+                    kind.as_str()
+                };
+                let value = match kind {
+                    "Bool" => Attr::Bool(pick(i) % 2 == 1),
+                    "Long" => Attr::Long(longs[pick(i) % longs.len()]),
+                    "String" => Attr::Str(strings[pick(i) % strings.len()].clone()),
+                    _ => Attr::Set(
+                        strings
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| (pick(i) >> (j % 64)) & 1 == 1)
+                            .map(|(_, s)| s.clone())
+                            .collect(),
+                    ),
+                };
+                (name, value)
+            })
+            .collect()
+    }
+
+    /// Fired policies and policies in error, sorted.
+    fn outcome(
+        pack: &RulePack,
+        set: &PolicySet,
+        attributes: &[(String, crate::guard::Attr)],
+    ) -> (Vec<String>, Vec<String>) {
+        let context =
+            Context::from_pairs(attributes.iter().map(|(n, v)| (n.clone(), v.to_cedar()))).unwrap();
+        let request = Request::new(
+            r#"Transfer::"transfer""#.parse::<EntityUid>().unwrap(),
+            r#"Action::"judge""#.parse::<EntityUid>().unwrap(),
+            format!(r#"Pack::"{}""#, pack.jurisdiction())
+                .parse::<EntityUid>()
+                .unwrap(),
+            context,
+            None,
+        )
+        .unwrap();
+        let response = Authorizer::new().is_authorized(&request, set, &Entities::empty());
+        let mut fired: Vec<String> = response
+            .diagnostics()
+            .reason()
+            .map(ToString::to_string)
+            .collect();
+        let mut errors: Vec<String> = response
+            .diagnostics()
+            .errors()
+            .map(ToString::to_string)
+            .collect();
+        fired.sort();
+        errors.sort();
+        (fired, errors)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// The guards leave out only policies that neither fire nor raise an error: on
+        /// generated contexts (well-typed, or with attributes missing or of the wrong type) the
+        /// survivors fire and fail exactly like the whole evaluation set.
+        #[test]
+        fn the_guards_leave_out_only_policies_that_cannot_fire(
+            choices in proptest::collection::vec(any::<u64>(), 40),
+            mangle in prop_oneof![3 => Just(0_u64), 1 => any::<u64>()],
+        ) {
+            for pack in packs() {
+                let attributes = attributes_of(pack, &choices, mangle);
+                let borrowed: Vec<(&str, crate::guard::Attr)> =
+                    attributes.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+                let survivors = pack.plan().survivors(&borrowed);
+                let full = outcome(pack, pack.evaluation_policies(), &attributes);
+                let filtered = if survivors.is_empty() {
+                    (Vec::new(), Vec::new())
+                } else {
+                    outcome(pack, &pack.plan().policy_set(survivors).unwrap(), &attributes)
+                };
+                prop_assert_eq!(full, filtered);
+            }
+        }
     }
 
     proptest! {

@@ -19,6 +19,12 @@ fn judge() -> &'static Judge {
     JUDGE.get_or_init(|| Judge::embedded(Vocabulary::embedded().unwrap()).unwrap())
 }
 
+/// The same packs, every policy evaluated by Cedar on every request (no guard filter).
+fn full_judge() -> &'static Judge {
+    static JUDGE: OnceLock<Judge> = OnceLock::new();
+    JUDGE.get_or_init(|| judge().clone().with_full_evaluation())
+}
+
 fn base() -> TransferFacts {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/tests/cn-pi-100000.toml");
     let text = std::fs::read_to_string(path).unwrap();
@@ -111,6 +117,21 @@ proptest! {
         let a = judge.decide(&facts, &prior).unwrap();
         let b = judge.decide(&facts, &prior).unwrap();
         prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    }
+
+    /// Leaving out the policies whose leading guards are false changes no decision, remedies
+    /// and cases included, on transfers far from the scenario suite (unknowns, prior volumes).
+    #[test]
+    fn the_guard_filter_decides_like_full_evaluation(facts in transfer(), prior_pi in 0_u64..2_000_000) {
+        let mut prior = PriorVolumes::none(facts.date).unwrap();
+        prior.cn.pi_individuals = prior_pi;
+        prior.us.covered_personal_identifiers = prior_pi / 10;
+        let filtered = judge().decide_with_remedies(&facts, &prior);
+        let full = full_judge().decide_with_remedies(&facts, &prior);
+        prop_assert_eq!(
+            serde_json::to_string(&filtered.map_err(|e| e.to_string())).unwrap(),
+            serde_json::to_string(&full.map_err(|e| e.to_string())).unwrap()
+        );
     }
 
     #[test]

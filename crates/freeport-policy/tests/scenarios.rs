@@ -159,3 +159,26 @@ fn scenarios_match_their_expectations_and_cover_every_rule() {
     }
     assert!(never.is_empty(), "rules no scenario fires: {never:?}");
 }
+
+/// The judge leaves out policies whose leading guards are false before Cedar evaluates; on
+/// every scenario the decision (outcomes, rules, cases, remedies) is byte-identical to Cedar
+/// evaluating every policy.
+#[test]
+fn the_guard_filter_decides_every_scenario_like_full_evaluation() {
+    let judge = judge();
+    let full = judge.clone().with_full_evaluation();
+    for path in scenario_files() {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let facts_text = text.split(EXPECT).next().unwrap();
+        let facts = parse_facts(&name, facts_text, FactsFormat::Toml, judge).unwrap();
+        let prior = match facts.prior_volumes {
+            Some(prior) => prior,
+            None => PriorVolumes::none(facts.date).unwrap(),
+        };
+        let json = |j: &Judge| {
+            serde_json::to_string(&j.decide_with_remedies(&facts, &prior).unwrap()).unwrap()
+        };
+        assert_eq!(json(judge), json(&full), "{name}");
+    }
+}

@@ -6,7 +6,7 @@
 //! hashes and free of SQLite's per-row costs.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::model::{CategorySet, SubjectHash, Unit, Volume};
 
@@ -166,10 +166,7 @@ pub(crate) fn count<'r, E>(
     for row in rows {
         by_category.entry(&row.category).or_default().push(row);
     }
-    let in_sets: BTreeSet<&str> = sets
-        .iter()
-        .flat_map(|s| s.categories.iter().map(String::as_str))
-        .collect();
+    let in_a_set = |category: &str| sets.iter().any(|s| s.categories.contains(category));
 
     let mut categories = BTreeMap::new();
     let mut uncapped_sum: BTreeMap<&str, u64> = BTreeMap::new();
@@ -200,7 +197,7 @@ pub(crate) fn count<'r, E>(
         }
         let union = union(lists.into_iter().map(|(_, l)| l).collect());
         let hashed = u64::try_from(union.len()).unwrap_or(u64::MAX);
-        if in_sets.contains(category) && !union.is_empty() {
+        if !union.is_empty() && in_a_set(category) {
             unions.insert(category, union);
         }
         uncapped_sum.insert(category, uncapped);
@@ -215,22 +212,23 @@ pub(crate) fn count<'r, E>(
 
     let mut set_counts = BTreeMap::new();
     for set in sets {
-        let mut total = set
-            .categories
+        // The window's categories are few, a set's many: walk the former (both in category
+        // order, so the sums and unions are taken in the same order either way).
+        let mut total = uncapped_sum
             .iter()
-            .filter_map(|c| uncapped_sum.get(c.as_str()))
-            .fold(0_u64, |sum, n| sum.saturating_add(*n));
-        let hashed: Vec<&[SubjectHash]> = set
-            .categories
+            .filter(|(c, _)| set.categories.contains(**c))
+            .fold(0_u64, |sum, (_, n)| sum.saturating_add(*n));
+        let hashed: Vec<&[SubjectHash]> = unions
             .iter()
-            .filter_map(|c| unions.get(c.as_str()).map(|u| &**u))
+            .filter(|(c, _)| set.categories.contains(**c))
+            .map(|(_, u)| &**u)
             .collect();
         total = total.saturating_add(union_len(&hashed));
         let members = || {
-            set.categories
+            by_category
                 .iter()
-                .filter_map(|c| by_category.get(c.as_str()))
-                .flatten()
+                .filter(|(c, _)| set.categories.contains(**c))
+                .flat_map(|(_, rows)| rows.iter())
                 .copied()
         };
         for (transfer, (individuals, unhashed)) in per_transfer(members()) {

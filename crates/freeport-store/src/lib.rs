@@ -126,11 +126,17 @@
 //! both windows count in 0.4 s over one such transfer and 1.2 s over two (16 M hashes), against
 //! 11 s, 38 s and 78 s with one row per hash.
 //! [`Tx::volumes_before`] counts the transfer being judged from memory and writes nothing.
-//! Without hashes a window is a few indexed rows per transfer. Each [`Store`] handle caches
-//! window answers until something is recorded — through this handle, or by another connection
-//! as SQLite's `data_version` reports — so judging many transfers between recordings counts once
-//! (≈ 16–43 µs per decision after that). Answers read after a recording inside a transaction are
-//! never cached, since the transaction may still roll back.
+//! Without hashes a window is a few indexed rows per transfer. Each [`Store`] handle keeps, until
+//! something is committed — through this handle, or by another connection as SQLite's
+//! `data_version` reports — an in-process index of each exporter it has counted for: that
+//! exporter's transfers and volume entries without their hashes (one load of two queries, then
+//! every window of the exporter, China's or the US's, any date and category sets, is filtered in
+//! memory; `bench/judge/RESULTS.md`: a few µs instead of tens), plus the answers that read
+//! subject hashes or came from SQL. At most 1,000,000 rows (transfers plus entries) are indexed;
+//! a larger exporter is always read from SQLite. Inside a transaction that has recorded, windows
+//! are read from SQLite and nothing is kept, since the transaction may still roll back. The
+//! window queries avoid joins and value-dependent plans, which SQLite would re-prepare on every
+//! execution.
 //!
 //! # Adding PostgreSQL
 //!
@@ -155,6 +161,7 @@
 mod budget;
 mod count;
 mod error;
+mod index;
 mod location;
 mod migrate;
 mod model;

@@ -16,6 +16,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use crate::budget::{self, DELTA_SCALE, EPSILON_SCALE, Round};
 use crate::count::{self, Hashes, Row};
 use crate::error::{BudgetExceeded, InvalidBudget, InvalidTransfer};
+use crate::index::ExporterIndex;
 use crate::migrate;
 use crate::model::{
     Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
@@ -53,6 +54,10 @@ pub struct Store {
     cache: VolumeCache,
 }
 
+/// Most rows (transfers plus volume entries, about 100 bytes each) the exporters' index holds
+/// before it starts afresh; an exporter with more is always read from SQLite.
+const INDEX_CAPACITY: usize = 1_000_000;
+
 /// Most windows a [`VolumeCache`] keeps before it starts afresh.
 const CACHE_CAPACITY: usize = 256;
 
@@ -64,7 +69,36 @@ const CACHE_CAPACITY: usize = 256;
 #[derive(Debug, Default)]
 struct VolumeCache {
     data_version: Option<i64>,
-    answers: BTreeMap<(Window, Vec<CategorySet>), Volumes>,
+    /// Per window, the answers for each list of category sets asked.
+    answers: BTreeMap<Window, Vec<(Vec<CategorySet>, Volumes)>>,
+    /// Answers held in `answers`.
+    answered: usize,
+    /// Per exporter, its transfers and entries (see [`ExporterIndex`]); dropped with the answers.
+    index: BTreeMap<String, ExporterIndex>,
+    /// Rows (transfers plus entries) held in `index`.
+    indexed: usize,
+    /// Exporters with more rows than the index may hold: read from SQLite.
+    too_big: BTreeSet<String>,
+    /// Whether windows are counted from the index at all (off: always from SQLite).
+    use_index: bool,
+}
+
+impl VolumeCache {
+    fn new() -> Self {
+        Self {
+            use_index: true,
+            ..Self::default()
+        }
+    }
+
+    /// Forgets every answer and the index: something was committed.
+    fn clear(&mut self) {
+        self.answers.clear();
+        self.answered = 0;
+        self.index.clear();
+        self.indexed = 0;
+        self.too_big.clear();
+    }
 }
 
 impl Store {
@@ -117,7 +151,7 @@ impl Store {
         Ok(Self {
             conn,
             path,
-            cache: VolumeCache::default(),
+            cache: VolumeCache::new(),
         })
     }
 
@@ -125,6 +159,15 @@ impl Store {
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether window counts may come from the in-process index of each exporter's transfers
+    /// (the default) or always from SQLite queries. Both give the same answers (the tests
+    /// compare them); the index is faster once an exporter is loaded.
+    #[must_use]
+    pub fn with_window_index(mut self, on: bool) -> Self {
+        self.cache.use_index = on;
+        self
     }
 
     /// The schema version of the database (the newest migration applied).
@@ -205,10 +248,11 @@ impl Store {
             .map_err(db_error(path, "begin a transaction"))?;
         // Read before anything else, so a commit racing this read only empties the cache.
         let data_version: i64 = tx
-            .query_row("PRAGMA data_version", [], |row| row.get(0))
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut statement| statement.query_row([], |row| row.get(0)))
             .map_err(db_error(path, "read the data version"))?;
         if self.cache.data_version != Some(data_version) {
-            self.cache.answers.clear();
+            self.cache.clear();
             self.cache.data_version = Some(data_version);
         }
         let mut handle = Tx {
@@ -227,7 +271,7 @@ impl Store {
         }
         if handle.recorded {
             // Emptying early is safe: nothing can refill the cache before the commit.
-            handle.cache.answers.clear();
+            handle.cache.clear();
         }
         handle
             .tx
@@ -379,6 +423,42 @@ fn members_of(run: &[SubjectHash], subset: &[SubjectHash]) -> Vec<u8> {
         at += 1;
     }
     bits
+}
+
+/// The two queries that list a window: its transfers, then per transfer the entries that count.
+///
+/// No join, and the window's shape written into the text rather than bound: SQLite re-prepares
+/// (parses and plans again) a join of `transfer` and `volume_entry` on every execution inside a
+/// transaction, and any statement whose plan depends on a bound value (`?2 IS NULL OR ...`)
+/// whenever the value changes; either made every lookup parse its query again. The variants are
+/// few (counterparty or not, anonymised or not, five places of collection), so each stays
+/// prepared in the connection's statement cache. Transfers: ?1 exporter, ?2 first and ?3 last
+/// date, ?4 counterparty. Entries: ?1 the transfer's `seq`.
+fn window_queries(window: &Window) -> (String, String) {
+    let counterparty = if window.counterparty.is_some() {
+        " AND counterparty = ?4"
+    } else {
+        ""
+    };
+    let anonymised = if window.include_anonymised {
+        ""
+    } else {
+        " AND state <> 'anonymised'"
+    };
+    // `as_str` names come from a closed enum, never from input.
+    let collected = window.collected_in.map_or_else(String::new, |place| {
+        format!(" AND collected_in IN ('{}', 'unknown')", place.as_str())
+    });
+    (
+        format!(
+            "SELECT seq, individuals FROM transfer
+             WHERE exporter = ?1{counterparty} AND date BETWEEN ?2 AND ?3"
+        ),
+        format!(
+            "SELECT seq, category, unit, count, hash_count FROM volume_entry
+             WHERE transfer = ?1{anonymised}{collected}"
+        ),
+    )
 }
 
 fn to_i64(value: u64) -> i64 {
@@ -695,15 +775,30 @@ impl Tx<'_> {
         if self.recorded {
             return self.count(window, sets, None, false);
         }
-        let key = (window.clone(), sets.to_vec());
-        if let Some(answer) = self.cache.answers.get(&key) {
+        if let Some((_, answer)) = self
+            .cache
+            .answers
+            .get(window)
+            .and_then(|answers| answers.iter().find(|(s, _)| s.as_slice() == sets))
+        {
             return Ok(answer.clone());
         }
-        let answer = self.count(window, sets, None, false)?;
-        if self.cache.answers.len() >= CACHE_CAPACITY {
-            self.cache.answers.clear();
+        let (answer, cheap) = self.count_cheaply(window, sets)?;
+        // Counting from the index without subject hashes costs about what keeping the answer
+        // would (copying the window and the sets): only dearer answers are kept.
+        if cheap {
+            return Ok(answer);
         }
-        self.cache.answers.insert(key, answer.clone());
+        if self.cache.answered >= CACHE_CAPACITY {
+            self.cache.answers.clear();
+            self.cache.answered = 0;
+        }
+        self.cache
+            .answers
+            .entry(window.clone())
+            .or_default()
+            .push((sets.to_vec(), answer.clone()));
+        self.cache.answered += 1;
         Ok(answer)
     }
 
@@ -781,77 +876,39 @@ impl Tx<'_> {
     /// Counts `window` over the stored transfers and `pending` (a transfer being judged, not
     /// recorded), or over `pending` alone.
     fn count(
-        &self,
+        &mut self,
         window: &Window,
         sets: &[CategorySet],
         pending: Option<&TransferRecord>,
         alone: bool,
     ) -> Result<Volumes, StoreError> {
-        // Parameter ?2 restricts the window to one counterparty (the US's).
-        const IN_WINDOW: &str = "t.exporter = ?1 AND (?2 IS NULL OR t.counterparty = ?2)
-                                 AND t.date BETWEEN ?3 AND ?4";
-        // Parameters ?5 and ?6: anonymised entries count; only entries collected there count
-        // (with those of unknown origin, see `CollectedIn::Unknown`).
-        const STATE_OK: &str = "(?5 OR e.state <> 'anonymised')
-                                AND (?6 IS NULL OR e.collected_in IN (?6, 'unknown'))";
-        let path = self.path;
-        let tx = &self.tx;
-        let params = (
-            &window.exporter,
-            &window.counterparty,
-            window.from.to_string(),
-            window.to.to_string(),
-            window.include_anonymised,
-            window.collected_in.map(CollectedIn::as_str),
-        );
-        let mut rows = Vec::new();
-        let mut transfers = 0_u64;
-        if !alone {
-            let stored: i64 = tx
-                .prepare_cached(&format!(
-                    "SELECT COUNT(*) FROM transfer t WHERE {IN_WINDOW}"
-                ))
-                .and_then(|mut s| {
-                    let (exporter, counterparty, from, to, ..) = &params;
-                    s.query_row((exporter, counterparty, from, to), |row| row.get(0))
-                })
-                .map_err(db_error(path, "count the transfers in a window"))?;
-            transfers = to_u64(stored);
-            let mut stmt = tx
-                .prepare_cached(&format!(
-                    "SELECT t.seq, t.individuals, e.seq, e.category, e.unit, e.count, e.hash_count
-                     FROM transfer t JOIN volume_entry e ON e.transfer = t.seq
-                     WHERE {IN_WINDOW} AND {STATE_OK}"
-                ))
-                .map_err(db_error(path, "prepare the volume query"))?;
-            let found = stmt
-                .query_map(params.clone(), |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, Option<i64>>(1)?,
-                        row.get::<_, i64>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, String>(4)?,
-                        row.get::<_, i64>(5)?,
-                        row.get::<_, i64>(6)?,
-                    ))
-                })
-                .map_err(db_error(path, "list the volumes of a window"))?;
-            for row in found {
-                let (transfer, individuals, entry, category, unit, count, hashed) =
-                    row.map_err(db_error(path, "list the volumes of a window"))?;
-                rows.push(Row {
-                    transfer,
-                    individuals: individuals.map(to_u64),
-                    category,
-                    // The schema's CHECK constraints admit only the names `parse` knows.
-                    unit: Unit::parse(&unit).unwrap_or(Unit::Individuals),
-                    count: to_u64(count),
-                    hashed: to_u64(hashed),
-                    hashes: Hashes::Stored(entry),
-                });
-            }
-        }
+        self.count_with(window, sets, pending, alone)
+            .map(|(volumes, _)| volumes)
+    }
+
+    /// [`count`](Self::count) of the stored transfers only, and whether it was cheap: read from
+    /// the index, no subject hash involved.
+    fn count_cheaply(
+        &mut self,
+        window: &Window,
+        sets: &[CategorySet],
+    ) -> Result<(Volumes, bool), StoreError> {
+        self.count_with(window, sets, None, false)
+    }
+
+    fn count_with(
+        &mut self,
+        window: &Window,
+        sets: &[CategorySet],
+        pending: Option<&TransferRecord>,
+        alone: bool,
+    ) -> Result<(Volumes, bool), StoreError> {
+        let (mut transfers, mut rows, from_index) = if alone {
+            (0, Vec::new(), true)
+        } else {
+            self.stored_rows(window)?
+        };
+        let cheap = from_index && rows.iter().all(|r| r.hashed == 0);
         if let Some(pending) = pending.filter(|p| in_window(window, p)) {
             transfers = transfers.saturating_add(1);
             for entry in pending.volumes.iter().filter(|e| counts_in(window, e)) {
@@ -871,12 +928,102 @@ impl Tx<'_> {
         let mut run: Option<(i64, Vec<SubjectHash>)> = None;
         let (categories, sets) =
             count::count(&rows, sets, |entry| self.stored_hashes(entry, &mut run))?;
-        Ok(Volumes {
-            window: window.clone(),
-            transfers,
-            categories,
-            sets,
-        })
+        Ok((
+            Volumes {
+                window: window.clone(),
+                transfers,
+                categories,
+                sets,
+            },
+            cheap,
+        ))
+    }
+
+    /// The stored transfers in `window` and the entries that count in it: from the exporter's
+    /// index when it may be used (nothing recorded in this transaction), else from SQLite; and
+    /// whether from the index.
+    fn stored_rows(
+        &mut self,
+        window: &Window,
+    ) -> Result<(u64, Vec<Row<'static>>, bool), StoreError> {
+        if !self.recorded
+            && self.cache.use_index
+            && let Some(index) = self.exporter_index(&window.exporter)?
+        {
+            let (transfers, rows) = index.window(window);
+            return Ok((transfers, rows, true));
+        }
+        let (transfers, rows) = self.query_rows(window)?;
+        Ok((transfers, rows, false))
+    }
+
+    /// The index of `exporter`'s committed transfers, loaded on first use; `None` for an
+    /// exporter too large to hold.
+    fn exporter_index(&mut self, exporter: &str) -> Result<Option<&ExporterIndex>, StoreError> {
+        if self.cache.too_big.contains(exporter) {
+            return Ok(None);
+        }
+        if !self.cache.index.contains_key(exporter) {
+            let index = ExporterIndex::load(&self.tx, self.path, exporter)?;
+            if index.rows() > INDEX_CAPACITY {
+                self.cache.too_big.insert(exporter.to_owned());
+                return Ok(None);
+            }
+            if self.cache.indexed + index.rows() > INDEX_CAPACITY {
+                self.cache.index.clear();
+                self.cache.indexed = 0;
+            }
+            self.cache.indexed += index.rows();
+            self.cache.index.insert(exporter.to_owned(), index);
+        }
+        Ok(self.cache.index.get(exporter))
+    }
+
+    /// [`stored_rows`](Self::stored_rows) from SQLite.
+    fn query_rows(&self, window: &Window) -> Result<(u64, Vec<Row<'static>>), StoreError> {
+        let path = self.path;
+        let fail = || db_error(path, "list the volumes of a window");
+        let (transfers_sql, entries_sql) = window_queries(window);
+        let mut stmt = self
+            .tx
+            .prepare_cached(&transfers_sql)
+            .map_err(db_error(path, "prepare the volume query"))?;
+        let from = window.from.to_string();
+        let to = window.to.to_string();
+        let read =
+            |row: &rusqlite::Row<'_>| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?));
+        let transfers: Vec<(i64, Option<i64>)> = match &window.counterparty {
+            Some(counterparty) => {
+                stmt.query_map((&window.exporter, &from, &to, counterparty), read)
+            }
+            None => stmt.query_map((&window.exporter, &from, &to), read),
+        }
+        .and_then(Iterator::collect)
+        .map_err(fail())?;
+        let mut stmt = self
+            .tx
+            .prepare_cached(&entries_sql)
+            .map_err(db_error(path, "prepare the volume query"))?;
+        let mut rows = Vec::new();
+        for &(transfer, individuals) in &transfers {
+            let mut found = stmt.query([transfer]).map_err(fail())?;
+            while let Some(row) = found.next().map_err(fail())? {
+                let read = |row: &rusqlite::Row<'_>| -> rusqlite::Result<_> {
+                    Ok(Row {
+                        transfer,
+                        individuals: individuals.map(to_u64),
+                        category: row.get(1)?,
+                        // The schema's CHECK constraints admit only the names `parse` knows.
+                        unit: Unit::parse(row.get_ref(2)?.as_str()?).unwrap_or(Unit::Individuals),
+                        count: to_u64(row.get(3)?),
+                        hashed: to_u64(row.get(4)?),
+                        hashes: Hashes::Stored(row.get(0)?),
+                    })
+                };
+                rows.push(read(row).map_err(fail())?);
+            }
+        }
+        Ok((u64::try_from(transfers.len()).unwrap_or(u64::MAX), rows))
     }
 
     /// The hashes of the stored entry `entry`, checked to be sorted and distinct (the counts

@@ -1141,11 +1141,14 @@ mod windowed_counts_match_a_naive_computation {
                 set("geo", &["geo"]),
             ];
             let exporter = ["e0", "e1"][exporter];
+            // The same database read through SQLite queries only, without the exporters' index.
+            let mut sql_only = freeport_store::Store::open(store.path()).unwrap().with_window_index(false);
             for window in [
                 Window::cn(exporter, day(at)),
                 Window::us(exporter, ["p0", "p1"][counterparty], day(at)),
             ] {
                 let volumes = store.volumes(&window, &sets).unwrap();
+                prop_assert_eq!(&volumes, &sql_only.volumes(&window, &sets).unwrap());
                 for s in &sets {
                     prop_assert_eq!(volumes.sets[&s.name], naive(&records, &window, &s.categories));
                 }
@@ -1336,6 +1339,83 @@ fn cached_windows_follow_every_recording() {
     assert!(inside.is_err());
     assert_eq!(count(&mut reader), 2);
     assert_eq!(count(&mut writer), 2);
+}
+
+/// The exporters' index is dropped when another connection commits, even where no cached
+/// answer would be (each read asks for other category sets), and is not used inside a
+/// transaction after it recorded.
+#[test]
+fn the_window_index_follows_every_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    let mut reader = Store::open(&path).unwrap();
+    let mut writer = Store::open(&path).unwrap();
+    let day = date(2026, 10, 1);
+    let window = Window::us("acme", "b", day);
+    let mut reads = 0;
+    let mut count = |store: &mut Store| {
+        reads += 1;
+        // A set no earlier read asked for: the answer cache cannot serve it.
+        let sets = [set(&format!("names-{reads}"), &["person.name"])];
+        store.volumes(&window, &sets).unwrap().sets[&format!("names-{reads}")]
+    };
+    writer
+        .record_transfer(&transfer(
+            "1",
+            "acme",
+            "b",
+            day,
+            vec![entry("person.name", 5)],
+        ))
+        .unwrap();
+    assert_eq!(count(&mut reader), 5);
+    writer
+        .record_transfer(&transfer(
+            "2",
+            "acme",
+            "b",
+            day,
+            vec![entry("person.name", 7)],
+        ))
+        .unwrap();
+    assert_eq!(count(&mut reader), 12);
+    // Another exporter's recording drops the index too, and this exporter still counts right.
+    writer
+        .record_transfer(&transfer(
+            "3",
+            "other",
+            "b",
+            day,
+            vec![entry("person.name", 1)],
+        ))
+        .unwrap();
+    assert_eq!(count(&mut reader), 12);
+    let inside: Result<(), StoreError> = reader.transaction(|tx| {
+        let names = [set("inside", &["person.name"])];
+        assert_eq!(tx.volumes(&window, &names)?.sets["inside"], 12);
+        tx.record_transfer(&transfer(
+            "4",
+            "acme",
+            "b",
+            day,
+            vec![entry("person.name", 3)],
+        ))?;
+        assert_eq!(tx.volumes(&window, &names)?.sets["inside"], 15);
+        Err(StoreError::NoDataDir)
+    });
+    assert!(inside.is_err());
+    assert_eq!(count(&mut reader), 12);
+    reader
+        .record_transfer(&transfer(
+            "4",
+            "acme",
+            "b",
+            day,
+            vec![entry("person.name", 3)],
+        ))
+        .unwrap();
+    assert_eq!(count(&mut reader), 15);
+    assert_eq!(count(&mut writer), 15);
 }
 
 #[test]

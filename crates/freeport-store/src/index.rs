@@ -1,0 +1,179 @@
+//! An in-process copy of one exporter's stored transfers and volume entries (without their
+//! subject hashes), so that counting a window filters a few rows in memory instead of asking
+//! SQLite.
+//!
+//! Both windows are scoped to one exporter, so one load serves every window of that exporter:
+//! China's and the US's, any date, any counterparty, any category sets. The filter here is the
+//! window query's `WHERE` clause (`Tx::count`'s SQL) written out: dates compared as the same
+//! ISO text, the same state and place-of-collection tests. Subject hashes stay in SQLite and
+//! are read only for entries that carry some, exactly as on the SQL path.
+//!
+//! The copy is valid while nothing is committed: the store drops it together with its window
+//! answers when this handle commits a recording and when SQLite's `data_version` says another
+//! connection did, and never loads or reads it inside a transaction that has recorded.
+
+use std::collections::HashMap;
+
+use rusqlite::Transaction;
+
+use crate::StoreError;
+use crate::count::{Hashes, Row};
+use crate::model::{Unit, Window};
+use crate::store::db_error;
+
+/// One stored volume entry.
+#[derive(Debug, Clone)]
+struct Entry {
+    seq: i64,
+    category: String,
+    unit: Unit,
+    state: String,
+    collected_in: String,
+    count: u64,
+    hashed: u64,
+}
+
+/// One stored transfer with its entries.
+#[derive(Debug, Clone)]
+struct Transfer {
+    seq: i64,
+    counterparty: String,
+    /// `YYYY-MM-DD`, compared as text like the SQL does.
+    date: String,
+    individuals: Option<u64>,
+    entries: Vec<Entry>,
+}
+
+/// One exporter's transfers, ordered by date (then `seq`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ExporterIndex {
+    transfers: Vec<Transfer>,
+    rows: usize,
+}
+
+fn to_u64(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+impl ExporterIndex {
+    /// Reads every transfer and entry of `exporter`: two queries, no join (SQLite would
+    /// re-prepare a join on every execution, see `Tx::count`).
+    pub(crate) fn load(
+        tx: &Transaction<'_>,
+        path: &std::path::Path,
+        exporter: &str,
+    ) -> Result<Self, StoreError> {
+        let fail = || db_error(path, "index an exporter's volumes");
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT seq, counterparty, date, individuals FROM transfer
+                 WHERE exporter = ?1 ORDER BY date, seq",
+            )
+            .map_err(fail())?;
+        let transfers = stmt
+            .query_map([exporter], |row| {
+                Ok(Transfer {
+                    seq: row.get(0)?,
+                    counterparty: row.get(1)?,
+                    date: row.get(2)?,
+                    individuals: row.get::<_, Option<i64>>(3)?.map(to_u64),
+                    entries: Vec::new(),
+                })
+            })
+            .and_then(Iterator::collect::<Result<Vec<Transfer>, _>>)
+            .map_err(fail())?;
+        let position: HashMap<i64, usize> = transfers
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.seq, i))
+            .collect();
+        let mut index = Self {
+            rows: transfers.len(),
+            transfers,
+        };
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT transfer, seq, category, unit, state, collected_in, count, hash_count
+                 FROM volume_entry
+                 WHERE transfer IN (SELECT seq FROM transfer WHERE exporter = ?1)
+                 ORDER BY transfer, seq",
+            )
+            .map_err(fail())?;
+        let mut rows = stmt.query([exporter]).map_err(fail())?;
+        while let Some(row) = rows.next().map_err(fail())? {
+            let read = |row: &rusqlite::Row<'_>| -> rusqlite::Result<_> {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    Entry {
+                        seq: row.get(1)?,
+                        category: row.get(2)?,
+                        // The schema's CHECK constraints admit only the names `parse` knows.
+                        unit: Unit::parse(row.get_ref(3)?.as_str()?).unwrap_or(Unit::Individuals),
+                        state: row.get(4)?,
+                        collected_in: row.get(5)?,
+                        count: to_u64(row.get(6)?),
+                        hashed: to_u64(row.get(7)?),
+                    },
+                ))
+            };
+            let (transfer, entry) = read(row).map_err(fail())?;
+            if let Some(t) = position
+                .get(&transfer)
+                .and_then(|&i| index.transfers.get_mut(i))
+            {
+                t.entries.push(entry);
+                index.rows += 1;
+            }
+        }
+        Ok(index)
+    }
+
+    /// Transfers plus entries held: the measure of the index's size.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The transfers in `window` (of this exporter) and the entries that count in it, as the
+    /// window query would list them.
+    pub(crate) fn window(&self, window: &Window) -> (u64, Vec<Row<'static>>) {
+        let from = window.from.to_string();
+        let to = window.to.to_string();
+        let first = self.transfers.partition_point(|t| t.date < from);
+        let mut transfers = 0_u64;
+        let mut rows = Vec::new();
+        for transfer in self.transfers.get(first..).unwrap_or_default() {
+            if transfer.date > to {
+                break;
+            }
+            if window
+                .counterparty
+                .as_ref()
+                .is_some_and(|c| *c != transfer.counterparty)
+            {
+                continue;
+            }
+            transfers += 1;
+            for entry in &transfer.entries {
+                if !window.include_anonymised && entry.state == "anonymised" {
+                    continue;
+                }
+                if let Some(place) = window.collected_in
+                    && entry.collected_in != place.as_str()
+                    && entry.collected_in != "unknown"
+                {
+                    continue;
+                }
+                rows.push(Row {
+                    transfer: transfer.seq,
+                    individuals: transfer.individuals,
+                    category: entry.category.clone(),
+                    unit: entry.unit,
+                    count: entry.count,
+                    hashed: entry.hashed,
+                    hashes: Hashes::Stored(entry.seq),
+                });
+            }
+        }
+        (transfers, rows)
+    }
+}
