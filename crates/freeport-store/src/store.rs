@@ -56,6 +56,9 @@ pub struct Store {
 /// before it starts afresh; an exporter with more is always read from SQLite.
 const INDEX_CAPACITY: usize = 250_000;
 
+/// In how many transactions of one handle an exporter is read by SQL before it is indexed.
+const INDEX_AFTER: u32 = 2;
+
 /// Most exporters remembered as looked up in an earlier transaction (see `VolumeCache::seen`).
 const SEEN_CAPACITY: usize = 100_000;
 
@@ -80,12 +83,13 @@ struct VolumeCache {
     indexed: usize,
     /// Exporters with more rows than the index may hold: read from SQLite.
     too_big: BTreeSet<String>,
-    /// Per exporter looked up through this handle, the transaction (`generation`) it was first
-    /// looked up in. An exporter is indexed only when looked up again in a later transaction:
-    /// the index reads all of an exporter's transfers, which a process judging one transfer
-    /// (the CLI) should not pay for instead of its two windows. Kept across commits: it records
-    /// how the handle is used, not what the store holds.
-    seen: BTreeMap<String, u64>,
+    /// Per exporter looked up through this handle, the last transaction (`generation`) it was
+    /// looked up in and in how many transactions. An exporter is indexed from its
+    /// [`INDEX_AFTER`]-th transaction on: the index reads all of an exporter's transfers, which
+    /// a process judging one transfer (the CLI: one transaction; `assess`: a dry run, then the
+    /// recording one) should not pay for instead of its windows. Kept across commits: it
+    /// records how the handle is used, not what the store holds.
+    seen: BTreeMap<String, (u64, u32)>,
     /// Transactions begun through this handle.
     generation: u64,
     /// Whether windows are counted from the index at all (off: always from SQLite).
@@ -919,24 +923,32 @@ impl Tx<'_> {
     }
 
     /// The index of `exporter`'s committed transfers, loaded when the exporter is looked up
-    /// in a second transaction of this handle; `None` before that and for an exporter too large
-    /// to hold.
+    /// in a transaction of this handle after [`INDEX_AFTER`] others; `None` before that and for
+    /// an exporter too large to hold.
     fn exporter_index(&mut self, exporter: &str) -> Result<Option<&ExporterIndex>, StoreError> {
         if self.cache.too_big.contains(exporter) {
             return Ok(None);
         }
         if !self.cache.index.contains_key(exporter) {
             let generation = self.cache.generation;
-            match self.cache.seen.get(exporter) {
-                Some(&first) if first != generation => {}
-                Some(_) => return Ok(None),
+            let transactions = match self.cache.seen.get_mut(exporter) {
+                Some((last, count)) => {
+                    if *last != generation {
+                        *last = generation;
+                        *count = count.saturating_add(1);
+                    }
+                    *count
+                }
                 None => {
                     if self.cache.seen.len() >= SEEN_CAPACITY {
                         self.cache.seen.clear();
                     }
-                    self.cache.seen.insert(exporter.to_owned(), generation);
-                    return Ok(None);
+                    self.cache.seen.insert(exporter.to_owned(), (generation, 1));
+                    1
                 }
+            };
+            if transactions <= INDEX_AFTER {
+                return Ok(None);
             }
             let index = ExporterIndex::load(&self.tx, self.path, exporter)?;
             if index.rows() > INDEX_CAPACITY {
