@@ -1,9 +1,12 @@
 //! Joint decisions per second on one core: every scenario of `rules/tests` (both packs, prior
 //! volumes included), judged in a loop on one thread, first with the volumes the scenario file
 //! states, then with volumes fetched per decision from a freeport-store SQLite database
-//! (`Store::dry_run` + two `Tx::volumes` lookups, as `freeport judge` without `--record` does).
+//! (`Store::dry_run` + two `Tx::volumes` lookups, as `freeport judge` without `--record` does),
+//! through the store's per-exporter index (the default) and through SQL queries only; the store
+//! lookups are also timed alone, warm and cold (a fresh handle's first lookup per exporter).
 //! The anchor, in the same run: bare Cedar `is_authorized` calls on each pack as written, with a
-//! context built once — the floor each of the two per-decision evaluations sits on.
+//! context built once — the floor each of the two per-decision evaluations sat on before the
+//! judge learnt to leave out policies that cannot fire.
 //!
 //! Run through `bench/judge/run.sh`; prints one JSON object.
 
@@ -85,14 +88,18 @@ fn main() -> Result<(), Error> {
     drop(store);
     let sets = Sets::new(vocabulary);
 
-    // Cold: a fresh handle, each pair's first lookup (the index loads the exporter's rows).
+    // Cold: a fresh handle, each pair's first and second lookups (read by SQL), then its third
+    // (the store loads the exporter's index, then counts from it).
     let mut store = Store::open(&path)?;
-    let start = Instant::now();
-    for pair in 0..PAIRS {
-        let (facts, _) = &certain[pair % certain.len()];
-        std::hint::black_box(lookup(&mut store, &sets, facts, pair)?);
+    let mut cold_us = [0.0; 3];
+    for cold in &mut cold_us {
+        let start = Instant::now();
+        for pair in 0..PAIRS {
+            let (facts, _) = &certain[pair % certain.len()];
+            std::hint::black_box(lookup(&mut store, &sets, facts, pair)?);
+        }
+        *cold = start.elapsed().as_secs_f64() * 1e6 / PAIRS as f64;
     }
-    let cold_us = start.elapsed().as_secs_f64() * 1e6 / PAIRS as f64;
 
     // Warm, lookups alone, then lookups and decisions; and the same through SQL queries only.
     let lookups_rate = store_rate(&mut store, &sets, &certain, seconds, None)?;
@@ -107,7 +114,7 @@ fn main() -> Result<(), Error> {
     let joint_floor = 1.0 / (1.0 / cn_rate + 1.0 / us_rate);
 
     println!(
-        "{{\"scenarios\": {}, \"scenarios_without_unknowns\": {}, \"joint_decisions_per_s_all\": {:.0}, \"joint_decisions_per_s_without_unknowns\": {:.0}, \"joint_decisions_per_s_with_store_lookup\": {:.0}, \"joint_decisions_per_s_with_store_lookup_sql_only\": {:.0}, \"store_lookups_per_s\": {:.0}, \"store_lookups_per_s_sql_only\": {:.0}, \"store_lookup_cold_us\": {:.1}, \"decisions_timed\": {}, \"cedar_is_authorized_per_s_cn_pack\": {:.0}, \"cedar_is_authorized_per_s_us_pack\": {:.0}, \"bare_cedar_joint_per_s\": {:.0}, \"ratio_joint_to_cn_cedar_calls\": {:.3}, \"ratio_joint_to_bare_cedar_joint\": {:.3}, \"ratio_joint_with_store_to_bare_cedar_joint\": {:.3}}}",
+        "{{\"scenarios\": {}, \"scenarios_without_unknowns\": {}, \"joint_decisions_per_s_all\": {:.0}, \"joint_decisions_per_s_without_unknowns\": {:.0}, \"joint_decisions_per_s_with_store_lookup\": {:.0}, \"joint_decisions_per_s_with_store_lookup_sql_only\": {:.0}, \"store_lookups_per_s\": {:.0}, \"store_lookups_per_s_sql_only\": {:.0}, \"store_lookup_first_us\": {:.1}, \"store_lookup_third_us_index_load\": {:.1}, \"decisions_timed\": {}, \"cedar_is_authorized_per_s_cn_pack\": {:.0}, \"cedar_is_authorized_per_s_us_pack\": {:.0}, \"bare_cedar_joint_per_s\": {:.0}, \"ratio_joint_to_cn_cedar_calls\": {:.3}, \"ratio_joint_to_bare_cedar_joint\": {:.3}, \"ratio_joint_with_store_to_bare_cedar_joint\": {:.3}}}",
         all.len(),
         certain.len(),
         all_rate,
@@ -116,7 +123,8 @@ fn main() -> Result<(), Error> {
         store_rate_sql,
         lookups_rate,
         lookups_rate_sql,
-        cold_us,
+        cold_us[0],
+        cold_us[2],
         all_n + certain_n,
         cn_rate,
         us_rate,

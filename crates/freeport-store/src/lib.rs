@@ -128,12 +128,14 @@
 //! [`Tx::volumes_before`] counts the transfer being judged from memory and writes nothing.
 //! Without hashes a window is a few indexed rows per transfer. Each [`Store`] handle keeps, until
 //! something is committed — through this handle, or by another connection as SQLite's
-//! `data_version` reports — an in-process index of each exporter it has counted for: that
-//! exporter's transfers and volume entries without their hashes (one load of two queries, then
-//! every window of the exporter, China's or the US's, any date and category sets, is filtered in
-//! memory; `bench/judge/RESULTS.md`: a few µs instead of tens), plus the answers that read
-//! subject hashes or came from SQL. At most 1,000,000 rows (transfers plus entries) are indexed;
-//! a larger exporter is always read from SQLite. Inside a transaction that has recorded, windows
+//! `data_version` reports — an in-process index of each exporter it counts for in a third
+//! transaction: that exporter's transfers and volume entries without their hashes (one load of
+//! two queries, then every window of the exporter, China's or the US's, any date and category
+//! sets, is filtered in memory; `bench/judge/RESULTS.md`: about 10 µs per lookup of both windows
+//! instead of about 30 µs by SQL), plus the answers that read subject hashes or came from SQL. A
+//! process that judges one transfer (`freeport judge`, `freeport assess`) never loads the index:
+//! its windows are read by SQL, not the exporter's whole history. At most 250,000 rows (transfers plus entries) are indexed; a
+//! larger exporter is always read from SQLite. Inside a transaction that has recorded, windows
 //! are read from SQLite and nothing is kept, since the transaction may still roll back. The
 //! window queries avoid joins and value-dependent plans, which SQLite would re-prepare on every
 //! execution.

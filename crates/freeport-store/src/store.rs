@@ -56,7 +56,13 @@ pub struct Store {
 
 /// Most rows (transfers plus volume entries, about 100 bytes each) the exporters' index holds
 /// before it starts afresh; an exporter with more is always read from SQLite.
-const INDEX_CAPACITY: usize = 1_000_000;
+const INDEX_CAPACITY: usize = 250_000;
+
+/// In how many transactions of one handle an exporter is read by SQL before it is indexed.
+const INDEX_AFTER: u32 = 2;
+
+/// Most exporters remembered as looked up in an earlier transaction (see `VolumeCache::seen`).
+const SEEN_CAPACITY: usize = 100_000;
 
 /// Most windows a [`VolumeCache`] keeps before it starts afresh.
 const CACHE_CAPACITY: usize = 256;
@@ -79,6 +85,15 @@ struct VolumeCache {
     indexed: usize,
     /// Exporters with more rows than the index may hold: read from SQLite.
     too_big: BTreeSet<String>,
+    /// Per exporter looked up through this handle, the last transaction (`generation`) it was
+    /// looked up in and in how many transactions. An exporter is indexed from its
+    /// [`INDEX_AFTER`]-th transaction on: the index reads all of an exporter's transfers, which
+    /// a process judging one transfer (the CLI: one transaction; `assess`: a dry run, then the
+    /// recording one) should not pay for instead of its windows. Kept across commits: it
+    /// records how the handle is used, not what the store holds.
+    seen: BTreeMap<String, (u64, u32)>,
+    /// Transactions begun through this handle.
+    generation: u64,
     /// Whether windows are counted from the index at all (off: always from SQLite).
     use_index: bool,
 }
@@ -255,6 +270,7 @@ impl Store {
             self.cache.clear();
             self.cache.data_version = Some(data_version);
         }
+        self.cache.generation += 1;
         let mut handle = Tx {
             tx,
             path,
@@ -957,13 +973,34 @@ impl Tx<'_> {
         Ok((transfers, rows, false))
     }
 
-    /// The index of `exporter`'s committed transfers, loaded on first use; `None` for an
-    /// exporter too large to hold.
+    /// The index of `exporter`'s committed transfers, loaded when the exporter is looked up
+    /// in a transaction of this handle after [`INDEX_AFTER`] others; `None` before that and for
+    /// an exporter too large to hold.
     fn exporter_index(&mut self, exporter: &str) -> Result<Option<&ExporterIndex>, StoreError> {
         if self.cache.too_big.contains(exporter) {
             return Ok(None);
         }
         if !self.cache.index.contains_key(exporter) {
+            let generation = self.cache.generation;
+            let transactions = match self.cache.seen.get_mut(exporter) {
+                Some((last, count)) => {
+                    if *last != generation {
+                        *last = generation;
+                        *count = count.saturating_add(1);
+                    }
+                    *count
+                }
+                None => {
+                    if self.cache.seen.len() >= SEEN_CAPACITY {
+                        self.cache.seen.clear();
+                    }
+                    self.cache.seen.insert(exporter.to_owned(), (generation, 1));
+                    1
+                }
+            };
+            if transactions <= INDEX_AFTER {
+                return Ok(None);
+            }
             let index = ExporterIndex::load(&self.tx, self.path, exporter)?;
             if index.rows() > INDEX_CAPACITY {
                 self.cache.too_big.insert(exporter.to_owned());
