@@ -39,7 +39,7 @@ use freeport_detect::{
 use freeport_read::{BatchReader, Input, ReadError, ReadOptions, discover, open};
 use rayon::prelude::*;
 
-pub use crate::keys::KeyHash;
+pub use crate::keys::{KeyHash, SaltScheme};
 use crate::keys::{KeyHasher, KeyMap};
 pub use crate::report::{
     ColumnReport, DatasetReport, InputError, KeyColumn, SCHEMA_VERSION, SaltedSubjects, ScanReport,
@@ -67,9 +67,11 @@ pub struct ScanOptions {
     pub sample_rows: Option<u64>,
     /// Collect masked examples per classified column.
     pub show_examples: bool,
-    /// The exporter's salt: when set, subject hashes are HMAC-SHA-256 under it and are
-    /// returned in [`DatasetReport::salted`].
+    /// The exporter's salt: when set, subject hashes are keyed with it (by `salt_scheme`) and
+    /// are returned in [`DatasetReport::salted`].
     pub salt: Option<Vec<u8>>,
+    /// How salted hashes are computed: the scheme the store keeps with the salt.
+    pub salt_scheme: SaltScheme,
 }
 
 /// Hears about progress; implemented by the command line's progress bar.
@@ -185,7 +187,7 @@ fn scan_input_with_probe(
     let info = reader.info();
     let schema = reader.schema();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-    let hasher = KeyHasher::new(options.salt.as_deref());
+    let hasher = KeyHasher::new(options.salt.as_deref(), options.salt_scheme);
 
     let mut state = DatasetState::new(&names, options.show_examples);
     state.probe_limit = probe_limit;

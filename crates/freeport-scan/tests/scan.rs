@@ -274,6 +274,27 @@ fn salted_hashes_are_hmac_sha256_of_the_normalised_key() {
     );
 }
 
+/// Under the SipHash scheme (the store's for new salts) the hash is SipHash-2-4 keyed with the
+/// salt's first 16 bytes, over the same normalised key.
+#[test]
+fn salted_hashes_under_siphash_are_siphash24_of_the_normalised_key() {
+    use siphasher::sip128::Hasher128 as _;
+    use std::hash::Hasher as _;
+    let salt: Vec<u8> = (0_u8..32).collect();
+    let options = ScanOptions {
+        salt: Some(salt),
+        salt_scheme: freeport_scan::SaltScheme::SipHash24,
+        ..ScanOptions::default()
+    };
+    let report = scan(&[&fixtures().join("cn_customers_gbk.csv")], &options);
+    let hashes = &report.datasets[0].salted.as_ref().unwrap().subjects["id.cn.resident_id"];
+    assert_eq!(hashes.len(), 12);
+    let mut reference =
+        siphasher::sip128::SipHasher24::new_with_keys(0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908);
+    reference.write(b"510107196309166445");
+    assert!(hashes.contains(&reference.finish128().as_u128()));
+}
+
 #[test]
 fn sample_stops_early_and_says_so() {
     let options = ScanOptions {

@@ -183,49 +183,157 @@ pub use model::{
 pub use store::{Store, Tx};
 pub use window::{cn_start, us_start};
 
-/// The salted hash of one subject: HMAC-SHA-256 keyed with the exporter's salt
-/// ([`Tx::subject_salt`]) over a stable key of the person (e.g. the normalised resident-ID
-/// number), so the same person hashes alike in every scan of that exporter and the hashes reveal
-/// nothing without the salt.
-///
-/// The MAC is truncated to its first 128 bits, read big-endian — exactly what Scan computes
-/// for `SaltedSubjects`, so hashes from either compare. RFC 2104 §5 allows truncating an HMAC
-/// to half its output; 128 bits keep the chance that two of a billion people collide below
-/// 10⁻²⁰.
+/// How an exporter's subject hashes are computed; fixed when its salt is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HashScheme {
+    /// HMAC-SHA-256 keyed with the salt, truncated to its first 128 bits (big-endian): salts
+    /// created before migration 0007.
+    HmacSha256,
+    /// SipHash-2-4 with 128-bit output keyed with the salt's first 16 bytes (two little-endian
+    /// `u64`): salts created since.
+    SipHash24,
+}
+
+impl HashScheme {
+    /// The name stored in the database.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::HmacSha256 => "hmac-sha256-128",
+            Self::SipHash24 => "siphash24-128",
+        }
+    }
+
+    /// The scheme a stored name means.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "hmac-sha256-128" => Some(Self::HmacSha256),
+            "siphash24-128" => Some(Self::SipHash24),
+            _ => None,
+        }
+    }
+}
+
+/// An exporter's subject-hash salt and the scheme it hashes with ([`Tx::subject_salt`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SubjectSalt {
+    /// 32 random bytes, drawn once per exporter.
+    pub bytes: [u8; 32],
+    /// How hashes are computed with it.
+    pub scheme: HashScheme,
+}
+
+impl std::fmt::Debug for SubjectSalt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material.
+        f.debug_struct("SubjectSalt")
+            .field("scheme", &self.scheme)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The salted hash of one subject under the exporter's salt ([`Tx::subject_salt`]) over a
+/// stable key of the person (e.g. the normalised resident-ID number), so the same person hashes
+/// alike in every scan of that exporter and the hashes reveal nothing without the salt — exactly
+/// what Scan computes for `SaltedSubjects` with the same salt and scheme, so hashes from either
+/// compare. 128 bits keep the chance that two of a billion people collide below 10⁻²⁰; RFC 2104
+/// §5 allows truncating an HMAC to half its output.
 #[must_use]
-pub fn subject_hash(salt: &[u8; 32], subject_key: &[u8]) -> SubjectHash {
-    // HMAC pads a key shorter than the hash's 64-byte block with zeros; padding it here gives
-    // the same MAC through the infallible fixed-size constructor.
-    let mut key = [0_u8; 64];
-    key[..32].copy_from_slice(salt);
-    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&key.into());
-    mac.update(subject_key);
-    let digest: [u8; 32] = mac.finalize().into_bytes().into();
-    let mut first = [0_u8; 16];
-    first.copy_from_slice(&digest[..16]);
-    SubjectHash(u128::from_be_bytes(first))
+pub fn subject_hash(salt: &SubjectSalt, subject_key: &[u8]) -> SubjectHash {
+    match salt.scheme {
+        HashScheme::HmacSha256 => {
+            // HMAC pads a key shorter than the hash's 64-byte block with zeros; padding it here
+            // gives the same MAC through the infallible fixed-size constructor.
+            let mut key = [0_u8; 64];
+            key[..32].copy_from_slice(&salt.bytes);
+            let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&key.into());
+            mac.update(subject_key);
+            let digest: [u8; 32] = mac.finalize().into_bytes().into();
+            let mut first = [0_u8; 16];
+            first.copy_from_slice(&digest[..16]);
+            SubjectHash(u128::from_be_bytes(first))
+        }
+        HashScheme::SipHash24 => {
+            use std::hash::Hasher as _;
+
+            use siphasher::sip128::Hasher128 as _;
+            let (k0, k1) = siphash_keys(&salt.bytes);
+            let mut hasher = siphasher::sip128::SipHasher24::new_with_keys(k0, k1);
+            hasher.write(subject_key);
+            SubjectHash(hasher.finish128().as_u128())
+        }
+    }
+}
+
+/// The SipHash keys of a salt: its first 16 bytes as two little-endian `u64`.
+#[must_use]
+pub fn siphash_keys(salt: &[u8; 32]) -> (u64, u64) {
+    let mut k0 = [0_u8; 8];
+    let mut k1 = [0_u8; 8];
+    k0.copy_from_slice(&salt[..8]);
+    k1.copy_from_slice(&salt[8..16]);
+    (u64::from_le_bytes(k0), u64::from_le_bytes(k1))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn salt(byte: u8, scheme: HashScheme) -> SubjectSalt {
+        SubjectSalt {
+            bytes: [byte; 32],
+            scheme,
+        }
+    }
+
     #[test]
-    fn subject_hashes_depend_on_salt_and_key() {
-        let a = subject_hash(&[1; 32], b"110101199003071234");
-        assert_eq!(a, subject_hash(&[1; 32], b"110101199003071234"));
-        assert_ne!(a, subject_hash(&[2; 32], b"110101199003071234"));
-        assert_ne!(a, subject_hash(&[1; 32], b"110101199003071235"));
+    fn subject_hashes_depend_on_salt_scheme_and_key() {
+        for scheme in [HashScheme::HmacSha256, HashScheme::SipHash24] {
+            let a = subject_hash(&salt(1, scheme), b"110101199003071234");
+            assert_eq!(a, subject_hash(&salt(1, scheme), b"110101199003071234"));
+            assert_ne!(a, subject_hash(&salt(2, scheme), b"110101199003071234"));
+            assert_ne!(a, subject_hash(&salt(1, scheme), b"110101199003071235"));
+        }
+        let key = b"110101199003071234";
+        assert_ne!(
+            subject_hash(&salt(1, HashScheme::HmacSha256), key),
+            subject_hash(&salt(1, HashScheme::SipHash24), key)
+        );
     }
 
     #[test]
     fn subject_hash_is_hmac_sha256_truncated_to_128_bits() {
         // Python: hmac.new(bytes([0x0b] * 32), b"Hi There", hashlib.sha256).hexdigest()
         // is 198a607eb44bfbc69903a0f1cf2bbdc5ba0aa3f3d9ae3c1c7a3b1696a0b68cf7; the first half.
-        let hash = subject_hash(&[0x0b; 32], b"Hi There");
+        let hash = subject_hash(&salt(0x0b, HashScheme::HmacSha256), b"Hi There");
         assert_eq!(
             format!("{:032x}", hash.0),
             "198a607eb44bfbc69903a0f1cf2bbdc5"
+        );
+    }
+
+    #[test]
+    fn subject_hash_is_siphash24_under_the_salts_first_16_bytes() {
+        use std::hash::Hasher as _;
+
+        use siphasher::sip128::Hasher128 as _;
+        let mut bytes = [0_u8; 32];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = u8::try_from(i).unwrap_or(0);
+        }
+        let mut reference = siphasher::sip128::SipHasher24::new_with_keys(
+            0x0706_0504_0302_0100,
+            0x0f0e_0d0c_0b0a_0908,
+        );
+        reference.write(b"person-1");
+        let salt = SubjectSalt {
+            bytes,
+            scheme: HashScheme::SipHash24,
+        };
+        assert_eq!(
+            subject_hash(&salt, b"person-1").0,
+            reference.finish128().as_u128()
         );
     }
 }

@@ -56,6 +56,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "transfer_hash_runs",
         sql: include_str!("../migrations/sqlite/0006_transfer_hash_runs.sql"),
     },
+    Migration {
+        version: 7,
+        name: "subject_hash_schemes",
+        sql: include_str!("../migrations/sqlite/0007_subject_hash_schemes.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.
@@ -394,7 +399,7 @@ mod tests {
         drop(conn);
 
         let mut store = crate::Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 6);
+        assert_eq!(store.schema_version().unwrap(), 7);
         let day = jiff::civil::date(2026, 3, 1);
         let sets = [CategorySet {
             name: "pi".into(),

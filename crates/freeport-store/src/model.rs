@@ -35,8 +35,9 @@ impl From<&str> for TransferId {
     }
 }
 
-/// A salted subject hash: the first 128 bits, read big-endian, of HMAC-SHA-256 keyed with one
-/// exporter's salt over a stable key of one natural person (or one device) — the hash Scan
+/// A salted subject hash: 128 bits, read big-endian, keyed with one exporter's salt by its
+/// scheme ([`HashScheme`](crate::HashScheme)) over a stable key of one natural person (or one
+/// device) — the hash Scan
 /// computes (`freeport-scan`'s `SaltedSubjects`) and [`subject_hash`](crate::subject_hash)
 /// returns. Big-endian, so the order of the numbers is the order of the bytes the store keeps.
 ///

@@ -23,7 +23,7 @@ use crate::model::{
     LogState, PendingLogEntry, RulePackRef, SubjectHash, TransferId, TransferRecord,
     TransferSummary, Unit, VolumeEntry, Volumes, Window,
 };
-use crate::{StoreError, location};
+use crate::{StoreError, SubjectSalt, location};
 
 /// Most hashes one blob of `subject_hashes` holds (1 MiB): an entry of any size stays within
 /// SQLite's limits on one value, and recording needs one chunk of memory at a time.
@@ -330,7 +330,7 @@ impl Store {
     /// # Errors
     ///
     /// As [`Tx::subject_salt`].
-    pub fn subject_salt(&mut self, exporter: &str) -> Result<[u8; 32], StoreError> {
+    pub fn subject_salt(&mut self, exporter: &str) -> Result<SubjectSalt, StoreError> {
         self.transaction(|tx| tx.subject_salt(exporter))
     }
 
@@ -1172,39 +1172,52 @@ impl Tx<'_> {
         Ok(hashes)
     }
 
-    /// The exporter's 32-byte subject-hash salt, drawn from the operating system's random
-    /// generator the first time it is asked for and stored, so that every scan of one exporter
-    /// hashes a person the same way. It never leaves the store otherwise: no export, no history.
+    /// The exporter's 32-byte subject-hash salt and its scheme, drawn from the operating system's
+    /// random generator the first time it is asked for (with the newest scheme) and stored, so
+    /// that every scan of one exporter hashes a person the same way. It never leaves the store otherwise: no export, no history.
     ///
     /// # Errors
     ///
     /// The random generator or SQLite fails.
-    pub fn subject_salt(&mut self, exporter: &str) -> Result<[u8; 32], StoreError> {
+    pub fn subject_salt(&mut self, exporter: &str) -> Result<SubjectSalt, StoreError> {
         let path = self.path;
-        let stored: Option<Vec<u8>> = self
+        let stored: Option<(Vec<u8>, String)> = self
             .tx
             .query_row(
-                "SELECT salt FROM subject_salt WHERE exporter = ?1",
+                "SELECT salt, scheme FROM subject_salt WHERE exporter = ?1",
                 [exporter],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()
             .map_err(db_error(path, "read a subject-hash salt"))?;
-        if let Some(salt) = stored.and_then(|s| <[u8; 32]>::try_from(s).ok()) {
-            return Ok(salt);
+        if let Some((salt, scheme)) = stored {
+            // The schema admits only 32-byte salts and the two scheme names.
+            let corrupt = || StoreError::Corrupt {
+                path: path.to_owned(),
+                detail: format!("the subject-hash salt of exporter `{exporter}` is malformed"),
+            };
+            let bytes = <[u8; 32]>::try_from(salt).map_err(|_| corrupt())?;
+            let scheme = crate::HashScheme::parse(&scheme).ok_or_else(corrupt)?;
+            return Ok(SubjectSalt { bytes, scheme });
         }
-        let mut salt = [0_u8; 32];
-        getrandom::fill(&mut salt).map_err(|source| StoreError::Rng {
+        let mut bytes = [0_u8; 32];
+        getrandom::fill(&mut bytes).map_err(|source| StoreError::Rng {
             path: path.to_owned(),
             source,
         })?;
+        let scheme = crate::HashScheme::SipHash24;
         self.tx
             .execute(
-                "INSERT INTO subject_salt (exporter, salt, created_at) VALUES (?1, ?2, ?3)",
-                (exporter, &salt[..], jiff::Timestamp::now().to_string()),
+                "INSERT INTO subject_salt (exporter, salt, created_at, scheme) VALUES (?1, ?2, ?3, ?4)",
+                (
+                    exporter,
+                    &bytes[..],
+                    jiff::Timestamp::now().to_string(),
+                    scheme.as_str(),
+                ),
             )
             .map_err(db_error(path, "store a subject-hash salt"))?;
-        Ok(salt)
+        Ok(SubjectSalt { bytes, scheme })
     }
 
     fn amount(

@@ -25,7 +25,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 6);
+    assert_eq!(latest_version(), 7);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -47,7 +47,8 @@ fn a_new_store_is_created_and_migrated() {
             (3, "log_outbox".to_owned()),
             (4, "collected_in".to_owned()),
             (5, "subject_hash_blobs".to_owned()),
-            (6, "transfer_hash_runs".to_owned())
+            (6, "transfer_hash_runs".to_owned()),
+            (7, "subject_hash_schemes".to_owned())
         ]
     );
     let strict: i64 = conn
@@ -122,7 +123,7 @@ fn reopening_keeps_everything_and_applies_nothing_twice() {
     let rows: i64 = conn
         .query_row("SELECT COUNT(*) FROM freeport_schema", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(rows, 6);
+    assert_eq!(rows, 7);
 }
 
 #[test]
@@ -143,7 +144,7 @@ fn a_newer_schema_is_refused_with_the_path() {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 6,
+                known: 7,
                 ..
             }
         ),
@@ -819,7 +820,10 @@ fn concurrent_openers_and_writers_all_succeed() {
             })
         })
         .collect();
-    let salts: BTreeSet<[u8; 32]> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let salts: BTreeSet<[u8; 32]> = threads
+        .into_iter()
+        .map(|t| t.join().unwrap().bytes)
+        .collect();
     assert_eq!(salts.len(), 1, "one salt per exporter, whoever asks first");
     let mut store = Store::open(&path).unwrap();
     let cn = store
@@ -838,14 +842,47 @@ fn salts_are_per_exporter_random_and_stable() {
     let a = store.subject_salt("a").unwrap();
     let b = store.subject_salt("b").unwrap();
     assert_ne!(a, b);
-    assert_ne!(a, [0; 32]);
+    assert_ne!(a.bytes, [0; 32]);
     assert_eq!(store.subject_salt("a").unwrap(), a);
+    // New salts hash with keyed SipHash-2-4, as Scan does with the same salt and scheme.
+    assert_eq!(a.scheme, freeport_store::HashScheme::SipHash24);
     let h = freeport_store::subject_hash(&a, b"person-1");
     assert_eq!(
         h,
         freeport_store::subject_hash(&store.subject_salt("a").unwrap(), b"person-1")
     );
     assert_ne!(h, freeport_store::subject_hash(&b, b"person-1"));
+}
+
+/// A salt created before migration 0007 keeps HMAC-SHA-256, so the people it hashed still
+/// match; only new exporters get the new scheme.
+#[test]
+fn a_salt_from_before_migration_7_keeps_its_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    let salt = Store::open(&path).unwrap().subject_salt("old").unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE subject_salt SET scheme = 'hmac-sha256-128' WHERE exporter = 'old'",
+        [],
+    )
+    .unwrap();
+    // What migration 0007 gives every salt that existed before it.
+    drop(conn);
+    let mut store = Store::open(&path).unwrap();
+    let old = store.subject_salt("old").unwrap();
+    assert_eq!(old.bytes, salt.bytes);
+    assert_eq!(old.scheme, freeport_store::HashScheme::HmacSha256);
+    let new = store.subject_salt("new").unwrap();
+    assert_eq!(new.scheme, freeport_store::HashScheme::SipHash24);
+    let rusqlite_bad = rusqlite::Connection::open(&path).unwrap().execute(
+        "UPDATE subject_salt SET scheme = 'md5' WHERE exporter = 'old'",
+        [],
+    );
+    assert!(
+        rusqlite_bad.is_err(),
+        "the schema admits only the two schemes"
+    );
 }
 
 #[test]
