@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use freeport_policy::{CollectedIn as Origin, Form, InventoryItem};
 use freeport_scan::{DatasetReport, ScanReport};
-use freeport_store::CollectedIn;
+use freeport_store::{CollectedIn, SubjectHash, SubjectHashes as Hashes};
 use freeport_vocabulary::{DspCategory, Vocabulary};
 
 use crate::volumes::SubjectHashes;
@@ -34,65 +34,21 @@ pub struct Inventory {
     pub hashes: SubjectHashes,
 }
 
-/// Per category, what the datasets add up to. Scan gives each dataset's hashes as a sorted,
-/// distinct run; the runs are merged once at the end (`union`): cheaper than a tree, or than
-/// sorting their concatenation, for millions of people.
+/// Per category, what the datasets add up to: each dataset's hashes as the sorted run Scan gives,
+/// merged once at the end ([`Hashes::union_all`]) — cheaper than a tree, or than sorting their
+/// concatenation, for millions of people.
 #[derive(Default)]
 struct Tally {
-    hashes: Vec<Vec<u128>>,
+    hashes: Vec<Hashes>,
     extra: u64,
-    device_hashes: Vec<Vec<u128>>,
+    device_hashes: Vec<Hashes>,
     device_extra: u64,
 }
 
-/// The sorted, distinct union of sorted runs, merged pairwise: linear per round, and as many
-/// rounds as halvings of the number of runs. A run out of order (which Scan never gives) is
-/// sorted first, so the result is right for any input.
-fn union(mut runs: Vec<Vec<u128>>) -> Vec<u128> {
-    for run in &mut runs {
-        if !run.is_sorted() {
-            run.sort_unstable();
-        }
-        run.dedup();
-    }
-    while runs.len() > 1 {
-        let mut merged = Vec::with_capacity(runs.len().div_ceil(2));
-        let mut pairs = runs.into_iter();
-        while let Some(a) = pairs.next() {
-            merged.push(match pairs.next() {
-                Some(b) => merge(&a, &b),
-                None => a,
-            });
-        }
-        runs = merged;
-    }
-    runs.pop().unwrap_or_default()
-}
-
-/// Two sorted, distinct runs as one.
-fn merge(a: &[u128], b: &[u128]) -> Vec<u128> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
-        match x.cmp(&y) {
-            std::cmp::Ordering::Less => {
-                out.push(x);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(y);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(x);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(a.get(i..).unwrap_or_default());
-    out.extend_from_slice(b.get(j..).unwrap_or_default());
-    out
+/// Scan's sorted, distinct run as the store's set (sorted again if it ever were not).
+fn run(hashes: &[u128]) -> Hashes {
+    Hashes::from_sorted_u128(hashes.to_vec())
+        .unwrap_or_else(|_| hashes.iter().copied().map(SubjectHash).collect())
 }
 
 /// Builds the inventory of the datasets in `scan`, all collected in `origin`, as `form`.
@@ -106,7 +62,7 @@ pub fn inventory(
     form: Form,
 ) -> Inventory {
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut everyone: Vec<Vec<u128>> = Vec::new();
+    let mut everyone: Vec<Hashes> = Vec::new();
     let mut unhashed_people: u64 = 0;
     for dataset in &scan.datasets {
         let people = dataset_people(dataset, &mut tallies);
@@ -118,30 +74,27 @@ pub fn inventory(
         Origin::Us => CollectedIn::Us,
         Origin::Other => CollectedIn::Other,
     };
-    let everyone = union(everyone);
+    let everyone = Hashes::union_all(&everyone);
     let mut out = Inventory {
-        individuals: len(&everyone).saturating_add(unhashed_people),
+        individuals: len(everyone.as_slice()).saturating_add(unhashed_people),
         ..Inventory::default()
     };
-    for (category, mut tally) in tallies {
+    for (category, tally) in tallies {
         let Some(known) = vocabulary.get(&category) else {
             continue;
         };
-        let hashes = union(std::mem::take(&mut tally.hashes));
-        let device_hashes = union(std::mem::take(&mut tally.device_hashes));
-        let individuals = len(&hashes)
+        let hashes = Hashes::union_all(&tally.hashes);
+        let device_hashes = Hashes::union_all(&tally.device_hashes);
+        let individuals = len(hashes.as_slice())
             .saturating_add(tally.extra)
             .min(out.individuals);
         let devices = (known.us.dsp == DspCategory::PreciseGeolocation)
-            .then(|| len(&device_hashes).saturating_add(tally.device_extra));
+            .then(|| len(device_hashes.as_slice()).saturating_add(tally.device_extra));
         if individuals == 0 && devices.unwrap_or(0) == 0 {
             continue;
         }
         if !hashes.is_empty() {
-            // Sorted and distinct already, so no second sort.
-            if let Ok(hashes) = freeport_store::SubjectHashes::from_sorted_u128(hashes) {
-                out.hashes.insert((category.clone(), collected_in), hashes);
-            }
+            out.hashes.insert((category.clone(), collected_in), hashes);
         }
         out.items.push(InventoryItem {
             category,
@@ -157,7 +110,7 @@ pub fn inventory(
 /// The people of one dataset: their hashes (a sorted run per category) and how many more were
 /// counted without one.
 struct People {
-    hashes: Vec<Vec<u128>>,
+    hashes: Vec<Hashes>,
     unhashed: u64,
 }
 
@@ -185,8 +138,9 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
         let tally = tallies.entry((*category).to_owned()).or_default();
         match (keyed, salted.and_then(|s| s.subjects.get(*category))) {
             (true, Some(hashes)) => {
-                tally.hashes.push(hashes.clone());
+                let hashes = run(hashes);
                 people.hashes.push(hashes.clone());
+                tally.hashes.push(hashes);
                 tally.extra = tally.extra.saturating_add(dataset.unkeyed_rows);
             }
             (true, None) => {
@@ -201,7 +155,7 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
         }
         let device_hashes = salted.and_then(|s| s.devices.get(*category));
         match (dataset.device_key.is_some(), device_hashes) {
-            (true, Some(hashes)) => tally.device_hashes.push(hashes.clone()),
+            (true, Some(hashes)) => tally.device_hashes.push(run(hashes)),
             (true, None) => {
                 let count = dataset.devices.get(*category).copied().unwrap_or(*filled);
                 tally.device_extra = tally.device_extra.saturating_add(count);
@@ -285,28 +239,6 @@ mod tests {
                 devices: BTreeMap::new(),
             }),
             columns,
-        }
-    }
-
-    proptest::proptest! {
-        /// Merging runs gives exactly the set union, sorted and distinct, whatever the runs.
-        #[test]
-        fn union_is_the_sorted_set_union(
-            runs in proptest::collection::vec(proptest::collection::vec(0_u128..64, 0..30), 0..6),
-            sort_first in proptest::bool::ANY,
-        ) {
-            let runs: Vec<Vec<u128>> = runs
-                .into_iter()
-                .map(|mut r| {
-                    if sort_first {
-                        r.sort_unstable();
-                    }
-                    r
-                })
-                .collect();
-            let truth: std::collections::BTreeSet<u128> = runs.iter().flatten().copied().collect();
-            let merged = union(runs);
-            proptest::prop_assert_eq!(merged, truth.into_iter().collect::<Vec<_>>());
         }
     }
 

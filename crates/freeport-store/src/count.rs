@@ -287,6 +287,14 @@ mod tests {
             prop_assert_eq!(union_len(&slices), truth.len() as u64);
             let built = union(slices.iter().map(|s| Cow::Borrowed(*s)).collect());
             prop_assert_eq!(built.into_owned(), hashes(&truth));
+            // The public form the assessment's inventory merges Scan's runs with.
+            let sets: Vec<crate::SubjectHashes> = lists
+                .iter()
+                .map(|l| crate::SubjectHashes::from_sorted(l.clone()).unwrap())
+                .collect();
+            let all = crate::SubjectHashes::union_all(&sets);
+            let want = hashes(&truth);
+            prop_assert_eq!(all.as_slice(), want.as_slice());
         }
     }
 

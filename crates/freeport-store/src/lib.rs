@@ -266,9 +266,9 @@ pub fn subject_hash(salt: &SubjectSalt, subject_key: &[u8]) -> SubjectHash {
     }
 }
 
-/// The SipHash keys of a salt: its first 16 bytes as two little-endian `u64`.
-#[must_use]
-pub fn siphash_keys(salt: &[u8; 32]) -> (u64, u64) {
+/// The SipHash keys of a salt: its first 16 bytes as two little-endian `u64` (Scan's
+/// `KeyHasher` reads them alike; both are pinned by the same reference vector in tests).
+fn siphash_keys(salt: &[u8; 32]) -> (u64, u64) {
     let mut k0 = [0_u8; 8];
     let mut k1 = [0_u8; 8];
     k0.copy_from_slice(&salt[..8]);

@@ -453,4 +453,27 @@ mod tests {
             .unwrap();
         assert_eq!(stored, 110);
     }
+
+    /// Migration 7 leaves every existing salt on HMAC-SHA-256, so the people it hashed still
+    /// match; a salt made afterwards uses SipHash-2-4.
+    #[test]
+    fn a_version_6_salt_keeps_hmac_through_migration_7() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v6.db");
+        let conn = store_of_version(&path, 6);
+        conn.execute(
+            "INSERT INTO subject_salt (exporter, salt, created_at) VALUES ('old', ?1, 'then')",
+            [&[7_u8; 32][..]],
+        )
+        .unwrap();
+        drop(conn);
+        let mut store = crate::Store::open(&path).unwrap();
+        let old = store.subject_salt("old").unwrap();
+        assert_eq!(old.bytes, [7; 32]);
+        assert_eq!(old.scheme, crate::HashScheme::HmacSha256);
+        assert_eq!(
+            store.subject_salt("new").unwrap().scheme,
+            crate::HashScheme::SipHash24
+        );
+    }
 }

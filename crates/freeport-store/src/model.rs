@@ -110,6 +110,20 @@ impl SubjectHashes {
         self.0.iter()
     }
 
+    /// The union of several sets (people counted once), merged as the store merges them when it
+    /// counts: pairwise, linear per round.
+    #[must_use]
+    pub fn union_all(sets: &[Self]) -> Self {
+        if let [one] = sets {
+            return one.clone();
+        }
+        let lists = sets
+            .iter()
+            .map(|s| std::borrow::Cow::Borrowed(s.as_slice()))
+            .collect();
+        Self(crate::count::union(lists).into_owned())
+    }
+
     /// The hashes, in ascending order.
     #[must_use]
     pub fn as_slice(&self) -> &[SubjectHash] {

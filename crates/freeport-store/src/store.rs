@@ -1072,10 +1072,6 @@ impl Tx<'_> {
         run: &mut Option<(i64, Vec<SubjectHash>)>,
     ) -> Result<Vec<SubjectHash>, StoreError> {
         let path = self.path;
-        let corrupt = |detail: String| StoreError::Corrupt {
-            path: path.to_owned(),
-            detail,
-        };
         let members = self
             .tx
             .prepare_cached(
@@ -1113,7 +1109,7 @@ impl Tx<'_> {
             None => all.to_vec(),
             Some(bits) => {
                 if bits.len() != all.len().div_ceil(8) {
-                    return Err(corrupt(format!(
+                    return Err(self.corrupt(format!(
                         "the membership bitmap of volume entry {entry} does not fit its \
                          transfer's {} hashes",
                         all.len()
@@ -1127,7 +1123,7 @@ impl Tx<'_> {
             }
         };
         if i64::try_from(hashes.len()).ok() != Some(hash_count) {
-            return Err(corrupt(format!(
+            return Err(self.corrupt(format!(
                 "volume entry {entry} says it has {hash_count} subject hashes but holds {}",
                 hashes.len()
             )));
@@ -1138,10 +1134,6 @@ impl Tx<'_> {
     /// A run of sorted, distinct 16-byte hashes stored in chunks by `sql` for `key`.
     fn read_run(&self, sql: &str, key: i64, what: &str) -> Result<Vec<SubjectHash>, StoreError> {
         let path = self.path;
-        let corrupt = |detail: String| StoreError::Corrupt {
-            path: path.to_owned(),
-            detail,
-        };
         let mut stmt = self
             .tx
             .prepare_cached(sql)
@@ -1157,7 +1149,7 @@ impl Tx<'_> {
             // The schema admits only blobs of whole 16-byte hashes.
             let (whole, rest) = value.as_blob().unwrap_or_default().as_chunks::<16>();
             if !rest.is_empty() {
-                return Err(corrupt(format!(
+                return Err(self.corrupt(format!(
                     "the subject hashes of {what} are not 16-byte values"
                 )));
             }
@@ -1165,11 +1157,19 @@ impl Tx<'_> {
             hashes.extend(whole.iter().map(|b| SubjectHash(u128::from_be_bytes(*b))));
         }
         if hashes.windows(2).any(|w| w.first() >= w.last()) {
-            return Err(corrupt(format!(
+            return Err(self.corrupt(format!(
                 "the subject hashes of {what} are not sorted and distinct"
             )));
         }
         Ok(hashes)
+    }
+
+    /// The store holds something its schema and writers never produce.
+    fn corrupt(&self, detail: String) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.to_owned(),
+            detail,
+        }
     }
 
     /// The exporter's 32-byte subject-hash salt and its scheme, drawn from the operating system's

@@ -854,35 +854,17 @@ fn salts_are_per_exporter_random_and_stable() {
     assert_ne!(h, freeport_store::subject_hash(&b, b"person-1"));
 }
 
-/// A salt created before migration 0007 keeps HMAC-SHA-256, so the people it hashed still
-/// match; only new exporters get the new scheme.
+/// A salt's scheme is one of the two the store knows; anything else is refused by the schema.
 #[test]
-fn a_salt_from_before_migration_7_keeps_its_scheme() {
+fn a_salt_scheme_is_one_the_store_knows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("freeport.db");
-    let salt = Store::open(&path).unwrap().subject_salt("old").unwrap();
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute(
-        "UPDATE subject_salt SET scheme = 'hmac-sha256-128' WHERE exporter = 'old'",
-        [],
-    )
-    .unwrap();
-    // What migration 0007 gives every salt that existed before it.
-    drop(conn);
-    let mut store = Store::open(&path).unwrap();
-    let old = store.subject_salt("old").unwrap();
-    assert_eq!(old.bytes, salt.bytes);
-    assert_eq!(old.scheme, freeport_store::HashScheme::HmacSha256);
-    let new = store.subject_salt("new").unwrap();
-    assert_eq!(new.scheme, freeport_store::HashScheme::SipHash24);
-    let rusqlite_bad = rusqlite::Connection::open(&path).unwrap().execute(
-        "UPDATE subject_salt SET scheme = 'md5' WHERE exporter = 'old'",
+    let _salt = Store::open(&path).unwrap().subject_salt("a").unwrap();
+    let refused = rusqlite::Connection::open(&path).unwrap().execute(
+        "UPDATE subject_salt SET scheme = 'md5' WHERE exporter = 'a'",
         [],
     );
-    assert!(
-        rusqlite_bad.is_err(),
-        "the schema admits only the two schemes"
-    );
+    assert!(refused.is_err(), "the schema admits only the two schemes");
 }
 
 #[test]

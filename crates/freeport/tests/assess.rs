@@ -35,6 +35,20 @@ fn run(home: &Path, args: &[&str]) -> Output {
     command(home).args(args).output().unwrap()
 }
 
+/// `freeport assess DATASET --transfer FACTS -o OUT` with `extra` arguments.
+fn assess(home: &Path, dataset: &str, facts: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "assess",
+        dataset,
+        "--transfer",
+        facts,
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(home, &args)
+}
+
 /// A Chinese marketplace's orders to a US seller (CAC16 Art. 5(1)); `restricted` puts the
 /// recipient on the CAC's restricted list, which blocks the transfer.
 fn transfer(dir: &Path, restricted: bool) -> String {
@@ -216,19 +230,7 @@ fn a_blocked_transfer_records_and_logs_nothing() {
     let home = dir.path().join("home");
     let out = dir.path().join("out");
     let facts = transfer(dir.path(), true);
-    let output = run(
-        &home,
-        &[
-            "assess",
-            FIXTURE,
-            "--transfer",
-            &facts,
-            "-o",
-            out.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let output = assess(&home, FIXTURE, &facts, &out, &["--format", "json"]);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let summary = json(&output);
     assert_eq!(summary["status"], "blocked");
@@ -282,20 +284,12 @@ fn a_workbook_is_sealed_once_with_every_sheet_scanned() {
     let home = dir.path().join("home");
     let out = dir.path().join("out");
     let facts = transfer(dir.path(), false);
-    let output = run(
+    let output = assess(
         &home,
-        &[
-            "assess",
-            "crates/freeport-scan/tests/fixtures/contacts.xlsx",
-            "--transfer",
-            &facts,
-            "-o",
-            out.to_str().unwrap(),
-            "--id",
-            "book-1",
-            "--format",
-            "json",
-        ],
+        "crates/freeport-scan/tests/fixtures/contacts.xlsx",
+        &facts,
+        &out,
+        &["--id", "book-1", "--format", "json"],
     );
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let summary = json(&output);
@@ -384,19 +378,7 @@ fn a_crash_between_store_and_log_is_recovered_on_the_next_start() {
         // Nothing reached the output directory.
         assert!(!out.join("receipt.tlog-proof").exists(), "{fault}");
 
-        let next = run(
-            &home,
-            &[
-                "assess",
-                FIXTURE,
-                "--transfer",
-                &facts,
-                "-o",
-                out.to_str().unwrap(),
-                "--id",
-                "next",
-            ],
-        );
+        let next = assess(&home, FIXTURE, &facts, &out, &["--id", "next"]);
         assert_eq!(next.status.code(), Some(0), "{fault}: {next:?}");
         let stdout = String::from_utf8_lossy(&next.stdout);
         if fault != "after-mark" {
@@ -500,17 +482,7 @@ fn the_summary_people_read() {
     let home = dir.path().join("home");
     let out = dir.path().join("out");
     let facts = transfer(dir.path(), false);
-    let output = run(
-        &home,
-        &[
-            "assess",
-            FIXTURE,
-            "--transfer",
-            &facts,
-            "-o",
-            out.to_str().unwrap(),
-        ],
-    );
+    let output = assess(&home, FIXTURE, &facts, &out, &[]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
     let stdout = stdout.replace(&dir.path().display().to_string(), "[tmp]");
