@@ -265,13 +265,18 @@ impl Hierarchy {
     /// ARX's domain share of a generalised value: the fraction of leaves it covers.
     #[must_use]
     pub fn share(&self, level: usize, code: u32) -> f64 {
-        let covered = self
-            .leaves
+        f64::from(self.covered(level, code)) / self.domain_size().max(1) as f64
+    }
+
+    /// How many leaves a generalised value covers: the numerator of [`Self::share`], for sums
+    /// that must not depend on the order they are added in.
+    #[must_use]
+    pub fn covered(&self, level: usize, code: u32) -> u32 {
+        self.leaves
             .get(level)
             .and_then(|l| l.get(code as usize))
             .copied()
-            .unwrap_or(0);
-        f64::from(covered) / self.domain_size().max(1) as f64
+            .unwrap_or(0)
     }
 
     /// Maps every code of `column` to its leaf; `rows` says how to name rows in errors.

@@ -338,18 +338,18 @@ impl Problem {
                         *g += c;
                     }
                 }
-                let mut share_sum = 0.0;
+                let mut covered = 0u128;
                 let mut ent = 0.0;
                 for (leaf, &c) in leaf_count.iter().enumerate() {
                     if c == 0 {
                         continue;
                     }
                     let g = map.get(leaf).copied().unwrap_or(0);
-                    share_sum += c as f64 * h.share(level, g);
+                    covered += u128::from(c) * u128::from(h.covered(level, g));
                     let gc = gen_count.get(g as usize).copied().unwrap_or(c) as f64;
                     ent += c as f64 * (gc / c as f64).log2();
                 }
-                lb.push(normalise_loss(share_sum, rows as f64, h.domain_size()));
+                lb.push(loss_of(covered, rows, h.domain_size()));
                 en.push(ent);
             }
             loss_bound.push(lb);
@@ -576,18 +576,20 @@ impl Problem {
                     .map(|(a, q)| {
                         let h = &q.hierarchy;
                         let map = h.level_map(levels[a]);
-                        let mut sum = 0.0;
+                        let domain = h.domain_size() as u128;
+                        let mut covered = 0u128;
                         for c in 0..t.len() {
-                            let count = f64::from(t.counts[c]);
+                            let count = u128::from(t.counts[c]);
                             if eval.ok[c] {
                                 let leaf = t.reps[c * d + a] as usize;
                                 let g = map.get(leaf).copied().unwrap_or(0);
-                                sum += count * h.share(levels[a], g);
+                                covered += count * u128::from(h.covered(levels[a], g));
                             } else {
-                                sum += count;
+                                // A suppressed record loses the whole domain.
+                                covered += count * domain;
                             }
                         }
-                        normalise_loss(sum, n, h.domain_size())
+                        loss_of(covered, self.rows, h.domain_size())
                     })
                     .collect();
                 Score::multi(per, agg)
@@ -888,6 +890,14 @@ impl Problem {
     pub fn metric(&self) -> Metric {
         self.metric
     }
+}
+
+/// Normalised Loss of one attribute from the leaves its records cover in all (a suppressed
+/// record covers the whole domain). Whole numbers are summed and divided once, so the same
+/// records give the same bits whichever order the classes come in — the bound and the exact value
+/// of one attribute must agree exactly for the search to match an exhaustive one.
+fn loss_of(covered: u128, rows: usize, domain: usize) -> f64 {
+    normalise_loss(covered as f64 / domain.max(1) as f64, rows as f64, domain)
 }
 
 fn no_solution() -> Error {
