@@ -30,6 +30,7 @@
 //! directory beside their destination and renamed into place. No data value is ever put in an
 //! error. No network.
 
+mod direct;
 mod error;
 pub mod keys;
 pub mod manifest;

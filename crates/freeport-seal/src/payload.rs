@@ -7,12 +7,13 @@
 //! nothing after the end-of-archive blocks but zeros.
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use sha2::{Digest as _, Sha256};
 
+use crate::direct::DirectFile;
 use crate::error::Check;
 use crate::manifest::{Column, FileEntry, hex};
 use crate::{Error, Result};
@@ -136,8 +137,8 @@ pub(crate) fn write(
     let encryptor =
         age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
             .map_err(|e| Error::request(format!("cannot encrypt to the recipients: {e}")))?;
-    let file = File::create_new(out).map_err(|e| Error::io("create", out, e))?;
-    let hashing = Hashing::new(BufWriter::with_capacity(1 << 16, file));
+    let file = DirectFile::create_new(out).map_err(|e| Error::io("create", out, e))?;
+    let hashing = Hashing::new(file);
     let stream = encryptor
         .wrap_output(hashing)
         .map_err(|e| Error::io("write", out, e))?;
@@ -197,10 +198,8 @@ pub(crate) fn write(
     }
     let stream = tar.into_inner().map_err(|e| Error::io("write", out, e))?;
     let hashing = stream.finish().map_err(|e| Error::io("write", out, e))?;
-    let (buffered, sha256, bytes) = hashing.finish();
-    let file = buffered
-        .into_inner()
-        .map_err(|e| Error::io("write", out, e.into_error()))?;
+    let (direct, sha256, bytes) = hashing.finish();
+    let file = direct.finish().map_err(|e| Error::io("write", out, e))?;
     file.sync_all().map_err(|e| Error::io("write", out, e))?;
     Ok(Written {
         files: entries,
