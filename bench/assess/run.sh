@@ -66,7 +66,9 @@ print("| run | input | median wall | MB/s | CPU s (user+sys) | peak RSS | ratio 
 print("|---|---|---|---|---|---|---|---|")
 print(f"| freeport scan --format json | {size/1e6:.0f} MB | {s:.2f} s | {size/1e6/s:.0f} | {sc:.2f} | {max(r for _, r, _ in scan)/1024:.0f} MiB | 1.00 | 1.00 |")
 print(f"| freeport assess (scan, judge, seal, record, log, report) | {size/1e6:.0f} MB | {a:.2f} s | {size/1e6/a:.0f} | {ac:.2f} | {max(r for _, r, _ in assess)/1024:.0f} MiB | **{a/s:.2f}** | {ac/sc:.2f} |")
+pairs = sorted(aw / sw for (sw, _, _), (aw, _, _) in zip(scan, assess))
 print()
 print(f"Each median of {len(scan)} runs, alternating; load average at the end {load}; target: wall ratio ≤ 1.5.")
+print(f"Ratio of each assess to the scan just before it: median {statistics.median(pairs):.2f}, range {pairs[0]:.2f}–{pairs[-1]:.2f}.")
 print("Walls: " + " ".join(f"{w:.2f}" for w, _, _ in scan) + " (scan) / " + " ".join(f"{w:.2f}" for w, _, _ in assess) + " (assess)")
 PY

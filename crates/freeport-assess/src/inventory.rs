@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use freeport_policy::{CollectedIn as Origin, Form, InventoryItem};
 use freeport_scan::{DatasetReport, ScanReport};
-use freeport_store::{CollectedIn, SubjectHash, SubjectHashes as Hashes};
+use freeport_store::{SubjectHash, SubjectHashes as Hashes};
 use freeport_vocabulary::{DspCategory, Vocabulary};
 
 use crate::volumes::SubjectHashes;
@@ -35,8 +35,9 @@ pub struct Inventory {
 }
 
 /// Per category, what the datasets add up to: each dataset's hashes as the sorted run Scan gives,
-/// merged once at the end ([`Hashes::union_all`]) — cheaper than a tree, or than sorting their
-/// concatenation, for millions of people.
+/// merged once at the end ([`Hashes::union_owned`]) — cheaper than a tree, or than sorting their
+/// concatenation, for millions of people. Each run is copied once, from Scan's report, and never
+/// again: a 200k-person dataset with nine categories holds 29 MB of them.
 #[derive(Default)]
 struct Tally {
     hashes: Vec<Hashes>,
@@ -45,46 +46,48 @@ struct Tally {
     device_extra: u64,
 }
 
-/// Scan's sorted, distinct run as the store's set (sorted again if it ever were not).
-fn run(hashes: &[u128]) -> Hashes {
-    Hashes::from_sorted_u128(hashes.to_vec())
-        .unwrap_or_else(|_| hashes.iter().copied().map(SubjectHash).collect())
+/// Scan's sorted, distinct run as the store's set, in the same memory (sorted again if it ever
+/// were not).
+fn run(hashes: Vec<u128>) -> Hashes {
+    if hashes.is_sorted_by(|a, b| a < b) {
+        Hashes::from_sorted_u128(hashes).unwrap_or_default()
+    } else {
+        hashes.into_iter().map(SubjectHash).collect()
+    }
 }
 
 /// Builds the inventory of the datasets in `scan`, all collected in `origin`, as `form`.
 ///
-/// Categories the vocabulary does not know are skipped (Scan labels only vocabulary ids).
+/// Each dataset's salted hashes ([`DatasetReport::salted`], which only the store needs and no
+/// report shows) move into the inventory and are `None` afterwards: tens of megabytes for a
+/// dataset of a few hundred thousand people, not copied. Categories the vocabulary does not know
+/// are skipped (Scan labels only vocabulary ids).
 #[must_use]
 pub fn inventory(
-    scan: &ScanReport,
+    scan: &mut ScanReport,
     vocabulary: &Vocabulary,
     origin: Origin,
     form: Form,
 ) -> Inventory {
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut everyone: Vec<Hashes> = Vec::new();
     let mut unhashed_people: u64 = 0;
-    for dataset in &scan.datasets {
-        let people = dataset_people(dataset, &mut tallies);
-        everyone.extend(people.hashes);
-        unhashed_people = unhashed_people.saturating_add(people.unhashed);
+    for dataset in &mut scan.datasets {
+        let unhashed = dataset_people(dataset, &mut tallies);
+        unhashed_people = unhashed_people.saturating_add(unhashed);
     }
-    let collected_in = match origin {
-        Origin::Cn => CollectedIn::Cn,
-        Origin::Us => CollectedIn::Us,
-        Origin::Other => CollectedIn::Other,
-    };
-    let everyone = Hashes::union_all(&everyone);
+    let collected_in = crate::volumes::collected_in_of(origin);
+    // Everyone with a hash, in any category of any dataset (known to the vocabulary or not).
+    let everyone: Vec<&Hashes> = tallies.values().flat_map(|t| &t.hashes).collect();
     let mut out = Inventory {
-        individuals: len(everyone.as_slice()).saturating_add(unhashed_people),
+        individuals: Hashes::union_len(&everyone).saturating_add(unhashed_people),
         ..Inventory::default()
     };
     for (category, tally) in tallies {
         let Some(known) = vocabulary.get(&category) else {
             continue;
         };
-        let hashes = Hashes::union_all(&tally.hashes);
-        let device_hashes = Hashes::union_all(&tally.device_hashes);
+        let hashes = Hashes::union_owned(tally.hashes);
+        let device_hashes = Hashes::union_owned(tally.device_hashes);
         let individuals = len(hashes.as_slice())
             .saturating_add(tally.extra)
             .min(out.individuals);
@@ -107,23 +110,15 @@ pub fn inventory(
     out
 }
 
-/// The people of one dataset: their hashes (a sorted run per category) and how many more were
-/// counted without one.
-struct People {
-    hashes: Vec<Hashes>,
-    unhashed: u64,
-}
-
-fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>) -> People {
-    let salted = dataset.salted.as_ref();
+/// Adds one dataset's people to `tallies`; returns how many of them have no hash (each counted
+/// as a person of its own).
+fn dataset_people(dataset: &mut DatasetReport, tallies: &mut BTreeMap<String, Tally>) -> u64 {
+    let mut salted = dataset.salted.take();
     let keyed = dataset.subject_key.is_some();
-    let mut people = People {
-        hashes: Vec::new(),
-        unhashed: if keyed {
-            dataset.unkeyed_rows
-        } else {
-            dataset.rows
-        },
+    let mut unhashed = if keyed {
+        dataset.unkeyed_rows
+    } else {
+        dataset.rows
     };
     // Rows with a value per category, for datasets or keys that give no per-person count.
     let mut with_value: BTreeMap<&str, u64> = BTreeMap::new();
@@ -136,11 +131,12 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
     }
     for (category, filled) in &with_value {
         let tally = tallies.entry((*category).to_owned()).or_default();
-        match (keyed, salted.and_then(|s| s.subjects.get(*category))) {
+        match (
+            keyed,
+            salted.as_mut().and_then(|s| s.subjects.remove(*category)),
+        ) {
             (true, Some(hashes)) => {
-                let hashes = run(hashes);
-                people.hashes.push(hashes.clone());
-                tally.hashes.push(hashes);
+                tally.hashes.push(run(hashes));
                 tally.extra = tally.extra.saturating_add(dataset.unkeyed_rows);
             }
             (true, None) => {
@@ -153,7 +149,7 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
             }
             (false, _) => tally.extra = tally.extra.saturating_add(*filled),
         }
-        let device_hashes = salted.and_then(|s| s.devices.get(*category));
+        let device_hashes = salted.as_mut().and_then(|s| s.devices.remove(*category));
         match (dataset.device_key.is_some(), device_hashes) {
             (true, Some(hashes)) => tally.device_hashes.push(run(hashes)),
             (true, None) => {
@@ -166,9 +162,9 @@ fn dataset_people(dataset: &DatasetReport, tallies: &mut BTreeMap<String, Tally>
     if keyed && salted.is_none() {
         // Without hashes the dataset's people are its distinct keys, not mergeable.
         let most = dataset.subjects.values().copied().max().unwrap_or(0);
-        people.unhashed = people.unhashed.saturating_add(most);
+        unhashed = unhashed.saturating_add(most);
     }
-    people
+    unhashed
 }
 
 fn len<T>(set: &[T]) -> u64 {
@@ -252,7 +248,7 @@ mod tests {
                 column("note", None, 3, 0),
             ]
         };
-        let scan = ScanReport {
+        let mut scan = ScanReport {
             schema: 1,
             datasets: vec![
                 dataset(
@@ -271,7 +267,7 @@ mod tests {
             ],
             errors: Vec::new(),
         };
-        let inv = inventory(&scan, vocabulary, Origin::Cn, Form::Raw);
+        let inv = inventory(&mut scan, vocabulary, Origin::Cn, Form::Raw);
         assert_eq!(inv.individuals, 5);
         let counts: Vec<(&str, u64)> = inv
             .items
@@ -280,15 +276,18 @@ mod tests {
             .collect();
         assert_eq!(counts, [("id.cn.resident_id", 5), ("person.name", 4)]);
         assert_eq!(
-            inv.hashes[&("person.name".to_owned(), CollectedIn::Cn)].len(),
+            inv.hashes[&("person.name".to_owned(), freeport_store::CollectedIn::Cn)].len(),
             4
         );
+        // The hashes moved into the inventory; the report keeps everything it shows.
+        assert!(scan.datasets.iter().all(|d| d.salted.is_none()));
+        assert_eq!(scan.datasets[1].subjects.len(), 2);
     }
 
     #[test]
     fn without_a_key_each_filled_row_is_a_person() {
         let vocabulary = Vocabulary::embedded().unwrap();
-        let scan = ScanReport {
+        let mut scan = ScanReport {
             schema: 1,
             datasets: vec![dataset(
                 vec![
@@ -300,7 +299,7 @@ mod tests {
             )],
             errors: Vec::new(),
         };
-        let inv = inventory(&scan, vocabulary, Origin::Us, Form::Pseudonymised);
+        let inv = inventory(&mut scan, vocabulary, Origin::Us, Form::Pseudonymised);
         assert_eq!(inv.individuals, 10);
         assert_eq!(inv.items.len(), 1);
         // 8 + 9 filled cells, capped at the 10 rows.

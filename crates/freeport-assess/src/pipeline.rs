@@ -280,7 +280,7 @@ pub fn assess(
     };
     let early = matches!(request.deid, DeidChoice::None);
     let cancel = AtomicBool::new(false);
-    let (scan, found, early_payload, sources) = std::thread::scope(|scope| {
+    let (scan, mut found, early_payload, sources) = std::thread::scope(|scope| {
         let encrypting = early.then(|| {
             scope.spawn(|| {
                 let plain = paths
@@ -300,8 +300,8 @@ pub fn assess(
                     .collect::<Result<Vec<_>, _>>()
             })
         });
-        let scanned = scan_checked(request, &options, progress).map(|scan| {
-            let found = inventory(&scan, vocabulary, origin, Form::Raw);
+        let scanned = scan_checked(request, &options, progress).map(|mut scan| {
+            let found = inventory(&mut scan, vocabulary, origin, Form::Raw);
             (scan, found)
         });
         if scanned.is_err() {
@@ -328,7 +328,12 @@ pub fn assess(
 
     // 4. Judge.
     let counters = Counters::new(vocabulary);
-    let record = transfer_record(&transfer_id, &facts, vocabulary, &found.hashes);
+    // The hashes move into the record unless a de-identified record needs them again.
+    let hashes = match request.deid {
+        DeidChoice::None => std::mem::take(&mut found.hashes),
+        DeidChoice::Config(_) | DeidChoice::Remedies => found.hashes.clone(),
+    };
+    let record = transfer_record(&transfer_id, &facts, vocabulary, hashes);
     let (before, prior) = judge_with_store(&mut store, &judge, &counters, &facts, &record)?;
 
     // 5. De-identify.
@@ -360,7 +365,12 @@ pub fn assess(
             .at(Stage::Deidentify)?;
         let run = deidentify(dataset, &config, staging.path(), remedy)?;
         let after_facts = deidentified_facts(&facts, dataset, &run, &config);
-        let after_record = transfer_record(&transfer_id, &after_facts, vocabulary, &found.hashes);
+        let after_record = transfer_record(
+            &transfer_id,
+            &after_facts,
+            vocabulary,
+            std::mem::take(&mut found.hashes),
+        );
         let (decision, after_prior) =
             judge_with_store(&mut store, &judge, &counters, &after_facts, &after_record)?;
         final_prior = after_prior;
@@ -1274,10 +1284,33 @@ form = "raw"
     ) -> (TransferFacts, PriorVolumes, Decision, TransferRecord) {
         let vocabulary = Vocabulary::embedded().unwrap();
         let facts = facts(judge, people);
-        let record = transfer_record(id, &facts, vocabulary, &Default::default());
+        let record = transfer_record(id, &facts, vocabulary, Default::default());
         let (decision, prior) = judge_with_store(store, judge, counters, &facts, &record).unwrap();
         let record = with_decision(record, &decision).unwrap();
         (facts, prior, decision, record)
+    }
+
+    /// A category the facts list twice (raw and pseudonymised) gets its people in both entries,
+    /// though the record takes the hash sets instead of copying them.
+    #[test]
+    fn a_category_listed_twice_keeps_its_people_in_both_entries() {
+        let vocabulary = Vocabulary::embedded().unwrap();
+        let judge = Judge::embedded(vocabulary).unwrap();
+        let mut facts = facts(&judge, 3);
+        let mut twice = facts.data.inventory[0].clone();
+        twice.form = Form::Pseudonymised;
+        facts.data.inventory.push(twice);
+        let people: freeport_store::SubjectHashes =
+            (1..=3u128).map(freeport_store::SubjectHash).collect();
+        let hashes = crate::volumes::SubjectHashes::from([(
+            ("person.name".to_owned(), freeport_store::CollectedIn::Cn),
+            people.clone(),
+        )]);
+        let record = transfer_record("t", &facts, vocabulary, hashes);
+        assert_eq!(record.volumes.len(), 2);
+        for entry in &record.volumes {
+            assert_eq!(entry.subject_hashes, people, "{:?}", entry.state);
+        }
     }
 
     /// Another run records between this run's judgement and its record, and pushes the

@@ -139,21 +139,25 @@ pub type SubjectHashes = BTreeMap<(String, CollectedIn), freeport_store::Subject
 
 /// The store's record of the transfer `facts` describe: parties, date, direction and one volume
 /// entry per (category, form, place of collection) of the inventory, with the subject hashes
-/// Scan found. `decision` is filled in once the judge has decided.
+/// Scan found, which it takes: each set moves into its entry, copied only for a category the
+/// facts list more than once. `decision` is filled in once the judge has decided.
 #[must_use]
 pub fn transfer_record(
     id: &str,
     facts: &TransferFacts,
     vocabulary: &Vocabulary,
-    hashes: &SubjectHashes,
+    mut hashes: SubjectHashes,
 ) -> TransferRecord {
     let mut entries: BTreeMap<(String, DataState, CollectedIn), VolumeEntry> = BTreeMap::new();
+    // How many more items will ask for each set: the last one takes it.
+    let mut uses: BTreeMap<(String, CollectedIn), usize> = BTreeMap::new();
     for item in &facts.data.inventory {
-        let collected_in = match item.collected_in {
-            Origin::Cn => CollectedIn::Cn,
-            Origin::Us => CollectedIn::Us,
-            Origin::Other => CollectedIn::Other,
-        };
+        *uses
+            .entry((item.category.clone(), collected_in_of(item.collected_in)))
+            .or_default() += 1;
+    }
+    for item in &facts.data.inventory {
+        let collected_in = collected_in_of(item.collected_in);
         let state = match item.form {
             Form::Raw => DataState::Raw,
             Form::Pseudonymised => DataState::Pseudonymised,
@@ -168,11 +172,17 @@ pub fn transfer_record(
             (true, Some(devices)) => (Unit::Devices, devices),
             _ => (Unit::Individuals, item.individuals),
         };
+        let key = (item.category.clone(), collected_in);
+        let last = uses.get_mut(&key).is_none_or(|n| {
+            *n = n.saturating_sub(1);
+            *n == 0
+        });
         let subject_hashes = if unit == Unit::Individuals {
-            hashes
-                .get(&(item.category.clone(), collected_in))
-                .cloned()
-                .unwrap_or_default()
+            if last {
+                hashes.remove(&key).unwrap_or_default()
+            } else {
+                hashes.get(&key).cloned().unwrap_or_default()
+            }
         } else {
             freeport_store::SubjectHashes::new()
         };
@@ -204,6 +214,15 @@ pub fn transfer_record(
         volumes: entries.into_values().collect(),
         decision_json: String::new(),
         rule_packs: Vec::new(),
+    }
+}
+
+/// The store's name for where data was collected.
+pub(crate) fn collected_in_of(origin: Origin) -> CollectedIn {
+    match origin {
+        Origin::Cn => CollectedIn::Cn,
+        Origin::Us => CollectedIn::Us,
+        Origin::Other => CollectedIn::Other,
     }
 }
 

@@ -85,8 +85,9 @@ pub struct DatasetReport {
     pub salted: Option<SaltedSubjects>,
 }
 
-/// Per-category sets of salted subject hashes (HMAC-SHA-256 truncated to 128 bits, big-endian),
-/// sorted, for exact union counts across datasets by the store.
+/// Per-category sets of salted subject hashes (128 bits, keyed with the exporter's salt by the
+/// scheme the store keeps with it: [`SaltScheme`](crate::SaltScheme)), sorted, for exact union
+/// counts across datasets by the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SaltedSubjects {
     /// Category id → sorted distinct hashes of the subjects it covers.

@@ -124,6 +124,25 @@ impl SubjectHashes {
         Self(crate::count::union(lists).into_owned())
     }
 
+    /// The union of several sets, taking them: one set, or several equal ones (one key column
+    /// behind every category, the common case), come back as they are, without a copy.
+    #[must_use]
+    pub fn union_owned(mut sets: Vec<Self>) -> Self {
+        sets.retain(|s| !s.is_empty());
+        if sets.windows(2).all(|w| w.first() == w.last()) {
+            return sets.into_iter().next().unwrap_or_default();
+        }
+        Self::union_all(&sets)
+    }
+
+    /// How many distinct hashes several sets hold together, counted as the store counts them,
+    /// without building their union when they are equal or two.
+    #[must_use]
+    pub fn union_len(sets: &[&Self]) -> u64 {
+        let lists: Vec<&[SubjectHash]> = sets.iter().map(|s| s.as_slice()).collect();
+        crate::count::union_len(&lists)
+    }
+
     /// The hashes, in ascending order.
     #[must_use]
     pub fn as_slice(&self) -> &[SubjectHash] {

@@ -99,7 +99,7 @@ pub(crate) fn run(
                 None => Store::open_default()?,
             };
             let id = args.id.clone().unwrap_or_else(|| default_id(&facts, &text));
-            let record = transfer_record(&id, &facts, vocabulary, &SubjectHashes::new());
+            let record = transfer_record(&id, &facts, vocabulary, SubjectHashes::new());
             let counters = Counters::new(vocabulary);
             let source = VolumesSource::Store {
                 path: store.path().display().to_string(),
