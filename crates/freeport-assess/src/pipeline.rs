@@ -251,18 +251,15 @@ pub fn assess(
     // seal's work, it needs only the files and the recipients, and it keeps a core busy that the
     // scan leaves idle part of the time. A blocking decision just drops the payload unused.
     let paths = source_files(&request.datasets)?;
-    sweep_stale_staging(ensure_dir(&request.out_dir)?);
-    let staging = tempfile::Builder::new()
-        .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
-        .tempdir_in(&request.out_dir)
-        .map_err(|e| {
-            AssessError::io(
-                Stage::Output,
-                "create a staging directory in",
-                &request.out_dir,
-                e,
-            )
-        })?;
+    freeport_seal::staging::sweep(ensure_dir(&request.out_dir)?, "assess");
+    let staging = freeport_seal::staging::create(&request.out_dir, "assess").map_err(|e| {
+        AssessError::io(
+            Stage::Output,
+            "create a staging directory in",
+            &request.out_dir,
+            e,
+        )
+    })?;
     let keys = KeyRing::open_or_create(&home.keys_dir()).at(Stage::Seal)?;
     let recipients = if request.seal_to.is_empty() {
         vec![keys.recipient()]
@@ -774,38 +771,6 @@ fn judge_with_store(
         let decision = judge.decide_with_remedies(facts, &prior).at(Stage::Judge)?;
         Ok((decision, prior))
     })
-}
-
-/// Staging directories in the output directory are named `<prefix><pid>-<random>`.
-const STAGING_PREFIX: &str = ".freeport-assess-";
-
-/// Removes staging directories that runs killed mid-way left in `out_dir`: those whose process
-/// is gone. Only where a process's liveness can be read (`/proc`); elsewhere they stay, which is
-/// safe. A live process with a reused pid keeps its (someone else's) directory too.
-fn sweep_stale_staging(out_dir: &Path) {
-    let proc = Path::new("/proc/self");
-    if !proc.exists() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(out_dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(STAGING_PREFIX))
-            .and_then(|rest| rest.split_once('-'))
-            .and_then(|(pid, _)| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let gone = !Path::new("/proc").join(pid.to_string()).exists();
-        if gone && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            // Best effort: a directory that cannot be removed now is tried again next run.
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
 }
 
 fn ensure_dir(dir: &Path) -> Result<&Path, AssessError> {

@@ -37,6 +37,7 @@ pub mod manifest;
 pub mod open;
 mod payload;
 pub mod seal;
+pub mod staging;
 pub mod trust;
 
 pub use error::{Check, Error, Refusal, Result, TrustError};

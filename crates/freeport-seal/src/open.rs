@@ -210,10 +210,10 @@ pub fn open(
     // Pass 2: write into a temporary directory, checking again, then rename.
     let parent = parent_dir(out_dir);
     std::fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
-    let temp = tempfile::Builder::new()
-        .prefix(".freeport-open-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io("create", &parent, e))?;
+    // A killed open leaves decrypted data in its staging directory: the next one removes it.
+    crate::staging::sweep(&parent, "open");
+    let temp =
+        crate::staging::create(&parent, "open").map_err(|e| Error::io("create", &parent, e))?;
     let mut written: Vec<(PathBuf, std::fs::File)> = Vec::new();
     payload::read(
         &payload_path,

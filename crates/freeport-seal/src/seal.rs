@@ -131,10 +131,8 @@ pub fn encrypt(
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
-    let temp = tempfile::Builder::new()
-        .prefix(".freeport-seal-")
-        .tempdir_in(dir)
-        .map_err(|e| Error::io("create", dir, e))?;
+    crate::staging::sweep(dir, "seal");
+    let temp = crate::staging::create(dir, "seal").map_err(|e| Error::io("create", dir, e))?;
     let written = payload::write(files, recipients, &temp.path().join(PAYLOAD_FILE), cancel)?;
     Ok(Payload {
         temp,

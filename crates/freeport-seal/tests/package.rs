@@ -59,6 +59,19 @@ impl Fixture {
         self.dir.path().join(name)
     }
 
+    /// Opens `package` into the new directory `name` with the recipient's identity.
+    fn open_into(&self, package: &Path, name: &str) -> PathBuf {
+        let out = self.path(name);
+        open(
+            package,
+            std::slice::from_ref(&self.identity),
+            &self.trust(),
+            &out,
+        )
+        .unwrap();
+        out
+    }
+
     fn trust(&self) -> Trust {
         Trust::new(
             vec![self.exporter.public().clone()],
@@ -527,14 +540,7 @@ fn encrypting_early_then_describing_seals_an_openable_package() {
     // Same files, schemas and hashes as the one-step seal of the same request.
     let one_step = fx.seal("again.fdp", "t-2");
     assert_eq!(sealed.manifest.files, one_step.manifest.files);
-    let out = fx.path("opened");
-    open(
-        &sealed.path,
-        std::slice::from_ref(&fx.identity),
-        &fx.trust(),
-        &out,
-    )
-    .unwrap();
+    let out = fx.open_into(&sealed.path, "opened");
     assert_eq!(
         std::fs::read(out.join("orders.csv")).unwrap(),
         std::fs::read(fx.path("orders.csv")).unwrap()
@@ -649,4 +655,23 @@ fn any_single_byte_flip_is_refused() {
             },
         )
         .unwrap();
+}
+
+/// An open killed mid-way leaves decrypted files in its staging directory; the next open beside
+/// it removes that directory (its process is gone) before it decrypts anything itself.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_killed_opens_decrypted_files_are_swept_by_the_next_open() {
+    let mut fx = Fixture::new();
+    let sealed = fx.seal("orders.fdp", "t-1");
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let stale = fx.path(&format!(".freeport-open-{dead}-x1y2z3"));
+    std::fs::create_dir(&stale).unwrap();
+    std::fs::write(stale.join("orders.csv"), b"decrypted rows").unwrap();
+
+    let out = fx.open_into(&sealed.path, "opened");
+    assert!(!stale.exists(), "a dead open's staging directory was left");
+    assert!(out.join("orders.csv").exists());
 }
