@@ -104,6 +104,28 @@ pub enum Cause {
         help("please report this with the command that caused it")
     )]
     Internal(String),
+    /// The transfer was recorded and logged, but what follows (signing the package, putting the
+    /// outputs in place) failed: the finished outputs are kept where they were staged.
+    #[error(
+        "transfer `{transfer_id}` was recorded and logged (entry {log_index}), but its outputs could not be put in place; they are kept in `{kept}`"
+    )]
+    #[diagnostic(
+        code(freeport::assess::recorded),
+        help(
+            "move the files from that directory into the output directory; do not assess again, which would record the transfer a second time"
+        )
+    )]
+    Recorded {
+        /// The recorded transfer.
+        transfer_id: String,
+        /// Its entry in the log.
+        log_index: u64,
+        /// The staging directory left in place.
+        kept: String,
+        /// What failed.
+        #[source]
+        cause: Box<Cause>,
+    },
     /// A file could not be read or written.
     #[error("cannot {action} `{path}`")]
     #[diagnostic(code(freeport::assess::io))]

@@ -251,6 +251,7 @@ pub fn assess(
     // seal's work, it needs only the files and the recipients, and it keeps a core busy that the
     // scan leaves idle part of the time. A blocking decision just drops the payload unused.
     let paths = source_files(&request.datasets)?;
+    check_outputs_free(&request.out_dir, None)?;
     freeport_seal::staging::sweep(ensure_dir(&request.out_dir)?, "assess");
     let staging = freeport_seal::staging::create(&request.out_dir, "assess").map_err(|e| {
         AssessError::io(
@@ -418,6 +419,7 @@ pub fn assess(
     };
     assessment.transfer_id = recorded.id.as_str().to_owned();
     let package_name = format!("{}.fdp", assessment.transfer_id);
+    check_outputs_free(&request.out_dir, Some(&package_name))?;
     let mut payload = match early_payload {
         Some(payload) => payload,
         None => freeport_seal::encrypt(
@@ -465,38 +467,62 @@ pub fn assess(
     let receipt = log.receipt(index).at(Stage::Log)?;
     store.mark_logged(&recorded.id, index).at(Stage::Log)?;
     fault("after-mark");
-    let sealed = prepared.finish(&receipt).at(Stage::Seal)?;
-    assessment.outcome = Outcome::Recorded {
-        log_index: index,
-        receipt: receipt.clone(),
-    };
-    let trust = Trust::render(&[keys.exporter().public().clone()], log.policy()).at(Stage::Seal)?;
-    // The home's own trust file, so that `freeport open` with no flags opens what this home
-    // sealed to itself (the try-it-out path); written only when it changes.
-    let home_trust = home.root().join("trust.toml");
-    if std::fs::read_to_string(&home_trust).ok().as_deref() != Some(trust.as_str()) {
-        freeport_tlog::store::write_atomic(home.root(), "trust.toml", trust.as_bytes())
-            .at(Stage::Seal)?;
+    // From here the transfer is recorded and logged: a failure keeps what was staged, and says so.
+    let finished = (|| {
+        let sealed = prepared.finish(&receipt).at(Stage::Seal)?;
+        assessment.outcome = Outcome::Recorded {
+            log_index: index,
+            receipt: receipt.clone(),
+        };
+        let trust =
+            Trust::render(&[keys.exporter().public().clone()], log.policy()).at(Stage::Seal)?;
+        // The home's own trust file, so that `freeport open` with no flags opens what this home
+        // sealed to itself (the try-it-out path); written only when it changes.
+        let home_trust = home.root().join("trust.toml");
+        if std::fs::read_to_string(&home_trust).ok().as_deref() != Some(trust.as_str()) {
+            freeport_tlog::store::write_atomic(home.root(), "trust.toml", trust.as_bytes())
+                .at(Stage::Seal)?;
+        }
+        assessment.package = Some(Package {
+            name: package_name.clone(),
+            manifest_sha256: sealed.manifest_sha256,
+            trust,
+        });
+        let (checkpoint_size, root_hash) = log.head();
+        let logged = Logged {
+            index,
+            checkpoint_size,
+            root_hash,
+            receipt: receipt.clone(),
+        };
+        write_outputs(
+            &mut assessment,
+            staging.path(),
+            &request.out_dir,
+            Some(&logged),
+            request.lang,
+        )
+    })();
+    if let Err(e) = finished {
+        // Renamed out of the sweep's reach: these are a recorded transfer's only outputs.
+        let staged = staging.keep();
+        let kept = request
+            .out_dir
+            .join(format!(".freeport-kept-{}", assessment.transfer_id));
+        let kept = match std::fs::rename(&staged, &kept) {
+            Ok(()) => kept,
+            Err(_) => staged,
+        };
+        return Err(AssessError::at(
+            e.stage,
+            Cause::Recorded {
+                transfer_id: assessment.transfer_id.clone(),
+                log_index: index,
+                kept: kept.display().to_string(),
+                cause: e.cause,
+            },
+        ));
     }
-    assessment.package = Some(Package {
-        name: package_name,
-        manifest_sha256: sealed.manifest_sha256,
-        trust,
-    });
-    let (checkpoint_size, root_hash) = log.head();
-    let logged = Logged {
-        index,
-        checkpoint_size,
-        root_hash,
-        receipt,
-    };
-    write_outputs(
-        &mut assessment,
-        staging.path(),
-        &request.out_dir,
-        Some(&logged),
-        request.lang,
-    )?;
     Ok(assessment)
 }
 
@@ -771,6 +797,40 @@ fn judge_with_store(
         let decision = judge.decide_with_remedies(facts, &prior).at(Stage::Judge)?;
         Ok((decision, prior))
     })
+}
+
+/// The files an assessment puts in its output directory, besides the package `<id>.fdp`.
+const OUTPUT_FILES: [&str; 8] = [
+    "report.json",
+    "report.html",
+    "decision.json",
+    "scan.json",
+    "deid-report.json",
+    "trust.toml",
+    "receipt.tlog-proof",
+    "trust-policy.txt",
+];
+
+/// Refuses an output directory that already holds an assessment's outputs (or `package`): one
+/// transfer's report must never replace another's, and once a transfer is recorded its outputs
+/// must be able to move into place. Checked before the scan and again before recording.
+fn check_outputs_free(out_dir: &Path, package: Option<&str>) -> Result<(), AssessError> {
+    let taken = OUTPUT_FILES
+        .iter()
+        .copied()
+        .chain(package)
+        .find(|name| out_dir.join(name).symlink_metadata().is_ok());
+    match taken {
+        None => Ok(()),
+        Some(name) => Err(AssessError::input(
+            Stage::Output,
+            format!(
+                "`{}` already holds `{name}`, the output of another assessment",
+                out_dir.display()
+            ),
+            Some("give each assessment its own output directory (`-o`), or move the earlier one's files away".into()),
+        )),
+    }
 }
 
 fn ensure_dir(dir: &Path) -> Result<&Path, AssessError> {
@@ -1107,6 +1167,15 @@ fn write_outputs(
         let path = staging.join(name);
         std::fs::write(&path, bytes)
             .map_err(|e| AssessError::io(Stage::Output, "write", &path, e))?;
+    }
+    if std::env::var(FAULT_ENV).is_ok_and(|v| v == "fail-outputs") {
+        // A test's stand-in for a disk that fails while the outputs move into place.
+        return Err(AssessError::io(
+            Stage::Output,
+            "move into place",
+            out_dir,
+            std::io::Error::other("injected failure"),
+        ));
     }
     let mut names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
     // The data crosses only inside the package; the de-identified plaintext stays behind.

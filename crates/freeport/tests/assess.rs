@@ -199,9 +199,23 @@ fn a_transfer_is_recorded_logged_and_its_receipt_verifies() {
     assert!(stdout.contains("cosigned by: cn, us"), "{stdout}");
     assert_consistent(&home);
 
+    // The same output directory again is refused before anything runs: one assessment's report
+    // never replaces another's, and outputs can always move into place once recorded.
+    let refused = run(&home, &args);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("output stage") && stderr.contains("already holds"),
+        "{stderr}"
+    );
+    assert_eq!(log_size(&home), 1);
+
     // The same transfer of the same data again is recorded under the next free id; its people
     // are the same salted hashes, so China's count does not grow.
-    let again = run(&home, &args);
+    let out2 = dir.path().join("out2");
+    let mut args2 = args;
+    args2[5] = out2.to_str().unwrap();
+    let again = run(&home, &args2);
     assert_eq!(again.status.code(), Some(0), "{again:?}");
     let again = json(&again);
     let id = summary["transfer_id"].as_str().unwrap();
@@ -215,7 +229,9 @@ fn a_transfer_is_recorded_logged_and_its_receipt_verifies() {
     );
 
     // A chosen id that is taken is refused, and nothing changes.
+    let out3 = dir.path().join("out3");
     let mut taken: Vec<&str> = args.to_vec();
+    taken[5] = out3.to_str().unwrap();
     taken.extend(["--id", id]);
     let refused = run(&home, &taken);
     assert_eq!(refused.status.code(), Some(2));
@@ -428,6 +444,50 @@ fn orders(dir: &Path, rows: u32) -> String {
     path.display().to_string()
 }
 
+/// Outputs that cannot move into place after the transfer was recorded and logged: the error
+/// says so and where the finished outputs are kept, and nothing of them is lost.
+#[test]
+fn outputs_that_fail_after_recording_are_kept_and_the_error_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let facts = transfer(dir.path(), false);
+    let failed = command(&home)
+        .env("FREEPORT_FAULT", "fail-outputs")
+        .args(["assess", FIXTURE, "--transfer", &facts, "-o"])
+        .arg(&out)
+        .args(["--id", "kept"])
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(2), "{failed:?}");
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("output stage"), "{stderr}");
+    assert!(
+        stderr.contains("was recorded and logged (entry 0)"),
+        "{stderr}"
+    );
+    assert_eq!(log_size(&home), 1);
+    assert_consistent(&home);
+    let kept: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".freeport-")
+        })
+        .collect();
+    assert_eq!(kept, [out.join(".freeport-kept-kept")]);
+    assert!(stderr.contains("kept in"), "{stderr}");
+    assert!(kept[0].join("kept.fdp").join("manifest.sig").exists());
+    assert!(kept[0].join("report.html").exists());
+    // A later run in the same place leaves them alone: the sweep removes only half-made runs.
+    let next = assess(&home, FIXTURE, &facts, &out, &[]);
+    assert_eq!(next.status.code(), Some(0), "{next:?}");
+    assert!(kept[0].join("kept.fdp").exists());
+}
+
 /// SIGKILL at pseudo-random moments; after each, a full run recovers and store and log agree.
 #[test]
 fn killing_assess_at_any_moment_leaves_store_and_log_consistent() {
@@ -445,7 +505,7 @@ fn killing_assess_at_any_moment_leaves_store_and_log_consistent() {
             .current_dir(root())
             .env("FREEPORT_HOME", &home)
             .args(["assess", &data, "--transfer", &facts, "-o"])
-            .arg(dir.path().join("out"))
+            .arg(dir.path().join(format!("killed-{round}")))
             .args(["--id", &format!("killed-{round}")])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -462,7 +522,7 @@ fn killing_assess_at_any_moment_leaves_store_and_log_consistent() {
                 "--transfer",
                 &facts,
                 "-o",
-                dir.path().join("out").to_str().unwrap(),
+                dir.path().join(format!("done-{round}")).to_str().unwrap(),
                 "--id",
                 &format!("done-{round}"),
             ],
