@@ -28,6 +28,11 @@ pub struct TransferFacts {
     /// Why the data moves, from the shared list of scenarios (CAC16 Arts 3 and 5; 28 CFR 202
     /// Subpart E).
     pub scenario: Scenario,
+    /// The exporter's own statement of why the data moves and what the recipient does with it
+    /// (PIPL Arts 38-39; the report's necessity section quotes it). For the record: no rule
+    /// reads it, the scenario is what the rules judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
     /// The kind of transaction under 28 CFR 202.210: data brokerage, vendor, employment,
     /// investment, or other.
     pub transaction: TransactionType,

@@ -807,6 +807,12 @@ impl Page<'_> {
             &[("scenario", &scenario), ("transaction", &transaction)],
         );
         self.el("p", "", &purpose);
+        if let Some(stated) = &m.stated_purpose {
+            let stated = self
+                .l
+                .fill("minimisation.stated_purpose", &[("purpose", stated)]);
+            self.el("p", "", &stated);
+        }
         let forms: Vec<String> = m
             .forms
             .iter()

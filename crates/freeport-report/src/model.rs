@@ -371,6 +371,9 @@ pub struct ScanErrorRow {
 pub struct MinimisationSection {
     /// Purpose: the scenario id.
     pub scenario: String,
+    /// The exporter's own statement of the purpose, quoted from the transfer file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stated_purpose: Option<String>,
     /// The transaction type.
     pub transaction: String,
     /// Number of inventory categories per form (as judged for the headline decision).
@@ -1095,6 +1098,7 @@ fn minimisation(
     deid.sort_by(|a, b| a.dataset.cmp(&b.dataset));
     MinimisationSection {
         scenario: facts.scenario.as_str().to_owned(),
+        stated_purpose: facts.purpose.clone(),
         transaction: facts.transaction.as_str().to_owned(),
         forms,
         remedies,

@@ -120,7 +120,12 @@ fn assert_report(out: &Path, cn_outcome: &str) {
         report["cover"]["log"].is_object(),
         "the cover names the log checkpoint"
     );
+    // The exporter's stated purpose is quoted in the necessity section, in both forms.
+    let stated = report["minimisation"]["stated_purpose"].as_str().unwrap();
+    assert!(stated.len() > 40, "{stated}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let first_words: String = stated.chars().take(30).collect();
+    assert!(html.contains(&first_words), "the HTML quotes the purpose");
     assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"));
     assert!(
         !html.contains("http://") && !html.contains("https://"),
