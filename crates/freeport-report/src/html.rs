@@ -633,7 +633,10 @@ impl Page<'_> {
         let v = &inv.volumes;
         let title = self.t("inventory.volumes");
         self.el("h3", "", &title);
-        if !v.prior_known {
+        if v.prior_known {
+            let note = self.t("inventory.prior_note");
+            self.el("p", "", &note);
+        } else {
             self.empty("inventory.prior_unknown");
         }
         self.raw("<table>");

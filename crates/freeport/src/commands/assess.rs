@@ -193,7 +193,7 @@ fn summary(a: &Assessment, out_dir: &Path) -> String {
     }
     let _ = writeln!(
         s,
-        "Already sent: China {} PI + {} sensitive PI since {}; US window from {}",
+        "Sent before (people not in this transfer): China {} PI + {} sensitive PI since {}; US window from {}",
         a.prior.cn.pi_individuals,
         a.prior.cn.sensitive_pi_individuals,
         a.prior.cn.since,
