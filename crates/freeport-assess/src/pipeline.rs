@@ -399,6 +399,7 @@ pub fn assess(
     if decision.is_blocking() {
         write_outputs(
             &mut assessment,
+            &judge,
             staging.path(),
             &request.out_dir,
             None,
@@ -497,6 +498,7 @@ pub fn assess(
         };
         write_outputs(
             &mut assessment,
+            &judge,
             staging.path(),
             &request.out_dir,
             Some(&logged),
@@ -1138,6 +1140,7 @@ fn deidentified_facts(
 /// Writes the outputs into the staging directory, then renames each into the output directory.
 fn write_outputs(
     assessment: &mut Assessment,
+    judge: &Judge,
     staging: &Path,
     out_dir: &Path,
     logged: Option<&Logged>,
@@ -1145,7 +1148,7 @@ fn write_outputs(
 ) -> Result<(), AssessError> {
     let receipt = logged.map(|l| l.receipt.as_str());
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let (report_json, report_html) = report(assessment, logged, lang)?;
+    let (report_json, report_html) = report(assessment, judge, logged, lang)?;
     files.push(("report.json".to_owned(), report_json.into_bytes()));
     files.push(("report.html".to_owned(), report_html.into_bytes()));
     files.push(("decision.json".to_owned(), pretty(assessment.decision())?));
@@ -1196,6 +1199,7 @@ fn write_outputs(
 /// give the same report whenever it is run.
 fn report(
     assessment: &Assessment,
+    judge: &Judge,
     logged: Option<&Logged>,
     lang: Lang,
 ) -> Result<(String, String), AssessError> {
@@ -1239,7 +1243,8 @@ fn report(
             leaf_index: l.index,
             receipt: &l.receipt,
         }),
-        packs: &[],
+        // The fired rules' text goes into the evidence appendix.
+        packs: &[judge.pack(Jurisdiction::Cn), judge.pack(Jurisdiction::Us)],
         vocabulary,
         tool_version: env!("CARGO_PKG_VERSION"),
         assessor: None,

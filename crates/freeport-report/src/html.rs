@@ -1299,7 +1299,8 @@ impl Page<'_> {
                 self.text(&rule.id);
                 self.raw("</code>");
                 if let Some(explain) = &rule.explain {
-                    self.raw("<br><span class=\"muted\">");
+                    // Quoted as the pack states it, which is in English.
+                    self.raw("<br><span class=\"muted\" lang=\"en\">");
                     self.text(explain);
                     self.raw("</span>");
                 }

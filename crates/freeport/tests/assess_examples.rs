@@ -120,6 +120,15 @@ fn assert_report(out: &Path, cn_outcome: &str) {
         report["cover"]["log"].is_object(),
         "the cover names the log checkpoint"
     );
+    // Every fired rule in the evidence appendix carries its citation and its text.
+    let rules = report["evidence"]["rules"].as_array().unwrap();
+    assert!(!rules.is_empty());
+    for rule in rules {
+        assert!(
+            rule["citation"].is_string() && rule["explain"].is_string(),
+            "{rule}"
+        );
+    }
     // The exporter's stated purpose is quoted in the necessity section, in both forms.
     let stated = report["minimisation"]["stated_purpose"].as_str().unwrap();
     assert!(stated.len() > 40, "{stated}");
