@@ -247,3 +247,58 @@ fn clinical_data_is_blocked_as_is_and_exempt_once_anonymised() {
         &out,
     );
 }
+
+/// `--apply-remedies`: the HR transfer without identity numbers still holds bank card numbers
+/// (sensitive personal information, a standard contract); the judge's remedy for that category
+/// is carried out by de-identification, judged again (exempt), sealed and opened.
+#[test]
+fn the_judges_remedy_is_applied_and_judged_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(
+        root().join("examples/assess/hr-cn-subsidiary-us-parent/employees.csv"),
+    )
+    .unwrap();
+    // Employee number, name, department, position, bank card.
+    let staff: String = source
+        .lines()
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            format!(
+                "{},{},{},{},{}\n",
+                cells[0], cells[1], cells[4], cells[5], cells[9]
+            )
+        })
+        .collect();
+    let data = dir.path().join("staff.csv");
+    std::fs::write(&data, staff).unwrap();
+    let output = freeport(
+        &dir.path().join("home"),
+        &[
+            "assess".as_ref(),
+            data.as_os_str(),
+            "--transfer".as_ref(),
+            "examples/assess/hr-cn-subsidiary-us-parent/transfer.toml".as_ref(),
+            "-o".as_ref(),
+            dir.path().join("out").as_os_str(),
+            "--apply-remedies".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        summary["before_deidentification"]["cn"]["outcome"],
+        "STANDARD_CONTRACT_OR_CERTIFICATION"
+    );
+    assert_eq!(outcomes(&summary), ("EXEMPT".into(), "NOT_COVERED".into()));
+    assert_eq!(summary["status"], "recorded");
+    let out = dir.path().join("out");
+    let deid: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("deid-report.json")).unwrap())
+            .unwrap();
+    assert_eq!(deid["output_rows"], 800);
+    assert_round_trip_and_tamper(dir.path(), &summary);
+    assert_report(&out, "EXEMPT");
+    assert_no_values(data.to_str().unwrap(), "银行卡号", &out);
+}
