@@ -302,3 +302,36 @@ fn the_judges_remedy_is_applied_and_judged_again() {
     assert_report(&out, "EXEMPT");
     assert_no_values(data.to_str().unwrap(), "银行卡号", &out);
 }
+
+/// Same inputs and packs, two fresh homes: the reports are byte-identical but for the log's own
+/// evidence (each home's log has its own key, so its root hash and receipt differ).
+#[test]
+fn the_report_body_is_reproducible() {
+    let runs: Vec<(String, String, Value)> = (0..2)
+        .map(|_| {
+            let (code, summary, dir) = assess("ecommerce-cn-us", "orders.csv", &[]);
+            assert_eq!(code, 0, "{summary}");
+            let out = dir.path().join("out");
+            let json = std::fs::read_to_string(out.join("report.json")).unwrap();
+            let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+            let report: Value = serde_json::from_str(&json).unwrap();
+            (json, html, report)
+        })
+        .collect();
+    let blank = |(json, html, report): &(String, String, Value)| {
+        let root = report["cover"]["log"]["root_hash"].as_str().unwrap();
+        let receipt = report["evidence"]["receipt"].as_str().unwrap();
+        let receipt_json = serde_json::to_string(receipt).unwrap();
+        // The receipt first: its checkpoint holds the root hash too.
+        let json = json
+            .replace(receipt_json.trim_matches('"'), "RECEIPT")
+            .replace(root, "ROOT");
+        let html = html.replace(receipt, "RECEIPT").replace(root, "ROOT");
+        (json, html)
+    };
+    let (json_a, html_a) = blank(&runs[0]);
+    let (json_b, html_b) = blank(&runs[1]);
+    assert!(json_a.contains("RECEIPT") && html_a.contains("RECEIPT"));
+    assert_eq!(json_a, json_b);
+    assert_eq!(html_a, html_b);
+}
