@@ -551,3 +551,56 @@ fn the_summary_people_read() {
         insta::assert_snapshot!(stdout);
     });
 }
+
+/// A `--seal-to` that cannot be read, or that is not an age recipient, is refused before
+/// anything runs, naming the stage, the file or option, and the reason.
+#[test]
+fn a_bad_seal_to_is_refused_naming_the_stage_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let facts = transfer(dir.path(), false);
+    let missing = dir.path().join("recipients.txt");
+    let refused = || {
+        let output = assess(
+            &home,
+            FIXTURE,
+            &facts,
+            &out,
+            &["--seal-to", missing.to_str().unwrap()],
+        );
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let stderr = refused();
+    assert!(
+        stderr.contains("seal stage") && stderr.contains("recipients.txt"),
+        "{stderr}"
+    );
+    std::fs::write(&missing, "# the partner\nage1notakey\n").unwrap();
+    let stderr = refused();
+    assert!(
+        stderr.contains("line 2") && stderr.contains("not an age"),
+        "{stderr}"
+    );
+    assert!(!out.exists() && !home.exists());
+}
+
+/// A run that fails after creating its output directory removes it again when it is empty.
+#[test]
+fn a_failed_run_leaves_no_empty_output_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let facts = transfer(dir.path(), false);
+    let broken = dir.path().join("orders.parquet");
+    std::fs::write(&broken, b"not parquet at all").unwrap();
+    let output = assess(&home, broken.to_str().unwrap(), &facts, &out, &[]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("scan stage") && stderr.contains("orders.parquet"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}

@@ -76,8 +76,14 @@ pub(crate) fn run(
         },
     };
     let progress = Bar::new();
+    let existed = args.out_dir.exists();
     let result = assess(&request, &home, &progress);
     progress.bar.finish_and_clear();
+    if result.is_err() && !existed {
+        // An output directory this run created and left empty goes too; one with anything in
+        // it (outputs kept after a failure) stays.
+        let _ = std::fs::remove_dir(&args.out_dir);
+    }
     let assessment = result.map_err(Box::new)?;
     match args.format {
         Format::Json => {
@@ -111,9 +117,11 @@ fn recipients(given: &[String]) -> Result<Vec<age::x25519::Recipient>, Error> {
             (item.clone(), "--seal-to".to_owned())
         } else {
             let path = Path::new(item);
-            let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-                path: item.clone(),
-                source,
+            let text = std::fs::read_to_string(path).map_err(|source| {
+                Error::Usage(format!(
+                    "seal stage: cannot read the recipients file `{}` given to --seal-to: {source}",
+                    path.display()
+                ))
             })?;
             (text, format!("`{}`", path.display()))
         };
@@ -124,7 +132,7 @@ fn recipients(given: &[String]) -> Result<Vec<age::x25519::Recipient>, Error> {
             }
             let recipient = line.parse::<age::x25519::Recipient>().map_err(|e| {
                 Error::Usage(format!(
-                    "{origin} line {}: not an age X25519 recipient (`age1...`): {e}",
+                    "seal stage: {origin} line {}: not an age X25519 recipient (`age1...`): {e}",
                     i + 1
                 ))
             })?;
