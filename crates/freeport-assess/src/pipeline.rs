@@ -31,7 +31,8 @@ use crate::recover::{Recovered, recover};
 use crate::volumes::{Counters, transfer_record, with_decision};
 
 /// Environment variable naming a point at which to abort the process, for crash tests
-/// (`after-record`, `after-append`, `after-mark`). Unset in normal use.
+/// (`after-record`, `after-append`, `after-mark`), or `fail-outputs` to fail as a disk would
+/// while the outputs move into place. Unset in normal use.
 pub const FAULT_ENV: &str = "FREEPORT_FAULT";
 
 /// What to de-identify with.
@@ -184,10 +185,15 @@ impl Assessment {
 }
 
 fn fault(point: &str) {
-    if std::env::var(FAULT_ENV).is_ok_and(|v| v == point) {
+    if fault_requested(point) {
         // A crash test asked to die here, as a power cut would: no unwinding, no cleanup.
         std::process::abort();
     }
+}
+
+/// Whether a crash test asked for the fault `point` ([`FAULT_ENV`]).
+fn fault_requested(point: &str) -> bool {
+    std::env::var(FAULT_ENV).is_ok_and(|v| v == point)
 }
 
 /// Runs one assessment.
@@ -801,23 +807,34 @@ fn judge_with_store(
     })
 }
 
-/// The files an assessment puts in its output directory, besides the package `<id>.fdp`.
-const OUTPUT_FILES: [&str; 8] = [
-    "report.json",
-    "report.html",
-    "decision.json",
-    "scan.json",
-    "deid-report.json",
-    "trust.toml",
-    "receipt.tlog-proof",
-    "trust-policy.txt",
-];
+/// The files an assessment puts in its output directory, besides the package `<id>.fdp`:
+/// [`write_outputs`] writes only these names, and [`check_outputs_free`] checks all of them.
+mod out_file {
+    pub(super) const REPORT_JSON: &str = "report.json";
+    pub(super) const REPORT_HTML: &str = "report.html";
+    pub(super) const DECISION: &str = "decision.json";
+    pub(super) const SCAN: &str = "scan.json";
+    pub(super) const DEID_REPORT: &str = "deid-report.json";
+    pub(super) const TRUST: &str = "trust.toml";
+    pub(super) const RECEIPT: &str = "receipt.tlog-proof";
+    pub(super) const TRUST_POLICY: &str = "trust-policy.txt";
+    pub(super) const ALL: [&str; 8] = [
+        REPORT_JSON,
+        REPORT_HTML,
+        DECISION,
+        SCAN,
+        DEID_REPORT,
+        TRUST,
+        RECEIPT,
+        TRUST_POLICY,
+    ];
+}
 
 /// Refuses an output directory that already holds an assessment's outputs (or `package`): one
 /// transfer's report must never replace another's, and once a transfer is recorded its outputs
 /// must be able to move into place. Checked before the scan and again before recording.
 fn check_outputs_free(out_dir: &Path, package: Option<&str>) -> Result<(), AssessError> {
-    let taken = OUTPUT_FILES
+    let taken = out_file::ALL
         .iter()
         .copied()
         .chain(package)
@@ -1147,22 +1164,22 @@ fn write_outputs(
     lang: Lang,
 ) -> Result<(), AssessError> {
     let receipt = logged.map(|l| l.receipt.as_str());
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
     let (report_json, report_html) = report(assessment, judge, logged, lang)?;
-    files.push(("report.json".to_owned(), report_json.into_bytes()));
-    files.push(("report.html".to_owned(), report_html.into_bytes()));
-    files.push(("decision.json".to_owned(), pretty(assessment.decision())?));
-    files.push(("scan.json".to_owned(), pretty(&assessment.scan)?));
+    files.push((out_file::REPORT_JSON, report_json.into_bytes()));
+    files.push((out_file::REPORT_HTML, report_html.into_bytes()));
+    files.push((out_file::DECISION, pretty(assessment.decision())?));
+    files.push((out_file::SCAN, pretty(&assessment.scan)?));
     if let Some(run) = &assessment.deid {
-        files.push(("deid-report.json".to_owned(), pretty(&run.report)?));
+        files.push((out_file::DEID_REPORT, pretty(&run.report)?));
     }
     if let Some(package) = &assessment.package {
-        files.push(("trust.toml".to_owned(), package.trust.as_bytes().to_vec()));
+        files.push((out_file::TRUST, package.trust.as_bytes().to_vec()));
     }
     if let Some(receipt) = receipt {
-        files.push(("receipt.tlog-proof".to_owned(), receipt.as_bytes().to_vec()));
+        files.push((out_file::RECEIPT, receipt.as_bytes().to_vec()));
         files.push((
-            "trust-policy.txt".to_owned(),
+            out_file::TRUST_POLICY,
             assessment.trust_policy.as_bytes().to_vec(),
         ));
     }
@@ -1171,7 +1188,7 @@ fn write_outputs(
         std::fs::write(&path, bytes)
             .map_err(|e| AssessError::io(Stage::Output, "write", &path, e))?;
     }
-    if std::env::var(FAULT_ENV).is_ok_and(|v| v == "fail-outputs") {
+    if fault_requested("fail-outputs") {
         // A test's stand-in for a disk that fails while the outputs move into place.
         return Err(AssessError::io(
             Stage::Output,
@@ -1180,7 +1197,7 @@ fn write_outputs(
             std::io::Error::other("injected failure"),
         ));
     }
-    let mut names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
+    let mut names: Vec<String> = files.into_iter().map(|(n, _)| n.to_owned()).collect();
     // The data crosses only inside the package; the de-identified plaintext stays behind.
     if let Some(package) = &assessment.package {
         names.push(package.name.clone());
@@ -1272,45 +1289,20 @@ fn pretty<T: Serialize>(value: &T) -> Result<Vec<u8>, AssessError> {
 mod tests {
     use super::*;
 
-    /// A Chinese exporter sending `people` people's names (no subject hashes).
+    /// A Chinese exporter sending `people` people's names (no subject hashes): the bundled
+    /// e-commerce transfer, under a scenario that no exemption covers.
     fn facts(judge: &Judge, people: u64) -> TransferFacts {
-        let text = format!(
-            r#"format = 1
-date = "2026-06-01"
-scenario = "other"
-transaction = "vendor"
-
-[exporter]
-name = "Example Co. (Shanghai)"
-jurisdiction = "cn"
-ciio = false
-us_person = false
-data_broker = false
-owned_25pct_by_country_of_concern = false
-
-[recipient]
-name = "Example Inc."
-country = "us"
-relationship = "affiliate"
-covered_person = false
-padfa_controlled = false
-foreign_judicial_or_law_enforcement = false
-cac_restricted_list = false
-cloud_computing = false
-
-[data]
-important_data = false
-us_government_related = false
-subjects = ["customers"]
-
-[[data.inventory]]
-category = "person.name"
-individuals = {people}
-collected_in = "cn"
-form = "raw"
-"#
-        );
-        parse_facts("t.toml", &text, FactsFormat::Toml, judge).unwrap()
+        let text = include_str!("../../../examples/assess/ecommerce-cn-us/transfer.toml");
+        let mut facts = parse_facts("transfer.toml", text, FactsFormat::Toml, judge).unwrap();
+        facts.scenario = freeport_policy::Scenario::Other;
+        facts.data.inventory.push(freeport_policy::InventoryItem {
+            category: "person.name".to_owned(),
+            individuals: people,
+            devices: None,
+            collected_in: Origin::Cn,
+            form: Form::Raw,
+        });
+        facts
     }
 
     /// Judges `people` against the store, as step 4 does, and returns what `record` needs.
@@ -1371,14 +1363,20 @@ form = "raw"
             .transaction(|tx| tx.record_transfer(&theirs).map(|_| ()))
             .unwrap();
 
-        let judged = Judged {
+        let judged = |facts, prior, decision| Judged {
             judge: &judge,
             counters: &counters,
-            facts: &facts,
-            prior: &prior,
-            decision: &decision,
+            facts,
+            prior,
+            decision,
         };
-        let err = record_judged(&mut store, &judged, &mine, b"entry").unwrap_err();
+        let err = record_judged(
+            &mut store,
+            &judged(&facts, &prior, &decision),
+            &mine,
+            b"entry",
+        )
+        .unwrap_err();
         assert_eq!(err.stage, Stage::Record);
         assert!(
             err.cause.to_string().contains("the store changed"),
@@ -1402,14 +1400,13 @@ form = "raw"
         let (facts, prior, decision, mine) =
             judge_now(&mut store, &judge, &counters, "mine", 90_000);
         assert_eq!(decision.cn.outcome, "STANDARD_CONTRACT_OR_CERTIFICATION");
-        let judged = Judged {
-            judge: &judge,
-            counters: &counters,
-            facts: &facts,
-            prior: &prior,
-            decision: &decision,
-        };
-        record_judged(&mut store, &judged, &mine, b"entry").unwrap();
+        record_judged(
+            &mut store,
+            &judged(&facts, &prior, &decision),
+            &mine,
+            b"entry",
+        )
+        .unwrap();
         assert_eq!(ids(&mut store), ["theirs", "mine"]);
     }
 }

@@ -943,7 +943,7 @@ mod evaluation_tests {
     //! The evaluation set must decide exactly like the policies as written.
 
     use super::*;
-    use cedar_policy::{Authorizer, Context, Entities, EntityUid, Request, RestrictedExpression};
+    use cedar_policy::{Authorizer, Context, Entities, EntityUid, Request};
     use proptest::prelude::*;
 
     /// One context attribute of a pack schema: name and Cedar type.
@@ -994,48 +994,12 @@ mod evaluation_tests {
         (strings, longs)
     }
 
+    /// The policies of `set` that fire on a well-typed generated context (checked against the
+    /// pack's schema), sorted, and how many are in error.
     fn reasons(pack: &RulePack, set: &PolicySet, choices: &[u64]) -> (Vec<String>, usize) {
-        let (strings, longs) = literals(pack);
-        let pick = |i: usize| choices.get(i).copied().unwrap_or(0) as usize;
-        let pairs = attributes(pack)
-            .into_iter()
-            .enumerate()
-            .map(|(i, (name, kind))| {
-                let value = match kind.as_str() {
-                    "Bool" => RestrictedExpression::new_bool(pick(i) % 2 == 1),
-                    "Long" => RestrictedExpression::new_long(longs[pick(i) % longs.len()]),
-                    "String" => {
-                        RestrictedExpression::new_string(strings[pick(i) % strings.len()].clone())
-                    }
-                    _ => RestrictedExpression::new_set(
-                        strings
-                            .iter()
-                            .enumerate()
-                            .filter(|(j, _)| (pick(i) >> (j % 64)) & 1 == 1)
-                            .map(|(_, s)| RestrictedExpression::new_string(s.clone())),
-                    ),
-                };
-                (name, value)
-            });
-        let context = Context::from_pairs(pairs).unwrap();
-        let request = Request::new(
-            r#"Transfer::"transfer""#.parse::<EntityUid>().unwrap(),
-            r#"Action::"judge""#.parse::<EntityUid>().unwrap(),
-            format!(r#"Pack::"{}""#, pack.jurisdiction())
-                .parse::<EntityUid>()
-                .unwrap(),
-            context,
-            Some(pack.schema()),
-        )
-        .unwrap();
-        let response = Authorizer::new().is_authorized(&request, set, &Entities::empty());
-        let mut fired: Vec<String> = response
-            .diagnostics()
-            .reason()
-            .map(ToString::to_string)
-            .collect();
-        fired.sort();
-        (fired, response.diagnostics().errors().count())
+        let attributes = attributes_of(pack, choices, 0);
+        let (fired, errors) = outcome(pack, set, &attributes, Some(pack.schema()));
+        (fired, errors.len())
     }
 
     #[test]
@@ -1140,11 +1104,13 @@ mod evaluation_tests {
             .collect()
     }
 
-    /// Fired policies and policies in error, sorted.
+    /// Fired policies and policies in error, sorted; with `schema`, the context is checked
+    /// against it first.
     fn outcome(
         pack: &RulePack,
         set: &PolicySet,
         attributes: &[(String, crate::guard::Attr)],
+        schema: Option<&Schema>,
     ) -> (Vec<String>, Vec<String>) {
         let context =
             Context::from_pairs(attributes.iter().map(|(n, v)| (n.clone(), v.to_cedar()))).unwrap();
@@ -1155,7 +1121,7 @@ mod evaluation_tests {
                 .parse::<EntityUid>()
                 .unwrap(),
             context,
-            None,
+            schema,
         )
         .unwrap();
         let response = Authorizer::new().is_authorized(&request, set, &Entities::empty());
@@ -1189,11 +1155,16 @@ mod evaluation_tests {
                 let borrowed: Vec<(&str, crate::guard::Attr)> =
                     attributes.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
                 let survivors = pack.plan().survivors(&borrowed);
-                let full = outcome(pack, pack.evaluation_policies(), &attributes);
+                let full = outcome(pack, pack.evaluation_policies(), &attributes, None);
                 let filtered = if survivors.is_empty() {
                     (Vec::new(), Vec::new())
                 } else {
-                    outcome(pack, &pack.plan().policy_set(survivors).unwrap(), &attributes)
+                    outcome(
+                        pack,
+                        &pack.plan().policy_set(survivors).unwrap(),
+                        &attributes,
+                        None,
+                    )
                 };
                 prop_assert_eq!(full, filtered);
             }

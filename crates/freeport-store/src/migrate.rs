@@ -165,6 +165,11 @@ fn migrate_with(
 mod tests {
     use super::*;
 
+    /// The one value the query `sql` returns.
+    fn one<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str) -> T {
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
     #[test]
     fn the_list_matches_the_migrations_directory() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
@@ -227,13 +232,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(entry, (7, "unknown".to_owned(), 5, 2));
-        let hashes: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM subject_hash WHERE entry = 7",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let hashes: i64 = one(&conn, "SELECT COUNT(*) FROM subject_hash WHERE entry = 7");
         assert_eq!(hashes, 2);
         // The rebuilt tables still enforce their references and keys.
         let orphan = conn.execute("INSERT INTO subject_hash VALUES (99, zeroblob(32))", []);
@@ -314,13 +313,10 @@ mod tests {
             .unwrap();
 
         assert_eq!(migrate_with(&mut conn, &path, &MIGRATIONS[..5]).unwrap(), 5);
-        let blob: Vec<u8> = conn
-            .query_row(
-                "SELECT hashes FROM subject_hashes WHERE entry = 7 AND chunk = 0",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let blob: Vec<u8> = one(
+            &conn,
+            "SELECT hashes FROM subject_hashes WHERE entry = 7 AND chunk = 0",
+        );
         assert_eq!(blob, expected.concat());
         let counts: Vec<(i64, i64, i64)> = conn
             .prepare(
@@ -334,13 +330,10 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(counts, [(7, 300, 1), (8, 1, 1), (9, 0, 0)]);
-        let old: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'subject_hash'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let old: i64 = one(
+            &conn,
+            "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'subject_hash'",
+        );
         assert_eq!(old, 0);
         // The new table refuses what the store never writes.
         for bad in [
@@ -444,13 +437,10 @@ mod tests {
         assert_eq!(cn.sets["pi"], 160, "people 0..160, each once");
         // The new transfer's people are stored once: 110 hashes, two bitmaps.
         let conn = Connection::open(&path).unwrap();
-        let stored: i64 = conn
-            .query_row(
-                "SELECT sum(length(hashes)) / 16 FROM transfer_hashes WHERE transfer = 2",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let stored: i64 = one(
+            &conn,
+            "SELECT sum(length(hashes)) / 16 FROM transfer_hashes WHERE transfer = 2",
+        );
         assert_eq!(stored, 110);
     }
 

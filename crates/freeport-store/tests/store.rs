@@ -1328,6 +1328,16 @@ mod budgets {
     }
 }
 
+/// Transfer `id` of `people` names from `exporter` to counterparty `b` on `day`.
+fn names_to_b(
+    id: &str,
+    exporter: &str,
+    day: jiff::civil::Date,
+    people: u64,
+) -> freeport_store::TransferRecord {
+    transfer(id, exporter, "b", day, vec![entry("person.name", people)])
+}
+
 #[test]
 fn cached_windows_follow_every_recording() {
     let dir = tempfile::tempdir().unwrap();
@@ -1340,25 +1350,13 @@ fn cached_windows_follow_every_recording() {
     assert_eq!(count(&mut reader), 0);
     // Recorded through this handle.
     reader
-        .record_transfer(&transfer(
-            "1",
-            "acme",
-            "b",
-            day,
-            vec![entry("person.name", 1)],
-        ))
+        .record_transfer(&names_to_b("1", "acme", day, 1))
         .unwrap();
     assert_eq!(count(&mut reader), 1);
     // Recorded through another connection.
     assert_eq!(count(&mut writer), 1);
     writer
-        .record_transfer(&transfer(
-            "2",
-            "acme",
-            "b",
-            day,
-            vec![entry("person.name", 1)],
-        ))
+        .record_transfer(&names_to_b("2", "acme", day, 1))
         .unwrap();
     assert_eq!(count(&mut reader), 2);
     // Read, record and read again in one transaction, then roll back.
@@ -1395,59 +1393,29 @@ fn the_window_index_follows_every_recording() {
     assert_eq!(count(&mut reader), 0);
     assert_eq!(count(&mut reader), 0);
     writer
-        .record_transfer(&transfer(
-            "1",
-            "acme",
-            "b",
-            day,
-            vec![entry("person.name", 5)],
-        ))
+        .record_transfer(&names_to_b("1", "acme", day, 5))
         .unwrap();
     assert_eq!(count(&mut reader), 5);
     writer
-        .record_transfer(&transfer(
-            "2",
-            "acme",
-            "b",
-            day,
-            vec![entry("person.name", 7)],
-        ))
+        .record_transfer(&names_to_b("2", "acme", day, 7))
         .unwrap();
     assert_eq!(count(&mut reader), 12);
     // Another exporter's recording drops the index too, and this exporter still counts right.
     writer
-        .record_transfer(&transfer(
-            "3",
-            "other",
-            "b",
-            day,
-            vec![entry("person.name", 1)],
-        ))
+        .record_transfer(&names_to_b("3", "other", day, 1))
         .unwrap();
     assert_eq!(count(&mut reader), 12);
     let inside: Result<(), StoreError> = reader.transaction(|tx| {
         let names = [set("inside", &["person.name"])];
         assert_eq!(tx.volumes(&window, &names)?.sets["inside"], 12);
-        tx.record_transfer(&transfer(
-            "4",
-            "acme",
-            "b",
-            day,
-            vec![entry("person.name", 3)],
-        ))?;
+        tx.record_transfer(&names_to_b("4", "acme", day, 3))?;
         assert_eq!(tx.volumes(&window, &names)?.sets["inside"], 15);
         Err(StoreError::NoDataDir)
     });
     assert!(inside.is_err());
     assert_eq!(count(&mut reader), 12);
     reader
-        .record_transfer(&transfer(
-            "4",
-            "acme",
-            "b",
-            day,
-            vec![entry("person.name", 3)],
-        ))
+        .record_transfer(&names_to_b("4", "acme", day, 3))
         .unwrap();
     assert_eq!(count(&mut reader), 15);
     assert_eq!(count(&mut writer), 15);
