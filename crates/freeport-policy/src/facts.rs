@@ -21,7 +21,8 @@ pub struct TransferFacts {
     /// Format version; must be 1.
     pub format: u32,
     /// The day of the transfer (`YYYY-MM-DD`). Picks the counting windows and the rules in
-    /// force; must lie inside both rule packs' validity.
+    /// force. A date after a pack's last review is judged with a "not reviewed for this date"
+    /// warning; a date before a pack's first day leaves that country's side `NOT_JUDGED`.
     #[schemars(with = "String")]
     #[serde(deserialize_with = "date_serde::deserialize")]
     pub date: Date,

@@ -34,11 +34,16 @@ use serde::Serialize;
 
 use crate::context::{self, Inventory, World};
 use crate::facts::{Form, TransferFacts, ValidPeriod};
-use crate::pack::{Jurisdiction, PackError, RulePack};
+use crate::pack::{Coverage, Jurisdiction, PackError, RulePack};
 use crate::volumes::PriorVolumes;
 
 /// At most this many unknown yes/no facts are expanded (2^8 = 256 cases).
 pub const MAX_UNKNOWNS: usize = 8;
+
+/// The outcome of a side whose pack does not judge the transfer's date (it precedes the pack's
+/// first day, [`Coverage::BeforePack`]): no rule was evaluated. Not an outcome of any pack, so it
+/// is never blocking and never the target of a remedy.
+pub const NOT_JUDGED: &str = "NOT_JUDGED";
 
 /// Evaluation failed: a gap or a bug in a pack, never bad facts (those are refused at load).
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -119,23 +124,37 @@ impl Decision {
     /// mechanism it needs that is missing or expired.
     #[must_use]
     pub fn is_blocking(&self) -> bool {
-        [&self.cn, &self.us].iter().any(|side| {
-            side.outcome.contains("PROHIBITED")
-                || side.mechanisms.iter().any(|m| {
-                    matches!(
-                        m.status,
-                        MechanismStatus::Missing | MechanismStatus::Expired
-                    )
-                })
-        })
+        self.cn.is_blocking() || self.us.is_blocking()
+    }
+}
+
+impl SideDecision {
+    /// Whether this side keeps the transfer from going ahead as described: an outcome that
+    /// prohibits it, or a mechanism it needs that is missing or expired. A side that was not
+    /// judged ([`NOT_JUDGED`]) blocks nothing; its coverage says why.
+    #[must_use]
+    pub fn is_blocking(&self) -> bool {
+        self.outcome.contains("PROHIBITED")
+            || self.mechanisms.iter().any(|m| {
+                matches!(
+                    m.status,
+                    MechanismStatus::Missing | MechanismStatus::Expired
+                )
+            })
     }
 }
 
 /// One country's decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SideDecision {
-    /// Outcome name, e.g. `STANDARD_CONTRACT_OR_CERTIFICATION` or `RESTRICTED`.
+    /// Outcome name, e.g. `STANDARD_CONTRACT_OR_CERTIFICATION` or `RESTRICTED`, or
+    /// [`NOT_JUDGED`] when the pack does not judge the transfer's date.
     pub outcome: String,
+    /// Whether the pack's last review covers the transfer's date; absent when it does. Every
+    /// output shows it when present: a decision past the review's horizon is judged with the
+    /// rules as last reviewed, and one before the pack's first day is not judged at all.
+    #[serde(skip_serializing_if = "Coverage::is_reviewed")]
+    pub coverage: Coverage,
     /// Mechanisms required, with whether the facts show them in place.
     pub mechanisms: Vec<Mechanism>,
     /// Obligations that follow, deduplicated, in rule order.
@@ -434,6 +453,17 @@ impl Judge {
             jurisdiction,
             message,
         };
+        let coverage = self.pack(jurisdiction).coverage(facts.date);
+        if let Coverage::BeforePack { .. } = coverage {
+            return Ok(SideDecision {
+                outcome: NOT_JUDGED.to_owned(),
+                coverage,
+                mechanisms: Vec::new(),
+                obligations: Vec::new(),
+                obligations_zh: Vec::new(),
+                rules: Vec::new(),
+            });
+        }
         let (pack, resource, attributes) = match jurisdiction {
             Jurisdiction::Cn => (
                 &self.cn,
@@ -566,22 +596,19 @@ impl Judge {
                 kept.push((changes, burden));
             }
         }
+        // A side its pack does not judge on this date stays NOT_JUDGED whatever changes.
+        let name = |pack: &RulePack, rank: usize| match pack.coverage(facts.date) {
+            Coverage::BeforePack { .. } => NOT_JUDGED.to_owned(),
+            Coverage::Reviewed | Coverage::NotReviewed { .. } => {
+                pack.outcomes().get(rank).cloned().unwrap_or_default()
+            }
+        };
         Ok(kept
             .into_iter()
             .map(|(changes, burden)| Remedy {
                 changes,
-                cn: self
-                    .cn
-                    .outcomes()
-                    .get(burden.cn)
-                    .cloned()
-                    .unwrap_or_default(),
-                us: self
-                    .us
-                    .outcomes()
-                    .get(burden.us)
-                    .cloned()
-                    .unwrap_or_default(),
+                cn: name(&self.cn, burden.cn),
+                us: name(&self.us, burden.us),
             })
             .collect())
     }
@@ -773,6 +800,7 @@ fn combine(
     }
     Some(SideDecision {
         outcome,
+        coverage: pack.coverage(facts.date),
         mechanisms,
         obligations,
         obligations_zh,

@@ -66,8 +66,11 @@ pub use facts::{
 };
 pub use judge::{
     ALL, Case, Change, Decision, FiredRule, Judge, JudgeError, MAX_UNKNOWNS, Mechanism,
-    MechanismStatus, PackStamp, Remedy, Role, SideDecision,
+    MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role, SideDecision,
 };
 pub use load::{FactsError, FactsFormat, parse_facts};
-pub use pack::{FtzEntry, FtzList, Jurisdiction, PackError, PackFile, Rule, RulePack, SourceError};
+pub use pack::{
+    Coverage, FtzEntry, FtzList, Jurisdiction, PackError, PackFile, Review, Rule, RulePack,
+    SourceError,
+};
 pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes, cn_window_start, us_window_start};

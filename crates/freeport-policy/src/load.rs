@@ -120,8 +120,9 @@ struct Problem {
 /// # Errors
 ///
 /// A [`FactsError`] pointing into `text`: malformed TOML or JSON, an unknown field, a missing
-/// fact, a negative or fractional count, an unknown category, scenario, zone or list entry, a
-/// date outside either pack's validity, or prior volumes counted over the wrong window.
+/// fact, a negative or fractional count, an unknown category, scenario, zone or list entry, or
+/// prior volumes counted over the wrong window. A date outside a pack's reviewed range is not
+/// an error: the judge reports it per pack ([`crate::Coverage`]).
 pub fn parse_facts(
     name: &str,
     text: &str,
@@ -198,21 +199,6 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
             format!("format `{}` is not supported", facts.format),
             Some(format!("this release reads format {FACTS_FORMAT}")),
         );
-    }
-    for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
-        let pack = judge.pack(jurisdiction);
-        let (from, to) = pack.validity();
-        if facts.date < from || facts.date > to {
-            problem(
-                vec![key("date")],
-                format!(
-                    "{} lies outside the {jurisdiction} rule pack {} (valid {from} to {to})",
-                    facts.date,
-                    pack.version()
-                ),
-                Some("judge transfers dated within the pack's validity, or load a pack that covers this date with `--rules`".to_owned()),
-            );
-        }
     }
     for (path, code) in [
         (

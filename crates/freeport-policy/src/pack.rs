@@ -1,5 +1,5 @@
 //! Rule packs: one per jurisdiction, a directory of Cedar policies, a Cedar schema, `pack.toml`
-//! (version, validity, outcome order) and, for China, the FTZ negative lists under `ftz/`.
+//! (version, first day, last review, outcome order) and, for China, the FTZ negative lists under `ftz/`.
 //!
 //! A pack is validated at load (Cedar parse, strict schema validation, annotations) and
 //! identified by its version and a content hash: SHA-256 over its files sorted by relative path
@@ -154,10 +154,70 @@ struct Manifest {
     version: String,
     title: String,
     #[serde(with = "toml_date")]
-    valid_from: Date,
-    #[serde(with = "toml_date")]
-    valid_to: Date,
+    judges_from: Date,
+    review: Review,
     outcomes: Vec<String>,
+}
+
+/// The manifest keys of the first pack format, named so that an old pack is refused with the
+/// way to update it rather than "unknown field".
+const RETIRED_MANIFEST_KEYS: [(&str, &str); 2] = [
+    (
+        "valid_from",
+        "`valid_from` is now `judges_from`: the first day the pack judges",
+    ),
+    (
+        "valid_to",
+        "`valid_to` is gone: a pack judges every date from `judges_from` on, and dates after \
+         `[review] reviewed_through` with a \"not reviewed for this date\" warning",
+    ),
+];
+
+/// The pack's own record of its last legal review: when it was made, how far ahead it looked,
+/// and what was checked. Dates after `reviewed_through` are still judged, with a warning in
+/// every output (see [`Coverage`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// The day the review was made.
+    #[serde(deserialize_with = "toml_date::deserialize")]
+    pub reviewed_on: Date,
+    /// The last transfer date the review covers: the law as known on `reviewed_on`, with every
+    /// change then announced to take effect up to this day, is in the pack.
+    #[serde(deserialize_with = "toml_date::deserialize")]
+    pub reviewed_through: Date,
+    /// What was checked, one finding per entry, each with its source key.
+    pub checked: Vec<String>,
+}
+
+/// Whether a pack's review covers a transfer's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Coverage {
+    /// The date lies inside the reviewed range: judged normally.
+    Reviewed,
+    /// The date lies after the last review's horizon: judged with the rules as last reviewed,
+    /// and every output says so.
+    NotReviewed {
+        /// When the pack was last reviewed.
+        reviewed_on: Date,
+        /// The last date that review covers.
+        reviewed_through: Date,
+    },
+    /// The date precedes the pack's first day: the pack does not judge it (the law it encodes
+    /// was not in force, or an earlier law applied that the pack does not encode).
+    BeforePack {
+        /// The first day the pack judges.
+        judges_from: Date,
+    },
+}
+
+impl Coverage {
+    /// Whether the date is inside the reviewed range (nothing to warn about).
+    #[must_use]
+    pub const fn is_reviewed(&self) -> bool {
+        matches!(self, Self::Reviewed)
+    }
 }
 
 /// TOML dates (`2024-03-22`, unquoted) into jiff dates.
@@ -336,27 +396,39 @@ impl RulePack {
                 &format!("{origin}/pack.toml"),
                 "",
                 "the pack has no `pack.toml`".to_owned(),
-                Some("add `pack.toml` with jurisdiction, version, title, valid_from, valid_to and outcomes".to_owned()),
+                Some("add `pack.toml` with jurisdiction, version, title, judges_from, [review] and outcomes".to_owned()),
             )
         })?;
         let manifest: Manifest = toml::from_str(&manifest_file.text).map_err(|e| {
+            let retired = RETIRED_MANIFEST_KEYS
+                .iter()
+                .find(|(key, _)| e.message().contains(&format!("unknown field `{key}`")));
             let error = SourceError::new(
                 &name(manifest_file),
                 &manifest_file.text,
-                format!("invalid pack manifest: {}", e.message()),
-                None,
+                format!("invalid pack manifest: {}", e.message().trim_end()),
+                retired.map(|(_, help)| (*help).to_owned()),
             );
             match e.span() {
                 Some(span) => error.label(span.into(), "here"),
                 None => error,
             }
         })?;
-        if manifest.valid_to < manifest.valid_from {
+        if manifest.review.reviewed_through < manifest.judges_from {
             return Err(SourceError::new(
                 &name(manifest_file),
                 &manifest_file.text,
-                "`valid_to` is before `valid_from`".to_owned(),
+                "`review.reviewed_through` is before `judges_from`".to_owned(),
                 None,
+            )
+            .into());
+        }
+        if manifest.review.checked.iter().all(|c| c.trim().is_empty()) {
+            return Err(SourceError::new(
+                &name(manifest_file),
+                &manifest_file.text,
+                "`review.checked` is empty: a review says what it checked".to_owned(),
+                Some("list each provision or change checked, with its source key".to_owned()),
             )
             .into());
         }
@@ -497,10 +569,34 @@ impl RulePack {
         &self.hash
     }
 
-    /// First and last day of transfers the pack may judge.
+    /// The first day the pack judges.
     #[must_use]
-    pub fn validity(&self) -> (Date, Date) {
-        (self.manifest.valid_from, self.manifest.valid_to)
+    pub fn judges_from(&self) -> Date {
+        self.manifest.judges_from
+    }
+
+    /// The pack's last legal review.
+    #[must_use]
+    pub fn review(&self) -> &Review {
+        &self.manifest.review
+    }
+
+    /// Whether the pack's review covers a transfer dated `date`.
+    #[must_use]
+    pub fn coverage(&self, date: Date) -> Coverage {
+        let review = &self.manifest.review;
+        if date < self.manifest.judges_from {
+            Coverage::BeforePack {
+                judges_from: self.manifest.judges_from,
+            }
+        } else if date > review.reviewed_through {
+            Coverage::NotReviewed {
+                reviewed_on: review.reviewed_on,
+                reviewed_through: review.reviewed_through,
+            }
+        } else {
+            Coverage::Reviewed
+        }
     }
 
     /// Outcomes from least to most burdensome.

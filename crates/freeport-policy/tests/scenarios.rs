@@ -57,6 +57,15 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
     let mut out = String::new();
     for (side, decision) in [("cn", &decision.cn), ("us", &decision.us)] {
         writeln!(out, "{side} = {:?}", decision.outcome).unwrap();
+        if !decision.coverage.is_reviewed() {
+            let coverage = serde_json::to_value(decision.coverage).unwrap();
+            writeln!(
+                out,
+                "{side}_coverage = {:?}",
+                coverage["status"].as_str().unwrap()
+            )
+            .unwrap();
+        }
         let rules: Vec<String> = decision
             .rules
             .iter()

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use crate::ReportError;
 use crate::locale::{Lang, Locale};
+use freeport_policy::Coverage;
+
 use crate::model::{DeidSummary, MechanismRow, Report, RightsChannel, RiskFigures, SideReport};
 use crate::risk::{Level, RiskCause, RiskEntry};
 
@@ -75,6 +77,7 @@ dl.facts dd{margin:0}
 .muted{color:var(--muted)}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;border:1px solid currentColor;font-size:12px;font-weight:600;white-space:nowrap}
 .ok{color:var(--ok)}.warn{color:var(--warn)}.bad{color:var(--bad)}
+.coverage{border:2px solid currentColor;border-radius:4px;padding:6px 10px;font-weight:600}
 .sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px}
 .side{border:1px solid var(--rule);padding:8px 12px}
 .headline{font-size:18px;font-weight:700;margin:8px 0}
@@ -317,6 +320,10 @@ impl Page<'_> {
         self.raw("<p class=\"headline\">");
         self.badge(if c.blocking { "bad" } else { "ok" }, &headline);
         self.raw("</p>");
+        let sides = self.report.decision.sides.clone();
+        for side in &sides {
+            self.coverage_warning(side);
+        }
         self.raw("<dl class=\"facts\">");
         self.fact_code("cover.transfer_id", &c.transfer_id);
         let exporter = self.party(&c.exporter.name, &c.exporter.country);
@@ -466,6 +473,56 @@ impl Page<'_> {
         self.raw("</section>\n");
     }
 
+    /// The warning of a side whose pack's review does not cover the transfer's date: on the
+    /// cover and again in the side's own box, so it cannot be missed in either.
+    fn coverage_warning(&mut self, side: &SideReport) {
+        let country = self.name("jurisdiction", &side.jurisdiction);
+        let version = self
+            .report
+            .cover
+            .rule_packs
+            .iter()
+            .find(|p| p.jurisdiction == side.jurisdiction)
+            .map_or_else(String::new, |p| p.version.clone());
+        let date = self.report.cover.transfer_date.clone();
+        let (status, text) = match side.coverage {
+            Coverage::Reviewed => return,
+            Coverage::NotReviewed {
+                reviewed_on,
+                reviewed_through,
+            } => (
+                "not_reviewed",
+                self.l.fill(
+                    "cover.coverage_not_reviewed",
+                    &[
+                        ("country", &country),
+                        ("version", &version),
+                        ("reviewed_on", &reviewed_on.to_string()),
+                        ("reviewed_through", &reviewed_through.to_string()),
+                        ("date", &date),
+                    ],
+                ),
+            ),
+            Coverage::BeforePack { judges_from } => (
+                "before_pack",
+                self.l.fill(
+                    "cover.coverage_before_pack",
+                    &[
+                        ("country", &country),
+                        ("version", &version),
+                        ("judges_from", &judges_from.to_string()),
+                        ("date", &date),
+                    ],
+                ),
+            ),
+        };
+        self.raw("<p class=\"coverage warn\" role=\"alert\" data-coverage=\"");
+        self.raw(status);
+        self.raw("\">");
+        self.text(&text);
+        self.raw("</p>");
+    }
+
     fn side(&mut self, side: &SideReport) {
         self.raw("<div class=\"side\">");
         let j = self.name("jurisdiction", &side.jurisdiction);
@@ -476,6 +533,7 @@ impl Page<'_> {
         self.raw(" <code>");
         self.text(&side.outcome);
         self.raw("</code></p>");
+        self.coverage_warning(side);
         if !side.decided_by.is_empty() {
             let label = self.t("decision.decided_by");
             self.raw("<p>");

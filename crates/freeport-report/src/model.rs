@@ -7,8 +7,8 @@ use freeport_deid::report::Report as DeidReport;
 use freeport_deid::risk::Risk;
 use freeport_detect::Evidence as DetectEvidence;
 use freeport_policy::{
-    CollectedIn, Decision, Form, Jurisdiction, MechanismStatus, PriorVolumes, Role, RulePack,
-    SideDecision, TransferFacts, Tri, cn_window_start, us_window_start,
+    CollectedIn, Coverage, Decision, Form, Jurisdiction, MechanismStatus, PriorVolumes, Role,
+    RulePack, SideDecision, TransferFacts, Tri, cn_window_start, us_window_start,
 };
 use freeport_scan::ScanReport;
 use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
@@ -210,8 +210,12 @@ pub struct DecisionSection {
 pub struct SideReport {
     /// `cn` or `us`.
     pub jurisdiction: String,
-    /// Outcome id, e.g. `STANDARD_CONTRACT_OR_CERTIFICATION`.
+    /// Outcome id, e.g. `STANDARD_CONTRACT_OR_CERTIFICATION`, or `NOT_JUDGED`.
     pub outcome: String,
+    /// Whether the pack's last review covers the transfer's date; absent when it does. The
+    /// rendered report shows a warning for every side where it is present.
+    #[serde(skip_serializing_if = "Coverage::is_reviewed")]
+    pub coverage: Coverage,
     /// Whether this side blocks the transfer as described.
     pub blocking: bool,
     /// Mechanisms required and whether they are in place.
@@ -799,13 +803,8 @@ fn side(jurisdiction: &str, side: &SideDecision) -> SideReport {
     SideReport {
         jurisdiction: jurisdiction.to_owned(),
         outcome: side.outcome.clone(),
-        blocking: side.outcome.contains("PROHIBITED")
-            || side.mechanisms.iter().any(|m| {
-                matches!(
-                    m.status,
-                    MechanismStatus::Missing | MechanismStatus::Expired
-                )
-            }),
+        coverage: side.coverage,
+        blocking: side.is_blocking(),
         mechanisms: side
             .mechanisms
             .iter()

@@ -198,3 +198,56 @@ proptest::proptest! {
         proptest::prop_assert_eq!(html.matches('<').count(), baseline);
     }
 }
+
+/// A transfer dated past both packs' review: the report is still built, and every side says,
+/// on the cover and in its own box, in both languages, that its pack was not reviewed for the
+/// date; one dated before the US pack's first day says the US side was not judged.
+#[test]
+fn a_date_outside_a_packs_review_is_flagged_in_both_languages() {
+    use freeport_policy::{Coverage, Judge, PriorVolumes};
+    let f = fixture();
+    let judge = Judge::embedded(f.vocabulary).unwrap();
+    for (day, cn, us) in [
+        ("2028-03-01", Some("not_reviewed"), Some("not_reviewed")),
+        ("2024-05-01", None, Some("before_pack")),
+    ] {
+        let mut facts = f.facts.clone();
+        facts.date = day.parse().unwrap();
+        let prior = PriorVolumes::none(facts.date).unwrap();
+        let decision = judge.decide_with_remedies(&facts, &prior).unwrap();
+        let report = with_input(f, |input| {
+            let mut input = *input;
+            input.facts = &facts;
+            input.decision = &decision;
+            input.after_deid = None;
+            Report::build(&input)
+        });
+        let coverage = |i: usize| match report.decision.sides[i].coverage {
+            Coverage::Reviewed => None,
+            Coverage::NotReviewed { .. } => Some("not_reviewed"),
+            Coverage::BeforePack { .. } => Some("before_pack"),
+        };
+        assert_eq!((coverage(0), coverage(1)), (cn, us), "{day}");
+        let json = render_json(&report).unwrap();
+        let expected = usize::from(cn.is_some()) + usize::from(us.is_some());
+        assert_eq!(json.matches("\"coverage\"").count(), expected, "{day}");
+        for (lang, not_reviewed, not_judged) in [
+            (Lang::En, "Not reviewed for this date", "Not judged"),
+            (Lang::Zh, "未就此日期复核", "未作评判"),
+        ] {
+            let html = render_html(&report, lang).unwrap();
+            // Once on the cover and once in the side's box.
+            assert_eq!(
+                html.matches("data-coverage=").count(),
+                2 * expected,
+                "{day} {lang:?}"
+            );
+            if us == Some("before_pack") {
+                assert!(html.contains(not_judged), "{day} {lang:?}");
+            } else {
+                assert!(html.contains(not_reviewed), "{day} {lang:?}");
+                assert!(html.contains("2027-12-31"), "{day} {lang:?}");
+            }
+        }
+    }
+}

@@ -205,3 +205,36 @@ fn a_broken_pack_points_at_file_and_line() {
     assert!(stderr.contains("data_brokr"), "{stderr}");
     assert!(stderr.contains(":13:"), "{stderr}");
 }
+
+/// A transfer dated past both packs' review is judged, not refused, and the table opens with
+/// the warning for each side and marks both outcomes; JSON carries each side's coverage.
+#[test]
+fn a_date_past_the_review_is_judged_with_an_unmissable_warning() {
+    let text =
+        std::fs::read_to_string(root().join("examples/transfers/cross-border-ecommerce.toml"))
+            .unwrap();
+    let date_line = text.lines().find(|l| l.starts_with("date = ")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("2028.toml");
+    std::fs::write(&facts, text.replace(date_line, "date = \"2028-02-01\"")).unwrap();
+    let facts = facts.to_str().unwrap();
+
+    let (code, stdout, stderr) = freeport(&["judge", facts]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::with_settings!({ filters => vec![(r"`[^`]*freeport\.db`", "`[store]`")] }, {
+        insta::assert_snapshot!(stdout);
+    });
+    assert!(stdout.starts_with("WARNING, NOT REVIEWED FOR THIS DATE: the China rule pack"));
+    assert_eq!(stdout.matches("(not reviewed for this date)").count(), 2);
+
+    let (code, stdout, stderr) = freeport(&["judge", facts, "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for side in ["cn", "us"] {
+        assert_eq!(json[side]["coverage"]["status"], "not_reviewed", "{side}");
+        assert_eq!(
+            json[side]["coverage"]["reviewed_through"], "2027-12-31",
+            "{side}"
+        );
+    }
+}

@@ -168,6 +168,9 @@ fn outcomes(decision: &Decision) -> String {
 fn summary(a: &Assessment, out_dir: &Path) -> String {
     let mut s = String::new();
     let f = &a.facts;
+    for warning in crate::commands::judge::coverage_warnings(a.decision(), f.date) {
+        let _ = writeln!(s, "{warning}\n");
+    }
     let _ = writeln!(
         s,
         "Transfer {}: {} → {} on {}",

@@ -6,7 +6,7 @@ use std::path::Path;
 use comfy_table::{Cell, ContentArrangement, Table, presets};
 use freeport_cli::{Format, JudgeArgs};
 use freeport_policy::{
-    Decision, FactsFormat, Judge, Jurisdiction, MechanismStatus, PriorVolumes, RulePack,
+    Coverage, Decision, FactsFormat, Judge, Jurisdiction, MechanismStatus, PriorVolumes, RulePack,
     SideDecision, TransferFacts, facts_schema, parse_facts,
 };
 use freeport_store::{Store, Tx};
@@ -52,6 +52,8 @@ struct Prior<'a> {
 
 /// What judging produced.
 struct Judged {
+    /// The transfer's date, for the packs' coverage warnings.
+    date: jiff::civil::Date,
     decision: Decision,
     prior: PriorVolumes,
     source: VolumesSource,
@@ -86,6 +88,7 @@ pub(crate) fn run(
             )));
         }
         Some(prior) => Judged {
+            date: facts.date,
             decision: judge
                 .decide_with_remedies(&facts, &prior)
                 .map_err(|e| Error::Judge(Box::new(e)))?,
@@ -128,6 +131,7 @@ pub(crate) fn run(
                 (decision, prior, None)
             };
             Judged {
+                date: facts.date,
                 decision,
                 prior,
                 source,
@@ -223,8 +227,54 @@ fn status(status: MechanismStatus) -> &'static str {
     }
 }
 
+/// The warning a side carries when its pack's review does not cover the transfer's date, as a
+/// paragraph for the top of any human-read output (judge, assess); `None` inside the range.
+pub(crate) fn coverage_warning(
+    country: &str,
+    pack_version: &str,
+    side: &SideDecision,
+    date: jiff::civil::Date,
+) -> Option<String> {
+    match side.coverage {
+        Coverage::Reviewed => None,
+        Coverage::NotReviewed {
+            reviewed_on,
+            reviewed_through,
+        } => Some(format!(
+            "WARNING, NOT REVIEWED FOR THIS DATE: the {country} rule pack {pack_version} was last \
+             reviewed on {reviewed_on} for transfers through {reviewed_through}; this transfer is \
+             dated {date}. It is judged with the rules as then reviewed, and the law may have \
+             changed since: update the packs or have the {country} outcome checked."
+        )),
+        Coverage::BeforePack { judges_from } => Some(format!(
+            "NOT JUDGED: the {country} rule pack {pack_version} judges transfers from \
+             {judges_from}; this transfer is dated {date}, so no {country} rule was applied."
+        )),
+    }
+}
+
+/// Every side's coverage warning, one paragraph each, in the order China, United States.
+pub(crate) fn coverage_warnings(decision: &Decision, date: jiff::civil::Date) -> Vec<String> {
+    [
+        ("China", Jurisdiction::Cn, &decision.cn),
+        ("United States", Jurisdiction::Us, &decision.us),
+    ]
+    .into_iter()
+    .filter_map(|(country, jurisdiction, side)| {
+        let version = decision
+            .packs
+            .get(&jurisdiction)
+            .map_or("?", |p| p.version.as_str());
+        coverage_warning(country, version, side, date)
+    })
+    .collect()
+}
+
 fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     let decision = &judged.decision;
+    for warning in coverage_warnings(decision, judged.date) {
+        writeln!(out, "{warning}\n")?;
+    }
     let sides: [(&str, &SideDecision); 2] =
         [("China", &decision.cn), ("United States", &decision.us)];
     let mut summary = new_table();
@@ -235,9 +285,15 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
             .iter()
             .map(|m| format!("{} ({})", m.id, status(m.status)))
             .collect();
+        let outcome = match side.coverage {
+            Coverage::Reviewed | Coverage::BeforePack { .. } => side.outcome.clone(),
+            Coverage::NotReviewed { .. } => {
+                format!("{}\n(not reviewed for this date)", side.outcome)
+            }
+        };
         summary.add_row([
             Cell::new(name),
-            Cell::new(&side.outcome),
+            Cell::new(outcome),
             Cell::new(if mechanisms.is_empty() {
                 "-".to_owned()
             } else {

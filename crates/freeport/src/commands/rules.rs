@@ -15,14 +15,18 @@ pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitSta
         RulesCommand::Check(args) => {
             let (cn, us) = load_packs(args.rules.as_deref())?;
             for pack in [&cn, &us] {
+                let review = pack.review();
                 writeln!(
                     out,
-                    "{} pack {}: {} rules, valid {} to {}, {}",
+                    "{} pack {}: {} rules, judges from {}, reviewed on {} through {} \
+                     ({} points checked), {}",
                     pack.jurisdiction(),
                     pack.version(),
                     pack.rules().len(),
-                    pack.validity().0,
-                    pack.validity().1,
+                    pack.judges_from(),
+                    review.reviewed_on,
+                    review.reviewed_through,
+                    review.checked.len(),
                     pack.hash()
                 )?;
             }
