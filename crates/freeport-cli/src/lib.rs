@@ -64,6 +64,10 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a port home: the store, the transparency log with its key, the local witnesses and
+    /// the trust policy. Refused where anything is already there.
+    #[command(after_help = INIT_AFTER_HELP)]
+    Init(InitArgs),
     /// Browse the shared vocabulary of data categories and how each country's law treats them.
     #[command(subcommand, visible_alias = "vocabulary")]
     Vocab(VocabCommand),
@@ -616,6 +620,25 @@ pub struct WitnessServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8081")]
     pub listen: SocketAddr,
+}
+
+const INIT_AFTER_HELP: &str = "\
+The home is `$FREEPORT_HOME`, else the platform data directory (`~/.local/share/freeport`), or the
+directory of `--store`. Commands that record create a home on first use only where the directory
+is empty; every command refuses a home whose store, log and keys disagree (a store deleted or
+emptied beside its log, a log or key gone), naming what is missing, and changes nothing.
+
+Examples:
+  FREEPORT_HOME=/srv/freeport freeport init
+  freeport init --format json
+";
+
+/// Arguments of `freeport init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `freeport history`.

@@ -2,6 +2,8 @@
 //! last review, and never refuses a question because the other country's pack does not cover
 //! its date.
 
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
 use std::path::Path;
 use std::sync::OnceLock;
 

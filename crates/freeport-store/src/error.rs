@@ -46,6 +46,70 @@ pub enum StoreError {
         /// What is wrong.
         detail: String,
     },
+    /// No store where one must already exist (a command that never creates one).
+    #[error("no store at `{}`", path.display())]
+    #[diagnostic(
+        code(freeport::store::missing),
+        help("`freeport init` creates a port home with its store; nothing was created")
+    )]
+    Missing {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// The store file exists but holds nothing: truncated or emptied, never a fresh store.
+    #[error("store `{}` is empty (0 bytes)", path.display())]
+    #[diagnostic(
+        code(freeport::store::empty),
+        help("restore the store from a backup; an empty file is never taken as a new store")
+    )]
+    Empty {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// The file is not a Free Data Port store: not SQLite, or a SQLite database of another
+    /// program. It is never migrated.
+    #[error("`{}` is not a Free Data Port store: {reason}", path.display())]
+    #[diagnostic(
+        code(freeport::store::not_ours),
+        help(
+            "point `--store` or `FREEPORT_HOME` at a Free Data Port home; the file was not changed"
+        )
+    )]
+    NotOurs {
+        /// The file.
+        path: PathBuf,
+        /// What it holds instead.
+        reason: String,
+    },
+    /// `create` found a store already there.
+    #[error("a store already exists at `{}`", path.display())]
+    #[diagnostic(
+        code(freeport::store::exists),
+        help("open it instead; a store is never replaced")
+    )]
+    AlreadyExists {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// A reading command found a store of an older schema; it does not migrate.
+    #[error(
+        "store `{}` has schema version {found}; this freeport reads version {latest}",
+        path.display()
+    )]
+    #[diagnostic(
+        code(freeport::store::needs_migration),
+        help(
+            "run a recording command (`freeport assess`, `freeport judge --record`) once to migrate it; reading commands never change the store"
+        )
+    )]
+    NeedsMigration {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// This program's.
+        latest: i64,
+    },
     /// The database was written by a newer `freeport`.
     #[error(
         "store `{}` has schema version {found}, newer than the {known} this freeport knows",

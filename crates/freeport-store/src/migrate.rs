@@ -69,6 +69,27 @@ pub fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
+/// The newest migration applied to the database, without changing it (0 for a database that
+/// has none, or no schema table yet).
+pub(crate) fn applied_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    let has_table: bool = conn
+        .query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'freeport_schema'",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(db_error(path, "look for the schema table"))?;
+    if !has_table {
+        return Ok(0);
+    }
+    conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM freeport_schema",
+        [],
+        |row| row.get(0),
+    )
+    .map_err(db_error(path, "read the schema version"))
+}
+
 fn checksum(sql: &str) -> String {
     Sha256::digest(sql.as_bytes())
         .iter()

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use jiff::civil::Date;
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::budget::{self, DELTA_SCALE, EPSILON_SCALE, Round};
 use crate::count::{self, Hashes, Row};
@@ -43,6 +43,116 @@ pub(crate) fn db_error(
         path: path.to_owned(),
         action,
         source: Box::new(source),
+    }
+}
+
+/// How [`Store::connect`] treats the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    /// Create it if missing, else open and migrate (tests, benchmarks, first use).
+    CreateOrOpen,
+    /// Create it; refuse if anything is there.
+    Create,
+    /// Open and migrate; refuse if missing or empty.
+    Existing,
+    /// Open without migrating; refuse if missing, empty or of an older schema.
+    Read,
+}
+
+/// Creates a store at `path` all at once: the schema is written to a temporary file beside it,
+/// which is then linked into place only if nothing is there (no replace). A crash leaves either
+/// no store or a whole one — never the empty file SQLite makes before its first write, which
+/// every later command would rightly refuse.
+fn create_atomically(path: &Path) -> Result<(), StoreError> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "store".into(), |n| n.to_string_lossy());
+    // Unique per call: threads of one process may create the same store at once.
+    let mut nonce = [0u8; 8];
+    getrandom::fill(&mut nonce).map_err(|source| StoreError::Rng {
+        path: path.to_owned(),
+        source,
+    })?;
+    let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    let temp = dir.join(format!(".{name}.creating-{}-{nonce}", std::process::id()));
+    let io = |source: std::io::Error| StoreError::CreateDir {
+        path: temp.clone(),
+        source,
+    };
+    match std::fs::remove_file(&temp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(e)),
+    }
+    {
+        let mut conn = Connection::open_with_flags(
+            &temp,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(db_error(&temp, "create the database"))?;
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(db_error(&temp, "set the page size"))?;
+        // A rollback journal here: the whole schema is in the file once the migration commits.
+        migrate::migrate(&mut conn, &temp)?;
+    }
+    let linked = std::fs::hard_link(&temp, path);
+    let _ = std::fs::remove_file(&temp);
+    match linked {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        Err(source) => {
+            return Err(StoreError::CreateDir {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    }
+    // Make the new name durable.
+    if let Ok(handle) = std::fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+    Ok(())
+}
+
+/// A file SQLite cannot read, or a database of another program, is refused before anything is
+/// written to it. A store has the `freeport_schema` table; a new file has no tables at all.
+fn ensure_ours(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let tables: Result<(i64, i64), rusqlite::Error> = conn.query_row(
+        "SELECT COUNT(*), COALESCE(SUM(name = 'freeport_schema'), 0) FROM sqlite_master
+         WHERE type = 'table'",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    );
+    match tables {
+        Ok((0, _) | (_, 1..)) => Ok(()),
+        Ok((n, _)) => Err(StoreError::NotOurs {
+            path: path.to_owned(),
+            reason: format!("a SQLite database with {n} table(s) of another program"),
+        }),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Err(StoreError::NotOurs {
+                path: path.to_owned(),
+                reason: "not a SQLite database".to_owned(),
+            })
+        }
+        Err(source) => Err(db_error(path, "read the database's tables")(source)),
     }
 }
 
@@ -135,14 +245,64 @@ impl Store {
     /// newer than this program's ([`StoreError::SchemaTooNew`]) or an applied migration differs
     /// from ours.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let path = path.as_ref().to_owned();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-                path: dir.to_owned(),
-                source,
-            })?;
+        Self::connect(path.as_ref(), Opening::CreateOrOpen)
+    }
+
+    /// Creates a new store at `path` (and its directory); refuses if a file is already there,
+    /// even an empty one. For `freeport init` and the first use of an empty home.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::AlreadyExists`], or any error of [`Store::open`].
+    pub fn create(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::connect(path.as_ref(), Opening::Create)
+    }
+
+    /// Opens a store that must already exist, migrating it to the latest schema: for commands
+    /// that record. A missing or empty file is refused, never taken as a new store.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Missing`], [`StoreError::Empty`], [`StoreError::NotOurs`], or any error
+    /// of [`Store::open`].
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::connect(path.as_ref(), Opening::Existing)
+    }
+
+    /// Opens a store that must already exist and be at the latest schema, without changing
+    /// it: for commands that only read (`history`, `judge` without `--record`). Their dry runs
+    /// still write inside a transaction that always rolls back.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::open_existing`], and [`StoreError::NeedsMigration`] for an older schema.
+    pub fn open_for_reading(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::connect(path.as_ref(), Opening::Read)
+    }
+
+    fn connect(path: &Path, opening: Opening) -> Result<Self, StoreError> {
+        let path = path.to_owned();
+        let length = std::fs::metadata(&path).ok().map(|m| m.len());
+        match (opening, length) {
+            (Opening::Create, Some(_)) => return Err(StoreError::AlreadyExists { path }),
+            (Opening::Existing | Opening::Read, None) => return Err(StoreError::Missing { path }),
+            (Opening::Existing | Opening::Read, Some(0)) => return Err(StoreError::Empty { path }),
+            _ => {}
         }
-        let mut conn = Connection::open(&path).map_err(db_error(&path, "open the database"))?;
+        if length.is_none() && matches!(opening, Opening::Create | Opening::CreateOrOpen) {
+            match create_atomically(&path) {
+                Ok(()) => {}
+                // Another process created it first: open theirs (create-or-open only).
+                Err(StoreError::AlreadyExists { .. }) if opening == Opening::CreateOrOpen => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(&path, flags)
+            .map_err(db_error(&path, "open the database"))?;
+        ensure_ours(&conn, &path)?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(db_error(&path, "set the busy timeout"))?;
         // Subject hashes are megabytes per entry: large pages move them in 16 times fewer
@@ -162,12 +322,47 @@ impl Store {
         // finishes it on a later commit or open instead.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
             .map_err(db_error(&path, "keep the write-ahead log on close"))?;
-        migrate::migrate(&mut conn, &path)?;
+        if opening == Opening::Read {
+            let found = migrate::applied_version(&conn, &path)?;
+            let latest = migrate::latest_version();
+            if found < latest {
+                return Err(StoreError::NeedsMigration {
+                    path,
+                    found,
+                    latest,
+                });
+            }
+            if found > latest {
+                return Err(StoreError::SchemaTooNew {
+                    path,
+                    found,
+                    known: latest,
+                });
+            }
+        } else {
+            migrate::migrate(&mut conn, &path)?;
+        }
         Ok(Self {
             conn,
             path,
             cache: VolumeCache::new(),
         })
+    }
+
+    /// The highest log index the store records a transfer's entry at, if any: the log must be
+    /// at least one entry longer, or store and log disagree.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn log_high_water(&self) -> Result<Option<u64>, StoreError> {
+        let max: Option<i64> = self
+            .conn
+            .query_row("SELECT MAX(log_index) FROM log_outbox", [], |row| {
+                row.get(0)
+            })
+            .map_err(db_error(&self.path, "read the highest logged entry"))?;
+        Ok(max.and_then(|m| u64::try_from(m).ok()))
     }
 
     /// The database file.

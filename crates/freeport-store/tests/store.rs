@@ -79,7 +79,12 @@ fn new_stores_use_large_pages_and_old_ones_keep_theirs() {
     let old = dir.path().join("old.db");
     rusqlite::Connection::open(&old)
         .unwrap()
-        .execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x INTEGER) STRICT;")
+        // A store made before large pages: its schema table fixes the 4 KiB page size.
+        .execute_batch(
+            "PRAGMA page_size = 4096;
+             CREATE TABLE freeport_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                 checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;",
+        )
         .unwrap();
     let mut store = Store::open(&old).unwrap();
     store

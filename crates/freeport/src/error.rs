@@ -16,6 +16,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Store(#[from] freeport_store::StoreError),
+    /// The port's home disagrees with itself; nothing was created or changed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Home(#[from] freeport_port::HomeError),
     /// De-identification could not run.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -105,11 +109,11 @@ pub enum Error {
     /// An assessment stopped.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Assess(#[from] Box<freeport_assess::AssessError>),
+    Assess(#[from] Box<freeport_port::AssessError>),
     /// Judge–store plumbing failed.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Counting(#[from] freeport_assess::Cause),
+    Counting(#[from] freeport_port::Cause),
     /// An input could not be read (e.g. an unknown `--encoding`).
     #[error(transparent)]
     #[diagnostic(transparent)]

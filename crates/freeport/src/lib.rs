@@ -22,6 +22,7 @@ pub use exit::ExitStatus;
 /// Any error that stops the command; [`Error::exit_status`] says which exit code it maps to.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
+        Command::Init(args) => commands::init::run(&args, cli.store.as_deref(), out),
         Command::Vocab(command) => commands::vocab::run(&command, out),
         Command::History(args) => commands::history::run(&args, cli.store.as_deref(), out),
         Command::Deid(args) => match &args.command {

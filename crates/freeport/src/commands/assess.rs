@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use freeport_assess::pipeline::DataFile;
-use freeport_assess::{Assessment, DeidChoice, Home, Outcome, Request, assess};
 use freeport_cli::{AssessArgs, Collected, Format, ReportLang};
 use freeport_policy::{CollectedIn, Decision, MechanismStatus};
+use freeport_port::pipeline::DataFile;
+use freeport_port::{Assessment, DeidChoice, HomeLayout, Outcome, Request, assess};
 use freeport_report::Lang;
 use serde::Serialize;
 
@@ -36,12 +36,12 @@ pub(crate) fn run(
 ) -> Result<ExitStatus, Error> {
     // With `--store`, the log and keys live beside the store file.
     let home = match store {
-        Some(path) => Home::new(
+        Some(path) => HomeLayout::new(
             path.parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         ),
-        None => Home::locate()?,
+        None => HomeLayout::locate()?,
     };
     if let Some(path) = store
         && path.file_name() != Some(std::ffi::OsStr::new(freeport_store::DB_FILE))

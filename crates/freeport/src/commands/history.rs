@@ -12,7 +12,7 @@ use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 
 use crate::{Error, ExitStatus};
-use freeport_assess::volumes::{Counters, PI, SENSITIVE_PI};
+use freeport_port::volumes::{Counters, PI, SENSITIVE_PI};
 
 /// The JSON document of `freeport history --format json`.
 #[derive(Serialize)]

@@ -15,7 +15,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::{Error, ExitStatus};
-use freeport_assess::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
+use freeport_port::HomeLayout;
+use freeport_port::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 
 /// Where the cumulative volumes a decision used came from.
 #[derive(Debug, Clone, Serialize)]
@@ -23,6 +24,8 @@ use freeport_assess::volumes::{Counters, SubjectHashes, transfer_record, with_de
 enum VolumesSource {
     /// The facts file's `[prior_volumes]`.
     Facts,
+    /// No store: the home is fresh, nothing was ever recorded in it.
+    NoStore,
     /// The store, before this transfer. Its path stays out of the JSON, which depends only on
     /// the facts, the packs and the volumes.
     Store {
@@ -97,9 +100,31 @@ pub(crate) fn run(
             recorded: None,
         },
         None => {
-            let mut store = match store {
-                Some(path) => Store::open(path)?,
-                None => Store::open_default()?,
+            // Reading never creates or migrates a store; recording creates one only in a fresh
+            // home (or at a `--store` path where nothing is yet), and refuses a home whose
+            // store, log and keys disagree.
+            let opened = match (store, args.record) {
+                (Some(path), false) => Some(Store::open_for_reading(path)?),
+                (Some(path), true) if path.exists() => Some(Store::open_existing(path)?),
+                (Some(path), true) => Some(Store::create(path)?),
+                (None, false) => HomeLayout::locate()?.open_store_for_reading()?,
+                (None, true) => Some(HomeLayout::locate()?.open_store_for_recording()?),
+            };
+            let Some(mut store) = opened else {
+                // A fresh home: nothing was ever recorded in it.
+                let prior = PriorVolumes::none(facts.date)
+                    .map_err(|e| Error::Usage(format!("`{name}`: {e}")))?;
+                let decision = judge
+                    .decide_with_remedies(&facts, &prior)
+                    .map_err(|e| Error::Judge(Box::new(e)))?;
+                let judged = Judged {
+                    date: facts.date,
+                    decision,
+                    prior,
+                    source: VolumesSource::NoStore,
+                    recorded: None,
+                };
+                return finish(args, &judged, out);
             };
             let id = args.id.clone().unwrap_or_else(|| default_id(&facts, &text));
             let record = transfer_record(&id, &facts, vocabulary, SubjectHashes::new());
@@ -139,6 +164,11 @@ pub(crate) fn run(
             }
         }
     };
+    finish(args, &judged, out)
+}
+
+/// Prints the decision and picks the exit code.
+fn finish(args: &JudgeArgs, judged: &Judged, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(
@@ -154,7 +184,7 @@ pub(crate) fn run(
             )?;
             writeln!(out)?;
         }
-        Format::Table => render_table(&judged, out)?,
+        Format::Table => render_table(judged, out)?,
     }
     // JSON says the same with `"recorded": null`.
     if args.record && judged.recorded.is_none() && matches!(args.format, Format::Table) {
@@ -377,6 +407,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     let from = match &judged.source {
         VolumesSource::Facts => "the facts file".to_owned(),
         VolumesSource::Store { path } => format!("the store `{path}`"),
+        VolumesSource::NoStore => "a fresh home: nothing recorded yet".to_owned(),
     };
     writeln!(
         out,

@@ -4,6 +4,7 @@ pub(crate) mod assess;
 pub(crate) mod deid;
 pub(crate) mod deid_release;
 pub(crate) mod history;
+pub(crate) mod init;
 pub(crate) mod judge;
 pub(crate) mod keys;
 pub(crate) mod log;

@@ -2,21 +2,16 @@
 //! signing key, and two witnesses — one for each country — that cosign every checkpoint, all
 //! created on first use so that a newcomer's first `freeport assess` produces a real receipt.
 //!
-//! ```text
-//! $FREEPORT_HOME/            (else the platform data directory, e.g. ~/.local/share/freeport)
-//!   freeport.db              the store
-//!   log/                     the C2SP tlog-tiles log
-//!   keys/log.key|.vkey       the log's Ed25519 note key
-//!   keys/witness-cn.key|.vkey, keys/witness-us.key|.vkey   the witnesses' cosignature keys
-//!   witnesses/cn.json, us.json                             their durable witness state
-//!   trust-policy.txt         the tlog-policy a recipient needs: this log, both witnesses, both required
-//! ```
+//! The home's layout, and the rule that nothing is created in a home whose parts disagree, are
+//! in [`crate::layout`].
 //!
 //! On one machine the two "witnesses" are local keys, which shows the mechanism but proves
 //! nothing independent; a deployment points the log at real witnesses (`freeport log cosign`
 //! over HTTP), and the trust policy names those instead.
 
 use std::path::{Path, PathBuf};
+
+use crate::layout::HomeLayout;
 
 use freeport_tlog::merkle::{NodeSource, prove_consistency};
 use freeport_tlog::note::{KeyKind, SigningKey, load_signing_key, save_key_pair};
@@ -31,63 +26,6 @@ const RECOVERY_WINDOW: u64 = 4_096;
 
 /// The log's origin (and its key's name).
 pub const LOG_ORIGIN: &str = "freeport.local/log";
-
-/// Where the port keeps its state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Home {
-    root: PathBuf,
-}
-
-impl Home {
-    /// A home at `root`.
-    #[must_use]
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
-    }
-
-    /// The default home: `$FREEPORT_HOME`, else the directory of the default store.
-    ///
-    /// # Errors
-    ///
-    /// When no data directory can be found.
-    pub fn locate() -> Result<Self, freeport_store::StoreError> {
-        let db = freeport_store::default_path()?;
-        Ok(Self::new(
-            db.parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        ))
-    }
-
-    /// The directory.
-    #[must_use]
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// The store database.
-    #[must_use]
-    pub fn store_path(&self) -> PathBuf {
-        self.root.join(freeport_store::DB_FILE)
-    }
-
-    /// The log directory.
-    #[must_use]
-    pub fn log_dir(&self) -> PathBuf {
-        self.root.join("log")
-    }
-
-    /// The key directory.
-    #[must_use]
-    pub fn keys_dir(&self) -> PathBuf {
-        self.root.join("keys")
-    }
-
-    /// The trust policy for this log and its witnesses.
-    #[must_use]
-    pub fn trust_policy_path(&self) -> PathBuf {
-        self.root.join("trust-policy.txt")
-    }
-}
 
 /// One local witness: its key and durable state.
 struct LocalWitness {
@@ -136,20 +74,46 @@ impl PortLog {
     ///
     /// Keys with unsafe permissions, a log held by another process or failing its checks, or
     /// files that cannot be written.
-    pub fn open_or_create(home: &Home) -> freeport_tlog::Result<Self> {
+    pub fn open_or_create(home: &HomeLayout) -> freeport_tlog::Result<Self> {
         let keys = home.keys_dir();
         std::fs::create_dir_all(&keys).map_err(|e| freeport_tlog::Error::Malformed {
             what: "home",
             reason: format!("cannot create `{}`: {e}", keys.display()),
         })?;
-        let log_key = key(&keys, "log", LOG_ORIGIN, KeyKind::Ed25519)?;
         let dir = home.log_dir();
-        let log = if dir.join("log.json").exists() {
+        let existing = dir.join("log.json").exists();
+        if existing && !home.log_key_path().exists() {
+            // A new key could not sign this log's checkpoints: refuse before anything is made.
+            return Err(freeport_tlog::Error::Malformed {
+                what: "home",
+                reason: format!(
+                    "the log `{}` has no key `{}`; restore it from a backup",
+                    dir.display(),
+                    home.log_key_path().display()
+                ),
+            });
+        }
+        let log_key = key(&keys, "log", LOG_ORIGIN, KeyKind::Ed25519)?;
+        let log = if existing {
             Log::open(&dir)?
         } else {
             Log::init(&dir, LOG_ORIGIN, &log_key.verifier())?
         };
-        let witness_dir = home.root().join("witnesses");
+        // The key must be this log's, checked before anything is recorded or appended: a
+        // wrong key found only at the checkpoint leaves an appended entry behind a failure.
+        if log.vkey() != &log_key.verifier() {
+            return Err(freeport_tlog::Error::Malformed {
+                what: "home",
+                reason: format!(
+                    "the key `{}` (`{}`) is not the key of the log `{}` (`{}`); nothing was recorded",
+                    home.log_key_path().display(),
+                    log_key.verifier().label(),
+                    dir.display(),
+                    log.vkey().label()
+                ),
+            });
+        }
+        let witness_dir = home.witnesses_dir();
         std::fs::create_dir_all(&witness_dir).map_err(|e| freeport_tlog::Error::Malformed {
             what: "home",
             reason: format!("cannot create `{}`: {e}", witness_dir.display()),
@@ -159,13 +123,25 @@ impl PortLog {
             ("cn", "witness-cn.freeport.local"),
             ("us", "witness-us.freeport.local"),
         ] {
+            let state_path = witness_dir.join(format!("{name}.json"));
+            let key_path = keys.join(format!("witness-{name}.key"));
+            if state_path.exists() && !key_path.exists() {
+                // A new key would cosign under a name recipients do not trust.
+                return Err(freeport_tlog::Error::Malformed {
+                    what: "home",
+                    reason: format!(
+                        "the witness state `{}` has no key `{}`; restore it from a backup",
+                        state_path.display(),
+                        key_path.display()
+                    ),
+                });
+            }
             let signing = key(
                 &keys,
                 &format!("witness-{name}"),
                 key_name,
                 KeyKind::Cosignature,
             )?;
-            let state_path = witness_dir.join(format!("{name}.json"));
             let state = match std::fs::read_to_string(&state_path) {
                 Ok(text) => state_from_json(&text)?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -210,6 +186,12 @@ impl PortLog {
             witnesses,
             policy,
         })
+    }
+
+    /// The log's verifier key, C2SP vkey form.
+    #[must_use]
+    pub fn vkey(&self) -> String {
+        self.key.verifier().to_vkey()
     }
 
     /// The tlog-policy text a recipient verifies receipts with.

@@ -6,8 +6,9 @@
 //!
 //! 1. **Transfer** — the transfer file is transfer facts without an inventory (parties,
 //!    scenario, mechanisms in place; `freeport judge --schema`); the rule packs load.
-//! 2. **Home** — the store and the log open (created on first use, [`home`]), and what a crash
-//!    left half-done is finished first ([`recover`]).
+//! 2. **Home** — the store and the log open (created only in a fresh home, refused where they
+//!    disagree: [`layout`], [`home`]), and what a crash left half-done is finished first
+//!    ([`recover`]).
 //! 3. **Scan** — every dataset, salted with the exporter's subject-hash salt from the store, so
 //!    people are counted once across files and across transfers ([`inventory`]).
 //! 4. **Judge** — both packs, with the volumes the store already holds (`Tx::volumes_before`).
@@ -33,10 +34,12 @@
 pub mod error;
 pub mod home;
 pub mod inventory;
+pub mod layout;
 pub mod pipeline;
 pub mod recover;
 pub mod volumes;
 
 pub use error::{AssessError, Cause, Stage};
-pub use home::{Home, PortLog};
+pub use home::PortLog;
+pub use layout::{HomeContents, HomeError, HomeLayout, Initialised};
 pub use pipeline::{Assessment, DeidChoice, Outcome, Request, assess};

@@ -62,6 +62,10 @@ pub enum Cause {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Vocabulary(#[from] freeport_vocabulary::VocabularyError),
+    /// The port's home disagrees with itself (a store gone beside its log, ...).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Home(#[from] crate::layout::HomeError),
     /// The store failed.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -25,8 +25,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::error::{AssessError, AtStage, Cause, Stage};
-use crate::home::{Home, PortLog};
+use crate::home::PortLog;
 use crate::inventory::inventory;
+use crate::layout::HomeLayout;
 use crate::recover::{Recovered, recover};
 use crate::volumes::{Counters, transfer_record, with_decision};
 
@@ -204,7 +205,7 @@ fn fault_requested(point: &str) -> bool {
 /// logged or sealed unless every stage completes.
 pub fn assess(
     request: &Request,
-    home: &Home,
+    home: &HomeLayout,
     progress: &dyn Progress,
 ) -> Result<Assessment, AssessError> {
     // 1. Transfer.
@@ -243,9 +244,8 @@ pub fn assess(
         });
 
     // 2. Home.
-    std::fs::create_dir_all(home.root())
-        .map_err(|e| AssessError::io(Stage::Home, "create", home.root(), e))?;
-    let mut store = Store::open(home.store_path()).at(Stage::Home)?;
+    // Created only in a fresh home; a home whose store, log and keys disagree is refused.
+    let mut store = home.open_store_for_recording().at(Stage::Home)?;
     let mut log = PortLog::open_or_create(home).at(Stage::Home)?;
     let recovered = recover(&mut store, &log)?;
     let exporter = facts.exporter.name.clone();
@@ -928,7 +928,7 @@ fn single_dataset(scan: &ScanReport) -> Result<&DatasetReport, AssessError> {
 fn remedy_config(
     decision: &Decision,
     dataset: &DatasetReport,
-    home: &Home,
+    home: &HomeLayout,
 ) -> Result<(Remedy, String), AssessError> {
     let columns_of = |category: &str| -> Vec<&str> {
         dataset
@@ -1000,7 +1000,7 @@ fn toml_string(text: &str) -> String {
 }
 
 /// The home's pseudonymisation key (32 random bytes, mode 0600), created on first use.
-fn pseudonym_key(home: &Home) -> Result<PathBuf, AssessError> {
+fn pseudonym_key(home: &HomeLayout) -> Result<PathBuf, AssessError> {
     use std::io::Write as _;
     use std::os::unix::fs::OpenOptionsExt as _;
     let dir = home.keys_dir();

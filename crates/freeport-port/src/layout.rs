@@ -1,0 +1,474 @@
+//! The port's home: where it is, what belongs in it, and whether what is there agrees with
+//! itself. Every command finds its home here, and nothing is created in a home that holds
+//! anything unless all of it agrees: a server, like sunlight, never creates state silently.
+//!
+//! ```text
+//! $FREEPORT_HOME/            (else the platform data directory, e.g. ~/.local/share/freeport)
+//!   freeport.db              the store
+//!   log/                     the C2SP tlog-tiles log
+//!   keys/log.key|.vkey       the log's Ed25519 note key
+//!   keys/witness-cn.key|.vkey, keys/witness-us.key|.vkey   the local witnesses' keys
+//!   witnesses/cn.json, us.json                             their durable witness state
+//!   trust-policy.txt         the tlog-policy a recipient needs
+//! ```
+//!
+//! The rule ([`HomeLayout::check`]): a home with nothing in it is **fresh** and its first
+//! recording command (or `freeport init`) creates it; a home with a store and a log is
+//! **ready** when the store's highest logged entry lies inside the log and the log's key is
+//! there; anything else — a store deleted or emptied beside a log and keys, a log gone from
+//! under a store that records logged entries, a log key missing — is refused, naming what is
+//! missing, and nothing is created or changed.
+
+use std::path::{Path, PathBuf};
+
+use freeport_store::{Store, StoreError};
+use freeport_tlog::merkle::NodeSource as _;
+use miette::Diagnostic;
+
+/// Where a port keeps its state: one directory, every path in it derived here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeLayout {
+    root: PathBuf,
+}
+
+/// What a home holds, read without creating or changing anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeContents {
+    /// The store file: `None` if absent, else its length in bytes.
+    pub store_bytes: Option<u64>,
+    /// Whether the log directory has been initialised (`log/log.json`).
+    pub log: bool,
+    /// Whether the log's private key is there.
+    pub log_key: bool,
+    /// Local witness state files present, by country (`cn`, `us`).
+    pub witness_states: Vec<&'static str>,
+}
+
+impl HomeContents {
+    /// Nothing of a port is there yet.
+    #[must_use]
+    pub fn is_fresh(&self) -> bool {
+        self.store_bytes.is_none() && !self.log && !self.log_key && self.witness_states.is_empty()
+    }
+}
+
+/// A home whose parts disagree, or that cannot be read. Nothing was created or changed.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
+pub enum HomeError {
+    /// The store is gone or emptied while the log and keys remain: cumulative volumes would
+    /// restart at zero and blocked transfers turn exempt.
+    #[error(
+        "the port home `{}` has {kept} but its store `{}` is {state}",
+        root.display(),
+        store.display()
+    )]
+    #[diagnostic(
+        code(freeport::home::store_missing),
+        help(
+            "restore the store from a backup; a new store would count every earlier transfer as never sent. Nothing was created"
+        )
+    )]
+    StoreMissing {
+        /// The home.
+        root: PathBuf,
+        /// The store file.
+        store: PathBuf,
+        /// `missing` or `empty (0 bytes)`.
+        state: &'static str,
+        /// What remains, e.g. `a log with its key`.
+        kept: String,
+    },
+    /// The store records logged entries but the log is gone or shorter.
+    #[error(
+        "the store `{}` records log entry #{high_water}, but the log `{}` {log_state}",
+        store.display(),
+        log.display()
+    )]
+    #[diagnostic(
+        code(freeport::home::log_behind),
+        help(
+            "restore the log directory from a backup; a new log would hide transfers the store counts. Nothing was created"
+        )
+    )]
+    LogBehind {
+        /// The store file.
+        store: PathBuf,
+        /// The log directory.
+        log: PathBuf,
+        /// The highest index the store records.
+        high_water: u64,
+        /// `is missing` or `holds N entries`.
+        log_state: String,
+    },
+    /// The log exists but its private key does not.
+    #[error("the log `{}` has no key `{}`", log.display(), key.display())]
+    #[diagnostic(
+        code(freeport::home::log_key_missing),
+        help(
+            "restore the log's key from a backup; a new key cannot sign checkpoints of this log. Nothing was created"
+        )
+    )]
+    LogKeyMissing {
+        /// The log directory.
+        log: PathBuf,
+        /// The expected private key file.
+        key: PathBuf,
+    },
+    /// `freeport init` found a home that is not empty.
+    #[error("`{}` already holds a port home ({holds})", root.display())]
+    #[diagnostic(
+        code(freeport::home::exists),
+        help("a home is created once; use it, or choose another directory with `FREEPORT_HOME`")
+    )]
+    AlreadyInitialised {
+        /// The home.
+        root: PathBuf,
+        /// What is there.
+        holds: String,
+    },
+    /// The store failed to open.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Store(#[from] StoreError),
+    /// The log failed to open.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Log(#[from] freeport_tlog::Error),
+    /// A file of the home could not be read.
+    #[error("cannot read `{}`", path.display())]
+    #[diagnostic(code(freeport::home::io))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl HomeLayout {
+    /// A home at `root`.
+    #[must_use]
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The default home: `$FREEPORT_HOME`, else the platform data directory.
+    ///
+    /// # Errors
+    ///
+    /// When no data directory can be found.
+    pub fn locate() -> Result<Self, StoreError> {
+        let db = freeport_store::default_path()?;
+        Ok(Self::new(
+            db.parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        ))
+    }
+
+    /// The directory.
+    #[must_use]
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The store database.
+    #[must_use]
+    pub fn store_path(&self) -> PathBuf {
+        self.root.join(freeport_store::DB_FILE)
+    }
+
+    /// The log directory.
+    #[must_use]
+    pub fn log_dir(&self) -> PathBuf {
+        self.root.join("log")
+    }
+
+    /// The key directory.
+    #[must_use]
+    pub fn keys_dir(&self) -> PathBuf {
+        self.root.join("keys")
+    }
+
+    /// The log's private key.
+    #[must_use]
+    pub fn log_key_path(&self) -> PathBuf {
+        self.keys_dir().join("log.key")
+    }
+
+    /// The local witnesses' state directory.
+    #[must_use]
+    pub fn witnesses_dir(&self) -> PathBuf {
+        self.root.join("witnesses")
+    }
+
+    /// The trust policy for this log and its witnesses.
+    #[must_use]
+    pub fn trust_policy_path(&self) -> PathBuf {
+        self.root.join("trust-policy.txt")
+    }
+
+    /// What the home holds, without creating or changing anything.
+    ///
+    /// # Errors
+    ///
+    /// A file that exists cannot be inspected.
+    pub fn contents(&self) -> Result<HomeContents, HomeError> {
+        let store = self.store_path();
+        let store_bytes = match std::fs::metadata(&store) {
+            Ok(meta) => Some(meta.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(HomeError::Io {
+                    path: store,
+                    source,
+                });
+            }
+        };
+        let witnesses = self.witnesses_dir();
+        Ok(HomeContents {
+            store_bytes,
+            log: self.log_dir().join("log.json").exists(),
+            log_key: self.log_key_path().exists(),
+            witness_states: ["cn", "us"]
+                .into_iter()
+                .filter(|name| witnesses.join(format!("{name}.json")).exists())
+                .collect(),
+        })
+    }
+
+    /// Checks that the home's parts agree (see the module docs) and returns what it holds.
+    /// Reads the store and the log, changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// A [`HomeError`] naming what is missing or disagrees.
+    pub fn check(&self) -> Result<HomeContents, HomeError> {
+        let contents = self.contents()?;
+        if contents.is_fresh() {
+            return Ok(contents);
+        }
+        let store_state = match contents.store_bytes {
+            None => Some("missing"),
+            Some(0) => Some("empty (0 bytes)"),
+            Some(_) => None,
+        };
+        if let Some(state) = store_state {
+            let mut kept = Vec::new();
+            if contents.log {
+                kept.push("a log".to_owned());
+            }
+            if contents.log_key {
+                kept.push("the log's key".to_owned());
+            }
+            if !contents.witness_states.is_empty() {
+                kept.push(format!(
+                    "witness state ({})",
+                    contents.witness_states.join(", ")
+                ));
+            }
+            if kept.is_empty() {
+                kept.push("no log or keys".to_owned());
+            }
+            return Err(HomeError::StoreMissing {
+                root: self.root.clone(),
+                store: self.store_path(),
+                state,
+                kept: kept.join(", "),
+            });
+        }
+        if contents.log && !contents.log_key {
+            return Err(HomeError::LogKeyMissing {
+                log: self.log_dir(),
+                key: self.log_key_path(),
+            });
+        }
+        // The store is there: its logged entries must all be in the log. A store of an older
+        // schema is checked once the recording command has migrated it (reading commands
+        // refuse it anyway).
+        match Store::open_for_reading(self.store_path()) {
+            Ok(store) => self.check_log_covers(&store, &contents)?,
+            Err(StoreError::NeedsMigration { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        Ok(contents)
+    }
+
+    /// The log holds every entry the store records as logged.
+    fn check_log_covers(&self, store: &Store, contents: &HomeContents) -> Result<(), HomeError> {
+        let Some(high_water) = store.log_high_water()? else {
+            return Ok(());
+        };
+        let log_state = if contents.log {
+            let size = freeport_tlog::store::Log::open_read_only(&self.log_dir())?.size();
+            (size <= high_water).then(|| format!("holds {size} entries"))
+        } else {
+            Some("is missing".to_owned())
+        };
+        match log_state {
+            None => Ok(()),
+            Some(log_state) => Err(HomeError::LogBehind {
+                store: self.store_path(),
+                log: self.log_dir(),
+                high_water,
+                log_state,
+            }),
+        }
+    }
+
+    /// The store, for a command that records: created in a fresh home, opened (and migrated)
+    /// in one whose parts agree, refused otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`HomeLayout::check`]'s, or the store's.
+    pub fn open_store_for_recording(&self) -> Result<Store, HomeError> {
+        let contents = self.check()?;
+        if contents.store_bytes.is_none() {
+            return Ok(Store::create(self.store_path())?);
+        }
+        let store = Store::open_existing(self.store_path())?;
+        self.check_log_covers(&store, &contents)?;
+        Ok(store)
+    }
+
+    /// The store, for a command that only reads: `None` in a fresh home (nothing was ever
+    /// recorded there), opened without migrating in one whose parts agree, refused otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`HomeLayout::check`]'s, or the store's (an older schema included).
+    pub fn open_store_for_reading(&self) -> Result<Option<Store>, HomeError> {
+        let contents = self.check()?;
+        if contents.store_bytes.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(Store::open_for_reading(self.store_path())?))
+    }
+}
+
+/// What `freeport init` made: the home and the public keys a verifier pins.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Initialised {
+    /// The home directory.
+    pub home: String,
+    /// The store file.
+    pub store: String,
+    /// The log's origin.
+    pub log_origin: String,
+    /// The log's verifier key (C2SP vkey).
+    pub log_vkey: String,
+    /// The trust policy file (tlog-policy naming the log and both witnesses).
+    pub trust_policy: String,
+}
+
+impl HomeLayout {
+    /// Creates a port home: the store, the log with its key, the local witnesses and the trust
+    /// policy. Only in an empty (or absent) directory: a home that holds anything is refused
+    /// and left as it is.
+    ///
+    /// # Errors
+    ///
+    /// [`HomeError::AlreadyInitialised`], or a store, log or file error.
+    pub fn init(&self) -> Result<Initialised, HomeError> {
+        let contents = self.contents()?;
+        if !contents.is_fresh() {
+            let mut holds = Vec::new();
+            if contents.store_bytes.is_some() {
+                holds.push("a store".to_owned());
+            }
+            if contents.log {
+                holds.push("a log".to_owned());
+            }
+            if contents.log_key {
+                holds.push("the log's key".to_owned());
+            }
+            if !contents.witness_states.is_empty() {
+                holds.push(format!(
+                    "witness state ({})",
+                    contents.witness_states.join(", ")
+                ));
+            }
+            return Err(HomeError::AlreadyInitialised {
+                root: self.root.clone(),
+                holds: holds.join(", "),
+            });
+        }
+        drop(Store::create(self.store_path())?);
+        let log = crate::home::PortLog::open_or_create(self)?;
+        Ok(Initialised {
+            home: self.root.display().to_string(),
+            store: self.store_path().display().to_string(),
+            log_origin: crate::home::LOG_ORIGIN.to_owned(),
+            log_vkey: log.vkey(),
+            trust_policy: self.trust_policy_path().display().to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn home() -> (tempfile::TempDir, HomeLayout) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = HomeLayout::new(dir.path().join("home"));
+        (dir, home)
+    }
+
+    #[test]
+    fn a_fresh_home_is_created_only_by_a_recording_command() {
+        let (_dir, home) = home();
+        assert!(home.check().unwrap().is_fresh());
+        assert!(home.open_store_for_reading().unwrap().is_none());
+        assert!(!home.store_path().exists(), "reading created the store");
+        drop(home.open_store_for_recording().unwrap());
+        assert!(home.store_path().exists());
+        assert!(home.open_store_for_reading().unwrap().is_some());
+    }
+
+    #[test]
+    fn init_makes_a_home_once() {
+        let (_dir, home) = home();
+        let made = home.init().unwrap();
+        assert!(made.log_vkey.starts_with("freeport.local/log+"), "{made:?}");
+        let contents = home.check().unwrap();
+        assert!(contents.log && contents.log_key && contents.store_bytes.is_some());
+        let error = home.init().unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("(a store, a log, the log's key)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_store_gone_beside_a_log_key_is_refused_naming_what_remains() {
+        let (_dir, home) = home();
+        std::fs::create_dir_all(home.keys_dir()).unwrap();
+        std::fs::write(home.log_key_path(), "key").unwrap();
+        for truncate in [false, true] {
+            if truncate {
+                std::fs::write(home.store_path(), b"").unwrap();
+            }
+            let error = home.open_store_for_recording().unwrap_err();
+            let HomeError::StoreMissing { state, kept, .. } = &error else {
+                panic!("{error:?}");
+            };
+            assert_eq!(
+                *state,
+                if truncate {
+                    "empty (0 bytes)"
+                } else {
+                    "missing"
+                }
+            );
+            assert_eq!(kept, "the log's key");
+            let error = home.open_store_for_reading().unwrap_err();
+            assert!(matches!(error, HomeError::StoreMissing { .. }), "{error:?}");
+        }
+        assert_eq!(std::fs::metadata(home.store_path()).unwrap().len(), 0);
+    }
+}
