@@ -34,6 +34,7 @@
 pub mod error;
 pub mod home;
 pub mod inventory;
+pub mod judge;
 pub mod layout;
 pub mod pipeline;
 pub mod recover;

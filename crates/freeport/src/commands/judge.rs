@@ -9,31 +9,14 @@ use freeport_policy::{
     Coverage, Decision, FactsFormat, Judge, Jurisdiction, MechanismStatus, PriorVolumes, RulePack,
     SideDecision, TransferFacts, facts_schema, parse_facts,
 };
-use freeport_store::{Store, Tx};
+use freeport_store::Store;
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::{Error, ExitStatus};
 use freeport_port::HomeLayout;
-use freeport_port::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
-
-/// Where the cumulative volumes a decision used came from.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "snake_case", tag = "source")]
-enum VolumesSource {
-    /// The facts file's `[prior_volumes]`.
-    Facts,
-    /// No store: the home is fresh, nothing was ever recorded in it.
-    NoStore,
-    /// The store, before this transfer. Its path stays out of the JSON, which depends only on
-    /// the facts, the packs and the volumes.
-    Store {
-        /// The database file.
-        #[serde(skip)]
-        path: String,
-    },
-}
+use freeport_port::judge::{Judged, Volumes, VolumesSource, judge_transfer};
 
 /// `freeport judge --format json`: the decision, then where its volumes came from and what was
 /// recorded. The decision's own keys come first and keep their shape.
@@ -51,16 +34,6 @@ struct Prior<'a> {
     source: &'a VolumesSource,
     #[serde(flatten)]
     volumes: &'a PriorVolumes,
-}
-
-/// What judging produced.
-struct Judged {
-    /// The transfer's date, for the packs' coverage warnings.
-    date: jiff::civil::Date,
-    decision: Decision,
-    prior: PriorVolumes,
-    source: VolumesSource,
-    recorded: Option<String>,
 }
 
 pub(crate) fn run(
@@ -82,88 +55,32 @@ pub(crate) fn run(
     let name = path.display().to_string();
     let facts =
         parse_facts(&name, &text, FactsFormat::from_path(path), &judge).map_err(Error::Facts)?;
-    let judged = match facts.prior_volumes {
-        Some(prior) if args.record => {
-            return Err(Error::Usage(format!(
-                "`{name}` gives `[prior_volumes]`, but `--record` counts with the store's; \
-                 remove `[prior_volumes]` to record (prior {} individuals of PI in China)",
-                prior.cn.pi_individuals
-            )));
-        }
-        Some(prior) => Judged {
-            date: facts.date,
-            decision: judge
-                .decide_with_remedies(&facts, &prior)
-                .map_err(|e| Error::Judge(Box::new(e)))?,
-            prior,
-            source: VolumesSource::Facts,
-            recorded: None,
-        },
-        None => {
-            // Reading never creates or migrates a store; recording creates one only in a fresh
-            // home (or at a `--store` path where nothing is yet), and refuses a home whose
-            // store, log and keys disagree.
-            let opened = match (store, args.record) {
-                (Some(path), false) => Some(Store::open_for_reading(path)?),
-                (Some(path), true) if path.exists() => Some(Store::open_existing(path)?),
-                (Some(path), true) => Some(Store::create(path)?),
-                (None, false) => HomeLayout::locate()?.open_store_for_reading()?,
-                (None, true) => Some(HomeLayout::locate()?.open_store_for_recording()?),
-            };
-            let Some(mut store) = opened else {
-                // A fresh home: nothing was ever recorded in it.
-                let prior = PriorVolumes::none(facts.date)
-                    .map_err(|e| Error::Usage(format!("`{name}`: {e}")))?;
-                let decision = judge
-                    .decide_with_remedies(&facts, &prior)
-                    .map_err(|e| Error::Judge(Box::new(e)))?;
-                let judged = Judged {
-                    date: facts.date,
-                    decision,
-                    prior,
-                    source: VolumesSource::NoStore,
-                    recorded: None,
-                };
-                return finish(args, &judged, out);
-            };
-            let id = args.id.clone().unwrap_or_else(|| default_id(&facts, &text));
-            let record = transfer_record(&id, &facts, vocabulary, SubjectHashes::new());
-            let counters = Counters::new(vocabulary);
-            let source = VolumesSource::Store {
-                path: store.path().display().to_string(),
-            };
-            let decide = |tx: &mut Tx<'_>| -> Result<(Decision, PriorVolumes), Error> {
-                let prior = counters.prior(tx, &record).map_err(Error::from)?;
-                let decision = judge
-                    .decide_with_remedies(&facts, &prior)
-                    .map_err(|e| Error::Judge(Box::new(e)))?;
-                Ok((decision, prior))
-            };
-            let (decision, prior, recorded) = if args.record {
-                // One transaction: the volumes read are the volumes the record adds to.
-                store.transaction(|tx| {
-                    let (decision, prior) = decide(tx)?;
-                    if decision.is_blocking() {
-                        return Ok((decision, prior, None));
-                    }
-                    tx.record_transfer(
-                        &with_decision(record.clone(), &decision).map_err(Error::from)?,
-                    )?;
-                    Ok::<_, Error>((decision, prior, Some(id.clone())))
-                })?
-            } else {
-                let (decision, prior) = store.dry_run(decide)?;
-                (decision, prior, None)
-            };
-            Judged {
-                date: facts.date,
-                decision,
-                prior,
-                source,
-                recorded,
-            }
-        }
+    if let (Some(prior), true) = (&facts.prior_volumes, args.record) {
+        return Err(Error::Usage(format!(
+            "`{name}` gives `[prior_volumes]`, but `--record` counts with the store's; \
+             remove `[prior_volumes]` to record (prior {} individuals of PI in China)",
+            prior.cn.pi_individuals
+        )));
+    }
+    // Reading never creates or migrates a store; recording creates one only in a fresh home
+    // (or at a `--store` path where nothing is yet), and refuses a home whose store, log and
+    // keys disagree.
+    let mut opened = match (&facts.prior_volumes, store, args.record) {
+        (Some(_), _, _) => None,
+        (None, Some(path), false) => Some(Store::open_for_reading(path)?),
+        (None, Some(path), true) if path.exists() => Some(Store::open_existing(path)?),
+        (None, Some(path), true) => Some(Store::create(path)?),
+        (None, None, false) => HomeLayout::locate()?.open_store_for_reading()?,
+        (None, None, true) => Some(HomeLayout::locate()?.open_store_for_recording()?),
     };
+    let volumes = match (facts.prior_volumes, opened.as_mut()) {
+        (Some(prior), _) => Volumes::Given(prior),
+        (None, Some(store)) => Volumes::Store(store),
+        (None, None) => Volumes::Fresh,
+    };
+    let id = args.id.clone().unwrap_or_else(|| default_id(&facts, &text));
+    let judged = judge_transfer(&judge, vocabulary, &facts, &id, volumes, args.record)
+        .map_err(Error::from)?;
     finish(args, &judged, out)
 }
 
