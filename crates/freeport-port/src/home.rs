@@ -241,7 +241,9 @@ impl PortLog {
     ///
     /// Signing, a witness refusing (a fork), or writing fails.
     pub fn receipt(&mut self, index: u64) -> freeport_tlog::Result<String> {
-        let note = self.log.checkpoint(&self.key)?;
+        // Signed but not yet published: it is published once, with both cosignatures, so a
+        // crash during the witness round never leaves a checkpoint the quorum policy rejects.
+        let note = self.log.sign_unpublished(&self.key)?;
         let size = self.log.size();
         let now = jiff::Timestamp::now().as_second().unsigned_abs();
         let mut lines = Vec::new();
@@ -278,8 +280,9 @@ impl PortLog {
                 });
             }
             lines.extend(response.body.lines().map(|l| format!("{l}\n")));
+            crate::pipeline::fault("between-cosignatures");
         }
-        let cosigned = self.log.add_cosignatures(&lines)?;
+        let cosigned = self.log.publish_checkpoint(&note, &lines)?;
         let entry = self.log.entry(index)?;
         Ok(Receipt::build(&self.log, size, index, Some(entry), cosigned)?.to_text())
     }

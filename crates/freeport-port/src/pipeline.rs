@@ -32,8 +32,8 @@ use crate::recover::{Recovered, recover};
 use crate::volumes::{Counters, transfer_record, with_decision};
 
 /// Environment variable naming a point at which to abort the process, for crash tests
-/// (`after-record`, `after-append`, `after-mark`), or `fail-outputs` to fail as a disk would
-/// while the outputs move into place. Unset in normal use.
+/// (`after-record`, `after-append`, `between-cosignatures`, `after-mark`), or `fail-outputs` to
+/// fail as a disk would while the outputs move into place. Unset in normal use.
 pub const FAULT_ENV: &str = "FREEPORT_FAULT";
 
 /// What to de-identify with.
@@ -185,7 +185,7 @@ impl Assessment {
     }
 }
 
-fn fault(point: &str) {
+pub(crate) fn fault(point: &str) {
     if fault_requested(point) {
         // A crash test asked to die here, as a power cut would: no unwinding, no cleanup.
         std::process::abort();

@@ -639,6 +639,89 @@ impl Log {
         Ok(signed)
     }
 
+    /// Signs a checkpoint of the current tree with the log key **without publishing it**: the
+    /// note to send to witnesses first, so that [`Log::publish_checkpoint`] can install it
+    /// together with their cosignatures. A crash in between leaves the previous (cosigned)
+    /// checkpoint published, never one a quorum policy rejects.
+    ///
+    /// # Errors
+    ///
+    /// As [`Log::checkpoint`].
+    pub fn sign_unpublished(&self, key: &SigningKey) -> Result<String> {
+        if self.lock.is_none() {
+            return Err(Error::Busy {
+                dir: self.dir.display().to_string(),
+                reason: "opened read-only".into(),
+            });
+        }
+        if key.verifier() != self.vkey {
+            return Err(Error::Key {
+                path: key.name().to_owned(),
+                reason: format!("is not the key of this log (`{}`)", self.vkey.label()),
+            });
+        }
+        let checkpoint = Checkpoint {
+            origin: self.origin.clone(),
+            size: self.size,
+            root: self.root,
+            extensions: Vec::new(),
+        };
+        sign_checkpoint(&checkpoint, key)
+    }
+
+    /// Publishes `signed` (from [`Log::sign_unpublished`]) with the witnesses' cosignature
+    /// `lines`, in one write, by compare-and-swap. The note must verify under the log key and
+    /// be of the current tree.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Malformed`] for a bad line or a note of another tree; [`Error::Busy`] when the
+    /// checkpoint changed under this writer; verification errors.
+    pub fn publish_checkpoint(&mut self, signed: &str, lines: &[String]) -> Result<String> {
+        if self.lock.is_none() {
+            return Err(Error::Busy {
+                dir: self.dir.display().to_string(),
+                reason: "opened read-only".into(),
+            });
+        }
+        for line in lines {
+            signed_note::Signature::from_bytes(line.trim_end_matches('\n').as_bytes()).map_err(
+                |_| {
+                    Error::malformed(
+                        "cosignature",
+                        format!("`{}` is not a signature line", line.trim_end()),
+                    )
+                },
+            )?;
+        }
+        let updated = crate::note::add_signature_lines(signed, lines);
+        let checkpoint = self.verify_checkpoint(updated.as_bytes())?;
+        if checkpoint.size != self.size || checkpoint.root != self.root {
+            return Err(Error::malformed(
+                "checkpoint",
+                format!(
+                    "signed for size {}, but the tree has {} entries",
+                    checkpoint.size, self.size
+                ),
+            ));
+        }
+        let path = self.dir.join("checkpoint");
+        let on_disk = match fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io("read", &path, e)),
+        };
+        if on_disk != self.checkpoint {
+            return Err(Error::Busy {
+                dir: self.dir.display().to_string(),
+                reason: "`checkpoint` changed under this writer".into(),
+            });
+        }
+        write_atomic(&self.dir, "checkpoint", updated.as_bytes())?;
+        self.checkpoint = Some(updated.clone().into_bytes());
+        Ok(updated)
+    }
+
     /// Adds witnesses' cosignature lines to the current checkpoint file, by compare-and-swap.
     /// Each line must be a valid signature line; the checkpoint text is unchanged.
     ///

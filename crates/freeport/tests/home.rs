@@ -141,3 +141,43 @@ fn a_log_key_that_is_not_the_logs_is_refused_before_recording() {
         state_before
     );
 }
+
+/// Issue 15, item 5: a crash between the two witnesses' cosignatures used to leave a
+/// checkpoint published without cosignatures, which the quorum trust policy rejects until the
+/// next assessment. The checkpoint is now published once, with both; the crash leaves the
+/// previous, cosigned one in place.
+#[test]
+fn a_crash_during_the_witness_round_never_publishes_an_uncosigned_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let first = assess(&home, &dir.path().join("first"));
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    let cosigned = |text: &str| {
+        ["witness-cn.freeport.local", "witness-us.freeport.local"]
+            .iter()
+            .all(|w| text.lines().any(|l| l.starts_with(&format!("— {w} "))))
+    };
+    let before = std::fs::read_to_string(home.join("log/checkpoint")).unwrap();
+    assert!(cosigned(&before), "{before}");
+    let crashed = Command::cargo_bin("freeport")
+        .unwrap()
+        .current_dir(root())
+        .env("FREEPORT_HOME", &home)
+        .env("FREEPORT_FAULT", "between-cosignatures")
+        .args(["assess", DATASET, "--transfer", TRANSFER, "-o"])
+        .arg(dir.path().join("crashed"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        crashed.status.code(),
+        None,
+        "killed by a signal: {crashed:?}"
+    );
+    let after = std::fs::read_to_string(home.join("log/checkpoint")).unwrap();
+    assert_eq!(after, before, "a new checkpoint was published mid-round");
+    // The next run recovers and publishes a checkpoint cosigned by both.
+    let next = assess(&home, &dir.path().join("next"));
+    assert_eq!(next.status.code(), Some(0), "{next:?}");
+    let last = std::fs::read_to_string(home.join("log/checkpoint")).unwrap();
+    assert!(cosigned(&last) && last != before, "{last}");
+}
