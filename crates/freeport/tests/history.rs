@@ -203,7 +203,8 @@ fn freeport_home_locates_the_default_store_and_an_empty_store_says_so() {
         String::from_utf8(output.stdout).unwrap(),
         "no recorded transfers\n"
     );
-    assert!(dir.path().join("freeport.db").exists());
+    // Issue 15: a reading command never creates a store (this test asserted the opposite).
+    assert!(!dir.path().join("freeport.db").exists());
 }
 
 #[test]

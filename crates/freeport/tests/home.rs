@@ -181,3 +181,30 @@ fn a_crash_during_the_witness_round_never_publishes_an_uncosigned_checkpoint() {
     let last = std::fs::read_to_string(home.join("log/checkpoint")).unwrap();
     assert!(cosigned(&last) && last != before, "{last}");
 }
+
+/// Reading commands never create a store: `history` and `deid budget` in a fresh home answer
+/// "nothing recorded" and leave the home empty.
+#[test]
+fn reading_commands_leave_a_fresh_home_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let history = run(&home, &["history"]);
+    assert_eq!(history.status.code(), Some(0), "{history:?}");
+    assert_eq!(
+        String::from_utf8(history.stdout).unwrap(),
+        "no recorded transfers\n"
+    );
+    let budget = run(&home, &["deid", "budget", DATASET]);
+    assert_eq!(budget.status.code(), Some(0), "{budget:?}");
+    assert!(
+        String::from_utf8(budget.stdout)
+            .unwrap()
+            .contains("no privacy budget yet"),
+    );
+    let judge = run(
+        &home,
+        &["judge", "examples/transfers/cross-border-ecommerce.toml"],
+    );
+    assert_eq!(judge.status.code(), Some(0), "{judge:?}");
+    assert!(!home.exists(), "a reading command created the home");
+}

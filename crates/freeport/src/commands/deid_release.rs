@@ -8,14 +8,26 @@ use comfy_table::{ContentArrangement, Table, presets};
 use freeport_cli::{DeidBudgetArgs, DeidReleaseArgs, Format};
 use freeport_dp::release::{Answer, ReleasedQuery};
 use freeport_dp::{BudgetView, ReleaseRequest};
+use freeport_port::HomeLayout;
 use freeport_store::Store;
 
 use crate::{Error, ExitStatus};
 
+/// The store a release spends from: created only in a fresh home (or at a `--store` path where
+/// nothing is yet); a home whose parts disagree is refused.
 fn open_store(store: Option<&Path>) -> Result<Store, Error> {
     Ok(match store {
-        Some(path) => Store::open(path)?,
-        None => Store::open_default()?,
+        Some(path) if path.exists() => Store::open_existing(path)?,
+        Some(path) => Store::create(path)?,
+        None => HomeLayout::locate()?.open_store_for_recording()?,
+    })
+}
+
+/// The store a budget is read from, never created or migrated: `None` in a fresh home.
+fn open_store_for_reading(store: Option<&Path>) -> Result<Option<Store>, Error> {
+    Ok(match store {
+        Some(path) => Some(Store::open_for_reading(path)?),
+        None => HomeLayout::locate()?.open_store_for_reading()?,
     })
 }
 
@@ -121,10 +133,24 @@ pub(crate) fn budget(
     store: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let mut store = open_store(store)?;
     let set = args
         .set_epsilon
         .map(|epsilon| (epsilon, args.set_delta.unwrap_or(0.0)));
+    // Setting a budget records; showing one only reads. A fresh home has no budgets: the
+    // dataset is keyed against an empty, throw-away store so the answer names it all the same.
+    let scratch;
+    let mut store = match (set, open_store_for_reading(store)) {
+        (Some(_), _) => open_store(store)?,
+        (None, Ok(Some(store))) => store,
+        (None, Ok(None)) => {
+            scratch = tempfile::tempdir().map_err(|source| Error::File {
+                path: std::env::temp_dir().display().to_string(),
+                source,
+            })?;
+            Store::create(scratch.path().join(freeport_store::DB_FILE))?
+        }
+        (None, Err(e)) => return Err(e),
+    };
     let report = freeport_dp::budget(&mut store, &args.input, set)?;
     match args.format {
         Format::Json => {

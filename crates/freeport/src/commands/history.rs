@@ -12,6 +12,7 @@ use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 
 use crate::{Error, ExitStatus};
+use freeport_port::HomeLayout;
 use freeport_port::volumes::{Counters, PI, SENSITIVE_PI};
 
 /// The JSON document of `freeport history --format json`.
@@ -26,16 +27,20 @@ pub(crate) fn run(
     store: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let mut store = match store {
-        Some(path) => Store::open(path)?,
-        None => Store::open_default()?,
+    // Reading only: never creates or migrates a store; a fresh home has recorded nothing.
+    let opened = match store {
+        Some(path) => Some(Store::open_for_reading(path)?),
+        None => HomeLayout::locate()?.open_store_for_reading()?,
     };
     let counters = Counters::new(Vocabulary::embedded()?);
     let filter = HistoryFilter {
         exporter: args.exporter.clone(),
         counterparty: args.counterparty.clone(),
     };
-    let history = store.history(&filter, counters.cn_sets())?;
+    let history = match opened {
+        Some(mut store) => store.history(&filter, counters.cn_sets())?,
+        None => Vec::new(),
+    };
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(
