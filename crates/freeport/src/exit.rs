@@ -105,9 +105,8 @@ where
     if write!(text, "{report:?}").is_err() {
         text = plain;
     }
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
+    // As `eprintln!` wrote it before: one more line break after miette's own.
+    text.push('\n');
     let _ = stderr.write_all(text.as_bytes());
     let _ = stderr.flush();
 }

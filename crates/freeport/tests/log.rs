@@ -469,7 +469,7 @@ fn a_malformed_witness_state_names_the_file_and_line() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
-        err.contains("malformed witness state `cn.json`: line 2 column 13:"),
+        err.contains("malformed witness state `cn.json`: line 2 column 10:"),
         "{err}"
     );
 }
