@@ -10,6 +10,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod args;
+
+pub use args::{
+    InvalidTransferId, MAX_TRANSFER_ID_BYTES, TransferId, TransferIdParser, available_cores,
+    cap_threads, threads,
+};
+
 /// Exit codes, shown in `--help` and in the README.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -251,14 +258,16 @@ pub struct AssessArgs {
         default_value = "freeport-out"
     )]
     pub out_dir: PathBuf,
-    /// Transfer id (default: the date and a hash of the transfer file and the data).
-    #[arg(long, value_name = "ID")]
+    /// Transfer id (default: the date and a hash of the transfer file and the data): 1 to 128
+    /// bytes of letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+    #[arg(long, value_name = "ID", value_parser = TransferIdParser)]
     pub id: Option<String>,
     /// Where the data was collected (default: the exporter's jurisdiction).
     #[arg(long, value_enum, value_name = "WHERE")]
     pub collected_in: Option<Collected>,
-    /// Scan threads (0 = one per core).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Scan threads (0 = one per core; more than the cores this process may use is capped to
+    /// them).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = threads)]
     pub threads: usize,
     /// Rule-pack root holding `cn/` and `us/` instead of the built-in packs.
     #[arg(long, value_name = "DIR")]
@@ -297,8 +306,9 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Worker threads (0 = one per core); results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Worker threads (0 = one per core; more than the cores this process may use is capped to
+    /// them); results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = threads)]
     pub threads: usize,
     /// Scan only the first ROWS rows of each dataset (counts then cover those rows).
     #[arg(long, value_name = "ROWS")]
@@ -344,8 +354,9 @@ pub struct JudgeArgs {
     #[arg(long)]
     pub record: bool,
     /// Id to record the transfer under (default: the date and the first 12 hex digits of the
-    /// facts file's SHA-256).
-    #[arg(long, value_name = "ID", requires = "record")]
+    /// facts file's SHA-256): 1 to 128 bytes of letters, digits, `.`, `_` and `-`, starting
+    /// with a letter or digit.
+    #[arg(long, value_name = "ID", requires = "record", value_parser = TransferIdParser)]
     pub id: Option<String>,
 }
 

@@ -245,26 +245,27 @@ pub enum AggregateName {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AssessmentConfig {
-    /// Highest prosecutor risk (1 / smallest class) for output to count as anonymised.
+    /// Highest prosecutor risk (1 / smallest class) for output to count as anonymised, in
+    /// (0, 1].
     #[serde(default)]
-    pub max_risk: Option<f64>,
+    pub max_risk: Option<Spanned<f64>>,
     /// Share of the population the data is a sample of, for the journalist and marketer
-    /// models (1 = the data is the whole population).
+    /// models (1 = the data is the whole population), in (0, 1].
     #[serde(default = "one_f")]
-    pub sampling_fraction: f64,
+    pub sampling_fraction: Spanned<f64>,
 }
 
 impl Default for AssessmentConfig {
     fn default() -> Self {
         Self {
             max_risk: None,
-            sampling_fraction: 1.0,
+            sampling_fraction: one_f(),
         }
     }
 }
 
-fn one_f() -> f64 {
-    1.0
+fn one_f() -> Spanned<f64> {
+    Spanned::new(0..0, 1.0)
 }
 
 /// One column's settings.
@@ -273,9 +274,10 @@ fn one_f() -> f64 {
 pub struct ColumnConfig {
     /// Its role.
     pub role: Role,
-    /// A vocabulary category id (e.g. `person.age`), used by profiles.
+    /// A vocabulary category id (e.g. `person.age`), used by profiles; an id the vocabulary
+    /// does not have is refused.
     #[serde(default)]
-    pub category: Option<String>,
+    pub category: Option<Spanned<String>>,
     /// Its hierarchy (quasi-identifiers; sensitive attributes with hierarchical t-closeness).
     #[serde(default)]
     pub hierarchy: Option<Spanned<HierarchyConfig>>,
@@ -491,7 +493,76 @@ impl LoadedConfig {
                 None,
             ));
         }
+        loaded.check_assessment()?;
+        loaded.check_categories()?;
         Ok(loaded)
+    }
+
+    /// `[assessment]`: `max-risk` and `sampling-fraction` are shares in (0, 1].
+    fn check_assessment(&self) -> Result<()> {
+        let assessment = &self.config.assessment;
+        let share = |value: &Spanned<f64>, key: &str, help: &str| {
+            let v = *value.get_ref();
+            if v > 0.0 && v <= 1.0 {
+                Ok(())
+            } else {
+                Err(self.error(
+                    value.span(),
+                    format!("`assessment.{key}` must be a share above 0 and at most 1, not {v}"),
+                    Some(help.to_owned()),
+                ))
+            }
+        };
+        if let Some(max_risk) = &assessment.max_risk {
+            share(
+                max_risk,
+                "max-risk",
+                "the highest prosecutor risk allowed, 1 / k: e.g. 0.2 for classes of at least 5",
+            )?;
+        }
+        share(
+            &assessment.sampling_fraction,
+            "sampling-fraction",
+            "the share of the population the data covers: 1 for all of it, e.g. 0.01 for a 1 % sample",
+        )
+    }
+
+    /// Every `category` is an id of the shared vocabulary.
+    fn check_categories(&self) -> Result<()> {
+        let vocabulary = freeport_vocabulary::Vocabulary::embedded().map_err(|e| {
+            Error::input(
+                format!("the embedded vocabulary is broken: {e}"),
+                Some("this is a bug in freeport; please report it".into()),
+            )
+        })?;
+        for (column, settings) in &self.config.columns {
+            let Some(category) = &settings.category else {
+                continue;
+            };
+            let id = category.get_ref();
+            if vocabulary.get(id).is_some() {
+                continue;
+            }
+            let nearest = vocabulary
+                .categories()
+                .iter()
+                .map(|c| (strsim::jaro_winkler(id, &c.id), c.id.as_str()))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, id)| id);
+            let help = match nearest {
+                Some(near) => {
+                    format!("did you mean `{near}`? `freeport vocab list` shows every category id")
+                }
+                None => "`freeport vocab list` shows every category id".to_owned(),
+            };
+            return Err(self.error(
+                category.span(),
+                format!("column `{}`: unknown category `{id}`", column.get_ref()),
+                Some(help),
+            ));
+        }
+        Ok(())
     }
 
     /// An error pointing at `span` in this file.
@@ -595,6 +666,69 @@ hierarchy = { file = "occ.csv" }
             "{}",
             c.message()
         );
+    }
+
+    /// The error's message and the configuration text it points at.
+    fn refusal(text: &str) -> (String, String) {
+        let e = LoadedConfig::parse(text, "deid.toml", PathBuf::new()).unwrap_err();
+        let Error::Config(c) = &e else {
+            panic!("{e:?}")
+        };
+        let span = miette::Diagnostic::labels(c.as_ref())
+            .and_then(|mut labels| labels.next())
+            .expect("a label");
+        let at = text
+            .get(span.offset()..span.offset() + span.len())
+            .unwrap()
+            .to_owned();
+        (c.message().to_owned(), at)
+    }
+
+    #[test]
+    fn an_unknown_category_is_refused_at_its_value() {
+        let text = "[columns.age]\nrole = \"quasi-identifier\"\ncategory = \"person.agee\"\n";
+        let (message, at) = refusal(text);
+        assert_eq!(
+            message, "column `age`: unknown category `person.agee`",
+            "{message}"
+        );
+        assert_eq!(at, "\"person.agee\"");
+        let e = LoadedConfig::parse(text, "deid.toml", PathBuf::new()).unwrap_err();
+        let help = miette::Diagnostic::help(&e).unwrap().to_string();
+        assert!(help.contains("did you mean `person.age`?"), "{help}");
+        let known = "[columns.age]\nrole = \"quasi-identifier\"\ncategory = \"person.age\"\n";
+        assert!(LoadedConfig::parse(known, "deid.toml", PathBuf::new()).is_ok());
+    }
+
+    #[test]
+    fn assessment_shares_outside_0_to_1_are_refused_at_their_value() {
+        for (text, key, value) in [
+            ("[assessment]\nmax-risk = -1\n", "max-risk", "-1"),
+            ("[assessment]\nmax-risk = 0\n", "max-risk", "0"),
+            ("[assessment]\nmax-risk = 1.5\n", "max-risk", "1.5"),
+            ("[assessment]\nmax-risk = nan\n", "max-risk", "nan"),
+            (
+                "[assessment]\nsampling-fraction = 0\n",
+                "sampling-fraction",
+                "0",
+            ),
+            (
+                "[assessment]\nsampling-fraction = 2\n",
+                "sampling-fraction",
+                "2",
+            ),
+        ] {
+            let (message, at) = refusal(text);
+            assert!(
+                message.starts_with(&format!(
+                    "`assessment.{key}` must be a share above 0 and at most 1"
+                )),
+                "{text}: {message}"
+            );
+            assert_eq!(at, value, "{text}");
+        }
+        let fine = "[assessment]\nmax-risk = 1\nsampling-fraction = 0.01\n";
+        assert!(LoadedConfig::parse(fine, "deid.toml", PathBuf::new()).is_ok());
     }
 
     #[test]

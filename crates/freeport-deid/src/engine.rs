@@ -145,7 +145,11 @@ pub fn deidentify(
             Some("lower k; no grouping can make classes that large".into()),
         ));
     }
-    let max_risk = c.assessment.max_risk.unwrap_or(DEFAULT_MAX_RISK);
+    let max_risk = c
+        .assessment
+        .max_risk
+        .as_ref()
+        .map_or(DEFAULT_MAX_RISK, |m| *m.get_ref());
 
     // Step 2: roles per column.
     let mut plans: Vec<Plan> = Vec::with_capacity(table.columns.len());
@@ -234,7 +238,7 @@ pub fn deidentify(
                     hipaa_adjust(
                         &mut spec,
                         &mut min_level,
-                        cc.category.as_deref(),
+                        cc.category.as_ref().map(|c| c.get_ref().as_str()),
                         &column.name,
                         &mut profile_actions,
                     );
@@ -281,7 +285,7 @@ pub fn deidentify(
         }
         plans.push(Plan {
             role: cc.role,
-            category: cc.category.clone(),
+            category: cc.category.as_ref().map(|c| c.get_ref().clone()),
             transform,
             hierarchy,
             hierarchy_name,
@@ -486,7 +490,7 @@ pub fn deidentify(
         let before = Risk::from_classes(
             &problem.original_class_sizes(),
             max_risk,
-            c.assessment.sampling_fraction,
+            *c.assessment.sampling_fraction.get_ref(),
         );
         let solution = problem.solve()?;
         search_seconds = started.elapsed().as_secs_f64();
@@ -550,9 +554,13 @@ pub fn deidentify(
     let row_kept = solution
         .as_ref()
         .map_or_else(|| vec![true; rows], |s| s.row_kept.clone());
-    let risk_after = solution
-        .as_ref()
-        .map(|s| Risk::from_classes(&s.class_sizes, max_risk, c.assessment.sampling_fraction));
+    let risk_after = solution.as_ref().map(|s| {
+        Risk::from_classes(
+            &s.class_sizes,
+            max_risk,
+            *c.assessment.sampling_fraction.get_ref(),
+        )
+    });
 
     // Step 4: the call.
     let mut classification = classify(&column_reports, risk_after.as_ref(), max_risk, profile);

@@ -92,18 +92,16 @@ fn propose(category: Option<&str>) -> Proposal {
     }
 }
 
-/// Drafts one configuration per dataset of a scan result.
+/// Drafts one configuration per dataset of a scan result; `name` names the scan result in
+/// errors (its path, or `-`).
 ///
 /// # Errors
 ///
-/// The scan JSON does not have the shape `{"datasets":[{"path","rows","columns":[{"name","category"}]}]}`.
-pub fn draft(scan_json: &str) -> Result<String> {
-    let scan: Scan = serde_json::from_str(scan_json).map_err(|e| {
-        Error::input(
-            format!("the scan result is not usable: {e}"),
-            Some("expected {\"datasets\":[{\"path\",\"rows\",\"columns\":[{\"name\",\"category\"}]}]} as written by `freeport scan --format json`".into()),
-        )
-    })?;
+/// [`Error::ScanResult`] naming the file, line and column when the scan JSON does not have the
+/// shape `{"datasets":[{"path","rows","columns":[{"name","category"}]}]}`.
+pub fn draft(scan_json: &str, name: &str) -> Result<String> {
+    let scan: Scan =
+        serde_json::from_str(scan_json).map_err(|e| Error::scan_result(name, scan_json, &e))?;
     let mut out = String::new();
     for d in &scan.datasets {
         let _ = writeln!(
@@ -191,7 +189,7 @@ mod tests {
             {"name":"zip","category":"location.postal_code"},
             {"name":"dx","category":"health.diagnosis"},
             {"name":"note"}]}]}"#;
-        let text = draft(scan).unwrap();
+        let text = draft(scan, "scan.json").unwrap();
         let c = LoadedConfig::parse(&text, "draft", std::path::PathBuf::new())
             .unwrap()
             .config;
@@ -205,7 +203,23 @@ mod tests {
     }
 
     #[test]
-    fn bad_scan_is_refused() {
-        assert!(draft("{\"datasets\": 3}").is_err());
+    fn bad_scan_is_refused_naming_the_file_line_and_column() {
+        let text = "{\n  \"datasets\": 3\n}\n";
+        let e = draft(text, "out/scan.json").unwrap_err();
+        let Error::ScanResult(scan) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(scan.name(), "out/scan.json");
+        assert_eq!(scan.position(), (2, 15));
+        assert_eq!(
+            e.to_string(),
+            "`out/scan.json` line 2 column 15: invalid type: integer `3`, expected a sequence"
+        );
+        let label = miette::Diagnostic::labels(scan.as_ref())
+            .and_then(|mut l| l.next())
+            .unwrap();
+        assert_eq!(text.get(label.offset()..).unwrap(), "3\n}\n");
+        let e = draft("not json", "s.json").unwrap_err().to_string();
+        assert!(e.starts_with("`s.json` line 1 column "), "{e}");
     }
 }

@@ -1,5 +1,7 @@
 //! Times sealing and opening one large file (for `bench/seal/run.sh`): prints seconds and MB/s
 //! for prepare (tar + age + hashes), the log append and receipt, finish, verify and open.
+//! With a second argument KEEP, also leaves `KEEP/bench.fdp`, the recipient's `KEEP/age.key`
+//! (mode 0600) and `KEEP/trust.toml` there, for timing `freeport open` and `age -d` on them.
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -68,6 +70,26 @@ fn main() {
     freeport_seal::verify(&sealed.path, &trust).unwrap();
     report("verify (no decryption)", start);
     let start = Instant::now();
-    freeport_seal::open(&sealed.path, &[identity], &trust, &dir.path().join("out")).unwrap();
-    report("open (verify + 2 decrypts)", start);
+    freeport_seal::open(
+        &sealed.path,
+        &[identity.clone()],
+        &trust,
+        &dir.path().join("out"),
+    )
+    .unwrap();
+    report("open (verify + 1 decrypt)", start);
+    if let Some(keep) = std::env::args().nth(2).map(std::path::PathBuf::from) {
+        use age::secrecy::ExposeSecret as _;
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::create_dir_all(&keep).unwrap();
+        let package = keep.join("bench.fdp");
+        let _ = std::fs::remove_dir_all(&package);
+        std::fs::rename(&sealed.path, &package).unwrap();
+        let key = keep.join("age.key");
+        std::fs::write(&key, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let policy = format!("log {}\nquorum none\n", log_key.verifier().to_vkey());
+        let trust = Trust::render(std::slice::from_ref(exporter.public()), &policy).unwrap();
+        std::fs::write(keep.join("trust.toml"), trust).unwrap();
+    }
 }

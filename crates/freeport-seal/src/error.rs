@@ -51,6 +51,15 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// The record of opened packages ([`crate::opened`]) could not be used.
+    #[error("record of opened packages `{path}`: {reason}")]
+    #[diagnostic(code(freeport::seal::opened_record))]
+    OpenedRecord {
+        /// The record's file or directory.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The caller cancelled the encryption (see [`crate::encrypt`]); nothing was left behind.
     #[error("sealing was cancelled")]
     #[diagnostic(code(freeport::seal::cancelled))]

@@ -5,10 +5,12 @@
 //! under the trust policy; the logged entry is this manifest's; the ciphertext hash; decryption;
 //! the payload's entries; each file's size and hash.
 //!
-//! Decryption runs twice. The first pass checks the whole payload writing nothing; only if it
-//! passes does the second pass write the files into a temporary directory beside the output,
-//! checking every hash again (the package could change between passes), and rename it into place.
-//! Decrypted bytes therefore never reach the disk from a package that fails a check.
+//! Decryption runs once, into anonymous files (Linux `O_TMPFILE`: an inode with no name, in the
+//! output's directory) that vanish with the process: a package that fails a check, or an open
+//! killed at any moment before every check has passed, leaves no plaintext on disk. Only then are
+//! the files given names in a staging directory beside the output (a hard link of the anonymous
+//! inode, no copy) and the directory renamed into place. Where anonymous files are not available
+//! they are created and unlinked at once (`tempfile`), and copied out at the end.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,7 @@ use crate::payload::{self, ReadFailure};
 use crate::seal::{parent_dir, set_mode, sync_dir};
 use crate::trust::Trust;
 use crate::{Error, Result};
+use sha2::Digest as _;
 
 /// The largest `manifest.json` accepted (a manifest holds summaries, not data).
 pub const MAX_MANIFEST_BYTES: u64 = 16 << 20;
@@ -33,6 +36,9 @@ const MAX_SIGNATURE_BYTES: u64 = 4096;
 pub struct Verified {
     /// The manifest.
     pub manifest: Manifest,
+    /// Lowercase hex SHA-256 of the exact signed `manifest.json` bytes: the package's identity
+    /// for the record of opened packages ([`crate::opened`]).
+    pub manifest_sha256: String,
     /// The trusted exporter key that signed it.
     pub exporter: ExporterPublicKey,
     /// Where the log records it.
@@ -163,6 +169,7 @@ pub fn verify(package: &Path, trust: &Trust) -> Result<Verified> {
     }
     Ok(Verified {
         manifest,
+        manifest_sha256: crate::manifest::hex(&sha2::Sha256::digest(&manifest_bytes)),
         exporter: signer,
         log,
     })
@@ -197,44 +204,37 @@ pub fn open(
         ReadFailure::Sink(e) => e,
     };
 
-    // Pass 1: decrypt and check everything, writing nothing.
-    payload::read(
-        &payload_path,
-        identities,
-        &manifest.recipients,
-        &manifest.files,
-        &mut |_| Ok(Box::new(std::io::sink())),
-    )
-    .map_err(refuse)?;
-
-    // Pass 2: write into a temporary directory, checking again, then rename.
+    // One pass: decrypt into anonymous files beside the output, checking everything.
     let parent = parent_dir(out_dir);
     std::fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
-    // A killed open leaves decrypted data in its staging directory: the next one removes it.
+    // Staging directories of opens killed after every check passed, before their rename.
     crate::staging::sweep(&parent, "open");
-    let temp =
-        crate::staging::create(&parent, "open").map_err(|e| Error::io("create", &parent, e))?;
-    let mut written: Vec<(PathBuf, std::fs::File)> = Vec::new();
+    let mut decrypted: Vec<(PathBuf, Anonymous)> = Vec::with_capacity(manifest.files.len());
     payload::read(
         &payload_path,
         identities,
         &manifest.recipients,
         &manifest.files,
         &mut |entry| {
-            let path = temp.path().join(&entry.name);
-            let file =
-                std::fs::File::create_new(&path).map_err(|e| Error::io("create", &path, e))?;
-            let handle = file
-                .try_clone()
-                .map_err(|e| Error::io("create", &path, e))?;
-            written.push((path, handle));
-            Ok(Box::new(std::io::BufWriter::with_capacity(1 << 16, file)) as Box<dyn Write>)
+            let file = Anonymous::create_in(&parent)?;
+            let writer = file.writer()?;
+            decrypted.push((PathBuf::from(&entry.name), file));
+            Ok(Box::new(std::io::BufWriter::with_capacity(1 << 16, writer)) as Box<dyn Write>)
         },
     )
     .map_err(refuse)?;
-    for (path, file) in &written {
-        file.sync_all().map_err(|e| Error::io("write", path, e))?;
+
+    // Every check passed: make the data durable while it still has no name, then name the
+    // files in a staging directory and rename it into place (a short window: links, no copies).
+    for (name, file) in &decrypted {
+        file.sync(name)?;
     }
+    let temp =
+        crate::staging::create(&parent, "open").map_err(|e| Error::io("create", &parent, e))?;
+    for (name, file) in &decrypted {
+        file.materialise(&temp.path().join(name))?;
+    }
+    drop(decrypted);
     sync_dir(temp.path())?;
     set_mode(temp.path(), 0o755)?;
     if out_dir.symlink_metadata().is_ok() {
@@ -256,6 +256,89 @@ pub fn open(
         files,
         verified,
     })
+}
+
+/// A decrypted file with no name yet.
+#[derive(Debug)]
+struct Anonymous {
+    file: std::fs::File,
+    /// Made with `O_TMPFILE` (so it can be linked), not created and unlinked.
+    linkable: bool,
+}
+
+impl Anonymous {
+    /// A new anonymous file in `dir` (same file system as the output, so it can be linked there).
+    fn create_in(dir: &Path) -> Result<Self> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            if let Ok(file) = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .mode(0o600)
+                .custom_flags(libc::O_TMPFILE)
+                .open(dir)
+            {
+                return Ok(Self {
+                    file,
+                    linkable: true,
+                });
+            }
+        }
+        let file = tempfile::tempfile_in(dir).map_err(|e| Error::io("create a file in", dir, e))?;
+        Ok(Self {
+            file,
+            linkable: false,
+        })
+    }
+
+    fn writer(&self) -> Result<std::fs::File> {
+        self.file
+            .try_clone()
+            .map_err(|e| Error::io("create", Path::new("an anonymous file"), e))
+    }
+
+    /// Mode 0644 and the data on disk, before it has a name.
+    fn sync(&self, name: &Path) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt as _;
+        self.file
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .and_then(|()| self.file.sync_all())
+            .map_err(|e| Error::io("write", name, e))
+    }
+
+    /// Gives the synced file the name `path`: a hard link of the anonymous inode, or a synced
+    /// copy where it cannot be linked.
+    fn materialise(&self, path: &Path) -> Result<()> {
+        let write_error = |e| Error::io("write", path, e);
+        #[cfg(target_os = "linux")]
+        if self.linkable && link_anonymous(&self.file, path).is_ok() {
+            return Ok(());
+        }
+        let mut source = &self.file;
+        std::io::Seek::rewind(&mut source).map_err(write_error)?;
+        let mut target =
+            std::fs::File::create_new(path).map_err(|e| Error::io("create", path, e))?;
+        std::io::copy(&mut source, &mut target)
+            .and_then(|_| target.sync_all())
+            .map_err(write_error)
+    }
+}
+
+/// `linkat(AT_FDCWD, "/proc/self/fd/N", AT_FDCWD, path, AT_SYMLINK_FOLLOW)`: the way an
+/// `O_TMPFILE` inode gets a name without the privilege `AT_EMPTY_PATH` needs.
+#[cfg(target_os = "linux")]
+fn link_anonymous(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd as _;
+    let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    rustix::fs::linkat(
+        rustix::fs::CWD,
+        proc_path.as_str(),
+        rustix::fs::CWD,
+        path,
+        rustix::fs::AtFlags::SYMLINK_FOLLOW,
+    )
+    .map_err(std::io::Error::from)
 }
 
 fn check_layout(package: &Path) -> std::result::Result<(), String> {

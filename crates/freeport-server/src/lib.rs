@@ -271,14 +271,23 @@ impl Fetch for HttpSource {
     }
 }
 
-/// Posts an `add-checkpoint` request to a witness at `url` (its submission prefix), returning
-/// the status and body.
+/// The endpoint for a witness given by its submission prefix (`http://host:port`) or by the
+/// endpoint itself (`http://host:port/add-checkpoint`, as some banners print it).
+#[must_use]
+pub fn add_checkpoint_url(url: &str) -> String {
+    let base = url.trim_end_matches('/');
+    let base = base.strip_suffix("/add-checkpoint").unwrap_or(base);
+    format!("{base}/add-checkpoint")
+}
+
+/// Posts an `add-checkpoint` request to a witness at `url` (its submission prefix, or the
+/// endpoint URL: see [`add_checkpoint_url`]), returning the status and body.
 ///
 /// # Errors
 ///
 /// [`ServerError::Request`] when the witness cannot be reached.
 pub fn post_add_checkpoint(url: &str, body: &str) -> Result<(u16, String), ServerError> {
-    let url = format!("{}/add-checkpoint", url.trim_end_matches('/'));
+    let url = add_checkpoint_url(url);
     let failed = |reason: String| ServerError::Request {
         url: url.clone(),
         reason,
@@ -306,4 +315,29 @@ pub fn bind(addr: SocketAddr) -> Result<TcpListener, ServerError> {
         addr: addr.to_string(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_endpoint_is_found_from_the_prefix_or_itself() {
+        for given in [
+            "http://127.0.0.1:8081",
+            "http://127.0.0.1:8081/",
+            "http://127.0.0.1:8081/add-checkpoint",
+            "http://127.0.0.1:8081/add-checkpoint/",
+        ] {
+            assert_eq!(
+                add_checkpoint_url(given),
+                "http://127.0.0.1:8081/add-checkpoint",
+                "{given}"
+            );
+        }
+        assert_eq!(
+            add_checkpoint_url("https://w.example/cn/"),
+            "https://w.example/cn/add-checkpoint"
+        );
+    }
 }

@@ -21,6 +21,25 @@ pub enum Error {
         /// Which rule it breaks.
         reason: String,
     },
+    /// A file this crate keeps (a witness's state) that does not parse or holds a bad field.
+    #[error("malformed {what} `{path}`: {place}: {reason}")]
+    #[diagnostic(
+        code(tlog::malformed_file),
+        help(
+            "the file is written only by freeport; restore it from a backup, or move it away to \
+             start over (a witness that starts over forgets what it cosigned)"
+        )
+    )]
+    MalformedFile {
+        /// What the file is, e.g. `witness state`.
+        what: &'static str,
+        /// The file.
+        path: String,
+        /// Where in it: `line L column C`, or the field.
+        place: String,
+        /// Which rule it breaks.
+        reason: String,
+    },
     /// A signature check failed: no signature by a required key, or a signature that does not
     /// verify.
     #[error("signature check failed on {what}: {reason}")]

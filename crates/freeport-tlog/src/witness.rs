@@ -11,9 +11,14 @@
 //! served by the monitoring endpoint); 422 invalid consistency proof, a non-empty proof from size
 //! 0, or the same size with another root; 200 with the cosignature line. A 422 on an invalid proof
 //! or a same-size conflict is recorded as evidence: the witness's last cosigned checkpoint and the
-//! conflicting one, both signed by the log, prove a fork.
+//! conflicting one, both signed by the log, prove a fork. Evidence is kept once per distinct
+//! pair of checkpoint bodies (a repeated request, even with other signature lines added, records
+//! nothing new) and at most [`MAX_CONFLICTS_PER_LOG`] times per log; further distinct conflicts
+//! are only counted ([`LogRecord::conflicts_not_kept`]), so a misbehaving log or client cannot
+//! grow the state file without bound.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +28,9 @@ use crate::{Error, Result};
 
 /// Content type of a 409 answer.
 pub const SIZE_CONTENT_TYPE: &str = "text/x.tlog.size";
+
+/// The most conflicts kept as evidence per log; one proves a fork, a few show its extent.
+pub const MAX_CONFLICTS_PER_LOG: usize = 16;
 
 /// What the witness remembers about one log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +46,17 @@ pub struct LogRecord {
     /// This witness's cosignature line on it.
     #[serde(default)]
     pub cosignature: Option<String>,
+    /// Distinct conflicts seen after [`MAX_CONFLICTS_PER_LOG`] were kept.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub conflicts_not_kept: u64,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+const fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Evidence of a conflict: two log-signed checkpoints that cannot both be honest.
@@ -64,7 +83,43 @@ pub struct WitnessState {
     pub conflicts: Vec<Conflict>,
 }
 
+/// The body of a signed note: its text up to the blank line before the signatures.
+fn note_body(note: &str) -> &str {
+    note.split_once("\n\n").map_or(note, |(body, _)| body)
+}
+
 impl WitnessState {
+    /// Records `conflict` as evidence unless the same pair of checkpoint bodies is already
+    /// recorded; past [`MAX_CONFLICTS_PER_LOG`] for its log it is only counted. Returns whether
+    /// the state changed.
+    pub fn record_conflict(&mut self, conflict: Conflict) -> bool {
+        let same = |kept: &Conflict| {
+            kept.origin == conflict.origin
+                && note_body(&kept.submitted) == note_body(&conflict.submitted)
+                && kept.cosigned.as_deref().map(note_body)
+                    == conflict.cosigned.as_deref().map(note_body)
+        };
+        if self.conflicts.iter().any(same) {
+            return false;
+        }
+        let kept = self
+            .conflicts
+            .iter()
+            .filter(|c| c.origin == conflict.origin)
+            .count();
+        if kept < MAX_CONFLICTS_PER_LOG {
+            self.conflicts.push(conflict);
+            return true;
+        }
+        match self.logs.get_mut(&conflict.origin) {
+            Some(record) => {
+                record.conflicts_not_kept = record.conflicts_not_kept.saturating_add(1);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Adds a log to witness (its origin is the key name).
     pub fn add_log(&mut self, vkey: &VerifierKey) {
         let record = self
@@ -76,6 +131,7 @@ impl WitnessState {
                 root: hash_to_base64(&EMPTY_HASH),
                 checkpoint: None,
                 cosignature: None,
+                conflicts_not_kept: 0,
             });
         let text = vkey.to_vkey();
         if !record.vkeys.contains(&text) {
@@ -105,6 +161,46 @@ pub fn state_to_json(state: &WitnessState) -> Result<String> {
 /// [`Error::Malformed`] naming the JSON error.
 pub fn state_from_json(text: &str) -> Result<WitnessState> {
     serde_json::from_str(text).map_err(|e| Error::malformed("witness state", e.to_string()))
+}
+
+/// Reads the witness state file at `path`, checking every log's root and keys; `None` when there
+/// is no such file.
+///
+/// # Errors
+///
+/// [`Error::MalformedFile`] naming the file and the line and column (JSON) or the field (a root
+/// or key that does not parse); [`Error::Io`] when it cannot be read.
+pub fn load_state(path: &Path) -> Result<Option<WitnessState>> {
+    const WHAT: &str = "witness state";
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("read", path, e)),
+    };
+    let malformed = |place: String, reason: String| Error::MalformedFile {
+        what: WHAT,
+        path: path.display().to_string(),
+        place,
+        reason,
+    };
+    let state: WitnessState = serde_json::from_str(&text).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
+        let full = e.to_string();
+        let reason = full
+            .strip_suffix(&format!(" at line {line} column {column}"))
+            .unwrap_or(&full)
+            .to_owned();
+        malformed(format!("line {line} column {column}"), reason)
+    })?;
+    for (origin, record) in &state.logs {
+        hash_from_base64(&record.root, WHAT)
+            .map_err(|e| malformed(format!("`logs.\"{origin}\".root`"), e.to_string()))?;
+        for (i, vkey) in record.vkeys.iter().enumerate() {
+            VerifierKey::from_vkey(vkey)
+                .map_err(|e| malformed(format!("`logs.\"{origin}\".vkeys[{i}]`"), e.to_string()))?;
+        }
+    }
+    Ok(Some(state))
 }
 
 /// The monitoring path element of a log: lowercase hex SHA-256 of its origin (tlog-witness
@@ -325,14 +421,14 @@ impl Witness {
             &checkpoint.root,
         ) {
             let mut next = state.clone();
-            next.conflicts.push(Conflict {
+            let changed = next.record_conflict(Conflict {
                 origin: origin.to_owned(),
                 seen_at: now,
                 cosigned: record.checkpoint.clone(),
                 submitted: request.note.clone(),
                 reason: e.to_string(),
             });
-            return (Response::text(422, e.to_string()), Some(next));
+            return (Response::text(422, e.to_string()), changed.then_some(next));
         }
         let line = match cosign(&opened.text, &self.key, now) {
             Ok(line) => line,
@@ -445,6 +541,112 @@ mod tests {
         // Same size, other root.
         let (r, _) = w.add_checkpoint(&state, &request(20, vec![], signed(&forked, 20)), 1004);
         assert_eq!(r.status, 422, "{}", r.body);
+    }
+
+    /// A witness that cosigned `honest` at size 20.
+    fn cosigned_at_20(w: &Witness, honest: &MemoryTree) -> WitnessState {
+        let mut state = WitnessState::default();
+        state.add_log(&log_key().verifier());
+        let (r, next) = w.add_checkpoint(&state, &request(0, vec![], signed(honest, 20)), 1000);
+        assert_eq!(r.status, 200, "{}", r.body);
+        next.unwrap()
+    }
+
+    #[test]
+    fn a_repeated_fork_request_is_recorded_once() {
+        let w = witness();
+        let honest = tree("e", 20);
+        let mut state = cosigned_at_20(&w, &honest);
+        let forked = tree("f", 30);
+        let proof = prove_consistency(&forked, 20, 30).unwrap();
+        let note = signed(&forked, 30);
+        let (r, next) = w.add_checkpoint(&state, &request(20, proof.clone(), note.clone()), 1001);
+        assert_eq!(r.status, 422);
+        state = next.unwrap();
+        assert_eq!(state.conflicts.len(), 1);
+        for (i, body) in [
+            request(20, proof.clone(), note.clone()),
+            // The same checkpoint with a signature line anyone could add.
+            request(
+                20,
+                proof.clone(),
+                format!(
+                    "{note}— someone.example/v1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n"
+                ),
+            ),
+        ]
+        .iter()
+        .enumerate()
+        {
+            for _ in 0..3 {
+                let (r, next) = w.add_checkpoint(&state, body, 1002 + i as u64);
+                assert_eq!(r.status, 422, "still refused");
+                assert!(next.is_none(), "a repeat changes nothing");
+            }
+        }
+        assert_eq!(state.conflicts.len(), 1);
+    }
+
+    #[test]
+    fn evidence_is_bounded_per_log() {
+        let w = witness();
+        let honest = tree("e", 20);
+        let mut state = cosigned_at_20(&w, &honest);
+        let extra = 5;
+        for i in 0..MAX_CONFLICTS_PER_LOG + extra {
+            let forked = tree(&format!("fork{i}-"), 30);
+            let proof = prove_consistency(&forked, 20, 30).unwrap();
+            let (r, next) =
+                w.add_checkpoint(&state, &request(20, proof, signed(&forked, 30)), 2000);
+            assert_eq!(r.status, 422);
+            state = next.expect("a distinct conflict changes the state");
+        }
+        assert_eq!(state.conflicts.len(), MAX_CONFLICTS_PER_LOG);
+        let record = state.logs.get("freedataport.example/log").unwrap();
+        assert_eq!(record.conflicts_not_kept, extra as u64);
+        // The counter survives a round trip; a state without it still reads.
+        let text = state_to_json(&state).unwrap();
+        assert_eq!(state_from_json(&text).unwrap(), state);
+        assert!(
+            !state_to_json(&cosigned_at_20(&w, &honest))
+                .unwrap()
+                .contains("conflicts_not_kept")
+        );
+    }
+
+    #[test]
+    fn a_malformed_state_file_is_named_with_its_line_or_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cn-state.json");
+        assert_eq!(load_state(&path).unwrap(), None);
+        std::fs::write(&path, "{\n  \"logs\": {},\n  \"conflicts\": 7\n}\n").unwrap();
+        let e = load_state(&path).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "malformed witness state `{}`: line 3 column 16: invalid type: integer `7`, expected a sequence",
+                path.display()
+            )
+        );
+        let mut state = WitnessState::default();
+        state.add_log(&log_key().verifier());
+        let good = state_to_json(&state).unwrap();
+        assert!(load_state(&path).is_err());
+        std::fs::write(&path, &good).unwrap();
+        assert_eq!(load_state(&path).unwrap(), Some(state));
+        std::fs::write(
+            &path,
+            good.replace(&hash_to_base64(&EMPTY_HASH), "not-a-hash"),
+        )
+        .unwrap();
+        let e = load_state(&path).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!(
+                "malformed witness state `{}`: `logs.\"freedataport.example/log\".root`: ",
+                path.display()
+            )),
+            "{e}"
+        );
     }
 
     #[test]

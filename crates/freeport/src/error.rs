@@ -154,15 +154,4 @@ impl Error {
             _ => ExitStatus::Error,
         }
     }
-
-    /// Whether the error is only a closed pipe on the reading side, which is not a failure.
-    #[must_use]
-    pub fn is_broken_pipe(&self) -> bool {
-        let kind = match self {
-            Self::Io(error) => Some(error.kind()),
-            Self::Json(error) => error.io_error_kind(),
-            _ => None,
-        };
-        kind == Some(std::io::ErrorKind::BrokenPipe)
-    }
 }

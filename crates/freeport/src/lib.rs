@@ -13,7 +13,7 @@ use std::io::Write;
 use freeport_cli::{Cli, Command, DeidCommand};
 
 pub use error::Error;
-pub use exit::ExitStatus;
+pub use exit::{ExitStatus, Stdout, write_diagnostic};
 
 /// Runs one parsed command line, writing its result to `out`.
 ///

@@ -359,3 +359,117 @@ fn the_witness_refuses_a_fork_and_the_audit_names_it() {
         "{err}"
     );
 }
+
+/// A witness `cn` over `log.vkey`, and two logs under that key with diverging histories:
+/// `honest` (10 entries) and `forked` (12).
+fn two_histories(dir: &Path) {
+    setup(dir, "honest");
+    let (code, _, err) = run(dir, &["log", "init", "forked", "--vkey", "log.vkey"]);
+    assert_eq!(code, 0, "{err}");
+    let keygen = [
+        "witness",
+        "keygen",
+        "--name",
+        "witness.cn.example/v1",
+        "--out",
+        "cn",
+    ];
+    let (code, _, err) = run(dir, &keygen);
+    assert_eq!(code, 0, "{err}");
+    write_entries(dir, "a.jsonl", 0, 10);
+    write_entries(dir, "b.jsonl", 100, 112);
+    for (log, file) in [("honest", "a.jsonl"), ("forked", "b.jsonl")] {
+        let (code, _, err) = run(dir, &["log", "append", log, file, "--key", "log.key"]);
+        assert_eq!(code, 0, "{err}");
+    }
+}
+
+/// Issue 15 item 11: the banner's URL is the one `log cosign --witness` takes, and a fork
+/// requested again and again is kept once.
+#[test]
+fn the_witness_banner_url_works_and_repeated_forks_are_kept_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    two_histories(dir);
+    let mut child = bin()
+        .current_dir(dir)
+        .args([
+            "witness",
+            "serve",
+            "--key",
+            "cn.key",
+            "--state",
+            "cn.json",
+            "--log",
+            "log.vkey",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut banner)
+        .unwrap();
+    let _witness = Server(child);
+    // The command the banner prints, taken as printed.
+    let (_, command) = banner
+        .split_once('`')
+        .and_then(|(_, rest)| rest.split_once("(`"))
+        .unwrap();
+    let command = command.split_once('`').unwrap().0;
+    let url = command
+        .strip_prefix("freeport log cosign LOG --witness ")
+        .unwrap();
+    assert!(banner.contains(&format!(" on {url} ")), "{banner}");
+    let (code, out, err) = run(dir, &["log", "cosign", "honest", "--witness", url]);
+    assert_eq!(code, 0, "{banner}: {err}");
+    assert!(out.contains("— witness.cn.example/v1 "), "{out}");
+    // The endpoint's own URL is taken too.
+    let endpoint = format!("{url}/add-checkpoint");
+    let (code, _, err) = run(dir, &["log", "cosign", "honest", "--witness", &endpoint]);
+    assert_eq!(code, 0, "{err}");
+    for _ in 0..4 {
+        let (code, _, err) = run(dir, &["log", "cosign", "forked", "--witness", url]);
+        assert_eq!(code, 1, "{err}");
+    }
+    let state = std::fs::read_to_string(dir.join("cn.json")).unwrap();
+    let state = freeport_tlog::witness::state_from_json(&state).unwrap();
+    assert_eq!(state.conflicts.len(), 1, "one fork, kept once");
+}
+
+/// Issue 15 item 10: a witness state file that does not parse is named, with the line.
+#[test]
+fn a_malformed_witness_state_names_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    two_histories(dir);
+    std::fs::write(dir.join("cn.json"), "{\n  \"logs\": [}\n").unwrap();
+    let (code, _, err) = run(
+        dir,
+        &[
+            "witness",
+            "serve",
+            "--key",
+            "cn.key",
+            "--state",
+            "cn.json",
+            "--log",
+            "log.vkey",
+            "--listen",
+            "127.0.0.1:0",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    let err = err
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        err.contains("malformed witness state `cn.json`: line 2 column 10:"),
+        "{err}"
+    );
+}

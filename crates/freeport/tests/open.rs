@@ -46,6 +46,8 @@ fn transcript(dir: &Path, args: &[&str]) -> (i32, String) {
 /// ciphertext hash.
 fn redacted(f: impl FnOnce()) {
     insta::with_settings!({filters => vec![
+        (r#""opened_at": "[^"]*""#, r#""opened_at": "[TIME]""#),
+        (r"opened here at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", "opened here at [TIME]"),
         (r"\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}", "+[KEY ID]+[PUBLIC KEY]"),
         (r"\+[0-9a-f]{8}\b", "+[KEY ID]"),
         (r"age1[0-9a-z]{58}", "age1[RECIPIENT]"),
@@ -55,14 +57,18 @@ fn redacted(f: impl FnOnce()) {
 /// Creates keys with the CLI, a log, a package sealed to the key ring's own recipient, and a
 /// trust file at `$FREEPORT_HOME/trust.toml` trusting the key ring's exporter key and the log.
 fn setup(dir: &Path) -> String {
+    setup_with(
+        dir,
+        "order_id,phone\n1,13800138000\n2,13900139000\n".as_bytes(),
+    )
+}
+
+/// [`setup`] with `orders.csv` holding `orders`.
+fn setup_with(dir: &Path, orders: &[u8]) -> String {
     let (code, init) = transcript(dir, &["keys", "init", "--name", "acme-cn.example/exporter"]);
     assert_eq!(code, 0, "{init}");
     let ring = KeyRing::open(&dir.join("home/keys")).unwrap();
-    std::fs::write(
-        dir.join("orders.csv"),
-        "order_id,phone\n1,13800138000\n2,13900139000\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("orders.csv"), orders).unwrap();
     let log_key = SigningKey::from_seed(ORIGIN, KeyKind::Ed25519, [42; 32]).unwrap();
     let mut log = Log::init(&dir.join("log"), ORIGIN, &log_key.verifier()).unwrap();
     let prepared = freeport_seal::prepare(
@@ -193,4 +199,118 @@ fn bad_input_exits_2() {
     }
     let text: Vec<String> = runs.into_iter().map(|(_, t)| t).collect();
     redacted(|| insta::assert_snapshot!("bad_input", text.join("\n")));
+}
+
+/// Issue 15 item 12: the same package opened again says so, from the record under the home.
+#[test]
+fn a_package_opened_a_second_time_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    setup(dir);
+    let (code, first) = transcript(dir, &["open", "orders.fdp"]);
+    assert_eq!(code, 0, "{first}");
+    assert!(!first.contains("replay"), "{first}");
+    let (code, second) = transcript(dir, &["open", "orders.fdp", "-o", "again"]);
+    assert_eq!(code, 0, "{second}");
+    assert!(
+        second.contains(
+            "replay:    this package (the same signed manifest) was already opened here at "
+        ) && second.contains("into `[DIR]/orders`"),
+        "{second}"
+    );
+    let (code, json) = transcript(
+        dir,
+        &["open", "orders.fdp", "-o", "third", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{json}");
+    let body = json
+        .split("--- stdout\n")
+        .nth(1)
+        .unwrap()
+        .split("--- stderr")
+        .next()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(value["replay"]["transfer_id"], "t-2026-0001");
+    assert!(
+        value["replay"]["out_dir"]
+            .as_str()
+            .unwrap()
+            .ends_with("/orders")
+    );
+    // One record, kept from the first opening.
+    assert_eq!(
+        std::fs::read_dir(dir.join("home/opened")).unwrap().count(),
+        1
+    );
+}
+
+/// Issue 15 item 12: an open killed at any moment leaves no decrypted data on disk, except a
+/// complete output directory once it has been renamed into place.
+#[test]
+fn a_killed_open_leaves_no_plaintext() {
+    const MARKER: &[u8] = b"PLAINTEXT-MARKER-0123456789";
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Enough data for decryption to take a while: 48 MiB of lines holding the marker.
+    let line = [MARKER, b",13800138000\n"].concat();
+    let orders: Vec<u8> = line.iter().copied().cycle().take(48 << 20).collect();
+    setup_with(dir, &orders);
+    let package_bytes = std::fs::metadata(dir.join("orders.fdp/payload.age"))
+        .unwrap()
+        .len();
+    assert!(package_bytes > 40 << 20);
+    for (round, delay_ms) in [5u64, 40, 80, 120, 160, 240, 320, 480]
+        .into_iter()
+        .enumerate()
+    {
+        let out = format!("out-{round}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_freeport"))
+            .env("FREEPORT_HOME", dir.join("home"))
+            .current_dir(dir)
+            .args(["open", "orders.fdp", "-o", &out])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let finished = dir.join(&out).exists();
+        if finished {
+            assert_eq!(
+                std::fs::metadata(dir.join(&out).join("orders.csv"))
+                    .unwrap()
+                    .len(),
+                orders.len() as u64
+            );
+        }
+        // No other file in the directory holds decrypted data.
+        for entry in walk(dir) {
+            let name = entry.strip_prefix(dir).unwrap().display().to_string();
+            // The input, and output directories (they appear only complete, by rename).
+            if name == "orders.csv" || name.starts_with("out-") {
+                continue;
+            }
+            let bytes = std::fs::read(&entry).unwrap();
+            assert!(
+                !bytes.windows(MARKER.len()).any(|w| w == MARKER),
+                "round {round} (killed after {delay_ms} ms, finished: {finished}): `{name}` holds decrypted data"
+            );
+        }
+    }
+}
+
+/// Every file under `dir`, recursively.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

@@ -16,7 +16,8 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     if let Some(DeidCommand::Plan(plan)) = &args.command {
         let text = std::fs::read_to_string(&plan.scan)
             .map_err(|e| freeport_deid::Error::io(&plan.scan, e))?;
-        out.write_all(freeport_deid::plan::draft(&text)?.as_bytes())?;
+        let name = plan.scan.display().to_string();
+        out.write_all(freeport_deid::plan::draft(&text, &name)?.as_bytes())?;
         return Ok(ExitStatus::Success);
     }
     // clap requires all three when no subcommand is given.

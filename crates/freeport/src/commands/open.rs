@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use freeport_cli::{Format, OpenArgs};
-use freeport_seal::{Check, Opened, Trust};
+use freeport_seal::{Check, FirstOpen, Opened, OpenedRecord, Trust};
 use serde_json::json;
 
 use crate::{Error, ExitStatus};
@@ -32,14 +32,51 @@ pub(crate) fn run(args: &OpenArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         .clone()
         .unwrap_or_else(|| default_out_dir(&args.package));
     let opened = freeport_seal::open(&args.package, &identities, &trust, &out_dir)?;
+    let replay = replay(&opened);
     match args.format {
-        Format::Table => render_table(&args.package, &opened, out)?,
+        Format::Table => render_table(&args.package, &opened, &replay, out)?,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &to_json(&args.package, &opened))?;
+            let mut value = to_json(&args.package, &opened);
+            if let Some(object) = value.as_object_mut() {
+                let (replay, error) = match &replay {
+                    Replay::First => (serde_json::Value::Null, None),
+                    Replay::Again(first) => (json!(first), None),
+                    Replay::Unchecked(reason) => (serde_json::Value::Null, Some(reason)),
+                };
+                object.insert("replay".into(), replay);
+                if let Some(reason) = error {
+                    object.insert("replay_unchecked".into(), json!(reason));
+                }
+            }
+            serde_json::to_writer_pretty(&mut *out, &value)?;
             writeln!(out)?;
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Whether this package was opened here before, by the record of opened packages under the home.
+enum Replay {
+    /// Never before; now recorded.
+    First,
+    /// Opened before: when and where first.
+    Again(FirstOpen),
+    /// The record could not be read or written (the package is opened all the same).
+    Unchecked(String),
+}
+
+fn replay(opened: &Opened) -> Replay {
+    let sha = &opened.verified.manifest_sha256;
+    let check = || -> Result<Replay, freeport_seal::Error> {
+        let record = OpenedRecord::default_location()?;
+        if let Some(first) = record.first_open(sha)? {
+            return Ok(Replay::Again(first));
+        }
+        let first = FirstOpen::now(&opened.verified.manifest.transfer_id, &opened.out_dir);
+        record.record(sha, &first)?;
+        Ok(Replay::First)
+    };
+    check().unwrap_or_else(|e| Replay::Unchecked(e.to_string()))
 }
 
 /// `$FREEPORT_HOME/trust.toml`: beside the key ring.
@@ -63,7 +100,12 @@ fn default_out_dir(package: &Path) -> PathBuf {
     }
 }
 
-fn render_table(package: &Path, opened: &Opened, out: &mut dyn Write) -> Result<(), Error> {
+fn render_table(
+    package: &Path,
+    opened: &Opened,
+    replay: &Replay,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let verified = &opened.verified;
     let manifest = &verified.manifest;
     let log = &verified.log;
@@ -96,6 +138,18 @@ fn render_table(package: &Path, opened: &Opened, out: &mut dyn Write) -> Result<
         "  checks:    {}: all passed",
         Check::ALL.map(Check::as_str).join(", ")
     )?;
+    match replay {
+        Replay::First => {}
+        Replay::Again(first) => writeln!(
+            out,
+            "  replay:    this package (the same signed manifest) was already opened here at {} into `{}`",
+            first.opened_at_for_people(),
+            first.out_dir
+        )?,
+        Replay::Unchecked(reason) => {
+            writeln!(out, "  replay:    not checked: {reason}")?;
+        }
+    }
     writeln!(out, "  files:")?;
     let width = manifest
         .files

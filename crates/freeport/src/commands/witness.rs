@@ -1,10 +1,11 @@
 //! `freeport witness keygen|serve`: a C2SP tlog-witness that cosigns checkpoints.
 
 use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use freeport_cli::WitnessCommand;
 use freeport_tlog::note::{KeyKind, load_signing_key, load_verifier_key};
-use freeport_tlog::witness::{Witness, WitnessState, state_from_json};
+use freeport_tlog::witness::{Witness, load_state};
 
 use crate::{Error, ExitStatus};
 
@@ -15,24 +16,16 @@ pub(crate) fn run(command: &WitnessCommand, out: &mut dyn Write) -> Result<ExitS
         }
         WitnessCommand::Serve(args) => {
             let witness = Witness::new(load_signing_key(&args.key)?)?;
-            let mut state = match std::fs::read_to_string(&args.state) {
-                Ok(text) => state_from_json(&text)?,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => WitnessState::default(),
-                Err(e) => {
-                    return Err(Error::File {
-                        path: args.state.display().to_string(),
-                        source: e,
-                    });
-                }
-            };
+            let mut state = load_state(&args.state)?.unwrap_or_default();
             for path in &args.logs {
                 state.add_log(&load_verifier_key(path)?);
             }
             freeport_server::save_state(&args.state, &state)?;
             let listener = freeport_server::bind(args.listen)?;
+            let url = submission_url(listener.local_addr().map_err(Error::Io)?);
             writeln!(
                 out,
-                "witness `{}` cosigning {} on http://{}/add-checkpoint; Ctrl-C stops",
+                "witness `{}` cosigning {} on {url} (`freeport log cosign LOG --witness {url}`); Ctrl-C stops",
                 witness.vkey().label(),
                 state
                     .logs
@@ -40,11 +33,43 @@ pub(crate) fn run(command: &WitnessCommand, out: &mut dyn Write) -> Result<ExitS
                     .map(|o| format!("`{o}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                listener.local_addr().map_err(Error::Io)?
             )?;
             out.flush()?;
             freeport_server::serve_witness(witness, state, args.state.clone(), listener)?;
             Ok(ExitStatus::Success)
         }
+    }
+}
+
+/// The URL `freeport log cosign --witness` takes for a witness listening on `addr`: the
+/// submission prefix (the client adds `/add-checkpoint`), on loopback when the witness listens on
+/// every address.
+fn submission_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_submission_url_is_what_the_client_takes() {
+        assert_eq!(
+            submission_url("127.0.0.1:8081".parse().unwrap()),
+            "http://127.0.0.1:8081"
+        );
+        assert_eq!(
+            submission_url("0.0.0.0:9000".parse().unwrap()),
+            "http://127.0.0.1:9000"
+        );
+        assert_eq!(
+            submission_url("[::]:9000".parse().unwrap()),
+            "http://[::1]:9000"
+        );
     }
 }
