@@ -436,6 +436,8 @@ const TOKEN: &[Keyword] = &[
     k("hgb", "health.lab_result", 0.9),
     k("dod", "person.death_date", 0.9),
     k("hyzk", "person.marital_status", 0.9),
+    k("educ", "education.record", 0.8),
+    k("gpa", "education.record", 0.9),
     k("zzmm", "person.political_affiliation", 0.9),
     k("zjxy", "person.religion", 0.9),
     k("party", "person.political_affiliation", 0.6),
@@ -484,6 +486,11 @@ pub struct HeaderHit {
     pub category: &'static str,
     /// Weight 0..1.
     pub weight: f64,
+}
+
+/// The normalised header and its tokens (see [`normalise`]).
+pub(crate) fn tokens(header: &str) -> (String, Vec<String>) {
+    normalise(header)
 }
 
 /// Lower-cases and drops separators; tokens split on `_ - . space` and camelCase boundaries.

@@ -197,7 +197,8 @@ const HEADER_REQUIRED: [&str; 3] = ["id.us.driver_license", "fin.bank_account", 
 /// Categories whose value detector recognises only some of their forms (a district by name, an
 /// account by its digits): with a header naming them, values need only be non-trivial, as for
 /// categories without a detector.
-const PARTIAL_DETECTORS: [&str; 7] = [
+const PARTIAL_DETECTORS: [&str; 8] = [
+    "contact.address",
     "location.coarse",
     "id.internal",
     "fin.bank_account",
@@ -657,6 +658,10 @@ impl ColumnProfiler {
             });
         }
 
+        // Shape-only detectors (an account is any run of digits) count only through a header:
+        // their matches make the header plausible, they add no score of their own.
+        scores.remove("fin.bank_account");
+
         // Header evidence, combined as a noisy-OR with the values.
         for HeaderHit {
             category, weight, ..
@@ -698,8 +703,7 @@ impl ColumnProfiler {
                         | "person.marital_status"
                         | "person.ethnicity"
                         | "person.religion"
-                        | "person.political_affiliation"
-                        | "person.sex_life" => {
+                        | "person.political_affiliation" => {
                             if distinct <= 64 {
                                 0.75
                             } else {
@@ -726,8 +730,16 @@ impl ColumnProfiler {
                 .any(|h| h.category == category && h.weight >= 0.5)
         };
 
-        // A header naming a date of death or an encounter: its dates are not birth dates.
-        if DATE_CATEGORIES.iter().any(|c| named(c))
+        // A header naming a date of death, an encounter or a period (`year`, `date`, `日期`):
+        // its dates are not birth dates.
+        let (_, header_tokens) = crate::header::tokens(&self.header);
+        let period = header_tokens.iter().any(|t| {
+            matches!(
+                t.as_str(),
+                "year" | "date" | "month" | "day" | "time" | "日期" | "年份" | "月份" | "时间"
+            )
+        });
+        if (period || DATE_CATEGORIES.iter().any(|c| named(c)))
             && !named("person.birth_date")
             && let Some(s) = scores.get_mut("person.birth_date")
         {

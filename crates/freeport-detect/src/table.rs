@@ -87,32 +87,77 @@ fn anchors(header: &str, profile: &ColumnProfile) -> bool {
             .any(|h| h.category == category && h.weight >= 0.8 && h.keyword != "name")
 }
 
+/// Header words naming a period: a table with one row per period (a unique `month` column) is
+/// a time series about things.
+const PERIODS: &[&str] = &[
+    "year", "month", "date", "quarter", "week", "period", "年份", "月份", "日期", "季度",
+];
+
+/// Whether a column identifies or contacts a person on its own, or is a name, an assigned number
+/// or a birth date under a header that says so: what still makes a table about people when its
+/// rows are places, periods or things. Descriptive categories (income, education, age) do not:
+/// a table of states has a median income.
+fn strong_anchor(header: &str, profile: &ColumnProfile) -> bool {
+    let Some(category) = profile.category.as_deref() else {
+        return false;
+    };
+    crate::category::identifier_strength(category).is_some()
+        || category.starts_with("contact.")
+        || category == "communication.content"
+        || (matches!(
+            category,
+            "person.name" | "id.internal" | "person.birth_date"
+        ) && header_hits(header)
+            .iter()
+            .any(|h| h.category == category && h.weight >= 0.8 && h.keyword != "name"))
+}
+
+/// Whether the rows of the table are places or periods: a place or period column with a
+/// different value in every row (ten rows at least).
+fn rows_are_places_or_periods(headers: &[&str], profiles: &[ColumnProfile]) -> bool {
+    headers.iter().zip(profiles).any(|(header, p)| {
+        let lower = header.to_lowercase();
+        let keyed = p.stats.distinct >= 10 && p.stats.uniqueness >= 0.99;
+        keyed
+            && (p.category.as_deref() == Some("location.coarse")
+                || PERIODS.iter().any(|w| lower.contains(w)))
+    })
+}
+
 /// Judges a whole table: when no column anchors it to people, the columns whose category needs
 /// that context lose it (kept as candidates, with a failed plausibility check as evidence), and
 /// so do coordinates in a table with a column that names other things (airports, stores).
 /// Returns whether the table describes people.
 pub fn people_in_table(headers: &[&str], profiles: &mut [ColumnProfile]) -> bool {
-    let people = headers
+    let things = headers.iter().any(|h| names_a_thing(h));
+    let strong = headers
         .iter()
         .zip(profiles.iter())
-        .any(|(header, profile)| anchors(header, profile));
+        .any(|(header, profile)| strong_anchor(header, profile));
+    // Rows that are things, places or periods need a column that identifies a person.
+    let about_things = !strong && (things || rows_are_places_or_periods(headers, profiles));
+    let people = !about_things
+        && headers
+            .iter()
+            .zip(profiles.iter())
+            .any(|(header, profile)| anchors(header, profile));
     if people {
         return true;
     }
-    let things = headers.iter().any(|h| names_a_thing(h));
     for profile in profiles.iter_mut() {
         let Some(category) = profile.category.clone() else {
             continue;
         };
-        let drop =
-            NEEDS_PEOPLE.contains(&category.as_str()) || (things && category == "location.precise");
+        let drop = about_things
+            || NEEDS_PEOPLE.contains(&category.as_str())
+            || (things && category == "location.precise");
         if drop {
             profile.category = None;
             profile.evidence.push(Evidence::Plausibility {
                 category,
                 passed: false,
-                check: if things {
-                    "the table describes things, not people: a column names them (airport, product, station…) and no column identifies or describes a person".into()
+                check: if about_things {
+                    "the table describes things, places or periods, not people: a column names them (airport, product, store…) or holds a different place or period in every row, and no column identifies or contacts a person".into()
                 } else {
                     "no column of the table identifies or describes a person (an identifier, contact, birth date, health or financial field, or a name under a header that names a person)".into()
                 },
