@@ -234,6 +234,10 @@ pub fn bank_account(cell: &Cell<'_>) -> Option<Strength> {
 
 /// A cell that names a term of `category` in the free-text dictionary.
 fn term_of(cell: &Cell<'_>, category: &str) -> Option<Strength> {
+    // Every term has letters or Han characters; most sampled cells (numbers, codes) have none.
+    if (cell.alpha < 2 && cell.han == 0) || cell.len > 40 {
+        return None;
+    }
     let index = crate::text::term_cell(cell.s)?;
     (crate::text::TERM_CATEGORIES.get(index) == Some(&category)).then_some(Strength::Shaped)
 }
