@@ -223,6 +223,13 @@ Examples:
   freeport scan '*.xlsx' --show-examples
   freeport scan big.csv --threads 2 --sample 100000
   freeport scan gbk-export.csv --encoding gb18030
+  freeport scan headerless.csv --no-header
+  freeport scan report.xlsx --header-row 3
+  freeport scan export.txt --delimiter ';'
+
+A header row whose cells pass identifier validators (a phone number, an ID number) or repeat
+their column's kind of value (a name above names) is data: the file is refused, so its values
+never become column names in any output; pass --no-header or --header-row N.
 
 Exit codes: 0 every input scanned; 2 some inputs failed (the others are still reported).
 ";
@@ -319,6 +326,35 @@ pub struct ScanArgs {
     /// Show up to three masked examples per classified column (never raw values).
     #[arg(long)]
     pub show_examples: bool,
+    /// The files have no header row: columns are named column_1, column_2, ... and the first
+    /// row is data (CSV, TSV, spreadsheets).
+    #[arg(long, conflicts_with = "header_row")]
+    pub no_header: bool,
+    /// The header is on row N (1-based, blank lines not counted); the rows above it are
+    /// skipped (CSV, TSV, spreadsheets).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
+    /// Skip N rows (blank lines not counted) before the header or, with --no-header, before
+    /// the data.
+    #[arg(long, value_name = "N", conflicts_with = "header_row")]
+    pub skip_rows: Option<u64>,
+    /// The CSV delimiter, one ASCII character or `tab` (sniffed by default).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+}
+
+/// A `--delimiter`: one ASCII character other than a quote or line break, or `tab`.
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ => match text.as_bytes() {
+            [b'"' | b'\n' | b'\r'] => Err("a quote or line break cannot delimit fields".to_owned()),
+            [byte] if byte.is_ascii() => Ok(*byte),
+            _ => Err(format!(
+                "`{text}` is not one ASCII character (use `tab` for a tab)"
+            )),
+        },
+    }
 }
 
 const JUDGE_AFTER_HELP: &str = "\

@@ -89,8 +89,18 @@ fn main() {
                 p.observe(Some(v.as_ref()).filter(|v| !v.is_empty()));
             }
         }
-        for (h, p) in header.into_iter().zip(profilers) {
-            let cat = p.finish().category.unwrap_or_else(|| "none".into());
+        // As the scanner does: table-level evidence (paired coordinates, whether the table is
+        // about people) on top of each column's own.
+        let paired = freeport_detect::paired_coordinates(&profilers);
+        let mut profiles: Vec<_> = profilers
+            .into_iter()
+            .zip(paired)
+            .map(|(p, paired)| p.finish_in_table(paired))
+            .collect();
+        let headers: Vec<&str> = header.iter().map(String::as_str).collect();
+        freeport_detect::people_in_table(&headers, &mut profiles);
+        for (h, p) in header.into_iter().zip(profiles) {
+            let cat = p.category.unwrap_or_else(|| "none".into());
             predicted.insert((file.clone(), h), cat);
         }
     }

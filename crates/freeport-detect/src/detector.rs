@@ -5,7 +5,7 @@
 //! whether the value is an instance of its identifier, and how strongly the match speaks for the
 //! category on its own ([`Strength`]).
 
-use crate::{cn, intl, us};
+use crate::{cn, intl, places, us};
 
 /// How much a single match says about a column without any header evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -225,10 +225,34 @@ pub static DETECTORS: &[Detector] = &[
     d!("genomic.genotype", "genomic.variant", intl::genotype, false),
     d!("icd10", "health.diagnosis", intl::icd10, false),
     d!("vin", "vehicle.vin", intl::vin, true),
+    // Values that speak for a person only in a table about people (see `crate::table`).
+    d!("cn.division", "location.coarse", places::cn_division, false),
+    d!("us.place", "location.coarse", places::us_place, false),
+    d!(
+        "blood_pressure",
+        "health.body_measurement",
+        places::blood_pressure,
+        false
+    ),
+    d!("internal_id", "id.internal", places::internal_id, false),
+    d!(
+        "bank_account",
+        "fin.bank_account",
+        places::bank_account,
+        false
+    ),
+    d!("dict.disease", "health.diagnosis", places::disease, false),
+    d!(
+        "dict.medicine",
+        "health.medication",
+        places::medicine,
+        false
+    ),
+    d!("dict.religion", "person.religion", places::religion, false),
 ];
 
 /// Number of detectors (size of per-column tallies).
-pub const N_DETECTORS: usize = 41;
+pub const N_DETECTORS: usize = 49;
 
 /// Index of a detector by name.
 #[must_use]

@@ -224,6 +224,119 @@ const SUBSTRING: &[Keyword] = &[
     k("fingerprint", "biometric.fingerprint", 0.95),
     k("声纹", "biometric.voiceprint", 0.95),
     k("voiceprint", "biometric.voiceprint", 0.95),
+    // Places coarser than 1,000 m: city, county, district, province, neighbourhood.
+    k("城市", "location.coarse", 0.9),
+    k("所在市", "location.coarse", 0.9),
+    k("省份", "location.coarse", 0.9),
+    k("所在省", "location.coarse", 0.9),
+    k("区县", "location.coarse", 0.9),
+    k("县区", "location.coarse", 0.9),
+    k("街道", "location.coarse", 0.8),
+    k("社区", "location.coarse", 0.7),
+    k("居住地", "location.coarse", 0.85),
+    k("所在地", "location.coarse", 0.8),
+    k("province", "location.coarse", 0.9),
+    k("county", "location.coarse", 0.9),
+    k("district", "location.coarse", 0.85),
+    k("neighborhood", "location.coarse", 0.9),
+    k("neighbourhood", "location.coarse", 0.9),
+    k("township", "location.coarse", 0.8),
+    // Body measurements and laboratory values.
+    k("体重指数", "health.body_measurement", 0.95),
+    k("身高", "health.body_measurement", 0.9),
+    k("体重", "health.body_measurement", 0.9),
+    k("血压", "health.body_measurement", 0.95),
+    k("收缩压", "health.body_measurement", 0.95),
+    k("舒张压", "health.body_measurement", 0.95),
+    k("心率", "health.body_measurement", 0.9),
+    k("脉搏", "health.body_measurement", 0.9),
+    k("血型", "health.body_measurement", 0.9),
+    k("腰围", "health.body_measurement", 0.9),
+    k("waist", "health.body_measurement", 0.9),
+    k("bloodpressure", "health.body_measurement", 0.95),
+    k("systolic", "health.body_measurement", 0.95),
+    k("diastolic", "health.body_measurement", 0.95),
+    k("heartrate", "health.body_measurement", 0.9),
+    k("pulse", "health.body_measurement", 0.8),
+    k("bloodtype", "health.body_measurement", 0.9),
+    k("height", "health.body_measurement", 0.6),
+    k("weight", "health.body_measurement", 0.6),
+    k("glucose", "health.lab_result", 0.9),
+    k("血糖", "health.lab_result", 0.95),
+    k("cholesterol", "health.lab_result", 0.9),
+    k("胆固醇", "health.lab_result", 0.95),
+    k("hba1c", "health.lab_result", 0.95),
+    k("血红蛋白", "health.lab_result", 0.9),
+    k("hemoglobin", "health.lab_result", 0.9),
+    k("haemoglobin", "health.lab_result", 0.9),
+    k("creatinine", "health.lab_result", 0.9),
+    k("肌酐", "health.lab_result", 0.95),
+    k("白细胞", "health.lab_result", 0.9),
+    k("红细胞", "health.lab_result", 0.9),
+    k("血小板", "health.lab_result", 0.9),
+    k("platelet", "health.lab_result", 0.9),
+    k("triglycer", "health.lab_result", 0.9),
+    k("甘油三酯", "health.lab_result", 0.95),
+    k("尿酸", "health.lab_result", 0.9),
+    k("转氨酶", "health.lab_result", 0.9),
+    k("insulin", "health.lab_result", 0.8),
+    k("serum", "health.lab_result", 0.7),
+    // Death, marriage, politics, sex life.
+    k("death", "person.death_date", 0.95),
+    k("died", "person.death_date", 0.9),
+    k("deceased", "person.death_date", 0.8),
+    k("死亡", "person.death_date", 0.95),
+    k("去世", "person.death_date", 0.95),
+    k("逝世", "person.death_date", 0.95),
+    k("married", "person.marital_status", 0.9),
+    k("marriage", "person.marital_status", 0.9),
+    k("divorce", "person.marital_status", 0.9),
+    k("widow", "person.marital_status", 0.8),
+    k("婚", "person.marital_status", 0.9),
+    k("politic", "person.political_affiliation", 0.9),
+    k("政治", "person.political_affiliation", 0.95),
+    k("党派", "person.political_affiliation", 0.95),
+    k("党员", "person.political_affiliation", 0.9),
+    k("ideolog", "person.political_affiliation", 0.9),
+    k("partisan", "person.political_affiliation", 0.9),
+    k("sexlife", "person.sex_life", 0.95),
+    k("性生活", "person.sex_life", 0.95),
+    k("性行为", "person.sex_life", 0.95),
+    k("性伴侣", "person.sex_life", 0.95),
+    k("extramarital", "person.sex_life", 0.95),
+    k("affair", "person.sex_life", 0.8),
+    k("sexualpartner", "person.sex_life", 0.95),
+    k("sexualactivity", "person.sex_life", 0.95),
+    k("sexualbehavio", "person.sex_life", 0.95),
+    k("sexualorientation", "person.sexual_orientation", 0.95),
+    k("性取向", "person.sexual_orientation", 0.95),
+    k("lgbt", "person.sexual_orientation", 0.8),
+    k("信教", "person.religion", 0.9),
+    k("denomination", "person.religion", 0.7),
+    // Numbers an organisation assigns to a person.
+    k("会员", "id.internal", 0.9),
+    k("客户编号", "id.internal", 0.9),
+    k("客户号", "id.internal", 0.85),
+    k("患者编号", "id.internal", 0.9),
+    k("患者id", "id.internal", 0.9),
+    k("学号", "id.internal", 0.9),
+    k("customerid", "id.internal", 0.9),
+    k("customerno", "id.internal", 0.9),
+    k("custid", "id.internal", 0.85),
+    k("clientid", "id.internal", 0.85),
+    k("patientid", "id.internal", 0.9),
+    k("patientno", "id.internal", 0.9),
+    k("patientnumber", "id.internal", 0.9),
+    k("studentid", "id.internal", 0.9),
+    k("participantid", "id.internal", 0.9),
+    k("subjectid", "id.internal", 0.85),
+    k("受试者编号", "id.internal", 0.9),
+    k("member", "id.internal", 0.7),
+    k("bankaccount", "fin.bank_account", 0.95),
+    k("accountnumber", "fin.bank_account", 0.8),
+    k("accountno", "fin.bank_account", 0.8),
+    k("acctno", "fin.bank_account", 0.85),
+    k("开户", "fin.bank_account", 0.8),
     // Free text.
     k("备注", "communication.content", 0.6),
     k("留言", "communication.content", 0.8),
@@ -304,6 +417,32 @@ const TOKEN: &[Keyword] = &[
     k("mz", "person.ethnicity", 0.7),
     k("race", "person.ethnicity", 0.9),
     k("mrn", "health.medical_record_number", 0.95),
+    k("city", "location.coarse", 0.9),
+    k("state", "location.coarse", 0.7),
+    k("town", "location.coarse", 0.8),
+    k("region", "location.coarse", 0.6),
+    k("省", "location.coarse", 0.9),
+    k("市", "location.coarse", 0.9),
+    k("区", "location.coarse", 0.8),
+    k("县", "location.coarse", 0.9),
+    k("bmi", "health.body_measurement", 0.95),
+    k("bp", "health.body_measurement", 0.7),
+    k("sbp", "health.body_measurement", 0.9),
+    k("dbp", "health.body_measurement", 0.9),
+    k("ldl", "health.lab_result", 0.9),
+    k("hdl", "health.lab_result", 0.9),
+    k("wbc", "health.lab_result", 0.9),
+    k("rbc", "health.lab_result", 0.9),
+    k("hgb", "health.lab_result", 0.9),
+    k("dod", "person.death_date", 0.9),
+    k("hyzk", "person.marital_status", 0.9),
+    k("educ", "education.record", 0.8),
+    k("gpa", "education.record", 0.9),
+    k("zzmm", "person.political_affiliation", 0.9),
+    k("zjxy", "person.religion", 0.9),
+    k("party", "person.political_affiliation", 0.6),
+    k("vote", "person.political_affiliation", 0.7),
+    k("acct", "fin.bank_account", 0.8),
     k("idfa", "device.id", 0.95),
     k("oaid", "device.id", 0.95),
     k("udid", "device.id", 0.95),
@@ -347,6 +486,11 @@ pub struct HeaderHit {
     pub category: &'static str,
     /// Weight 0..1.
     pub weight: f64,
+}
+
+/// The normalised header and its tokens (see [`normalise`]).
+pub(crate) fn tokens(header: &str) -> (String, Vec<String>) {
+    normalise(header)
 }
 
 /// Lower-cases and drops separators; tokens split on `_ - . space` and camelCase boundaries.
@@ -424,9 +568,119 @@ pub fn header_hits(header: &str) -> Vec<HeaderHit> {
     hits
 }
 
+/// Detectors whose match on a column name cannot be a name: an identifier that passes its own
+/// rules. Dates, URLs and bare numbers are left out (pivot tables head columns with dates and
+/// years, and `http://…` can name a source).
+const NEVER_A_NAME: &[&str] = &[
+    "cn.resident_id",
+    "cn.resident_id_15",
+    "cn.hmt_residence_permit",
+    "cn.foreigner_pr",
+    "cn.uscc",
+    "cn.mobile",
+    "cn.landline",
+    "cn.plate",
+    "us.ssn",
+    "us.itin",
+    "us.mbi",
+    "us.phone",
+    "email",
+    "ipv4",
+    "ipv6",
+    "mac",
+    "imei",
+    "iban",
+    "payment_card",
+    "vin",
+];
+
+/// Why a column name is a value rather than a name (a header row that is really the first row
+/// of data), or `None`. The reason names a detector or a shape, never the value: it goes into
+/// an error message.
+#[must_use]
+pub fn header_looks_like_data(header: &str) -> Option<String> {
+    let h = header.trim();
+    if h.is_empty() {
+        return None;
+    }
+    let cell = crate::detector::Cell::new(h);
+    for d in crate::detector::DETECTORS {
+        if NEVER_A_NAME.contains(&d.name) && (d.check)(&cell).is_some() {
+            return Some(format!("passes the {} validator ({})", d.name, d.category));
+        }
+    }
+    // A long number (an account, order or member number) is no column name.
+    if cell.digits >= 7 && cell.digits == cell.chars {
+        return Some("is a number of 7 or more digits".to_owned());
+    }
+    None
+}
+
+/// Whether a column name is itself a value of the category its column holds (`张三` over a
+/// column of names, `1985-03-02` over birth dates) and names no category: then the header row
+/// is a row of data.
+#[must_use]
+pub fn header_is_value_of(header: &str, category: &str) -> bool {
+    let h = header.trim();
+    if h.is_empty() || !header_hits(h).is_empty() {
+        return false;
+    }
+    let cell = crate::detector::Cell::new(h);
+    crate::detector::DETECTORS
+        .iter()
+        .any(|d| d.category == category && (d.check)(&cell).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headers_that_are_data() {
+        for data in [
+            "13812345678",
+            "138-1234-5678",
+            "11010519491231002X",
+            "zhang.san@example.com",
+            "(415) 555-0132",
+            "219-09-9998",
+            "4111 1111 1111 1111",
+            "192.168.1.20",
+            "6222021234567890",
+        ] {
+            assert!(header_looks_like_data(data).is_some(), "{data}");
+        }
+        // Every dictionary keyword, and headers of real tables, are names.
+        for name in SUBSTRING.iter().chain(TOKEN).map(|k| k.word).chain([
+            "2019",
+            "2020-01",
+            "2024-06-30",
+            "c07",
+            "Q3 2024",
+            "id",
+            "iata",
+            "latitude",
+            "elevation",
+            "BMI",
+            "血压",
+            "column_1",
+            "金额",
+            "1st",
+            "http://example.org/x",
+        ]) {
+            assert_eq!(
+                header_looks_like_data(name),
+                None,
+                "{name}: {:?}",
+                header_looks_like_data(name)
+            );
+        }
+        assert!(header_is_value_of("张三", "person.name"));
+        assert!(header_is_value_of("1985-03-02", "person.birth_date"));
+        assert!(!header_is_value_of("姓名", "person.name"));
+        assert!(!header_is_value_of("金额", "fin.income"));
+        assert!(!header_is_value_of("birth_date", "person.birth_date"));
+    }
 
     fn top(h: &str) -> Option<&'static str> {
         header_hits(h)

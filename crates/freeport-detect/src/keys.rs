@@ -126,6 +126,35 @@ fn keep(v: &str, head: usize, tail: usize) -> String {
         .collect()
 }
 
+/// What a masked example of sensitive content shows: a fixed string, so that not even the
+/// length of a diagnosis or a note is shown.
+pub const SENSITIVE_MASK: &str = "******";
+
+/// Whether any part of a value of `category` can reveal sensitive content (a diagnosis, a
+/// belief, a note that may hold either): such values are masked whole, never by a prefix
+/// (`HIV po*******` revealed the diagnosis).
+fn reveals_content(category: &str) -> bool {
+    ["health.", "genomic.", "biometric.", "communication."]
+        .iter()
+        .any(|p| category.starts_with(p))
+        || matches!(
+            category,
+            "person.religion"
+                | "person.ethnicity"
+                | "person.sexual_orientation"
+                | "person.sex_life"
+                | "person.political_affiliation"
+                | "person.criminal_record"
+                | "person.marital_status"
+                | "person.minor"
+                | "fin.income"
+                | "fin.credit"
+                | "fin.credit_report"
+                | "fin.assets"
+                | "fin.transaction"
+        )
+}
+
 /// Masked example for `--show-examples`, e.g. `110105********002X`. The mask keeps only what
 /// the identifier's structure makes non-identifying on its own (region code, network prefix,
 /// e-mail domain, surname initial).
@@ -158,7 +187,8 @@ pub fn mask(category: &str, value: &str) -> String {
             Some(d) => format!("{:04}-**-**", d.year),
             None => keep(v, 0, 0),
         },
-        "contact.address" | "communication.content" => {
+        _ if reveals_content(category) => SENSITIVE_MASK.to_owned(),
+        "contact.address" => {
             let n = v.chars().count();
             let shown = (n / 3).min(8);
             v.chars()
@@ -256,6 +286,26 @@ mod tests {
         );
         assert_eq!(mask("online.ip_address", "192.168.1.20"), "192.168.*.*");
         assert_eq!(mask("x", "ab"), "**");
+    }
+
+    /// Issue 16 #6: a free-text example was masked by a prefix, `HIV po*******`, showing the
+    /// diagnosis in clear.
+    #[test]
+    fn sensitive_content_is_masked_whole() {
+        for (category, value) in [
+            ("communication.content", "HIV positive, started ART in 2021"),
+            ("communication.content", "客户自述患有乙肝，信仰佛教"),
+            ("health.diagnosis", "HIV positive"),
+            ("health.diagnosis", "B20"),
+            ("health.lab_result", "HbA1c 9.2%"),
+            ("person.religion", "Buddhist"),
+            ("person.sex_life", "2"),
+        ] {
+            let masked = mask(category, value);
+            assert_eq!(masked, SENSITIVE_MASK, "{category}");
+            // Not a character of the value survives, nor its length.
+            assert!(!masked.chars().any(|c| c != '*'));
+        }
     }
 
     #[test]

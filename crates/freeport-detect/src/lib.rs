@@ -26,14 +26,18 @@ pub mod header;
 pub mod intl;
 mod keys;
 mod lists;
+pub mod places;
 mod profile;
+mod table;
 pub mod text;
 pub mod us;
 
 pub use category::identifier_strength;
 pub use detector::{Cell, DETECTORS, Detector, Strength};
+pub use header::{header_is_value_of, header_looks_like_data};
 pub use keys::{mask, subject_key};
 pub use profile::{
     Candidate, ColumnProfile, ColumnProfiler, ColumnStats, Evidence, SAMPLE_HEAD, SAMPLE_MAX,
     SAMPLE_STRIDE, THRESHOLD, paired_coordinates,
 };
+pub use table::people_in_table;

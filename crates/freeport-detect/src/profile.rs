@@ -18,7 +18,7 @@ use crate::checks::wilson_lower;
 use crate::detector::{Cell, DETECTORS, N_DETECTORS, Strength};
 use crate::header::{HeaderHit, header_hits};
 use crate::intl::{parse_coordinate, parse_date};
-use crate::text::{looks_like_prose, scan};
+use crate::text::{TERM_CATEGORIES, looks_like_prose, scan, scan_terms};
 
 /// Non-null values classified from the start of a column.
 pub const SAMPLE_HEAD: u64 = 10_000;
@@ -82,6 +82,8 @@ pub enum Evidence {
         values: u64,
         /// Non-null values classified.
         sampled: u64,
+        /// `values / sampled`: the share of the column's values that hold the category.
+        share: f64,
     },
     /// A plausibility check on the value distribution.
     Plausibility {
@@ -169,18 +171,45 @@ pub struct ColumnProfiler {
     small_ints: u64,
     embedded_any: u64,
     embedded: [u32; N_DETECTORS],
+    /// Prose values holding a dictionary term or a child's age, per [`TERM_CATEGORIES`].
+    embedded_terms: [u32; TERM_CATEGORIES.len()],
     years: YearStats,
     decimals: [u32; 8],
     /// Sampled values that are one number of decimal degrees with ≥ 4 decimals (≤ 11 m), and
     /// of those, the ones within ±90 (a latitude's range).
     fine_degrees: u64,
     fine_degrees_lat: u64,
+    /// Sampled values that are one plain number (a measurement, a lab value).
+    numeric: u64,
+    /// Letter prefixes of sampled values shaped like assigned numbers (`P` of `P000123`), at
+    /// most [`PREFIXES`]; `None` once more were seen.
+    prefixes: Option<Vec<String>>,
 }
+
+/// Distinct prefixes of assigned numbers tracked per column.
+const PREFIXES: usize = 3;
 
 /// Categories whose values carry no signal of their own: a value match alone (any 6–16
 /// character id of letters and digits looks like some state's driver's licence) is not even a
 /// candidate without a header naming the category.
-const HEADER_REQUIRED: [&str; 1] = ["id.us.driver_license"];
+const HEADER_REQUIRED: [&str; 3] = ["id.us.driver_license", "fin.bank_account", "id.internal"];
+
+/// Categories whose value detector recognises only some of their forms (a district by name, an
+/// account by its digits): with a header naming them, values need only be non-trivial, as for
+/// categories without a detector.
+const PARTIAL_DETECTORS: [&str; 8] = [
+    "contact.address",
+    "location.coarse",
+    "id.internal",
+    "fin.bank_account",
+    "health.body_measurement",
+    "health.diagnosis",
+    "health.medication",
+    "person.religion",
+];
+
+/// Header-only categories whose values are dates: the date detector's matches fit them.
+const DATE_CATEGORIES: [&str; 2] = ["person.death_date", "health.encounter_date"];
 
 /// Decimals a bare number needs to count as a paired coordinate (4 dp ≈ 11 m, identifiers.md
 /// §3); amounts and measurements rarely carry that many.
@@ -305,6 +334,7 @@ impl ColumnProfiler {
             small_ints: 0,
             embedded_any: 0,
             embedded: [0; N_DETECTORS],
+            embedded_terms: [0; TERM_CATEGORIES.len()],
             years: YearStats {
                 min: u32::MAX,
                 ..YearStats::default()
@@ -312,6 +342,8 @@ impl ColumnProfiler {
             decimals: [0; 8],
             fine_degrees: 0,
             fine_degrees_lat: 0,
+            numeric: 0,
+            prefixes: Some(Vec::new()),
         }
     }
 
@@ -365,6 +397,9 @@ impl ColumnProfiler {
         {
             self.small_ints += 1;
         }
+        if cell.ascii() && cell.digits > 0 && cell.alpha == 0 && v.parse::<f64>().is_ok() {
+            self.numeric += 1;
+        }
         let mut any = 0u64;
         let mut strong = 0u64;
         let mut validated = 0u64;
@@ -388,6 +423,7 @@ impl ColumnProfiler {
             }
             match d.name {
                 "date" => self.observe_date(v),
+                "internal_id" => self.observe_prefix(crate::places::internal_prefix(v)),
                 "geo.coordinate" => {
                     if let Some(c) = parse_coordinate(v) {
                         if let Some(slot) = self.decimals.get_mut(usize::from(c.decimals.min(7))) {
@@ -419,11 +455,32 @@ impl ColumnProfiler {
                     *s = true;
                 }
             });
-            if seen.iter().any(|&s| s) {
+            let mut terms = [false; TERM_CATEGORIES.len()];
+            scan_terms(v, |i, _| {
+                if let Some(t) = terms.get_mut(i) {
+                    *t = true;
+                }
+            });
+            if seen.iter().chain(&terms).any(|&s| s) {
                 self.embedded_any += 1;
             }
             for (slot, s) in self.embedded.iter_mut().zip(seen) {
                 *slot += u32::from(s);
+            }
+            for (slot, t) in self.embedded_terms.iter_mut().zip(terms) {
+                *slot += u32::from(t);
+            }
+        }
+    }
+
+    fn observe_prefix(&mut self, prefix: &str) {
+        if let Some(seen) = &mut self.prefixes
+            && !seen.iter().any(|p| p == prefix)
+        {
+            if seen.len() < PREFIXES {
+                seen.push(prefix.to_owned());
+            } else {
+                self.prefixes = None;
             }
         }
     }
@@ -466,12 +523,21 @@ impl ColumnProfiler {
         add(&mut self.cat_strong, &other.cat_strong);
         add(&mut self.cat_validated, &other.cat_validated);
         add(&mut self.embedded, &other.embedded);
+        add(&mut self.embedded_terms, &other.embedded_terms);
         add(&mut self.decimals, &other.decimals);
         self.prose += other.prose;
         self.small_ints += other.small_ints;
         self.embedded_any += other.embedded_any;
         self.fine_degrees += other.fine_degrees;
         self.fine_degrees_lat += other.fine_degrees_lat;
+        self.numeric += other.numeric;
+        if let Some(theirs) = other.prefixes {
+            for prefix in theirs {
+                self.observe_prefix(&prefix);
+            }
+        } else {
+            self.prefixes = None;
+        }
         let (a, b) = (&mut self.years, other.years);
         a.n += b.n;
         a.min = a.min.min(b.min);
@@ -592,16 +658,38 @@ impl ColumnProfiler {
             });
         }
 
+        // Shape-only detectors (an account is any run of digits) count only through a header:
+        // their matches make the header plausible, they add no score of their own.
+        scores.remove("fin.bank_account");
+
         // Header evidence, combined as a noisy-OR with the values.
         for HeaderHit {
             category, weight, ..
         } in &headers
         {
             let has_detector = cats.contains(category);
-            let compat = if has_detector {
+            let numeric_fit = (wilson_lower(self.numeric, n) / 0.6).min(1.0);
+            let compat = if DATE_CATEGORIES.contains(category) {
                 value_any
-                    .get(category)
+                    .get("person.birth_date")
                     .map_or(0.0, |lb| (lb / 0.6).min(1.0))
+            } else if *category == "health.lab_result" {
+                numeric_fit * 0.9
+            } else if has_detector {
+                let values = value_any
+                    .get(category)
+                    .map_or(0.0, |lb| (lb / 0.6).min(1.0));
+                let shape = match *category {
+                    "health.body_measurement" => numeric_fit * 0.9,
+                    _ if PARTIAL_DETECTORS.contains(category)
+                        && self.nonnull > 0
+                        && distinct >= 2 =>
+                    {
+                        0.75
+                    }
+                    _ => 0.0,
+                };
+                values.max(shape)
             } else {
                 // No value detector: the header is all there is; values must at least be
                 // non-trivial (not mostly null, not a constant) and fit the category's shape
@@ -614,7 +702,8 @@ impl ColumnProfiler {
                         "person.gender"
                         | "person.marital_status"
                         | "person.ethnicity"
-                        | "person.religion" => {
+                        | "person.religion"
+                        | "person.political_affiliation" => {
                             if distinct <= 64 {
                                 0.75
                             } else {
@@ -634,6 +723,54 @@ impl ColumnProfiler {
             if !headers.iter().any(|h| h.category == category) {
                 scores.remove(category);
             }
+        }
+        let named = |category: &str| {
+            headers
+                .iter()
+                .any(|h| h.category == category && h.weight >= 0.5)
+        };
+
+        // A header naming a date of death, an encounter or a period (`year`, `date`, `日期`):
+        // its dates are not birth dates.
+        let (_, header_tokens) = crate::header::tokens(&self.header);
+        let period = header_tokens.iter().any(|t| {
+            matches!(
+                t.as_str(),
+                "year" | "date" | "month" | "day" | "time" | "日期" | "年份" | "月份" | "时间"
+            )
+        });
+        if (period || DATE_CATEGORIES.iter().any(|c| named(c)))
+            && !named("person.birth_date")
+            && let Some(s) = scores.get_mut("person.birth_date")
+        {
+            *s *= 0.2;
+        }
+        // A header naming a measurement or an age: plain numbers are not coordinates.
+        let measured = headers.iter().any(|h| {
+            h.weight >= 0.5 && (h.category.starts_with("health.") || h.category == "person.age")
+        });
+        if measured && !named("location.precise") && !named("location.coarse") {
+            scores.remove("location.precise");
+            scores.remove("location.coarse");
+        }
+        // Assigned numbers: one letter prefix (or none) through a column of unique values is a
+        // numbering scheme (`P000123`), not ICD-10 codes or licence plates that happen to fit.
+        // Whose numbers (members, orders) only a header says: `id.internal` needs one.
+        if let Some(prefixes) = &self.prefixes
+            && value_any.get("id.internal").is_some_and(|&lb| lb >= 0.8)
+            && prefixes.len() <= 2
+            && ratio(distinct, self.nonnull) >= 0.9
+        {
+            for other in ["health.diagnosis", "vehicle.plate"] {
+                if let Some(s) = scores.get_mut(other) {
+                    *s *= 0.2;
+                }
+            }
+            plausibility.push(Evidence::Plausibility {
+                category: "id.internal".into(),
+                passed: true,
+                check: "one letter prefix (or none) and unique values through the column: an assigned numbering, not a code list".into(),
+            });
         }
 
         // Precise vs coarse location: the coarsest common precision decides.
@@ -677,11 +814,18 @@ impl ColumnProfiler {
                     *slot = (*slot).max(k);
                 }
             }
+            for (category, &k) in TERM_CATEGORIES.iter().zip(&self.embedded_terms) {
+                if k > 0 {
+                    let slot = per_cat.entry(category).or_insert(0);
+                    *slot = (*slot).max(u64::from(k));
+                }
+            }
             for (cat, k) in per_cat {
                 evidence.push(Evidence::Embedded {
                     category: cat.into(),
                     values: k,
                     sampled: n,
+                    share: round4(ratio(k, n)),
                 });
                 let s = 0.8 * wilson_lower(k, n);
                 let e = scores.entry(cat).or_insert(0.0);

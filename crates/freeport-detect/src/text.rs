@@ -10,6 +10,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 
 use crate::detector::{Cell, DETECTORS, Strength};
@@ -57,6 +58,165 @@ pub fn scan(text: &str, mut each: impl FnMut(usize, Range<usize>)) {
             }
         }
     }
+}
+
+/// Categories that dictionary terms and age phrases reveal inside text, in a fixed order
+/// (profilers keep one count per entry).
+pub const TERM_CATEGORIES: [&str; 7] = [
+    "health.diagnosis",
+    "health.medication",
+    "person.religion",
+    "person.sexual_orientation",
+    "person.criminal_record",
+    "person.political_affiliation",
+    "person.minor",
+];
+
+/// An automaton over the dictionary's terms, and per term its category index and whether it is
+/// Latin.
+type Terms = (AhoCorasick, Vec<(usize, bool)>);
+
+/// The dictionary of `data/text_terms.tsv`: one automaton over every term, and per term its
+/// category's index in [`TERM_CATEGORIES`] and whether it is Latin (matched as a whole word).
+static TERMS: LazyLock<Option<Terms>> = LazyLock::new(|| {
+    let mut words = Vec::new();
+    let mut meta = Vec::new();
+    for line in include_str!("../data/text_terms.tsv").lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut fields = line.split('\t');
+        let (Some(category), Some(terms)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        let Some(index) = TERM_CATEGORIES.iter().position(|c| *c == category) else {
+            continue;
+        };
+        for term in terms.split('|').map(str::trim).filter(|t| !t.is_empty()) {
+            words.push(term);
+            meta.push((index, term.is_ascii()));
+        }
+    }
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(words)
+        .ok()
+        .map(|ac| (ac, meta))
+});
+
+/// A child's age written out: `3岁`, `12周岁`, `9-year-old`, `7 years old`, `aged 5`.
+static AGES: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"[0-9]{1,2} ?(?:周岁|岁)",
+        r"|[0-9]{1,2}[ -](?:year|yr)s?[ -]old",
+        r"|(?i:aged?) [0-9]{1,2}",
+    ))
+    .ok()
+});
+
+/// Below this age a person is a minor whose information is sensitive (PIPL Art. 28: 不满十四周岁).
+const MINOR_AGE: u32 = 14;
+
+/// Calls `each(index into TERM_CATEGORIES, byte range)` for every dictionary term (a disease,
+/// a medicine, a religion, …) and every age under 14 written in `text`. Chinese terms match
+/// anywhere; Latin terms only as whole words (`HIV`, not `HIVE`); an age only when no digit
+/// touches it (`2013岁` is no age).
+pub fn scan_terms(text: &str, mut each: impl FnMut(usize, Range<usize>)) {
+    let bytes = text.as_bytes();
+    let alnum_at = |i: Option<usize>| {
+        i.and_then(|i| bytes.get(i))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if let Some((ac, meta)) = TERMS.as_ref() {
+        for m in ac.find_iter(text) {
+            let Some(&(category, latin)) = meta.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            if latin && (alnum_at(m.start().checked_sub(1)) || alnum_at(Some(m.end()))) {
+                continue;
+            }
+            each(category, m.start()..m.end());
+        }
+    }
+    let minor = TERM_CATEGORIES.len() - 1;
+    if let Some(re) = AGES.as_ref() {
+        for m in re.find_iter(text) {
+            if alnum_at(m.start().checked_sub(1)) {
+                continue;
+            }
+            let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            let after_digit = bytes.get(m.end()).is_some_and(u8::is_ascii_digit);
+            if !after_digit && digits.parse::<u32>().is_ok_and(|age| age < MINOR_AGE) {
+                each(minor, m.start()..m.end());
+            }
+        }
+    }
+}
+
+/// Categories that a note can reveal about the person it is about, in a fixed order: those of
+/// the identifiers validated inside text, then [`TERM_CATEGORIES`]. Dates (event dates, not
+/// birth dates), URLs and organisation codes are left out: in a note they say nothing about the
+/// person. Bit `i` of [`text_categories`] stands for entry `i`.
+pub static TEXT_CATEGORIES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut out: Vec<&'static str> = Vec::new();
+    for d in DETECTORS.iter().filter(|d| d.in_text) {
+        if !matches!(
+            d.category,
+            "person.birth_date" | "online.url" | "org.cn.uscc"
+        ) && !out.contains(&d.category)
+        {
+            out.push(d.category);
+        }
+    }
+    for c in TERM_CATEGORIES {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+});
+
+/// The categories found inside `text`, as a bit set over [`TEXT_CATEGORIES`]: validated
+/// identifiers (phone and ID numbers, SSNs, cards) and dictionary terms (diseases, medicines,
+/// religions, children's ages).
+#[must_use]
+pub fn text_categories(text: &str) -> u64 {
+    let mut found = 0u64;
+    let mut set = |category: &str| {
+        if let Some(i) = TEXT_CATEGORIES.iter().position(|c| *c == category) {
+            found |= 1 << i;
+        }
+    };
+    scan(text, |i, _| {
+        if let Some(d) = DETECTORS.get(i) {
+            set(d.category);
+        }
+    });
+    scan_terms(text, |i, _| {
+        if let Some(c) = TERM_CATEGORIES.get(i) {
+            set(c);
+        }
+    });
+    found
+}
+
+/// The [`TERM_CATEGORIES`] index of the dictionary term a short cell is, if the whole cell is
+/// one term, or a term with a qualifier (`Type 2 diabetes`, `乙肝携带`): at most 40 bytes,
+/// the term at least a third of it.
+#[must_use]
+pub fn term_cell(cell: &str) -> Option<usize> {
+    if cell.len() > 40 || cell.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    scan_terms(cell, |i, range| {
+        if best.is_none_or(|(_, len)| range.len() > len) {
+            best = Some((i, range.len()));
+        }
+    });
+    let (index, len) = best?;
+    (len * 3 >= cell.len() && TERM_CATEGORIES.get(index) != Some(&"person.minor")).then_some(index)
 }
 
 /// Whether a value reads as prose rather than a field: long, several words or many Han
@@ -112,6 +272,55 @@ mod tests {
         let f = found("电话 +86 138 1234 5678，车牌粤B·D12345。");
         assert!(f.iter().any(|(d, _)| *d == "cn.mobile"), "{f:?}");
         assert!(f.iter().any(|(d, _)| *d == "cn.plate"), "{f:?}");
+    }
+
+    fn terms(text: &str) -> Vec<(&'static str, String)> {
+        let mut v = Vec::new();
+        scan_terms(text, |i, r| {
+            v.push((TERM_CATEGORIES[i], text[r].to_string()))
+        });
+        v
+    }
+
+    #[test]
+    fn dictionary_terms_and_ages_in_text() {
+        let f = terms("患者HIV阳性，有高血压，服用二甲双胍；信佛，孩子3岁。");
+        for (category, term) in [
+            ("health.diagnosis", "HIV阳性"),
+            ("health.diagnosis", "高血压"),
+            ("health.medication", "二甲双胍"),
+            ("person.religion", "信佛"),
+            ("person.minor", "3岁"),
+        ] {
+            assert!(f.contains(&(category, term.to_owned())), "{term}: {f:?}");
+        }
+        let f = terms("Pt is HIV positive, on tenofovir. Her 9-year-old son is Catholic.");
+        assert!(
+            f.contains(&("health.diagnosis", "HIV positive".into())),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&("health.medication", "tenofovir".into())),
+            "{f:?}"
+        );
+        assert!(f.contains(&("person.minor", "9-year-old".into())), "{f:?}");
+        assert!(f.contains(&("person.religion", "Catholic".into())), "{f:?}");
+        // Whole words only for Latin terms; adult ages and years are no minors.
+        assert!(terms("The HIVE and a Christiania trip; aged 45, 2013岁末").is_empty());
+    }
+
+    #[test]
+    fn categories_of_a_note() {
+        assert!(TEXT_CATEGORIES.len() <= 64);
+        let found = text_categories("客户张三，手机13812345678，乙肝携带，2024-05-01来电。");
+        let names: Vec<&str> = TEXT_CATEGORIES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| found >> i & 1 == 1)
+            .map(|(_, c)| *c)
+            .collect();
+        assert_eq!(names, ["contact.phone", "health.diagnosis"]);
+        assert_eq!(text_categories("订单已发货"), 0);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use freeport_detect::{ColumnProfiler, paired_coordinates};
+use freeport_detect::{ColumnProfiler, paired_coordinates, people_in_table};
 
 /// Minimal RFC 4180 reader for the fixtures (quoted fields, doubled quotes; no embedded newlines).
 fn split_csv_line(line: &str) -> Vec<String> {
@@ -56,8 +56,14 @@ fn check(csv: &Path) -> Vec<String> {
     );
     let mut failures = Vec::new();
     let paired = paired_coordinates(&profilers);
-    for (((name, want), p), paired) in expected.iter().zip(profilers).zip(paired) {
-        let profile = p.finish_in_table(paired);
+    let mut profiles: Vec<_> = profilers
+        .into_iter()
+        .zip(paired)
+        .map(|(p, paired)| p.finish_in_table(paired))
+        .collect();
+    let headers: Vec<&str> = header.iter().map(String::as_str).collect();
+    people_in_table(&headers, &mut profiles);
+    for ((name, want), profile) in expected.iter().zip(profiles) {
         let got = profile.category.clone().unwrap_or_else(|| "none".into());
         if got != *want {
             failures.push(format!(

@@ -128,6 +128,11 @@ fn dataset_people(dataset: &mut DatasetReport, tallies: &mut BTreeMap<String, Ta
             let sum = with_value.entry(category.as_str()).or_default();
             *sum = sum.saturating_add(filled).min(dataset.rows);
         }
+        // Categories found inside free text: the rows whose text holds them.
+        for contained in &column.contains {
+            let sum = with_value.entry(contained.category.as_str()).or_default();
+            *sum = sum.saturating_add(contained.rows).min(dataset.rows);
+        }
     }
     for (category, filled) in &with_value {
         let tally = tallies.entry((*category).to_owned()).or_default();
@@ -199,6 +204,7 @@ mod tests {
                 sampled: rows - nulls,
             },
             examples: Vec::new(),
+            contains: Vec::new(),
         }
     }
 

@@ -32,6 +32,8 @@ pub(crate) struct CsvReader {
     parser: Arc<ChunkParser>,
     batch_rows: usize,
     pool: Option<Pool>,
+    /// Without a header row: the chunk holding the first record, read first.
+    pending: Option<Chunk>,
     done: bool,
 }
 
@@ -90,8 +92,12 @@ impl ChunkParser {
         )
     }
 
-    /// The header: the first record of the input, skipping blank lines.
-    fn header(&self, splitter: &mut Splitter<impl Read>) -> Result<Vec<String>, ReadError> {
+    /// The next record of the input, skipping blank lines, as text fields, with the chunk that
+    /// holds it.
+    fn first_record(
+        &self,
+        splitter: &mut Splitter<impl Read>,
+    ) -> Result<(Vec<String>, Chunk), ReadError> {
         loop {
             let Some(chunk) = splitter
                 .next_chunk(1)
@@ -112,14 +118,15 @@ impl ChunkParser {
             if found {
                 let line =
                     chunk.first_line + record.position().map_or(1, csv::Position::line).max(1) - 1;
-                return record
+                let fields = record
                     .iter()
                     .map(|field| {
                         std::str::from_utf8(field)
                             .map(str::to_owned)
                             .map_err(|_| self.encoding_error(line))
                     })
-                    .collect();
+                    .collect::<Result<Vec<String>, ReadError>>()?;
+                return Ok((fields, chunk));
             }
             if let Some(line) = malformed {
                 return Err(self.encoding_error(line));
@@ -383,7 +390,18 @@ impl CsvReader {
             decode,
             encoding: encoding.name(),
         };
-        let names = parser.header(&mut splitter)?;
+        for _ in 0..options.skip_rows {
+            parser.first_record(&mut splitter)?;
+        }
+        let (first, chunk) = parser.first_record(&mut splitter)?;
+        let (names, pending) = if options.header {
+            (first, None)
+        } else {
+            (
+                (1..=first.len()).map(|i| format!("column_{i}")).collect(),
+                Some(chunk),
+            )
+        };
         let schema = string_schema(&names);
         parser.schema = Arc::clone(&schema);
         let parser = Arc::new(parser);
@@ -401,6 +419,7 @@ impl CsvReader {
             parser,
             batch_rows: options.batch_rows.max(1),
             pool,
+            pending,
             done: false,
         })
     }
@@ -478,6 +497,16 @@ impl BatchReader for CsvReader {
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, ReadError> {
         if self.done {
             return Ok(None);
+        }
+        if let Some(chunk) = self.pending.take() {
+            match self.parser.parse(&chunk) {
+                Ok(None) => {}
+                Ok(Some(batch)) => return Ok(Some(batch)),
+                Err(error) => {
+                    self.done = true;
+                    return Err(error);
+                }
+            }
         }
         let next = match self.pool.as_mut() {
             Some(pool) => pool.next(&mut self.splitter, self.batch_rows, &self.name),

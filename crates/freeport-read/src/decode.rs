@@ -44,7 +44,10 @@ pub(crate) const SNIFF_BYTES: usize = 64 * 1024;
 /// The encoding of a file from its first bytes, and the length of its byte-order mark.
 ///
 /// A BOM decides; otherwise valid UTF-8 (allowing a character cut at the end of the sample) is
-/// UTF-8, and anything else is taken as GB18030, the encoding of Chinese Excel exports.
+/// UTF-8, and anything else is taken as GB18030, the encoding of Chinese Excel exports — unless
+/// the sample holds fewer invalid sequences as UTF-8 than as GB18030: a UTF-8 file with one
+/// stray byte is UTF-8 with one bad byte (reported on its line), not GB18030 that fails on the
+/// first Chinese character.
 pub(crate) fn detect(prefix: &[u8], whole_file: bool) -> (TextEncoding, usize) {
     if let Some((encoding, bom)) = Encoding::for_bom(prefix) {
         return (TextEncoding(encoding), bom);
@@ -52,7 +55,46 @@ pub(crate) fn detect(prefix: &[u8], whole_file: bool) -> (TextEncoding, usize) {
     match std::str::from_utf8(prefix) {
         Ok(_) => (TextEncoding::UTF_8, 0),
         Err(error) if error.error_len().is_none() && !whole_file => (TextEncoding::UTF_8, 0),
+        Err(_) if utf8_errors(prefix, whole_file) <= gb18030_errors(prefix, whole_file) => {
+            (TextEncoding::UTF_8, 0)
+        }
         Err(_) => (TextEncoding::GB18030, 0),
+    }
+}
+
+/// Invalid sequences in `bytes` read as UTF-8 (a character cut by the end of a sample is not
+/// one; at the end of the whole file it is).
+fn utf8_errors(mut bytes: &[u8], whole_file: bool) -> usize {
+    let mut errors = 0;
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(_) => return errors,
+            Err(error) => match error.error_len() {
+                None => return errors + usize::from(whole_file),
+                Some(len) => {
+                    errors += 1;
+                    bytes = bytes.get(error.valid_up_to() + len..).unwrap_or_default();
+                }
+            },
+        }
+    }
+}
+
+/// Malformed sequences in `bytes` read as GB18030.
+fn gb18030_errors(bytes: &[u8], whole_file: bool) -> usize {
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut out = vec![0u8; 16 * 1024];
+    let (mut read, mut errors) = (0, 0);
+    loop {
+        let source = bytes.get(read..).unwrap_or_default();
+        let (result, r, _) =
+            decoder.decode_to_utf8_without_replacement(source, &mut out, whole_file);
+        read += r;
+        match result {
+            DecoderResult::InputEmpty => return errors,
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(_, _) => errors += 1,
+        }
     }
 }
 
@@ -279,6 +321,19 @@ mod tests {
         assert_eq!(detect(cut, false).0, TextEncoding::UTF_8);
         assert_eq!(detect(cut, true).0, TextEncoding::GB18030);
         assert_eq!(TextEncoding::from_label("GBK").unwrap().name(), "GBK");
+        // UTF-8 Chinese text with one stray byte is still UTF-8 (the byte is reported later).
+        let mut stray = "姓名,城市\n张三,北京\n".repeat(20).into_bytes();
+        stray.extend_from_slice(b"x,\xff\n");
+        assert_eq!(detect(&stray, true).0, TextEncoding::UTF_8);
+        // ASCII with one stray byte: a tie, read as UTF-8.
+        assert_eq!(detect(b"a,b\n1,\xff\n", true).0, TextEncoding::UTF_8);
+        // GBK text with a byte GB18030 rejects stays GB18030.
+        let mut gbk = encoding_rs::GBK
+            .encode(&"姓名,城市\n张三,北京\n".repeat(20))
+            .0
+            .into_owned();
+        gbk.extend_from_slice(b"x,\xff\n");
+        assert_eq!(detect(&gbk, true).0, TextEncoding::GB18030);
         assert!(TextEncoding::from_label("klingon").is_none());
     }
 }

@@ -79,6 +79,18 @@ pub enum ReadErrorKind {
     /// Stdin holds CSV or JSON Lines only.
     #[error("standard input is read as CSV or JSON Lines only")]
     StdinNotCsv,
+    /// The header row holds data, not column names (the file has no header row, or the header
+    /// is further down). Names the column by position and the reason, never the cell.
+    #[error("the header row looks like data: its column {column} {reason}")]
+    HeaderIsData {
+        /// 1-based position of the first cell that looks like data.
+        column: usize,
+        /// Why, e.g. "passes the cn.mobile validator" (never the value).
+        reason: String,
+    },
+    /// A directory holds no file in a format we read.
+    #[error("directory holds no file in a format freeport reads")]
+    EmptyDirectory,
 }
 
 /// An input that could not be read, found, or decoded.
@@ -99,7 +111,7 @@ impl ReadError {
     pub(crate) fn new(path: impl Into<String>, location: Location, kind: ReadErrorKind) -> Self {
         let help = match &kind {
             ReadErrorKind::Encoding(_) => Some(
-                "name the file's encoding with `--encoding`, e.g. `--encoding gb18030` or `--encoding utf-8`"
+                "the file was read in the encoding it most likely is (or the one `--encoding` named) and holds an invalid byte on that line: fix the byte, or name the file's encoding with `--encoding`, e.g. `--encoding gb18030` or `--encoding utf-8`"
                     .to_owned(),
             ),
             ReadErrorKind::UnknownEncoding(_) => Some(
@@ -108,6 +120,14 @@ impl ReadError {
             ),
             ReadErrorKind::Unsupported(_) => Some(
                 "supported: .csv .tsv .txt .jsonl .ndjson .json .parquet .xlsx .xlsm .xls .ods, and `-` for CSV on stdin"
+                    .to_owned(),
+            ),
+            ReadErrorKind::HeaderIsData { .. } => Some(
+                "pass `--no-header` if the file has no header row (columns are then named column_1, column_2, ...), or `--header-row N` if the header is on row N"
+                    .to_owned(),
+            ),
+            ReadErrorKind::EmptyDirectory => Some(
+                "supported: .csv .tsv .txt .jsonl .ndjson .json .parquet .xlsx .xlsm .xls .ods (hidden files are skipped)"
                     .to_owned(),
             ),
             ReadErrorKind::Ragged { .. } => {
@@ -121,6 +141,24 @@ impl ReadError {
             kind: Box::new(kind),
             help,
         }
+    }
+
+    /// A header row whose cell in `column` (1-based) looks like data, for `reason` (which must
+    /// not quote the cell).
+    #[must_use]
+    pub fn header_is_data(
+        path: impl Into<String>,
+        column: usize,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            path,
+            Location::Whole,
+            ReadErrorKind::HeaderIsData {
+                column,
+                reason: reason.into(),
+            },
+        )
     }
 
     /// The input the error is about, as the user named it (`-` for stdin).

@@ -1,5 +1,7 @@
 //! JSON Lines: one object per line, nested objects flattened to dotted column names
-//! (`address.city`), arrays kept as JSON text, scalars as text.
+//! (`address.city`), arrays of objects or strings spread over rows as `name[]` columns
+//! (`orders[].pay_card`, one row per element with the object's other values repeated), other
+//! arrays kept as JSON text, scalars as text.
 //!
 //! The column set is the union of keys over the whole input, known only at its end, so the
 //! input is read and parsed once: each row's flattened values go to an anonymous temporary
@@ -93,8 +95,25 @@ impl LineSource {
     }
 }
 
-/// Calls `f` with each flattened `(column, value)` of an object.
-fn flatten(prefix: &str, object: &Map<String, Value>, f: &mut dyn FnMut(String, &Value)) {
+/// A flattened `(column, value)` pair.
+type Field<'a> = (String, &'a Value);
+
+/// One object's flattened values: `(column, value)` pairs, and the arrays to spread over rows.
+#[derive(Default)]
+struct Flat<'a> {
+    fields: Vec<Field<'a>>,
+    arrays: Vec<(String, &'a [Value])>,
+}
+
+/// Whether an array is spread over rows: a non-empty array of objects, or of strings (phone
+/// numbers, e-mail addresses). Arrays of numbers stay whole (a `[lng, lat]` pair is one value).
+fn spreads(items: &[Value]) -> bool {
+    !items.is_empty() && (items.iter().all(Value::is_object) || items.iter().all(Value::is_string))
+}
+
+/// Flattens `object` into `flat`: nested objects become dotted names (`address.city`); arrays
+/// that [`spreads`] become `name[]` columns (`orders[].pay_card`) when `spread`, else JSON text.
+fn flatten<'a>(prefix: &str, object: &'a Map<String, Value>, spread: bool, flat: &mut Flat<'a>) {
     for (key, value) in object {
         let name = if prefix.is_empty() {
             key.clone()
@@ -102,9 +121,45 @@ fn flatten(prefix: &str, object: &Map<String, Value>, f: &mut dyn FnMut(String, 
             format!("{prefix}.{key}")
         };
         match value {
-            Value::Object(inner) if !inner.is_empty() => flatten(&name, inner, f),
-            _ => f(name, value),
+            Value::Object(inner) if !inner.is_empty() => flatten(&name, inner, spread, flat),
+            Value::Array(items) if spread && spreads(items) => {
+                flat.arrays.push((format!("{name}[]"), items.as_slice()));
+            }
+            _ => flat.fields.push((name, value)),
         }
+    }
+}
+
+/// The rows one object becomes, calling `row` with each row's `(column, value)` pairs: one row
+/// when it holds no array to spread; otherwise one row per element of its longest array, the
+/// `i`-th element of every array in row `i` beside the object's other values, repeated (as
+/// pandas' `json_normalize` repeats the metadata of each record). Arrays inside array elements
+/// stay JSON text, so rows never multiply.
+fn rows_of<'a>(object: &'a Map<String, Value>, row: &mut dyn FnMut(&[Field<'a>])) {
+    let mut flat = Flat::default();
+    flatten("", object, true, &mut flat);
+    let rows = flat
+        .arrays
+        .iter()
+        .map(|(_, items)| items.len())
+        .max()
+        .unwrap_or(1);
+    let mut fields = Vec::new();
+    for i in 0..rows {
+        fields.clear();
+        fields.extend(flat.fields.iter().cloned());
+        for (name, items) in &flat.arrays {
+            match items.get(i) {
+                Some(Value::Object(element)) => {
+                    let mut inner = Flat::default();
+                    flatten(name, element, false, &mut inner);
+                    fields.extend(inner.fields);
+                }
+                Some(value) => fields.push((name.clone(), value)),
+                None => {}
+            }
+        }
+        row(&fields);
     }
 }
 
@@ -142,48 +197,58 @@ impl JsonLinesReader {
         let mut last_row: Vec<u64> = Vec::new();
         let mut record: Vec<u8> = Vec::new();
         let mut rows = 0u64;
+        let mut failed = None;
         while let Some(object) = lines.next_object()? {
-            rows += 1;
-            record.clear();
-            record.extend_from_slice(&[0; 4]);
-            let mut fields = 0usize;
-            flatten("", &object, &mut |key, value| {
-                let column = match index.get(&key) {
-                    Some(&column) => column,
-                    None => {
-                        index.insert(key.clone(), names.len());
-                        names.push(key);
-                        last_row.push(0);
-                        names.len() - 1
+            rows_of(&object, &mut |fields| {
+                rows += 1;
+                record.clear();
+                record.extend_from_slice(&[0; 4]);
+                let mut count = 0usize;
+                for (key, value) in fields {
+                    let column = match index.get(key) {
+                        Some(&column) => column,
+                        None => {
+                            index.insert(key.clone(), names.len());
+                            names.push(key.clone());
+                            last_row.push(0);
+                            names.len() - 1
+                        }
+                    };
+                    let Some(last) = last_row.get_mut(column) else {
+                        continue;
+                    };
+                    if *last == rows {
+                        continue;
                     }
-                };
-                let Some(last) = last_row.get_mut(column) else {
-                    return;
-                };
-                if *last == rows {
-                    return;
+                    *last = rows;
+                    count += 1;
+                    record.extend_from_slice(&u32_of(column).to_le_bytes());
+                    let text = match value {
+                        Value::Null => None,
+                        Value::String(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
+                        other => Some(std::borrow::Cow::Owned(other.to_string())),
+                    };
+                    match text {
+                        None => record.push(NULL),
+                        Some(text) => {
+                            record.push(TEXT);
+                            record.extend_from_slice(&u32_of(text.len()).to_le_bytes());
+                            record.extend_from_slice(text.as_bytes());
+                        }
+                    }
                 }
-                *last = rows;
-                fields += 1;
-                record.extend_from_slice(&u32_of(column).to_le_bytes());
-                let text = match value {
-                    Value::Null => None,
-                    Value::String(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
-                    other => Some(std::borrow::Cow::Owned(other.to_string())),
-                };
-                match text {
-                    None => record.push(NULL),
-                    Some(text) => {
-                        record.push(TEXT);
-                        record.extend_from_slice(&u32_of(text.len()).to_le_bytes());
-                        record.extend_from_slice(text.as_bytes());
-                    }
+                if let Some(slot) = record.get_mut(..4) {
+                    slot.copy_from_slice(&u32_of(count).to_le_bytes());
+                }
+                if failed.is_none()
+                    && let Err(error) = spool.write_all(&record)
+                {
+                    failed = Some(error);
                 }
             });
-            if let Some(count) = record.get_mut(..4) {
-                count.copy_from_slice(&u32_of(fields).to_le_bytes());
+            if let Some(error) = failed.take() {
+                return Err(io(error));
             }
-            spool.write_all(&record).map_err(io)?;
         }
         let mut file = spool.into_inner().map_err(|e| io(e.into_error()))?;
         file.rewind().map_err(io)?;

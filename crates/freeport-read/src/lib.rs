@@ -93,6 +93,12 @@ pub struct ReadOptions {
     /// Threads that decode and parse CSV (1: on the calling thread). Results do not depend on
     /// it.
     pub threads: usize,
+    /// Whether the first row read (after `skip_rows`) is a header row; without one, columns are
+    /// named `column_1`, `column_2`, ... and the first row is data. CSV, TSV and spreadsheets.
+    pub header: bool,
+    /// Rows to skip before the header (or the first data row): title lines above a table. CSV,
+    /// TSV and spreadsheets; blank lines are not counted.
+    pub skip_rows: u64,
 }
 
 impl Default for ReadOptions {
@@ -102,6 +108,8 @@ impl Default for ReadOptions {
             delimiter: None,
             batch_rows: 8192,
             threads: 1,
+            header: true,
+            skip_rows: 0,
         }
     }
 }
@@ -220,7 +228,21 @@ pub fn discover<S: AsRef<str>>(paths: &[S]) -> (Vec<Input>, Vec<ReadError>) {
     (inputs, errors)
 }
 
+/// Adds the files under `dir`; a directory with none we read (and no error) is an error itself,
+/// so that scanning an empty directory never passes silently.
 fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<ReadError>) {
+    let (found, failed) = (inputs.len(), errors.len());
+    walk_files(dir, inputs, errors);
+    if inputs.len() == found && errors.len() == failed {
+        errors.push(ReadError::new(
+            dir.display().to_string(),
+            Location::Whole,
+            ReadErrorKind::EmptyDirectory,
+        ));
+    }
+}
+
+fn walk_files(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<ReadError>) {
     let entries = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()

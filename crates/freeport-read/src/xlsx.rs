@@ -93,25 +93,41 @@ impl XlsxReader {
         }
         .map_err(|e| spreadsheet_error(&name, &e))?;
         let width = range.width();
-        let header: Vec<String> = range
-            .rows()
-            .next()
-            .map(|row| {
-                row.iter()
-                    .map(|c| cell_text(c).unwrap_or_default())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if header.is_empty() {
+        // Rows to skip count non-blank rows, as for CSV.
+        let blank = |row: &[Data]| {
+            row.iter()
+                .all(|c| cell_text(c).is_none_or(|t| t.trim().is_empty()))
+        };
+        let mut first = 0;
+        let mut skipped = 0;
+        for row in range.rows() {
+            if !blank(row) {
+                if skipped == options.skip_rows {
+                    break;
+                }
+                skipped += 1;
+            }
+            first += 1;
+        }
+        let Some(row) = range.rows().nth(first) else {
+            return Err(ReadError::new(&name, Location::Whole, ReadErrorKind::Empty));
+        };
+        let mut names: Vec<String> = if options.header {
+            row.iter()
+                .map(|c| cell_text(c).unwrap_or_default())
+                .collect()
+        } else {
+            (1..=width).map(|i| format!("column_{i}")).collect()
+        };
+        if names.is_empty() {
             return Err(ReadError::new(&name, Location::Whole, ReadErrorKind::Empty));
         }
-        let mut names = header;
         names.resize(width, String::new());
         let schema = string_schema(&names);
         Ok(Self {
             name,
             range,
-            next_row: 1,
+            next_row: first + usize::from(options.header),
             columns: Columns::new(Arc::clone(&schema)),
             schema,
             batch_rows: options.batch_rows.max(1),

@@ -566,3 +566,156 @@ fn json_lines_keys_that_appear_late_still_become_columns() {
     // A key flattened twice in one object keeps its first value.
     assert_eq!(rows[3_000], s(&["3000", "a@example.com", "1"]));
 }
+
+/// Issue 15 #8: a UTF-8 file with one bad byte on line 251 was reported as "line 1: not valid
+/// gb18030" (the sniffed prefix held the bad byte, so the file was taken as GB18030).
+#[test]
+fn one_bad_byte_in_utf8_is_reported_on_its_line_as_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stray.csv");
+    let mut bytes = "姓名,城市,备注\n".as_bytes().to_vec();
+    for i in 2..251 {
+        bytes.extend_from_slice(format!("张{i},北京,已联系\n").as_bytes());
+    }
+    bytes.extend_from_slice("李四,上海,".as_bytes());
+    bytes.push(0xff);
+    bytes.extend_from_slice("未联系\n".as_bytes());
+    for i in 252..300 {
+        bytes.extend_from_slice(format!("王{i},广州,无\n").as_bytes());
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    for threads in [1, 2] {
+        let error = first_error_with(&path, threads);
+        assert!(
+            matches!(error.kind(), ReadErrorKind::Encoding("UTF-8")),
+            "{error}"
+        );
+        assert_eq!(error.location(), Location::Line(251), "{error}");
+        assert!(!error.to_string().contains("李四"));
+    }
+}
+
+/// Issue 15 #2: without a header row, columns are `column_1..n` and the first row is data.
+#[test]
+fn no_header_names_columns_by_position_and_keeps_the_first_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("headerless.csv");
+    std::fs::write(&path, "张三,13812345678\n李四,13912345678\n").unwrap();
+    for threads in [1, 2] {
+        let options = ReadOptions {
+            header: false,
+            threads,
+            batch_rows: 1,
+            ..ReadOptions::default()
+        };
+        let (names, rows) = read_all(&input(&path, Format::Csv), &options);
+        assert_eq!(names, ["column_1", "column_2"]);
+        assert_eq!(
+            rows,
+            [s(&["张三", "13812345678"]), s(&["李四", "13912345678"])]
+        );
+    }
+}
+
+#[test]
+fn skipped_rows_put_the_header_further_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("titled.csv");
+    std::fs::write(&path, "客户名单 2026\n\n姓名,手机\n张三,13812345678\n").unwrap();
+    let options = ReadOptions {
+        skip_rows: 1,
+        ..ReadOptions::default()
+    };
+    let (names, rows) = read_all(&input(&path, Format::Csv), &options);
+    assert_eq!(names, ["姓名", "手机"]);
+    assert_eq!(rows, [s(&["张三", "13812345678"])]);
+    // A ragged row further down still names its physical line.
+    std::fs::write(&path, "title\nname,phone\na,1\nb\n").unwrap();
+    let mut reader = open(&input(&path, Format::Csv), &options).unwrap();
+    let error = loop {
+        match reader.next_batch() {
+            Err(error) => break error,
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("no error"),
+        }
+    };
+    assert_eq!(error.location(), Location::Line(4));
+}
+
+#[test]
+fn spreadsheets_without_a_header_or_with_a_title_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "张三").unwrap();
+    sheet.write_string(0, 1, "13812345678").unwrap();
+    sheet.write_string(1, 0, "李四").unwrap();
+    sheet.write_string(1, 1, "13912345678").unwrap();
+    workbook.save(&path).unwrap();
+    let (inputs, _) = discover(&[path.display().to_string()]);
+    let options = ReadOptions {
+        header: false,
+        ..ReadOptions::default()
+    };
+    let (names, rows) = read_all(&inputs[0], &options);
+    assert_eq!(names, ["column_1", "column_2"]);
+    assert_eq!(rows.len(), 2);
+    let options = ReadOptions {
+        skip_rows: 1,
+        ..ReadOptions::default()
+    };
+    let (names, rows) = read_all(&inputs[0], &options);
+    assert_eq!(names, ["李四", "13912345678"]);
+    assert!(rows.is_empty());
+}
+
+/// Issue 15 #9: scanning an empty directory passed silently.
+#[test]
+fn a_directory_with_nothing_to_read_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.docx"), "x").unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    for path in [dir.path().to_path_buf(), dir.path().join("empty")] {
+        let (inputs, errors) = discover(&[path.display().to_string()]);
+        assert!(inputs.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(matches!(errors[0].kind(), ReadErrorKind::EmptyDirectory));
+    }
+}
+
+/// Issue 16 #4: arrays of objects were kept as JSON text, so `orders[].pay_card` was never
+/// read as a column.
+#[test]
+fn json_arrays_of_objects_spread_over_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            "{\"id\":\"u1\",\"orders\":[{\"pay_card\":\"4111111111111111\",\"items\":[1,2]},{\"pay_card\":\"5500000000000004\"}],\"phones\":[\"13812345678\"]}\n",
+            "{\"id\":\"u2\",\"orders\":[],\"loc\":[121.4,31.2]}\n",
+        ),
+    )
+    .unwrap();
+    let (names, rows) = read_all(&input(&path, Format::JsonLines), &ReadOptions::default());
+    assert_eq!(
+        names,
+        [
+            "id",
+            "orders[].pay_card",
+            "orders[].items",
+            "phones[]",
+            "orders",
+            "loc"
+        ]
+    );
+    assert_eq!(
+        rows,
+        [
+            s(&["u1", "4111111111111111", "[1,2]", "13812345678", "", ""]),
+            s(&["u1", "5500000000000004", "", "", "", ""]),
+            s(&["u2", "", "", "", "[]", "[121.4,31.2]"]),
+        ]
+    );
+}

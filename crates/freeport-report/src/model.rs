@@ -1356,6 +1356,7 @@ fn evidence(input: &ReportInput<'_>) -> Evidence {
                         category,
                         values,
                         sampled,
+                        ..
                     } => Some(FindingDetector {
                         detector: "embedded".to_owned(),
                         category: category.clone(),

@@ -34,7 +34,9 @@ use std::sync::mpsc;
 use arrow::array::{Array, AsArray, StringArray};
 use arrow::record_batch::RecordBatch;
 use freeport_detect::{
-    ColumnProfile, ColumnProfiler, identifier_strength, mask, paired_coordinates, subject_key,
+    ColumnProfile, ColumnProfiler, header_is_value_of, header_looks_like_data, identifier_strength,
+    mask, paired_coordinates, people_in_table, subject_key,
+    text::{TEXT_CATEGORIES, text_categories},
 };
 use freeport_read::{BatchReader, Input, ReadError, ReadOptions, discover, open};
 use rayon::prelude::*;
@@ -42,7 +44,8 @@ use rayon::prelude::*;
 pub use crate::keys::{KeyHash, SaltScheme};
 use crate::keys::{KeyHasher, KeyMap};
 pub use crate::report::{
-    ColumnReport, DatasetReport, InputError, KeyColumn, SCHEMA_VERSION, SaltedSubjects, ScanReport,
+    ColumnReport, Contained, DatasetReport, InputError, KeyColumn, SCHEMA_VERSION, SaltedSubjects,
+    ScanReport,
 };
 
 /// Categories whose columns identify a device, for device counts under precise geolocation.
@@ -135,6 +138,7 @@ pub fn scan_paths<S: AsRef<str>>(
                 row: None,
                 reason: format!("cannot start scan threads: {error}"),
                 message: format!("cannot start scan threads: {error}"),
+                help: None,
             });
             return ScanReport {
                 schema: SCHEMA_VERSION,
@@ -187,6 +191,10 @@ fn scan_input_with_probe(
     let info = reader.info();
     let schema = reader.schema();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let header_row = read.header && has_header_row(input.format);
+    if header_row {
+        check_header(input, &names)?;
+    }
     let hasher = KeyHasher::new(options.salt.as_deref(), options.salt_scheme);
 
     let mut state = DatasetState::new(&names, options.show_examples);
@@ -228,7 +236,32 @@ fn scan_input_with_probe(
             }
         }
     }
-    state.finish(input, info, sampled, &hasher, options)
+    state.finish(input, info, sampled, &hasher, options, header_row)
+}
+
+/// Formats whose column names come from a row of the file (which may really be data).
+const fn has_header_row(format: freeport_read::Format) -> bool {
+    matches!(
+        format,
+        freeport_read::Format::Csv
+            | freeport_read::Format::Tsv
+            | freeport_read::Format::Spreadsheet
+    )
+}
+
+/// Refuses a header row with a cell that passes an identifier validator: the file has no
+/// header, and its first row of data would become column names in every output.
+fn check_header(input: &Input, names: &[String]) -> Result<(), ReadError> {
+    for (column, name) in names.iter().enumerate() {
+        if let Some(reason) = header_looks_like_data(name) {
+            return Err(ReadError::header_is_data(
+                input.display_name(),
+                column + 1,
+                reason,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What the reader hands the scanner.
@@ -266,12 +299,17 @@ fn next_item(
     Ok(Some(Item::Batch(batch, reader.bytes_read())))
 }
 
-/// Which columns key subject and device counts.
+/// Which columns key subject and device counts, and which hold free text scanned row by row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Plan {
     subject: Option<(usize, String)>,
     device: Option<(usize, String)>,
+    text: Vec<usize>,
 }
+
+/// Columns that read as prose (notes, comments): every row's text is scanned for the
+/// categories it holds ([`freeport_detect::text::text_categories`]).
+const FREE_TEXT: f64 = 0.5;
 
 impl Plan {
     /// The strongest identifier column (ties: higher confidence, then earlier column), and the
@@ -299,8 +337,60 @@ impl Plan {
         Self {
             subject: subject.map(|(_, _, c, id)| (c, id)),
             device: device.map(|(_, _, c, id)| (c, id)),
+            text: Vec::new(),
         }
     }
+
+    /// The plan for these profiles: key columns, and the free-text columns.
+    fn of(profiles: &[ColumnProfile]) -> Self {
+        let mut plan = Self::from_profiles(
+            profiles
+                .iter()
+                .map(|p| (p.category.as_deref(), p.confidence)),
+        );
+        plan.text = profiles
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.stats.free_text_score >= FREE_TEXT
+                    || p.category.as_deref() == Some("communication.content")
+            })
+            .map(|(column, _)| column)
+            .collect();
+        plan
+    }
+}
+
+/// Per free-text column (in `text` order), per row, the categories its text holds (a bit set
+/// over [`TEXT_CATEGORIES`]); rows scanned in parallel, results in row order.
+fn text_masks(columns: &[&StringArray], text: &[usize]) -> Vec<Vec<u64>> {
+    text.iter()
+        .map(|&column| {
+            columns.get(column).map_or_else(Vec::new, |array| {
+                (0..array.len())
+                    .into_par_iter()
+                    .map(|row| {
+                        if array.is_null(row) {
+                            0
+                        } else {
+                            text_categories(array.value(row))
+                        }
+                    })
+                    .collect()
+            })
+        })
+        .collect()
+}
+
+/// Per row, the categories any free-text column holds.
+fn row_masks(masks: &[Vec<u64>], rows: usize) -> Vec<u64> {
+    (0..rows)
+        .map(|row| {
+            masks
+                .iter()
+                .fold(0, |all, m| all | m.get(row).copied().unwrap_or(0))
+        })
+        .collect()
 }
 
 /// Distinct keys with, per key, the columns that had a value in its rows.
@@ -312,6 +402,8 @@ struct Counter {
     index: KeyMap<usize>,
     keys: Vec<KeyHash>,
     seen: Vec<u64>,
+    /// Per key, the categories found inside its rows' free text (bits of [`TEXT_CATEGORIES`]).
+    found: Vec<u64>,
     unkeyed: u64,
 }
 
@@ -324,11 +416,12 @@ impl Counter {
             index: KeyMap::default(),
             keys: Vec::new(),
             seen: Vec::new(),
+            found: Vec::new(),
             unkeyed: 0,
         }
     }
 
-    fn count(&mut self, columns: &[&StringArray], hasher: &KeyHasher) {
+    fn count(&mut self, columns: &[&StringArray], hasher: &KeyHasher, found: &[u64]) {
         let Some(key_column) = columns.get(self.column) else {
             return;
         };
@@ -345,8 +438,12 @@ impl Counter {
             let slot = *self.index.entry(hash).or_insert_with(|| {
                 self.keys.push(hash);
                 self.seen.resize(self.seen.len() + words, 0);
+                self.found.push(0);
                 self.keys.len() - 1
             });
+            if let (Some(mask), Some(&row_found)) = (self.found.get_mut(slot), found.get(row)) {
+                *mask |= row_found;
+            }
             let base = slot * words;
             for (column, array) in columns.iter().enumerate() {
                 if !array.is_null(row)
@@ -358,12 +455,16 @@ impl Counter {
         }
     }
 
-    /// Keys with a value in any of `columns`.
-    fn covering<'a>(&'a self, columns: &'a [usize]) -> impl Iterator<Item = KeyHash> + 'a {
+    /// Keys with a value in any of `columns`, or whose free text holds category `bit`.
+    fn covering<'a>(
+        &'a self,
+        columns: &'a [usize],
+        bit: Option<usize>,
+    ) -> impl Iterator<Item = KeyHash> + 'a {
         self.keys
             .iter()
             .enumerate()
-            .filter(move |&(slot, _)| self.covers(slot, columns))
+            .filter(move |&(slot, _)| self.covers(slot, columns, bit))
             .map(|(_, &key)| key)
     }
 
@@ -372,10 +473,11 @@ impl Counter {
         &'a self,
         sorted: &'a [(KeyHash, usize)],
         columns: &'a [usize],
+        bit: Option<usize>,
     ) -> impl Iterator<Item = KeyHash> + 'a {
         sorted
             .iter()
-            .filter(move |&&(_, slot)| self.covers(slot, columns))
+            .filter(move |&&(_, slot)| self.covers(slot, columns, bit))
             .map(|&(key, _)| key)
     }
 
@@ -392,9 +494,13 @@ impl Counter {
         sorted
     }
 
-    fn covers(&self, slot: usize, columns: &[usize]) -> bool {
+    fn covers(&self, slot: usize, columns: &[usize], bit: Option<usize>) -> bool {
         let base = slot * self.words;
-        columns.iter().any(|&c| {
+        bit.is_some_and(|bit| {
+            self.found
+                .get(slot)
+                .is_some_and(|mask| mask >> bit & 1 == 1)
+        }) || columns.iter().any(|&c| {
             self.seen
                 .get(base + c / 64)
                 .is_some_and(|w| w & (1 << (c % 64)) != 0)
@@ -414,6 +520,8 @@ struct DatasetState {
     plan: Option<Plan>,
     subjects: Option<Counter>,
     devices: Option<Counter>,
+    /// Rows per (free-text column, bit of [`TEXT_CATEGORIES`]) whose text holds the category.
+    text_rows: BTreeMap<(usize, usize), u64>,
     rows: u64,
 }
 
@@ -429,6 +537,7 @@ impl DatasetState {
             plan: None,
             subjects: None,
             devices: None,
+            text_rows: BTreeMap::new(),
             rows: 0,
         }
     }
@@ -476,11 +585,7 @@ impl DatasetState {
                 profiler.finish()
             })
             .collect();
-        let plan = Plan::from_profiles(
-            profiles
-                .iter()
-                .map(|p| (p.category.as_deref(), p.confidence)),
-        );
+        let plan = Plan::of(&profiles);
         self.start_counting(&plan);
         self.plan = Some(plan);
         for batch in &probe {
@@ -489,6 +594,7 @@ impl DatasetState {
     }
 
     fn start_counting(&mut self, plan: &Plan) {
+        self.text_rows.clear();
         let width = self.names.len();
         self.subjects = plan
             .subject
@@ -508,8 +614,9 @@ impl DatasetState {
             .map(|c| c.as_string::<i32>())
             .collect();
         let profilers = &mut self.profilers;
-        let subjects = &mut self.subjects;
-        let devices = &mut self.devices;
+        let text = self.plan.as_ref().map_or(&[][..], |p| p.text.as_slice());
+        let (subjects, devices, text_rows) =
+            (&mut self.subjects, &mut self.devices, &mut self.text_rows);
         rayon::join(
             || {
                 profilers
@@ -517,11 +624,7 @@ impl DatasetState {
                     .zip(columns.par_iter())
                     .for_each(|(profiler, array)| observe(profiler, array));
             },
-            || {
-                for counter in [subjects, devices].into_iter().flatten() {
-                    counter.count(&columns, hasher);
-                }
-            },
+            || count_rows(&columns, text, subjects, devices, text_rows, hasher),
         );
         if let Some(examples) = self.examples.as_mut() {
             for (kept, array) in examples.iter_mut().zip(&columns) {
@@ -544,22 +647,35 @@ impl DatasetState {
         sampled: bool,
         hasher: &KeyHasher,
         options: &ScanOptions,
+        header_row: bool,
     ) -> Result<DatasetReport, ReadError> {
         if self.plan.is_none() {
             self.plan_from_probe(hasher);
         }
         let profilers = std::mem::take(&mut self.profilers);
         let paired = paired_coordinates(&profilers);
-        let profiles: Vec<ColumnProfile> = profilers
+        let mut profiles: Vec<ColumnProfile> = profilers
             .into_par_iter()
             .zip(paired)
             .map(|(profiler, paired)| profiler.finish_in_table(paired))
             .collect();
-        let plan = Plan::from_profiles(
-            profiles
-                .iter()
-                .map(|p| (p.category.as_deref(), p.confidence)),
-        );
+        let headers: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        people_in_table(&headers, &mut profiles);
+        if header_row {
+            // A column name that is a value of its own column (`张三` over names) is data.
+            for (column, (name, profile)) in self.names.iter().zip(&profiles).enumerate() {
+                if let Some(category) = &profile.category
+                    && header_is_value_of(name, category)
+                {
+                    return Err(ReadError::header_is_data(
+                        input.display_name(),
+                        column + 1,
+                        format!("is a value like those below it ({category})"),
+                    ));
+                }
+            }
+        }
+        let plan = Plan::of(&profiles);
         let mut warnings = Vec::new();
         if self.plan.as_ref() != Some(&plan) {
             if input.is_rereadable() && !sampled {
@@ -587,21 +703,33 @@ impl DatasetState {
                     .push(column);
             }
         }
+        // Categories found inside free text count like columns of their own.
+        let mut text_bits: BTreeMap<String, usize> = BTreeMap::new();
+        for &(_, bit) in self.text_rows.keys() {
+            if let Some(category) = TEXT_CATEGORIES.get(bit) {
+                text_bits.insert((*category).to_owned(), bit);
+                by_category.entry((*category).to_owned()).or_default();
+            }
+        }
         let mut subjects = BTreeMap::new();
         let mut devices = BTreeMap::new();
         let mut salted = hasher.is_salted().then(SaltedSubjects::default);
         if let Some(counter) = &self.subjects {
             let sorted = salted.as_ref().map(|_| counter.sorted());
             for (category, columns) in &by_category {
+                let bit = text_bits.get(category).copied();
                 match (salted.as_mut(), &sorted) {
                     (Some(salted), Some(sorted)) => {
                         let hashes: Vec<KeyHash> =
-                            counter.covering_sorted(sorted, columns).collect();
+                            counter.covering_sorted(sorted, columns, bit).collect();
                         subjects.insert(category.clone(), hashes.len() as u64);
                         salted.subjects.insert(category.clone(), hashes);
                     }
                     _ => {
-                        subjects.insert(category.clone(), counter.covering(columns).count() as u64);
+                        subjects.insert(
+                            category.clone(),
+                            counter.covering(columns, bit).count() as u64,
+                        );
                     }
                 }
             }
@@ -613,14 +741,14 @@ impl DatasetState {
                     match (salted.as_mut(), &sorted) {
                         (Some(salted), Some(sorted)) => {
                             let hashes: Vec<KeyHash> =
-                                counter.covering_sorted(sorted, columns).collect();
+                                counter.covering_sorted(sorted, columns, None).collect();
                             devices.insert(category.to_owned(), hashes.len() as u64);
                             salted.devices.insert(category.to_owned(), hashes);
                         }
                         _ => {
                             devices.insert(
                                 category.to_owned(),
-                                counter.covering(columns).count() as u64,
+                                counter.covering(columns, None).count() as u64,
                             );
                         }
                     }
@@ -645,6 +773,18 @@ impl DatasetState {
                         .unwrap_or_default(),
                     _ => Vec::new(),
                 };
+                let filled = profile.stats.rows.saturating_sub(profile.stats.nulls);
+                let contains = self
+                    .text_rows
+                    .range((column, 0)..(column + 1, 0))
+                    .filter_map(|(&(_, bit), &rows)| {
+                        Some(Contained {
+                            category: (*TEXT_CATEGORIES.get(bit)?).to_owned(),
+                            rows,
+                            share: share(rows, filled),
+                        })
+                    })
+                    .collect();
                 ColumnReport {
                     name: self.names.get(column).cloned().unwrap_or_default(),
                     category: profile.category,
@@ -653,6 +793,7 @@ impl DatasetState {
                     evidence: profile.evidence,
                     stats: profile.stats,
                     examples,
+                    contains,
                 }
             })
             .collect();
@@ -684,7 +825,7 @@ impl DatasetState {
     ) -> Result<(), ReadError> {
         self.start_counting(plan);
         self.plan = Some(plan.clone());
-        if self.subjects.is_none() && self.devices.is_none() {
+        if self.subjects.is_none() && self.devices.is_none() && plan.text.is_empty() {
             return Ok(());
         }
         let mut read = options.read.clone();
@@ -696,14 +837,52 @@ impl DatasetState {
                 .iter()
                 .map(|c| c.as_string::<i32>())
                 .collect();
-            for counter in [&mut self.subjects, &mut self.devices]
-                .into_iter()
-                .flatten()
-            {
-                counter.count(&columns, hasher);
-            }
+            count_rows(
+                &columns,
+                &plan.text,
+                &mut self.subjects,
+                &mut self.devices,
+                &mut self.text_rows,
+                hasher,
+            );
         }
         Ok(())
+    }
+}
+
+/// `part / whole`, rounded to four decimals; 0 for an empty whole.
+#[expect(clippy::cast_precision_loss, reason = "row counts are far below 2^52")]
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0
+    }
+}
+
+/// Counts one batch's rows: free text scanned, then subjects and devices keyed.
+fn count_rows(
+    columns: &[&StringArray],
+    text: &[usize],
+    subjects: &mut Option<Counter>,
+    devices: &mut Option<Counter>,
+    text_rows: &mut BTreeMap<(usize, usize), u64>,
+    hasher: &KeyHasher,
+) {
+    let masks = text_masks(columns, text);
+    for (&column, column_masks) in text.iter().zip(&masks) {
+        for mask in column_masks.iter().filter(|m| **m != 0) {
+            for bit in 0..TEXT_CATEGORIES.len() {
+                if mask >> bit & 1 == 1 {
+                    *text_rows.entry((column, bit)).or_default() += 1;
+                }
+            }
+        }
+    }
+    let rows = columns.first().map_or(0, |c| c.len());
+    let found = row_masks(&masks, rows);
+    for counter in [subjects, devices].into_iter().flatten() {
+        counter.count(columns, hasher, &found);
     }
 }
 

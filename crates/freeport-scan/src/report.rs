@@ -123,6 +123,22 @@ pub struct ColumnReport {
     /// Masked examples, only when asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<String>,
+    /// For free-text columns: categories found inside the text of every row (validated
+    /// identifiers, dictionary terms), with the rows holding them; counted in the dataset's
+    /// `subjects` like a column of that category.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contains: Vec<Contained>,
+}
+
+/// A category found inside a free-text column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contained {
+    /// Vocabulary id.
+    pub category: String,
+    /// Rows whose text holds it.
+    pub rows: u64,
+    /// `rows` over the column's non-empty rows, 0..1.
+    pub share: f64,
 }
 
 /// An input that could not be scanned.
@@ -139,6 +155,9 @@ pub struct InputError {
     /// The full message, as a diagnostic would show it.
     #[serde(skip)]
     pub message: String,
+    /// What to do about it, when there is advice (a diagnostic's help).
+    #[serde(skip)]
+    pub help: Option<String>,
 }
 
 impl From<&ReadError> for InputError {
@@ -154,6 +173,7 @@ impl From<&ReadError> for InputError {
             row,
             reason: error.kind().to_string(),
             message: error.to_string(),
+            help: miette::Diagnostic::help(error).map(|help| help.to_string()),
         }
     }
 }

@@ -337,3 +337,61 @@ fn failing_inputs_are_listed_and_the_rest_scanned() {
     assert_eq!(ragged.line, Some(3));
     assert_eq!(ragged.reason, "row has 1 fields but the header has 2");
 }
+
+/// Issue 15 #2: a headerless CSV made its first row the header, so a phone number and a name
+/// reached the scan output (and, through assess, the unencrypted manifest).
+#[test]
+fn a_header_row_of_data_is_refused_and_no_header_names_columns_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("headerless.csv");
+    let names = [
+        "王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄丽",
+    ];
+    let mut text = String::new();
+    for (i, name) in names.iter().enumerate() {
+        text.push_str(&format!("{name},1381234567{i},北京\n"));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let report = scan(&[&path], &ScanOptions::default());
+    assert!(report.datasets.is_empty());
+    assert_eq!(report.errors.len(), 1);
+    let message = &report.errors[0].message;
+    assert!(message.contains("header row looks like data"), "{message}");
+    let json = serde_json::to_string(&report).unwrap();
+    for raw in ["王伟", "13812345670"] {
+        assert!(!json.contains(raw), "{raw} leaked: {json}");
+    }
+
+    // A name alone above names (no validator fires on the header) is caught by its column.
+    std::fs::write(&path, text.replace("13812345670", "x")).unwrap();
+    let report = scan(&[&path], &ScanOptions::default());
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+    assert!(!serde_json::to_string(&report).unwrap().contains("王伟"));
+
+    std::fs::write(&path, &text).unwrap();
+    let mut options = ScanOptions::default();
+    options.read.header = false;
+    let report = scan(&[&path], &options);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let d = &report.datasets[0];
+    assert_eq!(d.rows, 8);
+    let columns: Vec<&str> = d.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(columns, ["column_1", "column_2", "column_3"]);
+    assert_eq!(category(d, "column_1"), Some("person.name"));
+    assert_eq!(category(d, "column_2"), Some("contact.phone"));
+    assert_eq!(d.subjects.get("contact.phone"), Some(&8));
+}
+
+/// Issue 15 #9: a directory with nothing to scan is an error, not an empty success.
+#[test]
+fn an_empty_directory_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = scan(&[dir.path()], &ScanOptions::default());
+    assert!(report.datasets.is_empty());
+    assert_eq!(report.errors.len(), 1);
+    assert!(
+        report.errors[0].message.contains("no file in a format"),
+        "{}",
+        report.errors[0].message
+    );
+}

@@ -510,6 +510,7 @@ fn spot_checked_classifications() {
             D::None,
             H::None,
         ),
+        ("person.sex_life", SensitivePi, false, D::None, H::None),
         ("person.minor", SensitivePi, false, D::None, H::None),
         ("person.face_photo", Pi, false, D::None, H::Q),
         ("person.death_date", Pi, false, D::None, H::C),

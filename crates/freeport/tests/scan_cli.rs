@@ -94,3 +94,48 @@ fn stdin_is_read_as_csv() {
     assert_eq!(json["datasets"][0]["encoding"], "gb18030");
     assert_eq!(json["datasets"][0]["subjects"]["id.cn.resident_id"], 12);
 }
+
+/// Issue 15 #2: a headerless CSV is refused (exit 2) with the way out, and no value of its first
+/// row is printed; with `--no-header` it scans, columns named by position.
+#[test]
+fn a_headerless_csv_is_refused_until_no_header_is_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("headerless.csv");
+    let mut text = String::new();
+    for (i, name) in ["王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆"]
+        .iter()
+        .enumerate()
+    {
+        text.push_str(&format!("{name},1381234567{i}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let path = path.display().to_string();
+    for format in ["table", "json"] {
+        let (code, stdout) = scan(&[&path, "--format", format]);
+        assert_eq!(code, 2);
+        for raw in ["王伟", "13812345670"] {
+            assert!(!stdout.contains(raw), "{raw} leaked: {stdout}");
+        }
+        if format == "table" {
+            assert!(stdout.contains("--no-header"), "{stdout}");
+        }
+    }
+    let (code, stdout) = scan(&[&path, "--no-header", "--format", "json"]);
+    assert_eq!(code, 0, "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["datasets"][0]["columns"][1]["name"], "column_2");
+    assert_eq!(
+        json["datasets"][0]["columns"][1]["category"],
+        "contact.phone"
+    );
+    let (code, _) = scan(&[&path, "--no-header", "--header-row", "2"]);
+    assert_eq!(code, 2, "the two options conflict");
+}
+
+#[test]
+fn an_empty_directory_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout) = scan(&[&dir.path().display().to_string()]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("no file in a format"), "{stdout}");
+}

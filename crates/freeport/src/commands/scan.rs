@@ -21,6 +21,12 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     if let Some(label) = &args.encoding {
         options.read.encoding = Some(freeport_read::parse_encoding(label)?);
     }
+    options.read.header = !args.no_header;
+    options.read.delimiter = args.delimiter;
+    options.read.skip_rows = match (args.header_row, args.skip_rows) {
+        (Some(row), _) => row - 1,
+        (None, skip) => skip.unwrap_or(0),
+    };
     let progress = Bar::new();
     let report = scan_paths(&args.paths, &options, &progress);
     progress.bar.finish_and_clear();
@@ -107,6 +113,9 @@ fn write_tables(report: &ScanReport, examples: bool, out: &mut dyn Write) -> Res
         writeln!(out, "{} input(s) failed:", report.errors.len())?;
         for error in &report.errors {
             writeln!(out, "  error: {}", error.message)?;
+            if let Some(help) = &error.help {
+                writeln!(out, "    hint: {help}")?;
+            }
         }
     }
     Ok(())
@@ -174,6 +183,22 @@ fn write_dataset(
         table.add_row(row);
     }
     writeln!(out, "{table}")?;
+    for column in &dataset.columns {
+        if column.contains.is_empty() {
+            continue;
+        }
+        let found: Vec<String> = column
+            .contains
+            .iter()
+            .map(|c| format!("{} {} rows ({:.1} %)", c.category, c.rows, c.share * 100.0))
+            .collect();
+        writeln!(
+            out,
+            "inside the text of `{}`: {}",
+            column.name,
+            found.join(", ")
+        )?;
+    }
     match &dataset.subject_key {
         Some(key) => writeln!(
             out,
