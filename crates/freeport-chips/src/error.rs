@@ -4,17 +4,32 @@
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 
-/// An error located in a file: a message, a help line, the file and labelled spans.
-#[derive(Debug, thiserror::Error, Diagnostic)]
+/// An error located in a file: a code, a message, a help line, the file and labelled spans.
+#[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct Located {
+    code: &'static str,
     message: String,
-    #[help]
     help: Option<String>,
-    #[source_code]
     src: NamedSource<String>,
-    #[label(collection)]
     labels: Vec<LabeledSpan>,
+}
+
+impl Diagnostic for Located {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
 }
 
 impl Located {
@@ -22,6 +37,7 @@ impl Located {
     #[must_use]
     pub fn new(file: &str, text: &str, message: impl Into<String>) -> Self {
         Self {
+            code: "freeport::chips::invalid",
             message: message.into(),
             help: None,
             src: NamedSource::new(file, text.to_owned()),
@@ -31,7 +47,7 @@ impl Located {
 
     /// With a help line.
     #[must_use]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -90,15 +106,15 @@ pub enum Error {
     },
     /// The chips rule pack is invalid.
     #[error(transparent)]
-    #[diagnostic(code(freeport::chips::pack))]
+    #[diagnostic(transparent)]
     Pack(Box<Located>),
     /// A chip spec is invalid (the message names the field; the span points at it).
     #[error(transparent)]
-    #[diagnostic(code(freeport::chips::spec))]
+    #[diagnostic(transparent)]
     Spec(Box<Located>),
     /// A screening list (CSL or registry) is invalid: the message names the line.
     #[error(transparent)]
-    #[diagnostic(code(freeport::chips::list))]
+    #[diagnostic(transparent)]
     List(Box<Located>),
     /// No rule of the pack is in force on the date asked for.
     #[error("no rule of the chips pack is in force on {date}: the pack covers {from} onward")]
@@ -137,13 +153,16 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn pack(error: Located) -> Self {
+    pub(crate) fn pack(mut error: Located) -> Self {
+        error.code = "freeport::chips::pack";
         Self::Pack(Box::new(error))
     }
-    pub(crate) fn spec(error: Located) -> Self {
+    pub(crate) fn spec(mut error: Located) -> Self {
+        error.code = "freeport::chips::spec";
         Self::Spec(Box::new(error))
     }
-    pub(crate) fn list(error: Located) -> Self {
+    pub(crate) fn list(mut error: Located) -> Self {
+        error.code = "freeport::chips::list";
         Self::List(Box::new(error))
     }
 }

@@ -326,7 +326,7 @@ impl ChipsPack {
                         &file.text,
                         format!("`{what}` is not a date"),
                     )
-                    .help("write dates as YYYY-MM-DD, unquoted"),
+                    .with_help("write dates as YYYY-MM-DD, unquoted"),
                 )
             })
         };
@@ -355,7 +355,7 @@ impl ChipsPack {
                         &manifest_file.text,
                         format!("`[outcomes]` has no outcomes for `{question}`"),
                     )
-                    .help(format!(
+                    .with_help(format!(
                         "every question needs its outcomes: {}",
                         QUESTIONS.join(", ")
                     )),
@@ -538,7 +538,7 @@ impl ChipsPack {
                     &thresholds_file.text,
                     format!("thresholds.toml and the schema's `Met` record disagree: {message}"),
                 )
-                .help("every threshold id must be a `Bool` attribute of `Met` in the schema, and every attribute a threshold"),
+                .with_help("every threshold id must be a `Bool` attribute of `Met` in the schema, and every attribute a threshold"),
             ));
         }
         Ok(pack)
@@ -640,7 +640,7 @@ fn find_file<'a>(files: &'a [PackFile], origin: &str, path: &str) -> Result<&'a 
     files.iter().find(|f| f.path == path).ok_or_else(|| {
         Error::pack(
             Located::new(&format!("{origin}/{path}"), "", format!("the chips pack has no `{path}`"))
-                .help("a chips pack has pack.toml, thresholds.toml, destinations.toml, one .cedarschema and .cedar rules"),
+                .with_help("a chips pack has pack.toml, thresholds.toml, destinations.toml, one .cedarschema and .cedar rules"),
         )
     })
 }
@@ -718,7 +718,7 @@ fn read_rule(
             .unwrap_or(0);
         return Err(Error::pack(
             Located::new(file, text, "a rule has no `@id` annotation")
-                .help("start every rule with `@id(\"chips.<provision>.<name>\")`")
+                .with_help("start every rule with `@id(\"chips.<provision>.<name>\")`")
                 .label((offset, 1), "this rule"),
         ));
     };
@@ -726,7 +726,7 @@ fn read_rule(
     let fail = |message: String, help: &str| {
         Error::pack(
             Located::new(file, text, message)
-                .help(help)
+                .with_help(help)
                 .label(span, "in this rule"),
         )
     };

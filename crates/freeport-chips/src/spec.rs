@@ -403,7 +403,7 @@ impl Reader<'_> {
     fn error(&self, span: Range<usize>, message: String, help: &str) -> Error {
         Error::spec(
             Located::new(self.file, self.text, message)
-                .help(help)
+                .with_help(help)
                 .label(span.start..span.end, "here"),
         )
     }

@@ -10,6 +10,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod chips;
+pub use chips::{ChipsCommand, ClassifyArgs, ScreenArgs};
+
 /// Exit codes, shown in `--help` and in the README.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -107,6 +110,10 @@ pub enum Command {
     /// opens packages sealed to you.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Classify advanced-computing chips under US export controls (ECCN 3A090/4A090) and
+    /// screen end users against the Consolidated Screening List.
+    #[command(subcommand)]
+    Chips(ChipsCommand),
 }
 
 const OPEN_AFTER_HELP: &str = "\

@@ -103,7 +103,7 @@ fn line_span(text: &str, line: usize) -> (usize, usize) {
 fn at_line(file: &str, text: &str, line: usize, message: String, help: &str) -> Error {
     Error::list(
         Located::new(file, text, format!("`{file}` line {line}: {message}"))
-            .help(help)
+            .with_help(help)
             .label(line_span(text, line), "this line"),
     )
 }

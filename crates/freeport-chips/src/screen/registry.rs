@@ -174,7 +174,7 @@ impl Registry {
             let at = text.find(&needle).unwrap_or(0);
             Error::list(
                 Located::new(file, text, message)
-                    .help(help)
+                    .with_help(help)
                     .label((at, needle.len()), "this organisation"),
             )
         };
