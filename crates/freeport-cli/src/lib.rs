@@ -10,12 +10,17 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+<<<<<<< HEAD
 mod args;
 
 pub use args::{
     InvalidTransferId, MAX_TRANSFER_ID_BYTES, TransferId, TransferIdParser, available_cores,
     cap_threads, threads,
 };
+=======
+mod chips;
+pub use chips::{ChipsCommand, ClassifyArgs, ScreenArgs};
+>>>>>>> chips
 
 /// Exit codes, shown in `--help` and in the README.
 pub const EXIT_CODES_HELP: &str = "\
@@ -118,6 +123,10 @@ pub enum Command {
     /// opens packages sealed to you.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Classify advanced-computing chips under US export controls (ECCN 3A090/4A090) and
+    /// screen end users against the Consolidated Screening List.
+    #[command(subcommand)]
+    Chips(ChipsCommand),
 }
 
 const OPEN_AFTER_HELP: &str = "\

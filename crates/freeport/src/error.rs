@@ -102,6 +102,10 @@ pub enum Error {
         /// The id asked for.
         id: String,
     },
+    /// The chips engine (classification, screening) could not run.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Chips(Box<freeport_chips::Error>),
     /// The command line asks for something impossible.
     #[error("{0}")]
     #[diagnostic(code(freeport::usage))]

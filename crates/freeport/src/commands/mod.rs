@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into engine calls and renders the result.
 
 pub(crate) mod assess;
+pub(crate) mod chips;
 pub(crate) mod deid;
 pub(crate) mod deid_release;
 pub(crate) mod history;

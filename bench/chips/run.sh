@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Screening throughput and quality of `freeport chips screen`'s engine: QUERIES generated names
+# (one in ten a planted variant of a listed name) against a generated LIST-entry list in the
+# CSL's CSV form, with the index, compared in the same run with a plain Jaro-Winkler scan of the
+# same list on a JW_SAMPLE of the names; then the labelled screening set's precision and recall.
+# Usage: bench/chips/run.sh [QUERIES] [LIST] [JW_SAMPLE]   (defaults 100000 30000 500)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+queries="${1:-100000}"
+list="${2:-30000}"
+sample="${3:-500}"
+cargo build --release -p freeport-chips --example screen_bench >&2
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+/usr/bin/time -v "${CARGO_TARGET_DIR:-target}/release/examples/screen_bench" "$queries" "$list" "$sample" 2> >(grep -E "Elapsed|Maximum resident" >&2)
+echo "labelled set (crates/freeport-chips/tests/data/screening-labelled.toml):"
+cargo test -q -p freeport-chips --test screening the_labelled_set -- --nocapture 2>&1 | grep -E "precision|test result" || true
+sed -n '/^---/,$p' crates/freeport-chips/tests/snapshots/screening__the_labelled_set_is_screened_with_high_precision_and_recall.snap | head -40
