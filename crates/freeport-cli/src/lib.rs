@@ -10,6 +10,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod stats;
+pub use stats::*;
+
 /// Exit codes, shown in `--help` and in the README.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -107,6 +110,12 @@ pub enum Command {
     /// opens packages sealed to you.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Joint statistics across both countries' sites without sharing records (Prio3, DP).
+    ///
+    /// Sites compute counts, tables, means, variances and regression statistics together
+    /// through two aggregators, one per country; neither sees a record.
+    #[command(subcommand, after_help = stats::STATS_AFTER_HELP)]
+    Stats(StatsCommand),
 }
 
 const OPEN_AFTER_HELP: &str = "\

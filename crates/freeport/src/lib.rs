@@ -41,5 +41,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Assess(args) => commands::assess::run(&args, cli.store.as_deref(), out),
         Command::Open(args) => commands::open::run(&args, out),
         Command::Keys(command) => commands::keys::run(&command, out),
+        Command::Stats(command) => commands::stats::run(&command, out),
     }
 }
