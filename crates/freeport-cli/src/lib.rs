@@ -10,17 +10,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-<<<<<<< HEAD
 mod args;
 
 pub use args::{
     InvalidTransferId, MAX_TRANSFER_ID_BYTES, TransferId, TransferIdParser, available_cores,
     cap_threads, threads,
 };
-=======
 mod chips;
 pub use chips::{ChipsCommand, ClassifyArgs, ScreenArgs};
->>>>>>> chips
+mod stats;
+pub use stats::*;
 
 /// Exit codes, shown in `--help` and in the README.
 pub const EXIT_CODES_HELP: &str = "\
@@ -127,6 +126,12 @@ pub enum Command {
     /// screen end users against the Consolidated Screening List.
     #[command(subcommand)]
     Chips(ChipsCommand),
+    /// Joint statistics across both countries' sites without sharing records (Prio3, DP).
+    ///
+    /// Sites compute counts, tables, means, variances and regression statistics together
+    /// through two aggregators, one per country; neither sees a record.
+    #[command(subcommand, after_help = stats::STATS_AFTER_HELP)]
+    Stats(StatsCommand),
 }
 
 const OPEN_AFTER_HELP: &str = "\

@@ -24,6 +24,8 @@ use freeport_tlog::witness::{Witness, WitnessState};
 use miette::Diagnostic;
 use tokio::sync::Mutex;
 
+pub mod stats;
+
 /// The largest body read from a server: a full entry bundle of 256 maximal entries.
 const MAX_BODY: u64 = 256 * (65_535 + 2) + 1024;
 

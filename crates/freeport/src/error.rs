@@ -118,6 +118,14 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Counting(#[from] freeport_port::Cause),
+    /// Joint statistics refused or failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Stats(#[from] freeport_stats::Error),
+    /// Joint statistics over HTTP failed or was refused.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    StatsHttp(#[from] freeport_server::stats::StatsError),
     /// An input could not be read (e.g. an unknown `--encoding`).
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -150,7 +158,10 @@ impl Error {
                 | freeport_tlog::Error::WrongOrigin { .. }
                 | freeport_tlog::Error::Shrinking { .. },
             )
-            | Self::Witness { .. } => ExitStatus::Blocking,
+            | Self::Witness { .. }
+            // An aggregator refused a collection (floor, budget, differencing): a result.
+            | Self::StatsHttp(freeport_server::stats::StatsError::Refused { .. })
+            | Self::Stats(freeport_stats::Error::Refused { .. }) => ExitStatus::Blocking,
             // `open` refused a package: a check ran and failed.
             Self::Seal(error) if matches!(**error, freeport_seal::Error::Refused(_)) => {
                 ExitStatus::Blocking

@@ -43,5 +43,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Open(args) => commands::open::run(&args, out),
         Command::Keys(command) => commands::keys::run(&command, out),
         Command::Chips(command) => commands::chips::run(&command, out),
+        Command::Stats(command) => commands::stats::run(&command, out),
     }
 }

@@ -12,5 +12,6 @@ pub(crate) mod log;
 pub(crate) mod open;
 pub(crate) mod rules;
 pub(crate) mod scan;
+pub(crate) mod stats;
 pub(crate) mod vocab;
 pub(crate) mod witness;

@@ -1,0 +1,360 @@
+//! HTTP for joint statistics: an aggregator's endpoints and the blocking clients sites, the
+//! collector and the other aggregator use. The protocol logic is `freeport-stats`; this module
+//! only carries its [`freeport_stats::wire`] messages as JSON.
+//!
+//! | method and path | who calls | what |
+//! |---|---|---|
+//! | `POST /stats/v1/upload` | a site, at the leader | verify and aggregate an upload |
+//! | `POST /stats/v1/aggregate` | the leader, at the helper (MAC'd) | the verification round |
+//! | `GET /stats/v1/key-half/{study}` | the other aggregator | this side's sealed key half |
+//! | `POST /stats/v1/collect` | the collector (signed) | a noisy aggregate share |
+//! | `GET /stats/v1/status/{study}` | anyone | counters: accepted, rejected by reason, ε spent |
+//!
+//! Refusals answer 403 with the reason; malformed requests 400.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use freeport_stats::aggregator::Aggregator;
+use freeport_stats::study::StudyHash;
+use freeport_stats::wire::{
+    CollectResponse, HelperRequest, HelperResponse, KeyHalf, SignedCollect, Status, Upload,
+    UploadOutcome,
+};
+use miette::Diagnostic;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The largest request or response body (an upload of a few thousand SumVec reports).
+const MAX_BODY: usize = 256 * 1024 * 1024;
+/// The header carrying the leader's MAC on helper requests.
+const PEER_MAC: &str = "x-freeport-peer-mac";
+
+/// An error of the statistics HTTP layer.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
+pub enum StatsError {
+    /// The engine refused or failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Engine(#[from] freeport_stats::Error),
+    /// The server refused the request (403), with its reason.
+    #[error("`{url}` refused: {reason}")]
+    #[diagnostic(code(freeport::stats::refused))]
+    Refused {
+        /// The URL.
+        url: String,
+        /// The server's reason.
+        reason: String,
+    },
+    /// A request failed.
+    #[error("request to `{url}` failed: {reason}")]
+    #[diagnostic(code(freeport::stats::http))]
+    Http {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The server could not start.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Server(#[from] crate::ServerError),
+}
+
+/// A blocking JSON client with keep-alive.
+#[derive(Debug, Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Client {
+    /// A client with a 120 s timeout.
+    #[must_use]
+    pub fn new() -> Self {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build();
+        Self {
+            agent: ureq::Agent::new_with_config(config),
+        }
+    }
+
+    fn call<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        body: Option<(&[u8], Option<&str>)>,
+    ) -> Result<T, StatsError> {
+        let failed = |reason: String| StatsError::Http {
+            url: url.to_owned(),
+            reason,
+        };
+        let response = match body {
+            Some((bytes, mac)) => {
+                let mut req = self.agent.post(url).content_type("application/json");
+                if let Some(mac) = mac {
+                    req = req.header(PEER_MAC, mac);
+                }
+                req.send(bytes)
+            }
+            None => self.agent.get(url).call(),
+        };
+        let mut response = response.map_err(|e| failed(e.to_string()))?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY as u64)
+            .read_to_vec()
+            .map_err(|e| failed(e.to_string()))?;
+        match status {
+            200 => serde_json::from_slice(&bytes).map_err(|e| failed(format!("bad answer: {e}"))),
+            403 => Err(StatsError::Refused {
+                url: url.to_owned(),
+                reason: String::from_utf8_lossy(&bytes).trim().to_owned(),
+            }),
+            other => Err(failed(format!(
+                "HTTP {other}: {}",
+                String::from_utf8_lossy(&bytes).trim()
+            ))),
+        }
+    }
+
+    fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        url: &str,
+        body: &B,
+        mac: Option<&str>,
+    ) -> Result<T, StatsError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| StatsError::Http {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        })?;
+        self.call(url, Some((&bytes, mac)))
+    }
+
+    /// A site's upload to the leader at `base`.
+    ///
+    /// # Errors
+    ///
+    /// The leader cannot be reached or refuses.
+    pub fn upload(&self, base: &str, upload: &Upload) -> Result<UploadOutcome, StatsError> {
+        self.post(&format!("{}/stats/v1/upload", trim(base)), upload, None)
+    }
+
+    /// A collection request to the aggregator at `base`.
+    ///
+    /// # Errors
+    ///
+    /// The aggregator cannot be reached or refuses (the error carries its reason).
+    pub fn collect(
+        &self,
+        base: &str,
+        request: &SignedCollect,
+    ) -> Result<CollectResponse, StatsError> {
+        self.post(&format!("{}/stats/v1/collect", trim(base)), request, None)
+    }
+
+    /// An aggregator's counters for a study.
+    ///
+    /// # Errors
+    ///
+    /// The aggregator cannot be reached or does not know the study.
+    pub fn status(&self, base: &str, study: &StudyHash) -> Result<Status, StatsError> {
+        self.call(&format!("{}/stats/v1/status/{study}", trim(base)), None)
+    }
+
+    fn key_half(&self, base: &str, study: &StudyHash) -> Result<KeyHalf, StatsError> {
+        self.call(&format!("{}/stats/v1/key-half/{study}", trim(base)), None)
+    }
+
+    fn aggregate(
+        &self,
+        base: &str,
+        request: &HelperRequest,
+        verify_key: &[u8; 32],
+    ) -> Result<HelperResponse, StatsError> {
+        let url = format!("{}/stats/v1/aggregate", trim(base));
+        let bytes = serde_json::to_vec(request).map_err(|e| StatsError::Http {
+            url: url.clone(),
+            reason: e.to_string(),
+        })?;
+        let mac = freeport_stats::crypto::peer_mac(verify_key, &bytes);
+        self.call(&url, Some((&bytes, Some(&mac))))
+    }
+}
+
+fn trim(base: &str) -> &str {
+    base.trim_end_matches('/')
+}
+
+struct App {
+    aggregator: Mutex<Aggregator>,
+    halves: BTreeMap<StudyHash, KeyHalf>,
+    client: Client,
+}
+
+/// Serves an opened aggregator on `listener` until Ctrl-C.
+///
+/// # Errors
+///
+/// When the listener cannot be used or a study's key half cannot be sealed.
+pub fn serve_aggregator(aggregator: Aggregator, listener: TcpListener) -> Result<(), StatsError> {
+    let halves = aggregator
+        .study_hashes()
+        .into_iter()
+        .map(|h| Ok((h.clone(), aggregator.key_half(&h)?)))
+        .collect::<Result<BTreeMap<_, _>, freeport_stats::Error>>()?;
+    let app = Arc::new(App {
+        aggregator: Mutex::new(aggregator),
+        halves,
+        client: Client::new(),
+    });
+    let router = Router::new()
+        .route("/stats/v1/upload", post(upload))
+        .route("/stats/v1/aggregate", post(aggregate))
+        .route("/stats/v1/collect", post(collect))
+        .route("/stats/v1/key-half/{study}", get(key_half))
+        .route("/stats/v1/status/{study}", get(status))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app);
+    let rt = crate::runtime(&format!("{:?}", listener.local_addr().ok()))?;
+    rt.block_on(crate::run(listener, router))?;
+    Ok(())
+}
+
+fn answer<T: Serialize>(result: Result<T, StatsError>) -> Response {
+    match result {
+        Ok(value) => match serde_json::to_vec(&value) {
+            Ok(bytes) => ([(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+            Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+        },
+        Err(StatsError::Engine(freeport_stats::Error::Refused { reason })) => {
+            (StatusCode::FORBIDDEN, format!("{reason}\n")).into_response()
+        }
+        Err(StatsError::Engine(e @ freeport_stats::Error::Protocol(_))) => {
+            (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response()
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, StatsError> {
+    serde_json::from_slice(body).map_err(|e| {
+        StatsError::Engine(freeport_stats::Error::Protocol(format!(
+            "malformed request: {e}"
+        )))
+    })
+}
+
+/// Runs `f` on the aggregator off the async threads, after fetching any missing key halves.
+async fn with_aggregator<T, F>(app: Arc<App>, f: F) -> Response
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&App, &mut Aggregator) -> Result<T, StatsError> + Send + 'static,
+{
+    let joined = tokio::task::spawn_blocking(move || {
+        let mut aggregator = app.aggregator.lock().map_err(|_| {
+            StatsError::Engine(freeport_stats::Error::Protocol(
+                "aggregator state poisoned".to_owned(),
+            ))
+        })?;
+        fetch_halves(&app.client, &mut aggregator);
+        f(&app, &mut aggregator)
+    })
+    .await;
+    match joined {
+        Ok(result) => answer(result),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
+}
+
+/// Fetches the other aggregator's key half for studies that lack it; a peer that is not up yet
+/// is tried again on the next request.
+fn fetch_halves(client: &Client, aggregator: &mut Aggregator) {
+    for study in aggregator.missing_halves() {
+        let Some(file) = aggregator.study(&study) else {
+            continue;
+        };
+        let peer = file.aggregator(aggregator.country().peer()).url.clone();
+        if let Ok(half) = client.key_half(&peer, &study) {
+            let _ = aggregator.set_peer_half(&study, &half);
+        }
+    }
+}
+
+async fn upload(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    with_aggregator(app, move |app, aggregator| {
+        let upload: Upload = parse(&body)?;
+        let vk = aggregator.verify_key(&upload.study)?;
+        let peer = aggregator
+            .study(&upload.study)
+            .map(|f| f.aggregator(aggregator.country().peer()).url.clone())
+            .unwrap_or_default();
+        let client = app.client.clone();
+        let mut helper = |request: &HelperRequest| {
+            client
+                .aggregate(&peer, request, &vk)
+                .map_err(|e| freeport_stats::Error::Protocol(format!("the helper: {e}")))
+        };
+        Ok(aggregator.upload(&upload, &mut helper)?)
+    })
+    .await
+}
+
+async fn aggregate(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let mac = headers
+        .get(PEER_MAC)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    with_aggregator(app, move |_, aggregator| {
+        let request: HelperRequest = parse(&body)?;
+        let vk = aggregator.verify_key(&request.study)?;
+        if !freeport_stats::crypto::peer_mac_ok(&vk, &body, &mac) {
+            return Err(freeport_stats::Error::Refused {
+                reason: "the request does not carry the other aggregator's MAC".to_owned(),
+            }
+            .into());
+        }
+        Ok(aggregator.aggregate(&request)?)
+    })
+    .await
+}
+
+async fn collect(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    with_aggregator(app, move |_, aggregator| {
+        let request: SignedCollect = parse(&body)?;
+        Ok(aggregator.collect(&request)?)
+    })
+    .await
+}
+
+async fn key_half(State(app): State<Arc<App>>, UrlPath(study): UrlPath<String>) -> Response {
+    match app.halves.get(&StudyHash(study)) {
+        Some(half) => answer(Ok::<_, StatsError>(half.clone())),
+        None => (StatusCode::NOT_FOUND, "no such approved study\n").into_response(),
+    }
+}
+
+async fn status(State(app): State<Arc<App>>, UrlPath(study): UrlPath<String>) -> Response {
+    with_aggregator(app, move |_, aggregator| {
+        Ok(aggregator.status(&StudyHash(study))?)
+    })
+    .await
+}

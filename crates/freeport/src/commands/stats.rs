@@ -1,0 +1,287 @@
+//! `freeport stats ...`: joint statistics (sites, aggregators, collector).
+
+use std::io::Write;
+use std::path::Path;
+
+use comfy_table::Table;
+use freeport_cli::{
+    AggregatorCommand, CollectorCommand, CountryArg, Format, StatsCommand, StudyCommand,
+};
+use freeport_server::stats::Client;
+use freeport_stats::aggregator::Aggregator;
+use freeport_stats::collector::{self, Collector};
+use freeport_stats::study::{Country, StudyFile, StudySignature, day_number, signature_path};
+use freeport_stats::wire::Release;
+
+use crate::{Error, ExitStatus};
+
+fn country(arg: CountryArg) -> Country {
+    match arg {
+        CountryArg::Cn => Country::Cn,
+        CountryArg::Us => Country::Us,
+    }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+        path: path.display().to_string(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "`{}` is not the expected JSON: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value)?;
+    freeport_stats::crypto::write_atomic(path, format!("{text}\n").as_bytes(), false)?;
+    Ok(())
+}
+
+fn date_arg(text: Option<&String>) -> Result<Option<i32>, Error> {
+    text.map(|t| {
+        day_number(t).ok_or_else(|| Error::Usage(format!("`{t}` is not a date (YYYY-MM-DD)")))
+    })
+    .transpose()
+}
+
+pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match command {
+        StatsCommand::Aggregator(AggregatorCommand::Init(args)) => {
+            let info = Aggregator::init(&args.home, country(args.country))?;
+            writeln!(
+                out,
+                "created the `{}` aggregator in `{}`",
+                info.country,
+                args.home.display()
+            )?;
+            writeln!(
+                out,
+                "HPKE key (for the study's `[{}]` table):",
+                info.country
+            )?;
+            writeln!(out, "  hpke_key = \"{}\"", info.hpke_key)?;
+        }
+        StatsCommand::Aggregator(AggregatorCommand::Approve(args)) => {
+            let study = StudyFile::load(&args.study)?;
+            let signature: StudySignature = read_json(&signature_path(&args.study))?;
+            let mut aggregator = Aggregator::open(&args.home, None)?;
+            let approval = aggregator.approve(&study, &signature)?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&approval)?)?;
+        }
+        StatsCommand::Aggregator(AggregatorCommand::Serve(args)) => {
+            let aggregator = Aggregator::open(&args.home, Some(country(args.country)))?;
+            let studies = aggregator.study_hashes();
+            if studies.is_empty() {
+                return Err(Error::Usage(format!(
+                    "the aggregator in `{}` has approved no study: run `freeport stats aggregator approve` first",
+                    args.home.display()
+                )));
+            }
+            let listener = freeport_server::bind(args.listen)?;
+            writeln!(
+                out,
+                "`{}` aggregator serving {} stud{} on http://{}; Ctrl-C stops",
+                aggregator.country(),
+                studies.len(),
+                if studies.len() == 1 { "y" } else { "ies" },
+                listener.local_addr().map_err(Error::Io)?
+            )?;
+            out.flush()?;
+            freeport_server::stats::serve_aggregator(aggregator, listener)?;
+        }
+        StatsCommand::Collector(CollectorCommand::Init(args)) => {
+            let info = Collector::init(&args.home)?;
+            writeln!(out, "created the collector in `{}`", args.home.display())?;
+            writeln!(out, "keys (for the study's `[collector]` table):")?;
+            writeln!(out, "  signing_key = \"{}\"", info.signing_key)?;
+            writeln!(out, "  hpke_key = \"{}\"", info.hpke_key)?;
+        }
+        StatsCommand::Study(StudyCommand::Sign(args)) => {
+            let collector = Collector::open(&args.home)?;
+            let signature = freeport_stats::study::sign(&args.study, collector.signing_key())?;
+            writeln!(
+                out,
+                "signed study {} -> `{}`",
+                signature.study_sha256,
+                signature_path(&args.study).display()
+            )?;
+        }
+        StatsCommand::Study(StudyCommand::Show(args)) => {
+            let study = StudyFile::load(&args.study)?;
+            match args.format {
+                Format::Json => writeln!(out, "{}", study.canonical_json()?)?,
+                Format::Table => {
+                    writeln!(out, "study `{}`: {}", study.study.id, study.study.title)?;
+                    writeln!(out, "sha256 {}", study.hash)?;
+                    writeln!(
+                        out,
+                        "window {} .. {}, min batch {}, cell floor {}, ε total {}, confidence {}",
+                        study.study.start,
+                        study.study.end,
+                        study.study.min_batch_size,
+                        study.study.cell_floor,
+                        study.study.epsilon_total,
+                        study.study.confidence
+                    )?;
+                    let mut table = Table::new();
+                    table.set_header(["query", "kind", "ε", "releases"]);
+                    for q in &study.study.queries {
+                        table.add_row([
+                            q.id.clone(),
+                            format!("{:?}", q.kind).to_lowercase(),
+                            q.epsilon.to_string(),
+                            q.max_releases.to_string(),
+                        ]);
+                    }
+                    writeln!(out, "{table}")?;
+                }
+            }
+        }
+        StatsCommand::Submit(args) => {
+            let study = StudyFile::load(&args.study)?;
+            let client = Client::new();
+            let leader = study.aggregator(study.study.leader).url.clone();
+            let mut send = |upload: &freeport_stats::wire::Upload| {
+                client
+                    .upload(&leader, upload)
+                    .map_err(|e| freeport_stats::Error::Protocol(format!("upload: {e}")))
+            };
+            let receipt = freeport_stats::site::submit(
+                &study, &args.site, &args.data, args.batch, &mut send,
+            )?;
+            if let Some(path) = &args.receipt {
+                write_json(path, &receipt)?;
+            }
+            let sent: u64 = receipt.reports.values().sum();
+            writeln!(
+                out,
+                "site `{}`: {} records, {} reports sent, {} accepted, {} rejected",
+                receipt.site,
+                receipt.records,
+                sent,
+                receipt.accepted,
+                receipt.rejected.values().sum::<u64>()
+            )?;
+            for (reason, n) in receipt
+                .skipped
+                .iter()
+                .map(|(r, n)| (format!("skipped: {r}"), n))
+                .chain(
+                    receipt
+                        .rejected
+                        .iter()
+                        .map(|(r, n)| (format!("rejected: {r}"), n)),
+                )
+            {
+                writeln!(out, "  {reason}: {n}")?;
+            }
+        }
+        StatsCommand::Collect(args) => {
+            let study = StudyFile::load(&args.study)?;
+            let collector = Collector::open(&args.home)?;
+            let signed = collector.request(
+                &study,
+                &args.query,
+                args.from.as_deref(),
+                args.until.as_deref(),
+            )?;
+            let client = Client::new();
+            let cn = client.collect(&study.study.cn.url, &signed)?;
+            let us = client.collect(&study.study.us.url, &signed)?;
+            let release = collector.combine(&study, &signed.request, &[cn, us])?;
+            if let Some(path) = &args.output {
+                write_json(path, &release)?;
+            }
+            render_release(&release, args.format, out)?;
+        }
+        StatsCommand::Status(args) => {
+            let study = StudyFile::load(&args.study)?;
+            let url = &study.aggregator(country(args.country)).url;
+            let status = Client::new().status(url, &study.hash)?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&status)?)?;
+        }
+        StatsCommand::Plain(args) => {
+            let study = StudyFile::load(&args.study)?;
+            let release = collector::plain(
+                &study,
+                &args.query,
+                &args.data,
+                date_arg(args.from.as_ref())?,
+                date_arg(args.until.as_ref())?,
+            )?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&release)?)?;
+        }
+        StatsCommand::Compare(args) => {
+            let release: Release = read_json(&args.release)?;
+            let truth: Release = read_json(&args.truth)?;
+            let (checked, misses) = collector::compare(&release, &truth);
+            writeln!(
+                out,
+                "{}: {checked} interval(s) checked, {} miss(es)",
+                release.query,
+                misses.len()
+            )?;
+            for m in &misses {
+                writeln!(
+                    out,
+                    "  MISS {}: truth {} outside [{}, {}]",
+                    m.name, m.truth, m.lower, m.upper
+                )?;
+            }
+            if !misses.is_empty() {
+                return Ok(ExitStatus::Blocking);
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn render_release(release: &Release, format: Format, out: &mut dyn Write) -> Result<(), Error> {
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(release)?)?,
+        Format::Table => {
+            writeln!(
+                out,
+                "{} / {}: {} .. {}, {} reports, ε {}, intervals at {}%",
+                release.study_id,
+                release.query,
+                release.from,
+                release.until,
+                release.reports,
+                release.epsilon,
+                format!("{:.6}", release.confidence * 100.0)
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+            )?;
+            let mut table = Table::new();
+            table.set_header(["answer", "value", "interval", "note"]);
+            for a in &release.answers {
+                let value = a.value.map_or_else(|| "-".to_owned(), fmt);
+                let interval = match (a.lower, a.upper) {
+                    (Some(l), Some(u)) => format!("[{}, {}]", fmt(l), fmt(u)),
+                    _ => "-".to_owned(),
+                };
+                table.add_row([
+                    a.name.clone(),
+                    value,
+                    interval,
+                    a.note.clone().unwrap_or_default(),
+                ]);
+            }
+            writeln!(out, "{table}")?;
+        }
+    }
+    Ok(())
+}
+
+fn fmt(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.3}")
+    }
+}
