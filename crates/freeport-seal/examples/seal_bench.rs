@@ -72,7 +72,7 @@ fn main() {
     let start = Instant::now();
     freeport_seal::open(
         &sealed.path,
-        &[identity.clone()],
+        std::slice::from_ref(&identity),
         &trust,
         &dir.path().join("out"),
     )
