@@ -603,40 +603,8 @@ impl Log {
     /// [`Error::Key`] for a key that is not this log's; [`Error::Busy`] when the checkpoint
     /// changed under this writer.
     pub fn checkpoint(&mut self, key: &SigningKey) -> Result<String> {
-        if self.lock.is_none() {
-            return Err(Error::Busy {
-                dir: self.dir.display().to_string(),
-                reason: "opened read-only".into(),
-            });
-        }
-        if key.verifier() != self.vkey {
-            return Err(Error::Key {
-                path: key.name().to_owned(),
-                reason: format!("is not the key of this log (`{}`)", self.vkey.label()),
-            });
-        }
-        let path = self.dir.join("checkpoint");
-        let on_disk = match fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io("read", &path, e)),
-        };
-        if on_disk != self.checkpoint {
-            return Err(Error::Busy {
-                dir: self.dir.display().to_string(),
-                reason: "`checkpoint` changed under this writer".into(),
-            });
-        }
-        let checkpoint = Checkpoint {
-            origin: self.origin.clone(),
-            size: self.size,
-            root: self.root,
-            extensions: Vec::new(),
-        };
-        let signed = sign_checkpoint(&checkpoint, key)?;
-        write_atomic(&self.dir, "checkpoint", signed.as_bytes())?;
-        self.checkpoint = Some(signed.clone().into_bytes());
-        Ok(signed)
+        let signed = self.sign_unpublished(key)?;
+        self.publish_checkpoint(&signed, &[])
     }
 
     /// Signs a checkpoint of the current tree with the log key **without publishing it**: the

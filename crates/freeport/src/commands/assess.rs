@@ -34,15 +34,7 @@ pub(crate) fn run(
     store: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    // With `--store`, the log and keys live beside the store file.
-    let home = match store {
-        Some(path) => HomeLayout::new(
-            path.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        ),
-        None => HomeLayout::locate()?,
-    };
+    let home = home_of(store)?;
     if let Some(path) = store
         && path.file_name() != Some(std::ffi::OsStr::new(freeport_store::DB_FILE))
     {
@@ -106,6 +98,19 @@ pub(crate) fn run(
     Ok(match assessment.outcome {
         Outcome::Recorded { .. } => ExitStatus::Success,
         Outcome::Blocked => ExitStatus::Blocking,
+    })
+}
+
+/// The home a command works in: with `--store`, the store's directory (the log and keys live
+/// beside the store file), else `$FREEPORT_HOME` or the platform data directory.
+pub(crate) fn home_of(store: Option<&Path>) -> Result<HomeLayout, Error> {
+    Ok(match store {
+        Some(path) => HomeLayout::new(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        ),
+        None => HomeLayout::locate()?,
     })
 }
 

@@ -1,10 +1,9 @@
 //! `freeport init`: create a port home, once.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use freeport_cli::{Format, InitArgs};
-use freeport_port::HomeLayout;
 
 use crate::{Error, ExitStatus};
 
@@ -14,14 +13,7 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     // With `--store`, the home is the store's directory, as for `assess`.
-    let home = match store {
-        Some(path) => HomeLayout::new(
-            path.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        ),
-        None => HomeLayout::locate()?,
-    };
+    let home = super::assess::home_of(store)?;
     let made = home.init()?;
     match args.format {
         Format::Json => {
