@@ -216,6 +216,14 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
                 format!("`{code}` is not a lowercase ISO 3166-1 alpha-2 code"),
                 Some("write two lowercase letters, e.g. `cn`, `us`, `hk`".to_owned()),
             );
+        } else if isocountry::CountryCode::for_alpha2_caseless(code).is_err() {
+            problem(
+                path,
+                format!("`{code}` is not an assigned ISO 3166-1 alpha-2 country code"),
+                Some(
+                    "use the country's assigned code, e.g. `cn`, `us`, `hk`, `mo`, `sg`".to_owned(),
+                ),
+            );
         }
     }
     match (facts.transaction, facts.passive_investment) {

@@ -194,3 +194,13 @@ fn the_us_conduct_statement_needs_both_facts_with_tri_values() {
     let text = base() + "\n[us_conduct]\ndirected_by_us_person = \"unknown\"\nevasion = false\n";
     parse_facts("facts.toml", &text, FactsFormat::Toml, judge()).unwrap();
 }
+
+/// Issue 15, item 9: a recipient country `zz` (user-assigned, no country) passed silently.
+#[test]
+fn an_unassigned_country_code_is_refused_at_its_value() {
+    let text = base().replace("country = \"us\"", "country = \"zz\"");
+    let e = error(&text);
+    assert_eq!(e.field(), Some("recipient.country"));
+    assert_eq!(spanned(&text, &e), "\"zz\"");
+    assert!(e.message().contains("not an assigned"), "{}", e.message());
+}
