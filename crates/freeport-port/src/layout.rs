@@ -245,6 +245,22 @@ impl HomeLayout {
     ///
     /// A [`HomeError`] naming what is missing or disagrees.
     pub fn check(&self) -> Result<HomeContents, HomeError> {
+        let contents = self.check_files()?;
+        if contents.store_bytes.is_some() {
+            // A store of an older schema is checked once a recording command has migrated it
+            // (reading commands refuse it anyway).
+            match Store::open_for_reading(self.store_path()) {
+                Ok(store) => self.check_log_covers(&store, &contents)?,
+                Err(StoreError::NeedsMigration { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(contents)
+    }
+
+    /// The checks made on files alone: a fresh home, or a non-empty store with the log's key
+    /// beside any log.
+    fn check_files(&self) -> Result<HomeContents, HomeError> {
         let contents = self.contents()?;
         if contents.is_fresh() {
             return Ok(contents);
@@ -284,14 +300,6 @@ impl HomeLayout {
                 key: self.log_key_path(),
             });
         }
-        // The store is there: its logged entries must all be in the log. A store of an older
-        // schema is checked once the recording command has migrated it (reading commands
-        // refuse it anyway).
-        match Store::open_for_reading(self.store_path()) {
-            Ok(store) => self.check_log_covers(&store, &contents)?,
-            Err(StoreError::NeedsMigration { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
         Ok(contents)
     }
 
@@ -324,7 +332,7 @@ impl HomeLayout {
     ///
     /// [`HomeLayout::check`]'s, or the store's.
     pub fn open_store_for_recording(&self) -> Result<Store, HomeError> {
-        let contents = self.check()?;
+        let contents = self.check_files()?;
         if contents.store_bytes.is_none() {
             return Ok(Store::create(self.store_path())?);
         }
@@ -340,11 +348,13 @@ impl HomeLayout {
     ///
     /// [`HomeLayout::check`]'s, or the store's (an older schema included).
     pub fn open_store_for_reading(&self) -> Result<Option<Store>, HomeError> {
-        let contents = self.check()?;
+        let contents = self.check_files()?;
         if contents.store_bytes.is_none() {
             return Ok(None);
         }
-        Ok(Some(Store::open_for_reading(self.store_path())?))
+        let store = Store::open_for_reading(self.store_path())?;
+        self.check_log_covers(&store, &contents)?;
+        Ok(Some(store))
     }
 }
 

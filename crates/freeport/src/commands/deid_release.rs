@@ -8,35 +8,16 @@ use comfy_table::{ContentArrangement, Table, presets};
 use freeport_cli::{DeidBudgetArgs, DeidReleaseArgs, Format};
 use freeport_dp::release::{Answer, ReleasedQuery};
 use freeport_dp::{BudgetView, ReleaseRequest};
-use freeport_port::HomeLayout;
 use freeport_store::Store;
 
 use crate::{Error, ExitStatus};
-
-/// The store a release spends from: created only in a fresh home (or at a `--store` path where
-/// nothing is yet); a home whose parts disagree is refused.
-fn open_store(store: Option<&Path>) -> Result<Store, Error> {
-    Ok(match store {
-        Some(path) if path.exists() => Store::open_existing(path)?,
-        Some(path) => Store::create(path)?,
-        None => HomeLayout::locate()?.open_store_for_recording()?,
-    })
-}
-
-/// The store a budget is read from, never created or migrated: `None` in a fresh home.
-fn open_store_for_reading(store: Option<&Path>) -> Result<Option<Store>, Error> {
-    Ok(match store {
-        Some(path) => Some(Store::open_for_reading(path)?),
-        None => HomeLayout::locate()?.open_store_for_reading()?,
-    })
-}
 
 pub(crate) fn release(
     args: &DeidReleaseArgs,
     store: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let mut store = open_store(store)?;
+    let mut store = super::store::for_recording(store)?;
     let request = ReleaseRequest {
         input: &args.input,
         config: &args.config,
@@ -139,8 +120,8 @@ pub(crate) fn budget(
     // Setting a budget records; showing one only reads. A fresh home has no budgets: the
     // dataset is keyed against an empty, throw-away store so the answer names it all the same.
     let scratch;
-    let mut store = match (set, open_store_for_reading(store)) {
-        (Some(_), _) => open_store(store)?,
+    let mut store = match (set, super::store::for_reading(store)) {
+        (Some(_), _) => super::store::for_recording(store)?,
         (None, Ok(Some(store))) => store,
         (None, Ok(None)) => {
             scratch = tempfile::tempdir().map_err(|source| Error::File {

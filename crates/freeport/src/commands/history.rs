@@ -7,12 +7,11 @@ use std::path::Path;
 
 use comfy_table::{ContentArrangement, Table, presets};
 use freeport_cli::{Format, HistoryArgs};
-use freeport_store::{HistoryEntry, HistoryFilter, LogState, Store, Unit, Volumes};
+use freeport_store::{HistoryEntry, HistoryFilter, LogState, Unit, Volumes};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 
 use crate::{Error, ExitStatus};
-use freeport_port::HomeLayout;
 use freeport_port::volumes::{Counters, PI, SENSITIVE_PI};
 
 /// The JSON document of `freeport history --format json`.
@@ -28,10 +27,7 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     // Reading only: never creates or migrates a store; a fresh home has recorded nothing.
-    let opened = match store {
-        Some(path) => Some(Store::open_for_reading(path)?),
-        None => HomeLayout::locate()?.open_store_for_reading()?,
-    };
+    let opened = super::store::for_reading(store)?;
     let counters = Counters::new(Vocabulary::embedded()?);
     let filter = HistoryFilter {
         exporter: args.exporter.clone(),

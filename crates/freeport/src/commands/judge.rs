@@ -9,13 +9,11 @@ use freeport_policy::{
     Coverage, Decision, FactsFormat, Judge, Jurisdiction, MechanismStatus, PriorVolumes, RulePack,
     SideDecision, TransferFacts, facts_schema, parse_facts,
 };
-use freeport_store::Store;
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::{Error, ExitStatus};
-use freeport_port::HomeLayout;
 use freeport_port::judge::{Judged, Volumes, VolumesSource, judge_transfer};
 
 /// `freeport judge --format json`: the decision, then where its volumes came from and what was
@@ -65,13 +63,10 @@ pub(crate) fn run(
     // Reading never creates or migrates a store; recording creates one only in a fresh home
     // (or at a `--store` path where nothing is yet), and refuses a home whose store, log and
     // keys disagree.
-    let mut opened = match (&facts.prior_volumes, store, args.record) {
-        (Some(_), _, _) => None,
-        (None, Some(path), false) => Some(Store::open_for_reading(path)?),
-        (None, Some(path), true) if path.exists() => Some(Store::open_existing(path)?),
-        (None, Some(path), true) => Some(Store::create(path)?),
-        (None, None, false) => HomeLayout::locate()?.open_store_for_reading()?,
-        (None, None, true) => Some(HomeLayout::locate()?.open_store_for_recording()?),
+    let mut opened = match (&facts.prior_volumes, args.record) {
+        (Some(_), _) => None,
+        (None, false) => super::store::for_reading(store)?,
+        (None, true) => Some(super::store::for_recording(store)?),
     };
     let volumes = match (facts.prior_volumes, opened.as_mut()) {
         (Some(prior), _) => Volumes::Given(prior),

@@ -13,5 +13,6 @@ pub(crate) mod open;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod stats;
+pub(crate) mod store;
 pub(crate) mod vocab;
 pub(crate) mod witness;
