@@ -128,7 +128,30 @@ impl Decision {
     }
 }
 
+/// The outcomes under which a side asks nothing of a reviewer: its pack finds nothing to file,
+/// assess or approve (duties such as consent and impact assessments remain the exporter's own).
+pub const CLEARED_OUTCOMES: [&str; 2] = ["EXEMPT", "NOT_COVERED"];
+
+impl Decision {
+    /// The sides a port routes to their reviewers, China first.
+    #[must_use]
+    pub fn sides_needing_review(&self) -> Vec<(Jurisdiction, &SideDecision)> {
+        [(Jurisdiction::Cn, &self.cn), (Jurisdiction::Us, &self.us)]
+            .into_iter()
+            .filter(|(_, side)| side.needs_review())
+            .collect()
+    }
+}
+
 impl SideDecision {
+    /// Whether a port sends this side to its country's reviewers: an outcome other than
+    /// [`CLEARED_OUTCOMES`] (a filing, an assessment, conditions, a licence or a prohibition to
+    /// confirm), a side that was not judged ([`NOT_JUDGED`]: a person must), or a blocking one.
+    #[must_use]
+    pub fn needs_review(&self) -> bool {
+        !CLEARED_OUTCOMES.contains(&self.outcome.as_str()) || self.is_blocking()
+    }
+
     /// Whether this side keeps the transfer from going ahead as described: an outcome that
     /// prohibits it, or a mechanism it needs that is missing or expired. A side that was not
     /// judged ([`NOT_JUDGED`]) blocks nothing; its coverage says why.

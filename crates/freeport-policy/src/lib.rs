@@ -65,8 +65,8 @@ pub use facts::{
     TransferFacts, Tri, UsConduct, ValidPeriod, facts_schema,
 };
 pub use judge::{
-    ALL, Case, Change, Decision, FiredRule, Judge, JudgeError, MAX_UNKNOWNS, Mechanism,
-    MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role, SideDecision,
+    ALL, CLEARED_OUTCOMES, Case, Change, Decision, FiredRule, Judge, JudgeError, MAX_UNKNOWNS,
+    Mechanism, MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role, SideDecision,
 };
 pub use load::{FactsError, FactsFormat, parse_facts};
 pub use pack::{

@@ -37,6 +37,7 @@ pub mod inventory;
 pub mod judge;
 pub mod layout;
 pub mod pipeline;
+pub mod port;
 pub mod recover;
 pub mod volumes;
 
@@ -44,3 +45,4 @@ pub use error::{AssessError, Cause, Stage};
 pub use home::PortLog;
 pub use layout::{HomeContents, HomeError, HomeLayout, Initialised};
 pub use pipeline::{Assessment, DeidChoice, Outcome, Request, assess};
+pub use port::{Port, PortError, Principal};

@@ -156,6 +156,20 @@ pub enum StoreError {
         /// The transfer id.
         id: String,
     },
+    /// A docket record (organisation, account, filing) with this id already exists.
+    #[error("store `{}`: {what} `{id}` already exists", path.display())]
+    #[diagnostic(
+        code(freeport::store::duplicate),
+        help("ids are unique within a port; choose another")
+    )]
+    Duplicate {
+        /// The database file.
+        path: PathBuf,
+        /// What kind of record.
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
     /// A transfer record is not valid.
     #[error("store `{}`: transfer `{}`: `{}` {}", .0.path.display(), .0.id, .0.field, .0.reason)]
     #[diagnostic(code(freeport::store::invalid_transfer))]

@@ -162,6 +162,7 @@
 
 mod budget;
 mod count;
+pub mod docket;
 mod error;
 mod index;
 mod location;

@@ -611,8 +611,8 @@ impl Store {
 /// An open transaction of a [`Store`]; see [`Store::transaction`].
 #[derive(Debug)]
 pub struct Tx<'s> {
-    tx: rusqlite::Transaction<'s>,
-    path: &'s Path,
+    pub(crate) tx: rusqlite::Transaction<'s>,
+    pub(crate) path: &'s Path,
     cache: &'s mut VolumeCache,
     /// Whether this transaction recorded a transfer (its window answers are not cacheable).
     recorded: bool,
@@ -1360,7 +1360,7 @@ impl Tx<'_> {
     }
 
     /// The store holds something its schema and writers never produce.
-    fn corrupt(&self, detail: String) -> StoreError {
+    pub(crate) fn corrupt(&self, detail: String) -> StoreError {
         StoreError::Corrupt {
             path: self.path.to_owned(),
             detail,

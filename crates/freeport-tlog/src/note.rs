@@ -578,10 +578,27 @@ pub fn sign_checkpoint(checkpoint: &Checkpoint, key: &SigningKey) -> Result<Stri
             format!("`{}` is a cosigning key, not a log key", key.name),
         ));
     }
-    let mut note = Note::new(checkpoint.to_text().as_bytes(), &[])
-        .map_err(|e| Error::signature("checkpoint", e.to_string()))?;
+    sign_note(&checkpoint.to_text(), key, "checkpoint")
+}
+
+/// Signs `text` (lines ending in newlines, no control characters) as a signed note with an
+/// Ed25519 note key: a log's checkpoint, or a reviewer's decision entry.
+///
+/// # Errors
+///
+/// [`Error::Signature`] naming `what` when the key is a cosigning key, the text is not note
+/// text, or signing fails.
+pub fn sign_note(text: &str, key: &SigningKey, what: &'static str) -> Result<String> {
+    if key.kind != KeyKind::Ed25519 {
+        return Err(Error::signature(
+            what,
+            format!("`{}` is a cosigning key, not a signing key", key.name),
+        ));
+    }
+    let mut note =
+        Note::new(text.as_bytes(), &[]).map_err(|e| Error::signature(what, e.to_string()))?;
     note.add_sigs(&[&NoteSigner { key, timestamp: 0 }])
-        .map_err(|e| Error::signature("checkpoint", e.to_string()))?;
+        .map_err(|e| Error::signature(what, e.to_string()))?;
     Ok(String::from_utf8_lossy(&note.to_bytes()).into_owned())
 }
 

@@ -1,0 +1,1292 @@
+//! The port as a service: exporters file transfers, each country's reviewers decide the cases
+//! routed to their side and sign what they decide, auditors read everything. The command line
+//! (on the port's host) and the HTTP API (`freeport serve`) both call [`Port`]; neither holds a
+//! workflow of its own.
+//!
+//! # Who sees what
+//!
+//! Every call takes the [`Principal`] it acts for and checks its role *and* its tenancy:
+//!
+//! | role | files | sees filings | decides |
+//! |---|---|---|---|
+//! | `exporter` | for its organisation | its organisation's | — |
+//! | `cn_reviewer`, `us_reviewer` | — | those with a case on its side | its side's open cases |
+//! | `auditor` | — | all, and the access journal | — |
+//! | `admin` | — | all, and the access journal; manages accounts | — |
+//!
+//! A filing outside a principal's tenancy is reported as not found, never as forbidden, so its
+//! existence does not leak. Every state change — accounts, filings, decisions, messages — is
+//! written to the append-only access journal in the same store transaction as the change.
+//!
+//! # A filing's path
+//!
+//! 1. The exporter files transfer facts with their inventory (built by a local `freeport scan`,
+//!    so raw data never leaves the exporter). The port parses them with the same loader as
+//!    `freeport judge` and judges them under both packs against the **port's** cumulative
+//!    volumes of the exporter's organisation (the organisation, not the name typed into the
+//!    facts, is whose windows count).
+//! 2. Both sides cleared ([`freeport_policy::CLEARED_OUTCOMES`]) → the filing is **cleared at
+//!    once**, its transfer recorded in the store in the same transaction. Otherwise each side
+//!    that needs review gets an open case.
+//! 3. A reviewer of that side approves, approves with conditions, or refuses with public
+//!    reasons. The decision is a `decision` log entry the reviewer signs with their own Ed25519
+//!    key ([`decision_entry`]); the port verifies the signature against the key registered for
+//!    the account, stores the decision only if the case is still open (a second reviewer gets a
+//!    conflict), appends the entry to the log and has the checkpoint cosigned.
+//! 4. When every side approved, the filing is cleared and its transfer recorded (counted from
+//!    then on); one refusal refuses the filing.
+
+use std::sync::{Mutex, MutexGuard};
+
+use freeport_policy::{FactsFormat, Judge, Jurisdiction, TransferFacts, parse_facts};
+use freeport_store::docket::{
+    Account, CaseDecision, CaseSide, CaseStatus, Filing, FilingStatus, JournalEntry, Message, Role,
+};
+use freeport_store::{Store, StoreError, Tx};
+use freeport_tlog::note::{VerifierKey, open_note};
+use freeport_vocabulary::Vocabulary;
+use miette::Diagnostic;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::Cause;
+use crate::home::PortLog;
+use crate::layout::{HomeError, HomeLayout};
+use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
+
+/// The account the command line acts as on the port's own host (it holds the home's files, so
+/// it is the port's administrator).
+pub const LOCAL_ADMIN: &str = "local-admin";
+
+/// The most bytes of facts a filing may carry.
+pub const MAX_FACTS_BYTES: usize = 1 << 20;
+
+/// The most characters of a message, condition or reason.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+
+/// How far a decision's `decided_at` may be from the port's clock.
+pub const DECISION_CLOCK_SKEW_SECONDS: i64 = 300;
+
+/// Who a request acts for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    /// The account id.
+    pub account: String,
+    /// Its role.
+    pub role: Role,
+    /// The organisation an exporter acts for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+}
+
+impl Principal {
+    /// The command line on the port's host.
+    #[must_use]
+    pub fn local_admin() -> Self {
+        Self {
+            account: LOCAL_ADMIN.to_owned(),
+            role: Role::Admin,
+            organisation: None,
+        }
+    }
+
+    /// The side a reviewer decides for.
+    #[must_use]
+    pub fn side(&self) -> Option<Jurisdiction> {
+        match self.role {
+            Role::CnReviewer => Some(Jurisdiction::Cn),
+            Role::UsReviewer => Some(Jurisdiction::Us),
+            Role::Exporter | Role::Auditor | Role::Admin => None,
+        }
+    }
+
+    fn sees_everything(&self) -> bool {
+        matches!(self.role, Role::Auditor | Role::Admin)
+    }
+}
+
+/// An API token, shown once when its account is created and stored only as its SHA-256.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(..)")
+    }
+}
+
+impl Token {
+    /// The prefix of every token (so a leaked one is recognisable by secret scanners).
+    pub const PREFIX: &'static str = "fdp_";
+
+    fn generate() -> Result<Self, PortError> {
+        let mut bytes = [0_u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| PortError::Internal(e.to_string()))?;
+        Ok(Self(format!("{}{}", Self::PREFIX, hex(&bytes))))
+    }
+
+    /// The token text, to show its holder once.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// A port call that cannot be done. [`PortError::kind`] says which class of answer it is (the
+/// HTTP layer maps it to a status); the diagnostic code is the same in both front ends.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
+pub enum PortError {
+    /// No token, or one that matches no active account.
+    #[error("no valid API token")]
+    #[diagnostic(
+        code(freeport::port::unauthenticated),
+        help("send `Authorization: Bearer fdp_…` with the token shown when the account was made")
+    )]
+    Unauthenticated,
+    /// The role may not do this.
+    #[error("a `{role}` account may not {action}")]
+    #[diagnostic(code(freeport::port::forbidden))]
+    Forbidden {
+        /// The caller's role.
+        role: Role,
+        /// What it tried.
+        action: &'static str,
+    },
+    /// Nothing by this id that the caller may see.
+    #[error("no {what} `{id}`")]
+    #[diagnostic(code(freeport::port::not_found))]
+    NotFound {
+        /// What kind of thing.
+        what: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+    /// The state changed under the request (another reviewer decided first, a duplicate id).
+    #[error("{what} `{id}` {reason}")]
+    #[diagnostic(code(freeport::port::conflict))]
+    Conflict {
+        /// What kind of thing.
+        what: &'static str,
+        /// Its id.
+        id: String,
+        /// Why.
+        reason: String,
+    },
+    /// A field of the request is not acceptable.
+    #[error("`{field}`: {reason}")]
+    #[diagnostic(code(freeport::port::invalid))]
+    Invalid {
+        /// The field, e.g. `public_reasons[0]`.
+        field: String,
+        /// Why.
+        reason: String,
+    },
+    /// The filed facts are not valid transfer facts.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Facts(Box<freeport_policy::FactsError>),
+    /// The port's home cannot serve (absent, or its parts disagree).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Home(#[from] HomeError),
+    /// The store failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Store(StoreError),
+    /// The log failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Log(#[from] freeport_tlog::Error),
+    /// Judging failed (a gap in a pack, never bad facts).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Judge(Box<Cause>),
+    /// No port here: `freeport serve` and the port commands need `freeport init` first.
+    #[error("`{}` holds no port home", root.display())]
+    #[diagnostic(
+        code(freeport::port::no_home),
+        help("create one with `freeport init` (with `FREEPORT_HOME` set to this directory)")
+    )]
+    NoHome {
+        /// The directory.
+        root: std::path::PathBuf,
+    },
+    /// A bug or an environment failure (randomness, a poisoned lock).
+    #[error("internal error: {0}")]
+    #[diagnostic(code(freeport::port::internal))]
+    Internal(String),
+}
+
+/// The class of a [`PortError`], for front ends that map errors to statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 401.
+    Unauthenticated,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// 422: the request is well-formed but its content is refused.
+    Invalid,
+    /// 503: the port cannot serve.
+    Unavailable,
+    /// 500.
+    Internal,
+}
+
+impl PortError {
+    /// The class of this error.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Unauthenticated => ErrorKind::Unauthenticated,
+            Self::Forbidden { .. } => ErrorKind::Forbidden,
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::Conflict { .. } | Self::Store(StoreError::Duplicate { .. }) => {
+                ErrorKind::Conflict
+            }
+            Self::Invalid { .. } | Self::Facts(_) => ErrorKind::Invalid,
+            Self::Home(_) | Self::NoHome { .. } => ErrorKind::Unavailable,
+            Self::Store(_) | Self::Log(_) | Self::Judge(_) | Self::Internal(_) => {
+                ErrorKind::Internal
+            }
+        }
+    }
+}
+
+impl From<StoreError> for PortError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<Cause> for PortError {
+    fn from(cause: Cause) -> Self {
+        match cause {
+            Cause::Store(e) => Self::Store(e),
+            Cause::Facts(e) => Self::Facts(e),
+            other => Self::Judge(Box::new(other)),
+        }
+    }
+}
+
+fn invalid(field: impl Into<String>, reason: impl Into<String>) -> PortError {
+    PortError::Invalid {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+/// Checks an id chosen by a person (an organisation or account): 1–64 ASCII lowercase letters,
+/// digits, `.`, `_`, `-`, starting with a letter or digit.
+fn check_id(field: &str, id: &str) -> Result<(), PortError> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            "an id is 1–64 lowercase ASCII letters, digits, `.`, `_` or `-`, starting with a letter or digit",
+        ))
+    }
+}
+
+fn check_text(field: &str, text: &str) -> Result<(), PortError> {
+    if text.trim().is_empty() {
+        return Err(invalid(field, "it is empty"));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(invalid(
+            field,
+            format!("it is longer than {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(invalid(field, "it holds a control character"));
+    }
+    Ok(())
+}
+
+fn now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string()
+}
+
+/// A new account, as an administrator asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    /// Id (1–64 lowercase ASCII letters, digits, `.`, `_`, `-`).
+    pub id: String,
+    /// Role.
+    pub role: Role,
+    /// The organisation, for an exporter (created if new, with `organisation_name`).
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// The organisation's display name, when it is new.
+    #[serde(default)]
+    pub organisation_name: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// A reviewer's Ed25519 verifier key (C2SP signed-note `vkey`); required for reviewers.
+    #[serde(default)]
+    pub public_key: Option<String>,
+}
+
+/// An account as shown (never its token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountView {
+    /// Id.
+    pub id: String,
+    /// Role.
+    pub role: Role,
+    /// Organisation (exporters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// Verifier key (reviewers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    /// When made.
+    pub created_at: String,
+}
+
+impl From<Account> for AccountView {
+    fn from(a: Account) -> Self {
+        Self {
+            id: a.id,
+            role: a.role,
+            organisation: a.organisation,
+            name: a.name,
+            public_key: a.public_key,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// One side's case as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseView {
+    /// The filing.
+    pub filing: String,
+    /// `cn` or `us`.
+    pub side: String,
+    /// The side's outcome at filing.
+    pub outcome: String,
+    /// Where it stands.
+    pub status: CaseStatus,
+    /// The deciding reviewer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    /// When.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<String>,
+    /// Conditions of an approval.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+    /// Public reasons.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub public_reasons: Vec<String>,
+    /// The decision's log index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
+    /// The reviewer's signed note over the decision entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+impl From<CaseSide> for CaseView {
+    fn from(c: CaseSide) -> Self {
+        Self {
+            filing: c.filing,
+            side: c.side,
+            outcome: c.outcome,
+            status: c.status,
+            decided_by: c.decided_by,
+            decided_at: c.decided_at,
+            conditions: c.conditions,
+            public_reasons: c.public_reasons,
+            log_index: c.log_index,
+            signature: c.signature,
+        }
+    }
+}
+
+/// A message on a case as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageView {
+    /// 1, 2, … within the filing.
+    pub seq: u64,
+    /// Author account.
+    pub author: String,
+    /// When.
+    pub at: String,
+    /// Text.
+    pub body: String,
+}
+
+impl From<Message> for MessageView {
+    fn from(m: Message) -> Self {
+        Self {
+            seq: m.seq,
+            author: m.author,
+            at: m.at,
+            body: m.body,
+        }
+    }
+}
+
+/// A filing as shown to those who may see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FilingView {
+    /// Id (also its transfer's id in the store once cleared).
+    pub id: String,
+    /// The exporter organisation.
+    pub organisation: String,
+    /// The filing account.
+    pub filed_by: String,
+    /// When.
+    pub filed_at: String,
+    /// Where it stands.
+    pub status: FilingStatus,
+    /// When cleared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cleared_at: Option<String>,
+    /// The facts as filed.
+    pub facts: serde_json::Value,
+    /// Both packs' decision at filing, with citations and remedies.
+    pub decision: serde_json::Value,
+    /// The sides under review, `cn` first; empty when cleared at once.
+    pub cases: Vec<CaseView>,
+    /// Questions and answers on the case.
+    pub messages: Vec<MessageView>,
+}
+
+/// A filing in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilingSummary {
+    /// Id.
+    pub id: String,
+    /// Organisation.
+    pub organisation: String,
+    /// When.
+    pub filed_at: String,
+    /// Where it stands.
+    pub status: FilingStatus,
+}
+
+/// What a reviewer decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Approve.
+    Approve,
+    /// Approve on the conditions given.
+    ApproveWithConditions,
+    /// Refuse, with public reasons.
+    Refuse,
+}
+
+impl Verdict {
+    fn status(self) -> CaseStatus {
+        match self {
+            Self::Approve => CaseStatus::Approved,
+            Self::ApproveWithConditions => CaseStatus::ApprovedWithConditions,
+            Self::Refuse => CaseStatus::Refused,
+        }
+    }
+
+    /// The log's `decision` outcome.
+    #[must_use]
+    pub const fn log_outcome(self) -> &'static str {
+        match self {
+            Self::Approve => "permit",
+            Self::ApproveWithConditions => "permit_with_conditions",
+            Self::Refuse => "deny",
+        }
+    }
+}
+
+/// A reviewer's decision on their side's case, as sent: the fields of the decision entry and
+/// the reviewer's signed note over it ([`decision_entry`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// Approve, approve with conditions, or refuse.
+    pub verdict: Verdict,
+    /// Conditions (at least one for `approve_with_conditions`, none otherwise).
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// Public reasons, published; no personal data (at least one for `refuse`).
+    #[serde(default)]
+    pub public_reasons: Vec<String>,
+    /// RFC 3339 UTC, within five minutes of the port's clock.
+    pub decided_at: String,
+    /// The reviewer's signed note whose text is the decision entry and a newline.
+    pub signed_note: String,
+}
+
+/// The fields a decision entry is built from.
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionFields<'a> {
+    /// The filing (the transfer's id).
+    pub filing: &'a str,
+    /// The side decided.
+    pub side: Jurisdiction,
+    /// The reviewer's account.
+    pub reviewer: &'a str,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Conditions.
+    pub conditions: &'a [String],
+    /// Public reasons.
+    pub public_reasons: &'a [String],
+    /// RFC 3339 UTC.
+    pub decided_at: &'a str,
+    /// The rule packs the filing was judged under (`<jurisdiction>@<version>`).
+    pub rule_packs: &'a [String],
+}
+
+/// The `decision` log entry (RFC 8785 canonical JSON) a reviewer signs and the port appends:
+/// one builder for the reviewer's client, the port and the auditor, so all three sign and check
+/// the same bytes.
+///
+/// # Errors
+///
+/// The entry fails the log's schema (a bad timestamp).
+pub fn decision_entry(fields: &DecisionFields<'_>) -> Result<Vec<u8>, PortError> {
+    let mut reasons: Vec<String> = fields.public_reasons.to_vec();
+    reasons.extend(fields.conditions.iter().map(|c| format!("condition: {c}")));
+    let body = serde_json::json!({
+        "transfer_id": fields.filing,
+        "outcome": fields.verdict.log_outcome(),
+        "rule_packs": fields.rule_packs,
+        "reasons": reasons,
+        "decided_at": fields.decided_at,
+        "side": fields.side.as_str(),
+        "reviewer": fields.reviewer,
+        "conditions": fields.conditions,
+        "public_reasons": fields.public_reasons,
+    });
+    Ok(
+        freeport_tlog::entry::Entry::new(freeport_tlog::entry::EntryType::Decision, body)?
+            .to_bytes()?,
+    )
+}
+
+/// The text a reviewer signs for an entry: the entry and a newline (a signed note's text).
+#[must_use]
+pub fn decision_note_text(entry: &[u8]) -> String {
+    format!("{}\n", String::from_utf8_lossy(entry))
+}
+
+/// The port: its home's store and log, the rule packs, and the workflows over them.
+pub struct Port {
+    layout: HomeLayout,
+    store: Mutex<Store>,
+    log: Mutex<PortLog>,
+    judge: Judge,
+    vocabulary: &'static Vocabulary,
+}
+
+impl std::fmt::Debug for Port {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Port")
+            .field("home", &self.layout.root())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Port {
+    /// Opens the port kept in `layout`: refused unless `freeport init` made it and its store,
+    /// log and keys agree (nothing is created).
+    ///
+    /// # Errors
+    ///
+    /// [`PortError::NoHome`] for a fresh home; [`HomeError`]s for one whose parts disagree;
+    /// the store's and log's own.
+    pub fn open(
+        layout: HomeLayout,
+        judge: Judge,
+        vocabulary: &'static Vocabulary,
+    ) -> Result<Self, PortError> {
+        let contents = layout.check()?;
+        if contents.is_fresh() || contents.store_bytes.is_none() {
+            return Err(PortError::NoHome {
+                root: layout.root().to_owned(),
+            });
+        }
+        let store = layout.open_store_for_recording()?;
+        let log = PortLog::open_or_create(&layout)?;
+        Ok(Self {
+            layout,
+            store: Mutex::new(store),
+            log: Mutex::new(log),
+            judge,
+            vocabulary,
+        })
+    }
+
+    /// The home.
+    #[must_use]
+    pub fn layout(&self) -> &HomeLayout {
+        &self.layout
+    }
+
+    fn store(&self) -> Result<MutexGuard<'_, Store>, PortError> {
+        self.store
+            .lock()
+            .map_err(|_| PortError::Internal("the store lock is poisoned".to_owned()))
+    }
+
+    fn log(&self) -> Result<MutexGuard<'_, PortLog>, PortError> {
+        self.log
+            .lock()
+            .map_err(|_| PortError::Internal("the log lock is poisoned".to_owned()))
+    }
+
+    fn require(who: &Principal, roles: &[Role], action: &'static str) -> Result<(), PortError> {
+        if roles.contains(&who.role) {
+            Ok(())
+        } else {
+            Err(PortError::Forbidden {
+                role: who.role,
+                action,
+            })
+        }
+    }
+
+    /// The principal a token stands for.
+    ///
+    /// # Errors
+    ///
+    /// [`PortError::Unauthenticated`] for an unknown or revoked token.
+    pub fn authenticate(&self, token: &str) -> Result<Principal, PortError> {
+        if !token.starts_with(Token::PREFIX) || token.len() > 256 {
+            return Err(PortError::Unauthenticated);
+        }
+        let hash = token_hash(token);
+        let account = self.store()?.transaction(|tx| tx.account_by_token(&hash))?;
+        match account {
+            Some(a) if a.revoked_at.is_none() => Ok(Principal {
+                account: a.id,
+                role: a.role,
+                organisation: a.organisation,
+            }),
+            _ => Err(PortError::Unauthenticated),
+        }
+    }
+
+    /// Creates an account (and its organisation, for an exporter of a new one); returns it with
+    /// its token, which is shown once.
+    ///
+    /// # Errors
+    ///
+    /// Not an admin; a bad id, name or key; a duplicate id.
+    pub fn create_account(
+        &self,
+        who: &Principal,
+        new: &NewAccount,
+    ) -> Result<(AccountView, Token), PortError> {
+        Self::require(who, &[Role::Admin], "create accounts")?;
+        check_id("id", &new.id)?;
+        check_text("name", &new.name)?;
+        match (new.role, &new.organisation) {
+            (Role::Exporter, None) => {
+                return Err(invalid(
+                    "organisation",
+                    "an exporter acts for an organisation",
+                ));
+            }
+            (Role::Exporter, Some(org)) => check_id("organisation", org)?,
+            (_, Some(_)) => {
+                return Err(invalid(
+                    "organisation",
+                    "only exporters belong to an organisation",
+                ));
+            }
+            (_, None) => {}
+        }
+        let reviewer = matches!(new.role, Role::CnReviewer | Role::UsReviewer);
+        match (&new.public_key, reviewer) {
+            (None, true) => {
+                return Err(invalid(
+                    "public_key",
+                    "a reviewer signs decisions: give the verifier key (`vkey`) of their Ed25519 note key",
+                ));
+            }
+            (Some(_), false) => {
+                return Err(invalid("public_key", "only reviewers sign decisions"));
+            }
+            (Some(key), true) => {
+                let parsed = VerifierKey::from_vkey(key.trim())
+                    .map_err(|e| invalid("public_key", e.to_string()))?;
+                if parsed.kind() != freeport_tlog::note::KeyKind::Ed25519 {
+                    return Err(invalid(
+                        "public_key",
+                        "a cosignature (witness) key; a reviewer signs with an Ed25519 note key",
+                    ));
+                }
+            }
+            (None, false) => {}
+        }
+        let token = Token::generate()?;
+        let at = now();
+        let account = Account {
+            id: new.id.clone(),
+            role: new.role,
+            organisation: new.organisation.clone(),
+            name: new.name.trim().to_owned(),
+            public_key: new.public_key.as_ref().map(|k| k.trim().to_owned()),
+            created_at: at.clone(),
+            revoked_at: None,
+        };
+        self.store()?.transaction(|tx| {
+            if let Some(org) = &account.organisation
+                && !tx.organisation_exists(org)?
+            {
+                let name = new.organisation_name.as_deref().unwrap_or(org);
+                check_text("organisation_name", name)?;
+                tx.insert_organisation(org, name.trim(), &at)?;
+                tx.journal(&at, &who.account, "organisation.create", org)?;
+            }
+            tx.insert_account(&account, &token_hash(token.expose()))?;
+            tx.journal(&at, &who.account, "account.create", &account.id)?;
+            Ok::<_, PortError>(())
+        })?;
+        Ok((account.into(), token))
+    }
+
+    /// Every account (admins and auditors).
+    ///
+    /// # Errors
+    ///
+    /// Another role; the store fails.
+    pub fn accounts(&self, who: &Principal) -> Result<Vec<AccountView>, PortError> {
+        Self::require(who, &[Role::Admin, Role::Auditor], "list accounts")?;
+        let accounts = self.store()?.transaction(|tx| tx.accounts())?;
+        Ok(accounts.into_iter().map(Into::into).collect())
+    }
+
+    /// Files a transfer: judges `facts` (JSON transfer facts with their inventory) under both
+    /// packs against the organisation's volumes at the port, then clears it at once or opens a
+    /// case for each side that needs review.
+    ///
+    /// # Errors
+    ///
+    /// Not an exporter; facts that do not load (the loader's error, naming the field); the
+    /// store or judge fails.
+    pub fn file(&self, who: &Principal, facts_json: &str) -> Result<FilingView, PortError> {
+        Self::require(who, &[Role::Exporter], "file transfers")?;
+        let organisation = who
+            .organisation
+            .clone()
+            .ok_or_else(|| PortError::Internal("an exporter without an organisation".into()))?;
+        if facts_json.len() > MAX_FACTS_BYTES {
+            return Err(invalid(
+                "facts",
+                format!("{} bytes; at most {MAX_FACTS_BYTES}", facts_json.len()),
+            ));
+        }
+        let facts = parse_facts("facts", facts_json, FactsFormat::Json, &self.judge)
+            .map_err(PortError::Facts)?;
+        if facts.prior_volumes.is_some() {
+            return Err(invalid(
+                "facts.prior_volumes",
+                "a port counts with its own volumes; remove `prior_volumes`",
+            ));
+        }
+        let facts_value =
+            serde_json::to_string(&facts).map_err(|e| PortError::Internal(e.to_string()))?;
+        let at = now();
+        let counters = Counters::new(self.vocabulary);
+        let filing_id = self.store()?.transaction(|tx| {
+            let id = next_filing_id(tx, facts.date.year())?;
+            let mut transfer = transfer_record(&id, &facts, self.vocabulary, SubjectHashes::new());
+            transfer.exporter.clone_from(&organisation);
+            let prior = counters.prior(tx, &transfer)?;
+            let decision = self
+                .judge
+                .decide_with_remedies(&facts, &prior)
+                .map_err(|e| PortError::Judge(Box::new(Cause::Judge(Box::new(e)))))?;
+            let review = decision.sides_needing_review();
+            let status = if review.is_empty() {
+                FilingStatus::Cleared
+            } else {
+                FilingStatus::InReview
+            };
+            tx.insert_filing(&Filing {
+                id: id.clone(),
+                organisation: organisation.clone(),
+                filed_by: who.account.clone(),
+                filed_at: at.clone(),
+                facts: facts_value.clone(),
+                decision: serde_json::to_string(&decision)
+                    .map_err(|e| PortError::Internal(e.to_string()))?,
+                status,
+                cleared_at: (status == FilingStatus::Cleared).then(|| at.clone()),
+            })?;
+            for (side, outcome) in &review {
+                tx.open_case_side(&id, side.as_str(), &outcome.outcome)?;
+            }
+            if status == FilingStatus::Cleared {
+                tx.record_transfer(&with_decision(transfer, &decision)?)?;
+            }
+            tx.journal(&at, &who.account, "filing.create", &id)?;
+            Ok::<_, PortError>(id)
+        })?;
+        self.filing(who, &filing_id)
+    }
+
+    /// One filing, if the caller may see it.
+    ///
+    /// # Errors
+    ///
+    /// [`PortError::NotFound`] for an unknown filing or one outside the caller's tenancy.
+    pub fn filing(&self, who: &Principal, id: &str) -> Result<FilingView, PortError> {
+        let mut store = self.store()?;
+        store.transaction(|tx| {
+            let not_found = || PortError::NotFound {
+                what: "filing",
+                id: id.to_owned(),
+            };
+            let filing = tx.filing(id)?.ok_or_else(not_found)?;
+            let cases = tx.case_sides(id)?;
+            if !visible(who, &filing, &cases) {
+                return Err(not_found());
+            }
+            let messages = tx.messages(id)?;
+            filing_view(filing, cases, messages)
+        })
+    }
+
+    /// The filings the caller may see, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// The store fails.
+    pub fn filings(&self, who: &Principal) -> Result<Vec<FilingSummary>, PortError> {
+        let mut store = self.store()?;
+        store.transaction(|tx| {
+            let filings = match who.role {
+                Role::Exporter => tx.filings(who.organisation.as_deref())?,
+                Role::CnReviewer | Role::UsReviewer => {
+                    let side = who.side().map(Jurisdiction::as_str);
+                    let mut ids: Vec<String> = tx
+                        .cases_of_side(side, None)?
+                        .into_iter()
+                        .map(|c| c.filing)
+                        .collect();
+                    ids.dedup();
+                    let mut filings = Vec::with_capacity(ids.len());
+                    for id in ids {
+                        filings.extend(tx.filing(&id)?);
+                    }
+                    filings.sort_by(|a, b| (&a.filed_at, &a.id).cmp(&(&b.filed_at, &b.id)));
+                    filings
+                }
+                Role::Auditor | Role::Admin => tx.filings(None)?,
+            };
+            Ok(filings
+                .into_iter()
+                .map(|f| FilingSummary {
+                    id: f.id,
+                    organisation: f.organisation,
+                    filed_at: f.filed_at,
+                    status: f.status,
+                })
+                .collect())
+        })
+    }
+
+    /// The cases a reviewer's side holds (all sides for auditors and admins), optionally only
+    /// those with `status`.
+    ///
+    /// # Errors
+    ///
+    /// An exporter asks; the store fails.
+    pub fn cases(
+        &self,
+        who: &Principal,
+        status: Option<CaseStatus>,
+    ) -> Result<Vec<CaseView>, PortError> {
+        Self::require(
+            who,
+            &[
+                Role::CnReviewer,
+                Role::UsReviewer,
+                Role::Auditor,
+                Role::Admin,
+            ],
+            "list review queues",
+        )?;
+        let side = who.side().map(Jurisdiction::as_str);
+        let cases = self
+            .store()?
+            .transaction(|tx| tx.cases_of_side(side, status))?;
+        Ok(cases.into_iter().map(Into::into).collect())
+    }
+
+    /// Adds a question or answer to a filing's case: the filing's exporter, or a reviewer of a
+    /// side under review.
+    ///
+    /// # Errors
+    ///
+    /// Another role, a filing the caller may not see, or an empty or over-long text.
+    pub fn post_message(
+        &self,
+        who: &Principal,
+        filing: &str,
+        body: &str,
+    ) -> Result<MessageView, PortError> {
+        Self::require(
+            who,
+            &[Role::Exporter, Role::CnReviewer, Role::UsReviewer],
+            "write on cases",
+        )?;
+        check_text("body", body)?;
+        let at = now();
+        self.store()?.transaction(|tx| {
+            let not_found = || PortError::NotFound {
+                what: "filing",
+                id: filing.to_owned(),
+            };
+            let record = tx.filing(filing)?.ok_or_else(not_found)?;
+            let cases = tx.case_sides(filing)?;
+            if !visible(who, &record, &cases) {
+                return Err(not_found());
+            }
+            if cases.is_empty() {
+                return Err(PortError::Conflict {
+                    what: "filing",
+                    id: filing.to_owned(),
+                    reason: "was cleared at once; it has no case to discuss".to_owned(),
+                });
+            }
+            let seq = tx.append_message(filing, &who.account, &at, body)?;
+            tx.journal(
+                &at,
+                &who.account,
+                "message.create",
+                &format!("{filing}#{seq}"),
+            )?;
+            Ok(MessageView {
+                seq,
+                author: who.account.clone(),
+                at: at.clone(),
+                body: body.to_owned(),
+            })
+        })
+    }
+
+    /// Decides the caller's side of a filing's case: checks the verdict's fields and the
+    /// reviewer's signature over the decision entry, stores the decision if the case is still
+    /// open, settles the filing when this was the last side (cleared, its transfer recorded) or
+    /// a refusal (refused), then appends the entry to the log and has the checkpoint cosigned.
+    ///
+    /// # Errors
+    ///
+    /// Not a reviewer; a filing without an open case on the side ([`PortError::Conflict`] when
+    /// decided already); bad fields or a signature that does not verify; store or log failures.
+    pub fn decide(
+        &self,
+        who: &Principal,
+        filing: &str,
+        request: &DecisionRequest,
+    ) -> Result<CaseView, PortError> {
+        Self::require(who, &[Role::CnReviewer, Role::UsReviewer], "decide cases")?;
+        let side = who
+            .side()
+            .ok_or_else(|| PortError::Internal("a reviewer without a side".into()))?;
+        check_verdict(request)?;
+        let decided_at: jiff::Timestamp = request
+            .decided_at
+            .parse()
+            .map_err(|e| invalid("decided_at", format!("not an RFC 3339 timestamp: {e}")))?;
+        let skew = (jiff::Timestamp::now().as_second() - decided_at.as_second()).abs();
+        if skew > DECISION_CLOCK_SKEW_SECONDS {
+            return Err(invalid(
+                "decided_at",
+                format!("{skew} s from the port's clock; at most {DECISION_CLOCK_SKEW_SECONDS} s"),
+            ));
+        }
+        let at = now();
+        let (entry, view) = self.store()?.transaction(|tx| {
+            let not_found = || PortError::NotFound {
+                what: "filing",
+                id: filing.to_owned(),
+            };
+            let record = tx.filing(filing)?.ok_or_else(not_found)?;
+            let cases = tx.case_sides(filing)?;
+            if !visible(who, &record, &cases) {
+                return Err(not_found());
+            }
+            let decision: serde_json::Value = serde_json::from_str(&record.decision)
+                .map_err(|e| PortError::Internal(e.to_string()))?;
+            let packs = decision_packs(&decision);
+            let entry = decision_entry(&DecisionFields {
+                filing,
+                side,
+                reviewer: &who.account,
+                verdict: request.verdict,
+                conditions: &request.conditions,
+                public_reasons: &request.public_reasons,
+                decided_at: &request.decided_at,
+                rule_packs: &packs,
+            })?;
+            let account = tx
+                .account(&who.account)?
+                .ok_or(PortError::Unauthenticated)?;
+            verify_signed_decision(&entry, &request.signed_note, account.public_key.as_deref())?;
+            if record.status == FilingStatus::Refused {
+                return Err(PortError::Conflict {
+                    what: "filing",
+                    id: filing.to_owned(),
+                    reason: "was refused by the other side already".to_owned(),
+                });
+            }
+            let decided = tx.decide_case_side(
+                filing,
+                side.as_str(),
+                &CaseDecision {
+                    status: request.verdict.status(),
+                    decided_by: &who.account,
+                    decided_at: &request.decided_at,
+                    conditions: &request.conditions,
+                    public_reasons: &request.public_reasons,
+                    signature: &request.signed_note,
+                },
+            )?;
+            if !decided {
+                return Err(PortError::Conflict {
+                    what: "case",
+                    id: format!("{filing}/{side}"),
+                    reason: "is not open: it was decided already".to_owned(),
+                });
+            }
+            let sides = tx.case_sides(filing)?;
+            if request.verdict == Verdict::Refuse {
+                tx.set_filing_status(filing, FilingStatus::Refused, None)?;
+            } else if sides.iter().all(|c| {
+                matches!(
+                    c.status,
+                    CaseStatus::Approved | CaseStatus::ApprovedWithConditions
+                )
+            }) {
+                // Recorded as filed: the facts and the decision the reviewers saw.
+                let facts: TransferFacts = serde_json::from_str(&record.facts)
+                    .map_err(|e| PortError::Internal(format!("stored facts: {e}")))?;
+                let mut transfer =
+                    transfer_record(filing, &facts, self.vocabulary, SubjectHashes::new());
+                transfer.exporter.clone_from(&record.organisation);
+                transfer.decision_json.clone_from(&record.decision);
+                transfer.rule_packs = decision_pack_refs(&decision);
+                tx.record_transfer(&transfer)?;
+                tx.set_filing_status(filing, FilingStatus::Cleared, Some(&at))?;
+                tx.journal(&at, &who.account, "filing.clear", filing)?;
+            }
+            tx.journal(
+                &at,
+                &who.account,
+                &format!("case.{}", request.verdict.log_outcome()),
+                &format!("{filing}/{side}"),
+            )?;
+            let view = sides
+                .into_iter()
+                .find(|c| c.side == side.as_str())
+                .map(CaseView::from)
+                .ok_or_else(|| PortError::Internal("the decided case vanished".into()))?;
+            Ok::<_, PortError>((entry, view))
+        })?;
+        // The decision is stored; now the log. A failure here leaves a decided case without its
+        // log index, which `Port::log_pending_decisions` appends on the next start.
+        let index = {
+            let mut log = self.log()?;
+            let index = log.append(&entry)?;
+            log.receipt(index)?;
+            index
+        };
+        self.store()?
+            .transaction(|tx| tx.set_case_log_index(filing, side.as_str(), index))?;
+        Ok(CaseView {
+            log_index: Some(index),
+            ..view
+        })
+    }
+
+    /// The access journal, from line `after` + 1 (auditors and admins).
+    ///
+    /// # Errors
+    ///
+    /// Another role; the store fails.
+    pub fn journal(&self, who: &Principal, after: u64) -> Result<Vec<JournalEntry>, PortError> {
+        Self::require(
+            who,
+            &[Role::Auditor, Role::Admin],
+            "read the access journal",
+        )?;
+        Ok(self.store()?.transaction(|tx| tx.journal_entries(after))?)
+    }
+}
+
+/// The packs a stored decision names, as the store records them with a transfer.
+fn decision_pack_refs(decision: &serde_json::Value) -> Vec<freeport_store::RulePackRef> {
+    let field = |stamp: &serde_json::Value, key: &str| {
+        stamp
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    decision
+        .get("packs")
+        .and_then(serde_json::Value::as_object)
+        .map(|packs| {
+            packs
+                .iter()
+                .map(|(j, stamp)| freeport_store::RulePackRef {
+                    name: j.clone(),
+                    version: field(stamp, "version"),
+                    hash: field(stamp, "hash"),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn decision_packs(decision: &serde_json::Value) -> Vec<String> {
+    decision
+        .get("packs")
+        .and_then(serde_json::Value::as_object)
+        .map(|packs| {
+            packs
+                .iter()
+                .map(|(j, stamp)| {
+                    format!(
+                        "{j}@{}",
+                        stamp
+                            .get("version")
+                            .and_then(serde_json::Value::as_str)
+                            .unwrap_or("?")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn check_verdict(request: &DecisionRequest) -> Result<(), PortError> {
+    for (i, c) in request.conditions.iter().enumerate() {
+        check_text(&format!("conditions[{i}]"), c)?;
+    }
+    for (i, r) in request.public_reasons.iter().enumerate() {
+        check_text(&format!("public_reasons[{i}]"), r)?;
+    }
+    match request.verdict {
+        Verdict::ApproveWithConditions if request.conditions.is_empty() => Err(invalid(
+            "conditions",
+            "an approval with conditions names at least one",
+        )),
+        Verdict::Approve | Verdict::Refuse if !request.conditions.is_empty() => Err(invalid(
+            "conditions",
+            "only `approve_with_conditions` carries conditions",
+        )),
+        Verdict::Refuse if request.public_reasons.is_empty() => Err(invalid(
+            "public_reasons",
+            "a refusal gives its public reasons",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Checks that `signed_note` is a signed note whose text is `entry` and a newline, signed by
+/// `public_key` (the reviewer's registered verifier key).
+///
+/// # Errors
+///
+/// [`PortError::Invalid`] on `signed_note`, saying what does not match.
+pub fn verify_signed_decision(
+    entry: &[u8],
+    signed_note: &str,
+    public_key: Option<&str>,
+) -> Result<(), PortError> {
+    let key = public_key
+        .ok_or_else(|| invalid("signed_note", "the account has no registered verifier key"))
+        .and_then(|k| {
+            VerifierKey::from_vkey(k).map_err(|e| invalid("signed_note", e.to_string()))
+        })?;
+    let opened = open_note(signed_note.as_bytes(), &[key], "decision")
+        .map_err(|e| invalid("signed_note", e.to_string()))?;
+    if opened.text != decision_note_text(entry) {
+        return Err(invalid(
+            "signed_note",
+            "the signed text is not this decision's entry (rebuild it from the case and the fields sent)",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `who` may see `filing` (whose case sides are `cases`).
+fn visible(who: &Principal, filing: &Filing, cases: &[CaseSide]) -> bool {
+    if who.sees_everything() {
+        return true;
+    }
+    match who.role {
+        Role::Exporter => who.organisation.as_deref() == Some(filing.organisation.as_str()),
+        Role::CnReviewer | Role::UsReviewer => who
+            .side()
+            .is_some_and(|side| cases.iter().any(|c| c.side == side.as_str())),
+        Role::Auditor | Role::Admin => true,
+    }
+}
+
+fn filing_view(
+    filing: Filing,
+    cases: Vec<CaseSide>,
+    messages: Vec<Message>,
+) -> Result<FilingView, PortError> {
+    let parse = |text: &str| {
+        serde_json::from_str(text).map_err(|e| PortError::Internal(format!("stored JSON: {e}")))
+    };
+    Ok(FilingView {
+        facts: parse(&filing.facts)?,
+        decision: parse(&filing.decision)?,
+        id: filing.id,
+        organisation: filing.organisation,
+        filed_by: filing.filed_by,
+        filed_at: filing.filed_at,
+        status: filing.status,
+        cleared_at: filing.cleared_at,
+        cases: cases.into_iter().map(Into::into).collect(),
+        messages: messages.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// The next filing id of `year`: `F-<year>-<n>` (six digits or more), numbered in filing order.
+fn next_filing_id(tx: &mut Tx<'_>, year: i16) -> Result<String, StoreError> {
+    let prefix = format!("F-{year}-");
+    let taken = tx.filings_with_prefix(&prefix)?;
+    Ok(format!("{prefix}{:06}", taken.saturating_add(1)))
+}

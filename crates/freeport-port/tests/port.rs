@@ -1,0 +1,323 @@
+//! The port's workflows through its service layer: accounts, filing and routing, tenancy,
+//! signed decisions, conflicts and the access journal.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
+use freeport_policy::Judge;
+use freeport_port::layout::HomeLayout;
+use freeport_port::port::{
+    DecisionFields, DecisionRequest, NewAccount, Port, PortError, Principal, Verdict,
+    decision_entry, decision_note_text,
+};
+use freeport_store::docket::{CaseStatus, FilingStatus, Role};
+use freeport_tlog::note::{KeyKind, SigningKey, sign_note};
+use freeport_vocabulary::Vocabulary;
+
+/// The JSON of a bundled port filing (`examples/port/filings/NAME.toml`).
+fn facts(example: &str) -> String {
+    let path = format!(
+        "{}/../../examples/port/filings/{example}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let value: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    serde_json::to_string(&value).unwrap()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    port: Port,
+    admin: Principal,
+}
+
+fn port() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = HomeLayout::new(dir.path().join("home"));
+    layout.init().unwrap();
+    let vocabulary = Vocabulary::embedded().unwrap();
+    let judge = Judge::embedded(vocabulary).unwrap();
+    let port = Port::open(layout, judge, vocabulary).unwrap();
+    Fixture {
+        _dir: dir,
+        port,
+        admin: Principal::local_admin(),
+    }
+}
+
+fn account(
+    id: &str,
+    role: Role,
+    organisation: Option<&str>,
+    key: Option<&SigningKey>,
+) -> NewAccount {
+    NewAccount {
+        id: id.into(),
+        role,
+        organisation: organisation.map(Into::into),
+        organisation_name: None,
+        name: format!("{id} (test)"),
+        public_key: key.map(|k| k.verifier().to_vkey()),
+    }
+}
+
+impl Fixture {
+    fn make(&self, new: &NewAccount) -> Principal {
+        let (_, token) = self.port.create_account(&self.admin, new).unwrap();
+        self.port.authenticate(token.expose()).unwrap()
+    }
+}
+
+fn sign(
+    key: &SigningKey,
+    reviewer: &Principal,
+    filing: &freeport_port::port::FilingView,
+    verdict: Verdict,
+    conditions: &[String],
+    reasons: &[String],
+) -> DecisionRequest {
+    let side = reviewer.side().unwrap();
+    let packs: Vec<String> = filing.decision["packs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(j, s)| format!("{j}@{}", s["version"].as_str().unwrap()))
+        .collect();
+    let decided_at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap()
+        .to_string();
+    let entry = decision_entry(&DecisionFields {
+        filing: &filing.id,
+        side,
+        reviewer: &reviewer.account,
+        verdict,
+        conditions,
+        public_reasons: reasons,
+        decided_at: &decided_at,
+        rule_packs: &packs,
+    })
+    .unwrap();
+    DecisionRequest {
+        verdict,
+        conditions: conditions.to_vec(),
+        public_reasons: reasons.to_vec(),
+        decided_at,
+        signed_note: sign_note(&decision_note_text(&entry), key, "decision").unwrap(),
+    }
+}
+
+#[test]
+fn a_port_is_never_created_by_opening_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = HomeLayout::new(dir.path().join("home"));
+    let vocabulary = Vocabulary::embedded().unwrap();
+    let judge = Judge::embedded(vocabulary).unwrap();
+    let error = Port::open(layout, judge, vocabulary).unwrap_err();
+    assert!(matches!(error, PortError::NoHome { .. }), "{error:?}");
+    assert!(!dir.path().join("home").exists());
+}
+
+#[test]
+fn filings_are_cleared_at_once_or_routed_to_the_sides_that_review() {
+    let f = port();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let bob = f.make(&account("bob", Role::Exporter, Some("globex"), None));
+    // Another organisation: the port counts each organisation's transfers in its own windows
+    // (these 1.5 million people would raise acme's next filing to a security assessment).
+    let cleared = f.port.file(&bob, &facts("cleared-at-once")).unwrap();
+    assert_eq!(cleared.status, FilingStatus::Cleared);
+    assert!(cleared.cases.is_empty());
+    assert_eq!(cleared.id, "F-2026-000001");
+
+    let cn_only = f.port.file(&alice, &facts("china-review")).unwrap();
+    assert_eq!(cn_only.status, FilingStatus::InReview);
+    let sides: Vec<&str> = cn_only.cases.iter().map(|c| c.side.as_str()).collect();
+    assert_eq!(sides, ["cn"]);
+    assert_eq!(
+        cn_only.cases[0].outcome,
+        "STANDARD_CONTRACT_OR_CERTIFICATION"
+    );
+
+    let both = f.port.file(&alice, &facts("both-sides")).unwrap();
+    let sides: Vec<&str> = both.cases.iter().map(|c| c.side.as_str()).collect();
+    assert_eq!(sides, ["cn", "us"]);
+    assert_eq!(both.cases[1].outcome, "RESTRICTED");
+}
+
+#[test]
+fn tenancy_hides_other_exporters_and_other_sides() {
+    let f = port();
+    let cn_key = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let bob = f.make(&account("bob", Role::Exporter, Some("globex"), None));
+    let wei = f.make(&account("wei", Role::CnReviewer, None, Some(&cn_key)));
+    let us_key = SigningKey::generate("sam", KeyKind::Ed25519).unwrap();
+    let sam = f.make(&account("sam", Role::UsReviewer, None, Some(&us_key)));
+    let auditor = f.make(&account("audrey", Role::Auditor, None, None));
+    let filing = f.port.file(&alice, &facts("china-review")).unwrap();
+
+    // Another exporter and the other side's reviewer: not found, not forbidden.
+    for who in [&bob, &sam] {
+        let error = f.port.filing(who, &filing.id).unwrap_err();
+        assert!(matches!(error, PortError::NotFound { .. }), "{error:?}");
+    }
+    assert!(f.port.filings(&bob).unwrap().is_empty());
+    assert!(f.port.filings(&sam).unwrap().is_empty());
+    assert_eq!(f.port.filings(&wei).unwrap().len(), 1);
+    assert_eq!(f.port.filings(&auditor).unwrap().len(), 1);
+    assert!(f.port.cases(&sam, None).unwrap().is_empty());
+    assert_eq!(f.port.cases(&wei, Some(CaseStatus::Open)).unwrap().len(), 1);
+    // Roles: an exporter cannot decide or list queues; a reviewer cannot file; no one but an
+    // admin makes accounts.
+    assert!(matches!(
+        f.port.cases(&alice, None).unwrap_err(),
+        PortError::Forbidden { .. }
+    ));
+    assert!(matches!(
+        f.port.file(&wei, &facts("cleared-at-once")).unwrap_err(),
+        PortError::Forbidden { .. }
+    ));
+    assert!(matches!(
+        f.port
+            .create_account(&auditor, &account("eve", Role::Admin, None, None))
+            .unwrap_err(),
+        PortError::Forbidden { .. }
+    ));
+    let request = sign(&cn_key, &wei, &filing, Verdict::Approve, &[], &[]);
+    assert!(matches!(
+        f.port.decide(&alice, &filing.id, &request).unwrap_err(),
+        PortError::Forbidden { .. }
+    ));
+}
+
+#[test]
+fn a_signed_approval_clears_and_records_a_second_decision_conflicts() {
+    let f = port();
+    let cn_key = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let wei = f.make(&account("wei", Role::CnReviewer, None, Some(&cn_key)));
+    let li = f.make(&account("li", Role::CnReviewer, None, Some(&cn_key)));
+    let filing = f.port.file(&alice, &facts("china-review")).unwrap();
+    f.port
+        .post_message(
+            &wei,
+            &filing.id,
+            "Please attach the filed standard contract.",
+        )
+        .unwrap();
+    f.port
+        .post_message(
+            &alice,
+            &filing.id,
+            "Attached: filing receipt of 2026-05-02.",
+        )
+        .unwrap();
+
+    let conditions = vec!["keep the PIPIA report for three years".to_owned()];
+    let request = sign(
+        &cn_key,
+        &wei,
+        &filing,
+        Verdict::ApproveWithConditions,
+        &conditions,
+        &[],
+    );
+    let decided = f.port.decide(&wei, &filing.id, &request).unwrap();
+    assert_eq!(decided.status, CaseStatus::ApprovedWithConditions);
+    assert!(decided.log_index.is_some());
+    let after = f.port.filing(&alice, &filing.id).unwrap();
+    assert_eq!(after.status, FilingStatus::Cleared);
+    assert_eq!(after.messages.len(), 2);
+
+    // The second reviewer of the same side: a conflict, nothing changes.
+    let again = sign(
+        &cn_key,
+        &li,
+        &filing,
+        Verdict::Refuse,
+        &[],
+        &["late".to_owned()],
+    );
+    let error = f.port.decide(&li, &filing.id, &again).unwrap_err();
+    assert!(matches!(error, PortError::Conflict { .. }), "{error:?}");
+    let journal = f.port.journal(&f.admin, 0).unwrap();
+    let actions: Vec<&str> = journal.iter().map(|j| j.action.as_str()).collect();
+    assert!(actions.contains(&"filing.clear"), "{actions:?}");
+    assert!(
+        actions.contains(&"case.permit_with_conditions"),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn a_refusal_needs_public_reasons_and_a_valid_signature() {
+    let f = port();
+    let cn_key = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let other = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let wei = f.make(&account("wei", Role::CnReviewer, None, Some(&cn_key)));
+    let filing = f.port.file(&alice, &facts("china-review")).unwrap();
+
+    let bare = sign(&cn_key, &wei, &filing, Verdict::Refuse, &[], &[]);
+    let error = f.port.decide(&wei, &filing.id, &bare).unwrap_err();
+    assert!(error.to_string().contains("public_reasons"), "{error}");
+
+    let reasons = vec!["the standard contract was not filed with the provincial CAC".to_owned()];
+    let forged = sign(&other, &wei, &filing, Verdict::Refuse, &[], &reasons);
+    let error = f.port.decide(&wei, &filing.id, &forged).unwrap_err();
+    assert!(error.to_string().contains("signed_note"), "{error}");
+
+    // A signature over other fields than those sent.
+    let mut swapped = sign(&cn_key, &wei, &filing, Verdict::Refuse, &[], &reasons);
+    swapped.verdict = Verdict::Approve;
+    swapped.public_reasons.clear();
+    let error = f.port.decide(&wei, &filing.id, &swapped).unwrap_err();
+    assert!(error.to_string().contains("signed text"), "{error}");
+
+    let refused = sign(&cn_key, &wei, &filing, Verdict::Refuse, &[], &reasons);
+    f.port.decide(&wei, &filing.id, &refused).unwrap();
+    let after = f.port.filing(&alice, &filing.id).unwrap();
+    assert_eq!(after.status, FilingStatus::Refused);
+    assert_eq!(after.cases[0].public_reasons, reasons);
+}
+
+#[test]
+fn bad_accounts_and_tokens_are_refused() {
+    let f = port();
+    for (new, field) in [
+        (account("Alice", Role::Exporter, Some("acme"), None), "id"),
+        (account("alice", Role::Exporter, None, None), "organisation"),
+        (account("wei", Role::CnReviewer, None, None), "public_key"),
+        (
+            account("audrey", Role::Auditor, Some("acme"), None),
+            "organisation",
+        ),
+    ] {
+        let error = f.port.create_account(&f.admin, &new).unwrap_err();
+        assert!(
+            matches!(&error, PortError::Invalid { field: got, .. } if got == field),
+            "{error:?}"
+        );
+    }
+    for token in ["", "fdp_", "fdp_00", "Bearer x", &"fdp_".repeat(100)] {
+        assert!(matches!(
+            f.port.authenticate(token).unwrap_err(),
+            PortError::Unauthenticated
+        ));
+    }
+}
+
+#[test]
+fn the_port_counts_an_organisations_cleared_filings_only() {
+    let f = port();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    // Not cleared yet: the first filing does not count towards the second.
+    let first = f.port.file(&alice, &facts("china-review")).unwrap();
+    let second = f.port.file(&alice, &facts("china-review")).unwrap();
+    assert_eq!(first.cases[0].outcome, second.cases[0].outcome);
+    assert_eq!(second.id, "F-2026-000002");
+    // Cleared at once, 1.5 million people collected in China: the next filing of the same
+    // organisation in the same year counts them (CAC16 Art. 7(2), cumulative from 1 January).
+    f.port.file(&alice, &facts("cleared-at-once")).unwrap();
+    let third = f.port.file(&alice, &facts("china-review")).unwrap();
+    assert_eq!(third.cases[0].outcome, "SECURITY_ASSESSMENT");
+}

@@ -1,0 +1,971 @@
+//! The port's docket: organisations and accounts, filings, the case each side reviews, the
+//! exchange on a case, and the append-only access journal (migration 0008).
+//!
+//! The store keeps these as plain rows; what they mean — who may see or change which, when a
+//! filing is cleared — is the port's (`freeport-port`). Every method works inside a [`Tx`], so a
+//! filing, its cases, the transfer it clears and the journal line that records the change
+//! commit together or not at all.
+
+use std::fmt;
+
+use rusqlite::{OptionalExtension as _, params};
+
+use crate::error::StoreError;
+use crate::store::{Tx, db_error};
+
+/// What an account may do; the port decides what each role sees.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Files transfers for one organisation.
+    Exporter,
+    /// Reviews the cases routed to China's side.
+    CnReviewer,
+    /// Reviews the cases routed to the United States' side.
+    UsReviewer,
+    /// Reads everything, changes nothing.
+    Auditor,
+    /// Manages accounts.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Self; 5] = [
+        Self::Exporter,
+        Self::CnReviewer,
+        Self::UsReviewer,
+        Self::Auditor,
+        Self::Admin,
+    ];
+
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Exporter => "exporter",
+            Self::CnReviewer => "cn_reviewer",
+            Self::UsReviewer => "us_reviewer",
+            Self::Auditor => "auditor",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// Parses a stored name.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An account as stored (never its token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Id, unique in the port.
+    pub id: String,
+    /// Role.
+    pub role: Role,
+    /// The organisation an exporter acts for; `None` for every other role.
+    pub organisation: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// A reviewer's Ed25519 verifier key (signed-note form).
+    pub public_key: Option<String>,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    /// When revoked; a revoked account authenticates no request.
+    pub revoked_at: Option<String>,
+}
+
+/// Where a filing stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FilingStatus {
+    /// May go ahead: at once, or once every required side approved.
+    Cleared,
+    /// At least one side's case is open.
+    InReview,
+    /// A side refused.
+    Refused,
+}
+
+impl FilingStatus {
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cleared => "cleared",
+            Self::InReview => "in_review",
+            Self::Refused => "refused",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::Cleared, Self::InReview, Self::Refused]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A filing as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filing {
+    /// Id, unique in the port (also the id its transfer is recorded under once cleared).
+    pub id: String,
+    /// The exporter organisation.
+    pub organisation: String,
+    /// The account that filed.
+    pub filed_by: String,
+    /// RFC 3339 UTC.
+    pub filed_at: String,
+    /// The facts as filed (JSON).
+    pub facts: String,
+    /// The decision at filing (JSON).
+    pub decision: String,
+    /// Where it stands.
+    pub status: FilingStatus,
+    /// When it was cleared.
+    pub cleared_at: Option<String>,
+}
+
+/// Where one side's case stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Waiting for the side's reviewers.
+    Open,
+    /// Approved.
+    Approved,
+    /// Approved on conditions.
+    ApprovedWithConditions,
+    /// Refused, with public reasons.
+    Refused,
+}
+
+impl CaseStatus {
+    /// Every status.
+    pub const ALL: [Self; 4] = [
+        Self::Open,
+        Self::Approved,
+        Self::ApprovedWithConditions,
+        Self::Refused,
+    ];
+
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Approved => "approved",
+            Self::ApprovedWithConditions => "approved_with_conditions",
+            Self::Refused => "refused",
+        }
+    }
+
+    /// Parses a stored name.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// One side's case for a filing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseSide {
+    /// The filing.
+    pub filing: String,
+    /// `cn` or `us`.
+    pub side: String,
+    /// The side's outcome at filing.
+    pub outcome: String,
+    /// Where it stands.
+    pub status: CaseStatus,
+    /// The deciding reviewer.
+    pub decided_by: Option<String>,
+    /// RFC 3339 UTC.
+    pub decided_at: Option<String>,
+    /// Conditions of an approval.
+    pub conditions: Vec<String>,
+    /// Public reasons of a refusal (or of an approval, where given).
+    pub public_reasons: Vec<String>,
+    /// The reviewer's signature over the decision entry.
+    pub signature: Option<String>,
+    /// The decision entry's index in the log.
+    pub log_index: Option<u64>,
+}
+
+/// A reviewer's decision on one side's open case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDecision<'a> {
+    /// Approved, approved with conditions or refused (never `Open`).
+    pub status: CaseStatus,
+    /// The reviewer.
+    pub decided_by: &'a str,
+    /// RFC 3339 UTC.
+    pub decided_at: &'a str,
+    /// Conditions.
+    pub conditions: &'a [String],
+    /// Public reasons.
+    pub public_reasons: &'a [String],
+    /// The reviewer's signature over the decision entry.
+    pub signature: &'a str,
+}
+
+/// A question or answer on a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The filing.
+    pub filing: String,
+    /// 1, 2, … within the filing.
+    pub seq: u64,
+    /// The account that wrote it.
+    pub author: String,
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// The text.
+    pub body: String,
+}
+
+/// One line of the access journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// 1, 2, … in the port.
+    pub seq: u64,
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// The acting account (`local-admin` for the command line on the port's host).
+    pub account: String,
+    /// What was done, e.g. `filing.create`.
+    pub action: String,
+    /// On what, e.g. the filing id.
+    pub target: String,
+}
+
+fn strings_to_json(values: &[String]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
+}
+
+const ACCOUNT_COLUMNS: &str = "id, role, organisation, name, public_key, created_at, revoked_at";
+const FILING_COLUMNS: &str =
+    "id, organisation, filed_by, filed_at, facts, decision, status, cleared_at";
+const CASE_COLUMNS: &str = "filing, side, outcome, status, decided_by, decided_at, conditions, \
+     public_reasons, signature, log_index";
+
+impl Tx<'_> {
+    fn duplicate(
+        &self,
+        what: &'static str,
+        id: &str,
+    ) -> impl FnOnce(rusqlite::Error) -> StoreError {
+        let path = self.path.to_owned();
+        let id = id.to_owned();
+        move |source| {
+            if is_unique_violation(&source) {
+                StoreError::Duplicate { path, what, id }
+            } else {
+                StoreError::Database {
+                    path,
+                    action: "write the docket",
+                    source: Box::new(source),
+                }
+            }
+        }
+    }
+
+    /// Adds an organisation.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Duplicate`] for a known id; SQLite fails.
+    pub fn insert_organisation(
+        &mut self,
+        id: &str,
+        name: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let duplicate = self.duplicate("organisation", id);
+        self.tx
+            .execute(
+                "INSERT INTO organisation (id, name, created_at) VALUES (?1, ?2, ?3)",
+                params![id, name, at],
+            )
+            .map_err(duplicate)?;
+        Ok(())
+    }
+
+    /// Whether an organisation exists.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn organisation_exists(&mut self, id: &str) -> Result<bool, StoreError> {
+        self.tx
+            .prepare_cached("SELECT COUNT(*) > 0 FROM organisation WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], |row| row.get(0)))
+            .map_err(db_error(self.path, "look up an organisation"))
+    }
+
+    /// Adds an account with the SHA-256 of its token.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Duplicate`] for a known id or token; SQLite fails (an exporter without a
+    /// known organisation breaks a constraint).
+    pub fn insert_account(
+        &mut self,
+        account: &Account,
+        token_sha256: &[u8; 32],
+    ) -> Result<(), StoreError> {
+        let duplicate = self.duplicate("account", &account.id);
+        self.tx
+            .execute(
+                "INSERT INTO account (id, role, organisation, name, token_sha256, public_key,
+                 created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    account.id,
+                    account.role.as_str(),
+                    account.organisation,
+                    account.name,
+                    token_sha256.as_slice(),
+                    account.public_key,
+                    account.created_at,
+                    account.revoked_at
+                ],
+            )
+            .map_err(duplicate)?;
+        Ok(())
+    }
+
+    fn account_row(&self, row: &rusqlite::Row<'_>) -> rusqlite::Result<(Account, String)> {
+        let role: String = row.get(1)?;
+        Ok((
+            Account {
+                id: row.get(0)?,
+                role: Role::Admin,
+                organisation: row.get(2)?,
+                name: row.get(3)?,
+                public_key: row.get(4)?,
+                created_at: row.get(5)?,
+                revoked_at: row.get(6)?,
+            },
+            role,
+        ))
+    }
+
+    fn typed_account(&self, (mut account, role): (Account, String)) -> Result<Account, StoreError> {
+        account.role = Role::parse(&role)
+            .ok_or_else(|| self.corrupt(format!("account `{}` has role `{role}`", account.id)))?;
+        Ok(account)
+    }
+
+    /// The account whose token hashes to `token_sha256`, revoked or not.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn account_by_token(
+        &mut self,
+        token_sha256: &[u8; 32],
+    ) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE token_sha256 = ?1");
+        let row = self
+            .tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_row([token_sha256.as_slice()], |row| self.account_row(row))
+                    .optional()
+            })
+            .map_err(db_error(self.path, "look up a token"))?;
+        row.map(|r| self.typed_account(r)).transpose()
+    }
+
+    /// The account `id`.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn account(&mut self, id: &str) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = ?1");
+        let row = self
+            .tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([id], |row| self.account_row(row)).optional())
+            .map_err(db_error(self.path, "look up an account"))?;
+        row.map(|r| self.typed_account(r)).transpose()
+    }
+
+    /// Every account, by id.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn accounts(&mut self) -> Result<Vec<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account ORDER BY id");
+        let rows = self
+            .tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map([], |row| self.account_row(row))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(db_error(self.path, "list accounts"))?;
+        rows.into_iter().map(|r| self.typed_account(r)).collect()
+    }
+
+    /// Adds a filing.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Duplicate`] for a known id; SQLite fails.
+    pub fn insert_filing(&mut self, filing: &Filing) -> Result<(), StoreError> {
+        let duplicate = self.duplicate("filing", &filing.id);
+        self.tx
+            .execute(
+                "INSERT INTO filing (id, organisation, filed_by, filed_at, facts, decision,
+                 status, cleared_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    filing.id,
+                    filing.organisation,
+                    filing.filed_by,
+                    filing.filed_at,
+                    filing.facts,
+                    filing.decision,
+                    filing.status.as_str(),
+                    filing.cleared_at
+                ],
+            )
+            .map_err(duplicate)?;
+        Ok(())
+    }
+
+    fn filing_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Filing, String)> {
+        Ok((
+            Filing {
+                id: row.get(0)?,
+                organisation: row.get(1)?,
+                filed_by: row.get(2)?,
+                filed_at: row.get(3)?,
+                facts: row.get(4)?,
+                decision: row.get(5)?,
+                status: FilingStatus::InReview,
+                cleared_at: row.get(7)?,
+            },
+            row.get(6)?,
+        ))
+    }
+
+    fn typed_filing(&self, (mut filing, status): (Filing, String)) -> Result<Filing, StoreError> {
+        filing.status = FilingStatus::parse(&status)
+            .ok_or_else(|| self.corrupt(format!("filing `{}` has status `{status}`", filing.id)))?;
+        Ok(filing)
+    }
+
+    /// The filing `id`.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn filing(&mut self, id: &str) -> Result<Option<Filing>, StoreError> {
+        let sql = format!("SELECT {FILING_COLUMNS} FROM filing WHERE id = ?1");
+        let row = self
+            .tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([id], Self::filing_row).optional())
+            .map_err(db_error(self.path, "read a filing"))?;
+        row.map(|r| self.typed_filing(r)).transpose()
+    }
+
+    /// Filings, oldest first: one organisation's, or every one.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn filings(&mut self, organisation: Option<&str>) -> Result<Vec<Filing>, StoreError> {
+        let sql = format!(
+            "SELECT {FILING_COLUMNS} FROM filing WHERE ?1 IS NULL OR organisation = ?1
+             ORDER BY filed_at, id"
+        );
+        let rows = self
+            .tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map([organisation], Self::filing_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(db_error(self.path, "list filings"))?;
+        rows.into_iter().map(|r| self.typed_filing(r)).collect()
+    }
+
+    /// How many filings have an id starting with `prefix` (an index range scan).
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn filings_with_prefix(&mut self, prefix: &str) -> Result<u64, StoreError> {
+        // Every id starting with `prefix` sorts in [prefix, prefix + U+10FFFF).
+        let end = format!("{prefix}\u{10FFFF}");
+        let count: i64 = self
+            .tx
+            .prepare_cached("SELECT COUNT(*) FROM filing WHERE id >= ?1 AND id < ?2")
+            .and_then(|mut s| s.query_row(params![prefix, end], |row| row.get(0)))
+            .map_err(db_error(self.path, "count filings"))?;
+        Ok(count.unsigned_abs())
+    }
+
+    /// Sets a filing's status (and, when cleared, when).
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn set_filing_status(
+        &mut self,
+        id: &str,
+        status: FilingStatus,
+        cleared_at: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "UPDATE filing SET status = ?2, cleared_at = ?3 WHERE id = ?1",
+                params![id, status.as_str(), cleared_at],
+            )
+            .map_err(db_error(self.path, "update a filing"))?;
+        Ok(())
+    }
+
+    /// Opens one side's case for a filing.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails (a side other than `cn`/`us`, or twice, breaks a constraint).
+    pub fn open_case_side(
+        &mut self,
+        filing: &str,
+        side: &str,
+        outcome: &str,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO case_side (filing, side, outcome, status) VALUES (?1, ?2, ?3, 'open')",
+                params![filing, side, outcome],
+            )
+            .map_err(db_error(self.path, "open a case"))?;
+        Ok(())
+    }
+
+    fn case_row(
+        row: &rusqlite::Row<'_>,
+    ) -> rusqlite::Result<(CaseSide, String, Option<String>, Option<String>)> {
+        let log_index: Option<i64> = row.get(9)?;
+        Ok((
+            CaseSide {
+                filing: row.get(0)?,
+                side: row.get(1)?,
+                outcome: row.get(2)?,
+                status: CaseStatus::Open,
+                decided_by: row.get(4)?,
+                decided_at: row.get(5)?,
+                conditions: Vec::new(),
+                public_reasons: Vec::new(),
+                signature: row.get(8)?,
+                log_index: log_index.map(i64::unsigned_abs),
+            },
+            row.get(3)?,
+            row.get(6)?,
+            row.get(7)?,
+        ))
+    }
+
+    fn typed_case(
+        &self,
+        (mut case, status, conditions, reasons): (CaseSide, String, Option<String>, Option<String>),
+    ) -> Result<CaseSide, StoreError> {
+        case.status = CaseStatus::parse(&status).ok_or_else(|| {
+            self.corrupt(format!(
+                "case `{}`/{} has status `{status}`",
+                case.filing, case.side
+            ))
+        })?;
+        let strings = |text: Option<String>, what: &str| -> Result<Vec<String>, StoreError> {
+            text.map_or(Ok(Vec::new()), |t| {
+                serde_json::from_str(&t).map_err(|e| {
+                    self.corrupt(format!("case `{}`/{} {what}: {e}", case.filing, case.side))
+                })
+            })
+        };
+        case.conditions = strings(conditions, "conditions")?;
+        case.public_reasons = strings(reasons, "public reasons")?;
+        Ok(case)
+    }
+
+    /// The sides of one filing's case, `cn` before `us`.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn case_sides(&mut self, filing: &str) -> Result<Vec<CaseSide>, StoreError> {
+        let sql = format!("SELECT {CASE_COLUMNS} FROM case_side WHERE filing = ?1 ORDER BY side");
+        let rows = self
+            .tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map([filing], Self::case_row)?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(db_error(self.path, "read a case"))?;
+        rows.into_iter().map(|r| self.typed_case(r)).collect()
+    }
+
+    /// One side's queue (every case of the side, or only those with `status`), by filing.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn cases_of_side(
+        &mut self,
+        side: Option<&str>,
+        status: Option<CaseStatus>,
+    ) -> Result<Vec<CaseSide>, StoreError> {
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM case_side
+             WHERE (?1 IS NULL OR side = ?1) AND (?2 IS NULL OR status = ?2)
+             ORDER BY filing, side"
+        );
+        let rows = self
+            .tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map(
+                    params![side, status.map(CaseStatus::as_str)],
+                    Self::case_row,
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(db_error(self.path, "list cases"))?;
+        rows.into_iter().map(|r| self.typed_case(r)).collect()
+    }
+
+    /// Decides one side's case if it is still open; `false` when it was not (another reviewer
+    /// decided first, or it never existed), and nothing changes.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn decide_case_side(
+        &mut self,
+        filing: &str,
+        side: &str,
+        decision: &CaseDecision<'_>,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .execute(
+                "UPDATE case_side SET status = ?3, decided_by = ?4, decided_at = ?5,
+                 conditions = ?6, public_reasons = ?7, signature = ?8
+                 WHERE filing = ?1 AND side = ?2 AND status = 'open'",
+                params![
+                    filing,
+                    side,
+                    decision.status.as_str(),
+                    decision.decided_by,
+                    decision.decided_at,
+                    strings_to_json(decision.conditions),
+                    strings_to_json(decision.public_reasons),
+                    decision.signature
+                ],
+            )
+            .map_err(db_error(self.path, "decide a case"))?;
+        Ok(changed == 1)
+    }
+
+    /// Records the log index of a side's decision entry.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn set_case_log_index(
+        &mut self,
+        filing: &str,
+        side: &str,
+        index: u64,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "UPDATE case_side SET log_index = ?3 WHERE filing = ?1 AND side = ?2",
+                params![filing, side, i64::try_from(index).unwrap_or(i64::MAX)],
+            )
+            .map_err(db_error(self.path, "record a decision's log index"))?;
+        Ok(())
+    }
+
+    /// Adds a message to a filing's case; returns its number.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn append_message(
+        &mut self,
+        filing: &str,
+        author: &str,
+        at: &str,
+        body: &str,
+    ) -> Result<u64, StoreError> {
+        let seq: i64 = self
+            .tx
+            .query_row(
+                "INSERT INTO case_message (filing, seq, author, at, body)
+                 SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM case_message WHERE filing = ?1
+                 RETURNING seq",
+                params![filing, author, at, body],
+                |row| row.get(0),
+            )
+            .map_err(db_error(self.path, "add a message"))?;
+        Ok(seq.unsigned_abs())
+    }
+
+    /// A filing's messages, in order.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn messages(&mut self, filing: &str) -> Result<Vec<Message>, StoreError> {
+        self.tx
+            .prepare_cached(
+                "SELECT filing, seq, author, at, body FROM case_message WHERE filing = ?1 ORDER BY seq",
+            )
+            .and_then(|mut s| {
+                s.query_map([filing], |row| {
+                    let seq: i64 = row.get(1)?;
+                    Ok(Message {
+                        filing: row.get(0)?,
+                        seq: seq.unsigned_abs(),
+                        author: row.get(2)?,
+                        at: row.get(3)?,
+                        body: row.get(4)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(db_error(self.path, "read messages"))
+    }
+
+    /// Appends a line to the access journal; returns its number.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn journal(
+        &mut self,
+        at: &str,
+        account: &str,
+        action: &str,
+        target: &str,
+    ) -> Result<u64, StoreError> {
+        let seq: i64 = self
+            .tx
+            .query_row(
+                "INSERT INTO access_journal (at, account, action, target) VALUES (?1, ?2, ?3, ?4)
+                 RETURNING seq",
+                params![at, account, action, target],
+                |row| row.get(0),
+            )
+            .map_err(db_error(self.path, "write the access journal"))?;
+        Ok(seq.unsigned_abs())
+    }
+
+    /// The access journal, oldest first, from line `after` + 1.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn journal_entries(&mut self, after: u64) -> Result<Vec<JournalEntry>, StoreError> {
+        self.tx
+            .prepare_cached(
+                "SELECT seq, at, account, action, target FROM access_journal WHERE seq > ?1
+                 ORDER BY seq",
+            )
+            .and_then(|mut s| {
+                s.query_map([i64::try_from(after).unwrap_or(i64::MAX)], |row| {
+                    let seq: i64 = row.get(0)?;
+                    Ok(JournalEntry {
+                        seq: seq.unsigned_abs(),
+                        at: row.get(1)?,
+                        account: row.get(2)?,
+                        action: row.get(3)?,
+                        target: row.get(4)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(db_error(self.path, "read the access journal"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path().join("freeport.db")).unwrap();
+        (dir, store)
+    }
+
+    fn account(id: &str, role: Role, organisation: Option<&str>) -> Account {
+        Account {
+            id: id.into(),
+            role,
+            organisation: organisation.map(Into::into),
+            name: id.into(),
+            public_key: None,
+            created_at: "2026-12-07T00:00:00Z".into(),
+            revoked_at: None,
+        }
+    }
+
+    fn filing(id: &str) -> Filing {
+        Filing {
+            id: id.into(),
+            organisation: "acme".into(),
+            filed_by: "alice".into(),
+            filed_at: "2026-12-07T00:00:00Z".into(),
+            facts: "{}".into(),
+            decision: "{}".into(),
+            status: FilingStatus::InReview,
+            cleared_at: None,
+        }
+    }
+
+    #[test]
+    fn accounts_are_found_by_token_hash_and_exporters_need_an_organisation() {
+        let (_dir, mut store) = store();
+        store
+            .transaction(|tx| {
+                tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
+                tx.insert_account(&account("alice", Role::Exporter, Some("acme")), &[1; 32])?;
+                tx.insert_account(&account("wei", Role::CnReviewer, None), &[2; 32])?;
+                assert_eq!(tx.account_by_token(&[1; 32])?.unwrap().role, Role::Exporter);
+                assert_eq!(tx.account_by_token(&[3; 32])?, None);
+                let duplicate = tx
+                    .insert_account(&account("alice", Role::Auditor, None), &[4; 32])
+                    .unwrap_err();
+                assert!(matches!(
+                    duplicate,
+                    StoreError::Duplicate {
+                        what: "account",
+                        ..
+                    }
+                ));
+                // An exporter without an organisation, a reviewer with one: both refused.
+                assert!(
+                    tx.insert_account(&account("bob", Role::Exporter, None), &[5; 32])
+                        .is_err()
+                );
+                assert!(
+                    tx.insert_account(&account("li", Role::UsReviewer, Some("acme")), &[6; 32])
+                        .is_err()
+                );
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_case_side_is_decided_once() {
+        let (_dir, mut store) = store();
+        store
+            .transaction(|tx| {
+                tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
+                tx.insert_account(&account("alice", Role::Exporter, Some("acme")), &[1; 32])?;
+                tx.insert_account(&account("wei", Role::CnReviewer, None), &[2; 32])?;
+                tx.insert_filing(&filing("f-1"))?;
+                tx.open_case_side("f-1", "cn", "STANDARD_CONTRACT_OR_CERTIFICATION")?;
+                let reasons = vec!["no contract attached".to_owned()];
+                let decision = CaseDecision {
+                    status: CaseStatus::Refused,
+                    decided_by: "wei",
+                    decided_at: "2026-12-07T01:00:00Z",
+                    conditions: &[],
+                    public_reasons: &reasons,
+                    signature: "sig",
+                };
+                assert!(tx.decide_case_side("f-1", "cn", &decision)?);
+                assert!(!tx.decide_case_side("f-1", "cn", &decision)?);
+                assert!(!tx.decide_case_side("f-1", "us", &decision)?);
+                let sides = tx.case_sides("f-1")?;
+                assert_eq!(sides.len(), 1);
+                assert_eq!(sides[0].status, CaseStatus::Refused);
+                assert_eq!(sides[0].public_reasons, reasons);
+                assert_eq!(
+                    tx.cases_of_side(Some("cn"), Some(CaseStatus::Open))?,
+                    vec![]
+                );
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn the_journal_is_append_only() {
+        let (_dir, mut store) = store();
+        store
+            .transaction(|tx| {
+                assert_eq!(
+                    tx.journal("2026-12-07T00:00:00Z", "admin", "account.create", "alice")?,
+                    1
+                );
+                assert_eq!(
+                    tx.journal("2026-12-07T00:00:01Z", "alice", "filing.create", "f-1")?,
+                    2
+                );
+                assert_eq!(tx.journal_entries(1)?.len(), 1);
+                assert!(tx.tx.execute("DELETE FROM access_journal", []).is_err());
+                assert!(
+                    tx.tx
+                        .execute("UPDATE access_journal SET action = 'x'", [])
+                        .is_err()
+                );
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn messages_number_per_filing() {
+        let (_dir, mut store) = store();
+        store
+            .transaction(|tx| {
+                tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
+                tx.insert_account(&account("alice", Role::Exporter, Some("acme")), &[1; 32])?;
+                tx.insert_filing(&filing("f-1"))?;
+                tx.insert_filing(&filing("f-2"))?;
+                assert_eq!(tx.append_message("f-1", "alice", "t", "q1")?, 1);
+                assert_eq!(tx.append_message("f-1", "alice", "t", "q2")?, 2);
+                assert_eq!(tx.append_message("f-2", "alice", "t", "q1")?, 1);
+                assert_eq!(tx.messages("f-1")?.len(), 2);
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+}
