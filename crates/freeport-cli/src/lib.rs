@@ -79,6 +79,13 @@ pub enum Command {
     /// the trust policy. Refused where anything is already there.
     #[command(after_help = INIT_AFTER_HELP)]
     Init(InitArgs),
+    /// Run the port: the HTTP API where exporters file, each country's reviewers decide and
+    /// auditors read (`/api/v1`). Refuses to start without a home made by `freeport init`.
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
+    /// Manage the port's accounts on its own host (as its administrator).
+    #[command(subcommand)]
+    Account(AccountCommand),
     /// Browse the shared vocabulary of data categories and how each country's law treats them.
     #[command(subcommand, visible_alias = "vocabulary")]
     Vocab(VocabCommand),
@@ -693,6 +700,96 @@ Examples:
   FREEPORT_HOME=/srv/freeport freeport init
   freeport init --format json
 ";
+
+const SERVE_AFTER_HELP: &str = "\
+The port serves the home `freeport init` made (`$FREEPORT_HOME`, or the directory of `--store`),
+and refuses to start without one. Make the first accounts on the port's host with
+`freeport account add`; each token is shown once.
+
+Examples:
+  FREEPORT_HOME=/srv/freeport freeport serve --listen 127.0.0.1:8400
+  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8400/api/v1/filings
+";
+
+/// Arguments of `freeport serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8400")]
+    pub listen: SocketAddr,
+    /// Rule-pack directory with `cn/` and `us/` (default: the packs built into freeport).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// `freeport account ...`.
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Create an account and print its API token (shown once; the port keeps only its hash).
+    #[command(after_help = ACCOUNT_ADD_AFTER_HELP)]
+    Add(AccountAddArgs),
+    /// List the port's accounts.
+    List(AccountListArgs),
+}
+
+const ACCOUNT_ADD_AFTER_HELP: &str = "\
+Roles: exporter (acts for one organisation, `--organisation`), cn_reviewer and us_reviewer (sign
+their decisions: `--public-key` is the `.vkey` file of their Ed25519 note key, made on their own
+machine with `freeport log keygen --name wei --out wei`), auditor (reads everything), admin (manages accounts).
+
+Examples:
+  freeport account add alice --role exporter --organisation acme --name \"Alice Zhang\"
+  freeport account add wei --role cn_reviewer --name \"Wei Li\" --public-key wei.vkey
+";
+
+/// Roles of accounts, as typed on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum AccountRole {
+    /// Files transfers for one organisation.
+    Exporter,
+    /// Reviews China's side.
+    CnReviewer,
+    /// Reviews the United States' side.
+    UsReviewer,
+    /// Reads everything.
+    Auditor,
+    /// Manages accounts.
+    Admin,
+}
+
+/// Arguments of `freeport account add`.
+#[derive(Debug, Args)]
+pub struct AccountAddArgs {
+    /// The account id (lowercase letters, digits, `.`, `_`, `-`).
+    pub id: String,
+    /// Its role.
+    #[arg(long, value_enum)]
+    pub role: AccountRole,
+    /// Display name.
+    #[arg(long)]
+    pub name: String,
+    /// The organisation an exporter acts for (made if new).
+    #[arg(long, value_name = "ID")]
+    pub organisation: Option<String>,
+    /// The organisation's display name, when new.
+    #[arg(long, value_name = "NAME")]
+    pub organisation_name: Option<String>,
+    /// A reviewer's verifier key file (`.vkey`).
+    #[arg(long, value_name = "FILE")]
+    pub public_key: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `freeport account list`.
+#[derive(Debug, Args)]
+pub struct AccountListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
 
 /// Arguments of `freeport init`.
 #[derive(Debug, Args)]

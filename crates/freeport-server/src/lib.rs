@@ -24,6 +24,7 @@ use freeport_tlog::witness::{Witness, WitnessState};
 use miette::Diagnostic;
 use tokio::sync::Mutex;
 
+pub mod api;
 pub mod stats;
 
 /// The largest body read from a server: a full entry bundle of 256 maximal entries.
@@ -81,11 +82,26 @@ async fn run(listener: TcpListener, app: Router) -> Result<(), ServerError> {
     listener.set_nonblocking(true).map_err(bind_error)?;
     let listener = tokio::net::TcpListener::from_std(listener).map_err(bind_error)?;
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown())
         .await
         .map_err(bind_error)
+}
+
+/// Resolves on Ctrl-C or SIGTERM (how service managers and `kill` stop a server), so requests
+/// in flight finish before the process exits.
+async fn shutdown() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
 }
 
 /// Serves a log directory as static tlog-tiles files (`/checkpoint`, `/tile/...`) until Ctrl-C.

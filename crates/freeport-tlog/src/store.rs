@@ -31,7 +31,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -50,12 +50,12 @@ const FORMAT: &str = "freeport-tlog/v1";
 
 /// Full hash tiles read so far, with every level inside the tile precomputed: `[0]` holds the
 /// tile's 256 hashes, `[s]` the 256 >> s nodes `s` levels above them.
-type TileCache = HashMap<(u8, u64), Rc<Vec<Vec<Hash>>>>;
+type TileCache = HashMap<(u8, u64), Arc<Vec<Vec<Hash>>>>;
 
 /// A hash tile as [`Log::node`] needs it.
 enum TileView {
     /// A full tile with its inner levels (cached; full tiles are immutable).
-    Full(Rc<Vec<Vec<Hash>>>),
+    Full(Arc<Vec<Vec<Hash>>>),
     /// The right-edge partial tile's hashes.
     Edge(Vec<Hash>),
 }
@@ -407,7 +407,7 @@ impl Log {
             )));
         }
         if let Some(hit) = self.cache.borrow().get(&(level, index)) {
-            return Ok(TileView::Full(Rc::clone(hit)));
+            return Ok(TileView::Full(Arc::clone(hit)));
         }
         let tile = TileId {
             kind: TileKind::Hashes { level },
@@ -426,10 +426,10 @@ impl Log {
                 .collect();
             levels.push(above);
         }
-        let levels = Rc::new(levels);
+        let levels = Arc::new(levels);
         self.cache
             .borrow_mut()
-            .insert((level, index), Rc::clone(&levels));
+            .insert((level, index), Arc::clone(&levels));
         Ok(TileView::Full(levels))
     }
 

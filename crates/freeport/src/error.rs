@@ -49,6 +49,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Server(#[from] freeport_server::ServerError),
+    /// A port workflow refused or failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Port(Box<freeport_port::PortError>),
     /// A line of an input file that is not a valid entry.
     #[error("`{path}` line {line}: {error}")]
     #[diagnostic(code(freeport::input_line))]

@@ -23,6 +23,8 @@ pub use exit::{ExitStatus, Stdout, write_diagnostic};
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Init(args) => commands::init::run(&args, cli.store.as_deref(), out),
+        Command::Serve(args) => commands::serve::run(&args, cli.store.as_deref(), out),
+        Command::Account(command) => commands::account::run(&command, cli.store.as_deref(), out),
         Command::Vocab(command) => commands::vocab::run(&command, out),
         Command::History(args) => commands::history::run(&args, cli.store.as_deref(), out),
         Command::Deid(args) => match &args.command {

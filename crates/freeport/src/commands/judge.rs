@@ -146,7 +146,10 @@ pub(crate) fn load_packs(root: Option<&Path>) -> Result<(RulePack, RulePack), Er
     Ok((pack(Jurisdiction::Cn)?, pack(Jurisdiction::Us)?))
 }
 
-fn load_judge(root: Option<&Path>, vocabulary: &'static Vocabulary) -> Result<Judge, Error> {
+pub(crate) fn load_judge(
+    root: Option<&Path>,
+    vocabulary: &'static Vocabulary,
+) -> Result<Judge, Error> {
     let (cn, us) = load_packs(root)?;
     Judge::new(cn, us, vocabulary).map_err(|e| Error::Judge(Box::new(e)))
 }

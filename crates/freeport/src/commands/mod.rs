@@ -1,5 +1,6 @@
 //! One module per subcommand: each turns parsed arguments into engine calls and renders the result.
 
+pub(crate) mod account;
 pub(crate) mod assess;
 pub(crate) mod chips;
 pub(crate) mod deid;
@@ -12,6 +13,7 @@ pub(crate) mod log;
 pub(crate) mod open;
 pub(crate) mod rules;
 pub(crate) mod scan;
+pub(crate) mod serve;
 pub(crate) mod stats;
 pub(crate) mod store;
 pub(crate) mod vocab;

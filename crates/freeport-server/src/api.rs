@@ -1,0 +1,411 @@
+//! The port's HTTP API (`freeport serve`): a versioned JSON API under `/api/v1` over
+//! [`freeport_port::Port`], which holds every workflow; a handler only authenticates, parses,
+//! calls and renders.
+//!
+//! | method and path | who | what |
+//! |---|---|---|
+//! | `GET /healthz` | anyone | `ok` while the port serves |
+//! | `GET /api/v1/whoami` | any account | the caller's account, role and organisation |
+//! | `POST /api/v1/accounts` | admin | a new account; its token is in the answer, once |
+//! | `GET /api/v1/accounts` | admin, auditor | every account |
+//! | `POST /api/v1/filings` | exporter | files transfer facts (JSON): `201` + `Location` |
+//! | `GET /api/v1/filings` | any account | the filings the caller may see |
+//! | `GET /api/v1/filings/{id}` | any account | one filing, its cases and messages |
+//! | `POST /api/v1/filings/{id}/messages` | exporter, reviewers | a question or answer |
+//! | `POST /api/v1/filings/{id}/decision` | reviewers | the caller's side's signed decision |
+//! | `GET /api/v1/cases?status=open` | reviewers, auditor, admin | the side's queue |
+//! | `GET /api/v1/journal?after=N` | auditor, admin | the access journal |
+//!
+//! Every error is an RFC 9457 `application/problem+json` document whose `code` is the
+//! diagnostic code the command line prints for the same failure (`freeport::port::conflict`,
+//! `freeport::facts::invalid`, …), with the offending `field` where there is one. Requests are
+//! authenticated by `Authorization: Bearer <token>`; the port checks role and tenancy on every
+//! call. Bodies over [`MAX_BODY_BYTES`] are refused with `413` before they are read in full.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use freeport_port::port::{DecisionRequest, ErrorKind, MAX_FACTS_BYTES, NewAccount, Principal};
+use freeport_port::{Port, PortError};
+use freeport_store::docket::CaseStatus;
+use miette::Diagnostic;
+use serde::{Deserialize, Serialize};
+
+use crate::ServerError;
+
+/// The largest request body accepted: the largest facts document and room for its envelope.
+pub const MAX_BODY_BYTES: usize = MAX_FACTS_BYTES + 64 * 1024;
+
+/// The media type of problem documents (RFC 9457).
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// A URI naming the problem type: `urn:freeport:problem:<code>`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// The status's reason phrase.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong, for a person.
+    pub detail: String,
+    /// The diagnostic code, as the command line prints it.
+    pub code: String,
+    /// The request field at fault, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub field: Option<String>,
+    /// What to do about it, where known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub help: Option<String>,
+}
+
+impl Problem {
+    fn new(status: StatusCode, code: &str, detail: String) -> Self {
+        Self {
+            problem_type: format!("urn:freeport:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            code: code.to_owned(),
+            field: None,
+            help: None,
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// A port error as a problem document, with the same code the command line shows.
+fn problem(error: &PortError) -> Problem {
+    let status = match error.kind() {
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    // The innermost diagnostic that has a code (a facts error's own, not the wrapper's).
+    let code = error
+        .code()
+        .map_or_else(|| "freeport::port::internal".to_owned(), |c| c.to_string());
+    let detail = match error.kind() {
+        // Internals stay in the server's log; the caller learns only that it failed.
+        ErrorKind::Internal => "the port failed; the operator has the details".to_owned(),
+        _ => error.to_string(),
+    };
+    let mut problem = Problem::new(status, &code, detail);
+    problem.help = error.help().map(|h| h.to_string());
+    problem.field = match error {
+        PortError::Invalid { field, .. } => Some(field.clone()),
+        PortError::Facts(_) => Some("facts".to_owned()),
+        _ => None,
+    };
+    problem
+}
+
+struct ApiError(Problem);
+
+impl From<PortError> for ApiError {
+    fn from(error: PortError) -> Self {
+        if error.kind() == ErrorKind::Internal {
+            tracing_error(&error);
+        }
+        Self(problem(&error))
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "freeport::api::too_large"
+        } else {
+            "freeport::api::bad_json"
+        };
+        Self(Problem::new(status, code, rejection.body_text()))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_response()
+    }
+}
+
+/// Logs a server-side failure on stderr as one structured line (never a request body).
+fn tracing_error(error: &PortError) {
+    let line = serde_json::json!({
+        "level": "error",
+        "code": error.code().map(|c| c.to_string()),
+        "message": error.to_string(),
+    });
+    #[expect(
+        clippy::print_stderr,
+        reason = "the server's structured log is its stderr"
+    )]
+    {
+        eprintln!("{line}");
+    }
+}
+
+type Shared = Arc<Port>;
+
+/// Runs `work` (blocking store and log calls) off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, PortError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::from(PortError::Internal(e.to_string())))?
+        .map_err(ApiError::from)
+}
+
+/// The authenticated caller.
+struct Caller(Principal);
+
+impl FromRequestParts<Shared> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, port: &Shared) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned())
+            .ok_or_else(|| ApiError::from(PortError::Unauthenticated))?;
+        let port = Arc::clone(port);
+        blocking(move || port.authenticate(&token))
+            .await
+            .map(Caller)
+    }
+}
+
+/// The answer to account creation: the account and its token, shown once.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CreatedAccount {
+    /// The account.
+    pub account: serde_json::Value,
+    /// The API token; the port keeps only its hash.
+    pub token: String,
+}
+
+async fn whoami(Caller(who): Caller) -> Json<Principal> {
+    Json(who)
+}
+
+async fn create_account(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    body: Result<Json<NewAccount>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(new) = body?;
+    let (account, token) = blocking(move || port.create_account(&who, &new)).await?;
+    let body = CreatedAccount {
+        account: serde_json::to_value(&account)
+            .map_err(|e| ApiError::from(PortError::Internal(e.to_string())))?,
+        token: token.expose().to_owned(),
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+async fn accounts(State(port): State<Shared>, Caller(who): Caller) -> Result<Response, ApiError> {
+    Ok(Json(blocking(move || port.accounts(&who)).await?).into_response())
+}
+
+async fn file(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|rejection| {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "freeport::api::too_large"
+        } else {
+            "freeport::api::bad_body"
+        };
+        ApiError(Problem::new(status, code, rejection.body_text()))
+    })?;
+    let text = String::from_utf8(body.to_vec()).map_err(|e| {
+        let mut p = Problem::new(
+            StatusCode::BAD_REQUEST,
+            "freeport::api::bad_json",
+            format!("the body is not UTF-8: {e}"),
+        );
+        p.field = Some("facts".to_owned());
+        ApiError(p)
+    })?;
+    let filing = blocking(move || port.file(&who, &text)).await?;
+    let location = format!("/api/v1/filings/{}", filing.id);
+    let mut response = (StatusCode::CREATED, Json(filing)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+async fn filings(State(port): State<Shared>, Caller(who): Caller) -> Result<Response, ApiError> {
+    Ok(Json(blocking(move || port.filings(&who)).await?).into_response())
+}
+
+async fn filing(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(Json(blocking(move || port.filing(&who, &id)).await?).into_response())
+}
+
+/// A message on a case.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMessage {
+    /// The text.
+    pub body: String,
+}
+
+async fn post_message(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<NewMessage>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(message) = body?;
+    let view = blocking(move || port.post_message(&who, &id, &message.body)).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+async fn decide(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<DecisionRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body?;
+    Ok(Json(blocking(move || port.decide(&who, &id, &request)).await?).into_response())
+}
+
+/// `?status=` of the case queue.
+#[derive(Debug, Deserialize)]
+struct CasesQuery {
+    status: Option<String>,
+}
+
+async fn cases(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    Query(query): Query<CasesQuery>,
+) -> Result<Response, ApiError> {
+    let status = match query.status.as_deref() {
+        None => None,
+        Some(text) => Some(CaseStatus::parse(text).ok_or_else(|| {
+            ApiError::from(PortError::Invalid {
+                field: "status".to_owned(),
+                reason: format!(
+                    "`{}` is not one of open, approved, approved_with_conditions, refused",
+                    text.escape_debug()
+                ),
+            })
+        })?),
+    };
+    Ok(Json(blocking(move || port.cases(&who, status)).await?).into_response())
+}
+
+/// `?after=` of the journal.
+#[derive(Debug, Deserialize)]
+struct JournalQuery {
+    #[serde(default)]
+    after: u64,
+}
+
+/// One line of the access journal.
+#[derive(Debug, Serialize)]
+struct JournalLine {
+    seq: u64,
+    at: String,
+    account: String,
+    action: String,
+    target: String,
+}
+
+async fn journal(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    Query(query): Query<JournalQuery>,
+) -> Result<Response, ApiError> {
+    let lines: Vec<JournalLine> = blocking(move || port.journal(&who, query.after))
+        .await?
+        .into_iter()
+        .map(|j| JournalLine {
+            seq: j.seq,
+            at: j.at,
+            account: j.account,
+            action: j.action,
+            target: j.target,
+        })
+        .collect();
+    Ok(Json(lines).into_response())
+}
+
+async fn not_found() -> ApiError {
+    ApiError(Problem::new(
+        StatusCode::NOT_FOUND,
+        "freeport::api::no_route",
+        "no such route; the API is under /api/v1".to_owned(),
+    ))
+}
+
+/// The API's router over `port`.
+pub fn router(port: Arc<Port>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/api/v1/whoami", get(whoami))
+        .route("/api/v1/accounts", post(create_account).get(accounts))
+        .route("/api/v1/filings", post(file).get(filings))
+        .route("/api/v1/filings/{id}", get(filing))
+        .route("/api/v1/filings/{id}/messages", post(post_message))
+        .route("/api/v1/filings/{id}/decision", post(decide))
+        .route("/api/v1/cases", get(cases))
+        .route("/api/v1/journal", get(journal))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(port)
+}
+
+/// Serves the port's API on `listener` until Ctrl-C or SIGTERM, finishing requests in flight.
+///
+/// # Errors
+///
+/// When the listener cannot be used.
+pub fn serve_port(port: Arc<Port>, listener: TcpListener) -> Result<(), ServerError> {
+    let rt = crate::runtime(&format!("{:?}", listener.local_addr().ok()))?;
+    rt.block_on(crate::run(listener, router(port)))
+}

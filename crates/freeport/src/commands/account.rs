@@ -1,0 +1,89 @@
+//! `freeport account add|list`: the port's accounts, managed on its own host.
+
+use std::io::Write;
+use std::path::Path;
+
+use freeport_cli::{AccountCommand, AccountRole, Format};
+use freeport_port::Principal;
+use freeport_port::port::NewAccount;
+use freeport_store::docket::Role;
+
+use crate::{Error, ExitStatus};
+
+fn role(role: AccountRole) -> Role {
+    match role {
+        AccountRole::Exporter => Role::Exporter,
+        AccountRole::CnReviewer => Role::CnReviewer,
+        AccountRole::UsReviewer => Role::UsReviewer,
+        AccountRole::Auditor => Role::Auditor,
+        AccountRole::Admin => Role::Admin,
+    }
+}
+
+pub(crate) fn run(
+    command: &AccountCommand,
+    store: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let port = super::serve::open_port(store, None)?;
+    let admin = Principal::local_admin();
+    match command {
+        AccountCommand::Add(args) => {
+            let public_key = match &args.public_key {
+                Some(path) => Some(super::judge::read(path)?.trim().to_owned()),
+                None => None,
+            };
+            let new = NewAccount {
+                id: args.id.clone(),
+                role: role(args.role),
+                organisation: args.organisation.clone(),
+                organisation_name: args.organisation_name.clone(),
+                name: args.name.clone(),
+                public_key,
+            };
+            let (account, token) = port
+                .create_account(&admin, &new)
+                .map_err(|e| Error::Port(Box::new(e)))?;
+            match args.format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(
+                        &mut *out,
+                        &serde_json::json!({"account": account, "token": token.expose()}),
+                    )?;
+                    writeln!(out)?;
+                }
+                Format::Table => {
+                    writeln!(out, "created account `{}` ({})", account.id, account.role)?;
+                    writeln!(out, "token (shown once; the port keeps only its hash):")?;
+                    writeln!(out, "{}", token.expose())?;
+                }
+            }
+        }
+        AccountCommand::List(args) => {
+            let accounts = port
+                .accounts(&admin)
+                .map_err(|e| Error::Port(Box::new(e)))?;
+            match args.format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &accounts)?;
+                    writeln!(out)?;
+                }
+                Format::Table => {
+                    let mut table = super::judge::new_table();
+                    table.set_header(["account", "role", "organisation", "name", "created"]);
+                    for a in &accounts {
+                        table.add_row([
+                            a.id.as_str(),
+                            a.role.as_str(),
+                            a.organisation.as_deref().unwrap_or(""),
+                            a.name.as_str(),
+                            a.created_at.as_str(),
+                        ]);
+                    }
+                    writeln!(out, "{table}")?;
+                }
+            }
+        }
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,440 @@
+//! The port as separate processes on loopback (issue 13): `freeport init`, accounts made on the
+//! port's host, `freeport serve`, and exporters and reviewers talking to it over HTTP with their
+//! own tokens and keys.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command as Process, Stdio};
+
+use assert_cmd::Command;
+use assert_cmd::cargo::CommandCargoExt as _;
+use freeport_policy::Jurisdiction;
+use freeport_port::port::{DecisionFields, Verdict, decision_entry, decision_note_text};
+use freeport_tlog::note::{load_signing_key, sign_note};
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn freeport(home: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("freeport")
+        .unwrap()
+        .current_dir(root())
+        .env("FREEPORT_HOME", home)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A running `freeport serve`, stopped with SIGTERM when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(home: &Path) -> Self {
+        let mut child = Process::cargo_bin("freeport")
+            .unwrap()
+            .current_dir(root())
+            .env("FREEPORT_HOME", home)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap();
+        let base = url.trim_end_matches("/api/v1").to_owned();
+        Self { child, base }
+    }
+
+    fn stop(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Process::new("kill").args(["-TERM", &pid]).status().unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build(),
+    )
+}
+
+/// One request: the status, the content type and the JSON body.
+fn call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String, Value) {
+    let url = format!("{}{path}", server.base);
+    let agent = agent();
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let mut response = match (method, body) {
+        ("GET", _) => {
+            let mut request = agent.get(&url);
+            if let Some(auth) = &auth {
+                request = request.header("Authorization", auth);
+            }
+            request.call().unwrap()
+        }
+        (_, body) => {
+            let mut request = agent.post(&url).content_type("application/json");
+            if let Some(auth) = &auth {
+                request = request.header("Authorization", auth);
+            }
+            request.send(body.unwrap_or("").as_bytes()).unwrap()
+        }
+    };
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let text = response.body_mut().read_to_string().unwrap();
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, content_type, value)
+}
+
+fn filing_json(name: &str) -> String {
+    let text =
+        std::fs::read_to_string(root().join(format!("examples/port/filings/{name}.toml"))).unwrap();
+    let value: toml::Value = toml::from_str(&text).unwrap();
+    serde_json::to_string(&value).unwrap()
+}
+
+fn token(output: &std::process::Output) -> String {
+    assert!(output.status.success(), "{output:?}");
+    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    value["token"].as_str().unwrap().to_owned()
+}
+
+/// A signed decision request, built as a reviewer's client builds it.
+fn decision(
+    key_file: &Path,
+    reviewer: &str,
+    side: Jurisdiction,
+    filing: &Value,
+    verdict: Verdict,
+    conditions: &[String],
+    reasons: &[String],
+) -> String {
+    let packs: Vec<String> = filing["decision"]["packs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(j, s)| format!("{j}@{}", s["version"].as_str().unwrap()))
+        .collect();
+    let decided_at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap()
+        .to_string();
+    let entry = decision_entry(&DecisionFields {
+        filing: filing["id"].as_str().unwrap(),
+        side,
+        reviewer,
+        verdict,
+        conditions,
+        public_reasons: reasons,
+        decided_at: &decided_at,
+        rule_packs: &packs,
+    })
+    .unwrap();
+    let key = load_signing_key(key_file).unwrap();
+    let note = sign_note(&decision_note_text(&entry), &key, "decision").unwrap();
+    json!({
+        "verdict": verdict,
+        "conditions": conditions,
+        "public_reasons": reasons,
+        "decided_at": decided_at,
+        "signed_note": note,
+    })
+    .to_string()
+}
+
+#[test]
+fn serve_refuses_a_home_that_init_did_not_make() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let output = freeport(&home, &["serve", "--listen", "127.0.0.1:0"]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("freeport::port::no_home"), "{stderr}");
+    assert!(!home.exists(), "serve created the home");
+}
+
+#[test]
+fn exporters_file_reviewers_decide_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("port");
+    assert!(freeport(&home, &["init"]).status.success());
+    // Each reviewer makes their own key on their own machine; the port gets the public half.
+    let wei_key = dir.path().join("wei");
+    let sam_key = dir.path().join("sam");
+    for (name, prefix) in [("wei", &wei_key), ("sam", &sam_key)] {
+        let out = freeport(
+            &home,
+            &[
+                "log",
+                "keygen",
+                "--name",
+                name,
+                "--out",
+                prefix.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{out:?}");
+    }
+    let add = |args: &[&str]| {
+        token(&freeport(
+            &home,
+            &[&["account", "add"], args, &["--format", "json"]].concat(),
+        ))
+    };
+    let alice = add(&[
+        "alice",
+        "--role",
+        "exporter",
+        "--organisation",
+        "acme",
+        "--name",
+        "Alice",
+    ]);
+    let bob = add(&[
+        "bob",
+        "--role",
+        "exporter",
+        "--organisation",
+        "globex",
+        "--name",
+        "Bob",
+    ]);
+    let wei_vkey = wei_key.with_extension("vkey");
+    let sam_vkey = sam_key.with_extension("vkey");
+    let wei = add(&[
+        "wei",
+        "--role",
+        "cn_reviewer",
+        "--name",
+        "Wei",
+        "--public-key",
+        wei_vkey.to_str().unwrap(),
+    ]);
+    let li = add(&[
+        "li",
+        "--role",
+        "cn_reviewer",
+        "--name",
+        "Li",
+        "--public-key",
+        wei_vkey.to_str().unwrap(),
+    ]);
+    let sam = add(&[
+        "sam",
+        "--role",
+        "us_reviewer",
+        "--name",
+        "Sam",
+        "--public-key",
+        sam_vkey.to_str().unwrap(),
+    ]);
+    let audrey = add(&["audrey", "--role", "auditor", "--name", "Audrey"]);
+
+    let server = Server::start(&home);
+    let (status, _, body) = call(&server, "GET", "/healthz", None, None);
+    assert_eq!((status, body), (200, Value::String("ok\n".into())));
+
+    // No token, a forged token: 401 problem documents.
+    for token in [None, Some("fdp_0000")] {
+        let (status, content_type, problem) = call(&server, "GET", "/api/v1/filings", token, None);
+        assert_eq!(status, 401);
+        assert_eq!(content_type, "application/problem+json");
+        assert_eq!(problem["code"], "freeport::port::unauthenticated");
+    }
+
+    // Three filings: one cleared at once, one for China's review, one for both sides.
+    let (status, _, cleared) = call(
+        &server,
+        "POST",
+        "/api/v1/filings",
+        Some(&bob),
+        Some(&filing_json("cleared-at-once")),
+    );
+    assert_eq!(status, 201, "{cleared}");
+    assert_eq!(cleared["status"], "cleared");
+    let (_, _, china) = call(
+        &server,
+        "POST",
+        "/api/v1/filings",
+        Some(&alice),
+        Some(&filing_json("china-review")),
+    );
+    assert_eq!(china["status"], "in_review");
+    let (_, _, both) = call(
+        &server,
+        "POST",
+        "/api/v1/filings",
+        Some(&alice),
+        Some(&filing_json("both-sides")),
+    );
+    let sides: Vec<&str> = both["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["side"].as_str().unwrap())
+        .collect();
+    assert_eq!(sides, ["cn", "us"]);
+
+    // Tenancy: bob does not see alice's filing; the US reviewer sees only the filing with a US
+    // case; an exporter may not list queues.
+    let china_path = format!("/api/v1/filings/{}", china["id"].as_str().unwrap());
+    let (status, _, problem) = call(&server, "GET", &china_path, Some(&bob), None);
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (404, Some("freeport::port::not_found"))
+    );
+    let (_, _, seen) = call(&server, "GET", "/api/v1/filings", Some(&sam), None);
+    assert_eq!(seen.as_array().unwrap().len(), 1);
+    let (status, _, _) = call(&server, "GET", "/api/v1/cases", Some(&alice), None);
+    assert_eq!(status, 403);
+
+    // Bad input: malformed JSON, an unknown category, a wrong type: 4xx naming the field.
+    let (status, content_type, problem) = call(
+        &server,
+        "POST",
+        "/api/v1/filings",
+        Some(&alice),
+        Some("{not json"),
+    );
+    assert_eq!(
+        (status, content_type.as_str()),
+        (422, "application/problem+json"),
+        "{problem}"
+    );
+    let unknown = filing_json("china-review").replace("contact.email", "contact.telepathy");
+    let (status, _, problem) = call(
+        &server,
+        "POST",
+        "/api/v1/filings",
+        Some(&alice),
+        Some(&unknown),
+    );
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("telepathy"),
+        "{problem}"
+    );
+
+    // China approves the China-only filing with conditions; the second CN reviewer gets 409.
+    let conditions = vec!["file the standard contract within 10 working days".to_owned()];
+    let body = decision(
+        &wei_key.with_extension("key"),
+        "wei",
+        Jurisdiction::Cn,
+        &china,
+        Verdict::ApproveWithConditions,
+        &conditions,
+        &[],
+    );
+    let (status, _, decided) = call(
+        &server,
+        "POST",
+        &format!("{china_path}/decision"),
+        Some(&wei),
+        Some(&body),
+    );
+    assert_eq!(status, 200, "{decided}");
+    assert!(decided["log_index"].is_u64());
+    let late = decision(
+        &wei_key.with_extension("key"),
+        "li",
+        Jurisdiction::Cn,
+        &china,
+        Verdict::Approve,
+        &[],
+        &[],
+    );
+    let (status, _, problem) = call(
+        &server,
+        "POST",
+        &format!("{china_path}/decision"),
+        Some(&li),
+        Some(&late),
+    );
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("freeport::port::conflict"))
+    );
+    let (_, _, after) = call(&server, "GET", &china_path, Some(&alice), None);
+    assert_eq!(after["status"], "cleared");
+
+    // The US refuses the two-sided filing with public reasons.
+    let both_path = format!("/api/v1/filings/{}", both["id"].as_str().unwrap());
+    let reasons =
+        vec!["the vendor's CISA security attestation does not cover the claims system".to_owned()];
+    let body = decision(
+        &sam_key.with_extension("key"),
+        "sam",
+        Jurisdiction::Us,
+        &both,
+        Verdict::Refuse,
+        &[],
+        &reasons,
+    );
+    let (status, _, decided) = call(
+        &server,
+        "POST",
+        &format!("{both_path}/decision"),
+        Some(&sam),
+        Some(&body),
+    );
+    assert_eq!(status, 200, "{decided}");
+    let (_, _, after) = call(&server, "GET", &both_path, Some(&audrey), None);
+    assert_eq!(after["status"], "refused");
+    assert_eq!(after["cases"][1]["public_reasons"][0], reasons[0].as_str());
+
+    // The auditor reads the journal of every change.
+    let (status, _, journal) = call(&server, "GET", "/api/v1/journal", Some(&audrey), None);
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "account.create",
+        "filing.create",
+        "case.permit_with_conditions",
+        "filing.clear",
+        "case.deny",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} missing from {actions:?}"
+        );
+    }
+    assert!(server.stop().success());
+}
