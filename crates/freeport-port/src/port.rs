@@ -68,7 +68,7 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 pub const DECISION_CLOCK_SKEW_SECONDS: i64 = 300;
 
 /// Who a request acts for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Principal {
     /// The account id.
     pub account: String,
@@ -334,7 +334,7 @@ fn now() -> String {
 }
 
 /// A new account, as an administrator asks for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     /// Id (1–64 lowercase ASCII letters, digits, `.`, `_`, `-`).
@@ -355,7 +355,7 @@ pub struct NewAccount {
 }
 
 /// An account as shown (never its token).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AccountView {
     /// Id.
     pub id: String,
@@ -387,7 +387,7 @@ impl From<Account> for AccountView {
 }
 
 /// One side's case as shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CaseView {
     /// The filing.
     pub filing: String,
@@ -435,7 +435,7 @@ impl From<CaseSide> for CaseView {
 }
 
 /// A message on a case as shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MessageView {
     /// 1, 2, … within the filing.
     pub seq: u64,
@@ -459,7 +459,7 @@ impl From<Message> for MessageView {
 }
 
 /// A filing as shown to those who may see it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FilingView {
     /// Id (also its transfer's id in the store once cleared).
     pub id: String,
@@ -474,9 +474,12 @@ pub struct FilingView {
     /// When cleared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cleared_at: Option<String>,
-    /// The facts as filed.
+    /// The facts as filed (the schema of `GET /api/v1/schema/facts`).
+    #[schema(value_type = Object)]
     pub facts: serde_json::Value,
-    /// Both packs' decision at filing, with citations and remedies.
+    /// Both packs' decision at filing, with citations and remedies (as `freeport judge
+    /// --format json` prints it).
+    #[schema(value_type = Object)]
     pub decision: serde_json::Value,
     /// The sides under review, `cn` first; empty when cleared at once.
     pub cases: Vec<CaseView>,
@@ -485,7 +488,7 @@ pub struct FilingView {
 }
 
 /// A filing in a list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FilingSummary {
     /// Id.
     pub id: String,
@@ -498,7 +501,7 @@ pub struct FilingSummary {
 }
 
 /// What a reviewer decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Approve.
@@ -531,7 +534,7 @@ impl Verdict {
 
 /// A reviewer's decision on their side's case, as sent: the fields of the decision entry and
 /// the reviewer's signed note over it ([`decision_entry`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
     /// Approve, approve with conditions, or refuse.

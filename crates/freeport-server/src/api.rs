@@ -34,11 +34,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use freeport_port::port::{DecisionRequest, ErrorKind, MAX_FACTS_BYTES, NewAccount, Principal};
+use freeport_port::port::{
+    AccountView, CaseView, DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_FACTS_BYTES,
+    MessageView, NewAccount, Principal,
+};
 use freeport_port::{Port, PortError};
 use freeport_store::docket::CaseStatus;
 use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::ServerError;
 
@@ -49,7 +54,7 @@ pub const MAX_BODY_BYTES: usize = MAX_FACTS_BYTES + 64 * 1024;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// An RFC 9457 problem document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
     /// A URI naming the problem type: `urn:freeport:problem:<code>`.
     #[serde(rename = "type")]
@@ -209,18 +214,25 @@ impl FromRequestParts<Shared> for Caller {
 }
 
 /// The answer to account creation: the account and its token, shown once.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CreatedAccount {
     /// The account.
+    #[schema(value_type = AccountView)]
     pub account: serde_json::Value,
     /// The API token; the port keeps only its hash.
     pub token: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/whoami", tag = "accounts",
+    responses((status = 200, description = "The caller", body = Principal), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn whoami(Caller(who): Caller) -> Json<Principal> {
     Json(who)
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccount,
+    responses((status = 201, description = "The account and its token, shown once", body = CreatedAccount), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn create_account(
     State(port): State<Shared>,
     Caller(who): Caller,
@@ -236,10 +248,21 @@ async fn create_account(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts",
+    responses((status = 200, description = "Every account", body = Vec<AccountView>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn accounts(State(port): State<Shared>, Caller(who): Caller) -> Result<Response, ApiError> {
     Ok(Json(blocking(move || port.accounts(&who)).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/filings", tag = "filings",
+    request_body(content = Object, content_type = "application/json",
+        description = "Transfer facts with their inventory, in JSON (schema: `GET /api/v1/schema/facts`; `freeport judge --schema`)"),
+    responses((status = 201, description = "Judged and cleared at once, or routed to each side that reviews", body = FilingView,
+        headers(("Location" = String, description = "The filing's URL"))),
+        (status = 413, description = "The body exceeds the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn file(
     State(port): State<Shared>,
     Caller(who): Caller,
@@ -272,10 +295,17 @@ async fn file(
     Ok(response)
 }
 
+#[utoipa::path(get, path = "/api/v1/filings", tag = "filings",
+    responses((status = 200, description = "The filings the caller may see, oldest first", body = Vec<FilingSummary>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn filings(State(port): State<Shared>, Caller(who): Caller) -> Result<Response, ApiError> {
     Ok(Json(blocking(move || port.filings(&who)).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/filings/{id}", tag = "filings",
+    params(("id" = String, Path, description = "Filing id, e.g. F-2026-000001")),
+    responses((status = 200, description = "The filing with its cases and messages", body = FilingView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn filing(
     State(port): State<Shared>,
     Caller(who): Caller,
@@ -285,13 +315,17 @@ async fn filing(
 }
 
 /// A message on a case.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMessage {
     /// The text.
     pub body: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/filings/{id}/messages", tag = "cases",
+    params(("id" = String, Path, description = "Filing id")), request_body = NewMessage,
+    responses((status = 201, description = "The message", body = MessageView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn post_message(
     State(port): State<Shared>,
     Caller(who): Caller,
@@ -303,6 +337,10 @@ async fn post_message(
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/filings/{id}/decision", tag = "cases",
+    params(("id" = String, Path, description = "Filing id")), request_body = DecisionRequest,
+    responses((status = 200, description = "The caller's side, decided and logged", body = CaseView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn decide(
     State(port): State<Shared>,
     Caller(who): Caller,
@@ -319,6 +357,10 @@ struct CasesQuery {
     status: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases",
+    params(("status" = Option<String>, Query, description = "open, approved, approved_with_conditions or refused")),
+    responses((status = 200, description = "The caller's side's cases (every side for auditors and admins)", body = Vec<CaseView>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn cases(
     State(port): State<Shared>,
     Caller(who): Caller,
@@ -347,7 +389,7 @@ struct JournalQuery {
 }
 
 /// One line of the access journal.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 struct JournalLine {
     seq: u64,
     at: String,
@@ -356,6 +398,10 @@ struct JournalLine {
     target: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/journal", tag = "audit",
+    params(("after" = Option<u64>, Query, description = "Only lines after this one")),
+    responses((status = 200, description = "The access journal, oldest first", body = Vec<JournalLine>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 async fn journal(
     State(port): State<Shared>,
     Caller(who): Caller,
@@ -375,6 +421,55 @@ async fn journal(
     Ok(Json(lines).into_response())
 }
 
+/// The port's OpenAPI document (`GET /openapi.json`).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Free Data Port",
+        description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
+    ),
+    paths(whoami, create_account, accounts, file, filings, filing, post_message, decide, cases, journal),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "Who may act, with which role"),
+        (name = "filings", description = "Transfers filed by exporters, judged under both packs"),
+        (name = "cases", description = "Each side's review: questions, signed decisions"),
+        (name = "audit", description = "The access journal"),
+    )
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+#[derive(Debug)]
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The OpenAPI document as pretty JSON, with the crate's version.
+#[must_use]
+pub fn openapi_json() -> String {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc.to_pretty_json().unwrap_or_default()
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
+}
+
+async fn facts_schema() -> Response {
+    Json(freeport_policy::facts_schema()).into_response()
+}
+
 async fn not_found() -> ApiError {
     ApiError(Problem::new(
         StatusCode::NOT_FOUND,
@@ -385,8 +480,14 @@ async fn not_found() -> ApiError {
 
 /// The API's router over `port`.
 pub fn router(port: Arc<Port>) -> Router {
+    let metrics = Arc::new(crate::metrics::Metrics::default());
+    let metrics_route = Router::new()
+        .route("/metrics", get(crate::metrics::serve))
+        .with_state(Arc::clone(&metrics));
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
+        .route("/openapi.json", get(openapi))
+        .route("/api/v1/schema/facts", get(facts_schema))
         .route("/api/v1/whoami", get(whoami))
         .route("/api/v1/accounts", post(create_account).get(accounts))
         .route("/api/v1/filings", post(file).get(filings))
@@ -398,6 +499,11 @@ pub fn router(port: Arc<Port>) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(port)
+        .merge(metrics_route)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::record,
+        ))
 }
 
 /// Serves the port's API on `listener` until Ctrl-C or SIGTERM, finishing requests in flight.

@@ -25,6 +25,7 @@ use miette::Diagnostic;
 use tokio::sync::Mutex;
 
 pub mod api;
+pub mod metrics;
 pub mod stats;
 
 /// The largest body read from a server: a full entry bundle of 256 maximal entries.

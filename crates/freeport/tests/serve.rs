@@ -436,5 +436,36 @@ fn exporters_file_reviewers_decide_over_http() {
             "{action} missing from {actions:?}"
         );
     }
+    // Oversized bodies are refused before they are read in full.
+    let huge = format!("{{\"pad\": \"{}\"}}", "x".repeat(2 << 20));
+    let (status, content_type, problem) = call(
+        &server,
+        "POST",
+        "/api/v1/filings",
+        Some(&alice),
+        Some(&huge),
+    );
+    assert_eq!(status, 413, "{problem}");
+    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(problem["code"], "freeport::api::too_large");
+
+    // The OpenAPI document the binary serves is the one generated (and snapshot-tested).
+    let (status, _, openapi) = call(&server, "GET", "/openapi.json", None, None);
+    assert_eq!(status, 200);
+    assert_eq!(
+        openapi,
+        serde_json::from_str::<Value>(&freeport_server::api::openapi_json()).unwrap()
+    );
+    // Metrics count by route template, never by the ids requested.
+    let (status, _, metrics) = call(&server, "GET", "/metrics", None, None);
+    assert_eq!(status, 200);
+    let metrics = metrics.as_str().unwrap();
+    assert!(
+        metrics.contains(
+            r#"freeport_http_requests_total{method="POST",route="/api/v1/filings",status="201"} 3"#
+        ),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("F-2026-"), "{metrics}");
     assert!(server.stop().success());
 }
