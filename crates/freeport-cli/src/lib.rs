@@ -86,6 +86,16 @@ pub enum Command {
     /// Manage the port's accounts on its own host (as its administrator).
     #[command(subcommand)]
     Account(AccountCommand),
+    /// File a transfer with a port (as an exporter): the facts are checked here first, then
+    /// judged by the port against its own cumulative volumes.
+    #[command(after_help = FILE_AFTER_HELP)]
+    File(FileArgs),
+    /// Follow filings and cases at a port: list, show, ask and answer.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Decide your side of a case at a port (as a CN or US reviewer), signed with your own key.
+    #[command(after_help = REVIEW_AFTER_HELP)]
+    Review(ReviewArgs),
     /// Browse the shared vocabulary of data categories and how each country's law treats them.
     #[command(subcommand, visible_alias = "vocabulary")]
     Vocab(VocabCommand),
@@ -710,6 +720,134 @@ Examples:
   FREEPORT_HOME=/srv/freeport freeport serve --listen 127.0.0.1:8400
   curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8400/api/v1/filings
 ";
+
+/// How to reach a port and act there.
+#[derive(Debug, Args)]
+pub struct PortConnection {
+    /// The port's base URL.
+    #[arg(long = "port", env = "FREEPORT_PORT_URL", value_name = "URL")]
+    pub url: String,
+    /// Your API token (prefer the environment variable: a token on the command line is seen by
+    /// other users of the machine).
+    #[arg(
+        long,
+        env = "FREEPORT_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: String,
+}
+
+const FILE_AFTER_HELP: &str = "\
+The facts are transfer facts with their inventory (`freeport judge --schema`), TOML or JSON, e.g.
+built from a local `freeport scan`: raw data never leaves your machine. Exit status: 0 when the
+filing is cleared at once, 1 when it waits for review.
+
+Examples:
+  export FREEPORT_PORT_URL=http://127.0.0.1:8400 FREEPORT_TOKEN=fdp_...
+  freeport file examples/port/filings/china-review.toml
+";
+
+/// Arguments of `freeport file`.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// The transfer facts (TOML, or JSON for `.json`).
+    pub facts: PathBuf,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `freeport case ...`.
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// The filings you may see (exporters: your organisation's; reviewers: your side's).
+    List(CaseListArgs),
+    /// One filing: its decision per country, the cases and the conversation.
+    Show(CaseShowArgs),
+    /// Write a question or an answer on a filing's case.
+    Ask(CaseAskArgs),
+}
+
+/// Arguments of `freeport case list`.
+#[derive(Debug, Args)]
+pub struct CaseListArgs {
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `freeport case show`.
+#[derive(Debug, Args)]
+pub struct CaseShowArgs {
+    /// The filing id, e.g. `F-2026-000001`.
+    pub id: String,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `freeport case ask`.
+#[derive(Debug, Args)]
+pub struct CaseAskArgs {
+    /// The filing id.
+    pub id: String,
+    /// The text.
+    #[arg(long)]
+    pub message: String,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+}
+
+const REVIEW_AFTER_HELP: &str = "\
+The decision is the log entry the port appends; you sign it with your own Ed25519 note key (made
+with `freeport log keygen`, its `.vkey` registered with your account), so the port cannot decide
+in your name. Refusals carry public reasons, which are published: no personal data.
+
+Examples:
+  freeport review F-2026-000002 --approve --key wei.key
+  freeport review F-2026-000003 --approve-with-conditions \"file the standard contract within 10 working days\" --key wei.key
+  freeport review F-2026-000003 --refuse --reason \"no CISA security attestation\" --key sam.key
+";
+
+/// Arguments of `freeport review`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("verdict").required(true).args(["approve", "approve_with_conditions", "refuse"])))]
+pub struct ReviewArgs {
+    /// The filing id.
+    pub id: String,
+    /// Approve your side.
+    #[arg(long)]
+    pub approve: bool,
+    /// Approve your side on these conditions (repeat for several).
+    #[arg(long, value_name = "CONDITION")]
+    pub approve_with_conditions: Vec<String>,
+    /// Refuse your side; give the public reasons with `--reason`.
+    #[arg(long, requires = "reason")]
+    pub refuse: bool,
+    /// A public reason (repeat for several); required with `--refuse`.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Vec<String>,
+    /// Your private note key (`.key`).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
 
 /// Arguments of `freeport serve`.
 #[derive(Debug, Args)]

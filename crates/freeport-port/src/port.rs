@@ -68,7 +68,7 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 pub const DECISION_CLOCK_SKEW_SECONDS: i64 = 300;
 
 /// Who a request acts for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Principal {
     /// The account id.
     pub account: String,
@@ -355,7 +355,7 @@ pub struct NewAccount {
 }
 
 /// An account as shown (never its token).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountView {
     /// Id.
     pub id: String,
@@ -387,7 +387,7 @@ impl From<Account> for AccountView {
 }
 
 /// One side's case as shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseView {
     /// The filing.
     pub filing: String,
@@ -404,10 +404,10 @@ pub struct CaseView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<String>,
     /// Conditions of an approval.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<String>,
     /// Public reasons.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub public_reasons: Vec<String>,
     /// The decision's log index.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -435,7 +435,7 @@ impl From<CaseSide> for CaseView {
 }
 
 /// A message on a case as shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MessageView {
     /// 1, 2, … within the filing.
     pub seq: u64,
@@ -459,7 +459,7 @@ impl From<Message> for MessageView {
 }
 
 /// A filing as shown to those who may see it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FilingView {
     /// Id (also its transfer's id in the store once cleared).
     pub id: String,
@@ -488,7 +488,7 @@ pub struct FilingView {
 }
 
 /// A filing in a list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FilingSummary {
     /// Id.
     pub id: String,
@@ -609,7 +609,8 @@ pub fn decision_note_text(entry: &[u8]) -> String {
 pub struct Port {
     layout: HomeLayout,
     store: Mutex<Store>,
-    log: Mutex<PortLog>,
+    /// `None` when opened without its log ([`Port::open_without_log`]).
+    log: Option<Mutex<PortLog>>,
     judge: Judge,
     vocabulary: &'static Vocabulary,
 }
@@ -646,7 +647,35 @@ impl Port {
         Ok(Self {
             layout,
             store: Mutex::new(store),
-            log: Mutex::new(log),
+            log: Some(Mutex::new(log)),
+            judge,
+            vocabulary,
+        })
+    }
+
+    /// Opens the port's store only, leaving its log to the process that serves it (one writer
+    /// holds a log): for managing accounts on the port's host while `freeport serve` runs.
+    /// Calls that log ([`Port::decide`]) refuse.
+    ///
+    /// # Errors
+    ///
+    /// As [`Port::open`].
+    pub fn open_without_log(
+        layout: HomeLayout,
+        judge: Judge,
+        vocabulary: &'static Vocabulary,
+    ) -> Result<Self, PortError> {
+        let contents = layout.check()?;
+        if contents.is_fresh() || contents.store_bytes.is_none() {
+            return Err(PortError::NoHome {
+                root: layout.root().to_owned(),
+            });
+        }
+        let store = layout.open_store_for_recording()?;
+        Ok(Self {
+            layout,
+            store: Mutex::new(store),
+            log: None,
             judge,
             vocabulary,
         })
@@ -666,6 +695,8 @@ impl Port {
 
     fn log(&self) -> Result<MutexGuard<'_, PortLog>, PortError> {
         self.log
+            .as_ref()
+            .ok_or_else(|| PortError::Internal("the port was opened without its log".to_owned()))?
             .lock()
             .map_err(|_| PortError::Internal("the log lock is poisoned".to_owned()))
     }
@@ -1020,6 +1051,11 @@ impl Port {
         request: &DecisionRequest,
     ) -> Result<CaseView, PortError> {
         Self::require(who, &[Role::CnReviewer, Role::UsReviewer], "decide cases")?;
+        if self.log.is_none() {
+            return Err(PortError::Internal(
+                "the port was opened without its log; decisions are logged".to_owned(),
+            ));
+        }
         let side = who
             .side()
             .ok_or_else(|| PortError::Internal("a reviewer without a side".into()))?;

@@ -25,6 +25,7 @@ use miette::Diagnostic;
 use tokio::sync::Mutex;
 
 pub mod api;
+pub mod client;
 pub mod metrics;
 pub mod stats;
 

@@ -49,6 +49,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Server(#[from] freeport_server::ServerError),
+    /// A port refused a request or could not be reached.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Client(#[from] freeport_server::client::ClientError),
     /// A port workflow refused or failed.
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -25,7 +25,7 @@ pub(crate) fn run(
     store: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let port = super::serve::open_port(store, None)?;
+    let port = super::serve::open_port_without_log(store)?;
     let admin = Principal::local_admin();
     match command {
         AccountCommand::Add(args) => {

@@ -11,6 +11,7 @@ pub(crate) mod judge;
 pub(crate) mod keys;
 pub(crate) mod log;
 pub(crate) mod open;
+pub(crate) mod port_client;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod serve;

@@ -18,6 +18,14 @@ pub(crate) fn open_port(store: Option<&Path>, rules: Option<&Path>) -> Result<Po
     Port::open(home, judge, vocabulary).map_err(|e| Error::Port(Box::new(e)))
 }
 
+/// Opens the port's store only (accounts), beside a `freeport serve` that holds the log.
+pub(crate) fn open_port_without_log(store: Option<&Path>) -> Result<Port, Error> {
+    let home = super::assess::home_of(store)?;
+    let vocabulary = super::judge::load_vocabulary(None)?;
+    let judge = super::judge::load_judge(None, vocabulary)?;
+    Port::open_without_log(home, judge, vocabulary).map_err(|e| Error::Port(Box::new(e)))
+}
+
 pub(crate) fn run(
     args: &ServeArgs,
     store: Option<&Path>,

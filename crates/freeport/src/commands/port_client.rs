@@ -1,0 +1,200 @@
+//! `freeport file`, `freeport case …`, `freeport review`: an exporter's and a reviewer's side of
+//! a port, over its HTTP API. Facts are checked locally first (the same loader the port uses,
+//! with spans into the file); a reviewer's decision is signed here, with their own key.
+
+use std::io::Write;
+
+use freeport_cli::{CaseCommand, FileArgs, Format, PortConnection, ReviewArgs};
+use freeport_policy::{FactsFormat, parse_facts};
+use freeport_port::port::{
+    DecisionFields, DecisionRequest, FilingView, Verdict, decision_entry, decision_note_text,
+};
+use freeport_server::client::PortClient;
+use freeport_store::docket::FilingStatus;
+use freeport_tlog::note::{load_signing_key, sign_note};
+
+use crate::{Error, ExitStatus};
+
+fn client(connection: &PortConnection) -> PortClient {
+    PortClient::new(&connection.url, &connection.token)
+}
+
+fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Error> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A filing for people: where it stands, each side's outcome and case, the conversation.
+fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> {
+    writeln!(
+        out,
+        "filing {}  {}  (organisation {}, filed {} by {})",
+        filing.id,
+        filing.status.as_str(),
+        filing.organisation,
+        filing.filed_at,
+        filing.filed_by
+    )?;
+    let mut table = super::judge::new_table();
+    table.set_header(["side", "outcome at filing", "review", "decided by", "log"]);
+    for side in ["cn", "us"] {
+        let outcome = filing.decision[side]["outcome"].as_str().unwrap_or("?");
+        let case = filing.cases.iter().find(|c| c.side == side);
+        table.add_row([
+            side.to_uppercase(),
+            outcome.to_owned(),
+            case.map_or_else(|| "not needed".to_owned(), |c| c.status.as_str().to_owned()),
+            case.and_then(|c| c.decided_by.clone()).unwrap_or_default(),
+            case.and_then(|c| c.log_index)
+                .map(|i| format!("#{i}"))
+                .unwrap_or_default(),
+        ]);
+    }
+    writeln!(out, "{table}")?;
+    for case in &filing.cases {
+        for c in &case.conditions {
+            writeln!(out, "  {} condition: {c}", case.side.to_uppercase())?;
+        }
+        for r in &case.public_reasons {
+            writeln!(out, "  {} public reason: {r}", case.side.to_uppercase())?;
+        }
+    }
+    for m in &filing.messages {
+        writeln!(out, "  [{}] {} ({}): {}", m.seq, m.author, m.at, m.body)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn file(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let text = super::judge::read(&args.facts)?;
+    let name = args.facts.display().to_string();
+    // Checked here, with spans into the file, before anything is sent.
+    let vocabulary = super::judge::load_vocabulary(None)?;
+    let judge = super::judge::load_judge(None, vocabulary)?;
+    let facts = parse_facts(&name, &text, FactsFormat::from_path(&args.facts), &judge)
+        .map_err(Error::Facts)?;
+    let body = serde_json::to_string(&facts)?;
+    let filing = client(&args.port).file(&body).map_err(Error::from)?;
+    match args.format {
+        Format::Json => json(out, &filing)?,
+        Format::Table => render_filing(&filing, out)?,
+    }
+    Ok(if filing.status == FilingStatus::Cleared {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Blocking
+    })
+}
+
+pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match command {
+        CaseCommand::List(args) => {
+            let filings = client(&args.port).filings().map_err(Error::from)?;
+            match args.format {
+                Format::Json => json(out, &filings)?,
+                Format::Table => {
+                    let mut table = super::judge::new_table();
+                    table.set_header(["filing", "organisation", "filed", "status"]);
+                    for f in &filings {
+                        table.add_row([
+                            f.id.as_str(),
+                            f.organisation.as_str(),
+                            f.filed_at.as_str(),
+                            f.status.as_str(),
+                        ]);
+                    }
+                    writeln!(out, "{table}")?;
+                }
+            }
+        }
+        CaseCommand::Show(args) => {
+            let filing = client(&args.port).filing(&args.id).map_err(Error::from)?;
+            match args.format {
+                Format::Json => json(out, &filing)?,
+                Format::Table => render_filing(&filing, out)?,
+            }
+        }
+        CaseCommand::Ask(args) => {
+            let message = client(&args.port)
+                .message(&args.id, &args.message)
+                .map_err(Error::from)?;
+            writeln!(out, "message #{} on {}", message.seq, args.id)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let key = load_signing_key(&args.key)?;
+    let client = client(&args.port);
+    let me = client.whoami().map_err(Error::from)?;
+    let Some(side) = me.side() else {
+        return Err(Error::Usage(format!(
+            "the token acts for `{}`, an account with the role `{}`; only cn_reviewer and us_reviewer accounts decide",
+            me.account, me.role
+        )));
+    };
+    let filing = client.filing(&args.id).map_err(Error::from)?;
+    let (verdict, conditions) = if args.approve {
+        (Verdict::Approve, Vec::new())
+    } else if args.refuse {
+        (Verdict::Refuse, Vec::new())
+    } else {
+        (
+            Verdict::ApproveWithConditions,
+            args.approve_with_conditions.clone(),
+        )
+    };
+    let packs: Vec<String> = filing.decision["packs"]
+        .as_object()
+        .map(|packs| {
+            packs
+                .iter()
+                .map(|(j, stamp)| format!("{j}@{}", stamp["version"].as_str().unwrap_or("?")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let decided_at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string();
+    let entry = decision_entry(&DecisionFields {
+        filing: &filing.id,
+        side,
+        reviewer: &me.account,
+        verdict,
+        conditions: &conditions,
+        public_reasons: &args.reason,
+        decided_at: &decided_at,
+        rule_packs: &packs,
+    })
+    .map_err(|e| Error::Port(Box::new(e)))?;
+    let signed_note = sign_note(&decision_note_text(&entry), &key, "decision")?;
+    let decided = client
+        .decide(
+            &filing.id,
+            &DecisionRequest {
+                verdict,
+                conditions,
+                public_reasons: args.reason.clone(),
+                decided_at,
+                signed_note,
+            },
+        )
+        .map_err(Error::from)?;
+    match args.format {
+        Format::Json => json(out, &decided)?,
+        Format::Table => writeln!(
+            out,
+            "{} side of {}: {} (log entry #{})",
+            decided.side.to_uppercase(),
+            filing.id,
+            decided.status.as_str(),
+            decided
+                .log_index
+                .map_or_else(|| "pending".to_owned(), |i| i.to_string())
+        )?,
+    }
+    Ok(ExitStatus::Success)
+}
