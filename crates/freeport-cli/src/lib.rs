@@ -547,6 +547,27 @@ pub enum WitnessCommand {
         after_help = "Examples:\n  freeport witness serve --key cn.key --state cn-state.json --log log.vkey\n"
     )]
     Serve(WitnessServeArgs),
+    /// Have another party's witness cosign this port's log: fetch the key it publishes at
+    /// `URL/vkey`, pin it in the home's `witnesses.toml` and trust policy, in place of the local
+    /// key of that country. Takes effect when the port next starts.
+    #[command(
+        after_help = "Examples:\n  freeport witness add cn https://witness.example.cn\n  freeport witness add us http://127.0.0.1:8402 --expect-key witness.example.us+1a2b3c4d\n"
+    )]
+    Add(WitnessAddArgs),
+}
+
+/// Arguments of `witness add`.
+#[derive(Debug, Args)]
+pub struct WitnessAddArgs {
+    /// Which country's witness: `cn` or `us`.
+    #[arg(value_parser = ["cn", "us"])]
+    pub name: String,
+    /// Its submission prefix (what `freeport witness serve` prints).
+    pub url: String,
+    /// The key label (`name+hash`) its operator gave you out of band: refused if the witness
+    /// publishes another.
+    #[arg(long, value_name = "LABEL")]
+    pub expect_key: Option<String>,
 }
 
 /// Arguments of `keygen`.

@@ -13,8 +13,11 @@ use std::path::{Path, PathBuf};
 
 use crate::layout::HomeLayout;
 
+use std::sync::Arc;
+
+use crate::cosign::{CosignFailure, RemoteWitness, RemoteWitnesses, WitnessClient, cosign_with};
 use freeport_tlog::merkle::{NodeSource, prove_consistency};
-use freeport_tlog::note::{KeyKind, SigningKey, load_signing_key, save_key_pair};
+use freeport_tlog::note::{KeyKind, SigningKey, VerifierKey, load_signing_key, save_key_pair};
 use freeport_tlog::receipt::Receipt;
 use freeport_tlog::store::{Log, write_atomic};
 use freeport_tlog::witness::{
@@ -35,12 +38,33 @@ struct LocalWitness {
     state: WitnessState,
 }
 
-/// The port's log, opened for writing, with its key and witnesses.
+/// A witness another party runs, with the key pinned for it.
+struct PinnedWitness {
+    witness: RemoteWitness,
+    key: VerifierKey,
+}
+
+/// The port's log, opened for writing, with its key and witnesses: local keys, or — for each
+/// country whose witness `witnesses.toml` names — another party's server.
 pub struct PortLog {
     log: Log,
     key: SigningKey,
     witnesses: Vec<LocalWitness>,
+    remote: Vec<PinnedWitness>,
+    client: Option<Arc<dyn WitnessClient>>,
     policy: String,
+}
+
+/// A witness (by name) that gave no cosignature, and why.
+pub type WitnessFailure = (String, CosignFailure);
+
+/// What a cosigning round achieved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cosigned {
+    /// A checkpoint of the whole log is published with every witness's cosignature.
+    Published,
+    /// Some witnesses gave no cosignature; the last published checkpoint stays until they do.
+    Pending(Vec<WitnessFailure>),
 }
 
 impl std::fmt::Debug for PortLog {
@@ -118,11 +142,21 @@ impl PortLog {
             what: "home",
             reason: format!("cannot create `{}`: {e}", witness_dir.display()),
         })?;
+        let remote_list = RemoteWitnesses::load(home.root())?;
+        let mut remote = Vec::new();
+        for witness in remote_list.witnesses {
+            let key = witness.verifier()?;
+            remote.push(PinnedWitness { witness, key });
+        }
         let mut witnesses = Vec::new();
         for (name, key_name) in [
             ("cn", "witness-cn.freeport.local"),
             ("us", "witness-us.freeport.local"),
         ] {
+            if remote.iter().any(|r| r.witness.name == name) {
+                // Another party's witness cosigns for this country.
+                continue;
+            }
             let state_path = witness_dir.join(format!("{name}.json"));
             let key_path = keys.join(format!("witness-{name}.key"));
             if state_path.exists() && !key_path.exists() {
@@ -164,12 +198,18 @@ impl PortLog {
             });
         }
         let mut policy = format!("log {}\n", log_key.verifier().to_vkey());
-        for w in &witnesses {
-            policy.push_str(&format!(
-                "witness {} {}\n",
-                w.name,
-                w.witness.vkey().to_vkey()
-            ));
+        let mut named: Vec<(&str, String)> = witnesses
+            .iter()
+            .map(|w| (w.name, w.witness.vkey().to_vkey()))
+            .chain(
+                remote
+                    .iter()
+                    .map(|r| (r.witness.name.as_str(), r.key.to_vkey())),
+            )
+            .collect();
+        named.sort();
+        for (name, vkey) in named {
+            policy.push_str(&format!("witness {name} {vkey}\n"));
         }
         policy.push_str("group cn-and-us all cn us\nquorum cn-and-us\n");
         let root = home.root();
@@ -184,8 +224,120 @@ impl PortLog {
             log,
             key: log_key,
             witnesses,
+            remote,
+            client: None,
             policy,
         })
+    }
+
+    /// The transport to the remote witnesses `witnesses.toml` names (without one, they count
+    /// as unreachable).
+    pub fn set_witness_client(&mut self, client: Arc<dyn WitnessClient>) {
+        self.client = Some(client);
+    }
+
+    /// The published checkpoint, with its cosignatures.
+    #[must_use]
+    pub fn published_checkpoint(&self) -> Option<String> {
+        self.log.signed_checkpoint()
+    }
+
+    /// Whether any witness is another party's server.
+    #[must_use]
+    pub fn has_remote_witnesses(&self) -> bool {
+        !self.remote.is_empty()
+    }
+
+    /// Has every witness cosign a fresh checkpoint of the whole log unless the published one
+    /// covers it already; publishes it only when all cosigned. A witness that is down leaves
+    /// the round [`Cosigned::Pending`]; the next round (the server retries) catches up.
+    ///
+    /// # Errors
+    ///
+    /// Signing or writing fails.
+    pub fn cosign_pending(&mut self) -> freeport_tlog::Result<Cosigned> {
+        let size = self.log.size();
+        let published = self
+            .log
+            .signed_checkpoint()
+            .and_then(|note| self.log.verify_checkpoint(note.as_bytes()).ok())
+            .map(|c| c.size);
+        if published == Some(size) {
+            return Ok(Cosigned::Published);
+        }
+        let note = self.log.sign_unpublished(&self.key)?;
+        let (lines, failures) = self.cosign_all(&note, size)?;
+        if !failures.is_empty() {
+            return Ok(Cosigned::Pending(failures));
+        }
+        self.log.publish_checkpoint(&note, &lines)?;
+        Ok(Cosigned::Published)
+    }
+
+    /// Asks every witness to cosign `note` (size `size`): the cosignature lines, and who gave
+    /// none and why.
+    fn cosign_all(
+        &mut self,
+        note: &str,
+        size: u64,
+    ) -> freeport_tlog::Result<(Vec<String>, Vec<WitnessFailure>)> {
+        let now = jiff::Timestamp::now().as_second().unsigned_abs();
+        let mut lines = Vec::new();
+        let mut failures = Vec::new();
+        for w in &mut self.witnesses {
+            let old = w.state.logs.get(LOG_ORIGIN).map_or(0, |r| r.size);
+            let proof = prove_consistency(&self.log, old, size)?;
+            let body = AddCheckpoint {
+                old,
+                proof,
+                note: note.to_owned(),
+            }
+            .to_text();
+            let (response, state) = w.witness.add_checkpoint(&w.state, body.as_bytes(), now);
+            if let Some(state) = state {
+                // The witness persists before it answers, as tlog-witness requires.
+                let dir = w.state_path.parent().unwrap_or_else(|| Path::new("."));
+                let file = w
+                    .state_path
+                    .file_name()
+                    .and_then(|f| f.to_str())
+                    .unwrap_or("witness.json");
+                write_atomic(dir, file, state_to_json(&state)?.as_bytes())?;
+                w.state = state;
+            }
+            if response.status == 200 {
+                lines.extend(response.body.lines().map(|l| format!("{l}\n")));
+            } else {
+                failures.push((
+                    w.name.to_owned(),
+                    CosignFailure::Refused {
+                        status: response.status,
+                        reason: response.body.trim().to_owned(),
+                    },
+                ));
+            }
+            crate::pipeline::fault("between-cosignatures");
+        }
+        for r in &self.remote {
+            let answer = match &self.client {
+                Some(client) => cosign_with(
+                    &self.log,
+                    note,
+                    size,
+                    &r.witness.url,
+                    Some(&r.key),
+                    client.as_ref(),
+                ),
+                None => Err(CosignFailure::Unreachable(
+                    "this process has no HTTP client for witnesses".to_owned(),
+                )),
+            };
+            match answer {
+                Ok(more) => lines.extend(more),
+                Err(failure) => failures.push((r.witness.name.clone(), failure)),
+            }
+        }
+        Ok((lines, failures))
     }
 
     /// The log's verifier key, C2SP vkey form.
@@ -245,42 +397,12 @@ impl PortLog {
         // crash during the witness round never leaves a checkpoint the quorum policy rejects.
         let note = self.log.sign_unpublished(&self.key)?;
         let size = self.log.size();
-        let now = jiff::Timestamp::now().as_second().unsigned_abs();
-        let mut lines = Vec::new();
-        for w in &mut self.witnesses {
-            let old = w.state.logs.get(LOG_ORIGIN).map_or(0, |r| r.size);
-            let proof = prove_consistency(&self.log, old, size)?;
-            let body = AddCheckpoint {
-                old,
-                proof,
-                note: note.clone(),
-            }
-            .to_text();
-            let (response, state) = w.witness.add_checkpoint(&w.state, body.as_bytes(), now);
-            if let Some(state) = state {
-                // The witness persists before it answers, as tlog-witness requires.
-                let dir = w.state_path.parent().unwrap_or_else(|| Path::new("."));
-                let file = w
-                    .state_path
-                    .file_name()
-                    .and_then(|f| f.to_str())
-                    .unwrap_or("witness.json");
-                write_atomic(dir, file, state_to_json(&state)?.as_bytes())?;
-                w.state = state;
-            }
-            if response.status != 200 {
-                return Err(freeport_tlog::Error::Malformed {
-                    what: "witness answer",
-                    reason: format!(
-                        "witness `{}` refused the checkpoint ({}): {}",
-                        w.name,
-                        response.status,
-                        response.body.trim()
-                    ),
-                });
-            }
-            lines.extend(response.body.lines().map(|l| format!("{l}\n")));
-            crate::pipeline::fault("between-cosignatures");
+        let (lines, failures) = self.cosign_all(&note, size)?;
+        if let Some((name, failure)) = failures.first() {
+            return Err(freeport_tlog::Error::Malformed {
+                what: "witness answer",
+                reason: format!("witness `{name}` gave no cosignature: {failure}"),
+            });
         }
         let cosigned = self.log.publish_checkpoint(&note, &lines)?;
         let entry = self.log.entry(index)?;

@@ -36,7 +36,7 @@
 //! 4. When every side approved, the filing is cleared and its transfer recorded (counted from
 //!    then on); one refusal refuses the filing.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use freeport_policy::{FactsFormat, Judge, Jurisdiction, TransferFacts, parse_facts};
 use freeport_store::docket::{
@@ -49,8 +49,9 @@ use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::cosign::WitnessClient;
 use crate::error::Cause;
-use crate::home::PortLog;
+use crate::home::{Cosigned, PortLog};
 use crate::layout::{HomeError, HomeLayout};
 use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 
@@ -1164,7 +1165,9 @@ impl Port {
         let index = {
             let mut log = self.log()?;
             let index = log.append(&entry)?;
-            log.receipt(index)?;
+            // A witness that is down delays the cosigned checkpoint, never the decision: the
+            // server retries ([`Port::catch_up_cosigning`]) until every witness has cosigned.
+            log.cosign_pending()?;
             index
         };
         self.store()?
@@ -1173,6 +1176,44 @@ impl Port {
             log_index: Some(index),
             ..view
         })
+    }
+
+    /// Gives the log's remote witnesses their transport.
+    ///
+    /// # Errors
+    ///
+    /// The port was opened without its log, or its lock is poisoned.
+    pub fn set_witness_client(&self, client: Arc<dyn WitnessClient>) -> Result<(), PortError> {
+        self.log()?.set_witness_client(client);
+        Ok(())
+    }
+
+    /// Has the witnesses cosign the log's newest entries if a published checkpoint does not
+    /// cover them yet (a witness was down): what `freeport serve` runs every few seconds.
+    ///
+    /// # Errors
+    ///
+    /// Signing or writing the checkpoint fails.
+    pub fn catch_up_cosigning(&self) -> Result<Cosigned, PortError> {
+        Ok(self.log()?.cosign_pending()?)
+    }
+
+    /// The log's published, cosigned checkpoint (anyone may read it).
+    ///
+    /// # Errors
+    ///
+    /// The port was opened without its log.
+    pub fn checkpoint(&self) -> Result<Option<String>, PortError> {
+        Ok(self.log()?.published_checkpoint())
+    }
+
+    /// The trust policy (tlog-policy) that names the log and the witnesses.
+    ///
+    /// # Errors
+    ///
+    /// The port was opened without its log.
+    pub fn trust_policy(&self) -> Result<String, PortError> {
+        Ok(self.log()?.policy().to_owned())
     }
 
     /// The access journal, from line `after` + 1 (auditors and admins).

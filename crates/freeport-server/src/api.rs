@@ -34,6 +34,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use freeport_port::home::Cosigned;
 use freeport_port::port::{
     AccountView, CaseView, DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_FACTS_BYTES,
     MessageView, NewAccount, Principal,
@@ -171,6 +172,15 @@ fn tracing_error(error: &PortError) {
         "code": error.code().map(|c| c.to_string()),
         "message": error.to_string(),
     });
+    write_log(&line);
+}
+
+/// Logs one structured line on stderr.
+fn log_line(level: &str, message: &str) {
+    write_log(&serde_json::json!({ "level": level, "message": message }));
+}
+
+fn write_log(line: &serde_json::Value) {
     #[expect(
         clippy::print_stderr,
         reason = "the server's structured log is its stderr"
@@ -428,7 +438,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, filings, filing, post_message, decide, cases, journal),
+    paths(whoami, create_account, accounts, file, filings, filing, post_message, decide, cases, journal, checkpoint, trust_policy),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
@@ -496,6 +506,8 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/api/v1/filings/{id}/decision", post(decide))
         .route("/api/v1/cases", get(cases))
         .route("/api/v1/journal", get(journal))
+        .route("/api/v1/log/checkpoint", get(checkpoint))
+        .route("/api/v1/log/trust-policy", get(trust_policy))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(port)
@@ -506,12 +518,82 @@ pub fn router(port: Arc<Port>) -> Router {
         ))
 }
 
+/// How often the server asks witnesses that were down to cosign what they missed.
+pub const COSIGN_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Serves the port's API on `listener` until Ctrl-C or SIGTERM, finishing requests in flight.
+/// Remote witnesses are reached over HTTP; while one is down, the log's newest entries wait
+/// for their cosigned checkpoint and a background task retries every [`COSIGN_RETRY`].
 ///
 /// # Errors
 ///
 /// When the listener cannot be used.
 pub fn serve_port(port: Arc<Port>, listener: TcpListener) -> Result<(), ServerError> {
     let rt = crate::runtime(&format!("{:?}", listener.local_addr().ok()))?;
+    if let Err(e) = port.set_witness_client(Arc::new(crate::HttpWitnessClient)) {
+        tracing_error(&e);
+    }
+    let background = Arc::clone(&port);
+    rt.spawn(async move {
+        let mut last = None;
+        loop {
+            tokio::time::sleep(COSIGN_RETRY).await;
+            let port = Arc::clone(&background);
+            let outcome = tokio::task::spawn_blocking(move || port.catch_up_cosigning()).await;
+            let summary = match outcome {
+                Ok(Ok(Cosigned::Published)) => None,
+                Ok(Ok(Cosigned::Pending(failures))) => Some(
+                    failures
+                        .iter()
+                        .map(|(name, failure)| format!("{name}: {failure}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(e) => Some(e.to_string()),
+            };
+            // One line when the state changes, not one per retry.
+            if summary != last {
+                log_line(
+                    "info",
+                    &summary.as_ref().map_or_else(
+                        || "checkpoint cosigned by every witness".to_owned(),
+                        |s| format!("cosigning pending: {s}"),
+                    ),
+                );
+                last = summary;
+            }
+        }
+    });
     rt.block_on(crate::run(listener, router(port)))
+}
+
+/// `GET /api/v1/log/checkpoint`: the published checkpoint with its cosignatures (no account).
+#[utoipa::path(get, path = "/api/v1/log/checkpoint", tag = "audit",
+    responses((status = 200, description = "The published checkpoint (C2SP signed note) with every witness's cosignature", body = String, content_type = "text/plain"),
+        (status = 404, description = "Nothing published yet", body = Problem, content_type = "application/problem+json")))]
+async fn checkpoint(State(port): State<Shared>) -> Result<Response, ApiError> {
+    let note = blocking(move || port.checkpoint()).await?;
+    match note {
+        Some(note) => {
+            Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note).into_response())
+        }
+        None => Err(ApiError(Problem::new(
+            StatusCode::NOT_FOUND,
+            "freeport::port::no_checkpoint",
+            "no checkpoint is published yet".to_owned(),
+        ))),
+    }
+}
+
+/// `GET /api/v1/log/trust-policy`: the tlog-policy naming the log and its witnesses.
+#[utoipa::path(get, path = "/api/v1/log/trust-policy", tag = "audit",
+    responses((status = 200, description = "The trust policy (tlog-policy): the log's key, each witness's published key, the quorum", body = String, content_type = "text/plain")))]
+async fn trust_policy(State(port): State<Shared>) -> Result<Response, ApiError> {
+    let policy = blocking(move || port.trust_policy()).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        policy,
+    )
+        .into_response())
 }

@@ -174,9 +174,20 @@ pub fn serve_witness(
     });
     let app = Router::new()
         .route("/add-checkpoint", post(add_checkpoint))
+        .route("/vkey", get(witness_vkey))
         .route("/{origin}/checkpoint", get(latest_checkpoint))
         .with_state(shared);
     rt.block_on(run(listener, app))
+}
+
+/// `GET /vkey`: the witness's verifier key, which a log's operator pins when adding it and
+/// verifiers pin in their trust policy.
+async fn witness_vkey(State(server): State<Arc<WitnessServer>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{}\n", server.witness.vkey().to_vkey()),
+    )
+        .into_response()
 }
 
 async fn latest_checkpoint(
@@ -323,6 +334,58 @@ pub fn post_add_checkpoint(url: &str, body: &str) -> Result<(u16, String), Serve
         .read_to_string()
         .map_err(|e| failed(e.to_string()))?;
     Ok((status, text))
+}
+
+/// The cosigning transport a port hands its remote witnesses: `POST <url>/add-checkpoint`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HttpWitnessClient;
+
+impl freeport_port::cosign::WitnessClient for HttpWitnessClient {
+    fn add_checkpoint(&self, url: &str, body: &str) -> Result<(u16, String), String> {
+        post_add_checkpoint(url, body).map_err(|e| e.to_string())
+    }
+}
+
+/// The verifier key a witness publishes at `<url>/vkey`.
+///
+/// # Errors
+///
+/// [`ServerError::Request`] when the witness cannot be reached or answers something that is
+/// not a cosigning key.
+pub fn fetch_witness_vkey(url: &str) -> Result<freeport_tlog::note::VerifierKey, ServerError> {
+    let url = format!(
+        "{}/vkey",
+        add_checkpoint_url(url).trim_end_matches("/add-checkpoint")
+    );
+    let failed = |reason: String| ServerError::Request {
+        url: url.clone(),
+        reason,
+    };
+    let mut response = agent()
+        .get(&url)
+        .call()
+        .map_err(|e| failed(e.to_string()))?;
+    if response.status().as_u16() != 200 {
+        return Err(failed(format!(
+            "HTTP status {}",
+            response.status().as_u16()
+        )));
+    }
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(4096)
+        .read_to_string()
+        .map_err(|e| failed(e.to_string()))?;
+    let key = freeport_tlog::note::VerifierKey::from_vkey(text.trim())
+        .map_err(|e| failed(e.to_string()))?;
+    if key.kind() != freeport_tlog::note::KeyKind::Cosignature {
+        return Err(failed(format!(
+            "`{}` is not a cosigning (witness) key",
+            key.label()
+        )));
+    }
+    Ok(key)
 }
 
 /// Binds a listener (for the CLI and tests).

@@ -40,7 +40,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             _ => commands::deid::run(&args, out),
         },
         Command::Log(command) => commands::log::run(&command, out),
-        Command::Witness(command) => commands::witness::run(&command, out),
+        Command::Witness(command) => commands::witness::run(&command, cli.store.as_deref(), out),
         Command::Judge(args) => commands::judge::run(&args, cli.store.as_deref(), out),
         Command::Rules(command) => commands::rules::run(&command, out),
         Command::Scan(args) => commands::scan::run(&args, out),

@@ -469,3 +469,220 @@ fn exporters_file_reviewers_decide_over_http() {
     assert!(!metrics.contains("F-2026-"), "{metrics}");
     assert!(server.stop().success());
 }
+
+/// A free loopback port (bound, then released for a child process to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running `freeport witness serve`.
+struct WitnessProcess(Child);
+
+impl WitnessProcess {
+    fn start(dir: &Path, name: &str, port: u16, log_vkey: &Path) -> Self {
+        let mut child = Process::cargo_bin("freeport")
+            .unwrap()
+            .current_dir(dir)
+            .args([
+                "witness",
+                "serve",
+                "--key",
+                &format!("{name}.key"),
+                "--state",
+                &format!("{name}-state.json"),
+                "--log",
+                log_vkey.to_str().unwrap(),
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.contains("cosigning"), "{line}");
+        Self(child)
+    }
+}
+
+impl Drop for WitnessProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The size of a published checkpoint note (its second line).
+fn checkpoint_size(note: &Value) -> u64 {
+    note.as_str()
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn each_country_runs_its_own_witness_and_a_witness_down_only_delays_cosigning() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("port");
+    assert!(freeport(&home, &["init"]).status.success());
+    let log_vkey = home.join("keys/log.vkey");
+    // Each witness: its own directory, key and state, its own process.
+    let mut witnesses = Vec::new();
+    let mut ports = Vec::new();
+    for (name, key_name) in [("cn", "witness.cac.example"), ("us", "witness.doj.example")] {
+        let wdir = dir.path().join(format!("witness-{name}"));
+        std::fs::create_dir_all(&wdir).unwrap();
+        let out = freeport(
+            &wdir,
+            &[
+                "witness",
+                "keygen",
+                "--name",
+                key_name,
+                "--out",
+                wdir.join(name).to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{out:?}");
+        let port = free_port();
+        witnesses.push(Some(WitnessProcess::start(&wdir, name, port, &log_vkey)));
+        ports.push(port);
+        // The port pins the key the witness publishes.
+        let out = freeport(
+            &home,
+            &["witness", "add", name, &format!("http://127.0.0.1:{port}")],
+        );
+        assert!(out.status.success(), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(key_name),
+            "{out:?}"
+        );
+    }
+    let wei_key = dir.path().join("wei");
+    assert!(
+        freeport(
+            &home,
+            &[
+                "log",
+                "keygen",
+                "--name",
+                "wei",
+                "--out",
+                wei_key.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    let add = |args: &[&str]| {
+        token(&freeport(
+            &home,
+            &[&["account", "add"], args, &["--format", "json"]].concat(),
+        ))
+    };
+    let alice = add(&[
+        "alice",
+        "--role",
+        "exporter",
+        "--organisation",
+        "acme",
+        "--name",
+        "Alice",
+    ]);
+    let wei_vkey = wei_key.with_extension("vkey");
+    let wei = add(&[
+        "wei",
+        "--role",
+        "cn_reviewer",
+        "--name",
+        "Wei",
+        "--public-key",
+        wei_vkey.to_str().unwrap(),
+    ]);
+    let server = Server::start(&home);
+
+    // The trust policy names the witnesses' published keys, not local ones.
+    let (_, _, policy) = call(&server, "GET", "/api/v1/log/trust-policy", None, None);
+    let policy = policy.as_str().unwrap().to_owned();
+    assert!(
+        policy.contains("witness cn witness.cac.example+"),
+        "{policy}"
+    );
+    assert!(
+        policy.contains("witness us witness.doj.example+"),
+        "{policy}"
+    );
+    assert!(!policy.contains("witness-cn.freeport.local"), "{policy}");
+
+    let decide = |name: &str| {
+        let (_, _, filing) = call(
+            &server,
+            "POST",
+            "/api/v1/filings",
+            Some(&alice),
+            Some(&filing_json(name)),
+        );
+        let body = decision(
+            &wei_key.with_extension("key"),
+            "wei",
+            Jurisdiction::Cn,
+            &filing,
+            Verdict::Approve,
+            &[],
+            &[],
+        );
+        let path = format!(
+            "/api/v1/filings/{}/decision",
+            filing["id"].as_str().unwrap()
+        );
+        let (status, _, decided) = call(&server, "POST", &path, Some(&wei), Some(&body));
+        assert_eq!(status, 200, "{decided}");
+        decided["log_index"].as_u64().unwrap()
+    };
+    // Both witnesses up: the decision's entry is in a checkpoint both cosigned.
+    let first = decide("china-review");
+    let (status, _, note) = call(&server, "GET", "/api/v1/log/checkpoint", None, None);
+    assert_eq!(status, 200);
+    assert_eq!(checkpoint_size(&note), first + 1);
+    let text = note.as_str().unwrap();
+    assert!(text.contains("— witness.cac.example "), "{text}");
+    assert!(text.contains("— witness.doj.example "), "{text}");
+
+    // The US witness goes down: the next decision is still taken and logged, and the published
+    // checkpoint waits for it.
+    witnesses[1] = None;
+    let second = decide("china-review");
+    assert_eq!(second, first + 1);
+    let (_, _, note) = call(&server, "GET", "/api/v1/log/checkpoint", None, None);
+    assert_eq!(checkpoint_size(&note), first + 1);
+
+    // It comes back (same key, same state): the port catches up within a few retries.
+    let wdir = dir.path().join("witness-us");
+    witnesses[1] = Some(WitnessProcess::start(&wdir, "us", ports[1], &log_vkey));
+    let mut caught_up = false;
+    for _ in 0..50 {
+        let (_, _, note) = call(&server, "GET", "/api/v1/log/checkpoint", None, None);
+        if checkpoint_size(&note) == second + 1 {
+            let text = note.as_str().unwrap();
+            assert!(text.contains("— witness.doj.example "), "{text}");
+            caught_up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert!(
+        caught_up,
+        "the checkpoint did not catch up after the witness returned"
+    );
+    assert!(server.stop().success());
+}

@@ -4,6 +4,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use freeport_cli::{Format, LogCommand};
+use freeport_port::cosign::{CosignFailure, cosign_with};
 use freeport_tlog::audit::{AuditReport, DirSource, Fetch, audit};
 use freeport_tlog::entry::Entry;
 use freeport_tlog::merkle::{hash_to_base64, prove_consistency};
@@ -13,7 +14,6 @@ use freeport_tlog::note::{
 use freeport_tlog::policy::Policy;
 use freeport_tlog::receipt::Receipt;
 use freeport_tlog::store::Log;
-use freeport_tlog::witness::AddCheckpoint;
 
 use crate::{Error, ExitStatus};
 
@@ -195,45 +195,30 @@ fn cosign(dir: &Path, witnesses: &[String], out: &mut dyn Write) -> Result<ExitS
     let checkpoint = log.verify_checkpoint(note.as_bytes())?;
     let mut lines = Vec::new();
     for url in witnesses {
-        // Probe with `old 0`; a 409 names the size the witness last cosigned.
-        let mut old = 0;
-        let mut answer = None;
-        for _ in 0..2 {
-            let proof = prove_consistency(&log, old, checkpoint.size)?;
-            let body = AddCheckpoint {
-                old,
-                proof,
-                note: note.clone(),
-            }
-            .to_text();
-            let (status, text) = freeport_server::post_add_checkpoint(url, &body)?;
-            if status == 409 {
-                old = text.trim().parse().unwrap_or(0);
-                continue;
-            }
-            answer = Some((status, text));
-            break;
-        }
-        match answer {
-            Some((200, text)) => {
-                writeln!(out, "cosigned by {url}")?;
-                lines.extend(text.lines().map(|l| format!("{l}\n")));
-            }
-            Some((status, text)) => {
-                return Err(Error::Witness {
+        // The round of C2SP tlog-witness, shared with the port (freeport_port::cosign).
+        let more = cosign_with(
+            &log,
+            &note,
+            checkpoint.size,
+            url,
+            None,
+            &freeport_server::HttpWitnessClient,
+        )
+        .map_err(|failure| match failure {
+            CosignFailure::Refused { status, reason } => Error::Witness {
+                url: url.clone(),
+                status,
+                reason,
+            },
+            CosignFailure::Unreachable(reason) | CosignFailure::BadCosignature(reason) => {
+                Error::Server(freeport_server::ServerError::Request {
                     url: url.clone(),
-                    status,
-                    reason: text.trim().to_owned(),
-                });
+                    reason,
+                })
             }
-            None => {
-                return Err(Error::Witness {
-                    url: url.clone(),
-                    status: 409,
-                    reason: format!("still disagrees about the last cosigned size ({old})"),
-                });
-            }
-        }
+        })?;
+        writeln!(out, "cosigned by {url}")?;
+        lines.extend(more);
     }
     let updated = log.add_cosignatures(&lines)?;
     write!(out, "{updated}")?;

@@ -4,13 +4,52 @@ use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use freeport_cli::WitnessCommand;
+use freeport_port::cosign::{RemoteWitness, RemoteWitnesses};
 use freeport_tlog::note::{KeyKind, load_signing_key, load_verifier_key};
 use freeport_tlog::witness::{Witness, load_state};
 
 use crate::{Error, ExitStatus};
 
-pub(crate) fn run(command: &WitnessCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub(crate) fn run(
+    command: &WitnessCommand,
+    store: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
     match command {
+        WitnessCommand::Add(args) => {
+            let home = super::assess::home_of(store)?;
+            let contents = home.check()?;
+            if contents.is_fresh() {
+                return Err(Error::Port(Box::new(freeport_port::PortError::NoHome {
+                    root: home.root().to_owned(),
+                })));
+            }
+            let key = freeport_server::fetch_witness_vkey(&args.url)?;
+            if let Some(expected) = &args.expect_key
+                && *expected != key.label()
+            {
+                return Err(Error::Usage(format!(
+                    "the witness at `{}` publishes `{}`, not `{expected}`; nothing was changed",
+                    args.url,
+                    key.label()
+                )));
+            }
+            let mut witnesses = RemoteWitnesses::load(home.root())?;
+            witnesses.put(RemoteWitness {
+                name: args.name.clone(),
+                url: args.url.trim_end_matches('/').to_owned(),
+                vkey: key.to_vkey(),
+            });
+            witnesses.save(home.root())?;
+            writeln!(
+                out,
+                "the {} witness at {} cosigns this port's log with `{}` (compare it with the key its operator published); it takes effect when the port next starts",
+                args.name.to_uppercase(),
+                args.url,
+                key.label()
+            )?;
+            Ok(ExitStatus::Success)
+        }
         WitnessCommand::Keygen(args) => {
             super::log::keygen(&args.name, &args.out, KeyKind::Cosignature, out)
         }
