@@ -488,8 +488,13 @@ async fn not_found() -> ApiError {
     ))
 }
 
-/// The API's router over `port`.
+/// The API's router over `port`. The log itself is served beside the API as static C2SP
+/// tlog-tiles files under `/log/` (`/log/checkpoint`, `/log/tile/…`), for `freeport log audit`
+/// and any tlog client.
 pub fn router(port: Arc<Port>) -> Router {
+    let log = Router::new()
+        .route("/log/{*path}", get(crate::log_file))
+        .with_state(Arc::new(port.layout().log_dir()));
     let metrics = Arc::new(crate::metrics::Metrics::default());
     let metrics_route = Router::new()
         .route("/metrics", get(crate::metrics::serve))
@@ -511,6 +516,7 @@ pub fn router(port: Arc<Port>) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(port)
+        .merge(log)
         .merge(metrics_route)
         .layer(axum::middleware::from_fn_with_state(
             metrics,

@@ -121,8 +121,21 @@ pub fn serve_log(dir: PathBuf, listener: TcpListener) -> Result<(), ServerError>
     rt.block_on(run(listener, app))
 }
 
+/// `GET /log/{path}` of a port: the same files as [`serve_log`], under a prefix.
+pub(crate) async fn log_file(
+    State(dir): State<Arc<PathBuf>>,
+    UrlPath(path): UrlPath<String>,
+) -> Response {
+    serve_log_file(&dir, &path).await
+}
+
 async fn static_file(State(dir): State<Arc<PathBuf>>, uri: Uri) -> Response {
-    let path = uri.path().trim_start_matches('/');
+    serve_log_file(&dir, uri.path()).await
+}
+
+/// One file of a log directory, if its path is the checkpoint or a canonical tile path.
+async fn serve_log_file(dir: &std::path::Path, path: &str) -> Response {
+    let path = path.trim_start_matches('/');
     let (content_type, cache) = if path == "checkpoint" {
         // Mutable: tlog-tiles says cache for at most a few seconds.
         ("text/plain; charset=utf-8", "no-cache")
