@@ -1001,7 +1001,6 @@ impl Port {
             &[Role::Exporter, Role::CnReviewer, Role::UsReviewer],
             "write on cases",
         )?;
-        check_text("body", body)?;
         let at = now();
         self.store()?.transaction(|tx| {
             let not_found = || PortError::NotFound {
@@ -1020,6 +1019,7 @@ impl Port {
                     reason: "was cleared at once; it has no case to discuss".to_owned(),
                 });
             }
+            check_text("body", body)?;
             let seq = tx.append_message(filing, &who.account, &at, body)?;
             tx.journal(
                 &at,
@@ -1060,18 +1060,6 @@ impl Port {
         let side = who
             .side()
             .ok_or_else(|| PortError::Internal("a reviewer without a side".into()))?;
-        check_verdict(request)?;
-        let decided_at: jiff::Timestamp = request
-            .decided_at
-            .parse()
-            .map_err(|e| invalid("decided_at", format!("not an RFC 3339 timestamp: {e}")))?;
-        let skew = (jiff::Timestamp::now().as_second() - decided_at.as_second()).abs();
-        if skew > DECISION_CLOCK_SKEW_SECONDS {
-            return Err(invalid(
-                "decided_at",
-                format!("{skew} s from the port's clock; at most {DECISION_CLOCK_SKEW_SECONDS} s"),
-            ));
-        }
         let at = now();
         let (entry, view) = self.store()?.transaction(|tx| {
             let not_found = || PortError::NotFound {
@@ -1082,6 +1070,21 @@ impl Port {
             let cases = tx.case_sides(filing)?;
             if !visible(who, &record, &cases) {
                 return Err(not_found());
+            }
+            // Fields are checked only for a caller who may see the case: others learn nothing.
+            check_verdict(request)?;
+            let decided_at: jiff::Timestamp = request
+                .decided_at
+                .parse()
+                .map_err(|e| invalid("decided_at", format!("not an RFC 3339 timestamp: {e}")))?;
+            let skew = (jiff::Timestamp::now().as_second() - decided_at.as_second()).abs();
+            if skew > DECISION_CLOCK_SKEW_SECONDS {
+                return Err(invalid(
+                    "decided_at",
+                    format!(
+                        "{skew} s from the port's clock; at most {DECISION_CLOCK_SKEW_SECONDS} s"
+                    ),
+                ));
             }
             let decision: serde_json::Value = serde_json::from_str(&record.decision)
                 .map_err(|e| PortError::Internal(e.to_string()))?;

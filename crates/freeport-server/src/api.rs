@@ -488,6 +488,28 @@ async fn not_found() -> ApiError {
     ))
 }
 
+/// Refuses a request whose declared `Content-Length` exceeds [`MAX_BODY_BYTES`] before any of
+/// its body is read (a body without a declared length is cut off at the limit as it is read).
+async fn refuse_declared_oversize(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > MAX_BODY_BYTES as u64 => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "freeport::api::too_large",
+            format!("the body declares {length} bytes; at most {MAX_BODY_BYTES} are accepted"),
+        )
+        .into_response(),
+        _ => next.run(request).await,
+    }
+}
+
 /// The API's router over `port`. The log itself is served beside the API as static C2SP
 /// tlog-tiles files under `/log/` (`/log/checkpoint`, `/log/tile/…`), for `freeport log audit`
 /// and any tlog client.
@@ -515,6 +537,7 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/api/v1/log/trust-policy", get(trust_policy))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(refuse_declared_oversize))
         .with_state(port)
         .merge(log)
         .merge(metrics_route)

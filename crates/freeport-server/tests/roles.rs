@@ -1,0 +1,246 @@
+//! Every route of the port's API tried with every role and with no token: the answer is the one
+//! the role and tenancy allow (issue 13, "Tests try every route with every role and with none"),
+//! and every refusal is a problem document.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use freeport_policy::Judge;
+use freeport_port::layout::HomeLayout;
+use freeport_port::port::{NewAccount, Port, Principal};
+use freeport_server::api::router;
+use freeport_store::docket::Role;
+use freeport_tlog::note::{KeyKind, SigningKey};
+use freeport_vocabulary::Vocabulary;
+use http_body_util::BodyExt as _;
+use tower::ServiceExt as _;
+
+fn facts(name: &str) -> String {
+    let path = format!(
+        "{}/../../examples/port/filings/{name}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let value: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    serde_json::to_string(&value).unwrap()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: Router,
+    tokens: Vec<(&'static str, String)>,
+    /// A filing of acme's with a CN case only.
+    china: String,
+    /// A filing of globex's, cleared at once.
+    cleared: String,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = HomeLayout::new(dir.path().join("home"));
+    layout.init().unwrap();
+    let vocabulary = Vocabulary::embedded().unwrap();
+    let port = Port::open(layout, Judge::embedded(vocabulary).unwrap(), vocabulary).unwrap();
+    let admin = Principal::local_admin();
+    let key = SigningKey::generate("reviewer", KeyKind::Ed25519).unwrap();
+    let mut tokens = Vec::new();
+    for (label, id, role, org) in [
+        ("exporter", "alice", Role::Exporter, Some("acme")),
+        ("other_exporter", "bob", Role::Exporter, Some("globex")),
+        ("cn_reviewer", "wei", Role::CnReviewer, None),
+        ("us_reviewer", "sam", Role::UsReviewer, None),
+        ("auditor", "audrey", Role::Auditor, None),
+        ("admin", "ada", Role::Admin, None),
+    ] {
+        let reviewer = matches!(role, Role::CnReviewer | Role::UsReviewer);
+        let (_, token) = port
+            .create_account(
+                &admin,
+                &NewAccount {
+                    id: id.into(),
+                    role,
+                    organisation: org.map(Into::into),
+                    organisation_name: None,
+                    name: id.into(),
+                    public_key: reviewer.then(|| key.verifier().to_vkey()),
+                },
+            )
+            .unwrap();
+        tokens.push((label, token.expose().to_owned()));
+    }
+    let alice = port.authenticate(&tokens[0].1).unwrap();
+    let bob = port.authenticate(&tokens[1].1).unwrap();
+    let china = port.file(&alice, &facts("china-review")).unwrap().id;
+    let cleared = port.file(&bob, &facts("cleared-at-once")).unwrap().id;
+    Fixture {
+        _dir: dir,
+        app: router(Arc::new(port)),
+        tokens,
+        china,
+        cleared,
+    }
+}
+
+async fn status(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (StatusCode, String) {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    if method == "POST" {
+        request = request.header("Content-Type", "application/json");
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let _ = response.into_body().collect().await.unwrap();
+    (status, content_type)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_with_every_role_and_none() {
+    let f = fixture();
+    let china = format!("/api/v1/filings/{}", f.china);
+    let cleared = format!("/api/v1/filings/{}", f.cleared);
+    let new_account = r#"{"id":"newbie","role":"auditor","name":"Newbie"}"#;
+    let message = r#"{"body":"a question"}"#;
+    // A decision whose signature cannot verify: a reviewer of the right side reaches the
+    // signature check (422); everyone else is stopped before it.
+    let decision = r#"{"verdict":"approve","decided_at":"2026-12-07T00:00:00Z","signed_note":"x"}"#;
+    let facts_body = facts("cleared-at-once");
+    // (method, path, body, expected status per role in the order: none, exporter,
+    // other_exporter, cn_reviewer, us_reviewer, auditor, admin)
+    let routes: Vec<(&str, String, &str, [u16; 7])> = vec![
+        (
+            "GET",
+            "/api/v1/whoami".into(),
+            "",
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/accounts".into(),
+            "",
+            [401, 403, 403, 403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/accounts".into(),
+            new_account,
+            [401, 403, 403, 403, 403, 403, 201],
+        ),
+        (
+            "GET",
+            "/api/v1/filings".into(),
+            "",
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/filings".into(),
+            &facts_body,
+            [401, 201, 201, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            china.clone(),
+            "",
+            [401, 200, 404, 200, 404, 200, 200],
+        ),
+        (
+            "GET",
+            cleared.clone(),
+            "",
+            [401, 404, 200, 404, 404, 200, 200],
+        ),
+        (
+            "POST",
+            format!("{china}/messages"),
+            message,
+            [401, 201, 404, 201, 404, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{cleared}/messages"),
+            message,
+            [401, 404, 409, 404, 404, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{china}/decision"),
+            decision,
+            [401, 403, 403, 422, 404, 403, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/cases".into(),
+            "",
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/journal".into(),
+            "",
+            [401, 403, 403, 403, 403, 200, 200],
+        ),
+        ("GET", "/api/v1/log/trust-policy".into(), "", [200; 7]),
+        ("GET", "/healthz".into(), "", [200; 7]),
+        ("GET", "/openapi.json".into(), "", [200; 7]),
+        ("GET", "/api/v1/nowhere".into(), "", [404; 7]),
+    ];
+    let mut failures = Vec::new();
+    for (method, path, body, expected) in &routes {
+        let callers = std::iter::once(("none", None)).chain(
+            f.tokens
+                .iter()
+                .map(|(label, token)| (*label, Some(token.as_str()))),
+        );
+        for ((label, token), want) in callers.zip(expected) {
+            let (got, content_type) = status(&f.app, method, path, token, body).await;
+            if got.as_u16() != *want {
+                failures.push(format!(
+                    "{method} {path} as {label}: {got}, expected {want}"
+                ));
+            }
+            if got.is_client_error() && content_type != "application/problem+json" {
+                failures.push(format!(
+                    "{method} {path} as {label}: {got} as `{content_type}`"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_and_replayed_tokens_are_refused() {
+    let f = fixture();
+    let exporter = &f.tokens[0].1;
+    // A token with one character changed, a token of another scheme, a truncated token.
+    let mut forged = exporter.clone();
+    forged.pop();
+    forged.push('0');
+    for token in [forged.as_str(), "fdp_", &exporter[..20], "not-a-token"] {
+        let (got, content_type) = status(&f.app, "GET", "/api/v1/filings", Some(token), "").await;
+        if token != exporter {
+            assert_eq!(got, StatusCode::UNAUTHORIZED, "{token}");
+            assert_eq!(content_type, "application/problem+json");
+        }
+    }
+}
