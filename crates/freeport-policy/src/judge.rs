@@ -33,8 +33,9 @@ use miette::Diagnostic;
 use serde::Serialize;
 
 use crate::context::{self, Inventory, World};
-use crate::facts::{Form, TransferFacts, ValidPeriod};
+use crate::facts::{Form, TransferFacts, Tri, ValidPeriod};
 use crate::pack::{Coverage, Jurisdiction, PackError, RulePack};
+use crate::parties::{self, Classification, Conclusion};
 use crate::volumes::PriorVolumes;
 
 /// At most this many unknown yes/no facts are expanded (2^8 = 256 cases).
@@ -110,6 +111,11 @@ pub struct Decision {
     pub cn: SideDecision,
     /// United States.
     pub us: SideDecision,
+    /// The legal conclusions about the parties and the investment the US rules read
+    /// (`exporter.us_person`, `recipient.covered_person`, `recipient.padfa_controlled`, and
+    /// `passive_investment` for an investment): each declared or derived from the party facts,
+    /// with its reasons and any contradiction between the two.
+    pub conclusions: Vec<Conclusion>,
     /// One entry per combination of unknown facts; empty when every fact is known.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cases: Vec<Case>,
@@ -120,6 +126,24 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The conclusions whose declaration contradicts the party facts.
+    pub fn contradictions(&self) -> impl Iterator<Item = &Conclusion> {
+        self.conclusions
+            .iter()
+            .filter(|c| c.contradiction.is_some())
+    }
+
+    /// The value the judge used for a party conclusion (`exporter.us_person`,
+    /// `recipient.covered_person`, `recipient.padfa_controlled`, `passive_investment`), derived
+    /// or declared; `None` for any other name.
+    #[must_use]
+    pub fn conclusion(&self, fact: &str) -> Option<Tri> {
+        self.conclusions
+            .iter()
+            .find(|c| c.fact == fact)
+            .map(|c| c.value)
+    }
+
     /// Whether the transfer may not go ahead as described: an outcome that prohibits it, or a
     /// mechanism it needs that is missing or expired.
     #[must_use]
@@ -369,13 +393,14 @@ impl Judge {
         prior: &PriorVolumes,
     ) -> Result<Decision, JudgeError> {
         let inventory = context::inventory(facts, self.vocabulary);
-        let worlds = worlds(facts, &inventory)?;
+        let parties = parties::classify(facts);
+        let worlds = worlds(facts, &parties, &inventory)?;
         let mut cases = Vec::with_capacity(worlds.len());
         let mut worst: Option<(SideDecision, usize)> = None;
         let mut worst_us: Option<(SideDecision, usize)> = None;
         for world in &worlds {
-            let cn = self.side(Jurisdiction::Cn, facts, &inventory, prior, world)?;
-            let us = self.side(Jurisdiction::Us, facts, &inventory, prior, world)?;
+            let cn = self.side(Jurisdiction::Cn, facts, &parties, &inventory, prior, world)?;
+            let us = self.side(Jurisdiction::Us, facts, &parties, &inventory, prior, world)?;
             let cn_rank = self.cn.burden(&cn.outcome).unwrap_or(0);
             let us_rank = self.us.burden(&us.outcome).unwrap_or(0);
             if worlds.len() > 1 {
@@ -407,6 +432,7 @@ impl Judge {
         Ok(Decision {
             cn,
             us,
+            conclusions: parties.conclusions,
             cases,
             remedies: Vec::new(),
             packs: self.stamps(),
@@ -431,10 +457,11 @@ impl Judge {
     /// The worst outcome on each side across all worlds, as burden ranks.
     fn burden(&self, facts: &TransferFacts, prior: &PriorVolumes) -> Result<Burden, JudgeError> {
         let inventory = context::inventory(facts, self.vocabulary);
+        let parties = parties::classify(facts);
         let mut burden = Burden { cn: 0, us: 0 };
-        for world in &worlds(facts, &inventory)? {
-            let cn = self.side(Jurisdiction::Cn, facts, &inventory, prior, world)?;
-            let us = self.side(Jurisdiction::Us, facts, &inventory, prior, world)?;
+        for world in &worlds(facts, &parties, &inventory)? {
+            let cn = self.side(Jurisdiction::Cn, facts, &parties, &inventory, prior, world)?;
+            let us = self.side(Jurisdiction::Us, facts, &parties, &inventory, prior, world)?;
             burden.cn = burden.cn.max(self.cn.burden(&cn.outcome).unwrap_or(0));
             burden.us = burden.us.max(self.us.burden(&us.outcome).unwrap_or(0));
         }
@@ -445,6 +472,7 @@ impl Judge {
         &self,
         jurisdiction: Jurisdiction,
         facts: &TransferFacts,
+        parties: &Classification,
         inventory: &Inventory,
         prior: &PriorVolumes,
         world: &World,
@@ -473,7 +501,7 @@ impl Judge {
             Jurisdiction::Us => (
                 &self.us,
                 &self.us_resource,
-                context::us_context(facts, inventory, prior, world),
+                context::us_context(facts, parties, inventory, prior, world),
             ),
         };
         let filtered;
@@ -704,8 +732,12 @@ fn apply(facts: &TransferFacts, changes: &[Change]) -> TransferFacts {
     variant
 }
 
-fn worlds(facts: &TransferFacts, inventory: &Inventory) -> Result<Vec<World>, JudgeError> {
-    let unknown = context::unknown_facts(facts);
+fn worlds(
+    facts: &TransferFacts,
+    parties: &Classification,
+    inventory: &Inventory,
+) -> Result<Vec<World>, JudgeError> {
+    let unknown = context::unknown_facts(facts, parties);
     if unknown.len() > MAX_UNKNOWNS {
         return Err(JudgeError::TooManyUnknowns {
             count: unknown.len(),
@@ -875,7 +907,8 @@ mod tests {
                 None => PriorVolumes::none(facts.date).unwrap(),
             };
             let inventory = context::inventory(&facts, vocabulary);
-            for world in worlds(&facts, &inventory).unwrap() {
+            let parties = parties::classify(&facts);
+            for world in worlds(&facts, &parties, &inventory).unwrap() {
                 for (pack, resource, attributes) in [
                     (
                         &judge.cn,
@@ -885,7 +918,7 @@ mod tests {
                     (
                         &judge.us,
                         &judge.us_resource,
-                        context::us_context(&facts, &inventory, &prior, &world),
+                        context::us_context(&facts, &parties, &inventory, &prior, &world),
                     ),
                 ] {
                     let fired = |schema: Option<&cedar_policy::Schema>| {

@@ -57,11 +57,13 @@ mod guard;
 mod judge;
 mod load;
 mod pack;
+mod parties;
 mod volumes;
 
 pub use facts::{
-    Biospecimens, ClaimedExemption, CollectedIn, Data, Exporter, FACTS_FORMAT, Form, FtzFacts,
-    InventoryItem, Mechanisms, Recipient, Relationship, Scenario, Since, Subjects, TransactionType,
+    Biospecimens, ClaimedExemption, CollectedIn, Data, Exporter, FACTS_FORMAT, FACTS_FORMATS, Form,
+    FtzFacts, InventoryItem, InvestmentTerms, InvestmentVehicle, Mechanisms, Owner, Party,
+    PartyKind, Percent, Recipient, Relationship, Scenario, Since, Subjects, TransactionType,
     TransferFacts, Tri, UsConduct, ValidPeriod, facts_schema,
 };
 pub use judge::{
@@ -73,4 +75,5 @@ pub use pack::{
     Coverage, FtzEntry, FtzList, Jurisdiction, PackError, PackFile, Review, Rule, RulePack,
     SourceError,
 };
+pub use parties::{Basis, Conclusion, Reason};
 pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes, cn_window_start, us_window_start};

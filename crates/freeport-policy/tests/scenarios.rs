@@ -55,6 +55,32 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
     let decision = judge.decide(&facts, &prior).unwrap();
     let mut fired = BTreeSet::new();
     let mut out = String::new();
+    // Party conclusions derived from the party facts (format 2), and any contradiction with a
+    // declared one; a format 1 file declares them all and shows none.
+    let derived: Vec<String> = decision
+        .conclusions
+        .iter()
+        .filter(|c| c.derived.is_some())
+        .map(|c| {
+            let value = serde_json::to_value(c.value).unwrap();
+            let basis = serde_json::to_value(c.basis).unwrap();
+            format!(
+                "{:?}",
+                format!("{} = {value} ({})", c.fact, basis.as_str().unwrap())
+            )
+        })
+        .collect();
+    if !derived.is_empty() {
+        writeln!(out, "conclusions = [{}]", derived.join(", ")).unwrap();
+    }
+    for c in decision.contradictions() {
+        writeln!(
+            out,
+            "contradiction = {:?}",
+            format!("{}: {}", c.fact, c.contradiction.as_deref().unwrap())
+        )
+        .unwrap();
+    }
     for (side, decision) in [("cn", &decision.cn), ("us", &decision.us)] {
         writeln!(out, "{side} = {:?}", decision.outcome).unwrap();
         if !decision.coverage.is_reviewed() {

@@ -639,7 +639,7 @@ impl Report {
         };
         let inventory = inventory(input, final_facts, prior);
         let minimisation = minimisation(input, final_facts, final_decision);
-        let recipient = recipient(input.facts);
+        let recipient = recipient(input.facts, input.decision);
         let rights = rights(input, final_facts, final_decision);
         let evidence = evidence(input);
         let risks = derive_risks(input, final_facts, final_decision, &inventory);
@@ -1114,12 +1114,14 @@ fn tri(value: Tri) -> String {
     .to_owned()
 }
 
-fn recipient(facts: &TransferFacts) -> RecipientSection {
+fn recipient(facts: &TransferFacts, decision: &Decision) -> RecipientSection {
     let r = &facts.recipient;
     let e = &facts.exporter;
+    // The party conclusions as the judge used them: declared, or derived from the party facts.
+    let concluded = |fact: &str| decision.conclusion(fact).unwrap_or(Tri::Unknown);
     let facts_map = [
-        ("covered_person", r.covered_person),
-        ("padfa_controlled", r.padfa_controlled),
+        ("covered_person", concluded("recipient.covered_person")),
+        ("padfa_controlled", concluded("recipient.padfa_controlled")),
         (
             "foreign_judicial_or_law_enforcement",
             r.foreign_judicial_or_law_enforcement,
@@ -1132,7 +1134,7 @@ fn recipient(facts: &TransferFacts) -> RecipientSection {
     .collect();
     let exporter_facts = [
         ("ciio", e.ciio),
-        ("us_person", e.us_person),
+        ("us_person", concluded("exporter.us_person")),
         ("data_broker", e.data_broker),
         (
             "owned_25pct_by_country_of_concern",
