@@ -41,6 +41,60 @@ fn judge_table_output() {
     });
 }
 
+/// Facts format 2: the parties described as they are; the output derives each conclusion with
+/// its reasons and citations (28 CFR 202.256, 202.211; 15 U.S.C. 9901(c)(2)).
+const PARTIES_EXAMPLE: &str = "examples/transfers/us-vendor-singapore-owned.toml";
+
+#[test]
+fn party_derivations_are_explained_in_table_and_json() {
+    let (code, stdout, stderr) = freeport(&["judge", PARTIES_EXAMPLE]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+    let (_, json, _) = freeport(&["judge", PARTIES_EXAMPLE, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let conclusions = value["conclusions"].as_array().unwrap();
+    let covered = conclusions
+        .iter()
+        .find(|c| c["fact"] == "recipient.covered_person")
+        .unwrap();
+    assert_eq!(covered["value"], true);
+    assert_eq!(covered["basis"], "derived");
+    assert!(
+        covered["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["citation"] == "28 CFR 202.211(a)(1)-(2)"),
+        "{covered}"
+    );
+}
+
+/// A declaration the party facts contradict is judged on the facts and reported first.
+#[test]
+fn a_contradicted_declaration_is_reported_at_the_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(PARTIES_EXAMPLE))
+        .unwrap()
+        .replace(
+            "party = \"analytics-sg\"\n",
+            "party = \"analytics-sg\"\ncovered_person = false\n",
+        );
+    let path = dir.path().join("facts.toml");
+    std::fs::write(&path, text).unwrap();
+    let (code, stdout, stderr) = freeport(&["judge", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "CONTRADICTION in the facts: `recipient.covered_person` declared `false` but the party facts give `true`"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("recipient.covered_person = true (derived, CONTRADICTS declared false)"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn judge_json_output() {
     let (code, stdout, stderr) = freeport(&["judge", EXAMPLE, "--format", "json"]);

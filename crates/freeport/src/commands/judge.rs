@@ -217,6 +217,9 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     for warning in coverage_warnings(decision, judged.date) {
         writeln!(out, "{warning}\n")?;
     }
+    for warning in contradiction_warnings(decision) {
+        writeln!(out, "{warning}\n")?;
+    }
     let sides: [(&str, &SideDecision); 2] =
         [("China", &decision.cn), ("United States", &decision.us)];
     let mut summary = new_table();
@@ -244,6 +247,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         ]);
     }
     writeln!(out, "{summary}")?;
+    write_conclusions(decision, out)?;
 
     let mut rules = new_table();
     rules.set_header(["", "rule", "role", "citation", "where"]);
@@ -339,6 +343,70 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         .map(|(j, p)| format!("{j} {} {}", p.version, p.hash))
         .collect();
     writeln!(out, "\nRule packs: {}", packs.join("; "))?;
+    Ok(())
+}
+
+fn tri(value: freeport_policy::Tri) -> &'static str {
+    match value {
+        freeport_policy::Tri::True => "true",
+        freeport_policy::Tri::False => "false",
+        freeport_policy::Tri::Unknown => "unknown",
+    }
+}
+
+/// One paragraph per party conclusion whose declaration the party facts contradict, for the
+/// top of any human-read output (judge, assess).
+pub(crate) fn contradiction_warnings(decision: &Decision) -> Vec<String> {
+    decision
+        .contradictions()
+        .map(|c| {
+            format!(
+                "CONTRADICTION in the facts: `{}` {}. Correct the declaration or the party facts.",
+                c.fact,
+                c.contradiction.as_deref().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// The party conclusions the US rules read: each derived one with its reasons and their
+/// citations; the declared ones on one line.
+fn write_conclusions(decision: &Decision, out: &mut dyn Write) -> Result<(), Error> {
+    let (derived, declared): (Vec<_>, Vec<_>) = decision
+        .conclusions
+        .iter()
+        .partition(|c| c.derived.is_some());
+    if !derived.is_empty() {
+        writeln!(out, "\nParties, derived from the party facts")?;
+        for c in &derived {
+            let basis = match c.basis {
+                freeport_policy::Basis::Derived => "derived",
+                freeport_policy::Basis::Declared => "declared",
+            };
+            let declared = match c.declared {
+                Some(d) if c.contradiction.is_some() => {
+                    format!(", CONTRADICTS declared {}", tri(d))
+                }
+                Some(d) => format!(", declared {}", tri(d)),
+                None => String::new(),
+            };
+            writeln!(out, "  {} = {} ({basis}{declared})", c.fact, tri(c.value))?;
+            for reason in &c.reasons {
+                if reason.citation.is_empty() {
+                    writeln!(out, "    - {}", reason.text)?;
+                } else {
+                    writeln!(out, "    - {} [{}]", reason.text, reason.citation)?;
+                }
+            }
+        }
+    }
+    if !declared.is_empty() {
+        let list: Vec<String> = declared
+            .iter()
+            .map(|c| format!("{} = {}", c.fact, tri(c.value)))
+            .collect();
+        writeln!(out, "\nParties, as declared: {}", list.join(", "))?;
+    }
     Ok(())
 }
 
