@@ -1,11 +1,7 @@
 //! Bad party facts (facts format 2): each is refused with the field named and a span at the
 //! value, or — where the law lets the judge go on — judged with the contradiction reported.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test helpers outside #[test] functions"
-)]
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
 
 use std::path::Path;
 use std::sync::OnceLock;
