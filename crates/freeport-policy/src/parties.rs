@@ -857,3 +857,144 @@ fn passive_explained(terms: &InvestmentTerms) -> (Tri, Vec<Reason>) {
     });
     (value, reasons)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Owner, Percent};
+
+    fn individual(residence: &str, lpr: Tri) -> Party {
+        Party {
+            kind: PartyKind::Individual,
+            name: None,
+            citizenships: vec![residence.to_owned()],
+            us_lawful_permanent_resident: Some(lpr),
+            us_refugee_or_asylee: Some(Tri::False),
+            primary_residence: Some(residence.to_owned()),
+            located_in: Some(residence.to_owned()),
+            employee_of: Vec::new(),
+            contractor_of: Vec::new(),
+            organised_in: None,
+            principal_place_of_business: None,
+            owners: Vec::new(),
+            branch_of: None,
+            country: None,
+            designated: Some(Tri::False),
+        }
+    }
+
+    fn entity(country: &str, owners: &[(&str, i64)]) -> Party {
+        Party {
+            kind: PartyKind::Entity,
+            organised_in: Some(country.to_owned()),
+            principal_place_of_business: Some(country.to_owned()),
+            owners: owners
+                .iter()
+                .map(|(party, pct)| Owner {
+                    party: (*party).to_owned(),
+                    percent: Percent::from_hundredths(pct * 100),
+                })
+                .collect(),
+            citizenships: Vec::new(),
+            us_lawful_permanent_resident: None,
+            us_refugee_or_asylee: None,
+            primary_residence: None,
+            located_in: None,
+            ..individual("de", Tri::False)
+        }
+    }
+
+    fn covered(map: &BTreeMap<String, Party>, id: &str) -> Tri {
+        Parties { map }.covered_explained(id).0
+    }
+
+    /// Employment and ownership may form a loop; coverage is the least fixed point, so a loop
+    /// of parties none of which is covered on its own stays uncovered, and one covered member
+    /// covers the others through the prongs.
+    #[test]
+    fn a_loop_of_employment_and_ownership_is_covered_only_from_a_real_ground() {
+        let mut map = BTreeMap::new();
+        let mut founder = individual("de", Tri::False);
+        founder.employee_of = vec!["company".to_owned()];
+        map.insert("founder".to_owned(), founder);
+        map.insert("company".to_owned(), entity("de", &[("founder", 100)]));
+        assert_eq!(covered(&map, "founder"), Tri::False);
+        assert_eq!(covered(&map, "company"), Tri::False);
+        // The founder moves to China: resident in a country of concern ((a)(4)), the company
+        // is 100 % owned by a covered person ((a)(2)).
+        if let Some(founder) = map.get_mut("founder") {
+            founder.primary_residence = Some("cn".to_owned());
+            founder.located_in = Some("cn".to_owned());
+        }
+        assert_eq!(covered(&map, "founder"), Tri::True);
+        assert_eq!(covered(&map, "company"), Tri::True);
+    }
+
+    /// A Chinese resident whose U.S. permanent residence is unknown: if they hold it they are
+    /// a U.S. person and not covered (28 CFR 202.211(b) Example 2), otherwise covered. The
+    /// same unknown decides the entity they own 60 % of.
+    #[test]
+    fn an_unknown_residence_status_leaves_coverage_open_through_ownership() {
+        let mut map = BTreeMap::new();
+        map.insert("owner".to_owned(), individual("cn", Tri::Unknown));
+        map.insert("company".to_owned(), entity("sg", &[("owner", 60)]));
+        assert_eq!(covered(&map, "owner"), Tri::Unknown);
+        assert_eq!(covered(&map, "company"), Tri::Unknown);
+        let (_, reasons) = Parties { map: &map }.covered_explained("company");
+        assert!(
+            reasons.iter().any(|r| r.text.contains("60 %")),
+            "{reasons:?}"
+        );
+    }
+
+    /// PADFA's 20 % multiplies through owners not themselves seated in an adversary country
+    /// (15 U.S.C. 9901(c)(2)): 50 % of 40 % is 20 %, 50 % of 39.98 % is 19.99 %.
+    #[test]
+    fn padfa_ownership_multiplies_through_intermediaries() {
+        for (share, controlled) in [(4_000, true), (3_998, false)] {
+            let mut map = BTreeMap::new();
+            map.insert("ru".to_owned(), entity("ru", &[]));
+            let mut holding = entity("sg", &[]);
+            holding.owners = vec![Owner {
+                party: "ru".to_owned(),
+                percent: Percent::from_hundredths(share),
+            }];
+            map.insert("holding".to_owned(), holding);
+            map.insert("buyer".to_owned(), entity("de", &[("holding", 50)]));
+            let (value, reasons) = Parties { map: &map }.padfa_explained("buyer");
+            assert_eq!(value, Tri::from(controlled), "{reasons:?}");
+        }
+    }
+
+    #[test]
+    fn percentages_print_as_written() {
+        let text = |h| Percent::from_hundredths(h).to_string();
+        assert_eq!(text(5_000), "50 %");
+        assert_eq!(text(1_999), "19.99 %");
+        assert_eq!(text(1_250), "12.5 %");
+        assert_eq!(text(-50), "-0.5 %");
+    }
+
+    /// The reasons a user reads for the suite's indirect-ownership scenario.
+    #[test]
+    fn reasons_name_each_step_with_its_citation() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../rules/tests/us-211-indirect.toml");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let facts_text = text.split("\n[expect]\n").next().unwrap_or_default();
+        let facts: TransferFacts = toml::from_str(facts_text).unwrap_or_else(|e| panic!("{e}"));
+        let classification = classify(&facts);
+        let rendered: Vec<String> = classification
+            .conclusions
+            .iter()
+            .flat_map(|c| {
+                std::iter::once(format!("{} = {:?} ({:?})", c.fact, c.value, c.basis)).chain(
+                    c.reasons
+                        .iter()
+                        .map(|r| format!("  - {} [{}]", r.text, r.citation)),
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(rendered.join("\n"));
+    }
+}
