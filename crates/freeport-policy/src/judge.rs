@@ -179,14 +179,40 @@ pub struct SideDecision {
     /// rules as last reviewed, and one before the pack's first day is not judged at all.
     #[serde(skip_serializing_if = "Coverage::is_reviewed")]
     pub coverage: Coverage,
-    /// Mechanisms required, with whether the facts show them in place.
+    /// For a pack that judges separate laws (the US pack: 28 CFR Part 202 and PADFA), each
+    /// law's own outcome, grounds, mechanisms and obligations; `outcome` is the most burdensome
+    /// of them. Empty for a pack that judges one law.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub laws: Vec<LawDecision>,
+    /// Mechanisms required, with whether the facts show them in place (every law's).
     pub mechanisms: Vec<Mechanism>,
-    /// Obligations that follow, deduplicated, in rule order.
+    /// Obligations that follow, deduplicated, in law and rule order (every law's).
     pub obligations: Vec<String>,
     /// The same obligations in Chinese, one for one, as the pack words them.
     pub obligations_zh: Vec<String>,
     /// Every rule that fired, in pack order.
     pub rules: Vec<FiredRule>,
+}
+
+/// One law's decision within a side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LawDecision {
+    /// The law's id in the pack (`dsp`, `padfa`).
+    pub law: String,
+    /// Its name.
+    pub title: String,
+    /// Its outcome, e.g. `NOT_COVERED` or `PADFA_PROHIBITED`.
+    pub outcome: String,
+    /// The rules that decided it.
+    pub decided_by: Vec<String>,
+    /// Why, in those rules' words (their `@explain`), one per rule.
+    pub because: Vec<String>,
+    /// The mechanisms this law requires.
+    pub mechanisms: Vec<Mechanism>,
+    /// The obligations that follow under this law.
+    pub obligations: Vec<String>,
+    /// The same obligations in Chinese, one for one.
+    pub obligations_zh: Vec<String>,
 }
 
 /// A mechanism the decision requires.
@@ -223,7 +249,8 @@ pub struct FiredRule {
     pub file: String,
     /// Line of the rule in the file.
     pub line: usize,
-    /// `decides`, `adds` (mechanisms/obligations only) or `overridden`.
+    /// `decides`, `adds` (mechanisms/obligations only) or `overridden`, within the rule's own
+    /// law when the pack judges several.
     pub role: Role,
 }
 
@@ -486,6 +513,7 @@ impl Judge {
             return Ok(SideDecision {
                 outcome: NOT_JUDGED.to_owned(),
                 coverage,
+                laws: Vec::new(),
                 mechanisms: Vec::new(),
                 obligations: Vec::new(),
                 obligations_zh: Vec::new(),
@@ -778,61 +806,161 @@ fn assumptions(world: &World, ranges: bool) -> BTreeMap<String, serde_json::Valu
     out
 }
 
-/// Applies the combination rule (module docs) to the fired rules.
-fn combine(
+/// One law's share of a side: its outcome and the roles, mechanisms and obligations of its
+/// rules.
+struct Combined {
+    outcome: String,
+    mechanisms: Vec<Mechanism>,
+    obligations: Vec<String>,
+    obligations_zh: Vec<String>,
+    /// Per fired rule (same order as the input): its role, `None` for another law's rule.
+    roles: Vec<Option<Role>>,
+}
+
+/// Applies the combination rule (module docs) to the fired rules of one law (`law`, or every
+/// rule when the pack judges one law).
+fn combine_law(
     pack: &RulePack,
     fired: &[&crate::pack::Rule],
+    law: Option<&str>,
     facts: &TransferFacts,
-) -> Option<SideDecision> {
+) -> Option<Combined> {
+    let mine = |r: &crate::pack::Rule| law.is_none() || r.law.as_deref() == law;
     let (top_priority, outcome) = fired
         .iter()
+        .filter(|r| mine(r))
         .filter_map(|r| {
             let outcome = r.outcome.as_deref()?;
             Some((r.priority, pack.burden(outcome).unwrap_or(0), outcome))
         })
         .max_by_key(|(priority, burden, _)| (*priority, *burden))
         .map(|(priority, _, outcome)| (priority, outcome.to_owned()))?;
-    let mut mechanisms: Vec<Mechanism> = Vec::new();
-    let mut obligations: Vec<String> = Vec::new();
-    let mut obligations_zh: Vec<String> = Vec::new();
-    let mut rules = Vec::with_capacity(fired.len());
+    let mut combined = Combined {
+        outcome,
+        mechanisms: Vec::new(),
+        obligations: Vec::new(),
+        obligations_zh: Vec::new(),
+        roles: Vec::with_capacity(fired.len()),
+    };
     for rule in fired {
+        if !mine(rule) {
+            combined.roles.push(None);
+            continue;
+        }
         let role = match &rule.outcome {
-            Some(o) if rule.priority == top_priority && *o == outcome => Role::Decides,
+            Some(o) if rule.priority == top_priority && *o == combined.outcome => Role::Decides,
             Some(_) => Role::Overridden,
-            None if rule.when_outcome.is_empty() || rule.when_outcome.contains(&outcome) => {
+            None if rule.when_outcome.is_empty()
+                || rule.when_outcome.contains(&combined.outcome) =>
+            {
                 Role::Adds
             }
             None => Role::Overridden,
         };
         if role != Role::Overridden {
             for id in &rule.mechanisms {
-                if !mechanisms.iter().any(|m| &m.id == id) {
-                    mechanisms.push(Mechanism {
+                if !combined.mechanisms.iter().any(|m| &m.id == id) {
+                    combined.mechanisms.push(Mechanism {
                         id: id.clone(),
                         status: status(id, facts),
                     });
                 }
             }
             for (i, obligation) in rule.obligations.iter().enumerate() {
-                if !obligations.contains(obligation) {
-                    obligations.push(obligation.clone());
+                if !combined.obligations.contains(obligation) {
+                    combined.obligations.push(obligation.clone());
                     // The pack gives both or refuses to load; English stands in otherwise.
-                    obligations_zh.push(rule.obligations_zh.get(i).unwrap_or(obligation).clone());
+                    combined
+                        .obligations_zh
+                        .push(rule.obligations_zh.get(i).unwrap_or(obligation).clone());
                 }
             }
         }
-        rules.push(FiredRule {
+        combined.roles.push(Some(role));
+    }
+    Some(combined)
+}
+
+/// Applies the combination rule to the fired rules: once per law when the pack judges several
+/// (each law its own outcome; the headline is the most burdensome, the first law's on a tie,
+/// mechanisms and obligations are every law's), once otherwise.
+fn combine(
+    pack: &RulePack,
+    fired: &[&crate::pack::Rule],
+    facts: &TransferFacts,
+) -> Option<SideDecision> {
+    let laws = pack.laws();
+    let parts: Vec<Combined> = if laws.is_empty() {
+        vec![combine_law(pack, fired, None, facts)?]
+    } else {
+        laws.iter()
+            .map(|law| combine_law(pack, fired, Some(&law.id), facts))
+            .collect::<Option<_>>()?
+    };
+    let mut headline: Option<(usize, &str)> = None;
+    for part in &parts {
+        let rank = pack.burden(&part.outcome).unwrap_or(0);
+        if headline.is_none_or(|(best, _)| rank > best) {
+            headline = Some((rank, &part.outcome));
+        }
+    }
+    let outcome = headline.map(|(_, o)| o.to_owned())?;
+    let mut mechanisms: Vec<Mechanism> = Vec::new();
+    let mut obligations: Vec<String> = Vec::new();
+    let mut obligations_zh: Vec<String> = Vec::new();
+    for part in &parts {
+        for m in &part.mechanisms {
+            if !mechanisms.iter().any(|k| k.id == m.id) {
+                mechanisms.push(m.clone());
+            }
+        }
+        for (o, zh) in part.obligations.iter().zip(&part.obligations_zh) {
+            if !obligations.contains(o) {
+                obligations.push(o.clone());
+                obligations_zh.push(zh.clone());
+            }
+        }
+    }
+    let rules = fired
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| FiredRule {
             id: rule.id.clone(),
             citation: rule.citation.clone(),
             file: rule.file.clone(),
             line: rule.line,
-            role,
-        });
-    }
+            role: parts
+                .iter()
+                .find_map(|p| p.roles.get(i).copied().flatten())
+                .unwrap_or(Role::Overridden),
+        })
+        .collect();
+    let by_law = laws
+        .iter()
+        .zip(parts)
+        .map(|(law, part)| {
+            let grounds: Vec<&crate::pack::Rule> = fired
+                .iter()
+                .zip(&part.roles)
+                .filter(|(_, role)| **role == Some(Role::Decides))
+                .map(|(rule, _)| *rule)
+                .collect();
+            LawDecision {
+                law: law.id.clone(),
+                title: law.title.clone(),
+                outcome: part.outcome,
+                decided_by: grounds.iter().map(|r| r.id.clone()).collect(),
+                because: grounds.iter().map(|r| r.explain.clone()).collect(),
+                mechanisms: part.mechanisms,
+                obligations: part.obligations,
+                obligations_zh: part.obligations_zh,
+            }
+        })
+        .collect();
     Some(SideDecision {
         outcome,
         coverage: pack.coverage(facts.date),
+        laws: by_law,
         mechanisms,
         obligations,
         obligations_zh,

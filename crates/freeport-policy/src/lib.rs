@@ -67,12 +67,12 @@ pub use facts::{
     TransferFacts, Tri, UsConduct, ValidPeriod, facts_schema,
 };
 pub use judge::{
-    ALL, Case, Change, Decision, FiredRule, Judge, JudgeError, MAX_UNKNOWNS, Mechanism,
-    MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role, SideDecision,
+    ALL, Case, Change, Decision, FiredRule, Judge, JudgeError, LawDecision, MAX_UNKNOWNS,
+    Mechanism, MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role, SideDecision,
 };
 pub use load::{FactsError, FactsFormat, parse_facts};
 pub use pack::{
-    Coverage, FtzEntry, FtzList, Jurisdiction, PackError, PackFile, Review, Rule, RulePack,
+    Coverage, FtzEntry, FtzList, Jurisdiction, Law, PackError, PackFile, Review, Rule, RulePack,
     SourceError,
 };
 pub use parties::{Basis, Conclusion, Reason};

@@ -98,6 +98,16 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
             .map(|r| format!("{:?}", format!("{} ({:?})", r.id, r.role).to_lowercase()))
             .collect();
         writeln!(out, "{side}_rules = [{}]", rules.join(", ")).unwrap();
+        // Each law's own outcome, for a pack that judges several (the US pack: 28 CFR Part 202
+        // and PADFA).
+        if !decision.laws.is_empty() {
+            let laws: Vec<String> = decision
+                .laws
+                .iter()
+                .map(|l| format!("{:?}", format!("{} = {}", l.law, l.outcome)))
+                .collect();
+            writeln!(out, "{side}_laws = [{}]", laws.join(", ")).unwrap();
+        }
         fired.extend(decision.rules.iter().map(|r| r.id.clone()));
     }
     if !decision.cases.is_empty() {

@@ -244,6 +244,23 @@ fn a_rule_without_its_chinese_obligations_is_refused() {
     assert!(stderr.contains("@obligations_zh"), "{stderr}");
 }
 
+/// A rule naming a law its pack does not declare is refused at load, naming the laws there are.
+#[test]
+fn a_rule_of_an_undeclared_law_is_refused() {
+    let broken = copy_rules();
+    let file = broken.path().join("us/padfa.cedar");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replacen("@law(\"padfa\")", "@law(\"ftc\")", 1);
+    std::fs::write(&file, text).unwrap();
+    let (code, _, stderr) =
+        freeport(&["rules", "check", "--rules", broken.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("us.padfa.9901"), "{stderr}");
+    assert!(stderr.contains("names law `ftc`"), "{stderr}");
+    assert!(stderr.contains("dsp, padfa"), "{stderr}");
+}
+
 #[test]
 fn a_broken_pack_points_at_file_and_line() {
     let broken = copy_rules();
@@ -257,7 +274,7 @@ fn a_broken_pack_points_at_file_and_line() {
     assert_eq!(code, 2);
     assert!(stderr.contains("padfa.cedar"), "{stderr}");
     assert!(stderr.contains("data_brokr"), "{stderr}");
-    assert!(stderr.contains(":13:"), "{stderr}");
+    assert!(stderr.contains(":16:"), "{stderr}");
 }
 
 /// A transfer dated past both packs' review is judged, not refused, and the table opens with

@@ -230,12 +230,16 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
             .iter()
             .map(|m| format!("{} ({})", m.id, status(m.status)))
             .collect();
-        let outcome = match side.coverage {
+        let mut outcome = match side.coverage {
             Coverage::Reviewed | Coverage::BeforePack { .. } => side.outcome.clone(),
             Coverage::NotReviewed { .. } => {
                 format!("{}\n(not reviewed for this date)", side.outcome)
             }
         };
+        // Each law its own outcome (the US pack: 28 CFR Part 202 and PADFA).
+        for law in &side.laws {
+            outcome.push_str(&format!("\n  {}: {}", law.title, law.outcome));
+        }
         summary.add_row([
             Cell::new(name),
             Cell::new(outcome),
@@ -270,9 +274,22 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     writeln!(out, "\nRules fired\n{rules}")?;
 
     for (name, side) in sides {
-        if !side.obligations.is_empty() {
-            writeln!(out, "\nObligations, {name}")?;
-            for obligation in &side.obligations {
+        if side.laws.is_empty() {
+            if !side.obligations.is_empty() {
+                writeln!(out, "\nObligations, {name}")?;
+                for obligation in &side.obligations {
+                    writeln!(out, "  - {obligation}")?;
+                }
+            }
+            continue;
+        }
+        // Per law: why it decided as it did (the deciding rules' own words), then what follows.
+        for law in &side.laws {
+            writeln!(out, "\n{name}, {}: {}", law.title, law.outcome)?;
+            for (id, because) in law.decided_by.iter().zip(&law.because) {
+                writeln!(out, "  because ({id}): {because}")?;
+            }
+            for obligation in &law.obligations {
                 writeln!(out, "  - {obligation}")?;
             }
         }
