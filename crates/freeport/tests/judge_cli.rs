@@ -148,6 +148,21 @@ fn the_schema_is_printed() {
     let schema: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(schema["title"], "TransferFacts");
     assert!(schema["properties"]["data"].is_object());
+    // Facts format 2: every party field is documented with the provision it feeds.
+    let defs = &schema["$defs"];
+    for (def, field, citation) in [
+        ("Party", "designated", "202.211(a)(5)"),
+        ("Party", "us_lawful_permanent_resident", "202.256(a)"),
+        ("Party", "employee_of", "202.211(a)(3)"),
+        ("Party", "principal_place_of_business", "9901(c)(2)"),
+        ("InvestmentTerms", "voting_and_equity_percent", "202.228(b)(2)"),
+        ("Exporter", "party", "[parties]"),
+    ] {
+        let description = defs[def]["properties"][field]["description"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(description.contains(citation), "{def}.{field}: {description}");
+    }
 }
 
 #[test]
@@ -249,9 +264,10 @@ fn a_rule_without_its_chinese_obligations_is_refused() {
 fn a_rule_of_an_undeclared_law_is_refused() {
     let broken = copy_rules();
     let file = broken.path().join("us/padfa.cedar");
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replacen("@law(\"padfa\")", "@law(\"ftc\")", 1);
+    let text =
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replacen("@law(\"padfa\")", "@law(\"ftc\")", 1);
     std::fs::write(&file, text).unwrap();
     let (code, _, stderr) =
         freeport(&["rules", "check", "--rules", broken.path().to_str().unwrap()]);
