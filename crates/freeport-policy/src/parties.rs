@@ -85,6 +85,11 @@ pub struct Conclusion {
     /// The derivation, step by step, each with its citation; empty for a bare declaration.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<Reason>,
+    /// When the party facts leave the conclusion open: the unknown attributes that decide it
+    /// (`parties.ID.designated`, `investment.minority_protections_only`), each one that, once
+    /// known, changes it. The judge answers under both values of the conclusion meanwhile.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub open_on: Vec<String>,
 }
 
 /// The conclusions one decision rests on.
@@ -132,8 +137,14 @@ pub(crate) fn classify(facts: &TransferFacts) -> Classification {
         )
     });
     let mut conclusions = vec![us_person, covered_person, padfa_controlled];
-    let passive_investment = passive.as_ref().map_or(Tri::False, |c| c.value);
     conclusions.extend(passive);
+    // A conclusion the facts leave open names the unknown attributes that decide it.
+    for conclusion in &mut conclusions {
+        if conclusion.derived == Some(Tri::Unknown) {
+            conclusion.open_on = deciding_unknowns(facts, conclusion.fact);
+        }
+    }
+    let passive_investment = conclusions.get(3).map_or(Tri::False, |c| c.value);
     Classification {
         us_person: conclusions.first().map_or(Tri::Unknown, |c| c.value),
         covered_person: conclusions.get(1).map_or(Tri::Unknown, |c| c.value),
@@ -141,6 +152,93 @@ pub(crate) fn classify(facts: &TransferFacts) -> Classification {
         passive_investment,
         conclusions,
     }
+}
+
+/// The derived value of one conclusion on `facts`.
+fn derived_value(facts: &TransferFacts, fact: &str) -> Option<Tri> {
+    let parties = Parties {
+        map: &facts.parties,
+    };
+    let exporter = facts.exporter.party.as_deref();
+    let recipient = facts.recipient.party.as_deref();
+    match fact {
+        "exporter.us_person" => exporter.map(|id| parties.us_person(id)),
+        "recipient.covered_person" => recipient.map(|id| parties.covered_explained(id).0),
+        "recipient.padfa_controlled" => recipient.map(|id| parties.padfa_explained(id).0),
+        "passive_investment" => facts.investment.as_ref().map(|t| passive_explained(t).0),
+        _ => None,
+    }
+}
+
+/// Sets one unknown input of a facts copy to a value.
+type Setter = Box<dyn Fn(&mut TransferFacts, Tri)>;
+
+/// The unknown attributes that decide an open conclusion: each one whose two values give the
+/// conclusion two different values, the others left unknown.
+fn deciding_unknowns(facts: &TransferFacts, fact: &str) -> Vec<String> {
+    let mut inputs: Vec<(String, Setter)> = Vec::new();
+    for (id, party) in &facts.parties {
+        for (field, value) in [
+            (
+                "us_lawful_permanent_resident",
+                party.us_lawful_permanent_resident,
+            ),
+            ("us_refugee_or_asylee", party.us_refugee_or_asylee),
+            ("designated", party.designated),
+        ] {
+            if value == Some(Tri::Unknown) {
+                let key = id.clone();
+                inputs.push((
+                    format!("parties.{id}.{field}"),
+                    Box::new(move |f: &mut TransferFacts, v: Tri| {
+                        if let Some(p) = f.parties.get_mut(&key) {
+                            match field {
+                                "us_lawful_permanent_resident" => {
+                                    p.us_lawful_permanent_resident = Some(v);
+                                }
+                                "us_refugee_or_asylee" => p.us_refugee_or_asylee = Some(v),
+                                _ => p.designated = Some(v),
+                            }
+                        }
+                    }),
+                ));
+            }
+        }
+    }
+    if let Some(terms) = &facts.investment {
+        if terms.limited_partner_without_influence == Some(Tri::Unknown) {
+            inputs.push((
+                "investment.limited_partner_without_influence".to_owned(),
+                Box::new(|f: &mut TransferFacts, v: Tri| {
+                    if let Some(t) = f.investment.as_mut() {
+                        t.limited_partner_without_influence = Some(v);
+                    }
+                }),
+            ));
+        }
+        if terms.minority_protections_only == Tri::Unknown {
+            inputs.push((
+                "investment.minority_protections_only".to_owned(),
+                Box::new(|f: &mut TransferFacts, v: Tri| {
+                    if let Some(t) = f.investment.as_mut() {
+                        t.minority_protections_only = v;
+                    }
+                }),
+            ));
+        }
+    }
+    inputs
+        .into_iter()
+        .filter(|(_, set)| {
+            let at = |v: Tri| {
+                let mut variant = facts.clone();
+                set(&mut variant, v);
+                derived_value(&variant, fact)
+            };
+            at(Tri::True) != at(Tri::False)
+        })
+        .map(|(name, _)| name)
+        .collect()
 }
 
 fn word(value: Tri) -> &'static str {
@@ -170,6 +268,7 @@ fn resolve(
             derived: None,
             contradiction: None,
             reasons: Vec::new(),
+            open_on: Vec::new(),
         };
     };
     let mut conclusion = Conclusion {
@@ -180,6 +279,7 @@ fn resolve(
         derived: Some(value),
         contradiction: None,
         reasons,
+        open_on: Vec::new(),
     };
     match (declared.and_then(Tri::known), value.known()) {
         (Some(d), Some(v)) if d != v => {
@@ -996,5 +1096,24 @@ mod tests {
             })
             .collect();
         insta::assert_snapshot!(rendered.join("\n"));
+    }
+
+    /// Only the unknowns that change an open conclusion are named: the recipient's own
+    /// designation decides it; an unrelated party's does not.
+    #[test]
+    fn an_open_conclusion_names_only_the_unknowns_that_decide_it() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../rules/tests/us-211-designation-unknown.toml");
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let facts_text = text.split("\n[expect]\n").next().unwrap_or_default();
+        let mut facts: TransferFacts = toml::from_str(facts_text).unwrap_or_else(|e| panic!("{e}"));
+        let mut bystander = entity("sg", &[]);
+        bystander.designated = Some(Tri::Unknown);
+        facts.parties.insert("bystander".to_owned(), bystander);
+        let classification = classify(&facts);
+        let covered = &classification.conclusions[1];
+        assert_eq!(covered.value, Tri::Unknown);
+        assert_eq!(covered.open_on, ["parties.recipient.designated"]);
+        assert!(classification.conclusions[0].open_on.is_empty());
     }
 }

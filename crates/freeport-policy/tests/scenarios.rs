@@ -73,6 +73,18 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
     if !derived.is_empty() {
         writeln!(out, "conclusions = [{}]", derived.join(", ")).unwrap();
     }
+    for c in decision
+        .conclusions
+        .iter()
+        .filter(|c| !c.open_on.is_empty())
+    {
+        writeln!(
+            out,
+            "open = {:?}",
+            format!("{} on {}", c.fact, c.open_on.join(", "))
+        )
+        .unwrap();
+    }
     for c in decision.contradictions() {
         writeln!(
             out,

@@ -408,6 +408,14 @@ fn write_conclusions(decision: &Decision, out: &mut dyn Write) -> Result<(), Err
                 None => String::new(),
             };
             writeln!(out, "  {} = {} ({basis}{declared})", c.fact, tri(c.value))?;
+            if !c.open_on.is_empty() {
+                let names: Vec<String> = c.open_on.iter().map(|n| format!("`{n}`")).collect();
+                writeln!(
+                    out,
+                    "    unknown until you find out {}: judged under both values (see the cases below)",
+                    names.join(" or ")
+                )?;
+            }
             for reason in &c.reasons {
                 if reason.citation.is_empty() {
                     writeln!(out, "    - {}", reason.text)?;
