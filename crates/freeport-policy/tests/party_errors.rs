@@ -213,3 +213,19 @@ fn a_declaration_the_party_facts_contradict_is_reported_not_accepted() {
     );
     assert_eq!(decision.us.outcome, "RESTRICTED");
 }
+
+/// The same facts written as JSON: a bad owner id is refused with the span at the value.
+#[test]
+fn json_party_errors_point_into_the_json() {
+    let value: toml::Value = toml::from_str(&base()).unwrap();
+    let mut json = serde_json::to_value(value).unwrap();
+    json["parties"]["recipient"]["owners"][1]["party"] = serde_json::json!("nobody");
+    let text = serde_json::to_string_pretty(&json).unwrap();
+    let e = parse_facts("facts.json", &text, FactsFormat::Json, judge()).unwrap_err();
+    assert_eq!(e.field(), Some("parties.recipient.owners[1].party"));
+    let span = e.span().unwrap();
+    assert_eq!(
+        &text[span.offset()..span.offset() + span.len()],
+        "\"nobody\""
+    );
+}
