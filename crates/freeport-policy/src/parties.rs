@@ -738,11 +738,13 @@ impl<'a> Parties<'a> {
         self.covered_step(id, favour, map, Some(&mut reasons));
         // Owners and employers that count, one level down, so the chain is visible.
         let mut seen = vec![id.to_owned()];
-        if let Some(p) = self.get(self.head(id)) {
-            let related = p
-                .owners
-                .iter()
-                .map(|o| o.party.as_str())
+        let head = self.head(id);
+        if let Some(p) = self.get(head) {
+            // A branch is what its entity is: the entity's own grounds come first.
+            let related = (head != id)
+                .then_some(head)
+                .into_iter()
+                .chain(p.owners.iter().map(|o| o.party.as_str()))
                 .chain(p.employee_of.iter().map(String::as_str))
                 .chain(p.contractor_of.iter().map(String::as_str))
                 .chain(p.branch_of.as_deref());
@@ -1115,5 +1117,31 @@ mod tests {
         assert_eq!(covered.value, Tri::Unknown);
         assert_eq!(covered.open_on, ["parties.recipient.designated"]);
         assert!(classification.conclusions[0].open_on.is_empty());
+    }
+
+    /// A U.S. branch of a company organised in China is that company: a foreign person
+    /// (28 CFR 202.256(b) Example 7) and a covered person, with the company's own ground named.
+    #[test]
+    fn a_branch_is_covered_as_its_entity_with_the_entitys_ground() {
+        let mut map = BTreeMap::new();
+        map.insert("head".to_owned(), entity("cn", &[]));
+        let mut branch = entity("cn", &[]);
+        branch.kind = PartyKind::Branch;
+        branch.organised_in = None;
+        branch.principal_place_of_business = None;
+        branch.designated = None;
+        branch.branch_of = Some("head".to_owned());
+        branch.located_in = Some("us".to_owned());
+        map.insert("branch".to_owned(), branch);
+        let parties = Parties { map: &map };
+        assert_eq!(parties.us_person("branch"), Tri::False);
+        let (value, reasons) = parties.covered_explained("branch");
+        assert_eq!(value, Tri::True);
+        assert!(
+            reasons.iter().any(|r| r
+                .text
+                .contains("`head` is organised in cn, a country of concern")),
+            "{reasons:?}"
+        );
     }
 }

@@ -155,13 +155,20 @@ fn the_schema_is_printed() {
         ("Party", "us_lawful_permanent_resident", "202.256(a)"),
         ("Party", "employee_of", "202.211(a)(3)"),
         ("Party", "principal_place_of_business", "9901(c)(2)"),
-        ("InvestmentTerms", "voting_and_equity_percent", "202.228(b)(2)"),
+        (
+            "InvestmentTerms",
+            "voting_and_equity_percent",
+            "202.228(b)(2)",
+        ),
         ("Exporter", "party", "[parties]"),
     ] {
         let description = defs[def]["properties"][field]["description"]
             .as_str()
             .unwrap_or_default();
-        assert!(description.contains(citation), "{def}.{field}: {description}");
+        assert!(
+            description.contains(citation),
+            "{def}.{field}: {description}"
+        );
     }
 }
 
