@@ -61,7 +61,7 @@ fn tri_facts(facts: &TransferFacts, parties: &Classification) -> [(&'static str,
         ("exporter.data_broker", e.data_broker),
         (
             "exporter.owned_25pct_by_country_of_concern",
-            e.owned_25pct_by_country_of_concern,
+            parties.owned_25pct,
         ),
         ("recipient.covered_person", parties.covered_person),
         ("recipient.padfa_controlled", parties.padfa_controlled),
@@ -397,7 +397,7 @@ pub(crate) fn us_context(
             "owned_25pct_by_country_of_concern",
             Attr::Bool(world.tri(
                 "exporter.owned_25pct_by_country_of_concern",
-                e.owned_25pct_by_country_of_concern,
+                parties.owned_25pct,
             )),
         ),
         (

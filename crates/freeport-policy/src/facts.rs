@@ -356,8 +356,11 @@ pub struct Exporter {
     pub party: Option<String>,
     /// Data broker under PADFA, 15 U.S.C. 9901(c).
     pub data_broker: Tri,
-    /// At least 25 % owned by a country of concern or covered person (28 CFR 202.1103).
-    pub owned_25pct_by_country_of_concern: Tri,
+    /// 25 % or more of its equity owned, directly or indirectly, by a country of concern or
+    /// covered persons (28 CFR 202.1103), as concluded by the exporter. Format 1: required.
+    /// Format 2: give `party` instead (derived from its owners) or both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_25pct_by_country_of_concern: Option<Tri>,
     /// Free-trade zone the exporter operates in and which entries of its negative list the data
     /// falls under (CAC16 Art 6).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -443,23 +443,28 @@ fn check_format_1(facts: &TransferFacts, problem: &mut Report<'_>) {
         (
             vec![key("exporter"), key("us_person")],
             facts.exporter.us_person,
-            "U.S. person (28 CFR 202.256)",
+            "a U.S. person (28 CFR 202.256)",
         ),
         (
             vec![key("recipient"), key("covered_person")],
             facts.recipient.covered_person,
-            "covered person (28 CFR 202.211)",
+            "a covered person (28 CFR 202.211)",
         ),
         (
             vec![key("recipient"), key("padfa_controlled")],
             facts.recipient.padfa_controlled,
             "controlled by a foreign adversary (15 U.S.C. 9901(c)(2))",
         ),
+        (
+            vec![key("exporter"), key("owned_25pct_by_country_of_concern")],
+            facts.exporter.owned_25pct_by_country_of_concern,
+            "25 % or more owned by a country of concern or covered persons (28 CFR 202.1103)",
+        ),
     ] {
         if declared.is_none() {
             problem(
                 path,
-                format!("missing: format 1 states whether the party is a {what}"),
+                format!("missing: format 1 states whether the party is {what}"),
                 Some(
                     "give `true`, `false` or `\"unknown\"`, or use format 2 and describe the party"
                         .to_owned(),
@@ -493,6 +498,14 @@ fn check_format_2(facts: &TransferFacts, problem: &mut Report<'_>) {
         problem(
             vec![key("exporter")],
             "missing: `party` (or a declared `us_person`): whether the exporter is a U.S. person (28 CFR 202.256) must follow from something".to_owned(),
+            describe("exporter"),
+        );
+    }
+    if facts.exporter.party.is_none() && facts.exporter.owned_25pct_by_country_of_concern.is_none()
+    {
+        problem(
+            vec![key("exporter")],
+            "missing: `party` (or a declared `owned_25pct_by_country_of_concern`): who owns the exporter (28 CFR 202.1103) must follow from something".to_owned(),
             describe("exporter"),
         );
     }

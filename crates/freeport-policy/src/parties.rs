@@ -40,6 +40,8 @@ pub(crate) const FOREIGN_ADVERSARIES: [&str; 6] = ["cn", "hk", "mo", "ir", "kp",
 const COVERED_OWNERSHIP: i64 = 5_000;
 /// 20 % (15 U.S.C. 9901(c)(2)(B)), in hundredths of a percent.
 const PADFA_OWNERSHIP: i64 = 2_000;
+/// 25 % (28 CFR 202.1103), in hundredths of a percent.
+const OWNED_25PCT: i64 = 2_500;
 /// 10 % (28 CFR 202.228(b)(2)), in hundredths of a percent.
 const PASSIVE_CEILING: i64 = 1_000;
 
@@ -100,6 +102,7 @@ pub(crate) struct Classification {
     pub(crate) padfa_controlled: Tri,
     /// `false` when the transaction is not an investment.
     pub(crate) passive_investment: Tri,
+    pub(crate) owned_25pct: Tri,
     pub(crate) conclusions: Vec<Conclusion>,
 }
 
@@ -136,7 +139,13 @@ pub(crate) fn classify(facts: &TransferFacts) -> Classification {
             true,
         )
     });
-    let mut conclusions = vec![us_person, covered_person, padfa_controlled];
+    let owned_25pct = resolve(
+        "exporter.owned_25pct_by_country_of_concern",
+        facts.exporter.owned_25pct_by_country_of_concern,
+        exporter.map(|id| parties.owned_25pct_explained(id)),
+        true,
+    );
+    let mut conclusions = vec![us_person, owned_25pct, covered_person, padfa_controlled];
     conclusions.extend(passive);
     // A conclusion the facts leave open names the unknown attributes that decide it.
     for conclusion in &mut conclusions {
@@ -144,12 +153,18 @@ pub(crate) fn classify(facts: &TransferFacts) -> Classification {
             conclusion.open_on = deciding_unknowns(facts, conclusion.fact);
         }
     }
-    let passive_investment = conclusions.get(3).map_or(Tri::False, |c| c.value);
+    let value = |fact: &str, absent: Tri| {
+        conclusions
+            .iter()
+            .find(|c| c.fact == fact)
+            .map_or(absent, |c| c.value)
+    };
     Classification {
-        us_person: conclusions.first().map_or(Tri::Unknown, |c| c.value),
-        covered_person: conclusions.get(1).map_or(Tri::Unknown, |c| c.value),
-        padfa_controlled: conclusions.get(2).map_or(Tri::Unknown, |c| c.value),
-        passive_investment,
+        us_person: value("exporter.us_person", Tri::Unknown),
+        owned_25pct: value("exporter.owned_25pct_by_country_of_concern", Tri::Unknown),
+        covered_person: value("recipient.covered_person", Tri::Unknown),
+        padfa_controlled: value("recipient.padfa_controlled", Tri::Unknown),
+        passive_investment: value("passive_investment", Tri::False),
         conclusions,
     }
 }
@@ -163,6 +178,9 @@ fn derived_value(facts: &TransferFacts, fact: &str) -> Option<Tri> {
     let recipient = facts.recipient.party.as_deref();
     match fact {
         "exporter.us_person" => exporter.map(|id| parties.us_person(id)),
+        "exporter.owned_25pct_by_country_of_concern" => {
+            exporter.map(|id| parties.owned_25pct_explained(id).0)
+        }
         "recipient.covered_person" => recipient.map(|id| parties.covered_explained(id).0),
         "recipient.padfa_controlled" => recipient.map(|id| parties.padfa_explained(id).0),
         "passive_investment" => facts.investment.as_ref().map(|t| passive_explained(t).0),
@@ -764,6 +782,69 @@ impl<'a> Parties<'a> {
         (value, reasons)
     }
 
+    /// The share of `id` held by countries of concern and covered persons, directly or
+    /// through covered owners, in one resolution of the unknowns, with who holds it.
+    fn concern_share(&self, id: &str, covered: &BTreeMap<&str, bool>) -> (i64, Vec<String>) {
+        let Some(p) = self.get(self.head(id)) else {
+            return (0, Vec::new());
+        };
+        let mut held = 0;
+        let mut by = Vec::new();
+        for owner in &p.owners {
+            let counts = match self.get(&owner.party) {
+                Some(o) if o.kind == PartyKind::Government => of_concern(o.country.as_deref()),
+                Some(_) => covered
+                    .get(self.head(&owner.party))
+                    .copied()
+                    .unwrap_or(false),
+                None => false,
+            };
+            if counts {
+                held += owner.percent.hundredths();
+                by.push(format!("{} {}", self.label(&owner.party), owner.percent));
+            }
+        }
+        (held, by)
+    }
+
+    /// 28 CFR 202.1103: 25 % or more of the exporter's equity owned, directly or indirectly, by
+    /// a country of concern or covered persons (indirect: through owners that are covered
+    /// themselves, as for § 202.211).
+    fn owned_25pct_explained(&self, id: &str) -> (Tri, Vec<Reason>) {
+        const CITE: &str = "28 CFR 202.1103";
+        let low = self.covered_all(false);
+        let high = self.covered_all(true);
+        let (low_share, _) = self.concern_share(id, &low);
+        let (high_share, by) = self.concern_share(id, &high);
+        let value = match (low_share >= OWNED_25PCT, high_share >= OWNED_25PCT) {
+            (true, _) => Tri::True,
+            (false, false) => Tri::False,
+            (false, true) => Tri::Unknown,
+        };
+        let name = self.label(self.head(id));
+        let share = crate::facts::Percent::from_hundredths(high_share);
+        let text = if by.is_empty() {
+            format!("{name}: none of its owners is a country of concern or a covered person")
+        } else {
+            format!(
+                "{name} is owned {share} by countries of concern or covered persons ({}){}",
+                by.join(", "),
+                match value {
+                    Tri::True => ": 25 % or more",
+                    Tri::False => ": less than 25 %",
+                    Tri::Unknown => ": 25 % or more only if an unknown fact holds",
+                }
+            )
+        };
+        (
+            value,
+            vec![Reason {
+                text,
+                citation: CITE,
+            }],
+        )
+    }
+
     /// PADFA's first group (15 U.S.C. 9901(c)(2)(A)): a foreign adversary country itself, or
     /// a foreign person domiciled, headquartered, with its principal place of business, or
     /// organised there. An individual's domicile is read as their primary residence [I].
@@ -1113,7 +1194,7 @@ mod tests {
         bystander.designated = Some(Tri::Unknown);
         facts.parties.insert("bystander".to_owned(), bystander);
         let classification = classify(&facts);
-        let covered = &classification.conclusions[1];
+        let covered = &classification.conclusions[2];
         assert_eq!(covered.value, Tri::Unknown);
         assert_eq!(covered.open_on, ["parties.recipient.designated"]);
         assert!(classification.conclusions[0].open_on.is_empty());

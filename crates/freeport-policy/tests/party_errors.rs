@@ -172,7 +172,10 @@ fn format_2_needs_a_party_or_a_declaration() {
     assert_eq!(e.field(), Some("exporter"));
     assert!(e.message().contains("U.S. person"), "{}", e.message());
     // A declaration instead is enough, and is labelled declared.
-    let text = replaced("party = \"exporter\"\n", "us_person = true\n");
+    let text = replaced(
+        "party = \"exporter\"\n",
+        "us_person = true\nowned_25pct_by_country_of_concern = false\n",
+    );
     let facts = parse_facts("facts.toml", &text, FactsFormat::Toml, judge()).unwrap();
     let decision = judge()
         .decide(&facts, &PriorVolumes::none(facts.date).unwrap())

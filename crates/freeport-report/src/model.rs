@@ -1186,7 +1186,7 @@ fn recipient(facts: &TransferFacts, decision: &Decision) -> RecipientSection {
         ("data_broker", e.data_broker),
         (
             "owned_25pct_by_country_of_concern",
-            e.owned_25pct_by_country_of_concern,
+            concluded("exporter.owned_25pct_by_country_of_concern"),
         ),
     ]
     .into_iter()

@@ -283,6 +283,7 @@ fn party_derivations_and_each_laws_outcome_are_shown() {
     facts.parties.insert("university".to_owned(), entity("us"));
     facts.exporter.party = Some("hospital".to_owned());
     facts.exporter.us_person = None;
+    facts.exporter.owned_25pct_by_country_of_concern = None;
     facts.recipient.party = Some("university".to_owned());
     // Declared covered, but a U.S.-organised university is a U.S. person: a contradiction.
     facts.recipient.covered_person = Some(Tri::True);
@@ -306,6 +307,7 @@ fn party_derivations_and_each_laws_outcome_are_shown() {
         derived,
         [
             ("exporter.us_person", "false", false),
+            ("exporter.owned_25pct_by_country_of_concern", "false", false),
             ("recipient.covered_person", "false", true),
             ("recipient.padfa_controlled", "false", false),
         ]
