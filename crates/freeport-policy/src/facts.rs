@@ -16,8 +16,8 @@ use crate::volumes::PriorVolumes;
 /// The newest version of the facts format, the one `freeport judge --schema` documents.
 ///
 /// Format 1 states the parties' legal status as typed-in conclusions (`exporter.us_person`,
-/// `recipient.covered_person`, `recipient.padfa_controlled`, `passive_investment`), each
-/// required. Format 2 adds the facts those conclusions follow from (`[parties]`,
+/// `exporter.owned_25pct_by_country_of_concern`, `recipient.covered_person`,
+/// `recipient.padfa_controlled`, `passive_investment`), each required. Format 2 adds the facts those conclusions follow from (`[parties]`,
 /// `exporter.party`, `recipient.party`, `[investment]`) and lets the judge derive them
 /// (`crate::parties`); a typed-in conclusion stays possible, is labelled declared and is
 /// checked against the derived one. Every format-1 file is a valid format-1 file still and is

@@ -823,7 +823,12 @@ impl<'a> Parties<'a> {
         };
         let name = self.label(self.head(id));
         let share = crate::facts::Percent::from_hundredths(high_share);
-        let text = if by.is_empty() {
+        let listed = self
+            .get(self.head(id))
+            .is_some_and(|p| !p.owners.is_empty());
+        let text = if !listed {
+            format!("{name} lists no owners: none is a country of concern or a covered person")
+        } else if by.is_empty() {
             format!("{name}: none of its owners is a country of concern or a covered person")
         } else {
             format!(
