@@ -18,11 +18,8 @@ use jiff::civil::Date;
 
 use crate::facts::{CollectedIn, Form, Subjects, TransferFacts, Tri};
 use crate::guard::Attr;
+use crate::parties::{Classification, FOREIGN_ADVERSARIES};
 use crate::volumes::PriorVolumes;
-
-/// Countries whose recipients PADFA reaches (10 U.S.C. 4872(d)(2)); China includes Hong Kong and
-/// Macau (law-cn-us.md B.2, B.10).
-const FOREIGN_ADVERSARIES: [&str; 6] = ["cn", "hk", "mo", "ir", "kp", "ru"];
 
 /// The vocabulary id of data about children under 14 (PIPL Art 28, 31).
 const MINOR_CATEGORY: &str = "person.minor";
@@ -43,30 +40,31 @@ impl World {
     }
 }
 
-/// The unknown yes/no facts, by the name the output uses.
-pub(crate) fn unknown_facts(facts: &TransferFacts) -> Vec<&'static str> {
-    tri_facts(facts)
+/// The unknown yes/no facts, by the name the output uses. A party conclusion the party facts
+/// leave open counts as one unknown, under its own name (`recipient.covered_person`).
+pub(crate) fn unknown_facts(facts: &TransferFacts, parties: &Classification) -> Vec<&'static str> {
+    tri_facts(facts, parties)
         .into_iter()
         .filter(|(_, v)| *v == Tri::Unknown)
         .map(|(n, _)| n)
         .collect()
 }
 
-fn tri_facts(facts: &TransferFacts) -> [(&'static str, Tri); 15] {
+fn tri_facts(facts: &TransferFacts, parties: &Classification) -> [(&'static str, Tri); 15] {
     let e = &facts.exporter;
     let r = &facts.recipient;
     // Absent sections state nothing: no direction, no evasion, no biospecimens.
     let conduct = facts.us_conduct;
     [
         ("exporter.ciio", e.ciio),
-        ("exporter.us_person", e.us_person),
+        ("exporter.us_person", parties.us_person),
         ("exporter.data_broker", e.data_broker),
         (
             "exporter.owned_25pct_by_country_of_concern",
-            e.owned_25pct_by_country_of_concern,
+            parties.owned_25pct,
         ),
-        ("recipient.covered_person", r.covered_person),
-        ("recipient.padfa_controlled", r.padfa_controlled),
+        ("recipient.covered_person", parties.covered_person),
+        ("recipient.padfa_controlled", parties.padfa_controlled),
         (
             "recipient.foreign_judicial_or_law_enforcement",
             r.foreign_judicial_or_law_enforcement,
@@ -78,10 +76,7 @@ fn tri_facts(facts: &TransferFacts) -> [(&'static str, Tri); 15] {
             "data.us_government_related",
             facts.data.us_government_related,
         ),
-        (
-            "passive_investment",
-            facts.passive_investment.unwrap_or(Tri::False),
-        ),
+        ("passive_investment", parties.passive_investment),
         (
             "us_conduct.directed_by_us_person",
             conduct.map_or(Tri::False, |c| c.directed_by_us_person),
@@ -318,9 +313,11 @@ pub(crate) fn us_counts(inv: &Inventory, prior: &PriorVolumes, world: &World) ->
     out
 }
 
-/// The US context for one world.
+/// The US context for one world; the party conclusions come from `parties` (derived or
+/// declared, [`crate::parties`]).
 pub(crate) fn us_context(
     facts: &TransferFacts,
+    parties: &Classification,
     inv: &Inventory,
     prior: &PriorVolumes,
     world: &World,
@@ -328,7 +325,7 @@ pub(crate) fn us_context(
     let r = &facts.recipient;
     let e = &facts.exporter;
     let padfa_adversary = FOREIGN_ADVERSARIES.contains(&r.country.as_str())
-        || world.tri("recipient.padfa_controlled", r.padfa_controlled);
+        || world.tri("recipient.padfa_controlled", parties.padfa_controlled);
     let counts = us_counts(inv, prior, world);
     let m = &facts.mechanisms;
     let conduct = facts.us_conduct;
@@ -337,7 +334,7 @@ pub(crate) fn us_context(
         ("date", Attr::Long(date_number(facts.date))),
         (
             "us_person",
-            Attr::Bool(world.tri("exporter.us_person", e.us_person)),
+            Attr::Bool(world.tri("exporter.us_person", parties.us_person)),
         ),
         (
             "data_broker",
@@ -351,7 +348,7 @@ pub(crate) fn us_context(
         ),
         (
             "covered_recipient",
-            Attr::Bool(world.tri("recipient.covered_person", r.covered_person)),
+            Attr::Bool(world.tri("recipient.covered_person", parties.covered_person)),
         ),
         ("foreign_recipient", Attr::Bool(r.country != "us")),
         (
@@ -360,10 +357,7 @@ pub(crate) fn us_context(
         ),
         (
             "passive_investment",
-            Attr::Bool(world.tri(
-                "passive_investment",
-                facts.passive_investment.unwrap_or(Tri::False),
-            )),
+            Attr::Bool(world.tri("passive_investment", parties.passive_investment)),
         ),
         ("scenario", Attr::Str(facts.scenario.as_str().to_owned())),
         (
@@ -403,7 +397,7 @@ pub(crate) fn us_context(
             "owned_25pct_by_country_of_concern",
             Attr::Bool(world.tri(
                 "exporter.owned_25pct_by_country_of_concern",
-                e.owned_25pct_by_country_of_concern,
+                parties.owned_25pct,
             )),
         ),
         (

@@ -5,20 +5,34 @@
 //! judge then evaluates every possibility instead of guessing. Nothing here has a default that
 //! could change an outcome: every fact that a rule reads is required.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::volumes::PriorVolumes;
 
-/// The version of the facts format this crate reads.
-pub const FACTS_FORMAT: u32 = 1;
+/// The newest version of the facts format, the one `freeport judge --schema` documents.
+///
+/// Format 1 states the parties' legal status as typed-in conclusions (`exporter.us_person`,
+/// `exporter.owned_25pct_by_country_of_concern`, `recipient.covered_person`,
+/// `recipient.padfa_controlled`, `passive_investment`), each required. Format 2 adds the facts those conclusions follow from (`[parties]`,
+/// `exporter.party`, `recipient.party`, `[investment]`) and lets the judge derive them
+/// (`crate::parties`); a typed-in conclusion stays possible, is labelled declared and is
+/// checked against the derived one. Every format-1 file is a valid format-1 file still and is
+/// judged exactly as before; format-2 fields in a format-1 file are refused by name.
+pub const FACTS_FORMAT: u32 = 2;
+
+/// Every version of the facts format this crate reads.
+pub const FACTS_FORMATS: [u32; 2] = [1, 2];
 
 /// One transfer, described once for both countries' rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferFacts {
-    /// Format version; must be 1.
+    /// Format version: 1 (conclusions typed in) or 2 (parties described, conclusions derived;
+    /// see [`FACTS_FORMAT`]).
     pub format: u32,
     /// The day of the transfer (`YYYY-MM-DD`). Picks the counting windows and the rules in
     /// force. A date after a pack's last review is judged with a "not reviewed for this date"
@@ -37,10 +51,16 @@ pub struct TransferFacts {
     /// The kind of transaction under 28 CFR 202.210: data brokerage, vendor, employment,
     /// investment, or other.
     pub transaction: TransactionType,
-    /// For an investment agreement: whether it is a passive investment under 28 CFR 202.228(b).
-    /// Required when `transaction` is `investment`, refused otherwise.
+    /// For an investment agreement: whether it is a passive investment under 28 CFR 202.228(b),
+    /// as the exporter concludes it. Format 1: required when `transaction` is `investment`,
+    /// refused otherwise. Format 2: give `[investment]` instead (the judge derives it) or both
+    /// (the declaration is checked against the derivation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passive_investment: Option<Tri>,
+    /// Format 2, for an investment agreement: the terms 28 CFR 202.228(b) reads to decide
+    /// whether the investment is passive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investment: Option<InvestmentTerms>,
     /// Exemptions of 28 CFR 202 Subpart E the exporter claims and that no other fact shows
     /// (personal communications, official U.S. Government business, ...).
     #[serde(default)]
@@ -64,6 +84,240 @@ pub struct TransferFacts {
     /// ([`PriorVolumes::none`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_volumes: Option<PriorVolumes>,
+    /// Format 2: every party the classification needs, by an id of your choice — the exporter
+    /// and the recipient (`exporter.party`, `recipient.party`), their owners, direct and
+    /// indirect, and employers. The judge derives U.S. person (28 CFR 202.256), covered person
+    /// (28 CFR 202.211) and PADFA control (15 U.S.C. 9901(c)(2)) from them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parties: BTreeMap<String, Party>,
+}
+
+/// One party as it is (format 2): a natural person, a legal entity, a branch of one, or a
+/// government. Which fields apply depends on `kind`; the others are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    /// `individual`, `entity`, `branch` or `government`.
+    pub kind: PartyKind,
+    /// Name, for the record only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Individual: every citizenship, ISO 3166-1 alpha-2 (`us` for U.S. citizens and
+    /// nationals); may be empty (stateless). A U.S. citizen is a U.S. person wherever they are
+    /// (28 CFR 202.256(a), Examples 2 and 3).
+    #[serde(default)]
+    pub citizenships: Vec<String>,
+    /// Individual: a U.S. lawful permanent resident (28 CFR 202.256(a)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_lawful_permanent_resident: Option<Tri>,
+    /// Individual: admitted to the United States as a refugee (8 U.S.C. 1157) or granted asylum
+    /// (8 U.S.C. 1158) (28 CFR 202.256(a)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_refugee_or_asylee: Option<Tri>,
+    /// Individual: the country the person is primarily resident in (28 CFR 202.211(a)(4);
+    /// domicile under 15 U.S.C. 9901(c)(2)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_residence: Option<String>,
+    /// Individual or branch: the country the person or branch is in now. Any person in the
+    /// United States is a U.S. person (28 CFR 202.256(a), Example 1); a branch follows the
+    /// entity it belongs to (Examples 5 and 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub located_in: Option<String>,
+    /// Individual: ids of the entities or governments the person is an employee of
+    /// (28 CFR 202.211(a)(3)).
+    #[serde(default)]
+    pub employee_of: Vec<String>,
+    /// Individual: ids of the entities or governments the person is a contractor of
+    /// (28 CFR 202.211(a)(3)).
+    #[serde(default)]
+    pub contractor_of: Vec<String>,
+    /// Entity: the country under whose laws it is organised or chartered (28 CFR 202.256(a),
+    /// 202.211(a)(1); 15 U.S.C. 9901(c)(2)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organised_in: Option<String>,
+    /// Entity: the country of its principal place of business, or headquarters
+    /// (28 CFR 202.211(a)(1); 15 U.S.C. 9901(c)(2)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_place_of_business: Option<String>,
+    /// Entity: its direct owners, each a party id with the percentage it owns. The judge
+    /// follows ownership through the owners' own owners (indirect ownership); the
+    /// percentages of one entity add up to at most 100.
+    #[serde(default)]
+    pub owners: Vec<Owner>,
+    /// Branch: the id of the entity it is a branch of (not a separate legal person).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch_of: Option<String>,
+    /// Government: the country it is the government of (a country of concern itself,
+    /// 28 CFR 202.601; a foreign adversary country, 15 U.S.C. 9901(c)(1)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Individual or entity: designated a covered person by the Attorney General
+    /// (28 CFR 202.211(a)(5), the Covered Persons List). Required for both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub designated: Option<Tri>,
+}
+
+/// What kind of party.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// A natural person.
+    Individual,
+    /// A company or other legal entity.
+    Entity,
+    /// A branch or office of an entity, not separately organised.
+    Branch,
+    /// A national government, its agencies and instrumentalities.
+    Government,
+}
+
+impl PartyKind {
+    /// The spelling used in files and JSON.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Individual => "individual",
+            Self::Entity => "entity",
+            Self::Branch => "branch",
+            Self::Government => "government",
+        }
+    }
+}
+
+/// A direct owner of an entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    /// The owner's party id.
+    pub party: String,
+    /// The share it owns, in percent (more than 0, at most 100; counted to two decimals).
+    pub percent: Percent,
+}
+
+/// A percentage as written (`12.5`), kept in hundredths of a percent so that sums and the
+/// law's thresholds (50 %, 25 %, 20 %, 10 %) compare exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Percent(i64);
+
+impl Percent {
+    /// From hundredths of a percent (`5000` is 50 %).
+    #[must_use]
+    pub const fn from_hundredths(hundredths: i64) -> Self {
+        Self(hundredths)
+    }
+
+    /// In hundredths of a percent.
+    #[must_use]
+    pub const fn hundredths(self) -> i64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Percent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (whole, part) = (self.0 / 100, (self.0 % 100).abs());
+        let sign = if self.0 < 0 && whole == 0 { "-" } else { "" };
+        match part {
+            0 => write!(f, "{sign}{whole} %"),
+            p if p % 10 == 0 => write!(f, "{sign}{whole}.{} %", p / 10),
+            p => write!(f, "{sign}{whole}.{p:02} %"),
+        }
+    }
+}
+
+impl Serialize for Percent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "hundredths of a percent of at most 100 % are exact in an f64"
+        )]
+        let value = self.0 as f64 / 100.0;
+        serializer.serialize_f64(value)
+    }
+}
+
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        if !value.is_finite() || value.abs() > 1.0e12 {
+            return Err(serde::de::Error::custom(
+                "a percentage must be a number such as 25 or 12.5",
+            ));
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "finite and bounded above, so the rounded value fits an i64"
+        )]
+        let hundredths = (value * 100.0).round() as i64;
+        Ok(Self(hundredths))
+    }
+}
+
+impl JsonSchema for Percent {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Percent".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "a percentage, more than 0 and at most 100, counted to two decimals",
+            "type": "number"
+        })
+    }
+}
+
+/// The terms of an investment agreement that decide whether it is passive
+/// (28 CFR 202.228(b): all three of (b)(1), (b)(2) and (b)(3) must hold).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvestmentTerms {
+    /// What is invested into (28 CFR 202.228(b)(1)).
+    pub vehicle: InvestmentVehicle,
+    /// For `limited_partner`: the limited partner's contribution is solely capital, it cannot
+    /// make managerial decisions, is not responsible for debts beyond its investment, and has
+    /// no formal or informal ability to influence or participate in the fund's or a U.S.
+    /// person's decision making or operations (28 CFR 202.228(b)(1)(iii)). Refused otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limited_partner_without_influence: Option<Tri>,
+    /// The covered person's total voting and equity interest in the U.S. person after the
+    /// investment, in percent; passive only below 10 (28 CFR 202.228(b)(2)).
+    pub voting_and_equity_percent: Percent,
+    /// The investment gives the covered person no rights beyond standard minority shareholder
+    /// protections (28 CFR 202.228(b)(3); the copy of the text read stops inside (b)(3),
+    /// law-cn-us.md B.5 marks it unread: state what the agreement grants).
+    pub minority_protections_only: Tri,
+}
+
+/// What an investment is made into (28 CFR 202.228(b)(1)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InvestmentVehicle {
+    /// A publicly traded security (15 U.S.C. 78c(a)(10)), on an exchange or over the counter,
+    /// in any jurisdiction ((b)(1)(i)).
+    PubliclyTradedSecurity,
+    /// A security of an SEC-registered investment company (index fund, mutual fund, ETF) or a
+    /// business development company, or a derivative of either ((b)(1)(ii)).
+    RegisteredFund,
+    /// As a limited partner into a venture-capital, private-equity or other pooled fund or
+    /// private entity ((b)(1)(iii)).
+    LimitedPartner,
+    /// Anything else (a direct stake in a private company, real estate): never passive.
+    Other,
+}
+
+impl InvestmentVehicle {
+    /// The spelling used in files and JSON.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::PubliclyTradedSecurity => "publicly_traded_security",
+            Self::RegisteredFund => "registered_fund",
+            Self::LimitedPartner => "limited_partner",
+            Self::Other => "other",
+        }
+    }
 }
 
 /// Conduct around the transaction that 28 CFR 202.304-.305 prohibit whoever formally engages in
@@ -93,12 +347,20 @@ pub struct Exporter {
     pub jurisdiction: String,
     /// Critical information infrastructure operator (关键信息基础设施运营者), CAC16 Art 7(1).
     pub ciio: Tri,
-    /// U.S. person under 28 CFR 202.256.
-    pub us_person: Tri,
+    /// U.S. person under 28 CFR 202.256, as concluded by the exporter. Format 1: required.
+    /// Format 2: give `party` instead (derived) or both (checked against each other).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_person: Option<Tri>,
+    /// Format 2: the exporter's id in `[parties]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
     /// Data broker under PADFA, 15 U.S.C. 9901(c).
     pub data_broker: Tri,
-    /// At least 25 % owned by a country of concern or covered person (28 CFR 202.1103).
-    pub owned_25pct_by_country_of_concern: Tri,
+    /// 25 % or more of its equity owned, directly or indirectly, by a country of concern or
+    /// covered persons (28 CFR 202.1103), as concluded by the exporter. Format 1: required.
+    /// Format 2: give `party` instead (derived from its owners) or both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_25pct_by_country_of_concern: Option<Tri>,
     /// Free-trade zone the exporter operates in and which entries of its negative list the data
     /// falls under (CAC16 Art 6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,10 +387,19 @@ pub struct Recipient {
     pub country: String,
     /// How the recipient relates to the exporter.
     pub relationship: Relationship,
-    /// Covered person under 28 CFR 202.211 (or a country of concern itself).
-    pub covered_person: Tri,
-    /// Controlled by a foreign adversary under PADFA, 15 U.S.C. 9901(c)(2).
-    pub padfa_controlled: Tri,
+    /// Covered person under 28 CFR 202.211 (or a country of concern itself), as concluded by
+    /// the exporter. Format 1: required. Format 2: give `party` instead (derived) or both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covered_person: Option<Tri>,
+    /// Controlled by a foreign adversary under PADFA, 15 U.S.C. 9901(c)(2), as concluded by
+    /// the exporter. Format 1: required. Format 2: give `party` instead (derived) or both; a
+    /// declared `true` where the ownership facts show no control stands as the declared
+    /// ground (direction or control, which ownership facts cannot show).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub padfa_controlled: Option<Tri>,
+    /// Format 2: the recipient's id in `[parties]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
     /// A foreign judicial or law-enforcement body (PIPL Art 41; DSL Art 36).
     pub foreign_judicial_or_law_enforcement: Tri,
     /// On the CAC list of PIPL Art 42 restricting provision of PI to it.

@@ -33,8 +33,9 @@ use miette::Diagnostic;
 use serde::Serialize;
 
 use crate::context::{self, Inventory, World};
-use crate::facts::{Form, TransferFacts, ValidPeriod};
+use crate::facts::{Form, TransferFacts, Tri, ValidPeriod};
 use crate::pack::{Coverage, Jurisdiction, PackError, RulePack};
+use crate::parties::{self, Classification, Conclusion};
 use crate::volumes::PriorVolumes;
 
 /// At most this many unknown yes/no facts are expanded (2^8 = 256 cases).
@@ -110,6 +111,11 @@ pub struct Decision {
     pub cn: SideDecision,
     /// United States.
     pub us: SideDecision,
+    /// The legal conclusions about the parties and the investment the US rules read
+    /// (`exporter.us_person`, `recipient.covered_person`, `recipient.padfa_controlled`, and
+    /// `passive_investment` for an investment): each declared or derived from the party facts,
+    /// with its reasons and any contradiction between the two.
+    pub conclusions: Vec<Conclusion>,
     /// One entry per combination of unknown facts; empty when every fact is known.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cases: Vec<Case>,
@@ -120,6 +126,24 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The conclusions whose declaration contradicts the party facts.
+    pub fn contradictions(&self) -> impl Iterator<Item = &Conclusion> {
+        self.conclusions
+            .iter()
+            .filter(|c| c.contradiction.is_some())
+    }
+
+    /// The value the judge used for a party conclusion (`exporter.us_person`,
+    /// `recipient.covered_person`, `recipient.padfa_controlled`, `passive_investment`), derived
+    /// or declared; `None` for any other name.
+    #[must_use]
+    pub fn conclusion(&self, fact: &str) -> Option<Tri> {
+        self.conclusions
+            .iter()
+            .find(|c| c.fact == fact)
+            .map(|c| c.value)
+    }
+
     /// Whether the transfer may not go ahead as described: an outcome that prohibits it, or a
     /// mechanism it needs that is missing or expired.
     #[must_use]
@@ -178,14 +202,40 @@ pub struct SideDecision {
     /// rules as last reviewed, and one before the pack's first day is not judged at all.
     #[serde(skip_serializing_if = "Coverage::is_reviewed")]
     pub coverage: Coverage,
-    /// Mechanisms required, with whether the facts show them in place.
+    /// For a pack that judges separate laws (the US pack: 28 CFR Part 202 and PADFA), each
+    /// law's own outcome, grounds, mechanisms and obligations; `outcome` is the most burdensome
+    /// of them. Empty for a pack that judges one law.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub laws: Vec<LawDecision>,
+    /// Mechanisms required, with whether the facts show them in place (every law's).
     pub mechanisms: Vec<Mechanism>,
-    /// Obligations that follow, deduplicated, in rule order.
+    /// Obligations that follow, deduplicated, in law and rule order (every law's).
     pub obligations: Vec<String>,
     /// The same obligations in Chinese, one for one, as the pack words them.
     pub obligations_zh: Vec<String>,
     /// Every rule that fired, in pack order.
     pub rules: Vec<FiredRule>,
+}
+
+/// One law's decision within a side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LawDecision {
+    /// The law's id in the pack (`dsp`, `padfa`).
+    pub law: String,
+    /// Its name.
+    pub title: String,
+    /// Its outcome, e.g. `NOT_COVERED` or `PADFA_PROHIBITED`.
+    pub outcome: String,
+    /// The rules that decided it.
+    pub decided_by: Vec<String>,
+    /// Why, in those rules' words (their `@explain`), one per rule.
+    pub because: Vec<String>,
+    /// The mechanisms this law requires.
+    pub mechanisms: Vec<Mechanism>,
+    /// The obligations that follow under this law.
+    pub obligations: Vec<String>,
+    /// The same obligations in Chinese, one for one.
+    pub obligations_zh: Vec<String>,
 }
 
 /// A mechanism the decision requires.
@@ -222,7 +272,8 @@ pub struct FiredRule {
     pub file: String,
     /// Line of the rule in the file.
     pub line: usize,
-    /// `decides`, `adds` (mechanisms/obligations only) or `overridden`.
+    /// `decides`, `adds` (mechanisms/obligations only) or `overridden`, within the rule's own
+    /// law when the pack judges several.
     pub role: Role,
 }
 
@@ -392,13 +443,14 @@ impl Judge {
         prior: &PriorVolumes,
     ) -> Result<Decision, JudgeError> {
         let inventory = context::inventory(facts, self.vocabulary);
-        let worlds = worlds(facts, &inventory)?;
+        let parties = parties::classify(facts);
+        let worlds = worlds(facts, &parties, &inventory)?;
         let mut cases = Vec::with_capacity(worlds.len());
         let mut worst: Option<(SideDecision, usize)> = None;
         let mut worst_us: Option<(SideDecision, usize)> = None;
         for world in &worlds {
-            let cn = self.side(Jurisdiction::Cn, facts, &inventory, prior, world)?;
-            let us = self.side(Jurisdiction::Us, facts, &inventory, prior, world)?;
+            let cn = self.side(Jurisdiction::Cn, facts, &parties, &inventory, prior, world)?;
+            let us = self.side(Jurisdiction::Us, facts, &parties, &inventory, prior, world)?;
             let cn_rank = self.cn.burden(&cn.outcome).unwrap_or(0);
             let us_rank = self.us.burden(&us.outcome).unwrap_or(0);
             if worlds.len() > 1 {
@@ -430,6 +482,7 @@ impl Judge {
         Ok(Decision {
             cn,
             us,
+            conclusions: parties.conclusions,
             cases,
             remedies: Vec::new(),
             packs: self.stamps(),
@@ -454,10 +507,11 @@ impl Judge {
     /// The worst outcome on each side across all worlds, as burden ranks.
     fn burden(&self, facts: &TransferFacts, prior: &PriorVolumes) -> Result<Burden, JudgeError> {
         let inventory = context::inventory(facts, self.vocabulary);
+        let parties = parties::classify(facts);
         let mut burden = Burden { cn: 0, us: 0 };
-        for world in &worlds(facts, &inventory)? {
-            let cn = self.side(Jurisdiction::Cn, facts, &inventory, prior, world)?;
-            let us = self.side(Jurisdiction::Us, facts, &inventory, prior, world)?;
+        for world in &worlds(facts, &parties, &inventory)? {
+            let cn = self.side(Jurisdiction::Cn, facts, &parties, &inventory, prior, world)?;
+            let us = self.side(Jurisdiction::Us, facts, &parties, &inventory, prior, world)?;
             burden.cn = burden.cn.max(self.cn.burden(&cn.outcome).unwrap_or(0));
             burden.us = burden.us.max(self.us.burden(&us.outcome).unwrap_or(0));
         }
@@ -468,6 +522,7 @@ impl Judge {
         &self,
         jurisdiction: Jurisdiction,
         facts: &TransferFacts,
+        parties: &Classification,
         inventory: &Inventory,
         prior: &PriorVolumes,
         world: &World,
@@ -481,6 +536,7 @@ impl Judge {
             return Ok(SideDecision {
                 outcome: NOT_JUDGED.to_owned(),
                 coverage,
+                laws: Vec::new(),
                 mechanisms: Vec::new(),
                 obligations: Vec::new(),
                 obligations_zh: Vec::new(),
@@ -496,7 +552,7 @@ impl Judge {
             Jurisdiction::Us => (
                 &self.us,
                 &self.us_resource,
-                context::us_context(facts, inventory, prior, world),
+                context::us_context(facts, parties, inventory, prior, world),
             ),
         };
         let filtered;
@@ -727,8 +783,12 @@ fn apply(facts: &TransferFacts, changes: &[Change]) -> TransferFacts {
     variant
 }
 
-fn worlds(facts: &TransferFacts, inventory: &Inventory) -> Result<Vec<World>, JudgeError> {
-    let unknown = context::unknown_facts(facts);
+fn worlds(
+    facts: &TransferFacts,
+    parties: &Classification,
+    inventory: &Inventory,
+) -> Result<Vec<World>, JudgeError> {
+    let unknown = context::unknown_facts(facts, parties);
     if unknown.len() > MAX_UNKNOWNS {
         return Err(JudgeError::TooManyUnknowns {
             count: unknown.len(),
@@ -769,61 +829,161 @@ fn assumptions(world: &World, ranges: bool) -> BTreeMap<String, serde_json::Valu
     out
 }
 
-/// Applies the combination rule (module docs) to the fired rules.
-fn combine(
+/// One law's share of a side: its outcome and the roles, mechanisms and obligations of its
+/// rules.
+struct Combined {
+    outcome: String,
+    mechanisms: Vec<Mechanism>,
+    obligations: Vec<String>,
+    obligations_zh: Vec<String>,
+    /// Per fired rule (same order as the input): its role, `None` for another law's rule.
+    roles: Vec<Option<Role>>,
+}
+
+/// Applies the combination rule (module docs) to the fired rules of one law (`law`, or every
+/// rule when the pack judges one law).
+fn combine_law(
     pack: &RulePack,
     fired: &[&crate::pack::Rule],
+    law: Option<&str>,
     facts: &TransferFacts,
-) -> Option<SideDecision> {
+) -> Option<Combined> {
+    let mine = |r: &crate::pack::Rule| law.is_none() || r.law.as_deref() == law;
     let (top_priority, outcome) = fired
         .iter()
+        .filter(|r| mine(r))
         .filter_map(|r| {
             let outcome = r.outcome.as_deref()?;
             Some((r.priority, pack.burden(outcome).unwrap_or(0), outcome))
         })
         .max_by_key(|(priority, burden, _)| (*priority, *burden))
         .map(|(priority, _, outcome)| (priority, outcome.to_owned()))?;
-    let mut mechanisms: Vec<Mechanism> = Vec::new();
-    let mut obligations: Vec<String> = Vec::new();
-    let mut obligations_zh: Vec<String> = Vec::new();
-    let mut rules = Vec::with_capacity(fired.len());
+    let mut combined = Combined {
+        outcome,
+        mechanisms: Vec::new(),
+        obligations: Vec::new(),
+        obligations_zh: Vec::new(),
+        roles: Vec::with_capacity(fired.len()),
+    };
     for rule in fired {
+        if !mine(rule) {
+            combined.roles.push(None);
+            continue;
+        }
         let role = match &rule.outcome {
-            Some(o) if rule.priority == top_priority && *o == outcome => Role::Decides,
+            Some(o) if rule.priority == top_priority && *o == combined.outcome => Role::Decides,
             Some(_) => Role::Overridden,
-            None if rule.when_outcome.is_empty() || rule.when_outcome.contains(&outcome) => {
+            None if rule.when_outcome.is_empty()
+                || rule.when_outcome.contains(&combined.outcome) =>
+            {
                 Role::Adds
             }
             None => Role::Overridden,
         };
         if role != Role::Overridden {
             for id in &rule.mechanisms {
-                if !mechanisms.iter().any(|m| &m.id == id) {
-                    mechanisms.push(Mechanism {
+                if !combined.mechanisms.iter().any(|m| &m.id == id) {
+                    combined.mechanisms.push(Mechanism {
                         id: id.clone(),
                         status: status(id, facts),
                     });
                 }
             }
             for (i, obligation) in rule.obligations.iter().enumerate() {
-                if !obligations.contains(obligation) {
-                    obligations.push(obligation.clone());
+                if !combined.obligations.contains(obligation) {
+                    combined.obligations.push(obligation.clone());
                     // The pack gives both or refuses to load; English stands in otherwise.
-                    obligations_zh.push(rule.obligations_zh.get(i).unwrap_or(obligation).clone());
+                    combined
+                        .obligations_zh
+                        .push(rule.obligations_zh.get(i).unwrap_or(obligation).clone());
                 }
             }
         }
-        rules.push(FiredRule {
+        combined.roles.push(Some(role));
+    }
+    Some(combined)
+}
+
+/// Applies the combination rule to the fired rules: once per law when the pack judges several
+/// (each law its own outcome; the headline is the most burdensome, the first law's on a tie,
+/// mechanisms and obligations are every law's), once otherwise.
+fn combine(
+    pack: &RulePack,
+    fired: &[&crate::pack::Rule],
+    facts: &TransferFacts,
+) -> Option<SideDecision> {
+    let laws = pack.laws();
+    let parts: Vec<Combined> = if laws.is_empty() {
+        vec![combine_law(pack, fired, None, facts)?]
+    } else {
+        laws.iter()
+            .map(|law| combine_law(pack, fired, Some(&law.id), facts))
+            .collect::<Option<_>>()?
+    };
+    let mut headline: Option<(usize, &str)> = None;
+    for part in &parts {
+        let rank = pack.burden(&part.outcome).unwrap_or(0);
+        if headline.is_none_or(|(best, _)| rank > best) {
+            headline = Some((rank, &part.outcome));
+        }
+    }
+    let outcome = headline.map(|(_, o)| o.to_owned())?;
+    let mut mechanisms: Vec<Mechanism> = Vec::new();
+    let mut obligations: Vec<String> = Vec::new();
+    let mut obligations_zh: Vec<String> = Vec::new();
+    for part in &parts {
+        for m in &part.mechanisms {
+            if !mechanisms.iter().any(|k| k.id == m.id) {
+                mechanisms.push(m.clone());
+            }
+        }
+        for (o, zh) in part.obligations.iter().zip(&part.obligations_zh) {
+            if !obligations.contains(o) {
+                obligations.push(o.clone());
+                obligations_zh.push(zh.clone());
+            }
+        }
+    }
+    let rules = fired
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| FiredRule {
             id: rule.id.clone(),
             citation: rule.citation.clone(),
             file: rule.file.clone(),
             line: rule.line,
-            role,
-        });
-    }
+            role: parts
+                .iter()
+                .find_map(|p| p.roles.get(i).copied().flatten())
+                .unwrap_or(Role::Overridden),
+        })
+        .collect();
+    let by_law = laws
+        .iter()
+        .zip(parts)
+        .map(|(law, part)| {
+            let grounds: Vec<&crate::pack::Rule> = fired
+                .iter()
+                .zip(&part.roles)
+                .filter(|(_, role)| **role == Some(Role::Decides))
+                .map(|(rule, _)| *rule)
+                .collect();
+            LawDecision {
+                law: law.id.clone(),
+                title: law.title.clone(),
+                outcome: part.outcome,
+                decided_by: grounds.iter().map(|r| r.id.clone()).collect(),
+                because: grounds.iter().map(|r| r.explain.clone()).collect(),
+                mechanisms: part.mechanisms,
+                obligations: part.obligations,
+                obligations_zh: part.obligations_zh,
+            }
+        })
+        .collect();
     Some(SideDecision {
         outcome,
         coverage: pack.coverage(facts.date),
+        laws: by_law,
         mechanisms,
         obligations,
         obligations_zh,
@@ -898,7 +1058,8 @@ mod tests {
                 None => PriorVolumes::none(facts.date).unwrap(),
             };
             let inventory = context::inventory(&facts, vocabulary);
-            for world in worlds(&facts, &inventory).unwrap() {
+            let parties = parties::classify(&facts);
+            for world in worlds(&facts, &parties, &inventory).unwrap() {
                 for (pack, resource, attributes) in [
                     (
                         &judge.cn,
@@ -908,7 +1069,7 @@ mod tests {
                     (
                         &judge.us,
                         &judge.us_resource,
-                        context::us_context(&facts, &inventory, &prior, &world),
+                        context::us_context(&facts, &parties, &inventory, &prior, &world),
                     ),
                 ] {
                     let fired = |schema: Option<&cedar_policy::Schema>| {

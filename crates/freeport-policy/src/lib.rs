@@ -57,20 +57,23 @@ mod guard;
 mod judge;
 mod load;
 mod pack;
+mod parties;
 mod volumes;
 
 pub use facts::{
-    Biospecimens, ClaimedExemption, CollectedIn, Data, Exporter, FACTS_FORMAT, Form, FtzFacts,
-    InventoryItem, Mechanisms, Recipient, Relationship, Scenario, Since, Subjects, TransactionType,
+    Biospecimens, ClaimedExemption, CollectedIn, Data, Exporter, FACTS_FORMAT, FACTS_FORMATS, Form,
+    FtzFacts, InventoryItem, InvestmentTerms, InvestmentVehicle, Mechanisms, Owner, Party,
+    PartyKind, Percent, Recipient, Relationship, Scenario, Since, Subjects, TransactionType,
     TransferFacts, Tri, UsConduct, ValidPeriod, facts_schema,
 };
 pub use judge::{
-    ALL, CLEARED_OUTCOMES, Case, Change, Decision, FiredRule, Judge, JudgeError, MAX_UNKNOWNS,
-    Mechanism, MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role, SideDecision,
+    ALL, CLEARED_OUTCOMES, Case, Change, Decision, FiredRule, Judge, JudgeError, LawDecision,
+    MAX_UNKNOWNS, Mechanism, MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role, SideDecision,
 };
 pub use load::{FactsError, FactsFormat, parse_facts};
 pub use pack::{
-    Coverage, FtzEntry, FtzList, Jurisdiction, PackError, PackFile, Review, Rule, RulePack,
+    Coverage, FtzEntry, FtzList, Jurisdiction, Law, PackError, PackFile, Review, Rule, RulePack,
     SourceError,
 };
+pub use parties::{Basis, Conclusion, Reason};
 pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes, cn_window_start, us_window_start};

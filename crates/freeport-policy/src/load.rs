@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
-use crate::facts::{FACTS_FORMAT, TransactionType, TransferFacts};
+use crate::facts::{FACTS_FORMAT, FACTS_FORMATS, PartyKind, TransactionType, TransferFacts};
 use crate::judge::Judge;
 use crate::pack::Jurisdiction;
 use crate::volumes::{cn_window_start, us_window_start};
@@ -193,14 +193,16 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
             help,
         });
     };
-    if facts.format != FACTS_FORMAT {
+    if !FACTS_FORMATS.contains(&facts.format) {
         problem(
             vec![key("format")],
             format!("format `{}` is not supported", facts.format),
-            Some(format!("this release reads format {FACTS_FORMAT}")),
+            Some(format!(
+                "this release reads formats 1 and {FACTS_FORMAT}; `freeport judge --schema` documents {FACTS_FORMAT}"
+            )),
         );
     }
-    for (path, code) in [
+    let mut countries: Vec<(Vec<Seg>, &str)> = vec![
         (
             vec![key("exporter"), key("jurisdiction")],
             &facts.exporter.jurisdiction,
@@ -209,7 +211,30 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
             vec![key("recipient"), key("country")],
             &facts.recipient.country,
         ),
-    ] {
+    ];
+    for (id, party) in &facts.parties {
+        let at = |field: &str| vec![key("parties"), key(id), key(field)];
+        for (i, c) in party.citizenships.iter().enumerate() {
+            let mut path = at("citizenships");
+            path.push(Seg::Index(i));
+            countries.push((path, c));
+        }
+        for (field, value) in [
+            ("primary_residence", &party.primary_residence),
+            ("located_in", &party.located_in),
+            ("organised_in", &party.organised_in),
+            (
+                "principal_place_of_business",
+                &party.principal_place_of_business,
+            ),
+            ("country", &party.country),
+        ] {
+            if let Some(code) = value {
+                countries.push((at(field), code));
+            }
+        }
+    }
+    for (path, code) in countries {
         if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
             problem(
                 path,
@@ -226,18 +251,10 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
             );
         }
     }
-    match (facts.transaction, facts.passive_investment) {
-        (TransactionType::Investment, None) => problem(
-            vec![key("passive_investment")],
-            "missing: an investment must say whether it is passive (28 CFR 202.228(b))".to_owned(),
-            Some("set `passive_investment = true`, `false` or `\"unknown\"`".to_owned()),
-        ),
-        (TransactionType::Investment, Some(_)) | (_, None) => {}
-        (_, Some(_)) => problem(
-            vec![key("passive_investment")],
-            "only an investment can be passive".to_owned(),
-            Some("remove `passive_investment`, or set `transaction = \"investment\"`".to_owned()),
-        ),
+    if facts.format == 1 {
+        check_format_1(facts, &mut problem);
+    } else {
+        check_format_2(facts, &mut problem);
     }
     if facts.data.us_biospecimens.is_some_and(|b| b.persons == 0) {
         problem(
@@ -378,7 +395,7 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
             Err(e) => problem(vec![key("date")], e.to_string(), None),
         }
     }
-    let unknowns = crate::context::unknown_facts(facts).len();
+    let unknowns = crate::context::unknown_facts(facts, &crate::parties::classify(facts)).len();
     if unknowns > crate::judge::MAX_UNKNOWNS {
         problem(
             Vec::new(),
@@ -390,6 +407,426 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
         );
     }
     problems
+}
+
+type Report<'a> = dyn FnMut(Vec<Seg>, String, Option<String>) + 'a;
+
+/// Format 1: the conclusions are typed in, and format 2's fields are refused by name.
+fn check_format_1(facts: &TransferFacts, problem: &mut Report<'_>) {
+    let upgrade = || {
+        Some(
+            "set `format = 2` to describe the parties and let the judge derive their status"
+                .to_owned(),
+        )
+    };
+    for (path, present) in [
+        (vec![key("parties")], !facts.parties.is_empty()),
+        (
+            vec![key("exporter"), key("party")],
+            facts.exporter.party.is_some(),
+        ),
+        (
+            vec![key("recipient"), key("party")],
+            facts.recipient.party.is_some(),
+        ),
+        (vec![key("investment")], facts.investment.is_some()),
+    ] {
+        if present {
+            problem(
+                path,
+                "a format 2 field in a format 1 file".to_owned(),
+                upgrade(),
+            );
+        }
+    }
+    for (path, declared, what) in [
+        (
+            vec![key("exporter"), key("us_person")],
+            facts.exporter.us_person,
+            "a U.S. person (28 CFR 202.256)",
+        ),
+        (
+            vec![key("recipient"), key("covered_person")],
+            facts.recipient.covered_person,
+            "a covered person (28 CFR 202.211)",
+        ),
+        (
+            vec![key("recipient"), key("padfa_controlled")],
+            facts.recipient.padfa_controlled,
+            "controlled by a foreign adversary (15 U.S.C. 9901(c)(2))",
+        ),
+        (
+            vec![key("exporter"), key("owned_25pct_by_country_of_concern")],
+            facts.exporter.owned_25pct_by_country_of_concern,
+            "25 % or more owned by a country of concern or covered persons (28 CFR 202.1103)",
+        ),
+    ] {
+        if declared.is_none() {
+            problem(
+                path,
+                format!("missing: format 1 states whether the party is {what}"),
+                Some(
+                    "give `true`, `false` or `\"unknown\"`, or use format 2 and describe the party"
+                        .to_owned(),
+                ),
+            );
+        }
+    }
+    match (facts.transaction, facts.passive_investment) {
+        (TransactionType::Investment, None) => problem(
+            vec![key("passive_investment")],
+            "missing: an investment must say whether it is passive (28 CFR 202.228(b))".to_owned(),
+            Some("set `passive_investment = true`, `false` or `\"unknown\"`".to_owned()),
+        ),
+        (TransactionType::Investment, Some(_)) | (_, None) => {}
+        (_, Some(_)) => problem(
+            vec![key("passive_investment")],
+            "only an investment can be passive".to_owned(),
+            Some("remove `passive_investment`, or set `transaction = \"investment\"`".to_owned()),
+        ),
+    }
+}
+
+/// Format 2: every conclusion is declared or derivable, and the parties hold together.
+fn check_format_2(facts: &TransferFacts, problem: &mut Report<'_>) {
+    let describe = |side: &str| {
+        Some(format!(
+            "describe the party under `[parties.ID]` and set `{side}.party = \"ID\"`, or declare the conclusion"
+        ))
+    };
+    if facts.exporter.party.is_none() && facts.exporter.us_person.is_none() {
+        problem(
+            vec![key("exporter")],
+            "missing: `party` (or a declared `us_person`): whether the exporter is a U.S. person (28 CFR 202.256) must follow from something".to_owned(),
+            describe("exporter"),
+        );
+    }
+    if facts.exporter.party.is_none() && facts.exporter.owned_25pct_by_country_of_concern.is_none()
+    {
+        problem(
+            vec![key("exporter")],
+            "missing: `party` (or a declared `owned_25pct_by_country_of_concern`): who owns the exporter (28 CFR 202.1103) must follow from something".to_owned(),
+            describe("exporter"),
+        );
+    }
+    if facts.recipient.party.is_none() {
+        for (field, value) in [
+            ("covered_person", facts.recipient.covered_person),
+            ("padfa_controlled", facts.recipient.padfa_controlled),
+        ] {
+            if value.is_none() {
+                problem(
+                    vec![key("recipient")],
+                    format!("missing: `party` (or a declared `{field}`)"),
+                    describe("recipient"),
+                );
+            }
+        }
+    }
+    for (side, id) in [
+        ("exporter", &facts.exporter.party),
+        ("recipient", &facts.recipient.party),
+    ] {
+        if let Some(id) = id
+            && !facts.parties.contains_key(id)
+        {
+            problem(
+                vec![key(side), key("party")],
+                format!("no party `{id}` under `[parties]`"),
+                Some(known_ids(facts)),
+            );
+        }
+    }
+    let investment = facts.transaction == TransactionType::Investment;
+    match (&facts.investment, facts.passive_investment, investment) {
+        (None, None, true) => problem(
+            vec![key("investment")],
+            "missing: an investment needs its terms (`[investment]`) or a declared `passive_investment` (28 CFR 202.228(b))".to_owned(),
+            Some("add `[investment]` with `vehicle`, `voting_and_equity_percent` and `minority_protections_only`".to_owned()),
+        ),
+        (Some(_), _, false) => problem(
+            vec![key("investment")],
+            "only an investment agreement has investment terms".to_owned(),
+            Some("remove `[investment]`, or set `transaction = \"investment\"`".to_owned()),
+        ),
+        (_, Some(_), false) => problem(
+            vec![key("passive_investment")],
+            "only an investment can be passive".to_owned(),
+            Some("remove `passive_investment`, or set `transaction = \"investment\"`".to_owned()),
+        ),
+        _ => {}
+    }
+    if let Some(terms) = &facts.investment {
+        let lp = terms.vehicle == crate::facts::InvestmentVehicle::LimitedPartner;
+        match (lp, terms.limited_partner_without_influence) {
+            (true, None) => problem(
+                vec![key("investment"), key("vehicle")],
+                "missing `limited_partner_without_influence`: a limited partner's investment is passive only without managerial decisions or influence (28 CFR 202.228(b)(1)(iii))".to_owned(),
+                Some("add `limited_partner_without_influence = true`, `false` or `\"unknown\"`".to_owned()),
+            ),
+            (false, Some(_)) => problem(
+                vec![key("investment"), key("limited_partner_without_influence")],
+                "only a limited partner's investment says this".to_owned(),
+                Some("remove it, or set `vehicle = \"limited_partner\"`".to_owned()),
+            ),
+            _ => {}
+        }
+        let pct = terms.voting_and_equity_percent.hundredths();
+        if !(0..=10_000).contains(&pct) {
+            problem(
+                vec![key("investment"), key("voting_and_equity_percent")],
+                format!(
+                    "{} is not a share from 0 to 100 %",
+                    terms.voting_and_equity_percent
+                ),
+                None,
+            );
+        }
+    }
+    check_parties(facts, problem);
+}
+
+fn known_ids(facts: &TransferFacts) -> String {
+    if facts.parties.is_empty() {
+        "`[parties]` is empty; describe each party as `[parties.ID]`".to_owned()
+    } else {
+        format!(
+            "parties described: {}",
+            facts
+                .parties
+                .keys()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// The fields each kind of party takes, required and refused, and the relations between
+/// parties: ids that exist, of a kind that fits, ownership that adds up and does not loop.
+fn check_parties(facts: &TransferFacts, problem: &mut Report<'_>) {
+    for (id, party) in &facts.parties {
+        let at = |field: &str| vec![key("parties"), key(id), key(field)];
+        let kind = party.kind;
+        let fields: [(&str, bool); 14] = [
+            ("citizenships", !party.citizenships.is_empty()),
+            (
+                "us_lawful_permanent_resident",
+                party.us_lawful_permanent_resident.is_some(),
+            ),
+            ("us_refugee_or_asylee", party.us_refugee_or_asylee.is_some()),
+            ("primary_residence", party.primary_residence.is_some()),
+            ("located_in", party.located_in.is_some()),
+            ("employee_of", !party.employee_of.is_empty()),
+            ("contractor_of", !party.contractor_of.is_empty()),
+            ("organised_in", party.organised_in.is_some()),
+            (
+                "principal_place_of_business",
+                party.principal_place_of_business.is_some(),
+            ),
+            ("owners", !party.owners.is_empty()),
+            ("branch_of", party.branch_of.is_some()),
+            ("country", party.country.is_some()),
+            ("designated", party.designated.is_some()),
+            ("name", true),
+        ];
+        let (required, allowed): (&[&str], &[&str]) = match kind {
+            PartyKind::Individual => (
+                &[
+                    "us_lawful_permanent_resident",
+                    "us_refugee_or_asylee",
+                    "primary_residence",
+                    "located_in",
+                    "designated",
+                ],
+                &["citizenships", "employee_of", "contractor_of"],
+            ),
+            PartyKind::Entity => (
+                &["organised_in", "principal_place_of_business", "designated"],
+                &["owners"],
+            ),
+            PartyKind::Branch => (&["branch_of", "located_in"], &[]),
+            PartyKind::Government => (&["country"], &[]),
+        };
+        for (field, present) in fields {
+            if field == "name" {
+                continue;
+            }
+            if required.contains(&field) && !present {
+                problem(
+                    vec![key("parties"), key(id)],
+                    format!("missing `{field}`: every {} states it", kind.as_str()),
+                    Some(
+                        "`freeport judge --schema` documents each field with its citation"
+                            .to_owned(),
+                    ),
+                );
+            } else if present && !required.contains(&field) && !allowed.contains(&field) {
+                problem(
+                    at(field),
+                    format!(
+                        "`{field}` does not apply to a party of kind `{}`",
+                        kind.as_str()
+                    ),
+                    Some(format!(
+                        "remove it, or change `kind`; a {} takes {}",
+                        kind.as_str(),
+                        required
+                            .iter()
+                            .chain(allowed)
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+        if let Some(head) = &party.branch_of {
+            refer(
+                problem,
+                facts,
+                id,
+                at("branch_of"),
+                head,
+                &[PartyKind::Entity],
+                "the entity a branch belongs to",
+            );
+        }
+        for (field, ids) in [
+            ("employee_of", &party.employee_of),
+            ("contractor_of", &party.contractor_of),
+        ] {
+            for (i, target) in ids.iter().enumerate() {
+                let mut path = at(field);
+                path.push(Seg::Index(i));
+                refer(
+                    problem,
+                    facts,
+                    id,
+                    path,
+                    target,
+                    &[PartyKind::Entity, PartyKind::Branch, PartyKind::Government],
+                    "an employer or principal",
+                );
+            }
+        }
+        let mut total = 0_i64;
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, owner) in party.owners.iter().enumerate() {
+            let path = |field: &str| {
+                vec![
+                    key("parties"),
+                    key(id),
+                    key("owners"),
+                    Seg::Index(i),
+                    key(field),
+                ]
+            };
+            refer(
+                problem,
+                facts,
+                id,
+                path("party"),
+                &owner.party,
+                &[
+                    PartyKind::Individual,
+                    PartyKind::Entity,
+                    PartyKind::Government,
+                ],
+                "an owner",
+            );
+            if !seen.insert(owner.party.as_str()) {
+                problem(
+                    path("party"),
+                    format!(
+                        "`{}` is listed twice among the owners of `{id}`",
+                        owner.party
+                    ),
+                    Some("give each owner once, with its whole direct share".to_owned()),
+                );
+            }
+            let pct = owner.percent.hundredths();
+            if pct <= 0 || pct > 10_000 {
+                problem(
+                    path("percent"),
+                    format!("{} is not a share above 0 and at most 100 %", owner.percent),
+                    None,
+                );
+            }
+            total += pct.max(0);
+        }
+        if total > 10_000 {
+            problem(
+                at("owners"),
+                format!("the owners of `{id}` hold {} in total, more than 100 %", crate::facts::Percent::from_hundredths(total)),
+                Some("list each direct owner once with its share; the shares of one entity add up to at most 100".to_owned()),
+            );
+        }
+    }
+    // Ownership must not loop: an entity cannot own itself through others.
+    for start in facts.parties.keys() {
+        let mut stack: Vec<(&str, Vec<&str>)> = vec![(start.as_str(), vec![start.as_str()])];
+        let mut looped = None;
+        while let Some((at, path)) = stack.pop() {
+            let Some(p) = facts.parties.get(at) else {
+                continue;
+            };
+            for owner in &p.owners {
+                if owner.party == *start {
+                    let mut chain = path.clone();
+                    chain.push(start.as_str());
+                    looped = Some(chain);
+                    break;
+                }
+                if path.len() <= facts.parties.len() && !path.contains(&owner.party.as_str()) {
+                    let mut next = path.clone();
+                    next.push(owner.party.as_str());
+                    stack.push((owner.party.as_str(), next));
+                }
+            }
+            if looped.is_some() {
+                break;
+            }
+        }
+        if let Some(chain) = looped {
+            problem(
+                vec![key("parties"), key(start), key("owners")],
+                format!("`{start}` owns itself through {}", chain.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" ← ")),
+                Some("ownership must not loop; describe cross-holdings by their effective direct shares".to_owned()),
+            );
+        }
+    }
+}
+
+/// Checks that `target`, named at `path` by party `id`, exists and is of a kind in `fits`.
+fn refer(
+    problem: &mut Report<'_>,
+    facts: &TransferFacts,
+    id: &str,
+    path: Vec<Seg>,
+    target: &str,
+    fits: &[PartyKind],
+    role: &str,
+) {
+    match facts.parties.get(target) {
+        None => problem(
+            path,
+            format!("no party `{target}` under `[parties]`"),
+            Some(known_ids(facts)),
+        ),
+        Some(t) if !fits.contains(&t.kind) => problem(
+            path,
+            format!(
+                "`{target}` is a party of kind `{}`, which cannot be {role}",
+                t.kind.as_str()
+            ),
+            None,
+        ),
+        Some(_) if target == id => {
+            problem(path, format!("`{id}` cannot be {role} of itself"), None)
+        }
+        Some(_) => {}
+    }
 }
 
 fn near_categories(vocabulary: &freeport_vocabulary::Vocabulary, id: &str) -> String {

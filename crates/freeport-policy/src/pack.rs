@@ -157,6 +157,22 @@ struct Manifest {
     judges_from: Date,
     review: Review,
     outcomes: Vec<String>,
+    /// The separate laws the pack judges, each with its own outcome (rules name theirs with
+    /// `@law`, the first law by default); empty for a pack that judges one law.
+    #[serde(default)]
+    laws: Vec<Law>,
+}
+
+/// One of the separate laws a pack judges (the US pack: 28 CFR Part 202 and PADFA). Each law
+/// gets its own outcome, mechanisms and obligations from its own rules; the side's headline
+/// outcome is the most burdensome of them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Law {
+    /// Short id rules name in `@law` (`dsp`, `padfa`).
+    pub id: String,
+    /// The law's name as the outputs show it.
+    pub title: String,
 }
 
 /// The manifest keys of the first pack format, named so that an old pack is refused with the
@@ -287,6 +303,10 @@ pub struct FtzEntry {
 pub struct Rule {
     /// Stable id, `cn.` or `us.` followed by the provision.
     pub id: String,
+    /// The law the rule belongs to (`@law`, else the pack's first law); `None` when the pack
+    /// judges one law.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub law: Option<String>,
     /// The outcome the rule decides, for deciding rules.
     pub outcome: Option<String>,
     /// Mechanisms the rule requires (from `@mechanism`, `|`-separated).
@@ -605,6 +625,13 @@ impl RulePack {
         &self.manifest.outcomes
     }
 
+    /// The separate laws the pack judges, in the order outputs list them; empty when the pack
+    /// judges one law.
+    #[must_use]
+    pub fn laws(&self) -> &[Law] {
+        &self.manifest.laws
+    }
+
     /// Burden rank of an outcome (0 = least), if the pack knows it.
     #[must_use]
     pub fn burden(&self, outcome: &str) -> Option<usize> {
@@ -799,8 +826,9 @@ fn line_of(text: &str, offset: usize) -> usize {
     })
 }
 
-const KNOWN_ANNOTATIONS: [&str; 12] = [
+const KNOWN_ANNOTATIONS: [&str; 13] = [
     "id",
+    "law",
     "outcome",
     "mechanism",
     "when_outcome",
@@ -856,7 +884,7 @@ fn read_rule(
         if !KNOWN_ANNOTATIONS.contains(&key) {
             return Err(fail(
                 format!("rule `{id}` has an unknown annotation `@{key}`"),
-                "known annotations: @id @outcome @mechanism @when_outcome @priority @obligations @obligations_zh @citation @source @effective_from @effective_to @explain",
+                "known annotations: @id @law @outcome @mechanism @when_outcome @priority @obligations @obligations_zh @citation @source @effective_from @effective_to @explain",
             ));
         }
     }
@@ -900,6 +928,29 @@ fn read_rule(
         .annotation("effective_to")
         .map(|value| date("effective_to", value))
         .transpose()?;
+    let law = match (policy.annotation("law"), manifest.laws.first()) {
+        (None, None) => None,
+        (None, Some(first)) => Some(first.id.clone()),
+        (Some(law), _) if manifest.laws.iter().any(|l| l.id == law) => Some(law.to_owned()),
+        (Some(law), _) => {
+            return Err(fail(
+                format!("rule `{id}` names law `{law}`, which `pack.toml` does not declare"),
+                &format!(
+                    "laws of this pack: {}",
+                    if manifest.laws.is_empty() {
+                        "none (remove `@law`, or declare `laws` in pack.toml)".to_owned()
+                    } else {
+                        manifest
+                            .laws
+                            .iter()
+                            .map(|l| l.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+            ));
+        }
+    };
     let outcome = policy.annotation("outcome").map(str::to_owned);
     let mechanisms = policy
         .annotation("mechanism")
@@ -958,6 +1009,7 @@ fn read_rule(
     };
     Ok(Rule {
         id: id.to_owned(),
+        law,
         outcome,
         mechanisms,
         obligations,

@@ -64,10 +64,10 @@ prop_compose! {
             (facts.transaction == TransactionType::Investment).then_some(bools[5]);
         facts.exporter.jurisdiction = jurisdiction.to_owned();
         facts.exporter.ciio = bools[0];
-        facts.exporter.us_person = bools[1];
+        facts.exporter.us_person = Some(bools[1]);
         facts.exporter.data_broker = bools[2];
         facts.recipient.country = country.to_owned();
-        facts.recipient.covered_person = bools[3];
+        facts.recipient.covered_person = Some(bools[3]);
         facts.data.important_data = bools[4];
         facts.exporter.ftz = ftz.map(|listed| freeport_policy::FtzFacts {
             zone: "tianjin".to_owned(),

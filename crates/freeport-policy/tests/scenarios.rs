@@ -55,6 +55,44 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
     let decision = judge.decide(&facts, &prior).unwrap();
     let mut fired = BTreeSet::new();
     let mut out = String::new();
+    // Party conclusions derived from the party facts (format 2), and any contradiction with a
+    // declared one; a format 1 file declares them all and shows none.
+    let derived: Vec<String> = decision
+        .conclusions
+        .iter()
+        .filter(|c| c.derived.is_some())
+        .map(|c| {
+            let value = serde_json::to_value(c.value).unwrap();
+            let basis = serde_json::to_value(c.basis).unwrap();
+            format!(
+                "{:?}",
+                format!("{} = {value} ({})", c.fact, basis.as_str().unwrap())
+            )
+        })
+        .collect();
+    if !derived.is_empty() {
+        writeln!(out, "conclusions = [{}]", derived.join(", ")).unwrap();
+    }
+    for c in decision
+        .conclusions
+        .iter()
+        .filter(|c| !c.open_on.is_empty())
+    {
+        writeln!(
+            out,
+            "open = {:?}",
+            format!("{} on {}", c.fact, c.open_on.join(", "))
+        )
+        .unwrap();
+    }
+    for c in decision.contradictions() {
+        writeln!(
+            out,
+            "contradiction = {:?}",
+            format!("{}: {}", c.fact, c.contradiction.as_deref().unwrap())
+        )
+        .unwrap();
+    }
     for (side, decision) in [("cn", &decision.cn), ("us", &decision.us)] {
         writeln!(out, "{side} = {:?}", decision.outcome).unwrap();
         if !decision.coverage.is_reviewed() {
@@ -72,6 +110,16 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
             .map(|r| format!("{:?}", format!("{} ({:?})", r.id, r.role).to_lowercase()))
             .collect();
         writeln!(out, "{side}_rules = [{}]", rules.join(", ")).unwrap();
+        // Each law's own outcome, for a pack that judges several (the US pack: 28 CFR Part 202
+        // and PADFA).
+        if !decision.laws.is_empty() {
+            let laws: Vec<String> = decision
+                .laws
+                .iter()
+                .map(|l| format!("{:?}", format!("{} = {}", l.law, l.outcome)))
+                .collect();
+            writeln!(out, "{side}_laws = [{}]", laws.join(", ")).unwrap();
+        }
         fired.extend(decision.rules.iter().map(|r| r.id.clone()));
     }
     if !decision.cases.is_empty() {

@@ -534,6 +534,28 @@ impl Page<'_> {
         self.text(&side.outcome);
         self.raw("</code></p>");
         self.coverage_warning(side);
+        // Each law its own outcome (the US: 28 CFR Part 202 and PADFA).
+        if !side.laws.is_empty() {
+            let label = self.t("decision.by_law");
+            self.raw("<p>");
+            self.text(&label);
+            self.raw("</p><ul>");
+            for law in &side.laws {
+                let title = self
+                    .l
+                    .try_get(&format!("law.{}", law.law))
+                    .map_or_else(|| law.title.clone(), str::to_owned);
+                let outcome = self.name("outcome", &law.outcome);
+                self.raw("<li>");
+                self.text(&title);
+                self.raw(": ");
+                self.text(&outcome);
+                self.raw(" <code>");
+                self.text(&law.outcome);
+                self.raw("</code></li>");
+            }
+            self.raw("</ul>");
+        }
         if !side.decided_by.is_empty() {
             let label = self.t("decision.decided_by");
             self.raw("<p>");
@@ -1071,6 +1093,46 @@ impl Page<'_> {
                 self.raw("</tr>");
             }
             self.raw("</tbody></table>");
+        }
+        if !r.derivations.is_empty() {
+            let title = self.t("recipient.derivations");
+            self.el("h3", "", &title);
+            let note = self.t("recipient.derivations_note");
+            self.el("p", "muted", &note);
+            for d in &r.derivations {
+                let label = self.name("fact", &d.fact);
+                let value = self.name("tri", &d.value);
+                let basis = self.t(&format!("recipient.basis_{}", d.basis));
+                self.raw("<p>");
+                self.text(&label);
+                self.raw(" <code>");
+                self.text(&d.fact);
+                self.raw("</code>: <strong>");
+                self.text(&value);
+                self.raw("</strong> (");
+                self.text(&basis);
+                self.raw(")");
+                if let Some(contradiction) = &d.contradiction {
+                    let label = self.t("recipient.contradiction");
+                    self.raw(" ");
+                    self.badge("bad", &label);
+                    self.raw(" <span lang=\"en\">");
+                    self.text(contradiction);
+                    self.raw("</span>");
+                }
+                self.raw("</p><ul lang=\"en\">");
+                for reason in &d.reasons {
+                    self.raw("<li>");
+                    self.text(&reason.id);
+                    if !reason.citation.is_empty() {
+                        self.raw(" <span class=\"muted\">[");
+                        self.text(&reason.citation);
+                        self.raw("]</span>");
+                    }
+                    self.raw("</li>");
+                }
+                self.raw("</ul>");
+            }
         }
         let title = self.t("recipient.mechanisms");
         self.el("h3", "", &title);

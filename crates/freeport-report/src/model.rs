@@ -226,6 +226,21 @@ pub struct SideReport {
     pub obligations_zh: Vec<String>,
     /// The rules that decided the outcome.
     pub decided_by: Vec<RuleRef>,
+    /// Each law's own outcome, for a side whose pack judges several (the US: 28 CFR Part 202
+    /// and PADFA); the headline `outcome` is the most burdensome.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub laws: Vec<LawReport>,
+}
+
+/// One law's own outcome within a side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LawReport {
+    /// The law's id in the pack (`dsp`, `padfa`).
+    pub law: String,
+    /// Its name as the pack gives it.
+    pub title: String,
+    /// Its outcome.
+    pub outcome: String,
 }
 
 /// A required mechanism.
@@ -484,6 +499,30 @@ pub struct RecipientSection {
     pub exporter_facts: BTreeMap<String, String>,
     /// Contractual and organisational mechanisms the facts show.
     pub mechanisms_in_place: Vec<MechanismInPlace>,
+    /// The party conclusions the judge derived from the party facts (facts format 2), each
+    /// with its reasons and any contradiction with a declared value; empty when every
+    /// conclusion was declared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub derivations: Vec<Derivation>,
+}
+
+/// A party conclusion derived from the party facts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Derivation {
+    /// The fact, e.g. `recipient.covered_person`.
+    pub fact: String,
+    /// The value judged: `true`, `false` or `unknown`.
+    pub value: String,
+    /// `derived`, or `declared` where a declaration decided.
+    pub basis: String,
+    /// What the facts declared, when they did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<String>,
+    /// The contradiction between declaration and derivation, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contradiction: Option<String>,
+    /// The steps, each with its citation (English, as the judge words them).
+    pub reasons: Vec<RuleRef>,
 }
 
 /// A mechanism in place.
@@ -639,7 +678,7 @@ impl Report {
         };
         let inventory = inventory(input, final_facts, prior);
         let minimisation = minimisation(input, final_facts, final_decision);
-        let recipient = recipient(input.facts);
+        let recipient = recipient(input.facts, input.decision);
         let rights = rights(input, final_facts, final_decision);
         let evidence = evidence(input);
         let risks = derive_risks(input, final_facts, final_decision, &inventory);
@@ -833,6 +872,15 @@ fn side(jurisdiction: &str, side: &SideDecision) -> SideReport {
             .map(|r| RuleRef {
                 id: r.id.clone(),
                 citation: r.citation.clone(),
+            })
+            .collect(),
+        laws: side
+            .laws
+            .iter()
+            .map(|l| LawReport {
+                law: l.law.clone(),
+                title: l.title.clone(),
+                outcome: l.outcome.clone(),
             })
             .collect(),
     }
@@ -1114,12 +1162,14 @@ fn tri(value: Tri) -> String {
     .to_owned()
 }
 
-fn recipient(facts: &TransferFacts) -> RecipientSection {
+fn recipient(facts: &TransferFacts, decision: &Decision) -> RecipientSection {
     let r = &facts.recipient;
     let e = &facts.exporter;
+    // The party conclusions as the judge used them: declared, or derived from the party facts.
+    let concluded = |fact: &str| decision.conclusion(fact).unwrap_or(Tri::Unknown);
     let facts_map = [
-        ("covered_person", r.covered_person),
-        ("padfa_controlled", r.padfa_controlled),
+        ("covered_person", concluded("recipient.covered_person")),
+        ("padfa_controlled", concluded("recipient.padfa_controlled")),
         (
             "foreign_judicial_or_law_enforcement",
             r.foreign_judicial_or_law_enforcement,
@@ -1132,11 +1182,11 @@ fn recipient(facts: &TransferFacts) -> RecipientSection {
     .collect();
     let exporter_facts = [
         ("ciio", e.ciio),
-        ("us_person", e.us_person),
+        ("us_person", concluded("exporter.us_person")),
         ("data_broker", e.data_broker),
         (
             "owned_25pct_by_country_of_concern",
-            e.owned_25pct_by_country_of_concern,
+            concluded("exporter.owned_25pct_by_country_of_concern"),
         ),
     ]
     .into_iter()
@@ -1183,6 +1233,30 @@ fn recipient(facts: &TransferFacts) -> RecipientSection {
         facts: facts_map,
         exporter_facts,
         mechanisms_in_place,
+        derivations: decision
+            .conclusions
+            .iter()
+            .filter(|c| c.derived.is_some())
+            .map(|c| Derivation {
+                fact: c.fact.to_owned(),
+                value: tri(c.value),
+                basis: match c.basis {
+                    freeport_policy::Basis::Derived => "derived",
+                    freeport_policy::Basis::Declared => "declared",
+                }
+                .to_owned(),
+                declared: c.declared.map(tri),
+                contradiction: c.contradiction.clone(),
+                reasons: c
+                    .reasons
+                    .iter()
+                    .map(|r| RuleRef {
+                        id: r.text.clone(),
+                        citation: r.citation.to_owned(),
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }
 

@@ -342,9 +342,11 @@ pub(crate) fn derive_risks(
     }
 
     let r = &facts.recipient;
+    // The party conclusions as the judge used them: declared, or derived from the party facts.
+    let concluded = |fact: &str| decision.conclusion(fact).unwrap_or(Tri::Unknown);
     for (fact, value) in [
-        ("covered_person", r.covered_person),
-        ("padfa_controlled", r.padfa_controlled),
+        ("covered_person", concluded("recipient.covered_person")),
+        ("padfa_controlled", concluded("recipient.padfa_controlled")),
         (
             "foreign_judicial_or_law_enforcement",
             r.foreign_judicial_or_law_enforcement,

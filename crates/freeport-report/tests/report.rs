@@ -251,3 +251,92 @@ fn a_date_outside_a_packs_review_is_flagged_in_both_languages() {
         }
     }
 }
+
+/// Facts format 2: the parties described, their status derived. The recipient section shows
+/// each derivation with its reasons and a contradicted declaration, in both languages, and the
+/// US box each law's own outcome.
+#[test]
+fn party_derivations_and_each_laws_outcome_are_shown() {
+    use freeport_policy::{Judge, Party, PartyKind, PriorVolumes, Tri};
+    let f = fixture();
+    let judge = Judge::embedded(f.vocabulary).unwrap();
+    let entity = |country: &str| Party {
+        kind: PartyKind::Entity,
+        name: None,
+        citizenships: Vec::new(),
+        us_lawful_permanent_resident: None,
+        us_refugee_or_asylee: None,
+        primary_residence: None,
+        located_in: None,
+        employee_of: Vec::new(),
+        contractor_of: Vec::new(),
+        organised_in: Some(country.to_owned()),
+        principal_place_of_business: Some(country.to_owned()),
+        owners: Vec::new(),
+        branch_of: None,
+        country: None,
+        designated: Some(Tri::False),
+    };
+    let mut facts = f.facts.clone();
+    facts.format = 2;
+    facts.parties.insert("hospital".to_owned(), entity("cn"));
+    facts.parties.insert("university".to_owned(), entity("us"));
+    facts.exporter.party = Some("hospital".to_owned());
+    facts.exporter.us_person = None;
+    facts.exporter.owned_25pct_by_country_of_concern = None;
+    facts.recipient.party = Some("university".to_owned());
+    // Declared covered, but a U.S.-organised university is a U.S. person: a contradiction.
+    facts.recipient.covered_person = Some(Tri::True);
+    facts.recipient.padfa_controlled = None;
+    let prior = PriorVolumes::none(facts.date).unwrap();
+    let decision = judge.decide_with_remedies(&facts, &prior).unwrap();
+    let report = with_input(f, |input| {
+        let mut input = *input;
+        input.facts = &facts;
+        input.decision = &decision;
+        input.after_deid = None;
+        Report::build(&input)
+    });
+    let derived: Vec<(&str, &str, bool)> = report
+        .recipient
+        .derivations
+        .iter()
+        .map(|d| (d.fact.as_str(), d.value.as_str(), d.contradiction.is_some()))
+        .collect();
+    assert_eq!(
+        derived,
+        [
+            ("exporter.us_person", "false", false),
+            ("exporter.owned_25pct_by_country_of_concern", "false", false),
+            ("recipient.covered_person", "false", true),
+            ("recipient.padfa_controlled", "false", false),
+        ]
+    );
+    assert_eq!(report.recipient.facts["covered_person"], "false");
+    let us = &report.decision.sides[1];
+    let laws: Vec<(&str, &str)> = us
+        .laws
+        .iter()
+        .map(|l| (l.law.as_str(), l.outcome.as_str()))
+        .collect();
+    assert_eq!(laws, [("dsp", "NOT_COVERED"), ("padfa", "NOT_COVERED")]);
+    for (lang, title, contradiction, law) in [
+        (
+            Lang::En,
+            "How the parties&#39; status was derived",
+            "contradicts the declaration",
+            "28 CFR Part 202 (Data Security Program)",
+        ),
+        (
+            Lang::Zh,
+            "当事方身份的推导",
+            "与声明相矛盾",
+            "28 CFR 第 202 部分（数据安全计划）",
+        ),
+    ] {
+        let html = render_html(&report, lang).unwrap();
+        for needle in [title, contradiction, law, "28 CFR 202.256(a)"] {
+            assert!(html.contains(needle), "{lang:?}: {needle}");
+        }
+    }
+}

@@ -41,6 +41,60 @@ fn judge_table_output() {
     });
 }
 
+/// Facts format 2: the parties described as they are; the output derives each conclusion with
+/// its reasons and citations (28 CFR 202.256, 202.211; 15 U.S.C. 9901(c)(2)).
+const PARTIES_EXAMPLE: &str = "examples/transfers/us-vendor-singapore-owned.toml";
+
+#[test]
+fn party_derivations_are_explained_in_table_and_json() {
+    let (code, stdout, stderr) = freeport(&["judge", PARTIES_EXAMPLE]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+    let (_, json, _) = freeport(&["judge", PARTIES_EXAMPLE, "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let conclusions = value["conclusions"].as_array().unwrap();
+    let covered = conclusions
+        .iter()
+        .find(|c| c["fact"] == "recipient.covered_person")
+        .unwrap();
+    assert_eq!(covered["value"], true);
+    assert_eq!(covered["basis"], "derived");
+    assert!(
+        covered["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["citation"] == "28 CFR 202.211(a)(1)-(2)"),
+        "{covered}"
+    );
+}
+
+/// A declaration the party facts contradict is judged on the facts and reported first.
+#[test]
+fn a_contradicted_declaration_is_reported_at_the_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(PARTIES_EXAMPLE))
+        .unwrap()
+        .replace(
+            "party = \"analytics-sg\"\n",
+            "party = \"analytics-sg\"\ncovered_person = false\n",
+        );
+    let path = dir.path().join("facts.toml");
+    std::fs::write(&path, text).unwrap();
+    let (code, stdout, stderr) = freeport(&["judge", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "CONTRADICTION in the facts: `recipient.covered_person` declared `false` but the party facts give `true`"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("recipient.covered_person = true (derived, CONTRADICTS declared false)"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn judge_json_output() {
     let (code, stdout, stderr) = freeport(&["judge", EXAMPLE, "--format", "json"]);
@@ -94,6 +148,28 @@ fn the_schema_is_printed() {
     let schema: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(schema["title"], "TransferFacts");
     assert!(schema["properties"]["data"].is_object());
+    // Facts format 2: every party field is documented with the provision it feeds.
+    let defs = &schema["$defs"];
+    for (def, field, citation) in [
+        ("Party", "designated", "202.211(a)(5)"),
+        ("Party", "us_lawful_permanent_resident", "202.256(a)"),
+        ("Party", "employee_of", "202.211(a)(3)"),
+        ("Party", "principal_place_of_business", "9901(c)(2)"),
+        (
+            "InvestmentTerms",
+            "voting_and_equity_percent",
+            "202.228(b)(2)",
+        ),
+        ("Exporter", "party", "[parties]"),
+    ] {
+        let description = defs[def]["properties"][field]["description"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            description.contains(citation),
+            "{def}.{field}: {description}"
+        );
+    }
 }
 
 #[test]
@@ -190,6 +266,24 @@ fn a_rule_without_its_chinese_obligations_is_refused() {
     assert!(stderr.contains("@obligations_zh"), "{stderr}");
 }
 
+/// A rule naming a law its pack does not declare is refused at load, naming the laws there are.
+#[test]
+fn a_rule_of_an_undeclared_law_is_refused() {
+    let broken = copy_rules();
+    let file = broken.path().join("us/padfa.cedar");
+    let text =
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replacen("@law(\"padfa\")", "@law(\"ftc\")", 1);
+    std::fs::write(&file, text).unwrap();
+    let (code, _, stderr) =
+        freeport(&["rules", "check", "--rules", broken.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("us.padfa.9901"), "{stderr}");
+    assert!(stderr.contains("names law `ftc`"), "{stderr}");
+    assert!(stderr.contains("dsp, padfa"), "{stderr}");
+}
+
 #[test]
 fn a_broken_pack_points_at_file_and_line() {
     let broken = copy_rules();
@@ -203,7 +297,7 @@ fn a_broken_pack_points_at_file_and_line() {
     assert_eq!(code, 2);
     assert!(stderr.contains("padfa.cedar"), "{stderr}");
     assert!(stderr.contains("data_brokr"), "{stderr}");
-    assert!(stderr.contains(":13:"), "{stderr}");
+    assert!(stderr.contains(":16:"), "{stderr}");
 }
 
 /// A transfer dated past both packs' review is judged, not refused, and the table opens with

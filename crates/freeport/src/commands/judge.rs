@@ -220,6 +220,9 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     for warning in coverage_warnings(decision, judged.date) {
         writeln!(out, "{warning}\n")?;
     }
+    for warning in contradiction_warnings(decision) {
+        writeln!(out, "{warning}\n")?;
+    }
     let sides: [(&str, &SideDecision); 2] =
         [("China", &decision.cn), ("United States", &decision.us)];
     let mut summary = new_table();
@@ -230,12 +233,16 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
             .iter()
             .map(|m| format!("{} ({})", m.id, status(m.status)))
             .collect();
-        let outcome = match side.coverage {
+        let mut outcome = match side.coverage {
             Coverage::Reviewed | Coverage::BeforePack { .. } => side.outcome.clone(),
             Coverage::NotReviewed { .. } => {
                 format!("{}\n(not reviewed for this date)", side.outcome)
             }
         };
+        // Each law its own outcome (the US pack: 28 CFR Part 202 and PADFA).
+        for law in &side.laws {
+            outcome.push_str(&format!("\n  {}: {}", law.title, law.outcome));
+        }
         summary.add_row([
             Cell::new(name),
             Cell::new(outcome),
@@ -247,6 +254,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         ]);
     }
     writeln!(out, "{summary}")?;
+    write_conclusions(decision, out)?;
 
     let mut rules = new_table();
     rules.set_header(["", "rule", "role", "citation", "where"]);
@@ -269,9 +277,22 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     writeln!(out, "\nRules fired\n{rules}")?;
 
     for (name, side) in sides {
-        if !side.obligations.is_empty() {
-            writeln!(out, "\nObligations, {name}")?;
-            for obligation in &side.obligations {
+        if side.laws.is_empty() {
+            if !side.obligations.is_empty() {
+                writeln!(out, "\nObligations, {name}")?;
+                for obligation in &side.obligations {
+                    writeln!(out, "  - {obligation}")?;
+                }
+            }
+            continue;
+        }
+        // Per law: why it decided as it did (the deciding rules' own words), then what follows.
+        for law in &side.laws {
+            writeln!(out, "\n{name}, {}: {}", law.title, law.outcome)?;
+            for (id, because) in law.decided_by.iter().zip(&law.because) {
+                writeln!(out, "  because ({id}): {because}")?;
+            }
+            for obligation in &law.obligations {
                 writeln!(out, "  - {obligation}")?;
             }
         }
@@ -342,6 +363,78 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         .map(|(j, p)| format!("{j} {} {}", p.version, p.hash))
         .collect();
     writeln!(out, "\nRule packs: {}", packs.join("; "))?;
+    Ok(())
+}
+
+fn tri(value: freeport_policy::Tri) -> &'static str {
+    match value {
+        freeport_policy::Tri::True => "true",
+        freeport_policy::Tri::False => "false",
+        freeport_policy::Tri::Unknown => "unknown",
+    }
+}
+
+/// One paragraph per party conclusion whose declaration the party facts contradict, for the
+/// top of any human-read output (judge, assess).
+pub(crate) fn contradiction_warnings(decision: &Decision) -> Vec<String> {
+    decision
+        .contradictions()
+        .map(|c| {
+            format!(
+                "CONTRADICTION in the facts: `{}` {}. Correct the declaration or the party facts.",
+                c.fact,
+                c.contradiction.as_deref().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// The party conclusions the US rules read: each derived one with its reasons and their
+/// citations; the declared ones on one line.
+fn write_conclusions(decision: &Decision, out: &mut dyn Write) -> Result<(), Error> {
+    let (derived, declared): (Vec<_>, Vec<_>) = decision
+        .conclusions
+        .iter()
+        .partition(|c| c.derived.is_some());
+    if !derived.is_empty() {
+        writeln!(out, "\nParties, derived from the party facts")?;
+        for c in &derived {
+            let basis = match c.basis {
+                freeport_policy::Basis::Derived => "derived",
+                freeport_policy::Basis::Declared => "declared",
+            };
+            let declared = match c.declared {
+                Some(d) if c.contradiction.is_some() => {
+                    format!(", CONTRADICTS declared {}", tri(d))
+                }
+                Some(d) => format!(", declared {}", tri(d)),
+                None => String::new(),
+            };
+            writeln!(out, "  {} = {} ({basis}{declared})", c.fact, tri(c.value))?;
+            if !c.open_on.is_empty() {
+                let names: Vec<String> = c.open_on.iter().map(|n| format!("`{n}`")).collect();
+                writeln!(
+                    out,
+                    "    unknown until you find out {}: judged under both values (see the cases below)",
+                    names.join(" or ")
+                )?;
+            }
+            for reason in &c.reasons {
+                if reason.citation.is_empty() {
+                    writeln!(out, "    - {}", reason.text)?;
+                } else {
+                    writeln!(out, "    - {} [{}]", reason.text, reason.citation)?;
+                }
+            }
+        }
+    }
+    if !declared.is_empty() {
+        let list: Vec<String> = declared
+            .iter()
+            .map(|c| format!("{} = {}", c.fact, tri(c.value)))
+            .collect();
+        writeln!(out, "\nParties, as declared: {}", list.join(", "))?;
+    }
     Ok(())
 }
 
