@@ -501,6 +501,59 @@ pub struct FilingSummary {
     pub status: FilingStatus,
 }
 
+/// A refusal's public reasons, as anyone may read them (no account): which filing and side,
+/// when, why, and the log entries that carry them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Publication {
+    /// The filing refused.
+    pub filing: String,
+    /// `cn` or `us`.
+    pub side: String,
+    /// The side's outcome at filing.
+    pub outcome: String,
+    /// When it was decided (RFC 3339 UTC).
+    pub decided_at: String,
+    /// The public reasons.
+    pub public_reasons: Vec<String>,
+    /// The `decision` entry's index in the log (the `publication` entry follows it).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub log_index: Option<u64>,
+}
+
+/// The `publication` log entry of a refusal's public reasons: the document is the canonical
+/// JSON of `{filing, side, public_reasons}`, whose SHA-256 the entry carries (with the document
+/// itself, so the log alone tells anyone why).
+///
+/// # Errors
+///
+/// The entry fails the log's schema.
+pub fn reasons_publication_entry(
+    filing: &str,
+    side: Jurisdiction,
+    public_reasons: &[String],
+    published_at: &str,
+) -> Result<Vec<u8>, PortError> {
+    let document = serde_json::json!({
+        "filing": filing,
+        "side": side.as_str(),
+        "public_reasons": public_reasons,
+    });
+    let canonical = serde_json_canonicalizer::to_vec(&document)
+        .map_err(|e| PortError::Internal(e.to_string()))?;
+    let body = serde_json::json!({
+        "kind": "reasons",
+        "title": format!("Refusal of {filing} ({})", side.as_str()),
+        "language": "und",
+        "sha256": hex(&Sha256::digest(&canonical)),
+        "published_at": published_at,
+        "document": document,
+    });
+    Ok(
+        freeport_tlog::entry::Entry::new(freeport_tlog::entry::EntryType::Publication, body)?
+            .to_bytes()?,
+    )
+}
+
 /// What a reviewer decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -1165,9 +1218,22 @@ impl Port {
         })?;
         // The decision is stored; now the log. A failure here leaves a decided case without its
         // log index, which `Port::log_pending_decisions` appends on the next start.
+        let publication = if request.verdict == Verdict::Refuse {
+            Some(reasons_publication_entry(
+                filing,
+                side,
+                &request.public_reasons,
+                &request.decided_at,
+            )?)
+        } else {
+            None
+        };
         let index = {
             let mut log = self.log()?;
             let index = log.append(&entry)?;
+            if let Some(publication) = &publication {
+                log.append(publication)?;
+            }
             // A witness that is down delays the cosigned checkpoint, never the decision: the
             // server retries ([`Port::catch_up_cosigning`]) until every witness has cosigned.
             log.cosign_pending()?;
@@ -1217,6 +1283,30 @@ impl Port {
     /// The port was opened without its log.
     pub fn trust_policy(&self) -> Result<String, PortError> {
         Ok(self.log()?.policy().to_owned())
+    }
+
+    /// Every refusal's public reasons, oldest first: readable without an account.
+    ///
+    /// # Errors
+    ///
+    /// The store fails.
+    pub fn publications(&self) -> Result<Vec<Publication>, PortError> {
+        let refused = self
+            .store()?
+            .transaction(|tx| tx.cases_of_side(None, Some(CaseStatus::Refused)))?;
+        let mut publications: Vec<Publication> = refused
+            .into_iter()
+            .map(|c| Publication {
+                filing: c.filing,
+                side: c.side,
+                outcome: c.outcome,
+                decided_at: c.decided_at.unwrap_or_default(),
+                public_reasons: c.public_reasons,
+                log_index: c.log_index,
+            })
+            .collect();
+        publications.sort_by(|a, b| (&a.decided_at, &a.filing).cmp(&(&b.decided_at, &b.filing)));
+        Ok(publications)
     }
 
     /// The access journal, from line `after` + 1 (auditors and admins).
@@ -1280,12 +1370,43 @@ fn decision_packs(decision: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Refuses text bound for the public log that holds an identifier (a phone or ID number, an
+/// e-mail address, a card number …): public reasons and conditions are published, so they may
+/// name no one. The value is never echoed, only what it looks like and where it is.
+fn check_public(field: &str, text: &str) -> Result<(), PortError> {
+    let mut found = None;
+    freeport_detect::text::scan(text, |detector, range| {
+        if found.is_none() {
+            found = Some((detector, range));
+        }
+    });
+    match found {
+        None => Ok(()),
+        Some((detector, range)) => {
+            let what = freeport_detect::DETECTORS
+                .get(detector)
+                .map_or("an identifier", |d| d.category);
+            let at = text.get(..range.start).map_or(0, |t| t.chars().count()) + 1;
+            Err(invalid(
+                field,
+                format!(
+                    "it holds personal data (what looks like `{what}` at character {at}); public reasons and conditions are published and must name no one"
+                ),
+            ))
+        }
+    }
+}
+
 fn check_verdict(request: &DecisionRequest) -> Result<(), PortError> {
     for (i, c) in request.conditions.iter().enumerate() {
-        check_text(&format!("conditions[{i}]"), c)?;
+        let field = format!("conditions[{i}]");
+        check_text(&field, c)?;
+        check_public(&field, c)?;
     }
     for (i, r) in request.public_reasons.iter().enumerate() {
-        check_text(&format!("public_reasons[{i}]"), r)?;
+        let field = format!("public_reasons[{i}]");
+        check_text(&field, r)?;
+        check_public(&field, r)?;
     }
     match request.verdict {
         Verdict::ApproveWithConditions if request.conditions.is_empty() => Err(invalid(

@@ -273,6 +273,29 @@ fn a_refusal_needs_public_reasons_and_a_valid_signature() {
     let error = f.port.decide(&wei, &filing.id, &swapped).unwrap_err();
     assert!(error.to_string().contains("signed text"), "{error}");
 
+    // Public reasons are published: a phone number or an e-mail address in them is refused,
+    // and the error does not repeat it.
+    for leaky in [
+        "the contact person 13812345678 did not answer",
+        "ask zhang.wei@example.com for the contract",
+    ] {
+        let request = sign(
+            &cn_key,
+            &wei,
+            &filing,
+            Verdict::Refuse,
+            &[],
+            &[leaky.to_owned()],
+        );
+        let error = f.port.decide(&wei, &filing.id, &request).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("personal data"), "{message}");
+        assert!(
+            !message.contains("13812345678") && !message.contains("zhang.wei"),
+            "{message}"
+        );
+    }
+
     let refused = sign(&cn_key, &wei, &filing, Verdict::Refuse, &[], &reasons);
     f.port.decide(&wei, &filing.id, &refused).unwrap();
     let after = f.port.filing(&alice, &filing.id).unwrap();

@@ -37,7 +37,7 @@ use axum::routing::{get, post};
 use freeport_port::home::Cosigned;
 use freeport_port::port::{
     AccountView, CaseView, DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_FACTS_BYTES,
-    MessageView, NewAccount, Principal,
+    MessageView, NewAccount, Principal, Publication,
 };
 use freeport_port::{Port, PortError};
 use freeport_store::docket::CaseStatus;
@@ -438,14 +438,15 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, filings, filing, post_message, decide, cases, journal, checkpoint, trust_policy),
+    paths(whoami, create_account, accounts, file, filings, filing, post_message, decide, cases, journal, checkpoint, trust_policy, publications),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Who may act, with which role"),
         (name = "filings", description = "Transfers filed by exporters, judged under both packs"),
         (name = "cases", description = "Each side's review: questions, signed decisions"),
-        (name = "audit", description = "The access journal"),
+        (name = "audit", description = "The access journal, the log's checkpoint and trust policy"),
+        (name = "publications", description = "Public reasons of refusals, readable without an account"),
     )
 )]
 #[derive(Debug)]
@@ -534,6 +535,8 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/api/v1/cases", get(cases))
         .route("/api/v1/journal", get(journal))
         .route("/api/v1/log/checkpoint", get(checkpoint))
+        .route("/api/v1/publications", get(publications))
+        .route("/api/v1/publications.atom", get(publications_feed))
         .route("/api/v1/log/trust-policy", get(trust_policy))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -595,6 +598,64 @@ pub fn serve_port(port: Arc<Port>, listener: TcpListener) -> Result<(), ServerEr
         }
     });
     rt.block_on(crate::run(listener, router(port)))
+}
+
+/// `GET /api/v1/publications`: every refusal's public reasons (no account).
+#[utoipa::path(get, path = "/api/v1/publications", tag = "publications",
+    responses((status = 200, description = "Every refusal's public reasons, oldest first", body = Vec<Publication>)))]
+async fn publications(State(port): State<Shared>) -> Result<Response, ApiError> {
+    Ok(Json(blocking(move || port.publications()).await?).into_response())
+}
+
+/// `GET /api/v1/publications.atom`: the same as an Atom feed (RFC 4287), newest first.
+async fn publications_feed(State(port): State<Shared>) -> Result<Response, ApiError> {
+    let list = blocking(move || port.publications()).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        atom_feed(&list),
+    )
+        .into_response())
+}
+
+/// Escapes text for XML character data and attribute values.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The Atom feed of refusals' public reasons.
+fn atom_feed(list: &[Publication]) -> String {
+    let updated = list
+        .last()
+        .map_or("1970-01-01T00:00:00Z", |p| p.decided_at.as_str());
+    let mut feed = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+         <feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
+         <title>Free Data Port: public reasons of refusals</title>\n\
+         <id>urn:freeport:publications</id>\n<updated>{}</updated>\n",
+        xml(updated)
+    );
+    for p in list.iter().rev() {
+        let reasons: String = p
+            .public_reasons
+            .iter()
+            .map(|r| format!("- {r}\n"))
+            .collect();
+        feed.push_str(&format!(
+            "<entry>\n<title>Refusal of {filing} ({side}, {outcome})</title>\n\
+             <id>urn:freeport:refusal:{filing}:{side}</id>\n<updated>{at}</updated>\n\
+             <content type=\"text\">{reasons}</content>\n</entry>\n",
+            filing = xml(&p.filing),
+            side = xml(&p.side),
+            outcome = xml(&p.outcome),
+            at = xml(&p.decided_at),
+            reasons = xml(&reasons),
+        ));
+    }
+    feed.push_str("</feed>\n");
+    feed
 }
 
 /// `GET /api/v1/log/checkpoint`: the published checkpoint with its cosignatures (no account).

@@ -200,6 +200,8 @@ async fn every_route_with_every_role_and_none() {
             [401, 403, 403, 403, 403, 200, 200],
         ),
         ("GET", "/api/v1/log/trust-policy".into(), "", [200; 7]),
+        ("GET", "/api/v1/publications".into(), "", [200; 7]),
+        ("GET", "/api/v1/publications.atom".into(), "", [200; 7]),
         ("GET", "/healthz".into(), "", [200; 7]),
         ("GET", "/openapi.json".into(), "", [200; 7]),
         ("GET", "/api/v1/nowhere".into(), "", [404; 7]),

@@ -448,6 +448,23 @@ fn exporters_file_reviewers_decide_over_http() {
     assert_eq!(after["status"], "refused");
     assert_eq!(after["cases"][1]["public_reasons"][0], reasons[0].as_str());
 
+    // The refusal's public reasons are published: anyone reads them, without an account, as
+    // JSON and as an Atom feed.
+    let (status, _, published) = call(&server, "GET", "/api/v1/publications", None, None);
+    assert_eq!(status, 200);
+    assert_eq!(published[0]["filing"], both["id"]);
+    assert_eq!(published[0]["public_reasons"][0], reasons[0].as_str());
+    let (status, content_type, feed) =
+        call(&server, "GET", "/api/v1/publications.atom", None, None);
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "application/atom+xml; charset=utf-8")
+    );
+    assert!(
+        feed.as_str().unwrap().contains("CISA security attestation"),
+        "{feed}"
+    );
+
     // The auditor reads the journal of every change.
     let (status, _, journal) = call(&server, "GET", "/api/v1/journal", Some(&audrey), None);
     assert_eq!(status, 200);
