@@ -879,6 +879,10 @@ pub struct ServeArgs {
     /// Rule-pack directory with `cn/` and `us/` (default: the packs built into freeport).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Requests per second each caller (token) may make, with bursts of twice that; more are
+    /// answered `429` with `Retry-After`.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub rate_limit: u32,
 }
 
 /// `freeport account ...`.

@@ -77,7 +77,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(status: StatusCode, code: &str, detail: String) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &str, detail: String) -> Self {
         Self {
             problem_type: format!("urn:freeport:problem:{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
@@ -515,6 +515,16 @@ async fn refuse_declared_oversize(
 /// tlog-tiles files under `/log/` (`/log/checkpoint`, `/log/tile/…`), for `freeport log audit`
 /// and any tlog client.
 pub fn router(port: Arc<Port>) -> Router {
+    router_with_limits(
+        port,
+        Arc::new(crate::limits::RateLimits::per_second(
+            crate::limits::DEFAULT_PER_SECOND,
+        )),
+    )
+}
+
+/// [`router`] with the given rate limits on `/api/v1`.
+pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits>) -> Router {
     let log = Router::new()
         .route("/log/{*path}", get(crate::log_file))
         .with_state(Arc::new(port.layout().log_dir()));
@@ -541,6 +551,10 @@ pub fn router(port: Arc<Port>) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(refuse_declared_oversize))
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            crate::limits::limit,
+        ))
         .with_state(port)
         .merge(log)
         .merge(metrics_route)
@@ -560,8 +574,14 @@ pub const COSIGN_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
 /// # Errors
 ///
 /// When the listener cannot be used.
-pub fn serve_port(port: Arc<Port>, listener: TcpListener) -> Result<(), ServerError> {
+pub fn serve_port(
+    port: Arc<Port>,
+    listener: TcpListener,
+    per_second: u32,
+) -> Result<(), ServerError> {
     let rt = crate::runtime(&format!("{:?}", listener.local_addr().ok()))?;
+    let limits = Arc::new(crate::limits::RateLimits::per_second(per_second));
+    let idle = Arc::clone(&limits);
     if let Err(e) = port.set_witness_client(Arc::new(crate::HttpWitnessClient)) {
         tracing_error(&e);
     }
@@ -570,6 +590,7 @@ pub fn serve_port(port: Arc<Port>, listener: TcpListener) -> Result<(), ServerEr
         let mut last = None;
         loop {
             tokio::time::sleep(COSIGN_RETRY).await;
+            idle.forget_idle();
             let port = Arc::clone(&background);
             let outcome = tokio::task::spawn_blocking(move || port.catch_up_cosigning()).await;
             let summary = match outcome {
@@ -597,7 +618,7 @@ pub fn serve_port(port: Arc<Port>, listener: TcpListener) -> Result<(), ServerEr
             }
         }
     });
-    rt.block_on(crate::run(listener, router(port)))
+    rt.block_on(crate::run(listener, router_with_limits(port, limits)))
 }
 
 /// `GET /api/v1/publications`: every refusal's public reasons (no account).

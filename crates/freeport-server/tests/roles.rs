@@ -31,6 +31,7 @@ fn facts(name: &str) -> String {
 struct Fixture {
     _dir: tempfile::TempDir,
     app: Router,
+    port: Arc<Port>,
     tokens: Vec<(&'static str, String)>,
     /// A filing of acme's with a CN case only.
     china: String,
@@ -75,9 +76,11 @@ fn fixture() -> Fixture {
     let bob = port.authenticate(&tokens[1].1).unwrap();
     let china = port.file(&alice, &facts("china-review")).unwrap().id;
     let cleared = port.file(&bob, &facts("cleared-at-once")).unwrap().id;
+    let port = Arc::new(port);
     Fixture {
         _dir: dir,
-        app: router(Arc::new(port)),
+        app: router(Arc::clone(&port)),
+        port,
         tokens,
         china,
         cleared,
@@ -245,4 +248,24 @@ async fn forged_and_replayed_tokens_are_refused() {
             assert_eq!(content_type, "application/problem+json");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_over_its_rate_is_told_when_to_retry_and_others_are_not_slowed() {
+    let f = fixture();
+    let app = freeport_server::api::router_with_limits(
+        Arc::clone(&f.port),
+        Arc::new(freeport_server::limits::RateLimits::per_second(1)),
+    );
+    let (alice, bob) = (&f.tokens[0].1, &f.tokens[1].1);
+    // A burst of two, then 429 with a problem document.
+    for _ in 0..2 {
+        let (got, _) = status(&app, "GET", "/api/v1/whoami", Some(alice), "").await;
+        assert_eq!(got, StatusCode::OK);
+    }
+    let (got, content_type) = status(&app, "GET", "/api/v1/whoami", Some(alice), "").await;
+    assert_eq!(got, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(content_type, "application/problem+json");
+    let (got, _) = status(&app, "GET", "/api/v1/whoami", Some(bob), "").await;
+    assert_eq!(got, StatusCode::OK);
 }

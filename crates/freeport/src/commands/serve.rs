@@ -40,6 +40,6 @@ pub(crate) fn run(
         port.layout().root().display()
     )?;
     out.flush()?;
-    freeport_server::api::serve_port(Arc::new(port), listener)?;
+    freeport_server::api::serve_port(Arc::new(port), listener, args.rate_limit)?;
     Ok(ExitStatus::Success)
 }
