@@ -61,6 +61,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "subject_hash_schemes",
         sql: include_str!("../migrations/sqlite/0007_subject_hash_schemes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "package_delivery",
+        sql: include_str!("../migrations/sqlite/0008_package_delivery.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.
@@ -413,7 +418,7 @@ mod tests {
         drop(conn);
 
         let mut store = crate::Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 7);
+        assert_eq!(store.schema_version().unwrap(), latest_version());
         let day = jiff::civil::date(2026, 3, 1);
         let sets = [CategorySet {
             name: "pi".into(),
