@@ -90,6 +90,10 @@ pub enum Cause {
         path: String,
         /// Why.
         reason: String,
+        /// What to do about it (the reader's advice, e.g. `--no-header` for a header row that is
+        /// data).
+        #[help]
+        help: Option<String>,
     },
     /// The request asks for something impossible.
     #[error("{message}")]

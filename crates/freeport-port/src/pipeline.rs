@@ -805,6 +805,7 @@ fn scan_checked(
             Cause::Dataset {
                 path: error.path.clone(),
                 reason: error.message.clone(),
+                help: error.help.clone(),
             },
         ));
     }

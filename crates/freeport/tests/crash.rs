@@ -427,8 +427,8 @@ fn log_append_with_another_logs_key_appends_nothing() {
 }
 
 /// `assess` takes the layout flags `scan` takes: a headerless CSV is refused (its first row
-/// would become column names), and assessed with `--no-header`; no raw value reaches an error
-/// or a plaintext output.
+/// would become column names) with the reader's hint naming `--no-header`, and assessed with
+/// it; no raw value reaches an error or a plaintext output.
 #[test]
 fn assess_takes_the_layout_flags_of_scan() {
     let dir = tempfile::tempdir().unwrap();
@@ -458,6 +458,7 @@ fn assess_takes_the_layout_flags_of_scan() {
     assert_eq!(refused.status.code(), Some(2), "{refused:?}");
     let text = stderr(&refused);
     assert!(text.contains("the header row looks like data"), "{text}");
+    assert!(text.contains("pass `--no-header`"), "{text}");
     for raw in ["王伟", "13812345670"] {
         assert!(!text.contains(raw), "{raw} leaked: {text}");
     }
