@@ -210,6 +210,10 @@ fn deliver(
         .map_err(|e| format!("no receipt for entry {log_index}: {e}"))?;
     freeport_seal::finish_staged(&payload, &body, keys.exporter(), &package, &receipt)
         .map_err(|e| e.to_string())?;
+    // The body has served; a directory left with nothing else in it goes too (one holding
+    // report files of the run stays, for the operator).
+    let _ = std::fs::remove_file(place.join(body_file(id)));
+    let _ = std::fs::remove_dir(place);
     crate::pipeline::write_home_trust(home, &keys, log).map_err(|e| e.cause.to_string())?;
     Ok(package)
 }

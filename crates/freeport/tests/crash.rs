@@ -328,6 +328,12 @@ fn a_failure_after_the_append_names_the_recorded_transfer_and_a_retry_appends_no
         &dir.path().join("opened"),
         "retry",
     );
+    // Nothing is left of the staging: the package was all it held.
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, [format!("{first_id}-2.fdp")]);
 }
 
 /// Issue 15 item 4: a logged transfer whose staged package is gone is reported on every run
