@@ -269,11 +269,24 @@ Exit codes: 0 every input scanned; 2 some inputs failed (the others are still re
 #[derive(Debug, Args)]
 pub struct AssessArgs {
     /// Datasets: files, directories (walked), globs.
-    #[arg(value_name = "DATASET", required = true)]
+    #[arg(value_name = "DATASET", required_unless_present = "package_lost")]
     pub datasets: Vec<String>,
     /// The transfer file (TOML or JSON): transfer facts without an inventory.
-    #[arg(long, value_name = "FILE")]
-    pub transfer: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "package_lost")]
+    pub transfer: Option<PathBuf>,
+    /// How CSV, TSV and spreadsheet datasets are laid out (header row, delimiter).
+    #[command(flatten)]
+    pub layout: TableLayout,
+    /// Declare the package of the recorded transfer ID lost for good, after a run reported
+    /// "recorded transfer ID has no package": the transfer stays recorded and logged, and later
+    /// runs stop reporting it. Nothing is assessed.
+    #[arg(
+        long,
+        value_name = "ID",
+        value_parser = TransferIdParser,
+        conflicts_with_all = ["datasets", "transfer", "deid", "apply_remedies", "id"]
+    )]
+    pub package_lost: Option<String>,
     /// De-identify with this `freeport deid` configuration first, then judge again.
     #[arg(long, value_name = "FILE", conflicts_with = "apply_remedies")]
     pub deid: Option<PathBuf>,
@@ -357,6 +370,14 @@ pub struct ScanArgs {
     /// Show up to three masked examples per classified column (never raw values).
     #[arg(long)]
     pub show_examples: bool,
+    /// How CSV, TSV and spreadsheet inputs are laid out (header row, delimiter).
+    #[command(flatten)]
+    pub layout: TableLayout,
+}
+
+/// How tabular inputs are laid out: `freeport scan` and `freeport assess` take the same flags.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TableLayout {
     /// The files have no header row: columns are named column_1, column_2, ... and the first
     /// row is data (CSV, TSV, spreadsheets).
     #[arg(long, conflicts_with = "header_row")]

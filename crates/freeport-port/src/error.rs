@@ -90,6 +90,10 @@ pub enum Cause {
         path: String,
         /// Why.
         reason: String,
+        /// What to do about it (the reader's advice, e.g. `--no-header` for a header row that is
+        /// data).
+        #[help]
+        help: Option<String>,
     },
     /// The request asks for something impossible.
     #[error("{message}")]
@@ -108,15 +112,16 @@ pub enum Cause {
         help("please report this with the command that caused it")
     )]
     Internal(String),
-    /// The transfer was recorded and logged, but what follows (signing the package, putting the
-    /// outputs in place) failed: the finished outputs are kept where they were staged.
+    /// The transfer was recorded and logged, but what follows (the cosigned checkpoint and
+    /// receipt, signing the package, putting the outputs in place) failed: what was staged is
+    /// kept, and the next assessment finishes the package from it.
     #[error(
-        "transfer `{transfer_id}` was recorded and logged (entry {log_index}), but its outputs could not be put in place; they are kept in `{kept}`"
+        "transfer `{transfer_id}` was recorded and logged (entry {log_index}), but what follows failed; what was staged is kept in `{kept}`"
     )]
     #[diagnostic(
         code(freeport::assess::recorded),
         help(
-            "move the files from that directory into the output directory; do not assess again, which would record the transfer a second time"
+            "fix the cause below; the next `freeport assess` (this one again, or any other) finishes the package from that directory and records nothing twice; report files already written there can be moved into the output directory"
         )
     )]
     Recorded {
@@ -129,6 +134,44 @@ pub enum Cause {
         /// What failed.
         #[source]
         cause: Box<Cause>,
+    },
+    /// The transfer was recorded but its log append failed, and whether the entry reached the
+    /// log is unknown (the store could not be told).
+    #[error(
+        "transfer `{transfer_id}` was recorded, and its log entry may have been appended before the log failed"
+    )]
+    #[diagnostic(
+        code(freeport::assess::unsettled),
+        help(
+            "fix the cause below and run `freeport assess` again: it first finds the entry in the log (and finishes the package) or removes the transfer, so nothing is recorded twice"
+        )
+    )]
+    Unsettled {
+        /// The recorded transfer.
+        transfer_id: String,
+        /// What failed.
+        #[source]
+        cause: Box<Cause>,
+    },
+    /// A filesystem of the home or the output directory has too little space to record a
+    /// transfer: checked before anything is recorded or appended.
+    #[error(
+        "`{}` has {free} bytes free, less than the {needed} a transfer needs to be recorded and logged; nothing was recorded",
+        path.display()
+    )]
+    #[diagnostic(
+        code(freeport::assess::disk_full),
+        help(
+            "free space there and run again (the least free space is FREEPORT_MIN_FREE_BYTES, default 32 MiB)"
+        )
+    )]
+    LowSpace {
+        /// The directory whose filesystem is short.
+        path: std::path::PathBuf,
+        /// Bytes free.
+        free: u64,
+        /// Bytes needed.
+        needed: u64,
     },
     /// A file could not be read or written.
     #[error("cannot {action} `{path}`")]

@@ -30,6 +30,65 @@ const RECOVERY_WINDOW: u64 = 4_096;
 /// The log's origin (and its key's name).
 pub const LOG_ORIGIN: &str = "freeport.local/log";
 
+/// Environment variable: the least free space, in bytes, every filesystem the home's store, log
+/// and witness state (and the output directory) live on must have before a transfer is recorded
+/// and appended. Default [`DEFAULT_MIN_FREE_BYTES`].
+pub const MIN_FREE_ENV: &str = "FREEPORT_MIN_FREE_BYTES";
+
+/// Test hook: report this many bytes free on every filesystem instead of asking the system
+/// (`0` stands in for a full disk). Unset in normal use.
+pub const SIMULATED_FREE_ENV: &str = "FREEPORT_SIMULATE_FREE_BYTES";
+
+/// The default of [`MIN_FREE_ENV`]: room for the store's write-ahead log with a large transfer's
+/// subject hashes, the log's entry and tiles, and the witnesses' state.
+pub const DEFAULT_MIN_FREE_BYTES: u64 = 32 << 20;
+
+/// A filesystem with less free space than recording needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowSpace {
+    /// The directory whose filesystem is short.
+    pub path: PathBuf,
+    /// Bytes free there for this user.
+    pub free: u64,
+    /// Bytes required ([`MIN_FREE_ENV`]).
+    pub needed: u64,
+}
+
+/// Checks that each of `dirs` (or, for one that does not exist yet, its nearest existing
+/// ancestor) has at least [`MIN_FREE_ENV`] bytes free: run before a transfer is recorded, so
+/// that a full disk stops a run while nothing is recorded, rather than after its log entry.
+///
+/// # Errors
+///
+/// The first directory that is short, or one whose filesystem cannot be asked (as short, with
+/// 0 bytes free).
+pub fn check_free_space(dirs: &[PathBuf]) -> Result<(), LowSpace> {
+    let needed = std::env::var(MIN_FREE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(DEFAULT_MIN_FREE_BYTES);
+    let simulated = std::env::var(SIMULATED_FREE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    for dir in dirs {
+        let existing = dir.ancestors().find(|a| a.exists()).unwrap_or(dir);
+        let free = match simulated {
+            Some(free) => free,
+            None => {
+                rustix::fs::statvfs(existing).map_or(0, |s| s.f_bavail.saturating_mul(s.f_frsize))
+            }
+        };
+        if free < needed {
+            return Err(LowSpace {
+                path: existing.to_path_buf(),
+                free,
+                needed,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// One local witness: its key and durable state.
 struct LocalWitness {
     name: &'static str,
@@ -302,6 +361,14 @@ impl PortLog {
                     .file_name()
                     .and_then(|f| f.to_str())
                     .unwrap_or("witness.json");
+                if crate::pipeline::fault_requested("full-witness-disk") {
+                    // A test's stand-in for a disk that fills under the witness state.
+                    return Err(freeport_tlog::Error::Io {
+                        action: "write",
+                        path: w.state_path.display().to_string(),
+                        source: std::io::Error::from(std::io::ErrorKind::StorageFull),
+                    });
+                }
                 write_atomic(dir, file, state_to_json(&state)?.as_bytes())?;
                 w.state = state;
             }
@@ -316,7 +383,7 @@ impl PortLog {
                     },
                 ));
             }
-            crate::pipeline::fault("between-cosignatures");
+            crate::pipeline::fault(&format!("after-witness-{}", w.name));
         }
         for r in &self.remote {
             let answer = match &self.client {
@@ -405,6 +472,7 @@ impl PortLog {
             });
         }
         let cosigned = self.log.publish_checkpoint(&note, &lines)?;
+        crate::pipeline::fault("after-checkpoint");
         let entry = self.log.entry(index)?;
         Ok(Receipt::build(&self.log, size, index, Some(entry), cosigned)?.to_text())
     }

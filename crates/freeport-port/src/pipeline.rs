@@ -31,10 +31,26 @@ use crate::layout::HomeLayout;
 use crate::recover::{Recovered, recover};
 use crate::volumes::{Counters, transfer_record, with_decision};
 
-/// Environment variable naming a point at which to abort the process, for crash tests
-/// (`after-record`, `after-append`, `between-cosignatures`, `after-mark`), or `fail-outputs` to
-/// fail as a disk would while the outputs move into place. Unset in normal use.
+/// Environment variable naming a point at which to abort the process as a power cut would (no
+/// unwinding, no cleanup), for crash tests: one of [`FAULT_POINTS`]; or `fail-outputs` to fail
+/// as a disk would while the outputs move into place, `full-witness-disk` to fail as a full disk
+/// would under the witnesses' state (after the log append). Unset in normal use.
 pub const FAULT_ENV: &str = "FREEPORT_FAULT";
+
+/// Every state change of a recording assessment, in order, each a point [`FAULT_ENV`] can stop
+/// the process at: the store transaction committed (`after-record`), the log entry appended
+/// (`after-append`), each local witness's state written (`after-witness-cn`,
+/// `after-witness-us`), the cosigned checkpoint published (`after-checkpoint`), the store told
+/// the entry's index (`after-mark`), the outputs moved into place (`after-outputs`).
+pub const FAULT_POINTS: [&str; 7] = [
+    "after-record",
+    "after-append",
+    "after-witness-cn",
+    "after-witness-us",
+    "after-checkpoint",
+    "after-mark",
+    "after-outputs",
+];
 
 /// What to de-identify with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +80,9 @@ pub struct Request {
     pub collected_in: Option<Origin>,
     /// Scan threads (0 = one per core).
     pub threads: usize,
+    /// How tabular datasets are laid out: `header`, `skip_rows` and `delimiter` are taken from
+    /// here (the rest of the scan's reading options are its own).
+    pub layout: freeport_read::ReadOptions,
     /// A rule-pack root with `cn/` and `us/` instead of the built-in packs.
     pub rules: Option<PathBuf>,
     /// The recipients to seal to; empty seals to the home's own age key (to try things out).
@@ -193,7 +212,7 @@ pub(crate) fn fault(point: &str) {
 }
 
 /// Whether a crash test asked for the fault `point` ([`FAULT_ENV`]).
-fn fault_requested(point: &str) -> bool {
+pub(crate) fn fault_requested(point: &str) -> bool {
     std::env::var(FAULT_ENV).is_ok_and(|v| v == point)
 }
 
@@ -243,11 +262,23 @@ pub fn assess(
             _ => Origin::Other,
         });
 
+    let default_layout = freeport_read::ReadOptions::default();
+    let laid_out = request.layout.header != default_layout.header
+        || request.layout.skip_rows != default_layout.skip_rows
+        || request.layout.delimiter.is_some();
+    if laid_out && !matches!(request.deid, DeidChoice::None) {
+        return Err(AssessError::input(
+            Stage::Deidentify,
+            "`--no-header`, `--header-row`, `--skip-rows` and `--delimiter` cannot be combined with de-identification: its reader takes a file's first row as the header and sniffs the delimiter",
+            Some("give the file a header row (and a sniffable delimiter) first, or assess it without `--deid`/`--apply-remedies`".into()),
+        ));
+    }
+
     // 2. Home.
     // Created only in a fresh home; a home whose store, log and keys disagree is refused.
     let mut store = home.open_store_for_recording().at(Stage::Home)?;
     let mut log = PortLog::open_or_create(home).at(Stage::Home)?;
-    let recovered = recover(&mut store, &log)?;
+    let recovered = recover(&mut store, &mut log, home)?;
     let exporter = facts.exporter.name.clone();
     let salt = store
         .transaction(|tx| tx.subject_salt(&exporter))
@@ -282,6 +313,10 @@ pub fn assess(
         },
         ..ScanOptions::default()
     };
+    let mut options = options;
+    options.read.header = request.layout.header;
+    options.read.skip_rows = request.layout.skip_rows;
+    options.read.delimiter = request.layout.delimiter;
     let early = matches!(request.deid, DeidChoice::None);
     let cancel = AtomicBool::new(false);
     let (scan, mut found, early_payload, sources) = std::thread::scope(|scope| {
@@ -329,6 +364,9 @@ pub fn assess(
         .id
         .clone()
         .unwrap_or_else(|| default_id(&facts, &text, &sources));
+    if request.id.is_none() {
+        refuse_a_retry(&transfer_id, &recovered)?;
+    }
 
     // 4. Judge.
     let counters = Counters::new(vocabulary);
@@ -456,6 +494,35 @@ pub fn assess(
         )
         .at(Stage::Seal)?;
     let entry = prepared.entry().to_bytes().at(Stage::Seal)?;
+    // What recovery finishes the package from if this run stops after the append: the payload
+    // is staged already; the manifest body joins it, durably, before anything is recorded.
+    let body = prepared
+        .manifest()
+        .body_bytes()
+        .map_err(|e| AssessError::at(Stage::Seal, Cause::Internal(e)))?;
+    let staged = std::fs::canonicalize(staging.path())
+        .map_err(|e| AssessError::io(Stage::Record, "resolve", staging.path(), e))?;
+    write_synced(
+        &staged.join(crate::recover::body_file(&assessment.transfer_id)),
+        &body,
+    )?;
+    // A full disk stops the run here, with nothing recorded, rather than after the append.
+    crate::home::check_free_space(&[
+        home.root().to_path_buf(),
+        home.log_dir(),
+        home.witnesses_dir(),
+        staged.clone(),
+    ])
+    .map_err(|low| {
+        AssessError::at(
+            Stage::Record,
+            Cause::LowSpace {
+                path: low.path,
+                free: low.free,
+                needed: low.needed,
+            },
+        )
+    })?;
     record_judged(
         &mut store,
         &Judged {
@@ -467,29 +534,32 @@ pub fn assess(
         },
         &recorded,
         &entry,
+        &staged,
     )?;
     fault("after-record");
-    let index = log.append(&entry).at(Stage::Log)?;
+    let index = match log.append(&entry) {
+        Ok(index) => index,
+        Err(e) => return Err(unappended(&mut store, &log, &recorded.id, &entry, e)),
+    };
     fault("after-append");
-    let receipt = log.receipt(index).at(Stage::Log)?;
-    store.mark_logged(&recorded.id, index).at(Stage::Log)?;
-    fault("after-mark");
-    // From here the transfer is recorded and logged: a failure keeps what was staged, and says so.
-    let finished = (|| {
-        let sealed = prepared.finish(&receipt).at(Stage::Seal)?;
+    // From here the transfer is recorded and logged: a failure keeps what was staged, and says
+    // so; the next run finishes the package from it.
+    let staged_dir = staging.keep();
+    let mut prepared = Some(prepared);
+    let finished: Result<(), AssessError> = (|| {
+        let receipt = log.receipt(index).at(Stage::Log)?;
+        store.mark_logged(&recorded.id, index).at(Stage::Log)?;
+        fault("after-mark");
+        let sealed = prepared
+            .take()
+            .ok_or_else(|| AssessError::at(Stage::Seal, Cause::Internal("sealed twice".into())))?
+            .finish(&receipt)
+            .at(Stage::Seal)?;
         assessment.outcome = Outcome::Recorded {
             log_index: index,
             receipt: receipt.clone(),
         };
-        let trust =
-            Trust::render(&[keys.exporter().public().clone()], log.policy()).at(Stage::Seal)?;
-        // The home's own trust file, so that `freeport open` with no flags opens what this home
-        // sealed to itself (the try-it-out path); written only when it changes.
-        let home_trust = home.root().join("trust.toml");
-        if std::fs::read_to_string(&home_trust).ok().as_deref() != Some(trust.as_str()) {
-            freeport_tlog::store::write_atomic(home.root(), "trust.toml", trust.as_bytes())
-                .at(Stage::Seal)?;
-        }
+        let trust = write_home_trust(home, &keys, &log)?;
         assessment.package = Some(Package {
             name: package_name.clone(),
             manifest_sha256: sealed.manifest_sha256,
@@ -505,21 +575,27 @@ pub fn assess(
         write_outputs(
             &mut assessment,
             &judge,
-            staging.path(),
+            &staged_dir,
             &request.out_dir,
             Some(&logged),
             request.lang,
-        )
+        )?;
+        fault("after-outputs");
+        store.mark_delivered(&recorded.id).at(Stage::Output)?;
+        let _ = std::fs::remove_dir_all(&staged_dir);
+        Ok(())
     })();
     if let Err(e) = finished {
-        // Renamed out of the sweep's reach: these are a recorded transfer's only outputs.
-        let staged = staging.keep();
-        let kept = request
-            .out_dir
-            .join(format!(".freeport-kept-{}", assessment.transfer_id));
-        let kept = match std::fs::rename(&staged, &kept) {
+        // The encrypted payload stays for recovery to finish the package from.
+        if let Some(prepared) = prepared {
+            let _ = prepared.keep();
+        }
+        // Renamed out of the sweep's reach: these are a recorded transfer's only outputs, and
+        // recovery looks for them there.
+        let kept = crate::recover::kept_dir(&staged, &recorded.id);
+        let kept = match std::fs::rename(&staged_dir, &kept) {
             Ok(()) => kept,
-            Err(_) => staged,
+            Err(_) => staged_dir,
         };
         return Err(AssessError::at(
             e.stage,
@@ -532,6 +608,98 @@ pub fn assess(
         ));
     }
     Ok(assessment)
+}
+
+/// The home's own trust file (`trust.toml`: the exporter key and the log policy), so that
+/// `freeport open` with no flags opens what this home sealed to itself (the try-it-out path);
+/// written only when it changes. Returns its text.
+pub(crate) fn write_home_trust(
+    home: &HomeLayout,
+    keys: &KeyRing,
+    log: &PortLog,
+) -> Result<String, AssessError> {
+    let trust = Trust::render(&[keys.exporter().public().clone()], log.policy()).at(Stage::Seal)?;
+    let home_trust = home.root().join("trust.toml");
+    if std::fs::read_to_string(&home_trust).ok().as_deref() != Some(trust.as_str()) {
+        freeport_tlog::store::write_atomic(home.root(), "trust.toml", trust.as_bytes())
+            .at(Stage::Seal)?;
+    }
+    Ok(trust)
+}
+
+/// A log append that failed: if the entry is not in the log the transfer is removed again, so
+/// that nothing is recorded; if that cannot be settled, the error says the transfer is recorded
+/// and the next run settles it.
+fn unappended(
+    store: &mut Store,
+    log: &PortLog,
+    id: &TransferId,
+    entry: &[u8],
+    error: freeport_tlog::Error,
+) -> AssessError {
+    let absent = matches!(log.find_recent(entry), Ok(None));
+    if absent && store.abandon_unlogged(id).is_ok() {
+        return AssessError::at(Stage::Log, error);
+    }
+    AssessError::at(
+        Stage::Log,
+        Cause::Unsettled {
+            transfer_id: id.as_str().to_owned(),
+            cause: Box::new(error.into()),
+        },
+    )
+}
+
+/// Refuses to record again a transfer (this transfer file and data: the same default id, or
+/// its `-N`) whose package recovery has just finished or failed to finish: this run is a retry
+/// of the run that stopped after recording it, and recording again would log it twice.
+fn refuse_a_retry(id: &str, recovered: &Recovered) -> Result<(), AssessError> {
+    let same = |other: &TransferId| {
+        other.as_str() == id
+            || other
+                .as_str()
+                .strip_prefix(id)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let found = recovered
+        .delivered
+        .iter()
+        .find(|d| same(&d.transfer))
+        .map(|d| format!("its package was finished now: `{}`", d.package.display()))
+        .map(|what| (what, None))
+        .or_else(|| {
+            recovered
+                .missing
+                .iter()
+                .find(|m| same(&m.transfer))
+                .map(|m| {
+                    (
+                        "its package could not be finished".to_owned(),
+                        Some(m.to_string()),
+                    )
+                })
+        });
+    let Some((what, missing)) = found else {
+        return Ok(());
+    };
+    Err(AssessError::input(
+        Stage::Record,
+        format!(
+            "this transfer file and data were recorded and logged by an earlier run that stopped before its package was in place; {what}. Nothing new was recorded"
+        ),
+        Some(missing.unwrap_or_else(|| {
+            "its report was not written (the run stopped first). Running this assessment again records the same data a second time, as a new transfer".to_owned()
+        })),
+    ))
+}
+
+/// Writes `bytes` to the new file `path` and syncs it.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), AssessError> {
+    use std::io::Write as _;
+    std::fs::File::create_new(path)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .map_err(|e| AssessError::io(Stage::Record, "write", path, e))
 }
 
 /// A decision and what it was taken on.
@@ -552,6 +720,7 @@ fn record_judged(
     judged: &Judged<'_>,
     recorded: &TransferRecord,
     entry: &[u8],
+    staging: &Path,
 ) -> Result<(), AssessError> {
     store.transaction(|tx| {
         let prior = judged
@@ -574,7 +743,9 @@ fn record_judged(
             ));
         }
         tx.record_transfer(recorded).at(Stage::Record)?;
-        tx.queue_log_entry(&recorded.id, entry).at(Stage::Record)
+        tx.queue_log_entry(&recorded.id, entry).at(Stage::Record)?;
+        tx.stage_package(&recorded.id, &staging.to_string_lossy())
+            .at(Stage::Record)
     })
 }
 
@@ -634,6 +805,7 @@ fn scan_checked(
             Cause::Dataset {
                 path: error.path.clone(),
                 reason: error.message.clone(),
+                help: error.help.clone(),
             },
         ));
     }
@@ -1375,6 +1547,7 @@ mod tests {
             &judged(&facts, &prior, &decision),
             &mine,
             b"entry",
+            Path::new("/out/.freeport-assess-1-x"),
         )
         .unwrap_err();
         assert_eq!(err.stage, Stage::Record);
@@ -1405,6 +1578,7 @@ mod tests {
             &judged(&facts, &prior, &decision),
             &mine,
             b"entry",
+            Path::new("/out/.freeport-assess-1-x"),
         )
         .unwrap();
         assert_eq!(ids(&mut store), ["theirs", "mine"]);

@@ -47,5 +47,7 @@ pub use manifest::{Column, FileEntry, Manifest};
 pub use open::{LogProof, Opened, Verified, open, verify};
 pub use opened::{FirstOpen, OpenedRecord};
 pub use payload::PlainFile;
-pub use seal::{Description, Payload, Prepared, SealRequest, SealedPackage, encrypt, prepare};
+pub use seal::{
+    Description, Payload, Prepared, SealRequest, SealedPackage, encrypt, finish_staged, prepare,
+};
 pub use trust::Trust;

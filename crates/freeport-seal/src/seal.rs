@@ -305,26 +305,14 @@ impl Prepared {
     /// carries another entry; [`Error::Output`] when the package path appeared meanwhile;
     /// [`Error::Io`] on write failure. On error nothing is left behind.
     pub fn finish(mut self, receipt: &str) -> Result<SealedPackage> {
-        let parsed = Receipt::parse(receipt)?;
-        if let Some(carried) = &parsed.extra
-            && *carried != self.entry.to_bytes()?
-        {
-            return Err(Error::request(
-                "the receipt carries another log entry than this package's",
-            ));
-        }
-        self.manifest.receipt = Some(receipt.to_owned());
-        let bytes = self.manifest.to_bytes().map_err(Error::request)?;
-        let signature = self.exporter.sign_manifest(&bytes);
-        let dir = self.temp.path();
-        write_synced(&dir.join(MANIFEST_FILE), &bytes)?;
-        write_synced(&dir.join(SIGNATURE_FILE), signature.as_bytes())?;
-        sync_dir(dir)?;
-        set_mode(dir, 0o755)?;
-        // On Linux a rename replaces an empty directory silently: check first.
-        if self.package.symlink_metadata().is_ok() {
-            return Err(Error::output(&self.package, "already exists"));
-        }
+        let bytes = sign_into(
+            self.temp.path(),
+            &mut self.manifest,
+            &self.entry,
+            &self.exporter,
+            &self.package,
+            receipt,
+        )?;
         let kept = self.temp.keep();
         if let Err(e) = std::fs::rename(&kept, &self.package) {
             let _ = std::fs::remove_dir_all(&kept);
@@ -338,10 +326,113 @@ impl Prepared {
         })
     }
 
+    /// Keeps the temporary directory (the encrypted payload) instead of removing it, for a
+    /// caller whose log entry is appended and that must be able to finish the package later
+    /// ([`finish_staged`]); returns its path.
+    #[must_use]
+    pub fn keep(self) -> PathBuf {
+        self.temp.keep()
+    }
+
     /// Gives up: removes the temporary directory (dropping does the same).
     pub fn abort(self) {
         drop(self);
     }
+}
+
+/// Finishes a package whose run stopped after its log entry was appended (crash recovery):
+/// `dir` is the directory [`encrypt`] left (holding the encrypted payload), `body` the manifest
+/// body the run fixed ([`Prepared::manifest`]'s [`Manifest::body_bytes`]), `receipt` a receipt
+/// for its entry. The payload is checked against the body, the manifest signed with `exporter`,
+/// and `dir` renamed to `package`.
+///
+/// # Errors
+///
+/// [`Error::Request`] for a body that does not parse, already carries a receipt, names another
+/// exporter or another payload than the one in `dir`, or a receipt of another entry;
+/// [`Error::Output`] when `package` exists; [`Error::Io`] on read or write failure. On error
+/// `dir` is left as it was found, to be tried again.
+pub fn finish_staged(
+    dir: &Path,
+    body: &[u8],
+    exporter: &ExporterKey,
+    package: &Path,
+    receipt: &str,
+) -> Result<SealedPackage> {
+    let mut manifest =
+        Manifest::parse(body).map_err(|e| Error::request(format!("the manifest body {e}")))?;
+    if manifest.receipt.is_some() {
+        return Err(Error::request(
+            "the manifest body already carries a receipt",
+        ));
+    }
+    if manifest.exporter != exporter.public().to_vkey() {
+        return Err(Error::request(format!(
+            "the manifest was described for exporter `{}`, not this home's `{}`",
+            manifest.exporter,
+            exporter.public().label()
+        )));
+    }
+    let payload = dir.join(PAYLOAD_FILE);
+    let (sha256, bytes) =
+        payload::hash_file(&payload).map_err(|e| Error::io("read", &payload, e))?;
+    if bytes != manifest.payload.bytes || sha256 != manifest.payload.sha256 {
+        return Err(Error::request(format!(
+            "`{}` is not the payload the manifest describes",
+            payload.display()
+        )));
+    }
+    // A recovery that stopped half-way may have written these already.
+    for name in [MANIFEST_FILE, SIGNATURE_FILE] {
+        match std::fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::io("remove", &dir.join(name), e));
+            }
+            _ => {}
+        }
+    }
+    let entry = manifest.log_entry()?;
+    let bytes = sign_into(dir, &mut manifest, &entry, exporter, package, receipt)?;
+    std::fs::rename(dir, package).map_err(|e| Error::io("rename into", package, e))?;
+    sync_dir(&parent_dir(package))?;
+    Ok(SealedPackage {
+        path: package.to_owned(),
+        manifest_sha256: sha256_hex(&bytes),
+        manifest,
+    })
+}
+
+/// Embeds `receipt` (which must carry `entry`, if it carries one) in `manifest`, signs it and
+/// writes `manifest.json` and `manifest.sig` into `dir`, synced; checks that `package` is free.
+/// Returns the manifest bytes.
+fn sign_into(
+    dir: &Path,
+    manifest: &mut Manifest,
+    entry: &Entry,
+    exporter: &ExporterKey,
+    package: &Path,
+    receipt: &str,
+) -> Result<Vec<u8>> {
+    let parsed = Receipt::parse(receipt)?;
+    if let Some(carried) = &parsed.extra
+        && *carried != entry.to_bytes()?
+    {
+        return Err(Error::request(
+            "the receipt carries another log entry than this package's",
+        ));
+    }
+    manifest.receipt = Some(receipt.to_owned());
+    let bytes = manifest.to_bytes().map_err(Error::request)?;
+    let signature = exporter.sign_manifest(&bytes);
+    write_synced(&dir.join(MANIFEST_FILE), &bytes)?;
+    write_synced(&dir.join(SIGNATURE_FILE), signature.as_bytes())?;
+    sync_dir(dir)?;
+    set_mode(dir, 0o755)?;
+    // On Linux a rename replaces an empty directory silently: check first.
+    if package.symlink_metadata().is_ok() {
+        return Err(Error::output(package, "already exists"));
+    }
+    Ok(bytes)
 }
 
 pub(crate) fn parent_dir(path: &Path) -> PathBuf {

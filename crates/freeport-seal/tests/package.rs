@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicBool;
 use freeport_seal::manifest::{MANIFEST_FILE, Manifest, PAYLOAD_FILE, SIGNATURE_FILE};
 use freeport_seal::{
     Check, Column, Description, Error, ExporterKey, PlainFile, SealRequest, SealedPackage, Trust,
-    encrypt, open, prepare, verify,
+    encrypt, finish_staged, open, prepare, verify,
 };
 use freeport_tlog::merkle::NodeSource as _;
 use freeport_tlog::note::{KeyKind, SigningKey, add_signature_lines, cosign};
@@ -674,4 +674,57 @@ fn a_killed_opens_decrypted_files_are_swept_by_the_next_open() {
     let out = fx.open_into(&sealed.path, "opened");
     assert!(!stale.exists(), "a dead open's staging directory was left");
     assert!(out.join("orders.csv").exists());
+}
+
+/// A run that stops after its entry was appended leaves the encrypted payload and the manifest
+/// body staged: `finish_staged` turns them into the package `finish` would have made, and
+/// refuses a body of another payload or exporter, leaving the staging as it was.
+#[test]
+fn a_package_staged_before_a_crash_is_finished_from_its_body() {
+    let mut fx = Fixture::new();
+    let prepared = prepare(fx.request("orders.fdp", "t-1"), &fx.exporter).unwrap();
+    let body = prepared.manifest().body_bytes().unwrap();
+    let entry = prepared.entry().to_bytes().unwrap();
+    // The process dies here: nothing removes the staging directory.
+    std::mem::forget(prepared);
+    let receipt = fx.log_and_prove(entry);
+    let staged: Vec<PathBuf> = std::fs::read_dir(fx.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".freeport-seal-")
+        })
+        .collect();
+    let [staged] = staged.as_slice() else {
+        panic!("{staged:?}")
+    };
+    let package = fx.path("orders.fdp");
+
+    let other = ExporterKey::from_seed("other.example/exporter", [2; 32]).unwrap();
+    let err = finish_staged(staged, &body, &other, &package, &receipt).unwrap_err();
+    assert!(err.to_string().contains("not this home's"), "{err}");
+    let mut wrong = Manifest::parse(&body).unwrap();
+    wrong.payload.bytes += 1;
+    let err = finish_staged(
+        staged,
+        &wrong.body_bytes().unwrap(),
+        &fx.exporter,
+        &package,
+        &receipt,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("is not the payload"), "{err}");
+    assert!(staged.join(PAYLOAD_FILE).exists() && !package.exists());
+
+    let sealed = finish_staged(staged, &body, &fx.exporter, &package, &receipt).unwrap();
+    assert!(!staged.exists());
+    assert_eq!(sealed.manifest.receipt.as_deref(), Some(receipt.as_str()));
+    let out = fx.open_into(&package, "opened");
+    assert_eq!(
+        std::fs::read(out.join("orders.csv")).unwrap(),
+        std::fs::read(fx.path("orders.csv")).unwrap()
+    );
 }

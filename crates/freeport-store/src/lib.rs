@@ -111,6 +111,13 @@
 //! count; between a crash and the next start the store may count a transfer the log has yet to
 //! show, which errs on the side of the stricter mechanism.
 //!
+//! A transfer that carries a package also notes, in the transaction of step 1, where the package
+//! is staged ([`Tx::stage_package`]); the package can be finished only once the log's receipt
+//! exists, so a crash after step 2 leaves a recorded, logged transfer whose package is not in
+//! place. [`Store::staged_packages`] lists those for recovery, which finishes each
+//! ([`Store::mark_delivered`]) or reports it until an operator declares it lost
+//! ([`Store::mark_package_lost`]).
+//!
 //! # Cost
 //!
 //! A transfer's subject hashes are one sorted run of its distinct 16-byte big-endian values
@@ -178,8 +185,8 @@ pub use location::{DB_FILE, HOME_ENV, default_path};
 pub use migrate::latest_version;
 pub use model::{
     Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
-    LogState, PendingLogEntry, RulePackRef, SubjectHash, SubjectHashes, TransferId, TransferRecord,
-    TransferSummary, Unit, Volume, VolumeEntry, Volumes, Window, WindowKind,
+    LogState, PendingLogEntry, RulePackRef, StagedPackage, SubjectHash, SubjectHashes, TransferId,
+    TransferRecord, TransferSummary, Unit, Volume, VolumeEntry, Volumes, Window, WindowKind,
 };
 pub use store::{Store, Tx};
 pub use window::{cn_start, us_start};

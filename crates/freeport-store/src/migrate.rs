@@ -63,8 +63,13 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 8,
+        name: "package_delivery",
+        sql: include_str!("../migrations/sqlite/0008_package_delivery.sql"),
+    },
+    Migration {
+        version: 9,
         name: "docket",
-        sql: include_str!("../migrations/sqlite/0008_docket.sql"),
+        sql: include_str!("../migrations/sqlite/0009_docket.sql"),
     },
 ];
 

@@ -558,6 +558,23 @@ pub enum LogState {
     Logged(u64),
 }
 
+/// A recorded transfer whose package a run staged and did not put in place (see
+/// [`Tx::stage_package`]).
+///
+/// [`Tx::stage_package`]: crate::Tx::stage_package
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedPackage {
+    /// The transfer.
+    pub transfer: TransferId,
+    /// The directory the run staged the package in (the encrypted payload and the manifest
+    /// body), as an absolute path.
+    pub staging: String,
+    /// Its entry's index in the log, once confirmed.
+    pub log_index: Option<u64>,
+    /// The exact entry bytes queued for the log.
+    pub entry: Vec<u8>,
+}
+
 /// A queued log entry not yet confirmed appended.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PendingLogEntry {

@@ -20,7 +20,7 @@ use crate::index::ExporterIndex;
 use crate::migrate;
 use crate::model::{
     Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
-    LogState, PendingLogEntry, RulePackRef, SubjectHash, TransferId, TransferRecord,
+    LogState, PendingLogEntry, RulePackRef, StagedPackage, SubjectHash, TransferId, TransferRecord,
     TransferSummary, Unit, VolumeEntry, Volumes, Window,
 };
 use crate::{StoreError, SubjectSalt, location};
@@ -592,6 +592,33 @@ impl Store {
     /// As [`Tx::abandon_unlogged`].
     pub fn abandon_unlogged(&mut self, transfer: &TransferId) -> Result<(), StoreError> {
         self.transaction(|tx| tx.abandon_unlogged(transfer))
+    }
+
+    /// Recorded transfers whose staged package is not in place. See [`Tx::staged_packages`].
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn staged_packages(&mut self) -> Result<Vec<StagedPackage>, StoreError> {
+        self.read(|tx| tx.staged_packages())
+    }
+
+    /// Notes that a transfer's staged package is in place. See [`Tx::mark_delivered`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::mark_delivered`].
+    pub fn mark_delivered(&mut self, transfer: &TransferId) -> Result<(), StoreError> {
+        self.transaction(|tx| tx.mark_delivered(transfer))
+    }
+
+    /// Notes that a transfer's staged package is lost for good. See [`Tx::mark_package_lost`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::mark_package_lost`].
+    pub fn mark_package_lost(&mut self, transfer: &TransferId) -> Result<(), StoreError> {
+        self.transaction(|tx| tx.mark_package_lost(transfer))
     }
 
     /// Recorded transfers with cumulative volumes. See [`Tx::history`].
@@ -1814,6 +1841,103 @@ impl Tx<'_> {
             self.tx
                 .execute(sql, [seq])
                 .map_err(db_error(self.path, "abandon an unlogged transfer"))?;
+        }
+        Ok(())
+    }
+
+    /// Notes where the package of a transfer whose log entry is queued is staged: the
+    /// directory holding its encrypted payload and manifest body, until the package is in place.
+    /// Called in the transaction that records the transfer, so that no crash can leave a
+    /// recorded transfer whose package nobody looks for.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownTransfer`], [`StoreError::LogState`] if no entry is queued for it or
+    /// a package was already staged, SQLite failures.
+    pub fn stage_package(
+        &mut self,
+        transfer: &TransferId,
+        staging: &str,
+    ) -> Result<(), StoreError> {
+        let seq = self.transfer_seq(transfer)?;
+        let changed = self
+            .tx
+            .execute(
+                "UPDATE log_outbox SET staging = ?2, delivery = 'staged', delivery_at = ?3
+                 WHERE transfer = ?1 AND delivery IS NULL",
+                (seq, staging, jiff::Timestamp::now().to_string()),
+            )
+            .map_err(db_error(self.path, "note a staged package"))?;
+        if changed == 0 {
+            return Err(self.log_error(transfer, "has no queued log entry to stage a package for"));
+        }
+        Ok(())
+    }
+
+    /// Transfers whose package is staged and not yet in place, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn staged_packages(&mut self) -> Result<Vec<StagedPackage>, StoreError> {
+        let path = self.path;
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT t.id, o.staging, o.log_index, o.entry FROM log_outbox o
+                 JOIN transfer t ON t.seq = o.transfer
+                 WHERE o.delivery = 'staged' ORDER BY o.transfer",
+            )
+            .map_err(db_error(path, "prepare the staged package listing"))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(StagedPackage {
+                    transfer: TransferId(row.get(0)?),
+                    staging: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    log_index: row.get::<_, Option<i64>>(2)?.map(to_u64),
+                    entry: row.get(3)?,
+                })
+            })
+            .map_err(db_error(path, "list staged packages"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(db_error(path, "list staged packages"))
+    }
+
+    /// Notes that the staged package of a logged transfer is in place.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownTransfer`], [`StoreError::LogState`] if its entry is not logged or
+    /// no package of it is staged, SQLite failures.
+    pub fn mark_delivered(&mut self, transfer: &TransferId) -> Result<(), StoreError> {
+        self.set_delivery(transfer, "delivered")
+    }
+
+    /// Notes that the staged package of a logged transfer is lost for good (an operator's
+    /// decision): the transfer stays recorded and logged, and recovery stops looking for it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::mark_delivered`].
+    pub fn mark_package_lost(&mut self, transfer: &TransferId) -> Result<(), StoreError> {
+        self.set_delivery(transfer, "lost")
+    }
+
+    fn set_delivery(&mut self, transfer: &TransferId, state: &str) -> Result<(), StoreError> {
+        let seq = self.transfer_seq(transfer)?;
+        if !matches!(self.log_state(seq)?, LogState::Logged(_)) {
+            return Err(self.log_error(transfer, "is not logged"));
+        }
+        let changed = self
+            .tx
+            .execute(
+                "UPDATE log_outbox SET delivery = ?2, delivery_at = ?3
+                 WHERE transfer = ?1 AND delivery = 'staged'",
+                (seq, state, jiff::Timestamp::now().to_string()),
+            )
+            .map_err(db_error(self.path, "note a package's delivery"))?;
+        if changed == 0 {
+            return Err(self.log_error(transfer, "has no staged package"));
         }
         Ok(())
     }

@@ -25,7 +25,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 8);
+    assert_eq!(latest_version(), 9);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -49,7 +49,8 @@ fn a_new_store_is_created_and_migrated() {
             (5, "subject_hash_blobs".to_owned()),
             (6, "transfer_hash_runs".to_owned()),
             (7, "subject_hash_schemes".to_owned()),
-            (8, "docket".to_owned()),
+            (8, "package_delivery".to_owned()),
+            (9, "docket".to_owned()),
         ]
     );
     let strict: i64 = conn
@@ -150,7 +151,7 @@ fn a_newer_schema_is_refused_with_the_path() {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 8,
+                known: 9,
                 ..
             }
         ),
@@ -1635,4 +1636,68 @@ fn a_killed_writer_leaves_only_whole_transfers() {
         }
         drop(Store::open(&path).unwrap());
     }
+}
+
+/// A package staged with a recorded transfer stays listed until it is delivered or declared
+/// lost, whatever crash comes between (issue 15 item 4); only a logged transfer's package can
+/// be either.
+#[test]
+fn a_staged_package_is_listed_until_delivered_or_lost() {
+    use freeport_store::TransferId;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("freeport.db");
+    let day = date(2026, 11, 2);
+    {
+        let mut store = Store::open(&path).unwrap();
+        for id in ["a", "b", "c"] {
+            store
+                .transaction(|tx| {
+                    let id = tx.record_transfer(&transfer(id, "acme", "p", day, vec![]))?;
+                    tx.queue_log_entry(&id, format!("entry {id}").as_bytes())?;
+                    tx.stage_package(&id, &format!("/out/.freeport-assess-1-{id}"))
+                })
+                .unwrap();
+        }
+        // Not yet logged: neither delivered nor lost.
+        let error = store.mark_delivered(&TransferId::from("a")).unwrap_err();
+        assert!(error.to_string().contains("is not logged"), "{error}");
+        for (i, id) in ["a", "b"].into_iter().enumerate() {
+            store
+                .mark_logged(&TransferId::from(id), u64::try_from(i).unwrap())
+                .unwrap();
+        }
+        store.mark_delivered(&TransferId::from("a")).unwrap();
+        // The process dies here.
+    }
+    let mut store = Store::open(&path).unwrap();
+    let staged = store.staged_packages().unwrap();
+    let listed: Vec<(&str, &str, Option<u64>)> = staged
+        .iter()
+        .map(|s| (s.transfer.as_str(), s.staging.as_str(), s.log_index))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("b", "/out/.freeport-assess-1-b", Some(1)),
+            ("c", "/out/.freeport-assess-1-c", None)
+        ]
+    );
+    assert_eq!(staged[0].entry, b"entry b");
+    store.mark_package_lost(&TransferId::from("b")).unwrap();
+    let error = store.mark_delivered(&TransferId::from("b")).unwrap_err();
+    assert!(
+        error.to_string().contains("has no staged package"),
+        "{error}"
+    );
+    // Abandoning an unlogged transfer takes its staged package with it.
+    store.abandon_unlogged(&TransferId::from("c")).unwrap();
+    assert!(store.staged_packages().unwrap().is_empty());
+    // A package is staged once, and only for a queued entry.
+    store
+        .record_transfer(&transfer("d", "acme", "p", day, vec![]))
+        .unwrap();
+    let error = store
+        .transaction(|tx| tx.stage_package(&TransferId::from("d"), "/out/x"))
+        .unwrap_err();
+    assert!(error.to_string().contains("no queued log entry"), "{error}");
 }

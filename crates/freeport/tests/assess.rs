@@ -415,6 +415,12 @@ fn a_crash_between_store_and_log_is_recovered_on_the_next_start() {
         }
         assert_eq!(ids, expected, "{fault}");
         assert_consistent(&home);
+        // A transfer that reached the log has its package, finished by the next run.
+        assert_eq!(
+            out.join("crashed.fdp").join("manifest.sig").exists(),
+            survives,
+            "{fault}"
+        );
         // The crashed run's staging directory (its payload half-sealed) was swept away.
         let left: Vec<String> = std::fs::read_dir(&out)
             .unwrap()
@@ -482,10 +488,19 @@ fn outputs_that_fail_after_recording_are_kept_and_the_error_says_so() {
     assert!(stderr.contains("kept in"), "{stderr}");
     assert!(kept[0].join("kept.fdp").join("manifest.sig").exists());
     assert!(kept[0].join("report.html").exists());
-    // A later run in the same place leaves them alone: the sweep removes only half-made runs.
+    // A later run in the same place puts the finished package in place (issue 15 item 4) and
+    // leaves the rest of the kept outputs alone: the sweep removes only half-made runs.
     let next = assess(&home, FIXTURE, &facts, &out, &[]);
     assert_eq!(next.status.code(), Some(0), "{next:?}");
-    assert!(kept[0].join("kept.fdp").exists());
+    let stdout = String::from_utf8_lossy(&next.stdout);
+    assert!(
+        stdout.contains(
+            "the package of transfer `kept` (log entry #0) from an interrupted run was finished"
+        ),
+        "{stdout}"
+    );
+    assert!(out.join("kept.fdp").join("manifest.sig").exists());
+    assert!(kept[0].join("report.html").exists());
 }
 
 /// SIGKILL at pseudo-random moments; after each, a full run recovers and store and log agree.

@@ -163,7 +163,7 @@ fn a_crash_during_the_witness_round_never_publishes_an_uncosigned_checkpoint() {
         .unwrap()
         .current_dir(root())
         .env("FREEPORT_HOME", &home)
-        .env("FREEPORT_FAULT", "between-cosignatures")
+        .env("FREEPORT_FAULT", "after-witness-cn")
         .args(["assess", DATASET, "--transfer", TRANSFER, "-o"])
         .arg(dir.path().join("crashed"))
         .output()
@@ -175,9 +175,12 @@ fn a_crash_during_the_witness_round_never_publishes_an_uncosigned_checkpoint() {
     );
     let after = std::fs::read_to_string(home.join("log/checkpoint")).unwrap();
     assert_eq!(after, before, "a new checkpoint was published mid-round");
-    // The next run recovers and publishes a checkpoint cosigned by both.
+    // The next run recovers — finishing the crashed run's package with a checkpoint cosigned
+    // by both — and, being the same transfer file and data, records nothing new.
     let next = assess(&home, &dir.path().join("next"));
-    assert_eq!(next.status.code(), Some(0), "{next:?}");
+    assert_eq!(next.status.code(), Some(2), "{next:?}");
+    let stderr = String::from_utf8_lossy(&next.stderr);
+    assert!(stderr.contains("Nothing new was recorded"), "{stderr}");
     let last = std::fs::read_to_string(home.join("log/checkpoint")).unwrap();
     assert!(cosigned(&last) && last != before, "{last}");
 }

@@ -44,9 +44,19 @@ pub(crate) fn run(
             freeport_store::DB_FILE
         )));
     }
+    if let Some(id) = &args.package_lost {
+        return package_lost(&home, id, out);
+    }
+    let Some(transfer) = args.transfer.clone() else {
+        return Err(Error::Usage(
+            "`freeport assess` needs `--transfer FILE`".into(),
+        ));
+    };
+    let mut layout = freeport_read::ReadOptions::default();
+    crate::commands::scan::apply_layout(&args.layout, &mut layout);
     let request = Request {
         datasets: args.datasets.clone(),
-        transfer: args.transfer.clone(),
+        transfer,
         deid: match (&args.deid, args.apply_remedies) {
             (Some(path), _) => DeidChoice::Config(path.clone()),
             (None, true) => DeidChoice::Remedies,
@@ -60,6 +70,7 @@ pub(crate) fn run(
             Collected::Other => CollectedIn::Other,
         }),
         threads: args.threads,
+        layout,
         rules: args.rules.clone(),
         seal_to: recipients(&args.seal_to)?,
         lang: match args.lang {
@@ -77,6 +88,13 @@ pub(crate) fn run(
         let _ = std::fs::remove_dir(&args.out_dir);
     }
     let assessment = result.map_err(Box::new)?;
+    // Every run says it until resolved: a recorded, logged transfer whose package is missing.
+    if !assessment.recovered.missing.is_empty() {
+        let mut stderr = std::io::stderr().lock();
+        for missing in &assessment.recovered.missing {
+            let _ = writeln!(stderr, "warning: {missing}\n");
+        }
+    }
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(
@@ -99,6 +117,23 @@ pub(crate) fn run(
         Outcome::Recorded { .. } => ExitStatus::Success,
         Outcome::Blocked => ExitStatus::Blocking,
     })
+}
+
+/// `freeport assess --package-lost ID`: the operator declares a missing package lost.
+fn package_lost(home: &HomeLayout, id: &str, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let mut store = home.open_store_for_recording().map_err(|e| {
+        Box::new(freeport_port::AssessError::at(
+            freeport_port::Stage::Home,
+            e,
+        ))
+    })?;
+    freeport_port::recover::declare_package_lost(&mut store, &freeport_store::TransferId::from(id))
+        .map_err(Box::new)?;
+    writeln!(
+        out,
+        "transfer `{id}` stays recorded and logged; its package is declared lost and no longer reported"
+    )?;
+    Ok(ExitStatus::Success)
 }
 
 /// The home a command works in: with `--store`, the store's directory (the log and keys live
@@ -185,6 +220,15 @@ fn summary(a: &Assessment, out_dir: &Path) -> String {
         let _ = writeln!(
             s,
             "(recovered: transfer `{id}` from an interrupted run was already logged as #{index})"
+        );
+    }
+    for delivered in &a.recovered.delivered {
+        let _ = writeln!(
+            s,
+            "(recovered: the package of transfer `{}` (log entry #{}) from an interrupted run was finished: `{}`)",
+            delivered.transfer,
+            delivered.log_index,
+            delivered.package.display()
         );
     }
     for id in &a.recovered.abandoned {

@@ -126,6 +126,22 @@ pub(crate) fn keygen(
 fn append(args: &freeport_cli::LogAppendArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let key = args.key.as_deref().map(load_signing_key).transpose()?;
     let mut log = Log::open(&args.dir)?;
+    // A key that cannot sign this log's checkpoint is refused before anything is appended: found
+    // only after the append, it would leave entries behind a failure.
+    if let (Some(key), Some(path)) = (&key, &args.key)
+        && key.verifier() != *log.vkey()
+    {
+        return Err(freeport_tlog::Error::Key {
+            path: path.display().to_string(),
+            reason: format!(
+                "is `{}`, not the key of the log `{}` (`{}`); nothing was appended",
+                key.verifier().label(),
+                args.dir.display(),
+                log.vkey().label()
+            ),
+        }
+        .into());
+    }
     let reader: Box<dyn Read> = if args.input.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -179,6 +195,7 @@ fn append(args: &freeport_cli::LogAppendArgs, out: &mut dyn Write) -> Result<Exi
     }
     flush(&mut batch, &mut log)?;
     if let Some(key) = key {
+        // The lines above acknowledged every appended entry, whatever happens here.
         log.checkpoint(&key)?;
         writeln!(
             out,

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use comfy_table::{Cell, ContentArrangement, Table, presets};
-use freeport_cli::{Format, ScanArgs};
+use freeport_cli::{Format, ScanArgs, TableLayout};
 use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -21,12 +21,7 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     if let Some(label) = &args.encoding {
         options.read.encoding = Some(freeport_read::parse_encoding(label)?);
     }
-    options.read.header = !args.no_header;
-    options.read.delimiter = args.delimiter;
-    options.read.skip_rows = match (args.header_row, args.skip_rows) {
-        (Some(row), _) => row - 1,
-        (None, skip) => skip.unwrap_or(0),
-    };
+    apply_layout(&args.layout, &mut options.read);
     let progress = Bar::new();
     let report = scan_paths(&args.paths, &options, &progress);
     progress.bar.finish_and_clear();
@@ -42,6 +37,16 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     } else {
         ExitStatus::Error
     })
+}
+
+/// The header row, rows to skip and delimiter given on the command line (`scan` and `assess`).
+pub(crate) fn apply_layout(layout: &TableLayout, read: &mut freeport_read::ReadOptions) {
+    read.header = !layout.no_header;
+    read.delimiter = layout.delimiter;
+    read.skip_rows = match (layout.header_row, layout.skip_rows) {
+        (Some(row), _) => row.saturating_sub(1),
+        (None, skip) => skip.unwrap_or(0),
+    };
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
