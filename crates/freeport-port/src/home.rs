@@ -295,6 +295,25 @@ impl PortLog {
         self.client = Some(client);
     }
 
+    /// A receipt for entry `index` against the published checkpoint, if that covers it.
+    ///
+    /// # Errors
+    ///
+    /// The log cannot be read.
+    pub fn receipt_from_published(&self, index: u64) -> freeport_tlog::Result<Option<String>> {
+        let Some(note) = self.log.signed_checkpoint() else {
+            return Ok(None);
+        };
+        let size = self.log.verify_checkpoint(note.as_bytes())?.size;
+        if index >= size {
+            return Ok(None);
+        }
+        let entry = self.log.entry(index)?;
+        Ok(Some(
+            Receipt::build(&self.log, size, index, Some(entry), note)?.to_text(),
+        ))
+    }
+
     /// The published checkpoint, with its cosignatures.
     #[must_use]
     pub fn published_checkpoint(&self) -> Option<String> {

@@ -42,7 +42,7 @@ use freeport_policy::{FactsFormat, Judge, Jurisdiction, TransferFacts, parse_fac
 use freeport_store::docket::{
     Account, CaseDecision, CaseSide, CaseStatus, Filing, FilingStatus, JournalEntry, Message, Role,
 };
-use freeport_store::{Store, StoreError, Tx};
+use freeport_store::{Store, StoreError, TransferId, Tx};
 use freeport_tlog::note::{VerifierKey, open_note};
 use freeport_vocabulary::Vocabulary;
 use miette::Diagnostic;
@@ -64,6 +64,10 @@ pub const MAX_FACTS_BYTES: usize = 1 << 20;
 
 /// The most characters of a message, condition or reason.
 pub const MAX_TEXT_CHARS: usize = 4_000;
+
+/// The fault point (`FREEPORT_FAULT`, crash tests) between a cleared filing's store transaction
+/// and its log append.
+pub const FILING_RECORDED: &str = "filing-recorded";
 
 /// How far a decision's `decided_at` may be from the port's clock.
 pub const DECISION_CLOCK_SKEW_SECONDS: i64 = 300;
@@ -484,6 +488,10 @@ pub struct FilingView {
     pub decision: serde_json::Value,
     /// The sides under review, `cn` first; empty when cleared at once.
     pub cases: Vec<CaseView>,
+    /// A filing cleared at once: its `decision` entry's index in the log (receipt at
+    /// `/api/v1/filings/{id}/receipt` once a cosigned checkpoint covers it).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub log_index: Option<u64>,
     /// Questions and answers on the case.
     pub messages: Vec<MessageView>,
 }
@@ -653,6 +661,52 @@ pub fn decision_entry(fields: &DecisionFields<'_>) -> Result<Vec<u8>, PortError>
     )
 }
 
+/// The `decision` entry of a filing both packs cleared at once: `permit` by the rules, each
+/// side's outcome and deciding rules as its reasons, no reviewer.
+///
+/// # Errors
+///
+/// The entry fails the log's schema.
+pub fn cleared_entry(
+    filing: &str,
+    decision: &freeport_policy::Decision,
+    decided_at: &str,
+) -> Result<Vec<u8>, PortError> {
+    let reasons: Vec<String> = [
+        (Jurisdiction::Cn, &decision.cn),
+        (Jurisdiction::Us, &decision.us),
+    ]
+    .iter()
+    .map(|(j, side)| {
+        let deciding: Vec<&str> = side
+            .rules
+            .iter()
+            .filter(|r| r.role == freeport_policy::Role::Decides)
+            .map(|r| r.citation.as_str())
+            .collect();
+        format!("{}: {} ({})", j.as_str(), side.outcome, deciding.join("; "))
+    })
+    .collect();
+    let rule_packs: Vec<String> = decision
+        .packs
+        .iter()
+        .map(|(j, stamp)| format!("{}@{}", j.as_str(), stamp.version))
+        .collect();
+    let body = serde_json::json!({
+        "transfer_id": filing,
+        "outcome": "permit",
+        "rule_packs": rule_packs,
+        "reasons": reasons,
+        "decided_at": decided_at,
+        "side": "both",
+        "reviewer": null,
+    });
+    Ok(
+        freeport_tlog::entry::Entry::new(freeport_tlog::entry::EntryType::Decision, body)?
+            .to_bytes()?,
+    )
+}
+
 /// The text a reviewer signs for an entry: the entry and a newline (a signed note's text).
 #[must_use]
 pub fn decision_note_text(entry: &[u8]) -> String {
@@ -696,8 +750,24 @@ impl Port {
                 root: layout.root().to_owned(),
             });
         }
-        let store = layout.open_store_for_recording()?;
-        let log = PortLog::open_or_create(&layout)?;
+        let mut store = layout.open_store_for_recording()?;
+        let mut log = PortLog::open_or_create(&layout)?;
+        // A crash between recording a cleared filing and appending its entry left it queued:
+        // the filing was acknowledged, so its entry is appended now (or found appended). Entries
+        // of `assess` runs go through the pipeline's recovery, which abandons those whose package
+        // can no longer be delivered.
+        for pending in store.pending_log_entries()? {
+            let is_filing = store.transaction(|tx| tx.filing(pending.transfer.as_str()))?;
+            if is_filing.is_some() {
+                let index = match log.find_recent(&pending.entry)? {
+                    Some(index) => index,
+                    None => log.append(&pending.entry)?,
+                };
+                store.mark_logged(&pending.transfer, index)?;
+            }
+        }
+        crate::recover::recover(&mut store, &mut log, &layout)
+            .map_err(|e| PortError::Judge(e.cause))?;
         Ok(Self {
             layout,
             store: Mutex::new(store),
@@ -939,12 +1009,26 @@ impl Port {
             for (side, outcome) in &review {
                 tx.open_case_side(&id, side.as_str(), &outcome.outcome)?;
             }
+            let mut queued = None;
             if status == FilingStatus::Cleared {
                 tx.record_transfer(&with_decision(transfer, &decision)?)?;
+                // Logged through the outbox, so store and log agree across a crash: an entry
+                // queued but not appended is appended (or abandoned with its transfer) when the
+                // port next opens.
+                let entry = cleared_entry(&id, &decision, &at)?;
+                tx.queue_log_entry(&TransferId(id.clone()), &entry)?;
+                queued = Some(entry);
             }
             tx.journal(&at, &who.account, "filing.create", &id)?;
-            Ok::<_, PortError>(id)
+            Ok::<_, PortError>((id, queued))
         })?;
+        let (filing_id, queued) = filing_id;
+        crate::pipeline::fault(FILING_RECORDED);
+        if let Some(entry) = queued {
+            let index = self.log()?.append(&entry)?;
+            self.store()?
+                .mark_logged(&TransferId(filing_id.clone()), index)?;
+        }
         self.filing(who, &filing_id)
     }
 
@@ -966,7 +1050,13 @@ impl Port {
                 return Err(not_found());
             }
             let messages = tx.messages(id)?;
-            filing_view(filing, cases, messages)
+            let log_index = match tx.transfer_log_state(&TransferId(id.to_owned()))? {
+                Some(freeport_store::LogState::Logged(index)) if cases.is_empty() => Some(index),
+                _ => None,
+            };
+            let mut view = filing_view(filing, cases, messages)?;
+            view.log_index = log_index;
+            Ok(view)
         })
     }
 
@@ -1247,6 +1337,38 @@ impl Port {
         })
     }
 
+    /// An offline receipt (C2SP tlog-proof) for a cleared filing's log entry, against the
+    /// published cosigned checkpoint: `None` while no published checkpoint covers it yet (a
+    /// witness is down; the server retries).
+    ///
+    /// # Errors
+    ///
+    /// The filing is not visible to the caller, not cleared at once, or not logged.
+    pub fn receipt(&self, who: &Principal, filing: &str) -> Result<Option<String>, PortError> {
+        let view = self.filing(who, filing)?;
+        let state = self
+            .store()?
+            .transaction(|tx| tx.transfer_log_state(&TransferId(filing.to_owned())))?;
+        let index = match (view.cases.is_empty(), state) {
+            (true, Some(freeport_store::LogState::Logged(index))) => index,
+            (false, _) => {
+                return Err(PortError::Conflict {
+                    what: "filing",
+                    id: filing.to_owned(),
+                    reason: "went to review; each decision is its own log entry (`log_index` on its case)".to_owned(),
+                });
+            }
+            (true, _) => {
+                return Err(PortError::Conflict {
+                    what: "filing",
+                    id: filing.to_owned(),
+                    reason: "is not in the log yet".to_owned(),
+                });
+            }
+        };
+        Ok(self.log()?.receipt_from_published(index)?)
+    }
+
     /// Gives the log's remote witnesses their transport.
     ///
     /// # Errors
@@ -1485,6 +1607,7 @@ fn filing_view(
         cleared_at: filing.cleared_at,
         cases: cases.into_iter().map(Into::into).collect(),
         messages: messages.into_iter().map(Into::into).collect(),
+        log_index: None,
     })
 }
 

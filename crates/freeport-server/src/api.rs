@@ -324,6 +324,32 @@ async fn filing(
     Ok(Json(blocking(move || port.filing(&who, &id)).await?).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/filings/{id}/receipt", tag = "filings",
+    params(("id" = String, Path, description = "Filing id")),
+    responses((status = 200, description = "An offline receipt (C2SP tlog-proof) for a filing cleared at once, against the published cosigned checkpoint", body = String, content_type = "text/plain"),
+        (status = 404, description = "Not found, outside the caller's tenancy, or no cosigned checkpoint covers it yet", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn receipt(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let filing = id.clone();
+    match blocking(move || port.receipt(&who, &id)).await? {
+        Some(text) => {
+            Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+        }
+        None => Err(ApiError(Problem::new(
+            StatusCode::NOT_FOUND,
+            "freeport::port::not_cosigned_yet",
+            format!(
+                "no cosigned checkpoint covers `{filing}` yet; the witnesses are asked again every few seconds"
+            ),
+        ))),
+    }
+}
+
 /// A message on a case.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -438,7 +464,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, filings, filing, post_message, decide, cases, journal, checkpoint, trust_policy, publications),
+    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, cases, journal, checkpoint, trust_policy, publications),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
@@ -541,6 +567,7 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/filings", post(file).get(filings))
         .route("/api/v1/filings/{id}", get(filing))
         .route("/api/v1/filings/{id}/messages", post(post_message))
+        .route("/api/v1/filings/{id}/receipt", get(receipt))
         .route("/api/v1/filings/{id}/decision", post(decide))
         .route("/api/v1/cases", get(cases))
         .route("/api/v1/journal", get(journal))

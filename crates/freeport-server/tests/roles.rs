@@ -76,6 +76,8 @@ fn fixture() -> Fixture {
     let bob = port.authenticate(&tokens[1].1).unwrap();
     let china = port.file(&alice, &facts("china-review")).unwrap().id;
     let cleared = port.file(&bob, &facts("cleared-at-once")).unwrap().id;
+    // The local witnesses cosign: a published checkpoint covers the cleared filing's entry.
+    port.catch_up_cosigning().unwrap();
     let port = Arc::new(port);
     Fixture {
         _dir: dir,

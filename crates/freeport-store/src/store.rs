@@ -1719,6 +1719,19 @@ impl Tx<'_> {
             })
     }
 
+    /// Where a recorded transfer's log entry stands; `None` when no such transfer is recorded.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn transfer_log_state(&self, id: &TransferId) -> Result<Option<LogState>, StoreError> {
+        match self.transfer_seq(id) {
+            Ok(seq) => self.log_state(seq).map(Some),
+            Err(StoreError::UnknownTransfer { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     fn log_state(&self, seq: i64) -> Result<LogState, StoreError> {
         let row: Option<Option<i64>> = self
             .tx

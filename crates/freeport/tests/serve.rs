@@ -730,3 +730,121 @@ fn each_country_runs_its_own_witness_and_a_witness_down_only_delays_cosigning() 
     );
     assert!(server.stop().success());
 }
+
+/// `freeport serve` with `FREEPORT_FAULT` set: the process that aborts at the fault point.
+fn start_faulty(home: &Path, fault: &str) -> Child {
+    Process::cargo_bin("freeport")
+        .unwrap()
+        .current_dir(root())
+        .env("FREEPORT_HOME", home)
+        .env("FREEPORT_FAULT", fault)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn a_cleared_filing_is_logged_with_a_receipt_and_survives_a_crash_before_its_append() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("port");
+    assert!(freeport(&home, &["init"]).status.success());
+    let alice = token(&freeport(
+        &home,
+        &[
+            "account",
+            "add",
+            "alice",
+            "--role",
+            "exporter",
+            "--organisation",
+            "acme",
+            "--name",
+            "Alice",
+            "--format",
+            "json",
+        ],
+    ));
+
+    // The port dies (abort, as a power cut) after recording the filing, before its log append.
+    let mut faulty = start_faulty(&home, "filing-recorded");
+    let mut banner = String::new();
+    BufReader::new(faulty.stdout.take().unwrap())
+        .read_line(&mut banner)
+        .unwrap();
+    let base = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .trim_end_matches("/api/v1")
+        .to_owned();
+    let crashed = Server {
+        child: faulty,
+        base,
+    };
+    let url = format!("{}/api/v1/filings", crashed.base);
+    let answer = agent()
+        .post(&url)
+        .header("Authorization", &format!("Bearer {alice}"))
+        .content_type("application/json")
+        .send(filing_json("cleared-at-once").as_bytes());
+    assert!(answer.is_err(), "the port answered instead of dying");
+    drop(crashed);
+
+    // Restarted: the recorded filing's entry is appended before anything is served, so store
+    // and log agree; a receipt follows once the witnesses cosigned (every 2 s).
+    let server = Server::start(&home);
+    let (status, _, filings) = call(&server, "GET", "/api/v1/filings", Some(&alice), None);
+    assert_eq!(status, 200);
+    let id = filings[0]["id"].as_str().unwrap().to_owned();
+    let (_, _, filing) = call(
+        &server,
+        "GET",
+        &format!("/api/v1/filings/{id}"),
+        Some(&alice),
+        None,
+    );
+    assert_eq!(filing["status"], "cleared");
+    assert_eq!(filing["log_index"], 0, "{filing}");
+    // A second filing: logged at once, next index.
+    let (status, _, second) = call(
+        &server,
+        "POST",
+        "/api/v1/filings",
+        Some(&alice),
+        Some(&filing_json("cleared-at-once")),
+    );
+    assert_eq!(status, 201, "{second}");
+    assert_eq!(second["log_index"], 1, "{second}");
+    let receipt_path = format!("/api/v1/filings/{}/receipt", second["id"].as_str().unwrap());
+    let mut receipt = None;
+    for _ in 0..50 {
+        let (status, _, body) = call(&server, "GET", &receipt_path, Some(&alice), None);
+        if status == 200 {
+            receipt = Some(body.as_str().unwrap().to_owned());
+            break;
+        }
+        assert_eq!(status, 404, "{body}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let receipt = receipt.expect("no receipt after 10 s");
+    // The receipt verifies offline under the port's trust policy (the log and both witnesses).
+    let receipt_file = dir.path().join("filing.tlog-proof");
+    std::fs::write(&receipt_file, &receipt).unwrap();
+    let (_, _, policy) = call(&server, "GET", "/api/v1/log/trust-policy", None, None);
+    let policy_file = dir.path().join("policy.txt");
+    std::fs::write(&policy_file, policy.as_str().unwrap()).unwrap();
+    let verified = freeport(
+        dir.path(),
+        &[
+            "log",
+            "verify-receipt",
+            receipt_file.to_str().unwrap(),
+            "--policy",
+            policy_file.to_str().unwrap(),
+        ],
+    );
+    assert!(verified.status.success(), "{verified:?}");
+    assert!(server.stop().success());
+}
