@@ -744,12 +744,7 @@ impl Port {
         judge: Judge,
         vocabulary: &'static Vocabulary,
     ) -> Result<Self, PortError> {
-        let contents = layout.check()?;
-        if contents.is_fresh() || contents.store_bytes.is_none() {
-            return Err(PortError::NoHome {
-                root: layout.root().to_owned(),
-            });
-        }
+        require_initialised(&layout)?;
         let mut store = layout.open_store_for_recording()?;
         let mut log = PortLog::open_or_create(&layout)?;
         // A crash between recording a cleared filing and appending its entry left it queued:
@@ -789,12 +784,7 @@ impl Port {
         judge: Judge,
         vocabulary: &'static Vocabulary,
     ) -> Result<Self, PortError> {
-        let contents = layout.check()?;
-        if contents.is_fresh() || contents.store_bytes.is_none() {
-            return Err(PortError::NoHome {
-                root: layout.root().to_owned(),
-            });
-        }
+        require_initialised(&layout)?;
         let store = layout.open_store_for_recording()?;
         Ok(Self {
             layout,
@@ -1469,6 +1459,18 @@ fn decision_pack_refs(decision: &serde_json::Value) -> Vec<freeport_store::RuleP
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Refuses a home `freeport init` did not make (or whose parts disagree): a port never creates
+/// its state by being opened.
+fn require_initialised(layout: &HomeLayout) -> Result<(), PortError> {
+    let contents = layout.check()?;
+    if contents.is_fresh() || contents.store_bytes.is_none() {
+        return Err(PortError::NoHome {
+            root: layout.root().to_owned(),
+        });
+    }
+    Ok(())
 }
 
 fn decision_packs(decision: &serde_json::Value) -> Vec<String> {

@@ -158,6 +158,14 @@ fn filing_json(name: &str) -> String {
     serde_json::to_string(&value).unwrap()
 }
 
+/// `freeport account add ARGS --format json` on the port's host: the new account's token.
+fn add_account(home: &Path, args: &[&str]) -> String {
+    token(&freeport(
+        home,
+        &[&["account", "add"], args, &["--format", "json"]].concat(),
+    ))
+}
+
 fn token(output: &std::process::Output) -> String {
     assert!(output.status.success(), "{output:?}");
     let value: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -240,12 +248,7 @@ fn exporters_file_reviewers_decide_over_http() {
         );
         assert!(out.status.success(), "{out:?}");
     }
-    let add = |args: &[&str]| {
-        token(&freeport(
-            &home,
-            &[&["account", "add"], args, &["--format", "json"]].concat(),
-        ))
-    };
+    let add = |args: &[&str]| add_account(&home, args);
     let alice = add(&[
         "alice",
         "--role",
@@ -628,12 +631,7 @@ fn each_country_runs_its_own_witness_and_a_witness_down_only_delays_cosigning() 
         .status
         .success()
     );
-    let add = |args: &[&str]| {
-        token(&freeport(
-            &home,
-            &[&["account", "add"], args, &["--format", "json"]].concat(),
-        ))
-    };
+    let add = |args: &[&str]| add_account(&home, args);
     let alice = add(&[
         "alice",
         "--role",
