@@ -619,3 +619,38 @@ fn a_failed_run_leaves_no_empty_output_directory() {
     );
     assert!(!out.exists());
 }
+
+/// Issue 14: a declared party status the described facts contradict is reported by `assess` as
+/// by `judge` (it was reported only by `judge`).
+#[test]
+fn assess_reports_a_declared_status_the_party_facts_contradict() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let scenario =
+        std::fs::read_to_string(root().join("rules/tests/us-211-declared-contradiction.toml"))
+            .unwrap();
+    // A transfer file for assess: the scenario without its inventory and expectations.
+    let mut value: toml::Table = toml::from_str(&scenario).unwrap();
+    value.remove("expect");
+    value
+        .get_mut("data")
+        .and_then(toml::Value::as_table_mut)
+        .unwrap()
+        .remove("inventory");
+    let transfer = dir.path().join("transfer.toml");
+    std::fs::write(&transfer, toml::to_string(&value).unwrap()).unwrap();
+    let out = dir.path().join("out");
+    let output = assess(
+        &home,
+        "examples/assess/ecommerce-cn-us/orders.csv",
+        transfer.to_str().unwrap(),
+        &out,
+        &[],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("CONTRADICTION in the facts: `recipient.covered_person`"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

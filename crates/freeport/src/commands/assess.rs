@@ -208,6 +208,10 @@ fn outcomes(decision: &Decision) -> String {
 fn summary(a: &Assessment, out_dir: &Path) -> String {
     let mut s = String::new();
     let f = &a.facts;
+    // A declared party status the described facts contradict comes first, as in `judge`.
+    for warning in crate::commands::judge::contradiction_warnings(a.decision()) {
+        let _ = writeln!(s, "{warning}\n");
+    }
     for warning in crate::commands::judge::coverage_warnings(a.decision(), f.date) {
         let _ = writeln!(s, "{warning}\n");
     }
