@@ -978,6 +978,10 @@ pub struct AccountListArgs {
 /// Arguments of `freeport init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    /// The log's origin: a schema-less URL naming this port, such as `port.example.org/log`
+    /// (checkpoints, receipts and trust policies carry it). Default: `freeport.local/log`.
+    #[arg(long, value_name = "NAME")]
+    pub origin: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

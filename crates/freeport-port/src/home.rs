@@ -27,7 +27,8 @@ use freeport_tlog::witness::{
 /// How many of the newest entries recovery searches for an entry a crash left unconfirmed.
 const RECOVERY_WINDOW: u64 = 4_096;
 
-/// The log's origin (and its key's name).
+/// The origin (and key name) of a log `freeport init` makes without `--origin`: fine on one
+/// machine; a port others verify names itself (`freeport init --origin port.example.org/log`).
 pub const LOG_ORIGIN: &str = "freeport.local/log";
 
 /// Environment variable: the least free space, in bytes, every filesystem the home's store, log
@@ -158,6 +159,16 @@ impl PortLog {
     /// Keys with unsafe permissions, a log held by another process or failing its checks, or
     /// files that cannot be written.
     pub fn open_or_create(home: &HomeLayout) -> freeport_tlog::Result<Self> {
+        Self::open_or_create_as(home, LOG_ORIGIN)
+    }
+
+    /// As [`PortLog::open_or_create`], a new log taking `origin` (a schema-less URL, also its
+    /// key's name); an existing log keeps its own.
+    ///
+    /// # Errors
+    ///
+    /// As [`PortLog::open_or_create`].
+    pub fn open_or_create_as(home: &HomeLayout, origin: &str) -> freeport_tlog::Result<Self> {
         let keys = home.keys_dir();
         std::fs::create_dir_all(&keys).map_err(|e| freeport_tlog::Error::Malformed {
             what: "home",
@@ -176,11 +187,11 @@ impl PortLog {
                 ),
             });
         }
-        let log_key = key(&keys, "log", LOG_ORIGIN, KeyKind::Ed25519)?;
+        let log_key = key(&keys, "log", origin, KeyKind::Ed25519)?;
         let log = if existing {
             Log::open(&dir)?
         } else {
-            Log::init(&dir, LOG_ORIGIN, &log_key.verifier())?
+            Log::init(&dir, origin, &log_key.verifier())?
         };
         // The key must be this log's, checked before anything is recorded or appended: a
         // wrong key found only at the checkpoint leaves an appended entry behind a failure.
@@ -362,8 +373,9 @@ impl PortLog {
         let now = jiff::Timestamp::now().as_second().unsigned_abs();
         let mut lines = Vec::new();
         let mut failures = Vec::new();
+        let origin = self.log.origin().to_owned();
         for w in &mut self.witnesses {
-            let old = w.state.logs.get(LOG_ORIGIN).map_or(0, |r| r.size);
+            let old = w.state.logs.get(&origin).map_or(0, |r| r.size);
             let proof = prove_consistency(&self.log, old, size)?;
             let body = AddCheckpoint {
                 old,
@@ -424,6 +436,12 @@ impl PortLog {
             }
         }
         Ok((lines, failures))
+    }
+
+    /// The log's origin.
+    #[must_use]
+    pub fn origin(&self) -> &str {
+        self.log.origin()
     }
 
     /// The log's verifier key, C2SP vkey form.

@@ -382,6 +382,17 @@ impl HomeLayout {
     ///
     /// [`HomeError::AlreadyInitialised`], or a store, log or file error.
     pub fn init(&self) -> Result<Initialised, HomeError> {
+        self.init_as(crate::home::LOG_ORIGIN)
+    }
+
+    /// As [`HomeLayout::init`], the log named `origin` (a schema-less URL such as
+    /// `port.example.org/log`; also its key's name), which checkpoints, receipts and trust
+    /// policies carry.
+    ///
+    /// # Errors
+    ///
+    /// As [`HomeLayout::init`]; an origin that is not a valid key name.
+    pub fn init_as(&self, origin: &str) -> Result<Initialised, HomeError> {
         let contents = self.contents()?;
         if !contents.is_fresh() {
             let mut holds = Vec::new();
@@ -405,12 +416,14 @@ impl HomeLayout {
                 holds: holds.join(", "),
             });
         }
+        // The origin is checked (as a key name) before anything is made.
+        freeport_tlog::note::SigningKey::generate(origin, freeport_tlog::note::KeyKind::Ed25519)?;
         drop(Store::create(self.store_path())?);
-        let log = crate::home::PortLog::open_or_create(self)?;
+        let log = crate::home::PortLog::open_or_create_as(self, origin)?;
         Ok(Initialised {
             home: self.root.display().to_string(),
             store: self.store_path().display().to_string(),
-            log_origin: crate::home::LOG_ORIGIN.to_owned(),
+            log_origin: log.origin().to_owned(),
             log_vkey: log.vkey(),
             trust_policy: self.trust_policy_path().display().to_string(),
         })
@@ -451,6 +464,31 @@ mod tests {
                 .to_string()
                 .contains("(a store, a log, the log's key)"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_port_names_its_log_and_a_bad_name_creates_nothing() {
+        let (_dir, home) = home();
+        let error = home.init_as("not a key name").unwrap_err();
+        assert!(matches!(error, HomeError::Log(_)), "{error:?}");
+        assert!(
+            home.check().unwrap().is_fresh(),
+            "a refused init left something"
+        );
+        let made = home.init_as("port.example.org/log").unwrap();
+        assert_eq!(made.log_origin, "port.example.org/log");
+        assert!(
+            made.log_vkey.starts_with("port.example.org/log+"),
+            "{made:?}"
+        );
+        // Reopened, the log keeps its name.
+        let log = crate::home::PortLog::open_or_create(&home).unwrap();
+        assert_eq!(log.origin(), "port.example.org/log");
+        assert!(
+            log.policy().starts_with("log port.example.org/log+"),
+            "{}",
+            log.policy()
         );
     }
 

@@ -94,6 +94,8 @@ pub struct Request {
 /// Where the transfer's entry sits in the log, for the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Logged {
+    /// The log's origin (its checkpoints' first line).
+    pub origin: String,
     /// The entry's index.
     pub index: u64,
     /// Size of the cosigned checkpoint the receipt proves against.
@@ -567,6 +569,7 @@ pub fn assess(
         });
         let (checkpoint_size, root_hash) = log.head();
         let logged = Logged {
+            origin: log.origin().to_owned(),
             index,
             checkpoint_size,
             root_hash,
@@ -1426,7 +1429,7 @@ fn report(
         content_hashes: &content_hashes,
         deid: &deid,
         log: logged.map(|l| LogInfo {
-            origin: crate::home::LOG_ORIGIN,
+            origin: &l.origin,
             checkpoint_size: l.checkpoint_size,
             root_hash: &l.root_hash,
             leaf_index: l.index,

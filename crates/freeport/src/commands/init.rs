@@ -14,7 +14,10 @@ pub(crate) fn run(
 ) -> Result<ExitStatus, Error> {
     // With `--store`, the home is the store's directory, as for `assess`.
     let home = super::assess::home_of(store)?;
-    let made = home.init()?;
+    let made = match &args.origin {
+        Some(origin) => home.init_as(origin)?,
+        None => home.init()?,
+    };
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &made)?;

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Filings per second at a port over HTTP (`freeport serve`, loopback, wrk) against the same
+# filings made in-process (`Port::file`, the anchor) in the same run. Each filing is facts with
+# an inventory that both packs clear at once: judged against the organisation's volumes at the
+# port, recorded, its decision entry queued and appended to the log (cosigning runs in the
+# background). Target (issue 13): ≥ 2,000 filings/s with p99 < 50 ms on 2 cores.
+# Writes bench/port/RESULTS.md.
+#
+#   bench/port/run.sh                   # 20 s of wrk, 16 connections, 16 organisations
+#   SECONDS_WRK=30 CONNECTIONS=32 bench/port/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${SECONDS_WRK:-20}
+CONNECTIONS=${CONNECTIONS:-16}
+ORGS=${ORGS:-16}
+ANCHOR_N=${ANCHOR_N:-20000}
+OUT=target/bench/port
+mkdir -p "$OUT"
+
+command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y wrk >/dev/null; }
+
+# Release build without fat LTO, as the other benches: far less compile time on a shared machine.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+cargo build -q --release --workspace --bin freeport --example filing_bench
+BIN=$PWD/target/release/freeport
+ANCHOR=$PWD/target/release/examples/filing_bench
+
+FACTS="$OUT/filing.json"
+python3 -c 'import json,sys,tomllib; json.dump(tomllib.load(open(sys.argv[1],"rb")), open(sys.argv[2],"w"), default=str)' \
+    examples/port/filings/cleared-at-once.toml "$FACTS"
+
+echo "== anchor: $ANCHOR_N filings in-process over $ORGS organisations"
+ANCHOR_LINE=$("$ANCHOR" "$FACTS" "$ANCHOR_N" "$ORGS")
+echo "$ANCHOR_LINE"
+ANCHOR_RATE=$(awk '{print $6}' <<< "$ANCHOR_LINE")
+
+echo "== the port over HTTP: wrk -t2 -c$CONNECTIONS -d${DURATION}s"
+HOME_DIR=$(mktemp -d "$OUT/home-XXXX")
+trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$HOME_DIR"' EXIT
+export FREEPORT_HOME=$HOME_DIR/port
+"$BIN" init >/dev/null
+TOKENS="$OUT/tokens.lua"
+echo "tokens = {" > "$TOKENS"
+for i in $(seq "$ORGS"); do
+    token=$("$BIN" account add "exporter-$i" --role exporter --organisation "org-$i" --name "Exporter $i" --format json \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    echo "  \"$token\"," >> "$TOKENS"
+done
+echo "}" >> "$TOKENS"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BIN" serve --listen "127.0.0.1:$PORT" --rate-limit 1000000 > "$OUT/serve.out" 2> "$OUT/serve.err" &
+SERVER=$!
+for _ in $(seq 100); do grep -q serving "$OUT/serve.out" 2>/dev/null && break; sleep 0.1; done
+cat > "$OUT/post.lua" <<LUA
+dofile("$PWD/$TOKENS")
+local body = io.open("$PWD/$FACTS"):read("*a")
+local n = 0
+request = function()
+  n = n + 1
+  local token = tokens[(n % #tokens) + 1]
+  return wrk.format("POST", "/api/v1/filings",
+    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+end
+LUA
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$OUT/post.lua" "http://127.0.0.1:$PORT" | tee "$OUT/wrk.txt"
+RATE=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
+P99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk.txt")
+ERRORS=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk.txt")
+ERRORS=${ERRORS:-0}
+FILED=$("$BIN" --version >/dev/null; python3 - "$HOME_DIR/port/freeport.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT COUNT(*) FROM filing").fetchone()[0],
+      db.execute("SELECT COUNT(*) FROM log_outbox WHERE log_index IS NULL").fetchone()[0])
+PY
+)
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+RATIO=$(python3 -c "print(f'{float(\"$RATE\") / float(\"$ANCHOR_RATE\"):.2f}')")
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+
+cat > bench/port/RESULTS.md <<MD
+# Port: filings per second
+
+Reproduce: \`bench/port/run.sh\` (release build without fat LTO; wrk on loopback; $(nproc) cores;
+load average at the end $LOAD).
+
+Each filing is \`examples/port/filings/cleared-at-once.toml\` as JSON from one of $ORGS exporter
+organisations: authenticated, parsed with the facts loader, judged under both packs against the
+organisation's windows at the port, recorded with its decision entry in one store transaction,
+appended to the log and marked (the witnesses cosign in the background).
+
+| measure | value |
+|---|---:|
+| in-process \`Port::file\` (anchor), filings/s | $ANCHOR_RATE |
+| over HTTP (wrk, $CONNECTIONS connections, ${DURATION} s), filings/s | $RATE |
+| ratio HTTP / in-process | $RATIO |
+| p99 latency over HTTP | $P99 |
+| non-2xx answers | $ERRORS |
+| filings in the store afterwards, entries still queued | $FILED |
+
+Target (issue 13): ≥ 2,000 filings/s with p99 < 50 ms.
+MD
+cat bench/port/RESULTS.md

@@ -1,0 +1,60 @@
+//! The in-process anchor of `bench/port`: the same filings `freeport serve` takes over HTTP,
+//! made by calling `Port::file` directly (no HTTP, no JSON over the wire), round-robin over
+//! `ORGS` exporter organisations, in a fresh port home.
+//!
+//!   filing_bench FACTS.json N ORGS
+//!
+//! Prints one line: `filings N seconds S per_second R`.
+
+use std::error::Error;
+use std::time::Instant;
+
+use freeport_policy::Judge;
+use freeport_port::layout::HomeLayout;
+use freeport_port::port::{NewAccount, Port, Principal};
+use freeport_store::docket::Role;
+use freeport_vocabulary::Vocabulary;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, facts, n, orgs] = args.as_slice() else {
+        return Err("usage: filing_bench FACTS.json N ORGS".into());
+    };
+    let facts = std::fs::read_to_string(facts)?;
+    let n: usize = n.parse()?;
+    let orgs: usize = orgs.parse()?;
+    let dir = tempfile::tempdir()?;
+    let layout = HomeLayout::new(dir.path().join("port"));
+    layout.init()?;
+    let vocabulary = Vocabulary::embedded()?;
+    let port = Port::open(layout, Judge::embedded(vocabulary)?, vocabulary)?;
+    let admin = Principal::local_admin();
+    let mut exporters = Vec::new();
+    for i in 0..orgs.max(1) {
+        let (_, token) = port.create_account(
+            &admin,
+            &NewAccount {
+                id: format!("exporter-{i}"),
+                role: Role::Exporter,
+                organisation: Some(format!("org-{i}")),
+                organisation_name: None,
+                name: format!("Exporter {i}"),
+                public_key: None,
+            },
+        )?;
+        exporters.push(port.authenticate(token.expose())?);
+    }
+    let started = Instant::now();
+    for who in exporters.iter().cycle().take(n) {
+        port.file(who, &facts)?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    #[expect(clippy::print_stdout, reason = "a benchmark's one line of figures")]
+    {
+        println!(
+            "filings {n} seconds {seconds:.3} per_second {:.0}",
+            n as f64 / seconds
+        );
+    }
+    Ok(())
+}
