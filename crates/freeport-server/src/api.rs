@@ -28,7 +28,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, JsonRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -159,6 +159,17 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+/// A query string that does not parse, as a problem document naming it.
+fn query_problem(rejection: QueryRejection) -> ApiError {
+    let mut problem = Problem::new(
+        StatusCode::BAD_REQUEST,
+        "freeport::api::bad_query",
+        rejection.body_text(),
+    );
+    problem.field = Some("query".to_owned());
+    ApiError(problem)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.into_response()
@@ -241,7 +252,7 @@ async fn whoami(Caller(who): Caller) -> Json<Principal> {
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccount,
-    responses((status = 201, description = "The account and its token, shown once", body = CreatedAccount), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, description = "The account and its token, shown once", body = CreatedAccount), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not sent as `application/json`", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn create_account(
     State(port): State<Shared>,
@@ -271,7 +282,7 @@ async fn accounts(State(port): State<Shared>, Caller(who): Caller) -> Result<Res
     responses((status = 201, description = "Judged and cleared at once, or routed to each side that reviews", body = FilingView,
         headers(("Location" = String, description = "The filing's URL"))),
         (status = 413, description = "The body exceeds the limit", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn file(
     State(port): State<Shared>,
@@ -354,13 +365,14 @@ async fn receipt(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMessage {
-    /// The text.
+    /// The text (not blank; at most 4,000 characters; no control characters but newlines).
+    #[schema(min_length = 1, max_length = 4000)]
     pub body: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/filings/{id}/messages", tag = "cases",
     params(("id" = String, Path, description = "Filing id")), request_body = NewMessage,
-    responses((status = 201, description = "The message", body = MessageView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, description = "The message", body = MessageView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not sent as `application/json`", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn post_message(
     State(port): State<Shared>,
@@ -375,7 +387,7 @@ async fn post_message(
 
 #[utoipa::path(post, path = "/api/v1/filings/{id}/decision", tag = "cases",
     params(("id" = String, Path, description = "Filing id")), request_body = DecisionRequest,
-    responses((status = 200, description = "The caller's side, decided and logged", body = CaseView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, description = "The caller's side, decided and logged", body = CaseView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The state changed: decided already, a duplicate id", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not sent as `application/json`", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn decide(
     State(port): State<Shared>,
@@ -394,14 +406,15 @@ struct CasesQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases",
-    params(("status" = Option<String>, Query, description = "open, approved, approved_with_conditions or refused")),
-    responses((status = 200, description = "The caller's side's cases (every side for auditors and admins)", body = Vec<CaseView>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json")),
+    params(("status" = Option<CaseStatus>, Query, description = "Only the cases in this state")),
+    responses((status = 200, description = "The caller's side's cases (every side for auditors and admins)", body = Vec<CaseView>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn cases(
     State(port): State<Shared>,
     Caller(who): Caller,
-    Query(query): Query<CasesQuery>,
+    query: Result<Query<CasesQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(query_problem)?;
     let status = match query.status.as_deref() {
         None => None,
         Some(text) => Some(CaseStatus::parse(text).ok_or_else(|| {
@@ -436,13 +449,14 @@ struct JournalLine {
 
 #[utoipa::path(get, path = "/api/v1/journal", tag = "audit",
     params(("after" = Option<u64>, Query, description = "Only lines after this one")),
-    responses((status = 200, description = "The access journal, oldest first", body = Vec<JournalLine>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, description = "The access journal, oldest first", body = Vec<JournalLine>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 async fn journal(
     State(port): State<Shared>,
     Caller(who): Caller,
-    Query(query): Query<JournalQuery>,
+    query: Result<Query<JournalQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(query_problem)?;
     let lines: Vec<JournalLine> = blocking(move || port.journal(&who, query.after))
         .await?
         .into_iter()
