@@ -975,10 +975,17 @@ impl Port {
             let mut transfer = transfer_record(&id, &facts, self.vocabulary, SubjectHashes::new());
             transfer.exporter.clone_from(&organisation);
             let prior = counters.prior(tx, &transfer)?;
-            let decision = self
-                .judge
-                .decide_with_remedies(&facts, &prior)
-                .map_err(|e| PortError::Judge(Box::new(Cause::Judge(Box::new(e)))))?;
+            let judge_error = |e| PortError::Judge(Box::new(Cause::Judge(Box::new(e))));
+            // Remedies (what would lighten the outcome) are searched only for a filing that
+            // goes to review: one both packs clear has nothing to lighten, and the search is
+            // most of a judgement's cost.
+            let mut decision = self.judge.decide(&facts, &prior).map_err(judge_error)?;
+            if !decision.sides_needing_review().is_empty() {
+                decision = self
+                    .judge
+                    .decide_with_remedies(&facts, &prior)
+                    .map_err(judge_error)?;
+            }
             let review = decision.sides_needing_review();
             let status = if review.is_empty() {
                 FilingStatus::Cleared
