@@ -204,6 +204,18 @@ async fn every_route_with_every_role_and_none() {
             "",
             [401, 403, 403, 403, 403, 200, 200],
         ),
+        (
+            "GET",
+            format!("{cleared}/receipt"),
+            "",
+            [401, 404, 200, 404, 404, 200, 200],
+        ),
+        (
+            "GET",
+            format!("{china}/receipt"),
+            "",
+            [401, 409, 404, 409, 404, 409, 409],
+        ),
         ("GET", "/api/v1/log/trust-policy".into(), "", [200; 7]),
         ("GET", "/api/v1/publications".into(), "", [200; 7]),
         ("GET", "/api/v1/publications.atom".into(), "", [200; 7]),
