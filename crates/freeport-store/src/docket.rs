@@ -336,10 +336,8 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         let duplicate = self.duplicate("organisation", id);
         self.tx
-            .execute(
-                "INSERT INTO organisation (id, name, created_at) VALUES (?1, ?2, ?3)",
-                params![id, name, at],
-            )
+            .prepare_cached("INSERT INTO organisation (id, name, created_at) VALUES (?1, ?2, ?3)")
+            .and_then(|mut statement| statement.execute(params![id, name, at]))
             .map_err(duplicate)?;
         Ok(())
     }
@@ -369,10 +367,12 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         let duplicate = self.duplicate("account", &account.id);
         self.tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO account (id, role, organisation, name, token_sha256, public_key,
                  created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
+            )
+            .and_then(|mut statement| {
+                statement.execute(params![
                     account.id,
                     account.role.as_str(),
                     account.organisation,
@@ -381,8 +381,8 @@ impl Tx<'_> {
                     account.public_key,
                     account.created_at,
                     account.revoked_at
-                ],
-            )
+                ])
+            })
             .map_err(duplicate)?;
         Ok(())
     }
@@ -471,10 +471,12 @@ impl Tx<'_> {
     pub fn insert_filing(&mut self, filing: &Filing) -> Result<(), StoreError> {
         let duplicate = self.duplicate("filing", &filing.id);
         self.tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO filing (id, organisation, filed_by, filed_at, facts, decision,
                  status, cleared_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
+            )
+            .and_then(|mut statement| {
+                statement.execute(params![
                     filing.id,
                     filing.organisation,
                     filing.filed_by,
@@ -483,8 +485,8 @@ impl Tx<'_> {
                     filing.decision,
                     filing.status.as_str(),
                     filing.cleared_at
-                ],
-            )
+                ])
+            })
             .map_err(duplicate)?;
         Ok(())
     }
@@ -575,10 +577,8 @@ impl Tx<'_> {
         cleared_at: Option<&str>,
     ) -> Result<(), StoreError> {
         self.tx
-            .execute(
-                "UPDATE filing SET status = ?2, cleared_at = ?3 WHERE id = ?1",
-                params![id, status.as_str(), cleared_at],
-            )
+            .prepare_cached("UPDATE filing SET status = ?2, cleared_at = ?3 WHERE id = ?1")
+            .and_then(|mut statement| statement.execute(params![id, status.as_str(), cleared_at]))
             .map_err(db_error(self.path, "update a filing"))?;
         Ok(())
     }
@@ -595,10 +595,10 @@ impl Tx<'_> {
         outcome: &str,
     ) -> Result<(), StoreError> {
         self.tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO case_side (filing, side, outcome, status) VALUES (?1, ?2, ?3, 'open')",
-                params![filing, side, outcome],
             )
+            .and_then(|mut statement| statement.execute(params![filing, side, outcome]))
             .map_err(db_error(self.path, "open a case"))?;
         Ok(())
     }
@@ -709,11 +709,13 @@ impl Tx<'_> {
     ) -> Result<bool, StoreError> {
         let changed = self
             .tx
-            .execute(
+            .prepare_cached(
                 "UPDATE case_side SET status = ?3, decided_by = ?4, decided_at = ?5,
                  conditions = ?6, public_reasons = ?7, signature = ?8
                  WHERE filing = ?1 AND side = ?2 AND status = 'open'",
-                params![
+            )
+            .and_then(|mut statement| {
+                statement.execute(params![
                     filing,
                     side,
                     decision.status.as_str(),
@@ -722,8 +724,8 @@ impl Tx<'_> {
                     strings_to_json(decision.conditions),
                     strings_to_json(decision.public_reasons),
                     decision.signature
-                ],
-            )
+                ])
+            })
             .map_err(db_error(self.path, "decide a case"))?;
         Ok(changed == 1)
     }
@@ -740,10 +742,14 @@ impl Tx<'_> {
         index: u64,
     ) -> Result<(), StoreError> {
         self.tx
-            .execute(
-                "UPDATE case_side SET log_index = ?3 WHERE filing = ?1 AND side = ?2",
-                params![filing, side, i64::try_from(index).unwrap_or(i64::MAX)],
-            )
+            .prepare_cached("UPDATE case_side SET log_index = ?3 WHERE filing = ?1 AND side = ?2")
+            .and_then(|mut statement| {
+                statement.execute(params![
+                    filing,
+                    side,
+                    i64::try_from(index).unwrap_or(i64::MAX)
+                ])
+            })
             .map_err(db_error(self.path, "record a decision's log index"))?;
         Ok(())
     }
@@ -760,15 +766,9 @@ impl Tx<'_> {
         at: &str,
         body: &str,
     ) -> Result<u64, StoreError> {
-        let seq: i64 = self
-            .tx
-            .query_row(
-                "INSERT INTO case_message (filing, seq, author, at, body)
+        let seq: i64 = self.tx.prepare_cached("INSERT INTO case_message (filing, seq, author, at, body)
                  SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM case_message WHERE filing = ?1
-                 RETURNING seq",
-                params![filing, author, at, body],
-                |row| row.get(0),
-            )
+                 RETURNING seq").and_then(|mut statement| statement.query_row(params![filing, author, at, body], |row| row.get(0)))
             .map_err(db_error(self.path, "add a message"))?;
         Ok(seq.unsigned_abs())
     }
@@ -813,12 +813,13 @@ impl Tx<'_> {
     ) -> Result<u64, StoreError> {
         let seq: i64 = self
             .tx
-            .query_row(
+            .prepare_cached(
                 "INSERT INTO access_journal (at, account, action, target) VALUES (?1, ?2, ?3, ?4)
                  RETURNING seq",
-                params![at, account, action, target],
-                |row| row.get(0),
             )
+            .and_then(|mut statement| {
+                statement.query_row(params![at, account, action, target], |row| row.get(0))
+            })
             .map_err(db_error(self.path, "write the access journal"))?;
         Ok(seq.unsigned_abs())
     }
