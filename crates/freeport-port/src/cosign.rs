@@ -100,12 +100,6 @@ impl RemoteWitnesses {
         self.witnesses.push(witness);
         self.witnesses.sort_by(|a, b| a.name.cmp(&b.name));
     }
-
-    /// The witness named `name`.
-    #[must_use]
-    pub fn get(&self, name: &str) -> Option<&RemoteWitness> {
-        self.witnesses.iter().find(|w| w.name == name)
-    }
 }
 
 impl RemoteWitness {

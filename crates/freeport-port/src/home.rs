@@ -331,12 +331,6 @@ impl PortLog {
         self.log.signed_checkpoint()
     }
 
-    /// Whether any witness is another party's server.
-    #[must_use]
-    pub fn has_remote_witnesses(&self) -> bool {
-        !self.remote.is_empty()
-    }
-
     /// Has every witness cosign a fresh checkpoint of the whole log unless the published one
     /// covers it already; publishes it only when all cosigned. A witness that is down leaves
     /// the round [`Cosigned::Pending`]; the next round (the server retries) catches up.

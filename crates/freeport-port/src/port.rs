@@ -104,10 +104,6 @@ impl Principal {
             Role::Exporter | Role::Auditor | Role::Admin => None,
         }
     }
-
-    fn sees_everything(&self) -> bool {
-        matches!(self.role, Role::Auditor | Role::Admin)
-    }
 }
 
 /// An API token, shown once when its account is created and stored only as its SHA-256.
@@ -494,6 +490,15 @@ pub struct FilingView {
     pub log_index: Option<u64>,
     /// Questions and answers on the case.
     pub messages: Vec<MessageView>,
+}
+
+impl FilingView {
+    /// The rule packs the filing was judged under, as its `decision` entries list them: what a
+    /// reviewer's client puts into [`DecisionFields::rule_packs`].
+    #[must_use]
+    pub fn rule_packs(&self) -> Vec<String> {
+        decision_packs(&self.decision)
+    }
 }
 
 /// A filing in a list.
@@ -1480,25 +1485,12 @@ fn require_initialised(layout: &HomeLayout) -> Result<(), PortError> {
     Ok(())
 }
 
+/// The rule packs a stored decision names, as a `decision` entry lists them (`<jurisdiction>@<version>`).
 fn decision_packs(decision: &serde_json::Value) -> Vec<String> {
-    decision
-        .get("packs")
-        .and_then(serde_json::Value::as_object)
-        .map(|packs| {
-            packs
-                .iter()
-                .map(|(j, stamp)| {
-                    format!(
-                        "{j}@{}",
-                        stamp
-                            .get("version")
-                            .and_then(serde_json::Value::as_str)
-                            .unwrap_or("?")
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    decision_pack_refs(decision)
+        .into_iter()
+        .map(|r| format!("{}@{}", r.name, r.version))
+        .collect()
 }
 
 /// Refuses text bound for the public log that holds an identifier (a phone or ID number, an
@@ -1585,9 +1577,6 @@ pub fn verify_signed_decision(
 
 /// Whether `who` may see `filing` (whose case sides are `cases`).
 fn visible(who: &Principal, filing: &Filing, cases: &[CaseSide]) -> bool {
-    if who.sees_everything() {
-        return true;
-    }
     match who.role {
         Role::Exporter => who.organisation.as_deref() == Some(filing.organisation.as_str()),
         Role::CnReviewer | Role::UsReviewer => who

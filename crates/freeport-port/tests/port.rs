@@ -75,12 +75,7 @@ fn sign(
     reasons: &[String],
 ) -> DecisionRequest {
     let side = reviewer.side().unwrap();
-    let packs: Vec<String> = filing.decision["packs"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(j, s)| format!("{j}@{}", s["version"].as_str().unwrap()))
-        .collect();
+    let packs = filing.rule_packs();
     let decided_at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .unwrap()

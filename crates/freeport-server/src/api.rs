@@ -238,8 +238,7 @@ impl FromRequestParts<Shared> for Caller {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CreatedAccount {
     /// The account.
-    #[schema(value_type = AccountView)]
-    pub account: serde_json::Value,
+    pub account: AccountView,
     /// The API token; the port keeps only its hash.
     pub token: String,
 }
@@ -262,8 +261,7 @@ async fn create_account(
     let Json(new) = body?;
     let (account, token) = blocking(move || port.create_account(&who, &new)).await?;
     let body = CreatedAccount {
-        account: serde_json::to_value(&account)
-            .map_err(|e| ApiError::from(PortError::Internal(e.to_string())))?,
+        account,
         token: token.expose().to_owned(),
     };
     Ok((StatusCode::CREATED, Json(body)).into_response())

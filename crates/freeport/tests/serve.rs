@@ -37,8 +37,16 @@ struct Server {
 
 impl Server {
     fn start(home: &Path) -> Self {
-        let mut child = Process::cargo_bin("freeport")
-            .unwrap()
+        Self::start_with_fault(home, None)
+    }
+
+    /// With `fault`, the process aborts at that `FREEPORT_FAULT` point (as a power cut would).
+    fn start_with_fault(home: &Path, fault: Option<&str>) -> Self {
+        let mut command = Process::cargo_bin("freeport").unwrap();
+        if let Some(fault) = fault {
+            command.env("FREEPORT_FAULT", fault);
+        }
+        let mut child = command
             .current_dir(root())
             .env("FREEPORT_HOME", home)
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -182,12 +190,9 @@ fn decision(
     conditions: &[String],
     reasons: &[String],
 ) -> String {
-    let packs: Vec<String> = filing["decision"]["packs"]
-        .as_object()
+    let packs = serde_json::from_value::<freeport_port::port::FilingView>(filing.clone())
         .unwrap()
-        .iter()
-        .map(|(j, s)| format!("{j}@{}", s["version"].as_str().unwrap()))
-        .collect();
+        .rule_packs();
     let decided_at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .unwrap()
@@ -729,20 +734,6 @@ fn each_country_runs_its_own_witness_and_a_witness_down_only_delays_cosigning() 
     assert!(server.stop().success());
 }
 
-/// `freeport serve` with `FREEPORT_FAULT` set: the process that aborts at the fault point.
-fn start_faulty(home: &Path, fault: &str) -> Child {
-    Process::cargo_bin("freeport")
-        .unwrap()
-        .current_dir(root())
-        .env("FREEPORT_HOME", home)
-        .env("FREEPORT_FAULT", fault)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
 #[test]
 fn a_cleared_filing_is_logged_with_a_receipt_and_survives_a_crash_before_its_append() {
     let dir = tempfile::tempdir().unwrap();
@@ -766,21 +757,7 @@ fn a_cleared_filing_is_logged_with_a_receipt_and_survives_a_crash_before_its_app
     ));
 
     // The port dies (abort, as a power cut) after recording the filing, before its log append.
-    let mut faulty = start_faulty(&home, "filing-recorded");
-    let mut banner = String::new();
-    BufReader::new(faulty.stdout.take().unwrap())
-        .read_line(&mut banner)
-        .unwrap();
-    let base = banner
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .trim_end_matches("/api/v1")
-        .to_owned();
-    let crashed = Server {
-        child: faulty,
-        base,
-    };
+    let crashed = Server::start_with_fault(&home, Some("filing-recorded"));
     let url = format!("{}/api/v1/filings", crashed.base);
     let answer = agent()
         .post(&url)

@@ -146,15 +146,7 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
             args.approve_with_conditions.clone(),
         )
     };
-    let packs: Vec<String> = filing.decision["packs"]
-        .as_object()
-        .map(|packs| {
-            packs
-                .iter()
-                .map(|(j, stamp)| format!("{j}@{}", stamp["version"].as_str().unwrap_or("?")))
-                .collect()
-        })
-        .unwrap_or_default();
+    let packs = filing.rule_packs();
     let decided_at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .unwrap_or_else(|_| jiff::Timestamp::now())
