@@ -465,7 +465,17 @@ impl PortLog {
     ///
     /// The log cannot be written.
     pub fn append(&mut self, entry: &[u8]) -> freeport_tlog::Result<u64> {
-        Ok(self.log.append(&[entry])?.first_index)
+        self.append_batch(&[entry])
+    }
+
+    /// Appends entries durably as one batch (one round of writes and fsyncs); returns the
+    /// index of the first, the others following in order.
+    ///
+    /// # Errors
+    ///
+    /// The log cannot be written.
+    pub fn append_batch(&mut self, entries: &[&[u8]]) -> freeport_tlog::Result<u64> {
+        Ok(self.log.append(entries)?.first_index)
     }
 
     /// The index of `entry` among the newest entries, if it is there (crash recovery).

@@ -728,6 +728,25 @@ pub struct Port {
     vocabulary: &'static Vocabulary,
 }
 
+/// A filing checked and parsed, ready to be judged and recorded: made by
+/// [`Port::prepare_filing`] on any thread, filed in a batch by [`Port::file_prepared`].
+#[derive(Debug, Clone)]
+pub struct PreparedFiling {
+    who: Principal,
+    organisation: String,
+    facts: TransferFacts,
+    /// The facts as stored.
+    facts_text: String,
+    /// The facts as shown.
+    facts_value: serde_json::Value,
+}
+
+/// A filing recorded in a batch's transaction, with its decision entry when cleared at once.
+struct Filed {
+    view: FilingView,
+    queued: Option<Vec<u8>>,
+}
+
 impl std::fmt::Debug for Port {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Port")
@@ -945,13 +964,32 @@ impl Port {
 
     /// Files a transfer: judges `facts` (JSON transfer facts with their inventory) under both
     /// packs against the organisation's volumes at the port, then clears it at once or opens a
-    /// case for each side that needs review.
+    /// case for each side that needs review. [`Port::prepare_filing`] then
+    /// [`Port::file_prepared`] with a batch of one.
     ///
     /// # Errors
     ///
     /// Not an exporter; facts that do not load (the loader's error, naming the field); the
     /// store or judge fails.
     pub fn file(&self, who: &Principal, facts_json: &str) -> Result<FilingView, PortError> {
+        let prepared = self.prepare_filing(who, facts_json)?;
+        self.file_prepared(vec![prepared])
+            .pop()
+            .unwrap_or_else(|| Err(PortError::Internal("a batch of one filed nothing".into())))
+    }
+
+    /// Checks that `who` may file and parses `facts_json` (the part of filing that needs
+    /// neither the store nor the log, so a server does it on any thread).
+    ///
+    /// # Errors
+    ///
+    /// Not an exporter; facts too large or that do not load (the loader's error, naming the
+    /// field); `prior_volumes` given (a port counts with its own).
+    pub fn prepare_filing(
+        &self,
+        who: &Principal,
+        facts_json: &str,
+    ) -> Result<PreparedFiling, PortError> {
         Self::require(who, &[Role::Exporter], "file transfers")?;
         let organisation = who
             .organisation
@@ -971,67 +1009,192 @@ impl Port {
                 "a port counts with its own volumes; remove `prior_volumes`",
             ));
         }
-        let facts_value =
-            serde_json::to_string(&facts).map_err(|e| PortError::Internal(e.to_string()))?;
+        let internal = |e: serde_json::Error| PortError::Internal(e.to_string());
+        Ok(PreparedFiling {
+            who: who.clone(),
+            organisation,
+            facts_text: serde_json::to_string(&facts).map_err(internal)?,
+            facts_value: serde_json::to_value(&facts).map_err(internal)?,
+            facts,
+        })
+    }
+
+    /// Files a batch of prepared filings in filing order: one store transaction judges and
+    /// records them all (each in its own savepoint, so a refused one leaves the others), one
+    /// log append takes the decision entries of those cleared at once, one transaction marks
+    /// them appended. Each filing is judged against its organisation's volumes including the
+    /// filings before it in the batch. One answer per filing, in order.
+    ///
+    /// If the batch's transaction fails as a whole, each filing is filed alone, so each gets
+    /// its own answer. If the log cannot be appended, the filings stay recorded with their
+    /// entries queued (appended when the port next opens) and those cleared at once are
+    /// answered with the log's error.
+    pub fn file_prepared(&self, batch: Vec<PreparedFiling>) -> Vec<Result<FilingView, PortError>> {
+        let filed = match self.record_filings(&batch) {
+            Ok(filed) => filed,
+            Err(_) if batch.len() > 1 => {
+                return batch
+                    .into_iter()
+                    .flat_map(|one| self.file_prepared(vec![one]))
+                    .collect();
+            }
+            Err(e) => return vec![Err(e)],
+        };
+        crate::pipeline::fault(FILING_RECORDED);
+        let queued: Vec<(TransferId, &[u8])> = filed
+            .iter()
+            .filter_map(|f| f.as_ref().ok())
+            .filter_map(|f| {
+                f.queued
+                    .as_deref()
+                    .map(|entry| (TransferId(f.view.id.clone()), entry))
+            })
+            .collect();
+        let mut logged = match self.append_filed(&queued) {
+            Ok(first) => Ok(first),
+            Err(e) => Err(Some(e)),
+        };
+        let mut next = 0_u64;
+        filed
+            .into_iter()
+            .map(|filed| {
+                let Filed { mut view, queued } = filed?;
+                if queued.is_none() {
+                    return Ok(view);
+                }
+                match &mut logged {
+                    Ok(first) => {
+                        view.log_index = Some(first.saturating_add(next));
+                        next += 1;
+                        Ok(view)
+                    }
+                    // The log's own error for the first, its message for the others.
+                    Err(error) => Err(error.take().unwrap_or_else(|| {
+                        PortError::Internal(format!(
+                            "filing `{}` is recorded but its log entry could not be appended; \
+                             it is appended when the port next opens",
+                            view.id
+                        ))
+                    })),
+                }
+            })
+            .collect()
+    }
+
+    /// Judges and records `batch` in one store transaction (see [`Port::file_prepared`]).
+    fn record_filings(
+        &self,
+        batch: &[PreparedFiling],
+    ) -> Result<Vec<Result<Filed, PortError>>, PortError> {
         let at = now();
         let counters = Counters::new(self.vocabulary);
-        let filing_id = self.store()?.transaction(|tx| {
-            let id = next_filing_id(tx, facts.date.year())?;
-            let mut transfer = transfer_record(&id, &facts, self.vocabulary, SubjectHashes::new());
-            transfer.exporter.clone_from(&organisation);
-            let prior = counters.prior(tx, &transfer)?;
-            let judge_error = |e| PortError::Judge(Box::new(Cause::Judge(Box::new(e))));
-            // Remedies (what would lighten the outcome) are searched only for a filing that
-            // goes to review: one both packs clear has nothing to lighten, and the search is
-            // most of a judgement's cost.
-            let mut decision = self.judge.decide(&facts, &prior).map_err(judge_error)?;
-            if !decision.sides_needing_review().is_empty() {
-                decision = self
-                    .judge
-                    .decide_with_remedies(&facts, &prior)
-                    .map_err(judge_error)?;
+        self.store()?.transaction(|tx| {
+            let mut filed = Vec::with_capacity(batch.len());
+            for one in batch {
+                filed.push(tx.savepoint(|tx| self.record_filing(tx, one, &counters, &at)));
             }
-            let review = decision.sides_needing_review();
-            let status = if review.is_empty() {
-                FilingStatus::Cleared
-            } else {
-                FilingStatus::InReview
-            };
-            tx.insert_filing(&Filing {
-                id: id.clone(),
-                organisation: organisation.clone(),
-                filed_by: who.account.clone(),
-                filed_at: at.clone(),
-                facts: facts_value.clone(),
-                decision: serde_json::to_string(&decision)
-                    .map_err(|e| PortError::Internal(e.to_string()))?,
-                status,
-                cleared_at: (status == FilingStatus::Cleared).then(|| at.clone()),
-            })?;
-            for (side, outcome) in &review {
-                tx.open_case_side(&id, side.as_str(), &outcome.outcome)?;
-            }
-            let mut queued = None;
-            if status == FilingStatus::Cleared {
-                tx.record_transfer(&with_decision(transfer, &decision)?)?;
-                // Logged through the outbox, so store and log agree across a crash: an entry
-                // queued but not appended is appended (or abandoned with its transfer) when the
-                // port next opens.
-                let entry = cleared_entry(&id, &decision, &at)?;
-                tx.queue_log_entry(&TransferId(id.clone()), &entry)?;
-                queued = Some(entry);
-            }
-            tx.journal(&at, &who.account, "filing.create", &id)?;
-            Ok::<_, PortError>((id, queued))
-        })?;
-        let (filing_id, queued) = filing_id;
-        crate::pipeline::fault(FILING_RECORDED);
-        if let Some(entry) = queued {
-            let index = self.log()?.append(&entry)?;
-            self.store()?
-                .mark_logged(&TransferId(filing_id.clone()), index)?;
+            Ok(filed)
+        })
+    }
+
+    /// Judges and records one filing inside `tx`.
+    fn record_filing(
+        &self,
+        tx: &mut Tx<'_>,
+        one: &PreparedFiling,
+        counters: &Counters,
+        at: &str,
+    ) -> Result<Filed, PortError> {
+        let PreparedFiling {
+            who,
+            organisation,
+            facts,
+            facts_text,
+            facts_value,
+        } = one;
+        let id = next_filing_id(tx, facts.date.year())?;
+        let mut transfer = transfer_record(&id, facts, self.vocabulary, SubjectHashes::new());
+        transfer.exporter.clone_from(organisation);
+        let prior = counters.prior(tx, &transfer)?;
+        let judge_error = |e| PortError::Judge(Box::new(Cause::Judge(Box::new(e))));
+        // Remedies (what would lighten the outcome) are searched only for a filing that goes
+        // to review: one both packs clear has nothing to lighten, and the search is most of a
+        // judgement's cost.
+        let mut decision = self.judge.decide(facts, &prior).map_err(judge_error)?;
+        if !decision.sides_needing_review().is_empty() {
+            decision = self
+                .judge
+                .decide_with_remedies(facts, &prior)
+                .map_err(judge_error)?;
         }
-        self.filing(who, &filing_id)
+        let review = decision.sides_needing_review();
+        let status = if review.is_empty() {
+            FilingStatus::Cleared
+        } else {
+            FilingStatus::InReview
+        };
+        let internal = |e: serde_json::Error| PortError::Internal(e.to_string());
+        let filing = Filing {
+            id: id.clone(),
+            organisation: organisation.clone(),
+            filed_by: who.account.clone(),
+            filed_at: at.to_owned(),
+            facts: facts_text.clone(),
+            decision: serde_json::to_string(&decision).map_err(internal)?,
+            status,
+            cleared_at: (status == FilingStatus::Cleared).then(|| at.to_owned()),
+        };
+        tx.insert_filing(&filing)?;
+        for (side, outcome) in &review {
+            tx.open_case_side(&id, side.as_str(), &outcome.outcome)?;
+        }
+        let mut queued = None;
+        if status == FilingStatus::Cleared {
+            tx.record_transfer(&with_decision(transfer, &decision)?)?;
+            // Logged through the outbox, so store and log agree across a crash: an entry
+            // queued but not appended is appended (or abandoned with its transfer) when the
+            // port next opens.
+            let entry = cleared_entry(&id, &decision, at)?;
+            tx.queue_log_entry(&TransferId(id.clone()), &entry)?;
+            queued = Some(entry);
+        }
+        tx.journal(at, &who.account, "filing.create", &id)?;
+        let cases = if review.is_empty() {
+            Vec::new()
+        } else {
+            tx.case_sides(&id)?
+        };
+        let view = FilingView {
+            id: filing.id,
+            organisation: filing.organisation,
+            filed_by: filing.filed_by,
+            filed_at: filing.filed_at,
+            status: filing.status,
+            cleared_at: filing.cleared_at,
+            facts: facts_value.clone(),
+            decision: serde_json::to_value(&decision).map_err(internal)?,
+            cases: cases.into_iter().map(Into::into).collect(),
+            messages: Vec::new(),
+            log_index: None,
+        };
+        Ok(Filed { view, queued })
+    }
+
+    /// Appends the queued entries of filings just recorded, in one batch, and marks them
+    /// appended in one transaction; the index of the first (none when nothing is queued).
+    fn append_filed(&self, queued: &[(TransferId, &[u8])]) -> Result<u64, PortError> {
+        if queued.is_empty() {
+            return Ok(0);
+        }
+        let entries: Vec<&[u8]> = queued.iter().map(|(_, entry)| *entry).collect();
+        let first = self.log()?.append_batch(&entries)?;
+        self.store()?.transaction(|tx| {
+            for (n, (transfer, _)) in (0_u64..).zip(queued) {
+                tx.mark_logged(transfer, first.saturating_add(n))?;
+            }
+            Ok::<_, PortError>(())
+        })?;
+        Ok(first)
     }
 
     /// One filing, if the caller may see it.
@@ -1612,6 +1775,6 @@ fn filing_view(
 /// The next filing id of `year`: `F-<year>-<n>` (six digits or more), numbered in filing order.
 fn next_filing_id(tx: &mut Tx<'_>, year: i16) -> Result<String, StoreError> {
     let prefix = format!("F-{year}-");
-    let taken = tx.filings_with_prefix(&prefix)?;
-    Ok(format!("{prefix}{:06}", taken.saturating_add(1)))
+    let number = tx.next_filing_number(&prefix)?;
+    Ok(format!("{prefix}{number:06}"))
 }

@@ -339,3 +339,89 @@ fn the_port_counts_an_organisations_cleared_filings_only() {
     let third = f.port.file(&alice, &facts("china-review")).unwrap();
     assert_eq!(third.cases[0].outcome, "SECURITY_ASSESSMENT");
 }
+
+#[test]
+fn a_batch_files_as_the_same_filings_one_by_one() {
+    // The same seven filings, one by one at one port and as one batch at another: the same
+    // ids, statuses, cases and decisions, and the batch judges each filing against the
+    // organisation's volumes including the batch's earlier filings (the third is raised to a
+    // security assessment by the second, cleared in the same batch).
+    let sequence = [
+        ("alice", "china-review"),
+        ("alice", "cleared-at-once"),
+        ("alice", "china-review"),
+        ("bob", "both-sides"),
+        ("bob", "cleared-at-once"),
+        ("alice", "cleared-at-once"),
+        ("bob", "cleared-at-once"),
+    ];
+    let one_by_one = port();
+    let batched = port();
+    let mut answers = Vec::new();
+    for f in [&one_by_one, &batched] {
+        let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+        let bob = f.make(&account("bob", Role::Exporter, Some("globex"), None));
+        let who = |name: &str| if name == "alice" { &alice } else { &bob };
+        let filed: Vec<_> = if std::ptr::eq(f, &one_by_one) {
+            sequence
+                .iter()
+                .map(|(name, example)| f.port.file(who(name), &facts(example)).unwrap())
+                .collect()
+        } else {
+            let prepared = sequence
+                .iter()
+                .map(|(name, example)| f.port.prepare_filing(who(name), &facts(example)).unwrap())
+                .collect();
+            f.port
+                .file_prepared(prepared)
+                .into_iter()
+                .map(Result::unwrap)
+                .collect()
+        };
+        answers.push(filed);
+    }
+    let [sequential, batch] = answers.as_slice() else {
+        unreachable!()
+    };
+    assert_eq!(batch[2].cases[0].outcome, "SECURITY_ASSESSMENT");
+    for (one, other) in sequential.iter().zip(batch) {
+        assert_eq!(one.id, other.id);
+        assert_eq!(one.status, other.status);
+        assert_eq!(one.decision, other.decision);
+        assert_eq!(one.facts, other.facts);
+        assert_eq!(one.log_index, other.log_index, "{}", one.id);
+        let outcomes = |v: &freeport_port::port::FilingView| -> Vec<(String, String)> {
+            v.cases
+                .iter()
+                .map(|c| (c.side.clone(), c.outcome.clone()))
+                .collect()
+        };
+        assert_eq!(outcomes(one), outcomes(other));
+        // What the batch answered is what the port now shows.
+        let shown = batched.port.filing(&batched.admin, &other.id).unwrap();
+        assert_eq!(shown.log_index, other.log_index);
+        assert_eq!(shown.decision, other.decision);
+    }
+    // The four cleared at once took consecutive log entries, in filing order.
+    let logged: Vec<u64> = batch.iter().filter_map(|v| v.log_index).collect();
+    assert_eq!(logged.len(), 4);
+    assert!(logged.windows(2).all(|w| w[1] == w[0] + 1), "{logged:?}");
+}
+
+#[test]
+fn a_refused_filing_is_refused_before_it_joins_a_batch() {
+    let f = port();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let auditor = f.make(&account("audit", Role::Auditor, None, None));
+    assert!(matches!(
+        f.port.prepare_filing(&auditor, &facts("cleared-at-once")),
+        Err(PortError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        f.port.prepare_filing(&alice, "{\"transfer\": 1}"),
+        Err(PortError::Facts(_))
+    ));
+    // An empty batch files nothing.
+    assert!(f.port.file_prepared(Vec::new()).is_empty());
+    assert!(f.port.filings(&f.admin).unwrap().is_empty());
+}

@@ -25,7 +25,6 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
@@ -34,6 +33,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Json};
 use freeport_port::home::Cosigned;
 use freeport_port::port::{
     AccountView, CaseView, DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_FACTS_BYTES,
@@ -47,6 +47,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::ServerError;
+use crate::filer::FilingQueue;
 
 /// The largest request body accepted: the largest facts document and room for its envelope.
 pub const MAX_BODY_BYTES: usize = MAX_FACTS_BYTES + 64 * 1024;
@@ -284,6 +285,7 @@ async fn accounts(State(port): State<Shared>, Caller(who): Caller) -> Result<Res
     security(("bearer" = [])))]
 async fn file(
     State(port): State<Shared>,
+    Extension(queue): Extension<Arc<FilingQueue>>,
     Caller(who): Caller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -305,7 +307,8 @@ async fn file(
         p.field = Some("facts".to_owned());
         ApiError(p)
     })?;
-    let filing = blocking(move || port.file(&who, &text)).await?;
+    let prepared = blocking(move || port.prepare_filing(&who, &text)).await?;
+    let filing = queue.file(prepared).await.map_err(ApiError::from)?;
     let location = format!("/api/v1/filings/{}", filing.id);
     let mut response = (StatusCode::CREATED, Json(filing)).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -587,6 +590,7 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/publications", get(publications))
         .route("/api/v1/publications.atom", get(publications_feed))
         .route("/api/v1/log/trust-policy", get(trust_policy))
+        .layer(Extension(Arc::new(FilingQueue::start(Arc::clone(&port)))))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(refuse_declared_oversize))

@@ -26,6 +26,7 @@ use tokio::sync::Mutex;
 
 pub mod api;
 pub mod client;
+pub mod filer;
 pub mod limits;
 pub mod metrics;
 pub mod stats;

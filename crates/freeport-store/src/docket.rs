@@ -549,20 +549,24 @@ impl Tx<'_> {
         rows.into_iter().map(|r| self.typed_filing(r)).collect()
     }
 
-    /// How many filings have an id starting with `prefix` (an index range scan).
+    /// The next number for a filing id starting with `prefix` (1 for the first), taken in this
+    /// transaction: two filings never share one, and a rolled-back filing gives its number
+    /// back.
     ///
     /// # Errors
     ///
     /// SQLite fails.
-    pub fn filings_with_prefix(&mut self, prefix: &str) -> Result<u64, StoreError> {
-        // Every id starting with `prefix` sorts in [prefix, prefix + U+10FFFF).
-        let end = format!("{prefix}\u{10FFFF}");
-        let count: i64 = self
+    pub fn next_filing_number(&mut self, prefix: &str) -> Result<u64, StoreError> {
+        let last: i64 = self
             .tx
-            .prepare_cached("SELECT COUNT(*) FROM filing WHERE id >= ?1 AND id < ?2")
-            .and_then(|mut s| s.query_row(params![prefix, end], |row| row.get(0)))
-            .map_err(db_error(self.path, "count filings"))?;
-        Ok(count.unsigned_abs())
+            .prepare_cached(
+                "INSERT INTO filing_number (prefix, last) VALUES (?1, 1)
+                 ON CONFLICT (prefix) DO UPDATE SET last = last + 1
+                 RETURNING last",
+            )
+            .and_then(|mut s| s.query_row([prefix], |row| row.get(0)))
+            .map_err(db_error(self.path, "number a filing"))?;
+        Ok(last.unsigned_abs())
     }
 
     /// Sets a filing's status (and, when cleared, when).
@@ -886,6 +890,53 @@ mod tests {
             status: FilingStatus::InReview,
             cleared_at: None,
         }
+    }
+
+    #[test]
+    fn filing_numbers_follow_on_from_the_filings_a_store_held_before_migration_10() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("freeport.db");
+        let mut store = Store::create(&path).unwrap();
+        store
+            .transaction(|tx| {
+                tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
+                tx.insert_account(&account("alice", Role::Exporter, Some("acme")), &[1; 32])?;
+                for id in [
+                    "F-2026-000007",
+                    "F-2026-000012",
+                    "F-2025-000003",
+                    "F-2026-1000001",
+                ] {
+                    tx.insert_filing(&filing(id))?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        drop(store);
+        // Back to schema 9: no numbers kept, only the filings.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE filing_number; DELETE FROM freeport_schema WHERE version = 10;",
+        )
+        .unwrap();
+        drop(conn);
+        let mut store = Store::open_existing(&path).unwrap();
+        let next = |store: &mut Store, prefix: &str| {
+            store
+                .transaction(|tx| tx.next_filing_number(prefix))
+                .unwrap()
+        };
+        assert_eq!(next(&mut store, "F-2026-"), 1_000_002);
+        assert_eq!(next(&mut store, "F-2026-"), 1_000_003);
+        assert_eq!(next(&mut store, "F-2025-"), 4);
+        assert_eq!(next(&mut store, "F-2024-"), 1);
+        // A rolled-back transaction gives its number back.
+        let refused: Result<u64, StoreError> = store.transaction(|tx| {
+            tx.next_filing_number("F-2024-")?;
+            Err(StoreError::NoDataDir)
+        });
+        assert!(refused.is_err());
+        assert_eq!(next(&mut store, "F-2024-"), 2);
     }
 
     #[test]

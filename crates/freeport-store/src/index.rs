@@ -8,9 +8,11 @@
 //! ISO text, the same state and place-of-collection tests. Subject hashes stay in SQLite and
 //! are read only for entries that carry some, exactly as on the SQL path.
 //!
-//! The copy is valid while nothing is committed: the store drops it together with its window
-//! answers when this handle commits a recording and when SQLite's `data_version` says another
-//! connection did, and never loads or reads it inside a transaction that has recorded.
+//! The copy is kept true across this handle's own commits: a transaction notes each transfer it
+//! records, and once it commits they are inserted here ([`ExporterIndex::insert`]); a
+//! transaction that has recorded reads the index together with its own uncommitted transfers.
+//! The store drops the copy when SQLite's `data_version` says another connection committed, and
+//! never loads it inside a transaction that has recorded (the load would see uncommitted rows).
 
 use std::collections::HashMap;
 
@@ -18,7 +20,7 @@ use rusqlite::Transaction;
 
 use crate::StoreError;
 use crate::count::{Hashes, Row};
-use crate::model::{Unit, Window};
+use crate::model::{TransferRecord, Unit, Window};
 use crate::store::db_error;
 
 /// One stored volume entry.
@@ -35,7 +37,7 @@ struct Entry {
 
 /// One stored transfer with its entries.
 #[derive(Debug, Clone)]
-struct Transfer {
+pub(crate) struct Transfer {
     seq: i64,
     counterparty: String,
     /// `YYYY-MM-DD`, compared as text like the SQL does.
@@ -145,35 +147,104 @@ impl ExporterIndex {
             if transfer.date > to {
                 break;
             }
-            if window
-                .counterparty
-                .as_ref()
-                .is_some_and(|c| *c != transfer.counterparty)
-            {
-                continue;
-            }
-            transfers += 1;
-            for entry in &transfer.entries {
-                if !window.include_anonymised && entry.state == "anonymised" {
-                    continue;
-                }
-                if let Some(place) = window.collected_in
-                    && entry.collected_in != place.as_str()
-                    && entry.collected_in != "unknown"
-                {
-                    continue;
-                }
-                rows.push(Row {
-                    transfer: transfer.seq,
-                    individuals: transfer.individuals,
-                    category: entry.category.clone(),
-                    unit: entry.unit,
-                    count: entry.count,
-                    hashed: entry.hashed,
-                    hashes: Hashes::Stored(entry.seq),
-                });
+            if transfer.add_rows(window, &mut rows) {
+                transfers += 1;
             }
         }
         (transfers, rows)
+    }
+
+    /// Adds `transfer`, committed after this index was read, in its place (by date, then
+    /// `seq`), so the index stays a copy of the exporter's committed transfers without being
+    /// read again.
+    pub(crate) fn insert(&mut self, transfer: Transfer) {
+        let at = self.transfers.partition_point(|t| {
+            (t.date.as_str(), t.seq) <= (transfer.date.as_str(), transfer.seq)
+        });
+        self.rows += transfer.rows();
+        self.transfers.insert(at, transfer);
+    }
+}
+
+impl Transfer {
+    /// A transfer as recorded: its `seq`, and each entry's `seq` with the entry.
+    pub(crate) fn recorded(seq: i64, record: &TransferRecord, entry_seqs: &[i64]) -> Self {
+        Self {
+            seq,
+            counterparty: record.counterparty.clone(),
+            date: record.date.to_string(),
+            individuals: record.individuals,
+            entries: record
+                .volumes
+                .iter()
+                .zip(entry_seqs)
+                .map(|(entry, &seq)| Entry {
+                    seq,
+                    category: entry.category.clone(),
+                    unit: entry.unit,
+                    state: entry.state.as_str().to_owned(),
+                    collected_in: entry.collected_in.as_str().to_owned(),
+                    count: entry.count,
+                    hashed: u64::try_from(entry.subject_hashes.len()).unwrap_or(u64::MAX),
+                })
+                .collect(),
+        }
+    }
+
+    /// Rows this transfer adds to the index's size.
+    pub(crate) fn rows(&self) -> usize {
+        1 + self.entries.len()
+    }
+
+    /// Whether this transfer is in `window` (its exporter's): the window's dates and
+    /// counterparty.
+    fn in_window(&self, window: &Window) -> bool {
+        let date = self.date.as_str();
+        window.from.to_string().as_str() <= date
+            && date <= window.to.to_string().as_str()
+            && window
+                .counterparty
+                .as_ref()
+                .is_none_or(|c| *c == self.counterparty)
+    }
+
+    /// Pushes the entries of this transfer that count in `window` onto `rows`, unless the
+    /// transfer's counterparty is outside the window (the caller checked its dates); whether
+    /// the transfer counts.
+    fn add_rows(&self, window: &Window, rows: &mut Vec<Row<'static>>) -> bool {
+        if window
+            .counterparty
+            .as_ref()
+            .is_some_and(|c| *c != self.counterparty)
+        {
+            return false;
+        }
+        for entry in &self.entries {
+            if !window.include_anonymised && entry.state == "anonymised" {
+                continue;
+            }
+            if let Some(place) = window.collected_in
+                && entry.collected_in != place.as_str()
+                && entry.collected_in != "unknown"
+            {
+                continue;
+            }
+            rows.push(Row {
+                transfer: self.seq,
+                individuals: self.individuals,
+                category: entry.category.clone(),
+                unit: entry.unit,
+                count: entry.count,
+                hashed: entry.hashed,
+                hashes: Hashes::Stored(entry.seq),
+            });
+        }
+        true
+    }
+
+    /// [`add_rows`](Self::add_rows) for a transfer whose dates are not yet checked: whether it
+    /// counts in `window`.
+    pub(crate) fn add_rows_if_in(&self, window: &Window, rows: &mut Vec<Row<'static>>) -> bool {
+        self.in_window(window) && self.add_rows(window, rows)
     }
 }

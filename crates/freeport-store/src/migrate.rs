@@ -71,6 +71,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "docket",
         sql: include_str!("../migrations/sqlite/0009_docket.sql"),
     },
+    Migration {
+        version: 10,
+        name: "filing_number",
+        sql: include_str!("../migrations/sqlite/0010_filing_number.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.

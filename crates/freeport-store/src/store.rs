@@ -16,7 +16,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use crate::budget::{self, DELTA_SCALE, EPSILON_SCALE, Round};
 use crate::count::{self, Hashes, Row};
 use crate::error::{BudgetExceeded, InvalidBudget, InvalidTransfer};
-use crate::index::ExporterIndex;
+use crate::index::{self, ExporterIndex};
 use crate::migrate;
 use crate::model::{
     Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
@@ -216,7 +216,28 @@ impl VolumeCache {
         }
     }
 
-    /// Forgets every answer and the index: something was committed.
+    /// Inserts transfers this handle has just committed into the index of their exporters
+    /// (exporters not indexed are read whole when next indexed); starts afresh past capacity.
+    fn index_committed(&mut self, transfers: Vec<(String, index::Transfer)>) {
+        for (exporter, transfer) in transfers {
+            if let Some(index) = self.index.get_mut(&exporter) {
+                self.indexed += transfer.rows();
+                index.insert(transfer);
+                let rows = index.rows();
+                if rows > INDEX_CAPACITY {
+                    self.index.remove(&exporter);
+                    self.indexed = self.indexed.saturating_sub(rows);
+                    self.too_big.insert(exporter);
+                }
+            }
+        }
+        if self.indexed > INDEX_CAPACITY {
+            self.index.clear();
+            self.indexed = 0;
+        }
+    }
+
+    /// Forgets every answer and the index: another connection committed.
     fn clear(&mut self) {
         self.answers.clear();
         self.answered = 0;
@@ -471,6 +492,8 @@ impl Store {
             path,
             cache: &mut self.cache,
             recorded: false,
+            recorded_transfers: Vec::new(),
+            deleted: false,
         };
         let value = work(&mut handle)?;
         if !commit {
@@ -480,14 +503,32 @@ impl Store {
                 .map_err(db_error(path, "roll back a dry run"))?;
             return Ok(value);
         }
-        if handle.recorded {
-            // Emptying early is safe: nothing can refill the cache before the commit.
-            handle.cache.clear();
+        if !handle.recorded {
+            handle
+                .tx
+                .commit()
+                .map_err(db_error(path, "commit a transaction"))?;
+            return Ok(value);
         }
-        handle
-            .tx
-            .commit()
-            .map_err(db_error(path, "commit a transaction"))?;
+        // Emptying early is safe: nothing can refill the answers before the commit.
+        handle.cache.answers.clear();
+        handle.cache.answered = 0;
+        let Tx {
+            tx,
+            cache,
+            recorded_transfers,
+            deleted,
+            ..
+        } = handle;
+        if deleted {
+            cache.clear();
+        }
+        if let Err(e) = tx.commit() {
+            // Committed or not, the index no longer knows: read it afresh.
+            cache.clear();
+            return Err(db_error(path, "commit a transaction")(e).into());
+        }
+        cache.index_committed(recorded_transfers);
         Ok(value)
     }
 
@@ -643,6 +684,11 @@ pub struct Tx<'s> {
     cache: &'s mut VolumeCache,
     /// Whether this transaction recorded a transfer (its window answers are not cacheable).
     recorded: bool,
+    /// The transfers this transaction recorded, by exporter: read together with the exporters'
+    /// index while the transaction lasts, inserted into it once the transaction commits.
+    recorded_transfers: Vec<(String, index::Transfer)>,
+    /// Whether this transaction deleted a transfer: the index is then read afresh after it.
+    deleted: bool,
 }
 
 /// The membership bitmap of `subset` (sorted, distinct, drawn from `run`) over `run` (sorted,
@@ -732,6 +778,40 @@ impl Tx<'_> {
     #[must_use]
     pub fn path(&self) -> &Path {
         self.path
+    }
+
+    /// Runs `work` inside a savepoint of this transaction: if it fails, everything it wrote is
+    /// undone and the transaction goes on as before it (for a batch of filings in one
+    /// transaction, where one refused filing must not take the others with it).
+    ///
+    /// # Errors
+    ///
+    /// Whatever `work` returns (after undoing its writes), or SQLite fails to set, release or
+    /// roll back the savepoint.
+    pub fn savepoint<T, E>(&mut self, work: impl FnOnce(&mut Self) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let path = self.path;
+        self.tx
+            .execute_batch("SAVEPOINT freeport_work")
+            .map_err(db_error(path, "set a savepoint"))?;
+        let recorded = self.recorded_transfers.len();
+        match work(self) {
+            Ok(value) => {
+                self.tx
+                    .execute_batch("RELEASE freeport_work")
+                    .map_err(db_error(path, "release a savepoint"))?;
+                Ok(value)
+            }
+            Err(e) => {
+                self.recorded_transfers.truncate(recorded);
+                self.tx
+                    .execute_batch("ROLLBACK TO freeport_work; RELEASE freeport_work")
+                    .map_err(db_error(path, "roll back to a savepoint"))?;
+                Err(e)
+            }
+        }
     }
 
     fn invalid(&self, record: &TransferRecord, field: String, reason: String) -> StoreError {
@@ -871,12 +951,8 @@ impl Tx<'_> {
         let path = self.path;
         let tx = &self.tx;
         let exists = tx
-            .query_row(
-                "SELECT 1 FROM transfer WHERE id = ?1",
-                [record.id.as_str()],
-                |_| Ok(()),
-            )
-            .optional()
+            .prepare_cached("SELECT 1 FROM transfer WHERE id = ?1")
+            .and_then(|mut s| s.query_row([record.id.as_str()], |_| Ok(())).optional())
             .map_err(db_error(path, "look up the transfer id"))?;
         if exists.is_some() {
             return Err(StoreError::DuplicateTransfer {
@@ -885,22 +961,27 @@ impl Tx<'_> {
             });
         }
         for (i, entry) in record.volumes.iter().enumerate() {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR IGNORE INTO category_unit (category, collected_in, unit)
                  VALUES (?1, ?2, ?3)",
-                (
+            )
+            .and_then(|mut s| {
+                s.execute((
                     &entry.category,
                     entry.collected_in.as_str(),
                     entry.unit.as_str(),
-                ),
-            )
+                ))
+            })
             .map_err(db_error(path, "record a category's unit"))?;
             let unit: String = tx
-                .query_row(
+                .prepare_cached(
                     "SELECT unit FROM category_unit WHERE category = ?1 AND collected_in = ?2",
-                    (&entry.category, entry.collected_in.as_str()),
-                    |row| row.get(0),
                 )
+                .and_then(|mut s| {
+                    s.query_row((&entry.category, entry.collected_in.as_str()), |row| {
+                        row.get(0)
+                    })
+                })
                 .map_err(db_error(path, "read a category's unit"))?;
             if unit != entry.unit.as_str() {
                 return Err(self.invalid(
@@ -913,11 +994,13 @@ impl Tx<'_> {
                 ));
             }
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO transfer (id, exporter, counterparty, date, origin, destination,
                                    individuals, decision, recorded_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            (
+        )
+        .and_then(|mut s| {
+            s.execute((
                 record.id.as_str(),
                 &record.exporter,
                 &record.counterparty,
@@ -927,8 +1010,8 @@ impl Tx<'_> {
                 record.individuals.map(to_i64),
                 &record.decision_json,
                 jiff::Timestamp::now().to_string(),
-            ),
-        )
+            ))
+        })
         .map_err(db_error(path, "record the transfer"))?;
         let transfer = tx.last_insert_rowid();
         let mut insert_entry = tx
@@ -964,6 +1047,7 @@ impl Tx<'_> {
         let mut insert_members = tx
             .prepare_cached("INSERT INTO entry_members (entry, members) VALUES (?1, ?2)")
             .map_err(db_error(path, "prepare to record subject hashes"))?;
+        let mut entry_seqs = Vec::with_capacity(record.volumes.len());
         for entry in &record.volumes {
             insert_entry
                 .execute((
@@ -977,6 +1061,7 @@ impl Tx<'_> {
                 ))
                 .map_err(db_error(path, "record a volume"))?;
             let entry_seq = tx.last_insert_rowid();
+            entry_seqs.push(entry_seq);
             let hashes = entry.subject_hashes.as_slice();
             if !hashes.is_empty() {
                 let members = (hashes.len() != run.len()).then(|| members_of(&run, hashes));
@@ -985,13 +1070,18 @@ impl Tx<'_> {
                     .map_err(db_error(path, "record subject hashes"))?;
             }
         }
+        drop((insert_entry, insert_members));
         for pack in &record.rule_packs {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO rule_pack (transfer, name, version, hash) VALUES (?1, ?2, ?3, ?4)",
-                (transfer, &pack.name, &pack.version, &pack.hash),
             )
+            .and_then(|mut s| s.execute((transfer, &pack.name, &pack.version, &pack.hash)))
             .map_err(db_error(path, "record a rule pack"))?;
         }
+        self.recorded_transfers.push((
+            record.exporter.clone(),
+            index::Transfer::recorded(transfer, record, &entry_seqs),
+        ));
         Ok(record.id.clone())
     }
 
@@ -1178,17 +1268,35 @@ impl Tx<'_> {
     }
 
     /// The stored transfers in `window` and the entries that count in it: from the exporter's
-    /// index when it may be used (nothing recorded in this transaction), else from SQLite; and
-    /// whether from the index.
+    /// index (with the transfers this transaction recorded for the exporter) when it may be
+    /// used, else from SQLite; and whether from the index.
     fn stored_rows(
         &mut self,
         window: &Window,
     ) -> Result<(u64, Vec<Row<'static>>, bool), StoreError> {
-        if !self.recorded
-            && self.cache.use_index
-            && let Some(index) = self.exporter_index(&window.exporter)?
-        {
+        if !self.cache.use_index || self.deleted {
+            let (transfers, rows) = self.query_rows(window)?;
+            return Ok((transfers, rows, false));
+        }
+        // An exporter this transaction has recorded nothing for reads only committed rows, so
+        // its index may be loaded now.
+        let own = self
+            .recorded_transfers
+            .iter()
+            .any(|(exporter, _)| *exporter == window.exporter);
+        if !own && let Some(index) = self.exporter_index(&window.exporter)? {
             let (transfers, rows) = index.window(window);
+            return Ok((transfers, rows, true));
+        }
+        // After recording, an index loaded earlier still holds every committed transfer; this
+        // transaction's own are added to it (a batch of filings judged in one transaction).
+        if let Some(index) = self.cache.index.get(&window.exporter) {
+            let (mut transfers, mut rows) = index.window(window);
+            for (exporter, transfer) in &self.recorded_transfers {
+                if *exporter == window.exporter && transfer.add_rows_if_in(window, &mut rows) {
+                    transfers += 1;
+                }
+            }
             return Ok((transfers, rows, true));
         }
         let (transfers, rows) = self.query_rows(window)?;
@@ -1840,8 +1948,10 @@ impl Tx<'_> {
         if self.log_state(seq)? != LogState::Pending {
             return Err(self.log_error(transfer, "has no pending log entry to abandon"));
         }
-        // The counts change: answers read in this transaction from now on are not cacheable.
+        // The counts change: answers read in this transaction from now on are not cacheable,
+        // and the index is read afresh once it commits.
         self.recorded = true;
+        self.deleted = true;
         for sql in [
             "DELETE FROM subject_hashes WHERE entry IN (SELECT seq FROM volume_entry WHERE transfer = ?1)",
             "DELETE FROM entry_members WHERE entry IN (SELECT seq FROM volume_entry WHERE transfer = ?1)",

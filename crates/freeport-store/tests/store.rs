@@ -25,7 +25,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 9);
+    assert_eq!(latest_version(), 10);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -51,6 +51,7 @@ fn a_new_store_is_created_and_migrated() {
             (7, "subject_hash_schemes".to_owned()),
             (8, "package_delivery".to_owned()),
             (9, "docket".to_owned()),
+            (10, "filing_number".to_owned()),
         ]
     );
     let strict: i64 = conn
@@ -151,7 +152,7 @@ fn a_newer_schema_is_refused_with_the_path() {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 9,
+                known: 10,
                 ..
             }
         ),
@@ -1210,6 +1211,62 @@ mod windowed_counts_match_a_naive_computation {
             }
         }
 
+        /// A handle that keeps its exporters' index across its own commits (inserting what it
+        /// recorded) and reads it inside a transaction that recorded (adding the transaction's
+        /// own transfers) counts exactly as SQLite alone and as the naive count: transfers
+        /// recorded in batches of several per transaction, windows read between and inside.
+        #[test]
+        fn an_index_kept_across_commits_counts_as_sqlite(
+            specs in proptest::collection::vec(spec(), 1..16),
+            batch in 1..5_usize,
+            at in 0..800_i64,
+            exporter in 0..2_usize,
+            counterparty in 0..2_usize,
+        ) {
+            let (_dir, mut store) = temp_store();
+            let mut sql_only = freeport_store::Store::open(store.path()).unwrap().with_window_index(false);
+            let records: Vec<TransferRecord> =
+                specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+            let exporter = ["e0", "e1"][exporter];
+            let sets: Vec<CategorySet> = vec![set("people", &["c1", "c2"]), set("geo", &["geo"])];
+            let windows = [
+                Window::cn(exporter, day(at)),
+                Window::us(exporter, ["p0", "p1"][counterparty], day(at)),
+            ];
+            // Indexed from the third transaction that looks the exporter up.
+            for offset in 0..3 {
+                store.volumes(&Window::cn(exporter, day(offset)), &[]).unwrap();
+            }
+            let mut done = 0;
+            for chunk in records.chunks(batch) {
+                let inside: Vec<(String, u64, u64)> = store
+                    .transaction(|tx| {
+                        let mut seen = Vec::new();
+                        for record in chunk {
+                            tx.record_transfer(record)?;
+                            done += 1;
+                            for window in &windows {
+                                for s in &sets {
+                                    let got = tx.volumes(window, std::slice::from_ref(s))?.sets[&s.name];
+                                    seen.push((s.name.clone(), got, naive(&records[..done], window, &s.categories)));
+                                }
+                            }
+                        }
+                        Ok::<_, freeport_store::StoreError>(seen)
+                    })
+                    .unwrap();
+                for (set, got, expected) in inside {
+                    prop_assert_eq!(got, expected, "set {} inside a transaction", set);
+                }
+                for window in &windows {
+                    prop_assert_eq!(
+                        store.volumes(window, &sets).unwrap(),
+                        sql_only.volumes(window, &sets).unwrap()
+                    );
+                }
+            }
+        }
+
         #[test]
         fn fully_hashed_counts_are_exact_and_unhashed_never_undercount(
             transfers in proptest::collection::vec(proptest::collection::btree_set(0..40_u32, 0..15), 1..8),
@@ -1426,6 +1483,44 @@ fn the_window_index_follows_every_recording() {
         .unwrap();
     assert_eq!(count(&mut reader), 15);
     assert_eq!(count(&mut writer), 15);
+}
+
+#[test]
+fn a_savepoint_undoes_only_its_own_work() {
+    let (_dir, mut store) = temp_store();
+    let day = date(2026, 10, 1);
+    let window = Window::us("acme", "b", day);
+    let names = [set("names", &["person.name"])];
+    // Index the exporter (looked up in a third transaction; three windows, so no answer is
+    // cached), so the transaction below reads the index with its own transfers.
+    for n in 1..=3 {
+        store
+            .volumes(&Window::cn("acme", date(2026, 1, n)), &[])
+            .unwrap();
+    }
+    store
+        .transaction(|tx| {
+            tx.record_transfer(&names_to_b("1", "acme", day, 5))?;
+            let refused: Result<(), StoreError> = tx.savepoint(|tx| {
+                tx.record_transfer(&names_to_b("2", "acme", day, 7))?;
+                assert_eq!(tx.volumes(&window, &names)?.sets["names"], 12);
+                Err(StoreError::NoDataDir)
+            });
+            assert!(refused.is_err());
+            assert_eq!(tx.volumes(&window, &names)?.sets["names"], 5);
+            tx.savepoint(|tx| tx.record_transfer(&names_to_b("3", "acme", day, 1)))?;
+            assert_eq!(tx.volumes(&window, &names)?.sets["names"], 6);
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(store.volumes(&window, &names).unwrap().sets["names"], 6);
+    let listed: Vec<String> = store
+        .history(&HistoryFilter::default(), &[])
+        .unwrap()
+        .into_iter()
+        .map(|h| h.transfer.id.0)
+        .collect();
+    assert_eq!(listed, ["1", "3"]);
 }
 
 #[test]
