@@ -29,10 +29,14 @@ FACTS="$OUT/filing.json"
 python3 -c 'import json,sys,tomllib; json.dump(tomllib.load(open(sys.argv[1],"rb")), open(sys.argv[2],"w"), default=str)' \
     examples/port/filings/cleared-at-once.toml "$FACTS"
 
-echo "== anchor: $ANCHOR_N filings in-process over $ORGS organisations"
-ANCHOR_LINE=$("$ANCHOR" "$FACTS" "$ANCHOR_N" "$ORGS")
+echo "== anchor: $ANCHOR_N filings in-process over $ORGS organisations, one by one"
+ANCHOR_LINE=$("$ANCHOR" "$FACTS" "$ANCHOR_N" "$ORGS" 1)
 echo "$ANCHOR_LINE"
 ANCHOR_RATE=$(awk '{print $6}' <<< "$ANCHOR_LINE")
+echo "== in-process in batches of 256 (what the server's filing writer does under load)"
+BATCH_LINE=$("$ANCHOR" "$FACTS" "$ANCHOR_N" "$ORGS" 256)
+echo "$BATCH_LINE"
+BATCH_RATE=$(awk '{print $6}' <<< "$BATCH_LINE")
 
 echo "== the port over HTTP: wrk -t2 -c$CONNECTIONS -d${DURATION}s"
 HOME_DIR=$(mktemp -d "$OUT/home-XXXX")
@@ -76,6 +80,7 @@ PY
 )
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 RATIO=$(python3 -c "print(f'{float(\"$RATE\") / float(\"$ANCHOR_RATE\"):.2f}')")
+BATCH_RATIO=$(python3 -c "print(f'{float(\"$RATE\") / float(\"$BATCH_RATE\"):.2f}')")
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cat > bench/port/RESULTS.md <<MD
@@ -86,14 +91,20 @@ load average at the end $LOAD).
 
 Each filing is \`examples/port/filings/cleared-at-once.toml\` as JSON from one of $ORGS exporter
 organisations: authenticated, parsed with the facts loader, judged under both packs against the
-organisation's windows at the port, recorded with its decision entry in one store transaction,
-appended to the log and marked (the witnesses cosign in the background).
+organisation's windows at the port, recorded with its decision entry, appended to the log and
+marked (the witnesses cosign in the background). The server's filing writer takes every filing
+waiting and files them as one batch: one store transaction (a savepoint each), one log append,
+one marking transaction. The anchors make the same filings in-process: one by one
+(\`Port::file\`, a transaction and an append each) and in batches of 256
+(\`Port::file_prepared\`).
 
 | measure | value |
 |---|---:|
-| in-process \`Port::file\` (anchor), filings/s | $ANCHOR_RATE |
+| in-process, one by one (anchor), $ANCHOR_N filings, filings/s | $ANCHOR_RATE |
+| in-process, batches of 256, $ANCHOR_N filings, filings/s | $BATCH_RATE |
 | over HTTP (wrk, $CONNECTIONS connections, ${DURATION} s), filings/s | $RATE |
-| ratio HTTP / in-process | $RATIO |
+| ratio HTTP / in-process one by one | $RATIO |
+| ratio HTTP / in-process batched | $BATCH_RATIO |
 | p99 latency over HTTP | $P99 |
 | non-2xx answers | $ERRORS |
 | filings in the store afterwards, entries still queued | $FILED |

@@ -2,9 +2,13 @@
 //! made by calling `Port::file` directly (no HTTP, no JSON over the wire), round-robin over
 //! `ORGS` exporter organisations, in a fresh port home.
 //!
-//!   filing_bench FACTS.json N ORGS
+//!   filing_bench FACTS.json N ORGS [BATCH]
 //!
-//! Prints one line: `filings N seconds S per_second R`.
+//! With `BATCH` 1 (the default) each filing is `Port::file`, one transaction and one log
+//! append each; with more, `Port::file_prepared` files them in batches of `BATCH` as the
+//! server's filing writer does under load.
+//!
+//! Prints one line: `filings N seconds S per_second R batch B`.
 
 use std::error::Error;
 use std::time::Instant;
@@ -17,9 +21,12 @@ use freeport_vocabulary::Vocabulary;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, facts, n, orgs] = args.as_slice() else {
-        return Err("usage: filing_bench FACTS.json N ORGS".into());
+    let (facts, n, orgs, batch) = match args.as_slice() {
+        [_, facts, n, orgs] => (facts, n, orgs, "1"),
+        [_, facts, n, orgs, batch] => (facts, n, orgs, batch.as_str()),
+        _ => return Err("usage: filing_bench FACTS.json N ORGS [BATCH]".into()),
     };
+    let batch: usize = batch.parse::<usize>()?.max(1);
     let facts = std::fs::read_to_string(facts)?;
     let n: usize = n.parse()?;
     let orgs: usize = orgs.parse()?;
@@ -45,14 +52,27 @@ fn main() -> Result<(), Box<dyn Error>> {
         exporters.push(port.authenticate(token.expose())?);
     }
     let started = Instant::now();
-    for who in exporters.iter().cycle().take(n) {
-        port.file(who, &facts)?;
+    if batch == 1 {
+        for who in exporters.iter().cycle().take(n) {
+            port.file(who, &facts)?;
+        }
+    } else {
+        let whos: Vec<&Principal> = exporters.iter().cycle().take(n).collect();
+        for chunk in whos.chunks(batch) {
+            let prepared = chunk
+                .iter()
+                .map(|who| port.prepare_filing(who, &facts))
+                .collect::<Result<Vec<_>, _>>()?;
+            for filed in port.file_prepared(prepared) {
+                filed?;
+            }
+        }
     }
     let seconds = started.elapsed().as_secs_f64();
     #[expect(clippy::print_stdout, reason = "a benchmark's one line of figures")]
     {
         println!(
-            "filings {n} seconds {seconds:.3} per_second {:.0}",
+            "filings {n} seconds {seconds:.3} per_second {:.0} batch {batch}",
             n as f64 / seconds
         );
     }

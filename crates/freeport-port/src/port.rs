@@ -69,6 +69,9 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 /// and its log append.
 pub const FILING_RECORDED: &str = "filing-recorded";
 
+/// The fault point between a decision's store transaction and the append of its entries.
+pub const DECISION_RECORDED: &str = "decision-recorded";
+
 /// How far a decision's `decided_at` may be from the port's clock.
 pub const DECISION_CLOCK_SKEW_SECONDS: i64 = 300;
 
@@ -785,6 +788,19 @@ impl Port {
                 store.mark_logged(&pending.transfer, index)?;
             }
         }
+        // Likewise decisions stored before a crash kept them from the log.
+        for pending in store.transaction(|tx| tx.pending_decisions())? {
+            let index = match log.find_recent(&pending.log_entry)? {
+                Some(index) => index,
+                None => log.append(&pending.log_entry)?,
+            };
+            if let Some(publication) = &pending.publication_entry
+                && log.find_recent(publication)?.is_none()
+            {
+                log.append(publication)?;
+            }
+            store.transaction(|tx| tx.set_case_log_index(&pending.filing, &pending.side, index))?;
+        }
         crate::recover::recover(&mut store, &mut log, &layout)
             .map_err(|e| PortError::Judge(e.cause))?;
         Ok(Self {
@@ -1369,7 +1385,7 @@ impl Port {
             .side()
             .ok_or_else(|| PortError::Internal("a reviewer without a side".into()))?;
         let at = now();
-        let (entry, view) = self.store()?.transaction(|tx| {
+        let (entry, publication, view) = self.store()?.transaction(|tx| {
             let not_found = || PortError::NotFound {
                 what: "filing",
                 id: filing.to_owned(),
@@ -1418,6 +1434,19 @@ impl Port {
                     reason: "was refused by the other side already".to_owned(),
                 });
             }
+            let publication = if request.verdict == Verdict::Refuse {
+                Some(reasons_publication_entry(
+                    filing,
+                    side,
+                    &request.public_reasons,
+                    &request.decided_at,
+                )?)
+            } else {
+                None
+            };
+            // The entries are queued with the decision, so a crash before they are appended
+            // leaves them to be appended when the port next opens (never a decision the log
+            // does not show).
             let decided = tx.decide_case_side(
                 filing,
                 side.as_str(),
@@ -1428,6 +1457,8 @@ impl Port {
                     conditions: &request.conditions,
                     public_reasons: &request.public_reasons,
                     signature: &request.signed_note,
+                    log_entry: &entry,
+                    publication_entry: publication.as_deref(),
                 },
             )?;
             if !decided {
@@ -1469,26 +1500,16 @@ impl Port {
                 .find(|c| c.side == side.as_str())
                 .map(CaseView::from)
                 .ok_or_else(|| PortError::Internal("the decided case vanished".into()))?;
-            Ok::<_, PortError>((entry, view))
+            Ok::<_, PortError>((entry, publication, view))
         })?;
-        // The decision is stored; now the log. A failure here leaves a decided case without its
-        // log index, which `Port::log_pending_decisions` appends on the next start.
-        let publication = if request.verdict == Verdict::Refuse {
-            Some(reasons_publication_entry(
-                filing,
-                side,
-                &request.public_reasons,
-                &request.decided_at,
-            )?)
-        } else {
-            None
-        };
+        // The decision is stored with its entries queued; now the log. A failure from here on
+        // leaves the entries queued: [`Port::open`] appends them on the next start.
+        crate::pipeline::fault(DECISION_RECORDED);
         let index = {
             let mut log = self.log()?;
-            let index = log.append(&entry)?;
-            if let Some(publication) = &publication {
-                log.append(publication)?;
-            }
+            let mut entries: Vec<&[u8]> = vec![&entry];
+            entries.extend(publication.as_deref());
+            let index = log.append_batch(&entries)?;
             // A witness that is down delays the cosigned checkpoint, never the decision: the
             // server retries ([`Port::catch_up_cosigning`]) until every witness has cosigned.
             log.cosign_pending()?;

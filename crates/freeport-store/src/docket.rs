@@ -251,6 +251,23 @@ pub struct CaseDecision<'a> {
     pub public_reasons: &'a [String],
     /// The reviewer's signature over the decision entry.
     pub signature: &'a str,
+    /// The `decision` log entry, queued with the decision until it is appended.
+    pub log_entry: &'a [u8],
+    /// A refusal's `publication` log entry, appended right after the decision entry.
+    pub publication_entry: Option<&'a [u8]>,
+}
+
+/// A decided side whose log entries are queued but not yet appended (a crash came between).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingDecision {
+    /// The filing.
+    pub filing: String,
+    /// `cn` or `us`.
+    pub side: String,
+    /// The `decision` entry.
+    pub log_entry: Vec<u8>,
+    /// A refusal's `publication` entry.
+    pub publication_entry: Option<Vec<u8>>,
 }
 
 /// A question or answer on a case.
@@ -715,7 +732,8 @@ impl Tx<'_> {
             .tx
             .prepare_cached(
                 "UPDATE case_side SET status = ?3, decided_by = ?4, decided_at = ?5,
-                 conditions = ?6, public_reasons = ?7, signature = ?8
+                 conditions = ?6, public_reasons = ?7, signature = ?8, log_entry = ?9,
+                 publication_entry = ?10
                  WHERE filing = ?1 AND side = ?2 AND status = 'open'",
             )
             .and_then(|mut statement| {
@@ -727,11 +745,39 @@ impl Tx<'_> {
                     decision.decided_at,
                     strings_to_json(decision.conditions),
                     strings_to_json(decision.public_reasons),
-                    decision.signature
+                    decision.signature,
+                    decision.log_entry,
+                    decision.publication_entry
                 ])
             })
             .map_err(db_error(self.path, "decide a case"))?;
         Ok(changed == 1)
+    }
+
+    /// Decided sides whose queued log entries were never marked appended, in decision order.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn pending_decisions(&mut self) -> Result<Vec<PendingDecision>, StoreError> {
+        self.tx
+            .prepare_cached(
+                "SELECT filing, side, log_entry, publication_entry FROM case_side
+                 WHERE status <> 'open' AND log_index IS NULL AND log_entry IS NOT NULL
+                 ORDER BY decided_at, filing, side",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |row| {
+                    Ok(PendingDecision {
+                        filing: row.get(0)?,
+                        side: row.get(1)?,
+                        log_entry: row.get(2)?,
+                        publication_entry: row.get(3)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(db_error(self.path, "list decisions waiting for the log"))
     }
 
     /// Records the log index of a side's decision entry.
@@ -916,7 +962,10 @@ mod tests {
         // Back to schema 9: no numbers kept, only the filings.
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
-            "DROP TABLE filing_number; DELETE FROM freeport_schema WHERE version = 10;",
+            "DROP TABLE filing_number;
+             ALTER TABLE case_side DROP COLUMN log_entry;
+             ALTER TABLE case_side DROP COLUMN publication_entry;
+             DELETE FROM freeport_schema WHERE version = 10;",
         )
         .unwrap();
         drop(conn);
@@ -991,6 +1040,8 @@ mod tests {
                     conditions: &[],
                     public_reasons: &reasons,
                     signature: "sig",
+                    log_entry: b"decision",
+                    publication_entry: Some(b"publication"),
                 };
                 assert!(tx.decide_case_side("f-1", "cn", &decision)?);
                 assert!(!tx.decide_case_side("f-1", "cn", &decision)?);
@@ -1003,6 +1054,18 @@ mod tests {
                     tx.cases_of_side(Some("cn"), Some(CaseStatus::Open))?,
                     vec![]
                 );
+                // Its entries wait for the log until its index is recorded.
+                assert_eq!(
+                    tx.pending_decisions()?,
+                    vec![PendingDecision {
+                        filing: "f-1".into(),
+                        side: "cn".into(),
+                        log_entry: b"decision".to_vec(),
+                        publication_entry: Some(b"publication".to_vec()),
+                    }]
+                );
+                tx.set_case_log_index("f-1", "cn", 7)?;
+                assert_eq!(tx.pending_decisions()?, vec![]);
                 Ok::<_, StoreError>(())
             })
             .unwrap();

@@ -73,8 +73,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 10,
-        name: "filing_number",
-        sql: include_str!("../migrations/sqlite/0010_filing_number.sql"),
+        name: "port_outbox",
+        sql: include_str!("../migrations/sqlite/0010_port_outbox.sql"),
     },
 ];
 

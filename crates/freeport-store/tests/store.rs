@@ -51,7 +51,7 @@ fn a_new_store_is_created_and_migrated() {
             (7, "subject_hash_schemes".to_owned()),
             (8, "package_delivery".to_owned()),
             (9, "docket".to_owned()),
-            (10, "filing_number".to_owned()),
+            (10, "port_outbox".to_owned()),
         ]
     );
     let strict: i64 = conn

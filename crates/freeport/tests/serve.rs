@@ -823,3 +823,301 @@ fn a_cleared_filing_is_logged_with_a_receipt_and_survives_a_crash_before_its_app
     assert!(verified.status.success(), "{verified:?}");
     assert!(server.stop().success());
 }
+
+/// `POST path` with `body`, or `None` when the connection fails (the port was killed).
+fn try_post(base: &str, path: &str, token: &str, body: &str) -> Option<(u16, Value)> {
+    let mut response = agent()
+        .post(&format!("{base}{path}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .content_type("application/json")
+        .send(body.as_bytes())
+        .ok()?;
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().ok()?;
+    Some((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+/// `GET path`, or `None` when the connection fails.
+fn try_get(base: &str, path: &str, token: &str) -> Option<Value> {
+    let mut response = agent()
+        .get(&format!("{base}{path}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .ok()?;
+    let text = response.body_mut().read_to_string().ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+#[test]
+fn twenty_kills_during_filings_and_reviews_lose_nothing_acknowledged() {
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("port");
+    assert!(freeport(&home, &["init"]).status.success());
+    let wei_key = dir.path().join("wei");
+    let keygen = freeport(
+        &home,
+        &[
+            "log",
+            "keygen",
+            "--name",
+            "wei",
+            "--out",
+            wei_key.to_str().unwrap(),
+        ],
+    );
+    assert!(keygen.status.success(), "{keygen:?}");
+    let add = |args: &[&str]| add_account(&home, args);
+    let exporters = [
+        add(&[
+            "alice",
+            "--role",
+            "exporter",
+            "--organisation",
+            "acme",
+            "--name",
+            "Alice",
+        ]),
+        add(&[
+            "bob",
+            "--role",
+            "exporter",
+            "--organisation",
+            "globex",
+            "--name",
+            "Bob",
+        ]),
+    ];
+    let wei_vkey = wei_key.with_extension("vkey");
+    let wei = add(&[
+        "wei",
+        "--role",
+        "cn_reviewer",
+        "--name",
+        "Wei",
+        "--public-key",
+        wei_vkey.to_str().unwrap(),
+    ]);
+    let auditor = add(&["audit", "--role", "auditor", "--name", "Audit"]);
+    let bodies = [filing_json("cleared-at-once"), filing_json("china-review")];
+    // Every answer the port acknowledged: filings with 201, decisions with 200.
+    let filed: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let decided: Arc<Mutex<Vec<String>>> = Arc::default();
+    for round in 0..20_u64 {
+        let server = Server::start(&home);
+        let base = server.base.clone();
+        let mut clients = Vec::new();
+        for (n, token) in exporters.iter().enumerate() {
+            for body in &bodies {
+                let (base, token, body) = (base.clone(), token.clone(), body.clone());
+                let filed = Arc::clone(&filed);
+                clients.push(std::thread::spawn(move || {
+                    while let Some((status, filing)) =
+                        try_post(&base, "/api/v1/filings", &token, &body)
+                    {
+                        assert_eq!(status, 201, "exporter {n}: {filing}");
+                        filed.lock().unwrap().push(filing);
+                    }
+                }));
+            }
+        }
+        let reviewer = {
+            let (base, wei, key) = (base.clone(), wei.clone(), wei_key.with_extension("key"));
+            let decided = Arc::clone(&decided);
+            std::thread::spawn(move || {
+                while let Some(cases) = try_get(&base, "/api/v1/cases?status=open", &wei) {
+                    for case in cases.as_array().into_iter().flatten().take(3) {
+                        let id = case["filing"].as_str().unwrap().to_owned();
+                        let Some(filing) = try_get(&base, &format!("/api/v1/filings/{id}"), &wei)
+                        else {
+                            return;
+                        };
+                        let body = decision(
+                            &key,
+                            "wei",
+                            Jurisdiction::Cn,
+                            &filing,
+                            Verdict::Approve,
+                            &[],
+                            &[],
+                        );
+                        let path = format!("/api/v1/filings/{id}/decision");
+                        match try_post(&base, &path, &wei, &body) {
+                            Some((200, _)) => decided.lock().unwrap().push(id),
+                            Some((status, problem)) => panic!("{status}: {problem}"),
+                            None => return,
+                        }
+                    }
+                }
+            })
+        };
+        // Killed (SIGKILL) at a different moment each round, mid-traffic.
+        std::thread::sleep(std::time::Duration::from_millis(150 + (round * 37) % 400));
+        drop(server);
+        for client in clients {
+            client.join().unwrap();
+        }
+        reviewer.join().unwrap();
+    }
+    let filed = filed.lock().unwrap().clone();
+    let decided = decided.lock().unwrap().clone();
+    assert!(
+        filed.len() >= 20,
+        "only {} filings acknowledged",
+        filed.len()
+    );
+    assert!(!decided.is_empty(), "no decision acknowledged");
+
+    // Restarted once more: the store holds every acknowledged filing and decision, every
+    // cleared filing's entry is in the log, nothing is left queued.
+    let server = Server::start(&home);
+    let (status, _, all) = call(&server, "GET", "/api/v1/filings", Some(&auditor), None);
+    assert_eq!(status, 200);
+    let known: std::collections::BTreeSet<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    let mut indices = std::collections::BTreeSet::new();
+    for acknowledged in &filed {
+        let id = acknowledged["id"].as_str().unwrap();
+        assert!(known.contains(id), "acknowledged filing {id} is gone");
+        if acknowledged["status"] == "cleared" {
+            let (_, _, now) = call(
+                &server,
+                "GET",
+                &format!("/api/v1/filings/{id}"),
+                Some(&auditor),
+                None,
+            );
+            assert_eq!(now["log_index"], acknowledged["log_index"], "{id}");
+            assert!(indices.insert(now["log_index"].as_u64().unwrap()), "{id}");
+        }
+    }
+    for id in &decided {
+        let (_, _, now) = call(
+            &server,
+            "GET",
+            &format!("/api/v1/filings/{id}"),
+            Some(&auditor),
+            None,
+        );
+        assert_eq!(now["status"], "cleared", "decided filing {id}: {now}");
+        assert!(now["cases"][0]["log_index"].is_u64(), "{now}");
+    }
+    drop(server);
+    let db = rusqlite::Connection::open(home.join("freeport.db")).unwrap();
+    let queued: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM log_outbox WHERE log_index IS NULL",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(queued, 0);
+    // Nothing half-done: every filing cleared at once has its entry appended, every decided
+    // side its decision entry.
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |row| row.get(0)).unwrap() };
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM filing f WHERE f.status = 'cleared'
+             AND NOT EXISTS (SELECT 1 FROM case_side c WHERE c.filing = f.id)
+             AND NOT EXISTS (SELECT 1 FROM transfer t JOIN log_outbox o ON o.transfer = t.seq
+                             WHERE t.id = f.id AND o.log_index IS NOT NULL)"
+        ),
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM case_side WHERE status <> 'open' AND log_index IS NULL"),
+        0
+    );
+}
+
+#[test]
+fn a_decision_survives_a_crash_before_its_entry_is_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("port");
+    assert!(freeport(&home, &["init"]).status.success());
+    let wei_key = dir.path().join("wei");
+    let keygen = freeport(
+        &home,
+        &[
+            "log",
+            "keygen",
+            "--name",
+            "wei",
+            "--out",
+            wei_key.to_str().unwrap(),
+        ],
+    );
+    assert!(keygen.status.success(), "{keygen:?}");
+    let alice = add_account(
+        &home,
+        &[
+            "alice",
+            "--role",
+            "exporter",
+            "--organisation",
+            "acme",
+            "--name",
+            "Alice",
+        ],
+    );
+    let wei_vkey = wei_key.with_extension("vkey");
+    let wei = add_account(
+        &home,
+        &[
+            "wei",
+            "--role",
+            "cn_reviewer",
+            "--name",
+            "Wei",
+            "--public-key",
+            wei_vkey.to_str().unwrap(),
+        ],
+    );
+    // The port dies (abort, as a power cut) after storing a refusal, before its entries are
+    // appended.
+    let crashed = Server::start_with_fault(&home, Some("decision-recorded"));
+    let (status, _, filing) = call(
+        &crashed,
+        "POST",
+        "/api/v1/filings",
+        Some(&alice),
+        Some(&filing_json("china-review")),
+    );
+    assert_eq!(status, 201, "{filing}");
+    let reasons = vec!["the recipient's security measures were not described".to_owned()];
+    let body = decision(
+        &wei_key.with_extension("key"),
+        "wei",
+        Jurisdiction::Cn,
+        &filing,
+        Verdict::Refuse,
+        &[],
+        &reasons,
+    );
+    let id = filing["id"].as_str().unwrap();
+    let path = format!("/api/v1/filings/{id}/decision");
+    assert!(try_post(&crashed.base, &path, &wei, &body).is_none());
+    drop(crashed);
+    // Restarted: the refusal's decision entry and its publication are appended before anything
+    // is served; deciding again is a conflict.
+    let server = Server::start(&home);
+    let (_, _, now) = call(
+        &server,
+        "GET",
+        &format!("/api/v1/filings/{id}"),
+        Some(&wei),
+        None,
+    );
+    assert_eq!(now["status"], "refused", "{now}");
+    let index = now["cases"][0]["log_index"].as_u64().unwrap();
+    let (_, _, published) = call(&server, "GET", "/api/v1/publications", None, None);
+    assert_eq!(published[0]["filing"], id, "{published}");
+    assert_eq!(published[0]["log_index"], index);
+    let (status, _, _) = call(&server, "POST", &path, Some(&wei), Some(&body));
+    assert_eq!(status, 409);
+    assert!(server.stop().success());
+}

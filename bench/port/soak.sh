@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# A soak of the port (issue 13): N filings (default 100,000) over HTTP from 16 exporter
+# organisations against one `freeport serve`, sampling the server's resident memory every two
+# seconds. Afterwards the server is stopped (SIGTERM) and the store and the log are compared:
+# every filing in the store, every one cleared at once with its entry appended (nothing left
+# queued), the log exactly as long as the store says. Writes bench/port/SOAK.md.
+#
+#   bench/port/soak.sh               # 100,000 filings
+#   FILINGS=20000 bench/port/soak.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+FILINGS=${FILINGS:-100000}
+CONNECTIONS=${CONNECTIONS:-16}
+ORGS=${ORGS:-16}
+OUT=target/bench/port-soak
+mkdir -p "$OUT"
+command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y wrk >/dev/null; }
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+cargo build -q --release --workspace --bin freeport
+BIN=$PWD/target/release/freeport
+
+FACTS="$OUT/filing.json"
+python3 -c 'import json,sys,tomllib; json.dump(tomllib.load(open(sys.argv[1],"rb")), open(sys.argv[2],"w"), default=str)' \
+    examples/port/filings/cleared-at-once.toml "$FACTS"
+HOME_DIR=$(mktemp -d "$OUT/home-XXXX")
+trap 'kill "$SERVER" "$SAMPLER" 2>/dev/null || true; rm -rf "$HOME_DIR"' EXIT
+export FREEPORT_HOME=$HOME_DIR/port
+"$BIN" init >/dev/null
+TOKENS="$OUT/tokens.lua"
+echo "tokens = {" > "$TOKENS"
+for i in $(seq "$ORGS"); do
+    token=$("$BIN" account add "exporter-$i" --role exporter --organisation "org-$i" --name "Exporter $i" --format json \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    echo "  \"$token\"," >> "$TOKENS"
+done
+echo "}" >> "$TOKENS"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BIN" serve --listen "127.0.0.1:$PORT" --rate-limit 1000000 > "$OUT/serve.out" 2> "$OUT/serve.err" &
+SERVER=$!
+for _ in $(seq 100); do grep -q serving "$OUT/serve.out" 2>/dev/null && break; sleep 0.1; done
+RSS="$OUT/rss.txt"
+: > "$RSS"
+( while kill -0 "$SERVER" 2>/dev/null; do
+      awk -v t="$(date +%s)" '/VmRSS/ {print t, $2}' "/proc/$SERVER/status" >> "$RSS" 2>/dev/null || true
+      sleep 2
+  done ) &
+SAMPLER=$!
+# Two wrk threads, each stopping after its half of the filings.
+cat > "$OUT/post.lua" <<LUA
+dofile("$PWD/$TOKENS")
+local body = io.open("$PWD/$FACTS"):read("*a")
+local n, answered, limit = 0, 0, $((FILINGS / 2))
+request = function()
+  n = n + 1
+  local token = tokens[(n % #tokens) + 1]
+  return wrk.format("POST", "/api/v1/filings",
+    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+end
+response = function(status, headers, body)
+  answered = answered + 1
+  if answered >= limit then wrk.thread:stop() end
+end
+LUA
+STARTED=$(date +%s)
+wrk -t2 -c"$CONNECTIONS" -d3600s --latency -s "$OUT/post.lua" "http://127.0.0.1:$PORT" | tee "$OUT/wrk.txt"
+ENDED=$(date +%s)
+kill -TERM "$SERVER"; wait "$SERVER" 2>/dev/null || true
+kill "$SAMPLER" 2>/dev/null || true
+ERRORS=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk.txt"); ERRORS=${ERRORS:-0}
+SOCKET_ERRORS=$(awk '/Socket errors/ {print $0}' "$OUT/wrk.txt"); SOCKET_ERRORS=${SOCKET_ERRORS:-none}
+P99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk.txt")
+RATE=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
+read -r FILED CLEARED QUEUED LOGGED < <(python3 - "$HOME_DIR/port/freeport.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+q = lambda sql: db.execute(sql).fetchone()[0]
+print(q("SELECT COUNT(*) FROM filing"),
+      q("SELECT COUNT(*) FROM filing WHERE status = 'cleared'"),
+      q("SELECT COUNT(*) FROM log_outbox WHERE log_index IS NULL"),
+      q("SELECT COUNT(*) FROM log_outbox WHERE log_index IS NOT NULL"))
+PY
+)
+LOG_SIZE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["size"])' "$HOME_DIR/port/log/state.json")
+read -r RSS_EARLY RSS_MID RSS_LATE RSS_MAX < <(python3 - "$RSS" <<'PY'
+import sys
+rows = [int(l.split()[1]) for l in open(sys.argv[1]) if l.strip()]
+# After the first tenth (warm-up), the middle, the last sample; in MiB.
+pick = lambda f: rows[min(len(rows) - 1, int(len(rows) * f))] / 1024
+print(f"{pick(0.1):.0f} {pick(0.5):.0f} {rows[-1] / 1024:.0f} {max(rows) / 1024:.0f}")
+PY
+)
+AGREE=no
+[ "$FILED" = "$CLEARED" ] && [ "$QUEUED" = 0 ] && [ "$LOGGED" = "$FILED" ] && [ "$LOG_SIZE" = "$FILED" ] && AGREE=yes
+cat > bench/port/SOAK.md <<MD
+# Port: soak
+
+Reproduce: \`bench/port/soak.sh\` (FILINGS=$FILINGS; release build without fat LTO; wrk on
+loopback, $CONNECTIONS connections; $(nproc) cores; load average at the end
+$(cut -d' ' -f1-3 /proc/loadavg)).
+
+Every filing is \`examples/port/filings/cleared-at-once.toml\` from one of $ORGS organisations,
+each judged against its organisation's growing windows, recorded and appended to the log.
+
+| measure | value |
+|---|---:|
+| filings answered by wrk | $(awk '/requests in/ {print $1}' "$OUT/wrk.txt") in $((ENDED - STARTED)) s ($RATE/s) |
+| non-2xx answers | $ERRORS |
+| socket errors | $SOCKET_ERRORS |
+| p99 latency | $P99 |
+| server RSS after the first tenth / midway / at the end / max, MiB | $RSS_EARLY / $RSS_MID / $RSS_LATE / $RSS_MAX |
+| filings in the store (all cleared) | $FILED ($CLEARED) |
+| entries appended / still queued | $LOGGED / $QUEUED |
+| log size (state.json) | $LOG_SIZE |
+| store and log agree | $AGREE |
+MD
+cat bench/port/SOAK.md
+[ "$AGREE" = yes ] && [ "$ERRORS" = 0 ]
