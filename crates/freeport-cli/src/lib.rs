@@ -96,6 +96,9 @@ pub enum Command {
     /// Decide your side of a case at a port (as a CN or US reviewer), signed with your own key.
     #[command(after_help = REVIEW_AFTER_HELP)]
     Review(ReviewArgs),
+    /// Audit a port: download its audit bundle (as an auditor), verify a bundle offline.
+    #[command(subcommand, after_help = AUDIT_AFTER_HELP)]
+    Audit(AuditCommand),
     /// Browse the shared vocabulary of data categories and how each country's law treats them.
     #[command(subcommand, visible_alias = "vocabulary")]
     Vocab(VocabCommand),
@@ -798,6 +801,57 @@ pub struct FileArgs {
     /// The port and your token.
     #[command(flatten)]
     pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+const AUDIT_AFTER_HELP: &str = "\
+A bundle holds every decision the port logged — each reviewer's decision with their signed note,
+each filing cleared at once — with an offline receipt (C2SP tlog-proof) per entry and the
+reviewers' verifier keys. `verify` needs no port and no network: the receipts are checked under
+YOUR trust policy (pin the log and witness keys yourself, e.g. from each witness's /vkey), each
+entry against what the bundle says it is, and each signature over exactly the logged entry.
+Exit status: 0 when everything verifies, 1 when something does not (each failure is named).
+
+Examples:
+  FREEPORT_TOKEN=$AUDITOR freeport audit bundle --port http://127.0.0.1:8400 -o bundle.json
+  freeport audit verify bundle.json --policy cn-us.policy --reviewers reviewers.txt
+";
+
+/// `freeport audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Download the port's audit bundle (auditors and administrators).
+    Bundle(AuditBundleArgs),
+    /// Verify an audit bundle offline under your trust policy.
+    Verify(AuditVerifyArgs),
+}
+
+/// Arguments of `freeport audit bundle`.
+#[derive(Debug, Args)]
+pub struct AuditBundleArgs {
+    /// Where to write the bundle (JSON); an existing file is not replaced.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+}
+
+/// Arguments of `freeport audit verify`.
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// The bundle (JSON, from `freeport audit bundle`).
+    pub bundle: PathBuf,
+    /// Your trust policy: the log's key and the witnesses' keys and quorum (C2SP
+    /// tlog-witness policy format).
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Reviewers' verifier keys you pinned, one `ACCOUNT VKEY` per line; without it, the keys
+    /// the bundle carries are used (and said so).
+    #[arg(long, value_name = "FILE")]
+    pub reviewers: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -31,6 +31,7 @@
 //!    leaves an entry the log has: the next start marks it. So the store never counts a
 //!    transfer the log does not show, nor the log show one the store does not count.
 
+pub mod audit;
 pub mod cosign;
 pub mod error;
 pub mod home;

@@ -1523,6 +1523,85 @@ impl Port {
         })
     }
 
+    /// The auditor's bundle (see [`crate::audit`]): every decided side and every filing
+    /// cleared at once, with a receipt against the published cosigned checkpoint for each entry
+    /// it covers, the others named as pending; and the reviewers' verifier keys.
+    ///
+    /// # Errors
+    ///
+    /// Not an auditor or administrator; the store or log fails.
+    pub fn audit_bundle(&self, who: &Principal) -> Result<crate::audit::AuditBundle, PortError> {
+        use crate::audit::{AuditBundle, AuditedDecision, AuditedFiling, BUNDLE_FORMAT};
+        Self::require(
+            who,
+            &[Role::Auditor, Role::Admin],
+            "download the audit bundle",
+        )?;
+        let (cases, cleared, accounts) = self.store()?.transaction(|tx| {
+            let cases = tx.cases_of_side(None, None)?;
+            let reviewed: std::collections::BTreeSet<&str> =
+                cases.iter().map(|c| c.filing.as_str()).collect();
+            let mut cleared = Vec::new();
+            for filing in tx.filings(None)? {
+                if filing.status != FilingStatus::Cleared || reviewed.contains(filing.id.as_str()) {
+                    continue;
+                }
+                let state = tx.transfer_log_state(&TransferId(filing.id.clone()))?;
+                if let Some(freeport_store::LogState::Logged(index)) = state {
+                    cleared.push((filing.id, index));
+                }
+            }
+            Ok::<_, PortError>((cases, cleared, tx.accounts()?))
+        })?;
+        let log = self.log()?;
+        let mut bundle = AuditBundle {
+            format: BUNDLE_FORMAT.to_owned(),
+            origin: log.origin().to_owned(),
+            checkpoint: log.published_checkpoint().unwrap_or_default(),
+            reviewers: accounts
+                .into_iter()
+                .filter(|a| matches!(a.role, Role::CnReviewer | Role::UsReviewer))
+                .filter_map(|a| a.public_key.map(|key| (a.id, key)))
+                .collect(),
+            decisions: Vec::new(),
+            cleared: Vec::new(),
+            pending: Vec::new(),
+        };
+        for case in cases {
+            let (Some(index), Some(reviewer), Some(signed_note)) =
+                (case.log_index, case.decided_by, case.signature)
+            else {
+                continue;
+            };
+            match log.receipt_from_published(index)? {
+                Some(receipt) => bundle.decisions.push(AuditedDecision {
+                    filing: case.filing,
+                    side: case.side,
+                    reviewer,
+                    log_index: index,
+                    signed_note,
+                    receipt,
+                }),
+                None => bundle
+                    .pending
+                    .push(format!("{}/{}", case.filing, case.side)),
+            }
+        }
+        for (filing, index) in cleared {
+            match log.receipt_from_published(index)? {
+                Some(receipt) => bundle.cleared.push(AuditedFiling {
+                    filing,
+                    log_index: index,
+                    receipt,
+                }),
+                None => bundle.pending.push(filing),
+            }
+        }
+        bundle.decisions.sort_by_key(|d| d.log_index);
+        bundle.cleared.sort_by_key(|c| c.log_index);
+        Ok(bundle)
+    }
+
     /// An offline receipt (C2SP tlog-proof) for a cleared filing's log entry, against the
     /// published cosigned checkpoint: `None` while no published checkpoint covers it yet (a
     /// witness is down; the server retries).

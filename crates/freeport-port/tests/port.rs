@@ -425,3 +425,100 @@ fn a_refused_filing_is_refused_before_it_joins_a_batch() {
     assert!(f.port.file_prepared(Vec::new()).is_empty());
     assert!(f.port.filings(&f.admin).unwrap().is_empty());
 }
+
+#[test]
+fn an_audit_bundle_verifies_offline_and_names_what_does_not() {
+    use freeport_port::audit::verify_bundle;
+    use freeport_tlog::policy::Policy;
+    let f = port();
+    let cn_key = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let us_key = SigningKey::generate("sam", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let wei = f.make(&account("wei", Role::CnReviewer, None, Some(&cn_key)));
+    let sam = f.make(&account("sam", Role::UsReviewer, None, Some(&us_key)));
+    let auditor = f.make(&account("audit", Role::Auditor, None, None));
+    let cleared = f.port.file(&alice, &facts("cleared-at-once")).unwrap();
+    let china = f.port.file(&alice, &facts("china-review")).unwrap();
+    let both = f.port.file(&alice, &facts("both-sides")).unwrap();
+    let approve = sign(&cn_key, &wei, &china, Verdict::Approve, &[], &[]);
+    f.port.decide(&wei, &china.id, &approve).unwrap();
+    let reasons = vec!["the security attestation does not cover the system".to_owned()];
+    let refuse = sign(&us_key, &sam, &both, Verdict::Refuse, &[], &reasons);
+    f.port.decide(&sam, &both.id, &refuse).unwrap();
+    // Exporters and reviewers may not download it.
+    assert!(matches!(
+        f.port.audit_bundle(&alice),
+        Err(PortError::Forbidden { .. })
+    ));
+    f.port.catch_up_cosigning().unwrap();
+    let bundle = f.port.audit_bundle(&auditor).unwrap();
+    assert_eq!(bundle.cleared.len(), 1);
+    assert_eq!(bundle.cleared[0].filing, cleared.id);
+    let sides: Vec<(&str, &str)> = bundle
+        .decisions
+        .iter()
+        .map(|d| (d.filing.as_str(), d.side.as_str()))
+        .collect();
+    assert_eq!(sides, [(china.id.as_str(), "cn"), (both.id.as_str(), "us")]);
+    assert!(bundle.pending.is_empty(), "{:?}", bundle.pending);
+
+    // It verifies under the port's trust policy (the log key and both witnesses), with the
+    // bundle's reviewer keys or pinned ones.
+    let policy = Policy::parse(&f.port.trust_policy().unwrap()).unwrap();
+    let outcome = verify_bundle(&bundle, &policy, None);
+    assert!(outcome.verified(), "{:?}", outcome.failures);
+    assert_eq!(
+        (outcome.decisions_verified, outcome.cleared_verified),
+        (2, 1)
+    );
+    let pinned = [
+        ("wei".to_owned(), cn_key.verifier().to_vkey()),
+        ("sam".to_owned(), us_key.verifier().to_vkey()),
+    ]
+    .into();
+    assert!(verify_bundle(&bundle, &policy, Some(&pinned)).verified());
+
+    // A pinned key that is not the reviewer's, a decision attributed to another reviewer, a
+    // receipt moved to another filing, a policy of another log: each named.
+    let wrong: std::collections::BTreeMap<String, String> = [
+        ("wei".to_owned(), us_key.verifier().to_vkey()),
+        ("sam".to_owned(), us_key.verifier().to_vkey()),
+    ]
+    .into();
+    let outcome = verify_bundle(&bundle, &policy, Some(&wrong));
+    assert_eq!(outcome.failures.len(), 1);
+    assert!(outcome.failures[0].item.starts_with("decisions[0]"));
+    assert!(
+        outcome.failures[0].reason.contains("signature"),
+        "{:?}",
+        outcome.failures
+    );
+
+    let mut forged = bundle.clone();
+    forged.decisions[1].reviewer = "wei".to_owned();
+    let outcome = verify_bundle(&forged, &policy, None);
+    assert!(
+        outcome.failures[0].reason.contains("`reviewer`"),
+        "{:?}",
+        outcome.failures
+    );
+
+    let mut moved = bundle.clone();
+    moved.cleared[0].filing = china.id.clone();
+    let outcome = verify_bundle(&moved, &policy, None);
+    assert!(
+        outcome.failures[0].reason.contains("`transfer_id`"),
+        "{:?}",
+        outcome.failures
+    );
+
+    let other = port();
+    let foreign = Policy::parse(&other.port.trust_policy().unwrap()).unwrap();
+    let outcome = verify_bundle(&bundle, &foreign, None);
+    assert_eq!(outcome.failures.len(), 3);
+    assert!(
+        outcome.failures.iter().all(|f| f.reason.contains("policy")),
+        "{:?}",
+        outcome.failures
+    );
+}

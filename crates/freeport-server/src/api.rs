@@ -448,6 +448,16 @@ struct JournalLine {
     target: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/audit/bundle", tag = "audit",
+    responses((status = 200, description = "Every logged decision with its offline receipt and signed note, the reviewers' keys; verify with `freeport audit verify`", body = freeport_port::audit::AuditBundle), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn audit_bundle(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+) -> Result<Response, ApiError> {
+    Ok(Json(blocking(move || port.audit_bundle(&who)).await?).into_response())
+}
+
 #[utoipa::path(get, path = "/api/v1/journal", tag = "audit",
     params(("after" = Option<u64>, Query, description = "Only lines after this one")),
     responses((status = 200, description = "The access journal, oldest first", body = Vec<JournalLine>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json")),
@@ -479,14 +489,14 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, cases, journal, checkpoint, trust_policy, publications),
+    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, cases, journal, audit_bundle, checkpoint, trust_policy, publications),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Who may act, with which role"),
         (name = "filings", description = "Transfers filed by exporters, judged under both packs"),
         (name = "cases", description = "Each side's review: questions, signed decisions"),
-        (name = "audit", description = "The access journal, the log's checkpoint and trust policy"),
+        (name = "audit", description = "The access journal, the audit bundle, the log's checkpoint and trust policy"),
         (name = "publications", description = "Public reasons of refusals, readable without an account"),
     )
 )]
@@ -586,6 +596,7 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/filings/{id}/decision", post(decide))
         .route("/api/v1/cases", get(cases))
         .route("/api/v1/journal", get(journal))
+        .route("/api/v1/audit/bundle", get(audit_bundle))
         .route("/api/v1/log/checkpoint", get(checkpoint))
         .route("/api/v1/publications", get(publications))
         .route("/api/v1/publications.atom", get(publications_feed))

@@ -216,6 +216,15 @@ impl PortClient {
         self.post(&format!("/api/v1/filings/{}/messages", encode(id)), &body)
     }
 
+    /// The port's audit bundle (auditors and administrators).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn audit_bundle(&self) -> Result<freeport_port::audit::AuditBundle, ClientError> {
+        self.get("/api/v1/audit/bundle")
+    }
+
     /// Sends a signed decision.
     ///
     /// # Errors

@@ -206,6 +206,12 @@ async fn every_route_with_every_role_and_none() {
         ),
         (
             "GET",
+            "/api/v1/audit/bundle".into(),
+            "",
+            [401, 403, 403, 403, 403, 200, 200],
+        ),
+        (
+            "GET",
             format!("{cleared}/receipt"),
             "",
             [401, 404, 200, 404, 404, 200, 200],

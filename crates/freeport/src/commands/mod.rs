@@ -2,6 +2,7 @@
 
 pub(crate) mod account;
 pub(crate) mod assess;
+pub(crate) mod audit;
 pub(crate) mod chips;
 pub(crate) mod deid;
 pub(crate) mod deid_release;

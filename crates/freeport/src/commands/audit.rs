@@ -1,0 +1,139 @@
+//! `freeport audit bundle | verify`: an auditor downloads a port's audit bundle and verifies it
+//! offline under their own trust policy (see `freeport_port::audit`).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use freeport_cli::{AuditBundleArgs, AuditCommand, AuditVerifyArgs, Format};
+use freeport_port::audit::{AuditBundle, verify_bundle};
+use freeport_server::client::PortClient;
+use freeport_tlog::policy::Policy;
+
+use crate::{Error, ExitStatus};
+
+pub(crate) fn run(command: &AuditCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    match command {
+        AuditCommand::Bundle(args) => bundle(args, out),
+        AuditCommand::Verify(args) => verify(args, out),
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::File {
+        path: path.display().to_string(),
+        source: e,
+    })
+}
+
+fn bundle(args: &AuditBundleArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    if args.out.exists() {
+        return Err(Error::Usage(format!(
+            "`{}` exists; the bundle is never written over a file (choose another name)",
+            args.out.display()
+        )));
+    }
+    let bundle = PortClient::new(&args.port.url, &args.port.token).audit_bundle()?;
+    let mut text = serde_json::to_string_pretty(&bundle)?;
+    text.push('\n');
+    // Temporary file beside the target, then a rename that refuses to replace: never a
+    // half-written bundle under the name asked for.
+    let dir = match args.out.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let file_error = |e: std::io::Error| Error::File {
+        path: args.out.display().to_string(),
+        source: e,
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(file_error)?;
+    tmp.write_all(text.as_bytes()).map_err(file_error)?;
+    tmp.as_file().sync_all().map_err(file_error)?;
+    tmp.persist_noclobber(&args.out)
+        .map_err(|e| file_error(e.error))?;
+    writeln!(
+        out,
+        "audit bundle of `{}` written to `{}`: {} reviewers' decisions, {} filings cleared at once, {} pending a cosigned checkpoint",
+        bundle.origin,
+        args.out.display(),
+        bundle.decisions.len(),
+        bundle.cleared.len(),
+        bundle.pending.len()
+    )?;
+    Ok(ExitStatus::Success)
+}
+
+/// Pinned reviewer keys: one `ACCOUNT VKEY` per line; `#` starts a comment.
+fn read_reviewers(path: &Path) -> Result<BTreeMap<String, String>, Error> {
+    let text = read_text(path)?;
+    let mut keys = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some(account), Some(vkey), None) => {
+                keys.insert(account.to_owned(), vkey.to_owned());
+            }
+            _ => {
+                return Err(Error::Usage(format!(
+                    "`{}` line {}: expected `ACCOUNT VKEY`",
+                    path.display(),
+                    n + 1
+                )));
+            }
+        }
+    }
+    Ok(keys)
+}
+
+fn verify(args: &AuditVerifyArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let text = read_text(&args.bundle)?;
+    let bundle: AuditBundle = serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "`{}` is not an audit bundle: {e}",
+            args.bundle.display()
+        ))
+    })?;
+    let policy = Policy::parse(&read_text(&args.policy)?)?;
+    let pinned = args.reviewers.as_deref().map(read_reviewers).transpose()?;
+    let outcome = verify_bundle(&bundle, &policy, pinned.as_ref());
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &outcome)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "audit bundle of `{}` {}: {} reviewers' decisions and {} filings cleared at once verified against checkpoint size {}; {} pending",
+                bundle.origin,
+                if outcome.verified() {
+                    "verifies"
+                } else {
+                    "does NOT verify"
+                },
+                outcome.decisions_verified,
+                outcome.cleared_verified,
+                outcome.checkpoint_size,
+                outcome.pending
+            )?;
+            if pinned.is_none() {
+                writeln!(
+                    out,
+                    "  reviewers' keys: as the bundle carries them (pin your own with --reviewers)"
+                )?;
+            }
+            for failure in &outcome.failures {
+                writeln!(out, "  FAILED {}: {}", failure.item, failure.reason)?;
+            }
+        }
+    }
+    Ok(if outcome.verified() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Blocking
+    })
+}
