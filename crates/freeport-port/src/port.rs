@@ -493,6 +493,30 @@ pub struct FilingView {
     pub log_index: Option<u64>,
     /// Questions and answers on the case.
     pub messages: Vec<MessageView>,
+    /// The organisation's filings made before this one whose transfers fall in this filing's
+    /// counting windows (China's, and the US window with the same recipient), oldest first:
+    /// what a reviewer weighs beside it. Only where one filing is shown; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierFiling>,
+}
+
+/// An earlier filing in a filing's counting windows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EarlierFiling {
+    /// Id.
+    pub id: String,
+    /// When filed.
+    pub filed_at: String,
+    /// The transfer's date.
+    pub date: String,
+    /// The recipient.
+    pub counterparty: String,
+    /// Where it stands (only cleared filings count toward the volumes).
+    pub status: FilingStatus,
+    /// Each side's outcome at filing, `cn` then `us`.
+    pub outcomes: Vec<String>,
+    /// The windows it falls in: `cn`, `us`.
+    pub windows: Vec<String>,
 }
 
 impl FilingView {
@@ -1192,6 +1216,7 @@ impl Port {
             cases: cases.into_iter().map(Into::into).collect(),
             messages: Vec::new(),
             log_index: None,
+            earlier: Vec::new(),
         };
         Ok(Filed { view, queued })
     }
@@ -1219,6 +1244,16 @@ impl Port {
     ///
     /// [`PortError::NotFound`] for an unknown filing or one outside the caller's tenancy.
     pub fn filing(&self, who: &Principal, id: &str) -> Result<FilingView, PortError> {
+        self.filing_with(who, id, true)
+    }
+
+    /// [`Port::filing`], with its earlier filings in its windows only when `earlier`.
+    fn filing_with(
+        &self,
+        who: &Principal,
+        id: &str,
+        earlier: bool,
+    ) -> Result<FilingView, PortError> {
         let mut store = self.store()?;
         store.transaction(|tx| {
             let not_found = || PortError::NotFound {
@@ -1235,10 +1270,77 @@ impl Port {
                 Some(freeport_store::LogState::Logged(index)) if cases.is_empty() => Some(index),
                 _ => None,
             };
+            let earlier = if earlier {
+                self.earlier_filings(tx, &filing)?
+            } else {
+                Vec::new()
+            };
             let mut view = filing_view(filing, cases, messages)?;
             view.log_index = log_index;
+            view.earlier = earlier;
             Ok(view)
         })
+    }
+
+    /// The organisation's filings made before `filing` whose transfers fall in its windows,
+    /// drawn as the store draws them ([`freeport_store::Window`]).
+    fn earlier_filings(
+        &self,
+        tx: &mut Tx<'_>,
+        filing: &Filing,
+    ) -> Result<Vec<EarlierFiling>, PortError> {
+        let record = |f: &Filing| -> Result<freeport_store::TransferRecord, PortError> {
+            let facts: TransferFacts = serde_json::from_str(&f.facts)
+                .map_err(|e| PortError::Internal(format!("stored facts of `{}`: {e}", f.id)))?;
+            let mut record = transfer_record(&f.id, &facts, self.vocabulary, SubjectHashes::new());
+            record.exporter.clone_from(&f.organisation);
+            Ok(record)
+        };
+        let this = record(filing)?;
+        let windows = [
+            ("cn", freeport_store::Window::cn(&this.exporter, this.date)),
+            (
+                "us",
+                freeport_store::Window::us(&this.exporter, &this.counterparty, this.date),
+            ),
+        ];
+        let mut earlier = Vec::new();
+        for other in tx.filings(Some(&filing.organisation))? {
+            if (other.filed_at.as_str(), other.id.as_str())
+                >= (filing.filed_at.as_str(), filing.id.as_str())
+            {
+                continue;
+            }
+            let theirs = record(&other)?;
+            let inside: Vec<String> = windows
+                .iter()
+                .filter(|(_, w)| {
+                    (w.from..=w.to).contains(&theirs.date)
+                        && w.counterparty
+                            .as_ref()
+                            .is_none_or(|c| *c == theirs.counterparty)
+                })
+                .map(|(name, _)| (*name).to_owned())
+                .collect();
+            if inside.is_empty() {
+                continue;
+            }
+            let decision: serde_json::Value = serde_json::from_str(&other.decision)
+                .map_err(|e| PortError::Internal(format!("stored decision: {e}")))?;
+            earlier.push(EarlierFiling {
+                outcomes: ["cn", "us"]
+                    .iter()
+                    .map(|side| decision[side]["outcome"].as_str().unwrap_or("").to_owned())
+                    .collect(),
+                id: other.id,
+                filed_at: other.filed_at,
+                date: theirs.date.to_string(),
+                counterparty: theirs.counterparty,
+                status: other.status,
+                windows: inside,
+            });
+        }
+        Ok(earlier)
     }
 
     /// The filings the caller may see, oldest first.
@@ -1610,7 +1712,7 @@ impl Port {
     ///
     /// The filing is not visible to the caller, not cleared at once, or not logged.
     pub fn receipt(&self, who: &Principal, filing: &str) -> Result<Option<String>, PortError> {
-        let view = self.filing(who, filing)?;
+        let view = self.filing_with(who, filing, false)?;
         let state = self
             .store()?
             .transaction(|tx| tx.transfer_log_state(&TransferId(filing.to_owned())))?;
@@ -1869,6 +1971,7 @@ fn filing_view(
         cases: cases.into_iter().map(Into::into).collect(),
         messages: messages.into_iter().map(Into::into).collect(),
         log_index: None,
+        earlier: Vec::new(),
     })
 }
 

@@ -338,6 +338,35 @@ fn the_port_counts_an_organisations_cleared_filings_only() {
     f.port.file(&alice, &facts("cleared-at-once")).unwrap();
     let third = f.port.file(&alice, &facts("china-review")).unwrap();
     assert_eq!(third.cases[0].outcome, "SECURITY_ASSESSMENT");
+
+    // A reviewer sees the organisation's earlier filings in the third's windows: all three in
+    // China's (same year); in the US window only those to the same recipient.
+    let shown = f.port.filing(&f.admin, &third.id).unwrap();
+    let earlier: Vec<(&str, &str, Vec<String>)> = shown
+        .earlier
+        .iter()
+        .map(|e| (e.id.as_str(), e.status.as_str(), e.windows.clone()))
+        .collect();
+    let both = vec!["cn".to_owned(), "us".to_owned()];
+    let cn = vec!["cn".to_owned()];
+    assert_eq!(
+        earlier,
+        [
+            ("F-2026-000001", "in_review", both.clone()),
+            ("F-2026-000002", "in_review", both),
+            ("F-2026-000003", "cleared", cn),
+        ]
+    );
+    assert_eq!(shown.earlier[2].outcomes, ["EXEMPT", "NOT_COVERED"]);
+    // The first filing has none before it; a filing answer itself carries none.
+    assert!(
+        f.port
+            .filing(&f.admin, &first.id)
+            .unwrap()
+            .earlier
+            .is_empty()
+    );
+    assert!(third.earlier.is_empty());
 }
 
 #[test]

@@ -63,6 +63,36 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
     for m in &filing.messages {
         writeln!(out, "  [{}] {} ({}): {}", m.seq, m.author, m.at, m.body)?;
     }
+    if !filing.earlier.is_empty() {
+        writeln!(
+            out,
+            "earlier filings of {} in this filing's counting windows:",
+            filing.organisation
+        )?;
+        let mut table = super::judge::new_table();
+        table.set_header([
+            "filing",
+            "date",
+            "recipient",
+            "status",
+            "CN",
+            "US",
+            "windows",
+        ]);
+        for e in &filing.earlier {
+            let outcome = |i: usize| e.outcomes.get(i).cloned().unwrap_or_default();
+            table.add_row([
+                e.id.clone(),
+                e.date.clone(),
+                e.counterparty.clone(),
+                e.status.as_str().to_owned(),
+                outcome(0),
+                outcome(1),
+                e.windows.join(", ").to_uppercase(),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+    }
     Ok(())
 }
 
