@@ -96,6 +96,10 @@ pub enum Command {
     /// Decide your side of a case at a port (as a CN or US reviewer), signed with your own key.
     #[command(after_help = REVIEW_AFTER_HELP)]
     Review(ReviewArgs),
+    /// Publish a notice at a port (administrators and reviewers): a subsidy or procurement
+    /// notice, rules or another public document, logged and readable by anyone.
+    #[command(after_help = PUBLISH_AFTER_HELP)]
+    Publish(PublishArgs),
     /// Audit a port: download its audit bundle (as an auditor), verify a bundle offline.
     #[command(subcommand, after_help = AUDIT_AFTER_HELP)]
     Audit(AuditCommand),
@@ -798,6 +802,52 @@ Examples:
 pub struct FileArgs {
     /// The transfer facts (TOML, or JSON for `.json`).
     pub facts: PathBuf,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+const PUBLISH_AFTER_HELP: &str = "\
+The notice is public at once — GET /api/v1/publications and the Atom feed
+/api/v1/publications.atom, no account needed — and logged as a `publication` entry carrying the
+document and its SHA-256, so anyone can check it against the cosigned log. Public text: the port
+refuses text that looks like it carries personal data.
+
+Examples:
+  freeport publish --kind subsidy-notice --title \"跨境科研数据平台补贴\" --language zh --body-file notice.txt
+";
+
+/// What a notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NoticeKindArg {
+    /// Rules or guidance.
+    Rules,
+    /// A subsidy notice.
+    SubsidyNotice,
+    /// A procurement notice.
+    ProcurementNotice,
+    /// Any other public document.
+    Other,
+}
+
+/// Arguments of `freeport publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// What it is.
+    #[arg(long, value_enum)]
+    pub kind: NoticeKindArg,
+    /// Title (one line).
+    #[arg(long)]
+    pub title: String,
+    /// BCP 47 language tag of the text, e.g. `zh`, `en`.
+    #[arg(long)]
+    pub language: String,
+    /// The text, from this file (UTF-8; `-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub body_file: PathBuf,
     /// The port and your token.
     #[command(flatten)]
     pub port: PortConnection,

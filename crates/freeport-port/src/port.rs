@@ -72,6 +72,9 @@ pub const FILING_RECORDED: &str = "filing-recorded";
 /// The fault point between a decision's store transaction and the append of its entries.
 pub const DECISION_RECORDED: &str = "decision-recorded";
 
+/// The fault point between a notice's store transaction and the append of its entry.
+pub const NOTICE_RECORDED: &str = "notice-recorded";
+
 /// How far a decision's `decided_at` may be from the port's clock.
 pub const DECISION_CLOCK_SKEW_SECONDS: i64 = 300;
 
@@ -545,19 +548,109 @@ pub struct FilingSummary {
 /// when, why, and the log entries that carry them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Publication {
+    /// `reasons` (a refusal's public reasons), `subsidy_notice`, `procurement_notice`, `rules`
+    /// or `other`.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// BCP 47 language tag of the text (`und` for a refusal's reasons, in the reviewer's words).
+    pub language: String,
+    /// When published (RFC 3339 UTC): a refusal's decision time, a notice's publishing time.
+    pub published_at: String,
+    /// A notice's text.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub body: String,
     /// The filing refused.
-    pub filing: String,
-    /// `cn` or `us`.
-    pub side: String,
-    /// The side's outcome at filing.
-    pub outcome: String,
-    /// When it was decided (RFC 3339 UTC).
-    pub decided_at: String,
-    /// The public reasons.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub filing: Option<String>,
+    /// `cn` or `us`, for a refusal.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub side: Option<String>,
+    /// The side's outcome at filing, for a refusal.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub outcome: Option<String>,
+    /// A refusal's public reasons.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub public_reasons: Vec<String>,
-    /// The `decision` entry's index in the log (the `publication` entry follows it).
+    /// The log entry: a notice's `publication` entry; a refusal's `decision` entry (its
+    /// `publication` entry follows it).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub log_index: Option<u64>,
+}
+
+/// What a notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// Rules or guidance.
+    Rules,
+    /// A subsidy notice.
+    SubsidyNotice,
+    /// A procurement notice.
+    ProcurementNotice,
+    /// Any other public document.
+    Other,
+}
+
+impl NoticeKind {
+    /// The name the log and the store use.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Rules => "rules",
+            Self::SubsidyNotice => "subsidy_notice",
+            Self::ProcurementNotice => "procurement_notice",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// A notice to publish (`POST /api/v1/publications`, `freeport publish`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewNotice {
+    /// What it is.
+    pub kind: NoticeKind,
+    /// Title (one line).
+    pub title: String,
+    /// BCP 47 language tag of the text, e.g. `zh`, `en`, `zh-Hans`.
+    pub language: String,
+    /// The text (public: no personal data; at most 20,000 characters).
+    pub body: String,
+}
+
+/// The most characters of a notice's text.
+pub const MAX_NOTICE_CHARS: usize = 20_000;
+
+/// The `publication` log entry of a notice: the document is the canonical JSON of
+/// `{title, language, body}`, whose SHA-256 the entry carries with the document itself.
+///
+/// # Errors
+///
+/// The entry fails the log's schema (or is larger than an entry may be).
+pub fn notice_publication_entry(
+    notice: &NewNotice,
+    published_at: &str,
+) -> Result<Vec<u8>, PortError> {
+    let document = serde_json::json!({
+        "title": notice.title,
+        "language": notice.language,
+        "body": notice.body,
+    });
+    let canonical = serde_json_canonicalizer::to_vec(&document)
+        .map_err(|e| PortError::Internal(e.to_string()))?;
+    let body = serde_json::json!({
+        "kind": notice.kind.as_str(),
+        "title": notice.title,
+        "language": notice.language,
+        "sha256": hex(&Sha256::digest(&canonical)),
+        "published_at": published_at,
+        "document": document,
+    });
+    Ok(
+        freeport_tlog::entry::Entry::new(freeport_tlog::entry::EntryType::Publication, body)?
+            .to_bytes()?,
+    )
 }
 
 /// The `publication` log entry of a refusal's public reasons: the document is the canonical
@@ -824,6 +917,17 @@ impl Port {
                 log.append(publication)?;
             }
             store.transaction(|tx| tx.set_case_log_index(&pending.filing, &pending.side, index))?;
+        }
+        // And notices.
+        for notice in store.transaction(|tx| tx.notices())? {
+            if notice.log_index.is_some() {
+                continue;
+            }
+            let index = match log.find_recent(&notice.log_entry)? {
+                Some(index) => index,
+                None => log.append(&notice.log_entry)?,
+            };
+            store.transaction(|tx| tx.set_notice_log_index(notice.seq, index))?;
         }
         crate::recover::recover(&mut store, &mut log, &layout)
             .map_err(|e| PortError::Judge(e.cause))?;
@@ -1780,22 +1884,110 @@ impl Port {
     ///
     /// The store fails.
     pub fn publications(&self) -> Result<Vec<Publication>, PortError> {
-        let refused = self
-            .store()?
-            .transaction(|tx| tx.cases_of_side(None, Some(CaseStatus::Refused)))?;
+        let (refused, notices) = self.store()?.transaction(|tx| {
+            Ok::<_, PortError>((
+                tx.cases_of_side(None, Some(CaseStatus::Refused))?,
+                tx.notices()?,
+            ))
+        })?;
         let mut publications: Vec<Publication> = refused
             .into_iter()
             .map(|c| Publication {
-                filing: c.filing,
-                side: c.side,
-                outcome: c.outcome,
-                decided_at: c.decided_at.unwrap_or_default(),
+                kind: "reasons".to_owned(),
+                title: format!("Refusal of {} ({})", c.filing, c.side),
+                language: "und".to_owned(),
+                published_at: c.decided_at.unwrap_or_default(),
+                body: String::new(),
+                filing: Some(c.filing),
+                side: Some(c.side),
+                outcome: Some(c.outcome),
                 public_reasons: c.public_reasons,
                 log_index: c.log_index,
             })
+            .chain(notices.into_iter().map(notice_publication))
             .collect();
-        publications.sort_by(|a, b| (&a.decided_at, &a.filing).cmp(&(&b.decided_at, &b.filing)));
+        // By time, then log order (a second holds several), then names.
+        let key = |p: &Publication| {
+            (
+                p.published_at.clone(),
+                p.log_index.unwrap_or(u64::MAX),
+                p.kind.clone(),
+                p.title.clone(),
+                p.filing.clone(),
+            )
+        };
+        publications.sort_by_cached_key(key);
         Ok(publications)
+    }
+
+    /// Publishes a notice (administrators and either side's reviewers): stored with its
+    /// `publication` entry queued, then appended to the log; public at once at
+    /// `/api/v1/publications` and in the feed.
+    ///
+    /// # Errors
+    ///
+    /// Another role; a field refused (empty, too long, control characters, a language tag that
+    /// is not one, or text that looks like it carries personal data); the store or log fails.
+    pub fn publish(&self, who: &Principal, notice: &NewNotice) -> Result<Publication, PortError> {
+        Self::require(
+            who,
+            &[Role::Admin, Role::CnReviewer, Role::UsReviewer],
+            "publish notices",
+        )?;
+        check_text("title", &notice.title)?;
+        if notice.title.contains('\n') {
+            return Err(invalid("title", "a title is one line"));
+        }
+        check_language(&notice.language)?;
+        if notice.body.trim().is_empty() {
+            return Err(invalid("body", "it is empty"));
+        }
+        if notice.body.chars().count() > MAX_NOTICE_CHARS {
+            return Err(invalid(
+                "body",
+                format!("it is longer than {MAX_NOTICE_CHARS} characters"),
+            ));
+        }
+        if notice
+            .body
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return Err(invalid("body", "it holds a control character"));
+        }
+        check_public("title", &notice.title)?;
+        check_public("body", &notice.body)?;
+        let at = now();
+        let entry = notice_publication_entry(notice, &at)?;
+        let stored = self.store()?.transaction(|tx| {
+            let mut stored = freeport_store::docket::Notice {
+                seq: 0,
+                kind: notice.kind.as_str().to_owned(),
+                title: notice.title.clone(),
+                language: notice.language.clone(),
+                body: notice.body.clone(),
+                published_at: at.clone(),
+                published_by: who.account.clone(),
+                log_entry: entry.clone(),
+                log_index: None,
+            };
+            stored.seq = tx.insert_notice(&stored)?;
+            tx.journal(
+                &at,
+                &who.account,
+                "notice.publish",
+                &format!("notice/{}", stored.seq),
+            )?;
+            Ok::<_, PortError>(stored)
+        })?;
+        crate::pipeline::fault(NOTICE_RECORDED);
+        let index = self.log()?.append(&entry)?;
+        self.store()?
+            .transaction(|tx| tx.set_notice_log_index(stored.seq, index))?;
+        Ok(notice_publication(freeport_store::docket::Notice {
+            log_index: Some(index),
+            ..stored
+        }))
     }
 
     /// The access journal, from line `after` + 1 (auditors and admins).
@@ -1861,6 +2053,41 @@ fn decision_packs(decision: &serde_json::Value) -> Vec<String> {
 /// Refuses text bound for the public log that holds an identifier (a phone or ID number, an
 /// e-mail address, a card number …): public reasons and conditions are published, so they may
 /// name no one. The value is never echoed, only what it looks like and where it is.
+/// A stored notice as published.
+fn notice_publication(notice: freeport_store::docket::Notice) -> Publication {
+    Publication {
+        kind: notice.kind,
+        title: notice.title,
+        language: notice.language,
+        published_at: notice.published_at,
+        body: notice.body,
+        filing: None,
+        side: None,
+        outcome: None,
+        public_reasons: Vec::new(),
+        log_index: notice.log_index,
+    }
+}
+
+/// A BCP 47 tag as people write them: subtags of 1–8 ASCII letters or digits joined by `-`,
+/// the first of 2–3 letters (`zh`, `en`, `zh-Hans`, `en-US`).
+fn check_language(tag: &str) -> Result<(), PortError> {
+    let mut subtags = tag.split('-');
+    let first_ok = subtags
+        .next()
+        .is_some_and(|s| (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
+    let rest_ok =
+        subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if first_ok && rest_ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            "language",
+            "a BCP 47 language tag such as `zh`, `en` or `zh-Hans`",
+        ))
+    }
+}
+
 fn check_public(field: &str, text: &str) -> Result<(), PortError> {
     let mut found = None;
     freeport_detect::text::scan(text, |detector, range| {

@@ -551,3 +551,97 @@ fn an_audit_bundle_verifies_offline_and_names_what_does_not() {
         outcome.failures
     );
 }
+
+#[test]
+fn notices_are_published_logged_and_public() {
+    use freeport_port::port::{NewNotice, NoticeKind};
+    let f = port();
+    let us_key = SigningKey::generate("sam", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let sam = f.make(&account("sam", Role::UsReviewer, None, Some(&us_key)));
+    let notice = |kind, title: &str, language: &str, body: &str| NewNotice {
+        kind,
+        title: title.to_owned(),
+        language: language.to_owned(),
+        body: body.to_owned(),
+    };
+    let subsidy = notice(
+        NoticeKind::SubsidyNotice,
+        "跨境科研数据平台补贴",
+        "zh",
+        "申请截止日期为2027年3月31日。",
+    );
+    // Exporters and auditors may not publish.
+    assert!(matches!(
+        f.port.publish(&alice, &subsidy),
+        Err(PortError::Forbidden { .. })
+    ));
+    let published = f.port.publish(&f.admin, &subsidy).unwrap();
+    assert_eq!(published.kind, "subsidy_notice");
+    let first = published.log_index.unwrap();
+    let procurement = f
+        .port
+        .publish(
+            &sam,
+            &notice(
+                NoticeKind::ProcurementNotice,
+                "Cloud storage for the joint registry",
+                "en-US",
+                "Bids are due on 15 February 2027.",
+            ),
+        )
+        .unwrap();
+    assert_eq!(procurement.log_index, Some(first + 1));
+
+    // Bad fields are refused, naming the field; nothing is published.
+    for (bad, field) in [
+        (notice(NoticeKind::Other, "", "en", "text"), "title"),
+        (
+            notice(NoticeKind::Other, "two\nlines", "en", "text"),
+            "title",
+        ),
+        (
+            notice(NoticeKind::Other, "Title", "english!", "text"),
+            "language",
+        ),
+        (notice(NoticeKind::Other, "Title", "en", "  "), "body"),
+        (
+            notice(NoticeKind::Other, "Title", "en", &"x".repeat(20_001)),
+            "body",
+        ),
+        (
+            notice(
+                NoticeKind::Other,
+                "Contact",
+                "en",
+                "Write to zhang.wei@example.com or call +86 138 1234 5678.",
+            ),
+            "body",
+        ),
+    ] {
+        match f.port.publish(&f.admin, &bad) {
+            Err(PortError::Invalid { field: got, .. }) => assert_eq!(got, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    let public = f.port.publications().unwrap();
+    let titles: Vec<(&str, &str)> = public
+        .iter()
+        .map(|p| (p.kind.as_str(), p.title.as_str()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("subsidy_notice", "跨境科研数据平台补贴"),
+            ("procurement_notice", "Cloud storage for the joint registry"),
+        ]
+    );
+    let journal = f.port.journal(&f.admin, 0).unwrap();
+    assert_eq!(
+        journal
+            .iter()
+            .filter(|j| j.action == "notice.publish")
+            .count(),
+        2
+    );
+}

@@ -37,7 +37,7 @@ use axum::{Extension, Json};
 use freeport_port::home::Cosigned;
 use freeport_port::port::{
     AccountView, CaseView, DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_FACTS_BYTES,
-    MessageView, NewAccount, Principal, Publication,
+    MessageView, NewAccount, NewNotice, Principal, Publication,
 };
 use freeport_port::{Port, PortError};
 use freeport_store::docket::CaseStatus;
@@ -489,7 +489,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, cases, journal, audit_bundle, checkpoint, trust_policy, publications),
+    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
@@ -598,7 +598,7 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/journal", get(journal))
         .route("/api/v1/audit/bundle", get(audit_bundle))
         .route("/api/v1/log/checkpoint", get(checkpoint))
-        .route("/api/v1/publications", get(publications))
+        .route("/api/v1/publications", get(publications).post(publish))
         .route("/api/v1/publications.atom", get(publications_feed))
         .route("/api/v1/log/trust-policy", get(trust_policy))
         .layer(Extension(Arc::new(FilingQueue::start(Arc::clone(&port)))))
@@ -675,9 +675,23 @@ pub fn serve_port(
     rt.block_on(crate::run(listener, router_with_limits(port, limits)))
 }
 
-/// `GET /api/v1/publications`: every refusal's public reasons (no account).
+/// `POST /api/v1/publications`: publish a notice (administrators and reviewers).
+#[utoipa::path(post, path = "/api/v1/publications", tag = "publications", request_body = NewNotice,
+    responses((status = 201, description = "Published and logged", body = Publication), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not sent as `application/json`", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn publish(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    body: Result<Json<NewNotice>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(notice) = body?;
+    let published = blocking(move || port.publish(&who, &notice)).await?;
+    Ok((StatusCode::CREATED, Json(published)).into_response())
+}
+
+/// `GET /api/v1/publications`: every refusal's public reasons and every notice (no account).
 #[utoipa::path(get, path = "/api/v1/publications", tag = "publications",
-    responses((status = 200, description = "Every refusal's public reasons, oldest first", body = Vec<Publication>)))]
+    responses((status = 200, description = "Every refusal's public reasons and every notice, oldest first", body = Vec<Publication>)))]
 async fn publications(State(port): State<Shared>) -> Result<Response, ApiError> {
     Ok(Json(blocking(move || port.publications()).await?).into_response())
 }
@@ -704,29 +718,42 @@ fn xml(text: &str) -> String {
 fn atom_feed(list: &[Publication]) -> String {
     let updated = list
         .last()
-        .map_or("1970-01-01T00:00:00Z", |p| p.decided_at.as_str());
+        .map_or("1970-01-01T00:00:00Z", |p| p.published_at.as_str());
     let mut feed = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
-         <title>Free Data Port: public reasons of refusals</title>\n\
+         <title>Free Data Port: publications (refusals' public reasons, notices)</title>\n\
          <id>urn:freeport:publications</id>\n<updated>{}</updated>\n",
         xml(updated)
     );
     for p in list.iter().rev() {
-        let reasons: String = p
-            .public_reasons
-            .iter()
-            .map(|r| format!("- {r}\n"))
-            .collect();
+        let (id, text) = match (&p.filing, &p.side) {
+            (Some(filing), Some(side)) => (
+                format!("urn:freeport:refusal:{filing}:{side}"),
+                p.public_reasons
+                    .iter()
+                    .map(|r| format!("- {r}\n"))
+                    .collect(),
+            ),
+            _ => (
+                format!(
+                    "urn:freeport:notice:{}",
+                    p.log_index
+                        .map_or_else(|| p.published_at.clone(), |i| i.to_string())
+                ),
+                p.body.clone(),
+            ),
+        };
         feed.push_str(&format!(
-            "<entry>\n<title>Refusal of {filing} ({side}, {outcome})</title>\n\
-             <id>urn:freeport:refusal:{filing}:{side}</id>\n<updated>{at}</updated>\n\
-             <content type=\"text\">{reasons}</content>\n</entry>\n",
-            filing = xml(&p.filing),
-            side = xml(&p.side),
-            outcome = xml(&p.outcome),
-            at = xml(&p.decided_at),
-            reasons = xml(&reasons),
+            "<entry>\n<title>{title}</title>\n<category term=\"{kind}\"/>\n\
+             <id>{id}</id>\n<updated>{at}</updated>\n\
+             <content type=\"text\" xml:lang=\"{lang}\">{text}</content>\n</entry>\n",
+            title = xml(&p.title),
+            kind = xml(&p.kind),
+            id = xml(&id),
+            at = xml(&p.published_at),
+            lang = xml(&p.language),
+            text = xml(&text),
         ));
     }
     feed.push_str("</feed>\n");

@@ -216,6 +216,22 @@ impl PortClient {
         self.post(&format!("/api/v1/filings/{}/messages", encode(id)), &body)
     }
 
+    /// Publishes a notice (administrators and reviewers).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn publish(
+        &self,
+        notice: &freeport_port::port::NewNotice,
+    ) -> Result<freeport_port::port::Publication, ClientError> {
+        let body = serde_json::to_string(notice).map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: e.to_string(),
+        })?;
+        self.post("/api/v1/publications", &body)
+    }
+
     /// The port's audit bundle (auditors and administrators).
     ///
     /// # Errors

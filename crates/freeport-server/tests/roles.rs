@@ -129,6 +129,7 @@ async fn every_route_with_every_role_and_none() {
     // signature check (422); everyone else is stopped before it.
     let decision = r#"{"verdict":"approve","decided_at":"2026-12-07T00:00:00Z","signed_note":"x"}"#;
     let facts_body = facts("cleared-at-once");
+    let notice = r#"{"kind":"subsidy_notice","title":"Grants for joint research data platforms","language":"en","body":"Applications open until 31 March 2027."}"#;
     // (method, path, body, expected status per role in the order: none, exporter,
     // other_exporter, cn_reviewer, us_reviewer, auditor, admin)
     let routes: Vec<(&str, String, &str, [u16; 7])> = vec![
@@ -224,6 +225,12 @@ async fn every_route_with_every_role_and_none() {
         ),
         ("GET", "/api/v1/log/trust-policy".into(), "", [200; 7]),
         ("GET", "/api/v1/publications".into(), "", [200; 7]),
+        (
+            "POST",
+            "/api/v1/publications".into(),
+            notice,
+            [401, 403, 403, 201, 201, 403, 201],
+        ),
         ("GET", "/api/v1/publications.atom".into(), "", [200; 7]),
         ("GET", "/healthz".into(), "", [200; 7]),
         ("GET", "/openapi.json".into(), "", [200; 7]),

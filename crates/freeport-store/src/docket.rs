@@ -270,6 +270,29 @@ pub struct PendingDecision {
     pub publication_entry: Option<Vec<u8>>,
 }
 
+/// A notice the port publishes, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// Its number, in publishing order.
+    pub seq: u64,
+    /// `rules`, `subsidy_notice`, `procurement_notice` or `other`.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// BCP 47 language tag of the text.
+    pub language: String,
+    /// The text.
+    pub body: String,
+    /// RFC 3339 UTC.
+    pub published_at: String,
+    /// The publishing account.
+    pub published_by: String,
+    /// Its `publication` log entry.
+    pub log_entry: Vec<u8>,
+    /// The entry's index, once appended.
+    pub log_index: Option<u64>,
+}
+
 /// A question or answer on a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -754,6 +777,81 @@ impl Tx<'_> {
         Ok(changed == 1)
     }
 
+    /// Stores a notice with its queued log entry (`seq` and `log_index` are ignored); its
+    /// number.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails (a kind the schema does not know breaks a constraint).
+    pub fn insert_notice(&mut self, notice: &Notice) -> Result<u64, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO notice (kind, title, language, body, published_at, published_by,
+                 log_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    notice.kind,
+                    notice.title,
+                    notice.language,
+                    notice.body,
+                    notice.published_at,
+                    notice.published_by,
+                    notice.log_entry
+                ])
+            })
+            .map_err(db_error(self.path, "store a notice"))?;
+        Ok(self.tx.last_insert_rowid().unsigned_abs())
+    }
+
+    /// Every notice, in publishing order.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn notices(&mut self) -> Result<Vec<Notice>, StoreError> {
+        self.tx
+            .prepare_cached(
+                "SELECT seq, kind, title, language, body, published_at, published_by, log_entry,
+                 log_index FROM notice ORDER BY seq",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |row| {
+                    Ok(Notice {
+                        seq: row.get::<_, i64>(0)?.unsigned_abs(),
+                        kind: row.get(1)?,
+                        title: row.get(2)?,
+                        language: row.get(3)?,
+                        body: row.get(4)?,
+                        published_at: row.get(5)?,
+                        published_by: row.get(6)?,
+                        log_entry: row.get(7)?,
+                        log_index: row.get::<_, Option<i64>>(8)?.map(i64::unsigned_abs),
+                    })
+                })?
+                .collect()
+            })
+            .map_err(db_error(self.path, "list notices"))
+    }
+
+    /// Records the log index of a notice's entry.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn set_notice_log_index(&mut self, seq: u64, index: u64) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("UPDATE notice SET log_index = ?2 WHERE seq = ?1")
+            .and_then(|mut s| {
+                s.execute(params![
+                    i64::try_from(seq).unwrap_or(i64::MAX),
+                    i64::try_from(index).unwrap_or(i64::MAX)
+                ])
+            })
+            .map_err(db_error(self.path, "record a notice's log index"))?;
+        Ok(())
+    }
+
     /// Decided sides whose queued log entries were never marked appended, in decision order.
     ///
     /// # Errors
@@ -963,6 +1061,7 @@ mod tests {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "DROP TABLE filing_number;
+             DROP TABLE notice;
              ALTER TABLE case_side DROP COLUMN log_entry;
              ALTER TABLE case_side DROP COLUMN publication_entry;
              DELETE FROM freeport_schema WHERE version = 10;",

@@ -29,6 +29,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Case(command) => commands::port_client::case(&command, out),
         Command::Review(args) => commands::port_client::review(&args, out),
         Command::Audit(command) => commands::audit::run(&command, out),
+        Command::Publish(args) => commands::port_client::publish(&args, out),
         Command::Vocab(command) => commands::vocab::run(&command, out),
         Command::History(args) => commands::history::run(&args, cli.store.as_deref(), out),
         Command::Deid(args) => match &args.command {

@@ -1121,3 +1121,60 @@ fn a_decision_survives_a_crash_before_its_entry_is_appended() {
     assert_eq!(status, 409);
     assert!(server.stop().success());
 }
+
+#[test]
+fn a_notice_published_from_the_command_line_survives_a_crash_and_is_public() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("port");
+    assert!(freeport(&home, &["init"]).status.success());
+    let admin = add_account(
+        &home,
+        &["ops", "--role", "admin", "--name", "Port operator"],
+    );
+    let body = dir.path().join("notice.txt");
+    std::fs::write(&body, "申请截止日期为2027年3月31日。\n").unwrap();
+    let publish = |server: &Server, title: &str| {
+        Command::cargo_bin("freeport")
+            .unwrap()
+            .env("FREEPORT_PORT_URL", &server.base)
+            .env("FREEPORT_TOKEN", &admin)
+            .args([
+                "publish",
+                "--kind",
+                "subsidy-notice",
+                "--title",
+                title,
+                "--language",
+                "zh",
+                "--body-file",
+                body.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap()
+    };
+    // The port dies after storing the notice, before its entry is appended.
+    let crashed = Server::start_with_fault(&home, Some("notice-recorded"));
+    assert!(!publish(&crashed, "跨境科研数据平台补贴").status.success());
+    drop(crashed);
+    let server = Server::start(&home);
+    let (_, _, published) = call(&server, "GET", "/api/v1/publications", None, None);
+    assert_eq!(published[0]["title"], "跨境科研数据平台补贴", "{published}");
+    assert!(published[0]["log_index"].is_u64(), "{published}");
+    // Published normally: logged at once, in the feed for anyone.
+    let out = publish(&server, "第二批补贴");
+    assert!(out.status.success(), "{out:?}");
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        answer["log_index"].as_u64(),
+        Some(published[0]["log_index"].as_u64().unwrap() + 1)
+    );
+    let (_, _, feed) = call(&server, "GET", "/api/v1/publications.atom", None, None);
+    let feed = feed.as_str().unwrap();
+    assert!(
+        feed.contains("第二批补贴") && feed.contains("subsidy_notice"),
+        "{feed}"
+    );
+    assert!(server.stop().success());
+}

@@ -19,3 +19,20 @@ GROUP BY rtrim(id, '0123456789');
 -- here, and the port appends them (or finds them appended) when it next opens.
 ALTER TABLE case_side ADD COLUMN log_entry BLOB;
 ALTER TABLE case_side ADD COLUMN publication_entry BLOB;
+
+-- Notices the port publishes (subsidy and procurement notices, rules, other public documents),
+-- each with its `publication` log entry, queued here in the transaction that stores the notice
+-- and appended after it; `log_index` once appended.
+CREATE TABLE notice (
+    seq          INTEGER PRIMARY KEY,
+    kind         TEXT    NOT NULL
+                 CHECK (kind IN ('rules', 'subsidy_notice', 'procurement_notice', 'other')),
+    title        TEXT    NOT NULL,
+    language     TEXT    NOT NULL,
+    body         TEXT    NOT NULL,
+    published_at TEXT    NOT NULL,
+    -- An account id, or the host's local administrator (as in the access journal).
+    published_by TEXT    NOT NULL,
+    log_entry    BLOB    NOT NULL,
+    log_index    INTEGER CHECK (log_index IS NULL OR log_index >= 0)
+) STRICT;

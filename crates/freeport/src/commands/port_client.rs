@@ -4,10 +4,13 @@
 
 use std::io::Write;
 
-use freeport_cli::{CaseCommand, FileArgs, Format, PortConnection, ReviewArgs};
+use freeport_cli::{
+    CaseCommand, FileArgs, Format, NoticeKindArg, PortConnection, PublishArgs, ReviewArgs,
+};
 use freeport_policy::{FactsFormat, parse_facts};
 use freeport_port::port::{
-    DecisionFields, DecisionRequest, FilingView, Verdict, decision_entry, decision_note_text,
+    DecisionFields, DecisionRequest, FilingView, NewNotice, NoticeKind, Verdict, decision_entry,
+    decision_note_text,
 };
 use freeport_server::client::PortClient;
 use freeport_store::docket::FilingStatus;
@@ -216,6 +219,46 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
             decided
                 .log_index
                 .map_or_else(|| "pending".to_owned(), |i| i.to_string())
+        )?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub(crate) fn publish(args: &PublishArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let body = if args.body_file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+        text
+    } else {
+        std::fs::read_to_string(&args.body_file).map_err(|e| Error::File {
+            path: args.body_file.display().to_string(),
+            source: e,
+        })?
+    };
+    let notice = NewNotice {
+        kind: match args.kind {
+            NoticeKindArg::Rules => NoticeKind::Rules,
+            NoticeKindArg::SubsidyNotice => NoticeKind::SubsidyNotice,
+            NoticeKindArg::ProcurementNotice => NoticeKind::ProcurementNotice,
+            NoticeKindArg::Other => NoticeKind::Other,
+        },
+        title: args.title.clone(),
+        language: args.language.clone(),
+        body,
+    };
+    let published = client(&args.port).publish(&notice)?;
+    match args.format {
+        Format::Json => json(out, &published)?,
+        Format::Table => writeln!(
+            out,
+            "published {} `{}` ({}) at {}; log entry {}",
+            published.kind,
+            published.title,
+            published.language,
+            published.published_at,
+            published
+                .log_index
+                .map_or_else(|| "pending".to_owned(), |i| format!("#{i}"))
         )?,
     }
     Ok(ExitStatus::Success)
