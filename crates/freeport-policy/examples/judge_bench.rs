@@ -18,12 +18,12 @@ use std::time::Instant;
 
 use cedar_policy::{Authorizer, Context, Entities, EntityUid, Request, RestrictedExpression};
 use freeport_policy::{
-    CnPriorVolumes, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes, RulePack, TransferFacts,
-    UsPriorVolumes, cn_window_start, parse_facts, us_window_start,
+    CnPriorVolumes, FactsFormat, Judge, Jurisdiction, PriorVolumes, RulePack, TransferFacts,
+    UsPriorVolumes, parse_facts,
 };
 use freeport_store::{
-    CategorySet, CollectedIn, DataState, Store, StoreError, SubjectHashes, TransferId,
-    TransferRecord, Unit, VolumeEntry, Window,
+    CategorySet, Store, StoreError, SubjectHashes, TransferId, TransferRecord, Unit, VolumeEntry,
+    Window,
 };
 use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
 use jiff::ToSpan;
@@ -53,7 +53,7 @@ fn main() -> Result<(), Error> {
         let facts = parse_facts("scenario", facts_text, FactsFormat::Toml, &judge)?;
         let prior = match facts.prior_volumes {
             Some(p) => p,
-            None => PriorVolumes::none(facts.date)?,
+            None => PriorVolumes::none(facts.date),
         };
         all.push((facts, prior));
     }
@@ -259,12 +259,12 @@ impl Sets {
         };
         Ok(PriorVolumes {
             cn: CnPriorVolumes {
-                since: cn_window_start(facts.date),
+                since: freeport_vocabulary::Window::cn(facts.date).from,
                 pi_individuals: get(cn, "pi"),
                 sensitive_pi_individuals: get(cn, "sensitive_pi"),
             },
             us: UsPriorVolumes {
-                since: us_window_start(facts.date)?,
+                since: freeport_vocabulary::Window::us(facts.date).from,
                 covered_personal_identifiers: get(us, US_SETS[0]),
                 precise_geolocation_devices: get(us, US_SETS[1]),
                 biometric: get(us, US_SETS[2]),
@@ -305,13 +305,9 @@ fn populate(store: &mut Store, scenarios: &[(TransferFacts, PriorVolumes)]) -> R
                             },
                             count: item.devices.unwrap_or(item.individuals) / 10,
                             subject_hashes: SubjectHashes::new(),
-                            state: match item.form {
-                                Form::Raw => DataState::Raw,
-                                Form::Pseudonymised => DataState::Pseudonymised,
-                                Form::Anonymised => DataState::Anonymised,
-                            },
+                            state: item.form,
                             // Counted by both windows, so every lookup reads every entry.
-                            collected_in: CollectedIn::Unknown,
+                            collected_in: None,
                         })
                         .collect(),
                     decision_json: "{}".to_owned(),

@@ -1055,7 +1055,7 @@ mod tests {
             let facts = parse_facts("scenario", facts_text, FactsFormat::Toml, &judge).unwrap();
             let prior = match facts.prior_volumes {
                 Some(p) => p,
-                None => PriorVolumes::none(facts.date).unwrap(),
+                None => PriorVolumes::none(facts.date),
             };
             let inventory = context::inventory(&facts, vocabulary);
             let parties = parties::classify(&facts);

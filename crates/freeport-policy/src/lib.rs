@@ -40,7 +40,7 @@
 //! "#, FactsFormat::Toml, &judge)?;
 //! let prior = match facts.prior_volumes {
 //!     Some(prior) => prior,
-//!     None => freeport_policy::PriorVolumes::none(facts.date)?,
+//!     None => freeport_policy::PriorVolumes::none(facts.date),
 //! };
 //! let decision = judge.decide(&facts, &prior)?;
 //! assert_eq!(decision.cn.outcome, "EXEMPT");
@@ -76,4 +76,4 @@ pub use pack::{
     SourceError,
 };
 pub use parties::{Basis, Conclusion, Reason};
-pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes, cn_window_start, us_window_start};
+pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes};

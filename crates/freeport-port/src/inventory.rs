@@ -75,7 +75,7 @@ pub fn inventory(
         let unhashed = dataset_people(dataset, &mut tallies);
         unhashed_people = unhashed_people.saturating_add(unhashed);
     }
-    let collected_in = crate::volumes::collected_in_of(origin);
+    let collected_in = origin;
     // Everyone with a hash, in any category of any dataset (known to the vocabulary or not).
     let everyone: Vec<&Hashes> = tallies.values().flat_map(|t| &t.hashes).collect();
     let mut out = Inventory {

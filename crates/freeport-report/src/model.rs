@@ -8,10 +8,10 @@ use freeport_deid::risk::Risk;
 use freeport_detect::Evidence as DetectEvidence;
 use freeport_policy::{
     CollectedIn, Coverage, Decision, Form, Jurisdiction, MechanismStatus, PriorVolumes, Role,
-    RulePack, SideDecision, TransferFacts, Tri, cn_window_start, us_window_start,
+    RulePack, SideDecision, TransferFacts, Tri,
 };
 use freeport_scan::ScanReport;
-use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+use freeport_vocabulary::{CnClass, DspCategory, Vocabulary, Window};
 use serde::Serialize;
 
 use crate::risk::{RiskCause, RiskEntry, derive_risks};
@@ -1027,8 +1027,8 @@ fn inventory(
         })
         .collect();
     let volumes = Volumes {
-        cn_window_start: cn_window_start(facts.date).to_string(),
-        us_window_start: us_window_start(facts.date).ok().map(|d| d.to_string()),
+        cn_window_start: Window::cn(facts.date).from.to_string(),
+        us_window_start: Some(Window::us(facts.date).from.to_string()),
         prior_known: prior.is_some(),
         cn_pi_transfer: cn_pi.finish(total),
         cn_sensitive_transfer: cn_sensitive.finish(total),

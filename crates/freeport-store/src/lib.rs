@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use freeport_store::{
-//!     CategorySet, CollectedIn, DataState, Store, TransferId, TransferRecord, Unit, VolumeEntry, Window,
+//!     CategorySet, CollectedIn, Form, Store, TransferId, TransferRecord, Unit, VolumeEntry, Window,
 //! };
 //! use jiff::civil::date;
 //!
@@ -25,8 +25,8 @@
 //!         unit: Unit::Individuals,
 //!         count: 120_000,
 //!         subject_hashes: Default::default(),
-//!         state: DataState::Raw,
-//!         collected_in: CollectedIn::Cn,
+//!         state: Form::Raw,
+//!         collected_in: Some(CollectedIn::Cn),
 //!     }],
 //!     decision_json: r#"{"cn":{"outcome":"STANDARD_CONTRACT_OR_CERTIFICATION"}}"#.into(),
 //!     rule_packs: vec![],
@@ -70,9 +70,9 @@
 //! (exporter, counterparty) pair dated in `[date − 12 months, date]`, i.e. from the same calendar
 //! day twelve months before up to the date (28 CFR 202.205 "at any point in the preceding 12
 //! months", aggregated across transactions between the same U.S. person and foreign person; see
-//! [`us_start`] for why the first day counts and for leap days), entries of data on U.S. persons
-//! only; every state counts (28 CFR 202.206). Entries of [`CollectedIn::Unknown`] origin count
-//! in both. Units:
+//! `freeport_vocabulary::Window::us` for why the first day counts and for leap days), entries of data on U.S. persons
+//! only; every state counts (28 CFR 202.206). Entries of unknown origin (`collected_in: None`)
+//! count in both. Units:
 //! individuals, or devices where the caller records devices (precise geolocation, 28 CFR
 //! 202.205(c)); a category keeps one unit in a store.
 //!
@@ -176,7 +176,6 @@ mod location;
 mod migrate;
 mod model;
 mod store;
-mod window;
 
 use hmac::{KeyInit, Mac};
 
@@ -184,12 +183,11 @@ pub use error::{BudgetExceeded, InvalidBudget, InvalidTransfer, StoreError, Unso
 pub use location::{DB_FILE, HOME_ENV, default_path};
 pub use migrate::latest_version;
 pub use model::{
-    Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
-    LogState, PendingLogEntry, RulePackRef, StagedPackage, SubjectHash, SubjectHashes, TransferId,
+    Budget, CategorySet, CollectedIn, EntrySummary, Form, HistoryEntry, HistoryFilter, LogState,
+    PendingLogEntry, RulePackRef, StagedPackage, SubjectHash, SubjectHashes, TransferId,
     TransferRecord, TransferSummary, Unit, Volume, VolumeEntry, Volumes, Window, WindowKind,
 };
 pub use store::{Store, Tx};
-pub use window::{cn_start, us_start};
 
 /// How an exporter's subject hashes are computed; fixed when its salt is created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
