@@ -182,12 +182,7 @@ impl SideDecision {
     #[must_use]
     pub fn is_blocking(&self) -> bool {
         self.outcome.contains("PROHIBITED")
-            || self.mechanisms.iter().any(|m| {
-                matches!(
-                    m.status,
-                    MechanismStatus::Missing | MechanismStatus::Expired
-                )
-            })
+            || self.mechanisms.iter().any(|m| m.status.is_blocking())
     }
 }
 
@@ -259,6 +254,15 @@ pub enum MechanismStatus {
     Missing,
     /// A duty the facts cannot show (consent, impact assessment, reports): to be done.
     Duty,
+}
+
+impl MechanismStatus {
+    /// Whether a mechanism in this state keeps the transfer from going ahead: one the facts show
+    /// none of, or one that has lapsed.
+    #[must_use]
+    pub const fn is_blocking(self) -> bool {
+        matches!(self, Self::Missing | Self::Expired)
+    }
 }
 
 /// A rule that fired.
