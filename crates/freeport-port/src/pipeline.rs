@@ -16,9 +16,9 @@ use freeport_read::Source;
 use freeport_report::{
     DeidInput, Lang, LogInfo, Rejudged, Report, ReportInput, render_html, render_json,
 };
-use freeport_scan::{DatasetReport, Progress, SaltScheme, ScanOptions, ScanReport, scan_paths};
+use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
 use freeport_seal::{Column, Description, KeyRing, Payload, PlainFile, Trust};
-use freeport_store::{HashScheme, Store, StoreError, TransferId, TransferRecord};
+use freeport_store::{Store, StoreError, TransferId, TransferRecord};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 use serde_json::json;
@@ -309,10 +309,7 @@ pub fn assess(
     let options = ScanOptions {
         threads: request.threads,
         salt: Some(salt.bytes.to_vec()),
-        salt_scheme: match salt.scheme {
-            HashScheme::HmacSha256 => SaltScheme::HmacSha256,
-            HashScheme::SipHash24 => SaltScheme::SipHash24,
-        },
+        salt_scheme: salt.scheme,
         ..ScanOptions::default()
     };
     let mut options = options;

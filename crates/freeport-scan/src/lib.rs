@@ -41,7 +41,7 @@ use freeport_detect::{
 use freeport_read::{BatchReader, Input, ReadError, ReadOptions, discover, open};
 use rayon::prelude::*;
 
-pub use crate::keys::{KeyHash, SaltScheme};
+pub use crate::keys::{HashScheme, KeyHash};
 use crate::keys::{KeyHasher, KeyMap};
 pub use crate::report::{
     ColumnReport, Contained, DatasetReport, InputError, KeyColumn, SCHEMA_VERSION, SaltedSubjects,
@@ -74,7 +74,7 @@ pub struct ScanOptions {
     /// are returned in [`DatasetReport::salted`].
     pub salt: Option<Vec<u8>>,
     /// How salted hashes are computed: the scheme the store keeps with the salt.
-    pub salt_scheme: SaltScheme,
+    pub salt_scheme: HashScheme,
 }
 
 /// Hears about progress; implemented by the command line's progress bar.
@@ -195,7 +195,12 @@ fn scan_input_with_probe(
     if header_row {
         check_header(input, &names)?;
     }
-    let hasher = KeyHasher::new(options.salt.as_deref(), options.salt_scheme);
+    let hasher = options
+        .salt
+        .as_deref()
+        .map_or_else(KeyHasher::random, |salt| {
+            KeyHasher::salted(salt, options.salt_scheme)
+        });
 
     let mut state = DatasetState::new(&names, options.show_examples);
     state.probe_limit = probe_limit;
@@ -433,7 +438,7 @@ impl Counter {
                 self.unkeyed += 1;
                 continue;
             };
-            let hash = hasher.hash(&key);
+            let hash = hasher.hash(key.as_bytes());
             let words = self.words;
             let slot = *self.index.entry(hash).or_insert_with(|| {
                 self.keys.push(hash);

@@ -86,7 +86,7 @@ pub struct DatasetReport {
 }
 
 /// Per-category sets of salted subject hashes (128 bits, keyed with the exporter's salt by the
-/// scheme the store keeps with it: [`SaltScheme`](crate::SaltScheme)), sorted, for exact union
+/// scheme the store keeps with it: [`HashScheme`](crate::HashScheme)), sorted, for exact union
 /// counts across datasets by the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SaltedSubjects {
