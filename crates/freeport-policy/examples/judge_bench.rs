@@ -25,7 +25,7 @@ use freeport_store::{
     CategorySet, Store, StoreError, SubjectHashes, TransferId, TransferRecord, Unit, VolumeEntry,
     Window,
 };
-use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+use freeport_vocabulary::{CnClass, UsCounter, Vocabulary};
 use jiff::ToSpan;
 
 type Error = Box<dyn std::error::Error>;
@@ -200,16 +200,6 @@ struct Sets {
     us: Vec<CategorySet>,
 }
 
-const US_SETS: [&str; 7] = [
-    "covered_personal_identifiers",
-    "precise_geolocation_devices",
-    "biometric",
-    "human_omic",
-    "human_genomic",
-    "personal_health",
-    "personal_financial",
-];
-
 impl Sets {
     fn new(vocabulary: &Vocabulary) -> Self {
         let ids = |keep: &dyn Fn(&freeport_vocabulary::Category) -> bool| -> BTreeSet<String> {
@@ -224,27 +214,15 @@ impl Sets {
             name: name.to_owned(),
             categories,
         };
-        let dsp = |d: DspCategory| move |c: &freeport_vocabulary::Category| c.us.dsp == d;
         Self {
             cn: vec![
                 set("pi", ids(&|c| c.cn.class == CnClass::Pi)),
                 set("sensitive_pi", ids(&|c| c.cn.class == CnClass::SensitivePi)),
             ],
-            us: vec![
-                set(
-                    US_SETS[0],
-                    ids(&dsp(DspCategory::CoveredPersonalIdentifier)),
-                ),
-                set(US_SETS[1], ids(&dsp(DspCategory::PreciseGeolocation))),
-                set(US_SETS[2], ids(&dsp(DspCategory::Biometric))),
-                set(US_SETS[3], ids(&dsp(DspCategory::HumanOmic))),
-                set(
-                    US_SETS[4],
-                    ids(&|c| c.us.dsp == DspCategory::HumanOmic && c.id.starts_with("genomic.")),
-                ),
-                set(US_SETS[5], ids(&dsp(DspCategory::PersonalHealth))),
-                set(US_SETS[6], ids(&dsp(DspCategory::PersonalFinancial))),
-            ],
+            us: UsCounter::ALL
+                .iter()
+                .map(|counter| set(counter.name(), ids(&|c| UsCounter::of(c).contains(counter))))
+                .collect(),
         }
     }
 
@@ -265,13 +243,13 @@ impl Sets {
             },
             us: UsPriorVolumes {
                 since: freeport_vocabulary::Window::us(facts.date).from,
-                covered_personal_identifiers: get(us, US_SETS[0]),
-                precise_geolocation_devices: get(us, US_SETS[1]),
-                biometric: get(us, US_SETS[2]),
-                human_omic: get(us, US_SETS[3]),
-                human_genomic: get(us, US_SETS[4]),
-                personal_health: get(us, US_SETS[5]),
-                personal_financial: get(us, US_SETS[6]),
+                covered_personal_identifiers: get(us, UsCounter::CoveredPersonalIdentifiers.name()),
+                precise_geolocation_devices: get(us, UsCounter::PreciseGeolocationDevices.name()),
+                biometric: get(us, UsCounter::Biometric.name()),
+                human_omic: get(us, UsCounter::HumanOmic.name()),
+                human_genomic: get(us, UsCounter::HumanGenomic.name()),
+                personal_health: get(us, UsCounter::PersonalHealth.name()),
+                personal_financial: get(us, UsCounter::PersonalFinancial.name()),
             },
         })
     }

@@ -8,7 +8,7 @@
 //! precise geolocation. Both windows are drawn once, by [`Window`]: the store counts
 //! [`PriorVolumes`] over them and the judge refuses volumes counted over another.
 
-use freeport_vocabulary::Window;
+use freeport_vocabulary::{UsCounter, Window};
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -94,4 +94,20 @@ pub struct UsPriorVolumes {
     pub personal_health: u64,
     /// U.S. persons, personal financial data (§ 202.205(e)).
     pub personal_financial: u64,
+}
+
+impl UsPriorVolumes {
+    /// The prior count of one counter.
+    #[must_use]
+    pub const fn get(&self, counter: UsCounter) -> u64 {
+        match counter {
+            UsCounter::CoveredPersonalIdentifiers => self.covered_personal_identifiers,
+            UsCounter::PreciseGeolocationDevices => self.precise_geolocation_devices,
+            UsCounter::Biometric => self.biometric,
+            UsCounter::HumanOmic => self.human_omic,
+            UsCounter::HumanGenomic => self.human_genomic,
+            UsCounter::PersonalHealth => self.personal_health,
+            UsCounter::PersonalFinancial => self.personal_financial,
+        }
+    }
 }

@@ -13,7 +13,7 @@ use freeport_policy::{CnPriorVolumes, Decision, PriorVolumes, TransferFacts, UsP
 use freeport_store::{
     CategorySet, RulePackRef, TransferId, TransferRecord, Tx, Unit, VolumeEntry, Volumes, Window,
 };
-use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+use freeport_vocabulary::{CnClass, DspCategory, UsCounter, Vocabulary};
 use freeport_vocabulary::{CollectedIn, Form};
 
 use crate::error::Cause;
@@ -24,17 +24,6 @@ pub const PI: &str = "pi";
 /// China's set of sensitive personal information.
 pub const SENSITIVE_PI: &str = "sensitive_pi";
 
-/// The US counters, in the order of [`UsPriorVolumes`]'s fields.
-const US: [&str; 7] = [
-    "covered_personal_identifiers",
-    "precise_geolocation_devices",
-    "biometric",
-    "human_omic",
-    "human_genomic",
-    "personal_health",
-    "personal_financial",
-];
-
 /// The category sets behind each country's counters.
 #[derive(Debug, Clone)]
 pub struct Counters {
@@ -43,9 +32,8 @@ pub struct Counters {
 }
 
 impl Counters {
-    /// Reads the sets off the vocabulary: China's by class, the US's by 28 CFR 202.205
-    /// category; human genomic data is the `genomic.*` part of 'omic data, with its own threshold
-    /// (§ 202.205(a)), the same reading the judge makes.
+    /// Reads the sets off the vocabulary: China's by class, the US's by the counters each
+    /// category feeds ([`UsCounter::of`], the judge's own reading).
     pub fn new(vocabulary: &Vocabulary) -> Self {
         let ids = |keep: &dyn Fn(&freeport_vocabulary::Category) -> bool| -> BTreeSet<String> {
             vocabulary
@@ -59,24 +47,17 @@ impl Counters {
             name: name.to_owned(),
             categories,
         };
-        let dsp = |d: DspCategory| ids(&|c| c.us.dsp == d);
         Self {
             cn: [
                 set(PI, ids(&|c| c.cn.class == CnClass::Pi)),
                 set(SENSITIVE_PI, ids(&|c| c.cn.class == CnClass::SensitivePi)),
             ],
-            us: [
-                set(US[0], dsp(DspCategory::CoveredPersonalIdentifier)),
-                set(US[1], dsp(DspCategory::PreciseGeolocation)),
-                set(US[2], dsp(DspCategory::Biometric)),
-                set(US[3], dsp(DspCategory::HumanOmic)),
+            us: UsCounter::ALL.map(|counter| {
                 set(
-                    US[4],
-                    ids(&|c| c.us.dsp == DspCategory::HumanOmic && c.id.starts_with("genomic.")),
-                ),
-                set(US[5], dsp(DspCategory::PersonalHealth)),
-                set(US[6], dsp(DspCategory::PersonalFinancial)),
-            ],
+                    counter.name(),
+                    ids(&|c| UsCounter::of(c).contains(&counter)),
+                )
+            }),
         }
     }
 
@@ -99,6 +80,7 @@ impl Counters {
         let cn = tx.volumes_before(&cn_window, &self.cn, record)?;
         let us = tx.volumes_before(&us_window, &self.us, record)?;
         let set = |v: &Volumes, name: &str| v.sets.get(name).copied().unwrap_or(0);
+        let us_set = |counter: UsCounter| set(&us, counter.name());
         Ok(PriorVolumes {
             cn: CnPriorVolumes {
                 since: cn_window.from,
@@ -107,13 +89,13 @@ impl Counters {
             },
             us: UsPriorVolumes {
                 since: us_window.from,
-                covered_personal_identifiers: set(&us, US[0]),
-                precise_geolocation_devices: set(&us, US[1]),
-                biometric: set(&us, US[2]),
-                human_omic: set(&us, US[3]),
-                human_genomic: set(&us, US[4]),
-                personal_health: set(&us, US[5]),
-                personal_financial: set(&us, US[6]),
+                covered_personal_identifiers: us_set(UsCounter::CoveredPersonalIdentifiers),
+                precise_geolocation_devices: us_set(UsCounter::PreciseGeolocationDevices),
+                biometric: us_set(UsCounter::Biometric),
+                human_omic: us_set(UsCounter::HumanOmic),
+                human_genomic: us_set(UsCounter::HumanGenomic),
+                personal_health: us_set(UsCounter::PersonalHealth),
+                personal_financial: us_set(UsCounter::PersonalFinancial),
             },
         })
     }

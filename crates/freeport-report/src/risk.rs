@@ -8,7 +8,7 @@ use freeport_policy::{CollectedIn, Decision, Form, MechanismStatus, TransferFact
 use freeport_vocabulary::{CnClass, DspCategory};
 use serde::Serialize;
 
-use crate::model::{InventorySection, ReportInput, status_str, us_counters};
+use crate::model::{InventorySection, ReportInput, status_str};
 
 /// A step of the likelihood and impact scales.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -191,7 +191,7 @@ pub(crate) fn derive_risks(
             regimes.push("cn".to_owned());
         }
         // De-identified data still counts under 28 CFR 202.206.
-        if !us_counters(&category.id, category.us.dsp).is_empty()
+        if !freeport_vocabulary::UsCounter::of(category).is_empty()
             && item.collected_in == CollectedIn::Us
             && category.us.dsp != DspCategory::None
         {

@@ -1,6 +1,7 @@
 //! The terms both countries' laws count in, defined once for every crate: which country judges
 //! ([`Jurisdiction`]), where data was collected ([`CollectedIn`]), how identifiable it is
-//! ([`Form`]) and the dates a counter adds up over ([`Window`]).
+//! ([`Form`]), the dates a counter adds up over ([`Window`]) and the United States' bulk counters
+//! with their thresholds ([`UsCounter`]).
 //!
 //! The policy crate judges with them, the store records and counts with them, the port turns
 //! scans into them; none of them keeps a copy to convert into another.
@@ -11,6 +12,8 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::{Category, DspCategory};
 
 /// The two jurisdictions a transfer is judged under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -179,6 +182,121 @@ impl Window {
     }
 }
 
+/// One of the counters 28 CFR 202.205 sets a bulk threshold on, counted per (U.S. person,
+/// counterparty) over the preceding 12 months; human genomic data is the part of human 'omic
+/// data with its own, lower threshold (§ 202.205(a)). The judge passes each count and each
+/// threshold to the US pack as context values ([`name`](Self::name),
+/// [`threshold_name`](Self::threshold_name)); the store counts the category sets of
+/// [`of`](Self::of); the report shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UsCounter {
+    /// U.S. persons, covered personal identifiers (§ 202.205(f)).
+    CoveredPersonalIdentifiers,
+    /// U.S. devices, precise geolocation (§ 202.205(c)).
+    PreciseGeolocationDevices,
+    /// U.S. persons, biometric identifiers (§ 202.205(b)).
+    Biometric,
+    /// U.S. persons, human 'omic data (§ 202.205(a)).
+    HumanOmic,
+    /// U.S. persons, human genomic data (§ 202.205(a)).
+    HumanGenomic,
+    /// U.S. persons, personal health data (§ 202.205(d)).
+    PersonalHealth,
+    /// U.S. persons, personal financial data (§ 202.205(e)).
+    PersonalFinancial,
+}
+
+impl UsCounter {
+    /// Every counter, in the order of the judge's prior volumes.
+    pub const ALL: [Self; 7] = [
+        Self::CoveredPersonalIdentifiers,
+        Self::PreciseGeolocationDevices,
+        Self::Biometric,
+        Self::HumanOmic,
+        Self::HumanGenomic,
+        Self::PersonalHealth,
+        Self::PersonalFinancial,
+    ];
+
+    /// The counter's place in [`ALL`](Self::ALL).
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The counter's name: the US pack's context attribute, the store's category set, the
+    /// report's row.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::CoveredPersonalIdentifiers => "covered_personal_identifiers",
+            Self::PreciseGeolocationDevices => "precise_geolocation_devices",
+            Self::Biometric => "biometric",
+            Self::HumanOmic => "human_omic",
+            Self::HumanGenomic => "human_genomic",
+            Self::PersonalHealth => "personal_health",
+            Self::PersonalFinancial => "personal_financial",
+        }
+    }
+
+    /// The context attribute the US pack reads the threshold from: `<name>_threshold`.
+    #[must_use]
+    pub const fn threshold_name(self) -> &'static str {
+        match self {
+            Self::CoveredPersonalIdentifiers => "covered_personal_identifiers_threshold",
+            Self::PreciseGeolocationDevices => "precise_geolocation_devices_threshold",
+            Self::Biometric => "biometric_threshold",
+            Self::HumanOmic => "human_omic_threshold",
+            Self::HumanGenomic => "human_genomic_threshold",
+            Self::PersonalHealth => "personal_health_threshold",
+            Self::PersonalFinancial => "personal_financial_threshold",
+        }
+    }
+
+    /// The bulk threshold of 28 CFR 202.205: data is bulk when the count is **more than** this
+    /// (N is not bulk, N + 1 is); law-cn-us.md B.3.
+    #[must_use]
+    pub const fn threshold(self) -> u64 {
+        match self {
+            Self::HumanGenomic => 100,
+            Self::HumanOmic | Self::Biometric | Self::PreciseGeolocationDevices => 1_000,
+            Self::PersonalHealth | Self::PersonalFinancial => 10_000,
+            Self::CoveredPersonalIdentifiers => 100_000,
+        }
+    }
+
+    /// Whether the counter counts devices (precise geolocation, § 202.205(c)) rather than
+    /// persons: a stated number of people does not bound it.
+    #[must_use]
+    pub const fn counts_devices(self) -> bool {
+        matches!(self, Self::PreciseGeolocationDevices)
+    }
+
+    /// The counters data of `category` feeds: none, one, or for `genomic.*` 'omic data both
+    /// human 'omic and human genomic.
+    #[must_use]
+    pub fn of(category: &Category) -> &'static [Self] {
+        match category.us.dsp {
+            DspCategory::CoveredPersonalIdentifier => &[Self::CoveredPersonalIdentifiers],
+            DspCategory::PreciseGeolocation => &[Self::PreciseGeolocationDevices],
+            DspCategory::Biometric => &[Self::Biometric],
+            DspCategory::HumanOmic if category.id.starts_with("genomic.") => {
+                &[Self::HumanOmic, Self::HumanGenomic]
+            }
+            DspCategory::HumanOmic => &[Self::HumanOmic],
+            DspCategory::PersonalHealth => &[Self::PersonalHealth],
+            DspCategory::PersonalFinancial => &[Self::PersonalFinancial],
+            DspCategory::None => &[],
+        }
+    }
+}
+
+impl fmt::Display for UsCounter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
@@ -228,5 +346,39 @@ mod tests {
         assert_eq!(CollectedIn::parse("unknown"), None);
         assert_eq!(CollectedIn::of_jurisdiction("cn"), CollectedIn::Cn);
         assert_eq!(CollectedIn::of_jurisdiction("de"), CollectedIn::Other);
+    }
+
+    #[test]
+    fn us_counters_are_named_thresholded_and_fed_by_the_vocabulary() {
+        for counter in UsCounter::ALL {
+            assert_eq!(UsCounter::ALL[counter.index()], counter);
+            assert_eq!(
+                counter.threshold_name(),
+                format!("{}_threshold", counter.name())
+            );
+        }
+        assert_eq!(UsCounter::HumanGenomic.threshold(), 100);
+        assert_eq!(UsCounter::CoveredPersonalIdentifiers.threshold(), 100_000);
+        let vocabulary = crate::Vocabulary::embedded().unwrap();
+        let fed = |id: &str| UsCounter::of(vocabulary.get(id).unwrap());
+        assert_eq!(fed("id.us.ssn"), [UsCounter::CoveredPersonalIdentifiers]);
+        let genomic = vocabulary
+            .categories()
+            .iter()
+            .find(|c| c.id.starts_with("genomic."))
+            .unwrap();
+        assert_eq!(
+            UsCounter::of(genomic),
+            [UsCounter::HumanOmic, UsCounter::HumanGenomic]
+        );
+        for counter in UsCounter::ALL {
+            assert!(
+                vocabulary
+                    .categories()
+                    .iter()
+                    .any(|c| UsCounter::of(c).contains(&counter)),
+                "some category feeds {counter}"
+            );
+        }
     }
 }
