@@ -408,6 +408,48 @@ fn thirty_two() -> usize {
     32
 }
 
+/// What de-identification under a configuration does to one column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnFate {
+    /// Deleted or suppressed, named an identifier without a transform, or unlisted where
+    /// unlisted columns are deleted: the output does not carry its values.
+    Removed,
+    /// Replaced by keyed pseudonyms or FF1 tokens, or masked: values that can be restored,
+    /// linked or partly read, so still personal information (PIPL Art. 73(3)).
+    Pseudonymised,
+    /// Kept as it is or generalised.
+    Kept,
+}
+
+impl Config {
+    /// The fate of the column named `column` under this configuration.
+    #[must_use]
+    pub fn fate(&self, column: &str) -> ColumnFate {
+        let settings = self
+            .columns
+            .iter()
+            .find(|(name, _)| name.get_ref() == column)
+            .map(|(_, c)| c);
+        let Some(settings) = settings else {
+            return if self.unlisted == Unlisted::Delete {
+                ColumnFate::Removed
+            } else {
+                ColumnFate::Kept
+            };
+        };
+        match settings.transform.as_ref().map(Spanned::get_ref) {
+            Some(TransformConfig::Delete | TransformConfig::Suppress) => ColumnFate::Removed,
+            None if settings.role == Role::Identifier => ColumnFate::Removed,
+            Some(
+                TransformConfig::Pseudonymise { .. }
+                | TransformConfig::Ff1 { .. }
+                | TransformConfig::Mask { .. },
+            ) => ColumnFate::Pseudonymised,
+            Some(TransformConfig::Keep) | None => ColumnFate::Kept,
+        }
+    }
+}
+
 /// A parsed configuration with its text, for span errors and relative paths.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {

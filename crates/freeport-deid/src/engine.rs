@@ -18,7 +18,7 @@ use crate::io::{InputOptions, OutputFormat};
 use crate::metric::{Aggregate, Metric};
 use crate::model::{Distance, LDiversity, PrivacyModel, SensitiveCriterion};
 use crate::profile::{CN_FLOORS_SOURCE, DEFAULT_MAX_RISK, HIPAA_AGE_TOP, MAX_RISK_SOURCE, Profile};
-use crate::report::{Classification, ColumnReport, ModelReport, Report, RiskPair};
+use crate::report::{Classification, ColumnReport, Identifiability, ModelReport, Report, RiskPair};
 use crate::risk::Risk;
 use crate::search::{Problem, Qi, SensitiveInput};
 use crate::table::{Column, RowNames, Table};
@@ -659,21 +659,21 @@ fn classify(
             "direct identifiers kept as they are ({}): the output identifies people and is personal information (PIPL Art. 4)",
             kept_identifiers.join(", ")
         ));
-        "identifiable"
+        Identifiability::Identifiable
     } else if !restorable.is_empty() {
         reasons.push(format!(
             "keyed pseudonyms or tokens in {} can be restored or linked with the key, i.e. with additional information: 去标识化, still personal information (PIPL Art. 73(3))",
             restorable.join(", ")
         ));
-        "pseudonymised"
+        Identifiability::Pseudonymised
     } else if after.is_none() {
         reasons.push("no quasi-identifiers were declared, so re-identification risk was not measured; the output cannot be called anonymised".into());
-        "pseudonymised"
+        Identifiability::Pseudonymised
     } else if highest > max_risk {
         reasons.push(format!(
             "highest prosecutor risk {highest:.4} exceeds the threshold {max_risk}: identification cannot be ruled out (PIPL Art. 73(4) requires that the data cannot identify a person)"
         ));
-        "pseudonymised"
+        Identifiability::Pseudonymised
     } else {
         reasons.push(format!(
             "no direct identifier and nothing restorable remains, and the highest prosecutor risk {highest:.4} is within {max_risk}: cannot identify and cannot be restored (PIPL Art. 73(4), Art. 4)"
@@ -690,19 +690,14 @@ fn classify(
                 masked.join(", ")
             ));
         }
-        "anonymised"
+        Identifiability::Anonymised
     };
     if profile == Some(Profile::HipaaSafeHarbor) {
         reasons.push("HIPAA Safe Harbor also requires no actual knowledge that the rest could identify a person (164.514(b)(2)(ii)); that cannot be checked by software".into());
     }
     Classification {
-        result: result.to_owned(),
-        zh: match result {
-            "anonymised" => "匿名化",
-            "pseudonymised" => "去标识化",
-            _ => "可识别（未去标识化）",
-        }
-        .to_owned(),
+        result,
+        zh: result.zh().to_owned(),
         reasons,
         max_risk,
         max_risk_source: MAX_RISK_SOURCE.to_owned(),

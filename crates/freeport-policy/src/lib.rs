@@ -67,8 +67,9 @@ pub use facts::{
     TransferFacts, Tri, UsConduct, ValidPeriod, facts_schema,
 };
 pub use judge::{
-    ALL, CLEARED_OUTCOMES, Case, Change, Decision, FiredRule, Judge, JudgeError, LawDecision,
-    MAX_UNKNOWNS, Mechanism, MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role, SideDecision,
+    ALL, Action, CLEARED_OUTCOMES, Case, Change, Decision, FiredRule, Judge, JudgeError,
+    LawDecision, MAX_UNKNOWNS, Mechanism, MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role,
+    SideDecision,
 };
 pub use load::{FactsError, FactsFormat, parse_facts};
 pub use pack::{

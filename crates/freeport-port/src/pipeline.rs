@@ -9,8 +9,8 @@ use freeport_deid::config::LoadedConfig;
 use freeport_deid::io::{InputOptions, OutputFormat, read_table, write_table};
 use freeport_deid::report::Report as DeidReport;
 use freeport_policy::{
-    CollectedIn as Origin, Decision, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes, Remedy,
-    RulePack, TransferFacts, parse_facts,
+    Action, CollectedIn as Origin, Decision, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes,
+    Remedy, RulePack, TransferFacts, parse_facts,
 };
 use freeport_read::Source;
 use freeport_report::{
@@ -1112,7 +1112,7 @@ fn remedy_config(
     };
     for remedy in &decision.remedies {
         let doable = remedy.changes.iter().all(|c| {
-            matches!(c.action, "drop" | "anonymise" | "pseudonymise")
+            c.action.is_deidentification()
                 && c.category != freeport_policy::ALL
                 && !columns_of(&c.category).is_empty()
         });
@@ -1125,7 +1125,7 @@ fn remedy_config(
         let mut key_path = None;
         for change in &remedy.changes {
             for column in columns_of(&change.category) {
-                let transform = if change.action == "pseudonymise" {
+                let transform = if change.action == Action::Pseudonymise {
                     let key = match &key_path {
                         Some(key) => key,
                         None => key_path.insert(pseudonym_key(home)?),
@@ -1265,7 +1265,7 @@ fn deidentified_facts(
     run: &DeidRun,
     config: &LoadedConfig,
 ) -> TransferFacts {
-    use freeport_deid::config::{Role, TransformConfig};
+    use freeport_deid::config::ColumnFate;
     // Per category: (columns kept as they were or generalised, columns pseudonymised).
     let mut fate: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for column in &dataset.columns {
@@ -1273,38 +1273,14 @@ fn deidentified_facts(
             continue;
         };
         let entry = fate.entry(category).or_default();
-        let settings = config
-            .config
-            .columns
-            .iter()
-            .find(|(name, _)| name.get_ref() == &column.name)
-            .map(|(_, c)| c);
-        let transform = settings.and_then(|c| c.transform.as_ref().map(|t| t.get_ref().clone()));
-        let role = settings.map(|c| c.role);
-        let removed = match (&transform, role) {
-            (Some(TransformConfig::Delete | TransformConfig::Suppress), _) => true,
-            (None, Some(Role::Identifier)) => true,
-            (None, None) => config.config.unlisted == freeport_deid::config::Unlisted::Delete,
-            _ => false,
-        };
-        let pseudonymised = matches!(
-            transform,
-            Some(
-                TransformConfig::Pseudonymise { .. }
-                    | TransformConfig::Ff1 { .. }
-                    | TransformConfig::Mask { .. }
-            )
-        );
-        if removed {
-            continue;
-        }
-        if pseudonymised {
-            entry.1 += 1;
-        } else {
-            entry.0 += 1;
+        match config.config.fate(&column.name) {
+            ColumnFate::Removed => {}
+            ColumnFate::Pseudonymised => entry.1 += 1,
+            ColumnFate::Kept => entry.0 += 1,
         }
     }
-    let anonymised = run.report.classification.result == "anonymised";
+    let anonymised =
+        run.report.classification.result == freeport_deid::report::Identifiability::Anonymised;
     let mut after = facts.clone();
     after.data.inventory.retain_mut(|item| {
         let Some((kept, pseudonymised)) = fate.get(item.category.as_str()).copied() else {

@@ -1067,7 +1067,7 @@ fn minimisation(
             changes: r
                 .changes
                 .iter()
-                .map(|c| (c.category.clone(), c.action.to_owned(), c.to))
+                .map(|c| (c.category.clone(), c.action.as_str().to_owned(), c.to))
                 .collect(),
             cn: r.cn.clone(),
             us: r.us.clone(),
@@ -1089,7 +1089,7 @@ fn minimisation(
                 output_rows: r.output_rows,
                 risk_before: r.risk.before.as_ref().map(RiskFigures::from),
                 risk_after: r.risk.after.as_ref().map(RiskFigures::from),
-                result: r.classification.result.clone(),
+                result: r.classification.result.as_str().to_owned(),
                 reasons: r.classification.reasons.clone(),
                 max_risk: r.classification.max_risk,
                 max_risk_source: r.classification.max_risk_source.clone(),
