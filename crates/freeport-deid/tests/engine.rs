@@ -146,7 +146,10 @@ fn pseudonymised_identifiers_make_the_output_pseudonymised_and_profiles_delete_t
         &format!("[columns.name]\nrole = \"identifier\"\ntransform = {{ pseudonymise = {{ key-file = \"{}\" }} }}", key.display()),
     );
     let outcome = run(&text).unwrap();
-    assert_eq!(outcome.report.classification.result.as_str(), "pseudonymised");
+    assert_eq!(
+        outcome.report.classification.result.as_str(),
+        "pseudonymised"
+    );
     assert!(outcome.header().contains(&"name"));
     let table = read_table(&fixture("patients.csv"), &InputOptions::default())
         .unwrap()

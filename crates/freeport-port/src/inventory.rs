@@ -177,13 +177,18 @@ fn len<T>(set: &[T]) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use freeport_detect::ColumnStats;
     use freeport_scan::{ColumnReport, KeyColumn, SaltedSubjects};
 
     use super::*;
 
-    fn column(name: &str, category: Option<&str>, rows: u64, nulls: u64) -> ColumnReport {
+    pub(crate) fn column(
+        name: &str,
+        category: Option<&str>,
+        rows: u64,
+        nulls: u64,
+    ) -> ColumnReport {
         ColumnReport {
             name: name.to_owned(),
             category: category.map(str::to_owned),
@@ -208,7 +213,7 @@ mod tests {
         }
     }
 
-    fn dataset(
+    pub(crate) fn dataset(
         columns: Vec<ColumnReport>,
         rows: u64,
         salted: Option<&[(&str, &[u128])]>,

@@ -21,7 +21,7 @@ use freeport_seal::{Column, Description, KeyRing, Payload, PlainFile, Trust};
 use freeport_store::{Store, StoreError, TransferId, TransferRecord};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
-use serde_json::json;
+
 use sha2::{Digest, Sha256};
 
 use crate::error::{AssessError, AtStage, Cause, Stage};
@@ -29,6 +29,7 @@ use crate::home::PortLog;
 use crate::inventory::inventory;
 use crate::layout::HomeLayout;
 use crate::recover::{Recovered, recover};
+use crate::summary::Classification;
 use crate::volumes::{Counters, transfer_record, with_decision};
 
 /// Environment variable naming a point at which to abort the process as a power cut would (no
@@ -483,7 +484,7 @@ pub fn assess(
         .describe(
             Description {
                 transfer_id: assessment.transfer_id.clone(),
-                classification: canonical(&classification(&assessment, &final_facts))?,
+                classification: canonical(&Classification::new(&assessment.scan, &final_facts))?,
                 decision: canonical(&decision)?,
                 deidentification: assessment.deid.as_ref().map(canonical).transpose()?,
                 sealed_at: jiff::Timestamp::now(),
@@ -937,20 +938,6 @@ fn plain_files(assessment: &Assessment) -> Result<Vec<PlainFile>, AssessError> {
             })
         })
         .collect()
-}
-
-/// The classification summary in the manifest: per dataset its columns' categories, and the
-/// inventory as judged — names and counts, never values.
-fn classification(assessment: &Assessment, facts: &TransferFacts) -> serde_json::Value {
-    json!({
-        "individuals": facts.data.individuals,
-        "inventory": facts.data.inventory,
-        "datasets": assessment.scan.datasets.iter().map(|d| json!({
-            "name": Path::new(&d.path).file_name().map(|n| n.to_string_lossy().into_owned()),
-            "rows": d.rows,
-            "columns": d.columns.iter().map(|c| json!({"name": c.name, "category": c.category})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
 }
 
 fn load_judge(root: Option<&Path>, vocabulary: &'static Vocabulary) -> Result<Judge, AssessError> {
