@@ -220,6 +220,7 @@ pub(crate) mod tests {
     ) -> DatasetReport {
         DatasetReport {
             path: "d.csv".to_owned(),
+            id: freeport_read::DatasetId::default(),
             format: "csv".to_owned(),
             encoding: None,
             delimiter: None,

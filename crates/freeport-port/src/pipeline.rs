@@ -12,7 +12,7 @@ use freeport_policy::{
     Action, CollectedIn as Origin, Decision, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes,
     Remedy, RulePack, TransferFacts, parse_facts,
 };
-use freeport_read::Source;
+use freeport_read::{DatasetId, Source};
 use freeport_report::{
     DeidInput, Lang, LogInfo, Rejudged, Report, ReportInput, render_html, render_json,
 };
@@ -784,13 +784,9 @@ fn source_files(datasets: &[String]) -> Result<Vec<PathBuf>, AssessError> {
     Ok(files)
 }
 
-/// Whether the dataset `dataset` (a path as the scan names it: the file, or `book.xlsx#Sheet`
-/// for a worksheet) was read from `file`.
-fn is_source_of(file: &Path, dataset: &str) -> bool {
-    let file = file.to_string_lossy();
-    dataset
-        .strip_prefix(file.as_ref())
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('#'))
+/// Whether the dataset `dataset` (a file, or a worksheet of one) was read from `file`.
+fn is_source_of(file: &Path, dataset: &DatasetId) -> bool {
+    dataset.file.as_deref() == Some(file)
 }
 
 /// The scan, refused as a whole if any dataset failed or none was found.
@@ -1196,15 +1192,16 @@ fn deidentify(
     staging: &Path,
     remedy: Option<Remedy>,
 ) -> Result<DeidRun, AssessError> {
-    // A worksheet is named `book.xlsx#Sheet` by the scan: read that sheet of that workbook.
-    let (input, sheet) = match dataset.path.rsplit_once('#') {
-        Some((file, sheet)) if !Path::new(&dataset.path).exists() && Path::new(file).is_file() => {
-            (Path::new(file), Some(sheet.to_owned()))
-        }
-        _ => (Path::new(&dataset.path), None),
-    };
+    // Standard input is gone once scanned; `source_files` refused it before any step ran.
+    let input = dataset.id.file.as_deref().ok_or_else(|| {
+        AssessError::input(
+            Stage::Deidentify,
+            "standard input cannot be de-identified: it is gone once scanned",
+            Some("save the data to a file and name the file".into()),
+        )
+    })?;
     let options = InputOptions {
-        sheet,
+        sheet: dataset.id.sheet.clone(),
         ..InputOptions::default()
     };
     let read = read_table(input, &options).at(Stage::Deidentify)?;
@@ -1364,7 +1361,7 @@ fn report(
             assessment
                 .sources
                 .iter()
-                .find(|f| is_source_of(&f.path, &d.path))
+                .find(|f| is_source_of(&f.path, &d.id))
                 .map(|f| (d.path.clone(), format!("sha256:{}", f.sha256)))
         })
         .collect();

@@ -150,6 +150,30 @@ pub enum Source {
     File(PathBuf),
 }
 
+/// Which dataset an input is: a file (or standard input), and for workbooks one worksheet.
+/// Shown as the path, `-` for standard input, `book.xlsx#Sheet1` for a worksheet; kept typed so
+/// that nobody parses that text back (a file name may hold a `#`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DatasetId {
+    /// The file; `None` for standard input.
+    pub file: Option<PathBuf>,
+    /// The worksheet, for spreadsheets.
+    pub sheet: Option<String>,
+}
+
+impl fmt::Display for DatasetId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(path) => write!(f, "{}", path.display())?,
+            None => f.write_str("-")?,
+        }
+        match &self.sheet {
+            Some(sheet) => write!(f, "#{sheet}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// One dataset to read: a file (or stdin), in a format, and for workbooks one worksheet.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Input {
@@ -162,18 +186,23 @@ pub struct Input {
 }
 
 impl Input {
+    /// Which dataset this is.
+    #[must_use]
+    pub fn id(&self) -> DatasetId {
+        DatasetId {
+            file: match &self.source {
+                Source::Stdin => None,
+                Source::File(path) => Some(path.clone()),
+            },
+            sheet: self.sheet.clone(),
+        }
+    }
+
     /// The input as a path to show: the file path, `-` for stdin, `book.xlsx#Sheet1` for a
-    /// worksheet.
+    /// worksheet ([`DatasetId`]'s display).
     #[must_use]
     pub fn display_name(&self) -> String {
-        let base = match &self.source {
-            Source::Stdin => "-".to_owned(),
-            Source::File(path) => path.display().to_string(),
-        };
-        match &self.sheet {
-            Some(sheet) => format!("{base}#{sheet}"),
-            None => base,
-        }
+        self.id().to_string()
     }
 
     /// Whether the input can be opened again (files can, stdin cannot).

@@ -804,6 +804,7 @@ impl DatasetState {
             .collect();
         Ok(DatasetReport {
             path: input.display_name(),
+            id: input.id(),
             format: info.format.name().to_owned(),
             encoding: info.encoding.map(str::to_owned),
             delimiter: info.delimiter.map(String::from),

@@ -56,6 +56,9 @@ pub struct ScanReport {
 pub struct DatasetReport {
     /// The input as the user named it.
     pub path: String,
+    /// Which dataset [`path`](Self::path) names, typed (not in the JSON: `path` shows it).
+    #[serde(skip)]
+    pub id: freeport_read::DatasetId,
     /// `csv`, `tsv`, `jsonl`, `parquet` or `spreadsheet`.
     pub format: String,
     /// Text encoding decoded, for text formats.
