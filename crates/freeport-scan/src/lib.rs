@@ -513,6 +513,9 @@ impl Counter {
     }
 }
 
+/// Columns (by position) per category.
+type ByCategory = BTreeMap<String, Vec<usize>>;
+
 /// The state of one dataset being scanned.
 struct DatasetState {
     names: Vec<String>,
@@ -699,6 +702,42 @@ impl DatasetState {
             ));
         }
 
+        let (by_category, text_bits) = self.columns_by_category(&profiles);
+        let mut salted = hasher.is_salted().then(SaltedSubjects::default);
+        let (subjects, devices) = self.count(&by_category, &text_bits, salted.as_mut());
+        let key_column = |counter: &Option<Counter>| {
+            counter.as_ref().map(|c| KeyColumn {
+                column: self.names.get(c.column).cloned().unwrap_or_default(),
+                category: c.category.clone(),
+            })
+        };
+        let examples = self.examples.take();
+        let columns = self.column_reports(profiles, examples.as_ref());
+        Ok(DatasetReport {
+            path: input.display_name(),
+            id: input.id(),
+            format: info.format.name().to_owned(),
+            encoding: info.encoding.map(str::to_owned),
+            delimiter: info.delimiter.map(String::from),
+            rows: self.rows,
+            sampled,
+            columns,
+            subject_key: key_column(&self.subjects),
+            subjects,
+            unkeyed_rows: self.subjects.as_ref().map_or(0, |c| c.unkeyed),
+            device_key: key_column(&self.devices),
+            devices,
+            warnings,
+            salted,
+        })
+    }
+
+    /// The columns of each category found, and the categories found inside free text (each
+    /// with its bit), which count like columns of their own.
+    fn columns_by_category(
+        &self,
+        profiles: &[ColumnProfile],
+    ) -> (ByCategory, BTreeMap<String, usize>) {
         let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (column, profile) in profiles.iter().enumerate() {
             if let Some(category) = &profile.category {
@@ -716,14 +755,24 @@ impl DatasetState {
                 by_category.entry((*category).to_owned()).or_default();
             }
         }
+        (by_category, text_bits)
+    }
+
+    /// People per category and devices per precise-location category, exactly; with a salt,
+    /// their hashes too (into `salted`).
+    fn count(
+        &self,
+        by_category: &ByCategory,
+        text_bits: &BTreeMap<String, usize>,
+        mut salted: Option<&mut SaltedSubjects>,
+    ) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
         let mut subjects = BTreeMap::new();
         let mut devices = BTreeMap::new();
-        let mut salted = hasher.is_salted().then(SaltedSubjects::default);
         if let Some(counter) = &self.subjects {
             let sorted = salted.as_ref().map(|_| counter.sorted());
-            for (category, columns) in &by_category {
+            for (category, columns) in by_category {
                 let bit = text_bits.get(category).copied();
-                match (salted.as_mut(), &sorted) {
+                match (salted.as_deref_mut(), &sorted) {
                     (Some(salted), Some(sorted)) => {
                         let hashes: Vec<KeyHash> =
                             counter.covering_sorted(sorted, columns, bit).collect();
@@ -743,7 +792,7 @@ impl DatasetState {
             let sorted = salted.as_ref().map(|_| counter.sorted());
             for category in PRECISE_LOCATION_CATEGORIES {
                 if let Some(columns) = by_category.get(category) {
-                    match (salted.as_mut(), &sorted) {
+                    match (salted.as_deref_mut(), &sorted) {
                         (Some(salted), Some(sorted)) => {
                             let hashes: Vec<KeyHash> =
                                 counter.covering_sorted(sorted, columns, None).collect();
@@ -760,18 +809,20 @@ impl DatasetState {
                 }
             }
         }
-        let key_column = |counter: &Option<Counter>| {
-            counter.as_ref().map(|c| KeyColumn {
-                column: self.names.get(c.column).cloned().unwrap_or_default(),
-                category: c.category.clone(),
-            })
-        };
-        let examples = self.examples.take();
-        let columns = profiles
+        (subjects, devices)
+    }
+
+    /// The columns' reports: profile, masked examples (on request), categories inside text.
+    fn column_reports(
+        &self,
+        profiles: Vec<ColumnProfile>,
+        examples: Option<&Vec<Vec<String>>>,
+    ) -> Vec<ColumnReport> {
+        profiles
             .into_iter()
             .enumerate()
             .map(|(column, profile)| {
-                let examples = match (&examples, &profile.category) {
+                let examples = match (examples, &profile.category) {
                     (Some(examples), Some(category)) => examples
                         .get(column)
                         .map(|values| values.iter().map(|v| mask(category, v)).collect())
@@ -801,24 +852,7 @@ impl DatasetState {
                     contains,
                 }
             })
-            .collect();
-        Ok(DatasetReport {
-            path: input.display_name(),
-            id: input.id(),
-            format: info.format.name().to_owned(),
-            encoding: info.encoding.map(str::to_owned),
-            delimiter: info.delimiter.map(String::from),
-            rows: self.rows,
-            sampled,
-            columns,
-            subject_key: key_column(&self.subjects),
-            subjects,
-            unkeyed_rows: self.subjects.as_ref().map_or(0, |c| c.unkeyed),
-            device_key: key_column(&self.devices),
-            devices,
-            warnings,
-            salted,
-        })
+            .collect()
     }
 
     /// Counts again from the start of the file with the final plan.
