@@ -640,6 +640,57 @@ mod tests {
     use super::*;
 
     #[test]
+    fn each_column_has_the_fate_its_role_and_transform_give() {
+        let text = r#"
+            version = 1
+            unlisted = "delete"
+            [columns.name]
+            role = "identifier"
+            [columns.phone]
+            role = "identifier"
+            transform = { mask = { keep-prefix = 3 } }
+            [columns.card]
+            role = "identifier"
+            transform = { ff1 = { key-file = "k" } }
+            [columns.email]
+            role = "identifier"
+            transform = { pseudonymise = { key-file = "k" } }
+            [columns.kept]
+            role = "identifier"
+            transform = "keep"
+            [columns.gone]
+            role = "insensitive"
+            transform = "suppress"
+            [columns.age]
+            role = "quasi-identifier"
+            hierarchy = "date"
+            [columns.note]
+            role = "insensitive"
+        "#;
+        let loaded = LoadedConfig::parse(text, "t", PathBuf::new()).unwrap();
+        for (column, fate) in [
+            ("name", ColumnFate::Removed),
+            ("phone", ColumnFate::Pseudonymised),
+            ("card", ColumnFate::Pseudonymised),
+            ("email", ColumnFate::Pseudonymised),
+            ("kept", ColumnFate::Kept),
+            ("gone", ColumnFate::Removed),
+            ("age", ColumnFate::Kept),
+            ("note", ColumnFate::Kept),
+            ("unlisted", ColumnFate::Removed),
+        ] {
+            assert_eq!(loaded.config.fate(column), fate, "{column}");
+        }
+        let insensitive = LoadedConfig::parse(
+            "version = 1\nunlisted = \"insensitive\"\n",
+            "t",
+            PathBuf::new(),
+        )
+        .unwrap();
+        assert_eq!(insensitive.config.fate("anything"), ColumnFate::Kept);
+    }
+
+    #[test]
     fn parses_a_full_configuration() {
         let text = r#"
 version = 1

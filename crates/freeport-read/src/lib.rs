@@ -514,6 +514,25 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn a_dataset_id_shows_as_the_scan_names_it_and_keeps_a_hash_in_a_file_name() {
+        let sheet = Input {
+            source: Source::File(PathBuf::from("q#3/book.xlsx")),
+            format: Format::Spreadsheet,
+            sheet: Some("Sheet 1".to_owned()),
+        };
+        assert_eq!(sheet.display_name(), "q#3/book.xlsx#Sheet 1");
+        assert_eq!(sheet.id().file.as_deref(), Some(Path::new("q#3/book.xlsx")));
+        assert_eq!(sheet.id().sheet.as_deref(), Some("Sheet 1"));
+        let stdin = Input {
+            source: Source::Stdin,
+            format: Format::Csv,
+            sheet: None,
+        };
+        assert_eq!(stdin.display_name(), "-");
+        assert_eq!(stdin.id(), DatasetId::default());
+    }
+
     fn sniff(bytes: &[u8]) -> (Vec<u8>, bool) {
         let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(bytes.to_vec()));
         let (mut stream, json) = sniff_stdin("-", source).unwrap();
