@@ -259,11 +259,7 @@ pub fn assess(
     }
     let origin = request
         .collected_in
-        .unwrap_or(match facts.exporter.jurisdiction.as_str() {
-            "cn" => Origin::Cn,
-            "us" => Origin::Us,
-            _ => Origin::Other,
-        });
+        .unwrap_or_else(|| Origin::of_jurisdiction(&facts.exporter.jurisdiction));
 
     let default_layout = freeport_read::ReadOptions::default();
     let laid_out = request.layout.header != default_layout.header
