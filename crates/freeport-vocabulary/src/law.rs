@@ -34,6 +34,25 @@ impl Jurisdiction {
             Self::Us => "us",
         }
     }
+
+    /// The jurisdiction spelled `text` (`cn` or `us`), if any.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "cn" => Some(Self::Cn),
+            "us" => Some(Self::Us),
+            _ => None,
+        }
+    }
+
+    /// The other one.
+    #[must_use]
+    pub const fn peer(self) -> Self {
+        match self {
+            Self::Cn => Self::Us,
+            Self::Us => Self::Cn,
+        }
+    }
 }
 
 impl fmt::Display for Jurisdiction {
@@ -344,6 +363,15 @@ mod tests {
             assert_eq!(Form::parse(form.as_str()), Some(form));
         }
         assert_eq!(CollectedIn::parse("unknown"), None);
+        for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+            assert_eq!(
+                Jurisdiction::parse(jurisdiction.as_str()),
+                Some(jurisdiction)
+            );
+            assert_ne!(jurisdiction.peer(), jurisdiction);
+            assert_eq!(jurisdiction.peer().peer(), jurisdiction);
+        }
+        assert_eq!(Jurisdiction::parse("other"), None);
         assert_eq!(CollectedIn::of_jurisdiction("cn"), CollectedIn::Cn);
         assert_eq!(CollectedIn::of_jurisdiction("de"), CollectedIn::Other);
     }
