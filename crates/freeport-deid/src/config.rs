@@ -408,6 +408,48 @@ fn thirty_two() -> usize {
     32
 }
 
+/// What de-identification under a configuration does to one column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnFate {
+    /// Deleted or suppressed, named an identifier without a transform, or unlisted where
+    /// unlisted columns are deleted: the output does not carry its values.
+    Removed,
+    /// Replaced by keyed pseudonyms or FF1 tokens, or masked: values that can be restored,
+    /// linked or partly read, so still personal information (PIPL Art. 73(3)).
+    Pseudonymised,
+    /// Kept as it is or generalised.
+    Kept,
+}
+
+impl Config {
+    /// The fate of the column named `column` under this configuration.
+    #[must_use]
+    pub fn fate(&self, column: &str) -> ColumnFate {
+        let settings = self
+            .columns
+            .iter()
+            .find(|(name, _)| name.get_ref() == column)
+            .map(|(_, c)| c);
+        let Some(settings) = settings else {
+            return if self.unlisted == Unlisted::Delete {
+                ColumnFate::Removed
+            } else {
+                ColumnFate::Kept
+            };
+        };
+        match settings.transform.as_ref().map(Spanned::get_ref) {
+            Some(TransformConfig::Delete | TransformConfig::Suppress) => ColumnFate::Removed,
+            None if settings.role == Role::Identifier => ColumnFate::Removed,
+            Some(
+                TransformConfig::Pseudonymise { .. }
+                | TransformConfig::Ff1 { .. }
+                | TransformConfig::Mask { .. },
+            ) => ColumnFate::Pseudonymised,
+            Some(TransformConfig::Keep) | None => ColumnFate::Kept,
+        }
+    }
+}
+
 /// A parsed configuration with its text, for span errors and relative paths.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
@@ -596,6 +638,57 @@ impl LoadedConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_column_has_the_fate_its_role_and_transform_give() {
+        let text = r#"
+            version = 1
+            unlisted = "delete"
+            [columns.name]
+            role = "identifier"
+            [columns.phone]
+            role = "identifier"
+            transform = { mask = { keep-prefix = 3 } }
+            [columns.card]
+            role = "identifier"
+            transform = { ff1 = { key-file = "k" } }
+            [columns.email]
+            role = "identifier"
+            transform = { pseudonymise = { key-file = "k" } }
+            [columns.kept]
+            role = "identifier"
+            transform = "keep"
+            [columns.gone]
+            role = "insensitive"
+            transform = "suppress"
+            [columns.age]
+            role = "quasi-identifier"
+            hierarchy = "date"
+            [columns.note]
+            role = "insensitive"
+        "#;
+        let loaded = LoadedConfig::parse(text, "t", PathBuf::new()).unwrap();
+        for (column, fate) in [
+            ("name", ColumnFate::Removed),
+            ("phone", ColumnFate::Pseudonymised),
+            ("card", ColumnFate::Pseudonymised),
+            ("email", ColumnFate::Pseudonymised),
+            ("kept", ColumnFate::Kept),
+            ("gone", ColumnFate::Removed),
+            ("age", ColumnFate::Kept),
+            ("note", ColumnFate::Kept),
+            ("unlisted", ColumnFate::Removed),
+        ] {
+            assert_eq!(loaded.config.fate(column), fate, "{column}");
+        }
+        let insensitive = LoadedConfig::parse(
+            "version = 1\nunlisted = \"insensitive\"\n",
+            "t",
+            PathBuf::new(),
+        )
+        .unwrap();
+        assert_eq!(insensitive.config.fate("anything"), ColumnFate::Kept);
+    }
 
     #[test]
     fn parses_a_full_configuration() {

@@ -18,7 +18,7 @@ use crate::io::{InputOptions, OutputFormat};
 use crate::metric::{Aggregate, Metric};
 use crate::model::{Distance, LDiversity, PrivacyModel, SensitiveCriterion};
 use crate::profile::{CN_FLOORS_SOURCE, DEFAULT_MAX_RISK, HIPAA_AGE_TOP, MAX_RISK_SOURCE, Profile};
-use crate::report::{Classification, ColumnReport, ModelReport, Report, RiskPair};
+use crate::report::{Classification, ColumnReport, Identifiability, ModelReport, Report, RiskPair};
 use crate::risk::Risk;
 use crate::search::{Problem, Qi, SensitiveInput};
 use crate::table::{Column, RowNames, Table};
@@ -79,10 +79,6 @@ struct Plan {
 /// Configuration inconsistent with the data (unknown column, missing hierarchy), bad input
 /// (values missing from a hierarchy, uneven hierarchies, key files with wrong permissions),
 /// k larger than the rows, or no transformation satisfying the model.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one pass in GB/T 37964's order reads best in one place"
-)]
 pub fn deidentify(
     mut table: Table,
     cfg: &LoadedConfig,
@@ -93,6 +89,174 @@ pub fn deidentify(
     let mut profile_actions: Vec<String> = Vec::new();
 
     // Step 2 first needs the columns: every configured column must exist.
+    check_columns(&table, cfg)?;
+
+    // Model (step 1: objectives).
+    let (k, max_risk) = objectives(table.rows, cfg, profile, &mut profile_actions)?;
+
+    // Step 2: roles per column.
+    let plans = table
+        .columns
+        .iter()
+        .map(|column| column_plan(column, cfg, profile, rows_named, &mut profile_actions))
+        .collect::<Result<Vec<Plan>>>()?;
+
+    // Sensitive attributes and criteria.
+    let Sensitive {
+        inputs: sensitive_inputs,
+        criteria,
+        report: criteria_report,
+    } = sensitive(&table, &plans, cfg, profile, &mut profile_actions)?;
+    let model = PrivacyModel {
+        k,
+        sensitive: criteria,
+        suppression_limit: *c.model.suppression_limit.get_ref(),
+    };
+    let metric = metric_of(c);
+
+    // Step 3: the quasi-identifiers and the search.
+    let QuasiIdentifiers {
+        qis,
+        leaves: qi_leaves,
+        columns: qi_columns,
+    } = quasi_identifiers(&table, &plans, cfg)?;
+    let mut search_seconds = 0.0;
+    let (solution, problem_checks, risk_before, qi_names) = if qis.is_empty() {
+        (None, 0, None, Vec::new())
+    } else {
+        let names: Vec<String> = qis.iter().map(|q| q.name.clone()).collect();
+        let started = std::time::Instant::now();
+        let problem = Problem::new(qis, &qi_leaves, &sensitive_inputs, model.clone(), metric)?;
+        let before = Risk::from_classes(
+            &problem.original_class_sizes(),
+            max_risk,
+            *c.assessment.sampling_fraction.get_ref(),
+        );
+        let solution = problem.solve()?;
+        search_seconds = started.elapsed().as_secs_f64();
+        let checks = solution.checks;
+        // Generalise the quasi-identifier columns' dictionaries.
+        for (a, &pos) in qi_columns.iter().enumerate() {
+            let q = &problem.qis()[a];
+            let level = solution.levels[a];
+            let column = &mut table.columns[pos];
+            let leaves = q.hierarchy.leaves_of(column, "", rows_named)?;
+            column.dictionary = leaves
+                .iter()
+                .map(|&leaf| {
+                    q.hierarchy
+                        .label(level, q.hierarchy.generalise(leaf, level))
+                        .to_owned()
+                })
+                .collect();
+        }
+        (Some(solution), checks, Some(before), names)
+    };
+
+    // Transforms of the other columns.
+    let rows = table.rows;
+    let levels = solution.as_ref().map(|s| s.levels.as_slice());
+    let (column_reports, out_columns) =
+        transform_columns(table.columns, &plans, &qi_columns, levels, rows_named)?;
+
+    let row_kept = solution
+        .as_ref()
+        .map_or_else(|| vec![true; rows], |s| s.row_kept.clone());
+    let risk_after = solution.as_ref().map(|s| {
+        Risk::from_classes(
+            &s.class_sizes,
+            max_risk,
+            *c.assessment.sampling_fraction.get_ref(),
+        )
+    });
+
+    // Step 4: the call.
+    let mut classification = classify(&column_reports, risk_after.as_ref(), max_risk, profile);
+    if c.assessment.max_risk.is_some() {
+        classification.max_risk_source = "set in the configuration ([assessment] max-risk)".into();
+    }
+    let report = Report::new(
+        &qi_names,
+        solution.as_ref(),
+        metric,
+        ModelReport {
+            k,
+            suppression_limit: model.suppression_limit,
+            max_suppressed_rows: model.max_suppressed(rows),
+            criteria: criteria_report,
+            monotone: model.is_monotone(),
+        },
+        profile,
+        profile_actions,
+        column_reports,
+        RiskPair {
+            before: risk_before,
+            after: risk_after,
+        },
+        classification,
+        rows,
+        row_kept.iter().filter(|&&k| k).count(),
+        max_risk,
+    );
+    Ok(Outcome {
+        columns: out_columns,
+        row_kept,
+        report,
+        checks: problem_checks,
+        search_seconds,
+    })
+}
+
+/// Each column's report and, unless it is deleted, the column after its transform (quasi-
+/// identifiers were generalised by the search: `levels`, per quasi-identifier, as `qi_columns`).
+fn transform_columns(
+    columns: Vec<Column>,
+    plans: &[Plan],
+    qi_columns: &[usize],
+    levels: Option<&[usize]>,
+    rows_named: RowNames,
+) -> Result<(Vec<ColumnReport>, Vec<Column>)> {
+    let mut column_reports = Vec::new();
+    let mut out_columns = Vec::new();
+    for (pos, (column, plan)) in columns.into_iter().zip(plans).enumerate() {
+        let mut column = column;
+        let level = qi_columns
+            .iter()
+            .position(|&p| p == pos)
+            .and_then(|a| levels.map(|l| l[a]));
+        let technique = if level.is_some() {
+            "generalisation".to_owned()
+        } else {
+            plan.transform.name().to_owned()
+        };
+        let iso = if level.is_some() {
+            "generalization"
+        } else {
+            plan.transform.iso_20889_class()
+        };
+        column_reports.push(ColumnReport {
+            name: column.name.clone(),
+            role: plan.role,
+            category: plan.category.clone(),
+            technique,
+            iso_20889_class: iso.to_owned(),
+            hierarchy: plan.hierarchy_name.clone(),
+            level,
+            restorable: plan.transform.is_restorable(),
+            notes: plan.notes.clone(),
+        });
+        if matches!(plan.transform, Transform::Delete) {
+            continue;
+        }
+        plan.transform.apply(&mut column, rows_named)?;
+        out_columns.push(column);
+    }
+    Ok((column_reports, out_columns))
+}
+
+/// Every column the configuration names must be in the data.
+fn check_columns(table: &Table, cfg: &LoadedConfig) -> Result<()> {
+    let c = &cfg.config;
     for key in c.columns.keys() {
         if table.position(key.get_ref()).is_none() {
             let have: Vec<String> = table
@@ -107,33 +271,35 @@ pub fn deidentify(
             ));
         }
     }
+    Ok(())
+}
 
-    // Model (step 1: objectives).
+/// Step 1, the objectives: k (raised to the profile's floor) and the highest prosecutor risk an
+/// anonymised output may keep; what a profile changed goes to `actions`.
+fn objectives(
+    rows: usize,
+    cfg: &LoadedConfig,
+    profile: Option<Profile>,
+    actions: &mut Vec<String>,
+) -> Result<(u32, f64)> {
+    let c = &cfg.config;
     let mut k = *c.model.k.get_ref();
     let cn_k = *c.profiles.cn_anonymised.k.get_ref();
-    let cn_l = *c.profiles.cn_anonymised.l.get_ref();
-    let floor_source = |span: std::ops::Range<usize>| {
-        if span.is_empty() {
-            CN_FLOORS_SOURCE
-        } else {
-            "set in the configuration ([profiles.cn-anonymised])"
-        }
-    };
     if profile == Some(Profile::CnAnonymised) {
         if k < cn_k {
-            profile_actions.push(format!(
+            actions.push(format!(
                 "k raised from {k} to {cn_k} ({})",
                 floor_source(c.profiles.cn_anonymised.k.span())
             ));
             k = cn_k;
         }
         if c.assessment.max_risk.is_none() {
-            profile_actions.push(format!(
+            actions.push(format!(
                 "highest prosecutor risk for 匿名化: {DEFAULT_MAX_RISK} ({MAX_RISK_SOURCE})"
             ));
         }
     }
-    if k as usize > table.rows {
+    if k as usize > rows {
         let span = if k == *c.model.k.get_ref() {
             c.model.k.span()
         } else {
@@ -141,7 +307,7 @@ pub fn deidentify(
         };
         return Err(cfg.error(
             span,
-            format!("k = {k} is larger than the number of rows ({})", table.rows),
+            format!("k = {k} is larger than the number of rows ({rows})"),
             Some("lower k; no grouping can make classes that large".into()),
         ));
     }
@@ -150,102 +316,115 @@ pub fn deidentify(
         .max_risk
         .as_ref()
         .map_or(DEFAULT_MAX_RISK, |m| *m.get_ref());
+    Ok((k, max_risk))
+}
 
-    // Step 2: roles per column.
-    let mut plans: Vec<Plan> = Vec::with_capacity(table.columns.len());
-    for column in &table.columns {
-        let Some(cc) = c.columns.get(column.name.as_str()) else {
-            match c.unlisted {
-                Unlisted::Error => {
-                    return Err(cfg.error(
-                        0..0,
-                        format!("column `{}` has no role in the configuration", column.name),
-                        Some(format!(
-                            "add [columns.\"{}\"] with a role, or set `unlisted = \"insensitive\"` or `\"delete\"`",
-                            column.name
-                        )),
-                    ));
-                }
-                Unlisted::Insensitive | Unlisted::Delete => {
-                    plans.push(Plan {
-                        role: Role::Insensitive,
-                        category: None,
-                        transform: if c.unlisted == Unlisted::Delete {
-                            Transform::Delete
-                        } else {
-                            Transform::Keep
-                        },
-                        hierarchy: None,
-                        hierarchy_name: None,
-                        min_level: None,
-                        max_level: None,
-                        notes: vec!["not listed in the configuration".into()],
-                    });
-                    continue;
-                }
+/// Where a `cn-anonymised` floor comes from: freeport's default, or the configuration.
+fn floor_source(span: std::ops::Range<usize>) -> &'static str {
+    if span.is_empty() {
+        CN_FLOORS_SOURCE
+    } else {
+        "set in the configuration ([profiles.cn-anonymised])"
+    }
+}
+
+/// Step 2 for one column: its role, transform and hierarchy as the configuration and the
+/// profile make them; what a profile changed goes to `actions`.
+fn column_plan(
+    column: &Column,
+    cfg: &LoadedConfig,
+    profile: Option<Profile>,
+    rows_named: RowNames,
+    actions: &mut Vec<String>,
+) -> Result<Plan> {
+    let c = &cfg.config;
+    let Some(cc) = c.columns.get(column.name.as_str()) else {
+        match c.unlisted {
+            Unlisted::Error => {
+                return Err(cfg.error(
+                    0..0,
+                    format!("column `{}` has no role in the configuration", column.name),
+                    Some(format!(
+                        "add [columns.\"{}\"] with a role, or set `unlisted = \"insensitive\"` or `\"delete\"`",
+                        column.name
+                    )),
+                ));
             }
-        };
-        let mut notes = Vec::new();
-        let mut transform = match &cc.transform {
-            Some(t) => build_transform(cfg, t.get_ref(), &column.name)?,
-            None if cc.role == Role::Identifier => Transform::Delete,
-            None => Transform::Keep,
-        };
-        if cc.role == Role::QuasiIdentifier && !matches!(transform, Transform::Keep) {
-            return Err(cfg.error(
-                cc.transform.as_ref().map_or(0..0, toml::Spanned::span),
-                format!(
-                    "column `{}` is a quasi-identifier and cannot also have a transform",
-                    column.name
-                ),
-                Some(
-                    "quasi-identifiers are generalised by the search through their hierarchy"
-                        .into(),
-                ),
-            ));
+            Unlisted::Insensitive | Unlisted::Delete => {
+                return Ok(Plan {
+                    role: Role::Insensitive,
+                    category: None,
+                    transform: if c.unlisted == Unlisted::Delete {
+                        Transform::Delete
+                    } else {
+                        Transform::Keep
+                    },
+                    hierarchy: None,
+                    hierarchy_name: None,
+                    min_level: None,
+                    max_level: None,
+                    notes: vec!["not listed in the configuration".into()],
+                });
+            }
         }
-        if let Some(p) = profile
-            && cc.role == Role::Identifier
-            && transform.is_restorable()
-        {
-            profile_actions.push(format!(
-                "identifier `{}`: {} replaced by deletion ({})",
-                column.name,
-                transform.name(),
-                match p {
-                    Profile::HipaaSafeHarbor => "45 CFR 164.514(c): a re-identification code must not be derived from the individual's information",
-                    Profile::CnAnonymised => "PIPL Art. 73(4): anonymised data must not be restorable",
-                }
-            ));
-            transform = Transform::Delete;
-        }
-        if profile == Some(Profile::CnAnonymised) && transform.is_restorable() {
-            profile_actions.push(format!(
-                "column `{}`: {} replaced by deletion (PIPL Art. 73(4): not restorable)",
-                column.name,
-                transform.name()
-            ));
-            transform = Transform::Delete;
-        }
-        if cc.role == Role::Identifier && matches!(transform, Transform::Keep) {
-            notes.push("direct identifier kept as is: the output identifies people".into());
-        }
-        let mut min_level = cc.min_level;
-        let (hierarchy, hierarchy_name) = match &cc.hierarchy {
-            Some(h) => {
-                let mut spec = h.get_ref().clone();
-                if profile == Some(Profile::HipaaSafeHarbor) {
-                    hipaa_adjust(
-                        &mut spec,
-                        &mut min_level,
-                        cc.category.as_ref().map(|c| c.get_ref().as_str()),
-                        &column.name,
-                        &mut profile_actions,
-                    );
-                }
-                let (hier, name) = build_hierarchy(cfg, &spec, column, rows_named, h.span())
-                    .map_err(|e| {
-                        match e {
+    };
+    let mut notes = Vec::new();
+    let mut transform = match &cc.transform {
+        Some(t) => build_transform(cfg, t.get_ref(), &column.name)?,
+        None if cc.role == Role::Identifier => Transform::Delete,
+        None => Transform::Keep,
+    };
+    if cc.role == Role::QuasiIdentifier && !matches!(transform, Transform::Keep) {
+        return Err(cfg.error(
+            cc.transform.as_ref().map_or(0..0, toml::Spanned::span),
+            format!(
+                "column `{}` is a quasi-identifier and cannot also have a transform",
+                column.name
+            ),
+            Some("quasi-identifiers are generalised by the search through their hierarchy".into()),
+        ));
+    }
+    if let Some(p) = profile
+        && cc.role == Role::Identifier
+        && transform.is_restorable()
+    {
+        actions.push(format!(
+            "identifier `{}`: {} replaced by deletion ({})",
+            column.name,
+            transform.name(),
+            match p {
+                Profile::HipaaSafeHarbor => "45 CFR 164.514(c): a re-identification code must not be derived from the individual's information",
+                Profile::CnAnonymised => "PIPL Art. 73(4): anonymised data must not be restorable",
+            }
+        ));
+        transform = Transform::Delete;
+    }
+    if profile == Some(Profile::CnAnonymised) && transform.is_restorable() {
+        actions.push(format!(
+            "column `{}`: {} replaced by deletion (PIPL Art. 73(4): not restorable)",
+            column.name,
+            transform.name()
+        ));
+        transform = Transform::Delete;
+    }
+    if cc.role == Role::Identifier && matches!(transform, Transform::Keep) {
+        notes.push("direct identifier kept as is: the output identifies people".into());
+    }
+    let mut min_level = cc.min_level;
+    let (hierarchy, hierarchy_name) = match &cc.hierarchy {
+        Some(h) => {
+            let mut spec = h.get_ref().clone();
+            if profile == Some(Profile::HipaaSafeHarbor) {
+                hipaa_adjust(
+                    &mut spec,
+                    &mut min_level,
+                    cc.category.as_ref().map(|c| c.get_ref().as_str()),
+                    &column.name,
+                    actions,
+                );
+            }
+            let (hier, name) =
+                build_hierarchy(cfg, &spec, column, rows_named, h.span()).map_err(|e| match e {
                     Error::Io { path, source } => cfg.error(
                         h.span(),
                         format!(
@@ -259,43 +438,58 @@ pub fn deidentify(
                         ),
                     ),
                     other => other,
-                }
-                    })?;
-                (Some(hier), Some(name))
-            }
-            None if cc.role == Role::QuasiIdentifier => {
-                return Err(cfg.error(
-                    0..0,
-                    format!("quasi-identifier `{}` has no hierarchy", column.name),
-                    Some("add `hierarchy = { file = \"...\" }` or a built-in (interval, date, cn-admin, us-zip3)".into()),
-                ));
-            }
-            None => (None, None),
-        };
-        if profile == Some(Profile::HipaaSafeHarbor)
-            && cc.role == Role::QuasiIdentifier
-            && matches!(
-                cc.hierarchy.as_ref().map(toml::Spanned::get_ref),
-                Some(HierarchyConfig::File(_))
-            )
-        {
-            notes.push(
-                "hierarchy file: check by hand that its minimum level meets Safe Harbor".into(),
-            );
+                })?;
+            (Some(hier), Some(name))
         }
-        plans.push(Plan {
-            role: cc.role,
-            category: cc.category.as_ref().map(|c| c.get_ref().clone()),
-            transform,
-            hierarchy,
-            hierarchy_name,
-            min_level,
-            max_level: cc.max_level,
-            notes,
-        });
+        None if cc.role == Role::QuasiIdentifier => {
+            return Err(cfg.error(
+                0..0,
+                format!("quasi-identifier `{}` has no hierarchy", column.name),
+                Some("add `hierarchy = { file = \"...\" }` or a built-in (interval, date, cn-admin, us-zip3)".into()),
+            ));
+        }
+        None => (None, None),
+    };
+    if profile == Some(Profile::HipaaSafeHarbor)
+        && cc.role == Role::QuasiIdentifier
+        && matches!(
+            cc.hierarchy.as_ref().map(toml::Spanned::get_ref),
+            Some(HierarchyConfig::File(_))
+        )
+    {
+        notes.push("hierarchy file: check by hand that its minimum level meets Safe Harbor".into());
     }
+    Ok(Plan {
+        role: cc.role,
+        category: cc.category.as_ref().map(|c| c.get_ref().clone()),
+        transform,
+        hierarchy,
+        hierarchy_name,
+        min_level,
+        max_level: cc.max_level,
+        notes,
+    })
+}
 
-    // Sensitive attributes and criteria.
+/// The sensitive attributes the model's criteria read, the criteria, and their description.
+struct Sensitive {
+    inputs: Vec<SensitiveInput>,
+    criteria: Vec<(usize, SensitiveCriterion)>,
+    report: Vec<String>,
+}
+
+/// The l-diversity and t-closeness criteria of the configuration, and those the `cn-anonymised`
+/// profile adds on sensitive attributes without one; what the profile added goes to `actions`.
+fn sensitive(
+    table: &Table,
+    plans: &[Plan],
+    cfg: &LoadedConfig,
+    profile: Option<Profile>,
+    actions: &mut Vec<String>,
+) -> Result<Sensitive> {
+    let c = &cfg.config;
+    let rows_named = table.row_names;
+    let cn_l = *c.profiles.cn_anonymised.l.get_ref();
     let mut sensitive_inputs: Vec<SensitiveInput> = Vec::new();
     let mut sensitive_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut criteria: Vec<(usize, SensitiveCriterion)> = Vec::new();
@@ -413,19 +607,23 @@ pub fn deidentify(
                     SensitiveCriterion::Diversity(LDiversity::Distinct { l: cn_l }),
                 ));
                 criteria_report.push(format!("distinct-{cn_l}-diversity on `{name}`"));
-                profile_actions.push(format!(
+                actions.push(format!(
                     "distinct {cn_l}-diversity added on sensitive `{name}` ({})",
                     floor_source(c.profiles.cn_anonymised.l.span())
                 ));
             }
         }
     }
-    let model = PrivacyModel {
-        k,
-        sensitive: criteria,
-        suppression_limit: *c.model.suppression_limit.get_ref(),
-    };
-    let metric = match c.metric.name {
+    Ok(Sensitive {
+        inputs: sensitive_inputs,
+        criteria,
+        report: criteria_report,
+    })
+}
+
+/// The information-loss metric the search minimises.
+fn metric_of(c: &crate::config::Config) -> Metric {
+    match c.metric.name {
         MetricName::Loss => Metric::Loss(match c.metric.aggregate {
             Some(AggregateName::Rank) => Aggregate::Rank,
             Some(AggregateName::Sum) => Aggregate::Sum,
@@ -436,9 +634,26 @@ pub fn deidentify(
         MetricName::NonUniformEntropy => Metric::NonUniformEntropy,
         MetricName::Discernibility => Metric::Discernibility,
         MetricName::Aecs => Metric::Aecs,
-    };
+    }
+}
 
-    // Step 3: the quasi-identifiers and the search.
+/// Step 3's inputs.
+struct QuasiIdentifiers {
+    /// The quasi-identifiers with their hierarchies and allowed levels.
+    qis: Vec<Qi>,
+    /// Per quasi-identifier, each row's leaf in its hierarchy.
+    leaves: Vec<Vec<u32>>,
+    /// Per quasi-identifier, its column's position.
+    columns: Vec<usize>,
+}
+
+/// The quasi-identifiers of the plans, checked against their hierarchies.
+fn quasi_identifiers(
+    table: &Table,
+    plans: &[Plan],
+    cfg: &LoadedConfig,
+) -> Result<QuasiIdentifiers> {
+    let rows_named = table.row_names;
     let mut qis = Vec::new();
     let mut qi_leaves = Vec::new();
     let mut qi_columns = Vec::new();
@@ -480,122 +695,10 @@ pub fn deidentify(
             max_level,
         });
     }
-    let mut search_seconds = 0.0;
-    let (solution, problem_checks, risk_before, qi_names) = if qis.is_empty() {
-        (None, 0, None, Vec::new())
-    } else {
-        let names: Vec<String> = qis.iter().map(|q| q.name.clone()).collect();
-        let started = std::time::Instant::now();
-        let problem = Problem::new(qis, &qi_leaves, &sensitive_inputs, model.clone(), metric)?;
-        let before = Risk::from_classes(
-            &problem.original_class_sizes(),
-            max_risk,
-            *c.assessment.sampling_fraction.get_ref(),
-        );
-        let solution = problem.solve()?;
-        search_seconds = started.elapsed().as_secs_f64();
-        let checks = solution.checks;
-        // Generalise the quasi-identifier columns' dictionaries.
-        for (a, &pos) in qi_columns.iter().enumerate() {
-            let q = &problem.qis()[a];
-            let level = solution.levels[a];
-            let column = &mut table.columns[pos];
-            let leaves = q.hierarchy.leaves_of(column, "", rows_named)?;
-            column.dictionary = leaves
-                .iter()
-                .map(|&leaf| {
-                    q.hierarchy
-                        .label(level, q.hierarchy.generalise(leaf, level))
-                        .to_owned()
-                })
-                .collect();
-        }
-        (Some(solution), checks, Some(before), names)
-    };
-
-    // Transforms of the other columns.
-    let mut column_reports = Vec::new();
-    let mut out_columns = Vec::new();
-    for (pos, (column, plan)) in table.columns.into_iter().zip(&plans).enumerate() {
-        let mut column = column;
-        let level = qi_columns
-            .iter()
-            .position(|&p| p == pos)
-            .and_then(|a| solution.as_ref().map(|s| s.levels[a]));
-        let technique = if level.is_some() {
-            "generalisation".to_owned()
-        } else {
-            plan.transform.name().to_owned()
-        };
-        let iso = if level.is_some() {
-            "generalization"
-        } else {
-            plan.transform.iso_20889_class()
-        };
-        column_reports.push(ColumnReport {
-            name: column.name.clone(),
-            role: plan.role,
-            category: plan.category.clone(),
-            technique,
-            iso_20889_class: iso.to_owned(),
-            hierarchy: plan.hierarchy_name.clone(),
-            level,
-            restorable: plan.transform.is_restorable(),
-            notes: plan.notes.clone(),
-        });
-        if matches!(plan.transform, Transform::Delete) {
-            continue;
-        }
-        plan.transform.apply(&mut column, rows_named)?;
-        out_columns.push(column);
-    }
-
-    let rows = table.rows;
-    let row_kept = solution
-        .as_ref()
-        .map_or_else(|| vec![true; rows], |s| s.row_kept.clone());
-    let risk_after = solution.as_ref().map(|s| {
-        Risk::from_classes(
-            &s.class_sizes,
-            max_risk,
-            *c.assessment.sampling_fraction.get_ref(),
-        )
-    });
-
-    // Step 4: the call.
-    let mut classification = classify(&column_reports, risk_after.as_ref(), max_risk, profile);
-    if c.assessment.max_risk.is_some() {
-        classification.max_risk_source = "set in the configuration ([assessment] max-risk)".into();
-    }
-    let report = Report::new(
-        &qi_names,
-        solution.as_ref(),
-        metric,
-        ModelReport {
-            k,
-            suppression_limit: model.suppression_limit,
-            max_suppressed_rows: model.max_suppressed(rows),
-            criteria: criteria_report,
-            monotone: model.is_monotone(),
-        },
-        profile,
-        profile_actions,
-        column_reports,
-        RiskPair {
-            before: risk_before,
-            after: risk_after,
-        },
-        classification,
-        rows,
-        row_kept.iter().filter(|&&k| k).count(),
-        max_risk,
-    );
-    Ok(Outcome {
-        columns: out_columns,
-        row_kept,
-        report,
-        checks: problem_checks,
-        search_seconds,
+    Ok(QuasiIdentifiers {
+        qis,
+        leaves: qi_leaves,
+        columns: qi_columns,
     })
 }
 
@@ -659,21 +762,21 @@ fn classify(
             "direct identifiers kept as they are ({}): the output identifies people and is personal information (PIPL Art. 4)",
             kept_identifiers.join(", ")
         ));
-        "identifiable"
+        Identifiability::Identifiable
     } else if !restorable.is_empty() {
         reasons.push(format!(
             "keyed pseudonyms or tokens in {} can be restored or linked with the key, i.e. with additional information: 去标识化, still personal information (PIPL Art. 73(3))",
             restorable.join(", ")
         ));
-        "pseudonymised"
+        Identifiability::Pseudonymised
     } else if after.is_none() {
         reasons.push("no quasi-identifiers were declared, so re-identification risk was not measured; the output cannot be called anonymised".into());
-        "pseudonymised"
+        Identifiability::Pseudonymised
     } else if highest > max_risk {
         reasons.push(format!(
             "highest prosecutor risk {highest:.4} exceeds the threshold {max_risk}: identification cannot be ruled out (PIPL Art. 73(4) requires that the data cannot identify a person)"
         ));
-        "pseudonymised"
+        Identifiability::Pseudonymised
     } else {
         reasons.push(format!(
             "no direct identifier and nothing restorable remains, and the highest prosecutor risk {highest:.4} is within {max_risk}: cannot identify and cannot be restored (PIPL Art. 73(4), Art. 4)"
@@ -690,19 +793,14 @@ fn classify(
                 masked.join(", ")
             ));
         }
-        "anonymised"
+        Identifiability::Anonymised
     };
     if profile == Some(Profile::HipaaSafeHarbor) {
         reasons.push("HIPAA Safe Harbor also requires no actual knowledge that the rest could identify a person (164.514(b)(2)(ii)); that cannot be checked by software".into());
     }
     Classification {
-        result: result.to_owned(),
-        zh: match result {
-            "anonymised" => "匿名化",
-            "pseudonymised" => "去标识化",
-            _ => "可识别（未去标识化）",
-        }
-        .to_owned(),
+        result,
+        zh: result.zh().to_owned(),
         reasons,
         max_risk,
         max_risk_source: MAX_RISK_SOURCE.to_owned(),

@@ -61,11 +61,51 @@ pub struct RiskPair {
     pub after: Option<Risk>,
 }
 
+/// How identifiable an output is, in PIPL's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Identifiability {
+    /// Direct identifiers remain: personal information, not de-identified.
+    Identifiable,
+    /// 去标识化: identifiable again with additional information (PIPL Art. 73(3)).
+    Pseudonymised,
+    /// 匿名化: cannot identify and cannot be restored (PIPL Art. 73(4)).
+    Anonymised,
+}
+
+impl Identifiability {
+    /// `identifiable`, `pseudonymised` or `anonymised`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Identifiable => "identifiable",
+            Self::Pseudonymised => "pseudonymised",
+            Self::Anonymised => "anonymised",
+        }
+    }
+
+    /// The Chinese term.
+    #[must_use]
+    pub const fn zh(self) -> &'static str {
+        match self {
+            Self::Identifiable => "可识别（未去标识化）",
+            Self::Pseudonymised => "去标识化",
+            Self::Anonymised => "匿名化",
+        }
+    }
+}
+
+impl std::fmt::Display for Identifiability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The PIPL call.
 #[derive(Debug, Clone, Serialize)]
 pub struct Classification {
-    /// `anonymised`, `pseudonymised` or `identifiable`.
-    pub result: String,
+    /// Anonymised, pseudonymised or identifiable.
+    pub result: Identifiability,
     /// The Chinese term.
     pub zh: String,
     /// Why, in order.

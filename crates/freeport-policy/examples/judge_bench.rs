@@ -18,14 +18,14 @@ use std::time::Instant;
 
 use cedar_policy::{Authorizer, Context, Entities, EntityUid, Request, RestrictedExpression};
 use freeport_policy::{
-    CnPriorVolumes, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes, RulePack, TransferFacts,
-    UsPriorVolumes, cn_window_start, parse_facts, us_window_start,
+    CnPriorVolumes, FactsFormat, Judge, Jurisdiction, PriorVolumes, RulePack, TransferFacts,
+    UsPriorVolumes, parse_facts,
 };
 use freeport_store::{
-    CategorySet, CollectedIn, DataState, Store, StoreError, SubjectHashes, TransferId,
-    TransferRecord, Unit, VolumeEntry, Window,
+    CategorySet, Store, StoreError, SubjectHashes, TransferId, TransferRecord, Unit, VolumeEntry,
+    Window,
 };
-use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+use freeport_vocabulary::{CnClass, UsCounter, Vocabulary};
 use jiff::ToSpan;
 
 type Error = Box<dyn std::error::Error>;
@@ -53,7 +53,7 @@ fn main() -> Result<(), Error> {
         let facts = parse_facts("scenario", facts_text, FactsFormat::Toml, &judge)?;
         let prior = match facts.prior_volumes {
             Some(p) => p,
-            None => PriorVolumes::none(facts.date)?,
+            None => PriorVolumes::none(facts.date),
         };
         all.push((facts, prior));
     }
@@ -200,16 +200,6 @@ struct Sets {
     us: Vec<CategorySet>,
 }
 
-const US_SETS: [&str; 7] = [
-    "covered_personal_identifiers",
-    "precise_geolocation_devices",
-    "biometric",
-    "human_omic",
-    "human_genomic",
-    "personal_health",
-    "personal_financial",
-];
-
 impl Sets {
     fn new(vocabulary: &Vocabulary) -> Self {
         let ids = |keep: &dyn Fn(&freeport_vocabulary::Category) -> bool| -> BTreeSet<String> {
@@ -224,27 +214,15 @@ impl Sets {
             name: name.to_owned(),
             categories,
         };
-        let dsp = |d: DspCategory| move |c: &freeport_vocabulary::Category| c.us.dsp == d;
         Self {
             cn: vec![
                 set("pi", ids(&|c| c.cn.class == CnClass::Pi)),
                 set("sensitive_pi", ids(&|c| c.cn.class == CnClass::SensitivePi)),
             ],
-            us: vec![
-                set(
-                    US_SETS[0],
-                    ids(&dsp(DspCategory::CoveredPersonalIdentifier)),
-                ),
-                set(US_SETS[1], ids(&dsp(DspCategory::PreciseGeolocation))),
-                set(US_SETS[2], ids(&dsp(DspCategory::Biometric))),
-                set(US_SETS[3], ids(&dsp(DspCategory::HumanOmic))),
-                set(
-                    US_SETS[4],
-                    ids(&|c| c.us.dsp == DspCategory::HumanOmic && c.id.starts_with("genomic.")),
-                ),
-                set(US_SETS[5], ids(&dsp(DspCategory::PersonalHealth))),
-                set(US_SETS[6], ids(&dsp(DspCategory::PersonalFinancial))),
-            ],
+            us: UsCounter::ALL
+                .iter()
+                .map(|counter| set(counter.name(), ids(&|c| UsCounter::of(c).contains(counter))))
+                .collect(),
         }
     }
 
@@ -259,19 +237,19 @@ impl Sets {
         };
         Ok(PriorVolumes {
             cn: CnPriorVolumes {
-                since: cn_window_start(facts.date),
+                since: freeport_vocabulary::Window::cn(facts.date).from,
                 pi_individuals: get(cn, "pi"),
                 sensitive_pi_individuals: get(cn, "sensitive_pi"),
             },
             us: UsPriorVolumes {
-                since: us_window_start(facts.date)?,
-                covered_personal_identifiers: get(us, US_SETS[0]),
-                precise_geolocation_devices: get(us, US_SETS[1]),
-                biometric: get(us, US_SETS[2]),
-                human_omic: get(us, US_SETS[3]),
-                human_genomic: get(us, US_SETS[4]),
-                personal_health: get(us, US_SETS[5]),
-                personal_financial: get(us, US_SETS[6]),
+                since: freeport_vocabulary::Window::us(facts.date).from,
+                covered_personal_identifiers: get(us, UsCounter::CoveredPersonalIdentifiers.name()),
+                precise_geolocation_devices: get(us, UsCounter::PreciseGeolocationDevices.name()),
+                biometric: get(us, UsCounter::Biometric.name()),
+                human_omic: get(us, UsCounter::HumanOmic.name()),
+                human_genomic: get(us, UsCounter::HumanGenomic.name()),
+                personal_health: get(us, UsCounter::PersonalHealth.name()),
+                personal_financial: get(us, UsCounter::PersonalFinancial.name()),
             },
         })
     }
@@ -305,13 +283,9 @@ fn populate(store: &mut Store, scenarios: &[(TransferFacts, PriorVolumes)]) -> R
                             },
                             count: item.devices.unwrap_or(item.individuals) / 10,
                             subject_hashes: SubjectHashes::new(),
-                            state: match item.form {
-                                Form::Raw => DataState::Raw,
-                                Form::Pseudonymised => DataState::Pseudonymised,
-                                Form::Anonymised => DataState::Anonymised,
-                            },
+                            state: item.form,
                             // Counted by both windows, so every lookup reads every entry.
-                            collected_in: CollectedIn::Unknown,
+                            collected_in: None,
                         })
                         .collect(),
                     decision_json: "{}".to_owned(),

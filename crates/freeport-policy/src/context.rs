@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use cedar_policy::Context;
-use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+use freeport_vocabulary::{CnClass, DspCategory, UsCounter, Vocabulary};
 use jiff::civil::Date;
 
 use crate::facts::{CollectedIn, Form, Subjects, TransferFacts, Tri};
@@ -127,19 +127,9 @@ pub(crate) struct Inventory {
     pub(crate) cn_sensitive_pi: Range,
     pub(crate) us_sensitive_data: bool,
     pub(crate) us_sensitive_deidentified: bool,
+    /// Per counter, in the order of [`UsCounter::ALL`].
     pub(crate) us: [Range; 7],
 }
-
-/// Index into [`Inventory::us`], in the order of [`US_COUNTERS`].
-pub(crate) const US_COUNTERS: [&str; 7] = [
-    "covered_personal_identifiers",
-    "precise_geolocation_devices",
-    "biometric",
-    "human_omic",
-    "human_genomic",
-    "personal_health",
-    "personal_financial",
-];
 
 impl Inventory {
     /// Whether some counter is only known as a range.
@@ -174,20 +164,12 @@ pub(crate) fn inventory(facts: &TransferFacts, vocabulary: &Vocabulary) -> Inven
         if item.collected_in == CollectedIn::Us && category.us.dsp != DspCategory::None {
             inv.us_sensitive_data = true;
             us_raw |= item.form == Form::Raw;
-            let persons = item.individuals;
-            match category.us.dsp {
-                DspCategory::CoveredPersonalIdentifier => inv.us[0].add(persons),
-                DspCategory::PreciseGeolocation => inv.us[1].add(item.devices.unwrap_or(0)),
-                DspCategory::Biometric => inv.us[2].add(persons),
-                DspCategory::HumanOmic => {
-                    inv.us[3].add(persons);
-                    if category.id.starts_with("genomic.") {
-                        inv.us[4].add(persons);
-                    }
-                }
-                DspCategory::PersonalHealth => inv.us[5].add(persons),
-                DspCategory::PersonalFinancial => inv.us[6].add(persons),
-                DspCategory::None => {}
+            for &counter in UsCounter::of(category) {
+                inv.us[counter.index()].add(if counter.counts_devices() {
+                    item.devices.unwrap_or(0)
+                } else {
+                    item.individuals
+                });
             }
         }
     }
@@ -196,8 +178,8 @@ pub(crate) fn inventory(facts: &TransferFacts, vocabulary: &Vocabulary) -> Inven
     inv.cn_pi.cap(total);
     inv.cn_sensitive_pi.cap(total);
     // Devices are not persons: the person total does not bound them.
-    for (i, range) in inv.us.iter_mut().enumerate() {
-        if i != 1 {
+    for (counter, range) in UsCounter::ALL.into_iter().zip(&mut inv.us) {
+        if !counter.counts_devices() {
             range.cap(total);
         }
     }
@@ -294,23 +276,14 @@ pub(crate) fn cn_context(
     ]
 }
 
-/// The cumulative US counts for one world, in the order of [`US_COUNTERS`].
+/// The cumulative US counts for one world, in the order of [`UsCounter::ALL`].
 pub(crate) fn us_counts(inv: &Inventory, prior: &PriorVolumes, world: &World) -> [u64; 7] {
-    let p = &prior.us;
-    let prior = [
-        p.covered_personal_identifiers,
-        p.precise_geolocation_devices,
-        p.biometric,
-        p.human_omic,
-        p.human_genomic,
-        p.personal_health,
-        p.personal_financial,
-    ];
-    let mut out = [0; 7];
-    for ((out, prior), range) in out.iter_mut().zip(prior).zip(inv.us) {
-        *out = prior.saturating_add(range.pick(world.counts_high));
-    }
-    out
+    UsCounter::ALL.map(|counter| {
+        prior
+            .us
+            .get(counter)
+            .saturating_add(inv.us[counter.index()].pick(world.counts_high))
+    })
 }
 
 /// The US context for one world; the party conclusions come from `parties` (derived or
@@ -426,8 +399,9 @@ pub(crate) fn us_context(
             )),
         ),
     ];
-    for (name, count) in US_COUNTERS.iter().zip(counts) {
-        pairs.push((name, long(count)));
+    for (counter, count) in UsCounter::ALL.into_iter().zip(counts) {
+        pairs.push((counter.name(), long(count)));
+        pairs.push((counter.threshold_name(), long(counter.threshold())));
     }
     pairs
 }

@@ -11,6 +11,8 @@ use jiff::civil::Date;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 
+pub use freeport_vocabulary::{CollectedIn, Form};
+
 use crate::volumes::PriorVolumes;
 
 /// The newest version of the facts format, the one `freeport judge --schema` documents.
@@ -464,46 +466,6 @@ pub struct InventoryItem {
     pub collected_in: CollectedIn,
     /// Raw, pseudonymised (去标识化, still PI) or anonymised (匿名化, not PI under PIPL Art 4).
     pub form: Form,
-}
-
-/// Where data was collected or generated.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum CollectedIn {
-    /// In mainland China: the PRC export rules apply (CAC11 Art 2).
-    Cn,
-    /// In the United States: data of U.S. persons for 28 CFR 202.
-    Us,
-    /// Elsewhere.
-    Other,
-}
-
-/// How identifiable the data is.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Form {
-    /// As collected.
-    Raw,
-    /// De-identified: identifiable again with additional information (PIPL Art 73(3)).
-    Pseudonymised,
-    /// Anonymised: cannot identify and cannot be restored (PIPL Art 73(4)).
-    Anonymised,
-}
-
-impl Form {
-    /// The spelling used in files and JSON.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Raw => "raw",
-            Self::Pseudonymised => "pseudonymised",
-            Self::Anonymised => "anonymised",
-        }
-    }
 }
 
 /// Whose data it is.

@@ -139,6 +139,8 @@ enum Guard {
     LiteralEq(Literal, Literal),
     /// `context.a < literal` and the like, the attribute on the left.
     Compare(usize, Order, i64),
+    /// `context.a < context.b` and the like (a count against a threshold the judge passes).
+    CompareAttrs(usize, Order, usize),
     /// `context.a.contains(literal)` (a set attribute).
     Contains(usize, Literal),
     Not(Box<Guard>),
@@ -162,6 +164,10 @@ impl Guard {
             Self::LiteralEq(a, b) => Some(a.equals_literal(b)),
             Self::Compare(i, order, n) => match attr(i)? {
                 Attr::Long(a) => Some(order.holds(*a, *n)),
+                _ => None,
+            },
+            Self::CompareAttrs(i, order, j) => match (attr(i)?, attr(j)?) {
+                (Attr::Long(a), Attr::Long(b)) => Some(order.holds(*a, *b)),
                 _ => None,
             },
             Self::Contains(i, literal) => match attr(i)? {
@@ -257,7 +263,10 @@ impl Compiler {
                 match (long(left), long(right)) {
                     (None, Some(n)) => Guard::Compare(self.attribute(left)?, order, n),
                     (Some(n), None) => Guard::Compare(self.attribute(right)?, order.flipped(), n),
-                    _ => return None,
+                    (None, None) => {
+                        Guard::CompareAttrs(self.attribute(left)?, order, self.attribute(right)?)
+                    }
+                    (Some(_), Some(_)) => return None,
                 }
             }
             "contains" => {
@@ -493,6 +502,28 @@ mod tests {
         // `5 < n` is `n > 5`.
         assert_eq!(lt.eval(&[None, Some(&Attr::Long(6))]), Some(true));
         assert_eq!(lt.eval(&[None, Some(&Attr::Long(5))]), Some(false));
+    }
+
+    #[test]
+    fn an_attribute_compares_with_another() {
+        let mut compiler = Compiler::default();
+        let over = compiler
+            .guard(&json!({">": {"left": attr("n"), "right": attr("limit")}}))
+            .unwrap();
+        let (five, six) = (Attr::Long(5), Attr::Long(6));
+        let text = Attr::Str("5".to_owned());
+        // Names are n, limit in that order.
+        assert_eq!(over.eval(&[Some(&six), Some(&five)]), Some(true));
+        assert_eq!(over.eval(&[Some(&five), Some(&five)]), Some(false));
+        // A String on either side is an error in Cedar, and so is a missing attribute: unsure.
+        assert_eq!(over.eval(&[Some(&six), Some(&text)]), None);
+        assert_eq!(over.eval(&[Some(&text), Some(&five)]), None);
+        assert_eq!(over.eval(&[Some(&six), None]), None);
+        // Two literals are not a guard.
+        assert_eq!(
+            compiler.guard(&json!({">": {"left": {"Value": 6}, "right": {"Value": 5}}})),
+            None
+        );
     }
 
     #[test]

@@ -182,12 +182,7 @@ impl SideDecision {
     #[must_use]
     pub fn is_blocking(&self) -> bool {
         self.outcome.contains("PROHIBITED")
-            || self.mechanisms.iter().any(|m| {
-                matches!(
-                    m.status,
-                    MechanismStatus::Missing | MechanismStatus::Expired
-                )
-            })
+            || self.mechanisms.iter().any(|m| m.status.is_blocking())
     }
 }
 
@@ -261,6 +256,15 @@ pub enum MechanismStatus {
     Duty,
 }
 
+impl MechanismStatus {
+    /// Whether a mechanism in this state keeps the transfer from going ahead: one the facts show
+    /// none of, or one that has lapsed.
+    #[must_use]
+    pub const fn is_blocking(self) -> bool {
+        matches!(self, Self::Missing | Self::Expired)
+    }
+}
+
 /// A rule that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FiredRule {
@@ -318,11 +322,53 @@ pub struct Remedy {
 pub struct Change {
     /// Vocabulary category, or `*` for every category of the transfer.
     pub category: String,
-    /// `anonymise`, `pseudonymise`, `drop`, or `reduce`.
-    pub action: &'static str,
+    /// What to do to it.
+    pub action: Action,
     /// For `reduce`: the largest count that reaches the lighter outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<u64>,
+}
+
+/// What a remedy does to the data of one category. Declared in the alphabetical order of the
+/// names, so remedies sort as they did when the action was its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Anonymise it (匿名化): no longer personal information for China; still counted by the
+    /// United States (28 CFR 202.206).
+    Anonymise,
+    /// Leave it out of the transfer.
+    Drop,
+    /// Pseudonymise it (去标识化): still personal information.
+    Pseudonymise,
+    /// Send fewer people's data: at most [`Change::to`].
+    Reduce,
+}
+
+impl Action {
+    /// `anonymise`, `drop`, `pseudonymise` or `reduce`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Anonymise => "anonymise",
+            Self::Drop => "drop",
+            Self::Pseudonymise => "pseudonymise",
+            Self::Reduce => "reduce",
+        }
+    }
+
+    /// Whether de-identifying the dataset's columns carries it out (`reduce` needs a person to
+    /// choose whom to leave out).
+    #[must_use]
+    pub const fn is_deidentification(self) -> bool {
+        !matches!(self, Self::Reduce)
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The version and hash of a pack, recorded with every decision.
@@ -611,18 +657,18 @@ impl Judge {
         let items = &facts.data.inventory;
         for item in items {
             if item.form != Form::Anonymised {
-                candidates.push(vec![change(&item.category, "anonymise")]);
+                candidates.push(vec![change(&item.category, Action::Anonymise)]);
             }
             if item.form == Form::Raw {
-                candidates.push(vec![change(&item.category, "pseudonymise")]);
+                candidates.push(vec![change(&item.category, Action::Pseudonymise)]);
             }
-            candidates.push(vec![change(&item.category, "drop")]);
+            candidates.push(vec![change(&item.category, Action::Drop)]);
         }
         // Pairs, only while they stay few: the smallest remedies come first anyway.
         if items.len() <= 12 {
             for (i, a) in items.iter().enumerate() {
                 for b in items.iter().skip(i + 1) {
-                    for action in ["anonymise", "drop"] {
+                    for action in [Action::Anonymise, Action::Drop] {
                         candidates.push(vec![
                             change(&a.category, action),
                             change(&b.category, action),
@@ -633,7 +679,7 @@ impl Judge {
         }
         // Dropping everything is not a remedy, it is not transferring.
         candidates.retain(|changes| {
-            let dropped = changes.iter().filter(|c| c.action == "drop").count();
+            let dropped = changes.iter().filter(|c| c.action == Action::Drop).count();
             dropped < items.len()
         });
         let mut found: Vec<(Vec<Change>, Burden)> = Vec::new();
@@ -654,7 +700,7 @@ impl Judge {
                 found.push((
                     vec![Change {
                         category: category.to_owned(),
-                        action: "reduce",
+                        action: Action::Reduce,
                         to: Some(to),
                     }],
                     burden,
@@ -747,7 +793,7 @@ impl Judge {
 /// The category name of a change that applies to every category of the transfer.
 pub const ALL: &str = "*";
 
-fn change(category: &str, action: &'static str) -> Change {
+fn change(category: &str, action: Action) -> Change {
     Change {
         category: category.to_owned(),
         action,
@@ -762,21 +808,22 @@ fn lighter(candidate: Burden, base: Burden) -> bool {
 fn apply(facts: &TransferFacts, changes: &[Change]) -> TransferFacts {
     let mut variant = facts.clone();
     for change in changes {
-        match change.action {
-            "drop" => variant
-                .data
-                .inventory
-                .retain(|i| i.category != change.category),
-            action => {
-                for item in &mut variant.data.inventory {
-                    if item.category == change.category {
-                        item.form = if action == "anonymise" {
-                            Form::Anonymised
-                        } else {
-                            Form::Pseudonymised
-                        };
-                    }
-                }
+        let form = match change.action {
+            Action::Drop => {
+                variant
+                    .data
+                    .inventory
+                    .retain(|i| i.category != change.category);
+                continue;
+            }
+            Action::Anonymise => Form::Anonymised,
+            Action::Pseudonymise => Form::Pseudonymised,
+            // Reductions are judged by `reduce`, never applied as a change of form.
+            Action::Reduce => continue,
+        };
+        for item in &mut variant.data.inventory {
+            if item.category == change.category {
+                item.form = form;
             }
         }
     }
@@ -1055,7 +1102,7 @@ mod tests {
             let facts = parse_facts("scenario", facts_text, FactsFormat::Toml, &judge).unwrap();
             let prior = match facts.prior_volumes {
                 Some(p) => p,
-                None => PriorVolumes::none(facts.date).unwrap(),
+                None => PriorVolumes::none(facts.date),
             };
             let inventory = context::inventory(&facts, vocabulary);
             let parties = parties::classify(&facts);

@@ -40,7 +40,7 @@
 //! "#, FactsFormat::Toml, &judge)?;
 //! let prior = match facts.prior_volumes {
 //!     Some(prior) => prior,
-//!     None => freeport_policy::PriorVolumes::none(facts.date)?,
+//!     None => freeport_policy::PriorVolumes::none(facts.date),
 //! };
 //! let decision = judge.decide(&facts, &prior)?;
 //! assert_eq!(decision.cn.outcome, "EXEMPT");
@@ -67,8 +67,9 @@ pub use facts::{
     TransferFacts, Tri, UsConduct, ValidPeriod, facts_schema,
 };
 pub use judge::{
-    ALL, CLEARED_OUTCOMES, Case, Change, Decision, FiredRule, Judge, JudgeError, LawDecision,
-    MAX_UNKNOWNS, Mechanism, MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role, SideDecision,
+    ALL, Action, CLEARED_OUTCOMES, Case, Change, Decision, FiredRule, Judge, JudgeError,
+    LawDecision, MAX_UNKNOWNS, Mechanism, MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role,
+    SideDecision,
 };
 pub use load::{FactsError, FactsFormat, parse_facts};
 pub use pack::{
@@ -76,4 +77,4 @@ pub use pack::{
     SourceError,
 };
 pub use parties::{Basis, Conclusion, Reason};
-pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes, cn_window_start, us_window_start};
+pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes};

@@ -8,7 +8,6 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use crate::facts::{FACTS_FORMAT, FACTS_FORMATS, PartyKind, TransactionType, TransferFacts};
 use crate::judge::Judge;
 use crate::pack::Jurisdiction;
-use crate::volumes::{cn_window_start, us_window_start};
 use freeport_vocabulary::DspCategory;
 
 /// The two spellings of the facts format.
@@ -368,7 +367,7 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
         }
     }
     if let Some(prior) = &facts.prior_volumes {
-        let cn = cn_window_start(facts.date);
+        let cn = freeport_vocabulary::Window::cn(facts.date).from;
         if prior.cn.since != cn {
             problem(
                 vec![key("prior_volumes"), key("cn"), key("since")],
@@ -382,17 +381,16 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
                 ),
             );
         }
-        match us_window_start(facts.date) {
-            Ok(us) if prior.us.since != us => problem(
+        let us = freeport_vocabulary::Window::us(facts.date).from;
+        if prior.us.since != us {
+            problem(
                 vec![key("prior_volumes"), key("us"), key("since")],
                 format!(
                     "the United States counts over the preceding 12 months (since {us}), not since {}",
                     prior.us.since
                 ),
                 Some("28 CFR 202.205: at any point in the preceding 12 months".to_owned()),
-            ),
-            Ok(_) => {}
-            Err(e) => problem(vec![key("date")], e.to_string(), None),
+            );
         }
     }
     let unknowns = crate::context::unknown_facts(facts, &crate::parties::classify(facts)).len();

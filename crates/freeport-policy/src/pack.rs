@@ -8,7 +8,6 @@
 //! loads another copy (to try a revision, or to diff two).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -18,35 +17,10 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use freeport_vocabulary::Jurisdiction;
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_packs.rs"));
-}
-
-/// The two jurisdictions a transfer is judged under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Jurisdiction {
-    /// The People's Republic of China (mainland).
-    Cn,
-    /// The United States.
-    Us,
-}
-
-impl Jurisdiction {
-    /// `cn` or `us`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Cn => "cn",
-            Self::Us => "us",
-        }
-    }
-}
-
-impl fmt::Display for Jurisdiction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A rule pack that could not be loaded; every variant that concerns a file points into it.

@@ -1,14 +1,14 @@
 //! Cumulative volumes: what this exporter already sent inside each country's counting window,
-//! and the windows themselves.
+//! drawn by the vocabulary's [`Window`].
 //!
 //! China counts per exporter, per natural person, since 1 January of the transfer's year
 //! ("自当年1月1日起累计", CAC16 Arts 5(4), 7, 8; reset every 1 January). The United States counts
 //! per pair of U.S. person and foreign counterparty over the preceding 12 months ("at any point
 //! in the preceding 12 months", 28 CFR 202.205), per category, in U.S. persons or devices for
-//! precise geolocation. The store computes [`PriorVolumes`] with [`cn_window_start`] and
-//! [`us_window_start`]; the judge refuses volumes counted over another window.
+//! precise geolocation. Both windows are drawn once, by [`Window`]: the store counts
+//! [`PriorVolumes`] over them and the judge refuses volumes counted over another.
 
-use jiff::ToSpan;
+use freeport_vocabulary::{UsCounter, Window};
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -31,19 +31,16 @@ pub struct PriorVolumes {
 impl PriorVolumes {
     /// Nothing sent before in either window: the first transfer of the year with any
     /// counterparty, and the first in 12 months with this one.
-    ///
-    /// # Errors
-    ///
-    /// Only for dates in the first year jiff supports.
-    pub fn none(date: Date) -> Result<Self, jiff::Error> {
-        Ok(Self {
+    #[must_use]
+    pub fn none(date: Date) -> Self {
+        Self {
             cn: CnPriorVolumes {
-                since: cn_window_start(date),
+                since: Window::cn(date).from,
                 pi_individuals: 0,
                 sensitive_pi_individuals: 0,
             },
             us: UsPriorVolumes {
-                since: us_window_start(date)?,
+                since: Window::us(date).from,
                 covered_personal_identifiers: 0,
                 precise_geolocation_devices: 0,
                 biometric: 0,
@@ -52,7 +49,7 @@ impl PriorVolumes {
                 personal_health: 0,
                 personal_financial: 0,
             },
-        })
+        }
     }
 }
 
@@ -60,7 +57,8 @@ impl PriorVolumes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CnPriorVolumes {
-    /// First day of the window: must equal [`cn_window_start`] of the transfer's date.
+    /// First day of the window: must equal the `from` of [`Window::cn`] of the transfer's
+    /// date.
     #[schemars(with = "String")]
     #[serde(deserialize_with = "crate::facts::date_serde::deserialize")]
     pub since: Date,
@@ -76,7 +74,8 @@ pub struct CnPriorVolumes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsPriorVolumes {
-    /// First day of the window: must equal [`us_window_start`] of the transfer's date.
+    /// First day of the window: must equal the `from` of [`Window::us`] of the transfer's
+    /// date.
     #[schemars(with = "String")]
     #[serde(deserialize_with = "crate::facts::date_serde::deserialize")]
     pub since: Date,
@@ -97,41 +96,18 @@ pub struct UsPriorVolumes {
     pub personal_financial: u64,
 }
 
-/// First day of China's counting window for a transfer on `date`: 1 January of its year.
-#[must_use]
-pub fn cn_window_start(date: Date) -> Date {
-    date.first_of_year()
-}
-
-/// First day of the United States' 12-month window for a transfer on `date`: the same day
-/// twelve months earlier (29 February maps to 28 February), included.
-///
-/// # Errors
-///
-/// Only for dates in the first year jiff supports, which no transfer has.
-pub fn us_window_start(date: Date) -> Result<Date, jiff::Error> {
-    date.checked_sub(12.months())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn china_resets_every_first_of_january() {
-        assert_eq!(cn_window_start(date(2026, 1, 1)), date(2026, 1, 1));
-        assert_eq!(cn_window_start(date(2025, 12, 31)), date(2025, 1, 1));
-        assert_eq!(cn_window_start(date(2026, 7, 15)), date(2026, 1, 1));
-    }
-
-    #[test]
-    fn the_us_window_is_twelve_months_back() {
-        assert_eq!(us_window_start(date(2026, 3, 1)).unwrap(), date(2025, 3, 1));
-        assert_eq!(
-            us_window_start(date(2028, 2, 29)).unwrap(),
-            date(2027, 2, 28)
-        );
-        assert_eq!(us_window_start(date(2026, 1, 1)).unwrap(), date(2025, 1, 1));
+impl UsPriorVolumes {
+    /// The prior count of one counter.
+    #[must_use]
+    pub const fn get(&self, counter: UsCounter) -> u64 {
+        match counter {
+            UsCounter::CoveredPersonalIdentifiers => self.covered_personal_identifiers,
+            UsCounter::PreciseGeolocationDevices => self.precise_geolocation_devices,
+            UsCounter::Biometric => self.biometric,
+            UsCounter::HumanOmic => self.human_omic,
+            UsCounter::HumanGenomic => self.human_genomic,
+            UsCounter::PersonalHealth => self.personal_health,
+            UsCounter::PersonalFinancial => self.personal_financial,
+        }
     }
 }

@@ -33,7 +33,7 @@ fn facts(scenario: &str, day: &str) -> TransferFacts {
 
 fn decide(facts: &TransferFacts) -> freeport_policy::Decision {
     judge()
-        .decide_with_remedies(facts, &PriorVolumes::none(facts.date).unwrap())
+        .decide_with_remedies(facts, &PriorVolumes::none(facts.date))
         .unwrap()
 }
 

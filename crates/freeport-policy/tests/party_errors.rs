@@ -178,7 +178,7 @@ fn format_2_needs_a_party_or_a_declaration() {
     );
     let facts = parse_facts("facts.toml", &text, FactsFormat::Toml, judge()).unwrap();
     let decision = judge()
-        .decide(&facts, &PriorVolumes::none(facts.date).unwrap())
+        .decide(&facts, &PriorVolumes::none(facts.date))
         .unwrap();
     let us_person = &decision.conclusions[0];
     assert_eq!(us_person.fact, "exporter.us_person");
@@ -201,7 +201,7 @@ fn a_declaration_the_party_facts_contradict_is_reported_not_accepted() {
     .replacen("party = \"exporter\"\n", "party = \"exporter\"\nus_person = false\n", 1);
     let facts = parse_facts("facts.toml", &text, FactsFormat::Toml, judge()).unwrap();
     let decision = judge()
-        .decide(&facts, &PriorVolumes::none(facts.date).unwrap())
+        .decide(&facts, &PriorVolumes::none(facts.date))
         .unwrap();
     let c = decision.contradictions().next().expect("a contradiction");
     assert_eq!(c.fact, "exporter.us_person");

@@ -93,7 +93,7 @@ prop_compose! {
 
 fn burden(facts: &TransferFacts) -> (usize, usize) {
     let judge = judge();
-    let prior = PriorVolumes::none(facts.date).unwrap();
+    let prior = PriorVolumes::none(facts.date);
     let decision = judge.decide(facts, &prior).unwrap();
     (
         judge
@@ -113,7 +113,7 @@ proptest! {
     #[test]
     fn both_packs_always_decide_and_deterministically(facts in transfer()) {
         let judge = judge();
-        let prior = PriorVolumes::none(facts.date).unwrap();
+        let prior = PriorVolumes::none(facts.date);
         let a = judge.decide(&facts, &prior).unwrap();
         let b = judge.decide(&facts, &prior).unwrap();
         prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
@@ -123,7 +123,7 @@ proptest! {
     /// and cases included, on transfers far from the scenario suite (unknowns, prior volumes).
     #[test]
     fn the_guard_filter_decides_like_full_evaluation(facts in transfer(), prior_pi in 0_u64..2_000_000) {
-        let mut prior = PriorVolumes::none(facts.date).unwrap();
+        let mut prior = PriorVolumes::none(facts.date);
         prior.cn.pi_individuals = prior_pi;
         prior.us.covered_personal_identifiers = prior_pi / 10;
         let filtered = judge().decide_with_remedies(&facts, &prior);

@@ -50,7 +50,7 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
         .unwrap_or_else(|e| panic!("{name}: {:?}", miette::Report::new(*e)));
     let prior = match facts.prior_volumes {
         Some(prior) => prior,
-        None => PriorVolumes::none(facts.date).unwrap(),
+        None => PriorVolumes::none(facts.date),
     };
     let decision = judge.decide(&facts, &prior).unwrap();
     let mut fired = BTreeSet::new();
@@ -231,7 +231,7 @@ fn the_guard_filter_decides_every_scenario_like_full_evaluation() {
         let facts = parse_facts(&name, facts_text, FactsFormat::Toml, judge).unwrap();
         let prior = match facts.prior_volumes {
             Some(prior) => prior,
-            None => PriorVolumes::none(facts.date).unwrap(),
+            None => PriorVolumes::none(facts.date),
         };
         let json = |j: &Judge| {
             serde_json::to_string(&j.decide_with_remedies(&facts, &prior).unwrap()).unwrap()

@@ -75,7 +75,7 @@ pub fn inventory(
         let unhashed = dataset_people(dataset, &mut tallies);
         unhashed_people = unhashed_people.saturating_add(unhashed);
     }
-    let collected_in = crate::volumes::collected_in_of(origin);
+    let collected_in = origin;
     // Everyone with a hash, in any category of any dataset (known to the vocabulary or not).
     let everyone: Vec<&Hashes> = tallies.values().flat_map(|t| &t.hashes).collect();
     let mut out = Inventory {
@@ -177,13 +177,18 @@ fn len<T>(set: &[T]) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use freeport_detect::ColumnStats;
     use freeport_scan::{ColumnReport, KeyColumn, SaltedSubjects};
 
     use super::*;
 
-    fn column(name: &str, category: Option<&str>, rows: u64, nulls: u64) -> ColumnReport {
+    pub(crate) fn column(
+        name: &str,
+        category: Option<&str>,
+        rows: u64,
+        nulls: u64,
+    ) -> ColumnReport {
         ColumnReport {
             name: name.to_owned(),
             category: category.map(str::to_owned),
@@ -208,13 +213,14 @@ mod tests {
         }
     }
 
-    fn dataset(
+    pub(crate) fn dataset(
         columns: Vec<ColumnReport>,
         rows: u64,
         salted: Option<&[(&str, &[u128])]>,
     ) -> DatasetReport {
         DatasetReport {
             path: "d.csv".to_owned(),
+            id: freeport_read::DatasetId::default(),
             format: "csv".to_owned(),
             encoding: None,
             delimiter: None,

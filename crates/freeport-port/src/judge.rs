@@ -92,9 +92,7 @@ pub fn judge_transfer(
         }
         Volumes::Given(prior) => return decide(prior, VolumesSource::Facts),
         Volumes::Fresh => {
-            let prior =
-                PriorVolumes::none(facts.date).map_err(|e| Cause::Internal(e.to_string()))?;
-            return decide(prior, VolumesSource::NoStore);
+            return decide(PriorVolumes::none(facts.date), VolumesSource::NoStore);
         }
         Volumes::Store(store) => store,
     };

@@ -41,6 +41,7 @@ pub mod layout;
 pub mod pipeline;
 pub mod port;
 pub mod recover;
+pub mod summary;
 pub mod volumes;
 
 pub use error::{AssessError, Cause, Stage};

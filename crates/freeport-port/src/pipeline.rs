@@ -9,19 +9,19 @@ use freeport_deid::config::LoadedConfig;
 use freeport_deid::io::{InputOptions, OutputFormat, read_table, write_table};
 use freeport_deid::report::Report as DeidReport;
 use freeport_policy::{
-    CollectedIn as Origin, Decision, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes, Remedy,
-    RulePack, TransferFacts, parse_facts,
+    Action, CollectedIn as Origin, Decision, FactsFormat, Form, Judge, Jurisdiction, PriorVolumes,
+    Remedy, RulePack, TransferFacts, parse_facts,
 };
-use freeport_read::Source;
+use freeport_read::{DatasetId, Source};
 use freeport_report::{
     DeidInput, Lang, LogInfo, Rejudged, Report, ReportInput, render_html, render_json,
 };
-use freeport_scan::{DatasetReport, Progress, SaltScheme, ScanOptions, ScanReport, scan_paths};
+use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
 use freeport_seal::{Column, Description, KeyRing, Payload, PlainFile, Trust};
-use freeport_store::{HashScheme, Store, StoreError, TransferId, TransferRecord};
+use freeport_store::{Store, StoreError, TransferId, TransferRecord};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
-use serde_json::json;
+
 use sha2::{Digest, Sha256};
 
 use crate::error::{AssessError, AtStage, Cause, Stage};
@@ -29,6 +29,7 @@ use crate::home::PortLog;
 use crate::inventory::inventory;
 use crate::layout::HomeLayout;
 use crate::recover::{Recovered, recover};
+use crate::summary::Classification;
 use crate::volumes::{Counters, transfer_record, with_decision};
 
 /// Environment variable naming a point at which to abort the process as a power cut would (no
@@ -258,11 +259,7 @@ pub fn assess(
     }
     let origin = request
         .collected_in
-        .unwrap_or(match facts.exporter.jurisdiction.as_str() {
-            "cn" => Origin::Cn,
-            "us" => Origin::Us,
-            _ => Origin::Other,
-        });
+        .unwrap_or_else(|| Origin::of_jurisdiction(&facts.exporter.jurisdiction));
 
     let default_layout = freeport_read::ReadOptions::default();
     let laid_out = request.layout.header != default_layout.header
@@ -309,10 +306,7 @@ pub fn assess(
     let options = ScanOptions {
         threads: request.threads,
         salt: Some(salt.bytes.to_vec()),
-        salt_scheme: match salt.scheme {
-            HashScheme::HmacSha256 => SaltScheme::HmacSha256,
-            HashScheme::SipHash24 => SaltScheme::SipHash24,
-        },
+        salt_scheme: salt.scheme,
         ..ScanOptions::default()
     };
     let mut options = options;
@@ -486,7 +480,7 @@ pub fn assess(
         .describe(
             Description {
                 transfer_id: assessment.transfer_id.clone(),
-                classification: canonical(&classification(&assessment, &final_facts))?,
+                classification: canonical(&Classification::new(&assessment.scan, &final_facts))?,
                 decision: canonical(&decision)?,
                 deidentification: assessment.deid.as_ref().map(canonical).transpose()?,
                 sealed_at: jiff::Timestamp::now(),
@@ -786,13 +780,9 @@ fn source_files(datasets: &[String]) -> Result<Vec<PathBuf>, AssessError> {
     Ok(files)
 }
 
-/// Whether the dataset `dataset` (a path as the scan names it: the file, or `book.xlsx#Sheet`
-/// for a worksheet) was read from `file`.
-fn is_source_of(file: &Path, dataset: &str) -> bool {
-    let file = file.to_string_lossy();
-    dataset
-        .strip_prefix(file.as_ref())
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('#'))
+/// Whether the dataset `dataset` (a file, or a worksheet of one) was read from `file`.
+fn is_source_of(file: &Path, dataset: &DatasetId) -> bool {
+    dataset.file.as_deref() == Some(file)
 }
 
 /// The scan, refused as a whole if any dataset failed or none was found.
@@ -940,20 +930,6 @@ fn plain_files(assessment: &Assessment) -> Result<Vec<PlainFile>, AssessError> {
             })
         })
         .collect()
-}
-
-/// The classification summary in the manifest: per dataset its columns' categories, and the
-/// inventory as judged — names and counts, never values.
-fn classification(assessment: &Assessment, facts: &TransferFacts) -> serde_json::Value {
-    json!({
-        "individuals": facts.data.individuals,
-        "inventory": facts.data.inventory,
-        "datasets": assessment.scan.datasets.iter().map(|d| json!({
-            "name": Path::new(&d.path).file_name().map(|n| n.to_string_lossy().into_owned()),
-            "rows": d.rows,
-            "columns": d.columns.iter().map(|c| json!({"name": c.name, "category": c.category})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
 }
 
 fn load_judge(root: Option<&Path>, vocabulary: &'static Vocabulary) -> Result<Judge, AssessError> {
@@ -1115,7 +1091,7 @@ fn remedy_config(
     };
     for remedy in &decision.remedies {
         let doable = remedy.changes.iter().all(|c| {
-            matches!(c.action, "drop" | "anonymise" | "pseudonymise")
+            c.action.is_deidentification()
                 && c.category != freeport_policy::ALL
                 && !columns_of(&c.category).is_empty()
         });
@@ -1128,7 +1104,7 @@ fn remedy_config(
         let mut key_path = None;
         for change in &remedy.changes {
             for column in columns_of(&change.category) {
-                let transform = if change.action == "pseudonymise" {
+                let transform = if change.action == Action::Pseudonymise {
                     let key = match &key_path {
                         Some(key) => key,
                         None => key_path.insert(pseudonym_key(home)?),
@@ -1212,15 +1188,16 @@ fn deidentify(
     staging: &Path,
     remedy: Option<Remedy>,
 ) -> Result<DeidRun, AssessError> {
-    // A worksheet is named `book.xlsx#Sheet` by the scan: read that sheet of that workbook.
-    let (input, sheet) = match dataset.path.rsplit_once('#') {
-        Some((file, sheet)) if !Path::new(&dataset.path).exists() && Path::new(file).is_file() => {
-            (Path::new(file), Some(sheet.to_owned()))
-        }
-        _ => (Path::new(&dataset.path), None),
-    };
+    // Standard input is gone once scanned; `source_files` refused it before any step ran.
+    let input = dataset.id.file.as_deref().ok_or_else(|| {
+        AssessError::input(
+            Stage::Deidentify,
+            "standard input cannot be de-identified: it is gone once scanned",
+            Some("save the data to a file and name the file".into()),
+        )
+    })?;
     let options = InputOptions {
-        sheet,
+        sheet: dataset.id.sheet.clone(),
         ..InputOptions::default()
     };
     let read = read_table(input, &options).at(Stage::Deidentify)?;
@@ -1268,7 +1245,7 @@ fn deidentified_facts(
     run: &DeidRun,
     config: &LoadedConfig,
 ) -> TransferFacts {
-    use freeport_deid::config::{Role, TransformConfig};
+    use freeport_deid::config::ColumnFate;
     // Per category: (columns kept as they were or generalised, columns pseudonymised).
     let mut fate: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for column in &dataset.columns {
@@ -1276,38 +1253,14 @@ fn deidentified_facts(
             continue;
         };
         let entry = fate.entry(category).or_default();
-        let settings = config
-            .config
-            .columns
-            .iter()
-            .find(|(name, _)| name.get_ref() == &column.name)
-            .map(|(_, c)| c);
-        let transform = settings.and_then(|c| c.transform.as_ref().map(|t| t.get_ref().clone()));
-        let role = settings.map(|c| c.role);
-        let removed = match (&transform, role) {
-            (Some(TransformConfig::Delete | TransformConfig::Suppress), _) => true,
-            (None, Some(Role::Identifier)) => true,
-            (None, None) => config.config.unlisted == freeport_deid::config::Unlisted::Delete,
-            _ => false,
-        };
-        let pseudonymised = matches!(
-            transform,
-            Some(
-                TransformConfig::Pseudonymise { .. }
-                    | TransformConfig::Ff1 { .. }
-                    | TransformConfig::Mask { .. }
-            )
-        );
-        if removed {
-            continue;
-        }
-        if pseudonymised {
-            entry.1 += 1;
-        } else {
-            entry.0 += 1;
+        match config.config.fate(&column.name) {
+            ColumnFate::Removed => {}
+            ColumnFate::Pseudonymised => entry.1 += 1,
+            ColumnFate::Kept => entry.0 += 1,
         }
     }
-    let anonymised = run.report.classification.result == "anonymised";
+    let anonymised =
+        run.report.classification.result == freeport_deid::report::Identifiability::Anonymised;
     let mut after = facts.clone();
     after.data.inventory.retain_mut(|item| {
         let Some((kept, pseudonymised)) = fate.get(item.category.as_str()).copied() else {
@@ -1404,7 +1357,7 @@ fn report(
             assessment
                 .sources
                 .iter()
-                .find(|f| is_source_of(&f.path, &d.path))
+                .find(|f| is_source_of(&f.path, &d.id))
                 .map(|f| (d.path.clone(), format!("sha256:{}", f.sha256)))
         })
         .collect();

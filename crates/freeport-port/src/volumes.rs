@@ -5,19 +5,16 @@
 //! person (CAC16 Arts. 7–8) and the seven 28 CFR 202.205 categories per U.S. person or device;
 //! the store counts whatever category sets it is given. This module names those sets from the
 //! vocabulary, turns a facts inventory into store entries, and turns store windows into the
-//! judge's [`PriorVolumes`], checking that both draw the windows alike.
+//! judge's [`PriorVolumes`]; both draw the windows with the vocabulary's `Window`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use freeport_policy::{
-    CnPriorVolumes, CollectedIn as Origin, Decision, Form, PriorVolumes, TransferFacts,
-    UsPriorVolumes, cn_window_start, us_window_start,
-};
+use freeport_policy::{CnPriorVolumes, Decision, PriorVolumes, TransferFacts, UsPriorVolumes};
 use freeport_store::{
-    CategorySet, CollectedIn, DataState, RulePackRef, TransferId, TransferRecord, Tx, Unit,
-    VolumeEntry, Volumes, Window,
+    CategorySet, RulePackRef, TransferId, TransferRecord, Tx, Unit, VolumeEntry, Volumes, Window,
 };
-use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+use freeport_vocabulary::{CnClass, DspCategory, UsCounter, Vocabulary};
+use freeport_vocabulary::{CollectedIn, Form};
 
 use crate::error::Cause;
 
@@ -27,17 +24,6 @@ pub const PI: &str = "pi";
 /// China's set of sensitive personal information.
 pub const SENSITIVE_PI: &str = "sensitive_pi";
 
-/// The US counters, in the order of [`UsPriorVolumes`]'s fields.
-const US: [&str; 7] = [
-    "covered_personal_identifiers",
-    "precise_geolocation_devices",
-    "biometric",
-    "human_omic",
-    "human_genomic",
-    "personal_health",
-    "personal_financial",
-];
-
 /// The category sets behind each country's counters.
 #[derive(Debug, Clone)]
 pub struct Counters {
@@ -46,9 +32,8 @@ pub struct Counters {
 }
 
 impl Counters {
-    /// Reads the sets off the vocabulary: China's by class, the US's by 28 CFR 202.205
-    /// category; human genomic data is the `genomic.*` part of 'omic data, with its own threshold
-    /// (§ 202.205(a)), the same reading the judge makes.
+    /// Reads the sets off the vocabulary: China's by class, the US's by the counters each
+    /// category feeds ([`UsCounter::of`], the judge's own reading).
     pub fn new(vocabulary: &Vocabulary) -> Self {
         let ids = |keep: &dyn Fn(&freeport_vocabulary::Category) -> bool| -> BTreeSet<String> {
             vocabulary
@@ -62,24 +47,17 @@ impl Counters {
             name: name.to_owned(),
             categories,
         };
-        let dsp = |d: DspCategory| ids(&|c| c.us.dsp == d);
         Self {
             cn: [
                 set(PI, ids(&|c| c.cn.class == CnClass::Pi)),
                 set(SENSITIVE_PI, ids(&|c| c.cn.class == CnClass::SensitivePi)),
             ],
-            us: [
-                set(US[0], dsp(DspCategory::CoveredPersonalIdentifier)),
-                set(US[1], dsp(DspCategory::PreciseGeolocation)),
-                set(US[2], dsp(DspCategory::Biometric)),
-                set(US[3], dsp(DspCategory::HumanOmic)),
+            us: UsCounter::ALL.map(|counter| {
                 set(
-                    US[4],
-                    ids(&|c| c.us.dsp == DspCategory::HumanOmic && c.id.starts_with("genomic.")),
-                ),
-                set(US[5], dsp(DspCategory::PersonalHealth)),
-                set(US[6], dsp(DspCategory::PersonalFinancial)),
-            ],
+                    counter.name(),
+                    ids(&|c| UsCounter::of(c).contains(&counter)),
+                )
+            }),
         }
     }
 
@@ -94,26 +72,15 @@ impl Counters {
     ///
     /// # Errors
     ///
-    /// The store fails, or store and judge disagree on a window (a bug).
+    /// The store fails.
     pub fn prior(&self, tx: &mut Tx<'_>, record: &TransferRecord) -> Result<PriorVolumes, Cause> {
         let date = record.date;
         let cn_window = Window::cn(&record.exporter, date);
         let us_window = Window::us(&record.exporter, &record.counterparty, date);
-        // The judge refuses volumes counted over another window; a disagreement here is a bug,
-        // and is reported as one rather than judged.
-        let us_since = us_window_start(date).map_err(|e| Cause::Internal(e.to_string()))?;
-        if cn_window.from != cn_window_start(date) || us_window.from != us_since {
-            return Err(Cause::Internal(format!(
-                "the store and the judge draw the counting windows of {date} differently \
-                 (store: CN from {}, US from {}; judge: CN from {}, US from {us_since})",
-                cn_window.from,
-                us_window.from,
-                cn_window_start(date)
-            )));
-        }
         let cn = tx.volumes_before(&cn_window, &self.cn, record)?;
         let us = tx.volumes_before(&us_window, &self.us, record)?;
         let set = |v: &Volumes, name: &str| v.sets.get(name).copied().unwrap_or(0);
+        let us_set = |counter: UsCounter| set(&us, counter.name());
         Ok(PriorVolumes {
             cn: CnPriorVolumes {
                 since: cn_window.from,
@@ -122,13 +89,13 @@ impl Counters {
             },
             us: UsPriorVolumes {
                 since: us_window.from,
-                covered_personal_identifiers: set(&us, US[0]),
-                precise_geolocation_devices: set(&us, US[1]),
-                biometric: set(&us, US[2]),
-                human_omic: set(&us, US[3]),
-                human_genomic: set(&us, US[4]),
-                personal_health: set(&us, US[5]),
-                personal_financial: set(&us, US[6]),
+                covered_personal_identifiers: us_set(UsCounter::CoveredPersonalIdentifiers),
+                precise_geolocation_devices: us_set(UsCounter::PreciseGeolocationDevices),
+                biometric: us_set(UsCounter::Biometric),
+                human_omic: us_set(UsCounter::HumanOmic),
+                human_genomic: us_set(UsCounter::HumanGenomic),
+                personal_health: us_set(UsCounter::PersonalHealth),
+                personal_financial: us_set(UsCounter::PersonalFinancial),
             },
         })
     }
@@ -148,21 +115,17 @@ pub fn transfer_record(
     vocabulary: &Vocabulary,
     mut hashes: SubjectHashes,
 ) -> TransferRecord {
-    let mut entries: BTreeMap<(String, DataState, CollectedIn), VolumeEntry> = BTreeMap::new();
+    let mut entries: BTreeMap<(String, Form, CollectedIn), VolumeEntry> = BTreeMap::new();
     // How many more items will ask for each set: the last one takes it.
     let mut uses: BTreeMap<(String, CollectedIn), usize> = BTreeMap::new();
     for item in &facts.data.inventory {
         *uses
-            .entry((item.category.clone(), collected_in_of(item.collected_in)))
+            .entry((item.category.clone(), item.collected_in))
             .or_default() += 1;
     }
     for item in &facts.data.inventory {
-        let collected_in = collected_in_of(item.collected_in);
-        let state = match item.form {
-            Form::Raw => DataState::Raw,
-            Form::Pseudonymised => DataState::Pseudonymised,
-            Form::Anonymised => DataState::Anonymised,
-        };
+        let collected_in = item.collected_in;
+        let state = item.form;
         let geolocation = vocabulary
             .get(&item.category)
             .is_some_and(|c| c.us.dsp == DspCategory::PreciseGeolocation);
@@ -195,7 +158,7 @@ pub fn transfer_record(
             count: 0,
             subject_hashes: freeport_store::SubjectHashes::new(),
             state,
-            collected_in,
+            collected_in: Some(collected_in),
         });
         entry.count = entry.count.saturating_add(count);
         entry.subject_hashes.merge(subject_hashes);
@@ -214,15 +177,6 @@ pub fn transfer_record(
         volumes: entries.into_values().collect(),
         decision_json: String::new(),
         rule_packs: Vec::new(),
-    }
-}
-
-/// The store's name for where data was collected.
-pub(crate) fn collected_in_of(origin: Origin) -> CollectedIn {
-    match origin {
-        Origin::Cn => CollectedIn::Cn,
-        Origin::Us => CollectedIn::Us,
-        Origin::Other => CollectedIn::Other,
     }
 }
 

@@ -150,6 +150,30 @@ pub enum Source {
     File(PathBuf),
 }
 
+/// Which dataset an input is: a file (or standard input), and for workbooks one worksheet.
+/// Shown as the path, `-` for standard input, `book.xlsx#Sheet1` for a worksheet; kept typed so
+/// that nobody parses that text back (a file name may hold a `#`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DatasetId {
+    /// The file; `None` for standard input.
+    pub file: Option<PathBuf>,
+    /// The worksheet, for spreadsheets.
+    pub sheet: Option<String>,
+}
+
+impl fmt::Display for DatasetId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(path) => write!(f, "{}", path.display())?,
+            None => f.write_str("-")?,
+        }
+        match &self.sheet {
+            Some(sheet) => write!(f, "#{sheet}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// One dataset to read: a file (or stdin), in a format, and for workbooks one worksheet.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Input {
@@ -162,18 +186,23 @@ pub struct Input {
 }
 
 impl Input {
+    /// Which dataset this is.
+    #[must_use]
+    pub fn id(&self) -> DatasetId {
+        DatasetId {
+            file: match &self.source {
+                Source::Stdin => None,
+                Source::File(path) => Some(path.clone()),
+            },
+            sheet: self.sheet.clone(),
+        }
+    }
+
     /// The input as a path to show: the file path, `-` for stdin, `book.xlsx#Sheet1` for a
-    /// worksheet.
+    /// worksheet ([`DatasetId`]'s display).
     #[must_use]
     pub fn display_name(&self) -> String {
-        let base = match &self.source {
-            Source::Stdin => "-".to_owned(),
-            Source::File(path) => path.display().to_string(),
-        };
-        match &self.sheet {
-            Some(sheet) => format!("{base}#{sheet}"),
-            None => base,
-        }
+        self.id().to_string()
     }
 
     /// Whether the input can be opened again (files can, stdin cannot).
@@ -484,6 +513,25 @@ mod tests {
     use std::io::Read;
 
     use super::*;
+
+    #[test]
+    fn a_dataset_id_shows_as_the_scan_names_it_and_keeps_a_hash_in_a_file_name() {
+        let sheet = Input {
+            source: Source::File(PathBuf::from("q#3/book.xlsx")),
+            format: Format::Spreadsheet,
+            sheet: Some("Sheet 1".to_owned()),
+        };
+        assert_eq!(sheet.display_name(), "q#3/book.xlsx#Sheet 1");
+        assert_eq!(sheet.id().file.as_deref(), Some(Path::new("q#3/book.xlsx")));
+        assert_eq!(sheet.id().sheet.as_deref(), Some("Sheet 1"));
+        let stdin = Input {
+            source: Source::Stdin,
+            format: Format::Csv,
+            sheet: None,
+        };
+        assert_eq!(stdin.display_name(), "-");
+        assert_eq!(stdin.id(), DatasetId::default());
+    }
 
     fn sniff(bytes: &[u8]) -> (Vec<u8>, bool) {
         let source: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(bytes.to_vec()));

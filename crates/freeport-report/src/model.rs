@@ -8,10 +8,10 @@ use freeport_deid::risk::Risk;
 use freeport_detect::Evidence as DetectEvidence;
 use freeport_policy::{
     CollectedIn, Coverage, Decision, Form, Jurisdiction, MechanismStatus, PriorVolumes, Role,
-    RulePack, SideDecision, TransferFacts, Tri, cn_window_start, us_window_start,
+    RulePack, SideDecision, TransferFacts, Tri,
 };
 use freeport_scan::ScanReport;
-use freeport_vocabulary::{CnClass, DspCategory, Vocabulary};
+use freeport_vocabulary::{CnClass, DspCategory, UsCounter as Counter, Vocabulary, Window};
 use serde::Serialize;
 
 use crate::risk::{RiskCause, RiskEntry, derive_risks};
@@ -632,18 +632,6 @@ pub struct Retention {
     pub citation: String,
 }
 
-/// US counters in the order of 28 CFR 202.205 and their bulk thresholds ("more than N"):
-/// law-cn-us.md B.3.
-pub(crate) const US_THRESHOLDS: [(&str, u64); 7] = [
-    ("human_genomic", 100),
-    ("human_omic", 1_000),
-    ("biometric", 1_000),
-    ("precise_geolocation_devices", 1_000),
-    ("personal_health", 10_000),
-    ("personal_financial", 10_000),
-    ("covered_personal_identifiers", 100_000),
-];
-
 /// Retention: PIPL Art. 56 (PIPIA report and records ≥ 3 years); 28 CFR 202.1101 (full records
 /// ≥ 10 years) — law-cn-us.md A.1, conventions.md §7.
 const RETENTION: [(&str, u32, &str); 2] =
@@ -898,23 +886,6 @@ fn cn_class_str(class: CnClass) -> &'static str {
     }
 }
 
-/// The 28 CFR 202.205 counter a category counts toward (`human_omic` also feeds
-/// `human_genomic` for `genomic.*` ids, as the judge counts).
-pub(crate) fn us_counters(category: &str, dsp: DspCategory) -> Vec<&'static str> {
-    match dsp {
-        DspCategory::CoveredPersonalIdentifier => vec!["covered_personal_identifiers"],
-        DspCategory::PreciseGeolocation => vec!["precise_geolocation_devices"],
-        DspCategory::Biometric => vec!["biometric"],
-        DspCategory::HumanOmic if category.starts_with("genomic.") => {
-            vec!["human_omic", "human_genomic"]
-        }
-        DspCategory::HumanOmic => vec!["human_omic"],
-        DspCategory::PersonalHealth => vec!["personal_health"],
-        DspCategory::PersonalFinancial => vec!["personal_financial"],
-        DspCategory::None => Vec::new(),
-    }
-}
-
 /// `[low, high]` of a count over categories that may share people: at least the largest, at
 /// most the sum capped by the stated total — the judge's own bounds (freeport-policy
 /// `context::inventory`).
@@ -984,7 +955,7 @@ fn inventory(
     // Volumes as the judge counts them, on the facts of the headline decision.
     let mut cn_pi = Bounds::default();
     let mut cn_sensitive = Bounds::default();
-    let mut us: BTreeMap<&str, Bounds> = BTreeMap::new();
+    let mut us: BTreeMap<Counter, Bounds> = BTreeMap::new();
     for item in &facts.data.inventory {
         let Some(category) = vocabulary.get(&item.category) else {
             continue;
@@ -997,8 +968,8 @@ fn inventory(
             }
         }
         if item.collected_in == CollectedIn::Us {
-            for counter in us_counters(&category.id, category.us.dsp) {
-                let n = if counter == "precise_geolocation_devices" {
+            for &counter in Counter::of(category) {
+                let n = if counter.counts_devices() {
                     item.devices.unwrap_or(0)
                 } else {
                     item.individuals
@@ -1008,27 +979,24 @@ fn inventory(
         }
     }
     let total = facts.data.individuals;
-    let us = US_THRESHOLDS
-        .iter()
-        .filter_map(|(counter, threshold)| {
-            let bounds = us.get(counter)?;
+    let us = us
+        .into_iter()
+        .map(|(counter, bounds)| {
             // Devices are not persons: the person total does not bound them.
-            let cap = (*counter != "precise_geolocation_devices")
-                .then_some(total)
-                .flatten();
-            Some((
-                (*counter).to_owned(),
+            let cap = (!counter.counts_devices()).then_some(total).flatten();
+            (
+                counter.name().to_owned(),
                 UsCounter {
                     transfer: bounds.finish(cap),
-                    prior: prior.map_or(0, |p| us_prior(p, counter)),
-                    threshold: *threshold,
+                    prior: prior.map_or(0, |p| p.us.get(counter)),
+                    threshold: counter.threshold(),
                 },
-            ))
+            )
         })
         .collect();
     let volumes = Volumes {
-        cn_window_start: cn_window_start(facts.date).to_string(),
-        us_window_start: us_window_start(facts.date).ok().map(|d| d.to_string()),
+        cn_window_start: Window::cn(facts.date).from.to_string(),
+        us_window_start: Some(Window::us(facts.date).from.to_string()),
         prior_known: prior.is_some(),
         cn_pi_transfer: cn_pi.finish(total),
         cn_sensitive_transfer: cn_sensitive.finish(total),
@@ -1077,20 +1045,6 @@ fn inventory(
     }
 }
 
-fn us_prior(prior: &PriorVolumes, counter: &str) -> u64 {
-    let p = &prior.us;
-    match counter {
-        "covered_personal_identifiers" => p.covered_personal_identifiers,
-        "precise_geolocation_devices" => p.precise_geolocation_devices,
-        "biometric" => p.biometric,
-        "human_omic" => p.human_omic,
-        "human_genomic" => p.human_genomic,
-        "personal_health" => p.personal_health,
-        "personal_financial" => p.personal_financial,
-        _ => 0,
-    }
-}
-
 fn minimisation(
     input: &ReportInput<'_>,
     facts: &TransferFacts,
@@ -1113,7 +1067,7 @@ fn minimisation(
             changes: r
                 .changes
                 .iter()
-                .map(|c| (c.category.clone(), c.action.to_owned(), c.to))
+                .map(|c| (c.category.clone(), c.action.as_str().to_owned(), c.to))
                 .collect(),
             cn: r.cn.clone(),
             us: r.us.clone(),
@@ -1135,7 +1089,7 @@ fn minimisation(
                 output_rows: r.output_rows,
                 risk_before: r.risk.before.as_ref().map(RiskFigures::from),
                 risk_after: r.risk.after.as_ref().map(RiskFigures::from),
-                result: r.classification.result.clone(),
+                result: r.classification.result.as_str().to_owned(),
                 reasons: r.classification.reasons.clone(),
                 max_risk: r.classification.max_risk,
                 max_risk_source: r.classification.max_risk_source.clone(),

@@ -4,11 +4,12 @@
 //! reader can check it. Likelihood and impact are on a three-step scale; the reasoning for each
 //! level is in the code beside it.
 
+use freeport_deid::report::Identifiability;
 use freeport_policy::{CollectedIn, Decision, Form, MechanismStatus, TransferFacts, Tri};
 use freeport_vocabulary::{CnClass, DspCategory};
 use serde::Serialize;
 
-use crate::model::{InventorySection, ReportInput, status_str, us_counters};
+use crate::model::{InventorySection, ReportInput, status_str};
 
 /// A step of the likelihood and impact scales.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -191,7 +192,7 @@ pub(crate) fn derive_risks(
             regimes.push("cn".to_owned());
         }
         // De-identified data still counts under 28 CFR 202.206.
-        if !us_counters(&category.id, category.us.dsp).is_empty()
+        if !freeport_vocabulary::UsCounter::of(category).is_empty()
             && item.collected_in == CollectedIn::Us
             && category.us.dsp != DspCategory::None
         {
@@ -291,17 +292,17 @@ pub(crate) fn derive_risks(
         };
         let highest = after.prosecutor.highest;
         let max_risk = r.classification.max_risk;
-        let result = r.classification.result.clone();
+        let anonymised = r.classification.result == Identifiability::Anonymised;
         // Above the threshold the data are not anonymised whatever else holds; pseudonymised
         // data remain personal information (PIPL Art. 73), so the risk is real but bounded.
         let likelihood = if highest > max_risk {
             Level::High
-        } else if result == "anonymised" {
+        } else if anonymised {
             Level::Low
         } else {
             Level::Medium
         };
-        let impact = if result == "anonymised" {
+        let impact = if anonymised {
             Level::Medium
         } else {
             Level::High
@@ -314,7 +315,7 @@ pub(crate) fn derive_risks(
                 highest,
                 average: after.prosecutor.average,
                 max_risk,
-                result,
+                result: r.classification.result.as_str().to_owned(),
             },
         ));
     }

@@ -213,7 +213,7 @@ fn a_date_outside_a_packs_review_is_flagged_in_both_languages() {
     ] {
         let mut facts = f.facts.clone();
         facts.date = day.parse().unwrap();
-        let prior = PriorVolumes::none(facts.date).unwrap();
+        let prior = PriorVolumes::none(facts.date);
         let decision = judge.decide_with_remedies(&facts, &prior).unwrap();
         let report = with_input(f, |input| {
             let mut input = *input;
@@ -288,7 +288,7 @@ fn party_derivations_and_each_laws_outcome_are_shown() {
     // Declared covered, but a U.S.-organised university is a U.S. person: a contradiction.
     facts.recipient.covered_person = Some(Tri::True);
     facts.recipient.padfa_controlled = None;
-    let prior = PriorVolumes::none(facts.date).unwrap();
+    let prior = PriorVolumes::none(facts.date);
     let decision = judge.decide_with_remedies(&facts, &prior).unwrap();
     let report = with_input(f, |input| {
         let mut input = *input;

@@ -41,7 +41,7 @@ use freeport_detect::{
 use freeport_read::{BatchReader, Input, ReadError, ReadOptions, discover, open};
 use rayon::prelude::*;
 
-pub use crate::keys::{KeyHash, SaltScheme};
+pub use crate::keys::{HashScheme, KeyHash};
 use crate::keys::{KeyHasher, KeyMap};
 pub use crate::report::{
     ColumnReport, Contained, DatasetReport, InputError, KeyColumn, SCHEMA_VERSION, SaltedSubjects,
@@ -74,7 +74,7 @@ pub struct ScanOptions {
     /// are returned in [`DatasetReport::salted`].
     pub salt: Option<Vec<u8>>,
     /// How salted hashes are computed: the scheme the store keeps with the salt.
-    pub salt_scheme: SaltScheme,
+    pub salt_scheme: HashScheme,
 }
 
 /// Hears about progress; implemented by the command line's progress bar.
@@ -195,7 +195,12 @@ fn scan_input_with_probe(
     if header_row {
         check_header(input, &names)?;
     }
-    let hasher = KeyHasher::new(options.salt.as_deref(), options.salt_scheme);
+    let hasher = options
+        .salt
+        .as_deref()
+        .map_or_else(KeyHasher::random, |salt| {
+            KeyHasher::salted(salt, options.salt_scheme)
+        });
 
     let mut state = DatasetState::new(&names, options.show_examples);
     state.probe_limit = probe_limit;
@@ -433,7 +438,7 @@ impl Counter {
                 self.unkeyed += 1;
                 continue;
             };
-            let hash = hasher.hash(&key);
+            let hash = hasher.hash(key.as_bytes());
             let words = self.words;
             let slot = *self.index.entry(hash).or_insert_with(|| {
                 self.keys.push(hash);
@@ -507,6 +512,9 @@ impl Counter {
         })
     }
 }
+
+/// Columns (by position) per category.
+type ByCategory = BTreeMap<String, Vec<usize>>;
 
 /// The state of one dataset being scanned.
 struct DatasetState {
@@ -694,6 +702,42 @@ impl DatasetState {
             ));
         }
 
+        let (by_category, text_bits) = self.columns_by_category(&profiles);
+        let mut salted = hasher.is_salted().then(SaltedSubjects::default);
+        let (subjects, devices) = self.count(&by_category, &text_bits, salted.as_mut());
+        let key_column = |counter: &Option<Counter>| {
+            counter.as_ref().map(|c| KeyColumn {
+                column: self.names.get(c.column).cloned().unwrap_or_default(),
+                category: c.category.clone(),
+            })
+        };
+        let examples = self.examples.take();
+        let columns = self.column_reports(profiles, examples.as_ref());
+        Ok(DatasetReport {
+            path: input.display_name(),
+            id: input.id(),
+            format: info.format.name().to_owned(),
+            encoding: info.encoding.map(str::to_owned),
+            delimiter: info.delimiter.map(String::from),
+            rows: self.rows,
+            sampled,
+            columns,
+            subject_key: key_column(&self.subjects),
+            subjects,
+            unkeyed_rows: self.subjects.as_ref().map_or(0, |c| c.unkeyed),
+            device_key: key_column(&self.devices),
+            devices,
+            warnings,
+            salted,
+        })
+    }
+
+    /// The columns of each category found, and the categories found inside free text (each
+    /// with its bit), which count like columns of their own.
+    fn columns_by_category(
+        &self,
+        profiles: &[ColumnProfile],
+    ) -> (ByCategory, BTreeMap<String, usize>) {
         let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (column, profile) in profiles.iter().enumerate() {
             if let Some(category) = &profile.category {
@@ -711,14 +755,24 @@ impl DatasetState {
                 by_category.entry((*category).to_owned()).or_default();
             }
         }
+        (by_category, text_bits)
+    }
+
+    /// People per category and devices per precise-location category, exactly; with a salt,
+    /// their hashes too (into `salted`).
+    fn count(
+        &self,
+        by_category: &ByCategory,
+        text_bits: &BTreeMap<String, usize>,
+        mut salted: Option<&mut SaltedSubjects>,
+    ) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
         let mut subjects = BTreeMap::new();
         let mut devices = BTreeMap::new();
-        let mut salted = hasher.is_salted().then(SaltedSubjects::default);
         if let Some(counter) = &self.subjects {
             let sorted = salted.as_ref().map(|_| counter.sorted());
-            for (category, columns) in &by_category {
+            for (category, columns) in by_category {
                 let bit = text_bits.get(category).copied();
-                match (salted.as_mut(), &sorted) {
+                match (salted.as_deref_mut(), &sorted) {
                     (Some(salted), Some(sorted)) => {
                         let hashes: Vec<KeyHash> =
                             counter.covering_sorted(sorted, columns, bit).collect();
@@ -738,7 +792,7 @@ impl DatasetState {
             let sorted = salted.as_ref().map(|_| counter.sorted());
             for category in PRECISE_LOCATION_CATEGORIES {
                 if let Some(columns) = by_category.get(category) {
-                    match (salted.as_mut(), &sorted) {
+                    match (salted.as_deref_mut(), &sorted) {
                         (Some(salted), Some(sorted)) => {
                             let hashes: Vec<KeyHash> =
                                 counter.covering_sorted(sorted, columns, None).collect();
@@ -755,18 +809,20 @@ impl DatasetState {
                 }
             }
         }
-        let key_column = |counter: &Option<Counter>| {
-            counter.as_ref().map(|c| KeyColumn {
-                column: self.names.get(c.column).cloned().unwrap_or_default(),
-                category: c.category.clone(),
-            })
-        };
-        let examples = self.examples.take();
-        let columns = profiles
+        (subjects, devices)
+    }
+
+    /// The columns' reports: profile, masked examples (on request), categories inside text.
+    fn column_reports(
+        &self,
+        profiles: Vec<ColumnProfile>,
+        examples: Option<&Vec<Vec<String>>>,
+    ) -> Vec<ColumnReport> {
+        profiles
             .into_iter()
             .enumerate()
             .map(|(column, profile)| {
-                let examples = match (&examples, &profile.category) {
+                let examples = match (examples, &profile.category) {
                     (Some(examples), Some(category)) => examples
                         .get(column)
                         .map(|values| values.iter().map(|v| mask(category, v)).collect())
@@ -796,23 +852,7 @@ impl DatasetState {
                     contains,
                 }
             })
-            .collect();
-        Ok(DatasetReport {
-            path: input.display_name(),
-            format: info.format.name().to_owned(),
-            encoding: info.encoding.map(str::to_owned),
-            delimiter: info.delimiter.map(String::from),
-            rows: self.rows,
-            sampled,
-            columns,
-            subject_key: key_column(&self.subjects),
-            subjects,
-            unkeyed_rows: self.subjects.as_ref().map_or(0, |c| c.unkeyed),
-            device_key: key_column(&self.devices),
-            devices,
-            warnings,
-            salted,
-        })
+            .collect()
     }
 
     /// Counts again from the start of the file with the final plan.

@@ -56,6 +56,9 @@ pub struct ScanReport {
 pub struct DatasetReport {
     /// The input as the user named it.
     pub path: String,
+    /// Which dataset [`path`](Self::path) names, typed (not in the JSON: `path` shows it).
+    #[serde(skip)]
+    pub id: freeport_read::DatasetId,
     /// `csv`, `tsv`, `jsonl`, `parquet` or `spreadsheet`.
     pub format: String,
     /// Text encoding decoded, for text formats.
@@ -86,7 +89,7 @@ pub struct DatasetReport {
 }
 
 /// Per-category sets of salted subject hashes (128 bits, keyed with the exporter's salt by the
-/// scheme the store keeps with it: [`SaltScheme`](crate::SaltScheme)), sorted, for exact union
+/// scheme the store keeps with it: [`HashScheme`](crate::HashScheme)), sorted, for exact union
 /// counts across datasets by the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SaltedSubjects {

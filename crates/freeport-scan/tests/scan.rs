@@ -283,7 +283,7 @@ fn salted_hashes_under_siphash_are_siphash24_of_the_normalised_key() {
     let salt: Vec<u8> = (0_u8..32).collect();
     let options = ScanOptions {
         salt: Some(salt),
-        salt_scheme: freeport_scan::SaltScheme::SipHash24,
+        salt_scheme: freeport_scan::HashScheme::SipHash24,
         ..ScanOptions::default()
     };
     let report = scan(&[&fixtures().join("cn_customers_gbk.csv")], &options);

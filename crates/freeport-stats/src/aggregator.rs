@@ -541,56 +541,59 @@ impl Aggregator {
                 })
                 .collect();
             let mut helper_reasons: Vec<Option<String>> = vec![None; group.len()];
-            let outs =
-                query
-                    .instance
-                    .leader_round(&vk, &query.ctx, me.agg_id(), &items, |shares| {
-                        let mut request = HelperRequest {
-                            study: study.clone(),
-                            query: query.id.clone(),
-                            enc: enc_peer.clone(),
-                            items: Vec::new(),
-                        };
-                        let mut index = Vec::new();
-                        for (k, share) in shares.iter().enumerate() {
-                            if let (Some(share), Some((i, ..))) = (share, group.get(k))
-                                && let Some(report) = upload.reports.get(*i)
-                            {
-                                request.items.push(HelperItem {
-                                    report: report.clone(),
-                                    leader_share: b64(share),
-                                });
-                                index.push(k);
-                            }
+            let outs = query.instance.leader_round(
+                &vk,
+                &query.ctx,
+                crate::study::agg_id(me),
+                &items,
+                |shares| {
+                    let mut request = HelperRequest {
+                        study: study.clone(),
+                        query: query.id.clone(),
+                        enc: enc_peer.clone(),
+                        items: Vec::new(),
+                    };
+                    let mut index = Vec::new();
+                    for (k, share) in shares.iter().enumerate() {
+                        if let (Some(share), Some((i, ..))) = (share, group.get(k))
+                            && let Some(report) = upload.reports.get(*i)
+                        {
+                            request.items.push(HelperItem {
+                                report: report.clone(),
+                                leader_share: b64(share),
+                            });
+                            index.push(k);
                         }
-                        let mut messages = vec![None; shares.len()];
-                        if request.items.is_empty() {
-                            return Ok(messages);
-                        }
-                        let response = helper(&request)?;
-                        if response.outcomes.len() != index.len() {
-                            return Err(Error::Protocol(format!(
-                                "the helper answered {} outcomes for {} reports",
-                                response.outcomes.len(),
-                                index.len()
-                            )));
-                        }
-                        for (k, outcome) in index.into_iter().zip(response.outcomes) {
-                            match outcome {
-                                HelperOutcome::Accepted(m) => {
-                                    if let (Some(slot), Ok(m)) = (messages.get_mut(k), unb64(&m)) {
-                                        *slot = Some(m);
-                                    }
-                                }
-                                HelperOutcome::Rejected(reason) => {
-                                    if let Some(slot) = helper_reasons.get_mut(k) {
-                                        *slot = Some(reason);
-                                    }
+                    }
+                    let mut messages = vec![None; shares.len()];
+                    if request.items.is_empty() {
+                        return Ok(messages);
+                    }
+                    let response = helper(&request)?;
+                    if response.outcomes.len() != index.len() {
+                        return Err(Error::Protocol(format!(
+                            "the helper answered {} outcomes for {} reports",
+                            response.outcomes.len(),
+                            index.len()
+                        )));
+                    }
+                    for (k, outcome) in index.into_iter().zip(response.outcomes) {
+                        match outcome {
+                            HelperOutcome::Accepted(m) => {
+                                if let (Some(slot), Ok(m)) = (messages.get_mut(k), unb64(&m)) {
+                                    *slot = Some(m);
                                 }
                             }
+                            HelperOutcome::Rejected(reason) => {
+                                if let Some(slot) = helper_reasons.get_mut(k) {
+                                    *slot = Some(reason);
+                                }
+                            }
                         }
-                        Ok(messages)
-                    })?;
+                    }
+                    Ok(messages)
+                },
+            )?;
             for ((out, (i, nonce, ..)), reason) in outs.into_iter().zip(group).zip(helper_reasons) {
                 let Some(out) = out else {
                     reject(&mut outcome, reason.as_deref().unwrap_or("invalid report"));
@@ -723,7 +726,7 @@ impl Aggregator {
                     .helper_step(
                         &vk,
                         &query.ctx,
-                        me.agg_id(),
+                        crate::study::agg_id(me),
                         &Item {
                             nonce,
                             public: &public,

@@ -22,52 +22,18 @@ use crate::{Error, Result};
 /// Domain separation of study signatures.
 const SIGNATURE_DOMAIN: &[u8] = b"freeport-stats study signature v1\n";
 
-/// One of the two countries, each running one aggregator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Country {
-    /// China.
-    Cn,
-    /// The United States.
-    Us,
-}
+/// One of the two countries, each running one aggregator: the vocabulary's [`Jurisdiction`],
+/// the same type the judge decides per.
+///
+/// [`Jurisdiction`]: freeport_vocabulary::Jurisdiction
+pub use freeport_vocabulary::Jurisdiction as Country;
 
-impl Country {
-    /// The Prio3 aggregator id: `cn` is 0, `us` is 1 (whoever leads).
-    #[must_use]
-    pub fn agg_id(self) -> usize {
-        match self {
-            Self::Cn => 0,
-            Self::Us => 1,
-        }
-    }
-
-    /// The other country.
-    #[must_use]
-    pub fn peer(self) -> Self {
-        match self {
-            Self::Cn => Self::Us,
-            Self::Us => Self::Cn,
-        }
-    }
-
-    /// Parses `cn` or `us`.
-    #[must_use]
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "cn" => Some(Self::Cn),
-            "us" => Some(Self::Us),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Country {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Cn => "cn",
-            Self::Us => "us",
-        })
+/// The Prio3 aggregator id of a country's aggregator: `cn` is 0, `us` is 1 (whoever leads).
+#[must_use]
+pub const fn agg_id(country: Country) -> usize {
+    match country {
+        Country::Cn => 0,
+        Country::Us => 1,
     }
 }
 

@@ -10,8 +10,8 @@
 use std::time::Instant;
 
 use freeport_store::{
-    CategorySet, CollectedIn, DataState, Store, StoreError, SubjectHashes, TransferId,
-    TransferRecord, Unit, UnsortedHashes, VolumeEntry, Window, subject_hash,
+    CategorySet, CollectedIn, Form, Store, StoreError, SubjectHashes, TransferId, TransferRecord,
+    Unit, UnsortedHashes, VolumeEntry, Window, subject_hash,
 };
 use jiff::ToSpan;
 use jiff::civil::date;
@@ -66,8 +66,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     },
                     count: u64::from(hashed_people) + 1_000,
                     subject_hashes: hashes,
-                    state: DataState::Raw,
-                    collected_in: CollectedIn::Cn,
+                    state: Form::Raw,
+                    collected_in: Some(CollectedIn::Cn),
                 }
             })
             .collect();
@@ -223,8 +223,8 @@ fn large(people: u32) -> Result<(), Box<dyn std::error::Error>> {
                     unit: Unit::Individuals,
                     count: u64::from(people),
                     subject_hashes,
-                    state: DataState::Raw,
-                    collected_in: CollectedIn::Unknown,
+                    state: Form::Raw,
+                    collected_in: None,
                 })
             })
             .collect()

@@ -183,7 +183,7 @@ impl Transfer {
                     category: entry.category.clone(),
                     unit: entry.unit,
                     state: entry.state.as_str().to_owned(),
-                    collected_in: entry.collected_in.as_str().to_owned(),
+                    collected_in: crate::model::place_str(entry.collected_in).to_owned(),
                     count: entry.count,
                     hashed: u64::try_from(entry.subject_hashes.len()).unwrap_or(u64::MAX),
                 })

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use freeport_store::{
-//!     CategorySet, CollectedIn, DataState, Store, TransferId, TransferRecord, Unit, VolumeEntry, Window,
+//!     CategorySet, CollectedIn, Form, Store, TransferId, TransferRecord, Unit, VolumeEntry, Window,
 //! };
 //! use jiff::civil::date;
 //!
@@ -25,8 +25,8 @@
 //!         unit: Unit::Individuals,
 //!         count: 120_000,
 //!         subject_hashes: Default::default(),
-//!         state: DataState::Raw,
-//!         collected_in: CollectedIn::Cn,
+//!         state: Form::Raw,
+//!         collected_in: Some(CollectedIn::Cn),
 //!     }],
 //!     decision_json: r#"{"cn":{"outcome":"STANDARD_CONTRACT_OR_CERTIFICATION"}}"#.into(),
 //!     rule_packs: vec![],
@@ -70,9 +70,9 @@
 //! (exporter, counterparty) pair dated in `[date − 12 months, date]`, i.e. from the same calendar
 //! day twelve months before up to the date (28 CFR 202.205 "at any point in the preceding 12
 //! months", aggregated across transactions between the same U.S. person and foreign person; see
-//! [`us_start`] for why the first day counts and for leap days), entries of data on U.S. persons
-//! only; every state counts (28 CFR 202.206). Entries of [`CollectedIn::Unknown`] origin count
-//! in both. Units:
+//! `freeport_vocabulary::Window::us` for why the first day counts and for leap days), entries of data on U.S. persons
+//! only; every state counts (28 CFR 202.206). Entries of unknown origin (`collected_in: None`)
+//! count in both. Units:
 //! individuals, or devices where the caller records devices (precise geolocation, 28 CFR
 //! 202.205(c)); a category keeps one unit in a store.
 //!
@@ -176,52 +176,18 @@ mod location;
 mod migrate;
 mod model;
 mod store;
-mod window;
-
-use hmac::{KeyInit, Mac};
 
 pub use error::{BudgetExceeded, InvalidBudget, InvalidTransfer, StoreError, UnsortedHashes};
 pub use location::{DB_FILE, HOME_ENV, default_path};
 pub use migrate::latest_version;
 pub use model::{
-    Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
-    LogState, PendingLogEntry, RulePackRef, StagedPackage, SubjectHash, SubjectHashes, TransferId,
+    Budget, CategorySet, CollectedIn, EntrySummary, Form, HistoryEntry, HistoryFilter, LogState,
+    PendingLogEntry, RulePackRef, StagedPackage, SubjectHash, SubjectHashes, TransferId,
     TransferRecord, TransferSummary, Unit, Volume, VolumeEntry, Volumes, Window, WindowKind,
 };
 pub use store::{Store, Tx};
-pub use window::{cn_start, us_start};
 
-/// How an exporter's subject hashes are computed; fixed when its salt is created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HashScheme {
-    /// HMAC-SHA-256 keyed with the salt, truncated to its first 128 bits (big-endian): salts
-    /// created before migration 0007.
-    HmacSha256,
-    /// SipHash-2-4 with 128-bit output keyed with the salt's first 16 bytes (two little-endian
-    /// `u64`): salts created since.
-    SipHash24,
-}
-
-impl HashScheme {
-    /// The name stored in the database.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::HmacSha256 => "hmac-sha256-128",
-            Self::SipHash24 => "siphash24-128",
-        }
-    }
-
-    /// The scheme a stored name means.
-    #[must_use]
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "hmac-sha256-128" => Some(Self::HmacSha256),
-            "siphash24-128" => Some(Self::SipHash24),
-            _ => None,
-        }
-    }
-}
+pub use freeport_subject::HashScheme;
 
 /// An exporter's subject-hash salt and the scheme it hashes with ([`Tx::subject_salt`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -243,45 +209,12 @@ impl std::fmt::Debug for SubjectSalt {
 
 /// The salted hash of one subject under the exporter's salt ([`Tx::subject_salt`]) over a
 /// stable key of the person (e.g. the normalised resident-ID number), so the same person hashes
-/// alike in every scan of that exporter and the hashes reveal nothing without the salt — exactly
-/// what Scan computes for `SaltedSubjects` with the same salt and scheme, so hashes from either
-/// compare. 128 bits keep the chance that two of a billion people collide below 10⁻²⁰; RFC 2104
-/// §5 allows truncating an HMAC to half its output.
+/// alike in every scan of that exporter and the hashes reveal nothing without the salt. It is
+/// `freeport-subject`'s hasher, the one Scan computes `SaltedSubjects` with, so hashes from
+/// either compare. 128 bits keep the chance that two of a billion people collide below 10⁻²⁰.
 #[must_use]
 pub fn subject_hash(salt: &SubjectSalt, subject_key: &[u8]) -> SubjectHash {
-    match salt.scheme {
-        HashScheme::HmacSha256 => {
-            // HMAC pads a key shorter than the hash's 64-byte block with zeros; padding it here
-            // gives the same MAC through the infallible fixed-size constructor.
-            let mut key = [0_u8; 64];
-            key[..32].copy_from_slice(&salt.bytes);
-            let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new(&key.into());
-            mac.update(subject_key);
-            let digest: [u8; 32] = mac.finalize().into_bytes().into();
-            let mut first = [0_u8; 16];
-            first.copy_from_slice(&digest[..16]);
-            SubjectHash(u128::from_be_bytes(first))
-        }
-        HashScheme::SipHash24 => {
-            use std::hash::Hasher as _;
-
-            use siphasher::sip128::Hasher128 as _;
-            let (k0, k1) = siphash_keys(&salt.bytes);
-            let mut hasher = siphasher::sip128::SipHasher24::new_with_keys(k0, k1);
-            hasher.write(subject_key);
-            SubjectHash(hasher.finish128().as_u128())
-        }
-    }
-}
-
-/// The SipHash keys of a salt: its first 16 bytes as two little-endian `u64` (Scan's
-/// `KeyHasher` reads them alike; both are pinned by the same reference vector in tests).
-fn siphash_keys(salt: &[u8; 32]) -> (u64, u64) {
-    let mut k0 = [0_u8; 8];
-    let mut k1 = [0_u8; 8];
-    k0.copy_from_slice(&salt[..8]);
-    k1.copy_from_slice(&salt[8..16]);
-    (u64::from_le_bytes(k0), u64::from_le_bytes(k1))
+    SubjectHash(freeport_subject::SubjectHasher::salted(&salt.bytes, salt.scheme).hash(subject_key))
 }
 
 #[cfg(test)]

@@ -394,7 +394,7 @@ mod tests {
     #[test]
     fn a_version_5_store_counts_its_old_runs_beside_new_transfers() {
         use crate::model::{
-            CategorySet, CollectedIn, DataState, SubjectHashes, TransferId, TransferRecord, Unit,
+            CategorySet, CollectedIn, Form, SubjectHashes, TransferId, TransferRecord, Unit,
             VolumeEntry, Window,
         };
         let dir = tempfile::tempdir().unwrap();
@@ -446,8 +446,8 @@ mod tests {
             count: u64::try_from(range.end - range.start).unwrap(),
             subject_hashes: SubjectHashes::from_sorted_u128(range.map(|h| h << 64).collect())
                 .unwrap(),
-            state: DataState::Raw,
-            collected_in: CollectedIn::Cn,
+            state: Form::Raw,
+            collected_in: Some(CollectedIn::Cn),
         };
         store
             .record_transfer(&TransferRecord {

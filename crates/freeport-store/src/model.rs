@@ -4,11 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use freeport_vocabulary::Window as Counted;
+pub use freeport_vocabulary::{CollectedIn, Form};
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::error::UnsortedHashes;
-use crate::window;
 
 /// The caller-supplied, unique id of a transfer (e.g. the transfer id of the facts file).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -268,94 +269,6 @@ impl fmt::Display for Unit {
     }
 }
 
-/// The de-identification state of the data of one entry.
-///
-/// It matters to China only: anonymised information is not personal information (PIPL Art. 4,
-/// Art. 73(4)), pseudonymised information still is; the US counts all three (28 CFR 202.206).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DataState {
-    /// As collected.
-    Raw,
-    /// Pseudonymised (去标识化): still personal information.
-    Pseudonymised,
-    /// Anonymised (匿名化): cannot identify and cannot be restored.
-    Anonymised,
-}
-
-impl DataState {
-    /// The stored and printed name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Raw => "raw",
-            Self::Pseudonymised => "pseudonymised",
-            Self::Anonymised => "anonymised",
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> Option<Self> {
-        match text {
-            "raw" => Some(Self::Raw),
-            "pseudonymised" => Some(Self::Pseudonymised),
-            "anonymised" => Some(Self::Anonymised),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for DataState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Where the data of an entry was collected, which decides the counter it feeds: China counts
-/// personal information collected or generated in China (CAC16 Art. 2; PIPL Art. 3), the United
-/// States data on U.S. persons (28 CFR 202.205).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CollectedIn {
-    /// In China.
-    Cn,
-    /// In the United States (data on U.S. persons).
-    Us,
-    /// Elsewhere: neither country counts it.
-    Other,
-    /// Not said (entries recorded before the store kept it): both countries count it, so that
-    /// what is not known can only raise a burden.
-    Unknown,
-}
-
-impl CollectedIn {
-    /// The stored and printed name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Cn => "cn",
-            Self::Us => "us",
-            Self::Other => "other",
-            Self::Unknown => "unknown",
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> Option<Self> {
-        match text {
-            "cn" => Some(Self::Cn),
-            "us" => Some(Self::Us),
-            "other" => Some(Self::Other),
-            "unknown" => Some(Self::Unknown),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for CollectedIn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The volume of one vocabulary category in one transfer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VolumeEntry {
@@ -370,9 +283,10 @@ pub struct VolumeEntry {
     /// without a hash are counted as `count - hashes.len()` people never seen before.
     pub subject_hashes: SubjectHashes,
     /// Raw, pseudonymised or anonymised.
-    pub state: DataState,
-    /// Where the data was collected.
-    pub collected_in: CollectedIn,
+    pub state: Form,
+    /// Where the data was collected; `None` for entries recorded before the store kept it,
+    /// which both countries count, so that what is not known can only raise a burden.
+    pub collected_in: Option<CollectedIn>,
 }
 
 /// The name, version and content hash of a rule pack a decision was made with.
@@ -451,7 +365,7 @@ pub struct Window {
     pub to: Date,
     /// Whether anonymised entries count (not for China: anonymised data is not PI).
     pub include_anonymised: bool,
-    /// Only entries collected here (and entries of [`CollectedIn::Unknown`] origin), if set.
+    /// Only entries collected here (and entries of unknown origin), if set.
     pub collected_in: Option<CollectedIn>,
 }
 
@@ -465,7 +379,7 @@ impl Window {
             kind: WindowKind::Cn,
             exporter: exporter.to_owned(),
             counterparty: None,
-            from: window::cn_start(date),
+            from: Counted::cn(date).from,
             to: date,
             include_anonymised: false,
             collected_in: Some(CollectedIn::Cn),
@@ -474,7 +388,7 @@ impl Window {
 
     /// The US window for a transfer on `date`: the transfers between `exporter` and
     /// `counterparty` dated from the same day twelve months earlier up to and including `date`
-    /// (see [`us_start`](crate::us_start)); only data on U.S. persons, anonymised entries
+    /// (see [`freeport_vocabulary::Window::us`]); only data on U.S. persons, anonymised entries
     /// included (28 CFR 202.205, 202.206).
     #[must_use]
     pub fn us(exporter: &str, counterparty: &str, date: Date) -> Self {
@@ -482,7 +396,7 @@ impl Window {
             kind: WindowKind::Us,
             exporter: exporter.to_owned(),
             counterparty: Some(counterparty.to_owned()),
-            from: window::us_start(date),
+            from: Counted::us(date).from,
             to: date,
             include_anonymised: true,
             collected_in: Some(CollectedIn::Us),
@@ -601,9 +515,11 @@ pub struct EntrySummary {
     /// Unit.
     pub unit: Unit,
     /// State.
-    pub state: DataState,
-    /// Where it was collected.
-    pub collected_in: CollectedIn,
+    pub state: Form,
+    /// Where it was collected (`unknown` in JSON when `None`: recorded before the store kept
+    /// it).
+    #[serde(serialize_with = "place_or_unknown")]
+    pub collected_in: Option<CollectedIn>,
     /// Count in this transfer.
     pub count: u64,
     /// How many of them carry a subject hash.
@@ -634,6 +550,26 @@ pub struct Budget {
     pub delta_spent: f64,
     /// Number of spends recorded.
     pub spends: u64,
+}
+
+/// The stored and printed name of an entry's place of collection: `unknown` when not said.
+#[must_use]
+pub(crate) const fn place_str(place: Option<CollectedIn>) -> &'static str {
+    match place {
+        Some(place) => place.as_str(),
+        None => "unknown",
+    }
+}
+
+#[expect(
+    clippy::ref_option,
+    reason = "serde's serialize_with hands the field by reference"
+)]
+fn place_or_unknown<S: serde::Serializer>(
+    place: &Option<CollectedIn>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(place_str(*place))
 }
 
 #[cfg(test)]

@@ -19,9 +19,9 @@ use crate::error::{BudgetExceeded, InvalidBudget, InvalidTransfer};
 use crate::index::{self, ExporterIndex};
 use crate::migrate;
 use crate::model::{
-    Budget, CategorySet, CollectedIn, DataState, EntrySummary, HistoryEntry, HistoryFilter,
-    LogState, PendingLogEntry, RulePackRef, StagedPackage, SubjectHash, TransferId, TransferRecord,
-    TransferSummary, Unit, VolumeEntry, Volumes, Window,
+    Budget, CategorySet, CollectedIn, EntrySummary, Form, HistoryEntry, HistoryFilter, LogState,
+    PendingLogEntry, RulePackRef, StagedPackage, SubjectHash, TransferId, TransferRecord,
+    TransferSummary, Unit, VolumeEntry, Volumes, Window, place_str,
 };
 use crate::{StoreError, SubjectSalt, location};
 
@@ -767,10 +767,10 @@ fn in_window(window: &Window, transfer: &TransferRecord) -> bool {
 
 /// Whether `entry` counts in `window` (as the window's SQL selects stored entries).
 fn counts_in(window: &Window, entry: &VolumeEntry) -> bool {
-    (window.include_anonymised || entry.state != DataState::Anonymised)
+    (window.include_anonymised || entry.state != Form::Anonymised)
         && window
             .collected_in
-            .is_none_or(|c| entry.collected_in == c || entry.collected_in == CollectedIn::Unknown)
+            .is_none_or(|c| entry.collected_in.is_none_or(|place| place == c))
 }
 
 impl Tx<'_> {
@@ -849,7 +849,7 @@ impl Tx<'_> {
         }
         let limit = u64::try_from(i64::MAX).unwrap_or(u64::MAX);
         let mut seen = BTreeSet::new();
-        let mut units: BTreeMap<(&str, CollectedIn), Unit> = BTreeMap::new();
+        let mut units: BTreeMap<(&str, Option<CollectedIn>), Unit> = BTreeMap::new();
         let mut people: Vec<&[SubjectHash]> = Vec::new();
         let mut most = 0;
         for (i, entry) in record.volumes.iter().enumerate() {
@@ -877,7 +877,9 @@ impl Tx<'_> {
                     at("category"),
                     format!(
                         "`{}` appears twice with state `{}` collected in `{}`",
-                        entry.category, entry.state, entry.collected_in
+                        entry.category,
+                        entry.state,
+                        place_str(entry.collected_in)
                     ),
                 ));
             }
@@ -889,7 +891,9 @@ impl Tx<'_> {
                     at("unit"),
                     format!(
                         "is `{}` but another entry of `{}` collected in `{}` counts `{unit}`",
-                        entry.unit, entry.category, entry.collected_in
+                        entry.unit,
+                        entry.category,
+                        place_str(entry.collected_in)
                     ),
                 ));
             }
@@ -968,7 +972,7 @@ impl Tx<'_> {
             .and_then(|mut s| {
                 s.execute((
                     &entry.category,
-                    entry.collected_in.as_str(),
+                    place_str(entry.collected_in),
                     entry.unit.as_str(),
                 ))
             })
@@ -978,7 +982,7 @@ impl Tx<'_> {
                     "SELECT unit FROM category_unit WHERE category = ?1 AND collected_in = ?2",
                 )
                 .and_then(|mut s| {
-                    s.query_row((&entry.category, entry.collected_in.as_str()), |row| {
+                    s.query_row((&entry.category, place_str(entry.collected_in)), |row| {
                         row.get(0)
                     })
                 })
@@ -989,7 +993,9 @@ impl Tx<'_> {
                     format!("volumes[{i}].unit"),
                     format!(
                         "is `{}` but `{}` collected in `{}` is recorded in `{unit}` in this store",
-                        entry.unit, entry.category, entry.collected_in
+                        entry.unit,
+                        entry.category,
+                        place_str(entry.collected_in)
                     ),
                 ));
             }
@@ -1055,7 +1061,7 @@ impl Tx<'_> {
                     &entry.category,
                     entry.unit.as_str(),
                     entry.state.as_str(),
-                    entry.collected_in.as_str(),
+                    place_str(entry.collected_in),
                     to_i64(entry.count),
                     i64::try_from(entry.subject_hashes.len()).unwrap_or(i64::MAX),
                 ))
@@ -1182,7 +1188,7 @@ impl Tx<'_> {
             .map_err(db_error(self.path, "prepare to read a category's unit"))?;
         for (i, entry) in record.volumes.iter().enumerate() {
             let unit: Option<String> = stmt
-                .query_row((&entry.category, entry.collected_in.as_str()), |row| {
+                .query_row((&entry.category, place_str(entry.collected_in)), |row| {
                     row.get(0)
                 })
                 .optional()
@@ -1193,7 +1199,9 @@ impl Tx<'_> {
                     format!("volumes[{i}].unit"),
                     format!(
                         "is `{}` but `{}` collected in `{}` is recorded in `{unit}` in this store",
-                        entry.unit, entry.category, entry.collected_in
+                        entry.unit,
+                        entry.category,
+                        place_str(entry.collected_in)
                     ),
                 ));
             }
@@ -2094,8 +2102,8 @@ impl Tx<'_> {
                 category,
                 // The schema's CHECK constraints admit only the names `parse` knows.
                 unit: Unit::parse(&unit).unwrap_or(Unit::Individuals),
-                state: DataState::parse(&state).unwrap_or(DataState::Raw),
-                collected_in: CollectedIn::parse(&collected_in).unwrap_or(CollectedIn::Unknown),
+                state: Form::parse(&state).unwrap_or(Form::Raw),
+                collected_in: CollectedIn::parse(&collected_in),
                 count: to_u64(count),
                 hashed: to_u64(hashed),
             });

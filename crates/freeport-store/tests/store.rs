@@ -12,8 +12,7 @@ use std::collections::BTreeSet;
 
 use common::{entry, hashed, set, temp_store, transfer};
 use freeport_store::{
-    CollectedIn, DataState, HistoryFilter, Store, StoreError, Unit, VolumeEntry, Window,
-    latest_version,
+    CollectedIn, Form, HistoryFilter, Store, StoreError, Unit, VolumeEntry, Window, latest_version,
 };
 use jiff::civil::date;
 
@@ -324,10 +323,10 @@ fn each_country_counts_the_data_collected_on_its_side() {
             "sub",
             day,
             vec![
-                from("person.name", 300, CollectedIn::Cn),
-                from("person.name", 40, CollectedIn::Us),
-                from("person.name", 5, CollectedIn::Other),
-                from("person.name", 2, CollectedIn::Unknown),
+                from("person.name", 300, Some(CollectedIn::Cn)),
+                from("person.name", 40, Some(CollectedIn::Us)),
+                from("person.name", 5, Some(CollectedIn::Other)),
+                from("person.name", 2, None),
             ],
         ))
         .unwrap();
@@ -346,8 +345,8 @@ fn each_country_counts_the_data_collected_on_its_side() {
         "sub",
         day,
         vec![
-            from("person.name", 1, CollectedIn::Cn),
-            from("person.name", 2, CollectedIn::Cn),
+            from("person.name", 1, Some(CollectedIn::Cn)),
+            from("person.name", 2, Some(CollectedIn::Cn)),
         ],
     );
     let error = store.record_transfer(&twice).unwrap_err();
@@ -646,9 +645,9 @@ fn anonymised_data_counts_for_the_us_only_and_devices_keep_their_unit() {
     let (_dir, mut store) = temp_store();
     let day = date(2026, 9, 9);
     let mut anonymised = entry("health.diagnosis", 5_000);
-    anonymised.state = DataState::Anonymised;
+    anonymised.state = Form::Anonymised;
     let mut pseudonymised = entry("health.diagnosis", 700);
-    pseudonymised.state = DataState::Pseudonymised;
+    pseudonymised.state = Form::Pseudonymised;
     let mut devices = entry("location.precise", 1_001);
     devices.unit = Unit::Devices;
     store
@@ -999,8 +998,7 @@ mod windowed_counts_match_a_naive_computation {
     use std::collections::{BTreeMap, BTreeSet};
 
     use freeport_store::{
-        CategorySet, CollectedIn, DataState, SubjectHashes, TransferRecord, Unit, VolumeEntry,
-        Window,
+        CategorySet, CollectedIn, Form, SubjectHashes, TransferRecord, Unit, VolumeEntry, Window,
     };
     use jiff::ToSpan;
     use jiff::civil::{Date, date};
@@ -1062,16 +1060,12 @@ mod windowed_counts_match_a_naive_computation {
                 unit: *unit,
                 count: subject_hashes.len() as u64 + extra,
                 subject_hashes,
-                state: [
-                    DataState::Raw,
-                    DataState::Pseudonymised,
-                    DataState::Anonymised,
-                ][usize::from(*state % 3)],
+                state: [Form::Raw, Form::Pseudonymised, Form::Anonymised][usize::from(*state % 3)],
                 collected_in: [
-                    CollectedIn::Cn,
-                    CollectedIn::Us,
-                    CollectedIn::Other,
-                    CollectedIn::Unknown,
+                    Some(CollectedIn::Cn),
+                    Some(CollectedIn::Us),
+                    Some(CollectedIn::Other),
+                    None,
                 ][usize::from(*state / 3)],
             });
         }
@@ -1113,11 +1107,11 @@ mod windowed_counts_match_a_naive_computation {
                 .volumes
                 .iter()
                 .filter(|e| categories.contains(&e.category))
-                .filter(|e| window.include_anonymised || e.state != DataState::Anonymised)
+                .filter(|e| window.include_anonymised || e.state != Form::Anonymised)
                 .filter(|e| {
-                    window.collected_in.is_none_or(|c| {
-                        e.collected_in == c || e.collected_in == CollectedIn::Unknown
-                    })
+                    window
+                        .collected_in
+                        .is_none_or(|c| e.collected_in.is_none_or(|place| place == c))
                 })
                 .collect();
             let mut people_hashes = BTreeSet::new();
@@ -1194,10 +1188,9 @@ mod windowed_counts_match_a_naive_computation {
                             && r.date <= window.to
                             && r.volumes.iter().any(|e| {
                                 e.category == category
-                                    && (window.include_anonymised || e.state != DataState::Anonymised)
+                                    && (window.include_anonymised || e.state != Form::Anonymised)
                                     && window.collected_in.is_none_or(|c| {
-                                        e.collected_in == c
-                                            || e.collected_in == CollectedIn::Unknown
+                                        e.collected_in.is_none_or(|place| place == c)
                                     })
                             })
                     });
@@ -1282,8 +1275,8 @@ mod windowed_counts_match_a_naive_computation {
                     unit: Unit::Individuals,
                     count: people.len() as u64,
                     subject_hashes,
-                    state: DataState::Raw,
-                    collected_in: CollectedIn::Unknown,
+                    state: Form::Raw,
+                    collected_in: None,
                 };
                 let mut bare = hashed.clone();
                 bare.category = "c2".to_owned();

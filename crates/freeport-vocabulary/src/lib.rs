@@ -16,6 +16,7 @@
 //! ```
 
 mod category;
+mod law;
 mod load;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use std::sync::OnceLock;
 pub use category::{
     Category, CnClass, CnClassification, DspCategory, HipaaIdentifier, UsClassification,
 };
+pub use law::{CollectedIn, Form, Jurisdiction, UsCounter, Window};
 pub use load::{InvalidEntry, ParseError, VocabularyError};
 
 /// The vocabulary file compiled into every build.

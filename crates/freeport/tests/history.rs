@@ -9,8 +9,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use freeport_store::{
-    CollectedIn, DataState, RulePackRef, Store, SubjectHash, SubjectHashes, TransferId,
-    TransferRecord, Unit, VolumeEntry,
+    Form, RulePackRef, Store, SubjectHash, SubjectHashes, TransferId, TransferRecord, Unit,
+    VolumeEntry,
 };
 use jiff::civil::{Date, date};
 
@@ -28,7 +28,7 @@ fn record(
     route: (&str, &str),
     count: u64,
     hashes: SubjectHashes,
-    state: DataState,
+    state: Form,
 ) {
     store
         .record_transfer(&TransferRecord {
@@ -45,7 +45,7 @@ fn record(
                 count,
                 subject_hashes: hashes,
                 state,
-                collected_in: CollectedIn::Unknown,
+                collected_in: None,
             }],
             decision_json: "{}".to_owned(),
             rule_packs: vec![RulePackRef {
@@ -70,7 +70,7 @@ fn fill(path: &Path) {
         cn_us,
         70_000,
         none(),
-        DataState::Raw,
+        Form::Raw,
     );
     record(
         &mut store,
@@ -81,7 +81,7 @@ fn fill(path: &Path) {
         cn_us,
         120,
         people(0..120),
-        DataState::Raw,
+        Form::Raw,
     );
     record(
         &mut store,
@@ -92,7 +92,7 @@ fn fill(path: &Path) {
         ("US", "CN"),
         500,
         none(),
-        DataState::Anonymised,
+        Form::Anonymised,
     );
     record(
         &mut store,
@@ -103,7 +103,7 @@ fn fill(path: &Path) {
         cn_us,
         150,
         people(100..250),
-        DataState::Pseudonymised,
+        Form::Pseudonymised,
     );
     record(
         &mut store,
@@ -114,7 +114,7 @@ fn fill(path: &Path) {
         cn_us,
         1_000_000,
         none(),
-        DataState::Raw,
+        Form::Raw,
     );
     // One transfer confirmed in the transparency log, one still pending.
     store

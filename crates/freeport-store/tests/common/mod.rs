@@ -1,8 +1,8 @@
 //! Builders shared by the store's integration tests.
 
 use freeport_store::{
-    CategorySet, CollectedIn, DataState, RulePackRef, Store, SubjectHash, SubjectHashes,
-    TransferId, TransferRecord, Unit, VolumeEntry,
+    CategorySet, Form, RulePackRef, Store, SubjectHash, SubjectHashes, TransferId, TransferRecord,
+    Unit, VolumeEntry,
 };
 use jiff::civil::Date;
 
@@ -22,8 +22,8 @@ pub fn entry(category: &str, count: u64) -> VolumeEntry {
         unit: Unit::Individuals,
         count,
         subject_hashes: SubjectHashes::new(),
-        state: DataState::Raw,
-        collected_in: CollectedIn::Unknown,
+        state: Form::Raw,
+        collected_in: None,
     }
 }
 
@@ -34,8 +34,8 @@ pub fn hashed(category: &str, people: impl IntoIterator<Item = u32>) -> VolumeEn
         unit: Unit::Individuals,
         count: subject_hashes.len() as u64,
         subject_hashes,
-        state: DataState::Raw,
-        collected_in: CollectedIn::Unknown,
+        state: Form::Raw,
+        collected_in: None,
     }
 }
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use freeport_cli::{AssessArgs, Collected, Format, ReportLang};
-use freeport_policy::{CollectedIn, Decision, MechanismStatus};
+use freeport_policy::{CollectedIn, Decision};
 use freeport_port::pipeline::DataFile;
 use freeport_port::{Assessment, DeidChoice, HomeLayout, Outcome, Request, assess};
 use freeport_report::Lang;
@@ -186,12 +186,7 @@ fn outcomes(decision: &Decision) -> String {
     let missing: Vec<String> = [&decision.cn, &decision.us]
         .iter()
         .flat_map(|side| side.mechanisms.iter())
-        .filter(|m| {
-            matches!(
-                m.status,
-                MechanismStatus::Missing | MechanismStatus::Expired
-            )
-        })
+        .filter(|m| m.status.is_blocking())
         .map(|m| m.id.clone())
         .collect();
     let mut text = format!(

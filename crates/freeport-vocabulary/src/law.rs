@@ -1,0 +1,412 @@
+//! The terms both countries' laws count in, defined once for every crate: which country judges
+//! ([`Jurisdiction`]), where data was collected ([`CollectedIn`]), how identifiable it is
+//! ([`Form`]), the dates a counter adds up over ([`Window`]) and the United States' bulk counters
+//! with their thresholds ([`UsCounter`]).
+//!
+//! The policy crate judges with them, the store records and counts with them, the port turns
+//! scans into them; none of them keeps a copy to convert into another.
+
+use std::fmt;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Category, DspCategory};
+
+/// The two jurisdictions a transfer is judged under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Jurisdiction {
+    /// The People's Republic of China (mainland).
+    Cn,
+    /// The United States.
+    Us,
+}
+
+impl Jurisdiction {
+    /// `cn` or `us`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cn => "cn",
+            Self::Us => "us",
+        }
+    }
+
+    /// The jurisdiction spelled `text` (`cn` or `us`), if any.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "cn" => Some(Self::Cn),
+            "us" => Some(Self::Us),
+            _ => None,
+        }
+    }
+
+    /// The other one.
+    #[must_use]
+    pub const fn peer(self) -> Self {
+        match self {
+            Self::Cn => Self::Us,
+            Self::Us => Self::Cn,
+        }
+    }
+}
+
+impl fmt::Display for Jurisdiction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where data was collected or generated, which decides the counter it feeds: China counts
+/// personal information collected or generated in China (CAC11 Art. 2; PIPL Art. 3), the United
+/// States data on U.S. persons (28 CFR 202.205).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectedIn {
+    /// In mainland China: the PRC export rules apply (CAC11 Art 2).
+    Cn,
+    /// In the United States: data of U.S. persons for 28 CFR 202.
+    Us,
+    /// Elsewhere: neither country counts it.
+    Other,
+}
+
+impl CollectedIn {
+    /// The spelling used in files, JSON and the store.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cn => "cn",
+            Self::Us => "us",
+            Self::Other => "other",
+        }
+    }
+
+    /// The place spelled `text` ([`as_str`](Self::as_str)), if any.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "cn" => Some(Self::Cn),
+            "us" => Some(Self::Us),
+            "other" => Some(Self::Other),
+            _ => None,
+        }
+    }
+
+    /// Where an exporter of this jurisdiction (`cn`, `us`, anything else) collects its data
+    /// when nobody says otherwise.
+    #[must_use]
+    pub fn of_jurisdiction(code: &str) -> Self {
+        Self::parse(code).unwrap_or(Self::Other)
+    }
+}
+
+impl fmt::Display for CollectedIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How identifiable the data is. It matters to China only: anonymised information is not
+/// personal information (PIPL Art. 4, Art. 73(4)), pseudonymised information still is; the United
+/// States counts all three (28 CFR 202.206).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Form {
+    /// As collected.
+    Raw,
+    /// De-identified (去标识化): identifiable again with additional information (PIPL
+    /// Art 73(3)); still personal information.
+    Pseudonymised,
+    /// Anonymised (匿名化): cannot identify and cannot be restored (PIPL Art 73(4)).
+    Anonymised,
+}
+
+impl Form {
+    /// The spelling used in files, JSON and the store.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Raw => "raw",
+            Self::Pseudonymised => "pseudonymised",
+            Self::Anonymised => "anonymised",
+        }
+    }
+
+    /// The form spelled `text` ([`as_str`](Self::as_str)), if any.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "raw" => Some(Self::Raw),
+            "pseudonymised" => Some(Self::Pseudonymised),
+            "anonymised" => Some(Self::Anonymised),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Form {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The dates a country's counter adds up over for a transfer on [`to`](Self::to), both
+/// inclusive. Drawn here only: the judge checks prior volumes against it and the store counts
+/// over it, so the two cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Window {
+    /// First day counted.
+    pub from: Date,
+    /// Last day counted: the transfer's date.
+    pub to: Date,
+}
+
+impl Window {
+    /// China's window for a transfer on `date`: from 1 January of its year.
+    ///
+    /// CAC16 Arts. 5(4), 7 and 8 count "自当年1月1日起累计" (cumulatively since 1 January of the
+    /// current year), so the counter resets every 1 January (law-cn-us.md, "Counting
+    /// conventions").
+    #[must_use]
+    pub fn cn(date: Date) -> Self {
+        Self {
+            from: date.first_of_year(),
+            to: date,
+        }
+    }
+
+    /// The United States' window for a transfer on `date`: from the same calendar day twelve
+    /// months earlier, included.
+    ///
+    /// 28 CFR 202.205 aggregates "at any point in the preceding 12 months". Whether a transfer
+    /// dated exactly twelve months before `date` is still "preceding" is not settled by the
+    /// text; it is counted, because counting one more day can only raise a burden, never hide
+    /// one. On 29 February the year before has no such day; jiff clamps to 28 February. For
+    /// dates in the first year of jiff's range the window starts at [`Date::MIN`].
+    #[must_use]
+    pub fn us(date: Date) -> Self {
+        Self {
+            from: date.checked_sub(12.months()).unwrap_or(Date::MIN),
+            to: date,
+        }
+    }
+}
+
+/// One of the counters 28 CFR 202.205 sets a bulk threshold on, counted per (U.S. person,
+/// counterparty) over the preceding 12 months; human genomic data is the part of human 'omic
+/// data with its own, lower threshold (§ 202.205(a)). The judge passes each count and each
+/// threshold to the US pack as context values ([`name`](Self::name),
+/// [`threshold_name`](Self::threshold_name)); the store counts the category sets of
+/// [`of`](Self::of); the report shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UsCounter {
+    /// U.S. persons, covered personal identifiers (§ 202.205(f)).
+    CoveredPersonalIdentifiers,
+    /// U.S. devices, precise geolocation (§ 202.205(c)).
+    PreciseGeolocationDevices,
+    /// U.S. persons, biometric identifiers (§ 202.205(b)).
+    Biometric,
+    /// U.S. persons, human 'omic data (§ 202.205(a)).
+    HumanOmic,
+    /// U.S. persons, human genomic data (§ 202.205(a)).
+    HumanGenomic,
+    /// U.S. persons, personal health data (§ 202.205(d)).
+    PersonalHealth,
+    /// U.S. persons, personal financial data (§ 202.205(e)).
+    PersonalFinancial,
+}
+
+impl UsCounter {
+    /// Every counter, in the order of the judge's prior volumes.
+    pub const ALL: [Self; 7] = [
+        Self::CoveredPersonalIdentifiers,
+        Self::PreciseGeolocationDevices,
+        Self::Biometric,
+        Self::HumanOmic,
+        Self::HumanGenomic,
+        Self::PersonalHealth,
+        Self::PersonalFinancial,
+    ];
+
+    /// The counter's place in [`ALL`](Self::ALL).
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The counter's name: the US pack's context attribute, the store's category set, the
+    /// report's row.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::CoveredPersonalIdentifiers => "covered_personal_identifiers",
+            Self::PreciseGeolocationDevices => "precise_geolocation_devices",
+            Self::Biometric => "biometric",
+            Self::HumanOmic => "human_omic",
+            Self::HumanGenomic => "human_genomic",
+            Self::PersonalHealth => "personal_health",
+            Self::PersonalFinancial => "personal_financial",
+        }
+    }
+
+    /// The context attribute the US pack reads the threshold from: `<name>_threshold`.
+    #[must_use]
+    pub const fn threshold_name(self) -> &'static str {
+        match self {
+            Self::CoveredPersonalIdentifiers => "covered_personal_identifiers_threshold",
+            Self::PreciseGeolocationDevices => "precise_geolocation_devices_threshold",
+            Self::Biometric => "biometric_threshold",
+            Self::HumanOmic => "human_omic_threshold",
+            Self::HumanGenomic => "human_genomic_threshold",
+            Self::PersonalHealth => "personal_health_threshold",
+            Self::PersonalFinancial => "personal_financial_threshold",
+        }
+    }
+
+    /// The bulk threshold of 28 CFR 202.205: data is bulk when the count is **more than** this
+    /// (N is not bulk, N + 1 is); law-cn-us.md B.3.
+    #[must_use]
+    pub const fn threshold(self) -> u64 {
+        match self {
+            Self::HumanGenomic => 100,
+            Self::HumanOmic | Self::Biometric | Self::PreciseGeolocationDevices => 1_000,
+            Self::PersonalHealth | Self::PersonalFinancial => 10_000,
+            Self::CoveredPersonalIdentifiers => 100_000,
+        }
+    }
+
+    /// Whether the counter counts devices (precise geolocation, § 202.205(c)) rather than
+    /// persons: a stated number of people does not bound it.
+    #[must_use]
+    pub const fn counts_devices(self) -> bool {
+        matches!(self, Self::PreciseGeolocationDevices)
+    }
+
+    /// The counters data of `category` feeds: none, one, or for `genomic.*` 'omic data both
+    /// human 'omic and human genomic.
+    #[must_use]
+    pub fn of(category: &Category) -> &'static [Self] {
+        match category.us.dsp {
+            DspCategory::CoveredPersonalIdentifier => &[Self::CoveredPersonalIdentifiers],
+            DspCategory::PreciseGeolocation => &[Self::PreciseGeolocationDevices],
+            DspCategory::Biometric => &[Self::Biometric],
+            DspCategory::HumanOmic if category.id.starts_with("genomic.") => {
+                &[Self::HumanOmic, Self::HumanGenomic]
+            }
+            DspCategory::HumanOmic => &[Self::HumanOmic],
+            DspCategory::PersonalHealth => &[Self::PersonalHealth],
+            DspCategory::PersonalFinancial => &[Self::PersonalFinancial],
+            DspCategory::None => &[],
+        }
+    }
+}
+
+impl fmt::Display for UsCounter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+
+    #[test]
+    fn cn_window_starts_on_1_january() {
+        assert_eq!(Window::cn(date(2026, 1, 1)).from, date(2026, 1, 1));
+        assert_eq!(Window::cn(date(2025, 12, 31)).from, date(2025, 1, 1));
+        assert_eq!(Window::cn(date(2026, 7, 15)).from, date(2026, 1, 1));
+        assert_eq!(Window::cn(date(2026, 12, 31)).from, date(2026, 1, 1));
+        assert_eq!(Window::cn(date(2024, 2, 29)).from, date(2024, 1, 1));
+        assert_eq!(Window::cn(date(2026, 7, 15)).to, date(2026, 7, 15));
+    }
+
+    #[test]
+    fn us_window_is_the_preceding_twelve_months_day_included() {
+        assert_eq!(Window::us(date(2026, 6, 15)).from, date(2025, 6, 15));
+        assert_eq!(Window::us(date(2026, 1, 1)).from, date(2025, 1, 1));
+        assert_eq!(Window::us(date(2026, 3, 1)).from, date(2025, 3, 1));
+        assert_eq!(Window::us(date(2026, 6, 15)).to, date(2026, 6, 15));
+    }
+
+    #[test]
+    fn us_window_clamps_leap_days() {
+        assert_eq!(Window::us(date(2024, 2, 29)).from, date(2023, 2, 28));
+        assert_eq!(Window::us(date(2024, 2, 28)).from, date(2023, 2, 28));
+        assert_eq!(Window::us(date(2025, 2, 28)).from, date(2024, 2, 28));
+        assert_eq!(Window::us(date(2025, 3, 1)).from, date(2024, 3, 1));
+        assert_eq!(Window::us(date(2028, 2, 29)).from, date(2027, 2, 28));
+    }
+
+    #[test]
+    fn us_window_at_the_start_of_time_starts_there() {
+        assert_eq!(Window::us(Date::MIN).from, Date::MIN);
+    }
+
+    #[test]
+    fn spellings_round_trip() {
+        for place in [CollectedIn::Cn, CollectedIn::Us, CollectedIn::Other] {
+            assert_eq!(CollectedIn::parse(place.as_str()), Some(place));
+        }
+        for form in [Form::Raw, Form::Pseudonymised, Form::Anonymised] {
+            assert_eq!(Form::parse(form.as_str()), Some(form));
+        }
+        assert_eq!(CollectedIn::parse("unknown"), None);
+        for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+            assert_eq!(
+                Jurisdiction::parse(jurisdiction.as_str()),
+                Some(jurisdiction)
+            );
+            assert_ne!(jurisdiction.peer(), jurisdiction);
+            assert_eq!(jurisdiction.peer().peer(), jurisdiction);
+        }
+        assert_eq!(Jurisdiction::parse("other"), None);
+        assert_eq!(CollectedIn::of_jurisdiction("cn"), CollectedIn::Cn);
+        assert_eq!(CollectedIn::of_jurisdiction("de"), CollectedIn::Other);
+    }
+
+    #[test]
+    fn us_counters_are_named_thresholded_and_fed_by_the_vocabulary() {
+        for counter in UsCounter::ALL {
+            assert_eq!(UsCounter::ALL[counter.index()], counter);
+            assert_eq!(
+                counter.threshold_name(),
+                format!("{}_threshold", counter.name())
+            );
+        }
+        assert_eq!(UsCounter::HumanGenomic.threshold(), 100);
+        assert_eq!(UsCounter::CoveredPersonalIdentifiers.threshold(), 100_000);
+        let vocabulary = crate::Vocabulary::embedded().unwrap();
+        let fed = |id: &str| UsCounter::of(vocabulary.get(id).unwrap());
+        assert_eq!(fed("id.us.ssn"), [UsCounter::CoveredPersonalIdentifiers]);
+        let genomic = vocabulary
+            .categories()
+            .iter()
+            .find(|c| c.id.starts_with("genomic."))
+            .unwrap();
+        assert_eq!(
+            UsCounter::of(genomic),
+            [UsCounter::HumanOmic, UsCounter::HumanGenomic]
+        );
+        for counter in UsCounter::ALL {
+            assert!(
+                vocabulary
+                    .categories()
+                    .iter()
+                    .any(|c| UsCounter::of(c).contains(&counter)),
+                "some category feeds {counter}"
+            );
+        }
+    }
+}
