@@ -918,6 +918,9 @@ impl Port {
             }
             store.transaction(|tx| tx.set_case_log_index(&pending.filing, &pending.side, index))?;
         }
+        // The rule packs this port judges with, each published once (a pack it has not
+        // published yet is queued, then appended with any a crash left queued).
+        publish_packs(&mut store, &mut log, &judge)?;
         // And notices.
         for notice in store.transaction(|tx| tx.notices())? {
             if notice.log_index.is_some() {
@@ -1884,10 +1887,11 @@ impl Port {
     ///
     /// The store fails.
     pub fn publications(&self) -> Result<Vec<Publication>, PortError> {
-        let (refused, notices) = self.store()?.transaction(|tx| {
+        let (refused, notices, packs) = self.store()?.transaction(|tx| {
             Ok::<_, PortError>((
                 tx.cases_of_side(None, Some(CaseStatus::Refused))?,
                 tx.notices()?,
+                tx.published_packs()?,
             ))
         })?;
         let mut publications: Vec<Publication> = refused
@@ -1905,6 +1909,7 @@ impl Port {
                 log_index: c.log_index,
             })
             .chain(notices.into_iter().map(notice_publication))
+            .chain(packs.into_iter().map(pack_publication))
             .collect();
         // By time, then log order (a second holds several), then names.
         let key = |p: &Publication| {
@@ -2053,6 +2058,83 @@ fn decision_packs(decision: &serde_json::Value) -> Vec<String> {
 /// Refuses text bound for the public log that holds an identifier (a phone or ID number, an
 /// e-mail address, a card number …): public reasons and conditions are published, so they may
 /// name no one. The value is never echoed, only what it looks like and where it is.
+/// The `rule_pack` log entry of `pack`.
+///
+/// # Errors
+///
+/// The entry fails the log's schema.
+pub fn rule_pack_entry(
+    pack: &freeport_policy::RulePack,
+    published_at: &str,
+) -> Result<Vec<u8>, PortError> {
+    let body = serde_json::json!({
+        "id": format!("freeport-{}", pack.jurisdiction().as_str()),
+        "version": pack.version(),
+        "jurisdiction": pack.jurisdiction().as_str(),
+        "sha256": pack.hash().trim_start_matches("sha256:"),
+        "published_at": published_at,
+        "title": pack.title(),
+        "judges_from": pack.judges_from().to_string(),
+    });
+    Ok(
+        freeport_tlog::entry::Entry::new(freeport_tlog::entry::EntryType::RulePack, body)?
+            .to_bytes()?,
+    )
+}
+
+/// Queues a `rule_pack` entry for each of `judge`'s packs this port has not published, then
+/// appends every queued one (finding those a crash appended but did not mark).
+fn publish_packs(store: &mut Store, log: &mut PortLog, judge: &Judge) -> Result<(), PortError> {
+    let at = now();
+    store.transaction(|tx| {
+        for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+            let pack = judge.pack(jurisdiction);
+            tx.queue_pack_publication(&freeport_store::docket::PublishedPack {
+                jurisdiction: jurisdiction.as_str().to_owned(),
+                version: pack.version().to_owned(),
+                sha256: pack.hash().trim_start_matches("sha256:").to_owned(),
+                title: pack.title().to_owned(),
+                published_at: at.clone(),
+                log_entry: rule_pack_entry(pack, &at)?,
+                log_index: None,
+            })?;
+        }
+        Ok::<_, PortError>(())
+    })?;
+    for pack in store.transaction(|tx| tx.published_packs())? {
+        if pack.log_index.is_some() {
+            continue;
+        }
+        let index = match log.find_recent(&pack.log_entry)? {
+            Some(index) => index,
+            None => log.append(&pack.log_entry)?,
+        };
+        store.transaction(|tx| tx.set_pack_log_index(&pack, index))?;
+    }
+    Ok(())
+}
+
+/// A published rule pack as listed among publications.
+fn pack_publication(pack: freeport_store::docket::PublishedPack) -> Publication {
+    Publication {
+        kind: "rules".to_owned(),
+        title: format!(
+            "{} rule pack {}: {}",
+            pack.jurisdiction.to_uppercase(),
+            pack.version,
+            pack.title
+        ),
+        language: "en".to_owned(),
+        published_at: pack.published_at,
+        body: format!("sha256:{}", pack.sha256),
+        filing: None,
+        side: None,
+        outcome: None,
+        public_reasons: Vec::new(),
+        log_index: pack.log_index,
+    }
+}
+
 /// A stored notice as published.
 fn notice_publication(notice: freeport_store::docket::Notice) -> Publication {
     Publication {

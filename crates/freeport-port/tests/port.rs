@@ -3,7 +3,7 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
 
-use freeport_policy::Judge;
+use freeport_policy::{Judge, Jurisdiction};
 use freeport_port::layout::HomeLayout;
 use freeport_port::port::{
     DecisionFields, DecisionRequest, NewAccount, Port, PortError, Principal, Verdict,
@@ -625,16 +625,38 @@ fn notices_are_published_logged_and_public() {
         }
     }
     let public = f.port.publications().unwrap();
+    let packs = Judge::embedded(Vocabulary::embedded().unwrap()).unwrap();
     let titles: Vec<(&str, &str)> = public
         .iter()
         .map(|p| (p.kind.as_str(), p.title.as_str()))
         .collect();
+    // The rule packs the port judges with come first: published once, when it opened.
     assert_eq!(
-        titles,
+        titles[..2]
+            .iter()
+            .map(|(kind, title)| (*kind, title.split(':').next().unwrap()))
+            .collect::<Vec<_>>(),
+        [
+            (
+                "rules",
+                format!("CN rule pack {}", packs.pack(Jurisdiction::Cn).version()).as_str()
+            ),
+            (
+                "rules",
+                format!("US rule pack {}", packs.pack(Jurisdiction::Us).version()).as_str()
+            ),
+        ]
+    );
+    assert_eq!(
+        titles[2..],
         [
             ("subsidy_notice", "跨境科研数据平台补贴"),
             ("procurement_notice", "Cloud storage for the joint registry"),
         ]
+    );
+    assert_eq!(
+        public.iter().map(|p| p.log_index).collect::<Vec<_>>(),
+        [Some(0), Some(1), Some(first), Some(first + 1)]
     );
     let journal = f.port.journal(&f.admin, 0).unwrap();
     assert_eq!(

@@ -689,9 +689,9 @@ async fn publish(
     Ok((StatusCode::CREATED, Json(published)).into_response())
 }
 
-/// `GET /api/v1/publications`: every refusal's public reasons and every notice (no account).
+/// `GET /api/v1/publications`: the rule packs the port judges with, every refusal's public reasons and every notice (no account).
 #[utoipa::path(get, path = "/api/v1/publications", tag = "publications",
-    responses((status = 200, description = "Every refusal's public reasons and every notice, oldest first", body = Vec<Publication>)))]
+    responses((status = 200, description = "The rule packs the port judges with, every refusal's public reasons and every notice, oldest first", body = Vec<Publication>)))]
 async fn publications(State(port): State<Shared>) -> Result<Response, ApiError> {
     Ok(Json(blocking(move || port.publications()).await?).into_response())
 }
@@ -722,7 +722,7 @@ fn atom_feed(list: &[Publication]) -> String {
     let mut feed = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
-         <title>Free Data Port: publications (refusals' public reasons, notices)</title>\n\
+         <title>Free Data Port: publications (rule packs, refusals' public reasons, notices)</title>\n\
          <id>urn:freeport:publications</id>\n<updated>{}</updated>\n",
         xml(updated)
     );

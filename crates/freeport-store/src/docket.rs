@@ -293,6 +293,25 @@ pub struct Notice {
     pub log_index: Option<u64>,
 }
 
+/// A rule pack a port published, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedPack {
+    /// `cn` or `us`.
+    pub jurisdiction: String,
+    /// The pack's version.
+    pub version: String,
+    /// Its content hash, 64 hex digits.
+    pub sha256: String,
+    /// Its title.
+    pub title: String,
+    /// RFC 3339 UTC.
+    pub published_at: String,
+    /// Its `rule_pack` log entry.
+    pub log_entry: Vec<u8>,
+    /// The entry's index, once appended.
+    pub log_index: Option<u64>,
+}
+
 /// A question or answer on a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -852,6 +871,88 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Queues a rule pack's publication unless this pack (jurisdiction, version, hash) was
+    /// queued before; whether it was new.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn queue_pack_publication(&mut self, pack: &PublishedPack) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO rule_pack_published (jurisdiction, version, sha256, title,
+                 published_at, log_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    pack.jurisdiction,
+                    pack.version,
+                    pack.sha256,
+                    pack.title,
+                    pack.published_at,
+                    pack.log_entry
+                ])
+            })
+            .map_err(db_error(self.path, "queue a rule pack's publication"))?;
+        Ok(changed == 1)
+    }
+
+    /// Every rule pack published, in publishing order.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn published_packs(&mut self) -> Result<Vec<PublishedPack>, StoreError> {
+        self.tx
+            .prepare_cached(
+                "SELECT jurisdiction, version, sha256, title, published_at, log_entry, log_index
+                 FROM rule_pack_published ORDER BY published_at, jurisdiction, version",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |row| {
+                    Ok(PublishedPack {
+                        jurisdiction: row.get(0)?,
+                        version: row.get(1)?,
+                        sha256: row.get(2)?,
+                        title: row.get(3)?,
+                        published_at: row.get(4)?,
+                        log_entry: row.get(5)?,
+                        log_index: row.get::<_, Option<i64>>(6)?.map(i64::unsigned_abs),
+                    })
+                })?
+                .collect()
+            })
+            .map_err(db_error(self.path, "list published rule packs"))
+    }
+
+    /// Records the log index of a rule pack's entry.
+    ///
+    /// # Errors
+    ///
+    /// SQLite fails.
+    pub fn set_pack_log_index(
+        &mut self,
+        pack: &PublishedPack,
+        index: u64,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "UPDATE rule_pack_published SET log_index = ?4
+                 WHERE jurisdiction = ?1 AND version = ?2 AND sha256 = ?3",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    pack.jurisdiction,
+                    pack.version,
+                    pack.sha256,
+                    i64::try_from(index).unwrap_or(i64::MAX)
+                ])
+            })
+            .map_err(db_error(self.path, "record a rule pack's log index"))?;
+        Ok(())
+    }
+
     /// Decided sides whose queued log entries were never marked appended, in decision order.
     ///
     /// # Errors
@@ -1062,6 +1163,7 @@ mod tests {
         conn.execute_batch(
             "DROP TABLE filing_number;
              DROP TABLE notice;
+             DROP TABLE rule_pack_published;
              ALTER TABLE case_side DROP COLUMN log_entry;
              ALTER TABLE case_side DROP COLUMN publication_entry;
              DELETE FROM freeport_schema WHERE version = 10;",

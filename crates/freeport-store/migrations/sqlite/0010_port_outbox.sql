@@ -36,3 +36,16 @@ CREATE TABLE notice (
     log_entry    BLOB    NOT NULL,
     log_index    INTEGER CHECK (log_index IS NULL OR log_index >= 0)
 ) STRICT;
+
+-- The rule packs a port has judged with, each published once as a `rule_pack` log entry
+-- (queued here when the port opens with a pack it has not published, appended after).
+CREATE TABLE rule_pack_published (
+    jurisdiction TEXT    NOT NULL CHECK (jurisdiction IN ('cn', 'us')),
+    version      TEXT    NOT NULL,
+    sha256       TEXT    NOT NULL,
+    title        TEXT    NOT NULL,
+    published_at TEXT    NOT NULL,
+    log_entry    BLOB    NOT NULL,
+    log_index    INTEGER CHECK (log_index IS NULL OR log_index >= 0),
+    PRIMARY KEY (jurisdiction, version, sha256)
+) STRICT;
