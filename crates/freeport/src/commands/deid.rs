@@ -4,12 +4,12 @@
 use std::io::Write;
 use std::time::Instant;
 
-use comfy_table::{ContentArrangement, Table, presets};
-use freeport_cli::{DeidArgs, DeidCommand, DeidOutputFormat, DeidProfile, Format};
+use freeport_cli::{DeidArgs, DeidCommand, DeidOutputFormat, DeidProfile};
 use freeport_deid::engine::{RunOptions, run_files};
 use freeport_deid::io::{InputOptions, OutputFormat};
 use freeport_deid::profile::Profile;
 
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -61,29 +61,23 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
             w.write_all(b"\n")
         })?;
     }
-    match args.format {
-        Format::Json => {
-            let summary = serde_json::json!({
-                "transformation": report.transformation,
-                "metric": report.metric,
-                "classes": report.classes,
-                "suppressed_rows": report.suppressed_rows,
-                "output_rows": report.output_rows,
-                "classification": report.classification.result,
-                "input_format": files.input.format.name(),
-                "output_format": files.output.name(),
-                "checks": outcome.checks,
-                "seconds": elapsed.as_secs_f64(),
-                "search_seconds": outcome.search_seconds,
-            });
-            serde_json::to_writer_pretty(&mut *out, &summary)?;
-            writeln!(out)?;
-        }
-        Format::Table => {
-            let mut table = Table::new();
-            table
-                .load_style(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Disabled);
+    let summary = serde_json::json!({
+        "transformation": report.transformation,
+        "metric": report.metric,
+        "classes": report.classes,
+        "suppressed_rows": report.suppressed_rows,
+        "output_rows": report.output_rows,
+        "classification": report.classification.result,
+        "input_format": files.input.format.name(),
+        "output_format": files.output.name(),
+        "checks": outcome.checks,
+        "seconds": elapsed.as_secs_f64(),
+        "search_seconds": outcome.search_seconds,
+    });
+    let rendered = Rendered {
+        json: &summary,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            let mut table = render::table();
             table.set_header(["", "value"]);
             let levels: Vec<String> = report
                 .transformation
@@ -145,7 +139,9 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
                 table.add_row([k.to_owned(), v]);
             }
             writeln!(out, "{table}")?;
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }

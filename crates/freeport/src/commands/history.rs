@@ -5,12 +5,13 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
-use comfy_table::{ContentArrangement, Table, presets};
-use freeport_cli::{Format, HistoryArgs};
+use comfy_table::Table;
+use freeport_cli::HistoryArgs;
 use freeport_store::{HistoryEntry, HistoryFilter, LogState, Unit, Volumes};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 
+use crate::render::{self, Rendered, render, thousands};
 use crate::{Error, ExitStatus};
 use freeport_port::volumes::{Counters, PI, SENSITIVE_PI};
 
@@ -37,29 +38,26 @@ pub(crate) fn run(
         Some(mut store) => store.history(&filter, counters.cn_sets())?,
         None => Vec::new(),
     };
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &HistoryJson {
-                    version: 1,
-                    transfers: &history,
-                },
-            )?;
-            writeln!(out)?;
-        }
-        Format::Table if history.is_empty() => writeln!(out, "no recorded transfers")?,
-        Format::Table => writeln!(out, "{}", table(&history))?,
-    }
+    let rendered = Rendered {
+        json: &HistoryJson {
+            version: 1,
+            transfers: &history,
+        },
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            if history.is_empty() {
+                writeln!(out, "no recorded transfers")?;
+            } else {
+                writeln!(out, "{}", table(&history))?;
+            }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }
 
 fn table(history: &[HistoryEntry]) -> Table {
-    let mut table = Table::new();
-    // A fixed layout keeps the output identical on every terminal and in pipes.
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
+    let mut table = render::table();
     table.set_header([
         "date",
         "transfer",
@@ -142,32 +140,5 @@ const fn unit_suffix(unit: Unit) -> &'static str {
     match unit {
         Unit::Individuals => "",
         Unit::Devices => " devices",
-    }
-}
-
-/// `1234567` → `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(99_999), "99,999");
-        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::Cell;
 use freeport_cli::{Format, JudgeArgs};
 use freeport_policy::{
     Coverage, Decision, FactsFormat, Judge, Jurisdiction, MechanismStatus, PriorVolumes, RulePack,
@@ -13,6 +13,7 @@ use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 use freeport_port::judge::{Judged, Volumes, VolumesSource, judge_transfer};
 
@@ -81,23 +82,18 @@ pub(crate) fn run(
 
 /// Prints the decision and picks the exit code.
 fn finish(args: &JudgeArgs, judged: &Judged, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &JudgeJson {
-                    decision: &judged.decision,
-                    prior_volumes: Prior {
-                        source: &judged.source,
-                        volumes: &judged.prior,
-                    },
-                    recorded: judged.recorded.as_deref(),
-                },
-            )?;
-            writeln!(out)?;
-        }
-        Format::Table => render_table(judged, out)?,
-    }
+    let rendered = Rendered {
+        json: &JudgeJson {
+            decision: &judged.decision,
+            prior_volumes: Prior {
+                source: &judged.source,
+                volumes: &judged.prior,
+            },
+            recorded: judged.recorded.as_deref(),
+        },
+        table: |out: &mut dyn Write| render_table(judged, out),
+    };
+    render(out, args.format, &rendered)?;
     // JSON says the same with `"recorded": null`.
     if args.record && judged.recorded.is_none() && matches!(args.format, Format::Table) {
         writeln!(
@@ -116,7 +112,7 @@ fn finish(args: &JudgeArgs, judged: &Judged, out: &mut dyn Write) -> Result<Exit
 /// content hash, so recording one file twice is refused as a duplicate, not counted twice.
 fn default_id(facts: &TransferFacts, text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
-    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let hex = render::hex(digest.get(..6).unwrap_or_default());
     format!("{}-{hex}", facts.date)
 }
 
@@ -152,15 +148,6 @@ pub(crate) fn load_judge(
 ) -> Result<Judge, Error> {
     let (cn, us) = load_packs(root)?;
     Judge::new(cn, us, vocabulary).map_err(|e| Error::Judge(Box::new(e)))
-}
-
-pub(crate) fn new_table() -> Table {
-    let mut table = Table::new();
-    // A fixed layout keeps the output identical on every terminal and in pipes.
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    table
 }
 
 fn status(status: MechanismStatus) -> &'static str {
@@ -225,7 +212,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     }
     let sides: [(&str, &SideDecision); 2] =
         [("China", &decision.cn), ("United States", &decision.us)];
-    let mut summary = new_table();
+    let mut summary = render::table();
     summary.set_header(["", "outcome", "mechanisms"]);
     for (name, side) in sides {
         let mechanisms: Vec<String> = side
@@ -256,7 +243,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     writeln!(out, "{summary}")?;
     write_conclusions(decision, out)?;
 
-    let mut rules = new_table();
+    let mut rules = render::table();
     rules.set_header(["", "rule", "role", "citation", "where"]);
     for (name, side) in sides {
         for rule in &side.rules {
@@ -298,7 +285,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         }
     }
     if !decision.cases.is_empty() {
-        let mut cases = new_table();
+        let mut cases = render::table();
         cases.set_header(["assuming", "China", "United States"]);
         for case in &decision.cases {
             let assume: Vec<String> = case
@@ -314,7 +301,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         )?;
     }
     if !decision.remedies.is_empty() {
-        let mut remedies = new_table();
+        let mut remedies = render::table();
         remedies.set_header(["change", "China", "United States"]);
         for remedy in &decision.remedies {
             let changes: Vec<String> = remedy

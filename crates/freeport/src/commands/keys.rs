@@ -7,6 +7,7 @@ use freeport_cli::{Format, KeysCommand};
 use freeport_seal::KeyRing;
 use serde_json::json;
 
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(command: &KeysCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -25,13 +26,13 @@ pub(crate) fn run(command: &KeysCommand, out: &mut dyn Write) -> Result<ExitStat
                     writeln!(out, "created `{}` (private, mode 0600)", path.display())?;
                 }
             }
-            render(&ring, Format::Table, out)?;
+            show(&ring, Format::Table, out)?;
             Ok(ExitStatus::Success)
         }
         KeysCommand::Show(args) => {
             let dir = dir_or_default(args.dir.as_ref())?;
             let ring = KeyRing::open(&dir)?;
-            render(&ring, args.format, out)?;
+            show(&ring, args.format, out)?;
             Ok(ExitStatus::Success)
         }
     }
@@ -44,11 +45,17 @@ fn dir_or_default(dir: Option<&PathBuf>) -> Result<PathBuf, Error> {
     }
 }
 
-fn render(ring: &KeyRing, format: Format, out: &mut dyn Write) -> Result<(), Error> {
+fn show(ring: &KeyRing, format: Format, out: &mut dyn Write) -> Result<(), Error> {
     let exporter = ring.exporter().public().to_vkey();
     let recipient = ring.recipient().to_string();
-    match format {
-        Format::Table => {
+    let value = json!({
+        "dir": ring.dir().display().to_string(),
+        "exporter": exporter,
+        "recipient": recipient,
+    });
+    let rendered = Rendered {
+        json: &value,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(out, "key ring: `{}`", ring.dir().display())?;
             writeln!(
                 out,
@@ -60,16 +67,9 @@ fn render(ring: &KeyRing, format: Format, out: &mut dyn Write) -> Result<(), Err
                 "age recipient (exporters seal packages to it with `--seal-to`):"
             )?;
             writeln!(out, "  {recipient}")?;
-        }
-        Format::Json => {
-            let value = json!({
-                "dir": ring.dir().display().to_string(),
-                "exporter": exporter,
-                "recipient": recipient,
-            });
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)?;
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, format, &rendered)?;
     Ok(())
 }

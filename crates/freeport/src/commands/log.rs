@@ -15,6 +15,7 @@ use freeport_tlog::policy::Policy;
 use freeport_tlog::receipt::Receipt;
 use freeport_tlog::store::Log;
 
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(command: &LogCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -325,12 +326,9 @@ fn render_report(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            writeln!(out)?;
-        }
-        Format::Table => {
+    let rendered = Rendered {
+        json: &report,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(
                 out,
                 "log `{}` {verb}: size {}, root {}",
@@ -351,7 +349,9 @@ fn render_report(
                 )?,
                 None => writeln!(out, "  first checkpoint seen for this log")?,
             }
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, format, &rendered)?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use freeport_cli::{CaseCommand, FileArgs, Format, PortConnection, ReviewArgs};
+use freeport_cli::{CaseCommand, FileArgs, PortConnection, ReviewArgs};
 use freeport_policy::{FactsFormat, parse_facts};
 use freeport_port::port::{
     DecisionFields, DecisionRequest, FilingView, Verdict, decision_entry, decision_note_text,
@@ -13,16 +13,11 @@ use freeport_server::client::PortClient;
 use freeport_store::docket::FilingStatus;
 use freeport_tlog::note::{load_signing_key, sign_note};
 
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 fn client(connection: &PortConnection) -> PortClient {
     PortClient::new(&connection.url, &connection.token)
-}
-
-fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Error> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    writeln!(out)?;
-    Ok(())
 }
 
 /// A filing for people: where it stands, each side's outcome and case, the conversation.
@@ -36,7 +31,7 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
         filing.filed_at,
         filing.filed_by
     )?;
-    let mut table = super::judge::new_table();
+    let mut table = crate::render::table();
     table.set_header(["side", "outcome at filing", "review", "decided by", "log"]);
     for side in ["cn", "us"] {
         let outcome = filing.decision[side]["outcome"].as_str().unwrap_or("?");
@@ -76,10 +71,11 @@ pub(crate) fn file(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, E
         .map_err(Error::Facts)?;
     let body = serde_json::to_string(&facts)?;
     let filing = client(&args.port).file(&body).map_err(Error::from)?;
-    match args.format {
-        Format::Json => json(out, &filing)?,
-        Format::Table => render_filing(&filing, out)?,
-    }
+    let rendered = Rendered {
+        json: &filing,
+        table: |out: &mut dyn Write| render_filing(&filing, out),
+    };
+    render(out, args.format, &rendered)?;
     Ok(if filing.status == FilingStatus::Cleared {
         ExitStatus::Success
     } else {
@@ -91,10 +87,10 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
     match command {
         CaseCommand::List(args) => {
             let filings = client(&args.port).filings().map_err(Error::from)?;
-            match args.format {
-                Format::Json => json(out, &filings)?,
-                Format::Table => {
-                    let mut table = super::judge::new_table();
+            let rendered = Rendered {
+                json: &filings,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    let mut table = crate::render::table();
                     table.set_header(["filing", "organisation", "filed", "status"]);
                     for f in &filings {
                         table.add_row([
@@ -105,15 +101,18 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
                         ]);
                     }
                     writeln!(out, "{table}")?;
-                }
-            }
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         CaseCommand::Show(args) => {
             let filing = client(&args.port).filing(&args.id).map_err(Error::from)?;
-            match args.format {
-                Format::Json => json(out, &filing)?,
-                Format::Table => render_filing(&filing, out)?,
-            }
+            let rendered = Rendered {
+                json: &filing,
+                table: |out: &mut dyn Write| render_filing(&filing, out),
+            };
+            render(out, args.format, &rendered)?;
         }
         CaseCommand::Ask(args) => {
             let message = client(&args.port)
@@ -175,18 +174,22 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
             },
         )
         .map_err(Error::from)?;
-    match args.format {
-        Format::Json => json(out, &decided)?,
-        Format::Table => writeln!(
-            out,
-            "{} side of {}: {} (log entry #{})",
-            decided.side.to_uppercase(),
-            filing.id,
-            decided.status.as_str(),
-            decided
-                .log_index
-                .map_or_else(|| "pending".to_owned(), |i| i.to_string())
-        )?,
-    }
+    let rendered = Rendered {
+        json: &decided,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            writeln!(
+                out,
+                "{} side of {}: {} (log entry #{})",
+                decided.side.to_uppercase(),
+                filing.id,
+                decided.status.as_str(),
+                decided
+                    .log_index
+                    .map_or_else(|| "pending".to_owned(), |i| i.to_string())
+            )?;
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }

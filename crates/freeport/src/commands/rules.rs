@@ -3,11 +3,12 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use freeport_cli::{Format, RulesCommand};
+use freeport_cli::RulesCommand;
 use freeport_policy::{Jurisdiction, Rule, RulePack};
 use serde::Serialize;
 
-use super::judge::{load_packs, new_table};
+use super::judge::load_packs;
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -35,15 +36,12 @@ pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitSta
         RulesCommand::List(args) => {
             let (cn, us) = load_packs(args.source.rules.as_deref())?;
             let rules: Vec<&Rule> = cn.rules().iter().chain(us.rules()).collect();
-            match args.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &rules)?;
-                    writeln!(out)?;
-                }
-                Format::Table => {
-                    let mut table = new_table();
+            let rendered = Rendered {
+                json: &rules,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    let mut table = render::table();
                     table.set_header(["rule", "outcome / mechanism", "citation", "in force"]);
-                    for rule in rules {
+                    for rule in &rules {
                         let effect = rule
                             .outcome
                             .clone()
@@ -65,8 +63,10 @@ pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitSta
                             writeln!(out, "FTZ negative lists: {}", zones.join(", "))?;
                         }
                     }
-                }
-            }
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         RulesCommand::Explain(args) => {
             let (cn, us) = load_packs(args.source.rules.as_deref())?;
@@ -89,13 +89,11 @@ pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitSta
                 .into_iter()
                 .collect(),
             };
-            match args.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &diff)?;
-                    writeln!(out)?;
-                }
-                Format::Table => render_diff(&diff, out)?,
-            }
+            let rendered = Rendered {
+                json: &diff,
+                table: |out: &mut dyn Write| render_diff(&diff, out),
+            };
+            render(out, args.format, &rendered)?;
         }
     }
     Ok(ExitStatus::Success)

@@ -13,6 +13,7 @@ use freeport_stats::collector::{self, Collector};
 use freeport_stats::study::{Country, StudyFile, StudySignature, day_number, signature_path};
 use freeport_stats::wire::Release;
 
+use crate::render::{Render, Rendered, render};
 use crate::{Error, ExitStatus};
 
 fn country(arg: CountryArg) -> Country {
@@ -112,34 +113,7 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
         }
         StatsCommand::Study(StudyCommand::Show(args)) => {
             let study = StudyFile::load(&args.study)?;
-            match args.format {
-                Format::Json => writeln!(out, "{}", study.canonical_json()?)?,
-                Format::Table => {
-                    writeln!(out, "study `{}`: {}", study.study.id, study.study.title)?;
-                    writeln!(out, "sha256 {}", study.hash)?;
-                    writeln!(
-                        out,
-                        "window {} .. {}, min batch {}, cell floor {}, ε total {}, confidence {}",
-                        study.study.start,
-                        study.study.end,
-                        study.study.min_batch_size,
-                        study.study.cell_floor,
-                        study.study.epsilon_total,
-                        study.study.confidence
-                    )?;
-                    let mut table = Table::new();
-                    table.set_header(["query", "kind", "ε", "releases"]);
-                    for q in &study.study.queries {
-                        table.add_row([
-                            q.id.clone(),
-                            format!("{:?}", q.kind).to_lowercase(),
-                            q.epsilon.to_string(),
-                            q.max_releases.to_string(),
-                        ]);
-                    }
-                    writeln!(out, "{table}")?;
-                }
-            }
+            render(out, args.format, &StudyView(&study))?;
         }
         StatsCommand::Submit(args) => {
             let study = StudyFile::load(&args.study)?;
@@ -240,10 +214,50 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
     Ok(ExitStatus::Success)
 }
 
+/// `stats study show`: the study as people read it, or its canonical JSON (the bytes its hash
+/// and signature cover).
+struct StudyView<'a>(&'a StudyFile);
+
+impl Render for StudyView<'_> {
+    fn table(&self, out: &mut dyn Write) -> Result<(), Error> {
+        let study = self.0;
+        writeln!(out, "study `{}`: {}", study.study.id, study.study.title)?;
+        writeln!(out, "sha256 {}", study.hash)?;
+        writeln!(
+            out,
+            "window {} .. {}, min batch {}, cell floor {}, ε total {}, confidence {}",
+            study.study.start,
+            study.study.end,
+            study.study.min_batch_size,
+            study.study.cell_floor,
+            study.study.epsilon_total,
+            study.study.confidence
+        )?;
+        let mut table = Table::new();
+        table.set_header(["query", "kind", "ε", "releases"]);
+        for q in &study.study.queries {
+            table.add_row([
+                q.id.clone(),
+                format!("{:?}", q.kind).to_lowercase(),
+                q.epsilon.to_string(),
+                q.max_releases.to_string(),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> Result<(), Error> {
+        writeln!(out, "{}", self.0.canonical_json()?)?;
+        Ok(())
+    }
+}
+
 fn render_release(release: &Release, format: Format, out: &mut dyn Write) -> Result<(), Error> {
-    match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(release)?)?,
-        Format::Table => {
+    let rendered = Rendered {
+        json: release,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(
                 out,
                 "{} / {}: {} .. {}, {} reports, ε {}, intervals at {}%",
@@ -273,8 +287,10 @@ fn render_release(release: &Release, format: Format, out: &mut dyn Write) -> Res
                 ]);
             }
             writeln!(out, "{table}")?;
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, format, &rendered)?;
     Ok(())
 }
 
