@@ -16,6 +16,10 @@ pub use args::{
     InvalidTransferId, MAX_TRANSFER_ID_BYTES, TransferId, TransferIdParser, available_cores,
     cap_threads, threads,
 };
+mod docs;
+pub use docs::{
+    CompletionsArgs, ManArgs, ManError, Shell, UnknownSubcommand, completions, man_page, shells,
+};
 mod chips;
 pub use chips::{ChipsCommand, ClassifyArgs, ScreenArgs};
 mod stats;
@@ -149,7 +153,27 @@ pub enum Command {
     /// through two aggregators, one per country; neither sees a record.
     #[command(subcommand, after_help = stats::STATS_AFTER_HELP)]
     Stats(StatsCommand),
+    /// Print a shell completion script, generated from this command line.
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of freeport or of one of its subcommands.
+    #[command(after_help = MAN_AFTER_HELP)]
+    Man(ManArgs),
 }
+
+const COMPLETIONS_AFTER_HELP: &str = "\
+Examples:
+  freeport completions bash > ~/.local/share/bash-completion/completions/freeport
+  freeport completions zsh > ~/.zfunc/_freeport      # with `fpath+=~/.zfunc` before compinit
+  freeport completions fish > ~/.config/fish/completions/freeport.fish
+";
+
+const MAN_AFTER_HELP: &str = "\
+Examples:
+  freeport man | man -l -
+  freeport man judge > freeport-judge.1
+  freeport man log append | man -l -
+";
 
 const OPEN_AFTER_HELP: &str = "\
 Checks, in order (the first that fails is named and nothing is decrypted to disk): package

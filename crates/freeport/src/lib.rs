@@ -50,5 +50,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Keys(command) => commands::keys::run(&command, out),
         Command::Chips(command) => commands::chips::run(&command, out),
         Command::Stats(command) => commands::stats::run(&command, out),
+        Command::Completions(args) => commands::docs::completions(&args, out),
+        Command::Man(args) => commands::docs::man(&args, out),
     }
 }

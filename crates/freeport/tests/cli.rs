@@ -149,3 +149,25 @@ fn a_far_off_category_points_at_the_listing() {
     assert_eq!(code, 2);
     assert!(stderr.contains("run `freeport vocab list`"), "{stderr}");
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_command_line_definitions() {
+    let bash = stdout_of(&["completions", "bash"]);
+    assert!(bash.starts_with("_freeport()"), "{}", &bash[..80]);
+    assert!(bash.contains("verify-receipt"));
+    let zsh = stdout_of(&["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef freeport"), "{}", &zsh[..80]);
+    let man = stdout_of(&["man"]);
+    assert!(man.contains(".TH freeport 1"), "{man}");
+    let judge = stdout_of(&["man", "judge"]);
+    assert!(judge.contains(".TH freeport-judge 1"), "{judge}");
+    assert!(judge.contains("\\-\\-record"), "{judge}");
+}
+
+#[test]
+fn a_man_page_for_no_such_command_is_a_usage_error() {
+    let (code, stdout, stderr) = freeport(&["man", "log", "apend"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    insta::assert_snapshot!(stderr);
+}

@@ -5,6 +5,7 @@ pub(crate) mod assess;
 pub(crate) mod chips;
 pub(crate) mod deid;
 pub(crate) mod deid_release;
+pub(crate) mod docs;
 pub(crate) mod history;
 pub(crate) mod init;
 pub(crate) mod judge;
