@@ -238,6 +238,9 @@ pub struct KeysInitArgs {
     /// directory.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `freeport keys show`.
@@ -479,7 +482,7 @@ pub enum RulesCommand {
     #[command(
         after_help = "Examples:\n  freeport rules check\n  freeport rules check --rules ./my-rules\n"
     )]
-    Check(RulesArgs),
+    Check(RulesCheckArgs),
     /// List every rule with its outcome or mechanism and citation.
     #[command(
         after_help = "Examples:\n  freeport rules list\n  freeport rules list --format json\n"
@@ -503,6 +506,17 @@ pub struct RulesArgs {
     pub rules: Option<PathBuf>,
 }
 
+/// Arguments of `freeport rules check`.
+#[derive(Debug, Args)]
+pub struct RulesCheckArgs {
+    /// Where the packs come from.
+    #[command(flatten)]
+    pub source: RulesArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
 /// Arguments of `freeport rules list`.
 #[derive(Debug, Args)]
 pub struct RulesListArgs {
@@ -523,6 +537,9 @@ pub struct RulesExplainArgs {
     /// Where the packs come from.
     #[command(flatten)]
     pub source: RulesArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `freeport rules diff`.
@@ -613,6 +630,9 @@ pub struct WitnessAddArgs {
     /// publishes another.
     #[arg(long, value_name = "LABEL")]
     pub expect_key: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `keygen`.
@@ -624,6 +644,9 @@ pub struct KeygenArgs {
     /// Output path prefix: writes `<out>.key` and `<out>.vkey`.
     #[arg(long, value_name = "PREFIX")]
     pub out: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log init`.
@@ -637,6 +660,9 @@ pub struct LogInitArgs {
     /// The origin line of checkpoints; defaults to the key name.
     #[arg(long)]
     pub origin: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log append`.
@@ -647,12 +673,15 @@ pub struct LogAppendArgs {
     /// JSON-lines file of entries, or `-` for standard input.
     #[arg(default_value = "-")]
     pub input: PathBuf,
-    /// Entries per durable batch.
+    /// Entries per durable batch. With `--format json` each acknowledgement is one JSON line.
     #[arg(long, default_value_t = 1000)]
     pub batch: usize,
     /// Sign a checkpoint with this private key after appending.
     #[arg(long)]
     pub key: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log checkpoint`.
@@ -663,6 +692,9 @@ pub struct LogCheckpointArgs {
     /// The log's private key.
     #[arg(long)]
     pub key: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log cosign`.
@@ -673,6 +705,9 @@ pub struct LogCosignArgs {
     /// A witness's submission URL (repeat for several).
     #[arg(long = "witness", value_name = "URL", required = true)]
     pub witnesses: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log prove`.
@@ -689,6 +724,9 @@ pub struct LogProveArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log verify`.
@@ -718,6 +756,9 @@ pub struct LogVerifyReceiptArgs {
     /// The entry, when the receipt does not carry it (or to check it is the one carried).
     #[arg(long)]
     pub entry: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log audit`.
@@ -747,6 +788,9 @@ pub struct LogServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `witness serve`.
@@ -764,6 +808,9 @@ pub struct WitnessServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8081")]
     pub listen: SocketAddr,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const INIT_AFTER_HELP: &str = "\
@@ -873,6 +920,9 @@ pub struct CaseAskArgs {
     /// The port and your token.
     #[command(flatten)]
     pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const REVIEW_AFTER_HELP: &str = "\
@@ -1169,6 +1219,10 @@ pub struct DeidPlanArgs {
     /// The scan result (JSON) to draft from.
     #[arg(value_name = "SCAN.json")]
     pub scan: PathBuf,
+    /// Output format: `table` prints the draft as TOML, ready to edit; `json` the same
+    /// configuration as JSON.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Output formats of `freeport deid`.
@@ -1241,10 +1295,101 @@ pub enum Format {
     Json,
 }
 
+/// The `--format` a parsed command line asks for: the innermost subcommand's that declares one,
+/// else [`Format::Table`]. Errors are written in it too.
+#[must_use]
+pub fn requested_format(matches: &clap::ArgMatches) -> Format {
+    let mut found = Format::Table;
+    let mut matches = Some(matches);
+    while let Some(m) = matches {
+        if let Ok(Some(format)) = m.try_get_one::<Format>("format") {
+            found = *format;
+        }
+        matches = m.subcommand().map(|(_, sub)| sub);
+    }
+    found
+}
+
+/// The `--format` raw arguments ask for, for an error found before they could be parsed:
+/// `--format json` or `--format=json` anywhere, the last one winning, as clap reads them.
+#[must_use]
+pub fn format_in_args(args: &[std::ffi::OsString]) -> Format {
+    let mut found = Format::Table;
+    let mut words = args.iter().map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        let value = match word.strip_prefix("--format") {
+            Some("") => words.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        };
+        if let Some(value) = value {
+            found = match value.as_str() {
+                "json" => Format::Json,
+                _ => Format::Table,
+            };
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    fn matches(args: &[&str]) -> clap::ArgMatches {
+        Cli::command().try_get_matches_from(args).unwrap()
+    }
+
+    #[test]
+    fn the_requested_format_is_found_in_any_subcommand() {
+        for (args, format) in [
+            (&["freeport", "vocab", "list"][..], Format::Table),
+            (
+                &["freeport", "vocab", "list", "--format", "json"][..],
+                Format::Json,
+            ),
+            (
+                &[
+                    "freeport",
+                    "log",
+                    "verify-receipt",
+                    "r",
+                    "--vkey",
+                    "k",
+                    "--format",
+                    "json",
+                ][..],
+                Format::Json,
+            ),
+            (&["freeport", "man"][..], Format::Table),
+            (
+                &["freeport", "judge", "f.toml", "--format=json"][..],
+                Format::Json,
+            ),
+        ] {
+            assert_eq!(requested_format(&matches(args)), format, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn the_format_is_read_from_arguments_that_do_not_parse() {
+        let args =
+            |words: &[&str]| -> Vec<std::ffi::OsString> { words.iter().map(Into::into).collect() };
+        assert_eq!(
+            format_in_args(&args(&["freeport", "judge", "--format", "json", "--bogus"])),
+            Format::Json
+        );
+        assert_eq!(
+            format_in_args(&args(&["freeport", "judge", "--format=json"])),
+            Format::Json
+        );
+        assert_eq!(
+            format_in_args(&args(&["freeport", "judge", "--format", "table"])),
+            Format::Table
+        );
+        assert_eq!(format_in_args(&args(&["freeport", "judge"])), Format::Table);
+    }
 
     #[test]
     fn the_cli_definition_is_consistent() {

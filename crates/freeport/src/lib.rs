@@ -6,6 +6,7 @@
 
 mod commands;
 mod error;
+mod error_json;
 mod exit;
 mod render;
 
@@ -14,6 +15,7 @@ use std::io::Write;
 use freeport_cli::{Cli, Command, DeidCommand};
 
 pub use error::Error;
+pub use error_json::{write_json_diagnostic, write_json_usage_error};
 pub use exit::{ExitStatus, Stdout, write_diagnostic};
 
 /// Runs one parsed command line, writing its result to `out`.

@@ -171,3 +171,58 @@ fn a_man_page_for_no_such_command_is_a_usage_error() {
     assert!(stdout.is_empty());
     insta::assert_snapshot!(stderr);
 }
+
+/// A facts file with an unknown table, judged in `dir`: the error as people read it and as JSON.
+#[test]
+fn errors_are_shown_in_text_or_json_as_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bad.toml"),
+        "version = 2\n[transfer]\nbogus = 1\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let output = Command::cargo_bin("freeport")
+            .unwrap()
+            .current_dir(tmp.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "100")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    insta::assert_snapshot!("facts_error_text", run(&["judge", "bad.toml"]));
+    let json = run(&["judge", "bad.toml", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["error"]["file"], "bad.toml");
+    assert_eq!(value["error"]["span"]["line"], 2);
+    insta::assert_snapshot!("facts_error_json", json);
+    insta::assert_snapshot!(
+        "usage_error_json",
+        run(&["judge", "--format", "json", "--no-such-flag"])
+    );
+    insta::assert_snapshot!(
+        "missing_argument_json",
+        run(&["log", "verify-receipt", "r.tlog-proof", "--format", "json"])
+    );
+}
+
+#[test]
+fn rules_check_and_explain_print_json_when_asked() {
+    let check: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["rules", "check", "--format", "json"])).unwrap();
+    assert_eq!(check["ok"], true);
+    let packs = check["packs"].as_array().unwrap();
+    assert_eq!(packs.len(), 2);
+    assert_eq!(packs[0]["jurisdiction"], "cn");
+    assert!(packs[1]["hash"].as_str().unwrap().starts_with("sha256:"));
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["rules", "list", "--format", "json"])).unwrap();
+    let id = list[0]["id"].as_str().unwrap();
+    let explained: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["rules", "explain", id, "--format", "json"])).unwrap();
+    assert_eq!(explained, list[0]);
+}

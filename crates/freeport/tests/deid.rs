@@ -130,6 +130,19 @@ fn plan_drafts_a_configuration_from_a_scan() {
         "{text}"
     );
     assert!(text.contains("top-code = 90"), "{text}");
+    // The same draft as JSON.
+    let assert = freeport()
+        .args(["deid", "plan"])
+        .arg(&scan)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(json["columns"]["name"]["role"], "identifier", "{json}");
+    assert_eq!(
+        json["columns"]["age"]["hierarchy"]["interval"]["top-code"], 90,
+        "{json}"
+    );
 }
 
 #[test]

@@ -473,3 +473,75 @@ fn a_malformed_witness_state_names_the_file_and_line() {
         "{err}"
     );
 }
+
+/// The round trip of `cli_round_trip_snapshot` with `--format json`: every output, the errors
+/// included, is JSON (`log append` acknowledges each batch as one JSON line).
+#[test]
+fn cli_round_trip_in_json_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    setup(dir, "decisions");
+    write_entries(dir, "entries.jsonl", 0, 10);
+    std::fs::write(
+        dir.join("bad.jsonl"),
+        "{\"type\":\"decision\",\"body\":{\"transfer_id\":\"t\"}}\n",
+    )
+    .unwrap();
+    let mut out = String::new();
+    for args in [
+        &[
+            "log",
+            "append",
+            "decisions",
+            "entries.jsonl",
+            "--batch",
+            "4",
+            "--key",
+            "log.key",
+        ][..],
+        &["log", "append", "decisions", "bad.jsonl"],
+        &[
+            "log",
+            "prove",
+            "decisions",
+            "--index",
+            "3",
+            "-o",
+            "r.tlog-proof",
+        ],
+        &[
+            "log",
+            "verify-receipt",
+            "r.tlog-proof",
+            "--vkey",
+            "log.vkey",
+        ],
+        &["log", "prove", "decisions", "--from", "4"],
+        &["log", "prove", "decisions", "--index", "10"],
+        &["log", "init", "decisions", "--vkey", "log.vkey"],
+        &["log", "init", "other", "--vkey", "log.vkey"],
+        &["log", "checkpoint", "decisions", "--key", "log.key"],
+        &["log", "verify-receipt", "r.tlog-proof"],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--format", "json"]);
+        let (code, stdout, stderr) = run(dir, &args);
+        // Every line of JSON Lines output, or the whole document, parses.
+        for text in [&stdout, &stderr] {
+            if text.trim().is_empty() {
+                continue;
+            }
+            if serde_json::from_str::<serde_json::Value>(text).is_err() {
+                for line in text.lines() {
+                    serde_json::from_str::<serde_json::Value>(line)
+                        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {line}"));
+                }
+            }
+        }
+        out.push_str(&format!(
+            "$ freeport {}\nexit {code}\n--- stdout\n{stdout}--- stderr\n{stderr}\n",
+            args.join(" ")
+        ));
+    }
+    insta::assert_snapshot!(out);
+}

@@ -17,7 +17,19 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         let text = std::fs::read_to_string(&plan.scan)
             .map_err(|e| freeport_deid::Error::io(&plan.scan, e))?;
         let name = plan.scan.display().to_string();
-        out.write_all(freeport_deid::plan::draft(&text, &name)?.as_bytes())?;
+        let draft = freeport_deid::plan::draft(&text, &name)?;
+        let rendered = Rendered {
+            json: &toml::from_str::<toml::Value>(&draft).map_err(|e| {
+                Error::Usage(format!(
+                    "the drafted configuration is not TOML (this is a bug): {e}"
+                ))
+            })?,
+            table: |out: &mut dyn Write| -> Result<(), Error> {
+                out.write_all(draft.as_bytes())?;
+                Ok(())
+            },
+        };
+        render(out, plan.format, &rendered)?;
         return Ok(ExitStatus::Success);
     }
     // clap requires all three when no subcommand is given.

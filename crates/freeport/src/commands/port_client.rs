@@ -118,7 +118,14 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
             let message = client(&args.port)
                 .message(&args.id, &args.message)
                 .map_err(Error::from)?;
-            writeln!(out, "message #{} on {}", message.seq, args.id)?;
+            let rendered = Rendered {
+                json: &message,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(out, "message #{} on {}", message.seq, args.id)?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
     }
     Ok(ExitStatus::Success)

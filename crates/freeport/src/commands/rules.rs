@@ -6,6 +6,7 @@ use std::io::Write;
 use freeport_cli::RulesCommand;
 use freeport_policy::{Jurisdiction, Rule, RulePack};
 use serde::Serialize;
+use serde_json::json;
 
 use super::judge::load_packs;
 use crate::render::{self, Rendered, render};
@@ -14,24 +15,45 @@ use crate::{Error, ExitStatus};
 pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match command {
         RulesCommand::Check(args) => {
-            let (cn, us) = load_packs(args.rules.as_deref())?;
-            for pack in [&cn, &us] {
+            let (cn, us) = load_packs(args.source.rules.as_deref())?;
+            let packs = [&cn, &us].map(|pack| {
                 let review = pack.review();
-                writeln!(
-                    out,
-                    "{} pack {}: {} rules, judges from {}, reviewed on {} through {} \
-                     ({} points checked), {}",
-                    pack.jurisdiction(),
-                    pack.version(),
-                    pack.rules().len(),
-                    pack.judges_from(),
-                    review.reviewed_on,
-                    review.reviewed_through,
-                    review.checked.len(),
-                    pack.hash()
-                )?;
-            }
-            writeln!(out, "ok")?;
+                json!({
+                    "jurisdiction": pack.jurisdiction(),
+                    "version": pack.version(),
+                    "rules": pack.rules().len(),
+                    "judges_from": pack.judges_from().to_string(),
+                    "reviewed_on": review.reviewed_on.to_string(),
+                    "reviewed_through": review.reviewed_through.to_string(),
+                    "points_checked": review.checked.len(),
+                    "hash": pack.hash().to_string(),
+                })
+            });
+            let checked = json!({ "ok": true, "packs": packs });
+            let rendered = Rendered {
+                json: &checked,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    for pack in [&cn, &us] {
+                        let review = pack.review();
+                        writeln!(
+                            out,
+                            "{} pack {}: {} rules, judges from {}, reviewed on {} through {} \
+                             ({} points checked), {}",
+                            pack.jurisdiction(),
+                            pack.version(),
+                            pack.rules().len(),
+                            pack.judges_from(),
+                            review.reviewed_on,
+                            review.reviewed_through,
+                            review.checked.len(),
+                            pack.hash()
+                        )?;
+                    }
+                    writeln!(out, "ok")?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         RulesCommand::List(args) => {
             let (cn, us) = load_packs(args.source.rules.as_deref())?;
@@ -76,7 +98,11 @@ pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitSta
                 .ok_or_else(|| Error::UnknownRule {
                     id: args.id.clone(),
                 })?;
-            explain(rule, out)?;
+            let rendered = Rendered {
+                json: rule,
+                table: |out: &mut dyn Write| explain(rule, out),
+            };
+            render(out, args.format, &rendered)?;
         }
         RulesCommand::Diff(args) => {
             let (old_cn, old_us) = load_packs(Some(&args.old))?;
