@@ -147,6 +147,9 @@ pub enum Command {
     /// screen end users against the Consolidated Screening List.
     #[command(subcommand)]
     Chips(ChipsCommand),
+    /// Show the configuration: every setting, its value and where it came from.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Joint statistics across both countries' sites without sharing records (Prio3, DP).
     ///
     /// Sites compute counts, tables, means, variances and regression statistics together
@@ -159,6 +162,61 @@ pub enum Command {
     /// Print the man page (roff) of freeport or of one of its subcommands.
     #[command(after_help = MAN_AFTER_HELP)]
     Man(ManArgs),
+}
+
+/// `freeport config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Every setting with its value and its source: a flag given here, the environment,
+    /// `./freeport.toml`, `$FREEPORT_HOME/config.toml` or the built-in default (in that order of
+    /// precedence).
+    #[command(after_help = CONFIG_SHOW_AFTER_HELP)]
+    Show(ConfigShowArgs),
+}
+
+const CONFIG_SHOW_AFTER_HELP: &str = "\
+Configuration file (`./freeport.toml`, else `$FREEPORT_HOME/config.toml`; keys per file, the
+first file that sets a key wins):
+  version = 1
+  recipient = [\"age1...\"]               # assess --seal-to            FREEPORT_RECIPIENT
+  witnesses = [\"https://witness.example.cn\"]   # log cosign --witness  FREEPORT_WITNESSES (a,b)
+  threads = 4                            # scan, assess --threads     FREEPORT_THREADS
+  [port]
+  url = \"https://port.example\"          # file, case, review --port  FREEPORT_PORT_URL
+  token = \"fdp_...\"                     # --token                    FREEPORT_TOKEN
+  [report]
+  lang = \"zh\"                           # assess --lang              FREEPORT_LANG
+
+Examples:
+  freeport config show
+  freeport config show --lang zh --format json
+";
+
+/// Arguments of `freeport config show`: the settings' flags, to see what a command given them
+/// would use.
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    /// As `assess --seal-to`.
+    #[arg(long, value_name = "RECIPIENT_KEY")]
+    pub seal_to: Vec<String>,
+    /// As `file --port`.
+    #[arg(long, value_name = "URL")]
+    pub port: Option<String>,
+    /// As `file --token` (never shown: only whether it is set).
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// As `log cosign --witness`.
+    #[arg(long = "witness", value_name = "URL")]
+    pub witnesses: Vec<String>,
+    /// As `assess --lang`.
+    #[arg(long, value_enum)]
+    pub lang: Option<ReportLang>,
+    /// As `scan --threads`.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const COMPLETIONS_AFTER_HELP: &str = "\
@@ -321,12 +379,14 @@ pub struct AssessArgs {
     /// pseudonymise the columns of a category), then judge again.
     #[arg(long)]
     pub apply_remedies: bool,
-    /// Language of `report.html` (`report.json` is language-neutral).
-    #[arg(long, value_enum, default_value_t = ReportLang::En)]
+    /// Language of `report.html` (`report.json` is language-neutral); default: `report.lang`
+    /// of the configuration, else English.
+    #[arg(long, value_enum, env = "FREEPORT_LANG", default_value_t = ReportLang::En)]
     pub lang: ReportLang,
     /// Seal the package to this recipient: an age X25519 public key (`age1...`) or a file of
-    /// them, one per line (repeatable). Default: this home's own key, to try things out.
-    #[arg(long, value_name = "RECIPIENT_KEY")]
+    /// them, one per line (repeatable). Default: `recipient` of the configuration, else this
+    /// home's own key, to try things out.
+    #[arg(long, value_name = "RECIPIENT_KEY", env = "FREEPORT_RECIPIENT")]
     pub seal_to: Vec<String>,
     /// Output directory (created if missing).
     #[arg(
@@ -344,8 +404,8 @@ pub struct AssessArgs {
     #[arg(long, value_enum, value_name = "WHERE")]
     pub collected_in: Option<Collected>,
     /// Scan threads (0 = one per core; more than the cores this process may use is capped to
-    /// them).
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = threads)]
+    /// them); default: `threads` of the configuration, else 0.
+    #[arg(long, value_name = "N", env = "FREEPORT_THREADS", default_value_t = 0, value_parser = threads)]
     pub threads: usize,
     /// Rule-pack root holding `cn/` and `us/` instead of the built-in packs.
     #[arg(long, value_name = "DIR")]
@@ -385,8 +445,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Worker threads (0 = one per core; more than the cores this process may use is capped to
-    /// them); results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = threads)]
+    /// them); results do not depend on it. Default: `threads` of the configuration, else 0.
+    #[arg(long, value_name = "N", env = "FREEPORT_THREADS", default_value_t = 0, value_parser = threads)]
     pub threads: usize,
     /// Scan only the first ROWS rows of each dataset (counts then cover those rows).
     #[arg(long, value_name = "ROWS")]
@@ -702,8 +762,15 @@ pub struct LogCheckpointArgs {
 pub struct LogCosignArgs {
     /// The log directory.
     pub dir: PathBuf,
-    /// A witness's submission URL (repeat for several).
-    #[arg(long = "witness", value_name = "URL", required = true)]
+    /// A witness's submission URL (repeat for several, or comma-separated in
+    /// `FREEPORT_WITNESSES`); default: `witnesses` of the configuration.
+    #[arg(
+        long = "witness",
+        value_name = "URL",
+        required = true,
+        env = "FREEPORT_WITNESSES",
+        value_delimiter = ','
+    )]
     pub witnesses: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]

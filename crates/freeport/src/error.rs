@@ -138,6 +138,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Read(#[from] freeport_read::ReadError),
+    /// A configuration file cannot be used.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] Box<crate::ConfigError>),
     /// JSON output could not be produced.
     #[error("cannot write JSON output")]
     Json(#[from] serde_json::Error),

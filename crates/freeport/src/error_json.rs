@@ -137,6 +137,10 @@ impl Error {
         let (file, field) = match self {
             Self::File { path, .. } | Self::InputLine { path, .. } => (Some(path.clone()), None),
             Self::Facts(facts) => (None, facts.field().map(str::to_owned)),
+            Self::Config(config) => (
+                Some(config.path().to_owned()),
+                config.key().map(str::to_owned),
+            ),
             _ => (None, None),
         };
         ErrorDocument {

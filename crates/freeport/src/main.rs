@@ -10,12 +10,25 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
-use freeport::{Stdout, write_diagnostic, write_json_diagnostic, write_json_usage_error};
+use freeport::{Config, Stdout, write_diagnostic, write_json_diagnostic, write_json_usage_error};
 use freeport_cli::{Cli, Format};
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let parsed = Cli::command()
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(error) => {
+            let error = freeport::Error::from(Box::new(error));
+            let status = error.exit_status();
+            match freeport_cli::format_in_args(&args) {
+                Format::Json => write_json_diagnostic(&error, &mut std::io::stderr().lock()),
+                Format::Table => write_diagnostic(error, &mut std::io::stderr().lock()),
+            }
+            return status.into();
+        }
+    };
+    let parsed = config
+        .apply(Cli::command())
         .try_get_matches_from(&args)
         .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
     let (cli, matches) = match parsed {
@@ -24,7 +37,7 @@ fn main() -> ExitCode {
     };
     let format = freeport_cli::requested_format(&matches);
     let mut out = Stdout::new(std::io::stdout().lock());
-    let result = freeport::run(cli, &mut out).and_then(|status| {
+    let result = freeport::run(cli, &config, &mut out).and_then(|status| {
         out.flush().map_err(freeport::Error::from)?;
         Ok(status)
     });

@@ -226,3 +226,67 @@ fn rules_check_and_explain_print_json_when_asked() {
         serde_json::from_str(&stdout_of(&["rules", "explain", id, "--format", "json"])).unwrap();
     assert_eq!(explained, list[0]);
 }
+
+/// `freeport config show` in a directory with a project file and a home with its own file: each
+/// value with its source (flag, environment, file, default), then a bad file as an error.
+#[test]
+fn config_show_names_each_values_source() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        "version = 1\nthreads = 2\nwitnesses = [\"http://cn.example\", \"http://us.example\"]\n[report]\nlang = \"zh\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("freeport.toml"),
+        "[port]\nurl = \"http://port.example\"\ntoken = \"fdp_secret\"\n[report]\nlang = \"en\"\n",
+    )
+    .unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let output = Command::cargo_bin("freeport")
+            .unwrap()
+            .current_dir(tmp.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "100")
+            // Relative, so the table's widths do not depend on where the test runs.
+            .env("FREEPORT_HOME", "home")
+            .env_remove("FREEPORT_PORT_URL")
+            .env_remove("FREEPORT_TOKEN")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, table, _) = run(
+        &["config", "show", "--seal-to", "age1example"],
+        &[("FREEPORT_THREADS", "3")],
+    );
+    assert_eq!(code, Some(0));
+    assert!(!table.contains("fdp_secret"), "{table}");
+    insta::assert_snapshot!("config_show_table", table);
+    let (code, json, _) = run(&["config", "show", "--format", "json"], &[]);
+    assert_eq!(code, Some(0));
+    assert!(!json.contains("fdp_secret"), "{json}");
+    insta::assert_snapshot!("config_show_json", json);
+    std::fs::write(
+        tmp.path().join("freeport.toml"),
+        "[port]\nurl = \"http://port.example\"\ntoken = 7\n",
+    )
+    .unwrap();
+    let (code, stdout, text) = run(&["vocab", "list"], &[]);
+    assert_eq!((code, stdout.as_str()), (Some(2), ""));
+    insta::assert_snapshot!("config_error_text", text);
+    let (code, _, json) = run(&["vocab", "list", "--format", "json"], &[]);
+    assert_eq!(code, Some(2));
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["error"]["field"], "port.token");
+    assert_eq!(value["error"]["file"], "freeport.toml");
+    assert_eq!(value["error"]["span"]["line"], 3);
+}
