@@ -509,7 +509,8 @@ prohibits it or a required mechanism is missing or expired; 2 the facts or a pac
 /// Arguments of `freeport judge`.
 #[derive(Debug, Args)]
 pub struct JudgeArgs {
-    /// Transfer facts, TOML or JSON (by extension); see `--schema`.
+    /// Transfer facts, TOML or JSON (by extension; `-` reads standard input, JSON when it starts
+    /// with `{`); see `--schema`.
     #[arg(value_name = "FACTS", required_unless_present = "schema")]
     pub facts: Option<PathBuf>,
     /// Output format.
@@ -791,6 +792,11 @@ pub struct LogProveArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Replace output files that exist (without it an existing file is refused; `-` and special
+    /// files such as `/dev/stdout` or a FIFO are written to, never replaced).
+    #[arg(long)]
+    pub force: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -1176,9 +1182,15 @@ pub struct DeidArgs {
     /// The de-identification configuration (TOML): column roles, transforms, model, metric.
     #[arg(long, value_name = "FILE", required = true)]
     pub config: Option<PathBuf>,
-    /// Where to write the de-identified dataset.
+    /// Where to write the de-identified dataset; `-` writes it to standard output (CSV unless
+    /// `--output-format` says otherwise; the summary then goes to standard error).
     #[arg(short, long, value_name = "OUTPUT", required = true)]
     pub output: Option<PathBuf>,
+    /// Replace output files that exist (without it an existing file is refused; `-` and special
+    /// files such as `/dev/stdout` or a FIFO are written to, never replaced).
+    #[arg(long)]
+    pub force: bool,
+
     /// Output format; by default from the output's extension (.csv, .tsv, .parquet, .jsonl).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub output_format: Option<DeidOutputFormat>,
@@ -1249,9 +1261,15 @@ pub struct DeidReleaseArgs {
     /// The queries to release (TOML): kind, column, bounds or categories, epsilon, delta.
     #[arg(long, value_name = "FILE")]
     pub config: PathBuf,
-    /// Where to write the release (JSON).
+    /// Where to write the release (JSON); `-` writes it to standard output (the summary then
+    /// goes to standard error).
     #[arg(short, long, value_name = "OUT.json")]
     pub output: PathBuf,
+    /// Replace output files that exist (without it an existing file is refused; `-` and special
+    /// files such as `/dev/stdout` or a FIFO are written to, never replaced).
+    #[arg(long)]
+    pub force: bool,
+
     /// Total epsilon of the dataset's budget, set if it has none yet.
     #[arg(long, value_name = "E")]
     pub budget_epsilon: Option<f64>,

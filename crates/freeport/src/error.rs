@@ -88,6 +88,16 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// An output file exists and `--force` was not given.
+    #[error("`{path}` exists")]
+    #[diagnostic(
+        code(freeport::output_exists),
+        help("pass `--force` to replace it, or name another file (`-` writes to standard output)")
+    )]
+    OutputExists {
+        /// The file.
+        path: String,
+    },
     /// A transfer-facts file is invalid.
     #[error(transparent)]
     #[diagnostic(transparent)]

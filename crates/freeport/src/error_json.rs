@@ -135,7 +135,9 @@ impl Error {
     #[must_use]
     pub(crate) fn to_json_document(&self) -> ErrorDocument {
         let (file, field) = match self {
-            Self::File { path, .. } | Self::InputLine { path, .. } => (Some(path.clone()), None),
+            Self::File { path, .. }
+            | Self::InputLine { path, .. }
+            | Self::OutputExists { path } => (Some(path.clone()), None),
             Self::Facts(facts) => (None, facts.field().map(str::to_owned)),
             Self::Config(config) => (
                 Some(config.path().to_owned()),

@@ -9,6 +9,7 @@ mod config;
 mod error;
 mod error_json;
 mod exit;
+mod output;
 mod render;
 
 use std::io::Write;

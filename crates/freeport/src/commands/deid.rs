@@ -9,6 +9,7 @@ use freeport_deid::engine::{RunOptions, run_files};
 use freeport_deid::io::{InputOptions, OutputFormat};
 use freeport_deid::profile::Profile;
 
+use crate::output::Target;
 use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
@@ -62,17 +63,45 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
             DeidOutputFormat::Jsonl => OutputFormat::JsonLines,
         }),
     };
+    let target = Target::of(output, args.force)?;
+    let report_target = args
+        .report
+        .as_deref()
+        .map(|path| Target::of(path, args.force))
+        .transpose()?;
+    if target.is_stdout() && report_target.as_ref().is_some_and(Target::is_stdout) {
+        return Err(Error::Usage(
+            "the dataset and the report cannot both go to standard output".to_owned(),
+        ));
+    }
+    let mut options = options;
+    if !matches!(target, Target::File(_)) && options.output_format.is_none() {
+        // `-` and special files have no extension to read a format from.
+        options.output_format = Some(OutputFormat::Csv);
+    }
     let started = Instant::now();
-    let (outcome, files) = run_files(input, config, output, &options)?;
+    let (outcome, files) = target.deliver("output", out, |path| {
+        Ok(run_files(input, config, path, &options)?)
+    })?;
     let elapsed = started.elapsed();
     let report = &outcome.report;
-    if let Some(path) = &args.report {
+    if let Some(report_target) = &report_target {
         let json = serde_json::to_vec_pretty(report)?;
-        freeport_deid::io::write_atomically(path, |w| {
-            w.write_all(&json)?;
-            w.write_all(b"\n")
+        report_target.deliver("report.json", out, |path| {
+            Ok(freeport_deid::io::write_atomically(path, |w| {
+                w.write_all(&json)?;
+                w.write_all(b"\n")
+            })?)
         })?;
     }
+    // With data on standard output, the summary goes to standard error.
+    let mut stderr = std::io::stderr();
+    let out: &mut dyn Write =
+        if target.is_stdout() || report_target.as_ref().is_some_and(Target::is_stdout) {
+            &mut stderr
+        } else {
+            out
+        };
     let summary = serde_json::json!({
         "transformation": report.transformation,
         "metric": report.metric,

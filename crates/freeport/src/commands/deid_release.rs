@@ -9,6 +9,7 @@ use freeport_dp::release::{Answer, ReleasedQuery};
 use freeport_dp::{BudgetView, ReleaseRequest};
 use freeport_store::Store;
 
+use crate::output::Target;
 use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
@@ -18,15 +19,21 @@ pub(crate) fn release(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let mut store = super::store::for_recording(store)?;
-    let request = ReleaseRequest {
-        input: &args.input,
-        config: &args.config,
-        output: &args.output,
-        budget: args
-            .budget_epsilon
-            .map(|epsilon| (epsilon, args.budget_delta.unwrap_or(0.0))),
-    };
-    let document = freeport_dp::release(&mut store, &request)?;
+    let target = Target::of(&args.output, args.force)?;
+    let document = target.deliver("release.json", out, |output| {
+        let request = ReleaseRequest {
+            input: &args.input,
+            config: &args.config,
+            output,
+            budget: args
+                .budget_epsilon
+                .map(|epsilon| (epsilon, args.budget_delta.unwrap_or(0.0))),
+        };
+        Ok(freeport_dp::release(&mut store, &request)?)
+    })?;
+    // With the release on standard output, the summary goes to standard error.
+    let mut stderr = std::io::stderr();
+    let out: &mut dyn Write = if target.is_stdout() { &mut stderr } else { out };
     let rendered = Rendered {
         json: &document,
         table: |out: &mut dyn Write| -> Result<(), Error> {

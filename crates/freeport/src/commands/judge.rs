@@ -1,6 +1,6 @@
 //! `freeport judge FACTS`: one transfer, both countries' rules, one answer with reasons.
 
-use std::io::Write;
+use std::io::{Read as _, Write};
 use std::path::Path;
 
 use comfy_table::Cell;
@@ -50,10 +50,29 @@ pub(crate) fn run(
     };
     let vocabulary = load_vocabulary(args.vocabulary.as_deref())?;
     let judge = load_judge(args.rules.as_deref(), vocabulary)?;
-    let text = read(path)?;
-    let name = path.display().to_string();
-    let facts =
-        parse_facts(&name, &text, FactsFormat::from_path(path), &judge).map_err(Error::Facts)?;
+    let (name, text, format) = if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|source| Error::File {
+                path: "-".to_owned(),
+                source,
+            })?;
+        let format = if text.trim_start().starts_with('{') {
+            FactsFormat::Json
+        } else {
+            FactsFormat::Toml
+        };
+        ("<stdin>".to_owned(), text, format)
+    } else {
+        let text = read(path)?;
+        (
+            path.display().to_string(),
+            text,
+            FactsFormat::from_path(path),
+        )
+    };
+    let facts = parse_facts(&name, &text, format, &judge).map_err(Error::Facts)?;
     if let (Some(prior), true) = (&facts.prior_volumes, args.record) {
         return Err(Error::Usage(format!(
             "`{name}` gives `[prior_volumes]`, but `--record` counts with the store's; \

@@ -17,6 +17,7 @@ use freeport_tlog::store::Log;
 
 use serde_json::json;
 
+use crate::output::Target;
 use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
@@ -364,11 +365,18 @@ fn prove(args: &freeport_cli::LogProveArgs, out: &mut dyn Write) -> Result<ExitS
         (text, proof)
     };
     let mut proof = proof;
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &text).map_err(|e| Error::File {
-                path: path.display().to_string(),
-                source: e,
+    let target = args
+        .output
+        .as_deref()
+        .map(|path| Target::of(path, args.force))
+        .transpose()?;
+    match (&args.output, target) {
+        (Some(path), Some(target @ (Target::File(_) | Target::Special(_)))) => {
+            target.deliver("proof", out, |temp| {
+                freeport_util::write_atomic(temp, text.as_bytes()).map_err(|e| Error::File {
+                    path: path.display().to_string(),
+                    source: e,
+                })
             })?;
             if let Some(object) = proof.as_object_mut() {
                 object.insert("written".into(), json!(path.display().to_string()));
@@ -382,7 +390,7 @@ fn prove(args: &freeport_cli::LogProveArgs, out: &mut dyn Write) -> Result<ExitS
             };
             render(out, args.format, &rendered)?;
         }
-        None => {
+        _ => {
             if let Some(object) = proof.as_object_mut() {
                 object.insert("text".into(), json!(text));
             }
