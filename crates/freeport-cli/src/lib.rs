@@ -105,7 +105,7 @@ pub enum Command {
     Vocab(VocabCommand),
     /// List recorded transfers with cumulative volumes under China's and the US counting windows.
     #[command(
-        after_help = "Examples:\n  freeport history\n  freeport history --exporter acme-cn --format json\n  freeport --store ./freeport.db history --counterparty acme-us\n"
+        after_help = "Examples:\n  freeport history\n  freeport history --detail\n  freeport history --exporter acme-cn --format json\n  freeport --store ./freeport.db history --counterparty acme-us\n"
     )]
     History(HistoryArgs),
     /// De-identify a dataset: pseudonymise, mask, generalise optimally to k-anonymity /
@@ -1143,6 +1143,10 @@ pub struct HistoryArgs {
     /// Only transfers to this counterparty (recipient).
     #[arg(long, value_name = "ID")]
     pub counterparty: Option<String>,
+    /// Every transfer's volumes by category and both countries' cumulative volumes after it,
+    /// instead of the summary (one line a transfer, then the latest volumes per window).
+    #[arg(long)]
+    pub detail: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -20,6 +20,7 @@ pub use config::{Config, ConfigError, InvalidConfig};
 pub use error::Error;
 pub use error_json::{write_json_diagnostic, write_json_usage_error};
 pub use exit::{ExitStatus, Stdout, write_diagnostic};
+pub use render::{Terminal, set_terminal};
 
 /// Runs one parsed command line, writing its result to `out`. `config` is the configuration the
 /// command line was parsed with ([`Config::apply`]); `freeport config show` shows it.

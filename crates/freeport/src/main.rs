@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Err(error) => return usage_error(&error, &args),
     };
     let format = freeport_cli::requested_format(&matches);
+    freeport::set_terminal(freeport::Terminal::detect());
     let mut out = Stdout::new(std::io::stdout().lock());
     let result = freeport::run(cli, &config, &mut out).and_then(|status| {
         out.flush().map_err(freeport::Error::from)?;

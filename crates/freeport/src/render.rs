@@ -11,9 +11,10 @@
 //! JSON layout), and [`thousands`] and [`hex`] from `freeport_util::fmt`, shared with the
 //! engines.
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
+use std::sync::OnceLock;
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use freeport_cli::Format;
 use serde::Serialize;
 
@@ -91,14 +92,92 @@ pub(crate) fn write_json(
     Ok(())
 }
 
-/// An empty table in the one style of every table the commands print. A fixed layout keeps the
-/// output identical on every terminal and in pipes.
+/// What standard output is. A terminal gets tables fitted to its width and coloured outcomes
+/// (unless `NO_COLOR` is set to something, or `TERM=dumb`); anything else (a pipe, a file, a
+/// test) gets the fixed layout, identical everywhere, and no escape codes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terminal {
+    /// Columns to fit tables in; `None`: lay them out at their natural width.
+    pub width: Option<u16>,
+    /// Whether outcomes are coloured.
+    pub color: bool,
+}
+
+impl Terminal {
+    /// Standard output as this process finds it.
+    #[must_use]
+    pub fn detect() -> Self {
+        let stdout = std::io::stdout();
+        if !stdout.is_terminal() {
+            return Self::default();
+        }
+        let width = terminal_size::terminal_size_of(&stdout).map(|(width, _)| width.0);
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        Self {
+            width,
+            color: !no_color && !dumb,
+        }
+    }
+
+    fn current() -> Self {
+        TERMINAL.get().copied().unwrap_or_default()
+    }
+}
+
+static TERMINAL: OnceLock<Terminal> = OnceLock::new();
+
+/// Sets what standard output is, once, before a command runs (the executable calls it with
+/// [`Terminal::detect`]); without it, output is laid out as for a pipe.
+pub fn set_terminal(terminal: Terminal) {
+    let _ = TERMINAL.set(terminal);
+}
+
+/// An empty table in the one style of every table the commands print: fitted to the terminal's
+/// width on a terminal, else at its natural width, the same on every machine and in pipes.
 pub(crate) fn table() -> Table {
+    table_for(Terminal::current())
+}
+
+fn table_for(terminal: Terminal) -> Table {
     let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    match terminal.width {
+        Some(width) => table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width),
+        None => table.set_content_arrangement(ContentArrangement::Disabled),
+    };
+    if terminal.color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
     table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    table
+}
+
+/// How an outcome reads at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tone {
+    /// Blocks the transfer (red).
+    Blocking,
+    /// Goes ahead with obligations or review (yellow).
+    Obligations,
+    /// Cleared (green).
+    Cleared,
+}
+
+/// A table cell for an outcome: coloured by its tone on a colour terminal, plain otherwise.
+pub(crate) fn outcome_cell(text: impl Into<String>, tone: Tone) -> Cell {
+    let cell = Cell::new(text.into());
+    if !Terminal::current().color {
+        return cell;
+    }
+    cell.fg(match tone {
+        Tone::Blocking => Color::Red,
+        Tone::Obligations => Color::Yellow,
+        Tone::Cleared => Color::Green,
+    })
 }
 
 #[cfg(test)]
@@ -131,6 +210,24 @@ mod tests {
             shown(Format::Json, &Answer(4_200)),
             "{\n  \"answer\": 4200\n}\n"
         );
+    }
+
+    #[test]
+    fn a_terminal_fits_tables_to_its_width_and_a_pipe_does_not() {
+        let fill = |terminal: Terminal| {
+            let mut table = table_for(terminal);
+            table.set_header(["rule", "citation"]);
+            table.add_row(["cn.one", &"a long citation ".repeat(8)]);
+            table.to_string()
+        };
+        let piped = fill(Terminal::default());
+        assert!(piped.lines().all(|l| l.chars().count() > 120), "{piped}");
+        let narrow = fill(Terminal {
+            width: Some(60),
+            color: false,
+        });
+        assert!(narrow.lines().all(|l| l.chars().count() <= 60), "{narrow}");
+        assert!(!narrow.contains('\u{1b}'), "no colour asked: {narrow}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::render::{self, Rendered, render};
+use crate::render::{self, Rendered, Tone, render};
 use crate::{Error, ExitStatus};
 use freeport_port::judge::{Judged, Volumes, VolumesSource, judge_transfer};
 
@@ -249,9 +249,16 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         for law in &side.laws {
             outcome.push_str(&format!("\n  {}: {}", law.title, law.outcome));
         }
+        let tone = if side.is_blocking() {
+            Tone::Blocking
+        } else if side.needs_review() {
+            Tone::Obligations
+        } else {
+            Tone::Cleared
+        };
         summary.add_row([
             Cell::new(name),
-            Cell::new(outcome),
+            render::outcome_cell(outcome, tone),
             Cell::new(if mechanisms.is_empty() {
                 "-".to_owned()
             } else {
