@@ -290,3 +290,41 @@ fn config_show_names_each_values_source() {
     assert_eq!(value["error"]["file"], "freeport.toml");
     assert_eq!(value["error"]["span"]["line"], 3);
 }
+
+#[test]
+fn stats_homes_print_their_keys_as_json_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("collector");
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "stats",
+        "collector",
+        "init",
+        "--home",
+        home.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert!(
+        json["signing_key"].as_str().is_some_and(|k| !k.is_empty()),
+        "{json}"
+    );
+    assert!(
+        json["hpke_key"].as_str().is_some_and(|k| !k.is_empty()),
+        "{json}"
+    );
+    let aggregator = tmp.path().join("cn");
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "stats",
+        "aggregator",
+        "init",
+        "--country",
+        "cn",
+        "--home",
+        aggregator.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["country"], "cn", "{json}");
+}
