@@ -4,16 +4,29 @@
 use assert_cmd::Command;
 
 /// Runs `freeport ARGS` with a fixed environment; returns (exit code, stdout, stderr).
+fn freeport(args: &[&str]) -> (i32, String, String) {
+    freeport_in(None, args, &[])
+}
+
+/// As [`freeport`], in directory `dir` and with `env` added.
 #[expect(
     clippy::unwrap_used,
     reason = "a test helper: failing to run the binary fails the test"
 )]
-fn freeport(args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("freeport")
-        .unwrap()
+fn freeport_in(
+    dir: Option<&std::path::Path>,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
+    let mut command = Command::cargo_bin("freeport").unwrap();
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let output = command
         .args(args)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     (
@@ -182,17 +195,10 @@ fn errors_are_shown_in_text_or_json_as_asked() {
     )
     .unwrap();
     let run = |args: &[&str]| {
-        let output = Command::cargo_bin("freeport")
-            .unwrap()
-            .current_dir(tmp.path())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .env("COLUMNS", "100")
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(output.stdout.is_empty(), "{args:?}");
-        String::from_utf8(output.stderr).unwrap()
+        let (code, stdout, stderr) = freeport_in(Some(tmp.path()), args, &[]);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stdout.is_empty(), "{args:?}");
+        stderr
     };
     insta::assert_snapshot!("facts_error_text", run(&["judge", "bad.toml"]));
     let json = run(&["judge", "bad.toml", "--format", "json"]);
@@ -245,24 +251,16 @@ fn config_show_names_each_values_source() {
     )
     .unwrap();
     let run = |args: &[&str], env: &[(&str, &str)]| {
-        let output = Command::cargo_bin("freeport")
-            .unwrap()
-            .current_dir(tmp.path())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .env("COLUMNS", "100")
-            // Relative, so the table's widths do not depend on where the test runs.
-            .env("FREEPORT_HOME", "home")
-            .env_remove("FREEPORT_PORT_URL")
-            .env_remove("FREEPORT_TOKEN")
-            .envs(env.iter().copied())
-            .output()
-            .unwrap();
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
+        // Relative, so the table's widths do not depend on where the test runs; the port's
+        // variables are the test's own.
+        let mut env = env.to_vec();
+        env.extend([
+            ("FREEPORT_HOME", "home"),
+            ("FREEPORT_PORT_URL", ""),
+            ("FREEPORT_TOKEN", ""),
+        ]);
+        let (code, stdout, stderr) = freeport_in(Some(tmp.path()), args, &env);
+        (Some(code), stdout, stderr)
     };
     let (code, table, _) = run(
         &["config", "show", "--seal-to", "age1example"],
