@@ -1051,6 +1051,9 @@ pub struct ServeArgs {
     /// answered `429` with `Retry-After`.
     #[arg(long, value_name = "N", default_value_t = 500)]
     pub rate_limit: u32,
+    /// Output format of the line that says where the port listens.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `freeport account ...`.
