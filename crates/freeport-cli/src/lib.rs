@@ -178,14 +178,16 @@ const CONFIG_SHOW_AFTER_HELP: &str = "\
 Configuration file (`./freeport.toml`, else `$FREEPORT_HOME/config.toml`; keys per file, the
 first file that sets a key wins):
   version = 1
-  recipient = [\"age1...\"]               # assess --seal-to            FREEPORT_RECIPIENT
-  witnesses = [\"https://witness.example.cn\"]   # log cosign --witness  FREEPORT_WITNESSES (a,b)
-  threads = 4                            # scan, assess --threads     FREEPORT_THREADS
+  recipient = [\"age1...\"]                  # assess --seal-to            FREEPORT_RECIPIENT
+  witnesses = [\"https://cn.example\"]       # log cosign --witness        FREEPORT_WITNESSES (a,b)
+  threads = 4                              # scan, assess --threads      FREEPORT_THREADS
   [port]
-  url = \"https://port.example\"          # file, case, review --port  FREEPORT_PORT_URL
-  token = \"fdp_...\"                     # --token                    FREEPORT_TOKEN
+  url = \"https://port.example\"             # file, case, review --port   FREEPORT_PORT_URL
+  token = \"fdp_...\"                        # --token                     FREEPORT_TOKEN
+                                           # (a token belongs in the home file, mode 0600, never
+                                           # in a project file that may be shared)
   [report]
-  lang = \"zh\"                           # assess --lang              FREEPORT_LANG
+  lang = \"zh\"                              # assess --lang               FREEPORT_LANG
 
 Examples:
   freeport config show
