@@ -16,6 +16,10 @@ pub use args::{
     InvalidTransferId, MAX_TRANSFER_ID_BYTES, TransferId, TransferIdParser, available_cores,
     cap_threads, threads,
 };
+mod docs;
+pub use docs::{
+    CompletionsArgs, ManArgs, ManError, Shell, UnknownSubcommand, completions, man_page, shells,
+};
 mod chips;
 pub use chips::{ChipsCommand, ClassifyArgs, ScreenArgs};
 mod stats;
@@ -108,7 +112,7 @@ pub enum Command {
     Vocab(VocabCommand),
     /// List recorded transfers with cumulative volumes under China's and the US counting windows.
     #[command(
-        after_help = "Examples:\n  freeport history\n  freeport history --exporter acme-cn --format json\n  freeport --store ./freeport.db history --counterparty acme-us\n"
+        after_help = "Examples:\n  freeport history\n  freeport history --detail\n  freeport history --exporter acme-cn --format json\n  freeport --store ./freeport.db history --counterparty acme-us\n"
     )]
     History(HistoryArgs),
     /// De-identify a dataset: pseudonymise, mask, generalise optimally to k-anonymity /
@@ -150,13 +154,93 @@ pub enum Command {
     /// screen end users against the Consolidated Screening List.
     #[command(subcommand)]
     Chips(ChipsCommand),
+    /// Show the configuration: every setting, its value and where it came from.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Joint statistics across both countries' sites without sharing records (Prio3, DP).
     ///
     /// Sites compute counts, tables, means, variances and regression statistics together
     /// through two aggregators, one per country; neither sees a record.
     #[command(subcommand, after_help = stats::STATS_AFTER_HELP)]
     Stats(StatsCommand),
+    /// Print a shell completion script, generated from this command line.
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of freeport or of one of its subcommands.
+    #[command(after_help = MAN_AFTER_HELP)]
+    Man(ManArgs),
 }
+
+/// `freeport config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Every setting with its value and its source: a flag given here, the environment,
+    /// `./freeport.toml`, `$FREEPORT_HOME/config.toml` or the built-in default (in that order of
+    /// precedence).
+    #[command(after_help = CONFIG_SHOW_AFTER_HELP)]
+    Show(ConfigShowArgs),
+}
+
+const CONFIG_SHOW_AFTER_HELP: &str = "\
+Configuration file (`./freeport.toml`, else `$FREEPORT_HOME/config.toml`; keys per file, the
+first file that sets a key wins):
+  version = 1
+  recipient = [\"age1...\"]                  # assess --seal-to            FREEPORT_RECIPIENT
+  witnesses = [\"https://cn.example\"]       # log cosign --witness        FREEPORT_WITNESSES (a,b)
+  threads = 4                              # scan, assess --threads      FREEPORT_THREADS
+  [port]
+  url = \"https://port.example\"             # file, case, review --port   FREEPORT_PORT_URL
+  token = \"fdp_...\"                        # --token                     FREEPORT_TOKEN
+                                           # (a token belongs in the home file, mode 0600, never
+                                           # in a project file that may be shared)
+  [report]
+  lang = \"zh\"                              # assess --lang               FREEPORT_LANG
+
+Examples:
+  freeport config show
+  freeport config show --lang zh --format json
+";
+
+/// Arguments of `freeport config show`: the settings' flags, to see what a command given them
+/// would use.
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    /// As `assess --seal-to`.
+    #[arg(long, value_name = "RECIPIENT_KEY")]
+    pub seal_to: Vec<String>,
+    /// As `file --port`.
+    #[arg(long, value_name = "URL")]
+    pub port: Option<String>,
+    /// As `file --token` (never shown: only whether it is set).
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// As `log cosign --witness`.
+    #[arg(long = "witness", value_name = "URL")]
+    pub witnesses: Vec<String>,
+    /// As `assess --lang`.
+    #[arg(long, value_enum)]
+    pub lang: Option<ReportLang>,
+    /// As `scan --threads`.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+const COMPLETIONS_AFTER_HELP: &str = "\
+Examples:
+  freeport completions bash > ~/.local/share/bash-completion/completions/freeport
+  freeport completions zsh > ~/.zfunc/_freeport      # with `fpath+=~/.zfunc` before compinit
+  freeport completions fish > ~/.config/fish/completions/freeport.fish
+";
+
+const MAN_AFTER_HELP: &str = "\
+Examples:
+  freeport man | man -l -
+  freeport man judge > freeport-judge.1
+  freeport man log append | man -l -
+";
 
 const OPEN_AFTER_HELP: &str = "\
 Checks, in order (the first that fails is named and nothing is decrypted to disk): package
@@ -221,6 +305,9 @@ pub struct KeysInitArgs {
     /// directory.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `freeport keys show`.
@@ -301,12 +388,14 @@ pub struct AssessArgs {
     /// pseudonymise the columns of a category), then judge again.
     #[arg(long)]
     pub apply_remedies: bool,
-    /// Language of `report.html` (`report.json` is language-neutral).
-    #[arg(long, value_enum, default_value_t = ReportLang::En)]
+    /// Language of `report.html` (`report.json` is language-neutral); default: `report.lang`
+    /// of the configuration, else English.
+    #[arg(long, value_enum, env = "FREEPORT_LANG", default_value_t = ReportLang::En)]
     pub lang: ReportLang,
     /// Seal the package to this recipient: an age X25519 public key (`age1...`) or a file of
-    /// them, one per line (repeatable). Default: this home's own key, to try things out.
-    #[arg(long, value_name = "RECIPIENT_KEY")]
+    /// them, one per line (repeatable). Default: `recipient` of the configuration, else this
+    /// home's own key, to try things out.
+    #[arg(long, value_name = "RECIPIENT_KEY", env = "FREEPORT_RECIPIENT")]
     pub seal_to: Vec<String>,
     /// Output directory (created if missing).
     #[arg(
@@ -324,8 +413,8 @@ pub struct AssessArgs {
     #[arg(long, value_enum, value_name = "WHERE")]
     pub collected_in: Option<Collected>,
     /// Scan threads (0 = one per core; more than the cores this process may use is capped to
-    /// them).
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = threads)]
+    /// them); default: `threads` of the configuration, else 0.
+    #[arg(long, value_name = "N", env = "FREEPORT_THREADS", default_value_t = 0, value_parser = threads)]
     pub threads: usize,
     /// Rule-pack root holding `cn/` and `us/` instead of the built-in packs.
     #[arg(long, value_name = "DIR")]
@@ -365,8 +454,8 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Worker threads (0 = one per core; more than the cores this process may use is capped to
-    /// them); results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = threads)]
+    /// them); results do not depend on it. Default: `threads` of the configuration, else 0.
+    #[arg(long, value_name = "N", env = "FREEPORT_THREADS", default_value_t = 0, value_parser = threads)]
     pub threads: usize,
     /// Scan only the first ROWS rows of each dataset (counts then cover those rows).
     #[arg(long, value_name = "ROWS")]
@@ -429,7 +518,8 @@ prohibits it or a required mechanism is missing or expired; 2 the facts or a pac
 /// Arguments of `freeport judge`.
 #[derive(Debug, Args)]
 pub struct JudgeArgs {
-    /// Transfer facts, TOML or JSON (by extension); see `--schema`.
+    /// Transfer facts, TOML or JSON (by extension; `-` reads standard input, JSON when it starts
+    /// with `{`); see `--schema`.
     #[arg(value_name = "FACTS", required_unless_present = "schema")]
     pub facts: Option<PathBuf>,
     /// Output format.
@@ -462,7 +552,7 @@ pub enum RulesCommand {
     #[command(
         after_help = "Examples:\n  freeport rules check\n  freeport rules check --rules ./my-rules\n"
     )]
-    Check(RulesArgs),
+    Check(RulesCheckArgs),
     /// List every rule with its outcome or mechanism and citation.
     #[command(
         after_help = "Examples:\n  freeport rules list\n  freeport rules list --format json\n"
@@ -486,6 +576,17 @@ pub struct RulesArgs {
     pub rules: Option<PathBuf>,
 }
 
+/// Arguments of `freeport rules check`.
+#[derive(Debug, Args)]
+pub struct RulesCheckArgs {
+    /// Where the packs come from.
+    #[command(flatten)]
+    pub source: RulesArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
 /// Arguments of `freeport rules list`.
 #[derive(Debug, Args)]
 pub struct RulesListArgs {
@@ -506,6 +607,9 @@ pub struct RulesExplainArgs {
     /// Where the packs come from.
     #[command(flatten)]
     pub source: RulesArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `freeport rules diff`.
@@ -596,6 +700,9 @@ pub struct WitnessAddArgs {
     /// publishes another.
     #[arg(long, value_name = "LABEL")]
     pub expect_key: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `keygen`.
@@ -607,6 +714,9 @@ pub struct KeygenArgs {
     /// Output path prefix: writes `<out>.key` and `<out>.vkey`.
     #[arg(long, value_name = "PREFIX")]
     pub out: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log init`.
@@ -620,6 +730,9 @@ pub struct LogInitArgs {
     /// The origin line of checkpoints; defaults to the key name.
     #[arg(long)]
     pub origin: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log append`.
@@ -630,12 +743,15 @@ pub struct LogAppendArgs {
     /// JSON-lines file of entries, or `-` for standard input.
     #[arg(default_value = "-")]
     pub input: PathBuf,
-    /// Entries per durable batch.
+    /// Entries per durable batch. With `--format json` each acknowledgement is one JSON line.
     #[arg(long, default_value_t = 1000)]
     pub batch: usize,
     /// Sign a checkpoint with this private key after appending.
     #[arg(long)]
     pub key: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log checkpoint`.
@@ -646,6 +762,9 @@ pub struct LogCheckpointArgs {
     /// The log's private key.
     #[arg(long)]
     pub key: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log cosign`.
@@ -653,9 +772,19 @@ pub struct LogCheckpointArgs {
 pub struct LogCosignArgs {
     /// The log directory.
     pub dir: PathBuf,
-    /// A witness's submission URL (repeat for several).
-    #[arg(long = "witness", value_name = "URL", required = true)]
+    /// A witness's submission URL (repeat for several, or comma-separated in
+    /// `FREEPORT_WITNESSES`); default: `witnesses` of the configuration.
+    #[arg(
+        long = "witness",
+        value_name = "URL",
+        required = true,
+        env = "FREEPORT_WITNESSES",
+        value_delimiter = ','
+    )]
     pub witnesses: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log prove`.
@@ -672,6 +801,14 @@ pub struct LogProveArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Replace output files that exist (without it an existing file is refused; `-` and special
+    /// files such as `/dev/stdout` or a FIFO are written to, never replaced).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log verify`.
@@ -701,6 +838,9 @@ pub struct LogVerifyReceiptArgs {
     /// The entry, when the receipt does not carry it (or to check it is the one carried).
     #[arg(long)]
     pub entry: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `log audit`.
@@ -730,6 +870,9 @@ pub struct LogServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `witness serve`.
@@ -747,6 +890,9 @@ pub struct WitnessServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8081")]
     pub listen: SocketAddr,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const INIT_AFTER_HELP: &str = "\
@@ -953,6 +1099,9 @@ pub struct CaseAskArgs {
     /// The port and your token.
     #[command(flatten)]
     pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 const REVIEW_AFTER_HELP: &str = "\
@@ -1008,6 +1157,9 @@ pub struct ServeArgs {
     /// answered `429` with `Retry-After`.
     #[arg(long, value_name = "N", default_value_t = 500)]
     pub rate_limit: u32,
+    /// Output format of the line that says where the port listens.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `freeport account ...`.
@@ -1100,6 +1252,10 @@ pub struct HistoryArgs {
     /// Only transfers to this counterparty (recipient).
     #[arg(long, value_name = "ID")]
     pub counterparty: Option<String>,
+    /// Every transfer's volumes by category and both countries' cumulative volumes after it,
+    /// instead of the summary (one line a transfer, then the latest volumes per window).
+    #[arg(long)]
+    pub detail: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -1139,9 +1295,15 @@ pub struct DeidArgs {
     /// The de-identification configuration (TOML): column roles, transforms, model, metric.
     #[arg(long, value_name = "FILE", required = true)]
     pub config: Option<PathBuf>,
-    /// Where to write the de-identified dataset.
+    /// Where to write the de-identified dataset; `-` writes it to standard output (CSV unless
+    /// `--output-format` says otherwise; the summary then goes to standard error).
     #[arg(short, long, value_name = "OUTPUT", required = true)]
     pub output: Option<PathBuf>,
+    /// Replace output files that exist (without it an existing file is refused; `-` and special
+    /// files such as `/dev/stdout` or a FIFO are written to, never replaced).
+    #[arg(long)]
+    pub force: bool,
+
     /// Output format; by default from the output's extension (.csv, .tsv, .parquet, .jsonl).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub output_format: Option<DeidOutputFormat>,
@@ -1212,9 +1374,15 @@ pub struct DeidReleaseArgs {
     /// The queries to release (TOML): kind, column, bounds or categories, epsilon, delta.
     #[arg(long, value_name = "FILE")]
     pub config: PathBuf,
-    /// Where to write the release (JSON).
+    /// Where to write the release (JSON); `-` writes it to standard output (the summary then
+    /// goes to standard error).
     #[arg(short, long, value_name = "OUT.json")]
     pub output: PathBuf,
+    /// Replace output files that exist (without it an existing file is refused; `-` and special
+    /// files such as `/dev/stdout` or a FIFO are written to, never replaced).
+    #[arg(long)]
+    pub force: bool,
+
     /// Total epsilon of the dataset's budget, set if it has none yet.
     #[arg(long, value_name = "E")]
     pub budget_epsilon: Option<f64>,
@@ -1249,6 +1417,10 @@ pub struct DeidPlanArgs {
     /// The scan result (JSON) to draft from.
     #[arg(value_name = "SCAN.json")]
     pub scan: PathBuf,
+    /// Output format: `table` prints the draft as TOML, ready to edit; `json` the same
+    /// configuration as JSON.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Output formats of `freeport deid`.
@@ -1321,10 +1493,101 @@ pub enum Format {
     Json,
 }
 
+/// The `--format` a parsed command line asks for: the innermost subcommand's that declares one,
+/// else [`Format::Table`]. Errors are written in it too.
+#[must_use]
+pub fn requested_format(matches: &clap::ArgMatches) -> Format {
+    let mut found = Format::Table;
+    let mut matches = Some(matches);
+    while let Some(m) = matches {
+        if let Ok(Some(format)) = m.try_get_one::<Format>("format") {
+            found = *format;
+        }
+        matches = m.subcommand().map(|(_, sub)| sub);
+    }
+    found
+}
+
+/// The `--format` raw arguments ask for, for an error found before they could be parsed:
+/// `--format json` or `--format=json` anywhere, the last one winning, as clap reads them.
+#[must_use]
+pub fn format_in_args(args: &[std::ffi::OsString]) -> Format {
+    let mut found = Format::Table;
+    let mut words = args.iter().map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        let value = match word.strip_prefix("--format") {
+            Some("") => words.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        };
+        if let Some(value) = value {
+            found = match value.as_str() {
+                "json" => Format::Json,
+                _ => Format::Table,
+            };
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    fn matches(args: &[&str]) -> clap::ArgMatches {
+        Cli::command().try_get_matches_from(args).unwrap()
+    }
+
+    #[test]
+    fn the_requested_format_is_found_in_any_subcommand() {
+        for (args, format) in [
+            (&["freeport", "vocab", "list"][..], Format::Table),
+            (
+                &["freeport", "vocab", "list", "--format", "json"][..],
+                Format::Json,
+            ),
+            (
+                &[
+                    "freeport",
+                    "log",
+                    "verify-receipt",
+                    "r",
+                    "--vkey",
+                    "k",
+                    "--format",
+                    "json",
+                ][..],
+                Format::Json,
+            ),
+            (&["freeport", "man"][..], Format::Table),
+            (
+                &["freeport", "judge", "f.toml", "--format=json"][..],
+                Format::Json,
+            ),
+        ] {
+            assert_eq!(requested_format(&matches(args)), format, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn the_format_is_read_from_arguments_that_do_not_parse() {
+        let args =
+            |words: &[&str]| -> Vec<std::ffi::OsString> { words.iter().map(Into::into).collect() };
+        assert_eq!(
+            format_in_args(&args(&["freeport", "judge", "--format", "json", "--bogus"])),
+            Format::Json
+        );
+        assert_eq!(
+            format_in_args(&args(&["freeport", "judge", "--format=json"])),
+            Format::Json
+        );
+        assert_eq!(
+            format_in_args(&args(&["freeport", "judge", "--format", "table"])),
+            Format::Table
+        );
+        assert_eq!(format_in_args(&args(&["freeport", "judge"])), Format::Table);
+    }
 
     #[test]
     fn the_cli_definition_is_consistent() {

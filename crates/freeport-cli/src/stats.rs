@@ -84,6 +84,9 @@ pub struct AggregatorInitArgs {
     /// The home directory (must not hold an aggregator yet).
     #[arg(long)]
     pub home: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `stats aggregator approve`.
@@ -108,6 +111,9 @@ pub struct AggregatorServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:7101")]
     pub listen: SocketAddr,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `freeport stats collector ...`
@@ -123,6 +129,9 @@ pub struct HomeArgs {
     /// The home directory.
     #[arg(long)]
     pub home: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// `freeport stats study ...`
@@ -142,6 +151,9 @@ pub struct SignArgs {
     /// The collector's home.
     #[arg(long)]
     pub home: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `stats study show`.
@@ -171,6 +183,9 @@ pub struct SubmitArgs {
     /// Reports per upload.
     #[arg(long, default_value_t = 2000)]
     pub batch: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `stats collect`.
@@ -232,4 +247,7 @@ pub struct CompareArgs {
     pub release: PathBuf,
     /// The exact answers (from `plain`).
     pub truth: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

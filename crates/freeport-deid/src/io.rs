@@ -6,7 +6,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
@@ -377,7 +377,7 @@ fn cell(column: &Column, row: usize) -> &str {
 }
 
 fn write_csv(
-    w: &mut BufWriter<File>,
+    w: &mut BufWriter<&mut File>,
     delimiter: u8,
     columns: &[Column],
     row_kept: &[bool],
@@ -393,7 +393,7 @@ fn write_csv(
 }
 
 fn write_jsonl(
-    w: &mut BufWriter<File>,
+    w: &mut BufWriter<&mut File>,
     columns: &[Column],
     row_kept: &[bool],
 ) -> std::io::Result<()> {
@@ -442,7 +442,7 @@ fn write_jsonl(
 }
 
 fn write_parquet(
-    w: &mut BufWriter<File>,
+    w: &mut BufWriter<&mut File>,
     columns: &[Column],
     row_kept: &[bool],
 ) -> std::io::Result<()> {
@@ -485,42 +485,17 @@ fn write_parquet(
     Ok(())
 }
 
-/// Writes a file through `write` into a temporary sibling, then renames it over `path`.
+/// Writes a file through `write` into a temporary sibling, then renames it over `path`
+/// ([`freeport_util::write_atomic_with`]: fsync'd, the directory too).
 ///
 /// # Errors
 ///
 /// Any I/O error; the temporary file is removed.
 pub fn write_atomically(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut BufWriter<&mut File>) -> std::io::Result<()>,
 ) -> Result<()> {
-    let tmp = temp_path(path);
-    let result = (|| {
-        let file = File::create(&tmp)?;
-        let mut w = BufWriter::with_capacity(1 << 20, file);
-        write(&mut w)?;
-        let file = w
-            .into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ignored = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
-/// `.NAME.PID.tmp` in the target's directory, so the final rename stays on one file system.
-fn temp_path(path: &Path) -> PathBuf {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+    freeport_util::write_atomic_with(path, write).map_err(|e| Error::io(path, e))
 }
 
 #[cfg(test)]

@@ -141,11 +141,7 @@ pub(crate) fn read(input: &Path, config: Option<&ReleaseConfig>) -> Result<Datas
         }
     }
     let digest = hasher.finalize();
-    let mut id = String::with_capacity(7 + 64);
-    id.push_str("sha256:");
-    for byte in digest {
-        id.push_str(&format!("{byte:02x}"));
-    }
+    let id = format!("sha256:{}", freeport_util::fmt::hex(&digest));
     Ok(Dataset {
         id: DatasetId(id),
         data,

@@ -13,7 +13,9 @@
 //! exist) and the error names the kept file. A release is never visible without its spend.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use freeport_util::AtomicFile;
 
 use freeport_store::{Budget, Store, StoreError};
 use serde::Serialize;
@@ -226,10 +228,6 @@ pub fn release(store: &mut Store, request: &ReleaseRequest<'_>) -> Result<Releas
         .collect::<Result<Vec<_>, _>>()?;
     let data = dataset::read(request.input, Some(&config))?;
     let output = request.output;
-    let dir = match output.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
     let input_name = request.input.display().to_string();
 
     let (temp, document) = store.transaction(|tx| -> Result<_, Error> {
@@ -295,22 +293,15 @@ pub fn release(store: &mut Store, request: &ReleaseRequest<'_>) -> Result<Releas
             queries,
             budget: after,
         };
-        let temp = write_temp(&dir, output, &document)?;
+        let temp = write_temp(output, &document)?;
         Ok((temp, document))
     })?;
-    temp.persist(output).map_err(|e| {
-        let source = e.error;
-        match e.file.keep() {
-            Ok((_, kept)) => Error::Rename {
-                path: output.to_owned(),
-                kept,
-                source,
-            },
-            Err(keep) => Error::Rename {
-                path: output.to_owned(),
-                kept: keep.file.path().to_owned(),
-                source,
-            },
+    temp.commit().map_err(|e| {
+        let (source, kept) = e.keep();
+        Error::Rename {
+            path: output.to_owned(),
+            kept: kept.unwrap_or_else(|| output.to_owned()),
+            source,
         }
     })?;
     Ok(document)
@@ -338,19 +329,13 @@ pub(crate) fn opendp_message(error: &opendp::error::Error) -> String {
     }
 }
 
-fn write_temp(
-    dir: &Path,
-    output: &Path,
-    document: &ReleaseDocument,
-) -> Result<tempfile::NamedTempFile, Error> {
+fn write_temp(output: &Path, document: &ReleaseDocument) -> Result<AtomicFile, Error> {
     let io = |source| Error::Write {
         path: output.to_owned(),
         source,
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".freeport-release-")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    // 0600, as the `tempfile` it was written through before gave it.
+    let mut temp = AtomicFile::create_with_mode(output, 0o600).map_err(io)?;
     let mut json = serde_json::to_vec_pretty(document)?;
     json.push(b'\n');
     temp.write_all(&json).map_err(io)?;

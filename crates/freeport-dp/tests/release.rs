@@ -161,12 +161,12 @@ fn an_output_that_cannot_be_written_spends_nothing() {
         .unwrap_err();
     assert!(matches!(err, Error::Write { .. }), "{err:?}");
     assert_eq!(f.budget(), before);
-    // No temporary file is left behind.
+    // No temporary file (`.NAME.XXXXXX.tmp`, freeport_util::AtomicFile) is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(f.dir.path())
         .unwrap()
         .filter_map(|e| {
             let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            name.starts_with(".freeport-release-").then_some(name)
+            name.starts_with('.').then_some(name)
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

@@ -119,22 +119,8 @@ fn escape_into(out: &mut String, text: &str) {
     }
 }
 
-/// `1234567` → `1,234,567` (the same grouping reads in both languages).
-fn num(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn num_usize(n: usize) -> String {
-    num(u64::try_from(n).unwrap_or(u64::MAX))
-}
+// `1234567` → `1,234,567` (the same grouping reads in both languages).
+use freeport_util::fmt::{thousands as num, thousands_usize as num_usize};
 
 fn ratio(x: f64) -> String {
     format!("{x:.4}")

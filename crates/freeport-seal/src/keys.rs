@@ -548,27 +548,16 @@ fn read_private(path: &Path) -> Result<Option<String>> {
         .map_err(|e| Error::io("read", path, e))
 }
 
-/// Writes `text` to a new file `path` with `mode`: temp file + fsync + no-clobber link. Returns
-/// `false` (and writes nothing) if `path` appeared meanwhile.
+/// Writes `text` to a new file `path` with `mode`: temp file + fsync + no-clobber link
+/// ([`freeport_util::AtomicFile::commit_new`]). Returns `false` (and writes nothing) if `path`
+/// appeared meanwhile.
 fn write_new(path: &Path, text: &str, mode: u32) -> Result<bool> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".key-")
-        .permissions(std::fs::Permissions::from_mode(mode))
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create", dir, e))?;
+    let mut temp = freeport_util::AtomicFile::create_with_mode(path, mode)
+        .map_err(|e| Error::io("create", freeport_util::atomic::parent_dir(path), e))?;
     temp.write_all(text.as_bytes())
-        .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| Error::io("write", temp.path(), e))?;
-    match temp.persist_noclobber(path) {
-        Ok(_) => {}
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
-        Err(e) => return Err(Error::io("create", path, e.error)),
-    }
-    if let Ok(handle) = std::fs::File::open(dir) {
-        let _ = handle.sync_all();
-    }
-    Ok(true)
+    temp.commit_new()
+        .map_err(|e| Error::io("create", path, e.error))
 }
 
 #[cfg(test)]

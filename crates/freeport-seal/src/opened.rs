@@ -6,6 +6,7 @@
 //! and where it was first opened. A file is created once (temp + rename, never overwritten), so
 //! the record of the first opening stays.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -126,18 +127,14 @@ impl OpenedRecord {
             reason: e.to_string(),
         })?;
         text.push('\n');
-        let temp = tempfile::NamedTempFile::new_in(&self.dir)
+        // `commit_new`: link, so an existing record (a concurrent first open) is kept.
+        let mut temp = freeport_util::AtomicFile::create_with_mode(&path, 0o600)
             .map_err(|e| Error::io("create a file in", &self.dir, e))?;
-        std::fs::write(temp.path(), text).map_err(|e| Error::io("write", temp.path(), e))?;
-        temp.as_file()
-            .sync_all()
+        temp.write_all(text.as_bytes())
             .map_err(|e| Error::io("write", temp.path(), e))?;
-        // `persist_noclobber`: link, so an existing record (a concurrent first open) is kept.
-        match temp.persist_noclobber(&path) {
-            Ok(_) => Ok(()),
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-            Err(e) => Err(Error::io("write", &path, e.error)),
-        }
+        temp.commit_new()
+            .map(|_| ())
+            .map_err(|e| Error::io("write", &path, e.error))
     }
 }
 

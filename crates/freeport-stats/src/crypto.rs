@@ -373,30 +373,22 @@ pub fn random32() -> Result<[u8; 32]> {
     Ok(out)
 }
 
-/// Writes a file through a temporary name in the same directory, fsync'd, then renamed; `secret`
-/// files are created 0600.
+/// The mode of files that are not secret (the 0600 of `tempfile`, which wrote them before).
+const NOT_SECRET_MODE: u32 = 0o600;
+
+/// Writes a file through a temporary name in the same directory, fsync'd, then renamed
+/// ([`freeport_util::AtomicFile`]); `secret` files are created 0600. So far every file is: the
+/// others kept the 0600 of the temporary files they were written through.
 ///
 /// # Errors
 ///
 /// The file cannot be written.
 pub fn write_atomic(path: &Path, bytes: &[u8], secret: bool) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    #[cfg(unix)]
-    if secret {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = secret;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    let mode = if secret { 0o600 } else { NOT_SECRET_MODE };
+    let mut file =
+        freeport_util::AtomicFile::create_with_mode(path, mode).map_err(|e| Error::io(path, e))?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    file.commit().map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
 

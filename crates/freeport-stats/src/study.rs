@@ -428,13 +428,7 @@ pub fn today() -> i32 {
     day_number(&jiff::Timestamp::now().to_string()).unwrap_or(0)
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
+pub(crate) use freeport_util::fmt::hex;
 
 pub(crate) fn unhex32(text: &str) -> Option<[u8; 32]> {
     if text.len() != 64 {

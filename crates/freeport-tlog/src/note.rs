@@ -651,13 +651,12 @@ pub fn add_signature_lines(note: &str, lines: &[String]) -> String {
 ///
 /// # Errors
 ///
-/// [`Error::Io`] when a file exists or cannot be written.
+/// [`Error::Key`] when a file exists; [`Error::Io`] when one cannot be written.
 pub fn save_key_pair(
     prefix: &std::path::Path,
     key: &SigningKey,
 ) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
     use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
     let private = prefix.with_extension("key");
     let public = prefix.with_extension("vkey");
     for path in [&private, &public] {
@@ -668,17 +667,26 @@ pub fn save_key_pair(
             });
         }
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&private)
+    // Written whole under a temporary name and linked into place (never over an existing key):
+    // a process killed while writing leaves no truncated key behind.
+    let mut file = freeport_util::AtomicFile::create_with_mode(&private, 0o600)
         .map_err(|e| Error::io("create", &private, e))?;
     file.write_all(format!("{}\n", key.to_text()).as_bytes())
-        .and_then(|()| file.sync_all())
         .map_err(|e| Error::io("write", &private, e))?;
-    std::fs::write(&public, format!("{}\n", key.verifier().to_vkey()))
-        .map_err(|e| Error::io("write", &public, e))?;
+    let created = file
+        .commit_new()
+        .map_err(|e| Error::io("write", &private, e.error))?;
+    if !created {
+        return Err(Error::Key {
+            path: private.display().to_string(),
+            reason: "already exists; keys are never overwritten".into(),
+        });
+    }
+    freeport_util::write_atomic(
+        &public,
+        format!("{}\n", key.verifier().to_vkey()).as_bytes(),
+    )
+    .map_err(|e| Error::io("write", &public, e))?;
     Ok((private, public))
 }
 

@@ -934,28 +934,15 @@ fn sync_parallel(files: Vec<(File, PathBuf)>) -> Result<()> {
     })
 }
 
-/// Replaces `dir/name` atomically and durably: temp file, fsync, rename, fsync of `dir`.
+/// Replaces `dir/name` atomically and durably: temp file, fsync, rename, fsync of `dir`
+/// ([`freeport_util::write_atomic`]).
 ///
 /// # Errors
 ///
 /// When a step fails; the old file is then untouched.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let tmp = dir.join(format!(".{name}.tmp"));
     let target = dir.join(name);
-    {
-        let mut file = File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
-        file.write_all(bytes)
-            .map_err(|e| Error::io("write", &tmp, e))?;
-        file.sync_all().map_err(|e| Error::io("sync", &tmp, e))?;
-    }
-    fs::rename(&tmp, &target).map_err(|e| Error::io("rename", &target, e))?;
-    sync_dir(dir)
-}
-
-fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io("sync", dir, e))
+    freeport_util::write_atomic(&target, bytes).map_err(|e| Error::io("write", &target, e))
 }
 
 #[cfg(test)]

@@ -208,10 +208,7 @@ pub fn load_state(path: &Path) -> Result<Option<WitnessState>> {
 #[must_use]
 pub fn origin_path(origin: &str) -> String {
     use sha2::Digest as _;
-    sha2::Sha256::digest(origin.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    freeport_util::fmt::hex(&sha2::Sha256::digest(origin.as_bytes()))
 }
 
 impl WitnessState {

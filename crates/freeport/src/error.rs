@@ -88,6 +88,16 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// An output file exists and `--force` was not given.
+    #[error("`{path}` exists")]
+    #[diagnostic(
+        code(freeport::output_exists),
+        help("pass `--force` to replace it, or name another file (`-` writes to standard output)")
+    )]
+    OutputExists {
+        /// The file.
+        path: String,
+    },
     /// A transfer-facts file is invalid.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -138,6 +148,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Read(#[from] freeport_read::ReadError),
+    /// A configuration file cannot be used.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] Box<crate::ConfigError>),
     /// JSON output could not be produced.
     #[error("cannot write JSON output")]
     Json(#[from] serde_json::Error),

@@ -5,22 +5,30 @@
 //! that knows exit codes. Engines return values and typed errors; they never print.
 
 mod commands;
+mod config;
 mod error;
+mod error_json;
 mod exit;
+mod output;
+mod render;
 
 use std::io::Write;
 
-use freeport_cli::{Cli, Command, DeidCommand};
+use freeport_cli::{Cli, Command, ConfigCommand, DeidCommand};
 
+pub use config::{Config, ConfigError, InvalidConfig};
 pub use error::Error;
+pub use error_json::{write_json_diagnostic, write_json_usage_error};
 pub use exit::{ExitStatus, Stdout, write_diagnostic};
+pub use render::{Terminal, set_terminal};
 
-/// Runs one parsed command line, writing its result to `out`.
+/// Runs one parsed command line, writing its result to `out`. `config` is the configuration the
+/// command line was parsed with ([`Config::apply`]); `freeport config show` shows it.
 ///
 /// # Errors
 ///
 /// Any error that stops the command; [`Error::exit_status`] says which exit code it maps to.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+pub fn run(cli: Cli, config: &Config, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Init(args) => commands::init::run(&args, cli.store.as_deref(), out),
         Command::Serve(args) => commands::serve::run(&args, cli.store.as_deref(), out),
@@ -51,5 +59,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         Command::Keys(command) => commands::keys::run(&command, out),
         Command::Chips(command) => commands::chips::run(&command, out),
         Command::Stats(command) => commands::stats::run(&command, out),
+        Command::Completions(args) => commands::docs::completions(&args, out),
+        Command::Man(args) => commands::docs::man(&args, out),
+        Command::Config(ConfigCommand::Show(args)) => config.show(&args, out),
     }
 }

@@ -8,14 +8,37 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-use freeport::{Stdout, write_diagnostic};
-use freeport_cli::Cli;
+use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches};
+use freeport::{Config, Stdout, write_diagnostic, write_json_diagnostic, write_json_usage_error};
+use freeport_cli::{Cli, Format};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(error) => {
+            let error = freeport::Error::from(Box::new(error));
+            let status = error.exit_status();
+            match freeport_cli::format_in_args(&args) {
+                Format::Json => write_json_diagnostic(&error, &mut std::io::stderr().lock()),
+                Format::Table => write_diagnostic(error, &mut std::io::stderr().lock()),
+            }
+            return status.into();
+        }
+    };
+    let parsed = config
+        .apply(Cli::command())
+        .try_get_matches_from(&args)
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => return usage_error(&error, &args),
+    };
+    let format = freeport_cli::requested_format(&matches);
+    freeport::set_terminal(freeport::Terminal::detect());
     let mut out = Stdout::new(std::io::stdout().lock());
-    let result = freeport::run(cli, &mut out).and_then(|status| {
+    let result = freeport::run(cli, &config, &mut out).and_then(|status| {
         out.flush().map_err(freeport::Error::from)?;
         Ok(status)
     });
@@ -23,8 +46,37 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(error) => {
             let status = error.exit_status();
-            write_diagnostic(error, &mut std::io::stderr().lock());
+            match format {
+                Format::Json => write_json_diagnostic(&error, &mut std::io::stderr().lock()),
+                Format::Table => write_diagnostic(error, &mut std::io::stderr().lock()),
+            }
             status.into()
         }
     }
+}
+
+/// A command line clap refused (or `--help`, `--version`): as clap shows it, or, when the
+/// arguments ask for `--format json`, as a JSON `freeport::usage` error (exit 2).
+fn usage_error(error: &clap::Error, args: &[std::ffi::OsString]) -> ExitCode {
+    let shown = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if shown || freeport_cli::format_in_args(args) != Format::Json {
+        error.exit();
+    }
+    // clap's message is its lines up to the usage: `error: …` and, for missing arguments, one
+    // line per argument.
+    let text = error.to_string();
+    let message = text
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let message = message.trim_start_matches("error: ");
+    write_json_usage_error(message, &mut std::io::stderr().lock());
+    freeport::ExitStatus::Error.into()
 }

@@ -4,16 +4,29 @@
 use assert_cmd::Command;
 
 /// Runs `freeport ARGS` with a fixed environment; returns (exit code, stdout, stderr).
+fn freeport(args: &[&str]) -> (i32, String, String) {
+    freeport_in(None, args, &[])
+}
+
+/// As [`freeport`], in directory `dir` and with `env` added.
 #[expect(
     clippy::unwrap_used,
     reason = "a test helper: failing to run the binary fails the test"
 )]
-fn freeport(args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("freeport")
-        .unwrap()
+fn freeport_in(
+    dir: Option<&std::path::Path>,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
+    let mut command = Command::cargo_bin("freeport").unwrap();
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let output = command
         .args(args)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     (
@@ -148,4 +161,168 @@ fn a_far_off_category_points_at_the_listing() {
     let (code, _, stderr) = freeport(&["vocab", "show", "zzz"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("run `freeport vocab list`"), "{stderr}");
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_command_line_definitions() {
+    let bash = stdout_of(&["completions", "bash"]);
+    assert!(bash.starts_with("_freeport()"), "{}", &bash[..80]);
+    assert!(bash.contains("verify-receipt"));
+    let zsh = stdout_of(&["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef freeport"), "{}", &zsh[..80]);
+    let man = stdout_of(&["man"]);
+    assert!(man.contains(".TH freeport 1"), "{man}");
+    let judge = stdout_of(&["man", "judge"]);
+    assert!(judge.contains(".TH freeport-judge 1"), "{judge}");
+    assert!(judge.contains("\\-\\-record"), "{judge}");
+}
+
+#[test]
+fn a_man_page_for_no_such_command_is_a_usage_error() {
+    let (code, stdout, stderr) = freeport(&["man", "log", "apend"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    insta::assert_snapshot!(stderr);
+}
+
+/// A facts file with an unknown table, judged in `dir`: the error as people read it and as JSON.
+#[test]
+fn errors_are_shown_in_text_or_json_as_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("bad.toml"),
+        "version = 2\n[transfer]\nbogus = 1\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let (code, stdout, stderr) = freeport_in(Some(tmp.path()), args, &[]);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stdout.is_empty(), "{args:?}");
+        stderr
+    };
+    insta::assert_snapshot!("facts_error_text", run(&["judge", "bad.toml"]));
+    let json = run(&["judge", "bad.toml", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["error"]["file"], "bad.toml");
+    assert_eq!(value["error"]["span"]["line"], 2);
+    insta::assert_snapshot!("facts_error_json", json);
+    insta::assert_snapshot!(
+        "usage_error_json",
+        run(&["judge", "--format", "json", "--no-such-flag"])
+    );
+    insta::assert_snapshot!(
+        "missing_argument_json",
+        run(&["log", "verify-receipt", "r.tlog-proof", "--format", "json"])
+    );
+}
+
+#[test]
+fn rules_check_and_explain_print_json_when_asked() {
+    let check: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["rules", "check", "--format", "json"])).unwrap();
+    assert_eq!(check["ok"], true);
+    let packs = check["packs"].as_array().unwrap();
+    assert_eq!(packs.len(), 2);
+    assert_eq!(packs[0]["jurisdiction"], "cn");
+    assert!(packs[1]["hash"].as_str().unwrap().starts_with("sha256:"));
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["rules", "list", "--format", "json"])).unwrap();
+    let id = list[0]["id"].as_str().unwrap();
+    let explained: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["rules", "explain", id, "--format", "json"])).unwrap();
+    assert_eq!(explained, list[0]);
+}
+
+/// `freeport config show` in a directory with a project file and a home with its own file: each
+/// value with its source (flag, environment, file, default), then a bad file as an error.
+#[test]
+fn config_show_names_each_values_source() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        "version = 1\nthreads = 2\nwitnesses = [\"http://cn.example\", \"http://us.example\"]\n[report]\nlang = \"zh\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("freeport.toml"),
+        "[port]\nurl = \"http://port.example\"\ntoken = \"fdp_secret\"\n[report]\nlang = \"en\"\n",
+    )
+    .unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        // Relative, so the table's widths do not depend on where the test runs; the port's
+        // variables are the test's own.
+        let mut env = env.to_vec();
+        env.extend([
+            ("FREEPORT_HOME", "home"),
+            ("FREEPORT_PORT_URL", ""),
+            ("FREEPORT_TOKEN", ""),
+        ]);
+        let (code, stdout, stderr) = freeport_in(Some(tmp.path()), args, &env);
+        (Some(code), stdout, stderr)
+    };
+    let (code, table, _) = run(
+        &["config", "show", "--seal-to", "age1example"],
+        &[("FREEPORT_THREADS", "3")],
+    );
+    assert_eq!(code, Some(0));
+    assert!(!table.contains("fdp_secret"), "{table}");
+    insta::assert_snapshot!("config_show_table", table);
+    let (code, json, _) = run(&["config", "show", "--format", "json"], &[]);
+    assert_eq!(code, Some(0));
+    assert!(!json.contains("fdp_secret"), "{json}");
+    insta::assert_snapshot!("config_show_json", json);
+    std::fs::write(
+        tmp.path().join("freeport.toml"),
+        "[port]\nurl = \"http://port.example\"\ntoken = 7\n",
+    )
+    .unwrap();
+    let (code, stdout, text) = run(&["vocab", "list"], &[]);
+    assert_eq!((code, stdout.as_str()), (Some(2), ""));
+    insta::assert_snapshot!("config_error_text", text);
+    let (code, _, json) = run(&["vocab", "list", "--format", "json"], &[]);
+    assert_eq!(code, Some(2));
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["error"]["field"], "port.token");
+    assert_eq!(value["error"]["file"], "freeport.toml");
+    assert_eq!(value["error"]["span"]["line"], 3);
+}
+
+#[test]
+fn stats_homes_print_their_keys_as_json_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("collector");
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "stats",
+        "collector",
+        "init",
+        "--home",
+        home.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert!(
+        json["signing_key"].as_str().is_some_and(|k| !k.is_empty()),
+        "{json}"
+    );
+    assert!(
+        json["hpke_key"].as_str().is_some_and(|k| !k.is_empty()),
+        "{json}"
+    );
+    let aggregator = tmp.path().join("cn");
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "stats",
+        "aggregator",
+        "init",
+        "--country",
+        "cn",
+        "--home",
+        aggregator.to_str().unwrap(),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["country"], "cn", "{json}");
 }

@@ -2,6 +2,7 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
 
+use std::os::unix::fs::FileTypeExt as _;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -130,6 +131,19 @@ fn plan_drafts_a_configuration_from_a_scan() {
         "{text}"
     );
     assert!(text.contains("top-code = 90"), "{text}");
+    // The same draft as JSON.
+    let assert = freeport()
+        .args(["deid", "plan"])
+        .arg(&scan)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(json["columns"]["name"]["role"], "identifier", "{json}");
+    assert_eq!(
+        json["columns"]["age"]["hierarchy"]["interval"]["top-code"], 90,
+        "{json}"
+    );
 }
 
 #[test]
@@ -207,4 +221,55 @@ fn zip3_without_population_table_exits_2_snapshot() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     insta::assert_snapshot!("deid_zip3_without_population", stderr);
     assert!(!out.exists());
+}
+
+/// `-o -` writes the dataset to standard output (CSV, the summary on standard error); an
+/// existing output is refused without `--force` and kept as it was; a special file is written
+/// to, never replaced.
+#[test]
+fn dash_is_standard_output_and_existing_files_need_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |output: &Path, extra: &[&str]| {
+        freeport()
+            .arg("deid")
+            .arg(fixtures().join("patients.csv"))
+            .arg("--config")
+            .arg(fixtures().join("patients.toml"))
+            .arg("-o")
+            .arg(output)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let piped = run(Path::new("-"), &[]);
+    assert_eq!(piped.status.code(), Some(0));
+    let csv = String::from_utf8(piped.stdout).unwrap();
+    let stderr = String::from_utf8(piped.stderr).unwrap();
+    assert!(csv.lines().count() > 100, "{csv}");
+    assert!(!csv.contains('┌'), "the summary is not in the data: {csv}");
+    assert!(stderr.contains("transformation"), "{stderr}");
+    let file = dir.path().join("out.csv");
+    assert_eq!(run(&file, &[]).status.code(), Some(0));
+    let first = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(first, csv, "the same dataset either way");
+    std::fs::write(&file, "kept").unwrap();
+    let refused = run(&file, &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8(refused.stderr).unwrap();
+    assert!(
+        stderr.contains("exists") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "kept");
+    assert_eq!(run(&file, &["--force"]).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), csv);
+    // /dev/null is a character device: written to, still there afterwards.
+    let special = run(Path::new("/dev/null"), &[]);
+    assert_eq!(special.status.code(), Some(0), "{special:?}");
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 }

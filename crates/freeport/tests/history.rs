@@ -150,7 +150,8 @@ fn history_table() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("freeport.db");
     fill(&path);
-    insta::assert_snapshot!("history_table", freeport(&path, &["history"]));
+    insta::assert_snapshot!("history_summary", freeport(&path, &["history"]));
+    insta::assert_snapshot!("history_table", freeport(&path, &["history", "--detail"]));
     insta::assert_snapshot!(
         "history_table_acme_us",
         freeport(
@@ -160,7 +161,8 @@ fn history_table() {
                 "--exporter",
                 "acme-cn",
                 "--counterparty",
-                "acme-us"
+                "acme-us",
+                "--detail"
             ]
         )
     );

@@ -332,3 +332,30 @@ fn a_date_past_the_review_is_judged_with_an_unmissable_warning() {
         );
     }
 }
+
+/// `judge -` reads the facts from standard input, TOML or JSON, with the same result as the file.
+#[test]
+fn facts_from_standard_input() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/transfers/cross-border-ecommerce.toml");
+    let judge = |args: &[&str], stdin: Vec<u8>| {
+        let output = Command::cargo_bin("freeport")
+            .unwrap()
+            .args(["judge"])
+            .args(args)
+            .args(["--format", "json"])
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let mut value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        value["prior_volumes"] = serde_json::Value::Null;
+        value
+    };
+    let from_file = judge(&[path.to_str().unwrap()], Vec::new());
+    let text = std::fs::read(&path).unwrap();
+    assert_eq!(judge(&["-"], text.clone()), from_file);
+    let facts: toml::Value = toml::from_str(std::str::from_utf8(&text).unwrap()).unwrap();
+    let json = serde_json::to_vec(&facts).unwrap();
+    assert_eq!(judge(&["-"], json), from_file);
+}

@@ -71,6 +71,39 @@ fn write_entries(dir: &Path, file: &str, from: u64, to: u64) {
     std::fs::write(dir.join(file), text).unwrap();
 }
 
+/// The commands both round trips start with: append (with a bad file), prove, verify a receipt,
+/// prove consistency.
+const ROUND_TRIP: &[&[&str]] = &[
+    &[
+        "log",
+        "append",
+        "decisions",
+        "entries.jsonl",
+        "--batch",
+        "4",
+        "--key",
+        "log.key",
+    ],
+    &["log", "append", "decisions", "bad.jsonl"],
+    &[
+        "log",
+        "prove",
+        "decisions",
+        "--index",
+        "3",
+        "-o",
+        "r.tlog-proof",
+    ],
+    &[
+        "log",
+        "verify-receipt",
+        "r.tlog-proof",
+        "--vkey",
+        "log.vkey",
+    ],
+    &["log", "prove", "decisions", "--from", "4"],
+];
+
 #[test]
 fn cli_round_trip_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
@@ -83,36 +116,8 @@ fn cli_round_trip_snapshot() {
     )
     .unwrap();
     let mut out = String::new();
-    for args in [
-        &[
-            "log",
-            "append",
-            "decisions",
-            "entries.jsonl",
-            "--batch",
-            "4",
-            "--key",
-            "log.key",
-        ][..],
-        &["log", "append", "decisions", "bad.jsonl"],
-        &[
-            "log",
-            "prove",
-            "decisions",
-            "--index",
-            "3",
-            "-o",
-            "r.tlog-proof",
-        ],
-        &[
-            "log",
-            "verify-receipt",
-            "r.tlog-proof",
-            "--vkey",
-            "log.vkey",
-        ],
-        &["log", "prove", "decisions", "--from", "4"],
-        &["log", "verify", "decisions"],
+    for args in ROUND_TRIP.iter().copied().chain([
+        &["log", "verify", "decisions"][..],
         &[
             "log",
             "audit",
@@ -124,7 +129,7 @@ fn cli_round_trip_snapshot() {
         ],
         &["log", "prove", "decisions", "--index", "10"],
         &["log", "init", "decisions", "--vkey", "log.vkey"],
-    ] {
+    ]) {
         out.push_str(&transcript(dir, args));
         out.push('\n');
     }
@@ -472,4 +477,48 @@ fn a_malformed_witness_state_names_the_file_and_line() {
         err.contains("malformed witness state `cn.json`: line 2 column 10:"),
         "{err}"
     );
+}
+
+/// The round trip of `cli_round_trip_snapshot` with `--format json`: every output, the errors
+/// included, is JSON (`log append` acknowledges each batch as one JSON line).
+#[test]
+fn cli_round_trip_in_json_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    setup(dir, "decisions");
+    write_entries(dir, "entries.jsonl", 0, 10);
+    std::fs::write(
+        dir.join("bad.jsonl"),
+        "{\"type\":\"decision\",\"body\":{\"transfer_id\":\"t\"}}\n",
+    )
+    .unwrap();
+    let mut out = String::new();
+    for args in ROUND_TRIP.iter().copied().chain([
+        &["log", "prove", "decisions", "--index", "10"][..],
+        &["log", "init", "decisions", "--vkey", "log.vkey"],
+        &["log", "init", "other", "--vkey", "log.vkey"],
+        &["log", "checkpoint", "decisions", "--key", "log.key"],
+        &["log", "verify-receipt", "r.tlog-proof"],
+    ]) {
+        let mut args = args.to_vec();
+        args.extend(["--format", "json"]);
+        let (code, stdout, stderr) = run(dir, &args);
+        // Every line of JSON Lines output, or the whole document, parses.
+        for text in [&stdout, &stderr] {
+            if text.trim().is_empty() {
+                continue;
+            }
+            if serde_json::from_str::<serde_json::Value>(text).is_err() {
+                for line in text.lines() {
+                    serde_json::from_str::<serde_json::Value>(line)
+                        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {line}"));
+                }
+            }
+        }
+        out.push_str(&format!(
+            "$ freeport {}\nexit {code}\n--- stdout\n{stdout}--- stderr\n{stderr}\n",
+            args.join(" ")
+        ));
+    }
+    insta::assert_snapshot!(out);
 }

@@ -3,11 +3,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use freeport_cli::{AccountCommand, AccountRole, Format};
+use freeport_cli::{AccountCommand, AccountRole};
 use freeport_port::Principal;
 use freeport_port::port::NewAccount;
 use freeport_store::docket::Role;
 
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 fn role(role: AccountRole) -> Role {
@@ -44,32 +45,25 @@ pub(crate) fn run(
             let (account, token) = port
                 .create_account(&admin, &new)
                 .map_err(|e| Error::Port(Box::new(e)))?;
-            match args.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(
-                        &mut *out,
-                        &serde_json::json!({"account": account, "token": token.expose()}),
-                    )?;
-                    writeln!(out)?;
-                }
-                Format::Table => {
+            let rendered = Rendered {
+                json: &serde_json::json!({"account": account, "token": token.expose()}),
+                table: |out: &mut dyn Write| -> Result<(), Error> {
                     writeln!(out, "created account `{}` ({})", account.id, account.role)?;
                     writeln!(out, "token (shown once; the port keeps only its hash):")?;
                     writeln!(out, "{}", token.expose())?;
-                }
-            }
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         AccountCommand::List(args) => {
             let accounts = port
                 .accounts(&admin)
                 .map_err(|e| Error::Port(Box::new(e)))?;
-            match args.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &accounts)?;
-                    writeln!(out)?;
-                }
-                Format::Table => {
-                    let mut table = super::judge::new_table();
+            let rendered = Rendered {
+                json: &accounts,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    let mut table = crate::render::table();
                     table.set_header(["account", "role", "organisation", "name", "created"]);
                     for a in &accounts {
                         table.add_row([
@@ -81,8 +75,10 @@ pub(crate) fn run(
                         ]);
                     }
                     writeln!(out, "{table}")?;
-                }
-            }
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
     }
     Ok(ExitStatus::Success)

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use freeport_cli::{AssessArgs, Collected, Format, ReportLang};
+use freeport_cli::{AssessArgs, Collected, ReportLang};
 use freeport_policy::{CollectedIn, Decision};
 use freeport_port::pipeline::DataFile;
 use freeport_port::{Assessment, DeidChoice, HomeLayout, Outcome, Request, assess};
@@ -13,6 +13,7 @@ use freeport_report::Lang;
 use serde::Serialize;
 
 use crate::commands::scan::Bar;
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 /// `freeport assess --format json`.
@@ -95,24 +96,22 @@ pub(crate) fn run(
             let _ = writeln!(stderr, "warning: {missing}\n");
         }
     }
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &AssessJson {
-                    transfer_id: &assessment.transfer_id,
-                    outcome: &assessment.outcome,
-                    decision: assessment.decision(),
-                    before_deidentification: assessment.after.as_ref().map(|_| &assessment.before),
-                    files: &assessment.files,
-                    out_dir: args.out_dir.display().to_string(),
-                    written: &assessment.written,
-                },
-            )?;
-            writeln!(out)?;
-        }
-        Format::Table => write!(out, "{}", summary(&assessment, &args.out_dir))?,
-    }
+    let rendered = Rendered {
+        json: &AssessJson {
+            transfer_id: &assessment.transfer_id,
+            outcome: &assessment.outcome,
+            decision: assessment.decision(),
+            before_deidentification: assessment.after.as_ref().map(|_| &assessment.before),
+            files: &assessment.files,
+            out_dir: args.out_dir.display().to_string(),
+            written: &assessment.written,
+        },
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            write!(out, "{}", summary(&assessment, &args.out_dir))?;
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(match assessment.outcome {
         Outcome::Recorded { .. } => ExitStatus::Success,
         Outcome::Blocked => ExitStatus::Blocking,

@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use freeport_cli::{AuditBundleArgs, AuditCommand, AuditVerifyArgs, Format};
+use freeport_cli::{AuditBundleArgs, AuditCommand, AuditVerifyArgs};
 use freeport_port::audit::{AuditBundle, verify_bundle};
 use freeport_server::client::PortClient;
 use freeport_tlog::policy::Policy;
+use freeport_util::atomic::AtomicFile;
 
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(command: &AuditCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -36,21 +38,20 @@ fn bundle(args: &AuditBundleArgs, out: &mut dyn Write) -> Result<ExitStatus, Err
     let bundle = PortClient::new(&args.port.url, &args.port.token).audit_bundle()?;
     let mut text = serde_json::to_string_pretty(&bundle)?;
     text.push('\n');
-    // Temporary file beside the target, then a rename that refuses to replace: never a
-    // half-written bundle under the name asked for.
-    let dir = match args.out.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    // Temporary file beside the target, then a link that refuses to replace: never a
+    // half-written bundle under the name asked for, never someone's file overwritten.
     let file_error = |e: std::io::Error| Error::File {
         path: args.out.display().to_string(),
         source: e,
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(file_error)?;
-    tmp.write_all(text.as_bytes()).map_err(file_error)?;
-    tmp.as_file().sync_all().map_err(file_error)?;
-    tmp.persist_noclobber(&args.out)
-        .map_err(|e| file_error(e.error))?;
+    let mut file = AtomicFile::create(&args.out).map_err(file_error)?;
+    file.write_all(text.as_bytes()).map_err(file_error)?;
+    if !file.commit_new().map_err(|e| file_error(e.keep().0))? {
+        return Err(Error::Usage(format!(
+            "`{}` appeared while the bundle was downloaded; it was left as it is",
+            args.out.display()
+        )));
+    }
     writeln!(
         out,
         "audit bundle of `{}` written to `{}`: {} reviewers' decisions, {} filings cleared at once, {} pending a cosigned checkpoint",
@@ -100,12 +101,9 @@ fn verify(args: &AuditVerifyArgs, out: &mut dyn Write) -> Result<ExitStatus, Err
     let policy = Policy::parse(&read_text(&args.policy)?)?;
     let pinned = args.reviewers.as_deref().map(read_reviewers).transpose()?;
     let outcome = verify_bundle(&bundle, &policy, pinned.as_ref());
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &outcome)?;
-            writeln!(out)?;
-        }
-        Format::Table => {
+    let rendered = Rendered {
+        json: &outcome,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(
                 out,
                 "audit bundle of `{}` {}: {} reviewers' decisions and {} filings cleared at once verified against checkpoint size {}; {} pending",
@@ -129,8 +127,10 @@ fn verify(args: &AuditVerifyArgs, out: &mut dyn Write) -> Result<ExitStatus, Err
             for failure in &outcome.failures {
                 writeln!(out, "  FAILED {}: {}", failure.item, failure.reason)?;
             }
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(if outcome.verified() {
         ExitStatus::Success
     } else {

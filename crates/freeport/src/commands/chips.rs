@@ -3,13 +3,14 @@
 
 use std::io::{BufRead, Write};
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::Cell;
 use freeport_chips::decide::{Answer, Classification};
 use freeport_chips::screen::{self, Index, NameResult, OwnershipFinding, Registry, Standing};
 use freeport_chips::{ChipSpec, ChipsPack, Query};
-use freeport_cli::{ChipsCommand, ClassifyArgs, Format, ScreenArgs};
+use freeport_cli::{ChipsCommand, ClassifyArgs, ScreenArgs};
 use serde::Serialize;
 
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(command: &ChipsCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -61,22 +62,12 @@ fn classify(args: &ClassifyArgs, out: &mut dyn Write) -> Result<ExitStatus, Erro
     let text = read(&args.spec)?;
     let spec = ChipSpec::parse(&args.spec.display().to_string(), &text).map_err(chips)?;
     let result = freeport_chips::classify(&pack, &spec, &query).map_err(chips)?;
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &result)?;
-            writeln!(out)?;
-        }
-        Format::Table => render_classification(&result, out)?,
-    }
+    let rendered = Rendered {
+        json: &result,
+        table: |out: &mut dyn Write| render_classification(&result, out),
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
-}
-
-fn new_table() -> Table {
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    table
 }
 
 fn render_classification(c: &Classification, out: &mut dyn Write) -> Result<(), Error> {
@@ -104,7 +95,7 @@ fn render_classification(c: &Classification, out: &mut dyn Write) -> Result<(), 
     }
     writeln!(out, "ECCN: {}", c.eccn)?;
     if !c.measures.is_empty() {
-        let mut table = new_table();
+        let mut table = render::table();
         table.set_header(["measure", "value", "how"]);
         for m in &c.measures {
             let value = match (&m.value, &m.at_least) {
@@ -121,7 +112,7 @@ fn render_classification(c: &Classification, out: &mut dyn Write) -> Result<(), 
         writeln!(out, "{table}")?;
     }
     if !c.comparisons.is_empty() {
-        let mut table = new_table();
+        let mut table = render::table();
         table.set_header(["threshold", "value", "result", "citation"]);
         for x in &c.comparisons {
             let value = x.value.map_or_else(|| "-".to_owned(), |v| v.to_string());
@@ -141,7 +132,7 @@ fn render_classification(c: &Classification, out: &mut dyn Write) -> Result<(), 
             component.count, component.name, component.classification.eccn
         )?;
     }
-    let mut table = new_table();
+    let mut table = render::table();
     table.set_header(["question", "answer", "when", "rule"]);
     for answer in &c.answers {
         for case in &answer.cases {
@@ -258,19 +249,16 @@ fn screen(args: &ScreenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
         || ownership
             .as_ref()
             .is_some_and(|o| o.iter().any(|f| f.standing != Standing::Clear));
-    match args.format {
-        Format::Json => {
-            let output = ScreenOutput {
-                threshold: args.threshold,
-                list_entries,
-                names_indexed: index.name_count(),
-                results: &results,
-                ownership: ownership.as_deref(),
-            };
-            serde_json::to_writer_pretty(&mut *out, &output)?;
-            writeln!(out)?;
-        }
-        Format::Table => {
+    let output = ScreenOutput {
+        threshold: args.threshold,
+        list_entries,
+        names_indexed: index.name_count(),
+        results: &results,
+        ownership: ownership.as_deref(),
+    };
+    let rendered = Rendered {
+        json: &output,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(
                 out,
                 "screened {} name(s) against {list_entries} list entries ({} names and aliases), threshold {}",
@@ -279,7 +267,7 @@ fn screen(args: &ScreenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 args.threshold
             )?;
             if !results.is_empty() {
-                let mut table = new_table();
+                let mut table = render::table();
                 table.set_header([
                     "name",
                     "score",
@@ -330,7 +318,7 @@ fn screen(args: &ScreenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 writeln!(out, "{table}")?;
             }
             if let Some(findings) = &ownership {
-                let mut table = new_table();
+                let mut table = render::table();
                 table.set_header(["organisation", "standing", "listed owners hold", "why"]);
                 for f in findings {
                     let mut why = f.listed_because.clone();
@@ -351,8 +339,10 @@ fn screen(args: &ScreenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 }
                 writeln!(out, "{table}")?;
             }
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(if blocking {
         ExitStatus::Blocking
     } else {

@@ -4,12 +4,13 @@
 use std::io::Write;
 use std::time::Instant;
 
-use comfy_table::{ContentArrangement, Table, presets};
-use freeport_cli::{DeidArgs, DeidCommand, DeidOutputFormat, DeidProfile, Format};
+use freeport_cli::{DeidArgs, DeidCommand, DeidOutputFormat, DeidProfile};
 use freeport_deid::engine::{RunOptions, run_files};
 use freeport_deid::io::{InputOptions, OutputFormat};
 use freeport_deid::profile::Profile;
 
+use crate::output::Target;
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -17,7 +18,19 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         let text = std::fs::read_to_string(&plan.scan)
             .map_err(|e| freeport_deid::Error::io(&plan.scan, e))?;
         let name = plan.scan.display().to_string();
-        out.write_all(freeport_deid::plan::draft(&text, &name)?.as_bytes())?;
+        let draft = freeport_deid::plan::draft(&text, &name)?;
+        let rendered = Rendered {
+            json: &toml::from_str::<toml::Value>(&draft).map_err(|e| {
+                Error::Usage(format!(
+                    "the drafted configuration is not TOML (this is a bug): {e}"
+                ))
+            })?,
+            table: |out: &mut dyn Write| -> Result<(), Error> {
+                out.write_all(draft.as_bytes())?;
+                Ok(())
+            },
+        };
+        render(out, plan.format, &rendered)?;
         return Ok(ExitStatus::Success);
     }
     // clap requires all three when no subcommand is given.
@@ -50,40 +63,62 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
             DeidOutputFormat::Jsonl => OutputFormat::JsonLines,
         }),
     };
+    let target = Target::of(output, args.force)?;
+    let report_target = args
+        .report
+        .as_deref()
+        .map(|path| Target::of(path, args.force))
+        .transpose()?;
+    if target.is_stdout() && report_target.as_ref().is_some_and(Target::is_stdout) {
+        return Err(Error::Usage(
+            "the dataset and the report cannot both go to standard output".to_owned(),
+        ));
+    }
+    let mut options = options;
+    if !matches!(target, Target::File(_)) && options.output_format.is_none() {
+        // `-` and special files have no extension to read a format from.
+        options.output_format = Some(OutputFormat::Csv);
+    }
     let started = Instant::now();
-    let (outcome, files) = run_files(input, config, output, &options)?;
+    let (outcome, files) = target.deliver("output", out, |path| {
+        Ok(run_files(input, config, path, &options)?)
+    })?;
     let elapsed = started.elapsed();
     let report = &outcome.report;
-    if let Some(path) = &args.report {
+    if let Some(report_target) = &report_target {
         let json = serde_json::to_vec_pretty(report)?;
-        freeport_deid::io::write_atomically(path, |w| {
-            w.write_all(&json)?;
-            w.write_all(b"\n")
+        report_target.deliver("report.json", out, |path| {
+            Ok(freeport_deid::io::write_atomically(path, |w| {
+                w.write_all(&json)?;
+                w.write_all(b"\n")
+            })?)
         })?;
     }
-    match args.format {
-        Format::Json => {
-            let summary = serde_json::json!({
-                "transformation": report.transformation,
-                "metric": report.metric,
-                "classes": report.classes,
-                "suppressed_rows": report.suppressed_rows,
-                "output_rows": report.output_rows,
-                "classification": report.classification.result,
-                "input_format": files.input.format.name(),
-                "output_format": files.output.name(),
-                "checks": outcome.checks,
-                "seconds": elapsed.as_secs_f64(),
-                "search_seconds": outcome.search_seconds,
-            });
-            serde_json::to_writer_pretty(&mut *out, &summary)?;
-            writeln!(out)?;
-        }
-        Format::Table => {
-            let mut table = Table::new();
-            table
-                .load_style(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Disabled);
+    // With data on standard output, the summary goes to standard error.
+    let mut stderr = std::io::stderr();
+    let out: &mut dyn Write =
+        if target.is_stdout() || report_target.as_ref().is_some_and(Target::is_stdout) {
+            &mut stderr
+        } else {
+            out
+        };
+    let summary = serde_json::json!({
+        "transformation": report.transformation,
+        "metric": report.metric,
+        "classes": report.classes,
+        "suppressed_rows": report.suppressed_rows,
+        "output_rows": report.output_rows,
+        "classification": report.classification.result,
+        "input_format": files.input.format.name(),
+        "output_format": files.output.name(),
+        "checks": outcome.checks,
+        "seconds": elapsed.as_secs_f64(),
+        "search_seconds": outcome.search_seconds,
+    });
+    let rendered = Rendered {
+        json: &summary,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            let mut table = render::table();
             table.set_header(["", "value"]);
             let levels: Vec<String> = report
                 .transformation
@@ -145,7 +180,9 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
                 table.add_row([k.to_owned(), v]);
             }
             writeln!(out, "{table}")?;
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }

@@ -4,12 +4,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use comfy_table::{ContentArrangement, Table, presets};
-use freeport_cli::{DeidBudgetArgs, DeidReleaseArgs, Format};
+use freeport_cli::{DeidBudgetArgs, DeidReleaseArgs};
 use freeport_dp::release::{Answer, ReleasedQuery};
 use freeport_dp::{BudgetView, ReleaseRequest};
 use freeport_store::Store;
 
+use crate::output::Target;
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn release(
@@ -18,25 +19,25 @@ pub(crate) fn release(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let mut store = super::store::for_recording(store)?;
-    let request = ReleaseRequest {
-        input: &args.input,
-        config: &args.config,
-        output: &args.output,
-        budget: args
-            .budget_epsilon
-            .map(|epsilon| (epsilon, args.budget_delta.unwrap_or(0.0))),
-    };
-    let document = freeport_dp::release(&mut store, &request)?;
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &document)?;
-            writeln!(out)?;
-        }
-        Format::Table => {
-            let mut table = Table::new();
-            table
-                .load_style(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Disabled);
+    let target = Target::of(&args.output, args.force)?;
+    let document = target.deliver("release.json", out, |output| {
+        let request = ReleaseRequest {
+            input: &args.input,
+            config: &args.config,
+            output,
+            budget: args
+                .budget_epsilon
+                .map(|epsilon| (epsilon, args.budget_delta.unwrap_or(0.0))),
+        };
+        Ok(freeport_dp::release(&mut store, &request)?)
+    })?;
+    // With the release on standard output, the summary goes to standard error.
+    let mut stderr = std::io::stderr();
+    let out: &mut dyn Write = if target.is_stdout() { &mut stderr } else { out };
+    let rendered = Rendered {
+        json: &document,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            let mut table = render::table();
             table.set_header([
                 "query",
                 "kind",
@@ -58,8 +59,10 @@ pub(crate) fn release(
                 document.dataset,
                 budget_line(&document.budget)
             )?;
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }
 
@@ -133,39 +136,37 @@ pub(crate) fn budget(
         (None, Err(e)) => return Err(e),
     };
     let report = freeport_dp::budget(&mut store, &args.input, set)?;
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)?;
-        }
-        Format::Table => match &report.budget {
-            None => writeln!(
-                out,
-                "dataset `{}`: no privacy budget yet (set one with `--set-epsilon`, or with `--budget-epsilon` on the first release)",
-                report.dataset
-            )?,
-            Some(b) => {
-                let mut table = Table::new();
-                table
-                    .load_style(presets::UTF8_FULL_CONDENSED)
-                    .set_content_arrangement(ContentArrangement::Disabled);
-                table.set_header(["", "total", "spent", "remaining"]);
-                table.add_row([
-                    "epsilon".to_owned(),
-                    b.epsilon_total.to_string(),
-                    b.epsilon_spent.to_string(),
-                    b.epsilon_remaining.to_string(),
-                ]);
-                table.add_row([
-                    "delta".to_owned(),
-                    b.delta_total.to_string(),
-                    b.delta_spent.to_string(),
-                    b.delta_remaining.to_string(),
-                ]);
-                writeln!(out, "dataset `{}` ({} spends)", report.dataset, b.spends)?;
-                writeln!(out, "{table}")?;
-            }
+    let rendered = Rendered {
+        json: &report,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            match &report.budget {
+                None => writeln!(
+                    out,
+                    "dataset `{}`: no privacy budget yet (set one with `--set-epsilon`, or with `--budget-epsilon` on the first release)",
+                    report.dataset
+                )?,
+                Some(b) => {
+                    let mut table = render::table();
+                    table.set_header(["", "total", "spent", "remaining"]);
+                    table.add_row([
+                        "epsilon".to_owned(),
+                        b.epsilon_total.to_string(),
+                        b.epsilon_spent.to_string(),
+                        b.epsilon_remaining.to_string(),
+                    ]);
+                    table.add_row([
+                        "delta".to_owned(),
+                        b.delta_total.to_string(),
+                        b.delta_spent.to_string(),
+                        b.delta_remaining.to_string(),
+                    ]);
+                    writeln!(out, "dataset `{}` ({} spends)", report.dataset, b.spends)?;
+                    writeln!(out, "{table}")?;
+                }
+            };
+            Ok(())
         },
-    }
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }

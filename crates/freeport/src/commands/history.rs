@@ -1,16 +1,18 @@
 //! `freeport history`: recorded transfers with their cumulative volumes under both counting
 //! windows, as a table or JSON.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
-use comfy_table::{ContentArrangement, Table, presets};
-use freeport_cli::{Format, HistoryArgs};
+use comfy_table::Table;
+use freeport_cli::HistoryArgs;
 use freeport_store::{HistoryEntry, HistoryFilter, LogState, Unit, Volumes};
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 
+use crate::render::{self, Rendered, render, thousands};
 use crate::{Error, ExitStatus};
 use freeport_port::volumes::{Counters, PI, SENSITIVE_PI};
 
@@ -37,29 +39,129 @@ pub(crate) fn run(
         Some(mut store) => store.history(&filter, counters.cn_sets())?,
         None => Vec::new(),
     };
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &HistoryJson {
-                    version: 1,
-                    transfers: &history,
-                },
-            )?;
-            writeln!(out)?;
-        }
-        Format::Table if history.is_empty() => writeln!(out, "no recorded transfers")?,
-        Format::Table => writeln!(out, "{}", table(&history))?,
-    }
+    let rendered = Rendered {
+        json: &HistoryJson {
+            version: 1,
+            transfers: &history,
+        },
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            if history.is_empty() {
+                writeln!(out, "no recorded transfers")?;
+            } else if args.detail {
+                writeln!(out, "{}", table(&history))?;
+            } else {
+                summary(&history, out)?;
+            }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }
 
+/// One line a transfer, then the cumulative volumes each window holds after the latest transfer
+/// it counts: China's per exporter, the US per exporter and counterparty.
+fn summary(history: &[HistoryEntry], out: &mut dyn Write) -> Result<(), Error> {
+    let mut table = render::table();
+    table.set_header([
+        "date",
+        "transfer",
+        "exporter → counterparty",
+        "route",
+        "largest volume",
+        "log",
+    ]);
+    for entry in history {
+        let t = &entry.transfer;
+        let largest = t.volumes.iter().max_by_key(|v| v.count).map_or_else(
+            || "-".to_owned(),
+            |v| {
+                let more = t.volumes.len() - 1;
+                format!(
+                    "{} {}{} ({}){}",
+                    v.category,
+                    thousands(v.count),
+                    unit_suffix(v.unit),
+                    v.state,
+                    if more == 0 {
+                        String::new()
+                    } else {
+                        format!(" +{more} more")
+                    }
+                )
+            },
+        );
+        table.add_row([
+            t.date.to_string(),
+            t.id.to_string(),
+            format!("{} → {}", t.exporter, t.counterparty),
+            format!("{} → {}", t.origin, t.destination),
+            largest,
+            log_cell(t.log),
+        ]);
+    }
+    writeln!(out, "{table}")?;
+    // The latest entry of each exporter (China) and of each pair (US): history is in date order.
+    let mut cn: BTreeMap<&str, &Volumes> = BTreeMap::new();
+    let mut us: BTreeMap<(&str, &str), &Volumes> = BTreeMap::new();
+    for entry in history {
+        let t = &entry.transfer;
+        cn.insert(t.exporter.as_str(), &entry.cn);
+        us.insert((t.exporter.as_str(), t.counterparty.as_str()), &entry.us);
+    }
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    writeln!(out, "China, since 1 January (per exporter):")?;
+    for (exporter, volumes) in &cn {
+        let set = |name: &str| thousands(volumes.sets.get(name).copied().unwrap_or(0));
+        writeln!(
+            out,
+            "  {exporter} from {}: PI (not sensitive) {}, sensitive PI {} ({} transfer{})",
+            volumes.window.from,
+            set(PI),
+            set(SENSITIVE_PI),
+            volumes.transfers,
+            plural(volumes.transfers)
+        )?;
+    }
+    writeln!(out, "United States, preceding 12 months (per pair):")?;
+    for ((exporter, counterparty), volumes) in &us {
+        let categories: Vec<String> = volumes
+            .categories
+            .iter()
+            .map(|(category, v)| {
+                format!("{category} {}{}", thousands(v.count), unit_suffix(v.unit))
+            })
+            .collect();
+        writeln!(
+            out,
+            "  {exporter} → {counterparty} from {}: {} ({} transfer{})",
+            volumes.window.from,
+            if categories.is_empty() {
+                "-".to_owned()
+            } else {
+                categories.join(", ")
+            },
+            volumes.transfers,
+            plural(volumes.transfers)
+        )?;
+    }
+    writeln!(
+        out,
+        "every category and window after each transfer: `freeport history --detail`"
+    )?;
+    Ok(())
+}
+
+fn log_cell(log: LogState) -> String {
+    match log {
+        LogState::NotLogged => "-".to_owned(),
+        LogState::Pending => "pending".to_owned(),
+        LogState::Logged(index) => format!("#{index}"),
+    }
+}
+
 fn table(history: &[HistoryEntry]) -> Table {
-    let mut table = Table::new();
-    // A fixed layout keeps the output identical on every terminal and in pipes.
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
+    let mut table = render::table();
     table.set_header([
         "date",
         "transfer",
@@ -96,11 +198,7 @@ fn table(history: &[HistoryEntry]) -> Table {
             this,
             cn_cell(&entry.cn),
             us_cell(&entry.us),
-            match t.log {
-                LogState::NotLogged => "-".to_owned(),
-                LogState::Pending => "pending".to_owned(),
-                LogState::Logged(index) => format!("#{index}"),
-            },
+            log_cell(t.log),
         ]);
     }
     table
@@ -142,32 +240,5 @@ const fn unit_suffix(unit: Unit) -> &'static str {
     match unit {
         Unit::Individuals => "",
         Unit::Devices => " devices",
-    }
-}
-
-/// `1234567` → `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(99_999), "99,999");
-        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

@@ -3,8 +3,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use freeport_cli::{Format, InitArgs};
+use freeport_cli::InitArgs;
 
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(
@@ -18,12 +19,9 @@ pub(crate) fn run(
         Some(origin) => home.init_as(origin)?,
         None => home.init()?,
     };
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &made)?;
-            writeln!(out)?;
-        }
-        Format::Table => {
+    let rendered = Rendered {
+        json: &made,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(out, "Created the port home `{}`:", made.home)?;
             writeln!(out, "  store         {}", made.store)?;
             writeln!(
@@ -36,7 +34,9 @@ pub(crate) fn run(
                 "  witnesses     cn, us (local keys; a deployment points the log at each country's own witness)"
             )?;
             writeln!(out, "  trust policy  {}", made.trust_policy)?;
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }

@@ -1,9 +1,9 @@
 //! `freeport judge FACTS`: one transfer, both countries' rules, one answer with reasons.
 
-use std::io::Write;
+use std::io::{Read as _, Write};
 use std::path::Path;
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::Cell;
 use freeport_cli::{Format, JudgeArgs};
 use freeport_policy::{
     Coverage, Decision, FactsFormat, Judge, Jurisdiction, MechanismStatus, PriorVolumes, RulePack,
@@ -13,6 +13,7 @@ use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::render::{self, Rendered, Tone, render};
 use crate::{Error, ExitStatus};
 use freeport_port::judge::{Judged, Volumes, VolumesSource, judge_transfer};
 
@@ -49,10 +50,29 @@ pub(crate) fn run(
     };
     let vocabulary = load_vocabulary(args.vocabulary.as_deref())?;
     let judge = load_judge(args.rules.as_deref(), vocabulary)?;
-    let text = read(path)?;
-    let name = path.display().to_string();
-    let facts =
-        parse_facts(&name, &text, FactsFormat::from_path(path), &judge).map_err(Error::Facts)?;
+    let (name, text, format) = if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|source| Error::File {
+                path: "-".to_owned(),
+                source,
+            })?;
+        let format = if text.trim_start().starts_with('{') {
+            FactsFormat::Json
+        } else {
+            FactsFormat::Toml
+        };
+        ("<stdin>".to_owned(), text, format)
+    } else {
+        let text = read(path)?;
+        (
+            path.display().to_string(),
+            text,
+            FactsFormat::from_path(path),
+        )
+    };
+    let facts = parse_facts(&name, &text, format, &judge).map_err(Error::Facts)?;
     if let (Some(prior), true) = (&facts.prior_volumes, args.record) {
         return Err(Error::Usage(format!(
             "`{name}` gives `[prior_volumes]`, but `--record` counts with the store's; \
@@ -81,23 +101,18 @@ pub(crate) fn run(
 
 /// Prints the decision and picks the exit code.
 fn finish(args: &JudgeArgs, judged: &Judged, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &JudgeJson {
-                    decision: &judged.decision,
-                    prior_volumes: Prior {
-                        source: &judged.source,
-                        volumes: &judged.prior,
-                    },
-                    recorded: judged.recorded.as_deref(),
-                },
-            )?;
-            writeln!(out)?;
-        }
-        Format::Table => render_table(judged, out)?,
-    }
+    let rendered = Rendered {
+        json: &JudgeJson {
+            decision: &judged.decision,
+            prior_volumes: Prior {
+                source: &judged.source,
+                volumes: &judged.prior,
+            },
+            recorded: judged.recorded.as_deref(),
+        },
+        table: |out: &mut dyn Write| render_table(judged, out),
+    };
+    render(out, args.format, &rendered)?;
     // JSON says the same with `"recorded": null`.
     if args.record && judged.recorded.is_none() && matches!(args.format, Format::Table) {
         writeln!(
@@ -116,7 +131,7 @@ fn finish(args: &JudgeArgs, judged: &Judged, out: &mut dyn Write) -> Result<Exit
 /// content hash, so recording one file twice is refused as a duplicate, not counted twice.
 fn default_id(facts: &TransferFacts, text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
-    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let hex = render::hex(digest.get(..6).unwrap_or_default());
     format!("{}-{hex}", facts.date)
 }
 
@@ -152,15 +167,6 @@ pub(crate) fn load_judge(
 ) -> Result<Judge, Error> {
     let (cn, us) = load_packs(root)?;
     Judge::new(cn, us, vocabulary).map_err(|e| Error::Judge(Box::new(e)))
-}
-
-pub(crate) fn new_table() -> Table {
-    let mut table = Table::new();
-    // A fixed layout keeps the output identical on every terminal and in pipes.
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    table
 }
 
 fn status(status: MechanismStatus) -> &'static str {
@@ -225,7 +231,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     }
     let sides: [(&str, &SideDecision); 2] =
         [("China", &decision.cn), ("United States", &decision.us)];
-    let mut summary = new_table();
+    let mut summary = render::table();
     summary.set_header(["", "outcome", "mechanisms"]);
     for (name, side) in sides {
         let mechanisms: Vec<String> = side
@@ -243,9 +249,16 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         for law in &side.laws {
             outcome.push_str(&format!("\n  {}: {}", law.title, law.outcome));
         }
+        let tone = if side.is_blocking() {
+            Tone::Blocking
+        } else if side.needs_review() {
+            Tone::Obligations
+        } else {
+            Tone::Cleared
+        };
         summary.add_row([
             Cell::new(name),
-            Cell::new(outcome),
+            render::outcome_cell(outcome, tone),
             Cell::new(if mechanisms.is_empty() {
                 "-".to_owned()
             } else {
@@ -256,7 +269,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
     writeln!(out, "{summary}")?;
     write_conclusions(decision, out)?;
 
-    let mut rules = new_table();
+    let mut rules = render::table();
     rules.set_header(["", "rule", "role", "citation", "where"]);
     for (name, side) in sides {
         for rule in &side.rules {
@@ -298,7 +311,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         }
     }
     if !decision.cases.is_empty() {
-        let mut cases = new_table();
+        let mut cases = render::table();
         cases.set_header(["assuming", "China", "United States"]);
         for case in &decision.cases {
             let assume: Vec<String> = case
@@ -314,7 +327,7 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         )?;
     }
     if !decision.remedies.is_empty() {
-        let mut remedies = new_table();
+        let mut remedies = render::table();
         remedies.set_header(["change", "China", "United States"]);
         for remedy in &decision.remedies {
             let changes: Vec<String> = remedy

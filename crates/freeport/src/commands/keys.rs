@@ -7,6 +7,7 @@ use freeport_cli::{Format, KeysCommand};
 use freeport_seal::KeyRing;
 use serde_json::json;
 
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(command: &KeysCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -14,6 +15,19 @@ pub(crate) fn run(command: &KeysCommand, out: &mut dyn Write) -> Result<ExitStat
         KeysCommand::Init(args) => {
             let dir = dir_or_default(args.dir.as_ref())?;
             let ring = KeyRing::open_or_create_named(&dir, &args.name)?;
+            if args.format == Format::Json {
+                let created: Vec<String> = ring
+                    .created()
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect();
+                let mut value = ring_json(&ring);
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("created".into(), json!(created));
+                }
+                render::write_json(out, &value)?;
+                return Ok(ExitStatus::Success);
+            }
             if ring.created().is_empty() {
                 writeln!(
                     out,
@@ -25,13 +39,13 @@ pub(crate) fn run(command: &KeysCommand, out: &mut dyn Write) -> Result<ExitStat
                     writeln!(out, "created `{}` (private, mode 0600)", path.display())?;
                 }
             }
-            render(&ring, Format::Table, out)?;
+            show(&ring, Format::Table, out)?;
             Ok(ExitStatus::Success)
         }
         KeysCommand::Show(args) => {
             let dir = dir_or_default(args.dir.as_ref())?;
             let ring = KeyRing::open(&dir)?;
-            render(&ring, args.format, out)?;
+            show(&ring, args.format, out)?;
             Ok(ExitStatus::Success)
         }
     }
@@ -44,11 +58,22 @@ fn dir_or_default(dir: Option<&PathBuf>) -> Result<PathBuf, Error> {
     }
 }
 
-fn render(ring: &KeyRing, format: Format, out: &mut dyn Write) -> Result<(), Error> {
+/// The key ring as `keys show --format json` prints it.
+fn ring_json(ring: &KeyRing) -> serde_json::Value {
+    json!({
+        "dir": ring.dir().display().to_string(),
+        "exporter": ring.exporter().public().to_vkey(),
+        "recipient": ring.recipient().to_string(),
+    })
+}
+
+fn show(ring: &KeyRing, format: Format, out: &mut dyn Write) -> Result<(), Error> {
     let exporter = ring.exporter().public().to_vkey();
     let recipient = ring.recipient().to_string();
-    match format {
-        Format::Table => {
+    let value = ring_json(ring);
+    let rendered = Rendered {
+        json: &value,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(out, "key ring: `{}`", ring.dir().display())?;
             writeln!(
                 out,
@@ -60,16 +85,9 @@ fn render(ring: &KeyRing, format: Format, out: &mut dyn Write) -> Result<(), Err
                 "age recipient (exporters seal packages to it with `--seal-to`):"
             )?;
             writeln!(out, "  {recipient}")?;
-        }
-        Format::Json => {
-            let value = json!({
-                "dir": ring.dir().display().to_string(),
-                "exporter": exporter,
-                "recipient": recipient,
-            });
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)?;
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, format, &rendered)?;
     Ok(())
 }

@@ -15,11 +15,17 @@ use freeport_tlog::policy::Policy;
 use freeport_tlog::receipt::Receipt;
 use freeport_tlog::store::Log;
 
+use serde_json::json;
+
+use crate::output::Target;
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(command: &LogCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match command {
-        LogCommand::Keygen(args) => keygen(&args.name, &args.out, KeyKind::Ed25519, out),
+        LogCommand::Keygen(args) => {
+            keygen(&args.name, &args.out, KeyKind::Ed25519, args.format, out)
+        }
         LogCommand::Init(args) => {
             let vkey = load_verifier_key(&args.vkey)?;
             let origin = args
@@ -27,12 +33,24 @@ pub(crate) fn run(command: &LogCommand, out: &mut dyn Write) -> Result<ExitStatu
                 .clone()
                 .unwrap_or_else(|| vkey.name().to_owned());
             Log::init(&args.dir, &origin, &vkey)?;
-            writeln!(
-                out,
-                "created log `{origin}` in `{}` (log key `{}`)",
-                args.dir.display(),
-                vkey.label()
-            )?;
+            let made = json!({
+                "origin": origin,
+                "dir": args.dir.display().to_string(),
+                "vkey": vkey.label(),
+            });
+            let rendered = Rendered {
+                json: &made,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "created log `{origin}` in `{}` (log key `{}`)",
+                        args.dir.display(),
+                        vkey.label()
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
             Ok(ExitStatus::Success)
         }
         LogCommand::Append(args) => append(args, out),
@@ -40,10 +58,17 @@ pub(crate) fn run(command: &LogCommand, out: &mut dyn Write) -> Result<ExitStatu
             let key = load_signing_key(&args.key)?;
             let mut log = Log::open(&args.dir)?;
             let signed = log.checkpoint(&key)?;
-            write!(out, "{signed}")?;
+            let rendered = Rendered {
+                json: &json!({ "checkpoint": signed.to_string() }),
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    write!(out, "{signed}")?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
             Ok(ExitStatus::Success)
         }
-        LogCommand::Cosign(args) => cosign(&args.dir, &args.witnesses, out),
+        LogCommand::Cosign(args) => cosign(&args.dir, &args.witnesses, args.format, out),
         LogCommand::Prove(args) => prove(args, out),
         LogCommand::Verify(args) => {
             let log = Log::open_read_only(&args.dir)?;
@@ -67,12 +92,26 @@ pub(crate) fn run(command: &LogCommand, out: &mut dyn Write) -> Result<ExitStatu
                 None => None,
             };
             let trusted = receipt.verify(&policy, entry.as_deref())?;
-            writeln!(
-                out,
-                "receipt verifies: entry {} of `{}` (tree size {})",
-                receipt.index, trusted.checkpoint.origin, trusted.checkpoint.size
-            )?;
-            writeln!(out, "  cosigned by: {}", witness_list(&trusted.witnesses))?;
+            let verified = json!({
+                "verified": true,
+                "index": receipt.index,
+                "origin": trusted.checkpoint.origin,
+                "size": trusted.checkpoint.size,
+                "witnesses": trusted.witnesses,
+            });
+            let rendered = Rendered {
+                json: &verified,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "receipt verifies: entry {} of `{}` (tree size {})",
+                        receipt.index, trusted.checkpoint.origin, trusted.checkpoint.size
+                    )?;
+                    writeln!(out, "  cosigned by: {}", witness_list(&trusted.witnesses))?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
             Ok(ExitStatus::Success)
         }
         LogCommand::Audit(args) => {
@@ -91,13 +130,25 @@ pub(crate) fn run(command: &LogCommand, out: &mut dyn Write) -> Result<ExitStatu
             // Refuse to publish a directory that does not open cleanly.
             let log = Log::open_read_only(&args.dir)?;
             let listener = freeport_server::bind(args.listen)?;
-            writeln!(
-                out,
-                "serving log `{}` from `{}` on http://{} (checkpoint and tiles); Ctrl-C stops",
-                log.origin(),
-                args.dir.display(),
-                listener.local_addr().map_err(Error::Io)?
-            )?;
+            let url = format!("http://{}", listener.local_addr().map_err(Error::Io)?);
+            let serving = json!({
+                "origin": log.origin(),
+                "dir": args.dir.display().to_string(),
+                "url": url,
+            });
+            let rendered = Rendered {
+                json: &serving,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "serving log `{}` from `{}` on {url} (checkpoint and tiles); Ctrl-C stops",
+                        log.origin(),
+                        args.dir.display(),
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
             out.flush()?;
             freeport_server::serve_log(args.dir.clone(), listener)?;
             Ok(ExitStatus::Success)
@@ -109,17 +160,31 @@ pub(crate) fn keygen(
     name: &str,
     prefix: &Path,
     kind: KeyKind,
+    format: Format,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let key = SigningKey::generate(name, kind)?;
     let (private, public) = save_key_pair(prefix, &key)?;
-    writeln!(
-        out,
-        "wrote `{}` (private, mode 0600) and `{}`",
-        private.display(),
-        public.display()
-    )?;
-    writeln!(out, "{}", key.verifier().to_vkey())?;
+    let vkey = key.verifier().to_vkey();
+    let made = json!({
+        "private_key": private.display().to_string(),
+        "public_key": public.display().to_string(),
+        "vkey": vkey,
+    });
+    let rendered = Rendered {
+        json: &made,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            writeln!(
+                out,
+                "wrote `{}` (private, mode 0600) and `{}`",
+                private.display(),
+                public.display()
+            )?;
+            writeln!(out, "{vkey}")?;
+            Ok(())
+        },
+    };
+    render(out, format, &rendered)?;
     Ok(ExitStatus::Success)
 }
 
@@ -158,13 +223,24 @@ fn append(args: &freeport_cli::LogAppendArgs, out: &mut dyn Write) -> Result<Exi
         }
         let appended = log.append(batch)?;
         // One line per durable batch: everything up to `size` is acknowledged.
-        writeln!(
-            out,
-            "appended entries {}..={} (log size {})",
-            appended.first_index,
-            appended.size - 1,
-            appended.size
-        )?;
+        match args.format {
+            Format::Table => writeln!(
+                out,
+                "appended entries {}..={} (log size {})",
+                appended.first_index,
+                appended.size - 1,
+                appended.size
+            )?,
+            // JSON Lines: each acknowledgement is read as soon as it is written.
+            Format::Json => writeln!(
+                out,
+                "{}",
+                json!({
+                    "appended": { "first": appended.first_index, "last": appended.size - 1 },
+                    "size": appended.size,
+                })
+            )?,
+        }
         out.flush()?;
         batch.clear();
         Ok(())
@@ -197,16 +273,21 @@ fn append(args: &freeport_cli::LogAppendArgs, out: &mut dyn Write) -> Result<Exi
     if let Some(key) = key {
         // The lines above acknowledged every appended entry, whatever happens here.
         log.checkpoint(&key)?;
-        writeln!(
-            out,
-            "signed checkpoint at size {}",
-            freeport_tlog::merkle::NodeSource::size(&log)
-        )?;
+        let size = freeport_tlog::merkle::NodeSource::size(&log);
+        match args.format {
+            Format::Table => writeln!(out, "signed checkpoint at size {size}")?,
+            Format::Json => writeln!(out, "{}", json!({ "checkpoint": { "size": size } }))?,
+        }
     }
     Ok(ExitStatus::Success)
 }
 
-fn cosign(dir: &Path, witnesses: &[String], out: &mut dyn Write) -> Result<ExitStatus, Error> {
+fn cosign(
+    dir: &Path,
+    witnesses: &[String],
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
     let mut log = Log::open(dir)?;
     let note = log.signed_checkpoint().ok_or_else(|| no_checkpoint(dir))?;
     let checkpoint = log.verify_checkpoint(note.as_bytes())?;
@@ -234,11 +315,20 @@ fn cosign(dir: &Path, witnesses: &[String], out: &mut dyn Write) -> Result<ExitS
                 })
             }
         })?;
-        writeln!(out, "cosigned by {url}")?;
+        if format == Format::Table {
+            writeln!(out, "cosigned by {url}")?;
+        }
         lines.extend(more);
     }
     let updated = log.add_cosignatures(&lines)?;
-    write!(out, "{updated}")?;
+    let rendered = Rendered {
+        json: &json!({ "cosigned_by": witnesses, "checkpoint": updated.to_string() }),
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            write!(out, "{updated}")?;
+            Ok(())
+        },
+    };
+    render(out, format, &rendered)?;
     Ok(ExitStatus::Success)
 }
 
@@ -248,7 +338,7 @@ fn prove(args: &freeport_cli::LogProveArgs, out: &mut dyn Write) -> Result<ExitS
         .signed_checkpoint()
         .ok_or_else(|| no_checkpoint(&args.dir))?;
     let checkpoint = log.verify_checkpoint(note.as_bytes())?;
-    let text = if let Some(index) = args.index {
+    let (text, proof) = if let Some(index) = args.index {
         if index >= checkpoint.size {
             return Err(freeport_tlog::Error::OutOfRange(format!(
                 "entry {index} is not covered by the checkpoint of size {}; sign a newer one with `freeport log checkpoint`",
@@ -257,26 +347,62 @@ fn prove(args: &freeport_cli::LogProveArgs, out: &mut dyn Write) -> Result<ExitS
             .into());
         }
         let entry = log.entry(index)?;
-        Receipt::build(&log, checkpoint.size, index, Some(entry), note)?.to_text()
+        let text = Receipt::build(&log, checkpoint.size, index, Some(entry), note)?.to_text();
+        let proof = json!({ "receipt": { "index": index, "size": checkpoint.size } });
+        (text, proof)
     } else {
         let from = args.from.unwrap_or(0);
         let proof = prove_consistency(&log, from, checkpoint.size)?;
+        let hashes: Vec<String> = proof.iter().map(hash_to_base64).collect();
         let mut text = format!("consistency {from} {}\n", checkpoint.size);
-        for hash in proof {
-            text.push_str(&hash_to_base64(&hash));
+        for hash in &hashes {
+            text.push_str(hash);
             text.push('\n');
         }
-        text
+        let proof = json!({
+            "consistency": { "from": from, "to": checkpoint.size, "hashes": hashes },
+        });
+        (text, proof)
     };
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &text).map_err(|e| Error::File {
-                path: path.display().to_string(),
-                source: e,
+    let mut proof = proof;
+    let target = args
+        .output
+        .as_deref()
+        .map(|path| Target::of(path, args.force))
+        .transpose()?;
+    match (&args.output, target) {
+        (Some(path), Some(target @ (Target::File(_) | Target::Special(_)))) => {
+            target.deliver("proof", out, |temp| {
+                freeport_util::write_atomic(temp, text.as_bytes()).map_err(|e| Error::File {
+                    path: path.display().to_string(),
+                    source: e,
+                })
             })?;
-            writeln!(out, "wrote `{}`", path.display())?;
+            if let Some(object) = proof.as_object_mut() {
+                object.insert("written".into(), json!(path.display().to_string()));
+            }
+            let rendered = Rendered {
+                json: &proof,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(out, "wrote `{}`", path.display())?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
-        None => write!(out, "{text}")?,
+        _ => {
+            if let Some(object) = proof.as_object_mut() {
+                object.insert("text".into(), json!(text));
+            }
+            let rendered = Rendered {
+                json: &proof,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    write!(out, "{text}")?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
+        }
     }
     Ok(ExitStatus::Success)
 }
@@ -325,12 +451,9 @@ fn render_report(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            writeln!(out)?;
-        }
-        Format::Table => {
+    let rendered = Rendered {
+        json: &report,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(
                 out,
                 "log `{}` {verb}: size {}, root {}",
@@ -351,7 +474,9 @@ fn render_report(
                 )?,
                 None => writeln!(out, "  first checkpoint seen for this log")?,
             }
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, format, &rendered)?;
     Ok(())
 }

@@ -6,6 +6,7 @@ pub(crate) mod audit;
 pub(crate) mod chips;
 pub(crate) mod deid;
 pub(crate) mod deid_release;
+pub(crate) mod docs;
 pub(crate) mod history;
 pub(crate) mod init;
 pub(crate) mod judge;

@@ -3,10 +3,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use freeport_cli::{Format, OpenArgs};
+use freeport_cli::OpenArgs;
 use freeport_seal::{Check, FirstOpen, Opened, OpenedRecord, Trust};
 use serde_json::json;
 
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(args: &OpenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -33,25 +34,23 @@ pub(crate) fn run(args: &OpenArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         .unwrap_or_else(|| default_out_dir(&args.package));
     let opened = freeport_seal::open(&args.package, &identities, &trust, &out_dir)?;
     let replay = replay(&opened);
-    match args.format {
-        Format::Table => render_table(&args.package, &opened, &replay, out)?,
-        Format::Json => {
-            let mut value = to_json(&args.package, &opened);
-            if let Some(object) = value.as_object_mut() {
-                let (replay, error) = match &replay {
-                    Replay::First => (serde_json::Value::Null, None),
-                    Replay::Again(first) => (json!(first), None),
-                    Replay::Unchecked(reason) => (serde_json::Value::Null, Some(reason)),
-                };
-                object.insert("replay".into(), replay);
-                if let Some(reason) = error {
-                    object.insert("replay_unchecked".into(), json!(reason));
-                }
-            }
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)?;
+    let mut value = to_json(&args.package, &opened);
+    if let Some(object) = value.as_object_mut() {
+        let (replay, error) = match &replay {
+            Replay::First => (serde_json::Value::Null, None),
+            Replay::Again(first) => (json!(first), None),
+            Replay::Unchecked(reason) => (serde_json::Value::Null, Some(reason)),
+        };
+        object.insert("replay".into(), replay);
+        if let Some(reason) = error {
+            object.insert("replay_unchecked".into(), json!(reason));
         }
     }
+    let rendered = Rendered {
+        json: &value,
+        table: |out: &mut dyn Write| render_table(&args.package, &opened, &replay, out),
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }
 

@@ -4,9 +4,7 @@
 
 use std::io::Write;
 
-use freeport_cli::{
-    CaseCommand, FileArgs, Format, NoticeKindArg, PortConnection, PublishArgs, ReviewArgs,
-};
+use freeport_cli::{CaseCommand, FileArgs, NoticeKindArg, PortConnection, PublishArgs, ReviewArgs};
 use freeport_policy::{FactsFormat, parse_facts};
 use freeport_port::port::{
     DecisionFields, DecisionRequest, FilingView, NewNotice, NoticeKind, Verdict, decision_entry,
@@ -16,16 +14,11 @@ use freeport_server::client::PortClient;
 use freeport_store::docket::FilingStatus;
 use freeport_tlog::note::{load_signing_key, sign_note};
 
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 fn client(connection: &PortConnection) -> PortClient {
     PortClient::new(&connection.url, &connection.token)
-}
-
-fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Error> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    writeln!(out)?;
-    Ok(())
 }
 
 /// A filing for people: where it stands, each side's outcome and case, the conversation.
@@ -39,7 +32,7 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
         filing.filed_at,
         filing.filed_by
     )?;
-    let mut table = super::judge::new_table();
+    let mut table = crate::render::table();
     table.set_header(["side", "outcome at filing", "review", "decided by", "log"]);
     for side in ["cn", "us"] {
         let outcome = filing.decision[side]["outcome"].as_str().unwrap_or("?");
@@ -72,7 +65,7 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
             "earlier filings of {} in this filing's counting windows:",
             filing.organisation
         )?;
-        let mut table = super::judge::new_table();
+        let mut table = crate::render::table();
         table.set_header([
             "filing",
             "date",
@@ -109,10 +102,11 @@ pub(crate) fn file(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, E
         .map_err(Error::Facts)?;
     let body = serde_json::to_string(&facts)?;
     let filing = client(&args.port).file(&body).map_err(Error::from)?;
-    match args.format {
-        Format::Json => json(out, &filing)?,
-        Format::Table => render_filing(&filing, out)?,
-    }
+    let rendered = Rendered {
+        json: &filing,
+        table: |out: &mut dyn Write| render_filing(&filing, out),
+    };
+    render(out, args.format, &rendered)?;
     Ok(if filing.status == FilingStatus::Cleared {
         ExitStatus::Success
     } else {
@@ -124,10 +118,10 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
     match command {
         CaseCommand::List(args) => {
             let filings = client(&args.port).filings().map_err(Error::from)?;
-            match args.format {
-                Format::Json => json(out, &filings)?,
-                Format::Table => {
-                    let mut table = super::judge::new_table();
+            let rendered = Rendered {
+                json: &filings,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    let mut table = crate::render::table();
                     table.set_header(["filing", "organisation", "filed", "status"]);
                     for f in &filings {
                         table.add_row([
@@ -138,21 +132,31 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
                         ]);
                     }
                     writeln!(out, "{table}")?;
-                }
-            }
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         CaseCommand::Show(args) => {
             let filing = client(&args.port).filing(&args.id).map_err(Error::from)?;
-            match args.format {
-                Format::Json => json(out, &filing)?,
-                Format::Table => render_filing(&filing, out)?,
-            }
+            let rendered = Rendered {
+                json: &filing,
+                table: |out: &mut dyn Write| render_filing(&filing, out),
+            };
+            render(out, args.format, &rendered)?;
         }
         CaseCommand::Ask(args) => {
             let message = client(&args.port)
                 .message(&args.id, &args.message)
                 .map_err(Error::from)?;
-            writeln!(out, "message #{} on {}", message.seq, args.id)?;
+            let rendered = Rendered {
+                json: &message,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(out, "message #{} on {}", message.seq, args.id)?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
     }
     Ok(ExitStatus::Success)
@@ -208,19 +212,23 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
             },
         )
         .map_err(Error::from)?;
-    match args.format {
-        Format::Json => json(out, &decided)?,
-        Format::Table => writeln!(
-            out,
-            "{} side of {}: {} (log entry #{})",
-            decided.side.to_uppercase(),
-            filing.id,
-            decided.status.as_str(),
-            decided
-                .log_index
-                .map_or_else(|| "pending".to_owned(), |i| i.to_string())
-        )?,
-    }
+    let rendered = Rendered {
+        json: &decided,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            writeln!(
+                out,
+                "{} side of {}: {} (log entry #{})",
+                decided.side.to_uppercase(),
+                filing.id,
+                decided.status.as_str(),
+                decided
+                    .log_index
+                    .map_or_else(|| "pending".to_owned(), |i| i.to_string())
+            )?;
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }
 
@@ -247,19 +255,23 @@ pub(crate) fn publish(args: &PublishArgs, out: &mut dyn Write) -> Result<ExitSta
         body,
     };
     let published = client(&args.port).publish(&notice)?;
-    match args.format {
-        Format::Json => json(out, &published)?,
-        Format::Table => writeln!(
-            out,
-            "published {} `{}` ({}) at {}; log entry {}",
-            published.kind,
-            published.title,
-            published.language,
-            published.published_at,
-            published
-                .log_index
-                .map_or_else(|| "pending".to_owned(), |i| format!("#{i}"))
-        )?,
-    }
+    let rendered = Rendered {
+        json: &published,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            writeln!(
+                out,
+                "published {} `{}` ({}) at {}; log entry {}",
+                published.kind,
+                published.title,
+                published.language,
+                published.published_at,
+                published
+                    .log_index
+                    .map_or_else(|| "pending".to_owned(), |i| format!("#{i}"))
+            )?;
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
 }

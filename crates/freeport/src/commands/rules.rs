@@ -3,47 +3,67 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use freeport_cli::{Format, RulesCommand};
+use freeport_cli::RulesCommand;
 use freeport_policy::{Jurisdiction, Rule, RulePack};
 use serde::Serialize;
+use serde_json::json;
 
-use super::judge::{load_packs, new_table};
+use super::judge::load_packs;
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     match command {
         RulesCommand::Check(args) => {
-            let (cn, us) = load_packs(args.rules.as_deref())?;
-            for pack in [&cn, &us] {
+            let (cn, us) = load_packs(args.source.rules.as_deref())?;
+            let packs = [&cn, &us].map(|pack| {
                 let review = pack.review();
-                writeln!(
-                    out,
-                    "{} pack {}: {} rules, judges from {}, reviewed on {} through {} \
-                     ({} points checked), {}",
-                    pack.jurisdiction(),
-                    pack.version(),
-                    pack.rules().len(),
-                    pack.judges_from(),
-                    review.reviewed_on,
-                    review.reviewed_through,
-                    review.checked.len(),
-                    pack.hash()
-                )?;
-            }
-            writeln!(out, "ok")?;
+                json!({
+                    "jurisdiction": pack.jurisdiction(),
+                    "version": pack.version(),
+                    "rules": pack.rules().len(),
+                    "judges_from": pack.judges_from().to_string(),
+                    "reviewed_on": review.reviewed_on.to_string(),
+                    "reviewed_through": review.reviewed_through.to_string(),
+                    "points_checked": review.checked.len(),
+                    "hash": pack.hash().to_string(),
+                })
+            });
+            let checked = json!({ "ok": true, "packs": packs });
+            let rendered = Rendered {
+                json: &checked,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    for pack in [&cn, &us] {
+                        let review = pack.review();
+                        writeln!(
+                            out,
+                            "{} pack {}: {} rules, judges from {}, reviewed on {} through {} \
+                             ({} points checked), {}",
+                            pack.jurisdiction(),
+                            pack.version(),
+                            pack.rules().len(),
+                            pack.judges_from(),
+                            review.reviewed_on,
+                            review.reviewed_through,
+                            review.checked.len(),
+                            pack.hash()
+                        )?;
+                    }
+                    writeln!(out, "ok")?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         RulesCommand::List(args) => {
             let (cn, us) = load_packs(args.source.rules.as_deref())?;
             let rules: Vec<&Rule> = cn.rules().iter().chain(us.rules()).collect();
-            match args.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &rules)?;
-                    writeln!(out)?;
-                }
-                Format::Table => {
-                    let mut table = new_table();
+            let rendered = Rendered {
+                json: &rules,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    let mut table = render::table();
                     table.set_header(["rule", "outcome / mechanism", "citation", "in force"]);
-                    for rule in rules {
+                    for rule in &rules {
                         let effect = rule
                             .outcome
                             .clone()
@@ -65,8 +85,10 @@ pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitSta
                             writeln!(out, "FTZ negative lists: {}", zones.join(", "))?;
                         }
                     }
-                }
-            }
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         RulesCommand::Explain(args) => {
             let (cn, us) = load_packs(args.source.rules.as_deref())?;
@@ -76,7 +98,11 @@ pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitSta
                 .ok_or_else(|| Error::UnknownRule {
                     id: args.id.clone(),
                 })?;
-            explain(rule, out)?;
+            let rendered = Rendered {
+                json: rule,
+                table: |out: &mut dyn Write| explain(rule, out),
+            };
+            render(out, args.format, &rendered)?;
         }
         RulesCommand::Diff(args) => {
             let (old_cn, old_us) = load_packs(Some(&args.old))?;
@@ -89,13 +115,11 @@ pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitSta
                 .into_iter()
                 .collect(),
             };
-            match args.format {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &diff)?;
-                    writeln!(out)?;
-                }
-                Format::Table => render_diff(&diff, out)?,
-            }
+            let rendered = Rendered {
+                json: &diff,
+                table: |out: &mut dyn Write| render_diff(&diff, out),
+            };
+            render(out, args.format, &rendered)?;
         }
     }
     Ok(ExitStatus::Success)

@@ -4,11 +4,12 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
-use freeport_cli::{Format, ScanArgs, TableLayout};
+use comfy_table::Cell;
+use freeport_cli::{ScanArgs, TableLayout};
 use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -25,13 +26,11 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     let progress = Bar::new();
     let report = scan_paths(&args.paths, &options, &progress);
     progress.bar.finish_and_clear();
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)?;
-        }
-        Format::Table => write_tables(&report, args.show_examples, out)?,
-    }
+    let rendered = Rendered {
+        json: &report,
+        table: |out: &mut dyn Write| write_tables(&report, args.show_examples, out),
+    };
+    render(out, args.format, &rendered)?;
     Ok(if report.errors.is_empty() {
         ExitStatus::Success
     } else {
@@ -95,15 +94,6 @@ impl Progress for Bar {
     }
 }
 
-fn new_table() -> Table {
-    let mut table = Table::new();
-    // A fixed layout keeps the output identical on every terminal and in pipes.
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    table
-}
-
 fn write_tables(report: &ScanReport, examples: bool, out: &mut dyn Write) -> Result<(), Error> {
     for (i, dataset) in report.datasets.iter().enumerate() {
         if i > 0 {
@@ -142,7 +132,7 @@ fn write_dataset(
         if dataset.sampled { ", sampled" } else { "" }
     ));
     writeln!(out, "{} ({})", dataset.path, about.join(", "))?;
-    let mut table = new_table();
+    let mut table = render::table();
     let mut header = vec![
         "column",
         "category",

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use freeport_cli::ServeArgs;
 use freeport_port::Port;
 
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 /// Opens the port in the home (`--store`'s directory, else `$FREEPORT_HOME` or the platform
@@ -34,11 +35,20 @@ pub(crate) fn run(
     let port = open_port(store, args.rules.as_deref())?;
     let listener = freeport_server::bind(args.listen)?;
     let addr = listener.local_addr().unwrap_or(args.listen);
-    writeln!(
-        out,
-        "port `{}` serving http://{addr}/api/v1 (Ctrl-C or SIGTERM stops it)",
-        port.layout().root().display()
-    )?;
+    let home = port.layout().root().display().to_string();
+    let url = format!("http://{addr}/api/v1");
+    let serving = serde_json::json!({ "home": home, "url": url });
+    let rendered = Rendered {
+        json: &serving,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            writeln!(
+                out,
+                "port `{home}` serving {url} (Ctrl-C or SIGTERM stops it)"
+            )?;
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
     out.flush()?;
     freeport_server::api::serve_port(Arc::new(port), listener, args.rate_limit)?;
     Ok(ExitStatus::Success)

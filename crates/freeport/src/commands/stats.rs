@@ -12,7 +12,9 @@ use freeport_stats::aggregator::Aggregator;
 use freeport_stats::collector::{self, Collector};
 use freeport_stats::study::{Country, StudyFile, StudySignature, day_number, signature_path};
 use freeport_stats::wire::Release;
+use serde_json::json;
 
+use crate::render::{Render, Rendered, render};
 use crate::{Error, ExitStatus};
 
 fn country(arg: CountryArg) -> Country {
@@ -52,18 +54,29 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
     match command {
         StatsCommand::Aggregator(AggregatorCommand::Init(args)) => {
             let info = Aggregator::init(&args.home, country(args.country))?;
-            writeln!(
-                out,
-                "created the `{}` aggregator in `{}`",
-                info.country,
-                args.home.display()
-            )?;
-            writeln!(
-                out,
-                "HPKE key (for the study's `[{}]` table):",
-                info.country
-            )?;
-            writeln!(out, "  hpke_key = \"{}\"", info.hpke_key)?;
+            let rendered = Rendered {
+                json: &json!({
+                    "country": info.country.to_string(),
+                    "home": args.home.display().to_string(),
+                    "hpke_key": info.hpke_key.to_string(),
+                }),
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "created the `{}` aggregator in `{}`",
+                        info.country,
+                        args.home.display()
+                    )?;
+                    writeln!(
+                        out,
+                        "HPKE key (for the study's `[{}]` table):",
+                        info.country
+                    )?;
+                    writeln!(out, "  hpke_key = \"{}\"", info.hpke_key)?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         StatsCommand::Aggregator(AggregatorCommand::Approve(args)) => {
             let study = StudyFile::load(&args.study)?;
@@ -82,64 +95,69 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
                 )));
             }
             let listener = freeport_server::bind(args.listen)?;
-            writeln!(
-                out,
-                "`{}` aggregator serving {} stud{} on http://{}; Ctrl-C stops",
-                aggregator.country(),
-                studies.len(),
-                if studies.len() == 1 { "y" } else { "ies" },
-                listener.local_addr().map_err(Error::Io)?
-            )?;
+            let url = format!("http://{}", listener.local_addr().map_err(Error::Io)?);
+            let rendered = Rendered {
+                json: &json!({
+                    "country": aggregator.country().to_string(),
+                    "studies": studies.len(),
+                    "url": url,
+                }),
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "`{}` aggregator serving {} stud{} on {url}; Ctrl-C stops",
+                        aggregator.country(),
+                        studies.len(),
+                        if studies.len() == 1 { "y" } else { "ies" },
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
             out.flush()?;
             freeport_server::stats::serve_aggregator(aggregator, listener)?;
         }
         StatsCommand::Collector(CollectorCommand::Init(args)) => {
             let info = Collector::init(&args.home)?;
-            writeln!(out, "created the collector in `{}`", args.home.display())?;
-            writeln!(out, "keys (for the study's `[collector]` table):")?;
-            writeln!(out, "  signing_key = \"{}\"", info.signing_key)?;
-            writeln!(out, "  hpke_key = \"{}\"", info.hpke_key)?;
+            let rendered = Rendered {
+                json: &json!({
+                    "home": args.home.display().to_string(),
+                    "signing_key": info.signing_key.to_string(),
+                    "hpke_key": info.hpke_key.to_string(),
+                }),
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(out, "created the collector in `{}`", args.home.display())?;
+                    writeln!(out, "keys (for the study's `[collector]` table):")?;
+                    writeln!(out, "  signing_key = \"{}\"", info.signing_key)?;
+                    writeln!(out, "  hpke_key = \"{}\"", info.hpke_key)?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         StatsCommand::Study(StudyCommand::Sign(args)) => {
             let collector = Collector::open(&args.home)?;
             let signature = freeport_stats::study::sign(&args.study, collector.signing_key())?;
-            writeln!(
-                out,
-                "signed study {} -> `{}`",
-                signature.study_sha256,
-                signature_path(&args.study).display()
-            )?;
+            let rendered = Rendered {
+                json: &json!({
+                    "study_sha256": signature.study_sha256,
+                    "signature": signature_path(&args.study).display().to_string(),
+                }),
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "signed study {} -> `{}`",
+                        signature.study_sha256,
+                        signature_path(&args.study).display()
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         StatsCommand::Study(StudyCommand::Show(args)) => {
             let study = StudyFile::load(&args.study)?;
-            match args.format {
-                Format::Json => writeln!(out, "{}", study.canonical_json()?)?,
-                Format::Table => {
-                    writeln!(out, "study `{}`: {}", study.study.id, study.study.title)?;
-                    writeln!(out, "sha256 {}", study.hash)?;
-                    writeln!(
-                        out,
-                        "window {} .. {}, min batch {}, cell floor {}, ε total {}, confidence {}",
-                        study.study.start,
-                        study.study.end,
-                        study.study.min_batch_size,
-                        study.study.cell_floor,
-                        study.study.epsilon_total,
-                        study.study.confidence
-                    )?;
-                    let mut table = Table::new();
-                    table.set_header(["query", "kind", "ε", "releases"]);
-                    for q in &study.study.queries {
-                        table.add_row([
-                            q.id.clone(),
-                            format!("{:?}", q.kind).to_lowercase(),
-                            q.epsilon.to_string(),
-                            q.max_releases.to_string(),
-                        ]);
-                    }
-                    writeln!(out, "{table}")?;
-                }
-            }
+            render(out, args.format, &StudyView(&study))?;
         }
         StatsCommand::Submit(args) => {
             let study = StudyFile::load(&args.study)?;
@@ -157,28 +175,35 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
                 write_json(path, &receipt)?;
             }
             let sent: u64 = receipt.reports.values().sum();
-            writeln!(
-                out,
-                "site `{}`: {} records, {} reports sent, {} accepted, {} rejected",
-                receipt.site,
-                receipt.records,
-                sent,
-                receipt.accepted,
-                receipt.rejected.values().sum::<u64>()
-            )?;
-            for (reason, n) in receipt
-                .skipped
-                .iter()
-                .map(|(r, n)| (format!("skipped: {r}"), n))
-                .chain(
-                    receipt
-                        .rejected
+            let rendered = Rendered {
+                json: &receipt,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "site `{}`: {} records, {} reports sent, {} accepted, {} rejected",
+                        receipt.site,
+                        receipt.records,
+                        sent,
+                        receipt.accepted,
+                        receipt.rejected.values().sum::<u64>()
+                    )?;
+                    for (reason, n) in receipt
+                        .skipped
                         .iter()
-                        .map(|(r, n)| (format!("rejected: {r}"), n)),
-                )
-            {
-                writeln!(out, "  {reason}: {n}")?;
-            }
+                        .map(|(r, n)| (format!("skipped: {r}"), n))
+                        .chain(
+                            receipt
+                                .rejected
+                                .iter()
+                                .map(|(r, n)| (format!("rejected: {r}"), n)),
+                        )
+                    {
+                        writeln!(out, "  {reason}: {n}")?;
+                    }
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         StatsCommand::Collect(args) => {
             let study = StudyFile::load(&args.study)?;
@@ -219,19 +244,41 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
             let release: Release = read_json(&args.release)?;
             let truth: Release = read_json(&args.truth)?;
             let (checked, misses) = collector::compare(&release, &truth);
-            writeln!(
-                out,
-                "{}: {checked} interval(s) checked, {} miss(es)",
-                release.query,
-                misses.len()
-            )?;
-            for m in &misses {
-                writeln!(
-                    out,
-                    "  MISS {}: truth {} outside [{}, {}]",
-                    m.name, m.truth, m.lower, m.upper
-                )?;
-            }
+            let misses_json: Vec<serde_json::Value> = misses
+                .iter()
+                .map(|m| {
+                    json!({
+                        "name": m.name,
+                        "truth": m.truth,
+                        "lower": m.lower,
+                        "upper": m.upper,
+                    })
+                })
+                .collect();
+            let rendered = Rendered {
+                json: &json!({
+                    "query": release.query,
+                    "checked": checked,
+                    "misses": misses_json,
+                }),
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "{}: {checked} interval(s) checked, {} miss(es)",
+                        release.query,
+                        misses.len()
+                    )?;
+                    for m in &misses {
+                        writeln!(
+                            out,
+                            "  MISS {}: truth {} outside [{}, {}]",
+                            m.name, m.truth, m.lower, m.upper
+                        )?;
+                    }
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
             if !misses.is_empty() {
                 return Ok(ExitStatus::Blocking);
             }
@@ -240,10 +287,50 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
     Ok(ExitStatus::Success)
 }
 
+/// `stats study show`: the study as people read it, or its canonical JSON (the bytes its hash
+/// and signature cover).
+struct StudyView<'a>(&'a StudyFile);
+
+impl Render for StudyView<'_> {
+    fn table(&self, out: &mut dyn Write) -> Result<(), Error> {
+        let study = self.0;
+        writeln!(out, "study `{}`: {}", study.study.id, study.study.title)?;
+        writeln!(out, "sha256 {}", study.hash)?;
+        writeln!(
+            out,
+            "window {} .. {}, min batch {}, cell floor {}, ε total {}, confidence {}",
+            study.study.start,
+            study.study.end,
+            study.study.min_batch_size,
+            study.study.cell_floor,
+            study.study.epsilon_total,
+            study.study.confidence
+        )?;
+        let mut table = Table::new();
+        table.set_header(["query", "kind", "ε", "releases"]);
+        for q in &study.study.queries {
+            table.add_row([
+                q.id.clone(),
+                format!("{:?}", q.kind).to_lowercase(),
+                q.epsilon.to_string(),
+                q.max_releases.to_string(),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> Result<(), Error> {
+        writeln!(out, "{}", self.0.canonical_json()?)?;
+        Ok(())
+    }
+}
+
 fn render_release(release: &Release, format: Format, out: &mut dyn Write) -> Result<(), Error> {
-    match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(release)?)?,
-        Format::Table => {
+    let rendered = Rendered {
+        json: release,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(
                 out,
                 "{} / {}: {} .. {}, {} reports, ε {}, intervals at {}%",
@@ -273,8 +360,10 @@ fn render_release(release: &Release, format: Format, out: &mut dyn Write) -> Res
                 ]);
             }
             writeln!(out, "{table}")?;
-        }
-    }
+            Ok(())
+        },
+    };
+    render(out, format, &rendered)?;
     Ok(())
 }
 

@@ -2,10 +2,11 @@
 
 use std::io::Write;
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
-use freeport_cli::{Format, VocabCommand};
+use comfy_table::{Cell, ContentArrangement, Table};
+use freeport_cli::VocabCommand;
 use freeport_vocabulary::{Category, Vocabulary};
 
+use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(command: &VocabCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
@@ -17,25 +18,27 @@ pub(crate) fn run(command: &VocabCommand, out: &mut dyn Write) -> Result<ExitSta
                 .iter()
                 .filter(|c| args.group.as_deref().is_none_or(|g| in_group(&c.id, g)))
                 .collect();
-            match args.format {
-                Format::Table => writeln!(out, "{}", list_table(&selected))?,
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &selected)?;
-                    writeln!(out)?;
-                }
-            }
+            let rendered = Rendered {
+                json: &selected,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(out, "{}", list_table(&selected))?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         VocabCommand::Show(args) => {
             let category = vocabulary
                 .get(&args.id)
                 .ok_or_else(|| unknown_category(vocabulary, &args.id))?;
-            match args.format {
-                Format::Table => writeln!(out, "{}", show_table(category))?,
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, category)?;
-                    writeln!(out)?;
-                }
-            }
+            let rendered = Rendered {
+                json: category,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(out, "{}", show_table(category))?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
     }
     Ok(ExitStatus::Success)
@@ -47,17 +50,8 @@ fn in_group(id: &str, group: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
-fn new_table() -> Table {
-    let mut table = Table::new();
-    // A fixed layout keeps the output identical on every terminal and in pipes.
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    table
-}
-
 fn list_table(categories: &[&Category]) -> Table {
-    let mut table = new_table();
+    let mut table = render::table();
     table.set_header([
         "id",
         "name",
@@ -89,7 +83,7 @@ fn list_table(categories: &[&Category]) -> Table {
 const SHOW_WIDTH: u16 = 100;
 
 fn show_table(c: &Category) -> Table {
-    let mut table = new_table();
+    let mut table = render::table();
     table
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(SHOW_WIDTH);

@@ -8,6 +8,9 @@ use freeport_port::cosign::{RemoteWitness, RemoteWitnesses};
 use freeport_tlog::note::{KeyKind, load_signing_key, load_verifier_key};
 use freeport_tlog::witness::{Witness, load_state};
 
+use serde_json::json;
+
+use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
 pub(crate) fn run(
@@ -41,18 +44,30 @@ pub(crate) fn run(
                 vkey: key.to_vkey(),
             });
             witnesses.save(home.root())?;
-            writeln!(
-                out,
-                "the {} witness at {} cosigns this port's log with `{}` (compare it with the key its operator published); it takes effect when the port next starts",
-                args.name.to_uppercase(),
-                args.url,
-                key.label()
-            )?;
+            let added = json!({ "name": args.name, "url": args.url, "key": key.label() });
+            let rendered = Rendered {
+                json: &added,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "the {} witness at {} cosigns this port's log with `{}` (compare it with the key its operator published); it takes effect when the port next starts",
+                        args.name.to_uppercase(),
+                        args.url,
+                        key.label()
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
             Ok(ExitStatus::Success)
         }
-        WitnessCommand::Keygen(args) => {
-            super::log::keygen(&args.name, &args.out, KeyKind::Cosignature, out)
-        }
+        WitnessCommand::Keygen(args) => super::log::keygen(
+            &args.name,
+            &args.out,
+            KeyKind::Cosignature,
+            args.format,
+            out,
+        ),
         WitnessCommand::Serve(args) => {
             let witness = Witness::new(load_signing_key(&args.key)?)?;
             let mut state = load_state(&args.state)?.unwrap_or_default();
@@ -62,17 +77,24 @@ pub(crate) fn run(
             freeport_server::save_state(&args.state, &state)?;
             let listener = freeport_server::bind(args.listen)?;
             let url = submission_url(listener.local_addr().map_err(Error::Io)?);
-            writeln!(
-                out,
-                "witness `{}` cosigning {} on {url} (`freeport log cosign LOG --witness {url}`); Ctrl-C stops",
-                witness.vkey().label(),
-                state
-                    .logs
-                    .keys()
-                    .map(|o| format!("`{o}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )?;
+            let logs: Vec<&String> = state.logs.keys().collect();
+            let serving = json!({ "key": witness.vkey().label(), "logs": logs, "url": url });
+            let rendered = Rendered {
+                json: &serving,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "witness `{}` cosigning {} on {url} (`freeport log cosign LOG --witness {url}`); Ctrl-C stops",
+                        witness.vkey().label(),
+                        logs.iter()
+                            .map(|o| format!("`{o}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
             out.flush()?;
             freeport_server::serve_witness(witness, state, args.state.clone(), listener)?;
             Ok(ExitStatus::Success)

@@ -1,0 +1,12 @@
+//! Small helpers every Free Data Port crate may use: [`atomic`] file writes (temporary file in
+//! the target's directory, fsync, rename, fsync of the directory) and [`fmt`], the formatting of
+//! numbers and hashes for people and files.
+//!
+//! A leaf crate: it depends on no other workspace crate and on nothing heavy (no clap, no
+//! engine), so engines and the binary share one copy of each helper instead of writing their
+//! own.
+
+pub mod atomic;
+pub mod fmt;
+
+pub use atomic::{AtomicFile, CommitError, write_atomic, write_atomic_with};
