@@ -10,6 +10,8 @@
 #   SECONDS_WRK=30 CONNECTIONS=32 bench/port/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=bench/port/common.sh
+source bench/port/common.sh
 DURATION=${SECONDS_WRK:-20}
 CONNECTIONS=${CONNECTIONS:-16}
 ORGS=${ORGS:-16}
@@ -26,8 +28,7 @@ BIN=$PWD/target/release/freeport
 ANCHOR=$PWD/target/release/examples/filing_bench
 
 FACTS="$OUT/filing.json"
-python3 -c 'import json,sys,tomllib; json.dump(tomllib.load(open(sys.argv[1],"rb")), open(sys.argv[2],"w"), default=str)' \
-    examples/port/filings/cleared-at-once.toml "$FACTS"
+filing_json "$FACTS"
 
 echo "== anchor: $ANCHOR_N filings in-process over $ORGS organisations, one by one"
 ANCHOR_LINE=$("$ANCHOR" "$FACTS" "$ANCHOR_N" "$ORGS" 1)
@@ -39,33 +40,9 @@ echo "$BATCH_LINE"
 BATCH_RATE=$(awk '{print $6}' <<< "$BATCH_LINE")
 
 echo "== the port over HTTP: wrk -t2 -c$CONNECTIONS -d${DURATION}s"
-HOME_DIR=$(mktemp -d "$OUT/home-XXXX")
-trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$HOME_DIR"' EXIT
-export FREEPORT_HOME=$HOME_DIR/port
-"$BIN" init >/dev/null
-TOKENS="$OUT/tokens.lua"
-echo "tokens = {" > "$TOKENS"
-for i in $(seq "$ORGS"); do
-    token=$("$BIN" account add "exporter-$i" --role exporter --organisation "org-$i" --name "Exporter $i" --format json \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-    echo "  \"$token\"," >> "$TOKENS"
-done
-echo "}" >> "$TOKENS"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN" serve --listen "127.0.0.1:$PORT" --rate-limit 1000000 > "$OUT/serve.out" 2> "$OUT/serve.err" &
-SERVER=$!
-for _ in $(seq 100); do grep -q serving "$OUT/serve.out" 2>/dev/null && break; sleep 0.1; done
-cat > "$OUT/post.lua" <<LUA
-dofile("$PWD/$TOKENS")
-local body = io.open("$PWD/$FACTS"):read("*a")
-local n = 0
-request = function()
-  n = n + 1
-  local token = tokens[(n % #tokens) + 1]
-  return wrk.format("POST", "/api/v1/filings",
-    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
-end
-LUA
+trap 'kill "${SERVER:-}" 2>/dev/null || true; rm -rf "${HOME_DIR:-}"' EXIT
+start_port
+post_lua
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$OUT/post.lua" "http://127.0.0.1:$PORT" | tee "$OUT/wrk.txt"
 RATE=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
 P99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk.txt")

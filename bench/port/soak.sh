@@ -9,6 +9,8 @@
 #   FILINGS=20000 bench/port/soak.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=bench/port/common.sh
+source bench/port/common.sh
 FILINGS=${FILINGS:-100000}
 CONNECTIONS=${CONNECTIONS:-16}
 ORGS=${ORGS:-256}
@@ -20,24 +22,9 @@ cargo build -q --release --workspace --bin freeport
 BIN=$PWD/target/release/freeport
 
 FACTS="$OUT/filing.json"
-python3 -c 'import json,sys,tomllib; json.dump(tomllib.load(open(sys.argv[1],"rb")), open(sys.argv[2],"w"), default=str)' \
-    examples/port/filings/cleared-at-once.toml "$FACTS"
-HOME_DIR=$(mktemp -d "$OUT/home-XXXX")
-trap 'kill "$SERVER" "$SAMPLER" 2>/dev/null || true; rm -rf "$HOME_DIR"' EXIT
-export FREEPORT_HOME=$HOME_DIR/port
-"$BIN" init >/dev/null
-TOKENS="$OUT/tokens.lua"
-echo "tokens = {" > "$TOKENS"
-for i in $(seq "$ORGS"); do
-    token=$("$BIN" account add "exporter-$i" --role exporter --organisation "org-$i" --name "Exporter $i" --format json \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-    echo "  \"$token\"," >> "$TOKENS"
-done
-echo "}" >> "$TOKENS"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN" serve --listen "127.0.0.1:$PORT" --rate-limit 1000000 > "$OUT/serve.out" 2> "$OUT/serve.err" &
-SERVER=$!
-for _ in $(seq 100); do grep -q serving "$OUT/serve.out" 2>/dev/null && break; sleep 0.1; done
+filing_json "$FACTS"
+trap 'kill "${SERVER:-}" "${SAMPLER:-}" 2>/dev/null || true; rm -rf "${HOME_DIR:-}"' EXIT
+start_port
 RSS="$OUT/rss.txt"
 : > "$RSS"
 ( while kill -0 "$SERVER" 2>/dev/null; do
@@ -45,17 +32,7 @@ RSS="$OUT/rss.txt"
       sleep 2
   done ) &
 SAMPLER=$!
-cat > "$OUT/post.lua" <<LUA
-dofile("$PWD/$TOKENS")
-local body = io.open("$PWD/$FACTS"):read("*a")
-local n = 0
-request = function()
-  n = n + 1
-  local token = tokens[(n % #tokens) + 1]
-  return wrk.format("POST", "/api/v1/filings",
-    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
-end
-LUA
+post_lua
 count_filings() {
     python3 -c 'import sqlite3,sys; print(sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True).execute("SELECT COUNT(*) FROM filing").fetchone()[0])' \
         "$HOME_DIR/port/freeport.db" 2>/dev/null || echo 0

@@ -361,38 +361,47 @@ fn us_context() -> Result<Context, Error> {
     let b = RestrictedExpression::new_bool;
     let s = |v: &str| RestrictedExpression::new_string(v.to_owned());
     let n = RestrictedExpression::new_long;
-    pairs(vec![
-        ("date", n(20260601)),
-        ("us_person", b(true)),
-        ("data_broker", b(false)),
-        ("padfa_adversary", b(true)),
-        ("us_sensitive_data", b(true)),
-        ("us_sensitive_deidentified", b(false)),
-        ("covered_recipient", b(true)),
-        ("foreign_recipient", b(true)),
-        ("transaction", s("vendor")),
-        ("passive_investment", b(false)),
-        ("scenario", s("other")),
-        ("relationship", s("vendor")),
-        ("government_related", b(false)),
-        ("covered_personal_identifiers", n(150_000)),
-        ("precise_geolocation_devices", n(0)),
-        ("biometric", n(0)),
-        ("human_omic", n(0)),
-        ("human_genomic", n(0)),
-        ("personal_health", n(0)),
-        ("personal_financial", n(0)),
-        (
-            "claimed_exemptions",
-            RestrictedExpression::new_set(std::iter::empty()),
-        ),
-        ("cisa_security_requirements", b(true)),
-        ("data_compliance_programme", b(true)),
-        ("cloud_computing", b(false)),
-        ("owned_25pct_by_country_of_concern", b(false)),
-        ("directed_by_us_person", b(false)),
-        ("evasion", b(false)),
-        ("biospecimen_persons", n(0)),
-        ("biospecimen_genomic", b(false)),
-    ])
+    pairs(
+        vec![
+            ("date", n(20260601)),
+            ("us_person", b(true)),
+            ("data_broker", b(false)),
+            ("padfa_adversary", b(true)),
+            ("us_sensitive_data", b(true)),
+            ("us_sensitive_deidentified", b(false)),
+            ("covered_recipient", b(true)),
+            ("foreign_recipient", b(true)),
+            ("transaction", s("vendor")),
+            ("passive_investment", b(false)),
+            ("scenario", s("other")),
+            ("relationship", s("vendor")),
+            ("government_related", b(false)),
+            ("covered_personal_identifiers", n(150_000)),
+            ("precise_geolocation_devices", n(0)),
+            ("biometric", n(0)),
+            ("human_omic", n(0)),
+            ("human_genomic", n(0)),
+            ("personal_health", n(0)),
+            ("personal_financial", n(0)),
+            (
+                "claimed_exemptions",
+                RestrictedExpression::new_set(std::iter::empty()),
+            ),
+            ("cisa_security_requirements", b(true)),
+            ("data_compliance_programme", b(true)),
+            ("cloud_computing", b(false)),
+            ("owned_25pct_by_country_of_concern", b(false)),
+            ("directed_by_us_person", b(false)),
+            ("evasion", b(false)),
+            ("biospecimen_persons", n(0)),
+            ("biospecimen_genomic", b(false)),
+        ]
+        .into_iter()
+        // Each counter's threshold, as the judge passes it (the one definition, `UsCounter`).
+        .chain(UsCounter::ALL.iter().map(|counter| {
+            let threshold = i64::try_from(counter.threshold()).unwrap_or(i64::MAX);
+            (counter.threshold_name(), n(threshold))
+        }))
+        .collect(),
+    )
 }

@@ -637,12 +637,30 @@ pub fn notice_publication_entry(
         "language": notice.language,
         "body": notice.body,
     });
+    publication_entry(
+        notice.kind.as_str(),
+        &notice.title,
+        &notice.language,
+        published_at,
+        document,
+    )
+}
+
+/// A `publication` log entry carrying `document` and the SHA-256 of its canonical JSON (RFC
+/// 8785), so the log alone tells anyone what was published and a copy can be checked against it.
+fn publication_entry(
+    kind: &str,
+    title: &str,
+    language: &str,
+    published_at: &str,
+    document: serde_json::Value,
+) -> Result<Vec<u8>, PortError> {
     let canonical = serde_json_canonicalizer::to_vec(&document)
         .map_err(|e| PortError::Internal(e.to_string()))?;
     let body = serde_json::json!({
-        "kind": notice.kind.as_str(),
-        "title": notice.title,
-        "language": notice.language,
+        "kind": kind,
+        "title": title,
+        "language": language,
         "sha256": hex(&Sha256::digest(&canonical)),
         "published_at": published_at,
         "document": document,
@@ -671,19 +689,12 @@ pub fn reasons_publication_entry(
         "side": side.as_str(),
         "public_reasons": public_reasons,
     });
-    let canonical = serde_json_canonicalizer::to_vec(&document)
-        .map_err(|e| PortError::Internal(e.to_string()))?;
-    let body = serde_json::json!({
-        "kind": "reasons",
-        "title": format!("Refusal of {filing} ({})", side.as_str()),
-        "language": "und",
-        "sha256": hex(&Sha256::digest(&canonical)),
-        "published_at": published_at,
-        "document": document,
-    });
-    Ok(
-        freeport_tlog::entry::Entry::new(freeport_tlog::entry::EntryType::Publication, body)?
-            .to_bytes()?,
+    publication_entry(
+        "reasons",
+        &format!("Refusal of {filing} ({})", side.as_str()),
+        "und",
+        published_at,
+        document,
     )
 }
 

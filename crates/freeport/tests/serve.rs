@@ -844,6 +844,38 @@ fn a_cleared_filing_is_logged_with_a_receipt_and_survives_a_crash_before_its_app
     assert!(server.stop().success());
 }
 
+/// A CN reviewer `wei` with their own key made in `dir` (as on their own machine), its public
+/// half registered at the port: the token and the key files' prefix.
+fn cn_reviewer(home: &Path, dir: &Path) -> (String, PathBuf) {
+    let key = dir.join("wei");
+    let keygen = freeport(
+        home,
+        &[
+            "log",
+            "keygen",
+            "--name",
+            "wei",
+            "--out",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(keygen.status.success(), "{keygen:?}");
+    let vkey = key.with_extension("vkey");
+    let token = add_account(
+        home,
+        &[
+            "wei",
+            "--role",
+            "cn_reviewer",
+            "--name",
+            "Wei",
+            "--public-key",
+            vkey.to_str().unwrap(),
+        ],
+    );
+    (token, key)
+}
+
 /// `POST path` with `body`, or `None` when the connection fails (the port was killed).
 fn try_post(base: &str, path: &str, token: &str, body: &str) -> Option<(u16, Value)> {
     let mut response = agent()
@@ -874,19 +906,7 @@ fn twenty_kills_during_filings_and_reviews_lose_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("port");
     assert!(freeport(&home, &["init"]).status.success());
-    let wei_key = dir.path().join("wei");
-    let keygen = freeport(
-        &home,
-        &[
-            "log",
-            "keygen",
-            "--name",
-            "wei",
-            "--out",
-            wei_key.to_str().unwrap(),
-        ],
-    );
-    assert!(keygen.status.success(), "{keygen:?}");
+    let (wei, wei_key) = cn_reviewer(&home, dir.path());
     let add = |args: &[&str]| add_account(&home, args);
     let exporters = [
         add(&[
@@ -908,16 +928,6 @@ fn twenty_kills_during_filings_and_reviews_lose_nothing_acknowledged() {
             "Bob",
         ]),
     ];
-    let wei_vkey = wei_key.with_extension("vkey");
-    let wei = add(&[
-        "wei",
-        "--role",
-        "cn_reviewer",
-        "--name",
-        "Wei",
-        "--public-key",
-        wei_vkey.to_str().unwrap(),
-    ]);
     let auditor = add(&["audit", "--role", "auditor", "--name", "Audit"]);
     let bodies = [filing_json("cleared-at-once"), filing_json("china-review")];
     // Every answer the port acknowledged: filings with 201, decisions with 200.
@@ -1064,19 +1074,7 @@ fn a_decision_survives_a_crash_before_its_entry_is_appended() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("port");
     assert!(freeport(&home, &["init"]).status.success());
-    let wei_key = dir.path().join("wei");
-    let keygen = freeport(
-        &home,
-        &[
-            "log",
-            "keygen",
-            "--name",
-            "wei",
-            "--out",
-            wei_key.to_str().unwrap(),
-        ],
-    );
-    assert!(keygen.status.success(), "{keygen:?}");
+    let (wei, wei_key) = cn_reviewer(&home, dir.path());
     let alice = add_account(
         &home,
         &[
@@ -1087,19 +1085,6 @@ fn a_decision_survives_a_crash_before_its_entry_is_appended() {
             "acme",
             "--name",
             "Alice",
-        ],
-    );
-    let wei_vkey = wei_key.with_extension("vkey");
-    let wei = add_account(
-        &home,
-        &[
-            "wei",
-            "--role",
-            "cn_reviewer",
-            "--name",
-            "Wei",
-            "--public-key",
-            wei_vkey.to_str().unwrap(),
         ],
     );
     // The port dies (abort, as a power cut) after storing a refusal, before its entries are
