@@ -242,6 +242,88 @@ impl Transfer {
         true
     }
 
+    /// Adds this transfer to `volumes`, an exact answer for `window` and `sets` over other
+    /// transfers, as counting them all again would: `false` (and `volumes` unusable) when that
+    /// cannot be done exactly here — the transfer carries subject hashes in the window (a
+    /// person may be in both), or it would change a category's unit.
+    ///
+    /// Without hashes a transfer's people are new people (the counting rule of the crate docs),
+    /// so its part is its own: per category and per set, its uncapped counts plus, when it
+    /// gives `individuals`, its capped counts up to that number — exactly what `count::count`
+    /// adds for it.
+    pub(crate) fn add_to(
+        &self,
+        volumes: &mut crate::model::Volumes,
+        window: &Window,
+        sets: &[crate::model::CategorySet],
+    ) -> bool {
+        if !self.in_window(window) {
+            return true;
+        }
+        let mut rows = Vec::new();
+        self.add_rows(window, &mut rows);
+        if rows.iter().any(|r| r.hashed > 0) {
+            return false;
+        }
+        let capped = |r: &Row<'_>| self.individuals.is_some() && r.unit == Unit::Individuals;
+        // Uncapped people plus capped ones up to the transfer's individuals.
+        let part = |rows: &mut dyn Iterator<Item = &Row<'static>>| {
+            let (mut uncapped, mut capped_sum) = (0_u64, 0_u64);
+            for r in rows {
+                if capped(r) {
+                    capped_sum = capped_sum.saturating_add(r.count);
+                } else {
+                    uncapped = uncapped.saturating_add(r.count);
+                }
+            }
+            let capped_part = self.individuals.map_or(0, |n| capped_sum.min(n));
+            uncapped.saturating_add(capped_part)
+        };
+        let mut categories: Vec<&str> = rows.iter().map(|r| r.category.as_str()).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        for category in categories {
+            let of = |r: &&Row<'static>| r.category == category;
+            let add = part(&mut rows.iter().filter(of));
+            // A category's unit is the smallest by name of its uncapped entries (no entry here
+            // is hashed), else `individuals`.
+            let smallest = rows
+                .iter()
+                .filter(of)
+                .filter(|r| !capped(r))
+                .map(|r| r.unit)
+                .min_by_key(|u| u.as_str());
+            match volumes.categories.get_mut(category) {
+                Some(volume) => {
+                    if smallest.is_some_and(|u| u.as_str() < volume.unit.as_str()) {
+                        return false;
+                    }
+                    volume.count = volume.count.saturating_add(add);
+                }
+                None => {
+                    volumes.categories.insert(
+                        category.to_owned(),
+                        crate::model::Volume {
+                            unit: smallest.unwrap_or(Unit::Individuals),
+                            count: add,
+                        },
+                    );
+                }
+            }
+        }
+        for set in sets {
+            let add = part(
+                &mut rows
+                    .iter()
+                    .filter(|r| set.categories.contains(r.category.as_str())),
+            );
+            let total = volumes.sets.entry(set.name.clone()).or_insert(0);
+            *total = total.saturating_add(add);
+        }
+        volumes.transfers = volumes.transfers.saturating_add(1);
+        true
+    }
+
     /// [`add_rows`](Self::add_rows) for a transfer whose dates are not yet checked: whether it
     /// counts in `window`.
     pub(crate) fn add_rows_if_in(&self, window: &Window, rows: &mut Vec<Row<'static>>) -> bool {

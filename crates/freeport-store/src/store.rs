@@ -175,13 +175,15 @@ const INDEX_AFTER: u32 = 2;
 const SEEN_CAPACITY: usize = 100_000;
 
 /// Most windows a [`VolumeCache`] keeps before it starts afresh.
-const CACHE_CAPACITY: usize = 256;
+const CACHE_CAPACITY: usize = 4_096;
 
-/// Window answers computed from committed data, so that judging many transfers between two
-/// recordings reads each window once. An answer stays valid while nothing is recorded: the cache
-/// is emptied when this connection commits a recording and when SQLite's `data_version` says
-/// another connection committed. Answers computed after a recording inside a transaction (which
-/// may still roll back) are never cached.
+/// Window answers computed from committed data, so that judging many transfers reads each window
+/// once. When this connection commits a recording, each answer takes the committed transfers in
+/// its window as a recount would (`index::Transfer::add_to`: exact for transfers without subject
+/// hashes) or is forgotten; a transaction that has recorded reads an answer plus its own
+/// transfers the same way. The cache is emptied when SQLite's `data_version` says another
+/// connection committed, and after a deletion. Answers computed after a recording inside a
+/// transaction (which may still roll back) are never cached.
 #[derive(Debug, Default)]
 struct VolumeCache {
     data_version: Option<i64>,
@@ -219,6 +221,20 @@ impl VolumeCache {
     /// Inserts transfers this handle has just committed into the index of their exporters
     /// (exporters not indexed are read whole when next indexed); starts afresh past capacity.
     fn index_committed(&mut self, transfers: Vec<(String, index::Transfer)>) {
+        // Each kept answer takes the transfers committed in its window as a recount would; an
+        // answer that cannot (subject hashes, a unit that would change) is forgotten.
+        if !transfers.is_empty() {
+            for (window, answers) in &mut self.answers {
+                answers.retain_mut(|(sets, volumes)| {
+                    transfers
+                        .iter()
+                        .filter(|(exporter, _)| *exporter == window.exporter)
+                        .all(|(_, transfer)| transfer.add_to(volumes, window, sets))
+                });
+            }
+            self.answers.retain(|_, answers| !answers.is_empty());
+            self.answered = self.answers.values().map(Vec::len).sum();
+        }
         for (exporter, transfer) in transfers {
             if let Some(index) = self.index.get_mut(&exporter) {
                 self.indexed += transfer.rows();
@@ -510,9 +526,6 @@ impl Store {
                 .map_err(db_error(path, "commit a transaction"))?;
             return Ok(value);
         }
-        // Emptying early is safe: nothing can refill the answers before the commit.
-        handle.cache.answers.clear();
-        handle.cache.answered = 0;
         let Tx {
             tx,
             cache,
@@ -1106,23 +1119,30 @@ impl Tx<'_> {
         window: &Window,
         sets: &[CategorySet],
     ) -> Result<Volumes, StoreError> {
+        if !self.deleted
+            && let Some((_, cached)) = self
+                .cache
+                .answers
+                .get(window)
+                .and_then(|answers| answers.iter().find(|(s, _)| s.as_slice() == sets))
+        {
+            // The committed answer, with this transaction's own transfers added as a recount
+            // would add them (none may carry subject hashes in the window).
+            let mut answer = cached.clone();
+            let exact = self
+                .recorded_transfers
+                .iter()
+                .filter(|(exporter, _)| *exporter == window.exporter)
+                .all(|(_, transfer)| transfer.add_to(&mut answer, window, sets));
+            if exact {
+                return Ok(answer);
+            }
+            return self.count(window, sets, None, false);
+        }
         if self.recorded {
             return self.count(window, sets, None, false);
         }
-        if let Some((_, answer)) = self
-            .cache
-            .answers
-            .get(window)
-            .and_then(|answers| answers.iter().find(|(s, _)| s.as_slice() == sets))
-        {
-            return Ok(answer.clone());
-        }
-        let (answer, cheap) = self.count_cheaply(window, sets)?;
-        // Counting from the index without subject hashes costs about what keeping the answer
-        // would (copying the window and the sets): only dearer answers are kept.
-        if cheap {
-            return Ok(answer);
-        }
+        let answer = self.count(window, sets, None, false)?;
         if self.cache.answered >= CACHE_CAPACITY {
             self.cache.answers.clear();
             self.cache.answered = 0;
@@ -1177,6 +1197,19 @@ impl Tx<'_> {
         Ok(before)
     }
 
+    /// Refuses a record [`record_transfer`](Self::record_transfer) would refuse (a field out of
+    /// range, a category recorded in another unit before), without writing anything: what
+    /// [`volumes_before`](Self::volumes_before) checks first, for callers that count a
+    /// transfer's window without it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::InvalidTransfer`] naming the field; SQLite fails.
+    pub fn check_record(&self, record: &TransferRecord) -> Result<(), StoreError> {
+        self.validate(record)?;
+        self.check_units(record)
+    }
+
     /// Refuses a record whose categories were recorded in another unit before, as
     /// [`record_transfer`](Self::record_transfer) does, without writing anything.
     fn check_units(&self, record: &TransferRecord) -> Result<(), StoreError> {
@@ -1220,16 +1253,6 @@ impl Tx<'_> {
     ) -> Result<Volumes, StoreError> {
         self.count_with(window, sets, pending, alone)
             .map(|(volumes, _)| volumes)
-    }
-
-    /// [`count`](Self::count) of the stored transfers only, and whether it was cheap: read from
-    /// the index, no subject hash involved.
-    fn count_cheaply(
-        &mut self,
-        window: &Window,
-        sets: &[CategorySet],
-    ) -> Result<(Volumes, bool), StoreError> {
-        self.count_with(window, sets, None, false)
     }
 
     fn count_with(

@@ -1211,6 +1211,7 @@ mod windowed_counts_match_a_naive_computation {
         #[test]
         fn an_index_kept_across_commits_counts_as_sqlite(
             specs in proptest::collection::vec(spec(), 1..16),
+            hashless in proptest::collection::vec(any::<bool>(), 16),
             batch in 1..5_usize,
             at in 0..800_i64,
             exporter in 0..2_usize,
@@ -1218,8 +1219,21 @@ mod windowed_counts_match_a_naive_computation {
         ) {
             let (_dir, mut store) = temp_store();
             let mut sql_only = freeport_store::Store::open(store.path()).unwrap().with_window_index(false);
-            let records: Vec<TransferRecord> =
-                specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+            // Some transfers without subject hashes (the same people counted as unknown): the
+            // store adds those to the answers it keeps instead of counting again.
+            let records: Vec<TransferRecord> = specs
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let mut record = build(i, s);
+                    if hashless[i] {
+                        for entry in &mut record.volumes {
+                            entry.subject_hashes.clear();
+                        }
+                    }
+                    record
+                })
+                .collect();
             let exporter = ["e0", "e1"][exporter];
             let sets: Vec<CategorySet> = vec![set("people", &["c1", "c2"]), set("geo", &["geo"])];
             let windows = [
@@ -1242,6 +1256,11 @@ mod windowed_counts_match_a_naive_computation {
                                 for s in &sets {
                                     let got = tx.volumes(window, std::slice::from_ref(s))?.sets[&s.name];
                                     seen.push((s.name.clone(), got, naive(&records[..done], window, &s.categories)));
+                                }
+                                // The kept answer for all the sets, plus this transaction's own.
+                                let all = tx.volumes(window, &sets)?;
+                                for s in &sets {
+                                    seen.push((format!("{} of all", s.name), all.sets[&s.name], naive(&records[..done], window, &s.categories)));
                                 }
                             }
                         }
@@ -1788,4 +1807,72 @@ fn a_staged_package_is_listed_until_delivered_or_lost() {
         .transaction(|tx| tx.stage_package(&TransferId::from("d"), "/out/x"))
         .unwrap_err();
     assert!(error.to_string().contains("no queued log entry"), "{error}");
+}
+
+/// A kept answer takes a committed transfer without hashes as a recount would — unless the
+/// transfer would change a category's unit (here: devices collected in the US joining
+/// individuals of unknown origin, whose transfer gave its individuals), when it is counted again.
+#[test]
+fn kept_answers_follow_commits_and_recount_when_a_unit_would_change() {
+    let (_dir, mut store) = temp_store();
+    let mut sql_only = Store::open(store.path()).unwrap().with_window_index(false);
+    let day = date(2026, 10, 1);
+    let window = Window::us("acme", "b", day);
+    let sets = [set("geo", &["location.precise"])];
+    let geo = |count: u64, unit: Unit, place: Option<CollectedIn>| VolumeEntry {
+        unit,
+        collected_in: place,
+        ..entry("location.precise", count)
+    };
+    let mut first = transfer(
+        "1",
+        "acme",
+        "b",
+        day,
+        vec![geo(40, Unit::Individuals, None)],
+    );
+    first.individuals = Some(40);
+    store.record_transfer(&first).unwrap();
+    let counted = store.volumes(&window, &sets).unwrap();
+    assert_eq!(counted, sql_only.volumes(&window, &sets).unwrap());
+    assert_eq!(
+        counted.categories["location.precise"].unit,
+        Unit::Individuals
+    );
+    assert_eq!(counted.sets["geo"], 40);
+    // Same unit: added to the kept answer.
+    let mut second = transfer("2", "acme", "b", day, vec![geo(5, Unit::Individuals, None)]);
+    second.individuals = Some(5);
+    store.record_transfer(&second).unwrap();
+    let counted = store.volumes(&window, &sets).unwrap();
+    assert_eq!(counted, sql_only.volumes(&window, &sets).unwrap());
+    assert_eq!(counted.sets["geo"], 45);
+    // Devices, uncapped: the category's unit becomes devices; counted again, not added.
+    let third = transfer(
+        "3",
+        "acme",
+        "b",
+        day,
+        vec![geo(7, Unit::Devices, Some(CollectedIn::Us))],
+    );
+    store.record_transfer(&third).unwrap();
+    let counted = store.volumes(&window, &sets).unwrap();
+    assert_eq!(counted, sql_only.volumes(&window, &sets).unwrap());
+    assert_eq!(counted.categories["location.precise"].unit, Unit::Devices);
+    // Inside a transaction that records, the same.
+    let fourth = transfer(
+        "4",
+        "acme",
+        "b",
+        day,
+        vec![geo(2, Unit::Devices, Some(CollectedIn::Us))],
+    );
+    let inside = store
+        .transaction(|tx| {
+            tx.record_transfer(&fourth)?;
+            tx.volumes(&window, &sets)
+        })
+        .unwrap();
+    assert_eq!(inside, sql_only.volumes(&window, &sets).unwrap());
+    assert_eq!(inside.sets["geo"], counted.sets["geo"] + 2);
 }
