@@ -32,26 +32,7 @@ use crate::recover::{Recovered, recover};
 use crate::summary::Classification;
 use crate::volumes::{Counters, transfer_record, with_decision};
 
-/// Environment variable naming a point at which to abort the process as a power cut would (no
-/// unwinding, no cleanup), for crash tests: one of [`FAULT_POINTS`]; or `fail-outputs` to fail
-/// as a disk would while the outputs move into place, `full-witness-disk` to fail as a full disk
-/// would under the witnesses' state (after the log append). Unset in normal use.
-pub const FAULT_ENV: &str = "FREEPORT_FAULT";
-
-/// Every state change of a recording assessment, in order, each a point [`FAULT_ENV`] can stop
-/// the process at: the store transaction committed (`after-record`), the log entry appended
-/// (`after-append`), each local witness's state written (`after-witness-cn`,
-/// `after-witness-us`), the cosigned checkpoint published (`after-checkpoint`), the store told
-/// the entry's index (`after-mark`), the outputs moved into place (`after-outputs`).
-pub const FAULT_POINTS: [&str; 7] = [
-    "after-record",
-    "after-append",
-    "after-witness-cn",
-    "after-witness-us",
-    "after-checkpoint",
-    "after-mark",
-    "after-outputs",
-];
+pub use crate::fault::{FAULT_ENV, FAULT_POINTS};
 
 /// What to de-identify with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,18 +186,6 @@ impl Assessment {
     pub fn decision(&self) -> &Decision {
         self.after.as_ref().map_or(&self.before, |(_, d)| d)
     }
-}
-
-pub(crate) fn fault(point: &str) {
-    if fault_requested(point) {
-        // A crash test asked to die here, as a power cut would: no unwinding, no cleanup.
-        std::process::abort();
-    }
-}
-
-/// Whether a crash test asked for the fault `point` ([`FAULT_ENV`]).
-pub(crate) fn fault_requested(point: &str) -> bool {
-    std::env::var(FAULT_ENV).is_ok_and(|v| v == point)
 }
 
 /// Runs one assessment.
@@ -533,12 +502,12 @@ pub fn assess(
         &entry,
         &staged,
     )?;
-    fault("after-record");
+    crate::fault::abort_at("after-record");
     let index = match log.append(&entry) {
         Ok(index) => index,
         Err(e) => return Err(unappended(&mut store, &log, &recorded.id, &entry, e)),
     };
-    fault("after-append");
+    crate::fault::abort_at("after-append");
     // From here the transfer is recorded and logged: a failure keeps what was staged, and says
     // so; the next run finishes the package from it.
     let staged_dir = staging.keep();
@@ -546,7 +515,7 @@ pub fn assess(
     let finished: Result<(), AssessError> = (|| {
         let receipt = log.receipt(index).at(Stage::Log)?;
         store.mark_logged(&recorded.id, index).at(Stage::Log)?;
-        fault("after-mark");
+        crate::fault::abort_at("after-mark");
         let sealed = prepared
             .take()
             .ok_or_else(|| AssessError::at(Stage::Seal, Cause::Internal("sealed twice".into())))?
@@ -578,7 +547,7 @@ pub fn assess(
             Some(&logged),
             request.lang,
         )?;
-        fault("after-outputs");
+        crate::fault::abort_at("after-outputs");
         store.mark_delivered(&recorded.id).at(Stage::Output)?;
         let _ = std::fs::remove_dir_all(&staged_dir);
         Ok(())
@@ -1302,7 +1271,7 @@ fn write_outputs(
         std::fs::write(&path, bytes)
             .map_err(|e| AssessError::io(Stage::Output, "write", &path, e))?;
     }
-    if fault_requested("fail-outputs") {
+    if crate::fault::requested("fail-outputs") {
         // A test's stand-in for a disk that fails while the outputs move into place.
         return Err(AssessError::io(
             Stage::Output,
