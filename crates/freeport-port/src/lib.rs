@@ -42,6 +42,7 @@ pub mod layout;
 pub mod pipeline;
 pub mod port;
 pub mod recover;
+mod stages;
 pub mod summary;
 pub mod volumes;
 
