@@ -1,6 +1,6 @@
 //! One assessment, stage by stage, in the order the crate docs give: [`assess`] runs the
 //! stages (`crate::stages`) up to outputs ready to deliver ([`Staged`]); [`deliver`] moves
-//! them into the output directory.
+//! them into an output directory.
 
 use std::path::{Path, PathBuf};
 
@@ -212,29 +212,16 @@ enum Staging {
     Recorded(Box<Kept>),
 }
 
-/// Runs one assessment and delivers its outputs into the request's output directory.
-///
-/// # Errors
-///
-/// Any stage that cannot complete; [`AssessError::stage`] says which. Nothing is recorded,
-/// logged or sealed unless every stage completes.
-pub fn assess(
-    request: &Request,
-    home: &HomeLayout,
-    progress: &dyn Progress,
-) -> Result<Assessment, AssessError> {
-    deliver(stage(request, home, progress)?, &request.out_dir)
-}
-
 /// Runs one assessment up to its outputs, rendered and staged in the request's output
-/// directory ([`Staged`]).
+/// directory ([`Staged`]); [`deliver`] moves them into place. A caller that keeps the
+/// artefacts itself (a server) reads [`Staged::outputs`] instead.
 ///
 /// # Errors
 ///
 /// Any stage that cannot complete; [`AssessError::stage`] says which. Nothing is recorded,
 /// logged or sealed unless every stage completes; a failure after the log append keeps the
 /// staging and says the transfer is recorded.
-pub fn stage(
+pub fn assess(
     request: &Request,
     home: &HomeLayout,
     progress: &dyn Progress,
