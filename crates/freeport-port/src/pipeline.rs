@@ -5,21 +5,19 @@
 use std::path::{Path, PathBuf};
 
 use freeport_deid::report::Report as DeidReport;
-use freeport_policy::{
-    CollectedIn as Origin, Decision, Judge, PriorVolumes, Remedy, TransferFacts,
-};
+use freeport_policy::{CollectedIn as Origin, Decision, PriorVolumes, Remedy, TransferFacts};
 use freeport_report::Lang;
 use freeport_scan::{Progress, ScanReport};
-use freeport_seal::Prepared;
 use freeport_store::{Store, SubjectSalt};
 use serde::Serialize;
 
-use crate::error::{AssessError, AtStage, Cause, Stage};
+use crate::error::{AssessError, AtStage, Stage};
 use crate::home::PortLog;
 use crate::layout::HomeLayout;
 use crate::recover::{Recovered, recover};
-use crate::stages::judge::{Judgement, Judging};
-use crate::stages::record::Kept;
+use crate::stages::judge::{Judgements, Judging, judgements};
+use crate::stages::log::Kept;
+use crate::stages::record::Judged;
 use crate::stages::seal::Sealing;
 use crate::stages::{deid, judge, log, record, report, scan, seal};
 use crate::volumes::Counters;
@@ -336,7 +334,7 @@ pub fn assess(
         package_name: &package_name,
     };
     let sealed = seal::seal(&sealing, payload, &sealer, dir)?;
-    let judged = judging.judged(&final_facts, &last.prior, &last.decision);
+    let judged = Judged::new(&judging, &final_facts, &last.prior, &last.decision);
     let staged = record::record(&mut store, home, &judged, &recorded, &sealed, dir)?;
     let index = log::append(&mut store, &mut log, &recorded.id, &sealed.entry)?;
     // From here the transfer is recorded and logged: a failure keeps what was staged, and says
@@ -348,14 +346,19 @@ pub fn assess(
         index,
         store,
     };
-    let finishing = Finishing {
+    let finishing = log::Finishing {
         log: &mut log,
         sealer: &sealer,
         home,
         judge: &transfer.judge,
         lang: request.lang,
     };
-    finish(assessment, kept, sealed.prepared, finishing)
+    let (assessment, outputs, kept) = log::finish(assessment, kept, sealed.prepared, finishing)?;
+    Ok(Staged {
+        assessment,
+        outputs,
+        staging: Staging::Recorded(Box::new(kept)),
+    })
 }
 
 /// Stage 2, **home**: the store and the log open (created only in a fresh home; a home whose
@@ -372,89 +375,6 @@ fn open_home(
         .transaction(|tx| tx.subject_salt(exporter))
         .at(Stage::Home)?;
     Ok((store, log, recovered, salt))
-}
-
-/// The judgements of one assessment, as the assessment keeps them.
-struct Judgements {
-    /// The volumes the store held when the data as scanned was judged.
-    prior: PriorVolumes,
-    /// The decision on the data as scanned.
-    before: Decision,
-    /// The facts and decision after de-identification.
-    after: Option<(TransferFacts, Decision)>,
-    /// The judgement that counts: after de-identification if it ran, else before.
-    last: Judgement,
-}
-
-fn judgements(before: Judgement, after: Option<(TransferFacts, Judgement)>) -> Judgements {
-    match after {
-        Some((facts, last)) => Judgements {
-            prior: before.prior,
-            before: before.decision,
-            after: Some((facts, last.decision.clone())),
-            last,
-        },
-        None => Judgements {
-            prior: before.prior,
-            before: before.decision.clone(),
-            after: None,
-            last: before,
-        },
-    }
-}
-
-/// What finishing a logged transfer needs besides the transfer.
-struct Finishing<'a> {
-    log: &'a mut PortLog,
-    sealer: &'a seal::Sealer,
-    home: &'a HomeLayout,
-    judge: &'a Judge,
-    lang: Lang,
-}
-
-/// The logged transfer's receipt, its package finished with it, the home's trust file, and the
-/// outputs rendered; a failure keeps the staging for recovery ([`Kept::failed`]).
-fn finish(
-    mut assessment: Assessment,
-    mut kept: Kept,
-    prepared: Prepared,
-    finishing: Finishing<'_>,
-) -> Result<Staged, AssessError> {
-    let Finishing {
-        log,
-        sealer,
-        home,
-        judge,
-        lang,
-    } = finishing;
-    let mut prepared = Some(prepared);
-    let finished = (|| {
-        let logged = log::logged(&mut kept.store, log, &kept.id, kept.index)?;
-        let sealed = prepared
-            .take()
-            .ok_or_else(|| AssessError::at(Stage::Seal, Cause::Internal("sealed twice".into())))?
-            .finish(&logged.receipt)
-            .at(Stage::Seal)?;
-        assessment.outcome = Outcome::Recorded {
-            log_index: kept.index,
-            receipt: logged.receipt.clone(),
-        };
-        let trust = seal::write_home_trust(home, &sealer.keys, log)?;
-        assessment.package = Some(Package {
-            name: format!("{}.fdp", assessment.transfer_id),
-            manifest_sha256: sealed.manifest_sha256,
-            trust,
-        });
-        report::outputs(&assessment, judge, Some(&logged), lang)
-    })();
-    match finished {
-        Ok(outputs) => Ok(Staged {
-            assessment,
-            outputs,
-            staging: Staging::Recorded(Box::new(kept)),
-        }),
-        Err(e) => Err(kept.failed(e, prepared)),
-    }
 }
 
 /// Moves a staged assessment's outputs, and its package, into `out_dir` (the request's output

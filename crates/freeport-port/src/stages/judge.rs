@@ -12,7 +12,6 @@ use freeport_vocabulary::Vocabulary;
 
 use crate::error::{AssessError, AtStage, Stage};
 use crate::pipeline::{DeidChoice, Request};
-use crate::stages::record::Judged;
 use crate::volumes::{Counters, SubjectHashes, transfer_record};
 
 /// The transfer as read: its facts (no inventory yet), the judge and where the data was
@@ -114,29 +113,23 @@ impl Judging<'_> {
         hashes: SubjectHashes,
     ) -> Result<Judgement, AssessError> {
         let record = transfer_record(id, facts, self.vocabulary, hashes);
-        let (decision, prior) = judge_with_store(store, self.judge, self.counters, facts, &record)?;
-        Ok(Judgement {
-            record,
-            decision,
-            prior,
-        })
-    }
-
-    /// The decision on `facts` and the volumes it was taken on, as the record stage checks
-    /// it again.
-    pub(crate) fn judged<'a>(
-        &'a self,
-        facts: &'a TransferFacts,
-        prior: &'a PriorVolumes,
-        decision: &'a Decision,
-    ) -> Judged<'a> {
-        Judged {
-            judge: self.judge,
-            counters: self.counters,
-            facts,
-            prior,
-            decision,
-        }
+        store
+            .dry_run(|tx| {
+                let prior = self
+                    .counters
+                    .prior(tx, &record)
+                    .map_err(|c| AssessError::at(Stage::Judge, c))?;
+                let decision = self
+                    .judge
+                    .decide_with_remedies(facts, &prior)
+                    .at(Stage::Judge)?;
+                Ok((decision, prior))
+            })
+            .map(|(decision, prior)| Judgement {
+                record,
+                decision,
+                prior,
+            })
     }
 }
 
@@ -153,18 +146,36 @@ pub(crate) fn load_judge(
     Judge::new(cn, us, vocabulary).at(Stage::Transfer)
 }
 
-pub(crate) fn judge_with_store(
-    store: &mut Store,
-    judge: &Judge,
-    counters: &Counters,
-    facts: &TransferFacts,
-    record: &TransferRecord,
-) -> Result<(Decision, PriorVolumes), AssessError> {
-    store.dry_run(|tx| {
-        let prior = counters
-            .prior(tx, record)
-            .map_err(|c| AssessError::at(Stage::Judge, c))?;
-        let decision = judge.decide_with_remedies(facts, &prior).at(Stage::Judge)?;
-        Ok((decision, prior))
-    })
+/// The judgements of one assessment, as the assessment keeps them.
+pub(crate) struct Judgements {
+    /// The volumes the store held when the data as scanned was judged.
+    pub prior: PriorVolumes,
+    /// The decision on the data as scanned.
+    pub before: Decision,
+    /// The facts and decision after de-identification.
+    pub after: Option<(TransferFacts, Decision)>,
+    /// The judgement that counts: after de-identification if it ran, else before.
+    pub last: Judgement,
+}
+
+/// The judgement before de-identification and, if it ran, the one after it, as the
+/// assessment keeps them.
+pub(crate) fn judgements(
+    before: Judgement,
+    after: Option<(TransferFacts, Judgement)>,
+) -> Judgements {
+    match after {
+        Some((facts, last)) => Judgements {
+            prior: before.prior,
+            before: before.decision,
+            after: Some((facts, last.decision.clone())),
+            last,
+        },
+        None => Judgements {
+            prior: before.prior,
+            before: before.decision.clone(),
+            after: None,
+            last: before,
+        },
+    }
 }

@@ -1,17 +1,16 @@
 //! Stage 6b, **record**: the transfer's id settled, its manifest body staged durably, then one
 //! store transaction that judges again against the store as it is now, records the transfer
-//! and queues its log entry (outbox). Also what a failure after the log append leaves: the
-//! staging kept for recovery, and an error that says the transfer is recorded.
+//! and queues its log entry (outbox).
 
 use std::path::{Path, PathBuf};
 
 use freeport_policy::{Decision, Judge, PriorVolumes, TransferFacts};
-use freeport_seal::Prepared;
 use freeport_store::{Store, StoreError, TransferId, TransferRecord};
 
 use crate::error::{AssessError, AtStage, Cause, Stage};
 use crate::layout::HomeLayout;
 use crate::recover::Recovered;
+use crate::stages::judge::Judging;
 use crate::stages::seal::Sealed;
 use crate::volumes::{Counters, with_decision};
 
@@ -74,47 +73,6 @@ pub(crate) fn record(
     Ok(staged)
 }
 
-/// A recorded and logged transfer's staging, kept once the entry is in the log: a failure
-/// from there on keeps it for recovery to finish the package from.
-pub(crate) struct Kept {
-    /// The store, which marks the transfer delivered at the end.
-    pub store: Store,
-    /// The staging directory as the store holds it (canonical).
-    pub staged: PathBuf,
-    /// The staging directory.
-    pub dir: PathBuf,
-    /// The transfer.
-    pub id: TransferId,
-    /// Its entry's index in the log.
-    pub index: u64,
-}
-
-impl Kept {
-    /// The error of a run that failed after the log append: the encrypted payload (`prepared`,
-    /// if not finished) stays, the staging directory is renamed out of the sweep's reach (these
-    /// are a recorded transfer's only outputs, and recovery looks for them there), and the
-    /// error says the transfer is recorded.
-    pub(crate) fn failed(self, e: AssessError, prepared: Option<Prepared>) -> AssessError {
-        if let Some(prepared) = prepared {
-            let _ = prepared.keep();
-        }
-        let kept = crate::recover::kept_dir(&self.staged, &self.id);
-        let kept = match std::fs::rename(&self.dir, &kept) {
-            Ok(()) => kept,
-            Err(_) => self.dir,
-        };
-        AssessError::at(
-            e.stage,
-            Cause::Recorded {
-                transfer_id: self.id.as_str().to_owned(),
-                log_index: self.index,
-                kept: kept.display().to_string(),
-                cause: e.cause,
-            },
-        )
-    }
-}
-
 /// Refuses to record again a transfer (this transfer file and data: the same default id, or
 /// its `-N`) whose package recovery has just finished or failed to finish: this run is a retry
 /// of the run that stopped after recording it, and recording again would log it twice.
@@ -175,6 +133,25 @@ pub(crate) struct Judged<'a> {
     /// The prior volumes the store held when the decision was taken.
     pub prior: &'a PriorVolumes,
     pub decision: &'a Decision,
+}
+
+impl<'a> Judged<'a> {
+    /// The decision on `facts` with the packs and counters of `judging`, and the volumes it
+    /// was taken on, as the record stage checks it again.
+    pub(crate) fn new(
+        judging: &Judging<'a>,
+        facts: &'a TransferFacts,
+        prior: &'a PriorVolumes,
+        decision: &'a Decision,
+    ) -> Self {
+        Self {
+            judge: judging.judge,
+            counters: judging.counters,
+            facts,
+            prior,
+            decision,
+        }
+    }
 }
 
 /// Records the transfer and queues its log entry, in one transaction that first judges again
@@ -260,7 +237,7 @@ mod tests {
     use freeport_vocabulary::Vocabulary;
 
     use super::*;
-    use crate::stages::judge::judge_with_store;
+    use crate::stages::judge::Judging;
     use crate::volumes::transfer_record;
 
     /// A Chinese exporter sending `people` people's names (no subject hashes): the bundled
@@ -289,9 +266,16 @@ mod tests {
     ) -> (TransferFacts, PriorVolumes, Decision, TransferRecord) {
         let vocabulary = Vocabulary::embedded().unwrap();
         let facts = facts(judge, people);
-        let record = transfer_record(id, &facts, vocabulary, Default::default());
-        let (decision, prior) = judge_with_store(store, judge, counters, &facts, &record).unwrap();
-        let record = with_decision(record, &decision).unwrap();
+        let judging = Judging {
+            judge,
+            counters,
+            vocabulary,
+        };
+        let judged = judging
+            .judge(store, id, &facts, Default::default())
+            .unwrap();
+        let (decision, prior) = (judged.decision, judged.prior);
+        let record = with_decision(judged.record, &decision).unwrap();
         (facts, prior, decision, record)
     }
 
