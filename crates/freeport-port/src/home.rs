@@ -386,7 +386,7 @@ impl PortLog {
                     .file_name()
                     .and_then(|f| f.to_str())
                     .unwrap_or("witness.json");
-                if crate::pipeline::fault_requested("full-witness-disk") {
+                if crate::fault::requested("full-witness-disk") {
                     // A test's stand-in for a disk that fills under the witness state.
                     return Err(freeport_tlog::Error::Io {
                         action: "write",
@@ -408,7 +408,7 @@ impl PortLog {
                     },
                 ));
             }
-            crate::pipeline::fault(&format!("after-witness-{}", w.name));
+            crate::fault::abort_at(&format!("after-witness-{}", w.name));
         }
         for r in &self.remote {
             let answer = match &self.client {
@@ -513,7 +513,7 @@ impl PortLog {
             });
         }
         let cosigned = self.log.publish_checkpoint(&note, &lines)?;
-        crate::pipeline::fault("after-checkpoint");
+        crate::fault::abort_at("after-checkpoint");
         let entry = self.log.entry(index)?;
         Ok(Receipt::build(&self.log, size, index, Some(entry), cosigned)?.to_text())
     }

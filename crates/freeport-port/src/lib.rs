@@ -24,7 +24,8 @@
 //!       answer changed since step 4), records the transfer and queues the entry (outbox);
 //!    3. the entry is appended to the log, a checkpoint signed and cosigned, a receipt built;
 //!    4. the store marks the entry logged;
-//!    5. the output files are renamed into the output directory.
+//!    5. the outputs are rendered ([`Staged`]), and [`deliver`] renames them into the output
+//!       directory and marks the transfer delivered.
 //!
 //!    A crash between 2 and 3 leaves a queued entry the log lacks: the next start abandons it
 //!    together with its transfer (no package was ever delivered). A crash between 3 and 4
@@ -34,6 +35,7 @@
 pub mod audit;
 pub mod cosign;
 pub mod error;
+pub mod fault;
 pub mod home;
 pub mod inventory;
 pub mod judge;
@@ -41,11 +43,12 @@ pub mod layout;
 pub mod pipeline;
 pub mod port;
 pub mod recover;
+mod stages;
 pub mod summary;
 pub mod volumes;
 
 pub use error::{AssessError, Cause, Stage};
 pub use home::PortLog;
 pub use layout::{HomeContents, HomeError, HomeLayout, Initialised};
-pub use pipeline::{Assessment, DeidChoice, Outcome, Request, assess};
+pub use pipeline::{Assessment, DeidChoice, Outcome, Request, Staged, assess, deliver};
 pub use port::{Port, PortError, Principal};

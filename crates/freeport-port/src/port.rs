@@ -1198,7 +1198,7 @@ impl Port {
             }
             Err(e) => return vec![Err(e)],
         };
-        crate::pipeline::fault(FILING_RECORDED);
+        crate::fault::abort_at(FILING_RECORDED);
         let queued: Vec<(TransferId, &[u8])> = filed
             .iter()
             .filter_map(|f| f.as_ref().ok())
@@ -1724,7 +1724,7 @@ impl Port {
         })?;
         // The decision is stored with its entries queued; now the log. A failure from here on
         // leaves the entries queued: [`Port::open`] appends them on the next start.
-        crate::pipeline::fault(DECISION_RECORDED);
+        crate::fault::abort_at(DECISION_RECORDED);
         let index = {
             let mut log = self.log()?;
             let mut entries: Vec<&[u8]> = vec![&entry];
@@ -1996,7 +1996,7 @@ impl Port {
             )?;
             Ok::<_, PortError>(stored)
         })?;
-        crate::pipeline::fault(NOTICE_RECORDED);
+        crate::fault::abort_at(NOTICE_RECORDED);
         let index = self.log()?.append(&entry)?;
         self.store()?
             .transaction(|tx| tx.set_notice_log_index(stored.seq, index))?;

@@ -214,7 +214,7 @@ fn deliver(
     // report files of the run stays, for the operator).
     let _ = std::fs::remove_file(place.join(body_file(id)));
     let _ = std::fs::remove_dir(place);
-    crate::pipeline::write_home_trust(home, &keys, log).map_err(|e| e.cause.to_string())?;
+    crate::stages::seal::write_home_trust(home, &keys, log).map_err(|e| e.cause.to_string())?;
     Ok(package)
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use freeport_cli::{AssessArgs, Collected, ReportLang};
 use freeport_policy::{CollectedIn, Decision};
 use freeport_port::pipeline::DataFile;
-use freeport_port::{Assessment, DeidChoice, HomeLayout, Outcome, Request, assess};
+use freeport_port::{Assessment, DeidChoice, HomeLayout, Outcome, Request, assess, deliver};
 use freeport_report::Lang;
 use serde::Serialize;
 
@@ -81,7 +81,8 @@ pub(crate) fn run(
     };
     let progress = Bar::new();
     let existed = args.out_dir.exists();
-    let result = assess(&request, &home, &progress);
+    let result =
+        assess(&request, &home, &progress).and_then(|staged| deliver(staged, &request.out_dir));
     progress.bar.finish_and_clear();
     if result.is_err() && !existed {
         // An output directory this run created and left empty goes too; one with anything in
