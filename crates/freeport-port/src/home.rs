@@ -478,6 +478,19 @@ impl PortLog {
         Ok(self.log.append(entries)?.first_index)
     }
 
+    /// Appends `entry` unless it is among the newest entries already (a crash came after its
+    /// append, before the store noted it): its index either way. For entries a store queued.
+    ///
+    /// # Errors
+    ///
+    /// The log cannot be read or written.
+    pub fn append_once(&mut self, entry: &[u8]) -> freeport_tlog::Result<u64> {
+        match self.find_recent(entry)? {
+            Some(index) => Ok(index),
+            None => self.append(entry),
+        }
+    }
+
     /// The index of `entry` among the newest entries, if it is there (crash recovery).
     ///
     /// # Errors

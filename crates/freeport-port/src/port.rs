@@ -909,23 +909,15 @@ impl Port {
         for pending in store.pending_log_entries()? {
             let is_filing = store.transaction(|tx| tx.filing(pending.transfer.as_str()))?;
             if is_filing.is_some() {
-                let index = match log.find_recent(&pending.entry)? {
-                    Some(index) => index,
-                    None => log.append(&pending.entry)?,
-                };
+                let index = log.append_once(&pending.entry)?;
                 store.mark_logged(&pending.transfer, index)?;
             }
         }
         // Likewise decisions stored before a crash kept them from the log.
         for pending in store.transaction(|tx| tx.pending_decisions())? {
-            let index = match log.find_recent(&pending.log_entry)? {
-                Some(index) => index,
-                None => log.append(&pending.log_entry)?,
-            };
-            if let Some(publication) = &pending.publication_entry
-                && log.find_recent(publication)?.is_none()
-            {
-                log.append(publication)?;
+            let index = log.append_once(&pending.log_entry)?;
+            if let Some(publication) = &pending.publication_entry {
+                log.append_once(publication)?;
             }
             store.transaction(|tx| tx.set_case_log_index(&pending.filing, &pending.side, index))?;
         }
@@ -937,10 +929,7 @@ impl Port {
             if notice.log_index.is_some() {
                 continue;
             }
-            let index = match log.find_recent(&notice.log_entry)? {
-                Some(index) => index,
-                None => log.append(&notice.log_entry)?,
-            };
+            let index = log.append_once(&notice.log_entry)?;
             store.transaction(|tx| tx.set_notice_log_index(notice.seq, index))?;
         }
         crate::recover::recover(&mut store, &mut log, &layout)
@@ -2116,10 +2105,7 @@ fn publish_packs(store: &mut Store, log: &mut PortLog, judge: &Judge) -> Result<
         if pack.log_index.is_some() {
             continue;
         }
-        let index = match log.find_recent(&pack.log_entry)? {
-            Some(index) => index,
-            None => log.append(&pack.log_entry)?,
-        };
+        let index = log.append_once(&pack.log_entry)?;
         store.transaction(|tx| tx.set_pack_log_index(&pack, index))?;
     }
     Ok(())
