@@ -182,8 +182,9 @@ const CACHE_CAPACITY: usize = 4_096;
 /// its window as a recount would (`index::Transfer::add_to`: exact for transfers without subject
 /// hashes) or is forgotten; a transaction that has recorded reads an answer plus its own
 /// transfers the same way. The cache is emptied when SQLite's `data_version` says another
-/// connection committed, and after a deletion. Answers computed after a recording inside a
-/// transaction (which may still roll back) are never cached.
+/// connection committed, and after a deletion. An answer is kept only when computed over
+/// committed rows alone: never for an exporter the transaction has recorded for (which may still
+/// roll back).
 #[derive(Debug, Default)]
 struct VolumeCache {
     data_version: Option<i64>,
@@ -1139,7 +1140,14 @@ impl Tx<'_> {
             }
             return self.count(window, sets, None, false);
         }
-        if self.recorded {
+        // An answer over committed rows only may be kept: none was deleted, and this
+        // transaction recorded nothing for the window's exporter (a batch of filings seeds
+        // each organisation's windows on its first filing in the batch).
+        let own = self
+            .recorded_transfers
+            .iter()
+            .any(|(exporter, _)| *exporter == window.exporter);
+        if self.deleted || own {
             return self.count(window, sets, None, false);
         }
         let answer = self.count(window, sets, None, false)?;
