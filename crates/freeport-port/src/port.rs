@@ -853,6 +853,9 @@ pub fn decision_note_text(entry: &[u8]) -> String {
 pub struct Port {
     layout: HomeLayout,
     store: Mutex<Store>,
+    /// A second connection that only reads (authentication), so a request is not kept waiting
+    /// behind a batch of filings holding the writer's connection.
+    reader: Mutex<Store>,
     /// `None` when opened without its log ([`Port::open_without_log`]).
     log: Option<Mutex<PortLog>>,
     judge: Judge,
@@ -901,6 +904,7 @@ impl Port {
     ) -> Result<Self, PortError> {
         require_initialised(&layout)?;
         let mut store = layout.open_store_for_recording()?;
+        let reader = Store::open_for_reading(layout.store_path())?;
         let mut log = PortLog::open_or_create(&layout)?;
         // A crash between recording a cleared filing and appending its entry left it queued:
         // the filing was acknowledged, so its entry is appended now (or found appended). Entries
@@ -937,6 +941,7 @@ impl Port {
         Ok(Self {
             layout,
             store: Mutex::new(store),
+            reader: Mutex::new(reader),
             log: Some(Mutex::new(log)),
             judge,
             vocabulary,
@@ -957,9 +962,11 @@ impl Port {
     ) -> Result<Self, PortError> {
         require_initialised(&layout)?;
         let store = layout.open_store_for_recording()?;
+        let reader = Store::open_for_reading(layout.store_path())?;
         Ok(Self {
             layout,
             store: Mutex::new(store),
+            reader: Mutex::new(reader),
             log: None,
             judge,
             vocabulary,
@@ -1007,7 +1014,11 @@ impl Port {
             return Err(PortError::Unauthenticated);
         }
         let hash = token_hash(token);
-        let account = self.store()?.transaction(|tx| tx.account_by_token(&hash))?;
+        let account = self
+            .reader
+            .lock()
+            .map_err(|_| PortError::Internal("the reader lock is poisoned".to_owned()))?
+            .reading(|tx| tx.account_by_token(&hash))?;
         match account {
             Some(a) if a.revoked_at.is_none() => Ok(Principal {
                 account: a.id,

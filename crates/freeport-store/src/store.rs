@@ -553,6 +553,20 @@ impl Store {
         self.run(TransactionBehavior::Deferred, work)
     }
 
+    /// Runs `work` in a read transaction: a consistent snapshot of what was committed when it
+    /// began, taking no write lock, so another connection's writer neither waits for it nor
+    /// makes it wait (write-ahead logging). For a second handle that only reads beside a writer.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `work` returns, or the store cannot begin the transaction.
+    pub fn reading<T, E>(&mut self, work: impl FnOnce(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.run(TransactionBehavior::Deferred, work)
+    }
+
     /// Records one transfer in its own transaction. See [`Tx::record_transfer`].
     ///
     /// # Errors
