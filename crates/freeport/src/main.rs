@@ -17,6 +17,9 @@ fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let config = match Config::load() {
         Ok(config) => config,
+        // Help and the version show without the configuration: they are how one learns to
+        // fix it.
+        Err(_) if asks_for_help(&args) => Config::default(),
         Err(error) => {
             let error = freeport::Error::from(Box::new(error));
             let status = error.exit_status();
@@ -53,6 +56,16 @@ fn main() -> ExitCode {
             status.into()
         }
     }
+}
+
+/// Whether the command line asks only for help or the version (`--help`, `-h`, `--version`,
+/// `-V`, or the `help` subcommand first).
+fn asks_for_help(args: &[std::ffi::OsString]) -> bool {
+    let words: Vec<&str> = args.iter().skip(1).filter_map(|a| a.to_str()).collect();
+    words.first() == Some(&"help")
+        || words
+            .iter()
+            .any(|w| matches!(*w, "--help" | "-h" | "--version" | "-V"))
 }
 
 /// A command line clap refused (or `--help`, `--version`): as clap shows it, or, when the

@@ -287,6 +287,20 @@ fn config_show_names_each_values_source() {
     assert_eq!(value["error"]["field"], "port.token");
     assert_eq!(value["error"]["file"], "freeport.toml");
     assert_eq!(value["error"]["span"]["line"], 3);
+    // Help and the version still show (how else would one find out how to fix it?).
+    for args in [
+        &["--help"][..],
+        &["vocab", "--help"],
+        &["help", "vocab"],
+        &["--version"],
+    ] {
+        let (code, stdout, stderr) = run(args, &[]);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(
+            stdout.contains("freeport") || stdout.contains("Usage"),
+            "{args:?}: {stdout}"
+        );
+    }
 }
 
 #[test]
