@@ -77,22 +77,8 @@ impl Counters {
         let date = record.date;
         let cn_window = Window::cn(&record.exporter, date);
         let us_window = Window::us(&record.exporter, &record.counterparty, date);
-        // Without subject hashes the transfer's people are all new: the people before it are
-        // the stored window's, read from the store's kept answers (exactly what
-        // `volumes_before` gives for the sets; it recounts the transfer with them).
-        let hashless = record.volumes.iter().all(|v| v.subject_hashes.is_empty());
-        let (cn, us) = if hashless {
-            tx.check_record(record)?;
-            (
-                tx.volumes(&cn_window, &self.cn)?,
-                tx.volumes(&us_window, &self.us)?,
-            )
-        } else {
-            (
-                tx.volumes_before(&cn_window, &self.cn, record)?,
-                tx.volumes_before(&us_window, &self.us, record)?,
-            )
-        };
+        let cn = tx.volumes_before(&cn_window, &self.cn, record)?;
+        let us = tx.volumes_before(&us_window, &self.us, record)?;
         let set = |v: &Volumes, name: &str| v.sets.get(name).copied().unwrap_or(0);
         let us_set = |counter: UsCounter| set(&us, counter.name());
         Ok(PriorVolumes {

@@ -1199,7 +1199,7 @@ impl Tx<'_> {
     ) -> Result<Volumes, StoreError> {
         self.validate(transfer)?;
         self.check_units(transfer)?;
-        let with = self.count(window, sets, Some(transfer), false)?;
+        let with = self.volumes_with(window, sets, transfer)?;
         let alone = self.count(window, sets, Some(transfer), true)?;
         let less = |a: u64, b: Option<u64>| a.saturating_sub(b.unwrap_or(0));
         let mut before = with;
@@ -1219,17 +1219,28 @@ impl Tx<'_> {
         Ok(before)
     }
 
-    /// Refuses a record [`record_transfer`](Self::record_transfer) would refuse (a field out of
-    /// range, a category recorded in another unit before), without writing anything: what
-    /// [`volumes_before`](Self::volumes_before) checks first, for callers that count a
-    /// transfer's window without it.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::InvalidTransfer`] naming the field; SQLite fails.
-    pub fn check_record(&self, record: &TransferRecord) -> Result<(), StoreError> {
-        self.validate(record)?;
-        self.check_units(record)
+    /// The volumes of `window` with `transfer` counted among the stored ones. A transfer
+    /// without subject hashes is added to the window's kept answer as a recount would
+    /// (`index::Transfer::add_to`), so judging it costs the same whatever the exporter's
+    /// history; otherwise, or when that cannot be exact, the window is counted.
+    fn volumes_with(
+        &mut self,
+        window: &Window,
+        sets: &[CategorySet],
+        transfer: &TransferRecord,
+    ) -> Result<Volumes, StoreError> {
+        if transfer.volumes.iter().all(|v| v.subject_hashes.is_empty()) {
+            let mut with = self.volumes(window, sets)?;
+            if transfer.exporter != window.exporter {
+                return Ok(with);
+            }
+            // Not stored: no `seq`s (only hashed entries are ever read back by them).
+            let pending = index::Transfer::recorded(0, transfer, &vec![0; transfer.volumes.len()]);
+            if pending.add_to(&mut with, window, sets) {
+                return Ok(with);
+            }
+        }
+        self.count(window, sets, Some(transfer), false)
     }
 
     /// Refuses a record whose categories were recorded in another unit before, as
