@@ -566,6 +566,49 @@ pub enum RulesCommand {
     /// Compare two pack roots (each holding `cn/` and `us/`): rules added, removed, changed.
     #[command(after_help = "Examples:\n  freeport rules diff old-rules/ rules/\n")]
     Diff(RulesDiffArgs),
+    /// Fetch the packs a port judges with and install any newer one in this home, after checking
+    /// its files, its `rule_pack` log entry and the witnesses' cosignatures under your trust
+    /// policy; a pack that fails any check is refused, naming the check.
+    #[command(after_help = RULES_UPDATE_AFTER_HELP)]
+    Update(RulesUpdateArgs),
+}
+
+const RULES_UPDATE_AFTER_HELP: &str = "\
+Installed packs live in $FREEPORT_HOME/rules/<cn|us>/<version>/ with the receipt that proved them;
+every command then judges with the newest of the installed and the built-in pack. Every pack asked
+for is checked before any is installed. Exit status: 0 when each is installed or already in use, 1
+when the port's pack is older than the one in use, 2 when a pack fails a check (nothing installed).
+
+Examples:
+  freeport rules update --from http://127.0.0.1:8400 --policy cn-us.policy
+  freeport rules update --from http://127.0.0.1:8400 --policy cn-us.policy --jurisdiction us
+";
+
+/// A country's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum JurisdictionArg {
+    /// China's pack.
+    Cn,
+    /// The United States' pack.
+    Us,
+}
+
+/// Arguments of `freeport rules update`.
+#[derive(Debug, Args)]
+pub struct RulesUpdateArgs {
+    /// The port whose packs to take (its base URL).
+    #[arg(long = "from", env = "FREEPORT_PORT_URL", value_name = "URL")]
+    pub from: String,
+    /// Your trust policy (C2SP tlog-policy): the port log's key and the witnesses' keys and
+    /// quorum, pinned by you (e.g. from each witness's /vkey), never taken from the port.
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Only this country's pack; default: both.
+    #[arg(long, value_enum)]
+    pub jurisdiction: Option<JurisdictionArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Where the packs come from.
@@ -1150,7 +1193,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8400")]
     pub listen: SocketAddr,
-    /// Rule-pack directory with `cn/` and `us/` (default: the packs built into freeport).
+    /// Rule-pack directory with `cn/` and `us/` (default: the home's packs, the newest of the
+    /// built-in ones and those `freeport rules update` installed).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
     /// Requests per second each caller (token) may make, with bursts of twice that; more are

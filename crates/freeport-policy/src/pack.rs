@@ -333,6 +333,7 @@ pub struct RulePack {
     rules: Vec<Rule>,
     index: BTreeMap<String, usize>,
     ftz: BTreeMap<String, FtzList>,
+    files: std::sync::Arc<[PackFile]>,
 }
 
 /// One file of a pack, relative path and text.
@@ -536,7 +537,15 @@ impl RulePack {
             rules,
             index,
             ftz,
+            files: files.into(),
         })
+    }
+
+    /// The pack's files as loaded, sorted by path: what [`RulePack::hash`] is the hash of, and
+    /// what a port serves when it publishes the pack (`freeport rules update`).
+    #[must_use]
+    pub fn files(&self) -> &[PackFile] {
+        &self.files
     }
 
     /// Which country's rules.

@@ -10,6 +10,7 @@
 //!   keys/witness-cn.key|.vkey, keys/witness-us.key|.vkey   the local witnesses' keys
 //!   witnesses/cn.json, us.json                             their durable witness state
 //!   trust-policy.txt         the tlog-policy a recipient needs
+//!   rules/cn|us/             rule packs installed by `freeport rules update` (crate::rules)
 //! ```
 //!
 //! The rule ([`HomeLayout::check`]): a home with nothing in it is **fresh** and its first
@@ -201,6 +202,12 @@ impl HomeLayout {
     #[must_use]
     pub fn witnesses_dir(&self) -> PathBuf {
         self.root.join("witnesses")
+    }
+
+    /// Rule packs installed by `freeport rules update` ([`crate::rules::InstalledPacks`]).
+    #[must_use]
+    pub fn rules_dir(&self) -> PathBuf {
+        self.root.join("rules")
     }
 
     /// The trust policy for this log and its witnesses.

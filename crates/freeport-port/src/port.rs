@@ -1854,6 +1854,38 @@ impl Port {
         Ok(self.log()?.receipt_from_published(index)?)
     }
 
+    /// The rule pack of `jurisdiction` this port judges with, as `GET /api/v1/rules/{jurisdiction}`
+    /// serves it: its files and the receipt of its `rule_pack` entry (see [`crate::rules`]).
+    /// `None` while no cosigned checkpoint covers the entry yet. Needs no account: published
+    /// rules are public.
+    ///
+    /// # Errors
+    ///
+    /// The port was opened without its log; the store or the log fail.
+    pub fn rule_pack_release(
+        &self,
+        jurisdiction: Jurisdiction,
+    ) -> Result<Option<crate::rules::RulePackRelease>, PortError> {
+        let pack = self.judge.pack(jurisdiction);
+        let sha256 = pack.hash().trim_start_matches("sha256:");
+        let published = self.store()?.transaction(|tx| tx.published_packs())?;
+        let Some(index) = published
+            .iter()
+            .find(|p| {
+                p.jurisdiction == jurisdiction.as_str()
+                    && p.version == pack.version()
+                    && p.sha256 == sha256
+            })
+            .and_then(|p| p.log_index)
+        else {
+            return Ok(None);
+        };
+        Ok(self
+            .log()?
+            .receipt_from_published(index)?
+            .map(|receipt| crate::rules::RulePackRelease::new(pack, index, receipt)))
+    }
+
     /// Gives the log's remote witnesses their transport.
     ///
     /// # Errors
@@ -2066,9 +2098,6 @@ fn decision_packs(decision: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-/// Refuses text bound for the public log that holds an identifier (a phone or ID number, an
-/// e-mail address, a card number …): public reasons and conditions are published, so they may
-/// name no one. The value is never echoed, only what it looks like and where it is.
 /// The `rule_pack` log entry of `pack`.
 ///
 /// # Errors
@@ -2178,6 +2207,9 @@ fn check_language(tag: &str) -> Result<(), PortError> {
     }
 }
 
+/// Refuses text bound for the public log that holds an identifier (a phone or ID number, an
+/// e-mail address, a card number …): public reasons and conditions are published, so they may
+/// name no one. The value is never echoed, only what it looks like and where it is.
 fn check_public(field: &str, text: &str) -> Result<(), PortError> {
     let mut found = None;
     freeport_detect::text::scan(text, |detector, range| {

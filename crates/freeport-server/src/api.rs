@@ -34,6 +34,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json};
+use freeport_policy::Jurisdiction;
 use freeport_port::home::Cosigned;
 use freeport_port::port::{
     AccountView, CaseView, DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_FACTS_BYTES,
@@ -489,7 +490,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish),
+    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
@@ -498,6 +499,7 @@ async fn journal(
         (name = "cases", description = "Each side's review: questions, signed decisions"),
         (name = "audit", description = "The access journal, the audit bundle, the log's checkpoint and trust policy"),
         (name = "publications", description = "Public reasons of refusals, readable without an account"),
+        (name = "rules", description = "The rule packs the port judges with, with proof of their publication in the log"),
     )
 )]
 #[derive(Debug)]
@@ -600,6 +602,7 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/log/checkpoint", get(checkpoint))
         .route("/api/v1/publications", get(publications).post(publish))
         .route("/api/v1/publications.atom", get(publications_feed))
+        .route("/api/v1/rules/{jurisdiction}", get(rule_pack))
         .route("/api/v1/log/trust-policy", get(trust_policy))
         .layer(Extension(Arc::new(FilingQueue::start(Arc::clone(&port)))))
         .fallback(not_found)
@@ -694,6 +697,43 @@ async fn publish(
     responses((status = 200, description = "The rule packs the port judges with, every refusal's public reasons and every notice, oldest first", body = Vec<Publication>)))]
 async fn publications(State(port): State<Shared>) -> Result<Response, ApiError> {
     Ok(Json(blocking(move || port.publications()).await?).into_response())
+}
+
+/// `GET /api/v1/rules/{jurisdiction}`: the rule pack the port judges with (no account).
+#[utoipa::path(get, path = "/api/v1/rules/{jurisdiction}", tag = "rules",
+    params(("jurisdiction" = String, Path, description = "`cn` or `us`")),
+    responses((status = 200, description = "The pack's files and the receipt of its `rule_pack` log entry against the published cosigned checkpoint; `freeport rules update --from` checks both under the installer's trust policy", body = freeport_port::rules::RulePackRelease),
+        (status = 404, description = "No such jurisdiction, or no cosigned checkpoint covers the pack's entry yet", body = Problem, content_type = "application/problem+json")))]
+async fn rule_pack(
+    State(port): State<Shared>,
+    Path(jurisdiction): Path<String>,
+) -> Result<Response, ApiError> {
+    let side = match jurisdiction.as_str() {
+        "cn" => Jurisdiction::Cn,
+        "us" => Jurisdiction::Us,
+        _ => {
+            let mut problem = Problem::new(
+                StatusCode::NOT_FOUND,
+                "freeport::port::not_found",
+                format!(
+                    "no rule pack `{}`: `cn` or `us`",
+                    jurisdiction.escape_debug()
+                ),
+            );
+            problem.field = Some("jurisdiction".to_owned());
+            return Err(ApiError(problem));
+        }
+    };
+    match blocking(move || port.rule_pack_release(side)).await? {
+        Some(release) => Ok(Json(release).into_response()),
+        None => Err(ApiError(Problem::new(
+            StatusCode::NOT_FOUND,
+            "freeport::port::not_cosigned_yet",
+            format!(
+                "no cosigned checkpoint covers the `{jurisdiction}` rule pack's entry yet; the witnesses are asked again every few seconds"
+            ),
+        ))),
+    }
 }
 
 /// `GET /api/v1/publications.atom`: the same as an Atom feed (RFC 4287), newest first.

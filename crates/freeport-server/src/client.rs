@@ -139,11 +139,15 @@ impl PortClient {
 
     fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         let url = self.url(path);
-        let result = self
-            .agent
-            .get(&url)
-            .header("Authorization", &format!("Bearer {}", self.token))
-            .call();
+        let request = self.agent.get(&url);
+        // Public routes (publications, rule packs) are read without a token.
+        let result = if self.token.is_empty() {
+            request.call()
+        } else {
+            request
+                .header("Authorization", &format!("Bearer {}", self.token))
+                .call()
+        };
         self.answer(&url, result)
     }
 
@@ -239,6 +243,19 @@ impl PortClient {
     /// The port refuses, or cannot be reached.
     pub fn audit_bundle(&self) -> Result<freeport_port::audit::AuditBundle, ClientError> {
         self.get("/api/v1/audit/bundle")
+    }
+
+    /// The rule pack of `jurisdiction` (`cn` or `us`) the port judges with, with the receipt of
+    /// its log entry (no token needed).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses (no cosigned checkpoint covers the pack yet), or cannot be reached.
+    pub fn rule_pack(
+        &self,
+        jurisdiction: &str,
+    ) -> Result<freeport_port::rules::RulePackRelease, ClientError> {
+        self.get(&format!("/api/v1/rules/{jurisdiction}"))
     }
 
     /// Sends a signed decision.

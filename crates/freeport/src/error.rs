@@ -106,6 +106,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Pack(Box<freeport_policy::PackError>),
+    /// A rule pack from a port was refused, or an installed one is broken.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rules(Box<freeport_port::rules::RulesError>),
     /// Judging failed (a gap in a pack, too many unknowns).
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -158,6 +162,12 @@ pub enum Error {
     /// Standard output could not be written.
     #[error("cannot write output")]
     Io(#[from] std::io::Error),
+}
+
+impl From<freeport_port::rules::RulesError> for Error {
+    fn from(e: freeport_port::rules::RulesError) -> Self {
+        Self::Rules(Box::new(e))
+    }
 }
 
 impl From<freeport_seal::Error> for Error {

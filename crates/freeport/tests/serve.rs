@@ -4,78 +4,27 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Process, Stdio};
 
 use assert_cmd::Command;
 use assert_cmd::cargo::CommandCargoExt as _;
+use common::{Server, freeport, root};
 use freeport_policy::Jurisdiction;
 use freeport_port::port::{DecisionFields, Verdict, decision_entry, decision_note_text};
 use freeport_tlog::note::{load_signing_key, sign_note};
 use serde_json::{Value, json};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn freeport(home: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("freeport")
-        .unwrap()
-        .current_dir(root())
-        .env("FREEPORT_HOME", home)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// A running `freeport serve`, stopped with SIGTERM when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
 impl Server {
     fn start(home: &Path) -> Self {
-        Self::start_with_fault(home, None)
+        Self::start_with(home, &[], None)
     }
 
-    /// With `fault`, the process aborts at that `FREEPORT_FAULT` point (as a power cut would).
     fn start_with_fault(home: &Path, fault: Option<&str>) -> Self {
-        let mut command = Process::cargo_bin("freeport").unwrap();
-        if let Some(fault) = fault {
-            command.env("FREEPORT_FAULT", fault);
-        }
-        let mut child = command
-            .current_dir(root())
-            .env("FREEPORT_HOME", home)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap();
-        let base = url.trim_end_matches("/api/v1").to_owned();
-        Self { child, base }
-    }
-
-    fn stop(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Process::new("kill").args(["-TERM", &pid]).status().unwrap();
-        self.child.wait().unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
+        Self::start_with(home, &[], fault)
     }
 }
 

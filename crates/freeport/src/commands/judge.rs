@@ -152,13 +152,31 @@ pub(crate) fn load_vocabulary(path: Option<&Path>) -> Result<&'static Vocabulary
     Ok(Box::leak(Box::new(vocabulary)))
 }
 
+/// The packs to judge with: those under `root` when given, else the home's (the newest of the
+/// built-in pack and one `freeport rules update` installed, `freeport_port::rules`).
 pub(crate) fn load_packs(root: Option<&Path>) -> Result<(RulePack, RulePack), Error> {
-    let load = |j: Jurisdiction| match root {
-        Some(root) => RulePack::from_dir(&root.join(j.as_str())),
-        None => RulePack::embedded(j),
-    };
-    let pack = |j| load(j).map_err(|e| Error::Pack(Box::new(e)));
-    Ok((pack(Jurisdiction::Cn)?, pack(Jurisdiction::Us)?))
+    match root {
+        Some(root) => {
+            let pack = |j: Jurisdiction| {
+                RulePack::from_dir(&root.join(j.as_str())).map_err(|e| Error::Pack(Box::new(e)))
+            };
+            Ok((pack(Jurisdiction::Cn)?, pack(Jurisdiction::Us)?))
+        }
+        // Without a home (no `FREEPORT_HOME`, no data directory) nothing can be installed.
+        None => match freeport_port::HomeLayout::locate() {
+            Ok(layout) => {
+                let installed = freeport_port::rules::InstalledPacks::new(layout.rules_dir());
+                Ok((
+                    installed.active(Jurisdiction::Cn)?,
+                    installed.active(Jurisdiction::Us)?,
+                ))
+            }
+            Err(_) => {
+                let pack = |j| RulePack::embedded(j).map_err(|e| Error::Pack(Box::new(e)));
+                Ok((pack(Jurisdiction::Cn)?, pack(Jurisdiction::Us)?))
+            }
+        },
+    }
 }
 
 pub(crate) fn load_judge(

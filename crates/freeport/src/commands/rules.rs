@@ -1,4 +1,5 @@
-//! `freeport rules check | list | explain ID | diff OLD NEW`: the rule packs as published rules.
+//! `freeport rules check | list | explain ID | diff OLD NEW | update --from URL`: the rule packs
+//! as published rules, and newer packs taken from a port (`freeport_port::rules`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -121,8 +122,96 @@ pub(crate) fn run(command: &RulesCommand, out: &mut dyn Write) -> Result<ExitSta
             };
             render(out, args.format, &rendered)?;
         }
+        RulesCommand::Update(args) => return update(args, out),
     }
     Ok(ExitStatus::Success)
+}
+
+/// What `rules update` did with one jurisdiction's pack.
+#[derive(Debug, Serialize)]
+struct UpdateRow {
+    jurisdiction: &'static str,
+    offered: String,
+    in_use_before: String,
+    /// `installed`, `current` (the same pack is in use) or `older` (not installed).
+    action: &'static str,
+    sha256: String,
+    log_index: u64,
+}
+
+/// Fetches each pack, verifies all of them (nothing is installed if any fails a check), then
+/// installs those newer than the pack in use.
+fn update(args: &freeport_cli::RulesUpdateArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let policy = freeport_tlog::policy::Policy::parse(&read_policy(&args.policy)?)?;
+    let installed =
+        freeport_port::rules::InstalledPacks::new(freeport_port::HomeLayout::locate()?.rules_dir());
+    let client = freeport_server::client::PortClient::new(&args.from, "");
+    let wanted: Vec<Jurisdiction> = match args.jurisdiction {
+        Some(freeport_cli::JurisdictionArg::Cn) => vec![Jurisdiction::Cn],
+        Some(freeport_cli::JurisdictionArg::Us) => vec![Jurisdiction::Us],
+        None => vec![Jurisdiction::Cn, Jurisdiction::Us],
+    };
+    let mut verified = Vec::new();
+    for jurisdiction in wanted {
+        let release = client.rule_pack(jurisdiction.as_str())?;
+        let pack =
+            freeport_port::rules::verify_release(&release, jurisdiction, &policy, &args.from)?;
+        verified.push((jurisdiction, release, pack));
+    }
+    let mut rows = Vec::new();
+    for (jurisdiction, release, pack) in &verified {
+        let active = installed.active(*jurisdiction)?;
+        let action = if active.hash() == pack.hash() {
+            "current"
+        } else {
+            match installed.install(pack, release, &args.from) {
+                Ok(_) => "installed",
+                Err(freeport_port::rules::RulesError::NotNewer { .. }) => "older",
+                Err(e) => return Err(e.into()),
+            }
+        };
+        rows.push(UpdateRow {
+            jurisdiction: jurisdiction.as_str(),
+            offered: pack.version().to_owned(),
+            in_use_before: active.version().to_owned(),
+            action,
+            sha256: pack.hash().to_owned(),
+            log_index: release.log_index,
+        });
+    }
+    let rendered = Rendered {
+        json: &rows,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            for row in &rows {
+                let what = match row.action {
+                    "installed" => format!(
+                        "installed {} (was {}); logged at #{}",
+                        row.offered, row.in_use_before, row.log_index
+                    ),
+                    "current" => format!("{} is already in use", row.offered),
+                    _ => format!(
+                        "the port offers {}, older than {} in use: not installed",
+                        row.offered, row.in_use_before
+                    ),
+                };
+                writeln!(out, "{} rule pack: {what}", row.jurisdiction.to_uppercase())?;
+            }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
+    Ok(if rows.iter().any(|r| r.action == "older") {
+        ExitStatus::Blocking
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn read_policy(path: &std::path::Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::File {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 fn explain(rule: &Rule, out: &mut dyn Write) -> Result<(), Error> {
