@@ -34,7 +34,7 @@ mod model;
 mod risk;
 
 pub use html::render_html;
-pub use locale::Lang;
+pub use locale::{Lang, shared_text};
 pub use model::{
     CategoryName, Cover, DatasetRow, DecisionSection, DeidInput, DeidSummary, Evidence,
     EvidenceRule, Finding, FindingDetector, InventoryRow, InventorySection, LogCheckpoint, LogInfo,

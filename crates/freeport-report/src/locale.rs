@@ -146,6 +146,26 @@ fn walk(
     Ok(())
 }
 
+/// The report's string for `key` (`outcome.EXEMPT`, `mechanism.cac_security_assessment`, …) in
+/// `lang`: other renderers (the port's dashboard) print the same words for the same things.
+#[must_use]
+pub fn shared_text(lang: Lang, key: &str) -> Option<&'static str> {
+    static STRINGS: std::sync::OnceLock<[BTreeMap<String, String>; 2]> = std::sync::OnceLock::new();
+    let [en, zh] = STRINGS.get_or_init(|| {
+        // The embedded files are checked by this crate's tests; a broken one gives no strings.
+        [
+            flatten("en.toml", EN).unwrap_or_default(),
+            flatten("zh.toml", ZH).unwrap_or_default(),
+        ]
+    });
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+    .get(key)
+    .map(String::as_str)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

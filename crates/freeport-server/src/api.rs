@@ -612,7 +612,8 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
             limits,
             crate::limits::limit,
         ))
-        .with_state(port)
+        .with_state(Arc::clone(&port))
+        .merge(crate::web::router(port))
         .merge(log)
         .merge(metrics_route)
         .layer(axum::middleware::from_fn_with_state(

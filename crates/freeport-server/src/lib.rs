@@ -30,6 +30,7 @@ pub mod filer;
 pub mod limits;
 pub mod metrics;
 pub mod stats;
+pub mod web;
 
 /// The largest body read from a server: a full entry bundle of 256 maximal entries.
 const MAX_BODY: u64 = 256 * (65_535 + 2) + 1024;

@@ -1,0 +1,299 @@
+//! The dashboard's pages as maud templates: one layout, then one function per page. Every text
+//! is a locale key ([`t`]); data (ids, organisations, times, a reviewer's own words) is shown as
+//! given, escaped by maud.
+
+use freeport_port::port::{CaseView, FilingSummary, FilingView, Publication};
+use freeport_report::Lang;
+use freeport_store::docket::{CaseStatus, FilingStatus, Role};
+use maud::{DOCTYPE, Markup, html};
+
+use super::Context;
+use super::i18n::{self, t};
+
+fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Exporter => "role.exporter",
+        Role::CnReviewer => "role.cn_reviewer",
+        Role::UsReviewer => "role.us_reviewer",
+        Role::Auditor => "role.auditor",
+        Role::Admin => "role.admin",
+    }
+}
+
+fn filing_status_key(status: FilingStatus) -> &'static str {
+    match status {
+        FilingStatus::Cleared => "status.cleared",
+        FilingStatus::InReview => "status.in_review",
+        FilingStatus::Refused => "status.refused",
+    }
+}
+
+fn case_status_key(status: CaseStatus) -> &'static str {
+    match status {
+        CaseStatus::Open => "case.open",
+        CaseStatus::Approved => "case.approved",
+        CaseStatus::ApprovedWithConditions => "case.approved_with_conditions",
+        CaseStatus::Refused => "case.refused",
+    }
+}
+
+fn side_key(side: &str) -> &'static str {
+    if side == "cn" { "side.cn" } else { "side.us" }
+}
+
+fn kind_key(kind: &str) -> &'static str {
+    match kind {
+        "reasons" => "kind.reasons",
+        "rules" => "kind.rules",
+        "subsidy_notice" => "kind.subsidy_notice",
+        "procurement_notice" => "kind.procurement_notice",
+        _ => "kind.other",
+    }
+}
+
+/// A table's header row of locale keys.
+fn head(lang: Lang, keys: &[&'static str]) -> Markup {
+    html! { thead { tr { @for key in keys { th scope="col" { (t(lang, key)) } } } } }
+}
+
+/// The page around `body`: navigation, the language switch, who is signed in.
+pub(super) fn layout(context: &Context, title: &str, body: Markup) -> Markup {
+    let lang = context.lang;
+    let other = match lang {
+        Lang::En => Lang::Zh,
+        Lang::Zh => Lang::En,
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (t(lang, "site.name")) }
+                link rel="stylesheet" href="/assets/dashboard.css";
+            }
+            body {
+                a.skip href="#main" { (t(lang, "nav.skip")) }
+                header.site {
+                    a.brand href="/" { (t(lang, "site.name")) }
+                    nav aria-label=(t(lang, "nav.main")) {
+                        ul {
+                            li { a href="/publications" { (t(lang, "nav.publications")) } }
+                            @if let Some(who) = &context.who {
+                                li { a href="/filings" { (t(lang, "nav.filings")) } }
+                                @if who.side().is_some() {
+                                    li { a href="/queue" { (t(lang, "nav.queue")) } }
+                                }
+                            }
+                        }
+                    }
+                    div.account {
+                        a href={ (context.path) "?lang=" (i18n::tag(other)) }
+                            hreflang=(other.tag()) lang=(other.tag()) { (t(lang, "nav.language")) }
+                        @if let (Some(who), Some(csrf)) = (&context.who, &context.csrf) {
+                            span.who {
+                                (t(lang, "nav.signed_in_as")) " " strong { (who.account) }
+                                " (" (t(lang, role_key(who.role))) ")"
+                            }
+                            form method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" { (t(lang, "nav.logout")) }
+                            }
+                        } @else {
+                            a href="/login" { (t(lang, "nav.login")) }
+                        }
+                    }
+                }
+                main id="main" {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// A page that only says something (errors, an expired form).
+pub(super) fn message(context: &Context, key: &'static str) -> Markup {
+    html! { p.notice role="status" { (t(context.lang, key)) } }
+}
+
+pub(super) fn login(context: &Context, nonce: &str, problem: Option<&'static str>) -> Markup {
+    let lang = context.lang;
+    html! {
+        form.login method="post" action="/login" novalidate {
+            input type="hidden" name="csrf" value=(nonce);
+            div.field {
+                label for="token" { (t(lang, "login.token")) }
+                input #token type="password" name="token" required autocomplete="off"
+                    aria-describedby="token-help"
+                    aria-invalid=[problem.map(|_| "true")];
+                p #token-help.help { (t(lang, "login.token_help")) }
+                @if let Some(problem) = problem {
+                    p.error role="alert" { (t(lang, problem)) }
+                }
+            }
+            button type="submit" { (t(lang, "login.submit")) }
+        }
+    }
+}
+
+pub(super) fn publications(context: &Context, list: &[Publication]) -> Markup {
+    let lang = context.lang;
+    html! {
+        p.intro { (t(lang, "publications.intro")) }
+        @if list.is_empty() {
+            p { (t(lang, "publications.none")) }
+        } @else {
+            table {
+                (head(lang, &["publications.kind", "publications.title_col", "publications.published_at", "publications.log"]))
+                tbody {
+                    @for p in list {
+                        tr {
+                            td { (t(lang, kind_key(&p.kind))) }
+                            td {
+                                @if p.kind == "reasons" {
+                                    (p.filing.as_deref().unwrap_or("")) " · "
+                                    (t(lang, side_key(p.side.as_deref().unwrap_or(""))))
+                                    @if let Some(outcome) = &p.outcome {
+                                        " · " (i18n::outcome(lang, outcome))
+                                    }
+                                    @if !p.public_reasons.is_empty() {
+                                        ul.reasons aria-label=(t(lang, "publications.reasons")) {
+                                            @for r in &p.public_reasons { li lang="und" { (r) } }
+                                        }
+                                    }
+                                } @else {
+                                    span lang=(p.language) { (p.title) }
+                                }
+                            }
+                            td { time datetime=(p.published_at) { (p.published_at) } }
+                            td { @if let Some(i) = p.log_index { "#" (i) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn filings(context: &Context, list: &[FilingSummary]) -> Markup {
+    let lang = context.lang;
+    html! {
+        @if list.is_empty() {
+            p { (t(lang, "filings.none")) }
+        } @else {
+            table {
+                (head(lang, &["filings.id", "filings.organisation", "filings.filed_at", "filings.status"]))
+                tbody {
+                    @for f in list {
+                        tr {
+                            td { a href={ "/filings/" (f.id) } { (f.id) } }
+                            td { (f.organisation) }
+                            td { time datetime=(f.filed_at) { (f.filed_at) } }
+                            td { span class={ "status " (f.status.as_str()) } { (t(lang, filing_status_key(f.status))) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn filing(context: &Context, view: &FilingView) -> Markup {
+    let lang = context.lang;
+    html! {
+        dl.facts {
+            dt { (t(lang, "filings.organisation")) } dd { (view.organisation) }
+            dt { (t(lang, "filing.filed_by")) } dd { (view.filed_by) }
+            dt { (t(lang, "filings.filed_at")) } dd { time datetime=(view.filed_at) { (view.filed_at) } }
+            dt { (t(lang, "filings.status")) }
+            dd { span class={ "status " (view.status.as_str()) } { (t(lang, filing_status_key(view.status))) } }
+            @if let Some(index) = view.log_index {
+                dt { (t(lang, "filing.cleared_log")) } dd { "#" (index) }
+            }
+        }
+        table {
+            (head(lang, &["filing.side", "filing.outcome", "filing.review", "filing.decided_by"]))
+            tbody {
+                @for side in ["cn", "us"] {
+                    @let case = view.cases.iter().find(|c| c.side == side);
+                    @let code = view.decision[side]["outcome"].as_str().unwrap_or("");
+                    tr {
+                        th scope="row" { (t(lang, side_key(side))) }
+                        td { (i18n::outcome(lang, code)) }
+                        td {
+                            @match case {
+                                Some(c) => span class={ "status " (c.status.as_str()) } { (t(lang, case_status_key(c.status))) },
+                                None => (t(lang, "filing.not_needed")),
+                            }
+                        }
+                        td { (case.and_then(|c| c.decided_by.as_deref()).unwrap_or("")) }
+                    }
+                }
+            }
+        }
+        @for case in &view.cases {
+            @if !case.conditions.is_empty() {
+                h2 { (t(lang, side_key(&case.side))) " · " (t(lang, "filing.conditions")) }
+                ul { @for c in &case.conditions { li lang="und" { (c) } } }
+            }
+            @if !case.public_reasons.is_empty() {
+                h2 { (t(lang, side_key(&case.side))) " · " (t(lang, "filing.public_reasons")) }
+                ul { @for r in &case.public_reasons { li lang="und" { (r) } } }
+            }
+        }
+        h2 { (t(lang, "filing.messages")) }
+        @if view.messages.is_empty() {
+            p { (t(lang, "filing.no_messages")) }
+        } @else {
+            ol.messages {
+                @for m in &view.messages {
+                    li {
+                        strong { (m.author) } " · " time datetime=(m.at) { (m.at) }
+                        p lang="und" { (m.body) }
+                    }
+                }
+            }
+        }
+        @if !view.earlier.is_empty() {
+            h2 { (t(lang, "filing.earlier")) }
+            table {
+                (head(lang, &["filings.id", "filing.date", "filing.counterparty", "filings.status"]))
+                tbody {
+                    @for e in &view.earlier {
+                        tr {
+                            td { a href={ "/filings/" (e.id) } { (e.id) } }
+                            td { (e.date) }
+                            td { (e.counterparty) }
+                            td { (t(lang, filing_status_key(e.status))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn queue(context: &Context, cases: &[CaseView]) -> Markup {
+    let lang = context.lang;
+    html! {
+        @if cases.is_empty() {
+            p { (t(lang, "queue.none")) }
+        } @else {
+            table {
+                (head(lang, &["queue.filing", "queue.side", "queue.outcome", "queue.status"]))
+                tbody {
+                    @for c in cases {
+                        tr {
+                            td { a href={ "/filings/" (c.filing) } { (c.filing) } }
+                            td { (t(lang, side_key(&c.side))) }
+                            td { (i18n::outcome(lang, &c.outcome)) }
+                            td { (t(lang, case_status_key(c.status))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! The dashboard through the port's router (issue 18): public pages in both languages, signing in
+//! with a token, each role seeing only what it may, CSRF on every form, pages never cached.
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use common::fixture;
+use http_body_util::BodyExt as _;
+use tower::ServiceExt as _;
+
+async fn send(app: &Router, request: Request<Body>) -> (StatusCode, HeaderMap, String) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+}
+
+async fn get(
+    app: &Router,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, String) {
+    let mut request = Request::builder().uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    send(app, request.body(Body::empty()).unwrap()).await
+}
+
+async fn post_form(
+    app: &Router,
+    path: &str,
+    cookie: &str,
+    body: &str,
+) -> (StatusCode, HeaderMap, String) {
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if !cookie.is_empty() {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(app, request.body(Body::from(body.to_owned())).unwrap()).await
+}
+
+/// The `name=value` of each `Set-Cookie`.
+fn cookies(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .collect()
+}
+
+/// The value of the first hidden `csrf` field of a page.
+fn csrf_field(html: &str) -> String {
+    let start = html.find(r#"name="csrf" value=""#).unwrap() + r#"name="csrf" value=""#.len();
+    html[start..start + 64].to_owned()
+}
+
+/// Signs in through the login form; the session cookie (`fdp_session=…`).
+async fn sign_in(app: &Router, token: &str) -> String {
+    let (status, headers, page) = get(app, "/login", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let nonce_cookie = cookies(&headers).pop().unwrap();
+    let body = format!("token={token}&csrf={}", csrf_field(&page));
+    let (status, headers, _) = post_form(app, "/login", &nonce_cookie, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let set = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("fdp_session="))
+        .unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("Secure") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    set.split(';').next().unwrap().to_owned()
+}
+
+fn stable(html: &str) -> String {
+    // Times, the filing year and the session's CSRF token change from run to run.
+    let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").unwrap();
+    let filing = regex::Regex::new(r"F-\d{4}-").unwrap();
+    let csrf = regex::Regex::new(r#"value="[0-9a-f]{64}""#).unwrap();
+    let html = time.replace_all(html, "[time]");
+    let html = csrf.replace_all(&html, r#"value="[csrf]""#);
+    filing.replace_all(&html, "F-[year]-").replace('>', ">\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_pages_read_in_both_languages_without_an_account() {
+    let f = fixture();
+    let (status, headers, zh) = get(
+        &f.app,
+        "/publications",
+        &[("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert!(
+        headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    assert_eq!(headers[header::CONTENT_LANGUAGE], "zh-CN");
+    assert!(zh.contains(r#"<html lang="zh-CN">"#), "{zh}");
+    assert!(zh.contains("公示") && zh.contains("规则包"), "{zh}");
+    insta::assert_snapshot!("publications_zh", stable(&zh));
+
+    // The switch wins over the browser and is remembered.
+    let (status, headers, en) = get(
+        &f.app,
+        "/publications?lang=en",
+        &[("Accept-Language", "zh-CN")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        en.contains(r#"<html lang="en">"#) && en.contains("Rule pack"),
+        "{en}"
+    );
+    assert!(cookies(&headers).contains(&"fdp_lang=en".to_owned()));
+    let (_, _, remembered) = get(
+        &f.app,
+        "/publications",
+        &[("Accept-Language", "zh-CN"), ("Cookie", "fdp_lang=en")],
+    )
+    .await;
+    assert!(remembered.contains(r#"<html lang="en">"#));
+
+    // Pages behind an account send the visitor to sign in.
+    for path in ["/filings", "/queue", &format!("/filings/{}", f.china)] {
+        let (status, headers, _) = get(&f.app, path, &[]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(headers[header::LOCATION], "/login", "{path}");
+    }
+    let (status, headers, css) = get(&f.app, "/assets/dashboard.css", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(css.contains("@media print"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_sees_its_own_pages_and_is_refused_the_others() {
+    let f = fixture();
+    let token = |label: &str| {
+        f.tokens
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
+    let china = format!("/filings/{}", f.china);
+    let cleared = format!("/filings/{}", f.cleared);
+    // (role, where `/` leads, [(path, status)])
+    type Visits<'a> = Vec<(&'a str, StatusCode)>;
+    let cases: [(&str, &str, Visits<'_>); 5] = [
+        (
+            "exporter",
+            "/filings",
+            vec![
+                ("/filings", StatusCode::OK),
+                (&china, StatusCode::OK),
+                (&cleared, StatusCode::NOT_FOUND),
+                ("/queue", StatusCode::FORBIDDEN),
+            ],
+        ),
+        (
+            "other_exporter",
+            "/filings",
+            vec![
+                (&china, StatusCode::NOT_FOUND),
+                (&cleared, StatusCode::OK),
+                ("/queue", StatusCode::FORBIDDEN),
+            ],
+        ),
+        (
+            "cn_reviewer",
+            "/queue",
+            vec![
+                ("/queue", StatusCode::OK),
+                (&china, StatusCode::OK),
+                (&cleared, StatusCode::NOT_FOUND),
+            ],
+        ),
+        (
+            "us_reviewer",
+            "/queue",
+            vec![("/queue", StatusCode::OK), (&china, StatusCode::NOT_FOUND)],
+        ),
+        (
+            "auditor",
+            "/filings",
+            vec![
+                (&china, StatusCode::OK),
+                (&cleared, StatusCode::OK),
+                ("/queue", StatusCode::FORBIDDEN),
+            ],
+        ),
+    ];
+    for (role, home, pages) in cases {
+        let session = sign_in(&f.app, &token(role)).await;
+        let (status, headers, _) = get(&f.app, "/", &[("Cookie", &session)]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{role}");
+        assert_eq!(headers[header::LOCATION], home, "{role}");
+        for (path, want) in pages {
+            let (status, headers, html) = get(&f.app, path, &[("Cookie", &session)]).await;
+            assert_eq!(status, want, "{role} {path}: {html}");
+            assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{role} {path}");
+        }
+    }
+
+    // What the CN reviewer's queue and case page say, in both languages.
+    let wei = sign_in(&f.app, &token("cn_reviewer")).await;
+    let (_, _, queue) = get(&f.app, "/queue", &[("Cookie", &wei)]).await;
+    assert!(queue.contains(&f.china), "{queue}");
+    let (_, _, us_queue) = get(
+        &f.app,
+        "/queue",
+        &[("Cookie", &sign_in(&f.app, &token("us_reviewer")).await)],
+    )
+    .await;
+    assert!(us_queue.contains("No case is waiting"), "{us_queue}");
+    let (_, _, en) = get(&f.app, &china, &[("Cookie", &wei)]).await;
+    insta::assert_snapshot!("filing_cn_reviewer_en", stable(&en));
+    let (_, _, zh) = get(&f.app, &format!("{china}?lang=zh"), &[("Cookie", &wei)]).await;
+    assert!(zh.contains("审查中") && zh.contains("无需审查"), "{zh}");
+    insta::assert_snapshot!("filing_cn_reviewer_zh", stable(&zh));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_and_out_needs_the_forms_own_token() {
+    let f = fixture();
+    let alice = &f.tokens[0].1;
+
+    // A login post without the form's cookie (another site's form): refused, no session.
+    let (status, headers, page) =
+        post_form(&f.app, "/login", "", &format!("token={alice}&csrf=00")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        !cookies(&headers)
+            .iter()
+            .any(|c| c.starts_with("fdp_session="))
+    );
+    assert!(page.contains("Sign in again"), "{page}");
+
+    // A wrong token: refused next to the field, no session, the token not echoed.
+    let (_, headers, form) = get(&f.app, "/login", &[]).await;
+    let nonce = cookies(&headers).pop().unwrap();
+    let (status, headers, page) = post_form(
+        &f.app,
+        "/login",
+        &nonce,
+        &format!("token=fdp_wrong&csrf={}", csrf_field(&form)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        !cookies(&headers)
+            .iter()
+            .any(|c| c.starts_with("fdp_session="))
+    );
+    assert!(
+        page.contains(r#"role="alert""#) && page.contains("not valid"),
+        "{page}"
+    );
+    assert!(!page.contains("fdp_wrong"));
+
+    // Signed in; signing out needs the session's CSRF token.
+    let session = sign_in(&f.app, alice).await;
+    let (_, _, filings) = get(&f.app, "/filings", &[("Cookie", &session)]).await;
+    let (status, _, _) = post_form(&f.app, "/logout", &session, "csrf=forged").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = get(&f.app, "/filings", &[("Cookie", &session)]).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a forged logout must not end the session"
+    );
+    let body = format!("csrf={}", csrf_field(&filings));
+    let (status, headers, _) = post_form(&f.app, "/logout", &session, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(cookies(&headers).contains(&"fdp_session=".to_owned()));
+    let (status, headers, _) = get(&f.app, "/filings", &[("Cookie", &session)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/login");
+    // A made-up session id is no session.
+    let (status, _, _) = get(&f.app, "/filings", &[("Cookie", "fdp_session=00ff")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    drop(f.port);
+}
