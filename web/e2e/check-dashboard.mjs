@@ -1,0 +1,194 @@
+// Drives the port's dashboard as its users do, in headless Debian Chromium, against a real
+// `freeport serve` started here with its own home (issue 18, "Browser tests"):
+//
+//   1. the operator makes a port and accounts; an exporter files two transfers with the
+//      command line (one cleared at once, one needing China's review);
+//   2. for each role (exporter, China reviewer, US reviewer, auditor) and each language, a person
+//      signs in through the login form using only the keyboard, opens the role's main pages and
+//      is refused a page of another role or tenant;
+//   3. on every page: no console error, no request outside the port, no U+FFFD, Chromium drew the
+//      Chinese pages with a CJK font, no horizontal overflow at 1280 px nor at A4 print width, and
+//      axe-core finds no serious or critical violation;
+//   4. a screenshot of each main page is written to the output directory.
+//
+// Usage: FREEPORT=target/debug/freeport node check-dashboard.mjs [OUT_DIR]
+
+import { chromium } from 'playwright-core';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const root = resolve(import.meta.dirname, '../..');
+const freeport = resolve(root, process.env.FREEPORT ?? 'target/debug/freeport');
+const out = resolve(root, process.argv[2] ?? 'target/dashboard-sample');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const A4_PRINT_WIDTH = Math.floor(((210 - 2 * 18) / 25.4) * 96); // the stylesheet's 18 mm margins
+mkdirSync(out, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), 'freeport-dashboard-'));
+const home = join(work, 'port');
+const run = (args, env = {}) =>
+  execFileSync(freeport, args, { cwd: root, env: { ...process.env, FREEPORT_HOME: home, ...env }, encoding: 'utf8' });
+
+const failures = [];
+const fail = (where, what) => failures.push(`[${where}] ${what}`);
+let server;
+let browser;
+
+try {
+  // 1. The port, its accounts and two filings.
+  run(['init']);
+  run(['log', 'keygen', '--name', 'wei.reviewer', '--out', join(work, 'wei')]);
+  run(['log', 'keygen', '--name', 'sam.reviewer', '--out', join(work, 'sam')]);
+  const add = (...args) => JSON.parse(run(['account', 'add', ...args, '--format', 'json'])).token;
+  const tokens = {
+    exporter: add('alice', '--role', 'exporter', '--organisation', 'acme', '--name', 'Alice Zhang'),
+    other_exporter: add('bob', '--role', 'exporter', '--organisation', 'globex', '--name', 'Bob Li'),
+    cn_reviewer: add('wei', '--role', 'cn_reviewer', '--name', 'Wei Li', '--public-key', join(work, 'wei.vkey')),
+    us_reviewer: add('sam', '--role', 'us_reviewer', '--name', 'Sam Park', '--public-key', join(work, 'sam.vkey')),
+    auditor: add('audrey', '--role', 'auditor', '--name', 'Audrey Chen'),
+  };
+  server = spawn(freeport, ['serve', '--listen', '127.0.0.1:0'], {
+    cwd: root,
+    env: { ...process.env, FREEPORT_HOME: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((done, failed) => {
+    createInterface({ input: server.stdout }).once('line', done);
+    server.once('exit', (code) => failed(new Error(`freeport serve exited with ${code}`)));
+  });
+  const base = line.split(/\s+/).find((w) => w.startsWith('http://')).replace(/\/api\/v1$/, '');
+  const file = (name, token) => {
+    const args = ['file', `examples/port/filings/${name}.toml`, '--format', 'json'];
+    const env = { FREEPORT_PORT_URL: base, FREEPORT_TOKEN: token };
+    try {
+      return JSON.parse(run(args, env)).id;
+    } catch (e) {
+      // Exit 1: filed, waiting for review.
+      if (e.status === 1) return JSON.parse(e.stdout).id;
+      throw e;
+    }
+  };
+  const review = file('china-review', tokens.exporter);
+  const cleared = file('cleared-at-once', tokens.other_exporter);
+
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--font-render-hinting=none'],
+  });
+
+  // (role, its main pages, a page it must be refused, expected status)
+  const plans = {
+    exporter: { pages: ['/filings', `/filings/${review}`], refused: [`/filings/${cleared}`, 404] },
+    cn_reviewer: { pages: ['/queue', `/filings/${review}`], refused: [`/filings/${cleared}`, 404] },
+    us_reviewer: { pages: ['/queue'], refused: [`/filings/${review}`, 404] },
+    auditor: { pages: ['/filings', `/filings/${review}`, `/filings/${cleared}`], refused: ['/queue', 403] },
+  };
+
+  for (const lang of ['en', 'zh']) {
+    // The public page, with no account.
+    {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang === 'zh' ? 'zh-CN' : 'en-US', bypassCSP: true });
+      const page = await context.newPage();
+      const problems = watch(page, base);
+      await page.goto(`${base}/publications`);
+      await checkPage(page, `${lang} public /publications`, lang, problems);
+      await page.screenshot({ path: join(out, `${lang}-publications.png`), fullPage: true });
+      await context.close();
+    }
+    for (const [role, plan] of Object.entries(plans)) {
+      const where = `${lang} ${role}`;
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang === 'zh' ? 'zh-CN' : 'en-US', bypassCSP: true });
+      const page = await context.newPage();
+      const problems = watch(page, base);
+      // Sign in with the keyboard only: Tab to the token field, type, Enter.
+      await page.goto(`${base}/login`);
+      let focused = '';
+      for (let i = 0; i < 20 && focused !== 'token'; i++) {
+        await page.keyboard.press('Tab');
+        focused = await page.evaluate(() => document.activeElement?.id ?? '');
+      }
+      if (focused !== 'token') fail(where, 'the token field cannot be reached with Tab');
+      await page.keyboard.type(tokens[role]);
+      await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.keyboard.press('Enter')]);
+      if (!new URL(page.url()).pathname.startsWith(plan.pages[0].split('/').slice(0, 2).join('/')))
+        fail(where, `signed in to ${page.url()}, expected ${plan.pages[0]}`);
+      for (const path of plan.pages) {
+        const response = await page.goto(`${base}${path}`);
+        if (response.status() !== 200) fail(where, `${path}: HTTP ${response.status()}`);
+        if (response.headers()['cache-control'] !== 'no-store') fail(where, `${path} may be cached`);
+        await checkPage(page, `${where} ${path}`, lang, problems);
+        const name = path.replace(/^\//, '').replace(/F-\d{4}-\d+/, 'filing').replaceAll('/', '-');
+        await page.screenshot({ path: join(out, `${lang}-${role}-${name}.png`), fullPage: true });
+      }
+      const [path, status] = plan.refused;
+      const response = await page.goto(`${base}${path}`);
+      if (response.status() !== status) fail(where, `${path}: HTTP ${response.status()}, expected ${status}`);
+      await context.close();
+    }
+  }
+} finally {
+  await browser?.close();
+  server?.kill();
+  rmSync(work, { recursive: true, force: true });
+}
+
+if (failures.length) {
+  console.error(`dashboard: ${failures.length} problem(s)\n${failures.join('\n')}`);
+  process.exit(1);
+}
+console.log(`dashboard: every role's pages pass in both languages; screenshots in ${out}`);
+
+/** Collects console errors and requests that leave the port. */
+function watch(page, base) {
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (req) => {
+    if (!req.url().startsWith(base)) problems.push(`request outside the port: ${req.url()}`);
+  });
+  return problems;
+}
+
+async function checkPage(page, where, lang, problems) {
+  await page.evaluate(() => document.fonts.ready);
+  for (const p of problems.splice(0)) fail(where, p);
+  const htmlLang = await page.evaluate(() => document.documentElement.lang);
+  if (htmlLang !== (lang === 'zh' ? 'zh-CN' : 'en')) fail(where, `<html lang="${htmlLang}">`);
+  const text = await page.evaluate(() => document.title + '\n' + document.body.innerText);
+  if (text.includes('\uFFFD')) fail(where, 'U+FFFD in the text');
+  if (lang === 'zh') {
+    // Chromium's own account of the fonts it drew the heading with must name a CJK font.
+    const session = await page.context().newCDPSession(page);
+    await session.send('DOM.enable');
+    await session.send('CSS.enable');
+    const { root } = await session.send('DOM.getDocument');
+    const { nodeId } = await session.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'h1' });
+    const { fonts } = await session.send('CSS.getPlatformFontsForNode', { nodeId });
+    if (!fonts.some((f) => /CJK|Han|Hei|Song|Ming|PingFang|YaHei/i.test(f.familyName)))
+      fail(where, `the heading is drawn with ${fonts.map((f) => f.familyName).join(', ')}, no CJK font`);
+    await session.detach();
+  }
+  for (const [width, media] of [[1280, 'screen'], [A4_PRINT_WIDTH, 'print']]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.emulateMedia({ media });
+    const over = await page.evaluate(() => {
+      const limit = document.documentElement.clientWidth;
+      const wide = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > limit + 1);
+      return { doc: document.documentElement.scrollWidth > limit + 1, wide: wide.slice(0, 3).map((el) => el.tagName + '.' + el.className) };
+    });
+    if (over.doc || over.wide.length) fail(where, `overflows at ${width} px (${media}): ${over.wide.join(', ')}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ media: 'screen' });
+  await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  for (const v of results.violations)
+    if (v.impact === 'serious' || v.impact === 'critical') fail(where, `axe ${v.impact}: ${v.id} (${v.nodes.length} nodes) ${v.help}`);
+}
