@@ -36,11 +36,18 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
     strings(lang).get(key).map_or(key, String::as_str)
 }
 
-/// A pack outcome (`EXEMPT`, `RESTRICTED`, …) in the report's words; unknown ones as given.
+/// A code the report names (`outcome.EXEMPT`, `mechanism.pipia`, `status.missing`,
+/// `form.raw`, `scenario.…`) in the report's words; one it does not name, as given.
+#[must_use]
+pub fn report_word(lang: Lang, section: &str, code: &str) -> String {
+    freeport_report::shared_text(lang, &format!("{section}.{code}"))
+        .map_or_else(|| code.to_owned(), str::to_owned)
+}
+
+/// A pack outcome (`EXEMPT`, `RESTRICTED`, …) in the report's words.
 #[must_use]
 pub fn outcome(lang: Lang, code: &str) -> String {
-    freeport_report::shared_text(lang, &format!("outcome.{code}"))
-        .map_or_else(|| code.to_owned(), str::to_owned)
+    report_word(lang, "outcome", code)
 }
 
 /// A language tag of the switch or the cookie (`zh`, `en`).

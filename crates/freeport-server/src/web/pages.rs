@@ -71,6 +71,8 @@ pub(super) fn layout(context: &Context, title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (t(lang, "site.name")) }
                 link rel="stylesheet" href="/assets/dashboard.css";
+                // No icon to fetch: browsers otherwise ask for /favicon.ico on every page.
+                link rel="icon" href="data:,";
             }
             body {
                 a.skip href="#main" { (t(lang, "nav.skip")) }
@@ -233,6 +235,11 @@ pub(super) fn filing(context: &Context, view: &FilingView) -> Markup {
                 }
             }
         }
+        (transfer(lang, &view.facts))
+        @for side in ["cn", "us"] {
+            (side_decision(lang, side, &view.decision[side]))
+        }
+        (remedies(lang, &view.decision["remedies"]))
         @for case in &view.cases {
             @if !case.conditions.is_empty() {
                 h2 { (t(lang, side_key(&case.side))) " · " (t(lang, "filing.conditions")) }
@@ -272,6 +279,127 @@ pub(super) fn filing(context: &Context, view: &FilingView) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The transfer as filed: parties, date, scenario and the inventory.
+fn transfer(lang: Lang, facts: &serde_json::Value) -> Markup {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+    let count = |v: &serde_json::Value| v.as_u64().map_or_else(String::new, |n| n.to_string());
+    let inventory = facts["data"]["inventory"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    html! {
+        h2 { (t(lang, "filing.transfer")) }
+        dl.facts {
+            dt { (t(lang, "filing.date")) } dd { (text(&facts["date"])) }
+            dt { (t(lang, "filing.scenario")) } dd { (i18n::report_word(lang, "scenario", &text(&facts["scenario"]))) }
+            dt { (t(lang, "filing.exporter")) } dd { (text(&facts["exporter"]["name"])) }
+            dt { (t(lang, "filing.counterparty")) }
+            dd { (text(&facts["recipient"]["name"])) " (" (text(&facts["recipient"]["country"]).to_uppercase()) ")" }
+            dt { (t(lang, "filing.individuals")) } dd { (count(&facts["data"]["individuals"])) }
+        }
+        @if !inventory.is_empty() {
+            table {
+                caption { (t(lang, "filing.inventory")) }
+                (head(lang, &["filing.category", "filing.individuals", "filing.collected_in", "filing.form"]))
+                tbody {
+                    @for entry in &inventory {
+                        tr {
+                            td { code { (text(&entry["category"])) } }
+                            td.number { (count(&entry["individuals"])) }
+                            td { (text(&entry["collected_in"]).to_uppercase()) }
+                            td { (i18n::report_word(lang, "form", &text(&entry["form"]))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One side's decision at filing: the deciding rules with citations, the mechanisms and their
+/// state, and the obligations in the page's language.
+fn side_decision(lang: Lang, side: &str, decision: &serde_json::Value) -> Markup {
+    let rules = decision["rules"].as_array().cloned().unwrap_or_default();
+    let mechanisms = decision["mechanisms"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let obligations_key = match lang {
+        Lang::En => "obligations",
+        Lang::Zh => "obligations_zh",
+    };
+    let obligations = decision[obligations_key]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+    html! {
+        section.side aria-labelledby={ "side-" (side) } {
+            h2 #{ "side-" (side) } {
+                (t(lang, side_key(side))) " · " (i18n::outcome(lang, &text(&decision["outcome"])))
+            }
+            @if !rules.is_empty() {
+                h3 { (t(lang, "filing.rules")) }
+                ul.rules {
+                    @for rule in &rules {
+                        li { code { (text(&rule["id"])) } " — " (text(&rule["citation"])) }
+                    }
+                }
+            }
+            @if !mechanisms.is_empty() {
+                h3 { (t(lang, "filing.mechanisms")) }
+                ul {
+                    @for m in &mechanisms {
+                        li {
+                            (i18n::report_word(lang, "mechanism", &text(&m["id"])))
+                            ": " (i18n::report_word(lang, "status", &text(&m["status"])))
+                        }
+                    }
+                }
+            }
+            @if !obligations.is_empty() {
+                h3 { (t(lang, "filing.obligations")) }
+                ul { @for o in &obligations { li { (text(o)) } } }
+            }
+        }
+    }
+}
+
+/// What would lighten the outcome: each set of changes with the outcomes it reaches.
+fn remedies(lang: Lang, remedies: &serde_json::Value) -> Markup {
+    let list = remedies.as_array().cloned().unwrap_or_default();
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+    html! {
+        @if !list.is_empty() {
+            h2 { (t(lang, "filing.remedies")) }
+            ul.remedies {
+                @for remedy in &list {
+                    li {
+                        @for (i, change) in remedy["changes"].as_array().cloned().unwrap_or_default().iter().enumerate() {
+                            @if i > 0 { "; " }
+                            code { (text(&change["category"])) } " "
+                            (t(lang, remedy_action_key(&text(&change["action"]))))
+                            @if let Some(to) = change["to"].as_u64() { " " (to) }
+                        }
+                        " → " (t(lang, "side.cn")) " " (i18n::outcome(lang, &text(&remedy["cn"])))
+                        ", " (t(lang, "side.us")) " " (i18n::outcome(lang, &text(&remedy["us"])))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn remedy_action_key(action: &str) -> &'static str {
+    match action {
+        "reduce" => "remedy.reduce",
+        "anonymise" => "remedy.anonymise",
+        "pseudonymise" => "remedy.pseudonymise",
+        "drop" => "remedy.drop",
+        _ => "remedy.change",
     }
 }
 
