@@ -668,4 +668,79 @@ mod tests {
         }
         assert_eq!(std::fs::metadata(home.store_path()).unwrap().len(), 0);
     }
+
+    /// A home may keep its store in PostgreSQL (`freeport init --database`): it is opened from
+    /// `database.url` by every later command, and refused — nothing created — when the
+    /// database has lost its schema or when `init` is pointed at a database that already
+    /// holds a port's store (or another program's tables).
+    #[test]
+    fn a_home_keeps_its_store_in_postgres_and_fails_closed() {
+        let Some(db) = freeport_testdb::TestDb::new(freeport_testdb::Backend::Postgres) else {
+            return;
+        };
+        let (_dir, home) = home();
+        let error = home
+            .init_with(crate::home::LOG_ORIGIN, Some("not a url.db"))
+            .unwrap_err();
+        assert!(matches!(error, HomeError::NotADatabase { .. }), "{error:?}");
+        assert!(
+            home.contents().unwrap().is_fresh(),
+            "a refused init left something"
+        );
+
+        let made = home
+            .init_with(crate::home::LOG_ORIGIN, Some(db.target()))
+            .unwrap();
+        assert!(made.store.contains("dbname="), "{made:?}");
+        assert!(
+            !home.store_path().exists(),
+            "a PostgreSQL home made a SQLite file"
+        );
+        assert_eq!(home.store_target().unwrap(), PathBuf::from(db.target()));
+        let contents = home.check().unwrap();
+        assert!(contents.store_database && contents.store_bytes.is_none());
+        let mut store = home.open_store_for_recording().unwrap();
+        assert!(store.is_postgres());
+        store.subject_salt("acme").unwrap();
+        drop(store);
+        assert!(
+            home.open_store_for_reading()
+                .unwrap()
+                .unwrap()
+                .is_postgres()
+        );
+
+        // A second home pointed at the same database is refused: it holds a port's store.
+        let (_other_dir, other) = home_at("other");
+        let error = other
+            .init_with(crate::home::LOG_ORIGIN, Some(db.target()))
+            .unwrap_err();
+        assert!(
+            matches!(error, HomeError::Store(StoreError::AlreadyExists { .. })),
+            "{error:?}"
+        );
+        assert!(!other.database_url_path().exists());
+
+        // The database loses its schema: every way in refuses, and nothing is recreated.
+        db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+            .unwrap();
+        for error in [
+            home.open_store_for_recording().unwrap_err(),
+            home.open_store_for_reading().unwrap_err(),
+            home.check().unwrap_err(),
+        ] {
+            assert!(
+                matches!(error, HomeError::Store(StoreError::NoSchema { .. })),
+                "{error:?}"
+            );
+        }
+        let tables = db.execute("SELECT 1 FROM freeport_schema");
+        assert!(tables.is_err(), "a refused open recreated the schema");
+    }
+
+    fn home_at(name: &str) -> (tempfile::TempDir, HomeLayout) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = HomeLayout::new(dir.path().join(name));
+        (dir, home)
+    }
 }

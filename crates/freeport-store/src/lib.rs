@@ -162,9 +162,12 @@
 //! PostgreSQL uses the `postgres` crate — the blocking client of tokio-postgres, which fits this
 //! synchronous API (the server calls the store from `spawn_blocking`); never sqlx, whose SQLite
 //! driver cannot share a build with rusqlite ≥ 0.40 (conventions.md §10). It is not behind a
-//! Cargo feature: tokio, the futures crates and most of what tokio-postgres needs are already in
-//! the build through axum, and the rest (`postgres`, `tokio-postgres`, `postgres-protocol`,
-//! `postgres-types` and a few small crates) costs a few seconds of one core once.
+//! Cargo feature: tokio and the futures crates are already in the build through axum, and the
+//! crates it adds (`postgres`, `tokio-postgres`, `postgres-protocol`, `postgres-types`,
+//! `tokio-util` and a dozen small ones) took 35 s of one core in a debug build, measured once
+//! with `cargo build --workspace --timings` (2026-12-07) — compiled once, never again on an
+//! incremental build, against a workspace build of many minutes; a feature would put `cfg`s on
+//! every backend match and a second build of the store and everything above it.
 //!
 //! `migrations/postgres/` mirrors `migrations/sqlite/` version for version (`BIGINT` for every
 //! integer, `BYTEA` for blobs, dates as ISO `YYYY-MM-DD` text, so text order is date order in
