@@ -1911,3 +1911,32 @@ fn kept_answers_follow_commits_and_recount_when_a_unit_would_change(db) {
     assert_eq!(inside.sets["geo"], counted.sets["geo"] + 2);
 }
 }
+
+both! {
+/// Writers on separate connections take turns (SQLite's write lock; PostgreSQL's advisory
+/// lock): filing numbers taken concurrently are all different, with none skipped.
+fn concurrent_writers_never_share_a_filing_number(db) {
+    drop(open(db));
+    let target = db.target().to_owned();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let target = target.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&target).unwrap();
+                (0..10)
+                    .map(|_| {
+                        store
+                            .transaction(|tx| tx.next_filing_number("F-2026-"))
+                            .unwrap()
+                    })
+                    .collect::<Vec<u64>>()
+            })
+        })
+        .collect();
+    let numbers: BTreeSet<u64> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=40).collect::<BTreeSet<u64>>());
+}
+}
