@@ -1282,6 +1282,11 @@ pub struct InitArgs {
     /// (checkpoints, receipts and trust policies carry it). Default: `freeport.local/log`.
     #[arg(long, value_name = "NAME")]
     pub origin: Option<String>,
+    /// Keep the port's store in this PostgreSQL database instead of `freeport.db` in the home:
+    /// a `postgres://user@host/dbname` URL or a `host=… dbname=…` string. The database must
+    /// exist and be empty; the home records it in `database.url`.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

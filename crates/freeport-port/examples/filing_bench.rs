@@ -8,6 +8,9 @@
 //! append each; with more, `Port::file_prepared` files them in batches of `BATCH` as the
 //! server's filing writer does under load.
 //!
+//! With `FREEPORT_BENCH_DATABASE` set to an empty PostgreSQL database (a `postgres://` URL or
+//! a `host=… dbname=…` string), the port's store is there instead of `freeport.db` in the home.
+//!
 //! Prints one line: `filings N seconds S per_second R batch B`.
 
 use std::error::Error;
@@ -32,7 +35,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let orgs: usize = orgs.parse()?;
     let dir = tempfile::tempdir()?;
     let layout = HomeLayout::new(dir.path().join("port"));
-    layout.init()?;
+    let database = std::env::var("FREEPORT_BENCH_DATABASE").ok();
+    layout.init_with(freeport_port::home::LOG_ORIGIN, database.as_deref())?;
     let vocabulary = Vocabulary::embedded()?;
     let port = Port::open(layout, Judge::embedded(vocabulary)?, vocabulary)?;
     let admin = Principal::local_admin();

@@ -4,7 +4,9 @@
 //!
 //! ```text
 //! $FREEPORT_HOME/            (else the platform data directory, e.g. ~/.local/share/freeport)
-//!   freeport.db              the store
+//!   freeport.db              the store (SQLite), or
+//!   database.url             the connection string of the store's PostgreSQL database
+//!                            (`freeport init --database postgres://…`)
 //!   log/                     the C2SP tlog-tiles log
 //!   keys/log.key|.vkey       the log's Ed25519 note key
 //!   keys/witness-cn.key|.vkey, keys/witness-us.key|.vkey   the local witnesses' keys
@@ -37,6 +39,8 @@ pub struct HomeLayout {
 pub struct HomeContents {
     /// The store file: `None` if absent, else its length in bytes.
     pub store_bytes: Option<u64>,
+    /// Whether the home names a PostgreSQL database as its store (`database.url`).
+    pub store_database: bool,
     /// Whether the log directory has been initialised (`log/log.json`).
     pub log: bool,
     /// Whether the log's private key is there.
@@ -49,7 +53,11 @@ impl HomeContents {
     /// Nothing of a port is there yet.
     #[must_use]
     pub fn is_fresh(&self) -> bool {
-        self.store_bytes.is_none() && !self.log && !self.log_key && self.witness_states.is_empty()
+        self.store_bytes.is_none()
+            && !self.store_database
+            && !self.log
+            && !self.log_key
+            && self.witness_states.is_empty()
     }
 }
 
@@ -136,6 +144,19 @@ pub enum HomeError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Log(#[from] freeport_tlog::Error),
+    /// `freeport init --database` was given something that is not a PostgreSQL connection
+    /// string.
+    #[error("`{database}` is not a PostgreSQL connection string")]
+    #[diagnostic(
+        code(freeport::home::not_a_database),
+        help(
+            "give a `postgres://user@host/dbname` URL or a `host=… dbname=…` string; without `--database` the store is `freeport.db` in the home"
+        )
+    )]
+    NotADatabase {
+        /// What was given.
+        database: String,
+    },
     /// A file of the home could not be read.
     #[error("cannot read `{}`", path.display())]
     #[diagnostic(code(freeport::home::io))]
@@ -174,10 +195,43 @@ impl HomeLayout {
         &self.root
     }
 
-    /// The store database.
+    /// The store database file (of a home whose store is SQLite).
     #[must_use]
     pub fn store_path(&self) -> PathBuf {
         self.root.join(freeport_store::DB_FILE)
+    }
+
+    /// The file naming the store's PostgreSQL database, in a home whose store is one.
+    #[must_use]
+    pub fn database_url_path(&self) -> PathBuf {
+        self.root.join("database.url")
+    }
+
+    /// What the store is opened from: the PostgreSQL connection string `database.url` holds,
+    /// else the store file's path.
+    ///
+    /// # Errors
+    ///
+    /// `database.url` exists but cannot be read.
+    pub fn store_target(&self) -> Result<PathBuf, HomeError> {
+        let url = self.database_url_path();
+        match std::fs::read_to_string(&url) {
+            Ok(text) => Ok(PathBuf::from(text.trim())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(self.store_path()),
+            Err(source) => Err(HomeError::Io { path: url, source }),
+        }
+    }
+
+    /// The store as shown to people: the file, or the connection string without a password.
+    fn store_shown(&self) -> Result<PathBuf, HomeError> {
+        let target = self.store_target()?;
+        if self.database_url_path().exists() {
+            // Opening fails before any message shows it; the store redacts its own copy.
+            return Ok(target
+                .to_str()
+                .map_or_else(|| target.clone(), |t| PathBuf::from(redact(t))));
+        }
+        Ok(target)
     }
 
     /// The log directory.
@@ -236,6 +290,7 @@ impl HomeLayout {
         let witnesses = self.witnesses_dir();
         Ok(HomeContents {
             store_bytes,
+            store_database: self.database_url_path().exists(),
             log: self.log_dir().join("log.json").exists(),
             log_key: self.log_key_path().exists(),
             witness_states: ["cn", "us"]
@@ -253,11 +308,11 @@ impl HomeLayout {
     /// A [`HomeError`] naming what is missing or disagrees.
     pub fn check(&self) -> Result<HomeContents, HomeError> {
         let contents = self.check_files()?;
-        if contents.store_bytes.is_some() {
+        if contents.store_bytes.is_some() || contents.store_database {
             // A store of an older schema is checked once a recording command has migrated it
             // (reading commands refuse it anyway).
-            match Store::open_for_reading(self.store_path()) {
-                Ok(store) => self.check_log_covers(&store, &contents)?,
+            match Store::open_for_reading(self.store_target()?) {
+                Ok(mut store) => self.check_log_covers(&mut store, &contents)?,
                 Err(StoreError::NeedsMigration { .. }) => {}
                 Err(e) => return Err(e.into()),
             }
@@ -273,6 +328,9 @@ impl HomeLayout {
             return Ok(contents);
         }
         let store_state = match contents.store_bytes {
+            // The database is checked when it is opened: one without the store's schema is
+            // refused there (`StoreError::NoSchema`).
+            _ if contents.store_database => None,
             None => Some("missing"),
             Some(0) => Some("empty (0 bytes)"),
             Some(_) => None,
@@ -311,7 +369,11 @@ impl HomeLayout {
     }
 
     /// The log holds every entry the store records as logged.
-    fn check_log_covers(&self, store: &Store, contents: &HomeContents) -> Result<(), HomeError> {
+    fn check_log_covers(
+        &self,
+        store: &mut Store,
+        contents: &HomeContents,
+    ) -> Result<(), HomeError> {
         let Some(high_water) = store.log_high_water()? else {
             return Ok(());
         };
@@ -324,7 +386,7 @@ impl HomeLayout {
         match log_state {
             None => Ok(()),
             Some(log_state) => Err(HomeError::LogBehind {
-                store: self.store_path(),
+                store: self.store_shown()?,
                 log: self.log_dir(),
                 high_water,
                 log_state,
@@ -340,11 +402,12 @@ impl HomeLayout {
     /// [`HomeLayout::check`]'s, or the store's.
     pub fn open_store_for_recording(&self) -> Result<Store, HomeError> {
         let contents = self.check_files()?;
-        if contents.store_bytes.is_none() {
+        if contents.store_bytes.is_none() && !contents.store_database {
             return Ok(Store::create(self.store_path())?);
         }
-        let store = Store::open_existing(self.store_path())?;
-        self.check_log_covers(&store, &contents)?;
+        // A database is never given a new schema here: only `freeport init` does that.
+        let mut store = Store::open_existing(self.store_target()?)?;
+        self.check_log_covers(&mut store, &contents)?;
         Ok(store)
     }
 
@@ -356,11 +419,11 @@ impl HomeLayout {
     /// [`HomeLayout::check`]'s, or the store's (an older schema included).
     pub fn open_store_for_reading(&self) -> Result<Option<Store>, HomeError> {
         let contents = self.check_files()?;
-        if contents.store_bytes.is_none() {
+        if contents.store_bytes.is_none() && !contents.store_database {
             return Ok(None);
         }
-        let store = Store::open_for_reading(self.store_path())?;
-        self.check_log_covers(&store, &contents)?;
+        let mut store = Store::open_for_reading(self.store_target()?)?;
+        self.check_log_covers(&mut store, &contents)?;
         Ok(Some(store))
     }
 }
@@ -400,11 +463,40 @@ impl HomeLayout {
     ///
     /// As [`HomeLayout::init`]; an origin that is not a valid key name.
     pub fn init_as(&self, origin: &str) -> Result<Initialised, HomeError> {
+        self.init_with(origin, None)
+    }
+
+    /// As [`HomeLayout::init_as`], with the store in the PostgreSQL database `database` (a
+    /// `postgres://` URL or a `host=… dbname=…` string) when given, else `freeport.db` in the
+    /// home. The database must exist and hold no tables: one that holds a store already (of
+    /// another port, or of this one before its home was lost) is refused, and so is one of
+    /// another program. The home records the connection string in `database.url` (readable by
+    /// its owner only: it may hold a password).
+    ///
+    /// # Errors
+    ///
+    /// As [`HomeLayout::init_as`]; [`HomeError::NotADatabase`]; the store's
+    /// [`StoreError::AlreadyExists`] or [`StoreError::NotOurs`] for a database in use.
+    pub fn init_with(
+        &self,
+        origin: &str,
+        database: Option<&str>,
+    ) -> Result<Initialised, HomeError> {
+        if let Some(database) = database
+            && !Store::is_postgres_target(database)
+        {
+            return Err(HomeError::NotADatabase {
+                database: redact(database),
+            });
+        }
         let contents = self.contents()?;
         if !contents.is_fresh() {
             let mut holds = Vec::new();
             if contents.store_bytes.is_some() {
                 holds.push("a store".to_owned());
+            }
+            if contents.store_database {
+                holds.push("a store database".to_owned());
             }
             if contents.log {
                 holds.push("a log".to_owned());
@@ -425,16 +517,73 @@ impl HomeLayout {
         }
         // The origin is checked (as a key name) before anything is made.
         freeport_tlog::note::SigningKey::generate(origin, freeport_tlog::note::KeyKind::Ed25519)?;
-        drop(Store::create(self.store_path())?);
+        let store = match database {
+            Some(database) => {
+                let store = Store::create(database)?;
+                self.write_database_url(database)?;
+                store
+            }
+            None => Store::create(self.store_path())?,
+        };
+        let shown = store.path().display().to_string();
+        drop(store);
         let log = crate::home::PortLog::open_or_create_as(self, origin)?;
         Ok(Initialised {
             home: self.root.display().to_string(),
-            store: self.store_path().display().to_string(),
+            store: shown,
             log_origin: log.origin().to_owned(),
             log_vkey: log.vkey(),
             trust_policy: self.trust_policy_path().display().to_string(),
         })
     }
+}
+
+impl HomeLayout {
+    /// Writes `database.url` whole (temporary file, then rename), readable by its owner only.
+    fn write_database_url(&self, database: &str) -> Result<(), HomeError> {
+        let path = self.database_url_path();
+        let io = |source| HomeError::Io {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&self.root).map_err(io)?;
+        let temp = self.root.join(".database.url.tmp");
+        {
+            use std::io::Write as _;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&temp).map_err(io)?;
+            writeln!(file, "{database}").map_err(io)?;
+            file.sync_all().map_err(io)?;
+        }
+        std::fs::rename(&temp, &path).map_err(io)
+    }
+}
+
+/// `target` without a password (a URL's `user:password@`, a `password=` word).
+fn redact(target: &str) -> String {
+    let words: Vec<String> = target
+        .split_whitespace()
+        .map(|word| {
+            if word.starts_with("password=") {
+                return "password=***".to_owned();
+            }
+            match (word.find("://"), word.rfind('@')) {
+                (Some(scheme), Some(at)) if scheme < at => {
+                    let (head, host) = word.split_at(at);
+                    let (prefix, userinfo) = head.split_at(scheme + 3);
+                    match userinfo.split_once(':') {
+                        Some((user, _)) => format!("{prefix}{user}:***{host}"),
+                        None => word.to_owned(),
+                    }
+                }
+                _ => word.to_owned(),
+            }
+        })
+        .collect();
+    words.join(" ")
 }
 
 #[cfg(test)]
@@ -525,5 +674,80 @@ mod tests {
             assert!(matches!(error, HomeError::StoreMissing { .. }), "{error:?}");
         }
         assert_eq!(std::fs::metadata(home.store_path()).unwrap().len(), 0);
+    }
+
+    /// A home may keep its store in PostgreSQL (`freeport init --database`): it is opened from
+    /// `database.url` by every later command, and refused — nothing created — when the
+    /// database has lost its schema or when `init` is pointed at a database that already
+    /// holds a port's store (or another program's tables).
+    #[test]
+    fn a_home_keeps_its_store_in_postgres_and_fails_closed() {
+        let Some(db) = freeport_testdb::TestDb::new(freeport_testdb::Backend::Postgres) else {
+            return;
+        };
+        let (_dir, home) = home();
+        let error = home
+            .init_with(crate::home::LOG_ORIGIN, Some("not a url.db"))
+            .unwrap_err();
+        assert!(matches!(error, HomeError::NotADatabase { .. }), "{error:?}");
+        assert!(
+            home.contents().unwrap().is_fresh(),
+            "a refused init left something"
+        );
+
+        let made = home
+            .init_with(crate::home::LOG_ORIGIN, Some(db.target()))
+            .unwrap();
+        assert!(made.store.contains("dbname="), "{made:?}");
+        assert!(
+            !home.store_path().exists(),
+            "a PostgreSQL home made a SQLite file"
+        );
+        assert_eq!(home.store_target().unwrap(), PathBuf::from(db.target()));
+        let contents = home.check().unwrap();
+        assert!(contents.store_database && contents.store_bytes.is_none());
+        let mut store = home.open_store_for_recording().unwrap();
+        assert!(store.is_postgres());
+        store.subject_salt("acme").unwrap();
+        drop(store);
+        assert!(
+            home.open_store_for_reading()
+                .unwrap()
+                .unwrap()
+                .is_postgres()
+        );
+
+        // A second home pointed at the same database is refused: it holds a port's store.
+        let (_other_dir, other) = home_at("other");
+        let error = other
+            .init_with(crate::home::LOG_ORIGIN, Some(db.target()))
+            .unwrap_err();
+        assert!(
+            matches!(error, HomeError::Store(StoreError::AlreadyExists { .. })),
+            "{error:?}"
+        );
+        assert!(!other.database_url_path().exists());
+
+        // The database loses its schema: every way in refuses, and nothing is recreated.
+        db.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+            .unwrap();
+        for error in [
+            home.open_store_for_recording().unwrap_err(),
+            home.open_store_for_reading().unwrap_err(),
+            home.check().unwrap_err(),
+        ] {
+            assert!(
+                matches!(error, HomeError::Store(StoreError::NoSchema { .. })),
+                "{error:?}"
+            );
+        }
+        let tables = db.execute("SELECT 1 FROM freeport_schema");
+        assert!(tables.is_err(), "a refused open recreated the schema");
+    }
+
+    fn home_at(name: &str) -> (tempfile::TempDir, HomeLayout) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = HomeLayout::new(dir.path().join(name));
+        (dir, home)
     }
 }

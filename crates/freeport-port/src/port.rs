@@ -904,7 +904,7 @@ impl Port {
     ) -> Result<Self, PortError> {
         require_initialised(&layout)?;
         let mut store = layout.open_store_for_recording()?;
-        let reader = Store::open_for_reading(layout.store_path())?;
+        let reader = Store::open_for_reading(layout.store_target()?)?;
         let mut log = PortLog::open_or_create(&layout)?;
         // A crash between recording a cleared filing and appending its entry left it queued:
         // the filing was acknowledged, so its entry is appended now (or found appended). Entries
@@ -962,7 +962,7 @@ impl Port {
     ) -> Result<Self, PortError> {
         require_initialised(&layout)?;
         let store = layout.open_store_for_recording()?;
-        let reader = Store::open_for_reading(layout.store_path())?;
+        let reader = Store::open_for_reading(layout.store_target()?)?;
         Ok(Self {
             layout,
             store: Mutex::new(store),
@@ -2082,7 +2082,7 @@ fn decision_pack_refs(decision: &serde_json::Value) -> Vec<freeport_store::RuleP
 /// its state by being opened.
 fn require_initialised(layout: &HomeLayout) -> Result<(), PortError> {
     let contents = layout.check()?;
-    if contents.is_fresh() || contents.store_bytes.is_none() {
+    if contents.is_fresh() || (contents.store_bytes.is_none() && !contents.store_database) {
         return Err(PortError::NoHome {
             root: layout.root().to_owned(),
         });

@@ -8,8 +8,7 @@
 
 use std::fmt;
 
-use rusqlite::{OptionalExtension as _, params};
-
+use crate::db::{DbError, Param, Row, params};
 use crate::error::StoreError;
 use crate::store::{Tx, db_error};
 
@@ -346,13 +345,8 @@ fn strings_to_json(values: &[String]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
-fn is_unique_violation(error: &rusqlite::Error) -> bool {
-    matches!(
-        error,
-        rusqlite::Error::SqliteFailure(e, _)
-            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
-                || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-    )
+fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 const ACCOUNT_COLUMNS: &str = "id, role, organisation, name, public_key, created_at, revoked_at";
@@ -361,16 +355,74 @@ const FILING_COLUMNS: &str =
 const CASE_COLUMNS: &str = "filing, side, outcome, status, decided_by, decided_at, conditions, \
      public_reasons, signature, log_index";
 
+fn account_row(row: &mut Row) -> Result<(Account, String), DbError> {
+    let role = row.text(1)?;
+    Ok((
+        Account {
+            id: row.text(0)?,
+            role: Role::Admin,
+            organisation: row.opt_text(2)?,
+            name: row.text(3)?,
+            public_key: row.opt_text(4)?,
+            created_at: row.text(5)?,
+            revoked_at: row.opt_text(6)?,
+        },
+        role,
+    ))
+}
+
+fn filing_row(row: &mut Row) -> Result<(Filing, String), DbError> {
+    Ok((
+        Filing {
+            id: row.text(0)?,
+            organisation: row.text(1)?,
+            filed_by: row.text(2)?,
+            filed_at: row.text(3)?,
+            facts: row.text(4)?,
+            decision: row.text(5)?,
+            status: FilingStatus::InReview,
+            cleared_at: row.opt_text(7)?,
+        },
+        row.text(6)?,
+    ))
+}
+
+type CaseRow = (CaseSide, String, Option<String>, Option<String>);
+
+fn case_row(row: &mut Row) -> Result<CaseRow, DbError> {
+    Ok((
+        CaseSide {
+            filing: row.text(0)?,
+            side: row.text(1)?,
+            outcome: row.text(2)?,
+            status: CaseStatus::Open,
+            decided_by: row.opt_text(4)?,
+            decided_at: row.opt_text(5)?,
+            conditions: Vec::new(),
+            public_reasons: Vec::new(),
+            signature: row.opt_text(8)?,
+            log_index: row.opt_int(9)?.map(i64::unsigned_abs),
+        },
+        row.text(3)?,
+        row.opt_text(6)?,
+        row.opt_text(7)?,
+    ))
+}
+
+/// Every row of `rows` read by `read`.
+fn all<T>(
+    rows: Vec<Row>,
+    read: impl Fn(&mut Row) -> Result<T, DbError>,
+) -> Result<Vec<T>, DbError> {
+    rows.into_iter().map(|mut row| read(&mut row)).collect()
+}
+
 impl Tx<'_> {
-    fn duplicate(
-        &self,
-        what: &'static str,
-        id: &str,
-    ) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    fn duplicate(&self, what: &'static str, id: &str) -> impl FnOnce(DbError) -> StoreError {
         let path = self.path.to_owned();
         let id = id.to_owned();
         move |source| {
-            if is_unique_violation(&source) {
+            if source.is_unique_violation() {
                 StoreError::Duplicate { path, what, id }
             } else {
                 StoreError::Database {
@@ -382,34 +434,69 @@ impl Tx<'_> {
         }
     }
 
+    /// Runs one insert that a unique key may refuse, inside a savepoint on PostgreSQL (where a
+    /// refused statement would otherwise abort the whole transaction, as it never does in
+    /// SQLite), so that the caller may go on after [`StoreError::Duplicate`] on both.
+    fn insert_unique(
+        &self,
+        what: &'static str,
+        id: &str,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<(), StoreError> {
+        let duplicate = self.duplicate(what, id);
+        let path = self.path;
+        if !self.tx.is_postgres() {
+            return self.tx.execute(sql, params).map(drop).map_err(duplicate);
+        }
+        self.tx
+            .batch("SAVEPOINT freeport_insert")
+            .map_err(db_error(path, "set a savepoint"))?;
+        match self.tx.execute(sql, params) {
+            Ok(_) => self
+                .tx
+                .batch("RELEASE freeport_insert")
+                .map_err(db_error(path, "release a savepoint")),
+            Err(e) => {
+                self.tx
+                    .batch("ROLLBACK TO freeport_insert; RELEASE freeport_insert")
+                    .map_err(db_error(path, "roll back to a savepoint"))?;
+                Err(duplicate(e))
+            }
+        }
+    }
+
     /// Adds an organisation.
     ///
     /// # Errors
     ///
-    /// [`StoreError::Duplicate`] for a known id; SQLite fails.
+    /// [`StoreError::Duplicate`] for a known id; the database fails.
     pub fn insert_organisation(
         &mut self,
         id: &str,
         name: &str,
         at: &str,
     ) -> Result<(), StoreError> {
-        let duplicate = self.duplicate("organisation", id);
-        self.tx
-            .prepare_cached("INSERT INTO organisation (id, name, created_at) VALUES (?1, ?2, ?3)")
-            .and_then(|mut statement| statement.execute(params![id, name, at]))
-            .map_err(duplicate)?;
-        Ok(())
+        self.insert_unique(
+            "organisation",
+            id,
+            "INSERT INTO organisation (id, name, created_at) VALUES (?1, ?2, ?3)",
+            params![id, name, at],
+        )
     }
 
     /// Whether an organisation exists.
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn organisation_exists(&mut self, id: &str) -> Result<bool, StoreError> {
         self.tx
-            .prepare_cached("SELECT COUNT(*) > 0 FROM organisation WHERE id = ?1")
-            .and_then(|mut s| s.query_row([id], |row| row.get(0)))
+            .query_one(
+                "SELECT COUNT(*) > 0 FROM organisation WHERE id = ?1",
+                params![id],
+            )
+            .and_then(|row| row.bool(0))
             .map_err(db_error(self.path, "look up an organisation"))
     }
 
@@ -417,49 +504,29 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Duplicate`] for a known id or token; SQLite fails (an exporter without a
-    /// known organisation breaks a constraint).
+    /// [`StoreError::Duplicate`] for a known id or token; the database fails (an exporter
+    /// without a known organisation breaks a constraint).
     pub fn insert_account(
         &mut self,
         account: &Account,
         token_sha256: &[u8; 32],
     ) -> Result<(), StoreError> {
-        let duplicate = self.duplicate("account", &account.id);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO account (id, role, organisation, name, token_sha256, public_key,
-                 created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .and_then(|mut statement| {
-                statement.execute(params![
-                    account.id,
-                    account.role.as_str(),
-                    account.organisation,
-                    account.name,
-                    token_sha256.as_slice(),
-                    account.public_key,
-                    account.created_at,
-                    account.revoked_at
-                ])
-            })
-            .map_err(duplicate)?;
-        Ok(())
-    }
-
-    fn account_row(&self, row: &rusqlite::Row<'_>) -> rusqlite::Result<(Account, String)> {
-        let role: String = row.get(1)?;
-        Ok((
-            Account {
-                id: row.get(0)?,
-                role: Role::Admin,
-                organisation: row.get(2)?,
-                name: row.get(3)?,
-                public_key: row.get(4)?,
-                created_at: row.get(5)?,
-                revoked_at: row.get(6)?,
-            },
-            role,
-        ))
+        self.insert_unique(
+            "account",
+            &account.id,
+            "INSERT INTO account (id, role, organisation, name, token_sha256, public_key,
+             created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                &account.id,
+                account.role.as_str(),
+                &account.organisation,
+                &account.name,
+                token_sha256.as_slice(),
+                &account.public_key,
+                &account.created_at,
+                &account.revoked_at
+            ],
+        )
     }
 
     fn typed_account(&self, (mut account, role): (Account, String)) -> Result<Account, StoreError> {
@@ -472,7 +539,7 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn account_by_token(
         &mut self,
         token_sha256: &[u8; 32],
@@ -480,11 +547,8 @@ impl Tx<'_> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE token_sha256 = ?1");
         let row = self
             .tx
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                s.query_row([token_sha256.as_slice()], |row| self.account_row(row))
-                    .optional()
-            })
+            .query_opt(&sql, params![token_sha256.as_slice()])
+            .and_then(|row| row.map(|mut r| account_row(&mut r)).transpose())
             .map_err(db_error(self.path, "look up a token"))?;
         row.map(|r| self.typed_account(r)).transpose()
     }
@@ -493,13 +557,13 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn account(&mut self, id: &str) -> Result<Option<Account>, StoreError> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = ?1");
         let row = self
             .tx
-            .prepare_cached(&sql)
-            .and_then(|mut s| s.query_row([id], |row| self.account_row(row)).optional())
+            .query_opt(&sql, params![id])
+            .and_then(|row| row.map(|mut r| account_row(&mut r)).transpose())
             .map_err(db_error(self.path, "look up an account"))?;
         row.map(|r| self.typed_account(r)).transpose()
     }
@@ -508,16 +572,13 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn accounts(&mut self) -> Result<Vec<Account>, StoreError> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM account ORDER BY id");
         let rows = self
             .tx
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                s.query_map([], |row| self.account_row(row))?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
+            .query(&sql, &[])
+            .and_then(|rows| all(rows, account_row))
             .map_err(db_error(self.path, "list accounts"))?;
         rows.into_iter().map(|r| self.typed_account(r)).collect()
     }
@@ -526,44 +587,24 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Duplicate`] for a known id; SQLite fails.
+    /// [`StoreError::Duplicate`] for a known id; the database fails.
     pub fn insert_filing(&mut self, filing: &Filing) -> Result<(), StoreError> {
-        let duplicate = self.duplicate("filing", &filing.id);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO filing (id, organisation, filed_by, filed_at, facts, decision,
-                 status, cleared_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .and_then(|mut statement| {
-                statement.execute(params![
-                    filing.id,
-                    filing.organisation,
-                    filing.filed_by,
-                    filing.filed_at,
-                    filing.facts,
-                    filing.decision,
-                    filing.status.as_str(),
-                    filing.cleared_at
-                ])
-            })
-            .map_err(duplicate)?;
-        Ok(())
-    }
-
-    fn filing_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Filing, String)> {
-        Ok((
-            Filing {
-                id: row.get(0)?,
-                organisation: row.get(1)?,
-                filed_by: row.get(2)?,
-                filed_at: row.get(3)?,
-                facts: row.get(4)?,
-                decision: row.get(5)?,
-                status: FilingStatus::InReview,
-                cleared_at: row.get(7)?,
-            },
-            row.get(6)?,
-        ))
+        self.insert_unique(
+            "filing",
+            &filing.id,
+            "INSERT INTO filing (id, organisation, filed_by, filed_at, facts, decision,
+             status, cleared_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                &filing.id,
+                &filing.organisation,
+                &filing.filed_by,
+                &filing.filed_at,
+                &filing.facts,
+                &filing.decision,
+                filing.status.as_str(),
+                &filing.cleared_at
+            ],
+        )
     }
 
     fn typed_filing(&self, (mut filing, status): (Filing, String)) -> Result<Filing, StoreError> {
@@ -576,13 +617,13 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn filing(&mut self, id: &str) -> Result<Option<Filing>, StoreError> {
         let sql = format!("SELECT {FILING_COLUMNS} FROM filing WHERE id = ?1");
         let row = self
             .tx
-            .prepare_cached(&sql)
-            .and_then(|mut s| s.query_row([id], Self::filing_row).optional())
+            .query_opt(&sql, params![id])
+            .and_then(|row| row.map(|mut r| filing_row(&mut r)).transpose())
             .map_err(db_error(self.path, "read a filing"))?;
         row.map(|r| self.typed_filing(r)).transpose()
     }
@@ -591,19 +632,17 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn filings(&mut self, organisation: Option<&str>) -> Result<Vec<Filing>, StoreError> {
         let sql = format!(
-            "SELECT {FILING_COLUMNS} FROM filing WHERE ?1 IS NULL OR organisation = ?1
+            "SELECT {FILING_COLUMNS} FROM filing
+             WHERE CAST(?1 AS TEXT) IS NULL OR organisation = ?1
              ORDER BY filed_at, id"
         );
         let rows = self
             .tx
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                s.query_map([organisation], Self::filing_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
+            .query(&sql, params![organisation])
+            .and_then(|rows| all(rows, filing_row))
             .map_err(db_error(self.path, "list filings"))?;
         rows.into_iter().map(|r| self.typed_filing(r)).collect()
     }
@@ -614,16 +653,17 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn next_filing_number(&mut self, prefix: &str) -> Result<u64, StoreError> {
-        let last: i64 = self
+        let last = self
             .tx
-            .prepare_cached(
+            .query_one(
                 "INSERT INTO filing_number (prefix, last) VALUES (?1, 1)
-                 ON CONFLICT (prefix) DO UPDATE SET last = last + 1
+                 ON CONFLICT (prefix) DO UPDATE SET last = filing_number.last + 1
                  RETURNING last",
+                params![prefix],
             )
-            .and_then(|mut s| s.query_row([prefix], |row| row.get(0)))
+            .and_then(|row| row.int(0))
             .map_err(db_error(self.path, "number a filing"))?;
         Ok(last.unsigned_abs())
     }
@@ -632,7 +672,7 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn set_filing_status(
         &mut self,
         id: &str,
@@ -640,8 +680,10 @@ impl Tx<'_> {
         cleared_at: Option<&str>,
     ) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached("UPDATE filing SET status = ?2, cleared_at = ?3 WHERE id = ?1")
-            .and_then(|mut statement| statement.execute(params![id, status.as_str(), cleared_at]))
+            .execute(
+                "UPDATE filing SET status = ?2, cleared_at = ?3 WHERE id = ?1",
+                params![id, status.as_str(), cleared_at],
+            )
             .map_err(db_error(self.path, "update a filing"))?;
         Ok(())
     }
@@ -650,7 +692,7 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails (a side other than `cn`/`us`, or twice, breaks a constraint).
+    /// The database fails (a side other than `cn`/`us`, or twice, breaks a constraint).
     pub fn open_case_side(
         &mut self,
         filing: &str,
@@ -658,40 +700,17 @@ impl Tx<'_> {
         outcome: &str,
     ) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached(
+            .execute(
                 "INSERT INTO case_side (filing, side, outcome, status) VALUES (?1, ?2, ?3, 'open')",
+                params![filing, side, outcome],
             )
-            .and_then(|mut statement| statement.execute(params![filing, side, outcome]))
             .map_err(db_error(self.path, "open a case"))?;
         Ok(())
     }
 
-    fn case_row(
-        row: &rusqlite::Row<'_>,
-    ) -> rusqlite::Result<(CaseSide, String, Option<String>, Option<String>)> {
-        let log_index: Option<i64> = row.get(9)?;
-        Ok((
-            CaseSide {
-                filing: row.get(0)?,
-                side: row.get(1)?,
-                outcome: row.get(2)?,
-                status: CaseStatus::Open,
-                decided_by: row.get(4)?,
-                decided_at: row.get(5)?,
-                conditions: Vec::new(),
-                public_reasons: Vec::new(),
-                signature: row.get(8)?,
-                log_index: log_index.map(i64::unsigned_abs),
-            },
-            row.get(3)?,
-            row.get(6)?,
-            row.get(7)?,
-        ))
-    }
-
     fn typed_case(
         &self,
-        (mut case, status, conditions, reasons): (CaseSide, String, Option<String>, Option<String>),
+        (mut case, status, conditions, reasons): CaseRow,
     ) -> Result<CaseSide, StoreError> {
         case.status = CaseStatus::parse(&status).ok_or_else(|| {
             self.corrupt(format!(
@@ -715,16 +734,13 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn case_sides(&mut self, filing: &str) -> Result<Vec<CaseSide>, StoreError> {
         let sql = format!("SELECT {CASE_COLUMNS} FROM case_side WHERE filing = ?1 ORDER BY side");
         let rows = self
             .tx
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                s.query_map([filing], Self::case_row)?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
+            .query(&sql, params![filing])
+            .and_then(|rows| all(rows, case_row))
             .map_err(db_error(self.path, "read a case"))?;
         rows.into_iter().map(|r| self.typed_case(r)).collect()
     }
@@ -733,7 +749,7 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn cases_of_side(
         &mut self,
         side: Option<&str>,
@@ -741,19 +757,14 @@ impl Tx<'_> {
     ) -> Result<Vec<CaseSide>, StoreError> {
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM case_side
-             WHERE (?1 IS NULL OR side = ?1) AND (?2 IS NULL OR status = ?2)
+             WHERE (CAST(?1 AS TEXT) IS NULL OR side = ?1)
+               AND (CAST(?2 AS TEXT) IS NULL OR status = ?2)
              ORDER BY filing, side"
         );
         let rows = self
             .tx
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                s.query_map(
-                    params![side, status.map(CaseStatus::as_str)],
-                    Self::case_row,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()
-            })
+            .query(&sql, params![side, status.map(CaseStatus::as_str)])
+            .and_then(|rows| all(rows, case_row))
             .map_err(db_error(self.path, "list cases"))?;
         rows.into_iter().map(|r| self.typed_case(r)).collect()
     }
@@ -763,35 +774,35 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn decide_case_side(
         &mut self,
         filing: &str,
         side: &str,
         decision: &CaseDecision<'_>,
     ) -> Result<bool, StoreError> {
+        let conditions = strings_to_json(decision.conditions);
+        let reasons = strings_to_json(decision.public_reasons);
         let changed = self
             .tx
-            .prepare_cached(
+            .execute(
                 "UPDATE case_side SET status = ?3, decided_by = ?4, decided_at = ?5,
                  conditions = ?6, public_reasons = ?7, signature = ?8, log_entry = ?9,
                  publication_entry = ?10
                  WHERE filing = ?1 AND side = ?2 AND status = 'open'",
-            )
-            .and_then(|mut statement| {
-                statement.execute(params![
+                params![
                     filing,
                     side,
                     decision.status.as_str(),
                     decision.decided_by,
                     decision.decided_at,
-                    strings_to_json(decision.conditions),
-                    strings_to_json(decision.public_reasons),
+                    &conditions,
+                    &reasons,
                     decision.signature,
                     decision.log_entry,
                     decision.publication_entry
-                ])
-            })
+                ],
+            )
             .map_err(db_error(self.path, "decide a case"))?;
         Ok(changed == 1)
     }
@@ -801,54 +812,55 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails (a kind the schema does not know breaks a constraint).
+    /// The database fails (a kind the schema does not know breaks a constraint).
     pub fn insert_notice(&mut self, notice: &Notice) -> Result<u64, StoreError> {
-        self.tx
-            .prepare_cached(
+        let seq = self
+            .tx
+            .query_one(
                 "INSERT INTO notice (kind, title, language, body, published_at, published_by,
-                 log_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 log_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 RETURNING seq",
+                params![
+                    &notice.kind,
+                    &notice.title,
+                    &notice.language,
+                    &notice.body,
+                    &notice.published_at,
+                    &notice.published_by,
+                    &notice.log_entry
+                ],
             )
-            .and_then(|mut s| {
-                s.execute(params![
-                    notice.kind,
-                    notice.title,
-                    notice.language,
-                    notice.body,
-                    notice.published_at,
-                    notice.published_by,
-                    notice.log_entry
-                ])
-            })
+            .and_then(|row| row.int(0))
             .map_err(db_error(self.path, "store a notice"))?;
-        Ok(self.tx.last_insert_rowid().unsigned_abs())
+        Ok(seq.unsigned_abs())
     }
 
     /// Every notice, in publishing order.
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn notices(&mut self) -> Result<Vec<Notice>, StoreError> {
         self.tx
-            .prepare_cached(
+            .query(
                 "SELECT seq, kind, title, language, body, published_at, published_by, log_entry,
                  log_index FROM notice ORDER BY seq",
+                &[],
             )
-            .and_then(|mut s| {
-                s.query_map([], |row| {
+            .and_then(|rows| {
+                all(rows, |row| {
                     Ok(Notice {
-                        seq: row.get::<_, i64>(0)?.unsigned_abs(),
-                        kind: row.get(1)?,
-                        title: row.get(2)?,
-                        language: row.get(3)?,
-                        body: row.get(4)?,
-                        published_at: row.get(5)?,
-                        published_by: row.get(6)?,
-                        log_entry: row.get(7)?,
-                        log_index: row.get::<_, Option<i64>>(8)?.map(i64::unsigned_abs),
+                        seq: row.int(0)?.unsigned_abs(),
+                        kind: row.text(1)?,
+                        title: row.text(2)?,
+                        language: row.text(3)?,
+                        body: row.text(4)?,
+                        published_at: row.text(5)?,
+                        published_by: row.text(6)?,
+                        log_entry: row.blob(7)?,
+                        log_index: row.opt_int(8)?.map(i64::unsigned_abs),
                     })
-                })?
-                .collect()
+                })
             })
             .map_err(db_error(self.path, "list notices"))
     }
@@ -857,16 +869,13 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn set_notice_log_index(&mut self, seq: u64, index: u64) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached("UPDATE notice SET log_index = ?2 WHERE seq = ?1")
-            .and_then(|mut s| {
-                s.execute(params![
-                    i64::try_from(seq).unwrap_or(i64::MAX),
-                    i64::try_from(index).unwrap_or(i64::MAX)
-                ])
-            })
+            .execute(
+                "UPDATE notice SET log_index = ?2 WHERE seq = ?1",
+                params![to_i64(seq), to_i64(index)],
+            )
             .map_err(db_error(self.path, "record a notice's log index"))?;
         Ok(())
     }
@@ -876,24 +885,23 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn queue_pack_publication(&mut self, pack: &PublishedPack) -> Result<bool, StoreError> {
         let changed = self
             .tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO rule_pack_published (jurisdiction, version, sha256, title,
-                 published_at, log_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            .execute(
+                "INSERT INTO rule_pack_published (jurisdiction, version, sha256, title,
+                 published_at, log_entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT DO NOTHING",
+                params![
+                    &pack.jurisdiction,
+                    &pack.version,
+                    &pack.sha256,
+                    &pack.title,
+                    &pack.published_at,
+                    &pack.log_entry
+                ],
             )
-            .and_then(|mut s| {
-                s.execute(params![
-                    pack.jurisdiction,
-                    pack.version,
-                    pack.sha256,
-                    pack.title,
-                    pack.published_at,
-                    pack.log_entry
-                ])
-            })
             .map_err(db_error(self.path, "queue a rule pack's publication"))?;
         Ok(changed == 1)
     }
@@ -902,26 +910,26 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn published_packs(&mut self) -> Result<Vec<PublishedPack>, StoreError> {
         self.tx
-            .prepare_cached(
+            .query(
                 "SELECT jurisdiction, version, sha256, title, published_at, log_entry, log_index
                  FROM rule_pack_published ORDER BY published_at, jurisdiction, version",
+                &[],
             )
-            .and_then(|mut s| {
-                s.query_map([], |row| {
+            .and_then(|rows| {
+                all(rows, |row| {
                     Ok(PublishedPack {
-                        jurisdiction: row.get(0)?,
-                        version: row.get(1)?,
-                        sha256: row.get(2)?,
-                        title: row.get(3)?,
-                        published_at: row.get(4)?,
-                        log_entry: row.get(5)?,
-                        log_index: row.get::<_, Option<i64>>(6)?.map(i64::unsigned_abs),
+                        jurisdiction: row.text(0)?,
+                        version: row.text(1)?,
+                        sha256: row.text(2)?,
+                        title: row.text(3)?,
+                        published_at: row.text(4)?,
+                        log_entry: row.blob(5)?,
+                        log_index: row.opt_int(6)?.map(i64::unsigned_abs),
                     })
-                })?
-                .collect()
+                })
             })
             .map_err(db_error(self.path, "list published rule packs"))
     }
@@ -930,25 +938,23 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn set_pack_log_index(
         &mut self,
         pack: &PublishedPack,
         index: u64,
     ) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached(
+            .execute(
                 "UPDATE rule_pack_published SET log_index = ?4
                  WHERE jurisdiction = ?1 AND version = ?2 AND sha256 = ?3",
+                params![
+                    &pack.jurisdiction,
+                    &pack.version,
+                    &pack.sha256,
+                    to_i64(index)
+                ],
             )
-            .and_then(|mut s| {
-                s.execute(params![
-                    pack.jurisdiction,
-                    pack.version,
-                    pack.sha256,
-                    i64::try_from(index).unwrap_or(i64::MAX)
-                ])
-            })
             .map_err(db_error(self.path, "record a rule pack's log index"))?;
         Ok(())
     }
@@ -957,24 +963,24 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn pending_decisions(&mut self) -> Result<Vec<PendingDecision>, StoreError> {
         self.tx
-            .prepare_cached(
+            .query(
                 "SELECT filing, side, log_entry, publication_entry FROM case_side
                  WHERE status <> 'open' AND log_index IS NULL AND log_entry IS NOT NULL
                  ORDER BY decided_at, filing, side",
+                &[],
             )
-            .and_then(|mut s| {
-                s.query_map([], |row| {
+            .and_then(|rows| {
+                all(rows, |row| {
                     Ok(PendingDecision {
-                        filing: row.get(0)?,
-                        side: row.get(1)?,
-                        log_entry: row.get(2)?,
-                        publication_entry: row.get(3)?,
+                        filing: row.text(0)?,
+                        side: row.text(1)?,
+                        log_entry: row.blob(2)?,
+                        publication_entry: row.opt_blob(3)?,
                     })
-                })?
-                .collect()
+                })
             })
             .map_err(db_error(self.path, "list decisions waiting for the log"))
     }
@@ -983,7 +989,7 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn set_case_log_index(
         &mut self,
         filing: &str,
@@ -991,14 +997,10 @@ impl Tx<'_> {
         index: u64,
     ) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached("UPDATE case_side SET log_index = ?3 WHERE filing = ?1 AND side = ?2")
-            .and_then(|mut statement| {
-                statement.execute(params![
-                    filing,
-                    side,
-                    i64::try_from(index).unwrap_or(i64::MAX)
-                ])
-            })
+            .execute(
+                "UPDATE case_side SET log_index = ?3 WHERE filing = ?1 AND side = ?2",
+                params![filing, side, to_i64(index)],
+            )
             .map_err(db_error(self.path, "record a decision's log index"))?;
         Ok(())
     }
@@ -1007,7 +1009,7 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn append_message(
         &mut self,
         filing: &str,
@@ -1015,9 +1017,16 @@ impl Tx<'_> {
         at: &str,
         body: &str,
     ) -> Result<u64, StoreError> {
-        let seq: i64 = self.tx.prepare_cached("INSERT INTO case_message (filing, seq, author, at, body)
-                 SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM case_message WHERE filing = ?1
-                 RETURNING seq").and_then(|mut statement| statement.query_row(params![filing, author, at, body], |row| row.get(0)))
+        let seq = self
+            .tx
+            .query_one(
+                "INSERT INTO case_message (filing, seq, author, at, body)
+                 SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM case_message
+                 WHERE filing = ?1
+                 RETURNING seq",
+                params![filing, author, at, body],
+            )
+            .and_then(|row| row.int(0))
             .map_err(db_error(self.path, "add a message"))?;
         Ok(seq.unsigned_abs())
     }
@@ -1026,24 +1035,24 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn messages(&mut self, filing: &str) -> Result<Vec<Message>, StoreError> {
         self.tx
-            .prepare_cached(
-                "SELECT filing, seq, author, at, body FROM case_message WHERE filing = ?1 ORDER BY seq",
+            .query(
+                "SELECT filing, seq, author, at, body FROM case_message WHERE filing = ?1
+                 ORDER BY seq",
+                params![filing],
             )
-            .and_then(|mut s| {
-                s.query_map([filing], |row| {
-                    let seq: i64 = row.get(1)?;
+            .and_then(|rows| {
+                all(rows, |row| {
                     Ok(Message {
-                        filing: row.get(0)?,
-                        seq: seq.unsigned_abs(),
-                        author: row.get(2)?,
-                        at: row.get(3)?,
-                        body: row.get(4)?,
+                        filing: row.text(0)?,
+                        seq: row.int(1)?.unsigned_abs(),
+                        author: row.text(2)?,
+                        at: row.text(3)?,
+                        body: row.text(4)?,
                     })
-                })?
-                .collect()
+                })
             })
             .map_err(db_error(self.path, "read messages"))
     }
@@ -1052,7 +1061,7 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn journal(
         &mut self,
         at: &str,
@@ -1060,15 +1069,14 @@ impl Tx<'_> {
         action: &str,
         target: &str,
     ) -> Result<u64, StoreError> {
-        let seq: i64 = self
+        let seq = self
             .tx
-            .prepare_cached(
+            .query_one(
                 "INSERT INTO access_journal (at, account, action, target) VALUES (?1, ?2, ?3, ?4)
                  RETURNING seq",
+                params![at, account, action, target],
             )
-            .and_then(|mut statement| {
-                statement.query_row(params![at, account, action, target], |row| row.get(0))
-            })
+            .and_then(|row| row.int(0))
             .map_err(db_error(self.path, "write the access journal"))?;
         Ok(seq.unsigned_abs())
     }
@@ -1077,25 +1085,24 @@ impl Tx<'_> {
     ///
     /// # Errors
     ///
-    /// SQLite fails.
+    /// The database fails.
     pub fn journal_entries(&mut self, after: u64) -> Result<Vec<JournalEntry>, StoreError> {
         self.tx
-            .prepare_cached(
+            .query(
                 "SELECT seq, at, account, action, target FROM access_journal WHERE seq > ?1
                  ORDER BY seq",
+                params![to_i64(after)],
             )
-            .and_then(|mut s| {
-                s.query_map([i64::try_from(after).unwrap_or(i64::MAX)], |row| {
-                    let seq: i64 = row.get(0)?;
+            .and_then(|rows| {
+                all(rows, |row| {
                     Ok(JournalEntry {
-                        seq: seq.unsigned_abs(),
-                        at: row.get(1)?,
-                        account: row.get(2)?,
-                        action: row.get(3)?,
-                        target: row.get(4)?,
+                        seq: row.int(0)?.unsigned_abs(),
+                        at: row.text(1)?,
+                        account: row.text(2)?,
+                        action: row.text(3)?,
+                        target: row.text(4)?,
                     })
-                })?
-                .collect()
+                })
             })
             .map_err(db_error(self.path, "read the access journal"))
     }
@@ -1106,10 +1113,22 @@ mod tests {
     use super::*;
     use crate::Store;
 
-    fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(dir.path().join("freeport.db")).unwrap();
-        (dir, store)
+    use freeport_testdb::{TestDb, both};
+
+    fn store(db: &TestDb) -> Store {
+        Store::create(db.target()).unwrap()
+    }
+
+    /// Runs `sql` behind the store's back.
+    fn raw(db: &TestDb, sql: &str) {
+        if db.is_postgres() {
+            db.execute(sql).unwrap();
+        } else {
+            rusqlite::Connection::open(db.target())
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap();
+        }
     }
 
     fn account(id: &str, role: Role, organisation: Option<&str>) -> Account {
@@ -1137,11 +1156,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn filing_numbers_follow_on_from_the_filings_a_store_held_before_migration_10() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("freeport.db");
-        let mut store = Store::create(&path).unwrap();
+    both! {
+    fn filing_numbers_follow_on_from_the_filings_a_store_held_before_migration_10(db) {
+        let path = db.target();
+        let mut store = Store::create(path).unwrap();
         store
             .transaction(|tx| {
                 tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
@@ -1159,18 +1177,16 @@ mod tests {
             .unwrap();
         drop(store);
         // Back to schema 9: no numbers kept, only the filings.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
+        raw(
+            db,
             "DROP TABLE filing_number;
              DROP TABLE notice;
              DROP TABLE rule_pack_published;
              ALTER TABLE case_side DROP COLUMN log_entry;
              ALTER TABLE case_side DROP COLUMN publication_entry;
              DELETE FROM freeport_schema WHERE version = 10;",
-        )
-        .unwrap();
-        drop(conn);
-        let mut store = Store::open_existing(&path).unwrap();
+        );
+        let mut store = Store::open_existing(path).unwrap();
         let next = |store: &mut Store, prefix: &str| {
             store
                 .transaction(|tx| tx.next_filing_number(prefix))
@@ -1188,10 +1204,11 @@ mod tests {
         assert!(refused.is_err());
         assert_eq!(next(&mut store, "F-2024-"), 2);
     }
+    }
 
-    #[test]
-    fn accounts_are_found_by_token_hash_and_exporters_need_an_organisation() {
-        let (_dir, mut store) = store();
+    both! {
+    fn accounts_are_found_by_token_hash_and_exporters_need_an_organisation(db) {
+        let mut store = store(db);
         store
             .transaction(|tx| {
                 tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
@@ -1222,10 +1239,11 @@ mod tests {
             })
             .unwrap();
     }
+    }
 
-    #[test]
-    fn a_case_side_is_decided_once() {
-        let (_dir, mut store) = store();
+    both! {
+    fn a_case_side_is_decided_once(db) {
+        let mut store = store(db);
         store
             .transaction(|tx| {
                 tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
@@ -1271,10 +1289,11 @@ mod tests {
             })
             .unwrap();
     }
+    }
 
-    #[test]
-    fn the_journal_is_append_only() {
-        let (_dir, mut store) = store();
+    both! {
+    fn the_journal_is_append_only(db) {
+        let mut store = store(db);
         store
             .transaction(|tx| {
                 assert_eq!(
@@ -1286,20 +1305,26 @@ mod tests {
                     2
                 );
                 assert_eq!(tx.journal_entries(1)?.len(), 1);
-                assert!(tx.tx.execute("DELETE FROM access_journal", []).is_err());
-                assert!(
-                    tx.tx
-                        .execute("UPDATE access_journal SET action = 'x'", [])
-                        .is_err()
-                );
+                for sql in [
+                    "DELETE FROM access_journal",
+                    "UPDATE access_journal SET action = 'x'",
+                ] {
+                    let refused: Result<u64, StoreError> = tx.savepoint(|tx| {
+                        tx.tx
+                            .execute(sql, &[])
+                            .map_err(db_error(tx.path, "test"))
+                    });
+                    assert!(refused.is_err(), "{sql}");
+                }
                 Ok::<_, StoreError>(())
             })
             .unwrap();
     }
+    }
 
-    #[test]
-    fn messages_number_per_filing() {
-        let (_dir, mut store) = store();
+    both! {
+    fn messages_number_per_filing(db) {
+        let mut store = store(db);
         store
             .transaction(|tx| {
                 tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
@@ -1313,5 +1338,6 @@ mod tests {
                 Ok::<_, StoreError>(())
             })
             .unwrap();
+    }
     }
 }

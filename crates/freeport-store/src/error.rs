@@ -25,17 +25,30 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
-    /// SQLite failed.
+    /// The database (SQLite or PostgreSQL) failed.
     #[error("store `{}`: cannot {action}", path.display())]
     #[diagnostic(code(freeport::store::database))]
     Database {
-        /// The database file.
+        /// The database file, or the PostgreSQL connection string without its password.
         path: PathBuf,
         /// What the store was doing.
         action: &'static str,
-        /// What SQLite said.
+        /// What the database said.
         #[source]
-        source: Box<rusqlite::Error>,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A PostgreSQL database named as a store that has no store schema: never taken as a new
+    /// store by a command that needs one.
+    #[error("PostgreSQL database `{}` holds no Free Data Port store", path.display())]
+    #[diagnostic(
+        code(freeport::store::no_schema),
+        help(
+            "`freeport init --database URL` creates a port's store in an empty database; nothing was created"
+        )
+    )]
+    NoSchema {
+        /// The connection string, without its password.
+        path: PathBuf,
     },
     /// The database holds a value this program never writes.
     #[error("store `{}` is damaged: {detail}", path.display())]

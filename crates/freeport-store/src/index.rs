@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Transaction;
+use crate::db::{DbError, Txn, params};
 
 use crate::StoreError;
 use crate::count::{Hashes, Row};
@@ -61,28 +61,30 @@ impl ExporterIndex {
     /// Reads every transfer and entry of `exporter`: two queries, no join (SQLite would
     /// re-prepare a join on every execution, see `Tx::count`).
     pub(crate) fn load(
-        tx: &Transaction<'_>,
+        tx: &Txn<'_>,
         path: &std::path::Path,
         exporter: &str,
     ) -> Result<Self, StoreError> {
         let fail = || db_error(path, "index an exporter's volumes");
-        let mut stmt = tx
-            .prepare_cached(
+        let transfers = tx
+            .query(
                 "SELECT seq, counterparty, date, individuals FROM transfer
                  WHERE exporter = ?1 ORDER BY date, seq",
+                params![exporter],
             )
-            .map_err(fail())?;
-        let transfers = stmt
-            .query_map([exporter], |row| {
-                Ok(Transfer {
-                    seq: row.get(0)?,
-                    counterparty: row.get(1)?,
-                    date: row.get(2)?,
-                    individuals: row.get::<_, Option<i64>>(3)?.map(to_u64),
-                    entries: Vec::new(),
-                })
+            .and_then(|rows| {
+                rows.into_iter()
+                    .map(|mut row| {
+                        Ok(Transfer {
+                            seq: row.int(0)?,
+                            counterparty: row.text(1)?,
+                            date: row.text(2)?,
+                            individuals: row.opt_int(3)?.map(to_u64),
+                            entries: Vec::new(),
+                        })
+                    })
+                    .collect::<Result<Vec<Transfer>, DbError>>()
             })
-            .and_then(Iterator::collect::<Result<Vec<Transfer>, _>>)
             .map_err(fail())?;
         let position: HashMap<i64, usize> = transfers
             .iter()
@@ -93,32 +95,32 @@ impl ExporterIndex {
             rows: transfers.len(),
             transfers,
         };
-        let mut stmt = tx
-            .prepare_cached(
+        let rows = tx
+            .query(
                 "SELECT transfer, seq, category, unit, state, collected_in, count, hash_count
                  FROM volume_entry
                  WHERE transfer IN (SELECT seq FROM transfer WHERE exporter = ?1)
                  ORDER BY transfer, seq",
+                params![exporter],
             )
             .map_err(fail())?;
-        let mut rows = stmt.query([exporter]).map_err(fail())?;
-        while let Some(row) = rows.next().map_err(fail())? {
-            let read = |row: &rusqlite::Row<'_>| -> rusqlite::Result<_> {
+        for mut row in rows {
+            let read = |row: &mut crate::db::Row| -> Result<_, DbError> {
                 Ok((
-                    row.get::<_, i64>(0)?,
+                    row.int(0)?,
                     Entry {
-                        seq: row.get(1)?,
-                        category: row.get(2)?,
+                        seq: row.int(1)?,
+                        category: row.text(2)?,
                         // The schema's CHECK constraints admit only the names `parse` knows.
-                        unit: Unit::parse(row.get_ref(3)?.as_str()?).unwrap_or(Unit::Individuals),
-                        state: row.get(4)?,
-                        collected_in: row.get(5)?,
-                        count: to_u64(row.get(6)?),
-                        hashed: to_u64(row.get(7)?),
+                        unit: Unit::parse(row.str(3)?).unwrap_or(Unit::Individuals),
+                        state: row.text(4)?,
+                        collected_in: row.text(5)?,
+                        count: to_u64(row.int(6)?),
+                        hashed: to_u64(row.int(7)?),
                     },
                 ))
             };
-            let (transfer, entry) = read(row).map_err(fail())?;
+            let (transfer, entry) = read(&mut row).map_err(fail())?;
             if let Some(t) = position
                 .get(&transfer)
                 .and_then(|&i| index.transfers.get_mut(i))

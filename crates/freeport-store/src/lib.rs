@@ -54,7 +54,8 @@
 //!
 //! # Schema and migrations
 //!
-//! SQLite (bundled with rusqlite, so identical everywhere) in WAL mode, `STRICT` tables. The
+//! (SQLite; PostgreSQL under "Backends" below.) SQLite is bundled with rusqlite, so identical
+//! everywhere, in WAL mode with `STRICT` tables. The
 //! schema is the ordered `.sql` files of `migrations/sqlite/`, each applied once in one
 //! immediate transaction at open and recorded with its SHA-256 in `freeport_schema`. A database
 //! that records a migration newer than this program knows is refused
@@ -147,28 +148,61 @@
 //! window queries avoid joins and value-dependent plans, which SQLite would re-prepare on every
 //! execution.
 //!
-//! # Adding PostgreSQL
+//! # Backends: SQLite and PostgreSQL
 //!
-//! No SQLite type crosses the public API: callers see [`Store`], [`Tx`] and plain values.
-//! A PostgreSQL backend (for multi-node servers) is added by
-//! 1. a `postgres` Cargo feature pulling `tokio-postgres` (or its blocking wrapper `postgres`,
-//!    which fits this synchronous API; never sqlx, which cannot share a build with rusqlite ≥ 0.40);
-//! 2. `migrations/postgres/NNNN_*.sql` mirroring `migrations/sqlite/` (same versions; `BYTEA` for
-//!    blobs, `BIGINT` for counts, `DATE` for dates), applied by the same runner under
-//!    `pg_advisory_xact_lock` instead of SQLite's immediate transaction;
-//! 3. turning the connection inside [`Store`] and the transaction inside [`Tx`] into two-variant
-//!    enums (SQLite, PostgreSQL) and matching in each method; the queries are standard SQL except
-//!    for placeholders (`?N` → `$N`) and `INSERT OR IGNORE` (→ `ON CONFLICT DO NOTHING`). Write
-//!    transactions become `SERIALIZABLE` (or take `LOCK TABLE … IN SHARE ROW EXCLUSIVE MODE`)
-//!    so budget checks and window reads keep the guarantees they have under SQLite's single writer;
-//!    the window cache, keyed on SQLite's `data_version` today, keys on a counter row that every
-//!    recording transaction increments;
-//! 4. [`Store::open`] choosing the backend from a `postgres://` URL.
+//! [`Store::open`] and its siblings take a SQLite file path, or a PostgreSQL database named by a
+//! `postgres://` / `postgresql://` URL or a libpq `host=… dbname=…` string
+//! ([`Store::is_postgres_target`]). The store logic is written once against a small seam
+//! (`db.rs`: one connection enum, one transaction enum, typed parameters and owned rows); the
+//! queries are the SQL both accept (`?N` placeholders, rewritten to `$N` for PostgreSQL;
+//! `ON CONFLICT DO NOTHING`; `RETURNING seq`; sums cast to `BIGINT`). No rusqlite or postgres
+//! type crosses the public API ([`StoreError::Database`] boxes the driver's error as a plain
+//! `std::error::Error`).
 //!
-//! [`Tx`] methods take `&mut self` already, as a PostgreSQL transaction needs.
+//! PostgreSQL uses the `postgres` crate — the blocking client of tokio-postgres, which fits this
+//! synchronous API (the server calls the store from `spawn_blocking`); never sqlx, whose SQLite
+//! driver cannot share a build with rusqlite ≥ 0.40 (conventions.md §10). It is not behind a
+//! Cargo feature: tokio and the futures crates are already in the build through axum, and the
+//! crates it adds (`postgres`, `tokio-postgres`, `postgres-protocol`, `postgres-types`,
+//! `tokio-util` and a dozen small ones) took 35 s of one core in a debug build, measured once
+//! with `cargo build --workspace --timings` (2026-12-07) — compiled once, never again on an
+//! incremental build, against a workspace build of many minutes; a feature would put `cfg`s on
+//! every backend match and a second build of the store and everything above it.
+//!
+//! `migrations/postgres/` mirrors `migrations/sqlite/` version for version (`BIGINT` for every
+//! integer, `BYTEA` for blobs, dates as ISO `YYYY-MM-DD` text, so text order is date order in
+//! both and the queries stay the same; PostgreSQL changes keys in place where SQLite rebuilds a
+//! table). The same runner applies them, under the write lock below, with the same refusals
+//! (a newer schema, an edited migration). `Store::open_existing` and `Store::open_for_reading`
+//! refuse a database without the store's schema ([`StoreError::NoSchema`]) or with another
+//! program's tables ([`StoreError::NotOurs`]); nothing is written to it.
+//!
+//! **Write transactions keep SQLite's single-writer guarantees.** Every
+//! [`Store::transaction`] and [`Store::dry_run`] on PostgreSQL begins by taking one
+//! transaction-level advisory lock (`pg_advisory_xact_lock`), held until commit or rollback:
+//! writers of every process and connection run one at a time, exactly as under SQLite's
+//! `BEGIN IMMEDIATE`, so a budget check and its spend, the window reads that decide a transfer
+//! and its recording, and the filing-number counter all see every earlier commit and nothing
+//! can commit in between. Statements run at READ COMMITTED after the lock, so each sees every
+//! transaction that committed before the lock was granted. We chose the lock over SERIALIZABLE
+//! with retries: the store's writers are short and already serial under SQLite, SERIALIZABLE
+//! would abort and replay whole filings (and their log appends) under contention, and the port
+//! batches its writes through one writer anyway. Reads ([`Store::reading`] and the one-shot
+//! readers) run `REPEATABLE READ READ ONLY`: one snapshot, no lock, never waiting for a writer
+//! (SQLite's deferred transaction under WAL).
+//!
+//! **Kept answers on PostgreSQL.** SQLite tells a connection through `PRAGMA data_version` that
+//! another connection committed; PostgreSQL has no such thing, so the one-row table
+//! `freeport_data_version` (PostgreSQL only) is incremented by every transaction that records or
+//! deletes a transfer, under the write lock, and each handle reads it at the start of each
+//! transaction and empties its kept answers and index when it changed other than by its own
+//! commit. A second port process, or a second connection of one, never reads a stale window.
+//!
+//! [`Tx`] methods take `&mut self`, as a PostgreSQL transaction needs.
 
 mod budget;
 mod count;
+mod db;
 pub mod docket;
 mod error;
 mod index;

@@ -7,10 +7,10 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::StoreError;
+use crate::db::{Conn, Mode, params};
 use crate::store::db_error;
 
 /// One migration built into the program.
@@ -78,6 +78,61 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// The same migrations for PostgreSQL (`migrations/postgres/`): the same versions and names,
+/// the same tables and columns in PostgreSQL's types (a test checks the two lists agree).
+pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "transfers",
+        sql: include_str!("../migrations/postgres/0001_transfers.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "salts_and_budgets",
+        sql: include_str!("../migrations/postgres/0002_salts_and_budgets.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "log_outbox",
+        sql: include_str!("../migrations/postgres/0003_log_outbox.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "collected_in",
+        sql: include_str!("../migrations/postgres/0004_collected_in.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "subject_hash_blobs",
+        sql: include_str!("../migrations/postgres/0005_subject_hash_blobs.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "transfer_hash_runs",
+        sql: include_str!("../migrations/postgres/0006_transfer_hash_runs.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "subject_hash_schemes",
+        sql: include_str!("../migrations/postgres/0007_subject_hash_schemes.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "package_delivery",
+        sql: include_str!("../migrations/postgres/0008_package_delivery.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "docket",
+        sql: include_str!("../migrations/postgres/0009_docket.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "port_outbox",
+        sql: include_str!("../migrations/postgres/0010_port_outbox.sql"),
+    },
+];
+
 /// The newest schema version this program knows.
 #[must_use]
 pub fn latest_version() -> i64 {
@@ -86,23 +141,26 @@ pub fn latest_version() -> i64 {
 
 /// The newest migration applied to the database, without changing it (0 for a database that
 /// has none, or no schema table yet).
-pub(crate) fn applied_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
-    let has_table: bool = conn
-        .query_row(
-            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'freeport_schema'",
-            [],
-            |row| row.get(0),
-        )
+pub(crate) fn applied_version(conn: &mut Conn, path: &Path) -> Result<i64, StoreError> {
+    let look = match conn {
+        Conn::Sqlite(_) => {
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'freeport_schema'"
+        }
+        Conn::Postgres(_) => {
+            "SELECT COUNT(*) > 0 FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name = 'freeport_schema'"
+        }
+    };
+    let has_table = conn
+        .query_one(look, &[])
+        .and_then(|row| row.bool(0))
         .map_err(db_error(path, "look for the schema table"))?;
     if !has_table {
         return Ok(0);
     }
-    conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM freeport_schema",
-        [],
-        |row| row.get(0),
-    )
-    .map_err(db_error(path, "read the schema version"))
+    conn.query_one("SELECT COALESCE(MAX(version), 0) FROM freeport_schema", &[])
+        .and_then(|row| row.int(0))
+        .map_err(db_error(path, "read the schema version"))
 }
 
 fn checksum(sql: &str) -> String {
@@ -112,39 +170,48 @@ fn checksum(sql: &str) -> String {
         .collect()
 }
 
-/// Brings the database at `path` to the latest schema, in one immediate transaction so that
-/// concurrent openers migrate once and wait for each other.
-pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<i64, StoreError> {
-    migrate_with(conn, path, MIGRATIONS)
+/// Brings the database at `path` to the latest schema, in one transaction holding the store's
+/// write lock (SQLite's immediate transaction, PostgreSQL's advisory lock) so that concurrent
+/// openers migrate once and wait for each other.
+pub(crate) fn migrate(conn: &mut Conn, path: &Path) -> Result<i64, StoreError> {
+    let migrations = match conn {
+        Conn::Sqlite(_) => MIGRATIONS,
+        Conn::Postgres(_) => POSTGRES_MIGRATIONS,
+    };
+    migrate_with(conn, path, migrations)
 }
 
 /// Brings the database to the last of `migrations` (all of them but in tests, which build
 /// stores of older versions).
-fn migrate_with(
-    conn: &mut Connection,
-    path: &Path,
-    migrations: &[Migration],
-) -> Result<i64, StoreError> {
+fn migrate_with(conn: &mut Conn, path: &Path, migrations: &[Migration]) -> Result<i64, StoreError> {
+    let schema_table = match conn {
+        Conn::Sqlite(_) => {
+            "CREATE TABLE IF NOT EXISTS freeport_schema (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT NOT NULL,
+                checksum   TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            ) STRICT;"
+        }
+        Conn::Postgres(_) => {
+            "CREATE TABLE IF NOT EXISTS freeport_schema (
+                version    BIGINT PRIMARY KEY,
+                name       TEXT NOT NULL,
+                checksum   TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            );"
+        }
+    };
     let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .begin(Mode::Write)
         .map_err(db_error(path, "lock the database to migrate it"))?;
-    tx.execute_batch(
-        "CREATE TABLE IF NOT EXISTS freeport_schema (
-            version    INTEGER PRIMARY KEY,
-            name       TEXT NOT NULL,
-            checksum   TEXT NOT NULL,
-            applied_at TEXT NOT NULL
-        ) STRICT;",
-    )
-    .map_err(db_error(path, "create the schema table"))?;
+    tx.batch(schema_table)
+        .map_err(db_error(path, "create the schema table"))?;
 
     let found: Option<i64> = tx
-        .query_row("SELECT MAX(version) FROM freeport_schema", [], |row| {
-            row.get(0)
-        })
-        .optional()
-        .map_err(db_error(path, "read the schema version"))?
-        .flatten();
+        .query_one("SELECT MAX(version) FROM freeport_schema", &[])
+        .and_then(|row| row.opt_int(0))
+        .map_err(db_error(path, "read the schema version"))?;
     let known = migrations.last().map_or(0, |m| m.version);
     if let Some(found) = found
         && found > known
@@ -158,12 +225,11 @@ fn migrate_with(
 
     for migration in migrations {
         let applied: Option<String> = tx
-            .query_row(
+            .query_opt(
                 "SELECT checksum FROM freeport_schema WHERE version = ?1",
-                [migration.version],
-                |row| row.get(0),
+                params![migration.version],
             )
-            .optional()
+            .and_then(|row| row.map(|mut r| r.text(0)).transpose())
             .map_err(db_error(path, "read the applied migrations"))?;
         let sum = checksum(migration.sql);
         match applied {
@@ -176,17 +242,13 @@ fn migrate_with(
                 });
             }
             None => {
-                tx.execute_batch(migration.sql)
+                tx.batch(migration.sql)
                     .map_err(db_error(path, "apply a schema migration"))?;
+                let now = jiff::Timestamp::now().to_string();
                 tx.execute(
                     "INSERT INTO freeport_schema (version, name, checksum, applied_at)
                      VALUES (?1, ?2, ?3, ?4)",
-                    (
-                        migration.version,
-                        migration.name,
-                        sum,
-                        jiff::Timestamp::now().to_string(),
-                    ),
+                    params![migration.version, migration.name, &sum, &now],
                 )
                 .map_err(db_error(path, "record a schema migration"))?;
             }
@@ -199,7 +261,44 @@ fn migrate_with(
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::Connection;
+
     use super::*;
+
+    /// The runner over a SQLite connection the test goes on using.
+    fn migrate_with(
+        conn: &mut Connection,
+        path: &Path,
+        migrations: &[Migration],
+    ) -> Result<i64, StoreError> {
+        let taken = std::mem::replace(conn, Connection::open_in_memory().unwrap());
+        let mut wrapped = Conn::Sqlite(taken);
+        let result = super::migrate_with(&mut wrapped, path, migrations);
+        let Conn::Sqlite(back) = wrapped else {
+            unreachable!()
+        };
+        *conn = back;
+        result
+    }
+
+    #[test]
+    fn postgres_migrations_mirror_the_sqlite_ones() {
+        let names = |list: &[Migration]| -> Vec<(i64, &str)> {
+            list.iter().map(|m| (m.version, m.name)).collect()
+        };
+        assert_eq!(names(MIGRATIONS), names(POSTGRES_MIGRATIONS));
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        let listed: Vec<String> = POSTGRES_MIGRATIONS
+            .iter()
+            .map(|m| format!("{:04}_{}.sql", m.version, m.name))
+            .collect();
+        assert_eq!(files, listed);
+    }
 
     /// The one value the query `sql` returns.
     fn one<T: rusqlite::types::FromSql>(conn: &Connection, sql: &str) -> T {

@@ -5,6 +5,13 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
 
+#[expect(
+    dead_code,
+    reason = "the helpers the store tests share; these tests use a few"
+)]
+mod common;
+
+use common::{Backend, TestDb, both, integers, raw};
 use freeport_store::{Store, StoreError};
 
 fn dir() -> tempfile::TempDir {
@@ -20,7 +27,7 @@ fn only_create_and_first_use_make_a_store() {
         assert!(matches!(error, StoreError::Missing { .. }), "{error:?}");
         assert!(!path.exists(), "a refused open created the file");
     }
-    let store = Store::create(&path).unwrap();
+    let mut store = Store::create(&path).unwrap();
     assert_eq!(store.log_high_water().unwrap(), None);
     drop(store);
     Store::open_existing(&path).unwrap();
@@ -80,29 +87,89 @@ fn a_file_that_is_not_ours_is_refused_and_never_migrated() {
     }
 }
 
-#[test]
-fn a_reading_open_never_migrates() {
-    let d = dir();
-    let path = d.path().join("freeport.db");
-    drop(Store::create(&path).unwrap());
+both! {
+fn a_reading_open_never_migrates(db) {
+    let path = db.target();
+    drop(Store::create(path).unwrap());
     // Pretend the store is one migration behind.
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let latest: i64 = conn
-        .query_row("SELECT MAX(version) FROM freeport_schema", [], |r| r.get(0))
-        .unwrap();
-    conn.execute("DELETE FROM freeport_schema WHERE version = ?1", [latest])
-        .unwrap();
-    drop(conn);
-    let error = Store::open_for_reading(&path).unwrap_err();
+    let latest = freeport_store::latest_version();
+    raw(db, &format!("DELETE FROM freeport_schema WHERE version = {latest}")).unwrap();
+    let error = Store::open_for_reading(path).unwrap_err();
     assert!(
         matches!(error, StoreError::NeedsMigration { found, latest: l, .. } if found == latest - 1 && l == latest),
         "{error:?}"
     );
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let still: i64 = conn
-        .query_row("SELECT MAX(version) FROM freeport_schema", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(still, latest - 1, "the reading open migrated");
+    let still = integers(db, "SELECT MAX(version) FROM freeport_schema");
+    assert_eq!(still, [[latest - 1]], "the reading open migrated");
+}
+}
+
+/// A PostgreSQL database is a store only once `create` (or the create-or-open of first use)
+/// has written the schema: opening an empty one for recording or reading is refused, and
+/// nothing is written to it.
+#[test]
+fn an_empty_postgres_database_is_not_a_store() {
+    let Some(db) = TestDb::new(Backend::Postgres) else {
+        return;
+    };
+    let tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'";
+    for open in [Store::open_existing, Store::open_for_reading] {
+        let error = open(db.target()).unwrap_err();
+        assert!(matches!(error, StoreError::NoSchema { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains("holds no Free Data Port store"),
+            "{error}"
+        );
+        assert_eq!(
+            integers(&db, tables),
+            [[0]],
+            "a refused open wrote to the database"
+        );
+    }
+    let mut store = Store::create(db.target()).unwrap();
+    assert!(store.is_postgres());
+    assert_eq!(store.log_high_water().unwrap(), None);
+    drop(store);
+    Store::open_existing(db.target()).unwrap();
+    Store::open_for_reading(db.target()).unwrap();
+    let error = Store::create(db.target()).unwrap_err();
+    assert!(
+        matches!(error, StoreError::AlreadyExists { .. }),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_postgres_database_of_another_program_is_refused() {
+    let Some(db) = TestDb::new(Backend::Postgres) else {
+        return;
+    };
+    raw(
+        &db,
+        "CREATE TABLE invoices (id BIGINT PRIMARY KEY, total DOUBLE PRECISION)",
+    )
+    .unwrap();
+    for open in [
+        Store::open,
+        Store::open_existing,
+        Store::open_for_reading,
+        Store::create,
+    ] {
+        let error = open(db.target()).unwrap_err();
+        assert!(matches!(error, StoreError::NotOurs { .. }), "{error:?}");
+        assert!(error.to_string().contains("another program"), "{error}");
+    }
+    let tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'";
+    assert_eq!(integers(&db, tables), [[1]]);
+}
+
+/// A password in a connection string never reaches a message.
+#[test]
+fn a_postgres_password_is_not_shown() {
+    let error = Store::open_existing("postgresql://fp:hunter2@127.0.0.1:1/none").unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("fp:***@127.0.0.1"), "{shown}");
 }
 
 /// `create` writes the schema beside the store and links it into place whole: no empty file

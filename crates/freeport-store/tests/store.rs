@@ -10,7 +10,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{entry, hashed, set, temp_store, transfer};
+use common::{both, entry, hashed, integers, open, raw, set, transfer};
 use freeport_store::{
     CollectedIn, Form, HistoryFilter, Store, StoreError, Unit, VolumeEntry, Window, latest_version,
 };
@@ -20,7 +20,7 @@ use jiff::civil::date;
 fn a_new_store_is_created_and_migrated() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/dir/freeport.db");
-    let store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path).unwrap();
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
@@ -102,12 +102,11 @@ fn new_stores_use_large_pages_and_old_ones_keep_theirs() {
     assert_eq!(page_size(&old), 4096);
 }
 
-#[test]
-fn reopening_keeps_everything_and_applies_nothing_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
+both! {
+fn reopening_keeps_everything_and_applies_nothing_twice(db) {
+    let path = db.target();
     let salt = {
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open(path).unwrap();
         store
             .record_transfer(&transfer(
                 "t1",
@@ -119,32 +118,27 @@ fn reopening_keeps_everything_and_applies_nothing_twice() {
             .unwrap();
         store.subject_salt("acme").unwrap()
     };
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open(path).unwrap();
     assert_eq!(store.schema_version().unwrap(), latest_version());
     assert_eq!(store.subject_salt("acme").unwrap(), salt);
     let cn = store
         .volumes(&Window::cn("acme", date(2026, 5, 1)), &[])
         .unwrap();
     assert_eq!(cn.categories["contact.phone"].count, 10);
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let rows: i64 = conn
-        .query_row("SELECT COUNT(*) FROM freeport_schema", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(rows, latest_version());
+    let rows = integers(db, "SELECT COUNT(*) FROM freeport_schema");
+    assert_eq!(rows, [[latest_version()]]);
+}
 }
 
-#[test]
-fn a_newer_schema_is_refused_with_the_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
+both! {
+fn a_newer_schema_is_refused_with_the_path(db) {
+    let path = std::path::PathBuf::from(db.target());
     drop(Store::open(&path).unwrap());
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute(
+    raw(
+        db,
         "INSERT INTO freeport_schema VALUES (99, 'from_the_future', 'x', '2030-01-01T00:00:00Z')",
-        [],
     )
     .unwrap();
-    drop(conn);
     let error = Store::open(&path).unwrap_err();
     assert!(
         matches!(
@@ -160,30 +154,36 @@ fn a_newer_schema_is_refused_with_the_path() {
     let message = error.to_string();
     assert!(message.contains(&path.display().to_string()), "{message}");
     assert!(message.contains("schema version 99"), "{message}");
+    // A reading opener refuses it too, and so does one that needs an existing store.
+    for error in [
+        Store::open_for_reading(&path).unwrap_err(),
+        Store::open_existing(&path).unwrap_err(),
+    ] {
+        assert!(matches!(error, StoreError::SchemaTooNew { found: 99, .. }), "{error:?}");
+    }
+}
 }
 
-#[test]
-fn an_edited_migration_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
-    drop(Store::open(&path).unwrap());
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute(
+both! {
+fn an_edited_migration_is_refused(db) {
+    let path = db.target();
+    drop(Store::open(path).unwrap());
+    raw(
+        db,
         "UPDATE freeport_schema SET checksum = 'edited' WHERE version = 1",
-        [],
     )
     .unwrap();
-    drop(conn);
-    let error = Store::open(&path).unwrap_err();
+    let error = Store::open(path).unwrap_err();
     assert!(
         matches!(error, StoreError::MigrationChanged { version: 1, .. }),
         "{error:?}"
     );
 }
+}
 
-#[test]
-fn the_china_window_resets_on_1_january() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn the_china_window_resets_on_1_january(db) {
+    let mut store = open(db);
     for (id, day, n) in [
         ("a", date(2025, 12, 31), 70_000),
         ("b", date(2026, 1, 1), 40_000),
@@ -219,10 +219,11 @@ fn the_china_window_resets_on_1_january() {
     );
     assert_eq!(jul1.categories["person.name"].count, 100_000);
 }
+}
 
-#[test]
-fn the_us_window_is_twelve_months_ending_on_the_date() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn the_us_window_is_twelve_months_ending_on_the_date(db) {
+    let mut store = open(db);
     store
         .record_transfer(&transfer(
             "old",
@@ -272,10 +273,11 @@ fn the_us_window_is_twelve_months_ending_on_the_date() {
     assert_eq!(us(&mut store, date(2025, 6, 15)), 6_000);
     assert_eq!(us(&mut store, date(2025, 6, 14)), 0);
 }
+}
 
-#[test]
-fn the_us_window_across_a_leap_day() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn the_us_window_across_a_leap_day(db) {
+    let mut store = open(db);
     for (id, day) in [
         ("feb28-2023", date(2023, 2, 28)),
         ("mar1-2023", date(2023, 3, 1)),
@@ -306,10 +308,11 @@ fn the_us_window_across_a_leap_day() {
     // 2025-03-01 looks back to [2024-03-01, 2025-03-01]: the leap day is out.
     assert_eq!(ids_in(&mut store, date(2025, 3, 1)), 0);
 }
+}
 
-#[test]
-fn each_country_counts_the_data_collected_on_its_side() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn each_country_counts_the_data_collected_on_its_side(db) {
+    let mut store = open(db);
     let day = date(2026, 5, 1);
     let from = |category: &str, count, collected_in| VolumeEntry {
         collected_in,
@@ -352,10 +355,11 @@ fn each_country_counts_the_data_collected_on_its_side() {
     let error = store.record_transfer(&twice).unwrap_err();
     assert!(error.to_string().contains("collected in `cn`"), "{error}");
 }
+}
 
-#[test]
-fn volumes_before_a_transfer_leave_its_people_to_it() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn volumes_before_a_transfer_leave_its_people_to_it(db) {
+    let mut store = open(db);
     let day = date(2026, 4, 1);
     store
         .record_transfer(&transfer(
@@ -401,10 +405,11 @@ fn volumes_before_a_transfer_leave_its_people_to_it() {
     assert_eq!(again.categories["person.name"].count, 50);
     assert_eq!(again.transfers, 2);
 }
+}
 
-#[test]
-fn the_us_window_is_per_counterparty_and_china_per_exporter() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn the_us_window_is_per_counterparty_and_china_per_exporter(db) {
+    let mut store = open(db);
     let day = date(2026, 3, 3);
     store
         .record_transfer(&transfer(
@@ -438,10 +443,11 @@ fn the_us_window_is_per_counterparty_and_china_per_exporter() {
     let cn = store.volumes(&Window::cn("acme", day), &[]).unwrap();
     assert_eq!(cn.categories["contact.email"].count, 1_100);
 }
+}
 
-#[test]
-fn subject_hashes_count_a_person_once_across_transfers_and_categories() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn subject_hashes_count_a_person_once_across_transfers_and_categories(db) {
+    let mut store = open(db);
     let day = date(2026, 2, 1);
     store
         .record_transfer(&transfer(
@@ -478,12 +484,13 @@ fn subject_hashes_count_a_person_once_across_transfers_and_categories() {
     assert_eq!(cn.sets["pi"], 160, "people 0..160, each once");
     assert_eq!(cn.sets["sensitive_pi"], 10);
 }
+}
 
+both! {
 /// A transfer's hashes are stored in blobs of at most 65,536; one that needs two still counts
 /// exactly, against itself and other transfers.
-#[test]
-fn hashes_beyond_one_blob_count_exactly() {
-    let (dir, mut store) = temp_store();
+fn hashes_beyond_one_blob_count_exactly(db) {
+    let mut store = open(db);
     let day = date(2026, 2, 1);
     store
         .record_transfer(&transfer(
@@ -515,25 +522,20 @@ fn hashes_beyond_one_blob_count_exactly() {
     assert_eq!(cn.categories["person.name"].count, 105_000);
     assert_eq!(cn.categories["contact.phone"].count, 20);
     assert_eq!(cn.sets["pi"], 105_000);
-    let conn = rusqlite::Connection::open(dir.path().join("freeport.db")).unwrap();
-    let blobs: Vec<(i64, i64)> = conn
-        .prepare(
-            "SELECT chunk, length(hashes) / 16 FROM transfer_hashes
-             WHERE transfer = (SELECT MIN(seq) FROM transfer) ORDER BY chunk",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(blobs, [(0, 65_536), (1, 70_000 - 65_536)]);
+    let blobs = integers(
+        db,
+        "SELECT chunk, length(hashes) / 16 FROM transfer_hashes
+         WHERE transfer = (SELECT MIN(seq) FROM transfer) ORDER BY chunk",
+    );
+    assert_eq!(blobs, [[0, 65_536], [1, 70_000 - 65_536]]);
+}
 }
 
+both! {
 /// A membership bitmap that does not fit its transfer's run, or selects another number of
 /// hashes than the entry says it has, is reported as corruption, not counted.
-#[test]
-fn a_damaged_membership_bitmap_is_reported_not_counted() {
-    let (dir, mut store) = temp_store();
+fn a_damaged_membership_bitmap_is_reported_not_counted(db) {
+    let mut store = open(db);
     let day = date(2026, 2, 1);
     store
         .record_transfer(&transfer(
@@ -550,26 +552,28 @@ fn a_damaged_membership_bitmap_is_reported_not_counted() {
     let sets = [set("pi", &["person.name", "contact.phone"])];
     let window = Window::cn("acme", day);
     assert_eq!(store.volumes(&window, &sets).unwrap().sets["pi"], 100);
-    let conn = rusqlite::Connection::open(dir.path().join("freeport.db")).unwrap();
-    for (bitmap, says) in [
-        (vec![0xff_u8; 3], "does not fit"),
-        (vec![0x00_u8; 13], "holds 0"),
-    ] {
-        conn.execute(
-            "UPDATE entry_members SET members = ?1 WHERE members IS NOT NULL",
-            [&bitmap],
+    for (bitmap, says) in [("ffffff".to_owned(), "does not fit"), ("00".repeat(13), "holds 0")] {
+        let value = if db.is_postgres() {
+            format!("decode('{bitmap}', 'hex')")
+        } else {
+            format!("X'{bitmap}'")
+        };
+        raw(
+            db,
+            &format!("UPDATE entry_members SET members = {value} WHERE members IS NOT NULL"),
         )
         .unwrap();
-        let mut reopened = Store::open(dir.path().join("freeport.db")).unwrap();
+        let mut reopened = Store::open(db.target()).unwrap();
         let error = reopened.volumes(&window, &sets).unwrap_err();
         assert!(matches!(error, StoreError::Corrupt { .. }), "{error:?}");
         assert!(format!("{error:?}").contains(says), "{error:?}");
     }
 }
+}
 
-#[test]
-fn without_hashes_counts_add_up_and_individuals_cap_a_transfer() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn without_hashes_counts_add_up_and_individuals_cap_a_transfer(db) {
+    let mut store = open(db);
     let day = date(2026, 4, 1);
     // Same 1,000 people twice, but nothing proves it: counted twice.
     store
@@ -639,10 +643,11 @@ fn without_hashes_counts_add_up_and_individuals_cap_a_transfer() {
     assert_eq!(cn.sets["absent"], 0);
     assert_eq!(cn.transfers, 5);
 }
+}
 
-#[test]
-fn anonymised_data_counts_for_the_us_only_and_devices_keep_their_unit() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn anonymised_data_counts_for_the_us_only_and_devices_keep_their_unit(db) {
+    let mut store = open(db);
     let day = date(2026, 9, 9);
     let mut anonymised = entry("health.diagnosis", 5_000);
     anonymised.state = Form::Anonymised;
@@ -672,10 +677,11 @@ fn anonymised_data_counts_for_the_us_only_and_devices_keep_their_unit() {
     let error = store.record_transfer(&as_people).unwrap_err();
     assert!(error.to_string().contains("volumes[0].unit"), "{error}");
 }
+}
 
-#[test]
-fn a_transfer_id_is_recorded_once() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn a_transfer_id_is_recorded_once(db) {
+    let mut store = open(db);
     let record = transfer(
         "t",
         "acme",
@@ -691,16 +697,18 @@ fn a_transfer_id_is_recorded_once() {
     );
     let message = error.to_string();
     assert!(message.contains("`t` is already recorded"), "{message}");
-    assert!(message.contains("freeport.db"), "{message}");
+    let shown = store.path().display().to_string();
+    assert!(message.contains(&shown), "{message}");
     let cn = store
         .volumes(&Window::cn("acme", date(2026, 1, 5)), &[])
         .unwrap();
     assert_eq!(cn.categories["person.name"].count, 5);
 }
+}
 
-#[test]
-fn invalid_records_name_the_field() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn invalid_records_name_the_field(db) {
+    let mut store = open(db);
     let day = date(2026, 1, 5);
     let mut too_many_hashes = transfer("a", "acme", "bob", day, vec![hashed("person.name", 0..3)]);
     too_many_hashes.volumes[0].count = 2;
@@ -736,10 +744,11 @@ fn invalid_records_name_the_field() {
             .is_empty()
     );
 }
+}
 
-#[test]
-fn a_failed_transaction_records_nothing() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn a_failed_transaction_records_nothing(db) {
+    let mut store = open(db);
     let day = date(2026, 8, 8);
     let result: Result<(), StoreError> = store.transaction(|tx| {
         tx.record_transfer(&transfer(
@@ -802,11 +811,11 @@ fn a_failed_transaction_records_nothing() {
         .collect();
     assert_eq!(ids, ["ok", "later"]);
 }
+}
 
-#[test]
-fn concurrent_openers_and_writers_all_succeed() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
+both! {
+fn concurrent_openers_and_writers_all_succeed(db) {
+    let path = std::path::PathBuf::from(db.target());
     let threads: Vec<_> = (0..4)
         .map(|t| {
             let path = path.clone();
@@ -842,10 +851,11 @@ fn concurrent_openers_and_writers_all_succeed() {
         "40 people + the shared one"
     );
 }
+}
 
-#[test]
-fn salts_are_per_exporter_random_and_stable() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn salts_are_per_exporter_random_and_stable(db) {
+    let mut store = open(db);
     let a = store.subject_salt("a").unwrap();
     let b = store.subject_salt("b").unwrap();
     assert_ne!(a, b);
@@ -860,23 +870,20 @@ fn salts_are_per_exporter_random_and_stable() {
     );
     assert_ne!(h, freeport_store::subject_hash(&b, b"person-1"));
 }
-
-/// A salt's scheme is one of the two the store knows; anything else is refused by the schema.
-#[test]
-fn a_salt_scheme_is_one_the_store_knows() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
-    let _salt = Store::open(&path).unwrap().subject_salt("a").unwrap();
-    let refused = rusqlite::Connection::open(&path).unwrap().execute(
-        "UPDATE subject_salt SET scheme = 'md5' WHERE exporter = 'a'",
-        [],
-    );
-    assert!(refused.is_err(), "the schema admits only the two schemes");
 }
 
-#[test]
-fn budgets_refuse_to_overdraw_and_account_exactly() {
-    let (_dir, mut store) = temp_store();
+both! {
+/// A salt's scheme is one of the two the store knows; anything else is refused by the schema.
+fn a_salt_scheme_is_one_the_store_knows(db) {
+    let _salt = open(db).subject_salt("a").unwrap();
+    let refused = raw(db, "UPDATE subject_salt SET scheme = 'md5' WHERE exporter = 'a'");
+    assert!(refused.is_err(), "the schema admits only the two schemes");
+}
+}
+
+both! {
+fn budgets_refuse_to_overdraw_and_account_exactly(db) {
+    let mut store = open(db);
     let error = store.spend_budget("adult", 0.1, 0.0, "count").unwrap_err();
     assert!(matches!(error, StoreError::NoBudget { .. }), "{error:?}");
     store.set_budget("adult", 1.0, 1e-6).unwrap();
@@ -907,11 +914,11 @@ fn budgets_refuse_to_overdraw_and_account_exactly() {
     assert!(matches!(error, StoreError::InvalidBudget(_)), "{error:?}");
     assert!(store.budget("missing").unwrap().is_none());
 }
+}
 
-#[test]
-fn concurrent_spenders_never_overdraw() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
+both! {
+fn concurrent_spenders_never_overdraw(db) {
+    let path = std::path::PathBuf::from(db.target());
     Store::open(&path)
         .unwrap()
         .set_budget("d", 1.0, 0.0)
@@ -932,10 +939,11 @@ fn concurrent_spenders_never_overdraw() {
     let budget = Store::open(&path).unwrap().budget("d").unwrap().unwrap();
     assert!(budget.epsilon_spent <= 1.0);
 }
+}
 
-#[test]
-fn history_lists_transfers_with_both_windows() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn history_lists_transfers_with_both_windows(db) {
+    let mut store = open(db);
     store
         .record_transfer(&transfer(
             "t2",
@@ -993,6 +1001,7 @@ fn history_lists_transfers_with_both_windows() {
         .unwrap();
     assert_eq!(to_p.len(), 2);
 }
+}
 
 mod windowed_counts_match_a_naive_computation {
     use std::collections::{BTreeMap, BTreeSet};
@@ -1004,7 +1013,7 @@ mod windowed_counts_match_a_naive_computation {
     use jiff::civil::{Date, date};
     use proptest::prelude::*;
 
-    use super::common::{hash, set, temp_store, transfer};
+    use super::common::{case_dbs, hash, open, set, transfer};
 
     const CATEGORIES: [(&str, Unit); 3] = [
         ("c1", Unit::Individuals),
@@ -1145,7 +1154,8 @@ mod windowed_counts_match_a_naive_computation {
             exporter in 0..2_usize,
             counterparty in 0..2_usize,
         ) {
-            let (_dir, mut store) = temp_store();
+            for db in case_dbs() {
+            let mut store = open(&db);
             let records: Vec<TransferRecord> =
                 specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
             store
@@ -1202,6 +1212,7 @@ mod windowed_counts_match_a_naive_computation {
                     volumes.categories.iter().map(|(c, v)| (c.clone(), v.count)).collect();
                 prop_assert_eq!(got, expected);
             }
+            }
         }
 
         /// A handle that keeps its exporters' index across its own commits (inserting what it
@@ -1217,7 +1228,8 @@ mod windowed_counts_match_a_naive_computation {
             exporter in 0..2_usize,
             counterparty in 0..2_usize,
         ) {
-            let (_dir, mut store) = temp_store();
+            for db in case_dbs() {
+            let mut store = open(&db);
             let mut sql_only = freeport_store::Store::open(store.path()).unwrap().with_window_index(false);
             // Some transfers without subject hashes (the same people counted as unknown): the
             // store adds those to the answers it keeps instead of counting again.
@@ -1290,13 +1302,15 @@ mod windowed_counts_match_a_naive_computation {
                     }
                 }
             }
+            }
         }
 
         #[test]
         fn fully_hashed_counts_are_exact_and_unhashed_never_undercount(
             transfers in proptest::collection::vec(proptest::collection::btree_set(0..40_u32, 0..15), 1..8),
         ) {
-            let (_dir, mut store) = temp_store();
+            for db in case_dbs() {
+            let mut store = open(&db);
             let day = date(2026, 6, 1);
             let mut truth = BTreeSet::new();
             for (i, people) in transfers.iter().enumerate() {
@@ -1318,6 +1332,7 @@ mod windowed_counts_match_a_naive_computation {
             let cn = store.volumes(&Window::cn("e", day), &[]).unwrap();
             prop_assert_eq!(cn.categories["c1"].count, truth.len() as u64);
             prop_assert!(cn.categories["c2"].count >= truth.len() as u64);
+            }
         }
 
         /// What the judge reads before a transfer, counted from memory without recording it,
@@ -1329,7 +1344,8 @@ mod windowed_counts_match_a_naive_computation {
             exporter in 0..2_usize,
             counterparty in 0..2_usize,
         ) {
-            let (_dir, mut store) = temp_store();
+            for db in case_dbs() {
+            let mut store = open(&db);
             let records: Vec<TransferRecord> =
                 specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
             let Some((new, stored)) = records.split_last() else {
@@ -1378,6 +1394,7 @@ mod windowed_counts_match_a_naive_computation {
             }
             // Nothing was written.
             prop_assert_eq!(store.history(&freeport_store::HistoryFilter::default(), &[]).unwrap().len(), stored.len());
+            }
         }
     }
 }
@@ -1385,7 +1402,7 @@ mod windowed_counts_match_a_naive_computation {
 mod budgets {
     use proptest::prelude::*;
 
-    use super::common::temp_store;
+    use super::common::{case_dbs, open};
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
@@ -1397,11 +1414,12 @@ mod budgets {
             total in 0..300_u32,
             spends in proptest::collection::vec(0..80_u32, 0..25),
         ) {
-            let (_dir, mut store) = temp_store();
+            for db in case_dbs() {
+            let mut store = open(&db);
             let hundredths = |n: u32| f64::from(n) / 100.0;
             store.set_budget("d", hundredths(total), 0.0).unwrap();
             let mut granted = 0;
-            for spend in spends {
+            for &spend in &spends {
                 match store.spend_budget("d", hundredths(spend), 0.0, "release") {
                     Ok(_) => granted += spend,
                     Err(freeport_store::StoreError::BudgetExceeded(_)) => {
@@ -1413,6 +1431,7 @@ mod budgets {
             }
             let budget = store.budget("d").unwrap().unwrap();
             prop_assert!((budget.epsilon_spent - hundredths(granted)).abs() < 1e-9);
+            }
         }
     }
 }
@@ -1427,10 +1446,9 @@ fn names_to_b(
     transfer(id, exporter, "b", day, vec![entry("person.name", people)])
 }
 
-#[test]
-fn cached_windows_follow_every_recording() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
+both! {
+fn cached_windows_follow_every_recording(db) {
+    let path = std::path::PathBuf::from(db.target());
     let mut reader = Store::open(&path).unwrap();
     let mut writer = Store::open(&path).unwrap();
     let day = date(2026, 10, 1);
@@ -1459,14 +1477,14 @@ fn cached_windows_follow_every_recording() {
     assert_eq!(count(&mut reader), 2);
     assert_eq!(count(&mut writer), 2);
 }
+}
 
+both! {
 /// The exporters' index is dropped when another connection commits, even where no cached
 /// answer would be (each read asks for other category sets), and is not used inside a
 /// transaction after it recorded.
-#[test]
-fn the_window_index_follows_every_recording() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
+fn the_window_index_follows_every_recording(db) {
+    let path = std::path::PathBuf::from(db.target());
     let mut reader = Store::open(&path).unwrap();
     let mut writer = Store::open(&path).unwrap();
     let day = date(2026, 10, 1);
@@ -1509,10 +1527,11 @@ fn the_window_index_follows_every_recording() {
     assert_eq!(count(&mut reader), 15);
     assert_eq!(count(&mut writer), 15);
 }
+}
 
-#[test]
-fn a_savepoint_undoes_only_its_own_work() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn a_savepoint_undoes_only_its_own_work(db) {
+    let mut store = open(db);
     let day = date(2026, 10, 1);
     let window = Window::us("acme", "b", day);
     let names = [set("names", &["person.name"])];
@@ -1547,10 +1566,11 @@ fn a_savepoint_undoes_only_its_own_work() {
         .collect();
     assert_eq!(listed, ["1", "3"]);
 }
+}
 
-#[test]
-fn a_dry_run_counts_the_new_transfer_and_leaves_no_trace() {
-    let (_dir, mut store) = temp_store();
+both! {
+fn a_dry_run_counts_the_new_transfer_and_leaves_no_trace(db) {
+    let mut store = open(db);
     let day = date(2026, 11, 1);
     store
         .record_transfer(&transfer(
@@ -1588,12 +1608,12 @@ fn a_dry_run_counts_the_new_transfer_and_leaves_no_trace() {
         .record_transfer(&transfer("new", "acme", "b", day, vec![]))
         .unwrap();
 }
+}
 
-#[test]
-fn the_log_outbox_survives_a_crash_between_store_and_log() {
+both! {
+fn the_log_outbox_survives_a_crash_between_store_and_log(db) {
     use freeport_store::{LogState, TransferId};
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
+    let path = std::path::PathBuf::from(db.target());
     let day = date(2026, 11, 2);
     {
         let mut store = Store::open(&path).unwrap();
@@ -1655,6 +1675,7 @@ fn the_log_outbox_survives_a_crash_between_store_and_log() {
         .unwrap();
     let last = store.history(&HistoryFilter::default(), &[]).unwrap();
     assert_eq!(last[2].transfer.log, LogState::NotLogged);
+}
 }
 
 /// The writer half of `a_killed_writer_leaves_only_whole_transfers`: runs only when that test
@@ -1758,14 +1779,13 @@ fn a_killed_writer_leaves_only_whole_transfers() {
     }
 }
 
+both! {
 /// A package staged with a recorded transfer stays listed until it is delivered or declared
 /// lost, whatever crash comes between (issue 15 item 4); only a logged transfer's package can
 /// be either.
-#[test]
-fn a_staged_package_is_listed_until_delivered_or_lost() {
+fn a_staged_package_is_listed_until_delivered_or_lost(db) {
     use freeport_store::TransferId;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("freeport.db");
+    let path = std::path::PathBuf::from(db.target());
     let day = date(2026, 11, 2);
     {
         let mut store = Store::open(&path).unwrap();
@@ -1821,13 +1841,14 @@ fn a_staged_package_is_listed_until_delivered_or_lost() {
         .unwrap_err();
     assert!(error.to_string().contains("no queued log entry"), "{error}");
 }
+}
 
+both! {
 /// A kept answer takes a committed transfer without hashes as a recount would — unless the
 /// transfer would change a category's unit (here: devices collected in the US joining
 /// individuals of unknown origin, whose transfer gave its individuals), when it is counted again.
-#[test]
-fn kept_answers_follow_commits_and_recount_when_a_unit_would_change() {
-    let (_dir, mut store) = temp_store();
+fn kept_answers_follow_commits_and_recount_when_a_unit_would_change(db) {
+    let mut store = open(db);
     let mut sql_only = Store::open(store.path()).unwrap().with_window_index(false);
     let day = date(2026, 10, 1);
     let window = Window::us("acme", "b", day);
@@ -1888,4 +1909,34 @@ fn kept_answers_follow_commits_and_recount_when_a_unit_would_change() {
         .unwrap();
     assert_eq!(inside, sql_only.volumes(&window, &sets).unwrap());
     assert_eq!(inside.sets["geo"], counted.sets["geo"] + 2);
+}
+}
+
+both! {
+/// Writers on separate connections take turns (SQLite's write lock; PostgreSQL's advisory
+/// lock): filing numbers taken concurrently are all different, with none skipped.
+fn concurrent_writers_never_share_a_filing_number(db) {
+    drop(open(db));
+    let target = db.target().to_owned();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let target = target.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&target).unwrap();
+                (0..10)
+                    .map(|_| {
+                        store
+                            .transaction(|tx| tx.next_filing_number("F-2026-"))
+                            .unwrap()
+                    })
+                    .collect::<Vec<u64>>()
+            })
+        })
+        .collect();
+    let numbers: BTreeSet<u64> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=40).collect::<BTreeSet<u64>>());
+}
 }

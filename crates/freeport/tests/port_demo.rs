@@ -2,20 +2,38 @@
 //! and a US reviewer and an auditor as separate processes with their own keys and tokens, the
 //! port on loopback; every step's answer is checked by the script itself.
 
+//!
+//! It runs twice: with the port's store in SQLite (`freeport.db` in its home) and in a fresh
+//! PostgreSQL database (`freeport init --database`; skipped with a message when
+//! `FREEPORT_TEST_POSTGRES` is unset, failed when `FREEPORT_REQUIRE_POSTGRES=1`).
+
+#![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
+
 use std::path::Path;
 use std::process::Command;
 
-#[test]
-fn the_port_demo_runs_end_to_end() {
+use freeport_testdb::{TestDb, both};
+
+both! {
+    fn the_port_demo_runs_end_to_end(db) {
+        run_demo(db);
+    }
+}
+
+fn run_demo(db: &TestDb) {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/port/demo");
-    let output = Command::new("bash")
+    let mut command = Command::new("bash");
+    command
         .arg(&demo)
         .env("FREEPORT", env!("CARGO_BIN_EXE_freeport"))
         .env_remove("FREEPORT_HOME")
         .env_remove("FREEPORT_TOKEN")
         .env_remove("FREEPORT_PORT_URL")
-        .output()
-        .unwrap();
+        .env_remove("DATABASE");
+    if db.is_postgres() {
+        command.env("DATABASE", db.target());
+    }
+    let output = command.output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -15,10 +15,11 @@ pub(crate) fn run(
 ) -> Result<ExitStatus, Error> {
     // With `--store`, the home is the store's directory, as for `assess`.
     let home = super::assess::home_of(store)?;
-    let made = match &args.origin {
-        Some(origin) => home.init_as(origin)?,
-        None => home.init()?,
-    };
+    let origin = args
+        .origin
+        .as_deref()
+        .unwrap_or(freeport_port::home::LOG_ORIGIN);
+    let made = home.init_with(origin, args.database.as_deref())?;
     let rendered = Rendered {
         json: &made,
         table: |out: &mut dyn Write| -> Result<(), Error> {
