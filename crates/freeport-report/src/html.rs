@@ -11,6 +11,7 @@ use freeport_policy::Coverage;
 
 use crate::model::{DeidSummary, MechanismRow, Report, RightsChannel, RiskFigures, SideReport};
 use crate::risk::{Level, RiskCause, RiskEntry};
+use crate::verdict::{SideState, Verdict};
 
 /// Sections in filing order: `(id, locale key of the heading)`. The browser test checks each
 /// `id` is present.
@@ -297,14 +298,16 @@ impl Page<'_> {
         self.el("h1", "", &title);
         let subtitle = self.t("subtitle");
         self.el("p", "muted", &subtitle);
-        let headline_key = if c.blocking {
-            "cover.blocking"
-        } else {
-            "cover.not_blocking"
+        let (headline_key, class) = match self.report.summary.verdict {
+            Verdict::Blocked => ("cover.blocking", "bad"),
+            Verdict::ObligationsApply => ("cover.obligations_apply", "warn"),
+            Verdict::Clear => ("cover.clear", "ok"),
         };
         let headline = self.t(headline_key);
-        self.raw("<p class=\"headline\">");
-        self.badge(if c.blocking { "bad" } else { "ok" }, &headline);
+        self.raw("<p class=\"headline\" data-verdict=\"");
+        self.raw(headline_key);
+        self.raw("\">");
+        self.badge(class, &headline);
         self.raw("</p>");
         let sides = self.report.decision.sides.clone();
         for side in &sides {
@@ -388,13 +391,11 @@ impl Page<'_> {
         format!("{name} ({})", self.name("country", country))
     }
 
-    fn outcome_class(side: &SideReport) -> &'static str {
-        if side.blocking {
-            "bad"
-        } else if side.outcome == "EXEMPT" || side.outcome == "NOT_COVERED" {
-            "ok"
-        } else {
-            "warn"
+    fn outcome_class(&self, side: &SideReport) -> &'static str {
+        match self.report.summary.side(&side.jurisdiction) {
+            SideState::Blocked => "bad",
+            SideState::ObligationsApply => "warn",
+            SideState::Clear => "ok",
         }
     }
 
@@ -515,7 +516,8 @@ impl Page<'_> {
         self.el("h3", "", &j);
         let outcome = self.name("outcome", &side.outcome);
         self.raw("<p class=\"headline\">");
-        self.badge(Self::outcome_class(side), &outcome);
+        let class = self.outcome_class(side);
+        self.badge(class, &outcome);
         self.raw(" <code>");
         self.text(&side.outcome);
         self.raw("</code></p>");
@@ -561,8 +563,15 @@ impl Page<'_> {
         }
         let title = self.t("decision.mechanisms");
         self.el("h3", "", &title);
+        let blocked = self.report.summary.side(&side.jurisdiction) == SideState::Blocked;
         if side.mechanisms.is_empty() {
-            self.empty("decision.no_mechanisms");
+            // A blocked side without a mechanism row: no mechanism is "required" of it, yet
+            // none lets it go ahead as described either; say that.
+            self.empty(if blocked {
+                "decision.blocked_no_mechanism"
+            } else {
+                "decision.no_mechanisms"
+            });
         } else {
             self.raw("<table>");
             self.th_row(&["col.mechanism", "col.status"]);
@@ -575,7 +584,11 @@ impl Page<'_> {
         let title = self.t("decision.obligations");
         self.el("h3", "", &title);
         if side.obligations.is_empty() {
-            self.empty("decision.no_obligations");
+            self.empty(if blocked {
+                "decision.blocked_no_obligations"
+            } else {
+                "decision.no_obligations"
+            });
         } else {
             let note = self.t("decision.obligations_note");
             self.el("p", "muted", &note);
@@ -601,7 +614,7 @@ impl Page<'_> {
 
     fn status_class(status: &str) -> &'static str {
         match status {
-            "in_place" => "ok",
+            "in_place" | "this_report" => "ok",
             "duty" => "warn",
             _ => "bad",
         }

@@ -32,6 +32,7 @@ mod html;
 mod locale;
 mod model;
 mod risk;
+mod verdict;
 
 pub use html::render_html;
 pub use locale::Lang;
@@ -43,6 +44,7 @@ pub use model::{
     SCHEMA_VERSION, ScanErrorRow, SideReport, UnknownCase, UsCounter, Volumes,
 };
 pub use risk::{Level, RiskCause, RiskEntry};
+pub use verdict::{PIPIA, SideState, SideSummary, Summary, THIS_REPORT, Verdict, mechanism_status};
 
 /// Errors while rendering a report.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

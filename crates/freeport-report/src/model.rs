@@ -15,6 +15,7 @@ use freeport_vocabulary::{CnClass, DspCategory, UsCounter as Counter, Vocabulary
 use serde::Serialize;
 
 use crate::risk::{RiskCause, RiskEntry, derive_risks};
+use crate::verdict::{PIPIA, Summary, mechanism_status};
 
 /// Version of the report's JSON shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -95,6 +96,9 @@ pub struct Report {
     pub schema: u32,
     /// 1. Cover.
     pub cover: Cover,
+    /// What the headline decision comes to, overall and per side: the one reading the cover's
+    /// banner and every section use ([`Summary::of`] on `decision.sides`).
+    pub summary: Summary,
     /// 2. Decision per country.
     pub decision: DecisionSection,
     /// 3. Data inventory.
@@ -645,7 +649,6 @@ impl Report {
             .after_deid
             .map_or((input.facts, input.decision), |r| (r.facts, r.decision));
         let prior = input.prior.or(input.facts.prior_volumes.as_ref());
-        let cover = cover(input, final_decision);
         let decision = DecisionSection {
             stage: stage(input.after_deid.is_some()).to_owned(),
             sides: sides(final_decision),
@@ -664,12 +667,20 @@ impl Report {
                 })
                 .collect(),
         };
+        let summary = Summary::of(&decision.sides);
+        let cover = cover(input, &summary);
         let inventory = inventory(input, final_facts, prior);
         let minimisation = minimisation(input, final_facts, final_decision);
         let recipient = recipient(input.facts, input.decision);
         let rights = rights(input, final_facts, final_decision);
         let evidence = evidence(input);
-        let risks = derive_risks(input, final_facts, final_decision, &inventory);
+        let risks = derive_risks(
+            input,
+            final_facts,
+            final_decision,
+            &decision.sides,
+            &inventory,
+        );
         let category_names = category_names(
             input.vocabulary,
             &inventory,
@@ -681,6 +692,7 @@ impl Report {
         Self {
             schema: SCHEMA_VERSION,
             cover,
+            summary,
             decision,
             inventory,
             minimisation,
@@ -753,8 +765,9 @@ fn stage(after_deid: bool) -> &'static str {
     }
 }
 
-fn cover(input: &ReportInput<'_>, decision: &Decision) -> Cover {
+fn cover(input: &ReportInput<'_>, summary: &Summary) -> Cover {
     let facts = input.facts;
+    let decision = input.after_deid.map_or(input.decision, |r| r.decision);
     let rule_packs = decision
         .packs
         .iter()
@@ -790,7 +803,7 @@ fn cover(input: &ReportInput<'_>, decision: &Decision) -> Cover {
             .iter()
             .map(|s| enum_str(s).unwrap_or_default())
             .collect(),
-        blocking: decision.is_blocking(),
+        blocking: summary.verdict == crate::verdict::Verdict::Blocked,
         tool_version: input.tool_version.to_owned(),
         rule_packs,
         log: input.log.map(|log| LogCheckpoint {
@@ -826,7 +839,7 @@ fn role_str(role: Role) -> &'static str {
     }
 }
 
-fn side(jurisdiction: &str, side: &SideDecision) -> SideReport {
+fn side(jurisdiction: &str, side: &SideDecision, report_is_pipia: bool) -> SideReport {
     SideReport {
         jurisdiction: jurisdiction.to_owned(),
         outcome: side.outcome.clone(),
@@ -837,7 +850,7 @@ fn side(jurisdiction: &str, side: &SideDecision) -> SideReport {
             .iter()
             .map(|m| MechanismRow {
                 id: m.id.clone(),
-                status: status_str(m.status).to_owned(),
+                status: mechanism_status(&m.id, status_str(m.status), report_is_pipia).to_owned(),
             })
             .collect(),
         obligations: side
@@ -875,7 +888,17 @@ fn side(jurisdiction: &str, side: &SideDecision) -> SideReport {
 }
 
 fn sides(decision: &Decision) -> Vec<SideReport> {
-    vec![side("cn", &decision.cn), side("us", &decision.us)]
+    let report_is_pipia = is_pipia(decision);
+    vec![
+        side("cn", &decision.cn, report_is_pipia),
+        side("us", &decision.us, report_is_pipia),
+    ]
+}
+
+/// Whether the report is China's personal-information protection impact assessment: the China
+/// side calls for one (PIPL Art. 55), and this report is it.
+pub(crate) fn is_pipia(decision: &Decision) -> bool {
+    decision.cn.mechanisms.iter().any(|m| m.id == PIPIA)
 }
 
 fn cn_class_str(class: CnClass) -> &'static str {
