@@ -340,3 +340,125 @@ fn party_derivations_and_each_laws_outcome_are_shown() {
         }
     }
 }
+
+/// Every rule of both packs has its explanation in Chinese (`explain.<id>` in zh.toml): a rule
+/// added to a pack without one fails here.
+#[test]
+fn every_rule_is_explained_in_chinese() {
+    use freeport_policy::{Jurisdiction, RulePack};
+    let zh: toml::Table = toml::from_str(include_str!("../locales/zh.toml")).unwrap();
+    let explain = zh["explain"].as_table().unwrap();
+    for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+        let pack = RulePack::embedded(jurisdiction).unwrap();
+        for rule in pack.rules() {
+            let text = explain.get(&rule.id).and_then(|v| v.as_str());
+            assert!(
+                text.is_some_and(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+                "zh.toml has no Chinese `explain.\"{}\"`",
+                rule.id
+            );
+        }
+    }
+}
+
+/// The visible text of `html` without what is an identifier in any language: `<code>`,
+/// `<pre>`, `.mono` elements, the stylesheet and the tags themselves.
+fn prose(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    let mut skip: Vec<&str> = Vec::new();
+    while let Some(open) = rest.find('<') {
+        if skip.is_empty() {
+            text.push_str(&rest[..open]);
+        }
+        let after = &rest[open..];
+        let close = after.find('>').unwrap();
+        let tag = &after[1..close];
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '>'])
+            .next()
+            .unwrap_or_default();
+        let identifier =
+            matches!(name, "code" | "pre" | "style" | "title") || tag.contains("class=\"mono\"");
+        if tag.starts_with('/') {
+            if skip.last() == Some(&name) {
+                skip.pop();
+            }
+        } else if identifier || (!skip.is_empty() && skip.last() == Some(&name)) {
+            skip.push(name);
+        }
+        text.push(' ');
+        rest = &after[close + 1..];
+    }
+    text.push_str(rest);
+    text.replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+}
+
+/// Runs of three or more Latin words in a row (a word: two letters or more, one of them lower
+/// case — `CFR`, `PADFA` and numbers are identifiers, not words), outside CJK text.
+fn latin_sentences(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let flush = |run: &mut Vec<&str>, found: &mut Vec<String>| {
+        if run.len() >= 3 {
+            found.push(run.join(" "));
+        }
+        run.clear();
+    };
+    for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'')) {
+        if token.is_empty() {
+            continue;
+        }
+        let word = token.chars().filter(char::is_ascii_alphabetic).count() >= 2
+            && token.chars().any(|c| c.is_ascii_lowercase())
+            && token.chars().all(|c| c.is_ascii_alphabetic() || c == '\'');
+        if word {
+            run.push(token);
+        } else {
+            flush(&mut run, &mut found);
+        }
+    }
+    flush(&mut run, &mut found);
+    found
+}
+
+/// Chinese means Chinese: outside identifiers (`<code>`, `<pre>`, `.mono`) and the names the
+/// report quotes (parties, assessor, the exporter's stated purpose, the product's name), the
+/// Chinese report holds no Latin-script sentence — rule explanations, the engines' reasons,
+/// citations and pack titles included. The English report, checked the same way, is full of
+/// them (so the check can fail).
+#[test]
+fn the_chinese_report_has_no_latin_sentence() {
+    let report = report();
+    let mut names: Vec<String> = vec![
+        report.cover.exporter.name.clone(),
+        report.cover.recipient.name.clone(),
+        "Free Data Port".to_owned(),
+    ];
+    names.extend(report.cover.assessor.clone());
+    names.extend(report.minimisation.stated_purpose.clone());
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let check = |lang: Lang| {
+        let mut text = prose(&render_html(&report, lang).unwrap());
+        for name in &names {
+            text = text.replace(name.as_str(), " ");
+        }
+        latin_sentences(&text)
+    };
+    let zh = check(Lang::Zh);
+    assert!(
+        zh.is_empty(),
+        "Latin sentences in the Chinese report: {zh:#?}"
+    );
+    assert!(check(Lang::En).len() > 50);
+    // The detector itself.
+    assert_eq!(
+        latin_sentences("依据 28 CFR Part 202 与 PADFA；the recipient must not"),
+        ["the recipient must not"]
+    );
+}
