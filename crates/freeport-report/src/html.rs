@@ -9,7 +9,9 @@ use crate::ReportError;
 use crate::locale::{Lang, Locale};
 use freeport_policy::Coverage;
 
-use crate::model::{DeidSummary, MechanismRow, Report, RightsChannel, RiskFigures, SideReport};
+use crate::model::{
+    DeidSummary, Frame, MechanismRow, Report, RightsChannel, RiskFigures, SideReport,
+};
 use crate::risk::{Level, RiskCause, RiskEntry};
 use crate::verdict::{SideState, Verdict};
 
@@ -393,7 +395,11 @@ impl Page<'_> {
         self.raw("<section id=\"cover\" data-section=\"cover\">");
         let title = self.t("title");
         self.el("h1", "", &title);
-        let subtitle = self.t("subtitle");
+        let subtitle = self.t(match self.report.frame {
+            Frame::CnExport => "subtitle.cn_export",
+            Frame::UsExport => "subtitle.us_export",
+            Frame::Other => "subtitle.other",
+        });
         self.el("p", "muted", &subtitle);
         let (headline_key, class) = match self.report.summary.verdict {
             Verdict::Blocked => ("cover.blocking", "bad"),
@@ -837,6 +843,13 @@ impl Page<'_> {
             "col.threshold",
         ]);
         self.raw("<tbody>");
+        // China's counters only for data collected in China: a US export is not China's to
+        // count (law-cn-us.md Part C, note 1).
+        let cn_rows = if self.report.frame == Frame::CnExport {
+            2
+        } else {
+            0
+        };
         for (counter, transfer, prior, threshold) in [
             (
                 "pi",
@@ -850,7 +863,10 @@ impl Page<'_> {
                 v.cn_sensitive_prior,
                 "inventory.cn_sensitive_thresholds",
             ),
-        ] {
+        ]
+        .into_iter()
+        .take(cn_rows)
+        {
             self.raw("<tr>");
             let label = format!(
                 "{} — {}",
@@ -1208,6 +1224,11 @@ impl Page<'_> {
             .try_get(&format!("destination.{}", r.country))
             .map_or_else(|| self.t("destination.other"), str::to_owned);
         self.el("p", "", &destination);
+        if self.report.frame == Frame::UsExport && ["cn", "hk", "mo"].contains(&r.country.as_str())
+        {
+            let text = self.t("recipient.cn_rules_for_recipient");
+            self.el("p", "", &text);
+        }
         for (title, prefix, facts) in [
             ("recipient.facts", "recipient", &r.facts),
             ("recipient.exporter_facts", "exporter", &r.exporter_facts),
@@ -1688,6 +1709,9 @@ impl Page<'_> {
         self.section_open("signoff", 8);
         let title = self.t("signoff.retention");
         self.el("h3", "", &title);
+        if self.report.retention.is_empty() {
+            self.empty("signoff.no_retention");
+        }
         self.raw("<ul>");
         for r in &self.report.retention {
             let text = self.l.fill(

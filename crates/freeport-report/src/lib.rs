@@ -38,10 +38,11 @@ pub use html::render_html;
 pub use locale::Lang;
 pub use model::{
     CategoryName, Cover, DatasetRow, DecisionSection, DeidInput, DeidSummary, Evidence,
-    EvidenceRule, Finding, FindingDetector, InventoryRow, InventorySection, LogCheckpoint, LogInfo,
-    MechanismInPlace, MechanismRow, MinimisationSection, PackInfo, Party, RecipientSection,
-    Rejudged, RemedyRow, Report, ReportInput, Retention, RightsChannel, RiskFigures, RuleRef,
-    SCHEMA_VERSION, ScanErrorRow, SideReport, UnknownCase, UsCounter, Volumes,
+    EvidenceRule, Finding, FindingDetector, Frame, InventoryRow, InventorySection, LogCheckpoint,
+    LogInfo, MechanismInPlace, MechanismRow, MinimisationSection, PackInfo, Party,
+    RecipientSection, Rejudged, RemedyRow, Report, ReportInput, Retention, RightsChannel,
+    RiskFigures, RuleRef, SCHEMA_VERSION, ScanErrorRow, SideReport, UnknownCase, UsCounter,
+    Volumes,
 };
 pub use risk::{Level, RiskCause, RiskEntry};
 pub use verdict::{PIPIA, SideState, SideSummary, Summary, THIS_REPORT, Verdict, mechanism_status};

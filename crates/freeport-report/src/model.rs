@@ -17,8 +17,9 @@ use serde::Serialize;
 use crate::risk::{RiskCause, RiskEntry, derive_risks};
 use crate::verdict::{PIPIA, Summary, mechanism_status};
 
-/// Version of the report's JSON shape; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the report's JSON shape; bumped on any incompatible change (2: `frame`,
+/// `summary`, the `this_report` mechanism status, retention only where a law applies).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything a report is built from, borrowed from the caller (`freeport assess`).
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +97,8 @@ pub struct Report {
     pub schema: u32,
     /// 1. Cover.
     pub cover: Cover,
+    /// Which way the data goes, and so which record this report is.
+    pub frame: Frame,
     /// What the headline decision comes to, overall and per side: the one reading the cover's
     /// banner and every section use ([`Summary::of`] on `decision.sides`).
     pub summary: Summary,
@@ -118,6 +121,20 @@ pub struct Report {
     /// Names of every category the report mentions, in both languages (from the vocabulary),
     /// so the JSON reads on its own and the HTML needs nothing else.
     pub category_names: BTreeMap<String, CategoryName>,
+}
+
+/// Which record the report is, by where the data was collected (law-cn-us.md Part C, note 1:
+/// China's export rules bite on data collected in China; 28 CFR 202 on U.S. persons' data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frame {
+    /// Data collected in China leaves China: the PIPIA (PIPL Arts 55–56) and the US record.
+    CnExport,
+    /// Data collected in the United States goes abroad (to China, say): the record of 28 CFR
+    /// 202.1101, with China's rules as they apply to the recipient.
+    UsExport,
+    /// Neither: the decisions as judged.
+    Other,
 }
 
 /// A category's names.
@@ -668,6 +685,21 @@ impl Report {
                 .collect(),
         };
         let summary = Summary::of(&decision.sides);
+        let collected = |place: CollectedIn| {
+            input
+                .facts
+                .data
+                .inventory
+                .iter()
+                .any(|i| i.collected_in == place)
+        };
+        let frame = if collected(CollectedIn::Cn) {
+            Frame::CnExport
+        } else if collected(CollectedIn::Us) {
+            Frame::UsExport
+        } else {
+            Frame::Other
+        };
         let cover = cover(input, &summary);
         let inventory = inventory(input, final_facts, prior);
         let minimisation = minimisation(input, final_facts, final_decision);
@@ -692,6 +724,7 @@ impl Report {
         Self {
             schema: SCHEMA_VERSION,
             cover,
+            frame,
             summary,
             decision,
             inventory,
@@ -700,8 +733,15 @@ impl Report {
             risks,
             rights,
             evidence,
+            // Only where a law applies: China's for the PIPIA this report is, the US record's
+            // for a transaction 28 CFR 202 covers.
             retention: RETENTION
                 .iter()
+                .filter(|(j, _, _)| match *j {
+                    "cn" => is_pipia(final_decision),
+                    _ => !["NOT_COVERED", freeport_policy::NOT_JUDGED]
+                        .contains(&final_decision.us.outcome.as_str()),
+                })
                 .map(|(j, years, citation)| Retention {
                     jurisdiction: (*j).to_owned(),
                     years: *years,

@@ -462,3 +462,65 @@ fn the_chinese_report_has_no_latin_sentence() {
         ["the recipient must not"]
     );
 }
+
+/// The right frame for the direction: a US → China transfer is the US record (28 CFR
+/// 202.1101) with China's rules as they apply to the recipient — no PIPIA, no China export
+/// volumes, no China retention — in both languages, and Chinese throughout.
+#[test]
+fn a_us_to_china_transfer_is_framed_by_the_us_record() {
+    let us_cn = fixture::UsToChina::build(fixture());
+    let report = us_cn.with_input(Report::build);
+    assert_eq!(report.frame, freeport_report::Frame::UsExport);
+    assert!(
+        report.decision.sides[0]
+            .mechanisms
+            .iter()
+            .all(|m| m.id != "pipia")
+    );
+    let retention: Vec<&str> = report
+        .retention
+        .iter()
+        .map(|r| r.jurisdiction.as_str())
+        .collect();
+    assert!(!retention.contains(&"cn"), "{retention:?}");
+    for (lang, record, not_pipia, recipient_rules, cn_counter) in [
+        (
+            Lang::En,
+            "Record of a transaction under 28 CFR Part 202 (28 CFR 202.1101)",
+            "Personal-information protection impact assessment (PIPL",
+            "China&#39;s rules as they apply to the recipient:",
+            "China — personal information",
+        ),
+        (
+            Lang::Zh,
+            "28 CFR Part 202 交易记录（28 CFR 202.1101）",
+            "个人信息保护影响评估（",
+            "中国规则对境内接收方的适用",
+            "中国 — 个人信息",
+        ),
+    ] {
+        let html = render_html(&report, lang).unwrap();
+        assert!(html.contains(record), "{lang:?}");
+        assert!(!html.contains(not_pipia), "{lang:?}");
+        assert!(html.contains(recipient_rules), "{lang:?}");
+        assert!(!html.contains(cn_counter), "{lang:?}");
+    }
+    let mut text = prose(&render_html(&report, Lang::Zh).unwrap());
+    for name in [
+        report.cover.exporter.name.as_str(),
+        report.cover.recipient.name.as_str(),
+        "Compliance Office <dpo@example.org>",
+        "Free Data Port",
+    ] {
+        text = text.replace(name, " ");
+    }
+    if let Some(purpose) = &report.minimisation.stated_purpose {
+        text = text.replace(purpose.as_str(), " ");
+    }
+    let latin = latin_sentences(&text);
+    assert!(latin.is_empty(), "{latin:#?}");
+    insta::assert_snapshot!(
+        "report_us_cn_zh_html",
+        render_html(&report, Lang::Zh).unwrap()
+    );
+}
