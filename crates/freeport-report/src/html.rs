@@ -1725,6 +1725,62 @@ impl Page<'_> {
             self.el("li", "", &text);
         }
         self.raw("</ul>");
+        for part in &self.report.filing {
+            let title = self.t(&format!("filing.{}.title", part.id));
+            self.el("h3", "", &title);
+            let basis = format!("{} {}", self.t("rights.basis"), self.citation(&part.basis));
+            self.el("p", "muted", &basis);
+            self.raw("<table data-filing=\"");
+            self.raw(match part.id.as_str() {
+                "pipia" => "pipia",
+                "cac_filing" => "cac_filing",
+                _ => "us_record",
+            });
+            self.raw("\">");
+            self.th_row(&["col.filing_item", "col.filing_state"]);
+            self.raw("<tbody>");
+            for item in &part.items {
+                self.raw("<tr>");
+                let label = self.t(&format!("filing.item.{}", item.id));
+                self.td(&label);
+                let (class, text) = match item.state.as_str() {
+                    "answered" if item.at.as_deref() == Some("cover") => {
+                        ("ok", self.t("filing.on_cover"))
+                    }
+                    "answered" => {
+                        let section = item.at.as_deref().unwrap_or_default();
+                        let number = SECTIONS
+                            .iter()
+                            .position(|s| *s == section)
+                            .map_or_else(String::new, |n| n.to_string());
+                        let name = self.t(&format!("section.{section}"));
+                        (
+                            "ok",
+                            self.l
+                                .fill("filing.answered", &[("n", &number), ("section", &name)]),
+                        )
+                    }
+                    "in_place" => (
+                        "ok",
+                        self.l.fill(
+                            "filing.in_place",
+                            &[("since", item.at.as_deref().unwrap_or_default())],
+                        ),
+                    ),
+                    _ => {
+                        let by = self.t(&format!(
+                            "filing.by.{}",
+                            item.by.as_deref().unwrap_or("exporter")
+                        ));
+                        ("warn", self.l.fill("filing.to_complete", &[("by", &by)]))
+                    }
+                };
+                self.raw("<td>");
+                self.badge(class, &text);
+                self.raw("</td></tr>");
+            }
+            self.raw("</tbody></table>");
+        }
         let note = self.t("signoff.note");
         self.el("p", "", &note);
         self.raw("<table class=\"sign\">");
@@ -1734,7 +1790,13 @@ impl Page<'_> {
             self.raw("<tr>");
             let label = self.t(role);
             self.td(&label);
-            self.raw("<td></td><td></td><td></td></tr>");
+            // The named assessor, when the assessment names one; the rest is signed by hand.
+            let name = match (role, &self.report.cover.assessor) {
+                ("signoff.assessor", Some(name)) => name.clone(),
+                _ => String::new(),
+            };
+            self.td(&name);
+            self.raw("<td></td><td></td></tr>");
         }
         self.raw("</tbody></table>");
         self.raw("</section>\n");

@@ -28,12 +28,14 @@
 //! sees comes from `locales/en.toml` or `locales/zh.toml`, and category names from the
 //! vocabulary's `name_en` / `name_zh`.
 
+mod filing;
 mod html;
 mod locale;
 mod model;
 mod risk;
 mod verdict;
 
+pub use filing::{FilingItem, FilingPart};
 pub use html::render_html;
 pub use locale::Lang;
 pub use model::{

@@ -118,6 +118,8 @@ pub struct Report {
     pub evidence: Evidence,
     /// 9. Sign-off: how long to keep the report.
     pub retention: Vec<Retention>,
+    /// 9. Sign-off: the items each filing asks for, answered here or to be completed.
+    pub filing: Vec<crate::filing::FilingPart>,
     /// Names of every category the report mentions, in both languages (from the vocabulary),
     /// so the JSON reads on its own and the HTML needs nothing else.
     pub category_names: BTreeMap<String, CategoryName>,
@@ -713,6 +715,14 @@ impl Report {
             &decision.sides,
             &inventory,
         );
+        let filing = crate::filing::filing(&crate::filing::Sources {
+            sides: &decision.sides,
+            report_is_pipia: is_pipia(final_decision),
+            minimisation: &minimisation,
+            recipient: &recipient,
+            evidence: &evidence,
+            assessor: input.assessor,
+        });
         let category_names = category_names(
             input.vocabulary,
             &inventory,
@@ -748,6 +758,7 @@ impl Report {
                     citation: (*citation).to_owned(),
                 })
                 .collect(),
+            filing,
             category_names,
         }
     }

@@ -524,3 +524,58 @@ fn a_us_to_china_transfer_is_framed_by_the_us_record() {
         render_html(&report, Lang::Zh).unwrap()
     );
 }
+
+/// Filing content: the PIPIA's items for a China export (answered by a section, or to be
+/// completed by a named role), the US record's items where 28 CFR 202 covers the transaction
+/// (and not where it does not), the named assessor in the sign-off table.
+#[test]
+fn filing_items_are_answered_or_to_be_completed_by_someone() {
+    let report = report();
+    let parts: Vec<&str> = report.filing.iter().map(|p| p.id.as_str()).collect();
+    // China: security assessment (no standard contract); US: not covered.
+    assert_eq!(parts, ["pipia"]);
+    for item in &report.filing[0].items {
+        match item.state.as_str() {
+            "answered" | "in_place" => assert!(item.at.is_some(), "{item:?}"),
+            _ => assert!(item.by.is_some(), "{item:?}"),
+        }
+    }
+    let states = |id: &str| {
+        report.filing[0]
+            .items
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.state.clone())
+            .unwrap()
+    };
+    assert_eq!(states("rights_channels"), "answered");
+    assert_eq!(states("storage_place_and_period"), "to_complete");
+    for (lang, to_complete, assessor) in [
+        (
+            Lang::En,
+            "to be completed by the recipient",
+            "<td>Compliance Office &lt;dpo@example.org&gt;</td>",
+        ),
+        (
+            Lang::Zh,
+            "待出境方（附境外接收方的说明）补充",
+            "<td>Compliance Office &lt;dpo@example.org&gt;</td>",
+        ),
+    ] {
+        let html = render_html(&report, lang).unwrap();
+        let signoff = html.split("<section id=\"signoff\"").nth(1).unwrap();
+        assert!(signoff.contains("data-filing=\"pipia\""), "{lang:?}");
+        assert!(!signoff.contains("data-filing=\"us_record\""), "{lang:?}");
+        assert!(signoff.contains(assessor), "{lang:?}");
+        if lang == Lang::Zh {
+            assert!(signoff.contains(to_complete), "{lang:?}");
+        } else {
+            assert!(signoff.contains("to be completed by"), "{lang:?}");
+        }
+    }
+    // US → China: 28 CFR 202 covers it (exempt under 202.506, records still kept): the US
+    // record, no PIPIA.
+    let us_cn = fixture::UsToChina::build(fixture()).with_input(Report::build);
+    let parts: Vec<&str> = us_cn.filing.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(parts, ["us_record"]);
+}
