@@ -37,8 +37,9 @@ const browser = await chromium.launch({
 });
 
 try {
-  for (const lang of ['en', 'zh']) {
-    const file = join(dir, `${lang}.html`);
+  // Both languages of the China → US fixture, and of a US → China transfer.
+  for (const [name, lang] of [['en', 'en'], ['zh', 'zh'], ['us-cn.en', 'en'], ['us-cn.zh', 'zh']]) {
+    const file = join(dir, `${name}.html`);
     const url = pathToFileURL(file).href;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -58,12 +59,12 @@ try {
       [...document.querySelectorAll('section[data-section]')].map((s) => ({ id: s.id, text: s.innerText.trim().length })),
     );
     const ids = found.map((s) => s.id);
-    if (JSON.stringify(ids) !== JSON.stringify(SECTIONS)) fail(lang, `sections ${ids.join(',')} != ${SECTIONS.join(',')}`);
-    for (const s of found) if (s.text < 20) fail(lang, `section ${s.id} is nearly empty`);
+    if (JSON.stringify(ids) !== JSON.stringify(SECTIONS)) fail(name, `sections ${ids.join(',')} != ${SECTIONS.join(',')}`);
+    for (const s of found) if (s.text < 20) fail(name, `section ${s.id} is nearly empty`);
 
     // 3a. Replacement characters.
     const text = await page.evaluate(() => document.title + '\n' + document.body.innerText);
-    if (text.includes('\uFFFD')) fail(lang, 'U+FFFD replacement character in the text');
+    if (text.includes('\uFFFD')) fail(name, 'U+FFFD replacement character in the text');
 
     // 3b. Tofu: every character against each font stack's missing-glyph drawing.
     const glyphs = await page.evaluate(() => {
@@ -114,8 +115,8 @@ try {
       }
       return { checked, families: [...families], missing };
     });
-    if (glyphs.checked < 50) fail(lang, `only ${glyphs.checked} characters checked`);
-    for (const m of glyphs.missing) fail(lang, `missing glyph: ${m}`);
+    if (glyphs.checked < 50) fail(name, `only ${glyphs.checked} characters checked`);
+    for (const m of glyphs.missing) fail(name, `missing glyph: ${m}`);
 
     // 3c. Which platform fonts Chromium actually used (CDP), over every element with text.
     const cdp = await context.newCDPSession(page);
@@ -136,7 +137,7 @@ try {
     const cjkGlyphs = Object.entries(used)
       .filter(([name]) => /CJK|Source Han|WenQuanYi|PingFang|YaHei/i.test(name))
       .reduce((n, [, count]) => n + count, 0);
-    if (lang === 'zh' && cjkGlyphs < 1000) fail(lang, `only ${cjkGlyphs} glyphs from a CJK font: ${JSON.stringify(used)}`);
+    if (lang === 'zh' && cjkGlyphs < 1000) fail(name, `only ${cjkGlyphs} glyphs from a CJK font: ${JSON.stringify(used)}`);
 
     // 4. Overflow, at 1280 px on screen and at A4 width in print.
     const overflow = () =>
@@ -153,22 +154,22 @@ try {
         }
         return out.slice(0, 10);
       });
-    for (const o of await overflow()) fail(lang, `1280 px: ${o}`);
+    for (const o of await overflow()) fail(name, `1280 px: ${o}`);
     await page.emulateMedia({ media: 'print' });
     await page.setViewportSize({ width: A4_PRINT_WIDTH, height: 1123 });
-    for (const o of await overflow()) fail(lang, `A4 print width ${A4_PRINT_WIDTH} px: ${o}`);
+    for (const o of await overflow()) fail(name, `A4 print width ${A4_PRINT_WIDTH} px: ${o}`);
 
     // 5. PDF with the print stylesheet.
-    const pdfPath = join(dir, `${lang}.pdf`);
+    const pdfPath = join(dir, `${name}.pdf`);
     await page.pdf({ path: pdfPath, format: 'A4', printBackground: true, preferCSSPageSize: true });
     const pdf = readFileSync(pdfPath);
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
-    if (pdf.subarray(0, 5).toString() !== '%PDF-') fail(lang, 'page.pdf() did not write a PDF');
-    if (pages < SECTIONS.length) fail(lang, `PDF has ${pages} pages, fewer than the ${SECTIONS.length} sections`);
+    if (pdf.subarray(0, 5).toString() !== '%PDF-') fail(name, 'page.pdf() did not write a PDF');
+    if (pages < SECTIONS.length) fail(name, `PDF has ${pages} pages, fewer than the ${SECTIONS.length} sections`);
 
-    for (const p of problems) fail(lang, p);
+    for (const p of problems) fail(name, p);
     console.log(
-      `${lang}: ${ids.length} sections, ${glyphs.checked} characters checked in ${glyphs.families.length} font stacks, ` +
+      `${name}: ${ids.length} sections, ${glyphs.checked} characters checked in ${glyphs.families.length} font stacks, ` +
         `${cjkGlyphs} CJK-font glyphs, fonts used ${JSON.stringify(used)}, PDF ${pages} pages (${statSync(pdfPath).size} bytes)`,
     );
     await context.close();

@@ -170,6 +170,37 @@ pub fn threads(text: &str) -> Result<usize, String> {
     Ok(cap_threads(asked, available_cores()))
 }
 
+/// Parses a calendar day written `YYYY-MM-DD` (`--generated-on`): four digits, a month 01–12
+/// and a day 01–31; whether the day exists in its month is checked where it is used.
+///
+/// # Errors
+///
+/// When `text` is not of that form.
+pub fn calendar_day(text: &str) -> Result<String, String> {
+    let bad = || {
+        format!(
+            "`{}` is not a day written YYYY-MM-DD (e.g. 2026-06-15)",
+            text.escape_debug()
+        )
+    };
+    let mut parts = text.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return Err(bad());
+    }
+    let month: u8 = m.parse().map_err(|_| bad())?;
+    let day: u8 = d.parse().map_err(|_| bad())?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return Err(bad());
+    }
+    Ok(text.to_owned())
+}
+
 /// The cores this process may use (1 when that cannot be read).
 #[must_use]
 pub fn available_cores() -> usize {
@@ -186,6 +217,23 @@ pub const fn cap_threads(asked: usize, cores: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_days_are_checked_for_their_form() {
+        assert_eq!(calendar_day("2026-06-15").as_deref(), Ok("2026-06-15"));
+        for bad in [
+            "2026-6-15",
+            "26-06-15",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-06-32",
+            "today",
+            "2026-06-15-1",
+            "",
+        ] {
+            assert!(calendar_day(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn transfer_ids_freeport_makes_and_people_type_pass() {

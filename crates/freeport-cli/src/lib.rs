@@ -14,7 +14,7 @@ mod args;
 
 pub use args::{
     InvalidTransferId, MAX_TRANSFER_ID_BYTES, TransferId, TransferIdParser, available_cores,
-    cap_threads, threads,
+    calendar_day, cap_threads, threads,
 };
 mod docs;
 pub use docs::{
@@ -392,6 +392,11 @@ pub struct AssessArgs {
     /// of the configuration, else English.
     #[arg(long, value_enum, env = "FREEPORT_LANG", default_value_t = ReportLang::En)]
     pub lang: ReportLang,
+    /// The day the report says it was generated (`YYYY-MM-DD`), apart from the transfer's own
+    /// date; default: the day `SOURCE_DATE_EPOCH` falls on (UTC) when it is set, else today
+    /// (UTC). The same inputs and the same day give byte-identical reports.
+    #[arg(long, value_name = "DATE", value_parser = calendar_day)]
+    pub generated_on: Option<String>,
     /// Seal the package to this recipient: an age X25519 public key (`age1...`) or a file of
     /// them, one per line (repeatable). Default: `recipient` of the configuration, else this
     /// home's own key, to try things out.

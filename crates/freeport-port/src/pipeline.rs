@@ -63,6 +63,9 @@ pub struct Request {
     pub seal_to: Vec<age::x25519::Recipient>,
     /// The language of `report.html`.
     pub lang: Lang,
+    /// The day the report says it was generated (the caller's clock or an explicit day; the
+    /// transfer's own date is the facts').
+    pub generated_on: jiff::civil::Date,
 }
 
 /// Where the transfer's entry sits in the log, for the report.
@@ -309,7 +312,7 @@ pub fn assess(
         .map_or(&assessment.facts, |(f, _)| f)
         .clone();
     if last.decision.is_blocking() {
-        let outputs = report::outputs(&assessment, &transfer.judge, None, request.lang)?;
+        let outputs = report::outputs(&assessment, &transfer.judge, None, request.into())?;
         return Ok(Staged {
             assessment,
             outputs,
@@ -351,7 +354,7 @@ pub fn assess(
         sealer: &sealer,
         home,
         judge: &transfer.judge,
-        lang: request.lang,
+        rendering: request.into(),
     };
     let (assessment, outputs, kept) = log::finish(assessment, kept, sealed.prepared, finishing)?;
     Ok(Staged {

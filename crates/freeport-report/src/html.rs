@@ -9,8 +9,11 @@ use crate::ReportError;
 use crate::locale::{Lang, Locale};
 use freeport_policy::Coverage;
 
-use crate::model::{DeidSummary, MechanismRow, Report, RightsChannel, RiskFigures, SideReport};
+use crate::model::{
+    DeidSummary, Frame, MechanismRow, Report, RightsChannel, RiskFigures, SideReport,
+};
 use crate::risk::{Level, RiskCause, RiskEntry};
+use crate::verdict::{SideState, Verdict};
 
 /// Sections in filing order: `(id, locale key of the heading)`. The browser test checks each
 /// `id` is present.
@@ -122,6 +125,89 @@ fn escape_into(out: &mut String, text: &str) {
 // `1234567` → `1,234,567` (the same grouping reads in both languages).
 use freeport_util::fmt::{thousands as num, thousands_usize as num_usize};
 
+/// A citation as the pack gives it (`PIPL Art. 39; CAC16 Art. 5(4)`), in Chinese for a
+/// Chinese report: each part by its whole-text translation (`citation.*`), else as
+/// "law, article, item" with the law's Chinese name (`law_name.*`, `citation_form.*`);
+/// parts that are identifiers in any language (`28 CFR 202.401`) stay as they are.
+fn citation(l: &Locale, lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_owned();
+    }
+    text.split("; ")
+        .map(|part| citation_part(l, part.trim()))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+fn citation_part(l: &Locale, part: &str) -> String {
+    if let Some(whole) = l.try_get(&format!("citation.{part}")) {
+        return whole.to_owned();
+    }
+    let (law, rest) = part.split_once(' ').unwrap_or((part, ""));
+    let Some(name) = l.try_get(&format!("law_name.{law}")) else {
+        return part.to_owned();
+    };
+    let article = |n: &str| n.parse::<u32>().ok().map(cn_number);
+    if rest.is_empty() {
+        return name.to_owned();
+    }
+    if let Some(range) = rest.strip_prefix("Arts. ")
+        && let Some((from, to)) = range.split_once('-')
+        && let (Some(from), Some(to)) = (article(from), article(to))
+    {
+        return l.fill(
+            "citation_form.articles",
+            &[("law", name), ("from", &from), ("to", &to)],
+        );
+    }
+    if let Some(number) = rest.strip_prefix("Art. ") {
+        let (n, item) = match number.split_once('(') {
+            Some((n, item)) => (n, item.strip_suffix(')')),
+            None => (number, None),
+        };
+        match (article(n), item.map(article)) {
+            (Some(n), None) => {
+                return l.fill("citation_form.article", &[("law", name), ("n", &n)]);
+            }
+            (Some(n), Some(Some(k))) => {
+                return l.fill("citation_form.item", &[("law", name), ("n", &n), ("k", &k)]);
+            }
+            _ => {}
+        }
+    }
+    part.to_owned()
+}
+
+/// `n` in Chinese numerals as article numbers are written (1–999; larger stay in digits).
+fn cn_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digit = |d: u32| DIGITS.get(d as usize).copied().unwrap_or_default();
+    match n {
+        0..=9 => digit(n).to_owned(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { digit(n % 10) }),
+        20..=99 => format!(
+            "{}十{}",
+            digit(n / 10),
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                digit(n % 10)
+            }
+        ),
+        100..=999 => {
+            let rest = n % 100;
+            let tail = match rest {
+                0 => String::new(),
+                1..=9 => format!("零{}", digit(rest)),
+                10..=19 => format!("一{}", cn_number(rest)),
+                _ => cn_number(rest),
+            };
+            format!("{}百{tail}", digit(n / 100))
+        }
+        _ => n.to_string(),
+    }
+}
+
 fn ratio(x: f64) -> String {
     format!("{x:.4}")
 }
@@ -171,6 +257,20 @@ impl Page<'_> {
         self.l
             .try_get(&format!("{prefix}.{id}"))
             .map_or_else(|| id.to_owned(), str::to_owned)
+    }
+
+    fn citation(&self, text: &str) -> String {
+        citation(self.l, self.lang, text)
+    }
+
+    /// A fired rule's explanation: the pack's own (English) wording, or in a Chinese report
+    /// its Chinese (`explain.<rule id>`); `None` when the pack was not supplied or no Chinese
+    /// wording exists (the rule is then shown by id and citation only).
+    fn explanation(&self, id: &str, english: Option<&str>) -> Option<String> {
+        match self.lang {
+            Lang::En => english.map(str::to_owned),
+            Lang::Zh => self.l.try_get(&format!("explain.{id}")).map(str::to_owned),
+        }
     }
 
     fn category(&self, id: &str) -> String {
@@ -295,16 +395,22 @@ impl Page<'_> {
         self.raw("<section id=\"cover\" data-section=\"cover\">");
         let title = self.t("title");
         self.el("h1", "", &title);
-        let subtitle = self.t("subtitle");
+        let subtitle = self.t(match self.report.frame {
+            Frame::CnExport => "subtitle.cn_export",
+            Frame::UsExport => "subtitle.us_export",
+            Frame::Other => "subtitle.other",
+        });
         self.el("p", "muted", &subtitle);
-        let headline_key = if c.blocking {
-            "cover.blocking"
-        } else {
-            "cover.not_blocking"
+        let (headline_key, class) = match self.report.summary.verdict {
+            Verdict::Blocked => ("cover.blocking", "bad"),
+            Verdict::ObligationsApply => ("cover.obligations_apply", "warn"),
+            Verdict::Clear => ("cover.clear", "ok"),
         };
         let headline = self.t(headline_key);
-        self.raw("<p class=\"headline\">");
-        self.badge(if c.blocking { "bad" } else { "ok" }, &headline);
+        self.raw("<p class=\"headline\" data-verdict=\"");
+        self.raw(headline_key);
+        self.raw("\">");
+        self.badge(class, &headline);
         self.raw("</p>");
         let sides = self.report.decision.sides.clone();
         for side in &sides {
@@ -344,9 +450,17 @@ impl Page<'_> {
             self.el("dt", "", &key);
             self.raw("<dd class=\"mono\">");
             self.text(&text);
-            if let Some(title) = &pack.title {
+            let title = match self.lang {
+                Lang::En => pack.title.clone(),
+                Lang::Zh => pack
+                    .title
+                    .as_ref()
+                    .and_then(|_| self.l.try_get(&format!("pack_title.{}", pack.jurisdiction)))
+                    .map(str::to_owned),
+            };
+            if let Some(title) = title {
                 self.raw("<br><span class=\"muted\">");
-                self.text(title);
+                self.text(&title);
                 self.raw("</span>");
             }
             self.raw("</dd>");
@@ -388,13 +502,11 @@ impl Page<'_> {
         format!("{name} ({})", self.name("country", country))
     }
 
-    fn outcome_class(side: &SideReport) -> &'static str {
-        if side.blocking {
-            "bad"
-        } else if side.outcome == "EXEMPT" || side.outcome == "NOT_COVERED" {
-            "ok"
-        } else {
-            "warn"
+    fn outcome_class(&self, side: &SideReport) -> &'static str {
+        match self.report.summary.side(&side.jurisdiction) {
+            SideState::Blocked => "bad",
+            SideState::ObligationsApply => "warn",
+            SideState::Clear => "ok",
         }
     }
 
@@ -444,7 +556,10 @@ impl Page<'_> {
                 let assume: Vec<String> = case
                     .assume
                     .iter()
-                    .map(|(k, v)| format!("{} = {v}", self.name("fact", k)))
+                    .map(|(k, v)| {
+                        let value = self.name("assumed", v.trim_matches('"'));
+                        format!("{} = {value}", self.name("fact", k))
+                    })
                     .collect();
                 let assume = assume.join(self.l.get("list_sep"));
                 self.td(&assume);
@@ -515,7 +630,8 @@ impl Page<'_> {
         self.el("h3", "", &j);
         let outcome = self.name("outcome", &side.outcome);
         self.raw("<p class=\"headline\">");
-        self.badge(Self::outcome_class(side), &outcome);
+        let class = self.outcome_class(side);
+        self.badge(class, &outcome);
         self.raw(" <code>");
         self.text(&side.outcome);
         self.raw("</code></p>");
@@ -554,15 +670,23 @@ impl Page<'_> {
                 self.raw("<code>");
                 self.text(&rule.id);
                 self.raw("</code> (");
-                self.text(&rule.citation);
+                let citation = self.citation(&rule.citation);
+                self.text(&citation);
                 self.raw(")");
             }
             self.raw("</p>");
         }
         let title = self.t("decision.mechanisms");
         self.el("h3", "", &title);
+        let blocked = self.report.summary.side(&side.jurisdiction) == SideState::Blocked;
         if side.mechanisms.is_empty() {
-            self.empty("decision.no_mechanisms");
+            // A blocked side without a mechanism row: no mechanism is "required" of it, yet
+            // none lets it go ahead as described either; say that.
+            self.empty(if blocked {
+                "decision.blocked_no_mechanism"
+            } else {
+                "decision.no_mechanisms"
+            });
         } else {
             self.raw("<table>");
             self.th_row(&["col.mechanism", "col.status"]);
@@ -575,7 +699,11 @@ impl Page<'_> {
         let title = self.t("decision.obligations");
         self.el("h3", "", &title);
         if side.obligations.is_empty() {
-            self.empty("decision.no_obligations");
+            self.empty(if blocked {
+                "decision.blocked_no_obligations"
+            } else {
+                "decision.no_obligations"
+            });
         } else {
             let note = self.t("decision.obligations_note");
             self.el("p", "muted", &note);
@@ -601,7 +729,7 @@ impl Page<'_> {
 
     fn status_class(status: &str) -> &'static str {
         match status {
-            "in_place" => "ok",
+            "in_place" | "this_report" => "ok",
             "duty" => "warn",
             _ => "bad",
         }
@@ -715,6 +843,13 @@ impl Page<'_> {
             "col.threshold",
         ]);
         self.raw("<tbody>");
+        // China's counters only for data collected in China: a US export is not China's to
+        // count (law-cn-us.md Part C, note 1).
+        let cn_rows = if self.report.frame == Frame::CnExport {
+            2
+        } else {
+            0
+        };
         for (counter, transfer, prior, threshold) in [
             (
                 "pi",
@@ -728,7 +863,10 @@ impl Page<'_> {
                 v.cn_sensitive_prior,
                 "inventory.cn_sensitive_thresholds",
             ),
-        ] {
+        ]
+        .into_iter()
+        .take(cn_rows)
+        {
             self.raw("<tr>");
             let label = format!(
                 "{} — {}",
@@ -974,8 +1112,8 @@ impl Page<'_> {
         } else {
             transformation.join(self.l.get("list_sep"))
         };
-        self.kv("col.transformation", &transformation);
-        self.kv(
+        self.kv_code("col.transformation", &transformation);
+        self.kv_code(
             "col.metric",
             &format!("{} = {}", d.metric, ratio(d.metric_value)),
         );
@@ -989,7 +1127,11 @@ impl Page<'_> {
             ],
         );
         self.kv("col.rows", &rows);
-        let threshold = format!("{} ({})", ratio(d.max_risk), d.max_risk_source);
+        let threshold = format!(
+            "{} ({})",
+            ratio(d.max_risk),
+            self.risk_source(&d.max_risk_source)
+        );
         self.kv("col.max_risk", &threshold);
         self.raw("</tbody></table>");
         self.raw("<table>");
@@ -1027,11 +1169,44 @@ impl Page<'_> {
             let label = self.t("minimisation.reasons");
             self.el("p", "", &label);
             self.raw("<ul>");
-            for reason in &d.reasons {
-                self.el("li", "", reason);
+            match self.lang {
+                Lang::En => {
+                    for reason in &d.reasons {
+                        self.el("li", "", reason);
+                    }
+                }
+                // The engine words its reasons in English; a Chinese report states the call
+                // from the measured figures.
+                Lang::Zh => {
+                    let highest = d
+                        .risk_after
+                        .as_ref()
+                        .map_or_else(|| "—".to_owned(), |r| ratio(r.prosecutor_highest));
+                    let text = self.l.fill(
+                        &format!("deid_reason.{}", d.result),
+                        &[("highest", &highest), ("max", &ratio(d.max_risk))],
+                    );
+                    self.el("li", "", &text);
+                }
             }
             self.raw("</ul>");
         }
+    }
+
+    /// Where a de-identification's risk threshold comes from, in the report's language: the
+    /// engine's two known sources by key, anything else as the engine words it.
+    fn risk_source(&self, source: &str) -> String {
+        if self.lang == Lang::En {
+            return source.to_owned();
+        }
+        let key = if source == freeport_deid::profile::MAX_RISK_SOURCE {
+            "deid_source.default"
+        } else if source.starts_with("set in the configuration") {
+            "deid_source.configured"
+        } else {
+            return source.to_owned();
+        };
+        self.t(key)
     }
 
     fn recipient(&mut self) {
@@ -1049,6 +1224,11 @@ impl Page<'_> {
             .try_get(&format!("destination.{}", r.country))
             .map_or_else(|| self.t("destination.other"), str::to_owned);
         self.el("p", "", &destination);
+        if self.report.frame == Frame::UsExport && ["cn", "hk", "mo"].contains(&r.country.as_str())
+        {
+            let text = self.t("recipient.cn_rules_for_recipient");
+            self.el("p", "", &text);
+        }
         for (title, prefix, facts) in [
             ("recipient.facts", "recipient", &r.facts),
             ("recipient.exporter_facts", "exporter", &r.exporter_facts),
@@ -1102,18 +1282,44 @@ impl Page<'_> {
                     let label = self.t("recipient.contradiction");
                     self.raw(" ");
                     self.badge("bad", &label);
-                    self.raw(" <span lang=\"en\">");
-                    self.text(contradiction);
-                    self.raw("</span>");
+                    self.raw(" ");
+                    // The judge words the contradiction in English; a Chinese report states it
+                    // from the two values.
+                    let text = match self.lang {
+                        Lang::En => contradiction.clone(),
+                        Lang::Zh => {
+                            let declared = d
+                                .declared
+                                .as_ref()
+                                .map_or_else(|| self.t("none"), |v| self.name("tri", v));
+                            self.l.fill(
+                                "derivation.contradiction",
+                                &[("declared", &declared), ("value", &value)],
+                            )
+                        }
+                    };
+                    self.text(&text);
                 }
-                self.raw("</p><ul lang=\"en\">");
+                self.raw("</p><ul>");
                 for reason in &d.reasons {
                     self.raw("<li>");
-                    self.text(&reason.id);
-                    if !reason.citation.is_empty() {
-                        self.raw(" <span class=\"muted\">[");
-                        self.text(&reason.citation);
-                        self.raw("]</span>");
+                    match self.lang {
+                        Lang::En => {
+                            self.text(&reason.id);
+                            if !reason.citation.is_empty() {
+                                self.raw(" <span class=\"muted\">[");
+                                self.text(&reason.citation);
+                                self.raw("]</span>");
+                            }
+                        }
+                        // The judge's steps are English sentences; a Chinese report gives
+                        // each step's provision (the English report and the JSON keep the
+                        // words).
+                        Lang::Zh => {
+                            let citation = self.citation(&reason.citation);
+                            let text = self.l.fill("derivation.reason", &[("citation", &citation)]);
+                            self.text(&text);
+                        }
                     }
                     self.raw("</li>");
                 }
@@ -1351,7 +1557,8 @@ impl Page<'_> {
         let basis = self.t("rights.basis");
         self.text(&basis);
         self.raw(" ");
-        self.text(&c.citation);
+        let citation = self.citation(&c.citation);
+        self.text(&citation);
         if let Some(m) = &c.mechanism {
             self.raw(" · ");
             let name = self.name("mechanism", &m.id);
@@ -1404,18 +1611,18 @@ impl Page<'_> {
                 self.raw("<td><code>");
                 self.text(&rule.id);
                 self.raw("</code>");
-                if let Some(explain) = &rule.explain {
-                    // Quoted as the pack states it, which is in English.
-                    self.raw("<br><span class=\"muted\" lang=\"en\">");
-                    self.text(explain);
+                if let Some(explain) = self.explanation(&rule.id, rule.explain.as_deref()) {
+                    self.raw("<br><span class=\"muted\">");
+                    self.text(&explain);
                     self.raw("</span>");
                 }
                 self.raw("</td>");
                 let role = self.name("role", &rule.role);
                 self.td(&role);
+                let cited = self.citation(&rule.citation);
                 let citation = match &rule.source {
-                    Some(source) => format!("{} [{source}]", rule.citation),
-                    None => rule.citation.clone(),
+                    Some(source) => format!("{cited} [{source}]"),
+                    None => cited,
                 };
                 self.td(&citation);
                 self.td_code(&rule.location);
@@ -1445,7 +1652,7 @@ impl Page<'_> {
             for f in &e.findings {
                 self.raw("<tr>");
                 self.td_code(&f.dataset);
-                self.td(&f.column);
+                self.td_code(&f.column);
                 self.category_cell(&f.category);
                 self.td_num(&format!("{:.2}", f.confidence));
                 let detectors: Vec<String> = f
@@ -1502,6 +1709,9 @@ impl Page<'_> {
         self.section_open("signoff", 8);
         let title = self.t("signoff.retention");
         self.el("h3", "", &title);
+        if self.report.retention.is_empty() {
+            self.empty("signoff.no_retention");
+        }
         self.raw("<ul>");
         for r in &self.report.retention {
             let text = self.l.fill(
@@ -1509,12 +1719,68 @@ impl Page<'_> {
                 &[
                     ("jurisdiction", &self.name("jurisdiction", &r.jurisdiction)),
                     ("years", &r.years.to_string()),
-                    ("citation", &r.citation),
+                    ("citation", &self.citation(&r.citation)),
                 ],
             );
             self.el("li", "", &text);
         }
         self.raw("</ul>");
+        for part in &self.report.filing {
+            let title = self.t(&format!("filing.{}.title", part.id));
+            self.el("h3", "", &title);
+            let basis = format!("{} {}", self.t("rights.basis"), self.citation(&part.basis));
+            self.el("p", "muted", &basis);
+            self.raw("<table data-filing=\"");
+            self.raw(match part.id.as_str() {
+                "pipia" => "pipia",
+                "cac_filing" => "cac_filing",
+                _ => "us_record",
+            });
+            self.raw("\">");
+            self.th_row(&["col.filing_item", "col.filing_state"]);
+            self.raw("<tbody>");
+            for item in &part.items {
+                self.raw("<tr>");
+                let label = self.t(&format!("filing.item.{}", item.id));
+                self.td(&label);
+                let (class, text) = match item.state.as_str() {
+                    "answered" if item.at.as_deref() == Some("cover") => {
+                        ("ok", self.t("filing.on_cover"))
+                    }
+                    "answered" => {
+                        let section = item.at.as_deref().unwrap_or_default();
+                        let number = SECTIONS
+                            .iter()
+                            .position(|s| *s == section)
+                            .map_or_else(String::new, |n| n.to_string());
+                        let name = self.t(&format!("section.{section}"));
+                        (
+                            "ok",
+                            self.l
+                                .fill("filing.answered", &[("n", &number), ("section", &name)]),
+                        )
+                    }
+                    "in_place" => (
+                        "ok",
+                        self.l.fill(
+                            "filing.in_place",
+                            &[("since", item.at.as_deref().unwrap_or_default())],
+                        ),
+                    ),
+                    _ => {
+                        let by = self.t(&format!(
+                            "filing.by.{}",
+                            item.by.as_deref().unwrap_or("exporter")
+                        ));
+                        ("warn", self.l.fill("filing.to_complete", &[("by", &by)]))
+                    }
+                };
+                self.raw("<td>");
+                self.badge(class, &text);
+                self.raw("</td></tr>");
+            }
+            self.raw("</tbody></table>");
+        }
         let note = self.t("signoff.note");
         self.el("p", "", &note);
         self.raw("<table class=\"sign\">");
@@ -1524,7 +1790,13 @@ impl Page<'_> {
             self.raw("<tr>");
             let label = self.t(role);
             self.td(&label);
-            self.raw("<td></td><td></td><td></td></tr>");
+            // The named assessor, when the assessment names one; the rest is signed by hand.
+            let name = match (role, &self.report.cover.assessor) {
+                ("signoff.assessor", Some(name)) => name.clone(),
+                _ => String::new(),
+            };
+            self.td(&name);
+            self.raw("<td></td><td></td></tr>");
         }
         self.raw("</tbody></table>");
         self.raw("</section>\n");
@@ -1543,6 +1815,52 @@ mod tests {
             out,
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
+    }
+
+    #[test]
+    fn article_numbers_in_chinese_numerals() {
+        for (n, text) in [
+            (1, "一"),
+            (10, "十"),
+            (13, "十三"),
+            (20, "二十"),
+            (39, "三十九"),
+            (100, "一百"),
+            (105, "一百零五"),
+            (110, "一百一十"),
+            (1259, "1259"),
+        ] {
+            assert_eq!(cn_number(n), text);
+        }
+    }
+
+    #[test]
+    fn citations_are_chinese_in_a_chinese_report() {
+        let locale = Locale::load(Lang::Zh).unwrap();
+        for (en, zh) in [
+            ("PIPL Art. 39", "《个人信息保护法》第三十九条"),
+            (
+                "CAC16 Art. 5(4); NDSMR Art. 35(4)",
+                "《促进和规范数据跨境流动规定》第五条第四项；《网络数据安全管理条例》第三十五条第四项",
+            ),
+            (
+                "CAC16 Art. 8; CAC13",
+                "《促进和规范数据跨境流动规定》第八条；《个人信息出境标准合同办法》",
+            ),
+            ("CAC20 Arts. 1-3", "《个人信息出境认证办法》第一条至第三条"),
+            (
+                "28 CFR 202.401(a); 28 CFR 202.1001",
+                "28 CFR 202.401(a)；28 CFR 202.1001",
+            ),
+            (
+                "CSL Art. 37 (Art. 39 as amended, from 2026-01-01)",
+                "《网络安全法》第三十七条（2026年1月1日起施行的修正文本为第三十九条）",
+            ),
+        ] {
+            assert_eq!(citation(&locale, Lang::Zh, en), zh);
+            assert_eq!(citation(&locale, Lang::En, en), en);
+        }
+        assert!(locale.missing().is_empty(), "{:?}", locale.missing());
     }
 
     #[test]

@@ -28,21 +28,26 @@
 //! sees comes from `locales/en.toml` or `locales/zh.toml`, and category names from the
 //! vocabulary's `name_en` / `name_zh`.
 
+mod filing;
 mod html;
 mod locale;
 mod model;
 mod risk;
+mod verdict;
 
+pub use filing::{FilingItem, FilingPart};
 pub use html::render_html;
 pub use locale::{Lang, shared_text};
 pub use model::{
     CategoryName, Cover, DatasetRow, DecisionSection, DeidInput, DeidSummary, Evidence,
-    EvidenceRule, Finding, FindingDetector, InventoryRow, InventorySection, LogCheckpoint, LogInfo,
-    MechanismInPlace, MechanismRow, MinimisationSection, PackInfo, Party, RecipientSection,
-    Rejudged, RemedyRow, Report, ReportInput, Retention, RightsChannel, RiskFigures, RuleRef,
-    SCHEMA_VERSION, ScanErrorRow, SideReport, UnknownCase, UsCounter, Volumes,
+    EvidenceRule, Finding, FindingDetector, Frame, InventoryRow, InventorySection, LogCheckpoint,
+    LogInfo, MechanismInPlace, MechanismRow, MinimisationSection, PackInfo, Party,
+    RecipientSection, Rejudged, RemedyRow, Report, ReportInput, Retention, RightsChannel,
+    RiskFigures, RuleRef, SCHEMA_VERSION, ScanErrorRow, SideReport, UnknownCase, UsCounter,
+    Volumes,
 };
 pub use risk::{Level, RiskCause, RiskEntry};
+pub use verdict::{PIPIA, SideState, SideSummary, Summary, THIS_REPORT, Verdict, mechanism_status};
 
 /// Errors while rendering a report.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

@@ -36,6 +36,21 @@ impl Lang {
     }
 }
 
+/// Tables only `zh.toml` has: the Chinese for what the rule packs and engines word in English
+/// (rule explanations, citations, pack titles, the de-identification engine's reasons, the
+/// judge's party derivations). An English report quotes the packs and engines themselves.
+#[cfg(test)]
+pub(crate) const ZH_ONLY: [&str; 8] = [
+    "explain",
+    "citation",
+    "citation_form",
+    "law_name",
+    "pack_title",
+    "deid_reason",
+    "deid_source",
+    "derivation",
+];
+
 /// One language's strings.
 #[derive(Debug)]
 pub(crate) struct Locale {
@@ -174,8 +189,13 @@ mod tests {
     fn both_locales_have_exactly_the_same_keys() {
         let en = flatten("en.toml", EN).unwrap();
         let zh = flatten("zh.toml", ZH).unwrap();
+        let zh_only = |k: &&String| {
+            ZH_ONLY
+                .iter()
+                .any(|t| k.strip_prefix(t).is_some_and(|r| r.starts_with('.')))
+        };
         let en_keys: BTreeSet<_> = en.keys().collect();
-        let zh_keys: BTreeSet<_> = zh.keys().collect();
+        let zh_keys: BTreeSet<_> = zh.keys().filter(|k| !zh_only(k)).collect();
         let only_en: Vec<_> = en_keys.difference(&zh_keys).collect();
         let only_zh: Vec<_> = zh_keys.difference(&en_keys).collect();
         assert!(
@@ -197,7 +217,7 @@ mod tests {
         for (key, text) in &en {
             assert_eq!(
                 names(text),
-                names(&zh[key]),
+                names(zh.get(key).map_or("", String::as_str)),
                 "placeholders of `{key}` differ"
             );
         }
@@ -225,7 +245,7 @@ mod tests {
             }
             let prose = words.chars().filter(|c| c.is_ascii_alphabetic()).count() > 3;
             assert!(
-                has_cjk || !prose || text == &en[key],
+                has_cjk || !prose || en.get(key) == Some(text),
                 "`{key}` in zh.toml: {text}"
             );
         }

@@ -15,9 +15,11 @@ use freeport_vocabulary::{CnClass, DspCategory, UsCounter as Counter, Vocabulary
 use serde::Serialize;
 
 use crate::risk::{RiskCause, RiskEntry, derive_risks};
+use crate::verdict::{PIPIA, Summary, mechanism_status};
 
-/// Version of the report's JSON shape; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the report's JSON shape; bumped on any incompatible change (2: `frame`,
+/// `summary`, the `this_report` mechanism status, retention only where a law applies).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything a report is built from, borrowed from the caller (`freeport assess`).
 #[derive(Debug, Clone, Copy)]
@@ -95,6 +97,11 @@ pub struct Report {
     pub schema: u32,
     /// 1. Cover.
     pub cover: Cover,
+    /// Which way the data goes, and so which record this report is.
+    pub frame: Frame,
+    /// What the headline decision comes to, overall and per side: the one reading the cover's
+    /// banner and every section use ([`Summary::of`] on `decision.sides`).
+    pub summary: Summary,
     /// 2. Decision per country.
     pub decision: DecisionSection,
     /// 3. Data inventory.
@@ -111,9 +118,25 @@ pub struct Report {
     pub evidence: Evidence,
     /// 9. Sign-off: how long to keep the report.
     pub retention: Vec<Retention>,
+    /// 9. Sign-off: the items each filing asks for, answered here or to be completed.
+    pub filing: Vec<crate::filing::FilingPart>,
     /// Names of every category the report mentions, in both languages (from the vocabulary),
     /// so the JSON reads on its own and the HTML needs nothing else.
     pub category_names: BTreeMap<String, CategoryName>,
+}
+
+/// Which record the report is, by where the data was collected (law-cn-us.md Part C, note 1:
+/// China's export rules bite on data collected in China; 28 CFR 202 on U.S. persons' data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frame {
+    /// Data collected in China leaves China: the PIPIA (PIPL Arts 55–56) and the US record.
+    CnExport,
+    /// Data collected in the United States goes abroad (to China, say): the record of 28 CFR
+    /// 202.1101, with China's rules as they apply to the recipient.
+    UsExport,
+    /// Neither: the decisions as judged.
+    Other,
 }
 
 /// A category's names.
@@ -645,7 +668,6 @@ impl Report {
             .after_deid
             .map_or((input.facts, input.decision), |r| (r.facts, r.decision));
         let prior = input.prior.or(input.facts.prior_volumes.as_ref());
-        let cover = cover(input, final_decision);
         let decision = DecisionSection {
             stage: stage(input.after_deid.is_some()).to_owned(),
             sides: sides(final_decision),
@@ -664,12 +686,43 @@ impl Report {
                 })
                 .collect(),
         };
+        let summary = Summary::of(&decision.sides);
+        let collected = |place: CollectedIn| {
+            input
+                .facts
+                .data
+                .inventory
+                .iter()
+                .any(|i| i.collected_in == place)
+        };
+        let frame = if collected(CollectedIn::Cn) {
+            Frame::CnExport
+        } else if collected(CollectedIn::Us) {
+            Frame::UsExport
+        } else {
+            Frame::Other
+        };
+        let cover = cover(input, &summary);
         let inventory = inventory(input, final_facts, prior);
         let minimisation = minimisation(input, final_facts, final_decision);
         let recipient = recipient(input.facts, input.decision);
         let rights = rights(input, final_facts, final_decision);
         let evidence = evidence(input);
-        let risks = derive_risks(input, final_facts, final_decision, &inventory);
+        let risks = derive_risks(
+            input,
+            final_facts,
+            final_decision,
+            &decision.sides,
+            &inventory,
+        );
+        let filing = crate::filing::filing(&crate::filing::Sources {
+            sides: &decision.sides,
+            report_is_pipia: is_pipia(final_decision),
+            minimisation: &minimisation,
+            recipient: &recipient,
+            evidence: &evidence,
+            assessor: input.assessor,
+        });
         let category_names = category_names(
             input.vocabulary,
             &inventory,
@@ -681,6 +734,8 @@ impl Report {
         Self {
             schema: SCHEMA_VERSION,
             cover,
+            frame,
+            summary,
             decision,
             inventory,
             minimisation,
@@ -688,14 +743,22 @@ impl Report {
             risks,
             rights,
             evidence,
+            // Only where a law applies: China's for the PIPIA this report is, the US record's
+            // for a transaction 28 CFR 202 covers.
             retention: RETENTION
                 .iter()
+                .filter(|(j, _, _)| match *j {
+                    "cn" => is_pipia(final_decision),
+                    _ => !["NOT_COVERED", freeport_policy::NOT_JUDGED]
+                        .contains(&final_decision.us.outcome.as_str()),
+                })
                 .map(|(j, years, citation)| Retention {
                     jurisdiction: (*j).to_owned(),
                     years: *years,
                     citation: (*citation).to_owned(),
                 })
                 .collect(),
+            filing,
             category_names,
         }
     }
@@ -753,8 +816,9 @@ fn stage(after_deid: bool) -> &'static str {
     }
 }
 
-fn cover(input: &ReportInput<'_>, decision: &Decision) -> Cover {
+fn cover(input: &ReportInput<'_>, summary: &Summary) -> Cover {
     let facts = input.facts;
+    let decision = input.after_deid.map_or(input.decision, |r| r.decision);
     let rule_packs = decision
         .packs
         .iter()
@@ -790,7 +854,7 @@ fn cover(input: &ReportInput<'_>, decision: &Decision) -> Cover {
             .iter()
             .map(|s| enum_str(s).unwrap_or_default())
             .collect(),
-        blocking: decision.is_blocking(),
+        blocking: summary.verdict == crate::verdict::Verdict::Blocked,
         tool_version: input.tool_version.to_owned(),
         rule_packs,
         log: input.log.map(|log| LogCheckpoint {
@@ -826,7 +890,7 @@ fn role_str(role: Role) -> &'static str {
     }
 }
 
-fn side(jurisdiction: &str, side: &SideDecision) -> SideReport {
+fn side(jurisdiction: &str, side: &SideDecision, report_is_pipia: bool) -> SideReport {
     SideReport {
         jurisdiction: jurisdiction.to_owned(),
         outcome: side.outcome.clone(),
@@ -837,7 +901,7 @@ fn side(jurisdiction: &str, side: &SideDecision) -> SideReport {
             .iter()
             .map(|m| MechanismRow {
                 id: m.id.clone(),
-                status: status_str(m.status).to_owned(),
+                status: mechanism_status(&m.id, status_str(m.status), report_is_pipia).to_owned(),
             })
             .collect(),
         obligations: side
@@ -875,7 +939,17 @@ fn side(jurisdiction: &str, side: &SideDecision) -> SideReport {
 }
 
 fn sides(decision: &Decision) -> Vec<SideReport> {
-    vec![side("cn", &decision.cn), side("us", &decision.us)]
+    let report_is_pipia = is_pipia(decision);
+    vec![
+        side("cn", &decision.cn, report_is_pipia),
+        side("us", &decision.us, report_is_pipia),
+    ]
+}
+
+/// Whether the report is China's personal-information protection impact assessment: the China
+/// side calls for one (PIPL Art. 55), and this report is it.
+pub(crate) fn is_pipia(decision: &Decision) -> bool {
+    decision.cn.mechanisms.iter().any(|m| m.id == PIPIA)
 }
 
 fn cn_class_str(class: CnClass) -> &'static str {

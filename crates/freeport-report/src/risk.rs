@@ -5,11 +5,11 @@
 //! level is in the code beside it.
 
 use freeport_deid::report::Identifiability;
-use freeport_policy::{CollectedIn, Decision, Form, MechanismStatus, TransferFacts, Tri};
+use freeport_policy::{CollectedIn, Decision, Form, TransferFacts, Tri};
 use freeport_vocabulary::{CnClass, DspCategory};
 use serde::Serialize;
 
-use crate::model::{InventorySection, ReportInput, status_str};
+use crate::model::{InventorySection, ReportInput, SideReport};
 
 /// A step of the likelihood and impact scales.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -175,6 +175,7 @@ pub(crate) fn derive_risks(
     input: &ReportInput<'_>,
     facts: &TransferFacts,
     decision: &Decision,
+    sides: &[SideReport],
     inventory: &InventorySection,
 ) -> Vec<RiskEntry> {
     let mut out: Vec<(Level, Level, RiskCause)> = Vec::new();
@@ -260,27 +261,28 @@ pub(crate) fn derive_risks(
         }
     }
 
-    for (jurisdiction, side) in [("cn", &decision.cn), ("us", &decision.us)] {
+    // The mechanisms as the report shows them (the PIPIA the report is, is not an open duty).
+    for side in sides {
         for m in &side.mechanisms {
-            match m.status {
-                MechanismStatus::Missing | MechanismStatus::Expired => out.push((
+            match m.status.as_str() {
+                "missing" | "expired" => out.push((
                     Level::High,
                     Level::High,
                     RiskCause::MissingMechanism {
-                        jurisdiction: jurisdiction.to_owned(),
+                        jurisdiction: side.jurisdiction.clone(),
                         mechanism: m.id.clone(),
-                        status: status_str(m.status).to_owned(),
+                        status: m.status.clone(),
                     },
                 )),
-                MechanismStatus::Duty => out.push((
+                "duty" => out.push((
                     Level::Medium,
                     Level::Medium,
                     RiskCause::OpenDuty {
-                        jurisdiction: jurisdiction.to_owned(),
+                        jurisdiction: side.jurisdiction.clone(),
                         mechanism: m.id.clone(),
                     },
                 )),
-                MechanismStatus::InPlace => {}
+                _ => {}
             }
         }
     }

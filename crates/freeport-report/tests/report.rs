@@ -340,3 +340,242 @@ fn party_derivations_and_each_laws_outcome_are_shown() {
         }
     }
 }
+
+/// Every rule of both packs has its explanation in Chinese (`explain.<id>` in zh.toml): a rule
+/// added to a pack without one fails here.
+#[test]
+fn every_rule_is_explained_in_chinese() {
+    use freeport_policy::{Jurisdiction, RulePack};
+    let zh: toml::Table = toml::from_str(include_str!("../locales/zh.toml")).unwrap();
+    let explain = zh["explain"].as_table().unwrap();
+    for jurisdiction in [Jurisdiction::Cn, Jurisdiction::Us] {
+        let pack = RulePack::embedded(jurisdiction).unwrap();
+        for rule in pack.rules() {
+            let text = explain.get(&rule.id).and_then(|v| v.as_str());
+            assert!(
+                text.is_some_and(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+                "zh.toml has no Chinese `explain.\"{}\"`",
+                rule.id
+            );
+        }
+    }
+}
+
+/// The visible text of `html` without what is an identifier in any language: `<code>`,
+/// `<pre>`, `.mono` elements, the stylesheet and the tags themselves.
+fn prose(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    let mut skip: Vec<&str> = Vec::new();
+    while let Some(open) = rest.find('<') {
+        if skip.is_empty() {
+            text.push_str(&rest[..open]);
+        }
+        let after = &rest[open..];
+        let close = after.find('>').unwrap();
+        let tag = &after[1..close];
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '>'])
+            .next()
+            .unwrap_or_default();
+        let identifier =
+            matches!(name, "code" | "pre" | "style" | "title") || tag.contains("class=\"mono\"");
+        if tag.starts_with('/') {
+            if skip.last() == Some(&name) {
+                skip.pop();
+            }
+        } else if identifier || (!skip.is_empty() && skip.last() == Some(&name)) {
+            skip.push(name);
+        }
+        text.push(' ');
+        rest = &after[close + 1..];
+    }
+    text.push_str(rest);
+    text.replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+}
+
+/// Runs of three or more Latin words in a row (a word: two letters or more, one of them lower
+/// case — `CFR`, `PADFA` and numbers are identifiers, not words), outside CJK text.
+fn latin_sentences(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let flush = |run: &mut Vec<&str>, found: &mut Vec<String>| {
+        if run.len() >= 3 {
+            found.push(run.join(" "));
+        }
+        run.clear();
+    };
+    for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'')) {
+        if token.is_empty() {
+            continue;
+        }
+        let word = token.chars().filter(char::is_ascii_alphabetic).count() >= 2
+            && token.chars().any(|c| c.is_ascii_lowercase())
+            && token.chars().all(|c| c.is_ascii_alphabetic() || c == '\'');
+        if word {
+            run.push(token);
+        } else {
+            flush(&mut run, &mut found);
+        }
+    }
+    flush(&mut run, &mut found);
+    found
+}
+
+/// Chinese means Chinese: outside identifiers (`<code>`, `<pre>`, `.mono`) and the names the
+/// report quotes (parties, assessor, the exporter's stated purpose, the product's name), the
+/// Chinese report holds no Latin-script sentence — rule explanations, the engines' reasons,
+/// citations and pack titles included. The English report, checked the same way, is full of
+/// them (so the check can fail).
+#[test]
+fn the_chinese_report_has_no_latin_sentence() {
+    let report = report();
+    let mut names: Vec<String> = vec![
+        report.cover.exporter.name.clone(),
+        report.cover.recipient.name.clone(),
+        "Free Data Port".to_owned(),
+    ];
+    names.extend(report.cover.assessor.clone());
+    names.extend(report.minimisation.stated_purpose.clone());
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let check = |lang: Lang| {
+        let mut text = prose(&render_html(&report, lang).unwrap());
+        for name in &names {
+            text = text.replace(name.as_str(), " ");
+        }
+        latin_sentences(&text)
+    };
+    let zh = check(Lang::Zh);
+    assert!(
+        zh.is_empty(),
+        "Latin sentences in the Chinese report: {zh:#?}"
+    );
+    assert!(check(Lang::En).len() > 50);
+    // The detector itself.
+    assert_eq!(
+        latin_sentences("依据 28 CFR Part 202 与 PADFA；the recipient must not"),
+        ["the recipient must not"]
+    );
+}
+
+/// The right frame for the direction: a US → China transfer is the US record (28 CFR
+/// 202.1101) with China's rules as they apply to the recipient — no PIPIA, no China export
+/// volumes, no China retention — in both languages, and Chinese throughout.
+#[test]
+fn a_us_to_china_transfer_is_framed_by_the_us_record() {
+    let us_cn = fixture::UsToChina::build(fixture());
+    let report = us_cn.with_input(Report::build);
+    assert_eq!(report.frame, freeport_report::Frame::UsExport);
+    assert!(
+        report.decision.sides[0]
+            .mechanisms
+            .iter()
+            .all(|m| m.id != "pipia")
+    );
+    let retention: Vec<&str> = report
+        .retention
+        .iter()
+        .map(|r| r.jurisdiction.as_str())
+        .collect();
+    assert!(!retention.contains(&"cn"), "{retention:?}");
+    for (lang, record, not_pipia, recipient_rules, cn_counter) in [
+        (
+            Lang::En,
+            "Record of a transaction under 28 CFR Part 202 (28 CFR 202.1101)",
+            "Personal-information protection impact assessment (PIPL",
+            "China&#39;s rules as they apply to the recipient:",
+            "China — personal information",
+        ),
+        (
+            Lang::Zh,
+            "28 CFR Part 202 交易记录（28 CFR 202.1101）",
+            "个人信息保护影响评估（",
+            "中国规则对境内接收方的适用",
+            "中国 — 个人信息",
+        ),
+    ] {
+        let html = render_html(&report, lang).unwrap();
+        assert!(html.contains(record), "{lang:?}");
+        assert!(!html.contains(not_pipia), "{lang:?}");
+        assert!(html.contains(recipient_rules), "{lang:?}");
+        assert!(!html.contains(cn_counter), "{lang:?}");
+    }
+    let mut text = prose(&render_html(&report, Lang::Zh).unwrap());
+    for name in [
+        report.cover.exporter.name.as_str(),
+        report.cover.recipient.name.as_str(),
+        "Compliance Office <dpo@example.org>",
+        "Free Data Port",
+    ] {
+        text = text.replace(name, " ");
+    }
+    if let Some(purpose) = &report.minimisation.stated_purpose {
+        text = text.replace(purpose.as_str(), " ");
+    }
+    let latin = latin_sentences(&text);
+    assert!(latin.is_empty(), "{latin:#?}");
+    insta::assert_snapshot!(
+        "report_us_cn_zh_html",
+        render_html(&report, Lang::Zh).unwrap()
+    );
+}
+
+/// Filing content: the PIPIA's items for a China export (answered by a section, or to be
+/// completed by a named role), the US record's items where 28 CFR 202 covers the transaction
+/// (and not where it does not), the named assessor in the sign-off table.
+#[test]
+fn filing_items_are_answered_or_to_be_completed_by_someone() {
+    let report = report();
+    let parts: Vec<&str> = report.filing.iter().map(|p| p.id.as_str()).collect();
+    // China: security assessment (no standard contract); US: not covered.
+    assert_eq!(parts, ["pipia"]);
+    for item in &report.filing[0].items {
+        match item.state.as_str() {
+            "answered" | "in_place" => assert!(item.at.is_some(), "{item:?}"),
+            _ => assert!(item.by.is_some(), "{item:?}"),
+        }
+    }
+    let states = |id: &str| {
+        report.filing[0]
+            .items
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.state.clone())
+            .unwrap()
+    };
+    assert_eq!(states("rights_channels"), "answered");
+    assert_eq!(states("storage_place_and_period"), "to_complete");
+    for (lang, to_complete, assessor) in [
+        (
+            Lang::En,
+            "to be completed by the recipient",
+            "<td>Compliance Office &lt;dpo@example.org&gt;</td>",
+        ),
+        (
+            Lang::Zh,
+            "待出境方（附境外接收方的说明）补充",
+            "<td>Compliance Office &lt;dpo@example.org&gt;</td>",
+        ),
+    ] {
+        let html = render_html(&report, lang).unwrap();
+        let signoff = html.split("<section id=\"signoff\"").nth(1).unwrap();
+        assert!(signoff.contains("data-filing=\"pipia\""), "{lang:?}");
+        assert!(!signoff.contains("data-filing=\"us_record\""), "{lang:?}");
+        assert!(signoff.contains(assessor), "{lang:?}");
+        if lang == Lang::Zh {
+            assert!(signoff.contains(to_complete), "{lang:?}");
+        } else {
+            assert!(signoff.contains("to be completed by"), "{lang:?}");
+        }
+    }
+    // US → China: 28 CFR 202 covers it (exempt under 202.506, records still kept): the US
+    // record, no PIPIA.
+    let us_cn = fixture::UsToChina::build(fixture()).with_input(Report::build);
+    let parts: Vec<&str> = us_cn.filing.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(parts, ["us_record"]);
+}

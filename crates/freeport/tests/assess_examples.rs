@@ -21,6 +21,8 @@ fn assess(scenario: &str, dataset: &str, extra: &[&str]) -> (i32, Value, tempfil
         .unwrap()
         .current_dir(root())
         .env("FREEPORT_HOME", dir.path().join("home"))
+        // 2026-12-07T00:00:00Z: the day every report here says it was generated.
+        .env("SOURCE_DATE_EPOCH", "1796601600")
         .args(["assess", &format!("{base}/{dataset}"), "--transfer"])
         .arg(format!("{base}/transfer.toml"))
         .arg("-o")
@@ -334,4 +336,28 @@ fn the_report_body_is_reproducible() {
     assert!(json_a.contains("RECEIPT") && html_a.contains("RECEIPT"));
     assert_eq!(json_a, json_b);
     assert_eq!(html_a, html_b);
+    // The day of generation is SOURCE_DATE_EPOCH's, apart from the transfer's own date.
+    let cover = &runs[0].2["cover"];
+    assert_eq!(cover["generated_on"], "2026-12-07");
+    assert_ne!(cover["transfer_date"], cover["generated_on"]);
+}
+
+/// `--generated-on` names the day of generation, over SOURCE_DATE_EPOCH; the transfer's date
+/// stays the facts'.
+#[test]
+fn generated_on_is_the_flag_when_given() {
+    let (code, summary, dir) = assess(
+        "ecommerce-cn-us",
+        "orders.csv",
+        &["--generated-on", "2027-01-02"],
+    );
+    assert_eq!(code, 0, "{summary}");
+    let out = dir.path().join("out");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["cover"]["generated_on"], "2027-01-02");
+    let transfer_date = report["cover"]["transfer_date"].as_str().unwrap();
+    assert_ne!(transfer_date, "2027-01-02");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("2027-01-02") && html.contains(transfer_date));
 }

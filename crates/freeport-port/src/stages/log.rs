@@ -10,7 +10,6 @@ use freeport_store::{Store, TransferId};
 use crate::error::{AssessError, AtStage, Cause, Stage};
 use crate::home::PortLog;
 use freeport_policy::Judge;
-use freeport_report::Lang;
 use freeport_seal::Prepared;
 
 use crate::layout::HomeLayout;
@@ -60,7 +59,7 @@ pub(crate) struct Finishing<'a> {
     pub sealer: &'a Sealer,
     pub home: &'a HomeLayout,
     pub judge: &'a Judge,
-    pub lang: Lang,
+    pub rendering: crate::stages::report::Rendering,
 }
 
 /// The logged transfer's receipt, its package finished with it, the home's trust file, and the
@@ -76,7 +75,7 @@ pub(crate) fn finish(
         sealer,
         home,
         judge,
-        lang,
+        rendering,
     } = finishing;
     let mut prepared = Some(prepared);
     let finished = (|| {
@@ -96,7 +95,7 @@ pub(crate) fn finish(
             manifest_sha256: sealed.manifest_sha256,
             trust,
         });
-        crate::stages::report::outputs(&assessment, judge, Some(&logged), lang)
+        crate::stages::report::outputs(&assessment, judge, Some(&logged), rendering)
     })();
     match finished {
         Ok(outputs) => Ok((assessment, outputs, kept)),

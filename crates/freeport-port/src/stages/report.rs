@@ -26,15 +26,34 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// How the report is rendered: its language (`report.html`; `report.json` is language-neutral)
+/// and the day it says it was generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rendering {
+    /// Language of `report.html`.
+    pub lang: Lang,
+    /// The day the report was generated.
+    pub generated_on: jiff::civil::Date,
+}
+
+impl From<&crate::pipeline::Request> for Rendering {
+    fn from(request: &crate::pipeline::Request) -> Self {
+        Self {
+            lang: request.lang,
+            generated_on: request.generated_on,
+        }
+    }
+}
+
 /// Stage 7: the output files of `assessment`, rendered (`logged` once the transfer is in the
-/// log; `lang` for `report.html`).
+/// log).
 pub(crate) fn outputs(
     assessment: &Assessment,
     judge: &Judge,
     logged: Option<&Logged>,
-    lang: Lang,
+    rendering: Rendering,
 ) -> Result<Vec<Output>, AssessError> {
-    let (report_json, report_html) = report(assessment, judge, logged, lang)?;
+    let (report_json, report_html) = report(assessment, judge, logged, rendering)?;
     let mut files = vec![
         Output {
             name: out_file::REPORT_JSON,
@@ -173,13 +192,13 @@ pub(crate) fn ensure_dir(dir: &Path) -> Result<&Path, AssessError> {
     Ok(dir)
 }
 
-/// The report in JSON and in HTML (`lang`). Its day is the transfer's date, so the same inputs
-/// give the same report whenever it is run.
+/// The report in JSON and in HTML (`rendering.lang`), dated `rendering.generated_on`: the same
+/// inputs and the same day give the same report whenever it is run.
 pub(crate) fn report(
     assessment: &Assessment,
     judge: &Judge,
     logged: Option<&Logged>,
-    lang: Lang,
+    rendering: Rendering,
 ) -> Result<(String, String), AssessError> {
     let vocabulary = Vocabulary::embedded().at(Stage::Output)?;
     let content_hashes: BTreeMap<String, String> = assessment
@@ -226,7 +245,7 @@ pub(crate) fn report(
         vocabulary,
         tool_version: env!("CARGO_PKG_VERSION"),
         assessor: None,
-        generated_on: assessment.facts.date,
+        generated_on: rendering.generated_on,
     };
     let built = Report::build(&input);
     let internal = |e: freeport_report::ReportError| {
@@ -234,7 +253,7 @@ pub(crate) fn report(
     };
     Ok((
         render_json(&built).map_err(internal)?,
-        render_html(&built, lang).map_err(internal)?,
+        render_html(&built, rendering.lang).map_err(internal)?,
     ))
 }
 

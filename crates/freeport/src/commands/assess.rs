@@ -78,6 +78,7 @@ pub(crate) fn run(
             ReportLang::En => Lang::En,
             ReportLang::Zh => Lang::Zh,
         },
+        generated_on: generated_on(args.generated_on.as_deref())?,
     };
     let progress = Bar::new();
     let existed = args.out_dir.exists();
@@ -117,6 +118,49 @@ pub(crate) fn run(
         Outcome::Recorded { .. } => ExitStatus::Success,
         Outcome::Blocked => ExitStatus::Blocking,
     })
+}
+
+/// The environment variable of reproducible builds (reproducible-builds.org): seconds since the
+/// Unix epoch that stand for "now" in what a run writes.
+pub(crate) const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+/// The day a report says it was generated: `--generated-on` when given, else the day (UTC)
+/// `SOURCE_DATE_EPOCH` falls on when it is set, else today (UTC).
+pub(crate) fn generated_on(flag: Option<&str>) -> Result<jiff::civil::Date, Error> {
+    let epoch = std::env::var_os(SOURCE_DATE_EPOCH);
+    report_day(flag, epoch.as_deref(), jiff::Timestamp::now())
+}
+
+/// [`generated_on`] with the environment and the clock passed in.
+fn report_day(
+    flag: Option<&str>,
+    epoch: Option<&std::ffi::OsStr>,
+    now: jiff::Timestamp,
+) -> Result<jiff::civil::Date, Error> {
+    if let Some(day) = flag {
+        return day.parse::<jiff::civil::Date>().map_err(|e| {
+            Error::Usage(format!(
+                "`--generated-on {day}`: not a day of the calendar ({e})"
+            ))
+        });
+    }
+    let at = match epoch {
+        Some(value) => {
+            let text = value.to_str().unwrap_or_default();
+            text.trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|s| jiff::Timestamp::from_second(s).ok())
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "`{SOURCE_DATE_EPOCH}={}`: not a number of seconds since 1970-01-01 UTC",
+                        value.to_string_lossy()
+                    ))
+                })?
+        }
+        None => now,
+    };
+    Ok(at.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 /// `freeport assess --package-lost ID`: the operator declares a missing package lost.
@@ -307,4 +351,30 @@ fn summary(a: &Assessment, out_dir: &Path) -> String {
         let _ = writeln!(s, "  {name}");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_day_is_the_flag_then_source_date_epoch_then_today() {
+        let now: jiff::Timestamp = "2026-12-07T23:30:00Z".parse().unwrap_or_default();
+        let day = |flag: Option<&str>, epoch: Option<&str>| {
+            report_day(flag, epoch.map(std::ffi::OsStr::new), now)
+                .map(|d| d.to_string())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(day(None, None).as_deref(), Ok("2026-12-07"));
+        // 1781481600 = 2026-06-15T00:00:00Z; a moment before midnight stays on its UTC day.
+        assert_eq!(day(None, Some("1781481600")).as_deref(), Ok("2026-06-15"));
+        assert_eq!(day(None, Some("1781481599")).as_deref(), Ok("2026-06-14"));
+        assert_eq!(
+            day(Some("2026-01-31"), Some("1781481600")).as_deref(),
+            Ok("2026-01-31")
+        );
+        assert!(day(Some("2026-02-30"), None).is_err());
+        let bad = day(None, Some("yesterday")).unwrap_err();
+        assert!(bad.contains("SOURCE_DATE_EPOCH=yesterday"), "{bad}");
+    }
 }
