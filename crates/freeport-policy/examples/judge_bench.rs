@@ -389,6 +389,7 @@ fn us_context() -> Result<Context, Error> {
             ),
             ("cisa_security_requirements", b(true)),
             ("data_compliance_programme", b(true)),
+            ("onward_transfer_contract", b(false)),
             ("cloud_computing", b(false)),
             ("owned_25pct_by_country_of_concern", b(false)),
             ("directed_by_us_person", b(false)),

@@ -363,6 +363,10 @@ pub(crate) fn us_context(
             Attr::Bool(in_place(m.us_data_compliance_programme, facts.date)),
         ),
         (
+            "onward_transfer_contract",
+            Attr::Bool(in_place(m.us_onward_transfer_contract, facts.date)),
+        ),
+        (
             "cloud_computing",
             Attr::Bool(world.tri("recipient.cloud_computing", r.cloud_computing)),
         ),
