@@ -81,6 +81,12 @@ pub struct TransferFacts {
     /// Transfer mechanisms already in place.
     #[serde(default)]
     pub mechanisms: Mechanisms,
+    /// The days the law counts deadlines from, beyond `date` and the mechanisms' own dates
+    /// (any format; optional, each field too). Every decision states the due dates that follow
+    /// (`due` of each side and law); a deadline whose day is not given is stated relative to
+    /// its event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dates: Option<Dates>,
     /// Volumes this exporter already sent in the counting windows. When absent, the caller
     /// supplies them (from the store) or says explicitly that nothing was sent before
     /// ([`PriorVolumes::none`]).
@@ -510,6 +516,49 @@ pub struct Mechanisms {
     pub us_onward_transfer_contract: Option<Since>,
 }
 
+/// The days deadlines are counted from (each optional). Dates out of order are refused by name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dates {
+    /// The first day of the transaction (28 CFR 202.1101(b)(6) records it).
+    #[schemars(with = "Option<String>")]
+    #[serde(
+        default,
+        deserialize_with = "date_serde::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_started: Option<Date>,
+    /// The last day of the transaction (28 CFR 202.1101(b)(6)); records are kept for at least
+    /// 10 years after the transaction (28 CFR 202.1101(a)), counted from this day when given,
+    /// else from `date`.
+    #[schemars(with = "Option<String>")]
+    #[serde(
+        default,
+        deserialize_with = "date_serde::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_ended: Option<Date>,
+    /// The day the U.S. person rejected an offer of a prohibited data-brokerage transaction:
+    /// the report is due within 14 days (28 CFR 202.1104(b)).
+    #[schemars(with = "Option<String>")]
+    #[serde(
+        default,
+        deserialize_with = "date_serde::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub offer_rejected: Option<Date>,
+    /// The day the U.S. person became aware of a known or suspected violation of the
+    /// § 202.302 onward-transfer clause: the report is due within 14 days (28 CFR
+    /// 202.302(b)(1)).
+    #[schemars(with = "Option<String>")]
+    #[serde(
+        default,
+        deserialize_with = "date_serde::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub violation_known: Option<Date>,
+}
+
 /// A mechanism valid from one day to another, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -849,6 +898,13 @@ pub(crate) mod date_serde {
             }
         }
         deserializer.deserialize_any(Visitor)
+    }
+
+    /// Deserialises an optional civil date (the field present means a date).
+    pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Date>, D::Error> {
+        deserialize(deserializer).map(Some)
     }
 }
 

@@ -366,6 +366,33 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
             );
         }
     }
+    if let Some(dates) = facts.dates {
+        if let (Some(started), Some(ended)) = (dates.transaction_started, dates.transaction_ended)
+            && ended < started
+        {
+            problem(
+                vec![key("dates"), key("transaction_ended")],
+                format!("the transaction ends on {ended} before it starts on {started}"),
+                Some(
+                    "`transaction_started` is the first day, `transaction_ended` the last"
+                        .to_owned(),
+                ),
+            );
+        }
+        // No violation of the transaction's contract becomes known before the transaction
+        // starts: a day before the start is a typing error.
+        if let (Some(known), Some(started)) = (dates.violation_known, dates.transaction_started)
+            && known < started
+        {
+            problem(
+                vec![key("dates"), key("violation_known")],
+                format!(
+                    "a violation became known on {known}, before the transaction started on {started}"
+                ),
+                None,
+            );
+        }
+    }
     if let Some(prior) = &facts.prior_volumes {
         let cn = freeport_vocabulary::Window::cn(facts.date).from;
         if prior.cn.since != cn {
