@@ -274,6 +274,12 @@ fn populate(store: &mut Store, scenarios: &[(TransferFacts, PriorVolumes)]) -> R
                         .data
                         .inventory
                         .iter()
+                        // One entry per category: a scenario with mixed origins lists a
+                        // category once per place, and these entries carry no place.
+                        .filter({
+                            let mut seen = BTreeSet::new();
+                            move |item| seen.insert(item.category.clone())
+                        })
                         .map(|item| VolumeEntry {
                             category: item.category.clone(),
                             unit: if item.devices.is_some() {

@@ -522,7 +522,8 @@ impl Judge {
         prior: &PriorVolumes,
     ) -> Result<Decision, JudgeError> {
         let inventory = context::inventory(facts, self.vocabulary);
-        let parties = parties::classify(facts);
+        let mut parties = parties::classify(facts);
+        parties::government_related(facts, inventory.us_precise_geolocation, &mut parties);
         let worlds = worlds(facts, &parties, &inventory)?;
         let mut cases = Vec::with_capacity(worlds.len());
         let mut worst: Option<(SideDecision, usize)> = None;
@@ -677,7 +678,8 @@ impl Judge {
     /// The worst outcome on each side across all worlds, as burden ranks.
     fn burden(&self, facts: &TransferFacts, prior: &PriorVolumes) -> Result<Burden, JudgeError> {
         let inventory = context::inventory(facts, self.vocabulary);
-        let parties = parties::classify(facts);
+        let mut parties = parties::classify(facts);
+        parties::government_related(facts, inventory.us_precise_geolocation, &mut parties);
         let mut burden = Burden { cn: 0, us: 0 };
         for world in &worlds(facts, &parties, &inventory)? {
             let cn = self.side(Jurisdiction::Cn, facts, &parties, &inventory, prior, world)?;
@@ -1268,7 +1270,8 @@ mod tests {
                 None => PriorVolumes::none(facts.date),
             };
             let inventory = context::inventory(&facts, vocabulary);
-            let parties = parties::classify(&facts);
+            let mut parties = parties::classify(&facts);
+            parties::government_related(&facts, inventory.us_precise_geolocation, &mut parties);
             for world in worlds(&facts, &parties, &inventory).unwrap() {
                 for (pack, resource, attributes) in [
                     (

@@ -230,3 +230,21 @@ fn a_deadline_date_that_is_not_a_date_is_refused() {
     let e = error(&text);
     assert!(e.message().contains("a date such as"), "{}", e.message());
 }
+
+/// Issue 14 item 8: a category may be listed once per place of collection; twice from the same
+/// place is refused at the second entry.
+#[test]
+fn a_category_twice_from_the_same_place_is_refused() {
+    let entry = "\n[[data.inventory]]\ncategory = \"person.name\"\nindividuals = 5\ncollected_in = \"cn\"\nform = \"raw\"\n";
+    let text = base() + entry;
+    let e = error(&text);
+    assert_eq!(e.field(), Some("data.inventory[1].category"));
+    assert!(
+        e.message()
+            .contains("`person.name` collected in `cn` is listed twice"),
+        "{}",
+        e.message()
+    );
+    let elsewhere = base() + &entry.replace("\"cn\"", "\"us\"");
+    parse_facts("facts.toml", &elsewhere, FactsFormat::Toml, judge()).unwrap();
+}
