@@ -274,6 +274,12 @@ fn populate(store: &mut Store, scenarios: &[(TransferFacts, PriorVolumes)]) -> R
                         .data
                         .inventory
                         .iter()
+                        // One entry per category: a scenario with mixed origins lists a
+                        // category once per place, and these entries carry no place.
+                        .filter({
+                            let mut seen = BTreeSet::new();
+                            move |item| seen.insert(item.category.clone())
+                        })
                         .map(|item| VolumeEntry {
                             category: item.category.clone(),
                             unit: if item.devices.is_some() {
@@ -389,6 +395,7 @@ fn us_context() -> Result<Context, Error> {
             ),
             ("cisa_security_requirements", b(true)),
             ("data_compliance_programme", b(true)),
+            ("onward_transfer_contract", b(false)),
             ("cloud_computing", b(false)),
             ("owned_25pct_by_country_of_concern", b(false)),
             ("directed_by_us_person", b(false)),

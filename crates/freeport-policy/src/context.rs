@@ -16,7 +16,7 @@ use cedar_policy::Context;
 use freeport_vocabulary::{CnClass, DspCategory, UsCounter, Vocabulary};
 use jiff::civil::Date;
 
-use crate::facts::{CollectedIn, Form, Subjects, TransferFacts, Tri};
+use crate::facts::{CollectedIn, Form, PRECISE_GEOLOCATION_METRES, Subjects, TransferFacts, Tri};
 use crate::guard::Attr;
 use crate::parties::{Classification, FOREIGN_ADVERSARIES};
 use crate::volumes::PriorVolumes;
@@ -72,10 +72,7 @@ fn tri_facts(facts: &TransferFacts, parties: &Classification) -> [(&'static str,
         ("recipient.cac_restricted_list", r.cac_restricted_list),
         ("recipient.cloud_computing", r.cloud_computing),
         ("data.important_data", facts.data.important_data),
-        (
-            "data.us_government_related",
-            facts.data.us_government_related,
-        ),
+        ("data.us_government_related", parties.government_related),
         ("passive_investment", parties.passive_investment),
         (
             "us_conduct.directed_by_us_person",
@@ -127,6 +124,9 @@ pub(crate) struct Inventory {
     pub(crate) cn_sensitive_pi: Range,
     pub(crate) us_sensitive_data: bool,
     pub(crate) us_sensitive_deidentified: bool,
+    /// Precise geolocation data of U.S. devices (within 1,000 m, 28 CFR 202.242) is in the
+    /// transfer: what makes the Government-Related Location Data List apply (§ 202.222(a)(1)).
+    pub(crate) us_precise_geolocation: bool,
     /// Per counter, in the order of [`UsCounter::ALL`].
     pub(crate) us: [Range; 7],
 }
@@ -165,6 +165,18 @@ pub(crate) fn inventory(facts: &TransferFacts, vocabulary: &Vocabulary) -> Inven
             inv.us_sensitive_data = true;
             us_raw |= item.form == Form::Raw;
             for &counter in UsCounter::of(category) {
+                // Location data stated coarser than 1,000 m is not precise geolocation data
+                // (28 CFR 202.242), so it feeds no device count.
+                if counter.counts_devices()
+                    && facts
+                        .data
+                        .geolocation_precision_metres
+                        .get(&item.category)
+                        .is_some_and(|&m| m > PRECISE_GEOLOCATION_METRES)
+                {
+                    continue;
+                }
+                inv.us_precise_geolocation |= counter.counts_devices();
                 inv.us[counter.index()].add(if counter.counts_devices() {
                     item.devices.unwrap_or(0)
                 } else {
@@ -339,10 +351,7 @@ pub(crate) fn us_context(
         ),
         (
             "government_related",
-            Attr::Bool(world.tri(
-                "data.us_government_related",
-                facts.data.us_government_related,
-            )),
+            Attr::Bool(world.tri("data.us_government_related", parties.government_related)),
         ),
         (
             "claimed_exemptions",
@@ -361,6 +370,10 @@ pub(crate) fn us_context(
         (
             "data_compliance_programme",
             Attr::Bool(in_place(m.us_data_compliance_programme, facts.date)),
+        ),
+        (
+            "onward_transfer_contract",
+            Attr::Bool(in_place(m.us_onward_transfer_contract, facts.date)),
         ),
         (
             "cloud_computing",

@@ -81,6 +81,12 @@ pub struct TransferFacts {
     /// Transfer mechanisms already in place.
     #[serde(default)]
     pub mechanisms: Mechanisms,
+    /// The days the law counts deadlines from, beyond `date` and the mechanisms' own dates
+    /// (any format; optional, each field too). Every decision states the due dates that follow
+    /// (`due` of each side and law); a deadline whose day is not given is stated relative to
+    /// its event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dates: Option<Dates>,
     /// Volumes this exporter already sent in the counting windows. When absent, the caller
     /// supplies them (from the store) or says explicitly that nothing was sent before
     /// ([`PriorVolumes::none`]).
@@ -419,23 +425,58 @@ pub struct Data {
     /// NDSMR Art 37). Data never notified or published need not be declared as important data.
     pub important_data: Tri,
     /// Government-related data under 28 CFR 202.222 (GRLD-list geolocation, or marketed as
-    /// linked to U.S. Government personnel).
+    /// linked to U.S. Government personnel), as the exporter concludes it. With
+    /// `us_government_related_facts` the judge derives it and checks this declaration against
+    /// the derivation (a contradiction is reported and judged on the facts).
     pub us_government_related: Tri,
+    /// What 28 CFR 202.222 reads to decide whether the data is government-related: how a
+    /// transacting party markets it, and whether its precise geolocation data covers a location
+    /// on the Government-Related Location Data List (§ 202.1401).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub us_government_related_facts: Option<GovernmentRelatedFacts>,
     /// Whose data it is; cross-border HR (CAC16 Art 5(2)) covers employees only.
     pub subjects: Vec<Subjects>,
     /// Distinct natural persons in the whole transfer, when known (e.g. from Scan's salted
     /// subject hashes). Without it, totals across categories are only known as a range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub individuals: Option<u64>,
-    /// One entry per vocabulary category in the transfer. `freeport assess` fills it from the
-    /// scan, so a transfer file for it leaves it out.
+    /// One entry per vocabulary category and place of collection in the transfer: a category
+    /// collected in more than one place (mixed origins) has one entry per place, each feeding
+    /// its own country's counter (CAC11 Art. 2; 28 CFR 202.205). `freeport assess` fills it from
+    /// the scan, so a transfer file for it leaves it out.
     #[serde(default)]
     pub inventory: Vec<InventoryItem>,
     /// Human biospecimens of U.S. persons the recipient gets access to (28 CFR 202.223,
     /// 202.303). Not data, so not in `inventory`; absent when there are none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub us_biospecimens: Option<Biospecimens>,
+    /// The stated precision, in metres, of a precise-geolocation category of the inventory
+    /// (by category id). 28 CFR 202.242 makes location data precise geolocation data when it
+    /// identifies a location "with a precision of within 1,000 meters": data stated coarser than
+    /// 1,000 m does not count toward § 202.205(c); 1,000 m or finer, or no statement, does.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub geolocation_precision_metres: BTreeMap<String, u64>,
 }
+
+/// The facts 28 CFR 202.222 decides government-related data from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GovernmentRelatedFacts {
+    /// A transacting party markets the data as linked or linkable to current or recent former
+    /// employees or contractors, or former senior officials, of the U.S. Government, military
+    /// and intelligence community included (28 CFR 202.222(a)(2)): government-related
+    /// whatever the volume.
+    pub marketed_as_linked_to_us_government: Tri,
+    /// The precise geolocation data includes a location within an area on the
+    /// Government-Related Location Data List (28 CFR 202.222(a)(1), 202.1401): such data is
+    /// government-related whatever the volume. Without precise geolocation data in the
+    /// inventory it does not matter.
+    pub locations_on_government_list: Tri,
+}
+
+/// The coarsest precision, in metres, at which location data is precise geolocation data
+/// (28 CFR 202.242: "within 1,000 meters").
+pub const PRECISE_GEOLOCATION_METRES: u64 = 1_000;
 
 /// Human biospecimens (tissue, blood, urine or other human-derived material, 28 CFR 202.223)
 /// in the transaction. 28 CFR 202.303 prohibits access to those from which bulk human 'omic
@@ -508,6 +549,49 @@ pub struct Mechanisms {
     /// Contractual ban on onward brokerage to countries of concern (28 CFR 202.302(a)(1)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub us_onward_transfer_contract: Option<Since>,
+}
+
+/// The days deadlines are counted from (each optional). Dates out of order are refused by name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dates {
+    /// The first day of the transaction (28 CFR 202.1101(b)(6) records it).
+    #[schemars(with = "Option<String>")]
+    #[serde(
+        default,
+        deserialize_with = "date_serde::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_started: Option<Date>,
+    /// The last day of the transaction (28 CFR 202.1101(b)(6)); records are kept for at least
+    /// 10 years after the transaction (28 CFR 202.1101(a)), counted from this day when given,
+    /// else from `date`.
+    #[schemars(with = "Option<String>")]
+    #[serde(
+        default,
+        deserialize_with = "date_serde::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub transaction_ended: Option<Date>,
+    /// The day the U.S. person rejected an offer of a prohibited data-brokerage transaction:
+    /// the report is due within 14 days (28 CFR 202.1104(b)).
+    #[schemars(with = "Option<String>")]
+    #[serde(
+        default,
+        deserialize_with = "date_serde::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub offer_rejected: Option<Date>,
+    /// The day the U.S. person became aware of a known or suspected violation of the
+    /// § 202.302 onward-transfer clause: the report is due within 14 days (28 CFR
+    /// 202.302(b)(1)).
+    #[schemars(with = "Option<String>")]
+    #[serde(
+        default,
+        deserialize_with = "date_serde::deserialize_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub violation_known: Option<Date>,
 }
 
 /// A mechanism valid from one day to another, both included.
@@ -849,6 +933,13 @@ pub(crate) mod date_serde {
             }
         }
         deserializer.deserialize_any(Visitor)
+    }
+
+    /// Deserialises an optional civil date (the field present means a date).
+    pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Date>, D::Error> {
+        deserialize(deserializer).map(Some)
     }
 }
 

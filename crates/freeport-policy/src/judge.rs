@@ -33,6 +33,7 @@ use miette::Diagnostic;
 use serde::Serialize;
 
 use crate::context::{self, Inventory, World};
+use crate::due::DueDate;
 use crate::facts::{Form, TransferFacts, Tri, ValidPeriod};
 use crate::pack::{Coverage, Jurisdiction, PackError, RulePack};
 use crate::parties::{self, Classification, Conclusion};
@@ -121,6 +122,10 @@ pub struct Decision {
     pub cases: Vec<Case>,
     /// Smallest inventory changes that lower the burden on either side.
     pub remedies: Vec<Remedy>,
+    /// Mechanisms that, put in place on the transfer's date, lift an outcome or clear a
+    /// blocking mechanism, with the due dates that then follow (empty without remedies).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mechanism_remedies: Vec<MechanismRemedy>,
     /// Versions and content hashes of the packs used.
     pub packs: BTreeMap<Jurisdiction, PackStamp>,
 }
@@ -208,6 +213,9 @@ pub struct SideDecision {
     pub obligations: Vec<String>,
     /// The same obligations in Chinese, one for one, as the pack words them.
     pub obligations_zh: Vec<String>,
+    /// The deadlines that follow (every law's), counted from the days the facts give.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub due: Vec<DueDate>,
     /// Every rule that fired, in pack order.
     pub rules: Vec<FiredRule>,
 }
@@ -231,6 +239,31 @@ pub struct LawDecision {
     pub obligations: Vec<String>,
     /// The same obligations in Chinese, one for one.
     pub obligations_zh: Vec<String>,
+    /// The deadlines that follow under this law.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub due: Vec<DueDate>,
+}
+
+/// Mechanisms to put in place and what they lead to: a remedy that is not a cut.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MechanismRemedy {
+    /// The mechanisms' ids.
+    pub mechanisms: Vec<String>,
+    /// What to do, one step per mechanism, as the pack words it (`pack.toml` `[[mechanisms]]`).
+    pub steps: Vec<String>,
+    /// The same steps in Chinese.
+    pub steps_zh: Vec<String>,
+    /// Where each mechanism is written.
+    pub citations: Vec<String>,
+    /// China outcome with them in place.
+    pub cn: String,
+    /// US outcome with them in place.
+    pub us: String,
+    /// Whether a required mechanism still keeps the transfer from going ahead.
+    pub still_blocking: bool,
+    /// The deadlines that follow with them in place on the transfer's date (both sides').
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub due: Vec<DueDate>,
 }
 
 /// A mechanism the decision requires.
@@ -489,7 +522,8 @@ impl Judge {
         prior: &PriorVolumes,
     ) -> Result<Decision, JudgeError> {
         let inventory = context::inventory(facts, self.vocabulary);
-        let parties = parties::classify(facts);
+        let mut parties = parties::classify(facts);
+        parties::government_related(facts, inventory.us_precise_geolocation, &mut parties);
         let worlds = worlds(facts, &parties, &inventory)?;
         let mut cases = Vec::with_capacity(worlds.len());
         let mut worst: Option<(SideDecision, usize)> = None;
@@ -531,6 +565,7 @@ impl Judge {
             conclusions: parties.conclusions,
             cases,
             remedies: Vec::new(),
+            mechanism_remedies: Vec::new(),
             packs: self.stamps(),
         })
     }
@@ -547,13 +582,104 @@ impl Judge {
     ) -> Result<Decision, JudgeError> {
         let mut decision = self.decide(facts, prior)?;
         decision.remedies = self.remedies(facts, prior, &decision)?;
+        decision.mechanism_remedies = self.mechanism_remedies(facts, prior, &decision)?;
         Ok(decision)
+    }
+
+    /// Re-judges the transfer with the mechanisms its decision finds missing or lapsed put in
+    /// place on its date — each alone, then all together — and keeps those that lighten an
+    /// outcome or clear a blocking mechanism, with the due dates that then follow.
+    fn mechanism_remedies(
+        &self,
+        facts: &TransferFacts,
+        prior: &PriorVolumes,
+        decision: &Decision,
+    ) -> Result<Vec<MechanismRemedy>, JudgeError> {
+        let mut missing: Vec<&str> = Vec::new();
+        for side in [&decision.cn, &decision.us] {
+            for m in &side.mechanisms {
+                if m.status.is_blocking() && !missing.contains(&m.id.as_str()) {
+                    missing.push(&m.id);
+                }
+            }
+        }
+        let mut candidates: Vec<Vec<&str>> = missing.iter().map(|m| vec![*m]).collect();
+        if missing.len() > 1 {
+            candidates.push(missing.clone());
+        }
+        let base = (
+            self.cn.burden(&decision.cn.outcome).unwrap_or(0),
+            self.us.burden(&decision.us.outcome).unwrap_or(0),
+            decision.is_blocking(),
+        );
+        let mut found: Vec<MechanismRemedy> = Vec::new();
+        for ids in candidates {
+            let mut variant = facts.clone();
+            for id in &ids {
+                put_in_place(&mut variant, id);
+            }
+            let after = self.decide(&variant, prior)?;
+            let burden = (
+                self.cn.burden(&after.cn.outcome).unwrap_or(0),
+                self.us.burden(&after.us.outcome).unwrap_or(0),
+            );
+            let lighter = burden.0 <= base.0 && burden.1 <= base.1 && burden != (base.0, base.1);
+            let unblocks =
+                base.2 && !after.is_blocking() && burden.0 <= base.0 && burden.1 <= base.1;
+            // A set is worth proposing only if no smaller proposal already does as well.
+            let dominated = found.iter().any(|f| {
+                f.mechanisms.len() < ids.len()
+                    && self.cn.burden(&f.cn).unwrap_or(0) <= burden.0
+                    && self.us.burden(&f.us).unwrap_or(0) <= burden.1
+                    && (!f.still_blocking || after.is_blocking())
+            });
+            if !(lighter || unblocks) || dominated {
+                continue;
+            }
+            let step = |id: &str| {
+                self.cn
+                    .mechanism_step(id)
+                    .or_else(|| self.us.mechanism_step(id))
+            };
+            let still_blocking = after.is_blocking();
+            let mut due = after.cn.due.clone();
+            for d in &after.us.due {
+                if !due.contains(d) {
+                    due.push(d.clone());
+                }
+            }
+            found.push(MechanismRemedy {
+                mechanisms: ids.iter().map(|id| (*id).to_owned()).collect(),
+                steps: ids
+                    .iter()
+                    .map(|id| {
+                        step(id).map_or_else(|| format!("put `{id}` in place"), |s| s.step.clone())
+                    })
+                    .collect(),
+                steps_zh: ids
+                    .iter()
+                    .map(|id| {
+                        step(id).map_or_else(|| format!("落实 `{id}`"), |s| s.step_zh.clone())
+                    })
+                    .collect(),
+                citations: ids
+                    .iter()
+                    .map(|id| step(id).map(|s| s.citation.clone()).unwrap_or_default())
+                    .collect(),
+                cn: after.cn.outcome,
+                us: after.us.outcome,
+                still_blocking,
+                due,
+            });
+        }
+        Ok(found)
     }
 
     /// The worst outcome on each side across all worlds, as burden ranks.
     fn burden(&self, facts: &TransferFacts, prior: &PriorVolumes) -> Result<Burden, JudgeError> {
         let inventory = context::inventory(facts, self.vocabulary);
-        let parties = parties::classify(facts);
+        let mut parties = parties::classify(facts);
+        parties::government_related(facts, inventory.us_precise_geolocation, &mut parties);
         let mut burden = Burden { cn: 0, us: 0 };
         for world in &worlds(facts, &parties, &inventory)? {
             let cn = self.side(Jurisdiction::Cn, facts, &parties, &inventory, prior, world)?;
@@ -586,6 +712,7 @@ impl Judge {
                 mechanisms: Vec::new(),
                 obligations: Vec::new(),
                 obligations_zh: Vec::new(),
+                due: Vec::new(),
                 rules: Vec::new(),
             });
         }
@@ -883,6 +1010,7 @@ struct Combined {
     mechanisms: Vec<Mechanism>,
     obligations: Vec<String>,
     obligations_zh: Vec<String>,
+    due: Vec<DueDate>,
     /// Per fired rule (same order as the input): its role, `None` for another law's rule.
     roles: Vec<Option<Role>>,
 }
@@ -910,6 +1038,7 @@ fn combine_law(
         mechanisms: Vec::new(),
         obligations: Vec::new(),
         obligations_zh: Vec::new(),
+        due: Vec::new(),
         roles: Vec::with_capacity(fired.len()),
     };
     for rule in fired {
@@ -945,6 +1074,12 @@ fn combine_law(
                         .push(rule.obligations_zh.get(i).unwrap_or(obligation).clone());
                 }
             }
+            for spec in &rule.due {
+                let due = spec.resolve(&rule.id, facts);
+                if !combined.due.contains(&due) {
+                    combined.due.push(due);
+                }
+            }
         }
         combined.roles.push(Some(role));
     }
@@ -978,7 +1113,13 @@ fn combine(
     let mut mechanisms: Vec<Mechanism> = Vec::new();
     let mut obligations: Vec<String> = Vec::new();
     let mut obligations_zh: Vec<String> = Vec::new();
+    let mut due: Vec<DueDate> = Vec::new();
     for part in &parts {
+        for d in &part.due {
+            if !due.contains(d) {
+                due.push(d.clone());
+            }
+        }
         for m in &part.mechanisms {
             if !mechanisms.iter().any(|k| k.id == m.id) {
                 mechanisms.push(m.clone());
@@ -1024,6 +1165,7 @@ fn combine(
                 mechanisms: part.mechanisms,
                 obligations: part.obligations,
                 obligations_zh: part.obligations_zh,
+                due: part.due,
             }
         })
         .collect();
@@ -1034,6 +1176,7 @@ fn combine(
         mechanisms,
         obligations,
         obligations_zh,
+        due,
         rules,
     })
 }
@@ -1051,6 +1194,28 @@ fn since_status(since: Option<crate::facts::Since>, date: Date) -> MechanismStat
         MechanismStatus::InPlace
     } else {
         MechanismStatus::Missing
+    }
+}
+
+/// Puts the mechanism `id` in place on the transfer's date (a security assessment for the 3 years
+/// of CAC16 Art. 9); a mechanism the facts cannot show is left as it is.
+fn put_in_place(facts: &mut TransferFacts, id: &str) {
+    let date = facts.date;
+    let since = Some(crate::facts::Since { since: date });
+    let m = &mut facts.mechanisms;
+    match id {
+        "cac_security_assessment" => {
+            let until = date
+                .checked_add(jiff::Span::new().years(3))
+                .and_then(|d| d.checked_sub(jiff::Span::new().days(1)))
+                .unwrap_or(date);
+            m.cn_security_assessment = Some(ValidPeriod { from: date, until });
+        }
+        "standard_contract_or_certification" => m.cn_standard_contract = since,
+        "cisa_security_requirements" => m.us_cisa_security_requirements = since,
+        "data_compliance_programme" => m.us_data_compliance_programme = since,
+        "onward_transfer_contract" => m.us_onward_transfer_contract = since,
+        _ => {}
     }
 }
 
@@ -1105,7 +1270,8 @@ mod tests {
                 None => PriorVolumes::none(facts.date),
             };
             let inventory = context::inventory(&facts, vocabulary);
-            let parties = parties::classify(&facts);
+            let mut parties = parties::classify(&facts);
+            parties::government_related(&facts, inventory.us_precise_geolocation, &mut parties);
             for world in worlds(&facts, &parties, &inventory).unwrap() {
                 for (pack, resource, attributes) in [
                     (

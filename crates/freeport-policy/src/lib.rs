@@ -52,6 +52,7 @@
 //! Cumulative volumes come from the store as a [`PriorVolumes`]; evaluation itself is pure.
 
 mod context;
+mod due;
 mod facts;
 mod guard;
 mod judge;
@@ -60,21 +61,23 @@ mod pack;
 mod parties;
 mod volumes;
 
+pub use due::DueDate;
 pub use facts::{
-    Biospecimens, ClaimedExemption, CollectedIn, Data, Exporter, FACTS_FORMAT, FACTS_FORMATS, Form,
-    FtzFacts, InventoryItem, InvestmentTerms, InvestmentVehicle, Mechanisms, Owner, Party,
-    PartyKind, Percent, Recipient, Relationship, Scenario, Since, Subjects, TransactionType,
-    TransferFacts, Tri, UsConduct, ValidPeriod, facts_schema,
+    Biospecimens, ClaimedExemption, CollectedIn, Data, Dates, Exporter, FACTS_FORMAT,
+    FACTS_FORMATS, Form, FtzFacts, GovernmentRelatedFacts, InventoryItem, InvestmentTerms,
+    InvestmentVehicle, Mechanisms, Owner, PRECISE_GEOLOCATION_METRES, Party, PartyKind, Percent,
+    Recipient, Relationship, Scenario, Since, Subjects, TransactionType, TransferFacts, Tri,
+    UsConduct, ValidPeriod, facts_schema,
 };
 pub use judge::{
     ALL, Action, CLEARED_OUTCOMES, Case, Change, Decision, FiredRule, Judge, JudgeError,
-    LawDecision, MAX_UNKNOWNS, Mechanism, MechanismStatus, NOT_JUDGED, PackStamp, Remedy, Role,
-    SideDecision,
+    LawDecision, MAX_UNKNOWNS, Mechanism, MechanismRemedy, MechanismStatus, NOT_JUDGED, PackStamp,
+    Remedy, Role, SideDecision,
 };
 pub use load::{FactsError, FactsFormat, parse_facts};
 pub use pack::{
-    Coverage, FtzEntry, FtzList, Jurisdiction, Law, PackError, PackFile, Review, Rule, RulePack,
-    SourceError,
+    Coverage, FtzEntry, FtzList, Jurisdiction, Law, MechanismStep, PackError, PackFile, Review,
+    Rule, RulePack, SourceError,
 };
 pub use parties::{Basis, Conclusion, Reason};
 pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes};

@@ -281,11 +281,18 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
             );
             continue;
         };
-        if !seen.insert(item.category.as_str()) {
+        // Mixed origins (issue 14 item 8): one category may be listed once per place of
+        // collection, each entry feeding its own country's counter; twice from the same place
+        // would count the same people twice or hide a total.
+        if !seen.insert((item.category.as_str(), item.collected_in)) {
             problem(
                 at("category"),
-                format!("category `{}` is listed twice", item.category),
-                Some("give one entry per category with its distinct individuals".to_owned()),
+                format!(
+                    "category `{}` collected in `{}` is listed twice",
+                    item.category,
+                    item.collected_in.as_str()
+                ),
+                Some("give one entry per category and place of collection, with its distinct individuals".to_owned()),
             );
         }
         let geolocation = category.us.dsp == DspCategory::PreciseGeolocation;
@@ -362,6 +369,48 @@ fn check(facts: &TransferFacts, judge: &Judge) -> Vec<Problem> {
             problem(
                 vec![key("mechanisms"), key(path), key("until")],
                 format!("ends on {} before it starts on {}", p.until, p.from),
+                None,
+            );
+        }
+    }
+    for category in facts.data.geolocation_precision_metres.keys() {
+        let geolocation = vocabulary
+            .get(category)
+            .is_some_and(|c| c.us.dsp == DspCategory::PreciseGeolocation);
+        let listed = facts.data.inventory.iter().any(|i| &i.category == category);
+        if !geolocation || !listed {
+            problem(
+                vec![key("data"), key("geolocation_precision_metres"), key(category)],
+                format!(
+                    "`{category}` is not a precise-geolocation category of this transfer's inventory"
+                ),
+                Some("state a precision only for the inventory's precise-geolocation categories (28 CFR 202.242)".to_owned()),
+            );
+        }
+    }
+    if let Some(dates) = facts.dates {
+        if let (Some(started), Some(ended)) = (dates.transaction_started, dates.transaction_ended)
+            && ended < started
+        {
+            problem(
+                vec![key("dates"), key("transaction_ended")],
+                format!("the transaction ends on {ended} before it starts on {started}"),
+                Some(
+                    "`transaction_started` is the first day, `transaction_ended` the last"
+                        .to_owned(),
+                ),
+            );
+        }
+        // No violation of the transaction's contract becomes known before the transaction
+        // starts: a day before the start is a typing error.
+        if let (Some(known), Some(started)) = (dates.violation_known, dates.transaction_started)
+            && known < started
+        {
+            problem(
+                vec![key("dates"), key("violation_known")],
+                format!(
+                    "a violation became known on {known}, before the transaction started on {started}"
+                ),
                 None,
             );
         }

@@ -135,6 +135,24 @@ struct Manifest {
     /// `@law`, the first law by default); empty for a pack that judges one law.
     #[serde(default)]
     laws: Vec<Law>,
+    /// What puts each mechanism in place, for the remedies that lift an outcome.
+    #[serde(default)]
+    mechanisms: Vec<MechanismStep>,
+}
+
+/// How a mechanism the facts can show is put in place (`pack.toml` `[[mechanisms]]`): the step
+/// a mechanism remedy proposes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MechanismStep {
+    /// The mechanism's id, as rules name it in `@mechanism`.
+    pub id: String,
+    /// The step, in words ("sign and file the standard contract").
+    pub step: String,
+    /// The same step in Chinese.
+    pub step_zh: String,
+    /// Where the mechanism is written.
+    pub citation: String,
 }
 
 /// One of the separate laws a pack judges (the US pack: 28 CFR Part 202 and PADFA). Each law
@@ -304,6 +322,9 @@ pub struct Rule {
     pub effective_to: Option<Date>,
     /// The rule in plain words.
     pub explain: String,
+    /// The deadlines that follow when the rule decides or adds (from `@due`, [`crate::due`]).
+    #[serde(skip)]
+    pub(crate) due: Vec<crate::due::DueSpec>,
     /// File, relative to the repository root (`rules/cn/mechanisms.cedar`).
     pub file: String,
     /// Line of the rule's first annotation, 1-based.
@@ -615,6 +636,12 @@ impl RulePack {
         &self.manifest.laws
     }
 
+    /// How the mechanism `id` is put in place, when the pack says.
+    #[must_use]
+    pub fn mechanism_step(&self, id: &str) -> Option<&MechanismStep> {
+        self.manifest.mechanisms.iter().find(|m| m.id == id)
+    }
+
     /// Burden rank of an outcome (0 = least), if the pack knows it.
     #[must_use]
     pub fn burden(&self, outcome: &str) -> Option<usize> {
@@ -809,8 +836,9 @@ fn line_of(text: &str, offset: usize) -> usize {
     })
 }
 
-const KNOWN_ANNOTATIONS: [&str; 13] = [
+const KNOWN_ANNOTATIONS: [&str; 14] = [
     "id",
+    "due",
     "law",
     "outcome",
     "mechanism",
@@ -867,7 +895,7 @@ fn read_rule(
         if !KNOWN_ANNOTATIONS.contains(&key) {
             return Err(fail(
                 format!("rule `{id}` has an unknown annotation `@{key}`"),
-                "known annotations: @id @law @outcome @mechanism @when_outcome @priority @obligations @obligations_zh @citation @source @effective_from @effective_to @explain",
+                "known annotations: @id @law @outcome @mechanism @when_outcome @priority @obligations @obligations_zh @citation @source @effective_from @effective_to @explain @due",
             ));
         }
     }
@@ -934,6 +962,17 @@ fn read_rule(
             ));
         }
     };
+    let due = policy
+        .annotation("due")
+        .map(crate::due::DueSpec::parse_all)
+        .transpose()
+        .map_err(|e| {
+            fail(
+                format!("`@due` of rule `{id}`: {e}"),
+                "write `anchor ; offset ; what ; citation`, entries separated by ` | `",
+            )
+        })?
+        .unwrap_or_default();
     let outcome = policy.annotation("outcome").map(str::to_owned);
     let mechanisms = policy
         .annotation("mechanism")
@@ -1004,6 +1043,7 @@ fn read_rule(
         effective_from,
         effective_to,
         explain,
+        due,
         file: file.to_owned(),
         line: line_of(text, span.offset()),
         text: policy.to_string(),

@@ -103,6 +103,9 @@ pub(crate) struct Classification {
     /// `false` when the transaction is not an investment.
     pub(crate) passive_investment: Tri,
     pub(crate) owned_25pct: Tri,
+    /// Whether the data is government-related (28 CFR 202.222): declared, or derived by
+    /// [`government_related`] once the inventory is known.
+    pub(crate) government_related: Tri,
     pub(crate) conclusions: Vec<Conclusion>,
 }
 
@@ -165,8 +168,65 @@ pub(crate) fn classify(facts: &TransferFacts) -> Classification {
         covered_person: value("recipient.covered_person", Tri::Unknown),
         padfa_controlled: value("recipient.padfa_controlled", Tri::Unknown),
         passive_investment: value("passive_investment", Tri::False),
+        government_related: facts.data.us_government_related,
         conclusions,
     }
+}
+
+/// Derives government-related data (28 CFR 202.222) from `data.us_government_related_facts`
+/// and reconciles it with the declaration, as a conclusion; `precise_geolocation` says whether
+/// the inventory holds precise geolocation data of U.S. devices (within 1,000 m, § 202.242).
+pub(crate) fn government_related(
+    facts: &TransferFacts,
+    precise_geolocation: bool,
+    classification: &mut Classification,
+) {
+    let Some(g) = facts.data.us_government_related_facts else {
+        return;
+    };
+    let listed = and(
+        g.locations_on_government_list,
+        Tri::from(precise_geolocation),
+    );
+    let value = or(g.marketed_as_linked_to_us_government, listed);
+    let mut reasons = vec![Reason {
+        text: format!(
+            "marketed as linked or linkable to current or recent former U.S. Government employees or contractors, or former senior officials: {}",
+            word(g.marketed_as_linked_to_us_government)
+        ),
+        citation: "28 CFR 202.222(a)(2)",
+    }];
+    reasons.push(Reason {
+        text: if precise_geolocation {
+            format!(
+                "precise geolocation data of a location on the Government-Related Location Data List: {}",
+                word(g.locations_on_government_list)
+            )
+        } else {
+            "no precise geolocation data in the transfer, so the Government-Related Location Data List does not apply".to_owned()
+        },
+        citation: "28 CFR 202.222(a)(1); 28 CFR 202.1401",
+    });
+    let mut conclusion = resolve(
+        "data.us_government_related",
+        Some(facts.data.us_government_related),
+        Some((value, reasons)),
+        true,
+    );
+    if value == Tri::Unknown {
+        let mut open = Vec::new();
+        if g.marketed_as_linked_to_us_government == Tri::Unknown {
+            open.push(
+                "data.us_government_related_facts.marketed_as_linked_to_us_government".to_owned(),
+            );
+        }
+        if precise_geolocation && g.locations_on_government_list == Tri::Unknown {
+            open.push("data.us_government_related_facts.locations_on_government_list".to_owned());
+        }
+        conclusion.open_on = open;
+    }
+    classification.government_related = conclusion.value;
+    classification.conclusions.push(conclusion);
 }
 
 /// The derived value of one conclusion on `facts`.
@@ -310,8 +370,13 @@ fn resolve(
                 });
             } else {
                 conclusion.contradiction = Some(format!(
-                    "declared {} but the party facts give {}: judged as {}",
+                    "declared {} but the {} facts give {}: judged as {}",
                     word(Tri::from(d)),
+                    if fact.starts_with("data.") {
+                        "data"
+                    } else {
+                        "party"
+                    },
                     word(value),
                     word(value)
                 ));

@@ -204,3 +204,47 @@ fn an_unassigned_country_code_is_refused_at_its_value() {
     assert_eq!(spanned(&text, &e), "\"zz\"");
     assert!(e.message().contains("not an assigned"), "{}", e.message());
 }
+
+/// Issue 14, "bad input": dates out of order are refused at the field, with both days named.
+#[test]
+fn transaction_dates_out_of_order_are_refused_at_the_field() {
+    let text = base()
+        + "[dates]\ntransaction_started = \"2026-06-01\"\ntransaction_ended = \"2026-05-01\"\nviolation_known = \"2026-04-01\"\n";
+    let e = error(&text);
+    assert_eq!(e.field(), Some("dates.transaction_ended"));
+    assert_eq!(spanned(&text, &e), "\"2026-05-01\"");
+    assert!(
+        e.message()
+            .contains("ends on 2026-05-01 before it starts on 2026-06-01"),
+        "{}",
+        e.message()
+    );
+    let known = e.others().first().unwrap();
+    assert_eq!(known.field(), Some("dates.violation_known"));
+}
+
+/// Each deadline date is a date: anything else is refused at its value.
+#[test]
+fn a_deadline_date_that_is_not_a_date_is_refused() {
+    let text = base() + "[dates]\noffer_rejected = \"last week\"\n";
+    let e = error(&text);
+    assert!(e.message().contains("a date such as"), "{}", e.message());
+}
+
+/// Issue 14 item 8: a category may be listed once per place of collection; twice from the same
+/// place is refused at the second entry.
+#[test]
+fn a_category_twice_from_the_same_place_is_refused() {
+    let entry = "\n[[data.inventory]]\ncategory = \"person.name\"\nindividuals = 5\ncollected_in = \"cn\"\nform = \"raw\"\n";
+    let text = base() + entry;
+    let e = error(&text);
+    assert_eq!(e.field(), Some("data.inventory[1].category"));
+    assert!(
+        e.message()
+            .contains("`person.name` collected in `cn` is listed twice"),
+        "{}",
+        e.message()
+    );
+    let elsewhere = base() + &entry.replace("\"cn\"", "\"us\"");
+    parse_facts("facts.toml", &elsewhere, FactsFormat::Toml, judge()).unwrap();
+}

@@ -120,6 +120,11 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
                 .collect();
             writeln!(out, "{side}_laws = [{}]", laws.join(", ")).unwrap();
         }
+        // The deadlines that follow, each with its day (or the event it counts from).
+        if !decision.due.is_empty() {
+            let due: Vec<String> = decision.due.iter().map(render_due).collect();
+            writeln!(out, "{side}_due = [\n  {},\n]", due.join(",\n  ")).unwrap();
+        }
         fired.extend(decision.rules.iter().map(|r| r.id.clone()));
     }
     if !decision.cases.is_empty() {
@@ -160,7 +165,56 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
     if !remedies.is_empty() {
         writeln!(out, "remedies = [\n  {},\n]", remedies.join(",\n  ")).unwrap();
     }
+    // Remedies that are not cuts: mechanisms put in place, and the deadlines that then follow.
+    let mechanism_remedies: Vec<String> = with_remedies
+        .mechanism_remedies
+        .iter()
+        .map(|r| {
+            let due: Vec<String> = r
+                .due
+                .iter()
+                .filter_map(|d| d.due.map(|day| format!("{} by {day}", d.what)))
+                .collect();
+            format!(
+                "{:?}",
+                format!(
+                    "{} -> {} / {}{}{}",
+                    r.mechanisms.join(" + "),
+                    r.cn,
+                    r.us,
+                    if r.still_blocking {
+                        " (still blocking)"
+                    } else {
+                        ""
+                    },
+                    if due.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; due: {}", due.join(", "))
+                    }
+                )
+            )
+        })
+        .collect();
+    if !mechanism_remedies.is_empty() {
+        writeln!(
+            out,
+            "mechanism_remedies = [\n  {},\n]",
+            mechanism_remedies.join(",\n  ")
+        )
+        .unwrap();
+    }
     (out, fired)
+}
+
+/// One due date as the expectation shows it: the rule, what is due, the day or the event, and `~` for a day
+/// counted in working days without a holiday calendar.
+fn render_due(d: &freeport_policy::DueDate) -> String {
+    let when = match d.due {
+        Some(day) => format!("{day}{}", if d.approximate { " ~" } else { "" }),
+        None => d.counted.clone(),
+    };
+    format!("{:?}", format!("{} ({}): {when}", d.rule, d.what))
 }
 
 /// Runs every scenario; returns the rule ids that fired in any of them.

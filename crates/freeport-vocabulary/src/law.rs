@@ -201,6 +201,13 @@ impl Window {
     }
 }
 
+/// The vocabulary's human genomic data (28 CFR 202.224(a)(1)): sequences, variants, and the
+/// results of a genetic test (42 U.S.C. 300gg-91(d)(17)), which the section counts as genomic.
+/// Everything else the vocabulary files as human 'omic data is epigenomic, proteomic or
+/// transcriptomic (§ 202.224(a)(2)-(4)).
+pub(crate) const HUMAN_GENOMIC: [&str; 3] =
+    ["genomic.sequence", "genomic.variant", "health.genetic_test"];
+
 /// One of the counters 28 CFR 202.205 sets a bulk threshold on, counted per (U.S. person,
 /// counterparty) over the preceding 12 months; human genomic data is the part of human 'omic
 /// data with its own, lower threshold (§ 202.205(a)). The judge passes each count and each
@@ -291,15 +298,17 @@ impl UsCounter {
         matches!(self, Self::PreciseGeolocationDevices)
     }
 
-    /// The counters data of `category` feeds: none, one, or for `genomic.*` 'omic data both
-    /// human 'omic and human genomic.
+    /// The counters data of `category` feeds: none, one, or for human genomic data both human
+    /// 'omic and human genomic. Human genomic data is the nucleic-acid sequence data of
+    /// § 202.224(a)(1), genetic test results included ([`HUMAN_GENOMIC`]); epigenomic, proteomic
+    /// and transcriptomic data are 'omic data only, bulk above 1,000 (§ 202.205(a)).
     #[must_use]
     pub fn of(category: &Category) -> &'static [Self] {
         match category.us.dsp {
             DspCategory::CoveredPersonalIdentifier => &[Self::CoveredPersonalIdentifiers],
             DspCategory::PreciseGeolocation => &[Self::PreciseGeolocationDevices],
             DspCategory::Biometric => &[Self::Biometric],
-            DspCategory::HumanOmic if category.id.starts_with("genomic.") => {
+            DspCategory::HumanOmic if HUMAN_GENOMIC.contains(&category.id.as_str()) => {
                 &[Self::HumanOmic, Self::HumanGenomic]
             }
             DspCategory::HumanOmic => &[Self::HumanOmic],
@@ -390,15 +399,22 @@ mod tests {
         let vocabulary = crate::Vocabulary::embedded().unwrap();
         let fed = |id: &str| UsCounter::of(vocabulary.get(id).unwrap());
         assert_eq!(fed("id.us.ssn"), [UsCounter::CoveredPersonalIdentifiers]);
-        let genomic = vocabulary
-            .categories()
-            .iter()
-            .find(|c| c.id.starts_with("genomic."))
-            .unwrap();
-        assert_eq!(
-            UsCounter::of(genomic),
-            [UsCounter::HumanOmic, UsCounter::HumanGenomic]
-        );
+        // Issue 14 part 2 item 2: genetic test results are human genomic data (§ 202.224(a)(1));
+        // epigenomic, proteomic and transcriptomic data are 'omic data only (bulk above 1,000).
+        for id in HUMAN_GENOMIC {
+            assert_eq!(
+                fed(id),
+                [UsCounter::HumanOmic, UsCounter::HumanGenomic],
+                "{id}"
+            );
+        }
+        for id in [
+            "genomic.epigenomic",
+            "genomic.proteomic",
+            "genomic.transcriptomic",
+        ] {
+            assert_eq!(fed(id), [UsCounter::HumanOmic], "{id}");
+        }
         for counter in UsCounter::ALL {
             assert!(
                 vocabulary
