@@ -91,6 +91,9 @@ fn stable(html: &str) -> String {
     let csrf = regex::Regex::new(r#"value="[0-9a-f]{64}""#).unwrap();
     let html = time.replace_all(html, "[time]");
     let html = csrf.replace_all(&html, r#"value="[csrf]""#);
+    // A pack's version changes with every legal review.
+    let pack = regex::Regex::new(r"rule pack \d+\.\d+\.\d+").unwrap();
+    let html = pack.replace_all(&html, "rule pack [version]");
     filing.replace_all(&html, "F-[year]-").replace('>', ">\n")
 }
 
