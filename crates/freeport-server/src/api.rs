@@ -209,10 +209,7 @@ type Shared = Arc<Port>;
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, PortError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| ApiError::from(PortError::Internal(e.to_string())))?
-        .map_err(ApiError::from)
+    crate::port_call(work).await.map_err(ApiError::from)
 }
 
 /// The authenticated caller.

@@ -32,6 +32,16 @@ pub mod metrics;
 pub mod stats;
 pub mod web;
 
+/// Runs a blocking [`freeport_port::Port`] call off the async runtime (the API's and the
+/// dashboard's handlers both do).
+pub(crate) async fn port_call<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, freeport_port::PortError> + Send + 'static,
+) -> Result<T, freeport_port::PortError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| freeport_port::PortError::Internal(e.to_string()))?
+}
+
 /// The largest body read from a server: a full entry bundle of 256 maximal entries.
 const MAX_BODY: u64 = 256 * (65_535 + 2) + 1024;
 

@@ -86,14 +86,11 @@ impl Sessions {
     /// The token and CSRF token of a live session, marking it seen.
     fn touch(&self, id: &str) -> Option<(String, String)> {
         let mut sessions = self.inner.lock().ok()?;
-        let live = sessions
-            .get(id)
-            .is_some_and(|s| s.last_seen.elapsed() < IDLE_TIMEOUT);
-        if !live {
+        let session = sessions.get_mut(id)?;
+        if session.last_seen.elapsed() >= IDLE_TIMEOUT {
             sessions.remove(id);
             return None;
         }
-        let session = sessions.get_mut(id)?;
         session.last_seen = Instant::now();
         Some((session.token.clone(), session.csrf.clone()))
     }
@@ -109,7 +106,7 @@ impl Sessions {
 fn random_token() -> Option<String> {
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Some(freeport_util::fmt::hex(&bytes))
 }
 
 /// Compares two secrets in time independent of where they differ.
@@ -247,15 +244,6 @@ fn redirect(to: &'static str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
 }
 
-/// Runs a blocking port call off the async runtime.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, PortError> + Send + 'static,
-) -> Result<T, PortError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| PortError::Internal(e.to_string()))?
-}
-
 async fn stylesheet() -> Response {
     (
         [
@@ -283,7 +271,7 @@ async fn publications(
 ) -> Response {
     let context = Context::new(&web, &headers, &switch, "/publications");
     let port = Arc::clone(&web.port);
-    match blocking(move || port.publications()).await {
+    match crate::port_call(move || port.publications()).await {
         Ok(list) => context.page(
             StatusCode::OK,
             i18n::t(context.lang, "publications.title"),
@@ -343,7 +331,10 @@ async fn login(
     let port = Arc::clone(&web.port);
     let token = fields.token.trim().to_owned();
     let checked = token.clone();
-    if blocking(move || port.authenticate(&checked)).await.is_err() {
+    if crate::port_call(move || port.authenticate(&checked))
+        .await
+        .is_err()
+    {
         return login_page(&context, StatusCode::UNAUTHORIZED, Some("login.refused"));
     }
     let Some((id, _)) = web.sessions.open(token) else {
@@ -403,7 +394,7 @@ async fn filings(
         return redirect("/login");
     };
     let port = Arc::clone(&web.port);
-    match blocking(move || port.filings(&who)).await {
+    match crate::port_call(move || port.filings(&who)).await {
         Ok(list) => context.page(
             StatusCode::OK,
             i18n::t(context.lang, "filings.title"),
@@ -424,7 +415,7 @@ async fn filing(
         return redirect("/login");
     };
     let port = Arc::clone(&web.port);
-    match blocking(move || port.filing(&who, &id)).await {
+    match crate::port_call(move || port.filing(&who, &id)).await {
         Ok(view) => context.page(
             StatusCode::OK,
             &format!("{} {}", i18n::t(context.lang, "filing.title"), view.id),
@@ -450,7 +441,7 @@ async fn queue(
         });
     }
     let port = Arc::clone(&web.port);
-    match blocking(move || port.cases(&who, Some(CaseStatus::Open))).await {
+    match crate::port_call(move || port.cases(&who, Some(CaseStatus::Open))).await {
         Ok(cases) => context.page(
             StatusCode::OK,
             i18n::t(context.lang, "queue.title"),
