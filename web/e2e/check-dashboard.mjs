@@ -9,7 +9,10 @@
 //   3. on every page: no console error, no request outside the port, no U+FFFD, Chromium drew the
 //      Chinese pages with a CJK font, no horizontal overflow at 1280 px nor at A4 print width, and
 //      axe-core finds no serious or critical violation;
-//   4. a screenshot of each main page is written to the output directory.
+//   4. a screenshot of each main page is written to the output directory;
+//   5. on a third filing the exporter asks a question and a China reviewer whose key the port
+//      holds decides in the browser (approve with conditions): the page then shows the decision,
+//      the key that signed it (`li@port+…`) and its log entry.
 //
 // Usage: FREEPORT=target/debug/freeport node check-dashboard.mjs [OUT_DIR]
 
@@ -50,6 +53,7 @@ try {
     cn_reviewer: add('wei', '--role', 'cn_reviewer', '--name', 'Wei Li', '--public-key', join(work, 'wei.vkey')),
     us_reviewer: add('sam', '--role', 'us_reviewer', '--name', 'Sam Park', '--public-key', join(work, 'sam.vkey')),
     auditor: add('audrey', '--role', 'auditor', '--name', 'Audrey Chen'),
+    cn_reviewer_port_key: add('li', '--role', 'cn_reviewer', '--name', 'Li Na', '--key-held-by-port'),
   };
   server = spawn(freeport, ['serve', '--listen', '127.0.0.1:0'], {
     cwd: root,
@@ -74,6 +78,7 @@ try {
   };
   const review = file('china-review', tokens.exporter);
   const cleared = file('cleared-at-once', tokens.other_exporter);
+  const decided = file('china-review', tokens.exporter);
 
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -130,6 +135,52 @@ try {
       if (response.status() !== status) fail(where, `${path}: HTTP ${response.status()}, expected ${status}`);
       await context.close();
     }
+  }
+
+  // 5. A question from the exporter, then a decision made in the browser (Chinese), signed by
+  //    the port with the key it holds for the reviewer.
+  const signIn = async (token, locale) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('#token', token);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.press('#token', 'Enter')]);
+    return { context, page, problems: watch(page, base) };
+  };
+  {
+    const { context, page, problems } = await signIn(tokens.exporter, 'en-US');
+    await page.goto(`${base}/filings/${decided}`);
+    await page.fill('#message-body', 'The standard contract annex is attached as version 3.');
+    await Promise.all([page.waitForURL((u) => u.hash === '#message-1'), page.getByRole('button', { name: 'Send' }).click()]);
+    if (!(await page.locator('#message-1').innerText()).includes('annex is attached'))
+      fail('en exporter question', 'the question is not shown on the case');
+    await checkPage(page, 'en exporter question', 'en', problems);
+    await context.close();
+  }
+  {
+    const where = 'zh cn_reviewer decides';
+    const { context, page, problems } = await signIn(tokens.cn_reviewer_port_key, 'zh-CN');
+    await page.goto(`${base}/filings/${decided}`);
+    await checkPage(page, `${where} (form)`, 'zh', problems);
+    await page.screenshot({ path: join(out, 'zh-cn_reviewer-decide.png'), fullPage: true });
+    // A refusal without reasons is refused next to its field, the choice kept.
+    await page.getByLabel('不予批准').check();
+    const refused = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/decision')), page.getByRole('button', { name: '签署并记录决定' }).click()]);
+    if (refused[0].status() !== 422) fail(where, `a refusal without reasons: HTTP ${refused[0].status()}, expected 422`);
+    if (!(await page.getByLabel('不予批准').isChecked())) fail(where, 'the refused form lost the choice made');
+    if ((await page.locator('#decide-reasons').getAttribute('aria-invalid')) !== 'true') fail(where, 'the reasons field is not marked invalid');
+    await checkPage(page, `${where} (refused form)`, 'zh', problems.filter((p) => !p.includes('422')));
+    problems.splice(0);
+    await page.getByLabel('附条件批准').check();
+    await page.fill('#decide-conditions', '每年更新标准合同附件。\n境外接收方再转移前须告知。');
+    await Promise.all([page.waitForURL((u) => u.pathname === `/filings/${decided}`), page.getByRole('button', { name: '签署并记录决定' }).click()]);
+    const text = await page.locator('main').innerText();
+    if (!text.includes('li@port+')) fail(where, 'the signing key is not shown after deciding');
+    if (!text.includes('附条件批准')) fail(where, 'the decision is not shown after deciding');
+    if (await page.locator('input[name="verdict"]').count()) fail(where, 'the form is still offered after deciding');
+    await checkPage(page, `${where} (decided)`, 'zh', problems);
+    await page.screenshot({ path: join(out, 'zh-cn_reviewer-decided.png'), fullPage: true });
+    await context.close();
   }
 } finally {
   await browser?.close();

@@ -1267,6 +1267,10 @@ pub struct AccountAddArgs {
     /// A reviewer's verifier key file (`.vkey`).
     #[arg(long, value_name = "FILE")]
     pub public_key: Option<PathBuf>,
+    /// The port generates and keeps the reviewer's signing key (mode 0600 in its home), so
+    /// they can decide from the dashboard; the key is named `<id>@port`.
+    #[arg(long, conflicts_with = "public_key")]
+    pub key_held_by_port: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

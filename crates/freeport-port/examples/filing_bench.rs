@@ -51,6 +51,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 organisation_name: None,
                 name: format!("Exporter {i}"),
                 public_key: None,
+                key_held_by_port: false,
             },
         )?;
         exporters.push(port.authenticate(token.expose())?);

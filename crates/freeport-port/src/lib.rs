@@ -34,6 +34,7 @@
 
 pub mod audit;
 pub mod cosign;
+pub mod custody;
 pub mod error;
 pub mod fault;
 pub mod home;

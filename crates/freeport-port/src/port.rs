@@ -288,7 +288,7 @@ impl From<Cause> for PortError {
     }
 }
 
-fn invalid(field: impl Into<String>, reason: impl Into<String>) -> PortError {
+pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> PortError {
     PortError::Invalid {
         field: field.into(),
         reason: reason.into(),
@@ -297,7 +297,7 @@ fn invalid(field: impl Into<String>, reason: impl Into<String>) -> PortError {
 
 /// Checks an id chosen by a person (an organisation or account): 1–64 ASCII lowercase letters,
 /// digits, `.`, `_`, `-`, starting with a letter or digit.
-fn check_id(field: &str, id: &str) -> Result<(), PortError> {
+pub(crate) fn check_id(field: &str, id: &str) -> Result<(), PortError> {
     let ok = !id.is_empty()
         && id.len() <= 64
         && id
@@ -333,7 +333,7 @@ fn check_text(field: &str, text: &str) -> Result<(), PortError> {
     Ok(())
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .unwrap_or_else(|_| jiff::Timestamp::now())
@@ -356,9 +356,14 @@ pub struct NewAccount {
     pub organisation_name: Option<String>,
     /// Display name.
     pub name: String,
-    /// A reviewer's Ed25519 verifier key (C2SP signed-note `vkey`); required for reviewers.
+    /// A reviewer's Ed25519 verifier key (C2SP signed-note `vkey`); required for reviewers
+    /// unless the port holds their key.
     #[serde(default)]
     pub public_key: Option<String>,
+    /// A reviewer whose signing key the port generates and holds (named `<id>@port`), so they
+    /// can decide from the dashboard; no `public_key` then.
+    #[serde(default)]
+    pub key_held_by_port: bool,
 }
 
 /// An account as shown (never its token).
@@ -993,7 +998,11 @@ impl Port {
             .map_err(|_| PortError::Internal("the log lock is poisoned".to_owned()))
     }
 
-    fn require(who: &Principal, roles: &[Role], action: &'static str) -> Result<(), PortError> {
+    pub(crate) fn require(
+        who: &Principal,
+        roles: &[Role],
+        action: &'static str,
+    ) -> Result<(), PortError> {
         if roles.contains(&who.role) {
             Ok(())
         } else {
@@ -1030,7 +1039,9 @@ impl Port {
     }
 
     /// Creates an account (and its organisation, for an exporter of a new one); returns it with
-    /// its token, which is shown once.
+    /// its token, which is shown once. A reviewer's signing key is theirs (its verifier key
+    /// given) or, with `key_held_by_port`, generated and held by the port
+    /// ([`Port::create_account_with_port_key`]).
     ///
     /// # Errors
     ///
@@ -1039,6 +1050,21 @@ impl Port {
         &self,
         who: &Principal,
         new: &NewAccount,
+    ) -> Result<(AccountView, Token), PortError> {
+        if new.key_held_by_port {
+            self.create_account_with_port_key(who, new)
+        } else {
+            self.create_account_checked(who, new, false)
+        }
+    }
+
+    /// [`Port::create_account`]; `port_held` when the port generated the reviewer's key (only
+    /// then may its name carry [`crate::custody::PORT_HELD_SUFFIX`]).
+    pub(crate) fn create_account_checked(
+        &self,
+        who: &Principal,
+        new: &NewAccount,
+        port_held: bool,
     ) -> Result<(AccountView, Token), PortError> {
         Self::require(who, &[Role::Admin], "create accounts")?;
         check_id("id", &new.id)?;
@@ -1077,6 +1103,16 @@ impl Port {
                     return Err(invalid(
                         "public_key",
                         "a cosignature (witness) key; a reviewer signs with an Ed25519 note key",
+                    ));
+                }
+                let held = crate::custody::KeyCustody::of_key_name(parsed.name());
+                if !port_held && held == crate::custody::KeyCustody::Port {
+                    return Err(invalid(
+                        "public_key",
+                        format!(
+                            "key names ending in `{}` mark keys the port holds; name the reviewer's own key otherwise",
+                            crate::custody::PORT_HELD_SUFFIX
+                        ),
                     ));
                 }
             }
@@ -2210,27 +2246,35 @@ fn check_language(tag: &str) -> Result<(), PortError> {
 /// Refuses text bound for the public log that holds an identifier (a phone or ID number, an
 /// e-mail address, a card number …): public reasons and conditions are published, so they may
 /// name no one. The value is never echoed, only what it looks like and where it is.
-fn check_public(field: &str, text: &str) -> Result<(), PortError> {
+/// The first personal data `text` holds, as the vocabulary category of what it looks like and
+/// the 1-based character where it starts: published text (public reasons, conditions) must
+/// name no one. One check for the API and the dashboard's forms.
+#[must_use]
+pub fn personal_data_in(text: &str) -> Option<(&'static str, usize)> {
     let mut found = None;
     freeport_detect::text::scan(text, |detector, range| {
         if found.is_none() {
             found = Some((detector, range));
         }
     });
-    match found {
+    found.map(|(detector, range)| {
+        let what = freeport_detect::DETECTORS
+            .get(detector)
+            .map_or("an identifier", |d| d.category);
+        let at = text.get(..range.start).map_or(0, |t| t.chars().count()) + 1;
+        (what, at)
+    })
+}
+
+fn check_public(field: &str, text: &str) -> Result<(), PortError> {
+    match personal_data_in(text) {
         None => Ok(()),
-        Some((detector, range)) => {
-            let what = freeport_detect::DETECTORS
-                .get(detector)
-                .map_or("an identifier", |d| d.category);
-            let at = text.get(..range.start).map_or(0, |t| t.chars().count()) + 1;
-            Err(invalid(
-                field,
-                format!(
-                    "it holds personal data (what looks like `{what}` at character {at}); public reasons and conditions are published and must name no one"
-                ),
-            ))
-        }
+        Some((what, at)) => Err(invalid(
+            field,
+            format!(
+                "it holds personal data (what looks like `{what}` at character {at}); public reasons and conditions are published and must name no one"
+            ),
+        )),
     }
 }
 

@@ -56,6 +56,7 @@ fn account(
         organisation_name: None,
         name: format!("{id} (test)"),
         public_key: key.map(|k| k.verifier().to_vkey()),
+        key_held_by_port: false,
     }
 }
 

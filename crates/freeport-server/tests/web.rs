@@ -306,3 +306,156 @@ async fn signing_in_and_out_needs_the_forms_own_token() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     drop(f.port);
 }
+
+/// A reviewer whose key the port holds, signed in: their session cookie.
+async fn port_held_reviewer(f: &common::Fixture, id: &str) -> String {
+    use freeport_port::port::NewAccount;
+    use freeport_store::docket::Role;
+    let (_, token) = f
+        .port
+        .create_account(
+            &freeport_port::Principal::local_admin(),
+            &NewAccount {
+                id: id.into(),
+                role: Role::CnReviewer,
+                organisation: None,
+                organisation_name: None,
+                name: id.into(),
+                public_key: None,
+                key_held_by_port: true,
+            },
+        )
+        .unwrap();
+    sign_in(&f.app, token.expose()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_decides_in_the_browser_with_the_key_the_port_holds() {
+    let f = fixture();
+    let path = format!("/filings/{}", f.china);
+    let decide = format!("{path}/decision");
+
+    // A reviewer holding their own key sees how to decide, not a form.
+    let own = sign_in(&f.app, &f.tokens[2].1).await;
+    let (status, _, page) = get(&f.app, &format!("{path}?lang=en"), &[("Cookie", &own)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("held by you") && !page.contains(r#"name="verdict""#),
+        "{page}"
+    );
+
+    let li = port_held_reviewer(&f, "li").await;
+    let (status, _, page) = get(&f.app, &format!("{path}?lang=zh"), &[("Cookie", &li)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"name="verdict""#) && page.contains("签署并记录决定"),
+        "{page}"
+    );
+    let csrf = csrf_field(&page);
+
+    // No CSRF token: refused, nothing decided.
+    let (status, _, _) = post_form(&f.app, &decide, &li, "verdict=approve&csrf=").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A refusal without reasons: refused next to the field, what was typed kept.
+    let body = format!("csrf={csrf}&verdict=refuse&conditions=&reasons=");
+    let (status, _, page) = post_form(&f.app, &decide, &li, &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(r#"value="refuse" checked"#), "{page}");
+    assert!(page.contains(r#"id="decide-reasons" name="reasons" rows="3" aria-describedby="decide-reasons-help" aria-invalid="true""#), "{page}");
+    // Personal data in a published reason: refused, the text kept for correcting.
+    let body = format!("csrf={csrf}&verdict=refuse&reasons=Ask+13800138000");
+    let (status, _, page) = post_form(&f.app, &decide, &li, &body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Ask 13800138000</textarea>"), "{page}");
+    assert_eq!(
+        f.port
+            .cases(&freeport_port::Principal::local_admin(), None)
+            .unwrap()[0]
+            .status,
+        freeport_store::docket::CaseStatus::Open
+    );
+
+    // The decision: signed by the port with li's key, logged, redirected to the filing.
+    let body = format!(
+        "csrf={csrf}&verdict=approve_with_conditions&conditions=Keep+the+annex+current.%0D%0AReport+onward+transfers.&reasons="
+    );
+    let (status, headers, _) = post_form(&f.app, &decide, &li, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], path.as_str());
+    let (_, _, page) = get(&f.app, &format!("{path}?lang=en"), &[("Cookie", &li)]).await;
+    assert!(
+        page.contains("li@port+") && page.contains("log entry #"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"name="verdict""#),
+        "decided: no form any more"
+    );
+
+    // The same form again (a reload, a second tab): 409, nothing recorded twice.
+    let (status, _, page) = post_form(&f.app, &decide, &li, &body).await;
+    assert!(
+        status == StatusCode::CONFLICT || status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{status}"
+    );
+    assert!(
+        page.contains(r#"id="notice""#) || page.contains("aria-invalid"),
+        "{page}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exporter_and_a_reviewer_write_on_the_case_and_an_exporter_cannot_decide() {
+    let f = fixture();
+    let path = format!("/filings/{}", f.china);
+    let alice = sign_in(&f.app, &f.tokens[0].1).await;
+    let (_, _, page) = get(&f.app, &format!("{path}?lang=en"), &[("Cookie", &alice)]).await;
+    let csrf = csrf_field(&page);
+    assert!(!page.contains(r#"name="verdict""#));
+
+    let messages = format!("{path}/messages");
+    let (status, _, page) = post_form(
+        &f.app,
+        &messages,
+        &alice,
+        &format!("csrf={csrf}&body=+%0A+"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("This is empty."), "{page}");
+    let body = format!("csrf={csrf}&body=The+annex+is+attached+as+version+3.");
+    let (status, headers, _) = post_form(&f.app, &messages, &alice, &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("{path}#message-1").as_str()
+    );
+
+    let wei = sign_in(&f.app, &f.tokens[2].1).await;
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &wei)]).await;
+    assert!(
+        page.contains("The annex is attached as version 3."),
+        "{page}"
+    );
+
+    // An exporter posting the decision form: refused by the port, nothing decided.
+    let (status, _, _) = post_form(
+        &f.app,
+        &format!("{path}/decision"),
+        &alice,
+        &format!("csrf={csrf}&verdict=approve"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Another exporter may neither read nor write on it.
+    let bob = sign_in(&f.app, &f.tokens[1].1).await;
+    let (_, _, other) = get(&f.app, "/filings", &[("Cookie", &bob)]).await;
+    let (status, _, _) = post_form(
+        &f.app,
+        &messages,
+        &bob,
+        &format!("csrf={}&body=hello", csrf_field(&other)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -581,6 +581,20 @@ pub fn sign_checkpoint(checkpoint: &Checkpoint, key: &SigningKey) -> Result<Stri
     sign_note(&checkpoint.to_text(), key, "checkpoint")
 }
 
+/// The keys (name and key id) whose signature lines `note` carries, read without verifying
+/// anything: for showing who signed (a fingerprint); [`open_note`] verifies.
+#[must_use]
+pub fn note_signers(note: &str) -> Vec<(String, u32)> {
+    let Some((_, lines)) = note.rsplit_once("\n\n") else {
+        return Vec::new();
+    };
+    lines
+        .lines()
+        .filter_map(|line| Signature::from_bytes(line.as_bytes()).ok())
+        .map(|s| (s.name().to_owned(), s.id()))
+        .collect()
+}
+
 /// Signs `text` (lines ending in newlines, no control characters) as a signed note with an
 /// Ed25519 note key: a log's checkpoint, or a reviewer's decision entry.
 ///
@@ -750,6 +764,25 @@ mod tests {
             err.to_string(),
             "signature check failed on note: the signature by `example.com/foo+530d903a` does not verify"
         );
+    }
+
+    #[test]
+    fn signers_are_read_from_the_signature_lines() {
+        let note = "This is an example message.\n\n— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
+        assert_eq!(
+            note_signers(note),
+            [("example.com/foo".to_owned(), 0x530d_903a)]
+        );
+        let signed = sign_note("decision\n", &log_key(), "decision").unwrap();
+        assert_eq!(
+            note_signers(&signed),
+            [(
+                "freedataport.example/log".to_owned(),
+                log_key().verifier().id()
+            )]
+        );
+        assert!(note_signers("no signatures\n").is_empty());
+        assert!(note_signers("text\n\nnot a signature line\n").is_empty());
     }
 
     fn log_key() -> SigningKey {

@@ -12,7 +12,10 @@
 //! Pages: `/publications` (anyone), `/login`, `/logout`, `/filings` and `/filings/{id}` (as
 //! [`Port::filings`] and [`Port::filing`] allow the caller: an exporter its organisation's, a
 //! reviewer those with a case on its side, the auditor all), `/queue` (a reviewer's open cases).
+//! On a filing's page the exporter and the reviewers write questions and answers, and a reviewer
+//! whose key the port holds decides ([`actions`]).
 
+mod actions;
 mod i18n;
 mod pages;
 
@@ -21,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -136,7 +139,9 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/filings", get(filings))
-        .route("/filings/{id}", get(filing))
+        .route("/filings/{id}", get(actions::filing))
+        .route("/filings/{id}/messages", post(actions::post_message))
+        .route("/filings/{id}/decision", post(actions::post_decision))
         .route("/queue", get(queue))
         .route("/assets/dashboard.css", get(stylesheet))
         .with_state(state)
@@ -399,27 +404,6 @@ async fn filings(
             StatusCode::OK,
             i18n::t(context.lang, "filings.title"),
             pages::filings(&context, &list),
-        ),
-        Err(e) => context.error(&e),
-    }
-}
-
-async fn filing(
-    State(web): State<Web>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(switch): Query<LangSwitch>,
-) -> Response {
-    let context = Context::new(&web, &headers, &switch, &format!("/filings/{id}"));
-    let Some(who) = context.who.clone() else {
-        return redirect("/login");
-    };
-    let port = Arc::clone(&web.port);
-    match crate::port_call(move || port.filing(&who, &id)).await {
-        Ok(view) => context.page(
-            StatusCode::OK,
-            &format!("{} {}", i18n::t(context.lang, "filing.title"), view.id),
-            pages::filing(&context, &view),
         ),
         Err(e) => context.error(&e),
     }

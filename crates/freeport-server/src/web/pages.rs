@@ -8,6 +8,7 @@ use freeport_store::docket::{CaseStatus, FilingStatus, Role};
 use maud::{DOCTYPE, Markup, html};
 
 use super::Context;
+use super::actions::{DecideState, FilingActions};
 use super::i18n::{self, t};
 
 fn role_key(role: Role) -> &'static str {
@@ -202,7 +203,7 @@ pub(super) fn filings(context: &Context, list: &[FilingSummary]) -> Markup {
     }
 }
 
-pub(super) fn filing(context: &Context, view: &FilingView) -> Markup {
+pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActions) -> Markup {
     let lang = context.lang;
     html! {
         dl.facts {
@@ -230,7 +231,7 @@ pub(super) fn filing(context: &Context, view: &FilingView) -> Markup {
                                 None => (t(lang, "filing.not_needed")),
                             }
                         }
-                        td { (case.and_then(|c| c.decided_by.as_deref()).unwrap_or("")) }
+                        td { @if let Some(c) = case { (decided_by(lang, c)) } }
                     }
                 }
             }
@@ -250,17 +251,39 @@ pub(super) fn filing(context: &Context, view: &FilingView) -> Markup {
                 ul { @for r in &case.public_reasons { li lang="und" { (r) } } }
             }
         }
+        @if let Some(notice) = actions.notice {
+            p.error #notice role="alert" { (t(lang, notice)) }
+        }
+        @if let Some(decide) = &actions.decide {
+            (decision_form(context, view, decide))
+        }
         h2 { (t(lang, "filing.messages")) }
         @if view.messages.is_empty() {
             p { (t(lang, "filing.no_messages")) }
         } @else {
             ol.messages {
                 @for m in &view.messages {
-                    li {
+                    li id={ "message-" (m.seq) } {
                         strong { (m.author) } " · " time datetime=(m.at) { (m.at) }
                         p lang="und" { (m.body) }
                     }
                 }
+            }
+        }
+        @if let Some(form) = &actions.message {
+            form.stacked method="post" action={ "/filings/" (view.id) "/messages" } novalidate {
+                input type="hidden" name="csrf" value=(context.csrf.as_deref().unwrap_or(""));
+                div.field {
+                    label for="message-body" { (t(lang, "message.label")) }
+                    textarea #message-body name="body" rows="4" required
+                        aria-describedby="message-help"
+                        aria-invalid=[form.error.map(|_| "true")] { (form.body) }
+                    p #message-help.help { (t(lang, "message.help")) }
+                    @if let Some(error) = form.error {
+                        p.error role="alert" { (t(lang, error)) }
+                    }
+                }
+                button type="submit" { (t(lang, "message.submit")) }
             }
         }
         @if !view.earlier.is_empty() {
@@ -400,6 +423,90 @@ fn remedy_action_key(action: &str) -> &'static str {
         "pseudonymise" => "remedy.pseudonymise",
         "drop" => "remedy.drop",
         _ => "remedy.change",
+    }
+}
+
+/// Who decided a side, the key that signed (name and key id: a fingerprint a verifier can match
+/// against the registered verifier key) and the decision's log entry.
+fn decided_by(lang: Lang, case: &CaseView) -> Markup {
+    let signers = case
+        .signature
+        .as_deref()
+        .map(freeport_tlog::note::note_signers)
+        .unwrap_or_default();
+    html! {
+        @if let Some(by) = &case.decided_by {
+            (by)
+            @for (name, id) in &signers {
+                br;
+                span.small { (t(lang, "decision.key")) " " code { (name) "+" (format!("{id:08x}")) } }
+            }
+            @if let Some(index) = case.log_index {
+                br;
+                span.small { (t(lang, "decision.log_entry")) " #" (index) }
+            }
+        }
+    }
+}
+
+/// A reviewer's decision form (the port signs with the key it holds for them), or how to decide
+/// with their own key.
+fn decision_form(context: &Context, view: &FilingView, state: &DecideState) -> Markup {
+    let lang = context.lang;
+    html! {
+        section.decide aria-labelledby="decide-title" {
+            h2 #decide-title { (t(lang, "decide.title")) }
+            @match state {
+                DecideState::OwnKey => {
+                    p { (t(lang, "decide.own_key")) }
+                    pre { code lang="und" { "freeport review " (view.id) " --approve | --approve-with-conditions TEXT | --refuse --reason TEXT --key YOUR.key --port URL --token …" } }
+                }
+                DecideState::Sign { verdict, conditions, reasons, errors } => {
+                    form.stacked method="post" action={ "/filings/" (view.id) "/decision" } novalidate {
+                        input type="hidden" name="csrf" value=(context.csrf.as_deref().unwrap_or(""));
+                        fieldset aria-describedby=[errors.get("verdict").map(|_| "verdict-error")] {
+                            legend { (t(lang, "decide.verdict")) }
+                            @for (value, key) in [
+                                ("approve", "decide.approve"),
+                                ("approve_with_conditions", "decide.approve_with_conditions"),
+                                ("refuse", "decide.refuse"),
+                            ] {
+                                label.choice {
+                                    input type="radio" name="verdict" value=(value)
+                                        checked[verdict == value];
+                                    " " (t(lang, key))
+                                }
+                            }
+                            @if let Some(error) = errors.get("verdict") {
+                                p #verdict-error.error role="alert" { (t(lang, error)) }
+                            }
+                        }
+                        div.field {
+                            label for="decide-conditions" { (t(lang, "decide.conditions")) }
+                            textarea #decide-conditions name="conditions" rows="3"
+                                aria-describedby="decide-conditions-help"
+                                aria-invalid=[errors.get("conditions").map(|_| "true")] { (conditions) }
+                            p #decide-conditions-help.help { (t(lang, "decide.conditions_help")) }
+                            @if let Some(error) = errors.get("conditions") {
+                                p.error role="alert" { (t(lang, error)) }
+                            }
+                        }
+                        div.field {
+                            label for="decide-reasons" { (t(lang, "decide.reasons")) }
+                            textarea #decide-reasons name="reasons" rows="3"
+                                aria-describedby="decide-reasons-help"
+                                aria-invalid=[errors.get("reasons").map(|_| "true")] { (reasons) }
+                            p #decide-reasons-help.help { (t(lang, "decide.reasons_help")) }
+                            @if let Some(error) = errors.get("reasons") {
+                                p.error role="alert" { (t(lang, error)) }
+                            }
+                        }
+                        p.help { (t(lang, "decide.signing")) }
+                        button type="submit" { (t(lang, "decide.submit")) }
+                    }
+                }
+            }
+        }
     }
 }
 

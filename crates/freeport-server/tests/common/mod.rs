@@ -61,6 +61,7 @@ pub fn fixture() -> Fixture {
                     organisation_name: None,
                     name: id.into(),
                     public_key: reviewer.then(|| key.verifier().to_vkey()),
+                    key_held_by_port: false,
                 },
             )
             .unwrap();

@@ -41,6 +41,7 @@ pub(crate) fn run(
                 organisation_name: args.organisation_name.clone(),
                 name: args.name.clone(),
                 public_key,
+                key_held_by_port: args.key_held_by_port,
             };
             let (account, token) = port
                 .create_account(&admin, &new)

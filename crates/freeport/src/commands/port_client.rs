@@ -6,13 +6,11 @@ use std::io::Write;
 
 use freeport_cli::{CaseCommand, FileArgs, NoticeKindArg, PortConnection, PublishArgs, ReviewArgs};
 use freeport_policy::{FactsFormat, parse_facts};
-use freeport_port::port::{
-    DecisionFields, DecisionRequest, FilingView, NewNotice, NoticeKind, Verdict, decision_entry,
-    decision_note_text,
-};
+use freeport_port::custody::{DecisionForm, signed_decision};
+use freeport_port::port::{FilingView, NewNotice, NoticeKind, Verdict};
 use freeport_server::client::PortClient;
 use freeport_store::docket::FilingStatus;
-use freeport_tlog::note::{load_signing_key, sign_note};
+use freeport_tlog::note::load_signing_key;
 
 use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
@@ -183,35 +181,18 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
             args.approve_with_conditions.clone(),
         )
     };
-    let packs = filing.rule_packs();
     let decided_at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .unwrap_or_else(|_| jiff::Timestamp::now())
         .to_string();
-    let entry = decision_entry(&DecisionFields {
-        filing: &filing.id,
-        side,
-        reviewer: &me.account,
+    let form = DecisionForm {
         verdict,
-        conditions: &conditions,
-        public_reasons: &args.reason,
-        decided_at: &decided_at,
-        rule_packs: &packs,
-    })
-    .map_err(|e| Error::Port(Box::new(e)))?;
-    let signed_note = sign_note(&decision_note_text(&entry), &key, "decision")?;
-    let decided = client
-        .decide(
-            &filing.id,
-            &DecisionRequest {
-                verdict,
-                conditions,
-                public_reasons: args.reason.clone(),
-                decided_at,
-                signed_note,
-            },
-        )
-        .map_err(Error::from)?;
+        conditions,
+        public_reasons: args.reason.clone(),
+    };
+    let request = signed_decision(&filing, side, &me.account, &form, &key, decided_at)
+        .map_err(|e| Error::Port(Box::new(e)))?;
+    let decided = client.decide(&filing.id, &request).map_err(Error::from)?;
     let rendered = Rendered {
         json: &decided,
         table: |out: &mut dyn Write| -> Result<(), Error> {

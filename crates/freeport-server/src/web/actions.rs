@@ -1,0 +1,434 @@
+//! The forms on a filing's page: a question or answer on the case (the exporter, a reviewer of a
+//! side under review) and a reviewer's decision, signed by the port with the key it holds for
+//! that reviewer ([`freeport_port::custody`]).
+//!
+//! Each form is checked here first so every refusal is shown next to its field in the page's
+//! language, with what the person typed kept; the port then checks everything again (the same
+//! calls the API makes). A decision that goes through redirects to the filing (post, redirect,
+//! get), so a reload never decides twice.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use freeport_port::custody::DecisionForm;
+use freeport_port::port::{ErrorKind, FilingView, MAX_TEXT_CHARS, Verdict, personal_data_in};
+use freeport_port::{PortError, Principal};
+use freeport_store::docket::{CaseStatus, Role};
+use serde::Deserialize;
+
+use super::{Context, LangSwitch, Web, i18n, pages, same_secret};
+
+/// What a signed-in person may do on a filing's page, with what they typed when a form came
+/// back refused.
+#[derive(Debug, Default)]
+pub(super) struct FilingActions {
+    /// The question/answer form (none where the person may not write).
+    pub message: Option<MessageState>,
+    /// The decision form of a reviewer whose side's case is open.
+    pub decide: Option<DecideState>,
+    /// A notice above the forms (a refused form, a case decided meanwhile).
+    pub notice: Option<&'static str>,
+}
+
+/// The question/answer form.
+#[derive(Debug, Default)]
+pub(super) struct MessageState {
+    pub body: String,
+    pub error: Option<&'static str>,
+}
+
+/// The decision form.
+#[derive(Debug)]
+pub(super) enum DecideState {
+    /// The port holds the reviewer's key: the form.
+    Sign {
+        verdict: String,
+        conditions: String,
+        reasons: String,
+        /// Field name → locale key of what is wrong with it.
+        errors: BTreeMap<&'static str, &'static str>,
+    },
+    /// The reviewer holds their own key: they decide with `freeport review`.
+    OwnKey,
+}
+
+impl DecideState {
+    fn empty() -> Self {
+        Self::Sign {
+            verdict: String::new(),
+            conditions: String::new(),
+            reasons: String::new(),
+            errors: BTreeMap::new(),
+        }
+    }
+}
+
+/// The forms `who` sees on `view`, empty.
+pub(super) fn actions_for(who: &Principal, view: &FilingView, holds_key: bool) -> FilingActions {
+    let may_write = !view.cases.is_empty()
+        && matches!(
+            who.role,
+            Role::Exporter | Role::CnReviewer | Role::UsReviewer
+        );
+    let open_side = who.side().is_some_and(|side| {
+        view.cases
+            .iter()
+            .any(|c| c.side == side.as_str() && c.status == CaseStatus::Open)
+    });
+    FilingActions {
+        message: may_write.then(MessageState::default),
+        decide: open_side.then(|| {
+            if holds_key {
+                DecideState::empty()
+            } else {
+                DecideState::OwnKey
+            }
+        }),
+        notice: None,
+    }
+}
+
+/// The filing as `who` may see it, and whether the port holds `who`'s signing key.
+pub(super) async fn load(
+    web: &Web,
+    who: Principal,
+    id: String,
+) -> Result<(FilingView, bool, Principal), PortError> {
+    let port = Arc::clone(&web.port);
+    crate::port_call(move || {
+        let view = port.filing(&who, &id)?;
+        let holds = who.side().is_some() && port.held_key(&who.account)?.is_some();
+        Ok((view, holds, who))
+    })
+    .await
+}
+
+/// Renders the filing page with `actions`.
+fn page(
+    context: &Context,
+    status: StatusCode,
+    view: &FilingView,
+    actions: &FilingActions,
+) -> Response {
+    context.page(
+        status,
+        &format!("{} {}", i18n::t(context.lang, "filing.title"), view.id),
+        pages::filing(context, view, actions),
+    )
+}
+
+/// A text field's problem, as a locale key.
+fn text_problem(text: &str, published: bool) -> Option<&'static str> {
+    if text.trim().is_empty() {
+        Some("form.error.empty")
+    } else if text.chars().count() > MAX_TEXT_CHARS {
+        Some("form.error.too_long")
+    } else if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        Some("form.error.control")
+    } else if published && personal_data_in(text).is_some() {
+        Some("form.error.personal_data")
+    } else {
+        None
+    }
+}
+
+/// A port refusal of a form, as the notice shown above it.
+fn refusal_notice(error: &PortError) -> Option<(StatusCode, &'static str)> {
+    match error.kind() {
+        ErrorKind::Conflict => Some((StatusCode::CONFLICT, "form.error.conflict")),
+        ErrorKind::Invalid => Some((StatusCode::UNPROCESSABLE_ENTITY, "form.error.refused")),
+        _ => None,
+    }
+}
+
+/// Checks the session's CSRF token; `None` when the form may go on.
+fn stale_form(context: &Context, csrf: &str) -> Option<Response> {
+    match &context.csrf {
+        Some(expected) if same_secret(expected, csrf) => None,
+        _ => Some(context.page(
+            StatusCode::FORBIDDEN,
+            i18n::t(context.lang, "login.title"),
+            pages::message(context, "login.expired"),
+        )),
+    }
+}
+
+/// The question/answer form's fields.
+#[derive(Debug, Deserialize)]
+pub(super) struct MessageFields {
+    csrf: String,
+    #[serde(default)]
+    body: String,
+}
+
+pub(super) async fn post_message(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(fields): Form<MessageFields>,
+) -> Response {
+    let path = format!("/filings/{id}");
+    let context = Context::new(&web, &headers, &LangSwitch { lang: None }, &path);
+    let Some(who) = context.who.clone() else {
+        return super::redirect("/login");
+    };
+    if let Some(refused) = stale_form(&context, &fields.csrf) {
+        return refused;
+    }
+    let body = fields.body.replace("\r\n", "\n");
+    if let Some(problem) = text_problem(&body, false) {
+        return match load(&web, who, id).await {
+            Ok((view, holds, who)) => {
+                let mut actions = actions_for(&who, &view, holds);
+                actions.message = Some(MessageState {
+                    body,
+                    error: Some(problem),
+                });
+                page(&context, StatusCode::UNPROCESSABLE_ENTITY, &view, &actions)
+            }
+            Err(e) => context.error(&e),
+        };
+    }
+    let port = Arc::clone(&web.port);
+    let (caller, filing, text) = (who.clone(), id.clone(), body.clone());
+    match crate::port_call(move || port.post_message(&caller, &filing, &text)).await {
+        Ok(message) => redirect_to(&format!("{path}#message-{}", message.seq)),
+        Err(error) => match (refusal_notice(&error), load(&web, who, id).await) {
+            (Some((status, notice)), Ok((view, holds, who))) => {
+                let mut actions = actions_for(&who, &view, holds);
+                actions.notice = Some(notice);
+                if let Some(form) = &mut actions.message {
+                    form.body = body;
+                }
+                page(&context, status, &view, &actions)
+            }
+            _ => context.error(&error),
+        },
+    }
+}
+
+/// The decision form's fields.
+#[derive(Debug, Deserialize)]
+pub(super) struct DecisionFields {
+    csrf: String,
+    #[serde(default)]
+    verdict: String,
+    /// One condition per line.
+    #[serde(default)]
+    conditions: String,
+    /// One public reason per line.
+    #[serde(default)]
+    reasons: String,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The decision the fields ask for, or each field's problem.
+fn read_decision(
+    fields: &DecisionFields,
+) -> Result<DecisionForm, BTreeMap<&'static str, &'static str>> {
+    let mut errors = BTreeMap::new();
+    let verdict = match fields.verdict.as_str() {
+        "approve" => Some(Verdict::Approve),
+        "approve_with_conditions" => Some(Verdict::ApproveWithConditions),
+        "refuse" => Some(Verdict::Refuse),
+        _ => {
+            errors.insert("verdict", "form.error.verdict");
+            None
+        }
+    };
+    let conditions = lines(&fields.conditions);
+    let reasons = lines(&fields.reasons);
+    let first_problem = |items: &[String]| items.iter().find_map(|t| text_problem(t, true));
+    match verdict {
+        Some(Verdict::ApproveWithConditions) if conditions.is_empty() => {
+            errors.insert("conditions", "form.error.conditions_required");
+        }
+        Some(Verdict::Approve | Verdict::Refuse) if !conditions.is_empty() => {
+            errors.insert("conditions", "form.error.conditions_only_with");
+        }
+        _ => {}
+    }
+    if verdict == Some(Verdict::Refuse) && reasons.is_empty() {
+        errors.insert("reasons", "form.error.reasons_required");
+    }
+    if let Some(problem) = first_problem(&conditions) {
+        errors.entry("conditions").or_insert(problem);
+    }
+    if let Some(problem) = first_problem(&reasons) {
+        errors.entry("reasons").or_insert(problem);
+    }
+    match verdict {
+        Some(verdict) if errors.is_empty() => Ok(DecisionForm {
+            verdict,
+            conditions,
+            public_reasons: reasons,
+        }),
+        _ => Err(errors),
+    }
+}
+
+pub(super) async fn post_decision(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(fields): Form<DecisionFields>,
+) -> Response {
+    let path = format!("/filings/{id}");
+    let context = Context::new(&web, &headers, &LangSwitch { lang: None }, &path);
+    let Some(who) = context.who.clone() else {
+        return super::redirect("/login");
+    };
+    if let Some(refused) = stale_form(&context, &fields.csrf) {
+        return refused;
+    }
+    let typed = |errors: BTreeMap<&'static str, &'static str>| DecideState::Sign {
+        verdict: fields.verdict.clone(),
+        conditions: fields.conditions.clone(),
+        reasons: fields.reasons.clone(),
+        errors,
+    };
+    let form = match read_decision(&fields) {
+        Ok(form) => form,
+        Err(errors) => {
+            return match load(&web, who, id).await {
+                Ok((view, holds, who)) => {
+                    let mut actions = actions_for(&who, &view, holds);
+                    if matches!(actions.decide, Some(DecideState::Sign { .. })) {
+                        actions.decide = Some(typed(errors));
+                    }
+                    page(&context, StatusCode::UNPROCESSABLE_ENTITY, &view, &actions)
+                }
+                Err(e) => context.error(&e),
+            };
+        }
+    };
+    let port = Arc::clone(&web.port);
+    let (caller, filing) = (who.clone(), id.clone());
+    match crate::port_call(move || port.decide_with_port_key(&caller, &filing, &form)).await {
+        Ok(_) => redirect_to(&path),
+        Err(error) => match (refusal_notice(&error), load(&web, who, id).await) {
+            (Some((status, notice)), Ok((view, holds, who))) => {
+                let mut actions = actions_for(&who, &view, holds);
+                actions.notice = Some(notice);
+                if matches!(actions.decide, Some(DecideState::Sign { .. })) {
+                    actions.decide = Some(typed(BTreeMap::new()));
+                }
+                page(&context, status, &view, &actions)
+            }
+            _ => context.error(&error),
+        },
+    }
+}
+
+/// The filing page, as `GET /filings/{id}` answers.
+pub(super) async fn filing(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(switch): Query<LangSwitch>,
+) -> Response {
+    let context = Context::new(&web, &headers, &switch, &format!("/filings/{id}"));
+    let Some(who) = context.who.clone() else {
+        return super::redirect("/login");
+    };
+    match load(&web, who, id).await {
+        Ok((view, holds, who)) => page(
+            &context,
+            StatusCode::OK,
+            &view,
+            &actions_for(&who, &view, holds),
+        ),
+        Err(e) => context.error(&e),
+    }
+}
+
+/// A 303 to a path of this site.
+fn redirect_to(location: &str) -> Response {
+    match axum::http::HeaderValue::from_str(location) {
+        Ok(value) => (
+            StatusCode::SEE_OTHER,
+            [(axum::http::header::LOCATION, value)],
+        )
+            .into_response(),
+        Err(_) => super::redirect("/"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(verdict: &str, conditions: &str, reasons: &str) -> DecisionFields {
+        DecisionFields {
+            csrf: String::new(),
+            verdict: verdict.into(),
+            conditions: conditions.into(),
+            reasons: reasons.into(),
+        }
+    }
+
+    #[test]
+    fn a_decision_form_is_refused_field_by_field() {
+        let cases: [(DecisionFields, &[(&str, &str)]); 6] = [
+            (fields("", "", ""), &[("verdict", "form.error.verdict")]),
+            (
+                fields("approve_with_conditions", " \n ", ""),
+                &[("conditions", "form.error.conditions_required")],
+            ),
+            (
+                fields("approve", "keep records", ""),
+                &[("conditions", "form.error.conditions_only_with")],
+            ),
+            (
+                fields("refuse", "", ""),
+                &[("reasons", "form.error.reasons_required")],
+            ),
+            (
+                fields("refuse", "", "Call 13800138000 for details"),
+                &[("reasons", "form.error.personal_data")],
+            ),
+            (
+                fields(
+                    "approve_with_conditions",
+                    &"x".repeat(MAX_TEXT_CHARS + 1),
+                    "",
+                ),
+                &[("conditions", "form.error.too_long")],
+            ),
+        ];
+        for (form, expected) in cases {
+            let errors = read_decision(&form).unwrap_err();
+            let got: Vec<(&str, &str)> = errors.into_iter().collect();
+            assert_eq!(got, expected, "{form:?}");
+        }
+    }
+
+    #[test]
+    fn a_good_decision_form_reads_one_item_per_line() {
+        let form = read_decision(&fields(
+            "approve_with_conditions",
+            "Keep the annex current.\r\n\r\n  Report onward transfers.  \n",
+            "",
+        ))
+        .unwrap();
+        assert_eq!(form.verdict, Verdict::ApproveWithConditions);
+        assert_eq!(
+            form.conditions,
+            ["Keep the annex current.", "Report onward transfers."]
+        );
+        assert!(form.public_reasons.is_empty());
+    }
+}
