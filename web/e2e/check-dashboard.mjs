@@ -100,9 +100,12 @@ try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang === 'zh' ? 'zh-CN' : 'en-US', bypassCSP: true });
       const page = await context.newPage();
       const problems = watch(page, base);
-      await page.goto(`${base}/publications`);
-      await checkPage(page, `${lang} public /publications`, lang, problems);
-      await page.screenshot({ path: join(out, `${lang}-publications.png`), fullPage: true });
+      for (const path of ['/publications', '/log']) {
+        const response = await page.goto(`${base}${path}`);
+        if (response.status() !== 200) fail(`${lang} public`, `${path}: HTTP ${response.status()}`);
+        await checkPage(page, `${lang} public ${path}`, lang, problems);
+        await page.screenshot({ path: join(out, `${lang}${path.replaceAll('/', '-')}.png`), fullPage: true });
+      }
       await context.close();
     }
     for (const [role, plan] of Object.entries(plans)) {

@@ -450,6 +450,15 @@ impl PortLog {
         &self.policy
     }
 
+    /// The entry at `index`, as appended.
+    ///
+    /// # Errors
+    ///
+    /// No such entry, or its tile cannot be read.
+    pub fn entry(&self, index: u64) -> freeport_tlog::Result<Vec<u8>> {
+        self.log.entry(index)
+    }
+
     /// The log's size and root hash (base64) now.
     #[must_use]
     pub fn head(&self) -> (u64, String) {

@@ -41,6 +41,7 @@ pub mod home;
 pub mod inventory;
 pub mod judge;
 pub mod layout;
+pub mod log_view;
 pub mod pipeline;
 pub mod port;
 pub mod recover;

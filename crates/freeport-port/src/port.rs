@@ -990,7 +990,7 @@ impl Port {
             .map_err(|_| PortError::Internal("the store lock is poisoned".to_owned()))
     }
 
-    fn log(&self) -> Result<MutexGuard<'_, PortLog>, PortError> {
+    pub(crate) fn log(&self) -> Result<MutexGuard<'_, PortLog>, PortError> {
         self.log
             .as_ref()
             .ok_or_else(|| PortError::Internal("the port was opened without its log".to_owned()))?

@@ -459,3 +459,46 @@ async fn the_exporter_and_a_reviewer_write_on_the_case_and_an_exporter_cannot_de
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_is_browsed_without_an_account_with_each_witness_cosignature() {
+    let f = fixture();
+    let (status, headers, en) = get(&f.app, "/log?lang=en", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    // The fixture's home cosigns with its two local witnesses: both verified, none missing.
+    assert_eq!(
+        en.matches("min ago").count() + en.matches("s ago").count(),
+        2,
+        "{en}"
+    );
+    assert!(!en.contains("no verified cosignature"), "{en}");
+    // The cleared filing's decision entry, newest first, with its public fields only.
+    assert!(en.contains(&f.cleared) && en.contains("permit"), "{en}");
+    let (status, _, zh) = get(&f.app, "/log?lang=zh", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(zh.contains("透明日志") && zh.contains("见证方"), "{zh}");
+    let varying = [
+        (r"[A-Za-z0-9+/]{43}=", "[hash]"),
+        (r"[0-9a-f]{16}…", "[sha256]…"),
+        (r"\+[0-9a-f]{8}", "+[key id]"),
+        (r"\d+ (s|min) ago", "[age]"),
+        (r"\d+ (秒|分钟)前", "[age]"),
+        (r"(?s)<pre>.*?</pre>", "<pre>[note]</pre>"),
+    ];
+    let mut page = zh;
+    for (pattern, with) in varying {
+        page = regex::Regex::new(pattern)
+            .unwrap()
+            .replace_all(&page, with)
+            .into_owned();
+    }
+    insta::assert_snapshot!("log_zh", stable(&page));
+
+    // Paging: an index past the end shows the newest; `before=1` shows entry 0 and no older link.
+    let (_, _, first) = get(&f.app, "/log?before=1&lang=en", &[]).await;
+    assert!(
+        first.contains("#0") && !first.contains("Older entries"),
+        "{first}"
+    );
+}

@@ -332,6 +332,18 @@ impl Policy {
     pub fn logs(&self) -> &[VerifierKey] {
         &self.logs
     }
+
+    /// The witnesses, by their names in the policy, with their keys.
+    #[must_use]
+    pub fn witnesses(&self) -> Vec<(&str, &VerifierKey)> {
+        self.names
+            .iter()
+            .filter_map(|(name, member)| match member {
+                Member::Witness(key) => Some((name.as_str(), key)),
+                Member::Group { .. } => None,
+            })
+            .collect()
+    }
 }
 
 fn vkey_bytes(key: &VerifierKey) -> [u8; 32] {

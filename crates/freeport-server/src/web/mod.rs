@@ -9,7 +9,7 @@
 //! double-submitted one) checked before anything else. Every page is sent `Cache-Control:
 //! no-store` with a strict content-security policy, so no page of one role is kept for another.
 //!
-//! Pages: `/publications` (anyone), `/login`, `/logout`, `/filings` and `/filings/{id}` (as
+//! Pages: `/publications` and `/log` (anyone), `/login`, `/logout`, `/filings` and `/filings/{id}` (as
 //! [`Port::filings`] and [`Port::filing`] allow the caller: an exporter its organisation's, a
 //! reviewer those with a case on its side, the auditor all), `/queue` (a reviewer's open cases).
 //! On a filing's page the exporter and the reviewers write questions and answers, and a reviewer
@@ -17,6 +17,7 @@
 
 mod actions;
 mod i18n;
+mod log_page;
 mod pages;
 
 use std::collections::HashMap;
@@ -136,6 +137,7 @@ pub fn router(port: Arc<Port>) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/publications", get(publications))
+        .route("/log", get(log_page::log))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/filings", get(filings))

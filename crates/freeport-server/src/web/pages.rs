@@ -82,6 +82,7 @@ pub(super) fn layout(context: &Context, title: &str, body: Markup) -> Markup {
                     nav aria-label=(t(lang, "nav.main")) {
                         ul {
                             li { a href="/publications" { (t(lang, "nav.publications")) } }
+                            li { a href="/log" { (t(lang, "nav.log")) } }
                             @if let Some(who) = &context.who {
                                 li { a href="/filings" { (t(lang, "nav.filings")) } }
                                 @if who.side().is_some() {
