@@ -10,7 +10,8 @@
 //      Chinese pages with a CJK font, no horizontal overflow at 1280 px nor at A4 print width, and
 //      axe-core finds no serious or critical violation;
 //   4. a screenshot of each main page is written to the output directory;
-//   5. on a third filing the exporter asks a question and a China reviewer whose key the port
+//   5. the exporter files by uploading a facts file (a bad one refused with its line first);
+//      on a third filing the exporter asks a question and a China reviewer whose key the port
 //      holds decides in the browser (approve with conditions): the page then shows the decision,
 //      the key that signed it (`li@port+…`) and its log entry.
 //
@@ -158,6 +159,19 @@ try {
     if (!(await page.locator('#message-1').innerText()).includes('annex is attached'))
       fail('en exporter question', 'the question is not shown on the case');
     await checkPage(page, 'en exporter question', 'en', problems);
+    // Filing by upload: a facts file with an unknown category is refused with its line, then
+    // the bundled file is filed and the browser lands on the new filing.
+    await page.goto(`${base}/filings`);
+    const good = readFileSync(join(root, 'examples/port/filings/cleared-at-once.toml'), 'utf8');
+    await page.setInputFiles('#facts-file', { name: 'transfer.toml', mimeType: 'application/toml', buffer: Buffer.from(good.replace('contact.phone', 'contact.fone')) });
+    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'File', exact: true }).click()]);
+    if (!(await page.locator('section.upload').innerText()).includes('line ')) fail('en exporter upload', 'a bad facts file is not refused with its line');
+    await checkPage(page, 'en exporter upload (refused)', 'en', problems.filter((p) => !p.includes('422')));
+    problems.splice(0);
+    await page.setInputFiles('#facts-file', { name: 'transfer.toml', mimeType: 'application/toml', buffer: Buffer.from(good) });
+    await Promise.all([page.waitForURL((u) => /^\/filings\/F-/.test(u.pathname)), page.getByRole('button', { name: 'File', exact: true }).click()]);
+    await checkPage(page, 'en exporter upload (filed)', 'en', problems);
+    await page.screenshot({ path: join(out, 'en-exporter-uploaded.png'), fullPage: true });
     await context.close();
   }
   {

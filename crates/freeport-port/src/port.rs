@@ -1184,6 +1184,36 @@ impl Port {
         who: &Principal,
         facts_json: &str,
     ) -> Result<PreparedFiling, PortError> {
+        self.prepare_document(who, "facts", facts_json, FactsFormat::Json)
+    }
+
+    /// Files a transfer from a facts document as a person has it (`format`: a TOML file as
+    /// `freeport judge` reads, or JSON), named `name` in the errors, whose spans point into
+    /// `text`: the dashboard's upload. Otherwise as [`Port::file`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Port::file`].
+    pub fn file_document(
+        &self,
+        who: &Principal,
+        name: &str,
+        text: &str,
+        format: FactsFormat,
+    ) -> Result<FilingView, PortError> {
+        let prepared = self.prepare_document(who, name, text, format)?;
+        self.file_prepared(vec![prepared])
+            .pop()
+            .unwrap_or_else(|| Err(PortError::Internal("a batch of one filed nothing".into())))
+    }
+
+    fn prepare_document(
+        &self,
+        who: &Principal,
+        name: &str,
+        facts_json: &str,
+        format: FactsFormat,
+    ) -> Result<PreparedFiling, PortError> {
         Self::require(who, &[Role::Exporter], "file transfers")?;
         let organisation = who
             .organisation
@@ -1195,8 +1225,7 @@ impl Port {
                 format!("{} bytes; at most {MAX_FACTS_BYTES}", facts_json.len()),
             ));
         }
-        let facts = parse_facts("facts", facts_json, FactsFormat::Json, &self.judge)
-            .map_err(PortError::Facts)?;
+        let facts = parse_facts(name, facts_json, format, &self.judge).map_err(PortError::Facts)?;
         if facts.prior_volumes.is_some() {
             return Err(invalid(
                 "facts.prior_volumes",

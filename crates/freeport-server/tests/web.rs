@@ -502,3 +502,83 @@ async fn the_log_is_browsed_without_an_account_with_each_witness_cosignature() {
         "{first}"
     );
 }
+
+/// A `multipart/form-data` body with the CSRF field and one file.
+fn multipart(csrf: &str, file_name: &str, content: &str) -> (String, String) {
+    let boundary = "----freeport-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"facts\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(
+    app: &Router,
+    cookie: &str,
+    csrf: &str,
+    file_name: &str,
+    content: &str,
+) -> (StatusCode, HeaderMap, String) {
+    let (content_type, body) = multipart(csrf, file_name, content);
+    let request = Request::builder()
+        .method("POST")
+        .uri("/filings")
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap();
+    send(app, request).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exporter_files_by_uploading_a_facts_file_and_a_bad_one_files_nothing() {
+    let f = fixture();
+    let alice = sign_in(&f.app, &f.tokens[0].1).await;
+    let (_, _, page) = get(&f.app, "/filings?lang=en", &[("Cookie", &alice)]).await;
+    assert!(page.contains(r#"enctype="multipart/form-data""#), "{page}");
+    let csrf = csrf_field(&page);
+    let admin = freeport_port::Principal::local_admin();
+    let before = f.port.filings(&admin).unwrap().len();
+    let good = std::fs::read_to_string(format!(
+        "{}/../../examples/port/filings/china-review.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+
+    // No CSRF token: refused, nothing filed.
+    let (status, _, _) = upload(&f.app, &alice, "", "t.toml", &good).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // An unknown category: the field, line and column in the file, nothing filed.
+    let bad = good.replacen("contact.phone", "contact.fone", 1);
+    let (status, _, page) = upload(&f.app, &alice, &csrf, "transfer.toml", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("transfer.toml") && page.contains("(line ") && page.contains("contact.fone"),
+        "{page}"
+    );
+    // No file, and bytes that are not UTF-8.
+    let (status, _, page) = upload(&f.app, &alice, &csrf, "", "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Choose a facts file."), "{page}");
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before);
+
+    // The good file: filed, judged, and the browser sent to its page.
+    let (status, headers, _) = upload(&f.app, &alice, &csrf, "transfer.toml", &good).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/filings/F-"), "{location}");
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before + 1);
+    let (status, _, page) = get(&f.app, &location, &[("Cookie", &alice)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("acme"), "{page}");
+
+    // A reviewer has no upload form and cannot file.
+    let wei = sign_in(&f.app, &f.tokens[2].1).await;
+    let (_, _, page) = get(&f.app, "/filings", &[("Cookie", &wei)]).await;
+    assert!(!page.contains("multipart/form-data"));
+    let (status, _, _) = upload(&f.app, &wei, &csrf_field(&page), "t.toml", &good).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before + 1);
+}

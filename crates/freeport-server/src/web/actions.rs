@@ -356,7 +356,7 @@ pub(super) async fn filing(
 }
 
 /// A 303 to a path of this site.
-fn redirect_to(location: &str) -> Response {
+pub(super) fn redirect_to(location: &str) -> Response {
     match axum::http::HeaderValue::from_str(location) {
         Ok(value) => (
             StatusCode::SEE_OTHER,

@@ -19,6 +19,7 @@ mod actions;
 mod i18n;
 mod log_page;
 mod pages;
+mod upload;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -140,12 +141,15 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/log", get(log_page::log))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
-        .route("/filings", get(filings))
+        .route("/filings", get(filings).post(upload::file))
         .route("/filings/{id}", get(actions::filing))
         .route("/filings/{id}/messages", post(actions::post_message))
         .route("/filings/{id}/decision", post(actions::post_decision))
         .route("/queue", get(queue))
         .route("/assets/dashboard.css", get(stylesheet))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            upload::MAX_UPLOAD_BYTES,
+        ))
         .with_state(state)
 }
 
@@ -405,7 +409,7 @@ async fn filings(
         Ok(list) => context.page(
             StatusCode::OK,
             i18n::t(context.lang, "filings.title"),
-            pages::filings(&context, &list),
+            pages::filings(&context, &list, None),
         ),
         Err(e) => context.error(&e),
     }

@@ -10,6 +10,7 @@ use maud::{DOCTYPE, Markup, html};
 use super::Context;
 use super::actions::{DecideState, FilingActions};
 use super::i18n::{self, t};
+use super::upload::UploadState;
 
 fn role_key(role: Role) -> &'static str {
     match role {
@@ -181,9 +182,20 @@ pub(super) fn publications(context: &Context, list: &[Publication]) -> Markup {
     }
 }
 
-pub(super) fn filings(context: &Context, list: &[FilingSummary]) -> Markup {
+pub(super) fn filings(
+    context: &Context,
+    list: &[FilingSummary],
+    upload: Option<&UploadState>,
+) -> Markup {
     let lang = context.lang;
+    let exporter = context
+        .who
+        .as_ref()
+        .is_some_and(|w| w.role == Role::Exporter);
     html! {
+        @if exporter {
+            (upload_form(context, upload))
+        }
         @if list.is_empty() {
             p { (t(lang, "filings.none")) }
         } @else {
@@ -199,6 +211,51 @@ pub(super) fn filings(context: &Context, list: &[FilingSummary]) -> Markup {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The exporter's upload of a transfer facts file, with what a refused one had wrong.
+fn upload_form(context: &Context, state: Option<&UploadState>) -> Markup {
+    let lang = context.lang;
+    let invalid = state.is_some_and(|s| s.problem.is_some() || !s.findings.is_empty());
+    html! {
+        section.upload aria-labelledby="upload-title" {
+            h2 #upload-title { (t(lang, "upload.title")) }
+            form.stacked method="post" action="/filings" enctype="multipart/form-data" novalidate {
+                input type="hidden" name="csrf" value=(context.csrf.as_deref().unwrap_or(""));
+                div.field {
+                    label for="facts-file" {
+                        (t(lang, "upload.label")) " (" code lang="und" { "TOML" } ", " code lang="und" { "JSON" } ")"
+                    }
+                    input #facts-file type="file" name="facts" accept=".toml,.json,application/json"
+                        required aria-describedby="facts-help"
+                        aria-invalid=[invalid.then_some("true")];
+                    p #facts-help.help { (t(lang, "upload.help")) }
+                    @if let Some(state) = state {
+                        @if let Some(problem) = state.problem {
+                            p.error role="alert" { (t(lang, problem)) }
+                        }
+                        @if !state.findings.is_empty() {
+                            div.error role="alert" {
+                                p { (t(lang, "upload.refused")) " " code lang="und" { (state.file_name) } }
+                                ul {
+                                    @for f in &state.findings {
+                                        li {
+                                            @if let Some(field) = &f.field { code { (field) } " " }
+                                            @if let Some((line, column)) = f.line {
+                                                (t(lang, "upload.at").replace("{line}", &line.to_string()).replace("{column}", &column.to_string())) " "
+                                            }
+                                            span lang="en" { (f.message) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                button type="submit" { (t(lang, "upload.submit")) }
             }
         }
     }
