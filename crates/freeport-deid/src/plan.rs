@@ -202,6 +202,21 @@ mod tests {
         assert_eq!(c.model.l_diversity.len(), 1);
     }
 
+    /// The role, hierarchy and transform proposed for every vocabulary category (and for a
+    /// column without one), held as a snapshot.
+    #[test]
+    fn proposal_for_every_category() {
+        let vocabulary = freeport_vocabulary::Vocabulary::embedded().unwrap();
+        let columns: Vec<serde_json::Value> = vocabulary
+            .categories()
+            .iter()
+            .map(|c| serde_json::json!({"name": c.id, "category": c.id}))
+            .chain([serde_json::json!({"name": "none"})])
+            .collect();
+        let scan = serde_json::json!({"datasets": [{"path": "all.csv", "columns": columns}]});
+        insta::assert_snapshot!(draft(&scan.to_string(), "scan.json").unwrap());
+    }
+
     #[test]
     fn bad_scan_is_refused_naming_the_file_line_and_column() {
         let text = "{\n  \"datasets\": 3\n}\n";
