@@ -1,6 +1,7 @@
 //! `contact.phone`: telephone number.
 
-use crate::detector::{Check, Deid, Detector, Key, Mask, w};
+use crate::checks::digits_only;
+use crate::detector::{Cell, Check, Deid, Detector, Key, Mask, Strength, w};
 
 /// The `contact.phone` detector.
 pub(crate) const DETECTOR: Detector = Detector {
@@ -8,12 +9,12 @@ pub(crate) const DETECTOR: Detector = Detector {
     checks: &[
         Check {
             name: "cn.mobile",
-            check: crate::cn::mobile,
+            check: mobile,
             in_text: true,
         },
         Check {
             name: "cn.landline",
-            check: crate::cn::landline,
+            check: landline,
             in_text: true,
         },
         Check {
@@ -46,3 +47,93 @@ pub(crate) const DETECTOR: Detector = Detector {
     key: Key::Phone,
     deid: Deid::Identifier,
 };
+
+/// **What**: mainland mobile number (手机号), 11 digits, optional `+86` / `0086` / `86`.
+///
+/// **Why**: a direct contact identifier and, through real-name registration, tied to a person.
+///
+/// **How**: current prefixes (`13x`, `14[57]`, `15[0-35-9]`, `16[25-7]`, `17[0-35-8]`, `18x`,
+/// `19[0-35-9]`, `1610x`, `1740[0-5]`).
+///
+/// **Example**: `13812345678`, `+86 138 1234 5678` match; `12012345678` does not.
+#[must_use]
+pub fn mobile(cell: &Cell<'_>) -> Option<Strength> {
+    if !(11..=20).contains(&cell.digits) || cell.alpha > 0 || !cell.ascii() {
+        return None;
+    }
+    let p = cell.packed()?;
+    let d = p.strip_prefix(b"+").unwrap_or(p);
+    if !d.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let d = match d.len() {
+        11 => d,
+        13 if d.starts_with(b"86") => d.get(2..)?,
+        15 if d.starts_with(b"0086") => d.get(4..)?,
+        _ => return None,
+    };
+    mobile_prefix(d).then_some(Strength::Shaped)
+}
+
+/// **What**: mainland fixed-line number: `0` + 2–3-digit area code + 7–8 digits, optional
+/// extension, optional `+86` (libphonenumber CN fixed-line pattern, identifiers.md §1.4).
+///
+/// **Why**: contact data; a home number identifies a household.
+///
+/// **Example**: `010-62751234`, `0755-86013388` match (separator makes it `Shaped`);
+/// a bare `01062751234` is only `Weak`.
+#[must_use]
+pub fn landline(cell: &Cell<'_>) -> Option<Strength> {
+    if !(9..=16).contains(&cell.digits) || cell.alpha > 0 || !cell.ascii() {
+        return None;
+    }
+    let s = cell.s;
+    let (s, intl) = match s.strip_prefix("+86") {
+        Some(rest) => (rest.trim_start(), true),
+        None => (s, false),
+    };
+    let mut parts = s.splitn(2, ['-', ' ', ')']);
+    let first = parts.next()?.trim_start_matches('(');
+    let rest = parts.next();
+    let area_ok = |a: &[u8]| {
+        // Area codes: 10, 2x (2 digits after 0) or 3 digits not starting with 1 or 2.
+        matches!(a, [b'1', b'0'] | [b'2', _] | [b'3'..=b'9', _, _])
+    };
+    let mut buf = [0u8; 24];
+    if let Some(rest) = rest {
+        let fb = first.as_bytes();
+        let area = if intl { fb } else { fb.strip_prefix(b"0")? };
+        let local = digits_only(rest.trim(), &mut buf)?;
+        return (area.iter().all(u8::is_ascii_digit)
+            && area_ok(area)
+            && (7..=8).contains(&local.len())
+            && local.first().is_some_and(|&b| b != b'0' && b != b'1'))
+        .then_some(Strength::Shaped);
+    }
+    let d = digits_only(s, &mut buf)?;
+    let d = d.strip_prefix(b"0")?;
+    for alen in [2usize, 3] {
+        if let (Some(a), Some(local)) = (d.get(..alen), d.get(alen..))
+            && area_ok(a)
+            && (7..=8).contains(&local.len())
+            && local.first().is_some_and(|&b| b > b'1')
+        {
+            return Some(Strength::Weak);
+        }
+    }
+    None
+}
+
+/// Current mainland mobile prefixes (libphonenumber CN metadata, identifiers.md §1.4).
+fn mobile_prefix(d: &[u8]) -> bool {
+    match d {
+        [b'1', b'3' | b'8', ..] => true,
+        [b'1', b'4', b'5' | b'7', ..] => true,
+        [b'1', b'5' | b'9', x, ..] => *x != b'4',
+        [b'1', b'6', b'2' | b'5' | b'6' | b'7', ..] => true,
+        [b'1', b'6', b'1', b'0', ..] => true,
+        [b'1', b'7', b'4', b'0', x, ..] => (b'0'..=b'5').contains(x),
+        [b'1', b'7', b'0'..=b'3' | b'5'..=b'8', ..] => true,
+        _ => false,
+    }
+}

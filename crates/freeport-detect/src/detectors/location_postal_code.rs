@@ -1,6 +1,6 @@
 //! `location.postal_code`: postal code.
 
-use crate::detector::{Check, Deid, Detector, Hierarchy, Key, Mask, w};
+use crate::detector::{Cell, Check, Deid, Detector, Hierarchy, Key, Mask, Strength, w};
 
 /// The `location.postal_code` detector.
 pub(crate) const DETECTOR: Detector = Detector {
@@ -8,7 +8,7 @@ pub(crate) const DETECTOR: Detector = Detector {
     checks: &[
         Check {
             name: "cn.postal_code",
-            check: crate::cn::postal_code,
+            check: postal_code,
             in_text: false,
         },
         Check {
@@ -29,3 +29,15 @@ pub(crate) const DETECTOR: Detector = Detector {
     key: Key::Compact,
     deid: Deid::QuasiIdentifier(Hierarchy::UsZip3),
 };
+
+/// **What**: mainland postal code (邮政编码), 6 digits, first digit 0–8 (no zone starts with 9).
+///
+/// **Why**: a coarse location; identifies a person only together with other fields, so this is
+/// `Weak` and the header decides.
+///
+/// **Example**: `100871`.
+#[must_use]
+pub fn postal_code(cell: &Cell<'_>) -> Option<Strength> {
+    (cell.len == 6 && cell.digits == 6 && cell.s.as_bytes().first().is_some_and(|&b| b <= b'8'))
+        .then_some(Strength::Weak)
+}

@@ -1,6 +1,6 @@
 //! `vehicle.plate`: vehicle licence plate.
 
-use crate::detector::{Check, Deid, Detector, Key, Mask, w};
+use crate::detector::{Cell, Check, Deid, Detector, Key, Mask, Strength, w};
 
 /// The `vehicle.plate` detector.
 pub(crate) const DETECTOR: Detector = Detector {
@@ -8,7 +8,7 @@ pub(crate) const DETECTOR: Detector = Detector {
     checks: &[
         Check {
             name: "cn.plate",
-            check: crate::cn::plate,
+            check: plate,
             in_text: true,
         },
         Check {
@@ -24,3 +24,61 @@ pub(crate) const DETECTOR: Detector = Detector {
     key: Key::Plate,
     deid: Deid::Identifier,
 };
+
+/// **What**: mainland licence plate: province character + authority letter + 5 alphanumerics,
+/// or 6 for new-energy vehicles (`D`/`F` first, or last) (identifiers.md §1.7).
+///
+/// **Why**: identifies a vehicle and through registration its keeper; plates in trip data
+/// reveal movements.
+///
+/// **Example**: `京A12345`, `粤B·D12345`, `沪A-DF1234` match; `京A1234` does not.
+#[must_use]
+pub fn plate(cell: &Cell<'_>) -> Option<Strength> {
+    if cell.han == 0 || cell.han > 2 || cell.chars > 12 {
+        return None;
+    }
+    let mut chars = cell
+        .s
+        .chars()
+        .filter(|c| !matches!(c, '-' | '·' | ' ' | '•' | '.'));
+    let p = chars.next()?;
+    if !PLATE_PROVINCES.contains(p) {
+        return None;
+    }
+    let authority = chars.next()?;
+    if !authority.is_ascii_uppercase() {
+        return None;
+    }
+    let mut rest = [0u8; 8];
+    let mut n = 0;
+    for c in chars {
+        // The last character may be 学/警/挂 etc. on special plates; accept them as a final mark.
+        if !c.is_ascii_alphanumeric() {
+            if matches!(c, '学' | '警' | '挂' | '领' | '使' | '港' | '澳') && n == 4 {
+                return Some(Strength::Shaped);
+            }
+            return None;
+        }
+        let slot = rest.get_mut(n)?;
+        *slot = u8::try_from(c).ok()?.to_ascii_uppercase();
+        n += 1;
+    }
+    let r = rest.get(..n)?;
+    if r.iter().any(|&b| b == b'I' || b == b'O') {
+        return None;
+    }
+    let digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
+    match n {
+        5 => Some(Strength::Shaped),
+        // Small NEV: D/F, then letter or digit, then 4 digits; large NEV: 5 digits then D/F.
+        6 => match r {
+            [b'D' | b'F', _, tail @ ..] if digits(tail) => Some(Strength::Shaped),
+            [head @ .., b'D' | b'F'] if digits(head) => Some(Strength::Shaped),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Province abbreviations used on plates (identifiers.md §1.7).
+const PLATE_PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
