@@ -19,8 +19,8 @@ pub use crate::detectors::id_cn_resident_id::{resident_id, resident_id_15};
 pub use crate::detectors::id_cn_travel_permit::travel_permit;
 pub use crate::detectors::location_postal_code::postal_code;
 pub use crate::detectors::org_cn_uscc::uscc;
-pub use crate::detectors::person_name::name;
-pub use crate::detectors::vehicle_plate::plate;
+pub use crate::detectors::person_name::cn_name as name;
+pub use crate::detectors::vehicle_plate::cn_plate as plate;
 
 /// The 18 characters of a GB 11643-shaped number (upper-case X), or `None`.
 pub(crate) fn eighteen<'c>(cell: &'c Cell<'_>) -> Option<&'c [u8]> {

@@ -19,7 +19,7 @@ pub(crate) const DETECTOR: Detector = Detector {
         },
         Check {
             name: "us.phone",
-            check: crate::us::phone,
+            check: phone,
             in_text: true,
         },
     ],
@@ -136,4 +136,48 @@ fn mobile_prefix(d: &[u8]) -> bool {
         [b'1', b'7', b'0'..=b'3' | b'5'..=b'8', ..] => true,
         _ => false,
     }
+}
+
+/// **What**: NANP telephone number (US/Canada): optional `+1`/`1`, area code and exchange
+/// `[2-9]XX`, 4-digit line; common punctuation `(212) 555-0100`, `212.555.0100`, extensions.
+///
+/// **Why**: contact data; HIPAA identifier (D).
+///
+/// **Example**: `(212) 555-0100` (`Shaped`), `2125550100` (`Weak`); `1125550100` does not match.
+#[must_use]
+pub fn phone(cell: &Cell<'_>) -> Option<Strength> {
+    if !(10..=16).contains(&cell.digits) || !cell.ascii() {
+        return None;
+    }
+    let s = match cell.s.find(['x', 'X']) {
+        Some(i) if cell.s.get(i..).is_some_and(|e| e.len() <= 8) => cell.s.get(..i)?.trim_end(),
+        _ if cell.alpha > 0 => return None,
+        _ => cell.s,
+    };
+    let s = s
+        .trim_end_matches([' ', ',', ';'])
+        .trim_end_matches("ext")
+        .trim_end();
+    let punctuated = s.contains(['(', '-', '.', ' ']);
+    let s = s.trim_start_matches('+');
+    let mut buf = [0u8; 24];
+    let d = digits_only(s, &mut buf)?;
+    let d = match d.len() {
+        10 => d,
+        11 if d.first() == Some(&b'1') => d.get(1..)?,
+        _ => return None,
+    };
+    let (a, e) = (d.first()?, d.get(3)?);
+    if !(b'2'..=b'9').contains(a) || !(b'2'..=b'9').contains(e) {
+        return None;
+    }
+    // N11 service codes are not area codes.
+    if d.get(1..3) == Some(b"11") {
+        return None;
+    }
+    Some(if punctuated {
+        Strength::Shaped
+    } else {
+        Strength::Weak
+    })
 }

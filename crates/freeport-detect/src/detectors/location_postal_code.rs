@@ -13,7 +13,7 @@ pub(crate) const DETECTOR: Detector = Detector {
         },
         Check {
             name: "us.zip",
-            check: crate::us::zip,
+            check: zip,
             in_text: false,
         },
     ],
@@ -40,4 +40,26 @@ pub(crate) const DETECTOR: Detector = Detector {
 pub fn postal_code(cell: &Cell<'_>) -> Option<Strength> {
     (cell.len == 6 && cell.digits == 6 && cell.s.as_bytes().first().is_some_and(|&b| b <= b'8'))
         .then_some(Strength::Weak)
+}
+
+/// **What**: ZIP code `12345` or ZIP+4 `12345-6789`.
+///
+/// **Why**: HIPAA identifier (B) below the first three digits; a coarse location. Five bare
+/// digits are everywhere, so only ZIP+4 is `Shaped`.
+///
+/// **Example**: `94103-1234` (`Shaped`), `94103` (`Weak`); `00000` does not match.
+#[must_use]
+pub fn zip(cell: &Cell<'_>) -> Option<Strength> {
+    let b = cell.s.as_bytes();
+    let five = |x: &[u8]| x.len() == 5 && x.iter().all(u8::is_ascii_digit) && x != b"00000";
+    match cell.len {
+        5 if five(b) => Some(Strength::Weak),
+        10 if b.get(5) == Some(&b'-')
+            && b.get(..5).is_some_and(five)
+            && b.get(6..).is_some_and(|x| x.iter().all(u8::is_ascii_digit)) =>
+        {
+            Some(Strength::Shaped)
+        }
+        _ => None,
+    }
 }

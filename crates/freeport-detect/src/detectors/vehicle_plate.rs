@@ -8,12 +8,12 @@ pub(crate) const DETECTOR: Detector = Detector {
     checks: &[
         Check {
             name: "cn.plate",
-            check: plate,
+            check: cn_plate,
             in_text: true,
         },
         Check {
             name: "us.plate",
-            check: crate::us::plate,
+            check: us_plate,
             in_text: false,
         },
     ],
@@ -33,7 +33,7 @@ pub(crate) const DETECTOR: Detector = Detector {
 ///
 /// **Example**: `京A12345`, `粤B·D12345`, `沪A-DF1234` match; `京A1234` does not.
 #[must_use]
-pub fn plate(cell: &Cell<'_>) -> Option<Strength> {
+pub fn cn_plate(cell: &Cell<'_>) -> Option<Strength> {
     if cell.han == 0 || cell.han > 2 || cell.chars > 12 {
         return None;
     }
@@ -82,3 +82,22 @@ pub fn plate(cell: &Cell<'_>) -> Option<Strength> {
 
 /// Province abbreviations used on plates (identifiers.md §1.7).
 const PLATE_PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+
+/// **What**: US licence plate: 2–8 letters and digits with at most one space or dash, at
+/// least one of each (`7ABC123`, `ABC-1234`, `153-ONW`). Formats vary by state and carry no
+/// check, so matches are `Weak`: the header decides.
+///
+/// **Why**: identifies a vehicle and through registration its keeper (HIPAA identifier (L)).
+///
+/// **Example**: `ABC-1234`; `ABCDEFGH` and `12345` do not match.
+#[must_use]
+pub fn us_plate(cell: &Cell<'_>) -> Option<Strength> {
+    if !(2..=9).contains(&cell.len) || cell.alpha == 0 || cell.digits == 0 || !cell.ascii() {
+        return None;
+    }
+    let seps = cell.s.bytes().filter(|b| matches!(b, b'-' | b' ')).count();
+    (seps <= 1
+        && cell.alpha + cell.digits + seps == cell.len
+        && !cell.s.bytes().any(|b| b.is_ascii_lowercase()))
+    .then_some(Strength::Weak)
+}
