@@ -1,13 +1,13 @@
 //! `fin.bank_account`: bank or payment account number.
 
-use crate::detector::{Check, Deid, Detector, Key, Mask, w};
+use crate::detector::{Cell, Check, Deid, Detector, Key, Mask, Strength, w};
 
 /// The `fin.bank_account` detector.
 pub(crate) const DETECTOR: Detector = Detector {
     category: "fin.bank_account",
     checks: &[Check {
         name: "bank_account",
-        check: crate::places::bank_account,
+        check: bank_account,
         in_text: false,
     }],
     words: &[
@@ -27,3 +27,16 @@ pub(crate) const DETECTOR: Detector = Detector {
     key: Key::Compact,
     deid: Deid::Identifier,
 };
+
+/// **What**: a bank account number: 9 to 19 digits, optionally grouped by spaces or dashes,
+/// that is not a payment card (fails the Luhn check or has a length cards do not use).
+///
+/// **Why**: financial account numbers are sensitive under PIPL Art. 28 (金融账户) and listed
+/// identifiers under 28 CFR 202.234(b). Shape only: a header must name the account.
+///
+/// **Example**: `6217 0000 1234 5678 90`, `110-123456-789`.
+#[must_use]
+pub fn bank_account(cell: &Cell<'_>) -> Option<Strength> {
+    let digits = cell.packed_digits()?;
+    ((9..=19).contains(&digits.len()) && cell.alpha == 0).then_some(Strength::Weak)
+}

@@ -1,6 +1,6 @@
 //! `genomic.variant`: human genetic variants and genotypes.
 
-use crate::detector::{Check, Deid, Detector, Key, Mask, w};
+use crate::detector::{Cell, Check, Deid, Detector, Key, Mask, Strength, w};
 
 /// The `genomic.variant` detector.
 pub(crate) const DETECTOR: Detector = Detector {
@@ -8,12 +8,12 @@ pub(crate) const DETECTOR: Detector = Detector {
     checks: &[
         Check {
             name: "genomic.rsid",
-            check: crate::intl::rsid,
+            check: rsid,
             in_text: true,
         },
         Check {
             name: "genomic.genotype",
-            check: crate::intl::genotype,
+            check: genotype,
             in_text: false,
         },
     ],
@@ -29,3 +29,34 @@ pub(crate) const DETECTOR: Detector = Detector {
     key: Key::Compact,
     deid: Deid::Sensitive,
 };
+
+/// **What**: dbSNP reference SNP id `rs` + digits (or a consumer-genotype internal `i` + digits
+/// only with the header).
+///
+/// **Why**: variant ids key genotype tables (23andMe-style exports) — genomic data.
+///
+/// **Example**: `rs6054257` matches; `rs` and `RSVP` do not.
+#[must_use]
+pub fn rsid(cell: &Cell<'_>) -> Option<Strength> {
+    let rest = cell.s.strip_prefix("rs")?;
+    (cell.len >= 4 && cell.len <= 14 && rest.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(Strength::Shaped)
+}
+
+/// **What**: diploid genotype call: two of `ACGT` (`AG`, `TT`), `A/G`, `A|G`, or `--`.
+///
+/// **Why**: genotype columns of consumer genomic exports. Two letters alone are ambiguous, so
+/// `Weak`: the rsID column or header decides.
+///
+/// **Example**: `AG`, `C/T`; `AX` does not match.
+#[must_use]
+pub fn genotype(cell: &Cell<'_>) -> Option<Strength> {
+    let b = cell.s.as_bytes();
+    let n = |c: &u8| b"ACGT".contains(c);
+    match b {
+        [x, y] if n(x) && n(y) => Some(Strength::Weak),
+        [x, b'/' | b'|', y] if n(x) && n(y) => Some(Strength::Weak),
+        b"--" => Some(Strength::Weak),
+        _ => None,
+    }
+}

@@ -1,13 +1,14 @@
 //! `location.precise`: precise geolocation.
 
-use crate::detector::{Check, Deid, Detector, Key, Mask, w};
+use crate::detector::{Cell, Check, Deid, Detector, Key, Mask, Strength, w};
+use crate::intl::parse_coordinate;
 
 /// The `location.precise` detector.
 pub(crate) const DETECTOR: Detector = Detector {
     category: "location.precise",
     checks: &[Check {
         name: "geo.coordinate",
-        check: crate::intl::coordinate,
+        check: coordinate,
         in_text: true,
     }],
     words: &[
@@ -31,3 +32,24 @@ pub(crate) const DETECTOR: Detector = Detector {
     key: Key::Compact,
     deid: Deid::Identifier,
 };
+
+/// **What**: latitude/longitude in decimal degrees, as one number per column or a pair per cell.
+///
+/// **Why**: precise geolocation (≤ 1,000 m, 28 CFR 202.242) is a US sensitive category and
+/// PIPL sensitive PI. Resolution follows the decimals: ≥ 3 dp ≈ 111 m ⇒ precise; 2 dp ≈ 1.1 km
+/// (borderline, treated as precise); ≤ 1 dp ⇒ coarse (identifiers.md §3). A single number is
+/// only `Weak` (amounts look the same); the header decides. Pairs are `Shaped`.
+///
+/// **Example**: `39.904211,116.407395` (`Shaped`), `-122.4194` (`Weak`).
+#[must_use]
+pub fn coordinate(cell: &Cell<'_>) -> Option<Strength> {
+    if cell.len < 3 || cell.len > 40 || cell.alpha > 0 || !cell.ascii() {
+        return None;
+    }
+    let c = parse_coordinate(cell.s)?;
+    Some(if c.pair && c.decimals >= 3 {
+        Strength::Shaped
+    } else {
+        Strength::Weak
+    })
+}

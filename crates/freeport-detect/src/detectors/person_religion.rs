@@ -1,13 +1,14 @@
 //! `person.religion`: religious belief.
 
-use crate::detector::{Check, Deid, Detector, Key, Mask, w};
+use crate::detector::{Cell, Check, Deid, Detector, Key, Mask, Strength, w};
+use crate::places::term_of;
 
 /// The `person.religion` detector.
 pub(crate) const DETECTOR: Detector = Detector {
     category: "person.religion",
     checks: &[Check {
         name: "dict.religion",
-        check: crate::places::religion,
+        check: religion,
         in_text: false,
     }],
     words: &[
@@ -23,3 +24,9 @@ pub(crate) const DETECTOR: Detector = Detector {
     key: Key::Compact,
     deid: Deid::Sensitive,
 };
+
+/// **What**: a religion or denomination (`佛教`, `Catholic`), from the same dictionary.
+#[must_use]
+pub fn religion(cell: &Cell<'_>) -> Option<Strength> {
+    term_of(cell, "person.religion")
+}
