@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use freeport_detect::{Deid, Hierarchy};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -28,67 +29,27 @@ struct ScanColumn {
     category: Option<String>,
 }
 
-/// What the draft proposes for one category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Proposal {
-    /// Direct identifier: deleted.
-    Identifier,
-    /// Quasi-identifier with a built-in hierarchy (TOML inline table).
-    QiBuiltin(&'static str),
-    /// Quasi-identifier that needs a hierarchy file.
-    QiFile,
-    /// Sensitive attribute.
-    Sensitive,
-    /// Anything else.
-    Insensitive,
+/// What the draft proposes for a column of `category`: the category's detector's proposal
+/// (`freeport_detect::deid_proposal`), nothing for a column without a category.
+fn propose(category: Option<&str>) -> Deid {
+    category.map_or(Deid::Insensitive, freeport_detect::deid_proposal)
 }
 
-/// Role proposed for a vocabulary category id (issue 2's ids). Direct identifiers follow HIPAA
-/// Safe Harbor's list (A)–(R) and PIPL's sensitive categories (law-cn-us.md §B.11).
-fn propose(category: Option<&str>) -> Proposal {
-    let Some(c) = category else {
-        return Proposal::Insensitive;
-    };
-    let group = c.split('.').next().unwrap_or("");
-    match c {
-        "person.age" => {
-            Proposal::QiBuiltin("{ interval = { widths = [5, 10, 20], top-code = 90 } }")
+/// The TOML a drafted plan writes for a built-in hierarchy, `None` for a hierarchy file.
+fn builtin(hierarchy: Hierarchy) -> Option<String> {
+    match hierarchy {
+        Hierarchy::Interval { widths, top_code } => {
+            let widths: Vec<String> = widths.iter().map(u32::to_string).collect();
+            Some(format!(
+                "{{ interval = {{ widths = [{}], top-code = {top_code} }} }}",
+                widths.join(", ")
+            ))
         }
-        "person.birth_date" => Proposal::QiBuiltin("\"date\""),
-        "location.postal_code" => Proposal::QiBuiltin(
-            "{ us-zip3 = { population = \"zip3-population.csv\" } }\n# supply zip3-population.csv (lines `zip3,population`) before running: freeport ships no population table",
+        Hierarchy::Date => Some("\"date\"".to_owned()),
+        Hierarchy::UsZip3 => Some(
+            "{ us-zip3 = { population = \"zip3-population.csv\" } }\n# supply zip3-population.csv (lines `zip3,population`) before running: freeport ships no population table".to_owned(),
         ),
-        "person.gender"
-        | "person.ethnicity"
-        | "person.marital_status"
-        | "location.coarse"
-        | "employment.record"
-        | "education.record" => Proposal::QiFile,
-        "person.religion"
-        | "person.sexual_orientation"
-        | "person.criminal_record"
-        | "fin.income"
-        | "fin.credit"
-        | "fin.transaction"
-        | "genomic.variant" => Proposal::Sensitive,
-        "person.name"
-        | "location.precise"
-        | "location.trajectory"
-        | "health.medical_record_number"
-        | "health.plan_beneficiary_id"
-        | "health.provider_npi"
-        | "fin.payment_card"
-        | "fin.bank_account"
-        | "fin.iban"
-        | "fin.routing_number"
-        | "genomic.sequence" => Proposal::Identifier,
-        _ => match group {
-            "id" | "contact" | "online" | "device" | "biometric" | "vehicle" => {
-                Proposal::Identifier
-            }
-            "health" => Proposal::Sensitive,
-            _ => Proposal::Insensitive,
-        },
+        Hierarchy::File => None,
     }
 }
 
@@ -118,7 +79,7 @@ pub fn draft(scan_json: &str, name: &str) -> Result<String> {
         let sensitive: Vec<&ScanColumn> = d
             .columns
             .iter()
-            .filter(|c| propose(c.category.as_deref()) == Proposal::Sensitive)
+            .filter(|c| propose(c.category.as_deref()) == Deid::Sensitive)
             .collect();
         for s in &sensitive {
             let _ = write!(
@@ -132,30 +93,32 @@ pub fn draft(scan_json: &str, name: &str) -> Result<String> {
             let cat = c.category.as_deref();
             let _ = write!(out, "\n[columns.{}]\n", quote(&c.name));
             let role = match propose(cat) {
-                Proposal::Identifier => "identifier",
-                Proposal::QiBuiltin(_) | Proposal::QiFile => "quasi-identifier",
-                Proposal::Sensitive => "sensitive",
-                Proposal::Insensitive => "insensitive",
+                Deid::Identifier => "identifier",
+                Deid::QuasiIdentifier(_) => "quasi-identifier",
+                Deid::Sensitive => "sensitive",
+                Deid::Insensitive => "insensitive",
             };
             let _ = writeln!(out, "role = \"{role}\"");
             if let Some(cat) = cat {
                 let _ = writeln!(out, "category = {}", quote(cat));
             }
             match propose(cat) {
-                Proposal::QiBuiltin(h) => {
-                    let _ = writeln!(out, "hierarchy = {h}");
-                }
-                Proposal::QiFile => {
-                    let _ = writeln!(
-                        out,
-                        "# write this ARX hierarchy (value;level 1;...;*) before running:\nhierarchy = {{ file = {} }}",
-                        quote(&format!("hierarchies/{}.csv", c.name))
-                    );
-                }
-                Proposal::Identifier => {
+                Deid::QuasiIdentifier(h) => match builtin(h) {
+                    Some(h) => {
+                        let _ = writeln!(out, "hierarchy = {h}");
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "# write this ARX hierarchy (value;level 1;...;*) before running:\nhierarchy = {{ file = {} }}",
+                            quote(&format!("hierarchies/{}.csv", c.name))
+                        );
+                    }
+                },
+                Deid::Identifier => {
                     let _ = writeln!(out, "transform = \"delete\"");
                 }
-                Proposal::Sensitive | Proposal::Insensitive => {}
+                Deid::Sensitive | Deid::Insensitive => {}
             }
         }
         out.push('\n');
@@ -200,6 +163,21 @@ mod tests {
         assert_eq!(c.columns.get("dx").unwrap().role, Role::Sensitive);
         assert_eq!(c.columns.get("note").unwrap().role, Role::Insensitive);
         assert_eq!(c.model.l_diversity.len(), 1);
+    }
+
+    /// The role, hierarchy and transform proposed for every vocabulary category (and for a
+    /// column without one), held as a snapshot.
+    #[test]
+    fn proposal_for_every_category() {
+        let vocabulary = freeport_vocabulary::Vocabulary::embedded().unwrap();
+        let columns: Vec<serde_json::Value> = vocabulary
+            .categories()
+            .iter()
+            .map(|c| serde_json::json!({"name": c.id, "category": c.id}))
+            .chain([serde_json::json!({"name": "none"})])
+            .collect();
+        let scan = serde_json::json!({"datasets": [{"path": "all.csv", "columns": columns}]});
+        insta::assert_snapshot!(draft(&scan.to_string(), "scan.json").unwrap());
     }
 
     #[test]

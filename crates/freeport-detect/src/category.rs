@@ -1,24 +1,40 @@
-//! Which of the category ids the detectors speak (ids of `freeport-vocabulary`) identify a
-//! person strongly enough to key subject counts.
+//! What the detectors say about a category id (ids of `freeport-vocabulary`): whether it
+//! identifies a person strongly enough to key subject counts, and what de-identification plan
+//! a column of it gets.
+
+use crate::detector::Deid;
 
 /// Which categories identify a person strongly enough to key subject counts, strongest first:
 /// `Some(1)` is the strongest. National identifiers (one per person, never reissued to another)
 /// come first, then other government documents, then contact points shared rarely, then
 /// device and account identifiers. `None` for categories that do not single out a person
 /// (names repeat, postal codes cover thousands, organisation codes name organisations).
+///
+/// Each detector names its own (`strength` in `src/detectors/`); categories without a detector
+/// have none.
 #[must_use]
 pub fn identifier_strength(category: &str) -> Option<u8> {
-    Some(match category {
-        "id.cn.resident_id" | "id.us.ssn" => 1,
-        "id.cn.hmt_residence_permit" | "id.cn.foreigner_pr" | "id.us.itin" | "id.us.mbi" => 2,
-        "id.cn.passport" | "id.us.passport" | "id.cn.travel_permit" | "id.us.driver_license" => 3,
-        "health.medical_record_number" | "health.plan_beneficiary_id" => 4,
-        "contact.phone" | "contact.email" => 5,
-        "fin.payment_card" | "fin.bank_account" | "fin.iban" => 6,
-        "online.account" | "device.imei" | "device.id" => 7,
-        "vehicle.vin" | "vehicle.plate" | "online.mac_address" => 8,
-        _ => return None,
-    })
+    crate::detector::of_category(category).and_then(|d| d.strength)
+}
+
+/// What a drafted de-identification plan proposes for a column of `category`: the detector's
+/// `deid` (`src/detectors/`). A category no detector finds is proposed by its group (direct
+/// identifiers for `id`, `contact`, `online`, `device`, `biometric` and `vehicle`, sensitive for
+/// `health`), transactions as sensitive. Direct identifiers follow HIPAA Safe Harbor's list
+/// (A)–(R) and PIPL's sensitive categories (law-cn-us.md §B.11).
+#[must_use]
+pub fn deid_proposal(category: &str) -> Deid {
+    if let Some(d) = crate::detector::of_category(category) {
+        return d.deid;
+    }
+    if category == "fin.transaction" {
+        return Deid::Sensitive;
+    }
+    match category.split('.').next().unwrap_or("") {
+        "id" | "contact" | "online" | "device" | "biometric" | "vehicle" => Deid::Identifier,
+        "health" => Deid::Sensitive,
+        _ => Deid::Insensitive,
+    }
 }
 
 #[cfg(test)]

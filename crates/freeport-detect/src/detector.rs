@@ -1,11 +1,12 @@
-//! The detector table: every value detector with its category, strength and documentation.
+//! What a detector is ([`Detector`]: validators, header words, mask, key, identifier strength,
+//! de-identification proposal) and the flat list of value validators the profiler tallies.
 //!
 //! A detector looks at one trimmed cell through its [`Cell`] summary (computed once per cell, so
 //! detectors can reject on length and character classes before doing any real work) and says
 //! whether the value is an instance of its identifier, and how strongly the match speaks for the
 //! category on its own ([`Strength`]).
 
-use crate::{cn, intl, places, us};
+use crate::detectors::REGISTRY;
 
 /// How much a single match says about a column without any header evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -115,147 +116,215 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// A value detector.
+/// One value validator of a [`Detector`]: a check of one identifier's own rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Check {
+    /// Stable validator name, used in evidence (e.g. `cn.resident_id`).
+    pub name: &'static str,
+    /// The check; `None` when the cell is not an instance.
+    pub check: fn(&Cell<'_>) -> Option<Strength>,
+    /// Whether the check is precise enough to run on tokens inside free text.
+    pub in_text: bool,
+}
+
+/// A header word of a [`Detector`] and how strongly it alone indicates the category.
+#[derive(Debug, Clone, Copy)]
+pub struct Word {
+    /// The word, lower case (English, Chinese, pinyin abbreviations).
+    pub word: &'static str,
+    /// 0..1: how strongly the word alone indicates the category.
+    pub weight: f64,
+}
+
+/// A [`Word`] (for the detector files' lists).
+#[must_use]
+pub const fn w(word: &'static str, weight: f64) -> Word {
+    Word { word, weight }
+}
+
+/// How a masked example of a category shows a value (see [`crate::mask`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mask {
+    /// The first `head` and last `tail` non-separator characters, separators kept.
+    Keep {
+        /// Characters shown at the start.
+        head: usize,
+        /// Characters shown at the end.
+        tail: usize,
+    },
+    /// The first character of the local part and the domain (`z***@example.com`).
+    Email,
+    /// The first character of the first word (`王*`, `M*** *****`).
+    Name,
+    /// The year of a date (`1990-**-**`).
+    Year,
+    /// A third of the characters, at most eight (the province or street name).
+    Address,
+    /// The first two octets of an IPv4 address, four characters otherwise.
+    Ip,
+    /// Whole degrees of each coordinate (`39.******,116.******`).
+    Degrees,
+    /// A fixed `******`: any part of the value can reveal sensitive content.
+    Whole,
+}
+
+/// How a value of a category is normalised into a subject key (see [`crate::subject_key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// Upper case without separators, a 15-digit legacy resident ID in its 18-digit form.
+    ResidentId,
+    /// The number with its country code (`+8613812345678`, `+12125550100`).
+    Phone,
+    /// Lower case.
+    Lowercase,
+    /// The digits only.
+    Digits,
+    /// The address in its canonical text form.
+    Ip,
+    /// The hexadecimal digits, lower case.
+    Hex,
+    /// The date as `YYYY-MM-DD`.
+    Date,
+    /// The words joined by one space (no space between Han characters), lower case.
+    Words,
+    /// Upper case without separators and the middle dot.
+    Plate,
+    /// Upper case without separators, the value itself when it does not compact.
+    Compact,
+}
+
+/// What a drafted de-identification plan proposes for a column of a category (`freeport deid
+/// plan`); a person reviews every proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deid {
+    /// A direct identifier: deleted.
+    Identifier,
+    /// A quasi-identifier, generalised along a hierarchy.
+    QuasiIdentifier(Hierarchy),
+    /// A sensitive attribute (l-diversity).
+    Sensitive,
+    /// Anything else.
+    Insensitive,
+}
+
+/// The generalisation hierarchy a [`Deid::QuasiIdentifier`] proposal names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hierarchy {
+    /// Numeric intervals of these widths, values from `top_code` up in one band.
+    Interval {
+        /// Interval widths, one per level.
+        widths: &'static [u32],
+        /// Values from this one up form one band.
+        top_code: u32,
+    },
+    /// The built-in date hierarchy (month, year, decade).
+    Date,
+    /// US ZIP codes to three digits, by a population table the user supplies.
+    UsZip3,
+    /// A hierarchy file the user writes.
+    File,
+}
+
+/// Everything the crate knows of one data category, in one file per category under
+/// `src/detectors/`: its value validators, its header words (English, Chinese, pinyin), how
+/// its values are masked and keyed, how strongly it identifies a person, and what a
+/// de-identification plan proposes for it. Registered once, in [`crate::detectors`].
 #[derive(Debug, Clone, Copy)]
 pub struct Detector {
-    /// Stable detector name, used in evidence (e.g. `cn.resident_id`).
+    /// The vocabulary category the detector speaks for.
+    pub category: &'static str,
+    /// Value validators, in evidence order; empty for categories only a header names.
+    pub checks: &'static [Check],
+    /// Header words matched anywhere in the normalised header (Han text, ASCII words of four
+    /// letters or more).
+    pub words: &'static [Word],
+    /// Header words that must equal a whole token of the header (`xm`, `ssn`, `dob`).
+    pub tokens: &'static [Word],
+    /// How masked examples show a value.
+    pub mask: Mask,
+    /// How strongly a value identifies a person, `Some(1)` strongest (see
+    /// [`crate::identifier_strength`]); `None` for values that do not single one out.
+    pub strength: Option<u8>,
+    /// How a value is normalised into a subject key.
+    pub key: Key,
+    /// What a de-identification plan proposes.
+    pub deid: Deid,
+}
+
+/// A value validator with the category it speaks for: an entry of [`DETECTORS`].
+#[derive(Debug, Clone, Copy)]
+pub struct Validator {
+    /// Stable validator name, used in evidence (e.g. `cn.resident_id`).
     pub name: &'static str,
     /// The vocabulary category a match speaks for.
     pub category: &'static str,
     /// The check; `None` when the cell is not an instance.
     pub check: fn(&Cell<'_>) -> Option<Strength>,
-    /// Whether the detector is precise enough to run on tokens inside free text.
+    /// Whether the validator is precise enough to run on tokens inside free text.
     pub in_text: bool,
 }
 
-macro_rules! d {
-    ($name:literal, $cat:literal, $f:path, $text:literal) => {
-        Detector {
-            name: $name,
-            category: $cat,
-            check: $f,
-            in_text: $text,
+/// Number of value validators (size of per-column tallies), counted from the registry.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "constant evaluation: an index out of bounds fails the build"
+)]
+pub const N_DETECTORS: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < REGISTRY.len() {
+        n += REGISTRY[i].checks.len();
+        i += 1;
+    }
+    n
+};
+
+/// Every value validator of every registered detector, detector by detector in registry
+/// order (evidence and tie-breaking follow it); an index into it is a validator's index in
+/// tallies and in [`crate::text::scan`].
+pub static DETECTORS: &[Validator] = &VALIDATORS;
+
+/// The array behind [`DETECTORS`], flattened from the registry when the crate is compiled.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "constant evaluation: an index out of bounds fails the build"
+)]
+static VALIDATORS: [Validator; N_DETECTORS] = {
+    const fn never(_: &Cell<'_>) -> Option<Strength> {
+        None
+    }
+    let mut out = [Validator {
+        name: "",
+        category: "",
+        check: never,
+        in_text: false,
+    }; N_DETECTORS];
+    let mut n = 0;
+    let mut i = 0;
+    while i < REGISTRY.len() {
+        let d = &REGISTRY[i];
+        let mut j = 0;
+        while j < d.checks.len() {
+            let c = &d.checks[j];
+            out[n] = Validator {
+                name: c.name,
+                category: d.category,
+                check: c.check,
+                in_text: c.in_text,
+            };
+            n += 1;
+            j += 1;
         }
-    };
+        i += 1;
+    }
+    out
+};
+
+/// The detector of `category`, if one is registered.
+#[must_use]
+pub fn of_category(category: &str) -> Option<&'static Detector> {
+    REGISTRY.iter().find(|d| d.category == category)
 }
-
-/// Every value detector, in a fixed order (evidence and tie-breaking follow it).
-pub static DETECTORS: &[Detector] = TABLE;
-
-/// Number of detectors (size of per-column tallies), counted from the table itself.
-pub const N_DETECTORS: usize = TABLE.len();
-
-/// The table behind [`DETECTORS`], a constant so that [`N_DETECTORS`] is its length.
-const TABLE: &[Detector] = &[
-    // China.
-    d!("cn.resident_id", "id.cn.resident_id", cn::resident_id, true),
-    d!(
-        "cn.resident_id_15",
-        "id.cn.resident_id",
-        cn::resident_id_15,
-        false
-    ),
-    d!(
-        "cn.hmt_residence_permit",
-        "id.cn.hmt_residence_permit",
-        cn::hmt_residence_permit,
-        true
-    ),
-    d!(
-        "cn.foreigner_pr",
-        "id.cn.foreigner_pr",
-        cn::foreigner_pr,
-        true
-    ),
-    d!("cn.uscc", "org.cn.uscc", cn::uscc, true),
-    d!("cn.mobile", "contact.phone", cn::mobile, true),
-    d!("cn.landline", "contact.phone", cn::landline, true),
-    d!("cn.passport", "id.cn.passport", cn::passport, false),
-    d!(
-        "cn.travel_permit",
-        "id.cn.travel_permit",
-        cn::travel_permit,
-        false
-    ),
-    d!("cn.plate", "vehicle.plate", cn::plate, true),
-    d!("cn.name", "person.name", cn::name, false),
-    d!("cn.address", "contact.address", cn::address, false),
-    d!(
-        "cn.postal_code",
-        "location.postal_code",
-        cn::postal_code,
-        false
-    ),
-    // United States.
-    d!("us.ssn", "id.us.ssn", us::ssn, true),
-    d!("us.itin", "id.us.itin", us::itin, true),
-    d!("us.ein", "org.us.ein", us::ein, false),
-    d!("us.aba_routing", "fin.routing_number", us::aba, false),
-    d!("us.npi", "health.provider_npi", us::npi, false),
-    d!("us.mbi", "id.us.mbi", us::mbi, true),
-    d!("us.passport", "id.us.passport", us::passport, false),
-    d!(
-        "us.driver_license",
-        "id.us.driver_license",
-        us::driver_license,
-        false
-    ),
-    d!("us.phone", "contact.phone", us::phone, true),
-    d!("us.zip", "location.postal_code", us::zip, false),
-    d!(
-        "us.street_address",
-        "contact.address",
-        us::street_address,
-        false
-    ),
-    d!("us.name", "person.name", us::name, false),
-    d!("us.plate", "vehicle.plate", us::plate, false),
-    // International.
-    d!("email", "contact.email", intl::email, true),
-    d!("ipv4", "online.ip_address", intl::ipv4, true),
-    d!("ipv6", "online.ip_address", intl::ipv6, true),
-    d!("mac", "online.mac_address", intl::mac, true),
-    d!("imei", "device.imei", intl::imei, true),
-    d!("iban", "fin.iban", intl::iban, true),
-    d!("payment_card", "fin.payment_card", intl::payment_card, true),
-    d!("url", "online.url", intl::url, true),
-    d!("date", "person.birth_date", intl::date, true),
-    d!("geo.coordinate", "location.precise", intl::coordinate, true),
-    d!(
-        "genomic.sequence",
-        "genomic.sequence",
-        intl::dna_sequence,
-        true
-    ),
-    d!("genomic.rsid", "genomic.variant", intl::rsid, true),
-    d!("genomic.genotype", "genomic.variant", intl::genotype, false),
-    d!("icd10", "health.diagnosis", intl::icd10, false),
-    d!("vin", "vehicle.vin", intl::vin, true),
-    // Values that speak for a person only in a table about people (see `crate::table`).
-    d!("cn.division", "location.coarse", places::cn_division, false),
-    d!("us.place", "location.coarse", places::us_place, false),
-    d!(
-        "blood_pressure",
-        "health.body_measurement",
-        places::blood_pressure,
-        false
-    ),
-    d!("internal_id", "id.internal", places::internal_id, false),
-    d!(
-        "bank_account",
-        "fin.bank_account",
-        places::bank_account,
-        false
-    ),
-    d!("dict.disease", "health.diagnosis", places::disease, false),
-    d!(
-        "dict.medicine",
-        "health.medication",
-        places::medicine,
-        false
-    ),
-    d!("dict.religion", "person.religion", places::religion, false),
-];
 
 /// Index of a detector by name.
 #[must_use]

@@ -8,15 +8,8 @@
 use std::net::IpAddr;
 
 use crate::checks::{compact, mod11_2_check};
-use crate::detector::{Cell, DETECTORS};
+use crate::detector::{Cell, Key, Mask, of_category};
 use crate::intl::parse_date;
-
-/// Whether any detector of `category` accepts `value`.
-fn valid(category: &str, cell: &Cell<'_>) -> bool {
-    DETECTORS
-        .iter()
-        .any(|d| d.category == category && (d.check)(cell).is_some())
-}
 
 fn upper_compact(s: &str) -> Option<String> {
     let mut buf = [0u8; 64];
@@ -38,12 +31,15 @@ pub fn subject_key(category: &str, value: &str) -> Option<String> {
     if cell.len == 0 {
         return None;
     }
-    let has_detector = DETECTORS.iter().any(|d| d.category == category);
-    if has_detector && !valid(category, &cell) {
+    let detector = of_category(category);
+    if let Some(d) = detector
+        && !d.checks.is_empty()
+        && !d.checks.iter().any(|c| (c.check)(&cell).is_some())
+    {
         return None;
     }
-    let key = match category {
-        "id.cn.resident_id" | "id.cn.hmt_residence_permit" | "id.cn.foreigner_pr" => {
+    let key = match detector.map_or(Key::Compact, |d| d.key) {
+        Key::ResidentId => {
             let c = upper_compact(v)?;
             if c.len() == 15 && c.bytes().all(|b| b.is_ascii_digit()) {
                 // GB 11643-1989 → 1999: insert the century, append the check character.
@@ -53,7 +49,7 @@ pub fn subject_key(category: &str, value: &str) -> Option<String> {
             }
             Some(c)
         }
-        "contact.phone" => {
+        Key::Phone => {
             let d = digits(v);
             if crate::cn::mobile(&cell).is_some() {
                 // The last 11 digits are the number; the rest is +86 / 0086 / 86.
@@ -66,36 +62,28 @@ pub fn subject_key(category: &str, value: &str) -> Option<String> {
             let d = d.strip_prefix("86").unwrap_or(&d);
             Some(format!("+86{}", d.strip_prefix('0').unwrap_or(d)))
         }
-        "contact.email" => Some(v.to_ascii_lowercase()),
-        "id.us.ssn"
-        | "id.us.itin"
-        | "org.us.ein"
-        | "fin.routing_number"
-        | "health.provider_npi"
-        | "device.imei"
-        | "fin.payment_card" => Some(digits(v)),
-        "online.ip_address" => v.parse::<IpAddr>().ok().map(|ip| ip.to_string()),
-        "online.mac_address" => Some(
+        Key::Lowercase => Some(v.to_ascii_lowercase()),
+        Key::Digits => Some(digits(v)),
+        Key::Ip => v.parse::<IpAddr>().ok().map(|ip| ip.to_string()),
+        Key::Hex => Some(
             v.chars()
                 .filter(char::is_ascii_hexdigit)
                 .collect::<String>()
                 .to_ascii_lowercase(),
         ),
-        "person.birth_date" => {
-            parse_date(v).map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
-        }
-        "person.name" | "contact.address" | "communication.content" => {
+        Key::Date => parse_date(v).map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)),
+        Key::Words => {
             let words: Vec<&str> = v.split_whitespace().collect();
             let joiner = if cell.han > 0 { "" } else { " " };
             Some(words.join(joiner).to_lowercase())
         }
-        "vehicle.plate" => Some(
+        Key::Plate => Some(
             v.chars()
                 .filter(|c| !matches!(c, '-' | '·' | ' ' | '•' | '.'))
                 .flat_map(char::to_uppercase)
                 .collect(),
         ),
-        _ => upper_compact(v).or_else(|| Some(v.to_string())),
+        Key::Compact => upper_compact(v).or_else(|| Some(v.to_string())),
     };
     // A value of separators only (`-`, `()`) identifies nobody; without this every such cell
     // would count as one shared subject.
@@ -130,48 +118,41 @@ fn keep(v: &str, head: usize, tail: usize) -> String {
 /// length of a diagnosis or a note is shown.
 pub const SENSITIVE_MASK: &str = "******";
 
-/// Whether any part of a value of `category` can reveal sensitive content (a diagnosis, a
-/// belief, a note that may hold either): such values are masked whole, never by a prefix
-/// (`HIV po*******` revealed the diagnosis).
-fn reveals_content(category: &str) -> bool {
-    ["health.", "genomic.", "biometric.", "communication."]
+/// The mask of a category no detector finds (`src/detectors/` holds the others'): whole for
+/// groups whose values can reveal sensitive content in any part (a diagnosis, a belief, a note)
+/// and for the few such categories found only inside text or not at all, else two characters
+/// at each end.
+fn undetected_mask(category: &str) -> Mask {
+    let sensitive = ["health.", "genomic.", "biometric.", "communication."]
         .iter()
         .any(|p| category.starts_with(p))
         || matches!(
             category,
-            "person.religion"
-                | "person.ethnicity"
-                | "person.sexual_orientation"
-                | "person.sex_life"
-                | "person.political_affiliation"
-                | "person.criminal_record"
-                | "person.marital_status"
-                | "person.minor"
-                | "fin.income"
-                | "fin.credit"
-                | "fin.credit_report"
-                | "fin.assets"
-                | "fin.transaction"
-        )
+            "person.minor" | "fin.credit_report" | "fin.assets" | "fin.transaction"
+        );
+    if sensitive {
+        Mask::Whole
+    } else {
+        Mask::Keep { head: 2, tail: 2 }
+    }
 }
 
 /// Masked example for `--show-examples`, e.g. `110105********002X`. The mask keeps only what
 /// the identifier's structure makes non-identifying on its own (region code, network prefix,
-/// e-mail domain, surname initial).
+/// e-mail domain, surname initial); sensitive content (health, genomic, beliefs, notes) is a
+/// fixed [`SENSITIVE_MASK`], never a prefix (`HIV po*******` revealed the diagnosis). Each
+/// detector names its rule (`mask` in `src/detectors/`).
 #[must_use]
 pub fn mask(category: &str, value: &str) -> String {
     let v = value.trim();
-    match category {
-        "id.cn.resident_id" | "id.cn.hmt_residence_permit" | "id.cn.foreigner_pr" => keep(v, 6, 4),
-        "fin.payment_card" | "fin.bank_account" => keep(v, 6, 4),
-        "fin.iban" => keep(v, 4, 4),
-        "contact.phone" => keep(v, 3, 4),
-        "id.us.ssn" | "id.us.itin" | "org.us.ein" | "fin.routing_number" => keep(v, 0, 4),
-        "contact.email" => match v.split_once('@') {
+    let rule = of_category(category).map_or_else(|| undetected_mask(category), |d| d.mask);
+    match rule {
+        Mask::Keep { head, tail } => keep(v, head, tail),
+        Mask::Email => match v.split_once('@') {
             Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
             None => keep(v, 1, 0),
         },
-        "person.name" => {
+        Mask::Name => {
             let mut out = String::new();
             for (i, word) in v.split(' ').enumerate() {
                 if i > 0 {
@@ -183,12 +164,12 @@ pub fn mask(category: &str, value: &str) -> String {
             }
             out
         }
-        "person.birth_date" => match parse_date(v) {
+        Mask::Year => match parse_date(v) {
             Some(d) => format!("{:04}-**-**", d.year),
             None => keep(v, 0, 0),
         },
-        _ if reveals_content(category) => SENSITIVE_MASK.to_owned(),
-        "contact.address" => {
+        Mask::Whole => SENSITIVE_MASK.to_owned(),
+        Mask::Address => {
             let n = v.chars().count();
             let shown = (n / 3).min(8);
             v.chars()
@@ -196,14 +177,14 @@ pub fn mask(category: &str, value: &str) -> String {
                 .map(|(i, c)| if i < shown || c == ' ' { c } else { '*' })
                 .collect()
         }
-        "online.ip_address" => match v.parse::<IpAddr>() {
+        Mask::Ip => match v.parse::<IpAddr>() {
             Ok(IpAddr::V4(ip)) => {
                 let o = ip.octets();
                 format!("{}.{}.*.*", o[0], o[1])
             }
             _ => keep(v, 4, 0),
         },
-        "location.precise" | "location.coarse" => v
+        Mask::Degrees => v
             .split(',')
             .map(|p| {
                 let p = p.trim();
@@ -214,7 +195,6 @@ pub fn mask(category: &str, value: &str) -> String {
             })
             .collect::<Vec<_>>()
             .join(","),
-        _ => keep(v, 2, 2),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod category;
 pub mod checks;
 pub mod cn;
 pub mod detector;
+mod detectors;
 pub mod header;
 pub mod intl;
 mod keys;
@@ -32,8 +33,10 @@ mod table;
 pub mod text;
 pub mod us;
 
-pub use category::identifier_strength;
-pub use detector::{Cell, DETECTORS, Detector, Strength};
+pub use category::{deid_proposal, identifier_strength};
+pub use detector::{
+    Cell, Check, DETECTORS, Deid, Detector, Hierarchy, Key, Mask, Strength, Validator, Word,
+};
 pub use header::{header_is_value_of, header_looks_like_data};
 pub use keys::{mask, subject_key};
 pub use profile::{
