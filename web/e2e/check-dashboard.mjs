@@ -89,10 +89,10 @@ try {
 
   // (role, its main pages, a page it must be refused, expected status)
   const plans = {
-    exporter: { pages: ['/filings', `/filings/${review}`], refused: [`/filings/${cleared}`, 404] },
-    cn_reviewer: { pages: ['/queue', `/filings/${review}`], refused: [`/filings/${cleared}`, 404] },
+    exporter: { pages: ['/filings', `/filings/${review}`, '/statistics'], refused: [`/filings/${cleared}`, 404] },
+    cn_reviewer: { pages: ['/queue', `/filings/${review}`, '/statistics'], refused: [`/filings/${cleared}`, 404] },
     us_reviewer: { pages: ['/queue'], refused: [`/filings/${review}`, 404] },
-    auditor: { pages: ['/filings', `/filings/${review}`, `/filings/${cleared}`], refused: ['/queue', 403] },
+    auditor: { pages: ['/filings', `/filings/${review}`, `/filings/${cleared}`, '/statistics'], refused: ['/queue', 403] },
   };
 
   for (const lang of ['en', 'zh']) {

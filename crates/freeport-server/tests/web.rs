@@ -582,3 +582,37 @@ async fn an_exporter_files_by_uploading_a_facts_file_and_a_bad_one_files_nothing
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(f.port.filings(&admin).unwrap().len(), before + 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statistics_are_drawn_over_what_each_person_may_see() {
+    let f = fixture();
+    let (status, headers, _) = get(&f.app, "/statistics", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/login");
+
+    // The auditor sees both filings: one cleared, one in review, and China's open case.
+    let audrey = sign_in(&f.app, &f.tokens[4].1).await;
+    let (status, _, page) = get(&f.app, "/statistics?lang=zh", &[("Cookie", &audrey)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"<svg class="chart""#) && page.contains(r#"role="img""#),
+        "{page}"
+    );
+    assert_eq!(page.matches(r#"<rect class="#).count(), 3, "{page}");
+    assert!(page.contains("待审案件"), "{page}");
+    let dates = regex::Regex::new(r"\d{4}-\d\d-\d\d|\b\d\d-\d\d\b").unwrap();
+    insta::assert_snapshot!("statistics_zh", stable(&dates.replace_all(&page, "[date]")));
+
+    // Globex's exporter counts only its own cleared filing, and sees no review queue.
+    let bob = sign_in(&f.app, &f.tokens[1].1).await;
+    let (_, _, page) = get(&f.app, "/statistics?lang=en", &[("Cookie", &bob)]).await;
+    assert_eq!(
+        page.matches(r#"<rect class="cleared""#).count(),
+        1,
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"class="in_review""#) && !page.contains("Open review cases"),
+        "{page}"
+    );
+}

@@ -40,9 +40,7 @@ pub(super) async fn log(
     let context = Context::new(&web, &headers, &switch, "/log");
     let port = Arc::clone(&web.port);
     let before = query.before;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = u64::try_from(jiff::Timestamp::now().as_second()).unwrap_or(0);
     match crate::port_call(move || port.log_view(before, PAGE, now)).await {
         Ok(view) => context.page(
             StatusCode::OK,

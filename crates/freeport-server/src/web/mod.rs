@@ -19,6 +19,7 @@ mod actions;
 mod i18n;
 mod log_page;
 mod pages;
+mod stats_page;
 mod upload;
 
 use std::collections::HashMap;
@@ -146,6 +147,7 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/filings/{id}/messages", post(actions::post_message))
         .route("/filings/{id}/decision", post(actions::post_decision))
         .route("/queue", get(queue))
+        .route("/statistics", get(stats_page::statistics))
         .route("/assets/dashboard.css", get(stylesheet))
         .layer(axum::extract::DefaultBodyLimit::max(
             upload::MAX_UPLOAD_BYTES,

@@ -89,6 +89,7 @@ pub(super) fn layout(context: &Context, title: &str, body: Markup) -> Markup {
                                 @if who.side().is_some() {
                                     li { a href="/queue" { (t(lang, "nav.queue")) } }
                                 }
+                                li { a href="/statistics" { (t(lang, "nav.statistics")) } }
                             }
                         }
                     }
@@ -245,7 +246,7 @@ fn upload_form(context: &Context, state: Option<&UploadState>) -> Markup {
                                         li {
                                             @if let Some(field) = &f.field { code { (field) } " " }
                                             @if let Some((line, column)) = f.line {
-                                                (t(lang, "upload.at").replace("{line}", &line.to_string()).replace("{column}", &column.to_string())) " "
+                                                (t(lang, "upload.at").replace("{l}", &line.to_string()).replace("{c}", &column.to_string())) " "
                                             }
                                             span lang="en" { (f.message) }
                                         }
