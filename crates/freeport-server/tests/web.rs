@@ -616,3 +616,54 @@ async fn statistics_are_drawn_over_what_each_person_may_see() {
         "{page}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receipts_and_the_audit_bundle_download_only_for_those_who_may_have_them() {
+    let f = fixture();
+    let bob = sign_in(&f.app, &f.tokens[1].1).await;
+    let path = format!("/filings/{}", f.cleared);
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &bob)]).await;
+    assert!(
+        page.contains(&format!(r#"href="{path}/receipt""#)),
+        "{page}"
+    );
+    let (status, headers, proof) =
+        get(&f.app, &format!("{path}/receipt"), &[("Cookie", &bob)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains(".tlog-proof"),
+        "{headers:?}"
+    );
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    // The same receipt the API gives for the filing.
+    assert_eq!(
+        Some(proof),
+        f.port
+            .receipt(&freeport_port::Principal::local_admin(), &f.cleared)
+            .unwrap()
+    );
+    // Another organisation's exporter: not found; a filing that went to review: no receipt.
+    let alice = sign_in(&f.app, &f.tokens[0].1).await;
+    let (status, _, _) = get(&f.app, &format!("{path}/receipt"), &[("Cookie", &alice)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = get(
+        &f.app,
+        &format!("/filings/{}/receipt", f.china),
+        &[("Cookie", &alice)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // The bundle: the auditor's, refused to an exporter.
+    let audrey = sign_in(&f.app, &f.tokens[4].1).await;
+    let (status, headers, bundle) = get(&f.app, "/audit/bundle", &[("Cookie", &audrey)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let bundle: serde_json::Value = serde_json::from_str(&bundle).unwrap();
+    assert!(bundle.is_object());
+    let (status, _, _) = get(&f.app, "/audit/bundle", &[("Cookie", &alice)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

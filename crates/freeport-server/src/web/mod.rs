@@ -16,6 +16,7 @@
 //! whose key the port holds decides ([`actions`]).
 
 mod actions;
+mod downloads;
 mod i18n;
 mod log_page;
 mod pages;
@@ -146,6 +147,8 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/filings/{id}", get(actions::filing))
         .route("/filings/{id}/messages", post(actions::post_message))
         .route("/filings/{id}/decision", post(actions::post_decision))
+        .route("/filings/{id}/receipt", get(downloads::receipt))
+        .route("/audit/bundle", get(downloads::audit_bundle))
         .route("/queue", get(queue))
         .route("/statistics", get(stats_page::statistics))
         .route("/assets/dashboard.css", get(stylesheet))

@@ -193,7 +193,14 @@ pub(super) fn filings(
         .who
         .as_ref()
         .is_some_and(|w| w.role == Role::Exporter);
+    let auditor = context
+        .who
+        .as_ref()
+        .is_some_and(|w| matches!(w.role, Role::Auditor | Role::Admin));
     html! {
+        @if auditor {
+            p { a href="/audit/bundle" download { (t(lang, "download.audit_bundle")) } " — " (t(lang, "download.audit_bundle_help")) }
+        }
         @if exporter {
             (upload_form(context, upload))
         }
@@ -272,7 +279,11 @@ pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActio
             dt { (t(lang, "filings.status")) }
             dd { span class={ "status " (view.status.as_str()) } { (t(lang, filing_status_key(view.status))) } }
             @if let Some(index) = view.log_index {
-                dt { (t(lang, "filing.cleared_log")) } dd { "#" (index) }
+                dt { (t(lang, "filing.cleared_log")) }
+                dd {
+                    "#" (index) " · "
+                    a href={ "/filings/" (view.id) "/receipt" } download { (t(lang, "download.receipt")) }
+                }
             }
         }
         table {
