@@ -43,6 +43,7 @@ pub mod layout;
 pub mod pipeline;
 pub mod port;
 pub mod recover;
+pub mod reports;
 pub mod rules;
 mod stages;
 pub mod summary;

@@ -312,7 +312,8 @@ pub fn assess(
         .map_or(&assessment.facts, |(f, _)| f)
         .clone();
     if last.decision.is_blocking() {
-        let outputs = report::outputs(&assessment, &transfer.judge, None, request.into())?;
+        let bound = report::bound(&assessment, &transfer.judge, request.generated_on)?;
+        let outputs = report::outputs(&assessment, &bound, None, request.lang)?;
         return Ok(Staged {
             assessment,
             outputs,
@@ -328,6 +329,8 @@ pub fn assess(
         request.id.is_some(),
     )?;
     assessment.transfer_id = recorded.id.as_str().to_owned();
+    // The report as bound to the log: kept with the transfer, its hash in the manifest.
+    let bound = report::bound(&assessment, &transfer.judge, request.generated_on)?;
     let package_name = format!("{}.fdp", assessment.transfer_id);
     report::check_outputs_free(&request.out_dir, Some(&package_name))?;
     let sealing = Sealing {
@@ -338,7 +341,15 @@ pub fn assess(
     };
     let sealed = seal::seal(&sealing, payload, &sealer, dir)?;
     let judged = Judged::new(&judging, &final_facts, &last.prior, &last.decision);
-    let staged = record::record(&mut store, home, &judged, &recorded, &sealed, dir)?;
+    let staged = record::record(
+        &mut store,
+        home,
+        &judged,
+        &recorded,
+        &sealed,
+        &bound.kept(),
+        dir,
+    )?;
     let index = log::append(&mut store, &mut log, &recorded.id, &sealed.entry)?;
     // From here the transfer is recorded and logged: a failure keeps what was staged, and says
     // so; the next run finishes the package from it.
@@ -353,8 +364,8 @@ pub fn assess(
         log: &mut log,
         sealer: &sealer,
         home,
-        judge: &transfer.judge,
-        rendering: request.into(),
+        bound: &bound,
+        lang: request.lang,
     };
     let (assessment, outputs, kept) = log::finish(assessment, kept, sealed.prepared, finishing)?;
     Ok(Staged {

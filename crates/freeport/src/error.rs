@@ -53,6 +53,35 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Client(#[from] freeport_server::client::ClientError),
+    /// A kept report cannot be given (`freeport report`).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    KeptReport(Box<freeport_port::reports::KeptReportError>),
+    /// A report could not be rendered.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Report(#[from] freeport_report::ReportError),
+    /// No Chromium to print a PDF with.
+    #[error("printing a PDF needs headless Chromium, and none was found (tried {tried})")]
+    #[diagnostic(
+        code(freeport::report::no_chromium),
+        help(
+            "install it (Debian/Ubuntu: `apt-get install chromium`; macOS: Google Chrome) or point FREEPORT_CHROMIUM at its executable; `--format html` gives the same page to print from a browser"
+        )
+    )]
+    NoChromium {
+        /// The executables looked for.
+        tried: String,
+    },
+    /// Chromium ran and did not print the PDF.
+    #[error("headless Chromium (`{program}`) did not print the PDF: {reason}")]
+    #[diagnostic(code(freeport::report::pdf))]
+    Pdf {
+        /// The executable run.
+        program: String,
+        /// What went wrong (its exit status and last lines of standard error).
+        reason: String,
+    },
     /// A port workflow refused or failed.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -167,6 +196,12 @@ pub enum Error {
 impl From<freeport_port::rules::RulesError> for Error {
     fn from(e: freeport_port::rules::RulesError) -> Self {
         Self::Rules(Box::new(e))
+    }
+}
+
+impl From<freeport_port::reports::KeptReportError> for Error {
+    fn from(e: freeport_port::reports::KeptReportError) -> Self {
+        Self::KeptReport(Box::new(e))
     }
 }
 

@@ -9,11 +9,12 @@ use freeport_store::{Store, TransferId};
 
 use crate::error::{AssessError, AtStage, Cause, Stage};
 use crate::home::PortLog;
-use freeport_policy::Judge;
+use freeport_report::Lang;
 use freeport_seal::Prepared;
 
 use crate::layout::HomeLayout;
 use crate::pipeline::{Assessment, Logged, Outcome, Output, Package};
+use crate::stages::report::Bound;
 use crate::stages::seal::Sealer;
 
 /// Stage 6c, first half: appends `entry` of the recorded transfer `id`. A failed append
@@ -41,16 +42,26 @@ pub(crate) fn logged(
     index: u64,
 ) -> Result<Logged, AssessError> {
     let receipt = log.receipt(index).at(Stage::Log)?;
-    store.mark_logged(id, index).at(Stage::Log)?;
-    crate::fault::abort_at("after-mark");
     let (checkpoint_size, root_hash) = log.head();
-    Ok(Logged {
+    let logged = Logged {
         origin: log.origin().to_owned(),
         index,
         checkpoint_size,
         root_hash,
         receipt,
-    })
+    };
+    // The kept report learns its place in the log with the mark, so that `freeport report`
+    // renders what this run delivers.
+    let report_log = serde_json::to_string(&logged.report_log())
+        .map_err(|e| AssessError::at(Stage::Log, Cause::Internal(e.to_string())))?;
+    store
+        .transaction(|tx| {
+            tx.mark_logged(id, index)?;
+            tx.set_report_log(id, &report_log).map(|_| ())
+        })
+        .at(Stage::Log)?;
+    crate::fault::abort_at("after-mark");
+    Ok(logged)
 }
 
 /// What finishing a logged transfer needs besides the transfer.
@@ -58,8 +69,10 @@ pub(crate) struct Finishing<'a> {
     pub log: &'a mut PortLog,
     pub sealer: &'a Sealer,
     pub home: &'a HomeLayout,
-    pub judge: &'a Judge,
-    pub rendering: crate::stages::report::Rendering,
+    /// The report as bound to the log.
+    pub bound: &'a Bound,
+    /// The language of `report.html`.
+    pub lang: Lang,
 }
 
 /// The logged transfer's receipt, its package finished with it, the home's trust file, and the
@@ -74,8 +87,8 @@ pub(crate) fn finish(
         log,
         sealer,
         home,
-        judge,
-        rendering,
+        bound,
+        lang,
     } = finishing;
     let mut prepared = Some(prepared);
     let finished = (|| {
@@ -95,7 +108,7 @@ pub(crate) fn finish(
             manifest_sha256: sealed.manifest_sha256,
             trust,
         });
-        crate::stages::report::outputs(&assessment, judge, Some(&logged), rendering)
+        crate::stages::report::outputs(&assessment, bound, Some(&logged), lang)
     })();
     match finished {
         Ok(outputs) => Ok((assessment, outputs, kept)),
