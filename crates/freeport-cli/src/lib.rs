@@ -281,6 +281,11 @@ pub struct OpenArgs {
     /// `.fdp`.
     #[arg(short = 'o', long = "out", value_name = "OUTDIR")]
     pub out: Option<PathBuf>,
+    /// The transfer's `report.json`: checked, before anything is decrypted, against the report
+    /// SHA-256 the signed manifest (and its log entry) carries (the report as bound to the log:
+    /// its log fields emptied); a different report is refused (exit 1).
+    #[arg(long, value_name = "REPORT.json")]
+    pub report: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

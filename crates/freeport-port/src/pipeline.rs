@@ -107,8 +107,15 @@ pub enum Outcome {
         /// The receipt (C2SP tlog-proof).
         receipt: String,
     },
-    /// The decision blocks the transfer: nothing was recorded, logged or sealed.
-    Blocked,
+    /// The decision blocks the transfer: nothing was recorded or sealed, and the refusal is
+    /// logged as a `decision` entry without a package (`deny`, with the report's SHA-256), so an
+    /// auditor sees refusals too.
+    Blocked {
+        /// The refusal's entry index in the log.
+        log_index: u64,
+        /// The receipt (C2SP tlog-proof).
+        receipt: String,
+    },
 }
 
 /// A de-identification that ran.
@@ -300,7 +307,11 @@ pub fn assess(
         after,
         sources,
         files,
-        outcome: Outcome::Blocked,
+        // Settled below: recorded and logged, or blocked and its refusal logged.
+        outcome: Outcome::Blocked {
+            log_index: 0,
+            receipt: String::new(),
+        },
         recovered,
         trust_policy: log.policy().to_owned(),
         package: None,
@@ -313,7 +324,12 @@ pub fn assess(
         .clone();
     if last.decision.is_blocking() {
         let bound = report::bound(&assessment, &transfer.judge, request.generated_on)?;
-        let outputs = report::outputs(&assessment, &bound, None, request.lang)?;
+        let logged = log::refusal(&mut log, &assessment.transfer_id, &last.decision, &bound)?;
+        assessment.outcome = Outcome::Blocked {
+            log_index: logged.index,
+            receipt: logged.receipt.clone(),
+        };
+        let outputs = report::outputs(&assessment, &bound, Some(&logged), request.lang)?;
         return Ok(Staged {
             assessment,
             outputs,
@@ -338,6 +354,7 @@ pub fn assess(
         facts: &final_facts,
         decision: &last.decision,
         package_name: &package_name,
+        report_sha256: &bound.sha256,
     };
     let sealed = seal::seal(&sealing, payload, &sealer, dir)?;
     let judged = Judged::new(&judging, &final_facts, &last.prior, &last.decision);

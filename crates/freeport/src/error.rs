@@ -82,6 +82,20 @@ pub enum Error {
         /// What went wrong (its exit status and last lines of standard error).
         reason: String,
     },
+    /// A report given to `freeport open --report` is not the one the package's manifest binds.
+    #[error("`{file}` is not the report this package's manifest binds: {reason}")]
+    #[diagnostic(
+        code(freeport::open::report_mismatch),
+        help(
+            "the manifest carries the SHA-256 of the report as bound to the log (report.json with `cover.log` and `evidence.receipt` null); `freeport report ID --format json` at the exporter's home gives the kept one"
+        )
+    )]
+    ReportMismatch {
+        /// The report file given.
+        file: String,
+        /// What differs.
+        reason: String,
+    },
     /// A port workflow refused or failed.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -226,6 +240,7 @@ impl Error {
                 | freeport_tlog::Error::Shrinking { .. },
             )
             | Self::Witness { .. }
+            | Self::ReportMismatch { .. }
             // An aggregator refused a collection (floor, budget, differencing): a result.
             | Self::StatsHttp(freeport_server::stats::StatsError::Refused { .. })
             | Self::Stats(freeport_stats::Error::Refused { .. }) => ExitStatus::Blocking,

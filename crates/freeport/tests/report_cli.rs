@@ -239,3 +239,75 @@ fn pdf_is_printed_by_chromium_or_refused_naming_what_to_install() {
     assert!(bytes.starts_with(b"%PDF-"));
     assert!(bytes.len() > 10_000, "{} bytes", bytes.len());
 }
+
+/// SHA-256 of the report as bound to the log: `report.json` with `cover.log` and
+/// `evidence.receipt` null, in the report's own JSON layout (pretty, final newline).
+fn bound_sha256(report_json: &[u8]) -> String {
+    use sha2::Digest as _;
+    let mut report: Value = serde_json::from_slice(report_json).unwrap();
+    report["cover"]["log"] = Value::Null;
+    report["evidence"]["receipt"] = Value::Null;
+    let mut text = serde_json::to_string_pretty(&report).unwrap();
+    text.push('\n');
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The report is bound to the package and the log: its SHA-256 (as bound to the log) is in the
+/// signed manifest and in the transfer's log entry; `freeport open --report` takes the report
+/// the assessment wrote and refuses another before decrypting anything.
+#[test]
+fn the_reports_hash_is_in_the_manifest_and_the_log_and_open_checks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let id = assess(&home, &out, "en");
+    let report = std::fs::read(out.join("report.json")).unwrap();
+    let sha = bound_sha256(&report);
+    let package = out.join(format!("{id}.fdp"));
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(package.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["report_sha256"], sha.as_str());
+    // The log entry: the one leaf in this home's log, in its partial entry bundle.
+    let entries = std::fs::read(home.join("log/tile/entries/000.p/1")).unwrap();
+    let needle = format!("\"report_sha256\":\"{sha}\"");
+    assert!(
+        entries
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes()),
+        "the log entry carries the report's hash"
+    );
+
+    let open = |report: &Path, into: &str| {
+        freeport(
+            &home,
+            &[
+                "open",
+                package.to_str().unwrap(),
+                "--identity",
+                home.join("keys/age.key").to_str().unwrap(),
+                "--trust",
+                home.join("trust.toml").to_str().unwrap(),
+                "-o",
+                dir.path().join(into).to_str().unwrap(),
+                "--report",
+                report.to_str().unwrap(),
+            ],
+        )
+    };
+    ok(&open(&out.join("report.json"), "received"));
+    let other = dir.path().join("other.json");
+    std::fs::write(
+        &other,
+        String::from_utf8(report)
+            .unwrap()
+            .replacen("Example Outdoor Gear", "Someone Else", 1),
+    )
+    .unwrap();
+    let refused = open(&other, "refused");
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("freeport::open::report_mismatch"));
+    assert!(!dir.path().join("refused").exists(), "nothing decrypted");
+}

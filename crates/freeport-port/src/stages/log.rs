@@ -9,8 +9,10 @@ use freeport_store::{Store, TransferId};
 
 use crate::error::{AssessError, AtStage, Cause, Stage};
 use crate::home::PortLog;
+use freeport_policy::Decision;
 use freeport_report::Lang;
 use freeport_seal::Prepared;
+use freeport_tlog::entry::{Entry, EntryType};
 
 use crate::layout::HomeLayout;
 use crate::pipeline::{Assessment, Logged, Outcome, Output, Package};
@@ -62,6 +64,40 @@ pub(crate) fn logged(
         .at(Stage::Log)?;
     crate::fault::abort_at("after-mark");
     Ok(logged)
+}
+
+/// Logs a blocked decision (nothing recorded, no package): a `decision` entry `deny` for the
+/// transfer `id` with each side's outcome and deciding citations as reasons and the packs (as
+/// the port words a filing it clears, `port::cleared_entry`), `side` both, `package` null, and
+/// the report's SHA-256 as bound to the log (`report_sha256`). Returns where it sits, for the
+/// report.
+pub(crate) fn refusal(
+    log: &mut PortLog,
+    id: &str,
+    decision: &Decision,
+    report: &Bound,
+) -> Result<Logged, AssessError> {
+    // The port's entry for a filing cleared at once, with the same reasons and packs, turned
+    // into a refusal: `deny`, no package, the report's hash.
+    let cleared = crate::port::cleared_entry(id, decision, &jiff::Timestamp::now().to_string())
+        .map_err(|e| AssessError::at(Stage::Log, Cause::Internal(e.to_string())))?;
+    let mut body = Entry::from_bytes(&cleared).at(Stage::Log)?.body().clone();
+    body.insert("outcome".into(), "deny".into());
+    body.insert("package".into(), serde_json::Value::Null);
+    body.insert("report_sha256".into(), report.sha256.clone().into());
+    let entry = Entry::new(EntryType::Decision, serde_json::Value::Object(body))
+        .and_then(|e| e.to_bytes())
+        .at(Stage::Log)?;
+    let index = log.append(&entry).at(Stage::Log)?;
+    let receipt = log.receipt(index).at(Stage::Log)?;
+    let (checkpoint_size, root_hash) = log.head();
+    Ok(Logged {
+        origin: log.origin().to_owned(),
+        index,
+        checkpoint_size,
+        root_hash,
+        receipt,
+    })
 }
 
 /// What finishing a logged transfer needs besides the transfer.
