@@ -115,6 +115,10 @@ pub enum Command {
         after_help = "Examples:\n  freeport history\n  freeport history --detail\n  freeport history --exporter acme-cn --format json\n  freeport --store ./freeport.db history --counterparty acme-us\n"
     )]
     History(HistoryArgs),
+    /// Render a recorded transfer's report again from the store, in either language, as HTML,
+    /// JSON or PDF, without assessing again.
+    #[command(after_help = REPORT_AFTER_HELP)]
+    Report(ReportArgs),
     /// De-identify a dataset: pseudonymise, mask, generalise optimally to k-anonymity /
     /// l-diversity / t-closeness, and report re-identification risk and the PIPL call.
     #[command(after_help = DEID_HELP)]
@@ -277,6 +281,11 @@ pub struct OpenArgs {
     /// `.fdp`.
     #[arg(short = 'o', long = "out", value_name = "OUTDIR")]
     pub out: Option<PathBuf>,
+    /// The transfer's `report.json`: checked, before anything is decrypted, against the report
+    /// SHA-256 the signed manifest (and its log entry) carries (the report as bound to the log:
+    /// its log fields emptied); a different report is refused (exit 1).
+    #[arg(long, value_name = "REPORT.json")]
+    pub report: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -1319,6 +1328,52 @@ pub struct HistoryArgs {
     pub format: Format,
 }
 
+/// Arguments of `freeport report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The recorded transfer's id (`freeport history` lists them).
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Language of the HTML and the PDF (the JSON is language-neutral); default: `report.lang`
+    /// of the configuration, else English.
+    #[arg(long, value_enum, env = "FREEPORT_LANG", default_value_t = ReportLang::En)]
+    pub lang: ReportLang,
+    /// What to render.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write to this file (`-`: standard output, the default).
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    pub output: PathBuf,
+    /// Replace output files that exist (without it an existing file is refused; `-` and special
+    /// files such as `/dev/stdout` or a FIFO are written to, never replaced).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What `freeport report` renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// The self-contained HTML page, in `--lang`.
+    Html,
+    /// The language-neutral JSON (`report.json`).
+    Json,
+    /// The HTML page printed to PDF by headless Chromium (which must be installed).
+    Pdf,
+}
+
+const REPORT_AFTER_HELP: &str = "\
+Examples:
+  freeport history
+  freeport report 2026-05-01-3f2a9c1b --lang zh -o report-zh.html
+  freeport report 2026-05-01-3f2a9c1b --format json
+  freeport report 2026-05-01-3f2a9c1b --format pdf -o report.pdf
+
+The report is the one the assessment delivered, byte for byte (the store keeps it, with its
+SHA-256, from the transaction that recorded the transfer); nothing is judged or recorded again.
+PDF needs Chromium (`chromium`, `chromium-browser` or `google-chrome`, or FREEPORT_CHROMIUM).
+Exit codes: 0 written; 2 unknown id, no report kept, or the PDF could not be printed.
+";
+
 const DEID_HELP: &str = "\
 Examples:
   freeport deid adult.csv --config deid.toml -o adult-anon.csv --report report.json
@@ -1560,6 +1615,8 @@ pub fn requested_format(matches: &clap::ArgMatches) -> Format {
     while let Some(m) = matches {
         if let Ok(Some(format)) = m.try_get_one::<Format>("format") {
             found = *format;
+        } else if let Ok(Some(ReportFormat::Json)) = m.try_get_one::<ReportFormat>("format") {
+            found = Format::Json;
         }
         matches = m.subcommand().map(|(_, sub)| sub);
     }

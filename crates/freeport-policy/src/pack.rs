@@ -199,7 +199,7 @@ pub struct Review {
 }
 
 /// Whether a pack's review covers a transfer's date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Coverage {
     /// The date lies inside the reviewed range: judged normally.

@@ -45,6 +45,7 @@ pub mod log_view;
 pub mod pipeline;
 pub mod port;
 pub mod recover;
+pub mod reports;
 pub mod rules;
 mod stages;
 pub mod summary;

@@ -107,8 +107,15 @@ pub enum Outcome {
         /// The receipt (C2SP tlog-proof).
         receipt: String,
     },
-    /// The decision blocks the transfer: nothing was recorded, logged or sealed.
-    Blocked,
+    /// The decision blocks the transfer: nothing was recorded or sealed, and the refusal is
+    /// logged as a `decision` entry without a package (`deny`, with the report's SHA-256), so an
+    /// auditor sees refusals too.
+    Blocked {
+        /// The refusal's entry index in the log.
+        log_index: u64,
+        /// The receipt (C2SP tlog-proof).
+        receipt: String,
+    },
 }
 
 /// A de-identification that ran.
@@ -300,7 +307,11 @@ pub fn assess(
         after,
         sources,
         files,
-        outcome: Outcome::Blocked,
+        // Settled below: recorded and logged, or blocked and its refusal logged.
+        outcome: Outcome::Blocked {
+            log_index: 0,
+            receipt: String::new(),
+        },
         recovered,
         trust_policy: log.policy().to_owned(),
         package: None,
@@ -312,7 +323,13 @@ pub fn assess(
         .map_or(&assessment.facts, |(f, _)| f)
         .clone();
     if last.decision.is_blocking() {
-        let outputs = report::outputs(&assessment, &transfer.judge, None, request.into())?;
+        let bound = report::bound(&assessment, &transfer.judge, request.generated_on)?;
+        let logged = log::refusal(&mut log, &assessment.transfer_id, &last.decision, &bound)?;
+        assessment.outcome = Outcome::Blocked {
+            log_index: logged.index,
+            receipt: logged.receipt.clone(),
+        };
+        let outputs = report::outputs(&assessment, &bound, Some(&logged), request.lang)?;
         return Ok(Staged {
             assessment,
             outputs,
@@ -328,6 +345,8 @@ pub fn assess(
         request.id.is_some(),
     )?;
     assessment.transfer_id = recorded.id.as_str().to_owned();
+    // The report as bound to the log: kept with the transfer, its hash in the manifest.
+    let bound = report::bound(&assessment, &transfer.judge, request.generated_on)?;
     let package_name = format!("{}.fdp", assessment.transfer_id);
     report::check_outputs_free(&request.out_dir, Some(&package_name))?;
     let sealing = Sealing {
@@ -335,10 +354,19 @@ pub fn assess(
         facts: &final_facts,
         decision: &last.decision,
         package_name: &package_name,
+        report_sha256: &bound.sha256,
     };
     let sealed = seal::seal(&sealing, payload, &sealer, dir)?;
     let judged = Judged::new(&judging, &final_facts, &last.prior, &last.decision);
-    let staged = record::record(&mut store, home, &judged, &recorded, &sealed, dir)?;
+    let staged = record::record(
+        &mut store,
+        home,
+        &judged,
+        &recorded,
+        &sealed,
+        &bound.kept(),
+        dir,
+    )?;
     let index = log::append(&mut store, &mut log, &recorded.id, &sealed.entry)?;
     // From here the transfer is recorded and logged: a failure keeps what was staged, and says
     // so; the next run finishes the package from it.
@@ -353,8 +381,8 @@ pub fn assess(
         log: &mut log,
         sealer: &sealer,
         home,
-        judge: &transfer.judge,
-        rendering: request.into(),
+        bound: &bound,
+        lang: request.lang,
     };
     let (assessment, outputs, kept) = log::finish(assessment, kept, sealed.prepared, finishing)?;
     Ok(Staged {

@@ -12,12 +12,12 @@
 //! - the US data-security-programme record (28 CFR 202.1101, 202.1001, 202.1002 —
 //!   law-cn-us.md B.7, B.9), when 28 CFR 202 covers the transaction.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Evidence, MinimisationSection, RecipientSection, SideReport};
 
 /// One part of the filing content.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilingPart {
     /// `pipia`, `cac_filing` or `us_record` (locale key).
     pub id: String,
@@ -28,7 +28,7 @@ pub struct FilingPart {
 }
 
 /// One item of a filing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilingItem {
     /// Item id (locale key).
     pub id: String,

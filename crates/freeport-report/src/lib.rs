@@ -30,6 +30,7 @@
 
 mod filing;
 mod html;
+mod kept;
 mod locale;
 mod model;
 mod risk;
@@ -37,6 +38,7 @@ mod verdict;
 
 pub use filing::{FilingItem, FilingPart};
 pub use html::render_html;
+pub use kept::{ReportLog, bound_json, sha256_hex};
 pub use locale::{Lang, shared_text};
 pub use model::{
     CategoryName, Cover, DatasetRow, DecisionSection, DeidInput, DeidSummary, Evidence,
@@ -66,6 +68,15 @@ pub enum ReportError {
         /// The parser's reason.
         reason: String,
     },
+    /// A kept report does not read back as a report of this version.
+    #[error("the kept report cannot be read: {0}")]
+    #[diagnostic(
+        code(freeport::report::kept),
+        help(
+            "render it with the version of freeport that kept it, or print its JSON as kept (`--format json`)"
+        )
+    )]
+    Kept(String),
 }
 
 /// The report as pretty-printed JSON, ending in a newline.

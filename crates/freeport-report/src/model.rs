@@ -12,7 +12,7 @@ use freeport_policy::{
 };
 use freeport_scan::ScanReport;
 use freeport_vocabulary::{CnClass, DspCategory, UsCounter as Counter, Vocabulary, Window};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::risk::{RiskCause, RiskEntry, derive_risks};
 use crate::verdict::{PIPIA, Summary, mechanism_status};
@@ -91,7 +91,7 @@ pub struct LogInfo<'a> {
 }
 
 /// The report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// [`SCHEMA_VERSION`].
     pub schema: u32,
@@ -127,7 +127,7 @@ pub struct Report {
 
 /// Which record the report is, by where the data was collected (law-cn-us.md Part C, note 1:
 /// China's export rules bite on data collected in China; 28 CFR 202 on U.S. persons' data).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Frame {
     /// Data collected in China leaves China: the PIPIA (PIPL Arts 55–56) and the US record.
@@ -140,7 +140,7 @@ pub enum Frame {
 }
 
 /// A category's names.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryName {
     /// English.
     pub en: String,
@@ -149,7 +149,7 @@ pub struct CategoryName {
 }
 
 /// The cover page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cover {
     /// Transfer id.
     pub transfer_id: String,
@@ -180,7 +180,7 @@ pub struct Cover {
 }
 
 /// A party's name and country.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Party {
     /// Name.
     pub name: String,
@@ -189,7 +189,7 @@ pub struct Party {
 }
 
 /// A rule pack's identity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackInfo {
     /// `cn` or `us`.
     pub jurisdiction: String,
@@ -202,7 +202,7 @@ pub struct PackInfo {
 }
 
 /// The checkpoint the log receipt proves against.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogCheckpoint {
     /// Log origin.
     pub origin: String,
@@ -214,8 +214,13 @@ pub struct LogCheckpoint {
     pub leaf_index: u64,
 }
 
+/// A side's coverage when the JSON leaves it out (the pack's review covers the date).
+const fn reviewed() -> Coverage {
+    Coverage::Reviewed
+}
+
 /// Section 2.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionSection {
     /// `submitted`, or `deidentified` when the headline is the judgement after de-identification.
     pub stage: String,
@@ -229,7 +234,7 @@ pub struct DecisionSection {
 }
 
 /// One country's decision.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SideReport {
     /// `cn` or `us`.
     pub jurisdiction: String,
@@ -237,7 +242,7 @@ pub struct SideReport {
     pub outcome: String,
     /// Whether the pack's last review covers the transfer's date; absent when it does. The
     /// rendered report shows a warning for every side where it is present.
-    #[serde(skip_serializing_if = "Coverage::is_reviewed")]
+    #[serde(skip_serializing_if = "Coverage::is_reviewed", default = "reviewed")]
     pub coverage: Coverage,
     /// Whether this side blocks the transfer as described.
     pub blocking: bool,
@@ -251,12 +256,12 @@ pub struct SideReport {
     pub decided_by: Vec<RuleRef>,
     /// Each law's own outcome, for a side whose pack judges several (the US: 28 CFR Part 202
     /// and PADFA); the headline `outcome` is the most burdensome.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub laws: Vec<LawReport>,
 }
 
 /// One law's own outcome within a side.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LawReport {
     /// The law's id in the pack (`dsp`, `padfa`).
     pub law: String,
@@ -267,7 +272,7 @@ pub struct LawReport {
 }
 
 /// A required mechanism.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MechanismRow {
     /// Mechanism id.
     pub id: String,
@@ -276,7 +281,7 @@ pub struct MechanismRow {
 }
 
 /// A rule named by id and citation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleRef {
     /// Rule id.
     pub id: String,
@@ -285,7 +290,7 @@ pub struct RuleRef {
 }
 
 /// One combination of unknown facts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnknownCase {
     /// Fact → assumed value (JSON text).
     pub assume: BTreeMap<String, String>,
@@ -296,7 +301,7 @@ pub struct UnknownCase {
 }
 
 /// Section 3.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InventorySection {
     /// One row per category, in the facts' order.
     pub categories: Vec<InventoryRow>,
@@ -314,7 +319,7 @@ pub struct InventorySection {
 }
 
 /// One inventory category.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InventoryRow {
     /// Vocabulary id.
     pub category: String,
@@ -335,7 +340,7 @@ pub struct InventoryRow {
 }
 
 /// Counting windows and volumes (conventions of law-cn-us.md "Counting conventions").
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Volumes {
     /// Start of China's window (1 January of the transfer's year, CAC16 Arts 5(4), 7, 8).
     pub cn_window_start: String,
@@ -356,7 +361,7 @@ pub struct Volumes {
 }
 
 /// One US bulk counter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsCounter {
     /// `[low, high]` in this transfer.
     pub transfer: [u64; 2],
@@ -367,7 +372,7 @@ pub struct UsCounter {
 }
 
 /// One scanned dataset.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetRow {
     /// Path as given.
     pub path: String,
@@ -396,7 +401,7 @@ pub struct DatasetRow {
 }
 
 /// An input that could not be scanned.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScanErrorRow {
     /// Path.
     pub path: String,
@@ -409,7 +414,7 @@ pub struct ScanErrorRow {
 }
 
 /// Section 4.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MinimisationSection {
     /// Purpose: the scenario id.
     pub scenario: String,
@@ -427,7 +432,7 @@ pub struct MinimisationSection {
 }
 
 /// One remedy.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemedyRow {
     /// `(category, action, to)`: category or `*`, `anonymise`/`pseudonymise`/`drop`/`reduce`,
     /// and for `reduce` the largest count that reaches the lighter outcome.
@@ -439,7 +444,7 @@ pub struct RemedyRow {
 }
 
 /// One de-identification run, the figures a reviewer checks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeidSummary {
     /// Dataset.
     pub dataset: String,
@@ -472,7 +477,7 @@ pub struct DeidSummary {
 }
 
 /// Re-identification risk figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskFigures {
     /// Records.
     pub records: u64,
@@ -508,7 +513,7 @@ impl From<&Risk> for RiskFigures {
 }
 
 /// Section 5.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecipientSection {
     /// Name.
     pub name: String,
@@ -525,12 +530,12 @@ pub struct RecipientSection {
     /// The party conclusions the judge derived from the party facts (facts format 2), each
     /// with its reasons and any contradiction with a declared value; empty when every
     /// conclusion was declared.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub derivations: Vec<Derivation>,
 }
 
 /// A party conclusion derived from the party facts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Derivation {
     /// The fact, e.g. `recipient.covered_person`.
     pub fact: String,
@@ -549,7 +554,7 @@ pub struct Derivation {
 }
 
 /// A mechanism in place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MechanismInPlace {
     /// Facts-format name, e.g. `cn_standard_contract`.
     pub id: String,
@@ -560,7 +565,7 @@ pub struct MechanismInPlace {
 }
 
 /// A channel the exporter must offer data subjects.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RightsChannel {
     /// Channel id (locale key).
     pub id: String,
@@ -577,7 +582,7 @@ pub struct RightsChannel {
 }
 
 /// Section 8.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// Every fired rule of every judgement.
     pub rules: Vec<EvidenceRule>,
@@ -588,7 +593,7 @@ pub struct Evidence {
 }
 
 /// A fired rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceRule {
     /// `submitted` or `deidentified`.
     pub stage: String,
@@ -609,7 +614,7 @@ pub struct EvidenceRule {
 }
 
 /// A classified column (counts and detector names; never values).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Dataset.
     pub dataset: String,
@@ -632,7 +637,7 @@ pub struct Finding {
 }
 
 /// One detector's evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingDetector {
     /// `values:<detector>`, `header`, `embedded` or `plausibility`.
     pub detector: String,
@@ -645,7 +650,7 @@ pub struct FindingDetector {
 }
 
 /// How long the report and records must be kept.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Retention {
     /// `cn` or `us`.
     pub jurisdiction: String,

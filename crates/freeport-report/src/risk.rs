@@ -7,12 +7,12 @@
 use freeport_deid::report::Identifiability;
 use freeport_policy::{CollectedIn, Decision, Form, TransferFacts, Tri};
 use freeport_vocabulary::{CnClass, DspCategory};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{InventorySection, ReportInput, SideReport};
 
 /// A step of the likelihood and impact scales.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Low.
@@ -24,7 +24,7 @@ pub enum Level {
 }
 
 /// One entry of the register.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskEntry {
     /// `R1`, `R2`, ... in register order (most severe first).
     pub id: String,
@@ -37,7 +37,7 @@ pub struct RiskEntry {
 }
 
 /// What an entry was derived from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RiskCause {
     /// A sensitive category leaves its country (PIPL Art. 28; 28 CFR 202.249).

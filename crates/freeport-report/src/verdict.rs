@@ -8,7 +8,7 @@
 //! the report that is the PIPIA; a country's box saying "no mechanism is required" beside a
 //! prohibition that says "do not proceed until …".
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::SideReport;
 
@@ -34,7 +34,7 @@ pub fn mechanism_status<'a>(id: &str, status: &'a str, report_is_pipia: bool) ->
 }
 
 /// What the whole transfer comes to, for the cover's headline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// At least one side blocks the transfer as described.
@@ -46,7 +46,7 @@ pub enum Verdict {
 }
 
 /// What one side comes to, for its box.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SideState {
     /// The side blocks the transfer as described (a prohibition, or a mechanism missing or
@@ -59,7 +59,7 @@ pub enum SideState {
 }
 
 /// The verdict and each side's state, China first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// The headline.
     pub verdict: Verdict,
@@ -68,7 +68,7 @@ pub struct Summary {
 }
 
 /// One side's state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SideSummary {
     /// `cn` or `us`.
     pub jurisdiction: String,

@@ -579,3 +579,52 @@ fn filing_items_are_answered_or_to_be_completed_by_someone() {
     let parts: Vec<&str> = us_cn.filing.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(parts, ["us_record"]);
 }
+
+/// A kept report (its JSON) reads back into the same model, and renders to the same bytes in
+/// JSON and in both languages; the bound form (log fields empty) plus the log is the report.
+#[test]
+fn a_kept_report_renders_again_byte_for_byte() {
+    use freeport_report::{bound_json, sha256_hex};
+    assert!(report().log().is_some(), "the fixture is logged");
+    for report in [
+        report(),
+        fixture::UsToChina::build(fixture()).with_input(Report::build),
+    ] {
+        let json = render_json(&report).unwrap();
+        let again = Report::from_json(&json).unwrap();
+        assert_eq!(again, report);
+        assert_eq!(render_json(&again).unwrap(), json);
+        for lang in [Lang::En, Lang::Zh] {
+            assert_eq!(
+                render_html(&again, lang).unwrap(),
+                render_html(&report, lang).unwrap()
+            );
+        }
+        // The bound form: what the manifest and the log carry the hash of.
+        let bound = bound_json(&report).unwrap();
+        assert!(bound.contains("\"log\": null") && bound.contains("\"receipt\": null"));
+        let kept = Report::from_json(&bound).unwrap();
+        assert_eq!(kept.clone().with_log(report.log()), report);
+        assert_eq!(kept.log(), None);
+        assert_eq!(sha256_hex(bound.as_bytes()).len(), 64);
+        assert_eq!(
+            sha256_hex(bound.as_bytes()) == sha256_hex(json.as_bytes()),
+            report.log().is_none()
+        );
+    }
+}
+
+/// A kept report of another schema, or not a report at all, is refused with a reason.
+#[test]
+fn a_kept_report_of_another_schema_is_refused() {
+    let json = render_json(&report()).unwrap();
+    let other = json.replacen(
+        &format!("\"schema\": {}", freeport_report::SCHEMA_VERSION),
+        "\"schema\": 1",
+        1,
+    );
+    let error = Report::from_json(&other).unwrap_err().to_string();
+    assert!(error.contains("schema 1"), "{error}");
+    let error = Report::from_json("{}").unwrap_err().to_string();
+    assert!(error.contains("cannot be read"), "{error}");
+}

@@ -46,6 +46,7 @@ fn main() {
             classification: serde_json::json!({}),
             decision: serde_json::json!({}),
             deidentification: None,
+            report_sha256: None,
             sealed_at: jiff::Timestamp::now(),
             package: dir.path().join("bench.fdp"),
         },

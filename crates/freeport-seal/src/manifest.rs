@@ -64,6 +64,10 @@ pub struct Manifest {
     /// De-identification parameters and measured risk, when the data was de-identified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deidentification: Option<Value>,
+    /// SHA-256 (lowercase hex) of the transfer's report as bound to the log: the
+    /// language-neutral report JSON with its log fields empty (`freeport_report::bound_json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_sha256: Option<String>,
     /// The log receipt (C2SP tlog-proof text); absent from the body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receipt: Option<String>,
@@ -172,6 +176,9 @@ impl Manifest {
             ));
         }
         check_hex(&self.payload.sha256).map_err(|e| format!("field `payload.sha256` {e}"))?;
+        if let Some(report) = &self.report_sha256 {
+            check_hex(report).map_err(|e| format!("field `report_sha256` {e}"))?;
+        }
         Ok(())
     }
 
@@ -199,7 +206,8 @@ impl Manifest {
 
     /// The `manifest` log entry this manifest's receipt must prove: `transfer_id`, `files` (the
     /// package's `payload.age` with `sha256` and `bytes`), `sealed_at`, `exporter` and
-    /// `manifest_body_sha256`.
+    /// `manifest_body_sha256`, and `report_sha256` when the manifest names a report (so an
+    /// auditor can check a report against the log without the package).
     ///
     /// Only the ciphertext's hash and size are logged, not the plaintext files' names or hashes:
     /// a public log must not let anyone confirm a guess at the data. The plaintext hashes are
@@ -209,7 +217,7 @@ impl Manifest {
     ///
     /// [`crate::Error::Tlog`] when the entry breaks the log's schema (e.g. a bad timestamp).
     pub fn log_entry(&self) -> crate::Result<Entry> {
-        let body = json!({
+        let mut body = json!({
             "transfer_id": self.transfer_id,
             "files": [{
                 "name": self.payload.name,
@@ -220,6 +228,9 @@ impl Manifest {
             "exporter": self.exporter,
             "manifest_body_sha256": self.body_sha256().map_err(crate::Error::request)?,
         });
+        if let (Some(report), Some(fields)) = (&self.report_sha256, body.as_object_mut()) {
+            fields.insert("report_sha256".to_owned(), report.clone().into());
+        }
         Ok(Entry::new(EntryType::Manifest, body)?)
     }
 
@@ -300,8 +311,36 @@ mod tests {
             classification: json!({"person.name": {"columns": 1, "subjects": 2}}),
             decision: json!({"cn": {"outcome": "permit", "pack_sha256": "ee"}, "risk": 0.125}),
             deidentification: None,
+            report_sha256: None,
             receipt: Some("c2sp.org/tlog-proof@v1\nindex 0\n\ncp\n".into()),
         }
+    }
+
+    /// A report's hash is in the signed body and in the log entry; a manifest without one
+    /// (written before reports were bound) reads as before, and a malformed one is refused.
+    #[test]
+    fn the_reports_hash_is_in_the_body_and_the_log_entry() {
+        let plain = example();
+        let entry =
+            |m: &Manifest| String::from_utf8(m.log_entry().unwrap().to_bytes().unwrap()).unwrap();
+        assert!(!entry(&plain).contains("report_sha256"));
+        let bound = Manifest {
+            report_sha256: Some("9f".repeat(32)),
+            ..plain.clone()
+        };
+        let body = String::from_utf8(bound.body_bytes().unwrap()).unwrap();
+        assert!(
+            body.contains(&format!("\"report_sha256\":\"{}\"", "9f".repeat(32))),
+            "{body}"
+        );
+        assert!(entry(&bound).contains(&format!("\"report_sha256\":\"{}\"", "9f".repeat(32))));
+        assert_ne!(bound.body_sha256().unwrap(), plain.body_sha256().unwrap());
+        assert_eq!(Manifest::parse(&bound.to_bytes().unwrap()).unwrap(), bound);
+        let bad = Manifest {
+            report_sha256: Some("not hex".into()),
+            ..plain
+        };
+        assert!(bad.validate().unwrap_err().contains("report_sha256"));
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct SealRequest {
     pub decision: Value,
     /// De-identification parameters and measured risk, if de-identified.
     pub deidentification: Option<Value>,
+    /// SHA-256 of the transfer's report as bound to the log, when there is one (it goes into
+    /// the manifest and its log entry).
+    pub report_sha256: Option<String>,
     /// When it is sealed (recorded in the manifest and the log entry).
     pub sealed_at: jiff::Timestamp,
     /// The package directory to create (conventionally `<name>.fdp`); must not exist.
@@ -89,6 +92,9 @@ pub struct Description {
     pub decision: Value,
     /// De-identification parameters and measured risk, if de-identified.
     pub deidentification: Option<Value>,
+    /// SHA-256 of the transfer's report as bound to the log, when there is one (it goes into
+    /// the manifest and its log entry).
+    pub report_sha256: Option<String>,
     /// When it is sealed (recorded in the manifest and the log entry).
     pub sealed_at: jiff::Timestamp,
     /// The package directory to create (conventionally `<name>.fdp`); must not exist, and must
@@ -210,6 +216,7 @@ impl Payload {
             classification: description.classification,
             decision: description.decision,
             deidentification: description.deidentification,
+            report_sha256: description.report_sha256,
             receipt: None,
         };
         manifest.validate().map_err(Error::request)?;
@@ -262,6 +269,7 @@ pub fn prepare(request: SealRequest, exporter: &ExporterKey) -> Result<Prepared>
             classification: request.classification,
             decision: request.decision,
             deidentification: request.deidentification,
+            report_sha256: request.report_sha256,
             sealed_at: request.sealed_at,
             package: request.package,
         },

@@ -108,6 +108,7 @@ impl Fixture {
                 "pack_sha256": "11".repeat(32)}, "us": {"outcome": "permit",
                 "pack": "us-dsp@2026.1", "pack_sha256": "22".repeat(32)}}),
             deidentification: Some(json!({"k": 5, "prosecutor_risk": 0.2})),
+            report_sha256: None,
             sealed_at: "2026-11-21T05:00:00Z".parse().unwrap(),
             package: self.path(package),
         }
@@ -531,6 +532,7 @@ fn encrypting_early_then_describing_seals_an_openable_package() {
         classification: request.classification.clone(),
         decision: request.decision.clone(),
         deidentification: request.deidentification.clone(),
+        report_sha256: request.report_sha256.clone(),
         sealed_at: request.sealed_at,
         package: request.package.clone(),
     };
@@ -567,6 +569,7 @@ fn a_package_outside_the_payloads_directory_is_refused() {
                 classification: json!({}),
                 decision: json!({}),
                 deidentification: None,
+                report_sha256: None,
                 sealed_at: request.sealed_at,
                 package: fx.path("elsewhere/orders.fdp"),
             },

@@ -213,11 +213,12 @@ mod store;
 
 pub use error::{BudgetExceeded, InvalidBudget, InvalidTransfer, StoreError, UnsortedHashes};
 pub use location::{DB_FILE, HOME_ENV, default_path};
-pub use migrate::latest_version;
+pub use migrate::{latest_version, migration_count};
 pub use model::{
-    Budget, CategorySet, CollectedIn, EntrySummary, Form, HistoryEntry, HistoryFilter, LogState,
-    PendingLogEntry, RulePackRef, StagedPackage, SubjectHash, SubjectHashes, TransferId,
-    TransferRecord, TransferSummary, Unit, Volume, VolumeEntry, Volumes, Window, WindowKind,
+    Budget, CategorySet, CollectedIn, EntrySummary, Form, HistoryEntry, HistoryFilter, KeptReport,
+    LogState, PendingLogEntry, ReportLookup, RulePackRef, StagedPackage, SubjectHash,
+    SubjectHashes, TransferId, TransferRecord, TransferSummary, Unit, Volume, VolumeEntry, Volumes,
+    Window, WindowKind,
 };
 pub use store::{Store, Tx};
 

@@ -76,6 +76,13 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "port_outbox",
         sql: include_str!("../migrations/sqlite/0010_port_outbox.sql"),
     },
+    // 11 is another branch's (issue 17 work ran beside it); the runner applies every
+    // migration a store lacks, so the gap closes at the merge.
+    Migration {
+        version: 12,
+        name: "transfer_report",
+        sql: include_str!("../migrations/sqlite/0012_transfer_report.sql"),
+    },
 ];
 
 /// The same migrations for PostgreSQL (`migrations/postgres/`): the same versions and names,
@@ -131,7 +138,21 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
         name: "port_outbox",
         sql: include_str!("../migrations/postgres/0010_port_outbox.sql"),
     },
+    // 11 is another branch's (issue 17 work ran beside it); the runner applies every
+    // migration a store lacks, so the gap closes at the merge.
+    Migration {
+        version: 12,
+        name: "transfer_report",
+        sql: include_str!("../migrations/postgres/0012_transfer_report.sql"),
+    },
 ];
+
+/// How many migrations this program knows (one per version; versions may have a gap that a
+/// merge of another branch's migration closes).
+#[must_use]
+pub fn migration_count() -> usize {
+    MIGRATIONS.len()
+}
 
 /// The newest schema version this program knows.
 #[must_use]
@@ -322,8 +343,15 @@ mod tests {
 
     #[test]
     fn versions_increase_by_one_from_one() {
-        for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(m.version, i64::try_from(i).unwrap() + 1);
+        // Version 11 is reserved for a migration on another branch: remove this once merged.
+        const RESERVED: &[i64] = &[11];
+        let mut expected = 1;
+        for m in MIGRATIONS {
+            while RESERVED.contains(&expected) {
+                expected += 1;
+            }
+            assert_eq!(m.version, expected);
+            expected += 1;
         }
     }
 

@@ -489,6 +489,45 @@ pub struct StagedPackage {
     pub entry: Vec<u8>,
 }
 
+/// A recorded transfer's kept report (see [`Tx::keep_report`]).
+///
+/// [`Tx::keep_report`]: crate::Tx::keep_report
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeptReport {
+    /// The language-neutral report (JSON) as bound to the log: its log fields empty.
+    pub report: String,
+    /// SHA-256 of `report`'s bytes, lowercase hex: the hash the manifest and the log carry.
+    pub sha256: String,
+    /// The day the report says it was generated.
+    pub generated_on: Date,
+    /// The report's place in the log (JSON), once its entry is appended.
+    pub log: Option<String>,
+}
+
+impl fmt::Debug for KeptReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeptReport")
+            .field("sha256", &self.sha256)
+            .field("generated_on", &self.generated_on)
+            .field("logged", &self.log.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the store holds of a transfer's report (see [`Tx::transfer_report`]).
+///
+/// [`Tx::transfer_report`]: crate::Tx::transfer_report
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportLookup {
+    /// No transfer of that id is recorded.
+    NoSuchTransfer,
+    /// The transfer is recorded without a report: recorded before the store kept reports
+    /// (migration 12), filed at a port, or recorded by `freeport judge --record`.
+    NotKept,
+    /// Its report.
+    Kept(KeptReport),
+}
+
 /// A queued log entry not yet confirmed appended.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PendingLogEntry {

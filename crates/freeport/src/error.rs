@@ -53,6 +53,49 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Client(#[from] freeport_server::client::ClientError),
+    /// A kept report cannot be given (`freeport report`).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    KeptReport(Box<freeport_port::reports::KeptReportError>),
+    /// A report could not be rendered.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Report(#[from] freeport_report::ReportError),
+    /// No Chromium to print a PDF with.
+    #[error("printing a PDF needs headless Chromium, and none was found (tried {tried})")]
+    #[diagnostic(
+        code(freeport::report::no_chromium),
+        help(
+            "install it (Debian/Ubuntu: `apt-get install chromium`; macOS: Google Chrome) or point FREEPORT_CHROMIUM at its executable; `--format html` gives the same page to print from a browser"
+        )
+    )]
+    NoChromium {
+        /// The executables looked for.
+        tried: String,
+    },
+    /// Chromium ran and did not print the PDF.
+    #[error("headless Chromium (`{program}`) did not print the PDF: {reason}")]
+    #[diagnostic(code(freeport::report::pdf))]
+    Pdf {
+        /// The executable run.
+        program: String,
+        /// What went wrong (its exit status and last lines of standard error).
+        reason: String,
+    },
+    /// A report given to `freeport open --report` is not the one the package's manifest binds.
+    #[error("`{file}` is not the report this package's manifest binds: {reason}")]
+    #[diagnostic(
+        code(freeport::open::report_mismatch),
+        help(
+            "the manifest carries the SHA-256 of the report as bound to the log (report.json with `cover.log` and `evidence.receipt` null); `freeport report ID --format json` at the exporter's home gives the kept one"
+        )
+    )]
+    ReportMismatch {
+        /// The report file given.
+        file: String,
+        /// What differs.
+        reason: String,
+    },
     /// A port workflow refused or failed.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -170,6 +213,12 @@ impl From<freeport_port::rules::RulesError> for Error {
     }
 }
 
+impl From<freeport_port::reports::KeptReportError> for Error {
+    fn from(e: freeport_port::reports::KeptReportError) -> Self {
+        Self::KeptReport(Box::new(e))
+    }
+}
+
 impl From<freeport_seal::Error> for Error {
     fn from(error: freeport_seal::Error) -> Self {
         Self::Seal(Box::new(error))
@@ -191,6 +240,7 @@ impl Error {
                 | freeport_tlog::Error::Shrinking { .. },
             )
             | Self::Witness { .. }
+            | Self::ReportMismatch { .. }
             // An aggregator refused a collection (floor, budget, differencing): a result.
             | Self::StatsHttp(freeport_server::stats::StatsError::Refused { .. })
             | Self::Stats(freeport_stats::Error::Refused { .. }) => ExitStatus::Blocking,

@@ -40,6 +40,7 @@ pub fn run(cli: Cli, config: &Config, out: &mut dyn Write) -> Result<ExitStatus,
         Command::Publish(args) => commands::port_client::publish(&args, out),
         Command::Vocab(command) => commands::vocab::run(&command, out),
         Command::History(args) => commands::history::run(&args, cli.store.as_deref(), out),
+        Command::Report(args) => commands::report::run(&args, cli.store.as_deref(), out),
         Command::Deid(args) => match &args.command {
             Some(DeidCommand::Release(release)) => {
                 commands::deid_release::release(release, cli.store.as_deref(), out)

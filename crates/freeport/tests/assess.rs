@@ -241,7 +241,7 @@ fn a_transfer_is_recorded_logged_and_its_receipt_verifies() {
 }
 
 #[test]
-fn a_blocked_transfer_records_and_logs_nothing() {
+fn a_blocked_transfer_records_nothing_and_logs_its_refusal() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     let out = dir.path().join("out");
@@ -251,9 +251,22 @@ fn a_blocked_transfer_records_and_logs_nothing() {
     let summary = json(&output);
     assert_eq!(summary["status"], "blocked");
     assert!(out.join("decision.json").exists());
-    assert!(!out.join("receipt.tlog-proof").exists());
+    // Nothing recorded or sealed; the refusal is logged (entry 0, no package), with its receipt.
+    assert_eq!(summary["log_index"], 0);
+    assert!(out.join("receipt.tlog-proof").exists());
     assert!(transfers(&home).is_empty());
-    assert_eq!(log_size(&home), 0);
+    assert_eq!(log_size(&home), 1);
+    // The one entry, in the log's partial entry bundle.
+    let entries =
+        String::from_utf8_lossy(&std::fs::read(home.join("log/tile/entries/000.p/1")).unwrap())
+            .into_owned();
+    assert!(entries.contains("\"type\":\"decision\""), "{entries}");
+    assert!(entries.contains("\"outcome\":\"deny\""), "{entries}");
+    assert!(entries.contains("\"package\":null"), "{entries}");
+    assert!(entries.contains("\"report_sha256\":\""), "{entries}");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["cover"]["log"]["leaf_index"], 0);
     // The payload encrypted while the data was scanned is dropped with the staging directory.
     let mut left: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
@@ -262,7 +275,14 @@ fn a_blocked_transfer_records_and_logs_nothing() {
     left.sort();
     assert_eq!(
         left,
-        ["decision.json", "report.html", "report.json", "scan.json"]
+        [
+            "decision.json",
+            "receipt.tlog-proof",
+            "report.html",
+            "report.json",
+            "scan.json",
+            "trust-policy.txt"
+        ]
     );
 }
 

@@ -79,6 +79,7 @@ fn setup_with(dir: &Path, orders: &[u8]) -> String {
             classification: serde_json::json!({"contact.phone": {"subjects": 2}}),
             decision: serde_json::json!({"cn": "permit", "us": "permit"}),
             deidentification: None,
+            report_sha256: None,
             sealed_at: "2026-11-21T05:00:00Z".parse().unwrap(),
             package: dir.join("orders.fdp"),
         },

@@ -9,11 +9,14 @@ use freeport_store::{Store, TransferId};
 
 use crate::error::{AssessError, AtStage, Cause, Stage};
 use crate::home::PortLog;
-use freeport_policy::Judge;
+use freeport_policy::Decision;
+use freeport_report::Lang;
 use freeport_seal::Prepared;
+use freeport_tlog::entry::{Entry, EntryType};
 
 use crate::layout::HomeLayout;
 use crate::pipeline::{Assessment, Logged, Outcome, Output, Package};
+use crate::stages::report::Bound;
 use crate::stages::seal::Sealer;
 
 /// Stage 6c, first half: appends `entry` of the recorded transfer `id`. A failed append
@@ -41,8 +44,52 @@ pub(crate) fn logged(
     index: u64,
 ) -> Result<Logged, AssessError> {
     let receipt = log.receipt(index).at(Stage::Log)?;
-    store.mark_logged(id, index).at(Stage::Log)?;
+    let (checkpoint_size, root_hash) = log.head();
+    let logged = Logged {
+        origin: log.origin().to_owned(),
+        index,
+        checkpoint_size,
+        root_hash,
+        receipt,
+    };
+    // The kept report learns its place in the log with the mark, so that `freeport report`
+    // renders what this run delivers.
+    let report_log = serde_json::to_string(&logged.report_log())
+        .map_err(|e| AssessError::at(Stage::Log, Cause::Internal(e.to_string())))?;
+    store
+        .transaction(|tx| {
+            tx.mark_logged(id, index)?;
+            tx.set_report_log(id, &report_log).map(|_| ())
+        })
+        .at(Stage::Log)?;
     crate::fault::abort_at("after-mark");
+    Ok(logged)
+}
+
+/// Logs a blocked decision (nothing recorded, no package): a `decision` entry `deny` for the
+/// transfer `id` with each side's outcome and deciding citations as reasons and the packs (as
+/// the port words a filing it clears, `port::cleared_entry`), `side` both, `package` null, and
+/// the report's SHA-256 as bound to the log (`report_sha256`). Returns where it sits, for the
+/// report.
+pub(crate) fn refusal(
+    log: &mut PortLog,
+    id: &str,
+    decision: &Decision,
+    report: &Bound,
+) -> Result<Logged, AssessError> {
+    // The port's entry for a filing cleared at once, with the same reasons and packs, turned
+    // into a refusal: `deny`, no package, the report's hash.
+    let cleared = crate::port::cleared_entry(id, decision, &jiff::Timestamp::now().to_string())
+        .map_err(|e| AssessError::at(Stage::Log, Cause::Internal(e.to_string())))?;
+    let mut body = Entry::from_bytes(&cleared).at(Stage::Log)?.body().clone();
+    body.insert("outcome".into(), "deny".into());
+    body.insert("package".into(), serde_json::Value::Null);
+    body.insert("report_sha256".into(), report.sha256.clone().into());
+    let entry = Entry::new(EntryType::Decision, serde_json::Value::Object(body))
+        .and_then(|e| e.to_bytes())
+        .at(Stage::Log)?;
+    let index = log.append(&entry).at(Stage::Log)?;
+    let receipt = log.receipt(index).at(Stage::Log)?;
     let (checkpoint_size, root_hash) = log.head();
     Ok(Logged {
         origin: log.origin().to_owned(),
@@ -58,8 +105,10 @@ pub(crate) struct Finishing<'a> {
     pub log: &'a mut PortLog,
     pub sealer: &'a Sealer,
     pub home: &'a HomeLayout,
-    pub judge: &'a Judge,
-    pub rendering: crate::stages::report::Rendering,
+    /// The report as bound to the log.
+    pub bound: &'a Bound,
+    /// The language of `report.html`.
+    pub lang: Lang,
 }
 
 /// The logged transfer's receipt, its package finished with it, the home's trust file, and the
@@ -74,8 +123,8 @@ pub(crate) fn finish(
         log,
         sealer,
         home,
-        judge,
-        rendering,
+        bound,
+        lang,
     } = finishing;
     let mut prepared = Some(prepared);
     let finished = (|| {
@@ -95,7 +144,7 @@ pub(crate) fn finish(
             manifest_sha256: sealed.manifest_sha256,
             trust,
         });
-        crate::stages::report::outputs(&assessment, judge, Some(&logged), rendering)
+        crate::stages::report::outputs(&assessment, bound, Some(&logged), lang)
     })();
     match finished {
         Ok(outputs) => Ok((assessment, outputs, kept)),

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use freeport_policy::{Decision, Judge, PriorVolumes, TransferFacts};
-use freeport_store::{Store, StoreError, TransferId, TransferRecord};
+use freeport_store::{KeptReport, Store, StoreError, TransferId, TransferRecord};
 
 use crate::error::{AssessError, AtStage, Cause, Stage};
 use crate::layout::HomeLayout;
@@ -41,6 +41,7 @@ pub(crate) fn record(
     judged: &Judged<'_>,
     recorded: &TransferRecord,
     sealed: &Sealed,
+    report: &KeptReport,
     staging: &Path,
 ) -> Result<PathBuf, AssessError> {
     // What recovery finishes the package from if this run stops after the append: the payload
@@ -68,7 +69,14 @@ pub(crate) fn record(
             },
         )
     })?;
-    record_judged(store, judged, recorded, &sealed.entry, &staged)?;
+    record_judged(
+        store,
+        judged,
+        recorded,
+        &sealed.entry,
+        Some(report),
+        &staged,
+    )?;
     crate::fault::abort_at("after-record");
     Ok(staged)
 }
@@ -154,14 +162,15 @@ impl<'a> Judged<'a> {
     }
 }
 
-/// Records the transfer and queues its log entry, in one transaction that first judges again
-/// against the store as it is now: another run may have recorded meanwhile. Refused, with
-/// nothing recorded, if that changes the decision.
+/// Records the transfer, queues its log entry and keeps its `report` (as bound to the log), in
+/// one transaction that first judges again against the store as it is now: another run may
+/// have recorded meanwhile. Refused, with nothing recorded, if that changes the decision.
 pub(crate) fn record_judged(
     store: &mut Store,
     judged: &Judged<'_>,
     recorded: &TransferRecord,
     entry: &[u8],
+    report: Option<&KeptReport>,
     staging: &Path,
 ) -> Result<(), AssessError> {
     store.transaction(|tx| {
@@ -186,6 +195,9 @@ pub(crate) fn record_judged(
         }
         tx.record_transfer(recorded).at(Stage::Record)?;
         tx.queue_log_entry(&recorded.id, entry).at(Stage::Record)?;
+        if let Some(report) = report {
+            tx.keep_report(&recorded.id, report).at(Stage::Record)?;
+        }
         tx.stage_package(&recorded.id, &staging.to_string_lossy())
             .at(Stage::Record)
     })
@@ -333,6 +345,7 @@ mod tests {
             &judged(&facts, &prior, &decision),
             &mine,
             b"entry",
+            None,
             Path::new("/out/.freeport-assess-1-x"),
         )
         .unwrap_err();
@@ -364,6 +377,7 @@ mod tests {
             &judged(&facts, &prior, &decision),
             &mine,
             b"entry",
+            None,
             Path::new("/out/.freeport-assess-1-x"),
         )
         .unwrap();

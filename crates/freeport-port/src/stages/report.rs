@@ -8,7 +8,8 @@ use std::path::Path;
 
 use freeport_policy::{Judge, Jurisdiction};
 use freeport_report::{
-    DeidInput, Lang, LogInfo, Rejudged, Report, ReportInput, render_html, render_json,
+    DeidInput, Lang, LogCheckpoint, Rejudged, Report, ReportInput, ReportLog, render_html,
+    render_json,
 };
 use freeport_vocabulary::Vocabulary;
 use serde::Serialize;
@@ -26,34 +27,24 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
-/// How the report is rendered: its language (`report.html`; `report.json` is language-neutral)
-/// and the day it says it was generated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Rendering {
-    /// Language of `report.html`.
-    pub lang: Lang,
-    /// The day the report was generated.
-    pub generated_on: jiff::civil::Date,
-}
-
-impl From<&crate::pipeline::Request> for Rendering {
-    fn from(request: &crate::pipeline::Request) -> Self {
-        Self {
-            lang: request.lang,
-            generated_on: request.generated_on,
-        }
-    }
-}
-
-/// Stage 7: the output files of `assessment`, rendered (`logged` once the transfer is in the
-/// log).
+/// Stage 7: the output files of `assessment`, rendered: its report `bound` (the model as bound
+/// to the log, [`Bound`]) completed with its place in the log (`logged`, once the transfer is
+/// in the log).
 pub(crate) fn outputs(
     assessment: &Assessment,
-    judge: &Judge,
+    bound: &Bound,
     logged: Option<&Logged>,
-    rendering: Rendering,
+    lang: Lang,
 ) -> Result<Vec<Output>, AssessError> {
-    let (report_json, report_html) = report(assessment, judge, logged, rendering)?;
+    let report = bound
+        .report
+        .clone()
+        .with_log(logged.map(Logged::report_log));
+    let internal = |e: freeport_report::ReportError| {
+        AssessError::at(Stage::Output, Cause::Internal(e.to_string()))
+    };
+    let report_json = render_json(&report).map_err(internal)?;
+    let report_html = render_html(&report, lang).map_err(internal)?;
     let mut files = vec![
         Output {
             name: out_file::REPORT_JSON,
@@ -192,14 +183,55 @@ pub(crate) fn ensure_dir(dir: &Path) -> Result<&Path, AssessError> {
     Ok(dir)
 }
 
-/// The report in JSON and in HTML (`rendering.lang`), dated `rendering.generated_on`: the same
-/// inputs and the same day give the same report whenever it is run.
-pub(crate) fn report(
+/// The report as bound to the log: the model with its log fields empty, its JSON and that
+/// JSON's SHA-256 (what the store keeps, the package manifest and the log entry carry).
+#[derive(Debug, Clone)]
+pub(crate) struct Bound {
+    /// The model, log fields empty.
+    pub report: Report,
+    /// [`freeport_report::bound_json`] of it.
+    pub json: String,
+    /// SHA-256 of `json`, lowercase hex.
+    pub sha256: String,
+    /// The day it says it was generated.
+    pub generated_on: jiff::civil::Date,
+}
+
+impl Bound {
+    /// What the store keeps of it.
+    pub(crate) fn kept(&self) -> freeport_store::KeptReport {
+        freeport_store::KeptReport {
+            report: self.json.clone(),
+            sha256: self.sha256.clone(),
+            generated_on: self.generated_on,
+            log: None,
+        }
+    }
+}
+
+impl Logged {
+    /// The report's place in the log.
+    pub(crate) fn report_log(&self) -> ReportLog {
+        ReportLog {
+            checkpoint: LogCheckpoint {
+                origin: self.origin.clone(),
+                size: self.checkpoint_size,
+                root_hash: self.root_hash.clone(),
+                leaf_index: self.index,
+            },
+            receipt: self.receipt.clone(),
+        }
+    }
+}
+
+/// The report of `assessment` as bound to the log (no log fields), dated
+/// `rendering.generated_on`: the same inputs and the same day give the same report whenever it
+/// is run. Built once the transfer id is settled, before the package is sealed.
+pub(crate) fn bound(
     assessment: &Assessment,
     judge: &Judge,
-    logged: Option<&Logged>,
-    rendering: Rendering,
-) -> Result<(String, String), AssessError> {
+    generated_on: jiff::civil::Date,
+) -> Result<Bound, AssessError> {
     let vocabulary = Vocabulary::embedded().at(Stage::Output)?;
     let content_hashes: BTreeMap<String, String> = assessment
         .scan
@@ -233,28 +265,24 @@ pub(crate) fn report(
         scan: &assessment.scan,
         content_hashes: &content_hashes,
         deid: &deid,
-        log: logged.map(|l| LogInfo {
-            origin: &l.origin,
-            checkpoint_size: l.checkpoint_size,
-            root_hash: &l.root_hash,
-            leaf_index: l.index,
-            receipt: &l.receipt,
-        }),
+        log: None,
         // The fired rules' text goes into the evidence appendix.
         packs: &[judge.pack(Jurisdiction::Cn), judge.pack(Jurisdiction::Us)],
         vocabulary,
         tool_version: env!("CARGO_PKG_VERSION"),
         assessor: None,
-        generated_on: rendering.generated_on,
+        generated_on,
     };
-    let built = Report::build(&input);
-    let internal = |e: freeport_report::ReportError| {
-        AssessError::at(Stage::Output, Cause::Internal(e.to_string()))
-    };
-    Ok((
-        render_json(&built).map_err(internal)?,
-        render_html(&built, rendering.lang).map_err(internal)?,
-    ))
+    let report = Report::build(&input);
+    let json = freeport_report::bound_json(&report)
+        .map_err(|e| AssessError::at(Stage::Output, Cause::Internal(e.to_string())))?;
+    let sha256 = freeport_report::sha256_hex(json.as_bytes());
+    Ok(Bound {
+        report,
+        json,
+        sha256,
+        generated_on,
+    })
 }
 
 /// Pretty JSON with a final newline.

@@ -54,6 +54,8 @@ pub(crate) struct Sealing<'a> {
     pub decision: &'a Decision,
     /// The package's directory name.
     pub package_name: &'a str,
+    /// SHA-256 of the report as bound to the log.
+    pub report_sha256: &'a str,
 }
 
 /// Stage 6a: encrypts the files that cross (unless `payload` holds them already) and describes
@@ -87,6 +89,7 @@ pub(crate) fn seal(
                 classification: canonical(&Classification::new(&assessment.scan, sealing.facts))?,
                 decision: canonical(sealing.decision)?,
                 deidentification: assessment.deid.as_ref().map(canonical).transpose()?,
+                report_sha256: Some(sealing.report_sha256.to_owned()),
                 sealed_at: jiff::Timestamp::now(),
                 package: staging.join(sealing.package_name),
             },

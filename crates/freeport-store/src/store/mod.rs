@@ -2,7 +2,7 @@
 //! cache (here), and every operation written once against [`db::Txn`](crate::db::Txn), by
 //! concern: recording and listing transfers ([`transfers`]), counting windows ([`windows`]),
 //! subject-hash salts ([`salts`]), privacy budgets ([`budgets`]), the log outbox ([`outbox`]),
-//! staged packages ([`packages`]); the port's docket is [`crate::docket`].
+//! staged packages ([`packages`]), kept reports ([`reports`]); the port's docket is [`crate::docket`].
 //!
 //! Every public operation runs inside a [`Tx`]; the one-shot methods on [`Store`] wrap one
 //! operation in its own transaction. No rusqlite or postgres type crosses the public API.
@@ -11,6 +11,7 @@ mod budgets;
 mod open;
 mod outbox;
 mod packages;
+mod reports;
 mod salts;
 mod transfers;
 mod windows;
@@ -21,8 +22,8 @@ use std::path::{Path, PathBuf};
 use crate::db::{Conn, DbError, Mode, Txn};
 use crate::index::{self, ExporterIndex};
 use crate::model::{
-    Budget, CategorySet, HistoryEntry, HistoryFilter, PendingLogEntry, StagedPackage, TransferId,
-    TransferRecord, Volumes, Window,
+    Budget, CategorySet, HistoryEntry, HistoryFilter, PendingLogEntry, ReportLookup, StagedPackage,
+    TransferId, TransferRecord, Volumes, Window,
 };
 use crate::{StoreError, SubjectSalt};
 
@@ -474,6 +475,15 @@ impl Store {
         cn_sets: &[CategorySet],
     ) -> Result<Vec<HistoryEntry>, StoreError> {
         self.read(|tx| tx.history(filter, cn_sets))
+    }
+
+    /// The kept report of a transfer. See [`Tx::transfer_report`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tx::transfer_report`].
+    pub fn transfer_report(&mut self, transfer: &TransferId) -> Result<ReportLookup, StoreError> {
+        self.read(|tx| tx.transfer_report(transfer))
     }
 }
 

@@ -137,6 +137,7 @@ impl Tx<'_> {
             "DELETE FROM transfer_hashes WHERE transfer = ?1",
             "DELETE FROM volume_entry WHERE transfer = ?1",
             "DELETE FROM rule_pack WHERE transfer = ?1",
+            "DELETE FROM transfer_report WHERE transfer = ?1",
             "DELETE FROM log_outbox WHERE transfer = ?1",
             "DELETE FROM transfer WHERE seq = ?1",
         ] {

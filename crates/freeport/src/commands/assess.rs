@@ -116,7 +116,7 @@ pub(crate) fn run(
     render(out, args.format, &rendered)?;
     Ok(match assessment.outcome {
         Outcome::Recorded { .. } => ExitStatus::Success,
-        Outcome::Blocked => ExitStatus::Blocking,
+        Outcome::Blocked { .. } => ExitStatus::Blocking,
     })
 }
 
@@ -332,10 +332,10 @@ fn summary(a: &Assessment, out_dir: &Path) -> String {
                 "Recorded in the store and logged as entry #{log_index} (checkpoint cosigned by the CN and US witnesses)"
             );
         }
-        Outcome::Blocked => {
+        Outcome::Blocked { log_index, .. } => {
             let _ = writeln!(
                 s,
-                "Blocked: nothing recorded, logged or sealed; see decision.json for the rules and remedies"
+                "Blocked: nothing recorded or sealed; the refusal is logged as entry #{log_index}; see decision.json for the rules and remedies"
             );
         }
     }

@@ -14,6 +14,7 @@ pub(crate) mod keys;
 pub(crate) mod log;
 pub(crate) mod open;
 pub(crate) mod port_client;
+pub(crate) mod report;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod serve;

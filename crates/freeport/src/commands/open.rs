@@ -32,6 +32,10 @@ pub(crate) fn run(args: &OpenArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&args.package));
+    if let Some(report) = &args.report {
+        // Before anything is decrypted; `open` then verifies the very manifest read here.
+        check_report(&args.package, report)?;
+    }
     let opened = freeport_seal::open(&args.package, &identities, &trust, &out_dir)?;
     let replay = replay(&opened);
     let mut value = to_json(&args.package, &opened);
@@ -52,6 +56,41 @@ pub(crate) fn run(args: &OpenArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     };
     render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
+}
+
+/// Checks `report` (a `report.json`) against the report SHA-256 in `package`'s manifest.
+fn check_report(package: &Path, report: &Path) -> Result<(), Error> {
+    let mismatch = |reason: String| Error::ReportMismatch {
+        file: report.display().to_string(),
+        reason,
+    };
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|source| Error::File {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    let manifest_path = package.join(freeport_seal::manifest::MANIFEST_FILE);
+    let manifest = freeport_seal::Manifest::parse(&read(&manifest_path)?)
+        .map_err(|reason| mismatch(format!("the package's manifest {reason}")))?;
+    let Some(bound) = manifest.report_sha256 else {
+        return Err(mismatch(
+            "the package's manifest names no report (sealed before reports were bound to it)"
+                .into(),
+        ));
+    };
+    let text = String::from_utf8(read(report)?)
+        .map_err(|_| mismatch("the report is not UTF-8 text".into()))?;
+    let parsed = freeport_report::Report::from_json(&text)
+        .map_err(|e| mismatch(format!("it does not read as a report: {e}")))?;
+    let found = freeport_report::sha256_hex(freeport_report::bound_json(&parsed)?.as_bytes());
+    if found == bound {
+        Ok(())
+    } else {
+        Err(mismatch(format!(
+            "its SHA-256 as bound to the log is {found}; the manifest carries {bound}"
+        )))
+    }
 }
 
 /// Whether this package was opened here before, by the record of opened packages under the home.
