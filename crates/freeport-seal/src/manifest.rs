@@ -25,7 +25,7 @@
 
 use freeport_tlog::entry::{Entry, EntryType};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
 /// The `format` of this version of the package.
@@ -217,20 +217,19 @@ impl Manifest {
     ///
     /// [`crate::Error::Tlog`] when the entry breaks the log's schema (e.g. a bad timestamp).
     pub fn log_entry(&self) -> crate::Result<Entry> {
-        let mut body = json!({
-            "transfer_id": self.transfer_id,
-            "files": [{
-                "name": self.payload.name,
-                "sha256": self.payload.sha256,
-                "bytes": self.payload.bytes,
+        let body = ManifestEntryBody {
+            transfer_id: &self.transfer_id,
+            files: [LoggedFile {
+                name: &self.payload.name,
+                sha256: &self.payload.sha256,
+                bytes: self.payload.bytes,
             }],
-            "sealed_at": self.sealed_at,
-            "exporter": self.exporter,
-            "manifest_body_sha256": self.body_sha256().map_err(crate::Error::request)?,
-        });
-        if let (Some(report), Some(fields)) = (&self.report_sha256, body.as_object_mut()) {
-            fields.insert("report_sha256".to_owned(), report.clone().into());
-        }
+            sealed_at: &self.sealed_at,
+            exporter: &self.exporter,
+            manifest_body_sha256: self.body_sha256().map_err(crate::Error::request)?,
+            report_sha256: self.report_sha256.as_deref(),
+        };
+        let body = serde_json::to_value(&body).map_err(|e| crate::Error::request(e.to_string()))?;
         Ok(Entry::new(EntryType::Manifest, body)?)
     }
 
@@ -242,6 +241,28 @@ impl Manifest {
     pub fn body_sha256(&self) -> Result<String, String> {
         Ok(sha256_hex(&self.body_bytes()?))
     }
+}
+
+/// The body of a package's `manifest` log entry ([`Manifest::log_entry`]); the log writes it as
+/// RFC 8785 canonical JSON, so field order here does not matter.
+#[derive(Serialize)]
+struct ManifestEntryBody<'a> {
+    transfer_id: &'a str,
+    /// The ciphertext only: a public log must not confirm guesses at the plaintext.
+    files: [LoggedFile<'a>; 1],
+    sealed_at: &'a str,
+    exporter: &'a str,
+    manifest_body_sha256: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_sha256: Option<&'a str>,
+}
+
+/// One logged file: the encrypted payload.
+#[derive(Serialize)]
+struct LoggedFile<'a> {
+    name: &'a str,
+    sha256: &'a str,
+    bytes: u64,
 }
 
 /// Lowercase hex SHA-256.
