@@ -28,7 +28,7 @@ export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 if [ -n "${FREEPORT_BIN:-}" ]; then
   BIN=$FREEPORT_BIN
 else
-  cargo build -q --release --workspace --bin freeport
+  cargo build -q --release -p freeport
   BIN=$PWD/target/release/freeport
 fi
 

@@ -667,3 +667,21 @@ async fn receipts_and_the_audit_bundle_download_only_for_those_who_may_have_them
     let (status, _, _) = get(&f.app, "/audit/bundle", &[("Cookie", &alice)]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_queue_puts_the_longest_waiting_case_first() {
+    let f = fixture();
+    let alice = f.port.authenticate(&f.tokens[0].1).unwrap();
+    let later = f
+        .port
+        .file(&alice, &common::facts("china-review"))
+        .unwrap()
+        .id;
+    let wei = sign_in(&f.app, &f.tokens[2].1).await;
+    let (status, _, page) = get(&f.app, "/queue?lang=en", &[("Cookie", &wei)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = page.find(&format!(">{}<", f.china)).unwrap();
+    let second = page.find(&format!(">{later}<")).unwrap();
+    assert!(first < second, "{page}");
+    assert!(page.contains("Waiting") && page.contains(" ago"), "{page}");
+}

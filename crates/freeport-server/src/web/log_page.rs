@@ -52,7 +52,7 @@ pub(super) async fn log(
 }
 
 /// An age in the largest whole unit.
-fn age(lang: Lang, seconds: u64) -> String {
+pub(super) fn age(lang: Lang, seconds: u64) -> String {
     let (n, key) = match seconds {
         0..60 => (seconds, "log.age_seconds"),
         60..3600 => (seconds / 60, "log.age_minutes"),

@@ -436,12 +436,32 @@ async fn queue(
         });
     }
     let port = Arc::clone(&web.port);
-    match crate::port_call(move || port.cases(&who, Some(CaseStatus::Open))).await {
-        Ok(cases) => context.page(
-            StatusCode::OK,
-            i18n::t(context.lang, "queue.title"),
-            pages::queue(&context, &cases),
-        ),
+    let loaded = crate::port_call(move || {
+        Ok((
+            port.cases(&who, Some(CaseStatus::Open))?,
+            port.filings(&who)?,
+        ))
+    })
+    .await;
+    match loaded {
+        Ok((cases, filings)) => {
+            // Oldest waiting first: the queue a reviewer works down.
+            let filed: HashMap<&str, &str> = filings
+                .iter()
+                .map(|f| (f.id.as_str(), f.filed_at.as_str()))
+                .collect();
+            let mut queue: Vec<(&freeport_port::port::CaseView, Option<&str>)> = cases
+                .iter()
+                .map(|c| (c, filed.get(c.filing.as_str()).copied()))
+                .collect();
+            queue.sort_by(|a, b| (a.1, &a.0.filing).cmp(&(b.1, &b.0.filing)));
+            let now = jiff::Timestamp::now().as_second();
+            context.page(
+                StatusCode::OK,
+                i18n::t(context.lang, "queue.title"),
+                pages::queue(&context, &queue, now),
+            )
+        }
         Err(e) => context.error(&e),
     }
 }

@@ -580,20 +580,26 @@ fn decision_form(context: &Context, view: &FilingView, state: &DecideState) -> M
     }
 }
 
-pub(super) fn queue(context: &Context, cases: &[CaseView]) -> Markup {
+pub(super) fn queue(context: &Context, cases: &[(&CaseView, Option<&str>)], now: i64) -> Markup {
     let lang = context.lang;
     html! {
         @if cases.is_empty() {
             p { (t(lang, "queue.none")) }
         } @else {
+            p { (t(lang, "queue.order")) }
             table {
-                (head(lang, &["queue.filing", "queue.side", "queue.outcome", "queue.status"]))
+                (head(lang, &["queue.filing", "queue.side", "queue.outcome", "queue.filed_at", "queue.waiting", "queue.status"]))
                 tbody {
-                    @for c in cases {
+                    @for (c, filed_at) in cases {
+                        @let waiting = filed_at
+                            .and_then(|at| at.parse::<jiff::Timestamp>().ok())
+                            .map(|at| u64::try_from(now - at.as_second()).unwrap_or(0));
                         tr {
                             td { a href={ "/filings/" (c.filing) } { (c.filing) } }
                             td { (t(lang, side_key(&c.side))) }
                             td { (i18n::outcome(lang, &c.outcome)) }
+                            td { @if let Some(at) = filed_at { time datetime=(at) { (at) } } }
+                            td { @if let Some(seconds) = waiting { (super::log_page::age(lang, seconds)) } }
                             td { (t(lang, case_status_key(c.status))) }
                         }
                     }
