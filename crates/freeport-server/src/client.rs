@@ -270,6 +270,53 @@ impl PortClient {
         })?;
         self.post(&format!("/api/v1/filings/{}/decision", encode(id)), &body)
     }
+
+    /// Contests a classification on the caller's filing (exporters).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn contest(
+        &self,
+        id: &str,
+        contest: &freeport_port::port::NewContest,
+    ) -> Result<freeport_port::port::ContestView, ClientError> {
+        let body = serde_json::to_string(contest).map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: e.to_string(),
+        })?;
+        self.post(&format!("/api/v1/filings/{}/contests", encode(id)), &body)
+    }
+
+    /// Rules on a contest (reviewers).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn rule_contest(
+        &self,
+        id: &str,
+        seq: u64,
+        request: &freeport_port::port::ContestRulingRequest,
+    ) -> Result<freeport_port::port::RulingView, ClientError> {
+        let body = serde_json::to_string(request).map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: e.to_string(),
+        })?;
+        self.post(
+            &format!("/api/v1/filings/{}/contests/{seq}/ruling", encode(id)),
+            &body,
+        )
+    }
+
+    /// The overrides (accepted contests) the caller may see.
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn overrides(&self) -> Result<Vec<freeport_port::port::ContestView>, ClientError> {
+        self.get("/api/v1/overrides")
+    }
 }
 
 /// Percent-encodes a path segment or query value (everything but unreserved characters).

@@ -76,6 +76,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "port_outbox",
         sql: include_str!("../migrations/sqlite/0010_port_outbox.sql"),
     },
+    Migration {
+        version: 11,
+        name: "contests_and_attachments",
+        sql: include_str!("../migrations/sqlite/0011_contests_and_attachments.sql"),
+    },
 ];
 
 /// The same migrations for PostgreSQL (`migrations/postgres/`): the same versions and names,
@@ -130,6 +135,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
         version: 10,
         name: "port_outbox",
         sql: include_str!("../migrations/postgres/0010_port_outbox.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "contests_and_attachments",
+        sql: include_str!("../migrations/postgres/0011_contests_and_attachments.sql"),
     },
 ];
 

@@ -24,7 +24,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 10);
+    assert_eq!(latest_version(), 11);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -51,6 +51,7 @@ fn a_new_store_is_created_and_migrated() {
             (8, "package_delivery".to_owned()),
             (9, "docket".to_owned()),
             (10, "port_outbox".to_owned()),
+            (11, "contests_and_attachments".to_owned()),
         ]
     );
     let strict: i64 = conn
@@ -145,7 +146,7 @@ fn a_newer_schema_is_refused_with_the_path(db) {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 10,
+                known: 11,
                 ..
             }
         ),

@@ -165,6 +165,7 @@ fn decision(
         public_reasons: reasons,
         decided_at: &decided_at,
         rule_packs: &packs,
+        judgement: filing["judgement"].as_u64().unwrap(),
     })
     .unwrap();
     let key = load_signing_key(key_file).unwrap();
@@ -174,6 +175,7 @@ fn decision(
         "conditions": conditions,
         "public_reasons": reasons,
         "decided_at": decided_at,
+        "judgement": filing["judgement"],
         "signed_note": note,
     })
     .to_string()
@@ -1138,4 +1140,128 @@ fn a_notice_published_from_the_command_line_survives_a_crash_and_is_public() {
         "{feed}"
     );
     assert!(server.stop().success());
+}
+
+/// `freeport ARGS` against `server` with `token`, from the repository root.
+fn client(server: &Server, token: &str, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("freeport")
+        .unwrap()
+        .current_dir(root())
+        .env("FREEPORT_PORT_URL", &server.base)
+        .env("FREEPORT_TOKEN", token)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_contested_classification_is_accepted_from_the_command_line_and_judged_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("port");
+    assert!(freeport(&home, &["init"]).status.success());
+    let alice = add_account(
+        &home,
+        &[
+            "alice",
+            "--role",
+            "exporter",
+            "--organisation",
+            "acme",
+            "--name",
+            "Alice",
+        ],
+    );
+    let audrey = add_account(&home, &["audrey", "--role", "auditor", "--name", "Audrey"]);
+    let (wei, _) = cn_reviewer(&home, dir.path());
+    let server = Server::start(&home);
+
+    let filed = client(
+        &server,
+        &alice,
+        &[
+            "file",
+            "examples/port/filings/airport-names.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(filed.status.code(), Some(1), "{filed:?}");
+    let filing: Value = serde_json::from_slice(&filed.stdout).unwrap();
+    let id = filing["id"].as_str().unwrap();
+    assert_eq!(filing["judgement"], 1);
+
+    let contest = client(
+        &server,
+        &alice,
+        &[
+            "case",
+            "contest",
+            id,
+            "--category",
+            "person.name",
+            "--source",
+            "airports.csv:name",
+            "--becomes",
+            "not_personal_data",
+            "--justification",
+            "the column holds IATA airport names such as Shanghai Pudong",
+        ],
+    );
+    assert!(contest.status.success(), "{contest:?}");
+    insta::assert_snapshot!("case_contest", stdout(&contest));
+    // The reviewer refuses nothing by accident: an unknown contest is not found, by code.
+    let missing = client(
+        &server,
+        &wei,
+        &[
+            "case",
+            "rule",
+            id,
+            "9",
+            "--accept",
+            "--reason",
+            "place names",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("freeport::port::not_found"),
+        "{missing:?}"
+    );
+    let ruled = client(
+        &server,
+        &wei,
+        &[
+            "case",
+            "rule",
+            id,
+            "1",
+            "--accept",
+            "--reason",
+            "the column holds place names, not people's",
+        ],
+    );
+    assert!(ruled.status.success(), "{ruled:?}");
+    insta::assert_snapshot!("case_rule_accept", stdout(&ruled));
+    let overrides = client(&server, &audrey, &["case", "overrides"]);
+    assert!(overrides.status.success(), "{overrides:?}");
+    insta::assert_snapshot!("case_overrides", stdout(&overrides));
+    let shown = client(&server, &alice, &["case", "show", id, "--format", "json"]);
+    let shown: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown["status"], "cleared");
+    assert_eq!(shown["judgement"], 2);
+    assert_eq!(shown["cases"][0]["status"], "closed");
+    assert!(shown["contests"][0]["log_index"].is_u64(), "{shown}");
+    let (_, _, journal) = call(&server, "GET", "/api/v1/journal", Some(&audrey), None);
+    let actions: Vec<&str> = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"contest.accept"), "{actions:?}");
 }

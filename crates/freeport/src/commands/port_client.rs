@@ -7,8 +7,8 @@ use std::io::Write;
 use freeport_cli::{CaseCommand, FileArgs, NoticeKindArg, PortConnection, PublishArgs, ReviewArgs};
 use freeport_policy::{FactsFormat, parse_facts};
 use freeport_port::port::{
-    DecisionFields, DecisionRequest, FilingView, NewNotice, NoticeKind, Verdict, decision_entry,
-    decision_note_text,
+    ContestRulingRequest, ContestView, DecisionFields, DecisionRequest, FilingView, NewContest,
+    NewNotice, NoticeKind, Ruling, RulingView, Verdict, decision_entry, decision_note_text,
 };
 use freeport_server::client::PortClient;
 use freeport_store::docket::FilingStatus;
@@ -25,15 +25,16 @@ fn client(connection: &PortConnection) -> PortClient {
 fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> {
     writeln!(
         out,
-        "filing {}  {}  (organisation {}, filed {} by {})",
+        "filing {}  {}  (organisation {}, filed {} by {}, judgement {})",
         filing.id,
         filing.status.as_str(),
         filing.organisation,
         filing.filed_at,
-        filing.filed_by
+        filing.filed_by,
+        filing.judgement
     )?;
     let mut table = crate::render::table();
-    table.set_header(["side", "outcome at filing", "review", "decided by", "log"]);
+    table.set_header(["side", "outcome", "review", "decided by", "log"]);
     for side in ["cn", "us"] {
         let outcome = filing.decision[side]["outcome"].as_str().unwrap_or("?");
         let case = filing.cases.iter().find(|c| c.side == side);
@@ -58,6 +59,10 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
     }
     for m in &filing.messages {
         writeln!(out, "  [{}] {} ({}): {}", m.seq, m.author, m.at, m.body)?;
+    }
+    if !filing.contests.is_empty() {
+        writeln!(out, "contested classifications:")?;
+        render_contests(&filing.contests, out)?;
     }
     if !filing.earlier.is_empty() {
         writeln!(
@@ -85,6 +90,97 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
                 outcome(0),
                 outcome(1),
                 e.windows.join(", ").to_uppercase(),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+    }
+    Ok(())
+}
+
+/// Contests for people: one row each, then each one's justification and ruling.
+fn render_contests(contests: &[ContestView], out: &mut dyn Write) -> Result<(), Error> {
+    let mut table = crate::render::table();
+    table.set_header([
+        "filing",
+        "#",
+        "category",
+        "collected in",
+        "source",
+        "becomes",
+        "status",
+        "ruled by",
+        "judgement",
+        "log",
+    ]);
+    for c in contests {
+        table.add_row([
+            c.filing.clone(),
+            c.seq.to_string(),
+            c.category.clone(),
+            c.collected_in.clone(),
+            c.source.clone().unwrap_or_default(),
+            c.becomes.clone(),
+            c.status.as_str().to_owned(),
+            c.ruled_by.clone().unwrap_or_default(),
+            c.judgement.map(|j| j.to_string()).unwrap_or_default(),
+            c.log_index.map(|i| format!("#{i}")).unwrap_or_default(),
+        ]);
+    }
+    writeln!(out, "{table}")?;
+    for c in contests {
+        writeln!(
+            out,
+            "  {}#{} justification ({}): {}",
+            c.filing, c.seq, c.filed_by, c.justification
+        )?;
+        if let (Some(by), Some(reason)) = (&c.ruled_by, &c.reason) {
+            writeln!(
+                out,
+                "  {}#{} {} by {by}: {reason}",
+                c.filing,
+                c.seq,
+                c.status.as_str()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A ruling for people: the contest, then what judging again changed.
+fn render_ruling(ruling: &RulingView, out: &mut dyn Write) -> Result<(), Error> {
+    let c = &ruling.contest;
+    writeln!(
+        out,
+        "contest #{} on {} ({} collected in {} → {}): {}",
+        c.seq,
+        c.filing,
+        c.category,
+        c.collected_in,
+        c.becomes,
+        c.status.as_str()
+    )?;
+    if c.status == freeport_store::docket::ContestStatus::Accepted {
+        writeln!(
+            out,
+            "judged again: judgement {}, filing {}; override logged as entry {}",
+            ruling.judgement,
+            ruling.status.as_str(),
+            c.log_index
+                .map_or_else(|| "pending".to_owned(), |i| format!("#{i}"))
+        )?;
+        let mut table = crate::render::table();
+        table.set_header(["side", "outcome before", "outcome now", "review"]);
+        for (side, now) in &ruling.outcomes {
+            let case = ruling.cases.iter().find(|k| &k.side == side);
+            table.add_row([
+                side.to_uppercase(),
+                ruling
+                    .outcomes_before
+                    .get(side)
+                    .cloned()
+                    .unwrap_or_default(),
+                now.clone(),
+                case.map_or_else(|| "not needed".to_owned(), |k| k.status.as_str().to_owned()),
             ]);
         }
         writeln!(out, "{table}")?;
@@ -158,6 +254,66 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
             };
             render(out, args.format, &rendered)?;
         }
+        CaseCommand::Contest(args) => {
+            let contest = client(&args.port)
+                .contest(
+                    &args.id,
+                    &NewContest {
+                        category: args.category.clone(),
+                        collected_in: args.collected_in.clone(),
+                        source: args.source.clone(),
+                        becomes: args.becomes.clone(),
+                        justification: args.justification.clone(),
+                    },
+                )
+                .map_err(Error::from)?;
+            let rendered = Rendered {
+                json: &contest,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "contest #{} on {}: `{}` collected in {} → {} ({}; a reviewer of a side with a case rules on it)",
+                        contest.seq,
+                        contest.filing,
+                        contest.category,
+                        contest.collected_in,
+                        contest.becomes,
+                        contest.status.as_str()
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
+        }
+        CaseCommand::Rule(args) => {
+            let ruling = client(&args.port)
+                .rule_contest(
+                    &args.id,
+                    args.contest,
+                    &ContestRulingRequest {
+                        ruling: if args.accept {
+                            Ruling::Accept
+                        } else {
+                            Ruling::Reject
+                        },
+                        reason: args.reason.clone(),
+                    },
+                )
+                .map_err(Error::from)?;
+            let rendered = Rendered {
+                json: &ruling,
+                table: |out: &mut dyn Write| render_ruling(&ruling, out),
+            };
+            render(out, args.format, &rendered)?;
+        }
+        CaseCommand::Overrides(args) => {
+            let overrides = client(&args.port).overrides().map_err(Error::from)?;
+            let rendered = Rendered {
+                json: &overrides,
+                table: |out: &mut dyn Write| render_contests(&overrides, out),
+            };
+            render(out, args.format, &rendered)?;
+        }
     }
     Ok(ExitStatus::Success)
 }
@@ -197,6 +353,7 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
         public_reasons: &args.reason,
         decided_at: &decided_at,
         rule_packs: &packs,
+        judgement: filing.judgement,
     })
     .map_err(|e| Error::Port(Box::new(e)))?;
     let signed_note = sign_note(&decision_note_text(&entry), &key, "decision")?;
@@ -208,6 +365,7 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
                 conditions,
                 public_reasons: args.reason.clone(),
                 decided_at,
+                judgement: filing.judgement,
                 signed_note,
             },
         )
