@@ -1118,6 +1118,75 @@ pub enum CaseCommand {
     Rule(CaseRuleArgs),
     /// The overrides (accepted contests) you may see.
     Overrides(CaseListArgs),
+    /// Attach a document to your filing (exporters): stored at the port by its SHA-256.
+    #[command(after_help = CASE_ATTACH_AFTER_HELP)]
+    Attach(CaseAttachArgs),
+    /// Download a document attached to a filing (its exporter and reviewers).
+    Download(CaseDownloadArgs),
+}
+
+const CASE_ATTACH_AFTER_HELP: &str = "\
+Kinds: standard-contract, pipia, cisa-security-attestation, compliance-programme, licence, other.
+`case show` lists each side's required documents (by its rule's mechanisms) with those attached;
+a reviewer's signed decision names the SHA-256 of every document attached when it was made.
+
+Examples:
+  freeport case attach F-2026-000002 --kind pipia pipia-2026.pdf
+  freeport case download F-2026-000002 1 -o pipia.pdf
+";
+
+/// What an attached document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AttachmentKindArg {
+    /// The CAC standard contract.
+    StandardContract,
+    /// The personal information protection impact assessment.
+    Pipia,
+    /// An attestation that CISA's security requirements are met.
+    CisaSecurityAttestation,
+    /// The data compliance programme.
+    ComplianceProgramme,
+    /// A licence or its application.
+    Licence,
+    /// Anything else.
+    Other,
+}
+
+/// Arguments of `freeport case attach`.
+#[derive(Debug, Args)]
+pub struct CaseAttachArgs {
+    /// The filing id.
+    pub id: String,
+    /// What the document is.
+    #[arg(long, value_enum)]
+    pub kind: AttachmentKindArg,
+    /// The document (its file name is sent with it).
+    pub file: PathBuf,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `freeport case download`.
+#[derive(Debug, Args)]
+pub struct CaseDownloadArgs {
+    /// The filing id.
+    pub id: String,
+    /// The attachment's number within the filing.
+    pub seq: u64,
+    /// Where to write it (`-` for standard output); an existing file is replaced only with
+    /// `--force`.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
 }
 
 const CASE_CONTEST_AFTER_HELP: &str = "\

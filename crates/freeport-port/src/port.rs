@@ -55,8 +55,10 @@ use crate::home::{Cosigned, PortLog};
 use crate::layout::{HomeError, HomeLayout};
 use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 
+mod attach;
 mod contest;
 
+pub use attach::{AttachmentKind, AttachmentView, MAX_ATTACHMENT_BYTES, RequiredDocument};
 pub use contest::{
     ContestRulingRequest, ContestView, NOT_PERSONAL_DATA, NewContest, Ruling, RulingView,
     override_entry,
@@ -505,6 +507,14 @@ pub struct FilingView {
     /// overrides: the inventory judged is the filed one reclassified by them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contests: Vec<ContestView>,
+    /// The documents attached (hashes and sizes; the bytes for the exporter and the reviewers
+    /// at `/api/v1/filings/{id}/attachments/{seq}`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentView>,
+    /// The documents each side still under review needs by its rule's mechanisms, with the
+    /// attachments of each kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<RequiredDocument>,
     /// A filing cleared at once: its `decision` entry's index in the log (receipt at
     /// `/api/v1/filings/{id}/receipt` once a cosigned checkpoint covers it).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -543,6 +553,13 @@ impl FilingView {
     #[must_use]
     pub fn rule_packs(&self) -> Vec<String> {
         decision_packs(&self.decision)
+    }
+
+    /// The SHA-256 of its attachments in order: what a reviewer's client puts into
+    /// [`DecisionFields::attachments`] and [`DecisionRequest::attachments`].
+    #[must_use]
+    pub fn attachment_hashes(&self) -> Vec<String> {
+        self.attachments.iter().map(|a| a.sha256.clone()).collect()
     }
 }
 
@@ -763,6 +780,11 @@ pub struct DecisionRequest {
     /// The judgement decided on ([`FilingView::judgement`]): a filing judged again since is
     /// refused with a conflict, so no decision silently stands on an earlier judgement.
     pub judgement: u64,
+    /// The SHA-256 of every document attached to the filing, in attachment order
+    /// ([`FilingView::attachments`]): the documents decided on. A filing whose attachments
+    /// changed since is refused with a conflict.
+    #[serde(default)]
+    pub attachments: Vec<String>,
     /// The reviewer's signed note whose text is the decision entry and a newline.
     pub signed_note: String,
 }
@@ -788,6 +810,8 @@ pub struct DecisionFields<'a> {
     pub rule_packs: &'a [String],
     /// The filing's judgement decided on ([`FilingView::judgement`]).
     pub judgement: u64,
+    /// The SHA-256 of the documents attached, in attachment order.
+    pub attachments: &'a [String],
 }
 
 /// The `decision` log entry (RFC 8785 canonical JSON) a reviewer signs and the port appends:
@@ -811,6 +835,7 @@ pub fn decision_entry(fields: &DecisionFields<'_>) -> Result<Vec<u8>, PortError>
         "conditions": fields.conditions,
         "public_reasons": fields.public_reasons,
         "judgement": fields.judgement,
+        "attachments": fields.attachments,
     });
     Ok(
         freeport_tlog::entry::Entry::new(freeport_tlog::entry::EntryType::Decision, body)?
@@ -1370,8 +1395,14 @@ impl Port {
             facts: facts_value.clone(),
             decision: serde_json::to_value(&decision).map_err(internal)?,
             judgement: 1,
+            documents: attach::required_documents(
+                &serde_json::to_value(&decision).map_err(internal)?,
+                &cases,
+                &[],
+            ),
             cases: cases.into_iter().map(Into::into).collect(),
             contests: Vec::new(),
+            attachments: Vec::new(),
             messages: Vec::new(),
             log_index: None,
             earlier: Vec::new(),
@@ -1414,17 +1445,10 @@ impl Port {
     ) -> Result<FilingView, PortError> {
         let mut store = self.store()?;
         store.transaction(|tx| {
-            let not_found = || PortError::NotFound {
-                what: "filing",
-                id: id.to_owned(),
-            };
-            let filing = tx.filing(id)?.ok_or_else(not_found)?;
-            let cases = tx.case_sides(id)?;
-            if !visible(who, &filing, &cases) {
-                return Err(not_found());
-            }
+            let (filing, cases) = visible_filing(tx, who, id)?;
             let messages = tx.messages(id)?;
             let contests = tx.contests(id)?;
+            let attachments = tx.attachments(id)?;
             let log_index = match tx.transfer_log_state(&TransferId(id.to_owned()))? {
                 Some(freeport_store::LogState::Logged(index)) if cleared_by_rules(&cases) => {
                     Some(index)
@@ -1436,7 +1460,7 @@ impl Port {
             } else {
                 Vec::new()
             };
-            let mut view = filing_view(filing, cases, messages, contests)?;
+            let mut view = filing_view(filing, cases, messages, contests, attachments)?;
             view.log_index = log_index;
             view.earlier = earlier;
             Ok(view)
@@ -1590,15 +1614,7 @@ impl Port {
         )?;
         let at = now();
         self.store()?.transaction(|tx| {
-            let not_found = || PortError::NotFound {
-                what: "filing",
-                id: filing.to_owned(),
-            };
-            let record = tx.filing(filing)?.ok_or_else(not_found)?;
-            let cases = tx.case_sides(filing)?;
-            if !visible(who, &record, &cases) {
-                return Err(not_found());
-            }
+            let (_, cases) = visible_filing(tx, who, filing)?;
             if cases.is_empty() {
                 return Err(PortError::Conflict {
                     what: "filing",
@@ -1649,15 +1665,7 @@ impl Port {
             .ok_or_else(|| PortError::Internal("a reviewer without a side".into()))?;
         let at = now();
         let decided = self.store()?.transaction(|tx| {
-            let not_found = || PortError::NotFound {
-                what: "filing",
-                id: filing.to_owned(),
-            };
-            let record = tx.filing(filing)?.ok_or_else(not_found)?;
-            let cases = tx.case_sides(filing)?;
-            if !visible(who, &record, &cases) {
-                return Err(not_found());
-            }
+            let (record, _) = visible_filing(tx, who, filing)?;
             // Fields are checked only for a caller who may see the case: others learn nothing.
             check_verdict(request)?;
             let decided_at: jiff::Timestamp = request
@@ -1686,6 +1694,7 @@ impl Port {
                 decided_at: &request.decided_at,
                 rule_packs: &packs,
                 judgement: request.judgement,
+                attachments: &request.attachments,
             })?;
             let account = tx
                 .account(&who.account)?
@@ -1696,6 +1705,23 @@ impl Port {
                     what: "filing",
                     id: filing.to_owned(),
                     reason: "was refused by the other side already".to_owned(),
+                });
+            }
+            let attached: Vec<String> = tx
+                .attachments(filing)?
+                .into_iter()
+                .map(|a| a.sha256)
+                .collect();
+            if attached != request.attachments {
+                return Err(PortError::Conflict {
+                    what: "filing",
+                    id: filing.to_owned(),
+                    reason: format!(
+                        "has {} attached document(s) now, not the {} this decision names; read it \
+                         again and decide on what is attached",
+                        attached.len(),
+                        request.attachments.len()
+                    ),
                 });
             }
             if request.judgement != record.judgement {
@@ -2397,6 +2423,26 @@ fn side_outcomes(decision: &serde_json::Value) -> std::collections::BTreeMap<Str
         .collect()
 }
 
+/// The filing `id` and its case sides, if `who` may see it; "not found" alike for one that does
+/// not exist and one outside the caller's tenancy.
+fn visible_filing(
+    tx: &mut Tx<'_>,
+    who: &Principal,
+    id: &str,
+) -> Result<(Filing, Vec<CaseSide>), PortError> {
+    let not_found = || PortError::NotFound {
+        what: "filing",
+        id: id.to_owned(),
+    };
+    let record = tx.filing(id)?.ok_or_else(not_found)?;
+    let cases = tx.case_sides(id)?;
+    if visible(who, &record, &cases) {
+        Ok((record, cases))
+    } else {
+        Err(not_found())
+    }
+}
+
 /// Whether `who` may see `filing` (whose case sides are `cases`).
 fn visible(who: &Principal, filing: &Filing, cases: &[CaseSide]) -> bool {
     match who.role {
@@ -2413,13 +2459,21 @@ fn filing_view(
     cases: Vec<CaseSide>,
     messages: Vec<Message>,
     contests: Vec<freeport_store::docket::Contest>,
+    attachments: Vec<freeport_store::docket::Attachment>,
 ) -> Result<FilingView, PortError> {
     let parse = |text: &str| {
         serde_json::from_str(text).map_err(|e| PortError::Internal(format!("stored JSON: {e}")))
     };
+    let decision = parse(&filing.decision)?;
+    let attachments = attachments
+        .into_iter()
+        .map(AttachmentView::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(FilingView {
         facts: parse(&filing.facts)?,
-        decision: parse(&filing.decision)?,
+        documents: attach::required_documents(&decision, &cases, &attachments),
+        attachments,
+        decision,
         id: filing.id,
         organisation: filing.organisation,
         filed_by: filing.filed_by,

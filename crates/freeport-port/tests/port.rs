@@ -90,6 +90,7 @@ fn sign(
         decided_at: &decided_at,
         rule_packs: &packs,
         judgement: filing.judgement,
+        attachments: &filing.attachment_hashes(),
     })
     .unwrap();
     DecisionRequest {
@@ -98,6 +99,7 @@ fn sign(
         public_reasons: reasons.to_vec(),
         decided_at,
         judgement: filing.judgement,
+        attachments: filing.attachment_hashes(),
         signed_note: sign_note(&decision_note_text(&entry), key, "decision").unwrap(),
     }
 }
@@ -978,4 +980,131 @@ fn an_approval_is_refused_when_the_volumes_moved_since_filing() {
         f.port.filing(&alice, &filing.id).unwrap().status,
         FilingStatus::Cleared
     );
+}
+
+#[test]
+fn documents_are_attached_by_hash_shown_as_required_and_bound_into_decisions() {
+    use freeport_port::port::AttachmentKind;
+    let f = port();
+    let cn_key = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let us_key = SigningKey::generate("sam", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let bob = f.make(&account("bob", Role::Exporter, Some("globex"), None));
+    let wei = f.make(&account("wei", Role::CnReviewer, None, Some(&cn_key)));
+    let sam = f.make(&account("sam", Role::UsReviewer, None, Some(&us_key)));
+    let audrey = f.make(&account("audrey", Role::Auditor, None, None));
+    let filing = f.port.file(&alice, &facts("china-review")).unwrap();
+    // China's rule names a PIPIA and a standard contract: required, none attached yet.
+    let required: Vec<(&str, AttachmentKind, bool)> = filing
+        .documents
+        .iter()
+        .map(|d| (d.side.as_str(), d.kind, d.attached.is_empty()))
+        .collect();
+    assert!(
+        required.contains(&("cn", AttachmentKind::Pipia, true)),
+        "{required:?}"
+    );
+    assert!(
+        required.contains(&("cn", AttachmentKind::StandardContract, true)),
+        "{required:?}"
+    );
+    let before = sign(&cn_key, &wei, &filing, Verdict::Approve, &[], &[]);
+
+    // Path tricks and empty or oversized documents are refused by field, nothing written.
+    let attachments = f.port.layout().attachments_dir();
+    for (name, bytes, field) in [
+        ("../../etc/passwd", b"x".to_vec(), "file_name"),
+        ("a/b.pdf", b"x".to_vec(), "file_name"),
+        (".profile", b"x".to_vec(), "file_name"),
+        ("pipia.pdf", Vec::new(), "body"),
+        (
+            "pipia.pdf",
+            vec![0; freeport_port::port::MAX_ATTACHMENT_BYTES + 1],
+            "body",
+        ),
+    ] {
+        let error = f
+            .port
+            .attach(&alice, &filing.id, AttachmentKind::Pipia, name, &bytes)
+            .unwrap_err();
+        assert!(
+            matches!(&error, PortError::Invalid { field: got, .. } if got == field),
+            "{name}: {error:?}"
+        );
+    }
+    assert!(!attachments.exists());
+    // Only the owning exporter attaches.
+    for (who, hidden) in [(&bob, true), (&wei, false), (&audrey, false)] {
+        let error = f
+            .port
+            .attach(who, &filing.id, AttachmentKind::Pipia, "p.pdf", b"%PDF")
+            .unwrap_err();
+        if hidden {
+            assert!(matches!(error, PortError::NotFound { .. }), "{error:?}");
+        } else {
+            assert!(matches!(error, PortError::Forbidden { .. }), "{error:?}");
+        }
+    }
+
+    let pipia = b"%PDF-1.7 PIPIA of 2026-05-02".to_vec();
+    let attached = f
+        .port
+        .attach(
+            &alice,
+            &filing.id,
+            AttachmentKind::Pipia,
+            "PIPIA 2026.pdf",
+            &pipia,
+        )
+        .unwrap();
+    assert_eq!(attached.seq, 1);
+    assert_eq!(attached.bytes, pipia.len() as u64);
+    // Stored once, under its SHA-256.
+    let stored = std::fs::read(attachments.join(&attached.sha256)).unwrap();
+    assert_eq!(stored, pipia);
+    let shown = f.port.filing(&audrey, &filing.id).unwrap();
+    assert_eq!(shown.attachments[0].sha256, attached.sha256);
+    let pipia_row = shown
+        .documents
+        .iter()
+        .find(|d| d.kind == AttachmentKind::Pipia)
+        .unwrap();
+    assert_eq!(pipia_row.attached, [1]);
+
+    // The exporter and the side's reviewer download it; the other side, the auditor and
+    // another exporter do not.
+    assert_eq!(f.port.attachment(&alice, &filing.id, 1).unwrap().1, pipia);
+    assert_eq!(f.port.attachment(&wei, &filing.id, 1).unwrap().1, pipia);
+    for who in [&sam, &bob] {
+        let error = f.port.attachment(who, &filing.id, 1).unwrap_err();
+        assert!(matches!(error, PortError::NotFound { .. }), "{error:?}");
+    }
+    let error = f.port.attachment(&audrey, &filing.id, 1).unwrap_err();
+    assert!(matches!(error, PortError::Forbidden { .. }), "{error:?}");
+    let error = f.port.attachment(&alice, &filing.id, 9).unwrap_err();
+    assert!(matches!(error, PortError::NotFound { .. }), "{error:?}");
+
+    // A decision signed before the document was attached names other documents: a conflict.
+    let error = f.port.decide(&wei, &filing.id, &before).unwrap_err();
+    assert!(
+        matches!(&error, PortError::Conflict { reason, .. } if reason.contains("attached")),
+        "{error:?}"
+    );
+    // Signed over the attachments' hashes, it stands, and its entry binds them.
+    let approval = sign(&cn_key, &wei, &shown, Verdict::Approve, &[], &[]);
+    assert!(
+        approval.attachments == vec![attached.sha256.clone()],
+        "{:?}",
+        approval.attachments
+    );
+    f.port.decide(&wei, &filing.id, &approval).unwrap();
+    assert!(approval.signed_note.contains(&attached.sha256));
+    // A filing no longer under review takes no documents.
+    let error = f
+        .port
+        .attach(&alice, &filing.id, AttachmentKind::Other, "late.pdf", b"x")
+        .unwrap_err();
+    assert!(matches!(error, PortError::Conflict { .. }), "{error:?}");
+    let journal = f.port.journal(&f.admin, 0).unwrap();
+    assert!(journal.iter().any(|j| j.action == "attachment.create"));
 }

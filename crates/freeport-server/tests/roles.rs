@@ -146,6 +146,42 @@ async fn every_route_with_every_role_and_none() {
             [401, 400, 400, 400, 400, 400, 400],
         ),
         (
+            "POST",
+            format!("{china}/attachments?kind=pipia&file_name=pipia.pdf"),
+            "%PDF-1.7",
+            [401, 201, 404, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{china}/attachments?kind=pipia&file_name=..%2Fpipia.pdf"),
+            "%PDF-1.7",
+            [401, 422, 404, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{china}/attachments?kind=selfie&file_name=pipia.pdf"),
+            "%PDF-1.7",
+            [401, 422, 422, 422, 422, 422, 422],
+        ),
+        (
+            "POST",
+            format!("{cleared}/attachments?kind=pipia&file_name=pipia.pdf"),
+            "%PDF-1.7",
+            [401, 404, 409, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            format!("{china}/attachments/1"),
+            "",
+            [401, 200, 404, 200, 404, 403, 403],
+        ),
+        (
+            "GET",
+            format!("{china}/attachments/2"),
+            "",
+            [401, 404, 404, 404, 404, 403, 403],
+        ),
+        (
             "GET",
             "/api/v1/overrides".into(),
             "",

@@ -166,6 +166,7 @@ fn decision(
         decided_at: &decided_at,
         rule_packs: &packs,
         judgement: filing["judgement"].as_u64().unwrap(),
+        attachments: &[],
     })
     .unwrap();
     let key = load_signing_key(key_file).unwrap();
@@ -1193,6 +1194,68 @@ fn a_contested_classification_is_accepted_from_the_command_line_and_judged_again
     let filing: Value = serde_json::from_slice(&filed.stdout).unwrap();
     let id = filing["id"].as_str().unwrap();
     assert_eq!(filing["judgement"], 1);
+
+    // A document attached from a file, listed with its hash, downloaded by the reviewer.
+    let pipia = dir.path().join("PIPIA 2026.pdf");
+    std::fs::write(&pipia, b"%PDF-1.7 route table PIPIA\n").unwrap();
+    let attached = client(
+        &server,
+        &alice,
+        &[
+            "case",
+            "attach",
+            id,
+            "--kind",
+            "pipia",
+            pipia.to_str().unwrap(),
+        ],
+    );
+    assert!(attached.status.success(), "{attached:?}");
+    insta::assert_snapshot!("case_attach", stdout(&attached));
+    let copy = dir.path().join("copy.pdf");
+    let downloaded = client(
+        &server,
+        &wei,
+        &["case", "download", id, "1", "-o", copy.to_str().unwrap()],
+    );
+    assert!(downloaded.status.success(), "{downloaded:?}");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(&pipia).unwrap()
+    );
+    let again = client(
+        &server,
+        &wei,
+        &["case", "download", id, "1", "-o", copy.to_str().unwrap()],
+    );
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing file is not replaced"
+    );
+    let hidden = dir.path().join(".hidden");
+    std::fs::write(&hidden, b"x").unwrap();
+    let tricky = client(
+        &server,
+        &alice,
+        &[
+            "case",
+            "attach",
+            id,
+            "--kind",
+            "other",
+            hidden.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(tricky.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&tricky.stderr);
+    assert!(
+        stderr.contains("freeport::port::invalid") && stderr.contains("file_name"),
+        "{stderr}"
+    );
+    let shown = client(&server, &alice, &["case", "show", id]);
+    let shown = stdout(&shown);
+    assert!(shown.contains("pipia") && shown.contains("#1"), "{shown}");
 
     let contest = client(
         &server,

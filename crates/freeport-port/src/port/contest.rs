@@ -40,7 +40,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     CaseView, Port, PortError, Principal, check_public, check_text, cleared_entry, hex, invalid,
-    now, side_outcomes, visible,
+    now, side_outcomes, visible, visible_filing,
 };
 use crate::error::Cause;
 use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
@@ -262,13 +262,6 @@ pub fn override_entry(fields: &OverrideFields<'_>) -> Result<Vec<u8>, PortError>
 
 fn internal(e: impl std::fmt::Display) -> PortError {
     PortError::Internal(e.to_string())
-}
-
-fn not_found(filing: &str) -> PortError {
-    PortError::NotFound {
-        what: "filing",
-        id: filing.to_owned(),
-    }
 }
 
 /// The filed facts (JSON) with `overrides` applied to their inventory, in order: an entry that
@@ -541,11 +534,7 @@ impl Port {
         Self::require(who, &[Role::Exporter], "contest classifications")?;
         let at = now();
         self.store()?.transaction(|tx| {
-            let record = tx.filing(filing)?.ok_or_else(|| not_found(filing))?;
-            let cases = tx.case_sides(filing)?;
-            if !visible(who, &record, &cases) {
-                return Err(not_found(filing));
-            }
+            let (record, _) = visible_filing(tx, who, filing)?;
             if record.status != FilingStatus::InReview {
                 return Err(PortError::Conflict {
                     what: "filing",
@@ -706,11 +695,7 @@ impl Port {
             .ok_or_else(|| PortError::Internal("a reviewer without a side".into()))?;
         let at = now();
         let (view, rejudged, entry) = self.store()?.transaction(|tx| {
-            let record = tx.filing(filing)?.ok_or_else(|| not_found(filing))?;
-            let cases = tx.case_sides(filing)?;
-            if !visible(who, &record, &cases) {
-                return Err(not_found(filing));
-            }
+            let (record, cases) = visible_filing(tx, who, filing)?;
             let contest = tx
                 .contests(filing)?
                 .into_iter()

@@ -4,11 +4,15 @@
 
 use std::io::Write;
 
-use freeport_cli::{CaseCommand, FileArgs, NoticeKindArg, PortConnection, PublishArgs, ReviewArgs};
+use freeport_cli::{
+    AttachmentKindArg, CaseCommand, FileArgs, NoticeKindArg, PortConnection, PublishArgs,
+    ReviewArgs,
+};
 use freeport_policy::{FactsFormat, parse_facts};
 use freeport_port::port::{
-    ContestRulingRequest, ContestView, DecisionFields, DecisionRequest, FilingView, NewContest,
-    NewNotice, NoticeKind, Ruling, RulingView, Verdict, decision_entry, decision_note_text,
+    AttachmentKind, ContestRulingRequest, ContestView, DecisionFields, DecisionRequest, FilingView,
+    NewContest, NewNotice, NoticeKind, Ruling, RulingView, Verdict, decision_entry,
+    decision_note_text,
 };
 use freeport_server::client::PortClient;
 use freeport_store::docket::FilingStatus;
@@ -63,6 +67,9 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
     if !filing.contests.is_empty() {
         writeln!(out, "contested classifications:")?;
         render_contests(&filing.contests, out)?;
+    }
+    if !filing.documents.is_empty() || !filing.attachments.is_empty() {
+        render_documents(filing, out)?;
     }
     if !filing.earlier.is_empty() {
         writeln!(
@@ -142,6 +149,50 @@ fn render_contests(contests: &[ContestView], out: &mut dyn Write) -> Result<(), 
                 c.status.as_str()
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Each side's required documents (attached or not), then every attachment with its hash.
+fn render_documents(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> {
+    if !filing.documents.is_empty() {
+        let mut table = crate::render::table();
+        table.set_header([
+            "side",
+            "required document",
+            "mechanism",
+            "state",
+            "attached",
+        ]);
+        for d in &filing.documents {
+            table.add_row([
+                d.side.to_uppercase(),
+                d.kind.as_str().to_owned(),
+                d.mechanism.clone(),
+                d.status.clone(),
+                if d.attached.is_empty() {
+                    "no".to_owned()
+                } else {
+                    d.attached
+                        .iter()
+                        .map(|n| format!("#{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            ]);
+        }
+        writeln!(out, "{table}")?;
+    }
+    for a in &filing.attachments {
+        writeln!(
+            out,
+            "  attachment #{} {} `{}` ({} bytes) sha256 {}",
+            a.seq,
+            a.kind.as_str(),
+            a.file_name,
+            a.bytes,
+            a.sha256
+        )?;
     }
     Ok(())
 }
@@ -306,6 +357,59 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
             };
             render(out, args.format, &rendered)?;
         }
+        CaseCommand::Attach(args) => {
+            let bytes = std::fs::read(&args.file).map_err(|e| Error::File {
+                path: args.file.display().to_string(),
+                source: e,
+            })?;
+            let file_name = args
+                .file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let kind = match args.kind {
+                AttachmentKindArg::StandardContract => AttachmentKind::StandardContract,
+                AttachmentKindArg::Pipia => AttachmentKind::Pipia,
+                AttachmentKindArg::CisaSecurityAttestation => {
+                    AttachmentKind::CisaSecurityAttestation
+                }
+                AttachmentKindArg::ComplianceProgramme => AttachmentKind::ComplianceProgramme,
+                AttachmentKindArg::Licence => AttachmentKind::Licence,
+                AttachmentKindArg::Other => AttachmentKind::Other,
+            };
+            let attached = client(&args.port)
+                .attach(&args.id, kind, &file_name, &bytes)
+                .map_err(Error::from)?;
+            let rendered = Rendered {
+                json: &attached,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "attachment #{} on {}: {} `{}`, {} bytes, sha256 {}",
+                        attached.seq,
+                        args.id,
+                        attached.kind.as_str(),
+                        attached.file_name,
+                        attached.bytes,
+                        attached.sha256
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
+        }
+        CaseCommand::Download(args) => {
+            let target = crate::output::Target::of(&args.out, args.force)?;
+            let bytes = client(&args.port)
+                .attachment(&args.id, args.seq)
+                .map_err(Error::from)?;
+            target.deliver("attachment", out, |path| {
+                freeport_util::atomic::write_atomic(path, &bytes).map_err(|e| Error::File {
+                    path: path.display().to_string(),
+                    source: e,
+                })
+            })?;
+        }
         CaseCommand::Overrides(args) => {
             let overrides = client(&args.port).overrides().map_err(Error::from)?;
             let rendered = Rendered {
@@ -340,6 +444,7 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
         )
     };
     let packs = filing.rule_packs();
+    let attachments = filing.attachment_hashes();
     let decided_at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .unwrap_or_else(|_| jiff::Timestamp::now())
@@ -354,6 +459,7 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
         decided_at: &decided_at,
         rule_packs: &packs,
         judgement: filing.judgement,
+        attachments: &attachments,
     })
     .map_err(|e| Error::Port(Box::new(e)))?;
     let signed_note = sign_note(&decision_note_text(&entry), &key, "decision")?;
@@ -366,6 +472,7 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
                 public_reasons: args.reason.clone(),
                 decided_at,
                 judgement: filing.judgement,
+                attachments: attachments.clone(),
                 signed_note,
             },
         )
