@@ -81,6 +81,10 @@ pub const FILING_RECORDED: &str = "filing-recorded";
 /// The fault point between a decision's store transaction and the append of its entries.
 pub const DECISION_RECORDED: &str = "decision-recorded";
 
+/// The fault point between an accepted contest's store transaction (the override, the filing
+/// judged again) and the append of its entries.
+pub const OVERRIDE_RECORDED: &str = "override-recorded";
+
 /// The fault point between a notice's store transaction and the append of its entry.
 pub const NOTICE_RECORDED: &str = "notice-recorded";
 

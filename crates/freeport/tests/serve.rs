@@ -1328,3 +1328,62 @@ fn a_contested_classification_is_accepted_from_the_command_line_and_judged_again
         .collect();
     assert!(actions.contains(&"contest.accept"), "{actions:?}");
 }
+
+#[test]
+fn an_override_survives_a_crash_before_its_entries_are_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("port");
+    assert!(freeport(&home, &["init"]).status.success());
+    let alice = add_account(
+        &home,
+        &[
+            "alice",
+            "--role",
+            "exporter",
+            "--organisation",
+            "acme",
+            "--name",
+            "Alice",
+        ],
+    );
+    let (wei, _) = cn_reviewer(&home, dir.path());
+    // The port dies after storing the override and the new judgement, before the log.
+    let crashed = Server::start_with_fault(&home, Some("override-recorded"));
+    let (status, _, filing) = call(
+        &crashed,
+        "POST",
+        "/api/v1/filings",
+        Some(&alice),
+        Some(&filing_json("airport-names")),
+    );
+    assert_eq!(status, 201, "{filing}");
+    let id = filing["id"].as_str().unwrap().to_owned();
+    let contest = json!({
+        "category": "person.name",
+        "becomes": "not_personal_data",
+        "justification": "the column holds airport names",
+    })
+    .to_string();
+    let path = format!("/api/v1/filings/{id}/contests");
+    let (status, _, _) = call(&crashed, "POST", &path, Some(&alice), Some(&contest));
+    assert_eq!(status, 201);
+    let ruling = json!({"ruling": "accept", "reason": "place names"}).to_string();
+    let path = format!("/api/v1/filings/{id}/contests/1/ruling");
+    assert!(try_post(&crashed.base, &path, &wei, &ruling).is_none());
+    drop(crashed);
+    // Reopened: the override and the filing cleared by the rules are both in the log.
+    let server = Server::start(&home);
+    let (_, _, shown) = call(
+        &server,
+        "GET",
+        &format!("/api/v1/filings/{id}"),
+        Some(&alice),
+        None,
+    );
+    assert_eq!(shown["status"], "cleared", "{shown}");
+    assert_eq!(shown["judgement"], 2);
+    let override_index = shown["contests"][0]["log_index"].as_u64();
+    assert!(override_index.is_some(), "{shown}");
+    assert!(shown["log_index"].is_u64(), "{shown}");
+    assert_ne!(shown["log_index"].as_u64(), override_index);
+}

@@ -799,7 +799,7 @@ impl Port {
         })?;
         let mut view = view;
         if let (Some(rejudged), Some(entry)) = (&rejudged, &entry) {
-            crate::fault::abort_at(super::DECISION_RECORDED);
+            crate::fault::abort_at(super::OVERRIDE_RECORDED);
             self.append_rejudged(rejudged, Some((seq, entry)))?;
             view.contest.log_index = self
                 .store()?
