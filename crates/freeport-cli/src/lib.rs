@@ -996,6 +996,10 @@ Examples:
 pub struct FileArgs {
     /// The transfer facts (TOML, or JSON for `.json`).
     pub facts: PathBuf,
+    /// A document to attach once filed, as `KIND=PATH` (repeat for several; kinds as
+    /// `freeport case attach --kind`); only a filing that goes to review takes documents.
+    #[arg(long, value_name = "KIND=PATH")]
+    pub attach: Vec<String>,
     /// The port and your token.
     #[command(flatten)]
     pub port: PortConnection,

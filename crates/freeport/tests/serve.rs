@@ -1256,6 +1256,37 @@ fn a_contested_classification_is_accepted_from_the_command_line_and_judged_again
     let shown = client(&server, &alice, &["case", "show", id]);
     let shown = stdout(&shown);
     assert!(shown.contains("pipia") && shown.contains("#1"), "{shown}");
+    // Filed with documents in one command; a bad `--attach` files nothing.
+    let bad = client(
+        &server,
+        &alice,
+        &[
+            "file",
+            "examples/port/filings/china-review.toml",
+            "--attach",
+            "selfie=x.jpg",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+    let with_documents = client(
+        &server,
+        &alice,
+        &[
+            "file",
+            "examples/port/filings/china-review.toml",
+            "--attach",
+            &format!("standard-contract={}", pipia.display()),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(with_documents.status.code(), Some(1), "{with_documents:?}");
+    let second: Value = serde_json::from_slice(&with_documents.stdout).unwrap();
+    assert_eq!(
+        second["id"], "F-2026-000002",
+        "the bad --attach filed nothing"
+    );
+    assert_eq!(second["attachments"][0]["kind"], "standard_contract");
 
     let contest = client(
         &server,

@@ -197,6 +197,18 @@ fn render_documents(filing: &FilingView, out: &mut dyn Write) -> Result<(), Erro
     Ok(())
 }
 
+/// The port's kind for a kind typed on the command line.
+const fn attachment_kind(kind: AttachmentKindArg) -> AttachmentKind {
+    match kind {
+        AttachmentKindArg::StandardContract => AttachmentKind::StandardContract,
+        AttachmentKindArg::Pipia => AttachmentKind::Pipia,
+        AttachmentKindArg::CisaSecurityAttestation => AttachmentKind::CisaSecurityAttestation,
+        AttachmentKindArg::ComplianceProgramme => AttachmentKind::ComplianceProgramme,
+        AttachmentKindArg::Licence => AttachmentKind::Licence,
+        AttachmentKindArg::Other => AttachmentKind::Other,
+    }
+}
+
 /// A ruling for people: the contest, then what judging again changed.
 fn render_ruling(ruling: &RulingView, out: &mut dyn Write) -> Result<(), Error> {
     let c = &ruling.contest;
@@ -247,8 +259,42 @@ pub(crate) fn file(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, E
     let judge = super::judge::load_judge(None, vocabulary)?;
     let facts = parse_facts(&name, &text, FactsFormat::from_path(&args.facts), &judge)
         .map_err(Error::Facts)?;
+    // Documents are read before anything is sent, so a bad `--attach` files nothing.
+    let mut documents = Vec::with_capacity(args.attach.len());
+    for spec in &args.attach {
+        let (kind, path) = spec.split_once('=').ok_or_else(|| {
+            Error::Usage(format!(
+                "`--attach {spec}`: give KIND=PATH, e.g. pipia=pipia.pdf"
+            ))
+        })?;
+        let kind = attachment_kind(
+            <AttachmentKindArg as clap::ValueEnum>::from_str(kind, true).map_err(|_| {
+                Error::Usage(format!(
+                    "`--attach {spec}`: `{kind}` is not a kind (standard-contract, pipia, cisa-security-attestation, compliance-programme, licence, other)"
+                ))
+            })?,
+        );
+        let path = std::path::Path::new(path);
+        let bytes = std::fs::read(path).map_err(|e| Error::File {
+            path: path.display().to_string(),
+            source: e,
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        documents.push((kind, name, bytes));
+    }
     let body = serde_json::to_string(&facts)?;
-    let filing = client(&args.port).file(&body).map_err(Error::from)?;
+    let port = client(&args.port);
+    let mut filing = port.file(&body).map_err(Error::from)?;
+    if !documents.is_empty() {
+        for (kind, name, bytes) in &documents {
+            port.attach(&filing.id, *kind, name, bytes)
+                .map_err(Error::from)?;
+        }
+        filing = port.filing(&filing.id).map_err(Error::from)?;
+    }
     let rendered = Rendered {
         json: &filing,
         table: |out: &mut dyn Write| render_filing(&filing, out),
@@ -367,16 +413,7 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let kind = match args.kind {
-                AttachmentKindArg::StandardContract => AttachmentKind::StandardContract,
-                AttachmentKindArg::Pipia => AttachmentKind::Pipia,
-                AttachmentKindArg::CisaSecurityAttestation => {
-                    AttachmentKind::CisaSecurityAttestation
-                }
-                AttachmentKindArg::ComplianceProgramme => AttachmentKind::ComplianceProgramme,
-                AttachmentKindArg::Licence => AttachmentKind::Licence,
-                AttachmentKindArg::Other => AttachmentKind::Other,
-            };
+            let kind = attachment_kind(args.kind);
             let attached = client(&args.port)
                 .attach(&args.id, kind, &file_name, &bytes)
                 .map_err(Error::from)?;
