@@ -1005,6 +1005,10 @@ Examples:
 pub struct FileArgs {
     /// The transfer facts (TOML, or JSON for `.json`).
     pub facts: PathBuf,
+    /// A document to attach once filed, as `KIND=PATH` (repeat for several; kinds as
+    /// `freeport case attach --kind`); only a filing that goes to review takes documents.
+    #[arg(long, value_name = "KIND=PATH")]
+    pub attach: Vec<String>,
     /// The port and your token.
     #[command(flatten)]
     pub port: PortConnection,
@@ -1119,6 +1123,158 @@ pub enum CaseCommand {
     Show(CaseShowArgs),
     /// Write a question or an answer on a filing's case.
     Ask(CaseAskArgs),
+    /// Contest how one entry of your filing's inventory was classified (exporters).
+    #[command(after_help = CASE_CONTEST_AFTER_HELP)]
+    Contest(CaseContestArgs),
+    /// Accept or reject a contested classification (reviewers of a side with a case).
+    #[command(after_help = CASE_RULE_AFTER_HELP)]
+    Rule(CaseRuleArgs),
+    /// The overrides (accepted contests) you may see.
+    Overrides(CaseListArgs),
+    /// Attach a document to your filing (exporters): stored at the port by its SHA-256.
+    #[command(after_help = CASE_ATTACH_AFTER_HELP)]
+    Attach(CaseAttachArgs),
+    /// Download a document attached to a filing (its exporter and reviewers).
+    Download(CaseDownloadArgs),
+}
+
+const CASE_ATTACH_AFTER_HELP: &str = "\
+Kinds: standard-contract, pipia, cisa-security-attestation, compliance-programme, licence, other.
+`case show` lists each side's required documents (by its rule's mechanisms) with those attached;
+a reviewer's signed decision names the SHA-256 of every document attached when it was made.
+
+Examples:
+  freeport case attach F-2026-000002 --kind pipia pipia-2026.pdf
+  freeport case download F-2026-000002 1 -o pipia.pdf
+";
+
+/// What an attached document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AttachmentKindArg {
+    /// The CAC standard contract.
+    StandardContract,
+    /// The personal information protection impact assessment.
+    Pipia,
+    /// An attestation that CISA's security requirements are met.
+    CisaSecurityAttestation,
+    /// The data compliance programme.
+    ComplianceProgramme,
+    /// A licence or its application.
+    Licence,
+    /// Anything else.
+    Other,
+}
+
+/// Arguments of `freeport case attach`.
+#[derive(Debug, Args)]
+pub struct CaseAttachArgs {
+    /// The filing id.
+    pub id: String,
+    /// What the document is.
+    #[arg(long, value_enum)]
+    pub kind: AttachmentKindArg,
+    /// The document (its file name is sent with it).
+    pub file: PathBuf,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `freeport case download`.
+#[derive(Debug, Args)]
+pub struct CaseDownloadArgs {
+    /// The filing id.
+    pub id: String,
+    /// The attachment's number within the filing.
+    pub seq: u64,
+    /// Where to write it (`-` for standard output); an existing file is replaced only with
+    /// `--force`.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+}
+
+const CASE_CONTEST_AFTER_HELP: &str = "\
+Name the inventory entry by its category (and `--collected-in` when it is listed for several
+places), say what it should be — a vocabulary category (`freeport vocab list`) or
+`not_personal_data` — and why. The justification is shown to the filing's reviewers and never
+logged (the log keeps its SHA-256). If a reviewer accepts, the filing is judged again with the
+entry reclassified.
+
+Examples:
+  freeport case contest F-2026-000002 --category person.name --source airports.csv:name \\
+      --becomes not_personal_data --justification \"the column holds airport names\"
+";
+
+const CASE_RULE_AFTER_HELP: &str = "\
+An acceptance is an override: recorded, logged as an `override` entry carrying your reason
+(public: no personal data), and the filing is judged again under both packs against the port's
+volumes now. Approvals made on the earlier judgement do not carry over.
+
+Examples:
+  freeport case rule F-2026-000002 1 --accept --reason \"the column holds place names, not people's\"
+  freeport case rule F-2026-000002 2 --reject --reason \"the column holds customers' names\"
+";
+
+/// Arguments of `freeport case contest`.
+#[derive(Debug, Args)]
+pub struct CaseContestArgs {
+    /// The filing id.
+    pub id: String,
+    /// The inventory entry's category, e.g. `person.name`.
+    #[arg(long)]
+    pub category: String,
+    /// Its place of collection (`cn`, `us`, `other`), when the category is listed for several.
+    #[arg(long, value_name = "PLACE")]
+    pub collected_in: Option<String>,
+    /// Where it was found, e.g. `airports.csv:name` (dataset and column).
+    #[arg(long, value_name = "DATASET:COLUMN")]
+    pub source: Option<String>,
+    /// What it should be: a category id, or `not_personal_data`.
+    #[arg(long, value_name = "CATEGORY")]
+    pub becomes: String,
+    /// Why.
+    #[arg(long, value_name = "TEXT")]
+    pub justification: String,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `freeport case rule`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("ruling").required(true).args(["accept", "reject"])))]
+pub struct CaseRuleArgs {
+    /// The filing id.
+    pub id: String,
+    /// The contest's number within the filing.
+    pub contest: u64,
+    /// Accept: an override, and the filing judged again.
+    #[arg(long)]
+    pub accept: bool,
+    /// Reject: the classification stands.
+    #[arg(long)]
+    pub reject: bool,
+    /// Why (public once accepted: no personal data).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `freeport case list`.

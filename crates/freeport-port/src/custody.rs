@@ -65,7 +65,8 @@ pub struct DecisionForm {
 
 /// The request that decides `filing`'s `side` as `reviewer`: the decision entry built from the
 /// filing and `form`, signed with `key`, stamped `decided_at` (RFC 3339 UTC). One builder for
-/// the reviewer's own client and for the port signing with a key it holds.
+/// the reviewer's own client and for the port signing with a key it holds. The entry names the
+/// judgement and the attachments of `filing` as the reviewer saw them.
 ///
 /// # Errors
 ///
@@ -80,6 +81,7 @@ pub fn signed_decision(
     decided_at: String,
 ) -> Result<DecisionRequest, PortError> {
     let packs = filing.rule_packs();
+    let attachments = filing.attachment_hashes();
     let entry = decision_entry(&DecisionFields {
         filing: &filing.id,
         side,
@@ -89,6 +91,8 @@ pub fn signed_decision(
         public_reasons: &form.public_reasons,
         decided_at: &decided_at,
         rule_packs: &packs,
+        judgement: filing.judgement,
+        attachments: &attachments,
     })?;
     let signed_note = sign_note(&decision_note_text(&entry), key, "decision")?;
     Ok(DecisionRequest {
@@ -96,6 +100,8 @@ pub fn signed_decision(
         conditions: form.conditions.clone(),
         public_reasons: form.public_reasons.clone(),
         decided_at,
+        judgement: filing.judgement,
+        attachments,
         signed_note,
     })
 }

@@ -240,6 +240,12 @@ impl HomeLayout {
         self.root.join("log")
     }
 
+    /// Where a port keeps the documents attached to filings, each named by its SHA-256.
+    #[must_use]
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.root.join("attachments")
+    }
+
     /// The key directory.
     #[must_use]
     pub fn keys_dir(&self) -> PathBuf {

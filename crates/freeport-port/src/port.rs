@@ -55,6 +55,15 @@ use crate::home::{Cosigned, PortLog};
 use crate::layout::{HomeError, HomeLayout};
 use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 
+mod attach;
+mod contest;
+
+pub use attach::{AttachmentKind, AttachmentView, MAX_ATTACHMENT_BYTES, RequiredDocument};
+pub use contest::{
+    ContestRulingRequest, ContestView, NOT_PERSONAL_DATA, NewContest, Ruling, RulingView,
+    override_entry,
+};
+
 /// The account the command line acts as on the port's own host (it holds the home's files, so
 /// it is the port's administrator).
 pub const LOCAL_ADMIN: &str = "local-admin";
@@ -71,6 +80,10 @@ pub const FILING_RECORDED: &str = "filing-recorded";
 
 /// The fault point between a decision's store transaction and the append of its entries.
 pub const DECISION_RECORDED: &str = "decision-recorded";
+
+/// The fault point between an accepted contest's store transaction (the override, the filing
+/// judged again) and the append of its entries.
+pub const OVERRIDE_RECORDED: &str = "override-recorded";
 
 /// The fault point between a notice's store transaction and the append of its entry.
 pub const NOTICE_RECORDED: &str = "notice-recorded";
@@ -489,12 +502,28 @@ pub struct FilingView {
     /// The facts as filed (the schema of `GET /api/v1/schema/facts`).
     #[schema(value_type = Object)]
     pub facts: serde_json::Value,
-    /// Both packs' decision at filing, with citations and remedies (as `freeport judge
-    /// --format json` prints it).
+    /// Both packs' decision under the current judgement, with citations and remedies (as
+    /// `freeport judge --format json` prints it).
     #[schema(value_type = Object)]
     pub decision: serde_json::Value,
+    /// The version of the judgement `decision` is: 1 at filing, one more each time the port
+    /// judged it again (an accepted contest, or volumes that moved before an approval). A
+    /// reviewer's decision names it ([`DecisionRequest::judgement`]).
+    pub judgement: u64,
     /// The sides under review, `cn` first; empty when cleared at once.
     pub cases: Vec<CaseView>,
+    /// The exporter's contested classifications and their rulings (accepted ones are
+    /// overrides: the inventory judged is the filed one reclassified by them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contests: Vec<ContestView>,
+    /// The documents attached (hashes and sizes; the bytes for the exporter and the reviewers
+    /// at `/api/v1/filings/{id}/attachments/{seq}`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentView>,
+    /// The documents each side still under review needs by its rule's mechanisms, with the
+    /// attachments of each kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<RequiredDocument>,
     /// A filing cleared at once: its `decision` entry's index in the log (receipt at
     /// `/api/v1/filings/{id}/receipt` once a cosigned checkpoint covers it).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -533,6 +562,13 @@ impl FilingView {
     #[must_use]
     pub fn rule_packs(&self) -> Vec<String> {
         decision_packs(&self.decision)
+    }
+
+    /// The SHA-256 of its attachments in order: what a reviewer's client puts into
+    /// [`DecisionFields::attachments`] and [`DecisionRequest::attachments`].
+    #[must_use]
+    pub fn attachment_hashes(&self) -> Vec<String> {
+        self.attachments.iter().map(|a| a.sha256.clone()).collect()
     }
 }
 
@@ -750,6 +786,14 @@ pub struct DecisionRequest {
     pub public_reasons: Vec<String>,
     /// RFC 3339 UTC, within five minutes of the port's clock.
     pub decided_at: String,
+    /// The judgement decided on ([`FilingView::judgement`]): a filing judged again since is
+    /// refused with a conflict, so no decision silently stands on an earlier judgement.
+    pub judgement: u64,
+    /// The SHA-256 of every document attached to the filing, in attachment order
+    /// ([`FilingView::attachments`]): the documents decided on. A filing whose attachments
+    /// changed since is refused with a conflict.
+    #[serde(default)]
+    pub attachments: Vec<String>,
     /// The reviewer's signed note whose text is the decision entry and a newline.
     pub signed_note: String,
 }
@@ -773,6 +817,10 @@ pub struct DecisionFields<'a> {
     pub decided_at: &'a str,
     /// The rule packs the filing was judged under (`<jurisdiction>@<version>`).
     pub rule_packs: &'a [String],
+    /// The filing's judgement decided on ([`FilingView::judgement`]).
+    pub judgement: u64,
+    /// The SHA-256 of the documents attached, in attachment order.
+    pub attachments: &'a [String],
 }
 
 /// The `decision` log entry (RFC 8785 canonical JSON) a reviewer signs and the port appends:
@@ -795,6 +843,8 @@ pub fn decision_entry(fields: &DecisionFields<'_>) -> Result<Vec<u8>, PortError>
         "reviewer": fields.reviewer,
         "conditions": fields.conditions,
         "public_reasons": fields.public_reasons,
+        "judgement": fields.judgement,
+        "attachments": fields.attachments,
     });
     Ok(
         freeport_tlog::entry::Entry::new(freeport_tlog::entry::EntryType::Decision, body)?
@@ -880,6 +930,13 @@ pub struct PreparedFiling {
     facts_value: serde_json::Value,
 }
 
+/// What a decision's transaction did: decided (the entries to append and the side), or judged
+/// the filing again because the volumes moved (the approval is refused).
+enum Decided {
+    Decided(Vec<u8>, Option<Vec<u8>>, CaseView),
+    Rejudged(contest::Rejudged),
+}
+
 /// A filing recorded in a batch's transaction, with its decision entry when cleared at once.
 struct Filed {
     view: FilingView,
@@ -929,6 +986,15 @@ impl Port {
                 log.append_once(publication)?;
             }
             store.transaction(|tx| tx.set_case_log_index(&pending.filing, &pending.side, index))?;
+        }
+        // And overrides accepted before a crash kept their entries from the log.
+        for pending in store.transaction(|tx| tx.pending_overrides())? {
+            let Some(entry) = &pending.log_entry else {
+                continue;
+            };
+            let index = log.append_once(entry)?;
+            store
+                .transaction(|tx| tx.set_contest_log_index(&pending.filing, pending.seq, index))?;
         }
         // The rule packs this port judges with, each published once (a pack it has not
         // published yet is queued, then appended with any a crash left queued).
@@ -1366,6 +1432,7 @@ impl Port {
             decision: serde_json::to_string(&decision).map_err(internal)?,
             status,
             cleared_at: (status == FilingStatus::Cleared).then(|| at.to_owned()),
+            judgement: 1,
         };
         tx.insert_filing(&filing)?;
         for (side, outcome) in &review {
@@ -1396,7 +1463,15 @@ impl Port {
             cleared_at: filing.cleared_at,
             facts: facts_value.clone(),
             decision: serde_json::to_value(&decision).map_err(internal)?,
+            judgement: 1,
+            documents: attach::required_documents(
+                &serde_json::to_value(&decision).map_err(internal)?,
+                &cases,
+                &[],
+            ),
             cases: cases.into_iter().map(Into::into).collect(),
+            contests: Vec::new(),
+            attachments: Vec::new(),
             messages: Vec::new(),
             log_index: None,
             earlier: Vec::new(),
@@ -1439,18 +1514,14 @@ impl Port {
     ) -> Result<FilingView, PortError> {
         let mut store = self.store()?;
         store.transaction(|tx| {
-            let not_found = || PortError::NotFound {
-                what: "filing",
-                id: id.to_owned(),
-            };
-            let filing = tx.filing(id)?.ok_or_else(not_found)?;
-            let cases = tx.case_sides(id)?;
-            if !visible(who, &filing, &cases) {
-                return Err(not_found());
-            }
+            let (filing, cases) = visible_filing(tx, who, id)?;
             let messages = tx.messages(id)?;
+            let contests = tx.contests(id)?;
+            let attachments = tx.attachments(id)?;
             let log_index = match tx.transfer_log_state(&TransferId(id.to_owned()))? {
-                Some(freeport_store::LogState::Logged(index)) if cases.is_empty() => Some(index),
+                Some(freeport_store::LogState::Logged(index)) if cleared_by_rules(&cases) => {
+                    Some(index)
+                }
                 _ => None,
             };
             let earlier = if earlier {
@@ -1458,7 +1529,7 @@ impl Port {
             } else {
                 Vec::new()
             };
-            let mut view = filing_view(filing, cases, messages)?;
+            let mut view = filing_view(filing, cases, messages, contests, attachments)?;
             view.log_index = log_index;
             view.earlier = earlier;
             Ok(view)
@@ -1612,15 +1683,7 @@ impl Port {
         )?;
         let at = now();
         self.store()?.transaction(|tx| {
-            let not_found = || PortError::NotFound {
-                what: "filing",
-                id: filing.to_owned(),
-            };
-            let record = tx.filing(filing)?.ok_or_else(not_found)?;
-            let cases = tx.case_sides(filing)?;
-            if !visible(who, &record, &cases) {
-                return Err(not_found());
-            }
+            let (_, cases) = visible_filing(tx, who, filing)?;
             if cases.is_empty() {
                 return Err(PortError::Conflict {
                     what: "filing",
@@ -1670,16 +1733,8 @@ impl Port {
             .side()
             .ok_or_else(|| PortError::Internal("a reviewer without a side".into()))?;
         let at = now();
-        let (entry, publication, view) = self.store()?.transaction(|tx| {
-            let not_found = || PortError::NotFound {
-                what: "filing",
-                id: filing.to_owned(),
-            };
-            let record = tx.filing(filing)?.ok_or_else(not_found)?;
-            let cases = tx.case_sides(filing)?;
-            if !visible(who, &record, &cases) {
-                return Err(not_found());
-            }
+        let decided = self.store()?.transaction(|tx| {
+            let (record, _) = visible_filing(tx, who, filing)?;
             // Fields are checked only for a caller who may see the case: others learn nothing.
             check_verdict(request)?;
             let decided_at: jiff::Timestamp = request
@@ -1707,6 +1762,8 @@ impl Port {
                 public_reasons: &request.public_reasons,
                 decided_at: &request.decided_at,
                 rule_packs: &packs,
+                judgement: request.judgement,
+                attachments: &request.attachments,
             })?;
             let account = tx
                 .account(&who.account)?
@@ -1718,6 +1775,48 @@ impl Port {
                     id: filing.to_owned(),
                     reason: "was refused by the other side already".to_owned(),
                 });
+            }
+            let attached: Vec<String> = tx
+                .attachments(filing)?
+                .into_iter()
+                .map(|a| a.sha256)
+                .collect();
+            if attached != request.attachments {
+                return Err(PortError::Conflict {
+                    what: "filing",
+                    id: filing.to_owned(),
+                    reason: format!(
+                        "has {} attached document(s) now, not the {} this decision names; read it \
+                         again and decide on what is attached",
+                        attached.len(),
+                        request.attachments.len()
+                    ),
+                });
+            }
+            if request.judgement != record.judgement {
+                return Err(PortError::Conflict {
+                    what: "filing",
+                    id: filing.to_owned(),
+                    reason: format!(
+                        "was judged again (judgement {}) after judgement {}, which this decision \
+                         was made on; read it again and decide on what it is now",
+                        record.judgement, request.judgement
+                    ),
+                });
+            }
+            // An approval is checked against the port's volumes as they are now: filings
+            // cleared since may have changed the outcome. If they did, the filing is judged
+            // again (and that is committed), and the approval refused with the new outcome.
+            if request.verdict != Verdict::Refuse && self.case_is_open(tx, filing, side)? {
+                let facts = self.judged_facts(tx, &record)?;
+                let now = self.judge_now(tx, &record, &facts, false)?;
+                let now_outcomes = side_outcomes(
+                    &serde_json::to_value(&now).map_err(|e| PortError::Internal(e.to_string()))?,
+                );
+                if now_outcomes != side_outcomes(&decision) {
+                    let rejudged = self.apply_judgement(tx, &record, &facts, who, &at)?;
+                    return Ok(Decided::Rejudged(rejudged));
+                }
             }
             let publication = if request.verdict == Verdict::Refuse {
                 Some(reasons_publication_entry(
@@ -1756,15 +1855,14 @@ impl Port {
             let sides = tx.case_sides(filing)?;
             if request.verdict == Verdict::Refuse {
                 tx.set_filing_status(filing, FilingStatus::Refused, None)?;
-            } else if sides.iter().all(|c| {
-                matches!(
-                    c.status,
-                    CaseStatus::Approved | CaseStatus::ApprovedWithConditions
-                )
-            }) {
-                // Recorded as filed: the facts and the decision the reviewers saw.
-                let facts: TransferFacts = serde_json::from_str(&record.facts)
-                    .map_err(|e| PortError::Internal(format!("stored facts: {e}")))?;
+            } else if sides
+                .iter()
+                .filter(|c| c.status != CaseStatus::Closed)
+                .all(|c| c.status.is_approval())
+            {
+                // Recorded as judged: the facts (reclassified by any overrides) and the
+                // decision the reviewers saw.
+                let facts = self.judged_facts(tx, &record)?;
                 let mut transfer =
                     transfer_record(filing, &facts, self.vocabulary, SubjectHashes::new());
                 transfer.exporter.clone_from(&record.organisation);
@@ -1785,8 +1883,25 @@ impl Port {
                 .find(|c| c.side == side.as_str())
                 .map(CaseView::from)
                 .ok_or_else(|| PortError::Internal("the decided case vanished".into()))?;
-            Ok::<_, PortError>((entry, publication, view))
+            Ok::<_, PortError>(Decided::Decided(entry, publication, view))
         })?;
+        let (entry, publication, view) = match decided {
+            Decided::Decided(entry, publication, view) => (entry, publication, view),
+            Decided::Rejudged(rejudged) => {
+                self.append_rejudged(&rejudged, None)?;
+                return Err(PortError::Conflict {
+                    what: "filing",
+                    id: filing.to_owned(),
+                    reason: format!(
+                        "was judged again against the port's volumes as they are now, before \
+                         this approval: {}; it is judgement {} now — read it again and decide \
+                         on that",
+                        rejudged.changes(),
+                        rejudged.judgement
+                    ),
+                });
+            }
+        };
         // The decision is stored with its entries queued; now the log. A failure from here on
         // leaves the entries queued: [`Port::open`] appends them on the next start.
         crate::fault::abort_at(DECISION_RECORDED);
@@ -1824,8 +1939,11 @@ impl Port {
         )?;
         let (cases, cleared, accounts) = self.store()?.transaction(|tx| {
             let cases = tx.cases_of_side(None, None)?;
-            let reviewed: std::collections::BTreeSet<&str> =
-                cases.iter().map(|c| c.filing.as_str()).collect();
+            let reviewed: std::collections::BTreeSet<&str> = cases
+                .iter()
+                .filter(|c| c.status != CaseStatus::Closed)
+                .map(|c| c.filing.as_str())
+                .collect();
             let mut cleared = Vec::new();
             for filing in tx.filings(None)? {
                 if filing.status != FilingStatus::Cleared || reviewed.contains(filing.id.as_str()) {
@@ -1899,7 +2017,8 @@ impl Port {
         let state = self
             .store()?
             .transaction(|tx| tx.transfer_log_state(&TransferId(filing.to_owned())))?;
-        let index = match (view.cases.is_empty(), state) {
+        let by_rules = view.cases.iter().all(|c| c.status == CaseStatus::Closed);
+        let index = match (by_rules, state) {
             (true, Some(freeport_store::LogState::Logged(index))) => index,
             (false, _) => {
                 return Err(PortError::Conflict {
@@ -2362,6 +2481,45 @@ pub fn verify_signed_decision(
     Ok(())
 }
 
+/// Whether a filing with these case sides was cleared by the rules alone: no side under review
+/// (cleared at once), or every side closed when it was judged again.
+fn cleared_by_rules(cases: &[CaseSide]) -> bool {
+    cases.iter().all(|c| c.status == CaseStatus::Closed)
+}
+
+/// Each side's outcome in a stored or fresh decision (JSON), `cn` then `us`.
+fn side_outcomes(decision: &serde_json::Value) -> std::collections::BTreeMap<String, String> {
+    ["cn", "us"]
+        .iter()
+        .map(|side| {
+            (
+                (*side).to_owned(),
+                decision[side]["outcome"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The filing `id` and its case sides, if `who` may see it; "not found" alike for one that does
+/// not exist and one outside the caller's tenancy.
+fn visible_filing(
+    tx: &mut Tx<'_>,
+    who: &Principal,
+    id: &str,
+) -> Result<(Filing, Vec<CaseSide>), PortError> {
+    let not_found = || PortError::NotFound {
+        what: "filing",
+        id: id.to_owned(),
+    };
+    let record = tx.filing(id)?.ok_or_else(not_found)?;
+    let cases = tx.case_sides(id)?;
+    if visible(who, &record, &cases) {
+        Ok((record, cases))
+    } else {
+        Err(not_found())
+    }
+}
+
 /// Whether `who` may see `filing` (whose case sides are `cases`).
 fn visible(who: &Principal, filing: &Filing, cases: &[CaseSide]) -> bool {
     match who.role {
@@ -2377,20 +2535,31 @@ fn filing_view(
     filing: Filing,
     cases: Vec<CaseSide>,
     messages: Vec<Message>,
+    contests: Vec<freeport_store::docket::Contest>,
+    attachments: Vec<freeport_store::docket::Attachment>,
 ) -> Result<FilingView, PortError> {
     let parse = |text: &str| {
         serde_json::from_str(text).map_err(|e| PortError::Internal(format!("stored JSON: {e}")))
     };
+    let decision = parse(&filing.decision)?;
+    let attachments = attachments
+        .into_iter()
+        .map(AttachmentView::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(FilingView {
         facts: parse(&filing.facts)?,
-        decision: parse(&filing.decision)?,
+        documents: attach::required_documents(&decision, &cases, &attachments),
+        attachments,
+        decision,
         id: filing.id,
         organisation: filing.organisation,
         filed_by: filing.filed_by,
         filed_at: filing.filed_at,
         status: filing.status,
         cleared_at: filing.cleared_at,
+        judgement: filing.judgement,
         cases: cases.into_iter().map(Into::into).collect(),
+        contests: contests.into_iter().map(Into::into).collect(),
         messages: messages.into_iter().map(Into::into).collect(),
         log_index: None,
         earlier: Vec::new(),

@@ -6,10 +6,10 @@
 use freeport_policy::{Judge, Jurisdiction};
 use freeport_port::layout::HomeLayout;
 use freeport_port::port::{
-    DecisionFields, DecisionRequest, NewAccount, Port, PortError, Principal, Verdict,
-    decision_entry, decision_note_text,
+    ContestRulingRequest, DecisionFields, DecisionRequest, NOT_PERSONAL_DATA, NewAccount,
+    NewContest, Port, PortError, Principal, Ruling, Verdict, decision_entry, decision_note_text,
 };
-use freeport_store::docket::{CaseStatus, FilingStatus, Role};
+use freeport_store::docket::{CaseStatus, ContestStatus, FilingStatus, Role};
 use freeport_tlog::note::{KeyKind, SigningKey, sign_note};
 use freeport_vocabulary::Vocabulary;
 
@@ -90,6 +90,8 @@ fn sign(
         public_reasons: reasons,
         decided_at: &decided_at,
         rule_packs: &packs,
+        judgement: filing.judgement,
+        attachments: &filing.attachment_hashes(),
     })
     .unwrap();
     DecisionRequest {
@@ -97,6 +99,8 @@ fn sign(
         conditions: conditions.to_vec(),
         public_reasons: reasons.to_vec(),
         decided_at,
+        judgement: filing.judgement,
+        attachments: filing.attachment_hashes(),
         signed_note: sign_note(&decision_note_text(&entry), key, "decision").unwrap(),
     }
 }
@@ -667,4 +671,441 @@ fn notices_are_published_logged_and_public() {
             .count(),
         2
     );
+}
+
+fn contest_name(becomes: &str, justification: &str) -> NewContest {
+    NewContest {
+        category: "person.name".into(),
+        collected_in: None,
+        source: Some("airports.csv:name".into()),
+        becomes: becomes.into(),
+        justification: justification.into(),
+    }
+}
+
+fn ruling(ruling: Ruling, reason: &str) -> ContestRulingRequest {
+    ContestRulingRequest {
+        ruling,
+        reason: reason.into(),
+    }
+}
+
+#[test]
+fn a_contest_accepted_is_an_override_and_the_filing_is_judged_again() {
+    let f = port();
+    let cn_key = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let us_key = SigningKey::generate("sam", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let bob = f.make(&account("bob", Role::Exporter, Some("globex"), None));
+    let wei = f.make(&account("wei", Role::CnReviewer, None, Some(&cn_key)));
+    let sam = f.make(&account("sam", Role::UsReviewer, None, Some(&us_key)));
+    let audrey = f.make(&account("audrey", Role::Auditor, None, None));
+    let filing = f.port.file(&alice, &facts("airport-names")).unwrap();
+    assert_eq!(filing.judgement, 1);
+    assert_eq!(
+        filing.cases[0].outcome,
+        "STANDARD_CONTRACT_OR_CERTIFICATION"
+    );
+
+    // Refused before anything is recorded: another role, another organisation, a category
+    // not in the inventory, an unknown category, no justification.
+    let good = contest_name(NOT_PERSONAL_DATA, "the column holds airport names");
+    let forbidden = f.port.contest(&wei, &filing.id, &good).unwrap_err();
+    assert!(
+        matches!(forbidden, PortError::Forbidden { .. }),
+        "{forbidden:?}"
+    );
+    let hidden = f.port.contest(&bob, &filing.id, &good).unwrap_err();
+    assert!(matches!(hidden, PortError::NotFound { .. }), "{hidden:?}");
+    for (new, field) in [
+        (
+            NewContest {
+                category: "contact.phone".into(),
+                ..good.clone()
+            },
+            "category",
+        ),
+        (contest_name("geo.airport", "names"), "becomes"),
+        (contest_name("person.name", "names"), "becomes"),
+        (contest_name(NOT_PERSONAL_DATA, "  "), "justification"),
+        (
+            NewContest {
+                collected_in: Some("us".into()),
+                ..good.clone()
+            },
+            "collected_in",
+        ),
+    ] {
+        let error = f.port.contest(&alice, &filing.id, &new).unwrap_err();
+        assert!(
+            matches!(&error, PortError::Invalid { field: got, .. } if got == field),
+            "{field}: {error:?}"
+        );
+    }
+
+    // A first contest, rejected: nothing changes.
+    let first = f.port.contest(&alice, &filing.id, &good).unwrap();
+    assert_eq!((first.seq, first.collected_in.as_str()), (1, "cn"));
+    let twice = f.port.contest(&alice, &filing.id, &good).unwrap_err();
+    assert!(matches!(twice, PortError::Conflict { .. }), "{twice:?}");
+    // The US side has no case: its reviewers neither see the filing nor rule.
+    let not_theirs = f
+        .port
+        .rule_contest(&sam, &filing.id, 1, &ruling(Ruling::Accept, "place names"))
+        .unwrap_err();
+    assert!(
+        matches!(not_theirs, PortError::NotFound { .. }),
+        "{not_theirs:?}"
+    );
+    let shown = f.port.filing(&wei, &filing.id).unwrap();
+    assert_eq!(shown.contests.len(), 1);
+    assert_eq!(
+        shown.contests[0].justification,
+        "the column holds airport names"
+    );
+    let rejected = f
+        .port
+        .rule_contest(
+            &wei,
+            &filing.id,
+            1,
+            &ruling(Ruling::Reject, "show me the values first"),
+        )
+        .unwrap();
+    assert_eq!(rejected.contest.status, ContestStatus::Rejected);
+    assert_eq!(
+        (rejected.judgement, rejected.status),
+        (1, FilingStatus::InReview)
+    );
+    let again = f
+        .port
+        .rule_contest(
+            &wei,
+            &filing.id,
+            1,
+            &ruling(Ruling::Accept, "changed my mind"),
+        )
+        .unwrap_err();
+    assert!(matches!(again, PortError::Conflict { .. }), "{again:?}");
+    assert_eq!(f.port.filing(&alice, &filing.id).unwrap().judgement, 1);
+
+    // A reason with personal data in it is refused (it would be logged).
+    let second = f
+        .port
+        .contest(
+            &alice,
+            &filing.id,
+            &contest_name(NOT_PERSONAL_DATA, "IATA codes: PEK, PVG, CAN"),
+        )
+        .unwrap();
+    let leaky = f
+        .port
+        .rule_contest(
+            &wei,
+            &filing.id,
+            second.seq,
+            &ruling(Ruling::Accept, "ask alice@example.com"),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&leaky, PortError::Invalid { field, .. } if field == "reason"),
+        "{leaky:?}"
+    );
+
+    // Accepted: an override, logged; judged again without the column, China's side is no
+    // longer covered, its case closes and the filing clears by the rules.
+    let accepted = f
+        .port
+        .rule_contest(
+            &wei,
+            &filing.id,
+            second.seq,
+            &ruling(Ruling::Accept, "the column holds place names, not people's"),
+        )
+        .unwrap();
+    assert_eq!(accepted.contest.status, ContestStatus::Accepted);
+    assert_eq!(accepted.judgement, 2);
+    assert_eq!(
+        accepted.outcomes_before["cn"],
+        "STANDARD_CONTRACT_OR_CERTIFICATION"
+    );
+    assert_eq!(accepted.outcomes["cn"], "EXEMPT");
+    assert_eq!(accepted.status, FilingStatus::Cleared);
+    assert_eq!(accepted.cases[0].status, CaseStatus::Closed);
+    let override_index = accepted.contest.log_index.unwrap();
+
+    let after = f.port.filing(&alice, &filing.id).unwrap();
+    assert_eq!((after.judgement, after.status), (2, FilingStatus::Cleared));
+    assert_eq!(after.decision["cn"]["outcome"], "EXEMPT");
+    // Cleared by the rules: a `decision` entry after the override's, with a receipt.
+    assert_eq!(after.log_index, Some(override_index + 1));
+    f.port.catch_up_cosigning().unwrap();
+    assert!(f.port.receipt(&alice, &filing.id).unwrap().is_some());
+    // The auditor sees the override; the other exporter does not.
+    let overrides = f.port.overrides(&audrey).unwrap();
+    assert_eq!(overrides.len(), 1);
+    assert_eq!(overrides[0].ruled_by.as_deref(), Some("wei"));
+    assert!(f.port.overrides(&bob).unwrap().is_empty());
+    // No contest on a filing that is no longer under review.
+    let late = f.port.contest(&alice, &filing.id, &good).unwrap_err();
+    assert!(matches!(late, PortError::Conflict { .. }), "{late:?}");
+    // The transfer is recorded with the inventory as judged: it counts nobody.
+    let journal = f.port.journal(&f.admin, 0).unwrap();
+    let actions: Vec<&str> = journal.iter().map(|j| j.action.as_str()).collect();
+    for action in [
+        "contest.create",
+        "contest.reject",
+        "contest.accept",
+        "filing.rejudge",
+        "case.close",
+        "filing.clear",
+    ] {
+        assert!(actions.contains(&action), "{action}: {actions:?}");
+    }
+    // The audit bundle verifies, the filing cleared by the rules among the cleared.
+    let bundle = f.port.audit_bundle(&audrey).unwrap();
+    assert!(
+        bundle.cleared.iter().any(|c| c.filing == filing.id),
+        "{bundle:?}"
+    );
+}
+
+#[test]
+fn a_decision_on_an_earlier_judgement_does_not_stand() {
+    let f = port();
+    let cn_key = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let us_key = SigningKey::generate("sam", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let wei = f.make(&account("wei", Role::CnReviewer, None, Some(&cn_key)));
+    let sam = f.make(&account("sam", Role::UsReviewer, None, Some(&us_key)));
+    let filing = f.port.file(&alice, &facts("both-sides")).unwrap();
+    // China approves on judgement 1; the US reviewer signs a decision on judgement 1 too.
+    let approval = sign(&cn_key, &wei, &filing, Verdict::Approve, &[], &[]);
+    f.port.decide(&wei, &filing.id, &approval).unwrap();
+    let stale = sign(&us_key, &sam, &filing, Verdict::Approve, &[], &[]);
+    // Then a contest is accepted by the US reviewer: judged again, judgement 2.
+    let contest = f
+        .port
+        .contest(
+            &alice,
+            &filing.id,
+            &NewContest {
+                category: "contact.phone".into(),
+                collected_in: Some("cn".into()),
+                source: Some("claims.csv:hotline".into()),
+                becomes: NOT_PERSONAL_DATA.into(),
+                justification: "the column holds the insurer's own hotline numbers".into(),
+            },
+        )
+        .unwrap();
+    let accepted = f
+        .port
+        .rule_contest(
+            &sam,
+            &filing.id,
+            contest.seq,
+            &ruling(Ruling::Accept, "a company's switchboard number"),
+        )
+        .unwrap();
+    assert_eq!(accepted.judgement, 2);
+    // Both sides still need review: China's approval, made on judgement 1, does not carry over.
+    let now = f.port.filing(&wei, &filing.id).unwrap();
+    assert_eq!(now.status, FilingStatus::InReview);
+    assert_eq!(
+        now.cases
+            .iter()
+            .map(|c| (c.side.as_str(), c.status, c.decided_by.clone()))
+            .collect::<Vec<_>>(),
+        [
+            ("cn", CaseStatus::Open, None),
+            ("us", CaseStatus::Open, None)
+        ]
+    );
+    // The decision signed on judgement 1 gets a conflict and changes nothing.
+    let error = f.port.decide(&sam, &filing.id, &stale).unwrap_err();
+    assert!(
+        matches!(&error, PortError::Conflict { reason, .. } if reason.contains("judged again")),
+        "{error:?}"
+    );
+    assert_eq!(
+        f.port.filing(&sam, &filing.id).unwrap().cases[1].status,
+        CaseStatus::Open
+    );
+    // Signed on judgement 2, it stands.
+    let fresh = sign(&us_key, &sam, &now, Verdict::Approve, &[], &[]);
+    assert_eq!(
+        f.port.decide(&sam, &filing.id, &fresh).unwrap().status,
+        CaseStatus::Approved
+    );
+    let journal = f.port.journal(&f.admin, 0).unwrap();
+    assert!(
+        journal
+            .iter()
+            .any(|j| j.action == "case.reopen" && j.target.ends_with("/cn"))
+    );
+}
+
+#[test]
+fn an_approval_is_refused_when_the_volumes_moved_since_filing() {
+    let f = port();
+    let cn_key = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let wei = f.make(&account("wei", Role::CnReviewer, None, Some(&cn_key)));
+    let filing = f.port.file(&alice, &facts("china-review")).unwrap();
+    assert_eq!(
+        filing.cases[0].outcome,
+        "STANDARD_CONTRACT_OR_CERTIFICATION"
+    );
+    // Then 1.5 million people of the same organisation cleared at once: the year's volume
+    // now calls for a security assessment (CAC16 Art. 7(2)).
+    f.port.file(&alice, &facts("cleared-at-once")).unwrap();
+    let approval = sign(&cn_key, &wei, &filing, Verdict::Approve, &[], &[]);
+    let error = f.port.decide(&wei, &filing.id, &approval).unwrap_err();
+    assert!(
+        matches!(&error, PortError::Conflict { reason, .. }
+            if reason.contains("SECURITY_ASSESSMENT") && reason.contains("judgement 2")),
+        "{error:?}"
+    );
+    // The new judgement is committed: the case waits with its new outcome.
+    let now = f.port.filing(&wei, &filing.id).unwrap();
+    assert_eq!(now.judgement, 2);
+    assert_eq!(now.cases[0].outcome, "SECURITY_ASSESSMENT");
+    assert_eq!(now.cases[0].status, CaseStatus::Open);
+    // Decided on the new judgement, the approval stands.
+    let approval = sign(&cn_key, &wei, &now, Verdict::Approve, &[], &[]);
+    assert_eq!(
+        f.port.decide(&wei, &filing.id, &approval).unwrap().status,
+        CaseStatus::Approved
+    );
+    assert_eq!(
+        f.port.filing(&alice, &filing.id).unwrap().status,
+        FilingStatus::Cleared
+    );
+}
+
+#[test]
+fn documents_are_attached_by_hash_shown_as_required_and_bound_into_decisions() {
+    use freeport_port::port::AttachmentKind;
+    let f = port();
+    let cn_key = SigningKey::generate("wei", KeyKind::Ed25519).unwrap();
+    let us_key = SigningKey::generate("sam", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let bob = f.make(&account("bob", Role::Exporter, Some("globex"), None));
+    let wei = f.make(&account("wei", Role::CnReviewer, None, Some(&cn_key)));
+    let sam = f.make(&account("sam", Role::UsReviewer, None, Some(&us_key)));
+    let audrey = f.make(&account("audrey", Role::Auditor, None, None));
+    let filing = f.port.file(&alice, &facts("china-review")).unwrap();
+    // China's rule names a PIPIA and a standard contract: required, none attached yet.
+    let required: Vec<(&str, AttachmentKind, bool)> = filing
+        .documents
+        .iter()
+        .map(|d| (d.side.as_str(), d.kind, d.attached.is_empty()))
+        .collect();
+    assert!(
+        required.contains(&("cn", AttachmentKind::Pipia, true)),
+        "{required:?}"
+    );
+    assert!(
+        required.contains(&("cn", AttachmentKind::StandardContract, true)),
+        "{required:?}"
+    );
+    let before = sign(&cn_key, &wei, &filing, Verdict::Approve, &[], &[]);
+
+    // Path tricks and empty or oversized documents are refused by field, nothing written.
+    let attachments = f.port.layout().attachments_dir();
+    for (name, bytes, field) in [
+        ("../../etc/passwd", b"x".to_vec(), "file_name"),
+        ("a/b.pdf", b"x".to_vec(), "file_name"),
+        (".profile", b"x".to_vec(), "file_name"),
+        ("pipia.pdf", Vec::new(), "body"),
+        (
+            "pipia.pdf",
+            vec![0; freeport_port::port::MAX_ATTACHMENT_BYTES + 1],
+            "body",
+        ),
+    ] {
+        let error = f
+            .port
+            .attach(&alice, &filing.id, AttachmentKind::Pipia, name, &bytes)
+            .unwrap_err();
+        assert!(
+            matches!(&error, PortError::Invalid { field: got, .. } if got == field),
+            "{name}: {error:?}"
+        );
+    }
+    assert!(!attachments.exists());
+    // Only the owning exporter attaches.
+    for (who, hidden) in [(&bob, true), (&wei, false), (&audrey, false)] {
+        let error = f
+            .port
+            .attach(who, &filing.id, AttachmentKind::Pipia, "p.pdf", b"%PDF")
+            .unwrap_err();
+        if hidden {
+            assert!(matches!(error, PortError::NotFound { .. }), "{error:?}");
+        } else {
+            assert!(matches!(error, PortError::Forbidden { .. }), "{error:?}");
+        }
+    }
+
+    let pipia = b"%PDF-1.7 PIPIA of 2026-05-02".to_vec();
+    let attached = f
+        .port
+        .attach(
+            &alice,
+            &filing.id,
+            AttachmentKind::Pipia,
+            "PIPIA 2026.pdf",
+            &pipia,
+        )
+        .unwrap();
+    assert_eq!(attached.seq, 1);
+    assert_eq!(attached.bytes, pipia.len() as u64);
+    // Stored once, under its SHA-256.
+    let stored = std::fs::read(attachments.join(&attached.sha256)).unwrap();
+    assert_eq!(stored, pipia);
+    let shown = f.port.filing(&audrey, &filing.id).unwrap();
+    assert_eq!(shown.attachments[0].sha256, attached.sha256);
+    let pipia_row = shown
+        .documents
+        .iter()
+        .find(|d| d.kind == AttachmentKind::Pipia)
+        .unwrap();
+    assert_eq!(pipia_row.attached, [1]);
+
+    // The exporter and the side's reviewer download it; the other side, the auditor and
+    // another exporter do not.
+    assert_eq!(f.port.attachment(&alice, &filing.id, 1).unwrap().1, pipia);
+    assert_eq!(f.port.attachment(&wei, &filing.id, 1).unwrap().1, pipia);
+    for who in [&sam, &bob] {
+        let error = f.port.attachment(who, &filing.id, 1).unwrap_err();
+        assert!(matches!(error, PortError::NotFound { .. }), "{error:?}");
+    }
+    let error = f.port.attachment(&audrey, &filing.id, 1).unwrap_err();
+    assert!(matches!(error, PortError::Forbidden { .. }), "{error:?}");
+    let error = f.port.attachment(&alice, &filing.id, 9).unwrap_err();
+    assert!(matches!(error, PortError::NotFound { .. }), "{error:?}");
+
+    // A decision signed before the document was attached names other documents: a conflict.
+    let error = f.port.decide(&wei, &filing.id, &before).unwrap_err();
+    assert!(
+        matches!(&error, PortError::Conflict { reason, .. } if reason.contains("attached")),
+        "{error:?}"
+    );
+    // Signed over the attachments' hashes, it stands, and its entry binds them.
+    let approval = sign(&cn_key, &wei, &shown, Verdict::Approve, &[], &[]);
+    assert!(
+        approval.attachments == vec![attached.sha256.clone()],
+        "{:?}",
+        approval.attachments
+    );
+    f.port.decide(&wei, &filing.id, &approval).unwrap();
+    assert!(approval.signed_note.contains(&attached.sha256));
+    // A filing no longer under review takes no documents.
+    let error = f
+        .port
+        .attach(&alice, &filing.id, AttachmentKind::Other, "late.pdf", b"x")
+        .unwrap_err();
+    assert!(matches!(error, PortError::Conflict { .. }), "{error:?}");
+    let journal = f.port.journal(&f.admin, 0).unwrap();
+    assert!(journal.iter().any(|j| j.action == "attachment.create"));
 }

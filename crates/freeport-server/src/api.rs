@@ -13,6 +13,11 @@
 //! | `GET /api/v1/filings/{id}` | any account | one filing, its cases and messages |
 //! | `POST /api/v1/filings/{id}/messages` | exporter, reviewers | a question or answer |
 //! | `POST /api/v1/filings/{id}/decision` | reviewers | the caller's side's signed decision |
+//! | `POST /api/v1/filings/{id}/contests` | exporter | contests a classification on its filing |
+//! | `POST /api/v1/filings/{id}/contests/{seq}/ruling` | reviewers | accepts (an override; the filing judged again) or rejects a contest |
+//! | `GET /api/v1/overrides` | any account | the overrides the caller may see |
+//! | `POST /api/v1/filings/{id}/attachments?kind=K&file_name=N` | exporter | attaches the body's bytes to its filing |
+//! | `GET /api/v1/filings/{id}/attachments/{seq}` | exporter, reviewers | an attached document's bytes |
 //! | `GET /api/v1/cases?status=open` | reviewers, auditor, admin | the side's queue |
 //! | `GET /api/v1/journal?after=N` | auditor, admin | the access journal |
 //!
@@ -37,8 +42,9 @@ use axum::{Extension, Json};
 use freeport_policy::Jurisdiction;
 use freeport_port::home::Cosigned;
 use freeport_port::port::{
-    AccountView, CaseView, DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_FACTS_BYTES,
-    MessageView, NewAccount, NewNotice, Principal, Publication,
+    AccountView, AttachmentKind, AttachmentView, CaseView, ContestRulingRequest, ContestView,
+    DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_ATTACHMENT_BYTES, MAX_FACTS_BYTES,
+    MessageView, NewAccount, NewContest, NewNotice, Principal, Publication, RulingView,
 };
 use freeport_port::{Port, PortError};
 use freeport_store::docket::CaseStatus;
@@ -398,6 +404,136 @@ async fn decide(
     Ok(Json(blocking(move || port.decide(&who, &id, &request)).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/filings/{id}/contests", tag = "cases",
+    params(("id" = String, Path, description = "Filing id")), request_body = NewContest,
+    responses((status = 201, description = "The contest, pending until a reviewer rules", body = ContestView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The filing is not under review, or the entry is contested already", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not sent as `application/json`", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn contest(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<NewContest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(new) = body?;
+    let view = blocking(move || port.contest(&who, &id, &new)).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/filings/{id}/contests/{seq}/ruling", tag = "cases",
+    params(("id" = String, Path, description = "Filing id"), ("seq" = u64, Path, description = "The contest's number within the filing")),
+    request_body = ContestRulingRequest,
+    responses((status = 200, description = "Ruled; an acceptance is an override, logged, and the filing judged again", body = RulingView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 409, description = "Ruled already, or the filing is no longer under review", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: not JSON, not UTF-8, or a parameter of the wrong type", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not sent as `application/json`", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn rule_contest(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    path: Result<Path<(String, u64)>, axum::extract::rejection::PathRejection>,
+    body: Result<Json<ContestRulingRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Path((id, seq)) = path.map_err(path_problem)?;
+    let Json(request) = body?;
+    Ok(Json(blocking(move || port.rule_contest(&who, &id, seq, &request)).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/overrides", tag = "cases",
+    responses((status = 200, description = "The overrides (accepted contests) the caller may see, by filing", body = Vec<ContestView>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn overrides(State(port): State<Shared>, Caller(who): Caller) -> Result<Response, ApiError> {
+    Ok(Json(blocking(move || port.overrides(&who)).await?).into_response())
+}
+
+/// `?kind=&file_name=` of an attachment.
+#[derive(Debug, Deserialize)]
+struct AttachQuery {
+    kind: String,
+    file_name: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/filings/{id}/attachments", tag = "cases",
+    params(("id" = String, Path, description = "Filing id"),
+        ("kind" = AttachmentKind, Query, description = "What the document is"),
+        ("file_name" = String, Query, description = "Its file name (no path: no `/`, `\\`, leading `.`; at most 200 bytes)")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The document's bytes (at most 8 MiB)"),
+    responses((status = 201, description = "Attached: stored by its SHA-256 and listed on the filing", body = AttachmentView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The filing is not under review", body = Problem, content_type = "application/problem+json"), (status = 413, description = "The body exceeds the limit", body = Problem, content_type = "application/problem+json"), (status = 422, description = "A field is refused; `field` names it", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: a parameter missing or of the wrong type", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn attach(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    query: Result<Query<AttachQuery>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(query_problem)?;
+    let body = body.map_err(|rejection| {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "freeport::api::too_large"
+        } else {
+            "freeport::api::bad_body"
+        };
+        let mut problem = Problem::new(status, code, rejection.body_text());
+        problem.field = Some("body".to_owned());
+        ApiError(problem)
+    })?;
+    let kind = AttachmentKind::parse(&query.kind).ok_or_else(|| {
+        ApiError::from(PortError::Invalid {
+            field: "kind".to_owned(),
+            reason: format!(
+                "`{}` is not one of {}",
+                query.kind.escape_debug(),
+                AttachmentKind::ALL.map(AttachmentKind::as_str).join(", ")
+            ),
+        })
+    })?;
+    let view = blocking(move || port.attach(&who, &id, kind, &query.file_name, &body)).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/filings/{id}/attachments/{seq}", tag = "cases",
+    params(("id" = String, Path, description = "Filing id"), ("seq" = u64, Path, description = "The attachment's number within the filing")),
+    responses((status = 200, description = "The document's bytes, checked against their SHA-256 (also in `ETag`)", body = Vec<u8>, content_type = "application/octet-stream"), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this (auditors see hashes, not documents)", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: a parameter of the wrong type", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn attachment(
+    State(port): State<Shared>,
+    Caller(who): Caller,
+    path: Result<Path<(String, u64)>, axum::extract::rejection::PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path((id, seq)) = path.map_err(path_problem)?;
+    let (view, bytes) = blocking(move || port.attachment(&who, &id, seq)).await?;
+    let encoded: String = view
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let mut response =
+        ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{}\"", view.sha256)) {
+        headers.insert(header::ETAG, value);
+    }
+    Ok(response)
+}
+
+/// A path parameter that does not parse, as a problem document naming the number.
+fn path_problem(rejection: axum::extract::rejection::PathRejection) -> ApiError {
+    let mut problem = Problem::new(
+        StatusCode::BAD_REQUEST,
+        "freeport::api::bad_path",
+        rejection.body_text(),
+    );
+    problem.field = Some("seq".to_owned());
+    ApiError(problem)
+}
+
 /// `?status=` of the case queue.
 #[derive(Debug, Deserialize)]
 struct CasesQuery {
@@ -487,7 +623,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack),
+    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
@@ -550,11 +686,17 @@ async fn refuse_declared_oversize(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    // Attachments (documents) have their own, larger limit.
+    let limit = if request.uri().path().ends_with("/attachments") {
+        MAX_ATTACHMENT_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
     match declared {
-        Some(length) if length > MAX_BODY_BYTES as u64 => Problem::new(
+        Some(length) if length > limit as u64 => Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "freeport::api::too_large",
-            format!("the body declares {length} bytes; at most {MAX_BODY_BYTES} are accepted"),
+            format!("the body declares {length} bytes; at most {limit} are accepted"),
         )
         .into_response(),
         _ => next.run(request).await,
@@ -593,6 +735,17 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/filings/{id}/messages", post(post_message))
         .route("/api/v1/filings/{id}/receipt", get(receipt))
         .route("/api/v1/filings/{id}/decision", post(decide))
+        .route("/api/v1/filings/{id}/contests", post(contest))
+        .route(
+            "/api/v1/filings/{id}/contests/{seq}/ruling",
+            post(rule_contest),
+        )
+        .route("/api/v1/overrides", get(overrides))
+        .route(
+            "/api/v1/filings/{id}/attachments",
+            post(attach).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)),
+        )
+        .route("/api/v1/filings/{id}/attachments/{seq}", get(attachment))
         .route("/api/v1/cases", get(cases))
         .route("/api/v1/journal", get(journal))
         .route("/api/v1/audit/bundle", get(audit_bundle))

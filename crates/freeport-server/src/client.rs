@@ -123,18 +123,7 @@ impl PortClient {
             return serde_json::from_str(&text)
                 .map_err(|e| unreachable(format!("an answer that is not the API's: {e}")));
         }
-        match serde_json::from_str::<Problem>(&text) {
-            Ok(problem) => Err(ClientError::Problem {
-                status,
-                code: problem.code,
-                detail: problem.detail,
-                field: problem.field,
-                help: problem.help,
-            }),
-            Err(_) => Err(unreachable(format!(
-                "HTTP {status} without a problem document"
-            ))),
-        }
+        Err(refusal(url, status, text.as_bytes()))
     }
 
     fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
@@ -269,6 +258,127 @@ impl PortClient {
             reason: e.to_string(),
         })?;
         self.post(&format!("/api/v1/filings/{}/decision", encode(id)), &body)
+    }
+
+    /// Contests a classification on the caller's filing (exporters).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn contest(
+        &self,
+        id: &str,
+        contest: &freeport_port::port::NewContest,
+    ) -> Result<freeport_port::port::ContestView, ClientError> {
+        let body = serde_json::to_string(contest).map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: e.to_string(),
+        })?;
+        self.post(&format!("/api/v1/filings/{}/contests", encode(id)), &body)
+    }
+
+    /// Rules on a contest (reviewers).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn rule_contest(
+        &self,
+        id: &str,
+        seq: u64,
+        request: &freeport_port::port::ContestRulingRequest,
+    ) -> Result<freeport_port::port::RulingView, ClientError> {
+        let body = serde_json::to_string(request).map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: e.to_string(),
+        })?;
+        self.post(
+            &format!("/api/v1/filings/{}/contests/{seq}/ruling", encode(id)),
+            &body,
+        )
+    }
+
+    /// Attaches a document to the caller's filing (exporters).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn attach(
+        &self,
+        id: &str,
+        kind: freeport_port::port::AttachmentKind,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<freeport_port::port::AttachmentView, ClientError> {
+        let url = self.url(&format!(
+            "/api/v1/filings/{}/attachments?kind={}&file_name={}",
+            encode(id),
+            kind.as_str(),
+            encode(file_name)
+        ));
+        let result = self
+            .agent
+            .post(&url)
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .content_type("application/octet-stream")
+            .send(bytes);
+        self.answer(&url, result)
+    }
+
+    /// An attached document's bytes (the filing's exporter and reviewers).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn attachment(&self, id: &str, seq: u64) -> Result<Vec<u8>, ClientError> {
+        let url = self.url(&format!("/api/v1/filings/{}/attachments/{seq}", encode(id)));
+        let unreachable = |reason: String| ClientError::Unreachable {
+            url: url.clone(),
+            reason,
+        };
+        let mut response = self
+            .agent
+            .get(&url)
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .call()
+            .map_err(|e| unreachable(e.to_string()))?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER)
+            .read_to_vec()
+            .map_err(|e| unreachable(e.to_string()))?;
+        if (200..300).contains(&status) {
+            return Ok(bytes);
+        }
+        Err(refusal(&url, status, &bytes))
+    }
+
+    /// The overrides (accepted contests) the caller may see.
+    ///
+    /// # Errors
+    ///
+    /// The port refuses, or cannot be reached.
+    pub fn overrides(&self) -> Result<Vec<freeport_port::port::ContestView>, ClientError> {
+        self.get("/api/v1/overrides")
+    }
+}
+
+/// A port's answer that is not a success: its problem document, or unreachable when it is none.
+fn refusal(url: &str, status: u16, body: &[u8]) -> ClientError {
+    match serde_json::from_slice::<Problem>(body) {
+        Ok(problem) => ClientError::Problem {
+            status,
+            code: problem.code,
+            detail: problem.detail,
+            field: problem.field,
+            help: problem.help,
+        },
+        Err(_) => ClientError::Unreachable {
+            url: url.to_owned(),
+            reason: format!("HTTP {status} without a problem document"),
+        },
     }
 }
 

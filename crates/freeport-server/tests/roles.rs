@@ -53,8 +53,10 @@ async fn every_route_with_every_role_and_none() {
     let message = r#"{"body":"a question"}"#;
     // A decision whose signature cannot verify: a reviewer of the right side reaches the
     // signature check (422); everyone else is stopped before it.
-    let decision = r#"{"verdict":"approve","decided_at":"2026-12-07T00:00:00Z","signed_note":"x"}"#;
+    let decision = r#"{"verdict":"approve","decided_at":"2026-12-07T00:00:00Z","judgement":1,"signed_note":"x"}"#;
     let facts_body = facts("cleared-at-once");
+    let contest = r#"{"category":"person.name","becomes":"not_personal_data","justification":"the column holds airport names"}"#;
+    let ruling = r#"{"ruling":"reject","reason":"the column holds people's names"}"#;
     let notice = r#"{"kind":"subsidy_notice","title":"Grants for joint research data platforms","language":"en","body":"Applications open until 31 March 2027."}"#;
     // (method, path, body, expected status per role in the order: none, exporter,
     // other_exporter, cn_reviewer, us_reviewer, auditor, admin)
@@ -118,6 +120,72 @@ async fn every_route_with_every_role_and_none() {
             format!("{china}/decision"),
             decision,
             [401, 403, 403, 422, 404, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{china}/contests"),
+            contest,
+            [401, 201, 404, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{cleared}/contests"),
+            contest,
+            [401, 404, 409, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{china}/contests/1/ruling"),
+            ruling,
+            [401, 403, 403, 200, 404, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{china}/contests/one/ruling"),
+            ruling,
+            [401, 400, 400, 400, 400, 400, 400],
+        ),
+        (
+            "POST",
+            format!("{china}/attachments?kind=pipia&file_name=pipia.pdf"),
+            "%PDF-1.7",
+            [401, 201, 404, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{china}/attachments?kind=pipia&file_name=..%2Fpipia.pdf"),
+            "%PDF-1.7",
+            [401, 422, 404, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            format!("{china}/attachments?kind=selfie&file_name=pipia.pdf"),
+            "%PDF-1.7",
+            [401, 422, 422, 422, 422, 422, 422],
+        ),
+        (
+            "POST",
+            format!("{cleared}/attachments?kind=pipia&file_name=pipia.pdf"),
+            "%PDF-1.7",
+            [401, 404, 409, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            format!("{china}/attachments/1"),
+            "",
+            [401, 200, 404, 200, 404, 403, 403],
+        ),
+        (
+            "GET",
+            format!("{china}/attachments/2"),
+            "",
+            [401, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/overrides".into(),
+            "",
+            [401, 200, 200, 200, 200, 200, 200],
         ),
         (
             "GET",

@@ -1,5 +1,6 @@
 //! The port's docket: organisations and accounts, filings, the case each side reviews, the
-//! exchange on a case, and the append-only access journal (migration 0008).
+//! exchange on a case, contested classifications and overrides, attachments, and the
+//! append-only access journal (migrations 0009, 0010 and 0011).
 //!
 //! The store keeps these as plain rows; what they mean — who may see or change which, when a
 //! filing is cleared — is the port's (`freeport-port`). Every method works inside a [`Tx`], so a
@@ -155,6 +156,8 @@ pub struct Filing {
     pub status: FilingStatus,
     /// When it was cleared.
     pub cleared_at: Option<String>,
+    /// The version of its judgement: 1 at filing, one more each time it is judged again.
+    pub judgement: u64,
 }
 
 /// Where one side's case stands.
@@ -181,15 +184,18 @@ pub enum CaseStatus {
     ApprovedWithConditions,
     /// Refused, with public reasons.
     Refused,
+    /// No longer under review: the filing was judged again and this side's outcome needs none.
+    Closed,
 }
 
 impl CaseStatus {
     /// Every status.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::Open,
         Self::Approved,
         Self::ApprovedWithConditions,
         Self::Refused,
+        Self::Closed,
     ];
 
     /// The stored name.
@@ -200,6 +206,7 @@ impl CaseStatus {
             Self::Approved => "approved",
             Self::ApprovedWithConditions => "approved_with_conditions",
             Self::Refused => "refused",
+            Self::Closed => "closed",
         }
     }
 
@@ -208,6 +215,133 @@ impl CaseStatus {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
+
+    /// Approved, with or without conditions.
+    #[must_use]
+    pub const fn is_approval(self) -> bool {
+        matches!(self, Self::Approved | Self::ApprovedWithConditions)
+    }
+}
+
+/// Where a contested classification stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ContestStatus {
+    /// Waiting for a reviewer.
+    Pending,
+    /// Accepted: an override, and the filing judged again.
+    Accepted,
+    /// Rejected: the classification stands.
+    Rejected,
+}
+
+impl ContestStatus {
+    /// Every status.
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Accepted, Self::Rejected];
+
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// Parses a stored name.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// An exporter's contest of one inventory entry's classification, and its ruling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contest {
+    /// The filing.
+    pub filing: String,
+    /// 1, 2, … within the filing.
+    pub seq: u64,
+    /// The inventory entry's category as filed.
+    pub category: String,
+    /// The inventory entry's place of collection.
+    pub collected_in: String,
+    /// Where the exporter found it (dataset and column), if given.
+    pub source: Option<String>,
+    /// What it should be: a category id, or `not_personal_data`.
+    pub becomes: String,
+    /// The exporter's justification.
+    pub justification: String,
+    /// The contesting account.
+    pub filed_by: String,
+    /// RFC 3339 UTC.
+    pub filed_at: String,
+    /// Where it stands.
+    pub status: ContestStatus,
+    /// The ruling reviewer.
+    pub ruled_by: Option<String>,
+    /// RFC 3339 UTC.
+    pub ruled_at: Option<String>,
+    /// The reviewer's reason.
+    pub reason: Option<String>,
+    /// The judgement an acceptance produced.
+    pub judgement: Option<u64>,
+    /// An acceptance's `override` log entry.
+    pub log_entry: Option<Vec<u8>>,
+    /// Its index in the log, once appended.
+    pub log_index: Option<u64>,
+}
+
+/// A reviewer's ruling on a pending contest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContestRuling<'a> {
+    /// Accepted or rejected (never `Pending`).
+    pub status: ContestStatus,
+    /// The reviewer.
+    pub ruled_by: &'a str,
+    /// RFC 3339 UTC.
+    pub ruled_at: &'a str,
+    /// Why.
+    pub reason: &'a str,
+    /// The judgement an acceptance produced.
+    pub judgement: Option<u64>,
+    /// An acceptance's `override` log entry, queued until appended.
+    pub log_entry: Option<&'a [u8]>,
+}
+
+/// A document attached to a filing, as stored (its bytes are in the port's home).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The filing.
+    pub filing: String,
+    /// 1, 2, … within the filing.
+    pub seq: u64,
+    /// `standard_contract`, `pipia`, `cisa_security_attestation`, `compliance_programme`,
+    /// `licence` or `other`.
+    pub kind: String,
+    /// The file name the exporter gave.
+    pub file_name: String,
+    /// SHA-256 of the bytes, 64 lowercase hex digits.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// The attaching account.
+    pub attached_by: String,
+    /// RFC 3339 UTC.
+    pub attached_at: String,
 }
 
 /// One side's case for a filing.
@@ -351,7 +485,12 @@ fn to_i64(value: u64) -> i64 {
 
 const ACCOUNT_COLUMNS: &str = "id, role, organisation, name, public_key, created_at, revoked_at";
 const FILING_COLUMNS: &str =
-    "id, organisation, filed_by, filed_at, facts, decision, status, cleared_at";
+    "id, organisation, filed_by, filed_at, facts, decision, status, cleared_at, judgement";
+const CONTEST_COLUMNS: &str = "filing, seq, category, collected_in, source, becomes, \
+     justification, filed_by, filed_at, status, ruled_by, ruled_at, reason, judgement, log_entry, \
+     log_index";
+const ATTACHMENT_COLUMNS: &str =
+    "filing, seq, kind, file_name, sha256, bytes, attached_by, attached_at";
 const CASE_COLUMNS: &str = "filing, side, outcome, status, decided_by, decided_at, conditions, \
      public_reasons, signature, log_index";
 
@@ -382,9 +521,47 @@ fn filing_row(row: &mut Row) -> Result<(Filing, String), DbError> {
             decision: row.text(5)?,
             status: FilingStatus::InReview,
             cleared_at: row.opt_text(7)?,
+            judgement: row.int(8)?.unsigned_abs(),
         },
         row.text(6)?,
     ))
+}
+
+fn contest_row(row: &mut Row) -> Result<(Contest, String), DbError> {
+    Ok((
+        Contest {
+            filing: row.text(0)?,
+            seq: row.int(1)?.unsigned_abs(),
+            category: row.text(2)?,
+            collected_in: row.text(3)?,
+            source: row.opt_text(4)?,
+            becomes: row.text(5)?,
+            justification: row.text(6)?,
+            filed_by: row.text(7)?,
+            filed_at: row.text(8)?,
+            status: ContestStatus::Pending,
+            ruled_by: row.opt_text(10)?,
+            ruled_at: row.opt_text(11)?,
+            reason: row.opt_text(12)?,
+            judgement: row.opt_int(13)?.map(i64::unsigned_abs),
+            log_entry: row.opt_blob(14)?,
+            log_index: row.opt_int(15)?.map(i64::unsigned_abs),
+        },
+        row.text(9)?,
+    ))
+}
+
+fn attachment_row(row: &mut Row) -> Result<Attachment, DbError> {
+    Ok(Attachment {
+        filing: row.text(0)?,
+        seq: row.int(1)?.unsigned_abs(),
+        kind: row.text(2)?,
+        file_name: row.text(3)?,
+        sha256: row.text(4)?,
+        bytes: row.int(5)?.unsigned_abs(),
+        attached_by: row.text(6)?,
+        attached_at: row.text(7)?,
+    })
 }
 
 type CaseRow = (CaseSide, String, Option<String>, Option<String>);
@@ -593,7 +770,7 @@ impl Tx<'_> {
             "filing",
             &filing.id,
             "INSERT INTO filing (id, organisation, filed_by, filed_at, facts, decision,
-             status, cleared_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             status, cleared_at, judgement) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 &filing.id,
                 &filing.organisation,
@@ -602,7 +779,8 @@ impl Tx<'_> {
                 &filing.facts,
                 &filing.decision,
                 filing.status.as_str(),
-                &filing.cleared_at
+                &filing.cleared_at,
+                to_i64(filing.judgement.max(1))
             ],
         )
     }
@@ -807,6 +985,254 @@ impl Tx<'_> {
         Ok(changed == 1)
     }
 
+    /// Replaces a filing's decision with one judged again, as judgement `judgement`, if its
+    /// judgement is still `previous`; `false` when another change judged it first.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn rejudge_filing(
+        &mut self,
+        id: &str,
+        decision: &str,
+        previous: u64,
+        judgement: u64,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .execute(
+                "UPDATE filing SET decision = ?2, judgement = ?4 WHERE id = ?1 AND judgement = ?3",
+                params![id, decision, to_i64(previous), to_i64(judgement)],
+            )
+            .map_err(db_error(self.path, "judge a filing again"))?;
+        Ok(changed == 1)
+    }
+
+    /// Puts one side's case (back) under review with `outcome`: open, its decision (if it had
+    /// one, made on an earlier judgement) cleared from the row (its log entry stays in the log).
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn reopen_case_side(
+        &mut self,
+        filing: &str,
+        side: &str,
+        outcome: &str,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "UPDATE case_side SET outcome = ?3, status = 'open', decided_by = NULL,
+                 decided_at = NULL, conditions = NULL, public_reasons = NULL, signature = NULL,
+                 log_index = NULL, log_entry = NULL, publication_entry = NULL
+                 WHERE filing = ?1 AND side = ?2",
+                params![filing, side, outcome],
+            )
+            .map_err(db_error(self.path, "reopen a case"))?;
+        Ok(())
+    }
+
+    /// Closes one side's case: the filing's judgement no longer sends it to review. A decision
+    /// it had stays on the row.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn close_case_side(
+        &mut self,
+        filing: &str,
+        side: &str,
+        outcome: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "UPDATE case_side SET outcome = ?3, status = 'closed',
+                 decided_at = COALESCE(decided_at, ?4)
+                 WHERE filing = ?1 AND side = ?2",
+                params![filing, side, outcome, at],
+            )
+            .map_err(db_error(self.path, "close a case"))?;
+        Ok(())
+    }
+
+    /// Records an exporter's contest (`seq`, the ruling's fields and the log's are ignored: it
+    /// is pending); its number within the filing.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn insert_contest(&mut self, contest: &Contest) -> Result<u64, StoreError> {
+        let seq = self
+            .tx
+            .query_one(
+                "INSERT INTO contest (filing, seq, category, collected_in, source, becomes,
+                 justification, filed_by, filed_at, status)
+                 SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending'
+                 FROM contest WHERE filing = ?1
+                 RETURNING seq",
+                params![
+                    &contest.filing,
+                    &contest.category,
+                    &contest.collected_in,
+                    &contest.source,
+                    &contest.becomes,
+                    &contest.justification,
+                    &contest.filed_by,
+                    &contest.filed_at
+                ],
+            )
+            .and_then(|row| row.int(0))
+            .map_err(db_error(self.path, "record a contest"))?;
+        Ok(seq.unsigned_abs())
+    }
+
+    fn typed_contest(
+        &self,
+        (mut contest, status): (Contest, String),
+    ) -> Result<Contest, StoreError> {
+        contest.status = ContestStatus::parse(&status).ok_or_else(|| {
+            self.corrupt(format!(
+                "contest `{}`#{} has status `{status}`",
+                contest.filing, contest.seq
+            ))
+        })?;
+        Ok(contest)
+    }
+
+    /// A filing's contests, in order.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn contests(&mut self, filing: &str) -> Result<Vec<Contest>, StoreError> {
+        let sql = format!("SELECT {CONTEST_COLUMNS} FROM contest WHERE filing = ?1 ORDER BY seq");
+        let rows = self
+            .tx
+            .query(&sql, params![filing])
+            .and_then(|rows| all(rows, contest_row))
+            .map_err(db_error(self.path, "read contests"))?;
+        rows.into_iter().map(|r| self.typed_contest(r)).collect()
+    }
+
+    /// Every contest with `status` (all of them without), by filing and number.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn contests_with(
+        &mut self,
+        status: Option<ContestStatus>,
+    ) -> Result<Vec<Contest>, StoreError> {
+        let sql = format!(
+            "SELECT {CONTEST_COLUMNS} FROM contest
+             WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1 ORDER BY filing, seq"
+        );
+        let rows = self
+            .tx
+            .query(&sql, params![status.map(ContestStatus::as_str)])
+            .and_then(|rows| all(rows, contest_row))
+            .map_err(db_error(self.path, "list contests"))?;
+        rows.into_iter().map(|r| self.typed_contest(r)).collect()
+    }
+
+    /// Rules on a contest if it is still pending; `false` when it was not (ruled already, or
+    /// no such contest), and nothing changes.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn rule_contest(
+        &mut self,
+        filing: &str,
+        seq: u64,
+        ruling: &ContestRuling<'_>,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .execute(
+                "UPDATE contest SET status = ?3, ruled_by = ?4, ruled_at = ?5, reason = ?6,
+                 judgement = ?7, log_entry = ?8
+                 WHERE filing = ?1 AND seq = ?2 AND status = 'pending'",
+                params![
+                    filing,
+                    to_i64(seq),
+                    ruling.status.as_str(),
+                    ruling.ruled_by,
+                    ruling.ruled_at,
+                    ruling.reason,
+                    ruling.judgement.map(to_i64),
+                    ruling.log_entry
+                ],
+            )
+            .map_err(db_error(self.path, "rule on a contest"))?;
+        Ok(changed == 1)
+    }
+
+    /// Records the log index of an override's entry.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn set_contest_log_index(
+        &mut self,
+        filing: &str,
+        seq: u64,
+        index: u64,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "UPDATE contest SET log_index = ?3 WHERE filing = ?1 AND seq = ?2",
+                params![filing, to_i64(seq), to_i64(index)],
+            )
+            .map_err(db_error(self.path, "record an override's log index"))?;
+        Ok(())
+    }
+
+    /// Records a document attached to a filing (`seq` is ignored); its number within the
+    /// filing.
+    ///
+    /// # Errors
+    ///
+    /// The database fails (a kind the schema does not know breaks a constraint).
+    pub fn insert_attachment(&mut self, attachment: &Attachment) -> Result<u64, StoreError> {
+        let seq = self
+            .tx
+            .query_one(
+                "INSERT INTO attachment (filing, seq, kind, file_name, sha256, bytes,
+                 attached_by, attached_at)
+                 SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7
+                 FROM attachment WHERE filing = ?1
+                 RETURNING seq",
+                params![
+                    &attachment.filing,
+                    &attachment.kind,
+                    &attachment.file_name,
+                    &attachment.sha256,
+                    to_i64(attachment.bytes),
+                    &attachment.attached_by,
+                    &attachment.attached_at
+                ],
+            )
+            .and_then(|row| row.int(0))
+            .map_err(db_error(self.path, "record an attachment"))?;
+        Ok(seq.unsigned_abs())
+    }
+
+    /// A filing's attachments, in order.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn attachments(&mut self, filing: &str) -> Result<Vec<Attachment>, StoreError> {
+        let sql =
+            format!("SELECT {ATTACHMENT_COLUMNS} FROM attachment WHERE filing = ?1 ORDER BY seq");
+        self.tx
+            .query(&sql, params![filing])
+            .and_then(|rows| all(rows, attachment_row))
+            .map_err(db_error(self.path, "read attachments"))
+    }
+
     /// Stores a notice with its queued log entry (`seq` and `log_index` are ignored); its
     /// number.
     ///
@@ -957,6 +1383,25 @@ impl Tx<'_> {
             )
             .map_err(db_error(self.path, "record a rule pack's log index"))?;
         Ok(())
+    }
+
+    /// Accepted contests whose `override` entries were never marked appended, in ruling order.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn pending_overrides(&mut self) -> Result<Vec<Contest>, StoreError> {
+        let sql = format!(
+            "SELECT {CONTEST_COLUMNS} FROM contest
+             WHERE status = 'accepted' AND log_index IS NULL
+             ORDER BY ruled_at, filing, seq"
+        );
+        let rows = self
+            .tx
+            .query(&sql, &[])
+            .and_then(|rows| all(rows, contest_row))
+            .map_err(db_error(self.path, "list overrides waiting for the log"))?;
+        rows.into_iter().map(|r| self.typed_contest(r)).collect()
     }
 
     /// Decided sides whose queued log entries were never marked appended, in decision order.
@@ -1153,6 +1598,7 @@ mod tests {
             decision: "{}".into(),
             status: FilingStatus::InReview,
             cleared_at: None,
+            judgement: 1,
         }
     }
 
@@ -1316,6 +1762,142 @@ mod tests {
                     });
                     assert!(refused.is_err(), "{sql}");
                 }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+    }
+
+    both! {
+    fn a_contest_is_ruled_once_and_a_filing_judged_again_by_version(db) {
+        let mut store = store(db);
+        store
+            .transaction(|tx| {
+                tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
+                tx.insert_account(&account("alice", Role::Exporter, Some("acme")), &[1; 32])?;
+                tx.insert_account(&account("wei", Role::CnReviewer, None), &[2; 32])?;
+                tx.insert_filing(&filing("f-1"))?;
+                tx.open_case_side("f-1", "cn", "STANDARD_CONTRACT_OR_CERTIFICATION")?;
+                tx.open_case_side("f-1", "us", "RESTRICTED")?;
+                let contest = Contest {
+                    filing: "f-1".into(),
+                    seq: 0,
+                    category: "person.name".into(),
+                    collected_in: "cn".into(),
+                    source: Some("airports.csv:name".into()),
+                    becomes: "not_personal_data".into(),
+                    justification: "airport names".into(),
+                    filed_by: "alice".into(),
+                    filed_at: "2026-12-07T00:00:00Z".into(),
+                    status: ContestStatus::Pending,
+                    ruled_by: None,
+                    ruled_at: None,
+                    reason: None,
+                    judgement: None,
+                    log_entry: None,
+                    log_index: None,
+                };
+                assert_eq!(tx.insert_contest(&contest)?, 1);
+                assert_eq!(tx.insert_contest(&contest)?, 2);
+                let accept = ContestRuling {
+                    status: ContestStatus::Accepted,
+                    ruled_by: "wei",
+                    ruled_at: "2026-12-07T01:00:00Z",
+                    reason: "the column holds place names",
+                    judgement: Some(2),
+                    log_entry: Some(b"override"),
+                };
+                assert!(tx.rule_contest("f-1", 1, &accept)?);
+                assert!(!tx.rule_contest("f-1", 1, &accept)?, "ruled twice");
+                assert!(!tx.rule_contest("f-1", 9, &accept)?, "no such contest");
+                // An acceptance carries its entry: a constraint refuses one without.
+                let bare = ContestRuling { log_entry: None, ..accept.clone() };
+                let refused: Result<bool, StoreError> =
+                    tx.savepoint(|tx| tx.rule_contest("f-1", 2, &bare));
+                assert!(refused.is_err());
+                let reject = ContestRuling {
+                    status: ContestStatus::Rejected,
+                    judgement: None,
+                    log_entry: None,
+                    ..accept
+                };
+                assert!(tx.rule_contest("f-1", 2, &reject)?);
+                let listed = tx.contests("f-1")?;
+                assert_eq!(
+                    listed.iter().map(|c| c.status).collect::<Vec<_>>(),
+                    [ContestStatus::Accepted, ContestStatus::Rejected]
+                );
+                assert_eq!(listed[0].source.as_deref(), Some("airports.csv:name"));
+                assert_eq!(tx.contests_with(Some(ContestStatus::Accepted))?.len(), 1);
+                assert_eq!(tx.pending_overrides()?.len(), 1);
+                tx.set_contest_log_index("f-1", 1, 4)?;
+                assert_eq!(tx.pending_overrides()?, vec![]);
+
+                // Judged again only from the version it was read at.
+                assert!(tx.rejudge_filing("f-1", "{\"v\":2}", 1, 2)?);
+                assert!(!tx.rejudge_filing("f-1", "{\"v\":3}", 1, 2)?);
+                let judged = tx.filing("f-1")?.unwrap();
+                assert_eq!((judged.judgement, judged.decision.as_str()), (2, "{\"v\":2}"));
+
+                // A side no longer under review is closed; one back under review reopens,
+                // without the decision it had.
+                tx.close_case_side("f-1", "us", "NOT_COVERED", "2026-12-07T02:00:00Z")?;
+                let decision = CaseDecision {
+                    status: CaseStatus::Approved,
+                    decided_by: "wei",
+                    decided_at: "2026-12-07T01:30:00Z",
+                    conditions: &[],
+                    public_reasons: &[],
+                    signature: "sig",
+                    log_entry: b"decision",
+                    publication_entry: None,
+                };
+                assert!(tx.decide_case_side("f-1", "cn", &decision)?);
+                tx.reopen_case_side("f-1", "cn", "SECURITY_ASSESSMENT")?;
+                let sides = tx.case_sides("f-1")?;
+                assert_eq!(
+                    sides.iter().map(|c| (c.status, c.outcome.as_str())).collect::<Vec<_>>(),
+                    [
+                        (CaseStatus::Open, "SECURITY_ASSESSMENT"),
+                        (CaseStatus::Closed, "NOT_COVERED")
+                    ]
+                );
+                assert_eq!(sides[0].decided_by, None);
+                assert_eq!(tx.pending_decisions()?, vec![]);
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+    }
+
+    both! {
+    fn attachments_number_per_filing_and_only_known_kinds(db) {
+        let mut store = store(db);
+        store
+            .transaction(|tx| {
+                tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
+                tx.insert_account(&account("alice", Role::Exporter, Some("acme")), &[1; 32])?;
+                tx.insert_filing(&filing("f-1"))?;
+                let attachment = Attachment {
+                    filing: "f-1".into(),
+                    seq: 0,
+                    kind: "standard_contract".into(),
+                    file_name: "contract.pdf".into(),
+                    sha256: "ab".repeat(32),
+                    bytes: 1234,
+                    attached_by: "alice".into(),
+                    attached_at: "2026-12-07T00:00:00Z".into(),
+                };
+                assert_eq!(tx.insert_attachment(&attachment)?, 1);
+                assert_eq!(tx.insert_attachment(&attachment)?, 2);
+                let unknown = Attachment { kind: "selfie".into(), ..attachment };
+                let refused: Result<u64, StoreError> =
+                    tx.savepoint(|tx| tx.insert_attachment(&unknown));
+                assert!(refused.is_err());
+                let listed = tx.attachments("f-1")?;
+                assert_eq!(listed.len(), 2);
+                assert_eq!(listed[1].seq, 2);
+                assert_eq!(listed[0].bytes, 1234);
                 Ok::<_, StoreError>(())
             })
             .unwrap();

@@ -76,8 +76,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "port_outbox",
         sql: include_str!("../migrations/sqlite/0010_port_outbox.sql"),
     },
-    // 11 is another branch's (issue 17 work ran beside it); the runner applies every
-    // migration a store lacks, so the gap closes at the merge.
+    Migration {
+        version: 11,
+        name: "contests_and_attachments",
+        sql: include_str!("../migrations/sqlite/0011_contests_and_attachments.sql"),
+    },
     Migration {
         version: 12,
         name: "transfer_report",
@@ -138,8 +141,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
         name: "port_outbox",
         sql: include_str!("../migrations/postgres/0010_port_outbox.sql"),
     },
-    // 11 is another branch's (issue 17 work ran beside it); the runner applies every
-    // migration a store lacks, so the gap closes at the merge.
+    Migration {
+        version: 11,
+        name: "contests_and_attachments",
+        sql: include_str!("../migrations/postgres/0011_contests_and_attachments.sql"),
+    },
     Migration {
         version: 12,
         name: "transfer_report",
@@ -343,13 +349,8 @@ mod tests {
 
     #[test]
     fn versions_increase_by_one_from_one() {
-        // Version 11 is reserved for a migration on another branch: remove this once merged.
-        const RESERVED: &[i64] = &[11];
         let mut expected = 1;
         for m in MIGRATIONS {
-            while RESERVED.contains(&expected) {
-                expected += 1;
-            }
             assert_eq!(m.version, expected);
             expected += 1;
         }

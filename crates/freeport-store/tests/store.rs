@@ -51,6 +51,7 @@ fn a_new_store_is_created_and_migrated() {
             (8, "package_delivery".to_owned()),
             (9, "docket".to_owned()),
             (10, "port_outbox".to_owned()),
+            (11, "contests_and_attachments".to_owned()),
             (12, "transfer_report".to_owned()),
         ]
     );

@@ -12,6 +12,7 @@
 //! | `rule_pack` | `id` string; `version` string; `jurisdiction` `cn` or `us`; `sha256` hex of the pack archive; `published_at` timestamp |
 //! | `publication` | `kind` one of `rules`, `reasons`, `subsidy_notice`, `procurement_notice`, `other`; `title` string; `language` string (BCP 47, e.g. `zh-CN`); `sha256` hex of the document; `published_at` timestamp |
 //! | `attestation` | `subject` string (e.g. a chip or device id); `claim` string; `attester` string; `evidence_sha256` hex; `attested_at` timestamp |
+//! | `override` | `transfer_id` string (the filing); `category` and `collected_in` strings (the inventory entry contested); `becomes` string (a category, or `not_personal_data`); `side` `cn` or `us` (the accepting reviewer's); `reviewer` string; `reason` string (public); `justification_sha256` hex of the exporter's justification (never the text, which may quote data); `accepted_at` timestamp |
 //!
 //! "hex" is 64 lowercase hexadecimal digits (a SHA-256); timestamps are
 //! `YYYY-MM-DDTHH:MM:SS[.fraction]Z`. Entries are at most 65,535 bytes (tlog-tiles bundles).
@@ -36,16 +37,20 @@ pub enum EntryType {
     Publication,
     /// A chip or device attestation.
     Attestation,
+    /// A reviewer's acceptance of an exporter's contested classification (a port's override):
+    /// what was reclassified, by whom and why, never the data.
+    Override,
 }
 
 impl EntryType {
     /// Every type.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Decision,
         Self::Manifest,
         Self::RulePack,
         Self::Publication,
         Self::Attestation,
+        Self::Override,
     ];
 
     /// The `type` string.
@@ -57,6 +62,7 @@ impl EntryType {
             Self::RulePack => "rule_pack",
             Self::Publication => "publication",
             Self::Attestation => "attestation",
+            Self::Override => "override",
         }
     }
 
@@ -112,6 +118,17 @@ impl EntryType {
                 ("attester", Field::String),
                 ("evidence_sha256", Field::Sha256),
                 ("attested_at", Field::Timestamp),
+            ],
+            Self::Override => &[
+                ("transfer_id", Field::String),
+                ("category", Field::String),
+                ("collected_in", Field::String),
+                ("becomes", Field::String),
+                ("side", Field::OneOf(&["cn", "us"])),
+                ("reviewer", Field::String),
+                ("reason", Field::String),
+                ("justification_sha256", Field::Sha256),
+                ("accepted_at", Field::Timestamp),
             ],
         }
     }
@@ -413,6 +430,10 @@ mod tests {
                 "language": "zh-CN", "sha256": hex(), "published_at": "2026-11-21T05:00:00Z"}}),
             json!({"type": "attestation", "body": {"subject": "chip-1", "claim": "located in CN",
                 "attester": "vendor", "evidence_sha256": hex(), "attested_at": "2026-11-21T05:00:00Z"}}),
+            json!({"type": "override", "body": {"transfer_id": "F-2026-000001", "category": "person.name",
+                "collected_in": "cn", "becomes": "not_personal_data", "side": "cn", "reviewer": "wei",
+                "reason": "the column holds airport names", "justification_sha256": hex(),
+                "accepted_at": "2026-11-21T05:00:00Z"}}),
         ];
         for example in examples {
             let entry = Entry::from_json(example).unwrap();

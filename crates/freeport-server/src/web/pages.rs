@@ -36,6 +36,7 @@ fn case_status_key(status: CaseStatus) -> &'static str {
         CaseStatus::Approved => "case.approved",
         CaseStatus::ApprovedWithConditions => "case.approved_with_conditions",
         CaseStatus::Refused => "case.refused",
+        CaseStatus::Closed => "case.closed",
     }
 }
 

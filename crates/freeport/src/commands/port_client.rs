@@ -4,10 +4,16 @@
 
 use std::io::Write;
 
-use freeport_cli::{CaseCommand, FileArgs, NoticeKindArg, PortConnection, PublishArgs, ReviewArgs};
+use freeport_cli::{
+    AttachmentKindArg, CaseCommand, FileArgs, NoticeKindArg, PortConnection, PublishArgs,
+    ReviewArgs,
+};
 use freeport_policy::{FactsFormat, parse_facts};
 use freeport_port::custody::{DecisionForm, signed_decision};
-use freeport_port::port::{FilingView, NewNotice, NoticeKind, Verdict};
+use freeport_port::port::{
+    AttachmentKind, ContestRulingRequest, ContestView, FilingView, NewContest, NewNotice,
+    NoticeKind, Ruling, RulingView, Verdict,
+};
 use freeport_server::client::PortClient;
 use freeport_store::docket::FilingStatus;
 use freeport_tlog::note::load_signing_key;
@@ -23,15 +29,16 @@ fn client(connection: &PortConnection) -> PortClient {
 fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> {
     writeln!(
         out,
-        "filing {}  {}  (organisation {}, filed {} by {})",
+        "filing {}  {}  (organisation {}, filed {} by {}, judgement {})",
         filing.id,
         filing.status.as_str(),
         filing.organisation,
         filing.filed_at,
-        filing.filed_by
+        filing.filed_by,
+        filing.judgement
     )?;
     let mut table = crate::render::table();
-    table.set_header(["side", "outcome at filing", "review", "decided by", "log"]);
+    table.set_header(["side", "outcome", "review", "decided by", "log"]);
     for side in ["cn", "us"] {
         let outcome = filing.decision[side]["outcome"].as_str().unwrap_or("?");
         let case = filing.cases.iter().find(|c| c.side == side);
@@ -56,6 +63,13 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
     }
     for m in &filing.messages {
         writeln!(out, "  [{}] {} ({}): {}", m.seq, m.author, m.at, m.body)?;
+    }
+    if !filing.contests.is_empty() {
+        writeln!(out, "contested classifications:")?;
+        render_contests(&filing.contests, out)?;
+    }
+    if !filing.documents.is_empty() || !filing.attachments.is_empty() {
+        render_documents(filing, out)?;
     }
     if !filing.earlier.is_empty() {
         writeln!(
@@ -90,6 +104,153 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
     Ok(())
 }
 
+/// Contests for people: one row each, then each one's justification and ruling.
+fn render_contests(contests: &[ContestView], out: &mut dyn Write) -> Result<(), Error> {
+    let mut table = crate::render::table();
+    table.set_header([
+        "filing",
+        "#",
+        "category",
+        "collected in",
+        "source",
+        "becomes",
+        "status",
+        "ruled by",
+        "judgement",
+        "log",
+    ]);
+    for c in contests {
+        table.add_row([
+            c.filing.clone(),
+            c.seq.to_string(),
+            c.category.clone(),
+            c.collected_in.clone(),
+            c.source.clone().unwrap_or_default(),
+            c.becomes.clone(),
+            c.status.as_str().to_owned(),
+            c.ruled_by.clone().unwrap_or_default(),
+            c.judgement.map(|j| j.to_string()).unwrap_or_default(),
+            c.log_index.map(|i| format!("#{i}")).unwrap_or_default(),
+        ]);
+    }
+    writeln!(out, "{table}")?;
+    for c in contests {
+        writeln!(
+            out,
+            "  {}#{} justification ({}): {}",
+            c.filing, c.seq, c.filed_by, c.justification
+        )?;
+        if let (Some(by), Some(reason)) = (&c.ruled_by, &c.reason) {
+            writeln!(
+                out,
+                "  {}#{} {} by {by}: {reason}",
+                c.filing,
+                c.seq,
+                c.status.as_str()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Each side's required documents (attached or not), then every attachment with its hash.
+fn render_documents(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> {
+    if !filing.documents.is_empty() {
+        let mut table = crate::render::table();
+        table.set_header([
+            "side",
+            "required document",
+            "mechanism",
+            "state",
+            "attached",
+        ]);
+        for d in &filing.documents {
+            table.add_row([
+                d.side.to_uppercase(),
+                d.kind.as_str().to_owned(),
+                d.mechanism.clone(),
+                d.status.clone(),
+                if d.attached.is_empty() {
+                    "no".to_owned()
+                } else {
+                    d.attached
+                        .iter()
+                        .map(|n| format!("#{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            ]);
+        }
+        writeln!(out, "{table}")?;
+    }
+    for a in &filing.attachments {
+        writeln!(
+            out,
+            "  attachment #{} {} `{}` ({} bytes) sha256 {}",
+            a.seq,
+            a.kind.as_str(),
+            a.file_name,
+            a.bytes,
+            a.sha256
+        )?;
+    }
+    Ok(())
+}
+
+/// The port's kind for a kind typed on the command line.
+const fn attachment_kind(kind: AttachmentKindArg) -> AttachmentKind {
+    match kind {
+        AttachmentKindArg::StandardContract => AttachmentKind::StandardContract,
+        AttachmentKindArg::Pipia => AttachmentKind::Pipia,
+        AttachmentKindArg::CisaSecurityAttestation => AttachmentKind::CisaSecurityAttestation,
+        AttachmentKindArg::ComplianceProgramme => AttachmentKind::ComplianceProgramme,
+        AttachmentKindArg::Licence => AttachmentKind::Licence,
+        AttachmentKindArg::Other => AttachmentKind::Other,
+    }
+}
+
+/// A ruling for people: the contest, then what judging again changed.
+fn render_ruling(ruling: &RulingView, out: &mut dyn Write) -> Result<(), Error> {
+    let c = &ruling.contest;
+    writeln!(
+        out,
+        "contest #{} on {} ({} collected in {} → {}): {}",
+        c.seq,
+        c.filing,
+        c.category,
+        c.collected_in,
+        c.becomes,
+        c.status.as_str()
+    )?;
+    if c.status == freeport_store::docket::ContestStatus::Accepted {
+        writeln!(
+            out,
+            "judged again: judgement {}, filing {}; override logged as entry {}",
+            ruling.judgement,
+            ruling.status.as_str(),
+            c.log_index
+                .map_or_else(|| "pending".to_owned(), |i| format!("#{i}"))
+        )?;
+        let mut table = crate::render::table();
+        table.set_header(["side", "outcome before", "outcome now", "review"]);
+        for (side, now) in &ruling.outcomes {
+            let case = ruling.cases.iter().find(|k| &k.side == side);
+            table.add_row([
+                side.to_uppercase(),
+                ruling
+                    .outcomes_before
+                    .get(side)
+                    .cloned()
+                    .unwrap_or_default(),
+                now.clone(),
+                case.map_or_else(|| "not needed".to_owned(), |k| k.status.as_str().to_owned()),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+    }
+    Ok(())
+}
+
 pub(crate) fn file(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let text = super::judge::read(&args.facts)?;
     let name = args.facts.display().to_string();
@@ -98,8 +259,42 @@ pub(crate) fn file(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, E
     let judge = super::judge::load_judge(None, vocabulary)?;
     let facts = parse_facts(&name, &text, FactsFormat::from_path(&args.facts), &judge)
         .map_err(Error::Facts)?;
+    // Documents are read before anything is sent, so a bad `--attach` files nothing.
+    let mut documents = Vec::with_capacity(args.attach.len());
+    for spec in &args.attach {
+        let (kind, path) = spec.split_once('=').ok_or_else(|| {
+            Error::Usage(format!(
+                "`--attach {spec}`: give KIND=PATH, e.g. pipia=pipia.pdf"
+            ))
+        })?;
+        let kind = attachment_kind(
+            <AttachmentKindArg as clap::ValueEnum>::from_str(kind, true).map_err(|_| {
+                Error::Usage(format!(
+                    "`--attach {spec}`: `{kind}` is not a kind (standard-contract, pipia, cisa-security-attestation, compliance-programme, licence, other)"
+                ))
+            })?,
+        );
+        let path = std::path::Path::new(path);
+        let bytes = std::fs::read(path).map_err(|e| Error::File {
+            path: path.display().to_string(),
+            source: e,
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        documents.push((kind, name, bytes));
+    }
     let body = serde_json::to_string(&facts)?;
-    let filing = client(&args.port).file(&body).map_err(Error::from)?;
+    let port = client(&args.port);
+    let mut filing = port.file(&body).map_err(Error::from)?;
+    if !documents.is_empty() {
+        for (kind, name, bytes) in &documents {
+            port.attach(&filing.id, *kind, name, bytes)
+                .map_err(Error::from)?;
+        }
+        filing = port.filing(&filing.id).map_err(Error::from)?;
+    }
     let rendered = Rendered {
         json: &filing,
         table: |out: &mut dyn Write| render_filing(&filing, out),
@@ -153,6 +348,110 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
                     writeln!(out, "message #{} on {}", message.seq, args.id)?;
                     Ok(())
                 },
+            };
+            render(out, args.format, &rendered)?;
+        }
+        CaseCommand::Contest(args) => {
+            let contest = client(&args.port)
+                .contest(
+                    &args.id,
+                    &NewContest {
+                        category: args.category.clone(),
+                        collected_in: args.collected_in.clone(),
+                        source: args.source.clone(),
+                        becomes: args.becomes.clone(),
+                        justification: args.justification.clone(),
+                    },
+                )
+                .map_err(Error::from)?;
+            let rendered = Rendered {
+                json: &contest,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "contest #{} on {}: `{}` collected in {} → {} ({}; a reviewer of a side with a case rules on it)",
+                        contest.seq,
+                        contest.filing,
+                        contest.category,
+                        contest.collected_in,
+                        contest.becomes,
+                        contest.status.as_str()
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
+        }
+        CaseCommand::Rule(args) => {
+            let ruling = client(&args.port)
+                .rule_contest(
+                    &args.id,
+                    args.contest,
+                    &ContestRulingRequest {
+                        ruling: if args.accept {
+                            Ruling::Accept
+                        } else {
+                            Ruling::Reject
+                        },
+                        reason: args.reason.clone(),
+                    },
+                )
+                .map_err(Error::from)?;
+            let rendered = Rendered {
+                json: &ruling,
+                table: |out: &mut dyn Write| render_ruling(&ruling, out),
+            };
+            render(out, args.format, &rendered)?;
+        }
+        CaseCommand::Attach(args) => {
+            let bytes = std::fs::read(&args.file).map_err(|e| Error::File {
+                path: args.file.display().to_string(),
+                source: e,
+            })?;
+            let file_name = args
+                .file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let kind = attachment_kind(args.kind);
+            let attached = client(&args.port)
+                .attach(&args.id, kind, &file_name, &bytes)
+                .map_err(Error::from)?;
+            let rendered = Rendered {
+                json: &attached,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    writeln!(
+                        out,
+                        "attachment #{} on {}: {} `{}`, {} bytes, sha256 {}",
+                        attached.seq,
+                        args.id,
+                        attached.kind.as_str(),
+                        attached.file_name,
+                        attached.bytes,
+                        attached.sha256
+                    )?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
+        }
+        CaseCommand::Download(args) => {
+            let target = crate::output::Target::of(&args.out, args.force)?;
+            let bytes = client(&args.port)
+                .attachment(&args.id, args.seq)
+                .map_err(Error::from)?;
+            target.deliver("attachment", out, |path| {
+                freeport_util::atomic::write_atomic(path, &bytes).map_err(|e| Error::File {
+                    path: path.display().to_string(),
+                    source: e,
+                })
+            })?;
+        }
+        CaseCommand::Overrides(args) => {
+            let overrides = client(&args.port).overrides().map_err(Error::from)?;
+            let rendered = Rendered {
+                json: &overrides,
+                table: |out: &mut dyn Write| render_contests(&overrides, out),
             };
             render(out, args.format, &rendered)?;
         }
