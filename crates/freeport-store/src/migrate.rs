@@ -349,10 +349,8 @@ mod tests {
 
     #[test]
     fn versions_increase_by_one_from_one() {
-        let mut expected = 1;
-        for m in MIGRATIONS {
+        for (expected, m) in (1..).zip(MIGRATIONS) {
             assert_eq!(m.version, expected);
-            expected += 1;
         }
     }
 
