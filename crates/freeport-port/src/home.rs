@@ -459,6 +459,15 @@ impl PortLog {
         self.log.entry(index)
     }
 
+    /// Entries `range`, as appended, each bundle read once.
+    ///
+    /// # Errors
+    ///
+    /// Beyond the log, or a tile cannot be read.
+    pub fn entries(&self, range: std::ops::Range<u64>) -> freeport_tlog::Result<Vec<Vec<u8>>> {
+        self.log.entries(range)
+    }
+
     /// The log's size and root hash (base64) now.
     #[must_use]
     pub fn head(&self) -> (u64, String) {

@@ -115,6 +115,7 @@ impl Port {
         now: u64,
     ) -> Result<LogView, PortError> {
         let log = self.log()?;
+        let origin = log.origin().to_owned();
         let (size, root_hash) = log.head();
         let checkpoint = log
             .published_checkpoint()
@@ -122,13 +123,15 @@ impl Port {
             .transpose()?;
         let end = before.map_or(size, |b| b.min(size));
         let start = end.saturating_sub(limit.clamp(1, MAX_PAGE));
-        let mut entries = Vec::new();
-        for index in (start..end).rev() {
-            let bytes = log.entry(index)?;
-            entries.push(entry_view(index, &bytes));
-        }
+        let read = log.entries(start..end)?;
+        drop(log);
+        let mut entries: Vec<EntryView> = (start..end)
+            .zip(read)
+            .map(|(index, bytes)| entry_view(index, &bytes))
+            .collect();
+        entries.reverse();
         Ok(LogView {
-            origin: log.origin().to_owned(),
+            origin,
             size,
             root_hash,
             checkpoint,

@@ -741,6 +741,56 @@ impl Log {
             .map(|b| String::from_utf8_lossy(b).into_owned())
     }
 
+    /// Entries `start..end` (their stored bytes), in order, each entry bundle read and parsed
+    /// once: for reading a page of the log without a bundle read per entry.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when `end` is beyond the tree; I/O or malformed bundle errors.
+    pub fn entries(&self, range: std::ops::Range<u64>) -> Result<Vec<Vec<u8>>> {
+        if range.end > self.size {
+            return Err(Error::OutOfRange(format!(
+                "no entry {}: the log has {} entries",
+                range.end.saturating_sub(1),
+                self.size
+            )));
+        }
+        let mut out = Vec::new();
+        let mut index = range.start;
+        while index < range.end {
+            let bundle_index = index / TILE_WIDTH;
+            let (bytes, tile) = if bundle_index == self.size / TILE_WIDTH {
+                let tile = TileId {
+                    kind: TileKind::Entries,
+                    index: bundle_index,
+                    width: u16::try_from(self.size % TILE_WIDTH).unwrap_or(255),
+                };
+                (std::borrow::Cow::Borrowed(&self.edge_bundle[..]), tile)
+            } else {
+                let tile = TileId {
+                    kind: TileKind::Entries,
+                    index: bundle_index,
+                    width: 256,
+                };
+                (
+                    std::borrow::Cow::Owned(read_file(&self.dir.join(tile.path()))?),
+                    tile,
+                )
+            };
+            let entries = parse_entry_bundle(&bytes, &tile)?;
+            let bundle_end = ((bundle_index + 1) * TILE_WIDTH).min(range.end);
+            for i in index..bundle_end {
+                let offset = usize::try_from(i % TILE_WIDTH).unwrap_or(usize::MAX);
+                let entry = entries
+                    .get(offset)
+                    .ok_or_else(|| Error::OutOfRange(format!("no entry {i}")))?;
+                out.push(entry.to_vec());
+            }
+            index = bundle_end;
+        }
+        Ok(out)
+    }
+
     /// Entry `index` (its stored bytes).
     ///
     /// # Errors
@@ -959,6 +1009,19 @@ mod tests {
         (from..to)
             .map(|i| format!("entry {i}").into_bytes())
             .collect()
+    }
+
+    #[test]
+    fn a_range_of_entries_reads_as_each_entry_does_across_bundles() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = Log::init(dir.path(), "freedataport.example/log", &key().verifier()).unwrap();
+        log.append(&entries(0, 600)).unwrap();
+        for range in [0..0, 0..1, 250..300, 255..513, 500..600, 0..600] {
+            let read = log.entries(range.clone()).unwrap();
+            let each: Vec<Vec<u8>> = range.clone().map(|i| log.entry(i).unwrap()).collect();
+            assert_eq!(read, each, "{range:?}");
+        }
+        assert!(matches!(log.entries(590..601), Err(Error::OutOfRange(_))));
     }
 
     #[test]
