@@ -3,44 +3,16 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions")]
 
-use freeport_policy::Judge;
 use freeport_port::custody::{DecisionForm, KeyCustody, PORT_HELD_SUFFIX};
-use freeport_port::layout::HomeLayout;
 use freeport_port::port::{
-    ErrorKind, NewAccount, Port, PortError, Principal, Verdict, verify_signed_decision,
+    ErrorKind, NewAccount, PortError, Principal, Verdict, verify_signed_decision,
 };
 use freeport_store::docket::{CaseStatus, FilingStatus, Role};
 use freeport_tlog::note::{KeyKind, SigningKey};
-use freeport_vocabulary::Vocabulary;
 
-fn facts(example: &str) -> String {
-    let path = format!(
-        "{}/../../examples/port/filings/{example}.toml",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let value: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    serde_json::to_string(&value).unwrap()
-}
+mod common;
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    port: Port,
-    admin: Principal,
-}
-
-fn port() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let layout = HomeLayout::new(dir.path().join("home"));
-    layout.init().unwrap();
-    let vocabulary = Vocabulary::embedded().unwrap();
-    let judge = Judge::embedded(vocabulary).unwrap();
-    let port = Port::open(layout, judge, vocabulary).unwrap();
-    Fixture {
-        dir,
-        port,
-        admin: Principal::local_admin(),
-    }
-}
+use common::{Fixture, facts, port};
 
 fn new(id: &str, role: Role, organisation: Option<&str>) -> NewAccount {
     NewAccount {
@@ -68,9 +40,10 @@ impl Fixture {
     }
 
     fn key_file(&self, id: &str) -> std::path::PathBuf {
-        self.dir
-            .path()
-            .join("home/keys/reviewers")
+        self.port
+            .layout()
+            .keys_dir()
+            .join("reviewers")
             .join(format!("{id}.key"))
     }
 }

@@ -13,35 +13,9 @@ use freeport_store::docket::{CaseStatus, ContestStatus, FilingStatus, Role};
 use freeport_tlog::note::{KeyKind, SigningKey, sign_note};
 use freeport_vocabulary::Vocabulary;
 
-/// The JSON of a bundled port filing (`examples/port/filings/NAME.toml`).
-fn facts(example: &str) -> String {
-    let path = format!(
-        "{}/../../examples/port/filings/{example}.toml",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let value: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    serde_json::to_string(&value).unwrap()
-}
+mod common;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    port: Port,
-    admin: Principal,
-}
-
-fn port() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let layout = HomeLayout::new(dir.path().join("home"));
-    layout.init().unwrap();
-    let vocabulary = Vocabulary::embedded().unwrap();
-    let judge = Judge::embedded(vocabulary).unwrap();
-    let port = Port::open(layout, judge, vocabulary).unwrap();
-    Fixture {
-        _dir: dir,
-        port,
-        admin: Principal::local_admin(),
-    }
-}
+use common::{Fixture, facts, port};
 
 fn account(
     id: &str,

@@ -147,15 +147,25 @@ fn refusal_notice(error: &PortError) -> Option<(StatusCode, &'static str)> {
     }
 }
 
-/// Checks the session's CSRF token; `None` when the form may go on.
-fn stale_form(context: &Context, csrf: &str) -> Option<Response> {
+/// A form posted to `path`: its page context and the signed-in person, once the session's CSRF
+/// token matched; else the answer (to sign in, or 403 for a stale or forged form).
+fn signed_form(
+    web: &Web,
+    headers: &HeaderMap,
+    path: &str,
+    csrf: &str,
+) -> Result<(Context, Principal), Box<Response>> {
+    let context = Context::new(web, headers, &LangSwitch { lang: None }, path);
+    let Some(who) = context.who.clone() else {
+        return Err(Box::new(super::redirect("/login")));
+    };
     match &context.csrf {
-        Some(expected) if same_secret(expected, csrf) => None,
-        _ => Some(context.page(
+        Some(expected) if same_secret(expected, csrf) => Ok((context, who)),
+        _ => Err(Box::new(context.page(
             StatusCode::FORBIDDEN,
             i18n::t(context.lang, "login.title"),
-            pages::message(context, "login.expired"),
-        )),
+            pages::message(&context, "login.expired"),
+        ))),
     }
 }
 
@@ -174,13 +184,10 @@ pub(super) async fn post_message(
     Form(fields): Form<MessageFields>,
 ) -> Response {
     let path = format!("/filings/{id}");
-    let context = Context::new(&web, &headers, &LangSwitch { lang: None }, &path);
-    let Some(who) = context.who.clone() else {
-        return super::redirect("/login");
+    let (context, who) = match signed_form(&web, &headers, &path, &fields.csrf) {
+        Ok(signed) => signed,
+        Err(refused) => return *refused,
     };
-    if let Some(refused) = stale_form(&context, &fields.csrf) {
-        return refused;
-    }
     let body = fields.body.replace("\r\n", "\n");
     if let Some(problem) = text_problem(&body, false) {
         return match load(&web, who, id).await {
@@ -287,13 +294,10 @@ pub(super) async fn post_decision(
     Form(fields): Form<DecisionFields>,
 ) -> Response {
     let path = format!("/filings/{id}");
-    let context = Context::new(&web, &headers, &LangSwitch { lang: None }, &path);
-    let Some(who) = context.who.clone() else {
-        return super::redirect("/login");
+    let (context, who) = match signed_form(&web, &headers, &path, &fields.csrf) {
+        Ok(signed) => signed,
+        Err(refused) => return *refused,
     };
-    if let Some(refused) = stale_form(&context, &fields.csrf) {
-        return refused;
-    }
     let typed = |errors: BTreeMap<&'static str, &'static str>| DecideState::Sign {
         verdict: fields.verdict.clone(),
         conditions: fields.conditions.clone(),
