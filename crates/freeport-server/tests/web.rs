@@ -685,3 +685,32 @@ async fn the_review_queue_puts_the_longest_waiting_case_first() {
     assert!(first < second, "{page}");
     assert!(page.contains("Waiting") && page.contains(" ago"), "{page}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filing_page_lists_the_documents_its_rules_call_for_and_those_attached() {
+    let f = fixture();
+    let wei = sign_in(&f.app, &f.tokens[2].1).await;
+    let path = format!("/filings/{}?lang=zh", f.china);
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &wei)]).await;
+    assert!(
+        page.contains("个人信息出境标准合同") && page.contains("尚未附上"),
+        "{page}"
+    );
+    let alice = f.port.authenticate(&f.tokens[0].1).unwrap();
+    let attached = f
+        .port
+        .attach(
+            &alice,
+            &f.china,
+            freeport_port::port::AttachmentKind::StandardContract,
+            "standard-contract.pdf",
+            b"%PDF-1.7 the signed contract",
+        )
+        .unwrap();
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &wei)]).await;
+    assert!(page.contains("standard-contract.pdf"), "{page}");
+    assert!(page.contains(&attached.sha256[..16]), "{page}");
+    // The standard contract's row now names attachment #1; the PIPIA is still missing.
+    assert!(page.contains("个人信息出境标准合同</td><td>#1"), "{page}");
+    assert!(page.contains("尚未附上"), "{page}");
+}

@@ -312,6 +312,7 @@ pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActio
             (side_decision(lang, side, &view.decision[side]))
         }
         (remedies(lang, &view.decision["remedies"]))
+        (documents(lang, view))
         @for case in &view.cases {
             @if !case.conditions.is_empty() {
                 h2 { (t(lang, side_key(&case.side))) " · " (t(lang, "filing.conditions")) }
@@ -494,6 +495,64 @@ fn remedy_action_key(action: &str) -> &'static str {
         "pseudonymise" => "remedy.pseudonymise",
         "drop" => "remedy.drop",
         _ => "remedy.change",
+    }
+}
+
+fn attachment_kind_key(kind: freeport_port::port::AttachmentKind) -> &'static str {
+    use freeport_port::port::AttachmentKind;
+    match kind {
+        AttachmentKind::StandardContract => "attachment.standard_contract",
+        AttachmentKind::Pipia => "attachment.pipia",
+        AttachmentKind::CisaSecurityAttestation => "attachment.cisa_security_attestation",
+        AttachmentKind::ComplianceProgramme => "attachment.compliance_programme",
+        AttachmentKind::Licence => "attachment.licence",
+        AttachmentKind::Other => "attachment.other",
+    }
+}
+
+/// The documents each side under review needs, whether one is attached, and every attachment
+/// with its SHA-256 (what a decision binds). Attaching is done with `freeport case attach` or the
+/// API for now.
+fn documents(lang: Lang, view: &FilingView) -> Markup {
+    html! {
+        @if !view.documents.is_empty() || !view.attachments.is_empty() {
+            h2 { (t(lang, "documents.title")) }
+            @if !view.documents.is_empty() {
+                table {
+                    (head(lang, &["filing.side", "documents.document", "documents.attached"]))
+                    tbody {
+                        @for d in &view.documents {
+                            tr {
+                                td { (t(lang, side_key(&d.side))) }
+                                td { (t(lang, attachment_kind_key(d.kind))) }
+                                td {
+                                    @if d.attached.is_empty() {
+                                        span.status.refused { (t(lang, "documents.missing")) }
+                                    } @else {
+                                        @for n in &d.attached { "#" (n) " " }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !view.attachments.is_empty() {
+                table {
+                    (head(lang, &["documents.number", "documents.document", "documents.file", "documents.sha256"]))
+                    tbody {
+                        @for a in &view.attachments {
+                            tr {
+                                td { "#" (a.seq) }
+                                td { (t(lang, attachment_kind_key(a.kind))) }
+                                td { code lang="und" { (a.file_name) } }
+                                td { code.hash { (a.sha256.get(..16).unwrap_or(&a.sha256)) "…" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
