@@ -330,20 +330,44 @@ pub(crate) fn check_id(field: &str, id: &str) -> Result<(), PortError> {
     }
 }
 
-fn check_text(field: &str, text: &str) -> Result<(), PortError> {
-    if text.trim().is_empty() {
-        return Err(invalid(field, "it is empty"));
+/// What is wrong with a person's text (a message, a condition, a reason, a name): one check for
+/// the API and the dashboard's forms, which word it each in their own language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Blank.
+    Empty,
+    /// Over [`MAX_TEXT_CHARS`] characters.
+    TooLong,
+    /// A control character other than a newline.
+    Control,
+}
+
+impl TextProblem {
+    /// The problem of `text`, if any.
+    #[must_use]
+    pub fn of(text: &str) -> Option<Self> {
+        if text.trim().is_empty() {
+            Some(Self::Empty)
+        } else if text.chars().count() > MAX_TEXT_CHARS {
+            Some(Self::TooLong)
+        } else if text.chars().any(|c| c.is_control() && c != '\n') {
+            Some(Self::Control)
+        } else {
+            None
+        }
     }
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(invalid(
+}
+
+fn check_text(field: &str, text: &str) -> Result<(), PortError> {
+    match TextProblem::of(text) {
+        None => Ok(()),
+        Some(TextProblem::Empty) => Err(invalid(field, "it is empty")),
+        Some(TextProblem::TooLong) => Err(invalid(
             field,
             format!("it is longer than {MAX_TEXT_CHARS} characters"),
-        ));
+        )),
+        Some(TextProblem::Control) => Err(invalid(field, "it holds a control character")),
     }
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(invalid(field, "it holds a control character"));
-    }
-    Ok(())
 }
 
 pub(crate) fn now() -> String {

@@ -14,7 +14,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use freeport_port::custody::DecisionForm;
-use freeport_port::port::{ErrorKind, FilingView, MAX_TEXT_CHARS, Verdict, personal_data_in};
+use freeport_port::port::{ErrorKind, FilingView, TextProblem, Verdict, personal_data_in};
 use freeport_port::{PortError, Principal};
 use freeport_store::docket::{CaseStatus, Role};
 use serde::Deserialize;
@@ -120,21 +120,16 @@ fn page(
     )
 }
 
-/// A text field's problem, as a locale key.
+/// A text field's problem, as a locale key: the port's own checks ([`TextProblem`], and for
+/// published text [`personal_data_in`]). Carriage returns from the browser's line ends are
+/// allowed (they are normalised before the port sees the text).
 fn text_problem(text: &str, published: bool) -> Option<&'static str> {
-    if text.trim().is_empty() {
-        Some("form.error.empty")
-    } else if text.chars().count() > MAX_TEXT_CHARS {
-        Some("form.error.too_long")
-    } else if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r')
-    {
-        Some("form.error.control")
-    } else if published && personal_data_in(text).is_some() {
-        Some("form.error.personal_data")
-    } else {
-        None
+    match TextProblem::of(&text.replace("\r\n", "\n")) {
+        Some(TextProblem::Empty) => Some("form.error.empty"),
+        Some(TextProblem::TooLong) => Some("form.error.too_long"),
+        Some(TextProblem::Control) => Some("form.error.control"),
+        None if published && personal_data_in(text).is_some() => Some("form.error.personal_data"),
+        None => None,
     }
 }
 
@@ -374,6 +369,7 @@ pub(super) fn redirect_to(location: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use freeport_port::port::MAX_TEXT_CHARS;
 
     fn fields(verdict: &str, conditions: &str, reasons: &str) -> DecisionFields {
         DecisionFields {

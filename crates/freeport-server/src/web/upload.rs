@@ -148,11 +148,7 @@ pub(super) async fn file(
         state.problem = Some("upload.error.not_utf8");
         return refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await;
     };
-    let format = if upload.file_name.to_ascii_lowercase().ends_with(".json") {
-        FactsFormat::Json
-    } else {
-        FactsFormat::Toml
-    };
+    let format = FactsFormat::from_path(std::path::Path::new(&upload.file_name));
     let name = if upload.file_name.is_empty() {
         "facts".to_owned()
     } else {
