@@ -182,11 +182,9 @@ impl HomeLayout {
     ///
     /// When no data directory can be found.
     pub fn locate() -> Result<Self, StoreError> {
-        let db = freeport_store::default_path()?;
-        Ok(Self::new(
-            db.parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        ))
+        freeport_util::home::default_home()
+            .map(Self::new)
+            .map_err(|_| StoreError::NoDataDir)
     }
 
     /// The directory.

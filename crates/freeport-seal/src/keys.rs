@@ -29,8 +29,8 @@ use freeport_tlog::note::{KeyKind, VerifierKey};
 
 use crate::{Error, Result};
 
-/// The environment variable naming Free Data Port's home directory (as `freeport-store`).
-pub const HOME_ENV: &str = "FREEPORT_HOME";
+/// The environment variable naming Free Data Port's home directory.
+pub use freeport_util::home::HOME_ENV;
 
 /// The key ring's directory name inside the home directory.
 pub const KEYS_DIR: &str = "keys";
@@ -52,26 +52,23 @@ pub const AGE_PUB_FILE: &str = "age.pub";
 /// contain NUL).
 pub(crate) const SIG_HEADER: &str = "freeport-manifest-signature/v1";
 
-/// The default key ring directory: `$FREEPORT_HOME/keys` if `FREEPORT_HOME` is set and not empty,
-/// else `freeport/keys` in the platform data directory (`~/.local/share/freeport/keys` on Linux),
-/// next to the default store (`freeport-store`'s `location.rs` uses the same rule).
+/// The default key ring directory: [`KEYS_DIR`] in the default home
+/// ([`freeport_util::home::default_home`]: `$FREEPORT_HOME` if set and not empty, else
+/// `~/.local/share/freeport` on Linux), next to the default store.
 ///
 /// # Errors
 ///
 /// [`Error::Key`] when there is no home directory at all.
 pub fn default_dir() -> Result<PathBuf> {
-    if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
-        return Ok(PathBuf::from(home).join(KEYS_DIR));
-    }
-    use etcetera::BaseStrategy as _;
-    let strategy = etcetera::choose_base_strategy().map_err(|_| {
-        Error::key(
-            Path::new(KEYS_DIR),
-            "no home directory to keep keys in",
-            format!("set `{HOME_ENV}` to a directory"),
-        )
-    })?;
-    Ok(strategy.data_dir().join("freeport").join(KEYS_DIR))
+    freeport_util::home::default_home()
+        .map(|home| home.join(KEYS_DIR))
+        .map_err(|e| {
+            Error::key(
+                Path::new(KEYS_DIR),
+                e.to_string(),
+                format!("set `{HOME_ENV}` to a directory"),
+            )
+        })
 }
 
 /// The exporter's manifest-signing key (Ed25519) with its key name.

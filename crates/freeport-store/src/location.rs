@@ -1,28 +1,25 @@
-//! Where the default store lives: `$FREEPORT_HOME/freeport.db`, else the platform data directory.
+//! Where the default store lives: `freeport.db` in the default home
+//! ([`freeport_util::home::default_home`], the one rule for locating a home).
 
 use std::path::PathBuf;
-
-use etcetera::BaseStrategy;
 
 use crate::StoreError;
 
 /// The environment variable naming Free Data Port's home directory.
-pub const HOME_ENV: &str = "FREEPORT_HOME";
+pub use freeport_util::home::HOME_ENV;
 
 /// The file name of the store inside its directory.
 pub const DB_FILE: &str = "freeport.db";
 
-/// The default database file: `$FREEPORT_HOME/freeport.db` if `FREEPORT_HOME` is set and not
-/// empty, else `freeport/freeport.db` in the platform data directory (on Linux
-/// `$XDG_DATA_HOME`, by default `~/.local/share/freeport/freeport.db`).
+/// The default database file: [`DB_FILE`] in the default home (`$FREEPORT_HOME` if set and not
+/// empty, else `freeport` in the platform data directory, by default
+/// `~/.local/share/freeport/freeport.db` on Linux).
 ///
 /// # Errors
 ///
 /// [`StoreError::NoDataDir`] if neither is available (no home directory).
 pub fn default_path() -> Result<PathBuf, StoreError> {
-    if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
-        return Ok(PathBuf::from(home).join(DB_FILE));
-    }
-    let strategy = etcetera::choose_base_strategy().map_err(|_| StoreError::NoDataDir)?;
-    Ok(strategy.data_dir().join("freeport").join(DB_FILE))
+    freeport_util::home::default_home()
+        .map(|home| home.join(DB_FILE))
+        .map_err(|_| StoreError::NoDataDir)
 }
