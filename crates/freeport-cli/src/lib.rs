@@ -992,18 +992,24 @@ pub struct PortConnection {
 
 const FILE_AFTER_HELP: &str = "\
 The facts are transfer facts with their inventory (`freeport judge --schema`), TOML or JSON, e.g.
-built from a local `freeport scan`: raw data never leaves your machine. Exit status: 0 when the
-filing is cleared at once, 1 when it waits for review.
+built from a local `freeport scan`: raw data never leaves your machine. Or give the directory a
+`freeport assess -o DIR` run wrote: its facts.json, report.json, receipt.tlog-proof and
+trust-policy.txt are uploaded together, the port checks that the receipt verifies and binds that
+report, and files the facts (the same assessment filed again answers with its filing). Exit
+status: 0 when the filing is cleared at once, 1 when it waits for review.
 
 Examples:
   export FREEPORT_PORT_URL=http://127.0.0.1:8400 FREEPORT_TOKEN=fdp_...
   freeport file examples/port/filings/china-review.toml
+  freeport assess orders.csv --transfer transfer.toml -o out/ && freeport file out/
 ";
 
 /// Arguments of `freeport file`.
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// The transfer facts (TOML, or JSON for `.json`).
+    /// The transfer facts (TOML, or JSON for `.json`), or the output directory of
+    /// `freeport assess`.
+    #[arg(value_name = "FACTS|DIR")]
     pub facts: PathBuf,
     /// A document to attach once filed, as `KIND=PATH` (repeat for several; kinds as
     /// `freeport case attach --kind`); only a filing that goes to review takes documents.

@@ -40,7 +40,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use freeport_policy::{FactsFormat, Judge, Jurisdiction, TransferFacts, parse_facts};
 use freeport_store::docket::{
-    Account, CaseDecision, CaseSide, CaseStatus, Filing, FilingStatus, JournalEntry, Message, Role,
+    Account, CaseDecision, CaseSide, CaseStatus, Filing, FilingAssessment, FilingStatus,
+    JournalEntry, Message, Role,
 };
 use freeport_store::{Store, StoreError, TransferId, Tx};
 use freeport_tlog::note::{VerifierKey, open_note};
@@ -55,9 +56,11 @@ use crate::home::{Cosigned, PortLog};
 use crate::layout::{HomeError, HomeLayout};
 use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 
+mod assessment;
 mod attach;
 mod contest;
 
+pub use assessment::{AssessmentFiled, AssessmentUpload, AssessmentView};
 pub use attach::{AttachmentKind, AttachmentView, MAX_ATTACHMENT_BYTES, RequiredDocument};
 pub use contest::{
     ContestRulingRequest, ContestView, NOT_PERSONAL_DATA, NewContest, Ruling, RulingView,
@@ -559,6 +562,10 @@ pub struct FilingView {
     /// what a reviewer weighs beside it. Only where one filing is shown; empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier: Vec<EarlierFiling>,
+    /// Filed by uploading a `freeport assess` result: the report and the exporter's log entry
+    /// the port verified. Only where one filing is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<AssessmentView>,
 }
 
 /// An earlier filing in a filing's counting windows.
@@ -952,6 +959,8 @@ pub struct PreparedFiling {
     facts_text: String,
     /// The facts as shown.
     facts_value: serde_json::Value,
+    /// Where the facts came from, when uploaded as an assessment (verified).
+    assessment: Option<AssessmentView>,
 }
 
 /// What a decision's transaction did: decided (the entries to append and the side), or judged
@@ -1329,6 +1338,7 @@ impl Port {
             facts_text: serde_json::to_string(&facts).map_err(internal)?,
             facts_value: serde_json::to_value(&facts).map_err(internal)?,
             facts,
+            assessment: None,
         })
     }
 
@@ -1424,6 +1434,7 @@ impl Port {
             facts,
             facts_text,
             facts_value,
+            assessment,
         } = one;
         let id = next_filing_id(tx, facts.date.year())?;
         let mut transfer = transfer_record(&id, facts, self.vocabulary, SubjectHashes::new());
@@ -1459,6 +1470,18 @@ impl Port {
             judgement: 1,
         };
         tx.insert_filing(&filing)?;
+        if let Some(from) = assessment {
+            tx.insert_filing_assessment(&FilingAssessment {
+                filing: id.clone(),
+                organisation: organisation.clone(),
+                report_sha256: from.report_sha256.clone(),
+                report_bytes: from.report_bytes,
+                exporter_transfer: from.exporter_transfer.clone(),
+                log_origin: from.log_origin.clone(),
+                log_index: from.log_index,
+                checkpoint_size: from.checkpoint_size,
+            })?;
+        }
         for (side, outcome) in &review {
             tx.open_case_side(&id, side.as_str(), &outcome.outcome)?;
         }
@@ -1499,6 +1522,7 @@ impl Port {
             messages: Vec::new(),
             log_index: None,
             earlier: Vec::new(),
+            assessment: assessment.clone(),
         };
         Ok(Filed { view, queued })
     }
@@ -1553,9 +1577,11 @@ impl Port {
             } else {
                 Vec::new()
             };
+            let assessment = tx.filing_assessment(id)?;
             let mut view = filing_view(filing, cases, messages, contests, attachments)?;
             view.log_index = log_index;
             view.earlier = earlier;
+            view.assessment = assessment.map(AssessmentView::from);
             Ok(view)
         })
     }
@@ -2587,6 +2613,7 @@ fn filing_view(
         messages: messages.into_iter().map(Into::into).collect(),
         log_index: None,
         earlier: Vec::new(),
+        assessment: None,
     })
 }
 

@@ -9,6 +9,8 @@
 //! | `POST /api/v1/accounts` | admin | a new account; its token is in the answer, once |
 //! | `GET /api/v1/accounts` | admin, auditor | every account |
 //! | `POST /api/v1/filings` | exporter | files transfer facts (JSON): `201` + `Location` |
+//! | `POST /api/v1/assessments` | exporter | files an uploaded `freeport assess` result, as a job: `202` + `Location` |
+//! | `GET /api/v1/jobs/{id}` | the job's account (and organisation) | where a job stands; poll until it ends |
 //! | `GET /api/v1/filings` | any account | the filings the caller may see |
 //! | `GET /api/v1/filings/{id}` | any account | one filing, its cases and messages |
 //! | `POST /api/v1/filings/{id}/messages` | exporter, reviewers | a question or answer |
@@ -42,12 +44,13 @@ use axum::{Extension, Json};
 use freeport_policy::Jurisdiction;
 use freeport_port::home::Cosigned;
 use freeport_port::port::{
-    AccountView, AttachmentKind, AttachmentView, CaseView, ContestRulingRequest, ContestView,
-    DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_ATTACHMENT_BYTES, MAX_FACTS_BYTES,
-    MessageView, NewAccount, NewContest, NewNotice, Principal, Publication, RulingView,
+    AccountView, AssessmentUpload, AttachmentKind, AttachmentView, CaseView, ContestRulingRequest,
+    ContestView, DecisionRequest, ErrorKind, FilingSummary, FilingView, MAX_ATTACHMENT_BYTES,
+    MAX_FACTS_BYTES, MessageView, NewAccount, NewContest, NewNotice, Principal, Publication,
+    RulingView,
 };
 use freeport_port::{Port, PortError};
-use freeport_store::docket::CaseStatus;
+use freeport_store::docket::{CaseStatus, Role};
 use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -55,6 +58,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::ServerError;
 use crate::filer::FilingQueue;
+use crate::jobs::{JobState, JobView, Jobs};
 
 /// The largest request body accepted: the largest facts document and room for its envelope.
 pub const MAX_BODY_BYTES: usize = MAX_FACTS_BYTES + 64 * 1024;
@@ -212,6 +216,19 @@ fn write_log(line: &serde_json::Value) {
 type Shared = Arc<Port>;
 
 /// Runs `work` (blocking store and log calls) off the async workers.
+/// A body that could not be read: `413` over the limit, else `400`, naming `field` if given.
+fn body_problem(rejection: &BytesRejection, field: Option<&str>) -> ApiError {
+    let status = rejection.status();
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "freeport::api::too_large"
+    } else {
+        "freeport::api::bad_body"
+    };
+    let mut problem = Problem::new(status, code, rejection.body_text());
+    problem.field = field.map(str::to_owned);
+    ApiError(problem)
+}
+
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, PortError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -293,15 +310,7 @@ async fn file(
     Caller(who): Caller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|rejection| {
-        let status = rejection.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "freeport::api::too_large"
-        } else {
-            "freeport::api::bad_body"
-        };
-        ApiError(Problem::new(status, code, rejection.body_text()))
-    })?;
+    let body = body.map_err(|rejection| body_problem(&rejection, None))?;
     let text = String::from_utf8(body.to_vec()).map_err(|e| {
         let mut p = Problem::new(
             StatusCode::BAD_REQUEST,
@@ -317,6 +326,119 @@ async fn file(
     let mut response = (StatusCode::CREATED, Json(filing)).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// An uploaded assessment (`POST /api/v1/assessments`): the four files `freeport assess -o DIR`
+/// wrote, each as its text.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct AssessmentRequest {
+    /// `facts.json`: the facts as judged, inventory from the scan.
+    facts: String,
+    /// `report.json`.
+    report: String,
+    /// `receipt.tlog-proof`.
+    receipt: String,
+    /// `trust-policy.txt`.
+    trust_policy: String,
+}
+
+/// The largest assessment upload: the facts, a report as large as an attachment, a receipt
+/// and a trust policy.
+pub const MAX_ASSESSMENT_BYTES: usize = MAX_FACTS_BYTES + MAX_ATTACHMENT_BYTES + 64 * 1024;
+
+#[utoipa::path(post, path = "/api/v1/assessments", tag = "filings",
+    request_body(content = AssessmentRequest, description = "What `freeport assess -o DIR` wrote: facts.json, report.json, receipt.tlog-proof and trust-policy.txt, each as a string"),
+    responses((status = 202, description = "Accepted as a job: poll `Location` (`/api/v1/jobs/{id}`) until it has succeeded (the filing) or failed (the problem, as `POST /api/v1/filings` would answer)", body = JobView), (status = 400, description = "Malformed JSON or a part missing", body = Problem, content_type = "application/problem+json"), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this", body = Problem, content_type = "application/problem+json"), (status = 413, description = "The body exceeds the limit", body = Problem, content_type = "application/problem+json"), (status = 429, description = "Too many jobs running; retry", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn file_assessment(
+    State(port): State<Shared>,
+    Extension(jobs): Extension<Arc<Jobs>>,
+    Caller(who): Caller,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|rejection| body_problem(&rejection, None))?;
+    let request: AssessmentRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "freeport::api::bad_json",
+            format!("the body is not an assessment upload: {e}"),
+        ))
+    })?;
+    // Refused at once, not as a job: only an exporter files.
+    if who.role != Role::Exporter {
+        return Err(ApiError::from(PortError::Forbidden {
+            role: who.role,
+            action: "file transfers",
+        }));
+    }
+    let job = jobs
+        .start(
+            &who,
+            "assessment_filing",
+            jiff::Timestamp::now().to_string(),
+        )
+        .map_err(|_| {
+            ApiError(Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "freeport::api::busy",
+                format!(
+                    "{} assessments are being filed; retry in a moment",
+                    crate::jobs::MAX_RUNNING
+                ),
+            ))
+        })?;
+    let upload = AssessmentUpload {
+        facts: request.facts,
+        report: request.report.into_bytes(),
+        receipt: request.receipt,
+        trust_policy: request.trust_policy,
+    };
+    let id = job.id.clone();
+    let running = Arc::clone(&jobs);
+    tokio::spawn(async move {
+        let outcome = crate::port_call(move || port.file_assessment(&who, &upload)).await;
+        running.finish(
+            &id,
+            outcome
+                .map(|filed| (filed.filing.id, filed.created))
+                .map_err(|e| ApiError::from(e).0),
+        );
+    });
+    let location = format!("/api/v1/jobs/{}", job.id);
+    let mut response = (StatusCode::ACCEPTED, Json(job)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    Ok(response)
+}
+
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "filings",
+    params(("id" = String, Path, description = "Job id, from the `Location` of the request that started it")),
+    responses((status = 200, description = "Where the job stands; while `running`, `Retry-After` says when to ask again", body = JobView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 404, description = "No such job for the caller (another's, forgotten, or started before the port restarted: upload again, the same assessment answers with its filing)", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+async fn job(
+    Extension(jobs): Extension<Arc<Jobs>>,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let view = jobs.get(&who, &id).ok_or_else(|| {
+        ApiError::from(PortError::NotFound {
+            what: "job",
+            id: id.clone(),
+        })
+    })?;
+    let running = view.state == JobState::Running;
+    let mut response = Json(view).into_response();
+    if running {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     Ok(response)
 }
@@ -464,17 +586,7 @@ async fn attach(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(query_problem)?;
-    let body = body.map_err(|rejection| {
-        let status = rejection.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "freeport::api::too_large"
-        } else {
-            "freeport::api::bad_body"
-        };
-        let mut problem = Problem::new(status, code, rejection.body_text());
-        problem.field = Some("body".to_owned());
-        ApiError(problem)
-    })?;
+    let body = body.map_err(|rejection| body_problem(&rejection, Some("body")))?;
     let kind = AttachmentKind::parse(&query.kind).ok_or_else(|| {
         ApiError::from(PortError::Invalid {
             field: "kind".to_owned(),
@@ -623,7 +735,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack),
+    paths(whoami, create_account, accounts, file, file_assessment, job, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
@@ -686,9 +798,12 @@ async fn refuse_declared_oversize(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    // Attachments (documents) have their own, larger limit.
-    let limit = if request.uri().path().ends_with("/attachments") {
+    // Attachments (documents) and uploaded assessments have their own, larger limits.
+    let path = request.uri().path();
+    let limit = if path.ends_with("/attachments") {
         MAX_ATTACHMENT_BYTES
+    } else if path == "/api/v1/assessments" {
+        MAX_ASSESSMENT_BYTES
     } else {
         MAX_BODY_BYTES
     };
@@ -731,6 +846,11 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/whoami", get(whoami))
         .route("/api/v1/accounts", post(create_account).get(accounts))
         .route("/api/v1/filings", post(file).get(filings))
+        .route(
+            "/api/v1/assessments",
+            post(file_assessment).layer(DefaultBodyLimit::max(MAX_ASSESSMENT_BYTES)),
+        )
+        .route("/api/v1/jobs/{id}", get(job))
         .route("/api/v1/filings/{id}", get(filing))
         .route("/api/v1/filings/{id}/messages", post(post_message))
         .route("/api/v1/filings/{id}/receipt", get(receipt))
@@ -755,6 +875,7 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/rules/{jurisdiction}", get(rule_pack))
         .route("/api/v1/log/trust-policy", get(trust_policy))
         .layer(Extension(Arc::new(FilingQueue::start(Arc::clone(&port)))))
+        .layer(Extension(Arc::new(Jobs::default())))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(refuse_declared_oversize))

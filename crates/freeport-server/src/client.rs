@@ -6,12 +6,16 @@
 use std::time::Duration;
 
 use freeport_port::port::{
-    CaseView, DecisionRequest, FilingSummary, FilingView, MessageView, Principal,
+    AssessmentUpload, CaseView, DecisionRequest, FilingSummary, FilingView, MessageView, Principal,
 };
 use miette::Diagnostic;
 use serde::de::DeserializeOwned;
 
 use crate::api::Problem;
+use crate::jobs::{JobState, JobView};
+
+/// How long [`PortClient::file_assessment`] waits for its job before giving up.
+const JOB_PATIENCE: Duration = Duration::from_secs(600);
 
 /// The largest answer read from a port (a filing with its facts and decision).
 const MAX_ANSWER: u64 = 16 << 20;
@@ -167,6 +171,61 @@ impl PortClient {
     /// The port refuses, or cannot be reached.
     pub fn file(&self, facts_json: &str) -> Result<FilingView, ClientError> {
         self.post("/api/v1/filings", facts_json)
+    }
+
+    /// Files an uploaded `freeport assess` result (`POST /api/v1/assessments`, a job) and
+    /// waits for the job, polling as the port's `Retry-After` asks: the filing, and whether it is
+    /// new (`false`: the organisation had filed this report before).
+    ///
+    /// # Errors
+    ///
+    /// The port refuses the upload or the job fails (its problem, as a synchronous filing
+    /// would have answered); the job does not end within ten minutes; the port cannot be
+    /// reached.
+    pub fn file_assessment(
+        &self,
+        upload: &AssessmentUpload,
+    ) -> Result<(FilingView, bool), ClientError> {
+        let body = serde_json::json!({
+            "facts": upload.facts,
+            "report": String::from_utf8_lossy(&upload.report),
+            "receipt": upload.receipt,
+            "trust_policy": upload.trust_policy,
+        })
+        .to_string();
+        let mut job: JobView = self.post("/api/v1/assessments", &body)?;
+        let started = std::time::Instant::now();
+        let mut pause = Duration::from_millis(50);
+        while job.state == JobState::Running {
+            if started.elapsed() > JOB_PATIENCE {
+                return Err(ClientError::Unreachable {
+                    url: self.url(&format!("/api/v1/jobs/{}", job.id)),
+                    reason: format!(
+                        "the job has run for more than {} s; ask again later",
+                        JOB_PATIENCE.as_secs()
+                    ),
+                });
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_secs(1));
+            job = self.get(&format!("/api/v1/jobs/{}", encode(&job.id)))?;
+        }
+        match (job.state, job.filing, job.problem) {
+            (JobState::Succeeded, Some(filing), _) => {
+                Ok((self.filing(&filing)?, job.created.unwrap_or(true)))
+            }
+            (_, _, Some(problem)) => Err(ClientError::Problem {
+                status: problem.status,
+                code: problem.code,
+                detail: problem.detail,
+                field: problem.field,
+                help: problem.help,
+            }),
+            _ => Err(ClientError::Unreachable {
+                url: self.url(&format!("/api/v1/jobs/{}", job.id)),
+                reason: "the job ended without a filing or a problem".to_owned(),
+            }),
+        }
     }
 
     /// One filing.

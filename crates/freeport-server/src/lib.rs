@@ -27,6 +27,7 @@ use tokio::sync::Mutex;
 pub mod api;
 pub mod client;
 pub mod filer;
+pub mod jobs;
 pub mod limits;
 pub mod metrics;
 pub mod stats;

@@ -55,6 +55,13 @@ async fn every_route_with_every_role_and_none() {
     // signature check (422); everyone else is stopped before it.
     let decision = r#"{"verdict":"approve","decided_at":"2026-12-07T00:00:00Z","judgement":1,"signed_note":"x"}"#;
     let facts_body = facts("cleared-at-once");
+    let assessment = serde_json::json!({
+        "facts": facts_body,
+        "report": "{}",
+        "receipt": "",
+        "trust_policy": "",
+    })
+    .to_string();
     let contest = r#"{"category":"person.name","becomes":"not_personal_data","justification":"the column holds airport names"}"#;
     let ruling = r#"{"ruling":"reject","reason":"the column holds people's names"}"#;
     let notice = r#"{"kind":"subsidy_notice","title":"Grants for joint research data platforms","language":"en","body":"Applications open until 31 March 2027."}"#;
@@ -90,6 +97,21 @@ async fn every_route_with_every_role_and_none() {
             "/api/v1/filings".into(),
             &facts_body,
             [401, 201, 201, 403, 403, 403, 403],
+        ),
+        // An upload is accepted as a job by exporters (it fails later: these parts are not one
+        // assessment); no other role may start one.
+        (
+            "POST",
+            "/api/v1/assessments".into(),
+            &assessment,
+            [401, 202, 202, 403, 403, 403, 403],
+        ),
+        // No job by this id for anyone (a job is its starter's and organisation's).
+        (
+            "GET",
+            "/api/v1/jobs/00000000000000000000000000000000".into(),
+            "",
+            [401, 404, 404, 404, 404, 404, 404],
         ),
         (
             "GET",

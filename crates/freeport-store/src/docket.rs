@@ -1,6 +1,6 @@
 //! The port's docket: organisations and accounts, filings, the case each side reviews, the
 //! exchange on a case, contested classifications and overrides, attachments, and the
-//! append-only access journal (migrations 0009, 0010 and 0011).
+//! append-only access journal (migrations 0009, 0010, 0011 and 0015).
 //!
 //! The store keeps these as plain rows; what they mean — who may see or change which, when a
 //! filing is cleared — is the port's (`freeport-port`). Every method works inside a [`Tx`], so a
@@ -344,6 +344,28 @@ pub struct Attachment {
     pub attached_at: String,
 }
 
+/// Where a filing made from an uploaded `freeport assess` result came from: the report the port
+/// verified (kept under the port's home by its hash) and the exporter's log entry that binds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilingAssessment {
+    /// The filing.
+    pub filing: String,
+    /// The filing organisation.
+    pub organisation: String,
+    /// SHA-256 of the report as bound to the exporter's log, 64 lowercase hex digits.
+    pub report_sha256: String,
+    /// Size of the uploaded report in bytes.
+    pub report_bytes: u64,
+    /// The transfer id the exporter's own store and log gave it.
+    pub exporter_transfer: String,
+    /// The exporter's log's origin.
+    pub log_origin: String,
+    /// The entry's index in the exporter's log.
+    pub log_index: u64,
+    /// The size of the checkpoint the receipt proved the entry under.
+    pub checkpoint_size: u64,
+}
+
 /// One side's case for a filing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseSide {
@@ -561,6 +583,22 @@ fn attachment_row(row: &mut Row) -> Result<Attachment, DbError> {
         bytes: row.int(5)?.unsigned_abs(),
         attached_by: row.text(6)?,
         attached_at: row.text(7)?,
+    })
+}
+
+const FILING_ASSESSMENT_COLUMNS: &str = "filing, organisation, report_sha256, report_bytes, \
+     exporter_transfer, log_origin, log_index, checkpoint_size";
+
+fn filing_assessment_row(row: &mut Row) -> Result<FilingAssessment, DbError> {
+    Ok(FilingAssessment {
+        filing: row.text(0)?,
+        organisation: row.text(1)?,
+        report_sha256: row.text(2)?,
+        report_bytes: row.int(3)?.unsigned_abs(),
+        exporter_transfer: row.text(4)?,
+        log_origin: row.text(5)?,
+        log_index: row.int(6)?.unsigned_abs(),
+        checkpoint_size: row.int(7)?.unsigned_abs(),
     })
 }
 
@@ -1233,6 +1271,74 @@ impl Tx<'_> {
             .map_err(db_error(self.path, "read attachments"))
     }
 
+    /// Records where a filing made from an uploaded assessment came from.
+    ///
+    /// # Errors
+    ///
+    /// The database fails; the organisation filed this report before (a unique key).
+    pub fn insert_filing_assessment(
+        &mut self,
+        assessment: &FilingAssessment,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO filing_assessment (filing, organisation, report_sha256, report_bytes,
+                 exporter_transfer, log_origin, log_index, checkpoint_size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    &assessment.filing,
+                    &assessment.organisation,
+                    &assessment.report_sha256,
+                    to_i64(assessment.report_bytes),
+                    &assessment.exporter_transfer,
+                    &assessment.log_origin,
+                    to_i64(assessment.log_index),
+                    to_i64(assessment.checkpoint_size)
+                ],
+            )
+            .map_err(db_error(self.path, "record a filing's assessment"))?;
+        Ok(())
+    }
+
+    /// Where `filing` came from, when it was made from an uploaded assessment.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn filing_assessment(
+        &mut self,
+        filing: &str,
+    ) -> Result<Option<FilingAssessment>, StoreError> {
+        let sql =
+            format!("SELECT {FILING_ASSESSMENT_COLUMNS} FROM filing_assessment WHERE filing = ?1");
+        self.tx
+            .query(&sql, params![filing])
+            .and_then(|rows| all(rows, filing_assessment_row))
+            .map(|mut rows| rows.pop())
+            .map_err(db_error(self.path, "read a filing's assessment"))
+    }
+
+    /// The filing `organisation` made from the report with SHA-256 `report_sha256`, if any.
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn filing_of_report(
+        &mut self,
+        organisation: &str,
+        report_sha256: &str,
+    ) -> Result<Option<FilingAssessment>, StoreError> {
+        let sql = format!(
+            "SELECT {FILING_ASSESSMENT_COLUMNS} FROM filing_assessment
+             WHERE organisation = ?1 AND report_sha256 = ?2"
+        );
+        self.tx
+            .query(&sql, params![organisation, report_sha256])
+            .and_then(|rows| all(rows, filing_assessment_row))
+            .map(|mut rows| rows.pop())
+            .map_err(db_error(self.path, "look up a filed report"))
+    }
+
     /// Stores a notice with its queued log entry (`seq` and `log_index` are ignored); its
     /// number.
     ///
@@ -1898,6 +2004,51 @@ mod tests {
                 assert_eq!(listed.len(), 2);
                 assert_eq!(listed[1].seq, 2);
                 assert_eq!(listed[0].bytes, 1234);
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
+    }
+
+    both! {
+    fn an_organisation_files_a_report_once(db) {
+        let mut store = store(db);
+        store
+            .transaction(|tx| {
+                tx.insert_organisation("acme", "Acme", "2026-12-07T00:00:00Z")?;
+                tx.insert_account(&account("alice", Role::Exporter, Some("acme")), &[1; 32])?;
+                tx.insert_filing(&filing("f-1"))?;
+                tx.insert_filing(&filing("f-2"))?;
+                let from = FilingAssessment {
+                    filing: "f-1".into(),
+                    organisation: "acme".into(),
+                    report_sha256: "cd".repeat(32),
+                    report_bytes: 5000,
+                    exporter_transfer: "2026-11-16-a6184a773bdc".into(),
+                    log_origin: "freeport.example/log".into(),
+                    log_index: 3,
+                    checkpoint_size: 4,
+                };
+                tx.insert_filing_assessment(&from)?;
+                assert_eq!(tx.filing_assessment("f-1")?, Some(from.clone()));
+                assert_eq!(tx.filing_assessment("f-2")?, None);
+                assert_eq!(tx.filing_of_report("acme", &"cd".repeat(32))?, Some(from.clone()));
+                assert_eq!(tx.filing_of_report("other", &"cd".repeat(32))?, None);
+                // The same report again, for another filing: refused by the unique key.
+                let again = FilingAssessment { filing: "f-2".into(), ..from.clone() };
+                let refused: Result<(), StoreError> =
+                    tx.savepoint(|tx| tx.insert_filing_assessment(&again));
+                assert!(refused.is_err());
+                // A checkpoint that cannot hold the entry: refused by the schema.
+                let beyond = FilingAssessment {
+                    filing: "f-2".into(),
+                    report_sha256: "ef".repeat(32),
+                    checkpoint_size: 3,
+                    ..from
+                };
+                let refused: Result<(), StoreError> =
+                    tx.savepoint(|tx| tx.insert_filing_assessment(&beyond));
+                assert!(refused.is_err());
                 Ok::<_, StoreError>(())
             })
             .unwrap();

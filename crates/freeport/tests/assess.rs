@@ -165,6 +165,7 @@ fn a_transfer_is_recorded_logged_and_its_receipt_verifies() {
     for name in [
         "decision.json",
         "scan.json",
+        "facts.json",
         "receipt.tlog-proof",
         "trust-policy.txt",
     ] {
@@ -181,7 +182,8 @@ fn a_transfer_is_recorded_logged_and_its_receipt_verifies() {
     // The inventory comes from the scan; no cell value is in the outputs.
     let scan = std::fs::read_to_string(out.join("scan.json")).unwrap();
     let decision = std::fs::read_to_string(out.join("decision.json")).unwrap();
-    for text in [&scan, &decision] {
+    let facts = std::fs::read_to_string(out.join("facts.json")).unwrap();
+    for text in [&scan, &decision, &facts] {
         assert!(!text.contains("13812345678"));
     }
     let verify = run(
@@ -277,6 +279,7 @@ fn a_blocked_transfer_records_nothing_and_logs_its_refusal() {
         left,
         [
             "decision.json",
+            "facts.json",
             "receipt.tlog-proof",
             "report.html",
             "report.json",

@@ -282,7 +282,7 @@ impl Port {
 
     /// Writes `bytes` to `attachments/<sha256>` unless it is there already: a temporary file
     /// beside it, synced and renamed.
-    fn store_document(&self, sha256: &str, bytes: &[u8]) -> Result<(), PortError> {
+    pub(super) fn store_document(&self, sha256: &str, bytes: &[u8]) -> Result<(), PortError> {
         let dir = self.layout.attachments_dir();
         let target = dir.join(sha256);
         if target.exists() {

@@ -62,6 +62,17 @@ pub(crate) fn outputs(
             name: out_file::SCAN,
             bytes: pretty(&assessment.scan)?,
         },
+        // What a port files (`freeport file DIR`): the facts as last judged, inventory from
+        // the scan (counts, no values).
+        Output {
+            name: out_file::FACTS,
+            bytes: pretty(
+                assessment
+                    .after
+                    .as_ref()
+                    .map_or(&assessment.facts, |(facts, _)| facts),
+            )?,
+        },
     ];
     if let Some(run) = &assessment.deid {
         files.push(Output {
@@ -140,15 +151,17 @@ pub(crate) mod out_file {
     pub(super) const REPORT_HTML: &str = "report.html";
     pub(super) const DECISION: &str = "decision.json";
     pub(super) const SCAN: &str = "scan.json";
+    pub(super) const FACTS: &str = "facts.json";
     pub(super) const DEID_REPORT: &str = "deid-report.json";
     pub(super) const TRUST: &str = "trust.toml";
     pub(super) const RECEIPT: &str = "receipt.tlog-proof";
     pub(super) const TRUST_POLICY: &str = "trust-policy.txt";
-    pub(super) const ALL: [&str; 8] = [
+    pub(super) const ALL: [&str; 9] = [
         REPORT_JSON,
         REPORT_HTML,
         DECISION,
         SCAN,
+        FACTS,
         DEID_REPORT,
         TRUST,
         RECEIPT,

@@ -11,8 +11,8 @@ use freeport_cli::{
 use freeport_policy::{FactsFormat, parse_facts};
 use freeport_port::custody::{DecisionForm, signed_decision};
 use freeport_port::port::{
-    AttachmentKind, ContestRulingRequest, ContestView, FilingView, NewContest, NewNotice,
-    NoticeKind, Ruling, RulingView, Verdict,
+    AssessmentUpload, AttachmentKind, ContestRulingRequest, ContestView, FilingView, NewContest,
+    NewNotice, NoticeKind, Ruling, RulingView, Verdict,
 };
 use freeport_server::client::PortClient;
 use freeport_store::docket::FilingStatus;
@@ -53,6 +53,17 @@ fn render_filing(filing: &FilingView, out: &mut dyn Write) -> Result<(), Error> 
         ]);
     }
     writeln!(out, "{table}")?;
+    if let Some(from) = &filing.assessment {
+        writeln!(
+            out,
+            "filed from assessment {} (report SHA-256 {}, entry #{} of the exporter's log `{}`, checkpoint size {})",
+            from.exporter_transfer,
+            from.report_sha256,
+            from.log_index,
+            from.log_origin,
+            from.checkpoint_size
+        )?;
+    }
     for case in &filing.cases {
         for c in &case.conditions {
             writeln!(out, "  {} condition: {c}", case.side.to_uppercase())?;
@@ -251,17 +262,10 @@ fn render_ruling(ruling: &RulingView, out: &mut dyn Write) -> Result<(), Error> 
     Ok(())
 }
 
-pub(crate) fn file(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let text = super::judge::read(&args.facts)?;
-    let name = args.facts.display().to_string();
-    // Checked here, with spans into the file, before anything is sent.
-    let vocabulary = super::judge::load_vocabulary(None)?;
-    let judge = super::judge::load_judge(None, vocabulary)?;
-    let facts = parse_facts(&name, &text, FactsFormat::from_path(&args.facts), &judge)
-        .map_err(Error::Facts)?;
-    // Documents are read before anything is sent, so a bad `--attach` files nothing.
-    let mut documents = Vec::with_capacity(args.attach.len());
-    for spec in &args.attach {
+/// The documents `--attach KIND=PATH` names, read (so a bad one files nothing).
+fn read_documents(attach: &[String]) -> Result<Vec<(AttachmentKind, String, Vec<u8>)>, Error> {
+    let mut documents = Vec::with_capacity(attach.len());
+    for spec in attach {
         let (kind, path) = spec.split_once('=').ok_or_else(|| {
             Error::Usage(format!(
                 "`--attach {spec}`: give KIND=PATH, e.g. pipia=pipia.pdf"
@@ -285,11 +289,84 @@ pub(crate) fn file(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, E
             .unwrap_or_default();
         documents.push((kind, name, bytes));
     }
+    Ok(documents)
+}
+
+/// Reads what `freeport assess -o DIR` wrote into `dir` for a port ([`AssessmentUpload::FILES`]).
+fn read_assessment(dir: &std::path::Path) -> Result<AssessmentUpload, Error> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Usage(format!(
+                "`{}` has no `{name}`: give the directory `freeport assess -o DIR` wrote (or a facts file)",
+                dir.display()
+            )),
+            _ => Error::File {
+                path: path.display().to_string(),
+                source: e,
+            },
+        })
+    };
+    let text = |name: &str| -> Result<String, Error> {
+        String::from_utf8(read(name)?)
+            .map_err(|_| Error::Usage(format!("`{}` is not UTF-8 text", dir.join(name).display())))
+    };
+    let [(_, facts), (_, report), (_, receipt), (_, trust_policy)] = AssessmentUpload::FILES;
+    Ok(AssessmentUpload {
+        facts: text(facts)?,
+        report: read(report)?,
+        receipt: text(receipt)?,
+        trust_policy: text(trust_policy)?,
+    })
+}
+
+pub(crate) fn file(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    if args.facts.is_dir() {
+        return file_assessment(args, out);
+    }
+    let text = super::judge::read(&args.facts)?;
+    let name = args.facts.display().to_string();
+    // Checked here, with spans into the file, before anything is sent.
+    let vocabulary = super::judge::load_vocabulary(None)?;
+    let judge = super::judge::load_judge(None, vocabulary)?;
+    let facts = parse_facts(&name, &text, FactsFormat::from_path(&args.facts), &judge)
+        .map_err(Error::Facts)?;
+    // Documents are read before anything is sent, so a bad `--attach` files nothing.
+    let documents = read_documents(&args.attach)?;
     let body = serde_json::to_string(&facts)?;
     let port = client(&args.port);
-    let mut filing = port.file(&body).map_err(Error::from)?;
+    let filing = port.file(&body).map_err(Error::from)?;
+    finish_filing(args, &port, filing, &documents, out)
+}
+
+/// `freeport file DIR`: files the assessment `freeport assess -o DIR` wrote; the port verifies
+/// that its facts, report, receipt and trust policy belong together (a job, waited for).
+fn file_assessment(args: &FileArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let upload = read_assessment(&args.facts)?;
+    let documents = read_documents(&args.attach)?;
+    let port = client(&args.port);
+    let (filing, created) = port.file_assessment(&upload).map_err(Error::from)?;
+    if !created && args.format == freeport_cli::Format::Table {
+        writeln!(
+            out,
+            "this assessment was filed before, as {}; nothing was filed again",
+            filing.id
+        )?;
+    }
+    finish_filing(args, &port, filing, &documents, out)
+}
+
+/// Attaches `documents` to a new filing, then prints it; the exit status says whether it is
+/// cleared.
+fn finish_filing(
+    args: &FileArgs,
+    port: &PortClient,
+    mut filing: FilingView,
+    documents: &[(AttachmentKind, String, Vec<u8>)],
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
     if !documents.is_empty() {
-        for (kind, name, bytes) in &documents {
+        for (kind, name, bytes) in documents {
             port.attach(&filing.id, *kind, name, bytes)
                 .map_err(Error::from)?;
         }
