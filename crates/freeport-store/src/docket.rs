@@ -1,6 +1,6 @@
 //! The port's docket: organisations and accounts, filings, the case each side reviews, the
 //! exchange on a case, contested classifications and overrides, attachments, and the
-//! append-only access journal (migrations 0009, 0010, 0011 and 0015).
+//! append-only access journal (migrations 0009, 0010, 0011 and 0013).
 //!
 //! The store keeps these as plain rows; what they mean — who may see or change which, when a
 //! filing is cleared — is the port's (`freeport-port`). Every method works inside a [`Tx`], so a

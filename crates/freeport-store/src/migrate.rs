@@ -87,9 +87,9 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0012_transfer_report.sql"),
     },
     Migration {
-        version: 15,
+        version: 13,
         name: "filing_assessment",
-        sql: include_str!("../migrations/sqlite/0015_filing_assessment.sql"),
+        sql: include_str!("../migrations/sqlite/0013_filing_assessment.sql"),
     },
 ];
 
@@ -157,9 +157,9 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0012_transfer_report.sql"),
     },
     Migration {
-        version: 15,
+        version: 13,
         name: "filing_assessment",
-        sql: include_str!("../migrations/postgres/0015_filing_assessment.sql"),
+        sql: include_str!("../migrations/postgres/0013_filing_assessment.sql"),
     },
 ];
 

@@ -24,7 +24,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 12);
+    assert_eq!(latest_version(), 13);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -149,7 +149,7 @@ fn a_newer_schema_is_refused_with_the_path(db) {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 12,
+                known: 13,
                 ..
             }
         ),

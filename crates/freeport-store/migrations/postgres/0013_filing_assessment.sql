@@ -1,4 +1,4 @@
--- PostgreSQL's form of migrations/sqlite/0015_filing_assessment.sql: where a filing made from
+-- PostgreSQL's form of migrations/sqlite/0013_filing_assessment.sql: where a filing made from
 -- an uploaded `freeport assess` result came from.
 CREATE TABLE filing_assessment (
     filing              TEXT   PRIMARY KEY REFERENCES filing (id),
