@@ -53,6 +53,7 @@ fn a_new_store_is_created_and_migrated() {
             (10, "port_outbox".to_owned()),
             (11, "contests_and_attachments".to_owned()),
             (12, "transfer_report".to_owned()),
+            (13, "filing_assessment".to_owned()),
         ]
     );
     let strict: i64 = conn
