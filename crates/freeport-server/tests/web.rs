@@ -583,6 +583,142 @@ async fn an_exporter_files_by_uploading_a_facts_file_and_a_bad_one_files_nothing
     assert_eq!(f.port.filings(&admin).unwrap().len(), before + 1);
 }
 
+/// What `freeport assess` writes for the bundled e-commerce example, assessed in the exporter's
+/// own home under `dir`: the output directory.
+fn assessment(dir: &std::path::Path) -> std::path::PathBuf {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/assess/ecommerce-cn-us");
+    let out = dir.join("out");
+    let request = freeport_port::Request {
+        datasets: vec![example.join("orders.csv").display().to_string()],
+        transfer: example.join("transfer.toml"),
+        deid: freeport_port::DeidChoice::None,
+        out_dir: out.clone(),
+        id: None,
+        collected_in: None,
+        threads: 1,
+        layout: freeport_read::ReadOptions::default(),
+        rules: None,
+        seal_to: Vec::new(),
+        lang: freeport_report::Lang::En,
+        generated_on: jiff::civil::date(2026, 12, 7),
+    };
+    let home = freeport_port::HomeLayout::new(dir.join("exporter"));
+    let staged = freeport_port::assess(&request, &home, &freeport_scan::NoProgress).unwrap();
+    freeport_port::deliver(staged, &out).unwrap();
+    out
+}
+
+/// A `multipart/form-data` body with the CSRF field and `files` as one multiple file input.
+fn multipart_files(csrf: &str, files: &[(&str, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "----freeport-test-boundary";
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+            .into_bytes();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"assessment\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exporter_files_an_assessment_from_the_browser_and_a_mismatched_one_files_nothing() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let out = assessment(dir.path());
+    let alice = sign_in(&f.app, &f.tokens[0].1).await;
+    let (_, _, page) = get(&f.app, "/filings?lang=zh", &[("Cookie", &alice)]).await;
+    assert!(page.contains(r#"action="/filings/assessment""#), "{page}");
+    assert!(page.contains("申报该评估"), "{page}");
+    let csrf = csrf_field(&page);
+    let admin = freeport_port::Principal::local_admin();
+    let before = f.port.filings(&admin).unwrap().len();
+    let read = |name: &str| std::fs::read(out.join(name)).unwrap();
+    let post = |files: Vec<(&'static str, Vec<u8>)>, csrf: String, cookie: String| {
+        let app = f.app.clone();
+        async move {
+            let (content_type, body) = multipart_files(&csrf, &files);
+            let request = Request::builder()
+                .method("POST")
+                .uri("/filings/assessment")
+                .header(header::CONTENT_TYPE, content_type)
+                .header(header::COOKIE, cookie)
+                .body(Body::from(body))
+                .unwrap();
+            send(&app, request).await
+        }
+    };
+    let all = || {
+        vec![
+            ("facts.json", read("facts.json")),
+            ("report.json", read("report.json")),
+            ("receipt.tlog-proof", read("receipt.tlog-proof")),
+            ("trust-policy.txt", read("trust-policy.txt")),
+            // Other files of the directory are ignored.
+            ("scan.json", read("scan.json")),
+        ]
+    };
+
+    // Three of the four files: refused, naming what is missing.
+    let (status, _, page) = post(all()[..3].to_vec(), csrf.clone(), alice.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Choose all four files") || page.contains("全部四个文件"),
+        "{page}"
+    );
+    // A report changed after it was logged: the receipt binds another hash.
+    let mut files = all();
+    files[1].1 = String::from_utf8(files[1].1.clone())
+        .unwrap()
+        .replacen("\"tool_version\": \"", "\"tool_version\": \"x", 1)
+        .into_bytes();
+    let (status, _, page) = post(files, csrf.clone(), alice.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("<code>report</code>") && page.contains("binds"),
+        "{page}"
+    );
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before);
+
+    // All of it: filed, and its page says where it came from.
+    let (status, headers, _) = post(all(), csrf.clone(), alice.clone()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before + 1);
+    let (_, _, page) = get(
+        &f.app,
+        &format!("{location}?lang=en"),
+        &[("Cookie", &alice)],
+    )
+    .await;
+    assert!(page.contains("Filed from an assessment"), "{page}");
+    let report: serde_json::Value = serde_json::from_slice(&read("report.json")).unwrap();
+    assert!(
+        page.contains(report["cover"]["transfer_id"].as_str().unwrap()),
+        "{page}"
+    );
+    // The same files again: the filing it made, nothing filed twice.
+    let (status, headers, _) = post(all(), csrf, alice).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], location.as_str());
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before + 1);
+
+    // A reviewer cannot file an assessment.
+    let wei = sign_in(&f.app, &f.tokens[2].1).await;
+    let (_, _, page) = get(&f.app, "/filings", &[("Cookie", &wei)]).await;
+    let (status, _, _) = post(all(), csrf_field(&page), wei).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statistics_are_drawn_over_what_each_person_may_see() {
     let f = fixture();

@@ -144,6 +144,7 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/filings", get(filings).post(upload::file))
+        .route("/filings/assessment", post(upload::file_assessment))
         .route("/filings/{id}", get(actions::filing))
         .route("/filings/{id}/messages", post(actions::post_message))
         .route("/filings/{id}/decision", post(actions::post_decision))

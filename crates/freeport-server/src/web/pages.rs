@@ -2,7 +2,7 @@
 //! is a locale key ([`t`]); data (ids, organisations, times, a reviewer's own words) is shown as
 //! given, escaped by maud.
 
-use freeport_port::port::{CaseView, FilingSummary, FilingView, Publication};
+use freeport_port::port::{AssessmentUpload, CaseView, FilingSummary, FilingView, Publication};
 use freeport_report::Lang;
 use freeport_store::docket::{CaseStatus, FilingStatus, Role};
 use maud::{DOCTYPE, Markup, html};
@@ -225,15 +225,46 @@ pub(super) fn filings(
     }
 }
 
-/// The exporter's upload of a transfer facts file, with what a refused one had wrong.
+/// What a refused upload had wrong: the refusal, or the findings with field, line and column.
+fn upload_problems(lang: Lang, state: &UploadState) -> Markup {
+    html! {
+        @if let Some(problem) = state.problem {
+            p.error role="alert" { (t(lang, problem)) }
+        }
+        @if !state.findings.is_empty() {
+            div.error role="alert" {
+                p { (t(lang, "upload.refused")) " " code lang="und" { (state.file_name) } }
+                ul {
+                    @for f in &state.findings {
+                        li {
+                            @if let Some(field) = &f.field { code { (field) } " " }
+                            @if let Some((line, column)) = f.line {
+                                (t(lang, "upload.at").replace("{l}", &line.to_string()).replace("{c}", &column.to_string())) " "
+                            }
+                            span lang="en" { (f.message) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The exporter's uploads: a transfer facts file, or the files of a `freeport assess` run, each
+/// with what a refused one had wrong.
 fn upload_form(context: &Context, state: Option<&UploadState>) -> Markup {
     let lang = context.lang;
-    let invalid = state.is_some_and(|s| s.problem.is_some() || !s.findings.is_empty());
+    let facts_state = state.filter(|s| !s.assessment);
+    let assessment_state = state.filter(|s| s.assessment);
+    let refused =
+        |s: Option<&UploadState>| s.is_some_and(|s| s.problem.is_some() || !s.findings.is_empty());
+    let invalid = refused(facts_state);
+    let csrf = context.csrf.as_deref().unwrap_or("");
     html! {
         section.upload aria-labelledby="upload-title" {
             h2 #upload-title { (t(lang, "upload.title")) }
             form.stacked method="post" action="/filings" enctype="multipart/form-data" novalidate {
-                input type="hidden" name="csrf" value=(context.csrf.as_deref().unwrap_or(""));
+                input type="hidden" name="csrf" value=(csrf);
                 div.field {
                     label for="facts-file" {
                         (t(lang, "upload.label")) " (" code lang="und" { "TOML" } ", " code lang="und" { "JSON" } ")"
@@ -242,29 +273,31 @@ fn upload_form(context: &Context, state: Option<&UploadState>) -> Markup {
                         required aria-describedby="facts-help"
                         aria-invalid=[invalid.then_some("true")];
                     p #facts-help.help { (t(lang, "upload.help")) }
-                    @if let Some(state) = state {
-                        @if let Some(problem) = state.problem {
-                            p.error role="alert" { (t(lang, problem)) }
-                        }
-                        @if !state.findings.is_empty() {
-                            div.error role="alert" {
-                                p { (t(lang, "upload.refused")) " " code lang="und" { (state.file_name) } }
-                                ul {
-                                    @for f in &state.findings {
-                                        li {
-                                            @if let Some(field) = &f.field { code { (field) } " " }
-                                            @if let Some((line, column)) = f.line {
-                                                (t(lang, "upload.at").replace("{l}", &line.to_string()).replace("{c}", &column.to_string())) " "
-                                            }
-                                            span lang="en" { (f.message) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+                    @if let Some(state) = facts_state {
+                        (upload_problems(lang, state))
                     }
                 }
                 button type="submit" { (t(lang, "upload.submit")) }
+            }
+            form.stacked method="post" action="/filings/assessment" enctype="multipart/form-data" novalidate {
+                input type="hidden" name="csrf" value=(csrf);
+                div.field {
+                    label for="assessment-files" { (t(lang, "upload.assessment.label")) }
+                    input #assessment-files type="file" name="assessment" multiple
+                        accept=".json,.tlog-proof,.txt" required aria-describedby="assessment-help"
+                        aria-invalid=[refused(assessment_state).then_some("true")];
+                    p #assessment-help.help {
+                        (t(lang, "upload.assessment.help")) " "
+                        @for (n, (_, file)) in AssessmentUpload::FILES.iter().enumerate() {
+                            @if n > 0 { ", " }
+                            code lang="und" { (file) }
+                        }
+                    }
+                    @if let Some(state) = assessment_state {
+                        (upload_problems(lang, state))
+                    }
+                }
+                button type="submit" { (t(lang, "upload.assessment.submit")) }
             }
         }
     }
@@ -284,6 +317,19 @@ pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActio
                 dd {
                     "#" (index) " · "
                     a href={ "/filings/" (view.id) "/receipt" } download { (t(lang, "download.receipt")) }
+                }
+            }
+            @if let Some(from) = &view.assessment {
+                dt { (t(lang, "filing.assessment")) }
+                dd {
+                    code lang="und" { (from.exporter_transfer) } " · "
+                    (t(lang, "filing.assessment.entry")
+                        .replace("{n}", &from.log_index.to_string())
+                        .replace("{s}", &from.checkpoint_size.to_string())) " "
+                    code lang="und" { (from.log_origin) }
+                    br;
+                    (t(lang, "filing.assessment.report")) " "
+                    code lang="und" title=(from.report_sha256) { (from.report_sha256.get(..16).unwrap_or("")) "…" }
                 }
             }
         }

@@ -1,7 +1,9 @@
 //! Filing from the browser (issue 18 item 2): an exporter uploads a transfer facts file (TOML as
-//! `freeport judge` reads it, or JSON) on `/filings`. The port parses it with its own packs
+//! `freeport judge` reads it, or JSON) on `/filings`, or the files a `freeport assess -o DIR` run
+//! wrote on `/filings/assessment`. The port parses facts with its own packs
 //! ([`Port::file_document`]), so a refusal names the field, line and column in the file as the
-//! command line does; nothing is filed unless the whole file loads.
+//! command line does; an assessment is checked whole ([`Port::file_assessment`]: its receipt
+//! must bind its report) and a refusal names the part. Nothing is filed unless all of it holds.
 
 use std::sync::Arc;
 
@@ -9,18 +11,21 @@ use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use freeport_policy::{FactsError, FactsFormat};
-use freeport_port::port::MAX_FACTS_BYTES;
+use freeport_port::port::{AssessmentUpload, MAX_ATTACHMENT_BYTES, MAX_FACTS_BYTES};
 use freeport_port::{PortError, Principal};
 use freeport_store::docket::Role;
 
 use super::{Context, LangSwitch, Web, i18n, pages, same_secret};
 
-/// The largest upload taken (the facts limit and room for the form's other parts).
-pub(super) const MAX_UPLOAD_BYTES: usize = MAX_FACTS_BYTES + 64 * 1024;
+/// The largest upload taken: an assessment (facts, a report as large as an attachment, a
+/// receipt and a trust policy) and room for the form's other parts.
+pub(super) const MAX_UPLOAD_BYTES: usize = MAX_FACTS_BYTES + MAX_ATTACHMENT_BYTES + 128 * 1024;
 
 /// What the upload form shows after a refusal.
 #[derive(Debug, Default)]
 pub(super) struct UploadState {
+    /// Which form was refused: the assessment's (else the facts file's).
+    pub assessment: bool,
     /// The uploaded file's name, as the browser sent it.
     pub file_name: String,
     /// A refusal of the upload itself (no file, too large, not UTF-8, not an exporter…), as a
@@ -57,11 +62,12 @@ fn findings(error: &FactsError, text: &str) -> Vec<Finding> {
         .collect()
 }
 
-/// The upload: a file, the session's CSRF token.
+/// The upload: a file (or an assessment's files, by name), the session's CSRF token.
 struct Upload {
     csrf: String,
     file_name: String,
     bytes: Vec<u8>,
+    assessment: Vec<(String, Vec<u8>)>,
 }
 
 async fn read_upload(mut multipart: Multipart) -> Result<Upload, &'static str> {
@@ -69,6 +75,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, &'static str> {
         csrf: String::new(),
         file_name: String::new(),
         bytes: Vec::new(),
+        assessment: Vec::new(),
     };
     while let Some(field) = multipart
         .next_field()
@@ -87,20 +94,39 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, &'static str> {
                     .map_err(|_| "upload.error.too_large")?
                     .to_vec();
             }
+            Some("assessment") => {
+                // Browsers send a file's name without its directory; a path is cut to its
+                // last part all the same.
+                let name = field
+                    .file_name()
+                    .unwrap_or_default()
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| "upload.error.too_large")?
+                    .to_vec();
+                upload.assessment.push((name, bytes));
+            }
             _ => {}
         }
     }
     Ok(upload)
 }
 
-pub(super) async fn file(
-    State(web): State<Web>,
-    headers: HeaderMap,
+/// The signed-in caller and the upload, once its CSRF token matched the session's; else the
+/// answer to send (the login page, the refused form, or "session expired").
+async fn received(
+    web: &Web,
+    context: &Context,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Response {
-    let context = Context::new(&web, &headers, &LangSwitch { lang: None }, "/filings");
+    assessment: bool,
+) -> Result<(Principal, Upload), Response> {
     let Some(who) = context.who.clone() else {
-        return super::redirect("/login");
+        return Err(super::redirect("/login"));
     };
     let upload = match multipart {
         Ok(multipart) => read_upload(multipart).await,
@@ -109,29 +135,34 @@ pub(super) async fn file(
     let upload = match upload {
         Ok(upload) => upload,
         Err(problem) => {
-            return refused(
-                &web,
-                &context,
-                who,
-                StatusCode::BAD_REQUEST,
-                UploadState {
-                    problem: Some(problem),
-                    ..UploadState::default()
-                },
-            )
-            .await;
+            let state = UploadState {
+                assessment,
+                problem: Some(problem),
+                ..UploadState::default()
+            };
+            return Err(refused(web, context, who, StatusCode::BAD_REQUEST, state).await);
         }
     };
     match &context.csrf {
-        Some(expected) if same_secret(expected, &upload.csrf) => {}
-        _ => {
-            return context.page(
-                StatusCode::FORBIDDEN,
-                i18n::t(context.lang, "login.title"),
-                pages::message(&context, "login.expired"),
-            );
-        }
+        Some(expected) if same_secret(expected, &upload.csrf) => Ok((who, upload)),
+        _ => Err(context.page(
+            StatusCode::FORBIDDEN,
+            i18n::t(context.lang, "login.title"),
+            pages::message(context, "login.expired"),
+        )),
     }
+}
+
+pub(super) async fn file(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let context = Context::new(&web, &headers, &LangSwitch { lang: None }, "/filings");
+    let (who, upload) = match received(&web, &context, multipart, false).await {
+        Ok(received) => received,
+        Err(answer) => return answer,
+    };
     let mut state = UploadState {
         file_name: upload.file_name.clone(),
         ..UploadState::default()
@@ -163,6 +194,72 @@ pub(super) async fn file(
         Ok(view) => super::actions::redirect_to(&format!("/filings/{}", view.id)),
         Err(PortError::Facts(error)) => {
             state.findings = findings(&error, &text);
+            refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await
+        }
+        Err(PortError::Invalid { field, reason }) => {
+            state.findings = vec![Finding {
+                field: Some(field),
+                line: None,
+                message: reason,
+            }];
+            refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await
+        }
+        Err(other) => context.error(&other),
+    }
+}
+
+/// `POST /filings/assessment`: files what a `freeport assess -o DIR` run wrote, chosen together
+/// in one file input (`facts.json`, `report.json`, `receipt.tlog-proof`, `trust-policy.txt`;
+/// other files of the directory are ignored).
+pub(super) async fn file_assessment(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let context = Context::new(&web, &headers, &LangSwitch { lang: None }, "/filings");
+    let (who, upload) = match received(&web, &context, multipart, true).await {
+        Ok(received) => received,
+        Err(answer) => return answer,
+    };
+    let mut state = UploadState {
+        assessment: true,
+        ..UploadState::default()
+    };
+    let part = |name: &str| {
+        upload
+            .assessment
+            .iter()
+            .find(|(file, bytes)| file == name && !bytes.is_empty())
+            .map(|(_, bytes)| bytes.clone())
+    };
+    let [(_, facts), (_, report), (_, receipt), (_, trust_policy)] = AssessmentUpload::FILES;
+    let (Some(facts_bytes), Some(report), Some(receipt), Some(trust_policy)) =
+        (part(facts), part(report), part(receipt), part(trust_policy))
+    else {
+        state.problem = Some("upload.error.assessment_incomplete");
+        return refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await;
+    };
+    let (Ok(facts_text), Ok(receipt), Ok(trust_policy)) = (
+        String::from_utf8(facts_bytes),
+        String::from_utf8(receipt),
+        String::from_utf8(trust_policy),
+    ) else {
+        state.problem = Some("upload.error.not_utf8");
+        return refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await;
+    };
+    state.file_name = facts.to_owned();
+    let upload = AssessmentUpload {
+        facts: facts_text.clone(),
+        report,
+        receipt,
+        trust_policy,
+    };
+    let port = Arc::clone(&web.port);
+    let caller = who.clone();
+    match crate::port_call(move || port.file_assessment(&caller, &upload)).await {
+        Ok(filed) => super::actions::redirect_to(&format!("/filings/{}", filed.filing.id)),
+        Err(PortError::Facts(error)) => {
+            state.findings = findings(&error, &facts_text);
             refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await
         }
         Err(PortError::Invalid { field, reason }) => {
