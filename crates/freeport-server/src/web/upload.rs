@@ -190,22 +190,7 @@ pub(super) async fn file(
     let filed_text = text.clone();
     let filed =
         crate::port_call(move || port.file_document(&caller, &name, &filed_text, format)).await;
-    match filed {
-        Ok(view) => super::actions::redirect_to(&format!("/filings/{}", view.id)),
-        Err(PortError::Facts(error)) => {
-            state.findings = findings(&error, &text);
-            refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await
-        }
-        Err(PortError::Invalid { field, reason }) => {
-            state.findings = vec![Finding {
-                field: Some(field),
-                line: None,
-                message: reason,
-            }];
-            refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await
-        }
-        Err(other) => context.error(&other),
-    }
+    answer(&web, &context, who, state, filed.map(|view| view.id), &text).await
 }
 
 /// `POST /filings/assessment`: files what a `freeport assess -o DIR` run wrote, chosen together
@@ -256,11 +241,27 @@ pub(super) async fn file_assessment(
     };
     let port = Arc::clone(&web.port);
     let caller = who.clone();
-    match crate::port_call(move || port.file_assessment(&caller, &upload)).await {
-        Ok(filed) => super::actions::redirect_to(&format!("/filings/{}", filed.filing.id)),
+    let filed = crate::port_call(move || port.file_assessment(&caller, &upload)).await;
+    let filed = filed.map(|filed| filed.filing.id);
+    answer(&web, &context, who, state, filed, &facts_text).await
+}
+
+/// The answer to an upload the port filed (to the filing's page) or refused: the form again
+/// with the facts loader's findings (spans into `facts`) or the refused field, or the error
+/// page.
+async fn answer(
+    web: &Web,
+    context: &Context,
+    who: Principal,
+    mut state: UploadState,
+    filed: Result<String, PortError>,
+    facts: &str,
+) -> Response {
+    match filed {
+        Ok(id) => super::actions::redirect_to(&format!("/filings/{id}")),
         Err(PortError::Facts(error)) => {
-            state.findings = findings(&error, &facts_text);
-            refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await
+            state.findings = findings(&error, facts);
+            refused(web, context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await
         }
         Err(PortError::Invalid { field, reason }) => {
             state.findings = vec![Finding {
@@ -268,7 +269,7 @@ pub(super) async fn file_assessment(
                 line: None,
                 message: reason,
             }];
-            refused(&web, &context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await
+            refused(web, context, who, StatusCode::UNPROCESSABLE_ENTITY, state).await
         }
         Err(other) => context.error(&other),
     }
