@@ -1,5 +1,6 @@
 //! The auditor's bundle: every decision the port logged — reviewers' decisions with their
-//! signed notes, filings cleared at once — each with an offline receipt (C2SP tlog-proof: the
+//! signed notes, filings cleared at once, overrides (contested classifications a reviewer
+//! accepted) — each with an offline receipt (C2SP tlog-proof: the
 //! entry, its inclusion proof, the cosigned checkpoint), and the reviewers' verifier keys.
 //!
 //! [`verify_bundle`] checks a bundle with no network and no port: each receipt under the
@@ -36,8 +37,12 @@ pub struct AuditBundle {
     pub decisions: Vec<AuditedDecision>,
     /// Each filing cleared at once (both packs permit), in log order.
     pub cleared: Vec<AuditedFiling>,
+    /// Each override (a contested classification a reviewer accepted, after which the filing
+    /// was judged again), in log order. Absent from bundles made before overrides were bundled.
+    #[serde(default)]
+    pub overrides: Vec<AuditedOverride>,
     /// Logged entries no published checkpoint covers yet (a witness is down), named
-    /// `filing/side` or `filing`: in the next bundle.
+    /// `filing/side`, `filing` or `filing#contest`: in the next bundle.
     pub pending: Vec<String>,
 }
 
@@ -71,6 +76,22 @@ pub struct AuditedFiling {
     pub receipt: String,
 }
 
+/// An override in a bundle: which contest of which filing a reviewer accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditedOverride {
+    /// The filing.
+    pub filing: String,
+    /// The contest's number within the filing.
+    pub contest: u64,
+    /// The accepting reviewer's account.
+    pub reviewer: String,
+    /// The `override` entry's index in the log.
+    pub log_index: u64,
+    /// The entry's receipt (C2SP tlog-proof, carrying the entry).
+    pub receipt: String,
+}
+
 /// What [`verify_bundle`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AuditOutcome {
@@ -78,6 +99,8 @@ pub struct AuditOutcome {
     pub decisions_verified: usize,
     /// Filings cleared at once verified (inclusion, entry).
     pub cleared_verified: usize,
+    /// Overrides verified (inclusion, entry).
+    pub overrides_verified: usize,
     /// Entries the bundle says are not yet covered by a cosigned checkpoint.
     pub pending: usize,
     /// The largest checkpoint size the receipts were verified against.
@@ -167,6 +190,26 @@ pub fn verify_bundle(
             Err(reason) => outcome.failures.push(AuditFailure { item, reason }),
         }
     }
+    for (n, accepted) in bundle.overrides.iter().enumerate() {
+        let item = format!("overrides[{n}] ({}#{})", accepted.filing, accepted.contest);
+        let contest = accepted.contest.to_string();
+        let checked = included(&accepted.receipt, accepted.log_index, policy, &mut outcome)
+            .and_then(|entry| {
+                expect_entry(
+                    &entry,
+                    EntryType::Override,
+                    &[
+                        ("transfer_id", accepted.filing.as_str()),
+                        ("reviewer", accepted.reviewer.as_str()),
+                        ("contest", contest.as_str()),
+                    ],
+                )
+            });
+        match checked {
+            Ok(()) => outcome.overrides_verified += 1,
+            Err(reason) => outcome.failures.push(AuditFailure { item, reason }),
+        }
+    }
     outcome
 }
 
@@ -195,15 +238,26 @@ fn included(
 
 /// Checks that `entry` is a `decision` entry whose body has each `(field, value)`.
 fn expect_fields(entry: &[u8], fields: &[(&str, &str)]) -> Result<(), String> {
+    expect_entry(entry, EntryType::Decision, fields)
+}
+
+/// Checks that `entry` is of `kind` and its body has each `(field, value)` (a number compared
+/// as its decimal text).
+fn expect_entry(entry: &[u8], kind: EntryType, fields: &[(&str, &str)]) -> Result<(), String> {
     let entry = Entry::from_bytes(entry).map_err(|e| format!("the logged entry: {e}"))?;
-    if entry.entry_type() != EntryType::Decision {
+    if entry.entry_type() != kind {
         return Err(format!(
-            "the logged entry is a `{}` entry, not a decision",
-            entry.entry_type().as_str()
+            "the logged entry is a `{}` entry, not `{}`",
+            entry.entry_type().as_str(),
+            kind.as_str()
         ));
     }
     for (field, value) in fields {
-        let logged = entry.body().get(*field).and_then(|v| v.as_str());
+        let logged = entry.body().get(*field).map(|v| match v {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        });
+        let logged = logged.as_deref();
         if logged != Some(value) {
             return Err(format!(
                 "the logged entry's `{field}` is {}, the bundle says `{value}`",

@@ -1981,13 +1981,15 @@ impl Port {
     ///
     /// Not an auditor or administrator; the store or log fails.
     pub fn audit_bundle(&self, who: &Principal) -> Result<crate::audit::AuditBundle, PortError> {
-        use crate::audit::{AuditBundle, AuditedDecision, AuditedFiling, BUNDLE_FORMAT};
+        use crate::audit::{
+            AuditBundle, AuditedDecision, AuditedFiling, AuditedOverride, BUNDLE_FORMAT,
+        };
         Self::require(
             who,
             &[Role::Auditor, Role::Admin],
             "download the audit bundle",
         )?;
-        let (cases, cleared, accounts) = self.store()?.transaction(|tx| {
+        let (cases, cleared, accounts, overrides) = self.store()?.transaction(|tx| {
             let cases = tx.cases_of_side(None, None)?;
             let reviewed: std::collections::BTreeSet<&str> = cases
                 .iter()
@@ -2004,7 +2006,9 @@ impl Port {
                     cleared.push((filing.id, index));
                 }
             }
-            Ok::<_, PortError>((cases, cleared, tx.accounts()?))
+            let overrides =
+                tx.contests_with(Some(freeport_store::docket::ContestStatus::Accepted))?;
+            Ok::<_, PortError>((cases, cleared, tx.accounts()?, overrides))
         })?;
         let log = self.log()?;
         let mut bundle = AuditBundle {
@@ -2018,6 +2022,7 @@ impl Port {
                 .collect(),
             decisions: Vec::new(),
             cleared: Vec::new(),
+            overrides: Vec::new(),
             pending: Vec::new(),
         };
         for case in cases {
@@ -2050,6 +2055,28 @@ impl Port {
                 None => bundle.pending.push(filing),
             }
         }
+        for accepted in overrides {
+            let (Some(index), Some(reviewer)) = (accepted.log_index, accepted.ruled_by) else {
+                // Queued, not yet appended: the next bundle has it.
+                bundle
+                    .pending
+                    .push(format!("{}#{}", accepted.filing, accepted.seq));
+                continue;
+            };
+            match log.receipt_from_published(index)? {
+                Some(receipt) => bundle.overrides.push(AuditedOverride {
+                    filing: accepted.filing,
+                    contest: accepted.seq,
+                    reviewer,
+                    log_index: index,
+                    receipt,
+                }),
+                None => bundle
+                    .pending
+                    .push(format!("{}#{}", accepted.filing, accepted.seq)),
+            }
+        }
+        bundle.overrides.sort_by_key(|o| o.log_index);
         bundle.decisions.sort_by_key(|d| d.log_index);
         bundle.cleared.sort_by_key(|c| c.log_index);
         Ok(bundle)

@@ -836,11 +836,36 @@ fn a_contest_accepted_is_an_override_and_the_filing_is_judged_again() {
     ] {
         assert!(actions.contains(&action), "{action}: {actions:?}");
     }
-    // The audit bundle verifies, the filing cleared by the rules among the cleared.
+    // The audit bundle verifies, the filing cleared by the rules among the cleared and the
+    // override among the overrides, each with its receipt.
     let bundle = f.port.audit_bundle(&audrey).unwrap();
     assert!(
         bundle.cleared.iter().any(|c| c.filing == filing.id),
         "{bundle:?}"
+    );
+    assert_eq!(bundle.overrides.len(), 1, "{bundle:?}");
+    assert_eq!(
+        (
+            bundle.overrides[0].filing.as_str(),
+            bundle.overrides[0].contest,
+            bundle.overrides[0].reviewer.as_str(),
+            bundle.overrides[0].log_index
+        ),
+        (filing.id.as_str(), second.seq, "wei", override_index)
+    );
+    let policy = freeport_tlog::policy::Policy::parse(&f.port.trust_policy().unwrap()).unwrap();
+    let outcome = freeport_port::audit::verify_bundle(&bundle, &policy, None);
+    assert!(outcome.verified(), "{:?}", outcome.failures);
+    assert_eq!(outcome.overrides_verified, 1);
+    // An override claimed for another contest than the one logged does not verify.
+    let mut moved = bundle.clone();
+    moved.overrides[0].contest += 1;
+    let outcome = freeport_port::audit::verify_bundle(&moved, &policy, None);
+    assert_eq!(outcome.failures.len(), 1, "{:?}", outcome.failures);
+    assert!(
+        outcome.failures[0].reason.contains("`contest`"),
+        "{:?}",
+        outcome.failures
     );
 }
 

@@ -54,11 +54,12 @@ fn bundle(args: &AuditBundleArgs, out: &mut dyn Write) -> Result<ExitStatus, Err
     }
     writeln!(
         out,
-        "audit bundle of `{}` written to `{}`: {} reviewers' decisions, {} filings cleared at once, {} pending a cosigned checkpoint",
+        "audit bundle of `{}` written to `{}`: {} reviewers' decisions, {} filings cleared at once, {} overrides, {} pending a cosigned checkpoint",
         bundle.origin,
         args.out.display(),
         bundle.decisions.len(),
         bundle.cleared.len(),
+        bundle.overrides.len(),
         bundle.pending.len()
     )?;
     Ok(ExitStatus::Success)
@@ -106,7 +107,7 @@ fn verify(args: &AuditVerifyArgs, out: &mut dyn Write) -> Result<ExitStatus, Err
         table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(
                 out,
-                "audit bundle of `{}` {}: {} reviewers' decisions and {} filings cleared at once verified against checkpoint size {}; {} pending",
+                "audit bundle of `{}` {}: {} reviewers' decisions, {} filings cleared at once and {} overrides verified against checkpoint size {}; {} pending",
                 bundle.origin,
                 if outcome.verified() {
                     "verifies"
@@ -115,6 +116,7 @@ fn verify(args: &AuditVerifyArgs, out: &mut dyn Write) -> Result<ExitStatus, Err
                 },
                 outcome.decisions_verified,
                 outcome.cleared_verified,
+                outcome.overrides_verified,
                 outcome.checkpoint_size,
                 outcome.pending
             )?;
