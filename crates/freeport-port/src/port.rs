@@ -1864,7 +1864,7 @@ impl Port {
                     &serde_json::to_value(&now).map_err(|e| PortError::Internal(e.to_string()))?,
                 );
                 if now_outcomes != side_outcomes(&decision) {
-                    let rejudged = self.apply_judgement(tx, &record, &facts, who, &at)?;
+                    let rejudged = self.apply_judgement(tx, &record, &facts, who, &at, None)?;
                     return Ok(Decided::Rejudged(rejudged));
                 }
             }

@@ -869,6 +869,81 @@ fn a_contest_accepted_is_an_override_and_the_filing_is_judged_again() {
     );
 }
 
+/// An override is one side's reviewer's judgement: accepted by China's reviewer, it does not
+/// close the US case its new judgement no longer needs; that case waits, with its new outcome,
+/// for the US reviewer to confirm it.
+#[test]
+fn an_override_accepted_by_one_side_leaves_the_other_sides_case_to_its_own_reviewer() {
+    let f = port();
+    let us_key = SigningKey::generate("sam", KeyKind::Ed25519).unwrap();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let wei = f.make(&account(
+        "wei",
+        Role::CnReviewer,
+        None,
+        Some(&SigningKey::generate("wei", KeyKind::Ed25519).unwrap()),
+    ));
+    let sam = f.make(&account("sam", Role::UsReviewer, None, Some(&us_key)));
+    // Names collected in China (China's review) and diagnoses collected in the US (a
+    // restricted transaction with a covered person).
+    let mut facts: serde_json::Value = serde_json::from_str(&facts("both-sides")).unwrap();
+    facts["data"]["inventory"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|e| {
+            matches!(
+                e["category"].as_str(),
+                Some("person.name" | "health.diagnosis")
+            )
+        });
+    let filing = f.port.file(&alice, &facts.to_string()).unwrap();
+    assert_eq!(filing.decision["us"]["outcome"], "RESTRICTED");
+    assert_eq!(filing.cases.len(), 2);
+    let contest = f
+        .port
+        .contest(
+            &alice,
+            &filing.id,
+            &NewContest {
+                category: "health.diagnosis".into(),
+                collected_in: Some("us".into()),
+                source: Some("claims.csv:icd_chapter_names".into()),
+                becomes: NOT_PERSONAL_DATA.into(),
+                justification: "the column lists the chapters of ICD-10, not patients".into(),
+            },
+        )
+        .unwrap();
+    let accepted = f
+        .port
+        .rule_contest(
+            &wei,
+            &filing.id,
+            contest.seq,
+            &ruling(Ruling::Accept, "chapter titles, not diagnoses of people"),
+        )
+        .unwrap();
+    assert_eq!(accepted.outcomes["us"], "NOT_COVERED");
+    // The US case is not closed by China's reviewer: open, with the new outcome.
+    assert_eq!(accepted.status, FilingStatus::InReview);
+    let us = accepted.cases.iter().find(|c| c.side == "us").unwrap();
+    assert_eq!(us.status, CaseStatus::Open);
+    assert_eq!(us.outcome, "NOT_COVERED");
+    // The US reviewer confirms it (an approval on the new judgement); China's case stays open.
+    let now = f.port.filing(&sam, &filing.id).unwrap();
+    let confirm = sign(&us_key, &sam, &now, Verdict::Approve, &[], &[]);
+    let decided = f.port.decide(&sam, &filing.id, &confirm).unwrap();
+    assert_eq!(decided.status, CaseStatus::Approved);
+    let now = f.port.filing(&alice, &filing.id).unwrap();
+    assert_eq!(now.status, FilingStatus::InReview);
+    assert_eq!(
+        now.cases
+            .iter()
+            .map(|c| (c.side.as_str(), c.status))
+            .collect::<Vec<_>>(),
+        [("cn", CaseStatus::Open), ("us", CaseStatus::Approved)]
+    );
+}
+
 #[test]
 fn a_decision_on_an_earlier_judgement_does_not_stand() {
     let f = port();

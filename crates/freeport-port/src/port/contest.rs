@@ -403,6 +403,12 @@ impl Port {
     /// version, each side's case opened, reopened (a decision on an earlier judgement does not
     /// carry over) or closed, and the filing cleared when no side needs review any more (its
     /// transfer recorded, its `decision` entry queued) — every change in the journal.
+    ///
+    /// `overridden_by` is the side whose reviewer accepted an override, when that is why the
+    /// filing is judged again. An override is one side's reviewer's judgement, so it never
+    /// closes the **other** side's open case: if that side's rules no longer need review, its
+    /// case stays open with the new outcome until its own reviewer confirms it (approves) or
+    /// refuses. Judged again because the volumes moved (`None`), the rules decide alone.
     pub(crate) fn apply_judgement(
         &self,
         tx: &mut Tx<'_>,
@@ -410,6 +416,7 @@ impl Port {
         facts: &TransferFacts,
         who: &Principal,
         at: &str,
+        overridden_by: Option<Jurisdiction>,
     ) -> Result<Rejudged, PortError> {
         let id = record.id.as_str();
         let decision = self.judge_now(tx, record, facts, true)?;
@@ -430,12 +437,24 @@ impl Port {
             "filing.rejudge",
             &format!("{id}@{judgement}"),
         )?;
-        let review: BTreeMap<&str, &str> = decision
+        let mut review: BTreeMap<&str, &str> = decision
             .sides_needing_review()
             .into_iter()
             .map(|(side, d)| (side.as_str(), d.outcome.as_str()))
             .collect();
         let cases = tx.case_sides(id)?;
+        if let Some(acting) = overridden_by {
+            // The other side's open case awaits its own reviewer, with the new outcome.
+            for case in &cases {
+                if case.side != acting.as_str()
+                    && case.status == CaseStatus::Open
+                    && !review.contains_key(case.side.as_str())
+                    && let Some(outcome) = after.get(case.side.as_str())
+                {
+                    review.insert(case.side.as_str(), outcome.as_str());
+                }
+            }
+        }
         for side in ["cn", "us"] {
             let case = cases.iter().find(|c| c.side == side);
             let target = format!("{id}/{side}");
@@ -776,7 +795,8 @@ impl Port {
                     }
                     tx.journal(&at, &who.account, "contest.accept", &target)?;
                     let facts = self.judged_facts(tx, &record)?;
-                    let rejudged = self.apply_judgement(tx, &record, &facts, who, &at)?;
+                    let rejudged =
+                        self.apply_judgement(tx, &record, &facts, who, &at, Some(side))?;
                     (Some(rejudged), Some(entry), judgement)
                 }
             };
