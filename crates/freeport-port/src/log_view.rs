@@ -12,6 +12,7 @@ use freeport_tlog::entry::Entry;
 use freeport_tlog::merkle::hash_to_base64;
 use freeport_tlog::note::{Checkpoint, VerifierKey, open_note};
 use freeport_tlog::policy::Policy;
+use freeport_tlog::receipt::Receipt;
 use serde::Serialize;
 
 use crate::{Port, PortError};
@@ -84,6 +85,17 @@ pub struct EntryView {
     pub fields: Vec<(String, String)>,
 }
 
+/// A receipt checked against this port's log ([`Port::check_receipt`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptCheck {
+    /// The entry the receipt proves, as its public fields.
+    pub entry: EntryView,
+    /// The size of the checkpoint it was proved under.
+    pub checkpoint_size: u64,
+    /// The witnesses whose cosignatures on that checkpoint verified (the trust policy's names).
+    pub witnesses: Vec<String>,
+}
+
 /// The fields shown for an entry, in order.
 const SHOWN: [&str; 12] = [
     "transfer_id",
@@ -137,6 +149,54 @@ impl Port {
             checkpoint,
             entries,
             older: (start > 0).then_some(start),
+        })
+    }
+}
+
+impl Port {
+    /// Checks a receipt (C2SP tlog-proof, as `GET /api/v1/filings/{id}/receipt` gives) against
+    /// this port's log, for anyone: the checkpoint's signatures and witness quorum under the
+    /// port's trust policy, the entry's inclusion, and that the port's own log holds the same
+    /// entry at that index (a receipt that verifies but disagrees with the log is evidence of a
+    /// split view, and refused as such).
+    ///
+    /// # Errors
+    ///
+    /// [`PortError::Invalid`] on `receipt` naming what failed; the log cannot be read.
+    pub fn check_receipt(&self, receipt: &str) -> Result<ReceiptCheck, PortError> {
+        let invalid = |reason: String| PortError::Invalid {
+            field: "receipt".to_owned(),
+            reason,
+        };
+        let receipt = Receipt::parse(receipt)
+            .map_err(|e| invalid(format!("is not a log receipt (C2SP tlog-proof): {e}")))?;
+        let log = self.log()?;
+        let policy = Policy::parse(log.policy())?;
+        let trusted = receipt.verify(&policy, None).map_err(|e| {
+            invalid(format!(
+                "does not verify under this port's trust policy (its log key and witnesses): {e}"
+            ))
+        })?;
+        let entry = receipt
+            .extra
+            .ok_or_else(|| invalid("carries no entry".to_owned()))?;
+        let index = receipt.index;
+        // Past the log's end reads as not held.
+        let ours = log
+            .entries(index..index.saturating_add(1))
+            .ok()
+            .and_then(|mut read| read.pop());
+        if ours.as_deref() != Some(entry.as_slice()) {
+            return Err(invalid(format!(
+                "proves an entry at index {index} that this port's log does not hold there: a \
+                 checkpoint signed with the port's key over another log (keep the receipt; it is \
+                 evidence)"
+            )));
+        }
+        Ok(ReceiptCheck {
+            entry: entry_view(index, &entry),
+            checkpoint_size: trusted.checkpoint.size,
+            witnesses: trusted.witnesses,
         })
     }
 }

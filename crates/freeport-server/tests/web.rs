@@ -753,6 +753,72 @@ async fn statistics_are_drawn_over_what_each_person_may_see() {
     );
 }
 
+/// `POST /verify` with `receipt` as the uploaded file (no session: the page is public).
+async fn verify(app: &Router, receipt: &str) -> (StatusCode, String) {
+    let boundary = "----freeport-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"receipt\"; filename=\"r.tlog-proof\"\r\n\
+         Content-Type: text/plain\r\n\r\n{receipt}\r\n--{boundary}--\r\n"
+    );
+    let request = Request::builder()
+        .method("POST")
+        .uri("/verify?lang=en")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("Accept-Language", "en")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, page) = send(app, request).await;
+    (status, page)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anyone_verifies_a_receipt_against_the_log_and_a_forged_one_is_named() {
+    let f = fixture();
+    let (status, _, page) = get(&f.app, "/verify?lang=zh", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("核验收据") && page.contains(r#"name="receipt""#),
+        "{page}"
+    );
+    let receipt = f
+        .port
+        .receipt(&freeport_port::Principal::local_admin(), &f.cleared)
+        .unwrap()
+        .unwrap();
+    // The cleared filing's receipt: verified, its entry shown, both witnesses named.
+    let (status, page) = verify(&f.app, &receipt).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("The receipt verifies"), "{page}");
+    assert!(
+        page.contains(&f.cleared) && page.contains("decision"),
+        "{page}"
+    );
+    // One proof hash changed: refused with the reason, nothing else.
+    let lines: Vec<&str> = receipt.lines().collect();
+    let index = lines.iter().position(|l| l.starts_with("index ")).unwrap();
+    let mut forged: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    if let Some(hash) = forged.get_mut(index + 1).filter(|l| !l.is_empty()) {
+        let flipped = if hash.starts_with('A') { "B" } else { "A" };
+        hash.replace_range(0..1, flipped);
+    } else {
+        // A one-entry tree has no proof hashes: claim another index instead.
+        forged[index] = "index 7".to_owned();
+    }
+    let (status, page) = verify(&f.app, &(forged.join("\n") + "\n")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("does NOT verify"), "{page}");
+    // Not a receipt at all, and no file.
+    let (status, page) = verify(&f.app, "hello").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("is not a log receipt"), "{page}");
+    let (status, page) = verify(&f.app, "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Choose a receipt file."), "{page}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn receipts_and_the_audit_bundle_download_only_for_those_who_may_have_them() {
     let f = fixture();

@@ -22,6 +22,7 @@ mod log_page;
 mod pages;
 mod stats_page;
 mod upload;
+mod verify_page;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -141,6 +142,7 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/", get(home))
         .route("/publications", get(publications))
         .route("/log", get(log_page::log))
+        .route("/verify", get(verify_page::form).post(verify_page::check))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/filings", get(filings).post(upload::file))

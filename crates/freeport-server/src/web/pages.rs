@@ -85,6 +85,7 @@ pub(super) fn layout(context: &Context, title: &str, body: Markup) -> Markup {
                         ul {
                             li { a href="/publications" { (t(lang, "nav.publications")) } }
                             li { a href="/log" { (t(lang, "nav.log")) } }
+                            li { a href="/verify" { (t(lang, "nav.verify")) } }
                             @if let Some(who) = &context.who {
                                 li { a href="/filings" { (t(lang, "nav.filings")) } }
                                 @if who.side().is_some() {
