@@ -12,6 +12,7 @@
 # the median of each side reported.
 #
 #   bench/stats/run.sh                  # N=20000 REPS=3, then the memory check (MEMORY=0 skips)
+#   MEM_SIZES="100000 1000000 2000000" bench/stats/run.sh
 #   N=5000 REPS=1 MEMORY=0 bench/stats/run.sh
 #
 # Release build without fat LTO (the workspace's release profile uses it; too slow to build on
@@ -21,6 +22,7 @@ cd "$(dirname "$0")/../.."
 N=${N:-20000}
 REPS=${REPS:-3}
 MEMORY=${MEMORY:-1}
+MEM_SIZES=${MEM_SIZES:-100000 1000000}
 OUT=bench/stats/RESULTS.raw.txt
 TABLE=bench/stats/RESULTS.table.md
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
@@ -121,10 +123,10 @@ cat "$TABLE"
 
 if [[ "$MEMORY" == 1 ]]; then
     # Memory: fresh aggregators per size, Prio3Count; peak RSS (VmHWM) of both aggregators and
-    # of the site (GNU time) after 100,000 and after 1,000,000 reports.
+    # of the site (GNU time) after each of MEM_SIZES reports.
     echo "| reports | cn aggregator peak RSS | us aggregator peak RSS | site peak RSS | reports/s |" > "$TABLE.mem"
     echo "|---:|---:|---:|---:|---:|" >> "$TABLE.mem"
-    for n in 100000 1000000; do
+    for n in $MEM_SIZES; do
         data "$n" > "$WORK/mem.csv"
         start_aggregators "$WORK/m$n"
         start=$(date +%s.%N)
