@@ -272,6 +272,15 @@ impl Aggregator {
         if stored.as_deref() != Some(&info.country.to_string()) {
             return Err(home_error(home, "`state.db` belongs to another aggregator"));
         }
+        if conn
+            .prepare("SELECT id, approval, log_index FROM studies LIMIT 0")
+            .is_err()
+        {
+            return Err(home_error(
+                home,
+                "`state.db` is of an earlier version, whose approvals were not logged: make a new home with `init` and approve the study again",
+            ));
+        }
         let mut this = Self {
             home: home.to_path_buf(),
             info,

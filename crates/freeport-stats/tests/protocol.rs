@@ -528,6 +528,13 @@ fn homes_fail_closed() {
         Aggregator::open(&home, Some(Country::Us)),
         Err(Error::Home { .. })
     ));
+    // A state database of the earlier schema (approvals not logged) is refused by name.
+    let db = rusqlite::Connection::open(home.join("state.db")).unwrap();
+    db.execute_batch("ALTER TABLE studies DROP COLUMN log_index")
+        .unwrap();
+    drop(db);
+    let err = Aggregator::open(&home, Some(Country::Cn)).unwrap_err();
+    assert!(err.to_string().contains("earlier version"), "{err}");
     std::fs::remove_file(home.join("hpke.key")).unwrap();
     assert!(matches!(
         Aggregator::open(&home, Some(Country::Cn)),
