@@ -18,16 +18,17 @@ pub enum CountryArg {
 }
 
 pub(crate) const STATS_AFTER_HELP: &str = "\
-A study runs in this order (each party with its own home):
+A study runs in this order (each party with its own home; approvals and releases are logged in
+the port's transparency log, in the port home of $FREEPORT_HOME or --store, made by `freeport init`):
   freeport stats collector init --home coll                 # the coordinator's keys
   freeport stats aggregator init --country cn --home cn     # each aggregator's keys and state
   freeport stats aggregator init --country us --home us
   (write study.toml with the printed keys)
   freeport stats study sign study.toml --home coll          # writes study.toml.sig
-  freeport stats aggregator approve study.toml --home cn    # each operator approves
+  freeport stats aggregator approve study.toml --home cn    # each operator approves (logged)
   freeport stats aggregator serve --country cn --home cn --listen 127.0.0.1:7101
   freeport stats submit study.toml site-a.csv --site a      # each site
-  freeport stats collect study.toml pm25_by_region --home coll
+  freeport stats collect study.toml pm25_by_region --home coll   # published in the log
 ";
 
 /// `freeport stats ...`
@@ -49,7 +50,9 @@ pub enum StatsCommand {
     )]
     Submit(SubmitArgs),
     /// Collect one query: both aggregators' noisy shares, combined into answers with their
-    /// confidence intervals.
+    /// confidence intervals, and published as a `publication` entry of the port's log (the
+    /// port home must hold a log that no other process holds; it is opened before anything is
+    /// spent).
     #[command(
         after_help = "Examples:\n  freeport stats collect study.toml pm25_mean --home coll\n  freeport stats collect study.toml exceedances --home coll --from 2026-01-01 --until 2026-07-01 --format json\n"
     )]
@@ -69,7 +72,9 @@ pub enum StatsCommand {
 pub enum AggregatorCommand {
     /// Create an aggregator home: HPKE key pair and state database. Prints the public key.
     Init(AggregatorInitArgs),
-    /// Approve a signed study for this aggregator (it must name this home's key).
+    /// Approve a signed study for this aggregator (it must name this home's key). The approval,
+    /// with the study's SHA-256, is appended to the port's log first: without that log (the
+    /// port home of `$FREEPORT_HOME` or `--store`, made by `freeport init`) nothing is approved.
     Approve(ApproveArgs),
     /// Serve the aggregator's endpoints for its approved studies until Ctrl-C.
     Serve(AggregatorServeArgs),

@@ -720,7 +720,11 @@ pub fn notice_publication_entry(
 
 /// A `publication` log entry carrying `document` and the SHA-256 of its canonical JSON (RFC
 /// 8785), so the log alone tells anyone what was published and a copy can be checked against it.
-fn publication_entry(
+///
+/// # Errors
+///
+/// The entry fails the log's schema (or is larger than an entry may be).
+pub fn publication_entry(
     kind: &str,
     title: &str,
     language: &str,

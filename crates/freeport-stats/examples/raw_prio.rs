@@ -2,7 +2,8 @@
 //! shard, both aggregators' `verify_init`, the verifier message, both `verify_next`, and
 //! accumulation — for the same Prio3 instances and report counts as the end-to-end run.
 //!
-//! `cargo run -p freeport-stats --example raw_prio -- N` prints one JSON line per instance.
+//! `raw_prio N [INSTANCE]` prints one JSON line per instance (`count`, `sum`, `histogram`,
+//! `sumvec`; all four without INSTANCE).
 #![expect(
     clippy::unwrap_used,
     clippy::panic,
@@ -21,6 +22,9 @@ fn run<V>(name: &str, vdaf: &V, measurement: impl Fn(usize) -> V::Measurement, n
 where
     V: Client<16> + Aggregator<32, 16, AggregationParam = ()>,
 {
+    if std::env::args().nth(2).is_some_and(|only| only != name) {
+        return;
+    }
     let mut verify_key = [0u8; 32];
     getrandom::fill(&mut verify_key).unwrap();
     let mut aggs = [vdaf.aggregate_init(&()), vdaf.aggregate_init(&())];

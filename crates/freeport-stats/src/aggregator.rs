@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -36,11 +37,12 @@ use crate::{Error, Result};
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE studies (
-    hash TEXT PRIMARY KEY, text TEXT NOT NULL, signature TEXT NOT NULL,
-    approved_at TEXT NOT NULL, own_half BLOB NOT NULL, peer_half BLOB
+    id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, signature TEXT NOT NULL,
+    approved_at TEXT NOT NULL, own_half BLOB NOT NULL, peer_half BLOB,
+    approval TEXT NOT NULL, log_index INTEGER NOT NULL
 ) STRICT;
 CREATE TABLE reports (
-    study TEXT NOT NULL, nonce BLOB NOT NULL, digest BLOB NOT NULL, message BLOB NOT NULL,
+    study INTEGER NOT NULL, nonce BLOB NOT NULL, digest BLOB NOT NULL, message BLOB NOT NULL,
     PRIMARY KEY (study, nonce)
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE buckets (
@@ -100,8 +102,27 @@ type Fresh = (crate::vdaf::OutShare, [u8; 16], Vec<u8>);
 /// The helper's verdict on one report: the message, and the share if it is new.
 type Verdict = std::result::Result<(Vec<u8>, Option<Fresh>), &'static str>;
 
+/// A report after the helper's checks that need the store.
+enum Screened {
+    /// Rejected, with the reason.
+    Rejected(&'static str),
+    /// Accepted before with the same content (a retry): its stored message.
+    Known(Vec<u8>),
+    /// New: to decrypt and verify.
+    Fresh {
+        nonce: [u8; 16],
+        digest: Vec<u8>,
+        sealed: Vec<u8>,
+        aad: Vec<u8>,
+    },
+}
+
 struct Loaded {
+    /// The study's row id, which keys its reports (short keys: a smaller nonce index).
+    id: i64,
     file: StudyFile,
+    approval: Approval,
+    log_index: u64,
     own_half: [u8; 32],
     verify_key: Option<[u8; 32]>,
     queries: Vec<Query>,
@@ -142,6 +163,9 @@ fn connect(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // 32 MiB of page cache (a bound, whatever the number of reports): the nonce index's
+    // upper levels and the day buckets stay in memory.
+    conn.pragma_update(None, "cache_size", -32 * 1024)?;
     Ok(conn)
 }
 
@@ -248,6 +272,15 @@ impl Aggregator {
         if stored.as_deref() != Some(&info.country.to_string()) {
             return Err(home_error(home, "`state.db` belongs to another aggregator"));
         }
+        if conn
+            .prepare("SELECT id, approval, log_index FROM studies LIMIT 0")
+            .is_err()
+        {
+            return Err(home_error(
+                home,
+                "`state.db` is of an earlier version, whose approvals were not logged: make a new home with `init` and approve the study again",
+            ));
+        }
         let mut this = Self {
             home: home.to_path_buf(),
             info,
@@ -280,19 +313,20 @@ impl Aggregator {
     fn load_studies(&mut self) -> Result<()> {
         let mut stmt = self
             .conn
-            .prepare("SELECT hash, text, own_half, peer_half FROM studies ORDER BY hash")?;
+            .prepare("SELECT hash, text, own_half, peer_half, approval, log_index, id FROM studies ORDER BY hash")?;
         let rows = stmt
             .query_map([], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
+                    (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
                     r.get::<_, Vec<u8>>(2)?,
                     r.get::<_, Option<Vec<u8>>>(3)?,
+                    (r.get::<_, String>(4)?, r.get::<_, i64>(5)?),
+                    r.get::<_, i64>(6)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         drop(stmt);
-        for (hash, text, own, peer) in rows {
+        for ((hash, text), own, peer, (approval, log_index), id) in rows {
             let file = StudyFile::parse(&format!("approved study {hash}"), text)?;
             if file.hash.0 != hash {
                 return Err(home_error(
@@ -303,9 +337,21 @@ impl Aggregator {
             let own_half: [u8; 32] = own
                 .try_into()
                 .map_err(|_| home_error(&self.home, "a stored key half is malformed"))?;
+            let approval: Approval = serde_json::from_str(&approval)
+                .map_err(|_| home_error(&self.home, "a stored approval is malformed"))?;
+            if approval.study != file.hash {
+                return Err(home_error(
+                    &self.home,
+                    format!("the stored approval of study {hash} names another study"),
+                ));
+            }
             let mut loaded = Loaded {
+                id,
                 queries: queries(&file)?,
                 file,
+                approval,
+                log_index: u64::try_from(log_index)
+                    .map_err(|_| home_error(&self.home, "a stored log index is negative"))?,
                 own_half,
                 verify_key: None,
             };
@@ -328,12 +374,22 @@ impl Aggregator {
     }
 
     /// Approves a signed study (checked with [`StudyFile::load`]) for this aggregator: the study
-    /// must name this aggregator's key. Serving picks it up at the next start.
+    /// must name this aggregator's key. The approval (naming the study's hash) is handed to
+    /// `log`, which records it in the port's transparency log and returns its index, before
+    /// anything is stored: an approval that is not logged is not made, and no report of the
+    /// study is accepted without one. A study approved before gets its stored approval back
+    /// (logged once). Serving picks it up at the next start.
     ///
     /// # Errors
     ///
-    /// The study names another key for this country, or the state cannot be written.
-    pub fn approve(&mut self, study: &StudyFile, signature: &StudySignature) -> Result<Approval> {
+    /// The study names another key for this country, logging fails, or the state cannot be
+    /// written.
+    pub fn approve(
+        &mut self,
+        study: &StudyFile,
+        signature: &StudySignature,
+        log: &mut dyn FnMut(&Approval) -> Result<u64>,
+    ) -> Result<(Approval, u64)> {
         study.check_signature(signature)?;
         let entry = study.aggregator(self.info.country);
         if entry.hpke_key != self.info.hpke_key {
@@ -342,6 +398,9 @@ impl Aggregator {
                 study.study.id, self.info.country
             )));
         }
+        if let Some(loaded) = self.studies.get(&study.hash) {
+            return Ok((loaded.approval.clone(), loaded.log_index));
+        }
         let approval = Approval {
             study_id: study.study.id.clone(),
             study: study.hash.clone(),
@@ -349,26 +408,31 @@ impl Aggregator {
             hpke_key: self.info.hpke_key.clone(),
             approved_at: now(),
         };
-        let exists: bool = self
-            .conn
-            .query_row(
-                "SELECT 1 FROM studies WHERE hash = ?1",
-                [&study.hash.0],
-                |_| Ok(true),
-            )
-            .optional()?
-            .unwrap_or(false);
-        if !exists {
-            let sig =
-                serde_json::to_string(signature).map_err(|e| Error::Protocol(e.to_string()))?;
-            self.conn.execute(
-                "INSERT INTO studies (hash, text, signature, approved_at, own_half) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![study.hash.0, study.text, sig, approval.approved_at, crypto::random32()?.to_vec()],
-            )?;
-        }
+        let index = log(&approval)?;
+        let sig = serde_json::to_string(signature).map_err(|e| Error::Protocol(e.to_string()))?;
+        let json = serde_json::to_string(&approval).map_err(|e| Error::Protocol(e.to_string()))?;
+        self.conn.execute(
+            "INSERT INTO studies (hash, text, signature, approved_at, own_half, approval, log_index)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                study.hash.0,
+                study.text,
+                sig,
+                approval.approved_at,
+                crypto::random32()?.to_vec(),
+                json,
+                i64::try_from(index).map_err(|_| Error::Protocol("log index too large".to_owned()))?
+            ],
+        )?;
         self.studies.clear();
         self.load_studies()?;
-        Ok(approval)
+        Ok((approval, index))
+    }
+
+    /// A study's approval and the index of its entry in the port's log.
+    #[must_use]
+    pub fn approval(&self, study: &StudyHash) -> Option<(&Approval, u64)> {
+        self.studies.get(study).map(|l| (&l.approval, l.log_index))
     }
 
     fn loaded(&self, study: &StudyHash) -> Result<&Loaded> {
@@ -450,9 +514,26 @@ impl Aggregator {
         })
     }
 
+    /// Runs `f` in one write transaction (`BEGIN IMMEDIATE`), committed if it succeeds and
+    /// rolled back otherwise: one lock and one durable commit (one WAL fsync) per batch.
+    fn in_transaction<T>(&mut self, f: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = f(self).and_then(|value| {
+            self.conn.execute_batch("COMMIT")?;
+            Ok(value)
+        });
+        if result.is_err() && !self.conn.is_autocommit() {
+            // Nothing of a failed batch is kept; the error reported is the batch's.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        result
+    }
+
     /// Handles a site's upload as the leader: checks and decrypts every report, runs the
     /// verification round with the helper through `helper` (one request per query), and
-    /// commits the accepted reports. Bad reports are rejected and counted; only a failure to
+    /// commits the accepted reports — the replay checks, the nonces, the day buckets and the
+    /// rejection counters in one transaction per upload, committed before the site is
+    /// answered. Bad reports are rejected and counted, each on its own; only a failure to
     /// reach the helper or the store fails the upload (and commits nothing).
     ///
     /// # Errors
@@ -460,6 +541,14 @@ impl Aggregator {
     /// Not the leader, the study is unknown, or the helper or store fails.
     pub fn upload(
         &mut self,
+        upload: &Upload,
+        helper: &mut dyn FnMut(&HelperRequest) -> Result<HelperResponse>,
+    ) -> Result<UploadOutcome> {
+        self.in_transaction(|this| this.upload_batch(upload, helper))
+    }
+
+    fn upload_batch(
+        &self,
         upload: &Upload,
         helper: &mut dyn FnMut(&HelperRequest) -> Result<HelperResponse>,
     ) -> Result<UploadOutcome> {
@@ -488,6 +577,7 @@ impl Aggregator {
             .ok();
         let mut seen = BTreeSet::new();
         let mut by_query: BTreeMap<usize, Vec<Checked>> = BTreeMap::new();
+        let mut candidates = Vec::with_capacity(upload.reports.len());
         for (i, report) in upload.reports.iter().enumerate() {
             let Some(nonce) = unb64(&report.nonce)
                 .ok()
@@ -504,27 +594,32 @@ impl Aggregator {
                 reject(&mut outcome, "outside the study window");
                 continue;
             }
-            if !seen.insert(nonce) || self.known_nonce(study, &nonce)?.is_some() {
+            if !seen.insert(nonce) || self.known_nonce(loaded.id, &nonce)?.is_some() {
                 reject(&mut outcome, "replayed nonce");
                 continue;
             }
-            let aad = report.aad(study);
-            let share = match (&opener, share_of(report, me)) {
-                (Some(o), Some(sealed)) => o.open(&nonce, &sealed, &aad).ok(),
-                _ => None,
-            };
-            let Some(share) = share else {
-                reject(&mut outcome, "share does not decrypt");
-                continue;
-            };
-            let Ok(public) = unb64(&report.public_share) else {
-                reject(&mut outcome, "malformed report");
-                continue;
-            };
-            by_query
-                .entry(q)
-                .or_default()
-                .push((i, nonce, public, share));
+            candidates.push((i, q, nonce));
+        }
+        // Decryption, report by report, on every core (the checks above need the store, this
+        // does not).
+        let opened: Vec<std::result::Result<(usize, Checked), &'static str>> = candidates
+            .into_par_iter()
+            .map(|(i, q, nonce)| {
+                let report = upload.reports.get(i).ok_or("malformed report")?;
+                let share = match (&opener, share_of(report, me)) {
+                    (Some(o), Some(sealed)) => o.open(&nonce, &sealed, &report.aad(study)).ok(),
+                    _ => None,
+                }
+                .ok_or("share does not decrypt")?;
+                let public = unb64(&report.public_share).map_err(|_| "malformed report")?;
+                Ok((q, (i, nonce, public, share)))
+            })
+            .collect();
+        for result in opened {
+            match result {
+                Ok((q, checked)) => by_query.entry(q).or_default().push(checked),
+                Err(reason) => reject(&mut outcome, reason),
+            }
         }
         let mut pending: HashMap<(usize, i32), (AggShare, i64, [u8; 32])> = HashMap::new();
         let mut accepted_nonces = Vec::new();
@@ -558,8 +653,14 @@ impl Aggregator {
                         if let (Some(share), Some((i, ..))) = (share, group.get(k))
                             && let Some(report) = upload.reports.get(*i)
                         {
+                            // The helper gets its own sealed share, not the leader's.
+                            let mut report = report.clone();
+                            match me {
+                                Country::Cn => report.share_cn.clear(),
+                                Country::Us => report.share_us.clear(),
+                            }
                             request.items.push(HelperItem {
-                                report: report.clone(),
+                                report,
                                 leader_share: b64(share),
                             });
                             index.push(k);
@@ -614,30 +715,24 @@ impl Aggregator {
             }
         }
         let queries: Vec<String> = loaded.queries.iter().map(|q| q.id.clone()).collect();
-        let tx = self.conn.transaction()?;
         {
-            let mut insert = tx.prepare_cached(
+            let mut insert = self.conn.prepare_cached(
                 "INSERT INTO reports (study, nonce, digest, message) VALUES (?1, ?2, x'', x'')",
             )?;
             for nonce in &accepted_nonces {
-                insert.execute(params![study.0, nonce.to_vec()])?;
+                insert.execute(params![loaded.id, nonce.as_slice()])?;
             }
         }
-        store_buckets(&tx, study, &queries, pending)?;
-        add_rejections(&tx, study, &outcome.rejected)?;
-        tx.commit()?;
+        store_buckets(&self.conn, study, &queries, pending)?;
+        add_rejections(&self.conn, study, &outcome.rejected)?;
         Ok(outcome)
     }
 
-    fn known_nonce(
-        &self,
-        study: &StudyHash,
-        nonce: &[u8; 16],
-    ) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+    fn known_nonce(&self, study: i64, nonce: &[u8; 16]) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
         Ok(self
             .conn
             .prepare_cached("SELECT digest, message FROM reports WHERE study = ?1 AND nonce = ?2")?
-            .query_row(params![study.0, nonce.to_vec()], |r| {
+            .query_row(params![study, nonce.as_slice()], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?)
@@ -652,6 +747,10 @@ impl Aggregator {
     ///
     /// This aggregator leads the study, the study is unknown, or the store fails.
     pub fn aggregate(&mut self, request: &HelperRequest) -> Result<HelperResponse> {
+        self.in_transaction(|this| this.aggregate_batch(request))
+    }
+
+    fn aggregate_batch(&self, request: &HelperRequest) -> Result<HelperResponse> {
         let me = self.info.country;
         let study = &request.study;
         let loaded = self.loaded(study)?;
@@ -683,9 +782,12 @@ impl Aggregator {
             .iter()
             .position(|x| x.id == query.id)
             .unwrap_or(0);
+        // The checks that need the store, in order; then the fresh reports' decryption and
+        // verification on every core; then accumulation, in order.
+        let mut checked: Vec<Screened> = Vec::with_capacity(request.items.len());
         for item in &request.items {
             let report = &item.report;
-            let verdict = (|| -> Verdict {
+            let screened = (|| -> std::result::Result<Screened, &'static str> {
                 let nonce: [u8; 16] = unb64(&report.nonce)
                     .ok()
                     .and_then(|n| n.try_into().ok())
@@ -706,37 +808,64 @@ impl Aggregator {
                 if !seen.insert(nonce) {
                     return Err("replayed nonce");
                 }
-                if let Some((stored, message)) =
-                    self.known_nonce(study, &nonce).map_err(|_| "state error")?
+                if let Some((stored, message)) = self
+                    .known_nonce(loaded.id, &nonce)
+                    .map_err(|_| "state error")?
                 {
                     return if stored == digest {
-                        Ok((message, None))
+                        Ok(Screened::Known(message))
                     } else {
                         Err("replayed nonce")
                     };
                 }
-                let share = opener
-                    .as_ref()
-                    .and_then(|o| o.open(&nonce, &sealed, &aad).ok())
-                    .ok_or("share does not decrypt")?;
-                let public = unb64(&report.public_share).map_err(|_| "malformed report")?;
-                let leader = unb64(&item.leader_share).map_err(|_| "malformed report")?;
-                let (message, out) = query
-                    .instance
-                    .helper_step(
-                        &vk,
-                        &query.ctx,
-                        crate::study::agg_id(me),
-                        &Item {
-                            nonce,
-                            public: &public,
-                            input: &share,
-                        },
-                        &leader,
-                    )
-                    .map_err(|_| "invalid report")?;
-                Ok((message.clone(), Some((out, nonce, digest))))
+                Ok(Screened::Fresh {
+                    nonce,
+                    digest,
+                    sealed,
+                    aad,
+                })
             })();
+            checked.push(screened.unwrap_or_else(Screened::Rejected));
+        }
+        let verdicts: Vec<Verdict> = checked
+            .into_par_iter()
+            .zip(request.items.par_iter())
+            .map(|(screened, item)| match screened {
+                Screened::Rejected(reason) => Err(reason),
+                Screened::Known(message) => Ok((message, None)),
+                Screened::Fresh {
+                    nonce,
+                    digest,
+                    sealed,
+                    aad,
+                } => {
+                    let share = opener
+                        .as_ref()
+                        .and_then(|o| o.open(&nonce, &sealed, &aad).ok())
+                        .ok_or("share does not decrypt")?;
+                    let public =
+                        unb64(&item.report.public_share).map_err(|_| "malformed report")?;
+                    let leader = unb64(&item.leader_share).map_err(|_| "malformed report")?;
+                    let (message, out) = query
+                        .instance
+                        .helper_step(
+                            &vk,
+                            &query.ctx,
+                            crate::study::agg_id(me),
+                            &Item {
+                                nonce,
+                                public: &public,
+                                input: &share,
+                            },
+                            &leader,
+                        )
+                        .map_err(|_| "invalid report")?;
+                    Ok((message, Some((out, nonce, digest))))
+                }
+            })
+            .collect();
+        for (verdict, item) in verdicts.into_iter().zip(&request.items) {
+            let report = &item.report;
             match verdict {
                 Ok((message, fresh)) => {
                     if let Some((out, nonce, digest)) = fresh {
@@ -749,9 +878,11 @@ impl Aggregator {
                         entry.0.accumulate(&out)?;
                         entry.1 += 1;
                         xor_into(&mut entry.2, &nonce);
-                        accepted.push((nonce, digest, message.clone()));
+                        outcomes.push(HelperOutcome::Accepted(b64(&message)));
+                        accepted.push((nonce, digest, message));
+                    } else {
+                        outcomes.push(HelperOutcome::Accepted(b64(&message)));
                     }
-                    outcomes.push(HelperOutcome::Accepted(b64(&message)));
                 }
                 Err(reason) => {
                     *rejected.entry(reason.to_owned()).or_default() += 1;
@@ -760,18 +891,16 @@ impl Aggregator {
             }
         }
         let queries: Vec<String> = loaded.queries.iter().map(|q| q.id.clone()).collect();
-        let tx = self.conn.transaction()?;
         {
-            let mut insert = tx.prepare_cached(
+            let mut insert = self.conn.prepare_cached(
                 "INSERT INTO reports (study, nonce, digest, message) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for (nonce, digest, message) in &accepted {
-                insert.execute(params![study.0, nonce.to_vec(), digest, message])?;
+                insert.execute(params![loaded.id, nonce.as_slice(), digest, message])?;
             }
         }
-        store_buckets(&tx, study, &queries, pending)?;
-        add_rejections(&tx, study, &rejected)?;
-        tx.commit()?;
+        store_buckets(&self.conn, study, &queries, pending)?;
+        add_rejections(&self.conn, study, &rejected)?;
         Ok(HelperResponse { outcomes })
     }
 
@@ -1041,7 +1170,7 @@ fn load_bucket(
 }
 
 fn store_buckets(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     study: &StudyHash,
     queries: &[String],
     pending: HashMap<(usize, i32), (AggShare, i64, [u8; 32])>,
@@ -1065,7 +1194,7 @@ fn store_buckets(
 }
 
 fn add_rejections(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     study: &StudyHash,
     rejected: &BTreeMap<String, u64>,
 ) -> Result<()> {

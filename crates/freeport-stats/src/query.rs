@@ -12,6 +12,7 @@
 //! | `table` | Histogram | its (row, column) cell of a 2-D contingency table |
 //! | `mean`, `variance` | SumVec | 1, x, (x²) in its group's slots (`by`), x shifted to `x − lower` |
 //! | `regression` | SumVec | n, Σx, Σy, Σxx, Σxy, Σyy (linear-regression sufficient statistics) |
+//! | `incidence` | SumVec | 1, its events and its person-time (each clamped) in its group's slots |
 //!
 //! A record that is not a member (outside the population, failing the query's `where`, or
 //! missing the value) still sends a report, of zeros (or the histogram's hidden `(excluded)`
@@ -140,6 +141,8 @@ pub enum Kind {
     Variance,
     /// Least-squares regression of `response` on `predictors` (sufficient statistics).
     Regression,
+    /// Incidence rate: clamped events over clamped person-time (per `by` group), `per` units.
+    Incidence,
 }
 
 /// A categorical dimension.
@@ -193,6 +196,15 @@ pub struct Query {
     /// `regression`: the response.
     #[serde(default)]
     pub response: Option<Variable>,
+    /// `incidence`: each record's events (clamped into `[lower, upper]`, `lower` ≥ 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Variable>,
+    /// `incidence`: each record's person-time at risk (clamped, `lower` ≥ 0), e.g. years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_time: Option<Variable>,
+    /// `incidence`: the rate is stated per this much person-time (default 1, e.g. 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<f64>,
     /// Fixed-point decimals of numeric values (default 0).
     #[serde(default)]
     pub decimals: u32,
@@ -381,6 +393,50 @@ impl Query {
                 }
                 Ok(Plan::Vector { blocks })
             }
+            Kind::Incidence => {
+                let e = self.events.as_ref().ok_or_else(|| need("events"))?;
+                let t = self
+                    .person_time
+                    .as_ref()
+                    .ok_or_else(|| need("person_time"))?;
+                if e.lower < 0.0 || t.lower < 0.0 {
+                    return Err(
+                        "an `incidence` needs `lower` ≥ 0 for `events` and `person_time`"
+                            .to_owned(),
+                    );
+                }
+                if let Some(per) = self.per
+                    && !(per.is_finite() && per > 0.0)
+                {
+                    return Err("`per` must be a positive number".to_owned());
+                }
+                if let Some(by) = &self.by {
+                    dim_ok(by)?;
+                }
+                let top = |v: &Variable| {
+                    scaled_bound(
+                        &Variable {
+                            lower: 0.0,
+                            ..v.clone()
+                        },
+                        self.decimals,
+                    )
+                };
+                let labels = groups(self.by.as_ref());
+                let block = |name: &str, bound: u128| Block {
+                    name: name.to_owned(),
+                    labels: labels.clone(),
+                    bound,
+                    one_hot: true,
+                };
+                Ok(Plan::Vector {
+                    blocks: vec![
+                        block("count", 1),
+                        block("events", top(e)?),
+                        block("person_time", top(t)?),
+                    ],
+                })
+            }
             Kind::Regression => {
                 let y = self.response.as_ref().ok_or_else(|| need("response"))?;
                 if self.predictors.is_empty() {
@@ -438,6 +494,8 @@ impl Query {
         out.extend(self.cols.iter().map(|d| d.column.as_str()));
         out.extend(self.predictors.iter().map(|v| v.column.as_str()));
         out.extend(self.response.iter().map(|v| v.column.as_str()));
+        out.extend(self.events.iter().map(|v| v.column.as_str()));
+        out.extend(self.person_time.iter().map(|v| v.column.as_str()));
         out
     }
 }
@@ -517,6 +575,8 @@ pub struct Encoder {
     cols: Option<usize>,
     predictors: Vec<usize>,
     response: Option<usize>,
+    events: Option<usize>,
+    person_time: Option<usize>,
 }
 
 impl Encoder {
@@ -552,6 +612,12 @@ impl Encoder {
                 .collect::<Result<_, _>>()?,
             response: query
                 .response
+                .as_ref()
+                .map(|v| find(&v.column))
+                .transpose()?,
+            events: query.events.as_ref().map(|v| find(&v.column)).transpose()?,
+            person_time: query
+                .person_time
                 .as_ref()
                 .map(|v| find(&v.column))
                 .transpose()?,
@@ -650,6 +716,35 @@ impl Encoder {
                 );
                 Measurement::Vector(out)
             }
+            (Plan::Vector { blocks }, Kind::Incidence) => {
+                let mut out = vec![0u128; self.plan.len()];
+                // Clamped into [lower, upper], not shifted: a sum of events and of time.
+                let unshifted = |i: Option<usize>, v: &Variable| -> Option<u128> {
+                    let x: f64 = cell(i?)?.trim().parse().ok()?;
+                    x.is_finite()
+                        .then(|| (x.clamp(v.lower, v.upper) * scale).round() as u128)
+                };
+                let events = self
+                    .query
+                    .events
+                    .as_ref()
+                    .and_then(|v| unshifted(self.events, v));
+                let time = self
+                    .query
+                    .person_time
+                    .as_ref()
+                    .and_then(|v| unshifted(self.person_time, v));
+                if let (true, Some(e), Some(t)) = (member, events, time) {
+                    let groups = blocks.first().map_or(1, |b| b.labels.len());
+                    let g = self.query.by.as_ref().map_or(0, |d| category(self.by, d));
+                    for (b, value) in [1, e, t].into_iter().enumerate() {
+                        if let Some(slot) = out.get_mut(b * groups + g) {
+                            *slot = value;
+                        }
+                    }
+                }
+                Measurement::Vector(out)
+            }
             (Plan::Vector { blocks }, _) => {
                 let mut out = vec![0u128; self.plan.len()];
                 let value = self
@@ -721,6 +816,13 @@ pub fn answers(
             "suppressed: noisy count below the cell floor {floor}"
         )),
     };
+    let noisy = Noisy {
+        sums,
+        scales,
+        alpha,
+        unit,
+        floor,
+    };
     match plan {
         Plan::Count => vec![plain("count".to_owned(), at(0), half(0, alpha))],
         Plan::Sum { .. } => vec![plain("sum".to_owned(), at(0) / unit, half(0, alpha) / unit)],
@@ -736,7 +838,10 @@ pub fn answers(
             })
             .collect(),
         Plan::Vector { blocks } if query.kind == Kind::Regression => {
-            regression(query, blocks, sums, scales, alpha, unit, floor)
+            regression(query, blocks, &noisy)
+        }
+        Plan::Vector { blocks } if query.kind == Kind::Incidence => {
+            incidence(query, blocks, &noisy)
         }
         Plan::Vector { blocks } => {
             let g = blocks.first().map_or(0, |b| b.labels.len());
@@ -820,15 +925,28 @@ pub fn answers(
     }
 }
 
-fn regression(
-    query: &Query,
-    blocks: &[Block],
-    sums: &[i128],
-    scales: &[f64],
+/// A SumVec query's combined sums, with what their answers need.
+struct Noisy<'a> {
+    /// The combined (noisy) coordinates.
+    sums: &'a [i128],
+    /// Each aggregator's noise scale per coordinate.
+    scales: &'a [f64],
+    /// 1 − the confidence.
     alpha: f64,
+    /// 10^decimals.
     unit: f64,
+    /// The cell floor.
     floor: u64,
-) -> Vec<Answer> {
+}
+
+fn regression(query: &Query, blocks: &[Block], noisy: &Noisy<'_>) -> Vec<Answer> {
+    let &Noisy {
+        sums,
+        scales,
+        alpha,
+        unit,
+        floor,
+    } = noisy;
     let mut out = Vec::new();
     let mut offset = 0;
     let mut stats = Vec::new();
@@ -911,6 +1029,89 @@ fn regression(
         upper: None,
         note: Some("point estimate from the noisy sufficient statistics".to_owned()),
     });
+    out
+}
+
+/// Per group: persons, events and person-time with their intervals, and the rate with an
+/// interval from the two sums' intervals at α/2 each (Bonferroni), so it covers the true rate
+/// with probability at least 1 − α.
+fn incidence(query: &Query, blocks: &[Block], noisy: &Noisy<'_>) -> Vec<Answer> {
+    let &Noisy {
+        sums,
+        scales,
+        alpha,
+        unit,
+        floor,
+    } = noisy;
+    let g = blocks.first().map_or(0, |b| b.labels.len());
+    let per = query.per.unwrap_or(1.0);
+    let at = |i: usize| sums.get(i).copied().unwrap_or(0) as f64;
+    let half = |i: usize, a: f64| noise::half_width(scales.get(i).copied().unwrap_or(0.0), a);
+    let mut out = Vec::new();
+    let labels = blocks.first().map(|b| b.labels.clone()).unwrap_or_default();
+    for (i, label) in labels.into_iter().enumerate() {
+        let name = |what: &str| {
+            if query.by.is_some() {
+                format!("{what}[{label}]")
+            } else {
+                what.to_owned()
+            }
+        };
+        let n = at(i);
+        if n < floor as f64 {
+            for what in ["persons", "events", "person_time", "rate"] {
+                out.push(Answer {
+                    name: name(what),
+                    value: None,
+                    lower: None,
+                    upper: None,
+                    note: Some(format!(
+                        "suppressed: noisy count below the cell floor {floor}"
+                    )),
+                });
+            }
+            continue;
+        }
+        let sum = |j: usize, what: &str, a: f64| {
+            let (v, h) = (at(j), half(j, a));
+            Answer {
+                name: name(what),
+                value: Some(v / unit),
+                lower: Some((v - h) / unit),
+                upper: Some((v + h) / unit),
+                note: None,
+            }
+        };
+        out.push(Answer {
+            name: name("persons"),
+            value: Some(n),
+            lower: Some(n - half(i, alpha)),
+            upper: Some(n + half(i, alpha)),
+            note: None,
+        });
+        out.push(sum(g + i, "events", alpha));
+        out.push(sum(2 * g + i, "person_time", alpha));
+        let (e, he) = (at(g + i), half(g + i, alpha / 2.0));
+        let (t, ht) = (at(2 * g + i), half(2 * g + i, alpha / 2.0));
+        let note = (per != 1.0).then(|| format!("per {per} units of person-time"));
+        if t - ht > 0.0 {
+            out.push(Answer {
+                name: name("rate"),
+                value: Some(per * e.max(0.0) / t),
+                lower: Some(per * (e - he).max(0.0) / (t + ht)),
+                upper: Some(per * (e + he).max(0.0) / (t - ht)),
+                note,
+            });
+        } else {
+            out.push(Answer {
+                name: name("rate"),
+                value: (t > 0.0).then(|| per * e.max(0.0) / t),
+                lower: None,
+                upper: None,
+                note: Some("no interval: the person-time is within its noise of zero".to_owned()),
+            });
+        }
+    }
     out
 }
 

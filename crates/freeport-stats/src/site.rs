@@ -52,6 +52,8 @@ pub struct UploadBuilder {
     cn: ShareSealer,
     us: ShareSealer,
     reports: Vec<Report>,
+    /// The time prefix of the last nonce made.
+    last_prefix: u64,
 }
 
 impl UploadBuilder {
@@ -73,6 +75,7 @@ impl UploadBuilder {
             study: study.hash.clone(),
             site: site.to_owned(),
             reports: Vec::new(),
+            last_prefix: 0,
         })
     }
 
@@ -91,6 +94,11 @@ impl UploadBuilder {
     /// Shards `m` for `query` (with its instance and context) dated `day`, and adds the
     /// report; returns its nonce.
     ///
+    /// A nonce is the site's clock (nanoseconds since 1970, big-endian, strictly increasing)
+    /// followed by 8 random bytes: unique like a random one, and the aggregators' replay index
+    /// (keyed by nonce) grows at its end, so an upload's nonces touch a few index pages rather
+    /// than one page each. The clock says when a report was made, which its upload says anyway.
+    ///
     /// # Errors
     ///
     /// The measurement does not fit the instance, or the OS generator fails.
@@ -103,7 +111,13 @@ impl UploadBuilder {
         m: &Measurement,
     ) -> Result<[u8; 16]> {
         let mut nonce = [0u8; 16];
-        getrandom::fill(&mut nonce).map_err(|e| Error::crypto("OS random generator", e))?;
+        let (prefix, random) = nonce.split_at_mut(8);
+        getrandom::fill(random).map_err(|e| Error::crypto("OS random generator", e))?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        self.last_prefix = now.max(self.last_prefix.saturating_add(1));
+        prefix.copy_from_slice(&self.last_prefix.to_be_bytes());
         let sharded = instance.shard(ctx, m, &nonce)?;
         let [cn, us] = &sharded.shares;
         let mut report = Report {
@@ -145,6 +159,10 @@ struct Prepared {
 /// Reads `inputs` and sends every record's reports for every query of `study`, `batch`
 /// reports per upload, through `send`.
 ///
+/// Sending runs on its own thread, one upload behind the encoding: while the aggregators
+/// verify and commit one upload, the site shards and seals the next (at most one more waits
+/// in between, so memory stays at about three uploads).
+///
 /// # Errors
 ///
 /// The site is not in the study, an input cannot be read or lacks a column a query needs, or
@@ -155,7 +173,7 @@ pub fn submit(
     site: &str,
     inputs: &[PathBuf],
     batch: usize,
-    send: &mut dyn FnMut(&Upload) -> Result<UploadOutcome>,
+    send: &mut (dyn FnMut(&Upload) -> Result<UploadOutcome> + Send),
 ) -> Result<Receipt> {
     if !study.study.sites.iter().any(|s| s.id == site) {
         return Err(Error::Study {
@@ -163,6 +181,42 @@ pub fn submit(
             reason: format!("site `{site}` is not one of the study's sites"),
         });
     }
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Upload>(1);
+    std::thread::scope(|scope| {
+        let sender = scope.spawn(move || -> Result<UploadOutcome> {
+            let mut total = UploadOutcome::default();
+            for upload in rx {
+                let outcome = send(&upload)?;
+                total.accepted += outcome.accepted;
+                for (reason, n) in outcome.rejected {
+                    *total.rejected.entry(reason).or_default() += n;
+                }
+            }
+            Ok(total)
+        });
+        let encoded = encode(study, site, inputs, batch, &tx);
+        drop(tx);
+        let sent = sender
+            .join()
+            .map_err(|_| Error::Protocol("the sending thread panicked".to_owned()))?;
+        // A failed send closes the channel, which is what stopped the encoding: report the
+        // send's error first.
+        let outcome = sent?;
+        let mut receipt = encoded?;
+        receipt.accepted = outcome.accepted;
+        receipt.rejected = outcome.rejected;
+        Ok(receipt)
+    })
+}
+
+/// The encoding half of [`submit`]: every record's reports, handed over in uploads of `batch`.
+fn encode(
+    study: &StudyFile,
+    site: &str,
+    inputs: &[PathBuf],
+    batch: usize,
+    out: &std::sync::mpsc::SyncSender<Upload>,
+) -> Result<Receipt> {
     let mut receipt = Receipt {
         study_id: study.study.id.clone(),
         study: study.hash.clone(),
@@ -174,17 +228,13 @@ pub fn submit(
     let today = today();
     let mut upload = UploadBuilder::new(study, site)?;
     let batch = batch.max(1);
-    let mut flush = |upload: &mut UploadBuilder, receipt: &mut Receipt| -> Result<()> {
+    let flush = |upload: &mut UploadBuilder| -> Result<()> {
         if upload.is_empty() {
             return Ok(());
         }
         let full = std::mem::replace(upload, UploadBuilder::new(study, site)?).finish();
-        let outcome = send(&full)?;
-        receipt.accepted += outcome.accepted;
-        for (reason, n) in outcome.rejected {
-            *receipt.rejected.entry(reason).or_default() += n;
-        }
-        Ok(())
+        out.send(full)
+            .map_err(|_| Error::Protocol("the upload stopped".to_owned()))
     };
     let setup = |columns: &[&str]| -> std::result::Result<_, String> {
         let prepared = study
@@ -234,12 +284,12 @@ pub fn submit(
             *receipt.reports.entry(p.id.clone()).or_default() += 1;
         }
         if upload.len() >= batch {
-            flush(&mut upload, &mut receipt)?;
+            flush(&mut upload)?;
         }
         Ok(())
     };
     scan_records(inputs, setup, each)?;
-    flush(&mut upload, &mut receipt)?;
+    flush(&mut upload)?;
     receipt.nonces_sha256 = crate::study::hex(&nonces.finalize());
     Ok(receipt)
 }

@@ -10,6 +10,8 @@ use prio::field::{Field64, Field128, FieldElementWithInteger};
 use prio::vdaf::prio3::{Prio3, Prio3Count, Prio3Histogram, Prio3Sum, Prio3SumVec};
 use prio::vdaf::{Aggregatable, AggregateShare, Aggregator, Client, OutputShare, VerifyTransition};
 
+use rayon::prelude::*;
+
 use crate::noise;
 use crate::query::{Measurement, Plan};
 use crate::{Error, Result};
@@ -285,23 +287,19 @@ fn leader_g<V, H>(
     helper: H,
 ) -> Result<Vec<Option<V::OutputShare>>>
 where
-    V: Aggregator<32, 16, AggregationParam = ()>,
+    V: Aggregator<32, 16, AggregationParam = ()> + Sync,
+    V::VerifyState: Send,
+    V::OutputShare: Send,
     H: FnOnce(Vec<Option<Vec<u8>>>) -> Result<Vec<Option<Vec<u8>>>>,
 {
-    let mut states = Vec::with_capacity(items.len());
-    let mut shares = Vec::with_capacity(items.len());
-    for item in items {
-        match init_g(v, verify_key, ctx, agg_id, item) {
-            Ok((state, share)) => {
-                shares.push(share.get_encoded().ok());
-                states.push(Some(state));
-            }
-            Err(_) => {
-                shares.push(None);
-                states.push(None);
-            }
-        }
-    }
+    // `verify_init` and `verify_next` report by report on every core.
+    let (states, shares): (Vec<_>, Vec<_>) = items
+        .par_iter()
+        .map(|item| match init_g(v, verify_key, ctx, agg_id, item) {
+            Ok((state, share)) => (Some(state), share.get_encoded().ok()),
+            Err(_) => (None, None),
+        })
+        .unzip();
     let messages = helper(shares)?;
     if messages.len() != items.len() {
         return Err(Error::Protocol(format!(
@@ -311,7 +309,7 @@ where
         )));
     }
     Ok(states
-        .into_iter()
+        .into_par_iter()
         .zip(messages)
         .map(|(state, message)| {
             let (state, message) = (state?, message?);

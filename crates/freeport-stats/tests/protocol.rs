@@ -74,10 +74,20 @@ predictors = [{ column = "temp", lower = -20, upper = 40 }]
 response = { column = "pm25", lower = 0, upper = 500 }
 epsilon = 2.0
 max_releases = 3
+
+[[queries]]
+id = "incidence"
+kind = "incidence"
+events = { column = "events", lower = 0, upper = 3 }
+person_time = { column = "years", lower = 0, upper = 5 }
+by = { column = "region", categories = ["north", "south"] }
+decimals = 1
+per = 1000.0
+epsilon = 2.0
 "#;
 
 fn write_data(path: &Path, seed: u64, rows: usize) {
-    let mut text = String::from("date,station,region,level,pm25,temp\n");
+    let mut text = String::from("date,station,region,level,pm25,temp,events,years\n");
     let mut x = seed;
     let mut next = || {
         x = x
@@ -91,8 +101,10 @@ fn write_data(path: &Path, seed: u64, rows: usize) {
         let temp = -5.0 + 30.0 * next();
         let pm = (20.0 + 2.0 * temp + 60.0 * next()).max(0.0);
         let level = if pm > 60.0 { "high" } else { "low" };
+        let years = 0.5 + 4.5 * next();
+        let events = u32::from(next() < 0.3 * years / 5.0) + u32::from(next() < 0.05);
         text.push_str(&format!(
-            "2026-01-{day:02},s{},{region},{level},{pm:.1},{temp:.1}\n",
+            "2026-01-{day:02},s{},{region},{level},{pm:.1},{temp:.1},{events},{years:.1}\n",
             i % 7
         ));
     }
@@ -148,8 +160,17 @@ country = "us"
         serde_json::from_str(&std::fs::read_to_string(signature_path(&path)).unwrap()).unwrap();
     let mut cn = Aggregator::open(&root.join("cn"), Some(Country::Cn)).unwrap();
     let mut us = Aggregator::open(&root.join("us"), Some(Country::Us)).unwrap();
-    cn.approve(&study, &signature).unwrap();
-    us.approve(&study, &signature).unwrap();
+    let mut logged = Vec::new();
+    for agg in [&mut cn, &mut us] {
+        let (approval, index) = agg
+            .approve(&study, &signature, &mut |a| {
+                logged.push(a.clone());
+                Ok(logged.len() as u64 - 1)
+            })
+            .unwrap();
+        assert_eq!(approval.study, study.hash);
+        assert_eq!(logged.get(index as usize), Some(&approval));
+    }
     let half = us.key_half(&study.hash).unwrap();
     cn.set_peer_half(&study.hash, &half).unwrap();
     let half = cn.key_half(&study.hash).unwrap();
@@ -433,6 +454,64 @@ fn a_release_beyond_the_budget_is_refused_and_spends_nothing() {
 }
 
 #[test]
+fn an_approval_is_made_only_once_logged_and_logged_once() {
+    let f = setup(20.0);
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("cn2");
+    // A second `cn` home the study does not name is refused before anything is logged.
+    Aggregator::init(&home, Country::Cn).unwrap();
+    let mut other = Aggregator::open(&home, None).unwrap();
+    let signature: StudySignature = serde_json::from_str(
+        &std::fs::read_to_string(signature_path(&f.root.join("study.toml"))).unwrap(),
+    )
+    .unwrap();
+    let mut calls = 0;
+    let err = other
+        .approve(&f.study, &signature, &mut |_| {
+            calls += 1;
+            Ok(7)
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("another"), "{err}");
+    assert_eq!(calls, 0);
+    // A fresh `cn` home the (re-signed) study names: a log that fails leaves it unapproved.
+    let cn_home = f.root.join("cn-fresh");
+    let info = Aggregator::init(&cn_home, Country::Cn).unwrap();
+    let path = f.root.join("study.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(&f.study.study.cn.hpke_key, &info.hpke_key);
+    std::fs::write(&path, text).unwrap();
+    sign(&path, f.collector.signing_key()).unwrap();
+    let study = StudyFile::load(&path).unwrap();
+    let signature: StudySignature =
+        serde_json::from_str(&std::fs::read_to_string(signature_path(&path)).unwrap()).unwrap();
+    let mut cn = Aggregator::open(&cn_home, Some(Country::Cn)).unwrap();
+    let err = cn
+        .approve(&study, &signature, &mut |_| {
+            Err(Error::Refused {
+                reason: "the port's log is held by another process".to_owned(),
+            })
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("log"), "{err}");
+    assert!(cn.study_hashes().is_empty());
+    assert!(cn.key_half(&study.hash).is_err());
+    // Reopened from disk, still nothing approved.
+    let mut cn = Aggregator::open(&cn_home, Some(Country::Cn)).unwrap();
+    assert!(cn.approval(&study.hash).is_none());
+    let (approval, index) = cn.approve(&study, &signature, &mut |_| Ok(41)).unwrap();
+    assert_eq!((approval.study.clone(), index), (study.hash.clone(), 41));
+    // Approving again returns the logged approval without logging anew.
+    let again = cn
+        .approve(&study, &signature, &mut |_| panic!("logged twice"))
+        .unwrap();
+    assert_eq!(again, (approval, 41));
+    let cn = Aggregator::open(&cn_home, Some(Country::Cn)).unwrap();
+    assert_eq!(cn.approval(&study.hash).map(|(_, i)| i), Some(41));
+}
+
+#[test]
 fn homes_fail_closed() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("cn");
@@ -449,6 +528,13 @@ fn homes_fail_closed() {
         Aggregator::open(&home, Some(Country::Us)),
         Err(Error::Home { .. })
     ));
+    // A state database of the earlier schema (approvals not logged) is refused by name.
+    let db = rusqlite::Connection::open(home.join("state.db")).unwrap();
+    db.execute_batch("ALTER TABLE studies DROP COLUMN log_index")
+        .unwrap();
+    drop(db);
+    let err = Aggregator::open(&home, Some(Country::Cn)).unwrap_err();
+    assert!(err.to_string().contains("earlier version"), "{err}");
     std::fs::remove_file(home.join("hpke.key")).unwrap();
     assert!(matches!(
         Aggregator::open(&home, Some(Country::Cn)),

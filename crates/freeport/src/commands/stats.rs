@@ -7,8 +7,9 @@ use comfy_table::Table;
 use freeport_cli::{
     AggregatorCommand, CollectorCommand, CountryArg, Format, StatsCommand, StudyCommand,
 };
+use freeport_port::PortLog;
 use freeport_server::stats::Client;
-use freeport_stats::aggregator::Aggregator;
+use freeport_stats::aggregator::{Aggregator, Approval};
 use freeport_stats::collector::{self, Collector};
 use freeport_stats::study::{Country, StudyFile, StudySignature, day_number, signature_path};
 use freeport_stats::wire::Release;
@@ -50,7 +51,67 @@ fn date_arg(text: Option<&String>) -> Result<Option<i32>, Error> {
     .transpose()
 }
 
-pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+/// The port's transparency log, where approvals and releases are recorded: the port home of
+/// `--store` or `$FREEPORT_HOME`, which must hold a log made by `freeport init`. Fail closed:
+/// without it (or while another process, such as `freeport serve`, holds the log) no study is
+/// approved and no release is shown.
+fn port_log(store: Option<&Path>) -> Result<PortLog, Error> {
+    let home = super::assess::home_of(store)?;
+    let contents = home.contents()?;
+    if !contents.log || !contents.log_key {
+        return Err(Error::Usage(format!(
+            "`{}` is not a port home with a transparency log, and approvals and releases of joint statistics are logged there: run `freeport init` (or name the port's home with FREEPORT_HOME or --store)",
+            home.root().display()
+        )));
+    }
+    Ok(PortLog::open_or_create(&home)?)
+}
+
+/// Appends `entry` to the port's log and has the witnesses cosign a checkpoint covering it
+/// (a witness that is down leaves the checkpoint pending; the entry is durable either way).
+fn log_entry(log: &mut PortLog, entry: &[u8]) -> Result<u64, Error> {
+    let index = log.append(entry)?;
+    log.cosign_pending()?;
+    Ok(index)
+}
+
+/// The `publication` entry of a study's approval by one aggregator's operator: the document is
+/// the approval (study id and SHA-256, country, the aggregator's HPKE key, time).
+fn approval_entry(approval: &Approval) -> Result<Vec<u8>, Error> {
+    freeport_port::port::publication_entry(
+        "other",
+        &format!(
+            "Joint statistics: study `{}` approved by the `{}` aggregator",
+            approval.study_id, approval.country
+        ),
+        "en",
+        &approval.approved_at,
+        json!({ "joint_statistics_approval": approval }),
+    )
+    .map_err(|e| Error::Port(Box::new(e)))
+}
+
+/// The `publication` entry of a released result: the answers with their intervals, never an
+/// aggregate share.
+fn release_entry(release: &Release) -> Result<Vec<u8>, Error> {
+    freeport_port::port::publication_entry(
+        "other",
+        &format!(
+            "Joint statistics: study `{}`, query `{}`, {} .. {}",
+            release.study_id, release.query, release.from, release.until
+        ),
+        "en",
+        &jiff::Timestamp::now().to_string(),
+        json!({ "joint_statistics_release": release }),
+    )
+    .map_err(|e| Error::Port(Box::new(e)))
+}
+
+pub(crate) fn run(
+    command: &StatsCommand,
+    store: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
     match command {
         StatsCommand::Aggregator(AggregatorCommand::Init(args)) => {
             let info = Aggregator::init(&args.home, country(args.country))?;
@@ -82,8 +143,20 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
             let study = StudyFile::load(&args.study)?;
             let signature: StudySignature = read_json(&signature_path(&args.study))?;
             let mut aggregator = Aggregator::open(&args.home, None)?;
-            let approval = aggregator.approve(&study, &signature)?;
-            writeln!(out, "{}", serde_json::to_string_pretty(&approval)?)?;
+            let mut log = port_log(store)?;
+            let (approval, index) = aggregator.approve(&study, &signature, &mut |approval| {
+                let logged = approval_entry(approval).and_then(|e| log_entry(&mut log, &e));
+                logged.map_err(|e| freeport_stats::Error::Refused {
+                    reason: format!(
+                        "the approval could not be logged in the port's log, so it is not made: {e}"
+                    ),
+                })
+            })?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&json!({ "approval": approval, "log_index": index }))?
+            )?;
         }
         StatsCommand::Aggregator(AggregatorCommand::Serve(args)) => {
             let aggregator = Aggregator::open(&args.home, Some(country(args.country)))?;
@@ -208,6 +281,8 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
         StatsCommand::Collect(args) => {
             let study = StudyFile::load(&args.study)?;
             let collector = Collector::open(&args.home)?;
+            // Opened (and held) before anything is spent, so a release is not made unlogged.
+            let mut log = port_log(store)?;
             let signed = collector.request(
                 &study,
                 &args.query,
@@ -218,10 +293,11 @@ pub(crate) fn run(command: &StatsCommand, out: &mut dyn Write) -> Result<ExitSta
             let cn = client.collect(&study.study.cn.url, &signed)?;
             let us = client.collect(&study.study.us.url, &signed)?;
             let release = collector.combine(&study, &signed.request, &[cn, us])?;
+            let index = log_entry(&mut log, &release_entry(&release)?)?;
             if let Some(path) = &args.output {
                 write_json(path, &release)?;
             }
-            render_release(&release, args.format, out)?;
+            render_release(&release, index, args.format, out)?;
         }
         StatsCommand::Status(args) => {
             let study = StudyFile::load(&args.study)?;
@@ -327,7 +403,12 @@ impl Render for StudyView<'_> {
     }
 }
 
-fn render_release(release: &Release, format: Format, out: &mut dyn Write) -> Result<(), Error> {
+fn render_release(
+    release: &Release,
+    log_index: u64,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let rendered = Rendered {
         json: release,
         table: |out: &mut dyn Write| -> Result<(), Error> {
@@ -360,6 +441,7 @@ fn render_release(release: &Release, format: Format, out: &mut dyn Write) -> Res
                 ]);
             }
             writeln!(out, "{table}")?;
+            writeln!(out, "published as entry {log_index} of the port's log")?;
             Ok(())
         },
     };
