@@ -1,6 +1,7 @@
 //! The port's docket: organisations and accounts, filings, the case each side reviews, the
 //! exchange on a case, contested classifications and overrides, attachments, and the
-//! append-only access journal (migrations 0009, 0010 and 0011).
+//! append-only access journal (migrations 0009, 0010 and 0011). Chips cases reuse its case
+//! sides' shape (`crate::chips`, migration 0013).
 //!
 //! The store keeps these as plain rows; what they mean — who may see or change which, when a
 //! filing is cleared — is the port's (`freeport-port`). Every method works inside a [`Tx`], so a
@@ -475,11 +476,11 @@ pub struct JournalEntry {
     pub target: String,
 }
 
-fn strings_to_json(values: &[String]) -> String {
+pub(crate) fn strings_to_json(values: &[String]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
-fn to_i64(value: u64) -> i64 {
+pub(crate) fn to_i64(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
@@ -564,9 +565,9 @@ fn attachment_row(row: &mut Row) -> Result<Attachment, DbError> {
     })
 }
 
-type CaseRow = (CaseSide, String, Option<String>, Option<String>);
+pub(crate) type CaseRow = (CaseSide, String, Option<String>, Option<String>);
 
-fn case_row(row: &mut Row) -> Result<CaseRow, DbError> {
+pub(crate) fn case_row(row: &mut Row) -> Result<CaseRow, DbError> {
     Ok((
         CaseSide {
             filing: row.text(0)?,
@@ -587,7 +588,7 @@ fn case_row(row: &mut Row) -> Result<CaseRow, DbError> {
 }
 
 /// Every row of `rows` read by `read`.
-fn all<T>(
+pub(crate) fn all<T>(
     rows: Vec<Row>,
     read: impl Fn(&mut Row) -> Result<T, DbError>,
 ) -> Result<Vec<T>, DbError> {
@@ -886,7 +887,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    fn typed_case(
+    pub(crate) fn typed_case(
         &self,
         (mut case, status, conditions, reasons): CaseRow,
     ) -> Result<CaseSide, StoreError> {

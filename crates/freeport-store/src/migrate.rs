@@ -86,6 +86,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "transfer_report",
         sql: include_str!("../migrations/sqlite/0012_transfer_report.sql"),
     },
+    Migration {
+        version: 13,
+        name: "chips",
+        sql: include_str!("../migrations/sqlite/0013_chips.sql"),
+    },
 ];
 
 /// The same migrations for PostgreSQL (`migrations/postgres/`): the same versions and names,
@@ -150,6 +155,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
         version: 12,
         name: "transfer_report",
         sql: include_str!("../migrations/postgres/0012_transfer_report.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "chips",
+        sql: include_str!("../migrations/postgres/0013_chips.sql"),
     },
 ];
 
