@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 
 use crate::api::Problem;
 
+mod chips;
+
 /// The largest answer read from a port (a filing with its facts and decision).
 const MAX_ANSWER: u64 = 16 << 20;
 

@@ -169,6 +169,14 @@ pub struct ChipsCaseView {
     pub sides: Vec<CaseView>,
 }
 
+impl ChipsCaseView {
+    /// The kind's name.
+    #[must_use]
+    pub const fn kind_name(&self) -> &'static str {
+        self.kind.as_str()
+    }
+}
+
 /// A listing with its status on a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ListingView {
