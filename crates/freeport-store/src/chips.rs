@@ -489,24 +489,15 @@ impl Tx<'_> {
         listing: &str,
         case_id: &str,
     ) -> Result<(), StoreError> {
-        self.tx
-            .execute(
-                "INSERT INTO chips_listing (organisation, product_class, listing, case_id)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![organisation, product_class, listing, case_id],
-            )
-            .map_err(|e| {
-                if e.is_unique_violation() {
-                    StoreError::Duplicate {
-                        path: self.path.to_owned(),
-                        what: "listing",
-                        id: format!("{organisation}/{product_class}"),
-                    }
-                } else {
-                    db_error(self.path, "store a listing")(e)
-                }
-            })?;
-        Ok(())
+        // In a savepoint, so a refused insert leaves a PostgreSQL transaction usable as it
+        // leaves SQLite's.
+        self.insert_unique(
+            "listing",
+            &format!("{organisation}/{product_class}"),
+            "INSERT INTO chips_listing (organisation, product_class, listing, case_id)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![organisation, product_class, listing, case_id],
+        )
     }
 
     /// The current (not removed) listing of an organisation and class.
@@ -572,30 +563,19 @@ impl Tx<'_> {
     ///
     /// [`StoreError::Duplicate`] for a known serial; the database fails.
     pub fn insert_chips_device(&mut self, device: &DeviceRow) -> Result<(), StoreError> {
-        self.tx
-            .execute(
-                "INSERT INTO chips_device (serial, organisation, device, registered_by,
-                 registered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    &device.serial,
-                    &device.organisation,
-                    &device.device,
-                    &device.registered_by,
-                    &device.registered_at
-                ],
-            )
-            .map_err(|e| {
-                if e.is_unique_violation() {
-                    StoreError::Duplicate {
-                        path: self.path.to_owned(),
-                        what: "device",
-                        id: device.serial.clone(),
-                    }
-                } else {
-                    db_error(self.path, "register a device")(e)
-                }
-            })?;
-        Ok(())
+        self.insert_unique(
+            "device",
+            &device.serial,
+            "INSERT INTO chips_device (serial, organisation, device, registered_by,
+             registered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                &device.serial,
+                &device.organisation,
+                &device.device,
+                &device.registered_by,
+                &device.registered_at
+            ],
+        )
     }
 
     /// Registered devices, of one organisation or all, by serial.

@@ -615,7 +615,7 @@ impl Tx<'_> {
     /// Runs one insert that a unique key may refuse, inside a savepoint on PostgreSQL (where a
     /// refused statement would otherwise abort the whole transaction, as it never does in
     /// SQLite), so that the caller may go on after [`StoreError::Duplicate`] on both.
-    fn insert_unique(
+    pub(crate) fn insert_unique(
         &self,
         what: &'static str,
         id: &str,
