@@ -55,8 +55,20 @@ fn filters() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-#[test]
-fn both_sides_verify_review_and_monitor_from_their_own_machines() {
+/// A port home with an exporter and two reviewers, each party with its own home (the reviewers'
+/// keys made there).
+struct Parties {
+    dir: tempfile::TempDir,
+    port_home: std::path::PathBuf,
+    wei_home: std::path::PathBuf,
+    sam_home: std::path::PathBuf,
+    tianlan_home: std::path::PathBuf,
+    tianlan: String,
+    wei: String,
+    sam: String,
+}
+
+fn parties() -> Parties {
     let dir = tempfile::tempdir().unwrap();
     let port_home = dir.path().join("port");
     let wei_home = dir.path().join("wei-home");
@@ -116,14 +128,25 @@ fn both_sides_verify_review_and_monitor_from_their_own_machines() {
             &vkey(&sam_home, "sam"),
         ],
     );
-    let server = Server::start_with(&port_home, &[], None);
+    Parties {
+        dir,
+        port_home,
+        wei_home,
+        sam_home,
+        tianlan_home,
+        tianlan,
+        wei,
+        sam,
+    }
+}
 
-    // The report, as the inspectors wrote it.
+/// The report the inspectors wrote (a visit five days ago), in `dir`.
+fn write_report(dir: &Path) -> std::path::PathBuf {
     let today = jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date();
     let visited = today.checked_sub(5.days()).unwrap();
-    let report = dir.path().join("report.toml");
+    let report = dir.join("report.toml");
     std::fs::write(
         &report,
         format!(
@@ -146,55 +169,86 @@ sha256 = "{}"
         ),
     )
     .unwrap();
-    let report_arg = report.to_str().unwrap();
-    let sign = |home: &Path, token: &str, key: &str| -> String {
-        ok(&party(
-            home,
-            &server,
-            token,
-            &[
-                "chips",
-                "verify",
-                "sign",
-                report_arg,
-                "--cn-signer",
-                "wei",
-                "--us-signer",
-                "sam",
-                "--key",
-                home.join(key).to_str().unwrap(),
-            ],
-        ))
-    };
-    let wei_note = dir.path().join("wei.note");
-    let sam_note = dir.path().join("sam.note");
-    std::fs::write(&wei_note, sign(&wei_home, &wei, "wei.key")).unwrap();
-    std::fs::write(&sam_note, sign(&sam_home, &sam, "sam.key")).unwrap();
-    let empty_note = dir.path().join("empty.note");
-    std::fs::write(&empty_note, "").unwrap();
-    let submit = |us_note: &Path| {
+    report
+}
+
+impl Parties {
+    /// Each reviewer signs `report` on their own machine: the two note files.
+    fn sign(&self, server: &Server, report: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+        let mut notes = Vec::new();
+        for (home, token, name) in [
+            (&self.wei_home, &self.wei, "wei"),
+            (&self.sam_home, &self.sam, "sam"),
+        ] {
+            let note = ok(&party(
+                home,
+                server,
+                token,
+                &[
+                    "chips",
+                    "verify",
+                    "sign",
+                    report.to_str().unwrap(),
+                    "--cn-signer",
+                    "wei",
+                    "--us-signer",
+                    "sam",
+                    "--key",
+                    home.join(format!("{name}.key")).to_str().unwrap(),
+                ],
+            ));
+            let path = self.dir.path().join(format!("{name}.note"));
+            std::fs::write(&path, note).unwrap();
+            notes.push(path);
+        }
+        (notes.remove(0), notes.remove(0))
+    }
+
+    fn submit(&self, server: &Server, report: &Path, cn: &Path, us: &Path) -> std::process::Output {
         party(
-            &wei_home,
-            &server,
-            &wei,
+            &self.wei_home,
+            server,
+            &self.wei,
             &[
                 "chips",
                 "verify",
                 "submit",
-                report_arg,
+                report.to_str().unwrap(),
                 "--cn-signer",
                 "wei",
                 "--cn-signature",
-                wei_note.to_str().unwrap(),
+                cn.to_str().unwrap(),
                 "--us-signer",
                 "sam",
                 "--us-signature",
-                us_note.to_str().unwrap(),
+                us.to_str().unwrap(),
                 "--format",
                 "json",
             ],
         )
-    };
+    }
+}
+
+#[test]
+fn both_sides_verify_review_and_monitor_from_their_own_machines() {
+    let p = parties();
+    let Parties {
+        dir,
+        port_home,
+        wei_home,
+        sam_home,
+        tianlan_home,
+        tianlan,
+        wei,
+        sam,
+    } = &p;
+    let server = Server::start_with(port_home, &[], None);
+
+    let report = write_report(dir.path());
+    let (wei_note, sam_note) = p.sign(&server, &report);
+    let empty_note = dir.path().join("empty.note");
+    std::fs::write(&empty_note, "").unwrap();
+    let submit = |us_note: &Path| p.submit(&server, &report, &wei_note, us_note);
     // Signed by one side only: refused, naming the missing side.
     let one_sided = submit(&empty_note);
     assert_eq!(one_sided.status.code(), Some(2), "{one_sided:?}");
@@ -394,4 +448,52 @@ sha256 = "{}"
     insta::with_settings!({ filters => filters() }, {
         insta::assert_snapshot!("devices", devices);
     });
+}
+
+#[test]
+fn a_verification_survives_a_crash_before_its_entry_is_appended() {
+    let p = parties();
+    let report = write_report(p.dir.path());
+    let (cn, us) = {
+        let server = Server::start_with(&p.port_home, &[], None);
+        p.sign(&server, &report)
+    };
+    // The port stops (as a power cut would) after the report is stored, before the log.
+    let crashing = Server::start_with(&p.port_home, &[], Some("chips-recorded"));
+    let lost = p.submit(&crashing, &report, &cn, &us);
+    assert!(!lost.status.success(), "{lost:?}");
+    drop(crashing);
+    // Reopened, the port appends the queued entry; reopened again, it appends nothing twice.
+    let mut indexes = Vec::new();
+    for _ in 0..2 {
+        let server = Server::start_with(&p.port_home, &[], None);
+        let list: Value = serde_json::from_str(&ok(&party(
+            &p.wei_home,
+            &server,
+            &p.wei,
+            &["chips", "verify", "list", "--format", "json"],
+        )))
+        .unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+        indexes.push(list[0]["log_index"].as_u64().unwrap());
+        // The background round cosigns and publishes what the reopening appended.
+        let checkpoint = (0..100)
+            .find_map(|_| {
+                let text = ureq::get(&format!("{}/log/checkpoint", server.base))
+                    .call()
+                    .ok()
+                    .and_then(|r| r.into_body().read_to_string().ok())
+                    .filter(|t| {
+                        t.lines().nth(1).and_then(|l| l.parse::<u64>().ok()) > Some(indexes[0])
+                    });
+                if text.is_none() {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                text
+            })
+            .unwrap();
+        let size: u64 = checkpoint.lines().nth(1).unwrap().parse().unwrap();
+        assert_eq!(size, indexes[0] + 1, "the entry is the log's last, once");
+    }
+    assert_eq!(indexes[0], indexes[1]);
 }
