@@ -261,9 +261,9 @@ fn both_sides_verify_review_and_monitor_from_their_own_machines() {
 
     // The exporter applies; both sides approve, each with its own key.
     let applied: Value = serde_json::from_str(&ok(&party(
-        &tianlan_home,
+        tianlan_home,
         &server,
-        &tianlan,
+        tianlan,
         &[
             "chips",
             "registry",
@@ -285,9 +285,9 @@ fn both_sides_verify_review_and_monitor_from_their_own_machines() {
     .unwrap();
     let case = applied["id"].as_str().unwrap().to_owned();
     let bad = party(
-        &tianlan_home,
+        tianlan_home,
         &server,
-        &tianlan,
+        tianlan,
         &[
             "chips",
             "registry",
@@ -324,9 +324,9 @@ fn both_sides_verify_review_and_monitor_from_their_own_machines() {
         ));
     }
     let listed = ok(&party(
-        &tianlan_home,
+        tianlan_home,
         &server,
-        &tianlan,
+        tianlan,
         &["chips", "registry", "list"],
     ));
     insta::with_settings!({ filters => filters() }, {
@@ -344,9 +344,9 @@ fn both_sides_verify_review_and_monitor_from_their_own_machines() {
     )
     .unwrap();
     ok(&party(
-        &tianlan_home,
+        tianlan_home,
         &server,
-        &tianlan,
+        tianlan,
         &["chips", "attest", "register", device.to_str().unwrap()],
     ));
     let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap();
@@ -361,9 +361,9 @@ fn both_sides_verify_review_and_monitor_from_their_own_machines() {
         )
         .unwrap();
         party(
-            &tianlan_home,
+            tianlan_home,
             &server,
-            &tianlan,
+            tianlan,
             &["chips", "attest", "submit", path.to_str().unwrap()],
         )
     };
@@ -415,9 +415,9 @@ fn both_sides_verify_review_and_monitor_from_their_own_machines() {
 
     // The US side confirms the anomaly: the listing is removed with its published reasons.
     ok(&party(
-        &sam_home,
+        sam_home,
         &server,
-        &sam,
+        sam,
         &[
             "chips",
             "registry",
@@ -431,18 +431,18 @@ fn both_sides_verify_review_and_monitor_from_their_own_machines() {
         ],
     ));
     let removed = ok(&party(
-        &wei_home,
+        wei_home,
         &server,
-        &wei,
+        wei,
         &["chips", "registry", "list"],
     ));
     insta::with_settings!({ filters => filters() }, {
         insta::assert_snapshot!("registry_removed", removed);
     });
     let devices = ok(&party(
-        &tianlan_home,
+        tianlan_home,
         &server,
-        &tianlan,
+        tianlan,
         &["chips", "attest", "devices"],
     ));
     insta::with_settings!({ filters => filters() }, {
