@@ -358,13 +358,30 @@ fn the_whitelist_is_decided_by_both_sides_and_an_anomaly_can_remove_a_listing() 
         "nothing half-written"
     );
 
+    let mut replayed = attestation("GPU-0001", &[("shanghai", 1.0)]);
+    replayed.attested_at = ok.attestation.attested_at;
+    assert_eq!(
+        invalid_field(port.chips_attest(&p.exporter, &replayed).unwrap_err()),
+        "attested_at",
+        "not after the last attestation"
+    );
+    let later = |a: Attestation, seconds: i64| Attestation {
+        attested_at: a
+            .attested_at
+            .checked_add(jiff::SignedDuration::from_secs(seconds))
+            .unwrap(),
+        ..a
+    };
     let odd = port
-        .chips_attest(&p.exporter, &attestation("GPU-0001", &[("beijing", 4.0)]))
+        .chips_attest(
+            &p.exporter,
+            &later(attestation("GPU-0001", &[("beijing", 4.0)]), 1),
+        )
         .unwrap();
     assert_eq!(odd.anomalies.len(), 1);
     let anomaly = odd.case.clone().unwrap();
     let again = port
-        .chips_attest(&p.exporter, &attestation("GPU-0001", &[]))
+        .chips_attest(&p.exporter, &later(attestation("GPU-0001", &[]), 2))
         .unwrap();
     assert_eq!(again.anomalies.len(), 1);
     assert_eq!(again.case, None, "one anomaly case open per device");

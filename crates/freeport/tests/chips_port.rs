@@ -350,7 +350,13 @@ fn both_sides_verify_review_and_monitor_from_their_own_machines() {
         &["chips", "attest", "register", device.to_str().unwrap()],
     ));
     let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap();
+    // Each attestation a second after the one before (the port refuses one not after the last).
+    let tick = std::cell::Cell::new(0_i64);
     let attestation = |name: &str, serial: &str, hours: &str, probes: &str| {
+        tick.set(tick.get() + 1);
+        let now = now
+            .checked_add(jiff::SignedDuration::from_secs(tick.get()))
+            .unwrap();
         let path = dir.path().join(name);
         std::fs::write(
             &path,

@@ -1044,6 +1044,23 @@ impl Port {
                         .unwrap_or(jiff::Timestamp::MAX),
                 )
                 .map_err(record_error)?;
+            // Attestations follow one another: one measured before the last is refused, so the
+            // schedule (due a period after the last) cannot be moved back.
+            if let Some(last) = tx.chips_attestations(&attestation.serial)?.last() {
+                let after: jiff::Timestamp = last
+                    .attested_at
+                    .parse()
+                    .map_err(|e| PortError::Internal(format!("stored attestation time: {e}")))?;
+                if attestation.attested_at <= after {
+                    return Err(invalid(
+                        "attested_at",
+                        format!(
+                            "{} is not after the device's last attestation ({after})",
+                            attestation.attested_at
+                        ),
+                    ));
+                }
+            }
             let anomalies = attestation.anomalies(&device.location);
             let entry = attestation_entry(attestation, &sha256, &who.account, &anomalies)?;
             let seq = tx.insert_chips_attestation(&AttestationRow {
