@@ -9,9 +9,11 @@ cd "$(dirname "$0")/../.."
 queries="${1:-100000}"
 list="${2:-30000}"
 sample="${3:-500}"
-cargo build --release -p freeport-chips --example screen_bench >&2
+# No `-p`: the workspace's features resolve as in every other build (a `-p` build re-resolves
+# them and recompiles the heavy dependencies).
+cargo build --release --workspace --example screen_bench >&2
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -v "${CARGO_TARGET_DIR:-target}/release/examples/screen_bench" "$queries" "$list" "$sample" 2> >(grep -E "Elapsed|Maximum resident" >&2)
 echo "labelled set (crates/freeport-chips/tests/data/screening-labelled.toml):"
-cargo test -q -p freeport-chips --test screening the_labelled_set -- --nocapture 2>&1 | grep -E "precision|test result" || true
+cargo nextest run --workspace --no-capture -E 'package(freeport-chips) and binary(screening) and test(/the_labelled_set/)' 2>&1 | grep -E "precision|PASS|FAIL" || true
 sed -n '/^---/,$p' crates/freeport-chips/tests/snapshots/screening__the_labelled_set_is_screened_with_high_precision_and_recall.snap | head -40

@@ -10,9 +10,15 @@
 //!   the Consolidated Screening List and a registry of organisations with an index, score and
 //!   explain each hit, and find affiliates owned 50 % or more by listed parties.
 //!
+//! - [`assurance`]: verified end users and end-use monitoring as typed records — on-site
+//!   verification reports, whitelist listings with validity and re-evaluation dates (overdue
+//!   reads as suspended), registered devices and attestations checked against the speed of
+//!   light in fibre. The port stores, signs and logs them.
+//!
 //! Facts, thresholds and sources: `/work/shared/reference/export-controls.md`.
 //! *Invariant:* pure — inputs in, a serialisable, deterministic answer out; no network, no clock.
 
+pub mod assurance;
 pub mod decide;
 mod error;
 pub mod number;

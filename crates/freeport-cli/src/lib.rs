@@ -21,7 +21,11 @@ pub use docs::{
     CompletionsArgs, ManArgs, ManError, Shell, UnknownSubcommand, completions, man_page, shells,
 };
 mod chips;
-pub use chips::{ChipsCommand, ClassifyArgs, ScreenArgs};
+pub use chips::{
+    AttestCommand, AttestFileArgs, ChipsCommand, ChipsListArgs, ClassifyArgs, RegistryApplyArgs,
+    RegistryCommand, RegistryListArgs, RegistryReevaluateArgs, RegistryReviewArgs, ScreenArgs,
+    VerifyCommand, VerifySignArgs, VerifySubmitArgs,
+};
 mod stats;
 pub use stats::*;
 

@@ -187,6 +187,23 @@ impl Port {
         filing: &str,
         form: &DecisionForm,
     ) -> Result<CaseView, PortError> {
+        let (side, key) = self.deciding_key(who)?;
+        let view = self.filing(who, filing)?;
+        let decided_at = crate::port::now();
+        let request = signed_decision(&view, side, &who.account, form, &key, decided_at)?;
+        self.decide(who, filing, &request)
+    }
+
+    /// The side a reviewer deciding from the dashboard decides for and the key the port holds
+    /// for them (a filing's case and a chips case alike).
+    ///
+    /// # Errors
+    ///
+    /// Not a reviewer; the port holds no key for the caller; the key is unreadable.
+    pub(crate) fn deciding_key(
+        &self,
+        who: &Principal,
+    ) -> Result<(Jurisdiction, SigningKey), PortError> {
         Self::require(
             who,
             &[
@@ -206,10 +223,7 @@ impl Port {
                 reason: "is held by its reviewer, not the port: decide with `freeport review`"
                     .to_owned(),
             })?;
-        let view = self.filing(who, filing)?;
-        let decided_at = crate::port::now();
-        let request = signed_decision(&view, side, &who.account, form, &key, decided_at)?;
-        self.decide(who, filing, &request)
+        Ok((side, key))
     }
 
     /// The signing key the port holds for `account`, if it holds one.

@@ -58,6 +58,7 @@ use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 
 mod assessment;
 mod attach;
+pub mod chips;
 mod contest;
 
 pub use assessment::{AssessmentFiled, AssessmentUpload, AssessmentView};
@@ -1044,6 +1045,8 @@ impl Port {
             let index = log.append_once(&notice.log_entry)?;
             store.transaction(|tx| tx.set_notice_log_index(notice.seq, index))?;
         }
+        // And chips records (verifications, attestations, chips case decisions).
+        chips::append_pending(&mut store, &mut log)?;
         crate::recover::recover(&mut store, &mut log, &layout)
             .map_err(|e| PortError::Judge(e.cause))?;
         Ok(Self {
@@ -1791,19 +1794,7 @@ impl Port {
             let (record, _) = visible_filing(tx, who, filing)?;
             // Fields are checked only for a caller who may see the case: others learn nothing.
             check_verdict(request)?;
-            let decided_at: jiff::Timestamp = request
-                .decided_at
-                .parse()
-                .map_err(|e| invalid("decided_at", format!("not an RFC 3339 timestamp: {e}")))?;
-            let skew = (jiff::Timestamp::now().as_second() - decided_at.as_second()).abs();
-            if skew > DECISION_CLOCK_SKEW_SECONDS {
-                return Err(invalid(
-                    "decided_at",
-                    format!(
-                        "{skew} s from the port's clock; at most {DECISION_CLOCK_SKEW_SECONDS} s"
-                    ),
-                ));
-            }
+            check_decided_at(&request.decided_at)?;
             let decision: serde_json::Value = serde_json::from_str(&record.decision)
                 .map_err(|e| PortError::Internal(e.to_string()))?;
             let packs = decision_packs(&decision);
@@ -1872,32 +1863,14 @@ impl Port {
                     return Ok(Decided::Rejudged(rejudged));
                 }
             }
-            let publication = if request.verdict == Verdict::Refuse {
-                Some(reasons_publication_entry(
-                    filing,
-                    side,
-                    &request.public_reasons,
-                    &request.decided_at,
-                )?)
-            } else {
-                None
-            };
+            let publication = request.reasons_entry(filing, side)?;
             // The entries are queued with the decision, so a crash before they are appended
             // leaves them to be appended when the port next opens (never a decision the log
             // does not show).
             let decided = tx.decide_case_side(
                 filing,
                 side.as_str(),
-                &CaseDecision {
-                    status: request.verdict.status(),
-                    decided_by: &who.account,
-                    decided_at: &request.decided_at,
-                    conditions: &request.conditions,
-                    public_reasons: &request.public_reasons,
-                    signature: &request.signed_note,
-                    log_entry: &entry,
-                    publication_entry: publication.as_deref(),
-                },
+                &request.stored(&who.account, &entry, publication.as_deref()),
             )?;
             if !decided {
                 return Err(PortError::Conflict {
@@ -2504,6 +2477,56 @@ fn check_public(field: &str, text: &str) -> Result<(), PortError> {
                 "it holds personal data (what looks like `{what}` at character {at}); public reasons and conditions are published and must name no one"
             ),
         )),
+    }
+}
+
+/// Checks a decision's `decided_at`: RFC 3339, within [`DECISION_CLOCK_SKEW_SECONDS`] of the
+/// port's clock (a filing's decision and a chips case's alike).
+pub(crate) fn check_decided_at(decided_at: &str) -> Result<(), PortError> {
+    let decided_at: jiff::Timestamp = decided_at
+        .parse()
+        .map_err(|e| invalid("decided_at", format!("not an RFC 3339 timestamp: {e}")))?;
+    let skew = (jiff::Timestamp::now().as_second() - decided_at.as_second()).abs();
+    if skew > DECISION_CLOCK_SKEW_SECONDS {
+        return Err(invalid(
+            "decided_at",
+            format!("{skew} s from the port's clock; at most {DECISION_CLOCK_SKEW_SECONDS} s"),
+        ));
+    }
+    Ok(())
+}
+
+impl DecisionRequest {
+    /// A refusal's `publication` entry of its public reasons about `case` (`None` otherwise).
+    pub(crate) fn reasons_entry(
+        &self,
+        case: &str,
+        side: Jurisdiction,
+    ) -> Result<Option<Vec<u8>>, PortError> {
+        if self.verdict == Verdict::Refuse {
+            reasons_publication_entry(case, side, &self.public_reasons, &self.decided_at).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The decision as the store keeps it on a case side, with its queued entries.
+    pub(crate) fn stored<'a>(
+        &'a self,
+        reviewer: &'a str,
+        entry: &'a [u8],
+        publication: Option<&'a [u8]>,
+    ) -> CaseDecision<'a> {
+        CaseDecision {
+            status: self.verdict.status(),
+            decided_by: reviewer,
+            decided_at: &self.decided_at,
+            conditions: &self.conditions,
+            public_reasons: &self.public_reasons,
+            signature: &self.signed_note,
+            log_entry: entry,
+            publication_entry: publication,
+        }
     }
 }
 

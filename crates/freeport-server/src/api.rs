@@ -22,6 +22,7 @@
 //! | `GET /api/v1/filings/{id}/attachments/{seq}` | exporter, reviewers | an attached document's bytes |
 //! | `GET /api/v1/cases?status=open` | reviewers, auditor, admin | the side's queue |
 //! | `GET /api/v1/journal?after=N` | auditor, admin | the access journal |
+//! | `/api/v1/chips/…` | by route | whitelist, verification reports, chips cases, devices and attestations ([`chips`]) |
 //!
 //! Every error is an RFC 9457 `application/problem+json` document whose `code` is the
 //! diagnostic code the command line prints for the same failure (`freeport::port::conflict`,
@@ -59,6 +60,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use crate::ServerError;
 use crate::filer::FilingQueue;
 use crate::jobs::{JobState, JobView, Jobs};
+
+pub mod chips;
 
 /// The largest request body accepted: the largest facts document and room for its envelope.
 pub const MAX_BODY_BYTES: usize = MAX_FACTS_BYTES + 64 * 1024;
@@ -735,7 +738,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, file_assessment, job, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack),
+    paths(whoami, create_account, accounts, file, file_assessment, job, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack, chips::whitelist, chips::record_verification, chips::verifications, chips::apply, chips::reevaluate, chips::cases, chips::case, chips::decide, chips::register_device, chips::devices, chips::attest, chips::overdue),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
@@ -745,6 +748,7 @@ async fn journal(
         (name = "audit", description = "The access journal, the audit bundle, the log's checkpoint and trust policy"),
         (name = "publications", description = "Public reasons of refusals, readable without an account"),
         (name = "rules", description = "The rule packs the port judges with, with proof of their publication in the log"),
+        (name = "chips", description = "Verified end users of advanced chips: verification reports signed by both sides, the whitelist, bilateral cases, end-use monitoring"),
     )
 )]
 #[derive(Debug)]
@@ -874,6 +878,7 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/publications.atom", get(publications_feed))
         .route("/api/v1/rules/{jurisdiction}", get(rule_pack))
         .route("/api/v1/log/trust-policy", get(trust_policy))
+        .merge(chips::routes())
         .layer(Extension(Arc::new(FilingQueue::start(Arc::clone(&port)))))
         .layer(Extension(Arc::new(Jobs::default())))
         .fallback(not_found)

@@ -17,6 +17,8 @@ use crate::jobs::{JobState, JobView};
 /// How long [`PortClient::file_assessment`] waits for its job before giving up.
 const JOB_PATIENCE: Duration = Duration::from_secs(600);
 
+mod chips;
+
 /// The largest answer read from a port (a filing with its facts and decision).
 const MAX_ANSWER: u64 = 16 << 20;
 

@@ -1,6 +1,7 @@
 //! The port's docket: organisations and accounts, filings, the case each side reviews, the
 //! exchange on a case, contested classifications and overrides, attachments, and the
-//! append-only access journal (migrations 0009, 0010, 0011 and 0013).
+//! append-only access journal (migrations 0009, 0010, 0011 and 0013). Chips cases reuse its
+//! case sides' shape (`crate::chips`, migration 0014).
 //!
 //! The store keeps these as plain rows; what they mean — who may see or change which, when a
 //! filing is cleared — is the port's (`freeport-port`). Every method works inside a [`Tx`], so a
@@ -497,11 +498,11 @@ pub struct JournalEntry {
     pub target: String,
 }
 
-fn strings_to_json(values: &[String]) -> String {
+pub(crate) fn strings_to_json(values: &[String]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
-fn to_i64(value: u64) -> i64 {
+pub(crate) fn to_i64(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
@@ -602,9 +603,9 @@ fn filing_assessment_row(row: &mut Row) -> Result<FilingAssessment, DbError> {
     })
 }
 
-type CaseRow = (CaseSide, String, Option<String>, Option<String>);
+pub(crate) type CaseRow = (CaseSide, String, Option<String>, Option<String>);
 
-fn case_row(row: &mut Row) -> Result<CaseRow, DbError> {
+pub(crate) fn case_row(row: &mut Row) -> Result<CaseRow, DbError> {
     Ok((
         CaseSide {
             filing: row.text(0)?,
@@ -625,7 +626,7 @@ fn case_row(row: &mut Row) -> Result<CaseRow, DbError> {
 }
 
 /// Every row of `rows` read by `read`.
-fn all<T>(
+pub(crate) fn all<T>(
     rows: Vec<Row>,
     read: impl Fn(&mut Row) -> Result<T, DbError>,
 ) -> Result<Vec<T>, DbError> {
@@ -652,7 +653,7 @@ impl Tx<'_> {
     /// Runs one insert that a unique key may refuse, inside a savepoint on PostgreSQL (where a
     /// refused statement would otherwise abort the whole transaction, as it never does in
     /// SQLite), so that the caller may go on after [`StoreError::Duplicate`] on both.
-    fn insert_unique(
+    pub(crate) fn insert_unique(
         &self,
         what: &'static str,
         id: &str,
@@ -924,7 +925,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    fn typed_case(
+    pub(crate) fn typed_case(
         &self,
         (mut case, status, conditions, reasons): CaseRow,
     ) -> Result<CaseSide, StoreError> {

@@ -201,6 +201,7 @@
 //! [`Tx`] methods take `&mut self`, as a PostgreSQL transaction needs.
 
 mod budget;
+pub mod chips;
 mod count;
 mod db;
 pub mod docket;

@@ -91,6 +91,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "filing_assessment",
         sql: include_str!("../migrations/sqlite/0013_filing_assessment.sql"),
     },
+    Migration {
+        version: 14,
+        name: "chips",
+        sql: include_str!("../migrations/sqlite/0014_chips.sql"),
+    },
 ];
 
 /// The same migrations for PostgreSQL (`migrations/postgres/`): the same versions and names,
@@ -160,6 +165,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
         version: 13,
         name: "filing_assessment",
         sql: include_str!("../migrations/postgres/0013_filing_assessment.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "chips",
+        sql: include_str!("../migrations/postgres/0014_chips.sql"),
     },
 ];
 

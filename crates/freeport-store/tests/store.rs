@@ -24,7 +24,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 13);
+    assert_eq!(latest_version(), 14);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -54,6 +54,7 @@ fn a_new_store_is_created_and_migrated() {
             (11, "contests_and_attachments".to_owned()),
             (12, "transfer_report".to_owned()),
             (13, "filing_assessment".to_owned()),
+            (14, "chips".to_owned()),
         ]
     );
     let strict: i64 = conn
@@ -150,7 +151,7 @@ fn a_newer_schema_is_refused_with_the_path(db) {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 13,
+                known: 14,
                 ..
             }
         ),

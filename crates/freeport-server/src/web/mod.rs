@@ -16,6 +16,7 @@
 //! whose key the port holds decides ([`actions`]).
 
 mod actions;
+mod chips_page;
 mod downloads;
 mod i18n;
 mod log_page;
@@ -154,6 +155,7 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/audit/bundle", get(downloads::audit_bundle))
         .route("/queue", get(queue))
         .route("/statistics", get(stats_page::statistics))
+        .route("/chips", get(chips_page::chips))
         .route("/assets/dashboard.css", get(stylesheet))
         .layer(axum::extract::DefaultBodyLimit::max(
             upload::MAX_UPLOAD_BYTES,

@@ -30,7 +30,7 @@ fn filing_status_key(status: FilingStatus) -> &'static str {
     }
 }
 
-fn case_status_key(status: CaseStatus) -> &'static str {
+pub(super) fn case_status_key(status: CaseStatus) -> &'static str {
     match status {
         CaseStatus::Open => "case.open",
         CaseStatus::Approved => "case.approved",
@@ -40,7 +40,7 @@ fn case_status_key(status: CaseStatus) -> &'static str {
     }
 }
 
-fn side_key(side: &str) -> &'static str {
+pub(super) fn side_key(side: &str) -> &'static str {
     if side == "cn" { "side.cn" } else { "side.us" }
 }
 
@@ -55,7 +55,7 @@ fn kind_key(kind: &str) -> &'static str {
 }
 
 /// A table's header row of locale keys.
-fn head(lang: Lang, keys: &[&'static str]) -> Markup {
+pub(super) fn head(lang: Lang, keys: &[&'static str]) -> Markup {
     html! { thead { tr { @for key in keys { th scope="col" { (t(lang, key)) } } } } }
 }
 
@@ -92,6 +92,7 @@ pub(super) fn layout(context: &Context, title: &str, body: Markup) -> Markup {
                                     li { a href="/queue" { (t(lang, "nav.queue")) } }
                                 }
                                 li { a href="/statistics" { (t(lang, "nav.statistics")) } }
+                                li { a href="/chips" { (t(lang, "nav.chips")) } }
                             }
                         }
                     }

@@ -536,6 +536,36 @@ pub(crate) fn case(command: &CaseCommand, out: &mut dyn Write) -> Result<ExitSta
     Ok(ExitStatus::Success)
 }
 
+/// The decision a reviewer's flags ask for (`--approve`, `--refuse`, else
+/// `--approve-with-conditions`): `freeport review` and `freeport chips registry review`.
+pub(crate) fn decision_form(
+    approve: bool,
+    refuse: bool,
+    conditions: &[String],
+    reasons: &[String],
+) -> DecisionForm {
+    let (verdict, conditions) = if approve {
+        (Verdict::Approve, Vec::new())
+    } else if refuse {
+        (Verdict::Refuse, Vec::new())
+    } else {
+        (Verdict::ApproveWithConditions, conditions.to_vec())
+    };
+    DecisionForm {
+        verdict,
+        conditions,
+        public_reasons: reasons.to_vec(),
+    }
+}
+
+/// Now, to the second, as a decision's `decided_at`.
+pub(crate) fn decided_now() -> String {
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string()
+}
+
 pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let key = load_signing_key(&args.key)?;
     let client = client(&args.port);
@@ -547,25 +577,13 @@ pub(crate) fn review(args: &ReviewArgs, out: &mut dyn Write) -> Result<ExitStatu
         )));
     };
     let filing = client.filing(&args.id).map_err(Error::from)?;
-    let (verdict, conditions) = if args.approve {
-        (Verdict::Approve, Vec::new())
-    } else if args.refuse {
-        (Verdict::Refuse, Vec::new())
-    } else {
-        (
-            Verdict::ApproveWithConditions,
-            args.approve_with_conditions.clone(),
-        )
-    };
-    let decided_at = jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .unwrap_or_else(|_| jiff::Timestamp::now())
-        .to_string();
-    let form = DecisionForm {
-        verdict,
-        conditions,
-        public_reasons: args.reason.clone(),
-    };
+    let form = decision_form(
+        args.approve,
+        args.refuse,
+        &args.approve_with_conditions,
+        &args.reason,
+    );
+    let decided_at = decided_now();
     let request = signed_decision(&filing, side, &me.account, &form, &key, decided_at)
         .map_err(|e| Error::Port(Box::new(e)))?;
     let decided = client.decide(&filing.id, &request).map_err(Error::from)?;
