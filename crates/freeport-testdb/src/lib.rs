@@ -186,6 +186,25 @@ impl TestDb {
         }
     }
 
+    /// The first column of the first row of `sql` as an integer (e.g. a `COUNT(*)`), read on
+    /// the PostgreSQL database directly, outside the store.
+    ///
+    /// # Errors
+    ///
+    /// The database's message; a SQLite database (open its file with rusqlite).
+    pub fn query_i64(&self, sql: &str) -> Result<i64, String> {
+        match self.backend {
+            Backend::Sqlite => Err(format!(
+                "TestDb::query_i64 is for PostgreSQL; open `{}` with rusqlite",
+                self.target
+            )),
+            Backend::Postgres => postgres::Client::connect(&self.target, postgres::NoTls)
+                .and_then(|mut c| c.query_one(sql, &[]))
+                .map_err(|e| e.to_string())
+                .and_then(|row| row.try_get::<_, i64>(0).map_err(|e| e.to_string())),
+        }
+    }
+
     /// Empties every table of the store but its schema record (PostgreSQL; for property tests
     /// that run many cases on one database).
     ///

@@ -852,12 +852,24 @@ fn try_get(base: &str, path: &str, token: &str) -> Option<Value> {
     serde_json::from_str(&text).ok()
 }
 
-#[test]
-fn twenty_kills_during_filings_and_reviews_lose_nothing_acknowledged() {
+freeport_testdb::both! {
+    fn twenty_kills_during_filings_and_reviews_lose_nothing_acknowledged(db) {
+        twenty_kills(db);
+    }
+}
+
+/// `kill -9` of the port 20 times mid-traffic, with its store in SQLite (the home's file) or in
+/// PostgreSQL (`db`).
+fn twenty_kills(db: &freeport_testdb::TestDb) {
     use std::sync::{Arc, Mutex};
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("port");
-    assert!(freeport(&home, &["init"]).status.success());
+    let init = if db.is_postgres() {
+        freeport(&home, &["init", "--database", db.target()])
+    } else {
+        freeport(&home, &["init"])
+    };
+    assert!(init.status.success(), "{init:?}");
     let (wei, wei_key) = cn_reviewer(&home, dir.path());
     let add = |args: &[&str]| add_account(&home, args);
     let exporters = [
@@ -995,15 +1007,20 @@ fn twenty_kills_during_filings_and_reviews_lose_nothing_acknowledged() {
         assert!(now["cases"][0]["log_index"].is_u64(), "{now}");
     }
     drop(server);
-    let db = rusqlite::Connection::open(home.join("freeport.db")).unwrap();
-    let queued: i64 = db
-        .query_row(
-            "SELECT COUNT(*) FROM log_outbox WHERE log_index IS NULL",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
-    assert_eq!(queued, 0);
+    let count = |sql: &str| -> i64 {
+        if db.is_postgres() {
+            db.query_i64(sql).unwrap()
+        } else {
+            rusqlite::Connection::open(home.join("freeport.db"))
+                .unwrap()
+                .query_row(sql, [], |row| row.get(0))
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM log_outbox WHERE log_index IS NULL"),
+        0
+    );
     // Opened 21 times, the port published its two rule packs once.
     let server = Server::start(&home);
     let (_, _, published) = call(&server, "GET", "/api/v1/publications", None, None);
@@ -1011,7 +1028,6 @@ fn twenty_kills_during_filings_and_reviews_lose_nothing_acknowledged() {
     drop(server);
     // Nothing half-done: every filing cleared at once has its entry appended, every decided
     // side its decision entry.
-    let count = |sql: &str| -> i64 { db.query_row(sql, [], |row| row.get(0)).unwrap() };
     assert_eq!(
         count(
             "SELECT COUNT(*) FROM filing f WHERE f.status = 'cleared'
