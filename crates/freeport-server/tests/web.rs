@@ -753,6 +753,89 @@ async fn statistics_are_drawn_over_what_each_person_may_see() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exporter_contests_a_classification_from_the_filing_page() {
+    let f = fixture();
+    let alice = sign_in(&f.app, &f.tokens[0].1).await;
+    let path = format!("/filings/{}", f.china);
+    let (_, _, page) = get(&f.app, &format!("{path}?lang=en"), &[("Cookie", &alice)]).await;
+    let action = format!(r#"action="{path}/contests""#);
+    assert!(page.contains(&action), "{page}");
+    assert!(page.contains(r#"<option value="person.name@cn""#), "{page}");
+    let csrf = csrf_field(&page);
+    let target = format!("{path}/contests");
+    let form = |entry: &str, becomes: &str, justification: &str| {
+        format!(
+            "csrf={csrf}&entry={entry}&becomes={becomes}&source=staff.csv%3Asite&justification={justification}"
+        )
+    };
+
+    // An empty justification: refused next to its field, what was typed kept, nothing filed.
+    let (status, _, page) = post_form(
+        &f.app,
+        &target,
+        &alice,
+        &form("person.name%40cn", "not_personal_data", ""),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("This is empty.") && page.contains("staff.csv:site"),
+        "{page}"
+    );
+    // A category the vocabulary does not have: the port's refusal, by the field.
+    let (status, _, page) = post_form(
+        &f.app,
+        &target,
+        &alice,
+        &form("person.name%40cn", "person.nam", "a+typo"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("The port refused this value."), "{page}");
+    let admin = freeport_port::Principal::local_admin();
+    assert!(f.port.filing(&admin, &f.china).unwrap().contests.is_empty());
+
+    // A good one: filed, the browser sent to it, pending on the page.
+    let (status, headers, _) = post_form(
+        &f.app,
+        &target,
+        &alice,
+        &form(
+            "person.name%40cn",
+            "not_personal_data",
+            "the+column+holds+the+names+of+factory+sites",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("{path}#contest-1").as_str()
+    );
+    let (_, _, page) = get(&f.app, &format!("{path}?lang=zh"), &[("Cookie", &alice)]).await;
+    assert!(
+        page.contains("待裁定") && page.contains(r#"id="contest-1""#),
+        "{page}"
+    );
+    // The reviewer sees it, without the exporter's form; another exporter cannot contest.
+    let wei = sign_in(&f.app, &f.tokens[2].1).await;
+    let (_, _, page) = get(&f.app, &format!("{path}?lang=en"), &[("Cookie", &wei)]).await;
+    assert!(
+        page.contains("Pending") && !page.contains(&action),
+        "{page}"
+    );
+    let bob = sign_in(&f.app, &f.tokens[1].1).await;
+    let (_, _, page) = get(&f.app, "/filings", &[("Cookie", &bob)]).await;
+    let bob_form = format!(
+        "csrf={}&entry=person.name%40cn&becomes=not_personal_data&justification=x",
+        csrf_field(&page)
+    );
+    let (status, _, _) = post_form(&f.app, &target, &bob, &bob_form).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(f.port.filing(&admin, &f.china).unwrap().contests.len(), 1);
+}
+
 /// `POST /verify` with `receipt` as the uploaded file (no session: the page is public).
 async fn verify(app: &Router, receipt: &str) -> (StatusCode, String) {
     let boundary = "----freeport-test-boundary";

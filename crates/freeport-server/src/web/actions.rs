@@ -1,6 +1,6 @@
 //! The forms on a filing's page: a question or answer on the case (the exporter, a reviewer of a
-//! side under review) and a reviewer's decision, signed by the port with the key it holds for
-//! that reviewer ([`freeport_port::custody`]).
+//! side under review), the exporter's contest of a classification, and a reviewer's decision,
+//! signed by the port with the key it holds for that reviewer ([`freeport_port::custody`]).
 //!
 //! Each form is checked here first so every refusal is shown next to its field in the page's
 //! language, with what the person typed kept; the port then checks everything again (the same
@@ -14,9 +14,11 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use freeport_port::custody::DecisionForm;
-use freeport_port::port::{ErrorKind, FilingView, TextProblem, Verdict, personal_data_in};
+use freeport_port::port::{
+    ErrorKind, FilingView, NewContest, TextProblem, Verdict, personal_data_in,
+};
 use freeport_port::{PortError, Principal};
-use freeport_store::docket::{CaseStatus, Role};
+use freeport_store::docket::{CaseStatus, FilingStatus, Role};
 use serde::Deserialize;
 
 use super::{Context, LangSwitch, Web, i18n, pages, same_secret};
@@ -29,6 +31,8 @@ pub(super) struct FilingActions {
     pub message: Option<MessageState>,
     /// The decision form of a reviewer whose side's case is open.
     pub decide: Option<DecideState>,
+    /// The exporter's contest form, while the filing is under review.
+    pub contest: Option<ContestState>,
     /// A notice above the forms (a refused form, a case decided meanwhile).
     pub notice: Option<&'static str>,
 }
@@ -38,6 +42,19 @@ pub(super) struct FilingActions {
 pub(super) struct MessageState {
     pub body: String,
     pub error: Option<&'static str>,
+}
+
+/// The contest form: which inventory entry (`category@place`), what it should be, where it was
+/// found, why; with each field's problem as a locale key.
+#[derive(Debug, Default)]
+pub(super) struct ContestState {
+    pub entry: String,
+    pub becomes: String,
+    pub source: String,
+    pub justification: String,
+    pub errors: BTreeMap<&'static str, &'static str>,
+    /// The port's reason for refusing a field, as it gave it.
+    pub refusal: Option<String>,
 }
 
 /// The decision form.
@@ -87,6 +104,8 @@ pub(super) fn actions_for(who: &Principal, view: &FilingView, holds_key: bool) -
                 DecideState::OwnKey
             }
         }),
+        contest: (who.role == Role::Exporter && view.status == FilingStatus::InReview)
+            .then(ContestState::default),
         notice: None,
     }
 }
@@ -212,6 +231,132 @@ pub(super) async fn post_message(
             }
             _ => context.error(&error),
         },
+    }
+}
+
+/// The contest form's fields.
+#[derive(Debug, Deserialize)]
+pub(super) struct ContestFields {
+    csrf: String,
+    /// `category@place`, one of the filing's inventory entries.
+    #[serde(default)]
+    entry: String,
+    #[serde(default)]
+    becomes: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    justification: String,
+}
+
+/// The contest the fields ask for, or each field's problem.
+fn read_contest(
+    fields: &ContestFields,
+) -> Result<NewContest, BTreeMap<&'static str, &'static str>> {
+    let mut errors = BTreeMap::new();
+    let (category, place) = fields
+        .entry
+        .split_once('@')
+        .map_or(("", ""), |(c, p)| (c.trim(), p.trim()));
+    if category.is_empty() || place.is_empty() {
+        errors.insert("entry", "contest.error.entry");
+    }
+    let becomes = fields.becomes.trim();
+    if becomes.is_empty() {
+        errors.insert("becomes", "form.error.empty");
+    }
+    let justification = fields.justification.replace("\r\n", "\n");
+    if let Some(problem) = text_problem(&justification, false) {
+        errors.insert("justification", problem);
+    }
+    let source = fields.source.trim();
+    if errors.is_empty() {
+        Ok(NewContest {
+            category: category.to_owned(),
+            collected_in: Some(place.to_owned()),
+            source: (!source.is_empty()).then(|| source.to_owned()),
+            becomes: becomes.to_owned(),
+            justification,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The field of the contest form a port refusal names (the port's own field names).
+fn contest_field(field: &str) -> Option<&'static str> {
+    match field {
+        "category" | "collected_in" => Some("entry"),
+        "becomes" => Some("becomes"),
+        "source" => Some("source"),
+        "justification" => Some("justification"),
+        _ => None,
+    }
+}
+
+pub(super) async fn post_contest(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(fields): Form<ContestFields>,
+) -> Response {
+    let path = format!("/filings/{id}");
+    let (context, who) = match signed_form(&web, &headers, &path, &fields.csrf) {
+        Ok(signed) => signed,
+        Err(refused) => return *refused,
+    };
+    let kept =
+        |errors: BTreeMap<&'static str, &'static str>, refusal: Option<String>| ContestState {
+            entry: fields.entry.clone(),
+            becomes: fields.becomes.clone(),
+            source: fields.source.clone(),
+            justification: fields.justification.clone(),
+            errors,
+            refusal,
+        };
+    let contest = match read_contest(&fields) {
+        Ok(contest) => contest,
+        Err(errors) => {
+            return match load(&web, who, id).await {
+                Ok((view, holds, who)) => {
+                    let mut actions = actions_for(&who, &view, holds);
+                    if actions.contest.is_some() {
+                        actions.contest = Some(kept(errors, None));
+                    }
+                    page(&context, StatusCode::UNPROCESSABLE_ENTITY, &view, &actions)
+                }
+                Err(e) => context.error(&e),
+            };
+        }
+    };
+    let port = Arc::clone(&web.port);
+    let (caller, filing) = (who.clone(), id.clone());
+    match crate::port_call(move || port.contest(&caller, &filing, &contest)).await {
+        Ok(view) => redirect_to(&format!("{path}#contest-{}", view.seq)),
+        Err(error) => {
+            let field = match &error {
+                PortError::Invalid { field, reason } => {
+                    contest_field(field).map(|f| (f, reason.clone()))
+                }
+                _ => None,
+            };
+            match (refusal_notice(&error), load(&web, who, id).await) {
+                (Some((status, notice)), Ok((view, holds, who))) => {
+                    let mut actions = actions_for(&who, &view, holds);
+                    match field {
+                        Some((field, reason)) if actions.contest.is_some() => {
+                            actions.contest = Some(kept(
+                                BTreeMap::from([(field, "contest.error.refused")]),
+                                Some(reason),
+                            ));
+                        }
+                        _ => actions.notice = Some(notice),
+                    }
+                    page(&context, status, &view, &actions)
+                }
+                _ => context.error(&error),
+            }
+        }
     }
 }
 

@@ -2,13 +2,15 @@
 //! is a locale key ([`t`]); data (ids, organisations, times, a reviewer's own words) is shown as
 //! given, escaped by maud.
 
-use freeport_port::port::{AssessmentUpload, CaseView, FilingSummary, FilingView, Publication};
+use freeport_port::port::{
+    AssessmentUpload, CaseView, FilingSummary, FilingView, NOT_PERSONAL_DATA, Publication,
+};
 use freeport_report::Lang;
 use freeport_store::docket::{CaseStatus, FilingStatus, Role};
 use maud::{DOCTYPE, Markup, html};
 
 use super::Context;
-use super::actions::{DecideState, FilingActions};
+use super::actions::{ContestState, DecideState, FilingActions};
 use super::i18n::{self, t};
 use super::upload::UploadState;
 
@@ -305,6 +307,105 @@ fn upload_form(context: &Context, state: Option<&UploadState>) -> Markup {
     }
 }
 
+const fn contest_status_key(status: freeport_store::docket::ContestStatus) -> &'static str {
+    use freeport_store::docket::ContestStatus;
+    match status {
+        ContestStatus::Pending => "contest.status.pending",
+        ContestStatus::Accepted => "contest.status.accepted",
+        ContestStatus::Rejected => "contest.status.rejected",
+    }
+}
+
+/// The filing's contested classifications with their rulings, and the exporter's form to contest
+/// one of its inventory entries while the filing is under review.
+fn contests(context: &Context, view: &FilingView, form: Option<&ContestState>) -> Markup {
+    let lang = context.lang;
+    let entries: Vec<(String, String)> = view.facts["data"]["inventory"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let category = e["category"].as_str()?;
+            let place = e["collected_in"].as_str().unwrap_or("cn");
+            Some((
+                format!("{category}@{place}"),
+                format!("{category} ({place})"),
+            ))
+        })
+        .collect();
+    let error = |field: &str| form.and_then(|f| f.errors.get(field).copied());
+    html! {
+        @if !view.contests.is_empty() || form.is_some() {
+            h2 #contests { (t(lang, "contest.title")) }
+        }
+        @if !view.contests.is_empty() {
+            table {
+                (head(lang, &["contest.entry", "contest.becomes", "contest.status", "contest.reason"]))
+                tbody {
+                    @for c in &view.contests {
+                        tr id={ "contest-" (c.seq) } {
+                            td {
+                                code lang="und" { (c.category) } " (" (c.collected_in) ")"
+                                @if let Some(source) = &c.source { br; code lang="und" { (source) } }
+                            }
+                            td { code lang="und" { (c.becomes) } }
+                            td { (t(lang, contest_status_key(c.status))) }
+                            td { @if let Some(reason) = &c.reason { span lang="und" { (reason) } } }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(form) = form {
+            form.stacked method="post" action={ "/filings/" (view.id) "/contests" } novalidate {
+                input type="hidden" name="csrf" value=(context.csrf.as_deref().unwrap_or(""));
+                p.help { (t(lang, "contest.help")) }
+                div.field {
+                    label for="contest-entry" { (t(lang, "contest.entry")) }
+                    select #contest-entry name="entry" required aria-invalid=[error("entry").map(|_| "true")] {
+                        @for (value, label) in &entries {
+                            option value=(value) selected[*value == form.entry] { (label) }
+                        }
+                    }
+                    @if let Some(e) = error("entry") { p.error role="alert" { (t(lang, e)) } }
+                }
+                div.field {
+                    label for="contest-becomes" { (t(lang, "contest.becomes")) }
+                    input #contest-becomes type="text" name="becomes" list="contest-categories" required
+                        value=(form.becomes) aria-describedby="contest-becomes-help"
+                        aria-invalid=[error("becomes").map(|_| "true")];
+                    datalist #contest-categories {
+                        option value=(NOT_PERSONAL_DATA) {}
+                    }
+                    p #contest-becomes-help.help {
+                        (t(lang, "contest.becomes_help")) " " code lang="und" { (NOT_PERSONAL_DATA) }
+                    }
+                    @if let Some(e) = error("becomes") { p.error role="alert" { (t(lang, e)) } }
+                }
+                div.field {
+                    label for="contest-source" { (t(lang, "contest.source")) }
+                    input #contest-source type="text" name="source" value=(form.source)
+                        placeholder="airports.csv:name"
+                        aria-invalid=[error("source").map(|_| "true")];
+                    @if let Some(e) = error("source") { p.error role="alert" { (t(lang, e)) } }
+                }
+                div.field {
+                    label for="contest-justification" { (t(lang, "contest.justification")) }
+                    textarea #contest-justification name="justification" rows="3" required
+                        aria-describedby="contest-justification-help"
+                        aria-invalid=[error("justification").map(|_| "true")] { (form.justification) }
+                    p #contest-justification-help.help { (t(lang, "contest.justification_help")) }
+                    @if let Some(e) = error("justification") { p.error role="alert" { (t(lang, e)) } }
+                }
+                @if let Some(reason) = &form.refusal {
+                    p.error role="alert" { span lang="en" { (reason) } }
+                }
+                button type="submit" { (t(lang, "contest.submit")) }
+            }
+        }
+    }
+}
+
 pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActions) -> Markup {
     let lang = context.lang;
     html! {
@@ -377,6 +478,7 @@ pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActio
         @if let Some(decide) = &actions.decide {
             (decision_form(context, view, decide))
         }
+        (contests(context, view, actions.contest.as_ref()))
         h2 { (t(lang, "filing.messages")) }
         @if view.messages.is_empty() {
             p { (t(lang, "filing.no_messages")) }
