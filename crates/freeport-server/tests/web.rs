@@ -834,6 +834,48 @@ async fn an_exporter_contests_a_classification_from_the_filing_page() {
     let (status, _, _) = post_form(&f.app, &target, &bob, &bob_form).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(f.port.filing(&admin, &f.china).unwrap().contests.len(), 1);
+
+    // China's reviewer rules on it from the page: no choice, and a reason naming a person's
+    // e-mail, are refused by the form; a rejection with a reason is recorded.
+    let (_, _, page) = get(&f.app, &format!("{path}?lang=en"), &[("Cookie", &wei)]).await;
+    let ruling = format!(r#"action="{path}/contests/1/ruling""#);
+    assert!(page.contains(&ruling), "{page}");
+    let wei_csrf = csrf_field(&page);
+    let rule = format!("{path}/contests/1/ruling");
+    let (status, _, page) = post_form(
+        &f.app,
+        &rule,
+        &wei,
+        &format!("csrf={wei_csrf}&reason=sites"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Choose accept or reject."), "{page}");
+    let (status, _, _) = post_form(
+        &f.app,
+        &rule,
+        &wei,
+        &format!("csrf={wei_csrf}&ruling=reject&reason=ask+li.wei%40example.com"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, headers, _) = post_form(
+        &f.app,
+        &rule,
+        &wei,
+        &format!("csrf={wei_csrf}&ruling=reject&reason=the+column+holds+contact+names"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    let (_, _, page) = get(&f.app, &format!("{path}?lang=en"), &[("Cookie", &alice)]).await;
+    assert!(
+        page.contains("Rejected") && page.contains("the column holds contact names"),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&ruling),
+        "the exporter has no ruling form: {page}"
+    );
 }
 
 /// `POST /verify` with `receipt` as the uploaded file (no session: the page is public).

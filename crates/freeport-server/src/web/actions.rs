@@ -15,7 +15,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use freeport_port::custody::DecisionForm;
 use freeport_port::port::{
-    ErrorKind, FilingView, NewContest, TextProblem, Verdict, personal_data_in,
+    ContestRulingRequest, ErrorKind, FilingView, NewContest, Ruling, TextProblem, Verdict,
+    personal_data_in,
 };
 use freeport_port::{PortError, Principal};
 use freeport_store::docket::{CaseStatus, FilingStatus, Role};
@@ -33,6 +34,9 @@ pub(super) struct FilingActions {
     pub decide: Option<DecideState>,
     /// The exporter's contest form, while the filing is under review.
     pub contest: Option<ContestState>,
+    /// A reviewer of a side with a live case rules on pending contests: the refused ruling's
+    /// contest and problem (a locale key), if one came back.
+    pub rule: Option<Option<(u64, &'static str)>>,
     /// A notice above the forms (a refused form, a case decided meanwhile).
     pub notice: Option<&'static str>,
 }
@@ -106,6 +110,13 @@ pub(super) fn actions_for(who: &Principal, view: &FilingView, holds_key: bool) -
         }),
         contest: (who.role == Role::Exporter && view.status == FilingStatus::InReview)
             .then(ContestState::default),
+        rule: (view.status == FilingStatus::InReview
+            && who.side().is_some_and(|side| {
+                view.cases
+                    .iter()
+                    .any(|c| c.side == side.as_str() && c.status != CaseStatus::Closed)
+            }))
+        .then_some(None),
         notice: None,
     }
 }
@@ -357,6 +368,70 @@ pub(super) async fn post_contest(
                 _ => context.error(&error),
             }
         }
+    }
+}
+
+/// A ruling's fields.
+#[derive(Debug, Deserialize)]
+pub(super) struct RulingFields {
+    csrf: String,
+    #[serde(default)]
+    ruling: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn post_ruling(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((id, seq)): Path<(String, u64)>,
+    Form(fields): Form<RulingFields>,
+) -> Response {
+    let path = format!("/filings/{id}");
+    let (context, who) = match signed_form(&web, &headers, &path, &fields.csrf) {
+        Ok(signed) => signed,
+        Err(refused) => return *refused,
+    };
+    let reason = fields.reason.replace("\r\n", "\n");
+    let ruling = match fields.ruling.as_str() {
+        "accept" => Some(Ruling::Accept),
+        "reject" => Some(Ruling::Reject),
+        _ => None,
+    };
+    let problem = match ruling {
+        None => Some("form.error.ruling"),
+        Some(_) => text_problem(&reason, true),
+    };
+    let refused = |problem: &'static str, status: StatusCode, who: Principal, id: String| {
+        let (web, context) = (&web, &context);
+        async move {
+            match load(web, who, id).await {
+                Ok((view, holds, who)) => {
+                    let mut actions = actions_for(&who, &view, holds);
+                    if actions.rule.is_some() {
+                        actions.rule = Some(Some((seq, problem)));
+                    } else {
+                        actions.notice = Some(problem);
+                    }
+                    page(context, status, &view, &actions)
+                }
+                Err(e) => context.error(&e),
+            }
+        }
+    };
+    let (Some(ruling), None) = (ruling, problem) else {
+        let problem = problem.unwrap_or("form.error.ruling");
+        return refused(problem, StatusCode::UNPROCESSABLE_ENTITY, who, id).await;
+    };
+    let port = Arc::clone(&web.port);
+    let (caller, filing) = (who.clone(), id.clone());
+    let request = ContestRulingRequest { ruling, reason };
+    match crate::port_call(move || port.rule_contest(&caller, &filing, seq, &request)).await {
+        Ok(_) => redirect_to(&format!("{path}#contest-{seq}")),
+        Err(error) => match refusal_notice(&error) {
+            Some((status, notice)) => refused(notice, status, who, id).await,
+            None => context.error(&error),
+        },
     }
 }
 

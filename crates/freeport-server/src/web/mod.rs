@@ -151,6 +151,10 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/filings/{id}", get(actions::filing))
         .route("/filings/{id}/messages", post(actions::post_message))
         .route("/filings/{id}/contests", post(actions::post_contest))
+        .route(
+            "/filings/{id}/contests/{seq}/ruling",
+            post(actions::post_ruling),
+        )
         .route("/filings/{id}/decision", post(actions::post_decision))
         .route("/filings/{id}/receipt", get(downloads::receipt))
         .route("/audit/bundle", get(downloads::audit_bundle))

@@ -6,7 +6,7 @@ use freeport_port::port::{
     AssessmentUpload, CaseView, FilingSummary, FilingView, NOT_PERSONAL_DATA, Publication,
 };
 use freeport_report::Lang;
-use freeport_store::docket::{CaseStatus, FilingStatus, Role};
+use freeport_store::docket::{CaseStatus, ContestStatus, FilingStatus, Role};
 use maud::{DOCTYPE, Markup, html};
 
 use super::Context;
@@ -307,8 +307,35 @@ fn upload_form(context: &Context, state: Option<&UploadState>) -> Markup {
     }
 }
 
-const fn contest_status_key(status: freeport_store::docket::ContestStatus) -> &'static str {
-    use freeport_store::docket::ContestStatus;
+/// A reviewer's ruling on pending contest `seq`: accept (an override) or reject, with a public
+/// reason.
+fn ruling_form(
+    context: &Context,
+    view: &FilingView,
+    seq: u64,
+    error: Option<&'static str>,
+) -> Markup {
+    let lang = context.lang;
+    let id = format!("ruling-{seq}");
+    html! {
+        form.stacked method="post" action={ "/filings/" (view.id) "/contests/" (seq) "/ruling" } novalidate {
+            input type="hidden" name="csrf" value=(context.csrf.as_deref().unwrap_or(""));
+            fieldset {
+                legend { (t(lang, "ruling.legend")) }
+                label { input type="radio" name="ruling" value="accept" required; " " (t(lang, "ruling.accept")) }
+                label { input type="radio" name="ruling" value="reject"; " " (t(lang, "ruling.reject")) }
+            }
+            div.field {
+                label for=(id) { (t(lang, "ruling.reason")) }
+                textarea id=(id) name="reason" rows="2" required aria-invalid=[error.map(|_| "true")] {}
+                @if let Some(e) = error { p.error role="alert" { (t(lang, e)) } }
+            }
+            button type="submit" { (t(lang, "ruling.submit")) }
+        }
+    }
+}
+
+const fn contest_status_key(status: ContestStatus) -> &'static str {
     match status {
         ContestStatus::Pending => "contest.status.pending",
         ContestStatus::Accepted => "contest.status.accepted",
@@ -318,7 +345,12 @@ const fn contest_status_key(status: freeport_store::docket::ContestStatus) -> &'
 
 /// The filing's contested classifications with their rulings, and the exporter's form to contest
 /// one of its inventory entries while the filing is under review.
-fn contests(context: &Context, view: &FilingView, form: Option<&ContestState>) -> Markup {
+fn contests(
+    context: &Context,
+    view: &FilingView,
+    form: Option<&ContestState>,
+    rule: Option<Option<(u64, &'static str)>>,
+) -> Markup {
     let lang = context.lang;
     let entries: Vec<(String, String)> = view.facts["data"]["inventory"]
         .as_array()
@@ -350,7 +382,12 @@ fn contests(context: &Context, view: &FilingView, form: Option<&ContestState>) -
                             }
                             td { code lang="und" { (c.becomes) } }
                             td { (t(lang, contest_status_key(c.status))) }
-                            td { @if let Some(reason) = &c.reason { span lang="und" { (reason) } } }
+                            td {
+                                @if let Some(reason) = &c.reason { span lang="und" { (reason) } }
+                                @if let (Some(refused), ContestStatus::Pending) = (rule, c.status) {
+                                    (ruling_form(context, view, c.seq, refused.filter(|(seq, _)| *seq == c.seq).map(|(_, e)| e)))
+                                }
+                            }
                         }
                     }
                 }
@@ -478,7 +515,7 @@ pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActio
         @if let Some(decide) = &actions.decide {
             (decision_form(context, view, decide))
         }
-        (contests(context, view, actions.contest.as_ref()))
+        (contests(context, view, actions.contest.as_ref(), actions.rule))
         h2 { (t(lang, "filing.messages")) }
         @if view.messages.is_empty() {
             p { (t(lang, "filing.no_messages")) }
