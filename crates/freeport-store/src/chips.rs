@@ -7,7 +7,7 @@
 //! who may file or decide what, when a listing is suspended — is the port's.
 
 use crate::db::{Row, params};
-use crate::docket::{CaseDecision, CaseSide, all, case_row, strings_to_json, to_i64};
+use crate::docket::{CaseDecision, CaseSide, CaseTable, all, case_row, strings_to_json, to_i64};
 use crate::error::StoreError;
 use crate::store::{Tx, db_error};
 
@@ -415,30 +415,7 @@ impl Tx<'_> {
         side: &str,
         decision: &CaseDecision<'_>,
     ) -> Result<bool, StoreError> {
-        let conditions = strings_to_json(decision.conditions);
-        let reasons = strings_to_json(decision.public_reasons);
-        let changed = self
-            .tx
-            .execute(
-                "UPDATE chips_case_side SET status = ?3, decided_by = ?4, decided_at = ?5,
-                 conditions = ?6, public_reasons = ?7, signature = ?8, log_entry = ?9,
-                 publication_entry = ?10
-                 WHERE case_id = ?1 AND side = ?2 AND status = 'open'",
-                params![
-                    id,
-                    side,
-                    decision.status.as_str(),
-                    decision.decided_by,
-                    decision.decided_at,
-                    &conditions,
-                    &reasons,
-                    decision.signature,
-                    decision.log_entry,
-                    decision.publication_entry
-                ],
-            )
-            .map_err(db_error(self.path, "decide a chips case"))?;
-        Ok(changed == 1)
+        self.decide_side_of(CaseTable::Chips, id, side, decision)
     }
 
     /// Closes the sides of a case still open (the other side refused: nothing left to decide).

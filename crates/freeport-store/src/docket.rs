@@ -367,6 +367,15 @@ pub struct FilingAssessment {
     pub checkpoint_size: u64,
 }
 
+/// Which table a case's sides are in: a filing's, or a chips case's (same columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CaseTable {
+    /// `case_side`, keyed by `filing`.
+    Filing,
+    /// `chips_case_side`, keyed by `case_id`.
+    Chips,
+}
+
 /// One side's case for a filing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseSide {
@@ -998,17 +1007,35 @@ impl Tx<'_> {
         side: &str,
         decision: &CaseDecision<'_>,
     ) -> Result<bool, StoreError> {
+        self.decide_side_of(CaseTable::Filing, filing, side, decision)
+    }
+
+    /// Decides one side, in `table`, of the case `id` if it is still open (the one statement
+    /// filings' and chips cases' sides share); `false` when it was not.
+    pub(crate) fn decide_side_of(
+        &mut self,
+        table: CaseTable,
+        id: &str,
+        side: &str,
+        decision: &CaseDecision<'_>,
+    ) -> Result<bool, StoreError> {
+        let (name, key, what) = match table {
+            CaseTable::Filing => ("case_side", "filing", "decide a case"),
+            CaseTable::Chips => ("chips_case_side", "case_id", "decide a chips case"),
+        };
         let conditions = strings_to_json(decision.conditions);
         let reasons = strings_to_json(decision.public_reasons);
         let changed = self
             .tx
             .execute(
-                "UPDATE case_side SET status = ?3, decided_by = ?4, decided_at = ?5,
-                 conditions = ?6, public_reasons = ?7, signature = ?8, log_entry = ?9,
-                 publication_entry = ?10
-                 WHERE filing = ?1 AND side = ?2 AND status = 'open'",
+                &format!(
+                    "UPDATE {name} SET status = ?3, decided_by = ?4, decided_at = ?5,
+                     conditions = ?6, public_reasons = ?7, signature = ?8, log_entry = ?9,
+                     publication_entry = ?10
+                     WHERE {key} = ?1 AND side = ?2 AND status = 'open'"
+                ),
                 params![
-                    filing,
+                    id,
                     side,
                     decision.status.as_str(),
                     decision.decided_by,
@@ -1020,7 +1047,7 @@ impl Tx<'_> {
                     decision.publication_entry
                 ],
             )
-            .map_err(db_error(self.path, "decide a case"))?;
+            .map_err(db_error(self.path, what))?;
         Ok(changed == 1)
     }
 
