@@ -2,10 +2,18 @@
 //! and keeping, per query, only what the query needs (a marker per counted row, a bin index per
 //! row, or the parsed numbers).
 //!
-//! The id is SHA-256 over the decoded table (column names, then every cell in row order, each
-//! length-prefixed, nulls marked), not over the file's bytes: the same table renamed, moved, or
-//! re-encoded (GBK and UTF-8, CSV and Parquet, when the readers render the same text) shares one
-//! budget. It is a convenience, not a defence: whoever can edit the data can make a new id.
+//! The id is a fingerprint of the decoded table, not of the file's bytes, and it does not depend
+//! on the order of rows or columns: each row is hashed (SHA-256 of its cells in column-name
+//! order, each length-prefixed, nulls marked), the row hashes are added modulo 2^256 (a multiset
+//! hash: duplicate rows count twice), and the id is SHA-256 of the sorted column names, the row
+//! count and that sum. So the same table renamed, moved, re-encoded (GBK and UTF-8, CSV and
+//! Parquet, when the readers render the same text), sorted differently or with its columns
+//! reordered shares one budget. It is a convenience, not a defence: whoever can edit the data can
+//! make a new id.
+//!
+//! The first encoding (v1) hashed cells in row order, so reordering rows reset the budget. Both
+//! are computed in one pass; a budget kept under a dataset's v1 id is carried to its v2 id the
+//! first time it is used ([`Dataset::legacy`]).
 
 use std::path::Path;
 
@@ -15,8 +23,14 @@ use sha2::{Digest, Sha256};
 use crate::config::{Query, QueryKind, ReleaseConfig};
 use crate::error::Error;
 
-/// Domain separation for the dataset hash; bump when the encoding changes.
+/// Domain separation for the v1 (row-ordered) dataset hash, kept to carry budgets over.
 const HASH_DOMAIN: &[u8] = b"freeport-dp dataset v1\0";
+
+/// Domain separation for the dataset fingerprint; bump when the encoding changes.
+const FINGERPRINT_DOMAIN: &[u8] = b"freeport-dp dataset v2\0";
+
+/// Domain separation for one row's hash inside the fingerprint.
+const ROW_DOMAIN: &[u8] = b"freeport-dp row v2\0";
 
 /// The identity of a dataset for budget accounting: `sha256:` and 64 hex digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,6 +65,8 @@ pub(crate) enum QueryData {
 #[derive(Debug)]
 pub(crate) struct Dataset {
     pub(crate) id: DatasetId,
+    /// The same dataset's v1 id (row order hashed), under which an older budget may be kept.
+    pub(crate) legacy: DatasetId,
     /// Per query, in configuration order.
     pub(crate) data: Vec<QueryData>,
 }
@@ -73,6 +89,12 @@ enum Need {
 /// The input cannot be read or names several datasets.
 pub fn dataset_id(input: &Path) -> Result<DatasetId, Error> {
     Ok(read(input, None)?.id)
+}
+
+/// The id and the v1 id of the single dataset at `input`.
+pub(crate) fn dataset_ids(input: &Path) -> Result<(DatasetId, DatasetId), Error> {
+    let dataset = read(input, None)?;
+    Ok((dataset.id, dataset.legacy))
 }
 
 /// Reads `input` for the queries of `config` (or only hashes it when `config` is `None`).
@@ -113,6 +135,11 @@ pub(crate) fn read(input: &Path, config: Option<&ReleaseConfig>) -> Result<Datas
         hasher.update(u64_bytes(column.len()));
         hasher.update(column.as_bytes());
     }
+    // Columns in name order (then position, for repeated names) for the fingerprint.
+    let mut by_name: Vec<usize> = (0..columns.len()).collect();
+    by_name.sort_by(|a, b| columns[*a].cmp(columns[*b]).then(a.cmp(b)));
+    let mut rows_sum = [0_u64; 4];
+    let mut row_count = 0_u64;
     while let Some(batch) = reader.next_batch()? {
         let arrays = batch
             .columns()
@@ -126,26 +153,69 @@ pub(crate) fn read(input: &Path, config: Option<&ReleaseConfig>) -> Result<Datas
             .collect::<Result<Vec<&StringArray>, Error>>()?;
         for row in 0..batch.num_rows() {
             for array in &arrays {
-                if array.is_null(row) {
-                    hasher.update([0]);
-                } else {
-                    let value = array.value(row);
-                    hasher.update([1]);
-                    hasher.update(u64_bytes(value.len()));
-                    hasher.update(value.as_bytes());
+                encode_cell(&mut hasher, array, row);
+            }
+            let mut row_hasher = Sha256::new();
+            row_hasher.update(ROW_DOMAIN);
+            for &column in &by_name {
+                if let Some(array) = arrays.get(column) {
+                    encode_cell(&mut row_hasher, array, row);
                 }
             }
+            add_digest(&mut rows_sum, &row_hasher.finalize());
+            row_count = row_count.saturating_add(1);
         }
         for (need, data) in needs.iter().zip(&mut data) {
             collect(need, &arrays, batch.num_rows(), data);
         }
     }
-    let digest = hasher.finalize();
-    let id = format!("sha256:{}", freeport_util::fmt::hex(&digest));
+    let legacy = format!("sha256:{}", freeport_util::fmt::hex(&hasher.finalize()));
+    let mut fingerprint = Sha256::new();
+    fingerprint.update(FINGERPRINT_DOMAIN);
+    fingerprint.update(u64_bytes(columns.len()));
+    for &column in &by_name {
+        let name = columns.get(column).copied().unwrap_or_default();
+        fingerprint.update(u64_bytes(name.len()));
+        fingerprint.update(name.as_bytes());
+    }
+    fingerprint.update(row_count.to_le_bytes());
+    for limb in rows_sum {
+        fingerprint.update(limb.to_le_bytes());
+    }
+    let id = format!(
+        "sha256:{}",
+        freeport_util::fmt::hex(&fingerprint.finalize())
+    );
     Ok(Dataset {
         id: DatasetId(id),
+        legacy: DatasetId(legacy),
         data,
     })
+}
+
+/// One cell into `hasher`: a null as `0`, a value as `1`, its length and its bytes.
+fn encode_cell(hasher: &mut Sha256, array: &StringArray, row: usize) {
+    if array.is_null(row) {
+        hasher.update([0]);
+    } else {
+        let value = array.value(row);
+        hasher.update([1]);
+        hasher.update(u64_bytes(value.len()));
+        hasher.update(value.as_bytes());
+    }
+}
+
+/// `sum += digest` modulo 2^256 (both as four little-endian 64-bit limbs).
+fn add_digest(sum: &mut [u64; 4], digest: &[u8]) {
+    let mut carry = false;
+    for (limb, chunk) in sum.iter_mut().zip(digest.chunks_exact(8)) {
+        let mut bytes = [0_u8; 8];
+        bytes.copy_from_slice(chunk);
+        let (partial, overflow_a) = limb.overflowing_add(u64::from_le_bytes(bytes));
+        let (total, overflow_b) = partial.overflowing_add(u64::from(carry));
+        *limb = total;
+        carry = overflow_a || overflow_b;
+    }
 }
 
 fn u64_bytes(n: usize) -> [u8; 8] {

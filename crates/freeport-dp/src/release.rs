@@ -200,11 +200,14 @@ pub fn budget(
     input: &Path,
     set: Option<(f64, f64)>,
 ) -> Result<BudgetReport, Error> {
-    let id = dataset::dataset_id(input)?;
-    let budget = match set {
-        Some((epsilon, delta)) => Some(store.set_budget(id.as_str(), epsilon, delta)?),
-        None => store.budget(id.as_str())?,
-    };
+    let (id, legacy) = dataset::dataset_ids(input)?;
+    let budget = store.transaction(|tx| -> Result<_, Error> {
+        tx.carry_budget(legacy.as_str(), id.as_str())?;
+        Ok(match set {
+            Some((epsilon, delta)) => Some(tx.set_budget(id.as_str(), epsilon, delta)?),
+            None => tx.budget(id.as_str())?,
+        })
+    })?;
     Ok(BudgetReport {
         dataset: id.to_string(),
         budget: budget.map(BudgetView::from),
@@ -232,6 +235,7 @@ pub fn release(store: &mut Store, request: &ReleaseRequest<'_>) -> Result<Releas
 
     let (temp, document) = store.transaction(|tx| -> Result<_, Error> {
         let id = data.id.as_str();
+        tx.carry_budget(data.legacy.as_str(), id)?;
         let before = match (tx.budget(id)?, request.budget) {
             (None, None) => {
                 return Err(Error::NoBudget {
@@ -503,5 +507,40 @@ fn mean_interval(
         confidence,
         half_width: Some(((upper - lower) / 2.0).max(0.0)),
         interval: Some((lower, upper)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A budget kept under a dataset's v1 id (rows hashed in order) is the same dataset's budget
+    /// under its fingerprint: carried over once, with its spends, the first time it is used.
+    #[test]
+    fn a_budget_under_the_v1_id_is_carried_to_the_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("people.csv");
+        std::fs::write(&data, "name,age\nann,34\nbo,51\n").unwrap();
+        let (id, legacy) = dataset::dataset_ids(&data).unwrap();
+        assert_ne!(id, legacy);
+        let mut store = Store::open(dir.path().join("store.db")).unwrap();
+        store
+            .transaction(|tx| -> Result<(), StoreError> {
+                tx.set_budget(legacy.as_str(), 1.0, 0.0)?;
+                tx.spend_budget(legacy.as_str(), 0.25, 0.0, "an earlier release")?;
+                Ok(())
+            })
+            .unwrap();
+        let report = budget(&mut store, &data, None).unwrap();
+        assert_eq!(report.dataset, id.to_string());
+        let carried = report.budget.unwrap();
+        assert_eq!((carried.epsilon_total, carried.epsilon_spent), (1.0, 0.25));
+        assert_eq!(carried.spends, 1);
+        assert!(store.budget(legacy.as_str()).unwrap().is_none());
+        // Once carried, a second look changes nothing.
+        assert_eq!(
+            budget(&mut store, &data, None).unwrap().budget.unwrap(),
+            carried
+        );
     }
 }

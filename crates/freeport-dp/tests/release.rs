@@ -249,6 +249,45 @@ fn the_same_table_renamed_or_as_tsv_shares_an_id_and_an_edit_does_not() {
 }
 
 #[test]
+fn reordered_rows_or_columns_keep_the_id_and_the_budget_and_a_duplicated_row_does_not() {
+    let mut f = fixture();
+    let id = freeport_dp::dataset_id(&f.data).unwrap();
+    let text = std::fs::read_to_string(&f.data).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    // Rows sorted another way.
+    let mut reversed = lines.clone();
+    reversed.reverse();
+    let sorted = f.dir.path().join("sorted.csv");
+    std::fs::write(&sorted, format!("{header}\n{}\n", reversed.join("\n"))).unwrap();
+    assert_eq!(freeport_dp::dataset_id(&sorted).unwrap(), id);
+    // Columns in another order.
+    let swapped: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            format!("{},{},{}", cells[2], cells[0], cells[1])
+        })
+        .collect();
+    let columns = f.dir.path().join("columns.csv");
+    std::fs::write(&columns, format!("sex,name,age\n{}\n", swapped.join("\n"))).unwrap();
+    assert_eq!(freeport_dp::dataset_id(&columns).unwrap(), id);
+    // One row twice is another dataset.
+    let doubled = f.dir.path().join("doubled.csv");
+    std::fs::write(&doubled, format!("{text}{}\n", lines[0])).unwrap();
+    assert_ne!(freeport_dp::dataset_id(&doubled).unwrap(), id);
+
+    // A budget spent on the file is the sorted copy's budget too.
+    let one = f.config("one.toml", &count("0.25"));
+    f.release(&one, "first.json", Some((1.0, 0.0))).unwrap();
+    let seen = freeport_dp::budget(&mut f.store, &sorted, None)
+        .unwrap()
+        .budget
+        .unwrap();
+    assert_eq!(seen.epsilon_spent, 0.25);
+}
+
+#[test]
 fn an_unknown_column_points_at_the_config() {
     let mut f = fixture();
     let config = f.config(

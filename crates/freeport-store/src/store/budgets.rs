@@ -198,4 +198,40 @@ impl Tx<'_> {
     pub fn budget(&mut self, dataset: &str) -> Result<Option<Budget>, StoreError> {
         Ok(self.budget_units(dataset)?.map(Self::budget_of))
     }
+
+    /// Moves the budget kept under `from` (its total and every spend) to `to`, when `to` has
+    /// none: a dataset's identity changed its encoding, not the dataset. `false` when there was
+    /// nothing to move (no budget under `from`, or one under `to` already).
+    ///
+    /// # Errors
+    ///
+    /// The database fails.
+    pub fn carry_budget(&mut self, from: &str, to: &str) -> Result<bool, StoreError> {
+        if from == to || self.budget_units(to)?.is_some() || self.budget_units(from)?.is_none() {
+            return Ok(false);
+        }
+        // The new total first, so the spends' reference always points at a row.
+        self.tx
+            .execute(
+                "INSERT INTO budget_limit (dataset, epsilon_units, delta_units, set_at)
+                 SELECT ?2, epsilon_units, delta_units, set_at FROM budget_limit
+                 WHERE dataset = ?1",
+                params![from, to],
+            )
+            .and_then(|_| {
+                self.tx.execute(
+                    "UPDATE budget_spend SET dataset = ?2 WHERE dataset = ?1",
+                    params![from, to],
+                )
+            })
+            .and_then(|_| {
+                self.tx
+                    .execute("DELETE FROM budget_limit WHERE dataset = ?1", params![from])
+            })
+            .map_err(db_error(
+                self.path,
+                "carry a privacy budget to a dataset's new id",
+            ))?;
+        Ok(true)
+    }
 }
