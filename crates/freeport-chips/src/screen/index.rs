@@ -115,6 +115,7 @@ struct Query<'a> {
     tokens: Vec<&'a str>,
     ids: Vec<Option<u32>>,
     lens: Vec<usize>,
+    sigs: Vec<u64>,
     weights: Vec<f32>,
     weight: f32,
     order: Vec<usize>,
@@ -141,6 +142,7 @@ pub struct Index {
     names: Vec<IndexedName>,
     vocab: Vec<String>,
     vocab_len: Vec<u32>,
+    vocab_sig: Vec<u64>,
     ids: FxHashMap<String, u32>,
     idf: Vec<f32>,
     postings: Vec<Vec<u32>>,
@@ -181,6 +183,7 @@ impl Index {
             names: Vec::new(),
             vocab: Vec::new(),
             vocab_len: Vec::new(),
+            vocab_sig: Vec::new(),
             ids: FxHashMap::default(),
             idf: Vec::new(),
             postings: Vec::new(),
@@ -263,6 +266,7 @@ impl Index {
             .iter()
             .map(|t| u32::try_from(t.chars().count()).unwrap_or(u32::MAX))
             .collect();
+        index.vocab_sig = index.vocab.iter().map(|t| signature(t)).collect();
         index
     }
 
@@ -283,28 +287,32 @@ impl Index {
         (1.0 + n).ln()
     }
 
-    /// The vocabulary tokens a query token may meet, with how and how well.
+    /// The vocabulary tokens a query token may meet (exact, typo, abbreviation), sorted.
     /// Abbreviations: at most `cap` longer tokens starting with this one.
-    fn lookup(&self, token: &str, cap: usize) -> Vec<(u32, MatchKind, f64)> {
-        let mut found: FxHashMap<u32, (MatchKind, f64)> = FxHashMap::default();
+    fn lookup(&self, token: &str, cap: usize) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
         if let Some(&id) = self.ids.get(token) {
-            found.insert(id, (MatchKind::Exact, 1.0));
+            found.push(id);
         }
         let len = token.chars().count();
         let depth = typo_depth(len);
         if depth > 0 {
+            let sig = signature(token);
             let mut variants = FxHashSet::default();
             deletions_of(token, depth, &mut variants);
             variants.insert(token.to_owned());
+            let mut seen: FxHashSet<u32> = FxHashSet::default();
             for v in &variants {
                 for &id in self.deletions.get(v).map_or(&[][..], Vec::as_slice) {
-                    if found.contains_key(&id) {
+                    if !seen.insert(id) {
                         continue;
                     }
-                    let other = &self.vocab[id as usize];
-                    let allowed = typo_depth(len.max(other.chars().count())).min(depth.max(1));
-                    if strsim::damerau_levenshtein(token, other) <= allowed {
-                        found.insert(id, (MatchKind::Typo, strsim::jaro_winkler(token, other)));
+                    let other_len = self.vocab_len[id as usize] as usize;
+                    let allowed = typo_depth(len.max(other_len)).min(depth.max(1));
+                    if may_be_within(sig, self.vocab_sig[id as usize], allowed)
+                        && strsim::damerau_levenshtein(token, &self.vocab[id as usize]) <= allowed
+                    {
+                        found.push(id);
                     }
                 }
             }
@@ -315,24 +323,21 @@ impl Index {
                 .sorted
                 .partition_point(|&id| self.vocab[id as usize].as_str() < token);
             for &id in self.sorted.iter().skip(start).take(cap) {
-                let other = &self.vocab[id as usize];
-                if !other.starts_with(token) {
+                if !self.vocab[id as usize].starts_with(token) {
                     break;
                 }
-                found.entry(id).or_insert((MatchKind::Abbreviation, 0.85));
+                found.push(id);
             }
             // Shorter tokens this one starts with (the query spells out an abbreviation).
-            for cut in 3..len {
-                let prefix: String = token.chars().take(cut).collect();
-                if let Some(&id) = self.ids.get(&prefix) {
-                    found.entry(id).or_insert((MatchKind::Abbreviation, 0.85));
+            for (i, _) in token.char_indices().skip(3) {
+                if let Some(&id) = token.get(..i).and_then(|prefix| self.ids.get(prefix)) {
+                    found.push(id);
                 }
             }
         }
-        let mut out: Vec<(u32, MatchKind, f64)> =
-            found.into_iter().map(|(id, (k, s))| (id, k, s)).collect();
-        out.sort_by_key(|a| a.0);
-        out
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// The query's tokens, weights and working state.
@@ -347,6 +352,7 @@ impl Index {
         order.sort_by(|a, b| weights[*b].total_cmp(&weights[*a]).then(a.cmp(b)));
         Query {
             lens: tokens.iter().map(|t| t.chars().count()).collect(),
+            sigs: tokens.iter().map(|t| signature(t)).collect(),
             weight: weights.iter().sum(),
             tokens,
             ids,
@@ -376,7 +382,7 @@ impl Index {
                 continue;
             }
             let cap = if focused { usize::MAX } else { 64 };
-            ids.extend(self.lookup(token, cap).into_iter().map(|(id, _, _)| id));
+            ids.extend(self.lookup(token, cap));
             for (a, b) in splits(token, if focused { 1 } else { 2 }) {
                 if let (Some(&x), Some(&y)) = (self.ids.get(a), self.ids.get(b)) {
                     ids.extend([x, y]);
@@ -449,8 +455,8 @@ impl Index {
 
     /// How a query token meets a listed vocabulary token, if it does (see [`token_match`]),
     /// rejecting on lengths before any edit distance and remembering what it computed.
-    fn meet(&self, query_token: (usize, &str, usize), listed: u32, memo: &mut Memo) -> Met {
-        let (q, token, ql) = query_token;
+    fn meet(&self, query_token: (usize, &str, usize, u64), listed: u32, memo: &mut Memo) -> Met {
+        let (q, token, ql, _) = query_token;
         let other = self.vocab[listed as usize].as_str();
         let ll = self.vocab_len[listed as usize] as usize;
         let (short, long) = (ql.min(ll), ql.max(ll));
@@ -458,8 +464,12 @@ impl Index {
             return None;
         }
         let depth = typo_depth(long).min(typo_depth(short).max(1));
-        // The edit distance is at least the difference in length.
-        if short >= 4 && long - short <= depth {
+        // The edit distance is at least the difference in length, and at least the number of
+        // characters either side has that the other lacks.
+        if short >= 4
+            && long - short <= depth
+            && may_be_within(query_token.3, self.vocab_sig[listed as usize], depth)
+        {
             return *memo
                 .entry((q, listed))
                 .or_insert_with(|| token_match(token, other));
@@ -473,6 +483,7 @@ impl Index {
         let Query {
             tokens,
             lens,
+            sigs,
             ids,
             weights,
             weight,
@@ -543,7 +554,8 @@ impl Index {
                 if used_l[l] {
                     continue;
                 }
-                if let Some((kind, sim)) = self.meet((q, tokens[q], lens[q]), listed[l], memo)
+                if let Some((kind, sim)) =
+                    self.meet((q, tokens[q], lens[q], sigs[q]), listed[l], memo)
                     && found.is_none_or(|(_, _, s)| sim > s)
                 {
                     found = Some((l, kind, sim));
@@ -630,6 +642,25 @@ type Memo = FxHashMap<(usize, u32), Met>;
 fn to_score(score: f64) -> u8 {
     // Clamped to 0..=100 first, so the cast neither truncates nor wraps.
     (score * 100.0).round().clamp(0.0, 100.0) as u8
+}
+
+/// The set of a token's characters, hashed to 64 bits (`a`–`z` and `0`–`9` each their own).
+fn signature(token: &str) -> u64 {
+    token.chars().fold(0, |sig, c| {
+        let bit = match c {
+            'a'..='z' => u32::from(c) - u32::from('a'),
+            '0'..='9' => 26 + u32::from(c) - u32::from('0'),
+            _ => 36 + u32::from(c) % 28,
+        };
+        sig | 1 << bit
+    })
+}
+
+/// Whether two tokens with these signatures may be within `distance` edits: a character one
+/// has and the other lacks takes an edit of its own (a bit set on one side only stands for
+/// such characters; collisions only make the test more lenient).
+fn may_be_within(a: u64, b: u64, distance: usize) -> bool {
+    (a & !b).count_ones() as usize <= distance && (b & !a).count_ones() as usize <= distance
 }
 
 /// Whether `whole` is `a` followed by `b`.
@@ -776,6 +807,47 @@ mod tests {
             }
         }
         assert!(compared > 50, "only {compared} hits compared");
+    }
+
+    /// The signature test never rules out a pair within the distance: every pair of tokens
+    /// from a vocabulary with typos, transpositions, insertions and non-ASCII letters.
+    #[test]
+    fn signatures_never_rule_out_a_close_pair() {
+        let tokens = [
+            "huawei",
+            "huawie",
+            "hauwei",
+            "huaweii",
+            "huwei",
+            "tianlan",
+            "tianlna",
+            "tinalan",
+            "lulang",
+            "lülang",
+            "semiconductor",
+            "semicondcutor",
+            "smiconductr",
+            "abcd",
+            "abdc",
+            "dcba",
+            "zhongxing",
+            "zhongxin",
+            "zhonxging",
+            "北京",
+            "北亰",
+        ];
+        let mut ruled_out = 0;
+        for a in tokens {
+            for b in tokens {
+                let distance = strsim::damerau_levenshtein(a, b);
+                for d in 0..=3 {
+                    let may = may_be_within(signature(a), signature(b), d);
+                    assert!(may || distance > d, "{a} / {b} within {d}");
+                    ruled_out += usize::from(!may);
+                }
+            }
+        }
+        assert!(ruled_out > 100, "the test rules out only {ruled_out}");
     }
 
     #[test]
