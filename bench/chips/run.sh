@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Screening throughput and quality of `freeport chips screen`'s engine: QUERIES generated names
-# (one in ten a planted variant of a listed name) against a generated LIST-entry list in the
-# CSL's CSV form, with the index, compared in the same run with a plain Jaro-Winkler scan of the
-# same list on a JW_SAMPLE of the names; then the labelled screening set's precision and recall.
+# (one in ten a planted variant of a listed name, one in ten a related name — a listed brand with
+# other generic words — the rest unrelated) against a generated LIST-entry list in the CSL's CSV
+# form, with the index, compared in the same run with a plain Jaro-Winkler scan of the same list
+# on a JW_SAMPLE of the names; then the labelled screening set's precision and recall.
+# Release build as measured: export CARGO_PROFILE_RELEASE_LTO=false
+# CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 (and CARGO_BUILD_BUILD_DIR=/work/main/target).
 # Usage: bench/chips/run.sh [QUERIES] [LIST] [JW_SAMPLE]   (defaults 100000 30000 500)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
