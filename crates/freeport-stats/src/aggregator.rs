@@ -108,13 +108,17 @@ enum Screened {
     Rejected(&'static str),
     /// Accepted before with the same content (a retry): its stored message.
     Known(Vec<u8>),
-    /// New: to decrypt and verify.
-    Fresh {
-        nonce: [u8; 16],
-        digest: Vec<u8>,
-        sealed: Vec<u8>,
-        aad: Vec<u8>,
-    },
+    /// New: to decrypt and verify (its digest is computed then, off the ordered path).
+    Fresh { nonce: [u8; 16] },
+}
+
+/// What a retried report is recognised by: SHA-256 of its associated data and sealed share.
+fn report_digest(aad: &[u8], sealed: &[u8]) -> Vec<u8> {
+    Sha256::new()
+        .chain_update(aad)
+        .chain_update(sealed)
+        .finalize()
+        .to_vec()
 }
 
 struct Loaded {
@@ -798,13 +802,6 @@ impl Aggregator {
                 if report.day < loaded.file.start_day || report.day >= loaded.file.end_day {
                     return Err("outside the study window");
                 }
-                let aad = report.aad(study);
-                let sealed = share_of(report, me).ok_or("malformed report")?;
-                let digest = Sha256::new()
-                    .chain_update(&aad)
-                    .chain_update(&sealed)
-                    .finalize()
-                    .to_vec();
                 if !seen.insert(nonce) {
                     return Err("replayed nonce");
                 }
@@ -812,18 +809,14 @@ impl Aggregator {
                     .known_nonce(loaded.id, &nonce)
                     .map_err(|_| "state error")?
                 {
-                    return if stored == digest {
+                    let sealed = share_of(report, me).ok_or("malformed report")?;
+                    return if stored == report_digest(&report.aad(study), &sealed) {
                         Ok(Screened::Known(message))
                     } else {
                         Err("replayed nonce")
                     };
                 }
-                Ok(Screened::Fresh {
-                    nonce,
-                    digest,
-                    sealed,
-                    aad,
-                })
+                Ok(Screened::Fresh { nonce })
             })();
             checked.push(screened.unwrap_or_else(Screened::Rejected));
         }
@@ -833,12 +826,10 @@ impl Aggregator {
             .map(|(screened, item)| match screened {
                 Screened::Rejected(reason) => Err(reason),
                 Screened::Known(message) => Ok((message, None)),
-                Screened::Fresh {
-                    nonce,
-                    digest,
-                    sealed,
-                    aad,
-                } => {
+                Screened::Fresh { nonce } => {
+                    let aad = item.report.aad(study);
+                    let sealed = share_of(&item.report, me).ok_or("malformed report")?;
+                    let digest = report_digest(&aad, &sealed);
                     let share = opener
                         .as_ref()
                         .and_then(|o| o.open(&nonce, &sealed, &aad).ok())

@@ -2,10 +2,14 @@
 //!
 //! - **Input shares** are encrypted with HPKE (RFC 9180, base mode, DHKEM(X25519, HKDF-SHA256),
 //!   HKDF-SHA256, export-only AEAD): a site encapsulates once per upload and aggregator
-//!   ([`ShareSealer`]), and each report's share is sealed with AES-256-GCM under a key exported
-//!   from that context with the report's nonce, and with the report's public parts as
-//!   associated data (AES-GCM rather than ChaCha20-Poly1305: with AES-NI its per-message setup
-//!   is a fraction of Poly1305's vectorised one, and every report is its own short message). A report whose share does not open is rejected alone; the batch goes on.
+//!   ([`ShareSealer`]) and exports one AES-256-GCM key from that context; each report's share
+//!   is sealed under it with a 96-bit GCM nonce derived from the report's nonce (SHA-256,
+//!   truncated: distinct report nonces give distinct GCM nonces but with probability ~2^-75
+//!   per upload of 2,000) and the report's public parts as associated data, so a share moved to
+//!   another report, or altered, does not open (AES-GCM rather than ChaCha20-Poly1305: with
+//!   AES-NI its per-message setup is a fraction of Poly1305's vectorised one, and every report
+//!   is its own short message). One export and one key schedule per upload, not per report. A
+//!   report whose share does not open is rejected alone; the batch goes on.
 //! - **Aggregate shares** and **verification-key halves** are sealed the same way to one
 //!   recipient ([`seal_to`], [`open_with`]).
 //! - **Signatures** (study, collection requests) are Ed25519 ([`SigningKey`]).
@@ -114,7 +118,7 @@ fn public_key(text: &str, what: &str) -> Result<PublicKey> {
 /// Seals many reports' shares to one aggregator under one HPKE encapsulation.
 pub struct ShareSealer {
     encapped: Vec<u8>,
-    context: hpke::aead::AeadCtxS<ExportOnlyAead, HkdfSha256, Kem>,
+    cipher: Aes256Gcm,
 }
 
 impl std::fmt::Debug for ShareSealer {
@@ -144,9 +148,13 @@ impl ShareSealer {
             &mut OsRng,
         )
         .map_err(|e| Error::crypto("HPKE encapsulation", e))?;
+        let mut key = [0u8; 32];
+        context
+            .export(EXPORT_LABEL, &mut key)
+            .map_err(|e| Error::crypto("HPKE export", e))?;
         Ok(Self {
             encapped: encapped.to_bytes().to_vec(),
-            context,
+            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key)),
         })
     }
 
@@ -162,17 +170,18 @@ impl ShareSealer {
     ///
     /// Never in practice (export and encryption of bounded inputs).
     pub fn seal(&self, nonce: &[u8], share: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
-        let mut key = [0u8; 32];
-        self.context
-            .export(&export_label(nonce), &mut key)
-            .map_err(|e| Error::crypto("HPKE export", e))?;
-        aead_seal(&key, share, aad)
+        self.cipher
+            .encrypt(
+                Nonce::from_slice(&gcm_nonce(nonce)),
+                Payload { msg: share, aad },
+            )
+            .map_err(|e| Error::crypto("share encryption", e))
     }
 }
 
 /// Opens the shares of one upload sealed by a [`ShareSealer`].
 pub struct ShareOpener {
-    context: hpke::aead::AeadCtxR<ExportOnlyAead, HkdfSha256, Kem>,
+    cipher: Aes256Gcm,
 }
 
 impl ShareOpener {
@@ -191,7 +200,13 @@ impl ShareOpener {
             info,
         )
         .map_err(|e| Error::crypto("HPKE decapsulation", e))?;
-        Ok(Self { context })
+        let mut key = [0u8; 32];
+        context
+            .export(EXPORT_LABEL, &mut key)
+            .map_err(|e| Error::crypto("HPKE export", e))?;
+        Ok(Self {
+            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key)),
+        })
     }
 
     /// Opens one report's share.
@@ -200,36 +215,27 @@ impl ShareOpener {
     ///
     /// The ciphertext, nonce or associated data do not match.
     pub fn open(&self, nonce: &[u8], sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
-        let mut key = [0u8; 32];
-        self.context
-            .export(&export_label(nonce), &mut key)
-            .map_err(|e| Error::crypto("HPKE export", e))?;
-        aead_open(&key, sealed, aad)
+        self.cipher
+            .decrypt(
+                Nonce::from_slice(&gcm_nonce(nonce)),
+                Payload { msg: sealed, aad },
+            )
+            .map_err(|_| Error::crypto("share decryption", "the ciphertext does not open"))
     }
 }
 
-fn export_label(nonce: &[u8]) -> Vec<u8> {
-    let mut label = b"freeport-stats share key\0".to_vec();
-    label.extend_from_slice(nonce);
-    label
-}
+/// The HPKE exporter context of an upload's share key.
+const EXPORT_LABEL: &[u8] = b"freeport-stats upload share key";
 
-fn aead_seal(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
-    Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key))
-        .encrypt(
-            Nonce::from_slice(&[0u8; 12]),
-            Payload {
-                msg: plaintext,
-                aad,
-            },
-        )
-        .map_err(|e| Error::crypto("share encryption", e))
-}
-
-fn aead_open(key: &[u8; 32], sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
-    Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key))
-        .decrypt(Nonce::from_slice(&[0u8; 12]), Payload { msg: sealed, aad })
-        .map_err(|_| Error::crypto("share decryption", "the ciphertext does not open"))
+/// A report's 96-bit AES-GCM nonce: SHA-256 of a domain tag and its report nonce, truncated.
+fn gcm_nonce(nonce: &[u8]) -> [u8; 12] {
+    let digest = Sha256::new()
+        .chain_update(b"freeport-stats share nonce\0")
+        .chain_update(nonce)
+        .finalize();
+    let mut out = [0u8; 12];
+    out.copy_from_slice(&digest[..12]);
+    out
 }
 
 /// A message sealed to one recipient: HPKE encapsulation and the ciphertext.
@@ -412,6 +418,17 @@ mod tests {
         assert_eq!(opener.open(b"nonce-2", &second, b"aad").unwrap(), b"next");
         let wrong = ShareOpener::new(&other, sealer.encapped(), b"info").unwrap();
         assert!(wrong.open(b"nonce-1", &sealed, b"aad").is_err());
+        // One key per upload: another upload's encapsulation, or other `info`, does not open it.
+        let next_upload = ShareSealer::new(&keys.public_b64(), b"info").unwrap();
+        let next_opener = ShareOpener::new(&keys, next_upload.encapped(), b"info").unwrap();
+        assert!(next_opener.open(b"nonce-1", &sealed, b"aad").is_err());
+        let other_info = ShareOpener::new(&keys, sealer.encapped(), b"info2").unwrap();
+        assert!(other_info.open(b"nonce-1", &sealed, b"aad").is_err());
+        // Sealing is randomised per upload: the same share and nonce differ across uploads.
+        assert_ne!(
+            next_upload.seal(b"nonce-1", b"share", b"aad").unwrap(),
+            sealed
+        );
         let sealed = seal_to(&keys.public_b64(), b"x", b"secret").unwrap();
         assert_eq!(open_with(&keys, b"x", &sealed).unwrap(), b"secret");
         assert!(open_with(&other, b"x", &sealed).is_err());

@@ -785,8 +785,12 @@ pub struct Answer {
 }
 
 /// Turns the combined (noisy) aggregate into answers with intervals at `confidence`, each
-/// covering the truth with at least that probability; cells whose noisy count is below
-/// `floor` are suppressed. `scales` are each aggregator's noise scales (zero: exact).
+/// covering the truth with at least that probability. `scales` are each aggregator's noise
+/// scales (zero: exact).
+///
+/// The cell floor (see [`released`]): a cell (a histogram or table bucket, a group of a mean,
+/// variance or incidence query, a regression's fit) is released only when the lower end of its
+/// count's interval is at or above `floor`; otherwise it is suppressed as "below the floor".
 #[must_use]
 pub fn answers(
     query: &Query,
@@ -807,15 +811,7 @@ pub fn answers(
         upper: Some(v + h),
         note: None,
     };
-    let suppressed = |name: String| Answer {
-        name,
-        value: None,
-        lower: None,
-        upper: None,
-        note: Some(format!(
-            "suppressed: noisy count below the cell floor {floor}"
-        )),
-    };
+    let suppressed = |name: String| below_floor(name, floor);
     let noisy = Noisy {
         sums,
         scales,
@@ -830,7 +826,7 @@ pub fn answers(
             .iter()
             .enumerate()
             .map(|(i, label)| {
-                if at(i) < floor as f64 {
+                if !released(at(i), half(i, alpha), floor) {
                     suppressed(label.clone())
                 } else {
                     plain(label.clone(), at(i), half(i, alpha))
@@ -869,7 +865,7 @@ pub fn answers(
                         what.to_owned()
                     }
                 };
-                if n < floor as f64 {
+                if !released(n, half(i, alpha), floor) {
                     out.push(suppressed(name("count")));
                     out.push(suppressed(name("mean")));
                     if k == 3 {
@@ -925,6 +921,36 @@ pub fn answers(
     }
 }
 
+/// Whether a cell whose noisy count is `count`, with interval half-width `half`, is released
+/// under the cell floor `floor`: only when the interval's lower end, `count − half`, is at or
+/// above the floor (a floor of 0 suppresses nothing).
+///
+/// Privacy: the decision reads only the noisy count (and public parameters), never the true
+/// one, so it is post-processing of a DP value and costs no budget.
+///
+/// Honesty: a cell whose true count `n` is below the floor is released only when its combined
+/// noise exceeds `half + (floor − n) > half`, which happens with probability at most α/2 and
+/// falls geometrically the further `n` is below the floor; comparing the noisy value itself
+/// with the floor released such a cell whenever the noise exceeded `floor − n`, and then its
+/// interval always missed. For every cell, P(released and the interval misses the truth) ≤ α.
+#[must_use]
+pub fn released(count: f64, half: f64, floor: u64) -> bool {
+    floor == 0 || count - half >= floor as f64
+}
+
+/// A cell suppressed under the floor (no value, no interval, and nothing of its noisy count).
+fn below_floor(name: String, floor: u64) -> Answer {
+    Answer {
+        name,
+        value: None,
+        lower: None,
+        upper: None,
+        note: Some(format!(
+            "suppressed: below the cell floor {floor} (the lower end of its count's interval is under it)"
+        )),
+    }
+}
+
 /// A SumVec query's combined sums, with what their answers need.
 struct Noisy<'a> {
     /// The combined (noisy) coordinates.
@@ -967,7 +993,9 @@ fn regression(query: &Query, blocks: &[Block], noisy: &Noisy<'_>) -> Vec<Answer>
         offset += block.labels.len();
     }
     let n = stats.first().copied().unwrap_or(0.0);
-    if n < floor as f64 {
+    let hn = noise::half_width(scales.first().copied().unwrap_or(0.0), alpha);
+    if !released(n, hn, floor) {
+        out.push(below_floor("fit".to_owned(), floor));
         return out;
     }
     // Normal equations on the shifted variables: [n Σx; Σx Σxx] b = [Σy; Σxy].
@@ -1058,17 +1086,9 @@ fn incidence(query: &Query, blocks: &[Block], noisy: &Noisy<'_>) -> Vec<Answer> 
             }
         };
         let n = at(i);
-        if n < floor as f64 {
+        if !released(n, half(i, alpha), floor) {
             for what in ["persons", "events", "person_time", "rate"] {
-                out.push(Answer {
-                    name: name(what),
-                    value: None,
-                    lower: None,
-                    upper: None,
-                    note: Some(format!(
-                        "suppressed: noisy count below the cell floor {floor}"
-                    )),
-                });
+                out.push(below_floor(name(what), floor));
             }
             continue;
         }
@@ -1169,4 +1189,126 @@ fn solve(mut a: Vec<Vec<f64>>) -> Option<Vec<f64>> {
             Some(row.get(n)? / row.get(i)?)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLOOR: u64 = 11;
+
+    fn histogram(epsilon: f64) -> (Query, Plan) {
+        let query: Query = toml::from_str(&format!(
+            "id = \"cells\"\nkind = \"histogram\"\nepsilon = {epsilon}\n\
+             by = {{ column = \"region\", categories = [\"small\", \"large\"] }}\n"
+        ))
+        .unwrap();
+        let plan = query.plan().unwrap();
+        (query, plan)
+    }
+
+    fn cell<'a>(answers: &'a [Answer], name: &str) -> &'a Answer {
+        answers.iter().find(|a| a.name == name).unwrap()
+    }
+
+    /// Regression (issue 20): a cell whose true count is 0, its noise lifting the noisy value
+    /// just over the floor, was released with an interval that missed the truth. It must be
+    /// suppressed now, saying why.
+    #[test]
+    fn a_cell_far_below_the_floor_is_not_released_with_a_missing_interval() {
+        let (query, plan) = histogram(1.0);
+        let scales = plan.noise_scales(query.epsilon);
+        let h = noise::half_width(scales[0], 0.1);
+        // The noisy value is over the floor and its interval excludes the true 0.
+        let lifted = FLOOR as f64 + 1.0;
+        assert!(h > 1.0 && lifted - h > 0.0, "half-width {h}");
+        let sums = [lifted as i128, 400, 0, 0];
+        let out = answers(&query, &plan, &sums, &scales, 0.9, FLOOR);
+        let small = cell(&out, "small");
+        assert_eq!((small.value, small.lower, small.upper), (None, None, None));
+        assert!(
+            small
+                .note
+                .as_deref()
+                .unwrap()
+                .contains("below the cell floor 11")
+        );
+        let large = cell(&out, "large");
+        assert_eq!(large.value, Some(400.0));
+        assert_eq!(
+            (large.lower, large.upper),
+            (Some(400.0 - h), Some(400.0 + h))
+        );
+    }
+
+    #[test]
+    fn a_cell_is_released_exactly_when_its_lower_end_reaches_the_floor() {
+        let cases = [
+            // (noisy count, half-width, floor, released)
+            (20.0, 9.0, 11, true),
+            (20.0, 9.5, 11, false),
+            (11.0, 0.0, 11, true),
+            (10.0, 0.0, 11, false),
+            (-3.0, 5.0, 0, true),
+        ];
+        for (count, half, floor, expected) in cases {
+            assert_eq!(
+                released(count, half, floor),
+                expected,
+                "{count} ± {half}, floor {floor}"
+            );
+        }
+    }
+
+    /// Over many draws of both aggregators' noise, for true counts far below, just below, at
+    /// and above the floor: P(released and the interval misses) stays within α, a cell far
+    /// below the floor is (almost) never released, and a cell well above it always is.
+    #[test]
+    fn released_intervals_miss_at_most_at_the_stated_rate() {
+        let (query, plan) = histogram(1.0);
+        let scales = plan.noise_scales(query.epsilon);
+        let (confidence, draws) = (0.9, 4000);
+        let alpha: f64 = 1.0 - confidence;
+        let se = (alpha * (1.0 - alpha) / f64::from(draws)).sqrt();
+        for truth in [0i128, 6, 10, 11, 14, 40] {
+            let (mut released_n, mut missed) = (0u32, 0u32);
+            for _ in 0..draws {
+                let noisy =
+                    truth + noise::sample(scales[0]).unwrap() + noise::sample(scales[0]).unwrap();
+                let sums = [noisy, 400, 0, 0];
+                let out = answers(&query, &plan, &sums, &scales, confidence, FLOOR);
+                let small = cell(&out, "small");
+                if let (Some(lo), Some(hi)) = (small.lower, small.upper) {
+                    released_n += 1;
+                    if (truth as f64) < lo || (truth as f64) > hi {
+                        missed += 1;
+                    }
+                }
+            }
+            let miss_rate = f64::from(missed) / f64::from(draws);
+            assert!(
+                miss_rate <= alpha + 4.0 * se,
+                "truth {truth}: {missed} of {draws} collections released a missing interval"
+            );
+            // Released exactly when the noise reaches floor − truth + h: at the exact rate.
+            let h = noise::half_width(scales[0], alpha);
+            let a = FLOOR as f64 - truth as f64 + h;
+            // P(S ≥ a); for a < 0 by symmetry, 1 − P(S ≥ 1 − a).
+            let expected = if a >= 0.0 {
+                noise::tail(scales[0], a)
+            } else {
+                1.0 - noise::tail(scales[0], 1.0 - a)
+            };
+            let rate = f64::from(released_n) / f64::from(draws);
+            let tolerance = 4.0 * (expected * (1.0 - expected) / f64::from(draws)).sqrt();
+            assert!(
+                (rate - expected).abs() <= tolerance + 2.0 / f64::from(draws),
+                "truth {truth}: released {rate}, expected {expected}"
+            );
+            if truth == 0 {
+                // Far below the floor: at most α/2 by construction, here far less.
+                assert!(expected < alpha / 20.0, "truth 0: {expected}");
+            }
+        }
+    }
 }

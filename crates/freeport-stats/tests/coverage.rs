@@ -75,7 +75,13 @@ fn intervals_cover_the_truth_at_the_stated_rate() {
     // Histogram cells (scale 8): discrete noise makes the interval a little wider than
     // needed, so coverage is at least the stated rate.
     let cells = c.queries["by_group"];
-    assert!(cells.checked >= u64::from(runs) * 2);
+    // p (67 records) and q (133) clear the floor of 5 with their interval's lower end nearly
+    // always (half-width 26); the empty `(other)` only when its noise exceeds 31.
+    assert!(
+        cells.checked >= u64::from(runs) * 2 * 19 / 20,
+        "{}",
+        cells.checked
+    );
     assert!(
         cells.coverage() >= stated - 4.0 * se,
         "histogram: coverage {} at stated {stated}",
