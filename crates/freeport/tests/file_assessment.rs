@@ -12,6 +12,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use common::{Server, freeport, root};
 use serde_json::Value;
+use sha2::Digest as _;
 
 /// `freeport assess` of the bundled e-commerce example in the exporter's own home, into `out`.
 fn assess(home: &Path, out: &Path) {
@@ -165,6 +166,14 @@ fn an_assessment_is_filed_as_a_job_verified_once_and_refused_when_its_parts_disa
     assert_eq!(from["log_index"], report["cover"]["log"]["leaf_index"]);
     assert_eq!(from["log_origin"], report["cover"]["log"]["origin"]);
     assert_eq!(from["report_sha256"].as_str().unwrap().len(), 64);
+    // Kept at the port as the bytes that hash binds, named by their own SHA-256.
+    let sha = from["report_sha256"].as_str().unwrap();
+    let kept = std::fs::read(port_home.join("attachments").join(sha)).unwrap();
+    let digest: String = sha2::Sha256::digest(&kept)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(digest, sha);
     assert_eq!(filing["organisation"], "acme");
 
     // The same assessment again, by a colleague: the filing it made, nothing filed twice.

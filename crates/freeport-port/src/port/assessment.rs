@@ -17,8 +17,9 @@
 //! The trust policy comes from the exporter, so this proves the files are one assessment,
 //! signed by the exporter's log, not that anyone else witnessed it; what the port relies on is
 //! its own judgement. It then files the facts as [`Port::file`] does — judged under both packs
-//! against the **port's** volumes of the organisation — keeps the report under its home by hash
-//! (as attachments are) and records where the filing came from ([`AssessmentView`]), in the
+//! against the **port's** volumes of the organisation — keeps the report as bound to the log
+//! (its canonical JSON with the log fields empty, whose SHA-256 the exporter's entry binds) under
+//! its home by that hash, as attachments are kept, and records where the filing came from ([`AssessmentView`]), in the
 //! filing's transaction. An organisation files one report once: uploading the same report again
 //! answers with the filing it made.
 
@@ -58,7 +59,7 @@ impl AssessmentUpload {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AssessmentView {
     /// SHA-256 of the report as bound to the exporter's log (its log fields empty), 64 hex
-    /// digits; the report's bytes are kept under the port's home by this hash.
+    /// digits; those bytes are kept under the port's home by this hash.
     pub report_sha256: String,
     /// Size of the uploaded report in bytes.
     pub report_bytes: u64,
@@ -112,7 +113,7 @@ impl Port {
     ) -> Result<AssessmentFiled, PortError> {
         Self::require(who, &[Role::Exporter], "file transfers")?;
         let mut prepared = self.prepare_filing(who, &upload.facts)?;
-        let evidence = verify(upload, &prepared)?;
+        let (evidence, bound) = verify(upload, &prepared)?;
         // Bound first, so the store's lock is released before the filing is read.
         let filed_before = self.store()?.transaction(|tx| {
             tx.filing_of_report(&prepared.organisation, &evidence.report_sha256)
@@ -123,7 +124,8 @@ impl Port {
                 filing: self.filing(who, &filed.filing)?,
             });
         }
-        self.store_document(&evidence.report_sha256, &upload.report)?;
+        // The bytes the exporter's log entry binds, named by their own SHA-256.
+        self.store_document(&evidence.report_sha256, bound.as_bytes())?;
         prepared.assessment = Some(evidence);
         let filing = self
             .file_prepared(vec![prepared])
@@ -136,11 +138,12 @@ impl Port {
     }
 }
 
-/// Checks that the upload's parts are one assessment of `prepared`'s facts; what to record.
+/// Checks that the upload's parts are one assessment of `prepared`'s facts; what to record, and
+/// the report as bound to the log.
 fn verify(
     upload: &AssessmentUpload,
     prepared: &super::PreparedFiling,
-) -> Result<AssessmentView, PortError> {
+) -> Result<(AssessmentView, String), PortError> {
     if upload.report.len() > MAX_ATTACHMENT_BYTES {
         return Err(invalid(
             "report",
@@ -235,12 +238,15 @@ fn verify(
             ),
         ));
     }
-    Ok(AssessmentView {
-        report_sha256,
-        report_bytes: u64::try_from(upload.report.len()).unwrap_or(u64::MAX),
-        exporter_transfer: report.cover.transfer_id,
-        log_origin: trusted.checkpoint.origin,
-        log_index: receipt.index,
-        checkpoint_size: trusted.checkpoint.size,
-    })
+    Ok((
+        AssessmentView {
+            report_sha256,
+            report_bytes: u64::try_from(upload.report.len()).unwrap_or(u64::MAX),
+            exporter_transfer: report.cover.transfer_id,
+            log_origin: trusted.checkpoint.origin,
+            log_index: receipt.index,
+            checkpoint_size: trusted.checkpoint.size,
+        },
+        bound,
+    ))
 }
