@@ -1873,11 +1873,7 @@ impl Port {
                 &request.stored(&who.account, &entry, publication.as_deref()),
             )?;
             if !decided {
-                return Err(PortError::Conflict {
-                    what: "case",
-                    id: format!("{filing}/{side}"),
-                    reason: "is not open: it was decided already".to_owned(),
-                });
+                return Err(decided_already(filing, side));
             }
             let sides = tx.case_sides(filing)?;
             if request.verdict == Verdict::Refuse {
@@ -2669,6 +2665,15 @@ fn filing_view(
         earlier: Vec::new(),
         assessment: None,
     })
+}
+
+/// A side of a case (a filing's or a chips case's) another reviewer decided first.
+pub(crate) fn decided_already(case: &str, side: Jurisdiction) -> PortError {
+    PortError::Conflict {
+        what: "case",
+        id: format!("{case}/{side}"),
+        reason: "is not open: it was decided already".to_owned(),
+    }
 }
 
 /// The next filing id of `year`: `F-<year>-<n>` (six digits or more), numbered in filing order.

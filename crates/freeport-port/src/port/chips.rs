@@ -842,11 +842,7 @@ impl Port {
                 &request.stored(&who.account, &entry, publication.as_deref()),
             )?;
             if !decided {
-                return Err(PortError::Conflict {
-                    what: "case",
-                    id: format!("{id}/{side}"),
-                    reason: "is not open: it was decided already".to_owned(),
-                });
+                return Err(super::decided_already(id, side));
             }
             let kind = ChipsCaseKind::parse(&case.kind)
                 .ok_or_else(|| PortError::Internal(format!("case {id} of kind {}", case.kind)))?;
