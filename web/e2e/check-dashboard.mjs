@@ -89,8 +89,8 @@ try {
 
   // (role, its main pages, a page it must be refused, expected status)
   const plans = {
-    exporter: { pages: ['/filings', `/filings/${review}`, '/statistics'], refused: [`/filings/${cleared}`, 404] },
-    cn_reviewer: { pages: ['/queue', `/filings/${review}`, '/statistics'], refused: [`/filings/${cleared}`, 404] },
+    exporter: { pages: ['/filings', `/filings/${review}`, '/statistics', '/chips', '/chips/screen'], refused: [`/filings/${cleared}`, 404] },
+    cn_reviewer: { pages: ['/queue', `/filings/${review}`, '/statistics', '/chips'], refused: [`/filings/${cleared}`, 404] },
     us_reviewer: { pages: ['/queue'], refused: [`/filings/${review}`, 404] },
     auditor: { pages: ['/filings', `/filings/${review}`, `/filings/${cleared}`, '/statistics'], refused: ['/queue', 403] },
   };

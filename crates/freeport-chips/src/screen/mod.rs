@@ -28,6 +28,75 @@ pub struct NameResult {
     pub hits: Vec<Hit>,
 }
 
+/// A whole screening: names against a Consolidated Screening List file and, when a registry is
+/// given, the registry's own lists too, with its organisations screened for ownership by listed
+/// parties. What `freeport chips screen` and the dashboard's screening page both run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Screening {
+    /// The lowest score reported as a hit.
+    pub threshold: u8,
+    /// Entries screened against (the list's and the registry lists').
+    pub list_entries: usize,
+    /// Names and aliases indexed.
+    pub names_indexed: usize,
+    /// Each name's hits, in the order given.
+    pub results: Vec<NameResult>,
+    /// Each registry organisation's standing, when a registry was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<Vec<OwnershipFinding>>,
+}
+
+/// A file as read: its name (for errors) and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedText<'a> {
+    /// The file's name, as errors name it.
+    pub file: &'a str,
+    /// Its text.
+    pub text: &'a str,
+}
+
+impl Screening {
+    /// Loads `list` (CSV or JSON, as downloaded) and `registry`, then screens `names` (and the
+    /// registry's organisations) at `threshold`.
+    ///
+    /// # Errors
+    ///
+    /// The list or the registry is malformed: the error names the file and line.
+    pub fn run(
+        list: NamedText<'_>,
+        registry: Option<NamedText<'_>>,
+        names: &[String],
+        threshold: u8,
+    ) -> Result<Self, crate::Error> {
+        let mut entries = csl::load(list.file, list.text)?;
+        let registry = registry
+            .map(|r| Registry::parse(r.file, r.text))
+            .transpose()?;
+        if let Some(registry) = &registry {
+            entries.extend(registry.list_entries());
+        }
+        let list_entries = entries.len();
+        let index = Index::new(entries);
+        Ok(Self {
+            threshold,
+            list_entries,
+            names_indexed: index.name_count(),
+            results: screen_names(&index, names, threshold),
+            ownership: registry.as_ref().map(|r| ownership(&index, r, threshold)),
+        })
+    }
+
+    /// Whether anything needs attention: a name hit, or an organisation listed or an affiliate.
+    #[must_use]
+    pub fn needs_attention(&self) -> bool {
+        self.results.iter().any(|r| !r.hits.is_empty())
+            || self
+                .ownership
+                .as_ref()
+                .is_some_and(|o| o.iter().any(|f| f.standing != Standing::Clear))
+    }
+}
+
 /// Screens `names` against `index` (in parallel; results in input order).
 #[must_use]
 pub fn screen_names(index: &Index, names: &[String], threshold: u8) -> Vec<NameResult> {

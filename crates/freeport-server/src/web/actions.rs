@@ -77,7 +77,8 @@ pub(super) enum DecideState {
 }
 
 impl DecideState {
-    fn empty() -> Self {
+    /// An empty form.
+    pub(super) fn empty() -> Self {
         Self::Sign {
             verdict: String::new(),
             conditions: String::new(),
@@ -502,13 +503,50 @@ fn read_decision(
     }
 }
 
-pub(super) async fn post_decision(
-    State(web): State<Web>,
+/// A page with a reviewer's decision form: filings and chips cases. One post handler
+/// ([`post_decision_to`]) checks the form, asks the port to decide and answers, for both.
+pub(super) trait DecisionPage {
+    /// The case as shown.
+    type View;
+    /// The forms on its page.
+    type Actions;
+    /// The case's page, whose form posts to `{path}/decision`.
+    fn path(id: &str) -> String;
+    /// The case as `who` may see it, whether the port holds `who`'s key, and `who`.
+    async fn load(
+        web: &Web,
+        who: Principal,
+        id: String,
+    ) -> Result<(Self::View, bool, Principal), PortError>;
+    /// The forms `who` sees, empty.
+    fn actions(who: &Principal, view: &Self::View, holds_key: bool) -> Self::Actions;
+    /// The decision form and the notice above it.
+    fn slots(actions: &mut Self::Actions) -> (&mut Option<DecideState>, &mut Option<&'static str>);
+    /// Decides `who`'s side with the key the port holds for them.
+    fn decide(
+        port: &freeport_port::Port,
+        who: &Principal,
+        id: &str,
+        form: &DecisionForm,
+    ) -> Result<(), PortError>;
+    /// The page.
+    fn respond(
+        context: &Context,
+        status: StatusCode,
+        view: &Self::View,
+        actions: &Self::Actions,
+    ) -> Response;
+}
+
+/// `POST {path}/decision` of any [`DecisionPage`]: each field checked first (shown next to it,
+/// with what was typed), then decided by the port; post, redirect, get.
+pub(super) async fn post_decision_to<P: DecisionPage>(
+    web: Web,
     headers: HeaderMap,
-    Path(id): Path<String>,
-    Form(fields): Form<DecisionFields>,
+    id: String,
+    fields: DecisionFields,
 ) -> Response {
-    let path = format!("/filings/{id}");
+    let path = P::path(&id);
     let (context, who) = match signed_form(&web, &headers, &path, &fields.csrf) {
         Ok(signed) => signed,
         Err(refused) => return *refused,
@@ -519,37 +557,87 @@ pub(super) async fn post_decision(
         reasons: fields.reasons.clone(),
         errors,
     };
-    let form = match read_decision(&fields) {
-        Ok(form) => form,
-        Err(errors) => {
-            return match load(&web, who, id).await {
-                Ok((view, holds, who)) => {
-                    let mut actions = actions_for(&who, &view, holds);
-                    if matches!(actions.decide, Some(DecideState::Sign { .. })) {
-                        actions.decide = Some(typed(errors));
-                    }
-                    page(&context, StatusCode::UNPROCESSABLE_ENTITY, &view, &actions)
-                }
-                Err(e) => context.error(&e),
-            };
-        }
-    };
-    let port = Arc::clone(&web.port);
-    let (caller, filing) = (who.clone(), id.clone());
-    match crate::port_call(move || port.decide_with_port_key(&caller, &filing, &form)).await {
-        Ok(_) => redirect_to(&path),
-        Err(error) => match (refusal_notice(&error), load(&web, who, id).await) {
-            (Some((status, notice)), Ok((view, holds, who))) => {
-                let mut actions = actions_for(&who, &view, holds);
-                actions.notice = Some(notice);
-                if matches!(actions.decide, Some(DecideState::Sign { .. })) {
-                    actions.decide = Some(typed(BTreeMap::new()));
-                }
-                page(&context, status, &view, &actions)
+    let (status, notice, errors) = match read_decision(&fields) {
+        Ok(form) => {
+            let port = Arc::clone(&web.port);
+            let (caller, case) = (who.clone(), id.clone());
+            match crate::port_call(move || P::decide(&port, &caller, &case, &form)).await {
+                Ok(()) => return redirect_to(&path),
+                Err(error) => match refusal_notice(&error) {
+                    Some((status, notice)) => (status, Some(notice), BTreeMap::new()),
+                    None => return context.error(&error),
+                },
             }
-            _ => context.error(&error),
-        },
+        }
+        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, None, errors),
+    };
+    match P::load(&web, who, id).await {
+        Ok((view, holds, who)) => {
+            let mut actions = P::actions(&who, &view, holds);
+            let (decide, shown_notice) = P::slots(&mut actions);
+            *shown_notice = notice;
+            if matches!(decide, Some(DecideState::Sign { .. })) {
+                *decide = Some(typed(errors));
+            }
+            P::respond(&context, status, &view, &actions)
+        }
+        Err(e) => context.error(&e),
     }
+}
+
+/// Filings' decision form.
+struct FilingPage;
+
+impl DecisionPage for FilingPage {
+    type View = FilingView;
+    type Actions = FilingActions;
+
+    fn path(id: &str) -> String {
+        format!("/filings/{id}")
+    }
+
+    async fn load(
+        web: &Web,
+        who: Principal,
+        id: String,
+    ) -> Result<(FilingView, bool, Principal), PortError> {
+        load(web, who, id).await
+    }
+
+    fn actions(who: &Principal, view: &FilingView, holds_key: bool) -> FilingActions {
+        actions_for(who, view, holds_key)
+    }
+
+    fn slots(actions: &mut FilingActions) -> (&mut Option<DecideState>, &mut Option<&'static str>) {
+        (&mut actions.decide, &mut actions.notice)
+    }
+
+    fn decide(
+        port: &freeport_port::Port,
+        who: &Principal,
+        id: &str,
+        form: &DecisionForm,
+    ) -> Result<(), PortError> {
+        port.decide_with_port_key(who, id, form).map(|_| ())
+    }
+
+    fn respond(
+        context: &Context,
+        status: StatusCode,
+        view: &FilingView,
+        actions: &FilingActions,
+    ) -> Response {
+        page(context, status, view, actions)
+    }
+}
+
+pub(super) async fn post_decision(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(fields): Form<DecisionFields>,
+) -> Response {
+    post_decision_to::<FilingPage>(web, headers, id, fields).await
 }
 
 /// The filing page, as `GET /filings/{id}` answers.

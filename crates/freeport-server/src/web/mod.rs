@@ -21,6 +21,7 @@ mod downloads;
 mod i18n;
 mod log_page;
 mod pages;
+mod screen_page;
 mod stats_page;
 mod upload;
 mod verify_page;
@@ -161,6 +162,17 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/queue", get(queue))
         .route("/statistics", get(stats_page::statistics))
         .route("/chips", get(chips_page::chips))
+        .route(
+            "/chips/screen",
+            get(screen_page::form).post(screen_page::screen).layer(
+                axum::extract::DefaultBodyLimit::max(screen_page::MAX_SCREENING_BYTES),
+            ),
+        )
+        .route("/chips/cases/{id}", get(chips_page::case))
+        .route(
+            "/chips/cases/{id}/decision",
+            post(chips_page::post_decision),
+        )
         .route("/assets/dashboard.css", get(stylesheet))
         .layer(axum::extract::DefaultBodyLimit::max(
             upload::MAX_UPLOAD_BYTES,

@@ -513,7 +513,12 @@ pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActio
             p.error #notice role="alert" { (t(lang, notice)) }
         }
         @if let Some(decide) = &actions.decide {
-            (decision_form(context, view, decide))
+            (decision_form(
+                context,
+                &format!("/filings/{}/decision", view.id),
+                &format!("freeport review {} --approve | --approve-with-conditions TEXT | --refuse --reason TEXT --key YOUR.key --port URL --token …", view.id),
+                decide,
+            ))
         }
         (contests(context, view, actions.contest.as_ref(), actions.rule))
         h2 { (t(lang, "filing.messages")) }
@@ -745,7 +750,7 @@ fn documents(lang: Lang, view: &FilingView) -> Markup {
 
 /// Who decided a side, the key that signed (name and key id: a fingerprint a verifier can match
 /// against the registered verifier key) and the decision's log entry.
-fn decided_by(lang: Lang, case: &CaseView) -> Markup {
+pub(super) fn decided_by(lang: Lang, case: &CaseView) -> Markup {
     let signers = case
         .signature
         .as_deref()
@@ -766,9 +771,15 @@ fn decided_by(lang: Lang, case: &CaseView) -> Markup {
     }
 }
 
-/// A reviewer's decision form (the port signs with the key it holds for them), or how to decide
-/// with their own key.
-fn decision_form(context: &Context, view: &FilingView, state: &DecideState) -> Markup {
+/// A reviewer's decision form posting to `action` (the port signs with the key it holds for
+/// them), or `own_key_command`, how to decide with their own key. Filings and chips cases share
+/// it.
+pub(super) fn decision_form(
+    context: &Context,
+    action: &str,
+    own_key_command: &str,
+    state: &DecideState,
+) -> Markup {
     let lang = context.lang;
     html! {
         section.decide aria-labelledby="decide-title" {
@@ -776,10 +787,10 @@ fn decision_form(context: &Context, view: &FilingView, state: &DecideState) -> M
             @match state {
                 DecideState::OwnKey => {
                     p { (t(lang, "decide.own_key")) }
-                    pre { code lang="und" { "freeport review " (view.id) " --approve | --approve-with-conditions TEXT | --refuse --reason TEXT --key YOUR.key --port URL --token …" } }
+                    pre { code lang="und" { (own_key_command) } }
                 }
                 DecideState::Sign { verdict, conditions, reasons, errors } => {
-                    form.stacked method="post" action={ "/filings/" (view.id) "/decision" } novalidate {
+                    form.stacked method="post" action=(action) novalidate {
                         input type="hidden" name="csrf" value=(context.csrf.as_deref().unwrap_or(""));
                         fieldset aria-describedby=[errors.get("verdict").map(|_| "verdict-error")] {
                             legend { (t(lang, "decide.verdict")) }

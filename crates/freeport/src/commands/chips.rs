@@ -7,14 +7,13 @@ use std::io::{BufRead, Write};
 
 use comfy_table::Cell;
 use freeport_chips::decide::{Answer, Classification};
-use freeport_chips::screen::{self, Index, NameResult, OwnershipFinding, Registry, Standing};
+use freeport_chips::screen::{NamedText, Screening};
 use freeport_chips::{ChipSpec, ChipsPack, Query};
 use freeport_cli::{
     AttestCommand, AttestFileArgs, ChipsCommand, ChipsListArgs, ClassifyArgs, PortConnection,
     RegistryApplyArgs, RegistryCommand, RegistryListArgs, RegistryReevaluateArgs,
     RegistryReviewArgs, ScreenArgs, VerifyCommand, VerifySignArgs, VerifySubmitArgs,
 };
-use serde::Serialize;
 
 use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
@@ -205,30 +204,13 @@ fn question_label(answer: &Answer) -> &'static str {
     }
 }
 
-#[derive(Serialize)]
-struct ScreenOutput<'a> {
-    threshold: u8,
-    list_entries: usize,
-    names_indexed: usize,
-    results: &'a [NameResult],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ownership: Option<&'a [OwnershipFinding]>,
-}
-
 fn screen(args: &ScreenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let list_text = read(&args.list)?;
-    let mut entries =
-        screen::csl::load(&args.list.display().to_string(), &list_text).map_err(chips)?;
+    let list_file = args.list.display().to_string();
     let registry = match &args.registry {
-        Some(path) => {
-            let text = read(path)?;
-            Some(Registry::parse(&path.display().to_string(), &text).map_err(chips)?)
-        }
+        Some(path) => Some((path.display().to_string(), read(path)?)),
         None => None,
     };
-    if let Some(registry) = &registry {
-        entries.extend(registry.list_entries());
-    }
     let mut names = args.names.clone();
     if let Some(file) = &args.file {
         let lines: Vec<String> = if file.as_os_str() == "-" {
@@ -248,31 +230,33 @@ fn screen(args: &ScreenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
             "give names to screen, `--file`, or `--registry`".to_owned(),
         ));
     }
-    let list_entries = entries.len();
-    let index = Index::new(entries);
-    let results = screen::screen_names(&index, &names, args.threshold);
-    let ownership = registry
-        .as_ref()
-        .map(|r| screen::ownership(&index, r, args.threshold));
-    let blocking = results.iter().any(|r| !r.hits.is_empty())
-        || ownership
+    let screening = Screening::run(
+        NamedText {
+            file: &list_file,
+            text: &list_text,
+        },
+        registry
             .as_ref()
-            .is_some_and(|o| o.iter().any(|f| f.standing != Standing::Clear));
-    let output = ScreenOutput {
-        threshold: args.threshold,
+            .map(|(file, text)| NamedText { file, text }),
+        &names,
+        args.threshold,
+    )
+    .map_err(chips)?;
+    let blocking = screening.needs_attention();
+    let Screening {
         list_entries,
-        names_indexed: index.name_count(),
-        results: &results,
-        ownership: ownership.as_deref(),
-    };
+        names_indexed,
+        results,
+        ownership,
+        ..
+    } = &screening;
     let rendered = Rendered {
-        json: &output,
+        json: &screening,
         table: |out: &mut dyn Write| -> Result<(), Error> {
             writeln!(
                 out,
-                "screened {} name(s) against {list_entries} list entries ({} names and aliases), threshold {}",
+                "screened {} name(s) against {list_entries} list entries ({names_indexed} names and aliases), threshold {}",
                 names.len(),
-                index.name_count(),
                 args.threshold
             )?;
             if !results.is_empty() {
@@ -285,7 +269,7 @@ fn screen(args: &ScreenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                     "tokens",
                     "normalised",
                 ]);
-                for r in &results {
+                for r in results {
                     if r.hits.is_empty() {
                         table.add_row([
                             Cell::new(&r.name),
@@ -326,7 +310,7 @@ fn screen(args: &ScreenArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
                 }
                 writeln!(out, "{table}")?;
             }
-            if let Some(findings) = &ownership {
+            if let Some(findings) = ownership {
                 let mut table = render::table();
                 table.set_header(["organisation", "standing", "listed owners hold", "why"]);
                 for f in findings {
