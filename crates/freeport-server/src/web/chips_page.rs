@@ -20,7 +20,9 @@ use maud::{Markup, html};
 
 use super::actions::{DecideState, DecisionFields, DecisionPage, post_decision_to};
 use super::i18n::t;
-use super::pages::{case_status_key, decided_by, decision_form, head, side_key};
+use super::pages::{
+    case_status_key, conditions_and_reasons, decided_by, decision_form, head, side_key,
+};
 use super::{Context, LangSwitch, Web, redirect};
 
 fn listing_key(status: ListingStatus) -> &'static str {
@@ -313,16 +315,7 @@ fn case_page(context: &Context, case: &ChipsCaseView, actions: &CaseActions) -> 
                 }
             }
         }
-        @for side in &case.sides {
-            @if !side.conditions.is_empty() {
-                h2 { (t(lang, side_key(&side.side))) " · " (t(lang, "filing.conditions")) }
-                ul { @for c in &side.conditions { li lang="und" { (c) } } }
-            }
-            @if !side.public_reasons.is_empty() {
-                h2 { (t(lang, side_key(&side.side))) " · " (t(lang, "filing.public_reasons")) }
-                ul { @for r in &side.public_reasons { li lang="und" { (r) } } }
-            }
-        }
+        (conditions_and_reasons(lang, &case.sides))
         @if let Some(notice) = actions.notice {
             p.error #notice role="alert" { (t(lang, notice)) }
         }

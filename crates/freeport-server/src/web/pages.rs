@@ -499,16 +499,7 @@ pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActio
         }
         (remedies(lang, &view.decision["remedies"]))
         (documents(lang, view))
-        @for case in &view.cases {
-            @if !case.conditions.is_empty() {
-                h2 { (t(lang, side_key(&case.side))) " · " (t(lang, "filing.conditions")) }
-                ul { @for c in &case.conditions { li lang="und" { (c) } } }
-            }
-            @if !case.public_reasons.is_empty() {
-                h2 { (t(lang, side_key(&case.side))) " · " (t(lang, "filing.public_reasons")) }
-                ul { @for r in &case.public_reasons { li lang="und" { (r) } } }
-            }
-        }
+        (conditions_and_reasons(lang, &view.cases))
         @if let Some(notice) = actions.notice {
             p.error #notice role="alert" { (t(lang, notice)) }
         }
@@ -743,6 +734,23 @@ fn documents(lang: Lang, view: &FilingView) -> Markup {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Each decided side's conditions and public reasons, under headings naming the side (a filing's
+/// and a chips case's page).
+pub(super) fn conditions_and_reasons(lang: Lang, cases: &[CaseView]) -> Markup {
+    html! {
+        @for case in cases {
+            @if !case.conditions.is_empty() {
+                h2 { (t(lang, side_key(&case.side))) " · " (t(lang, "filing.conditions")) }
+                ul { @for c in &case.conditions { li lang="und" { (c) } } }
+            }
+            @if !case.public_reasons.is_empty() {
+                h2 { (t(lang, side_key(&case.side))) " · " (t(lang, "filing.public_reasons")) }
+                ul { @for r in &case.public_reasons { li lang="und" { (r) } } }
             }
         }
     }
