@@ -439,6 +439,56 @@ impl From<Account> for AccountView {
     }
 }
 
+/// A case in a reviewer's queue ([`Port::queue`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// The case.
+    pub case: CaseView,
+    /// When its filing was filed (RFC 3339 UTC).
+    pub filed_at: String,
+    /// The soonest dated deadline of the side's decision, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<QueueDue>,
+}
+
+/// The deadline a queue orders by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueDue {
+    /// The day.
+    pub date: jiff::civil::Date,
+    /// The rule that states it.
+    pub rule: String,
+    /// Where the deadline is written.
+    pub citation: String,
+    /// Counted in working days without public holidays (the true day may differ).
+    pub approximate: bool,
+}
+
+/// A queue's order: a dated deadline before none, the sooner first; then the older filing.
+fn queue_order(a: &QueueItem, b: &QueueItem) -> std::cmp::Ordering {
+    let key = |q: &QueueItem| (q.due.is_none(), q.due.as_ref().map(|d| d.date));
+    key(a)
+        .cmp(&key(b))
+        .then_with(|| a.filed_at.cmp(&b.filed_at))
+        .then_with(|| a.case.filing.cmp(&b.case.filing))
+}
+
+/// The earliest dated entry of a decision side's `due` list (as `freeport_policy::DueDate`
+/// serialises), or none.
+fn earliest_due(due: &serde_json::Value) -> Option<QueueDue> {
+    due.as_array()?
+        .iter()
+        .filter_map(|d| {
+            Some(QueueDue {
+                date: d["due"].as_str()?.parse().ok()?,
+                rule: d["rule"].as_str().unwrap_or_default().to_owned(),
+                citation: d["citation"].as_str().unwrap_or_default().to_owned(),
+                approximate: d["approximate"].as_bool().unwrap_or(false),
+            })
+        })
+        .min_by(|a, b| a.date.cmp(&b.date).then_with(|| a.rule.cmp(&b.rule)))
+}
+
 /// One side's case as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseView {
@@ -1721,6 +1771,43 @@ impl Port {
         Ok(cases.into_iter().map(Into::into).collect())
     }
 
+    /// A reviewer's queue: their side's open cases, those with the soonest deadline first (the
+    /// earliest dated `due` of the side's decision at filing), then those without one, oldest
+    /// filing first — the order a reviewer works down.
+    ///
+    /// # Errors
+    ///
+    /// Not a reviewer; the store fails.
+    pub fn queue(&self, who: &Principal) -> Result<Vec<QueueItem>, PortError> {
+        Self::require(
+            who,
+            &[Role::CnReviewer, Role::UsReviewer],
+            "see a review queue",
+        )?;
+        let side = who
+            .side()
+            .ok_or_else(|| PortError::Internal("a reviewer without a side".into()))?;
+        let mut queue = self.store()?.transaction(|tx| {
+            let cases = tx.cases_of_side(Some(side.as_str()), Some(CaseStatus::Open))?;
+            let mut queue = Vec::with_capacity(cases.len());
+            for case in cases {
+                let filing = tx.filing(&case.filing)?.ok_or_else(|| {
+                    PortError::Internal(format!("case of filing {} without it", case.filing))
+                })?;
+                let decision: serde_json::Value = serde_json::from_str(&filing.decision)
+                    .map_err(|e| PortError::Internal(format!("filing {}: {e}", filing.id)))?;
+                queue.push(QueueItem {
+                    due: earliest_due(&decision[side.as_str()]["due"]),
+                    filed_at: filing.filed_at,
+                    case: case.into(),
+                });
+            }
+            Ok::<_, PortError>(queue)
+        })?;
+        queue.sort_by(queue_order);
+        Ok(queue)
+    }
+
     /// Adds a question or answer to a filing's case: the filing's exporter, or a reviewer of a
     /// side under review.
     ///
@@ -2681,4 +2768,65 @@ fn next_filing_id(tx: &mut Tx<'_>, year: i16) -> Result<String, StoreError> {
     let prefix = format!("F-{year}-");
     let number = tx.next_filing_number(&prefix)?;
     Ok(format!("{prefix}{number:06}"))
+}
+
+#[cfg(test)]
+mod queue_tests {
+    use super::*;
+
+    fn item(filing: &str, filed_at: &str, due: Option<&str>) -> QueueItem {
+        QueueItem {
+            case: CaseView {
+                filing: filing.into(),
+                side: "cn".into(),
+                outcome: "REVIEW".into(),
+                status: CaseStatus::Open,
+                decided_by: None,
+                decided_at: None,
+                conditions: Vec::new(),
+                public_reasons: Vec::new(),
+                log_index: None,
+                signature: None,
+            },
+            filed_at: filed_at.into(),
+            due: due.map(|d| QueueDue {
+                date: d.parse().unwrap_or_default(),
+                rule: "r".into(),
+                citation: "c".into(),
+                approximate: false,
+            }),
+        }
+    }
+
+    #[test]
+    fn the_soonest_deadline_comes_first_then_the_oldest_filing() {
+        let mut queue = [
+            item("F-4", "2026-12-01T00:00:00Z", None),
+            item("F-3", "2026-11-01T00:00:00Z", None),
+            item("F-2", "2026-12-05T00:00:00Z", Some("2027-01-10")),
+            item("F-1", "2026-12-06T00:00:00Z", Some("2026-12-20")),
+        ];
+        queue.sort_by(queue_order);
+        let order: Vec<&str> = queue.iter().map(|q| q.case.filing.as_str()).collect();
+        assert_eq!(order, ["F-1", "F-2", "F-3", "F-4"]);
+    }
+
+    #[test]
+    fn the_earliest_dated_deadline_is_taken_and_undated_ones_are_not() {
+        let due = serde_json::json!([
+            { "what": "w", "counted": "after the offer is rejected", "citation": "A", "rule": "late" },
+            { "what": "w", "due": "2037-03-01", "counted": "c", "citation": "B", "rule": "records" },
+            { "what": "w", "due": "2027-03-01", "counted": "c", "citation": "C", "rule": "annual",
+              "approximate": true },
+        ]);
+        let earliest = earliest_due(&due);
+        assert_eq!(
+            earliest
+                .as_ref()
+                .map(|d| (d.date.to_string(), d.rule.as_str(), d.approximate)),
+            Some(("2027-03-01".to_owned(), "annual", true))
+        );
+        assert_eq!(earliest_due(&serde_json::json!([])), None);
+        assert_eq!(earliest_due(&serde_json::Value::Null), None);
+    }
 }

@@ -231,6 +231,11 @@ async fn each_role_sees_its_own_pages_and_is_refused_the_others() {
     let wei = sign_in(&f.app, &token("cn_reviewer")).await;
     let (_, _, queue) = get(&f.app, "/queue", &[("Cookie", &wei)]).await;
     assert!(queue.contains(&f.china), "{queue}");
+    assert!(
+        queue.contains("Soonest deadline first")
+            && queue.contains("<th scope=\"col\">Deadline</th>"),
+        "the queue is ordered by deadline, then age: {queue}"
+    );
     let (_, _, us_queue) = get(
         &f.app,
         "/queue",

@@ -37,7 +37,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use freeport_port::{Port, PortError, Principal};
 use freeport_report::Lang;
-use freeport_store::docket::{CaseStatus, Role};
+use freeport_store::docket::Role;
 use maud::Markup;
 use serde::Deserialize;
 
@@ -451,32 +451,9 @@ async fn queue(
     let Some(who) = context.who.clone() else {
         return redirect("/login");
     };
-    if who.side().is_none() {
-        return context.error(&PortError::Forbidden {
-            role: who.role,
-            action: "see a review queue",
-        });
-    }
     let port = Arc::clone(&web.port);
-    let loaded = crate::port_call(move || {
-        Ok((
-            port.cases(&who, Some(CaseStatus::Open))?,
-            port.filings(&who)?,
-        ))
-    })
-    .await;
-    match loaded {
-        Ok((cases, filings)) => {
-            // Oldest waiting first: the queue a reviewer works down.
-            let filed: HashMap<&str, &str> = filings
-                .iter()
-                .map(|f| (f.id.as_str(), f.filed_at.as_str()))
-                .collect();
-            let mut queue: Vec<(&freeport_port::port::CaseView, Option<&str>)> = cases
-                .iter()
-                .map(|c| (c, filed.get(c.filing.as_str()).copied()))
-                .collect();
-            queue.sort_by(|a, b| (a.1, &a.0.filing).cmp(&(b.1, &b.0.filing)));
+    match crate::port_call(move || port.queue(&who)).await {
+        Ok(queue) => {
             let now = jiff::Timestamp::now().as_second();
             context.page(
                 StatusCode::OK,

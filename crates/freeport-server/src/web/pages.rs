@@ -4,6 +4,7 @@
 
 use freeport_port::port::{
     AssessmentUpload, CaseView, FilingSummary, FilingView, NOT_PERSONAL_DATA, Publication,
+    QueueItem,
 };
 use freeport_report::Lang;
 use freeport_store::docket::{CaseStatus, ContestStatus, FilingStatus, Role};
@@ -846,25 +847,37 @@ pub(super) fn decision_form(
     }
 }
 
-pub(super) fn queue(context: &Context, cases: &[(&CaseView, Option<&str>)], now: i64) -> Markup {
+pub(super) fn queue(context: &Context, queue: &[QueueItem], now: i64) -> Markup {
     let lang = context.lang;
     html! {
-        @if cases.is_empty() {
+        @if queue.is_empty() {
             p { (t(lang, "queue.none")) }
         } @else {
             p { (t(lang, "queue.order")) }
             table {
-                (head(lang, &["queue.filing", "queue.side", "queue.outcome", "queue.filed_at", "queue.waiting", "queue.status"]))
+                (head(lang, &["queue.filing", "queue.side", "queue.outcome", "queue.due", "queue.filed_at", "queue.waiting", "queue.status"]))
                 tbody {
-                    @for (c, filed_at) in cases {
-                        @let waiting = filed_at
-                            .and_then(|at| at.parse::<jiff::Timestamp>().ok())
+                    @for item in queue {
+                        @let c = &item.case;
+                        @let waiting = item.filed_at
+                            .parse::<jiff::Timestamp>()
+                            .ok()
                             .map(|at| u64::try_from(now - at.as_second()).unwrap_or(0));
                         tr {
                             td { a href={ "/filings/" (c.filing) } { (c.filing) } }
                             td { (t(lang, side_key(&c.side))) }
                             td { (i18n::outcome(lang, &c.outcome)) }
-                            td { @if let Some(at) = filed_at { time datetime=(at) { (at) } } }
+                            td {
+                                @if let Some(due) = &item.due {
+                                    time datetime=(due.date) { (due.date) }
+                                    @if due.approximate { " " span.small { (t(lang, "queue.approximate")) } }
+                                    br;
+                                    span.small { code lang="und" { (due.rule) } }
+                                } @else {
+                                    "–"
+                                }
+                            }
+                            td { time datetime=(item.filed_at) { (item.filed_at) } }
                             td { @if let Some(seconds) = waiting { (super::log_page::age(lang, seconds)) } }
                             td { (t(lang, case_status_key(c.status))) }
                         }
