@@ -28,6 +28,8 @@ pub use chips::{
 };
 mod stats;
 pub use stats::*;
+mod transfer;
+pub use transfer::{SCENARIOS, TransferCommand, TransferInitArgs, scenario_example};
 
 /// Exit codes, shown in `--help` and in the README.
 pub const EXIT_CODES_HELP: &str = "\
@@ -133,6 +135,9 @@ pub enum Command {
     /// Run a transparency-log witness that cosigns checkpoints (C2SP tlog-witness).
     #[command(subcommand)]
     Witness(WitnessCommand),
+    /// Start a transfer's facts file from a bundled scenario, every key explained.
+    #[command(subcommand)]
+    Transfer(TransferCommand),
     /// Judge one transfer under China's and the United States' rules at once.
     #[command(after_help = JUDGE_AFTER_HELP)]
     Judge(JudgeArgs),

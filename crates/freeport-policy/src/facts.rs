@@ -33,8 +33,9 @@ pub const FACTS_FORMATS: [u32; 2] = [1, 2];
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferFacts {
-    /// Format version: 1 (conclusions typed in) or 2 (parties described, conclusions derived;
-    /// see [`FACTS_FORMAT`]).
+    /// Format version: 1 (the parties' legal conclusions typed in, e.g. `covered_person`) or 2
+    /// (the parties described as they are in `[[parties]]`, the conclusions derived with their
+    /// reasons). The newest is [`FACTS_FORMAT`].
     pub format: u32,
     /// The day of the transfer (`YYYY-MM-DD`). Picks the counting windows and the rules in
     /// force. A date after a pack's last review is judged with a "not reviewed for this date"

@@ -59,6 +59,7 @@ mod judge;
 mod load;
 mod pack;
 mod parties;
+mod template;
 mod volumes;
 
 pub use due::DueDate;
@@ -80,4 +81,5 @@ pub use pack::{
     Rule, RulePack, SourceError,
 };
 pub use parties::{Basis, Conclusion, Reason};
+pub use template::{TemplateError, commented_facts};
 pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes};

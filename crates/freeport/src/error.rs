@@ -149,6 +149,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Pack(Box<freeport_policy::PackError>),
+    /// A bundled facts example could not be commented.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Template(#[from] freeport_policy::TemplateError),
     /// A rule pack from a port was refused, or an installed one is broken.
     #[error(transparent)]
     #[diagnostic(transparent)]

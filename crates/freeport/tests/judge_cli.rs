@@ -359,3 +359,52 @@ fn facts_from_standard_input() {
     let json = serde_json::to_vec(&facts).unwrap();
     assert_eq!(judge(&["-"], json), from_file);
 }
+
+/// `freeport transfer init`: every bundled scenario's commented facts judge exactly as the
+/// example they come from (the comments change nothing), a file is never replaced without
+/// `--force`, and the list and the commented file are what people read.
+#[test]
+fn transfer_init_writes_commented_facts_that_judge_as_their_example() {
+    let (code, list, stderr) = freeport(&["transfer", "init", "--list"]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!("transfer_init_list", list);
+    let dir = tempfile::tempdir().unwrap();
+    for line in list.lines() {
+        let scenario = line.split_whitespace().next().unwrap();
+        let written = dir.path().join(format!("{scenario}.toml"));
+        let written = written.to_str().unwrap();
+        let (code, _, stderr) =
+            freeport(&["transfer", "init", "--scenario", scenario, "-o", written]);
+        assert_eq!(code, 0, "{scenario}: {stderr}");
+        let example = format!("examples/transfers/{scenario}.toml");
+        let (want_code, want, _) = freeport(&["judge", &example, "--format", "json"]);
+        let (got_code, got, stderr) = freeport(&["judge", written, "--format", "json"]);
+        assert_eq!((got_code, got), (want_code, want), "{scenario}: {stderr}");
+        let text = std::fs::read_to_string(written).unwrap();
+        assert!(
+            text.lines().all(|l| l.chars().count() <= 100),
+            "{scenario}: a line too wide"
+        );
+    }
+    let (_, stdout, _) = freeport(&[
+        "transfer",
+        "init",
+        "--scenario",
+        "us-data-broker-location",
+        "-o",
+        "-",
+    ]);
+    insta::assert_snapshot!("transfer_init_us_data_broker", stdout);
+    let written = dir.path().join("cross-border-ecommerce.toml");
+    let (code, _, stderr) = freeport(&["transfer", "init", "-o", written.to_str().unwrap()]);
+    assert_eq!(code, 2, "an existing file is kept: {stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    let (code, _, stderr) = freeport(&[
+        "transfer",
+        "init",
+        "-o",
+        written.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+}

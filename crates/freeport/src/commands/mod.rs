@@ -20,5 +20,6 @@ pub(crate) mod scan;
 pub(crate) mod serve;
 pub(crate) mod stats;
 pub(crate) mod store;
+pub(crate) mod transfer;
 pub(crate) mod vocab;
 pub(crate) mod witness;
