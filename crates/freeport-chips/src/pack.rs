@@ -782,48 +782,18 @@ fn read_rule(
             "higher priorities win",
         )
     })?;
-    let split = |value: &str| -> Vec<String> {
-        value
-            .split('|')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
-    let obligations = split(&required("obligations")?);
-    let obligations_zh = policy
-        .annotation("obligations_zh")
-        .map(split)
-        .unwrap_or_default();
-    if obligations.len() != obligations_zh.len() {
-        return Err(fail(
-            format!(
-                "rule `{id}` has {} obligation(s) in `@obligations` but {} in `@obligations_zh`",
-                obligations.len(),
-                obligations_zh.len()
-            ),
-            "give each obligation its Chinese wording in `@obligations_zh`, in the same order, separated by ` | `",
-        ));
-    }
-    let date = |key: &str, value: &str| {
-        Date::from_str(value).map_err(|_| {
-            fail(
-                format!("`@{key}(\"{value}\")` of rule `{id}` is not a date"),
-                "write dates as YYYY-MM-DD",
-            )
-        })
-    };
-    let effective_from = date("effective_from", &required("effective_from")?)?;
-    let effective_to = policy
-        .annotation("effective_to")
-        .map(|value| date("effective_to", value))
-        .transpose()?;
-    if effective_to.is_some_and(|to| to < effective_from) {
-        return Err(fail(
-            format!("rule `{id}` ends before it starts"),
-            "`@effective_to` is the last day in force",
-        ));
-    }
+    let (obligations, obligations_zh) = freeport_policy::annotation::obligations(
+        id,
+        &required("obligations")?,
+        policy.annotation("obligations_zh"),
+        fail,
+    )?;
+    let (effective_from, effective_to) = freeport_policy::annotation::in_force(
+        id,
+        &required("effective_from")?,
+        policy.annotation("effective_to"),
+        fail,
+    )?;
     Ok(Rule {
         id: id.to_owned(),
         question,

@@ -51,6 +51,7 @@
 //!
 //! Cumulative volumes come from the store as a [`PriorVolumes`]; evaluation itself is pure.
 
+pub mod annotation;
 mod context;
 mod due;
 mod facts;

@@ -17,6 +17,8 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::annotation::list as split;
+
 pub use freeport_vocabulary::Jurisdiction;
 
 mod embedded {
@@ -910,35 +912,18 @@ fn read_rule(
     let citation = required("citation")?;
     let source = required("source")?;
     let explain = required("explain")?;
-    let obligations = split(&required("obligations")?);
-    // Reports are filed in Chinese too: every obligation has its Chinese wording, in order.
-    let obligations_zh = policy
-        .annotation("obligations_zh")
-        .map(split)
-        .unwrap_or_default();
-    if obligations_zh.len() != obligations.len() {
-        return Err(fail(
-            format!(
-                "rule `{id}` has {} obligation(s) in `@obligations` but {} in `@obligations_zh`",
-                obligations.len(),
-                obligations_zh.len()
-            ),
-            "give each obligation its Chinese wording in `@obligations_zh`, in the same order, separated by ` | `",
-        ));
-    }
-    let date = |key: &str, value: &str| {
-        Date::from_str(value).map_err(|_| {
-            fail(
-                format!("`@{key}(\"{value}\")` of rule `{id}` is not a date"),
-                "write dates as YYYY-MM-DD",
-            )
-        })
-    };
-    let effective_from = date("effective_from", &required("effective_from")?)?;
-    let effective_to = policy
-        .annotation("effective_to")
-        .map(|value| date("effective_to", value))
-        .transpose()?;
+    let (obligations, obligations_zh) = crate::annotation::obligations(
+        id,
+        &required("obligations")?,
+        policy.annotation("obligations_zh"),
+        fail,
+    )?;
+    let (effective_from, effective_to) = crate::annotation::in_force(
+        id,
+        &required("effective_from")?,
+        policy.annotation("effective_to"),
+        fail,
+    )?;
     let law = match (policy.annotation("law"), manifest.laws.first()) {
         (None, None) => None,
         (None, Some(first)) => Some(first.id.clone()),
@@ -1050,16 +1035,6 @@ fn read_rule(
     })
 }
 
-/// `a | b` → `["a", "b"]`; empty text → nothing.
-fn split(value: &str) -> Vec<String> {
-    value
-        .split('|')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1076,6 +1051,27 @@ mod tests {
                 assert!(rule.line > 0);
             }
         }
+    }
+
+    /// Regression: the data packs did not check that a rule ends after it starts (the chips pack
+    /// did); both read the days through `annotation::in_force` now.
+    #[test]
+    fn a_rule_that_ends_before_it_starts_is_refused() {
+        let files: Vec<PackFile> = embedded::CN
+            .iter()
+            .map(|(path, text)| PackFile {
+                path: (*path).to_owned(),
+                text: text.replace(
+                    "@effective_to(\"2025-12-31\")",
+                    "@effective_to(\"2019-12-31\")",
+                ),
+            })
+            .collect();
+        let error = RulePack::from_files("cn (edited)", files).unwrap_err();
+        assert!(
+            error.to_string().contains("ends before it starts"),
+            "{error}"
+        );
     }
 
     #[test]
