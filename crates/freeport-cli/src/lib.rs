@@ -369,6 +369,7 @@ Examples:
   freeport scan headerless.csv --no-header
   freeport scan report.xlsx --header-row 3
   freeport scan export.txt --delimiter ';'
+  freeport scan --engine datafusion lake/orders/ --memory-limit 2048
 
 A header row whose cells pass identifier validators (a phone number, an ID number) or repeat
 their column's kind of value (a name above names) is data: the file is refused, so its values
@@ -492,6 +493,28 @@ pub struct ScanArgs {
     /// How CSV, TSV and spreadsheet inputs are laid out (header row, delimiter).
     #[command(flatten)]
     pub layout: TableLayout,
+    /// The engine: `native` scans each file as a dataset; `datafusion` scans each PATH (a
+    /// directory or glob of partitioned Parquet or CSV) as one dataset on Apache DataFusion,
+    /// with memory bounded by --memory-limit (needs a build with the `lake` feature).
+    #[arg(long, value_enum, default_value_t = Engine::Native)]
+    pub engine: Engine,
+    /// MiB the DataFusion engine may hold before grouping spills to disk (--engine
+    /// datafusion).
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(16..))]
+    pub memory_limit: Option<u64>,
+    /// Where the DataFusion engine writes spill files (--engine datafusion; default: the
+    /// system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub spill_dir: Option<PathBuf>,
+}
+
+/// Which engine `freeport scan` runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// In-process readers, one dataset per file.
+    Native,
+    /// Apache DataFusion, one dataset per lake (feature `lake`).
+    Datafusion,
 }
 
 /// How tabular inputs are laid out: `freeport scan` and `freeport assess` take the same flags.

@@ -193,7 +193,7 @@ fn scan_input_with_probe(
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let header_row = read.header && has_header_row(input.format);
     if header_row {
-        check_header(input, &names)?;
+        check_header(&input.display_name(), &names)?;
     }
     let hasher = options
         .salt
@@ -245,7 +245,8 @@ fn scan_input_with_probe(
 }
 
 /// Formats whose column names come from a row of the file (which may really be data).
-const fn has_header_row(format: freeport_read::Format) -> bool {
+#[must_use]
+pub const fn has_header_row(format: freeport_read::Format) -> bool {
     matches!(
         format,
         freeport_read::Format::Csv
@@ -256,13 +257,38 @@ const fn has_header_row(format: freeport_read::Format) -> bool {
 
 /// Refuses a header row with a cell that passes an identifier validator: the file has no
 /// header, and its first row of data would become column names in every output.
-fn check_header(input: &Input, names: &[String]) -> Result<(), ReadError> {
-    for (column, name) in names.iter().enumerate() {
-        if let Some(reason) = header_looks_like_data(name) {
+///
+/// # Errors
+///
+/// A column name of the dataset `name` looks like data.
+pub fn check_header(name: &str, names: &[String]) -> Result<(), ReadError> {
+    for (column, header) in names.iter().enumerate() {
+        if let Some(reason) = header_looks_like_data(header) {
+            return Err(ReadError::header_is_data(name, column + 1, reason));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a header row whose cell is a value of its own column (`张三` over names): it is
+/// data, once the columns are classified.
+///
+/// # Errors
+///
+/// A column name of the dataset `name` is a value like those below it.
+pub fn check_header_values(
+    name: &str,
+    names: &[String],
+    profiles: &[ColumnProfile],
+) -> Result<(), ReadError> {
+    for (column, (header, profile)) in names.iter().zip(profiles).enumerate() {
+        if let Some(category) = &profile.category
+            && header_is_value_of(header, category)
+        {
             return Err(ReadError::header_is_data(
-                input.display_name(),
+                name,
                 column + 1,
-                reason,
+                format!("is a value like those below it ({category})"),
             ));
         }
     }
@@ -306,10 +332,13 @@ fn next_item(
 
 /// Which columns key subject and device counts, and which hold free text scanned row by row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Plan {
-    subject: Option<(usize, String)>,
-    device: Option<(usize, String)>,
-    text: Vec<usize>,
+pub struct Plan {
+    /// The column (position, category) whose values key subject counts.
+    pub subject: Option<(usize, String)>,
+    /// The column (position, category) whose values key device counts.
+    pub device: Option<(usize, String)>,
+    /// Free-text columns (positions, ascending), scanned row by row.
+    pub text: Vec<usize>,
 }
 
 /// Columns that read as prose (notes, comments): every row's text is scanned for the
@@ -347,7 +376,8 @@ impl Plan {
     }
 
     /// The plan for these profiles: key columns, and the free-text columns.
-    fn of(profiles: &[ColumnProfile]) -> Self {
+    #[must_use]
+    pub fn of(profiles: &[ColumnProfile]) -> Self {
         let mut plan = Self::from_profiles(
             profiles
                 .iter()
@@ -514,7 +544,7 @@ impl Counter {
 }
 
 /// Columns (by position) per category.
-type ByCategory = BTreeMap<String, Vec<usize>>;
+pub type ByCategory = BTreeMap<String, Vec<usize>>;
 
 /// The state of one dataset being scanned.
 struct DatasetState {
@@ -529,7 +559,7 @@ struct DatasetState {
     subjects: Option<Counter>,
     devices: Option<Counter>,
     /// Rows per (free-text column, bit of [`TEXT_CATEGORIES`]) whose text holds the category.
-    text_rows: BTreeMap<(usize, usize), u64>,
+    text_rows: TextRows,
     rows: u64,
 }
 
@@ -635,16 +665,7 @@ impl DatasetState {
             || count_rows(&columns, text, subjects, devices, text_rows, hasher),
         );
         if let Some(examples) = self.examples.as_mut() {
-            for (kept, array) in examples.iter_mut().zip(&columns) {
-                for value in array.iter().flatten() {
-                    if kept.len() >= EXAMPLES {
-                        break;
-                    }
-                    if !value.trim().is_empty() && !kept.iter().any(|k| k == value) {
-                        kept.push(value.to_owned());
-                    }
-                }
-            }
+            keep_examples(examples, &columns);
         }
     }
 
@@ -661,27 +682,9 @@ impl DatasetState {
             self.plan_from_probe(hasher);
         }
         let profilers = std::mem::take(&mut self.profilers);
-        let paired = paired_coordinates(&profilers);
-        let mut profiles: Vec<ColumnProfile> = profilers
-            .into_par_iter()
-            .zip(paired)
-            .map(|(profiler, paired)| profiler.finish_in_table(paired))
-            .collect();
-        let headers: Vec<&str> = self.names.iter().map(String::as_str).collect();
-        people_in_table(&headers, &mut profiles);
+        let profiles = finish_profiles(&self.names, profilers);
         if header_row {
-            // A column name that is a value of its own column (`张三` over names) is data.
-            for (column, (name, profile)) in self.names.iter().zip(&profiles).enumerate() {
-                if let Some(category) = &profile.category
-                    && header_is_value_of(name, category)
-                {
-                    return Err(ReadError::header_is_data(
-                        input.display_name(),
-                        column + 1,
-                        format!("is a value like those below it ({category})"),
-                    ));
-                }
-            }
+            check_header_values(&input.display_name(), &self.names, &profiles)?;
         }
         let plan = Plan::of(&profiles);
         let mut warnings = Vec::new();
@@ -702,7 +705,7 @@ impl DatasetState {
             ));
         }
 
-        let (by_category, text_bits) = self.columns_by_category(&profiles);
+        let (by_category, text_bits) = columns_by_category(&profiles, &self.text_rows);
         let mut salted = hasher.is_salted().then(SaltedSubjects::default);
         let (subjects, devices) = self.count(&by_category, &text_bits, salted.as_mut());
         let key_column = |counter: &Option<Counter>| {
@@ -712,7 +715,7 @@ impl DatasetState {
             })
         };
         let examples = self.examples.take();
-        let columns = self.column_reports(profiles, examples.as_ref());
+        let columns = column_reports(&self.names, profiles, examples.as_ref(), &self.text_rows);
         Ok(DatasetReport {
             path: input.display_name(),
             id: input.id(),
@@ -731,33 +734,54 @@ impl DatasetState {
             salted,
         })
     }
+}
 
-    /// The columns of each category found, and the categories found inside free text (each
-    /// with its bit), which count like columns of their own.
-    fn columns_by_category(
-        &self,
-        profiles: &[ColumnProfile],
-    ) -> (ByCategory, BTreeMap<String, usize>) {
-        let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (column, profile) in profiles.iter().enumerate() {
-            if let Some(category) = &profile.category {
-                by_category
-                    .entry(category.clone())
-                    .or_default()
-                    .push(column);
-            }
+/// Every column's finished profile: paired coordinates and the table's people decided
+/// ([`paired_coordinates`], [`people_in_table`]).
+#[must_use]
+pub fn finish_profiles(names: &[String], profilers: Vec<ColumnProfiler>) -> Vec<ColumnProfile> {
+    let paired = paired_coordinates(&profilers);
+    let mut profiles: Vec<ColumnProfile> = profilers
+        .into_par_iter()
+        .zip(paired)
+        .map(|(profiler, paired)| profiler.finish_in_table(paired))
+        .collect();
+    let headers: Vec<&str> = names.iter().map(String::as_str).collect();
+    people_in_table(&headers, &mut profiles);
+    profiles
+}
+
+/// Rows per (free-text column, bit of [`TEXT_CATEGORIES`]) whose text holds the category.
+pub type TextRows = BTreeMap<(usize, usize), u64>;
+
+/// The columns of each category found, and the categories found inside free text (each with
+/// its bit of [`TEXT_CATEGORIES`]), which count like columns of their own.
+#[must_use]
+pub fn columns_by_category(
+    profiles: &[ColumnProfile],
+    text_rows: &TextRows,
+) -> (ByCategory, BTreeMap<String, usize>) {
+    let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (column, profile) in profiles.iter().enumerate() {
+        if let Some(category) = &profile.category {
+            by_category
+                .entry(category.clone())
+                .or_default()
+                .push(column);
         }
-        // Categories found inside free text count like columns of their own.
-        let mut text_bits: BTreeMap<String, usize> = BTreeMap::new();
-        for &(_, bit) in self.text_rows.keys() {
-            if let Some(category) = TEXT_CATEGORIES.get(bit) {
-                text_bits.insert((*category).to_owned(), bit);
-                by_category.entry((*category).to_owned()).or_default();
-            }
-        }
-        (by_category, text_bits)
     }
+    // Categories found inside free text count like columns of their own.
+    let mut text_bits: BTreeMap<String, usize> = BTreeMap::new();
+    for &(_, bit) in text_rows.keys() {
+        if let Some(category) = TEXT_CATEGORIES.get(bit) {
+            text_bits.insert((*category).to_owned(), bit);
+            by_category.entry((*category).to_owned()).or_default();
+        }
+    }
+    (by_category, text_bits)
+}
 
+impl DatasetState {
     /// People per category and devices per precise-location category, exactly; with a salt,
     /// their hashes too (into `salted`).
     fn count(
@@ -811,50 +835,54 @@ impl DatasetState {
         }
         (subjects, devices)
     }
+}
 
-    /// The columns' reports: profile, masked examples (on request), categories inside text.
-    fn column_reports(
-        &self,
-        profiles: Vec<ColumnProfile>,
-        examples: Option<&Vec<Vec<String>>>,
-    ) -> Vec<ColumnReport> {
-        profiles
-            .into_iter()
-            .enumerate()
-            .map(|(column, profile)| {
-                let examples = match (examples, &profile.category) {
-                    (Some(examples), Some(category)) => examples
-                        .get(column)
-                        .map(|values| values.iter().map(|v| mask(category, v)).collect())
-                        .unwrap_or_default(),
-                    _ => Vec::new(),
-                };
-                let filled = profile.stats.rows.saturating_sub(profile.stats.nulls);
-                let contains = self
-                    .text_rows
-                    .range((column, 0)..(column + 1, 0))
-                    .filter_map(|(&(_, bit), &rows)| {
-                        Some(Contained {
-                            category: (*TEXT_CATEGORIES.get(bit)?).to_owned(),
-                            rows,
-                            share: share(rows, filled),
-                        })
+/// The columns' reports: profile, masked examples (on request: the raw values kept by
+/// [`keep_examples`], masked here), categories inside text.
+#[must_use]
+pub fn column_reports(
+    names: &[String],
+    profiles: Vec<ColumnProfile>,
+    examples: Option<&Vec<Vec<String>>>,
+    text_rows: &TextRows,
+) -> Vec<ColumnReport> {
+    profiles
+        .into_iter()
+        .enumerate()
+        .map(|(column, profile)| {
+            let examples = match (examples, &profile.category) {
+                (Some(examples), Some(category)) => examples
+                    .get(column)
+                    .map(|values| values.iter().map(|v| mask(category, v)).collect())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            let filled = profile.stats.rows.saturating_sub(profile.stats.nulls);
+            let contains = text_rows
+                .range((column, 0)..(column + 1, 0))
+                .filter_map(|(&(_, bit), &rows)| {
+                    Some(Contained {
+                        category: (*TEXT_CATEGORIES.get(bit)?).to_owned(),
+                        rows,
+                        share: share(rows, filled),
                     })
-                    .collect();
-                ColumnReport {
-                    name: self.names.get(column).cloned().unwrap_or_default(),
-                    category: profile.category,
-                    confidence: profile.confidence,
-                    categories: profile.candidates,
-                    evidence: profile.evidence,
-                    stats: profile.stats,
-                    examples,
-                    contains,
-                }
-            })
-            .collect()
-    }
+                })
+                .collect();
+            ColumnReport {
+                name: names.get(column).cloned().unwrap_or_default(),
+                category: profile.category,
+                confidence: profile.confidence,
+                categories: profile.candidates,
+                evidence: profile.evidence,
+                stats: profile.stats,
+                examples,
+                contains,
+            }
+        })
+        .collect()
+}
 
+impl DatasetState {
     /// Counts again from the start of the file with the final plan.
     fn recount(
         &mut self,
@@ -892,7 +920,8 @@ impl DatasetState {
 
 /// `part / whole`, rounded to four decimals; 0 for an empty whole.
 #[expect(clippy::cast_precision_loss, reason = "row counts are far below 2^52")]
-fn share(part: u64, whole: u64) -> f64 {
+#[must_use]
+pub fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -926,7 +955,23 @@ fn count_rows(
     }
 }
 
-fn observe(profiler: &mut ColumnProfiler, array: &StringArray) {
+/// Keeps, per column, the first few distinct non-blank values (raw: masked only by
+/// [`column_reports`], never shown as they are).
+pub fn keep_examples(examples: &mut [Vec<String>], columns: &[&StringArray]) {
+    for (kept, array) in examples.iter_mut().zip(columns) {
+        for value in array.iter().flatten() {
+            if kept.len() >= EXAMPLES {
+                break;
+            }
+            if !value.trim().is_empty() && !kept.iter().any(|k| k == value) {
+                kept.push(value.to_owned());
+            }
+        }
+    }
+}
+
+/// Feeds one column of a batch to its profiler, in row order.
+pub fn observe(profiler: &mut ColumnProfiler, array: &StringArray) {
     for value in array {
         profiler.observe(value);
     }

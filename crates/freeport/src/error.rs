@@ -195,6 +195,27 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     StatsHttp(#[from] freeport_server::stats::StatsError),
+    /// `--engine datafusion` on a binary built without the `lake` feature.
+    #[error(
+        "this freeport was built without the `lake` feature, so --engine datafusion is not available"
+    )]
+    #[diagnostic(
+        code(freeport::scan::without_lake),
+        help(
+            "build it with the feature: `cargo build --release --features freeport/lake` (or `cargo install --path crates/freeport --features lake`); or scan with the native engine, one dataset per file"
+        )
+    )]
+    WithoutLake,
+    /// An option that only the other engine takes.
+    #[error("{option} applies to --engine datafusion only")]
+    #[diagnostic(
+        code(freeport::scan::engine_option),
+        help("add --engine datafusion, or leave {option} out")
+    )]
+    EngineOption {
+        /// The option given.
+        option: &'static str,
+    },
     /// An input could not be read (e.g. an unknown `--encoding`).
     #[error(transparent)]
     #[diagnostic(transparent)]

@@ -139,3 +139,86 @@ fn an_empty_directory_exits_2() {
     assert_eq!(code, 2);
     assert!(stdout.contains("no file in a format"), "{stdout}");
 }
+
+/// Runs `freeport scan ARGS...` with plain diagnostics: exit code, stdout, stderr.
+fn scan_full(args: &[&str]) -> (i32, String, String) {
+    let output = Command::cargo_bin("freeport")
+        .unwrap()
+        .current_dir(fixtures())
+        .env("NO_COLOR", "1")
+        .arg("scan")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// A build without the `lake` feature refuses `--engine datafusion` and says how to get it.
+#[cfg(not(feature = "lake"))]
+#[test]
+fn the_datafusion_engine_needs_the_lake_feature() {
+    let (code, stdout, stderr) = scan_full(&["--engine", "datafusion", "devices.parquet"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    insta::assert_snapshot!(stderr);
+}
+
+/// `--memory-limit` and `--spill-dir` belong to the DataFusion engine.
+#[test]
+fn datafusion_options_are_refused_on_the_native_engine() {
+    let (code, _, stderr) = scan_full(&["devices.parquet", "--memory-limit", "64"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--memory-limit applies to --engine datafusion only"),
+        "{stderr}"
+    );
+}
+
+/// With the `lake` feature: a directory of Parquet files is one dataset, and the same rows as
+/// one file give the same JSON (path aside); a malformed partition exits 2 naming the file.
+#[cfg(feature = "lake")]
+#[test]
+fn a_lake_scans_as_one_dataset_with_the_native_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake = dir.path().join("lake");
+    for part in ["region=a", "region=b"] {
+        std::fs::create_dir_all(lake.join(part)).unwrap();
+        std::fs::copy(
+            fixtures().join("devices.parquet"),
+            lake.join(part).join("part-0.parquet"),
+        )
+        .unwrap();
+    }
+    let lake_arg = lake.display().to_string();
+    let (code, stdout, stderr) = scan_full(&[
+        "--engine",
+        "datafusion",
+        &lake_arg,
+        "--format",
+        "json",
+        "--memory-limit",
+        "64",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let datasets = json["datasets"].as_array().unwrap();
+    assert_eq!(datasets.len(), 1);
+    assert_eq!(datasets[0]["path"], lake_arg);
+    let (_, single, _) = scan_full(&["devices.parquet", "--format", "json"]);
+    let single: serde_json::Value = serde_json::from_str(&single).unwrap();
+    assert_eq!(
+        datasets[0]["rows"].as_u64().unwrap(),
+        2 * single["datasets"][0]["rows"].as_u64().unwrap()
+    );
+
+    let bad = lake.join("region=b").join("part-1.parquet");
+    std::fs::write(&bad, b"not parquet").unwrap();
+    let (code, stdout, _) = scan_full(&["--engine", "datafusion", &lake_arg]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("part-1.parquet"), "{stdout}");
+    assert!(stdout.contains("cannot read this partition"), "{stdout}");
+}

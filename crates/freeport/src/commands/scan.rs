@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use comfy_table::Cell;
-use freeport_cli::{ScanArgs, TableLayout};
+use freeport_cli::{Engine, ScanArgs, TableLayout};
 use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -24,7 +24,22 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     }
     apply_layout(&args.layout, &mut options.read);
     let progress = Bar::new();
-    let report = scan_paths(&args.paths, &options, &progress);
+    let report = match args.engine {
+        Engine::Native => {
+            if args.memory_limit.is_some() {
+                return Err(Error::EngineOption {
+                    option: "--memory-limit",
+                });
+            }
+            if args.spill_dir.is_some() {
+                return Err(Error::EngineOption {
+                    option: "--spill-dir",
+                });
+            }
+            scan_paths(&args.paths, &options, &progress)
+        }
+        Engine::Datafusion => scan_lakes(args, options, &progress)?,
+    };
     progress.bar.finish_and_clear();
     let rendered = Rendered {
         json: &report,
@@ -36,6 +51,28 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     } else {
         ExitStatus::Error
     })
+}
+
+/// Each PATH as a lake on DataFusion (`--engine datafusion`).
+#[cfg(feature = "lake")]
+fn scan_lakes(args: &ScanArgs, options: ScanOptions, progress: &Bar) -> Result<ScanReport, Error> {
+    let memory_limit = args
+        .memory_limit
+        .map_or(freeport_lake::DEFAULT_MEMORY_LIMIT, |mib| {
+            usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+        });
+    let options = freeport_lake::LakeOptions {
+        scan: options,
+        memory_limit,
+        spill_dir: args.spill_dir.clone(),
+    };
+    Ok(freeport_lake::scan_lakes(&args.paths, &options, progress))
+}
+
+/// Without the `lake` feature, `--engine datafusion` says how to get it.
+#[cfg(not(feature = "lake"))]
+fn scan_lakes(_: &ScanArgs, _: ScanOptions, _: &Bar) -> Result<ScanReport, Error> {
+    Err(Error::WithoutLake)
 }
 
 /// The header row, rows to skip and delimiter given on the command line (`scan` and `assess`).
