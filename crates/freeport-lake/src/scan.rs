@@ -422,6 +422,7 @@ impl Scanner<'_> {
                     .block_on(ctx.read_parquet(path, ParquetReadOptions::default()))
             }
             _ => {
+                check_plain_text(file)?;
                 let extension = file
                     .path
                     .extension()
@@ -732,6 +733,35 @@ fn check_footer(file: &LakeFile) -> Result<(), LakeError> {
         )));
     }
     Ok(())
+}
+
+/// Refuses a CSV file that starts with a byte-order mark: the native reader decodes UTF-8 with a
+/// BOM and UTF-16, DataFusion's CSV reader would keep the mark in the first column's name (or
+/// fail on UTF-16), so such a lake would give another report; the file is named instead.
+fn check_plain_text(file: &LakeFile) -> Result<(), LakeError> {
+    use std::io::Read;
+    let bad = |reason: String| LakeError::Partition {
+        file: file.path.clone(),
+        reason,
+    };
+    let mut head = Vec::with_capacity(3);
+    std::fs::File::open(&file.path)
+        .and_then(|f| f.take(3).read_to_end(&mut head))
+        .map_err(|e| bad(e.to_string()))?;
+    let mark = match head.as_slice() {
+        [0xEF, 0xBB, 0xBF, ..] => Some("UTF-8"),
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => Some("UTF-16"),
+        _ => None,
+    };
+    match mark {
+        Some(encoding) => Err(LakeError::Format {
+            file: file.path.clone(),
+            reason: format!(
+                "starts with a {encoding} byte-order mark; the lake engine reads plain UTF-8 CSV (strip the mark, or scan the file with the native engine)"
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A file that could not be read: a malformed partition, named.

@@ -338,6 +338,22 @@ fn a_malformed_partition_is_named_and_the_scan_stops() {
     );
 }
 
+/// A CSV file with a byte-order mark would lose its first column's name to DataFusion's reader:
+/// refused by name, not scanned into another report.
+#[test]
+fn a_csv_partition_with_a_byte_order_mark_is_refused_by_name() {
+    let generated = generate(Format::Csv, 2, 20, 10);
+    let marked = generated.lake.join("year=2024/region=east/part-000.csv");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(&marked).unwrap());
+    std::fs::write(&marked, bytes).unwrap();
+    let error = scan_error(&generated.lake);
+    assert!(
+        matches!(&error, LakeError::Format { file, reason } if file == &marked && reason.contains("byte-order mark")),
+        "{error:?}"
+    );
+}
+
 #[test]
 fn files_that_disagree_with_the_lake_are_refused_by_name() {
     let generated = generate(Format::Parquet, 3, 20, 10);
