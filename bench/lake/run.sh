@@ -24,7 +24,7 @@ if [ "$PROFILE" = release ]; then
   export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
   cargo build -q --release -p freeport --features lake
 else
-  cargo build -q -p freeport --features lake
+  cargo build -q --workspace --features freeport/lake
 fi
 BIN=${CARGO_TARGET_DIR:-target}/$PROFILE/freeport
 

@@ -18,6 +18,7 @@ def main():
     header, body = rows[0], rows[1:]
     per = -(-len(body) // parts)
     lake = os.path.join(out, "lake")
+    os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "whole.csv"), "w", newline="", encoding="utf-8") as whole:
         w = csv.writer(whole, lineterminator="\n")
         w.writerow(header + ["part"])

@@ -160,11 +160,12 @@ pub fn scan_lake(
         .thread_name(|i| format!("freeport-lake-profile-{i}"))
         .build()
         .map_err(|e| engine(&e))?;
-    let ctx = context(options, threads).map_err(|e| engine(&e))?;
+    let (ctx, ordered) = contexts(options, threads).map_err(|e| engine(&e))?;
     let scanner = Scanner {
         lake: &lake,
         options,
         ctx,
+        ordered,
         runtime,
     };
     progress.start(spec, Some(lake.bytes()));
@@ -202,30 +203,49 @@ fn check_options(options: &ScanOptions) -> Result<(), LakeError> {
     Ok(())
 }
 
-/// A DataFusion session whose memory pool spills past `memory_limit`, with whole-file scans
-/// (a file is read in order by one partition) and `threads` partitions.
-fn context(options: &LakeOptions, threads: usize) -> Result<SessionContext, DataFusionError> {
+/// Two DataFusion sessions sharing one memory pool, which spills past `memory_limit`: one with
+/// `threads` partitions for the grouping passes, and one that keeps row order for profiling —
+/// one partition, no round-robin repartitioning, whole-file scans — so each file's batches
+/// arrive in file order.
+fn contexts(
+    options: &LakeOptions,
+    threads: usize,
+) -> Result<(SessionContext, SessionContext), DataFusionError> {
     let mut runtime = RuntimeEnvBuilder::new()
         .with_memory_pool(Arc::new(FairSpillPool::new(options.memory_limit)));
     if let Some(dir) = &options.spill_dir {
         runtime = runtime.with_temp_file_path(dir);
     }
+    let runtime = runtime.build_arc()?;
     let config = SessionConfig::new()
-        .with_target_partitions(threads)
         .with_repartition_file_scans(false)
         .with_batch_size(8192);
-    let ctx = SessionContext::new_with_config_rt(config, runtime.build_arc()?);
-    for udf in [TextUdf::udf(), TextCategoriesUdf::udf()] {
-        ctx.register_udf(udf);
+    let parallel = SessionContext::new_with_config_rt(
+        config.clone().with_target_partitions(threads),
+        Arc::clone(&runtime),
+    );
+    let ordered = SessionContext::new_with_config_rt(
+        config
+            .with_target_partitions(1)
+            .with_round_robin_repartition(false),
+        runtime,
+    );
+    for ctx in [&parallel, &ordered] {
+        for udf in [TextUdf::udf(), TextCategoriesUdf::udf()] {
+            ctx.register_udf(udf);
+        }
     }
-    Ok(ctx)
+    Ok((parallel, ordered))
 }
 
 /// One lake being scanned.
 struct Scanner<'a> {
     lake: &'a Lake,
     options: &'a LakeOptions,
+    /// For the grouping passes: all cores.
     ctx: SessionContext,
+    /// For the profile pass: rows in file order.
+    ordered: SessionContext,
     runtime: Runtime,
 }
 
@@ -261,7 +281,7 @@ impl Scanner<'_> {
             if header {
                 check_header(&file.path.display().to_string(), &self.file_columns(file)?)?;
             }
-            let frame = self.file_frame(file, &names)?;
+            let frame = self.file_frame(&self.ordered, file, &names)?;
             let mut stream = self
                 .runtime
                 .block_on(frame.execute_stream())
@@ -388,15 +408,21 @@ impl Scanner<'_> {
     }
 
     /// The file read by DataFusion, its own columns only (as the file types them).
-    fn raw_frame(&self, file: &LakeFile, schema: Option<&Schema>) -> Result<DataFrame, LakeError> {
+    fn raw_frame(
+        &self,
+        ctx: &SessionContext,
+        file: &LakeFile,
+        schema: Option<&Schema>,
+    ) -> Result<DataFrame, LakeError> {
         let path = file.path.to_string_lossy().into_owned();
         let frame = match self.lake.format {
             Format::Parquet => {
                 check_footer(file)?;
                 self.runtime
-                    .block_on(self.ctx.read_parquet(path, ParquetReadOptions::default()))
+                    .block_on(ctx.read_parquet(path, ParquetReadOptions::default()))
             }
             _ => {
+                check_plain_text(file)?;
                 let extension = file
                     .path
                     .extension()
@@ -409,7 +435,7 @@ impl Scanner<'_> {
                 if let Some(schema) = schema {
                     csv = csv.schema(schema);
                 }
-                self.runtime.block_on(self.ctx.read_csv(path, csv))
+                self.runtime.block_on(ctx.read_csv(path, csv))
             }
         };
         frame.map_err(|e| partition(file, &e))
@@ -417,7 +443,7 @@ impl Scanner<'_> {
 
     /// A file's own column names.
     fn file_columns(&self, file: &LakeFile) -> Result<Vec<String>, LakeError> {
-        let frame = self.raw_frame(file, None)?;
+        let frame = self.raw_frame(&self.ordered, file, None)?;
         Ok(frame
             .schema()
             .fields()
@@ -444,10 +470,15 @@ impl Scanner<'_> {
 
     /// A file as the lake's rows: every column as text (`freeport_text`), then its partition
     /// values; refused when its columns are not the lake's.
-    fn file_frame(&self, file: &LakeFile, names: &[String]) -> Result<DataFrame, LakeError> {
+    fn file_frame(
+        &self,
+        ctx: &SessionContext,
+        file: &LakeFile,
+        names: &[String],
+    ) -> Result<DataFrame, LakeError> {
         let own = names.len() - self.lake.keys.len();
         let frame = match self.lake.format {
-            Format::Parquet => self.raw_frame(file, None)?,
+            Format::Parquet => self.raw_frame(ctx, file, None)?,
             _ => {
                 // CSV cells are text as written: no type inference.
                 let columns = self.file_columns(file)?;
@@ -457,7 +488,7 @@ impl Scanner<'_> {
                         .map(|n| Field::new(n, DataType::Utf8, true))
                         .collect::<Vec<_>>(),
                 );
-                self.raw_frame(file, Some(&schema))?
+                self.raw_frame(ctx, file, Some(&schema))?
             }
         };
         let found: Vec<String> = frame
@@ -488,7 +519,7 @@ impl Scanner<'_> {
     fn lake_frame(&self, names: &[String]) -> Result<DataFrame, LakeError> {
         let mut all: Option<DataFrame> = None;
         for file in &self.lake.files {
-            let frame = self.file_frame(file, names)?;
+            let frame = self.file_frame(&self.ctx, file, names)?;
             all = Some(match all {
                 None => frame,
                 Some(all) => all.union(frame).map_err(|e| self.engine(&e))?,
@@ -702,6 +733,35 @@ fn check_footer(file: &LakeFile) -> Result<(), LakeError> {
         )));
     }
     Ok(())
+}
+
+/// Refuses a CSV file that starts with a byte-order mark: the native reader decodes UTF-8 with a
+/// BOM and UTF-16, DataFusion's CSV reader would keep the mark in the first column's name (or
+/// fail on UTF-16), so such a lake would give another report; the file is named instead.
+fn check_plain_text(file: &LakeFile) -> Result<(), LakeError> {
+    use std::io::Read;
+    let bad = |reason: String| LakeError::Partition {
+        file: file.path.clone(),
+        reason,
+    };
+    let mut head = Vec::with_capacity(3);
+    std::fs::File::open(&file.path)
+        .and_then(|f| f.take(3).read_to_end(&mut head))
+        .map_err(|e| bad(e.to_string()))?;
+    let mark = match head.as_slice() {
+        [0xEF, 0xBB, 0xBF, ..] => Some("UTF-8"),
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => Some("UTF-16"),
+        _ => None,
+    };
+    match mark {
+        Some(encoding) => Err(LakeError::Format {
+            file: file.path.clone(),
+            reason: format!(
+                "starts with a {encoding} byte-order mark; the lake engine reads plain UTF-8 CSV (strip the mark, or scan the file with the native engine)"
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A file that could not be read: a malformed partition, named.

@@ -11,6 +11,7 @@
 //! | [`CategoryMaskUdf`] `freeport_category_mask(x, ...)` | the above | `UInt64`, a bit per counted category the row has a value of |
 //! | [`MaskUdf`] `freeport_mask(x)` | [`freeport_detect::mask`] | `Utf8`, the category's display mask |
 //! | [`TransformUdf`] `freeport_transform(x)` | [`Transform::apply`] | `Utf8`: masked, suppressed, pseudonymised or FF1-encrypted |
+//! | [`GeneraliseUdf`] `freeport_generalise(x)` | [`Hierarchy`] (leaf, level, label) | `Utf8`, the value's generalisation at a level |
 //!
 //! Functions that carry configuration (a category, a key, a transform) are instances: equal
 //! when their configuration is the same object, so a plan never confuses two keys.
@@ -26,6 +27,7 @@ use datafusion::common::{DataFusionError, Result, exec_err};
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
+use freeport_deid::hierarchy::Hierarchy;
 use freeport_deid::transform::Transform;
 use freeport_subject::SubjectHasher;
 
@@ -361,21 +363,101 @@ impl ScalarUDFImpl for TransformUdf {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let arrays = arrays(&args)?;
         let text = text_arg(&arrays, 0, self.name())?;
-        // The in-memory engine's column shape: each distinct value once, codes per row.
+        // The in-memory engine's column shape over the non-null cells: each distinct value
+        // once, a code per cell.
         let mut builder = freeport_deid::table::ColumnBuilder::new(self.column.clone());
-        for value in &text {
-            builder.push(value.unwrap_or(""));
+        for value in text.iter().flatten() {
+            builder.push(value);
         }
         let mut column = builder.finish();
         self.transform
             .apply(&mut column, freeport_deid::table::RowNames::Records)
             .map_err(|e| DataFusionError::Execution(e.to_string()))?;
         let mut out = StringBuilder::with_capacity(text.len(), text.len() * 16);
-        for (row, value) in text.iter().enumerate() {
-            match (value, column.value(row)) {
-                (Some(_), Some(transformed)) => out.append_value(transformed),
-                _ => out.append_null(),
+        let mut cell = 0;
+        for value in &text {
+            if value.is_none() {
+                out.append_null();
+                continue;
             }
+            match column.value(cell) {
+                Some(transformed) => out.append_value(transformed),
+                None => out.append_null(),
+            }
+            cell += 1;
+        }
+        Ok(ColumnarValue::Array(Arc::new(out.finish())))
+    }
+}
+
+/// `freeport_generalise(x)`: the value raised to `level` of a generalisation [`Hierarchy`]
+/// (level 0 is the value itself), as the in-memory engine's lattice node writes it; null stays
+/// null. A value the hierarchy does not hold is an error naming the column, not the value.
+#[derive(Debug)]
+pub struct GeneraliseUdf {
+    column: String,
+    hierarchy: Arc<Hierarchy>,
+    level: usize,
+    signature: Signature,
+}
+
+impl PartialEq for GeneraliseUdf {
+    fn eq(&self, other: &Self) -> bool {
+        self.column == other.column
+            && self.level == other.level
+            && Arc::ptr_eq(&self.hierarchy, &other.hierarchy)
+    }
+}
+impl Eq for GeneraliseUdf {}
+impl Hash for GeneraliseUdf {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.column.hash(state);
+        self.level.hash(state);
+        Arc::as_ptr(&self.hierarchy).hash(state);
+    }
+}
+
+impl GeneraliseUdf {
+    /// The function raising values of the column named `column` to `level` of `hierarchy`.
+    #[must_use]
+    pub fn udf(column: &str, hierarchy: Arc<Hierarchy>, level: usize) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Self {
+            column: column.to_owned(),
+            hierarchy,
+            level,
+            signature: Signature::any(1, Volatility::Immutable),
+        })
+    }
+}
+
+impl ScalarUDFImpl for GeneraliseUdf {
+    fn name(&self) -> &'static str {
+        "freeport_generalise"
+    }
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    fn return_type(&self, _: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let arrays = arrays(&args)?;
+        let text = text_arg(&arrays, 0, self.name())?;
+        let mut out = StringBuilder::with_capacity(text.len(), text.len() * 8);
+        for value in &text {
+            let Some(value) = value else {
+                out.append_null();
+                continue;
+            };
+            let Some(leaf) = self.hierarchy.leaf(value) else {
+                return exec_err!(
+                    "{}: column `{}` holds a value its hierarchy does not list",
+                    self.name(),
+                    self.column
+                );
+            };
+            let code = self.hierarchy.generalise(leaf, self.level);
+            out.append_value(self.hierarchy.label(self.level, code));
         }
         Ok(ColumnarValue::Array(Arc::new(out.finish())))
     }

@@ -235,13 +235,20 @@ fn native(path: &Path, format: Format, options: &ScanOptions) -> DatasetReport {
         .install(|| scan_input(&input, options, &NoProgress).unwrap())
 }
 
-/// Native and lake reports agree: JSON byte for byte (path aside), salted hashes too.
-fn assert_same(generated: &Generated, format: Format, options: &ScanOptions) -> DatasetReport {
+/// Native and lake reports agree: JSON byte for byte (path aside), salted hashes too; the lake
+/// scanned with DataFusion's memory pool at `memory_limit` bytes.
+fn assert_same(
+    generated: &Generated,
+    format: Format,
+    options: &ScanOptions,
+    memory_limit: usize,
+) -> DatasetReport {
     let native = native(&generated.whole, format, options);
+    let spill = tempfile::tempdir().unwrap();
     let lake_options = LakeOptions {
         scan: options.clone(),
-        memory_limit: 64 << 20,
-        spill_dir: None,
+        memory_limit,
+        spill_dir: Some(spill.path().to_path_buf()),
     };
     let mut lake = scan_lake(generated.lake.to_str().unwrap(), &lake_options, &NoProgress)
         .unwrap_or_else(|e| panic!("lake scan failed: {e}"));
@@ -257,16 +264,20 @@ fn assert_same(generated: &Generated, format: Format, options: &ScanOptions) -> 
 
 #[test]
 fn lakes_give_the_native_report_of_their_rows_as_one_file() {
-    // (format, files, rows per file, people, salted, examples)
+    // (format, files, rows per file, people, salted, examples, memory pool)
     let cases = [
-        (Format::Parquet, 9, 400, 500, false, false),
-        (Format::Parquet, 6, 300, 200, true, true),
-        (Format::Csv, 9, 400, 500, true, false),
+        (Format::Parquet, 9, 400, 500, false, false, 64 << 20),
+        (Format::Parquet, 6, 300, 200, true, true, 64 << 20),
+        (Format::Csv, 9, 400, 500, true, false, 64 << 20),
         // Past the profilers' 10,000-value head and the native 16,384-row probe: the
         // classification sample depends on row order, which the lake keeps.
-        (Format::Parquet, 4, 6_000, 3_000, true, false),
+        (Format::Parquet, 4, 6_000, 3_000, true, false, 64 << 20),
+        // Files of several batches (rows must reach the profilers in file order: a parallel
+        // session's round-robin repartitioning reordered them), 100,000 people, and a 4 MiB
+        // memory pool for the GROUP BY (spilling is DataFusion's; not asserted here).
+        (Format::Parquet, 4, 30_000, 100_000, true, false, 4 << 20),
     ];
-    for (format, files, per_file, people, salted, examples) in cases {
+    for (format, files, per_file, people, salted, examples, memory) in cases {
         let generated = generate(format, files, per_file, people);
         let options = ScanOptions {
             threads: 2,
@@ -275,7 +286,7 @@ fn lakes_give_the_native_report_of_their_rows_as_one_file() {
             salt_scheme: HashScheme::HmacSha256,
             ..ScanOptions::default()
         };
-        let report = assert_same(&generated, format, &options);
+        let report = assert_same(&generated, format, &options, memory);
         // The cases exercise what they claim: subjects counted across partitions, text found.
         let key = report.subject_key.as_ref().expect("a key column");
         assert_eq!(key.category, "id.cn.resident_id", "{format} {files}");
@@ -323,6 +334,22 @@ fn a_malformed_partition_is_named_and_the_scan_stops() {
     let error = scan_error(&generated.lake);
     assert!(
         matches!(&error, LakeError::Partition { file, .. } if file == &bad),
+        "{error:?}"
+    );
+}
+
+/// A CSV file with a byte-order mark would lose its first column's name to DataFusion's reader:
+/// refused by name, not scanned into another report.
+#[test]
+fn a_csv_partition_with_a_byte_order_mark_is_refused_by_name() {
+    let generated = generate(Format::Csv, 2, 20, 10);
+    let marked = generated.lake.join("year=2024/region=east/part-000.csv");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(&marked).unwrap());
+    std::fs::write(&marked, bytes).unwrap();
+    let error = scan_error(&generated.lake);
+    assert!(
+        matches!(&error, LakeError::Format { file, reason } if file == &marked && reason.contains("byte-order mark")),
         "{error:?}"
     );
 }
