@@ -1713,6 +1713,10 @@ pub struct DeidBudgetArgs {
     /// Set (or change) the total delta, with `--set-epsilon` (default 0).
     #[arg(long, value_name = "D", requires = "set_epsilon")]
     pub set_delta: Option<f64>,
+    /// The dataset's declared id (`dataset` in `release.toml`): its budget, which every version
+    /// of the data spends from, is shown (and with `--set-epsilon`, set) too.
+    #[arg(long, value_name = "ID")]
+    pub dataset: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! confidence = 0.95          # level of the reported intervals (optional)
+//! dataset = "hospital-a/admissions"   # optional: the dataset's declared id (see below)
 //!
 //! [[query]]
 //! name = "people"
@@ -25,6 +26,11 @@
 //! other = true               # one more bin for values outside the set (default true)
 //! epsilon = 0.3
 //! ```
+//!
+//! A declared `dataset` id gives the data one budget across its versions: a release spends from
+//! the budget of the declared id *and* from that of the content's fingerprint, so neither adding
+//! rows (a new fingerprint) nor naming the same rows anew (a new declared id) starts a fresh
+//! budget.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -39,11 +45,33 @@ use crate::error::ConfigError;
 /// Confidence level of the reported intervals when the file does not set one.
 pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 
+/// The longest declared dataset id, in characters.
+pub const MAX_DATASET_ID_CHARS: usize = 128;
+
+/// What is wrong with `value` as a declared dataset id, if anything (the one rule for
+/// `release.toml` and the command line).
+#[must_use]
+pub fn declared_dataset_problem(value: &str) -> Option<&'static str> {
+    if value.trim().is_empty() {
+        Some("is empty")
+    } else if value.trim() != value {
+        Some("starts or ends with a space")
+    } else if value.chars().count() > MAX_DATASET_ID_CHARS {
+        Some("is longer than 128 characters")
+    } else if value.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else {
+        None
+    }
+}
+
 /// A checked release configuration.
 #[derive(Debug, Clone)]
 pub struct ReleaseConfig {
     /// Level of the reported confidence intervals, in (0, 1).
     pub confidence: f64,
+    /// The dataset's declared id, if the file gives one.
+    pub dataset: Option<String>,
     /// The queries, in file order.
     pub queries: Vec<Query>,
     source: Source,
@@ -149,6 +177,7 @@ struct Source {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     confidence: Option<Spanned<f64>>,
+    dataset: Option<Spanned<String>>,
     #[serde(default)]
     query: Vec<Spanned<RawQuery>>,
 }
@@ -225,6 +254,21 @@ impl ReleaseConfig {
                 value
             }
         };
+        let dataset = match raw.dataset {
+            None => None,
+            Some(d) => {
+                let value = d.get_ref();
+                if let Some(problem) = declared_dataset_problem(value) {
+                    return Err(source.error(
+                        Some(d.span()),
+                        format!("the declared `dataset` id {problem}"),
+                        "this id",
+                        Some("name the dataset as your organisation knows it, e.g. \"hospital-a/admissions\""),
+                    ));
+                }
+                Some(value.clone())
+            }
+        };
         if raw.query.is_empty() {
             return Err(source.error(
                 None,
@@ -249,6 +293,7 @@ impl ReleaseConfig {
         }
         Ok(Self {
             confidence,
+            dataset,
             queries,
             source,
         })
@@ -592,6 +637,10 @@ delta = 1e-6
                 "confidence = 95\n[[query]]\nname = \"a\"\nkind = \"count\"\nepsilon = 1\n",
             ),
             ("no queries", "confidence = 0.9\n"),
+            (
+                "empty declared dataset",
+                "dataset = \" \"\n[[query]]\nname = \"a\"\nkind = \"count\"\nepsilon = 1\n",
+            ),
         ];
         let mut all = String::new();
         for (name, text) in cases {

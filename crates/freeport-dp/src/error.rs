@@ -75,6 +75,16 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     BudgetExceeded(Box<BudgetExceeded>),
+    /// A declared dataset id given on the command line is not one.
+    #[error("the declared dataset id {problem}")]
+    #[diagnostic(
+        code(freeport::dp::dataset),
+        help("name the dataset as your organisation knows it, e.g. \"hospital-a/admissions\"")
+    )]
+    DeclaredDataset {
+        /// What is wrong with it.
+        problem: &'static str,
+    },
     /// OpenDP refused to build or run a measurement.
     #[error("query `{query}`: the DP library refused: {message}; nothing was released")]
     #[diagnostic(code(freeport::dp::mechanism))]

@@ -24,5 +24,6 @@ pub use config::{Query, QueryKind, ReleaseConfig};
 pub use dataset::DatasetId;
 pub use error::{BudgetExceeded, ConfigError, Error};
 pub use release::{
-    BudgetReport, BudgetView, ReleaseDocument, ReleaseRequest, budget, dataset_id, release,
+    BudgetReport, BudgetView, DeclaredBudget, DeclaredBudgetReport, ReleaseDocument,
+    ReleaseRequest, budget, dataset_id, declared_key, release,
 };

@@ -54,6 +54,91 @@ pub struct ReleaseDocument {
     pub queries: Vec<ReleasedQuery>,
     /// The dataset's budget after this release.
     pub budget: BudgetView,
+    /// The declared dataset id (`dataset` in `release.toml`) and its budget after this release,
+    /// spent from as well; absent when none is declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<DeclaredBudget>,
+}
+
+/// A declared dataset id's budget: one budget for every version of the data.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeclaredBudget {
+    /// The declared id, as written.
+    pub dataset: String,
+    /// Its budget.
+    pub budget: BudgetView,
+}
+
+/// The store key of a declared dataset id's budget (content fingerprints are `sha256:…`, so the
+/// two never meet).
+#[must_use]
+pub fn declared_key(dataset: &str) -> String {
+    format!("declared:{dataset}")
+}
+
+/// The budget under `key` before a release: as configured, or configured now from `asked`
+/// (first time only); refused without one, or when `asked` disagrees with the configured totals.
+fn budget_before(
+    tx: &mut freeport_store::Tx<'_>,
+    key: &str,
+    input: &str,
+    asked: Option<(f64, f64)>,
+) -> Result<BudgetView, Error> {
+    let budget = match (tx.budget(key)?, asked) {
+        (None, None) => {
+            return Err(Error::NoBudget {
+                dataset: key.to_owned(),
+                input: input.to_owned(),
+            });
+        }
+        (None, Some((epsilon, delta))) => tx.set_budget(key, epsilon, delta)?,
+        (Some(existing), Some((epsilon, delta)))
+            if !same_amount(existing.epsilon_total, epsilon, 1e9)
+                || !same_amount(existing.delta_total, delta, 1e18) =>
+        {
+            return Err(Error::BudgetConflict {
+                dataset: key.to_owned(),
+                epsilon_total: existing.epsilon_total,
+                delta_total: existing.delta_total,
+                epsilon_asked: epsilon,
+                delta_asked: delta,
+            });
+        }
+        (Some(existing), _) => existing,
+    };
+    Ok(BudgetView::from(budget))
+}
+
+/// Spends every query of `config` from the budget under `key` (which was `before`); the budget
+/// after.
+fn spend_all(
+    tx: &mut freeport_store::Tx<'_>,
+    key: &str,
+    config: &ReleaseConfig,
+    before: BudgetView,
+) -> Result<BudgetView, Error> {
+    let mut after = before;
+    for query in &config.queries {
+        let description = format!("release: query `{}` ({})", query.name, query.kind.name());
+        match tx.spend_budget(key, query.epsilon, query.delta, &description) {
+            Ok(budget) => after = BudgetView::from(budget),
+            Err(StoreError::BudgetExceeded(exceeded)) => {
+                return Err(BudgetExceeded {
+                    dataset: key.to_owned(),
+                    query: query.name.clone(),
+                    epsilon: query.epsilon,
+                    delta: query.delta,
+                    epsilon_left: exceeded.epsilon_left,
+                    delta_left: exceeded.delta_left,
+                    epsilon_before: before.epsilon_remaining,
+                    delta_before: before.delta_remaining,
+                }
+                .into());
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(after)
 }
 
 /// One released query.
@@ -188,9 +273,22 @@ pub struct BudgetReport {
     pub dataset: String,
     /// The budget, if one is configured.
     pub budget: Option<BudgetView>,
+    /// The declared dataset id asked about, and its budget if one is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<DeclaredBudgetReport>,
 }
 
-/// Shows (and with `set`, configures) the budget of the dataset at `input`.
+/// A declared dataset id and its budget, if one is configured.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeclaredBudgetReport {
+    /// The declared id, as given.
+    pub dataset: String,
+    /// Its budget.
+    pub budget: Option<BudgetView>,
+}
+
+/// Shows (and with `set`, configures) the budget of the dataset at `input`, and of its
+/// `declared` id when one is given (`set` then configures both).
 ///
 /// # Errors
 ///
@@ -198,19 +296,34 @@ pub struct BudgetReport {
 pub fn budget(
     store: &mut Store,
     input: &Path,
+    declared: Option<&str>,
     set: Option<(f64, f64)>,
 ) -> Result<BudgetReport, Error> {
+    if let Some(problem) = declared.and_then(crate::config::declared_dataset_problem) {
+        return Err(Error::DeclaredDataset { problem });
+    }
     let (id, legacy) = dataset::dataset_ids(input)?;
-    let budget = store.transaction(|tx| -> Result<_, Error> {
-        tx.carry_budget(legacy.as_str(), id.as_str())?;
+    let show = |tx: &mut freeport_store::Tx<'_>, key: &str| -> Result<Option<Budget>, Error> {
         Ok(match set {
-            Some((epsilon, delta)) => Some(tx.set_budget(id.as_str(), epsilon, delta)?),
-            None => tx.budget(id.as_str())?,
+            Some((epsilon, delta)) => Some(tx.set_budget(key, epsilon, delta)?),
+            None => tx.budget(key)?,
         })
+    };
+    let (budget, declared_budget) = store.transaction(|tx| -> Result<_, Error> {
+        tx.carry_budget(legacy.as_str(), id.as_str())?;
+        let budget = show(tx, id.as_str())?;
+        let declared_budget = declared
+            .map(|d| show(tx, &declared_key(d)))
+            .transpose()?;
+        Ok((budget, declared_budget))
     })?;
     Ok(BudgetReport {
         dataset: id.to_string(),
         budget: budget.map(BudgetView::from),
+        declared: declared.map(|d| DeclaredBudgetReport {
+            dataset: d.to_owned(),
+            budget: declared_budget.flatten().map(BudgetView::from),
+        }),
     })
 }
 
@@ -236,53 +349,22 @@ pub fn release(store: &mut Store, request: &ReleaseRequest<'_>) -> Result<Releas
     let (temp, document) = store.transaction(|tx| -> Result<_, Error> {
         let id = data.id.as_str();
         tx.carry_budget(data.legacy.as_str(), id)?;
-        let before = match (tx.budget(id)?, request.budget) {
-            (None, None) => {
-                return Err(Error::NoBudget {
-                    dataset: id.to_owned(),
-                    input: input_name.clone(),
-                });
-            }
-            (None, Some((epsilon, delta))) => tx.set_budget(id, epsilon, delta)?,
-            (Some(existing), Some((epsilon, delta)))
-                if !same_amount(existing.epsilon_total, epsilon, 1e9)
-                    || !same_amount(existing.delta_total, delta, 1e18) =>
-            {
-                return Err(Error::BudgetConflict {
-                    dataset: id.to_owned(),
-                    epsilon_total: existing.epsilon_total,
-                    delta_total: existing.delta_total,
-                    epsilon_asked: epsilon,
-                    delta_asked: delta,
-                });
-            }
-            (Some(existing), _) => existing,
+        let declared = config.dataset.as_deref().map(|d| (d, declared_key(d)));
+        // Every budget checked, then every spend, before any noise: a refusal leaves nothing
+        // drawn and, by rollback, nothing spent.
+        let before = budget_before(tx, id, &input_name, request.budget)?;
+        let declared_before = declared
+            .as_ref()
+            .map(|(_, key)| budget_before(tx, key, &input_name, request.budget))
+            .transpose()?;
+        let after = spend_all(tx, id, &config, before)?;
+        let declared = match (declared, declared_before) {
+            (Some((name, key)), Some(before)) => Some(DeclaredBudget {
+                dataset: name.to_owned(),
+                budget: spend_all(tx, &key, &config, before)?,
+            }),
+            _ => None,
         };
-        let before = BudgetView::from(before);
-        // Every spend before any noise: a refusal leaves nothing drawn and, by rollback, nothing
-        // spent.
-        let mut after = None;
-        for query in &config.queries {
-            let description = format!("release: query `{}` ({})", query.name, query.kind.name());
-            match tx.spend_budget(id, query.epsilon, query.delta, &description) {
-                Ok(budget) => after = Some(budget),
-                Err(StoreError::BudgetExceeded(exceeded)) => {
-                    return Err(BudgetExceeded {
-                        dataset: id.to_owned(),
-                        query: query.name.clone(),
-                        epsilon: query.epsilon,
-                        delta: query.delta,
-                        epsilon_left: exceeded.epsilon_left,
-                        delta_left: exceeded.delta_left,
-                        epsilon_before: before.epsilon_remaining,
-                        delta_before: before.delta_remaining,
-                    }
-                    .into());
-                }
-                Err(other) => return Err(other.into()),
-            }
-        }
-        let after = after.map_or(before, BudgetView::from);
         let queries = config
             .queries
             .iter()
@@ -296,6 +378,7 @@ pub fn release(store: &mut Store, request: &ReleaseRequest<'_>) -> Result<Releas
             confidence: config.confidence,
             queries,
             budget: after,
+            declared,
         };
         let temp = write_temp(output, &document)?;
         Ok((temp, document))

@@ -53,7 +53,7 @@ impl Fixture {
     }
 
     fn budget(&mut self) -> freeport_dp::BudgetView {
-        freeport_dp::budget(&mut self.store, &self.data, None)
+        freeport_dp::budget(&mut self.store, &self.data, None, None)
             .unwrap()
             .budget
             .unwrap()
@@ -107,7 +107,7 @@ fn a_release_is_refused_whole_when_a_later_query_does_not_fit() {
     assert_eq!(exceeded.query, "too-much");
     assert_eq!(exceeded.epsilon_before, 0.3);
     // Rolled back: the budget set by this run is gone with it, and nothing was spent.
-    let report = freeport_dp::budget(&mut f.store, &f.data, None).unwrap();
+    let report = freeport_dp::budget(&mut f.store, &f.data, None, None).unwrap();
     assert_eq!(report.budget, None);
     assert!(!f.dir.path().join("out.json").exists());
 }
@@ -280,7 +280,7 @@ fn reordered_rows_or_columns_keep_the_id_and_the_budget_and_a_duplicated_row_doe
     // A budget spent on the file is the sorted copy's budget too.
     let one = f.config("one.toml", &count("0.25"));
     f.release(&one, "first.json", Some((1.0, 0.0))).unwrap();
-    let seen = freeport_dp::budget(&mut f.store, &sorted, None)
+    let seen = freeport_dp::budget(&mut f.store, &sorted, None, None)
         .unwrap()
         .budget
         .unwrap();
@@ -306,4 +306,52 @@ fn an_unknown_column_points_at_the_config() {
         config_error.message
     );
     assert!(config_error.span.is_some());
+}
+
+/// A declared dataset id keeps one budget across the data's versions: adding rows gives a new
+/// fingerprint but spends from the declared id's budget too, and a new declared name for the
+/// same rows still spends from the fingerprint's. Neither starts a fresh budget.
+#[test]
+fn a_declared_dataset_keeps_one_budget_across_versions_and_names() {
+    let mut f = fixture();
+    let declared = |name: &str| {
+        format!("dataset = \"{name}\"\n[[query]]\nname = \"rows\"\nkind = \"count\"\nepsilon = 0.4\n")
+    };
+    let admissions = f.config("admissions.toml", &declared("hospital-a/admissions"));
+    let first = f.release(&admissions, "v1.json", Some((1.0, 0.0))).unwrap();
+    let declared_budget = first.declared.as_ref().unwrap();
+    assert_eq!(declared_budget.dataset, "hospital-a/admissions");
+    assert_eq!(declared_budget.budget.epsilon_spent, 0.4);
+    assert_eq!(first.budget.epsilon_spent, 0.4, "the fingerprint's budget is spent too");
+
+    // Next month: one more row. A new fingerprint (its own fresh budget of 1.0), but the
+    // declared id's budget carries on: 0.4 + 0.4 fits, a third 0.4 does not.
+    let mut rows = std::fs::read_to_string(&f.data).unwrap();
+    rows.push_str("p200,33,F\n");
+    std::fs::write(&f.data, rows).unwrap();
+    let second = f.release(&admissions, "v2.json", Some((1.0, 0.0))).unwrap();
+    assert_ne!(second.dataset, first.dataset, "new rows, new fingerprint");
+    assert_eq!(second.budget.epsilon_spent, 0.4);
+    assert_eq!(second.declared.as_ref().unwrap().budget.epsilon_spent, 0.8);
+    let refused = f.release(&admissions, "v3.json", None).unwrap_err();
+    assert!(
+        matches!(&refused, Error::BudgetExceeded(e) if e.dataset == "declared:hospital-a/admissions"),
+        "{refused}"
+    );
+    assert!(!f.dir.path().join("v3.json").exists(), "nothing released");
+    // Nothing was spent by the refusal, from either budget.
+    let report =
+        freeport_dp::budget(&mut f.store, &f.data, Some("hospital-a/admissions"), None).unwrap();
+    assert_eq!(report.budget.unwrap().epsilon_spent, 0.4);
+    assert_eq!(report.declared.unwrap().budget.unwrap().epsilon_spent, 0.8);
+
+    // The same rows under a new declared name: a fresh declared budget, but the fingerprint's
+    // has 0.6 left, so two more releases of 0.4 are refused at the second.
+    let renamed = f.config("renamed.toml", &declared("hospital-a/admissions-copy"));
+    f.release(&renamed, "r1.json", Some((1.0, 0.0))).unwrap();
+    let refused = f.release(&renamed, "r2.json", None).unwrap_err();
+    assert!(
+        matches!(&refused, Error::BudgetExceeded(e) if e.dataset.starts_with("sha256:")),
+        "{refused}"
+    );
 }

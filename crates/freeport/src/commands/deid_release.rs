@@ -59,6 +59,14 @@ pub(crate) fn release(
                 document.dataset,
                 budget_line(&document.budget)
             )?;
+            if let Some(declared) = &document.declared {
+                writeln!(
+                    out,
+                    "declared dataset `{}` (every version of the data): {}",
+                    declared.dataset,
+                    budget_line(&declared.budget)
+                )?;
+            }
             Ok(())
         },
     };
@@ -135,38 +143,50 @@ pub(crate) fn budget(
         }
         (None, Err(e)) => return Err(e),
     };
-    let report = freeport_dp::budget(&mut store, &args.input, set)?;
+    let report = freeport_dp::budget(&mut store, &args.input, args.dataset.as_deref(), set)?;
     let rendered = Rendered {
         json: &report,
         table: |out: &mut dyn Write| -> Result<(), Error> {
-            match &report.budget {
-                None => writeln!(
+            budget_table(out, &format!("dataset `{}`", report.dataset), report.budget.as_ref())?;
+            if let Some(declared) = &report.declared {
+                budget_table(
                     out,
-                    "dataset `{}`: no privacy budget yet (set one with `--set-epsilon`, or with `--budget-epsilon` on the first release)",
-                    report.dataset
-                )?,
-                Some(b) => {
-                    let mut table = render::table();
-                    table.set_header(["", "total", "spent", "remaining"]);
-                    table.add_row([
-                        "epsilon".to_owned(),
-                        b.epsilon_total.to_string(),
-                        b.epsilon_spent.to_string(),
-                        b.epsilon_remaining.to_string(),
-                    ]);
-                    table.add_row([
-                        "delta".to_owned(),
-                        b.delta_total.to_string(),
-                        b.delta_spent.to_string(),
-                        b.delta_remaining.to_string(),
-                    ]);
-                    writeln!(out, "dataset `{}` ({} spends)", report.dataset, b.spends)?;
-                    writeln!(out, "{table}")?;
-                }
-            };
+                    &format!("declared dataset `{}`", declared.dataset),
+                    declared.budget.as_ref(),
+                )?;
+            }
             Ok(())
         },
     };
     render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
+}
+
+/// One budget as a table under `label`, or how to set one.
+fn budget_table(out: &mut dyn Write, label: &str, budget: Option<&BudgetView>) -> Result<(), Error> {
+    match budget {
+        None => writeln!(
+            out,
+            "{label}: no privacy budget yet (set one with `--set-epsilon`, or with `--budget-epsilon` on the first release)"
+        )?,
+        Some(b) => {
+            let mut table = render::table();
+            table.set_header(["", "total", "spent", "remaining"]);
+            table.add_row([
+                "epsilon".to_owned(),
+                b.epsilon_total.to_string(),
+                b.epsilon_spent.to_string(),
+                b.epsilon_remaining.to_string(),
+            ]);
+            table.add_row([
+                "delta".to_owned(),
+                b.delta_total.to_string(),
+                b.delta_spent.to_string(),
+                b.delta_remaining.to_string(),
+            ]);
+            writeln!(out, "{label} ({} spends)", b.spends)?;
+            writeln!(out, "{table}")?;
+        }
+    }
+    Ok(())
 }
