@@ -14,7 +14,7 @@
 //! | [`GeneraliseUdf`] `freeport_generalise(x)` | [`Hierarchy`] (leaf, level, label) | `Utf8`, the value's generalisation at a level |
 //!
 //! Functions that carry configuration (a category, a key, a transform) are instances: equal
-//! when their configuration is the same object, so a plan never confuses two keys.
+//! when their configuration is the same object (`Same`), so a plan never confuses two keys.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -30,6 +30,35 @@ use datafusion::logical_expr::{
 use freeport_deid::hierarchy::Hierarchy;
 use freeport_deid::transform::Transform;
 use freeport_subject::SubjectHasher;
+
+/// Configuration a function shares with the plan that built it (a hasher, a transform, a
+/// hierarchy), equal and hashed by identity: two functions are one plan node only when they hold
+/// the very same object, so a plan never confuses two keys.
+#[derive(Debug)]
+pub(crate) struct Same<T>(Arc<T>);
+
+impl<T> Clone for Same<T> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+impl<T> PartialEq for Same<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl<T> Eq for Same<T> {}
+impl<T> Hash for Same<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        Arc::as_ptr(&self.0).hash(state);
+    }
+}
+impl<T> std::ops::Deref for Same<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
 
 /// The arguments as arrays of `number_rows` rows.
 fn arrays(args: &ScalarFunctionArgs) -> Result<Vec<ArrayRef>> {
@@ -83,24 +112,11 @@ impl ScalarUDFImpl for TextUdf {
 /// of the cell's normalised subject key for `category`, under the scan's hasher (the
 /// exporter's salt, or a key drawn for this run); null when the cell is null or not a valid
 /// key, as the native scanner's unkeyed rows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SubjectHashUdf {
     category: String,
-    hasher: Arc<SubjectHasher>,
+    hasher: Same<SubjectHasher>,
     signature: Signature,
-}
-
-impl PartialEq for SubjectHashUdf {
-    fn eq(&self, other: &Self) -> bool {
-        self.category == other.category && Arc::ptr_eq(&self.hasher, &other.hasher)
-    }
-}
-impl Eq for SubjectHashUdf {}
-impl Hash for SubjectHashUdf {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.category.hash(state);
-        Arc::as_ptr(&self.hasher).hash(state);
-    }
 }
 
 impl SubjectHashUdf {
@@ -109,7 +125,7 @@ impl SubjectHashUdf {
     pub fn udf(category: &str, hasher: Arc<SubjectHasher>) -> ScalarUDF {
         ScalarUDF::new_from_impl(Self {
             category: category.to_owned(),
-            hasher,
+            hasher: Same(hasher),
             signature: Signature::any(1, Volatility::Immutable),
         })
     }
@@ -318,24 +334,11 @@ impl ScalarUDFImpl for MaskUdf {
 /// ([`Transform::apply`]): mask, suppress, pseudonymise or FF1, giving exactly
 /// what the in-memory engine gives for the same key; null stays null. `Keep` and `Delete`
 /// return the cell as it is (dropping a column is the plan's projection, not a function).
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct TransformUdf {
     column: String,
-    transform: Arc<Transform>,
+    transform: Same<Transform>,
     signature: Signature,
-}
-
-impl PartialEq for TransformUdf {
-    fn eq(&self, other: &Self) -> bool {
-        self.column == other.column && Arc::ptr_eq(&self.transform, &other.transform)
-    }
-}
-impl Eq for TransformUdf {}
-impl Hash for TransformUdf {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.column.hash(state);
-        Arc::as_ptr(&self.transform).hash(state);
-    }
 }
 
 impl TransformUdf {
@@ -344,7 +347,7 @@ impl TransformUdf {
     pub fn udf(column: &str, transform: Arc<Transform>) -> ScalarUDF {
         ScalarUDF::new_from_impl(Self {
             column: column.to_owned(),
-            transform,
+            transform: Same(transform),
             signature: Signature::any(1, Volatility::Immutable),
         })
     }
@@ -393,28 +396,12 @@ impl ScalarUDFImpl for TransformUdf {
 /// `freeport_generalise(x)`: the value raised to `level` of a generalisation [`Hierarchy`]
 /// (level 0 is the value itself), as the in-memory engine's lattice node writes it; null stays
 /// null. A value the hierarchy does not hold is an error naming the column, not the value.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct GeneraliseUdf {
     column: String,
-    hierarchy: Arc<Hierarchy>,
+    hierarchy: Same<Hierarchy>,
     level: usize,
     signature: Signature,
-}
-
-impl PartialEq for GeneraliseUdf {
-    fn eq(&self, other: &Self) -> bool {
-        self.column == other.column
-            && self.level == other.level
-            && Arc::ptr_eq(&self.hierarchy, &other.hierarchy)
-    }
-}
-impl Eq for GeneraliseUdf {}
-impl Hash for GeneraliseUdf {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.column.hash(state);
-        self.level.hash(state);
-        Arc::as_ptr(&self.hierarchy).hash(state);
-    }
 }
 
 impl GeneraliseUdf {
@@ -423,7 +410,7 @@ impl GeneraliseUdf {
     pub fn udf(column: &str, hierarchy: Arc<Hierarchy>, level: usize) -> ScalarUDF {
         ScalarUDF::new_from_impl(Self {
             column: column.to_owned(),
-            hierarchy,
+            hierarchy: Same(hierarchy),
             level,
             signature: Signature::any(1, Volatility::Immutable),
         })
