@@ -312,9 +312,7 @@ pub fn budget(
     let (budget, declared_budget) = store.transaction(|tx| -> Result<_, Error> {
         tx.carry_budget(legacy.as_str(), id.as_str())?;
         let budget = show(tx, id.as_str())?;
-        let declared_budget = declared
-            .map(|d| show(tx, &declared_key(d)))
-            .transpose()?;
+        let declared_budget = declared.map(|d| show(tx, &declared_key(d))).transpose()?;
         Ok((budget, declared_budget))
     })?;
     Ok(BudgetReport {
@@ -614,7 +612,7 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let report = budget(&mut store, &data, None).unwrap();
+        let report = budget(&mut store, &data, None, None).unwrap();
         assert_eq!(report.dataset, id.to_string());
         let carried = report.budget.unwrap();
         assert_eq!((carried.epsilon_total, carried.epsilon_spent), (1.0, 0.25));
@@ -622,7 +620,7 @@ mod tests {
         assert!(store.budget(legacy.as_str()).unwrap().is_none());
         // Once carried, a second look changes nothing.
         assert_eq!(
-            budget(&mut store, &data, None).unwrap().budget.unwrap(),
+            budget(&mut store, &data, None, None).unwrap().budget.unwrap(),
             carried
         );
     }

@@ -315,14 +315,19 @@ fn an_unknown_column_points_at_the_config() {
 fn a_declared_dataset_keeps_one_budget_across_versions_and_names() {
     let mut f = fixture();
     let declared = |name: &str| {
-        format!("dataset = \"{name}\"\n[[query]]\nname = \"rows\"\nkind = \"count\"\nepsilon = 0.4\n")
+        format!(
+            "dataset = \"{name}\"\n[[query]]\nname = \"rows\"\nkind = \"count\"\nepsilon = 0.4\n"
+        )
     };
     let admissions = f.config("admissions.toml", &declared("hospital-a/admissions"));
     let first = f.release(&admissions, "v1.json", Some((1.0, 0.0))).unwrap();
     let declared_budget = first.declared.as_ref().unwrap();
     assert_eq!(declared_budget.dataset, "hospital-a/admissions");
     assert_eq!(declared_budget.budget.epsilon_spent, 0.4);
-    assert_eq!(first.budget.epsilon_spent, 0.4, "the fingerprint's budget is spent too");
+    assert_eq!(
+        first.budget.epsilon_spent, 0.4,
+        "the fingerprint's budget is spent too"
+    );
 
     // Next month: one more row. A new fingerprint (its own fresh budget of 1.0), but the
     // declared id's budget carries on: 0.4 + 0.4 fits, a third 0.4 does not.

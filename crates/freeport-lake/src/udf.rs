@@ -147,7 +147,9 @@ impl ScalarUDFImpl for SubjectHashUdf {
         let mut out = FixedSizeBinaryBuilder::with_capacity(keys.len(), 16);
         for value in &keys {
             match value.and_then(|v| freeport_detect::subject_key(&self.category, v)) {
-                Some(key) => out.append_value(self.hasher.hash(key.as_bytes()).to_be_bytes())?,
+                Some(key) => out.append_value(
+                    SubjectHasher::hash(&self.hasher, key.as_bytes()).to_be_bytes(),
+                )?,
                 None => out.append_null(),
             }
         }

@@ -147,7 +147,11 @@ pub(crate) fn budget(
     let rendered = Rendered {
         json: &report,
         table: |out: &mut dyn Write| -> Result<(), Error> {
-            budget_table(out, &format!("dataset `{}`", report.dataset), report.budget.as_ref())?;
+            budget_table(
+                out,
+                &format!("dataset `{}`", report.dataset),
+                report.budget.as_ref(),
+            )?;
             if let Some(declared) = &report.declared {
                 budget_table(
                     out,
@@ -163,7 +167,11 @@ pub(crate) fn budget(
 }
 
 /// One budget as a table under `label`, or how to set one.
-fn budget_table(out: &mut dyn Write, label: &str, budget: Option<&BudgetView>) -> Result<(), Error> {
+fn budget_table(
+    out: &mut dyn Write,
+    label: &str,
+    budget: Option<&BudgetView>,
+) -> Result<(), Error> {
     match budget {
         None => writeln!(
             out,
