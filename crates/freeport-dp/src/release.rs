@@ -620,7 +620,10 @@ mod tests {
         assert!(store.budget(legacy.as_str()).unwrap().is_none());
         // Once carried, a second look changes nothing.
         assert_eq!(
-            budget(&mut store, &data, None, None).unwrap().budget.unwrap(),
+            budget(&mut store, &data, None, None)
+                .unwrap()
+                .budget
+                .unwrap(),
             carried
         );
     }
