@@ -19,15 +19,9 @@ use freeport_lake::{LakeError, LakeOptions, scan_lake};
 use freeport_read::{Format, Input, Source};
 use freeport_scan::{DatasetReport, HashScheme, NoProgress, ScanOptions, scan_input};
 
-/// A valid GB 11643 resident id from a 17-digit body.
+/// A valid GB 11643 resident id from a 17-digit body (the detector's own check digit).
 fn resident_id(body: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    let check = freeport_detect::checks::mod11_2_check(body.as_bytes()).unwrap() as char;
     format!("{body}{check}")
 }
 
