@@ -1107,11 +1107,15 @@ each filing cleared at once — with an offline receipt (C2SP tlog-proof) per en
 reviewers' verifier keys. `verify` needs no port and no network: the receipts are checked under
 YOUR trust policy (pin the log and witness keys yourself, e.g. from each witness's /vkey), each
 entry against what the bundle says it is, and each signature over exactly the logged entry.
+`verify` also takes a transfer's report (report.json): its receipt under your policy, and the
+logged entry against the report's transfer and SHA-256, so a report changed after it was logged,
+or one carrying another transfer's receipt, is refused.
 Exit status: 0 when everything verifies, 1 when something does not (each failure is named).
 
 Examples:
   FREEPORT_TOKEN=$AUDITOR freeport audit bundle --port http://127.0.0.1:8400 -o bundle.json
   freeport audit verify bundle.json --policy cn-us.policy --reviewers reviewers.txt
+  freeport audit verify out/report.json --policy cn-us.policy
 ";
 
 /// `freeport audit ...`.
@@ -1119,7 +1123,7 @@ Examples:
 pub enum AuditCommand {
     /// Download the port's audit bundle (auditors and administrators).
     Bundle(AuditBundleArgs),
-    /// Verify an audit bundle offline under your trust policy.
+    /// Verify an audit bundle, or a transfer's report, offline under your trust policy.
     Verify(AuditVerifyArgs),
 }
 
@@ -1137,8 +1141,10 @@ pub struct AuditBundleArgs {
 /// Arguments of `freeport audit verify`.
 #[derive(Debug, Args)]
 pub struct AuditVerifyArgs {
-    /// The bundle (JSON, from `freeport audit bundle`).
-    pub bundle: PathBuf,
+    /// An audit bundle (JSON, from `freeport audit bundle`), or a transfer's report
+    /// (`report.json`, from `freeport assess` or `freeport report --format json`).
+    #[arg(value_name = "BUNDLE|REPORT")]
+    pub document: PathBuf,
     /// Your trust policy: the log's key and the witnesses' keys and quorum (C2SP
     /// tlog-witness policy format).
     #[arg(long, value_name = "FILE")]

@@ -19,6 +19,7 @@ use crate::metric::{Aggregate, Metric};
 use crate::model::{Distance, LDiversity, PrivacyModel, SensitiveCriterion};
 use crate::profile::{CN_FLOORS_SOURCE, DEFAULT_MAX_RISK, HIPAA_AGE_TOP, MAX_RISK_SOURCE, Profile};
 use crate::report::{Classification, ColumnReport, Identifiability, ModelReport, Report, RiskPair};
+use crate::progress::{NoProgress, Progress, Stage};
 use crate::risk::Risk;
 use crate::search::{Problem, Qi, SensitiveInput};
 use crate::table::{Column, RowNames, Table};
@@ -79,10 +80,20 @@ struct Plan {
 /// Configuration inconsistent with the data (unknown column, missing hierarchy), bad input
 /// (values missing from a hierarchy, uneven hierarchies, key files with wrong permissions),
 /// k larger than the rows, or no transformation satisfying the model.
-pub fn deidentify(
+pub fn deidentify(table: Table, cfg: &LoadedConfig, profile: Option<Profile>) -> Result<Outcome> {
+    deidentify_observed(table, cfg, profile, &NoProgress)
+}
+
+/// [`deidentify`], reporting its stages (search, transform) to `progress`.
+///
+/// # Errors
+///
+/// As [`deidentify`].
+pub fn deidentify_observed(
     mut table: Table,
     cfg: &LoadedConfig,
     profile: Option<Profile>,
+    progress: &dyn Progress,
 ) -> Result<Outcome> {
     let c = &cfg.config;
     let rows_named = table.row_names;
@@ -132,7 +143,7 @@ pub fn deidentify(
             max_risk,
             *c.assessment.sampling_fraction.get_ref(),
         );
-        let solution = problem.solve()?;
+        let solution = problem.solve_observed(progress)?;
         search_seconds = started.elapsed().as_secs_f64();
         let checks = solution.checks;
         // Generalise the quasi-identifier columns' dictionaries.
@@ -156,8 +167,15 @@ pub fn deidentify(
     // Transforms of the other columns.
     let rows = table.rows;
     let levels = solution.as_ref().map(|s| s.levels.as_slice());
-    let (column_reports, out_columns) =
-        transform_columns(table.columns, &plans, &qi_columns, levels, rows_named)?;
+    progress.stage(Stage::Transform, u64::try_from(table.columns.len()).ok());
+    let (column_reports, out_columns) = transform_columns(
+        table.columns,
+        &plans,
+        &qi_columns,
+        levels,
+        rows_named,
+        progress,
+    )?;
 
     let row_kept = solution
         .as_ref()
@@ -215,10 +233,12 @@ fn transform_columns(
     qi_columns: &[usize],
     levels: Option<&[usize]>,
     rows_named: RowNames,
+    progress: &dyn Progress,
 ) -> Result<(Vec<ColumnReport>, Vec<Column>)> {
     let mut column_reports = Vec::new();
     let mut out_columns = Vec::new();
     for (pos, (column, plan)) in columns.into_iter().zip(plans).enumerate() {
+        progress.advance(u64::try_from(pos).unwrap_or(u64::MAX));
         let mut column = column;
         let level = qi_columns
             .iter()
@@ -939,6 +959,21 @@ pub fn run_files(
     output: &Path,
     options: &RunOptions,
 ) -> Result<(Outcome, Files)> {
+    run_files_observed(input, config, output, options, &NoProgress)
+}
+
+/// [`run_files`], reporting each stage (read, search, transform, write) to `progress`.
+///
+/// # Errors
+///
+/// As [`run_files`].
+pub fn run_files_observed(
+    input: &Path,
+    config: &Path,
+    output: &Path,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<(Outcome, Files)> {
     if same_file(input, output) {
         return Err(Error::input(
             format!("the output `{}` is the input", output.display()),
@@ -947,8 +982,10 @@ pub fn run_files(
     }
     let format = OutputFormat::for_path(output, options.output_format)?;
     let cfg = LoadedConfig::from_file(config)?;
+    progress.stage(Stage::Read, None);
     let read = crate::io::read_table(input, &options.input)?;
-    let outcome = deidentify(read.table, &cfg, options.profile)?;
+    let outcome = deidentify_observed(read.table, &cfg, options.profile, progress)?;
+    progress.stage(Stage::Write, None);
     crate::io::write_table(
         output,
         format,

@@ -15,6 +15,7 @@ pub mod metric;
 pub mod model;
 pub mod plan;
 pub mod profile;
+pub mod progress;
 pub mod report;
 pub mod risk;
 pub mod search;

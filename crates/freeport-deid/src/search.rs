@@ -642,8 +642,22 @@ impl Problem {
     ///
     /// No transformation in the lattice satisfies the model.
     pub fn solve(&self) -> Result<Solution> {
+        self.solve_observed(&crate::progress::NoProgress)
+    }
+
+    /// [`Problem::solve`], reporting the lattice nodes settled to `progress` as the search
+    /// goes (stage [`Stage::Search`](crate::progress::Stage::Search)).
+    ///
+    /// # Errors
+    ///
+    /// As [`Problem::solve`].
+    pub fn solve_observed(&self, progress: &dyn crate::progress::Progress) -> Result<Solution> {
         let lattice = self.lattice()?;
         let (order, bounds) = self.order(&lattice);
+        progress.stage(
+            crate::progress::Stage::Search,
+            u64::try_from(order.len()).ok(),
+        );
         let mut rank = vec![0usize; lattice.size];
         for (i, &id) in order.iter().enumerate() {
             rank[id] = i;
@@ -665,6 +679,7 @@ impl Problem {
                 .is_none_or(|(_, b)| bounds[id].cmp_key(&b.score).is_lt())
         };
         loop {
+            progress.advance(u64::try_from(pos).unwrap_or(u64::MAX));
             // Settle resolved candidates in order.
             while let Some(&id) = order.get(pos) {
                 if !beats(&best, id) {

@@ -88,17 +88,21 @@ enum Need {
 ///
 /// The input cannot be read or names several datasets.
 pub fn dataset_id(input: &Path) -> Result<DatasetId, Error> {
-    Ok(read(input, None)?.id)
+    Ok(read(input, None, &freeport_read::NoProgress)?.id)
 }
 
 /// The id and the v1 id of the single dataset at `input`.
 pub(crate) fn dataset_ids(input: &Path) -> Result<(DatasetId, DatasetId), Error> {
-    let dataset = read(input, None)?;
+    let dataset = read(input, None, &freeport_read::NoProgress)?;
     Ok((dataset.id, dataset.legacy))
 }
 
 /// Reads `input` for the queries of `config` (or only hashes it when `config` is `None`).
-pub(crate) fn read(input: &Path, config: Option<&ReleaseConfig>) -> Result<Dataset, Error> {
+pub(crate) fn read(
+    input: &Path,
+    config: Option<&ReleaseConfig>,
+    progress: &dyn freeport_read::Progress,
+) -> Result<Dataset, Error> {
     let name = input.display().to_string();
     let (inputs, errors) = freeport_read::discover(std::slice::from_ref(&name));
     if let Some(error) = errors.into_iter().next() {
@@ -111,6 +115,7 @@ pub(crate) fn read(input: &Path, config: Option<&ReleaseConfig>) -> Result<Datas
         });
     };
     let mut reader = freeport_read::open(one, &freeport_read::ReadOptions::default())?;
+    progress.start(&name, one.size());
     let schema = reader.schema();
     let columns: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
 
@@ -168,7 +173,9 @@ pub(crate) fn read(input: &Path, config: Option<&ReleaseConfig>) -> Result<Datas
         for (need, data) in needs.iter().zip(&mut data) {
             collect(need, &arrays, batch.num_rows(), data);
         }
+        progress.advance(reader.bytes_read(), row_count);
     }
+    progress.finish();
     let legacy = format!("sha256:{}", freeport_util::fmt::hex(&hasher.finalize()));
     let mut fingerprint = Sha256::new();
     fingerprint.update(FINGERPRINT_DOMAIN);

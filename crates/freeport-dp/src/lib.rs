@@ -25,5 +25,5 @@ pub use dataset::DatasetId;
 pub use error::{BudgetExceeded, ConfigError, Error};
 pub use release::{
     BudgetReport, BudgetView, DeclaredBudget, DeclaredBudgetReport, ReleaseDocument,
-    ReleaseRequest, budget, dataset_id, declared_key, release,
+    ReleaseRequest, budget, dataset_id, declared_key, release, release_observed,
 };

@@ -334,13 +334,27 @@ pub fn budget(
 /// A bad configuration, an unreadable input, no or too little budget (nothing spent), an output
 /// that cannot be written (nothing spent), the store.
 pub fn release(store: &mut Store, request: &ReleaseRequest<'_>) -> Result<ReleaseDocument, Error> {
+    release_observed(store, request, &freeport_read::NoProgress)
+}
+
+/// [`release`], telling `progress` how far the reading of the dataset has come (the long part:
+/// the noise is drawn in an instant).
+///
+/// # Errors
+///
+/// As [`release`].
+pub fn release_observed(
+    store: &mut Store,
+    request: &ReleaseRequest<'_>,
+    progress: &dyn freeport_read::Progress,
+) -> Result<ReleaseDocument, Error> {
     let config = ReleaseConfig::from_file(request.config)?;
     let plans = config
         .queries
         .iter()
         .map(|q| mechanism::plan(q).map_err(|e| config.mechanism_error(q, opendp_message(&e))))
         .collect::<Result<Vec<_>, _>>()?;
-    let data = dataset::read(request.input, Some(&config))?;
+    let data = dataset::read(request.input, Some(&config), progress)?;
     let output = request.output;
     let input_name = request.input.display().to_string();
 

@@ -13,6 +13,10 @@
 //!   year);
 //! - what — the duty, in words; citation — where the deadline is written.
 //!
+//! A rule with `@due` also carries `@due_zh`: the Chinese wording of each entry's `what`, one for
+//! one, in the same order (`what | what`). Anchor, offset and citation are shared, so every due
+//! date is stated in both languages from the one entry.
+//!
 //! When the facts do not give the anchor's day, the due date is stated relative to its event
 //! ("within 14 days after the offer is rejected"). Working days are counted Monday to Friday:
 //! the reference gives no calendar of PRC public holidays and adjusted working days, so such a
@@ -49,25 +53,37 @@ impl Anchor {
         })
     }
 
-    /// The day and the facts field it comes from, or `None` when the facts do not give it.
-    fn resolve(self, facts: &TransferFacts) -> Option<(Date, &'static str)> {
+    /// The day and where the facts give it, or `None` when the facts do not give it.
+    fn resolve(self, facts: &TransferFacts) -> Option<(Date, Source)> {
         let dates = facts.dates.unwrap_or_default();
+        let field = |field, zh| Source::Field { field, zh };
         match self {
-            Self::Transfer => Some((facts.date, "date")),
+            Self::Transfer => Some((facts.date, field("date", "数据出境日期"))),
             Self::Transaction => Some(dates.transaction_ended.map_or(
-                (facts.date, "date, as dates.transaction_ended is not given"),
-                |d| (d, "dates.transaction_ended"),
+                (facts.date, Source::DateForTransactionEnded),
+                |d| (d, field("dates.transaction_ended", "交易结束日期")),
             )),
-            Self::StandardContract => facts
-                .mechanisms
-                .cn_standard_contract
-                .map(|s| (s.since, "mechanisms.cn_standard_contract.since")),
-            Self::SecurityAssessmentExpiry => facts
-                .mechanisms
-                .cn_security_assessment
-                .map(|p| (p.until, "mechanisms.cn_security_assessment.until")),
-            Self::OfferRejected => dates.offer_rejected.map(|d| (d, "dates.offer_rejected")),
-            Self::ViolationKnown => dates.violation_known.map(|d| (d, "dates.violation_known")),
+            Self::StandardContract => facts.mechanisms.cn_standard_contract.map(|s| {
+                (
+                    s.since,
+                    field("mechanisms.cn_standard_contract.since", "标准合同生效日期"),
+                )
+            }),
+            Self::SecurityAssessmentExpiry => facts.mechanisms.cn_security_assessment.map(|p| {
+                (
+                    p.until,
+                    field(
+                        "mechanisms.cn_security_assessment.until",
+                        "安全评估结果有效期届满日期",
+                    ),
+                )
+            }),
+            Self::OfferRejected => dates
+                .offer_rejected
+                .map(|d| (d, field("dates.offer_rejected", "拒绝要约日期"))),
+            Self::ViolationKnown => dates
+                .violation_known
+                .map(|d| (d, field("dates.violation_known", "知悉违规行为日期"))),
         }
     }
 
@@ -82,6 +98,51 @@ impl Anchor {
             Self::ViolationKnown => "the U.S. person becomes aware of the violation",
         }
     }
+
+    /// The event, in Chinese.
+    const fn event_zh(self) -> &'static str {
+        match self {
+            Self::Transfer => "数据出境",
+            Self::Transaction => "交易结束",
+            Self::StandardContract => "标准合同生效",
+            Self::SecurityAssessmentExpiry => "安全评估结果有效期届满",
+            Self::OfferRejected => "拒绝要约",
+            Self::ViolationKnown => "美国人员知悉违规行为",
+        }
+    }
+}
+
+/// Where an anchor's day was read in the facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// This facts field (English outputs name it as the facts file does), and what it holds in
+    /// Chinese.
+    Field { field: &'static str, zh: &'static str },
+    /// The transfer's `date`, as `dates.transaction_ended` is not given.
+    DateForTransactionEnded,
+}
+
+impl Source {
+    /// The day's source and the day, in `lang`.
+    fn words(self, lang: Lang, day: Date) -> String {
+        match (self, lang) {
+            (Self::Field { field, .. }, Lang::En) => format!(" ({field} = {day})"),
+            (Self::Field { zh, .. }, Lang::Zh) => format!("（{zh}：{day}）"),
+            (Self::DateForTransactionEnded, Lang::En) => {
+                format!(" (date = {day}, as dates.transaction_ended is not given)")
+            }
+            (Self::DateForTransactionEnded, Lang::Zh) => {
+                format!("（未提供交易结束日期，按数据出境日期：{day}）")
+            }
+        }
+    }
+}
+
+/// The language a due date is stated in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    En,
+    Zh,
 }
 
 /// How far from the anchor.
@@ -134,7 +195,27 @@ impl Offset {
         }
     }
 
-    fn words(self, event: &str) -> String {
+    /// How the day is counted from the anchor's event, in `lang`.
+    fn words(self, anchor: Anchor, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.words_en(anchor.event()),
+            Lang::Zh => self.words_zh(anchor.event_zh()),
+        }
+    }
+
+    fn words_zh(self, event: &str) -> String {
+        match self {
+            Self::Days(0) => format!("{event}之日"),
+            Self::Days(n) if n > 0 => format!("{event}之日起{n}日内"),
+            Self::Days(n) => format!("{event}之日前{}日", n.unsigned_abs()),
+            Self::WorkingDays(n) if n >= 0 => format!("{event}之日起{n}个工作日内"),
+            Self::WorkingDays(n) => format!("{event}之日前{}个工作日", n.unsigned_abs()),
+            Self::Years(n) => format!("{event}之日起{n}年"),
+            Self::Next { month, day } => format!("{event}当年的次年{month}月{day}日前"),
+        }
+    }
+
+    fn words_en(self, event: &str) -> String {
         match self {
             Self::Days(0) => format!("on the day {event}"),
             Self::Days(n) if n > 0 => format!("within {n} days after {event}"),
@@ -177,16 +258,37 @@ pub(crate) struct DueSpec {
     anchor: Anchor,
     offset: Offset,
     what: String,
+    what_zh: String,
     citation: String,
 }
 
 impl DueSpec {
-    /// Parses the entries of one `@due` annotation; the error says what is wrong.
-    pub(crate) fn parse_all(text: &str) -> Result<Vec<Self>, String> {
-        text.split('|')
+    /// Parses the entries of one `@due` annotation with their Chinese wording (`@due_zh`, one
+    /// `what` per entry, in the same order); the error says what is wrong.
+    pub(crate) fn parse_all(text: &str, zh: Option<&str>) -> Result<Vec<Self>, String> {
+        let entries: Vec<&str> = text
+            .split('|')
             .map(str::trim)
             .filter(|e| !e.is_empty())
-            .map(|entry| {
+            .collect();
+        let zh: Vec<&str> = zh
+            .unwrap_or_default()
+            .split('|')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect();
+        if zh.len() != entries.len() {
+            return Err(format!(
+                "{} entr{} in `@due` but {} Chinese wording(s) in `@due_zh`: word each entry's duty in Chinese, in the same order, separated by ` | `",
+                entries.len(),
+                if entries.len() == 1 { "y" } else { "ies" },
+                zh.len()
+            ));
+        }
+        entries
+            .into_iter()
+            .zip(zh)
+            .map(|(entry, what_zh)| {
                 let fields: Vec<&str> = entry.split(';').map(str::trim).collect();
                 let [anchor, offset, what, citation] = fields.as_slice() else {
                     return Err(format!(
@@ -207,6 +309,7 @@ impl DueSpec {
                     anchor,
                     offset,
                     what: (*what).to_owned(),
+                    what_zh: what_zh.to_owned(),
                     citation: (*citation).to_owned(),
                 })
             })
@@ -215,22 +318,25 @@ impl DueSpec {
 
     /// The due date these facts give.
     pub(crate) fn resolve(&self, rule: &str, facts: &TransferFacts) -> DueDate {
-        let event = self.anchor.event();
-        let (due, approximate, counted) = match self.anchor.resolve(facts) {
-            Some((from, field)) => match self.offset.apply(from) {
-                Some((day, approximate)) => (
-                    Some(day),
-                    approximate,
-                    format!("{} ({field} = {from})", self.offset.words(event)),
-                ),
-                None => (None, false, self.offset.words(event)),
-            },
-            None => (None, false, self.offset.words(event)),
+        let (anchor, offset) = (self.anchor, self.offset);
+        let applied = anchor
+            .resolve(facts)
+            .and_then(|(from, source)| Some((from, source, offset.apply(from)?)));
+        let counted = |lang: Lang| match applied {
+            Some((from, source, _)) => {
+                format!("{}{}", offset.words(anchor, lang), source.words(lang, from))
+            }
+            None => offset.words(anchor, lang),
         };
+        let (due, approximate) = applied.map_or((None, false), |(_, _, (day, approximate))| {
+            (Some(day), approximate)
+        });
         DueDate {
             what: self.what.clone(),
+            what_zh: self.what_zh.clone(),
             due,
-            counted,
+            counted: counted(Lang::En),
+            counted_zh: counted(Lang::Zh),
             approximate,
             citation: self.citation.clone(),
             rule: rule.to_owned(),
@@ -243,12 +349,16 @@ impl DueSpec {
 pub struct DueDate {
     /// What is due.
     pub what: String,
+    /// The same, as the pack words it in Chinese (`@due_zh`).
+    pub what_zh: String,
     /// The day, when the facts give the day the law counts from; absent otherwise (then
     /// `counted` says from which event).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<Date>,
     /// How the day is counted, naming the facts field it is counted from.
     pub counted: String,
+    /// The same, in Chinese.
+    pub counted_zh: String,
     /// Working days counted Monday to Friday, without PRC public holidays (not in the
     /// reference): the true day may differ by the holidays in between.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -303,13 +413,52 @@ mod tests {
 
     #[test]
     fn bad_entries_say_what_is_wrong() {
-        let e = DueSpec::parse_all("transfer ; +10 years ; keep records").unwrap_err();
+        let zh = Some("保存");
+        let e = DueSpec::parse_all("transfer ; +10 years ; keep records", zh).unwrap_err();
         assert!(e.contains("3 field(s), not 4"), "{e}");
-        let e = DueSpec::parse_all("signing ; +1 days ; x ; y").unwrap_err();
+        let e = DueSpec::parse_all("signing ; +1 days ; x ; y", zh).unwrap_err();
         assert!(e.contains("unknown anchor `signing`"), "{e}");
-        let e = DueSpec::parse_all("transfer ; +1 weeks ; x ; y").unwrap_err();
+        let e = DueSpec::parse_all("transfer ; +1 weeks ; x ; y", zh).unwrap_err();
         assert!(e.contains("unknown offset `+1 weeks`"), "{e}");
-        let e = DueSpec::parse_all("transfer ; next 02-30 ; x ; y").unwrap_err();
+        let e = DueSpec::parse_all("transfer ; next 02-30 ; x ; y", zh).unwrap_err();
         assert!(e.contains("unknown offset"), "{e}");
+    }
+
+    #[test]
+    fn every_entry_needs_its_chinese_wording() {
+        let two = "transfer ; +10 years ; keep records ; A | transfer ; +14 days ; report ; B";
+        let e = DueSpec::parse_all(two, None).unwrap_err();
+        assert!(e.contains("2 entries in `@due` but 0"), "{e}");
+        let e = DueSpec::parse_all(two, Some("保存记录")).unwrap_err();
+        assert!(e.contains("but 1 Chinese wording(s)"), "{e}");
+        let specs = DueSpec::parse_all(two, Some("保存记录 | 报告")).unwrap();
+        assert_eq!(specs[1].what_zh, "报告");
+    }
+
+    #[test]
+    fn offsets_are_worded_in_both_languages() {
+        let words = |offset: &str, anchor: Anchor| {
+            let offset = Offset::parse(offset).unwrap();
+            (offset.words(anchor, Lang::En), offset.words(anchor, Lang::Zh))
+        };
+        assert_eq!(
+            words("+10 working_days", Anchor::StandardContract),
+            (
+                "within 10 working days after the standard contract takes effect".to_owned(),
+                "标准合同生效之日起10个工作日内".to_owned()
+            )
+        );
+        assert_eq!(
+            words("-60 working_days", Anchor::SecurityAssessmentExpiry).1,
+            "安全评估结果有效期届满之日前60个工作日"
+        );
+        assert_eq!(
+            words("next 03-01", Anchor::Transfer),
+            (
+                "by 1 March of the year after the transfer".to_owned(),
+                "数据出境当年的次年3月1日前".to_owned()
+            )
+        );
+        assert_eq!(words("+14 days", Anchor::OfferRejected).1, "拒绝要约之日起14日内");
     }
 }

@@ -227,6 +227,8 @@ pub struct LawDecision {
     pub law: String,
     /// Its name.
     pub title: String,
+    /// Its name in Chinese.
+    pub title_zh: String,
     /// Its outcome, e.g. `NOT_COVERED` or `PADFA_PROHIBITED`.
     pub outcome: String,
     /// The rules that decided it.
@@ -1159,6 +1161,7 @@ fn combine(
             LawDecision {
                 law: law.id.clone(),
                 title: law.title.clone(),
+                title_zh: law.title_zh.clone(),
                 outcome: part.outcome,
                 decided_by: grounds.iter().map(|r| r.id.clone()).collect(),
                 because: grounds.iter().map(|r| r.explain.clone()).collect(),

@@ -129,6 +129,8 @@ struct Manifest {
     jurisdiction: Jurisdiction,
     version: String,
     title: String,
+    /// The same title in Chinese.
+    title_zh: String,
     #[serde(with = "toml_date")]
     judges_from: Date,
     review: Review,
@@ -167,6 +169,8 @@ pub struct Law {
     pub id: String,
     /// The law's name as the outputs show it.
     pub title: String,
+    /// The same name in Chinese.
+    pub title_zh: String,
 }
 
 /// The manifest keys of the first pack format, named so that an old pack is refused with the
@@ -414,7 +418,7 @@ impl RulePack {
                 &format!("{origin}/pack.toml"),
                 "",
                 "the pack has no `pack.toml`".to_owned(),
-                Some("add `pack.toml` with jurisdiction, version, title, judges_from, [review] and outcomes".to_owned()),
+                Some("add `pack.toml` with jurisdiction, version, title, title_zh, judges_from, [review] and outcomes".to_owned()),
             )
         })?;
         let manifest: Manifest = toml::from_str(&manifest_file.text).map_err(|e| {
@@ -587,6 +591,12 @@ impl RulePack {
     #[must_use]
     pub fn title(&self) -> &str {
         &self.manifest.title
+    }
+
+    /// What the pack covers, in Chinese.
+    #[must_use]
+    pub fn title_zh(&self) -> &str {
+        &self.manifest.title_zh
     }
 
     /// `sha256:` and the hex content hash, recorded with every decision.
@@ -838,9 +848,10 @@ fn line_of(text: &str, offset: usize) -> usize {
     })
 }
 
-const KNOWN_ANNOTATIONS: [&str; 14] = [
+const KNOWN_ANNOTATIONS: [&str; 15] = [
     "id",
     "due",
+    "due_zh",
     "law",
     "outcome",
     "mechanism",
@@ -897,7 +908,7 @@ fn read_rule(
         if !KNOWN_ANNOTATIONS.contains(&key) {
             return Err(fail(
                 format!("rule `{id}` has an unknown annotation `@{key}`"),
-                "known annotations: @id @law @outcome @mechanism @when_outcome @priority @obligations @obligations_zh @citation @source @effective_from @effective_to @explain @due",
+                "known annotations: @id @law @outcome @mechanism @when_outcome @priority @obligations @obligations_zh @citation @source @effective_from @effective_to @explain @due @due_zh",
             ));
         }
     }
@@ -949,15 +960,21 @@ fn read_rule(
     };
     let due = policy
         .annotation("due")
-        .map(crate::due::DueSpec::parse_all)
+        .map(|due| crate::due::DueSpec::parse_all(due, policy.annotation("due_zh")))
         .transpose()
         .map_err(|e| {
             fail(
                 format!("`@due` of rule `{id}`: {e}"),
-                "write `anchor ; offset ; what ; citation`, entries separated by ` | `",
+                "write `anchor ; offset ; what ; citation`, entries separated by ` | `, and each `what` in Chinese in `@due_zh`",
             )
         })?
         .unwrap_or_default();
+    if due.is_empty() && policy.annotation("due_zh").is_some() {
+        return Err(fail(
+            format!("rule `{id}` has `@due_zh` but no `@due`"),
+            "`@due_zh` words the entries of `@due` in Chinese",
+        ));
+    }
     let outcome = policy.annotation("outcome").map(str::to_owned);
     let mechanisms = policy
         .annotation("mechanism")

@@ -210,6 +210,19 @@ fn expectation(name: &str, facts_text: &str) -> (String, BTreeSet<String>) {
 /// One due date as the expectation shows it: the rule, what is due, the day or the event, and `~` for a day
 /// counted in working days without a holiday calendar.
 fn render_due(d: &freeport_policy::DueDate) -> String {
+    // Every deadline is stated in Chinese too: the duty as the pack words it (`@due_zh`) and how
+    // the day is counted, with no English sentence left in either.
+    for zh in [&d.what_zh, &d.counted_zh] {
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                && !zh.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+                    ["the", "of", "after", "before", "within", "days", "given"].contains(&w)
+                }),
+            "`{}` of rule {} is not worded in Chinese: {zh}",
+            d.what,
+            d.rule
+        );
+    }
     let when = match d.due {
         Some(day) => format!("{day}{}", if d.approximate { " ~" } else { "" }),
         None => d.counted.clone(),

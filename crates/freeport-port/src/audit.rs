@@ -267,3 +267,149 @@ fn expect_entry(entry: &[u8], kind: EntryType, fields: &[(&str, &str)]) -> Resul
     }
     Ok(())
 }
+
+/// What [`verify_report`] found: a report checked against the log it says it is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportAudit {
+    /// The transfer the report is about.
+    pub transfer_id: String,
+    /// The report's SHA-256 as bound to the log (its JSON with the log fields empty).
+    pub report_sha256: String,
+    /// The log the report names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The entry the receipt proves (`manifest` for a transfer sealed and logged, `decision` for
+    /// a refusal logged without a package), when the receipt verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_type: Option<String>,
+    /// The entry's index in the log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
+    /// The size of the cosigned checkpoint the receipt was verified against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint_size: Option<u64>,
+    /// What failed, with why; empty when the report verifies.
+    pub failures: Vec<AuditFailure>,
+}
+
+impl ReportAudit {
+    /// Whether the report verified: its receipt under the policy, and the logged entry names
+    /// this transfer and this report's SHA-256.
+    #[must_use]
+    pub fn verified(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Verifies a report (`report.json` as `freeport assess` or `freeport report` writes it)
+/// offline under `policy`: the receipt it carries (`evidence.receipt`) proves its entry in a
+/// checkpoint the policy's log key and witness quorum sign, at the index the cover names; the
+/// entry names the report's transfer; and the entry's `report_sha256` is this report's SHA-256
+/// as bound to the log. A report changed after it was logged, a receipt from another log or
+/// another transfer, and a report never logged each fail with the reason.
+#[must_use]
+pub fn verify_report(report: &freeport_report::Report, policy: &Policy) -> ReportAudit {
+    let transfer_id = report.cover.transfer_id.clone();
+    let mut audit = ReportAudit {
+        transfer_id: transfer_id.clone(),
+        report_sha256: String::new(),
+        origin: report.cover.log.as_ref().map(|l| l.origin.clone()),
+        entry_type: None,
+        log_index: None,
+        checkpoint_size: None,
+        failures: Vec::new(),
+    };
+    let mut fail = |item: &str, reason: String| {
+        audit.failures.push(AuditFailure {
+            item: item.to_owned(),
+            reason,
+        });
+    };
+    match freeport_report::bound_json(report) {
+        Ok(json) => audit.report_sha256 = freeport_report::sha256_hex(json.as_bytes()),
+        Err(e) => fail("report", format!("cannot be written as bound to the log: {e}")),
+    }
+    let Some(place) = report.log() else {
+        fail(
+            "evidence.receipt",
+            "the report carries no receipt: it was not logged, or its log fields were removed"
+                .to_owned(),
+        );
+        return audit;
+    };
+    let receipt = match Receipt::parse(&place.receipt) {
+        Ok(receipt) => receipt,
+        Err(e) => {
+            fail("evidence.receipt", format!("does not read as a receipt: {e}"));
+            return audit;
+        }
+    };
+    if receipt.index != place.checkpoint.leaf_index {
+        fail(
+            "cover.log.leaf_index",
+            format!(
+                "the receipt proves entry {}, the cover says {}",
+                receipt.index, place.checkpoint.leaf_index
+            ),
+        );
+    }
+    let trusted = match receipt.verify(policy, None) {
+        Ok(trusted) => trusted,
+        Err(e) => {
+            fail(
+                "evidence.receipt",
+                format!("does not verify under the policy: {e}"),
+            );
+            return audit;
+        }
+    };
+    audit.checkpoint_size = Some(trusted.checkpoint.size);
+    audit.log_index = Some(receipt.index);
+    let entry = match receipt.extra.as_deref().map(Entry::from_bytes) {
+        Some(Ok(entry)) => entry,
+        Some(Err(e)) => {
+            fail("evidence.receipt", format!("the logged entry: {e}"));
+            return audit;
+        }
+        None => {
+            fail("evidence.receipt", "carries no entry".to_owned());
+            return audit;
+        }
+    };
+    audit.entry_type = Some(entry.entry_type().as_str().to_owned());
+    if !matches!(entry.entry_type(), EntryType::Manifest | EntryType::Decision) {
+        fail(
+            "evidence.receipt",
+            format!(
+                "proves a `{}` entry, not a transfer's `manifest` or `decision`",
+                entry.entry_type().as_str()
+            ),
+        );
+    }
+    let field = |name: &str| entry.body().get(name).and_then(|v| v.as_str());
+    if field("transfer_id") != Some(transfer_id.as_str()) {
+        fail(
+            "cover.transfer_id",
+            format!(
+                "the logged entry is for transfer {}, the report for `{transfer_id}`",
+                field("transfer_id").map_or_else(|| "(none)".to_owned(), |t| format!("`{t}`"))
+            ),
+        );
+    }
+    match field("report_sha256") {
+        Some(logged) if logged == audit.report_sha256 => {}
+        Some(logged) => fail(
+            "report",
+            format!(
+                "its SHA-256 as bound to the log is {}; the logged entry carries {logged}: the report was changed after it was logged",
+                audit.report_sha256
+            ),
+        ),
+        None => fail(
+            "report",
+            "the logged entry carries no report SHA-256 (logged before reports were bound)"
+                .to_owned(),
+        ),
+    }
+    audit
+}

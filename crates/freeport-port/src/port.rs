@@ -676,6 +676,9 @@ pub struct Publication {
     pub kind: String,
     /// Title.
     pub title: String,
+    /// The title in Chinese, where the port has one: a rule pack it judges with.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title_zh: Option<String>,
     /// BCP 47 language tag of the text (`und` for a refusal's reasons, in the reviewer's words).
     pub language: String,
     /// When published (RFC 3339 UTC): a refusal's decision time, a notice's publishing time.
@@ -2263,6 +2266,7 @@ impl Port {
             .map(|c| Publication {
                 kind: "reasons".to_owned(),
                 title: format!("Refusal of {} ({})", c.filing, c.side),
+                title_zh: None,
                 language: "und".to_owned(),
                 published_at: c.decided_at.unwrap_or_default(),
                 body: String::new(),
@@ -2273,7 +2277,7 @@ impl Port {
                 log_index: c.log_index,
             })
             .chain(notices.into_iter().map(notice_publication))
-            .chain(packs.into_iter().map(pack_publication))
+            .chain(packs.into_iter().map(|p| pack_publication(p, &self.judge)))
             .collect();
         // By time, then log order (a second holds several), then names.
         let key = |p: &Publication| {
@@ -2473,7 +2477,20 @@ fn publish_packs(store: &mut Store, log: &mut PortLog, judge: &Judge) -> Result<
 }
 
 /// A published rule pack as listed among publications.
-fn pack_publication(pack: freeport_store::docket::PublishedPack) -> Publication {
+/// A published rule pack as listed among publications; its Chinese title when it is a version
+/// the port judges with (the packs carry their titles in both languages).
+fn pack_publication(pack: freeport_store::docket::PublishedPack, judge: &Judge) -> Publication {
+    let title_zh = [Jurisdiction::Cn, Jurisdiction::Us]
+        .into_iter()
+        .map(|j| judge.pack(j))
+        .find(|p| p.jurisdiction().as_str() == pack.jurisdiction && p.version() == pack.version)
+        .map(|p| {
+            let country = match p.jurisdiction() {
+                Jurisdiction::Cn => "中国",
+                Jurisdiction::Us => "美国",
+            };
+            format!("{country}规则包 {}：{}", pack.version, p.title_zh())
+        });
     Publication {
         kind: "rules".to_owned(),
         title: format!(
@@ -2482,6 +2499,7 @@ fn pack_publication(pack: freeport_store::docket::PublishedPack) -> Publication 
             pack.version,
             pack.title
         ),
+        title_zh,
         language: "en".to_owned(),
         published_at: pack.published_at,
         body: format!("sha256:{}", pack.sha256),
@@ -2498,6 +2516,7 @@ fn notice_publication(notice: freeport_store::docket::Notice) -> Publication {
     Publication {
         kind: notice.kind,
         title: notice.title,
+        title_zh: None,
         language: notice.language,
         published_at: notice.published_at,
         body: notice.body,

@@ -19,6 +19,7 @@ mod decode;
 mod error;
 mod jsonl;
 mod parquet;
+mod progress;
 mod split;
 mod xlsx;
 
@@ -30,6 +31,7 @@ use arrow::record_batch::RecordBatch;
 
 pub use crate::decode::TextEncoding;
 pub use crate::error::{Location, ReadError, ReadErrorKind};
+pub use crate::progress::{NoProgress, Progress};
 pub use crate::parquet::to_strings;
 
 /// The formats the readers understand.

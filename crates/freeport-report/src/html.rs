@@ -10,7 +10,8 @@ use crate::locale::{Lang, Locale};
 use freeport_policy::Coverage;
 
 use crate::model::{
-    DeidSummary, Frame, MechanismRow, Report, RightsChannel, RiskFigures, SideReport,
+    DeidSummary, DueRow, Frame, MechanismRemedyRow, MechanismRow, Report, RightsChannel,
+    RiskFigures, SideReport,
 };
 use crate::risk::{Level, RiskCause, RiskEntry};
 use crate::verdict::{SideState, Verdict};
@@ -450,13 +451,11 @@ impl Page<'_> {
             self.el("dt", "", &key);
             self.raw("<dd class=\"mono\">");
             self.text(&text);
+            // Each title as the pack words it; a report kept before packs carried Chinese
+            // titles shows none in Chinese rather than the English one.
             let title = match self.lang {
                 Lang::En => pack.title.clone(),
-                Lang::Zh => pack
-                    .title
-                    .as_ref()
-                    .and_then(|_| self.l.try_get(&format!("pack_title.{}", pack.jurisdiction)))
-                    .map(str::to_owned),
+                Lang::Zh => pack.title_zh.clone(),
             };
             if let Some(title) = title {
                 self.raw("<br><span class=\"muted\">");
@@ -643,10 +642,10 @@ impl Page<'_> {
             self.text(&label);
             self.raw("</p><ul>");
             for law in &side.laws {
-                let title = self
-                    .l
-                    .try_get(&format!("law.{}", law.law))
-                    .map_or_else(|| law.title.clone(), str::to_owned);
+                let title = match self.lang {
+                    Lang::Zh if !law.title_zh.is_empty() => law.title_zh.clone(),
+                    _ => law.title.clone(),
+                };
                 let outcome = self.name("outcome", &law.outcome);
                 self.raw("<li>");
                 self.text(&title);
@@ -724,7 +723,48 @@ impl Page<'_> {
             }
             self.raw("</ul>");
         }
+        if !side.due.is_empty() {
+            let title = self.t("decision.due");
+            self.el("h3", "", &title);
+            self.due_table(&side.due);
+        }
         self.raw("</div>");
+    }
+
+    /// Deadlines: the day (or "not known yet" with the event it is counted from), what is due,
+    /// how it is counted and where it is written, in the report's language.
+    fn due_table(&mut self, due: &[DueRow]) {
+        self.raw("<table>");
+        self.th_row(&["col.due_on", "col.due_what", "col.due_counted", "col.citation"]);
+        self.raw("<tbody>");
+        for d in due {
+            self.raw("<tr>");
+            match &d.due {
+                Some(day) if d.approximate => {
+                    let text = self.l.fill("decision.due_approximate_day", &[("day", day)]);
+                    self.td(&text);
+                }
+                Some(day) => self.td(day),
+                None => {
+                    let text = self.t("decision.due_unknown");
+                    self.td(&text);
+                }
+            }
+            let (what, counted) = match self.lang {
+                Lang::En => (&d.what, &d.counted),
+                Lang::Zh => (&d.what_zh, &d.counted_zh),
+            };
+            self.td(what);
+            self.td(counted);
+            let citation = self.citation(&d.citation);
+            self.td(&citation);
+            self.raw("</tr>");
+        }
+        self.raw("</tbody></table>");
+        if due.iter().any(|d| d.approximate) {
+            let note = self.t("decision.due_approximate_note");
+            self.el("p", "muted", &note);
+        }
     }
 
     fn status_class(status: &str) -> &'static str {
@@ -1076,6 +1116,9 @@ impl Page<'_> {
             }
             self.raw("</tbody></table>");
         }
+        if !m.mechanism_remedies.is_empty() {
+            self.mechanism_remedies(&m.mechanism_remedies);
+        }
         let title = self.t("minimisation.deid");
         self.el("h3", "", &title);
         if m.deid.is_empty() {
@@ -1085,6 +1128,57 @@ impl Page<'_> {
             self.deid(d);
         }
         self.raw("</section>\n");
+    }
+
+    /// Mechanisms that would lighten the outcome: each step as the pack words it, the outcomes
+    /// with them in place, and the deadlines that would then follow.
+    fn mechanism_remedies(&mut self, remedies: &[MechanismRemedyRow]) {
+        let title = self.t("minimisation.mechanism_remedies");
+        self.el("h3", "", &title);
+        let note = self.t("minimisation.mechanism_remedies_note");
+        self.el("p", "muted", &note);
+        self.raw("<table>");
+        self.th_row(&["col.put_in_place", "col.outcome_cn", "col.outcome_us"]);
+        self.raw("<tbody>");
+        for r in remedies {
+            self.raw("<tr><td><ul>");
+            let steps = match self.lang {
+                Lang::Zh if r.steps_zh.len() == r.steps.len() => &r.steps_zh,
+                _ => &r.steps,
+            };
+            for ((id, step), citation) in r.mechanisms.iter().zip(steps).zip(&r.citations) {
+                let name = self.name("mechanism", id);
+                let citation = self.citation(citation);
+                let text = self.l.fill(
+                    "minimisation.mechanism_step",
+                    &[("mechanism", &name), ("step", step), ("citation", &citation)],
+                );
+                self.el("li", "", &text);
+            }
+            self.raw("</ul></td>");
+            let cn = self.name("outcome", &r.cn);
+            self.td(&cn);
+            let mut us = self.name("outcome", &r.us);
+            if r.still_blocking {
+                us = self.l.fill("minimisation.still_blocking", &[("outcome", &us)]);
+            }
+            self.td(&us);
+            self.raw("</tr>");
+        }
+        self.raw("</tbody></table>");
+        for r in remedies.iter().filter(|r| !r.due.is_empty()) {
+            let names: Vec<String> = r
+                .mechanisms
+                .iter()
+                .map(|id| self.name("mechanism", id))
+                .collect();
+            let text = self.l.fill(
+                "minimisation.mechanism_due",
+                &[("mechanisms", &names.join(self.l.get("list_sep")))],
+            );
+            self.el("p", "", &text);
+            self.due_table(&r.due);
+        }
     }
 
     fn deid(&mut self, d: &DeidSummary) {

@@ -41,9 +41,9 @@ pub use html::render_html;
 pub use kept::{ReportLog, bound_json, sha256_hex};
 pub use locale::{Lang, shared_text};
 pub use model::{
-    CategoryName, Cover, DatasetRow, DecisionSection, DeidInput, DeidSummary, Evidence,
+    CategoryName, Cover, DatasetRow, DecisionSection, DeidInput, DeidSummary, DueRow, Evidence,
     EvidenceRule, Finding, FindingDetector, Frame, InventoryRow, InventorySection, LogCheckpoint,
-    LogInfo, MechanismInPlace, MechanismRow, MinimisationSection, PackInfo, Party,
+    LogInfo, MechanismInPlace, MechanismRemedyRow, MechanismRow, MinimisationSection, PackInfo, Party,
     RecipientSection, Rejudged, RemedyRow, Report, ReportInput, Retention, RightsChannel,
     RiskFigures, RuleRef, SCHEMA_VERSION, ScanErrorRow, SideReport, UnknownCase, UsCounter,
     Volumes,

@@ -195,6 +195,9 @@ pub struct PackInfo {
     pub jurisdiction: String,
     /// Title from `pack.toml`, when the pack was supplied.
     pub title: Option<String>,
+    /// The same title in Chinese (`title_zh`), when the pack was supplied.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title_zh: Option<String>,
     /// Version.
     pub version: String,
     /// `sha256:` content hash.
@@ -258,6 +261,69 @@ pub struct SideReport {
     /// and PADFA); the headline `outcome` is the most burdensome.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub laws: Vec<LawReport>,
+    /// The deadlines that follow (every law's), counted from the days the facts give.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub due: Vec<DueRow>,
+}
+
+/// A deadline, as the judge states it in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueRow {
+    /// What is due, as the pack words it.
+    pub what: String,
+    /// The same in Chinese.
+    pub what_zh: String,
+    /// The day, when the facts give the day it is counted from.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub due: Option<String>,
+    /// How the day is counted, naming the facts field it is counted from.
+    pub counted: String,
+    /// The same in Chinese.
+    pub counted_zh: String,
+    /// Working days counted Monday to Friday, without PRC public holidays.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub approximate: bool,
+    /// Where the deadline is written.
+    pub citation: String,
+    /// The rule that states it.
+    pub rule: String,
+}
+
+impl From<&freeport_policy::DueDate> for DueRow {
+    fn from(d: &freeport_policy::DueDate) -> Self {
+        Self {
+            what: d.what.clone(),
+            what_zh: d.what_zh.clone(),
+            due: d.due.map(|day| day.to_string()),
+            counted: d.counted.clone(),
+            counted_zh: d.counted_zh.clone(),
+            approximate: d.approximate,
+            citation: d.citation.clone(),
+            rule: d.rule.clone(),
+        }
+    }
+}
+
+/// Mechanisms that, put in place on the transfer's date, lighten the outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MechanismRemedyRow {
+    /// The mechanisms' ids.
+    pub mechanisms: Vec<String>,
+    /// What to do, one step per mechanism, as the pack words it.
+    pub steps: Vec<String>,
+    /// The same steps in Chinese.
+    pub steps_zh: Vec<String>,
+    /// Where each mechanism is written.
+    pub citations: Vec<String>,
+    /// China outcome with them in place.
+    pub cn: String,
+    /// US outcome with them in place.
+    pub us: String,
+    /// Whether a required mechanism still keeps the transfer from going ahead.
+    pub still_blocking: bool,
+    /// The deadlines that follow with them in place.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub due: Vec<DueRow>,
 }
 
 /// One law's own outcome within a side.
@@ -267,6 +333,9 @@ pub struct LawReport {
     pub law: String,
     /// Its name as the pack gives it.
     pub title: String,
+    /// The same name in Chinese, as the pack gives it.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub title_zh: String,
     /// Its outcome.
     pub outcome: String,
 }
@@ -427,6 +496,9 @@ pub struct MinimisationSection {
     pub forms: BTreeMap<String, usize>,
     /// Changes the judge found that would lighten the burden.
     pub remedies: Vec<RemedyRow>,
+    /// Mechanisms that would lighten the outcome, put in place on the transfer's date.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub mechanism_remedies: Vec<MechanismRemedyRow>,
     /// De-identification runs.
     pub deid: Vec<DeidSummary>,
 }
@@ -834,6 +906,11 @@ fn cover(input: &ReportInput<'_>, summary: &Summary) -> Cover {
                 .iter()
                 .find(|p| p.jurisdiction() == *jurisdiction)
                 .map(|p| p.title().to_owned()),
+            title_zh: input
+                .packs
+                .iter()
+                .find(|p| p.jurisdiction() == *jurisdiction)
+                .map(|p| p.title_zh().to_owned()),
             version: stamp.version.clone(),
             hash: stamp.hash.clone(),
         })
@@ -937,9 +1014,11 @@ fn side(jurisdiction: &str, side: &SideDecision, report_is_pipia: bool) -> SideR
             .map(|l| LawReport {
                 law: l.law.clone(),
                 title: l.title.clone(),
+                title_zh: l.title_zh.clone(),
                 outcome: l.outcome.clone(),
             })
             .collect(),
+        due: side.due.iter().map(DueRow::from).collect(),
     }
 }
 
@@ -1152,6 +1231,20 @@ fn minimisation(
             us: r.us.clone(),
         })
         .collect();
+    let mechanism_remedies = decision
+        .mechanism_remedies
+        .iter()
+        .map(|r| MechanismRemedyRow {
+            mechanisms: r.mechanisms.clone(),
+            steps: r.steps.clone(),
+            steps_zh: r.steps_zh.clone(),
+            citations: r.citations.clone(),
+            cn: r.cn.clone(),
+            us: r.us.clone(),
+            still_blocking: r.still_blocking,
+            due: r.due.iter().map(DueRow::from).collect(),
+        })
+        .collect();
     let mut deid: Vec<DeidSummary> = input
         .deid
         .iter()
@@ -1182,6 +1275,7 @@ fn minimisation(
         transaction: facts.transaction.as_str().to_owned(),
         forms,
         remedies,
+        mechanism_remedies,
         deid,
     }
 }

@@ -53,6 +53,7 @@ fn side(
         obligations_zh: obligations.iter().map(|o| format!("（{o}）")).collect(),
         decided_by: Vec::new(),
         laws: Vec::new(),
+        due: Vec::new(),
     }
 }
 

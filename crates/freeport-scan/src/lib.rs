@@ -77,25 +77,9 @@ pub struct ScanOptions {
     pub salt_scheme: HashScheme,
 }
 
-/// Hears about progress; implemented by the command line's progress bar.
-pub trait Progress: Sync {
-    /// A dataset starts; `bytes` is its size when known.
-    fn start(&self, name: &str, bytes: Option<u64>);
-    /// So far, `bytes` read (when known) and `rows` read in the current dataset.
-    fn advance(&self, bytes: Option<u64>, rows: u64);
-    /// The current dataset is done.
-    fn finish(&self);
-}
-
-/// A [`Progress`] that ignores everything.
-#[derive(Debug, Clone, Copy)]
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn start(&self, _: &str, _: Option<u64>) {}
-    fn advance(&self, _: Option<u64>, _: u64) {}
-    fn finish(&self) {}
-}
+/// Hears about progress while datasets are read; implemented by the command line's progress
+/// bar. Defined by the readers, which every engine that reads a dataset shares.
+pub use freeport_read::{NoProgress, Progress};
 
 /// Errors of a scan that stop one dataset.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

@@ -44,7 +44,7 @@ pub mod trust;
 pub use error::{Check, Error, Refusal, Result, TrustError};
 pub use keys::{ExporterKey, ExporterPublicKey, KeyRing, load_identities};
 pub use manifest::{Column, FileEntry, Manifest};
-pub use open::{LogProof, Opened, Verified, open, verify};
+pub use open::{LogProof, Opened, Verified, open, open_observed, verify};
 pub use opened::{FirstOpen, OpenedRecord};
 pub use payload::PlainFile;
 pub use seal::{

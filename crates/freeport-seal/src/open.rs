@@ -189,6 +189,22 @@ pub fn open(
     trust: &Trust,
     out_dir: &Path,
 ) -> Result<Opened> {
+    open_observed(package, identities, trust, out_dir, &|_, _| {})
+}
+
+/// [`open`], telling `progress` how far decryption has come: the bytes decrypted so far and the
+/// total the verified manifest names, after each chunk.
+///
+/// # Errors
+///
+/// As [`open`].
+pub fn open_observed(
+    package: &Path,
+    identities: &[age::x25519::Identity],
+    trust: &Trust,
+    out_dir: &Path,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Opened> {
     if out_dir.symlink_metadata().is_ok() {
         return Err(Error::output(out_dir, "already exists"));
     }
@@ -210,6 +226,8 @@ pub fn open(
     // Staging directories of opens killed after every check passed, before their rename.
     crate::staging::sweep(&parent, "open");
     let mut decrypted: Vec<(PathBuf, Anonymous)> = Vec::with_capacity(manifest.files.len());
+    let total: u64 = manifest.files.iter().map(|f| f.bytes).sum();
+    progress(0, total);
     payload::read(
         &payload_path,
         identities,
@@ -221,6 +239,7 @@ pub fn open(
             decrypted.push((PathBuf::from(&entry.name), file));
             Ok(Box::new(std::io::BufWriter::with_capacity(1 << 16, writer)) as Box<dyn Write>)
         },
+        &|done| progress(done, total),
     )
     .map_err(refuse)?;
 

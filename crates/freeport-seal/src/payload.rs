@@ -234,6 +234,7 @@ pub(crate) fn read(
     recipients: &[String],
     expected: &[FileEntry],
     sink: &mut dyn FnMut(&FileEntry) -> Result<Box<dyn Write>>,
+    progress: &dyn Fn(u64),
 ) -> std::result::Result<(), ReadFailure> {
     let refuse = |check, reason: String| ReadFailure::Refused(check, reason);
     let file = File::open(path).map_err(|e| ReadFailure::Sink(Error::io("read", path, e)))?;
@@ -276,6 +277,7 @@ pub(crate) fn read(
     let mut archive = tar::Archive::new(stream);
     let payload = |e: io::Error| refuse(Check::Payload, format!("cannot read the payload: {e}"));
     let mut buf = vec![0u8; 1 << 16];
+    let mut decrypted = 0u64;
     {
         let mut entries = archive.entries().map_err(payload)?;
         for want in expected {
@@ -320,6 +322,8 @@ pub(crate) fn read(
                 hasher.update(chunk);
                 bytes += n as u64;
                 out.write_all(chunk).map_err(sink_error)?;
+                decrypted += n as u64;
+                progress(decrypted);
             }
             out.flush().map_err(sink_error)?;
             let sha256 = hex(&hasher.finalize());

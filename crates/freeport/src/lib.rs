@@ -10,6 +10,7 @@ mod error;
 mod error_json;
 mod exit;
 mod output;
+mod progress;
 mod render;
 
 use std::io::Write;

@@ -311,3 +311,94 @@ fn the_reports_hash_is_in_the_manifest_and_the_log_and_open_checks_it() {
     assert!(stderr(&refused).contains("freeport::open::report_mismatch"));
     assert!(!dir.path().join("refused").exists(), "nothing decrypted");
 }
+
+/// An auditor verifies a report offline under their own policy: the report the assessment wrote
+/// verifies; the same report with one word changed, or carrying another transfer's receipt, is
+/// refused (exit 1) with each failure named; `--reviewers` is refused for a report.
+#[test]
+fn audit_verify_takes_a_report_and_refuses_one_changed_after_it_was_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let out = dir.path().join("out");
+    let id = assess(&home, &out, "en");
+    let policy = out.join("trust-policy.txt");
+    let verify = |report: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "audit",
+            "verify",
+            report.to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        freeport(&home, &args)
+    };
+    let report = out.join("report.json");
+    let verified = verify(&report, &[]);
+    let audit: Value = serde_json::from_slice(&ok(&verified).stdout).unwrap();
+    assert_eq!(audit["transfer_id"], id.as_str());
+    assert_eq!(audit["entry_type"], "manifest");
+    assert_eq!(
+        audit["report_sha256"],
+        bound_sha256(&std::fs::read(&report).unwrap()).as_str()
+    );
+    assert_eq!(audit["failures"], serde_json::json!([]));
+
+    // One word changed after logging.
+    let text = std::fs::read_to_string(&report).unwrap();
+    let changed = dir.path().join("changed.json");
+    std::fs::write(
+        &changed,
+        text.replacen("Example Outdoor Gear", "Someone Else", 1),
+    )
+    .unwrap();
+    let refused = verify(&changed, &[]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let audit: Value = serde_json::from_slice(&refused.stdout).unwrap();
+    let failures = audit["failures"].to_string();
+    assert!(failures.contains("changed after it was logged"), "{failures}");
+
+    // Another transfer's report with this one's receipt.
+    let second_out = dir.path().join("second");
+    let second = assess(&home, &second_out, "en");
+    assert_ne!(second, id);
+    let mut swapped: Value =
+        serde_json::from_str(&std::fs::read_to_string(second_out.join("report.json")).unwrap())
+            .unwrap();
+    let first: Value = serde_json::from_str(&text).unwrap();
+    swapped["evidence"]["receipt"] = first["evidence"]["receipt"].clone();
+    swapped["cover"]["log"] = first["cover"]["log"].clone();
+    let swapped_path = dir.path().join("swapped.json");
+    std::fs::write(
+        &swapped_path,
+        serde_json::to_string_pretty(&swapped).unwrap() + "\n",
+    )
+    .unwrap();
+    let refused = verify(&swapped_path, &[]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let audit: Value = serde_json::from_slice(&refused.stdout).unwrap();
+    let failures = audit["failures"].to_string();
+    assert!(
+        failures.contains("cover.transfer_id") && failures.contains(&format!("`{id}`")),
+        "{failures}"
+    );
+
+    // The table names the outcome for people.
+    let table = freeport(
+        &home,
+        &[
+            "audit",
+            "verify",
+            report.to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&ok(&table).stdout).into_owned();
+    assert!(stdout.contains(&format!("report of transfer `{id}` verifies")), "{stdout}");
+
+    let refused = verify(&report, &["--reviewers", policy.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+}

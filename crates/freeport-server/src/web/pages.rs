@@ -175,6 +175,8 @@ pub(super) fn publications(context: &Context, list: &[Publication]) -> Markup {
                                             @for r in &p.public_reasons { li lang="und" { (r) } }
                                         }
                                     }
+                                } @else if let (Lang::Zh, Some(title)) = (lang, &p.title_zh) {
+                                    span lang="zh" { (title) }
                                 } @else {
                                     span lang=(p.language) { (p.title) }
                                 }
@@ -643,6 +645,47 @@ fn side_decision(lang: Lang, side: &str, decision: &serde_json::Value) -> Markup
                 h3 { (t(lang, "filing.obligations")) }
                 ul { @for o in &obligations { li { (text(o)) } } }
             }
+            (due_dates(lang, &decision["due"]))
+        }
+    }
+}
+
+/// The deadlines a side's decision sets, in the page's language as the packs word them: the day
+/// (or, when the facts do not give the day it counts from, how it is counted), what is due, how
+/// the day is counted and where it is written.
+fn due_dates(lang: Lang, due: &serde_json::Value) -> Markup {
+    let due = due.as_array().cloned().unwrap_or_default();
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+    let (what, counted) = match lang {
+        Lang::En => ("what", "counted"),
+        Lang::Zh => ("what_zh", "counted_zh"),
+    };
+    let approximate = due.iter().any(|d| d["approximate"] == true);
+    html! {
+        @if !due.is_empty() {
+            h3 { (t(lang, "filing.due")) }
+            table.due {
+                (head(lang, &["filing.due_on", "filing.due_what", "filing.due_counted", "filing.due_citation"]))
+                tbody {
+                    @for d in &due {
+                        tr {
+                            td {
+                                @match d["due"].as_str() {
+                                    Some(day) => {
+                                        time datetime=(day) { (day) }
+                                        @if d["approximate"] == true { " " (t(lang, "filing.due_approximate")) }
+                                    }
+                                    None => { (t(lang, "filing.due_unknown")) }
+                                }
+                            }
+                            td { (text(&d[what])) }
+                            td { (text(&d[counted])) }
+                            td lang="und" { (text(&d["citation"])) }
+                        }
+                    }
+                }
+            }
+            @if approximate { p.muted { (t(lang, "filing.due_approximate_note")) } }
         }
     }
 }

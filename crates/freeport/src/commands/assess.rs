@@ -12,7 +12,7 @@ use freeport_port::{Assessment, DeidChoice, HomeLayout, Outcome, Request, assess
 use freeport_report::Lang;
 use serde::Serialize;
 
-use crate::commands::scan::Bar;
+use crate::progress::Bar;
 use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
@@ -84,7 +84,7 @@ pub(crate) fn run(
     let existed = args.out_dir.exists();
     let result =
         assess(&request, &home, &progress).and_then(|staged| deliver(staged, &request.out_dir));
-    progress.bar.finish_and_clear();
+    progress.finish();
     if result.is_err() && !existed {
         // An output directory this run created and left empty goes too; one with anything in
         // it (outputs kept after a failure) stays.

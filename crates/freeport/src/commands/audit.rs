@@ -1,12 +1,12 @@
-//! `freeport audit bundle | verify`: an auditor downloads a port's audit bundle and verifies it
-//! offline under their own trust policy (see `freeport_port::audit`).
+//! `freeport audit bundle | verify`: an auditor downloads a port's audit bundle and verifies it,
+//! or a transfer's report, offline under their own trust policy (see `freeport_port::audit`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
 use freeport_cli::{AuditBundleArgs, AuditCommand, AuditVerifyArgs};
-use freeport_port::audit::{AuditBundle, verify_bundle};
+use freeport_port::audit::{AuditBundle, verify_bundle, verify_report};
 use freeport_server::client::PortClient;
 use freeport_tlog::policy::Policy;
 use freeport_util::atomic::AtomicFile;
@@ -19,6 +19,60 @@ pub(crate) fn run(command: &AuditCommand, out: &mut dyn Write) -> Result<ExitSta
         AuditCommand::Bundle(args) => bundle(args, out),
         AuditCommand::Verify(args) => verify(args, out),
     }
+}
+
+/// `freeport audit verify REPORT --policy P`: the report's receipt under the auditor's policy,
+/// and the logged entry against the report's transfer and SHA-256.
+fn verify_one_report(
+    args: &AuditVerifyArgs,
+    text: &str,
+    policy: &Policy,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    if args.reviewers.is_some() {
+        return Err(Error::Usage(
+            "`--reviewers` applies to an audit bundle; a report carries no reviewer's decision"
+                .to_owned(),
+        ));
+    }
+    let report = freeport_report::Report::from_json(text).map_err(|e| Error::ReportMismatch {
+        file: args.document.display().to_string(),
+        reason: format!("it does not read as a report: {e}"),
+    })?;
+    let audit = verify_report(&report, policy);
+    let rendered = Rendered {
+        json: &audit,
+        table: |out: &mut dyn Write| -> Result<(), Error> {
+            if audit.verified() {
+                writeln!(
+                    out,
+                    "report of transfer `{}` verifies: SHA-256 {} is in the `{}` entry {} of `{}`, under a checkpoint of size {} your policy accepts",
+                    audit.transfer_id,
+                    audit.report_sha256,
+                    audit.entry_type.as_deref().unwrap_or_default(),
+                    audit.log_index.unwrap_or_default(),
+                    audit.origin.as_deref().unwrap_or_default(),
+                    audit.checkpoint_size.unwrap_or_default()
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "report of transfer `{}` does NOT verify (SHA-256 {})",
+                    audit.transfer_id, audit.report_sha256
+                )?;
+            }
+            for failure in &audit.failures {
+                writeln!(out, "  FAILED {}: {}", failure.item, failure.reason)?;
+            }
+            Ok(())
+        },
+    };
+    render(out, args.format, &rendered)?;
+    Ok(if audit.verified() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Blocking
+    })
 }
 
 fn read_text(path: &Path) -> Result<String, Error> {
@@ -92,14 +146,20 @@ fn read_reviewers(path: &Path) -> Result<BTreeMap<String, String>, Error> {
 }
 
 fn verify(args: &AuditVerifyArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let text = read_text(&args.bundle)?;
+    let text = read_text(&args.document)?;
+    let policy = Policy::parse(&read_text(&args.policy)?)?;
+    // A report is told from a bundle by its `schema` (a bundle has `format`).
+    let is_report = serde_json::from_str::<serde_json::Value>(&text)
+        .is_ok_and(|v| v.get("schema").is_some() && v.get("format").is_none());
+    if is_report {
+        return verify_one_report(args, &text, &policy, out);
+    }
     let bundle: AuditBundle = serde_json::from_str(&text).map_err(|e| {
         Error::Usage(format!(
-            "`{}` is not an audit bundle: {e}",
-            args.bundle.display()
+            "`{}` is neither an audit bundle nor a report: {e}",
+            args.document.display()
         ))
     })?;
-    let policy = Policy::parse(&read_text(&args.policy)?)?;
     let pinned = args.reviewers.as_deref().map(read_reviewers).transpose()?;
     let outcome = verify_bundle(&bundle, &policy, pinned.as_ref());
     let rendered = Rendered {

@@ -5,11 +5,12 @@ use std::io::Write;
 use std::time::Instant;
 
 use freeport_cli::{DeidArgs, DeidCommand, DeidOutputFormat, DeidProfile};
-use freeport_deid::engine::{RunOptions, run_files};
+use freeport_deid::engine::{RunOptions, run_files_observed};
 use freeport_deid::io::{InputOptions, OutputFormat};
 use freeport_deid::profile::Profile;
 
 use crate::output::Target;
+use crate::progress::Bar;
 use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
@@ -80,9 +81,14 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         options.output_format = Some(OutputFormat::Csv);
     }
     let started = Instant::now();
-    let (outcome, files) = target.deliver("output", out, |path| {
-        Ok(run_files(input, config, path, &options)?)
-    })?;
+    let progress = Bar::new();
+    let delivered = target.deliver("output", out, |path| {
+        Ok(run_files_observed(
+            input, config, path, &options, &progress,
+        )?)
+    });
+    progress.finish();
+    let (outcome, files) = delivered?;
     let elapsed = started.elapsed();
     let report = &outcome.report;
     if let Some(report_target) = &report_target {

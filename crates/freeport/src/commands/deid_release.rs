@@ -10,6 +10,7 @@ use freeport_dp::{BudgetView, ReleaseRequest};
 use freeport_store::Store;
 
 use crate::output::Target;
+use crate::progress::Bar;
 use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
@@ -20,6 +21,7 @@ pub(crate) fn release(
 ) -> Result<ExitStatus, Error> {
     let mut store = super::store::for_recording(store)?;
     let target = Target::of(&args.output, args.force)?;
+    let progress = Bar::new();
     let document = target.deliver("release.json", out, |output| {
         let request = ReleaseRequest {
             input: &args.input,
@@ -29,8 +31,12 @@ pub(crate) fn release(
                 .budget_epsilon
                 .map(|epsilon| (epsilon, args.budget_delta.unwrap_or(0.0))),
         };
-        Ok(freeport_dp::release(&mut store, &request)?)
-    })?;
+        Ok(freeport_dp::release_observed(
+            &mut store, &request, &progress,
+        )?)
+    });
+    progress.finish();
+    let document = document?;
     // With the release on standard output, the summary goes to standard error.
     let mut stderr = std::io::stderr();
     let out: &mut dyn Write = if target.is_stdout() { &mut stderr } else { out };

@@ -328,6 +328,12 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
             }
         }
     }
+    for (name, side) in sides {
+        if !side.due.is_empty() {
+            writeln!(out, "\nDue dates, {name}")?;
+            write_due(&side.due, "  ", out)?;
+        }
+    }
     if !decision.cases.is_empty() {
         let mut cases = render::table();
         cases.set_header(["assuming", "China", "United States"]);
@@ -370,6 +376,34 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
             "\nRemedies (smallest changes that lighten the burden)\n{remedies}"
         )?;
     }
+    if !decision.mechanism_remedies.is_empty() {
+        let mut lifts = render::table();
+        lifts.set_header(["put in place", "China", "United States"]);
+        for remedy in &decision.mechanism_remedies {
+            let steps: Vec<String> = remedy
+                .mechanisms
+                .iter()
+                .zip(&remedy.steps)
+                .zip(&remedy.citations)
+                .map(|((id, step), citation)| format!("{id}: {step} ({citation})"))
+                .collect();
+            let mut us = remedy.us.clone();
+            if remedy.still_blocking {
+                us.push_str("\n(a required mechanism still blocks)");
+            }
+            lifts.add_row([steps.join("\n"), remedy.cn.clone(), us]);
+        }
+        writeln!(
+            out,
+            "\nMechanisms that lighten the outcome, put in place on the transfer's date\n{lifts}"
+        )?;
+        for remedy in &decision.mechanism_remedies {
+            if !remedy.due.is_empty() {
+                writeln!(out, "With {} in place, due:", remedy.mechanisms.join(" and "))?;
+                write_due(&remedy.due, "  ", out)?;
+            }
+        }
+    }
     let prior = &judged.prior;
     let from = match &judged.source {
         VolumesSource::Facts => "the facts file".to_owned(),
@@ -394,6 +428,31 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         .map(|(j, p)| format!("{j} {} {}", p.version, p.hash))
         .collect();
     writeln!(out, "\nRule packs: {}", packs.join("; "))?;
+    Ok(())
+}
+
+/// Each deadline on its own lines: the day (or the event it is counted from when the facts do not
+/// give that day), what is due, how it is counted and where it is written.
+fn write_due(
+    due: &[freeport_policy::DueDate],
+    indent: &str,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    for d in due {
+        let when = match d.due {
+            Some(day) if d.approximate => format!("{day} (approximate)"),
+            Some(day) => day.to_string(),
+            None => "date not known yet".to_owned(),
+        };
+        writeln!(out, "{indent}- {when}: {}", d.what)?;
+        writeln!(out, "{indent}  {}; {} (rule {})", d.counted, d.citation, d.rule)?;
+    }
+    if due.iter().any(|d| d.approximate) {
+        writeln!(
+            out,
+            "{indent}(approximate: working days counted Monday to Friday, without PRC public holidays)"
+        )?;
+    }
     Ok(())
 }
 

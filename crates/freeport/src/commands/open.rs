@@ -7,6 +7,7 @@ use freeport_cli::OpenArgs;
 use freeport_seal::{Check, FirstOpen, Opened, OpenedRecord, Trust};
 use serde_json::json;
 
+use crate::progress::Bar;
 use crate::render::{Rendered, render};
 use crate::{Error, ExitStatus};
 
@@ -36,7 +37,16 @@ pub(crate) fn run(args: &OpenArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         // Before anything is decrypted; `open` then verifies the very manifest read here.
         check_report(&args.package, report)?;
     }
-    let opened = freeport_seal::open(&args.package, &identities, &trust, &out_dir)?;
+    let progress = Bar::new();
+    let opened = freeport_seal::open_observed(
+        &args.package,
+        &identities,
+        &trust,
+        &out_dir,
+        &|done, total| progress.decrypted(done, total),
+    );
+    progress.finish();
+    let opened = opened?;
     let replay = replay(&opened);
     let mut value = to_json(&args.package, &opened);
     if let Some(object) = value.as_object_mut() {

@@ -1,14 +1,13 @@
 //! `freeport scan PATH...`: classify every column of every dataset and count the people they
 //! cover, as a table for people or JSON for programs, with a progress bar on a terminal.
 
-use std::io::{IsTerminal, Write};
-use std::time::Duration;
+use std::io::Write;
 
 use comfy_table::Cell;
 use freeport_cli::{Engine, ScanArgs, TableLayout};
-use freeport_scan::{DatasetReport, Progress, ScanOptions, ScanReport, scan_paths};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use freeport_scan::{DatasetReport, ScanOptions, ScanReport, scan_paths};
 
+use crate::progress::Bar;
 use crate::render::{self, Rendered, render};
 use crate::{Error, ExitStatus};
 
@@ -40,7 +39,7 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         }
         Engine::Datafusion => scan_lakes(args, options, &progress)?,
     };
-    progress.bar.finish_and_clear();
+    progress.finish();
     let rendered = Rendered {
         json: &report,
         table: |out: &mut dyn Write| write_tables(&report, args.show_examples, out),
@@ -83,52 +82,6 @@ pub(crate) fn apply_layout(layout: &TableLayout, read: &mut freeport_read::ReadO
         (Some(row), _) => row.saturating_sub(1),
         (None, skip) => skip.unwrap_or(0),
     };
-}
-
-/// A progress bar on stderr, drawn only when stderr is a terminal.
-pub(crate) struct Bar {
-    pub(crate) bar: ProgressBar,
-}
-
-impl Bar {
-    pub(crate) fn new() -> Self {
-        let target = if std::io::stderr().is_terminal() {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
-        let bar = ProgressBar::with_draw_target(None, target);
-        bar.enable_steady_tick(Duration::from_millis(200));
-        Self { bar }
-    }
-}
-
-impl Progress for Bar {
-    fn start(&self, name: &str, bytes: Option<u64>) {
-        let style = match bytes {
-            Some(_) => ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-            ),
-            None => ProgressStyle::with_template("{spinner} {msg} {pos} rows {per_sec}"),
-        };
-        if let Ok(style) = style {
-            self.bar.set_style(style.progress_chars("=> "));
-        }
-        self.bar.set_length(bytes.unwrap_or(0));
-        self.bar.set_position(0);
-        self.bar.set_message(name.to_owned());
-    }
-
-    fn advance(&self, bytes: Option<u64>, rows: u64) {
-        match (bytes, self.bar.length()) {
-            (Some(bytes), Some(length)) if length > 0 => self.bar.set_position(bytes.min(length)),
-            _ => self.bar.set_position(rows),
-        }
-    }
-
-    fn finish(&self) {
-        self.bar.set_position(self.bar.length().unwrap_or(0));
-    }
 }
 
 fn write_tables(report: &ScanReport, examples: bool, out: &mut dyn Write) -> Result<(), Error> {
