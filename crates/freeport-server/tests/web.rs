@@ -1046,3 +1046,168 @@ async fn a_filing_page_lists_the_documents_its_rules_call_for_and_those_attached
     assert!(page.contains("个人信息出境标准合同</td><td>#1"), "{page}");
     assert!(page.contains("尚未附上"), "{page}");
 }
+
+/// `POST {path}/attachments` as the dashboard's form sends it: the CSRF token, the kind, and the
+/// document (`file_name` and `bytes`).
+async fn attach(
+    app: &Router,
+    cookie: &str,
+    path: &str,
+    fields: (&str, &str),
+    document: (&str, &[u8]),
+) -> (StatusCode, HeaderMap, String) {
+    let boundary = "----freeport-test-boundary";
+    let (csrf, kind) = fields;
+    let (file_name, bytes) = document;
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"document\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::builder()
+        .method("POST")
+        .uri(format!("{path}/attachments"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap();
+    send(app, request).await
+}
+
+/// The documents section of a filing page (up to the next heading).
+fn documents_section(page: &str) -> String {
+    let start = page.find(r#"<h2 id="documents">"#).unwrap();
+    let end = page[start + 4..]
+        .find("<h2")
+        .map_or(page.len(), |n| start + 4 + n);
+    stable(&page[start..end])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exporter_attaches_a_document_from_the_filing_page() {
+    let f = fixture();
+    let admin = freeport_port::Principal::local_admin();
+    let attached = || f.port.filing(&admin, &f.china).unwrap().attachments;
+    let alice = format!("{}; fdp_lang=zh", sign_in(&f.app, &f.tokens[0].1).await);
+    let path = format!("/filings/{}", f.china);
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &alice)]).await;
+    assert!(
+        page.contains(&format!(r#"action="{path}/attachments""#))
+            && page.contains(r#"enctype="multipart/form-data""#),
+        "{page}"
+    );
+    let csrf = csrf_field(&page);
+
+    // No kind and no file: both refused next to their fields, in the page's language.
+    let (status, _, page) = attach(&f.app, &alice, &path, (&csrf, ""), ("", b"")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("请选择文件类别。") && page.contains("请选择文件。"),
+        "{page}"
+    );
+    insta::assert_snapshot!("attach_refused_zh", documents_section(&page));
+    // A hidden file's name: refused, the kind chosen kept, the file named.
+    let (status, _, page) = attach(
+        &f.app,
+        &alice,
+        &path,
+        (&csrf, "pipia"),
+        (".pipia.pdf", b"%PDF"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("文件名以句点开头"), "{page}");
+    assert!(
+        page.contains(r#"<option value="pipia" selected>"#),
+        "{page}"
+    );
+    assert!(page.contains(".pipia.pdf"), "{page}");
+    // An empty file, and one over the API's limit (413, as the API answers).
+    let (status, _, page) =
+        attach(&f.app, &alice, &path, (&csrf, "pipia"), ("pipia.pdf", b"")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("文件为空。"), "{page}");
+    let big = vec![b'x'; freeport_port::port::MAX_ATTACHMENT_BYTES + 1];
+    let (status, _, page) =
+        attach(&f.app, &alice, &path, (&csrf, "pipia"), ("pipia.pdf", &big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.contains("文件超过八兆字节"), "{page}");
+    // A forged form.
+    let (status, _, _) = attach(
+        &f.app,
+        &alice,
+        &path,
+        (&"0".repeat(64), "pipia"),
+        ("pipia.pdf", b"%PDF"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(attached().is_empty(), "nothing is attached by a refusal");
+
+    // Another organisation's exporter: not found; a reviewer: forbidden; a cleared filing: 409.
+    let bob = sign_in(&f.app, &f.tokens[1].1).await;
+    let (_, _, page) = get(&f.app, "/filings", &[("Cookie", &bob)]).await;
+    let bob_csrf = csrf_field(&page);
+    let document = ("contract.pdf", b"%PDF".as_slice());
+    let (status, _, _) = attach(&f.app, &bob, &path, (&bob_csrf, "pipia"), document).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let cleared = format!("/filings/{}", f.cleared);
+    let (status, _, page) = attach(&f.app, &bob, &cleared, (&bob_csrf, "pipia"), document).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("no longer under review"), "{page}");
+    let wei = sign_in(&f.app, &f.tokens[2].1).await;
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &wei)]).await;
+    assert!(!page.contains(&format!(r#"action="{path}/attachments""#)));
+    let wei_csrf = csrf_field(&page);
+    let (status, _, _) = attach(&f.app, &wei, &path, (&wei_csrf, "pipia"), document).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(attached().is_empty());
+
+    // The standard contract: attached, the browser sent to its row, its SHA-256 shown whole.
+    let contract = b"%PDF-1.7 the signed standard contract";
+    let (status, headers, _) = attach(
+        &f.app,
+        &alice,
+        &path,
+        (&csrf, "standard_contract"),
+        ("标准合同.pdf", contract),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("{path}#attachment-1").as_str()
+    );
+    let sha256 = freeport_report::sha256_hex(contract);
+    assert_eq!(attached()[0].sha256, sha256);
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &alice)]).await;
+    assert!(page.contains(&sha256), "{page}");
+    insta::assert_snapshot!("attach_done_zh", documents_section(&page));
+
+    // The reviewer downloads it; the auditor sees the hash only.
+    let link = format!("{path}/attachments/1");
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &wei)]).await;
+    assert!(page.contains(&format!(r#"href="{link}""#)), "{page}");
+    let (status, headers, body) = get(&f.app, &link, &[("Cookie", &wei)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.as_bytes(), contract);
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("UTF-8''%E6%A0%87"),
+        "{headers:?}"
+    );
+    let audrey = sign_in(&f.app, &f.tokens[4].1).await;
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &audrey)]).await;
+    assert!(page.contains(&sha256) && !page.contains(&format!(r#"href="{link}""#)));
+    let (status, _, _) = get(&f.app, &link, &[("Cookie", &audrey)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -16,6 +16,7 @@
 //! whose key the port holds decides ([`actions`]).
 
 mod actions;
+mod attach;
 mod chips_page;
 mod downloads;
 mod i18n;
@@ -155,6 +156,15 @@ pub fn router(port: Arc<Port>) -> Router {
         .route(
             "/filings/{id}/contests/{seq}/ruling",
             post(actions::post_ruling),
+        )
+        .route(
+            "/filings/{id}/attachments",
+            post(attach::post_attachment)
+                .layer(axum::extract::DefaultBodyLimit::max(attach::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/filings/{id}/attachments/{seq}",
+            get(downloads::attached_document),
         )
         .route("/filings/{id}/decision", post(actions::post_decision))
         .route("/filings/{id}/receipt", get(downloads::receipt))
