@@ -103,7 +103,7 @@ try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang === 'zh' ? 'zh-CN' : 'en-US', bypassCSP: true });
       const page = await context.newPage();
       const problems = watch(page, base);
-      for (const path of ['/publications', '/log']) {
+      for (const path of ['/publications', '/log', '/verify']) {
         const response = await page.goto(`${base}${path}`);
         if (response.status() !== 200) fail(`${lang} public`, `${path}: HTTP ${response.status()}`);
         await checkPage(page, `${lang} public ${path}`, lang, problems);

@@ -1211,3 +1211,105 @@ async fn an_exporter_attaches_a_document_from_the_filing_page() {
     let (status, _, _) = get(&f.app, &link, &[("Cookie", &audrey)]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// `POST /verify/report` with `files` as `(field, file name, bytes)` (no session: public).
+async fn verify_report(
+    app: &Router,
+    lang: &str,
+    files: &[(&str, &str, Vec<u8>)],
+) -> (StatusCode, String) {
+    let boundary = "----freeport-test-boundary";
+    let mut body = Vec::new();
+    for (field, name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let request = Request::builder()
+        .method("POST")
+        .uri("/verify/report")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, format!("fdp_lang={lang}"))
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, page) = send(app, request).await;
+    (status, page)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anyone_verifies_a_report_against_its_log_and_each_failure_is_named() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let out = assessment(dir.path());
+    let read = |name: &str| std::fs::read(out.join(name)).unwrap();
+    let report = || ("report", "report.json", read("report.json"));
+    let policy = || ("trust_policy", "trust-policy.txt", read("trust-policy.txt"));
+    let (_, _, page) = get(&f.app, "/verify?lang=zh", &[]).await;
+    assert!(
+        page.contains(r#"action="/verify/report""#) && page.contains("核验报告"),
+        "{page}"
+    );
+
+    // The report with the receipt it carries, under the exporter's log's trust policy.
+    let (status, page) = verify_report(&f.app, "en", &[report(), policy()]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("The report verifies"), "{page}");
+    let parsed: serde_json::Value = serde_json::from_slice(&read("report.json")).unwrap();
+    assert!(
+        page.contains(parsed["cover"]["transfer_id"].as_str().unwrap()),
+        "{page}"
+    );
+    assert!(page.contains("the one uploaded"), "{page}");
+    // And with the receipt beside it.
+    let receipt = ("receipt", "receipt.tlog-proof", read("receipt.tlog-proof"));
+    let (status, _) = verify_report(&f.app, "en", &[report(), receipt, policy()]).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Under the port's own trust policy: another log's key, so the receipt is named.
+    let (status, page) = verify_report(&f.app, "zh", &[report()]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("报告核验未通过。收据："), "{page}");
+    assert!(
+        page.contains(r#"id="report-receipt" type="file" name="receipt" accept=".tlog-proof,text/plain" aria-describedby="report-receipt-help" aria-invalid="true""#),
+        "{page}"
+    );
+    // A report changed after it was logged: the entry binds another hash.
+    let mut changed = parsed.clone();
+    changed["cover"]["transfer_date"] = serde_json::json!("2020-01-01");
+    let changed = (
+        "report",
+        "report.json",
+        serde_json::to_vec(&changed).unwrap(),
+    );
+    let (status, page) = verify_report(&f.app, "en", &[changed, policy()]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("The report does NOT verify. The report:") && page.contains("binds"),
+        "{page}"
+    );
+    // Not a report; a broken trust policy; nothing chosen.
+    let junk = ("report", "report.json", b"{}".to_vec());
+    let (status, page) = verify_report(&f.app, "zh", &[junk]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("报告核验未通过。报告："), "{page}");
+    let broken = ("trust_policy", "trust-policy.txt", b"log nonsense".to_vec());
+    let (status, page) = verify_report(&f.app, "en", &[report(), broken]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("The report does NOT verify. The trust policy:"),
+        "{page}"
+    );
+    let (status, page) = verify_report(&f.app, "en", &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Choose a report file."), "{page}");
+}

@@ -146,6 +146,7 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/publications", get(publications))
         .route("/log", get(log_page::log))
         .route("/verify", get(verify_page::form).post(verify_page::check))
+        .route("/verify/report", post(verify_page::check_report))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/filings", get(filings).post(upload::file))
