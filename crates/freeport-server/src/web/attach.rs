@@ -66,15 +66,7 @@ async fn read_form(
             Some("csrf") => posted.csrf = field.text().await.unwrap_or_default(),
             Some("kind") => posted.kind = field.text().await.unwrap_or_default(),
             Some("document") => {
-                // Browsers send a file's name without its directory; a path is cut to its last
-                // part all the same, as the assessment upload does.
-                posted.file_name = field
-                    .file_name()
-                    .unwrap_or_default()
-                    .rsplit(['/', '\\'])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                posted.file_name = super::upload::base_name(&field);
                 match field.bytes().await {
                     Ok(bytes) => posted.bytes = bytes.to_vec(),
                     Err(_) => {

@@ -246,6 +246,24 @@ async fn read_report_upload(
     Ok(upload)
 }
 
+/// The checkpoint size a receipt was proved under and the witnesses that cosigned it.
+fn proved_under(lang: Lang, size: u64, witnesses: &[String]) -> Markup {
+    html! {
+        dt { (t(lang, "verify.checkpoint")) } dd { (size) }
+        dt { (t(lang, "verify.witnesses")) }
+        dd {
+            @if witnesses.is_empty() {
+                (t(lang, "verify.no_witness"))
+            } @else {
+                @for (n, w) in witnesses.iter().enumerate() {
+                    @if n > 0 { ", " }
+                    code lang="und" { (w) }
+                }
+            }
+        }
+    }
+}
+
 fn page(lang: Lang, outcome: &Outcome) -> Markup {
     html! {
         p { (t(lang, "verify.intro")) }
@@ -289,18 +307,7 @@ fn page(lang: Lang, outcome: &Outcome) -> Markup {
                         dt { (t(lang, "verify.report.sha256")) } dd { code.hash lang="und" { (proof.report_sha256) } }
                         dt { (t(lang, "verify.report.log")) }
                         dd { code lang="und" { (proof.log_origin) } " #" (proof.log_index) }
-                        dt { (t(lang, "verify.checkpoint")) } dd { (proof.checkpoint_size) }
-                        dt { (t(lang, "verify.witnesses")) }
-                        dd {
-                            @if proof.witnesses.is_empty() {
-                                (t(lang, "verify.no_witness"))
-                            } @else {
-                                @for (n, w) in proof.witnesses.iter().enumerate() {
-                                    @if n > 0 { ", " }
-                                    code lang="und" { (w) }
-                                }
-                            }
-                        }
+                        (proved_under(lang, proof.checkpoint_size, &proof.witnesses))
                         dt { (t(lang, "verify.report.under")) }
                         dd { (t(lang, if *ours { "verify.report.under_port" } else { "verify.report.under_uploaded" })) }
                     }
@@ -316,18 +323,7 @@ fn page(lang: Lang, outcome: &Outcome) -> Markup {
                             dt { code lang="und" { (name) } }
                             dd { code lang="und" { (value) } }
                         }
-                        dt { (t(lang, "verify.checkpoint")) } dd { (check.checkpoint_size) }
-                        dt { (t(lang, "verify.witnesses")) }
-                        dd {
-                            @if check.witnesses.is_empty() {
-                                (t(lang, "verify.no_witness"))
-                            } @else {
-                                @for (n, w) in check.witnesses.iter().enumerate() {
-                                    @if n > 0 { ", " }
-                                    code lang="und" { (w) }
-                                }
-                            }
-                        }
+                        (proved_under(lang, check.checkpoint_size, &check.witnesses))
                         dt { (t(lang, "verify.sha256")) } dd { code.hash lang="und" { (check.entry.sha256) } }
                     }
                 }
