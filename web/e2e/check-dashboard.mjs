@@ -13,7 +13,9 @@
 //   5. the exporter files by uploading a facts file (a bad one refused with its line first);
 //      on a third filing the exporter asks a question and a China reviewer whose key the port
 //      holds decides in the browser (approve with conditions): the page then shows the decision,
-//      the key that signed it (`li@port+…`) and its log entry.
+//      the key that signed it (`li@port+…`) and its log entry;
+//   6. the exporter attaches a document (an empty file refused next to its field), sees its
+//      SHA-256, contests a classification, and a China reviewer rejects the contest.
 //
 // Usage: FREEPORT=target/debug/freeport node check-dashboard.mjs [OUT_DIR]
 
@@ -101,7 +103,7 @@ try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang === 'zh' ? 'zh-CN' : 'en-US', bypassCSP: true });
       const page = await context.newPage();
       const problems = watch(page, base);
-      for (const path of ['/publications', '/log']) {
+      for (const path of ['/publications', '/log', '/verify']) {
         const response = await page.goto(`${base}${path}`);
         if (response.status() !== 200) fail(`${lang} public`, `${path}: HTTP ${response.status()}`);
         await checkPage(page, `${lang} public ${path}`, lang, problems);
@@ -202,6 +204,45 @@ try {
     await Promise.all([page.waitForURL((u) => /^\/filings\/F-/.test(u.pathname)), page.getByRole('button', { name: 'File', exact: true }).click()]);
     await checkPage(page, 'en exporter upload (filed)', 'en', problems);
     await page.screenshot({ path: join(out, 'en-exporter-uploaded.png'), fullPage: true });
+    await context.close();
+  }
+  {
+    // 6. The exporter attaches a document in Chinese (an empty file refused next to its field,
+    //    the kind kept), then contests a classification; a China reviewer rejects the contest.
+    const where = 'zh exporter attaches';
+    const { context, page, problems } = await signIn(tokens.exporter, 'zh-CN');
+    await page.goto(`${base}/filings/${review}`);
+    await page.selectOption('#attach-kind', 'standard_contract');
+    await page.setInputFiles('#attach-document', { name: 'contract.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) });
+    const refused = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/attachments')), page.getByRole('button', { name: '附上' }).click()]);
+    if (refused[0].status() !== 422) fail(where, `an empty file: HTTP ${refused[0].status()}, expected 422`);
+    if ((await page.locator('#attach-document').getAttribute('aria-invalid')) !== 'true') fail(where, 'the file field is not marked invalid');
+    if ((await page.locator('#attach-kind').inputValue()) !== 'standard_contract') fail(where, 'the refused form lost the kind chosen');
+    await checkPage(page, `${where} (refused)`, 'zh', problems.filter((p) => !p.includes('422')));
+    problems.splice(0);
+    const contract = Buffer.from('%PDF-1.7 the signed standard contract\n');
+    const sha256 = (await import('node:crypto')).createHash('sha256').update(contract).digest('hex');
+    await page.setInputFiles('#attach-document', { name: 'contract.pdf', mimeType: 'application/pdf', buffer: contract });
+    await Promise.all([page.waitForURL((u) => u.hash === '#attachment-1'), page.getByRole('button', { name: '附上' }).click()]);
+    if (!(await page.locator('#attachment-1').innerText()).includes(sha256)) fail(where, 'the attachment\'s SHA-256 is not shown');
+    await checkPage(page, `${where} (attached)`, 'zh', problems);
+    await page.screenshot({ path: join(out, 'zh-exporter-attached.png'), fullPage: true });
+    await page.selectOption('#contest-entry', { index: 0 });
+    await page.fill('#contest-becomes', 'not_personal_data');
+    await page.fill('#contest-justification', '该列为工厂所在地名称，并非人名。');
+    await Promise.all([page.waitForURL((u) => u.hash === '#contest-1'), page.getByRole('button', { name: '提出异议' }).click()]);
+    await checkPage(page, 'zh exporter contests', 'zh', problems);
+    await context.close();
+  }
+  {
+    const where = 'en cn_reviewer rules on a contest';
+    const { context, page, problems } = await signIn(tokens.cn_reviewer_port_key, 'en-US');
+    await page.goto(`${base}/filings/${review}`);
+    await page.getByLabel('Reject: the classification stands').check();
+    await page.fill('#ruling-1', 'The column holds the names of contact persons.');
+    await Promise.all([page.waitForURL((u) => u.hash === '#contest-1'), page.getByRole('button', { name: 'Rule', exact: true }).click()]);
+    if (!(await page.locator('#contest-1').innerText()).includes('Rejected')) fail(where, 'the ruling is not shown');
+    await checkPage(page, where, 'en', problems);
     await context.close();
   }
 } finally {

@@ -61,8 +61,12 @@ mod attach;
 pub mod chips;
 mod contest;
 
-pub use assessment::{AssessmentFiled, AssessmentUpload, AssessmentView};
-pub use attach::{AttachmentKind, AttachmentView, MAX_ATTACHMENT_BYTES, RequiredDocument};
+pub use assessment::{
+    AssessmentFiled, AssessmentUpload, AssessmentView, ReportProof, prove_report, read_report,
+};
+pub use attach::{
+    AttachmentKind, AttachmentView, FileNameProblem, MAX_ATTACHMENT_BYTES, RequiredDocument,
+};
 pub use contest::{
     ContestRulingRequest, ContestView, NOT_PERSONAL_DATA, NewContest, Ruling, RulingView,
     override_entry,

@@ -604,6 +604,22 @@ async fn attach(
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
+/// `Content-Disposition: attachment` naming `file_name` (any characters, RFC 5987 encoded), for
+/// an attached document's download here and on the dashboard.
+pub(crate) fn save_as(file_name: &str) -> Option<HeaderValue> {
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")).ok()
+}
+
 #[utoipa::path(get, path = "/api/v1/filings/{id}/attachments/{seq}", tag = "cases",
     params(("id" = String, Path, description = "Filing id"), ("seq" = u64, Path, description = "The attachment's number within the filing")),
     responses((status = 200, description = "The document's bytes, checked against their SHA-256 (also in `ETag`)", body = Vec<u8>, content_type = "application/octet-stream"), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The role may not do this (auditors see hashes, not documents)", body = Problem, content_type = "application/problem+json"), (status = 404, description = "Not found, or outside the caller's tenancy", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed: a parameter of the wrong type", body = Problem, content_type = "application/problem+json")),
@@ -615,21 +631,10 @@ async fn attachment(
 ) -> Result<Response, ApiError> {
     let Path((id, seq)) = path.map_err(path_problem)?;
     let (view, bytes) = blocking(move || port.attachment(&who, &id, seq)).await?;
-    let encoded: String = view
-        .file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
     let mut response =
         ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response();
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")) {
+    if let Some(value) = save_as(&view.file_name) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     if let Ok(value) = HeaderValue::from_str(&format!("\"{}\"", view.sha256)) {

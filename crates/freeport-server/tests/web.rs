@@ -1046,3 +1046,270 @@ async fn a_filing_page_lists_the_documents_its_rules_call_for_and_those_attached
     assert!(page.contains("个人信息出境标准合同</td><td>#1"), "{page}");
     assert!(page.contains("尚未附上"), "{page}");
 }
+
+/// `POST {path}/attachments` as the dashboard's form sends it: the CSRF token, the kind, and the
+/// document (`file_name` and `bytes`).
+async fn attach(
+    app: &Router,
+    cookie: &str,
+    path: &str,
+    fields: (&str, &str),
+    document: (&str, &[u8]),
+) -> (StatusCode, HeaderMap, String) {
+    let boundary = "----freeport-test-boundary";
+    let (csrf, kind) = fields;
+    let (file_name, bytes) = document;
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"document\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::builder()
+        .method("POST")
+        .uri(format!("{path}/attachments"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap();
+    send(app, request).await
+}
+
+/// The documents section of a filing page (up to the next heading).
+fn documents_section(page: &str) -> String {
+    let start = page.find(r#"<h2 id="documents">"#).unwrap();
+    let end = page[start + 4..]
+        .find("<h2")
+        .map_or(page.len(), |n| start + 4 + n);
+    stable(&page[start..end])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exporter_attaches_a_document_from_the_filing_page() {
+    let f = fixture();
+    let admin = freeport_port::Principal::local_admin();
+    let attached = || f.port.filing(&admin, &f.china).unwrap().attachments;
+    let alice = format!("{}; fdp_lang=zh", sign_in(&f.app, &f.tokens[0].1).await);
+    let path = format!("/filings/{}", f.china);
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &alice)]).await;
+    assert!(
+        page.contains(&format!(r#"action="{path}/attachments""#))
+            && page.contains(r#"enctype="multipart/form-data""#),
+        "{page}"
+    );
+    let csrf = csrf_field(&page);
+
+    // No kind and no file: both refused next to their fields, in the page's language.
+    let (status, _, page) = attach(&f.app, &alice, &path, (&csrf, ""), ("", b"")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("请选择文件类别。") && page.contains("请选择文件。"),
+        "{page}"
+    );
+    insta::assert_snapshot!("attach_refused_zh", documents_section(&page));
+    // A hidden file's name: refused, the kind chosen kept, the file named.
+    let (status, _, page) = attach(
+        &f.app,
+        &alice,
+        &path,
+        (&csrf, "pipia"),
+        (".pipia.pdf", b"%PDF"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("文件名以句点开头"), "{page}");
+    assert!(
+        page.contains(r#"<option value="pipia" selected>"#),
+        "{page}"
+    );
+    assert!(page.contains(".pipia.pdf"), "{page}");
+    // An empty file, and one over the API's limit (413, as the API answers).
+    let (status, _, page) =
+        attach(&f.app, &alice, &path, (&csrf, "pipia"), ("pipia.pdf", b"")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("文件为空。"), "{page}");
+    let big = vec![b'x'; freeport_port::port::MAX_ATTACHMENT_BYTES + 1];
+    let (status, _, page) =
+        attach(&f.app, &alice, &path, (&csrf, "pipia"), ("pipia.pdf", &big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.contains("文件超过八兆字节"), "{page}");
+    // A forged form.
+    let (status, _, _) = attach(
+        &f.app,
+        &alice,
+        &path,
+        (&"0".repeat(64), "pipia"),
+        ("pipia.pdf", b"%PDF"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(attached().is_empty(), "nothing is attached by a refusal");
+
+    // Another organisation's exporter: not found; a reviewer: forbidden; a cleared filing: 409.
+    let bob = sign_in(&f.app, &f.tokens[1].1).await;
+    let (_, _, page) = get(&f.app, "/filings", &[("Cookie", &bob)]).await;
+    let bob_csrf = csrf_field(&page);
+    let document = ("contract.pdf", b"%PDF".as_slice());
+    let (status, _, _) = attach(&f.app, &bob, &path, (&bob_csrf, "pipia"), document).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let cleared = format!("/filings/{}", f.cleared);
+    let (status, _, page) = attach(&f.app, &bob, &cleared, (&bob_csrf, "pipia"), document).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("no longer under review"), "{page}");
+    let wei = sign_in(&f.app, &f.tokens[2].1).await;
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &wei)]).await;
+    assert!(!page.contains(&format!(r#"action="{path}/attachments""#)));
+    let wei_csrf = csrf_field(&page);
+    let (status, _, _) = attach(&f.app, &wei, &path, (&wei_csrf, "pipia"), document).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(attached().is_empty());
+
+    // The standard contract: attached, the browser sent to its row, its SHA-256 shown whole.
+    let contract = b"%PDF-1.7 the signed standard contract";
+    let (status, headers, _) = attach(
+        &f.app,
+        &alice,
+        &path,
+        (&csrf, "standard_contract"),
+        ("标准合同.pdf", contract),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("{path}#attachment-1").as_str()
+    );
+    let sha256 = freeport_report::sha256_hex(contract);
+    assert_eq!(attached()[0].sha256, sha256);
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &alice)]).await;
+    assert!(page.contains(&sha256), "{page}");
+    insta::assert_snapshot!("attach_done_zh", documents_section(&page));
+
+    // The reviewer downloads it; the auditor sees the hash only.
+    let link = format!("{path}/attachments/1");
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &wei)]).await;
+    assert!(page.contains(&format!(r#"href="{link}""#)), "{page}");
+    let (status, headers, body) = get(&f.app, &link, &[("Cookie", &wei)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.as_bytes(), contract);
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("UTF-8''%E6%A0%87"),
+        "{headers:?}"
+    );
+    let audrey = sign_in(&f.app, &f.tokens[4].1).await;
+    let (_, _, page) = get(&f.app, &path, &[("Cookie", &audrey)]).await;
+    assert!(page.contains(&sha256) && !page.contains(&format!(r#"href="{link}""#)));
+    let (status, _, _) = get(&f.app, &link, &[("Cookie", &audrey)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// `POST /verify/report` with `files` as `(field, file name, bytes)` (no session: public).
+async fn verify_report(
+    app: &Router,
+    lang: &str,
+    files: &[(&str, &str, Vec<u8>)],
+) -> (StatusCode, String) {
+    let boundary = "----freeport-test-boundary";
+    let mut body = Vec::new();
+    for (field, name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let request = Request::builder()
+        .method("POST")
+        .uri("/verify/report")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, format!("fdp_lang={lang}"))
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, page) = send(app, request).await;
+    (status, page)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anyone_verifies_a_report_against_its_log_and_each_failure_is_named() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let out = assessment(dir.path());
+    let read = |name: &str| std::fs::read(out.join(name)).unwrap();
+    let report = || ("report", "report.json", read("report.json"));
+    let policy = || ("trust_policy", "trust-policy.txt", read("trust-policy.txt"));
+    let (_, _, page) = get(&f.app, "/verify?lang=zh", &[]).await;
+    assert!(
+        page.contains(r#"action="/verify/report""#) && page.contains("核验报告"),
+        "{page}"
+    );
+
+    // The report with the receipt it carries, under the exporter's log's trust policy.
+    let (status, page) = verify_report(&f.app, "en", &[report(), policy()]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("The report verifies"), "{page}");
+    let parsed: serde_json::Value = serde_json::from_slice(&read("report.json")).unwrap();
+    assert!(
+        page.contains(parsed["cover"]["transfer_id"].as_str().unwrap()),
+        "{page}"
+    );
+    assert!(page.contains("the one uploaded"), "{page}");
+    // And with the receipt beside it.
+    let receipt = ("receipt", "receipt.tlog-proof", read("receipt.tlog-proof"));
+    let (status, _) = verify_report(&f.app, "en", &[report(), receipt, policy()]).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Under the port's own trust policy: another log's key, so the receipt is named.
+    let (status, page) = verify_report(&f.app, "zh", &[report()]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("报告核验未通过。收据："), "{page}");
+    assert!(
+        page.contains(r#"id="report-receipt" type="file" name="receipt" accept=".tlog-proof,text/plain" aria-describedby="report-receipt-help" aria-invalid="true""#),
+        "{page}"
+    );
+    // A report changed after it was logged: the entry binds another hash.
+    let mut changed = parsed.clone();
+    changed["cover"]["transfer_date"] = serde_json::json!("2020-01-01");
+    let changed = (
+        "report",
+        "report.json",
+        serde_json::to_vec(&changed).unwrap(),
+    );
+    let (status, page) = verify_report(&f.app, "en", &[changed, policy()]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("The report does NOT verify. The report:") && page.contains("binds"),
+        "{page}"
+    );
+    // Not a report; a broken trust policy; nothing chosen.
+    let junk = ("report", "report.json", b"{}".to_vec());
+    let (status, page) = verify_report(&f.app, "zh", &[junk]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("报告核验未通过。报告："), "{page}");
+    let broken = ("trust_policy", "trust-policy.txt", b"log nonsense".to_vec());
+    let (status, page) = verify_report(&f.app, "en", &[report(), broken]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("The report does NOT verify. The trust policy:"),
+        "{page}"
+    );
+    let (status, page) = verify_report(&f.app, "en", &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Choose a report file."), "{page}");
+}

@@ -144,19 +144,7 @@ fn verify(
     upload: &AssessmentUpload,
     prepared: &super::PreparedFiling,
 ) -> Result<(AssessmentView, String), PortError> {
-    if upload.report.len() > MAX_ATTACHMENT_BYTES {
-        return Err(invalid(
-            "report",
-            format!(
-                "{} bytes; at most {MAX_ATTACHMENT_BYTES}",
-                upload.report.len()
-            ),
-        ));
-    }
-    let text = std::str::from_utf8(&upload.report)
-        .map_err(|_| invalid("report", "is not UTF-8 text (give `report.json`)"))?;
-    let report = Report::from_json(text)
-        .map_err(|e| invalid("report", format!("is not a `freeport assess` report: {e}")))?;
+    let report = read_report(&upload.report)?;
     let facts = &prepared.facts;
     let date = facts.date.to_string();
     if report.cover.transfer_date != date {
@@ -184,15 +172,79 @@ fn verify(
             ));
         }
     }
-    let bound = freeport_report::bound_json(&report)
-        .map_err(|e| PortError::Internal(format!("the report as bound: {e}")))?;
-    let report_sha256 = freeport_report::sha256_hex(bound.as_bytes());
-
     let policy = Policy::parse(&upload.trust_policy)
         .map_err(|e| invalid("trust_policy", format!("is not a trust policy: {e}")))?;
-    let receipt = Receipt::parse(&upload.receipt)
+    let (proof, bound) = prove_report(&report, &upload.receipt, &policy)?;
+    Ok((
+        AssessmentView {
+            report_sha256: proof.report_sha256,
+            report_bytes: u64::try_from(upload.report.len()).unwrap_or(u64::MAX),
+            exporter_transfer: proof.transfer_id,
+            log_origin: proof.log_origin,
+            log_index: proof.log_index,
+            checkpoint_size: proof.checkpoint_size,
+        },
+        bound,
+    ))
+}
+
+/// What a report's receipt proved ([`prove_report`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportProof {
+    /// SHA-256 of the report as bound to the log (its log fields empty), 64 hex digits.
+    pub report_sha256: String,
+    /// The report's transfer id, as the log entry names it.
+    pub transfer_id: String,
+    /// The log's origin.
+    pub log_origin: String,
+    /// The entry's index in that log.
+    pub log_index: u64,
+    /// The size of the checkpoint the receipt proved the entry under.
+    pub checkpoint_size: u64,
+    /// The trust policy's witnesses whose cosignatures verified.
+    pub witnesses: Vec<String>,
+}
+
+/// Reads an uploaded `report.json`: at most [`MAX_ATTACHMENT_BYTES`], UTF-8, a report of this
+/// schema.
+///
+/// # Errors
+///
+/// [`PortError::Invalid`] on `report` naming what is wrong.
+pub fn read_report(bytes: &[u8]) -> Result<Report, PortError> {
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(invalid(
+            "report",
+            format!("{} bytes; at most {MAX_ATTACHMENT_BYTES}", bytes.len()),
+        ));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| invalid("report", "is not UTF-8 text (give `report.json`)"))?;
+    Report::from_json(text)
+        .map_err(|e| invalid("report", format!("is not a `freeport assess` report: {e}")))
+}
+
+/// Checks that `receipt` proves, under `policy`, the log entry that binds `report`: the
+/// checkpoint's signatures and witness quorum, the entry's inclusion, its `report_sha256` (the
+/// SHA-256 of the report as bound to the log, [`freeport_report::bound_json`]) and
+/// `transfer_id`, and the report's own stated place in the log, when it states one. The one
+/// check of a report against a log: the port's assessment upload and the dashboard's
+/// verification page both make it. Returns what it proved and the report as bound.
+///
+/// # Errors
+///
+/// [`PortError::Invalid`] naming the part (`receipt`, `report`) that fails, and why.
+pub fn prove_report(
+    report: &Report,
+    receipt: &str,
+    policy: &Policy,
+) -> Result<(ReportProof, String), PortError> {
+    let bound = freeport_report::bound_json(report)
+        .map_err(|e| PortError::Internal(format!("the report as bound: {e}")))?;
+    let report_sha256 = freeport_report::sha256_hex(bound.as_bytes());
+    let receipt = Receipt::parse(receipt)
         .map_err(|e| invalid("receipt", format!("is not a log receipt: {e}")))?;
-    let trusted = receipt.verify(&policy, None).map_err(|e| {
+    let trusted = receipt.verify(policy, None).map_err(|e| {
         invalid(
             "receipt",
             format!("does not verify under the trust policy: {e}"),
@@ -239,13 +291,13 @@ fn verify(
         ));
     }
     Ok((
-        AssessmentView {
+        ReportProof {
             report_sha256,
-            report_bytes: u64::try_from(upload.report.len()).unwrap_or(u64::MAX),
-            exporter_transfer: report.cover.transfer_id,
+            transfer_id: report.cover.transfer_id.clone(),
             log_origin: trusted.checkpoint.origin,
             log_index: receipt.index,
             checkpoint_size: trusted.checkpoint.size,
+            witnesses: trusted.witnesses,
         },
         bound,
     ))

@@ -181,26 +181,55 @@ pub(crate) fn required_documents(
     required
 }
 
+/// What is wrong with an attachment's file name: one check for the API (worded in English) and
+/// the dashboard's form (worded in the page's language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileNameProblem {
+    /// Blank.
+    Empty,
+    /// Over 200 bytes.
+    TooLong,
+    /// A path (`/`, `\\`), not a name.
+    Path,
+    /// `.`, `..` or a hidden name.
+    Dot,
+    /// A control character.
+    Control,
+}
+
+impl FileNameProblem {
+    /// The problem of `name` (anything that could name more than a file in one directory), if
+    /// any.
+    #[must_use]
+    pub fn of(name: &str) -> Option<Self> {
+        if name.trim().is_empty() {
+            Some(Self::Empty)
+        } else if name.len() > MAX_FILE_NAME_BYTES {
+            Some(Self::TooLong)
+        } else if name.contains(['/', '\\']) {
+            Some(Self::Path)
+        } else if name.starts_with('.') {
+            Some(Self::Dot)
+        } else if name.chars().any(char::is_control) {
+            Some(Self::Control)
+        } else {
+            None
+        }
+    }
+}
+
 /// Refuses a file name that could name anything but a file in one directory: empty, too long,
-/// a path (`/`, `\`), `.` or `..`, a hidden name, control characters.
+/// a path (`/`, `\\`), `.` or `..`, a hidden name, control characters.
 fn check_file_name(name: &str) -> Result<(), PortError> {
-    let refuse = |reason: &str| Err(invalid("file_name", reason));
-    if name.trim().is_empty() {
-        return refuse("it is empty");
-    }
-    if name.len() > MAX_FILE_NAME_BYTES {
-        return refuse("it is longer than 200 bytes");
-    }
-    if name.contains(['/', '\\']) {
-        return refuse("a file name, not a path: no `/` or `\\`");
-    }
-    if name == "." || name == ".." || name.starts_with('.') {
-        return refuse("it starts with `.` (`.`, `..` and hidden names are refused)");
-    }
-    if name.chars().any(char::is_control) {
-        return refuse("it holds a control character");
-    }
-    Ok(())
+    let reason = match FileNameProblem::of(name) {
+        None => return Ok(()),
+        Some(FileNameProblem::Empty) => "it is empty",
+        Some(FileNameProblem::TooLong) => "it is longer than 200 bytes",
+        Some(FileNameProblem::Path) => "a file name, not a path: no `/` or `\\`",
+        Some(FileNameProblem::Dot) => "it starts with `.` (`.`, `..` and hidden names are refused)",
+        Some(FileNameProblem::Control) => "it holds a control character",
+    };
+    Err(invalid("file_name", reason))
 }
 
 /// Refuses a filing that is not under review (conflict).

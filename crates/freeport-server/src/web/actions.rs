@@ -22,6 +22,7 @@ use freeport_port::{PortError, Principal};
 use freeport_store::docket::{CaseStatus, FilingStatus, Role};
 use serde::Deserialize;
 
+use super::attach::AttachState;
 use super::{Context, LangSwitch, Web, i18n, pages, same_secret};
 
 /// What a signed-in person may do on a filing's page, with what they typed when a form came
@@ -34,6 +35,8 @@ pub(super) struct FilingActions {
     pub decide: Option<DecideState>,
     /// The exporter's contest form, while the filing is under review.
     pub contest: Option<ContestState>,
+    /// The exporter's form to attach a document, while the filing is under review.
+    pub attach: Option<AttachState>,
     /// A reviewer of a side with a live case rules on pending contests: the refused ruling's
     /// contest and problem (a locale key), if one came back.
     pub rule: Option<Option<(u64, &'static str)>>,
@@ -100,6 +103,7 @@ pub(super) fn actions_for(who: &Principal, view: &FilingView, holds_key: bool) -
             .iter()
             .any(|c| c.side == side.as_str() && c.status == CaseStatus::Open)
     });
+    let exporter_in_review = who.role == Role::Exporter && view.status == FilingStatus::InReview;
     FilingActions {
         message: may_write.then(MessageState::default),
         decide: open_side.then(|| {
@@ -109,8 +113,8 @@ pub(super) fn actions_for(who: &Principal, view: &FilingView, holds_key: bool) -
                 DecideState::OwnKey
             }
         }),
-        contest: (who.role == Role::Exporter && view.status == FilingStatus::InReview)
-            .then(ContestState::default),
+        contest: exporter_in_review.then(ContestState::default),
+        attach: exporter_in_review.then(AttachState::default),
         rule: (view.status == FilingStatus::InReview
             && who.side().is_some_and(|side| {
                 view.cases
@@ -138,7 +142,7 @@ pub(super) async fn load(
 }
 
 /// Renders the filing page with `actions`.
-fn page(
+pub(super) fn page(
     context: &Context,
     status: StatusCode,
     view: &FilingView,
@@ -175,7 +179,7 @@ fn refusal_notice(error: &PortError) -> Option<(StatusCode, &'static str)> {
 
 /// A form posted to `path`: its page context and the signed-in person, once the session's CSRF
 /// token matched; else the answer (to sign in, or 403 for a stale or forged form).
-fn signed_form(
+pub(super) fn signed_form(
     web: &Web,
     headers: &HeaderMap,
     path: &str,

@@ -80,3 +80,32 @@ pub(super) async fn audit_bundle(
         Err(e) => context.error(&e),
     }
 }
+
+/// `GET /filings/{id}/attachments/{seq}`: an attached document, for the filing's exporter and
+/// reviewers of a side with a case ([`freeport_port::Port::attachment`] checks its bytes against
+/// their SHA-256).
+pub(super) async fn attached_document(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((id, seq)): Path<(String, u64)>,
+    Query(switch): Query<LangSwitch>,
+) -> Response {
+    let path = format!("/filings/{id}/attachments/{seq}");
+    let context = Context::new(&web, &headers, &switch, &path);
+    let Some(who) = context.who.clone() else {
+        return super::redirect("/login");
+    };
+    let port = Arc::clone(&web.port);
+    match crate::port_call(move || port.attachment(&who, &id, seq)).await {
+        Ok((view, bytes)) => {
+            let mut response = attachment(bytes, "application/octet-stream", "");
+            if let Some(value) = crate::api::save_as(&view.file_name) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(e) => context.error(&e),
+    }
+}

@@ -16,6 +16,7 @@
 //! whose key the port holds decides ([`actions`]).
 
 mod actions;
+mod attach;
 mod chips_page;
 mod downloads;
 mod i18n;
@@ -145,6 +146,7 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/publications", get(publications))
         .route("/log", get(log_page::log))
         .route("/verify", get(verify_page::form).post(verify_page::check))
+        .route("/verify/report", post(verify_page::check_report))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/filings", get(filings).post(upload::file))
@@ -155,6 +157,15 @@ pub fn router(port: Arc<Port>) -> Router {
         .route(
             "/filings/{id}/contests/{seq}/ruling",
             post(actions::post_ruling),
+        )
+        .route(
+            "/filings/{id}/attachments",
+            post(attach::post_attachment)
+                .layer(axum::extract::DefaultBodyLimit::max(attach::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/filings/{id}/attachments/{seq}",
+            get(downloads::attached_document),
         )
         .route("/filings/{id}/decision", post(actions::post_decision))
         .route("/filings/{id}/receipt", get(downloads::receipt))

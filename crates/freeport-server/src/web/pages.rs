@@ -3,8 +3,8 @@
 //! given, escaped by maud.
 
 use freeport_port::port::{
-    AssessmentUpload, CaseView, FilingSummary, FilingView, NOT_PERSONAL_DATA, Publication,
-    QueueItem,
+    AssessmentUpload, AttachmentKind, CaseView, FilingSummary, FilingView, NOT_PERSONAL_DATA,
+    Publication, QueueItem,
 };
 use freeport_report::Lang;
 use freeport_store::docket::{CaseStatus, ContestStatus, FilingStatus, Role};
@@ -12,6 +12,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use super::Context;
 use super::actions::{ContestState, DecideState, FilingActions};
+use super::attach::AttachState;
 use super::i18n::{self, t};
 use super::upload::UploadState;
 
@@ -501,7 +502,7 @@ pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActio
             (side_decision(lang, side, &view.decision[side]))
         }
         (remedies(lang, &view.decision["remedies"]))
-        (documents(lang, view))
+        (documents(context, view, actions.attach.as_ref()))
         (conditions_and_reasons(lang, &view.cases))
         @if let Some(notice) = actions.notice {
             p.error #notice role="alert" { (t(lang, notice)) }
@@ -725,8 +726,7 @@ fn remedy_action_key(action: &str) -> &'static str {
     }
 }
 
-fn attachment_kind_key(kind: freeport_port::port::AttachmentKind) -> &'static str {
-    use freeport_port::port::AttachmentKind;
+fn attachment_kind_key(kind: AttachmentKind) -> &'static str {
     match kind {
         AttachmentKind::StandardContract => "attachment.standard_contract",
         AttachmentKind::Pipia => "attachment.pipia",
@@ -737,13 +737,19 @@ fn attachment_kind_key(kind: freeport_port::port::AttachmentKind) -> &'static st
     }
 }
 
-/// The documents each side under review needs, whether one is attached, and every attachment
-/// with its SHA-256 (what a decision binds). Attaching is done with `freeport case attach` or the
-/// API for now.
-fn documents(lang: Lang, view: &FilingView) -> Markup {
+/// The documents each side under review needs, whether one is attached, every attachment with
+/// its SHA-256 (what a decision binds) and, for those who may have it, a link to download it;
+/// then the exporter's form to attach one while the filing is under review.
+fn documents(context: &Context, view: &FilingView, form: Option<&AttachState>) -> Markup {
+    let lang = context.lang;
+    let may_download = context
+        .who
+        .as_ref()
+        .is_some_and(|w| matches!(w.role, Role::Exporter | Role::CnReviewer | Role::UsReviewer));
+    let error = |field: &str| form.and_then(|f| f.errors.get(field).copied());
     html! {
-        @if !view.documents.is_empty() || !view.attachments.is_empty() {
-            h2 { (t(lang, "documents.title")) }
+        @if !view.documents.is_empty() || !view.attachments.is_empty() || form.is_some() {
+            h2 #documents { (t(lang, "documents.title")) }
             @if !view.documents.is_empty() {
                 table {
                     (head(lang, &["filing.side", "documents.document", "documents.attached"]))
@@ -769,14 +775,58 @@ fn documents(lang: Lang, view: &FilingView) -> Markup {
                     (head(lang, &["documents.number", "documents.document", "documents.file", "documents.sha256"]))
                     tbody {
                         @for a in &view.attachments {
-                            tr {
+                            tr id={ "attachment-" (a.seq) } {
                                 td { "#" (a.seq) }
                                 td { (t(lang, attachment_kind_key(a.kind))) }
-                                td { code lang="und" { (a.file_name) } }
-                                td { code.hash { (a.sha256.get(..16).unwrap_or(&a.sha256)) "…" } }
+                                td {
+                                    @if may_download {
+                                        a href={ "/filings/" (view.id) "/attachments/" (a.seq) } download {
+                                            code lang="und" { (a.file_name) }
+                                        }
+                                    } @else {
+                                        code lang="und" { (a.file_name) }
+                                    }
+                                    " (" (a.bytes) " " (t(lang, "documents.bytes")) ")"
+                                }
+                                td { code.hash lang="und" { (a.sha256) } }
                             }
                         }
                     }
+                }
+            }
+            @if let Some(form) = form {
+                form.stacked method="post" action={ "/filings/" (view.id) "/attachments" }
+                    enctype="multipart/form-data" novalidate {
+                    input type="hidden" name="csrf" value=(context.csrf.as_deref().unwrap_or(""));
+                    p.help { (t(lang, "attach.help")) }
+                    div.field {
+                        label for="attach-kind" { (t(lang, "attach.kind")) }
+                        select #attach-kind name="kind" required aria-invalid=[error("kind").map(|_| "true")] {
+                            option value="" selected[form.kind.is_empty()] { (t(lang, "attach.choose")) }
+                            @for kind in AttachmentKind::ALL {
+                                option value=(kind.as_str()) selected[form.kind == kind.as_str()] {
+                                    (t(lang, attachment_kind_key(kind)))
+                                }
+                            }
+                        }
+                        @if let Some(e) = error("kind") { p.error role="alert" { (t(lang, e)) } }
+                    }
+                    div.field {
+                        label for="attach-document" { (t(lang, "attach.document")) }
+                        input #attach-document type="file" name="document" required
+                            aria-describedby="attach-document-help"
+                            aria-invalid=[error("document").map(|_| "true")];
+                        p #attach-document-help.help { (t(lang, "attach.document_help")) }
+                        @if let Some(e) = error("document") {
+                            p.error role="alert" {
+                                @if !form.file_name.is_empty() {
+                                    code lang="und" { (form.file_name) } ": "
+                                }
+                                (t(lang, e))
+                            }
+                        }
+                    }
+                    button type="submit" { (t(lang, "attach.submit")) }
                 }
             }
         }

@@ -62,6 +62,18 @@ fn findings(error: &FactsError, text: &str) -> Vec<Finding> {
         .collect()
 }
 
+/// The name of an uploaded file as the browser sent it, without a directory: browsers send none,
+/// and a path is cut to its last part all the same.
+pub(super) fn base_name(field: &axum::extract::multipart::Field<'_>) -> String {
+    field
+        .file_name()
+        .unwrap_or_default()
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The upload: a file (or an assessment's files, by name), the session's CSRF token.
 struct Upload {
     csrf: String,
@@ -95,15 +107,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, &'static str> {
                     .to_vec();
             }
             Some("assessment") => {
-                // Browsers send a file's name without its directory; a path is cut to its
-                // last part all the same.
-                let name = field
-                    .file_name()
-                    .unwrap_or_default()
-                    .rsplit(['/', '\\'])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                let name = base_name(&field);
                 let bytes = field
                     .bytes()
                     .await

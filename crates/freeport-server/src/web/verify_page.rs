@@ -1,8 +1,18 @@
-//! `/verify`: anyone checks a receipt against the port's log (issue 18 item 4) — upload the
-//! `.tlog-proof` a filing cleared with, and the port says whether it verifies under its trust
-//! policy (log key and witnesses), which entry it proves and which witnesses cosigned
-//! ([`Port::check_receipt`]), or exactly why not. Nothing is stored; no account is needed, so
-//! no session or CSRF token either.
+//! `/verify`: anyone checks a receipt or a report against a log (issue 18 item 4).
+//!
+//! - A receipt: upload the `.tlog-proof` a filing cleared with, and the port says whether it
+//!   verifies under its trust policy (log key and witnesses), which entry it proves and which
+//!   witnesses cosigned ([`Port::check_receipt`]), or exactly why not.
+//! - A report: upload a `report.json` (with the receipt it carries, or a `.tlog-proof` beside it)
+//!   and, for a report logged elsewhere (an exporter's own log), that log's trust policy; the
+//!   port checks that the receipt proves the entry binding this very report
+//!   ([`freeport_port::port::prove_report`], the check an uploaded assessment passes), else under
+//!   the port's own trust policy.
+//!
+//! Each failure names the part that failed in the page's language, then the verifier's reason.
+//! Nothing is stored; no account is needed, so no session or CSRF token either.
+//!
+//! [`Port::check_receipt`]: freeport_port::Port::check_receipt
 
 use std::sync::Arc;
 
@@ -11,7 +21,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use freeport_port::PortError;
 use freeport_port::log_view::ReceiptCheck;
+use freeport_port::port::{MAX_ATTACHMENT_BYTES, ReportProof, prove_report, read_report};
 use freeport_report::Lang;
+use freeport_tlog::policy::Policy;
 use maud::{Markup, html};
 
 use super::i18n::t;
@@ -27,10 +39,15 @@ enum Outcome {
     None,
     /// It verified.
     Verified(ReceiptCheck),
-    /// It did not: a refusal of the upload (a locale key) or the port's reason.
+    /// The report verified; under the port's own trust policy (else the one uploaded).
+    Report(ReportProof, bool),
+    /// It did not: a refusal of the upload (a locale key naming the part that failed) and the
+    /// verifier's reason, if it gave one.
     Refused {
         key: &'static str,
         reason: Option<String>,
+        /// The form field of the part that failed.
+        part: &'static str,
     },
 }
 
@@ -57,7 +74,14 @@ pub(super) async fn check(
         context.page(
             status,
             t(context.lang, "verify.title"),
-            page(context.lang, &Outcome::Refused { key, reason }),
+            page(
+                context.lang,
+                &Outcome::Refused {
+                    key,
+                    reason,
+                    part: "receipt_only",
+                },
+            ),
         )
     };
     let text = match read_receipt(multipart).await {
@@ -108,6 +132,138 @@ async fn read_receipt(
     String::from_utf8(bytes).map_err(|_| "upload.error.not_utf8")
 }
 
+/// `aria-invalid` on the field of `part` when it is the part that failed.
+fn refused_part(outcome: &Outcome, part: &str) -> Option<&'static str> {
+    matches!(outcome, Outcome::Refused { part: failed, .. } if *failed == part).then_some("true")
+}
+
+/// The parts of a report upload: the report, a receipt and a trust policy (each empty when
+/// not given).
+#[derive(Debug, Default)]
+struct ReportUpload {
+    report: Vec<u8>,
+    receipt: Vec<u8>,
+    trust_policy: Vec<u8>,
+}
+
+/// `POST /verify/report`.
+pub(super) async fn check_report(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let context = Context::new(&web, &headers, &LangSwitch { lang: None }, "/verify");
+    let refused = |status: StatusCode, part: &'static str, key: &'static str, reason| {
+        context.page(
+            status,
+            t(context.lang, "verify.title"),
+            page(context.lang, &Outcome::Refused { key, reason, part }),
+        )
+    };
+    let upload = match read_report_upload(multipart).await {
+        Ok(upload) => upload,
+        Err((part, key)) => return refused(StatusCode::UNPROCESSABLE_ENTITY, part, key, None),
+    };
+    if upload.report.is_empty() {
+        let key = "verify.report.no_file";
+        return refused(StatusCode::UNPROCESSABLE_ENTITY, "report", key, None);
+    }
+    let port = Arc::clone(&web.port);
+    let checked = crate::port_call(move || {
+        let report = read_report(&upload.report)?;
+        let text = |part: &'static str, bytes: Vec<u8>| {
+            String::from_utf8(bytes).map_err(|_| PortError::Invalid {
+                field: part.to_owned(),
+                reason: "is not UTF-8 text".to_owned(),
+            })
+        };
+        let receipt = if upload.receipt.is_empty() {
+            report
+                .evidence
+                .receipt
+                .clone()
+                .ok_or_else(|| PortError::Invalid {
+                    field: "receipt".to_owned(),
+                    reason: "the report carries no receipt (it was not logged); upload its \
+                         `.tlog-proof`"
+                        .to_owned(),
+                })?
+        } else {
+            text("receipt", upload.receipt)?
+        };
+        let ours = upload.trust_policy.is_empty();
+        let policy_text = if ours {
+            port.trust_policy()?
+        } else {
+            text("trust_policy", upload.trust_policy)?
+        };
+        let policy = Policy::parse(&policy_text).map_err(|e| PortError::Invalid {
+            field: "trust_policy".to_owned(),
+            reason: format!("is not a trust policy: {e}"),
+        })?;
+        let (proof, _) = prove_report(&report, &receipt, &policy)?;
+        Ok((proof, ours))
+    })
+    .await;
+    match checked {
+        Ok((proof, ours)) => context.page(
+            StatusCode::OK,
+            t(context.lang, "verify.title"),
+            page(context.lang, &Outcome::Report(proof, ours)),
+        ),
+        Err(PortError::Invalid { field, reason }) => {
+            let (part, key) = match field.as_str() {
+                "receipt" => ("receipt", "verify.report.failed.receipt"),
+                "trust_policy" => ("trust_policy", "verify.report.failed.trust_policy"),
+                _ => ("report", "verify.report.failed.report"),
+            };
+            refused(StatusCode::UNPROCESSABLE_ENTITY, part, key, Some(reason))
+        }
+        Err(other) => context.error(&other),
+    }
+}
+
+/// The report upload's parts, or the part that could not be read and why (a locale key).
+async fn read_report_upload(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<ReportUpload, (&'static str, &'static str)> {
+    let unreadable = ("report", "upload.error.unreadable");
+    let mut multipart = multipart.map_err(|_| unreadable)?;
+    let mut upload = ReportUpload::default();
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable)? {
+        let (part, limit, slot) = match field.name() {
+            Some("report") => ("report", MAX_ATTACHMENT_BYTES, &mut upload.report),
+            Some("receipt") => ("receipt", MAX_RECEIPT_BYTES, &mut upload.receipt),
+            Some("trust_policy") => ("trust_policy", MAX_RECEIPT_BYTES, &mut upload.trust_policy),
+            _ => continue,
+        };
+        let too_large = (part, "verify.report.too_large");
+        *slot = field.bytes().await.map_err(|_| too_large)?.to_vec();
+        if slot.len() > limit {
+            return Err(too_large);
+        }
+    }
+    Ok(upload)
+}
+
+/// The checkpoint size a receipt was proved under and the witnesses that cosigned it.
+fn proved_under(lang: Lang, size: u64, witnesses: &[String]) -> Markup {
+    html! {
+        dt { (t(lang, "verify.checkpoint")) } dd { (size) }
+        dt { (t(lang, "verify.witnesses")) }
+        dd {
+            @if witnesses.is_empty() {
+                (t(lang, "verify.no_witness"))
+            } @else {
+                @for (n, w) in witnesses.iter().enumerate() {
+                    @if n > 0 { ", " }
+                    code lang="und" { (w) }
+                }
+            }
+        }
+    }
+}
+
 fn page(lang: Lang, outcome: &Outcome) -> Markup {
     html! {
         p { (t(lang, "verify.intro")) }
@@ -115,12 +271,48 @@ fn page(lang: Lang, outcome: &Outcome) -> Markup {
             div.field {
                 label for="receipt-file" { (t(lang, "verify.label")) " (" code lang="und" { ".tlog-proof" } ")" }
                 input #receipt-file type="file" name="receipt" accept=".tlog-proof,text/plain" required
-                    aria-invalid=[matches!(outcome, Outcome::Refused { .. }).then_some("true")];
+                    aria-invalid=[refused_part(outcome, "receipt_only")];
             }
             button type="submit" { (t(lang, "verify.submit")) }
         }
+        h2 { (t(lang, "verify.report.title")) }
+        p { (t(lang, "verify.report.intro")) }
+        form.stacked method="post" action="/verify/report" enctype="multipart/form-data" novalidate {
+            div.field {
+                label for="report-file" { (t(lang, "verify.report.label")) " (" code lang="und" { "report.json" } ")" }
+                input #report-file type="file" name="report" accept=".json,application/json" required
+                    aria-invalid=[refused_part(outcome, "report")];
+            }
+            div.field {
+                label for="report-receipt" { (t(lang, "verify.report.receipt")) " (" code lang="und" { ".tlog-proof" } ")" }
+                input #report-receipt type="file" name="receipt" accept=".tlog-proof,text/plain"
+                    aria-describedby="report-receipt-help" aria-invalid=[refused_part(outcome, "receipt")];
+                p #report-receipt-help.help { (t(lang, "verify.report.receipt_help")) }
+            }
+            div.field {
+                label for="report-policy" { (t(lang, "verify.report.policy")) }
+                input #report-policy type="file" name="trust_policy" accept=".txt,text/plain"
+                    aria-describedby="report-policy-help" aria-invalid=[refused_part(outcome, "trust_policy")];
+                p #report-policy-help.help { (t(lang, "verify.report.policy_help")) }
+            }
+            button type="submit" { (t(lang, "verify.report.submit")) }
+        }
         @match outcome {
             Outcome::None => {},
+            Outcome::Report(proof, ours) => {
+                section.verified role="status" {
+                    h2 { (t(lang, "verify.report.ok")) }
+                    dl.facts {
+                        dt { (t(lang, "verify.report.transfer")) } dd { code lang="und" { (proof.transfer_id) } }
+                        dt { (t(lang, "verify.report.sha256")) } dd { code.hash lang="und" { (proof.report_sha256) } }
+                        dt { (t(lang, "verify.report.log")) }
+                        dd { code lang="und" { (proof.log_origin) } " #" (proof.log_index) }
+                        (proved_under(lang, proof.checkpoint_size, &proof.witnesses))
+                        dt { (t(lang, "verify.report.under")) }
+                        dd { (t(lang, if *ours { "verify.report.under_port" } else { "verify.report.under_uploaded" })) }
+                    }
+                }
+            },
             Outcome::Verified(check) => {
                 section.verified role="status" {
                     h2 { (t(lang, "verify.ok")) }
@@ -131,23 +323,12 @@ fn page(lang: Lang, outcome: &Outcome) -> Markup {
                             dt { code lang="und" { (name) } }
                             dd { code lang="und" { (value) } }
                         }
-                        dt { (t(lang, "verify.checkpoint")) } dd { (check.checkpoint_size) }
-                        dt { (t(lang, "verify.witnesses")) }
-                        dd {
-                            @if check.witnesses.is_empty() {
-                                (t(lang, "verify.no_witness"))
-                            } @else {
-                                @for (n, w) in check.witnesses.iter().enumerate() {
-                                    @if n > 0 { ", " }
-                                    code lang="und" { (w) }
-                                }
-                            }
-                        }
+                        (proved_under(lang, check.checkpoint_size, &check.witnesses))
                         dt { (t(lang, "verify.sha256")) } dd { code.hash lang="und" { (check.entry.sha256) } }
                     }
                 }
             },
-            Outcome::Refused { key, reason } => {
+            Outcome::Refused { key, reason, .. } => {
                 div.error role="alert" {
                     p { (t(lang, key)) }
                     @if let Some(reason) = reason {
