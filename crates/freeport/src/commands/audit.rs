@@ -6,7 +6,8 @@ use std::io::Write;
 use std::path::Path;
 
 use freeport_cli::{AuditBundleArgs, AuditCommand, AuditVerifyArgs};
-use freeport_port::audit::{AuditBundle, verify_bundle, verify_report};
+use freeport_port::audit::{AuditBundle, verify_bundle};
+use freeport_port::port::{PortError, prove_report};
 use freeport_server::client::PortClient;
 use freeport_tlog::policy::Policy;
 use freeport_util::atomic::AtomicFile;
@@ -21,14 +22,35 @@ pub(crate) fn run(command: &AuditCommand, out: &mut dyn Write) -> Result<ExitSta
     }
 }
 
-/// `freeport audit verify REPORT --policy P`: the report's receipt under the auditor's policy,
-/// and the logged entry against the report's transfer and SHA-256.
+/// `freeport audit verify REPORT --policy P`: the receipt the report carries, under the auditor's
+/// policy, must prove the log entry that binds this report's SHA-256 and transfer — the one check
+/// of a report against a log (`freeport_port::port::prove_report`), which the port's assessment
+/// upload and the dashboard's verification page make too.
 fn verify_one_report(
     args: &AuditVerifyArgs,
     text: &str,
     policy: &Policy,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
+    #[derive(serde::Serialize)]
+    struct Verified<'a> {
+        verified: bool,
+        transfer_id: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        report_sha256: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        log_origin: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        log_index: Option<u64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        checkpoint_size: Option<u64>,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        witnesses: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        failed: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<&'a str>,
+    }
     if args.reviewers.is_some() {
         return Err(Error::Usage(
             "`--reviewers` applies to an audit bundle; a report carries no reviewer's decision"
@@ -39,36 +61,66 @@ fn verify_one_report(
         file: args.document.display().to_string(),
         reason: format!("it does not read as a report: {e}"),
     })?;
-    let audit = verify_report(&report, policy);
+    let Some(place) = report.log() else {
+        return Err(Error::ReportMismatch {
+            file: args.document.display().to_string(),
+            reason: "it carries no receipt: it was not logged, or its log fields were removed"
+                .to_owned(),
+        });
+    };
+    let proved = match prove_report(&report, &place.receipt, policy) {
+        Ok((proof, _)) => Ok(proof),
+        Err(PortError::Invalid { field, reason }) => Err((field, reason)),
+        Err(other) => return Err(Error::Usage(other.to_string())),
+    };
+    let transfer_id = report.cover.transfer_id.as_str();
+    let verified = match &proved {
+        Ok(proof) => Verified {
+            verified: true,
+            transfer_id,
+            report_sha256: Some(&proof.report_sha256),
+            log_origin: Some(&proof.log_origin),
+            log_index: Some(proof.log_index),
+            checkpoint_size: Some(proof.checkpoint_size),
+            witnesses: &proof.witnesses,
+            failed: None,
+            reason: None,
+        },
+        Err((field, reason)) => Verified {
+            verified: false,
+            transfer_id,
+            report_sha256: None,
+            log_origin: None,
+            log_index: None,
+            checkpoint_size: None,
+            witnesses: &[],
+            failed: Some(field),
+            reason: Some(reason),
+        },
+    };
     let rendered = Rendered {
-        json: &audit,
+        json: &verified,
         table: |out: &mut dyn Write| -> Result<(), Error> {
-            if audit.verified() {
-                writeln!(
+            match &proved {
+                Ok(proof) => writeln!(
                     out,
-                    "report of transfer `{}` verifies: SHA-256 {} is in the `{}` entry {} of `{}`, under a checkpoint of size {} your policy accepts",
-                    audit.transfer_id,
-                    audit.report_sha256,
-                    audit.entry_type.as_deref().unwrap_or_default(),
-                    audit.log_index.unwrap_or_default(),
-                    audit.origin.as_deref().unwrap_or_default(),
-                    audit.checkpoint_size.unwrap_or_default()
-                )?;
-            } else {
-                writeln!(
+                    "report of transfer `{transfer_id}` verifies: SHA-256 {} is bound by entry {} of `{}`, under a checkpoint of size {} cosigned by {}",
+                    proof.report_sha256,
+                    proof.log_index,
+                    proof.log_origin,
+                    proof.checkpoint_size,
+                    proof.witnesses.join(", ")
+                )?,
+                Err((field, reason)) => writeln!(
                     out,
-                    "report of transfer `{}` does NOT verify (SHA-256 {})",
-                    audit.transfer_id, audit.report_sha256
-                )?;
-            }
-            for failure in &audit.failures {
-                writeln!(out, "  FAILED {}: {}", failure.item, failure.reason)?;
+                    "report of transfer `{transfer_id}` does NOT verify\n  FAILED {field}: {reason}"
+                )?,
             }
             Ok(())
         },
     };
     render(out, args.format, &rendered)?;
-    Ok(if audit.verified() {
+    Ok(if proved.is_ok() {
         ExitStatus::Success
     } else {
         ExitStatus::Blocking
