@@ -416,6 +416,87 @@ fn a_batch_files_as_the_same_filings_one_by_one() {
     assert!(logged.windows(2).all(|w| w[1] == w[0] + 1), "{logged:?}");
 }
 
+/// The cleared-at-once filing with one more inventory item: precise geolocation collected in
+/// the United States, counted in devices when `devices` is given (28 CFR 202.205(c)), else in
+/// individuals.
+fn with_us_geolocation(devices: Option<u64>) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(&facts("cleared-at-once")).unwrap();
+    let mut item = serde_json::json!({
+        "category": "location.precise",
+        "individuals": 10,
+        "collected_in": "us",
+        "form": "raw",
+    });
+    if let Some(devices) = devices {
+        item["devices"] = devices.into();
+    }
+    value["data"]["inventory"]
+        .as_array_mut()
+        .unwrap()
+        .push(item);
+    value.to_string()
+}
+
+#[test]
+fn a_filing_the_store_refuses_in_a_batch_leaves_the_others() {
+    // The fourth filing counts precise geolocation in devices after the second recorded it in
+    // individuals: the store refuses it (a category keeps its unit). The batch has no savepoint
+    // per filing, so its transaction rolls back and each filing is filed alone: the others are
+    // answered as if filed one by one, and the refused one takes no filing number.
+    let f = port();
+    let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));
+    let bob = f.make(&account("bob", Role::Exporter, Some("globex"), None));
+    let batch = [
+        (&alice, facts("cleared-at-once")),
+        (&bob, with_us_geolocation(None)),
+        (&alice, facts("cleared-at-once")),
+        (&bob, with_us_geolocation(Some(10))),
+        (&bob, facts("cleared-at-once")),
+    ];
+    let prepared = batch
+        .iter()
+        .map(|(who, text)| f.port.prepare_filing(who, text).unwrap())
+        .collect();
+    let answers = f.port.file_prepared(prepared);
+    assert_eq!(answers.len(), 5);
+    let refused = answers[3].as_ref().unwrap_err().to_string();
+    assert!(refused.contains("unit"), "{refused}");
+    let filed: Vec<_> = answers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3)
+        .map(|(_, answer)| answer.as_ref().unwrap())
+        .collect();
+    let ids: Vec<&str> = filed.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "F-2026-000001",
+            "F-2026-000002",
+            "F-2026-000003",
+            "F-2026-000004"
+        ]
+    );
+    let logged: Vec<u64> = filed.iter().filter_map(|v| v.log_index).collect();
+    assert!(logged.windows(2).all(|w| w[1] == w[0] + 1), "{logged:?}");
+    // What was answered is what the port holds: four filings, nothing of the refused one.
+    assert_eq!(f.port.filings(&f.admin).unwrap().len(), 4);
+    for view in &filed {
+        let shown = f.port.filing(&f.admin, &view.id).unwrap();
+        assert_eq!(shown.log_index, view.log_index);
+    }
+}
+
+#[test]
+fn a_port_store_has_small_pages() {
+    // `freeport init` makes a port's store with SQLite's 4 KiB pages (its rows are small and
+    // each commit writes every page it changed whole); the page size is the big-endian number
+    // at byte 16 of a SQLite file (1 would mean 64 KiB).
+    let f = port();
+    let header = std::fs::read(f.port.layout().store_path()).unwrap();
+    assert_eq!(header.get(16..18), Some(&[0x10, 0x00][..]));
+}
+
 #[test]
 fn a_refused_filing_is_refused_before_it_joins_a_batch() {
     let f = port();
