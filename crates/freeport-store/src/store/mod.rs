@@ -543,8 +543,8 @@ impl Tx<'_> {
     }
 
     /// Runs `work` inside a savepoint of this transaction: if it fails, everything it wrote is
-    /// undone and the transaction goes on as before it (for a batch of filings in one
-    /// transaction, where one refused filing must not take the others with it).
+    /// undone and the transaction goes on as before it (where one refused write must not take
+    /// the transaction's other work with it; over PostgreSQL it costs two round trips).
     ///
     /// # Errors
     ///
