@@ -16,7 +16,7 @@ OUT=target/bench/port
 mkdir -p "$OUT"
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 cargo build -q --release --workspace --example filing_bench
-ANCHOR=$PWD/target/release/examples/filing_bench
+ANCHOR=${CARGO_TARGET_DIR:-$PWD/target}/release/examples/filing_bench
 FACTS="$OUT/filing.json"
 filing_json "$FACTS"
 

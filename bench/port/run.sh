@@ -24,8 +24,8 @@ command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -
 # Release build without fat LTO, as the other benches: far less compile time on a shared machine.
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 cargo build -q --release --workspace --bin freeport --example filing_bench
-BIN=$PWD/target/release/freeport
-ANCHOR=$PWD/target/release/examples/filing_bench
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/freeport
+ANCHOR=${CARGO_TARGET_DIR:-$PWD/target}/release/examples/filing_bench
 
 FACTS="$OUT/filing.json"
 filing_json "$FACTS"
@@ -70,8 +70,8 @@ Each filing is \`examples/port/filings/cleared-at-once.toml\` as JSON from one o
 organisations: authenticated, parsed with the facts loader, judged under both packs against the
 organisation's windows at the port, recorded with its decision entry, appended to the log and
 marked (the witnesses cosign in the background). The server's filing writer takes every filing
-waiting and files them as one batch: one store transaction (a savepoint each), one log append,
-one marking transaction. The anchors make the same filings in-process: one by one
+waiting and records them as one batch (one store transaction) while a second thread appends the
+previous batches' entries (one log append, one marking transaction). The anchors make the same filings in-process: one by one
 (\`Port::file\`, a transaction and an append each) and in batches of 256
 (\`Port::file_prepared\`).
 

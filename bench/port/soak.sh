@@ -19,7 +19,7 @@ mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "installing wrk (Debian)"; apt-get install -y wrk >/dev/null; }
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 cargo build -q --release --workspace --bin freeport
-BIN=$PWD/target/release/freeport
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/freeport
 
 FACTS="$OUT/filing.json"
 filing_json "$FACTS"

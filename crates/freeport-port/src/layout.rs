@@ -24,7 +24,7 @@
 
 use std::path::{Path, PathBuf};
 
-use freeport_store::{Store, StoreError};
+use freeport_store::{Pages, Store, StoreError};
 use freeport_tlog::merkle::NodeSource as _;
 use miette::Diagnostic;
 
@@ -527,7 +527,8 @@ impl HomeLayout {
                 self.write_database_url(database)?;
                 store
             }
-            None => Store::create(self.store_path())?,
+            // A port's store holds small rows written a few at a time: small pages.
+            None => Store::create_with(self.store_path(), Pages::Small)?,
         };
         let shown = store.path().display().to_string();
         drop(store);

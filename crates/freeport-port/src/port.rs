@@ -1038,6 +1038,40 @@ struct Filed {
     queued: Option<Vec<u8>>,
 }
 
+/// Filings recorded in the store by [`Port::record_prepared`] whose log entries are not yet
+/// appended: nothing to acknowledge until [`Port::log_recorded`] has appended them.
+pub struct RecordedFilings {
+    filed: Vec<Result<Filed, PortError>>,
+}
+
+impl RecordedFilings {
+    /// How many filings (recorded or refused) it answers for.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.filed.len()
+    }
+
+    /// Whether it answers for no filing.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.filed.is_empty()
+    }
+
+    /// `later`'s filings after these: two batches recorded in this order, appended to the log
+    /// in one round.
+    pub fn extend(&mut self, later: Self) {
+        self.filed.extend(later.filed);
+    }
+}
+
+impl std::fmt::Debug for RecordedFilings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordedFilings")
+            .field("filings", &self.filed.len())
+            .finish()
+    }
+}
+
 impl std::fmt::Debug for Port {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Port")
@@ -1407,27 +1441,46 @@ impl Port {
     }
 
     /// Files a batch of prepared filings in filing order: one store transaction judges and
-    /// records them all (each in its own savepoint, so a refused one leaves the others), one
-    /// log append takes the decision entries of those cleared at once, one transaction marks
-    /// them appended. Each filing is judged against its organisation's volumes including the
-    /// filings before it in the batch. One answer per filing, in order.
+    /// records them all, one log append takes the decision entries of those cleared at once,
+    /// one transaction marks them appended. Each filing is judged against its organisation's
+    /// volumes including the filings before it in the batch. One answer per filing, in order.
     ///
-    /// If the batch's transaction fails as a whole, each filing is filed alone, so each gets
-    /// its own answer. If the log cannot be appended, the filings stay recorded with their
+    /// A filing is judged and checked before anything of it is written, so a refused one
+    /// rarely reaches the store; no savepoint guards each (over PostgreSQL a savepoint is two
+    /// more round trips per filing). If anything fails, the batch's transaction rolls back as
+    /// a whole and each filing is filed alone, in its own transaction, so each gets its own
+    /// answer. If the log cannot be appended, the filings stay recorded with their
     /// entries queued (appended when the port next opens) and those cleared at once are
     /// answered with the log's error.
     pub fn file_prepared(&self, batch: Vec<PreparedFiling>) -> Vec<Result<FilingView, PortError>> {
+        self.log_recorded(self.record_prepared(batch))
+    }
+
+    /// The first half of [`Port::file_prepared`]: judges and records `batch` in the store
+    /// (one transaction, or one per filing if the batch's fails). Their log entries are queued
+    /// in the store's outbox; nothing is acknowledged until [`Port::log_recorded`] appended
+    /// them. A server's filing writer records the next batch while the last one's entries are
+    /// appended.
+    #[must_use]
+    pub fn record_prepared(&self, batch: Vec<PreparedFiling>) -> RecordedFilings {
         let filed = match self.record_filings(&batch) {
             Ok(filed) => filed,
-            Err(_) if batch.len() > 1 => {
-                return batch
-                    .into_iter()
-                    .flat_map(|one| self.file_prepared(vec![one]))
-                    .collect();
-            }
-            Err(e) => return vec![Err(e)],
+            Err(_) if batch.len() > 1 => batch
+                .into_iter()
+                .flat_map(|one| self.record_prepared(vec![one]).filed)
+                .collect(),
+            Err(e) => vec![Err(e)],
         };
         crate::fault::abort_at(FILING_RECORDED);
+        RecordedFilings { filed }
+    }
+
+    /// The second half of [`Port::file_prepared`]: appends the entries of filings recorded by
+    /// [`Port::record_prepared`] (in the order recorded) in one batch, marks them appended, and
+    /// answers each filing.
+    #[must_use]
+    pub fn log_recorded(&self, recorded: RecordedFilings) -> Vec<Result<FilingView, PortError>> {
+        let RecordedFilings { filed } = recorded;
         let queued: Vec<(TransferId, &[u8])> = filed
             .iter()
             .filter_map(|f| f.as_ref().ok())
@@ -1478,7 +1531,7 @@ impl Port {
         self.store()?.transaction(|tx| {
             let mut filed = Vec::with_capacity(batch.len());
             for one in batch {
-                filed.push(tx.savepoint(|tx| self.record_filing(tx, one, &counters, &at)));
+                filed.push(Ok(self.record_filing(tx, one, &counters, &at)?));
             }
             Ok(filed)
         })
@@ -1500,8 +1553,11 @@ impl Port {
             facts_value,
             assessment,
         } = one;
-        let id = next_filing_id(tx, facts.date.year())?;
-        let mut transfer = transfer_record(&id, facts, self.vocabulary, SubjectHashes::new());
+        // Judged before it is numbered: nothing is written for a filing the judge refuses
+        // (the batch has no savepoint per filing, see `file_prepared`). The volumes before it
+        // do not depend on its id.
+        let prefix = filing_prefix(facts.date.year());
+        let mut transfer = transfer_record(&prefix, facts, self.vocabulary, SubjectHashes::new());
         transfer.exporter.clone_from(organisation);
         let prior = counters.prior(tx, &transfer)?;
         let judge_error = |e| PortError::Judge(Box::new(Cause::Judge(Box::new(e))));
@@ -1516,6 +1572,8 @@ impl Port {
                 .map_err(judge_error)?;
         }
         let review = decision.sides_needing_review();
+        let id = next_filing_id(tx, &prefix)?;
+        transfer.id = TransferId(id.clone());
         let status = if review.is_empty() {
             FilingStatus::Cleared
         } else {
@@ -1565,6 +1623,7 @@ impl Port {
         } else {
             tx.case_sides(&id)?
         };
+        let decision_value = serde_json::to_value(&decision).map_err(internal)?;
         let view = FilingView {
             id: filing.id,
             organisation: filing.organisation,
@@ -1573,13 +1632,9 @@ impl Port {
             status: filing.status,
             cleared_at: filing.cleared_at,
             facts: facts_value.clone(),
-            decision: serde_json::to_value(&decision).map_err(internal)?,
+            documents: attach::required_documents(&decision_value, &cases, &[]),
+            decision: decision_value,
             judgement: 1,
-            documents: attach::required_documents(
-                &serde_json::to_value(&decision).map_err(internal)?,
-                &cases,
-                &[],
-            ),
             cases: cases.into_iter().map(Into::into).collect(),
             contests: Vec::new(),
             attachments: Vec::new(),
@@ -2787,9 +2842,14 @@ pub(crate) fn decided_already(case: &str, side: Jurisdiction) -> PortError {
 }
 
 /// The next filing id of `year`: `F-<year>-<n>` (six digits or more), numbered in filing order.
-fn next_filing_id(tx: &mut Tx<'_>, year: i16) -> Result<String, StoreError> {
-    let prefix = format!("F-{year}-");
-    let number = tx.next_filing_number(&prefix)?;
+/// The prefix of the ids of filings dated in `year`: `F-2026-`.
+fn filing_prefix(year: i16) -> String {
+    format!("F-{year}-")
+}
+
+/// The next id after `prefix` ([`filing_prefix`]): `F-2026-000001`.
+fn next_filing_id(tx: &mut Tx<'_>, prefix: &str) -> Result<String, StoreError> {
+    let number = tx.next_filing_number(prefix)?;
     Ok(format!("{prefix}{number:06}"))
 }
 

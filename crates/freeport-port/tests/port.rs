@@ -417,6 +417,16 @@ fn a_batch_files_as_the_same_filings_one_by_one() {
 }
 
 #[test]
+fn a_port_store_has_small_pages() {
+    // `freeport init` makes a port's store with SQLite's 4 KiB pages (its rows are small and
+    // each commit writes every page it changed whole); the page size is the big-endian number
+    // at byte 16 of a SQLite file (1 would mean 64 KiB).
+    let f = port();
+    let header = std::fs::read(f.port.layout().store_path()).unwrap();
+    assert_eq!(header.get(16..18), Some(&[0x10, 0x00][..]));
+}
+
+#[test]
 fn a_refused_filing_is_refused_before_it_joins_a_batch() {
     let f = port();
     let alice = f.make(&account("alice", Role::Exporter, Some("acme"), None));

@@ -221,7 +221,7 @@ pub use model::{
     SubjectHashes, TransferId, TransferRecord, TransferSummary, Unit, Volume, VolumeEntry, Volumes,
     Window, WindowKind,
 };
-pub use store::{Store, Tx};
+pub use store::{Pages, Store, Tx};
 
 pub use freeport_subject::HashScheme;
 

@@ -82,6 +82,11 @@ fn new_stores_use_large_pages_and_old_ones_keep_theirs() {
     let new = dir.path().join("new.db");
     drop(Store::open(&new).unwrap());
     assert_eq!(page_size(&new), 65_536);
+    // A port's store asks for small pages, and keeps them when opened again.
+    let small = dir.path().join("small.db");
+    drop(Store::create_with(&small, freeport_store::Pages::Small).unwrap());
+    drop(Store::open_existing(&small).unwrap());
+    assert_eq!(page_size(&small), 4096);
     let old = dir.path().join("old.db");
     rusqlite::Connection::open(&old)
         .unwrap()

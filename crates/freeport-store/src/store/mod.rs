@@ -16,6 +16,8 @@ mod salts;
 mod transfers;
 mod windows;
 
+pub use open::Pages;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -23,7 +25,7 @@ use crate::db::{Conn, DbError, Mode, Txn};
 use crate::index::{self, ExporterIndex};
 use crate::model::{
     Budget, CategorySet, HistoryEntry, HistoryFilter, PendingLogEntry, ReportLookup, StagedPackage,
-    TransferId, TransferRecord, Volumes, Window,
+    TransferId, TransferRecord, Unit, Volumes, Window,
 };
 use crate::{StoreError, SubjectSalt};
 
@@ -271,6 +273,8 @@ impl Store {
             cache: &mut self.cache,
             recorded: false,
             recorded_transfers: Vec::new(),
+            recorded_seqs: Vec::new(),
+            units: BTreeMap::new(),
             deleted: false,
         };
         let value = work(&mut handle)?;
@@ -511,6 +515,12 @@ pub struct Tx<'s> {
     /// The transfers this transaction recorded, by exporter: read together with the exporters'
     /// index while the transaction lasts, inserted into it once the transaction commits.
     recorded_transfers: Vec<(String, index::Transfer)>,
+    /// The ids and keys (`seq`) of the transfers this transaction recorded, in order: queuing
+    /// their log entries needs no lookup.
+    recorded_seqs: Vec<(TransferId, i64)>,
+    /// The unit of each category (and place of collection) this transaction read or wrote:
+    /// a category's unit never changes once recorded, so each is read once per transaction.
+    units: BTreeMap<(String, &'static str), Unit>,
     /// Whether this transaction deleted a transfer: the index is then read afresh after it.
     deleted: bool,
 }
@@ -533,8 +543,8 @@ impl Tx<'_> {
     }
 
     /// Runs `work` inside a savepoint of this transaction: if it fails, everything it wrote is
-    /// undone and the transaction goes on as before it (for a batch of filings in one
-    /// transaction, where one refused filing must not take the others with it).
+    /// undone and the transaction goes on as before it (where one refused write must not take
+    /// the transaction's other work with it; over PostgreSQL it costs two round trips).
     ///
     /// # Errors
     ///
@@ -549,6 +559,7 @@ impl Tx<'_> {
             .batch("SAVEPOINT freeport_work")
             .map_err(db_error(path, "set a savepoint"))?;
         let recorded = self.recorded_transfers.len();
+        let recorded_seqs = self.recorded_seqs.len();
         match work(self) {
             Ok(value) => {
                 self.tx
@@ -558,6 +569,9 @@ impl Tx<'_> {
             }
             Err(e) => {
                 self.recorded_transfers.truncate(recorded);
+                self.recorded_seqs.truncate(recorded_seqs);
+                // A unit first written inside the savepoint is undone with it.
+                self.units.clear();
                 self.tx
                     .batch("ROLLBACK TO freeport_work; RELEASE freeport_work")
                     .map_err(db_error(path, "roll back to a savepoint"))?;

@@ -12,8 +12,30 @@ use super::{Store, VolumeCache, db_error};
 use crate::db::{self, Conn, PgConn};
 use crate::{StoreError, location, migrate};
 
-/// The page size of new stores (SQLite's largest).
-const PAGE_SIZE: i64 = 65_536;
+/// What a new SQLite store will mostly hold, which sets its page size (fixed once it has
+/// tables). A PostgreSQL store ignores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pages {
+    /// SQLite's largest pages (64 KiB): for a store that records assessed transfers, whose
+    /// subject hashes are megabytes per entry and move in 16 times fewer reads and writes than
+    /// with SQLite's default 4 KiB.
+    #[default]
+    Large,
+    /// SQLite's default 4 KiB pages: for a port's store (`freeport init`), whose filings,
+    /// cases, outbox rows and journal lines are small rows written a few at a time. Every
+    /// commit writes each page it changed to the write-ahead log whole: with 64 KiB pages a
+    /// port's commit wrote and checksummed about sixteen times the bytes it changed.
+    Small,
+}
+
+impl Pages {
+    fn bytes(self) -> i64 {
+        match self {
+            Self::Large => 65_536,
+            Self::Small => 4_096,
+        }
+    }
+}
 
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -23,8 +45,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub(super) enum Opening {
     /// Create it if missing, else open and migrate (tests, benchmarks, first use).
     CreateOrOpen,
-    /// Create it; refuse if anything is there.
-    Create,
+    /// Create it with pages of this size; refuse if anything is there.
+    Create(Pages),
     /// Open and migrate; refuse if missing or empty.
     Existing,
     /// Open without migrating; refuse if missing, empty or of an older schema.
@@ -35,7 +57,7 @@ pub(super) enum Opening {
 /// which is then linked into place only if nothing is there (no replace). A crash leaves either
 /// no store or a whole one — never the empty file SQLite makes before its first write, which
 /// every later command would rightly refuse.
-fn create_atomically(path: &Path) -> Result<(), StoreError> {
+fn create_atomically(path: &Path, pages: Pages) -> Result<(), StoreError> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -73,7 +95,7 @@ fn create_atomically(path: &Path) -> Result<(), StoreError> {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| db_error(&temp, "create the database")(e.into()))?;
-        conn.pragma_update(None, "page_size", PAGE_SIZE)
+        conn.pragma_update(None, "page_size", pages.bytes())
             .map_err(|e| db_error(&temp, "set the page size")(e.into()))?;
         // A rollback journal here: the whole schema is in the file once the migration commits.
         let mut conn = Conn::Sqlite(conn);
@@ -181,7 +203,17 @@ impl Store {
     ///
     /// [`StoreError::AlreadyExists`], or any error of [`Store::open`].
     pub fn create(target: impl AsRef<Path>) -> Result<Self, StoreError> {
-        Self::connect(target.as_ref(), Opening::Create)
+        Self::create_with(target, Pages::Large)
+    }
+
+    /// As [`Store::create`], a SQLite store with pages of the size `pages` names (a port's
+    /// store: [`Pages::Small`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::create`].
+    pub fn create_with(target: impl AsRef<Path>, pages: Pages) -> Result<Self, StoreError> {
+        Self::connect(target.as_ref(), Opening::Create(pages))
     }
 
     /// Opens a store that must already exist, migrating it to the latest schema: for commands
@@ -259,7 +291,7 @@ impl Store {
         let holds = tables(&mut conn, &path)?;
         refuse_theirs(holds, &path, "PostgreSQL")?;
         match (opening, holds) {
-            (Opening::Create, Holds::Ours) => return Err(StoreError::AlreadyExists { path }),
+            (Opening::Create(_), Holds::Ours) => return Err(StoreError::AlreadyExists { path }),
             (Opening::Existing | Opening::Read, Holds::Nothing) => {
                 return Err(StoreError::NoSchema { path });
             }
@@ -272,13 +304,18 @@ impl Store {
         let path = path.to_owned();
         let length = std::fs::metadata(&path).ok().map(|m| m.len());
         match (opening, length) {
-            (Opening::Create, Some(_)) => return Err(StoreError::AlreadyExists { path }),
+            (Opening::Create(_), Some(_)) => return Err(StoreError::AlreadyExists { path }),
             (Opening::Existing | Opening::Read, None) => return Err(StoreError::Missing { path }),
             (Opening::Existing | Opening::Read, Some(0)) => return Err(StoreError::Empty { path }),
             _ => {}
         }
-        if length.is_none() && matches!(opening, Opening::Create | Opening::CreateOrOpen) {
-            match create_atomically(&path) {
+        let pages = match opening {
+            Opening::Create(pages) => Some(pages),
+            Opening::CreateOrOpen => Some(Pages::Large),
+            Opening::Existing | Opening::Read => None,
+        };
+        if let Some(pages) = pages.filter(|_| length.is_none()) {
+            match create_atomically(&path, pages) {
                 Ok(()) => {}
                 // Another process created it first: open theirs (create-or-open only).
                 Err(StoreError::AlreadyExists { .. }) if opening == Opening::CreateOrOpen => {}
@@ -304,10 +341,10 @@ impl Store {
         };
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(fail("set the busy timeout"))?;
-        // Subject hashes are megabytes per entry: large pages move them in 16 times fewer
-        // reads and writes than SQLite's default 4 KiB. Only a database without tables takes
-        // a new page size, so this sets it for new stores and leaves existing ones alone.
-        conn.pragma_update(None, "page_size", PAGE_SIZE)
+        // A store made here was given its page size when it was created (`Pages`); only a
+        // database without tables takes a new one, so this sets large pages for a file that
+        // holds no tables yet and leaves every store alone.
+        conn.pragma_update(None, "page_size", Pages::Large.bytes())
             .map_err(fail("set the page size"))?;
         // WAL lets readers (history, judge) run while one writer records.
         let _mode: String = conn

@@ -56,7 +56,16 @@ impl Tx<'_> {
         transfer: &TransferId,
         entry: &[u8],
     ) -> Result<(), StoreError> {
-        let seq = self.transfer_seq(transfer)?;
+        // A transfer this transaction recorded needs no lookup of its key.
+        let seq = match self
+            .recorded_seqs
+            .iter()
+            .rev()
+            .find(|(id, _)| id == transfer)
+        {
+            Some((_, seq)) => *seq,
+            None => self.transfer_seq(transfer)?,
+        };
         if self.log_state(seq)? != LogState::NotLogged {
             return Err(self.log_error(transfer, "already has a log entry"));
         }
@@ -102,6 +111,23 @@ impl Tx<'_> {
     /// [`StoreError::UnknownTransfer`], [`StoreError::LogState`] if no entry is pending for it,
     /// database failures.
     pub fn mark_logged(&mut self, transfer: &TransferId, index: u64) -> Result<(), StoreError> {
+        // One statement when the entry is pending (a filing batch marks hundreds); the lookups
+        // below only name what is wrong otherwise.
+        let marked = self
+            .tx
+            .execute(
+                "UPDATE log_outbox SET log_index = ?2, appended_at = ?3
+                 WHERE transfer = (SELECT seq FROM transfer WHERE id = ?1) AND log_index IS NULL",
+                params![
+                    transfer.as_str(),
+                    to_i64(index),
+                    &jiff::Timestamp::now().to_string()
+                ],
+            )
+            .map_err(db_error(self.path, "mark a log entry appended"))?;
+        if marked == 1 {
+            return Ok(());
+        }
         let seq = self.transfer_seq(transfer)?;
         if self.log_state(seq)? != LogState::Pending {
             return Err(self.log_error(transfer, "has no pending log entry"));

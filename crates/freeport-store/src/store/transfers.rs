@@ -192,21 +192,28 @@ impl Tx<'_> {
                 id: record.id.0.clone(),
             });
         }
-        for entry in &record.volumes {
-            tx.execute(
-                "INSERT INTO category_unit (category, collected_in, unit) VALUES (?1, ?2, ?3)
-                 ON CONFLICT DO NOTHING",
-                params![
-                    &entry.category,
-                    place_str(entry.collected_in),
-                    entry.unit.as_str()
-                ],
-            )
-            .map_err(db_error(path, "record a category's unit"))?;
-        }
         // A category keeps the unit it was first recorded in (the record's own entries agree,
-        // `validate`).
+        // `validate`): checked before anything is written, and only a category never recorded
+        // is written.
         self.check_units(record)?;
+        for entry in &record.volumes {
+            if self
+                .recorded_unit(&entry.category, entry.collected_in)?
+                .is_some()
+            {
+                continue;
+            }
+            let place = place_str(entry.collected_in);
+            self.tx
+                .execute(
+                    "INSERT INTO category_unit (category, collected_in, unit) VALUES (?1, ?2, ?3)
+                     ON CONFLICT DO NOTHING",
+                    params![&entry.category, place, entry.unit.as_str()],
+                )
+                .map_err(db_error(path, "record a category's unit"))?;
+            self.units
+                .insert((entry.category.clone(), place), entry.unit);
+        }
         let tx = &self.tx;
         let date = record.date.to_string();
         let now = jiff::Timestamp::now().to_string();
@@ -286,6 +293,7 @@ impl Tx<'_> {
             )
             .map_err(db_error(path, "record a rule pack"))?;
         }
+        self.recorded_seqs.push((record.id.clone(), transfer));
         self.recorded_transfers.push((
             record.exporter.clone(),
             index::Transfer::recorded(transfer, record, &entry_seqs),

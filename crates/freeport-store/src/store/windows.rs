@@ -7,7 +7,8 @@ use crate::count::{self, Hashes, Row};
 use crate::db::{self, DbError, params};
 use crate::index::{self, ExporterIndex};
 use crate::model::{
-    CategorySet, Form, SubjectHash, TransferRecord, Unit, VolumeEntry, Volumes, Window, place_str,
+    CategorySet, CollectedIn, Form, SubjectHash, TransferRecord, Unit, VolumeEntry, Volumes,
+    Window, place_str,
 };
 
 /// The two queries that list a window: its transfers, then per transfer the entries that count.
@@ -191,17 +192,12 @@ impl Tx<'_> {
 
     /// Refuses a record whose categories were recorded in another unit before, as
     /// [`record_transfer`](Self::record_transfer) does, without writing anything.
-    pub(super) fn check_units(&self, record: &TransferRecord) -> Result<(), StoreError> {
+    pub(super) fn check_units(&mut self, record: &TransferRecord) -> Result<(), StoreError> {
         for (i, entry) in record.volumes.iter().enumerate() {
-            let unit: Option<String> = self
-                .tx
-                .query_opt(
-                    "SELECT unit FROM category_unit WHERE category = ?1 AND collected_in = ?2",
-                    params![&entry.category, place_str(entry.collected_in)],
-                )
-                .and_then(|row| row.map(|mut row| row.text(0)).transpose())
-                .map_err(db_error(self.path, "read a category's unit"))?;
-            if let Some(unit) = unit.filter(|u| u != entry.unit.as_str()) {
+            let Some(unit) = self.recorded_unit(&entry.category, entry.collected_in)? else {
+                continue;
+            };
+            if unit != entry.unit {
                 return Err(self.invalid(
                     record,
                     format!("volumes[{i}].unit"),
@@ -215,6 +211,37 @@ impl Tx<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The unit `category` collected in `collected_in` is recorded in, if it was ever recorded:
+    /// read once per transaction (see `Tx::units`).
+    pub(super) fn recorded_unit(
+        &mut self,
+        category: &str,
+        collected_in: Option<CollectedIn>,
+    ) -> Result<Option<Unit>, StoreError> {
+        let place = place_str(collected_in);
+        if let Some(unit) = self.units.get(&(category.to_owned(), place)) {
+            return Ok(Some(*unit));
+        }
+        let unit: Option<String> = self
+            .tx
+            .query_opt(
+                "SELECT unit FROM category_unit WHERE category = ?1 AND collected_in = ?2",
+                params![category, place],
+            )
+            .and_then(|row| row.map(|mut row| row.text(0)).transpose())
+            .map_err(db_error(self.path, "read a category's unit"))?;
+        let Some(unit) = unit else {
+            return Ok(None);
+        };
+        let unit = Unit::parse(&unit).ok_or_else(|| {
+            self.corrupt(format!(
+                "category `{category}` collected in `{place}` has the unit `{unit}`"
+            ))
+        })?;
+        self.units.insert((category.to_owned(), place), unit);
+        Ok(Some(unit))
     }
 
     /// Counts `window` over the stored transfers and `pending` (a transfer being judged, not
