@@ -299,6 +299,9 @@ fn text_column<'b>(
         })
 }
 
+/// A class's rows and, per sensitive attribute, its rows per value code.
+type ClassRows = (u64, Vec<BTreeMap<u32, u64>>);
+
 /// A lattice node's classes, counted by a `GROUP BY` over the whole lake.
 struct GroupBy {
     reader: Arc<Reader>,
@@ -400,7 +403,7 @@ impl GroupBy {
             .collect();
         let d = self.qis.len();
         // Classes by generalised codes (sorted, so the classes come in one order every run).
-        let mut classes: BTreeMap<Vec<u32>, (u64, Vec<BTreeMap<u32, u64>>)> = BTreeMap::new();
+        let mut classes: BTreeMap<Vec<u32>, ClassRows> = BTreeMap::new();
         let mut unknown = false;
         reader.each_batch(frame, |batch| {
             let n = batch
