@@ -1629,6 +1629,20 @@ pub struct DeidArgs {
     /// Summary format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// The engine: `native` reads INPUT as one file into memory; `datafusion` reads INPUT as a
+    /// lake (a directory or glob of partitioned Parquet or CSV) on Apache DataFusion, checks
+    /// each lattice node with a GROUP BY, and writes OUTPUT as a directory of hive-partitioned
+    /// Parquet (needs a build with the `lake` feature).
+    #[arg(long, value_enum, default_value_t = Engine::Native)]
+    pub engine: Engine,
+    /// MiB the DataFusion engine may hold before grouping spills to disk (--engine
+    /// datafusion).
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(16..))]
+    pub memory_limit: Option<u64>,
+    /// Where the DataFusion engine writes spill files (--engine datafusion; default: the
+    /// system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub spill_dir: Option<PathBuf>,
 }
 
 /// `freeport deid ...` actions other than a run.

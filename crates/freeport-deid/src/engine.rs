@@ -62,6 +62,7 @@ impl Outcome {
     }
 }
 
+#[derive(Debug)]
 struct Plan {
     role: Role,
     category: Option<String>,
@@ -71,6 +72,285 @@ struct Plan {
     min_level: Option<usize>,
     max_level: Option<usize>,
     notes: Vec<String>,
+}
+
+/// What a configuration makes of a dataset's columns, settled before the search: the plan of
+/// every column (role, transform, hierarchy), the model, the metric and the quasi-identifiers.
+/// It needs each column's distinct values only (built-in hierarchies are built from them), so
+/// an engine that keeps its rows elsewhere (a data lake) designs the same run from the same
+/// values, searches through [`Problem::with_counter`], and reports through [`Design::report`].
+#[derive(Debug)]
+pub struct Design {
+    names: Vec<String>,
+    plans: Vec<Plan>,
+    k: u32,
+    max_risk: f64,
+    max_risk_configured: bool,
+    sampling_fraction: f64,
+    profile: Option<Profile>,
+    profile_actions: Vec<String>,
+    model: PrivacyModel,
+    metric: Metric,
+    sensitive: Vec<SensitiveSpec>,
+    criteria_report: Vec<String>,
+    qis: Vec<Qi>,
+    /// Per quasi-identifier, its column's position and each dictionary entry's leaf.
+    qi_columns: Vec<(usize, Vec<u32>)>,
+    rows: usize,
+}
+
+/// One sensitive attribute the model reads: its column, and each dictionary entry's value code
+/// (the entry itself, or its leaf when a criterion measures distance in its hierarchy).
+#[derive(Debug)]
+struct SensitiveSpec {
+    name: String,
+    column: usize,
+    codes: Vec<u32>,
+    values: usize,
+}
+
+/// What one column becomes in the output.
+#[derive(Debug, Clone, Copy)]
+pub enum ColumnOutput<'a> {
+    /// Left out.
+    Delete,
+    /// A quasi-identifier raised to `level` of its hierarchy by the search.
+    Generalise {
+        /// The hierarchy.
+        hierarchy: &'a Hierarchy,
+        /// The level the search chose.
+        level: usize,
+    },
+    /// Transformed cell by cell (`Keep` leaves it as it is).
+    Transform(&'a Transform),
+}
+
+/// The search's result with the risk of the data before it.
+#[derive(Debug)]
+pub struct Searched {
+    /// The chosen transformation.
+    pub solution: crate::search::Solution,
+    /// Re-identification risk of the original classes.
+    pub risk_before: Risk,
+}
+
+impl Design {
+    /// Designs the run of `cfg` (and `profile`) over `table`'s columns: each column's
+    /// dictionary must hold its distinct values; `table.rows` is the number of rows. Codes
+    /// are only read to name the first row of a value in errors.
+    ///
+    /// # Errors
+    ///
+    /// As [`deidentify`], before the search.
+    pub fn new(table: &Table, cfg: &LoadedConfig, profile: Option<Profile>) -> Result<Self> {
+        let c = &cfg.config;
+        let rows_named = table.row_names;
+        let mut profile_actions: Vec<String> = Vec::new();
+
+        // Step 2 first needs the columns: every configured column must exist.
+        check_columns(table, cfg)?;
+
+        // Model (step 1: objectives).
+        let (k, max_risk) = objectives(table.rows, cfg, profile, &mut profile_actions)?;
+
+        // Step 2: roles per column.
+        let plans = table
+            .columns
+            .iter()
+            .map(|column| column_plan(column, cfg, profile, rows_named, &mut profile_actions))
+            .collect::<Result<Vec<Plan>>>()?;
+
+        // Sensitive attributes and criteria.
+        let Sensitive {
+            specs,
+            criteria,
+            report: criteria_report,
+        } = sensitive(table, &plans, cfg, profile, &mut profile_actions)?;
+        let model = PrivacyModel {
+            k,
+            sensitive: criteria,
+            suppression_limit: *c.model.suppression_limit.get_ref(),
+        };
+        let QuasiIdentifiers { qis, columns } = quasi_identifiers(table, &plans, cfg)?;
+        Ok(Self {
+            names: table.columns.iter().map(|c| c.name.clone()).collect(),
+            plans,
+            k,
+            max_risk,
+            max_risk_configured: c.assessment.max_risk.is_some(),
+            sampling_fraction: *c.assessment.sampling_fraction.get_ref(),
+            profile,
+            profile_actions,
+            model,
+            metric: metric_of(c),
+            sensitive: specs,
+            criteria_report,
+            qis,
+            qi_columns: columns,
+            rows: table.rows,
+        })
+    }
+
+    /// The quasi-identifiers the search generalises (none: nothing to search).
+    #[must_use]
+    pub fn qis(&self) -> &[Qi] {
+        &self.qis
+    }
+
+    /// Their columns' positions, in the order of [`Design::qis`].
+    #[must_use]
+    pub fn qi_columns(&self) -> Vec<usize> {
+        self.qi_columns.iter().map(|(pos, _)| *pos).collect()
+    }
+
+    /// The sensitive attributes the model reads: per attribute, its column's position and the
+    /// value code of each entry of that column's dictionary (the search's value codes).
+    #[must_use]
+    pub fn sensitive_columns(&self) -> Vec<(usize, &[u32])> {
+        self.sensitive
+            .iter()
+            .map(|s| (s.column, s.codes.as_slice()))
+            .collect()
+    }
+
+    /// Number of value codes of each sensitive attribute.
+    #[must_use]
+    pub fn sensitive_values(&self) -> Vec<usize> {
+        self.sensitive.iter().map(|s| s.values).collect()
+    }
+
+    /// The privacy model.
+    #[must_use]
+    pub fn model(&self) -> &PrivacyModel {
+        &self.model
+    }
+
+    /// The metric the search minimises.
+    #[must_use]
+    pub fn metric(&self) -> Metric {
+        self.metric
+    }
+
+    /// What each column becomes, given the search's levels (one per quasi-identifier).
+    #[must_use]
+    pub fn outputs(&self, levels: Option<&[usize]>) -> Vec<ColumnOutput<'_>> {
+        self.plans
+            .iter()
+            .enumerate()
+            .map(|(pos, plan)| match self.level_of(pos, levels) {
+                Some((a, level)) => ColumnOutput::Generalise {
+                    hierarchy: &self.qis[a].hierarchy,
+                    level,
+                },
+                None if matches!(plan.transform, Transform::Delete) => ColumnOutput::Delete,
+                None => ColumnOutput::Transform(&plan.transform),
+            })
+            .collect()
+    }
+
+    /// The quasi-identifier index and chosen level of column `pos`, if it is one.
+    fn level_of(&self, pos: usize, levels: Option<&[usize]>) -> Option<(usize, usize)> {
+        let a = self.qi_columns.iter().position(|(p, _)| *p == pos)?;
+        Some((a, *levels?.get(a)?))
+    }
+
+    /// Runs the search of `problem` (built from this design's quasi-identifiers, model and
+    /// metric) and measures the risk of the data before it.
+    ///
+    /// # Errors
+    ///
+    /// No transformation satisfies the model, or the problem's counter fails.
+    pub fn search(&self, problem: &Problem, progress: &dyn Progress) -> Result<Searched> {
+        let risk_before = Risk::from_classes(
+            &problem.original_class_sizes(),
+            self.max_risk,
+            self.sampling_fraction,
+        );
+        Ok(Searched {
+            solution: problem.solve_observed(progress)?,
+            risk_before,
+        })
+    }
+
+    /// Each column's report, given the search's levels.
+    #[must_use]
+    pub fn column_reports(&self, levels: Option<&[usize]>) -> Vec<ColumnReport> {
+        self.plans
+            .iter()
+            .enumerate()
+            .map(|(pos, plan)| {
+                let level = self.level_of(pos, levels).map(|(_, l)| l);
+                let (technique, iso) = if level.is_some() {
+                    ("generalisation".to_owned(), "generalization")
+                } else {
+                    (
+                        plan.transform.name().to_owned(),
+                        plan.transform.iso_20889_class(),
+                    )
+                };
+                ColumnReport {
+                    name: self.names[pos].clone(),
+                    role: plan.role,
+                    category: plan.category.clone(),
+                    technique,
+                    iso_20889_class: iso.to_owned(),
+                    hierarchy: plan.hierarchy_name.clone(),
+                    level,
+                    restorable: plan.transform.is_restorable(),
+                    notes: plan.notes.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// The report of a run: the search's result (none without quasi-identifiers) and the
+    /// number of rows written.
+    #[must_use]
+    pub fn report(&self, searched: Option<&Searched>, kept_rows: usize) -> Report {
+        let solution = searched.map(|s| &s.solution);
+        let column_reports = self.column_reports(solution.map(|s| s.levels.as_slice()));
+        let risk_after = solution
+            .map(|s| Risk::from_classes(&s.class_sizes, self.max_risk, self.sampling_fraction));
+        // Step 4: the call.
+        let mut classification = classify(
+            &column_reports,
+            risk_after.as_ref(),
+            self.max_risk,
+            self.profile,
+        );
+        if self.max_risk_configured {
+            classification.max_risk_source =
+                "set in the configuration ([assessment] max-risk)".into();
+        }
+        let qi_names: Vec<String> = if solution.is_some() {
+            self.qis.iter().map(|q| q.name.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        Report::new(
+            &qi_names,
+            solution,
+            self.metric,
+            ModelReport {
+                k: self.k,
+                suppression_limit: self.model.suppression_limit,
+                max_suppressed_rows: self.model.max_suppressed(self.rows),
+                criteria: self.criteria_report.clone(),
+                monotone: self.model.is_monotone(),
+            },
+            self.profile,
+            self.profile_actions.clone(),
+            column_reports,
+            RiskPair {
+                before: searched.map(|s| s.risk_before.clone()),
+                after: risk_after,
+            },
+            classification,
+            self.rows,
+            kept_rows,
+            self.max_risk,
+        )
+    }
 }
 
 /// Runs a configuration (and optional profile) over a table.
@@ -95,183 +375,93 @@ pub fn deidentify_observed(
     profile: Option<Profile>,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
-    let c = &cfg.config;
+    let design = Design::new(&table, cfg, profile)?;
     let rows_named = table.row_names;
-    let mut profile_actions: Vec<String> = Vec::new();
 
-    // Step 2 first needs the columns: every configured column must exist.
-    check_columns(&table, cfg)?;
-
-    // Model (step 1: objectives).
-    let (k, max_risk) = objectives(table.rows, cfg, profile, &mut profile_actions)?;
-
-    // Step 2: roles per column.
-    let plans = table
-        .columns
-        .iter()
-        .map(|column| column_plan(column, cfg, profile, rows_named, &mut profile_actions))
-        .collect::<Result<Vec<Plan>>>()?;
-
-    // Sensitive attributes and criteria.
-    let Sensitive {
-        inputs: sensitive_inputs,
-        criteria,
-        report: criteria_report,
-    } = sensitive(&table, &plans, cfg, profile, &mut profile_actions)?;
-    let model = PrivacyModel {
-        k,
-        sensitive: criteria,
-        suppression_limit: *c.model.suppression_limit.get_ref(),
-    };
-    let metric = metric_of(c);
-
-    // Step 3: the quasi-identifiers and the search.
-    let QuasiIdentifiers {
-        qis,
-        leaves: qi_leaves,
-        columns: qi_columns,
-    } = quasi_identifiers(&table, &plans, cfg)?;
+    // Step 3: the search.
     let mut search_seconds = 0.0;
-    let (solution, problem_checks, risk_before, qi_names) = if qis.is_empty() {
-        (None, 0, None, Vec::new())
+    let searched = if design.qis.is_empty() {
+        None
     } else {
-        let names: Vec<String> = qis.iter().map(|q| q.name.clone()).collect();
         let started = std::time::Instant::now();
-        let problem = Problem::new(qis, &qi_leaves, &sensitive_inputs, model.clone(), metric)?;
-        let before = Risk::from_classes(
-            &problem.original_class_sizes(),
-            max_risk,
-            *c.assessment.sampling_fraction.get_ref(),
-        );
-        let solution = problem.solve_observed(progress)?;
+        let leaves: Vec<Vec<u32>> = design
+            .qi_columns
+            .iter()
+            .map(|(pos, leaves)| {
+                table.columns[*pos]
+                    .codes
+                    .iter()
+                    .map(|&c| leaves[c as usize])
+                    .collect()
+            })
+            .collect();
+        let sensitive: Vec<SensitiveInput> = design
+            .sensitive
+            .iter()
+            .map(|s| SensitiveInput {
+                name: s.name.clone(),
+                codes: table.columns[s.column]
+                    .codes
+                    .iter()
+                    .map(|&c| s.codes[c as usize])
+                    .collect(),
+                values: s.values,
+            })
+            .collect();
+        let problem = Problem::new(
+            design.qis.clone(),
+            &leaves,
+            &sensitive,
+            design.model.clone(),
+            design.metric,
+        )?;
+        let searched = design.search(&problem, progress)?;
         search_seconds = started.elapsed().as_secs_f64();
-        let checks = solution.checks;
-        // Generalise the quasi-identifier columns' dictionaries.
-        for (a, &pos) in qi_columns.iter().enumerate() {
-            let q = &problem.qis()[a];
-            let level = solution.levels[a];
-            let column = &mut table.columns[pos];
-            let leaves = q.hierarchy.leaves_of(column, "", rows_named)?;
-            column.dictionary = leaves
-                .iter()
-                .map(|&leaf| {
-                    q.hierarchy
-                        .label(level, q.hierarchy.generalise(leaf, level))
-                        .to_owned()
-                })
-                .collect();
-        }
-        (Some(solution), checks, Some(before), names)
+        Some(searched)
     };
+    let levels = searched.as_ref().map(|s| s.solution.levels.as_slice());
 
-    // Transforms of the other columns.
-    let rows = table.rows;
-    let levels = solution.as_ref().map(|s| s.levels.as_slice());
+    // Step 3's output: generalised quasi-identifiers, transformed (or deleted) other columns.
+    let outputs = design.outputs(levels);
+    let mut out_columns = Vec::new();
     progress.stage(Stage::Transform, u64::try_from(table.columns.len()).ok());
-    let (column_reports, out_columns) = transform_columns(
-        table.columns,
-        &plans,
-        &qi_columns,
-        levels,
-        rows_named,
-        progress,
-    )?;
-
-    let row_kept = solution
-        .as_ref()
-        .map_or_else(|| vec![true; rows], |s| s.row_kept.clone());
-    let risk_after = solution.as_ref().map(|s| {
-        Risk::from_classes(
-            &s.class_sizes,
-            max_risk,
-            *c.assessment.sampling_fraction.get_ref(),
-        )
-    });
-
-    // Step 4: the call.
-    let mut classification = classify(&column_reports, risk_after.as_ref(), max_risk, profile);
-    if c.assessment.max_risk.is_some() {
-        classification.max_risk_source = "set in the configuration ([assessment] max-risk)".into();
+    for (pos, column) in std::mem::take(&mut table.columns).into_iter().enumerate() {
+        progress.advance(u64::try_from(pos).unwrap_or(u64::MAX));
+        let mut column = column;
+        match outputs[pos] {
+            ColumnOutput::Delete => continue,
+            ColumnOutput::Generalise { hierarchy, level } => {
+                let leaves = design
+                    .qi_columns
+                    .iter()
+                    .find(|(p, _)| *p == pos)
+                    .map(|(_, l)| l.as_slice())
+                    .unwrap_or_default();
+                column.dictionary = leaves
+                    .iter()
+                    .map(|&leaf| {
+                        hierarchy
+                            .label(level, hierarchy.generalise(leaf, level))
+                            .to_owned()
+                    })
+                    .collect();
+            }
+            ColumnOutput::Transform(transform) => transform.apply(&mut column, rows_named)?,
+        }
+        out_columns.push(column);
     }
-    let report = Report::new(
-        &qi_names,
-        solution.as_ref(),
-        metric,
-        ModelReport {
-            k,
-            suppression_limit: model.suppression_limit,
-            max_suppressed_rows: model.max_suppressed(rows),
-            criteria: criteria_report,
-            monotone: model.is_monotone(),
-        },
-        profile,
-        profile_actions,
-        column_reports,
-        RiskPair {
-            before: risk_before,
-            after: risk_after,
-        },
-        classification,
-        rows,
-        row_kept.iter().filter(|&&k| k).count(),
-        max_risk,
-    );
+
+    let row_kept = searched
+        .as_ref()
+        .map_or_else(|| vec![true; table.rows], |s| s.solution.row_kept.clone());
+    let report = design.report(searched.as_ref(), row_kept.iter().filter(|&&k| k).count());
     Ok(Outcome {
         columns: out_columns,
         row_kept,
         report,
-        checks: problem_checks,
+        checks: searched.as_ref().map_or(0, |s| s.solution.checks),
         search_seconds,
     })
-}
-
-/// Each column's report and, unless it is deleted, the column after its transform (quasi-
-/// identifiers were generalised by the search: `levels`, per quasi-identifier, as `qi_columns`).
-fn transform_columns(
-    columns: Vec<Column>,
-    plans: &[Plan],
-    qi_columns: &[usize],
-    levels: Option<&[usize]>,
-    rows_named: RowNames,
-    progress: &dyn Progress,
-) -> Result<(Vec<ColumnReport>, Vec<Column>)> {
-    let mut column_reports = Vec::new();
-    let mut out_columns = Vec::new();
-    for (pos, (column, plan)) in columns.into_iter().zip(plans).enumerate() {
-        progress.advance(u64::try_from(pos).unwrap_or(u64::MAX));
-        let mut column = column;
-        let level = qi_columns
-            .iter()
-            .position(|&p| p == pos)
-            .and_then(|a| levels.map(|l| l[a]));
-        let technique = if level.is_some() {
-            "generalisation".to_owned()
-        } else {
-            plan.transform.name().to_owned()
-        };
-        let iso = if level.is_some() {
-            "generalization"
-        } else {
-            plan.transform.iso_20889_class()
-        };
-        column_reports.push(ColumnReport {
-            name: column.name.clone(),
-            role: plan.role,
-            category: plan.category.clone(),
-            technique,
-            iso_20889_class: iso.to_owned(),
-            hierarchy: plan.hierarchy_name.clone(),
-            level,
-            restorable: plan.transform.is_restorable(),
-            notes: plan.notes.clone(),
-        });
-        if matches!(plan.transform, Transform::Delete) {
-            continue;
-        }
-        plan.transform.apply(&mut column, rows_named)?;
-        out_columns.push(column);
-    }
-    Ok((column_reports, out_columns))
 }
 
 /// Every column the configuration names must be in the data.
@@ -493,7 +683,7 @@ fn column_plan(
 
 /// The sensitive attributes the model's criteria read, the criteria, and their description.
 struct Sensitive {
-    inputs: Vec<SensitiveInput>,
+    specs: Vec<SensitiveSpec>,
     criteria: Vec<(usize, SensitiveCriterion)>,
     report: Vec<String>,
 }
@@ -510,7 +700,7 @@ fn sensitive(
     let c = &cfg.config;
     let rows_named = table.row_names;
     let cn_l = *c.profiles.cn_anonymised.l.get_ref();
-    let mut sensitive_inputs: Vec<SensitiveInput> = Vec::new();
+    let mut specs: Vec<SensitiveSpec> = Vec::new();
     let mut sensitive_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut criteria: Vec<(usize, SensitiveCriterion)> = Vec::new();
     let mut criteria_report: Vec<String> = Vec::new();
@@ -545,19 +735,20 @@ fn sensitive(
                     plan.hierarchy_name.as_deref().unwrap_or(""),
                     rows_named,
                 )?;
-                (
-                    column.codes.iter().map(|&c| leaves[c as usize]).collect(),
-                    h.domain_size(),
-                )
+                (leaves, h.domain_size())
             } else {
-                (column.codes.clone(), column.dictionary.len())
+                (
+                    (0..column.dictionary.len() as u32).collect(),
+                    column.dictionary.len(),
+                )
             };
-            sensitive_inputs.push(SensitiveInput {
+            specs.push(SensitiveSpec {
                 name: name.to_owned(),
+                column: pos,
                 codes,
                 values,
             });
-            let i = sensitive_inputs.len() - 1;
+            let i = specs.len() - 1;
             sensitive_index.insert(key, i);
             Ok(i)
         };
@@ -635,7 +826,7 @@ fn sensitive(
         }
     }
     Ok(Sensitive {
-        inputs: sensitive_inputs,
+        specs,
         criteria,
         report: criteria_report,
     })
@@ -661,10 +852,8 @@ fn metric_of(c: &crate::config::Config) -> Metric {
 struct QuasiIdentifiers {
     /// The quasi-identifiers with their hierarchies and allowed levels.
     qis: Vec<Qi>,
-    /// Per quasi-identifier, each row's leaf in its hierarchy.
-    leaves: Vec<Vec<u32>>,
-    /// Per quasi-identifier, its column's position.
-    columns: Vec<usize>,
+    /// Per quasi-identifier, its column's position and each dictionary entry's leaf.
+    columns: Vec<(usize, Vec<u32>)>,
 }
 
 /// The quasi-identifiers of the plans, checked against their hierarchies.
@@ -675,8 +864,7 @@ fn quasi_identifiers(
 ) -> Result<QuasiIdentifiers> {
     let rows_named = table.row_names;
     let mut qis = Vec::new();
-    let mut qi_leaves = Vec::new();
-    let mut qi_columns = Vec::new();
+    let mut columns = Vec::new();
     for (pos, plan) in plans.iter().enumerate() {
         if plan.role != Role::QuasiIdentifier {
             continue;
@@ -700,14 +888,7 @@ fn quasi_identifiers(
                 None,
             ));
         }
-        qi_leaves.push(
-            column
-                .codes
-                .iter()
-                .map(|&c| leaves[c as usize])
-                .collect::<Vec<u32>>(),
-        );
-        qi_columns.push(pos);
+        columns.push((pos, leaves));
         qis.push(Qi {
             name: column.name.clone(),
             hierarchy: h,
@@ -715,11 +896,7 @@ fn quasi_identifiers(
             max_level,
         });
     }
-    Ok(QuasiIdentifiers {
-        qis,
-        leaves: qi_leaves,
-        columns: qi_columns,
-    })
+    Ok(QuasiIdentifiers { qis, columns })
 }
 
 fn hipaa_adjust(

@@ -101,6 +101,36 @@ pub struct Problem {
     rows: usize,
     loss_bound: Vec<Vec<f64>>,
     entropy: Vec<Vec<f64>>,
+    /// Where a node's classes are counted when the rows are not in memory (a lake's `GROUP BY`);
+    /// `None`: rolled up in memory from [`Problem::new`]'s rows.
+    counter: Option<Box<dyn ClassCounter>>,
+}
+
+/// A lattice node's equivalence classes as an engine that holds the rows counts them: the
+/// seam between the search (which nodes to check, the model, the metric, the optimum) and
+/// where the data lives. [`Problem::new`] counts in memory; a [`ClassCounter`] (a DataFusion
+/// `GROUP BY` over a lake's generalised quasi-identifiers) answers the same question for
+/// [`Problem::with_counter`], and the search, the checks and the metric are the same code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Classes {
+    /// Per class, one leaf per quasi-identifier (any leaf of the class: its generalisation at
+    /// the node's levels names the class), classes one after another.
+    pub reps: Vec<u32>,
+    /// Rows per class.
+    pub counts: Vec<u32>,
+    /// Per sensitive attribute, `(class, value code, rows)` in any order (a class and value
+    /// may repeat: their rows add up).
+    pub sensitive: Vec<Vec<(u32, u32, u32)>>,
+}
+
+/// Counts the equivalence classes of the data generalised to a lattice node.
+pub trait ClassCounter: std::fmt::Debug + Send + Sync {
+    /// The classes at `levels` (one level per quasi-identifier; all zeros is the data itself).
+    ///
+    /// # Errors
+    ///
+    /// Whatever stops the engine from reading the data.
+    fn classes(&self, levels: &[usize]) -> Result<Classes>;
 }
 
 /// The chosen transformation and what it does to the data.
@@ -122,6 +152,9 @@ pub struct Solution {
     pub row_kept: Vec<bool>,
     /// Size of each kept class.
     pub class_sizes: Vec<u32>,
+    /// The suppressed classes: per class, its generalised code per quasi-identifier at
+    /// `levels` (what an engine that streams the rows filters on).
+    pub suppressed_classes: Vec<Vec<u32>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,50 +236,6 @@ impl Problem {
         metric: Metric,
     ) -> Result<Self> {
         let rows = qi_leaves.first().map_or(0, Vec::len);
-        if rows == 0 || qis.is_empty() {
-            return Err(Error::input(
-                "nothing to de-identify: the data has no rows or no quasi-identifiers",
-                None,
-            ));
-        }
-        if model.k as usize > rows {
-            return Err(Error::input(
-                format!("k = {} is larger than the number of rows ({rows})", model.k),
-                Some("no grouping can make classes that large; lower k".into()),
-            ));
-        }
-        for q in &qis {
-            if q.min_level > q.max_level || q.max_level >= q.hierarchy.height() {
-                return Err(Error::input(
-                    format!(
-                        "quasi-identifier `{}`: levels {}..={} are outside its hierarchy (height {})",
-                        q.name,
-                        q.min_level,
-                        q.max_level,
-                        q.hierarchy.height()
-                    ),
-                    None,
-                ));
-            }
-        }
-        for (i, _) in &model.sensitive {
-            if *i >= sensitive.len() {
-                return Err(Error::input(
-                    "a sensitive criterion names no attribute",
-                    None,
-                ));
-            }
-        }
-        let lattice = Lattice::new(&qis).filter(|l| l.size <= MAX_LATTICE);
-        if lattice.is_none() {
-            return Err(Error::input(
-                format!("the generalisation lattice has more than {MAX_LATTICE} nodes"),
-                Some(
-                    "use fewer quasi-identifiers or restrict their levels (min-level / max-level)"
-                        .into(),
-                ),
-            ));
-        }
         let d = qis.len();
         // Distinct leaf tuples.
         let domains: Vec<usize> = qis.iter().map(|q| q.hierarchy.domain_size()).collect();
@@ -293,39 +282,149 @@ impl Problem {
             }
         }
         let entries = counts.len();
-        let mut hists = Vec::with_capacity(sensitive.len());
-        let mut global = Vec::with_capacity(sensitive.len());
-        for s in sensitive {
-            let mut triples: Vec<(u32, u32)> = row_entry
-                .iter()
-                .zip(&s.codes)
-                .map(|(&e, &v)| (e, v))
-                .collect();
-            triples.sort_unstable();
-            hists.push(csr(entries, triples.into_iter().map(|(e, v)| (e, v, 1))));
-            let mut g = vec![0.0; s.values];
-            for &v in &s.codes {
-                if let Some(x) = g.get_mut(v as usize) {
-                    *x += 1.0;
-                }
-            }
-            g.iter_mut().for_each(|x| *x /= rows as f64);
-            global.push(g);
-        }
+        let hists = sensitive
+            .iter()
+            .map(|s| {
+                let mut triples: Vec<(u32, u32)> = row_entry
+                    .iter()
+                    .zip(&s.codes)
+                    .map(|(&e, &v)| (e, v))
+                    .collect();
+                triples.sort_unstable();
+                csr(entries, triples.into_iter().map(|(e, v)| (e, v, 1)))
+            })
+            .collect();
         let base = ClassTable {
             reps,
             counts,
             hists,
         };
+        let values = sensitive.iter().map(|s| s.values).collect();
+        Self::from_base(qis, base, row_entry, values, model, metric, None)
+    }
+
+    /// A problem whose rows stay where they are: `counter` counts each checked node's classes
+    /// (and, at all levels 0, the data's own), so only distinct tuples are ever in memory.
+    /// `sensitive_values` is the number of value codes of each sensitive attribute the
+    /// counter reports. The search, the model checks and the metric are [`Problem::new`]'s,
+    /// so the same data gives the same optimum.
+    ///
+    /// # Errors
+    ///
+    /// As [`Problem::new`], and the counter's errors.
+    pub fn with_counter(
+        qis: Vec<Qi>,
+        counter: Box<dyn ClassCounter>,
+        sensitive_values: Vec<usize>,
+        model: PrivacyModel,
+        metric: Metric,
+    ) -> Result<Self> {
+        if qis.is_empty() {
+            return Err(Error::input(
+                "nothing to de-identify: the data has no rows or no quasi-identifiers",
+                None,
+            ));
+        }
+        let classes = counter.classes(&vec![0; qis.len()])?;
+        let base = class_table(classes, sensitive_values.len());
+        Self::from_base(
+            qis,
+            base,
+            Vec::new(),
+            sensitive_values,
+            model,
+            metric,
+            Some(counter),
+        )
+    }
+
+    /// The problem over the data's distinct leaf tuples (`row_entry`: each row's tuple, when
+    /// the rows are in memory): checks, then the metric's per-level statistics.
+    fn from_base(
+        qis: Vec<Qi>,
+        base: ClassTable,
+        row_entry: Vec<u32>,
+        sensitive_values: Vec<usize>,
+        model: PrivacyModel,
+        metric: Metric,
+        counter: Option<Box<dyn ClassCounter>>,
+    ) -> Result<Self> {
+        let rows = base.counts.iter().map(|&c| c as usize).sum::<usize>();
+        if rows == 0 || qis.is_empty() {
+            return Err(Error::input(
+                "nothing to de-identify: the data has no rows or no quasi-identifiers",
+                None,
+            ));
+        }
+        if model.k as usize > rows {
+            return Err(Error::input(
+                format!("k = {} is larger than the number of rows ({rows})", model.k),
+                Some("no grouping can make classes that large; lower k".into()),
+            ));
+        }
+        for q in &qis {
+            if q.min_level > q.max_level || q.max_level >= q.hierarchy.height() {
+                return Err(Error::input(
+                    format!(
+                        "quasi-identifier `{}`: levels {}..={} are outside its hierarchy (height {})",
+                        q.name,
+                        q.min_level,
+                        q.max_level,
+                        q.hierarchy.height()
+                    ),
+                    None,
+                ));
+            }
+        }
+        for (i, _) in &model.sensitive {
+            if *i >= sensitive_values.len() {
+                return Err(Error::input(
+                    "a sensitive criterion names no attribute",
+                    None,
+                ));
+            }
+        }
+        let lattice = Lattice::new(&qis).filter(|l| l.size <= MAX_LATTICE);
+        if lattice.is_none() {
+            return Err(Error::input(
+                format!("the generalisation lattice has more than {MAX_LATTICE} nodes"),
+                Some(
+                    "use fewer quasi-identifiers or restrict their levels (min-level / max-level)"
+                        .into(),
+                ),
+            ));
+        }
+        let d = qis.len();
+        // The overall distribution of each sensitive attribute (whole-number sums, so the
+        // same rows give the same bits however they are grouped).
+        let global = base
+            .hists
+            .iter()
+            .zip(&sensitive_values)
+            .map(|(h, &values)| {
+                let mut g = vec![0.0; values];
+                for (&v, &c) in h.values.iter().zip(&h.counts) {
+                    if let Some(x) = g.get_mut(v as usize) {
+                        *x += f64::from(c);
+                    }
+                }
+                g.iter_mut().for_each(|x| *x /= rows as f64);
+                g
+            })
+            .collect();
         // Metric precomputation: per attribute and level, from leaf counts.
         let mut loss_bound = Vec::with_capacity(d);
         let mut entropy = Vec::with_capacity(d);
         for (a, q) in qis.iter().enumerate() {
             let h = &q.hierarchy;
             let mut leaf_count = vec![0u64; h.domain_size()];
-            for &leaf in &qi_leaves[a] {
-                if let Some(c) = leaf_count.get_mut(leaf as usize) {
-                    *c += 1;
+            for (e, &count) in base.counts.iter().enumerate() {
+                if let Some(c) = base
+                    .reps
+                    .get(e * d + a)
+                    .and_then(|&leaf| leaf_count.get_mut(leaf as usize))
+                {
+                    *c += u64::from(count);
                 }
             }
             let mut lb = Vec::with_capacity(h.height());
@@ -357,7 +456,7 @@ impl Problem {
         }
         Ok(Self {
             qis,
-            sensitive_values: sensitive.iter().map(|s| s.values).collect(),
+            sensitive_values,
             global,
             model,
             metric,
@@ -366,6 +465,7 @@ impl Problem {
             rows,
             loss_bound,
             entropy,
+            counter,
         })
     }
 
@@ -494,6 +594,27 @@ impl Problem {
             out.hists.push(csr(classes, triples.into_iter()));
         }
         (out, entry_class)
+    }
+
+    /// The classes at `levels`: from the counter when the rows are elsewhere, else rolled up
+    /// from the smallest cached table of a predecessor (or the base).
+    fn classes_at(
+        &self,
+        levels: &[usize],
+        cache: &[(Vec<usize>, Arc<ClassTable>)],
+    ) -> Result<ClassTable> {
+        if let Some(counter) = &self.counter {
+            return Ok(class_table(
+                counter.classes(levels)?,
+                self.sensitive_values.len(),
+            ));
+        }
+        let src = cache
+            .iter()
+            .filter(|(l, _)| l.iter().zip(levels).all(|(a, b)| a <= b))
+            .min_by_key(|(_, t)| t.len())
+            .map_or_else(|| Arc::clone(&self.base), |(_, t)| Arc::clone(t));
+        Ok(self.groupify(&src, levels, false).0)
     }
 
     /// Checks the model on every class of `table`.
@@ -776,16 +897,10 @@ impl Problem {
             let results: Vec<(usize, Eval)> = probes
                 .par_iter()
                 .map(|&id| {
-                    let levels = lattice.levels(id);
-                    let src = snapshot
-                        .iter()
-                        .filter(|(l, _)| l.iter().zip(&levels).all(|(a, b)| a <= b))
-                        .min_by_key(|(_, t)| t.len())
-                        .map_or_else(|| Arc::clone(&self.base), |(_, t)| Arc::clone(t));
-                    let (table, _) = self.groupify(&src, &levels, false);
-                    (id, self.check(table))
+                    let table = self.classes_at(&lattice.levels(id), snapshot)?;
+                    Ok((id, self.check(table)))
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             checks += results.len();
             for (id, eval) in results {
                 let levels = lattice.levels(id);
@@ -829,11 +944,10 @@ impl Problem {
             .par_iter()
             .map(|&id| {
                 let levels = lattice.levels(id);
-                let (table, _) = self.groupify(&self.base, &levels, false);
-                let eval = self.check(table);
-                eval.anonymous.then(|| self.found(&levels, &eval))
+                let eval = self.check(self.classes_at(&levels, &[])?);
+                Ok(eval.anonymous.then(|| self.found(&levels, &eval)))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let mut best: Option<(usize, &Found)> = None;
         for (i, f) in found.iter().enumerate() {
             if let Some(f) = f
@@ -857,7 +971,13 @@ impl Problem {
     ///
     /// The levels do not satisfy the model.
     pub fn materialise(&self, levels: &[usize]) -> Result<Solution> {
-        let (table, entry_class) = self.groupify(&self.base, levels, true);
+        let (table, entry_class) = match &self.counter {
+            Some(counter) => (
+                class_table(counter.classes(levels)?, self.sensitive_values.len()),
+                Vec::new(),
+            ),
+            None => self.groupify(&self.base, levels, true),
+        };
         let eval = self.check(table);
         if !eval.anonymous {
             return Err(no_solution());
@@ -882,6 +1002,24 @@ impl Problem {
             .filter(|(_, ok)| **ok)
             .map(|(&c, _)| c)
             .collect();
+        let d = self.qis.len();
+        let suppressed_classes = eval
+            .ok
+            .iter()
+            .enumerate()
+            .filter(|(_, ok)| !**ok)
+            .map(|(c, _)| {
+                self.qis
+                    .iter()
+                    .zip(levels)
+                    .enumerate()
+                    .map(|(a, (q, &level))| {
+                        let leaf = eval.table.reps.get(c * d + a).copied().unwrap_or(0);
+                        q.hierarchy.generalise(leaf, level)
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Solution {
             levels: levels.to_vec(),
             score: found.score,
@@ -891,6 +1029,7 @@ impl Problem {
             lattice_size: 1,
             row_kept,
             class_sizes,
+            suppressed_classes,
         })
     }
 
@@ -976,6 +1115,22 @@ fn tag(lattice: &Lattice, status: &mut [Status], id: usize, what: Status) {
             Status::NotAnonymous => stack.extend(lattice.predecessors(x)),
             Status::Unknown => {}
         }
+    }
+}
+
+/// A counter's classes as the search's class table: sensitive histograms in compressed rows.
+fn class_table(classes: Classes, sensitive: usize) -> ClassTable {
+    let n = classes.counts.len();
+    let mut hists = Vec::with_capacity(sensitive);
+    for s in 0..sensitive {
+        let mut triples = classes.sensitive.get(s).cloned().unwrap_or_default();
+        triples.sort_unstable_by_key(|&(c, v, _)| (c, v));
+        hists.push(csr(n, triples.into_iter()));
+    }
+    ClassTable {
+        reps: classes.reps,
+        counts: classes.counts,
+        hists,
     }
 }
 

@@ -115,4 +115,21 @@ pub enum LakeError {
         /// DataFusion's reason.
         reason: String,
     },
+    /// De-identification refused or failed (the in-memory engine's errors: configuration,
+    /// hierarchies, model).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deid(#[from] freeport_deid::Error),
+    /// The output directory cannot be written.
+    #[error("{}: cannot write the de-identified lake: {reason}", path.display())]
+    #[diagnostic(
+        code(freeport::lake::output),
+        help("give -o a new directory (or an empty one) outside the lake")
+    )]
+    Output {
+        /// The output directory.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }

@@ -16,8 +16,10 @@
 //! # Ok::<(), freeport_lake::LakeError>(())
 //! ```
 
+pub mod deid;
 mod error;
 pub mod files;
+mod read;
 pub mod scan;
 pub mod udf;
 

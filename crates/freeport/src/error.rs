@@ -202,10 +202,15 @@ pub enum Error {
     #[diagnostic(
         code(freeport::scan::without_lake),
         help(
-            "build it with the feature: `cargo build --release --features freeport/lake` (or `cargo install --path crates/freeport --features lake`); or scan with the native engine, one dataset per file"
+            "build it with the feature: `cargo build --release --features freeport/lake` (or `cargo install --path crates/freeport --features lake`); or use the native engine, one dataset per file"
         )
     )]
     WithoutLake,
+    /// A lake could not be de-identified.
+    #[cfg(feature = "lake")]
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Lake(#[from] freeport_lake::LakeError),
     /// An option that only the other engine takes.
     #[error("{option} applies to --engine datafusion only")]
     #[diagnostic(

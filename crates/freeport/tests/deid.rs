@@ -273,3 +273,128 @@ fn dash_is_standard_output_and_existing_files_need_force() {
             .is_char_device()
     );
 }
+
+/// A build without the `lake` feature refuses `--engine datafusion` and says how to get it.
+#[cfg(not(feature = "lake"))]
+#[test]
+fn the_datafusion_engine_needs_the_lake_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = freeport()
+        .arg("deid")
+        .arg("--engine")
+        .arg("datafusion")
+        .arg(dir.path())
+        .arg("--config")
+        .arg(fixtures().join("patients.toml"))
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("freeport::scan::without_lake"), "{stderr}");
+    assert!(!dir.path().join("out").exists());
+}
+
+/// With the `lake` feature: the patients split into three CSV partitions are de-identified
+/// into partitioned Parquet with the native run's node and counts on the same rows as one
+/// file; a malformed partition exits 2 naming the file.
+#[cfg(feature = "lake")]
+#[test]
+fn a_lake_is_de_identified_with_the_native_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixtures().join("patients.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let lake = dir.path().join("lake");
+    let mut whole = format!("{header},batch\n");
+    for batch in 0..3 {
+        let part: Vec<&str> = rows.iter().skip(batch).step_by(3).copied().collect();
+        let path = lake.join(format!("batch={batch}"));
+        std::fs::create_dir_all(&path).unwrap();
+        std::fs::write(
+            path.join("part.csv"),
+            format!("{header}\n{}\n", part.join("\n")),
+        )
+        .unwrap();
+    }
+    // The lake's path order: partition by partition.
+    for batch in 0..3 {
+        for row in rows.iter().skip(batch).step_by(3) {
+            whole.push_str(&format!("{row},{batch}\n"));
+        }
+    }
+    std::fs::write(dir.path().join("whole.csv"), whole).unwrap();
+    let config = std::fs::read_to_string(fixtures().join("patients.toml"))
+        .unwrap()
+        .replacen(
+            "version = 1\n",
+            "version = 1\nunlisted = \"insensitive\"\n",
+            1,
+        );
+    std::fs::write(dir.path().join("deid.toml"), config).unwrap();
+    for table in ["zip3-population.csv", "gender.csv", "diagnosis.csv"] {
+        std::fs::copy(fixtures().join(table), dir.path().join(table)).unwrap();
+    }
+    let run = |args: &[&std::ffi::OsStr]| -> serde_json::Value {
+        let out = freeport()
+            .arg("deid")
+            .args(args)
+            .arg("--config")
+            .arg(dir.path().join("deid.toml"))
+            .arg("--format")
+            .arg("json")
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    let native = run(&[
+        dir.path().join("whole.csv").as_os_str(),
+        "-o".as_ref(),
+        dir.path().join("whole.parquet").as_os_str(),
+    ]);
+    let lake_out = dir.path().join("out");
+    let lake_run = run(&[
+        "--engine".as_ref(),
+        "datafusion".as_ref(),
+        lake.as_os_str(),
+        "-o".as_ref(),
+        lake_out.as_os_str(),
+        "--memory-limit".as_ref(),
+        "64".as_ref(),
+    ]);
+    for key in [
+        "transformation",
+        "metric",
+        "classes",
+        "suppressed_rows",
+        "output_rows",
+        "classification",
+    ] {
+        assert_eq!(lake_run[key], native[key], "{key}");
+    }
+    assert!(
+        lake_out
+            .join("batch=0")
+            .join("part-00000.parquet")
+            .is_file()
+    );
+
+    // A malformed partition: exit 2, the file named, nothing written.
+    let bad = lake.join("batch=1").join("part.csv");
+    std::fs::write(&bad, format!("{header}\n\"unterminated,1\n")).unwrap();
+    let out = freeport()
+        .arg("deid")
+        .arg("--engine")
+        .arg("datafusion")
+        .arg(&lake)
+        .arg("--config")
+        .arg(dir.path().join("deid.toml"))
+        .arg("-o")
+        .arg(dir.path().join("again"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("part.csv"), "{stderr}");
+    assert!(!dir.path().join("again").exists());
+}

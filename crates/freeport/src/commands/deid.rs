@@ -2,9 +2,10 @@
 //! JSON report, and prints a summary.
 
 use std::io::Write;
+use std::path::Path;
 use std::time::Instant;
 
-use freeport_cli::{DeidArgs, DeidCommand, DeidOutputFormat, DeidProfile};
+use freeport_cli::{DeidArgs, DeidCommand, DeidOutputFormat, DeidProfile, Engine};
 use freeport_deid::engine::{RunOptions, run_files_observed};
 use freeport_deid::io::{InputOptions, OutputFormat};
 use freeport_deid::profile::Profile;
@@ -47,6 +48,19 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         DeidProfile::HipaaSafeHarbor => Profile::HipaaSafeHarbor,
         DeidProfile::CnAnonymised => Profile::CnAnonymised,
     });
+    if args.engine == Engine::Datafusion {
+        return run_lake(args, input, config, output, profile, out);
+    }
+    if args.memory_limit.is_some() {
+        return Err(Error::EngineOption {
+            option: "--memory-limit",
+        });
+    }
+    if args.spill_dir.is_some() {
+        return Err(Error::EngineOption {
+            option: "--spill-dir",
+        });
+    }
     let encoding = match &args.encoding {
         Some(label) => Some(freeport_read::parse_encoding(label)?),
         None => None,
@@ -90,8 +104,48 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     progress.finish();
     let (outcome, files) = delivered?;
     let elapsed = started.elapsed();
-    let report = &outcome.report;
-    if let Some(report_target) = &report_target {
+    let read = match (files.input.encoding, files.input.delimiter) {
+        (Some(e), Some(d)) => format!("{} ({e}, {d:?})", files.input.format),
+        (Some(e), None) => format!("{} ({e})", files.input.format),
+        _ => files.input.format.to_string(),
+    };
+    let run = Run {
+        report: &outcome.report,
+        read,
+        wrote: files.output.name().to_owned(),
+        input_format: files.input.format.name().to_owned(),
+        output_format: files.output.name().to_owned(),
+        checks: outcome.checks,
+        search_seconds: outcome.search_seconds,
+        seconds: elapsed.as_secs_f64(),
+    };
+    let stdout = target.is_stdout();
+    summarise(args, &run, report_target.as_ref(), stdout, out)
+}
+
+/// One run's report and what the summary says of it.
+struct Run<'a> {
+    report: &'a freeport_deid::report::Report,
+    read: String,
+    wrote: String,
+    input_format: String,
+    output_format: String,
+    checks: usize,
+    search_seconds: f64,
+    seconds: f64,
+}
+
+/// Writes the JSON report where `--report` says, and prints the summary (to standard error
+/// when data goes to standard output).
+fn summarise(
+    args: &DeidArgs,
+    run: &Run<'_>,
+    report_target: Option<&Target>,
+    data_on_stdout: bool,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let report = run.report;
+    if let Some(report_target) = report_target {
         let json = serde_json::to_vec_pretty(report)?;
         report_target.deliver("report.json", out, |path| {
             Ok(freeport_deid::io::write_atomically(path, |w| {
@@ -102,12 +156,11 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     }
     // With data on standard output, the summary goes to standard error.
     let mut stderr = std::io::stderr();
-    let out: &mut dyn Write =
-        if target.is_stdout() || report_target.as_ref().is_some_and(Target::is_stdout) {
-            &mut stderr
-        } else {
-            out
-        };
+    let out: &mut dyn Write = if data_on_stdout || report_target.is_some_and(Target::is_stdout) {
+        &mut stderr
+    } else {
+        out
+    };
     let summary = serde_json::json!({
         "transformation": report.transformation,
         "metric": report.metric,
@@ -115,11 +168,11 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         "suppressed_rows": report.suppressed_rows,
         "output_rows": report.output_rows,
         "classification": report.classification.result,
-        "input_format": files.input.format.name(),
-        "output_format": files.output.name(),
-        "checks": outcome.checks,
-        "seconds": elapsed.as_secs_f64(),
-        "search_seconds": outcome.search_seconds,
+        "input_format": run.input_format,
+        "output_format": run.output_format,
+        "checks": run.checks,
+        "seconds": run.seconds,
+        "search_seconds": run.search_seconds,
     });
     let rendered = Rendered {
         json: &summary,
@@ -142,16 +195,8 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
                     },
                 )
             };
-            let read = match (files.input.encoding, files.input.delimiter) {
-                (Some(e), Some(d)) => format!("{} ({e}, {d:?})", files.input.format),
-                (Some(e), None) => format!("{} ({e})", files.input.format),
-                _ => files.input.format.to_string(),
-            };
             let rows: [(&str, String); 10] = [
-                (
-                    "files",
-                    format!("read {read}, wrote {}", files.output.name()),
-                ),
+                ("files", format!("read {}, wrote {}", run.read, run.wrote)),
                 ("transformation", levels.join(" ")),
                 (
                     "metric",
@@ -176,9 +221,9 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
                     "search",
                     format!(
                         "{} checks, search {:.1} ms, total {:.1} ms",
-                        outcome.checks,
-                        outcome.search_seconds * 1000.0,
-                        elapsed.as_secs_f64() * 1000.0
+                        run.checks,
+                        run.search_seconds * 1000.0,
+                        run.seconds * 1000.0
                     ),
                 ),
             ];
@@ -191,4 +236,92 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     };
     render(out, args.format, &rendered)?;
     Ok(ExitStatus::Success)
+}
+
+/// `--engine datafusion`: INPUT is a lake, OUTPUT a directory of partitioned Parquet.
+#[cfg(feature = "lake")]
+fn run_lake(
+    args: &DeidArgs,
+    input: &Path,
+    config: &Path,
+    output: &Path,
+    profile: Option<Profile>,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let refuse = |option: &str, help: &str| {
+        Err(Error::Lake(freeport_lake::LakeError::Unsupported {
+            option: option.to_owned(),
+            help: help.to_owned(),
+        }))
+    };
+    if args.encoding.is_some() || args.sheet.is_some() {
+        return refuse(
+            "--encoding or --sheet",
+            "a lake is UTF-8 CSV or Parquet files; de-identify other files with the native engine",
+        );
+    }
+    if args
+        .output_format
+        .is_some_and(|f| f != DeidOutputFormat::Parquet)
+    {
+        return refuse(
+            "--output-format other than parquet",
+            "a lake is written as hive-partitioned Parquet",
+        );
+    }
+    if output.as_os_str() == "-" || args.force {
+        return refuse(
+            "-o - or --force",
+            "give -o a new (or empty) directory; an existing one is never replaced",
+        );
+    }
+    let report_target = args
+        .report
+        .as_deref()
+        .map(|path| Target::of(path, false))
+        .transpose()?;
+    let memory_limit = args
+        .memory_limit
+        .map_or(freeport_lake::DEFAULT_MEMORY_LIMIT, |mib| {
+            usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+        });
+    let options = freeport_lake::deid::LakeDeidOptions {
+        profile,
+        threads: 0,
+        memory_limit,
+        spill_dir: args.spill_dir.clone(),
+    };
+    let cfg = freeport_deid::config::LoadedConfig::from_file(config)?;
+    let started = Instant::now();
+    let spec = input.to_string_lossy();
+    let outcome = freeport_lake::deid::deidentify_lake(&spec, &cfg, output, &options)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let run = Run {
+        report: &outcome.report,
+        read: format!("lake {spec}"),
+        wrote: format!(
+            "{} partitioned Parquet files to {}",
+            outcome.files.len(),
+            output.display()
+        ),
+        input_format: "lake".to_owned(),
+        output_format: "parquet".to_owned(),
+        checks: outcome.checks,
+        search_seconds: outcome.search_seconds,
+        seconds,
+    };
+    summarise(args, &run, report_target.as_ref(), false, out)
+}
+
+/// Without the `lake` feature, `--engine datafusion` says how to get it.
+#[cfg(not(feature = "lake"))]
+fn run_lake(
+    _: &DeidArgs,
+    _: &Path,
+    _: &Path,
+    _: &Path,
+    _: Option<Profile>,
+    _: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    Err(Error::WithoutLake)
 }
