@@ -59,10 +59,13 @@ impl Anchor {
         let field = |field, zh| Source::Field { field, zh };
         match self {
             Self::Transfer => Some((facts.date, field("date", "数据出境日期"))),
-            Self::Transaction => Some(dates.transaction_ended.map_or(
-                (facts.date, Source::DateForTransactionEnded),
-                |d| (d, field("dates.transaction_ended", "交易结束日期")),
-            )),
+            Self::Transaction => Some(
+                dates
+                    .transaction_ended
+                    .map_or((facts.date, Source::DateForTransactionEnded), |d| {
+                        (d, field("dates.transaction_ended", "交易结束日期"))
+                    }),
+            ),
             Self::StandardContract => facts.mechanisms.cn_standard_contract.map(|s| {
                 (
                     s.since,
@@ -117,7 +120,10 @@ impl Anchor {
 enum Source {
     /// This facts field (English outputs name it as the facts file does), and what it holds in
     /// Chinese.
-    Field { field: &'static str, zh: &'static str },
+    Field {
+        field: &'static str,
+        zh: &'static str,
+    },
     /// The transfer's `date`, as `dates.transaction_ended` is not given.
     DateForTransactionEnded,
 }
@@ -439,7 +445,10 @@ mod tests {
     fn offsets_are_worded_in_both_languages() {
         let words = |offset: &str, anchor: Anchor| {
             let offset = Offset::parse(offset).unwrap();
-            (offset.words(anchor, Lang::En), offset.words(anchor, Lang::Zh))
+            (
+                offset.words(anchor, Lang::En),
+                offset.words(anchor, Lang::Zh),
+            )
         };
         assert_eq!(
             words("+10 working_days", Anchor::StandardContract),
@@ -459,6 +468,9 @@ mod tests {
                 "数据出境当年的次年3月1日前".to_owned()
             )
         );
-        assert_eq!(words("+14 days", Anchor::OfferRejected).1, "拒绝要约之日起14日内");
+        assert_eq!(
+            words("+14 days", Anchor::OfferRejected).1,
+            "拒绝要约之日起14日内"
+        );
     }
 }

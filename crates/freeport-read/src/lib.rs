@@ -31,8 +31,8 @@ use arrow::record_batch::RecordBatch;
 
 pub use crate::decode::TextEncoding;
 pub use crate::error::{Location, ReadError, ReadErrorKind};
-pub use crate::progress::{NoProgress, Progress};
 pub use crate::parquet::to_strings;
+pub use crate::progress::{NoProgress, Progress};
 
 /// The formats the readers understand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

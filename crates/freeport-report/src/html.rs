@@ -735,7 +735,12 @@ impl Page<'_> {
     /// how it is counted and where it is written, in the report's language.
     fn due_table(&mut self, due: &[DueRow]) {
         self.raw("<table>");
-        self.th_row(&["col.due_on", "col.due_what", "col.due_counted", "col.citation"]);
+        self.th_row(&[
+            "col.due_on",
+            "col.due_what",
+            "col.due_counted",
+            "col.citation",
+        ]);
         self.raw("<tbody>");
         for d in due {
             self.raw("<tr>");
@@ -1151,7 +1156,11 @@ impl Page<'_> {
                 let citation = self.citation(citation);
                 let text = self.l.fill(
                     "minimisation.mechanism_step",
-                    &[("mechanism", &name), ("step", step), ("citation", &citation)],
+                    &[
+                        ("mechanism", &name),
+                        ("step", step),
+                        ("citation", &citation),
+                    ],
                 );
                 self.el("li", "", &text);
             }
@@ -1160,7 +1169,9 @@ impl Page<'_> {
             self.td(&cn);
             let mut us = self.name("outcome", &r.us);
             if r.still_blocking {
-                us = self.l.fill("minimisation.still_blocking", &[("outcome", &us)]);
+                us = self
+                    .l
+                    .fill("minimisation.still_blocking", &[("outcome", &us)]);
             }
             self.td(&us);
             self.raw("</tr>");

@@ -43,8 +43,8 @@ pub use locale::{Lang, shared_text};
 pub use model::{
     CategoryName, Cover, DatasetRow, DecisionSection, DeidInput, DeidSummary, DueRow, Evidence,
     EvidenceRule, Finding, FindingDetector, Frame, InventoryRow, InventorySection, LogCheckpoint,
-    LogInfo, MechanismInPlace, MechanismRemedyRow, MechanismRow, MinimisationSection, PackInfo, Party,
-    RecipientSection, Rejudged, RemedyRow, Report, ReportInput, Retention, RightsChannel,
+    LogInfo, MechanismInPlace, MechanismRemedyRow, MechanismRow, MinimisationSection, PackInfo,
+    Party, RecipientSection, Rejudged, RemedyRow, Report, ReportInput, Retention, RightsChannel,
     RiskFigures, RuleRef, SCHEMA_VERSION, ScanErrorRow, SideReport, UnknownCase, UsCounter,
     Volumes,
 };

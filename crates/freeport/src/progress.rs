@@ -55,9 +55,7 @@ impl Bar {
     /// `freeport open`: bytes decrypted of `total`.
     pub(crate) fn decrypted(&self, done: u64, total: u64) {
         if done == 0 {
-            self.style(
-                "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-            );
+            self.style("{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}");
             self.bar.set_length(total);
             self.bar.set_message("decrypting and checking");
         }
@@ -69,7 +67,9 @@ impl freeport_scan::Progress for Bar {
     fn start(&self, name: &str, bytes: Option<u64>) {
         match bytes {
             Some(_) => {
-                self.style("{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}");
+                self.style(
+                    "{spinner} {msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                );
             }
             None => self.style("{spinner} {msg} {pos} rows {per_sec}"),
         }

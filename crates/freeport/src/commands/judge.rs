@@ -399,7 +399,11 @@ fn render_table(judged: &Judged, out: &mut dyn Write) -> Result<(), Error> {
         )?;
         for remedy in &decision.mechanism_remedies {
             if !remedy.due.is_empty() {
-                writeln!(out, "With {} in place, due:", remedy.mechanisms.join(" and "))?;
+                writeln!(
+                    out,
+                    "With {} in place, due:",
+                    remedy.mechanisms.join(" and ")
+                )?;
                 write_due(&remedy.due, "  ", out)?;
             }
         }
@@ -445,7 +449,11 @@ fn write_due(
             None => "date not known yet".to_owned(),
         };
         writeln!(out, "{indent}- {when}: {}", d.what)?;
-        writeln!(out, "{indent}  {}; {} (rule {})", d.counted, d.citation, d.rule)?;
+        writeln!(
+            out,
+            "{indent}  {}; {} (rule {})",
+            d.counted, d.citation, d.rule
+        )?;
     }
     if due.iter().any(|d| d.approximate) {
         writeln!(
