@@ -41,15 +41,17 @@ impl Bar {
     /// A stage named `message` of `steps` steps (a bar), or of unknown length (a spinner with
     /// the time spent).
     fn start(&self, message: &str, steps: Option<u64>, unit: &str) {
+        // Counts and words first, the template last: a frame drawn in between shows the new
+        // stage's numbers under the old template, never the old numbers under the new one.
+        self.bar.set_position(0);
+        self.bar.set_length(steps.unwrap_or(0));
+        self.bar.set_message(message.to_owned());
         match steps {
             Some(_) => self.style(&format!(
                 "{{spinner}} {{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{eta}}"
             )),
             None => self.style("{spinner} {msg} {elapsed}"),
         }
-        self.bar.set_length(steps.unwrap_or(0));
-        self.bar.set_position(0);
-        self.bar.set_message(message.to_owned());
     }
 
     /// `freeport open`: bytes decrypted of `total`.
