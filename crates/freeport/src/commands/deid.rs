@@ -51,16 +51,7 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     if args.engine == Engine::Datafusion {
         return run_lake(args, input, config, output, profile, out);
     }
-    if args.memory_limit.is_some() {
-        return Err(Error::EngineOption {
-            option: "--memory-limit",
-        });
-    }
-    if args.spill_dir.is_some() {
-        return Err(Error::EngineOption {
-            option: "--spill-dir",
-        });
-    }
+    super::scan::refuse_lake_options(args.memory_limit, args.spill_dir.as_deref())?;
     let encoding = match &args.encoding {
         Some(label) => Some(freeport_read::parse_encoding(label)?),
         None => None,

@@ -25,16 +25,7 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     let progress = Bar::new();
     let report = match args.engine {
         Engine::Native => {
-            if args.memory_limit.is_some() {
-                return Err(Error::EngineOption {
-                    option: "--memory-limit",
-                });
-            }
-            if args.spill_dir.is_some() {
-                return Err(Error::EngineOption {
-                    option: "--spill-dir",
-                });
-            }
+            refuse_lake_options(args.memory_limit, args.spill_dir.as_deref())?;
             scan_paths(&args.paths, &options, &progress)
         }
         Engine::Datafusion => scan_lakes(args, options, &progress)?,
@@ -82,6 +73,25 @@ pub(crate) fn apply_layout(layout: &TableLayout, read: &mut freeport_read::ReadO
         (Some(row), _) => row.saturating_sub(1),
         (None, skip) => skip.unwrap_or(0),
     };
+}
+
+/// The native engine refuses the options only the lake engine reads (`--memory-limit`,
+/// `--spill-dir`), for `scan` and `deid` alike.
+pub(crate) fn refuse_lake_options(
+    memory_limit: Option<u64>,
+    spill_dir: Option<&std::path::Path>,
+) -> Result<(), Error> {
+    if memory_limit.is_some() {
+        return Err(Error::EngineOption {
+            option: "--memory-limit",
+        });
+    }
+    if spill_dir.is_some() {
+        return Err(Error::EngineOption {
+            option: "--spill-dir",
+        });
+    }
+    Ok(())
 }
 
 fn write_tables(report: &ScanReport, examples: bool, out: &mut dyn Write) -> Result<(), Error> {
