@@ -25,7 +25,7 @@ use freeport_store::{
     CategorySet, Store, StoreError, SubjectHashes, TransferId, TransferRecord, Unit, VolumeEntry,
     Window,
 };
-use freeport_vocabulary::{CnClass, UsCounter, Vocabulary};
+use freeport_vocabulary::{CnClass, CnThreshold, UsCounter, Vocabulary};
 use jiff::ToSpan;
 
 type Error = Box<dyn std::error::Error>;
@@ -337,7 +337,7 @@ fn pairs(values: Vec<(&str, RestrictedExpression)>) -> Result<Context, Error> {
 /// A China context: 150,000 people's PI leaving China, nothing else special.
 fn cn_context() -> Result<Context, Error> {
     let b = RestrictedExpression::new_bool;
-    pairs(vec![
+    let mut values = vec![
         ("date", RestrictedExpression::new_long(20260601)),
         ("outbound", b(true)),
         ("domestic_pi", b(true)),
@@ -357,7 +357,13 @@ fn cn_context() -> Result<Context, Error> {
         ("cac_restricted_list", b(false)),
         ("cumulative_pi", RestrictedExpression::new_long(150_000)),
         ("cumulative_sensitive_pi", RestrictedExpression::new_long(0)),
-    ])
+    ];
+    // Each threshold, as the judge passes it (the one definition, `CnThreshold`).
+    for threshold in CnThreshold::ALL {
+        let value = i64::try_from(threshold.value()).unwrap_or(i64::MAX);
+        values.push((threshold.name(), RestrictedExpression::new_long(value)));
+    }
+    pairs(values)
 }
 
 /// A US context: a U.S. person's vendor agreement giving a covered person covered personal

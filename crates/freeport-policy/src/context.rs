@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use cedar_policy::Context;
-use freeport_vocabulary::{CnClass, DspCategory, UsCounter, Vocabulary};
+use freeport_vocabulary::{CnClass, CnCounter, CnThreshold, DspCategory, UsCounter, Vocabulary};
 use jiff::civil::Date;
 
 use crate::facts::{CollectedIn, Form, PRECISE_GEOLOCATION_METRES, Subjects, TransferFacts, Tri};
@@ -247,7 +247,7 @@ pub(crate) fn cn_context(
         .sensitive_pi_individuals
         .saturating_add(inv.cn_sensitive_pi.pick(world.counts_high));
     let r = &facts.recipient;
-    vec![
+    let mut pairs = vec![
         ("date", Attr::Long(date_number(facts.date))),
         ("outbound", Attr::Bool(outbound)),
         ("domestic_pi", Attr::Bool(inv.domestic_pi)),
@@ -283,9 +283,18 @@ pub(crate) fn cn_context(
             "cac_restricted_list",
             Attr::Bool(world.tri("recipient.cac_restricted_list", r.cac_restricted_list)),
         ),
-        ("cumulative_pi", long(pi)),
-        ("cumulative_sensitive_pi", long(sensitive)),
-    ]
+    ];
+    for counter in CnCounter::ALL {
+        let count = match counter {
+            CnCounter::PersonalInformation => pi,
+            CnCounter::SensitivePersonalInformation => sensitive,
+        };
+        pairs.push((counter.name(), long(count)));
+    }
+    for threshold in CnThreshold::ALL {
+        pairs.push((threshold.name(), long(threshold.value())));
+    }
+    pairs
 }
 
 /// The cumulative US counts for one world, in the order of [`UsCounter::ALL`].

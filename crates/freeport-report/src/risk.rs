@@ -6,7 +6,7 @@
 
 use freeport_deid::report::Identifiability;
 use freeport_policy::{CollectedIn, Decision, Form, TransferFacts, Tri};
-use freeport_vocabulary::{CnClass, DspCategory};
+use freeport_vocabulary::{CnClass, CnCounter, CnThreshold, DspCategory};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{InventorySection, ReportInput, SideReport};
@@ -167,10 +167,6 @@ impl RiskCause {
 const NEAR_NUMERATOR: u64 = 4;
 const NEAR_DENOMINATOR: u64 = 5;
 
-/// China's volume thresholds (CAC16 Arts 5(4), 7, 8; law-cn-us.md A.12, "以上" includes).
-const CN_THRESHOLDS: [(&str, u64); 3] =
-    [("pi", 100_000), ("pi", 1_000_000), ("sensitive_pi", 10_000)];
-
 pub(crate) fn derive_risks(
     input: &ReportInput<'_>,
     facts: &TransferFacts,
@@ -221,21 +217,24 @@ pub(crate) fn derive_risks(
     }
 
     let v = &inventory.volumes;
-    for (counter, threshold) in CN_THRESHOLDS {
-        let (transfer, prior) = if counter == "pi" {
-            (v.cn_pi_transfer[1], v.cn_pi_prior)
-        } else {
-            (v.cn_sensitive_transfer[1], v.cn_sensitive_prior)
+    for cn_threshold in CnThreshold::ALL {
+        let counter = cn_threshold.counter();
+        let (transfer, prior) = match counter {
+            CnCounter::PersonalInformation => (v.cn_pi_transfer[1], v.cn_pi_prior),
+            CnCounter::SensitivePersonalInformation => {
+                (v.cn_sensitive_transfer[1], v.cn_sensitive_prior)
+            }
         };
         let cumulative = prior.saturating_add(transfer);
+        let threshold = cn_threshold.value();
         // 以上 includes the number: reaching the threshold is crossing it.
-        if near(cumulative, threshold) && cumulative < threshold {
+        if near(cumulative, threshold) && !cn_threshold.reached_by(cumulative) {
             out.push((
                 Level::High,
                 Level::Medium,
                 RiskCause::VolumeNearThreshold {
                     jurisdiction: "cn".to_owned(),
-                    counter: counter.to_owned(),
+                    counter: counter.short_name().to_owned(),
                     cumulative,
                     threshold,
                     window_start: v.cn_window_start.clone(),

@@ -1,7 +1,8 @@
 //! The terms both countries' laws count in, defined once for every crate: which country judges
 //! ([`Jurisdiction`]), where data was collected ([`CollectedIn`]), how identifiable it is
-//! ([`Form`]), the dates a counter adds up over ([`Window`]) and the United States' bulk counters
-//! with their thresholds ([`UsCounter`]).
+//! ([`Form`]), the dates a counter adds up over ([`Window`]), China's volume counters with their
+//! thresholds ([`CnCounter`], [`CnThreshold`]) and the United States' bulk counters with their
+//! thresholds ([`UsCounter`]).
 //!
 //! The policy crate judges with them, the store records and counts with them, the port turns
 //! scans into them; none of them keeps a copy to convert into another.
@@ -325,6 +326,128 @@ impl fmt::Display for UsCounter {
     }
 }
 
+/// One of the two counts CAC16 sets China's volume thresholds on: the individuals whose
+/// personal information a processor has provided abroad since 1 January of the current year,
+/// counted per natural person without splitting (CAC16 Arts 5(4), 7, 8; law-cn-us.md A.12).
+/// The judge passes each to the China pack as a context value ([`name`](Self::name)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CnCounter {
+    /// Individuals whose personal information (not sensitive) was provided abroad.
+    PersonalInformation,
+    /// Individuals whose sensitive personal information was provided abroad.
+    SensitivePersonalInformation,
+}
+
+impl CnCounter {
+    /// Both counters.
+    pub const ALL: [Self; 2] = [
+        Self::PersonalInformation,
+        Self::SensitivePersonalInformation,
+    ];
+
+    /// The context attribute the China pack reads the count from.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::PersonalInformation => "cumulative_pi",
+            Self::SensitivePersonalInformation => "cumulative_sensitive_pi",
+        }
+    }
+
+    /// The counter's short name in reports and risk entries: `pi` or `sensitive_pi`.
+    #[must_use]
+    pub const fn short_name(self) -> &'static str {
+        match self {
+            Self::PersonalInformation => "pi",
+            Self::SensitivePersonalInformation => "sensitive_pi",
+        }
+    }
+}
+
+impl fmt::Display for CnCounter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A volume threshold of CAC16 on one of China's counters. The numbers are "以上" thresholds:
+/// a count **at or over** the threshold has reached it (law-cn-us.md A.12). The judge passes
+/// each to the China pack as a context value ([`name`](Self::name)); the report and the
+/// dashboard show how far an exporter's counts are from them. The fourth boundary of the
+/// matrix, "any sensitive personal information at all", is the count 1 and needs no name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CnThreshold {
+    /// 100,000 individuals' personal information (not sensitive): below it, and with no
+    /// sensitive personal information, the transfer is exempt (CAC16 Art. 5(4)); from it, the
+    /// standard contract or certification (Art. 8).
+    PiStandardContract,
+    /// 1,000,000 individuals' personal information (not sensitive): a security assessment
+    /// (CAC16 Art. 7(2)).
+    PiSecurityAssessment,
+    /// 10,000 individuals' sensitive personal information: a security assessment (CAC16
+    /// Art. 7(2)).
+    SensitivePiSecurityAssessment,
+}
+
+impl CnThreshold {
+    /// Every threshold, in the order of the counters and then the number.
+    pub const ALL: [Self; 3] = [
+        Self::PiStandardContract,
+        Self::PiSecurityAssessment,
+        Self::SensitivePiSecurityAssessment,
+    ];
+
+    /// The counter this threshold is set on.
+    #[must_use]
+    pub const fn counter(self) -> CnCounter {
+        match self {
+            Self::PiStandardContract | Self::PiSecurityAssessment => CnCounter::PersonalInformation,
+            Self::SensitivePiSecurityAssessment => CnCounter::SensitivePersonalInformation,
+        }
+    }
+
+    /// The number of individuals: a count at or over it has reached the threshold.
+    #[must_use]
+    pub const fn value(self) -> u64 {
+        match self {
+            Self::PiStandardContract => 100_000,
+            Self::PiSecurityAssessment => 1_000_000,
+            Self::SensitivePiSecurityAssessment => 10_000,
+        }
+    }
+
+    /// Whether `count` has reached the threshold ("以上" includes the number).
+    #[must_use]
+    pub const fn reached_by(self, count: u64) -> bool {
+        count >= self.value()
+    }
+
+    /// The context attribute the China pack reads the threshold from.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::PiStandardContract => "pi_standard_contract_threshold",
+            Self::PiSecurityAssessment => "pi_security_assessment_threshold",
+            Self::SensitivePiSecurityAssessment => "sensitive_pi_security_assessment_threshold",
+        }
+    }
+
+    /// The provision that sets the threshold.
+    #[must_use]
+    pub const fn citation(self) -> &'static str {
+        match self {
+            Self::PiStandardContract => "CAC16 Arts 5(4), 8",
+            Self::PiSecurityAssessment | Self::SensitivePiSecurityAssessment => "CAC16 Art. 7(2)",
+        }
+    }
+}
+
+impl fmt::Display for CnThreshold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
@@ -424,5 +547,21 @@ mod tests {
                 "some category feeds {counter}"
             );
         }
+    }
+
+    #[test]
+    fn cn_thresholds_are_named_and_include_their_number() {
+        for threshold in CnThreshold::ALL {
+            assert!(threshold.name().ends_with("_threshold"));
+            assert!(threshold.reached_by(threshold.value()));
+            assert!(!threshold.reached_by(threshold.value() - 1));
+        }
+        assert_eq!(CnThreshold::PiStandardContract.value(), 100_000);
+        assert_eq!(CnThreshold::PiSecurityAssessment.value(), 1_000_000);
+        assert_eq!(CnThreshold::SensitivePiSecurityAssessment.value(), 10_000);
+        assert_eq!(
+            CnThreshold::SensitivePiSecurityAssessment.counter(),
+            CnCounter::SensitivePersonalInformation
+        );
     }
 }

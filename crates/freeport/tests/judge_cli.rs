@@ -222,7 +222,7 @@ fn rules_diff_reports_added_removed_and_changed_rules() {
     let text = std::fs::read_to_string(&mechanisms)
         .unwrap()
         .replace(
-            "context.cumulative_pi >= 1000000",
+            "context.cumulative_pi >= context.pi_security_assessment_threshold",
             "context.cumulative_pi >= 2000000",
         )
         .replace(
