@@ -50,7 +50,7 @@ pub(crate) fn unknown_facts(facts: &TransferFacts, parties: &Classification) -> 
         .collect()
 }
 
-fn tri_facts(facts: &TransferFacts, parties: &Classification) -> [(&'static str, Tri); 15] {
+fn tri_facts(facts: &TransferFacts, parties: &Classification) -> [(&'static str, Tri); 16] {
     let e = &facts.exporter;
     let r = &facts.recipient;
     // Absent sections state nothing: no direction, no evasion, no biospecimens.
@@ -85,6 +85,12 @@ fn tri_facts(facts: &TransferFacts, parties: &Classification) -> [(&'static str,
         (
             "data.us_biospecimens.genomic",
             facts.data.us_biospecimens.map_or(Tri::False, |b| b.genomic),
+        ),
+        (
+            "corporate_group.government_request",
+            facts
+                .corporate_group
+                .map_or(Tri::False, |g| g.government_request),
         ),
     ]
 }
@@ -357,6 +363,21 @@ pub(crate) fn us_context(
         (
             "relationship",
             Attr::Str(r.relationship.as_str().to_owned()),
+        ),
+        (
+            "corporate_operation",
+            Attr::Str(facts.corporate_operation().as_str().to_owned()),
+        ),
+        (
+            "government_request",
+            Attr::Bool(
+                world.tri(
+                    "corporate_group.government_request",
+                    facts
+                        .corporate_group
+                        .map_or(Tri::False, |g| g.government_request),
+                ),
+            ),
         ),
         (
             "government_related",

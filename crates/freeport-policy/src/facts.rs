@@ -73,6 +73,13 @@ pub struct TransferFacts {
     /// `us_claimed_exemptions`; when present, both facts are required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub us_conduct: Option<UsConduct>,
+    /// For a transfer inside a corporate group (`recipient.relationship = "affiliate"`): the
+    /// administrative or ancillary operation it serves and whether it answers a
+    /// country-of-concern government's request (28 CFR 202.506). Absent: the `cross_border_hr`
+    /// scenario is the group's human-resources operation, any other scenario none, and no
+    /// government request; when present, both facts are required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corporate_group: Option<CorporateGroup>,
     /// Who sends the data.
     pub exporter: Exporter,
     /// Who receives it.
@@ -342,6 +349,82 @@ pub struct UsConduct {
     /// causes or attempts a violation, or is part of a conspiracy to violate one, e.g. splitting
     /// a transfer across intermediaries to stay under the bulk thresholds (28 CFR 202.304).
     pub evasion: Tri,
+}
+
+/// A transfer between a U.S. person and its subsidiary or affiliate located in, or controlled
+/// from, a country of concern, as 28 CFR 202.506 reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorporateGroup {
+    /// The administrative or ancillary business operation the transfer is ordinarily incident
+    /// to and part of (28 CFR 202.506(a)); `none` when it serves none of them.
+    pub operation: CorporateOperation,
+    /// The subsidiary or affiliate gets the data to comply with a request or order of a
+    /// country-of-concern government: not an administrative operation, so § 202.506 does not
+    /// exempt it (its examples; law-cn-us.md, Subpart E table).
+    pub government_request: Tri,
+}
+
+/// The administrative and ancillary business operations 28 CFR 202.506(a) lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CorporateOperation {
+    /// Human resources (§ 202.506(a)(1)).
+    HumanResources,
+    /// Payroll, expense monitoring and reimbursement, and other corporate financial
+    /// activities (§ 202.506(a)(2)).
+    PayrollAndFinance,
+    /// Paying business taxes or fees (§ 202.506(a)(3)).
+    TaxesAndFees,
+    /// Obtaining or maintaining business permits or licences (§ 202.506(a)(4)).
+    PermitsAndLicences,
+    /// Sharing data with auditors and law firms for regulatory compliance (§ 202.506(a)(6)).
+    AuditorsAndLawFirms,
+    /// Risk management (§ 202.506(a)(7)).
+    RiskManagement,
+    /// Business-related travel (§ 202.506(a)(8)).
+    BusinessTravel,
+    /// Customer support (§ 202.506(a)(9)).
+    CustomerSupport,
+    /// Employee benefits (§ 202.506(a)(10)).
+    EmployeeBenefits,
+    /// Employees' internal and external communications (§ 202.506(a)(11)).
+    EmployeeCommunications,
+    /// None of the listed operations: the exemption does not apply.
+    None,
+}
+
+impl CorporateOperation {
+    /// The spelling used in files, JSON and the US pack's `corporate_operation`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::HumanResources => "human_resources",
+            Self::PayrollAndFinance => "payroll_and_finance",
+            Self::TaxesAndFees => "taxes_and_fees",
+            Self::PermitsAndLicences => "permits_and_licences",
+            Self::AuditorsAndLawFirms => "auditors_and_law_firms",
+            Self::RiskManagement => "risk_management",
+            Self::BusinessTravel => "business_travel",
+            Self::CustomerSupport => "customer_support",
+            Self::EmployeeBenefits => "employee_benefits",
+            Self::EmployeeCommunications => "employee_communications",
+            Self::None => "none",
+        }
+    }
+}
+
+impl TransferFacts {
+    /// The corporate-group operation the transfer serves (28 CFR 202.506): as stated in
+    /// `[corporate_group]`, else human resources for the `cross_border_hr` scenario, else none.
+    #[must_use]
+    pub fn corporate_operation(&self) -> CorporateOperation {
+        match (self.corporate_group, self.scenario) {
+            (Some(group), _) => group.operation,
+            (None, Scenario::CrossBorderHr) => CorporateOperation::HumanResources,
+            (None, _) => CorporateOperation::None,
+        }
+    }
 }
 
 /// The sending party.

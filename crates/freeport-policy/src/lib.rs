@@ -65,11 +65,11 @@ mod volumes;
 
 pub use due::DueDate;
 pub use facts::{
-    Biospecimens, ClaimedExemption, CollectedIn, Data, Dates, Exporter, FACTS_FORMAT,
-    FACTS_FORMATS, Form, FtzFacts, GovernmentRelatedFacts, InventoryItem, InvestmentTerms,
-    InvestmentVehicle, Mechanisms, Owner, PRECISE_GEOLOCATION_METRES, Party, PartyKind, Percent,
-    Recipient, Relationship, Scenario, Since, Subjects, TransactionType, TransferFacts, Tri,
-    UsConduct, ValidPeriod, facts_schema,
+    Biospecimens, ClaimedExemption, CollectedIn, CorporateGroup, CorporateOperation, Data, Dates,
+    Exporter, FACTS_FORMAT, FACTS_FORMATS, Form, FtzFacts, GovernmentRelatedFacts, InventoryItem,
+    InvestmentTerms, InvestmentVehicle, Mechanisms, Owner, PRECISE_GEOLOCATION_METRES, Party,
+    PartyKind, Percent, Recipient, Relationship, Scenario, Since, Subjects, TransactionType,
+    TransferFacts, Tri, UsConduct, ValidPeriod, facts_schema,
 };
 pub use judge::{
     ALL, Action, CLEARED_OUTCOMES, Case, Change, Decision, FiredRule, Judge, JudgeError,
