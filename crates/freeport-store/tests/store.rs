@@ -24,7 +24,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 14);
+    assert_eq!(latest_version(), 15);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
