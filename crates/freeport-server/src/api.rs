@@ -745,7 +745,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, file_assessment, job, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack, chips::whitelist, chips::record_verification, chips::verifications, chips::apply, chips::reevaluate, chips::cases, chips::case, chips::decide, chips::register_device, chips::devices, chips::attest, chips::overdue, stats::approve, stats::studies),
+    paths(whoami, create_account, accounts, file, file_assessment, job, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack, chips::whitelist, chips::record_verification, chips::verifications, chips::apply, chips::reevaluate, chips::cases, chips::case, chips::decide, chips::register_device, chips::devices, chips::attest, chips::overdue, stats::approve_study, stats::study_registry),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(

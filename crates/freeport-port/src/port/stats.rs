@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Port, PortError, Principal, invalid, now};
 
+/// Fault point (`FREEPORT_FAULT`): after an approval is recorded, before its entry is appended.
+pub const STUDY_APPROVAL_RECORDED: &str = "study-approval-recorded";
+
 /// A study approved by the aggregator a port hosts, as the registry lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StudyApprovalView {
@@ -118,6 +121,7 @@ impl Port {
         if stored.log_index.is_some() {
             return Ok(stored.into());
         }
+        crate::fault::abort_at(STUDY_APPROVAL_RECORDED);
         let index = self.log()?.append_once(&stored.log_entry)?;
         self.store()?
             .transaction(|tx| tx.set_study_approval_log_index(stored.seq, index))?;

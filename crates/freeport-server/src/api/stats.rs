@@ -31,7 +31,10 @@ pub struct Hosted(pub Option<HostedAggregator>);
 
 /// The stats routes, merged into the API's router (its layers apply).
 pub(super) fn routes() -> Router<Shared> {
-    Router::new().route("/api/v1/stats/studies", post(approve).get(studies))
+    Router::new().route(
+        "/api/v1/stats/studies",
+        post(approve_study).get(study_registry),
+    )
 }
 
 /// A study to approve: the study file's text and its detached signature, as `freeport stats
@@ -71,9 +74,9 @@ fn stats_problem(error: &freeport_stats::Error) -> ApiError {
 }
 
 #[utoipa::path(post, path = "/api/v1/stats/studies", tag = "stats", request_body = StudyApprovalRequest,
-    responses((status = 201, description = "Approved: the study's approval recorded, in the access journal and logged (a study approved before answers with its record)", body = StudyApprovalView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "Not a reviewer of the hosted aggregator's country", body = Problem, content_type = "application/problem+json"), (status = 404, description = "This port hosts no aggregator", body = Problem, content_type = "application/problem+json"), (status = 422, description = "The study, its signature or its keys are refused; `detail` says why", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, description = "Approved: the study's approval recorded, in the access journal and logged (a study approved before answers with its record)", body = StudyApprovalView), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"), (status = 403, description = "Not a reviewer of the hosted aggregator's country", body = Problem, content_type = "application/problem+json"), (status = 404, description = "This port hosts no aggregator", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The aggregator approved this study before this port hosted it", body = Problem, content_type = "application/problem+json"), (status = 422, description = "The study, its signature or its keys are refused; `detail` says why", body = Problem, content_type = "application/problem+json"), (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
-pub(super) async fn approve(
+pub(super) async fn approve_study(
     State(port): State<Shared>,
     Extension(hosted): Extension<Hosted>,
     Caller(who): Caller,
@@ -158,7 +161,7 @@ fn approve_blocking(
 #[utoipa::path(get, path = "/api/v1/stats/studies", tag = "stats",
     responses((status = 200, description = "The study registry: every study this port's aggregator approved, in approval order, with who approved it, its SHA-256 and its log entry", body = Vec<StudyApprovalView>), (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
-pub(super) async fn studies(
+pub(super) async fn study_registry(
     State(port): State<Shared>,
     Caller(who): Caller,
 ) -> Result<Response, ApiError> {
