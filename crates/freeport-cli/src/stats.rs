@@ -29,6 +29,13 @@ the port's transparency log, in the port home of $FREEPORT_HOME or --store, made
   freeport stats aggregator serve --country cn --home cn --listen 127.0.0.1:7101
   freeport stats submit study.toml site-a.csv --site a      # each site
   freeport stats collect study.toml pm25_by_region --home coll   # published in the log
+
+Or each aggregator inside its country's port (`freeport serve` mounts it at /stats/v1; its
+reviewers approve through their accounts, the running port logs the approval):
+  FREEPORT_HOME=port-cn freeport stats aggregator init --country cn
+  FREEPORT_HOME=port-cn freeport serve --listen 127.0.0.1:7101
+  FREEPORT_TOKEN=fdp_... freeport stats aggregator approve study.toml --port http://127.0.0.1:7101
+  FREEPORT_TOKEN=fdp_... freeport stats studies --port http://127.0.0.1:7101   # the registry
 ";
 
 /// `freeport stats ...`
@@ -65,6 +72,12 @@ pub enum StatsCommand {
     Plain(PlainArgs),
     /// Check a release's intervals against the exact answers; exit 1 if any misses.
     Compare(CompareArgs),
+    /// The study registry of the aggregator a port hosts: every approved study, who approved
+    /// it, its SHA-256 and its log entry.
+    #[command(
+        after_help = "Examples:\n  export FREEPORT_PORT_URL=http://127.0.0.1:8400 FREEPORT_TOKEN=fdp_...\n  freeport stats studies\n  freeport stats studies --format json\n"
+    )]
+    Studies(StudiesArgs),
 }
 
 /// `freeport stats aggregator ...`
@@ -86,9 +99,11 @@ pub struct AggregatorInitArgs {
     /// The country this aggregator serves.
     #[arg(long, value_enum)]
     pub country: CountryArg,
-    /// The home directory (must not hold an aggregator yet).
+    /// The home directory (must not hold an aggregator yet). Without it, the aggregator is made
+    /// in the port home (`$FREEPORT_HOME` or `--store`, made by `freeport init`), and
+    /// `freeport serve` hosts it there.
     #[arg(long)]
-    pub home: PathBuf,
+    pub home: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -99,9 +114,34 @@ pub struct AggregatorInitArgs {
 pub struct ApproveArgs {
     /// The study (its signature `STUDY.sig` beside it).
     pub study: PathBuf,
-    /// The aggregator's home.
-    #[arg(long)]
-    pub home: PathBuf,
+    /// A standalone aggregator's home (its approval appended to the port home's log directly,
+    /// so no `freeport serve` may hold that log).
+    #[arg(long, required_unless_present = "port", conflicts_with = "port")]
+    pub home: Option<PathBuf>,
+    /// The port hosting the aggregator: approve through your account there (a reviewer of the
+    /// aggregator's country), recorded in its study registry and logged by the running port.
+    #[arg(long = "port", value_name = "URL")]
+    pub port: Option<String>,
+    /// Your API token at `--port` (prefer the environment variable).
+    #[arg(
+        long,
+        env = "FREEPORT_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        requires = "port"
+    )]
+    pub token: Option<String>,
+}
+
+/// Arguments of `stats studies`.
+#[derive(Debug, Args)]
+pub struct StudiesArgs {
+    /// The port and your token.
+    #[command(flatten)]
+    pub port: crate::PortConnection,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `stats aggregator serve`.

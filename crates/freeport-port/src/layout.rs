@@ -238,6 +238,13 @@ impl HomeLayout {
         self.root.join("log")
     }
 
+    /// Where a port keeps the joint-statistics aggregator it hosts, if `freeport stats
+    /// aggregator init` made one there (`freeport serve` then mounts its endpoints).
+    #[must_use]
+    pub fn stats_aggregator_dir(&self) -> PathBuf {
+        self.root.join("stats-aggregator")
+    }
+
     /// Where a port keeps the documents attached to filings, each named by its SHA-256.
     #[must_use]
     pub fn attachments_dir(&self) -> PathBuf {

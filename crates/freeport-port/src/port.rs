@@ -60,6 +60,7 @@ mod assessment;
 mod attach;
 pub mod chips;
 mod contest;
+pub mod stats;
 
 pub use assessment::{
     AssessmentFiled, AssessmentUpload, AssessmentView, ReportProof, prove_report, read_report,
@@ -1138,6 +1139,8 @@ impl Port {
         }
         // And chips records (verifications, attestations, chips case decisions).
         chips::append_pending(&mut store, &mut log)?;
+        // And study approvals of the aggregator this port hosts.
+        stats::append_pending(&mut store, &mut log)?;
         crate::recover::recover(&mut store, &mut log, &layout)
             .map_err(|e| PortError::Judge(e.cause))?;
         Ok(Self {

@@ -23,6 +23,7 @@
 //! | `GET /api/v1/cases?status=open` | reviewers, auditor, admin | the side's queue |
 //! | `GET /api/v1/journal?after=N` | auditor, admin | the access journal |
 //! | `/api/v1/chips/…` | by route | whitelist, verification reports, chips cases, devices and attestations ([`chips`]) |
+//! | `/api/v1/stats/studies` | by route | the study registry of the aggregator the port hosts; approving a study ([`stats`]) |
 //!
 //! Every error is an RFC 9457 `application/problem+json` document whose `code` is the
 //! diagnostic code the command line prints for the same failure (`freeport::port::conflict`,
@@ -62,6 +63,7 @@ use crate::filer::FilingQueue;
 use crate::jobs::{JobState, JobView, Jobs};
 
 pub mod chips;
+pub mod stats;
 
 /// The largest request body accepted: the largest facts document and room for its envelope.
 pub const MAX_BODY_BYTES: usize = MAX_FACTS_BYTES + 64 * 1024;
@@ -743,7 +745,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, file_assessment, job, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack, chips::whitelist, chips::record_verification, chips::verifications, chips::apply, chips::reevaluate, chips::cases, chips::case, chips::decide, chips::register_device, chips::devices, chips::attest, chips::overdue),
+    paths(whoami, create_account, accounts, file, file_assessment, job, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack, chips::whitelist, chips::record_verification, chips::verifications, chips::apply, chips::reevaluate, chips::cases, chips::case, chips::decide, chips::register_device, chips::devices, chips::attest, chips::overdue, stats::approve_study, stats::study_registry),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
@@ -753,6 +755,7 @@ async fn journal(
         (name = "audit", description = "The access journal, the audit bundle, the log's checkpoint and trust policy"),
         (name = "publications", description = "Public reasons of refusals, readable without an account"),
         (name = "rules", description = "The rule packs the port judges with, with proof of their publication in the log"),
+        (name = "stats", description = "Joint statistics: the study registry of the aggregator a port hosts, and its operators' approvals"),
         (name = "chips", description = "Verified end users of advanced chips: verification reports signed by both sides, the whitelist, bilateral cases, end-use monitoring"),
     )
 )]
@@ -841,6 +844,20 @@ pub fn router(port: Arc<Port>) -> Router {
 
 /// [`router`] with the given rate limits on `/api/v1`.
 pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits>) -> Router {
+    router_hosting(port, limits, None)
+}
+
+/// [`router_with_limits`] for a port that hosts its country's aggregator (`aggregator`): its
+/// `/stats/v1/...` endpoints beside the API (outside `/api/v1`'s rate limits and body limit:
+/// sites upload batches), its studies approved through `POST /api/v1/stats/studies`.
+pub fn router_hosting(
+    port: Arc<Port>,
+    limits: Arc<crate::limits::RateLimits>,
+    aggregator: Option<crate::stats::HostedAggregator>,
+) -> Router {
+    let stats_routes = aggregator
+        .as_ref()
+        .map_or_else(Router::new, crate::stats::HostedAggregator::router);
     let log = Router::new()
         .route("/log/{*path}", get(crate::log_file))
         .with_state(Arc::new(port.layout().log_dir()));
@@ -884,6 +901,8 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .route("/api/v1/rules/{jurisdiction}", get(rule_pack))
         .route("/api/v1/log/trust-policy", get(trust_policy))
         .merge(chips::routes())
+        .merge(stats::routes())
+        .layer(Extension(stats::Hosted(aggregator)))
         .layer(Extension(Arc::new(FilingQueue::start(Arc::clone(&port)))))
         .layer(Extension(Arc::new(Jobs::default())))
         .fallback(not_found)
@@ -896,6 +915,7 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
         .with_state(Arc::clone(&port))
         .merge(crate::web::router(port))
         .merge(log)
+        .merge(stats_routes)
         .merge(metrics_route)
         .layer(axum::middleware::from_fn_with_state(
             metrics,
@@ -906,7 +926,8 @@ pub fn router_with_limits(port: Arc<Port>, limits: Arc<crate::limits::RateLimits
 /// How often the server asks witnesses that were down to cosign what they missed.
 pub const COSIGN_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Serves the port's API on `listener` until Ctrl-C or SIGTERM, finishing requests in flight.
+/// Serves the port's API on `listener` until Ctrl-C or SIGTERM, finishing requests in flight,
+/// with the endpoints of `aggregator` if the port hosts one.
 /// Remote witnesses are reached over HTTP; while one is down, the log's newest entries wait
 /// for their cosigned checkpoint and a background task retries every [`COSIGN_RETRY`].
 ///
@@ -917,6 +938,7 @@ pub fn serve_port(
     port: Arc<Port>,
     listener: TcpListener,
     per_second: u32,
+    aggregator: Option<crate::stats::HostedAggregator>,
 ) -> Result<(), ServerError> {
     let rt = crate::runtime(&format!("{:?}", listener.local_addr().ok()))?;
     let limits = Arc::new(crate::limits::RateLimits::per_second(per_second));
@@ -957,7 +979,10 @@ pub fn serve_port(
             }
         }
     });
-    rt.block_on(crate::run(listener, router_with_limits(port, limits)))
+    rt.block_on(crate::run(
+        listener,
+        router_hosting(port, limits, aggregator),
+    ))
 }
 
 /// `POST /api/v1/publications`: publish a notice (administrators and reviewers).

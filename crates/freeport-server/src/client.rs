@@ -18,6 +18,7 @@ use crate::jobs::{JobState, JobView};
 const JOB_PATIENCE: Duration = Duration::from_secs(600);
 
 mod chips;
+mod stats;
 
 /// The largest answer read from a port (a filing with its facts and decision).
 const MAX_ANSWER: u64 = 16 << 20;

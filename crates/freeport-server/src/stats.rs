@@ -23,8 +23,8 @@ use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use freeport_stats::aggregator::Aggregator;
-use freeport_stats::study::StudyHash;
+use freeport_stats::aggregator::{Aggregator, Approval};
+use freeport_stats::study::{Country, StudyFile, StudyHash, StudySignature};
 use freeport_stats::wire::{
     CollectResponse, HelperRequest, HelperResponse, KeyHalf, SignedCollect, Status, Upload,
     UploadOutcome,
@@ -205,34 +205,126 @@ fn trim(base: &str) -> &str {
 
 struct App {
     aggregator: Mutex<Aggregator>,
-    halves: BTreeMap<StudyHash, KeyHalf>,
+    /// This side's sealed key half of each study, once asked for (sealing is randomised, so a
+    /// study's half is sealed once and the same ciphertext answered after).
+    halves: Mutex<BTreeMap<StudyHash, KeyHalf>>,
     client: Client,
 }
 
-/// Serves an opened aggregator on `listener` until Ctrl-C.
+/// An aggregator hosted by a server: its `/stats/v1` routes ([`HostedAggregator::router`]) and
+/// the port's approval of studies ([`HostedAggregator::approve`]) share it. Cloning shares the
+/// same aggregator.
+#[derive(Clone)]
+pub struct HostedAggregator {
+    app: Arc<App>,
+    country: Country,
+}
+
+impl std::fmt::Debug for HostedAggregator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostedAggregator")
+            .field("country", &self.country)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HostedAggregator {
+    /// Hosts an opened aggregator, sealing its key half of each approved study.
+    ///
+    /// # Errors
+    ///
+    /// A study's key half cannot be sealed.
+    pub fn new(aggregator: Aggregator) -> Result<Self, StatsError> {
+        let country = aggregator.country();
+        let halves = aggregator
+            .study_hashes()
+            .into_iter()
+            .map(|h| Ok((h.clone(), aggregator.key_half(&h)?)))
+            .collect::<Result<BTreeMap<_, _>, freeport_stats::Error>>()?;
+        Ok(Self {
+            app: Arc::new(App {
+                aggregator: Mutex::new(aggregator),
+                halves: Mutex::new(halves),
+                client: Client::new(),
+            }),
+            country,
+        })
+    }
+
+    /// The country whose aggregator this is.
+    #[must_use]
+    pub const fn country(&self) -> Country {
+        self.country
+    }
+
+    /// The aggregator's endpoints (`/stats/v1/...`), with their own body limit.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/stats/v1/upload", post(upload))
+            .route("/stats/v1/aggregate", post(aggregate))
+            .route("/stats/v1/collect", post(collect))
+            .route("/stats/v1/key-half/{study}", get(key_half))
+            .route("/stats/v1/status/{study}", get(status))
+            .layer(DefaultBodyLimit::max(MAX_BODY))
+            .with_state(Arc::clone(&self.app))
+    }
+
+    /// Approves a signed study at this aggregator (blocking): `log` records the approval
+    /// (the port's registry and log) and returns its log index before the aggregator stores
+    /// it, as [`Aggregator::approve`] does.
+    ///
+    /// # Errors
+    ///
+    /// The study or its signature is refused, or logging fails.
+    pub fn approve(
+        &self,
+        study: &StudyFile,
+        signature: &StudySignature,
+        log: &mut dyn FnMut(&Approval) -> freeport_stats::Result<u64>,
+    ) -> Result<(Approval, u64), freeport_stats::Error> {
+        let mut aggregator = self.app.aggregator.lock().map_err(|_| poisoned())?;
+        let approved = aggregator.approve(study, signature, log)?;
+        // Sealed now, so the peer's request for it never waits on this aggregator's lock.
+        let mut halves = self.app.halves.lock().map_err(|_| poisoned())?;
+        if !halves.contains_key(&study.hash) {
+            halves.insert(study.hash.clone(), aggregator.key_half(&study.hash)?);
+        }
+        Ok(approved)
+    }
+}
+
+fn poisoned() -> freeport_stats::Error {
+    freeport_stats::Error::Protocol("aggregator state poisoned".to_owned())
+}
+
+/// The `publication` entry of a study's approval by one aggregator's operator: the document is
+/// the approval (study id and SHA-256, country, the aggregator's HPKE key, time). One builder
+/// for the standalone aggregator's approvals and the port-hosted one's.
 ///
 /// # Errors
 ///
-/// When the listener cannot be used or a study's key half cannot be sealed.
+/// The entry fails the log's schema.
+pub fn approval_entry(approval: &Approval) -> Result<Vec<u8>, freeport_port::PortError> {
+    freeport_port::port::publication_entry(
+        "other",
+        &format!(
+            "Joint statistics: study `{}` approved by the `{}` aggregator",
+            approval.study_id, approval.country
+        ),
+        "en",
+        &approval.approved_at,
+        serde_json::json!({ "joint_statistics_approval": approval }),
+    )
+}
+
+/// Serves an opened aggregator on its own (`freeport stats aggregator serve`) on `listener`
+/// until Ctrl-C: the same routes a port hosting it mounts.
+///
+/// # Errors
+///
+/// When the listener cannot be used.
 pub fn serve_aggregator(aggregator: Aggregator, listener: TcpListener) -> Result<(), StatsError> {
-    let halves = aggregator
-        .study_hashes()
-        .into_iter()
-        .map(|h| Ok((h.clone(), aggregator.key_half(&h)?)))
-        .collect::<Result<BTreeMap<_, _>, freeport_stats::Error>>()?;
-    let app = Arc::new(App {
-        aggregator: Mutex::new(aggregator),
-        halves,
-        client: Client::new(),
-    });
-    let router = Router::new()
-        .route("/stats/v1/upload", post(upload))
-        .route("/stats/v1/aggregate", post(aggregate))
-        .route("/stats/v1/collect", post(collect))
-        .route("/stats/v1/key-half/{study}", get(key_half))
-        .route("/stats/v1/status/{study}", get(status))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(app);
+    let router = HostedAggregator::new(aggregator)?.router();
     let rt = crate::runtime(&format!("{:?}", listener.local_addr().ok()))?;
     rt.block_on(crate::run(listener, router))?;
     Ok(())
@@ -269,11 +361,7 @@ where
     F: FnOnce(&App, &mut Aggregator) -> Result<T, StatsError> + Send + 'static,
 {
     let joined = tokio::task::spawn_blocking(move || {
-        let mut aggregator = app.aggregator.lock().map_err(|_| {
-            StatsError::Engine(freeport_stats::Error::Protocol(
-                "aggregator state poisoned".to_owned(),
-            ))
-        })?;
+        let mut aggregator = app.aggregator.lock().map_err(|_| poisoned())?;
         fetch_halves(&app.client, &mut aggregator);
         f(&app, &mut aggregator)
     })
@@ -346,9 +434,16 @@ async fn collect(State(app): State<Arc<App>>, body: Bytes) -> Response {
 }
 
 async fn key_half(State(app): State<Arc<App>>, UrlPath(study): UrlPath<String>) -> Response {
-    match app.halves.get(&StudyHash(study)) {
-        Some(half) => answer(Ok::<_, StatsError>(half.clone())),
-        None => (StatusCode::NOT_FOUND, "no such approved study\n").into_response(),
+    // Only the halves sealed at start or approval: never the aggregator's lock, which its
+    // holder may keep while it asks the peer for the peer's half.
+    let half = app
+        .halves
+        .lock()
+        .map(|halves| halves.get(&StudyHash(study)).cloned());
+    match half {
+        Ok(Some(half)) => answer(Ok::<_, StatsError>(half)),
+        Ok(None) => (StatusCode::NOT_FOUND, "no such approved study\n").into_response(),
+        Err(_) => answer(Err::<KeyHalf, _>(StatsError::Engine(poisoned()))),
     }
 }
 

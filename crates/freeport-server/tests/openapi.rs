@@ -19,6 +19,7 @@ fn openapi() {
         "/api/v1/filings/{id}/decision",
         "/api/v1/cases",
         "/api/v1/journal",
+        "/api/v1/stats/studies",
     ] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }

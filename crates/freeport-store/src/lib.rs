@@ -210,6 +210,7 @@ mod index;
 mod location;
 mod migrate;
 mod model;
+pub mod stats;
 mod store;
 
 pub use error::{BudgetExceeded, InvalidBudget, InvalidTransfer, StoreError, UnsortedHashes};

@@ -96,6 +96,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "chips",
         sql: include_str!("../migrations/sqlite/0014_chips.sql"),
     },
+    Migration {
+        version: 15,
+        name: "stats_studies",
+        sql: include_str!("../migrations/sqlite/0015_stats_studies.sql"),
+    },
 ];
 
 /// The same migrations for PostgreSQL (`migrations/postgres/`): the same versions and names,
@@ -170,6 +175,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
         version: 14,
         name: "chips",
         sql: include_str!("../migrations/postgres/0014_chips.sql"),
+    },
+    Migration {
+        version: 15,
+        name: "stats_studies",
+        sql: include_str!("../migrations/postgres/0015_stats_studies.sql"),
     },
 ];
 

@@ -24,7 +24,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 14);
+    assert_eq!(latest_version(), 15);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -55,6 +55,7 @@ fn a_new_store_is_created_and_migrated() {
             (12, "transfer_report".to_owned()),
             (13, "filing_assessment".to_owned()),
             (14, "chips".to_owned()),
+            (15, "stats_studies".to_owned()),
         ]
     );
     let strict: i64 = conn
@@ -156,7 +157,7 @@ fn a_newer_schema_is_refused_with_the_path(db) {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 14,
+                known: 15,
                 ..
             }
         ),

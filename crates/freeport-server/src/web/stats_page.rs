@@ -4,7 +4,9 @@
 //!
 //! Dates are jiff's. Every signed-in person sees the statistics of what they may see, because the numbers come from
 //! the same [`Port::filings`] and [`Port::cases`] calls as their other pages: an exporter its
-//! organisation's filings, a reviewer its side's, an auditor all.
+//! organisation's filings, a reviewer its side's, an auditor all. Below them, for a port that
+//! hosts a joint-statistics aggregator, its study registry ([`Port::study_approvals`]): each
+//! approved study, by whom, its SHA-256 and its log entry.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -13,6 +15,7 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use freeport_port::port::stats::StudyApprovalView;
 use freeport_port::port::{CaseView, FilingSummary};
 use freeport_report::Lang;
 use freeport_store::docket::{CaseStatus, FilingStatus};
@@ -57,15 +60,19 @@ pub(super) async fn statistics(
         } else {
             port.cases(&who, Some(CaseStatus::Open))?
         };
-        Ok((filings, cases))
+        let studies = port.study_approvals(&who)?;
+        Ok((filings, cases, studies))
     })
     .await;
     let now = jiff::Timestamp::now().as_second();
     match loaded {
-        Ok((filings, cases)) => context.page(
+        Ok((filings, cases, studies)) => context.page(
             StatusCode::OK,
             t(context.lang, "stats.title"),
-            page(context.lang, &filings, &cases, now),
+            html! {
+                (page(context.lang, &filings, &cases, now))
+                (study_registry(context.lang, &studies))
+            },
         ),
         Err(e) => context.error(&e),
     }
@@ -281,6 +288,34 @@ fn page(lang: Lang, filings: &[FilingSummary], cases: &[CaseView], now: i64) -> 
     }
 }
 
+/// The study registry of the aggregator the port hosts; nothing when it has approved none.
+fn study_registry(lang: Lang, studies: &[StudyApprovalView]) -> Markup {
+    html! {
+        @if !studies.is_empty() {
+            h2 #studies { (t(lang, "stats.studies")) }
+            table {
+                thead { tr {
+                    @for key in ["stats.study", "stats.study_sha256", "stats.aggregator", "stats.approved_by", "stats.approved_at", "stats.log_entry"] {
+                        th scope="col" { (t(lang, key)) }
+                    }
+                } }
+                tbody {
+                    @for s in studies {
+                        tr {
+                            th scope="row" { (s.study_id) }
+                            td { code { (s.study_sha256) } }
+                            td { (t(lang, if s.country == "cn" { "side.cn" } else { "side.us" })) }
+                            td { (s.approved_by) }
+                            td { (s.approved_at) }
+                            td.num { @match s.log_index { Some(i) => (i), None => (t(lang, "stats.queued")) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +380,31 @@ mod tests {
         );
         assert_eq!(ages["cn"], [0, 1, 1, 0, 0]);
         assert_eq!(ages["us"], [0, 1, 0, 0, 0]);
+    }
+
+    #[test]
+    fn the_study_registry_lists_each_approval_and_only_when_there_is_one() {
+        assert_eq!(study_registry(Lang::En, &[]).into_string(), "");
+        let approval = |country: &str, log_index| StudyApprovalView {
+            study_id: "clinical-2026".into(),
+            study_sha256: "d7".repeat(32),
+            country: country.into(),
+            approved_by: "wang".into(),
+            approved_at: "2026-12-07T20:00:00Z".into(),
+            log_index,
+        };
+        let html = study_registry(Lang::En, &[approval("cn", Some(2)), approval("us", None)])
+            .into_string();
+        assert_eq!(
+            html.matches("<tr><th scope=\"row\">clinical-2026</th>")
+                .count(),
+            2,
+            "{html}"
+        );
+        assert!(html.contains(&"d7".repeat(32)), "{html}");
+        assert!(html.contains("<td class=\"num\">2</td>"), "{html}");
+        assert!(html.contains(t(Lang::En, "stats.queued")), "{html}");
+        assert!(html.contains(t(Lang::En, "side.us")), "{html}");
     }
 
     #[test]

@@ -33,23 +33,37 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
     let port = open_port(store, args.rules.as_deref())?;
+    let aggregator = super::stats::hosted_aggregator(port.layout())?;
     let listener = freeport_server::bind(args.listen)?;
     let addr = listener.local_addr().unwrap_or(args.listen);
     let home = port.layout().root().display().to_string();
     let url = format!("http://{addr}/api/v1");
-    let serving = serde_json::json!({ "home": home, "url": url });
+    let hosts = aggregator.as_ref().map(|a| a.country().to_string());
+    let mut serving = serde_json::json!({ "home": home, "url": url });
+    if let Some(country) = &hosts {
+        serving["stats_aggregator"] = serde_json::json!({
+            "country": country,
+            "url": format!("http://{addr}/stats/v1"),
+        });
+    }
     let rendered = Rendered {
         json: &serving,
         table: |out: &mut dyn Write| -> Result<(), Error> {
+            // One line: callers wait for it and may stop reading after it.
+            let hosting = hosts.as_ref().map_or_else(String::new, |country| {
+                format!(
+                    " and the `{country}` joint-statistics aggregator at http://{addr}/stats/v1"
+                )
+            });
             writeln!(
                 out,
-                "port `{home}` serving {url} (Ctrl-C or SIGTERM stops it)"
+                "port `{home}` serving {url}{hosting} (Ctrl-C or SIGTERM stops it)"
             )?;
             Ok(())
         },
     };
     render(out, args.format, &rendered)?;
     out.flush()?;
-    freeport_server::api::serve_port(Arc::new(port), listener, args.rate_limit)?;
+    freeport_server::api::serve_port(Arc::new(port), listener, args.rate_limit, aggregator)?;
     Ok(ExitStatus::Success)
 }

@@ -8,8 +8,9 @@ use freeport_cli::{
     AggregatorCommand, CollectorCommand, CountryArg, Format, StatsCommand, StudyCommand,
 };
 use freeport_port::PortLog;
-use freeport_server::stats::Client;
-use freeport_stats::aggregator::{Aggregator, Approval};
+use freeport_server::client::PortClient;
+use freeport_server::stats::{Client, HostedAggregator, approval_entry};
+use freeport_stats::aggregator::Aggregator;
 use freeport_stats::collector::{self, Collector};
 use freeport_stats::study::{Country, StudyFile, StudySignature, day_number, signature_path};
 use freeport_stats::wire::Release;
@@ -51,11 +52,9 @@ fn date_arg(text: Option<&String>) -> Result<Option<i32>, Error> {
     .transpose()
 }
 
-/// The port's transparency log, where approvals and releases are recorded: the port home of
-/// `--store` or `$FREEPORT_HOME`, which must hold a log made by `freeport init`. Fail closed:
-/// without it (or while another process, such as `freeport serve`, holds the log) no study is
-/// approved and no release is shown.
-fn port_log(store: Option<&Path>) -> Result<PortLog, Error> {
+/// The port home of `--store` or `$FREEPORT_HOME`, which must have been made by `freeport
+/// init` (with its log): where a hosted aggregator is made and approvals and releases logged.
+fn port_home(store: Option<&Path>) -> Result<freeport_port::layout::HomeLayout, Error> {
     let home = super::assess::home_of(store)?;
     let contents = home.contents()?;
     if !contents.log || !contents.log_key {
@@ -64,7 +63,28 @@ fn port_log(store: Option<&Path>) -> Result<PortLog, Error> {
             home.root().display()
         )));
     }
-    Ok(PortLog::open_or_create(&home)?)
+    Ok(home)
+}
+
+/// The aggregator a port home hosts (made by `freeport stats aggregator init` without
+/// `--home`), for `freeport serve` to mount; none if the port home has none. A directory that
+/// is there but is not an aggregator's home refuses the start (never created here).
+pub(crate) fn hosted_aggregator(
+    layout: &freeport_port::layout::HomeLayout,
+) -> Result<Option<HostedAggregator>, Error> {
+    let dir = layout.stats_aggregator_dir();
+    if !dir.exists() {
+        return Ok(None);
+    }
+    Ok(Some(HostedAggregator::new(Aggregator::open(&dir, None)?)?))
+}
+
+/// The port's transparency log, where approvals and releases are recorded: the port home of
+/// `--store` or `$FREEPORT_HOME`, which must hold a log made by `freeport init`. Fail closed:
+/// without it (or while another process, such as `freeport serve`, holds the log) no study is
+/// approved and no release is shown.
+fn port_log(store: Option<&Path>) -> Result<PortLog, Error> {
+    Ok(PortLog::open_or_create(&port_home(store)?)?)
 }
 
 /// Appends `entry` to the port's log and has the witnesses cosign a checkpoint covering it
@@ -73,22 +93,6 @@ fn log_entry(log: &mut PortLog, entry: &[u8]) -> Result<u64, Error> {
     let index = log.append(entry)?;
     log.cosign_pending()?;
     Ok(index)
-}
-
-/// The `publication` entry of a study's approval by one aggregator's operator: the document is
-/// the approval (study id and SHA-256, country, the aggregator's HPKE key, time).
-fn approval_entry(approval: &Approval) -> Result<Vec<u8>, Error> {
-    freeport_port::port::publication_entry(
-        "other",
-        &format!(
-            "Joint statistics: study `{}` approved by the `{}` aggregator",
-            approval.study_id, approval.country
-        ),
-        "en",
-        &approval.approved_at,
-        json!({ "joint_statistics_approval": approval }),
-    )
-    .map_err(|e| Error::Port(Box::new(e)))
 }
 
 /// The `publication` entry of a released result: the answers with their intervals, never an
@@ -114,11 +118,15 @@ pub(crate) fn run(
 ) -> Result<ExitStatus, Error> {
     match command {
         StatsCommand::Aggregator(AggregatorCommand::Init(args)) => {
-            let info = Aggregator::init(&args.home, country(args.country))?;
+            let home = match &args.home {
+                Some(home) => home.clone(),
+                None => port_home(store)?.stats_aggregator_dir(),
+            };
+            let info = Aggregator::init(&home, country(args.country))?;
             let rendered = Rendered {
                 json: &json!({
                     "country": info.country.to_string(),
-                    "home": args.home.display().to_string(),
+                    "home": home.display().to_string(),
                     "hpke_key": info.hpke_key.to_string(),
                 }),
                 table: |out: &mut dyn Write| -> Result<(), Error> {
@@ -126,7 +134,7 @@ pub(crate) fn run(
                         out,
                         "created the `{}` aggregator in `{}`",
                         info.country,
-                        args.home.display()
+                        home.display()
                     )?;
                     writeln!(
                         out,
@@ -142,10 +150,34 @@ pub(crate) fn run(
         StatsCommand::Aggregator(AggregatorCommand::Approve(args)) => {
             let study = StudyFile::load(&args.study)?;
             let signature: StudySignature = read_json(&signature_path(&args.study))?;
-            let mut aggregator = Aggregator::open(&args.home, None)?;
+            if let Some(url) = &args.port {
+                let token = args.token.as_deref().ok_or_else(|| {
+                    Error::Usage(
+                        "approving at a port needs your token there: set FREEPORT_TOKEN or pass --token".to_owned(),
+                    )
+                })?;
+                let approved =
+                    PortClient::new(url, token).approve_study(&study.text, &signature)?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &json!({ "approval": approved, "log_index": approved.log_index })
+                    )?
+                )?;
+                return Ok(ExitStatus::Success);
+            }
+            let home = args.home.as_deref().ok_or_else(|| {
+                Error::Usage(
+                    "name the aggregator's `--home`, or the `--port` hosting it".to_owned(),
+                )
+            })?;
+            let mut aggregator = Aggregator::open(home, None)?;
             let mut log = port_log(store)?;
             let (approval, index) = aggregator.approve(&study, &signature, &mut |approval| {
-                let logged = approval_entry(approval).and_then(|e| log_entry(&mut log, &e));
+                let logged = approval_entry(approval)
+                    .map_err(|e| Error::Port(Box::new(e)))
+                    .and_then(|e| log_entry(&mut log, &e));
                 logged.map_err(|e| freeport_stats::Error::Refused {
                     reason: format!(
                         "the approval could not be logged in the port's log, so it is not made: {e}"
@@ -315,6 +347,37 @@ pub(crate) fn run(
                 date_arg(args.until.as_ref())?,
             )?;
             writeln!(out, "{}", serde_json::to_string_pretty(&release)?)?;
+        }
+        StatsCommand::Studies(args) => {
+            let list = PortClient::new(&args.port.url, &args.port.token).studies()?;
+            let rendered = Rendered {
+                json: &list,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    let mut table = Table::new();
+                    table.set_header([
+                        "study",
+                        "sha256",
+                        "country",
+                        "approved by",
+                        "at",
+                        "log entry",
+                    ]);
+                    for s in &list {
+                        table.add_row([
+                            s.study_id.clone(),
+                            s.study_sha256.clone(),
+                            s.country.clone(),
+                            s.approved_by.clone(),
+                            s.approved_at.clone(),
+                            s.log_index
+                                .map_or_else(|| "queued".to_owned(), |i| i.to_string()),
+                        ]);
+                    }
+                    writeln!(out, "{table}")?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
         }
         StatsCommand::Compare(args) => {
             let release: Release = read_json(&args.release)?;

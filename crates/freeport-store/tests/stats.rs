@@ -1,0 +1,63 @@
+//! The study registry (migration 0015) on both backends: an approval recorded once per study
+//! and country with its queued entry, the same approval again answered with the first record,
+//! the other country's approval of the same study its own record, and a country the schema
+//! does not know refused.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+#[expect(
+    dead_code,
+    reason = "the helpers the store tests share; these tests use one"
+)]
+mod common;
+
+use common::both;
+use freeport_store::Store;
+use freeport_store::stats::StudyApproval;
+
+fn approval(country: &str, by: &str, entry: &[u8]) -> StudyApproval {
+    StudyApproval {
+        seq: 0,
+        study_sha256: "d7".repeat(32),
+        study_id: "clinical-2026".into(),
+        country: country.into(),
+        approved_at: "2026-12-07T20:00:00Z".into(),
+        approved_by: by.into(),
+        log_entry: entry.to_vec(),
+        log_index: None,
+    }
+}
+
+both! {
+fn a_study_approval_is_recorded_once_per_country_with_its_queued_entry(db) {
+    let mut store = Store::open(db.target()).unwrap();
+    let first = store
+        .transaction(|tx| tx.record_study_approval(&approval("cn", "wang", b"entry-cn")))
+        .unwrap();
+    assert_eq!((first.seq, first.log_index), (1, None));
+    assert_eq!(first.approved_by, "wang");
+    // Again (a retry after a crash, or another operator): the first record, not a second.
+    let again = store
+        .transaction(|tx| tx.record_study_approval(&approval("cn", "li", b"entry-other")))
+        .unwrap();
+    assert_eq!(again, first);
+    store
+        .transaction(|tx| tx.set_study_approval_log_index(first.seq, 7))
+        .unwrap();
+    let us = store
+        .transaction(|tx| tx.record_study_approval(&approval("us", "smith", b"entry-us")))
+        .unwrap();
+    assert_eq!(us.seq, 2);
+    let listed = store.transaction(|tx| tx.study_approvals()).unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].log_index, Some(7));
+    assert_eq!(listed[0].log_entry, b"entry-cn");
+    assert_eq!((listed[1].country.as_str(), listed[1].log_index), ("us", None));
+    // The schema knows two countries.
+    assert!(
+        store
+            .transaction(|tx| tx.record_study_approval(&approval("fr", "x", b"e")))
+            .is_err()
+    );
+}
+}
