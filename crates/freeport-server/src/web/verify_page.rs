@@ -147,6 +147,57 @@ fn refused_part(outcome: &Outcome, part: &str) -> Option<&'static str> {
     matches!(outcome, Outcome::Refused { part: failed, .. } if *failed == part).then_some("true")
 }
 
+/// The page refusing an upload: the part that failed (a form field), the locale key naming it,
+/// and the verifier's reason.
+fn refused_page(
+    context: &Context,
+    status: StatusCode,
+    part: &'static str,
+    key: &'static str,
+    reason: Option<String>,
+) -> Response {
+    context.page(
+        status,
+        t(context.lang, "verify.title"),
+        page(context.lang, &Outcome::Refused { key, reason, part }),
+    )
+}
+
+/// The page for a check's answer: what it proved, or the part the port's refusal names
+/// (`part_of` turns its field into the form's part and the locale key naming it).
+fn answer(
+    context: &Context,
+    checked: Result<Outcome, PortError>,
+    part_of: fn(&str) -> (&'static str, &'static str),
+) -> Response {
+    match checked {
+        Ok(outcome) => context.page(
+            StatusCode::OK,
+            t(context.lang, "verify.title"),
+            page(context.lang, &outcome),
+        ),
+        Err(PortError::Invalid { field, reason }) => {
+            let (part, key) = part_of(&field);
+            refused_page(
+                context,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                part,
+                key,
+                Some(reason),
+            )
+        }
+        Err(other) => context.error(&other),
+    }
+}
+
+/// An uploaded part as text, else the port's refusal naming it.
+fn utf8(part: &'static str, bytes: Vec<u8>) -> Result<String, PortError> {
+    String::from_utf8(bytes).map_err(|_| PortError::Invalid {
+        field: part.to_owned(),
+        reason: "is not UTF-8 text".to_owned(),
+    })
+}
+
 /// `POST /verify/manifest`: a package's `manifest.json` and `manifest.sig`, optionally a receipt
 /// (else the manifest's own) and a trust file or log policy (else the port's policy), checked
 /// without the ciphertext ([`prove_manifest`]).
@@ -156,13 +207,7 @@ pub(super) async fn check_manifest(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let context = Context::new(&web, &headers, &LangSwitch { lang: None }, "/verify");
-    let refused = |status: StatusCode, part: &'static str, key: &'static str, reason| {
-        context.page(
-            status,
-            t(context.lang, "verify.title"),
-            page(context.lang, &Outcome::Refused { key, reason, part }),
-        )
-    };
+    let refused = |status, part, key, reason| refused_page(&context, status, part, key, reason);
     let manifest_limit = usize::try_from(MAX_MANIFEST_BYTES).unwrap_or(usize::MAX);
     let limits = [
         ("manifest", manifest_limit),
@@ -197,20 +242,14 @@ pub(super) async fn check_manifest(
     }
     let port = Arc::clone(&web.port);
     let checked = crate::port_call(move || {
-        let text = |part: &'static str, bytes: Vec<u8>| {
-            String::from_utf8(bytes).map_err(|_| PortError::Invalid {
-                field: part.to_owned(),
-                reason: "is not UTF-8 text".to_owned(),
-            })
-        };
         let receipt = (!receipt.is_empty())
-            .then(|| text("receipt", receipt))
+            .then(|| utf8("receipt", receipt))
             .transpose()?;
         let ours = trust.is_empty();
         let trust_text = if ours {
             port.trust_policy()?
         } else {
-            text("trust", trust)?
+            utf8("trust", trust)?
         };
         // A trust file (`trust.toml`) pins the exporter; a log policy names the signer only.
         let trust = if !ours && trust_name.ends_with(".toml") {
@@ -222,23 +261,16 @@ pub(super) async fn check_manifest(
         Ok((proof, ours))
     })
     .await;
-    match checked {
-        Ok((proof, ours)) => context.page(
-            StatusCode::OK,
-            t(context.lang, "verify.title"),
-            page(context.lang, &Outcome::Manifest(proof, ours)),
-        ),
-        Err(PortError::Invalid { field, reason }) => {
-            let (part, key) = match field.as_str() {
-                "signature" => ("signature", "verify.manifest.failed.signature"),
-                "receipt" => ("manifest_receipt", "verify.manifest.failed.receipt"),
-                "trust" => ("trust", "verify.manifest.failed.trust"),
-                _ => ("manifest", "verify.manifest.failed.manifest"),
-            };
-            refused(StatusCode::UNPROCESSABLE_ENTITY, part, key, Some(reason))
-        }
-        Err(other) => context.error(&other),
-    }
+    answer(
+        &context,
+        checked.map(|(proof, ours)| Outcome::Manifest(proof, ours)),
+        |field| match field {
+            "signature" => ("signature", "verify.manifest.failed.signature"),
+            "receipt" => ("manifest_receipt", "verify.manifest.failed.receipt"),
+            "trust" => ("trust", "verify.manifest.failed.trust"),
+            _ => ("manifest", "verify.manifest.failed.manifest"),
+        },
+    )
 }
 
 /// The files of an upload, by form field: each file's name as the browser sent it and its bytes
@@ -282,13 +314,7 @@ pub(super) async fn check_report(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let context = Context::new(&web, &headers, &LangSwitch { lang: None }, "/verify");
-    let refused = |status: StatusCode, part: &'static str, key: &'static str, reason| {
-        context.page(
-            status,
-            t(context.lang, "verify.title"),
-            page(context.lang, &Outcome::Refused { key, reason, part }),
-        )
-    };
+    let refused = |status, part, key, reason| refused_page(&context, status, part, key, reason);
     let limits = [
         ("report", MAX_ATTACHMENT_BYTES),
         ("receipt", MAX_RECEIPT_BYTES),
@@ -310,12 +336,6 @@ pub(super) async fn check_report(
     let port = Arc::clone(&web.port);
     let checked = crate::port_call(move || {
         let report = read_report(&report_bytes)?;
-        let text = |part: &'static str, bytes: Vec<u8>| {
-            String::from_utf8(bytes).map_err(|_| PortError::Invalid {
-                field: part.to_owned(),
-                reason: "is not UTF-8 text".to_owned(),
-            })
-        };
         let receipt = if receipt_bytes.is_empty() {
             report
                 .evidence
@@ -328,13 +348,13 @@ pub(super) async fn check_report(
                         .to_owned(),
                 })?
         } else {
-            text("receipt", receipt_bytes)?
+            utf8("receipt", receipt_bytes)?
         };
         let ours = policy_bytes.is_empty();
         let policy_text = if ours {
             port.trust_policy()?
         } else {
-            text("trust_policy", policy_bytes)?
+            utf8("trust_policy", policy_bytes)?
         };
         let policy = Policy::parse(&policy_text).map_err(|e| PortError::Invalid {
             field: "trust_policy".to_owned(),
@@ -344,22 +364,15 @@ pub(super) async fn check_report(
         Ok((proof, ours))
     })
     .await;
-    match checked {
-        Ok((proof, ours)) => context.page(
-            StatusCode::OK,
-            t(context.lang, "verify.title"),
-            page(context.lang, &Outcome::Report(proof, ours)),
-        ),
-        Err(PortError::Invalid { field, reason }) => {
-            let (part, key) = match field.as_str() {
-                "receipt" => ("receipt", "verify.report.failed.receipt"),
-                "trust_policy" => ("trust_policy", "verify.report.failed.trust_policy"),
-                _ => ("report", "verify.report.failed.report"),
-            };
-            refused(StatusCode::UNPROCESSABLE_ENTITY, part, key, Some(reason))
-        }
-        Err(other) => context.error(&other),
-    }
+    answer(
+        &context,
+        checked.map(|(proof, ours)| Outcome::Report(proof, ours)),
+        |field| match field {
+            "receipt" => ("receipt", "verify.report.failed.receipt"),
+            "trust_policy" => ("trust_policy", "verify.report.failed.trust_policy"),
+            _ => ("report", "verify.report.failed.report"),
+        },
+    )
 }
 
 /// The checkpoint size a receipt was proved under and the witnesses that cosigned it.
@@ -380,6 +393,57 @@ fn proved_under(lang: Lang, size: u64, witnesses: &[String]) -> Markup {
     }
 }
 
+/// A file input of the verification forms: the part it is, and the help under it.
+struct FileField {
+    id: &'static str,
+    name: &'static str,
+    /// The part a refusal names ([`Outcome::Refused`]).
+    part: &'static str,
+    label: &'static str,
+    /// The file's usual name, shown after the label.
+    file: Option<&'static str>,
+    accept: &'static str,
+    /// Help under the input; a field without help is required.
+    help: Option<&'static str>,
+}
+
+fn file_field(lang: Lang, outcome: &Outcome, field: FileField) -> Markup {
+    let help_id = format!("{}-help", field.id);
+    html! {
+        div.field {
+            label for=(field.id) {
+                (t(lang, field.label))
+                @if let Some(file) = field.file { " (" code lang="und" { (file) } ")" }
+            }
+            input id=(field.id) type="file" name=(field.name) accept=(field.accept)
+                required[field.help.is_none()]
+                aria-describedby=[field.help.map(|_| help_id.as_str())]
+                aria-invalid=[refused_part(outcome, field.part)];
+            @if let Some(help) = field.help {
+                p.help id=(help_id) { (t(lang, help)) }
+            }
+        }
+    }
+}
+
+/// Where a verified report or manifest is logged, and under whose trust policy.
+fn logged(
+    lang: Lang,
+    origin: &str,
+    index: u64,
+    size: u64,
+    witnesses: &[String],
+    ours: bool,
+) -> Markup {
+    html! {
+        dt { (t(lang, "verify.report.log")) }
+        dd { code lang="und" { (origin) } " #" (index) }
+        (proved_under(lang, size, witnesses))
+        dt { (t(lang, "verify.report.under")) }
+        dd { (t(lang, if ours { "verify.report.under_port" } else { "verify.report.under_uploaded" })) }
+    }
+}
+
 fn page(lang: Lang, outcome: &Outcome) -> Markup {
     html! {
         p { (t(lang, "verify.intro")) }
@@ -394,50 +458,18 @@ fn page(lang: Lang, outcome: &Outcome) -> Markup {
         h2 { (t(lang, "verify.report.title")) }
         p { (t(lang, "verify.report.intro")) }
         form.stacked method="post" action="/verify/report" enctype="multipart/form-data" novalidate {
-            div.field {
-                label for="report-file" { (t(lang, "verify.report.label")) " (" code lang="und" { "report.json" } ")" }
-                input #report-file type="file" name="report" accept=".json,application/json" required
-                    aria-invalid=[refused_part(outcome, "report")];
-            }
-            div.field {
-                label for="report-receipt" { (t(lang, "verify.report.receipt")) " (" code lang="und" { ".tlog-proof" } ")" }
-                input #report-receipt type="file" name="receipt" accept=".tlog-proof,text/plain"
-                    aria-describedby="report-receipt-help" aria-invalid=[refused_part(outcome, "receipt")];
-                p #report-receipt-help.help { (t(lang, "verify.report.receipt_help")) }
-            }
-            div.field {
-                label for="report-policy" { (t(lang, "verify.report.policy")) }
-                input #report-policy type="file" name="trust_policy" accept=".txt,text/plain"
-                    aria-describedby="report-policy-help" aria-invalid=[refused_part(outcome, "trust_policy")];
-                p #report-policy-help.help { (t(lang, "verify.report.policy_help")) }
-            }
+            (file_field(lang, outcome, FileField { id: "report-file", name: "report", part: "report", label: "verify.report.label", file: Some("report.json"), accept: ".json,application/json", help: None }))
+            (file_field(lang, outcome, FileField { id: "report-receipt", name: "receipt", part: "receipt", label: "verify.report.receipt", file: Some(".tlog-proof"), accept: ".tlog-proof,text/plain", help: Some("verify.report.receipt_help") }))
+            (file_field(lang, outcome, FileField { id: "report-policy", name: "trust_policy", part: "trust_policy", label: "verify.report.policy", file: None, accept: ".txt,text/plain", help: Some("verify.report.policy_help") }))
             button type="submit" { (t(lang, "verify.report.submit")) }
         }
         h2 { (t(lang, "verify.manifest.title")) }
         p { (t(lang, "verify.manifest.intro")) }
         form.stacked method="post" action="/verify/manifest" enctype="multipart/form-data" novalidate {
-            div.field {
-                label for="manifest-file" { (t(lang, "verify.manifest.label")) " (" code lang="und" { "manifest.json" } ")" }
-                input #manifest-file type="file" name="manifest" accept=".json,application/json" required
-                    aria-invalid=[refused_part(outcome, "manifest")];
-            }
-            div.field {
-                label for="manifest-signature" { (t(lang, "verify.manifest.signature")) " (" code lang="und" { "manifest.sig" } ")" }
-                input #manifest-signature type="file" name="signature" accept=".sig,text/plain" required
-                    aria-invalid=[refused_part(outcome, "signature")];
-            }
-            div.field {
-                label for="manifest-receipt" { (t(lang, "verify.report.receipt")) " (" code lang="und" { ".tlog-proof" } ")" }
-                input #manifest-receipt type="file" name="receipt" accept=".tlog-proof,text/plain"
-                    aria-describedby="manifest-receipt-help" aria-invalid=[refused_part(outcome, "manifest_receipt")];
-                p #manifest-receipt-help.help { (t(lang, "verify.manifest.receipt_help")) }
-            }
-            div.field {
-                label for="manifest-trust" { (t(lang, "verify.manifest.trust")) }
-                input #manifest-trust type="file" name="trust" accept=".toml,.txt,text/plain"
-                    aria-describedby="manifest-trust-help" aria-invalid=[refused_part(outcome, "trust")];
-                p #manifest-trust-help.help { (t(lang, "verify.manifest.trust_help")) }
-            }
+            (file_field(lang, outcome, FileField { id: "manifest-file", name: "manifest", part: "manifest", label: "verify.manifest.label", file: Some("manifest.json"), accept: ".json,application/json", help: None }))
+            (file_field(lang, outcome, FileField { id: "manifest-signature", name: "signature", part: "signature", label: "verify.manifest.signature", file: Some("manifest.sig"), accept: ".sig,text/plain", help: None }))
+            (file_field(lang, outcome, FileField { id: "manifest-receipt", name: "receipt", part: "manifest_receipt", label: "verify.report.receipt", file: Some(".tlog-proof"), accept: ".tlog-proof,text/plain", help: Some("verify.manifest.receipt_help") }))
+            (file_field(lang, outcome, FileField { id: "manifest-trust", name: "trust", part: "trust", label: "verify.manifest.trust", file: None, accept: ".toml,.txt,text/plain", help: Some("verify.manifest.trust_help") }))
             button type="submit" { (t(lang, "verify.manifest.submit")) }
         }
         @match outcome {
@@ -448,11 +480,7 @@ fn page(lang: Lang, outcome: &Outcome) -> Markup {
                     dl.facts {
                         dt { (t(lang, "verify.report.transfer")) } dd { code lang="und" { (proof.transfer_id) } }
                         dt { (t(lang, "verify.report.sha256")) } dd { code.hash lang="und" { (proof.report_sha256) } }
-                        dt { (t(lang, "verify.report.log")) }
-                        dd { code lang="und" { (proof.log_origin) } " #" (proof.log_index) }
-                        (proved_under(lang, proof.checkpoint_size, &proof.witnesses))
-                        dt { (t(lang, "verify.report.under")) }
-                        dd { (t(lang, if *ours { "verify.report.under_port" } else { "verify.report.under_uploaded" })) }
+                        (logged(lang, &proof.log_origin, proof.log_index, proof.checkpoint_size, &proof.witnesses, *ours))
                     }
                 }
             },
@@ -472,11 +500,7 @@ fn page(lang: Lang, outcome: &Outcome) -> Markup {
                             code.hash lang="und" { (proof.payload_sha256) } " · "
                             (t(lang, "verify.manifest.payload_bytes").replace("{b}", &proof.payload_bytes.to_string()).replace("{n}", &proof.files.to_string()))
                         }
-                        dt { (t(lang, "verify.report.log")) }
-                        dd { code lang="und" { (proof.log_origin) } " #" (proof.log_index) }
-                        (proved_under(lang, proof.checkpoint_size, &proof.witnesses))
-                        dt { (t(lang, "verify.report.under")) }
-                        dd { (t(lang, if *ours { "verify.report.under_port" } else { "verify.report.under_uploaded" })) }
+                        (logged(lang, &proof.log_origin, proof.log_index, proof.checkpoint_size, &proof.witnesses, *ours))
                     }
                     p.help { (t(lang, "verify.manifest.not_ciphertext")) }
                 }
