@@ -14,6 +14,8 @@
 //      on a third filing the exporter asks a question and a China reviewer whose key the port
 //      holds decides in the browser (approve with conditions): the page then shows the decision,
 //      the key that signed it (`li@port+…`) and its log entry;
+//      another exporter files through the form drawn from the facts schema, in Chinese (a
+//      refusal beside its field first, a table row added);
 //   6. the exporter attaches a document (an empty file refused next to its field), sees its
 //      SHA-256, contests a classification, and a China reviewer rejects the contest.
 //
@@ -204,6 +206,56 @@ try {
     await Promise.all([page.waitForURL((u) => /^\/filings\/F-/.test(u.pathname)), page.getByRole('button', { name: 'File', exact: true }).click()]);
     await checkPage(page, 'en exporter upload (filed)', 'en', problems);
     await page.screenshot({ path: join(out, 'en-exporter-uploaded.png'), fullPage: true });
+    await context.close();
+  }
+  {
+    // Filing through the form drawn from the facts schema, in Chinese (the other organisation
+    // again): "add a row" adds an inventory row without filing; a missing scenario is refused
+    // next to its field with what was typed kept; then the form is filed and the browser lands
+    // on the new filing.
+    const where = 'zh exporter files through the form';
+    const { context, page, problems } = await signIn(tokens.other_exporter, 'zh-CN');
+    await page.goto(`${base}/filings`);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/filings/new'), page.getByRole('link', { name: '在表单中逐项填写出境事实' }).click()]);
+    await checkPage(page, `${where} (form)`, 'zh', problems);
+    await page.screenshot({ path: join(out, 'zh-exporter-form.png'), fullPage: true });
+    await page.fill('#f-format', '1');
+    await page.fill('#f-date', '2026-06-15');
+    await page.selectOption('#f-transaction', 'vendor');
+    const facts = {
+      'exporter-name': 'Example Marketplace (Hangzhou) Co., Ltd.', 'exporter-jurisdiction': 'cn',
+      'recipient-name': 'Example Outdoor Gear, Inc.', 'recipient-country': 'us',
+      'data-individuals': '1500', 'data-inventory-0-category': 'person.name', 'data-inventory-0-individuals': '1500',
+    };
+    for (const [id, value] of Object.entries(facts)) await page.fill(`#f-${id}`, value);
+    for (const id of ['exporter-ciio', 'exporter-us_person', 'exporter-data_broker', 'exporter-owned_25pct_by_country_of_concern',
+      'recipient-covered_person', 'recipient-padfa_controlled', 'recipient-foreign_judicial_or_law_enforcement',
+      'recipient-cac_restricted_list', 'recipient-cloud_computing', 'data-important_data', 'data-us_government_related'])
+      await page.selectOption(`#f-${id}`, 'false');
+    await page.selectOption('#f-recipient-relationship', 'customer');
+    await page.getByLabel('客户或消费者').check();
+    await page.selectOption('#f-data-inventory-0-collected_in', 'cn');
+    await page.selectOption('#f-data-inventory-0-form', 'raw');
+    // A table grows by a row without filing, keeping what was typed.
+    await Promise.all([page.waitForLoadState('load'), page.locator('button[name="_add"][value="data.inventory"]').click()]);
+    await page.locator('#f-data-inventory-1-category').waitFor();
+    if ((await page.locator('#f-data-inventory-0-category').inputValue()) !== 'person.name') fail(where, 'adding a row lost what was typed');
+    await page.fill('#f-data-inventory-1-category', 'contact.phone');
+    await page.fill('#f-data-inventory-1-individuals', '1500');
+    await page.selectOption('#f-data-inventory-1-collected_in', 'cn');
+    await page.selectOption('#f-data-inventory-1-form', 'raw');
+    // No scenario: refused beside the field, nothing filed, the rest kept.
+    const refused = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: '提交申报' }).first().click()]);
+    if (refused[0].status() !== 422) fail(where, `no scenario: HTTP ${refused[0].status()}, expected 422`);
+    await page.locator('#f-scenario-error').waitFor();
+    if ((await page.locator('#f-scenario').getAttribute('aria-invalid')) !== 'true') fail(where, 'the scenario is not marked invalid');
+    if ((await page.locator('#f-data-inventory-1-category').inputValue()) !== 'contact.phone') fail(where, 'the refused form lost what was typed');
+    await checkPage(page, `${where} (refused)`, 'zh', problems.filter((p) => !p.includes('422')));
+    problems.splice(0);
+    await page.screenshot({ path: join(out, 'zh-exporter-form-refused.png'), fullPage: true });
+    await page.selectOption('#f-scenario', 'contract_shopping');
+    await Promise.all([page.waitForURL((u) => /^\/filings\/F-/.test(u.pathname)), page.getByRole('button', { name: '提交申报' }).first().click()]);
+    await checkPage(page, `${where} (filed)`, 'zh', problems);
     await context.close();
   }
   {

@@ -40,7 +40,7 @@ pub struct TransferFacts {
     /// The day of the transfer (`YYYY-MM-DD`). Picks the counting windows and the rules in
     /// force. A date after a pack's last review is judged with a "not reviewed for this date"
     /// warning; a date before a pack's first day leaves that country's side `NOT_JUDGED`.
-    #[schemars(with = "String")]
+    #[schemars(with = "IsoDate")]
     #[serde(deserialize_with = "date_serde::deserialize")]
     pub date: Date,
     /// Why the data moves, from the shared list of scenarios (CAC16 Arts 3 and 5; 28 CFR 202
@@ -640,7 +640,7 @@ pub struct Mechanisms {
 #[serde(deny_unknown_fields)]
 pub struct Dates {
     /// The first day of the transaction (28 CFR 202.1101(b)(6) records it).
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<IsoDate>")]
     #[serde(
         default,
         deserialize_with = "date_serde::deserialize_option",
@@ -650,7 +650,7 @@ pub struct Dates {
     /// The last day of the transaction (28 CFR 202.1101(b)(6)); records are kept for at least
     /// 10 years after the transaction (28 CFR 202.1101(a)), counted from this day when given,
     /// else from `date`.
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<IsoDate>")]
     #[serde(
         default,
         deserialize_with = "date_serde::deserialize_option",
@@ -659,7 +659,7 @@ pub struct Dates {
     pub transaction_ended: Option<Date>,
     /// The day the U.S. person rejected an offer of a prohibited data-brokerage transaction:
     /// the report is due within 14 days (28 CFR 202.1104(b)).
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<IsoDate>")]
     #[serde(
         default,
         deserialize_with = "date_serde::deserialize_option",
@@ -669,7 +669,7 @@ pub struct Dates {
     /// The day the U.S. person became aware of a known or suspected violation of the
     /// § 202.302 onward-transfer clause: the report is due within 14 days (28 CFR
     /// 202.302(b)(1)).
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<IsoDate>")]
     #[serde(
         default,
         deserialize_with = "date_serde::deserialize_option",
@@ -683,11 +683,11 @@ pub struct Dates {
 #[serde(deny_unknown_fields)]
 pub struct ValidPeriod {
     /// First day of validity.
-    #[schemars(with = "String")]
+    #[schemars(with = "IsoDate")]
     #[serde(deserialize_with = "date_serde::deserialize")]
     pub from: Date,
     /// Last day of validity.
-    #[schemars(with = "String")]
+    #[schemars(with = "IsoDate")]
     #[serde(deserialize_with = "date_serde::deserialize")]
     pub until: Date,
 }
@@ -697,7 +697,7 @@ pub struct ValidPeriod {
 #[serde(deny_unknown_fields)]
 pub struct Since {
     /// First day in place.
-    #[schemars(with = "String")]
+    #[schemars(with = "IsoDate")]
     #[serde(deserialize_with = "date_serde::deserialize")]
     pub since: Date,
 }
@@ -1027,10 +1027,175 @@ pub(crate) mod date_serde {
     }
 }
 
-/// The JSON Schema of the facts format, pretty-printed with sorted keys.
+/// A civil date in the schema: a string `YYYY-MM-DD` (`format: date`, so a form asks for a
+/// date).
+pub(crate) struct IsoDate;
+
+impl JsonSchema for IsoDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IsoDate".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "format": "date" })
+    }
+}
+
+/// Each field's and each choice's title in English and Chinese and each field's help in Chinese
+/// (`[Type.field]`, `[Type.choice]`; the root type is `TransferFacts`).
+const SCHEMA_TEXT: &str = include_str!("facts-schema-text.toml");
+
+/// One entry of [`SCHEMA_TEXT`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaText {
+    en: String,
+    zh: String,
+    help: Option<String>,
+}
+
+fn schema_text() -> BTreeMap<String, BTreeMap<String, SchemaText>> {
+    // The embedded file is checked by the tests below; a broken one gives a schema without
+    // titles, never a crash.
+    toml::from_str(SCHEMA_TEXT).unwrap_or_default()
+}
+
+/// Puts the titles and Chinese help of `texts` on the fields (`properties`) and choices
+/// (`oneOf` constants) of one type's schema.
+fn add_text(schema: &mut serde_json::Value, texts: Option<&BTreeMap<String, SchemaText>>) {
+    let Some(texts) = texts else { return };
+    let put = |target: &mut serde_json::Value, text: &SchemaText| {
+        if let Some(object) = target.as_object_mut() {
+            object.insert("title".into(), text.en.clone().into());
+            object.insert("x-zh-title".into(), text.zh.clone().into());
+            if let Some(help) = &text.help {
+                object.insert("x-zh-description".into(), help.clone().into());
+            }
+        }
+    };
+    if let Some(properties) = schema
+        .get_mut("properties")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for (name, property) in properties {
+            if let Some(text) = texts.get(name) {
+                put(property, text);
+            }
+        }
+    }
+    if let Some(choices) = schema
+        .get_mut("oneOf")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for choice in choices {
+            let name = choice.get("const").and_then(serde_json::Value::as_str);
+            if let Some(text) = name.and_then(|name| texts.get(name)) {
+                put(choice, text);
+            }
+        }
+    }
+}
+
+/// The JSON Schema of the facts format, pretty-printed with sorted keys: the fields' English
+/// help from their doc comments, their titles in English and Chinese (`title`, `x-zh-title`)
+/// and Chinese help (`x-zh-description`) from `facts-schema-text.toml`, and `format`'s default
+/// the newest format.
 #[must_use]
 pub fn facts_schema() -> serde_json::Value {
     let schema = schemars::schema_for!(TransferFacts);
     // Round-tripping through `Value` (a BTreeMap-backed map) sorts every object's keys.
-    serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
+    let mut schema = serde_json::to_value(schema).unwrap_or(serde_json::Value::Null);
+    let texts = schema_text();
+    add_text(&mut schema, texts.get("TransferFacts"));
+    if let Some(defs) = schema
+        .get_mut("$defs")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for (name, def) in defs {
+            add_text(def, texts.get(name));
+        }
+    }
+    if let Some(format) = schema.pointer_mut("/properties/format") {
+        format["default"] = FACTS_FORMAT.into();
+    }
+    schema
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+
+    /// `Type.field` and `Type.choice` of every field and fixed choice the schema has.
+    fn named(schema: &serde_json::Value) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut types = vec![("TransferFacts".to_owned(), schema)];
+        if let Some(defs) = schema.get("$defs").and_then(serde_json::Value::as_object) {
+            types.extend(defs.iter().map(|(name, def)| (name.clone(), def)));
+        }
+        for (name, def) in types {
+            if let Some(properties) = def.get("properties").and_then(|p| p.as_object()) {
+                names.extend(properties.keys().map(|field| format!("{name}.{field}")));
+            }
+            for choice in def
+                .get("oneOf")
+                .and_then(|c| c.as_array())
+                .into_iter()
+                .flatten()
+            {
+                // `Tri`'s choices are a boolean and "unknown": words of the reader's, not data.
+                if let (Some(value), false) =
+                    (choice.get("const").and_then(|c| c.as_str()), name == "Tri")
+                {
+                    names.push(format!("{name}.{value}"));
+                }
+            }
+        }
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_field_and_choice_has_its_titles_and_every_field_its_chinese_help() {
+        let texts = toml::from_str::<BTreeMap<String, BTreeMap<String, SchemaText>>>(SCHEMA_TEXT)
+            .expect("facts-schema-text.toml parses");
+        let schema = facts_schema();
+        let wanted = named(&schema);
+        let mut given: Vec<String> = texts
+            .iter()
+            .flat_map(|(ty, fields)| fields.keys().map(move |f| format!("{ty}.{f}")))
+            .collect();
+        given.sort();
+        assert_eq!(
+            given, wanted,
+            "facts-schema-text.toml and the schema differ"
+        );
+        for (ty, fields) in &texts {
+            for (field, text) in fields {
+                assert!(
+                    !text.en.trim().is_empty() && !text.zh.trim().is_empty(),
+                    "{ty}.{field}"
+                );
+                let is_field = schema
+                    .pointer(&format!("/$defs/{ty}/properties/{field}"))
+                    .or_else(|| {
+                        schema
+                            .pointer(&format!("/properties/{field}"))
+                            .filter(|_| ty == "TransferFacts")
+                    })
+                    .is_some();
+                assert_eq!(
+                    text.help.is_some(),
+                    is_field,
+                    "{ty}.{field}: help on fields only"
+                );
+            }
+        }
+        assert_eq!(schema["properties"]["date"]["format"], "date");
+        assert_eq!(schema["properties"]["format"]["default"], FACTS_FORMAT);
+        assert_eq!(schema["properties"]["exporter"]["x-zh-title"], "出口方");
+    }
 }

@@ -82,5 +82,5 @@ pub use pack::{
     Rule, RulePack, SourceError,
 };
 pub use parties::{Basis, Conclusion, Reason};
-pub use template::{TemplateError, commented_facts};
+pub use template::{TemplateError, commented_facts, resolve_schema};
 pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes};

@@ -39,8 +39,10 @@ pub fn commented_facts(name: &str, example: &str) -> Result<String, TemplateErro
     Ok(document.to_string())
 }
 
-/// `schema` with `$ref` followed and an optional (`anyOf` with `null`) unwrapped.
-fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+/// `schema` (a part of `root`, the facts schema) with `$ref` followed and an optional (`anyOf`
+/// with `null`) unwrapped.
+#[must_use]
+pub fn resolve_schema<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     let mut current = schema;
     for _ in 0..8 {
         if let Some(reference) = current.get("$ref").and_then(Value::as_str) {
@@ -73,7 +75,7 @@ fn description(root: &Value, schema: &Value) -> Option<String> {
         if let Some(text) = current.get("description").and_then(Value::as_str) {
             return Some(text.to_owned());
         }
-        let next = resolve(root, current);
+        let next = resolve_schema(root, current);
         if std::ptr::eq(next, current) {
             return None;
         }
@@ -84,7 +86,7 @@ fn description(root: &Value, schema: &Value) -> Option<String> {
 
 /// The fixed values a key takes, if it takes one of a set (`oneOf` constants or `enum`).
 fn values(root: &Value, schema: &Value) -> Vec<String> {
-    let resolved = resolve(root, schema);
+    let resolved = resolve_schema(root, schema);
     let constants = resolved
         .get("oneOf")
         .and_then(Value::as_array)
@@ -160,14 +162,16 @@ fn prefixed(existing: Option<&str>, added: &str) -> String {
 
 /// The schema of the items of an array schema.
 fn items<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
-    resolve(
+    resolve_schema(
         root,
-        resolve(root, schema).get("items").unwrap_or(&Value::Null),
+        resolve_schema(root, schema)
+            .get("items")
+            .unwrap_or(&Value::Null),
     )
 }
 
 fn comment_table(root: &Value, schema: &Value, table: &mut Table) {
-    let resolved = resolve(root, schema);
+    let resolved = resolve_schema(root, schema);
     let properties = resolved.get("properties");
     for (mut key, item) in table.iter_mut() {
         let Some(property) = properties.and_then(|p| p.get(key.get())) else {

@@ -59,7 +59,7 @@ impl PriorVolumes {
 pub struct CnPriorVolumes {
     /// First day of the window: must equal the `from` of [`Window::cn`] of the transfer's
     /// date.
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::facts::IsoDate")]
     #[serde(deserialize_with = "crate::facts::date_serde::deserialize")]
     pub since: Date,
     /// Distinct natural persons whose personal information other than sensitive PI was provided
@@ -76,7 +76,7 @@ pub struct CnPriorVolumes {
 pub struct UsPriorVolumes {
     /// First day of the window: must equal the `from` of [`Window::us`] of the transfer's
     /// date.
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::facts::IsoDate")]
     #[serde(deserialize_with = "crate::facts::date_serde::deserialize")]
     pub since: Date,
     /// U.S. persons, covered personal identifiers (§ 202.205(f)).

@@ -60,6 +60,7 @@ mod assessment;
 mod attach;
 pub mod chips;
 mod contest;
+mod package_check;
 pub mod stats;
 
 pub use assessment::{
@@ -72,6 +73,7 @@ pub use contest::{
     ContestRulingRequest, ContestView, NOT_PERSONAL_DATA, NewContest, Ruling, RulingView,
     override_entry,
 };
+pub use package_check::{MAX_MANIFEST_BYTES, ManifestProof, ManifestTrust, prove_manifest};
 
 /// The account the command line acts as on the port's own host (it holds the home's files, so
 /// it is the port's administrator).

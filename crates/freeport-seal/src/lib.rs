@@ -44,7 +44,10 @@ pub mod trust;
 pub use error::{Check, Error, Refusal, Result, TrustError};
 pub use keys::{ExporterKey, ExporterPublicKey, KeyRing, load_identities};
 pub use manifest::{Column, FileEntry, Manifest};
-pub use open::{LogProof, Opened, Verified, open, open_observed, verify};
+pub use open::{
+    LogProof, Opened, Verified, manifest_signer, open, open_observed, verify, verify_ciphertext,
+    verify_manifest,
+};
 pub use opened::{FirstOpen, OpenedRecord};
 pub use payload::PlainFile;
 pub use seal::{

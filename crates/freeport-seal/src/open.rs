@@ -69,47 +69,72 @@ pub struct Opened {
     pub files: Vec<PathBuf>,
 }
 
-/// Checks a package without decrypting it: layout, exporter, signature, manifest, receipt, log
-/// entry and ciphertext hash.
+/// Checks a package without decrypting it: layout, then its manifest ([`verify_manifest`]:
+/// exporter, signature, manifest, receipt, log entry), then its ciphertext
+/// ([`verify_ciphertext`]).
 ///
 /// # Errors
 ///
 /// [`Error::Refused`] naming the failed check; [`Error::Io`] when the package cannot be read.
 pub fn verify(package: &Path, trust: &Trust) -> Result<Verified> {
-    let refuse = |check: Check, reason: String| {
-        Error::Refused(Box::new(Refusal {
-            package: package.display().to_string(),
-            check,
-            reason,
-        }))
-    };
+    let name = package.display().to_string();
     // A path that does not exist is bad input, not a package that failed a check.
     std::fs::symlink_metadata(package).map_err(|e| Error::io("read", package, e))?;
-    check_layout(package).map_err(|reason| refuse(Check::Layout, reason))?;
+    check_layout(package).map_err(|reason| refusal(&name, Check::Layout, reason))?;
     let manifest_bytes = read_capped(&package.join(MANIFEST_FILE), MAX_MANIFEST_BYTES)?
         .ok_or_else(|| {
-            refuse(
+            refusal(
+                &name,
                 Check::Layout,
                 format!("`{MANIFEST_FILE}` is larger than {MAX_MANIFEST_BYTES} bytes"),
             )
         })?;
-    let sig_bytes = read_capped(&package.join(SIGNATURE_FILE), MAX_SIGNATURE_BYTES)?
-        .ok_or_else(|| refuse(Check::Signature, format!("`{SIGNATURE_FILE}` is too large")))?;
+    let sig_bytes =
+        read_capped(&package.join(SIGNATURE_FILE), MAX_SIGNATURE_BYTES)?.ok_or_else(|| {
+            refusal(
+                &name,
+                Check::Signature,
+                format!("`{SIGNATURE_FILE}` is too large"),
+            )
+        })?;
+    let verified = verify_manifest(&name, &manifest_bytes, &sig_bytes, None, trust)?;
+    verify_ciphertext(package, &verified)?;
+    Ok(verified)
+}
 
-    let signature = ManifestSignature::parse(&sig_bytes)
-        .map_err(|reason| refuse(Check::Signature, format!("`{SIGNATURE_FILE}` {reason}")))?;
-    let signer = ExporterPublicKey::from_vkey(&signature.signer).map_err(|e| {
-        refuse(
-            Check::Signature,
-            format!("`{SIGNATURE_FILE}` names a malformed key: {e}"),
-        )
-    })?;
-    if signer.to_vkey() != signature.signer {
+fn refusal(package: &str, check: Check, reason: String) -> Error {
+    Error::Refused(Box::new(Refusal {
+        package: package.to_owned(),
+        check,
+        reason,
+    }))
+}
+
+/// The manifest part of [`verify`], on the bytes of `manifest.json` and `manifest.sig` alone (no
+/// ciphertext needed, e.g. a manifest uploaded to be checked): the signer is one of `trust`'s
+/// exporters, its signature holds over the exact manifest bytes, the manifest is well formed and
+/// names that signer, the receipt (`receipt`, else the one the manifest carries) verifies under
+/// `trust`'s log policy and proves this manifest's entry. `name` names the package in a refusal.
+///
+/// # Errors
+///
+/// [`Error::Refused`] naming the failed check.
+pub fn verify_manifest(
+    name: &str,
+    manifest_bytes: &[u8],
+    signature_bytes: &[u8],
+    receipt: Option<&str>,
+    trust: &Trust,
+) -> Result<Verified> {
+    let refuse = |check: Check, reason: String| refusal(name, check, reason);
+    if manifest_bytes.len() as u64 > MAX_MANIFEST_BYTES {
         return Err(refuse(
-            Check::Signature,
-            format!("`{SIGNATURE_FILE}` line 2 is not a canonical vkey"),
+            Check::Manifest,
+            format!("`{MANIFEST_FILE}` is larger than {MAX_MANIFEST_BYTES} bytes"),
         ));
     }
+    let (signature, signer) =
+        parse_signature(signature_bytes).map_err(|reason| refuse(Check::Signature, reason))?;
     if !trust.exporters().contains(&signer) {
         return Err(refuse(
             Check::Exporter,
@@ -125,7 +150,7 @@ pub fn verify(package: &Path, trust: &Trust) -> Result<Verified> {
             ),
         ));
     }
-    if !signer.verifies(&manifest_bytes, &signature.signature) {
+    if !signer.verifies(manifest_bytes, &signature.signature) {
         return Err(refuse(
             Check::Signature,
             format!(
@@ -135,7 +160,7 @@ pub fn verify(package: &Path, trust: &Trust) -> Result<Verified> {
         ));
     }
 
-    let manifest = Manifest::parse(&manifest_bytes)
+    let manifest = Manifest::parse(manifest_bytes)
         .map_err(|reason| refuse(Check::Manifest, format!("`{MANIFEST_FILE}` {reason}")))?;
     if manifest.exporter != signer.to_vkey() {
         return Err(refuse(
@@ -148,31 +173,66 @@ pub fn verify(package: &Path, trust: &Trust) -> Result<Verified> {
         ));
     }
 
-    let log = check_receipt(&manifest, trust).map_err(|(check, reason)| refuse(check, reason))?;
-
-    let (sha256, bytes) = payload::hash_file(&package.join(PAYLOAD_FILE))
-        .map_err(|e| Error::io("read", &package.join(PAYLOAD_FILE), e))?;
-    if bytes != manifest.payload.bytes {
-        return Err(refuse(
-            Check::Ciphertext,
-            format!(
-                "`{PAYLOAD_FILE}` has {bytes} bytes, the manifest says {}",
-                manifest.payload.bytes
-            ),
-        ));
-    }
-    if sha256 != manifest.payload.sha256 {
-        return Err(refuse(
-            Check::Ciphertext,
-            format!("`{PAYLOAD_FILE}` does not have the SHA-256 the manifest gives"),
-        ));
-    }
+    let log = check_receipt(&manifest, receipt, trust)
+        .map_err(|(check, reason)| refuse(check, reason))?;
     Ok(Verified {
         manifest,
-        manifest_sha256: crate::manifest::hex(&sha2::Sha256::digest(&manifest_bytes)),
+        manifest_sha256: crate::manifest::hex(&sha2::Sha256::digest(manifest_bytes)),
         exporter: signer,
         log,
     })
+}
+
+/// The key that signed a manifest, as `manifest.sig` names it (not yet checked against the
+/// manifest nor trusted): for a verifier that trusts whoever signed and shows the key.
+///
+/// # Errors
+///
+/// Why `manifest.sig` is not a signature file naming a well-formed key.
+pub fn manifest_signer(signature_bytes: &[u8]) -> std::result::Result<ExporterPublicKey, String> {
+    parse_signature(signature_bytes).map(|(_, signer)| signer)
+}
+
+fn parse_signature(
+    signature_bytes: &[u8],
+) -> std::result::Result<(ManifestSignature, ExporterPublicKey), String> {
+    if signature_bytes.len() as u64 > MAX_SIGNATURE_BYTES {
+        return Err(format!("`{SIGNATURE_FILE}` is too large"));
+    }
+    let signature = ManifestSignature::parse(signature_bytes)
+        .map_err(|reason| format!("`{SIGNATURE_FILE}` {reason}"))?;
+    let signer = ExporterPublicKey::from_vkey(&signature.signer)
+        .map_err(|e| format!("`{SIGNATURE_FILE}` names a malformed key: {e}"))?;
+    if signer.to_vkey() != signature.signer {
+        return Err(format!("`{SIGNATURE_FILE}` line 2 is not a canonical vkey"));
+    }
+    Ok((signature, signer))
+}
+
+/// The ciphertext part of [`verify`]: `payload.age` has the size and SHA-256 the verified
+/// manifest gives.
+///
+/// # Errors
+///
+/// [`Error::Refused`] with [`Check::Ciphertext`]; [`Error::Io`] when it cannot be read.
+pub fn verify_ciphertext(package: &Path, verified: &Verified) -> Result<()> {
+    let name = package.display().to_string();
+    let refuse = |reason: String| refusal(&name, Check::Ciphertext, reason);
+    let manifest = &verified.manifest;
+    let (sha256, bytes) = payload::hash_file(&package.join(PAYLOAD_FILE))
+        .map_err(|e| Error::io("read", &package.join(PAYLOAD_FILE), e))?;
+    if bytes != manifest.payload.bytes {
+        return Err(refuse(format!(
+            "`{PAYLOAD_FILE}` has {bytes} bytes, the manifest says {}",
+            manifest.payload.bytes
+        )));
+    }
+    if sha256 != manifest.payload.sha256 {
+        return Err(refuse(format!(
+            "`{PAYLOAD_FILE}` does not have the SHA-256 the manifest gives"
+        )));
+    }
+    Ok(())
 }
 
 /// Verifies `package` under `trust`, decrypts it with `identities`, checks every file, and only
@@ -403,9 +463,10 @@ fn read_capped(path: &Path, cap: u64) -> Result<Option<Vec<u8>>> {
 /// The receipt verifies under the policy and proves this manifest's entry.
 fn check_receipt(
     manifest: &Manifest,
+    receipt: Option<&str>,
     trust: &Trust,
 ) -> std::result::Result<LogProof, (Check, String)> {
-    let text = manifest.receipt.as_deref().ok_or((
+    let text = receipt.or(manifest.receipt.as_deref()).ok_or((
         Check::Receipt,
         "the manifest carries no log receipt".to_owned(),
     ))?;

@@ -1218,6 +1218,16 @@ async fn verify_report(
     lang: &str,
     files: &[(&str, &str, Vec<u8>)],
 ) -> (StatusCode, String) {
+    verify_upload(app, "/verify/report", lang, files).await
+}
+
+/// Posts `files` (form field, file name, bytes) to `path` as a page in `lang`.
+async fn verify_upload(
+    app: &Router,
+    path: &str,
+    lang: &str,
+    files: &[(&str, &str, Vec<u8>)],
+) -> (StatusCode, String) {
     let boundary = "----freeport-test-boundary";
     let mut body = Vec::new();
     for (field, name, bytes) in files {
@@ -1234,7 +1244,7 @@ async fn verify_report(
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     let request = Request::builder()
         .method("POST")
-        .uri("/verify/report")
+        .uri(path)
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),
@@ -1312,4 +1322,319 @@ async fn anyone_verifies_a_report_against_its_log_and_each_failure_is_named() {
     let (status, page) = verify_report(&f.app, "en", &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Choose a report file."), "{page}");
+}
+
+/// `pairs` as a form body (`application/x-www-form-urlencoded`).
+fn form_body(pairs: &[(&str, &str)]) -> String {
+    let encode = |text: &str| {
+        text.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The page's `<main>`.
+fn main_of(page: &str) -> &str {
+    let start = page.find("<main").unwrap();
+    let end = page.find("</main>").unwrap();
+    &page[start..end]
+}
+
+/// The text of a page outside tags, `code` and parts marked English (`lang="en"`).
+fn prose(page: &str) -> String {
+    let code =
+        regex::Regex::new(r#"(?s)<code[^>]*>.*?</code>|<span lang="en">.*?</span>"#).unwrap();
+    let tags = regex::Regex::new(r"<[^>]*>").unwrap();
+    tags.replace_all(&code.replace_all(main_of(page), " "), " ")
+        .into_owned()
+}
+
+/// Each field marked refused, with its message: `id: message`.
+fn refusals(page: &str) -> String {
+    let error = regex::Regex::new(r#"<p class="error" id="([^"]+)-error">(.*?)</p>"#).unwrap();
+    error
+        .captures_iter(page)
+        .map(|c| format!("{}: {}", &c[1], &c[2]))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The bundled `china-review` filing as its form's fields.
+const CHINA_REVIEW_FORM: &[(&str, &str)] = &[
+    ("format", "1"),
+    ("date", "2026-06-15"),
+    ("scenario", "supply_chain_management"),
+    ("transaction", "other"),
+    (
+        "exporter.name",
+        "Example Precision Manufacturing (Suzhou) Co., Ltd.",
+    ),
+    ("exporter.jurisdiction", "cn"),
+    ("exporter.ciio", "false"),
+    ("exporter.us_person", "false"),
+    ("exporter.data_broker", "false"),
+    ("exporter.owned_25pct_by_country_of_concern", "false"),
+    ("recipient.name", "Example Precision, Inc."),
+    ("recipient.country", "us"),
+    ("recipient.relationship", "affiliate"),
+    ("recipient.covered_person", "false"),
+    ("recipient.padfa_controlled", "false"),
+    ("recipient.foreign_judicial_or_law_enforcement", "false"),
+    ("recipient.cac_restricted_list", "false"),
+    ("recipient.cloud_computing", "false"),
+    ("data.important_data", "false"),
+    ("data.us_government_related", "false"),
+    ("data.subjects", "other"),
+    ("data.individuals", "120000"),
+    ("data.inventory.0.category", "person.name"),
+    ("data.inventory.0.individuals", "120000"),
+    ("data.inventory.0.collected_in", "cn"),
+    ("data.inventory.0.form", "raw"),
+    ("data.inventory.1.category", "contact.phone"),
+    ("data.inventory.1.individuals", "120000"),
+    ("data.inventory.1.collected_in", "cn"),
+    ("data.inventory.1.form", "raw"),
+    // The empty row the form always offers.
+    ("data.inventory.2.category", ""),
+    ("data.inventory.2.individuals", ""),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exporter_files_through_the_form_drawn_from_the_facts_schema() {
+    let f = fixture();
+    let alice = sign_in(&f.app, &f.tokens[0].1).await;
+    let cookie = [("Cookie", alice.as_str())];
+    let admin = freeport_port::Principal::local_admin();
+    let before = f.port.filings(&admin).unwrap().len();
+    let (_, _, page) = get(&f.app, "/filings?lang=en", &cookie).await;
+    assert!(page.contains(r#"href="/filings/new""#), "{page}");
+
+    // The form is the schema's: each field of a party, the newest format as the default, and
+    // none of the volumes the port counts itself.
+    let (status, _, en) = get(&f.app, "/filings/new?lang=en", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    let schema = freeport_policy::facts_schema();
+    for name in schema["$defs"]["Party"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+    {
+        assert!(en.contains(&format!(r#"name="parties.0.{name}"#)), "{name}");
+    }
+    assert!(en.contains(r#"name="format" value="2""#), "{en}");
+    assert!(!en.contains("prior_volumes"));
+    assert!(en.contains("28 CFR 202.211(a)(5)"), "citations in the help");
+    insta::assert_snapshot!("facts_form_en", stable(main_of(&en)));
+    let (status, _, zh) = get(&f.app, "/filings/new?lang=zh", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(zh.contains("出口方") && zh.contains("（必填）"), "{zh}");
+    // No English sentence on the Chinese page: four Latin words in a row outside code.
+    let sentence = regex::Regex::new(r"[A-Za-z]+(?:[ ,'-]+[A-Za-z]+){3,}").unwrap();
+    let words: Vec<_> = sentence
+        .find_iter(&prose(&zh))
+        .map(|m| m.as_str().to_owned())
+        .collect();
+    assert!(words.is_empty(), "{words:?}");
+    insta::assert_snapshot!("facts_form_zh", stable(main_of(&zh)));
+    let csrf = csrf_field(&en);
+
+    // Only an exporter files; a form without the session's token is refused.
+    let wei = sign_in(&f.app, &f.tokens[2].1).await;
+    let (status, _, _) = get(&f.app, "/filings/new", &[("Cookie", &wei)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut pairs = CHINA_REVIEW_FORM.to_vec();
+    let (status, _, _) = post_form(&f.app, "/filings/new", &alice, &form_body(&pairs)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    pairs.push(("csrf", &csrf));
+
+    // "Add a row" draws one more inventory row, keeps what was typed, and files nothing.
+    let mut adding = pairs.clone();
+    adding.push(("_add", "data.inventory"));
+    let (status, _, page) = post_form(&f.app, "/filings/new", &alice, &form_body(&adding)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"name="data.inventory.3.category""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="contact.phone""#));
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before);
+
+    // Wrong fields: each refused beside itself in Chinese, what was typed kept, nothing filed.
+    let mut wrong: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter(|(k, _)| *k != "scenario")
+        .map(|(k, v)| match *k {
+            "date" => (*k, "2026-06-31"),
+            "data.inventory.1.individuals" => (*k, "many"),
+            _ => (*k, *v),
+        })
+        .collect();
+    wrong.push(("data.inventory.2.form", "raw"));
+    let zh_cookie = format!("{alice}; fdp_lang=zh");
+    let (status, _, page) = post_form(&f.app, "/filings/new", &zh_cookie, &form_body(&wrong)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(r#"value="many""#) && page.contains(r#"value="2026-06-31""#));
+    assert!(
+        page.contains(r#"aria-invalid="true" aria-describedby="f-date-help f-date-error""#),
+        "{page}"
+    );
+    insta::assert_snapshot!("facts_form_refused_zh", refusals(&page));
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before);
+
+    // A field the form takes but the port's facts loader refuses: its words, beside the field.
+    let unknown: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| {
+            if *k == "data.inventory.1.category" {
+                (*k, "contact.fone")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let (status, _, page) = post_form(&f.app, "/filings/new", &alice, &form_body(&unknown)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = refusals(&page);
+    assert!(
+        refused.starts_with("f-data-inventory-1-category: "),
+        "{refused}"
+    );
+    assert!(refused.contains("contact.fone"), "{refused}");
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before);
+
+    // The good form is filed as the upload is, and the exporter lands on its page.
+    let (status, headers, _) = post_form(&f.app, "/filings/new", &alice, &form_body(&pairs)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/filings/F-"), "{location}");
+    assert_eq!(f.port.filings(&admin).unwrap().len(), before + 1);
+    let (status, _, page) = get(&f.app, &location, &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("acme"), "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anyone_verifies_a_package_manifest_without_its_ciphertext_and_each_failure_is_named() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let out = assessment(dir.path());
+    let package = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "fdp"))
+        .unwrap();
+    let read = |path: std::path::PathBuf| std::fs::read(path).unwrap();
+    let manifest_bytes = read(package.join("manifest.json"));
+    let manifest = || ("manifest", "manifest.json", manifest_bytes.clone());
+    let signature = || {
+        (
+            "signature",
+            "manifest.sig",
+            read(package.join("manifest.sig")),
+        )
+    };
+    let trust_file = || ("trust", "trust.toml", read(out.join("trust.toml")));
+    let policy = || {
+        (
+            "trust",
+            "trust-policy.txt",
+            read(out.join("trust-policy.txt")),
+        )
+    };
+    let check = |lang: &'static str, files: Vec<(&'static str, &'static str, Vec<u8>)>| {
+        let app = f.app.clone();
+        async move { verify_upload(&app, "/verify/manifest", lang, &files).await }
+    };
+    let (_, _, page) = get(&f.app, "/verify?lang=zh", &[]).await;
+    assert!(
+        page.contains(r#"action="/verify/manifest""#) && page.contains("核验数据包清单"),
+        "{page}"
+    );
+
+    // The manifest and its signature under the package's trust file: what it proved, the
+    // exporter pinned by the trust file, and the ciphertext hash it binds, with no ciphertext.
+    let parsed: serde_json::Value = serde_json::from_slice(&manifest_bytes).unwrap();
+    let (status, page) = check("en", vec![manifest(), signature(), trust_file()]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("The manifest verifies"), "{page}");
+    assert!(page.contains(parsed["transfer_id"].as_str().unwrap()));
+    assert!(page.contains(parsed["payload"]["sha256"].as_str().unwrap()));
+    assert!(
+        page.contains("(an exporter the trust file names)"),
+        "{page}"
+    );
+    // Under the log's policy alone, in Chinese: the signer is named for the reader to check.
+    let (status, page) = check("zh", vec![manifest(), signature(), policy()]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("清单核验通过") && page.contains("请核对此为出口方的密钥"),
+        "{page}"
+    );
+
+    // Under the port's own policy: another log's key, so the receipt is named.
+    let (status, page) = check("zh", vec![manifest(), signature()]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("清单核验未通过。收据："), "{page}");
+    // The receipt beside the manifest (the assessment's, which proves the same entry), then one
+    // that is not a receipt.
+    let receipt = || {
+        (
+            "receipt",
+            "receipt.tlog-proof",
+            read(out.join("receipt.tlog-proof")),
+        )
+    };
+    let (status, page) = check("en", vec![manifest(), signature(), receipt(), policy()]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let junk = ("receipt", "receipt.tlog-proof", b"not a receipt".to_vec());
+    let (status, page) = check("en", vec![manifest(), signature(), junk, policy()]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("The manifest does NOT verify. The receipt:"),
+        "{page}"
+    );
+    // An edited manifest: the signature no longer holds over it.
+    let edited = String::from_utf8(manifest_bytes.clone()).unwrap().replacen(
+        parsed["transfer_id"].as_str().unwrap(),
+        "T-2020-000001",
+        1,
+    );
+    let edited = ("manifest", "manifest.json", edited.into_bytes());
+    let (status, page) = check("en", vec![edited, signature(), trust_file()]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("The manifest does NOT verify. The signature:")
+            && page.contains("does not verify over"),
+        "{page}"
+    );
+    assert!(page.contains(r#"id="manifest-signature" type="file" name="signature" accept=".sig,text/plain" required aria-invalid="true""#), "{page}");
+    // Junk for a signature; a broken trust file; nothing chosen.
+    let junk = ("signature", "manifest.sig", b"not a signature".to_vec());
+    let (status, page) = check("zh", vec![manifest(), junk, trust_file()]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("清单核验未通过。签名："), "{page}");
+    let broken = ("trust", "trust.toml", b"exporters = 3".to_vec());
+    let (status, page) = check("en", vec![manifest(), signature(), broken]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("The manifest does NOT verify. The trust file or policy:"),
+        "{page}"
+    );
+    let (status, page) = check("en", vec![signature()]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("Choose the manifest and its signature."),
+        "{page}"
+    );
 }

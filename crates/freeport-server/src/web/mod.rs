@@ -11,7 +11,8 @@
 //!
 //! Pages: `/publications` and `/log` (anyone), `/login`, `/logout`, `/filings` and `/filings/{id}` (as
 //! [`Port::filings`] and [`Port::filing`] allow the caller: an exporter its organisation's, a
-//! reviewer those with a case on its side, the auditor all), `/queue` (a reviewer's open cases).
+//! reviewer those with a case on its side, the auditor all), `/filings/new` (an exporter's filing
+//! form, drawn from the facts schema: [`facts_form`]), `/queue` (a reviewer's open cases).
 //! On a filing's page the exporter and the reviewers write questions and answers, and a reviewer
 //! whose key the port holds decides ([`actions`]).
 
@@ -19,6 +20,7 @@ mod actions;
 mod attach;
 mod chips_page;
 mod downloads;
+mod facts_form;
 mod i18n;
 mod log_page;
 mod pages;
@@ -147,10 +149,12 @@ pub fn router(port: Arc<Port>) -> Router {
         .route("/log", get(log_page::log))
         .route("/verify", get(verify_page::form).post(verify_page::check))
         .route("/verify/report", post(verify_page::check_report))
+        .route("/verify/manifest", post(verify_page::check_manifest))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/filings", get(filings).post(upload::file))
         .route("/filings/assessment", post(upload::file_assessment))
+        .route("/filings/new", get(facts_form::form).post(facts_form::file))
         .route("/filings/{id}", get(actions::filing))
         .route("/filings/{id}/messages", post(actions::post_message))
         .route("/filings/{id}/contests", post(actions::post_contest))

@@ -271,6 +271,7 @@ fn upload_form(context: &Context, state: Option<&UploadState>) -> Markup {
     html! {
         section.upload aria-labelledby="upload-title" {
             h2 #upload-title { (t(lang, "upload.title")) }
+            p { a href="/filings/new" { (t(lang, "form.link")) } }
             form.stacked method="post" action="/filings" enctype="multipart/form-data" novalidate {
                 input type="hidden" name="csrf" value=(csrf);
                 div.field {

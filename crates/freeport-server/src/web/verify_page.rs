@@ -9,6 +9,11 @@
 //!   ([`freeport_port::port::prove_report`], the check an uploaded assessment passes), else under
 //!   the port's own trust policy.
 //!
+//! - A package's manifest: upload `manifest.json` and `manifest.sig` (optionally a receipt, and
+//!   the package's `trust.toml` or its log's `trust-policy.txt`); the port checks the signature,
+//!   the manifest and the receipt proving its entry, without the ciphertext
+//!   ([`freeport_port::port::prove_manifest`]), and names the ciphertext hash the manifest binds.
+//!
 //! Each failure names the part that failed in the page's language, then the verifier's reason.
 //! Nothing is stored; no account is needed, so no session or CSRF token either.
 //!
@@ -21,7 +26,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use freeport_port::PortError;
 use freeport_port::log_view::ReceiptCheck;
-use freeport_port::port::{MAX_ATTACHMENT_BYTES, ReportProof, prove_report, read_report};
+use freeport_port::port::{
+    MAX_ATTACHMENT_BYTES, MAX_MANIFEST_BYTES, ManifestProof, ManifestTrust, ReportProof,
+    prove_manifest, prove_report, read_report,
+};
 use freeport_report::Lang;
 use freeport_tlog::policy::Policy;
 use maud::{Markup, html};
@@ -41,6 +49,8 @@ enum Outcome {
     Verified(ReceiptCheck),
     /// The report verified; under the port's own trust policy (else the one uploaded).
     Report(ReportProof, bool),
+    /// A package manifest verified; under the port's own trust policy (else the one uploaded).
+    Manifest(ManifestProof, bool),
     /// It did not: a refusal of the upload (a locale key naming the part that failed) and the
     /// verifier's reason, if it gave one.
     Refused {
@@ -137,13 +147,164 @@ fn refused_part(outcome: &Outcome, part: &str) -> Option<&'static str> {
     matches!(outcome, Outcome::Refused { part: failed, .. } if *failed == part).then_some("true")
 }
 
-/// The parts of a report upload: the report, a receipt and a trust policy (each empty when
-/// not given).
-#[derive(Debug, Default)]
-struct ReportUpload {
-    report: Vec<u8>,
-    receipt: Vec<u8>,
-    trust_policy: Vec<u8>,
+/// The page refusing an upload: the part that failed (a form field), the locale key naming it,
+/// and the verifier's reason.
+fn refused_page(
+    context: &Context,
+    status: StatusCode,
+    part: &'static str,
+    key: &'static str,
+    reason: Option<String>,
+) -> Response {
+    context.page(
+        status,
+        t(context.lang, "verify.title"),
+        page(context.lang, &Outcome::Refused { key, reason, part }),
+    )
+}
+
+/// The page for a check's answer: what it proved, or the part the port's refusal names
+/// (`part_of` turns its field into the form's part and the locale key naming it).
+fn answer(
+    context: &Context,
+    checked: Result<Outcome, PortError>,
+    part_of: fn(&str) -> (&'static str, &'static str),
+) -> Response {
+    match checked {
+        Ok(outcome) => context.page(
+            StatusCode::OK,
+            t(context.lang, "verify.title"),
+            page(context.lang, &outcome),
+        ),
+        Err(PortError::Invalid { field, reason }) => {
+            let (part, key) = part_of(&field);
+            refused_page(
+                context,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                part,
+                key,
+                Some(reason),
+            )
+        }
+        Err(other) => context.error(&other),
+    }
+}
+
+/// An uploaded part as text, else the port's refusal naming it.
+fn utf8(part: &'static str, bytes: Vec<u8>) -> Result<String, PortError> {
+    String::from_utf8(bytes).map_err(|_| PortError::Invalid {
+        field: part.to_owned(),
+        reason: "is not UTF-8 text".to_owned(),
+    })
+}
+
+/// `POST /verify/manifest`: a package's `manifest.json` and `manifest.sig`, optionally a receipt
+/// (else the manifest's own) and a trust file or log policy (else the port's policy), checked
+/// without the ciphertext ([`prove_manifest`]).
+pub(super) async fn check_manifest(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let context = Context::new(&web, &headers, &LangSwitch { lang: None }, "/verify");
+    let refused = |status, part, key, reason| refused_page(&context, status, part, key, reason);
+    let manifest_limit = usize::try_from(MAX_MANIFEST_BYTES).unwrap_or(usize::MAX);
+    let limits = [
+        ("manifest", manifest_limit),
+        ("signature", MAX_RECEIPT_BYTES),
+        ("receipt", MAX_RECEIPT_BYTES),
+        ("trust", MAX_RECEIPT_BYTES),
+    ];
+    let unreadable = ("manifest", "upload.error.unreadable");
+    let mut parts =
+        match read_parts(multipart, &limits, unreadable, "verify.manifest.too_large").await {
+            Ok(parts) => parts,
+            Err((part, key)) => return refused(StatusCode::UNPROCESSABLE_ENTITY, part, key, None),
+        };
+    let trust_name = parts
+        .get("trust")
+        .map(|(name, _)| name.clone())
+        .unwrap_or_default();
+    let (manifest, signature) = (
+        bytes(&mut parts, "manifest"),
+        bytes(&mut parts, "signature"),
+    );
+    let (receipt, trust) = (bytes(&mut parts, "receipt"), bytes(&mut parts, "trust"));
+    for (part, given) in [("manifest", &manifest), ("signature", &signature)] {
+        if given.is_empty() {
+            return refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                part,
+                "verify.manifest.no_file",
+                None,
+            );
+        }
+    }
+    let port = Arc::clone(&web.port);
+    let checked = crate::port_call(move || {
+        let receipt = (!receipt.is_empty())
+            .then(|| utf8("receipt", receipt))
+            .transpose()?;
+        let ours = trust.is_empty();
+        let trust_text = if ours {
+            port.trust_policy()?
+        } else {
+            utf8("trust", trust)?
+        };
+        // A trust file (`trust.toml`) pins the exporter; a log policy names the signer only.
+        let trust = if !ours && trust_name.ends_with(".toml") {
+            ManifestTrust::File(&trust_text)
+        } else {
+            ManifestTrust::Policy(&trust_text)
+        };
+        let proof = prove_manifest(&manifest, &signature, receipt.as_deref(), trust)?;
+        Ok((proof, ours))
+    })
+    .await;
+    answer(
+        &context,
+        checked.map(|(proof, ours)| Outcome::Manifest(proof, ours)),
+        |field| match field {
+            "signature" => ("signature", "verify.manifest.failed.signature"),
+            "receipt" => ("manifest_receipt", "verify.manifest.failed.receipt"),
+            "trust" => ("trust", "verify.manifest.failed.trust"),
+            _ => ("manifest", "verify.manifest.failed.manifest"),
+        },
+    )
+}
+
+/// The files of an upload, by form field: each file's name as the browser sent it and its bytes
+/// (a field not sent is absent; an empty file is kept, empty).
+type Parts = std::collections::BTreeMap<&'static str, (String, Vec<u8>)>;
+
+/// The bytes of `part` (empty when not sent).
+fn bytes(parts: &mut Parts, part: &str) -> Vec<u8> {
+    parts.remove(part).map(|(_, b)| b).unwrap_or_default()
+}
+
+/// Reads the file fields `limits` names (each with its largest size), or the part that could
+/// not be read and why (a locale key: `unreadable`, else `too_large`).
+async fn read_parts(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    limits: &[(&'static str, usize)],
+    unreadable: (&'static str, &'static str),
+    too_large: &'static str,
+) -> Result<Parts, (&'static str, &'static str)> {
+    let mut multipart = multipart.map_err(|_| unreadable)?;
+    let mut parts = Parts::new();
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable)? {
+        let Some(&(part, limit)) = limits.iter().find(|(name, _)| field.name() == Some(name))
+        else {
+            continue;
+        };
+        let name = super::upload::base_name(&field);
+        let bytes = field.bytes().await.map_err(|_| (part, too_large))?.to_vec();
+        if bytes.len() > limit {
+            return Err((part, too_large));
+        }
+        parts.insert(part, (name, bytes));
+    }
+    Ok(parts)
 }
 
 /// `POST /verify/report`.
@@ -153,31 +314,29 @@ pub(super) async fn check_report(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let context = Context::new(&web, &headers, &LangSwitch { lang: None }, "/verify");
-    let refused = |status: StatusCode, part: &'static str, key: &'static str, reason| {
-        context.page(
-            status,
-            t(context.lang, "verify.title"),
-            page(context.lang, &Outcome::Refused { key, reason, part }),
-        )
-    };
-    let upload = match read_report_upload(multipart).await {
-        Ok(upload) => upload,
-        Err((part, key)) => return refused(StatusCode::UNPROCESSABLE_ENTITY, part, key, None),
-    };
-    if upload.report.is_empty() {
+    let refused = |status, part, key, reason| refused_page(&context, status, part, key, reason);
+    let limits = [
+        ("report", MAX_ATTACHMENT_BYTES),
+        ("receipt", MAX_RECEIPT_BYTES),
+        ("trust_policy", MAX_RECEIPT_BYTES),
+    ];
+    let unreadable = ("report", "upload.error.unreadable");
+    let mut parts =
+        match read_parts(multipart, &limits, unreadable, "verify.report.too_large").await {
+            Ok(parts) => parts,
+            Err((part, key)) => return refused(StatusCode::UNPROCESSABLE_ENTITY, part, key, None),
+        };
+    let report_bytes = bytes(&mut parts, "report");
+    let receipt_bytes = bytes(&mut parts, "receipt");
+    let policy_bytes = bytes(&mut parts, "trust_policy");
+    if report_bytes.is_empty() {
         let key = "verify.report.no_file";
         return refused(StatusCode::UNPROCESSABLE_ENTITY, "report", key, None);
     }
     let port = Arc::clone(&web.port);
     let checked = crate::port_call(move || {
-        let report = read_report(&upload.report)?;
-        let text = |part: &'static str, bytes: Vec<u8>| {
-            String::from_utf8(bytes).map_err(|_| PortError::Invalid {
-                field: part.to_owned(),
-                reason: "is not UTF-8 text".to_owned(),
-            })
-        };
-        let receipt = if upload.receipt.is_empty() {
+        let report = read_report(&report_bytes)?;
+        let receipt = if receipt_bytes.is_empty() {
             report
                 .evidence
                 .receipt
@@ -189,13 +348,13 @@ pub(super) async fn check_report(
                         .to_owned(),
                 })?
         } else {
-            text("receipt", upload.receipt)?
+            utf8("receipt", receipt_bytes)?
         };
-        let ours = upload.trust_policy.is_empty();
+        let ours = policy_bytes.is_empty();
         let policy_text = if ours {
             port.trust_policy()?
         } else {
-            text("trust_policy", upload.trust_policy)?
+            utf8("trust_policy", policy_bytes)?
         };
         let policy = Policy::parse(&policy_text).map_err(|e| PortError::Invalid {
             field: "trust_policy".to_owned(),
@@ -205,45 +364,15 @@ pub(super) async fn check_report(
         Ok((proof, ours))
     })
     .await;
-    match checked {
-        Ok((proof, ours)) => context.page(
-            StatusCode::OK,
-            t(context.lang, "verify.title"),
-            page(context.lang, &Outcome::Report(proof, ours)),
-        ),
-        Err(PortError::Invalid { field, reason }) => {
-            let (part, key) = match field.as_str() {
-                "receipt" => ("receipt", "verify.report.failed.receipt"),
-                "trust_policy" => ("trust_policy", "verify.report.failed.trust_policy"),
-                _ => ("report", "verify.report.failed.report"),
-            };
-            refused(StatusCode::UNPROCESSABLE_ENTITY, part, key, Some(reason))
-        }
-        Err(other) => context.error(&other),
-    }
-}
-
-/// The report upload's parts, or the part that could not be read and why (a locale key).
-async fn read_report_upload(
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<ReportUpload, (&'static str, &'static str)> {
-    let unreadable = ("report", "upload.error.unreadable");
-    let mut multipart = multipart.map_err(|_| unreadable)?;
-    let mut upload = ReportUpload::default();
-    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable)? {
-        let (part, limit, slot) = match field.name() {
-            Some("report") => ("report", MAX_ATTACHMENT_BYTES, &mut upload.report),
-            Some("receipt") => ("receipt", MAX_RECEIPT_BYTES, &mut upload.receipt),
-            Some("trust_policy") => ("trust_policy", MAX_RECEIPT_BYTES, &mut upload.trust_policy),
-            _ => continue,
-        };
-        let too_large = (part, "verify.report.too_large");
-        *slot = field.bytes().await.map_err(|_| too_large)?.to_vec();
-        if slot.len() > limit {
-            return Err(too_large);
-        }
-    }
-    Ok(upload)
+    answer(
+        &context,
+        checked.map(|(proof, ours)| Outcome::Report(proof, ours)),
+        |field| match field {
+            "receipt" => ("receipt", "verify.report.failed.receipt"),
+            "trust_policy" => ("trust_policy", "verify.report.failed.trust_policy"),
+            _ => ("report", "verify.report.failed.report"),
+        },
+    )
 }
 
 /// The checkpoint size a receipt was proved under and the witnesses that cosigned it.
@@ -264,6 +393,57 @@ fn proved_under(lang: Lang, size: u64, witnesses: &[String]) -> Markup {
     }
 }
 
+/// A file input of the verification forms: the part it is, and the help under it.
+struct FileField {
+    id: &'static str,
+    name: &'static str,
+    /// The part a refusal names ([`Outcome::Refused`]).
+    part: &'static str,
+    label: &'static str,
+    /// The file's usual name, shown after the label.
+    file: Option<&'static str>,
+    accept: &'static str,
+    /// Help under the input; a field without help is required.
+    help: Option<&'static str>,
+}
+
+fn file_field(lang: Lang, outcome: &Outcome, field: FileField) -> Markup {
+    let help_id = format!("{}-help", field.id);
+    html! {
+        div.field {
+            label for=(field.id) {
+                (t(lang, field.label))
+                @if let Some(file) = field.file { " (" code lang="und" { (file) } ")" }
+            }
+            input id=(field.id) type="file" name=(field.name) accept=(field.accept)
+                required[field.help.is_none()]
+                aria-describedby=[field.help.map(|_| help_id.as_str())]
+                aria-invalid=[refused_part(outcome, field.part)];
+            @if let Some(help) = field.help {
+                p.help id=(help_id) { (t(lang, help)) }
+            }
+        }
+    }
+}
+
+/// Where a verified report or manifest is logged, and under whose trust policy.
+fn logged(
+    lang: Lang,
+    origin: &str,
+    index: u64,
+    size: u64,
+    witnesses: &[String],
+    ours: bool,
+) -> Markup {
+    html! {
+        dt { (t(lang, "verify.report.log")) }
+        dd { code lang="und" { (origin) } " #" (index) }
+        (proved_under(lang, size, witnesses))
+        dt { (t(lang, "verify.report.under")) }
+        dd { (t(lang, if ours { "verify.report.under_port" } else { "verify.report.under_uploaded" })) }
+    }
+}
+
 fn page(lang: Lang, outcome: &Outcome) -> Markup {
     html! {
         p { (t(lang, "verify.intro")) }
@@ -278,24 +458,19 @@ fn page(lang: Lang, outcome: &Outcome) -> Markup {
         h2 { (t(lang, "verify.report.title")) }
         p { (t(lang, "verify.report.intro")) }
         form.stacked method="post" action="/verify/report" enctype="multipart/form-data" novalidate {
-            div.field {
-                label for="report-file" { (t(lang, "verify.report.label")) " (" code lang="und" { "report.json" } ")" }
-                input #report-file type="file" name="report" accept=".json,application/json" required
-                    aria-invalid=[refused_part(outcome, "report")];
-            }
-            div.field {
-                label for="report-receipt" { (t(lang, "verify.report.receipt")) " (" code lang="und" { ".tlog-proof" } ")" }
-                input #report-receipt type="file" name="receipt" accept=".tlog-proof,text/plain"
-                    aria-describedby="report-receipt-help" aria-invalid=[refused_part(outcome, "receipt")];
-                p #report-receipt-help.help { (t(lang, "verify.report.receipt_help")) }
-            }
-            div.field {
-                label for="report-policy" { (t(lang, "verify.report.policy")) }
-                input #report-policy type="file" name="trust_policy" accept=".txt,text/plain"
-                    aria-describedby="report-policy-help" aria-invalid=[refused_part(outcome, "trust_policy")];
-                p #report-policy-help.help { (t(lang, "verify.report.policy_help")) }
-            }
+            (file_field(lang, outcome, FileField { id: "report-file", name: "report", part: "report", label: "verify.report.label", file: Some("report.json"), accept: ".json,application/json", help: None }))
+            (file_field(lang, outcome, FileField { id: "report-receipt", name: "receipt", part: "receipt", label: "verify.report.receipt", file: Some(".tlog-proof"), accept: ".tlog-proof,text/plain", help: Some("verify.report.receipt_help") }))
+            (file_field(lang, outcome, FileField { id: "report-policy", name: "trust_policy", part: "trust_policy", label: "verify.report.policy", file: None, accept: ".txt,text/plain", help: Some("verify.report.policy_help") }))
             button type="submit" { (t(lang, "verify.report.submit")) }
+        }
+        h2 { (t(lang, "verify.manifest.title")) }
+        p { (t(lang, "verify.manifest.intro")) }
+        form.stacked method="post" action="/verify/manifest" enctype="multipart/form-data" novalidate {
+            (file_field(lang, outcome, FileField { id: "manifest-file", name: "manifest", part: "manifest", label: "verify.manifest.label", file: Some("manifest.json"), accept: ".json,application/json", help: None }))
+            (file_field(lang, outcome, FileField { id: "manifest-signature", name: "signature", part: "signature", label: "verify.manifest.signature", file: Some("manifest.sig"), accept: ".sig,text/plain", help: None }))
+            (file_field(lang, outcome, FileField { id: "manifest-receipt", name: "receipt", part: "manifest_receipt", label: "verify.report.receipt", file: Some(".tlog-proof"), accept: ".tlog-proof,text/plain", help: Some("verify.manifest.receipt_help") }))
+            (file_field(lang, outcome, FileField { id: "manifest-trust", name: "trust", part: "trust", label: "verify.manifest.trust", file: None, accept: ".toml,.txt,text/plain", help: Some("verify.manifest.trust_help") }))
+            button type="submit" { (t(lang, "verify.manifest.submit")) }
         }
         @match outcome {
             Outcome::None => {},
@@ -305,12 +480,29 @@ fn page(lang: Lang, outcome: &Outcome) -> Markup {
                     dl.facts {
                         dt { (t(lang, "verify.report.transfer")) } dd { code lang="und" { (proof.transfer_id) } }
                         dt { (t(lang, "verify.report.sha256")) } dd { code.hash lang="und" { (proof.report_sha256) } }
-                        dt { (t(lang, "verify.report.log")) }
-                        dd { code lang="und" { (proof.log_origin) } " #" (proof.log_index) }
-                        (proved_under(lang, proof.checkpoint_size, &proof.witnesses))
-                        dt { (t(lang, "verify.report.under")) }
-                        dd { (t(lang, if *ours { "verify.report.under_port" } else { "verify.report.under_uploaded" })) }
+                        (logged(lang, &proof.log_origin, proof.log_index, proof.checkpoint_size, &proof.witnesses, *ours))
                     }
+                }
+            },
+            Outcome::Manifest(proof, ours) => {
+                section.verified role="status" {
+                    h2 { (t(lang, "verify.manifest.ok")) }
+                    dl.facts {
+                        dt { (t(lang, "verify.report.transfer")) } dd { code lang="und" { (proof.transfer_id) } }
+                        dt { (t(lang, "verify.manifest.sha256")) } dd { code.hash lang="und" { (proof.manifest_sha256) } }
+                        dt { (t(lang, "verify.manifest.signer")) }
+                        dd {
+                            code lang="und" { (proof.signer) } " "
+                            (t(lang, if proof.signer_trusted { "verify.manifest.signer_trusted" } else { "verify.manifest.signer_named" }))
+                        }
+                        dt { (t(lang, "verify.manifest.payload")) }
+                        dd {
+                            code.hash lang="und" { (proof.payload_sha256) } " · "
+                            (t(lang, "verify.manifest.payload_bytes").replace("{b}", &proof.payload_bytes.to_string()).replace("{n}", &proof.files.to_string()))
+                        }
+                        (logged(lang, &proof.log_origin, proof.log_index, proof.checkpoint_size, &proof.witnesses, *ours))
+                    }
+                    p.help { (t(lang, "verify.manifest.not_ciphertext")) }
                 }
             },
             Outcome::Verified(check) => {
