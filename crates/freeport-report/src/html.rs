@@ -117,7 +117,6 @@ fn escape_into(out: &mut String, text: &str) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }
@@ -1918,7 +1917,7 @@ mod tests {
         escape_into(&mut out, r#"<script>alert("x")</script> & 'y'"#);
         assert_eq!(
             out,
-            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'y'"
         );
     }
 
