@@ -1,17 +1,21 @@
 //! The HTML rendering: one self-contained page (inline CSS; no scripts, fonts, images or links
-//! to fetch), a print stylesheet with a page break before each section, and every piece of
-//! text escaped. Markup can only be written from `&'static str`, so nothing from the report can
-//! reach the page unescaped.
+//! to fetch), a print stylesheet with a page break before each section, written as maud
+//! templates. maud escapes every value; the only markup not written in a template is this
+//! crate's own CSS, so nothing from the report can reach the page unescaped. The parts the
+//! port's dashboard shows too (badges, table heads, citations, mechanisms, obligations, due
+//! dates) come from [`crate::parts`].
 
 use std::collections::BTreeMap;
 
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
 use crate::ReportError;
 use crate::locale::{Lang, Locale};
+use crate::parts::{self, badge, citation};
 use freeport_policy::Coverage;
 
 use crate::model::{
-    DeidSummary, DueRow, Frame, MechanismRemedyRow, MechanismRow, Report, RightsChannel,
-    RiskFigures, SideReport,
+    DeidSummary, Frame, MechanismRemedyRow, Report, RightsChannel, RiskFigures, SideReport,
 };
 use crate::risk::{Level, RiskCause, RiskEntry};
 use crate::verdict::{SideState, Verdict};
@@ -45,17 +49,17 @@ pub(crate) fn render_checked(
     lang: Lang,
 ) -> Result<(String, std::collections::BTreeSet<String>), ReportError> {
     let locale = Locale::load(lang)?;
-    let mut page = Page {
-        out: String::with_capacity(64 * 1024),
+    let page = Page {
         l: &locale,
         lang,
         report,
     };
-    page.document();
-    Ok((page.out, locale.missing()))
+    let html = page.document().into_string();
+    Ok((html, locale.missing()))
 }
 
-const CSS: &str = r#"
+/// The page's own CSS, around the shared parts' [`parts::STYLESHEET`].
+const CSS_BEFORE: &str = r#"
 :root{--ink:#1b1f24;--muted:#57606a;--rule:#d0d7de;--bg-soft:#f6f8fa;--ok:#1a7f37;--warn:#9a6700;--bad:#cf222e}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
@@ -78,11 +82,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 dl.facts{display:grid;grid-template-columns:minmax(120px,max-content) 1fr;gap:2px 16px;margin:8px 0}
 dl.facts dt{color:var(--muted)}
 dl.facts dd{margin:0}
-.muted{color:var(--muted)}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;border:1px solid currentColor;font-size:12px;font-weight:600;white-space:nowrap}
-.ok{color:var(--ok)}.warn{color:var(--warn)}.bad{color:var(--bad)}
-.coverage{border:2px solid currentColor;border-radius:4px;padding:6px 10px;font-weight:600}
-.sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px}
+"#;
+
+const CSS_AFTER: &str = r#".sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px}
 .side{border:1px solid var(--rule);padding:8px 12px}
 .headline{font-size:18px;font-weight:700;margin:8px 0}
 nav ol{columns:2;margin:8px 0;padding-left:20px}
@@ -103,111 +105,8 @@ a{color:inherit;text-decoration:none}
 }
 "#;
 
-struct Page<'a> {
-    out: String,
-    l: &'a Locale,
-    lang: Lang,
-    report: &'a Report,
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
-
 // `1234567` → `1,234,567` (the same grouping reads in both languages).
 use freeport_util::fmt::{thousands as num, thousands_usize as num_usize};
-
-/// A citation as the pack gives it (`PIPL Art. 39; CAC16 Art. 5(4)`), in Chinese for a
-/// Chinese report: each part by its whole-text translation (`citation.*`), else as
-/// "law, article, item" with the law's Chinese name (`law_name.*`, `citation_form.*`);
-/// parts that are identifiers in any language (`28 CFR 202.401`) stay as they are.
-fn citation(l: &Locale, lang: Lang, text: &str) -> String {
-    if lang == Lang::En {
-        return text.to_owned();
-    }
-    text.split("; ")
-        .map(|part| citation_part(l, part.trim()))
-        .collect::<Vec<_>>()
-        .join("；")
-}
-
-fn citation_part(l: &Locale, part: &str) -> String {
-    if let Some(whole) = l.try_get(&format!("citation.{part}")) {
-        return whole.to_owned();
-    }
-    let (law, rest) = part.split_once(' ').unwrap_or((part, ""));
-    let Some(name) = l.try_get(&format!("law_name.{law}")) else {
-        return part.to_owned();
-    };
-    let article = |n: &str| n.parse::<u32>().ok().map(cn_number);
-    if rest.is_empty() {
-        return name.to_owned();
-    }
-    if let Some(range) = rest.strip_prefix("Arts. ")
-        && let Some((from, to)) = range.split_once('-')
-        && let (Some(from), Some(to)) = (article(from), article(to))
-    {
-        return l.fill(
-            "citation_form.articles",
-            &[("law", name), ("from", &from), ("to", &to)],
-        );
-    }
-    if let Some(number) = rest.strip_prefix("Art. ") {
-        let (n, item) = match number.split_once('(') {
-            Some((n, item)) => (n, item.strip_suffix(')')),
-            None => (number, None),
-        };
-        match (article(n), item.map(article)) {
-            (Some(n), None) => {
-                return l.fill("citation_form.article", &[("law", name), ("n", &n)]);
-            }
-            (Some(n), Some(Some(k))) => {
-                return l.fill("citation_form.item", &[("law", name), ("n", &n), ("k", &k)]);
-            }
-            _ => {}
-        }
-    }
-    part.to_owned()
-}
-
-/// `n` in Chinese numerals as article numbers are written (1–999; larger stay in digits).
-fn cn_number(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    let digit = |d: u32| DIGITS.get(d as usize).copied().unwrap_or_default();
-    match n {
-        0..=9 => digit(n).to_owned(),
-        10..=19 => format!("十{}", if n == 10 { "" } else { digit(n % 10) }),
-        20..=99 => format!(
-            "{}十{}",
-            digit(n / 10),
-            if n.is_multiple_of(10) {
-                ""
-            } else {
-                digit(n % 10)
-            }
-        ),
-        100..=999 => {
-            let rest = n % 100;
-            let tail = match rest {
-                0 => String::new(),
-                1..=9 => format!("零{}", digit(rest)),
-                10..=19 => format!("一{}", cn_number(rest)),
-                _ => cn_number(rest),
-            };
-            format!("{}百{tail}", digit(n / 100))
-        }
-        _ => n.to_string(),
-    }
-}
 
 fn ratio(x: f64) -> String {
     format!("{x:.4}")
@@ -221,32 +120,14 @@ fn range(r: [u64; 2]) -> String {
     }
 }
 
+struct Page<'a> {
+    l: &'a Locale,
+    lang: Lang,
+    report: &'a Report,
+}
+
 impl Page<'_> {
-    // --- markup primitives -------------------------------------------------------------
-
-    fn raw(&mut self, markup: &'static str) {
-        self.out.push_str(markup);
-    }
-
-    fn text(&mut self, text: &str) {
-        escape_into(&mut self.out, text);
-    }
-
-    /// `<tag class="class">text</tag>`.
-    fn el(&mut self, tag: &'static str, class: &'static str, text: &str) {
-        self.out.push('<');
-        self.out.push_str(tag);
-        if !class.is_empty() {
-            self.out.push_str(" class=\"");
-            self.out.push_str(class);
-            self.out.push('"');
-        }
-        self.out.push('>');
-        self.text(text);
-        self.out.push_str("</");
-        self.out.push_str(tag);
-        self.out.push('>');
-    }
+    // --- small parts -------------------------------------------------------------------
 
     fn t(&self, key: &str) -> String {
         self.l.get(key).to_owned()
@@ -255,13 +136,15 @@ impl Page<'_> {
     /// A translated id with a fallback to the id itself (packs may add ids before the locale
     /// files name them).
     fn name(&self, prefix: &str, id: &str) -> String {
-        self.l
-            .try_get(&format!("{prefix}.{id}"))
-            .map_or_else(|| id.to_owned(), str::to_owned)
+        self.l.name(prefix, id)
     }
 
     fn citation(&self, text: &str) -> String {
-        citation(self.l, self.lang, text)
+        citation(self.l, text)
+    }
+
+    fn list(&self, items: &[String]) -> String {
+        items.join(self.l.get("list_sep"))
     }
 
     /// A fired rule's explanation: the pack's own (English) wording, or in a Chinese report
@@ -282,104 +165,49 @@ impl Page<'_> {
         }
     }
 
-    fn category_cell(&mut self, id: &str) {
-        let name = self.category(id);
-        self.raw("<td>");
-        self.text(&name);
-        self.raw(" <code>");
-        self.text(id);
-        self.raw("</code></td>");
+    fn category_cell(&self, id: &str) -> Markup {
+        html! { td { (self.category(id)) " " code { (id) } } }
     }
 
-    fn th_row(&mut self, keys: &[&str]) {
-        self.raw("<thead><tr>");
-        for key in keys {
-            let label = self.t(key);
-            let class = if key.ends_with("_n") { "num" } else { "" };
-            self.el("th", class, &label);
-        }
-        self.raw("</tr></thead>");
+    fn head(&self, keys: &[&str]) -> Markup {
+        parts::head(self.l, keys)
     }
 
-    fn td(&mut self, text: &str) {
-        self.el("td", "", text);
+    fn fact(&self, key: &str, value: &str) -> Markup {
+        html! { dt { (self.l.get(key)) } dd { (value) } }
     }
 
-    fn td_num(&mut self, text: &str) {
-        self.el("td", "num", text);
+    fn fact_code(&self, key: &str, value: &str) -> Markup {
+        html! { dt { (self.l.get(key)) } dd.mono { (value) } }
     }
 
-    fn td_code(&mut self, text: &str) {
-        self.raw("<td><code>");
-        self.text(text);
-        self.raw("</code></td>");
+    /// A row of a two-column key/value table.
+    fn kv(&self, key: &str, value: &str) -> Markup {
+        html! { tr { th { (self.l.get(key)) } td { (value) } } }
     }
 
-    fn fact(&mut self, key: &str, value: &str) {
-        let label = self.t(key);
-        self.el("dt", "", &label);
-        self.el("dd", "", value);
+    fn kv_code(&self, key: &str, value: &str) -> Markup {
+        html! { tr { th { (self.l.get(key)) } td { code { (value) } } } }
     }
 
-    fn fact_code(&mut self, key: &str, value: &str) {
-        let label = self.t(key);
-        self.el("dt", "", &label);
-        self.raw("<dd class=\"mono\">");
-        self.text(value);
-        self.raw("</dd>");
-    }
-
-    fn section_open(&mut self, id: &'static str, number: usize) {
-        self.raw("<section id=\"");
-        self.raw(id);
-        self.raw("\" data-section=\"");
-        self.raw(id);
-        self.raw("\">");
+    /// A numbered section of the report, with its heading.
+    fn section(&self, id: &'static str, number: usize, body: &Markup) -> Markup {
         let title = format!("{number}. {}", self.t(&format!("section.{id}")));
-        self.el("h2", "", &title);
+        html! {
+            section id=(id) data-section=(id) { h2 { (title) } (body) }
+            "\n"
+        }
     }
 
-    fn badge(&mut self, class: &'static str, text: &str) {
-        self.raw("<span class=\"badge ");
-        self.raw(class);
-        self.raw("\">");
-        self.text(text);
-        self.raw("</span>");
-    }
-
-    fn empty(&mut self, key: &str) {
-        let text = self.t(key);
-        self.el("p", "muted", &text);
+    fn empty(&self, key: &str) -> Markup {
+        html! { p.muted { (self.l.get(key)) } }
     }
 
     // --- document --------------------------------------------------------------------
 
-    fn document(&mut self) {
+    fn document(&self) -> Markup {
         let r = self.report;
-        self.raw("<!DOCTYPE html>\n<html lang=\"");
-        self.raw(self.lang.tag());
-        self.raw("\">\n<head>\n<meta charset=\"utf-8\">\n");
-        self.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        self.raw("<meta name=\"color-scheme\" content=\"light\">\n<title>");
         let title = format!("{} — {}", self.t("title"), r.cover.transfer_id);
-        self.text(&title);
-        self.raw("</title>\n<style>");
-        self.raw(CSS);
-        self.raw("</style>\n</head>\n<body class=\"");
-        self.raw(match self.lang {
-            Lang::En => "lang-en",
-            Lang::Zh => "lang-zh",
-        });
-        self.raw("\">\n<main>\n");
-        self.cover();
-        self.decision();
-        self.inventory();
-        self.minimisation();
-        self.recipient();
-        self.risks();
-        self.rights();
-        self.evidence();
-        self.signoff();
         let footer = self.l.fill(
             "footer",
             &[
@@ -387,114 +215,138 @@ impl Page<'_> {
                 ("schema", &r.schema.to_string()),
             ],
         );
-        self.el("footer", "", &footer);
-        self.raw("\n</main>\n</body>\n</html>\n");
+        let body_class = match self.lang {
+            Lang::En => "lang-en",
+            Lang::Zh => "lang-zh",
+        };
+        html! {
+            (DOCTYPE) "\n"
+            html lang=(self.lang.tag()) {
+                "\n"
+                head {
+                    "\n"
+                    meta charset="utf-8";
+                    "\n"
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    "\n"
+                    meta name="color-scheme" content="light";
+                    "\n"
+                    title { (title) }
+                    "\n"
+                    style {
+                        (PreEscaped(CSS_BEFORE))
+                        (PreEscaped(parts::STYLESHEET))
+                        (PreEscaped(CSS_AFTER))
+                    }
+                    "\n"
+                }
+                "\n"
+                body class=(body_class) {
+                    "\n"
+                    main {
+                        "\n"
+                        (self.cover())
+                        (self.decision())
+                        (self.inventory())
+                        (self.minimisation())
+                        (self.recipient())
+                        (self.risks())
+                        (self.rights())
+                        (self.evidence())
+                        (self.signoff())
+                        footer { (footer) }
+                        "\n"
+                    }
+                    "\n"
+                }
+                "\n"
+            }
+            "\n"
+        }
     }
 
-    fn cover(&mut self) {
+    fn cover(&self) -> Markup {
         let c = &self.report.cover;
-        self.raw("<section id=\"cover\" data-section=\"cover\">");
-        let title = self.t("title");
-        self.el("h1", "", &title);
         let subtitle = self.t(match self.report.frame {
             Frame::CnExport => "subtitle.cn_export",
             Frame::UsExport => "subtitle.us_export",
             Frame::Other => "subtitle.other",
         });
-        self.el("p", "muted", &subtitle);
         let (headline_key, class) = match self.report.summary.verdict {
             Verdict::Blocked => ("cover.blocking", "bad"),
             Verdict::ObligationsApply => ("cover.obligations_apply", "warn"),
             Verdict::Clear => ("cover.clear", "ok"),
         };
-        let headline = self.t(headline_key);
-        self.raw("<p class=\"headline\" data-verdict=\"");
-        self.raw(headline_key);
-        self.raw("\">");
-        self.badge(class, &headline);
-        self.raw("</p>");
-        let sides = self.report.decision.sides.clone();
-        for side in &sides {
-            self.coverage_warning(side);
-        }
-        self.raw("<dl class=\"facts\">");
-        self.fact_code("cover.transfer_id", &c.transfer_id);
-        let exporter = self.party(&c.exporter.name, &c.exporter.country);
-        self.fact("cover.exporter", &exporter);
-        let recipient = self.party(&c.recipient.name, &c.recipient.country);
-        self.fact("cover.recipient", &recipient);
-        let scenario = self.name("scenario", &c.scenario);
-        self.fact("cover.scenario", &scenario);
-        let transaction = self.name("transaction", &c.transaction);
-        self.fact("cover.transaction", &transaction);
         let subjects: Vec<String> = c
             .subjects
             .iter()
             .map(|s| self.name("subjects", s))
             .collect();
-        self.fact("cover.subjects", &subjects.join(self.l.get("list_sep")));
-        self.fact("cover.transfer_date", &c.transfer_date);
-        self.fact("cover.generated_on", &c.generated_on);
         let assessor = c
             .assessor
             .clone()
             .unwrap_or_else(|| self.t("cover.no_assessor"));
-        self.fact("cover.assessor", &assessor);
-        self.fact_code("cover.tool_version", &c.tool_version);
-        for pack in &c.rule_packs {
-            let label = self.name("jurisdiction", &pack.jurisdiction);
-            let text = self.l.fill(
-                "cover.pack_value",
-                &[("version", &pack.version), ("hash", &pack.hash)],
-            );
-            let key = format!("{} {}", self.t("cover.rule_pack"), label);
-            self.el("dt", "", &key);
-            self.raw("<dd class=\"mono\">");
-            self.text(&text);
-            // Each title as the pack words it; a report kept before packs carried Chinese
-            // titles shows none in Chinese rather than the English one.
-            let title = match self.lang {
-                Lang::En => pack.title.clone(),
-                Lang::Zh => pack.title_zh.clone(),
-            };
-            if let Some(title) = title {
-                self.raw("<br><span class=\"muted\">");
-                self.text(&title);
-                self.raw("</span>");
+        html! {
+            section id="cover" data-section="cover" {
+                h1 { (self.t("title")) }
+                p.muted { (subtitle) }
+                p.headline data-verdict=(headline_key) { (badge(class, &self.t(headline_key))) }
+                @for side in &self.report.decision.sides {
+                    (self.coverage_warning(side))
+                }
+                dl.facts {
+                    (self.fact_code("cover.transfer_id", &c.transfer_id))
+                    (self.fact("cover.exporter", &self.party(&c.exporter.name, &c.exporter.country)))
+                    (self.fact("cover.recipient", &self.party(&c.recipient.name, &c.recipient.country)))
+                    (self.fact("cover.scenario", &self.name("scenario", &c.scenario)))
+                    (self.fact("cover.transaction", &self.name("transaction", &c.transaction)))
+                    (self.fact("cover.subjects", &self.list(&subjects)))
+                    (self.fact("cover.transfer_date", &c.transfer_date))
+                    (self.fact("cover.generated_on", &c.generated_on))
+                    (self.fact("cover.assessor", &assessor))
+                    (self.fact_code("cover.tool_version", &c.tool_version))
+                    @for pack in &c.rule_packs {
+                        // Each title as the pack words it; a report kept before packs carried
+                        // Chinese titles shows none in Chinese rather than the English one.
+                        @let title = match self.lang {
+                            Lang::En => &pack.title,
+                            Lang::Zh => &pack.title_zh,
+                        };
+                        dt { (self.t("cover.rule_pack")) " " (self.name("jurisdiction", &pack.jurisdiction)) }
+                        dd.mono {
+                            (self.l.fill("cover.pack_value", &[("version", &pack.version), ("hash", &pack.hash)]))
+                            @if let Some(title) = title {
+                                br;
+                                span.muted { (title) }
+                            }
+                        }
+                    }
+                    @match &c.log {
+                        Some(log) => {
+                            (self.fact_code("cover.log", &self.l.fill(
+                                "cover.log_value",
+                                &[
+                                    ("origin", &log.origin),
+                                    ("size", &num(log.size)),
+                                    ("index", &num(log.leaf_index)),
+                                    ("root", &log.root_hash),
+                                ],
+                            )))
+                        }
+                        None => (self.fact("cover.log", &self.t("cover.not_logged"))),
+                    }
+                }
+                // Contents, for reading on screen (hidden in print).
+                nav {
+                    ol {
+                        @for id in SECTIONS.iter().skip(1) {
+                            li { a href={ "#" (id) } { (self.t(&format!("section.{id}"))) } }
+                        }
+                    }
+                }
             }
-            self.raw("</dd>");
+            "\n"
         }
-        match &c.log {
-            Some(log) => {
-                let text = self.l.fill(
-                    "cover.log_value",
-                    &[
-                        ("origin", &log.origin),
-                        ("size", &num(log.size)),
-                        ("index", &num(log.leaf_index)),
-                        ("root", &log.root_hash),
-                    ],
-                );
-                self.fact_code("cover.log", &text);
-            }
-            None => {
-                let text = self.t("cover.not_logged");
-                self.fact("cover.log", &text);
-            }
-        }
-        self.raw("</dl>");
-        // Contents, for reading on screen (hidden in print).
-        self.raw("<nav><ol>");
-        for id in SECTIONS.iter().skip(1) {
-            let label = self.t(&format!("section.{id}"));
-            self.raw("<li><a href=\"#");
-            self.raw(id);
-            self.raw("\">");
-            self.text(&label);
-            self.raw("</a></li>");
-        }
-        self.raw("</ol></nav>");
-        self.raw("</section>\n");
     }
 
     fn party(&self, name: &str, country: &str) -> String {
@@ -509,73 +361,63 @@ impl Page<'_> {
         }
     }
 
-    fn decision(&mut self) {
+    fn decision(&self) -> Markup {
         let d = &self.report.decision;
-        self.section_open("decision", 1);
-        let stage = self.name("stage", &d.stage);
-        let intro = self.l.fill("decision.stage", &[("stage", &stage)]);
-        self.el("p", "", &intro);
-        self.raw("<div class=\"sides\">");
-        for side in &d.sides {
-            self.side(side);
-        }
-        self.raw("</div>");
-        if let Some(submitted) = &d.submitted {
-            let title = self.t("decision.submitted_title");
-            self.el("h3", "", &title);
-            self.raw("<table>");
-            self.th_row(&[
-                "col.jurisdiction",
-                "col.outcome_submitted",
-                "col.outcome_final",
-            ]);
-            self.raw("<tbody>");
-            for (before, after) in submitted.iter().zip(&d.sides) {
-                self.raw("<tr>");
-                let j = self.name("jurisdiction", &before.jurisdiction);
-                self.td(&j);
-                let b = self.name("outcome", &before.outcome);
-                self.td(&b);
-                let a = self.name("outcome", &after.outcome);
-                self.td(&a);
-                self.raw("</tr>");
+        let intro = self.l.fill(
+            "decision.stage",
+            &[("stage", &self.name("stage", &d.stage))],
+        );
+        let body = html! {
+            p { (intro) }
+            div.sides {
+                @for side in &d.sides { (self.side(side)) }
             }
-            self.raw("</tbody></table>");
-        }
-        if !d.unknown_cases.is_empty() {
-            let title = self.t("decision.unknown_title");
-            self.el("h3", "", &title);
-            let note = self.t("decision.unknown_note");
-            self.el("p", "", &note);
-            self.raw("<table>");
-            self.th_row(&["col.assumption", "col.outcome_cn", "col.outcome_us"]);
-            self.raw("<tbody>");
-            for case in &d.unknown_cases {
-                self.raw("<tr>");
-                let assume: Vec<String> = case
-                    .assume
-                    .iter()
-                    .map(|(k, v)| {
-                        let value = self.name("assumed", v.trim_matches('"'));
-                        format!("{} = {value}", self.name("fact", k))
-                    })
-                    .collect();
-                let assume = assume.join(self.l.get("list_sep"));
-                self.td(&assume);
-                let cn = self.name("outcome", &case.cn);
-                self.td(&cn);
-                let us = self.name("outcome", &case.us);
-                self.td(&us);
-                self.raw("</tr>");
+            @if let Some(submitted) = &d.submitted {
+                h3 { (self.t("decision.submitted_title")) }
+                table {
+                    (self.head(&["col.jurisdiction", "col.outcome_submitted", "col.outcome_final"]))
+                    tbody {
+                        @for (before, after) in submitted.iter().zip(&d.sides) {
+                            tr {
+                                td { (self.name("jurisdiction", &before.jurisdiction)) }
+                                td { (self.name("outcome", &before.outcome)) }
+                                td { (self.name("outcome", &after.outcome)) }
+                            }
+                        }
+                    }
+                }
             }
-            self.raw("</tbody></table>");
-        }
-        self.raw("</section>\n");
+            @if !d.unknown_cases.is_empty() {
+                h3 { (self.t("decision.unknown_title")) }
+                p { (self.t("decision.unknown_note")) }
+                table {
+                    (self.head(&["col.assumption", "col.outcome_cn", "col.outcome_us"]))
+                    tbody {
+                        @for case in &d.unknown_cases {
+                            @let assume: Vec<String> = case
+                                .assume
+                                .iter()
+                                .map(|(k, v)| {
+                                    let value = self.name("assumed", v.trim_matches('"'));
+                                    format!("{} = {value}", self.name("fact", k))
+                                })
+                                .collect();
+                            tr {
+                                td { (self.list(&assume)) }
+                                td { (self.name("outcome", &case.cn)) }
+                                td { (self.name("outcome", &case.us)) }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        self.section("decision", 1, &body)
     }
 
     /// The warning of a side whose pack's review does not cover the transfer's date: on the
     /// cover and again in the side's own box, so it cannot be missed in either.
-    fn coverage_warning(&mut self, side: &SideReport) {
+    fn coverage_warning(&self, side: &SideReport) -> Markup {
         let country = self.name("jurisdiction", &side.jurisdiction);
         let version = self
             .report
@@ -584,9 +426,9 @@ impl Page<'_> {
             .iter()
             .find(|p| p.jurisdiction == side.jurisdiction)
             .map_or_else(String::new, |p| p.version.clone());
-        let date = self.report.cover.transfer_date.clone();
+        let date = &self.report.cover.transfer_date;
         let (status, text) = match side.coverage {
-            Coverage::Reviewed => return,
+            Coverage::Reviewed => return html! {},
             Coverage::NotReviewed {
                 reviewed_on,
                 reviewed_through,
@@ -599,7 +441,7 @@ impl Page<'_> {
                         ("version", &version),
                         ("reviewed_on", &reviewed_on.to_string()),
                         ("reviewed_through", &reviewed_through.to_string()),
-                        ("date", &date),
+                        ("date", date),
                     ],
                 ),
             ),
@@ -611,283 +453,204 @@ impl Page<'_> {
                         ("country", &country),
                         ("version", &version),
                         ("judges_from", &judges_from.to_string()),
-                        ("date", &date),
+                        ("date", date),
                     ],
                 ),
             ),
         };
-        self.raw("<p class=\"coverage warn\" role=\"alert\" data-coverage=\"");
-        self.raw(status);
-        self.raw("\">");
-        self.text(&text);
-        self.raw("</p>");
+        html! { p.coverage.warn role="alert" data-coverage=(status) { (text) } }
     }
 
-    fn side(&mut self, side: &SideReport) {
-        self.raw("<div class=\"side\">");
-        let j = self.name("jurisdiction", &side.jurisdiction);
-        self.el("h3", "", &j);
-        let outcome = self.name("outcome", &side.outcome);
-        self.raw("<p class=\"headline\">");
-        let class = self.outcome_class(side);
-        self.badge(class, &outcome);
-        self.raw(" <code>");
-        self.text(&side.outcome);
-        self.raw("</code></p>");
-        self.coverage_warning(side);
-        // Each law its own outcome (the US: 28 CFR Part 202 and PADFA).
-        if !side.laws.is_empty() {
-            let label = self.t("decision.by_law");
-            self.raw("<p>");
-            self.text(&label);
-            self.raw("</p><ul>");
-            for law in &side.laws {
-                let title = match self.lang {
-                    Lang::Zh if !law.title_zh.is_empty() => law.title_zh.clone(),
-                    _ => law.title.clone(),
-                };
-                let outcome = self.name("outcome", &law.outcome);
-                self.raw("<li>");
-                self.text(&title);
-                self.raw(": ");
-                self.text(&outcome);
-                self.raw(" <code>");
-                self.text(&law.outcome);
-                self.raw("</code></li>");
-            }
-            self.raw("</ul>");
-        }
-        if !side.decided_by.is_empty() {
-            let label = self.t("decision.decided_by");
-            self.raw("<p>");
-            self.text(&label);
-            self.raw(" ");
-            for (i, rule) in side.decided_by.iter().enumerate() {
-                if i > 0 {
-                    self.raw("; ");
-                }
-                self.raw("<code>");
-                self.text(&rule.id);
-                self.raw("</code> (");
-                let citation = self.citation(&rule.citation);
-                self.text(&citation);
-                self.raw(")");
-            }
-            self.raw("</p>");
-        }
-        let title = self.t("decision.mechanisms");
-        self.el("h3", "", &title);
+    fn side(&self, side: &SideReport) -> Markup {
         let blocked = self.report.summary.side(&side.jurisdiction) == SideState::Blocked;
-        if side.mechanisms.is_empty() {
-            // A blocked side without a mechanism row: no mechanism is "required" of it, yet
-            // none lets it go ahead as described either; say that.
-            self.empty(if blocked {
-                "decision.blocked_no_mechanism"
-            } else {
-                "decision.no_mechanisms"
-            });
-        } else {
-            self.raw("<table>");
-            self.th_row(&["col.mechanism", "col.status"]);
-            self.raw("<tbody>");
-            for m in &side.mechanisms {
-                self.mechanism_row(m);
-            }
-            self.raw("</tbody></table>");
-        }
-        let title = self.t("decision.obligations");
-        self.el("h3", "", &title);
-        if side.obligations.is_empty() {
-            self.empty(if blocked {
-                "decision.blocked_no_obligations"
-            } else {
-                "decision.no_obligations"
-            });
-        } else {
-            let note = self.t("decision.obligations_note");
-            self.el("p", "muted", &note);
-            self.raw("<ul>");
-            // The pack words each obligation in both languages; English stands in for a
-            // report built from a decision that carries no Chinese wording.
-            let worded = match self.lang {
-                Lang::Zh if side.obligations_zh.len() == side.obligations.len() => {
-                    &side.obligations_zh
+        html! {
+            div.side {
+                h3 { (self.name("jurisdiction", &side.jurisdiction)) }
+                p.headline {
+                    (badge(self.outcome_class(side), &self.name("outcome", &side.outcome)))
+                    " " code { (side.outcome) }
                 }
-                _ => &side.obligations,
-            };
-            for o in worded {
-                // A rule's obligations are joined with ` | ` in the pack.
-                for part in o.split(" | ") {
-                    self.el("li", "", part.trim());
+                (self.coverage_warning(side))
+                // Each law its own outcome (the US: 28 CFR Part 202 and PADFA).
+                @if !side.laws.is_empty() {
+                    p { (self.t("decision.by_law")) }
+                    ul {
+                        @for law in &side.laws {
+                            @let title = match self.lang {
+                                Lang::Zh if !law.title_zh.is_empty() => &law.title_zh,
+                                _ => &law.title,
+                            };
+                            li { (title) ": " (self.name("outcome", &law.outcome)) " " code { (law.outcome) } }
+                        }
+                    }
                 }
-            }
-            self.raw("</ul>");
-        }
-        if !side.due.is_empty() {
-            let title = self.t("decision.due");
-            self.el("h3", "", &title);
-            self.due_table(&side.due);
-        }
-        self.raw("</div>");
-    }
-
-    /// Deadlines: the day (or "not known yet" with the event it is counted from), what is due,
-    /// how it is counted and where it is written, in the report's language.
-    fn due_table(&mut self, due: &[DueRow]) {
-        self.raw("<table>");
-        self.th_row(&[
-            "col.due_on",
-            "col.due_what",
-            "col.due_counted",
-            "col.citation",
-        ]);
-        self.raw("<tbody>");
-        for d in due {
-            self.raw("<tr>");
-            match &d.due {
-                Some(day) if d.approximate => {
-                    let text = self.l.fill("decision.due_approximate_day", &[("day", day)]);
-                    self.td(&text);
+                @if !side.decided_by.is_empty() {
+                    p { (self.t("decision.decided_by")) " " (parts::rules_cited(self.l, &side.decided_by)) }
                 }
-                Some(day) => self.td(day),
-                None => {
-                    let text = self.t("decision.due_unknown");
-                    self.td(&text);
+                h3 { (self.t("decision.mechanisms")) }
+                @if side.mechanisms.is_empty() {
+                    // A blocked side without a mechanism row: no mechanism is "required" of
+                    // it, yet none lets it go ahead as described either; say that.
+                    (self.empty(if blocked {
+                        "decision.blocked_no_mechanism"
+                    } else {
+                        "decision.no_mechanisms"
+                    }))
+                } @else {
+                    (parts::mechanisms(self.l, &side.mechanisms))
+                }
+                h3 { (self.t("decision.obligations")) }
+                @if side.obligations.is_empty() {
+                    (self.empty(if blocked {
+                        "decision.blocked_no_obligations"
+                    } else {
+                        "decision.no_obligations"
+                    }))
+                } @else {
+                    p.muted { (self.t("decision.obligations_note")) }
+                    (parts::obligations(self.l, &side.obligations, &side.obligations_zh))
+                }
+                @if !side.due.is_empty() {
+                    h3 { (self.t("decision.due")) }
+                    (parts::due_table(self.l, &side.due))
                 }
             }
-            let (what, counted) = match self.lang {
-                Lang::En => (&d.what, &d.counted),
-                Lang::Zh => (&d.what_zh, &d.counted_zh),
-            };
-            self.td(what);
-            self.td(counted);
-            let citation = self.citation(&d.citation);
-            self.td(&citation);
-            self.raw("</tr>");
-        }
-        self.raw("</tbody></table>");
-        if due.iter().any(|d| d.approximate) {
-            let note = self.t("decision.due_approximate_note");
-            self.el("p", "muted", &note);
         }
     }
 
-    fn status_class(status: &str) -> &'static str {
-        match status {
-            "in_place" | "this_report" => "ok",
-            "duty" => "warn",
-            _ => "bad",
-        }
-    }
-
-    fn mechanism_row(&mut self, m: &MechanismRow) {
-        self.raw("<tr>");
-        let name = self.name("mechanism", &m.id);
-        self.raw("<td>");
-        self.text(&name);
-        self.raw(" <code>");
-        self.text(&m.id);
-        self.raw("</code></td><td>");
-        let status = self.name("status", &m.status);
-        self.badge(Self::status_class(&m.status), &status);
-        self.raw("</td></tr>");
-    }
-
-    fn inventory(&mut self) {
+    fn inventory(&self) -> Markup {
         let inv = &self.report.inventory;
-        self.section_open("inventory", 2);
-        let title = self.t("inventory.categories");
-        self.el("h3", "", &title);
-        if inv.categories.is_empty() {
-            self.empty("inventory.no_categories");
-        } else {
-            let has_after = inv.categories.iter().any(|c| c.form_after.is_some());
-            // Devices are counted for precise geolocation only; a column of dashes would only
-            // take width from the others.
-            let has_devices = inv.categories.iter().any(|c| c.devices.is_some());
-            self.raw("<table>");
-            let mut head = vec![
-                "col.category",
-                "col.cn_class",
-                "col.us_dsp",
-                "col.individuals_n",
-            ];
-            if has_devices {
-                head.push("col.devices_n");
-            }
-            head.extend(["col.collected_in", "col.form"]);
-            if has_after {
-                head.push("col.form_after");
-            }
-            self.th_row(&head);
-            self.raw("<tbody>");
-            for c in &inv.categories {
-                self.raw("<tr>");
-                self.category_cell(&c.category);
-                let class = self.name("cn_class", &c.cn_class);
-                self.td(&class);
-                let dsp = c
-                    .us_dsp
-                    .as_ref()
-                    .map_or_else(|| self.t("none"), |d| self.name("dsp", d));
-                self.td(&dsp);
-                self.td_num(&num(c.individuals));
-                if has_devices {
-                    self.td_num(&c.devices.map_or_else(|| "—".to_owned(), num));
-                }
-                let collected = self.name("country", &c.collected_in);
-                self.td(&collected);
-                let form = self.name("form", &c.form);
-                self.td(&form);
-                if has_after {
-                    let after = c
-                        .form_after
-                        .as_ref()
-                        .map_or_else(|| "—".to_owned(), |f| self.name("form", f));
-                    self.td(&after);
-                }
-                self.raw("</tr>");
-            }
-            self.raw("</tbody></table>");
-        }
         let sensitive: Vec<String> = inv
             .sensitive_categories
             .iter()
             .map(|c| self.category(c))
             .collect();
-        let text = if sensitive.is_empty() {
+        let sensitive = if sensitive.is_empty() {
             self.t("inventory.no_sensitive")
         } else {
             self.l.fill(
                 "inventory.sensitive",
-                &[("categories", &sensitive.join(self.l.get("list_sep")))],
+                &[("categories", &self.list(&sensitive))],
             )
         };
-        self.el("p", "", &text);
-        if let Some(n) = inv.individuals {
-            let text = self.l.fill("inventory.individuals", &[("n", &num(n))]);
-            self.el("p", "", &text);
-        }
+        let body = html! {
+            h3 { (self.t("inventory.categories")) }
+            @if inv.categories.is_empty() {
+                (self.empty("inventory.no_categories"))
+            } @else {
+                (self.categories())
+            }
+            p { (sensitive) }
+            @if let Some(n) = inv.individuals {
+                p { (self.l.fill("inventory.individuals", &[("n", &num(n))])) }
+            }
+            (self.volumes())
+            h3 { (self.t("inventory.datasets")) }
+            @if inv.datasets.is_empty() {
+                (self.empty("inventory.no_datasets"))
+            }
+            @for d in &inv.datasets {
+                table {
+                    tbody {
+                        (self.kv_code("col.dataset", &d.path))
+                        (self.kv("col.format", &match &d.encoding {
+                            Some(e) => format!("{} ({e})", d.format),
+                            None => d.format.clone(),
+                        }))
+                        (self.kv("col.rows", &if d.sampled {
+                            self.l.fill("inventory.rows_sampled", &[("n", &num(d.rows))])
+                        } else {
+                            num(d.rows)
+                        }))
+                        (self.kv("col.columns", &self.l.fill(
+                            "inventory.columns_value",
+                            &[
+                                ("classified", &num_usize(d.classified_columns)),
+                                ("total", &num_usize(d.columns)),
+                            ],
+                        )))
+                        (self.kv("col.subject_key", &d.subject_key.clone().unwrap_or_else(|| self.t("none"))))
+                        (self.kv("col.subjects", &self.counts(&d.subjects)))
+                        @if !d.devices.is_empty() {
+                            (self.kv("col.devices_n", &self.counts(&d.devices)))
+                        }
+                        (self.kv("col.unkeyed_rows", &num(d.unkeyed_rows)))
+                        (self.kv_code("col.sha256", &d.sha256.clone().unwrap_or_else(|| self.t("inventory.not_sealed"))))
+                    }
+                }
+            }
+            @if !inv.scan_errors.is_empty() {
+                h3 { (self.t("inventory.scan_errors")) }
+                table {
+                    (self.head(&["col.dataset", "col.where", "col.reason"]))
+                    tbody {
+                        @for e in &inv.scan_errors {
+                            @let at = match (e.line, e.row) {
+                                (Some(l), _) => self.l.fill("where.line", &[("n", &num(l))]),
+                                (None, Some(r)) => self.l.fill("where.row", &[("n", &num(r))]),
+                                (None, None) => "—".to_owned(),
+                            };
+                            tr {
+                                td { code { (e.path) } }
+                                td { (at) }
+                                td { (e.reason) }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        self.section("inventory", 2, &body)
+    }
 
-        let v = &inv.volumes;
-        let title = self.t("inventory.volumes");
-        self.el("h3", "", &title);
-        if v.prior_known {
-            let note = self.t("inventory.prior_note");
-            self.el("p", "", &note);
-        } else {
-            self.empty("inventory.prior_unknown");
+    /// The data inventory's categories table.
+    fn categories(&self) -> Markup {
+        let inv = &self.report.inventory;
+        let has_after = inv.categories.iter().any(|c| c.form_after.is_some());
+        // Devices are counted for precise geolocation only; a column of dashes would only take
+        // width from the others.
+        let has_devices = inv.categories.iter().any(|c| c.devices.is_some());
+        let mut head = vec![
+            "col.category",
+            "col.cn_class",
+            "col.us_dsp",
+            "col.individuals_n",
+        ];
+        if has_devices {
+            head.push("col.devices_n");
         }
-        self.raw("<table>");
-        self.th_row(&[
-            "col.counter",
-            "col.window_start",
-            "col.prior_n",
-            "col.transfer_n",
-            "col.cumulative_n",
-            "col.threshold",
-        ]);
-        self.raw("<tbody>");
+        head.extend(["col.collected_in", "col.form"]);
+        if has_after {
+            head.push("col.form_after");
+        }
+        html! {
+            table {
+                (self.head(&head))
+                tbody {
+                    @for c in &inv.categories {
+                        tr {
+                            (self.category_cell(&c.category))
+                            td { (self.name("cn_class", &c.cn_class)) }
+                            td { (c.us_dsp.as_ref().map_or_else(|| self.t("none"), |d| self.name("dsp", d))) }
+                            td.num { (num(c.individuals)) }
+                            @if has_devices {
+                                td.num { (c.devices.map_or_else(|| "—".to_owned(), num)) }
+                            }
+                            td { (self.name("country", &c.collected_in)) }
+                            td { (self.name("form", &c.form)) }
+                            @if has_after {
+                                td { (c.form_after.as_ref().map_or_else(|| "—".to_owned(), |f| self.name("form", f))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Volumes against the thresholds of each counting window.
+    fn volumes(&self) -> Markup {
+        let v = &self.report.inventory.volumes;
         // China's counters only for data collected in China: a US export is not China's to
         // count (law-cn-us.md Part C, note 1).
         let cn_rows = if self.report.frame == Frame::CnExport {
@@ -895,7 +658,7 @@ impl Page<'_> {
         } else {
             0
         };
-        for (counter, transfer, prior, threshold) in [
+        let cn = [
             (
                 "pi",
                 v.cn_pi_transfer,
@@ -908,119 +671,57 @@ impl Page<'_> {
                 v.cn_sensitive_prior,
                 "inventory.cn_sensitive_thresholds",
             ),
-        ]
-        .into_iter()
-        .take(cn_rows)
-        {
-            self.raw("<tr>");
-            let label = format!(
+        ];
+        let label = |jurisdiction: &str, counter: &str| {
+            format!(
                 "{} — {}",
-                self.name("jurisdiction", "cn"),
+                self.name("jurisdiction", jurisdiction),
                 self.name("counter", counter)
-            );
-            self.td(&label);
-            self.td(&v.cn_window_start);
-            self.td_num(&num(prior));
-            self.td_num(&range(transfer));
-            self.td_num(&range([
-                prior.saturating_add(transfer[0]),
-                prior.saturating_add(transfer[1]),
-            ]));
-            let threshold = self.t(threshold);
-            self.td(&threshold);
-            self.raw("</tr>");
-        }
-        for (counter, c) in &v.us {
-            self.raw("<tr>");
-            let label = format!(
-                "{} — {}",
-                self.name("jurisdiction", "us"),
-                self.name("counter", counter)
-            );
-            self.td(&label);
-            self.td(v.us_window_start.as_deref().unwrap_or("—"));
-            self.td_num(&num(c.prior));
-            self.td_num(&range(c.transfer));
-            self.td_num(&range([
-                c.prior.saturating_add(c.transfer[0]),
-                c.prior.saturating_add(c.transfer[1]),
-            ]));
-            let threshold = self
-                .l
-                .fill("inventory.us_threshold", &[("n", &num(c.threshold))]);
-            self.td(&threshold);
-            self.raw("</tr>");
-        }
-        self.raw("</tbody></table>");
-        let note = self.t("inventory.volumes_note");
-        self.el("p", "muted", &note);
-
-        let title = self.t("inventory.datasets");
-        self.el("h3", "", &title);
-        if inv.datasets.is_empty() {
-            self.empty("inventory.no_datasets");
-        }
-        for d in &inv.datasets {
-            self.raw("<table>");
-            self.raw("<tbody>");
-            self.kv_code("col.dataset", &d.path);
-            let format = match &d.encoding {
-                Some(e) => format!("{} ({e})", d.format),
-                None => d.format.clone(),
-            };
-            self.kv("col.format", &format);
-            let rows = if d.sampled {
-                self.l
-                    .fill("inventory.rows_sampled", &[("n", &num(d.rows))])
-            } else {
-                num(d.rows)
-            };
-            self.kv("col.rows", &rows);
-            let cols = self.l.fill(
-                "inventory.columns_value",
-                &[
-                    ("classified", &num_usize(d.classified_columns)),
-                    ("total", &num_usize(d.columns)),
-                ],
-            );
-            self.kv("col.columns", &cols);
-            let key = d.subject_key.clone().unwrap_or_else(|| self.t("none"));
-            self.kv("col.subject_key", &key);
-            let subjects = self.counts(&d.subjects);
-            self.kv("col.subjects", &subjects);
-            if !d.devices.is_empty() {
-                let devices = self.counts(&d.devices);
-                self.kv("col.devices_n", &devices);
+            )
+        };
+        let cumulative =
+            |prior: u64, transfer: [u64; 2]| range(transfer.map(|n| prior.saturating_add(n)));
+        html! {
+            h3 { (self.t("inventory.volumes")) }
+            @if v.prior_known {
+                p { (self.t("inventory.prior_note")) }
+            } @else {
+                (self.empty("inventory.prior_unknown"))
             }
-            self.kv("col.unkeyed_rows", &num(d.unkeyed_rows));
-            let hash = d
-                .sha256
-                .clone()
-                .unwrap_or_else(|| self.t("inventory.not_sealed"));
-            self.kv_code("col.sha256", &hash);
-            self.raw("</tbody></table>");
-        }
-        if !inv.scan_errors.is_empty() {
-            let title = self.t("inventory.scan_errors");
-            self.el("h3", "", &title);
-            self.raw("<table>");
-            self.th_row(&["col.dataset", "col.where", "col.reason"]);
-            self.raw("<tbody>");
-            for e in &inv.scan_errors {
-                self.raw("<tr>");
-                self.td_code(&e.path);
-                let at = match (e.line, e.row) {
-                    (Some(l), _) => self.l.fill("where.line", &[("n", &num(l))]),
-                    (None, Some(r)) => self.l.fill("where.row", &[("n", &num(r))]),
-                    (None, None) => "—".to_owned(),
-                };
-                self.td(&at);
-                self.td(&e.reason);
-                self.raw("</tr>");
+            table {
+                (self.head(&[
+                    "col.counter",
+                    "col.window_start",
+                    "col.prior_n",
+                    "col.transfer_n",
+                    "col.cumulative_n",
+                    "col.threshold",
+                ]))
+                tbody {
+                    @for (counter, transfer, prior, threshold) in cn.into_iter().take(cn_rows) {
+                        tr {
+                            td { (label("cn", counter)) }
+                            td { (v.cn_window_start) }
+                            td.num { (num(prior)) }
+                            td.num { (range(transfer)) }
+                            td.num { (cumulative(prior, transfer)) }
+                            td { (self.t(threshold)) }
+                        }
+                    }
+                    @for (counter, c) in &v.us {
+                        tr {
+                            td { (label("us", counter)) }
+                            td { (v.us_window_start.as_deref().unwrap_or("—")) }
+                            td.num { (num(c.prior)) }
+                            td.num { (range(c.transfer)) }
+                            td.num { (cumulative(c.prior, c.transfer)) }
+                            td { (self.l.fill("inventory.us_threshold", &[("n", &num(c.threshold))])) }
+                        }
+                    }
+                }
             }
-            self.raw("</tbody></table>");
+            p.muted { (self.t("inventory.volumes_note")) }
         }
-        self.raw("</section>\n");
     }
 
     fn counts(&self, map: &BTreeMap<String, u64>) -> String {
@@ -1033,180 +734,147 @@ impl Page<'_> {
             .join(self.l.get("list_sep"))
     }
 
-    fn kv(&mut self, key: &str, value: &str) {
-        let label = self.t(key);
-        self.raw("<tr>");
-        self.el("th", "", &label);
-        self.td(value);
-        self.raw("</tr>");
-    }
-
-    fn kv_code(&mut self, key: &str, value: &str) {
-        let label = self.t(key);
-        self.raw("<tr>");
-        self.el("th", "", &label);
-        self.td_code(value);
-        self.raw("</tr>");
-    }
-
-    fn minimisation(&mut self) {
+    fn minimisation(&self) -> Markup {
         let m = &self.report.minimisation;
-        self.section_open("minimisation", 3);
-        let scenario = self.name("scenario", &m.scenario);
-        let transaction = self.name("transaction", &m.transaction);
         let purpose = self.l.fill(
             "minimisation.purpose",
-            &[("scenario", &scenario), ("transaction", &transaction)],
+            &[
+                ("scenario", &self.name("scenario", &m.scenario)),
+                ("transaction", &self.name("transaction", &m.transaction)),
+            ],
         );
-        self.el("p", "", &purpose);
-        if let Some(stated) = &m.stated_purpose {
-            let stated = self
-                .l
-                .fill("minimisation.stated_purpose", &[("purpose", stated)]);
-            self.el("p", "", &stated);
-        }
         let forms: Vec<String> = m
             .forms
             .iter()
             .map(|(f, n)| format!("{}: {}", self.name("form", f), num_usize(*n)))
             .collect();
-        if !forms.is_empty() {
-            let text = self.l.fill(
-                "minimisation.forms",
-                &[("forms", &forms.join(self.l.get("list_sep")))],
-            );
-            self.el("p", "", &text);
-        }
-        let title = self.t("minimisation.remedies");
-        self.el("h3", "", &title);
-        if m.remedies.is_empty() {
-            self.empty("minimisation.no_remedies");
-        } else {
-            let note = self.t("minimisation.remedies_note");
-            self.el("p", "muted", &note);
-            self.raw("<table>");
-            self.th_row(&["col.changes", "col.outcome_cn", "col.outcome_us"]);
-            self.raw("<tbody>");
-            for r in &m.remedies {
-                self.raw("<tr>");
-                let changes: Vec<String> = r
-                    .changes
-                    .iter()
-                    .map(|(category, action, to)| {
-                        let what = if category == "*" {
-                            self.t("minimisation.all_categories")
-                        } else {
-                            self.category(category)
-                        };
-                        let action = self.name("action", action);
-                        match to {
-                            Some(n) => self.l.fill(
-                                "minimisation.change_to",
-                                &[("action", &action), ("category", &what), ("n", &num(*n))],
-                            ),
-                            None => self.l.fill(
-                                "minimisation.change",
-                                &[("action", &action), ("category", &what)],
-                            ),
-                        }
-                    })
-                    .collect();
-                let changes = changes.join(self.l.get("list_sep"));
-                self.td(&changes);
-                let cn = self.name("outcome", &r.cn);
-                self.td(&cn);
-                let us = self.name("outcome", &r.us);
-                self.td(&us);
-                self.raw("</tr>");
+        let body = html! {
+            p { (purpose) }
+            @if let Some(stated) = &m.stated_purpose {
+                p { (self.l.fill("minimisation.stated_purpose", &[("purpose", stated)])) }
             }
-            self.raw("</tbody></table>");
+            @if !forms.is_empty() {
+                p { (self.l.fill("minimisation.forms", &[("forms", &self.list(&forms))])) }
+            }
+            h3 { (self.t("minimisation.remedies")) }
+            @if m.remedies.is_empty() {
+                (self.empty("minimisation.no_remedies"))
+            } @else {
+                p.muted { (self.t("minimisation.remedies_note")) }
+                table {
+                    (self.head(&["col.changes", "col.outcome_cn", "col.outcome_us"]))
+                    tbody {
+                        @for r in &m.remedies {
+                            @let changes: Vec<String> = r
+                                .changes
+                                .iter()
+                                .map(|(category, action, to)| self.change(category, action, *to))
+                                .collect();
+                            tr {
+                                td { (self.list(&changes)) }
+                                td { (self.name("outcome", &r.cn)) }
+                                td { (self.name("outcome", &r.us)) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !m.mechanism_remedies.is_empty() {
+                (self.mechanism_remedies(&m.mechanism_remedies))
+            }
+            h3 { (self.t("minimisation.deid")) }
+            @if m.deid.is_empty() {
+                (self.empty("minimisation.no_deid"))
+            }
+            @for d in &m.deid {
+                (self.deid(d))
+            }
+        };
+        self.section("minimisation", 3, &body)
+    }
+
+    /// One change of a remedy: what it does to which category (all of them for `*`).
+    fn change(&self, category: &str, action: &str, to: Option<u64>) -> String {
+        let what = if category == "*" {
+            self.t("minimisation.all_categories")
+        } else {
+            self.category(category)
+        };
+        let action = self.name("action", action);
+        match to {
+            Some(n) => self.l.fill(
+                "minimisation.change_to",
+                &[("action", &action), ("category", &what), ("n", &num(n))],
+            ),
+            None => self.l.fill(
+                "minimisation.change",
+                &[("action", &action), ("category", &what)],
+            ),
         }
-        if !m.mechanism_remedies.is_empty() {
-            self.mechanism_remedies(&m.mechanism_remedies);
-        }
-        let title = self.t("minimisation.deid");
-        self.el("h3", "", &title);
-        if m.deid.is_empty() {
-            self.empty("minimisation.no_deid");
-        }
-        for d in &m.deid {
-            self.deid(d);
-        }
-        self.raw("</section>\n");
     }
 
     /// Mechanisms that would lighten the outcome: each step as the pack words it, the outcomes
     /// with them in place, and the deadlines that would then follow.
-    fn mechanism_remedies(&mut self, remedies: &[MechanismRemedyRow]) {
-        let title = self.t("minimisation.mechanism_remedies");
-        self.el("h3", "", &title);
-        let note = self.t("minimisation.mechanism_remedies_note");
-        self.el("p", "muted", &note);
-        self.raw("<table>");
-        self.th_row(&["col.put_in_place", "col.outcome_cn", "col.outcome_us"]);
-        self.raw("<tbody>");
-        for r in remedies {
-            self.raw("<tr><td><ul>");
-            let steps = match self.lang {
-                Lang::Zh if r.steps_zh.len() == r.steps.len() => &r.steps_zh,
-                _ => &r.steps,
-            };
-            for ((id, step), citation) in r.mechanisms.iter().zip(steps).zip(&r.citations) {
-                let name = self.name("mechanism", id);
-                let citation = self.citation(citation);
-                let text = self.l.fill(
-                    "minimisation.mechanism_step",
-                    &[
-                        ("mechanism", &name),
-                        ("step", step),
-                        ("citation", &citation),
-                    ],
-                );
-                self.el("li", "", &text);
+    fn mechanism_remedies(&self, remedies: &[MechanismRemedyRow]) -> Markup {
+        html! {
+            h3 { (self.t("minimisation.mechanism_remedies")) }
+            p.muted { (self.t("minimisation.mechanism_remedies_note")) }
+            table {
+                (self.head(&["col.put_in_place", "col.outcome_cn", "col.outcome_us"]))
+                tbody {
+                    @for r in remedies {
+                        @let steps = match self.lang {
+                            Lang::Zh if r.steps_zh.len() == r.steps.len() => &r.steps_zh,
+                            _ => &r.steps,
+                        };
+                        @let us = self.name("outcome", &r.us);
+                        tr {
+                            td {
+                                ul {
+                                    @for ((id, step), citation) in r.mechanisms.iter().zip(steps).zip(&r.citations) {
+                                        li {
+                                            (self.l.fill(
+                                                "minimisation.mechanism_step",
+                                                &[
+                                                    ("mechanism", &self.name("mechanism", id)),
+                                                    ("step", step),
+                                                    ("citation", &self.citation(citation)),
+                                                ],
+                                            ))
+                                        }
+                                    }
+                                }
+                            }
+                            td { (self.name("outcome", &r.cn)) }
+                            td {
+                                @if r.still_blocking {
+                                    (self.l.fill("minimisation.still_blocking", &[("outcome", &us)]))
+                                } @else {
+                                    (us)
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            self.raw("</ul></td>");
-            let cn = self.name("outcome", &r.cn);
-            self.td(&cn);
-            let mut us = self.name("outcome", &r.us);
-            if r.still_blocking {
-                us = self
-                    .l
-                    .fill("minimisation.still_blocking", &[("outcome", &us)]);
+            @for r in remedies.iter().filter(|r| !r.due.is_empty()) {
+                @let names: Vec<String> = r
+                    .mechanisms
+                    .iter()
+                    .map(|id| self.name("mechanism", id))
+                    .collect();
+                p { (self.l.fill("minimisation.mechanism_due", &[("mechanisms", &self.list(&names))])) }
+                (parts::due_table(self.l, &r.due))
             }
-            self.td(&us);
-            self.raw("</tr>");
-        }
-        self.raw("</tbody></table>");
-        for r in remedies.iter().filter(|r| !r.due.is_empty()) {
-            let names: Vec<String> = r
-                .mechanisms
-                .iter()
-                .map(|id| self.name("mechanism", id))
-                .collect();
-            let text = self.l.fill(
-                "minimisation.mechanism_due",
-                &[("mechanisms", &names.join(self.l.get("list_sep")))],
-            );
-            self.el("p", "", &text);
-            self.due_table(&r.due);
         }
     }
 
-    fn deid(&mut self, d: &DeidSummary) {
-        self.raw("<table><tbody>");
-        self.kv_code("col.dataset", &d.dataset);
-        let result = self.name("deid_result", &d.result);
+    fn deid(&self, d: &DeidSummary) -> Markup {
         let class = match d.result.as_str() {
             "anonymised" => "ok",
             "pseudonymised" => "warn",
             _ => "bad",
         };
-        let label = self.t("col.deid_result");
-        self.raw("<tr>");
-        self.el("th", "", &label);
-        self.raw("<td>");
-        self.badge(class, &result);
-        self.raw("</td></tr>");
         let transformation: Vec<String> = d
             .transformation
             .iter()
@@ -1215,14 +883,8 @@ impl Page<'_> {
         let transformation = if transformation.is_empty() {
             "—".to_owned()
         } else {
-            transformation.join(self.l.get("list_sep"))
+            self.list(&transformation)
         };
-        self.kv_code("col.transformation", &transformation);
-        self.kv_code(
-            "col.metric",
-            &format!("{} = {}", d.metric, ratio(d.metric_value)),
-        );
-        self.kv("col.classes", &num_usize(d.classes));
         let rows = self.l.fill(
             "minimisation.rows_value",
             &[
@@ -1231,19 +893,13 @@ impl Page<'_> {
                 ("suppressed", &num(d.suppressed_rows)),
             ],
         );
-        self.kv("col.rows", &rows);
         let threshold = format!(
             "{} ({})",
             ratio(d.max_risk),
             self.risk_source(&d.max_risk_source)
         );
-        self.kv("col.max_risk", &threshold);
-        self.raw("</tbody></table>");
-        self.raw("<table>");
-        self.th_row(&["col.risk_measure", "col.before_n", "col.after_n"]);
-        self.raw("<tbody>");
         type Get = fn(&RiskFigures) -> String;
-        let rows: [(&str, Get); 8] = [
+        let measures: [(&str, Get); 8] = [
             ("risk_measure.records", |r| num(r.records)),
             ("risk_measure.classes", |r| num(r.classes)),
             ("risk_measure.smallest_class", |r| num(r.smallest_class)),
@@ -1259,42 +915,58 @@ impl Page<'_> {
             }),
             ("risk_measure.marketer", |r| ratio(r.marketer)),
         ];
-        for (key, get) in rows {
-            self.raw("<tr>");
-            let label = self.t(key);
-            self.td(&label);
-            let before = d.risk_before.as_ref().map_or_else(|| "—".to_owned(), get);
-            self.td_num(&before);
-            let after = d.risk_after.as_ref().map_or_else(|| "—".to_owned(), get);
-            self.td_num(&after);
-            self.raw("</tr>");
-        }
-        self.raw("</tbody></table>");
-        if !d.reasons.is_empty() {
-            let label = self.t("minimisation.reasons");
-            self.el("p", "", &label);
-            self.raw("<ul>");
-            match self.lang {
-                Lang::En => {
-                    for reason in &d.reasons {
-                        self.el("li", "", reason);
+        let figure =
+            |figures: Option<&RiskFigures>, get: Get| figures.map_or_else(|| "—".to_owned(), get);
+        html! {
+            table {
+                tbody {
+                    (self.kv_code("col.dataset", &d.dataset))
+                    tr {
+                        th { (self.t("col.deid_result")) }
+                        td { (badge(class, &self.name("deid_result", &d.result))) }
                     }
-                }
-                // The engine words its reasons in English; a Chinese report states the call
-                // from the measured figures.
-                Lang::Zh => {
-                    let highest = d
-                        .risk_after
-                        .as_ref()
-                        .map_or_else(|| "—".to_owned(), |r| ratio(r.prosecutor_highest));
-                    let text = self.l.fill(
-                        &format!("deid_reason.{}", d.result),
-                        &[("highest", &highest), ("max", &ratio(d.max_risk))],
-                    );
-                    self.el("li", "", &text);
+                    (self.kv_code("col.transformation", &transformation))
+                    (self.kv_code("col.metric", &format!("{} = {}", d.metric, ratio(d.metric_value))))
+                    (self.kv("col.classes", &num_usize(d.classes)))
+                    (self.kv("col.rows", &rows))
+                    (self.kv("col.max_risk", &threshold))
                 }
             }
-            self.raw("</ul>");
+            table {
+                (self.head(&["col.risk_measure", "col.before_n", "col.after_n"]))
+                tbody {
+                    @for (key, get) in measures {
+                        tr {
+                            td { (self.t(key)) }
+                            td.num { (figure(d.risk_before.as_ref(), get)) }
+                            td.num { (figure(d.risk_after.as_ref(), get)) }
+                        }
+                    }
+                }
+            }
+            @if !d.reasons.is_empty() {
+                p { (self.t("minimisation.reasons")) }
+                ul {
+                    @match self.lang {
+                        Lang::En => {
+                            @for reason in &d.reasons { li { (reason) } }
+                        }
+                        // The engine words its reasons in English; a Chinese report states the
+                        // call from the measured figures.
+                        Lang::Zh => {
+                            li {
+                                (self.l.fill(
+                                    &format!("deid_reason.{}", d.result),
+                                    &[
+                                        ("highest", &figure(d.risk_after.as_ref(), |r| ratio(r.prosecutor_highest))),
+                                        ("max", &ratio(d.max_risk)),
+                                    ],
+                                ))
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -1314,196 +986,162 @@ impl Page<'_> {
         self.t(key)
     }
 
-    fn recipient(&mut self) {
+    fn recipient(&self) -> Markup {
         let r = &self.report.recipient;
-        self.section_open("recipient", 4);
-        self.raw("<dl class=\"facts\">");
-        self.fact("recipient.name", &r.name);
-        let country = self.name("country", &r.country);
-        self.fact("recipient.country", &country);
-        let relationship = self.name("relationship", &r.relationship);
-        self.fact("recipient.relationship", &relationship);
-        self.raw("</dl>");
         let destination = self
             .l
             .try_get(&format!("destination.{}", r.country))
             .map_or_else(|| self.t("destination.other"), str::to_owned);
-        self.el("p", "", &destination);
-        if self.report.frame == Frame::UsExport && ["cn", "hk", "mo"].contains(&r.country.as_str())
-        {
-            let text = self.t("recipient.cn_rules_for_recipient");
-            self.el("p", "", &text);
-        }
-        for (title, prefix, facts) in [
-            ("recipient.facts", "recipient", &r.facts),
-            ("recipient.exporter_facts", "exporter", &r.exporter_facts),
-        ] {
-            let title = self.t(title);
-            self.el("h3", "", &title);
-            self.raw("<table>");
-            self.th_row(&["col.fact", "col.value"]);
-            self.raw("<tbody>");
-            for (fact, value) in facts {
-                self.raw("<tr>");
-                let label = self.name("fact", &format!("{prefix}.{fact}"));
-                self.td(&label);
-                let value_text = self.name("tri", value);
-                let class = match (fact.as_str(), value.as_str()) {
-                    (_, "unknown") => "warn",
-                    ("cloud_computing" | "us_person", _) => "",
-                    (_, "true") => "bad",
-                    _ => "",
-                };
-                if class.is_empty() {
-                    self.td(&value_text);
-                } else {
-                    self.raw("<td>");
-                    self.badge(class, &value_text);
-                    self.raw("</td>");
-                }
-                self.raw("</tr>");
+        let body = html! {
+            dl.facts {
+                (self.fact("recipient.name", &r.name))
+                (self.fact("recipient.country", &self.name("country", &r.country)))
+                (self.fact("recipient.relationship", &self.name("relationship", &r.relationship)))
             }
-            self.raw("</tbody></table>");
-        }
-        if !r.derivations.is_empty() {
-            let title = self.t("recipient.derivations");
-            self.el("h3", "", &title);
-            let note = self.t("recipient.derivations_note");
-            self.el("p", "muted", &note);
-            for d in &r.derivations {
-                let label = self.name("fact", &d.fact);
-                let value = self.name("tri", &d.value);
-                let basis = self.t(&format!("recipient.basis_{}", d.basis));
-                self.raw("<p>");
-                self.text(&label);
-                self.raw(" <code>");
-                self.text(&d.fact);
-                self.raw("</code>: <strong>");
-                self.text(&value);
-                self.raw("</strong> (");
-                self.text(&basis);
-                self.raw(")");
-                if let Some(contradiction) = &d.contradiction {
-                    let label = self.t("recipient.contradiction");
-                    self.raw(" ");
-                    self.badge("bad", &label);
-                    self.raw(" ");
-                    // The judge words the contradiction in English; a Chinese report states it
-                    // from the two values.
-                    let text = match self.lang {
-                        Lang::En => contradiction.clone(),
-                        Lang::Zh => {
-                            let declared = d
-                                .declared
-                                .as_ref()
-                                .map_or_else(|| self.t("none"), |v| self.name("tri", v));
-                            self.l.fill(
-                                "derivation.contradiction",
-                                &[("declared", &declared), ("value", &value)],
-                            )
-                        }
-                    };
-                    self.text(&text);
-                }
-                self.raw("</p><ul>");
-                for reason in &d.reasons {
-                    self.raw("<li>");
-                    match self.lang {
-                        Lang::En => {
-                            self.text(&reason.id);
-                            if !reason.citation.is_empty() {
-                                self.raw(" <span class=\"muted\">[");
-                                self.text(&reason.citation);
-                                self.raw("]</span>");
+            p { (destination) }
+            @if self.report.frame == Frame::UsExport && ["cn", "hk", "mo"].contains(&r.country.as_str()) {
+                p { (self.t("recipient.cn_rules_for_recipient")) }
+            }
+            @for (title, prefix, facts) in [
+                ("recipient.facts", "recipient", &r.facts),
+                ("recipient.exporter_facts", "exporter", &r.exporter_facts),
+            ] {
+                h3 { (self.t(title)) }
+                table {
+                    (self.head(&["col.fact", "col.value"]))
+                    tbody {
+                        @for (fact, value) in facts {
+                            @let value_text = self.name("tri", value);
+                            tr {
+                                td { (self.name("fact", &format!("{prefix}.{fact}"))) }
+                                @match (fact.as_str(), value.as_str()) {
+                                    (_, "unknown") => td { (badge("warn", &value_text)) },
+                                    ("cloud_computing" | "us_person", _) => td { (value_text) },
+                                    (_, "true") => td { (badge("bad", &value_text)) },
+                                    _ => td { (value_text) },
+                                }
                             }
                         }
-                        // The judge's steps are English sentences; a Chinese report gives
-                        // each step's provision (the English report and the JSON keep the
-                        // words).
-                        Lang::Zh => {
-                            let citation = self.citation(&reason.citation);
-                            let text = self.l.fill("derivation.reason", &[("citation", &citation)]);
-                            self.text(&text);
+                    }
+                }
+            }
+            @if !r.derivations.is_empty() {
+                h3 { (self.t("recipient.derivations")) }
+                p.muted { (self.t("recipient.derivations_note")) }
+                @for d in &r.derivations {
+                    @let value = self.name("tri", &d.value);
+                    p {
+                        (self.name("fact", &d.fact)) " " code { (d.fact) } ": "
+                        strong { (value) }
+                        " (" (self.t(&format!("recipient.basis_{}", d.basis))) ")"
+                        @if let Some(contradiction) = &d.contradiction {
+                            " " (badge("bad", &self.t("recipient.contradiction"))) " "
+                            // The judge words the contradiction in English; a Chinese report
+                            // states it from the two values.
+                            @match self.lang {
+                                Lang::En => (contradiction),
+                                Lang::Zh => {
+                                    (self.l.fill(
+                                        "derivation.contradiction",
+                                        &[
+                                            ("declared", &d.declared.as_ref().map_or_else(|| self.t("none"), |v| self.name("tri", v))),
+                                            ("value", &value),
+                                        ],
+                                    ))
+                                }
+                            }
                         }
                     }
-                    self.raw("</li>");
+                    ul {
+                        @for reason in &d.reasons {
+                            li {
+                                @match self.lang {
+                                    Lang::En => {
+                                        (reason.id)
+                                        @if !reason.citation.is_empty() {
+                                            " " span.muted { "[" (reason.citation) "]" }
+                                        }
+                                    }
+                                    // The judge's steps are English sentences; a Chinese
+                                    // report gives each step's provision (the English report
+                                    // and the JSON keep the words).
+                                    Lang::Zh => {
+                                        (self.l.fill("derivation.reason", &[("citation", &self.citation(&reason.citation))]))
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                self.raw("</ul>");
             }
-        }
-        let title = self.t("recipient.mechanisms");
-        self.el("h3", "", &title);
-        if r.mechanisms_in_place.is_empty() {
-            self.empty("recipient.no_mechanisms");
-        } else {
-            self.raw("<table>");
-            self.th_row(&["col.mechanism", "col.since", "col.until"]);
-            self.raw("<tbody>");
-            for m in &r.mechanisms_in_place {
-                self.raw("<tr>");
-                let name = self.name("in_place", &m.id);
-                self.td(&name);
-                self.td(&m.since);
-                self.td(m.until.as_deref().unwrap_or("—"));
-                self.raw("</tr>");
+            h3 { (self.t("recipient.mechanisms")) }
+            @if r.mechanisms_in_place.is_empty() {
+                (self.empty("recipient.no_mechanisms"))
+            } @else {
+                table {
+                    (self.head(&["col.mechanism", "col.since", "col.until"]))
+                    tbody {
+                        @for m in &r.mechanisms_in_place {
+                            tr {
+                                td { (self.name("in_place", &m.id)) }
+                                td { (m.since) }
+                                td { (m.until.as_deref().unwrap_or("—")) }
+                            }
+                        }
+                    }
+                }
             }
-            self.raw("</tbody></table>");
-        }
-        self.raw("</section>\n");
+        };
+        self.section("recipient", 4, &body)
     }
 
-    fn level(&mut self, level: Level) {
+    fn level(&self, level: Level) -> Markup {
         let (key, class) = match level {
             Level::Low => ("level.low", "ok"),
             Level::Medium => ("level.medium", "warn"),
             Level::High => ("level.high", "bad"),
         };
-        let text = self.t(key);
-        self.badge(class, &text);
+        badge(class, &self.t(key))
     }
 
-    fn risks(&mut self) {
-        self.section_open("risks", 5);
-        let note = self.t("risks.note");
-        self.el("p", "muted", &note);
-        if self.report.risks.is_empty() {
-            self.empty("risks.none");
-        } else {
-            self.raw("<table>");
-            self.th_row(&[
-                "col.id",
-                "col.risk",
-                "col.likelihood",
-                "col.impact",
-                "col.mitigation",
-            ]);
-            self.raw("<tbody>");
-            for entry in &self.report.risks {
-                self.risk_row(entry);
+    fn risks(&self) -> Markup {
+        let body = html! {
+            p.muted { (self.t("risks.note")) }
+            @if self.report.risks.is_empty() {
+                (self.empty("risks.none"))
+            } @else {
+                table {
+                    (self.head(&[
+                        "col.id",
+                        "col.risk",
+                        "col.likelihood",
+                        "col.impact",
+                        "col.mitigation",
+                    ]))
+                    tbody {
+                        @for entry in &self.report.risks { (self.risk_row(entry)) }
+                    }
+                }
             }
-            self.raw("</tbody></table>");
-        }
-        self.raw("</section>\n");
+        };
+        self.section("risks", 5, &body)
     }
 
-    fn risk_row(&mut self, entry: &RiskEntry) {
+    fn risk_row(&self, entry: &RiskEntry) -> Markup {
         let kind = entry.cause.kind();
-        self.raw("<tr>");
-        self.td_code(&entry.id);
-        self.raw("<td><strong>");
-        let title = self.t(&format!("risk.{kind}.title"));
-        self.text(&title);
-        self.raw("</strong><br>");
-        let cause = self.risk_cause(&entry.cause);
-        self.text(&cause);
-        self.raw("</td><td>");
-        self.level(entry.likelihood);
-        self.raw("</td><td>");
-        self.level(entry.impact);
-        self.raw("</td>");
-        let mitigation = self.t(&format!("risk.{kind}.mitigation"));
-        self.td(&mitigation);
-        self.raw("</tr>");
+        html! {
+            tr {
+                td { code { (entry.id) } }
+                td {
+                    strong { (self.t(&format!("risk.{kind}.title"))) }
+                    br;
+                    (self.risk_cause(&entry.cause))
+                }
+                td { (self.level(entry.likelihood)) }
+                td { (self.level(entry.impact)) }
+                td { (self.t(&format!("risk.{kind}.mitigation"))) }
+            }
+        }
     }
 
     fn risk_cause(&self, cause: &RiskCause) -> String {
@@ -1525,7 +1163,7 @@ impl Page<'_> {
                         ("category", &self.category(category)),
                         ("n", &num(*individuals)),
                         ("form", &self.name("form", form)),
-                        ("regimes", &regimes.join(self.l.get("list_sep"))),
+                        ("regimes", &self.list(&regimes)),
                     ],
                 )
             }
@@ -1633,340 +1271,251 @@ impl Page<'_> {
         }
     }
 
-    fn rights(&mut self) {
-        self.section_open("rights", 6);
-        let recipient = self.report.recipient.name.clone();
-        for channel in &self.report.rights {
-            self.rights_channel(channel, &recipient);
-        }
-        self.raw("</section>\n");
+    fn rights(&self) -> Markup {
+        let body = html! {
+            @for channel in &self.report.rights {
+                (self.rights_channel(channel, &self.report.recipient.name))
+            }
+        };
+        self.section("rights", 6, &body)
     }
 
-    fn rights_channel(&mut self, c: &RightsChannel, recipient: &str) {
+    fn rights_channel(&self, c: &RightsChannel, recipient: &str) -> Markup {
         let title = format!(
             "{} — {}",
             self.name("jurisdiction", &c.jurisdiction),
             self.t(&format!("rights.{}.title", c.id))
         );
-        self.el("h3", "", &title);
         let categories: Vec<String> = c.categories.iter().map(|id| self.category(id)).collect();
         let text = self.l.fill(
             &format!("rights.{}.text", c.id),
             &[
                 ("recipient", recipient),
-                ("categories", &categories.join(self.l.get("list_sep"))),
+                ("categories", &self.list(&categories)),
             ],
         );
-        self.el("p", "", &text);
-        self.raw("<p class=\"muted\">");
-        let basis = self.t("rights.basis");
-        self.text(&basis);
-        self.raw(" ");
-        let citation = self.citation(&c.citation);
-        self.text(&citation);
-        if let Some(m) = &c.mechanism {
-            self.raw(" · ");
-            let name = self.name("mechanism", &m.id);
-            self.text(&name);
-            self.raw(" ");
-            let status = self.name("status", &m.status);
-            self.badge(Self::status_class(&m.status), &status);
-        }
-        if !c.rules.is_empty() {
-            self.raw(" · ");
-            let label = self.t("rights.rules");
-            self.text(&label);
-            self.raw(" ");
-            for (i, rule) in c.rules.iter().enumerate() {
-                if i > 0 {
-                    self.raw(", ");
+        html! {
+            h3 { (title) }
+            p { (text) }
+            p.muted {
+                (self.t("rights.basis")) " " (self.citation(&c.citation))
+                @if let Some(m) = &c.mechanism {
+                    " · " (self.name("mechanism", &m.id)) " "
+                    (badge(parts::status_class(&m.status), &self.name("status", &m.status)))
                 }
-                self.raw("<code>");
-                self.text(rule);
-                self.raw("</code>");
+                @if !c.rules.is_empty() {
+                    " · " (self.t("rights.rules")) " "
+                    @for (i, rule) in c.rules.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        code { (rule) }
+                    }
+                }
             }
         }
-        self.raw("</p>");
     }
 
-    fn evidence(&mut self) {
+    fn evidence(&self) -> Markup {
         let e = &self.report.evidence;
-        self.section_open("evidence", 7);
-        let title = self.t("evidence.rules");
-        self.el("h3", "", &title);
-        if e.rules.is_empty() {
-            self.empty("evidence.no_rules");
-        } else {
-            self.raw("<table>");
-            self.th_row(&[
-                "col.stage",
-                "col.jurisdiction",
-                "col.rule",
-                "col.role",
-                "col.citation",
-                "col.location",
-            ]);
-            self.raw("<tbody>");
-            for rule in &e.rules {
-                self.raw("<tr>");
-                let stage = self.name("stage", &rule.stage);
-                self.td(&stage);
-                let j = self.name("jurisdiction", &rule.jurisdiction);
-                self.td(&j);
-                self.raw("<td><code>");
-                self.text(&rule.id);
-                self.raw("</code>");
-                if let Some(explain) = self.explanation(&rule.id, rule.explain.as_deref()) {
-                    self.raw("<br><span class=\"muted\">");
-                    self.text(&explain);
-                    self.raw("</span>");
-                }
-                self.raw("</td>");
-                let role = self.name("role", &rule.role);
-                self.td(&role);
-                let cited = self.citation(&rule.citation);
-                let citation = match &rule.source {
-                    Some(source) => format!("{cited} [{source}]"),
-                    None => cited,
-                };
-                self.td(&citation);
-                self.td_code(&rule.location);
-                self.raw("</tr>");
-            }
-            self.raw("</tbody></table>");
-        }
-        let title = self.t("evidence.findings");
-        self.el("h3", "", &title);
-        let note = self.t("evidence.findings_note");
-        self.el("p", "muted", &note);
-        if e.findings.is_empty() {
-            self.empty("evidence.no_findings");
-        } else {
-            self.raw("<table>");
-            self.th_row(&[
-                "col.dataset",
-                "col.column",
-                "col.category",
-                "col.confidence_n",
-                "col.detectors",
-                "col.rows_n",
-                "col.nulls_n",
-                "col.distinct_n",
-            ]);
-            self.raw("<tbody>");
-            for f in &e.findings {
-                self.raw("<tr>");
-                self.td_code(&f.dataset);
-                self.td_code(&f.column);
-                self.category_cell(&f.category);
-                self.td_num(&format!("{:.2}", f.confidence));
-                let detectors: Vec<String> = f
-                    .detectors
-                    .iter()
-                    .map(|d| {
-                        if d.detector == "header" {
-                            format!("{} → {}", self.t("evidence.header"), d.category)
-                        } else {
-                            format!(
-                                "{} → {} ({}/{})",
-                                d.detector,
-                                d.category,
-                                num(d.matched),
-                                num(d.sampled)
-                            )
+        let body = html! {
+            h3 { (self.t("evidence.rules")) }
+            @if e.rules.is_empty() {
+                (self.empty("evidence.no_rules"))
+            } @else {
+                table {
+                    (self.head(&[
+                        "col.stage",
+                        "col.jurisdiction",
+                        "col.rule",
+                        "col.role",
+                        "col.citation",
+                        "col.location",
+                    ]))
+                    tbody {
+                        @for rule in &e.rules {
+                            @let cited = self.citation(&rule.citation);
+                            tr {
+                                td { (self.name("stage", &rule.stage)) }
+                                td { (self.name("jurisdiction", &rule.jurisdiction)) }
+                                td {
+                                    code { (rule.id) }
+                                    @if let Some(explain) = self.explanation(&rule.id, rule.explain.as_deref()) {
+                                        br;
+                                        span.muted { (explain) }
+                                    }
+                                }
+                                td { (self.name("role", &rule.role)) }
+                                td {
+                                    @match &rule.source {
+                                        Some(source) => { (cited) " [" (source) "]" }
+                                        None => (cited),
+                                    }
+                                }
+                                td { code { (rule.location) } }
+                            }
                         }
-                    })
-                    .collect();
-                self.raw("<td class=\"mono\">");
-                for (i, d) in detectors.iter().enumerate() {
-                    if i > 0 {
-                        self.raw("<br>");
                     }
-                    self.text(d);
                 }
-                self.raw("</td>");
-                self.td_num(&num(f.rows));
-                self.td_num(&num(f.nulls));
-                let distinct = if f.distinct_estimated {
-                    format!("≈{}", num(f.distinct))
-                } else {
-                    num(f.distinct)
-                };
-                self.td_num(&distinct);
-                self.raw("</tr>");
             }
-            self.raw("</tbody></table>");
-        }
-        let title = self.t("evidence.receipt");
-        self.el("h3", "", &title);
-        match &e.receipt {
-            Some(receipt) => {
-                let note = self.t("evidence.receipt_note");
-                self.el("p", "muted", &note);
-                self.el("pre", "", receipt);
+            h3 { (self.t("evidence.findings")) }
+            p.muted { (self.t("evidence.findings_note")) }
+            @if e.findings.is_empty() {
+                (self.empty("evidence.no_findings"))
+            } @else {
+                table {
+                    (self.head(&[
+                        "col.dataset",
+                        "col.column",
+                        "col.category",
+                        "col.confidence_n",
+                        "col.detectors",
+                        "col.rows_n",
+                        "col.nulls_n",
+                        "col.distinct_n",
+                    ]))
+                    tbody {
+                        @for f in &e.findings {
+                            tr {
+                                td { code { (f.dataset) } }
+                                td { code { (f.column) } }
+                                (self.category_cell(&f.category))
+                                td.num { (format!("{:.2}", f.confidence)) }
+                                td.mono {
+                                    @for (i, d) in f.detectors.iter().enumerate() {
+                                        @if i > 0 { br; }
+                                        @if d.detector == "header" {
+                                            (self.t("evidence.header")) " → " (d.category)
+                                        } @else {
+                                            (d.detector) " → " (d.category)
+                                            " (" (num(d.matched)) "/" (num(d.sampled)) ")"
+                                        }
+                                    }
+                                }
+                                td.num { (num(f.rows)) }
+                                td.num { (num(f.nulls)) }
+                                td.num {
+                                    @if f.distinct_estimated { "≈" }
+                                    (num(f.distinct))
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            None => self.empty("cover.not_logged"),
-        }
-        self.raw("</section>\n");
+            h3 { (self.t("evidence.receipt")) }
+            @match &e.receipt {
+                Some(receipt) => {
+                    p.muted { (self.t("evidence.receipt_note")) }
+                    pre { (receipt) }
+                }
+                None => (self.empty("cover.not_logged")),
+            }
+        };
+        self.section("evidence", 7, &body)
     }
 
-    fn signoff(&mut self) {
-        self.section_open("signoff", 8);
-        let title = self.t("signoff.retention");
-        self.el("h3", "", &title);
-        if self.report.retention.is_empty() {
-            self.empty("signoff.no_retention");
-        }
-        self.raw("<ul>");
-        for r in &self.report.retention {
-            let text = self.l.fill(
-                "signoff.retention_value",
-                &[
-                    ("jurisdiction", &self.name("jurisdiction", &r.jurisdiction)),
-                    ("years", &r.years.to_string()),
-                    ("citation", &self.citation(&r.citation)),
-                ],
-            );
-            self.el("li", "", &text);
-        }
-        self.raw("</ul>");
-        for part in &self.report.filing {
-            let title = self.t(&format!("filing.{}.title", part.id));
-            self.el("h3", "", &title);
-            let basis = format!("{} {}", self.t("rights.basis"), self.citation(&part.basis));
-            self.el("p", "muted", &basis);
-            self.raw("<table data-filing=\"");
-            self.raw(match part.id.as_str() {
-                "pipia" => "pipia",
-                "cac_filing" => "cac_filing",
-                _ => "us_record",
-            });
-            self.raw("\">");
-            self.th_row(&["col.filing_item", "col.filing_state"]);
-            self.raw("<tbody>");
-            for item in &part.items {
-                self.raw("<tr>");
-                let label = self.t(&format!("filing.item.{}", item.id));
-                self.td(&label);
-                let (class, text) = match item.state.as_str() {
-                    "answered" if item.at.as_deref() == Some("cover") => {
-                        ("ok", self.t("filing.on_cover"))
-                    }
-                    "answered" => {
-                        let section = item.at.as_deref().unwrap_or_default();
-                        let number = SECTIONS
-                            .iter()
-                            .position(|s| *s == section)
-                            .map_or_else(String::new, |n| n.to_string());
-                        let name = self.t(&format!("section.{section}"));
-                        (
-                            "ok",
-                            self.l
-                                .fill("filing.answered", &[("n", &number), ("section", &name)]),
-                        )
-                    }
-                    "in_place" => (
-                        "ok",
-                        self.l.fill(
-                            "filing.in_place",
-                            &[("since", item.at.as_deref().unwrap_or_default())],
-                        ),
-                    ),
-                    _ => {
-                        let by = self.t(&format!(
-                            "filing.by.{}",
-                            item.by.as_deref().unwrap_or("exporter")
-                        ));
-                        ("warn", self.l.fill("filing.to_complete", &[("by", &by)]))
-                    }
-                };
-                self.raw("<td>");
-                self.badge(class, &text);
-                self.raw("</td></tr>");
+    /// A filing item's state: answered on the cover or in a numbered section, a mechanism in
+    /// place since a day, or to be completed by someone.
+    fn filing_state(
+        &self,
+        state: &str,
+        at: Option<&str>,
+        by: Option<&str>,
+    ) -> (&'static str, String) {
+        match state {
+            "answered" if at == Some("cover") => ("ok", self.t("filing.on_cover")),
+            "answered" => {
+                let section = at.unwrap_or_default();
+                let number = SECTIONS
+                    .iter()
+                    .position(|s| *s == section)
+                    .map_or_else(String::new, |n| n.to_string());
+                let name = self.t(&format!("section.{section}"));
+                (
+                    "ok",
+                    self.l
+                        .fill("filing.answered", &[("n", &number), ("section", &name)]),
+                )
             }
-            self.raw("</tbody></table>");
+            "in_place" => (
+                "ok",
+                self.l
+                    .fill("filing.in_place", &[("since", at.unwrap_or_default())]),
+            ),
+            _ => {
+                let by = self.t(&format!("filing.by.{}", by.unwrap_or("exporter")));
+                ("warn", self.l.fill("filing.to_complete", &[("by", &by)]))
+            }
         }
-        let note = self.t("signoff.note");
-        self.el("p", "", &note);
-        self.raw("<table class=\"sign\">");
-        self.th_row(&["col.role", "col.name", "col.signature", "col.date"]);
-        self.raw("<tbody>");
-        for role in ["signoff.assessor", "signoff.dpo", "signoff.approver"] {
-            self.raw("<tr>");
-            let label = self.t(role);
-            self.td(&label);
-            // The named assessor, when the assessment names one; the rest is signed by hand.
-            let name = match (role, &self.report.cover.assessor) {
-                ("signoff.assessor", Some(name)) => name.clone(),
-                _ => String::new(),
-            };
-            self.td(&name);
-            self.raw("<td></td><td></td></tr>");
-        }
-        self.raw("</tbody></table>");
-        self.raw("</section>\n");
+    }
+
+    fn signoff(&self) -> Markup {
+        let body = html! {
+            h3 { (self.t("signoff.retention")) }
+            @if self.report.retention.is_empty() {
+                (self.empty("signoff.no_retention"))
+            }
+            ul {
+                @for r in &self.report.retention {
+                    li {
+                        (self.l.fill(
+                            "signoff.retention_value",
+                            &[
+                                ("jurisdiction", &self.name("jurisdiction", &r.jurisdiction)),
+                                ("years", &r.years.to_string()),
+                                ("citation", &self.citation(&r.citation)),
+                            ],
+                        ))
+                    }
+                }
+            }
+            @for part in &self.report.filing {
+                h3 { (self.t(&format!("filing.{}.title", part.id))) }
+                p.muted { (self.t("rights.basis")) " " (self.citation(&part.basis)) }
+                table data-filing=(match part.id.as_str() {
+                    "pipia" => "pipia",
+                    "cac_filing" => "cac_filing",
+                    _ => "us_record",
+                }) {
+                    (self.head(&["col.filing_item", "col.filing_state"]))
+                    tbody {
+                        @for item in &part.items {
+                            @let (class, text) = self.filing_state(&item.state, item.at.as_deref(), item.by.as_deref());
+                            tr {
+                                td { (self.t(&format!("filing.item.{}", item.id))) }
+                                td { (badge(class, &text)) }
+                            }
+                        }
+                    }
+                }
+            }
+            p { (self.t("signoff.note")) }
+            table.sign {
+                (self.head(&["col.role", "col.name", "col.signature", "col.date"]))
+                tbody {
+                    @for role in ["signoff.assessor", "signoff.dpo", "signoff.approver"] {
+                        tr {
+                            td { (self.t(role)) }
+                            // The named assessor, when the assessment names one; the rest is
+                            // signed by hand.
+                            td {
+                                @if let ("signoff.assessor", Some(name)) = (role, &self.report.cover.assessor) {
+                                    (name)
+                                }
+                            }
+                            td {}
+                            td {}
+                        }
+                    }
+                }
+            }
+        };
+        self.section("signoff", 8, &body)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_every_special_character() {
-        let mut out = String::new();
-        escape_into(&mut out, r#"<script>alert("x")</script> & 'y'"#);
-        assert_eq!(
-            out,
-            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
-        );
-    }
-
-    #[test]
-    fn article_numbers_in_chinese_numerals() {
-        for (n, text) in [
-            (1, "一"),
-            (10, "十"),
-            (13, "十三"),
-            (20, "二十"),
-            (39, "三十九"),
-            (100, "一百"),
-            (105, "一百零五"),
-            (110, "一百一十"),
-            (1259, "1259"),
-        ] {
-            assert_eq!(cn_number(n), text);
-        }
-    }
-
-    #[test]
-    fn citations_are_chinese_in_a_chinese_report() {
-        let locale = Locale::load(Lang::Zh).unwrap();
-        for (en, zh) in [
-            ("PIPL Art. 39", "《个人信息保护法》第三十九条"),
-            (
-                "CAC16 Art. 5(4); NDSMR Art. 35(4)",
-                "《促进和规范数据跨境流动规定》第五条第四项；《网络数据安全管理条例》第三十五条第四项",
-            ),
-            (
-                "CAC16 Art. 8; CAC13",
-                "《促进和规范数据跨境流动规定》第八条；《个人信息出境标准合同办法》",
-            ),
-            ("CAC20 Arts. 1-3", "《个人信息出境认证办法》第一条至第三条"),
-            (
-                "28 CFR 202.401(a); 28 CFR 202.1001",
-                "28 CFR 202.401(a)；28 CFR 202.1001",
-            ),
-            (
-                "CSL Art. 37 (Art. 39 as amended, from 2026-01-01)",
-                "《网络安全法》第三十七条（2026年1月1日起施行的修正文本为第三十九条）",
-            ),
-        ] {
-            assert_eq!(citation(&locale, Lang::Zh, en), zh);
-            assert_eq!(citation(&locale, Lang::En, en), en);
-        }
-        assert!(locale.missing().is_empty(), "{:?}", locale.missing());
-    }
 
     #[test]
     fn numbers_are_grouped_by_thousands() {

@@ -33,13 +33,14 @@ mod html;
 mod kept;
 mod locale;
 mod model;
+pub mod parts;
 mod risk;
 mod verdict;
 
 pub use filing::{FilingItem, FilingPart};
 pub use html::render_html;
 pub use kept::{ReportLog, bound_json, sha256_hex};
-pub use locale::{Lang, shared_text};
+pub use locale::{Lang, Locale, shared_text};
 pub use model::{
     CategoryName, Cover, DatasetRow, DecisionSection, DeidInput, DeidSummary, DueRow, Evidence,
     EvidenceRule, Finding, FindingDetector, Frame, InventoryRow, InventorySection, LogCheckpoint,

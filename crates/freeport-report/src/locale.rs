@@ -51,21 +51,67 @@ pub(crate) const ZH_ONLY: [&str; 7] = [
     "derivation",
 ];
 
-/// One language's strings.
+/// One language's strings, as the report and the pages that show the same things (the port's
+/// dashboard, through [`crate::parts`]) word them.
 #[derive(Debug)]
-pub(crate) struct Locale {
-    strings: BTreeMap<String, String>,
+pub struct Locale {
+    lang: Lang,
+    strings: &'static BTreeMap<String, String>,
     /// Keys asked for and not found; tests assert this stays empty.
     missing: RefCell<BTreeSet<String>>,
 }
 
+/// Both embedded locale files, parsed once per process.
+fn tables() -> &'static [Result<BTreeMap<String, String>, ReportError>; 2] {
+    static TABLES: std::sync::OnceLock<[Result<BTreeMap<String, String>, ReportError>; 2]> =
+        std::sync::OnceLock::new();
+    TABLES.get_or_init(|| [flatten("en.toml", EN), flatten("zh.toml", ZH)])
+}
+
+fn table(lang: Lang) -> &'static Result<BTreeMap<String, String>, ReportError> {
+    let [en, zh] = tables();
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
 impl Locale {
     pub(crate) fn load(lang: Lang) -> Result<Self, ReportError> {
-        let (file, text) = lang.file();
-        Ok(Self {
-            strings: flatten(file, text)?,
+        match table(lang) {
+            Ok(strings) => Ok(Self {
+                lang,
+                strings,
+                missing: RefCell::default(),
+            }),
+            Err(ReportError::Locale { file, reason }) => Err(ReportError::Locale {
+                file,
+                reason: reason.clone(),
+            }),
+            Err(other) => Err(ReportError::Locale {
+                file: lang.file().0,
+                reason: other.to_string(),
+            }),
+        }
+    }
+
+    /// The report's words in `lang` for another renderer (the port's dashboard). The embedded
+    /// files are checked by this crate's tests; a broken one gives no strings, and every key
+    /// then renders as itself (visible, never a crash).
+    #[must_use]
+    pub fn shared(lang: Lang) -> Self {
+        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+        Self {
+            lang,
+            strings: table(lang).as_ref().unwrap_or(&EMPTY),
             missing: RefCell::default(),
-        })
+        }
+    }
+
+    /// The language of these words.
+    #[must_use]
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// The string for `key`; a missing key renders as itself (and is recorded), so a gap shows
@@ -84,6 +130,13 @@ impl Locale {
     /// translations of ids, e.g. a mechanism the locale does not name yet).
     pub(crate) fn try_get(&self, key: &str) -> Option<&str> {
         self.strings.get(key).map(String::as_str)
+    }
+
+    /// A translated id with a fallback to the id itself (packs may add ids before the locale
+    /// files name them).
+    pub(crate) fn name(&self, prefix: &str, id: &str) -> String {
+        self.try_get(&format!("{prefix}.{id}"))
+            .map_or_else(|| id.to_owned(), str::to_owned)
     }
 
     /// The string for `key` with `{name}` placeholders replaced.
@@ -165,20 +218,8 @@ fn walk(
 /// `lang`: other renderers (the port's dashboard) print the same words for the same things.
 #[must_use]
 pub fn shared_text(lang: Lang, key: &str) -> Option<&'static str> {
-    static STRINGS: std::sync::OnceLock<[BTreeMap<String, String>; 2]> = std::sync::OnceLock::new();
-    let [en, zh] = STRINGS.get_or_init(|| {
-        // The embedded files are checked by this crate's tests; a broken one gives no strings.
-        [
-            flatten("en.toml", EN).unwrap_or_default(),
-            flatten("zh.toml", ZH).unwrap_or_default(),
-        ]
-    });
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-    .get(key)
-    .map(String::as_str)
+    // The embedded files are checked by this crate's tests; a broken one gives no strings.
+    table(lang).as_ref().ok()?.get(key).map(String::as_str)
 }
 
 #[cfg(test)]
@@ -253,8 +294,13 @@ mod tests {
 
     #[test]
     fn fill_replaces_every_placeholder() {
+        let strings = Box::leak(Box::new(BTreeMap::from([(
+            "a".to_owned(),
+            "{x} and {y}".to_owned(),
+        )])));
         let locale = Locale {
-            strings: BTreeMap::from([("a".to_owned(), "{x} and {y}".to_owned())]),
+            lang: Lang::En,
+            strings,
             missing: RefCell::default(),
         };
         assert_eq!(locale.fill("a", &[("x", "1"), ("y", "2")]), "1 and 2");

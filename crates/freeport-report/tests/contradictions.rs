@@ -87,7 +87,7 @@ const WORDS: [Words; 2] = [
         lang: Lang::En,
         blocked: "The transfer may not go ahead as described",
         obligations_apply: "the mechanisms and obligations below apply",
-        clear: "neither country&#39;s rules ask anything of it",
+        clear: "neither country's rules ask anything of it",
         no_mechanism_required: "No mechanism is required.",
         no_obligation: "No obligation follows.",
         to_do: "to be done",

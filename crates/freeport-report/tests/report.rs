@@ -323,7 +323,7 @@ fn party_derivations_and_each_laws_outcome_are_shown() {
     for (lang, title, contradiction, law) in [
         (
             Lang::En,
-            "How the parties&#39; status was derived",
+            "How the parties' status was derived",
             "contradicts the declaration",
             "28 CFR Part 202 (Data Security Program)",
         ),
@@ -488,7 +488,7 @@ fn a_us_to_china_transfer_is_framed_by_the_us_record() {
             Lang::En,
             "Record of a transaction under 28 CFR Part 202 (28 CFR 202.1101)",
             "Personal-information protection impact assessment (PIPL",
-            "China&#39;s rules as they apply to the recipient:",
+            "China's rules as they apply to the recipient:",
             "China — personal information",
         ),
         (

@@ -155,6 +155,8 @@ async fn public_pages_read_in_both_languages_without_an_account() {
             .starts_with("text/css")
     );
     assert!(css.contains("@media print"));
+    // The report's shared parts (badges on the filing page) come with the report's CSS.
+    assert!(css.ends_with(freeport_report::parts::STYLESHEET));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -303,7 +303,8 @@ async fn stylesheet() -> Response {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        STYLESHEET,
+        // The report's shared parts are drawn with the report's CSS.
+        format!("{STYLESHEET}{}", freeport_report::parts::STYLESHEET),
     )
         .into_response()
 }

@@ -6,7 +6,8 @@ use freeport_port::port::{
     AssessmentUpload, AttachmentKind, CaseView, FilingSummary, FilingView, NOT_PERSONAL_DATA,
     Publication, QueueItem,
 };
-use freeport_report::Lang;
+use freeport_report::parts;
+use freeport_report::{DueRow, Lang, Locale, MechanismRow, RuleRef};
 use freeport_store::docket::{CaseStatus, ContestStatus, FilingStatus, Role};
 use maud::{DOCTYPE, Markup, html};
 
@@ -603,91 +604,42 @@ fn transfer(lang: Lang, facts: &serde_json::Value) -> Markup {
 }
 
 /// One side's decision at filing: the deciding rules with citations, the mechanisms and their
-/// state, and the obligations in the page's language.
+/// state, the obligations and the due dates, each drawn by the report's own part
+/// ([`freeport_report::parts`]) so the page and the report read alike.
 fn side_decision(lang: Lang, side: &str, decision: &serde_json::Value) -> Markup {
-    let rules = decision["rules"].as_array().cloned().unwrap_or_default();
-    let mechanisms = decision["mechanisms"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let obligations_key = match lang {
-        Lang::En => "obligations",
-        Lang::Zh => "obligations_zh",
-    };
-    let obligations = decision[obligations_key]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+    // The judgement's JSON as `freeport judge` prints it, read into the report's rows; a part
+    // the judgement does not hold is shown as absent.
+    fn rows<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Vec<T> {
+        serde_json::from_value(value.clone()).unwrap_or_default()
+    }
+    let rules: Vec<RuleRef> = rows(&decision["rules"]);
+    let mechanisms: Vec<MechanismRow> = rows(&decision["mechanisms"]);
+    let obligations: Vec<String> = rows(&decision["obligations"]);
+    let obligations_zh: Vec<String> = rows(&decision["obligations_zh"]);
+    let due: Vec<DueRow> = rows(&decision["due"]);
+    let words = Locale::shared(lang);
+    let l = &words;
     html! {
         section.side aria-labelledby={ "side-" (side) } {
             h2 #{ "side-" (side) } {
-                (t(lang, side_key(side))) " · " (i18n::outcome(lang, &text(&decision["outcome"])))
+                (t(lang, side_key(side))) " · " (i18n::outcome(lang, decision["outcome"].as_str().unwrap_or("")))
             }
             @if !rules.is_empty() {
                 h3 { (t(lang, "filing.rules")) }
-                ul.rules {
-                    @for rule in &rules {
-                        li { code { (text(&rule["id"])) } " — " (text(&rule["citation"])) }
-                    }
-                }
+                p { (parts::rules_cited(l, &rules)) }
             }
             @if !mechanisms.is_empty() {
                 h3 { (t(lang, "filing.mechanisms")) }
-                ul {
-                    @for m in &mechanisms {
-                        li {
-                            (i18n::report_word(lang, "mechanism", &text(&m["id"])))
-                            ": " (i18n::report_word(lang, "status", &text(&m["status"])))
-                        }
-                    }
-                }
+                (parts::mechanisms(l, &mechanisms))
             }
             @if !obligations.is_empty() {
                 h3 { (t(lang, "filing.obligations")) }
-                ul { @for o in &obligations { li { (text(o)) } } }
+                (parts::obligations(l, &obligations, &obligations_zh))
             }
-            (due_dates(lang, &decision["due"]))
-        }
-    }
-}
-
-/// The deadlines a side's decision sets, in the page's language as the packs word them: the day
-/// (or, when the facts do not give the day it counts from, how it is counted), what is due, how
-/// the day is counted and where it is written.
-fn due_dates(lang: Lang, due: &serde_json::Value) -> Markup {
-    let due = due.as_array().cloned().unwrap_or_default();
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
-    let (what, counted) = match lang {
-        Lang::En => ("what", "counted"),
-        Lang::Zh => ("what_zh", "counted_zh"),
-    };
-    let approximate = due.iter().any(|d| d["approximate"] == true);
-    html! {
-        @if !due.is_empty() {
-            h3 { (t(lang, "filing.due")) }
-            table.due {
-                (head(lang, &["filing.due_on", "filing.due_what", "filing.due_counted", "filing.due_citation"]))
-                tbody {
-                    @for d in &due {
-                        tr {
-                            td {
-                                @match d["due"].as_str() {
-                                    Some(day) => {
-                                        time datetime=(day) { (day) }
-                                        @if d["approximate"] == true { " " (t(lang, "filing.due_approximate")) }
-                                    }
-                                    None => { (t(lang, "filing.due_unknown")) }
-                                }
-                            }
-                            td { (text(&d[what])) }
-                            td { (text(&d[counted])) }
-                            td lang="und" { (text(&d["citation"])) }
-                        }
-                    }
-                }
+            @if !due.is_empty() {
+                h3 { (t(lang, "filing.due")) }
+                (parts::due_table(l, &due))
             }
-            @if approximate { p.muted { (t(lang, "filing.due_approximate_note")) } }
         }
     }
 }
