@@ -387,6 +387,8 @@ fn us_context() -> Result<Context, Error> {
             ("passive_investment", b(false)),
             ("scenario", s("other")),
             ("relationship", s("vendor")),
+            ("corporate_operation", s("none")),
+            ("government_request", b(false)),
             ("government_related", b(false)),
             ("covered_personal_identifiers", n(150_000)),
             ("precise_geolocation_devices", n(0)),
