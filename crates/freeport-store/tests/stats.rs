@@ -47,7 +47,9 @@ fn a_study_approval_is_recorded_once_per_country_with_its_queued_entry(db) {
     let us = store
         .transaction(|tx| tx.record_study_approval(&approval("us", "smith", b"entry-us")))
         .unwrap();
-    assert_eq!(us.seq, 2);
+    // Later in approval order. PostgreSQL's sequence spends a number on the insert the
+    // repeated approval skipped, so the numbers need not be consecutive.
+    assert!(us.seq > first.seq);
     let listed = store.transaction(|tx| tx.study_approvals()).unwrap();
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0].log_index, Some(7));
