@@ -498,14 +498,9 @@ pub struct ScanArgs {
     /// with memory bounded by --memory-limit (needs a build with the `lake` feature).
     #[arg(long, value_enum, default_value_t = Engine::Native)]
     pub engine: Engine,
-    /// MiB the DataFusion engine may hold before grouping spills to disk (--engine
-    /// datafusion).
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(16..))]
-    pub memory_limit: Option<u64>,
-    /// Where the DataFusion engine writes spill files (--engine datafusion; default: the
-    /// system's temporary directory).
-    #[arg(long, value_name = "DIR")]
-    pub spill_dir: Option<PathBuf>,
+    /// The lake engine's memory bound and spill directory.
+    #[command(flatten)]
+    pub lake: LakeLimits,
 }
 
 /// Which engine `freeport scan` runs on.
@@ -1635,14 +1630,9 @@ pub struct DeidArgs {
     /// Parquet (needs a build with the `lake` feature).
     #[arg(long, value_enum, default_value_t = Engine::Native)]
     pub engine: Engine,
-    /// MiB the DataFusion engine may hold before grouping spills to disk (--engine
-    /// datafusion).
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(16..))]
-    pub memory_limit: Option<u64>,
-    /// Where the DataFusion engine writes spill files (--engine datafusion; default: the
-    /// system's temporary directory).
-    #[arg(long, value_name = "DIR")]
-    pub spill_dir: Option<PathBuf>,
+    /// The lake engine's memory bound and spill directory.
+    #[command(flatten)]
+    pub lake: LakeLimits,
 }
 
 /// `freeport deid ...` actions other than a run.
@@ -1861,6 +1851,20 @@ pub fn format_in_args(args: &[std::ffi::OsString]) -> Format {
         }
     }
     found
+}
+
+/// The options only the lake engine (`--engine datafusion`) reads, for `scan` and `deid`
+/// alike; the native engine refuses them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LakeLimits {
+    /// MiB the DataFusion engine may hold before grouping spills to disk (--engine
+    /// datafusion).
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(16..))]
+    pub memory_limit: Option<u64>,
+    /// Where the DataFusion engine writes spill files (--engine datafusion; default: the
+    /// system's temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub spill_dir: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ pub(crate) fn run(args: &DeidArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     if args.engine == Engine::Datafusion {
         return run_lake(args, input, config, output, profile, out);
     }
-    super::scan::refuse_lake_options(args.memory_limit, args.spill_dir.as_deref())?;
+    super::scan::refuse_lake_options(&args.lake)?;
     let encoding = match &args.encoding {
         Some(label) => Some(freeport_read::parse_encoding(label)?),
         None => None,
@@ -271,16 +271,11 @@ fn run_lake(
         .as_deref()
         .map(|path| Target::of(path, false))
         .transpose()?;
-    let memory_limit = args
-        .memory_limit
-        .map_or(freeport_lake::DEFAULT_MEMORY_LIMIT, |mib| {
-            usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
-        });
     let options = freeport_lake::deid::LakeDeidOptions {
         profile,
         threads: 0,
-        memory_limit,
-        spill_dir: args.spill_dir.clone(),
+        memory_limit: super::scan::lake_memory_limit(&args.lake),
+        spill_dir: args.lake.spill_dir.clone(),
     };
     let cfg = freeport_deid::config::LoadedConfig::from_file(config)?;
     let started = Instant::now();

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use comfy_table::Cell;
-use freeport_cli::{Engine, ScanArgs, TableLayout};
+use freeport_cli::{Engine, LakeLimits, ScanArgs, TableLayout};
 use freeport_scan::{DatasetReport, ScanOptions, ScanReport, scan_paths};
 
 use crate::progress::Bar;
@@ -25,7 +25,7 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     let progress = Bar::new();
     let report = match args.engine {
         Engine::Native => {
-            refuse_lake_options(args.memory_limit, args.spill_dir.as_deref())?;
+            refuse_lake_options(&args.lake)?;
             scan_paths(&args.paths, &options, &progress)
         }
         Engine::Datafusion => scan_lakes(args, options, &progress)?,
@@ -46,15 +46,10 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
 /// Each PATH as a lake on DataFusion (`--engine datafusion`).
 #[cfg(feature = "lake")]
 fn scan_lakes(args: &ScanArgs, options: ScanOptions, progress: &Bar) -> Result<ScanReport, Error> {
-    let memory_limit = args
-        .memory_limit
-        .map_or(freeport_lake::DEFAULT_MEMORY_LIMIT, |mib| {
-            usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
-        });
     let options = freeport_lake::LakeOptions {
         scan: options,
-        memory_limit,
-        spill_dir: args.spill_dir.clone(),
+        memory_limit: lake_memory_limit(&args.lake),
+        spill_dir: args.lake.spill_dir.clone(),
     };
     Ok(freeport_lake::scan_lakes(&args.paths, &options, progress))
 }
@@ -75,18 +70,25 @@ pub(crate) fn apply_layout(layout: &TableLayout, read: &mut freeport_read::ReadO
     };
 }
 
+/// The lake engine's memory bound in bytes: `--memory-limit` MiB, or the engine's default
+/// (`scan` and `deid` alike).
+#[cfg(feature = "lake")]
+pub(crate) fn lake_memory_limit(lake: &LakeLimits) -> usize {
+    lake.memory_limit
+        .map_or(freeport_lake::DEFAULT_MEMORY_LIMIT, |mib| {
+            usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+        })
+}
+
 /// The native engine refuses the options only the lake engine reads (`--memory-limit`,
 /// `--spill-dir`), for `scan` and `deid` alike.
-pub(crate) fn refuse_lake_options(
-    memory_limit: Option<u64>,
-    spill_dir: Option<&std::path::Path>,
-) -> Result<(), Error> {
-    if memory_limit.is_some() {
+pub(crate) fn refuse_lake_options(lake: &LakeLimits) -> Result<(), Error> {
+    if lake.memory_limit.is_some() {
         return Err(Error::EngineOption {
             option: "--memory-limit",
         });
     }
-    if spill_dir.is_some() {
+    if lake.spill_dir.is_some() {
         return Err(Error::EngineOption {
             option: "--spill-dir",
         });
