@@ -13,13 +13,15 @@
 use std::collections::BTreeMap;
 
 use cedar_policy::Context;
-use freeport_vocabulary::{CnClass, CnCounter, CnThreshold, DspCategory, UsCounter, Vocabulary};
+use freeport_vocabulary::{
+    CnClass, CnCounter, CnThreshold, Counter, DspCategory, UsCounter, Vocabulary,
+};
 use jiff::civil::Date;
 
 use crate::facts::{CollectedIn, Form, PRECISE_GEOLOCATION_METRES, Subjects, TransferFacts, Tri};
 use crate::guard::Attr;
 use crate::parties::{Classification, FOREIGN_ADVERSARIES};
-use crate::volumes::PriorVolumes;
+use crate::volumes::{CountedVolume, PriorVolumes};
 
 /// The vocabulary id of data about children under 14 (PIPL Art 28, 31).
 const MINOR_CATEGORY: &str = "person.minor";
@@ -135,6 +137,8 @@ pub(crate) struct Inventory {
     pub(crate) us_precise_geolocation: bool,
     /// Per counter, in the order of [`UsCounter::ALL`].
     pub(crate) us: [Range; 7],
+    /// Per counter, whether an inventory item feeds it.
+    pub(crate) us_fed: [bool; 7],
 }
 
 impl Inventory {
@@ -143,6 +147,44 @@ impl Inventory {
         self.cn_pi.low != self.cn_pi.high
             || self.cn_sensitive_pi.low != self.cn_sensitive_pi.high
             || self.us.iter().any(|r| r.low != r.high)
+    }
+
+    /// The counters this transfer feeds, with what `prior` holds in each one's window:
+    /// China's two when it carries personal information collected in China, each US counter
+    /// an inventory item feeds.
+    pub(crate) fn counted(&self, prior: &PriorVolumes) -> Vec<CountedVolume> {
+        let cn = [
+            (
+                CnCounter::PersonalInformation,
+                self.cn_pi,
+                prior.cn.pi_individuals,
+            ),
+            (
+                CnCounter::SensitivePersonalInformation,
+                self.cn_sensitive_pi,
+                prior.cn.sensitive_pi_individuals,
+            ),
+        ];
+        let cn = cn
+            .into_iter()
+            .filter(|_| self.domestic_pi)
+            .map(|(counter, range, before)| CountedVolume {
+                counter: Counter::Cn(counter),
+                since: prior.cn.since,
+                prior: before,
+                transfer: [range.low, range.high],
+            });
+        let us = UsCounter::ALL
+            .into_iter()
+            .zip(self.us.iter().zip(&self.us_fed))
+            .filter(|(_, (_, fed))| **fed)
+            .map(|(counter, (range, _))| CountedVolume {
+                counter: Counter::Us(counter),
+                since: prior.us.since,
+                prior: prior.us.get(counter),
+                transfer: [range.low, range.high],
+            });
+        cn.chain(us).collect()
     }
 }
 
@@ -183,6 +225,9 @@ pub(crate) fn inventory(facts: &TransferFacts, vocabulary: &Vocabulary) -> Inven
                     continue;
                 }
                 inv.us_precise_geolocation |= counter.counts_devices();
+                if let Some(fed) = inv.us_fed.get_mut(counter.index()) {
+                    *fed = true;
+                }
                 inv.us[counter.index()].add(if counter.counts_devices() {
                     item.devices.unwrap_or(0)
                 } else {

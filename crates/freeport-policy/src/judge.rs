@@ -37,7 +37,7 @@ use crate::due::DueDate;
 use crate::facts::{Form, TransferFacts, Tri, ValidPeriod};
 use crate::pack::{Coverage, Jurisdiction, PackError, RulePack};
 use crate::parties::{self, Classification, Conclusion};
-use crate::volumes::PriorVolumes;
+use crate::volumes::{CountedVolume, PriorVolumes};
 
 /// At most this many unknown yes/no facts are expanded (2^8 = 256 cases).
 pub const MAX_UNKNOWNS: usize = 8;
@@ -128,6 +128,10 @@ pub struct Decision {
     pub mechanism_remedies: Vec<MechanismRemedy>,
     /// Versions and content hashes of the packs used.
     pub packs: BTreeMap<Jurisdiction, PackStamp>,
+    /// The counters the transfer feeds, each with its window, what was sent before inside it
+    /// and the transfer's own count: the numbers the packs compared with the thresholds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<CountedVolume>,
 }
 
 impl Decision {
@@ -569,6 +573,7 @@ impl Judge {
             remedies: Vec::new(),
             mechanism_remedies: Vec::new(),
             packs: self.stamps(),
+            volumes: inventory.counted(prior),
         })
     }
 

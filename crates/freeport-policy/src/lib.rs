@@ -83,4 +83,4 @@ pub use pack::{
 };
 pub use parties::{Basis, Conclusion, Reason};
 pub use template::{TemplateError, commented_facts, resolve_schema};
-pub use volumes::{CnPriorVolumes, PriorVolumes, UsPriorVolumes};
+pub use volumes::{CnPriorVolumes, CountedVolume, PriorVolumes, UsPriorVolumes};

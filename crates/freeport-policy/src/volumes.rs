@@ -8,7 +8,7 @@
 //! precise geolocation. Both windows are drawn once, by [`Window`]: the store counts
 //! [`PriorVolumes`] over them and the judge refuses volumes counted over another.
 
-use freeport_vocabulary::{UsCounter, Window};
+use freeport_vocabulary::{Counter, UsCounter, Window};
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -94,6 +94,36 @@ pub struct UsPriorVolumes {
     pub personal_health: u64,
     /// U.S. persons, personal financial data (§ 202.205(e)).
     pub personal_financial: u64,
+}
+
+/// One counter as the judge counted it for a transfer: what was sent before inside the
+/// counter's window and what the transfer adds. `prior + transfer` is what the pack compared
+/// with the counter's thresholds ([`Counter::thresholds`]); the report and the dashboard show
+/// these numbers rather than counting again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountedVolume {
+    /// Which counter (`{"jurisdiction": "cn", "counter": "pi"}`).
+    #[serde(flatten)]
+    pub counter: Counter,
+    /// First day of its window; the last is the transfer's date.
+    pub since: Date,
+    /// Distinct persons (devices) sent before inside the window and not in this transfer.
+    pub prior: u64,
+    /// The transfer's own count as `[low, high]`: categories feeding one counter add up to at
+    /// least the largest and at most their sum, capped by the transfer's stated total of
+    /// individuals (not for devices). Equal ends when known exactly.
+    pub transfer: [u64; 2],
+}
+
+impl CountedVolume {
+    /// The window's count with this transfer, as `[low, high]`.
+    #[must_use]
+    pub const fn cumulative(&self) -> [u64; 2] {
+        [
+            self.prior.saturating_add(self.transfer[0]),
+            self.prior.saturating_add(self.transfer[1]),
+        ]
+    }
 }
 
 impl UsPriorVolumes {

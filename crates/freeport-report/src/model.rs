@@ -11,7 +11,7 @@ use freeport_policy::{
     RulePack, SideDecision, TransferFacts, Tri,
 };
 use freeport_scan::ScanReport;
-use freeport_vocabulary::{CnClass, DspCategory, UsCounter as Counter, Vocabulary, Window};
+use freeport_vocabulary::{CnClass, CnCounter, Counter, DspCategory, Vocabulary, Window};
 use serde::{Deserialize, Serialize};
 
 use crate::risk::{RiskCause, RiskEntry, derive_risks};
@@ -780,7 +780,7 @@ impl Report {
             Frame::Other
         };
         let cover = cover(input, &summary);
-        let inventory = inventory(input, final_facts, prior);
+        let inventory = inventory(input, (final_facts, final_decision), prior);
         let minimisation = minimisation(input, final_facts, final_decision);
         let recipient = recipient(input.facts, input.decision);
         let rights = rights(input, final_facts, final_decision);
@@ -1044,30 +1044,9 @@ fn cn_class_str(class: CnClass) -> &'static str {
     }
 }
 
-/// `[low, high]` of a count over categories that may share people: at least the largest, at
-/// most the sum capped by the stated total — the judge's own bounds (freeport-policy
-/// `context::inventory`).
-#[derive(Debug, Clone, Copy, Default)]
-struct Bounds {
-    low: u64,
-    high: u64,
-}
-
-impl Bounds {
-    fn add(&mut self, n: u64) {
-        self.low = self.low.max(n);
-        self.high = self.high.saturating_add(n);
-    }
-
-    fn finish(self, total: Option<u64>) -> [u64; 2] {
-        let high = total.map_or(self.high, |t| self.high.min(t).max(self.low));
-        [self.low, high]
-    }
-}
-
 fn inventory(
     input: &ReportInput<'_>,
-    facts: &TransferFacts,
+    (facts, decision): (&TransferFacts, &Decision),
     prior: Option<&PriorVolumes>,
 ) -> InventorySection {
     let vocabulary = input.vocabulary;
@@ -1110,56 +1089,42 @@ fn inventory(
         });
     }
 
-    // Volumes as the judge counts them, on the facts of the headline decision.
-    let mut cn_pi = Bounds::default();
-    let mut cn_sensitive = Bounds::default();
-    let mut us: BTreeMap<Counter, Bounds> = BTreeMap::new();
-    for item in &facts.data.inventory {
-        let Some(category) = vocabulary.get(&item.category) else {
-            continue;
-        };
-        let is_pi = category.cn.class != CnClass::NotPi && item.form != Form::Anonymised;
-        if is_pi && item.collected_in == CollectedIn::Cn {
-            match category.cn.class {
-                CnClass::SensitivePi => cn_sensitive.add(item.individuals),
-                CnClass::Pi | CnClass::NotPi => cn_pi.add(item.individuals),
-            }
-        }
-        if item.collected_in == CollectedIn::Us {
-            for &counter in Counter::of(category) {
-                let n = if counter.counts_devices() {
-                    item.devices.unwrap_or(0)
-                } else {
-                    item.individuals
-                };
-                us.entry(counter).or_default().add(n);
-            }
-        }
-    }
-    let total = facts.data.individuals;
-    let us = us
-        .into_iter()
-        .map(|(counter, bounds)| {
-            // Devices are not persons: the person total does not bound them.
-            let cap = (!counter.counts_devices()).then_some(total).flatten();
-            (
+    // Volumes as the judge counted them for the headline decision.
+    let counted = |counter: Counter| decision.volumes.iter().find(|v| v.counter == counter);
+    let cn = |counter: CnCounter, before: u64| {
+        counted(Counter::Cn(counter)).map_or(([0, 0], before), |v| (v.transfer, v.prior))
+    };
+    let (cn_pi_transfer, cn_pi_prior) = cn(
+        CnCounter::PersonalInformation,
+        prior.map_or(0, |p| p.cn.pi_individuals),
+    );
+    let (cn_sensitive_transfer, cn_sensitive_prior) = cn(
+        CnCounter::SensitivePersonalInformation,
+        prior.map_or(0, |p| p.cn.sensitive_pi_individuals),
+    );
+    let us = decision
+        .volumes
+        .iter()
+        .filter_map(|v| match v.counter {
+            Counter::Us(counter) => Some((
                 counter.name().to_owned(),
                 UsCounter {
-                    transfer: bounds.finish(cap),
-                    prior: prior.map_or(0, |p| p.us.get(counter)),
+                    transfer: v.transfer,
+                    prior: v.prior,
                     threshold: counter.threshold(),
                 },
-            )
+            )),
+            Counter::Cn(_) => None,
         })
         .collect();
     let volumes = Volumes {
         cn_window_start: Window::cn(facts.date).from.to_string(),
         us_window_start: Some(Window::us(facts.date).from.to_string()),
         prior_known: prior.is_some(),
-        cn_pi_transfer: cn_pi.finish(total),
-        cn_sensitive_transfer: cn_sensitive.finish(total),
-        cn_pi_prior: prior.map_or(0, |p| p.cn.pi_individuals),
-        cn_sensitive_prior: prior.map_or(0, |p| p.cn.sensitive_pi_individuals),
+        cn_pi_transfer,
+        cn_sensitive_transfer,
+        cn_pi_prior,
+        cn_sensitive_prior,
         us,
     };
 

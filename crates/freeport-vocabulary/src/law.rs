@@ -215,7 +215,8 @@ pub(crate) const HUMAN_GENOMIC: [&str; 3] =
 /// threshold to the US pack as context values ([`name`](Self::name),
 /// [`threshold_name`](Self::threshold_name)); the store counts the category sets of
 /// [`of`](Self::of); the report shows them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UsCounter {
     /// U.S. persons, covered personal identifiers (§ 202.205(f)).
     CoveredPersonalIdentifiers,
@@ -299,6 +300,19 @@ impl UsCounter {
         matches!(self, Self::PreciseGeolocationDevices)
     }
 
+    /// The paragraph of 28 CFR 202.205 that sets the counter's threshold.
+    #[must_use]
+    pub const fn citation(self) -> &'static str {
+        match self {
+            Self::HumanOmic | Self::HumanGenomic => "28 CFR 202.205(a)",
+            Self::Biometric => "28 CFR 202.205(b)",
+            Self::PreciseGeolocationDevices => "28 CFR 202.205(c)",
+            Self::PersonalHealth => "28 CFR 202.205(d)",
+            Self::PersonalFinancial => "28 CFR 202.205(e)",
+            Self::CoveredPersonalIdentifiers => "28 CFR 202.205(f)",
+        }
+    }
+
     /// The counters data of `category` feeds: none, one, or for human genomic data both human
     /// 'omic and human genomic. Human genomic data is the nucleic-acid sequence data of
     /// § 202.224(a)(1), genetic test results included ([`HUMAN_GENOMIC`]); epigenomic, proteomic
@@ -330,11 +344,13 @@ impl fmt::Display for UsCounter {
 /// personal information a processor has provided abroad since 1 January of the current year,
 /// counted per natural person without splitting (CAC16 Arts 5(4), 7, 8; law-cn-us.md A.12).
 /// The judge passes each to the China pack as a context value ([`name`](Self::name)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum CnCounter {
     /// Individuals whose personal information (not sensitive) was provided abroad.
+    #[serde(rename = "pi")]
     PersonalInformation,
     /// Individuals whose sensitive personal information was provided abroad.
+    #[serde(rename = "sensitive_pi")]
     SensitivePersonalInformation,
 }
 
@@ -445,6 +461,117 @@ impl CnThreshold {
 impl fmt::Display for CnThreshold {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// One of either country's volume counters: what the judge reports it counted for a transfer
+/// and what the dashboard draws against its thresholds. Serialised as
+/// `{"jurisdiction": "cn", "counter": "pi"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "jurisdiction", content = "counter", rename_all = "lowercase")]
+pub enum Counter {
+    /// A CAC16 counter (this exporter, every recipient, since 1 January).
+    Cn(CnCounter),
+    /// A 28 CFR 202.205 counter (this U.S. person with this counterparty, 12 months).
+    Us(UsCounter),
+}
+
+impl Counter {
+    /// Every counter: China's, then the United States'.
+    pub const ALL: [Self; 9] = [
+        Self::Cn(CnCounter::PersonalInformation),
+        Self::Cn(CnCounter::SensitivePersonalInformation),
+        Self::Us(UsCounter::CoveredPersonalIdentifiers),
+        Self::Us(UsCounter::PreciseGeolocationDevices),
+        Self::Us(UsCounter::Biometric),
+        Self::Us(UsCounter::HumanOmic),
+        Self::Us(UsCounter::HumanGenomic),
+        Self::Us(UsCounter::PersonalHealth),
+        Self::Us(UsCounter::PersonalFinancial),
+    ];
+
+    /// The country that counts it.
+    #[must_use]
+    pub const fn jurisdiction(self) -> Jurisdiction {
+        match self {
+            Self::Cn(_) => Jurisdiction::Cn,
+            Self::Us(_) => Jurisdiction::Us,
+        }
+    }
+
+    /// Its name within its country: China's short name (`pi`, `sensitive_pi`), the US
+    /// counter's name.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Cn(c) => c.short_name(),
+            Self::Us(c) => c.name(),
+        }
+    }
+
+    /// Whether it counts devices rather than persons.
+    #[must_use]
+    pub const fn counts_devices(self) -> bool {
+        match self {
+            Self::Cn(_) => false,
+            Self::Us(c) => c.counts_devices(),
+        }
+    }
+
+    /// The thresholds set on it, lowest first: China's two or one ([`CnThreshold`]), the US
+    /// bulk threshold ([`UsCounter::threshold`]).
+    #[must_use]
+    pub fn thresholds(self) -> Vec<Threshold> {
+        match self {
+            Self::Cn(counter) => {
+                let mut found: Vec<Threshold> = CnThreshold::ALL
+                    .into_iter()
+                    .filter(|t| t.counter() == counter)
+                    .map(|t| Threshold {
+                        value: t.value(),
+                        inclusive: true,
+                        citation: t.citation(),
+                    })
+                    .collect();
+                found.sort_by_key(|t| t.value);
+                found
+            }
+            Self::Us(counter) => vec![Threshold {
+                value: counter.threshold(),
+                inclusive: false,
+                citation: counter.citation(),
+            }],
+        }
+    }
+}
+
+impl fmt::Display for Counter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.jurisdiction(), self.name())
+    }
+}
+
+/// A volume threshold on a [`Counter`], as a reader sees it: the number, whether reaching it
+/// means "at or over" (China's 以上) or "more than" (28 CFR 202.205's bulk), and where it is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Threshold {
+    /// The number in the text.
+    pub value: u64,
+    /// Whether the number itself reaches the threshold.
+    pub inclusive: bool,
+    /// The provision that sets it.
+    pub citation: &'static str,
+}
+
+impl Threshold {
+    /// Whether `count` has reached it.
+    #[must_use]
+    pub const fn reached_by(self, count: u64) -> bool {
+        if self.inclusive {
+            count >= self.value
+        } else {
+            count > self.value
+        }
     }
 }
 
@@ -563,5 +690,47 @@ mod tests {
             CnThreshold::SensitivePiSecurityAssessment.counter(),
             CnCounter::SensitivePersonalInformation
         );
+    }
+
+    #[test]
+    fn counters_serialise_as_jurisdiction_and_name() {
+        for counter in Counter::ALL {
+            let json = serde_json::to_value(counter).unwrap();
+            assert_eq!(json["jurisdiction"], counter.jurisdiction().as_str());
+            assert_eq!(json["counter"], counter.name());
+            assert_eq!(serde_json::from_value::<Counter>(json).unwrap(), counter);
+            assert_eq!(
+                counter.to_string(),
+                format!("{}.{}", counter.jurisdiction(), counter.name())
+            );
+        }
+    }
+
+    #[test]
+    fn thresholds_read_as_each_law_words_them() {
+        let pi = Counter::Cn(CnCounter::PersonalInformation).thresholds();
+        assert_eq!(
+            pi.iter().map(|t| t.value).collect::<Vec<_>>(),
+            [100_000, 1_000_000]
+        );
+        // 以上: the number itself reaches China's thresholds.
+        assert!(
+            pi.iter()
+                .all(|t| t.reached_by(t.value) && !t.reached_by(t.value - 1))
+        );
+        for counter in UsCounter::ALL {
+            let [bulk] = Counter::Us(counter).thresholds()[..] else {
+                panic!("{counter}: one bulk threshold");
+            };
+            // "More than": N is not bulk, N + 1 is.
+            assert_eq!(bulk.value, counter.threshold());
+            assert!(!bulk.reached_by(bulk.value) && bulk.reached_by(bulk.value + 1));
+            assert!(bulk.citation.starts_with("28 CFR 202.205("));
+        }
+        for threshold in CnThreshold::ALL {
+            let on = Counter::Cn(threshold.counter()).thresholds();
+            assert!(on.iter().any(|t| t.value == threshold.value()
+                && t.reached_by(threshold.value()) == threshold.reached_by(threshold.value())));
+        }
     }
 }

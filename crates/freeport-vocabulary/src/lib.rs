@@ -25,7 +25,9 @@ use std::sync::OnceLock;
 pub use category::{
     Category, CnClass, CnClassification, DspCategory, HipaaIdentifier, UsClassification,
 };
-pub use law::{CnCounter, CnThreshold, CollectedIn, Form, Jurisdiction, UsCounter, Window};
+pub use law::{
+    CnCounter, CnThreshold, CollectedIn, Counter, Form, Jurisdiction, Threshold, UsCounter, Window,
+};
 pub use load::{InvalidEntry, ParseError, VocabularyError};
 
 /// The vocabulary file compiled into every build.
