@@ -13,6 +13,7 @@ use crate::ReportError;
 use crate::locale::{Lang, Locale};
 use crate::parts::{self, badge, citation};
 use freeport_policy::Coverage;
+use freeport_vocabulary::{CnCounter, Counter, UsCounter};
 
 use crate::model::{
     DeidSummary, Frame, MechanismRemedyRow, Report, RightsChannel, RiskFigures, SideReport,
@@ -110,14 +111,6 @@ use freeport_util::fmt::{thousands as num, thousands_usize as num_usize};
 
 fn ratio(x: f64) -> String {
     format!("{x:.4}")
-}
-
-fn range(r: [u64; 2]) -> String {
-    if r[0] == r[1] {
-        num(r[0])
-    } else {
-        format!("{}–{}", num(r[0]), num(r[1]))
-    }
 }
 
 struct Page<'a> {
@@ -653,34 +646,36 @@ impl Page<'_> {
         let v = &self.report.inventory.volumes;
         // China's counters only for data collected in China: a US export is not China's to
         // count (law-cn-us.md Part C, note 1).
-        let cn_rows = if self.report.frame == Frame::CnExport {
-            2
-        } else {
-            0
-        };
         let cn = [
             (
-                "pi",
+                CnCounter::PersonalInformation,
                 v.cn_pi_transfer,
                 v.cn_pi_prior,
-                "inventory.cn_pi_thresholds",
             ),
             (
-                "sensitive_pi",
+                CnCounter::SensitivePersonalInformation,
                 v.cn_sensitive_transfer,
                 v.cn_sensitive_prior,
-                "inventory.cn_sensitive_thresholds",
             ),
-        ];
-        let label = |jurisdiction: &str, counter: &str| {
-            format!(
-                "{} — {}",
-                self.name("jurisdiction", jurisdiction),
-                self.name("counter", counter)
-            )
-        };
-        let cumulative =
-            |prior: u64, transfer: [u64; 2]| range(transfer.map(|n| prior.saturating_add(n)));
+        ]
+        .into_iter()
+        .filter(|_| self.report.frame == Frame::CnExport)
+        .map(|(counter, transfer, prior)| parts::VolumeRow {
+            counter: Counter::Cn(counter),
+            since: v.cn_window_start.clone(),
+            prior,
+            transfer,
+        });
+        let us = v.us.iter().filter_map(|(name, c)| {
+            let counter = UsCounter::ALL.into_iter().find(|u| u.name() == name)?;
+            Some(parts::VolumeRow {
+                counter: Counter::Us(counter),
+                since: v.us_window_start.clone().unwrap_or_default(),
+                prior: c.prior,
+                transfer: c.transfer,
+            })
+        });
+        let rows: Vec<parts::VolumeRow> = cn.chain(us).collect();
         html! {
             h3 { (self.t("inventory.volumes")) }
             @if v.prior_known {
@@ -688,38 +683,7 @@ impl Page<'_> {
             } @else {
                 (self.empty("inventory.prior_unknown"))
             }
-            table {
-                (self.head(&[
-                    "col.counter",
-                    "col.window_start",
-                    "col.prior_n",
-                    "col.transfer_n",
-                    "col.cumulative_n",
-                    "col.threshold",
-                ]))
-                tbody {
-                    @for (counter, transfer, prior, threshold) in cn.into_iter().take(cn_rows) {
-                        tr {
-                            td { (label("cn", counter)) }
-                            td { (v.cn_window_start) }
-                            td.num { (num(prior)) }
-                            td.num { (range(transfer)) }
-                            td.num { (cumulative(prior, transfer)) }
-                            td { (self.t(threshold)) }
-                        }
-                    }
-                    @for (counter, c) in &v.us {
-                        tr {
-                            td { (label("us", counter)) }
-                            td { (v.us_window_start.as_deref().unwrap_or("—")) }
-                            td.num { (num(c.prior)) }
-                            td.num { (range(c.transfer)) }
-                            td.num { (cumulative(c.prior, c.transfer)) }
-                            td { (self.l.fill("inventory.us_threshold", &[("n", &num(c.threshold))])) }
-                        }
-                    }
-                }
-            }
+            (parts::volumes(self.l, &rows))
             p.muted { (self.t("inventory.volumes_note")) }
         }
     }
@@ -1523,7 +1487,5 @@ mod tests {
         assert_eq!(num(999), "999");
         assert_eq!(num(1_000), "1,000");
         assert_eq!(num(1_500_000), "1,500,000");
-        assert_eq!(range([3, 3]), "3");
-        assert_eq!(range([3, 5]), "3–5");
     }
 }

@@ -5,7 +5,11 @@
 //! value, and [`STYLESHEET`] is the CSS they need (inlined into the report, served with the
 //! dashboard's stylesheet).
 
-use maud::{Markup, html};
+use std::fmt::Write as _;
+
+use freeport_util::fmt::thousands as num;
+use freeport_vocabulary::{CnCounter, Counter};
+use maud::{Markup, PreEscaped, html};
 
 use crate::locale::{Lang, Locale};
 use crate::model::{DueRow, MechanismRow, RuleRef};
@@ -15,6 +19,15 @@ pub const STYLESHEET: &str = r".muted{color:var(--muted)}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;border:1px solid currentColor;font-size:12px;font-weight:600;white-space:nowrap}
 .ok{color:var(--ok)}.warn{color:var(--warn)}.bad{color:var(--bad)}
 .coverage{border:2px solid currentColor;border-radius:4px;padding:6px 10px;font-weight:600}
+.volumes{margin:8px 0;padding:0}
+.volumes li{list-style:none;margin:0 0 6px}
+.volume{display:block;width:100%;max-width:640px;height:auto}
+.volume .track{fill:#eef1f4}.volume .prior{fill:#57606a}.volume .transfer{fill:#0969da}
+.volume .range{fill:#0969da;fill-opacity:.35}.volume .limit{stroke:var(--bad);stroke-width:2}
+.volume text{font-size:11px;fill:var(--ink,#1b1f24)}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
+.swatch.prior{background:#57606a}.swatch.transfer{background:#0969da}.swatch.range{background:#0969da;opacity:.35}
+.swatch.limit{background:var(--bad);width:3px}
 ";
 
 /// `text` in a coloured badge; `class` is `ok`, `warn` or `bad`.
@@ -27,7 +40,7 @@ pub fn badge(class: &'static str, text: &str) -> Markup {
 #[must_use]
 pub fn head(l: &Locale, keys: &[&str]) -> Markup {
     html! {
-        thead { tr { @for key in keys { th class=[key.ends_with("_n").then_some("num")] { (l.get(key)) } } } }
+        thead { tr { @for key in keys { th scope="col" class=[key.ends_with("_n").then_some("num")] { (l.get(key)) } } } }
     }
 }
 
@@ -208,6 +221,191 @@ fn cn_number(n: u32) -> String {
     }
 }
 
+/// One counter's row in the volumes chart and table: the window's start, what was sent before
+/// inside it, and the transfer's own count as `[low, high]` (the judge's
+/// `freeport_policy::CountedVolume`, or the report's row of it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeRow {
+    /// The counter.
+    pub counter: Counter,
+    /// First day of its window (`YYYY-MM-DD`).
+    pub since: String,
+    /// Sent before inside the window (others than this transfer's people).
+    pub prior: u64,
+    /// The transfer's own count, `[low, high]`.
+    pub transfer: [u64; 2],
+}
+
+impl From<&freeport_policy::CountedVolume> for VolumeRow {
+    fn from(v: &freeport_policy::CountedVolume) -> Self {
+        Self {
+            counter: v.counter,
+            since: v.since.to_string(),
+            prior: v.prior,
+            transfer: v.transfer,
+        }
+    }
+}
+
+impl VolumeRow {
+    fn cumulative(&self) -> [u64; 2] {
+        self.transfer.map(|n| self.prior.saturating_add(n))
+    }
+}
+
+/// `a` or `a–b`.
+fn range(r: [u64; 2]) -> String {
+    if r[0] == r[1] {
+        num(r[0])
+    } else {
+        format!("{}–{}", num(r[0]), num(r[1]))
+    }
+}
+
+/// A counter's thresholds in words: what reaching each one asks for, and where it is set.
+fn thresholds_text(l: &Locale, counter: Counter) -> String {
+    match counter {
+        Counter::Cn(CnCounter::PersonalInformation) => {
+            l.get("inventory.cn_pi_thresholds").to_owned()
+        }
+        Counter::Cn(CnCounter::SensitivePersonalInformation) => {
+            l.get("inventory.cn_sensitive_thresholds").to_owned()
+        }
+        Counter::Us(us) => l.fill("inventory.us_threshold", &[("n", &num(us.threshold()))]),
+    }
+}
+
+/// `China — personal information (not sensitive)`.
+fn counter_label(l: &Locale, counter: Counter) -> String {
+    format!(
+        "{} — {}",
+        l.name("jurisdiction", counter.jurisdiction().as_str()),
+        l.name("counter", counter.name())
+    )
+}
+
+/// Cumulative volumes in each counting window against the thresholds that matter: one bar per
+/// counter (sent before, this transfer, and the part only known as a range), each threshold as
+/// a red line, drawn as SVG on the counter's own scale; then the same numbers as a table.
+#[must_use]
+pub fn volumes(l: &Locale, rows: &[VolumeRow]) -> Markup {
+    html! {
+        @if !rows.is_empty() {
+            ul.volumes {
+                @for row in rows {
+                    li {
+                        (counter_label(l, row.counter))
+                        (volume_bar(l, row))
+                    }
+                }
+            }
+            p.muted.legend {
+                span.swatch.prior aria-hidden="true" {} (l.get("col.prior_n")) " · "
+                span.swatch.transfer aria-hidden="true" {} (l.get("col.transfer_n")) " · "
+                span.swatch.range aria-hidden="true" {} (l.get("volumes.range")) " · "
+                span.swatch.limit aria-hidden="true" {} (l.get("col.threshold"))
+            }
+        }
+        table {
+            (head(l, &[
+                "col.counter",
+                "col.window_start",
+                "col.prior_n",
+                "col.transfer_n",
+                "col.cumulative_n",
+                "col.threshold",
+            ]))
+            tbody {
+                @for row in rows {
+                    tr {
+                        td { (counter_label(l, row.counter)) }
+                        td { time datetime=(row.since) { (row.since) } }
+                        td.num { (num(row.prior)) }
+                        td.num { (range(row.transfer)) }
+                        td.num { (range(row.cumulative())) }
+                        td { (thresholds_text(l, row.counter)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Width and height of one counter's bar, in SVG user units.
+const BAR_W: f64 = 640.0;
+const BAR_H: f64 = 34.0;
+
+/// One counter's bar: the scale runs from 0 to a tenth beyond the larger of its highest
+/// threshold and the cumulative high end, so every threshold and the whole bar show.
+fn volume_bar(l: &Locale, row: &VolumeRow) -> Markup {
+    let thresholds = row.counter.thresholds();
+    let [low, high] = row.cumulative();
+    let top = thresholds
+        .iter()
+        .map(|t| t.value)
+        .chain([high, 1])
+        .max()
+        .unwrap_or(1) as f64
+        * 1.1;
+    let x = |n: u64| (n as f64 / top * BAR_W).min(BAR_W);
+    let (track_y, track_h) = (14.0, 14.0);
+    let reached = thresholds.iter().filter(|t| t.reached_by(high)).count();
+    let label = l.fill(
+        "volumes.bar_label",
+        &[
+            ("counter", &counter_label(l, row.counter)),
+            ("n", &range(row.cumulative())),
+            (
+                "limits",
+                &thresholds
+                    .iter()
+                    .map(|t| num(t.value))
+                    .collect::<Vec<_>>()
+                    .join(l.get("list_sep")),
+            ),
+            ("reached", &reached.to_string()),
+        ],
+    );
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="volume" viewBox="0 0 {BAR_W} {BAR_H}" role="img" aria-label="{}">"#,
+        html!((label)).into_string()
+    );
+    let _ = write!(
+        svg,
+        r#"<rect class="track" x="0" y="{track_y}" width="{BAR_W}" height="{track_h}"/>"#
+    );
+    let parts = [
+        ("prior", 0, row.prior),
+        ("transfer", row.prior, low),
+        ("range", low, high),
+    ];
+    for (class, from, to) in parts {
+        if to > from {
+            let _ = write!(
+                svg,
+                r#"<rect class="{class}" x="{:.1}" y="{track_y}" width="{:.1}" height="{track_h}"/>"#,
+                x(from),
+                (x(to) - x(from)).max(1.0)
+            );
+        }
+    }
+    for t in &thresholds {
+        let tx = x(t.value);
+        let anchor = if tx > BAR_W * 0.85 { "end" } else { "middle" };
+        let sign = if t.inclusive { "≥" } else { ">" };
+        let _ = write!(
+            svg,
+            r#"<line class="limit" x1="{tx:.1}" x2="{tx:.1}" y1="10" y2="{}"/><text x="{tx:.1}" y="9" text-anchor="{anchor}">{sign} {}</text>"#,
+            track_y + track_h + 4.0,
+            num(t.value)
+        );
+    }
+    svg.push_str("</svg>");
+    PreEscaped(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,5 +486,79 @@ mod tests {
             obligations(&zh, &english, &["保存记录".to_owned()]).into_string(),
             "<ul><li>保存记录</li></ul>"
         );
+    }
+
+    fn row(counter: Counter, prior: u64, transfer: [u64; 2]) -> VolumeRow {
+        VolumeRow {
+            counter,
+            since: "2026-01-01".to_owned(),
+            prior,
+            transfer,
+        }
+    }
+
+    #[test]
+    fn numbers_and_ranges_read_alike_in_both_languages() {
+        assert_eq!(range([3, 3]), "3");
+        assert_eq!(range([3, 5]), "3–5");
+        assert_eq!(range([1_000, 25_000]), "1,000–25,000");
+    }
+
+    #[test]
+    fn a_bar_draws_each_part_and_each_threshold_on_its_own_scale() {
+        let en = Locale::load(Lang::En).unwrap();
+        let pi = Counter::Cn(CnCounter::PersonalInformation);
+        let svg = volume_bar(&en, &row(pi, 40_000, [50_000, 70_000])).into_string();
+        for class in ["track", "prior", "transfer", "range"] {
+            assert_eq!(
+                svg.matches(&format!(r#"class="{class}""#)).count(),
+                1,
+                "{svg}"
+            );
+        }
+        // Both of China's thresholds on this counter, "at or over".
+        assert_eq!(svg.matches(r#"class="limit""#).count(), 2);
+        assert!(
+            svg.contains("≥ 100,000") && svg.contains("≥ 1,000,000"),
+            "{svg}"
+        );
+        // The aria label says how many are reached (110,000 at the high end: one).
+        assert!(svg.contains("1 reached"), "{svg}");
+        // Known exactly and nothing before: no range, no prior.
+        let exact = volume_bar(&en, &row(pi, 0, [5, 5])).into_string();
+        assert!(!exact.contains(r#"class="range""#) && !exact.contains(r#"class="prior""#));
+        // A US threshold is "more than", and a count over every threshold stays in the box.
+        let us = Counter::Us(freeport_vocabulary::UsCounter::HumanGenomic);
+        let over = volume_bar(&en, &row(us, 0, [5_000, 5_000])).into_string();
+        assert!(
+            over.contains("&gt; 100") || over.contains("> 100"),
+            "{over}"
+        );
+        for width in over
+            .split("width=\"")
+            .skip(2)
+            .filter_map(|w| w.split('"').next())
+        {
+            let w: f64 = width.parse().unwrap();
+            assert!(w <= BAR_W, "{over}");
+        }
+    }
+
+    #[test]
+    fn the_volumes_table_is_in_the_reader_s_language_with_its_numbers() {
+        let zh = Locale::load(Lang::Zh).unwrap();
+        let rows = [row(
+            Counter::Cn(CnCounter::SensitivePersonalInformation),
+            9_000,
+            [500, 1_500],
+        )];
+        let html = volumes(&zh, &rows).into_string();
+        assert!(html.contains("中国 — 敏感个人信息"), "{html}");
+        assert!(html.contains("9,500–10,500"), "{html}");
+        assert!(html.contains(r#"<time datetime="2026-01-01">"#), "{html}");
+        assert!(html.contains(r#"th scope="col""#), "{html}");
+        // Nothing to draw: the table alone, no empty list.
+        let none = volumes(&zh, &[]).into_string();
+        assert!(!none.contains("<ul") && none.contains("<table"));
     }
 }

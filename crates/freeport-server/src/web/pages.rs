@@ -2,6 +2,7 @@
 //! is a locale key ([`t`]); data (ids, organisations, times, a reviewer's own words) is shown as
 //! given, escaped by maud.
 
+use freeport_policy::CountedVolume;
 use freeport_port::port::{
     AssessmentUpload, AttachmentKind, CaseView, FilingSummary, FilingView, NOT_PERSONAL_DATA,
     Publication, QueueItem,
@@ -503,6 +504,7 @@ pub(super) fn filing(context: &Context, view: &FilingView, actions: &FilingActio
         @for side in ["cn", "us"] {
             (side_decision(lang, side, &view.decision[side]))
         }
+        (volumes(lang, &view.decision["volumes"]))
         (remedies(lang, &view.decision["remedies"]))
         (documents(context, view, actions.attach.as_ref()))
         (conditions_and_reasons(lang, &view.cases))
@@ -639,6 +641,25 @@ fn side_decision(lang: Lang, side: &str, decision: &serde_json::Value) -> Markup
             @if !due.is_empty() {
                 h3 { (t(lang, "filing.due")) }
                 (parts::due_table(l, &due))
+            }
+        }
+    }
+}
+
+/// The organisation's cumulative volumes in each counting window this transfer falls in,
+/// against the thresholds that matter, as the judge counted them for the current judgement:
+/// the report's own chart and table ([`parts::volumes`]). A judgement stored before decisions
+/// reported their volumes shows none.
+fn volumes(lang: Lang, counted: &serde_json::Value) -> Markup {
+    let counted: Vec<CountedVolume> = serde_json::from_value(counted.clone()).unwrap_or_default();
+    let rows: Vec<parts::VolumeRow> = counted.iter().map(parts::VolumeRow::from).collect();
+    let words = Locale::shared(lang);
+    html! {
+        @if !rows.is_empty() {
+            section aria-labelledby="volumes" {
+                h2 #volumes { (t(lang, "filing.volumes")) }
+                (parts::volumes(&words, &rows))
+                p.muted { (freeport_report::shared_text(lang, "inventory.volumes_note").unwrap_or_default()) }
             }
         }
     }
