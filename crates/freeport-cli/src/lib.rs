@@ -490,6 +490,15 @@ pub struct ScanArgs {
     /// Show up to three masked examples per classified column (never raw values).
     #[arg(long)]
     pub show_examples: bool,
+    /// The project file whose `[classification]` table overrules columns, adds custom
+    /// detectors, allow-lists values and gives a codebook. Default: `freeport.toml` beside the
+    /// first PATH (in it, for a directory) when it has a `[classification]` table.
+    #[arg(long, value_name = "FILE")]
+    pub project: Option<PathBuf>,
+    /// A data dictionary, a CSV file `column,description`: each description is read with the
+    /// header words and reported as evidence `codebook`.
+    #[arg(long, value_name = "FILE.csv")]
+    pub codebook: Option<PathBuf>,
     /// How CSV, TSV and spreadsheet inputs are laid out (header row, delimiter).
     #[command(flatten)]
     pub layout: TableLayout,
