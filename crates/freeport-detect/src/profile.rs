@@ -209,7 +209,9 @@ pub struct ColumnProfiler {
     cat_strong: Vec<u32>,
     cat_validated: Vec<u32>,
     prose: u64,
-    /// Sampled values that are whole numbers 0–130 (ages).
+    /// Sampled values that are whole numbers 0–130 (ages). Decimal ones are not counted: a
+    /// statistics table's `AGE` (statsmodels' scotvote, the share of children aged 5–15 per
+    /// county) is decimals in the range of ages too.
     small_ints: u64,
     embedded_any: u64,
     embedded: [u32; N_DETECTORS],
