@@ -2,11 +2,10 @@
 //! cover, as a table for people or JSON for programs, with a progress bar on a terminal.
 
 use std::io::Write;
-use std::path::Path;
 use std::sync::Arc;
 
 use comfy_table::Cell;
-use freeport_cli::{Engine, LakeLimits, ScanArgs, TableLayout};
+use freeport_cli::{Classification, Engine, LakeLimits, ScanArgs, TableLayout};
 use freeport_scan::project::{Project, beside};
 use freeport_scan::{DatasetReport, Evidence, ScanOptions, ScanReport, scan_paths};
 
@@ -25,12 +24,7 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         options.read.encoding = Some(freeport_read::parse_encoding(label)?);
     }
     apply_layout(&args.layout, &mut options.read);
-    let project = project(
-        args.project.as_deref(),
-        args.codebook.as_deref(),
-        &args.paths,
-    )?
-    .map(Arc::new);
+    let project = project(&args.classification, &args.paths)?.map(Arc::new);
     options.project = project.clone();
     let progress = Bar::new();
     let report = match args.engine {
@@ -39,7 +33,7 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
             scan_paths(&args.paths, &options, &progress)
         }
         Engine::Datafusion => {
-            if args.project.is_some() || args.codebook.is_some() || options.project.is_some() {
+            if options.project.is_some() {
                 return Err(Error::NativeOption {
                     option: "a project file (--project, --codebook, freeport.toml beside the data)",
                 });
@@ -66,12 +60,13 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
 /// The project: `--project FILE`, else `freeport.toml` beside the first PATH when it has a
 /// `[classification]` table; with `--codebook`'s descriptions (`scan` and `assess` alike).
 pub(crate) fn project(
-    file: Option<&Path>,
-    codebook: Option<&Path>,
+    classification: &Classification,
     paths: &[String],
 ) -> Result<Option<Project>, Error> {
-    let file = file
-        .map(Path::to_path_buf)
+    let codebook = classification.codebook.as_deref();
+    let file = classification
+        .project
+        .clone()
         .or_else(|| paths.first().and_then(|p| beside(p)));
     let mut project = match (file, codebook) {
         (Some(file), _) => Project::from_file(&file)?,
