@@ -216,6 +216,20 @@ impl Source<'_> {
             .map_or(1, |before| before.matches('\n').count() + 1)
     }
 
+    /// A text that must not be blank, with its span.
+    fn non_empty(
+        &self,
+        value: Spanned<String>,
+        message: &str,
+    ) -> Result<(String, Range<usize>), Box<ProjectError>> {
+        let span = value.span();
+        let text = value.into_inner();
+        if text.trim().is_empty() {
+            return Err(self.error(Some(span), message, "empty", None));
+        }
+        Ok((text, span))
+    }
+
     /// A required justification: present, not blank, at most [`MAX_JUSTIFICATION_CHARS`].
     fn justification(
         &self,
@@ -335,16 +349,8 @@ impl Project {
         for table in classification.column {
             let span = table.span();
             let raw = table.into_inner();
-            let column_span = raw.column.span();
-            let column = raw.column.into_inner();
-            if column.trim().is_empty() {
-                return Err(source.error(
-                    Some(column_span),
-                    "a column override names an empty column",
-                    "empty",
-                    None,
-                ));
-            }
+            let (column, column_span) =
+                source.non_empty(raw.column, "a column override names an empty column")?;
             let becomes = source.category(raw.becomes, vocabulary, true)?;
             let what = format!("the override of column `{column}`");
             let justification = source.justification(raw.justification, span.clone(), &what)?;
@@ -363,16 +369,7 @@ impl Project {
         for table in classification.detector {
             let span = table.span();
             let raw = table.into_inner();
-            let name_span = raw.name.span();
-            let name = raw.name.into_inner();
-            if name.trim().is_empty() {
-                return Err(source.error(
-                    Some(name_span),
-                    "a detector has an empty `name`",
-                    "empty",
-                    None,
-                ));
-            }
+            let (name, name_span) = source.non_empty(raw.name, "a detector has an empty `name`")?;
             if names.contains(&name) {
                 return Err(source.error(
                     Some(name_span),

@@ -13,15 +13,8 @@ fn fixtures() -> PathBuf {
 
 /// Runs `freeport scan ARGS...` from the fixtures directory, returning exit code and stdout.
 fn scan(args: &[&str]) -> (i32, String) {
-    let output = Command::cargo_bin("freeport")
-        .unwrap()
-        .current_dir(fixtures())
-        .arg("scan")
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    (output.status.code().unwrap(), stdout)
+    let (code, stdout, _) = scan_all(args);
+    (code, stdout)
 }
 
 const TEXT_FIXTURES: [&str; 3] = [
