@@ -32,11 +32,7 @@ impl Rules {
     pub fn new(detectors: Vec<CustomDetector>, allow: impl IntoIterator<Item = String>) -> Self {
         Self {
             detectors,
-            allow: allow
-                .into_iter()
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .collect(),
+            allow: value_set(allow),
         }
     }
 
@@ -57,6 +53,15 @@ impl Rules {
     pub fn is_empty(&self) -> bool {
         self.detectors.is_empty() && self.allow.is_empty()
     }
+}
+
+/// Listed values as cells are compared: trimmed, blanks dropped.
+fn value_set(values: impl IntoIterator<Item = String>) -> HashSet<String> {
+    values
+        .into_iter()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// One custom detector.
@@ -109,11 +114,7 @@ impl CustomDetector {
             name,
             category,
             pattern,
-            values: values
-                .into_iter()
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .collect(),
+            values: value_set(values),
             validator,
             words: words
                 .iter()
