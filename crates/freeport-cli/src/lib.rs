@@ -387,6 +387,9 @@ pub struct AssessArgs {
     /// The transfer file (TOML or JSON): transfer facts without an inventory.
     #[arg(long, value_name = "FILE", required_unless_present = "package_lost")]
     pub transfer: Option<PathBuf>,
+    /// The project's classification rules and codebook, as `freeport scan` takes them.
+    #[command(flatten)]
+    pub classification: Classification,
     /// How CSV, TSV and spreadsheet datasets are laid out (header row, delimiter).
     #[command(flatten)]
     pub layout: TableLayout,
@@ -490,6 +493,9 @@ pub struct ScanArgs {
     /// Show up to three masked examples per classified column (never raw values).
     #[arg(long)]
     pub show_examples: bool,
+    /// The project's classification rules and codebook.
+    #[command(flatten)]
+    pub classification: Classification,
     /// How CSV, TSV and spreadsheet inputs are laid out (header row, delimiter).
     #[command(flatten)]
     pub layout: TableLayout,
@@ -510,6 +516,21 @@ pub enum Engine {
     Native,
     /// Apache DataFusion, one dataset per lake (feature `lake`).
     Datafusion,
+}
+
+/// A project's classification rules and codebook: `freeport scan` and `freeport assess` take
+/// the same flags.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Classification {
+    /// The project file whose `[classification]` table overrules columns, adds custom
+    /// detectors, allow-lists values and gives a codebook. Default: `freeport.toml` beside the
+    /// first dataset (in it, for a directory) when it has a `[classification]` table.
+    #[arg(long, value_name = "FILE")]
+    pub project: Option<PathBuf>,
+    /// A data dictionary, a CSV file `column,description`: each description is read with the
+    /// header words and reported as evidence `codebook`.
+    #[arg(long, value_name = "FILE.csv")]
+    pub codebook: Option<PathBuf>,
 }
 
 /// How tabular inputs are laid out: `freeport scan` and `freeport assess` take the same flags.

@@ -88,7 +88,7 @@ pub(crate) fn tokens(header: &str) -> (String, Vec<String>) {
 }
 
 /// Lower-cases and drops separators; tokens split on `_ - . space` and camelCase boundaries.
-fn normalise(header: &str) -> (String, Vec<String>) {
+pub(crate) fn normalise(header: &str) -> (String, Vec<String>) {
     let mut tokens = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;
@@ -116,6 +116,26 @@ fn normalise(header: &str) -> (String, Vec<String>) {
         tokens.push(cur);
     }
     (tokens.concat(), tokens)
+}
+
+/// Whether a normalised header (see [`normalise`]) holds `word` (normalised the same way): a
+/// word of 4+ ASCII characters or with any non-ASCII text anywhere, a shorter one only as a
+/// whole token or run of tokens (`m no` in `m_no`, not in `maximo`) — the rule of the built-in
+/// header words, for a project's own ones.
+pub(crate) fn word_in_header((joined, tokens): &(String, Vec<String>), word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    if !word.is_ascii() || word.len() >= 4 {
+        return joined.contains(word);
+    }
+    (0..tokens.len()).any(|start| {
+        let mut run = String::new();
+        tokens.iter().skip(start).any(|t| {
+            run.push_str(t);
+            run == word
+        })
+    })
 }
 
 /// Header evidence for `header`: the strongest hit per category, strongest first.

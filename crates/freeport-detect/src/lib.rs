@@ -21,6 +21,7 @@
 pub mod category;
 pub mod checks;
 pub mod cn;
+pub mod custom;
 pub mod detector;
 mod detectors;
 pub mod header;
@@ -34,6 +35,7 @@ pub mod text;
 pub mod us;
 
 pub use category::{deid_proposal, identifier_strength};
+pub use custom::{CustomDetector, Rules};
 pub use detector::{
     Cell, Check, DETECTORS, Deid, Detector, Hierarchy, Key, Mask, Strength, Validator, Word,
 };

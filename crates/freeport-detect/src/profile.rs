@@ -10,11 +10,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use serde::Serialize;
 
 use crate::checks::wilson_lower;
+use crate::custom::Rules;
 use crate::detector::{Cell, DETECTORS, N_DETECTORS, Strength};
 use crate::header::{HeaderHit, header_hits};
 use crate::intl::{parse_coordinate, parse_date};
@@ -84,6 +85,47 @@ pub enum Evidence {
         sampled: u64,
         /// `values / sampled`: the share of the column's values that hold the category.
         share: f64,
+    },
+    /// The column's description in a data dictionary (codebook) matched a header keyword: the
+    /// same words as [`Evidence::Header`], read from what the data's publisher says the column
+    /// holds.
+    Codebook {
+        /// Category the keyword speaks for.
+        category: String,
+        /// The dictionary keyword that matched.
+        keyword: String,
+        /// Keyword weight 0..1.
+        weight: f64,
+    },
+    /// Sampled values matched a project's custom detector (a pattern or a listed value, and
+    /// its validator when it names one).
+    Custom {
+        /// Category the detector speaks for.
+        category: String,
+        /// The detector's name in the project file.
+        detector: String,
+        /// Non-null values classified.
+        sampled: u64,
+        /// Values it accepted.
+        matched: u64,
+        /// `matched / sampled`.
+        rate: f64,
+        /// Wilson 95 % lower bound of the match rate.
+        lower_bound: f64,
+    },
+    /// The column name holds a header word of a project's custom detector.
+    CustomHeader {
+        /// Category the detector speaks for.
+        category: String,
+        /// The detector's name in the project file.
+        detector: String,
+        /// The word, as the project file gives it.
+        word: String,
+    },
+    /// Values on a project's allow-list: counted in the statistics, never classified.
+    Allowed {
+        /// Non-null values on the allow-list.
+        values: u64,
     },
     /// A plausibility check on the value distribution.
     Plausibility {
@@ -167,7 +209,9 @@ pub struct ColumnProfiler {
     cat_strong: Vec<u32>,
     cat_validated: Vec<u32>,
     prose: u64,
-    /// Sampled values that are whole numbers 0–130 (ages).
+    /// Sampled values that are whole numbers 0–130 (ages). Decimal ones are not counted: a
+    /// statistics table's `AGE` (statsmodels' scotvote, the share of children aged 5–15 per
+    /// county) is decimals in the range of ages too.
     small_ints: u64,
     embedded_any: u64,
     embedded: [u32; N_DETECTORS],
@@ -184,6 +228,14 @@ pub struct ColumnProfiler {
     /// Letter prefixes of sampled values shaped like assigned numbers (`P` of `P000123`), at
     /// most [`PREFIXES`]; `None` once more were seen.
     prefixes: Option<Vec<String>>,
+    /// A project's custom detectors and allow-list, if any.
+    rules: Option<Arc<Rules>>,
+    /// Per custom detector of `rules`: sampled values it matched.
+    custom_hits: Vec<u32>,
+    /// Non-null values on the allow-list (never classified).
+    allowed: u64,
+    /// The column's description in a data dictionary, if one was given.
+    description: Option<String>,
 }
 
 /// Distinct prefixes of assigned numbers tracked per column.
@@ -344,7 +396,28 @@ impl ColumnProfiler {
             fine_degrees_lat: 0,
             numeric: 0,
             prefixes: Some(Vec::new()),
+            rules: None,
+            custom_hits: Vec::new(),
+            allowed: 0,
+            description: None,
         }
+    }
+
+    /// Runs a project's custom detectors beside the built-in ones and leaves its allow-listed
+    /// values unclassified.
+    #[must_use]
+    pub fn with_rules(mut self, rules: Arc<Rules>) -> Self {
+        self.custom_hits = vec![0; rules.detectors().len()];
+        self.rules = Some(rules);
+        self
+    }
+
+    /// Reads the column's description in a data dictionary (codebook) with the header words:
+    /// a keyword it holds is evidence of its own kind ([`Evidence::Codebook`]).
+    #[must_use]
+    pub fn with_description(mut self, description: &str) -> Self {
+        self.description = Some(description.to_owned());
+        self
     }
 
     /// Observes one cell; `None` (or an empty/blank string) is a null.
@@ -365,7 +438,11 @@ impl ColumnProfiler {
         self.len_max = self.len_max.max(len);
         let h = hash64(v.as_bytes());
         self.add_hash(h);
-        let i = self.nonnull;
+        if self.rules.as_ref().is_some_and(|r| r.allows(v)) {
+            self.allowed += 1;
+            return;
+        }
+        let i = self.nonnull - self.allowed;
         if self.sampled < SAMPLE_MAX && (i <= SAMPLE_HEAD || i.is_multiple_of(SAMPLE_STRIDE)) {
             self.classify(v);
         }
@@ -446,6 +523,11 @@ impl ColumnProfiler {
         }
         for (ci, slot) in self.cat_validated.iter_mut().enumerate() {
             *slot += u32::from(validated >> ci & 1 == 1);
+        }
+        if let Some(rules) = &self.rules {
+            for (slot, d) in self.custom_hits.iter_mut().zip(rules.detectors()) {
+                *slot += u32::from(d.matches(&cell));
+            }
         }
         if looks_like_prose(&cell) {
             self.prose += 1;
@@ -531,6 +613,8 @@ impl ColumnProfiler {
         self.fine_degrees += other.fine_degrees;
         self.fine_degrees_lat += other.fine_degrees_lat;
         self.numeric += other.numeric;
+        add(&mut self.custom_hits, &other.custom_hits);
+        self.allowed += other.allowed;
         if let Some(theirs) = other.prefixes {
             for prefix in theirs {
                 self.observe_prefix(&prefix);
@@ -624,7 +708,28 @@ impl ColumnProfiler {
             free_text_score: round4(free_text_score),
             sampled: n,
         };
-        let headers = header_hits(&self.header);
+        let mut headers = header_hits(&self.header);
+        // A codebook's description speaks with the same words, for the categories the column
+        // name says nothing of (or says less strongly).
+        let mut described: Vec<&'static str> = Vec::new();
+        for hit in self
+            .description
+            .as_deref()
+            .map(header_hits)
+            .unwrap_or_default()
+        {
+            match headers.iter_mut().find(|h| h.category == hit.category) {
+                Some(h) if h.weight >= hit.weight => {}
+                Some(h) => {
+                    *h = hit.clone();
+                    described.push(hit.category);
+                }
+                None => {
+                    described.push(hit.category);
+                    headers.push(hit);
+                }
+            }
+        }
         let mut scores: BTreeMap<&'static str, f64> = BTreeMap::new();
         let mut evidence = Vec::new();
         let mut plausibility: Vec<Evidence> = Vec::new();
@@ -855,10 +960,20 @@ impl ColumnProfiler {
         let mut out = Vec::new();
         for (cat, _) in &ranked {
             for h in headers.iter().filter(|h| h.category == *cat) {
-                out.push(Evidence::Header {
-                    category: h.category.into(),
-                    keyword: h.keyword.into(),
-                    weight: round4(h.weight),
+                let (category, keyword, weight) =
+                    (h.category.into(), h.keyword.into(), round4(h.weight));
+                out.push(if described.contains(&h.category) {
+                    Evidence::Codebook {
+                        category,
+                        keyword,
+                        weight,
+                    }
+                } else {
+                    Evidence::Header {
+                        category,
+                        keyword,
+                        weight,
+                    }
                 });
             }
             let value_cat = if *cat == "location.coarse" {
@@ -903,12 +1018,86 @@ impl ColumnProfiler {
         if ranked.iter().any(|(c, _)| *c == "communication.content") {
             out.extend(evidence.iter().filter(|e| matches!(e, Evidence::Embedded { category, .. } if !ranked.iter().any(|(c, _)| c == category))).cloned());
         }
-        ColumnProfile {
+        let mut profile = ColumnProfile {
             category,
             confidence,
             candidates,
             evidence: out,
             stats,
+        };
+        self.apply_rules(&mut profile);
+        profile
+    }
+
+    /// Adds what a project's rules found: each custom detector's value matches (Wilson lower
+    /// bound, as the built-in validators) and header words (weight 0.9, scaled by how well the
+    /// values fit, as a built-in keyword), combined as a noisy-OR and kept as a candidate
+    /// beside the built-in ones; then ranks again.
+    fn apply_rules(&self, profile: &mut ColumnProfile) {
+        if self.allowed > 0 {
+            profile.evidence.push(Evidence::Allowed {
+                values: self.allowed,
+            });
+        }
+        let Some(rules) = &self.rules else { return };
+        let n = self.sampled;
+        let (distinct, _) = self.distinct();
+        let mut changed = false;
+        for (d, &matched) in rules.detectors().iter().zip(&self.custom_hits) {
+            let matched = u64::from(matched);
+            let lower_bound = wilson_lower(matched, n);
+            let fit = if d.reads_values() {
+                (lower_bound / 0.6).min(1.0)
+            } else if self.nonnull > self.allowed && distinct >= 2 {
+                0.75
+            } else {
+                0.0
+            };
+            let word = d.word_in(&self.header);
+            let header = word.map_or(0.0, |_| 0.9 * (0.3 + 0.7 * fit));
+            let score = 1.0 - (1.0 - lower_bound) * (1.0 - header);
+            if score < 0.05 {
+                continue;
+            }
+            if matched > 0 {
+                profile.evidence.push(Evidence::Custom {
+                    category: d.category().to_owned(),
+                    detector: d.name().to_owned(),
+                    sampled: n,
+                    matched,
+                    rate: round4(ratio(matched, n)),
+                    lower_bound: round4(lower_bound),
+                });
+            }
+            if let Some(word) = word {
+                profile.evidence.push(Evidence::CustomHeader {
+                    category: d.category().to_owned(),
+                    detector: d.name().to_owned(),
+                    word: word.to_owned(),
+                });
+            }
+            let score = round4(score);
+            match profile.candidates.iter_mut().find(|c| c.id == d.category()) {
+                Some(c) => c.confidence = c.confidence.max(score),
+                None => profile.candidates.push(Candidate {
+                    id: d.category().to_owned(),
+                    confidence: score,
+                }),
+            }
+            changed = true;
+        }
+        if changed {
+            profile.candidates.sort_by(|a, b| {
+                b.confidence
+                    .total_cmp(&a.confidence)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            profile.candidates.truncate(5);
+            let top = profile.candidates.first();
+            profile.confidence = top.map_or(0.0, |c| c.confidence);
+            profile.category = top
+                .filter(|c| c.confidence >= THRESHOLD)
+                .map(|c| c.id.clone());
         }
     }
 

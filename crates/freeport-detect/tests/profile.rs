@@ -320,3 +320,21 @@ fn driver_licence_is_no_candidate_without_a_header() {
     let p = profile("dl_number", refs.iter().map(String::as_str));
     assert_eq!(p.category.as_deref(), Some("id.us.driver_license"), "{p:?}");
 }
+
+#[test]
+fn a_codebook_description_is_evidence_of_its_own_kind() {
+    let values: Vec<String> = (0..80).map(|i| format!("{}", 60 + i % 90)).collect();
+    let mut plain = ColumnProfiler::new("s6");
+    let mut described = ColumnProfiler::new("s6").with_description("glu, blood sugar level");
+    for v in &values {
+        plain.observe(Some(v));
+        described.observe(Some(v));
+    }
+    assert_eq!(plain.finish().category, None);
+    let profile = described.finish();
+    assert_eq!(profile.category.as_deref(), Some("health.lab_result"));
+    assert!(matches!(
+        profile.evidence.first(),
+        Some(freeport_detect::Evidence::Codebook { keyword, .. }) if keyword == "bloodsugar"
+    ));
+}

@@ -210,6 +210,7 @@ pub(crate) mod tests {
             },
             examples: Vec::new(),
             contains: Vec::new(),
+            overridden: None,
         }
     }
 

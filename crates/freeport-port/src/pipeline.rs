@@ -66,6 +66,9 @@ pub struct Request {
     /// The day the report says it was generated (the caller's clock or an explicit day; the
     /// transfer's own date is the facts').
     pub generated_on: jiff::civil::Date,
+    /// A project's classification rules and codebook (`[classification]`), as `freeport scan`
+    /// reads them: its overrides are in the scan, so in the inventory judged and the report.
+    pub project: Option<std::sync::Arc<freeport_scan::project::Project>>,
 }
 
 /// Where the transfer's entry sits in the log, for the report.

@@ -1529,7 +1529,33 @@ fn evidence(input: &ReportInput<'_>) -> Evidence {
                         sampled: *sampled,
                         matched: *values,
                     }),
-                    DetectEvidence::Plausibility { .. } => None,
+                    DetectEvidence::Codebook { category, .. } => Some(FindingDetector {
+                        detector: "codebook".to_owned(),
+                        category: category.clone(),
+                        sampled: 0,
+                        matched: 0,
+                    }),
+                    DetectEvidence::Custom {
+                        category,
+                        detector,
+                        sampled,
+                        matched,
+                        ..
+                    } => Some(FindingDetector {
+                        detector: format!("custom:{detector}"),
+                        category: category.clone(),
+                        sampled: *sampled,
+                        matched: *matched,
+                    }),
+                    DetectEvidence::CustomHeader {
+                        category, detector, ..
+                    } => Some(FindingDetector {
+                        detector: format!("custom-header:{detector}"),
+                        category: category.clone(),
+                        sampled: 0,
+                        matched: 0,
+                    }),
+                    DetectEvidence::Plausibility { .. } | DetectEvidence::Allowed { .. } => None,
                 })
                 .collect();
             findings.push(Finding {

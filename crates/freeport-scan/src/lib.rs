@@ -26,10 +26,11 @@
 //! 40 bytes per distinct subject.
 
 pub mod keys;
+pub mod project;
 mod report;
 
 use std::collections::BTreeMap;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use arrow::array::{Array, AsArray, StringArray};
 use arrow::record_batch::RecordBatch;
@@ -41,8 +42,11 @@ use freeport_detect::{
 use freeport_read::{BatchReader, Input, ReadError, ReadOptions, discover, open};
 use rayon::prelude::*;
 
+pub use freeport_detect::Evidence;
+
 pub use crate::keys::{HashScheme, KeyHash};
 use crate::keys::{KeyHasher, KeyMap};
+use crate::project::{ColumnOverride, Project};
 pub use crate::report::{
     ColumnReport, Contained, DatasetReport, InputError, KeyColumn, SCHEMA_VERSION, SaltedSubjects,
     ScanReport,
@@ -75,6 +79,9 @@ pub struct ScanOptions {
     pub salt: Option<Vec<u8>>,
     /// How salted hashes are computed: the scheme the store keeps with the salt.
     pub salt_scheme: HashScheme,
+    /// A project's classification rules (custom detectors, allow-list, column overrides,
+    /// codebook), if any.
+    pub project: Option<Arc<Project>>,
 }
 
 /// Hears about progress while datasets are read; implemented by the command line's progress
@@ -186,7 +193,12 @@ fn scan_input_with_probe(
             KeyHasher::salted(salt, options.salt_scheme)
         });
 
-    let mut state = DatasetState::new(&names, options.show_examples);
+    let mut state = DatasetState::new(
+        &names,
+        options.show_examples,
+        options.project.clone(),
+        input.display_name(),
+    );
     state.probe_limit = probe_limit;
     let mut sampled = false;
     let limit = options.sample_rows;
@@ -533,6 +545,9 @@ pub type ByCategory = BTreeMap<String, Vec<usize>>;
 /// The state of one dataset being scanned.
 struct DatasetState {
     names: Vec<String>,
+    /// The project's rules, and the dataset's name its overrides are matched on.
+    project: Option<Arc<Project>>,
+    dataset: String,
     profilers: Vec<ColumnProfiler>,
     examples: Option<Vec<Vec<String>>>,
     /// Batches held back until the probe has planned the counts.
@@ -548,10 +563,20 @@ struct DatasetState {
 }
 
 impl DatasetState {
-    fn new(names: &[String], show_examples: bool) -> Self {
+    fn new(
+        names: &[String],
+        show_examples: bool,
+        project: Option<Arc<Project>>,
+        dataset: String,
+    ) -> Self {
         Self {
             names: names.to_vec(),
-            profilers: names.iter().map(|n| ColumnProfiler::new(n)).collect(),
+            profilers: names
+                .iter()
+                .map(|n| profiler(project.as_deref(), n))
+                .collect(),
+            project,
+            dataset,
             examples: show_examples.then(|| vec![Vec::new(); names.len()]),
             probe: Vec::new(),
             probe_rows: 0,
@@ -593,12 +618,13 @@ impl DatasetState {
     /// Plans the counts from the first rows, then processes the held-back batches.
     fn plan_from_probe(&mut self, hasher: &KeyHasher) {
         let probe = std::mem::take(&mut self.probe);
-        let profiles: Vec<ColumnProfile> = self
+        let project = self.project.as_deref();
+        let mut profiles: Vec<ColumnProfile> = self
             .names
             .par_iter()
             .enumerate()
             .map(|(column, name)| {
-                let mut profiler = ColumnProfiler::new(name);
+                let mut profiler = profiler(project, name);
                 for batch in &probe {
                     if let Some(array) = batch.columns().get(column) {
                         observe(&mut profiler, array.as_string::<i32>());
@@ -607,6 +633,7 @@ impl DatasetState {
                 profiler.finish()
             })
             .collect();
+        apply_overrides(project, &self.dataset, &self.names, &mut profiles);
         let plan = Plan::of(&profiles);
         self.start_counting(&plan);
         self.plan = Some(plan);
@@ -666,10 +693,16 @@ impl DatasetState {
             self.plan_from_probe(hasher);
         }
         let profilers = std::mem::take(&mut self.profilers);
-        let profiles = finish_profiles(&self.names, profilers);
+        let mut profiles = finish_profiles(&self.names, profilers);
         if header_row {
             check_header_values(&input.display_name(), &self.names, &profiles)?;
         }
+        let overrides = apply_overrides(
+            self.project.as_deref(),
+            &self.dataset,
+            &self.names,
+            &mut profiles,
+        );
         let plan = Plan::of(&profiles);
         let mut warnings = Vec::new();
         if self.plan.as_ref() != Some(&plan) {
@@ -699,7 +732,10 @@ impl DatasetState {
             })
         };
         let examples = self.examples.take();
-        let columns = column_reports(&self.names, profiles, examples.as_ref(), &self.text_rows);
+        let mut columns = column_reports(&self.names, profiles, examples.as_ref(), &self.text_rows);
+        for (column, applied) in columns.iter_mut().zip(overrides) {
+            column.overridden = applied;
+        }
         Ok(DatasetReport {
             path: input.display_name(),
             id: input.id(),
@@ -718,6 +754,50 @@ impl DatasetState {
             salted,
         })
     }
+}
+
+/// A column's profiler, running the project's custom rules and reading its codebook
+/// description when there is a project.
+#[must_use]
+pub fn profiler(project: Option<&Project>, name: &str) -> ColumnProfiler {
+    let profiler = ColumnProfiler::new(name);
+    let Some(project) = project else {
+        return profiler;
+    };
+    let profiler = profiler.with_rules(project.rules());
+    match project.description(name) {
+        Some(description) => profiler.with_description(description),
+        None => profiler,
+    }
+}
+
+/// Applies the project's column overrides to the finished profiles of the dataset `dataset`:
+/// the category becomes the one the project file sets (confidence 1), or none for
+/// `not_personal_data`. Returns, per column, what was overridden.
+pub fn apply_overrides(
+    project: Option<&Project>,
+    dataset: &str,
+    names: &[String],
+    profiles: &mut [ColumnProfile],
+) -> Vec<Option<ColumnOverride>> {
+    names
+        .iter()
+        .zip(profiles.iter_mut())
+        .map(|(name, profile)| {
+            let rule = project?.override_of(dataset, name)?;
+            let was = profile.category.take();
+            if rule.becomes != freeport_vocabulary::NOT_PERSONAL_DATA {
+                profile.category = Some(rule.becomes.clone());
+                profile.confidence = 1.0;
+            }
+            Some(ColumnOverride {
+                was,
+                becomes: rule.becomes.clone(),
+                justification: rule.justification.clone(),
+                source: rule.source.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Every column's finished profile: paired coordinates and the table's people decided
@@ -861,6 +941,7 @@ pub fn column_reports(
                 stats: profile.stats,
                 examples,
                 contains,
+                overridden: None,
             }
         })
         .collect()

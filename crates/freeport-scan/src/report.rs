@@ -14,7 +14,9 @@
 //!       "categories": [{"id": "id.cn.resident_id", "confidence": 0.99}],  // ranked
 //!       "evidence": [{"kind": "header", ...}, {"kind": "values", ...}],
 //!       "stats": {"rows": 1000, "nulls": 0, "distinct": 1000, ...},
-//!       "examples": ["110105********002X"]   // only with --show-examples; masked
+//!       "examples": ["110105********002X"],  // only with --show-examples; masked
+//!       "override": {"was": "person.name", "becomes": "not_personal_data",
+//!                    "justification": "...", "source": "freeport.toml:4"}  // project file only
 //!     }],
 //!     "subject_key": {"column": "身份证号", "category": "id.cn.resident_id"},  // or null
 //!     "subjects": {"id.cn.resident_id": 1000, "person.name": 1000},
@@ -36,6 +38,8 @@ use std::collections::BTreeMap;
 use freeport_detect::{Candidate, ColumnStats, Evidence};
 use freeport_read::{Location, ReadError};
 use serde::Serialize;
+
+use crate::project::ColumnOverride;
 
 /// Version of the JSON shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -131,6 +135,10 @@ pub struct ColumnReport {
     /// `subjects` like a column of that category.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contains: Vec<Contained>,
+    /// The project file's override of this column (`[[classification.column]]`), if any:
+    /// `category` is then what it `becomes` (none for `not_personal_data`).
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<ColumnOverride>,
 }
 
 /// A category found inside a free-text column.

@@ -609,6 +609,7 @@ fn assessment(dir: &std::path::Path) -> std::path::PathBuf {
         seal_to: Vec::new(),
         lang: freeport_report::Lang::En,
         generated_on: jiff::civil::date(2026, 12, 7),
+        project: None,
     };
     let home = freeport_port::HomeLayout::new(dir.join("exporter"));
     let staged = freeport_port::assess(&request, &home, &freeport_scan::NoProgress).unwrap();

@@ -30,6 +30,11 @@ pub use law::{
 };
 pub use load::{InvalidEntry, ParseError, VocabularyError};
 
+/// What an override says an entry becomes when it is not personal data at all (a contested
+/// inventory entry at the port, a column in a project file's `[classification]`): it is left
+/// out when judged.
+pub const NOT_PERSONAL_DATA: &str = "not_personal_data";
+
 /// The vocabulary file compiled into every build.
 const EMBEDDED_TOML: &str = include_str!("../vocabulary.toml");
 /// The name errors in the embedded file are reported under.

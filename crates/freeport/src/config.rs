@@ -41,6 +41,10 @@ struct File {
     port: Option<PortSection>,
     /// The report.
     report: Option<ReportSection>,
+    /// The project's classification rules: read by `scan` (`freeport_scan::project`), which
+    /// checks them; not a configuration value.
+    #[serde(rename = "classification")]
+    _classification: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -227,7 +231,7 @@ pub enum ConfigError {
 #[diagnostic(
     code(freeport::config::invalid),
     help(
-        "keys: version, recipient, witnesses, threads, [port] url and token, [report] lang; `freeport config show --help` shows a file"
+        "keys: version, recipient, witnesses, threads, [port] url and token, [report] lang, [classification] (read by scan); `freeport config show --help` shows a file"
     )
 )]
 pub struct InvalidConfig {

@@ -221,6 +221,20 @@ pub enum Error {
         /// The option given.
         option: &'static str,
     },
+    /// An option that only the native engine takes.
+    #[error("{option} applies to --engine native only")]
+    #[diagnostic(
+        code(freeport::scan::native_option),
+        help("leave --engine datafusion out, or leave {option} out")
+    )]
+    NativeOption {
+        /// The option given.
+        option: &'static str,
+    },
+    /// A project file or codebook cannot be used.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Project(#[from] Box<freeport_scan::project::ProjectError>),
     /// An input could not be read (e.g. an unknown `--encoding`).
     #[error(transparent)]
     #[diagnostic(transparent)]

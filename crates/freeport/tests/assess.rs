@@ -677,3 +677,66 @@ fn assess_reports_a_declared_status_the_party_facts_contradict() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Issue 16 item 5: a project file's override reaches the inventory judged, `scan.json` and
+/// the report; one that names no column of the data stops the assessment with nothing written.
+#[test]
+fn a_project_override_is_judged_and_shown_and_a_wrong_one_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let facts = transfer(dir.path(), false);
+    let project = dir.path().join("project.toml");
+    std::fs::write(
+        &project,
+        "[[classification.column]]\ncolumn = \"地址\"\nbecomes = \"not_personal_data\"\njustification = \"the shop's pickup points, not customers' homes\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = assess(
+        &home,
+        FIXTURE,
+        &facts,
+        &out,
+        &["--format", "json", "--project", project.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let scan: Value =
+        serde_json::from_slice(&std::fs::read(out.join("scan.json")).unwrap()).unwrap();
+    let address = scan["datasets"][0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "地址")
+        .unwrap()
+        .clone();
+    assert_eq!(address["category"], Value::Null);
+    assert_eq!(address["override"]["was"], "contact.address");
+    assert_eq!(address["override"]["becomes"], "not_personal_data");
+    let facts_out = std::fs::read_to_string(out.join("facts.json")).unwrap();
+    assert!(!facts_out.contains("contact.address"), "{facts_out}");
+    assert!(facts_out.contains("contact.phone"), "{facts_out}");
+
+    let wrong = dir.path().join("wrong.toml");
+    std::fs::write(
+        &wrong,
+        "[[classification.column]]\ncolumn = \"地 址\"\nbecomes = \"not_personal_data\"\njustification = \"a typo\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out-wrong");
+    let before = log_size(&home);
+    let output = assess(
+        &home,
+        FIXTURE,
+        &facts,
+        &out,
+        &["--project", wrong.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("`地 址` is not a column"), "{stderr}");
+    assert!(
+        !out.exists() || std::fs::read_dir(&out).unwrap().next().is_none(),
+        "nothing written"
+    );
+    assert_eq!(log_size(&home), before, "nothing logged");
+}

@@ -13,15 +13,8 @@ fn fixtures() -> PathBuf {
 
 /// Runs `freeport scan ARGS...` from the fixtures directory, returning exit code and stdout.
 fn scan(args: &[&str]) -> (i32, String) {
-    let output = Command::cargo_bin("freeport")
-        .unwrap()
-        .current_dir(fixtures())
-        .arg("scan")
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    (output.status.code().unwrap(), stdout)
+    let (code, stdout, _) = scan_all(args);
+    (code, stdout)
 }
 
 const TEXT_FIXTURES: [&str; 3] = [
@@ -221,4 +214,95 @@ fn a_lake_scans_as_one_dataset_with_the_native_answer() {
     assert_eq!(code, 2);
     assert!(stdout.contains("part-1.parquet"), "{stdout}");
     assert!(stdout.contains("cannot read this partition"), "{stdout}");
+}
+
+/// Runs `freeport scan ARGS...` from the fixtures directory: exit code, stdout, stderr.
+fn scan_all(args: &[&str]) -> (i32, String, String) {
+    let output = Command::cargo_bin("freeport")
+        .unwrap()
+        .current_dir(fixtures())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .arg("scan")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_project_file_beside_the_data_is_shown_in_the_table() {
+    let (code, stdout, _) = scan_all(&["../projects/good", "--threads", "1"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("override of `switchboard`"), "{stdout}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn a_project_file_is_shown_in_the_json() {
+    let (code, stdout, _) = scan_all(&[
+        "../projects/good/members.csv",
+        "--project",
+        "../projects/good/freeport.toml",
+        "--format",
+        "json",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json["datasets"][0]["columns"][3]["override"]["becomes"],
+        "fin.credit"
+    );
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn an_override_of_an_unknown_column_stops_the_scan_with_nothing_written() {
+    let (code, stdout, stderr) = scan_all(&[
+        "../projects/good/members.csv",
+        "--project",
+        "../projects/unknown_column.toml",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn a_bad_project_file_stops_the_scan_before_reading() {
+    let (code, stdout, stderr) = scan_all(&[
+        "cn_customers_gbk.csv",
+        "--project",
+        "../projects/bad/catastrophic_regex.toml",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("freeport::project::invalid"), "{stderr}");
+}
+
+#[test]
+fn a_codebook_describes_columns_the_header_does_not() {
+    let plain = scan_all(&["../projects/members.csv", "--format", "json"]);
+    let (code, stdout, _) = scan_all(&[
+        "../projects/members.csv",
+        "--codebook",
+        "../projects/codebook.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let tier = |text: &str| {
+        let json: serde_json::Value = serde_json::from_str(text).unwrap();
+        json["datasets"][0]["columns"][3].clone()
+    };
+    assert_eq!(tier(&plain.1)["category"], serde_json::Value::Null);
+    let described = tier(&stdout);
+    assert_eq!(described["category"], "fin.income");
+    assert_eq!(described["evidence"][0]["kind"], "codebook");
 }

@@ -14,6 +14,7 @@ pub(crate) const DETECTOR: Detector = Detector {
         w("labresult", 0.95),
         w("glucose", 0.9),
         w("血糖", 0.95),
+        w("bloodsugar", 0.9),
         w("cholesterol", 0.9),
         w("胆固醇", 0.95),
         w("hba1c", 0.95),

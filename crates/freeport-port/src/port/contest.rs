@@ -46,7 +46,7 @@ use crate::error::Cause;
 use crate::volumes::{Counters, SubjectHashes, transfer_record, with_decision};
 
 /// What `becomes` says when an entry is not personal data at all (it is left out when judged).
-pub const NOT_PERSONAL_DATA: &str = "not_personal_data";
+pub use freeport_vocabulary::NOT_PERSONAL_DATA;
 
 /// The most characters of a contest's `source` (dataset and column).
 const MAX_SOURCE_CHARS: usize = 200;

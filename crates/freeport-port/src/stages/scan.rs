@@ -55,6 +55,7 @@ pub(crate) fn scan(
         threads: request.threads,
         salt: Some(salt.bytes.to_vec()),
         salt_scheme: salt.scheme,
+        project: request.project.clone(),
         ..ScanOptions::default()
     };
     options.read.header = request.layout.header;
@@ -160,6 +161,15 @@ pub(crate) fn scan_checked(
             Stage::Scan,
             "no dataset found in the paths given",
             None,
+        ));
+    }
+    if let Some(project) = &options.project
+        && let Err(error) = project.check_used(&scan)
+    {
+        return Err(AssessError::input(
+            Stage::Scan,
+            format!("{}: {}", project.path().display(), error.message()),
+            miette::Diagnostic::help(&*error).map(|h| h.to_string()),
         ));
     }
     Ok(scan)

@@ -55,7 +55,10 @@ pub(crate) fn run(
     };
     let mut layout = freeport_read::ReadOptions::default();
     crate::commands::scan::apply_layout(&args.layout, &mut layout);
+    let project = crate::commands::scan::project(&args.classification, &args.datasets)?
+        .map(std::sync::Arc::new);
     let request = Request {
+        project,
         datasets: args.datasets.clone(),
         transfer,
         deid: match (&args.deid, args.apply_remedies) {

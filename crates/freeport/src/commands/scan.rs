@@ -2,10 +2,12 @@
 //! cover, as a table for people or JSON for programs, with a progress bar on a terminal.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use comfy_table::Cell;
-use freeport_cli::{Engine, LakeLimits, ScanArgs, TableLayout};
-use freeport_scan::{DatasetReport, ScanOptions, ScanReport, scan_paths};
+use freeport_cli::{Classification, Engine, LakeLimits, ScanArgs, TableLayout};
+use freeport_scan::project::{Project, beside};
+use freeport_scan::{DatasetReport, Evidence, ScanOptions, ScanReport, scan_paths};
 
 use crate::progress::Bar;
 use crate::render::{self, Rendered, render};
@@ -22,15 +24,27 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
         options.read.encoding = Some(freeport_read::parse_encoding(label)?);
     }
     apply_layout(&args.layout, &mut options.read);
+    let project = project(&args.classification, &args.paths)?.map(Arc::new);
+    options.project = project.clone();
     let progress = Bar::new();
     let report = match args.engine {
         Engine::Native => {
             refuse_lake_options(&args.lake)?;
             scan_paths(&args.paths, &options, &progress)
         }
-        Engine::Datafusion => scan_lakes(args, options, &progress)?,
+        Engine::Datafusion => {
+            if options.project.is_some() {
+                return Err(Error::NativeOption {
+                    option: "a project file (--project, --codebook, freeport.toml beside the data)",
+                });
+            }
+            scan_lakes(args, options, &progress)?
+        }
     };
     progress.finish();
+    if let Some(project) = &project {
+        project.check_used(&report)?;
+    }
     let rendered = Rendered {
         json: &report,
         table: |out: &mut dyn Write| write_tables(&report, args.show_examples, out),
@@ -41,6 +55,28 @@ pub(crate) fn run(args: &ScanArgs, out: &mut dyn Write) -> Result<ExitStatus, Er
     } else {
         ExitStatus::Error
     })
+}
+
+/// The project: `--project FILE`, else `freeport.toml` beside the first PATH when it has a
+/// `[classification]` table; with `--codebook`'s descriptions (`scan` and `assess` alike).
+pub(crate) fn project(
+    classification: &Classification,
+    paths: &[String],
+) -> Result<Option<Project>, Error> {
+    let codebook = classification.codebook.as_deref();
+    let file = classification
+        .project
+        .clone()
+        .or_else(|| paths.first().and_then(|p| beside(p)));
+    let mut project = match (file, codebook) {
+        (Some(file), _) => Project::from_file(&file)?,
+        (None, Some(codebook)) => return Ok(Some(Project::with_codebook_only(codebook)?)),
+        (None, None) => return Ok(None),
+    };
+    if let Some(codebook) = codebook {
+        project.add_codebook(codebook)?;
+    }
+    Ok(Some(project))
 }
 
 /// Each PATH as a lake on DataFusion (`--engine datafusion`).
@@ -195,6 +231,58 @@ fn write_dataset(
             column.name,
             found.join(", ")
         )?;
+    }
+    for column in &dataset.columns {
+        if let Some(o) = &column.overridden {
+            writeln!(
+                out,
+                "override of `{}` ({}): {} → {}: {}",
+                column.name,
+                o.source,
+                o.was.as_deref().unwrap_or("-"),
+                o.becomes,
+                o.justification
+            )?;
+        }
+    }
+    for column in &dataset.columns {
+        let said: Vec<String> = column
+            .evidence
+            .iter()
+            .filter_map(|e| match e {
+                Evidence::Codebook {
+                    category, keyword, ..
+                } if column.category.as_ref() == Some(category) => {
+                    Some(format!("the codebook says {category} (`{keyword}`)"))
+                }
+                Evidence::Custom {
+                    category,
+                    detector,
+                    matched,
+                    sampled,
+                    ..
+                } if column.category.as_ref() == Some(category) => Some(format!(
+                    "custom detector `{detector}` matched {matched} of {sampled} values"
+                )),
+                Evidence::CustomHeader {
+                    category, detector, ..
+                } if column.category.as_ref() == Some(category) => Some(format!(
+                    "custom detector `{detector}` names it in the header"
+                )),
+                Evidence::Allowed { values } => {
+                    Some(format!("{values} allow-listed values left unclassified"))
+                }
+                _ => None,
+            })
+            .collect();
+        if !said.is_empty() {
+            writeln!(
+                out,
+                "project rules on `{}`: {}",
+                column.name,
+                said.join("; ")
+            )?;
+        }
     }
     match &dataset.subject_key {
         Some(key) => writeln!(
