@@ -26,8 +26,8 @@ use axum::routing::{get, post};
 use freeport_stats::aggregator::{Aggregator, Approval};
 use freeport_stats::study::{Country, StudyFile, StudyHash, StudySignature};
 use freeport_stats::wire::{
-    CollectResponse, HelperRequest, HelperResponse, KeyHalf, SignedCollect, Status, Upload,
-    UploadOutcome,
+    CollectResponse, HelperRequest, HelperResponse, KeyHalf, Release, SignedCollect, Status,
+    Upload, UploadOutcome,
 };
 use miette::Diagnostic;
 use serde::Serialize;
@@ -293,6 +293,26 @@ impl HostedAggregator {
     }
 }
 
+impl HostedAggregator {
+    /// Checks a released result against this aggregator's own record of the release
+    /// ([`Aggregator::check_release`]), before the port publishes it (blocking).
+    ///
+    /// # Errors
+    ///
+    /// The result is refused, with the reason.
+    pub fn check_release(
+        &self,
+        signed: &SignedCollect,
+        release: &Release,
+    ) -> Result<(), freeport_stats::Error> {
+        self.app
+            .aggregator
+            .lock()
+            .map_err(|_| poisoned())?
+            .check_release(signed, release)
+    }
+}
+
 fn poisoned() -> freeport_stats::Error {
     freeport_stats::Error::Protocol("aggregator state poisoned".to_owned())
 }
@@ -314,6 +334,26 @@ pub fn approval_entry(approval: &Approval) -> Result<Vec<u8>, freeport_port::Por
         "en",
         &approval.approved_at,
         serde_json::json!({ "joint_statistics_approval": approval }),
+    )
+}
+
+/// The `publication` entry of a released result: the answers with their intervals (never an
+/// aggregate share), published `at`. One builder for the releases a collector logs into a port
+/// home directly and those a running port publishes.
+///
+/// # Errors
+///
+/// The entry fails the log's schema.
+pub fn release_entry(release: &Release, at: &str) -> Result<Vec<u8>, freeport_port::PortError> {
+    freeport_port::port::publication_entry(
+        "other",
+        &format!(
+            "Joint statistics: study `{}`, query `{}`, {} .. {}",
+            release.study_id, release.query, release.from, release.until
+        ),
+        "en",
+        at,
+        serde_json::json!({ "joint_statistics_release": release }),
     )
 }
 

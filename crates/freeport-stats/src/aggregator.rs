@@ -28,7 +28,7 @@ use crate::query::Plan;
 use crate::study::{Country, StudyFile, StudyHash, StudySignature, day_text, hex};
 use crate::vdaf::{AggShare, Instance, Item};
 use crate::wire::{
-    CollectResponse, HelperItem, HelperOutcome, HelperRequest, HelperResponse, KeyHalf,
+    CollectResponse, HelperItem, HelperOutcome, HelperRequest, HelperResponse, KeyHalf, Release,
     SignedCollect, Status, Upload, UploadOutcome, agg_share_info, collect_signed_bytes,
     key_half_info, share_info,
 };
@@ -1061,6 +1061,71 @@ impl Aggregator {
         )?;
         tx.commit()?;
         Ok(response)
+    }
+
+    /// Checks a released result the collector presents for publication against this
+    /// aggregator's own record: the collection request carries the study's collector signature,
+    /// this aggregator committed its share of a release for that request, and the result names
+    /// the same study, query, batch, report count, ε and confidence. A result that does not
+    /// match (partial, of another batch, or of a release never made) is refused.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Refused`] with the reason, or a store failure.
+    pub fn check_release(&self, signed: &SignedCollect, release: &Release) -> Result<()> {
+        let request = &signed.request;
+        let loaded = self.loaded(&request.study)?;
+        crypto::verify_signature(
+            &loaded.file.study.collector.signing_key,
+            &collect_signed_bytes(request)?,
+            &signed.signature,
+        )
+        .map_err(|reason| {
+            Error::refused(format!("the collection request's signature: {reason}"))
+        })?;
+        let stored: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT response FROM releases WHERE request_id = ?1 AND study = ?2",
+                params![request.request_id, request.study.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(json) = stored else {
+            return Err(Error::refused(format!(
+                "the `{}` aggregator released nothing for this collection request",
+                self.info.country
+            )));
+        };
+        let response: CollectResponse =
+            serde_json::from_str(&json).map_err(|e| Error::Protocol(e.to_string()))?;
+        let s = &loaded.file.study;
+        let mismatches = [
+            (
+                "study",
+                release.study != request.study || release.study_id != s.id,
+            ),
+            ("query", release.query != request.query),
+            (
+                "batch",
+                release.from != day_text(request.start_day)
+                    || release.until != day_text(request.end_day),
+            ),
+            ("report count", release.reports != response.report_count),
+            ("ε", release.epsilon.to_bits() != response.epsilon.to_bits()),
+            (
+                "confidence",
+                release.confidence.to_bits() != s.confidence.to_bits(),
+            ),
+            ("answers", release.answers.is_empty()),
+        ];
+        if let Some((what, _)) = mismatches.iter().find(|(_, differs)| *differs) {
+            return Err(Error::refused(format!(
+                "the result's {what} is not what the `{}` aggregator released for this request",
+                self.info.country
+            )));
+        }
+        Ok(())
     }
 
     /// Counters for one study.
