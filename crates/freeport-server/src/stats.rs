@@ -426,23 +426,36 @@ fn fetch_halves(client: &Client, aggregator: &mut Aggregator) {
     }
 }
 
+/// A site's upload at the leader, in the aggregator's three phases: screening (replay checks
+/// against committed and in-flight nonces) and the commit hold the aggregator; decryption and
+/// the verification round with the helper do not, so uploads overlap.
 async fn upload(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    with_aggregator(app, move |app, aggregator| {
+    let joined = tokio::task::spawn_blocking(move || -> Result<UploadOutcome, StatsError> {
         let upload: Upload = parse(&body)?;
-        let vk = aggregator.verify_key(&upload.study)?;
-        let peer = aggregator
-            .study(&upload.study)
-            .map(|f| f.aggregator(aggregator.country().peer()).url.clone())
-            .unwrap_or_default();
-        let client = app.client.clone();
+        let (mut job, peer) = {
+            let mut aggregator = app.aggregator.lock().map_err(|_| poisoned())?;
+            fetch_halves(&app.client, &mut aggregator);
+            let peer = aggregator
+                .study(&upload.study)
+                .map(|f| f.aggregator(aggregator.country().peer()).url.clone())
+                .unwrap_or_default();
+            (aggregator.begin_upload(upload)?, peer)
+        };
+        let vk = job.verify_key();
         let mut helper = |request: &HelperRequest| {
-            client
+            app.client
                 .aggregate(&peer, request, &vk)
                 .map_err(|e| freeport_stats::Error::Protocol(format!("the helper: {e}")))
         };
-        Ok(aggregator.upload(&upload, &mut helper)?)
+        job.verify(&mut helper)?;
+        let mut aggregator = app.aggregator.lock().map_err(|_| poisoned())?;
+        Ok(aggregator.finish_upload(job)?)
     })
-    .await
+    .await;
+    match joined {
+        Ok(result) => answer(result),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
 }
 
 async fn aggregate(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {

@@ -19,6 +19,10 @@ use serde_json::json;
 use crate::render::{Render, Rendered, render};
 use crate::{Error, ExitStatus};
 
+/// Uploads a site keeps in flight: two, so the leader verifies one while the helper verifies
+/// the other (the aggregators overlap uploads; more gains nothing on two cores).
+const UPLOADS_IN_FLIGHT: usize = 2;
+
 fn country(arg: CountryArg) -> Country {
     match arg {
         CountryArg::Cn => Country::Cn,
@@ -252,13 +256,18 @@ pub(crate) fn run(
             let study = StudyFile::load(&args.study)?;
             let client = Client::new();
             let leader = study.aggregator(study.study.leader).url.clone();
-            let mut send = |upload: &freeport_stats::wire::Upload| {
+            let send = |upload: &freeport_stats::wire::Upload| {
                 client
                     .upload(&leader, upload)
                     .map_err(|e| freeport_stats::Error::Protocol(format!("upload: {e}")))
             };
-            let receipt = freeport_stats::site::submit(
-                &study, &args.site, &args.data, args.batch, &mut send,
+            let receipt = freeport_stats::site::submit_concurrently(
+                &study,
+                &args.site,
+                &args.data,
+                args.batch,
+                UPLOADS_IN_FLIGHT,
+                &send,
             )?;
             if let Some(path) = &args.receipt {
                 write_json(path, &receipt)?;
