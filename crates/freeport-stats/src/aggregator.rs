@@ -905,24 +905,8 @@ impl Aggregator {
         let request = &signed.request;
         let study = &request.study;
         let loaded = self.loaded(study)?;
-        crypto::verify_signature(
-            &loaded.file.study.collector.signing_key,
-            &collect_signed_bytes(request)?,
-            &signed.signature,
-        )
-        .map_err(|reason| {
-            Error::refused(format!("the collection request's signature: {reason}"))
-        })?;
-        let stored: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT response FROM releases WHERE request_id = ?1 AND study = ?2",
-                params![request.request_id, study.0],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(json) = stored {
-            return serde_json::from_str(&json).map_err(|e| Error::Protocol(e.to_string()));
+        if let Some(response) = self.signed_and_released(loaded, signed)? {
+            return Ok(response);
         }
         let Some(query) = loaded.queries.iter().find(|q| q.id == request.query) else {
             return Err(loaded
@@ -1060,18 +1044,14 @@ impl Aggregator {
         Ok(response)
     }
 
-    /// Checks a released result the collector presents for publication against this
-    /// aggregator's own record: the collection request carries the study's collector signature,
-    /// this aggregator committed its share of a release for that request, and the result names
-    /// the same study, query, batch, report count, ε and confidence. A result that does not
-    /// match (partial, of another batch, or of a release never made) is refused.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Refused`] with the reason, or a store failure.
-    pub fn check_release(&self, signed: &SignedCollect, release: &Release) -> Result<()> {
+    /// Checks the collector's signature on a collection request; the response this aggregator
+    /// released for it before, if any (the same request id is answered with it).
+    fn signed_and_released(
+        &self,
+        loaded: &Loaded,
+        signed: &SignedCollect,
+    ) -> Result<Option<CollectResponse>> {
         let request = &signed.request;
-        let loaded = self.loaded(&request.study)?;
         crypto::verify_signature(
             &loaded.file.study.collector.signing_key,
             &collect_signed_bytes(request)?,
@@ -1088,14 +1068,29 @@ impl Aggregator {
                 |r| r.get(0),
             )
             .optional()?;
-        let Some(json) = stored else {
+        stored
+            .map(|json| serde_json::from_str(&json).map_err(|e| Error::Protocol(e.to_string())))
+            .transpose()
+    }
+
+    /// Checks a released result the collector presents for publication against this
+    /// aggregator's own record: the collection request carries the study's collector signature,
+    /// this aggregator committed its share of a release for that request, and the result names
+    /// the same study, query, batch, report count, ε and confidence. A result that does not
+    /// match (partial, of another batch, or of a release never made) is refused.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Refused`] with the reason, or a store failure.
+    pub fn check_release(&self, signed: &SignedCollect, release: &Release) -> Result<()> {
+        let request = &signed.request;
+        let loaded = self.loaded(&request.study)?;
+        let Some(response) = self.signed_and_released(loaded, signed)? else {
             return Err(Error::refused(format!(
                 "the `{}` aggregator released nothing for this collection request",
                 self.info.country
             )));
         };
-        let response: CollectResponse =
-            serde_json::from_str(&json).map_err(|e| Error::Protocol(e.to_string()))?;
         let s = &loaded.file.study;
         let mismatches = [
             (
