@@ -28,8 +28,9 @@ TABLE=bench/stats/RESULTS.table.md
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 # (in a worktree sharing a build directory, export CARGO_BUILD_BUILD_DIR first)
 cargo build -q --release --workspace --bin freeport --example raw_prio
-FREEPORT=$PWD/target/release/freeport
-RAW=$PWD/target/release/examples/raw_prio
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+FREEPORT=$TARGET/release/freeport
+RAW=$TARGET/release/examples/raw_prio
 WORK=$(mktemp -d)
 PIDS=()
 stop() {
@@ -103,19 +104,22 @@ start_aggregators "$WORK/t"
     echo "# $(date -u +%FT%TZ) N=$N REPS=$REPS release (lto=false, codegen-units=16), $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT"
 {
-    echo "| instance | raw prio reports/s | end to end reports/s | ratio |"
-    echo "|---|---:|---:|---:|"
+    echo "| instance | raw prio reports/s | end to end reports/s | ratio | load (1 min) at each pair |"
+    echo "|---|---:|---:|---:|---|"
 } > "$TABLE"
 for inst in count sum histogram sumvec; do
     : > "$WORK/raw.$inst"; : > "$WORK/e2e.$inst"
+    loads=()
     for rep in $(seq "$REPS"); do
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        loads+=("$load")
         raw=$("$RAW" "$N" "$inst" | json_field reports_per_second)
         e2e=$(submit "$WORK/t.$inst.toml" "$WORK/data.csv")
         echo "$raw" >> "$WORK/raw.$inst"; echo "$e2e" >> "$WORK/e2e.$inst"
-        printf '{"instance":"%s","rep":%d,"raw_reports_per_second":%.0f,"end_to_end_reports_per_second":%.0f}\n' "$inst" "$rep" "$raw" "$e2e" | tee -a "$OUT"
+        printf '{"instance":"%s","rep":%d,"load":%s,"raw_reports_per_second":%.0f,"end_to_end_reports_per_second":%.0f}\n' "$inst" "$rep" "$load" "$raw" "$e2e" | tee -a "$OUT"
     done
     raw=$(median < "$WORK/raw.$inst"); e2e=$(median < "$WORK/e2e.$inst")
-    printf '| %s | %.0f | %.0f | %.2f |\n' "$inst" "$raw" "$e2e" "$(echo "$e2e / $raw" | bc -l)" >> "$TABLE"
+    printf '| %s | %.0f | %.0f | %.2f | %s |\n' "$inst" "$raw" "$e2e" "$(echo "$e2e / $raw" | bc -l)" "${loads[*]}" >> "$TABLE"
 done
 echo "## aggregator peak RSS after $((4 * N * REPS)) reports (KiB): cn $(grep VmHWM /proc/${PIDS[0]}/status | awk '{print $2}'), us $(grep VmHWM /proc/${PIDS[1]}/status | awk '{print $2}')" | tee -a "$OUT"
 stop

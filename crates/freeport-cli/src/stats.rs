@@ -59,9 +59,9 @@ pub enum StatsCommand {
     /// Collect one query: both aggregators' noisy shares, combined into answers with their
     /// confidence intervals, and published as a `publication` entry of the port's log (the
     /// port home must hold a log that no other process holds; it is opened before anything is
-    /// spent).
+    /// spent), or with `--port` by each running port hosting one of the study's aggregators.
     #[command(
-        after_help = "Examples:\n  freeport stats collect study.toml pm25_mean --home coll\n  freeport stats collect study.toml exceedances --home coll --from 2026-01-01 --until 2026-07-01 --format json\n"
+        after_help = "Examples:\n  freeport stats collect study.toml pm25_mean --home coll\n  freeport stats collect study.toml exceedances --home coll --from 2026-01-01 --until 2026-07-01 --format json\n  FREEPORT_TOKEN=fdp_cn...,fdp_us... freeport stats collect study.toml admissions --home coll --port http://cn.example:8400 --port http://us.example:8400\n"
     )]
     Collect(CollectArgs),
     /// Show an aggregator's counters for a study: accepted reports, rejections by reason, ε
@@ -78,6 +78,12 @@ pub enum StatsCommand {
         after_help = "Examples:\n  export FREEPORT_PORT_URL=http://127.0.0.1:8400 FREEPORT_TOKEN=fdp_...\n  freeport stats studies\n  freeport stats studies --format json\n"
     )]
     Studies(StudiesArgs),
+    /// The released results a port published (`stats collect --port`): each study's query,
+    /// collection request, who posted it and its log entry.
+    #[command(
+        after_help = "Examples:\n  export FREEPORT_PORT_URL=http://127.0.0.1:8400 FREEPORT_TOKEN=fdp_...\n  freeport stats releases --format json\n"
+    )]
+    Releases(StudiesArgs),
 }
 
 /// `freeport stats aggregator ...`
@@ -252,6 +258,21 @@ pub struct CollectArgs {
     /// Also write the release (JSON) to this file.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// A running port hosting one of the study's aggregators: the release is published there
+    /// (recorded and logged by that port) instead of in the port home's log. Repeat for each
+    /// port; each is asked first whether it lists the study, before anything is spent.
+    #[arg(long = "port", value_name = "URL", requires = "token")]
+    pub port: Vec<String>,
+    /// Your API token at each `--port`, in the same order (one token serves every port;
+    /// prefer the environment variable, comma-separated).
+    #[arg(
+        long,
+        env = "FREEPORT_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        value_delimiter = ','
+    )]
+    pub token: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -23,7 +23,7 @@
 //! | `GET /api/v1/cases?status=open` | reviewers, auditor, admin | the side's queue |
 //! | `GET /api/v1/journal?after=N` | auditor, admin | the access journal |
 //! | `/api/v1/chips/…` | by route | whitelist, verification reports, chips cases, devices and attestations ([`chips`]) |
-//! | `/api/v1/stats/studies` | by route | the study registry of the aggregator the port hosts; approving a study ([`stats`]) |
+//! | `/api/v1/stats/studies`, `/api/v1/stats/releases` | by route | the study registry of the aggregator the port hosts; approving a study; publishing a released result ([`stats`]) |
 //!
 //! Every error is an RFC 9457 `application/problem+json` document whose `code` is the
 //! diagnostic code the command line prints for the same failure (`freeport::port::conflict`,
@@ -745,7 +745,7 @@ async fn journal(
         title = "Free Data Port",
         description = "A bilateral data port: exporters file transfers, China's and the United States' reviewers decide and sign, auditors verify. Errors are RFC 9457 problem documents whose `code` is the diagnostic code the `freeport` command line prints."
     ),
-    paths(whoami, create_account, accounts, file, file_assessment, job, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack, chips::whitelist, chips::record_verification, chips::verifications, chips::apply, chips::reevaluate, chips::cases, chips::case, chips::decide, chips::register_device, chips::devices, chips::attest, chips::overdue, stats::approve_study, stats::study_registry),
+    paths(whoami, create_account, accounts, file, file_assessment, job, filings, filing, receipt, post_message, decide, contest, rule_contest, overrides, attach, attachment, cases, journal, audit_bundle, checkpoint, trust_policy, publications, publish, rule_pack, chips::whitelist, chips::record_verification, chips::verifications, chips::apply, chips::reevaluate, chips::cases, chips::case, chips::decide, chips::register_device, chips::devices, chips::attest, chips::overdue, stats::approve_study, stats::study_registry, stats::publish_release, stats::release_list),
     components(schemas(Problem)),
     modifiers(&BearerAuth),
     tags(
@@ -755,7 +755,7 @@ async fn journal(
         (name = "audit", description = "The access journal, the audit bundle, the log's checkpoint and trust policy"),
         (name = "publications", description = "Public reasons of refusals, readable without an account"),
         (name = "rules", description = "The rule packs the port judges with, with proof of their publication in the log"),
-        (name = "stats", description = "Joint statistics: the study registry of the aggregator a port hosts, and its operators' approvals"),
+        (name = "stats", description = "Joint statistics: the study registry of the aggregator a port hosts, its operators' approvals, and the released results it publishes"),
         (name = "chips", description = "Verified end users of advanced chips: verification reports signed by both sides, the whitelist, bilateral cases, end-use monitoring"),
     )
 )]

@@ -26,8 +26,8 @@ use axum::routing::{get, post};
 use freeport_stats::aggregator::{Aggregator, Approval};
 use freeport_stats::study::{Country, StudyFile, StudyHash, StudySignature};
 use freeport_stats::wire::{
-    CollectResponse, HelperRequest, HelperResponse, KeyHalf, SignedCollect, Status, Upload,
-    UploadOutcome,
+    CollectResponse, HelperRequest, HelperResponse, KeyHalf, Release, SignedCollect, Status,
+    Upload, UploadOutcome,
 };
 use miette::Diagnostic;
 use serde::Serialize;
@@ -293,6 +293,26 @@ impl HostedAggregator {
     }
 }
 
+impl HostedAggregator {
+    /// Checks a released result against this aggregator's own record of the release
+    /// ([`Aggregator::check_release`]), before the port publishes it (blocking).
+    ///
+    /// # Errors
+    ///
+    /// The result is refused, with the reason.
+    pub fn check_release(
+        &self,
+        signed: &SignedCollect,
+        release: &Release,
+    ) -> Result<(), freeport_stats::Error> {
+        self.app
+            .aggregator
+            .lock()
+            .map_err(|_| poisoned())?
+            .check_release(signed, release)
+    }
+}
+
 fn poisoned() -> freeport_stats::Error {
     freeport_stats::Error::Protocol("aggregator state poisoned".to_owned())
 }
@@ -314,6 +334,26 @@ pub fn approval_entry(approval: &Approval) -> Result<Vec<u8>, freeport_port::Por
         "en",
         &approval.approved_at,
         serde_json::json!({ "joint_statistics_approval": approval }),
+    )
+}
+
+/// The `publication` entry of a released result: the answers with their intervals (never an
+/// aggregate share), published `at`. One builder for the releases a collector logs into a port
+/// home directly and those a running port publishes.
+///
+/// # Errors
+///
+/// The entry fails the log's schema.
+pub fn release_entry(release: &Release, at: &str) -> Result<Vec<u8>, freeport_port::PortError> {
+    freeport_port::port::publication_entry(
+        "other",
+        &format!(
+            "Joint statistics: study `{}`, query `{}`, {} .. {}",
+            release.study_id, release.query, release.from, release.until
+        ),
+        "en",
+        at,
+        serde_json::json!({ "joint_statistics_release": release }),
     )
 }
 
@@ -386,23 +426,36 @@ fn fetch_halves(client: &Client, aggregator: &mut Aggregator) {
     }
 }
 
+/// A site's upload at the leader, in the aggregator's three phases: screening (replay checks
+/// against committed and in-flight nonces) and the commit hold the aggregator; decryption and
+/// the verification round with the helper do not, so uploads overlap.
 async fn upload(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    with_aggregator(app, move |app, aggregator| {
+    let joined = tokio::task::spawn_blocking(move || -> Result<UploadOutcome, StatsError> {
         let upload: Upload = parse(&body)?;
-        let vk = aggregator.verify_key(&upload.study)?;
-        let peer = aggregator
-            .study(&upload.study)
-            .map(|f| f.aggregator(aggregator.country().peer()).url.clone())
-            .unwrap_or_default();
-        let client = app.client.clone();
+        let (mut job, peer) = {
+            let mut aggregator = app.aggregator.lock().map_err(|_| poisoned())?;
+            fetch_halves(&app.client, &mut aggregator);
+            let peer = aggregator
+                .study(&upload.study)
+                .map(|f| f.aggregator(aggregator.country().peer()).url.clone())
+                .unwrap_or_default();
+            (aggregator.begin_upload(upload)?, peer)
+        };
+        let vk = job.verify_key();
         let mut helper = |request: &HelperRequest| {
-            client
+            app.client
                 .aggregate(&peer, request, &vk)
                 .map_err(|e| freeport_stats::Error::Protocol(format!("the helper: {e}")))
         };
-        Ok(aggregator.upload(&upload, &mut helper)?)
+        job.verify(&mut helper)?;
+        let mut aggregator = app.aggregator.lock().map_err(|_| poisoned())?;
+        Ok(aggregator.finish_upload(job)?)
     })
-    .await
+    .await;
+    match joined {
+        Ok(result) => answer(result),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
 }
 
 async fn aggregate(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {

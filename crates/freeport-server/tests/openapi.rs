@@ -20,6 +20,7 @@ fn openapi() {
         "/api/v1/cases",
         "/api/v1/journal",
         "/api/v1/stats/studies",
+        "/api/v1/stats/releases",
     ] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }

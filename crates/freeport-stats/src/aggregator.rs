@@ -15,8 +15,9 @@
 //! SHA-256 of both halves, known to the two aggregators only. It also keys the MAC of peer
 //! requests.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -28,7 +29,7 @@ use crate::query::Plan;
 use crate::study::{Country, StudyFile, StudyHash, StudySignature, day_text, hex};
 use crate::vdaf::{AggShare, Instance, Item};
 use crate::wire::{
-    CollectResponse, HelperItem, HelperOutcome, HelperRequest, HelperResponse, KeyHalf,
+    CollectResponse, HelperItem, HelperOutcome, HelperRequest, HelperResponse, KeyHalf, Release,
     SignedCollect, Status, Upload, UploadOutcome, agg_share_info, collect_signed_bytes,
     key_half_info, share_info,
 };
@@ -129,16 +130,70 @@ struct Loaded {
     log_index: u64,
     own_half: [u8; 32],
     verify_key: Option<[u8; 32]>,
-    queries: Vec<Query>,
+    /// Shared with the uploads being verified outside the aggregator's lock.
+    queries: Arc<Vec<Query>>,
 }
 
 /// An open aggregator home.
 pub struct Aggregator {
     home: PathBuf,
     info: HomeInfo,
-    keys: HpkeKeyPair,
+    keys: Arc<HpkeKeyPair>,
     conn: Connection,
     studies: BTreeMap<StudyHash, Loaded>,
+    /// Nonces of reports in uploads begun and not yet finished (study row id, nonce): the
+    /// replay check covers them as it covers the committed ones.
+    pending: PendingSet,
+}
+
+/// The nonces of reports in flight: (study row id, nonce).
+type PendingSet = Arc<Mutex<HashSet<(i64, [u8; 16])>>>;
+
+/// The nonces an upload in flight holds in the pending set; released when it is dropped
+/// (after its commit, or when it fails), so a failed upload's reports may be sent again.
+struct Reservation {
+    set: PendingSet,
+    nonces: Vec<(i64, [u8; 16])>,
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        // A poisoned set still holds its data; release the nonces all the same.
+        let mut set = self
+            .set
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for n in &self.nonces {
+            set.remove(n);
+        }
+    }
+}
+
+/// A leader's upload between its phases ([`Aggregator::begin_upload`], [`UploadJob::verify`],
+/// [`Aggregator::finish_upload`]): screened and its fresh nonces reserved; verified with the
+/// helper without the aggregator; then committed.
+pub struct UploadJob {
+    upload: Upload,
+    study_row: i64,
+    me: Country,
+    verify_key: [u8; 32],
+    keys: Arc<HpkeKeyPair>,
+    queries: Arc<Vec<Query>>,
+    outcome: UploadOutcome,
+    /// Reports past the screening: index in the upload, query, nonce.
+    candidates: Vec<(usize, usize, [u8; 16])>,
+    /// Verified by both aggregators: query, day, output share, nonce.
+    accepted: Vec<(usize, i32, crate::vdaf::OutShare, [u8; 16])>,
+    _reserved: Reservation,
+}
+
+impl std::fmt::Debug for UploadJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadJob")
+            .field("study", &self.upload.study)
+            .field("reports", &self.upload.reports.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Aggregator {
@@ -255,7 +310,7 @@ impl Aggregator {
         }
         let secret = std::fs::read_to_string(home.join("hpke.key"))
             .map_err(|_| home_error(home, "has no `hpke.key`"))?;
-        let keys = HpkeKeyPair::from_secret_b64(&secret)?;
+        let keys = Arc::new(HpkeKeyPair::from_secret_b64(&secret)?);
         if keys.public_b64() != info.hpke_key {
             return Err(home_error(
                 home,
@@ -291,6 +346,7 @@ impl Aggregator {
             keys,
             conn,
             studies: BTreeMap::new(),
+            pending: Arc::default(),
         };
         this.load_studies()?;
         Ok(this)
@@ -351,7 +407,7 @@ impl Aggregator {
             }
             let mut loaded = Loaded {
                 id,
-                queries: queries(&file)?,
+                queries: Arc::new(queries(&file)?),
                 file,
                 approval,
                 log_index: u64::try_from(log_index)
@@ -533,12 +589,14 @@ impl Aggregator {
         result
     }
 
-    /// Handles a site's upload as the leader: checks and decrypts every report, runs the
-    /// verification round with the helper through `helper` (one request per query), and
-    /// commits the accepted reports — the replay checks, the nonces, the day buckets and the
-    /// rejection counters in one transaction per upload, committed before the site is
-    /// answered. Bad reports are rejected and counted, each on its own; only a failure to
-    /// reach the helper or the store fails the upload (and commits nothing).
+    /// Handles a site's upload as the leader: [`Aggregator::begin_upload`], then
+    /// [`UploadJob::verify`] with the helper through `helper` (one request per query), then
+    /// [`Aggregator::finish_upload`], which commits the accepted reports — the nonces, the day
+    /// buckets and the rejection counters in one transaction — before the site is answered.
+    /// Bad reports are rejected and counted, each on its own; only a failure to reach the
+    /// helper or the store fails the upload (and commits nothing). A server runs the three
+    /// phases itself, holding the aggregator only for the first and the last, so uploads
+    /// overlap.
     ///
     /// # Errors
     ///
@@ -548,14 +606,20 @@ impl Aggregator {
         upload: &Upload,
         helper: &mut dyn FnMut(&HelperRequest) -> Result<HelperResponse>,
     ) -> Result<UploadOutcome> {
-        self.in_transaction(|this| this.upload_batch(upload, helper))
+        let mut job = self.begin_upload(upload.clone())?;
+        job.verify(helper)?;
+        self.finish_upload(job)
     }
 
-    fn upload_batch(
-        &self,
-        upload: &Upload,
-        helper: &mut dyn FnMut(&HelperRequest) -> Result<HelperResponse>,
-    ) -> Result<UploadOutcome> {
+    /// The first phase of an upload at the leader: the study, the site and the verification
+    /// key, then each report's form, query, window and replay check in order — against the
+    /// committed nonces and those of the uploads in flight — reserving the nonces that pass,
+    /// so a replay arriving while the first report is still being verified is refused.
+    ///
+    /// # Errors
+    ///
+    /// Not the leader, the study or site is unknown, or the store fails.
+    pub fn begin_upload(&self, upload: Upload) -> Result<UploadJob> {
         let me = self.info.country;
         let loaded = self.loaded(&upload.study)?;
         if loaded.file.study.leader != me {
@@ -569,19 +633,11 @@ impl Aggregator {
                 upload.site
             )));
         }
-        let vk = self.verify_key(&upload.study)?;
-        let study = &upload.study;
+        let verify_key = self.verify_key(&upload.study)?;
         let mut outcome = UploadOutcome::default();
-        let (enc_mine, enc_peer) = match me {
-            Country::Cn => (&upload.enc_cn, &upload.enc_us),
-            Country::Us => (&upload.enc_us, &upload.enc_cn),
-        };
-        let opener = unb64(enc_mine)
-            .and_then(|enc| ShareOpener::new(&self.keys, &enc, &share_info(study, me)))
-            .ok();
         let mut seen = BTreeSet::new();
-        let mut by_query: BTreeMap<usize, Vec<Checked>> = BTreeMap::new();
         let mut candidates = Vec::with_capacity(upload.reports.len());
+        let mut pending = self.pending.lock().map_err(|_| poisoned_pending())?;
         for (i, report) in upload.reports.iter().enumerate() {
             let Some(nonce) = unb64(&report.nonce)
                 .ok()
@@ -598,137 +654,78 @@ impl Aggregator {
                 reject(&mut outcome, "outside the study window");
                 continue;
             }
-            if !seen.insert(nonce) || self.known_nonce(loaded.id, &nonce)?.is_some() {
+            if !seen.insert(nonce)
+                || pending.contains(&(loaded.id, nonce))
+                || self.known_nonce(loaded.id, &nonce)?.is_some()
+            {
                 reject(&mut outcome, "replayed nonce");
                 continue;
             }
             candidates.push((i, q, nonce));
         }
-        // Decryption, report by report, on every core (the checks above need the store, this
-        // does not).
-        let opened: Vec<std::result::Result<(usize, Checked), &'static str>> = candidates
-            .into_par_iter()
-            .map(|(i, q, nonce)| {
-                let report = upload.reports.get(i).ok_or("malformed report")?;
-                let share = match (&opener, share_of(report, me)) {
-                    (Some(o), Some(sealed)) => o.open(&nonce, &sealed, &report.aad(study)).ok(),
-                    _ => None,
-                }
-                .ok_or("share does not decrypt")?;
-                let public = unb64(&report.public_share).map_err(|_| "malformed report")?;
-                Ok((q, (i, nonce, public, share)))
-            })
+        let nonces: Vec<(i64, [u8; 16])> = candidates
+            .iter()
+            .map(|(_, _, nonce)| (loaded.id, *nonce))
             .collect();
-        for result in opened {
-            match result {
-                Ok((q, checked)) => by_query.entry(q).or_default().push(checked),
-                Err(reason) => reject(&mut outcome, reason),
-            }
-        }
-        let mut pending: HashMap<(usize, i32), (AggShare, i64, [u8; 32])> = HashMap::new();
-        let mut accepted_nonces = Vec::new();
-        for (q, group) in &by_query {
-            let Some(query) = loaded.queries.get(*q) else {
-                continue;
-            };
-            let items: Vec<Item<'_>> = group
-                .iter()
-                .map(|(_, nonce, public, input)| Item {
-                    nonce: *nonce,
-                    public,
-                    input,
-                })
-                .collect();
-            let mut helper_reasons: Vec<Option<String>> = vec![None; group.len()];
-            let outs = query.instance.leader_round(
-                &vk,
-                &query.ctx,
-                crate::study::agg_id(me),
-                &items,
-                |shares| {
-                    let mut request = HelperRequest {
-                        study: study.clone(),
-                        query: query.id.clone(),
-                        enc: enc_peer.clone(),
-                        items: Vec::new(),
-                    };
-                    let mut index = Vec::new();
-                    for (k, share) in shares.iter().enumerate() {
-                        if let (Some(share), Some((i, ..))) = (share, group.get(k))
-                            && let Some(report) = upload.reports.get(*i)
-                        {
-                            // The helper gets its own sealed share, not the leader's.
-                            let mut report = report.clone();
-                            match me {
-                                Country::Cn => report.share_cn.clear(),
-                                Country::Us => report.share_us.clear(),
-                            }
-                            request.items.push(HelperItem {
-                                report,
-                                leader_share: b64(share),
-                            });
-                            index.push(k);
-                        }
-                    }
-                    let mut messages = vec![None; shares.len()];
-                    if request.items.is_empty() {
-                        return Ok(messages);
-                    }
-                    let response = helper(&request)?;
-                    if response.outcomes.len() != index.len() {
-                        return Err(Error::Protocol(format!(
-                            "the helper answered {} outcomes for {} reports",
-                            response.outcomes.len(),
-                            index.len()
-                        )));
-                    }
-                    for (k, outcome) in index.into_iter().zip(response.outcomes) {
-                        match outcome {
-                            HelperOutcome::Accepted(m) => {
-                                if let (Some(slot), Ok(m)) = (messages.get_mut(k), unb64(&m)) {
-                                    *slot = Some(m);
-                                }
-                            }
-                            HelperOutcome::Rejected(reason) => {
-                                if let Some(slot) = helper_reasons.get_mut(k) {
-                                    *slot = Some(reason);
-                                }
-                            }
-                        }
-                    }
-                    Ok(messages)
-                },
-            )?;
-            for ((out, (i, nonce, ..)), reason) in outs.into_iter().zip(group).zip(helper_reasons) {
-                let Some(out) = out else {
-                    reject(&mut outcome, reason.as_deref().unwrap_or("invalid report"));
+        pending.extend(nonces.iter().copied());
+        drop(pending);
+        Ok(UploadJob {
+            study_row: loaded.id,
+            me,
+            verify_key,
+            keys: Arc::clone(&self.keys),
+            queries: Arc::clone(&loaded.queries),
+            outcome,
+            candidates,
+            accepted: Vec::new(),
+            _reserved: Reservation {
+                set: Arc::clone(&self.pending),
+                nonces,
+            },
+            upload,
+        })
+    }
+
+    /// The last phase of an upload at the leader: the verified reports accumulated into their
+    /// day buckets, their nonces and the rejection counters committed in one transaction
+    /// (`BEGIN IMMEDIATE`: one durable commit); only then are the nonces released from the
+    /// pending set and the outcome returned.
+    ///
+    /// # Errors
+    ///
+    /// The store fails (nothing of the upload is committed).
+    pub fn finish_upload(&mut self, job: UploadJob) -> Result<UploadOutcome> {
+        let outcome = self.in_transaction(|this| {
+            let study = &job.upload.study;
+            let mut pending: HashMap<(usize, i32), (AggShare, i64, [u8; 32])> = HashMap::new();
+            for (q, day, out, nonce) in &job.accepted {
+                let Some(query) = job.queries.get(*q) else {
                     continue;
                 };
-                let day = upload.reports.get(*i).map_or(0, |r| r.day);
-                let entry = match pending.entry((*q, day)) {
+                let entry = match pending.entry((*q, *day)) {
                     std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(load_bucket(&self.conn, study, query, day)?)
+                        e.insert(load_bucket(&this.conn, study, query, *day)?)
                     }
                 };
-                entry.0.accumulate(&out)?;
+                entry.0.accumulate(out)?;
                 entry.1 += 1;
                 xor_into(&mut entry.2, nonce);
-                accepted_nonces.push(*nonce);
-                outcome.accepted += 1;
             }
-        }
-        let queries: Vec<String> = loaded.queries.iter().map(|q| q.id.clone()).collect();
-        {
-            let mut insert = self.conn.prepare_cached(
-                "INSERT INTO reports (study, nonce, digest, message) VALUES (?1, ?2, x'', x'')",
-            )?;
-            for nonce in &accepted_nonces {
-                insert.execute(params![loaded.id, nonce.as_slice()])?;
+            {
+                let mut insert = this.conn.prepare_cached(
+                    "INSERT INTO reports (study, nonce, digest, message) VALUES (?1, ?2, x'', x'')",
+                )?;
+                for (_, _, _, nonce) in &job.accepted {
+                    insert.execute(params![job.study_row, nonce.as_slice()])?;
+                }
             }
-        }
-        store_buckets(&self.conn, study, &queries, pending)?;
-        add_rejections(&self.conn, study, &outcome.rejected)?;
+            let queries: Vec<String> = job.queries.iter().map(|q| q.id.clone()).collect();
+            store_buckets(&this.conn, study, &queries, pending)?;
+            add_rejections(&this.conn, study, &job.outcome.rejected)?;
+            Ok(job.outcome.clone())
+        })?;
+        drop(job);
         Ok(outcome)
     }
 
@@ -908,24 +905,8 @@ impl Aggregator {
         let request = &signed.request;
         let study = &request.study;
         let loaded = self.loaded(study)?;
-        crypto::verify_signature(
-            &loaded.file.study.collector.signing_key,
-            &collect_signed_bytes(request)?,
-            &signed.signature,
-        )
-        .map_err(|reason| {
-            Error::refused(format!("the collection request's signature: {reason}"))
-        })?;
-        let stored: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT response FROM releases WHERE request_id = ?1 AND study = ?2",
-                params![request.request_id, study.0],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(json) = stored {
-            return serde_json::from_str(&json).map_err(|e| Error::Protocol(e.to_string()));
+        if let Some(response) = self.signed_and_released(loaded, signed)? {
+            return Ok(response);
         }
         let Some(query) = loaded.queries.iter().find(|q| q.id == request.query) else {
             return Err(loaded
@@ -1063,6 +1044,82 @@ impl Aggregator {
         Ok(response)
     }
 
+    /// Checks the collector's signature on a collection request; the response this aggregator
+    /// released for it before, if any (the same request id is answered with it).
+    fn signed_and_released(
+        &self,
+        loaded: &Loaded,
+        signed: &SignedCollect,
+    ) -> Result<Option<CollectResponse>> {
+        let request = &signed.request;
+        crypto::verify_signature(
+            &loaded.file.study.collector.signing_key,
+            &collect_signed_bytes(request)?,
+            &signed.signature,
+        )
+        .map_err(|reason| {
+            Error::refused(format!("the collection request's signature: {reason}"))
+        })?;
+        let stored: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT response FROM releases WHERE request_id = ?1 AND study = ?2",
+                params![request.request_id, request.study.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        stored
+            .map(|json| serde_json::from_str(&json).map_err(|e| Error::Protocol(e.to_string())))
+            .transpose()
+    }
+
+    /// Checks a released result the collector presents for publication against this
+    /// aggregator's own record: the collection request carries the study's collector signature,
+    /// this aggregator committed its share of a release for that request, and the result names
+    /// the same study, query, batch, report count, ε and confidence. A result that does not
+    /// match (partial, of another batch, or of a release never made) is refused.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Refused`] with the reason, or a store failure.
+    pub fn check_release(&self, signed: &SignedCollect, release: &Release) -> Result<()> {
+        let request = &signed.request;
+        let loaded = self.loaded(&request.study)?;
+        let Some(response) = self.signed_and_released(loaded, signed)? else {
+            return Err(Error::refused(format!(
+                "the `{}` aggregator released nothing for this collection request",
+                self.info.country
+            )));
+        };
+        let s = &loaded.file.study;
+        let mismatches = [
+            (
+                "study",
+                release.study != request.study || release.study_id != s.id,
+            ),
+            ("query", release.query != request.query),
+            (
+                "batch",
+                release.from != day_text(request.start_day)
+                    || release.until != day_text(request.end_day),
+            ),
+            ("report count", release.reports != response.report_count),
+            ("ε", release.epsilon.to_bits() != response.epsilon.to_bits()),
+            (
+                "confidence",
+                release.confidence.to_bits() != s.confidence.to_bits(),
+            ),
+            ("answers", release.answers.is_empty()),
+        ];
+        if let Some((what, _)) = mismatches.iter().find(|(_, differs)| *differs) {
+            return Err(Error::refused(format!(
+                "the result's {what} is not what the `{}` aggregator released for this request",
+                self.info.country
+            )));
+        }
+        Ok(())
+    }
+
     /// Counters for one study.
     ///
     /// # Errors
@@ -1103,6 +1160,150 @@ impl Aggregator {
         status.releases = u64::try_from(releases).unwrap_or(0);
         Ok(status)
     }
+}
+
+impl UploadJob {
+    /// The study's verification key (it also keys the MAC on the helper request).
+    #[must_use]
+    pub const fn verify_key(&self) -> [u8; 32] {
+        self.verify_key
+    }
+
+    /// The middle phase of an upload at the leader, without the aggregator: each screened
+    /// report decrypted, and the verification round with the helper through `helper` (one
+    /// request per query, carrying the helper's own sealed shares and this side's verifier
+    /// shares), on every core. Rejections are counted by reason.
+    ///
+    /// # Errors
+    ///
+    /// The helper cannot be reached or answers out of protocol.
+    pub fn verify(
+        &mut self,
+        helper: &mut dyn FnMut(&HelperRequest) -> Result<HelperResponse>,
+    ) -> Result<()> {
+        let me = self.me;
+        let upload = &self.upload;
+        let study = &upload.study;
+        let (enc_mine, enc_peer) = match me {
+            Country::Cn => (&upload.enc_cn, &upload.enc_us),
+            Country::Us => (&upload.enc_us, &upload.enc_cn),
+        };
+        let opener = unb64(enc_mine)
+            .and_then(|enc| ShareOpener::new(&self.keys, &enc, &share_info(study, me)))
+            .ok();
+        // Decryption, report by report, on every core.
+        let opened: Vec<std::result::Result<(usize, Checked), &'static str>> = self
+            .candidates
+            .par_iter()
+            .map(|&(i, q, nonce)| {
+                let report = upload.reports.get(i).ok_or("malformed report")?;
+                let share = match (&opener, share_of(report, me)) {
+                    (Some(o), Some(sealed)) => o.open(&nonce, &sealed, &report.aad(study)).ok(),
+                    _ => None,
+                }
+                .ok_or("share does not decrypt")?;
+                let public = unb64(&report.public_share).map_err(|_| "malformed report")?;
+                Ok((q, (i, nonce, public, share)))
+            })
+            .collect();
+        let mut by_query: BTreeMap<usize, Vec<Checked>> = BTreeMap::new();
+        for result in opened {
+            match result {
+                Ok((q, checked)) => by_query.entry(q).or_default().push(checked),
+                Err(reason) => reject(&mut self.outcome, reason),
+            }
+        }
+        for (q, group) in &by_query {
+            let Some(query) = self.queries.get(*q) else {
+                continue;
+            };
+            let items: Vec<Item<'_>> = group
+                .iter()
+                .map(|(_, nonce, public, input)| Item {
+                    nonce: *nonce,
+                    public,
+                    input,
+                })
+                .collect();
+            let mut helper_reasons: Vec<Option<String>> = vec![None; group.len()];
+            let outs = query.instance.leader_round(
+                &self.verify_key,
+                &query.ctx,
+                crate::study::agg_id(me),
+                &items,
+                |shares| {
+                    let mut request = HelperRequest {
+                        study: study.clone(),
+                        query: query.id.clone(),
+                        enc: enc_peer.clone(),
+                        items: Vec::new(),
+                    };
+                    let mut index = Vec::new();
+                    for (k, share) in shares.iter().enumerate() {
+                        if let (Some(share), Some((i, ..))) = (share, group.get(k))
+                            && let Some(report) = upload.reports.get(*i)
+                        {
+                            // The helper gets its own sealed share, not the leader's.
+                            let mut report = report.clone();
+                            match me {
+                                Country::Cn => report.share_cn.clear(),
+                                Country::Us => report.share_us.clear(),
+                            }
+                            request.items.push(HelperItem {
+                                report,
+                                leader_share: b64(share),
+                            });
+                            index.push(k);
+                        }
+                    }
+                    let mut messages = vec![None; shares.len()];
+                    if request.items.is_empty() {
+                        return Ok(messages);
+                    }
+                    let response = helper(&request)?;
+                    if response.outcomes.len() != index.len() {
+                        return Err(Error::Protocol(format!(
+                            "the helper answered {} outcomes for {} reports",
+                            response.outcomes.len(),
+                            index.len()
+                        )));
+                    }
+                    for (k, outcome) in index.into_iter().zip(response.outcomes) {
+                        match outcome {
+                            HelperOutcome::Accepted(m) => {
+                                if let (Some(slot), Ok(m)) = (messages.get_mut(k), unb64(&m)) {
+                                    *slot = Some(m);
+                                }
+                            }
+                            HelperOutcome::Rejected(reason) => {
+                                if let Some(slot) = helper_reasons.get_mut(k) {
+                                    *slot = Some(reason);
+                                }
+                            }
+                        }
+                    }
+                    Ok(messages)
+                },
+            )?;
+            for ((out, (i, nonce, ..)), reason) in outs.into_iter().zip(group).zip(helper_reasons) {
+                let Some(out) = out else {
+                    reject(
+                        &mut self.outcome,
+                        reason.as_deref().unwrap_or("invalid report"),
+                    );
+                    continue;
+                };
+                let day = upload.reports.get(*i).map_or(0, |r| r.day);
+                self.accepted.push((*q, day, out, *nonce));
+                self.outcome.accepted += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn poisoned_pending() -> Error {
+    Error::Protocol("the pending-nonce set is poisoned".to_owned())
 }
 
 fn reject(outcome: &mut UploadOutcome, reason: &str) {

@@ -157,23 +157,48 @@ struct Prepared {
 }
 
 /// Reads `inputs` and sends every record's reports for every query of `study`, `batch`
-/// reports per upload, through `send`.
-///
-/// Sending runs on its own thread, one upload behind the encoding: while the aggregators
-/// verify and commit one upload, the site shards and seals the next (at most one more waits
-/// in between, so memory stays at about three uploads).
+/// reports per upload, through `send`, one upload at a time ([`submit_concurrently`] with one
+/// upload in flight).
 ///
 /// # Errors
 ///
-/// The site is not in the study, an input cannot be read or lacks a column a query needs, or
-/// `send` fails (the receipt so far is lost; the aggregators reject resent reports' nonces only
-/// if they were accepted, so a new run sends fresh ones).
+/// As [`submit_concurrently`].
 pub fn submit(
     study: &StudyFile,
     site: &str,
     inputs: &[PathBuf],
     batch: usize,
     send: &mut (dyn FnMut(&Upload) -> Result<UploadOutcome> + Send),
+) -> Result<Receipt> {
+    let send = std::sync::Mutex::new(send);
+    submit_concurrently(study, site, inputs, batch, 1, &|upload| {
+        let mut send = send
+            .lock()
+            .map_err(|_| Error::Protocol("a sending thread panicked".to_owned()))?;
+        send(upload)
+    })
+}
+
+/// Reads `inputs` and sends every record's reports for every query of `study`, `batch`
+/// reports per upload, through `send`, with up to `in_flight` uploads sent at once.
+///
+/// Sending runs on `in_flight` threads of their own, behind the encoding: while the
+/// aggregators verify and commit uploads, the site shards and seals the next (at most one more
+/// waits in between, so memory stays at about `in_flight + 2` uploads). With more than one in
+/// flight the leader verifies one upload while the helper verifies another.
+///
+/// # Errors
+///
+/// The site is not in the study, an input cannot be read or lacks a column a query needs, or
+/// `send` fails (the receipt so far is lost; the aggregators reject resent reports' nonces only
+/// if they were accepted, so a new run sends fresh ones).
+pub fn submit_concurrently(
+    study: &StudyFile,
+    site: &str,
+    inputs: &[PathBuf],
+    batch: usize,
+    in_flight: usize,
+    send: &(dyn Fn(&Upload) -> Result<UploadOutcome> + Sync),
 ) -> Result<Receipt> {
     if !study.study.sites.iter().any(|s| s.id == site) {
         return Err(Error::Study {
@@ -182,29 +207,57 @@ pub fn submit(
         });
     }
     let (tx, rx) = std::sync::mpsc::sync_channel::<Upload>(1);
+    let rx = std::sync::Mutex::new(rx);
     std::thread::scope(|scope| {
-        let sender = scope.spawn(move || -> Result<UploadOutcome> {
-            let mut total = UploadOutcome::default();
-            for upload in rx {
-                let outcome = send(&upload)?;
-                total.accepted += outcome.accepted;
-                for (reason, n) in outcome.rejected {
-                    *total.rejected.entry(reason).or_default() += n;
-                }
-            }
-            Ok(total)
-        });
+        let senders: Vec<_> = (0..in_flight.max(1))
+            .map(|_| {
+                scope.spawn(|| -> Result<UploadOutcome> {
+                    let mut total = UploadOutcome::default();
+                    loop {
+                        // The lock is held only to take the next upload.
+                        let next = rx
+                            .lock()
+                            .map_err(|_| Error::Protocol("a sending thread panicked".to_owned()))?
+                            .recv();
+                        let Ok(upload) = next else {
+                            return Ok(total);
+                        };
+                        let outcome = send(&upload)?;
+                        total.accepted += outcome.accepted;
+                        for (reason, n) in outcome.rejected {
+                            *total.rejected.entry(reason).or_default() += n;
+                        }
+                    }
+                })
+            })
+            .collect();
         let encoded = encode(study, site, inputs, batch, &tx);
         drop(tx);
-        let sent = sender
-            .join()
-            .map_err(|_| Error::Protocol("the sending thread panicked".to_owned()))?;
-        // A failed send closes the channel, which is what stopped the encoding: report the
-        // send's error first.
-        let outcome = sent?;
+        let mut total = UploadOutcome::default();
+        let mut failed = None;
+        for sender in senders {
+            let sent = sender
+                .join()
+                .map_err(|_| Error::Protocol("a sending thread panicked".to_owned()))
+                .and_then(|sent| sent);
+            match sent {
+                Ok(outcome) => {
+                    total.accepted += outcome.accepted;
+                    for (reason, n) in outcome.rejected {
+                        *total.rejected.entry(reason).or_default() += n;
+                    }
+                }
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        // A failed send stops its thread; once every sender stops, the encoding stops on the
+        // closed channel: report the send's error first.
+        if let Some(e) = failed {
+            return Err(e);
+        }
         let mut receipt = encoded?;
-        receipt.accepted = outcome.accepted;
-        receipt.rejected = outcome.rejected;
+        receipt.accepted = total.accepted;
+        receipt.rejected = total.rejected;
         Ok(receipt)
     })
 }

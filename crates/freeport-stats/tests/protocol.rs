@@ -302,6 +302,74 @@ fn replays_out_of_window_and_bad_shares_are_rejected_and_counted_not_fatal() {
     assert_eq!(status.rejected.get("replayed nonce"), Some(&(1 + 5)));
 }
 
+/// An upload of `n` fresh `exceed` reports from site `a`.
+fn fresh_upload(f: &Fixture, n: usize) -> Upload {
+    let (_, query) = f.study.query("exceed").unwrap();
+    let instance = Instance::new(&query.plan().unwrap()).unwrap();
+    let ctx = f.study.vdaf_context("exceed");
+    let day = day_number("2026-01-10").unwrap();
+    let mut builder = UploadBuilder::new(&f.study, "a").unwrap();
+    for _ in 0..n {
+        builder
+            .push("exceed", &instance, &ctx, day, &Measurement::Count(true))
+            .unwrap();
+    }
+    builder.finish()
+}
+
+#[test]
+fn a_replay_arriving_while_the_first_upload_is_in_flight_is_refused() {
+    let mut f = setup(20.0);
+    let upload = fresh_upload(&f, 4);
+    // The first upload is screened and its nonces reserved; before it is verified and
+    // committed, the same reports arrive again (and again within a second upload).
+    let mut first = f.cn.begin_upload(upload.clone()).unwrap();
+    let mut replay = f.cn.begin_upload(upload.clone()).unwrap();
+    let mut mixed_reports = fresh_upload(&f, 2);
+    mixed_reports.reports.push(upload.reports[0].clone());
+    let mut mixed = f.cn.begin_upload(mixed_reports).unwrap();
+    let us = &mut f.us;
+    replay.verify(&mut |r| us.aggregate(r)).unwrap();
+    mixed.verify(&mut |r| us.aggregate(r)).unwrap();
+    first.verify(&mut |r| us.aggregate(r)).unwrap();
+    // Finished in any order: the replays are refused, the first upload's reports accepted.
+    let replay = f.cn.finish_upload(replay).unwrap();
+    assert_eq!(replay.accepted, 0);
+    assert_eq!(replay.rejected.get("replayed nonce"), Some(&4));
+    let mixed = f.cn.finish_upload(mixed).unwrap();
+    assert_eq!(mixed.accepted, 2);
+    assert_eq!(mixed.rejected.get("replayed nonce"), Some(&1));
+    let first = f.cn.finish_upload(first).unwrap();
+    assert_eq!((first.accepted, first.rejected.len()), (4, 0));
+    // Committed: the same reports are still replays once nothing is in flight.
+    let again = send(&mut f.cn, &mut f.us, &upload).unwrap();
+    assert_eq!(again.accepted, 0);
+    let status = f.cn.status(&f.study.hash).unwrap();
+    assert_eq!(status.accepted.get("exceed"), Some(&6));
+    assert_eq!(
+        f.us.status(&f.study.hash).unwrap().accepted.get("exceed"),
+        Some(&6)
+    );
+}
+
+#[test]
+fn an_upload_that_fails_commits_nothing_and_releases_its_nonces() {
+    let mut f = setup(20.0);
+    let upload = fresh_upload(&f, 3);
+    // The helper cannot be reached: the upload fails and its reports stay unaccepted.
+    let mut job = f.cn.begin_upload(upload.clone()).unwrap();
+    let down = job.verify(&mut |_| Err(Error::Protocol("the helper is down".to_owned())));
+    assert!(down.is_err());
+    drop(job);
+    assert_eq!(
+        f.cn.status(&f.study.hash).unwrap().accepted.get("exceed"),
+        None
+    );
+    // Sent again, the same reports are accepted: the failed upload no longer holds them.
+    let outcome = send(&mut f.cn, &mut f.us, &upload).unwrap();
+    assert_eq!((outcome.accepted, outcome.rejected.len()), (3, 0));
+}
+
 #[test]
 fn an_out_of_range_measurement_fails_the_proof_and_is_rejected() {
     let mut f = setup(20.0);

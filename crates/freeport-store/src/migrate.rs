@@ -101,6 +101,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "stats_studies",
         sql: include_str!("../migrations/sqlite/0015_stats_studies.sql"),
     },
+    Migration {
+        version: 16,
+        name: "stats_releases",
+        sql: include_str!("../migrations/sqlite/0016_stats_releases.sql"),
+    },
 ];
 
 /// The same migrations for PostgreSQL (`migrations/postgres/`): the same versions and names,
@@ -180,6 +185,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = &[
         version: 15,
         name: "stats_studies",
         sql: include_str!("../migrations/postgres/0015_stats_studies.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "stats_releases",
+        sql: include_str!("../migrations/postgres/0016_stats_releases.sql"),
     },
 ];
 

@@ -24,7 +24,7 @@ fn a_new_store_is_created_and_migrated() {
     assert!(path.exists());
     assert_eq!(store.path(), path);
     assert_eq!(store.schema_version().unwrap(), latest_version());
-    assert_eq!(latest_version(), 15);
+    assert_eq!(latest_version(), 16);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn
@@ -56,6 +56,7 @@ fn a_new_store_is_created_and_migrated() {
             (13, "filing_assessment".to_owned()),
             (14, "chips".to_owned()),
             (15, "stats_studies".to_owned()),
+            (16, "stats_releases".to_owned()),
         ]
     );
     let strict: i64 = conn
@@ -157,7 +158,7 @@ fn a_newer_schema_is_refused_with_the_path(db) {
             error,
             StoreError::SchemaTooNew {
                 found: 99,
-                known: 15,
+                known: 16,
                 ..
             }
         ),

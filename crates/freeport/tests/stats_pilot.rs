@@ -47,9 +47,9 @@ fn run_pilot(name: &str) -> String {
 }
 
 /// What every pilot run shows: every interval covered, six queries checked, every report
-/// accepted, both aggregators killed and restarted with nothing lost, and the collector's port
-/// log holding the six releases (and, with standalone aggregators, the two approvals; hosted
-/// ones are logged by their own ports).
+/// accepted, both aggregators killed and restarted with nothing lost, and with standalone
+/// aggregators the collector's port log holding the two approvals and six releases (hosted
+/// ones' ports log their approvals and publish every release themselves).
 fn check_pilot(name: &str, stdout: &str, hosted: bool) {
     assert!(
         stdout.contains(&format!(
@@ -63,12 +63,19 @@ fn check_pilot(name: &str, stdout: &str, hosted: bool) {
         stdout.contains("restarted: every accepted report is still there"),
         "{stdout}"
     );
-    let size = if hosted { 6 } else { 8 };
-    assert!(
-        stdout.contains(&format!("verifies: size {size},")),
-        "{stdout}"
-    );
-    assert_eq!(stdout.matches("published as entry").count(), 6, "{stdout}");
+    if hosted {
+        // Both running ports publish every release in their own logs; the collector has no
+        // port home.
+        assert_eq!(stdout.matches("published as entry").count(), 12, "{stdout}");
+        assert_eq!(
+            stdout.matches("of the log of the port at http://").count(),
+            12,
+            "{stdout}"
+        );
+    } else {
+        assert!(stdout.contains("verifies: size 8,"), "{stdout}");
+        assert_eq!(stdout.matches("published as entry").count(), 6, "{stdout}");
+    }
 }
 
 #[test]
@@ -558,4 +565,215 @@ fn a_port_without_an_aggregator_refuses_approvals_and_refuses_to_start_on_a_brok
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("aggregator.json"), "{stderr}");
+}
+
+/// Two loopback ports free now (the study names its aggregators' addresses before they start).
+fn free_ports() -> (u16, u16) {
+    let a = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let b = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    (
+        a.local_addr().unwrap().port(),
+        b.local_addr().unwrap().port(),
+    )
+}
+
+/// A child process killed when dropped.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `freeport stats collect STUDY QUERY --port URL` with `token`: (exit code, stdout, stderr).
+fn collect_at(dir: &Path, server: &Server, token: &str, query: &str) -> (i32, String, String) {
+    let out = assert_cmd::Command::cargo_bin("freeport")
+        .unwrap()
+        .env("FREEPORT_TOKEN", token)
+        .env_remove("FREEPORT_HOME")
+        .args(["stats", "collect"])
+        .arg(dir.join("study.toml"))
+        .arg(query)
+        .arg("--home")
+        .arg(dir.join("coll"))
+        .args(["--port", &server.base, "--format", "json"])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_port_publishes_the_releases_its_aggregator_took_part_in_logged_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("port-cn");
+    let elsewhere = dir.path().join("port-us");
+    let p = |x: &str| dir.path().join(x).to_str().unwrap().to_owned();
+    for h in [&home, &elsewhere] {
+        assert!(freeport_at(h, &["init"]).status.success());
+    }
+    let init = |h: &Path, extra: &[&str]| {
+        json(&freeport_at(
+            h,
+            &[&["stats"], extra, &["--format", "json"]].concat(),
+        ))
+    };
+    let cn = init(&home, &["aggregator", "init", "--country", "cn"]);
+    let us = init(
+        &elsewhere,
+        &["aggregator", "init", "--country", "us", "--home", &p("us")],
+    );
+    let coll = init(&home, &["collector", "init", "--home", &p("coll")]);
+    let (cn_port, us_port) = free_ports();
+    let text = study_text(&coll, &cn, &us)
+        .replace("127.0.0.1:1\"", &format!("127.0.0.1:{cn_port}\""))
+        .replace("127.0.0.1:2\"", &format!("127.0.0.1:{us_port}\""));
+    let study = dir.path().join("study.toml");
+    std::fs::write(&study, &text).unwrap();
+    let sign = [
+        "stats",
+        "study",
+        "sign",
+        &p("study.toml"),
+        "--home",
+        &p("coll"),
+    ];
+    assert!(freeport_at(&home, &sign).status.success());
+    // The us aggregator on its own (its approval in its own port home's log), serving.
+    let approve_us = [
+        "stats",
+        "aggregator",
+        "approve",
+        &p("study.toml"),
+        "--home",
+        &p("us"),
+    ];
+    assert!(freeport_at(&elsewhere, &approve_us).status.success());
+    let _us = Child(
+        Command::new(env!("CARGO_BIN_EXE_freeport"))
+            .args(["stats", "aggregator", "serve", "--country", "us", "--home"])
+            .arg(p("us"))
+            .args(["--listen", &format!("127.0.0.1:{us_port}")])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let wang = reviewer(&home, "wang", "cn_reviewer");
+    let smith = reviewer(&home, "smith", "us_reviewer");
+    let audrey = account(&home, &["audrey", "--role", "auditor", "--name", "Audrey"]);
+    let listen = format!("127.0.0.1:{cn_port}");
+    let server = Server::start_at(&home, &listen, &[], None);
+    assert!(approve(&server, &wang, &study).status.success());
+    // The cn port serves the study from its next start (the aggregator loads it at start).
+    assert!(server.stop().success());
+    let server = Server::start_at(&home, &listen, &[], None);
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/stats/clinical");
+    for (site, data) in [
+        ("cn-hospital", "hospital-cn.csv"),
+        ("us-hospital", "hospital-us.csv"),
+    ] {
+        let out = assert_cmd::Command::cargo_bin("freeport")
+            .unwrap()
+            .args(["stats", "submit"])
+            .arg(&study)
+            .arg(examples.join(data))
+            .args(["--site", site])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+
+    // Only China's reviewers publish at China's port; the role is checked before the body.
+    for token in [&smith, &audrey] {
+        let (status, problem) = call(&server, "POST", "/api/v1/stats/releases", token, "not json");
+        assert_eq!(status, 403, "{problem}");
+    }
+    // A result the aggregator never released (an unsigned request) is refused with the reason.
+    let sha = text_sha(&dir.path().join("study.toml.sig"));
+    let forged = serde_json::json!({
+        "request": {
+            "request": { "study": sha, "query": "admissions", "start_day": 20454,
+                         "end_day": 20819, "request_id": "ab12" },
+            "signature": "AAAA",
+        },
+        "release": {
+            "study_id": "clinical-2026", "study": sha, "query": "admissions",
+            "from": "2026-01-01", "until": "2027-01-01", "reports": 5000, "epsilon": 1.0,
+            "confidence": 0.99999, "answers": [],
+        },
+    });
+    let (status, problem) = call(
+        &server,
+        "POST",
+        "/api/v1/stats/releases",
+        &wang,
+        &forged.to_string(),
+    );
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("signature"),
+        "{problem}"
+    );
+
+    // Collected and published through the running port: its log holds the release.
+    let (code, stdout, stderr) = collect_at(dir.path(), &server, &wang, "admissions");
+    assert_eq!(code, 0, "{stderr}");
+    let release: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(release["query"], "admissions");
+    let (status, releases) = call(&server, "GET", "/api/v1/stats/releases", &audrey, "");
+    assert_eq!(status, 200, "{releases}");
+    let first = releases[0]["log_index"].as_u64().unwrap();
+    assert_eq!(
+        (
+            releases[0]["published_by"].as_str(),
+            releases[0]["query"].as_str()
+        ),
+        (Some("wang"), Some("admissions"))
+    );
+    // Another account's token is refused before anything is collected (nothing spent).
+    let (code, _, stderr) = collect_at(dir.path(), &server, &smith, "stay_mean_by_diagnosis");
+    assert_ne!(code, 0);
+    assert!(stderr.contains("would refuse to publish"), "{stderr}");
+    drop(server);
+
+    // The port dies after recording a release, before appending its entry: restarted, it
+    // appends the queued entry before serving.
+    let crashed = Server::start_at(&home, &listen, &[], Some("study-release-recorded"));
+    let (code, _, _) = collect_at(dir.path(), &crashed, &wang, "admissions_by_diagnosis");
+    assert_ne!(code, 0);
+    drop(crashed);
+    let server = Server::start_at(&home, &listen, &[], None);
+    let (_, releases) = call(&server, "GET", "/api/v1/stats/releases", &audrey, "");
+    let releases = releases.as_array().unwrap();
+    assert_eq!(releases.len(), 2, "{releases:?}");
+    assert_eq!(releases[1]["query"], "admissions_by_diagnosis");
+    let second = releases[1]["log_index"].as_u64().unwrap();
+    assert!(second > first);
+    // Each publication is in the access journal.
+    let (_, journal) = call(&server, "GET", "/api/v1/journal", &audrey, "");
+    let published = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["action"] == "stats.release" && l["account"] == "wang")
+        .count();
+    assert_eq!(published, 2, "{journal}");
+    assert!(server.stop().success());
+    // The port's log verifies (entries past its last checkpoint are covered by the next).
+    let verified = freeport_at(
+        &home,
+        &["log", "verify", &home.join("log").to_string_lossy()],
+    );
+    assert!(verified.status.success(), "{verified:?}");
+}
+
+/// The study's SHA-256 from its signature file.
+fn text_sha(sig: &Path) -> String {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(sig).unwrap()).unwrap();
+    v["study_sha256"].as_str().unwrap().to_owned()
 }

@@ -9,15 +9,19 @@ use freeport_cli::{
 };
 use freeport_port::PortLog;
 use freeport_server::client::PortClient;
-use freeport_server::stats::{Client, HostedAggregator, approval_entry};
+use freeport_server::stats::{Client, HostedAggregator, approval_entry, release_entry};
 use freeport_stats::aggregator::Aggregator;
 use freeport_stats::collector::{self, Collector};
 use freeport_stats::study::{Country, StudyFile, StudySignature, day_number, signature_path};
-use freeport_stats::wire::Release;
+use freeport_stats::wire::{Release, SignedCollect};
 use serde_json::json;
 
 use crate::render::{Render, Rendered, render};
 use crate::{Error, ExitStatus};
+
+/// Uploads a site keeps in flight: two, so the leader verifies one while the helper verifies
+/// the other (the aggregators overlap uploads; more gains nothing on two cores).
+const UPLOADS_IN_FLIGHT: usize = 2;
 
 fn country(arg: CountryArg) -> Country {
     match arg {
@@ -93,22 +97,6 @@ fn log_entry(log: &mut PortLog, entry: &[u8]) -> Result<u64, Error> {
     let index = log.append(entry)?;
     log.cosign_pending()?;
     Ok(index)
-}
-
-/// The `publication` entry of a released result: the answers with their intervals, never an
-/// aggregate share.
-fn release_entry(release: &Release) -> Result<Vec<u8>, Error> {
-    freeport_port::port::publication_entry(
-        "other",
-        &format!(
-            "Joint statistics: study `{}`, query `{}`, {} .. {}",
-            release.study_id, release.query, release.from, release.until
-        ),
-        "en",
-        &jiff::Timestamp::now().to_string(),
-        json!({ "joint_statistics_release": release }),
-    )
-    .map_err(|e| Error::Port(Box::new(e)))
 }
 
 pub(crate) fn run(
@@ -268,13 +256,18 @@ pub(crate) fn run(
             let study = StudyFile::load(&args.study)?;
             let client = Client::new();
             let leader = study.aggregator(study.study.leader).url.clone();
-            let mut send = |upload: &freeport_stats::wire::Upload| {
+            let send = |upload: &freeport_stats::wire::Upload| {
                 client
                     .upload(&leader, upload)
                     .map_err(|e| freeport_stats::Error::Protocol(format!("upload: {e}")))
             };
-            let receipt = freeport_stats::site::submit(
-                &study, &args.site, &args.data, args.batch, &mut send,
+            let receipt = freeport_stats::site::submit_concurrently(
+                &study,
+                &args.site,
+                &args.data,
+                args.batch,
+                UPLOADS_IN_FLIGHT,
+                &send,
             )?;
             if let Some(path) = &args.receipt {
                 write_json(path, &receipt)?;
@@ -313,23 +306,24 @@ pub(crate) fn run(
         StatsCommand::Collect(args) => {
             let study = StudyFile::load(&args.study)?;
             let collector = Collector::open(&args.home)?;
+            if !args.port.is_empty() {
+                return collect_through_ports(&study, &collector, args, out);
+            }
             // Opened (and held) before anything is spent, so a release is not made unlogged.
             let mut log = port_log(store)?;
-            let signed = collector.request(
-                &study,
-                &args.query,
-                args.from.as_deref(),
-                args.until.as_deref(),
-            )?;
-            let client = Client::new();
-            let cn = client.collect(&study.study.cn.url, &signed)?;
-            let us = client.collect(&study.study.us.url, &signed)?;
-            let release = collector.combine(&study, &signed.request, &[cn, us])?;
-            let index = log_entry(&mut log, &release_entry(&release)?)?;
+            let (_, release) = collect(&study, &collector, args)?;
+            let entry = release_entry(&release, &jiff::Timestamp::now().to_string())
+                .map_err(|e| Error::Port(Box::new(e)))?;
+            let index = log_entry(&mut log, &entry)?;
             if let Some(path) = &args.output {
                 write_json(path, &release)?;
             }
-            render_release(&release, index, args.format, out)?;
+            render_release(
+                &release,
+                &[(index, "the port's log".to_owned())],
+                args.format,
+                out,
+            )?;
         }
         StatsCommand::Status(args) => {
             let study = StudyFile::load(&args.study)?;
@@ -370,6 +364,37 @@ pub(crate) fn run(
                             s.approved_by.clone(),
                             s.approved_at.clone(),
                             s.log_index
+                                .map_or_else(|| "queued".to_owned(), |i| i.to_string()),
+                        ]);
+                    }
+                    writeln!(out, "{table}")?;
+                    Ok(())
+                },
+            };
+            render(out, args.format, &rendered)?;
+        }
+        StatsCommand::Releases(args) => {
+            let list = PortClient::new(&args.port.url, &args.port.token).releases()?;
+            let rendered = Rendered {
+                json: &list,
+                table: |out: &mut dyn Write| -> Result<(), Error> {
+                    let mut table = Table::new();
+                    table.set_header([
+                        "study",
+                        "query",
+                        "request",
+                        "published by",
+                        "at",
+                        "log entry",
+                    ]);
+                    for r in &list {
+                        table.add_row([
+                            r.study_id.clone(),
+                            r.query.clone(),
+                            r.request_id.clone(),
+                            r.published_by.clone(),
+                            r.published_at.clone(),
+                            r.log_index
                                 .map_or_else(|| "queued".to_owned(), |i| i.to_string()),
                         ]);
                     }
@@ -426,6 +451,97 @@ pub(crate) fn run(
     Ok(ExitStatus::Success)
 }
 
+/// Asks both aggregators for their shares of `args.query` and combines them: the signed request
+/// and the released result.
+fn collect(
+    study: &StudyFile,
+    collector: &Collector,
+    args: &freeport_cli::CollectArgs,
+) -> Result<(SignedCollect, Release), Error> {
+    let signed = collector.request(
+        study,
+        &args.query,
+        args.from.as_deref(),
+        args.until.as_deref(),
+    )?;
+    let client = Client::new();
+    let cn = client.collect(&study.study.cn.url, &signed)?;
+    let us = client.collect(&study.study.us.url, &signed)?;
+    let release = collector.combine(study, &signed.request, &[cn, us])?;
+    Ok((signed, release))
+}
+
+/// `stats collect --port URL...`: each running port (hosting one of the study's aggregators)
+/// must list the study as approved before anything is spent; the release is then published
+/// at each, which checks it against its aggregator's own record of the release, records,
+/// journals and logs it (the port is its log's one writer).
+fn collect_through_ports(
+    study: &StudyFile,
+    collector: &Collector,
+    args: &freeport_cli::CollectArgs,
+    out: &mut dyn Write,
+) -> Result<ExitStatus, Error> {
+    let tokens: Vec<&String> = match args.token.as_slice() {
+        [one] => args.port.iter().map(|_| one).collect(),
+        many if many.len() == args.port.len() => many.iter().collect(),
+        _ => {
+            return Err(Error::Usage(format!(
+                "{} `--port` but {} tokens: give one token for every port, or one for each in the same order",
+                args.port.len(),
+                args.token.len()
+            )));
+        }
+    };
+    let ports: Vec<(&String, PortClient)> = args
+        .port
+        .iter()
+        .zip(tokens)
+        .map(|(url, token)| (url, PortClient::new(url, token)))
+        .collect();
+    // Before anything is spent: each port lists the study's logged approval, and the token's
+    // account may publish there (the port's own rule, checked again when it publishes).
+    for (url, client) in &ports {
+        let approval = client
+            .studies()?
+            .into_iter()
+            .find(|s| s.study_sha256 == study.hash.0 && s.log_index.is_some())
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "the port at `{url}` lists no logged approval of study {}: it could not publish the release, so nothing is collected",
+                    study.hash
+                ))
+            })?;
+        let country = match approval.country.as_str() {
+            "cn" => freeport_policy::Jurisdiction::Cn,
+            _ => freeport_policy::Jurisdiction::Us,
+        };
+        freeport_port::Port::require_release_publisher(&client.whoami()?, country).map_err(
+            |e| {
+                Error::Usage(format!(
+                    "the port at `{url}` would refuse to publish the release ({e}), so nothing is collected"
+                ))
+            },
+        )?;
+    }
+    let (signed, release) = collect(study, collector, args)?;
+    // Kept before publishing, so a port that fails now leaves the result in hand.
+    if let Some(path) = &args.output {
+        write_json(path, &release)?;
+    }
+    let mut published = Vec::with_capacity(ports.len());
+    for (url, client) in &ports {
+        let view = client.publish_release(&signed, &release)?;
+        let index = view.log_index.ok_or_else(|| {
+            Error::Usage(format!(
+                "the port at `{url}` queued the release for its log but has not appended it yet"
+            ))
+        })?;
+        published.push((index, format!("the log of the port at {url}")));
+    }
+    render_release(&release, &published, args.format, out)?;
+    Ok(ExitStatus::Success)
+}
+
 /// `stats study show`: the study as people read it, or its canonical JSON (the bytes its hash
 /// and signature cover).
 struct StudyView<'a>(&'a StudyFile);
@@ -468,7 +584,7 @@ impl Render for StudyView<'_> {
 
 fn render_release(
     release: &Release,
-    log_index: u64,
+    published: &[(u64, String)],
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
@@ -504,7 +620,9 @@ fn render_release(
                 ]);
             }
             writeln!(out, "{table}")?;
-            writeln!(out, "published as entry {log_index} of the port's log")?;
+            for (index, log) in published {
+                writeln!(out, "published as entry {index} of {log}")?;
+            }
             Ok(())
         },
     };

@@ -36,6 +36,12 @@ impl Server {
     /// `freeport serve --listen 127.0.0.1:0 EXTRA…` for `home`; with `fault`, the process
     /// aborts at that `FREEPORT_FAULT` point (as a power cut would).
     pub fn start_with(home: &Path, extra: &[&str], fault: Option<&str>) -> Self {
+        Self::start_at(home, "127.0.0.1:0", extra, fault)
+    }
+
+    /// `freeport serve --listen LISTEN EXTRA…` for `home` (an address fixed in advance, as a
+    /// study names its aggregators'), with `fault` as in [`Server::start_with`].
+    pub fn start_at(home: &Path, listen: &str, extra: &[&str], fault: Option<&str>) -> Self {
         let mut command = Process::cargo_bin("freeport").unwrap();
         if let Some(fault) = fault {
             command.env("FREEPORT_FAULT", fault);
@@ -43,7 +49,7 @@ impl Server {
         let mut child = command
             .current_dir(root())
             .env("FREEPORT_HOME", home)
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
