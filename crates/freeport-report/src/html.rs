@@ -13,7 +13,7 @@ use crate::ReportError;
 use crate::locale::{Lang, Locale};
 use crate::parts::{self, badge, citation};
 use freeport_policy::Coverage;
-use freeport_vocabulary::{CnCounter, Counter, UsCounter};
+use freeport_vocabulary::{CnCounter, Counter, NOT_PERSONAL_DATA, UsCounter};
 
 use crate::model::{
     DeidSummary, Frame, MechanismRemedyRow, Report, RightsChannel, RiskFigures, SideReport,
@@ -587,6 +587,32 @@ impl Page<'_> {
                                 td { code { (e.path) } }
                                 td { (at) }
                                 td { (e.reason) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !inv.overrides.is_empty() {
+                h3 { (self.t("inventory.overrides")) }
+                p { (self.t("inventory.overrides_note")) }
+                table {
+                    (self.head(&["col.dataset", "col.column", "col.was", "col.becomes", "col.justification", "col.source"]))
+                    tbody {
+                        @for o in &inv.overrides {
+                            tr {
+                                td { code { (o.path) } }
+                                td { code { (o.column) } }
+                                @match o.was.as_deref() {
+                                    Some(c) => (self.category_cell(c)),
+                                    None => td { (self.t("none")) },
+                                }
+                                @if o.becomes == NOT_PERSONAL_DATA {
+                                    td { (self.t("inventory.not_personal_data")) }
+                                } @else {
+                                    (self.category_cell(&o.becomes))
+                                }
+                                td lang="und" { (o.justification) }
+                                td { code { (o.source) } }
                             }
                         }
                     }

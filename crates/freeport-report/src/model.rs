@@ -385,6 +385,27 @@ pub struct InventorySection {
     pub datasets: Vec<DatasetRow>,
     /// Inputs that could not be scanned.
     pub scan_errors: Vec<ScanErrorRow>,
+    /// Columns whose scanned classification a project file overrode (`[[classification.column]]`),
+    /// in dataset and column order: never silent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<OverrideRow>,
+}
+
+/// A column the project file reclassified, with its stated justification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverrideRow {
+    /// Dataset path as given.
+    pub path: String,
+    /// The column.
+    pub column: String,
+    /// The scanner's category, if it found one.
+    pub was: Option<String>,
+    /// A vocabulary category, or `not_personal_data`.
+    pub becomes: String,
+    /// The project file's justification.
+    pub justification: String,
+    /// Where the override is written (`file:line`).
+    pub source: String,
 }
 
 /// One inventory category.
@@ -1158,6 +1179,23 @@ fn inventory(
             reason: e.reason.clone(),
         })
         .collect();
+    let overrides = input
+        .scan
+        .datasets
+        .iter()
+        .flat_map(|d| {
+            d.columns.iter().filter_map(|c| {
+                c.overridden.as_ref().map(|o| OverrideRow {
+                    path: d.path.clone(),
+                    column: c.name.clone(),
+                    was: o.was.clone(),
+                    becomes: o.becomes.clone(),
+                    justification: o.justification.clone(),
+                    source: o.source.clone(),
+                })
+            })
+        })
+        .collect();
     InventorySection {
         categories,
         sensitive_categories: sensitive.into_iter().collect(),
@@ -1165,6 +1203,7 @@ fn inventory(
         volumes,
         datasets,
         scan_errors,
+        overrides,
     }
 }
 

@@ -628,3 +628,56 @@ fn a_kept_report_of_another_schema_is_refused() {
     let error = Report::from_json("{}").unwrap_err().to_string();
     assert!(error.contains("cannot be read"), "{error}");
 }
+
+#[test]
+fn a_project_file_override_is_shown_with_its_justification_in_both_languages() {
+    let mut overridden = Fixture::build();
+    let dataset = &mut overridden.scan.datasets[0];
+    let column = dataset
+        .columns
+        .iter_mut()
+        .find(|c| c.category.is_some())
+        .unwrap();
+    let name = column.name.clone();
+    column.overridden = Some(freeport_scan::project::ColumnOverride {
+        was: column.category.clone(),
+        becomes: "not_personal_data".to_owned(),
+        justification: "Ward codes, not people".to_owned(),
+        source: "freeport.toml:7".to_owned(),
+    });
+    column.category = None;
+    let report = with_input(&overridden, Report::build);
+    let row = &report.inventory.overrides[..];
+    assert_eq!(row.len(), 1, "{row:?}");
+    assert_eq!(row[0].column, name);
+    assert!(
+        render_json(&report)
+            .unwrap()
+            .contains("Ward codes, not people")
+    );
+    for (lang, heading, becomes) in [
+        (
+            Lang::En,
+            "Classifications overridden by the project file",
+            "not personal data",
+        ),
+        (Lang::Zh, "项目文件覆盖的分类", "非个人数据"),
+    ] {
+        let html = render_html(&report, lang).unwrap();
+        for text in [
+            heading,
+            becomes,
+            "Ward codes, not people",
+            "freeport.toml:7",
+        ] {
+            assert!(html.contains(text), "{lang:?}: `{text}` missing");
+        }
+    }
+    // Without an override the section is absent, and the JSON has no `overrides` key.
+    let plain = report_json_without_overrides();
+    assert!(!plain.contains("\"overrides\""));
+}
+
+fn report_json_without_overrides() -> String {
+    render_json(&report()).unwrap()
+}
