@@ -19,6 +19,7 @@ pub const STYLESHEET: &str = r".muted{color:var(--muted)}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;border:1px solid currentColor;font-size:12px;font-weight:600;white-space:nowrap}
 .ok{color:var(--ok)}.warn{color:var(--warn)}.bad{color:var(--bad)}
 .coverage{border:2px solid currentColor;border-radius:4px;padding:6px 10px;font-weight:600}
+td.num{white-space:nowrap}
 .volumes{margin:8px 0;padding:0}
 .volumes li{list-style:none;margin:0 0 6px}
 .volume{display:block;width:100%;max-width:640px;height:auto}
