@@ -509,15 +509,6 @@ impl Counter {
         }
     }
 
-    /// Whether it counts devices rather than persons.
-    #[must_use]
-    pub const fn counts_devices(self) -> bool {
-        match self {
-            Self::Cn(_) => false,
-            Self::Us(c) => c.counts_devices(),
-        }
-    }
-
     /// The thresholds set on it, lowest first: China's two or one ([`CnThreshold`]), the US
     /// bulk threshold ([`UsCounter::threshold`]).
     #[must_use]

@@ -605,15 +605,16 @@ fn transfer(lang: Lang, facts: &serde_json::Value) -> Markup {
     }
 }
 
+/// A part of the judgement's JSON as `freeport judge` prints it, read into typed rows; a part
+/// the judgement does not hold (a judgement stored before it existed) is shown as absent.
+fn rows<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Vec<T> {
+    serde_json::from_value(value.clone()).unwrap_or_default()
+}
+
 /// One side's decision at filing: the deciding rules with citations, the mechanisms and their
 /// state, the obligations and the due dates, each drawn by the report's own part
 /// ([`freeport_report::parts`]) so the page and the report read alike.
 fn side_decision(lang: Lang, side: &str, decision: &serde_json::Value) -> Markup {
-    // The judgement's JSON as `freeport judge` prints it, read into the report's rows; a part
-    // the judgement does not hold is shown as absent.
-    fn rows<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Vec<T> {
-        serde_json::from_value(value.clone()).unwrap_or_default()
-    }
     let rules: Vec<RuleRef> = rows(&decision["rules"]);
     let mechanisms: Vec<MechanismRow> = rows(&decision["mechanisms"]);
     let obligations: Vec<String> = rows(&decision["obligations"]);
@@ -651,14 +652,14 @@ fn side_decision(lang: Lang, side: &str, decision: &serde_json::Value) -> Markup
 /// the report's own chart and table ([`parts::volumes`]). A judgement stored before decisions
 /// reported their volumes shows none.
 fn volumes(lang: Lang, counted: &serde_json::Value) -> Markup {
-    let counted: Vec<CountedVolume> = serde_json::from_value(counted.clone()).unwrap_or_default();
-    let rows: Vec<parts::VolumeRow> = counted.iter().map(parts::VolumeRow::from).collect();
+    let counted: Vec<CountedVolume> = rows(counted);
+    let bars: Vec<parts::VolumeRow> = counted.iter().map(parts::VolumeRow::from).collect();
     let words = Locale::shared(lang);
     html! {
-        @if !rows.is_empty() {
+        @if !bars.is_empty() {
             section aria-labelledby="volumes" {
                 h2 #volumes { (t(lang, "filing.volumes")) }
-                (parts::volumes(&words, &rows))
+                (parts::volumes(&words, &bars))
                 p.muted { (freeport_report::shared_text(lang, "inventory.volumes_note").unwrap_or_default()) }
             }
         }
